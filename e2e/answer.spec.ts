@@ -1,0 +1,31 @@
+import { expect, mediaFigures, test } from './phoneFixture';
+
+test('answers a call and carries audio both ways', async ({ phone }) => {
+  const { page, sim } = phone;
+  const call = await sim.placeCall({ from: '917358580180', name: 'Asha Rao' });
+  const card = page.getByTestId('incoming-call');
+  await expect(card.getByTestId('caller-name')).toHaveText('Asha Rao');
+  await expect(card.getByTestId('caller-number')).toHaveText('+917358580180');
+  await expect(card.getByTestId('answer')).toBeEnabled();
+
+  // While it rings nothing reaches the caller: Meta has not seen our answer yet.
+  await page.waitForTimeout(500);
+  expect(call.farEnd.received.frames).toBe(0);
+  expect(sim.graph.actionsFor(call.callId)).toEqual([]);
+
+  await card.getByTestId('answer').click();
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+  const [pre, acc] = sim.graph.requests.map((r) => r.body as { session: { sdp: string; sdp_type: string } });
+  expect(pre?.session.sdp_type).toBe('answer');
+  expect(acc?.session.sdp).toBe(pre?.session.sdp);
+  expect(pre?.session.sdp).toContain('a=setup:active');
+
+  // Tone in: the caller's 440 Hz tone plays out in the app.
+  await expect.poll(async () => (await mediaFigures(page)).energy, { timeout: 10_000 }).toBeGreaterThan(0.05);
+  expect((await mediaFigures(page)).connection).toBe('connected');
+  // Tone out: the fake microphone's beep reaches the caller.
+  await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
+  expect(call.farEnd.received.peakRms).toBeGreaterThan(0.05);
+  await expect(page.getByTestId('call-timer')).not.toHaveText('0:00', { timeout: 3000 });
+});

@@ -1,0 +1,174 @@
+import wrtc from '@roamhq/wrtc';
+
+const { RTCPeerConnection, nonstandard } = wrtc;
+
+const SAMPLE_RATE = 48_000;
+const FRAME = 480; // 10 ms, the only frame size RTCAudioSource takes
+const WHATSAPP_OPUS_FMTP = 'maxaveragebitrate=20000;maxplaybackrate=16000;minptime=20;sprop-maxcapturerate=16000;useinbandfec=1';
+
+export interface FarEndOptions {
+  /** Tone the caller "speaks"; 0 sends silence. */
+  toneHz?: number;
+  amplitude?: number;
+  /** WhatsApp drops a call that gets no media for 20 s after it starts. */
+  noMediaTimeoutMs?: number;
+  onNoMedia?: () => void;
+  gatherTimeoutMs?: number;
+}
+
+export interface ReceivedAudio {
+  frames: number;
+  /** Frames whose RMS is above the silence floor. */
+  loudFrames: number;
+  peakRms: number;
+  firstLoudAtMs?: number;
+}
+
+/**
+ * Rewrites the far end's real offer into WhatsApp's shape (see fixtures/sdp/10-*): ICE-lite, Opus with
+ * WhatsApp's fmtp, telephone-event/8000, ptime 20, UDP host candidates, one SSRC, no header extensions.
+ * Only the copy sent to the app is rewritten; libwebrtc keeps its own description.
+ */
+export function whatsappStyleOffer(sdp: string): string {
+  const lines = sdp.split('\r\n').filter(Boolean);
+  const mIndex = lines.findIndex((l) => l.startsWith('m=audio'));
+  const mLine = lines[mIndex] ?? '';
+  const payloads = mLine.split(' ').slice(3);
+  const rtpmapOf = (pt: string) => lines.find((l) => l.startsWith(`a=rtpmap:${pt} `)) ?? '';
+  const opus = payloads.find((pt) => /opus\/48000/i.test(rtpmapOf(pt)));
+  const dtmf = payloads.find((pt) => /telephone-event\/8000/i.test(rtpmapOf(pt)));
+  const keep = [opus, dtmf].filter((pt): pt is string => pt !== undefined);
+  const ssrc = /^a=ssrc:(\d+) /.exec(lines.find((l) => l.startsWith('a=ssrc:')) ?? '')?.[1];
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith('a=extmap') || line.startsWith('a=ssrc') || line.startsWith('a=msid:')) continue;
+    if (line.startsWith('a=ice-options')) continue;
+    if (line.startsWith('a=candidate') && !/ udp /i.test(line)) continue;
+    const pt = /^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)/.exec(line)?.[1];
+    if (pt && !keep.includes(pt)) continue;
+    if (line.startsWith('m=audio')) {
+      out.push([...mLine.split(' ').slice(0, 3), ...keep].join(' '));
+      continue;
+    }
+    if (opus && line.startsWith(`a=fmtp:${opus} `)) {
+      out.push(`a=fmtp:${opus} ${WHATSAPP_OPUS_FMTP}`);
+      continue;
+    }
+    out.push(line);
+    if (line.startsWith('t=')) out.push('a=ice-lite');
+  }
+  out.push('a=maxptime:20', 'a=ptime:20');
+  if (ssrc) out.push('a=msid:whatsapp-sim WhatsAppTrack1', `a=ssrc:${ssrc} cname:WhatsAppAudioStream1`);
+  return `${out.join('\r\n')}\r\n`;
+}
+
+function rms(samples: Int16Array): number {
+  let sum = 0;
+  for (const s of samples) sum += s * s;
+  return Math.sqrt(sum / Math.max(1, samples.length)) / 32768;
+}
+
+/** WhatsApp's side of a call on real libwebrtc: offers, plays a tone, records what it hears. */
+export async function createFarEnd(options: FarEndOptions = {}) {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  const source = new nonstandard.RTCAudioSource();
+  const track = source.createTrack();
+  pc.addTrack(track);
+  const received: ReceivedAudio = { frames: 0, loudFrames: 0, peakRms: 0 };
+  let sink: InstanceType<typeof nonstandard.RTCAudioSink> | undefined;
+  let closed = false;
+
+  pc.ontrack = (event: { track: unknown }) => {
+    sink = new nonstandard.RTCAudioSink(event.track as never);
+    sink.ondata = (data: { samples: Int16Array }) => {
+      const level = rms(data.samples);
+      received.frames += 1;
+      received.peakRms = Math.max(received.peakRms, level);
+      if (level > 0.01) {
+        received.loudFrames += 1;
+        received.firstLoudAtMs ??= Date.now();
+      }
+    };
+  };
+
+  // Paced by the clock rather than by setInterval, whose drift would starve the jitter buffer.
+  const toneHz = options.toneHz ?? 440;
+  const amplitude = options.amplitude ?? 0.5;
+  const started = Date.now();
+  let sent = 0;
+  const pump = setInterval(() => {
+    const due = Math.floor(((Date.now() - started) * SAMPLE_RATE) / 1000 / FRAME);
+    for (; sent < due; sent += 1) {
+      const samples = new Int16Array(FRAME);
+      for (let i = 0; i < FRAME; i += 1) {
+        const t = (sent * FRAME + i) / SAMPLE_RATE;
+        samples[i] = Math.round(Math.sin(2 * Math.PI * toneHz * t) * amplitude * 32767);
+      }
+      source.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME });
+    }
+  }, 10);
+
+  const offer = await pc.createOffer();
+  await pc.setLocalDescription(offer);
+  await new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    const timer = setTimeout(resolve, options.gatherTimeoutMs ?? 3000);
+    pc.onicegatheringstatechange = () => {
+      if (pc.iceGatheringState === 'complete') {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+  });
+  const offerSdp = whatsappStyleOffer(pc.localDescription?.sdp ?? offer.sdp ?? '');
+
+  let watchdog: ReturnType<typeof setInterval> | undefined;
+  async function inboundPackets(): Promise<number> {
+    const report = await pc.getStats();
+    let packets = 0;
+    report.forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
+      if (s.type === 'inbound-rtp') packets = s.packetsReceived ?? 0;
+    });
+    return packets;
+  }
+
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    clearInterval(pump);
+    clearInterval(watchdog);
+    sink?.stop();
+    track.stop();
+    pc.close();
+  }
+
+  return {
+    offerSdp,
+    received,
+    /** Applies the business's answer, as Meta does on pre_accept, and starts the no-media clock. */
+    async applyAnswer(answerSdp: string): Promise<void> {
+      await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+      const timeoutMs = options.noMediaTimeoutMs ?? 20_000;
+      let lastPackets = 0;
+      let lastChangeAt = Date.now();
+      watchdog = setInterval(() => {
+        void inboundPackets().then((packets) => {
+          if (packets !== lastPackets) {
+            lastPackets = packets;
+            lastChangeAt = Date.now();
+          } else if (Date.now() - lastChangeAt >= timeoutMs && !closed) {
+            clearInterval(watchdog);
+            options.onNoMedia?.();
+          }
+        });
+      }, 250);
+    },
+    inboundPackets,
+    get connectionState(): string {
+      return pc.connectionState;
+    },
+    close,
+  };
+}
+
+export type FarEnd = Awaited<ReturnType<typeof createFarEnd>>;

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CallActionBody } from '../src/shared/graphSchemas';
+import { answerProblems } from '../src/shared/sdpChecks';
+
+export type SimCallState = 'offered' | 'pre_accepted' | 'accepted' | 'rejected' | 'terminated' | 'dialing';
+
+export interface SimCall {
+  id: string;
+  state: SimCallState;
+  answerSdp?: string;
+  offerSdp?: string;
+  to?: string;
+}
+
+export interface RecordedRequest {
+  atMs: number;
+  method: string;
+  path: string;
+  authorization?: string;
+  body: unknown;
+  status: number;
+}
+
+/** A response to force for the next matching request: an HTTP error, a delay, or both. */
+export interface Fault {
+  action: string;
+  status?: number;
+  body?: unknown;
+  delayMs?: number;
+  times?: number;
+}
+
+export type ActionListener = (action: string, call: SimCall) => void;
+
+export interface GraphApiSimOptions {
+  accessToken: string;
+  phoneNumberId: string;
+  port?: number;
+}
+
+function graphError(code: number, message: string, details?: string) {
+  return {
+    error: {
+      message,
+      type: 'OAuthException',
+      code,
+      ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}),
+      fbtrace_id: `A${randomBytes(8).toString('hex')}`,
+    },
+  };
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve(text ? JSON.parse(text) : undefined);
+      } catch {
+        resolve(Symbol.for('invalid-json'));
+      }
+    });
+  });
+}
+
+/**
+ * Plays the Graph API calling endpoints the way Meta checks them: token, phone number id, known call id,
+ * pre_accept before accept with the identical SDP answer, one SHA-256 fingerprint, Opus present.
+ */
+export async function startGraphApiSim(options: GraphApiSimOptions) {
+  const calls = new Map<string, SimCall>();
+  const requests: RecordedRequest[] = [];
+  const faults: Fault[] = [];
+  const listeners = new Set<ActionListener>();
+  const permissions = new Map<string, 'no_permission' | 'temporary' | 'permanent'>();
+
+  function takeFault(action: string): Fault | undefined {
+    const index = faults.findIndex((f) => f.action === action);
+    if (index < 0) return undefined;
+    const fault = faults[index]!;
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) faults.splice(index, 1);
+    return fault;
+  }
+
+  function handleAction(body: CallActionBody): { status: number; body: unknown } {
+    if (body.action === 'connect') {
+      const id = `wacid.SIM${randomBytes(12).toString('base64url')}`;
+      calls.set(id, { id, state: 'dialing', offerSdp: body.session.sdp, to: body.to });
+      return { status: 200, body: { messaging_product: 'whatsapp', calls: [{ id }] } };
+    }
+    const call = calls.get(body.call_id);
+    if (!call) return { status: 400, body: graphError(100, 'Invalid parameter', `Invalid call-id ${body.call_id}`) };
+    const ended = call.state === 'rejected' || call.state === 'terminated';
+    if (ended) return { status: 400, body: graphError(100, 'Invalid parameter', 'The WhatsApp user has already terminated the call') };
+    switch (body.action) {
+      case 'pre_accept': {
+        if (call.state !== 'offered') return { status: 400, body: graphError(100, 'Invalid parameter', `pre_accept on a call that is ${call.state}`) };
+        const problems = answerProblems(body.session.sdp);
+        if (problems.length > 0) return { status: 400, body: graphError(138008, 'SDP Validation error', problems.join('; ')) };
+        call.answerSdp = body.session.sdp;
+        call.state = 'pre_accepted';
+        break;
+      }
+      case 'accept': {
+        if (call.state === 'accepted') return { status: 400, body: graphError(100, 'Invalid parameter', 'Accept an already In Progress call') };
+        if (call.state !== 'pre_accepted') return { status: 400, body: graphError(100, 'Invalid parameter', 'accept before pre_accept') };
+        if (body.session.sdp !== call.answerSdp) {
+          return {
+            status: 400,
+            body: graphError(100, 'Invalid parameter', 'SDP answer provided in accept does not match the SDP answer given in the Pre-Accept endpoint for the same call-id'),
+          };
+        }
+        call.state = 'accepted';
+        break;
+      }
+      case 'reject':
+        if (call.state !== 'offered' && call.state !== 'pre_accepted') {
+          return { status: 400, body: graphError(100, 'Invalid parameter', `Reject a call that is ${call.state}`) };
+        }
+        call.state = 'rejected';
+        break;
+      case 'terminate':
+        call.state = 'terminated';
+        break;
+    }
+    return { status: 200, body: { messaging_product: 'whatsapp', success: true } };
+  }
+
+  async function route(req: IncomingMessage, url: URL): Promise<{ status: number; body: unknown; action?: string; requestBody?: unknown }> {
+    const auth = req.headers.authorization;
+    if (auth !== `Bearer ${options.accessToken}`) {
+      return { status: 401, body: graphError(190, 'Invalid OAuth access token - Cannot parse access token') };
+    }
+    const match = /^\/v\d+\.\d+\/([^/]+)\/(calls|call_permissions)$/.exec(url.pathname);
+    if (!match) return { status: 404, body: graphError(100, 'Unknown path components') };
+    if (decodeURIComponent(match[1]!) !== options.phoneNumberId) {
+      return { status: 400, body: graphError(100, 'Invalid parameter', 'Invalid phone-number-id') };
+    }
+    if (match[2] === 'call_permissions' && req.method === 'GET') {
+      const user = url.searchParams.get('user_wa_id') ?? '';
+      const status = permissions.get(user) ?? 'no_permission';
+      return {
+        status: 200,
+        action: 'call_permissions',
+        body: {
+          messaging_product: 'whatsapp',
+          permission: { status },
+          actions: [
+            { action_name: 'send_call_permission_request', can_perform_action: status !== 'permanent' },
+            { action_name: 'start_call', can_perform_action: status !== 'no_permission' },
+          ],
+        },
+      };
+    }
+    if (req.method !== 'POST') return { status: 405, body: graphError(100, 'Unsupported method') };
+    const raw = await readJson(req);
+    const parsed = CallActionBody.safeParse(raw);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      return { status: 400, body: graphError(100, 'Invalid parameter', details), requestBody: raw };
+    }
+    const action = parsed.data.action;
+    const fault = takeFault(action);
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    // A forced error means the action did not take effect, as with a real 5xx or 429 from Meta.
+    if (fault?.status) return { status: fault.status, body: fault.body ?? graphError(138004, 'Connection error'), action, requestBody: raw };
+    return { ...handleAction(parsed.data), action, requestBody: raw };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const result = await route(req, url);
+    const status = result.status;
+    requests.push({
+      atMs: Date.now(),
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      authorization: req.headers.authorization,
+      body: result.requestBody,
+      status,
+    });
+    if (res.destroyed) return;
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(result.body));
+    const requestBody = result.requestBody as { call_id?: string } | undefined;
+    const call = requestBody?.call_id ? calls.get(requestBody.call_id) : undefined;
+    if (status === 200 && result.action && call) for (const listener of listeners) listener(result.action, call);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(graphError(1, String(error))));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    calls,
+    /** Registers a call Meta has offered, so the app may act on its id. */
+    offerCall(id: string, offerSdp?: string): SimCall {
+      const call: SimCall = { id, state: 'offered', offerSdp };
+      calls.set(id, call);
+      return call;
+    },
+    /** Marks a call ended by the caller, as Meta does before sending the terminate webhook. */
+    endCall(id: string): void {
+      const call = calls.get(id);
+      if (call) call.state = 'terminated';
+    },
+    setPermission(userWaId: string, status: 'no_permission' | 'temporary' | 'permanent'): void {
+      permissions.set(userWaId, status);
+    },
+    addFault(fault: Fault): void {
+      faults.push(fault);
+    },
+    onAction(listener: ActionListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    actionsFor(callId: string): string[] {
+      return requests
+        .filter((r) => (r.body as { call_id?: string } | undefined)?.call_id === callId)
+        .map((r) => `${(r.body as { action: string }).action}:${r.status}`);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export type GraphApiSim = Awaited<ReturnType<typeof startGraphApiSim>>;

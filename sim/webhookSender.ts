@@ -1,0 +1,91 @@
+import { signBody } from '../src/main/signature';
+
+export interface SentWebhook {
+  status: number;
+  text: string;
+}
+
+/** POSTs a webhook body signed with the app secret, as Meta does. */
+export async function postSignedWebhook(url: string, body: unknown, appSecret: string): Promise<SentWebhook> {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signBody(raw, appSecret) },
+    body: raw,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+export interface CallWebhookParams {
+  callId: string;
+  from: string;
+  to?: string;
+  callerName?: string;
+  phoneNumberId: string;
+  timestampSec?: number;
+}
+
+function envelope(phoneNumberId: string, to: string, value: Record<string, unknown>) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '553133154547046',
+        changes: [
+          {
+            field: 'calls',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: to, phone_number_id: phoneNumberId },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function connectWebhook(params: CallWebhookParams & { sdpOffer: string }) {
+  const to = params.to ?? '15551441906';
+  return envelope(params.phoneNumberId, to, {
+    contacts: [{ profile: { name: params.callerName ?? params.from }, wa_id: params.from }],
+    calls: [
+      {
+        id: params.callId,
+        from: params.from,
+        to,
+        event: 'connect',
+        timestamp: String(params.timestampSec ?? Math.floor(Date.now() / 1000)),
+        direction: 'USER_INITIATED',
+        session: { sdp: params.sdpOffer, sdp_type: 'offer' },
+      },
+    ],
+  });
+}
+
+export function terminateWebhook(
+  params: CallWebhookParams & { status: 'COMPLETED' | 'FAILED'; durationSec?: number; error?: { code: number; message: string } },
+) {
+  const to = params.to ?? '15551441906';
+  const errors = params.error
+    ? [{ code: params.error.code, title: params.error.message, message: params.error.message, error_data: { details: params.error.message } }]
+    : undefined;
+  return envelope(params.phoneNumberId, to, {
+    contacts: [{ profile: { name: params.callerName ?? params.from }, wa_id: params.from }],
+    calls: [
+      {
+        id: params.callId,
+        from: params.from,
+        to,
+        event: 'terminate',
+        timestamp: String(params.timestampSec ?? Math.floor(Date.now() / 1000)),
+        direction: 'USER_INITIATED',
+        status: params.status,
+        ...(params.durationSec === undefined ? {} : { duration: params.durationSec }),
+        ...(errors ? { errors } : {}),
+      },
+    ],
+    ...(errors ? { errors } : {}),
+  });
+}

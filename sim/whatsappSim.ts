@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { createFarEnd, type FarEnd, type FarEndOptions } from './farEnd';
+import { startGraphApiSim, type GraphApiSim } from './graphApiSim';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from './webhookSender';
+
+export interface WhatsAppSimOptions {
+  accessToken: string;
+  phoneNumberId: string;
+  appSecret: string;
+  /** The app's webhook URL; can be set later with setWebhookUrl. */
+  webhookUrl?: string;
+  graphPort?: number;
+  farEnd?: FarEndOptions;
+}
+
+export interface SimulatedCall {
+  callId: string;
+  from: string;
+  farEnd: FarEnd;
+  /** How the call ended from WhatsApp's point of view, once it has. */
+  endedBy?: 'business_reject' | 'business_terminate' | 'caller_hangup' | 'no_media';
+}
+
+/**
+ * WhatsApp in a box: a Graph API that checks requests as Meta does, plus real WebRTC callers that
+ * ring the app through signed webhooks and hang up through terminate webhooks.
+ */
+export async function startWhatsAppSim(options: WhatsAppSimOptions) {
+  const graph: GraphApiSim = await startGraphApiSim({
+    accessToken: options.accessToken,
+    phoneNumberId: options.phoneNumberId,
+    port: options.graphPort,
+  });
+  const calls = new Map<string, SimulatedCall>();
+  let webhookUrl = options.webhookUrl;
+
+  async function send(body: unknown): Promise<number> {
+    if (!webhookUrl) throw new Error('the app webhook URL is not set');
+    return (await postSignedWebhook(webhookUrl, body, options.appSecret)).status;
+  }
+
+  async function sendTerminate(call: SimulatedCall, status: 'COMPLETED' | 'FAILED', error?: { code: number; message: string }) {
+    const pre = graph.calls.get(call.callId);
+    const answered = pre?.state === 'accepted' || pre?.state === 'terminated';
+    await send(
+      terminateWebhook({ callId: call.callId, from: call.from, phoneNumberId: options.phoneNumberId, status, error, durationSec: answered ? 1 : undefined }),
+    );
+  }
+
+  graph.onAction((action, simCall) => {
+    const call = calls.get(simCall.id);
+    if (!call) return;
+    if (action === 'pre_accept' && simCall.answerSdp) {
+      void call.farEnd.applyAnswer(simCall.answerSdp);
+    } else if (action === 'reject' || action === 'terminate') {
+      call.endedBy ??= action === 'reject' ? 'business_reject' : 'business_terminate';
+      call.farEnd.close();
+      // Meta confirms the end of every call with a terminate webhook.
+      void sendTerminate(call, 'COMPLETED').catch(() => undefined);
+    }
+  });
+
+  return {
+    graph,
+    calls,
+    graphBaseUrl: graph.baseUrl,
+    setWebhookUrl(url: string): void {
+      webhookUrl = url;
+    },
+    /** A WhatsApp user calls the business: returns once the app has acknowledged the connect webhook. */
+    async placeCall(params: { from?: string; name?: string; farEnd?: FarEndOptions } = {}): Promise<SimulatedCall> {
+      const callId = `wacid.SIM${randomBytes(18).toString('base64url')}`;
+      const from = params.from ?? `4477009${Math.floor(100000 + Math.random() * 899999)}`;
+      const call: SimulatedCall = { callId, from, farEnd: undefined as unknown as FarEnd };
+      call.farEnd = await createFarEnd({
+        ...options.farEnd,
+        ...params.farEnd,
+        onNoMedia: () => {
+          call.endedBy ??= 'no_media';
+          graph.endCall(callId);
+          call.farEnd.close();
+          const message = 'WhatsApp client terminated the call due to not receiving any media for a long time.';
+          void sendTerminate(call, 'FAILED', { code: 138021, message }).catch(() => undefined);
+        },
+      });
+      calls.set(callId, call);
+      graph.offerCall(callId, call.farEnd.offerSdp);
+      const status = await send(
+        connectWebhook({ callId, from, callerName: params.name, phoneNumberId: options.phoneNumberId, sdpOffer: call.farEnd.offerSdp }),
+      );
+      if (status !== 200) throw new Error(`the app answered the connect webhook with HTTP ${status}`);
+      return call;
+    },
+    /** The WhatsApp user hangs up. */
+    async hangUp(callId: string): Promise<void> {
+      const call = calls.get(callId);
+      if (!call) throw new Error(`no simulated call ${callId}`);
+      call.endedBy ??= 'caller_hangup';
+      graph.endCall(callId);
+      call.farEnd.close();
+      await sendTerminate(call, 'COMPLETED');
+    },
+    async close(): Promise<void> {
+      for (const call of calls.values()) call.farEnd.close();
+      await graph.close();
+    },
+  };
+}
+
+export type WhatsAppSim = Awaited<ReturnType<typeof startWhatsAppSim>>;

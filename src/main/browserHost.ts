@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import type { EventChannel, EventPayload } from '../shared/ipcContract';
+import { startAppServices, type AppServices } from './appServices';
+import type { AppConfig } from './config';
+import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
+import type { Logger } from './logger';
+import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export interface BrowserHostOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  port?: number;
+}
+
+function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) reject(new IpcRequestError('request too large'));
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'));
+      } catch {
+        reject(new IpcRequestError('request is not JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+/**
+ * Runs the renderer in any Chromium against the main-side services in Node, joined by the same
+ * contract the preload exposes (requests over POST, pushes over server-sent events).
+ * Used by the end-to-end tests and the demo where no Electron binary is available.
+ */
+export async function startBrowserHost(options: BrowserHostOptions) {
+  const streams = new Set<ServerResponse>();
+  const emit = <C extends EventChannel>(channel: C, payload: EventPayload<C>): void => {
+    const frame = `data: ${JSON.stringify({ channel, payload })}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+  const services: AppServices = await startAppServices(options.config, options.logger, emit);
+  const root = normalize(options.rendererDir);
+
+  async function serveFile(pathname: string, res: ServerResponse): Promise<void> {
+    const file = normalize(join(root, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)));
+    if (file !== root && !file.startsWith(root + sep)) return sendJson(res, 403, { error: 'forbidden' });
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      });
+      res.end(body);
+    } catch {
+      sendJson(res, 404, { error: 'not found' });
+    }
+  }
+
+  function openEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  }
+
+  async function invoke(channel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const payload = await readJson(req, 256 * 1024);
+      sendJson(res, 200, { result: await dispatchInvoke(services.handlers, channel, payload) });
+    } catch (error) {
+      const status = error instanceof IpcRequestError ? 400 : 500;
+      options.logger.warn('renderer request refused', { channel, error: String(error) });
+      sendJson(res, status, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Only the page this host serves may call it; a foreign origin gets nothing.
+    const origin = req.headers.origin;
+    if (origin && origin !== `http://${req.headers.host}`) return sendJson(res, 403, { error: 'foreign origin' });
+    if (url.pathname === '/api/events' && req.method === 'GET') return openEvents(req, res);
+    const invokeMatch = /^\/api\/invoke\/([^/]+)$/.exec(url.pathname);
+    if (invokeMatch && req.method === 'POST') return void invoke(decodeURIComponent(invokeMatch[1]!), req, res);
+    if (req.method === 'GET') return void serveFile(url.pathname, res);
+    sendJson(res, 405, { error: 'method not allowed' });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    services,
+    async close(): Promise<void> {
+      await services.close();
+      for (const res of streams) res.end();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+export type BrowserHost = Awaited<ReturnType<typeof startBrowserHost>>;

@@ -1,0 +1,214 @@
+import { isLive, needsTerminate, transition, type CallInput, type CallState } from '../shared/callMachine';
+import type { ActionResult, CallView } from '../shared/ipcContract';
+import type { CallEvent } from '../shared/parseWebhook';
+import { GraphApiError, type GraphClient } from './graphClient';
+import type { Logger } from './logger';
+
+type CallActions = Pick<GraphClient, 'preAccept' | 'accept' | 'reject' | 'terminate'>;
+
+interface CallRecord {
+  callId: string;
+  from: string;
+  callerName?: string;
+  sdpOffer?: string;
+  offeredAtMs: number;
+  state: CallState;
+  ringTimer?: ReturnType<typeof setTimeout>;
+}
+
+export interface CallCoordinatorOptions {
+  graph: CallActions;
+  logger: Logger;
+  now?: () => number;
+  /** Meta stops ringing the caller after 30 to 60 s; past this the call is missed. */
+  ringTimeoutMs?: number;
+  /** Ended calls kept in memory for the call-ended screen. */
+  keepEnded?: number;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Owns every call's state: applies webhook events and agent actions through the pure state machine,
+ * talks to the Graph API, and makes sure a failed step never leaves a call open on Meta's side.
+ */
+export function createCallCoordinator(options: CallCoordinatorOptions) {
+  const { graph, logger: log } = options;
+  const now = options.now ?? Date.now;
+  const ringTimeoutMs = options.ringTimeoutMs ?? 60_000;
+  const keepEnded = options.keepEnded ?? 50;
+  const calls = new Map<string, CallRecord>();
+  const listeners = new Set<(view: CallView) => void>();
+
+  function view(call: CallRecord): CallView {
+    const s = call.state;
+    return {
+      callId: call.callId,
+      direction: 'inbound',
+      from: call.from,
+      callerName: call.callerName,
+      phase: s.phase,
+      endReason: s.phase === 'ended' ? s.reason : undefined,
+      message: s.phase === 'ended' ? s.message : undefined,
+      sdpOffer: isLive(s) ? call.sdpOffer : undefined,
+      offeredAtMs: call.offeredAtMs,
+      answeredAtMs: 'answeredAtMs' in s ? s.answeredAtMs : undefined,
+      endedAtMs: s.phase === 'ended' ? s.endedAtMs : undefined,
+    };
+  }
+
+  function forgetOldEnded(): void {
+    const ended = [...calls.values()].filter((c) => !isLive(c.state));
+    for (const call of ended.slice(0, Math.max(0, ended.length - keepEnded))) calls.delete(call.callId);
+  }
+
+  function apply(call: CallRecord, input: CallInput): boolean {
+    const next = transition(call.state, input);
+    if (next === call.state) return false;
+    call.state = next;
+    if (!isLive(next)) {
+      clearTimeout(call.ringTimer);
+      forgetOldEnded();
+      log.info('call ended', { callId: call.callId, reason: next.phase === 'ended' ? next.reason : undefined });
+    }
+    const snapshot = view(call);
+    for (const listener of listeners) listener(snapshot);
+    return true;
+  }
+
+  /** terminate and reject are safe to repeat, so they get one retry on a transient failure. */
+  async function endOnMeta(call: CallRecord, action: 'terminate' | 'reject'): Promise<string | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await graph[action](call.callId);
+        return undefined;
+      } catch (error) {
+        const retry = error instanceof GraphApiError && (error.retryable || error.kind === 'timeout') && attempt < 2;
+        log.warn(`${action} failed`, { callId: call.callId, attempt, error: errorText(error) });
+        if (!retry) return errorText(error);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+  }
+
+  function onOffered(event: Extract<CallEvent, { type: 'call_offered' }>): void {
+    if (calls.has(event.callId)) return;
+    const call: CallRecord = {
+      callId: event.callId,
+      from: event.from,
+      callerName: event.callerName,
+      sdpOffer: event.sdpOffer,
+      offeredAtMs: now(),
+      state: { phase: 'ringing' },
+    };
+    calls.set(call.callId, call);
+    call.ringTimer = setTimeout(() => apply(call, { type: 'ring_timeout', atMs: now() }), ringTimeoutMs);
+    log.info('call ringing', { callId: call.callId, from: call.from });
+    const snapshot = view(call);
+    for (const listener of listeners) listener(snapshot);
+  }
+
+  function onTerminated(event: Extract<CallEvent, { type: 'call_terminated' }>): void {
+    const failed = event.status === 'FAILED';
+    const message = event.errors[0] ? `${event.errors[0].message} (code ${event.errors[0].code})` : undefined;
+    let call = calls.get(event.callId);
+    if (!call) {
+      // The terminate overtook its connect: record the call so the agent still sees it was missed.
+      call = { callId: event.callId, from: event.from, callerName: event.callerName, offeredAtMs: now(), state: { phase: 'ringing' } };
+      calls.set(call.callId, call);
+    }
+    apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
+  }
+
+  async function answer(callId: string, sdpAnswer: string): Promise<ActionResult> {
+    const call = calls.get(callId);
+    if (!call) return { ok: false, error: 'This call is no longer known.' };
+    const busy = [...calls.values()].find((c) => c !== call && needsTerminate(c.state));
+    if (busy) return { ok: false, error: 'Hang up the current call before answering another one.' };
+    if (!apply(call, { type: 'answer_clicked' })) return { ok: false, error: `The call is ${call.state.phase}, it cannot be answered.` };
+    try {
+      // Meta requires the very same SDP string in both requests.
+      await graph.preAccept(callId, sdpAnswer);
+      if (!apply(call, { type: 'pre_accept_ok' })) {
+        await endOnMeta(call, 'terminate');
+        return { ok: false, error: 'The caller hung up.' };
+      }
+      await graph.accept(callId, sdpAnswer);
+      if (!apply(call, { type: 'accept_ok', atMs: now() })) {
+        await endOnMeta(call, 'terminate');
+        return { ok: false, error: 'The caller hung up.' };
+      }
+      return { ok: true };
+    } catch (error) {
+      const wasPreAccepted = call.state.phase === 'pre_accepted';
+      const message = `Could not answer: ${errorText(error)}`;
+      log.error('answer failed', { callId, error: errorText(error) });
+      if (apply(call, { type: 'failed', message, atMs: now() })) {
+        // Leave nothing ringing or open on Meta's side.
+        await endOnMeta(call, wasPreAccepted ? 'terminate' : 'reject');
+      }
+      return { ok: false, error: message };
+    }
+  }
+
+  async function reject(callId: string): Promise<ActionResult> {
+    const call = calls.get(callId);
+    if (!call) return { ok: false, error: 'This call is no longer known.' };
+    if (!apply(call, { type: 'reject_clicked', atMs: now() })) return { ok: false, error: `The call is ${call.state.phase}.` };
+    const failure = await endOnMeta(call, 'reject');
+    return failure ? { ok: false, error: `Rejected here, but WhatsApp did not confirm: ${failure}` } : { ok: true };
+  }
+
+  async function hangup(callId: string): Promise<ActionResult> {
+    const call = calls.get(callId);
+    if (!call) return { ok: false, error: 'This call is no longer known.' };
+    if (!apply(call, { type: 'hangup_clicked' })) return { ok: false, error: `The call is ${call.state.phase}.` };
+    const failure = await endOnMeta(call, 'terminate');
+    apply(call, { type: 'terminate_sent', atMs: now() });
+    return failure ? { ok: false, error: `Hung up here, but WhatsApp did not confirm: ${failure}` } : { ok: true };
+  }
+
+  async function mediaFailed(callId: string, reason: string): Promise<ActionResult> {
+    const call = calls.get(callId);
+    if (!call || !isLive(call.state)) return { ok: true };
+    const mustTerminate = needsTerminate(call.state);
+    apply(call, { type: 'failed', message: reason, atMs: now() });
+    await endOnMeta(call, mustTerminate ? 'terminate' : 'reject');
+    return { ok: true };
+  }
+
+  return {
+    handleEvent(event: CallEvent): void {
+      if (event.type === 'call_offered') onOffered(event);
+      else if (event.type === 'call_terminated') onTerminated(event);
+    },
+    answer,
+    reject,
+    hangup,
+    mediaFailed,
+    list: (): CallView[] => [...calls.values()].map(view),
+    get: (callId: string): CallView | undefined => {
+      const call = calls.get(callId);
+      return call && view(call);
+    },
+    onUpdate(listener: (view: CallView) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** Ends every live call on Meta's side; run before the app quits. */
+    async shutdown(): Promise<void> {
+      const live = [...calls.values()].filter((c) => isLive(c.state));
+      await Promise.all(
+        live.map(async (call) => {
+          const action = needsTerminate(call.state) ? 'terminate' : 'reject';
+          apply(call, { type: 'failed', message: 'The app was closed during the call.', atMs: now() });
+          await endOnMeta(call, action);
+        }),
+      );
+    },
+  };
+}
+
+export type CallCoordinator = ReturnType<typeof createCallCoordinator>;

@@ -1,0 +1,66 @@
+import type { CallEvent } from '../shared/parseWebhook';
+
+export type FilterVerdict =
+  | { deliver: true }
+  | { deliver: false; reason: 'duplicate' | 'after_terminate' | 'stale' };
+
+export interface CallEventFilterOptions {
+  now?: () => number;
+  /** How long a delivered event is remembered; Meta retries within minutes, not hours. */
+  rememberMs?: number;
+  /** A connect older than this can no longer be answered (Meta's window is 30 to 60 s). */
+  staleOfferMs?: number;
+  maxRemembered?: number;
+}
+
+function eventKey(event: CallEvent): string {
+  switch (event.type) {
+    case 'call_offered':
+      return `offer:${event.callId}`;
+    case 'call_terminated':
+      return `terminate:${event.callId}`;
+    case 'outbound_answered':
+      return `answer:${event.callId}`;
+    case 'outbound_status':
+      return `status:${event.callId}:${event.status}`;
+    case 'permission_reply':
+      return `permission:${event.from}:${event.timestampMs}:${event.response}`;
+  }
+}
+
+/**
+ * Decides which webhook events reach the app: Meta delivers at least once and in no set order,
+ * so repeats are dropped and a connect that arrives after its own terminate never rings.
+ */
+export function createCallEventFilter(options: CallEventFilterOptions = {}) {
+  const now = options.now ?? Date.now;
+  const rememberMs = options.rememberMs ?? 30 * 60_000;
+  const staleOfferMs = options.staleOfferMs ?? 60_000;
+  const maxRemembered = options.maxRemembered ?? 50_000;
+  // Insertion-ordered, so the oldest keys are first and pruning stops at the first fresh one.
+  const seen = new Map<string, number>();
+
+  function prune(at: number): void {
+    for (const [key, time] of seen) {
+      if (at - time < rememberMs && seen.size <= maxRemembered) break;
+      seen.delete(key);
+    }
+  }
+
+  function check(event: CallEvent): FilterVerdict {
+    const at = now();
+    prune(at);
+    const key = eventKey(event);
+    if (seen.has(key)) return { deliver: false, reason: 'duplicate' };
+    seen.set(key, at);
+    if (event.type === 'call_offered') {
+      if (seen.has(`terminate:${event.callId}`)) return { deliver: false, reason: 'after_terminate' };
+      if (at - event.timestampMs > staleOfferMs) return { deliver: false, reason: 'stale' };
+    }
+    return { deliver: true };
+  }
+
+  return { check, size: () => seen.size };
+}
+
+export type CallEventFilter = ReturnType<typeof createCallEventFilter>;

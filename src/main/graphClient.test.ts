@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
+import { loadSdpFixture } from '../../fixtures/load';
+import { createGraphClient, GraphApiError } from './graphClient';
+
+const TOKEN = 'EAAGtestTOKENsecret1234567890';
+const PNID = '518638374672395';
+// Meta's own sample answer (one sha-256 fingerprint, Opus, setup:active).
+const ANSWER = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
+
+let sim: GraphApiSim;
+beforeEach(async () => {
+  sim = await startGraphApiSim({ accessToken: TOKEN, phoneNumberId: PNID });
+});
+afterEach(() => sim.close());
+
+const client = (overrides: Partial<Parameters<typeof createGraphClient>[0]> = {}) =>
+  createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 2000, ...overrides });
+
+async function failure(promise: Promise<unknown>): Promise<GraphApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GraphApiError);
+  return error as GraphApiError;
+}
+
+describe('graph client', () => {
+  it('pre-accepts and accepts with the same SDP, typed as an answer', async () => {
+    sim.offerCall('wacid.1');
+    await client().preAccept('wacid.1', ANSWER);
+    await client().accept('wacid.1', ANSWER, 'ticket-42');
+    expect(sim.actionsFor('wacid.1')).toEqual(['pre_accept:200', 'accept:200']);
+    const [pre, acc] = sim.requests.map((r) => r.body as Record<string, any>);
+    expect(pre?.session).toEqual({ sdp_type: 'answer', sdp: ANSWER });
+    expect(acc?.session).toEqual(pre?.session);
+    expect(acc?.biz_opaque_callback_data).toBe('ticket-42');
+    expect(sim.requests[0]?.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(sim.requests[0]?.path).toBe(`/v23.0/${PNID}/calls`);
+  });
+
+  it('rejects and terminates', async () => {
+    sim.offerCall('wacid.r');
+    await client().reject('wacid.r');
+    sim.offerCall('wacid.t');
+    await client().preAccept('wacid.t', ANSWER);
+    await client().terminate('wacid.t');
+    expect(sim.calls.get('wacid.r')?.state).toBe('rejected');
+    expect(sim.calls.get('wacid.t')?.state).toBe('terminated');
+  });
+
+  it('places an outbound call and returns its id', async () => {
+    const offer = loadSdpFixture('03-meta-doc-business-initiated-offer.sdp');
+    const { callId } = await client().connect('14085551234', offer);
+    expect(callId).toMatch(/^wacid\./);
+    expect((sim.requests[0]?.body as any).session.sdp_type).toBe('offer');
+  });
+
+  it('reads the call permission state', async () => {
+    sim.setPermission('14085551234', 'temporary');
+    const reply = await client().callPermission('14085551234');
+    expect(reply.permission.status).toBe('temporary');
+    expect(sim.requests[0]?.path).toBe(`/v23.0/${PNID}/call_permissions?user_wa_id=14085551234`);
+  });
+
+  it('carries Graph code, subcode, message and fbtrace_id of an error', async () => {
+    sim.offerCall('wacid.e');
+    sim.addFault({
+      action: 'pre_accept',
+      status: 400,
+      body: {
+        error: {
+          message: 'SDP Validation error',
+          type: 'OAuthException',
+          code: 138008,
+          error_subcode: 2494055,
+          error_data: { messaging_product: 'whatsapp', details: 'Provided SDP is invalid' },
+          fbtrace_id: 'AbCdEf123',
+        },
+      },
+    });
+    const error = await failure(client().preAccept('wacid.e', ANSWER));
+    expect(error.kind).toBe('graph');
+    expect(error.details).toMatchObject({
+      action: 'pre_accept',
+      httpStatus: 400,
+      code: 138008,
+      subcode: 2494055,
+      fbtraceId: 'AbCdEf123',
+      errorDetails: 'Provided SDP is invalid',
+    });
+    expect(error.message).toContain('SDP Validation error (Provided SDP is invalid)');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('reports a mismatched accept SDP the way Meta does', async () => {
+    sim.offerCall('wacid.m');
+    await client().preAccept('wacid.m', ANSWER);
+    const error = await failure(client().accept('wacid.m', ANSWER.replace('a=sendrecv', 'a=sendonly')));
+    expect(error.details.code).toBe(100);
+    expect(error.message).toContain('does not match');
+  });
+
+  it('says an expired token is a settings problem and never repeats the token', async () => {
+    const error = await failure(client({ accessToken: 'EAAGwrongTOKEN999' }).reject('wacid.x'));
+    expect(error.details.code).toBe(190);
+    expect(error.message).toContain('Check the access token in Settings');
+    expect(JSON.stringify({ message: error.message, details: error.details, stack: error.stack })).not.toContain('EAAGwrongTOKEN999');
+  });
+
+  it('redacts the token if the server echoes it back', async () => {
+    sim.offerCall('wacid.echo');
+    sim.addFault({ action: 'reject', status: 502, body: `proxy saw Bearer ${TOKEN}` });
+    const error = await failure(client().reject('wacid.echo'));
+    expect(error.message).not.toContain(TOKEN);
+    expect(error.message).toContain('[redacted]');
+    expect(error.retryable).toBe(true);
+  });
+
+  it('times out a slow request and says which action', async () => {
+    sim.offerCall('wacid.slow');
+    sim.addFault({ action: 'terminate', delayMs: 1500 });
+    const started = Date.now();
+    const error = await failure(client({ timeoutMs: 300 }).terminate('wacid.slow'));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe('WhatsApp did not answer terminate within 300 ms');
+    expect(Date.now() - started).toBeLessThan(1400);
+  });
+
+  it('reports an unreachable API as a network failure', async () => {
+    await sim.close();
+    const error = await failure(client().reject('wacid.gone'));
+    expect(error.kind).toBe('network');
+    expect(error.retryable).toBe(true);
+    sim = await startGraphApiSim({ accessToken: TOKEN, phoneNumberId: PNID });
+  });
+
+  it('treats 429 and 5xx as retryable and a malformed success as a bad response', async () => {
+    sim.offerCall('wacid.429');
+    sim.addFault({ action: 'reject', status: 429, body: { error: { message: 'Call rate limit exceeded', code: 138005 } } });
+    const limited = await failure(client().reject('wacid.429'));
+    expect(limited.retryable).toBe(true);
+    expect(limited.details.code).toBe(138005);
+    sim.addFault({ action: 'reject', status: 200, body: { ok: 'maybe' } });
+    const odd = await failure(client().reject('wacid.429'));
+    expect(odd.kind).toBe('bad_response');
+  });
+
+  it('refuses to send an invalid body instead of letting Meta reject it', async () => {
+    const error = await failure(client().connect('not-a-number', 'v=0\r\n'));
+    expect(error.kind).toBe('bad_request');
+    expect(error.message).toContain('recipient must be a WhatsApp number');
+    expect(sim.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,181 @@
+import type { z } from 'zod';
+import {
+  CallActionBody,
+  CallPermissionResponse,
+  ConnectResponse,
+  GraphErrorBody,
+  SuccessResponse,
+} from '../shared/graphSchemas';
+import { redact } from './logger';
+
+export interface GraphClientConfig {
+  accessToken: string;
+  phoneNumberId: string;
+  baseUrl?: string;
+  apiVersion?: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export type GraphFailureKind = 'graph' | 'timeout' | 'network' | 'bad_response' | 'bad_request';
+
+/** A failed Graph API call, with everything an agent or operator needs and never the token. */
+export class GraphApiError extends Error {
+  override readonly name = 'GraphApiError';
+  constructor(
+    readonly kind: GraphFailureKind,
+    message: string,
+    readonly details: {
+      action: string;
+      httpStatus?: number;
+      code?: number;
+      subcode?: number;
+      type?: string;
+      fbtraceId?: string;
+      errorDetails?: string;
+    },
+  ) {
+    super(message);
+  }
+
+  /** Only failures where the request surely did not take effect, or is harmless to repeat, may be retried. */
+  get retryable(): boolean {
+    if (this.kind === 'network') return true;
+    if (this.kind !== 'graph') return false;
+    return this.details.httpStatus === 429 || (this.details.httpStatus ?? 0) >= 500;
+  }
+}
+
+const DEFAULT_BASE = 'https://graph.facebook.com';
+const DEFAULT_VERSION = 'v23.0';
+
+function describeGraphError(action: string, status: number, err: GraphErrorBody['error']): string {
+  const hint = err.code === 190 ? ' Check the access token in Settings.' : '';
+  const detail = err.error_data?.details ? ` (${err.error_data.details})` : '';
+  return `WhatsApp rejected ${action}: ${err.message}${detail} [HTTP ${status}, code ${err.code}]${hint}`;
+}
+
+export function createGraphClient(config: GraphClientConfig) {
+  const fetchFn = config.fetch ?? fetch;
+  const base = (config.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '');
+  const version = config.apiVersion ?? DEFAULT_VERSION;
+  const timeoutMs = config.timeoutMs ?? 10_000;
+  const clean = (text: string): string => redact(text, [config.accessToken]);
+
+  async function request<T>(
+    action: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    const url = `${base}/${version}/${encodeURIComponent(config.phoneNumberId)}/${path}`;
+    let response: Response;
+    try {
+      response = await fetchFn(url, {
+        method,
+        headers: {
+          Authorization: `Bearer ${config.accessToken}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      if (timedOut) {
+        throw new GraphApiError('timeout', `WhatsApp did not answer ${action} within ${timeoutMs} ms`, { action });
+      }
+      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      throw new GraphApiError('network', clean(`Could not reach the WhatsApp API for ${action}: ${cause}`), { action });
+    }
+    const text = await response.text().catch(() => '');
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) {
+      const parsed = GraphErrorBody.safeParse(json);
+      if (!parsed.success) {
+        throw new GraphApiError(
+          'graph',
+          clean(`WhatsApp API answered ${action} with HTTP ${response.status}: ${text.slice(0, 200) || 'empty body'}`),
+          { action, httpStatus: response.status },
+        );
+      }
+      const err = parsed.data.error;
+      throw new GraphApiError('graph', clean(describeGraphError(action, response.status, err)), {
+        action,
+        httpStatus: response.status,
+        code: err.code,
+        subcode: err.error_subcode,
+        type: err.type,
+        fbtraceId: err.fbtrace_id,
+        errorDetails: err.error_data?.details,
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new GraphApiError('bad_response', clean(`Unexpected WhatsApp API reply to ${action}: ${text.slice(0, 200)}`), {
+        action,
+        httpStatus: response.status,
+      });
+    }
+    return parsed.data;
+  }
+
+  function callAction(body: CallActionBody) {
+    const checked = CallActionBody.safeParse(body);
+    if (!checked.success) {
+      throw new GraphApiError('bad_request', `Refusing to send ${body.action}: ${checked.error.issues[0]?.message}`, {
+        action: body.action,
+      });
+    }
+    return checked.data;
+  }
+
+  const messaging_product = 'whatsapp' as const;
+
+  return {
+    async preAccept(callId: string, sdpAnswer: string): Promise<void> {
+      const body = callAction({ messaging_product, call_id: callId, action: 'pre_accept', session: { sdp_type: 'answer', sdp: sdpAnswer } });
+      await request('pre_accept', 'POST', 'calls', body, SuccessResponse);
+    },
+    async accept(callId: string, sdpAnswer: string, bizOpaque?: string): Promise<void> {
+      const body = callAction({
+        messaging_product,
+        call_id: callId,
+        action: 'accept',
+        session: { sdp_type: 'answer', sdp: sdpAnswer },
+        ...(bizOpaque === undefined ? {} : { biz_opaque_callback_data: bizOpaque }),
+      });
+      await request('accept', 'POST', 'calls', body, SuccessResponse);
+    },
+    async reject(callId: string): Promise<void> {
+      await request('reject', 'POST', 'calls', callAction({ messaging_product, call_id: callId, action: 'reject' }), SuccessResponse);
+    },
+    async terminate(callId: string): Promise<void> {
+      const body = callAction({ messaging_product, call_id: callId, action: 'terminate' });
+      await request('terminate', 'POST', 'calls', body, SuccessResponse);
+    },
+    async connect(to: string, sdpOffer: string, bizOpaque?: string): Promise<{ callId: string }> {
+      const body = callAction({
+        messaging_product,
+        to,
+        action: 'connect',
+        session: { sdp_type: 'offer', sdp: sdpOffer },
+        ...(bizOpaque === undefined ? {} : { biz_opaque_callback_data: bizOpaque }),
+      });
+      const reply = await request('connect', 'POST', 'calls', body, ConnectResponse);
+      return { callId: reply.calls[0]!.id };
+    },
+    async callPermission(userWaId: string): Promise<CallPermissionResponse> {
+      const query = `call_permissions?user_wa_id=${encodeURIComponent(userWaId)}`;
+      return request('call_permissions', 'GET', query, undefined, CallPermissionResponse);
+    },
+  };
+}
+
+export type GraphClient = ReturnType<typeof createGraphClient>;

@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseWebhook, type CallEvent } from '../shared/parseWebhook';
+import { createCallEventFilter, type CallEventFilter } from './callEventFilter';
+import type { Logger } from './logger';
+import { verifySignature } from './signature';
+
+export interface WebhookServerOptions {
+  appSecret: string;
+  verifyToken: string;
+  port?: number;
+  host?: string;
+  path?: string;
+  /** Meta documents payloads up to 3 MB. */
+  maxBodyBytes?: number;
+  logger: Logger;
+  filter?: CallEventFilter;
+  onEvent: (event: CallEvent) => void;
+}
+
+export interface WebhookServerStatus {
+  receivedCount: number;
+  rejectedCount: number;
+  lastEventAtMs?: number;
+  lastRejection?: { atMs: number; status: number; reason: string };
+}
+
+export interface WebhookServer {
+  url: string;
+  port: number;
+  status(): WebhookServerStatus;
+  close(): Promise<void>;
+}
+
+export class WebhookServerStartError extends Error {
+  override readonly name = 'WebhookServerStartError';
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const path = options.path ?? '/webhook';
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? 3 * 1024 * 1024;
+  const filter = options.filter ?? createCallEventFilter();
+  const log = options.logger;
+  const status: WebhookServerStatus = { receivedCount: 0, rejectedCount: 0 };
+
+  function refuse(res: ServerResponse, code: number, reason: string, fields: Record<string, unknown> = {}): void {
+    status.rejectedCount += 1;
+    status.lastRejection = { atMs: Date.now(), status: code, reason };
+    log.warn('webhook refused', { status: code, reason, ...fields });
+    send(res, code, `${reason}\n`);
+  }
+
+  function handleVerify(url: URL, res: ServerResponse): void {
+    const mode = url.searchParams.get('hub.mode');
+    const token = url.searchParams.get('hub.verify_token');
+    const challenge = url.searchParams.get('hub.challenge');
+    if (mode !== 'subscribe' || !challenge) return refuse(res, 400, 'expected hub.mode=subscribe and a hub.challenge');
+    if (token !== options.verifyToken) return refuse(res, 403, 'hub.verify_token does not match the verify token in Settings');
+    log.info('webhook verified by Meta');
+    send(res, 200, challenge);
+  }
+
+  function dispatch(events: CallEvent[]): void {
+    for (const event of events) {
+      const verdict = filter.check(event);
+      if (!verdict.deliver) {
+        log.info('webhook event skipped', { type: event.type, reason: verdict.reason, ...('callId' in event ? { callId: event.callId } : {}) });
+        continue;
+      }
+      try {
+        options.onEvent(event);
+      } catch (error) {
+        log.error('webhook event handler failed', { type: event.type, error: String(error) });
+      }
+    }
+  }
+
+  async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        refuse(res, 413, `body larger than ${maxBodyBytes} bytes`);
+        req.resume();
+        return;
+      }
+      throw error;
+    }
+    const signature = verifySignature(raw, req.headers['x-hub-signature-256'] as string | undefined, options.appSecret);
+    if (!signature.ok) return refuse(res, 401, signature.reason, { bytes: raw.length });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return refuse(res, 400, 'body is not valid JSON', { bytes: raw.length });
+    }
+    const parsed = parseWebhook(json);
+    if (!parsed.ok) return refuse(res, 400, `webhook does not match the expected shape: ${parsed.error}`);
+    status.receivedCount += 1;
+    status.lastEventAtMs = Date.now();
+    // Answer first: Meta times out after ~20 s and retries, and nothing below can change the reply.
+    send(res, 200, 'ok\n');
+    setImmediate(() => dispatch(parsed.events));
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) return send(res, 404, 'not found\n');
+    if (req.method === 'GET') return handleVerify(url, res);
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'GET, POST');
+      return send(res, 405, 'method not allowed\n');
+    }
+    handlePost(req, res).catch((error: unknown) => {
+      log.error('webhook request failed', { error: String(error) });
+      if (!res.headersSent) send(res, 500, 'internal error\n');
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${options.port ?? 0}`;
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? `Webhook port ${options.port} is already in use on ${host}. Close the other program or choose another webhook port in Settings.`
+          : error.code === 'EACCES'
+            ? `Not allowed to listen on ${where}. Choose a webhook port above 1024 in Settings.`
+            : `Could not start the webhook server on ${where}: ${error.message}`;
+      reject(new WebhookServerStartError(reason));
+    });
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  log.info('webhook server listening', { host, port, path });
+  return {
+    url: `http://${shownHost}:${port}${path}`,
+    port,
+    status: () => ({ ...status }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,7 @@
+import type { SoftphoneApi } from '../shared/ipcContract';
+
+declare global {
+  interface Window {
+    softphone?: SoftphoneApi;
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+const whatsapp = z.literal('whatsapp');
+const BizOpaque = z.string().max(512, 'biz_opaque_callback_data is limited to 512 characters');
+
+// pre_accept and accept always carry the business's SDP *answer* (Meta's parameter table says "offer"; it is wrong).
+export const AnswerSession = z.object({ sdp_type: z.literal('answer'), sdp: z.string().min(1) });
+export const OfferSession = z.object({ sdp_type: z.literal('offer'), sdp: z.string().min(1) });
+
+export const PreAcceptBody = z.object({
+  messaging_product: whatsapp,
+  call_id: z.string().min(1),
+  action: z.literal('pre_accept'),
+  session: AnswerSession,
+});
+
+export const AcceptBody = z.object({
+  messaging_product: whatsapp,
+  call_id: z.string().min(1),
+  action: z.literal('accept'),
+  session: AnswerSession,
+  biz_opaque_callback_data: BizOpaque.optional(),
+});
+
+export const RejectBody = z.object({
+  messaging_product: whatsapp,
+  call_id: z.string().min(1),
+  action: z.literal('reject'),
+});
+
+export const TerminateBody = z.object({
+  messaging_product: whatsapp,
+  call_id: z.string().min(1),
+  action: z.literal('terminate'),
+});
+
+export const ConnectBody = z.object({
+  messaging_product: whatsapp,
+  to: z.string().regex(/^\d{6,15}$/, 'recipient must be a WhatsApp number in digits, with country code'),
+  action: z.literal('connect'),
+  session: OfferSession,
+  biz_opaque_callback_data: BizOpaque.optional(),
+});
+
+export const CallActionBody = z.discriminatedUnion('action', [
+  PreAcceptBody,
+  AcceptBody,
+  RejectBody,
+  TerminateBody,
+  ConnectBody,
+]);
+
+export const SuccessResponse = z.object({
+  messaging_product: whatsapp.optional(),
+  success: z.literal(true),
+});
+
+export const ConnectResponse = z.object({
+  messaging_product: whatsapp.optional(),
+  calls: z.array(z.object({ id: z.string().min(1) })).min(1),
+});
+
+export const GraphErrorBody = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string().optional(),
+    code: z.number().int(),
+    error_subcode: z.number().int().optional(),
+    error_data: z.object({ messaging_product: z.string().optional(), details: z.string().optional() }).optional(),
+    fbtrace_id: z.string().optional(),
+  }),
+});
+
+const PermissionLimit = z.object({
+  time_period: z.string(),
+  max_allowed: z.number().int(),
+  current_usage: z.number().int(),
+  limit_expiration_time: z.number().int().optional(),
+});
+
+export const CallPermissionResponse = z.object({
+  messaging_product: whatsapp.optional(),
+  permission: z.object({
+    status: z.enum(['no_permission', 'temporary', 'permanent']),
+    expiration_time: z.number().int().optional(),
+  }),
+  actions: z
+    .array(
+      z.object({
+        action_name: z.string(),
+        can_perform_action: z.boolean(),
+        limits: z.array(PermissionLimit).optional(),
+      }),
+    )
+    .optional(),
+});
+
+export type CallActionBody = z.infer<typeof CallActionBody>;
+export type GraphErrorBody = z.infer<typeof GraphErrorBody>;
+export type CallPermissionResponse = z.infer<typeof CallPermissionResponse>;

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { parseWebhook } from './parseWebhook';
+import { loadWebhookFixture, webhookFixtureNames } from '../../fixtures/load';
+
+function parseOk(body: unknown) {
+  const result = parseWebhook(body);
+  if (!result.ok) throw new Error(result.error);
+  return result.events;
+}
+
+describe('parseWebhook', () => {
+  it.each(webhookFixtureNames())('parses the reference fixture %s', (name) => {
+    expect(parseOk(loadWebhookFixture(name)).length).toBeGreaterThan(0);
+  });
+
+  it('turns the live connect into a call offer with the SDP and caller', () => {
+    const [event] = parseOk(loadWebhookFixture('live-connect-user-initiated-2025-10-17.json'));
+    expect(event).toMatchObject({
+      type: 'call_offered',
+      from: '917358580180',
+      to: '15551441906',
+      callerName: '917358580180',
+      phoneNumberId: '518638374672395',
+      timestampMs: 1760681506000,
+    });
+    expect(event?.type === 'call_offered' && event.sdpOffer.startsWith('v=0\r\n')).toBe(true);
+  });
+
+  it('reads status, duration and the error of the live failed terminate', () => {
+    const [event] = parseOk(loadWebhookFixture('live-terminate-failed-138021-2025-10-17.json'));
+    expect(event).toMatchObject({ type: 'call_terminated', status: 'FAILED', durationSec: 20 });
+    expect(event?.type === 'call_terminated' && event.errors).toEqual([
+      { code: 138021, message: 'WhatsApp client terminated the call due to not receiving any media for a long time.' },
+    ]);
+  });
+
+  it('uses value-level errors when the call carries none', () => {
+    const [event] = parseOk(loadWebhookFixture('doc-terminate.json'));
+    expect(event?.type === 'call_terminated' && event.errors[0]?.code).toBe(131000);
+  });
+
+  it('reads a business-initiated connect as the answer to our offer', () => {
+    const [event] = parseOk(loadWebhookFixture('doc-connect-business-initiated.json'));
+    expect(event).toMatchObject({ type: 'outbound_answered', sdpAnswer: '<<RFC 8866 SDP>>' });
+  });
+
+  it('reads call status and permission replies', () => {
+    expect(parseOk(loadWebhookFixture('doc-status-ringing.json'))[0]).toMatchObject({
+      type: 'outbound_status',
+      status: 'RINGING',
+      recipient: '163155536021',
+    });
+    expect(parseOk(loadWebhookFixture('doc-permission-reply.json'))[0]).toMatchObject({
+      type: 'permission_reply',
+      response: 'accept',
+      permanent: false,
+      expiresAtMs: 1672249624000,
+    });
+  });
+
+  it('tolerates unknown extra fields', () => {
+    const body = loadWebhookFixture('live-connect-user-initiated-2025-10-17.json') as any;
+    body.entry[0].time = 1;
+    body.entry[0].changes[0].value.calls[0].new_field = { nested: true };
+    expect(parseOk(body)).toHaveLength(1);
+  });
+
+  it('names the exact path of a missing required field', () => {
+    const body = loadWebhookFixture('live-connect-user-initiated-2025-10-17.json') as any;
+    delete body.entry[0].changes[0].value.calls[0].session.sdp;
+    const result = parseWebhook(body);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/^entry\[0\]\.changes\[0\]\.value\.calls\[0\]\.session\.sdp: /);
+  });
+
+  it('rejects a wrong type with its path', () => {
+    const body = loadWebhookFixture('live-terminate-failed-138021-2025-10-17.json') as any;
+    body.entry[0].changes[0].value.calls[0].duration = 'twenty';
+    const result = parseWebhook(body);
+    expect(!result.ok && result.error).toMatch(/calls\[0\]\.duration/);
+  });
+
+  it('rejects a non-WhatsApp object and an empty entry list', () => {
+    expect(parseWebhook({ object: 'page', entry: [] }).ok).toBe(false);
+    expect(parseWebhook({ object: 'whatsapp_business_account', entry: [] })).toEqual({
+      ok: false,
+      error: '.entry: entry is empty',
+    });
+    expect(parseWebhook(null).ok).toBe(false);
+  });
+
+  it('rejects an unknown call event name', () => {
+    const body = loadWebhookFixture('doc-connect-user-initiated.json') as any;
+    body.entry[0].changes[0].value.calls[0].event = 'hold';
+    expect(parseWebhook(body).ok).toBe(false);
+  });
+
+  it('acknowledges other fields and plain messages without events', () => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '1',
+          changes: [
+            { field: 'account_update', value: { anything: true } },
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '1', phone_number_id: '2' },
+                messages: [{ from: '3', id: 'wamid.x', timestamp: '1', type: 'text', text: { body: 'hi' } }],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect(parseOk(body)).toEqual([]);
+  });
+
+  it('rejects a calls change with neither calls nor statuses', () => {
+    const body = loadWebhookFixture('doc-status-ringing.json') as any;
+    delete body.entry[0].changes[0].value.statuses;
+    expect(parseWebhook(body)).toMatchObject({ ok: false, error: expect.stringContaining('"calls" or "statuses"') });
+  });
+});

@@ -1,0 +1,54 @@
+/** Lines of an SDP blob, whatever its line ends. */
+export function sdpLines(sdp: string): string[] {
+  return sdp.split(/\r?\n/).filter((line) => line.length > 0);
+}
+
+export interface SdpSummary {
+  fingerprints: string[];
+  setup?: string;
+  iceLite: boolean;
+  opusPayloadType?: number;
+  telephoneEvent8k?: number;
+  ssrcs: string[];
+  audioSections: number;
+  ptime?: number;
+}
+
+export function summarizeSdp(sdp: string): SdpSummary {
+  const lines = sdpLines(sdp);
+  const summary: SdpSummary = { fingerprints: [], iceLite: false, ssrcs: [], audioSections: 0 };
+  const ssrcs = new Set<string>();
+  for (const line of lines) {
+    if (line.startsWith('a=fingerprint:')) summary.fingerprints.push(line.slice('a=fingerprint:'.length));
+    else if (line.startsWith('a=setup:')) summary.setup = line.slice('a=setup:'.length);
+    else if (line === 'a=ice-lite') summary.iceLite = true;
+    else if (line.startsWith('m=audio')) summary.audioSections += 1;
+    else if (line.startsWith('a=ptime:')) summary.ptime = Number(line.slice('a=ptime:'.length));
+    else if (line.startsWith('a=ssrc:')) ssrcs.add(line.slice('a=ssrc:'.length).split(' ')[0] ?? '');
+    const rtpmap = /^a=rtpmap:(\d+) ([^/]+)\/(\d+)/.exec(line);
+    if (rtpmap) {
+      const [, pt, codec, rate] = rtpmap;
+      if (codec?.toLowerCase() === 'opus' && rate === '48000') summary.opusPayloadType = Number(pt);
+      if (codec?.toLowerCase() === 'telephone-event' && rate === '8000') summary.telephoneEvent8k = Number(pt);
+    }
+  }
+  summary.ssrcs = [...ssrcs];
+  return summary;
+}
+
+/** What WhatsApp would refuse in an SDP answer to its offer; empty when the answer is acceptable. */
+export function answerProblems(sdp: string): string[] {
+  const s = summarizeSdp(sdp);
+  const problems: string[] = [];
+  if (!sdp.startsWith('v=0')) problems.push('SDP must start with v=0');
+  if (s.audioSections !== 1) problems.push(`expected exactly one audio section, found ${s.audioSections}`);
+  if (s.fingerprints.length !== 1) problems.push(`expected exactly one fingerprint, found ${s.fingerprints.length}`);
+  else if (!s.fingerprints[0]?.toLowerCase().startsWith('sha-256 ')) problems.push('the fingerprint must be SHA-256');
+  if (s.opusPayloadType === undefined) problems.push('Opus at 48 kHz is missing');
+  if (s.ssrcs.length > 1) problems.push(`audio must use a single SSRC, found ${s.ssrcs.length}`);
+  if (s.iceLite) problems.push('the answer must not be ICE-lite: WhatsApp is the ICE-lite side');
+  if (s.setup !== undefined && s.setup !== 'active' && s.setup !== 'passive') {
+    problems.push(`a=setup:${s.setup} is not valid in an answer`);
+  }
+  return problems;
+}

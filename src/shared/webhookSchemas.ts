@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+// Meta sends timestamps as decimal strings of seconds; accept numbers too, keep seconds.
+export const UnixSeconds = z
+  .union([z.string().regex(/^\d+$/, 'expected a decimal unix timestamp'), z.number().int().nonnegative()])
+  .transform((v) => Number(v));
+
+export const Metadata = z.object({
+  display_phone_number: z.string(),
+  phone_number_id: z.string().min(1),
+});
+
+export const Contact = z.object({
+  wa_id: z.string().min(1),
+  profile: z.object({ name: z.string() }).optional(),
+});
+
+export const WebhookError = z.object({
+  code: z.number().int(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  href: z.string().optional(),
+  error_data: z.object({ details: z.string().optional() }).optional(),
+});
+
+export const SdpSession = z.object({
+  sdp_type: z.enum(['offer', 'answer']),
+  sdp: z.string().min(1, 'SDP is empty'),
+});
+
+export const CallDirection = z.enum(['USER_INITIATED', 'BUSINESS_INITIATED']);
+
+const callCommon = {
+  id: z.string().min(1),
+  from: z.string().min(1),
+  to: z.string().min(1),
+  timestamp: UnixSeconds,
+  direction: CallDirection.optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  deeplink_payload: z.string().optional(),
+  cta_payload: z.string().optional(),
+};
+
+export const ConnectCall = z.object({
+  ...callCommon,
+  event: z.literal('connect'),
+  session: SdpSession,
+});
+
+export const TerminateCall = z.object({
+  ...callCommon,
+  event: z.literal('terminate'),
+  // Live payloads use COMPLETED and FAILED; kept open so a new value never makes Meta retry for days.
+  status: z.string().min(1),
+  start_time: UnixSeconds.optional(),
+  end_time: UnixSeconds.optional(),
+  duration: z.number().nonnegative().optional(),
+  errors: z.array(WebhookError).optional(),
+});
+
+export const CallEntry = z.discriminatedUnion('event', [ConnectCall, TerminateCall]);
+
+export const CallStatusEntry = z.object({
+  id: z.string().min(1),
+  timestamp: UnixSeconds,
+  type: z.literal('call'),
+  status: z.enum(['RINGING', 'ACCEPTED', 'REJECTED']),
+  recipient_id: z.string().min(1),
+  biz_opaque_callback_data: z.string().optional(),
+});
+
+export const CallsValue = z
+  .object({
+    messaging_product: z.literal('whatsapp'),
+    metadata: Metadata,
+    contacts: z.array(Contact).optional(),
+    calls: z.array(CallEntry).optional(),
+    statuses: z.array(CallStatusEntry).optional(),
+    errors: z.array(WebhookError).optional(),
+  })
+  .refine((v) => v.calls !== undefined || v.statuses !== undefined, {
+    message: 'a calls change must carry "calls" or "statuses"',
+  });
+
+export const CallPermissionReply = z.object({
+  response: z.enum(['accept', 'reject']),
+  is_permanent: z.boolean().optional(),
+  expiration_timestamp: UnixSeconds.optional(),
+  response_source: z.string().optional(),
+});
+
+export const PermissionReplyMessage = z.object({
+  from: z.string().min(1),
+  id: z.string().min(1),
+  timestamp: UnixSeconds,
+  context: z.object({ from: z.string().optional(), id: z.string() }).optional(),
+  interactive: z.object({
+    type: z.literal('call_permission_reply'),
+    call_permission_reply: CallPermissionReply,
+  }),
+});
+
+// Only call-permission replies matter here; every other message kind is someone else's business.
+export const MessagesValue = z.object({
+  messaging_product: z.literal('whatsapp'),
+  metadata: Metadata,
+  messages: z.array(z.object({ interactive: z.object({ type: z.string() }).loose().optional() }).loose()).optional(),
+});
+
+export const WebhookChange = z.object({
+  field: z.string().min(1),
+  value: z.unknown(),
+});
+
+export const WebhookEnvelope = z.object({
+  object: z.literal('whatsapp_business_account'),
+  entry: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        changes: z.array(WebhookChange),
+      }),
+    )
+    .min(1, 'entry is empty'),
+});
+
+export type WebhookEnvelope = z.infer<typeof WebhookEnvelope>;
+export type CallsValue = z.infer<typeof CallsValue>;
+export type ConnectCall = z.infer<typeof ConnectCall>;
+export type TerminateCall = z.infer<typeof TerminateCall>;
+export type CallStatusEntry = z.infer<typeof CallStatusEntry>;
+export type PermissionReplyMessage = z.infer<typeof PermissionReplyMessage>;
+export type WebhookError = z.infer<typeof WebhookError>;
