@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
+import { loadSdpFixture } from '../../fixtures/load';
+import type { CallView } from '../shared/ipcContract';
+import type { CallEvent } from '../shared/parseWebhook';
+import { createCallCoordinator, type CallCoordinator } from './callCoordinator';
+import { createGraphClient } from './graphClient';
+import { createMemoryLogger } from './logger';
+
+const TOKEN = 'EAAGcoordinatorToken123456';
+const PNID = '100';
+const ANSWER = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
+
+let sim: GraphApiSim;
+let coordinator: CallCoordinator;
+let updates: CallView[];
+
+function start(ringTimeoutMs = 60_000): void {
+  const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
+  coordinator = createCallCoordinator({ graph, logger: createMemoryLogger(), ringTimeoutMs });
+  updates = [];
+  coordinator.onUpdate((v) => updates.push(v));
+}
+
+beforeEach(async () => {
+  sim = await startGraphApiSim({ accessToken: TOKEN, phoneNumberId: PNID });
+  start();
+});
+afterEach(() => sim.close());
+
+function offer(callId: string): void {
+  sim.offerCall(callId);
+  const event: CallEvent = {
+    type: 'call_offered',
+    callId,
+    phoneNumberId: PNID,
+    from: '4412345',
+    to: '1',
+    callerName: 'Kim',
+    timestampMs: Date.now(),
+    sdpOffer: 'v=0\r\n',
+  };
+  coordinator.handleEvent(event);
+}
+
+function remoteEnd(callId: string, status = 'COMPLETED', errors: { code: number; message: string }[] = []): void {
+  coordinator.handleEvent({ type: 'call_terminated', callId, phoneNumberId: PNID, from: '4412345', to: '1', status, timestampMs: Date.now(), errors });
+}
+
+describe('call coordinator', () => {
+  it('rings, then answers with pre_accept and accept carrying the same SDP', async () => {
+    offer('c1');
+    expect(coordinator.get('c1')).toMatchObject({ phase: 'ringing', callerName: 'Kim', sdpOffer: 'v=0\r\n' });
+    expect(await coordinator.answer('c1', ANSWER)).toEqual({ ok: true });
+    expect(sim.actionsFor('c1')).toEqual(['pre_accept:200', 'accept:200']);
+    expect(updates.map((u) => u.phase)).toEqual(['ringing', 'answering', 'pre_accepted', 'active']);
+    expect(coordinator.get('c1')?.answeredAtMs).toBeTypeOf('number');
+  });
+
+  it('rejects a failed pre_accept on Meta, shows why, and leaves nothing ringing', async () => {
+    offer('c2');
+    sim.addFault({ action: 'pre_accept', status: 500, body: { error: { message: 'Connection error', code: 138004 } } });
+    const result = await coordinator.answer('c2', ANSWER);
+    expect(result).toEqual({ ok: false, error: expect.stringContaining('Connection error') });
+    expect(coordinator.get('c2')).toMatchObject({ phase: 'ended', endReason: 'failed', message: expect.stringContaining('Could not answer') });
+    expect(sim.actionsFor('c2')).toEqual(['pre_accept:500', 'reject:200']);
+  });
+
+  it('terminates a call whose accept failed after pre_accept', async () => {
+    offer('c3');
+    sim.addFault({ action: 'accept', status: 400, body: { error: { message: 'Invalid parameter', code: 100 } } });
+    expect((await coordinator.answer('c3', ANSWER)).ok).toBe(false);
+    expect(sim.actionsFor('c3')).toEqual(['pre_accept:200', 'accept:400', 'terminate:200']);
+    expect(sim.calls.get('c3')?.state).toBe('terminated');
+  });
+
+  it('terminates when the caller hung up while the answer was on its way', async () => {
+    offer('c4');
+    sim.addFault({ action: 'pre_accept', delayMs: 150 });
+    const answering = coordinator.answer('c4', ANSWER);
+    await new Promise((r) => setTimeout(r, 50));
+    remoteEnd('c4');
+    expect(await answering).toEqual({ ok: false, error: 'The caller hung up.' });
+    expect(coordinator.get('c4')).toMatchObject({ phase: 'ended', endReason: 'missed' });
+    expect(sim.actionsFor('c4')).toEqual(['pre_accept:200', 'terminate:200']);
+  });
+
+  it('rejects, and hangs up with terminate', async () => {
+    offer('c5');
+    expect(await coordinator.reject('c5')).toEqual({ ok: true });
+    expect(coordinator.get('c5')).toMatchObject({ endReason: 'rejected' });
+    offer('c6');
+    await coordinator.answer('c6', ANSWER);
+    expect(await coordinator.hangup('c6')).toEqual({ ok: true });
+    expect(coordinator.get('c6')).toMatchObject({ phase: 'ended', endReason: 'answered' });
+    expect(sim.actionsFor('c6')).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  });
+
+  it('retries terminate once after a 503 and still ends the call', async () => {
+    offer('c7');
+    await coordinator.answer('c7', ANSWER);
+    sim.addFault({ action: 'terminate', status: 503 });
+    expect(await coordinator.hangup('c7')).toEqual({ ok: true });
+    expect(sim.actionsFor('c7').slice(-2)).toEqual(['terminate:503', 'terminate:200']);
+  });
+
+  it('tells the agent when WhatsApp never confirmed the hang-up, and still ends it locally', async () => {
+    offer('c8');
+    await coordinator.answer('c8', ANSWER);
+    sim.addFault({ action: 'terminate', status: 500, times: 2 });
+    const result = await coordinator.hangup('c8');
+    expect(result).toMatchObject({ ok: false, error: expect.stringContaining('did not confirm') });
+    expect(coordinator.get('c8')?.phase).toBe('ended');
+  });
+
+  it('records a terminate that overtook its connect as a missed call', () => {
+    remoteEnd('c9');
+    expect(coordinator.get('c9')).toMatchObject({ phase: 'ended', endReason: 'missed', from: '4412345' });
+  });
+
+  it('ends a remote hang-up and a failed call with the reason from the webhook', async () => {
+    offer('c10');
+    await coordinator.answer('c10', ANSWER);
+    remoteEnd('c10');
+    expect(coordinator.get('c10')).toMatchObject({ endReason: 'remote_hangup' });
+    offer('c11');
+    await coordinator.answer('c11', ANSWER);
+    remoteEnd('c11', 'FAILED', [{ code: 138021, message: 'no media' }]);
+    expect(coordinator.get('c11')).toMatchObject({ endReason: 'failed', message: 'no media (code 138021)' });
+  });
+
+  it('marks a call missed when nobody answers in time', async () => {
+    start(80);
+    offer('c12');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(coordinator.get('c12')).toMatchObject({ phase: 'ended', endReason: 'missed' });
+  });
+
+  it('refuses a second answer while a call is live, and lets both ring', async () => {
+    offer('a');
+    offer('b');
+    expect(coordinator.list().map((c) => c.phase)).toEqual(['ringing', 'ringing']);
+    await coordinator.answer('a', ANSWER);
+    expect(await coordinator.answer('b', ANSWER)).toEqual({ ok: false, error: 'Hang up the current call before answering another one.' });
+    expect(coordinator.get('b')?.phase).toBe('ringing');
+  });
+
+  it('ends every live call on Meta before shutting down', async () => {
+    offer('s1');
+    await coordinator.answer('s1', ANSWER);
+    offer('s2');
+    await coordinator.shutdown();
+    expect(sim.calls.get('s1')?.state).toBe('terminated');
+    expect(sim.calls.get('s2')?.state).toBe('rejected');
+  });
+
+  it('ends a call whose media failed, terminating it on Meta', async () => {
+    offer('m1');
+    await coordinator.answer('m1', ANSWER);
+    await coordinator.mediaFailed('m1', 'The audio connection to WhatsApp failed.');
+    expect(coordinator.get('m1')).toMatchObject({ endReason: 'failed', message: 'The audio connection to WhatsApp failed.' });
+    expect(sim.calls.get('m1')?.state).toBe('terminated');
+  });
+});
