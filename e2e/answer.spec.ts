@@ -7,6 +7,7 @@ test('answers a call and carries audio both ways', async ({ phone }) => {
   await expect(card.getByTestId('caller-name')).toHaveText('Asha Rao');
   await expect(card.getByTestId('caller-number')).toHaveText('+917358580180');
   await expect(card.getByTestId('answer')).toBeEnabled();
+  await expect(page.getByTestId('phone')).toHaveAttribute('data-ringtone', 'on');
 
   // While it rings nothing reaches the caller: Meta has not seen our answer yet.
   await page.waitForTimeout(500);
@@ -15,6 +16,7 @@ test('answers a call and carries audio both ways', async ({ phone }) => {
 
   await card.getByTestId('answer').click();
   await expect(page.getByTestId('in-call')).toBeVisible();
+  await expect(page.getByTestId('phone')).toHaveAttribute('data-ringtone', 'off');
   expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
   const [pre, acc] = sim.graph.requests.map((r) => r.body as { session: { sdp: string; sdp_type: string } });
   expect(pre?.session.sdp_type).toBe('answer');

@@ -56,6 +56,7 @@ function updateRingtone(): void {
   const ringing = Object.values(usePhone.getState().calls).some((c) => c.phase === 'ringing');
   if (ringing) ringtone.start();
   else ringtone.stop();
+  usePhone.setState({ ringtonePlaying: ringtone.playing });
 }
 
 async function pollStats(): Promise<void> {

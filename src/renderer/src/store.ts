@@ -18,6 +18,7 @@ interface PhoneState {
   calls: Record<string, CallView>;
   media: Record<string, CallMedia>;
   status?: AppStatus;
+  ringtonePlaying: boolean;
   /** The ended call whose summary is on screen until dismissed or a new call rings. */
   shownEndedId?: string;
   upsertCall(view: CallView): void;
@@ -29,6 +30,7 @@ interface PhoneState {
 export const usePhone = create<PhoneState>((set) => ({
   calls: {},
   media: {},
+  ringtonePlaying: false,
   upsertCall: (view) =>
     set((s) => ({
       calls: { ...s.calls, [view.callId]: view },

@@ -21,9 +21,10 @@ export function App() {
   const ringing = usePhone(useShallow(selectRinging));
   const active = usePhone(selectActive);
   const ended = usePhone((s) => (s.shownEndedId ? s.calls[s.shownEndedId] : undefined));
+  const ringtonePlaying = usePhone((s) => s.ringtonePlaying);
   const idle = ringing.length === 0 && !active && !ended;
   return (
-    <main>
+    <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'}>
       <StatusBar />
       {active && <InCall call={active} />}
       {ringing.map((call) => (
