@@ -1,4 +1,6 @@
 import { _electron as electron, test, expect, type ElectronApplication, type Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
 import { electronBinary, ELECTRON_SKIP_REASON } from './electronBinary';
@@ -13,6 +15,7 @@ let page: Page;
 
 test.beforeEach(async () => {
   sim = await startWhatsAppSim({ ...TEST_SECRETS });
+  const dataDir = mkdtempSync(join(tmpdir(), 'softphone-electron-'));
   app = await electron.launch({
     executablePath: binary,
     args: [join(__dirname, '..', 'out', 'main', 'index.js'), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
@@ -20,6 +23,7 @@ test.beforeEach(async () => {
       ...process.env,
       WA_ACCESS_TOKEN: TEST_SECRETS.accessToken,
       WA_APP_SECRET: TEST_SECRETS.appSecret,
+      SOFTPHONE_DATA_DIR: dataDir,
       WA_VERIFY_TOKEN: TEST_SECRETS.verifyToken,
       WA_PHONE_NUMBER_ID: TEST_SECRETS.phoneNumberId,
       WA_WEBHOOK_PORT: '0',
@@ -28,7 +32,7 @@ test.beforeEach(async () => {
   });
   page = await app.firstWindow();
   const status = await page.evaluate(() => window.softphone!.invoke('app:status', {}));
-  sim.setWebhookUrl(status.webhookUrl!);
+  sim.setWebhookUrl(status.webhook.localUrl!);
 });
 
 test.afterEach(async () => {

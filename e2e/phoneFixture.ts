@@ -1,49 +1,27 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { join } from 'node:path';
-import { startBrowserHost, type BrowserHost } from '../src/main/browserHost';
-import type { AppConfig } from '../src/main/config';
-import { createMemoryLogger } from '../src/main/logger';
-import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
+import { createMemoryLogger, type LogRecord } from '../src/main/logger';
+import { SIM_SECRETS, startPhoneWithSim, type PhoneWithSim, type PhoneWithSimOptions } from '../sim/phoneWithSim';
 
-export const TEST_SECRETS = {
-  accessToken: 'EAAGsimulatedAccessToken0123456789',
-  appSecret: 'sim-app-secret-0123',
-  verifyToken: 'sim-verify-token',
-  phoneNumberId: '518638374672395',
-};
+export const TEST_SECRETS = SIM_SECRETS;
 
-export interface Phone {
+export interface Phone extends PhoneWithSim {
   page: Page;
-  sim: WhatsAppSim;
-  host: BrowserHost;
-  logs: ReturnType<typeof createMemoryLogger>['records'];
+  logs: LogRecord[];
 }
 
-export async function startPhone(page: Page): Promise<Phone> {
-  const sim = await startWhatsAppSim({ ...TEST_SECRETS });
-  const config: AppConfig = {
-    ...TEST_SECRETS,
-    webhookPort: 0,
-    webhookHost: '127.0.0.1',
-    graphBaseUrl: sim.graphBaseUrl,
-    graphApiVersion: 'v23.0',
-    iceServers: [],
-  };
-  const logger = createMemoryLogger({ secrets: () => [TEST_SECRETS.accessToken, TEST_SECRETS.appSecret] });
-  const host = await startBrowserHost({ config, logger, rendererDir: join(__dirname, '..', 'out', 'renderer') });
-  if (!host.services.webhookUrl) throw new Error('webhook server did not start');
-  sim.setWebhookUrl(host.services.webhookUrl);
-  await page.goto(host.url);
-  await expect(page.getByTestId('idle')).toBeVisible();
-  return { page, sim, host, logs: logger.records };
+export async function openPhone(page: Page, options: PhoneWithSimOptions = {}): Promise<Phone> {
+  const logger = createMemoryLogger({ secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret] });
+  const phone = await startPhoneWithSim({ logger, ...options });
+  await page.goto(phone.host.url);
+  if (!options.unconfigured) await expect(page.getByTestId('idle')).toBeVisible();
+  return { ...phone, page, logs: logger.records };
 }
 
 export const test = base.extend<{ phone: Phone }>({
   phone: async ({ page }, use) => {
-    const phone = await startPhone(page);
+    const phone = await openPhone(page);
     await use(phone);
-    await phone.host.close();
-    await phone.sim.close();
+    await phone.close();
   },
 });
 

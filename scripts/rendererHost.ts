@@ -1,15 +1,28 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { openAppStorage } from '../src/main/appStorage';
 import { startBrowserHost } from '../src/main/browserHost';
-import type { AppConfig } from '../src/main/config';
+import type { Environment } from '../src/main/config';
 import type { Logger } from '../src/main/logger';
+import { plainCipher } from '../src/main/settingsStore';
+import { ngrokTunnels, type TunnelProvider } from '../src/main/tunnel';
 
 export const RENDERER_DIR = join(__dirname, '..', 'out', 'renderer');
 
 /** Starts the browser host on the built renderer, with a clear message when the build is missing. */
-export async function hostRenderer(config: AppConfig, logger: Logger, port?: number) {
+export async function hostRenderer(options: { dataDir: string; environment: Environment; logger: Logger; port?: number; tunnels?: TunnelProvider }) {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` first.');
   }
-  return startBrowserHost({ config, logger, rendererDir: RENDERER_DIR, port });
+  // No OS key store outside Electron: secrets are kept unencrypted, and the Settings screen says so.
+  const storage = openAppStorage(options.dataDir, plainCipher);
+  const host = await startBrowserHost({
+    ...storage,
+    environment: options.environment,
+    logger: options.logger,
+    tunnels: options.tunnels ?? ngrokTunnels,
+    rendererDir: RENDERER_DIR,
+    port: options.port,
+  });
+  return { ...host, storage };
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { electronBinary } from '../e2e/electronBinary';
-import { configFromEnv } from '../src/main/config';
+import { connectionSeedFromEnv, environmentFromEnv } from '../src/main/config';
 import { createLogger } from '../src/main/logger';
 import { hostRenderer } from './rendererHost';
 
@@ -13,18 +14,21 @@ async function main(): Promise<void> {
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
-  const config = configFromEnv(process.env);
-  if (!config.ok) {
-    console.error('The phone needs its settings (see README.md, "Connect to WhatsApp"):');
-    for (const error of config.errors) console.error(`  - ${error}`);
-    console.error('To try it without a Meta account, run: npm run demo');
+  const environment = environmentFromEnv(process.env);
+  if (!environment.ok) {
+    for (const error of environment.errors) console.error(`  - ${error}`);
     process.exit(2);
   }
-  const logger = createLogger({ secrets: () => [config.config.accessToken, config.config.appSecret] });
-  const host = await hostRenderer(config.config, logger, Number(process.env.SOFTPHONE_UI_PORT ?? 5180));
+  let secrets: string[] = [];
+  const logger = createLogger({ secrets: () => secrets });
+  const dataDir = process.env.SOFTPHONE_DATA_DIR ?? join(homedir(), '.wa-softphone');
+  const host = await hostRenderer({ dataDir, environment: environment.environment, logger, port: Number(process.env.SOFTPHONE_UI_PORT ?? 5180) });
+  const seed = connectionSeedFromEnv(process.env);
+  if (seed) await host.services.handlers['settings:save'](seed);
+  const c = host.storage.settings.connection();
+  secrets = [c.accessToken, c.appSecret, c.ngrokAuthtoken];
   console.log('No Electron binary here, so the phone runs in your browser.');
-  console.log(`Open ${host.url} in Chromium or Chrome.`);
-  console.log(`Webhook for Meta (through your tunnel): ${host.services.webhookUrl ?? host.services.webhookError}`);
+  console.log(`Open ${host.url} in Chromium or Chrome. Settings are kept in ${dataDir} (secrets unencrypted outside Electron).`);
   const stop = () => void host.close().finally(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

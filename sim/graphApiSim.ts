@@ -136,9 +136,21 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     if (auth !== `Bearer ${options.accessToken}`) {
       return { status: 401, body: graphError(190, 'Invalid OAuth access token - Cannot parse access token') };
     }
-    const match = /^\/v\d+\.\d+\/([^/]+)\/(calls|call_permissions)$/.exec(url.pathname);
+    const match = /^\/v\d+\.\d+\/([^/]+)(?:\/(calls|call_permissions))?$/.exec(url.pathname);
     if (!match) return { status: 404, body: graphError(100, 'Unknown path components') };
-    if (decodeURIComponent(match[1]!) !== options.phoneNumberId) {
+    const phoneNumberId = decodeURIComponent(match[1]!);
+    if (!match[2] && req.method === 'GET') {
+      if (phoneNumberId !== options.phoneNumberId) {
+        const message = `Unsupported get request. Object with ID '${phoneNumberId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`;
+        return { status: 400, body: { error: { ...graphError(100, message).error, error_subcode: 33 } } };
+      }
+      return {
+        status: 200,
+        body: { id: phoneNumberId, display_phone_number: '+1 555-144-1906', verified_name: 'Simulated Business', quality_rating: 'GREEN' },
+      };
+    }
+    if (!match[2]) return { status: 405, body: graphError(100, 'Unsupported method') };
+    if (phoneNumberId !== options.phoneNumberId) {
       return { status: 400, body: graphError(100, 'Invalid parameter', 'Invalid phone-number-id') };
     }
     if (match[2] === 'call_permissions' && req.method === 'GET') {

@@ -1,63 +1,214 @@
-import type { EventChannel, EventPayload, InvokeHandlers } from '../shared/ipcContract';
+import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
+import type { ConnectionTest } from '../shared/settingsSchemas';
 import { createCallCoordinator } from './callCoordinator';
-import type { AppConfig } from './config';
-import { createGraphClient } from './graphClient';
+import type { CallHistory } from './callHistory';
+import type { Environment } from './config';
+import { createGraphClient, GraphApiError, type GraphClient } from './graphClient';
 import type { Logger } from './logger';
+import type { SettingsStore } from './settingsStore';
+import type { Tunnel, TunnelProvider } from './tunnel';
 import { startWebhookServer, type WebhookServer } from './webhookServer';
 
 export type EventSink = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
+
+export interface AppServicesOptions {
+  settings: SettingsStore;
+  history: CallHistory;
+  environment: Environment;
+  logger: Logger;
+  emit: EventSink;
+  tunnels: TunnelProvider;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Turns a failed connection test into words that name the setting to fix. */
+export function explainConnectionFailure(error: unknown): Extract<ConnectionTest, { ok: false }> {
+  if (!(error instanceof GraphApiError)) return { ok: false, error: errorText(error) };
+  const { code, subcode } = error.details;
+  if (code === 190) return { ok: false, field: 'accessToken', error: 'Access token: WhatsApp does not accept it (invalid or expired). Paste a new one.' };
+  if (code === 10 || code === 200) {
+    return { ok: false, field: 'accessToken', error: 'Access token: it lacks the whatsapp_business_messaging permission.' };
+  }
+  if (code === 100 && subcode === 33) {
+    return { ok: false, field: 'phoneNumberId', error: 'Phone number ID: no phone number with this ID is reachable with this token.' };
+  }
+  if (error.kind === 'network' || error.kind === 'timeout') return { ok: false, error: `Could not reach the WhatsApp API: ${error.message}` };
+  return { ok: false, error: error.message };
+}
 
 /**
  * Everything the main process runs for the phone, with no Electron in it, so the same services
  * serve the Electron window and the browser host used by tests and the demo.
  */
-export async function startAppServices(config: AppConfig, logger: Logger, emit: EventSink) {
-  const graph = createGraphClient({
-    accessToken: config.accessToken,
-    phoneNumberId: config.phoneNumberId,
-    baseUrl: config.graphBaseUrl,
-    apiVersion: config.graphApiVersion,
-  });
-  const coordinator = createCallCoordinator({ graph, logger });
-  coordinator.onUpdate((view) => emit('call:updated', view));
-
+export async function startAppServices(options: AppServicesOptions) {
+  const { settings, history, environment, logger, emit } = options;
+  let graph: GraphClient | undefined;
   let webhook: WebhookServer | undefined;
   let webhookError: string | undefined;
-  try {
-    webhook = await startWebhookServer({
-      appSecret: config.appSecret,
-      verifyToken: config.verifyToken,
-      port: config.webhookPort,
-      host: config.webhookHost,
-      logger,
-      onEvent: (event) => coordinator.handleEvent(event),
-    });
-  } catch (error) {
-    webhookError = error instanceof Error ? error.message : String(error);
-    logger.error('webhook server did not start', { error: webhookError });
+  let tunnel: Tunnel | undefined;
+  let tunnelState: WebhookStatus['tunnelState'] = 'off';
+  let tunnelError: string | undefined;
+
+  function requireGraph(): GraphClient {
+    if (!graph) throw new Error('The phone is not connected to WhatsApp: finish Settings first.');
+    return graph;
   }
+
+  const coordinator = createCallCoordinator({
+    graph: {
+      preAccept: (id, sdp) => requireGraph().preAccept(id, sdp),
+      accept: (id, sdp, opaque) => requireGraph().accept(id, sdp, opaque),
+      reject: (id) => requireGraph().reject(id),
+      terminate: (id) => requireGraph().terminate(id),
+    },
+    logger,
+    preferences: () => settings.preferences(),
+  });
+  coordinator.onUpdate((view) => {
+    try {
+      history.record(view);
+    } catch (error) {
+      logger.error('call history write failed', { callId: view.callId, error: errorText(error) });
+    }
+    emit('call:updated', view);
+  });
+
+  function webhookStatus(): WebhookStatus {
+    const c = settings.connection();
+    const counters = webhook?.status() ?? { receivedCount: 0, rejectedCount: 0 };
+    const publicBase = c.tunnel === 'public_url' ? c.publicUrl : c.tunnel === 'ngrok' ? tunnel?.url : undefined;
+    return {
+      listening: webhook !== undefined,
+      localUrl: webhook?.url,
+      callbackUrl: publicBase ? `${publicBase.replace(/\/+$/, '')}/webhook` : undefined,
+      verifyToken: c.verifyToken || undefined,
+      tunnel: c.tunnel,
+      tunnelState,
+      tunnelError,
+      ...counters,
+    };
+  }
+
+  function status(): AppStatus {
+    const problems: string[] = [];
+    if (!settings.isConfigured()) problems.push('Open Settings and enter your WhatsApp connection details.');
+    if (webhookError) problems.push(webhookError);
+    if (tunnelError) problems.push(`Tunnel: ${tunnelError}`);
+    return {
+      configured: settings.isConfigured(),
+      problems,
+      iceServers: environment.iceServers,
+      webhook: webhookStatus(),
+      preferences: settings.preferences(),
+    };
+  }
+
+  const publishStatus = (): void => emit('app:status', status());
+
+  async function stopNetwork(): Promise<void> {
+    await tunnel?.close().catch(() => undefined);
+    tunnel = undefined;
+    tunnelState = 'off';
+    tunnelError = undefined;
+    await webhook?.close();
+    webhook = undefined;
+    webhookError = undefined;
+  }
+
+  /** (Re)starts the Graph client, webhook server and tunnel from the stored settings. */
+  async function applyConnection(): Promise<void> {
+    await stopNetwork();
+    graph = undefined;
+    if (!settings.isConfigured()) return publishStatus();
+    const c = settings.connection();
+    graph = createGraphClient({
+      accessToken: c.accessToken,
+      phoneNumberId: c.phoneNumberId,
+      baseUrl: environment.graphBaseUrl,
+      apiVersion: environment.graphApiVersion,
+    });
+    try {
+      webhook = await startWebhookServer({
+        appSecret: c.appSecret,
+        verifyToken: c.verifyToken,
+        port: environment.webhookPortOverride ?? c.webhookPort,
+        host: environment.webhookHost,
+        logger,
+        onEvent: (event) => {
+          coordinator.handleEvent(event);
+          publishStatus();
+        },
+      });
+    } catch (error) {
+      webhookError = errorText(error);
+      logger.error('webhook server did not start', { error: webhookError });
+      return publishStatus();
+    }
+    if (c.tunnel === 'ngrok') {
+      tunnelState = 'starting';
+      publishStatus();
+      try {
+        tunnel = await options.tunnels.open(webhook.port, c.ngrokAuthtoken);
+        tunnelState = 'up';
+      } catch (error) {
+        tunnelState = 'error';
+        tunnelError = errorText(error);
+        logger.warn('tunnel did not open', { error: tunnelError });
+      }
+    }
+    publishStatus();
+  }
+
+  async function testConnection(): Promise<ConnectionTest> {
+    if (!graph) return { ok: false, error: 'Save the connection settings first.' };
+    try {
+      const info = await graph.phoneNumberInfo();
+      return { ok: true, displayPhoneNumber: info.display_phone_number, verifiedName: info.verified_name };
+    } catch (error) {
+      return explainConnectionFailure(error);
+    }
+  }
+
+  await applyConnection();
 
   const handlers: InvokeHandlers = {
     'call:answer': ({ callId, sdpAnswer }) => coordinator.answer(callId, sdpAnswer),
     'call:reject': ({ callId }) => coordinator.reject(callId),
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason }) => coordinator.mediaFailed(callId, reason),
+    'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
     'calls:list': async () => coordinator.list(),
-    'app:status': async () => ({
-      webhookUrl: webhook?.url,
-      problems: webhookError ? [webhookError] : [],
-      iceServers: config.iceServers,
-    }),
+    'app:status': async () => status(),
+    'settings:get': async () => settings.view(),
+    'settings:save': async (input) => {
+      const result = settings.saveConnection(input);
+      if (result.ok) await applyConnection();
+      return result.ok ? { ok: true, settings: settings.view() } : result;
+    },
+    'settings:testConnection': () => testConnection(),
+    'preferences:save': async (patch) => {
+      const next = settings.savePreferences(patch);
+      publishStatus();
+      return next;
+    },
+    'history:list': async (query) => history.list(query),
+    'history:exportCsv': async (query) => history.exportCsv(query),
   };
 
   return {
     handlers,
     coordinator,
-    webhookUrl: webhook?.url,
-    webhookError,
+    status,
+    get webhookUrl(): string | undefined {
+      return webhook?.url;
+    },
     async close(): Promise<void> {
       await coordinator.shutdown();
-      await webhook?.close();
+      await stopNetwork();
+      history.close();
     },
   };
 }

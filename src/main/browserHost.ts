@@ -3,11 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
-import { startAppServices, type AppServices } from './appServices';
-import type { AppConfig } from './config';
-import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
-import type { Logger } from './logger';
+import { startAppServices, type AppServices, type AppServicesOptions } from './appServices';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
+import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -17,9 +15,7 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-export interface BrowserHostOptions {
-  config: AppConfig;
-  logger: Logger;
+export interface BrowserHostOptions extends Omit<AppServicesOptions, 'emit'> {
   /** The built renderer (out/renderer). */
   rendererDir: string;
   port?: number;
@@ -62,8 +58,9 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     const frame = `data: ${JSON.stringify({ channel, payload })}\n\n`;
     for (const res of streams) res.write(frame);
   };
-  const services: AppServices = await startAppServices(options.config, options.logger, emit);
-  const root = normalize(options.rendererDir);
+  const { rendererDir, port: uiPort, ...serviceOptions } = options;
+  const services: AppServices = await startAppServices({ ...serviceOptions, emit });
+  const root = normalize(rendererDir);
 
   async function serveFile(pathname: string, res: ServerResponse): Promise<void> {
     const file = normalize(join(root, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)));
@@ -111,7 +108,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    server.listen(uiPort ?? 0, '127.0.0.1', resolve);
   });
   const port = (server.address() as AddressInfo).port;
 

@@ -1,4 +1,6 @@
+import { worstOf, type QualitySample } from '../shared/callQuality';
 import { isLive, needsTerminate, transition, type CallInput, type CallState } from '../shared/callMachine';
+import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView } from '../shared/ipcContract';
 import type { CallEvent } from '../shared/parseWebhook';
 import { GraphApiError, type GraphClient } from './graphClient';
@@ -14,6 +16,8 @@ interface CallRecord {
   offeredAtMs: number;
   state: CallState;
   ringTimer?: ReturnType<typeof setTimeout>;
+  quality?: QualitySample;
+  silent?: boolean;
 }
 
 export interface CallCoordinatorOptions {
@@ -24,6 +28,8 @@ export interface CallCoordinatorOptions {
   ringTimeoutMs?: number;
   /** Ended calls kept in memory for the call-ended screen. */
   keepEnded?: number;
+  /** The agent's status decides whether a new call rings, rings out or is rejected. */
+  preferences?: () => AgentPreferences;
 }
 
 function errorText(error: unknown): string {
@@ -39,6 +45,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   const now = options.now ?? Date.now;
   const ringTimeoutMs = options.ringTimeoutMs ?? 60_000;
   const keepEnded = options.keepEnded ?? 50;
+  const preferences = options.preferences ?? (() => DEFAULT_PREFERENCES);
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(view: CallView) => void>();
 
@@ -56,7 +63,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       offeredAtMs: call.offeredAtMs,
       answeredAtMs: 'answeredAtMs' in s ? s.answeredAtMs : undefined,
       endedAtMs: s.phase === 'ended' ? s.endedAtMs : undefined,
+      quality: call.quality,
+      silent: call.silent,
     };
+  }
+
+  function publish(call: CallRecord): void {
+    const snapshot = view(call);
+    for (const listener of listeners) listener(snapshot);
   }
 
   function forgetOldEnded(): void {
@@ -73,8 +87,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       forgetOldEnded();
       log.info('call ended', { callId: call.callId, reason: next.phase === 'ended' ? next.reason : undefined });
     }
-    const snapshot = view(call);
-    for (const listener of listeners) listener(snapshot);
+    publish(call);
     return true;
   }
 
@@ -104,10 +117,17 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       state: { phase: 'ringing' },
     };
     calls.set(call.callId, call);
+    const prefs = preferences();
+    if (prefs.status === 'away' && prefs.awayAction === 'reject') {
+      publish(call);
+      apply(call, { type: 'reject_clicked', atMs: now(), message: 'Rejected automatically: you were away.' });
+      void endOnMeta(call, 'reject');
+      return;
+    }
+    call.silent = prefs.status === 'away';
     call.ringTimer = setTimeout(() => apply(call, { type: 'ring_timeout', atMs: now() }), ringTimeoutMs);
-    log.info('call ringing', { callId: call.callId, from: call.from });
-    const snapshot = view(call);
-    for (const listener of listeners) listener(snapshot);
+    log.info('call ringing', { callId: call.callId, from: call.from, silent: call.silent });
+    publish(call);
   }
 
   function onTerminated(event: Extract<CallEvent, { type: 'call_terminated' }>): void {
@@ -179,6 +199,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     return { ok: true };
   }
 
+  function recordQuality(callId: string, sample: QualitySample): ActionResult {
+    const call = calls.get(callId);
+    if (!call || !isLive(call.state)) return { ok: false, error: 'No live call with this id.' };
+    call.quality = worstOf(call.quality, sample);
+    publish(call);
+    return { ok: true };
+  }
+
   return {
     handleEvent(event: CallEvent): void {
       if (event.type === 'call_offered') onOffered(event);
@@ -188,6 +216,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     reject,
     hangup,
     mediaFailed,
+    recordQuality,
     list: (): CallView[] => [...calls.values()].map(view),
     get: (callId: string): CallView | undefined => {
       const call = calls.get(callId);

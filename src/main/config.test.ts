@@ -1,31 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { configFromEnv } from './config';
+import { connectionSeedFromEnv, environmentFromEnv } from './config';
 
-const good = {
-  WA_ACCESS_TOKEN: 'EAAG'.padEnd(40, 'x'),
-  WA_PHONE_NUMBER_ID: '518638374672395',
-  WA_APP_SECRET: 'abcdef0123456789',
-  WA_VERIFY_TOKEN: 'verify-token-1',
-};
-
-describe('config from environment', () => {
-  it('reads a complete configuration with defaults', () => {
-    const result = configFromEnv(good);
-    expect(result).toMatchObject({
+describe('environment', () => {
+  it('has working defaults', () => {
+    expect(environmentFromEnv({})).toEqual({
       ok: true,
-      config: { webhookPort: 8787, webhookHost: '127.0.0.1', graphApiVersion: 'v23.0', iceServers: [] },
+      environment: { graphBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', iceServers: [] },
     });
   });
 
-  it('names every wrong setting', () => {
-    const result = configFromEnv({ ...good, WA_PHONE_NUMBER_ID: '+1 555 0100', WA_ACCESS_TOKEN: '' });
-    expect(result.ok).toBe(false);
-    const errors = !result.ok ? result.errors.join('\n') : '';
-    expect(errors).toContain('WA_ACCESS_TOKEN');
-    expect(errors).toContain('WA_PHONE_NUMBER_ID must be the numeric phone number ID');
+  it('reads overrides', () => {
+    const result = environmentFromEnv({ WA_WEBHOOK_PORT: '0', WA_ICE_SERVERS: '[{"urls":"stun:s.example:3478"}]', WA_GRAPH_BASE_URL: 'http://127.0.0.1:9' });
+    expect(result).toMatchObject({ ok: true, environment: { webhookPortOverride: 0, iceServers: [{ urls: 'stun:s.example:3478' }] } });
   });
 
-  it('explains malformed ICE servers', () => {
-    expect(configFromEnv({ ...good, WA_ICE_SERVERS: 'stun:x' })).toMatchObject({ ok: false, errors: [expect.stringContaining('WA_ICE_SERVERS')] });
+  it('names each wrong variable', () => {
+    expect(environmentFromEnv({ WA_ICE_SERVERS: 'stun:x' })).toMatchObject({ ok: false, errors: [expect.stringContaining('WA_ICE_SERVERS')] });
+    const bad = environmentFromEnv({ WA_GRAPH_BASE_URL: 'nope', WA_GRAPH_API_VERSION: '23', WA_WEBHOOK_PORT: '99999' });
+    expect(!bad.ok && bad.errors.join('\n')).toMatch(/WA_GRAPH_BASE_URL[\s\S]*WA_GRAPH_API_VERSION[\s\S]*WA_WEBHOOK_PORT/);
+  });
+
+  it('seeds connection settings only when some are given', () => {
+    expect(connectionSeedFromEnv({})).toBeUndefined();
+    expect(connectionSeedFromEnv({ WA_ACCESS_TOKEN: 't', WA_PUBLIC_URL: 'https://x.example' })).toMatchObject({ accessToken: 't', tunnel: 'public_url' });
   });
 });

@@ -4,6 +4,7 @@ import {
   CallPermissionResponse,
   ConnectResponse,
   GraphErrorBody,
+  PhoneNumberInfo,
   SuccessResponse,
 } from '../shared/graphSchemas';
 import { redact } from './logger';
@@ -69,7 +70,7 @@ export function createGraphClient(config: GraphClientConfig) {
     body: unknown,
     schema: z.ZodType<T>,
   ): Promise<T> {
-    const url = `${base}/${version}/${encodeURIComponent(config.phoneNumberId)}/${path}`;
+    const url = `${base}/${version}/${encodeURIComponent(config.phoneNumberId)}${path ? `/${path}` : ''}`;
     let response: Response;
     try {
       response = await fetchFn(url, {
@@ -170,6 +171,10 @@ export function createGraphClient(config: GraphClientConfig) {
       });
       const reply = await request('connect', 'POST', 'calls', body, ConnectResponse);
       return { callId: reply.calls[0]!.id };
+    },
+    /** Reads the phone number's public details: the cheapest proof that token and phone number ID fit together. */
+    async phoneNumberInfo(): Promise<z.infer<typeof PhoneNumberInfo>> {
+      return request('phone_number', 'GET', '', undefined, PhoneNumberInfo);
     },
     async callPermission(userWaId: string): Promise<CallPermissionResponse> {
       const query = `call_permissions?user_wa_id=${encodeURIComponent(userWaId)}`;

@@ -1,45 +1,42 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Notification } from 'electron';
+import { app, BrowserWindow, globalShortcut, ipcMain, Notification, safeStorage } from 'electron';
 import { INVOKE_CHANNELS } from '../shared/ipcChannels';
-import type { InvokeHandlers } from '../shared/ipcContract';
+import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices } from './appServices';
-import { configFromEnv } from './config';
+import { openAppStorage } from './appStorage';
+import { connectionSeedFromEnv, environmentFromEnv } from './config';
 import { dispatchInvoke } from './ipcDispatch';
 import { createLogger } from './logger';
 import { createSecureWindow, isTrustedSender } from './secureWindow';
+import { plainCipher, type SecretCipher } from './settingsStore';
+import { createStatusTray } from './statusTray';
+import { ngrokTunnels } from './tunnel';
+import { SHORTCUTS } from '../shared/shortcuts';
 
-const config = configFromEnv(process.env);
-const logger = createLogger({
-  secrets: () => (config.ok ? [config.config.accessToken, config.config.appSecret] : []),
-});
 let services: AppServices | undefined;
 let win: BrowserWindow | undefined;
 let quitting = false;
 
+if (process.env.SOFTPHONE_DATA_DIR) app.setPath('userData', process.env.SOFTPHONE_DATA_DIR);
+if (!app.requestSingleInstanceLock()) app.quit();
+
 function appUrl(): string {
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  return devUrl ?? `file://${join(__dirname, '../renderer/index.html')}`;
+  return process.env.ELECTRON_RENDERER_URL ?? `file://${join(__dirname, '../renderer/index.html')}`;
 }
 
-function handlersWithoutConfig(problems: string[]): InvokeHandlers {
-  const refuse = async () => ({ ok: false as const, error: 'The phone is not configured yet.' });
+/** safeStorage where the OS has a key store; on Linux without one Electron only obfuscates, so say so. */
+function secretCipher(): SecretCipher {
+  if (!safeStorage.isEncryptionAvailable()) return plainCipher;
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return plainCipher;
   return {
-    'call:answer': refuse,
-    'call:reject': refuse,
-    'call:hangup': refuse,
-    'call:mediaFailed': refuse,
-    'calls:list': async () => [],
-    'app:status': async () => ({ problems, iceServers: [] }),
+    encrypted: true,
+    encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
+    decrypt: (stored) => safeStorage.decryptString(Buffer.from(stored, 'base64')),
   };
 }
 
-function registerIpc(handlers: InvokeHandlers): void {
-  for (const channel of INVOKE_CHANNELS) {
-    ipcMain.handle(channel, (event, payload: unknown) => {
-      if (!isTrustedSender(event, appUrl())) throw new Error('IPC refused: sender is not the app page');
-      return dispatchInvoke(handlers, channel, payload);
-    });
-  }
+function send<C extends EventChannel>(channel: C, payload: EventPayload<C>): void {
+  if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
 }
 
 function ring(from: string, name?: string): void {
@@ -56,17 +53,56 @@ function ring(from: string, name?: string): void {
 }
 
 app.whenReady().then(async () => {
-  if (config.ok) {
-    services = await startAppServices(config.config, logger, (channel, payload) => {
-      win?.webContents.send(channel, payload);
-      if (channel === 'call:updated' && payload.phase === 'ringing') ring(payload.from, payload.callerName);
-    });
-    registerIpc(services.handlers);
-  } else {
-    logger.error('settings are incomplete', { problems: config.errors });
-    registerIpc(handlersWithoutConfig(config.errors));
+  const environment = environmentFromEnv(process.env);
+  const storage = openAppStorage(app.getPath('userData'), secretCipher());
+  const logger = createLogger({
+    secrets: () => {
+      const c = storage.settings.connection();
+      return [c.accessToken, c.appSecret, c.ngrokAuthtoken];
+    },
+  });
+  const seed = connectionSeedFromEnv(process.env);
+  if (seed) {
+    const seeded = storage.settings.saveConnection(seed);
+    if (!seeded.ok) logger.error('settings from the environment were refused', { errors: seeded.errors });
   }
+  if (!environment.ok) logger.error('environment settings are wrong', { errors: environment.errors });
+
+  const tray = createStatusTray({
+    onOpen: () => win?.show(),
+    onStatus: (status) => void services?.handlers['preferences:save']({ status }),
+    onQuit: () => app.quit(),
+  });
+  services = await startAppServices({
+    settings: storage.settings,
+    history: storage.history,
+    environment: environment.ok ? environment.environment : { graphBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', iceServers: [] },
+    logger,
+    tunnels: ngrokTunnels,
+    emit: (channel, payload) => {
+      send(channel, payload);
+      if (channel === 'call:updated') {
+        const call = payload as EventPayload<'call:updated'>;
+        if (call.phase === 'ringing' && !call.silent) ring(call.from, call.callerName);
+      }
+      if (channel === 'app:status') tray.show((payload as EventPayload<'app:status'>).preferences.status);
+    },
+  });
+  const handlers = services.handlers;
+
+  for (const channel of INVOKE_CHANNELS) {
+    ipcMain.handle(channel, (event, payload: unknown) => {
+      if (!isTrustedSender(event, appUrl())) throw new Error('IPC refused: sender is not the app page');
+      return dispatchInvoke(handlers, channel, payload);
+    });
+  }
+
   win = createSecureWindow(join(__dirname, '../preload/index.js'), appUrl());
+  tray.show(services.status().preferences.status);
+  // Global shortcuts reach the agent's phone from any application.
+  for (const shortcut of SHORTCUTS) {
+    globalShortcut.register(shortcut.accelerator, () => send('shortcut:pressed', { action: shortcut.action }));
+  }
   await win.loadURL(appUrl());
 });
 
@@ -75,7 +111,9 @@ app.on('before-quit', (event) => {
   if (quitting || !services) return;
   event.preventDefault();
   quitting = true;
+  globalShortcut.unregisterAll();
   services.close().finally(() => app.quit());
 });
 
+app.on('second-instance', () => win?.show());
 app.on('window-all-closed', () => app.quit());

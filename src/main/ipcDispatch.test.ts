@@ -3,14 +3,12 @@ import type { InvokeHandlers } from '../shared/ipcContract';
 import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
 
 const seen: unknown[] = [];
-const handlers: InvokeHandlers = {
-  'call:answer': async (r) => (seen.push(r), { ok: true }),
+// Only the channels these tests call.
+const handlers = {
+  'call:answer': async (r: unknown) => (seen.push(r), { ok: true }),
   'call:reject': async () => ({ ok: true }),
-  'call:hangup': async () => ({ ok: true }),
-  'call:mediaFailed': async () => ({ ok: true }),
   'calls:list': async () => [],
-  'app:status': async () => ({ iceServers: [], problems: [] }),
-};
+} as unknown as InvokeHandlers;
 
 describe('IPC dispatch', () => {
   it('passes a valid request to its handler, stripped of extra fields', async () => {

@@ -18,7 +18,7 @@ export type CallInput =
   | { type: 'answer_clicked' }
   | { type: 'pre_accept_ok' }
   | { type: 'accept_ok'; atMs: number }
-  | { type: 'reject_clicked'; atMs: number }
+  | { type: 'reject_clicked'; atMs: number; message?: string }
   | { type: 'hangup_clicked' }
   | { type: 'terminate_sent'; atMs: number }
   | { type: 'remote_terminated'; failed: boolean; message?: string; atMs: number }
@@ -40,7 +40,7 @@ export function transition(state: CallState, input: CallInput): CallState {
     case 'accept_ok':
       return state.phase === 'pre_accepted' ? { phase: 'active', answeredAtMs: input.atMs } : state;
     case 'reject_clicked':
-      return state.phase === 'ringing' ? ended('rejected', input.atMs) : state;
+      return state.phase === 'ringing' ? ended('rejected', input.atMs, undefined, input.message) : state;
     case 'hangup_clicked':
       return state.phase === 'active' ? { phase: 'ending', answeredAtMs: state.answeredAtMs } : state;
     case 'terminate_sent':

@@ -95,6 +95,13 @@ export const CallPermissionResponse = z.object({
     .optional(),
 });
 
+export const PhoneNumberInfo = z.object({
+  id: z.string(),
+  display_phone_number: z.string(),
+  verified_name: z.string().optional(),
+  quality_rating: z.string().optional(),
+});
+
 export type CallActionBody = z.infer<typeof CallActionBody>;
 export type GraphErrorBody = z.infer<typeof GraphErrorBody>;
 export type CallPermissionResponse = z.infer<typeof CallPermissionResponse>;

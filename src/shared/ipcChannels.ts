@@ -1,5 +1,19 @@
 // Channel names alone, free of zod, so the sandboxed preload can bundle them without dependencies.
-export const INVOKE_CHANNELS = ['call:answer', 'call:reject', 'call:hangup', 'call:mediaFailed', 'calls:list', 'app:status'] as const;
-export const EVENT_CHANNELS = ['call:updated'] as const;
+export const INVOKE_CHANNELS = [
+  'call:answer',
+  'call:reject',
+  'call:hangup',
+  'call:mediaFailed',
+  'call:quality',
+  'calls:list',
+  'app:status',
+  'settings:get',
+  'settings:save',
+  'settings:testConnection',
+  'preferences:save',
+  'history:list',
+  'history:exportCsv',
+] as const;
+export const EVENT_CHANNELS = ['call:updated', 'app:status', 'shortcut:pressed'] as const;
 export type InvokeChannelName = (typeof INVOKE_CHANNELS)[number];
 export type EventChannelName = (typeof EVENT_CHANNELS)[number];

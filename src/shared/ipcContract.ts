@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { QualitySample } from './callQuality';
 import { CallPhase, EndReason } from './callMachine';
+import { HistoryEntry, HistoryQuery } from './historySchemas';
+import { AgentPreferences, ConnectionTest, SaveResult, SettingsView, TunnelMode } from './settingsSchemas';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -15,6 +18,10 @@ export const CallView = z.object({
   offeredAtMs: z.number(),
   answeredAtMs: z.number().optional(),
   endedAtMs: z.number().optional(),
+  /** Worst quality figures seen so far. */
+  quality: QualitySample.optional(),
+  /** Offered while the agent was away: it rings out without ringing here. */
+  silent: z.boolean().optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -24,11 +31,29 @@ export const ActionResult = z.discriminatedUnion('ok', [
 ]);
 export type ActionResult = z.infer<typeof ActionResult>;
 
+export const WebhookStatus = z.object({
+  listening: z.boolean(),
+  localUrl: z.string().optional(),
+  /** The address to paste into Meta's dashboard, once there is one Meta can reach. */
+  callbackUrl: z.string().optional(),
+  verifyToken: z.string().optional(),
+  tunnel: TunnelMode,
+  tunnelState: z.enum(['off', 'starting', 'up', 'error']),
+  tunnelError: z.string().optional(),
+  receivedCount: z.number(),
+  rejectedCount: z.number(),
+  lastEventAtMs: z.number().optional(),
+  lastRejection: z.object({ atMs: z.number(), status: z.number(), reason: z.string() }).optional(),
+});
+export type WebhookStatus = z.infer<typeof WebhookStatus>;
+
 export const AppStatus = z.object({
-  webhookUrl: z.string().optional(),
+  configured: z.boolean(),
   /** Settings or start-up problems the agent must fix before calls can arrive. */
   problems: z.array(z.string()),
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
+  webhook: WebhookStatus,
+  preferences: AgentPreferences,
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -47,13 +72,34 @@ export const invokeContract = {
     request: CallIdRequest.extend({ reason: z.string().min(1).max(500) }),
     response: ActionResult,
   },
+  'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
   'calls:list': { request: Empty, response: z.array(CallView) },
   'app:status': { request: Empty, response: AppStatus },
+  'settings:get': { request: Empty, response: SettingsView },
+  'settings:save': {
+    request: z.object({
+      accessToken: z.string().max(4096),
+      phoneNumberId: z.string().max(100),
+      appSecret: z.string().max(200),
+      verifyToken: z.string().max(400),
+      webhookPort: z.union([z.number(), z.string().max(10)]),
+      tunnel: TunnelMode,
+      publicUrl: z.string().max(2000),
+      ngrokAuthtoken: z.string().max(4096),
+    }),
+    response: SaveResult,
+  },
+  'settings:testConnection': { request: Empty, response: ConnectionTest },
+  'preferences:save': { request: AgentPreferences.partial(), response: AgentPreferences },
+  'history:list': { request: HistoryQuery, response: z.array(HistoryEntry) },
+  'history:exportCsv': { request: HistoryQuery, response: z.string() },
 } as const satisfies Record<InvokeChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 /** Main -> renderer pushes. */
 export const eventContract = {
   'call:updated': CallView,
+  'app:status': AppStatus,
+  'shortcut:pressed': z.object({ action: z.enum(['answer', 'reject', 'mute', 'hangup']) }),
 } as const satisfies Record<EventChannelName, z.ZodType>;
 
 export type InvokeChannel = keyof typeof invokeContract;

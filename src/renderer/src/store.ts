@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { QualitySample } from '../../shared/callQuality';
 import type { AppStatus, CallView } from '../../shared/ipcContract';
 
 export interface CallMedia {
@@ -7,23 +8,45 @@ export interface CallMedia {
   connection?: RTCPeerConnectionState;
   packetsReceived: number;
   packetsSent: number;
+  packetsLost: number;
   inboundEnergy: number;
   audioLevel: number;
+  quality?: QualitySample;
+  micLabel?: string;
+  canSendDtmf: boolean;
+  dtmfSent: string;
   error?: string;
+  notice?: string;
 }
 
-const emptyMedia: CallMedia = { answerReady: false, muted: false, packetsReceived: 0, packetsSent: 0, inboundEnergy: 0, audioLevel: 0 };
+const emptyMedia: CallMedia = {
+  answerReady: false,
+  muted: false,
+  packetsReceived: 0,
+  packetsSent: 0,
+  packetsLost: 0,
+  inboundEnergy: 0,
+  audioLevel: 0,
+  canSendDtmf: false,
+  dtmfSent: '',
+};
+
+export type Tab = 'phone' | 'history' | 'settings';
 
 interface PhoneState {
   calls: Record<string, CallView>;
   media: Record<string, CallMedia>;
   status?: AppStatus;
   ringtonePlaying: boolean;
+  tab: Tab;
+  /** A device problem the agent should know about (unplugged headset and the like). */
+  deviceNotice?: string;
   /** The ended call whose summary is on screen until dismissed or a new call rings. */
   shownEndedId?: string;
   upsertCall(view: CallView): void;
   patchMedia(callId: string, patch: Partial<CallMedia>): void;
   setStatus(status: AppStatus): void;
+  setTab(tab: Tab): void;
   dismissEnded(): void;
 }
 
@@ -31,21 +54,28 @@ export const usePhone = create<PhoneState>((set) => ({
   calls: {},
   media: {},
   ringtonePlaying: false,
+  tab: 'phone',
   upsertCall: (view) =>
     set((s) => ({
       calls: { ...s.calls, [view.callId]: view },
-      shownEndedId: view.phase === 'ended' ? view.callId : view.phase === 'ringing' ? undefined : s.shownEndedId,
+      shownEndedId: view.phase === 'ended' ? view.callId : view.phase === 'ringing' && !view.silent ? undefined : s.shownEndedId,
+      // A call needing the agent brings the phone tab forward.
+      tab: view.phase === 'ringing' && !view.silent ? 'phone' : s.tab,
     })),
   patchMedia: (callId, patch) =>
     set((s) => ({ media: { ...s.media, [callId]: { ...emptyMedia, ...s.media[callId], ...patch } } })),
   setStatus: (status) => set({ status }),
+  setTab: (tab) => set({ tab }),
   dismissEnded: () => set({ shownEndedId: undefined }),
 }));
 
 export const selectRinging = (s: PhoneState): CallView[] =>
   Object.values(s.calls)
-    .filter((c) => c.phase === 'ringing' || c.phase === 'answering')
+    .filter((c) => (c.phase === 'ringing' || c.phase === 'answering') && !c.silent)
     .sort((a, b) => a.offeredAtMs - b.offeredAtMs);
+
+export const selectRingingOut = (s: PhoneState): number =>
+  Object.values(s.calls).filter((c) => c.phase === 'ringing' && c.silent).length;
 
 export const selectActive = (s: PhoneState): CallView | undefined =>
   Object.values(s.calls).find((c) => c.phase === 'pre_accepted' || c.phase === 'active' || c.phase === 'ending');

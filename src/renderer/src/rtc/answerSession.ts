@@ -1,7 +1,9 @@
 import { answerProblems } from '../../../shared/sdpChecks';
+import { openMic } from './devices';
 
 export interface AnswerSessionOptions {
   iceServers: RTCIceServer[];
+  micDeviceId?: string;
   /** Bound on ICE gathering: an unreachable STUN server would otherwise hold the answer for ~40 s. */
   gatherTimeoutMs?: number;
   onRemoteStream?: (stream: MediaStream) => void;
@@ -11,11 +13,11 @@ export interface AnswerSessionOptions {
 export interface MediaStats {
   packetsReceived: number;
   packetsSent: number;
+  packetsLost: number;
   inboundEnergy: number;
   audioLevel: number;
   jitterMs?: number;
   rttMs?: number;
-  packetsLost: number;
 }
 
 function waitForGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
@@ -34,10 +36,6 @@ function waitForGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<voi
   });
 }
 
-function micConstraints(): MediaStreamConstraints {
-  return { audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }, video: false };
-}
-
 /**
  * One inbound call's media: the SDP answer is built while the phone rings, so Answer is instant,
  * and the microphone is only attached once WhatsApp has confirmed the accept.
@@ -46,6 +44,10 @@ export class AnswerSession {
   private mic?: MediaStreamTrack;
   private micError?: string;
   private micReady: Promise<void> = Promise.resolve();
+  private sending = false;
+  private muted = false;
+  /** Set when the chosen microphone was missing and the default one is used instead. */
+  micFellBack = false;
 
   private constructor(
     private readonly pc: RTCPeerConnection,
@@ -72,7 +74,7 @@ export class AnswerSession {
       const problems = answerProblems(sdp);
       if (problems.length > 0) throw new Error(`This computer produced an answer WhatsApp would refuse: ${problems.join('; ')}`);
       const session = new AnswerSession(pc, transceiver.sender, sdp);
-      session.micReady = session.acquireMic();
+      session.micReady = session.acquireMic(options.micDeviceId);
       return session;
     } catch (error) {
       pc.close();
@@ -80,10 +82,11 @@ export class AnswerSession {
     }
   }
 
-  private async acquireMic(): Promise<void> {
+  private async acquireMic(deviceId?: string): Promise<void> {
     try {
-      const stream = await navigator.mediaDevices.getUserMedia(micConstraints());
-      this.mic = stream.getAudioTracks()[0];
+      const { track, fellBack } = await openMic(deviceId);
+      this.mic = track;
+      this.micFellBack = fellBack;
     } catch (error) {
       this.micError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
@@ -93,11 +96,48 @@ export class AnswerSession {
   async startSending(): Promise<void> {
     await this.micReady;
     if (!this.mic) throw new Error(`Microphone unavailable (${this.micError ?? 'no device'}). The caller cannot hear you.`);
+    this.mic.enabled = !this.muted;
     await this.sender.replaceTrack(this.mic);
+    this.sending = true;
+  }
+
+  /** Moves the call to another microphone without renegotiation; the caller hears no gap beyond a few ms. */
+  async switchMic(deviceId?: string): Promise<{ fellBack: boolean; label: string }> {
+    await this.micReady;
+    const { track, fellBack } = await openMic(deviceId);
+    track.enabled = !this.muted;
+    if (this.sending) await this.sender.replaceTrack(track);
+    this.mic?.stop();
+    this.mic = track;
+    this.micFellBack = fellBack;
+    return { fellBack, label: track.label };
+  }
+
+  get micLabel(): string | undefined {
+    return this.mic?.label;
+  }
+
+  get micDeviceId(): string | undefined {
+    return this.mic?.getSettings().deviceId;
   }
 
   setMuted(muted: boolean): void {
+    this.muted = muted;
     if (this.mic) this.mic.enabled = !muted;
+  }
+
+  /** DTMF needs telephone-event in the negotiated SDP; WhatsApp offers it at 8 kHz. */
+  get canSendDtmf(): boolean {
+    return Boolean(this.sender.dtmf?.canInsertDTMF);
+  }
+
+  sendDtmf(tones: string, onTone: (tone: string) => void): void {
+    const dtmf = this.sender.dtmf;
+    if (!dtmf) throw new Error('This call cannot send keypad tones.');
+    dtmf.ontonechange = (event) => {
+      if (event.tone) onTone(event.tone);
+    };
+    dtmf.insertDTMF(dtmf.toneBuffer + tones, 120, 70);
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -110,14 +150,16 @@ export class AnswerSession {
     report.forEach((s: Record<string, unknown>) => {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') {
         out.packetsReceived = Number(s.packetsReceived ?? 0);
-        out.packetsLost = Number(s.packetsLost ?? 0);
+        out.packetsLost = Math.max(0, Number(s.packetsLost ?? 0));
         out.inboundEnergy = Number(s.totalAudioEnergy ?? 0);
         out.audioLevel = Number(s.audioLevel ?? 0);
         if (typeof s.jitter === 'number') out.jitterMs = s.jitter * 1000;
       } else if (s.type === 'outbound-rtp' && s.kind === 'audio') {
         out.packetsSent = Number(s.packetsSent ?? 0);
+      } else if (s.type === 'remote-inbound-rtp' && typeof s.roundTripTime === 'number') {
+        out.rttMs = s.roundTripTime * 1000;
       } else if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') {
-        out.rttMs = s.currentRoundTripTime * 1000;
+        out.rttMs ??= s.currentRoundTripTime * 1000;
       }
     });
     return out;

@@ -1,7 +1,18 @@
+// Chromium has AudioContext.setSinkId; TypeScript's DOM library does not list it yet.
+type RoutableContext = AudioContext & { setSinkId(id: string): Promise<void> };
+
 /** A two-tone ring made with Web Audio, so no sound file has to ship or load. */
 export class Ringtone {
-  private context?: AudioContext;
+  private context?: RoutableContext;
   private timer?: ReturnType<typeof setInterval>;
+
+  private sinkId = '';
+
+  /** Sends the ring to its own device, so it can sound on loudspeakers while calls stay in the headset. */
+  async setDevice(deviceId: string | undefined): Promise<void> {
+    this.sinkId = deviceId ?? '';
+    if (this.context) await this.context.setSinkId(this.sinkId).catch(() => this.context?.setSinkId(''));
+  }
 
   get playing(): boolean {
     return this.timer !== undefined;
@@ -9,7 +20,14 @@ export class Ringtone {
 
   start(): void {
     if (this.timer) return;
-    this.context ??= new AudioContext();
+    if (!this.context) {
+      try {
+        this.context = new AudioContext({ sinkId: this.sinkId } as AudioContextOptions) as RoutableContext;
+      } catch {
+        // The ringer device is gone; ringing on the default output beats a silent phone.
+        this.context = new AudioContext() as RoutableContext;
+      }
+    }
     void this.context.resume();
     const burst = () => this.burst();
     burst();

@@ -1,31 +1,37 @@
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { selectActive, selectRinging, usePhone } from '../store';
+import { shortcutFor } from '../../../shared/shortcuts';
+import { runShortcut } from '../callController';
+import { selectActive, selectRinging, selectRingingOut, usePhone } from '../store';
 import { CallEnded } from './CallEnded';
+import { HistoryPage } from './HistoryPage';
 import { InCall } from './InCall';
 import { IncomingCall } from './IncomingCall';
+import { SettingsPage } from './SettingsPage';
+import { TopBar } from './TopBar';
 
 function StatusBar() {
   const status = usePhone((s) => s.status);
+  const ringingOut = usePhone(selectRingingOut);
   if (!status) return <header className="status">Starting…</header>;
   return (
     <header className="status" data-testid="status">
       {status.problems.map((p) => (
         <p key={p} className="error" role="alert">{p}</p>
       ))}
-      {status.webhookUrl && <p className="ok">Ready for calls · webhook {status.webhookUrl}</p>}
+      {status.configured && status.webhook.listening && <p className="ok">Ready for calls</p>}
+      {ringingOut > 0 && <p data-testid="ringing-out">{ringingOut} call ringing out while you are away</p>}
     </header>
   );
 }
 
-export function App() {
+function PhonePage() {
   const ringing = usePhone(useShallow(selectRinging));
   const active = usePhone(selectActive);
   const ended = usePhone((s) => (s.shownEndedId ? s.calls[s.shownEndedId] : undefined));
-  const ringtonePlaying = usePhone((s) => s.ringtonePlaying);
   const idle = ringing.length === 0 && !active && !ended;
   return (
-    <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'}>
-      <StatusBar />
+    <>
       {active && <InCall call={active} />}
       {ringing.map((call) => (
         <IncomingCall key={call.callId} call={call} canAnswer={!active} />
@@ -37,6 +43,33 @@ export function App() {
           <p>Incoming WhatsApp calls ring here.</p>
         </section>
       )}
+    </>
+  );
+}
+
+export function App() {
+  const ringtonePlaying = usePhone((s) => s.ringtonePlaying);
+  const configured = usePhone((s) => s.status?.configured);
+  const tab = usePhone((s) => s.tab);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const action = shortcutFor(event);
+      if (!action) return;
+      event.preventDefault();
+      void runShortcut(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  // First run: settings until the phone can take calls.
+  const page = configured === false ? 'settings' : tab;
+  return (
+    <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'}>
+      <TopBar />
+      <StatusBar />
+      {page === 'phone' && <PhonePage />}
+      {page === 'history' && <HistoryPage />}
+      {page === 'settings' && <SettingsPage />}
     </main>
   );
 }

@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
+import { summarizeSdp } from '../../../shared/sdpChecks';
 import { hangupCall, setMuted } from '../callController';
 import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
+import { Keypad } from './Keypad';
+import { QualityPanel } from './QualityPanel';
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(Date.now());
@@ -15,9 +18,12 @@ function useNow(intervalMs: number): number {
 
 export function InCall({ call }: { call: CallView }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
+  const [showKeypad, setShowKeypad] = useState(false);
   const now = useNow(250);
   const { name, number } = callerLabel(call);
   const connecting = call.phase === 'pre_accepted';
+  // The keypad is offered only when the caller's SDP carries telephone-event at 8 kHz.
+  const dtmfOffered = call.sdpOffer ? summarizeSdp(call.sdpOffer).telephoneEvent8k !== undefined : false;
   return (
     <section className="card in-call" data-testid="in-call" data-call-id={call.callId}>
       <p className="label">{connecting ? 'Connecting…' : call.phase === 'ending' ? 'Hanging up…' : 'On call'}</p>
@@ -29,18 +35,34 @@ export function InCall({ call }: { call: CallView }) {
       <div className="meter" aria-label="Caller audio level">
         <div className="meter-fill" style={{ width: `${Math.min(100, Math.round(media.audioLevel * 100))}%` }} />
       </div>
-      <p className="media" data-testid="media-state" data-connection={media.connection ?? 'new'} data-energy={media.inboundEnergy} data-packets-received={media.packetsReceived} data-packets-sent={media.packetsSent}>
+      <p
+        className="media"
+        data-testid="media-state"
+        data-connection={media.connection ?? 'new'}
+        data-energy={media.inboundEnergy}
+        data-packets-received={media.packetsReceived}
+        data-packets-sent={media.packetsSent}
+      >
         {media.connection === 'connected' ? 'Audio connected' : 'Connecting audio…'}
+        {media.micLabel && <span data-testid="mic-in-use"> · mic: {media.micLabel}</span>}
       </p>
+      <QualityPanel quality={media.quality} />
+      {media.notice && <p className="notice" role="status">{media.notice}</p>}
       {media.error && <p className="error" role="alert">{media.error}</p>}
       <div className="actions">
         <button data-testid="mute" aria-pressed={media.muted} onClick={() => setMuted(call.callId, !media.muted)}>
           {media.muted ? 'Unmute' : 'Mute'}
         </button>
+        {dtmfOffered && (
+          <button data-testid="keypad-toggle" aria-pressed={showKeypad} onClick={() => setShowKeypad(!showKeypad)}>
+            Keypad
+          </button>
+        )}
         <button className="reject" data-testid="hangup" disabled={call.phase === 'ending'} onClick={() => void hangupCall(call.callId)}>
           Hang up
         </button>
       </div>
+      {dtmfOffered && showKeypad && <Keypad callId={call.callId} sent={media.dtmfSent} />}
     </section>
   );
 }

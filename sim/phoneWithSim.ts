@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryLogger, type Logger } from '../src/main/logger';
+import type { TunnelProvider } from '../src/main/tunnel';
+import { hostRenderer } from '../scripts/rendererHost';
+import { startWhatsAppSim } from './whatsappSim';
+
+export const SIM_SECRETS = {
+  accessToken: 'EAAGsimulatedAccessToken0123456789',
+  appSecret: '0123456789abcdef0123456789abcdef',
+  verifyToken: 'sim-verify-token',
+  phoneNumberId: '518638374672395',
+};
+
+export interface PhoneWithSimOptions {
+  logger?: Logger;
+  uiPort?: number;
+  /** Keeps settings and history here; a fresh temporary folder otherwise. */
+  dataDir?: string;
+  tunnels?: TunnelProvider;
+  /** Leave the phone unconfigured, as on first run. */
+  unconfigured?: boolean;
+}
+
+/** The phone in the browser host, configured against the WhatsApp simulator: for e2e tests, the demo and benchmarks. */
+export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
+  const sim = await startWhatsAppSim({ ...SIM_SECRETS });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'softphone-'));
+  const logger = options.logger ?? createMemoryLogger({ secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret] });
+  const host = await hostRenderer({
+    dataDir,
+    logger,
+    port: options.uiPort,
+    tunnels: options.tunnels,
+    environment: { graphBaseUrl: sim.graphBaseUrl, graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', webhookPortOverride: 0, iceServers: [] },
+  });
+  if (!options.unconfigured) {
+    const saved = await host.services.handlers['settings:save']({ ...SIM_SECRETS, webhookPort: 8787, tunnel: 'none', publicUrl: '', ngrokAuthtoken: '' });
+    if (!saved.ok) throw new Error(`simulator settings refused: ${JSON.stringify(saved.errors)}`);
+    sim.setWebhookUrl(host.services.webhookUrl!);
+  }
+  return {
+    sim,
+    host,
+    dataDir,
+    logger,
+    async close(removeData = options.dataDir === undefined): Promise<void> {
+      await host.close();
+      await sim.close();
+      if (removeData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type PhoneWithSim = Awaited<ReturnType<typeof startPhoneWithSim>>;

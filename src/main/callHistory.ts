@@ -1,0 +1,131 @@
+import type { HistoryEntry, HistoryQuery } from '../shared/historySchemas';
+import type { CallView } from '../shared/ipcContract';
+import { openSqlite, type SqlDatabase } from './sqlite';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS calls (
+  call_id TEXT PRIMARY KEY,
+  direction TEXT NOT NULL,
+  number TEXT NOT NULL,
+  name TEXT,
+  offered_at INTEGER NOT NULL,
+  answered_at INTEGER,
+  ended_at INTEGER,
+  end_reason TEXT,
+  message TEXT,
+  rtt_ms REAL,
+  jitter_ms REAL,
+  loss_pct REAL,
+  mos REAL
+);
+CREATE INDEX IF NOT EXISTS calls_offered_at ON calls (offered_at DESC);
+`;
+
+interface Row {
+  call_id: string;
+  direction: 'inbound' | 'outbound';
+  number: string;
+  name: string | null;
+  offered_at: number;
+  answered_at: number | null;
+  ended_at: number | null;
+  end_reason: HistoryEntry['endReason'] | null;
+  message: string | null;
+  rtt_ms: number | null;
+  jitter_ms: number | null;
+  loss_pct: number | null;
+  mos: number | null;
+}
+
+const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+function toEntry(row: Row): HistoryEntry {
+  const answered = orUndefined(row.answered_at);
+  const ended = orUndefined(row.ended_at);
+  return {
+    callId: row.call_id,
+    direction: row.direction,
+    number: row.number,
+    name: orUndefined(row.name),
+    offeredAtMs: row.offered_at,
+    answeredAtMs: answered,
+    endedAtMs: ended,
+    endReason: orUndefined(row.end_reason),
+    message: orUndefined(row.message),
+    durationSec: answered !== undefined && ended !== undefined ? Math.round((ended - answered) / 1000) : undefined,
+    rttMs: orUndefined(row.rtt_ms),
+    jitterMs: orUndefined(row.jitter_ms),
+    lossPct: orUndefined(row.loss_pct),
+    mos: orUndefined(row.mos),
+  };
+}
+
+function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  // Cells starting like a formula are defused so a spreadsheet never runs them.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Every call, stored as it changes, in SQLite with a write-ahead log synced at each commit. */
+export function openCallHistory(path: string) {
+  const db: SqlDatabase = openSqlite(path);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+  db.exec(SCHEMA);
+  const upsert = db.prepare(`
+    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (call_id) DO UPDATE SET
+      name = COALESCE(excluded.name, name), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+      end_reason = excluded.end_reason, message = excluded.message,
+      rtt_ms = COALESCE(excluded.rtt_ms, rtt_ms), jitter_ms = COALESCE(excluded.jitter_ms, jitter_ms),
+      loss_pct = COALESCE(excluded.loss_pct, loss_pct), mos = COALESCE(excluded.mos, mos)`);
+
+  function record(view: CallView): void {
+    const q = view.quality;
+    upsert.run(
+      view.callId,
+      view.direction,
+      view.from,
+      view.callerName ?? null,
+      view.offeredAtMs,
+      view.answeredAtMs ?? null,
+      view.endedAtMs ?? null,
+      view.endReason ?? null,
+      view.message ?? null,
+      q?.rttMs ?? null,
+      q?.jitterMs ?? null,
+      q?.lossPct ?? null,
+      q?.mos ?? null,
+    );
+  }
+
+  function list(query: HistoryQuery): HistoryEntry[] {
+    const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = db
+      .prepare(
+        `SELECT * FROM calls
+         WHERE (number LIKE ? ESCAPE '\\' OR IFNULL(name, '') LIKE ? ESCAPE '\\')
+           AND (? = 0 OR end_reason = 'missed')
+         ORDER BY offered_at DESC LIMIT ?`,
+      )
+      .all(like, like, query.missedOnly ? 1 : 0, query.limit) as Row[];
+    return rows.map(toEntry);
+  }
+
+  function exportCsv(query: HistoryQuery): string {
+    const header = ['call_id', 'direction', 'number', 'name', 'started', 'answered', 'ended', 'duration_s', 'end_reason', 'message', 'rtt_ms', 'jitter_ms', 'loss_pct', 'mos'];
+    const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    const lines = list({ ...query, limit: 1000 }).map((e) =>
+      [e.callId, e.direction, e.number, e.name, iso(e.offeredAtMs), iso(e.answeredAtMs), iso(e.endedAtMs), e.durationSec, e.endReason, e.message, e.rttMs, e.jitterMs, e.lossPct, e.mos]
+        .map(csvCell)
+        .join(','),
+    );
+    return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
+  }
+
+  return { record, list, exportCsv, close: () => db.close() };
+}
+
+export type CallHistory = ReturnType<typeof openCallHistory>;

@@ -1,0 +1,178 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import {
+  AgentPreferences,
+  ConnectionSettingsInput,
+  DEFAULT_PREFERENCES,
+  TunnelMode,
+  type SaveResult,
+  type SettingsView,
+} from '../shared/settingsSchemas';
+
+/** Encrypts secrets at rest: Electron's safeStorage where the OS has a key store, nothing elsewhere. */
+export interface SecretCipher {
+  readonly encrypted: boolean;
+  encrypt(plain: string): string;
+  decrypt(stored: string): string;
+}
+
+/** The fallback where no OS key store exists; the settings screen says the secrets are unencrypted. */
+export const plainCipher: SecretCipher = {
+  encrypted: false,
+  encrypt: (plain) => plain,
+  decrypt: (stored) => stored,
+};
+
+const StoredSecret = z.object({ encrypted: z.boolean(), value: z.string() });
+
+const StoredSettings = z.object({
+  version: z.literal(1),
+  phoneNumberId: z.string().default(''),
+  verifyToken: z.string().default(''),
+  webhookPort: z.number().int().default(8787),
+  tunnel: TunnelMode.default('none'),
+  publicUrl: z.string().default(''),
+  secrets: z.partialRecord(z.enum(['accessToken', 'appSecret', 'ngrokAuthtoken']), StoredSecret).default({}),
+  preferences: AgentPreferences.default(DEFAULT_PREFERENCES),
+});
+type StoredSettings = z.infer<typeof StoredSettings>;
+type SecretName = 'accessToken' | 'appSecret' | 'ngrokAuthtoken';
+
+export interface ConnectionSettings {
+  accessToken: string;
+  phoneNumberId: string;
+  appSecret: string;
+  verifyToken: string;
+  webhookPort: number;
+  tunnel: z.infer<typeof TunnelMode>;
+  publicUrl: string;
+  ngrokAuthtoken: string;
+}
+
+function emptySettings(): StoredSettings {
+  return StoredSettings.parse({ version: 1 });
+}
+
+/** Writes through a temporary file and fsync, so a crash leaves the old file or the new one, never half of one. */
+function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.tmp`;
+  writeFileSync(temp, text, { mode: 0o600 });
+  const fd = openSync(temp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(temp, path);
+}
+
+/** Settings on disk: connection settings with encrypted secrets, and the agent's preferences. */
+export function createSettingsStore(path: string, cipher: SecretCipher) {
+  let stored = load();
+
+  function load(): StoredSettings {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return emptySettings();
+    }
+    const parsed = StoredSettings.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`Settings file ${path} is damaged: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+
+  function save(next: StoredSettings): void {
+    writeAtomically(path, `${JSON.stringify(next, null, 2)}\n`);
+    stored = next;
+  }
+
+  function secret(name: SecretName): string {
+    const entry = stored.secrets[name];
+    if (!entry) return '';
+    // A secret written encrypted can only be read back with the key store that wrote it.
+    return entry.encrypted ? cipher.decrypt(entry.value) : entry.value;
+  }
+
+  function connection(): ConnectionSettings {
+    return {
+      accessToken: secret('accessToken'),
+      phoneNumberId: stored.phoneNumberId,
+      appSecret: secret('appSecret'),
+      verifyToken: stored.verifyToken,
+      webhookPort: stored.webhookPort,
+      tunnel: stored.tunnel,
+      publicUrl: stored.publicUrl,
+      ngrokAuthtoken: secret('ngrokAuthtoken'),
+    };
+  }
+
+  function isConfigured(c: ConnectionSettings = connection()): boolean {
+    return Boolean(c.accessToken && c.phoneNumberId && c.appSecret && c.verifyToken.length >= 8);
+  }
+
+  function view(): SettingsView {
+    const c = connection();
+    return {
+      phoneNumberId: c.phoneNumberId,
+      verifyToken: c.verifyToken,
+      webhookPort: c.webhookPort,
+      tunnel: c.tunnel,
+      publicUrl: c.publicUrl,
+      accessTokenSet: c.accessToken !== '',
+      appSecretSet: c.appSecret !== '',
+      ngrokAuthtokenSet: c.ngrokAuthtoken !== '',
+      secretsEncrypted: cipher.encrypted,
+      configured: isConfigured(c),
+    };
+  }
+
+  /** Checks and stores what the agent typed; returns a message per wrong field and stores nothing then. */
+  function saveConnection(input: unknown): SaveResult {
+    const parsed = ConnectionSettingsInput.safeParse(input);
+    const errors: Record<string, string> = {};
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
+      return { ok: false, errors };
+    }
+    const v = parsed.data;
+    const current = connection();
+    if (!v.accessToken && !current.accessToken) errors.accessToken = 'Access token: required';
+    if (!v.appSecret && !current.appSecret) errors.appSecret = 'App secret: required to check that webhooks come from Meta';
+    if (v.tunnel === 'ngrok' && !v.ngrokAuthtoken && !current.ngrokAuthtoken) {
+      errors.ngrokAuthtoken = 'ngrok authtoken: required for the built-in tunnel (dashboard.ngrok.com)';
+    }
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    const secrets = { ...stored.secrets };
+    const put = (name: SecretName, value: string) => {
+      if (value) secrets[name] = { encrypted: cipher.encrypted, value: cipher.encrypt(value) };
+    };
+    put('accessToken', v.accessToken);
+    put('appSecret', v.appSecret);
+    put('ngrokAuthtoken', v.ngrokAuthtoken);
+    save({
+      ...stored,
+      phoneNumberId: v.phoneNumberId,
+      verifyToken: v.verifyToken,
+      webhookPort: v.webhookPort,
+      tunnel: v.tunnel,
+      publicUrl: v.publicUrl.replace(/\/+$/, ''),
+      secrets,
+    });
+    return { ok: true, settings: view() };
+  }
+
+  return {
+    connection,
+    view,
+    isConfigured: () => isConfigured(),
+    saveConnection,
+    preferences: (): AgentPreferences => stored.preferences,
+    savePreferences(patch: Partial<AgentPreferences>): AgentPreferences {
+      const next = AgentPreferences.parse({ ...stored.preferences, ...patch });
+      save({ ...stored, preferences: next });
+      return next;
+    },
+  };
+}
+
+export type SettingsStore = ReturnType<typeof createSettingsStore>;

@@ -1,0 +1,68 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { HistoryEntry } from '../../../shared/historySchemas';
+import { api } from '../bridge';
+import { usePhone } from '../store';
+import { formatDuration } from './format';
+
+const REASON: Record<NonNullable<HistoryEntry['endReason']>, string> = {
+  answered: 'Answered',
+  rejected: 'Rejected',
+  missed: 'Missed',
+  failed: 'Failed',
+  remote_hangup: 'Answered',
+};
+
+export function HistoryPage() {
+  const [search, setSearch] = useState('');
+  const [missedOnly, setMissedOnly] = useState(false);
+  const [entries, setEntries] = useState<HistoryEntry[]>([]);
+  const [error, setError] = useState<string>();
+  // Any call change refreshes the list.
+  const calls = usePhone((s) => s.calls);
+
+  const load = useCallback(() => {
+    api.invoke('history:list', { search, missedOnly, limit: 200 }).then(setEntries, (e: unknown) => setError(String(e)));
+  }, [search, missedOnly]);
+
+  useEffect(() => {
+    load();
+  }, [load, calls]);
+
+  async function exportCsv(): Promise<void> {
+    const csv = await api.invoke('history:exportCsv', { search, missedOnly, limit: 1000 });
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `whatsapp-calls-${new Date().toISOString().slice(0, 10)}.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  return (
+    <section className="card history" data-testid="history">
+      <h2>Call history</h2>
+      <div className="history-tools">
+        <input data-testid="history-search" type="search" placeholder="Search name or number" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <label className="radio">
+          <input type="checkbox" data-testid="history-missed" checked={missedOnly} onChange={(e) => setMissedOnly(e.target.checked)} />
+          Missed only
+        </label>
+        <button data-testid="history-export" onClick={() => void exportCsv()}>Export CSV</button>
+      </div>
+      {error && <p className="error">{error}</p>}
+      {entries.length === 0 && <p data-testid="history-empty">No calls yet.</p>}
+      <ul className="history-list">
+        {entries.map((e) => (
+          <li key={e.callId} data-testid="history-row" data-call-id={e.callId} data-reason={e.endReason ?? 'live'} className={e.endReason === 'missed' ? 'missed' : undefined}>
+            <strong>{e.name && e.name !== e.number ? e.name : `+${e.number}`}</strong>
+            <span>{new Date(e.offeredAtMs).toLocaleString()}</span>
+            <span data-testid="history-reason">{e.endReason ? REASON[e.endReason] : 'In progress'}</span>
+            <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
+            {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
+            {e.message && <small className="error">{e.message}</small>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
