@@ -14,6 +14,8 @@ export interface FarEndOptions {
   noMediaTimeoutMs?: number;
   onNoMedia?: () => void;
   gatherTimeoutMs?: number;
+  /** WhatsApp offers telephone-event/8000 for DTMF; false models a peer that does not. */
+  offerDtmf?: boolean;
 }
 
 export interface ReceivedAudio {
@@ -29,14 +31,14 @@ export interface ReceivedAudio {
  * WhatsApp's fmtp, telephone-event/8000, ptime 20, UDP host candidates, one SSRC, no header extensions.
  * Only the copy sent to the app is rewritten; libwebrtc keeps its own description.
  */
-export function whatsappStyleOffer(sdp: string): string {
+export function whatsappStyleOffer(sdp: string, offerDtmf = true): string {
   const lines = sdp.split('\r\n').filter(Boolean);
   const mIndex = lines.findIndex((l) => l.startsWith('m=audio'));
   const mLine = lines[mIndex] ?? '';
   const payloads = mLine.split(' ').slice(3);
   const rtpmapOf = (pt: string) => lines.find((l) => l.startsWith(`a=rtpmap:${pt} `)) ?? '';
   const opus = payloads.find((pt) => /opus\/48000/i.test(rtpmapOf(pt)));
-  const dtmf = payloads.find((pt) => /telephone-event\/8000/i.test(rtpmapOf(pt)));
+  const dtmf = offerDtmf ? payloads.find((pt) => /telephone-event\/8000/i.test(rtpmapOf(pt))) : undefined;
   const keep = [opus, dtmf].filter((pt): pt is string => pt !== undefined);
   const ssrc = /^a=ssrc:(\d+) /.exec(lines.find((l) => l.startsWith('a=ssrc:')) ?? '')?.[1];
   const out: string[] = [];
@@ -120,7 +122,7 @@ export async function createFarEnd(options: FarEndOptions = {}) {
       }
     };
   });
-  const offerSdp = whatsappStyleOffer(pc.localDescription?.sdp ?? offer.sdp ?? '');
+  const offerSdp = whatsappStyleOffer(pc.localDescription?.sdp ?? offer.sdp ?? '', options.offerDtmf ?? true);
 
   let watchdog: ReturnType<typeof setInterval> | undefined;
   async function inboundPackets(): Promise<number> {

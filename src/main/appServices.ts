@@ -107,6 +107,14 @@ export async function startAppServices(options: AppServicesOptions) {
   }
 
   const publishStatus = (): void => emit('app:status', status());
+  // Webhook traffic can be heavy (or hostile); the window needs at most a few status updates a second.
+  let statusTimer: ReturnType<typeof setTimeout> | undefined;
+  const publishStatusSoon = (): void => {
+    statusTimer ??= setTimeout(() => {
+      statusTimer = undefined;
+      publishStatus();
+    }, 250);
+  };
 
   async function stopNetwork(): Promise<void> {
     await tunnel?.close().catch(() => undefined);
@@ -137,10 +145,8 @@ export async function startAppServices(options: AppServicesOptions) {
         port: environment.webhookPortOverride ?? c.webhookPort,
         host: environment.webhookHost,
         logger,
-        onEvent: (event) => {
-          coordinator.handleEvent(event);
-          publishStatus();
-        },
+        onEvent: (event) => coordinator.handleEvent(event),
+        onActivity: publishStatusSoon,
       });
     } catch (error) {
       webhookError = errorText(error);
@@ -206,6 +212,7 @@ export async function startAppServices(options: AppServicesOptions) {
       return webhook?.url;
     },
     async close(): Promise<void> {
+      clearTimeout(statusTimer);
       await coordinator.shutdown();
       await stopNetwork();
       history.close();

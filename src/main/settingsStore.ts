@@ -132,16 +132,18 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     const errors: Record<string, string> = {};
     if (!parsed.success) {
       for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-      return { ok: false, errors };
     }
-    const v = parsed.data;
+    // Secrets may be left empty to keep the stored ones, so "required" depends on what is stored.
+    const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    const given = (name: string) => typeof raw[name] === 'string' && (raw[name] as string).trim() !== '';
     const current = connection();
-    if (!v.accessToken && !current.accessToken) errors.accessToken = 'Access token: required';
-    if (!v.appSecret && !current.appSecret) errors.appSecret = 'App secret: required to check that webhooks come from Meta';
-    if (v.tunnel === 'ngrok' && !v.ngrokAuthtoken && !current.ngrokAuthtoken) {
-      errors.ngrokAuthtoken = 'ngrok authtoken: required for the built-in tunnel (dashboard.ngrok.com)';
+    if (!given('accessToken') && !current.accessToken) errors.accessToken ??= 'Access token: required';
+    if (!given('appSecret') && !current.appSecret) errors.appSecret ??= 'App secret: required to check that webhooks come from Meta';
+    if (raw.tunnel === 'ngrok' && !given('ngrokAuthtoken') && !current.ngrokAuthtoken) {
+      errors.ngrokAuthtoken ??= 'ngrok authtoken: required for the built-in tunnel (dashboard.ngrok.com)';
     }
-    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+    const v = parsed.data;
     const secrets = { ...stored.secrets };
     const put = (name: SecretName, value: string) => {
       if (value) secrets[name] = { encrypted: cipher.encrypted, value: cipher.encrypt(value) };

@@ -16,6 +16,8 @@ export interface WebhookServerOptions {
   logger: Logger;
   filter?: CallEventFilter;
   onEvent: (event: CallEvent) => void;
+  /** Called after every webhook request, accepted or refused, so a status view can follow. */
+  onActivity?: () => void;
 }
 
 export interface WebhookServerStatus {
@@ -79,6 +81,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     status.lastRejection = { atMs: Date.now(), status: code, reason };
     log.warn('webhook refused', { status: code, reason, ...fields });
     send(res, code, `${reason}\n`);
+    options.onActivity?.();
   }
 
   function handleVerify(url: URL, res: ServerResponse): void {
@@ -132,7 +135,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     status.lastEventAtMs = Date.now();
     // Answer first: Meta times out after ~20 s and retries, and nothing below can change the reply.
     send(res, 200, 'ok\n');
-    setImmediate(() => dispatch(parsed.events));
+    setImmediate(() => {
+      dispatch(parsed.events);
+      options.onActivity?.();
+    });
   }
 
   const server = createServer((req, res) => {

@@ -64,7 +64,8 @@ export const usePhone = create<PhoneState>((set) => ({
     })),
   patchMedia: (callId, patch) =>
     set((s) => ({ media: { ...s.media, [callId]: { ...emptyMedia, ...s.media[callId], ...patch } } })),
-  setStatus: (status) => set({ status }),
+  // First run opens Settings, and the agent stays there after saving to see the webhook details.
+  setStatus: (status) => set((s) => ({ status, tab: status.configured ? s.tab : 'settings' })),
   setTab: (tab) => set({ tab }),
   dismissEnded: () => set({ shownEndedId: undefined }),
 }));

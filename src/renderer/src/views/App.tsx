@@ -49,8 +49,7 @@ function PhonePage() {
 
 export function App() {
   const ringtonePlaying = usePhone((s) => s.ringtonePlaying);
-  const configured = usePhone((s) => s.status?.configured);
-  const tab = usePhone((s) => s.tab);
+  const page = usePhone((s) => s.tab);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const action = shortcutFor(event);
@@ -61,8 +60,6 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-  // First run: settings until the phone can take calls.
-  const page = configured === false ? 'settings' : tab;
   return (
     <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'}>
       <TopBar />

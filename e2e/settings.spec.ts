@@ -1,0 +1,104 @@
+import { expect, openPhone, test, TEST_SECRETS } from './phoneFixture';
+import { localProxyTunnels } from './localTunnel';
+
+test('first run: onboarding validates, saves, tests the connection and takes a call', async ({ page }) => {
+  const phone = await openPhone(page, { unconfigured: true });
+  try {
+    await expect(page.getByRole('heading', { name: 'Welcome: connect your WhatsApp number' })).toBeVisible();
+    await expect(page.getByTestId('secrets-unencrypted')).toBeVisible();
+    await page.getByTestId('setting-phoneNumberId').fill('+1 555 0100');
+    await page.getByTestId('setting-webhookPort').fill('80');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('error-phoneNumberId')).toContainText('numeric ID');
+    await expect(page.getByTestId('error-webhookPort')).toHaveText('Webhook port: 1024 or above');
+    await expect(page.getByTestId('error-accessToken')).toHaveText('Access token: required');
+
+    await page.getByTestId('setting-accessToken').fill(TEST_SECRETS.accessToken);
+    await page.getByTestId('setting-phoneNumberId').fill(TEST_SECRETS.phoneNumberId);
+    await page.getByTestId('setting-appSecret').fill(TEST_SECRETS.appSecret);
+    await page.getByTestId('setting-verifyToken').fill(TEST_SECRETS.verifyToken);
+    await page.getByTestId('setting-webhookPort').fill('8787');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('settings-saved')).toBeVisible();
+    // The window never receives a secret back.
+    await expect(page.getByTestId('setting-accessToken')).toHaveValue('');
+    await expect(page.getByTestId('setting-accessToken')).toHaveAttribute('placeholder', 'Stored. Leave empty to keep it.');
+
+    await page.getByTestId('settings-test').click();
+    await expect(page.getByTestId('test-result')).toHaveText('Connected to Simulated Business (+1 555-144-1906).');
+
+    await expect(page.getByTestId('webhook-server')).toContainText('Listening on http://127.0.0.1:');
+    await expect(page.getByTestId('verify-token')).toHaveText(TEST_SECRETS.verifyToken);
+    const localUrl = (await page.getByTestId('callback-url').textContent())!;
+    const verify = await fetch(`${localUrl}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=${TEST_SECRETS.verifyToken}`);
+    expect(await verify.text()).toBe('42');
+
+    phone.sim.setWebhookUrl(localUrl);
+    await phone.sim.placeCall({ name: 'First Customer' });
+    await expect(page.getByTestId('caller-name')).toHaveText('First Customer');
+    await expect(page.getByTestId('last-event')).toHaveCount(0);
+    await page.getByTestId('tab-settings').click();
+    await expect(page.getByTestId('last-event')).toContainText('Last event received');
+    await expect(page.getByTestId('last-event')).toContainText('1 accepted, 0 refused');
+  } finally {
+    await phone.close();
+  }
+});
+
+test('a wrong token or phone number ID is named in the connection test', async ({ phone }) => {
+  const { page } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-accessToken').fill('EAAGthisTokenWasRevoked000000');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-saved')).toBeVisible();
+  await page.getByTestId('settings-test').click();
+  await expect(page.getByTestId('error-accessToken')).toContainText('WhatsApp does not accept it');
+
+  await page.getByTestId('setting-accessToken').fill(TEST_SECRETS.accessToken);
+  await page.getByTestId('setting-phoneNumberId').fill('99999999');
+  await page.getByTestId('settings-save').click();
+  await page.getByTestId('settings-test').click();
+  await expect(page.getByTestId('error-phoneNumberId')).toContainText('no phone number with this ID');
+  expect(JSON.stringify(phone.logs)).not.toContain('EAAGthisTokenWasRevoked000000');
+});
+
+test('a public URL becomes the callback URL to paste into Meta', async ({ phone }) => {
+  const { page } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('tunnel-public_url').check();
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('error-publicUrl')).toContainText('required');
+  await page.getByTestId('setting-publicUrl').fill('https://phone.example.com/');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('callback-url')).toHaveText('https://phone.example.com/webhook');
+});
+
+test('the built-in tunnel carries webhooks to the phone and reports a bad authtoken', async ({ page }) => {
+  const opened: string[] = [];
+  const phone = await openPhone(page, { tunnels: localProxyTunnels(opened) });
+  try {
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('tunnel-ngrok').check();
+    await page.getByTestId('setting-ngrokAuthtoken').fill('wrong');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('tunnel-state')).toContainText('Tunnel failed: authentication failed');
+
+    await page.getByTestId('setting-ngrokAuthtoken').fill('test-ngrok-authtoken');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('tunnel-state')).toHaveText('ngrok tunnel is up.');
+    await expect(page.getByTestId('callback-url')).toHaveText(`${opened[0]}/webhook`);
+    phone.sim.setWebhookUrl(`${opened[0]}/webhook`);
+    await phone.sim.placeCall({ name: 'Through The Tunnel' });
+    await expect(page.getByTestId('caller-name')).toHaveText('Through The Tunnel');
+  } finally {
+    await phone.close();
+  }
+});
+
+test('a refused webhook shows in the status with its reason', async ({ phone }) => {
+  const { page, host } = phone;
+  const reply = await fetch(host.services.webhookUrl!, { method: 'POST', body: '{}', headers: { 'X-Hub-Signature-256': 'sha256=00' } });
+  expect(reply.status).toBe(401);
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('last-rejection')).toContainText('HTTP 401');
+});

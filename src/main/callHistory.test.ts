@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CallView } from '../shared/ipcContract';
+import { openCallHistory } from './callHistory';
+
+const dbPath = () => join(mkdtempSync(join(tmpdir(), 'history-')), 'history.sqlite');
+
+const call = (callId: string, patch: Partial<CallView> = {}): CallView => ({
+  callId,
+  direction: 'inbound',
+  from: '447700900123',
+  callerName: 'Dana Smith',
+  phase: 'ended',
+  offeredAtMs: 1_700_000_000_000,
+  ...patch,
+});
+
+describe('call history', () => {
+  it('stores each call once, updating it as it changes', () => {
+    const history = openCallHistory(dbPath());
+    history.record(call('a', { phase: 'ringing' }));
+    history.record(call('a', { phase: 'active', answeredAtMs: 1_700_000_001_000 }));
+    history.record(call('a', { answeredAtMs: 1_700_000_001_000, endedAtMs: 1_700_000_061_000, endReason: 'answered', quality: { mos: 4.2, rttMs: 30 } }));
+    const [entry, ...rest] = history.list({ search: '', missedOnly: false, limit: 10 });
+    expect(rest).toHaveLength(0);
+    expect(entry).toMatchObject({ callId: 'a', endReason: 'answered', durationSec: 60, mos: 4.2, rttMs: 30, name: 'Dana Smith' });
+  });
+
+  it('searches by name or number, lists missed calls, newest first', () => {
+    const history = openCallHistory(dbPath());
+    history.record(call('1', { endReason: 'missed', offeredAtMs: 1 }));
+    history.record(call('2', { from: '15550001111', callerName: 'Lee', endReason: 'answered', offeredAtMs: 2 }));
+    history.record(call('3', { from: '15550002222', callerName: '100%_real', endReason: 'missed', offeredAtMs: 3 }));
+    const ids = (q: Partial<Parameters<typeof history.list>[0]>) => history.list({ search: '', missedOnly: false, limit: 10, ...q }).map((e) => e.callId);
+    expect(ids({})).toEqual(['3', '2', '1']);
+    expect(ids({ search: 'lee' })).toEqual(['2']);
+    expect(ids({ search: '5550002' })).toEqual(['3']);
+    expect(ids({ missedOnly: true })).toEqual(['3', '1']);
+    // LIKE wildcards in the search are taken literally.
+    expect(ids({ search: '0%_' })).toEqual(['3']);
+  });
+
+  it('exports CSV with quoting and formula cells defused', () => {
+    const history = openCallHistory(dbPath());
+    history.record(call('x', { callerName: '=HYPERLINK("evil"), "quoted"', endReason: 'failed', message: 'line1\nline2' }));
+    const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
+    const [header, row] = csv.split('\r\n');
+    expect(header).toBe('call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos');
+    expect(row).toContain(`"'=HYPERLINK(""evil""), ""quoted"""`);
+    expect(row).toContain('2023-11-14T22:13:20.000Z');
+    expect(csv).toContain('"line1\nline2"');
+  });
+
+  it('loses nothing when the process is killed right after a write', () => {
+    const path = dbPath();
+    const script = `
+      require('tsx/cjs');
+      const { openCallHistory } = require(${JSON.stringify(join(__dirname, 'callHistory.ts'))});
+      const h = openCallHistory(${JSON.stringify(path)});
+      h.record({ callId: 'killed', direction: 'inbound', from: '1', phase: 'active', offeredAtMs: 5, answeredAtMs: 6 });
+      process.kill(process.pid, 'SIGKILL');`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(child.signal).toBe('SIGKILL');
+    const entries = openCallHistory(path).list({ search: '', missedOnly: false, limit: 10 });
+    expect(entries).toEqual([expect.objectContaining({ callId: 'killed', answeredAtMs: 6 })]);
+  });
+});
