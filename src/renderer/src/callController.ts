@@ -222,9 +222,17 @@ export async function applyDevices(patch: Pick<AgentPreferences, 'micDeviceId' |
 }
 
 export async function savePreferences(patch: Partial<AgentPreferences>): Promise<void> {
-  const next = await api.invoke('preferences:save', patch);
-  const status = usePhone.getState().status;
-  if (status) onStatus({ ...status, preferences: next });
+  const before = usePhone.getState().status;
+  // Shown at once; main's answer (or the old value, if main refuses) follows.
+  if (before) usePhone.getState().setStatus({ ...before, preferences: { ...before.preferences, ...patch } });
+  try {
+    const next = await api.invoke('preferences:save', patch);
+    const status = usePhone.getState().status;
+    if (status) onStatus({ ...status, preferences: next });
+  } catch (error) {
+    if (before) onStatus(before);
+    usePhone.setState({ deviceNotice: `Could not save the preference: ${errorText(error)}` });
+  }
 }
 
 /** Keyboard shortcuts act on the oldest ringing call or the live one. */

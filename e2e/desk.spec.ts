@@ -1,0 +1,177 @@
+import { expect, mediaFigures, openPhone, test } from './phoneFixture';
+
+test('history keeps answered, rejected and missed calls with quality, survives a restart, searches and exports CSV', async ({ page }) => {
+  const phone = await openPhone(page, { dataDir: `${process.env.TMPDIR ?? '/tmp'}/softphone-history-${Date.now()}` });
+  let reopened: Awaited<ReturnType<typeof openPhone>> | undefined;
+  try {
+    const answered = await phone.sim.placeCall({ name: 'Answered Ann' });
+    await page.getByTestId('answer').click();
+    await expect.poll(async () => (await mediaFigures(page)).packetsReceived).toBeGreaterThan(50);
+    await expect(page.getByTestId('quality')).not.toHaveAttribute('data-mos', '');
+    expect(Number(await page.getByTestId('quality').getAttribute('data-mos'))).toBeGreaterThan(4);
+    await expect(page.getByTestId('quality')).toHaveAttribute('data-warnings', '');
+    await page.waitForTimeout(2200);
+    await page.getByTestId('hangup').click();
+    await page.getByTestId('dismiss').click();
+
+    const rejected = await phone.sim.placeCall({ name: 'Rejected Rob' });
+    await page.getByTestId('reject').click();
+    const missed = await phone.sim.placeCall({ from: '15550009999', name: 'Missed Mia' });
+    await expect(page.getByTestId('incoming-call')).toBeVisible();
+    await phone.sim.hangUp(missed.callId);
+
+    await page.getByTestId('tab-history').click();
+    const rows = page.getByTestId('history-row');
+    await expect(rows).toHaveCount(3);
+    await expect(rows.nth(0)).toHaveAttribute('data-reason', 'missed');
+    await expect(page.locator(`[data-call-id="${rejected.callId}"]`)).toHaveAttribute('data-reason', 'rejected');
+    const answeredRow = page.locator(`[data-testid="history-row"][data-call-id="${answered.callId}"]`);
+    await expect(answeredRow).toHaveAttribute('data-reason', 'answered');
+    await expect(answeredRow.getByTestId('history-mos')).toContainText('MOS 4.');
+
+    await page.getByTestId('history-search').fill('Mia');
+    await expect(rows).toHaveCount(1);
+    await page.getByTestId('history-search').fill('');
+    await page.getByTestId('history-missed').check();
+    await expect(rows).toHaveCount(1);
+    await page.getByTestId('history-missed').uncheck();
+
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('history-export').click();
+    const download = await downloading;
+    const csv = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+    expect(download.suggestedFilename()).toMatch(/^whatsapp-calls-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.split('\r\n')[0]).toContain('call_id,direction,number,name');
+    expect(csv).toContain(`${missed.callId},inbound,15550009999,Missed Mia`);
+    expect(csv.trim().split('\r\n')).toHaveLength(4);
+
+    // A restart of the app keeps the history.
+    await phone.close(false);
+    reopened = await openPhone(page, { dataDir: phone.dataDir });
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history-row')).toHaveCount(3);
+  } finally {
+    await (reopened ?? phone).close(true);
+  }
+});
+
+test('away with ring-out: no ring here, the call rings out and is logged as missed', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('agent-status').selectOption('away');
+  const call = await sim.placeCall({ name: 'While Away' });
+  await expect(page.getByTestId('ringing-out')).toHaveText('1 call ringing out while you are away');
+  await expect(page.getByTestId('incoming-call')).toHaveCount(0);
+  await expect(page.getByTestId('phone')).toHaveAttribute('data-ringtone', 'off');
+  await sim.hangUp(call.callId);
+  await expect(page.getByTestId('ringing-out')).toHaveCount(0);
+  expect(sim.graph.actionsFor(call.callId)).toEqual([]);
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-row')).toHaveAttribute('data-reason', 'missed');
+});
+
+test('away with reject: calls are rejected at once and the choice survives a reload', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('away-reject').check();
+  await page.getByTestId('agent-status').selectOption('away');
+  await page.reload();
+  await expect(page.getByTestId('agent-status')).toHaveValue('away');
+  const call = await sim.placeCall();
+  await expect.poll(() => sim.graph.actionsFor(call.callId)).toEqual(['reject:200']);
+  await expect(page.getByTestId('incoming-call')).toHaveCount(0);
+});
+
+test('busy: the call shows without the ringtone', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('agent-status').selectOption('busy');
+  await sim.placeCall();
+  await expect(page.getByTestId('incoming-call')).toBeVisible();
+  await page.waitForTimeout(300);
+  await expect(page.getByTestId('phone')).toHaveAttribute('data-ringtone', 'off');
+});
+
+test('auto-answer picks up a call with two-way audio', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('auto-answer').check();
+  await expect(page.getByTestId('auto-answer')).toBeChecked();
+  const call = await sim.placeCall({ name: 'Auto' });
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+  await expect.poll(() => call.farEnd.received.loudFrames).toBeGreaterThan(20);
+});
+
+test('keyboard shortcuts answer, mute, hang up and reject', async ({ phone }) => {
+  const { page, sim } = phone;
+  const first = await sim.placeCall();
+  await expect(page.getByTestId('answer')).toBeEnabled();
+  await page.keyboard.press('Control+Shift+A');
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  await page.keyboard.press('Control+Shift+M');
+  await expect(page.getByTestId('mute')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Control+Shift+H');
+  await expect(page.getByTestId('end-reason')).toHaveText('Call ended');
+  expect(sim.graph.actionsFor(first.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  const second = await sim.placeCall();
+  await expect(page.getByTestId('incoming-call')).toBeVisible();
+  await page.keyboard.press('Control+Shift+R');
+  await expect(page.getByTestId('end-reason')).toHaveText('Call rejected');
+  expect(sim.graph.actionsFor(second.callId)).toEqual(['reject:200']);
+});
+
+test('the keypad sends DTMF when the caller offers telephone-event, and is absent otherwise', async ({ phone }) => {
+  const { page, sim } = phone;
+  await sim.placeCall();
+  await page.getByTestId('answer').click();
+  await expect.poll(async () => (await mediaFigures(page)).connection).toBe('connected');
+  await page.getByTestId('keypad-toggle').click();
+  for (const key of ['1', '2', '3', '#']) await page.getByTestId(`dtmf-${key}`).click();
+  await expect(page.getByTestId('dtmf-sent')).toHaveText('123#', { timeout: 5000 });
+  await page.getByTestId('hangup').click();
+  await page.getByTestId('dismiss').click();
+
+  await sim.placeCall({ farEnd: { offerDtmf: false } });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  await expect(page.getByTestId('keypad-toggle')).toHaveCount(0);
+});
+
+test('devices: choose, remember, switch the microphone live, test sound and level meter', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await expect.poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-level'))).toBeGreaterThan(0);
+  const mic = page.getByTestId('device-mic');
+  await expect(mic.locator('option', { hasText: 'Fake Audio Input 1' })).toHaveCount(1);
+  await mic.selectOption({ label: 'Fake Audio Input 1' });
+  await page.getByTestId('device-speaker').selectOption({ label: 'Fake Audio Output 1' });
+  await page.getByTestId('device-ringer').selectOption({ label: 'Fake Audio Output 2' });
+  await page.reload();
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('device-mic').locator('option:checked')).toHaveText('Fake Audio Input 1');
+  await expect(page.getByTestId('device-ringer').locator('option:checked')).toHaveText('Fake Audio Output 2');
+  await page.getByTestId('test-sound').click();
+  await expect(page.getByTestId('test-sound-state')).toHaveText('Test sound played.');
+
+  const call = await sim.placeCall();
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('mic-in-use')).toContainText('Fake Audio Input 1');
+  await expect.poll(() => call.farEnd.received.loudFrames).toBeGreaterThan(10);
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('device-mic').selectOption({ label: 'Fake Audio Input 2' });
+  await page.getByTestId('tab-phone').click();
+  await expect(page.getByTestId('mic-in-use')).toContainText('Fake Audio Input 2');
+  const before = call.farEnd.received.loudFrames;
+  await expect.poll(() => call.farEnd.received.loudFrames - before).toBeGreaterThan(20);
+});
+
+test('a remembered microphone that is gone falls back to the default and says so', async ({ phone }) => {
+  const { page, sim, host } = phone;
+  await host.services.handlers['preferences:save']({ micDeviceId: 'unplugged-headset-id' });
+  await page.reload();
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByText('The chosen device is not connected; the default is used.')).toBeVisible();
+  const call = await sim.placeCall();
+  await page.getByTestId('answer').click();
+  await expect(page.getByText('The chosen microphone is not connected; using the default one.')).toBeVisible();
+  await expect.poll(() => call.farEnd.received.loudFrames).toBeGreaterThan(10);
+});
