@@ -1,4 +1,5 @@
 import wrtc from '@roamhq/wrtc';
+import { startUdpRelay, type Impairment, type UdpRelay } from './udpRelay';
 
 const { RTCPeerConnection, nonstandard } = wrtc;
 
@@ -16,6 +17,8 @@ export interface FarEndOptions {
   gatherTimeoutMs?: number;
   /** WhatsApp offers telephone-event/8000 for DTMF; false models a peer that does not. */
   offerDtmf?: boolean;
+  /** Routes media through a relay that can lose and delay packets, or cut the caller off. */
+  network?: Impairment;
 }
 
 export interface ReceivedAudio {
@@ -61,6 +64,19 @@ export function whatsappStyleOffer(sdp: string, offerDtmf = true): string {
   }
   out.push('a=maxptime:20', 'a=ptime:20');
   if (ssrc) out.push('a=msid:whatsapp-sim WhatsAppTrack1', `a=ssrc:${ssrc} cname:WhatsAppAudioStream1`);
+  return `${out.join('\r\n')}\r\n`;
+}
+
+/** Points the offer's only candidate at the relay. */
+function throughRelay(sdp: string, port: number): string {
+  const lines = sdp.split('\r\n').filter((l) => l && !l.startsWith('a=candidate'));
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith('m=audio ')) out.push(line.replace(/^m=audio \d+/, `m=audio ${port}`));
+    else if (line.startsWith('c=')) out.push('c=IN IP4 127.0.0.1');
+    else out.push(line);
+    if (line.startsWith('a=ice-pwd:')) out.push(`a=candidate:1 1 udp 2122260223 127.0.0.1 ${port} typ host generation 0 network-cost 50`);
+  }
   return `${out.join('\r\n')}\r\n`;
 }
 
@@ -122,7 +138,14 @@ export async function createFarEnd(options: FarEndOptions = {}) {
       }
     };
   });
-  const offerSdp = whatsappStyleOffer(pc.localDescription?.sdp ?? offer.sdp ?? '', options.offerDtmf ?? true);
+  let offerSdp = whatsappStyleOffer(pc.localDescription?.sdp ?? offer.sdp ?? '', options.offerDtmf ?? true);
+  let relay: UdpRelay | undefined;
+  if (options.network) {
+    const loopback = /^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/im.exec(offerSdp);
+    if (!loopback) throw new Error('the simulated caller has no loopback candidate to relay');
+    relay = await startUdpRelay({ address: '127.0.0.1', port: Number(loopback[1]) }, options.network);
+    offerSdp = throughRelay(offerSdp, relay.port);
+  }
 
   let watchdog: ReturnType<typeof setInterval> | undefined;
   async function inboundPackets(): Promise<number> {
@@ -139,6 +162,7 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     closed = true;
     clearInterval(pump);
     clearInterval(watchdog);
+    relay?.close();
     sink?.stop();
     track.stop();
     pc.close();
@@ -149,7 +173,9 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     received,
     /** Applies the business's answer, as Meta does on pre_accept, and starts the no-media clock. */
     async applyAnswer(answerSdp: string): Promise<void> {
-      await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+      // Behind the relay the caller must learn the app only through it, never directly.
+      const sdp = relay ? answerSdp.split('\r\n').filter((l) => !l.startsWith('a=candidate')).join('\r\n') : answerSdp;
+      await pc.setRemoteDescription({ type: 'answer', sdp });
       const timeoutMs = options.noMediaTimeoutMs ?? 20_000;
       let lastPackets = 0;
       let lastChangeAt = Date.now();
@@ -166,6 +192,16 @@ export async function createFarEnd(options: FarEndOptions = {}) {
       }, 250);
     },
     inboundPackets,
+    /** Changes packet loss and delay mid-call (only with the `network` option). */
+    impair(next: Impairment): void {
+      relay?.impair(next);
+    },
+    /** The caller's network disappears: no packet either way, and no goodbye. */
+    vanish(): void {
+      if (!relay) throw new Error('vanish needs the network option');
+      relay.cut();
+      clearInterval(watchdog);
+    },
     get connectionState(): string {
       return pc.connectionState;
     },
