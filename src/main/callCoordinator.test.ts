@@ -107,10 +107,35 @@ describe('call coordinator', () => {
   it('tells the agent when WhatsApp never confirmed the hang-up, and still ends it locally', async () => {
     offer('c8');
     await coordinator.answer('c8', ANSWER);
-    sim.addFault({ action: 'terminate', status: 500, times: 2 });
+    sim.addFault({ action: 'terminate', status: 500, times: 3 });
     const result = await coordinator.hangup('c8');
     expect(result).toMatchObject({ ok: false, error: expect.stringContaining('did not confirm') });
     expect(coordinator.get('c8')?.phase).toBe('ended');
+  });
+
+  it('repeats a pre_accept refused with 429, since Meta did not process it', async () => {
+    offer('r429');
+    sim.addFault({ action: 'pre_accept', status: 429, body: { error: { message: 'Call rate limit exceeded', code: 138005 } } });
+    expect(await coordinator.answer('r429', ANSWER)).toEqual({ ok: true });
+    expect(sim.actionsFor('r429')).toEqual(['pre_accept:429', 'pre_accept:200', 'accept:200']);
+  });
+
+  it('never repeats an accept that timed out (it may have taken effect) and terminates instead', async () => {
+    offer('slow');
+    sim.addFault({ action: 'accept', delayMs: 800 });
+    const result = await coordinator.answer('slow', ANSWER);
+    expect(result).toEqual({ ok: false, error: 'Could not answer: WhatsApp did not answer accept within 500 ms' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sim.actionsFor('slow').filter((a) => a.startsWith('accept'))).toHaveLength(1);
+    expect(sim.actionsFor('slow')).toContain('terminate:200');
+    expect(sim.calls.get('slow')?.state).toBe('terminated');
+  });
+
+  it('never repeats a pre_accept answered with 500', async () => {
+    offer('p500');
+    sim.addFault({ action: 'pre_accept', status: 500 });
+    expect((await coordinator.answer('p500', ANSWER)).ok).toBe(false);
+    expect(sim.actionsFor('p500')).toEqual(['pre_accept:500', 'reject:200']);
   });
 
   it('records a terminate that overtook its connect as a missed call', () => {

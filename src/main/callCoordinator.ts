@@ -3,8 +3,9 @@ import { isLive, needsTerminate, transition, type CallInput, type CallState } fr
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView } from '../shared/ipcContract';
 import type { CallEvent } from '../shared/parseWebhook';
-import { GraphApiError, type GraphClient } from './graphClient';
+import type { GraphClient } from './graphClient';
 import type { Logger } from './logger';
+import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from './retryPolicy';
 
 type CallActions = Pick<GraphClient, 'preAccept' | 'accept' | 'reject' | 'terminate'>;
 
@@ -91,18 +92,28 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     return true;
   }
 
-  /** terminate and reject are safe to repeat, so they get one retry on a transient failure. */
-  async function endOnMeta(call: CallRecord, action: 'terminate' | 'reject'): Promise<string | undefined> {
+  /** Sends one Graph request, repeating it only where the retry policy says that is safe. */
+  async function send(call: CallRecord, action: CallAction, request: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await graph[action](call.callId);
-        return undefined;
+        await request();
+        return;
       } catch (error) {
-        const retry = error instanceof GraphApiError && (error.retryable || error.kind === 'timeout') && attempt < 2;
-        log.warn(`${action} failed`, { callId: call.callId, attempt, error: errorText(error) });
-        if (!retry) return errorText(error);
-        await new Promise((r) => setTimeout(r, 300));
+        const again = attempt < MAX_ATTEMPTS[action] && mayRetry(action, error);
+        log.warn(`${action} failed`, { callId: call.callId, attempt, willRetry: again, error: errorText(error) });
+        if (!again) throw error;
+        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
       }
+    }
+  }
+
+  /** Ends the call on Meta's side; returns what went wrong when even the retries failed. */
+  async function endOnMeta(call: CallRecord, action: 'terminate' | 'reject'): Promise<string | undefined> {
+    try {
+      await send(call, action, () => graph[action](call.callId));
+      return undefined;
+    } catch (error) {
+      return errorText(error);
     }
   }
 
@@ -150,12 +161,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (!apply(call, { type: 'answer_clicked' })) return { ok: false, error: `The call is ${call.state.phase}, it cannot be answered.` };
     try {
       // Meta requires the very same SDP string in both requests.
-      await graph.preAccept(callId, sdpAnswer);
+      await send(call, 'pre_accept', () => graph.preAccept(callId, sdpAnswer));
       if (!apply(call, { type: 'pre_accept_ok' })) {
         await endOnMeta(call, 'terminate');
         return { ok: false, error: 'The caller hung up.' };
       }
-      await graph.accept(callId, sdpAnswer);
+      await send(call, 'accept', () => graph.accept(callId, sdpAnswer));
       if (!apply(call, { type: 'accept_ok', atMs: now() })) {
         await endOnMeta(call, 'terminate');
         return { ok: false, error: 'The caller hung up.' };

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { loadSdpFixture } from '../../fixtures/load';
 import { createGraphClient, GraphApiError } from './graphClient';
+import { mayRetry } from './retryPolicy';
 
 const TOKEN = 'EAAGtestTOKENsecret1234567890';
 const PNID = '518638374672395';
@@ -91,7 +92,7 @@ describe('graph client', () => {
       errorDetails: 'Provided SDP is invalid',
     });
     expect(error.message).toContain('SDP Validation error (Provided SDP is invalid)');
-    expect(error.retryable).toBe(false);
+    expect(mayRetry('pre_accept', error)).toBe(false);
   });
 
   it('reports a mismatched accept SDP the way Meta does', async () => {
@@ -115,7 +116,8 @@ describe('graph client', () => {
     const error = await failure(client().reject('wacid.echo'));
     expect(error.message).not.toContain(TOKEN);
     expect(error.message).toContain('[redacted]');
-    expect(error.retryable).toBe(true);
+    expect(mayRetry('reject', error)).toBe(true);
+    expect(mayRetry('accept', error)).toBe(false);
   });
 
   it('times out a slow request and says which action', async () => {
@@ -132,15 +134,16 @@ describe('graph client', () => {
     await sim.close();
     const error = await failure(client().reject('wacid.gone'));
     expect(error.kind).toBe('network');
-    expect(error.retryable).toBe(true);
+    expect(error.details.requestNotSent).toBe(true);
+    expect(mayRetry('accept', error)).toBe(true);
     sim = await startGraphApiSim({ accessToken: TOKEN, phoneNumberId: PNID });
   });
 
-  it('treats 429 and 5xx as retryable and a malformed success as a bad response', async () => {
+  it('lets 429 be retried everywhere and reads a malformed success as a bad response', async () => {
     sim.offerCall('wacid.429');
     sim.addFault({ action: 'reject', status: 429, body: { error: { message: 'Call rate limit exceeded', code: 138005 } } });
     const limited = await failure(client().reject('wacid.429'));
-    expect(limited.retryable).toBe(true);
+    expect(mayRetry('pre_accept', limited)).toBe(true);
     expect(limited.details.code).toBe(138005);
     sim.addFault({ action: 'reject', status: 200, body: { ok: 'maybe' } });
     const odd = await failure(client().reject('wacid.429'));

@@ -34,18 +34,15 @@ export class GraphApiError extends Error {
       type?: string;
       fbtraceId?: string;
       errorDetails?: string;
+      /** True when the connection was never made, so the request cannot have taken effect. */
+      requestNotSent?: boolean;
     },
   ) {
     super(message);
   }
-
-  /** Only failures where the request surely did not take effect, or is harmless to repeat, may be retried. */
-  get retryable(): boolean {
-    if (this.kind === 'network') return true;
-    if (this.kind !== 'graph') return false;
-    return this.details.httpStatus === 429 || (this.details.httpStatus ?? 0) >= 500;
-  }
 }
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 const DEFAULT_BASE = 'https://graph.facebook.com';
 const DEFAULT_VERSION = 'v23.0';
@@ -87,8 +84,12 @@ export function createGraphClient(config: GraphClientConfig) {
       if (timedOut) {
         throw new GraphApiError('timeout', `WhatsApp did not answer ${action} within ${timeoutMs} ms`, { action });
       }
-      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-      throw new GraphApiError('network', clean(`Could not reach the WhatsApp API for ${action}: ${cause}`), { action });
+      const cause = error instanceof Error ? (error.cause as (Error & { code?: string }) | undefined) : undefined;
+      const text = cause?.message ?? (error instanceof Error ? error.message : String(error));
+      throw new GraphApiError('network', clean(`Could not reach the WhatsApp API for ${action}: ${text}`), {
+        action,
+        requestNotSent: NOT_SENT_CODES.has(cause?.code ?? ''),
+      });
     }
     const text = await response.text().catch(() => '');
     let json: unknown;
