@@ -21,6 +21,9 @@ export interface PhoneWithSimOptions {
   tunnels?: TunnelProvider;
   /** Leave the phone unconfigured, as on first run. */
   unconfigured?: boolean;
+  /** Fixed webhook port instead of a free one. */
+  webhookPort?: number;
+  mediaTimeoutMs?: number;
 }
 
 /** The phone in the browser host, configured against the WhatsApp simulator: for e2e tests, the demo and benchmarks. */
@@ -33,7 +36,14 @@ export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
     logger,
     port: options.uiPort,
     tunnels: options.tunnels,
-    environment: { graphBaseUrl: sim.graphBaseUrl, graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', webhookPortOverride: 0, iceServers: [] },
+    environment: {
+      graphBaseUrl: sim.graphBaseUrl,
+      graphApiVersion: 'v23.0',
+      webhookHost: '127.0.0.1',
+      webhookPortOverride: options.webhookPort ?? 0,
+      iceServers: [],
+      mediaTimeoutMs: options.mediaTimeoutMs ?? 10_000,
+    },
   });
   if (!options.unconfigured) {
     const saved = await host.services.handlers['settings:save']({ ...SIM_SECRETS, webhookPort: 8787, tunnel: 'none', publicUrl: '', ngrokAuthtoken: '' });

@@ -101,6 +101,7 @@ export async function startAppServices(options: AppServicesOptions) {
       configured: settings.isConfigured(),
       problems,
       iceServers: environment.iceServers,
+      mediaTimeoutMs: environment.mediaTimeoutMs,
       webhook: webhookStatus(),
       preferences: settings.preferences(),
     };

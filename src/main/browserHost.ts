@@ -18,6 +18,8 @@ const TYPES: Record<string, string> = {
 export interface BrowserHostOptions extends Omit<AppServicesOptions, 'emit'> {
   /** The built renderer (out/renderer). */
   rendererDir: string;
+  /** How long a call outlives its last window (a reload reconnects well within this). */
+  windowGoneGraceMs?: number;
   port?: number;
 }
 
@@ -58,7 +60,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     const frame = `data: ${JSON.stringify({ channel, payload })}\n\n`;
     for (const res of streams) res.write(frame);
   };
-  const { rendererDir, port: uiPort, ...serviceOptions } = options;
+  const { rendererDir, port: uiPort, windowGoneGraceMs: _grace, ...serviceOptions } = options;
   const services: AppServices = await startAppServices({ ...serviceOptions, emit });
   const root = normalize(rendererDir);
 
@@ -77,11 +79,21 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     }
   }
 
+  let orphanTimer: ReturnType<typeof setTimeout> | undefined;
+
   function openEvents(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write(': connected\n\n');
     streams.add(res);
-    req.on('close', () => streams.delete(res));
+    clearTimeout(orphanTimer);
+    req.on('close', () => {
+      streams.delete(res);
+      if (streams.size > 0) return;
+      // The call's audio lived in that window: with no window left, end answered calls rather than leave them open.
+      orphanTimer = setTimeout(() => {
+        if (streams.size === 0) void services.coordinator.endAnswered('The phone window was closed during the call.');
+      }, options.windowGoneGraceMs ?? 1500);
+    });
   }
 
   async function invoke(channel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -116,6 +128,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     url: `http://127.0.0.1:${port}/`,
     services,
     async close(): Promise<void> {
+      clearTimeout(orphanTimer);
       await services.close();
       for (const res of streams) res.end();
       await new Promise<void>((resolve) => {

@@ -197,8 +197,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (!call) return { ok: false, error: 'This call is no longer known.' };
     if (!apply(call, { type: 'hangup_clicked' })) return { ok: false, error: `The call is ${call.state.phase}.` };
     const failure = await endOnMeta(call, 'terminate');
-    apply(call, { type: 'terminate_sent', atMs: now() });
-    return failure ? { ok: false, error: `Hung up here, but WhatsApp did not confirm: ${failure}` } : { ok: true };
+    const error = failure ? `Hung up here, but WhatsApp did not confirm: ${failure}` : undefined;
+    apply(call, { type: 'terminate_sent', atMs: now(), message: error });
+    return error ? { ok: false, error } : { ok: true };
   }
 
   async function mediaFailed(callId: string, reason: string): Promise<ActionResult> {
@@ -216,6 +217,17 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     call.quality = worstOf(call.quality, sample);
     publish(call);
     return { ok: true };
+  }
+
+  async function endWhere(which: (state: CallState) => boolean, message: string): Promise<void> {
+    const chosen = [...calls.values()].filter((c) => which(c.state));
+    await Promise.all(
+      chosen.map(async (call) => {
+        const action = needsTerminate(call.state) ? 'terminate' : 'reject';
+        apply(call, { type: 'failed', message, atMs: now() });
+        await endOnMeta(call, action);
+      }),
+    );
   }
 
   return {
@@ -239,14 +251,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     },
     /** Ends every live call on Meta's side; run before the app quits. */
     async shutdown(): Promise<void> {
-      const live = [...calls.values()].filter((c) => isLive(c.state));
-      await Promise.all(
-        live.map(async (call) => {
-          const action = needsTerminate(call.state) ? 'terminate' : 'reject';
-          apply(call, { type: 'failed', message: 'The app was closed during the call.', atMs: now() });
-          await endOnMeta(call, action);
-        }),
-      );
+      await endWhere(isLive, 'The app was closed during the call.');
+    },
+    /** Ends the calls whose audio lived in a window that has gone; ringing calls can still be answered from a new one. */
+    async endAnswered(message: string): Promise<void> {
+      await endWhere(needsTerminate, message);
     },
   };
 }

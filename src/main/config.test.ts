@@ -5,7 +5,7 @@ describe('environment', () => {
   it('has working defaults', () => {
     expect(environmentFromEnv({})).toEqual({
       ok: true,
-      environment: { graphBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', iceServers: [] },
+      environment: { graphBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', iceServers: [], mediaTimeoutMs: 10_000 },
     });
   });
 

@@ -8,6 +8,8 @@ export const Environment = z.object({
   /** Overrides the port from Settings; 0 picks a free port (tests, demo). */
   webhookPortOverride: z.coerce.number().int().min(0).max(65535, 'WA_WEBHOOK_PORT must be a port number').optional(),
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
+  /** How long the audio may stay lost (or not come up after answering) before the call is ended. */
+  mediaTimeoutMs: z.coerce.number().int().min(1000, 'WA_MEDIA_TIMEOUT_MS must be at least 1000').max(120_000).default(10_000),
 });
 export type Environment = z.infer<typeof Environment>;
 
@@ -26,6 +28,7 @@ export function environmentFromEnv(env: Record<string, string | undefined>): Env
     webhookHost: env.WA_WEBHOOK_HOST ?? '127.0.0.1',
     webhookPortOverride: env.WA_WEBHOOK_PORT || undefined,
     iceServers,
+    mediaTimeoutMs: env.WA_MEDIA_TIMEOUT_MS || undefined,
   });
   if (parsed.success) return { ok: true, environment: parsed.data };
   return { ok: false, errors: parsed.error.issues.map((i) => i.message) };

@@ -76,7 +76,7 @@ app.whenReady().then(async () => {
   services = await startAppServices({
     settings: storage.settings,
     history: storage.history,
-    environment: environment.ok ? environment.environment : { graphBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', iceServers: [] },
+    environment: environment.ok ? environment.environment : { graphBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', iceServers: [], mediaTimeoutMs: 10_000 },
     logger,
     tunnels: ngrokTunnels,
     emit: (channel, payload) => {

@@ -20,7 +20,7 @@ export type CallInput =
   | { type: 'accept_ok'; atMs: number }
   | { type: 'reject_clicked'; atMs: number; message?: string }
   | { type: 'hangup_clicked' }
-  | { type: 'terminate_sent'; atMs: number }
+  | { type: 'terminate_sent'; atMs: number; message?: string }
   | { type: 'remote_terminated'; failed: boolean; message?: string; atMs: number }
   | { type: 'ring_timeout'; atMs: number }
   | { type: 'failed'; message: string; atMs: number };
@@ -44,7 +44,7 @@ export function transition(state: CallState, input: CallInput): CallState {
     case 'hangup_clicked':
       return state.phase === 'active' ? { phase: 'ending', answeredAtMs: state.answeredAtMs } : state;
     case 'terminate_sent':
-      return state.phase === 'ending' ? ended('answered', input.atMs, state.answeredAtMs) : state;
+      return state.phase === 'ending' ? ended('answered', input.atMs, state.answeredAtMs, input.message) : state;
     case 'ring_timeout':
       return state.phase === 'ringing' ? ended('missed', input.atMs) : state;
     case 'remote_terminated':

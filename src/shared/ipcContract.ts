@@ -52,6 +52,7 @@ export const AppStatus = z.object({
   /** Settings or start-up problems the agent must fix before calls can arrive. */
   problems: z.array(z.string()),
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
+  mediaTimeoutMs: z.number(),
   webhook: WebhookStatus,
   preferences: AgentPreferences,
 });

@@ -12,6 +12,7 @@ const sessions = new Map<string, Promise<AnswerSession>>();
 const remoteAudio = new Map<string, HTMLAudioElement>();
 const lastStats = new Map<string, MediaStats>();
 const autoAnswered = new Set<string>();
+const mediaWatchdogs = new Map<string, ReturnType<typeof setTimeout>>();
 const ringtone = new Ringtone();
 let statsTimer: ReturnType<typeof setInterval> | undefined;
 let qualityTick = 0;
@@ -43,10 +44,7 @@ function prepare(call: CallView): void {
     iceServers: usePhone.getState().status?.iceServers ?? [],
     micDeviceId: prefs()?.micDeviceId,
     onRemoteStream: (stream) => playRemote(call.callId, stream),
-    onConnectionState: (connection) => {
-      patchMedia(call.callId, { connection });
-      if (connection === 'failed') void api.invoke('call:mediaFailed', { callId: call.callId, reason: 'The audio connection to WhatsApp failed.' });
-    },
+    onConnectionState: (connection) => onConnectionState(call.callId, connection),
   });
   sessions.set(call.callId, pending);
   pending.then(
@@ -58,7 +56,39 @@ function prepare(call: CallView): void {
   );
 }
 
+function endForMedia(callId: string, reason: string): void {
+  stopMediaWatchdog(callId);
+  void api.invoke('call:mediaFailed', { callId, reason });
+}
+
+function stopMediaWatchdog(callId: string): void {
+  clearTimeout(mediaWatchdogs.get(callId));
+  mediaWatchdogs.delete(callId);
+}
+
+/** Gives lost audio a bounded time to come back (or to come up at all) before the call is ended for good. */
+function startMediaWatchdog(callId: string, reason: string): void {
+  if (mediaWatchdogs.has(callId)) return;
+  const timeoutMs = usePhone.getState().status?.mediaTimeoutMs ?? 10_000;
+  mediaWatchdogs.set(callId, setTimeout(() => endForMedia(callId, reason), timeoutMs));
+}
+
+function onConnectionState(callId: string, connection: RTCPeerConnectionState): void {
+  const { patchMedia } = usePhone.getState();
+  patchMedia(callId, { connection });
+  if (connection === 'connected') {
+    stopMediaWatchdog(callId);
+    patchMedia(callId, { notice: undefined });
+  } else if (connection === 'disconnected') {
+    patchMedia(callId, { notice: 'Connection to the caller lost. Trying to recover…' });
+    startMediaWatchdog(callId, 'The connection to the caller was lost and did not come back.');
+  } else if (connection === 'failed') {
+    endForMedia(callId, 'The audio connection to WhatsApp failed.');
+  }
+}
+
 function release(callId: string): void {
+  stopMediaWatchdog(callId);
   const pending = sessions.get(callId);
   sessions.delete(callId);
   lastStats.delete(callId);
@@ -169,6 +199,7 @@ export async function answerCall(callId: string): Promise<void> {
   }
   const result = await api.invoke('call:answer', { callId, sdpAnswer: session.answerSdp });
   if (!result.ok) return patchMedia(callId, { error: result.error });
+  if (session.connectionState !== 'connected') startMediaWatchdog(callId, 'The audio never connected after answering.');
   try {
     await session.startSending();
     patchMedia(callId, {
