@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAppStorage } from './appStorage';
+import { startBrowserHost, type BrowserHost } from './browserHost';
+import { createMemoryLogger } from './logger';
+import { plainCipher } from './settingsStore';
+
+let host: BrowserHost;
+const logger = createMemoryLogger();
+
+beforeAll(async () => {
+  const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>phone</title>');
+  host = await startBrowserHost({
+    ...openAppStorage(mkdtempSync(join(tmpdir(), 'data-')), plainCipher),
+    environment: { graphBaseUrl: 'http://127.0.0.1:9', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', webhookPortOverride: 0, iceServers: [], mediaTimeoutMs: 10_000 },
+    logger,
+    tunnels: { open: async () => Promise.reject(new Error('no tunnels in this test')) },
+    rendererDir,
+  });
+});
+afterAll(() => host.close());
+
+const invoke = (channel: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${host.url}api/invoke/${channel}`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
+
+describe('browser host', () => {
+  it('serves the page with the content security policy', async () => {
+    const page = await fetch(host.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('answers a valid request through the contract', async () => {
+    const reply = await invoke('settings:get', '{}');
+    expect(reply.status).toBe(200);
+    expect(await reply.json()).toMatchObject({ result: { configured: false, accessTokenSet: false } });
+  });
+
+  it('refuses junk, unknown channels and invalid payloads with 400, never 500', async () => {
+    for (const [channel, body] of [
+      ['call:answer', 'not json'],
+      ['shell:exec', '{}'],
+      ['call:answer', '{"callId":7}'],
+      ['history:list', '{"limit":-1}'],
+    ]) {
+      const reply = await invoke(channel!, body!);
+      expect(reply.status).toBe(400);
+      expect(((await reply.json()) as { error?: string }).error).toBeTruthy();
+    }
+  });
+
+  it('refuses requests from another origin', async () => {
+    const reply = await invoke('settings:get', '{}', { Origin: 'https://evil.example' });
+    expect(reply.status).toBe(403);
+  });
+
+  it('serves nothing outside the renderer folder', async () => {
+    const reply = await fetch(`${host.url}..%2f..%2fetc%2fpasswd`);
+    expect([403, 404]).toContain(reply.status);
+  });
+
+  it('never hands a secret to the window', async () => {
+    const save = await invoke(
+      'settings:save',
+      JSON.stringify({ accessToken: 'EAAGsecretTokenValue1234567890', phoneNumberId: '123456', appSecret: '0123456789abcdef0123456789abcdef', verifyToken: 'verify-token', webhookPort: 8787, tunnel: 'none', publicUrl: '', ngrokAuthtoken: '' }),
+    );
+    const text = await save.text();
+    expect(text).not.toContain('EAAGsecretTokenValue1234567890');
+    expect(text).not.toContain('0123456789abcdef0123456789abcdef');
+    const status = await (await invoke('app:status', '{}')).text();
+    expect(status).not.toContain('EAAGsecretTokenValue1234567890');
+  });
+});

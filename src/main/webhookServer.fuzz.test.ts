@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectWebhook } from '../../sim/webhookSender';
+import type { CallEvent } from '../shared/parseWebhook';
+import { createMemoryLogger } from './logger';
+import { signBody } from './signature';
+import { startWebhookServer, type WebhookServer } from './webhookServer';
+
+const SECRET = 'fuzz-secret-0123456789';
+let server: WebhookServer;
+const events: CallEvent[] = [];
+const logger = createMemoryLogger();
+
+beforeAll(async () => {
+  server = await startWebhookServer({ appSecret: SECRET, verifyToken: 'verify-token', logger, maxBodyBytes: 256 * 1024, onEvent: (e) => events.push(e) });
+});
+afterAll(() => server.close());
+
+async function post(body: string | Uint8Array, signature?: string): Promise<number> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (signature !== undefined) headers['X-Hub-Signature-256'] = signature;
+  const response = await fetch(server.url, { method: 'POST', body, headers });
+  await response.text();
+  return response.status;
+}
+
+const validCall = () =>
+  connectWebhook({ callId: `wacid.${Math.random().toString(36).slice(2)}`, from: '447700900123', phoneNumberId: '1', sdpOffer: 'v=0\r\n' });
+
+// Any JSON value, including deep and odd ones, in place of a field of a valid call.
+const anyJson = fc.jsonValue({ maxDepth: 4 });
+
+describe('webhook endpoint under hostile input', () => {
+  it('never rings and answers 401 for unsigned or wrongly signed bodies of any content', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 2048 }), anyJson.map((v) => JSON.stringify(v))), fc.option(fc.string({ maxLength: 80 })), async (body, signature) => {
+        const before = events.length;
+        const status = await post(body, signature ?? undefined);
+        expect(status).toBe(401);
+        expect(events.length).toBe(before);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('answers 400 to signed bodies that are not JSON or not a webhook, and rings for none', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 500 }), anyJson.map((v) => JSON.stringify(v))), async (body) => {
+        const before = events.length;
+        const status = await post(body, signBody(body, SECRET));
+        // Random text or JSON is never a WhatsApp webhook.
+        expect(status).toBe(400);
+        expect(events.length).toBe(before);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('answers 400 when any field of a signed call is replaced by a wrong value', async () => {
+    const notString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }));
+    const wrong: Record<string, fc.Arbitrary<unknown>> = {
+      id: notString,
+      from: notString,
+      to: notString,
+      timestamp: fc.oneof(notString.filter((v) => typeof v !== 'number' || v < 0 || !Number.isInteger(v)), fc.string().filter((v) => !/^\d+$/.test(v))),
+      event: fc.oneof(notString, fc.string().filter((v) => v !== 'connect' && v !== 'terminate')),
+      session: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.string()),
+      'session.sdp': fc.oneof(notString, fc.constant('')),
+      'session.sdp_type': fc.oneof(notString, fc.string().filter((v) => v !== 'offer' && v !== 'answer')),
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(wrong)).chain((path) => fc.tuple(fc.constant(path), wrong[path]!)), async ([path, value]) => {
+        const body = validCall() as any;
+        const keys = path.split('.');
+        let target = body.entry[0].changes[0].value.calls[0];
+        for (const key of keys.slice(0, -1)) target = target[key];
+        target[keys.at(-1)!] = value;
+        const raw = JSON.stringify(body);
+        const before = events.length;
+        const status = await post(raw, signBody(raw, SECRET));
+        expect(status).toBe(400);
+        expect(events.length).toBe(before);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses huge bodies without buffering them and stays up', async () => {
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    expect(await post(huge, signBody(huge, SECRET))).toBe(413);
+    expect(await post('{}', 'sha256=00')).toBe(401);
+  });
+
+  it('rings once for a signed body replayed many times', async () => {
+    const raw = JSON.stringify(validCall());
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => post(raw, signBody(raw, SECRET))));
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    await new Promise((r) => setTimeout(r, 50));
+    const callId = JSON.parse(raw).entry[0].changes[0].value.calls[0].id;
+    expect(events.filter((e) => e.type === 'call_offered' && e.callId === callId)).toHaveLength(1);
+  });
+
+  it('logs a reason for every refusal', () => {
+    const refusals = logger.records.filter((r) => r.msg === 'webhook refused');
+    expect(refusals.length).toBeGreaterThan(300);
+    for (const r of refusals) expect(typeof r.reason === 'string' && r.reason.length > 0).toBe(true);
+  });
+});
