@@ -2,7 +2,7 @@
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "media-src 'self' blob: mediastream:",
   "connect-src 'self'",

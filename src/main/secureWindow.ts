@@ -52,6 +52,8 @@ export function createSecureWindow(preloadPath: string, appUrl: string): Browser
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click would otherwise open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
       autoplayPolicy: 'no-user-gesture-required',
     },
   });
