@@ -26,7 +26,10 @@ export interface ReceivedAudio {
   /** Frames whose RMS is above the silence floor. */
   loudFrames: number;
   peakRms: number;
+  firstFrameAtMs?: number;
   firstLoudAtMs?: number;
+  /** When the first RTP packet from the app arrived (polled every 5 ms after the answer is applied). */
+  firstPacketAtMs?: number;
 }
 
 /**
@@ -101,6 +104,7 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     sink.ondata = (data: { samples: Int16Array }) => {
       const level = rms(data.samples);
       received.frames += 1;
+      received.firstFrameAtMs ??= Date.now();
       received.peakRms = Math.max(received.peakRms, level);
       if (level > 0.01) {
         received.loudFrames += 1;
@@ -176,6 +180,12 @@ export async function createFarEnd(options: FarEndOptions = {}) {
       // Behind the relay the caller must learn the app only through it, never directly.
       const sdp = relay ? answerSdp.split('\r\n').filter((l) => !l.startsWith('a=candidate')).join('\r\n') : answerSdp;
       await pc.setRemoteDescription({ type: 'answer', sdp });
+      const firstPacketPoll = setInterval(() => {
+        void inboundPackets().then((packets) => {
+          if (packets > 0 && received.firstPacketAtMs === undefined) received.firstPacketAtMs = Date.now();
+          if (received.firstPacketAtMs !== undefined || closed) clearInterval(firstPacketPoll);
+        });
+      }, 5);
       const timeoutMs = options.noMediaTimeoutMs ?? 20_000;
       let lastPackets = 0;
       let lastChangeAt = Date.now();

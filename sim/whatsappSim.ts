@@ -17,6 +17,8 @@ export interface SimulatedCall {
   callId: string;
   from: string;
   farEnd: FarEnd;
+  /** When the connect webhook left for the app. */
+  webhookSentAtMs?: number;
   /** How the call ended from WhatsApp's point of view, once it has. */
   endedBy?: 'business_reject' | 'business_terminate' | 'caller_hangup' | 'no_media';
 }
@@ -85,6 +87,7 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
       });
       calls.set(callId, call);
       graph.offerCall(callId, call.farEnd.offerSdp);
+      call.webhookSentAtMs = Date.now();
       const status = await send(
         connectWebhook({ callId, from, callerName: params.name, phoneNumberId: options.phoneNumberId, sdpOffer: call.farEnd.offerSdp }),
       );

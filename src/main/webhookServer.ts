@@ -98,7 +98,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     for (const event of events) {
       const verdict = filter.check(event);
       if (!verdict.deliver) {
-        log.info('webhook event skipped', { type: event.type, reason: verdict.reason, ...('callId' in event ? { callId: event.callId } : {}) });
+        // Repeats are routine (Meta delivers at least once), so they are logged only when debugging.
+        log.debug('webhook event skipped', { type: event.type, reason: verdict.reason, ...('callId' in event ? { callId: event.callId } : {}) });
         continue;
       }
       try {
