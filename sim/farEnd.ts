@@ -153,7 +153,14 @@ export async function createFarEnd(options: FarEndOptions = {}) {
 
   let watchdog: ReturnType<typeof setInterval> | undefined;
   async function inboundPackets(): Promise<number> {
-    const report = await pc.getStats();
+    // Pollers may fire once more after the call closed; a closed connection has nothing more to count.
+    if (closed) return 0;
+    let report: Awaited<ReturnType<typeof pc.getStats>>;
+    try {
+      report = await pc.getStats();
+    } catch {
+      return 0;
+    }
     let packets = 0;
     report.forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
       if (s.type === 'inbound-rtp') packets = s.packetsReceived ?? 0;
