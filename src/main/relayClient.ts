@@ -1,0 +1,107 @@
+import WebSocket from 'ws';
+import { RelayMessage, type RelayAction, type RelayCallEvent } from '../shared/relayProtocol';
+import type { AgentStatus } from '../shared/settingsSchemas';
+
+export interface RelayClientOptions {
+  /** One or more relay addresses (instances behind a balancer, or a list to fail over through). */
+  urls: string[];
+  token: string;
+  onEvent: (event: RelayCallEvent) => void;
+  onConnection?: (state: { connected: boolean; url?: string; error?: string }) => void;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The desktop's link to a team relay: call events in, answer/reject/terminate requests out.
+ * It reconnects by itself, moving to the next address when one stops answering.
+ */
+export function connectRelay(options: RelayClientOptions) {
+  let socket: WebSocket | undefined;
+  let closed = false;
+  let nextId = 1;
+  let urlIndex = 0;
+  let status: AgentStatus = 'available';
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  let readyResolve: (() => void) | undefined;
+  let ready = new Promise<void>((resolve) => (readyResolve = resolve));
+
+  function failPending(reason: string): void {
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error(reason));
+      pending.delete(id);
+    }
+  }
+
+  function open(): void {
+    const url = options.urls[urlIndex % options.urls.length]!;
+    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${options.token}` }, handshakeTimeout: 5000 });
+    socket = ws;
+    ws.on('unexpected-response', (_req, res) => {
+      const reason = res.statusCode === 401 ? 'The relay refused the agent token: check it in Settings.' : `The relay answered HTTP ${res.statusCode}.`;
+      options.onConnection?.({ connected: false, url, error: reason });
+      res.resume();
+    });
+    ws.on('message', (data) => {
+      const parsed = RelayMessage.safeParse(JSON.parse(String(data)));
+      if (!parsed.success) return;
+      const message = parsed.data;
+      if (message.type === 'welcome') {
+        ws.send(JSON.stringify({ type: 'status', status }));
+        options.onConnection?.({ connected: true, url });
+        readyResolve?.();
+      } else if (message.type === 'event') {
+        options.onEvent(message.event);
+      } else {
+        const p = pending.get(message.id);
+        if (!p) return;
+        pending.delete(message.id);
+        clearTimeout(p.timer);
+        if (message.ok) p.resolve();
+        else p.reject(new Error(message.error ?? 'The relay refused the request.'));
+      }
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      if (socket !== ws) return;
+      failPending('The connection to the relay dropped.');
+      ready = new Promise<void>((resolve) => (readyResolve = resolve));
+      if (closed) return;
+      options.onConnection?.({ connected: false, url, error: 'Relay connection lost; reconnecting…' });
+      urlIndex += 1;
+      retryTimer = setTimeout(open, 300);
+    });
+  }
+
+  open();
+
+  return {
+    /** Resolves once connected (again); requests wait for this. */
+    ready: () => ready,
+    async request(action: RelayAction, callId: string, sdp?: string): Promise<void> {
+      await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('The relay is not reachable.')), options.requestTimeoutMs ?? 10_000))]);
+      const id = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`The relay did not answer ${action} in time.`));
+        }, options.requestTimeoutMs ?? 10_000);
+        pending.set(id, { resolve, reject, timer });
+        socket!.send(JSON.stringify({ type: 'request', id, action, callId, ...(sdp === undefined ? {} : { sdp }) }));
+      });
+    },
+    setStatus(next: AgentStatus): void {
+      status = next;
+      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'status', status }));
+    },
+    close(): void {
+      closed = true;
+      clearTimeout(retryTimer);
+      failPending('The relay connection was closed.');
+      socket?.close();
+    },
+  };
+}
+
+export type RelayClient = ReturnType<typeof connectRelay>;

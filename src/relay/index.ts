@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { createLogger } from '../main/logger';
+import { issueAgentToken } from './agentTokens';
+import { startRelay } from './relayServer';
+
+const RelayEnv = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL: redis://host:port'),
+  WA_ACCESS_TOKEN: z.string().min(20, 'WA_ACCESS_TOKEN: the Graph API access token'),
+  WA_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'WA_PHONE_NUMBER_ID: the numeric phone number ID'),
+  WA_APP_SECRET: z.string().min(8, 'WA_APP_SECRET: the app secret that signs webhooks'),
+  WA_VERIFY_TOKEN: z.string().min(8, 'WA_VERIFY_TOKEN: at least 8 characters'),
+  RELAY_AGENT_SECRET: z.string().min(16, 'RELAY_AGENT_SECRET: at least 16 characters; signs agent tokens'),
+  RELAY_ROUTING: z.enum(['ring_all', 'longest_idle']).default('ring_all'),
+  RELAY_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  RELAY_AGENT_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
+  RELAY_HOST: z.string().default('127.0.0.1'),
+  WA_GRAPH_BASE_URL: z.string().optional(),
+});
+
+/**
+ * `npm run relay`: one relay instance (run several behind a load balancer, all on one Redis).
+ * `npm run relay -- token <agent-id>` prints a sign-in token for an agent's desktop.
+ */
+async function main(): Promise<void> {
+  const [command, agentId] = process.argv.slice(2);
+  if (command === 'token') {
+    const secret = process.env.RELAY_AGENT_SECRET;
+    if (!secret || !agentId) throw new Error('usage: RELAY_AGENT_SECRET=… npm run relay -- token <agent-id>');
+    console.log(issueAgentToken(agentId, secret));
+    return;
+  }
+  const env = RelayEnv.safeParse(process.env);
+  if (!env.success) {
+    console.error('The relay needs these settings:');
+    for (const issue of env.error.issues) {
+      console.error(`  - ${issue.code === 'invalid_type' ? `${String(issue.path[0])} is not set` : issue.message}`);
+    }
+    process.exit(2);
+  }
+  const e = env.data;
+  const logger = createLogger({ secrets: () => [e.WA_ACCESS_TOKEN, e.WA_APP_SECRET, e.RELAY_AGENT_SECRET] });
+  const relay = await startRelay({
+    redisUrl: e.REDIS_URL,
+    accessToken: e.WA_ACCESS_TOKEN,
+    phoneNumberId: e.WA_PHONE_NUMBER_ID,
+    appSecret: e.WA_APP_SECRET,
+    verifyToken: e.WA_VERIFY_TOKEN,
+    agentSecret: e.RELAY_AGENT_SECRET,
+    routing: e.RELAY_ROUTING,
+    webhookPort: e.RELAY_WEBHOOK_PORT,
+    agentPort: e.RELAY_AGENT_PORT,
+    host: e.RELAY_HOST,
+    graphBaseUrl: e.WA_GRAPH_BASE_URL,
+    logger,
+  });
+  logger.info('relay ready', { instance: relay.instance, webhook: relay.webhookUrl, agents: relay.agentUrl, routing: e.RELAY_ROUTING });
+  const stop = () => void relay.close().finally(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

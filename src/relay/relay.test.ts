@@ -1,0 +1,183 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadSdpFixture } from '../../fixtures/load';
+import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
+import { createMemoryLogger } from '../main/logger';
+import { connectRelay, type RelayClient } from '../main/relayClient';
+import type { RelayCallEvent } from '../shared/relayProtocol';
+import { issueAgentToken } from './agentTokens';
+import { startRelay, type Relay, type Routing } from './relayServer';
+import { startTestRedis } from './testRedis';
+
+const SECRETS = {
+  appSecret: '0123456789abcdef0123456789abcdef',
+  verifyToken: 'relay-verify-token',
+  accessToken: 'EAAGrelayAccessToken0123456789',
+  phoneNumberId: '100200300',
+  agentSecret: 'agent-signing-secret',
+};
+const ANSWER = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
+
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let graph: GraphApiSim;
+let relays: Relay[] = [];
+let agents: Array<{ id: string; client: RelayClient; events: RelayCallEvent[] }> = [];
+let testNo = 0;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
+});
+afterAll(async () => {
+  await graph.close();
+  await redis.stop();
+});
+afterEach(async () => {
+  for (const a of agents) a.client.close();
+  for (const r of relays) await r.close();
+  agents = [];
+  relays = [];
+});
+
+async function startRelays(count: number, routing: Routing = 'ring_all'): Promise<Relay[]> {
+  testNo += 1;
+  for (let i = 0; i < count; i += 1) {
+    relays.push(
+      await startRelay({ ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, routing, logger: createMemoryLogger(), prefix: `t${testNo}` }),
+    );
+  }
+  return relays;
+}
+
+async function agent(id: string, urls: string[]) {
+  const events: RelayCallEvent[] = [];
+  const client = connectRelay({ urls, token: issueAgentToken(id, SECRETS.agentSecret), onEvent: (e) => events.push(e) });
+  await client.ready();
+  const entry = { id, client, events };
+  agents.push(entry);
+  return entry;
+}
+
+let callNo = 0;
+async function offerCall(relay: Relay): Promise<string> {
+  callNo += 1;
+  const callId = `wacid.relay${callNo}`;
+  graph.offerCall(callId);
+  const body = connectWebhook({ callId, from: '447700900123', callerName: 'Team Caller', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
+  expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+  return callId;
+}
+
+const until = async (check: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+const offers = (a: { events: RelayCallEvent[] }, callId: string) => a.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length;
+
+describe('team relay on Redis', () => {
+  it('rings every available agent on every instance, once, even when Meta retries to another instance', async () => {
+    const [a, b] = await startRelays(2);
+    const alice = await agent('alice', [a!.agentUrl]);
+    const bob = await agent('bob', [b!.agentUrl]);
+    const callId = await offerCall(a!);
+    const retry = connectWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
+    await postSignedWebhook(b!.webhookUrl, retry, SECRETS.appSecret);
+    await until(() => offers(alice, callId) === 1 && offers(bob, callId) === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect([offers(alice, callId), offers(bob, callId)]).toEqual([1, 1]);
+  });
+
+  it('lets exactly one agent win when several answer at once, in every trial', async () => {
+    const [a, b] = await startRelays(2);
+    const team = await Promise.all(['ann', 'ben', 'cat', 'dan', 'eve', 'fay'].map((id, i) => agent(id, [(i % 2 ? b : a)!.agentUrl])));
+    for (let trial = 0; trial < 15; trial += 1) {
+      const callId = await offerCall(trial % 2 ? b! : a!);
+      await until(() => team.every((t) => offers(t, callId) === 1));
+      const results = await Promise.allSettled(team.map((t) => t.client.request('pre_accept', callId, ANSWER)));
+      const winners = results.filter((r) => r.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toContain('Another agent answered this call.');
+      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200']);
+      await until(() => team.every((t) => t.events.some((e) => e.type === 'call_taken' && e.callId === callId)));
+      const winner = team[results.findIndex((r) => r.status === 'fulfilled')]!;
+      await winner.client.request('accept', callId, ANSWER);
+      await winner.client.request('terminate', callId);
+      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+    }
+  });
+
+  it('refuses an agent with a bad token', async () => {
+    const [a] = await startRelays(1);
+    const states: Array<{ connected: boolean; error?: string }> = [];
+    const client = connectRelay({ urls: [a!.agentUrl], token: 'mallory.9999999999999.forged', onEvent: () => undefined, onConnection: (s) => states.push(s) });
+    await until(() => states.some((s) => s.error?.includes('refused the agent token')));
+    client.close();
+    expect(a!.connectedAgents()).toEqual([]);
+  });
+
+  it('longest idle first: offers to the agent idle longest, and passes on when that agent declines or disconnects', async () => {
+    const [a, b] = await startRelays(2, 'longest_idle');
+    const first = await agent('first', [a!.agentUrl]);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await agent('second', [b!.agentUrl]);
+    await new Promise((r) => setTimeout(r, 20));
+    const third = await agent('third', [a!.agentUrl]);
+    const callId = await offerCall(b!);
+    await until(() => offers(first, callId) === 1);
+    expect([offers(second, callId), offers(third, callId)]).toEqual([0, 0]);
+    await first.client.request('reject', callId);
+    await until(() => offers(second, callId) === 1);
+    second.client.close();
+    await until(() => offers(third, callId) === 1);
+    expect(graph.actionsFor(callId)).toEqual([]);
+    await third.client.request('reject', callId);
+    // Nobody left: the call is rejected on WhatsApp rather than left ringing.
+    await until(() => graph.actionsFor(callId).includes('reject:200'));
+  });
+
+  it('in ring-all, an agent leaving mid-ring leaves the others ringing; all declining rejects the call once', async () => {
+    const [a] = await startRelays(1);
+    const ann = await agent('ann', [a!.agentUrl]);
+    const ben = await agent('ben', [a!.agentUrl]);
+    const callId = await offerCall(a!);
+    await until(() => offers(ann, callId) === 1 && offers(ben, callId) === 1);
+    ann.client.close();
+    await until(() => !a!.connectedAgents().includes('ann'));
+    await ben.client.request('reject', callId);
+    await until(() => graph.actionsFor(callId).includes('reject:200'));
+    expect(graph.actionsFor(callId)).toEqual(['reject:200']);
+  });
+
+  it('keeps a call going when its relay instance dies: the agent moves to another instance and can still hang up', async () => {
+    const [a, b] = await startRelays(2);
+    const ann = await agent('ann', [a!.agentUrl, b!.agentUrl]);
+    const callId = await offerCall(a!);
+    await until(() => offers(ann, callId) === 1);
+    await ann.client.request('pre_accept', callId, ANSWER);
+    await ann.client.request('accept', callId, ANSWER);
+    await a!.close();
+    relays = relays.filter((r) => r !== a);
+    await ann.client.ready();
+    await until(() => b!.connectedAgents().includes('ann'));
+    // Meta's terminate for another call reaches the agent through the surviving instance.
+    await ann.client.request('terminate', callId);
+    expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+    const term = terminateWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, status: 'COMPLETED' });
+    await postSignedWebhook(b!.webhookUrl, term, SECRETS.appSecret);
+    await until(() => ann.events.some((e) => e.type === 'call_terminated' && e.callId === callId));
+  });
+
+  it('refuses to let an agent accept or end a call it did not win', async () => {
+    const [a] = await startRelays(1);
+    const ann = await agent('ann', [a!.agentUrl]);
+    const ben = await agent('ben', [a!.agentUrl]);
+    const callId = await offerCall(a!);
+    await until(() => offers(ben, callId) === 1);
+    await ann.client.request('pre_accept', callId, ANSWER);
+    await expect(ben.client.request('accept', callId, ANSWER)).rejects.toThrow('not yours to accept');
+    await expect(ben.client.request('terminate', callId)).rejects.toThrow('not yours to end');
+  });
+});
