@@ -1,5 +1,6 @@
 import { benchCallPath } from './callPath';
 import { benchIngest } from './ingest';
+import { benchRelay } from './relay';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -26,6 +27,12 @@ async function main(): Promise<void> {
     console.log(`  blank page      ${renderer.blank.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.blank.heapMb.toFixed(1)} MB`);
     console.log(`  phone idle      ${renderer.idle.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.idle.heapMb.toFixed(1)} MB   ratio vs blank: CPU ${ratio(renderer.idle.cpuMsPerSec, renderer.blank.cpuMsPerSec)}, heap ${ratio(renderer.idle.heapMb, renderer.blank.heapMb)}`);
     console.log(`  phone in call   ${renderer.inCall.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.inCall.heapMb.toFixed(1)} MB   ratio vs idle: CPU ${ratio(renderer.inCall.cpuMsPerSec, renderer.idle.cpuMsPerSec)}, heap ${ratio(renderer.inCall.heapMb, renderer.idle.heapMb)}`);
+  }
+  if (!only || only === 'relay') {
+    const r = await benchRelay(Number(process.env.BENCH_AGENTS ?? 20), Number(process.env.BENCH_CALLS ?? 30));
+    console.log(`\nTeam relay (2 instances on one redis-server, ${r.agentCount} agents, ${r.calls} calls, every agent answers every call at once)`);
+    console.log(`  ring fan-out to all agents      ${ms(r.fanoutMs)}  ratio ${ratio(r.fanoutMs, Math.max(r.pubsubMs, 0.5))} vs bare Redis publish to ${r.agentCount} subscribers ${ms(r.pubsubMs)}`);
+    console.log(`  contested claims                ${r.claimsPerSec.toFixed(0)} calls/s (exactly one winner each, including pre_accept)  ratio ${(r.claimsPerSec / r.setnxPerSec).toFixed(3)} vs bare SET NX ${r.setnxPerSec.toFixed(0)}/s`);
   }
   process.exit(0);
 }

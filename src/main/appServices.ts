@@ -1,10 +1,12 @@
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
+import type { RelayCallEvent } from '../shared/relayProtocol';
 import type { ConnectionTest } from '../shared/settingsSchemas';
 import { createCallCoordinator } from './callCoordinator';
 import type { CallHistory } from './callHistory';
 import type { Environment } from './config';
 import { createGraphClient, GraphApiError, type GraphClient } from './graphClient';
 import type { Logger } from './logger';
+import { connectRelay, type RelayClient } from './relayClient';
 import type { SettingsStore } from './settingsStore';
 import type { Tunnel, TunnelProvider } from './tunnel';
 import { startWebhookServer, type WebhookServer } from './webhookServer';
@@ -51,18 +53,21 @@ export async function startAppServices(options: AppServicesOptions) {
   let tunnel: Tunnel | undefined;
   let tunnelState: WebhookStatus['tunnelState'] = 'off';
   let tunnelError: string | undefined;
+  let relay: RelayClient | undefined;
+  let relayState: AppStatus['relay'];
 
   function requireGraph(): GraphClient {
     if (!graph) throw new Error('The phone is not connected to WhatsApp: finish Settings first.');
     return graph;
   }
 
+  // In relay mode the relay holds the Graph token and decides who wins a call; the desk only asks.
   const coordinator = createCallCoordinator({
     graph: {
-      preAccept: (id, sdp) => requireGraph().preAccept(id, sdp),
-      accept: (id, sdp, opaque) => requireGraph().accept(id, sdp, opaque),
-      reject: (id) => requireGraph().reject(id),
-      terminate: (id) => requireGraph().terminate(id),
+      preAccept: (id, sdp) => (relay ? relay.request('pre_accept', id, sdp) : requireGraph().preAccept(id, sdp)),
+      accept: (id, sdp, opaque) => (relay ? relay.request('accept', id, sdp) : requireGraph().accept(id, sdp, opaque)),
+      reject: (id) => (relay ? relay.request('reject', id) : requireGraph().reject(id)),
+      terminate: (id) => (relay ? relay.request('terminate', id) : requireGraph().terminate(id)),
     },
     logger,
     preferences: () => settings.preferences(),
@@ -97,8 +102,11 @@ export async function startAppServices(options: AppServicesOptions) {
     if (!settings.isConfigured()) problems.push('Open Settings and enter your WhatsApp connection details.');
     if (webhookError) problems.push(webhookError);
     if (tunnelError) problems.push(`Tunnel: ${tunnelError}`);
+    if (relayState?.error) problems.push(relayState.error);
     return {
       configured: settings.isConfigured(),
+      mode: settings.connection().mode,
+      relay: relayState,
       problems,
       iceServers: environment.iceServers,
       mediaTimeoutMs: environment.mediaTimeoutMs,
@@ -117,7 +125,18 @@ export async function startAppServices(options: AppServicesOptions) {
     }, 250);
   };
 
+  function onRelayEvent(event: RelayCallEvent): void {
+    if (event.type === 'call_taken') return coordinator.takenElsewhere(event.callId);
+    if (event.type === 'call_offered') {
+      return coordinator.handleEvent({ ...event, phoneNumberId: '', to: '' });
+    }
+    coordinator.handleEvent({ ...event, phoneNumberId: '', to: '', timestampMs: Date.now() });
+  }
+
   async function stopNetwork(): Promise<void> {
+    relay?.close();
+    relay = undefined;
+    relayState = undefined;
     await tunnel?.close().catch(() => undefined);
     tunnel = undefined;
     tunnelState = 'off';
@@ -133,6 +152,20 @@ export async function startAppServices(options: AppServicesOptions) {
     graph = undefined;
     if (!settings.isConfigured()) return publishStatus();
     const c = settings.connection();
+    if (c.mode === 'relay') {
+      relayState = { connected: false };
+      relay = connectRelay({
+        urls: c.relayUrls,
+        token: c.agentToken,
+        onEvent: onRelayEvent,
+        onConnection: (state) => {
+          relayState = state;
+          if (state.connected) relay?.setStatus(settings.preferences().status);
+          publishStatus();
+        },
+      });
+      return publishStatus();
+    }
     graph = createGraphClient({
       accessToken: c.accessToken,
       phoneNumberId: c.phoneNumberId,
@@ -170,6 +203,11 @@ export async function startAppServices(options: AppServicesOptions) {
   }
 
   async function testConnection(): Promise<ConnectionTest> {
+    if (relay) {
+      const connected = await Promise.race([relay.ready().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+      if (!connected) return { ok: false, field: 'relayUrls', error: relayState?.error ?? 'Relay address: no relay answered.' };
+      return { ok: true, displayPhoneNumber: relayState?.url ?? 'team relay', verifiedName: 'Team relay' };
+    }
     if (!graph) return { ok: false, error: 'Save the connection settings first.' };
     try {
       const info = await graph.phoneNumberInfo();
@@ -198,6 +236,7 @@ export async function startAppServices(options: AppServicesOptions) {
     'settings:testConnection': () => testConnection(),
     'preferences:save': async (patch) => {
       const next = settings.savePreferences(patch);
+      relay?.setStatus(next.status);
       publishStatus();
       return next;
     },

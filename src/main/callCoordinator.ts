@@ -249,6 +249,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    /** A colleague won the call through the team relay: stop ringing here. */
+    takenElsewhere(callId: string): void {
+      const call = calls.get(callId);
+      if (call) apply(call, { type: 'taken_elsewhere', atMs: now() });
+    },
     /** Ends every live call on Meta's side; run before the app quits. */
     async shutdown(): Promise<void> {
       await endWhere(isLive, 'The app was closed during the call.');

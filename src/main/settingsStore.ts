@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
   AgentPreferences,
+  ConnectionMode,
   ConnectionSettingsInput,
   DEFAULT_PREFERENCES,
   TunnelMode,
@@ -33,11 +34,13 @@ const StoredSettings = z.object({
   webhookPort: z.number().int().default(8787),
   tunnel: TunnelMode.default('none'),
   publicUrl: z.string().default(''),
-  secrets: z.partialRecord(z.enum(['accessToken', 'appSecret', 'ngrokAuthtoken']), StoredSecret).default({}),
+  mode: ConnectionMode.default('direct'),
+  relayUrls: z.string().default(''),
+  secrets: z.partialRecord(z.enum(['accessToken', 'appSecret', 'ngrokAuthtoken', 'agentToken']), StoredSecret).default({}),
   preferences: AgentPreferences.default(DEFAULT_PREFERENCES),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
-type SecretName = 'accessToken' | 'appSecret' | 'ngrokAuthtoken';
+type SecretName = 'accessToken' | 'appSecret' | 'ngrokAuthtoken' | 'agentToken';
 
 export interface ConnectionSettings {
   accessToken: string;
@@ -48,6 +51,9 @@ export interface ConnectionSettings {
   tunnel: z.infer<typeof TunnelMode>;
   publicUrl: string;
   ngrokAuthtoken: string;
+  mode: z.infer<typeof ConnectionMode>;
+  relayUrls: string[];
+  agentToken: string;
 }
 
 function emptySettings(): StoredSettings {
@@ -103,10 +109,14 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       tunnel: stored.tunnel,
       publicUrl: stored.publicUrl,
       ngrokAuthtoken: secret('ngrokAuthtoken'),
+      mode: stored.mode,
+      relayUrls: stored.relayUrls.split(',').map((u) => u.trim()).filter(Boolean),
+      agentToken: secret('agentToken'),
     };
   }
 
   function isConfigured(c: ConnectionSettings = connection()): boolean {
+    if (c.mode === 'relay') return c.relayUrls.length > 0 && c.agentToken !== '';
     return Boolean(c.accessToken && c.phoneNumberId && c.appSecret && c.verifyToken.length >= 8);
   }
 
@@ -121,6 +131,9 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       accessTokenSet: c.accessToken !== '',
       appSecretSet: c.appSecret !== '',
       ngrokAuthtokenSet: c.ngrokAuthtoken !== '',
+      mode: c.mode,
+      relayUrls: c.relayUrls.join(', '),
+      agentTokenSet: c.agentToken !== '',
       secretsEncrypted: cipher.encrypted,
       configured: isConfigured(c),
     };
@@ -137,8 +150,12 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
     const given = (name: string) => typeof raw[name] === 'string' && (raw[name] as string).trim() !== '';
     const current = connection();
-    if (!given('accessToken') && !current.accessToken) errors.accessToken ??= 'Access token: required';
-    if (!given('appSecret') && !current.appSecret) errors.appSecret ??= 'App secret: required to check that webhooks come from Meta';
+    if (raw.mode === 'relay') {
+      if (!given('agentToken') && !current.agentToken) errors.agentToken ??= 'Agent token: required; your team lead issues it';
+    } else {
+      if (!given('accessToken') && !current.accessToken) errors.accessToken ??= 'Access token: required';
+      if (!given('appSecret') && !current.appSecret) errors.appSecret ??= 'App secret: required to check that webhooks come from Meta';
+    }
     if (raw.tunnel === 'ngrok' && !given('ngrokAuthtoken') && !current.ngrokAuthtoken) {
       errors.ngrokAuthtoken ??= 'ngrok authtoken: required for the built-in tunnel (dashboard.ngrok.com)';
     }
@@ -151,6 +168,7 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     put('accessToken', v.accessToken);
     put('appSecret', v.appSecret);
     put('ngrokAuthtoken', v.ngrokAuthtoken);
+    put('agentToken', v.agentToken);
     save({
       ...stored,
       phoneNumberId: v.phoneNumberId,
@@ -158,6 +176,8 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       webhookPort: v.webhookPort,
       tunnel: v.tunnel,
       publicUrl: v.publicUrl.replace(/\/+$/, ''),
+      mode: v.mode,
+      relayUrls: v.relayUrls,
       secrets,
     });
     return { ok: true, settings: view() };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const EndReason = z.enum(['answered', 'rejected', 'missed', 'failed', 'remote_hangup']);
+export const EndReason = z.enum(['answered', 'rejected', 'missed', 'failed', 'remote_hangup', 'answered_elsewhere']);
 export type EndReason = z.infer<typeof EndReason>;
 
 export const CallPhase = z.enum(['ringing', 'answering', 'pre_accepted', 'active', 'ending', 'ended']);
@@ -23,6 +23,7 @@ export type CallInput =
   | { type: 'terminate_sent'; atMs: number; message?: string }
   | { type: 'remote_terminated'; failed: boolean; message?: string; atMs: number }
   | { type: 'ring_timeout'; atMs: number }
+  | { type: 'taken_elsewhere'; atMs: number }
   | { type: 'failed'; message: string; atMs: number };
 
 function ended(reason: EndReason, atMs: number, answeredAtMs?: number, message?: string): CallState {
@@ -47,6 +48,8 @@ export function transition(state: CallState, input: CallInput): CallState {
       return state.phase === 'ending' ? ended('answered', input.atMs, state.answeredAtMs, input.message) : state;
     case 'ring_timeout':
       return state.phase === 'ringing' ? ended('missed', input.atMs) : state;
+    case 'taken_elsewhere':
+      return state.phase === 'ringing' ? ended('answered_elsewhere', input.atMs) : state;
     case 'remote_terminated':
       if (state.phase === 'active' || state.phase === 'ending') {
         const reason = input.failed ? 'failed' : state.phase === 'ending' ? 'answered' : 'remote_hangup';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { QualitySample } from './callQuality';
 import { CallPhase, EndReason } from './callMachine';
 import { HistoryEntry, HistoryQuery } from './historySchemas';
-import { AgentPreferences, ConnectionTest, SaveResult, SettingsView, TunnelMode } from './settingsSchemas';
+import { AgentPreferences, ConnectionMode, ConnectionTest, SaveResult, SettingsView, TunnelMode } from './settingsSchemas';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -47,8 +47,16 @@ export const WebhookStatus = z.object({
 });
 export type WebhookStatus = z.infer<typeof WebhookStatus>;
 
+export const RelayStatus = z.object({
+  connected: z.boolean(),
+  url: z.string().optional(),
+  error: z.string().optional(),
+});
+
 export const AppStatus = z.object({
   configured: z.boolean(),
+  mode: ConnectionMode,
+  relay: RelayStatus.optional(),
   /** Settings or start-up problems the agent must fix before calls can arrive. */
   problems: z.array(z.string()),
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
@@ -87,6 +95,9 @@ export const invokeContract = {
       tunnel: TunnelMode,
       publicUrl: z.string().max(2000),
       ngrokAuthtoken: z.string().max(4096),
+      mode: ConnectionMode.optional(),
+      relayUrls: z.string().max(4000).optional(),
+      agentToken: z.string().max(4096).optional(),
     }),
     response: SaveResult,
   },

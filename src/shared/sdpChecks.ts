@@ -52,3 +52,32 @@ export function answerProblems(sdp: string): string[] {
   }
   return problems;
 }
+
+/** An ICE candidate in the shape RTCPeerConnection.addIceCandidate takes. */
+export interface HeldCandidate {
+  candidate: string;
+  sdpMLineIndex: number;
+  sdpMid?: string;
+}
+
+/**
+ * Splits the caller's candidates off the offer. They are handed to ICE only once WhatsApp holds our answer
+ * (pre_accept succeeded): before that, connectivity checks would reach the caller before the agent answered,
+ * and in a team every ringing desk would be checking against the same caller.
+ */
+export function holdBackCandidates(offerSdp: string): { offer: string; candidates: HeldCandidate[] } {
+  const lines = offerSdp.split(/\r?\n/).filter((l) => l.length > 0);
+  const candidates: HeldCandidate[] = [];
+  let mid: string | undefined;
+  let mLineIndex = -1;
+  const pending: Array<{ line: string; index: number }> = [];
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith('m=')) mLineIndex += 1;
+    if (line.startsWith('a=mid:')) mid = line.slice('a=mid:'.length);
+    if (line.startsWith('a=candidate:')) pending.push({ line: line.slice(2), index: mLineIndex });
+    else kept.push(line);
+  }
+  for (const { line, index } of pending) candidates.push({ candidate: line, sdpMLineIndex: Math.max(0, index), sdpMid: mid });
+  return { offer: `${kept.join('\r\n')}\r\n`, candidates };
+}

@@ -3,32 +3,53 @@ import { z } from 'zod';
 export const TunnelMode = z.enum(['none', 'public_url', 'ngrok']);
 export type TunnelMode = z.infer<typeof TunnelMode>;
 
-/** Connection settings as the agent types them. Secret fields left empty keep the stored value. */
+/** direct: this computer takes Meta's webhooks; relay: a team relay does, and offers calls to this desk. */
+export const ConnectionMode = z.enum(['direct', 'relay']);
+export type ConnectionMode = z.infer<typeof ConnectionMode>;
+
+const DIRECT_RULES: Array<[field: 'accessToken' | 'phoneNumberId' | 'appSecret' | 'verifyToken' | 'publicUrl', ok: (v: string) => boolean, message: string]> = [
+  ['accessToken', (v) => v === '' || /^[A-Za-z0-9_\-.|]{20,}$/.test(v), 'Access token: paste the whole token from Meta (letters and digits, no spaces)'],
+  ['phoneNumberId', (v) => /^\d{5,20}$/.test(v), 'Phone number ID: use the numeric ID from WhatsApp > API Setup, not the phone number'],
+  ['appSecret', (v) => v === '' || /^[0-9a-f]{32}$/i.test(v), 'App secret: 32 hexadecimal characters from App settings > Basic'],
+  ['verifyToken', (v) => v.length >= 8 && v.length <= 200, 'Verify token: 8 to 200 characters'],
+  ['publicUrl', (v) => v === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(v), 'Public URL: an https:// address Meta can reach'],
+];
+
+/**
+ * Connection settings as the agent types them. Secret fields left empty keep the stored value.
+ * Meta's details are checked only for a direct connection; a relay needs only its address and a token.
+ */
 export const ConnectionSettingsInput = z
   .object({
-    accessToken: z
-      .string()
-      .trim()
-      .refine((v) => v === '' || /^[A-Za-z0-9_\-.|]{20,}$/.test(v), 'Access token: paste the whole token from Meta (letters and digits, no spaces)'),
-    phoneNumberId: z.string().trim().regex(/^\d{5,20}$/, 'Phone number ID: use the numeric ID from WhatsApp > API Setup, not the phone number'),
-    appSecret: z
-      .string()
-      .trim()
-      .refine((v) => v === '' || /^[0-9a-f]{32}$/i.test(v), 'App secret: 32 hexadecimal characters from App settings > Basic'),
-    verifyToken: z.string().trim().min(8, 'Verify token: at least 8 characters').max(200, 'Verify token: at most 200 characters'),
+    accessToken: z.string().trim().default(''),
+    phoneNumberId: z.string().trim().default(''),
+    appSecret: z.string().trim().default(''),
+    verifyToken: z.string().trim().default(''),
     webhookPort: z.coerce
       .number({ message: 'Webhook port: a number' })
       .int('Webhook port: a whole number')
       .min(1024, 'Webhook port: 1024 or above')
-      .max(65535, 'Webhook port: 65535 at most'),
-    tunnel: TunnelMode,
-    publicUrl: z
+      .max(65535, 'Webhook port: 65535 at most')
+      .default(8787),
+    tunnel: TunnelMode.default('none'),
+    publicUrl: z.string().trim().default(''),
+    ngrokAuthtoken: z.string().trim().default(''),
+    mode: ConnectionMode.default('direct'),
+    relayUrls: z
       .string()
       .trim()
-      .refine((v) => v === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(v), 'Public URL: an https:// address Meta can reach'),
-    ngrokAuthtoken: z.string().trim(),
+      .default('')
+      .refine((v) => v === '' || v.split(',').every((u) => /^wss?:\/\/\S+$/.test(u.trim())), 'Relay address: ws:// or wss:// addresses, separated by commas'),
+    agentToken: z.string().trim().default(''),
   })
   .superRefine((v, ctx) => {
+    if (v.mode === 'relay') {
+      if (v.relayUrls === '') ctx.addIssue({ code: 'custom', path: ['relayUrls'], message: 'Relay address: required to join a team relay' });
+      return;
+    }
+    for (const [field, ok, message] of DIRECT_RULES) {
+      if (!ok(v[field])) ctx.addIssue({ code: 'custom', path: [field], message });
+    }
     if (v.tunnel === 'public_url' && v.publicUrl === '') {
       ctx.addIssue({ code: 'custom', path: ['publicUrl'], message: 'Public URL: required when Meta reaches you through your own address' });
     }
@@ -61,6 +82,9 @@ export const SettingsView = z.object({
   accessTokenSet: z.boolean(),
   appSecretSet: z.boolean(),
   ngrokAuthtokenSet: z.boolean(),
+  mode: ConnectionMode,
+  relayUrls: z.string(),
+  agentTokenSet: z.boolean(),
   /** False where the OS offers no key store and secrets sit in a plain file. */
   secretsEncrypted: z.boolean(),
   configured: z.boolean(),

@@ -78,9 +78,9 @@ function onConnectionState(callId: string, connection: RTCPeerConnectionState): 
   patchMedia(callId, { connection });
   if (connection === 'connected') {
     stopMediaWatchdog(callId);
-    patchMedia(callId, { notice: undefined });
+    patchMedia(callId, { connectionNotice: undefined });
   } else if (connection === 'disconnected') {
-    patchMedia(callId, { notice: 'Connection to the caller lost. Trying to recover…' });
+    patchMedia(callId, { connectionNotice: 'Connection to the caller lost. Trying to recover…' });
     startMediaWatchdog(callId, 'The connection to the caller was lost and did not come back.');
   } else if (connection === 'failed') {
     endForMedia(callId, 'The audio connection to WhatsApp failed.');
@@ -147,6 +147,7 @@ async function pollStats(): Promise<void> {
 function onCallUpdated(view: CallView): void {
   usePhone.getState().upsertCall(view);
   if (view.phase === 'ringing') prepare(view);
+  if (view.phase === 'pre_accepted') void sessions.get(view.callId)?.then((s) => s.startIce()).catch(() => undefined);
   if (view.phase === 'ended') release(view.callId);
   updateRingtone();
 }
@@ -199,6 +200,8 @@ export async function answerCall(callId: string): Promise<void> {
   }
   const result = await api.invoke('call:answer', { callId, sdpAnswer: session.answerSdp });
   if (!result.ok) return patchMedia(callId, { error: result.error });
+  // Normally started on the pre_accepted update already; this covers an update that raced the reply.
+  await session.startIce();
   if (session.connectionState !== 'connected') startMediaWatchdog(callId, 'The audio never connected after answering.');
   try {
     await session.startSending();

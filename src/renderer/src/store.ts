@@ -16,7 +16,10 @@ export interface CallMedia {
   canSendDtmf: boolean;
   dtmfSent: string;
   error?: string;
+  /** Device news for this call (a missing microphone replaced by the default one). */
   notice?: string;
+  /** Set while the audio connection is lost and being given time to come back. */
+  connectionNotice?: string;
 }
 
 const emptyMedia: CallMedia = {

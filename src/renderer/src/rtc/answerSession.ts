@@ -1,4 +1,4 @@
-import { answerProblems } from '../../../shared/sdpChecks';
+import { answerProblems, holdBackCandidates } from '../../../shared/sdpChecks';
 import { openMic } from './devices';
 
 export interface AnswerSessionOptions {
@@ -45,6 +45,8 @@ export class AnswerSession {
   private micError?: string;
   private micReady: Promise<void> = Promise.resolve();
   private sending = false;
+  private remoteCandidates: RTCIceCandidateInit[] = [];
+  private iceStarted = false;
   private muted = false;
   /** Set when the chosen microphone was missing and the default one is used instead. */
   micFellBack = false;
@@ -62,7 +64,8 @@ export class AnswerSession {
         options.onRemoteStream?.(event.streams[0] ?? new MediaStream([event.track]));
       });
       pc.addEventListener('connectionstatechange', () => options.onConnectionState?.(pc.connectionState));
-      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      const held = holdBackCandidates(offerSdp);
+      await pc.setRemoteDescription({ type: 'offer', sdp: held.offer });
       const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
       if (!transceiver) throw new Error('The caller offered no audio.');
       // Send direction is negotiated now; the track itself is attached only after accept succeeds.
@@ -74,6 +77,7 @@ export class AnswerSession {
       const problems = answerProblems(sdp);
       if (problems.length > 0) throw new Error(`This computer produced an answer WhatsApp would refuse: ${problems.join('; ')}`);
       const session = new AnswerSession(pc, transceiver.sender, sdp);
+      session.remoteCandidates = held.candidates;
       session.micReady = session.acquireMic(options.micDeviceId);
       return session;
     } catch (error) {
@@ -90,6 +94,13 @@ export class AnswerSession {
     } catch (error) {
       this.micError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
+  }
+
+  /** Lets ICE reach the caller: call once WhatsApp has our answer and the call is ours. */
+  async startIce(): Promise<void> {
+    if (this.iceStarted) return;
+    this.iceStarted = true;
+    for (const candidate of this.remoteCandidates) await this.pc.addIceCandidate(candidate);
   }
 
   /** Starts sending the microphone; call only after WhatsApp answered 200 to accept. */

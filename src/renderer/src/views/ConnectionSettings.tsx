@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ConnectionTest, SettingsView, TunnelMode } from '../../../shared/settingsSchemas';
+import type { ConnectionMode, ConnectionTest, SettingsView, TunnelMode } from '../../../shared/settingsSchemas';
 import { api } from '../bridge';
 
 interface Form {
@@ -11,12 +11,36 @@ interface Form {
   tunnel: TunnelMode;
   publicUrl: string;
   ngrokAuthtoken: string;
+  mode: ConnectionMode;
+  relayUrls: string;
+  agentToken: string;
 }
 
-const EMPTY: Form = { accessToken: '', phoneNumberId: '', appSecret: '', verifyToken: '', webhookPort: '8787', tunnel: 'none', publicUrl: '', ngrokAuthtoken: '' };
+const EMPTY: Form = {
+  accessToken: '',
+  phoneNumberId: '',
+  appSecret: '',
+  verifyToken: '',
+  webhookPort: '8787',
+  tunnel: 'none',
+  publicUrl: '',
+  ngrokAuthtoken: '',
+  mode: 'direct',
+  relayUrls: '',
+  agentToken: '',
+};
 
 function formFrom(view: SettingsView): Form {
-  return { ...EMPTY, phoneNumberId: view.phoneNumberId, verifyToken: view.verifyToken, webhookPort: String(view.webhookPort), tunnel: view.tunnel, publicUrl: view.publicUrl };
+  return {
+    ...EMPTY,
+    phoneNumberId: view.phoneNumberId,
+    verifyToken: view.verifyToken,
+    webhookPort: String(view.webhookPort),
+    tunnel: view.tunnel,
+    publicUrl: view.publicUrl,
+    mode: view.mode,
+    relayUrls: view.relayUrls,
+  };
 }
 
 function Field(props: { id: keyof Form; label: string; form: Form; errors: Record<string, string>; set: (f: Form) => void; secret?: boolean; stored?: boolean; hint?: string }) {
@@ -81,6 +105,25 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
           This system has no key store: secrets are saved unencrypted in the settings file.
         </p>
       )}
+      <fieldset className="field">
+        <legend>How calls reach this desk</legend>
+        <label className="radio">
+          <input type="radio" name="mode" data-testid="mode-direct" checked={form.mode === 'direct'} onChange={() => setForm({ ...form, mode: 'direct' })} />
+          Directly from Meta (this computer receives the webhooks)
+        </label>
+        <label className="radio">
+          <input type="radio" name="mode" data-testid="mode-relay" checked={form.mode === 'relay'} onChange={() => setForm({ ...form, mode: 'relay' })} />
+          Through my team&apos;s relay
+        </label>
+      </fieldset>
+      {form.mode === 'relay' && (
+        <>
+          <Field id="relayUrls" label="Relay address" hint="wss://relay.example.com, several separated by commas" {...common} />
+          <Field id="agentToken" label="Agent token" secret stored={view?.agentTokenSet} {...common} />
+        </>
+      )}
+      {form.mode === 'direct' && (
+        <>
       <Field id="accessToken" label="Access token" secret stored={view?.accessTokenSet} {...common} />
       <Field id="phoneNumberId" label="Phone number ID" hint="e.g. 518638374672395" {...common} />
       <Field id="appSecret" label="App secret" secret stored={view?.appSecretSet} {...common} />
@@ -103,6 +146,8 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
       </fieldset>
       {form.tunnel === 'public_url' && <Field id="publicUrl" label="Public URL" hint="https://phone.example.com" {...common} />}
       {form.tunnel === 'ngrok' && <Field id="ngrokAuthtoken" label="ngrok authtoken" secret stored={view?.ngrokAuthtokenSet} {...common} />}
+        </>
+      )}
       <div className="actions">
         <button className="answer" data-testid="settings-save" onClick={() => void save()}>Save</button>
         <button data-testid="settings-test" disabled={!view?.configured || test === 'running'} onClick={() => void runTest()}>

@@ -10,6 +10,7 @@ const REASON: Record<NonNullable<HistoryEntry['endReason']>, string> = {
   missed: 'Missed',
   failed: 'Failed',
   remote_hangup: 'Answered',
+  answered_elsewhere: 'Answered by a colleague',
 };
 
 export function HistoryPage() {

@@ -47,6 +47,7 @@ export function InCall({ call }: { call: CallView }) {
         {media.micLabel && <span data-testid="mic-in-use"> · mic: {media.micLabel}</span>}
       </p>
       <QualityPanel quality={media.quality} />
+      {media.connectionNotice && <p className="warning" role="status">{media.connectionNotice}</p>}
       {media.notice && <p className="notice" role="status">{media.notice}</p>}
       {media.error && <p className="error" role="alert">{media.error}</p>}
       <div className="actions">

@@ -6,10 +6,20 @@ import { WebhookPanel } from './WebhookPanel';
 
 export function SettingsPage() {
   const configured = usePhone((s) => s.status?.configured ?? false);
+  const mode = usePhone((s) => s.status?.mode ?? 'direct');
+  const relay = usePhone((s) => s.status?.relay);
   return (
     <>
       <ConnectionSettings firstRun={!configured} />
-      {configured && <WebhookPanel />}
+      {configured && mode === 'direct' && <WebhookPanel />}
+      {configured && mode === 'relay' && (
+        <section className="card" data-testid="relay-panel">
+          <h2>Team relay</h2>
+          <p className={relay?.connected ? 'ok' : 'error'} data-testid="relay-state">
+            {relay?.connected ? `Connected to ${relay.url}` : (relay?.error ?? 'Connecting…')}
+          </p>
+        </section>
+      )}
       <PreferencesPanel />
       <DevicesPanel />
     </>

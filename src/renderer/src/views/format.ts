@@ -19,6 +19,7 @@ const END_TEXT: Record<NonNullable<CallView['endReason']>, string> = {
   missed: 'Missed call',
   failed: 'Call failed',
   remote_hangup: 'Caller hung up',
+  answered_elsewhere: 'Answered by a colleague',
 };
 
 export function endText(call: CallView): string {

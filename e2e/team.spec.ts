@@ -1,0 +1,65 @@
+import { test, expect, type Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostRenderer } from '../scripts/rendererHost';
+import { createMemoryLogger } from '../src/main/logger';
+import { issueAgentToken } from '../src/relay/agentTokens';
+import { startRelay } from '../src/relay/relayServer';
+import { startTestRedis } from '../src/relay/testRedis';
+import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { startWhatsAppSim } from '../sim/whatsappSim';
+import { mediaFigures } from './phoneFixture';
+
+const AGENT_SECRET = 'team-agent-secret-0123';
+
+async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
+  const host = await hostRenderer({
+    dataDir: mkdtempSync(join(tmpdir(), `desk-${agentId}-`)),
+    logger: createMemoryLogger(),
+    environment: { graphBaseUrl: 'http://127.0.0.1:9', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', webhookPortOverride: 0, iceServers: [], mediaTimeoutMs: 10_000 },
+  });
+  await page.goto(host.url);
+  await page.getByTestId('mode-relay').check();
+  await page.getByTestId('setting-relayUrls').fill(relayUrls.join(', '));
+  await page.getByTestId('setting-agentToken').fill(issueAgentToken(agentId, AGENT_SECRET));
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('relay-state')).toContainText('Connected to ws://127.0.0.1:');
+  await page.getByTestId('tab-phone').click();
+  return host;
+}
+
+test('team mode: two desks on two relay instances ring together; one answers with audio, the other stops ringing', async ({ browser }) => {
+  const redis = await startTestRedis();
+  const sim = await startWhatsAppSim({ ...SIM_SECRETS });
+  const relays = await Promise.all(
+    [0, 1].map(() =>
+      startRelay({ ...SIM_SECRETS, agentSecret: AGENT_SECRET, redisUrl: redis.url, graphBaseUrl: sim.graphBaseUrl, logger: createMemoryLogger(), prefix: 'e2e' }),
+    ),
+  );
+  sim.setWebhookUrl(relays[0]!.webhookUrl);
+  const pageA = await (await browser.newContext()).newPage();
+  const pageB = await (await browser.newContext()).newPage();
+  const deskA = await openDesk(pageA, 'asha', [relays[0]!.agentUrl]);
+  const deskB = await openDesk(pageB, 'ben', [relays[1]!.agentUrl]);
+  try {
+    const call = await sim.placeCall({ name: 'Team Customer' });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Team Customer');
+    await expect(pageB.getByTestId('caller-name')).toHaveText('Team Customer');
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('in-call')).toBeVisible();
+    await expect(pageB.getByTestId('end-reason')).toHaveText('Answered by a colleague');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+    await expect.poll(async () => (await mediaFigures(pageA)).energy, { timeout: 10_000 }).toBeGreaterThan(0.05);
+    await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
+    await pageA.getByTestId('hangup').click();
+    await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
+    await deskA.close();
+    await deskB.close();
+    for (const relay of relays) await relay.close();
+    await sim.close();
+    await redis.stop();
+  }
+});
