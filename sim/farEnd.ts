@@ -19,6 +19,8 @@ export interface FarEndOptions {
   offerDtmf?: boolean;
   /** Routes media through a relay that can lose and delay packets, or cut the caller off. */
   network?: Impairment;
+  /** The business's offer, for a call the business places: the far end answers it instead of offering. */
+  answerTo?: string;
 }
 
 export interface ReceivedAudio {
@@ -130,7 +132,8 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     }
   }, 10);
 
-  const offer = await pc.createOffer();
+  if (options.answerTo) await pc.setRemoteDescription({ type: 'offer', sdp: options.answerTo });
+  const offer = options.answerTo ? await pc.createAnswer() : await pc.createOffer();
   await pc.setLocalDescription(offer);
   await new Promise<void>((resolve) => {
     if (pc.iceGatheringState === 'complete') return resolve();
@@ -142,7 +145,9 @@ export async function createFarEnd(options: FarEndOptions = {}) {
       }
     };
   });
-  let offerSdp = whatsappStyleOffer(pc.localDescription?.sdp ?? offer.sdp ?? '', options.offerDtmf ?? true);
+  const localSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
+  // Meta's answer to a business offer is ICE-lite too (fixtures/sdp/04-*).
+  let offerSdp = options.answerTo ? localSdp.replace(/\r\nt=0 0\r\n/, '\r\nt=0 0\r\na=ice-lite\r\n') : whatsappStyleOffer(localSdp, options.offerDtmf ?? true);
   let relay: UdpRelay | undefined;
   if (options.network) {
     const loopback = /^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/im.exec(offerSdp);

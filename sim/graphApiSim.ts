@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CallActionBody } from '../src/shared/graphSchemas';
+import { CallActionBody, PermissionRequestBody } from '../src/shared/graphSchemas';
 import { answerProblems } from '../src/shared/sdpChecks';
 
 export type SimCallState = 'offered' | 'pre_accepted' | 'accepted' | 'rejected' | 'terminated' | 'dialing';
@@ -77,6 +77,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   const faults: Fault[] = [];
   const listeners = new Set<ActionListener>();
   const permissions = new Map<string, 'no_permission' | 'temporary' | 'permanent'>();
+  const permissionRequests: string[] = [];
 
   function takeFault(action: string): Fault | undefined {
     const index = faults.findIndex((f) => f.action === action);
@@ -136,7 +137,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     if (auth !== `Bearer ${options.accessToken}`) {
       return { status: 401, body: graphError(190, 'Invalid OAuth access token - Cannot parse access token') };
     }
-    const match = /^\/v\d+\.\d+\/([^/]+)(?:\/(calls|call_permissions))?$/.exec(url.pathname);
+    const match = /^\/v\d+\.\d+\/([^/]+)(?:\/(calls|call_permissions|messages))?$/.exec(url.pathname);
     if (!match) return { status: 404, body: graphError(100, 'Unknown path components') };
     const phoneNumberId = decodeURIComponent(match[1]!);
     if (!match[2] && req.method === 'GET') {
@@ -171,6 +172,12 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     }
     if (req.method !== 'POST') return { status: 405, body: graphError(100, 'Unsupported method') };
     const raw = await readJson(req);
+    if (match[2] === 'messages') {
+      const parsed = PermissionRequestBody.safeParse(raw);
+      if (!parsed.success) return { status: 400, body: graphError(100, 'Invalid parameter', parsed.error.issues[0]?.message), requestBody: raw };
+      permissionRequests.push(parsed.data.to);
+      return { status: 200, action: 'call_permission_request', requestBody: raw, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.SIM${randomBytes(8).toString('hex')}` }] } };
+    }
     const parsed = CallActionBody.safeParse(raw);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -182,6 +189,16 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     // A forced error means the action did not take effect, as with a real 5xx or 429 from Meta.
     if (fault?.status) return { status: fault.status, body: fault.body ?? graphError(138004, 'Connection error'), action, requestBody: raw };
     return { ...handleAction(parsed.data), action, requestBody: raw };
+  }
+
+  let connectReplyDelayMs = 0;
+
+  function notify(result: { status: number; action?: string; body: unknown; requestBody?: unknown }): void {
+    const requestBody = result.requestBody as { call_id?: string } | undefined;
+    const connectedId = (result.body as { calls?: Array<{ id: string }> }).calls?.[0]?.id;
+    const callId = requestBody?.call_id ?? connectedId;
+    const call = callId ? calls.get(callId) : undefined;
+    if (result.status === 200 && result.action && call) for (const listener of listeners) listener(result.action, call);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -196,12 +213,16 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       body: result.requestBody,
       status,
     });
+    // Meta's connect webhook can overtake its own API reply; the delay lets tests reproduce that.
+    const early = result.action === 'connect' && connectReplyDelayMs > 0;
+    if (early) {
+      notify(result);
+      await new Promise((r) => setTimeout(r, connectReplyDelayMs));
+    }
     if (res.destroyed) return;
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(result.body));
-    const requestBody = result.requestBody as { call_id?: string } | undefined;
-    const call = requestBody?.call_id ? calls.get(requestBody.call_id) : undefined;
-    if (status === 200 && result.action && call) for (const listener of listeners) listener(result.action, call);
+    if (!early) notify(result);
   }
 
   const server = createServer((req, res) => {
@@ -218,6 +239,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     port,
     requests,
     calls,
+    permissionRequests,
     /** Registers a call Meta has offered, so the app may act on its id. */
     offerCall(id: string, offerSdp?: string): SimCall {
       const call: SimCall = { id, state: 'offered', offerSdp };
@@ -232,6 +254,9 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     setPermission(userWaId: string, status: 'no_permission' | 'temporary' | 'permanent'): void {
       permissions.set(userWaId, status);
     },
+    setConnectReplyDelay(ms: number): void {
+      connectReplyDelayMs = ms;
+    },
     addFault(fault: Fault): void {
       faults.push(fault);
     },
@@ -241,7 +266,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     },
     actionsFor(callId: string): string[] {
       return requests
-        .filter((r) => (r.body as { call_id?: string } | undefined)?.call_id === callId)
+        .filter((r) => (r.body as { call_id?: string } | undefined)?.call_id === callId && (r.body as { action?: string }).action)
         .map((r) => `${(r.body as { action: string }).action}:${r.status}`);
     },
     close: () =>

@@ -89,3 +89,28 @@ export function terminateWebhook(
     ...(errors ? { errors } : {}),
   });
 }
+
+/** A business-initiated call's connect webhook: WhatsApp's answer to the business's offer. */
+export function outboundAnswerWebhook(params: { callId: string; customer: string; business?: string; phoneNumberId: string; sdpAnswer: string }) {
+  const business = params.business ?? '15551441906';
+  return envelope(params.phoneNumberId, business, {
+    contacts: [{ wa_id: params.customer }],
+    calls: [
+      {
+        id: params.callId,
+        from: business,
+        to: params.customer,
+        event: 'connect',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        direction: 'BUSINESS_INITIATED',
+        session: { sdp: params.sdpAnswer, sdp_type: 'answer' },
+      },
+    ],
+  });
+}
+
+export function callStatusWebhook(params: { callId: string; customer: string; phoneNumberId: string; status: 'RINGING' | 'ACCEPTED' | 'REJECTED' }) {
+  return envelope(params.phoneNumberId, '15551441906', {
+    statuses: [{ id: params.callId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'call', status: params.status, recipient_id: params.customer }],
+  });
+}

@@ -1,16 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { createFarEnd, type FarEnd, type FarEndOptions } from './farEnd';
 import { startGraphApiSim, type GraphApiSim } from './graphApiSim';
-import { connectWebhook, postSignedWebhook, terminateWebhook } from './webhookSender';
+import { callStatusWebhook, connectWebhook, outboundAnswerWebhook, postSignedWebhook, terminateWebhook } from './webhookSender';
 
 export interface WhatsAppSimOptions {
   accessToken: string;
   phoneNumberId: string;
   appSecret: string;
+  /** How customers respond to calls the business places. */
+  outbound?: OutboundBehaviour;
   /** The app's webhook URL; can be set later with setWebhookUrl. */
   webhookUrl?: string;
   graphPort?: number;
   farEnd?: FarEndOptions;
+}
+
+export interface OutboundBehaviour {
+  answer: 'accept' | 'reject' | 'no_answer';
+  /** How long the customer's phone rings before they answer or decline. */
+  ringMs?: number;
 }
 
 export interface SimulatedCall {
@@ -49,7 +57,37 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     );
   }
 
+  let outbound: OutboundBehaviour = options.outbound ?? { answer: 'accept', ringMs: 300 };
+
+  /** A customer's phone taking a call the business placed: answer SDP, ringing, then accept or decline. */
+  async function customerPickUp(simCall: { id: string; offerSdp?: string; to?: string }): Promise<void> {
+    const customer = simCall.to ?? '';
+    const call: SimulatedCall = { callId: simCall.id, from: customer, farEnd: await createFarEnd({ ...options.farEnd, answerTo: simCall.offerSdp }) };
+    calls.set(call.callId, call);
+    const base = { callId: call.callId, customer, phoneNumberId: options.phoneNumberId };
+    await send(outboundAnswerWebhook({ ...base, sdpAnswer: call.farEnd.offerSdp }));
+    await send(callStatusWebhook({ ...base, status: 'RINGING' }));
+    if (outbound.answer === 'no_answer') return;
+    await new Promise((r) => setTimeout(r, outbound.ringMs ?? 300));
+    if (call.endedBy) return;
+    if (outbound.answer === 'accept') {
+      const pre = graph.calls.get(call.callId);
+      if (pre) pre.state = 'accepted';
+      await send(callStatusWebhook({ ...base, status: 'ACCEPTED' }));
+    } else {
+      call.endedBy = 'caller_hangup';
+      graph.endCall(call.callId);
+      call.farEnd.close();
+      await send(callStatusWebhook({ ...base, status: 'REJECTED' }));
+      await sendTerminate(call, 'COMPLETED');
+    }
+  }
+
   graph.onAction((action, simCall) => {
+    if (action === 'connect') {
+      void customerPickUp(simCall).catch(() => undefined);
+      return;
+    }
     const call = calls.get(simCall.id);
     if (!call) return;
     if (action === 'pre_accept' && simCall.answerSdp) {
@@ -68,6 +106,9 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     graphBaseUrl: graph.baseUrl,
     setWebhookUrl(url: string): void {
       webhookUrl = url;
+    },
+    setOutbound(next: OutboundBehaviour): void {
+      outbound = next;
     },
     /** A WhatsApp user calls the business: returns once the app has acknowledged the connect webhook. */
     async placeCall(params: { from?: string; name?: string; farEnd?: FarEndOptions } = {}): Promise<SimulatedCall> {

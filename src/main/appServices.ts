@@ -11,6 +11,8 @@ import type { SettingsStore } from './settingsStore';
 import type { Tunnel, TunnelProvider } from './tunnel';
 import { startWebhookServer, type WebhookServer } from './webhookServer';
 
+const RELAY_OUTBOUND = 'Calling customers is not available through the team relay yet.';
+
 export type EventSink = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
 
 export interface AppServicesOptions {
@@ -68,6 +70,9 @@ export async function startAppServices(options: AppServicesOptions) {
       accept: (id, sdp, opaque) => (relay ? relay.request('accept', id, sdp) : requireGraph().accept(id, sdp, opaque)),
       reject: (id) => (relay ? relay.request('reject', id) : requireGraph().reject(id)),
       terminate: (id) => (relay ? relay.request('terminate', id) : requireGraph().terminate(id)),
+      connect: (to, sdp) => (relay ? Promise.reject(new Error(RELAY_OUTBOUND)) : requireGraph().connect(to, sdp)),
+      callPermission: (to) => (relay ? Promise.reject(new Error(RELAY_OUTBOUND)) : requireGraph().callPermission(to)),
+      requestCallPermission: (to, text) => (relay ? Promise.reject(new Error(RELAY_OUTBOUND)) : requireGraph().requestCallPermission(to, text)),
     },
     logger,
     preferences: () => settings.preferences(),
@@ -225,6 +230,9 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason }) => coordinator.mediaFailed(callId, reason),
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
+    'call:dial': ({ to, sdpOffer }) => coordinator.dial(to, sdpOffer),
+    'call:permission': async ({ to }) => coordinator.permission(to).catch(() => ({ status: 'unknown' as const, canCall: true, canRequest: false })),
+    'call:requestPermission': ({ to }) => coordinator.requestPermission(to),
     'calls:list': async () => coordinator.list(),
     'app:status': async () => status(),
     'settings:get': async () => settings.view(),

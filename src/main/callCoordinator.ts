@@ -1,16 +1,20 @@
 import { worstOf, type QualitySample } from '../shared/callQuality';
 import { isLive, needsTerminate, transition, type CallInput, type CallState } from '../shared/callMachine';
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
-import type { ActionResult, CallView } from '../shared/ipcContract';
+import type { ActionResult, CallView, DialResult, PermissionView } from '../shared/ipcContract';
 import type { CallEvent } from '../shared/parseWebhook';
 import type { GraphClient } from './graphClient';
 import type { Logger } from './logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from './retryPolicy';
 
-type CallActions = Pick<GraphClient, 'preAccept' | 'accept' | 'reject' | 'terminate'>;
+type CallActions = Pick<GraphClient, 'preAccept' | 'accept' | 'reject' | 'terminate'> &
+  Partial<Pick<GraphClient, 'connect' | 'callPermission' | 'requestCallPermission'>>;
 
 interface CallRecord {
   callId: string;
+  direction: 'inbound' | 'outbound';
+  /** For an outbound call, WhatsApp's answer to our offer, once it has come. */
+  sdpAnswer?: string;
   from: string;
   callerName?: string;
   sdpOffer?: string;
@@ -54,7 +58,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     const s = call.state;
     return {
       callId: call.callId,
-      direction: 'inbound',
+      direction: call.direction,
       from: call.from,
       callerName: call.callerName,
       phase: s.phase,
@@ -66,6 +70,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       endedAtMs: s.phase === 'ended' ? s.endedAtMs : undefined,
       quality: call.quality,
       silent: call.silent,
+      sdpAnswer: isLive(s) ? call.sdpAnswer : undefined,
     };
   }
 
@@ -121,6 +126,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (calls.has(event.callId)) return;
     const call: CallRecord = {
       callId: event.callId,
+      direction: 'inbound',
       from: event.from,
       callerName: event.callerName,
       sdpOffer: event.sdpOffer,
@@ -147,7 +153,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     let call = calls.get(event.callId);
     if (!call) {
       // The terminate overtook its connect: record the call so the agent still sees it was missed.
-      call = { callId: event.callId, from: event.from, callerName: event.callerName, offeredAtMs: now(), state: { phase: 'ringing' } };
+      call = { callId: event.callId, direction: 'inbound', from: event.from, callerName: event.callerName, offeredAtMs: now(), state: { phase: 'ringing' } };
       calls.set(call.callId, call);
     }
     apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
@@ -211,6 +217,83 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     return { ok: true };
   }
 
+  /** Answers and statuses that overtook the reply to our connect request, by call id. */
+  const early = new Map<string, { sdpAnswer?: string; statuses: Array<'RINGING' | 'ACCEPTED' | 'REJECTED'> }>();
+  const earlyFor = (callId: string) => {
+    const entry = early.get(callId) ?? { statuses: [] };
+    early.set(callId, entry);
+    // Only calls this desk is placing right now can be early; forget strays after a minute.
+    setTimeout(() => early.delete(callId), 60_000).unref?.();
+    return entry;
+  };
+
+  async function permission(to: string): Promise<PermissionView> {
+    if (!graph.callPermission) return { status: 'unknown', canCall: true, canRequest: false };
+    const reply = await graph.callPermission(to);
+    const can = (name: string) => reply.actions?.find((a) => a.action_name === name)?.can_perform_action;
+    return { status: reply.permission.status, canCall: can('start_call') ?? reply.permission.status !== 'no_permission', canRequest: can('send_call_permission_request') ?? false };
+  }
+
+  async function dial(to: string, sdpOffer: string): Promise<DialResult> {
+    if (!graph.connect) return { ok: false, error: 'Calling customers is not available through the team relay yet.' };
+    const busy = [...calls.values()].find((c) => needsTerminate(c.state));
+    if (busy) return { ok: false, error: 'Hang up the current call before placing another one.' };
+    let allowed: PermissionView;
+    try {
+      allowed = await permission(to);
+    } catch (error) {
+      return { ok: false, error: `Could not check the call permission: ${errorText(error)}` };
+    }
+    if (!allowed.canCall) {
+      return { ok: false, error: 'This customer has not given permission to be called.', permission: allowed };
+    }
+    let callId: string;
+    try {
+      ({ callId } = await graph.connect(to, sdpOffer));
+    } catch (error) {
+      return { ok: false, error: `Could not place the call: ${errorText(error)}` };
+    }
+    const buffered = early.get(callId);
+    early.delete(callId);
+    const call: CallRecord = { callId, direction: 'outbound', from: to, offeredAtMs: now(), state: { phase: 'dialing' }, sdpAnswer: buffered?.sdpAnswer };
+    calls.set(callId, call);
+    log.info('call placed', { callId, to });
+    publish(call);
+    for (const status of buffered?.statuses ?? []) onOutboundStatus(callId, status);
+    return { ok: true, callId };
+  }
+
+  function onOutboundAnswer(callId: string, sdpAnswer: string): void {
+    const call = calls.get(callId);
+    if (!call) {
+      earlyFor(callId).sdpAnswer = sdpAnswer;
+      return;
+    }
+    call.sdpAnswer = sdpAnswer;
+    publish(call);
+  }
+
+  function onOutboundStatus(callId: string, status: 'RINGING' | 'ACCEPTED' | 'REJECTED'): void {
+    const call = calls.get(callId);
+    if (!call) {
+      earlyFor(callId).statuses.push(status);
+      return;
+    }
+    if (status === 'RINGING') apply(call, { type: 'remote_ringing' });
+    else if (status === 'ACCEPTED') apply(call, { type: 'remote_accepted', atMs: now() });
+    else apply(call, { type: 'remote_rejected', atMs: now() });
+  }
+
+  async function requestPermission(to: string): Promise<ActionResult> {
+    if (!graph.requestCallPermission) return { ok: false, error: 'Permission requests are not available through the team relay yet.' };
+    try {
+      await graph.requestCallPermission(to, 'May we call you on WhatsApp about your request?');
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: `Could not send the permission request: ${errorText(error)}` };
+    }
+  }
+
   function recordQuality(callId: string, sample: QualitySample): ActionResult {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return { ok: false, error: 'No live call with this id.' };
@@ -234,12 +317,17 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     handleEvent(event: CallEvent): void {
       if (event.type === 'call_offered') onOffered(event);
       else if (event.type === 'call_terminated') onTerminated(event);
+      else if (event.type === 'outbound_answered') onOutboundAnswer(event.callId, event.sdpAnswer);
+      else if (event.type === 'outbound_status') onOutboundStatus(event.callId, event.status);
     },
     answer,
     reject,
     hangup,
     mediaFailed,
     recordQuality,
+    dial,
+    permission,
+    requestPermission,
     list: (): CallView[] => [...calls.values()].map(view),
     get: (callId: string): CallView | undefined => {
       const call = calls.get(callId);

@@ -4,6 +4,8 @@ import {
   CallPermissionResponse,
   ConnectResponse,
   GraphErrorBody,
+  MessageSentResponse,
+  PermissionRequestBody,
   PhoneNumberInfo,
   SuccessResponse,
 } from '../shared/graphSchemas';
@@ -176,6 +178,18 @@ export function createGraphClient(config: GraphClientConfig) {
     /** Reads the phone number's public details: the cheapest proof that token and phone number ID fit together. */
     async phoneNumberInfo(): Promise<z.infer<typeof PhoneNumberInfo>> {
       return request('phone_number', 'GET', '', undefined, PhoneNumberInfo);
+    },
+    /** Asks the customer for permission to call them (limits: 1 a day, 2 a week per customer). */
+    async requestCallPermission(to: string, text: string): Promise<{ messageId: string }> {
+      const body = PermissionRequestBody.parse({
+        messaging_product,
+        recipient_type: 'individual',
+        to,
+        type: 'interactive',
+        interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text } },
+      });
+      const reply = await request('call_permission_request', 'POST', 'messages', body, MessageSentResponse);
+      return { messageId: reply.messages[0]!.id };
     },
     async callPermission(userWaId: string): Promise<CallPermissionResponse> {
       const query = `call_permissions?user_wa_id=${encodeURIComponent(userWaId)}`;

@@ -91,10 +91,35 @@ describe('call state machine', () => {
     }
   });
 
+  it('places an outbound call: dialing -> remote ringing -> active, or declined', () => {
+    const dialing: CallState = { phase: 'dialing' };
+    expect(run([{ type: 'remote_ringing' }, { type: 'remote_accepted', atMs: 4 }], dialing)).toEqual({ phase: 'active', answeredAtMs: 4 });
+    expect(run([{ type: 'remote_accepted', atMs: 4 }], dialing)).toEqual({ phase: 'active', answeredAtMs: 4 });
+    expect(run([{ type: 'remote_ringing' }, { type: 'remote_rejected', atMs: 5 }], dialing)).toMatchObject({
+      phase: 'ended',
+      reason: 'rejected',
+      message: 'The customer declined the call.',
+    });
+    expect(run([{ type: 'remote_terminated', failed: false, atMs: 6 }], dialing)).toMatchObject({ reason: 'missed' });
+  });
+
+  it('cancels an outbound call before it is picked up, as missed', () => {
+    const state = run([{ type: 'remote_ringing' }, { type: 'hangup_clicked' }, { type: 'terminate_sent', atMs: 3 }], { phase: 'dialing' });
+    expect(state).toMatchObject({ phase: 'ended', reason: 'missed' });
+  });
+
+  it('ignores outbound inputs on inbound phases', () => {
+    const ringing: CallState = { phase: 'ringing' };
+    expect(transition(ringing, { type: 'remote_accepted', atMs: 1 })).toBe(ringing);
+    expect(transition(ringing, { type: 'remote_rejected', atMs: 1 })).toBe(ringing);
+  });
+
   it('says when ending a call needs terminate rather than reject', () => {
     expect(needsTerminate({ phase: 'ringing' })).toBe(false);
     expect(needsTerminate({ phase: 'answering' })).toBe(false);
     expect(needsTerminate({ phase: 'pre_accepted' })).toBe(true);
     expect(needsTerminate({ phase: 'active', answeredAtMs: 1 })).toBe(true);
+    expect(needsTerminate({ phase: 'dialing' })).toBe(true);
+    expect(needsTerminate({ phase: 'remote_ringing' })).toBe(true);
   });
 });

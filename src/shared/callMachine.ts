@@ -3,13 +3,16 @@ import { z } from 'zod';
 export const EndReason = z.enum(['answered', 'rejected', 'missed', 'failed', 'remote_hangup', 'answered_elsewhere']);
 export type EndReason = z.infer<typeof EndReason>;
 
-export const CallPhase = z.enum(['ringing', 'answering', 'pre_accepted', 'active', 'ending', 'ended']);
+// Inbound: ringing -> answering -> pre_accepted -> active. Outbound: dialing -> remote_ringing -> active.
+export const CallPhase = z.enum(['ringing', 'answering', 'pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending', 'ended']);
 export type CallPhase = z.infer<typeof CallPhase>;
 
 export type CallState =
   | { phase: 'ringing' }
   | { phase: 'answering' }
   | { phase: 'pre_accepted' }
+  | { phase: 'dialing' }
+  | { phase: 'remote_ringing' }
   | { phase: 'active'; answeredAtMs: number }
   | { phase: 'ending'; answeredAtMs?: number }
   | { phase: 'ended'; reason: EndReason; message?: string; answeredAtMs?: number; endedAtMs: number };
@@ -24,6 +27,9 @@ export type CallInput =
   | { type: 'remote_terminated'; failed: boolean; message?: string; atMs: number }
   | { type: 'ring_timeout'; atMs: number }
   | { type: 'taken_elsewhere'; atMs: number }
+  | { type: 'remote_ringing' }
+  | { type: 'remote_accepted'; atMs: number }
+  | { type: 'remote_rejected'; atMs: number }
   | { type: 'failed'; message: string; atMs: number };
 
 function ended(reason: EndReason, atMs: number, answeredAtMs?: number, message?: string): CallState {
@@ -43,9 +49,18 @@ export function transition(state: CallState, input: CallInput): CallState {
     case 'reject_clicked':
       return state.phase === 'ringing' ? ended('rejected', input.atMs, undefined, input.message) : state;
     case 'hangup_clicked':
-      return state.phase === 'active' ? { phase: 'ending', answeredAtMs: state.answeredAtMs } : state;
+      if (state.phase === 'active') return { phase: 'ending', answeredAtMs: state.answeredAtMs };
+      // Cancelling an outbound call that has not been picked up yet.
+      return state.phase === 'dialing' || state.phase === 'remote_ringing' ? { phase: 'ending' } : state;
     case 'terminate_sent':
-      return state.phase === 'ending' ? ended('answered', input.atMs, state.answeredAtMs, input.message) : state;
+      if (state.phase !== 'ending') return state;
+      return ended(state.answeredAtMs === undefined ? 'missed' : 'answered', input.atMs, state.answeredAtMs, input.message);
+    case 'remote_ringing':
+      return state.phase === 'dialing' ? { phase: 'remote_ringing' } : state;
+    case 'remote_accepted':
+      return state.phase === 'dialing' || state.phase === 'remote_ringing' ? { phase: 'active', answeredAtMs: input.atMs } : state;
+    case 'remote_rejected':
+      return state.phase === 'dialing' || state.phase === 'remote_ringing' ? ended('rejected', input.atMs, undefined, 'The customer declined the call.') : state;
     case 'ring_timeout':
       return state.phase === 'ringing' ? ended('missed', input.atMs) : state;
     case 'taken_elsewhere':
@@ -70,5 +85,5 @@ export function isLive(state: CallState): boolean {
 
 /** True when Meta considers the call picked up, so ending it needs `terminate` rather than `reject`. */
 export function needsTerminate(state: CallState): boolean {
-  return state.phase === 'pre_accepted' || state.phase === 'active' || state.phase === 'ending';
+  return ['pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending'].includes(state.phase);
 }

@@ -102,6 +102,23 @@ export const PhoneNumberInfo = z.object({
   quality_rating: z.string().optional(),
 });
 
+export const PermissionRequestBody = z.object({
+  messaging_product: whatsapp,
+  recipient_type: z.literal('individual'),
+  to: z.string().regex(/^\d{6,15}$/),
+  type: z.literal('interactive'),
+  interactive: z.object({
+    type: z.literal('call_permission_request'),
+    action: z.object({ name: z.literal('call_permission_request') }),
+    body: z.object({ text: z.string().min(1).max(1024) }),
+  }),
+});
+
+export const MessageSentResponse = z.object({
+  messaging_product: whatsapp.optional(),
+  messages: z.array(z.object({ id: z.string() })).min(1),
+});
+
 export type CallActionBody = z.infer<typeof CallActionBody>;
 export type GraphErrorBody = z.infer<typeof GraphErrorBody>;
 export type CallPermissionResponse = z.infer<typeof CallPermissionResponse>;

@@ -22,6 +22,8 @@ export const CallView = z.object({
   quality: QualitySample.optional(),
   /** Offered while the agent was away: it rings out without ringing here. */
   silent: z.boolean().optional(),
+  /** Outbound calls: WhatsApp's answer to the desk's offer. */
+  sdpAnswer: z.string().optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -30,6 +32,21 @@ export const ActionResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 export type ActionResult = z.infer<typeof ActionResult>;
+
+export const PermissionView = z.object({
+  status: z.enum(['no_permission', 'temporary', 'permanent', 'unknown']),
+  canCall: z.boolean(),
+  canRequest: z.boolean(),
+});
+export type PermissionView = z.infer<typeof PermissionView>;
+
+export const DialResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), callId: z.string() }),
+  z.object({ ok: z.literal(false), error: z.string(), permission: PermissionView.optional() }),
+]);
+export type DialResult = z.infer<typeof DialResult>;
+
+const WhatsAppNumber = z.string().regex(/^\d{6,15}$/, 'a WhatsApp number in digits with country code');
 
 export const WebhookStatus = z.object({
   listening: z.boolean(),
@@ -82,6 +99,9 @@ export const invokeContract = {
     response: ActionResult,
   },
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
+  'call:dial': { request: z.object({ to: WhatsAppNumber, sdpOffer: z.string().min(1).max(64 * 1024) }), response: DialResult },
+  'call:permission': { request: z.object({ to: WhatsAppNumber }), response: PermissionView },
+  'call:requestPermission': { request: z.object({ to: WhatsAppNumber }), response: ActionResult },
   'calls:list': { request: Empty, response: z.array(CallView) },
   'app:status': { request: Empty, response: AppStatus },
   'settings:get': { request: Empty, response: SettingsView },

@@ -1,14 +1,14 @@
 import { estimateMos, type QualitySample } from '../../shared/callQuality';
-import type { AppStatus, CallView } from '../../shared/ipcContract';
+import type { ActionResult, AppStatus, CallView, PermissionView } from '../../shared/ipcContract';
 import type { AgentPreferences } from '../../shared/settingsSchemas';
 import type { ShortcutAction } from '../../shared/shortcuts';
 import { api } from './bridge';
-import { AnswerSession, type MediaStats } from './rtc/answerSession';
+import { CallSession, type MediaStats } from './rtc/callSession';
 import { listAudioDevices, routeAudio } from './rtc/devices';
 import { Ringtone } from './rtc/ringtone';
 import { selectActive, selectRinging, usePhone } from './store';
 
-const sessions = new Map<string, Promise<AnswerSession>>();
+const sessions = new Map<string, Promise<CallSession>>();
 const remoteAudio = new Map<string, HTMLAudioElement>();
 const lastStats = new Map<string, MediaStats>();
 const autoAnswered = new Set<string>();
@@ -40,7 +40,7 @@ function playRemote(callId: string, stream: MediaStream): void {
 function prepare(call: CallView): void {
   if (sessions.has(call.callId) || !call.sdpOffer) return;
   const { patchMedia } = usePhone.getState();
-  const pending = AnswerSession.prepare(call.sdpOffer, {
+  const pending = CallSession.prepare(call.sdpOffer, {
     iceServers: usePhone.getState().status?.iceServers ?? [],
     micDeviceId: prefs()?.micDeviceId,
     onRemoteStream: (stream) => playRemote(call.callId, stream),
@@ -144,8 +144,18 @@ async function pollStats(): Promise<void> {
   }
 }
 
+function applyOutboundAnswer(view: CallView): void {
+  if (view.direction !== 'outbound' || !view.sdpAnswer) return;
+  const answer = view.sdpAnswer;
+  void sessions
+    .get(view.callId)
+    ?.then((s) => s.applyAnswer(answer))
+    .catch((error: unknown) => endForMedia(view.callId, `WhatsApp's answer could not be used: ${errorText(error)}`));
+}
+
 function onCallUpdated(view: CallView): void {
   usePhone.getState().upsertCall(view);
+  applyOutboundAnswer(view);
   if (view.phase === 'ringing') prepare(view);
   if (view.phase === 'pre_accepted') void sessions.get(view.callId)?.then((s) => s.startIce()).catch(() => undefined);
   if (view.phase === 'ended') release(view.callId);
@@ -190,7 +200,7 @@ export async function answerCall(callId: string): Promise<void> {
   const { patchMedia } = usePhone.getState();
   const pending = sessions.get(callId);
   if (!pending) return patchMedia(callId, { error: 'This call has no audio offer to answer.' });
-  let session: AnswerSession;
+  let session: CallSession;
   try {
     session = await pending;
   } catch (error) {
@@ -212,6 +222,39 @@ export async function answerCall(callId: string): Promise<void> {
   } catch (error) {
     patchMedia(callId, { error: errorText(error) });
   }
+}
+
+/** Places a call to a customer; says why when WhatsApp does not allow it yet. */
+export async function dialCall(to: string): Promise<{ ok: true } | { ok: false; error: string; permission?: PermissionView }> {
+  let session: CallSession;
+  try {
+    session = await CallSession.offer({
+      iceServers: usePhone.getState().status?.iceServers ?? [],
+      micDeviceId: prefs()?.micDeviceId,
+      onRemoteStream: (stream) => playRemote(callIdOf(session), stream),
+      onConnectionState: (connection) => onConnectionState(callIdOf(session), connection),
+    });
+  } catch (error) {
+    return { ok: false, error: `Could not prepare the call: ${errorText(error)}` };
+  }
+  const result = await api.invoke('call:dial', { to, sdpOffer: session.answerSdp });
+  if (!result.ok) {
+    session.close();
+    return result;
+  }
+  dialled.set(session, result.callId);
+  sessions.set(result.callId, Promise.resolve(session));
+  const view = usePhone.getState().calls[result.callId];
+  // The answer may have come with the update that raced this reply.
+  if (view) applyOutboundAnswer(view);
+  return { ok: true };
+}
+
+const dialled = new WeakMap<CallSession, string>();
+const callIdOf = (session: CallSession): string => dialled.get(session) ?? '';
+
+export async function requestPermission(to: string): Promise<ActionResult> {
+  return api.invoke('call:requestPermission', { to });
 }
 
 export async function rejectCall(callId: string): Promise<void> {

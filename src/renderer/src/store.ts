@@ -46,6 +46,10 @@ interface PhoneState {
   deviceNotice?: string;
   /** The ended call whose summary is on screen until dismissed or a new call rings. */
   shownEndedId?: string;
+  /** A number put into the dial box from elsewhere (Call back in the history); the key remounts the box. */
+  dialNumber?: string;
+  dialKey: number;
+  prepareDial(number: string): void;
   upsertCall(view: CallView): void;
   patchMedia(callId: string, patch: Partial<CallMedia>): void;
   setStatus(status: AppStatus): void;
@@ -58,6 +62,8 @@ export const usePhone = create<PhoneState>((set) => ({
   media: {},
   ringtonePlaying: false,
   tab: 'phone',
+  dialKey: 0,
+  prepareDial: (number) => set((s) => ({ dialNumber: number, dialKey: s.dialKey + 1, tab: 'phone', shownEndedId: undefined })),
   upsertCall: (view) =>
     set((s) => ({
       calls: { ...s.calls, [view.callId]: view },
@@ -82,6 +88,6 @@ export const selectRingingOut = (s: PhoneState): number =>
   Object.values(s.calls).filter((c) => c.phase === 'ringing' && c.silent).length;
 
 export const selectActive = (s: PhoneState): CallView | undefined =>
-  Object.values(s.calls).find((c) => c.phase === 'pre_accepted' || c.phase === 'active' || c.phase === 'ending');
+  Object.values(s.calls).find((c) => ['pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending'].includes(c.phase));
 
 export const mediaOf = (s: PhoneState, callId: string): CallMedia => s.media[callId] ?? emptyMedia;

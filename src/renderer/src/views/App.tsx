@@ -4,6 +4,7 @@ import { shortcutFor } from '../../../shared/shortcuts';
 import { runShortcut } from '../callController';
 import { selectActive, selectRinging, selectRingingOut, usePhone } from '../store';
 import { CallEnded } from './CallEnded';
+import { DialBox } from './DialBox';
 import { HistoryPage } from './HistoryPage';
 import { InCall } from './InCall';
 import { IncomingCall } from './IncomingCall';
@@ -32,6 +33,8 @@ function PhonePage() {
   const active = usePhone(selectActive);
   const ended = usePhone((s) => (s.shownEndedId ? s.calls[s.shownEndedId] : undefined));
   const idle = ringing.length === 0 && !active && !ended;
+  const dialNumber = usePhone((s) => s.dialNumber);
+  const dialKey = usePhone((s) => s.dialKey);
   return (
     <>
       {active && <InCall call={active} />}
@@ -45,6 +48,7 @@ function PhonePage() {
           <p>Incoming WhatsApp calls ring here.</p>
         </section>
       )}
+      {!active && <DialBox key={dialKey} initial={dialNumber} />}
     </>
   );
 }

@@ -20,6 +20,7 @@ export function HistoryPage() {
   const [error, setError] = useState<string>();
   // Any call change refreshes the list.
   const calls = usePhone((s) => s.calls);
+  const callBack = usePhone((s) => s.prepareDial);
 
   const load = useCallback(() => {
     api.invoke('history:list', { search, missedOnly, limit: 200 }).then(setEntries, (e: unknown) => setError(String(e)));
@@ -61,6 +62,9 @@ export function HistoryPage() {
             <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
             {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
             {e.message && <small className="error">{e.message}</small>}
+            <button data-testid="history-call-back" onClick={() => callBack(e.number)}>
+              Call back
+            </button>
           </li>
         ))}
       </ul>

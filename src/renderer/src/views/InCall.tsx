@@ -26,7 +26,17 @@ export function InCall({ call }: { call: CallView }) {
   const dtmfOffered = call.sdpOffer ? summarizeSdp(call.sdpOffer).telephoneEvent8k !== undefined : false;
   return (
     <section className="card in-call" data-testid="in-call" data-call-id={call.callId}>
-      <p className="label">{connecting ? 'Connecting…' : call.phase === 'ending' ? 'Hanging up…' : 'On call'}</p>
+      <p className="label" data-testid="call-phase">
+        {call.phase === 'dialing'
+          ? 'Calling…'
+          : call.phase === 'remote_ringing'
+            ? 'Ringing…'
+            : connecting
+              ? 'Connecting…'
+              : call.phase === 'ending'
+                ? 'Hanging up…'
+                : 'On call'}
+      </p>
       <h2>{name}</h2>
       <p className="number">{number}</p>
       <p className="timer" data-testid="call-timer">

@@ -1,7 +1,7 @@
 import { answerProblems, holdBackCandidates } from '../../../shared/sdpChecks';
 import { openMic } from './devices';
 
-export interface AnswerSessionOptions {
+export interface CallSessionOptions {
   iceServers: RTCIceServer[];
   micDeviceId?: string;
   /** Bound on ICE gathering: an unreachable STUN server would otherwise hold the answer for ~40 s. */
@@ -37,10 +37,11 @@ function waitForGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<voi
 }
 
 /**
- * One inbound call's media: the SDP answer is built while the phone rings, so Answer is instant,
- * and the microphone is only attached once WhatsApp has confirmed the accept.
+ * One call's media. Inbound: the SDP answer is built while the phone rings, so Answer is instant, and the
+ * microphone is only attached once WhatsApp has confirmed the accept. Outbound: the desk offers, with the
+ * microphone attached from the start, and applies WhatsApp's answer when it comes.
  */
-export class AnswerSession {
+export class CallSession {
   private mic?: MediaStreamTrack;
   private micError?: string;
   private micReady: Promise<void> = Promise.resolve();
@@ -54,10 +55,11 @@ export class AnswerSession {
   private constructor(
     private readonly pc: RTCPeerConnection,
     private readonly sender: RTCRtpSender,
+    /** The local SDP: the answer for an inbound call, the offer for an outbound one. */
     readonly answerSdp: string,
   ) {}
 
-  static async prepare(offerSdp: string, options: AnswerSessionOptions): Promise<AnswerSession> {
+  static async prepare(offerSdp: string, options: CallSessionOptions): Promise<CallSession> {
     const pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     try {
       pc.addEventListener('track', (event) => {
@@ -76,7 +78,7 @@ export class AnswerSession {
       const sdp = pc.localDescription?.sdp ?? answer.sdp ?? '';
       const problems = answerProblems(sdp);
       if (problems.length > 0) throw new Error(`This computer produced an answer WhatsApp would refuse: ${problems.join('; ')}`);
-      const session = new AnswerSession(pc, transceiver.sender, sdp);
+      const session = new CallSession(pc, transceiver.sender, sdp);
       session.remoteCandidates = held.candidates;
       session.micReady = session.acquireMic(options.micDeviceId);
       return session;
@@ -94,6 +96,37 @@ export class AnswerSession {
     } catch (error) {
       this.micError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
+  }
+
+  /** Builds the offer for a call the agent places. */
+  static async offer(options: CallSessionOptions): Promise<CallSession> {
+    const pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    try {
+      pc.addEventListener('track', (event) => options.onRemoteStream?.(event.streams[0] ?? new MediaStream([event.track])));
+      pc.addEventListener('connectionstatechange', () => options.onConnectionState?.(pc.connectionState));
+      const { track, fellBack } = await openMic(options.micDeviceId);
+      const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
+      await pc.setLocalDescription(await pc.createOffer());
+      await waitForGathering(pc, options.gatherTimeoutMs ?? 2000);
+      const session = new CallSession(pc, transceiver.sender, pc.localDescription?.sdp ?? '');
+      session.mic = track;
+      session.micFellBack = fellBack;
+      session.sending = true;
+      session.iceStarted = true;
+      return session;
+    } catch (error) {
+      pc.close();
+      throw error;
+    }
+  }
+
+  private answerApplied = false;
+
+  /** Applies WhatsApp's answer to an outbound call (once; the same answer may be announced twice). */
+  async applyAnswer(sdp: string): Promise<void> {
+    if (this.answerApplied) return;
+    this.answerApplied = true;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
   }
 
   /** Lets ICE reach the caller: call once WhatsApp has our answer and the call is ours. */

@@ -1,0 +1,63 @@
+import { expect, mediaFigures, test } from './phoneFixture';
+
+const CUSTOMER = '447700900321';
+
+test('calls a customer who has given permission: ringing, answered, audio both ways, hang up', async ({ phone }) => {
+  const { page, sim } = phone;
+  sim.graph.setPermission(CUSTOMER, 'temporary');
+  sim.setOutbound({ answer: 'accept', ringMs: 600 });
+  await page.getByTestId('dial-number').fill(`+${CUSTOMER}`);
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('Ringing…');
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  const connect = sim.graph.requests.find((r) => (r.body as { action?: string })?.action === 'connect');
+  expect(connect?.body).toMatchObject({ to: CUSTOMER, action: 'connect', session: { sdp_type: 'offer' } });
+  const callId = [...sim.calls.keys()][0]!;
+  const call = sim.calls.get(callId)!;
+  await expect.poll(async () => (await mediaFigures(page)).energy, { timeout: 10_000 }).toBeGreaterThan(0.05);
+  await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
+  await page.getByTestId('hangup').click();
+  await expect(page.getByTestId('end-reason')).toHaveText('Call ended');
+  expect(sim.graph.actionsFor(callId)).toEqual(['terminate:200']);
+});
+
+test('WhatsApp’s answer overtaking the reply to connect is kept and used', async ({ phone }) => {
+  const { page, sim } = phone;
+  sim.graph.setPermission(CUSTOMER, 'permanent');
+  sim.graph.setConnectReplyDelay(400);
+  await page.getByTestId('dial-number').fill(CUSTOMER);
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await expect.poll(async () => (await mediaFigures(page)).connection, { timeout: 10_000 }).toBe('connected');
+});
+
+test('a customer who declines shows as declined', async ({ phone }) => {
+  const { page, sim } = phone;
+  sim.graph.setPermission(CUSTOMER, 'temporary');
+  sim.setOutbound({ answer: 'reject', ringMs: 300 });
+  await page.getByTestId('dial-number').fill(CUSTOMER);
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('end-reason')).toHaveText('Call rejected', { timeout: 10_000 });
+  await expect(page.getByTestId('end-message')).toHaveText('The customer declined the call.');
+});
+
+test('without permission the call is not placed; the agent can ask for permission', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('dial-number').fill(CUSTOMER);
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('dial-error')).toHaveText('This customer has not given permission to be called.');
+  await expect(page.getByTestId('dial-permission')).toContainText('has not allowed calls from this business');
+  expect(sim.graph.requests.some((r) => (r.body as { action?: string })?.action === 'connect')).toBe(false);
+  await page.getByTestId('dial-request-permission').click();
+  await expect(page.getByTestId('dial-requested')).toContainText('Permission request sent');
+  expect(sim.graph.permissionRequests).toEqual([CUSTOMER]);
+});
+
+test('call back from the history fills the dial box', async ({ phone }) => {
+  const { page, sim } = phone;
+  const missed = await sim.placeCall({ from: CUSTOMER, name: 'Call Me Back' });
+  await sim.hangUp(missed.callId);
+  await page.getByTestId('tab-history').click();
+  await page.getByTestId('history-call-back').click();
+  await expect(page.getByTestId('dial-number')).toHaveValue(CUSTOMER);
+});

@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import type { PermissionView } from '../../../shared/ipcContract';
+import { dialCall, requestPermission } from '../callController';
+
+const PERMISSION_TEXT: Record<PermissionView['status'], string> = {
+  no_permission: 'has not allowed calls from this business',
+  temporary: 'allowed calls for a limited time',
+  permanent: 'always allows calls',
+  unknown: 'permission unknown',
+};
+
+/** Calls a customer back: number in, WhatsApp's call-permission rules explained when they stand in the way. */
+export function DialBox({ initial = '' }: { initial?: string }) {
+  const [number, setNumber] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [permission, setPermission] = useState<PermissionView>();
+  const [requested, setRequested] = useState<string>();
+  const digits = number.replace(/[^\d]/g, '');
+
+  async function call(): Promise<void> {
+    setBusy(true);
+    setError(undefined);
+    setPermission(undefined);
+    setRequested(undefined);
+    const result = await dialCall(digits);
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.error);
+      setPermission(result.permission);
+    }
+  }
+
+  async function ask(): Promise<void> {
+    const result = await requestPermission(digits);
+    setRequested(result.ok ? 'Permission request sent. You can call once the customer accepts.' : result.error);
+  }
+
+  return (
+    <section className="card dial" data-testid="dial-box">
+      <h2>Call a customer</h2>
+      <div className="dial-row">
+        <input data-testid="dial-number" type="tel" placeholder="WhatsApp number with country code" value={number} onChange={(e) => setNumber(e.target.value)} />
+        <button className="answer" data-testid="dial-call" disabled={busy || digits.length < 6} onClick={() => void call()}>
+          {busy ? 'Calling…' : 'Call'}
+        </button>
+      </div>
+      {error && <p className="error" role="alert" data-testid="dial-error">{error}</p>}
+      {permission && (
+        <p data-testid="dial-permission">
+          The customer {PERMISSION_TEXT[permission.status]}.
+          {permission.canRequest && (
+            <button data-testid="dial-request-permission" onClick={() => void ask()}>
+              Ask for permission
+            </button>
+          )}
+        </p>
+      )}
+      {requested && <p role="status" data-testid="dial-requested">{requested}</p>}
+    </section>
+  );
+}
