@@ -1,22 +1,11 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromiumLaunch';
 import { createLogger } from '../src/main/logger';
 import { createFarEnd } from '../sim/farEnd';
 import { startPhoneWithSim } from '../sim/phoneWithSim';
 
-const CHROMIUM_ARGS = [
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--allow-loopback-in-peer-connection',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export interface CallPathSample {
   webhookToRing: number;
@@ -224,7 +213,7 @@ export async function measureRenderer(browser: Browser, seconds = 5) {
 }
 
 export async function benchCallPath(calls = 9) {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const baseline = await measureBaselines(browser, calls);
     const samples = await measureApp(browser, calls);
