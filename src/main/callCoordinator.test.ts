@@ -187,3 +187,67 @@ describe('call coordinator', () => {
     expect(sim.calls.get('m1')?.state).toBe('terminated');
   });
 });
+
+describe('call coordinator, outbound', () => {
+  const OFFER = loadSdpFixture('03-meta-doc-business-initiated-offer.sdp');
+
+  function start(): { coordinator: CallCoordinator; updates: CallView[] } {
+    const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
+    const c = createCallCoordinator({ graph, logger: createMemoryLogger() });
+    const seen: CallView[] = [];
+    c.onUpdate((v) => seen.push(v));
+    return { coordinator: c, updates: seen };
+  }
+
+  it('refuses to place a call without permission, and says whether a request may be sent', async () => {
+    const { coordinator: c } = start();
+    expect(await c.dial('447700900321', OFFER)).toEqual({
+      ok: false,
+      error: 'This customer has not given permission to be called.',
+      permission: { status: 'no_permission', canCall: false, canRequest: true },
+    });
+    expect(sim.requests.map((r) => r.path)).toEqual([`/v23.0/${PNID}/call_permissions?user_wa_id=447700900321`]);
+  });
+
+  it('places a call, then follows WhatsApp: answer, ringing, accepted', async () => {
+    sim.setPermission('447700900321', 'temporary');
+    const { coordinator: c, updates: seen } = start();
+    const result = await c.dial('447700900321', OFFER);
+    if (!result.ok) throw new Error(result.error);
+    c.handleEvent({ type: 'outbound_answered', callId: result.callId, phoneNumberId: PNID, to: '447700900321', timestampMs: 1, sdpAnswer: 'v=0 answer' });
+    c.handleEvent({ type: 'outbound_status', callId: result.callId, phoneNumberId: PNID, status: 'RINGING', recipient: '447700900321', timestampMs: 1 });
+    c.handleEvent({ type: 'outbound_status', callId: result.callId, phoneNumberId: PNID, status: 'ACCEPTED', recipient: '447700900321', timestampMs: 2 });
+    expect(seen.map((v) => v.phase)).toEqual(['dialing', 'dialing', 'remote_ringing', 'active']);
+    expect(c.get(result.callId)).toMatchObject({ direction: 'outbound', from: '447700900321', sdpAnswer: 'v=0 answer' });
+  });
+
+  it('keeps an answer and statuses that overtook the reply to connect', async () => {
+    sim.setPermission('447700900321', 'permanent');
+    sim.setConnectReplyDelay(200);
+    const { coordinator: c } = start();
+    sim.onAction((action, call) => {
+      if (action !== 'connect') return;
+      c.handleEvent({ type: 'outbound_answered', callId: call.id, phoneNumberId: PNID, to: '447700900321', timestampMs: 1, sdpAnswer: 'v=0 early' });
+      c.handleEvent({ type: 'outbound_status', callId: call.id, phoneNumberId: PNID, status: 'RINGING', recipient: '447700900321', timestampMs: 1 });
+    });
+    const result = await c.dial('447700900321', OFFER);
+    if (!result.ok) throw new Error(result.error);
+    expect(c.get(result.callId)).toMatchObject({ phase: 'remote_ringing', sdpAnswer: 'v=0 early' });
+  });
+
+  it('cancels a call still ringing at the customer with terminate', async () => {
+    sim.setPermission('447700900321', 'temporary');
+    const { coordinator: c } = start();
+    const result = await c.dial('447700900321', OFFER);
+    if (!result.ok) throw new Error(result.error);
+    expect(await c.hangup(result.callId)).toEqual({ ok: true });
+    expect(c.get(result.callId)).toMatchObject({ phase: 'ended', endReason: 'missed' });
+    expect(sim.actionsFor(result.callId)).toEqual(['terminate:200']);
+  });
+
+  it('sends a permission request', async () => {
+    const { coordinator: c } = start();
+    expect(await c.requestPermission('447700900321')).toEqual({ ok: true });
+    expect(sim.permissionRequests).toEqual(['447700900321']);
+  });
+});
