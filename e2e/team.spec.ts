@@ -29,7 +29,7 @@ async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
   return host;
 }
 
-test('team mode: two desks on two relay instances ring together; one answers with audio, the other stops ringing', async ({ browser }) => {
+test('team mode: two desks on two relay instances ring together; one answers with audio, the other stops ringing; a desk calls a customer through the relay', async ({ browser }) => {
   const redis = await startTestRedis();
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const relays = await Promise.all(
@@ -55,6 +55,21 @@ test('team mode: two desks on two relay instances ring together; one answers wit
     await pageA.getByTestId('hangup').click();
     await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+    await pageA.getByTestId('dismiss').click();
+
+    // Calling a customer back: the relay places the call with its token and routes WhatsApp's answer to this desk.
+    sim.graph.setPermission('447700900777', 'temporary');
+    sim.setOutbound({ answer: 'accept', ringMs: 300 });
+    await pageB.getByTestId('dismiss').click();
+    await pageB.getByTestId('dial-number').fill('447700900777');
+    await pageB.getByTestId('dial-call').click();
+    await expect(pageB.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    const outbound = [...sim.calls.values()].find((c) => c.from === '447700900777')!;
+    await expect.poll(() => outbound.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
+    await expect(pageA.getByTestId('in-call')).toHaveCount(0);
+    await pageB.getByTestId('hangup').click();
+    await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
+    expect(sim.graph.actionsFor(outbound.callId)).toEqual(['terminate:200']);
   } finally {
     await deskA.close();
     await deskB.close();

@@ -1,5 +1,7 @@
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
-import type { RelayCallEvent } from '../shared/relayProtocol';
+import { z } from 'zod';
+import { CallPermissionResponse } from '../shared/graphSchemas';
+import type { RelayAction, RelayCallEvent } from '../shared/relayProtocol';
 import type { ConnectionTest } from '../shared/settingsSchemas';
 import { createCallCoordinator } from './callCoordinator';
 import type { CallHistory } from './callHistory';
@@ -11,7 +13,8 @@ import type { SettingsStore } from './settingsStore';
 import type { Tunnel, TunnelProvider } from './tunnel';
 import { startWebhookServer, type WebhookServer } from './webhookServer';
 
-const RELAY_OUTBOUND = 'Calling customers is not available through the team relay yet.';
+const ConnectedCall = z.object({ callId: z.string() });
+const MessageSent = z.object({ messageId: z.string() });
 
 export type EventSink = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
 
@@ -64,15 +67,17 @@ export async function startAppServices(options: AppServicesOptions) {
   }
 
   // In relay mode the relay holds the Graph token and decides who wins a call; the desk only asks.
+  const viaRelay = async (action: RelayAction, id: string, sdp?: string): Promise<unknown> => relay!.request(action, id, sdp);
   const coordinator = createCallCoordinator({
     graph: {
-      preAccept: (id, sdp) => (relay ? relay.request('pre_accept', id, sdp) : requireGraph().preAccept(id, sdp)),
-      accept: (id, sdp, opaque) => (relay ? relay.request('accept', id, sdp) : requireGraph().accept(id, sdp, opaque)),
-      reject: (id) => (relay ? relay.request('reject', id) : requireGraph().reject(id)),
-      terminate: (id) => (relay ? relay.request('terminate', id) : requireGraph().terminate(id)),
-      connect: (to, sdp) => (relay ? Promise.reject(new Error(RELAY_OUTBOUND)) : requireGraph().connect(to, sdp)),
-      callPermission: (to) => (relay ? Promise.reject(new Error(RELAY_OUTBOUND)) : requireGraph().callPermission(to)),
-      requestCallPermission: (to, text) => (relay ? Promise.reject(new Error(RELAY_OUTBOUND)) : requireGraph().requestCallPermission(to, text)),
+      preAccept: async (id, sdp) => void (relay ? await viaRelay('pre_accept', id, sdp) : await requireGraph().preAccept(id, sdp)),
+      accept: async (id, sdp, opaque) => void (relay ? await viaRelay('accept', id, sdp) : await requireGraph().accept(id, sdp, opaque)),
+      reject: async (id) => void (relay ? await viaRelay('reject', id) : await requireGraph().reject(id)),
+      terminate: async (id) => void (relay ? await viaRelay('terminate', id) : await requireGraph().terminate(id)),
+      connect: async (to, sdp) => (relay ? ConnectedCall.parse(await viaRelay('connect', to, sdp)) : requireGraph().connect(to, sdp)),
+      callPermission: async (to) => (relay ? CallPermissionResponse.parse(await viaRelay('permission', to)) : requireGraph().callPermission(to)),
+      requestCallPermission: async (to, text) =>
+        relay ? MessageSent.parse(await viaRelay('request_permission', to)) : requireGraph().requestCallPermission(to, text),
     },
     logger,
     preferences: () => settings.preferences(),
@@ -131,11 +136,19 @@ export async function startAppServices(options: AppServicesOptions) {
   };
 
   function onRelayEvent(event: RelayCallEvent): void {
-    if (event.type === 'call_taken') return coordinator.takenElsewhere(event.callId);
-    if (event.type === 'call_offered') {
-      return coordinator.handleEvent({ ...event, phoneNumberId: '', to: '' });
+    const common = { phoneNumberId: '', timestampMs: Date.now() };
+    switch (event.type) {
+      case 'call_taken':
+        return coordinator.takenElsewhere(event.callId);
+      case 'call_offered':
+        return coordinator.handleEvent({ ...event, phoneNumberId: '', to: '' });
+      case 'call_terminated':
+        return coordinator.handleEvent({ ...event, ...common, to: '' });
+      case 'outbound_answered':
+        return coordinator.handleEvent({ ...event, ...common, to: '' });
+      case 'outbound_status':
+        return coordinator.handleEvent({ ...event, ...common, recipient: '' });
     }
-    coordinator.handleEvent({ ...event, phoneNumberId: '', to: '', timestampMs: Date.now() });
   }
 
   async function stopNetwork(): Promise<void> {

@@ -22,7 +22,7 @@ export function connectRelay(options: RelayClientOptions) {
   let urlIndex = 0;
   let status: AgentStatus = 'available';
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<number, { resolve: (data: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
   let readyResolve: (() => void) | undefined;
   let ready = new Promise<void>((resolve) => (readyResolve = resolve));
 
@@ -58,7 +58,7 @@ export function connectRelay(options: RelayClientOptions) {
         if (!p) return;
         pending.delete(message.id);
         clearTimeout(p.timer);
-        if (message.ok) p.resolve();
+        if (message.ok) p.resolve(message.data);
         else p.reject(new Error(message.error ?? 'The relay refused the request.'));
       }
     });
@@ -79,10 +79,11 @@ export function connectRelay(options: RelayClientOptions) {
   return {
     /** Resolves once connected (again); requests wait for this. */
     ready: () => ready,
-    async request(action: RelayAction, callId: string, sdp?: string): Promise<void> {
+    /** Sends one request; resolves with the relay's data (a call id, a permission state), if any. */
+    async request(action: RelayAction, callId: string, sdp?: string): Promise<unknown> {
       await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('The relay is not reachable.')), options.requestTimeoutMs ?? 10_000))]);
       const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);
           reject(new Error(`The relay did not answer ${action} in time.`));

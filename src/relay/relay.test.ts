@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
-import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
+import { callStatusWebhook, connectWebhook, outboundAnswerWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
 import { createMemoryLogger } from '../main/logger';
 import { connectRelay, type RelayClient } from '../main/relayClient';
 import type { RelayCallEvent } from '../shared/relayProtocol';
@@ -178,6 +178,31 @@ describe('team relay on Redis', () => {
     await until(() => offers(ben, callId) === 1);
     await ann.client.request('pre_accept', callId, ANSWER);
     await expect(ben.client.request('accept', callId, ANSWER)).rejects.toThrow('not yours to accept');
+    await expect(ben.client.request('terminate', callId)).rejects.toThrow('not yours to end');
+  });
+
+  it('places an agent’s outbound call with the relay’s token and sends its answer and statuses to that agent only', async () => {
+    const [a, b] = await startRelays(2);
+    const ann = await agent('ann', [a!.agentUrl]);
+    const ben = await agent('ben', [b!.agentUrl]);
+    graph.setPermission('447700900999', 'temporary');
+    expect(await ann.client.request('permission', '447700900999')).toMatchObject({ permission: { status: 'temporary' } });
+    // WhatsApp's answer overtakes the reply to connect.
+    graph.setConnectReplyDelay(200);
+    const off = graph.onAction((action, call) => {
+      if (action !== 'connect') return;
+      const base = { callId: call.id, customer: '447700900999', phoneNumberId: SECRETS.phoneNumberId };
+      void postSignedWebhook(b!.webhookUrl, outboundAnswerWebhook({ ...base, sdpAnswer: 'v=0 answer' }), SECRETS.appSecret);
+    });
+    const { callId } = (await ann.client.request('connect', '447700900999', loadSdpFixture('03-meta-doc-business-initiated-offer.sdp'))) as { callId: string };
+    off();
+    graph.setConnectReplyDelay(0);
+    await postSignedWebhook(b!.webhookUrl, callStatusWebhook({ callId, customer: '447700900999', phoneNumberId: SECRETS.phoneNumberId, status: 'ACCEPTED' }), SECRETS.appSecret);
+    await until(() => ann.events.some((e) => e.type === 'outbound_answered' && e.callId === callId));
+    await until(() => ann.events.some((e) => e.type === 'outbound_status' && e.status === 'ACCEPTED'));
+    expect(ben.events.filter((e) => e.type === 'outbound_answered' || e.type === 'outbound_status')).toEqual([]);
+    await ann.client.request('terminate', callId);
+    expect(graph.actionsFor(callId)).toEqual(['terminate:200']);
     await expect(ben.client.request('terminate', callId)).rejects.toThrow('not yours to end');
   });
 });

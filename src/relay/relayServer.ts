@@ -31,7 +31,7 @@ export interface RelayOptions {
 }
 
 interface Bus {
-  kind: 'offer' | 'event';
+  kind: 'offer' | 'event' | 'direct';
   callId: string;
   /** Agents to ring; absent means every available agent. */
   targets?: string[];
@@ -111,7 +111,26 @@ export async function startRelay(options: RelayOptions) {
     return (await redis.set(key('seen', eventKey), instance, 'EX', EVENT_MEMORY_S, 'NX')) === 'OK';
   }
 
+  /**
+   * Answers and statuses of calls an agent placed go to that agent only. They can overtake the reply to
+   * connect, so they are kept per call and replayed once the owner is known (a repeat is harmless).
+   */
+  async function routeOutbound(callId: string, event: RelayCallEvent): Promise<void> {
+    await redis.rpush(key('early', callId), JSON.stringify(event));
+    await redis.expire(key('early', callId), EVENT_MEMORY_S);
+    const owner = await redis.get(key('outbound', callId));
+    if (owner) await publish({ kind: 'direct', callId, targets: [owner], event });
+  }
+
   async function onWebhookEvent(event: CallEvent): Promise<void> {
+    if (event.type === 'outbound_answered') {
+      if (!(await firstTime(`answer:${event.callId}`))) return;
+      return routeOutbound(event.callId, { type: 'outbound_answered', callId: event.callId, sdpAnswer: event.sdpAnswer });
+    }
+    if (event.type === 'outbound_status') {
+      if (!(await firstTime(`status:${event.callId}:${event.status}`))) return;
+      return routeOutbound(event.callId, { type: 'outbound_status', callId: event.callId, status: event.status });
+    }
     if (event.type === 'call_offered') {
       if (!(await firstTime(`offer:${event.callId}`))) return;
       if (await redis.exists(key('seen', `terminate:${event.callId}`))) return;
@@ -146,6 +165,8 @@ export async function startRelay(options: RelayOptions) {
         if (!targeted) continue;
         if (bus.targets) ringingAlone.set(agentId, (ringingAlone.get(agentId) ?? new Set()).add(bus.callId));
         send(agent.socket, { type: 'event', event: bus.event });
+      } else if (bus.kind === 'direct') {
+        if (bus.targets?.includes(agentId)) send(agent.socket, { type: 'event', event: bus.event });
       } else {
         send(agent.socket, { type: 'event', event: bus.event });
       }
@@ -153,7 +174,35 @@ export async function startRelay(options: RelayOptions) {
   });
   await subscriber.subscribe(key('bus'));
 
-  async function handleRequest(agentId: string, message: Extract<AgentMessage, { type: 'request' }>): Promise<string | undefined> {
+  type Outcome = { error?: string; data?: unknown };
+
+  async function handleRequest(agentId: string, message: Extract<AgentMessage, { type: 'request' }>): Promise<Outcome> {
+    if (message.action === 'connect' || message.action === 'permission' || message.action === 'request_permission') {
+      return handleOutbound(agentId, message);
+    }
+    const error = await handleCallRequest(agentId, message);
+    return { error };
+  }
+
+  /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */
+  async function handleOutbound(agentId: string, message: Extract<AgentMessage, { type: 'request' }>): Promise<Outcome> {
+    const to = message.callId;
+    if (message.action === 'permission') return { data: await graph.callPermission(to) };
+    if (message.action === 'request_permission') {
+      return { data: await graph.requestCallPermission(to, 'May we call you on WhatsApp about your request?') };
+    }
+    if (!message.sdp) return { error: 'An SDP offer is required.' };
+    const { callId } = await graph.connect(to, message.sdp);
+    await redis.set(key('claim', callId), agentId, 'PX', CLAIM_MS);
+    await redis.set(key('outbound', callId), agentId, 'PX', CLAIM_MS);
+    await markAgent(agentId, 'busy');
+    for (const text of await redis.lrange(key('early', callId), 0, -1)) {
+      await publish({ kind: 'direct', callId, targets: [agentId], event: JSON.parse(text) as RelayCallEvent });
+    }
+    return { data: { callId } };
+  }
+
+  async function handleCallRequest(agentId: string, message: Extract<AgentMessage, { type: 'request' }>): Promise<string | undefined> {
     const { callId, action } = message;
     const claimKey = key('claim', callId);
     if (action === 'pre_accept') {
@@ -241,7 +290,7 @@ export async function startRelay(options: RelayOptions) {
       }
       const request = parsed;
       handleRequest(agentId, request).then(
-        (error) => send(socket, { type: 'reply', id: request.id, ok: error === undefined, error }),
+        ({ error, data }) => send(socket, { type: 'reply', id: request.id, ok: error === undefined, error, data }),
         (error: unknown) => send(socket, { type: 'reply', id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
       );
     });
