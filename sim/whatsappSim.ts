@@ -114,11 +114,12 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     async placeCall(params: { from?: string; name?: string; farEnd?: FarEndOptions } = {}): Promise<SimulatedCall> {
       const callId = `wacid.SIM${randomBytes(18).toString('base64url')}`;
       const from = params.from ?? `4477009${Math.floor(100000 + Math.random() * 899999)}`;
-      const call: SimulatedCall = { callId, from, farEnd: undefined as unknown as FarEnd };
-      call.farEnd = await createFarEnd({
+      const farEnd = await createFarEnd({
         ...options.farEnd,
         ...params.farEnd,
         onNoMedia: () => {
+          const call = calls.get(callId);
+          if (!call) return;
           call.endedBy ??= 'no_media';
           graph.endCall(callId);
           call.farEnd.close();
@@ -126,6 +127,7 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
           void sendTerminate(call, 'FAILED', { code: 138021, message }).catch(() => undefined);
         },
       });
+      const call: SimulatedCall = { callId, from, farEnd };
       calls.set(callId, call);
       graph.offerCall(callId, call.farEnd.offerSdp);
       call.webhookSentAtMs = Date.now();
