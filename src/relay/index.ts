@@ -14,6 +14,8 @@ const RelayEnv = z.object({
   RELAY_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   RELAY_AGENT_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   RELAY_HOST: z.string().default('127.0.0.1'),
+  /** Redis key prefix, for several deployments on one Redis. */
+  RELAY_PREFIX: z.string().regex(/^[\w-]{1,40}$/, 'RELAY_PREFIX: letters, digits, - or _').default('wa-relay'),
   WA_GRAPH_BASE_URL: z.string().optional(),
 });
 
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     agentPort: e.RELAY_AGENT_PORT,
     host: e.RELAY_HOST,
     graphBaseUrl: e.WA_GRAPH_BASE_URL,
+    prefix: e.RELAY_PREFIX,
     logger,
   });
   logger.info('relay ready', { instance: relay.instance, webhook: relay.webhookUrl, agents: relay.agentUrl, routing: e.RELAY_ROUTING });

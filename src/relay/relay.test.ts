@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
@@ -204,5 +207,49 @@ describe('team relay on Redis', () => {
     await ann.client.request('terminate', callId);
     expect(graph.actionsFor(callId)).toEqual(['terminate:200']);
     await expect(ben.client.request('terminate', callId)).rejects.toThrow('not yours to end');
+  });
+
+  it('survives a relay process killed with SIGKILL mid-call: the desk moves over and the call can still be ended', async () => {
+    testNo += 1;
+    const prefix = `t${testNo}`;
+    // Instance A in its own process, so it can really be killed; instance B in this one.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        WA_ACCESS_TOKEN: SECRETS.accessToken,
+        WA_PHONE_NUMBER_ID: SECRETS.phoneNumberId,
+        WA_APP_SECRET: SECRETS.appSecret,
+        WA_VERIFY_TOKEN: SECRETS.verifyToken,
+        RELAY_AGENT_SECRET: SECRETS.agentSecret,
+        RELAY_WEBHOOK_PORT: '0',
+        RELAY_AGENT_PORT: '0',
+        RELAY_PREFIX: prefix,
+        WA_GRAPH_BASE_URL: graph.baseUrl,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const ready = await new Promise<{ webhook: string; agents: string }>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const record = JSON.parse(line) as { msg?: string; webhook?: string; agents?: string };
+        if (record.msg === 'relay ready') resolve({ webhook: record.webhook!, agents: record.agents! });
+      });
+      child.once('exit', (code) => reject(new Error(`relay process exited with ${code}`)));
+    });
+    const b = await startRelay({ ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, logger: createMemoryLogger(), prefix });
+    relays.push(b);
+    const ann = await agent('ann', [ready.agents, b.agentUrl]);
+    callNo += 1;
+    const callId = `wacid.killed${callNo}`;
+    graph.offerCall(callId);
+    await postSignedWebhook(ready.webhook, connectWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }), SECRETS.appSecret);
+    await until(() => offers(ann, callId) === 1);
+    await ann.client.request('pre_accept', callId, ANSWER);
+    await ann.client.request('accept', callId, ANSWER);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await until(() => b.connectedAgents().includes('ann'), 5000);
+    await ann.client.request('terminate', callId);
+    expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
   });
 });
