@@ -48,7 +48,7 @@ function PhonePage() {
           <p>Incoming WhatsApp calls ring here.</p>
         </section>
       )}
-      {!active && <DialBox key={dialKey} initial={dialNumber} />}
+      {!active && ringing.length === 0 && <DialBox key={dialKey} initial={dialNumber} />}
     </>
   );
 }
