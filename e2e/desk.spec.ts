@@ -175,3 +175,26 @@ test('a remembered microphone that is gone falls back to the default and says so
   await expect(page.getByText('The chosen microphone is not connected; using the default one.')).toBeVisible();
   await expect.poll(() => call.farEnd.received.loudFrames).toBeGreaterThan(10);
 });
+
+test('a microphone unplugged mid-call: the call moves to the default microphone and the agent is told', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('device-mic').selectOption({ label: 'Fake Audio Input 1' });
+  await page.getByTestId('tab-phone').click();
+  const call = await sim.placeCall();
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('mic-in-use')).toContainText('Fake Audio Input 1');
+  // Chromium's fake devices cannot be unplugged, so the OS device list is made to lose that microphone.
+  await page.evaluate(() => {
+    const devices = navigator.mediaDevices;
+    const real = devices.enumerateDevices.bind(devices);
+    devices.enumerateDevices = async () => (await real()).filter((d) => d.label !== 'Fake Audio Input 1');
+    devices.dispatchEvent(new Event('devicechange'));
+  });
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('device-notice')).toContainText('Microphone disconnected; now using');
+  await page.getByTestId('tab-phone').click();
+  await expect(page.getByTestId('mic-in-use')).not.toContainText('Fake Audio Input 1');
+  const before = call.farEnd.received.loudFrames;
+  await expect.poll(() => call.farEnd.received.loudFrames - before).toBeGreaterThan(20);
+});
