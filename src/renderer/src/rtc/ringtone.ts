@@ -10,6 +10,8 @@ export class Ringtone {
 
   /** Sends the ring to its own device, so it can sound on loudspeakers while calls stay in the headset. */
   async setDevice(deviceId: string | undefined): Promise<void> {
+    // Status updates arrive with every webhook; only a changed choice touches the audio device.
+    if ((deviceId ?? '') === this.sinkId) return;
     this.sinkId = deviceId ?? '';
     if (this.context) await this.context.setSinkId(this.sinkId).catch(() => this.context?.setSinkId(''));
   }
