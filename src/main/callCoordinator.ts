@@ -3,12 +3,12 @@ import { isLive, needsTerminate, transition, type CallInput, type CallState } fr
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView, DialResult, PermissionView } from '../shared/ipcContract';
 import type { CallEvent } from '../shared/parseWebhook';
+import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
 import type { GraphClient } from './graphClient';
 import type { Logger } from './logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from './retryPolicy';
 
-type CallActions = Pick<GraphClient, 'preAccept' | 'accept' | 'reject' | 'terminate'> &
-  Partial<Pick<GraphClient, 'connect' | 'callPermission' | 'requestCallPermission'>>;
+type CallActions = Pick<GraphClient, 'preAccept' | 'accept' | 'reject' | 'terminate' | 'connect' | 'callPermission' | 'requestCallPermission'>;
 
 interface CallRecord {
   callId: string;
@@ -220,22 +220,23 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   /** Answers and statuses that overtook the reply to our connect request, by call id. */
   const early = new Map<string, { sdpAnswer?: string; statuses: Array<'RINGING' | 'ACCEPTED' | 'REJECTED'> }>();
   const earlyFor = (callId: string) => {
-    const entry = early.get(callId) ?? { statuses: [] };
-    early.set(callId, entry);
-    // Only calls this desk is placing right now can be early; forget strays after a minute.
-    setTimeout(() => early.delete(callId), 60_000).unref?.();
+    let entry = early.get(callId);
+    if (!entry) {
+      entry = { statuses: [] };
+      early.set(callId, entry);
+      // Only calls this desk is placing right now can be early; forget strays after a minute.
+      setTimeout(() => early.delete(callId), 60_000).unref?.();
+    }
     return entry;
   };
 
   async function permission(to: string): Promise<PermissionView> {
-    if (!graph.callPermission) return { status: 'unknown', canCall: true, canRequest: false };
     const reply = await graph.callPermission(to);
     const can = (name: string) => reply.actions?.find((a) => a.action_name === name)?.can_perform_action;
     return { status: reply.permission.status, canCall: can('start_call') ?? reply.permission.status !== 'no_permission', canRequest: can('send_call_permission_request') ?? false };
   }
 
   async function dial(to: string, sdpOffer: string): Promise<DialResult> {
-    if (!graph.connect) return { ok: false, error: 'Calling customers is not available through the team relay yet.' };
     const busy = [...calls.values()].find((c) => needsTerminate(c.state));
     if (busy) return { ok: false, error: 'Hang up the current call before placing another one.' };
     let allowed: PermissionView;
@@ -285,9 +286,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   async function requestPermission(to: string): Promise<ActionResult> {
-    if (!graph.requestCallPermission) return { ok: false, error: 'Permission requests are not available through the team relay yet.' };
     try {
-      await graph.requestCallPermission(to, 'May we call you on WhatsApp about your request?');
+      await graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT);
       return { ok: true };
     } catch (error) {
       return { ok: false, error: `Could not send the permission request: ${errorText(error)}` };

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
 import type { CallEvent } from '../shared/parseWebhook';
 import { AgentMessage, type RelayCallEvent, type RelayMessage } from '../shared/relayProtocol';
 import type { AgentStatus } from '../shared/settingsSchemas';
@@ -189,7 +190,7 @@ export async function startRelay(options: RelayOptions) {
     const to = message.callId;
     if (message.action === 'permission') return { data: await graph.callPermission(to) };
     if (message.action === 'request_permission') {
-      return { data: await graph.requestCallPermission(to, 'May we call you on WhatsApp about your request?') };
+      return { data: await graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT) };
     }
     if (!message.sdp) return { error: 'An SDP offer is required.' };
     const { callId } = await graph.connect(to, message.sdp);

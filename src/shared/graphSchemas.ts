@@ -102,6 +102,9 @@ export const PhoneNumberInfo = z.object({
   quality_rating: z.string().optional(),
 });
 
+/** What the customer reads in a call-permission request, from a desk or from the team relay alike. */
+export const PERMISSION_REQUEST_TEXT = 'May we call you on WhatsApp about your request?';
+
 export const PermissionRequestBody = z.object({
   messaging_product: whatsapp,
   recipient_type: z.literal('individual'),
