@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromiumLaunch';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/lib/chromiumLaunch';
 
 export default defineConfig({
   testDir: './e2e',

@@ -1,8 +1,8 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromiumLaunch';
-import { createLogger } from '../src/main/logger';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/lib/chromiumLaunch';
+import { createLogger } from '../src/whatsapp/logger';
 import { createFarEnd } from '../sim/farEnd';
 import { startPhoneWithSim } from '../sim/phoneWithSim';
 

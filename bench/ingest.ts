@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { loadSdpFixture } from '../fixtures/load';
-import { signBody } from '../src/main/signature';
+import { signBody } from '../src/whatsapp/signature';
 import { connectWebhook } from '../sim/webhookSender';
 
 const SECRET = '0123456789abcdef0123456789abcdef';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import { createLogger } from '../src/main/logger';
-import { startWebhookServer } from '../src/main/webhookServer';
+import { createLogger } from '../src/whatsapp/logger';
+import { startWebhookServer } from '../src/whatsapp/webhookServer';
 
 /**
  * One server per process, so the load generator never shares its event loop:

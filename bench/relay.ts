@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { loadSdpFixture } from '../fixtures/load';
-import { createLogger } from '../src/main/logger';
+import { createLogger } from '../src/whatsapp/logger';
 import { connectRelay } from '../src/main/relayClient';
 import { issueAgentToken } from '../src/relay/agentTokens';
 import { startRelay } from '../src/relay/relayServer';

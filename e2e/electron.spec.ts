@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
-import { electronBinary, ELECTRON_SKIP_REASON } from './electronBinary';
+import { electronBinary, ELECTRON_SKIP_REASON } from '../scripts/lib/electronBinary';
 import { TEST_SECRETS } from './phoneFixture';
 
 const binary = electronBinary();

@@ -1,6 +1,6 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TunnelProvider } from '../src/main/tunnel';
+import type { TunnelProvider } from '../src/whatsapp/tunnel';
 
 /**
  * Stands in for ngrok in tests: a reverse proxy on another local port, so webhooks really travel

@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { createMemoryLogger, type LogRecord } from '../src/main/logger';
+import { createMemoryLogger, type LogRecord } from '../src/whatsapp/logger';
 import { SIM_SECRETS, startPhoneWithSim, type PhoneWithSim, type PhoneWithSimOptions } from '../sim/phoneWithSim';
 
 export const TEST_SECRETS = SIM_SECRETS;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createLogger } from '../src/main/logger';
+import { createLogger } from '../src/whatsapp/logger';
 import { SIM_SECRETS, startPhoneWithSim } from '../sim/phoneWithSim';
 
 /** `npm run demo`: the phone plus the WhatsApp simulator calling it; no Meta account needed. */

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { electronBinary } from '../e2e/electronBinary';
+import { electronBinary } from './lib/electronBinary';
 import { connectionSeedFromEnv, environmentFromEnv } from '../src/main/config';
-import { createLogger } from '../src/main/logger';
-import { hostRenderer } from './rendererHost';
+import { createLogger } from '../src/whatsapp/logger';
+import { hostRenderer } from '../src/main/rendererHost';
 
 /** `npm start`: the Electron app where its binary exists, otherwise the same app served to a browser. */
 async function main(): Promise<void> {

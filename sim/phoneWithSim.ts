@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryLogger, type Logger } from '../src/main/logger';
-import type { TunnelProvider } from '../src/main/tunnel';
-import { hostRenderer } from '../scripts/rendererHost';
+import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
+import type { TunnelProvider } from '../src/whatsapp/tunnel';
+import { hostRenderer } from '../src/main/rendererHost';
 import { startWhatsAppSim } from './whatsappSim';
 
 export const SIM_SECRETS = {

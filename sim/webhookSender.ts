@@ -1,4 +1,4 @@
-import { signBody } from '../src/main/signature';
+import { signBody } from '../src/whatsapp/signature';
 
 export interface SentWebhook {
   status: number;

@@ -6,12 +6,12 @@ import type { ConnectionTest } from '../shared/settingsSchemas';
 import { createCallCoordinator } from './callCoordinator';
 import type { CallHistory } from './callHistory';
 import type { Environment } from './config';
-import { createGraphClient, GraphApiError, type GraphClient } from './graphClient';
-import type { Logger } from './logger';
+import { createGraphClient, GraphApiError, type GraphClient } from '../whatsapp/graphClient';
+import type { Logger } from '../whatsapp/logger';
 import { connectRelay, type RelayClient } from './relayClient';
 import type { SettingsStore } from './settingsStore';
-import type { Tunnel, TunnelProvider } from './tunnel';
-import { startWebhookServer, type WebhookServer } from './webhookServer';
+import type { Tunnel, TunnelProvider } from '../whatsapp/tunnel';
+import { startWebhookServer, type WebhookServer } from '../whatsapp/webhookServer';
 
 const ConnectedCall = z.object({ callId: z.string() });
 const MessageSent = z.object({ messageId: z.string() });

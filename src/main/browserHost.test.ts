@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppStorage } from './appStorage';
 import { startBrowserHost, type BrowserHost } from './browserHost';
-import { createMemoryLogger } from './logger';
+import { createMemoryLogger } from '../whatsapp/logger';
 import { plainCipher } from './settingsStore';
 
 let host: BrowserHost;

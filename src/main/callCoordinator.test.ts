@@ -4,8 +4,8 @@ import { loadSdpFixture } from '../../fixtures/load';
 import type { CallView } from '../shared/ipcContract';
 import type { CallEvent } from '../shared/parseWebhook';
 import { createCallCoordinator, type CallCoordinator } from './callCoordinator';
-import { createGraphClient } from './graphClient';
-import { createMemoryLogger } from './logger';
+import { createGraphClient } from '../whatsapp/graphClient';
+import { createMemoryLogger } from '../whatsapp/logger';
 
 const TOKEN = 'EAAGcoordinatorToken123456';
 const PNID = '100';

@@ -4,9 +4,9 @@ import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSc
 import type { ActionResult, CallView, DialResult, PermissionView } from '../shared/ipcContract';
 import type { CallEvent } from '../shared/parseWebhook';
 import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
-import type { GraphClient } from './graphClient';
-import type { Logger } from './logger';
-import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from './retryPolicy';
+import type { GraphClient } from '../whatsapp/graphClient';
+import type { Logger } from '../whatsapp/logger';
+import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from '../whatsapp/retryPolicy';
 
 type CallActions = Pick<GraphClient, 'preAccept' | 'accept' | 'reject' | 'terminate' | 'connect' | 'callPermission' | 'requestCallPermission'>;
 

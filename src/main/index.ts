@@ -6,11 +6,11 @@ import { startAppServices, type AppServices } from './appServices';
 import { openAppStorage } from './appStorage';
 import { connectionSeedFromEnv, environmentFromEnv } from './config';
 import { dispatchInvoke } from './ipcDispatch';
-import { createLogger } from './logger';
+import { createLogger } from '../whatsapp/logger';
 import { createSecureWindow, isTrustedSender } from './secureWindow';
 import { plainCipher, type SecretCipher } from './settingsStore';
 import { createStatusTray } from './statusTray';
-import { ngrokTunnels } from './tunnel';
+import { ngrokTunnels } from '../whatsapp/tunnel';
 import { SHORTCUTS } from '../shared/shortcuts';
 
 let services: AppServices | undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createLogger } from '../main/logger';
+import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken } from './agentTokens';
 import { startRelay } from './relayServer';
 

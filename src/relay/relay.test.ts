@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { callStatusWebhook, connectWebhook, outboundAnswerWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
-import { createMemoryLogger } from '../main/logger';
+import { createMemoryLogger } from '../whatsapp/logger';
 import { connectRelay, type RelayClient } from '../main/relayClient';
 import type { RelayCallEvent } from '../shared/relayProtocol';
 import { issueAgentToken } from './agentTokens';

@@ -7,9 +7,9 @@ import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
 import type { CallEvent } from '../shared/parseWebhook';
 import { AgentMessage, type RelayCallEvent, type RelayMessage } from '../shared/relayProtocol';
 import type { AgentStatus } from '../shared/settingsSchemas';
-import { createGraphClient, type GraphClient } from '../main/graphClient';
-import type { Logger } from '../main/logger';
-import { startWebhookServer, type WebhookServer } from '../main/webhookServer';
+import { createGraphClient, type GraphClient } from '../whatsapp/graphClient';
+import type { Logger } from '../whatsapp/logger';
+import { startWebhookServer, type WebhookServer } from '../whatsapp/webhookServer';
 import { verifyAgentToken } from './agentTokens';
 
 export type Routing = 'ring_all' | 'longest_idle';

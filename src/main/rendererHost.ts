@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openAppStorage } from '../src/main/appStorage';
-import { startBrowserHost } from '../src/main/browserHost';
-import type { Environment } from '../src/main/config';
-import type { Logger } from '../src/main/logger';
-import { plainCipher } from '../src/main/settingsStore';
-import { ngrokTunnels, type TunnelProvider } from '../src/main/tunnel';
+import { openAppStorage } from './appStorage';
+import { startBrowserHost } from './browserHost';
+import type { Environment } from './config';
+import type { Logger } from '../whatsapp/logger';
+import { plainCipher } from './settingsStore';
+import { ngrokTunnels, type TunnelProvider } from '../whatsapp/tunnel';
 
-export const RENDERER_DIR = join(__dirname, '..', 'out', 'renderer');
+export const RENDERER_DIR = join(__dirname, '..', '..', 'out', 'renderer');
 
 /** Starts the browser host on the built renderer, with a clear message when the build is missing. */
 export async function hostRenderer(options: { dataDir: string; environment: Environment; logger: Logger; port?: number; tunnels?: TunnelProvider }) {
