@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const server = await startWebhookServer({
     appSecret: secret!,
     verifyToken: 'bench-verify-token',
-    logger: createLogger({ sink: () => undefined }),
+    logger: createLogger({ destination: { write: () => undefined } }),
     onEvent: () => {
       delivered += 1;
     },

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   // Only warnings and errors, so the demo's own lines stay readable.
   const logger = createLogger({
     secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret],
-    sink: (r) => (r.level === 'warn' || r.level === 'error' ? console.error(JSON.stringify(r)) : undefined),
+    level: 'warn',
+    destination: { write: (line: string) => void process.stderr.write(line) },
   });
   const phone = await startPhoneWithSim({ logger, uiPort: Number(process.env.SOFTPHONE_UI_PORT ?? 5180) });
   const url = phone.host.url;

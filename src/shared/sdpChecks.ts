@@ -1,7 +1,4 @@
-/** Lines of an SDP blob, whatever its line ends. */
-export function sdpLines(sdp: string): string[] {
-  return sdp.split(/\r?\n/).filter((line) => line.length > 0);
-}
+import { parse, write, type MediaAttributes, type SessionDescription } from 'sdp-transform';
 
 export interface SdpSummary {
   fingerprints: string[];
@@ -14,26 +11,37 @@ export interface SdpSummary {
   ptime?: number;
 }
 
+type Media = SessionDescription['media'][number];
+
+/** The SDP as sdp-transform reads it, session level and media sections alike. */
+export function parseSdp(sdp: string): SessionDescription {
+  return parse(sdp);
+}
+
+function payloadOf(media: Media, codec: string, rate: number): number | undefined {
+  return media.rtp.find((r) => r.codec.toLowerCase() === codec && r.rate === rate)?.payload;
+}
+
 export function summarizeSdp(sdp: string): SdpSummary {
-  const lines = sdpLines(sdp);
-  const summary: SdpSummary = { fingerprints: [], iceLite: false, ssrcs: [], audioSections: 0 };
-  const ssrcs = new Set<string>();
-  for (const line of lines) {
-    if (line.startsWith('a=fingerprint:')) summary.fingerprints.push(line.slice('a=fingerprint:'.length));
-    else if (line.startsWith('a=setup:')) summary.setup = line.slice('a=setup:'.length);
-    else if (line === 'a=ice-lite') summary.iceLite = true;
-    else if (line.startsWith('m=audio')) summary.audioSections += 1;
-    else if (line.startsWith('a=ptime:')) summary.ptime = Number(line.slice('a=ptime:'.length));
-    else if (line.startsWith('a=ssrc:')) ssrcs.add(line.slice('a=ssrc:'.length).split(' ')[0] ?? '');
-    const rtpmap = /^a=rtpmap:(\d+) ([^/]+)\/(\d+)/.exec(line);
-    if (rtpmap) {
-      const [, pt, codec, rate] = rtpmap;
-      if (codec?.toLowerCase() === 'opus' && rate === '48000') summary.opusPayloadType = Number(pt);
-      if (codec?.toLowerCase() === 'telephone-event' && rate === '8000') summary.telephoneEvent8k = Number(pt);
-    }
-  }
-  summary.ssrcs = [...ssrcs];
-  return summary;
+  const session = parseSdp(sdp);
+  const levels: Array<Partial<MediaAttributes>> = [session, ...session.media];
+  const audio = session.media.filter((m) => m.type === 'audio');
+  const ssrcs = new Set(audio.flatMap((m) => (m.ssrcs ?? []).map((s) => String(s.id))));
+  const last = <T>(values: Array<T | undefined>): T | undefined => values.filter((v) => v !== undefined).at(-1);
+  return {
+    // sdp-transform keeps only the last fingerprint of a section; Meta refuses repeats (138008), so count the lines.
+    fingerprints: sdp
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('a=fingerprint:'))
+      .map((line) => line.slice('a=fingerprint:'.length)),
+    setup: last(levels.map((l) => l.setup)),
+    iceLite: session.icelite === 'ice-lite',
+    opusPayloadType: last(audio.map((m) => payloadOf(m, 'opus', 48000))),
+    telephoneEvent8k: last(audio.map((m) => payloadOf(m, 'telephone-event', 8000))),
+    ssrcs: [...ssrcs],
+    audioSections: audio.length,
+    ptime: last(audio.map((m) => m.ptime)),
+  };
 }
 
 /** What WhatsApp would refuse in an SDP answer to its offer; empty when the answer is acceptable. */
@@ -66,18 +74,16 @@ export interface HeldCandidate {
  * and in a team every ringing desk would be checking against the same caller.
  */
 export function holdBackCandidates(offerSdp: string): { offer: string; candidates: HeldCandidate[] } {
-  const lines = offerSdp.split(/\r?\n/).filter((l) => l.length > 0);
+  const session = parseSdp(offerSdp);
   const candidates: HeldCandidate[] = [];
-  let mid: string | undefined;
-  let mLineIndex = -1;
-  const pending: Array<{ line: string; index: number }> = [];
-  const kept: string[] = [];
-  for (const line of lines) {
-    if (line.startsWith('m=')) mLineIndex += 1;
-    if (line.startsWith('a=mid:')) mid = line.slice('a=mid:'.length);
-    if (line.startsWith('a=candidate:')) pending.push({ line: line.slice(2), index: mLineIndex });
-    else kept.push(line);
-  }
-  for (const { line, index } of pending) candidates.push({ candidate: line, sdpMLineIndex: Math.max(0, index), sdpMid: mid });
-  return { offer: `${kept.join('\r\n')}\r\n`, candidates };
+  session.media.forEach((media, index) => {
+    if (!media.candidates?.length) return;
+    // sdp-transform's writer turns each parsed candidate back into its exact line.
+    const lines = write({ media: [{ candidates: media.candidates }] } as unknown as SessionDescription)
+      .split('\r\n')
+      .filter((line) => line.startsWith('a=candidate:'));
+    for (const line of lines) candidates.push({ candidate: line.slice(2), sdpMLineIndex: index, sdpMid: media.mid });
+    delete media.candidates;
+  });
+  return { offer: write(session), candidates };
 }

@@ -1,3 +1,5 @@
+import { pino, type DestinationStream, type Level } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface LogRecord {
@@ -14,14 +16,18 @@ export interface Logger {
 }
 
 export interface LoggerOptions {
-  sink?: (record: LogRecord) => void;
+  /** Where the JSON lines go; standard output by default. */
+  destination?: DestinationStream;
   /** Values that must never be written out, looked up at log time so a changed token is covered too. */
   secrets?: () => Array<string | undefined>;
   /** Records below this level are dropped before any work is done on them. */
   level?: LogLevel;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** Fields that hold credentials wherever they appear; their values are never written. */
+const REDACT_PATHS = ['accessToken', 'appSecret', 'agentToken', 'ngrokAuthtoken', 'authorization', 'headers.authorization', '*.accessToken', '*.appSecret', '*.agentToken'];
 
 export function redact(text: string, secrets: Array<string | undefined>): string {
   let out = text;
@@ -31,31 +37,38 @@ export function redact(text: string, secrets: Array<string | undefined>): string
   return out;
 }
 
-const defaultSink = (record: LogRecord): void => {
-  const line = JSON.stringify({ time: new Date().toISOString(), ...record });
-  if (record.level === 'error' || record.level === 'warn') console.error(line);
-  else console.log(line);
-};
+function levelFromEnv(): LogLevel {
+  const wanted = process.env.SOFTPHONE_LOG_LEVEL as LogLevel | undefined;
+  return wanted && LEVELS.includes(wanted) ? wanted : 'info';
+}
 
+/** Structured JSON logs (pino) with secrets removed from every line, whatever field or message they hide in. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const sink = options.sink ?? defaultSink;
   const secrets = options.secrets ?? (() => []);
-  const minimum = RANK[options.level ?? (process.env.SOFTPHONE_LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? RANK.info;
-  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
-    if (RANK[level] < minimum) return;
-    const record = JSON.parse(redact(JSON.stringify({ level, msg, ...fields }), secrets())) as LogRecord;
-    sink(record);
-  };
-  return {
-    debug: (msg, fields) => write('debug', msg, fields),
-    info: (msg, fields) => write('info', msg, fields),
-    warn: (msg, fields) => write('warn', msg, fields),
-    error: (msg, fields) => write('error', msg, fields),
-  };
+  const base = pino(
+    {
+      level: options.level ?? levelFromEnv(),
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      hooks: { streamWrite: (line) => redact(line, secrets()) },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+  const write = (level: Level) => (msg: string, fields?: Record<string, unknown>) => base[level](fields ?? {}, msg);
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 /** A logger that keeps records in memory, for tests and for the app's recent-events view. */
-export function createMemoryLogger(options: Omit<LoggerOptions, 'sink'> = {}): Logger & { records: LogRecord[] } {
+export function createMemoryLogger(options: Omit<LoggerOptions, 'destination'> = {}): Logger & { records: LogRecord[] } {
   const records: LogRecord[] = [];
-  return Object.assign(createLogger({ level: 'debug', ...options, sink: (r) => records.push(r) }), { records });
+  const destination: DestinationStream = {
+    write: (line: string) => {
+      const { time: _time, ...record } = JSON.parse(line) as LogRecord & { time: string };
+      records.push(record);
+    },
+  };
+  return Object.assign(createLogger({ level: 'debug', ...options, destination }), { records });
 }
