@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { loadSdpFixture } from '../fixtures/load';
 import { createLogger } from '../src/whatsapp/logger';
-import { connectRelay } from '../src/main/relayClient';
+import { connectRelay } from '../src/main/transport/relayClient';
 import { issueAgentToken } from '../src/relay/agentTokens';
 import { startRelay } from '../src/relay/relayServer';
 import { startTestRedis } from '../src/relay/testRedis';
@@ -65,7 +65,7 @@ export async function benchRelay(agentCount = 20, calls = 30) {
     while (offeredAt.get(callId)!.length < agentCount) await new Promise((r) => setTimeout(r, 1));
     fanout.push(Math.max(...offeredAt.get(callId)!) - sentAt);
     const claimStart = Date.now();
-    const results = await Promise.allSettled(agents.map((a) => a.request('pre_accept', callId, answer)));
+    const results = await Promise.allSettled(agents.map((a) => a.request('pre_accept', { callId: callId, sdp: answer })));
     claimsMs += Date.now() - claimStart;
     if (results.filter((r) => r.status === 'fulfilled').length !== 1) throw new Error(`call ${callId} did not have exactly one winner`);
   }

@@ -1,3 +1,4 @@
+import { errorText } from '../shared/errorText';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -103,7 +104,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     } catch (error) {
       const status = error instanceof IpcRequestError ? 400 : 500;
       options.logger.warn('renderer request refused', { channel, error: String(error) });
-      sendJson(res, status, { error: error instanceof Error ? error.message : String(error) });
+      sendJson(res, status, { error: errorText(error) });
     }
   }
 

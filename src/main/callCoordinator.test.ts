@@ -4,6 +4,8 @@ import { loadSdpFixture } from '../../fixtures/load';
 import type { CallView } from '../shared/ipcContract';
 import type { CallEvent } from '../shared/parseWebhook';
 import { createCallCoordinator, type CallCoordinator } from './callCoordinator';
+import { graphCallActions } from './transport/directTransport';
+import { callSignalFromWebhook } from '../whatsapp/callSignalFromWebhook';
 import { createGraphClient } from '../whatsapp/graphClient';
 import { createMemoryLogger } from '../whatsapp/logger';
 
@@ -12,12 +14,18 @@ const PNID = '100';
 const ANSWER = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
 
 let sim: GraphApiSim;
+
+/** Hands a webhook event to the coordinator as the direct transport does. */
+function deliver(target: CallCoordinator, event: CallEvent): void {
+  const signal = callSignalFromWebhook(event);
+  if (signal) target.handleSignal(signal);
+}
 let coordinator: CallCoordinator;
 let updates: CallView[];
 
 function start(ringTimeoutMs = 60_000): void {
   const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
-  coordinator = createCallCoordinator({ graph, logger: createMemoryLogger(), ringTimeoutMs });
+  coordinator = createCallCoordinator({ transport: graphCallActions(graph), logger: createMemoryLogger(), ringTimeoutMs });
   updates = [];
   coordinator.onUpdate((v) => updates.push(v));
 }
@@ -40,11 +48,11 @@ function offer(callId: string): void {
     timestampMs: Date.now(),
     sdpOffer: 'v=0\r\n',
   };
-  coordinator.handleEvent(event);
+  deliver(coordinator, event);
 }
 
 function remoteEnd(callId: string, status = 'COMPLETED', errors: { code: number; message: string }[] = []): void {
-  coordinator.handleEvent({ type: 'call_terminated', callId, phoneNumberId: PNID, from: '4412345', to: '1', status, timestampMs: Date.now(), errors });
+  deliver(coordinator, { type: 'call_terminated', callId, phoneNumberId: PNID, from: '4412345', to: '1', status, timestampMs: Date.now(), errors });
 }
 
 describe('call coordinator', () => {
@@ -193,7 +201,7 @@ describe('call coordinator, outbound', () => {
 
   function start(): { coordinator: CallCoordinator; updates: CallView[] } {
     const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
-    const c = createCallCoordinator({ graph, logger: createMemoryLogger() });
+    const c = createCallCoordinator({ transport: graphCallActions(graph), logger: createMemoryLogger() });
     const seen: CallView[] = [];
     c.onUpdate((v) => seen.push(v));
     return { coordinator: c, updates: seen };
@@ -214,9 +222,9 @@ describe('call coordinator, outbound', () => {
     const { coordinator: c, updates: seen } = start();
     const result = await c.dial('447700900321', OFFER);
     if (!result.ok) throw new Error(result.error);
-    c.handleEvent({ type: 'outbound_answered', callId: result.callId, phoneNumberId: PNID, to: '447700900321', timestampMs: 1, sdpAnswer: 'v=0 answer' });
-    c.handleEvent({ type: 'outbound_status', callId: result.callId, phoneNumberId: PNID, status: 'RINGING', recipient: '447700900321', timestampMs: 1 });
-    c.handleEvent({ type: 'outbound_status', callId: result.callId, phoneNumberId: PNID, status: 'ACCEPTED', recipient: '447700900321', timestampMs: 2 });
+    deliver(c, { type: 'outbound_answered', callId: result.callId, phoneNumberId: PNID, to: '447700900321', timestampMs: 1, sdpAnswer: 'v=0 answer' });
+    deliver(c, { type: 'outbound_status', callId: result.callId, phoneNumberId: PNID, status: 'RINGING', recipient: '447700900321', timestampMs: 1 });
+    deliver(c, { type: 'outbound_status', callId: result.callId, phoneNumberId: PNID, status: 'ACCEPTED', recipient: '447700900321', timestampMs: 2 });
     expect(seen.map((v) => v.phase)).toEqual(['dialing', 'dialing', 'remote_ringing', 'active']);
     expect(c.get(result.callId)).toMatchObject({ direction: 'outbound', from: '447700900321', sdpAnswer: 'v=0 answer' });
   });
@@ -227,8 +235,8 @@ describe('call coordinator, outbound', () => {
     const { coordinator: c } = start();
     sim.onAction((action, call) => {
       if (action !== 'connect') return;
-      c.handleEvent({ type: 'outbound_answered', callId: call.id, phoneNumberId: PNID, to: '447700900321', timestampMs: 1, sdpAnswer: 'v=0 early' });
-      c.handleEvent({ type: 'outbound_status', callId: call.id, phoneNumberId: PNID, status: 'RINGING', recipient: '447700900321', timestampMs: 1 });
+      deliver(c, { type: 'outbound_answered', callId: call.id, phoneNumberId: PNID, to: '447700900321', timestampMs: 1, sdpAnswer: 'v=0 early' });
+      deliver(c, { type: 'outbound_status', callId: call.id, phoneNumberId: PNID, status: 'RINGING', recipient: '447700900321', timestampMs: 1 });
     });
     const result = await c.dial('447700900321', OFFER);
     if (!result.ok) throw new Error(result.error);

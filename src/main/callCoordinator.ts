@@ -2,13 +2,11 @@ import { worstOf, type QualitySample } from '../shared/callQuality';
 import { isLive, needsTerminate, transition, type CallInput, type CallState } from '../shared/callMachine';
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView, DialResult, PermissionView } from '../shared/ipcContract';
-import type { CallEvent } from '../shared/parseWebhook';
-import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
-import type { GraphClient } from '../whatsapp/graphClient';
+import type { CallSignal } from '../shared/callSignals';
+import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from '../whatsapp/retryPolicy';
-
-type CallActions = Pick<GraphClient, 'preAccept' | 'accept' | 'reject' | 'terminate' | 'connect' | 'callPermission' | 'requestCallPermission'>;
+import type { CallActions } from './transport/callTransport';
 
 interface CallRecord {
   callId: string;
@@ -26,7 +24,8 @@ interface CallRecord {
 }
 
 export interface CallCoordinatorOptions {
-  graph: CallActions;
+  /** Whatever carries the call actions to WhatsApp (Graph API or team relay); the coordinator does not know which. */
+  transport: CallActions;
   logger: Logger;
   now?: () => number;
   /** Meta stops ringing the caller after 30 to 60 s; past this the call is missed. */
@@ -37,16 +36,12 @@ export interface CallCoordinatorOptions {
   preferences?: () => AgentPreferences;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
- * Owns every call's state: applies webhook events and agent actions through the pure state machine,
- * talks to the Graph API, and makes sure a failed step never leaves a call open on Meta's side.
+ * Owns every call's state: applies call signals and agent actions through the pure state machine,
+ * sends the actions through its transport, and makes sure a failed step never leaves a call open on Meta's side.
  */
 export function createCallCoordinator(options: CallCoordinatorOptions) {
-  const { graph, logger: log } = options;
+  const { transport, logger: log } = options;
   const now = options.now ?? Date.now;
   const ringTimeoutMs = options.ringTimeoutMs ?? 60_000;
   const keepEnded = options.keepEnded ?? 50;
@@ -115,14 +110,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   /** Ends the call on Meta's side; returns what went wrong when even the retries failed. */
   async function endOnMeta(call: CallRecord, action: 'terminate' | 'reject'): Promise<string | undefined> {
     try {
-      await send(call, action, () => graph[action](call.callId));
+      await send(call, action, () => transport[action](call.callId));
       return undefined;
     } catch (error) {
       return errorText(error);
     }
   }
 
-  function onOffered(event: Extract<CallEvent, { type: 'call_offered' }>): void {
+  function onOffered(event: Extract<CallSignal, { type: 'call_offered' }>): void {
     if (calls.has(event.callId)) return;
     const call: CallRecord = {
       callId: event.callId,
@@ -147,7 +142,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     publish(call);
   }
 
-  function onTerminated(event: Extract<CallEvent, { type: 'call_terminated' }>): void {
+  function onTerminated(event: Extract<CallSignal, { type: 'call_terminated' }>): void {
     const failed = event.status === 'FAILED';
     const message = event.errors[0] ? `${event.errors[0].message} (code ${event.errors[0].code})` : undefined;
     let call = calls.get(event.callId);
@@ -167,12 +162,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (!apply(call, { type: 'answer_clicked' })) return { ok: false, error: `The call is ${call.state.phase}, it cannot be answered.` };
     try {
       // Meta requires the very same SDP string in both requests.
-      await send(call, 'pre_accept', () => graph.preAccept(callId, sdpAnswer));
+      await send(call, 'pre_accept', () => transport.preAccept(callId, sdpAnswer));
       if (!apply(call, { type: 'pre_accept_ok' })) {
         await endOnMeta(call, 'terminate');
         return { ok: false, error: 'The caller hung up.' };
       }
-      await send(call, 'accept', () => graph.accept(callId, sdpAnswer));
+      await send(call, 'accept', () => transport.accept(callId, sdpAnswer));
       if (!apply(call, { type: 'accept_ok', atMs: now() })) {
         await endOnMeta(call, 'terminate');
         return { ok: false, error: 'The caller hung up.' };
@@ -231,7 +226,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   };
 
   async function permission(to: string): Promise<PermissionView> {
-    const reply = await graph.callPermission(to);
+    const reply = await transport.callPermission(to);
     const can = (name: string) => reply.actions?.find((a) => a.action_name === name)?.can_perform_action;
     return { status: reply.permission.status, canCall: can('start_call') ?? reply.permission.status !== 'no_permission', canRequest: can('send_call_permission_request') ?? false };
   }
@@ -250,7 +245,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     }
     let callId: string;
     try {
-      ({ callId } = await graph.connect(to, sdpOffer));
+      ({ callId } = await transport.connect(to, sdpOffer));
     } catch (error) {
       return { ok: false, error: `Could not place the call: ${errorText(error)}` };
     }
@@ -287,11 +282,17 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   async function requestPermission(to: string): Promise<ActionResult> {
     try {
-      await graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT);
+      await transport.requestCallPermission(to);
       return { ok: true };
     } catch (error) {
       return { ok: false, error: `Could not send the permission request: ${errorText(error)}` };
     }
+  }
+
+  /** A colleague won the call through the team relay: stop ringing here. */
+  function takenElsewhere(callId: string): void {
+    const call = calls.get(callId);
+    if (call) apply(call, { type: 'taken_elsewhere', atMs: now() });
   }
 
   function recordQuality(callId: string, sample: QualitySample): ActionResult {
@@ -314,11 +315,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   return {
-    handleEvent(event: CallEvent): void {
-      if (event.type === 'call_offered') onOffered(event);
-      else if (event.type === 'call_terminated') onTerminated(event);
-      else if (event.type === 'outbound_answered') onOutboundAnswer(event.callId, event.sdpAnswer);
-      else if (event.type === 'outbound_status') onOutboundStatus(event.callId, event.status);
+    handleSignal(signal: CallSignal): void {
+      if (signal.type === 'call_offered') onOffered(signal);
+      else if (signal.type === 'call_terminated') onTerminated(signal);
+      else if (signal.type === 'call_taken') takenElsewhere(signal.callId);
+      else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
+      else onOutboundStatus(signal.callId, signal.status);
     },
     answer,
     reject,
@@ -336,11 +338,6 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     onUpdate(listener: (view: CallView) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
-    },
-    /** A colleague won the call through the team relay: stop ringing here. */
-    takenElsewhere(callId: string): void {
-      const call = calls.get(callId);
-      if (call) apply(call, { type: 'taken_elsewhere', atMs: now() });
     },
     /** Ends every live call on Meta's side; run before the app quits. */
     async shutdown(): Promise<void> {

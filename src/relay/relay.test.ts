@@ -6,8 +6,8 @@ import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { callStatusWebhook, connectWebhook, outboundAnswerWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
 import { createMemoryLogger } from '../whatsapp/logger';
-import { connectRelay, type RelayClient } from '../main/relayClient';
-import type { RelayCallEvent } from '../shared/relayProtocol';
+import { connectRelay, type RelayClient } from '../main/transport/relayClient';
+import type { CallSignal as RelayCallEvent } from '../shared/callSignals';
 import { issueAgentToken } from './agentTokens';
 import { startRelay, type Relay, type Routing } from './relayServer';
 import { startTestRedis } from './testRedis';
@@ -99,15 +99,15 @@ describe('team relay on Redis', () => {
     for (let trial = 0; trial < 15; trial += 1) {
       const callId = await offerCall(trial % 2 ? b! : a!);
       await until(() => team.every((t) => offers(t, callId) === 1));
-      const results = await Promise.allSettled(team.map((t) => t.client.request('pre_accept', callId, ANSWER)));
+      const results = await Promise.allSettled(team.map((t) => t.client.request('pre_accept', { callId: callId, sdp: ANSWER })));
       const winners = results.filter((r) => r.status === 'fulfilled');
       expect(winners).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toContain('Another agent answered this call.');
       expect(graph.actionsFor(callId)).toEqual(['pre_accept:200']);
       await until(() => team.every((t) => t.events.some((e) => e.type === 'call_taken' && e.callId === callId)));
       const winner = team[results.findIndex((r) => r.status === 'fulfilled')]!;
-      await winner.client.request('accept', callId, ANSWER);
-      await winner.client.request('terminate', callId);
+      await winner.client.request('accept', { callId: callId, sdp: ANSWER });
+      await winner.client.request('terminate', { callId: callId });
       expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
     }
   });
@@ -131,12 +131,12 @@ describe('team relay on Redis', () => {
     const callId = await offerCall(b!);
     await until(() => offers(first, callId) === 1);
     expect([offers(second, callId), offers(third, callId)]).toEqual([0, 0]);
-    await first.client.request('reject', callId);
+    await first.client.request('reject', { callId: callId });
     await until(() => offers(second, callId) === 1);
     second.client.close();
     await until(() => offers(third, callId) === 1);
     expect(graph.actionsFor(callId)).toEqual([]);
-    await third.client.request('reject', callId);
+    await third.client.request('reject', { callId: callId });
     // Nobody left: the call is rejected on WhatsApp rather than left ringing.
     await until(() => graph.actionsFor(callId).includes('reject:200'));
   });
@@ -149,7 +149,7 @@ describe('team relay on Redis', () => {
     await until(() => offers(ann, callId) === 1 && offers(ben, callId) === 1);
     ann.client.close();
     await until(() => !a!.connectedAgents().includes('ann'));
-    await ben.client.request('reject', callId);
+    await ben.client.request('reject', { callId: callId });
     await until(() => graph.actionsFor(callId).includes('reject:200'));
     expect(graph.actionsFor(callId)).toEqual(['reject:200']);
   });
@@ -159,14 +159,14 @@ describe('team relay on Redis', () => {
     const ann = await agent('ann', [a!.agentUrl, b!.agentUrl]);
     const callId = await offerCall(a!);
     await until(() => offers(ann, callId) === 1);
-    await ann.client.request('pre_accept', callId, ANSWER);
-    await ann.client.request('accept', callId, ANSWER);
+    await ann.client.request('pre_accept', { callId: callId, sdp: ANSWER });
+    await ann.client.request('accept', { callId: callId, sdp: ANSWER });
     await a!.close();
     relays = relays.filter((r) => r !== a);
     await ann.client.ready();
     await until(() => b!.connectedAgents().includes('ann'));
     // Meta's terminate for another call reaches the agent through the surviving instance.
-    await ann.client.request('terminate', callId);
+    await ann.client.request('terminate', { callId: callId });
     expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
     const term = terminateWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, status: 'COMPLETED' });
     await postSignedWebhook(b!.webhookUrl, term, SECRETS.appSecret);
@@ -179,9 +179,9 @@ describe('team relay on Redis', () => {
     const ben = await agent('ben', [a!.agentUrl]);
     const callId = await offerCall(a!);
     await until(() => offers(ben, callId) === 1);
-    await ann.client.request('pre_accept', callId, ANSWER);
-    await expect(ben.client.request('accept', callId, ANSWER)).rejects.toThrow('not yours to accept');
-    await expect(ben.client.request('terminate', callId)).rejects.toThrow('not yours to end');
+    await ann.client.request('pre_accept', { callId: callId, sdp: ANSWER });
+    await expect(ben.client.request('accept', { callId: callId, sdp: ANSWER })).rejects.toThrow('not yours to accept');
+    await expect(ben.client.request('terminate', { callId: callId })).rejects.toThrow('not yours to end');
   });
 
   it('places an agent’s outbound call with the relay’s token and sends its answer and statuses to that agent only', async () => {
@@ -189,7 +189,7 @@ describe('team relay on Redis', () => {
     const ann = await agent('ann', [a!.agentUrl]);
     const ben = await agent('ben', [b!.agentUrl]);
     graph.setPermission('447700900999', 'temporary');
-    expect(await ann.client.request('permission', '447700900999')).toMatchObject({ permission: { status: 'temporary' } });
+    expect(await ann.client.request('permission', { to: '447700900999' })).toMatchObject({ permission: { status: 'temporary' } });
     // WhatsApp's answer overtakes the reply to connect.
     graph.setConnectReplyDelay(200);
     const off = graph.onAction((action, call) => {
@@ -197,16 +197,16 @@ describe('team relay on Redis', () => {
       const base = { callId: call.id, customer: '447700900999', phoneNumberId: SECRETS.phoneNumberId };
       void postSignedWebhook(b!.webhookUrl, outboundAnswerWebhook({ ...base, sdpAnswer: 'v=0 answer' }), SECRETS.appSecret);
     });
-    const { callId } = (await ann.client.request('connect', '447700900999', loadSdpFixture('03-meta-doc-business-initiated-offer.sdp'))) as { callId: string };
+    const { callId } = await ann.client.request('connect', { to: '447700900999', sdp: loadSdpFixture('03-meta-doc-business-initiated-offer.sdp') });
     off();
     graph.setConnectReplyDelay(0);
     await postSignedWebhook(b!.webhookUrl, callStatusWebhook({ callId, customer: '447700900999', phoneNumberId: SECRETS.phoneNumberId, status: 'ACCEPTED' }), SECRETS.appSecret);
     await until(() => ann.events.some((e) => e.type === 'outbound_answered' && e.callId === callId));
     await until(() => ann.events.some((e) => e.type === 'outbound_status' && e.status === 'ACCEPTED'));
     expect(ben.events.filter((e) => e.type === 'outbound_answered' || e.type === 'outbound_status')).toEqual([]);
-    await ann.client.request('terminate', callId);
+    await ann.client.request('terminate', { callId: callId });
     expect(graph.actionsFor(callId)).toEqual(['terminate:200']);
-    await expect(ben.client.request('terminate', callId)).rejects.toThrow('not yours to end');
+    await expect(ben.client.request('terminate', { callId: callId })).rejects.toThrow('not yours to end');
   });
 
   it('survives a relay process killed with SIGKILL mid-call: the desk moves over and the call can still be ended', async () => {
@@ -244,12 +244,12 @@ describe('team relay on Redis', () => {
     graph.offerCall(callId);
     await postSignedWebhook(ready.webhook, connectWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }), SECRETS.appSecret);
     await until(() => offers(ann, callId) === 1);
-    await ann.client.request('pre_accept', callId, ANSWER);
-    await ann.client.request('accept', callId, ANSWER);
+    await ann.client.request('pre_accept', { callId: callId, sdp: ANSWER });
+    await ann.client.request('accept', { callId: callId, sdp: ANSWER });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     await until(() => b.connectedAgents().includes('ann'), 5000);
-    await ann.client.request('terminate', callId);
+    await ann.client.request('terminate', { callId: callId });
     expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
   });
 });

@@ -83,7 +83,10 @@ export function isLive(state: CallState): boolean {
   return state.phase !== 'ended';
 }
 
+/** Phases in which the call is picked up (or placed) and holds the agent: ending it needs `terminate`. */
+export const ENGAGED_PHASES: readonly CallPhase[] = ['pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending'];
+
 /** True when Meta considers the call picked up, so ending it needs `terminate` rather than `reject`. */
 export function needsTerminate(state: CallState): boolean {
-  return ['pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending'].includes(state.phase);
+  return ENGAGED_PHASES.includes(state.phase);
 }

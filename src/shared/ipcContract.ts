@@ -69,6 +69,7 @@ export const RelayStatus = z.object({
   url: z.string().optional(),
   error: z.string().optional(),
 });
+export type RelayStatus = z.infer<typeof RelayStatus>;
 
 export const AppStatus = z.object({
   configured: z.boolean(),

@@ -1,51 +1,85 @@
 import { z } from 'zod';
+import { CallSignal } from './callSignals';
+import { CallPermissionResponse } from './graphSchemas';
 import { AgentStatus } from './settingsSchemas';
 
-/** What the relay tells an agent's desktop about a call. */
-export const RelayCallEvent = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('call_offered'),
-    callId: z.string(),
-    from: z.string(),
-    callerName: z.string().optional(),
-    sdpOffer: z.string(),
-    timestampMs: z.number(),
-  }),
-  z.object({
-    type: z.literal('call_terminated'),
-    callId: z.string(),
-    from: z.string(),
-    callerName: z.string().optional(),
-    status: z.string(),
-    errors: z.array(z.object({ code: z.number(), message: z.string() })),
-  }),
-  /** Another agent won the call: stop ringing. */
-  z.object({ type: z.literal('call_taken'), callId: z.string() }),
-  /** For the agent who placed a call: WhatsApp's answer and the customer's phone status. */
-  z.object({ type: z.literal('outbound_answered'), callId: z.string(), sdpAnswer: z.string() }),
-  z.object({ type: z.literal('outbound_status'), callId: z.string(), status: z.enum(['RINGING', 'ACCEPTED', 'REJECTED']) }),
+const CallId = z.string().min(1).max(512);
+const CustomerNumber = z.string().min(1).max(64);
+const Sdp = z.string().min(1).max(64 * 1024);
+const Done = z.object({});
+
+/** Desk -> relay requests, each with the reply the relay gives when it succeeds. */
+export const relayRequests = {
+  pre_accept: { params: z.object({ callId: CallId, sdp: Sdp }), reply: Done },
+  accept: { params: z.object({ callId: CallId, sdp: Sdp }), reply: Done },
+  reject: { params: z.object({ callId: CallId }), reply: Done },
+  terminate: { params: z.object({ callId: CallId }), reply: Done },
+  connect: { params: z.object({ to: CustomerNumber, sdp: Sdp }), reply: z.object({ callId: z.string() }) },
+  permission: { params: z.object({ to: CustomerNumber }), reply: CallPermissionResponse },
+  request_permission: { params: z.object({ to: CustomerNumber }), reply: z.object({ messageId: z.string() }) },
+} as const;
+
+export type RelayAction = keyof typeof relayRequests;
+export const RELAY_ACTIONS = Object.keys(relayRequests) as RelayAction[];
+export type RelayParams<A extends RelayAction> = z.infer<(typeof relayRequests)[A]['params']>;
+export type RelayReply<A extends RelayAction> = z.infer<(typeof relayRequests)[A]['reply']>;
+
+const RequestId = z.number().int().nonnegative();
+
+/** One request on the wire: `{ type: 'request', id, action, ...params }`. */
+const requestMessages = RELAY_ACTIONS.map((action) =>
+  relayRequests[action].params.extend({ type: z.literal('request'), id: RequestId, action: z.literal(action) }),
+);
+export const RelayRequestMessage = z.discriminatedUnion('action', requestMessages as unknown as [
+  (typeof requestMessages)[number],
+  ...(typeof requestMessages)[number][],
 ]);
-export type RelayCallEvent = z.infer<typeof RelayCallEvent>;
+export type RelayRequestMessage = { [A in RelayAction]: { type: 'request'; id: number; action: A } & RelayParams<A> }[RelayAction];
 
-export const RelayAction = z.enum(['pre_accept', 'accept', 'reject', 'terminate', 'connect', 'permission', 'request_permission']);
-export type RelayAction = z.infer<typeof RelayAction>;
+export const StatusMessage = z.object({ type: z.literal('status'), status: AgentStatus });
 
-export const AgentMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('status'), status: AgentStatus }),
-  z.object({
-    type: z.literal('request'),
-    id: z.number().int().nonnegative(),
-    action: RelayAction,
-    /** The call; for connect, permission and request_permission, the customer's number instead. */
-    callId: z.string().min(1).max(512),
-    sdp: z.string().max(64 * 1024).optional(),
-  }),
+/** Everything a desk may send the relay. */
+export const AgentMessage = z.union([StatusMessage, RelayRequestMessage]);
+export type AgentMessage = z.infer<typeof StatusMessage> | RelayRequestMessage;
+
+/** Reads one desk message; undefined when it is not valid JSON or not in the protocol. */
+export function parseAgentMessage(text: string): AgentMessage | undefined {
+  try {
+    const parsed = AgentMessage.safeParse(JSON.parse(text));
+    return parsed.success ? (parsed.data as AgentMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads one relay message; undefined when it is not valid JSON or not in the protocol. */
+export function parseRelayMessage(text: string): RelayMessage | undefined {
+  try {
+    const parsed = RelayMessage.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Everything the relay sends a desk. A reply's data is checked against `relayRequests[action].reply`. */
+export const RelayReplyMessage = z.discriminatedUnion('ok', [
+  z.object({ type: z.literal('reply'), id: RequestId, ok: z.literal(true), data: z.unknown() }),
+  z.object({ type: z.literal('reply'), id: RequestId, ok: z.literal(false), error: z.string() }),
 ]);
-export type AgentMessage = z.infer<typeof AgentMessage>;
-
-export const RelayMessage = z.discriminatedUnion('type', [
+export const RelayMessage = z.union([
   z.object({ type: z.literal('welcome'), agentId: z.string(), instance: z.string() }),
-  z.object({ type: z.literal('event'), event: RelayCallEvent }),
-  z.object({ type: z.literal('reply'), id: z.number(), ok: z.boolean(), error: z.string().optional(), data: z.unknown().optional() }),
+  z.object({ type: z.literal('event'), event: CallSignal }),
+  RelayReplyMessage,
 ]);
 export type RelayMessage = z.infer<typeof RelayMessage>;
+
+/** Between relay instances over Redis pub/sub: a signal for the agents it concerns. */
+export const RelayBusMessage = z.object({
+  /** offer: ring the targets, or every available agent; direct: the targets only; event: every agent. */
+  kind: z.enum(['offer', 'event', 'direct']),
+  callId: z.string(),
+  targets: z.array(z.string()).optional(),
+  event: CallSignal,
+});
+export type RelayBusMessage = z.infer<typeof RelayBusMessage>;

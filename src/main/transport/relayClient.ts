@@ -1,12 +1,13 @@
 import WebSocket from 'ws';
-import { RelayMessage, type RelayAction, type RelayCallEvent } from '../shared/relayProtocol';
-import type { AgentStatus } from '../shared/settingsSchemas';
+import type { CallSignal } from '../../shared/callSignals';
+import { parseRelayMessage, relayRequests, type RelayAction, type RelayParams, type RelayReply } from '../../shared/relayProtocol';
+import type { AgentStatus } from '../../shared/settingsSchemas';
 
 export interface RelayClientOptions {
   /** One or more relay addresses (instances behind a balancer, or a list to fail over through). */
   urls: string[];
   token: string;
-  onEvent: (event: RelayCallEvent) => void;
+  onEvent: (event: CallSignal) => void;
   onConnection?: (state: { connected: boolean; url?: string; error?: string }) => void;
   requestTimeoutMs?: number;
 }
@@ -44,9 +45,9 @@ export function connectRelay(options: RelayClientOptions) {
       res.resume();
     });
     ws.on('message', (data) => {
-      const parsed = RelayMessage.safeParse(JSON.parse(String(data)));
-      if (!parsed.success) return;
-      const message = parsed.data;
+      // A relay that sends something outside the protocol is ignored, never trusted or allowed to crash the desk.
+      const message = parseRelayMessage(String(data));
+      if (!message) return;
       if (message.type === 'welcome') {
         ws.send(JSON.stringify({ type: 'status', status }));
         options.onConnection?.({ connected: true, url });
@@ -59,7 +60,7 @@ export function connectRelay(options: RelayClientOptions) {
         pending.delete(message.id);
         clearTimeout(p.timer);
         if (message.ok) p.resolve(message.data);
-        else p.reject(new Error(message.error ?? 'The relay refused the request.'));
+        else p.reject(new Error(message.error));
       }
     });
     ws.on('error', () => undefined);
@@ -79,18 +80,21 @@ export function connectRelay(options: RelayClientOptions) {
   return {
     /** Resolves once connected (again); requests wait for this. */
     ready: () => ready,
-    /** Sends one request; resolves with the relay's data (a call id, a permission state), if any. */
-    async request(action: RelayAction, callId: string, sdp?: string): Promise<unknown> {
+    /** Sends one request; resolves with the relay's reply, checked against the protocol. */
+    async request<A extends RelayAction>(action: A, params: RelayParams<A>): Promise<RelayReply<A>> {
       await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('The relay is not reachable.')), options.requestTimeoutMs ?? 10_000))]);
       const id = nextId++;
-      return new Promise<unknown>((resolve, reject) => {
+      const data = await new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);
           reject(new Error(`The relay did not answer ${action} in time.`));
         }, options.requestTimeoutMs ?? 10_000);
         pending.set(id, { resolve, reject, timer });
-        socket!.send(JSON.stringify({ type: 'request', id, action, callId, ...(sdp === undefined ? {} : { sdp }) }));
+        socket!.send(JSON.stringify({ ...params, type: 'request', id, action }));
       });
+      const reply = relayRequests[action].reply.safeParse(data);
+      if (!reply.success) throw new Error(`The relay's reply to ${action} was not understood.`);
+      return reply.data as RelayReply<A>;
     },
     setStatus(next: AgentStatus): void {
       status = next;

@@ -1,0 +1,64 @@
+import type { CallSignal } from '../../shared/callSignals';
+import type { CallPermissionResponse } from '../../shared/graphSchemas';
+import type { RelayStatus, WebhookStatus } from '../../shared/ipcContract';
+import type { AgentStatus, ConnectionTest } from '../../shared/settingsSchemas';
+import type { Logger } from '../../whatsapp/logger';
+
+/** What the call coordinator asks of WhatsApp, whoever carries it there. */
+export interface CallActions {
+  preAccept(callId: string, sdpAnswer: string): Promise<void>;
+  accept(callId: string, sdpAnswer: string): Promise<void>;
+  reject(callId: string): Promise<void>;
+  terminate(callId: string): Promise<void>;
+  connect(to: string, sdpOffer: string): Promise<{ callId: string }>;
+  callPermission(to: string): Promise<CallPermissionResponse>;
+  requestCallPermission(to: string): Promise<{ messageId: string }>;
+}
+
+/** How the connection looks from the status line: what to fix, and the webhook or relay details. */
+export interface TransportStatus {
+  problems: string[];
+  relay?: RelayStatus;
+  webhook?: Partial<WebhookStatus>;
+}
+
+/**
+ * One way of reaching WhatsApp: directly (Graph API + this desk's webhook server) or through a team relay.
+ * Chosen once from the settings and replaced when they change; the coordinator never knows which it has.
+ */
+export interface CallTransport extends CallActions {
+  status(): TransportStatus;
+  /** Tells the other side (a relay) whether this desk takes calls. */
+  setAgentStatus(status: AgentStatus): void;
+  test(): Promise<ConnectionTest>;
+  close(): Promise<void>;
+}
+
+/** What a transport reports back to the desk. */
+export interface TransportContext {
+  logger: Logger;
+  onSignal(signal: CallSignal): void;
+  /** The transport's status changed (connected, tunnel up): show it now. */
+  onChange(): void;
+  /** Traffic moved a counter (a webhook came in): show it soon, not on every request. */
+  onActivity(): void;
+  agentStatus(): AgentStatus;
+}
+
+/** The coordinator's view of whichever transport is current; without one, every action says what to do. */
+export function currentTransportActions(current: () => CallTransport | undefined): CallActions {
+  const use = (): CallTransport => {
+    const transport = current();
+    if (!transport) throw new Error('The phone is not connected to WhatsApp: finish Settings first.');
+    return transport;
+  };
+  return {
+    preAccept: (callId, sdp) => use().preAccept(callId, sdp),
+    accept: (callId, sdp) => use().accept(callId, sdp),
+    reject: (callId) => use().reject(callId),
+    terminate: (callId) => use().terminate(callId),
+    connect: (to, sdp) => use().connect(to, sdp),
+    callPermission: (to) => use().callPermission(to),
+    requestCallPermission: (to) => use().requestCallPermission(to),
+  };
+}

@@ -1,0 +1,126 @@
+import { PERMISSION_REQUEST_TEXT } from '../../shared/graphSchemas';
+import type { ConnectionTest } from '../../shared/settingsSchemas';
+import { callSignalFromWebhook } from '../../whatsapp/callSignalFromWebhook';
+import { errorText } from '../../shared/errorText';
+import { createGraphClient, GraphApiError, type GraphClient } from '../../whatsapp/graphClient';
+import type { Tunnel, TunnelProvider } from '../../whatsapp/tunnel';
+import { startWebhookServer, type WebhookServer } from '../../whatsapp/webhookServer';
+import type { Environment } from '../config';
+import type { ConnectionSettings } from '../settingsStore';
+import type { CallActions, CallTransport, TransportContext, TransportStatus } from './callTransport';
+
+/** Turns a failed connection test into words that name the setting to fix. */
+export function explainConnectionFailure(error: unknown): Extract<ConnectionTest, { ok: false }> {
+  if (!(error instanceof GraphApiError)) return { ok: false, error: errorText(error) };
+  const { code, subcode } = error.details;
+  if (code === 190) return { ok: false, field: 'accessToken', error: 'Access token: WhatsApp does not accept it (invalid or expired). Paste a new one.' };
+  if (code === 10 || code === 200) {
+    return { ok: false, field: 'accessToken', error: 'Access token: it lacks the whatsapp_business_messaging permission.' };
+  }
+  if (code === 100 && subcode === 33) {
+    return { ok: false, field: 'phoneNumberId', error: 'Phone number ID: no phone number with this ID is reachable with this token.' };
+  }
+  if (error.kind === 'network' || error.kind === 'timeout') return { ok: false, error: `Could not reach the WhatsApp API: ${error.message}` };
+  return { ok: false, error: error.message };
+}
+
+/** The call actions as Graph API requests. */
+export function graphCallActions(graph: GraphClient): CallActions {
+  return {
+    preAccept: (callId, sdp) => graph.preAccept(callId, sdp),
+    accept: (callId, sdp) => graph.accept(callId, sdp),
+    reject: (callId) => graph.reject(callId),
+    terminate: (callId) => graph.terminate(callId),
+    connect: (to, sdp) => graph.connect(to, sdp),
+    callPermission: (to) => graph.callPermission(to),
+    requestCallPermission: (to) => graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT),
+  };
+}
+
+export interface DirectTransportOptions {
+  connection: ConnectionSettings;
+  environment: Environment;
+  tunnels: TunnelProvider;
+}
+
+/** This desk talks to the Graph API itself and takes Meta's webhooks on its own server (and tunnel). */
+export async function openDirectTransport(options: DirectTransportOptions, context: TransportContext): Promise<CallTransport> {
+  const { connection: c, environment } = options;
+  const log = context.logger;
+  const graph = createGraphClient({
+    accessToken: c.accessToken,
+    phoneNumberId: c.phoneNumberId,
+    baseUrl: environment.graphBaseUrl,
+    apiVersion: environment.graphApiVersion,
+  });
+  let webhook: WebhookServer | undefined;
+  let webhookError: string | undefined;
+  let tunnel: Tunnel | undefined;
+  let tunnelState: NonNullable<TransportStatus['webhook']>['tunnelState'] = 'off';
+  let tunnelError: string | undefined;
+
+  const transport: CallTransport = {
+    ...graphCallActions(graph),
+    setAgentStatus: () => undefined,
+    status() {
+      const problems: string[] = [];
+      if (webhookError) problems.push(webhookError);
+      if (tunnelError) problems.push(`Tunnel: ${tunnelError}`);
+      return {
+        problems,
+        webhook: {
+          listening: webhook !== undefined,
+          localUrl: webhook?.url,
+          ...(c.tunnel === 'ngrok' ? { callbackUrl: tunnel ? `${tunnel.url.replace(/\/+$/, '')}/webhook` : undefined } : {}),
+          tunnelState,
+          tunnelError,
+          ...webhook?.status(),
+        },
+      };
+    },
+    async test() {
+      try {
+        const info = await graph.phoneNumberInfo();
+        return { ok: true, displayPhoneNumber: info.display_phone_number, verifiedName: info.verified_name };
+      } catch (error) {
+        return explainConnectionFailure(error);
+      }
+    },
+    async close() {
+      await tunnel?.close().catch(() => undefined);
+      await webhook?.close();
+    },
+  };
+
+  try {
+    webhook = await startWebhookServer({
+      appSecret: c.appSecret,
+      verifyToken: c.verifyToken,
+      port: environment.webhookPortOverride ?? c.webhookPort,
+      host: environment.webhookHost,
+      logger: log,
+      onEvent: (event) => {
+        const signal = callSignalFromWebhook(event);
+        if (signal) context.onSignal(signal);
+      },
+      onActivity: context.onActivity,
+    });
+  } catch (error) {
+    webhookError = errorText(error);
+    log.error('webhook server did not start', { error: webhookError });
+    return transport;
+  }
+  if (c.tunnel === 'ngrok') {
+    tunnelState = 'starting';
+    context.onChange();
+    try {
+      tunnel = await options.tunnels.open(webhook.port, c.ngrokAuthtoken);
+      tunnelState = 'up';
+    } catch (error) {
+      tunnelState = 'error';
+      tunnelError = errorText(error);
+      log.warn('tunnel did not open', { error: tunnelError });
+    }
+  }
+  return transport;
+}

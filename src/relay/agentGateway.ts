@@ -1,0 +1,136 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { errorText } from '../shared/errorText';
+import { parseAgentMessage, type RelayBusMessage, type RelayMessage, type RelayRequestMessage } from '../shared/relayProtocol';
+import type { AgentStatus } from '../shared/settingsSchemas';
+import type { Logger } from '../whatsapp/logger';
+import { verifyAgentToken } from './agentTokens';
+import type { CallRequests } from './callRequests';
+import { ALIVE_MS, type Presence } from './presence';
+import type { Router } from './routing';
+
+interface ConnectedAgent {
+  socket: WebSocket;
+  status: AgentStatus;
+  /** Calls offered to this agent alone (longest-idle routing), to pass on if the agent leaves while they ring. */
+  ringingAlone: Set<string>;
+}
+
+export interface AgentGatewayOptions {
+  agentSecret: string;
+  instance: string;
+  presence: Presence;
+  router: Router;
+  requests: CallRequests;
+  log: Logger;
+}
+
+function send(socket: WebSocket, message: RelayMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+/** Agents' desks on authenticated WebSockets: sign-in, presence heartbeat, requests in, call signals out. */
+export function createAgentGateway(options: AgentGatewayOptions) {
+  const { presence, router, requests, log, instance } = options;
+  const agents = new Map<string, ConnectedAgent>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain' });
+    res.end('WebSocket only\n');
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that resets the connection mid-handshake must not take the relay down.
+    socket.on('error', (error) => log.debug('agent socket error before sign-in', { error: error.message }));
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const check = verifyAgentToken(token, options.agentSecret);
+    if (!check.ok) {
+      log.warn('agent refused', { reason: check.reason });
+      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\n${check.reason}\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => void onAgent(check.agentId, ws));
+  });
+
+  async function run(agentId: string, socket: WebSocket, request: RelayRequestMessage): Promise<void> {
+    try {
+      const handler = requests[request.action] as (agentId: string, params: RelayRequestMessage) => Promise<unknown>;
+      const data = await handler(agentId, request);
+      send(socket, { type: 'reply', id: request.id, ok: true, data });
+    } catch (error) {
+      send(socket, { type: 'reply', id: request.id, ok: false, error: errorText(error) });
+    }
+  }
+
+  async function onAgent(agentId: string, socket: WebSocket): Promise<void> {
+    agents.get(agentId)?.socket.close(4000, 'signed in elsewhere');
+    const agent: ConnectedAgent = { socket, status: 'available', ringingAlone: new Set() };
+    agents.set(agentId, agent);
+    // A malformed frame is answered by ws with a close; the error itself must not escape.
+    socket.on('error', (error) => log.warn('agent connection error', { agentId, error: error.message }));
+    socket.on('message', (data) => {
+      const message = parseAgentMessage(String(data));
+      if (!message) {
+        log.warn('agent message refused', { agentId });
+        socket.close(1008, 'invalid message');
+        return;
+      }
+      if (message.type === 'status') {
+        agent.status = message.status;
+        void presence.mark(agentId, message.status).catch((error: unknown) => log.warn('presence not saved', { error: errorText(error) }));
+        return;
+      }
+      void run(agentId, socket, message);
+    });
+    socket.on('close', () => {
+      if (agents.get(agentId)?.socket !== socket) return;
+      agents.delete(agentId);
+      log.info('agent disconnected', { agentId });
+      void presence
+        .markOffline(agentId)
+        .then(() => router.passOn(agent.ringingAlone))
+        .catch((error: unknown) => log.error('could not pass on calls of a departed agent', { error: errorText(error) }));
+    });
+    try {
+      await presence.mark(agentId, 'available', (await presence.idleSince(agentId)) ?? Date.now());
+    } catch (error) {
+      log.warn('presence not saved', { agentId, error: errorText(error) });
+    }
+    send(socket, { type: 'welcome', agentId, instance });
+    log.info('agent connected', { agentId, instance });
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const [agentId, agent] of agents) void presence.mark(agentId, agent.status).catch(() => undefined);
+  }, ALIVE_MS / 3);
+
+  return {
+    /** Hands a bus message to the agents on this instance that it concerns. */
+    deliver(bus: RelayBusMessage): void {
+      for (const [agentId, agent] of agents) {
+        if (bus.kind === 'offer') {
+          const targeted = bus.targets ? bus.targets.includes(agentId) : agent.status === 'available';
+          if (!targeted) continue;
+          if (bus.targets) agent.ringingAlone.add(bus.callId);
+        } else if (bus.kind === 'direct' && !bus.targets?.includes(agentId)) {
+          continue;
+        }
+        send(agent.socket, { type: 'event', event: bus.event });
+      }
+    },
+    async listen(port: number, host: string): Promise<string> {
+      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      return `ws://${host}:${(server.address() as AddressInfo).port}/`;
+    },
+    connectedAgents: () => [...agents.keys()],
+    async close(): Promise<void> {
+      clearInterval(heartbeat);
+      for (const { socket } of agents.values()) socket.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { GraphClient } from '../whatsapp/graphClient';
+import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
+import type { RelayAction, RelayParams, RelayReply } from '../shared/relayProtocol';
+import type { Bus } from './bus';
+import type { CallStore } from './callStore';
+import type { Presence } from './presence';
+import type { Router } from './routing';
+
+/** A request the relay refuses, with the reason the agent sees. */
+export class RelayRefusal extends Error {}
+
+type Handlers = { [A in RelayAction]: (agentId: string, params: RelayParams<A>) => Promise<RelayReply<A>> };
+
+/** What an agent's desk may ask of the relay; the relay holds the token and checks whose call it is. */
+export function createCallRequests(deps: { graph: GraphClient; store: CallStore; presence: Presence; router: Router; bus: Bus }): Handlers {
+  const { graph, store, presence, router, bus } = deps;
+  return {
+    async pre_accept(agentId, { callId, sdp }) {
+      const won = await store.claim(callId, agentId);
+      if (!won && (await store.owner(callId)) !== agentId) throw new RelayRefusal('Another agent answered this call.');
+      await presence.mark(agentId, 'busy');
+      try {
+        await graph.preAccept(callId, sdp);
+      } catch (error) {
+        await store.release(callId);
+        await presence.mark(agentId, 'available');
+        throw error;
+      }
+      await bus.publish({ kind: 'event', callId, event: { type: 'call_taken', callId } });
+      return {};
+    },
+    async accept(agentId, { callId, sdp }) {
+      if ((await store.owner(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
+      await graph.accept(callId, sdp);
+      return {};
+    },
+    async terminate(agentId, { callId }) {
+      if ((await store.owner(callId)) !== agentId) throw new RelayRefusal('This call is not yours to end.');
+      await graph.terminate(callId);
+      await presence.mark(agentId, 'available', Date.now());
+      return {};
+    },
+    /** This agent declines. The call is rejected on WhatsApp only when nobody else can take it. */
+    async reject(agentId, { callId }) {
+      const owner = await store.owner(callId);
+      if (owner === agentId) throw new RelayRefusal('You already answered this call.');
+      if (owner) return {};
+      const declined = await store.addDeclined(callId, agentId);
+      if ((await router.afterDecline(callId, declined)) !== 'nobody_left') return {};
+      if (await store.claim(callId, `rejected:${agentId}`)) await graph.reject(callId);
+      return {};
+    },
+    /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */
+    async connect(agentId, { to, sdp }) {
+      const { callId } = await graph.connect(to, sdp);
+      await store.setOwner(callId, agentId);
+      await store.setPlacedBy(callId, agentId);
+      await presence.mark(agentId, 'busy');
+      for (const event of await store.early(callId)) await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
+      return { callId };
+    },
+    permission: async (_agentId, { to }) => graph.callPermission(to),
+    request_permission: async (_agentId, { to }) => graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT),
+  };
+}
+export type CallRequests = ReturnType<typeof createCallRequests>;

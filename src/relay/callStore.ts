@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+import { CallSignal } from '../shared/callSignals';
+import { CLAIM_MS, EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
+
+type Offered = Extract<CallSignal, { type: 'call_offered' }>;
+
+function parseSignal(text: string | null): CallSignal | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = CallSignal.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Calls as every relay instance sees them in Redis: offers, the atomic answer claim, who tried and declined. */
+export function createCallStore(redis: Redis, keys: RelayKeys, instance: string) {
+  return {
+    /** First delivery anywhere wins; Meta's retries to another instance are dropped here. */
+    async firstTime(eventKey: string): Promise<boolean> {
+      return (await redis.set(keys.seen(eventKey), instance, 'EX', EVENT_MEMORY_S, 'NX')) === 'OK';
+    },
+    async terminated(callId: string): Promise<boolean> {
+      return (await redis.exists(keys.seen(`terminate:${callId}`))) === 1;
+    },
+    async saveOffer(offer: Offered): Promise<void> {
+      await redis.set(keys.call(offer.callId), JSON.stringify(offer), 'EX', EVENT_MEMORY_S);
+    },
+    async offer(callId: string): Promise<Offered | undefined> {
+      const signal = parseSignal(await redis.get(keys.call(callId)));
+      return signal?.type === 'call_offered' ? signal : undefined;
+    },
+    /** The atomic claim: exactly one SET NX succeeds, however many agents click at once. */
+    async claim(callId: string, owner: string): Promise<boolean> {
+      return (await redis.set(keys.claim(callId), owner, 'PX', CLAIM_MS, 'NX')) === 'OK';
+    },
+    async setOwner(callId: string, owner: string): Promise<void> {
+      await redis.set(keys.claim(callId), owner, 'PX', CLAIM_MS);
+    },
+    owner: (callId: string): Promise<string | null> => redis.get(keys.claim(callId)),
+    async release(callId: string): Promise<void> {
+      await redis.del(keys.claim(callId));
+    },
+    async addTried(callId: string, agentId: string): Promise<void> {
+      await redis.sadd(keys.tried(callId), agentId);
+      await redis.expire(keys.tried(callId), EVENT_MEMORY_S);
+    },
+    tried: (callId: string): Promise<string[]> => redis.smembers(keys.tried(callId)),
+    /** Records a decline and returns everyone who has declined the call. */
+    async addDeclined(callId: string, agentId: string): Promise<string[]> {
+      await redis.sadd(keys.declined(callId), agentId);
+      await redis.expire(keys.declined(callId), EVENT_MEMORY_S);
+      return redis.smembers(keys.declined(callId));
+    },
+    /** Outbound answers and statuses, kept until the agent who placed the call is known. */
+    async keepEarly(callId: string, signal: CallSignal): Promise<void> {
+      await redis.rpush(keys.early(callId), JSON.stringify(signal));
+      await redis.expire(keys.early(callId), EVENT_MEMORY_S);
+    },
+    async early(callId: string): Promise<CallSignal[]> {
+      return (await redis.lrange(keys.early(callId), 0, -1)).map(parseSignal).filter((s): s is CallSignal => s !== undefined);
+    },
+    async setPlacedBy(callId: string, agentId: string): Promise<void> {
+      await redis.set(keys.outbound(callId), agentId, 'PX', CLAIM_MS);
+    },
+    placedBy: (callId: string): Promise<string | null> => redis.get(keys.outbound(callId)),
+  };
+}
+export type CallStore = ReturnType<typeof createCallStore>;

@@ -1,0 +1,36 @@
+import type { Redis } from 'ioredis';
+import type { AgentStatus } from '../shared/settingsSchemas';
+import type { RelayKeys } from './relayKeys';
+
+/** An agent counts as present while its instance keeps renewing this. */
+export const ALIVE_MS = 15_000;
+
+/** Which agents are signed in where, their status and how long they have been idle; shared by all instances. */
+export function createPresence(redis: Redis, keys: RelayKeys, instance: string) {
+  return {
+    async mark(agentId: string, status: AgentStatus, idleSince?: number): Promise<void> {
+      const fields: Record<string, string> = { status, instance, aliveUntil: String(Date.now() + ALIVE_MS) };
+      if (idleSince !== undefined) fields.idleSince = String(idleSince);
+      await redis.hset(keys.agent(agentId), fields);
+      await redis.sadd(keys.agents, agentId);
+    },
+    async markOffline(agentId: string): Promise<void> {
+      await redis.hset(keys.agent(agentId), { status: 'offline', aliveUntil: '0' });
+    },
+    async idleSince(agentId: string): Promise<number | undefined> {
+      const value = await redis.hget(keys.agent(agentId), 'idleSince');
+      return value ? Number(value) : undefined;
+    },
+    /** Available agents anywhere, longest idle first. */
+    async available(exclude: string[] = []): Promise<string[]> {
+      const ids = await redis.smembers(keys.agents);
+      const now = Date.now();
+      const rows = await Promise.all(ids.map(async (id) => ({ id, row: await redis.hgetall(keys.agent(id)) })));
+      return rows
+        .filter(({ id, row }) => row.status === 'available' && Number(row.aliveUntil) > now && !exclude.includes(id))
+        .sort((a, b) => Number(a.row.idleSince ?? 0) - Number(b.row.idleSince ?? 0))
+        .map(({ id }) => id);
+    },
+  };
+}
+export type Presence = ReturnType<typeof createPresence>;

@@ -1,0 +1,21 @@
+/** Redis key names for one deployment; `prefix` keeps deployments sharing a Redis apart. */
+export function relayKeys(prefix: string) {
+  const key = (...parts: string[]) => [prefix, ...parts].join(':');
+  return {
+    bus: key('bus'),
+    agents: key('agents'),
+    agent: (agentId: string) => key('agent', agentId),
+    seen: (eventKey: string) => key('seen', eventKey),
+    call: (callId: string) => key('call', callId),
+    claim: (callId: string) => key('claim', callId),
+    tried: (callId: string) => key('tried', callId),
+    declined: (callId: string) => key('declined', callId),
+    early: (callId: string) => key('early', callId),
+    outbound: (callId: string) => key('outbound', callId),
+  };
+}
+export type RelayKeys = ReturnType<typeof relayKeys>;
+
+/** How long call records, claims and de-duplication marks live in Redis. */
+export const CLAIM_MS = 6 * 3600_000;
+export const EVENT_MEMORY_S = 1800;

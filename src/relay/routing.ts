@@ -1,0 +1,57 @@
+import type { CallSignal } from '../shared/callSignals';
+import type { Logger } from '../whatsapp/logger';
+import type { Bus } from './bus';
+import type { CallStore } from './callStore';
+import type { Presence } from './presence';
+
+export type Routing = 'ring_all' | 'longest_idle';
+
+type Offered = Extract<CallSignal, { type: 'call_offered' }>;
+
+/** Who rings for a call: every available agent, or the longest-idle one at a time. */
+export function createRouter(deps: { routing: Routing; store: CallStore; presence: Presence; bus: Bus; log: Logger }) {
+  const { routing, store, presence, bus, log } = deps;
+
+  async function offerToNext(offer: Offered): Promise<void> {
+    const tried = await store.tried(offer.callId);
+    const [next] = await presence.available(tried);
+    if (!next) {
+      log.info('no agent left to ring; the call rings out', { callId: offer.callId });
+      return;
+    }
+    await store.addTried(offer.callId, next);
+    await bus.publish({ kind: 'offer', callId: offer.callId, targets: [next], event: offer });
+  }
+
+  return {
+    async offer(offer: Offered): Promise<void> {
+      if (routing === 'longest_idle') await offerToNext(offer);
+      else await bus.publish({ kind: 'offer', callId: offer.callId, event: offer });
+    },
+    /**
+     * After an agent declines: passes the call on, and says whether it must be rejected on WhatsApp
+     * because nobody else can take it.
+     */
+    async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {
+      const offer = await store.offer(callId);
+      if (routing === 'longest_idle' && offer) {
+        const left = await presence.available([...declined, ...(await store.tried(callId))]);
+        if (left.length > 0) {
+          await offerToNext(offer);
+          return 'passed_on';
+        }
+      } else if ((await presence.available(declined)).length > 0) {
+        return 'still_ringing';
+      }
+      return 'nobody_left';
+    },
+    /** Calls that rang only at an agent who has gone are offered to the next one. */
+    async passOn(callIds: Iterable<string>): Promise<void> {
+      for (const callId of callIds) {
+        const [owner, offer, ended] = await Promise.all([store.owner(callId), store.offer(callId), store.terminated(callId)]);
+        if (!owner && offer && !ended) await offerToNext(offer);
+      }
+    },
+  };
+}
+export type Router = ReturnType<typeof createRouter>;

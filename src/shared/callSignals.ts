@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * What the desk learns about its calls, whichever way it is connected: from Meta's webhooks directly,
+ * or from a team relay. The call coordinator takes only these.
+ */
+export const CallSignal = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('call_offered'),
+    callId: z.string(),
+    from: z.string(),
+    callerName: z.string().optional(),
+    sdpOffer: z.string(),
+    timestampMs: z.number(),
+  }),
+  z.object({
+    type: z.literal('call_terminated'),
+    callId: z.string(),
+    from: z.string(),
+    callerName: z.string().optional(),
+    status: z.string(),
+    errors: z.array(z.object({ code: z.number(), message: z.string() })),
+  }),
+  /** Another agent won the call: stop ringing. */
+  z.object({ type: z.literal('call_taken'), callId: z.string() }),
+  /** For the agent who placed a call: WhatsApp's answer and the customer's phone status. */
+  z.object({ type: z.literal('outbound_answered'), callId: z.string(), sdpAnswer: z.string() }),
+  z.object({ type: z.literal('outbound_status'), callId: z.string(), status: z.enum(['RINGING', 'ACCEPTED', 'REJECTED']) }),
+]);
+export type CallSignal = z.infer<typeof CallSignal>;

@@ -1,0 +1,18 @@
+import type { CallSignal } from '../shared/callSignals';
+import type { CallEvent } from '../shared/parseWebhook';
+
+/** The part of a webhook event a desk acts on; undefined for events that are not about a call. */
+export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined {
+  switch (event.type) {
+    case 'call_offered':
+      return { type: 'call_offered', callId: event.callId, from: event.from, callerName: event.callerName, sdpOffer: event.sdpOffer, timestampMs: event.timestampMs };
+    case 'call_terminated':
+      return { type: 'call_terminated', callId: event.callId, from: event.from, callerName: event.callerName, status: event.status, errors: event.errors };
+    case 'outbound_answered':
+      return { type: 'outbound_answered', callId: event.callId, sdpAnswer: event.sdpAnswer };
+    case 'outbound_status':
+      return { type: 'outbound_status', callId: event.callId, status: event.status };
+    case 'permission_reply':
+      return undefined;
+  }
+}
