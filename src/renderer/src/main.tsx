@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startCallController } from './callController';
+import { watchDevices } from './deskPreferences';
+import { listenForShortcuts } from './shortcutActions';
 import './styles.css';
 import { App } from './views/App';
 
@@ -9,4 +11,6 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+listenForShortcuts();
+watchDevices();
 void startCallController();

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { QualitySample } from '../../shared/callQuality';
+import { ENGAGED_PHASES } from '../../shared/callMachine';
 import type { AppStatus, CallView } from '../../shared/ipcContract';
 
 export interface CallMedia {
@@ -88,6 +89,6 @@ export const selectRingingOut = (s: PhoneState): number =>
   Object.values(s.calls).filter((c) => c.phase === 'ringing' && c.silent).length;
 
 export const selectActive = (s: PhoneState): CallView | undefined =>
-  Object.values(s.calls).find((c) => ['pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending'].includes(c.phase));
+  Object.values(s.calls).find((c) => ENGAGED_PHASES.includes(c.phase));
 
 export const mediaOf = (s: PhoneState, callId: string): CallMedia => s.media[callId] ?? emptyMedia;

@@ -56,16 +56,24 @@ export class CallSession {
     private readonly pc: RTCPeerConnection,
     private readonly sender: RTCRtpSender,
     /** The local SDP: the answer for an inbound call, the offer for an outbound one. */
-    readonly answerSdp: string,
+    readonly localSdp: string,
   ) {}
 
-  static async prepare(offerSdp: string, options: CallSessionOptions): Promise<CallSession> {
+  /** A peer connection wired to the session's callbacks, closed again if `build` fails. */
+  private static async withPeerConnection(options: CallSessionOptions, build: (pc: RTCPeerConnection) => Promise<CallSession>): Promise<CallSession> {
     const pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    pc.addEventListener('track', (event) => options.onRemoteStream?.(event.streams[0] ?? new MediaStream([event.track])));
+    pc.addEventListener('connectionstatechange', () => options.onConnectionState?.(pc.connectionState));
     try {
-      pc.addEventListener('track', (event) => {
-        options.onRemoteStream?.(event.streams[0] ?? new MediaStream([event.track]));
-      });
-      pc.addEventListener('connectionstatechange', () => options.onConnectionState?.(pc.connectionState));
+      return await build(pc);
+    } catch (error) {
+      pc.close();
+      throw error;
+    }
+  }
+
+  static prepare(offerSdp: string, options: CallSessionOptions): Promise<CallSession> {
+    return CallSession.withPeerConnection(options, async (pc) => {
       const held = holdBackCandidates(offerSdp);
       await pc.setRemoteDescription({ type: 'offer', sdp: held.offer });
       const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
@@ -82,10 +90,7 @@ export class CallSession {
       session.remoteCandidates = held.candidates;
       session.micReady = session.acquireMic(options.micDeviceId);
       return session;
-    } catch (error) {
-      pc.close();
-      throw error;
-    }
+    });
   }
 
   private async acquireMic(deviceId?: string): Promise<void> {
@@ -99,11 +104,8 @@ export class CallSession {
   }
 
   /** Builds the offer for a call the agent places. */
-  static async offer(options: CallSessionOptions): Promise<CallSession> {
-    const pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    try {
-      pc.addEventListener('track', (event) => options.onRemoteStream?.(event.streams[0] ?? new MediaStream([event.track])));
-      pc.addEventListener('connectionstatechange', () => options.onConnectionState?.(pc.connectionState));
+  static offer(options: CallSessionOptions): Promise<CallSession> {
+    return CallSession.withPeerConnection(options, async (pc) => {
       const { track, fellBack } = await openMic(options.micDeviceId);
       const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
       await pc.setLocalDescription(await pc.createOffer());
@@ -114,10 +116,7 @@ export class CallSession {
       session.sending = true;
       session.iceStarted = true;
       return session;
-    } catch (error) {
-      pc.close();
-      throw error;
-    }
+    });
   }
 
   private answerApplied = false;

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shortcutFor } from '../../../shared/shortcuts';
-import { runShortcut } from '../callController';
+import { runShortcut } from '../actions';
 import { selectActive, selectRinging, selectRingingOut, usePhone } from '../store';
 import { CallEnded } from './CallEnded';
 import { DialBox } from './DialBox';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionMode, ConnectionTest, SettingsView, TunnelMode } from '../../../shared/settingsSchemas';
-import { api } from '../bridge';
+import { loadSettings, saveSettings, testConnection } from '../actions';
 
 interface Form {
   accessToken: string;
@@ -71,7 +71,7 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
   const [test, setTest] = useState<ConnectionTest | 'running'>();
 
   useEffect(() => {
-    void api.invoke('settings:get', {}).then((v) => {
+    void loadSettings().then((v) => {
       setView(v);
       setForm(formFrom(v));
     });
@@ -80,7 +80,7 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
   async function save(): Promise<void> {
     setSaved(false);
     setTest(undefined);
-    const result = await api.invoke('settings:save', form);
+    const result = await saveSettings(form);
     if (!result.ok) return setErrors(result.errors);
     setErrors({});
     setView(result.settings);
@@ -90,7 +90,7 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
 
   async function runTest(): Promise<void> {
     setTest('running');
-    const result = await api.invoke('settings:testConnection', {});
+    const result = await testConnection();
     setTest(result);
     if (!result.ok && result.field) setErrors({ [result.field]: result.error });
   }

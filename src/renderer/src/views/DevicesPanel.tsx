@@ -1,5 +1,6 @@
+import { errorText } from '../../../shared/errorText';
 import { useEffect, useState } from 'react';
-import { applyDevices } from '../callController';
+import { applyDevices } from '../actions';
 import { listAudioDevices, type AudioDevices } from '../rtc/devices';
 import { startMicMeter } from '../rtc/micMeter';
 import { playTestSound } from '../rtc/testSound';
@@ -49,7 +50,7 @@ export function DevicesPanel() {
         // Labels appear only once a microphone has been opened.
         void listAudioDevices().then(setDevices);
       },
-      (error: unknown) => setMeterError(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => setMeterError(errorText(error)),
     );
     return () => {
       cancelled = true;
@@ -63,7 +64,7 @@ export function DevicesPanel() {
       await playTestSound(prefs?.speakerDeviceId);
       setTestState('played');
     } catch (error) {
-      setTestState(error instanceof Error ? error.message : String(error));
+      setTestState(errorText(error));
     }
   }
 

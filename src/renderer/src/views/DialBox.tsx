@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { PermissionView } from '../../../shared/ipcContract';
-import { dialCall, requestPermission } from '../callController';
+import { dialCall, requestPermission } from '../actions';
 
 const PERMISSION_TEXT: Record<PermissionView['status'], string> = {
   no_permission: 'has not allowed calls from this business',

@@ -1,17 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/historySchemas';
-import { api } from '../bridge';
+import { exportHistoryCsv, listHistory } from '../actions';
 import { usePhone } from '../store';
-import { formatDuration } from './format';
-
-const REASON: Record<NonNullable<HistoryEntry['endReason']>, string> = {
-  answered: 'Answered',
-  rejected: 'Rejected',
-  missed: 'Missed',
-  failed: 'Failed',
-  remote_hangup: 'Answered',
-  answered_elsewhere: 'Answered by a colleague',
-};
+import { formatDuration, historyOutcomeText } from './format';
 
 export function HistoryPage() {
   const [search, setSearch] = useState('');
@@ -23,7 +14,7 @@ export function HistoryPage() {
   const callBack = usePhone((s) => s.prepareDial);
 
   const load = useCallback(() => {
-    api.invoke('history:list', { search, missedOnly, limit: 200 }).then(setEntries, (e: unknown) => setError(String(e)));
+    listHistory({ search, missedOnly, limit: 200 }).then(setEntries, (e: unknown) => setError(String(e)));
   }, [search, missedOnly]);
 
   useEffect(() => {
@@ -31,7 +22,7 @@ export function HistoryPage() {
   }, [load, calls]);
 
   async function exportCsv(): Promise<void> {
-    const csv = await api.invoke('history:exportCsv', { search, missedOnly, limit: 1000 });
+    const csv = await exportHistoryCsv({ search, missedOnly, limit: 1000 });
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
     const link = document.createElement('a');
     link.href = url;
@@ -58,7 +49,7 @@ export function HistoryPage() {
           <li key={e.callId} data-testid="history-row" data-call-id={e.callId} data-reason={e.endReason ?? 'live'} className={e.endReason === 'missed' ? 'missed' : undefined}>
             <strong>{e.name && e.name !== e.number ? e.name : `+${e.number}`}</strong>
             <span>{new Date(e.offeredAtMs).toLocaleString()}</span>
-            <span data-testid="history-reason">{e.endReason ? REASON[e.endReason] : 'In progress'}</span>
+            <span data-testid="history-reason">{e.endReason ? historyOutcomeText(e.endReason) : 'In progress'}</span>
             <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
             {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
             {e.message && <small className="error">{e.message}</small>}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { summarizeSdp } from '../../../shared/sdpChecks';
-import { hangupCall, setMuted } from '../callController';
+import { hangupCall, setMuted } from '../actions';
 import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
 import { Keypad } from './Keypad';

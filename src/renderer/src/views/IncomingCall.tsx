@@ -1,5 +1,5 @@
 import type { CallView } from '../../../shared/ipcContract';
-import { answerCall, rejectCall } from '../callController';
+import { answerCall, rejectCall } from '../actions';
 import { mediaOf, usePhone } from '../store';
 import { callerLabel } from './format';
 

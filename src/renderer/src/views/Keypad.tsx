@@ -1,4 +1,4 @@
-import { sendDtmf } from '../callController';
+import { sendDtmf } from '../actions';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 

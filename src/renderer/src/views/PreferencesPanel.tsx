@@ -1,5 +1,5 @@
 import { SHORTCUTS } from '../../../shared/shortcuts';
-import { savePreferences } from '../callController';
+import { savePreferences } from '../actions';
 import { usePhone } from '../store';
 
 export function PreferencesPanel() {

@@ -1,5 +1,5 @@
 import { AgentStatus } from '../../../shared/settingsSchemas';
-import { savePreferences } from '../callController';
+import { savePreferences } from '../actions';
 import { usePhone, type Tab } from '../store';
 
 const TABS: Array<{ id: Tab; label: string }> = [

@@ -13,15 +13,22 @@ export function formatDuration(ms: number): string {
   return `${minutes}:${seconds.toString().padStart(2, '0')}`;
 }
 
-const END_TEXT: Record<NonNullable<CallView['endReason']>, string> = {
-  answered: 'Call ended',
-  rejected: 'Call rejected',
-  missed: 'Missed call',
-  failed: 'Call failed',
-  remote_hangup: 'Caller hung up',
-  answered_elsewhere: 'Answered by a colleague',
+type EndReason = NonNullable<CallView['endReason']>;
+
+/** How each end reason reads: on the card just after the call, and as the call's outcome in the history. */
+const END_TEXT: Record<EndReason, { card: string; history: string }> = {
+  answered: { card: 'Call ended', history: 'Answered' },
+  rejected: { card: 'Call rejected', history: 'Rejected' },
+  missed: { card: 'Missed call', history: 'Missed' },
+  failed: { card: 'Call failed', history: 'Failed' },
+  remote_hangup: { card: 'Caller hung up', history: 'Answered' },
+  answered_elsewhere: { card: 'Answered by a colleague', history: 'Answered by a colleague' },
 };
 
-export function endText(call: CallView): string {
-  return call.endReason ? END_TEXT[call.endReason] : 'Call ended';
+export function endText(call: Pick<CallView, 'endReason'>): string {
+  return call.endReason ? END_TEXT[call.endReason].card : 'Call ended';
+}
+
+export function historyOutcomeText(reason: EndReason): string {
+  return END_TEXT[reason].history;
 }

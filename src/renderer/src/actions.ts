@@ -1,0 +1,14 @@
+import type { HistoryQuery } from '../../shared/historySchemas';
+import type { InvokeRequest } from '../../shared/ipcContract';
+import { api } from './bridge';
+
+/** The one place views act from: calls, preferences, settings and history. */
+export { answerCall, dialCall, hangupCall, rejectCall, requestPermission, sendDtmf, setMuted } from './callController';
+export { applyDevices, savePreferences } from './deskPreferences';
+export { runShortcut } from './shortcutActions';
+
+export const loadSettings = () => api.invoke('settings:get', {});
+export const saveSettings = (form: InvokeRequest<'settings:save'>) => api.invoke('settings:save', form);
+export const testConnection = () => api.invoke('settings:testConnection', {});
+export const listHistory = (query: HistoryQuery) => api.invoke('history:list', query);
+export const exportHistoryCsv = (query: HistoryQuery) => api.invoke('history:exportCsv', query);

@@ -1,0 +1,57 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CallView } from '../../shared/ipcContract';
+import { mediaOf, selectActive, selectRinging, selectRingingOut, usePhone } from './store';
+
+const call = (callId: string, phase: CallView['phase'], extra: Partial<CallView> = {}): CallView => ({
+  callId,
+  direction: 'inbound',
+  from: '447700900123',
+  phase,
+  offeredAtMs: 1000,
+  ...extra,
+});
+
+beforeEach(() => usePhone.setState({ calls: {}, media: {}, tab: 'history', shownEndedId: undefined }));
+
+describe('phone store', () => {
+  it('lists ringing calls oldest first and leaves out silent ones', () => {
+    const { upsertCall } = usePhone.getState();
+    upsertCall(call('late', 'ringing', { offeredAtMs: 3000 }));
+    upsertCall(call('early', 'answering', { offeredAtMs: 2000 }));
+    upsertCall(call('away', 'ringing', { silent: true }));
+    expect(selectRinging(usePhone.getState()).map((c) => c.callId)).toEqual(['early', 'late']);
+    expect(selectRingingOut(usePhone.getState())).toBe(1);
+  });
+
+  it('brings the phone tab forward for a call that needs the agent, not for a silent one', () => {
+    usePhone.getState().upsertCall(call('quiet', 'ringing', { silent: true }));
+    expect(usePhone.getState().tab).toBe('history');
+    usePhone.getState().upsertCall(call('loud', 'ringing'));
+    expect(usePhone.getState().tab).toBe('phone');
+  });
+
+  it('treats every engaged phase as the active call, and ended or ringing calls as not active', () => {
+    for (const phase of ['pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending'] as const) {
+      usePhone.setState({ calls: { a: call('a', phase) } });
+      expect(selectActive(usePhone.getState())?.callId).toBe('a');
+    }
+    for (const phase of ['ringing', 'answering', 'ended'] as const) {
+      usePhone.setState({ calls: { a: call('a', phase) } });
+      expect(selectActive(usePhone.getState())).toBeUndefined();
+    }
+  });
+
+  it('shows an ended call until a new call rings', () => {
+    usePhone.getState().upsertCall(call('done', 'ended', { endReason: 'answered' }));
+    expect(usePhone.getState().shownEndedId).toBe('done');
+    usePhone.getState().upsertCall(call('next', 'ringing'));
+    expect(usePhone.getState().shownEndedId).toBeUndefined();
+  });
+
+  it('merges media patches over defaults', () => {
+    expect(mediaOf(usePhone.getState(), 'x')).toMatchObject({ answerReady: false, muted: false, dtmfSent: '' });
+    usePhone.getState().patchMedia('x', { muted: true });
+    usePhone.getState().patchMedia('x', { answerReady: true });
+    expect(mediaOf(usePhone.getState(), 'x')).toMatchObject({ answerReady: true, muted: true });
+  });
+});
