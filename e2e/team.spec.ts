@@ -2,7 +2,9 @@ import { test, expect, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prepareDesk } from '../src/main/deskStartup';
 import { hostRenderer } from '../src/main/rendererHost';
+import { plainCipher } from '../src/main/settingsStore';
 import { createMemoryLogger } from '../src/whatsapp/logger';
 import { issueAgentToken } from '../src/relay/agentTokens';
 import { startRelay } from '../src/relay/relayServer';
@@ -14,11 +16,13 @@ import { mediaFigures } from './phoneFixture';
 const AGENT_SECRET = 'team-agent-secret-0123';
 
 async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
-  const host = await hostRenderer({
+  const desk = prepareDesk({
     dataDir: mkdtempSync(join(tmpdir(), `desk-${agentId}-`)),
+    cipher: plainCipher,
     logger: createMemoryLogger(),
-    environment: { graphBaseUrl: 'http://127.0.0.1:9', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', webhookPortOverride: 0, iceServers: [], mediaTimeoutMs: 10_000 },
+    env: { WA_GRAPH_BASE_URL: 'http://127.0.0.1:9', WA_WEBHOOK_PORT: '0' },
   });
+  const host = await hostRenderer({ desk });
   await page.goto(host.url);
   await page.getByTestId('mode-relay').check();
   await page.getByTestId('setting-relayUrls').fill(relayUrls.join(', '));

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../src/whatsapp/logger';
 import { SIM_SECRETS, startPhoneWithSim } from '../sim/phoneWithSim';
+import { stopOnSignals } from '../src/whatsapp/stopOnSignals';
 
 /** `npm run demo`: the phone plus the WhatsApp simulator calling it; no Meta account needed. */
 async function main(): Promise<void> {
@@ -33,9 +34,7 @@ async function main(): Promise<void> {
     if (line.trim() === 'h' && last) void phone.sim.hangUp(last).then(() => console.log('The caller hung up.'));
     else void place().catch((e: unknown) => console.error(String(e)));
   });
-  const stop = () => void phone.close().finally(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(() => phone.close());
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
 import type { TunnelProvider } from '../src/whatsapp/tunnel';
+import { prepareDesk } from '../src/main/deskStartup';
 import { hostRenderer } from '../src/main/rendererHost';
+import { plainCipher } from '../src/main/settingsStore';
 import { startWhatsAppSim } from './whatsappSim';
 
 export const SIM_SECRETS = {
@@ -31,20 +33,17 @@ export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'softphone-'));
   const logger = options.logger ?? createMemoryLogger({ secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret] });
-  const host = await hostRenderer({
+  const desk = prepareDesk({
     dataDir,
+    cipher: plainCipher,
     logger,
-    port: options.uiPort,
-    tunnels: options.tunnels,
-    environment: {
-      graphBaseUrl: sim.graphBaseUrl,
-      graphApiVersion: 'v23.0',
-      webhookHost: '127.0.0.1',
-      webhookPortOverride: options.webhookPort ?? 0,
-      iceServers: [],
-      mediaTimeoutMs: options.mediaTimeoutMs ?? 10_000,
+    env: {
+      WA_GRAPH_BASE_URL: sim.graphBaseUrl,
+      WA_WEBHOOK_PORT: String(options.webhookPort ?? 0),
+      WA_MEDIA_TIMEOUT_MS: String(options.mediaTimeoutMs ?? 10_000),
     },
   });
+  const host = await hostRenderer({ desk, port: options.uiPort, tunnels: options.tunnels });
   if (!options.unconfigured) {
     const saved = await host.services.handlers['settings:save']({ ...SIM_SECRETS, webhookPort: 8787, tunnel: 'none', publicUrl: '', ngrokAuthtoken: '' });
     if (!saved.ok) throw new Error(`simulator settings refused: ${JSON.stringify(saved.errors)}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConnectionForm } from '../shared/settingsSchemas';
 
 /** Deployment settings from the environment: where the Graph API is, how to bind, which ICE servers to use. */
 export const Environment = z.object({
@@ -34,11 +35,18 @@ export function environmentFromEnv(env: Record<string, string | undefined>): Env
   return { ok: false, errors: parsed.error.issues.map((i) => i.message) };
 }
 
+/** The environment with nothing set: what a desk falls back to when its variables are wrong. */
+export function defaultEnvironment(): Environment {
+  const defaults = environmentFromEnv({});
+  if (!defaults.ok) throw new Error(`built-in environment defaults are invalid: ${defaults.errors.join('; ')}`);
+  return defaults.environment;
+}
+
 /**
  * Connection settings handed over in environment variables (unattended installs, tests), applied
  * through the same validation as the Settings screen. Undefined when none are given.
  */
-export function connectionSeedFromEnv(env: Record<string, string | undefined>) {
+export function connectionSeedFromEnv(env: Record<string, string | undefined>): ConnectionForm | undefined {
   if (!env.WA_ACCESS_TOKEN && !env.WA_PHONE_NUMBER_ID) return undefined;
   return {
     accessToken: env.WA_ACCESS_TOKEN ?? '',
@@ -49,5 +57,5 @@ export function connectionSeedFromEnv(env: Record<string, string | undefined>) {
     tunnel: env.WA_PUBLIC_URL ? 'public_url' : 'none',
     publicUrl: env.WA_PUBLIC_URL ?? '',
     ngrokAuthtoken: '',
-  } as const;
+  };
 }

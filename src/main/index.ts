@@ -3,10 +3,8 @@ import { app, BrowserWindow, globalShortcut, ipcMain, Notification, safeStorage 
 import { INVOKE_CHANNELS } from '../shared/ipcChannels';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices } from './appServices';
-import { openAppStorage } from './appStorage';
-import { connectionSeedFromEnv, environmentFromEnv } from './config';
+import { prepareDesk } from './deskStartup';
 import { dispatchInvoke } from './ipcDispatch';
-import { createLogger } from '../whatsapp/logger';
 import { createSecureWindow, isTrustedSender } from './secureWindow';
 import { plainCipher, type SecretCipher } from './settingsStore';
 import { createStatusTray } from './statusTray';
@@ -53,20 +51,7 @@ function ring(from: string, name?: string): void {
 }
 
 app.whenReady().then(async () => {
-  const environment = environmentFromEnv(process.env);
-  const storage = openAppStorage(app.getPath('userData'), secretCipher());
-  const logger = createLogger({
-    secrets: () => {
-      const c = storage.settings.connection();
-      return [c.accessToken, c.appSecret, c.ngrokAuthtoken];
-    },
-  });
-  const seed = connectionSeedFromEnv(process.env);
-  if (seed) {
-    const seeded = storage.settings.saveConnection(seed);
-    if (!seeded.ok) logger.error('settings from the environment were refused', { errors: seeded.errors });
-  }
-  if (!environment.ok) logger.error('environment settings are wrong', { errors: environment.errors });
+  const { storage, environment, logger } = prepareDesk({ dataDir: app.getPath('userData'), cipher: secretCipher(), env: process.env });
 
   const tray = createStatusTray({
     onOpen: () => win?.show(),
@@ -76,7 +61,7 @@ app.whenReady().then(async () => {
   services = await startAppServices({
     settings: storage.settings,
     history: storage.history,
-    environment: environment.ok ? environment.environment : { graphBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', iceServers: [], mediaTimeoutMs: 10_000 },
+    environment,
     logger,
     tunnels: ngrokTunnels,
     emit: (channel, payload) => {

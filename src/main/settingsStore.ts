@@ -6,7 +6,10 @@ import {
   ConnectionMode,
   ConnectionSettingsInput,
   DEFAULT_PREFERENCES,
+  SECRET_FIELDS,
   TunnelMode,
+  type ConnectionSettings,
+  type SecretField,
   type SaveResult,
   type SettingsView,
 } from '../shared/settingsSchemas';
@@ -36,25 +39,12 @@ const StoredSettings = z.object({
   publicUrl: z.string().default(''),
   mode: ConnectionMode.default('direct'),
   relayUrls: z.string().default(''),
-  secrets: z.partialRecord(z.enum(['accessToken', 'appSecret', 'ngrokAuthtoken', 'agentToken']), StoredSecret).default({}),
+  secrets: z.partialRecord(z.enum(SECRET_FIELDS), StoredSecret).default({}),
   preferences: AgentPreferences.default(DEFAULT_PREFERENCES),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
-type SecretName = 'accessToken' | 'appSecret' | 'ngrokAuthtoken' | 'agentToken';
-
-export interface ConnectionSettings {
-  accessToken: string;
-  phoneNumberId: string;
-  appSecret: string;
-  verifyToken: string;
-  webhookPort: number;
-  tunnel: z.infer<typeof TunnelMode>;
-  publicUrl: string;
-  ngrokAuthtoken: string;
-  mode: z.infer<typeof ConnectionMode>;
-  relayUrls: string[];
-  agentToken: string;
-}
+type SecretName = SecretField;
+export type { ConnectionSettings };
 
 function emptySettings(): StoredSettings {
   return StoredSettings.parse({ version: 1 });
@@ -100,17 +90,18 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
   }
 
   function connection(): ConnectionSettings {
+    const { phoneNumberId, verifyToken, webhookPort, tunnel, publicUrl, mode } = stored;
     return {
-      accessToken: secret('accessToken'),
-      phoneNumberId: stored.phoneNumberId,
-      appSecret: secret('appSecret'),
-      verifyToken: stored.verifyToken,
-      webhookPort: stored.webhookPort,
-      tunnel: stored.tunnel,
-      publicUrl: stored.publicUrl,
-      ngrokAuthtoken: secret('ngrokAuthtoken'),
-      mode: stored.mode,
+      phoneNumberId,
+      verifyToken,
+      webhookPort,
+      tunnel,
+      publicUrl,
+      mode,
       relayUrls: stored.relayUrls.split(',').map((u) => u.trim()).filter(Boolean),
+      accessToken: secret('accessToken'),
+      appSecret: secret('appSecret'),
+      ngrokAuthtoken: secret('ngrokAuthtoken'),
       agentToken: secret('agentToken'),
     };
   }
@@ -165,10 +156,7 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     const put = (name: SecretName, value: string) => {
       if (value) secrets[name] = { encrypted: cipher.encrypted, value: cipher.encrypt(value) };
     };
-    put('accessToken', v.accessToken);
-    put('appSecret', v.appSecret);
-    put('ngrokAuthtoken', v.ngrokAuthtoken);
-    put('agentToken', v.agentToken);
+    for (const name of SECRET_FIELDS) put(name, v[name]);
     save({
       ...stored,
       phoneNumberId: v.phoneNumberId,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken } from './agentTokens';
 import { startRelay } from './relayServer';
+import { stopOnSignals } from '../whatsapp/stopOnSignals';
 
 const RelayEnv = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL: redis://host:port'),
@@ -57,9 +58,7 @@ async function main(): Promise<void> {
     logger,
   });
   logger.info('relay ready', { instance: relay.instance, webhook: relay.webhookUrl, agents: relay.agentUrl, routing: e.RELAY_ROUTING });
-  const stop = () => void relay.close().finally(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(() => relay.close());
 }
 
 main().catch((error: unknown) => {

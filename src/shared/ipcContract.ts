@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { QualitySample } from './callQuality';
 import { CallPhase, EndReason } from './callMachine';
 import { HistoryEntry, HistoryQuery } from './historySchemas';
-import { AgentPreferences, ConnectionMode, ConnectionTest, SaveResult, SettingsView, TunnelMode } from './settingsSchemas';
+import { AgentPreferences, ConnectionForm, ConnectionMode, ConnectionTest, SaveResult, SettingsView, TunnelMode } from './settingsSchemas';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -106,22 +106,7 @@ export const invokeContract = {
   'calls:list': { request: Empty, response: z.array(CallView) },
   'app:status': { request: Empty, response: AppStatus },
   'settings:get': { request: Empty, response: SettingsView },
-  'settings:save': {
-    request: z.object({
-      accessToken: z.string().max(4096),
-      phoneNumberId: z.string().max(100),
-      appSecret: z.string().max(200),
-      verifyToken: z.string().max(400),
-      webhookPort: z.union([z.number(), z.string().max(10)]),
-      tunnel: TunnelMode,
-      publicUrl: z.string().max(2000),
-      ngrokAuthtoken: z.string().max(4096),
-      mode: ConnectionMode.optional(),
-      relayUrls: z.string().max(4000).optional(),
-      agentToken: z.string().max(4096).optional(),
-    }),
-    response: SaveResult,
-  },
+  'settings:save': { request: ConnectionForm, response: SaveResult },
   'settings:testConnection': { request: Empty, response: ConnectionTest },
   'preferences:save': { request: AgentPreferences.partial(), response: AgentPreferences },
   'history:list': { request: HistoryQuery, response: z.array(HistoryEntry) },

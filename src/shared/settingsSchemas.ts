@@ -7,6 +7,26 @@ export type TunnelMode = z.infer<typeof TunnelMode>;
 export const ConnectionMode = z.enum(['direct', 'relay']);
 export type ConnectionMode = z.infer<typeof ConnectionMode>;
 
+/** The connection settings form field by field, as it crosses from the window: plain, bounded text. */
+export const ConnectionForm = z.object({
+  accessToken: z.string().max(4096),
+  phoneNumberId: z.string().max(100),
+  appSecret: z.string().max(200),
+  verifyToken: z.string().max(400),
+  webhookPort: z.union([z.number(), z.string().max(10)]),
+  tunnel: TunnelMode,
+  publicUrl: z.string().max(2000),
+  ngrokAuthtoken: z.string().max(4096),
+  mode: ConnectionMode.optional(),
+  relayUrls: z.string().max(4000).optional(),
+  agentToken: z.string().max(4096).optional(),
+});
+export type ConnectionForm = z.infer<typeof ConnectionForm>;
+
+/** Fields that are never shown back to the window; left empty in the form, the stored value is kept. */
+export const SECRET_FIELDS = ['accessToken', 'appSecret', 'ngrokAuthtoken', 'agentToken'] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+
 const DIRECT_RULES: Array<[field: 'accessToken' | 'phoneNumberId' | 'appSecret' | 'verifyToken' | 'publicUrl', ok: (v: string) => boolean, message: string]> = [
   ['accessToken', (v) => v === '' || /^[A-Za-z0-9_\-.|]{20,}$/.test(v), 'Access token: paste the whole token from Meta (letters and digits, no spaces)'],
   ['phoneNumberId', (v) => /^\d{5,20}$/.test(v), 'Phone number ID: use the numeric ID from WhatsApp > API Setup, not the phone number'],
@@ -55,6 +75,9 @@ export const ConnectionSettingsInput = z
     }
   });
 export type ConnectionSettingsInput = z.infer<typeof ConnectionSettingsInput>;
+
+/** The connection settings in force, secrets included: main process only. */
+export type ConnectionSettings = Omit<ConnectionSettingsInput, 'relayUrls'> & { relayUrls: string[] };
 
 export const AgentStatus = z.enum(['available', 'busy', 'away']);
 export type AgentStatus = z.infer<typeof AgentStatus>;

@@ -1,20 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { ConnectionMode, ConnectionTest, SettingsView, TunnelMode } from '../../../shared/settingsSchemas';
+import type { ConnectionForm, ConnectionTest, SettingsView } from '../../../shared/settingsSchemas';
 import { loadSettings, saveSettings, testConnection } from '../actions';
 
-interface Form {
-  accessToken: string;
-  phoneNumberId: string;
-  appSecret: string;
-  verifyToken: string;
-  webhookPort: string;
-  tunnel: TunnelMode;
-  publicUrl: string;
-  ngrokAuthtoken: string;
-  mode: ConnectionMode;
-  relayUrls: string;
-  agentToken: string;
-}
+/** Every field of the connection form, as typed. */
+type Form = Required<Omit<ConnectionForm, 'webhookPort'>> & { webhookPort: string };
 
 const EMPTY: Form = {
   accessToken: '',

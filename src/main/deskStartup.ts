@@ -1,0 +1,41 @@
+import { createLogger, type Logger } from '../whatsapp/logger';
+import { openAppStorage } from './appStorage';
+import { connectionSeedFromEnv, defaultEnvironment, environmentFromEnv } from './config';
+import type { SecretCipher, SettingsStore } from './settingsStore';
+
+export interface DeskStartupOptions {
+  dataDir: string;
+  /** safeStorage in Electron; plain text in the browser host, which Settings then says. */
+  cipher: SecretCipher;
+  env: Record<string, string | undefined>;
+  /** Tests and the simulator bring their own; otherwise JSON logs on standard output. */
+  logger?: Logger;
+}
+
+/** The secrets in force now, so a token pasted after start-up is kept out of the logs too. */
+export function currentSecrets(settings: SettingsStore): string[] {
+  const c = settings.connection();
+  return [c.accessToken, c.appSecret, c.ngrokAuthtoken, c.agentToken];
+}
+
+/**
+ * What every desk does before its services start, in the Electron shell and the browser host alike:
+ * read the environment, open the data folder, log without secrets, and apply settings handed over in
+ * environment variables.
+ */
+export function prepareDesk(options: DeskStartupOptions) {
+  const storage = openAppStorage(options.dataDir, options.cipher);
+  const logger = options.logger ?? createLogger({ secrets: () => currentSecrets(storage.settings) });
+  const parsed = environmentFromEnv(options.env);
+  const environmentErrors = parsed.ok ? [] : parsed.errors;
+  if (!parsed.ok) logger.error('environment settings are wrong', { errors: parsed.errors });
+  const environment = parsed.ok ? parsed.environment : defaultEnvironment();
+  const seed = connectionSeedFromEnv(options.env);
+  if (seed) {
+    const seeded = storage.settings.saveConnection(seed);
+    if (!seeded.ok) logger.error('settings from the environment were refused', { errors: seeded.errors });
+  }
+  return { storage, logger, environment, environmentErrors };
+}
+
+export type PreparedDesk = ReturnType<typeof prepareDesk>;
