@@ -7,7 +7,11 @@ import { builtinModules } from 'node:module';
 
 /** The Electron shell: the only files that may import electron. */
 const SHELL_FILES = ['src/main/index.ts', 'src/main/secureWindow.ts', 'src/main/statusTray.ts', 'src/preload/**'];
-const ELECTRON_ONLY_IN_SHELL = { name: 'electron', message: 'Only the Electron shell (src/main/index.ts, secureWindow.ts, statusTray.ts, src/preload) may import electron.' };
+const ELECTRON_ONLY_IN_SHELL = {
+  name: 'electron',
+  message:
+    'Only the Electron shell (src/main/index.ts, secureWindow.ts, statusTray.ts, src/preload) may import electron.',
+};
 
 /** The folders the code is made of; the boundaries rule below says which may use which. */
 const ELEMENTS = [
@@ -48,12 +52,18 @@ export default tseslint.config(
             {
               // The page runs sandboxed: only its own code and the pure shared code, no Node.
               from: { element: { type: 'renderer' } },
-              disallow: { to: { element: { types: { anyOf: ['preload', 'desk', 'whatsapp', 'relay', 'e2e', 'tooling'] } } } },
+              disallow: {
+                to: { element: { types: { anyOf: ['preload', 'desk', 'whatsapp', 'relay', 'e2e', 'tooling'] } } },
+              },
             },
             {
               // Shared code is pure: no Node, no Electron, no I/O layers.
               from: { element: { type: 'shared' } },
-              disallow: { to: { element: { types: { anyOf: ['preload', 'desk', 'whatsapp', 'relay', 'renderer', 'e2e', 'tooling'] } } } },
+              disallow: {
+                to: {
+                  element: { types: { anyOf: ['preload', 'desk', 'whatsapp', 'relay', 'renderer', 'e2e', 'tooling'] } },
+                },
+              },
             },
             {
               from: { element: { type: '!e2e' } },
@@ -78,8 +88,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [ELECTRON_ONLY_IN_SHELL, ...builtinModules.map((name) => ({ name, message: 'The renderer has no Node: use browser APIs or ask main over IPC.' }))],
-          patterns: [{ group: ['node:*'], message: 'The renderer has no Node: use browser APIs or ask main over IPC.' }],
+          paths: [
+            ELECTRON_ONLY_IN_SHELL,
+            ...builtinModules.map((name) => ({
+              name,
+              message: 'The renderer has no Node: use browser APIs or ask main over IPC.',
+            })),
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer has no Node: use browser APIs or ask main over IPC.' },
+          ],
         },
       ],
     },

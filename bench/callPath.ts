@@ -6,7 +6,6 @@ import { createLogger } from '../src/whatsapp/logger';
 import { createFarEnd } from '../sim/farEnd';
 import { startPhoneWithSim } from '../sim/phoneWithSim';
 
-
 export interface CallPathSample {
   webhookToRing: number;
   webhookToAnswerReady: number;
@@ -52,7 +51,10 @@ async function watchFor(page: Page, selector: string, key: string): Promise<void
 }
 
 async function mark(page: Page, key: string): Promise<number> {
-  await page.waitForFunction((k) => (window as unknown as { __marks?: Record<string, number> }).__marks?.[k] !== undefined, key);
+  await page.waitForFunction(
+    (k) => (window as unknown as { __marks?: Record<string, number> }).__marks?.[k] !== undefined,
+    key,
+  );
   return page.evaluate((k) => (window as unknown as { __marks: Record<string, number> }).__marks[k]!, key);
 }
 
@@ -76,8 +78,13 @@ async function measureApp(browser: Browser, calls: number): Promise<CallPathSamp
       });
       await page.getByTestId('in-call').waitFor();
       const deadline = Date.now() + 10_000;
-      while (call.farEnd.received.firstPacketAtMs === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      const accept = phone.sim.graph.requests.find((r) => (r.body as { call_id?: string; action?: string })?.call_id === call.callId && (r.body as { action: string }).action === 'accept');
+      while (call.farEnd.received.firstPacketAtMs === undefined && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
+      const accept = phone.sim.graph.requests.find(
+        (r) =>
+          (r.body as { call_id?: string; action?: string })?.call_id === call.callId &&
+          (r.body as { action: string }).action === 'accept',
+      );
       // The first call warms Chromium and the JIT; it is not counted.
       if (i > 0) {
         samples.push({
@@ -161,7 +168,8 @@ async function measureBaselines(browser: Browser, rounds: number): Promise<CallP
     const appliedAt = Date.now();
     await farEnd.applyAnswer(result.sdp);
     const deadline = Date.now() + 10_000;
-    while (farEnd.received.firstPacketAtMs === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (farEnd.received.firstPacketAtMs === undefined && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     if (i > 0) {
       postToDom.push(shown - sentAt);
       bareAnswer.push(result.ms);
@@ -188,7 +196,10 @@ async function rendererLoad(page: Page, seconds: number): Promise<{ cpuMsPerSec:
   await page.waitForTimeout(seconds * 1000);
   const after = await read();
   await cdp.detach();
-  return { cpuMsPerSec: ((after.TaskDuration! - before.TaskDuration!) * 1000) / seconds, heapMb: after.JSHeapUsedSize! / 1024 / 1024 };
+  return {
+    cpuMsPerSec: ((after.TaskDuration! - before.TaskDuration!) * 1000) / seconds,
+    heapMb: after.JSHeapUsedSize! / 1024 / 1024,
+  };
 }
 
 export async function measureRenderer(browser: Browser, seconds = 5) {

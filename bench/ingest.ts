@@ -15,7 +15,10 @@ export interface IngestResult {
 }
 
 function startServer(kind: 'bare' | 'webhook') {
-  const child = fork(join(__dirname, 'ingestServer.ts'), [kind, SECRET], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, 'ingestServer.ts'), [kind, SECRET], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
   return { child, ready };
 }
@@ -24,13 +27,26 @@ function startServer(kind: 'bare' | 'webhook') {
 function requests(count: number) {
   const sdp = loadSdpFixture('10-live-connect-offer-2025-10-17.sdp');
   return Array.from({ length: count }, (_, i) => {
-    const body = JSON.stringify(connectWebhook({ callId: `wacid.bench${i}`, from: '447700900123', phoneNumberId: '1', sdpOffer: sdp }));
-    return { method: 'POST' as const, path: '/webhook', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, SECRET) } };
+    const body = JSON.stringify(
+      connectWebhook({ callId: `wacid.bench${i}`, from: '447700900123', phoneNumberId: '1', sdpOffer: sdp }),
+    );
+    return {
+      method: 'POST' as const,
+      path: '/webhook',
+      body,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, SECRET) },
+    };
   });
 }
 
 async function load(name: string, url: string, durationSec: number): Promise<IngestResult> {
-  const result = await autocannon({ url, connections: 32, pipelining: 1, duration: durationSec, requests: requests(2000) });
+  const result = await autocannon({
+    url,
+    connections: 32,
+    pipelining: 1,
+    duration: durationSec,
+    requests: requests(2000),
+  });
   return { name, requestsPerSec: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx };
 }
 

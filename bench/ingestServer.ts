@@ -16,7 +16,9 @@ async function main(): Promise<void> {
         res.end('ok\n');
       });
     });
-    server.listen(0, '127.0.0.1', () => process.send?.({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/webhook` }));
+    server.listen(0, '127.0.0.1', () =>
+      process.send?.({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/webhook` }),
+    );
     return;
   }
   let delivered = 0;

@@ -8,7 +8,13 @@ import { startTestRedis } from '../src/relay/testRedis';
 import { startGraphApiSim } from '../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../sim/webhookSender';
 
-const SECRETS = { appSecret: '0123456789abcdef0123456789abcdef', verifyToken: 'bench-verify', accessToken: 'EAAGbenchAccessToken000000000', phoneNumberId: '555', agentSecret: 'bench-agent-secret-000' };
+const SECRETS = {
+  appSecret: '0123456789abcdef0123456789abcdef',
+  verifyToken: 'bench-verify',
+  accessToken: 'EAAGbenchAccessToken000000000',
+  phoneNumberId: '555',
+  agentSecret: 'bench-agent-secret-000',
+};
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;
 
 /** Ring fan-out to every agent and answer claims per second, each beside the raw Redis operation it rests on. */
@@ -36,18 +42,21 @@ export async function benchRelay(agentCount = 20, calls = 30) {
   const answer = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
 
   // Baseline 1: one Redis publish reaching as many subscribers as there are agents.
-  const subscribers = await Promise.all(Array.from({ length: agentCount }, async () => {
-    const s = new Redis(redis.url);
-    await s.subscribe('bench');
-    return s;
-  }));
+  const subscribers = await Promise.all(
+    Array.from({ length: agentCount }, async () => {
+      const s = new Redis(redis.url);
+      await s.subscribe('bench');
+      return s;
+    }),
+  );
   const pubsub: number[] = [];
   const publisher = new Redis(redis.url);
   for (let i = 0; i < calls; i += 1) {
     const got: number[] = [];
     const sentAt = Date.now();
     const done = new Promise<void>((resolve) => {
-      for (const s of subscribers) s.once('message', () => (got.push(Date.now()), got.length === agentCount && resolve()));
+      for (const s of subscribers)
+        s.once('message', () => (got.push(Date.now()), got.length === agentCount && resolve()));
     });
     await publisher.publish('bench', 'x');
     await done;
@@ -61,13 +70,20 @@ export async function benchRelay(agentCount = 20, calls = 30) {
     graph.offerCall(callId);
     offeredAt.set(callId, []);
     const sentAt = Date.now();
-    await postSignedWebhook(relays[i % 2]!.webhookUrl, connectWebhook({ callId, from: '1', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }), SECRETS.appSecret);
+    await postSignedWebhook(
+      relays[i % 2]!.webhookUrl,
+      connectWebhook({ callId, from: '1', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }),
+      SECRETS.appSecret,
+    );
     while (offeredAt.get(callId)!.length < agentCount) await new Promise((r) => setTimeout(r, 1));
     fanout.push(Math.max(...offeredAt.get(callId)!) - sentAt);
     const claimStart = Date.now();
-    const results = await Promise.allSettled(agents.map((a) => a.request('pre_accept', { callId: callId, sdp: answer })));
+    const results = await Promise.allSettled(
+      agents.map((a) => a.request('pre_accept', { callId: callId, sdp: answer })),
+    );
     claimsMs += Date.now() - claimStart;
-    if (results.filter((r) => r.status === 'fulfilled').length !== 1) throw new Error(`call ${callId} did not have exactly one winner`);
+    if (results.filter((r) => r.status === 'fulfilled').length !== 1)
+      throw new Error(`call ${callId} did not have exactly one winner`);
   }
 
   // Baseline 2: bare SET NX claims from one client.

@@ -12,27 +12,49 @@ async function main(): Promise<void> {
     const { bare, webhook } = await benchIngest(Number(process.env.BENCH_SECONDS ?? 8));
     console.log('\nWebhook ingest (signed connect webhooks with a real WhatsApp SDP, 32 connections, distinct bodies)');
     console.log(`  bare node:http 200      ${bare.requestsPerSec.toFixed(0)} req/s, p99 ${bare.p99Ms} ms`);
-    console.log(`  webhook server          ${webhook.requestsPerSec.toFixed(0)} req/s, p99 ${webhook.p99Ms} ms, non-2xx ${webhook.non2xx}`);
+    console.log(
+      `  webhook server          ${webhook.requestsPerSec.toFixed(0)} req/s, p99 ${webhook.p99Ms} ms, non-2xx ${webhook.non2xx}`,
+    );
     console.log(`  throughput ratio        ${ratio(webhook.requestsPerSec, bare.requestsPerSec)} (goal >= 0.70)`);
-    console.log(`  p99 latency ratio       ${ratio(webhook.p99Ms, Math.max(bare.p99Ms, 1))} (lower is better; p99 is reported in whole ms)`);
+    console.log(
+      `  p99 latency ratio       ${ratio(webhook.p99Ms, Math.max(bare.p99Ms, 1))} (lower is better; p99 is reported in whole ms)`,
+    );
   }
   if (!only || only === 'call') {
     const { app, baseline, renderer, calls } = await benchCallPath(Number(process.env.BENCH_CALLS ?? 9));
     console.log(`\nCall path (median of ${calls} calls, browser host in Chromium, simulator on loopback)`);
-    console.log(`  webhook -> ring shown           ${ms(app.webhookToRing)}  ratio ${ratio(app.webhookToRing, baseline.postToDom)} vs bare POST->SSE->DOM ${ms(baseline.postToDom)}`);
-    console.log(`  webhook -> SDP answer ready     ${ms(app.webhookToAnswerReady)}  ratio ${ratio(app.webhookToAnswerReady, baseline.bareAnswer + baseline.postToDom)} vs bare push + answer ${ms(baseline.bareAnswer + baseline.postToDom)}`);
+    console.log(
+      `  webhook -> ring shown           ${ms(app.webhookToRing)}  ratio ${ratio(app.webhookToRing, baseline.postToDom)} vs bare POST->SSE->DOM ${ms(baseline.postToDom)}`,
+    );
+    console.log(
+      `  webhook -> SDP answer ready     ${ms(app.webhookToAnswerReady)}  ratio ${ratio(app.webhookToAnswerReady, baseline.bareAnswer + baseline.postToDom)} vs bare push + answer ${ms(baseline.bareAnswer + baseline.postToDom)}`,
+    );
     console.log(`  Answer click -> accept sent     ${ms(app.clickToAccept)}`);
-    console.log(`  Answer click -> first packet    ${ms(app.clickToFirstPacket)}  ratio ${ratio(app.clickToFirstPacket, baseline.bareFirstPacket)} vs bare answer applied -> first packet ${ms(baseline.bareFirstPacket)} (goal < 150 ms: ${app.clickToFirstPacket < 150 ? 'met' : 'NOT met'})`);
+    console.log(
+      `  Answer click -> first packet    ${ms(app.clickToFirstPacket)}  ratio ${ratio(app.clickToFirstPacket, baseline.bareFirstPacket)} vs bare answer applied -> first packet ${ms(baseline.bareFirstPacket)} (goal < 150 ms: ${app.clickToFirstPacket < 150 ? 'met' : 'NOT met'})`,
+    );
     console.log('\nRenderer load (main-thread CPU ms per second, JS heap)');
-    console.log(`  blank page      ${renderer.blank.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.blank.heapMb.toFixed(1)} MB`);
-    console.log(`  phone idle      ${renderer.idle.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.idle.heapMb.toFixed(1)} MB   ratio vs blank: CPU ${ratio(renderer.idle.cpuMsPerSec, renderer.blank.cpuMsPerSec)}, heap ${ratio(renderer.idle.heapMb, renderer.blank.heapMb)}`);
-    console.log(`  phone in call   ${renderer.inCall.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.inCall.heapMb.toFixed(1)} MB   ratio vs idle: CPU ${ratio(renderer.inCall.cpuMsPerSec, renderer.idle.cpuMsPerSec)}, heap ${ratio(renderer.inCall.heapMb, renderer.idle.heapMb)}`);
+    console.log(
+      `  blank page      ${renderer.blank.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.blank.heapMb.toFixed(1)} MB`,
+    );
+    console.log(
+      `  phone idle      ${renderer.idle.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.idle.heapMb.toFixed(1)} MB   ratio vs blank: CPU ${ratio(renderer.idle.cpuMsPerSec, renderer.blank.cpuMsPerSec)}, heap ${ratio(renderer.idle.heapMb, renderer.blank.heapMb)}`,
+    );
+    console.log(
+      `  phone in call   ${renderer.inCall.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.inCall.heapMb.toFixed(1)} MB   ratio vs idle: CPU ${ratio(renderer.inCall.cpuMsPerSec, renderer.idle.cpuMsPerSec)}, heap ${ratio(renderer.inCall.heapMb, renderer.idle.heapMb)}`,
+    );
   }
   if (!only || only === 'relay') {
     const r = await benchRelay(Number(process.env.BENCH_AGENTS ?? 20), Number(process.env.BENCH_CALLS ?? 30));
-    console.log(`\nTeam relay (2 instances on one redis-server, ${r.agentCount} agents, ${r.calls} calls, every agent answers every call at once)`);
-    console.log(`  ring fan-out to all agents      ${ms(r.fanoutMs)}  ratio ${ratio(r.fanoutMs, Math.max(r.pubsubMs, 0.5))} vs bare Redis publish to ${r.agentCount} subscribers ${ms(r.pubsubMs)}`);
-    console.log(`  contested claims                ${r.claimsPerSec.toFixed(0)} calls/s (exactly one winner each, including pre_accept)  ratio ${(r.claimsPerSec / r.setnxPerSec).toFixed(3)} vs bare SET NX ${r.setnxPerSec.toFixed(0)}/s`);
+    console.log(
+      `\nTeam relay (2 instances on one redis-server, ${r.agentCount} agents, ${r.calls} calls, every agent answers every call at once)`,
+    );
+    console.log(
+      `  ring fan-out to all agents      ${ms(r.fanoutMs)}  ratio ${ratio(r.fanoutMs, Math.max(r.pubsubMs, 0.5))} vs bare Redis publish to ${r.agentCount} subscribers ${ms(r.pubsubMs)}`,
+    );
+    console.log(
+      `  contested claims                ${r.claimsPerSec.toFixed(0)} calls/s (exactly one winner each, including pre_accept)  ratio ${(r.claimsPerSec / r.setnxPerSec).toFixed(3)} vs bare SET NX ${r.setnxPerSec.toFixed(0)}/s`,
+    );
   }
   process.exit(0);
 }

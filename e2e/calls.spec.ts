@@ -45,9 +45,14 @@ test('caller hangs up an active call: the agent sees it and no terminate is sent
   expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
 });
 
-test('two calls arriving together both ring; answering one keeps the other ringing until it is rejected', async ({ phone }) => {
+test('two calls arriving together both ring; answering one keeps the other ringing until it is rejected', async ({
+  phone,
+}) => {
   const { page, sim } = phone;
-  const [first, second] = await Promise.all([sim.placeCall({ name: 'First Caller' }), sim.placeCall({ name: 'Second Caller' })]);
+  const [first, second] = await Promise.all([
+    sim.placeCall({ name: 'First Caller' }),
+    sim.placeCall({ name: 'Second Caller' }),
+  ]);
   const cards = page.getByTestId('incoming-call');
   await expect(cards).toHaveCount(2);
   await page.locator(`[data-call-id="${first!.callId}"]`).getByTestId('answer').click();
@@ -64,7 +69,11 @@ test('two calls arriving together both ring; answering one keeps the other ringi
 test('a Graph API failure on answer tells the agent and leaves no call dangling', async ({ phone }) => {
   const { page, sim } = phone;
   const call = await sim.placeCall();
-  sim.graph.addFault({ action: 'accept', status: 500, body: { error: { message: 'Connection error', code: 138004, fbtrace_id: 'Ftrace1' } } });
+  sim.graph.addFault({
+    action: 'accept',
+    status: 500,
+    body: { error: { message: 'Connection error', code: 138004, fbtrace_id: 'Ftrace1' } },
+  });
   await page.getByTestId('answer').click();
   await expect(page.getByTestId('end-reason')).toHaveText('Call failed');
   await expect(page.getByTestId('end-message')).toContainText('Connection error');

@@ -1,6 +1,8 @@
 import { expect, mediaFigures, openPhone, test } from './phoneFixture';
 
-test('history keeps answered, rejected and missed calls with quality, survives a restart, searches and exports CSV', async ({ page }) => {
+test('history keeps answered, rejected and missed calls with quality, survives a restart, searches and exports CSV', async ({
+  page,
+}) => {
   const phone = await openPhone(page, { dataDir: `${process.env.TMPDIR ?? '/tmp'}/softphone-history-${Date.now()}` });
   let reopened: Awaited<ReturnType<typeof openPhone>> | undefined;
   try {
@@ -39,7 +41,11 @@ test('history keeps answered, rejected and missed calls with quality, survives a
     const downloading = page.waitForEvent('download');
     await page.getByTestId('history-export').click();
     const download = await downloading;
-    const csv = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+    const csv = await (
+      await download.createReadStream()
+    )
+      .toArray()
+      .then((chunks) => Buffer.concat(chunks).toString('utf8'));
     expect(download.suggestedFilename()).toMatch(/^whatsapp-calls-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(csv.split('\r\n')[0]).toContain('call_id,direction,number,name');
     expect(csv).toContain(`${missed.callId},inbound,15550009999,Missed Mia`);
@@ -139,7 +145,9 @@ test('the keypad sends DTMF when the caller offers telephone-event, and is absen
 test('devices: choose, remember, switch the microphone live, test sound and level meter', async ({ phone }) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
-  await expect.poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-level'))).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-level')))
+    .toBeGreaterThan(0);
   const mic = page.getByTestId('device-mic');
   await expect(mic.locator('option', { hasText: 'Fake Audio Input 1' })).toHaveCount(1);
   await mic.selectOption({ label: 'Fake Audio Input 1' });
@@ -176,7 +184,9 @@ test('a remembered microphone that is gone falls back to the default and says so
   await expect.poll(() => call.farEnd.received.loudFrames).toBeGreaterThan(10);
 });
 
-test('a microphone unplugged mid-call: the call moves to the default microphone and the agent is told', async ({ phone }) => {
+test('a microphone unplugged mid-call: the call moves to the default microphone and the agent is told', async ({
+  phone,
+}) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('device-mic').selectOption({ label: 'Fake Audio Input 1' });

@@ -18,7 +18,11 @@ test.beforeEach(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'softphone-electron-'));
   app = await electron.launch({
     executablePath: binary,
-    args: [join(__dirname, '..', 'out', 'main', 'index.js'), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+    args: [
+      join(__dirname, '..', 'out', 'main', 'index.js'),
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+    ],
     env: {
       ...process.env,
       WA_ACCESS_TOKEN: TEST_SECRETS.accessToken,

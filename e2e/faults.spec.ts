@@ -4,8 +4,15 @@ import { expect, mediaFigures, openPhone, test, TEST_SECRETS } from './phoneFixt
 test('a connect delivered three times rings once', async ({ phone }) => {
   const { page, sim, host } = phone;
   const call = await sim.placeCall({ name: 'Echo' });
-  const again = connectWebhook({ callId: call.callId, from: call.from, callerName: 'Echo', phoneNumberId: TEST_SECRETS.phoneNumberId, sdpOffer: call.farEnd.offerSdp });
-  for (let i = 0; i < 2; i += 1) expect((await postSignedWebhook(host.services.webhookUrl!, again, TEST_SECRETS.appSecret)).status).toBe(200);
+  const again = connectWebhook({
+    callId: call.callId,
+    from: call.from,
+    callerName: 'Echo',
+    phoneNumberId: TEST_SECRETS.phoneNumberId,
+    sdpOffer: call.farEnd.offerSdp,
+  });
+  for (let i = 0; i < 2; i += 1)
+    expect((await postSignedWebhook(host.services.webhookUrl!, again, TEST_SECRETS.appSecret)).status).toBe(200);
   await page.waitForTimeout(300);
   await expect(page.getByTestId('incoming-call')).toHaveCount(1);
 });
@@ -13,7 +20,12 @@ test('a connect delivered three times rings once', async ({ phone }) => {
 test('a terminate that overtakes its connect never rings and is logged as missed', async ({ phone }) => {
   const { page, host } = phone;
   const url = host.services.webhookUrl!;
-  const ids = { callId: 'wacid.overtaken', from: '447700900555', phoneNumberId: TEST_SECRETS.phoneNumberId, callerName: 'Quick Quitter' };
+  const ids = {
+    callId: 'wacid.overtaken',
+    from: '447700900555',
+    phoneNumberId: TEST_SECRETS.phoneNumberId,
+    callerName: 'Quick Quitter',
+  };
   await postSignedWebhook(url, terminateWebhook({ ...ids, status: 'COMPLETED' }), TEST_SECRETS.appSecret);
   await postSignedWebhook(url, connectWebhook({ ...ids, sdpOffer: 'v=0\r\n' }), TEST_SECRETS.appSecret);
   await page.waitForTimeout(300);
@@ -27,10 +39,16 @@ for (const [action, status] of [
   ['pre_accept', 503],
   ['accept', 500],
 ] as const) {
-  test(`${action} answered ${status}: the agent is told, the call is ended on WhatsApp, nothing dangles`, async ({ phone }) => {
+  test(`${action} answered ${status}: the agent is told, the call is ended on WhatsApp, nothing dangles`, async ({
+    phone,
+  }) => {
     const { page, sim } = phone;
     const call = await sim.placeCall();
-    sim.graph.addFault({ action, status, body: { error: { message: 'Service temporarily unavailable', code: 2, fbtrace_id: 'Fx1' } } });
+    sim.graph.addFault({
+      action,
+      status,
+      body: { error: { message: 'Service temporarily unavailable', code: 2, fbtrace_id: 'Fx1' } },
+    });
     await page.getByTestId('answer').click();
     await expect(page.getByTestId('end-reason')).toHaveText('Call failed');
     await expect(page.getByTestId('end-message')).toContainText(`HTTP ${status}`);
@@ -44,7 +62,11 @@ for (const [action, status] of [
 test('pre_accept refused with 429 is repeated and the call connects', async ({ phone }) => {
   const { page, sim } = phone;
   const call = await sim.placeCall();
-  sim.graph.addFault({ action: 'pre_accept', status: 429, body: { error: { message: 'Call rate limit exceeded', code: 138005 } } });
+  sim.graph.addFault({
+    action: 'pre_accept',
+    status: 429,
+    body: { error: { message: 'Call rate limit exceeded', code: 138005 } },
+  });
   await page.getByTestId('answer').click();
   await expect(page.getByTestId('in-call')).toBeVisible();
   expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:429', 'pre_accept:200', 'accept:200']);
@@ -82,14 +104,19 @@ test('the caller vanishes mid-call: the agent sees it, then the call is ended an
     call.farEnd.vanish();
     await expect(page.getByText('Connection to the caller lost. Trying to recover…')).toBeVisible({ timeout: 15_000 });
     await expect(page.getByTestId('end-reason')).toHaveText('Call failed', { timeout: 10_000 });
-    await expect(page.getByTestId('end-message')).toHaveText('The connection to the caller was lost and did not come back.');
+    await expect(page.getByTestId('end-message')).toHaveText(
+      'The connection to the caller was lost and did not come back.',
+    );
     expect(phone.sim.graph.actionsFor(call.callId).at(-1)).toBe('terminate:200');
   } finally {
     await phone.close();
   }
 });
 
-test('closing the window during a call terminates it on WhatsApp; a reload while ringing keeps the call', async ({ phone, context }) => {
+test('closing the window during a call terminates it on WhatsApp; a reload while ringing keeps the call', async ({
+  phone,
+  context,
+}) => {
   const { page, sim, host } = phone;
   const ringing = await sim.placeCall({ name: 'Patient Caller' });
   await page.reload();
@@ -121,7 +148,13 @@ test('a webhook port already in use is explained', async ({ page }) => {
   const port = (blocker.address() as { port: number }).port;
   const phone = await openPhone(page, { webhookPort: port, unconfigured: true });
   try {
-    await phone.host.services.handlers['settings:save']({ ...TEST_SECRETS, webhookPort: 8787, tunnel: 'none', publicUrl: '', ngrokAuthtoken: '' });
+    await phone.host.services.handlers['settings:save']({
+      ...TEST_SECRETS,
+      webhookPort: 8787,
+      tunnel: 'none',
+      publicUrl: '',
+      ngrokAuthtoken: '',
+    });
     await page.reload();
     await expect(page.getByRole('alert').first()).toContainText(`Webhook port ${port} is already in use on 127.0.0.1`);
   } finally {

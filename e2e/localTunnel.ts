@@ -9,12 +9,16 @@ import type { TunnelProvider } from '../src/whatsapp/tunnel';
 export function localProxyTunnels(opened: string[] = []): TunnelProvider {
   return {
     async open(localPort, authtoken) {
-      if (authtoken !== 'test-ngrok-authtoken') throw new Error('authentication failed: The authtoken you specified is invalid');
+      if (authtoken !== 'test-ngrok-authtoken')
+        throw new Error('authentication failed: The authtoken you specified is invalid');
       const proxy = createServer((req, res) => {
-        const upstream = request({ host: '127.0.0.1', port: localPort, path: req.url, method: req.method, headers: req.headers }, (reply) => {
-          res.writeHead(reply.statusCode ?? 502, reply.headers);
-          reply.pipe(res);
-        });
+        const upstream = request(
+          { host: '127.0.0.1', port: localPort, path: req.url, method: req.method, headers: req.headers },
+          (reply) => {
+            res.writeHead(reply.statusCode ?? 502, reply.headers);
+            reply.pipe(res);
+          },
+        );
         upstream.on('error', () => {
           res.writeHead(502);
           res.end();

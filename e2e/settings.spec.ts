@@ -22,7 +22,10 @@ test('first run: onboarding validates, saves, tests the connection and takes a c
     await expect(page.getByTestId('settings-saved')).toBeVisible();
     // The window never receives a secret back.
     await expect(page.getByTestId('setting-accessToken')).toHaveValue('');
-    await expect(page.getByTestId('setting-accessToken')).toHaveAttribute('placeholder', 'Stored. Leave empty to keep it.');
+    await expect(page.getByTestId('setting-accessToken')).toHaveAttribute(
+      'placeholder',
+      'Stored. Leave empty to keep it.',
+    );
 
     await page.getByTestId('settings-test').click();
     await expect(page.getByTestId('test-result')).toHaveText('Connected to Simulated Business (+1 555-144-1906).');
@@ -30,7 +33,9 @@ test('first run: onboarding validates, saves, tests the connection and takes a c
     await expect(page.getByTestId('webhook-server')).toContainText('Listening on http://127.0.0.1:');
     await expect(page.getByTestId('verify-token')).toHaveText(TEST_SECRETS.verifyToken);
     const localUrl = (await page.getByTestId('callback-url').textContent())!;
-    const verify = await fetch(`${localUrl}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=${TEST_SECRETS.verifyToken}`);
+    const verify = await fetch(
+      `${localUrl}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=${TEST_SECRETS.verifyToken}`,
+    );
     expect(await verify.text()).toBe('42');
 
     phone.sim.setWebhookUrl(localUrl);
@@ -97,7 +102,11 @@ test('the built-in tunnel carries webhooks to the phone and reports a bad authto
 
 test('a refused webhook shows in the status with its reason', async ({ phone }) => {
   const { page, host } = phone;
-  const reply = await fetch(host.services.webhookUrl!, { method: 'POST', body: '{}', headers: { 'X-Hub-Signature-256': 'sha256=00' } });
+  const reply = await fetch(host.services.webhookUrl!, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'X-Hub-Signature-256': 'sha256=00' },
+  });
   expect(reply.status).toBe(401);
   await page.getByTestId('tab-settings').click();
   await expect(page.getByTestId('last-rejection')).toContainText('HTTP 401');

@@ -33,12 +33,21 @@ async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
   return host;
 }
 
-test('team mode: two desks on two relay instances ring together; one answers with audio, the other stops ringing; a desk calls a customer through the relay', async ({ browser }) => {
+test('team mode: two desks on two relay instances ring together; one answers with audio, the other stops ringing; a desk calls a customer through the relay', async ({
+  browser,
+}) => {
   const redis = await startTestRedis();
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const relays = await Promise.all(
     [0, 1].map(() =>
-      startRelay({ ...SIM_SECRETS, agentSecret: AGENT_SECRET, redisUrl: redis.url, graphBaseUrl: sim.graphBaseUrl, logger: createMemoryLogger(), prefix: 'e2e' }),
+      startRelay({
+        ...SIM_SECRETS,
+        agentSecret: AGENT_SECRET,
+        redisUrl: redis.url,
+        graphBaseUrl: sim.graphBaseUrl,
+        logger: createMemoryLogger(),
+        prefix: 'e2e',
+      }),
     ),
   );
   sim.setWebhookUrl(relays[0]!.webhookUrl);

@@ -18,11 +18,16 @@ async function main(): Promise<void> {
   console.log(`\nThe phone is at ${url}`);
   const chromium = ['/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => existsSync(p));
   if (chromium && process.env.DISPLAY) {
-    spawn(chromium, [`--app=${url}`, '--autoplay-policy=no-user-gesture-required'], { stdio: 'ignore', detached: true }).unref();
+    spawn(chromium, [`--app=${url}`, '--autoplay-policy=no-user-gesture-required'], {
+      stdio: 'ignore',
+      detached: true,
+    }).unref();
   } else {
     console.log('Open that address in Chromium or Chrome (allow the microphone).');
   }
-  console.log('Press Enter to place a call from a simulated WhatsApp user, "h" + Enter to make the caller hang up, Ctrl+C to stop.\n');
+  console.log(
+    'Press Enter to place a call from a simulated WhatsApp user, "h" + Enter to make the caller hang up, Ctrl+C to stop.\n',
+  );
   let last: string | undefined;
   const place = async () => {
     const call = await phone.sim.placeCall({ name: 'Demo Caller' });

@@ -47,7 +47,18 @@ function main(): void {
   // The releases check needs the internet; the Electron version is pinned in package.json instead.
   const run = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/@doyensec/electronegativity/dist/index.js'), '-i', root, '-r', '-v', 'false', '-x', 'AvailableSecurityFixesGlobalCheck', '-o', report],
+    [
+      join(root, 'node_modules/@doyensec/electronegativity/dist/index.js'),
+      '-i',
+      root,
+      '-r',
+      '-v',
+      'false',
+      '-x',
+      'AvailableSecurityFixesGlobalCheck',
+      '-o',
+      report,
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   let csv: string;
@@ -62,14 +73,22 @@ function main(): void {
     .slice(1)
     .filter(Boolean)
     .map(csvFields)
-    .map(([check = '', severity = '', , file = '', location = '', , description = '']) => ({ check, severity, file, location, description }));
+    .map(([check = '', severity = '', , file = '', location = '', , description = '']) => ({
+      check,
+      severity,
+      file,
+      location,
+      description,
+    }));
   const reviewed = JSON.parse(readFileSync(join(root, 'security/reviewed-findings.json'), 'utf8')) as Reviewed[];
   const serious = findings.filter((f) => f.severity === 'HIGH' || f.severity === 'MEDIUM');
   const isReviewed = (f: Finding) => reviewed.some((r) => r.check === f.check && r.file === f.file);
   const open = serious.filter((f) => !isReviewed(f));
   const stale = reviewed.filter((r) => !serious.some((f) => f.check === r.check && f.file === r.file));
 
-  console.log(`Electronegativity: ${findings.length} findings, ${serious.length} HIGH/MEDIUM, ${serious.length - open.length} of them reviewed.`);
+  console.log(
+    `Electronegativity: ${findings.length} findings, ${serious.length} HIGH/MEDIUM, ${serious.length - open.length} of them reviewed.`,
+  );
   for (const f of open) console.error(`  ${f.severity} ${f.check} ${f.file}:${f.location} ${f.description}`);
   for (const r of stale) console.error(`  reviewed entry no longer found (remove it): ${r.check} ${r.file}`);
   if (open.length > 0 || stale.length > 0) process.exit(1);

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   }
   const host = await hostRenderer({ desk, port: Number(process.env.SOFTPHONE_UI_PORT ?? 5180) });
   console.log('No Electron binary here, so the phone runs in your browser.');
-  console.log(`Open ${host.url} in Chromium or Chrome. Settings are kept in ${dataDir} (secrets unencrypted outside Electron).`);
+  console.log(
+    `Open ${host.url} in Chromium or Chrome. Settings are kept in ${dataDir} (secrets unencrypted outside Electron).`,
+  );
   stopOnSignals(() => host.close());
 }
 

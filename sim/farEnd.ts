@@ -5,7 +5,8 @@ const { RTCPeerConnection, nonstandard } = wrtc;
 
 const SAMPLE_RATE = 48_000;
 const FRAME = 480; // 10 ms, the only frame size RTCAudioSource takes
-const WHATSAPP_OPUS_FMTP = 'maxaveragebitrate=20000;maxplaybackrate=16000;minptime=20;sprop-maxcapturerate=16000;useinbandfec=1';
+const WHATSAPP_OPUS_FMTP =
+  'maxaveragebitrate=20000;maxplaybackrate=16000;minptime=20;sprop-maxcapturerate=16000;useinbandfec=1';
 
 export interface FarEndOptions {
   /** Tone the caller "speaks"; 0 sends silence. */
@@ -80,7 +81,8 @@ function throughRelay(sdp: string, port: number): string {
     if (line.startsWith('m=audio ')) out.push(line.replace(/^m=audio \d+/, `m=audio ${port}`));
     else if (line.startsWith('c=')) out.push('c=IN IP4 127.0.0.1');
     else out.push(line);
-    if (line.startsWith('a=ice-pwd:')) out.push(`a=candidate:1 1 udp 2122260223 127.0.0.1 ${port} typ host generation 0 network-cost 50`);
+    if (line.startsWith('a=ice-pwd:'))
+      out.push(`a=candidate:1 1 udp 2122260223 127.0.0.1 ${port} typ host generation 0 network-cost 50`);
   }
   return `${out.join('\r\n')}\r\n`;
 }
@@ -147,7 +149,9 @@ export async function createFarEnd(options: FarEndOptions = {}) {
   });
   const localSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
   // Meta's answer to a business offer is ICE-lite too (fixtures/sdp/04-*).
-  let offerSdp = options.answerTo ? localSdp.replace(/\r\nt=0 0\r\n/, '\r\nt=0 0\r\na=ice-lite\r\n') : whatsappStyleOffer(localSdp, options.offerDtmf ?? true);
+  let offerSdp = options.answerTo
+    ? localSdp.replace(/\r\nt=0 0\r\n/, '\r\nt=0 0\r\na=ice-lite\r\n')
+    : whatsappStyleOffer(localSdp, options.offerDtmf ?? true);
   let relay: UdpRelay | undefined;
   if (options.network) {
     const loopback = /^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/im.exec(offerSdp);
@@ -190,7 +194,12 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     /** Applies the business's answer, as Meta does on pre_accept, and starts the no-media clock. */
     async applyAnswer(answerSdp: string): Promise<void> {
       // Behind the relay the caller must learn the app only through it, never directly.
-      const sdp = relay ? answerSdp.split('\r\n').filter((l) => !l.startsWith('a=candidate')).join('\r\n') : answerSdp;
+      const sdp = relay
+        ? answerSdp
+            .split('\r\n')
+            .filter((l) => !l.startsWith('a=candidate'))
+            .join('\r\n')
+        : answerSdp;
       await pc.setRemoteDescription({ type: 'answer', sdp });
       const firstPacketPoll = setInterval(() => {
         void inboundPackets().then((packets) => {

@@ -97,23 +97,38 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     const call = calls.get(body.call_id);
     if (!call) return { status: 400, body: graphError(100, 'Invalid parameter', `Invalid call-id ${body.call_id}`) };
     const ended = call.state === 'rejected' || call.state === 'terminated';
-    if (ended) return { status: 400, body: graphError(100, 'Invalid parameter', 'The WhatsApp user has already terminated the call') };
+    if (ended)
+      return {
+        status: 400,
+        body: graphError(100, 'Invalid parameter', 'The WhatsApp user has already terminated the call'),
+      };
     switch (body.action) {
       case 'pre_accept': {
-        if (call.state !== 'offered') return { status: 400, body: graphError(100, 'Invalid parameter', `pre_accept on a call that is ${call.state}`) };
+        if (call.state !== 'offered')
+          return {
+            status: 400,
+            body: graphError(100, 'Invalid parameter', `pre_accept on a call that is ${call.state}`),
+          };
         const problems = answerProblems(body.session.sdp);
-        if (problems.length > 0) return { status: 400, body: graphError(138008, 'SDP Validation error', problems.join('; ')) };
+        if (problems.length > 0)
+          return { status: 400, body: graphError(138008, 'SDP Validation error', problems.join('; ')) };
         call.answerSdp = body.session.sdp;
         call.state = 'pre_accepted';
         break;
       }
       case 'accept': {
-        if (call.state === 'accepted') return { status: 400, body: graphError(100, 'Invalid parameter', 'Accept an already In Progress call') };
-        if (call.state !== 'pre_accepted') return { status: 400, body: graphError(100, 'Invalid parameter', 'accept before pre_accept') };
+        if (call.state === 'accepted')
+          return { status: 400, body: graphError(100, 'Invalid parameter', 'Accept an already In Progress call') };
+        if (call.state !== 'pre_accepted')
+          return { status: 400, body: graphError(100, 'Invalid parameter', 'accept before pre_accept') };
         if (body.session.sdp !== call.answerSdp) {
           return {
             status: 400,
-            body: graphError(100, 'Invalid parameter', 'SDP answer provided in accept does not match the SDP answer given in the Pre-Accept endpoint for the same call-id'),
+            body: graphError(
+              100,
+              'Invalid parameter',
+              'SDP answer provided in accept does not match the SDP answer given in the Pre-Accept endpoint for the same call-id',
+            ),
           };
         }
         call.state = 'accepted';
@@ -132,7 +147,10 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     return { status: 200, body: { messaging_product: 'whatsapp', success: true } };
   }
 
-  async function route(req: IncomingMessage, url: URL): Promise<{ status: number; body: unknown; action?: string; requestBody?: unknown }> {
+  async function route(
+    req: IncomingMessage,
+    url: URL,
+  ): Promise<{ status: number; body: unknown; action?: string; requestBody?: unknown }> {
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${options.accessToken}`) {
       return { status: 401, body: graphError(190, 'Invalid OAuth access token - Cannot parse access token') };
@@ -147,7 +165,12 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       }
       return {
         status: 200,
-        body: { id: phoneNumberId, display_phone_number: '+1 555-144-1906', verified_name: 'Simulated Business', quality_rating: 'GREEN' },
+        body: {
+          id: phoneNumberId,
+          display_phone_number: '+1 555-144-1906',
+          verified_name: 'Simulated Business',
+          quality_rating: 'GREEN',
+        },
       };
     }
     if (!match[2]) return { status: 405, body: graphError(100, 'Unsupported method') };
@@ -174,9 +197,19 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     const raw = await readJson(req);
     if (match[2] === 'messages') {
       const parsed = PermissionRequestBody.safeParse(raw);
-      if (!parsed.success) return { status: 400, body: graphError(100, 'Invalid parameter', parsed.error.issues[0]?.message), requestBody: raw };
+      if (!parsed.success)
+        return {
+          status: 400,
+          body: graphError(100, 'Invalid parameter', parsed.error.issues[0]?.message),
+          requestBody: raw,
+        };
       permissionRequests.push(parsed.data.to);
-      return { status: 200, action: 'call_permission_request', requestBody: raw, body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.SIM${randomBytes(8).toString('hex')}` }] } };
+      return {
+        status: 200,
+        action: 'call_permission_request',
+        requestBody: raw,
+        body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.SIM${randomBytes(8).toString('hex')}` }] },
+      };
     }
     const parsed = CallActionBody.safeParse(raw);
     if (!parsed.success) {
@@ -187,7 +220,13 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     const fault = takeFault(action);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     // A forced error means the action did not take effect, as with a real 5xx or 429 from Meta.
-    if (fault?.status) return { status: fault.status, body: fault.body ?? graphError(138004, 'Connection error'), action, requestBody: raw };
+    if (fault?.status)
+      return {
+        status: fault.status,
+        body: fault.body ?? graphError(138004, 'Connection error'),
+        action,
+        requestBody: raw,
+      };
     return { ...handleAction(parsed.data), action, requestBody: raw };
   }
 
@@ -266,7 +305,10 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     },
     actionsFor(callId: string): string[] {
       return requests
-        .filter((r) => (r.body as { call_id?: string } | undefined)?.call_id === callId && (r.body as { action?: string }).action)
+        .filter(
+          (r) =>
+            (r.body as { call_id?: string } | undefined)?.call_id === callId && (r.body as { action?: string }).action,
+        )
         .map((r) => `${(r.body as { action: string }).action}:${r.status}`);
     },
     close: () =>

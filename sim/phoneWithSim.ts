@@ -32,7 +32,8 @@ export interface PhoneWithSimOptions {
 export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'softphone-'));
-  const logger = options.logger ?? createMemoryLogger({ secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret] });
+  const logger =
+    options.logger ?? createMemoryLogger({ secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret] });
   const desk = prepareDesk({
     dataDir,
     cipher: plainCipher,
@@ -45,7 +46,13 @@ export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
   });
   const host = await hostRenderer({ desk, port: options.uiPort, tunnels: options.tunnels });
   if (!options.unconfigured) {
-    const saved = await host.services.handlers['settings:save']({ ...SIM_SECRETS, webhookPort: 8787, tunnel: 'none', publicUrl: '', ngrokAuthtoken: '' });
+    const saved = await host.services.handlers['settings:save']({
+      ...SIM_SECRETS,
+      webhookPort: 8787,
+      tunnel: 'none',
+      publicUrl: '',
+      ngrokAuthtoken: '',
+    });
     if (!saved.ok) throw new Error(`simulator settings refused: ${JSON.stringify(saved.errors)}`);
     sim.setWebhookUrl(host.services.webhookUrl!);
   }

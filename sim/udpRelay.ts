@@ -15,7 +15,8 @@ const isRtp = (packet: Buffer): boolean => packet.length > 0 && packet[0]! >= 12
  * the way to test call quality warnings and a caller that vanishes, on one machine.
  */
 export async function startUdpRelay(target: { address: string; port: number }, impairment: Impairment = {}) {
-  const bind = (socket: Socket) => new Promise<number>((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)));
+  const bind = (socket: Socket) =>
+    new Promise<number>((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)));
   const front = createSocket('udp4');
   const back = createSocket('udp4');
   const frontPort = await bind(front);

@@ -65,11 +65,22 @@ export function connectWebhook(params: CallWebhookParams & { sdpOffer: string })
 }
 
 export function terminateWebhook(
-  params: CallWebhookParams & { status: 'COMPLETED' | 'FAILED'; durationSec?: number; error?: { code: number; message: string } },
+  params: CallWebhookParams & {
+    status: 'COMPLETED' | 'FAILED';
+    durationSec?: number;
+    error?: { code: number; message: string };
+  },
 ) {
   const to = params.to ?? '15551441906';
   const errors = params.error
-    ? [{ code: params.error.code, title: params.error.message, message: params.error.message, error_data: { details: params.error.message } }]
+    ? [
+        {
+          code: params.error.code,
+          title: params.error.message,
+          message: params.error.message,
+          error_data: { details: params.error.message },
+        },
+      ]
     : undefined;
   return envelope(params.phoneNumberId, to, {
     contacts: [{ profile: { name: params.callerName ?? params.from }, wa_id: params.from }],
@@ -91,7 +102,13 @@ export function terminateWebhook(
 }
 
 /** A business-initiated call's connect webhook: WhatsApp's answer to the business's offer. */
-export function outboundAnswerWebhook(params: { callId: string; customer: string; business?: string; phoneNumberId: string; sdpAnswer: string }) {
+export function outboundAnswerWebhook(params: {
+  callId: string;
+  customer: string;
+  business?: string;
+  phoneNumberId: string;
+  sdpAnswer: string;
+}) {
   const business = params.business ?? '15551441906';
   return envelope(params.phoneNumberId, business, {
     contacts: [{ wa_id: params.customer }],
@@ -109,8 +126,21 @@ export function outboundAnswerWebhook(params: { callId: string; customer: string
   });
 }
 
-export function callStatusWebhook(params: { callId: string; customer: string; phoneNumberId: string; status: 'RINGING' | 'ACCEPTED' | 'REJECTED' }) {
+export function callStatusWebhook(params: {
+  callId: string;
+  customer: string;
+  phoneNumberId: string;
+  status: 'RINGING' | 'ACCEPTED' | 'REJECTED';
+}) {
   return envelope(params.phoneNumberId, '15551441906', {
-    statuses: [{ id: params.callId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'call', status: params.status, recipient_id: params.customer }],
+    statuses: [
+      {
+        id: params.callId,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'call',
+        status: params.status,
+        recipient_id: params.customer,
+      },
+    ],
   });
 }

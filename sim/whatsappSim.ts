@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createFarEnd, type FarEnd, type FarEndOptions } from './farEnd';
 import { startGraphApiSim, type GraphApiSim } from './graphApiSim';
-import { callStatusWebhook, connectWebhook, outboundAnswerWebhook, postSignedWebhook, terminateWebhook } from './webhookSender';
+import {
+  callStatusWebhook,
+  connectWebhook,
+  outboundAnswerWebhook,
+  postSignedWebhook,
+  terminateWebhook,
+} from './webhookSender';
 
 export interface WhatsAppSimOptions {
   accessToken: string;
@@ -49,11 +55,22 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     return (await postSignedWebhook(webhookUrl, body, options.appSecret)).status;
   }
 
-  async function sendTerminate(call: SimulatedCall, status: 'COMPLETED' | 'FAILED', error?: { code: number; message: string }) {
+  async function sendTerminate(
+    call: SimulatedCall,
+    status: 'COMPLETED' | 'FAILED',
+    error?: { code: number; message: string },
+  ) {
     const pre = graph.calls.get(call.callId);
     const answered = pre?.state === 'accepted' || pre?.state === 'terminated';
     await send(
-      terminateWebhook({ callId: call.callId, from: call.from, phoneNumberId: options.phoneNumberId, status, error, durationSec: answered ? 1 : undefined }),
+      terminateWebhook({
+        callId: call.callId,
+        from: call.from,
+        phoneNumberId: options.phoneNumberId,
+        status,
+        error,
+        durationSec: answered ? 1 : undefined,
+      }),
     );
   }
 
@@ -62,7 +79,11 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
   /** A customer's phone taking a call the business placed: answer SDP, ringing, then accept or decline. */
   async function customerPickUp(simCall: { id: string; offerSdp?: string; to?: string }): Promise<void> {
     const customer = simCall.to ?? '';
-    const call: SimulatedCall = { callId: simCall.id, from: customer, farEnd: await createFarEnd({ ...options.farEnd, answerTo: simCall.offerSdp }) };
+    const call: SimulatedCall = {
+      callId: simCall.id,
+      from: customer,
+      farEnd: await createFarEnd({ ...options.farEnd, answerTo: simCall.offerSdp }),
+    };
     calls.set(call.callId, call);
     const base = { callId: call.callId, customer, phoneNumberId: options.phoneNumberId };
     await send(outboundAnswerWebhook({ ...base, sdpAnswer: call.farEnd.offerSdp }));
@@ -132,7 +153,13 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
       graph.offerCall(callId, call.farEnd.offerSdp);
       call.webhookSentAtMs = Date.now();
       const status = await send(
-        connectWebhook({ callId, from, callerName: params.name, phoneNumberId: options.phoneNumberId, sdpOffer: call.farEnd.offerSdp }),
+        connectWebhook({
+          callId,
+          from,
+          callerName: params.name,
+          phoneNumberId: options.phoneNumberId,
+          sdpOffer: call.farEnd.offerSdp,
+        }),
       );
       if (status !== 200) throw new Error(`the app answered the connect webhook with HTTP ${status}`);
       return call;

@@ -122,7 +122,8 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:mediaFailed': ({ callId, reason }) => coordinator.mediaFailed(callId, reason),
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
     'call:dial': ({ to, sdpOffer }) => coordinator.dial(to, sdpOffer),
-    'call:permission': async ({ to }) => coordinator.permission(to).catch(() => ({ status: 'unknown' as const, canCall: true, canRequest: false })),
+    'call:permission': async ({ to }) =>
+      coordinator.permission(to).catch(() => ({ status: 'unknown' as const, canCall: true, canRequest: false })),
     'call:requestPermission': ({ to }) => coordinator.requestPermission(to),
     'calls:list': async () => coordinator.list(),
     'app:status': async () => status(),

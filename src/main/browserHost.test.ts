@@ -15,7 +15,14 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>phone</title>');
   host = await startBrowserHost({
     ...openAppStorage(mkdtempSync(join(tmpdir(), 'data-')), plainCipher),
-    environment: { graphBaseUrl: 'http://127.0.0.1:9', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', webhookPortOverride: 0, iceServers: [], mediaTimeoutMs: 10_000 },
+    environment: {
+      graphBaseUrl: 'http://127.0.0.1:9',
+      graphApiVersion: 'v23.0',
+      webhookHost: '127.0.0.1',
+      webhookPortOverride: 0,
+      iceServers: [],
+      mediaTimeoutMs: 10_000,
+    },
     logger,
     tunnels: { open: async () => Promise.reject(new Error('no tunnels in this test')) },
     rendererDir,
@@ -24,7 +31,11 @@ beforeAll(async () => {
 afterAll(() => host.close());
 
 const invoke = (channel: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${host.url}api/invoke/${channel}`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
+  fetch(`${host.url}api/invoke/${channel}`, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
 
 describe('browser host', () => {
   it('serves the page with the content security policy', async () => {
@@ -65,7 +76,16 @@ describe('browser host', () => {
   it('never hands a secret to the window', async () => {
     const save = await invoke(
       'settings:save',
-      JSON.stringify({ accessToken: 'EAAGsecretTokenValue1234567890', phoneNumberId: '123456', appSecret: '0123456789abcdef0123456789abcdef', verifyToken: 'verify-token', webhookPort: 8787, tunnel: 'none', publicUrl: '', ngrokAuthtoken: '' }),
+      JSON.stringify({
+        accessToken: 'EAAGsecretTokenValue1234567890',
+        phoneNumberId: '123456',
+        appSecret: '0123456789abcdef0123456789abcdef',
+        verifyToken: 'verify-token',
+        webhookPort: 8787,
+        tunnel: 'none',
+        publicUrl: '',
+        ngrokAuthtoken: '',
+      }),
     );
     const text = await save.text();
     expect(text).not.toContain('EAAGsecretTokenValue1234567890');

@@ -25,7 +25,11 @@ let updates: CallView[];
 
 function start(ringTimeoutMs = 60_000): void {
   const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
-  coordinator = createCallCoordinator({ transport: graphCallActions(graph), logger: createMemoryLogger(), ringTimeoutMs });
+  coordinator = createCallCoordinator({
+    transport: graphCallActions(graph),
+    logger: createMemoryLogger(),
+    ringTimeoutMs,
+  });
   updates = [];
   coordinator.onUpdate((v) => updates.push(v));
 }
@@ -52,7 +56,16 @@ function offer(callId: string): void {
 }
 
 function remoteEnd(callId: string, status = 'COMPLETED', errors: { code: number; message: string }[] = []): void {
-  deliver(coordinator, { type: 'call_terminated', callId, phoneNumberId: PNID, from: '4412345', to: '1', status, timestampMs: Date.now(), errors });
+  deliver(coordinator, {
+    type: 'call_terminated',
+    callId,
+    phoneNumberId: PNID,
+    from: '4412345',
+    to: '1',
+    status,
+    timestampMs: Date.now(),
+    errors,
+  });
 }
 
 describe('call coordinator', () => {
@@ -70,7 +83,11 @@ describe('call coordinator', () => {
     sim.addFault({ action: 'pre_accept', status: 500, body: { error: { message: 'Connection error', code: 138004 } } });
     const result = await coordinator.answer('c2', ANSWER);
     expect(result).toEqual({ ok: false, error: expect.stringContaining('Connection error') });
-    expect(coordinator.get('c2')).toMatchObject({ phase: 'ended', endReason: 'failed', message: expect.stringContaining('Could not answer') });
+    expect(coordinator.get('c2')).toMatchObject({
+      phase: 'ended',
+      endReason: 'failed',
+      message: expect.stringContaining('Could not answer'),
+    });
     expect(sim.actionsFor('c2')).toEqual(['pre_accept:500', 'reject:200']);
   });
 
@@ -123,7 +140,11 @@ describe('call coordinator', () => {
 
   it('repeats a pre_accept refused with 429, since Meta did not process it', async () => {
     offer('r429');
-    sim.addFault({ action: 'pre_accept', status: 429, body: { error: { message: 'Call rate limit exceeded', code: 138005 } } });
+    sim.addFault({
+      action: 'pre_accept',
+      status: 429,
+      body: { error: { message: 'Call rate limit exceeded', code: 138005 } },
+    });
     expect(await coordinator.answer('r429', ANSWER)).toEqual({ ok: true });
     expect(sim.actionsFor('r429')).toEqual(['pre_accept:429', 'pre_accept:200', 'accept:200']);
   });
@@ -174,7 +195,10 @@ describe('call coordinator', () => {
     offer('b');
     expect(coordinator.list().map((c) => c.phase)).toEqual(['ringing', 'ringing']);
     await coordinator.answer('a', ANSWER);
-    expect(await coordinator.answer('b', ANSWER)).toEqual({ ok: false, error: 'Hang up the current call before answering another one.' });
+    expect(await coordinator.answer('b', ANSWER)).toEqual({
+      ok: false,
+      error: 'Hang up the current call before answering another one.',
+    });
     expect(coordinator.get('b')?.phase).toBe('ringing');
   });
 
@@ -191,7 +215,10 @@ describe('call coordinator', () => {
     offer('m1');
     await coordinator.answer('m1', ANSWER);
     await coordinator.mediaFailed('m1', 'The audio connection to WhatsApp failed.');
-    expect(coordinator.get('m1')).toMatchObject({ endReason: 'failed', message: 'The audio connection to WhatsApp failed.' });
+    expect(coordinator.get('m1')).toMatchObject({
+      endReason: 'failed',
+      message: 'The audio connection to WhatsApp failed.',
+    });
     expect(sim.calls.get('m1')?.state).toBe('terminated');
   });
 });
@@ -222,11 +249,36 @@ describe('call coordinator, outbound', () => {
     const { coordinator: c, updates: seen } = start();
     const result = await c.dial('447700900321', OFFER);
     if (!result.ok) throw new Error(result.error);
-    deliver(c, { type: 'outbound_answered', callId: result.callId, phoneNumberId: PNID, to: '447700900321', timestampMs: 1, sdpAnswer: 'v=0 answer' });
-    deliver(c, { type: 'outbound_status', callId: result.callId, phoneNumberId: PNID, status: 'RINGING', recipient: '447700900321', timestampMs: 1 });
-    deliver(c, { type: 'outbound_status', callId: result.callId, phoneNumberId: PNID, status: 'ACCEPTED', recipient: '447700900321', timestampMs: 2 });
+    deliver(c, {
+      type: 'outbound_answered',
+      callId: result.callId,
+      phoneNumberId: PNID,
+      to: '447700900321',
+      timestampMs: 1,
+      sdpAnswer: 'v=0 answer',
+    });
+    deliver(c, {
+      type: 'outbound_status',
+      callId: result.callId,
+      phoneNumberId: PNID,
+      status: 'RINGING',
+      recipient: '447700900321',
+      timestampMs: 1,
+    });
+    deliver(c, {
+      type: 'outbound_status',
+      callId: result.callId,
+      phoneNumberId: PNID,
+      status: 'ACCEPTED',
+      recipient: '447700900321',
+      timestampMs: 2,
+    });
     expect(seen.map((v) => v.phase)).toEqual(['dialing', 'dialing', 'remote_ringing', 'active']);
-    expect(c.get(result.callId)).toMatchObject({ direction: 'outbound', from: '447700900321', sdpAnswer: 'v=0 answer' });
+    expect(c.get(result.callId)).toMatchObject({
+      direction: 'outbound',
+      from: '447700900321',
+      sdpAnswer: 'v=0 answer',
+    });
   });
 
   it('keeps an answer and statuses that overtook the reply to connect', async () => {
@@ -235,8 +287,22 @@ describe('call coordinator, outbound', () => {
     const { coordinator: c } = start();
     sim.onAction((action, call) => {
       if (action !== 'connect') return;
-      deliver(c, { type: 'outbound_answered', callId: call.id, phoneNumberId: PNID, to: '447700900321', timestampMs: 1, sdpAnswer: 'v=0 early' });
-      deliver(c, { type: 'outbound_status', callId: call.id, phoneNumberId: PNID, status: 'RINGING', recipient: '447700900321', timestampMs: 1 });
+      deliver(c, {
+        type: 'outbound_answered',
+        callId: call.id,
+        phoneNumberId: PNID,
+        to: '447700900321',
+        timestampMs: 1,
+        sdpAnswer: 'v=0 early',
+      });
+      deliver(c, {
+        type: 'outbound_status',
+        callId: call.id,
+        phoneNumberId: PNID,
+        status: 'RINGING',
+        recipient: '447700900321',
+        timestampMs: 1,
+      });
     });
     const result = await c.dial('447700900321', OFFER);
     if (!result.ok) throw new Error(result.error);

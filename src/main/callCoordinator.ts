@@ -148,7 +148,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     let call = calls.get(event.callId);
     if (!call) {
       // The terminate overtook its connect: record the call so the agent still sees it was missed.
-      call = { callId: event.callId, direction: 'inbound', from: event.from, callerName: event.callerName, offeredAtMs: now(), state: { phase: 'ringing' } };
+      call = {
+        callId: event.callId,
+        direction: 'inbound',
+        from: event.from,
+        callerName: event.callerName,
+        offeredAtMs: now(),
+        state: { phase: 'ringing' },
+      };
       calls.set(call.callId, call);
     }
     apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
@@ -159,7 +166,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (!call) return { ok: false, error: 'This call is no longer known.' };
     const busy = [...calls.values()].find((c) => c !== call && needsTerminate(c.state));
     if (busy) return { ok: false, error: 'Hang up the current call before answering another one.' };
-    if (!apply(call, { type: 'answer_clicked' })) return { ok: false, error: `The call is ${call.state.phase}, it cannot be answered.` };
+    if (!apply(call, { type: 'answer_clicked' }))
+      return { ok: false, error: `The call is ${call.state.phase}, it cannot be answered.` };
     try {
       // Meta requires the very same SDP string in both requests.
       await send(call, 'pre_accept', () => transport.preAccept(callId, sdpAnswer));
@@ -188,7 +196,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   async function reject(callId: string): Promise<ActionResult> {
     const call = calls.get(callId);
     if (!call) return { ok: false, error: 'This call is no longer known.' };
-    if (!apply(call, { type: 'reject_clicked', atMs: now() })) return { ok: false, error: `The call is ${call.state.phase}.` };
+    if (!apply(call, { type: 'reject_clicked', atMs: now() }))
+      return { ok: false, error: `The call is ${call.state.phase}.` };
     const failure = await endOnMeta(call, 'reject');
     return failure ? { ok: false, error: `Rejected here, but WhatsApp did not confirm: ${failure}` } : { ok: true };
   }
@@ -228,7 +237,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   async function permission(to: string): Promise<PermissionView> {
     const reply = await transport.callPermission(to);
     const can = (name: string) => reply.actions?.find((a) => a.action_name === name)?.can_perform_action;
-    return { status: reply.permission.status, canCall: can('start_call') ?? reply.permission.status !== 'no_permission', canRequest: can('send_call_permission_request') ?? false };
+    return {
+      status: reply.permission.status,
+      canCall: can('start_call') ?? reply.permission.status !== 'no_permission',
+      canRequest: can('send_call_permission_request') ?? false,
+    };
   }
 
   async function dial(to: string, sdpOffer: string): Promise<DialResult> {
@@ -251,7 +264,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     }
     const buffered = early.get(callId);
     early.delete(callId);
-    const call: CallRecord = { callId, direction: 'outbound', from: to, offeredAtMs: now(), state: { phase: 'dialing' }, sdpAnswer: buffered?.sdpAnswer };
+    const call: CallRecord = {
+      callId,
+      direction: 'outbound',
+      from: to,
+      offeredAtMs: now(),
+      state: { phase: 'dialing' },
+      sdpAnswer: buffered?.sdpAnswer,
+    };
     calls.set(callId, call);
     log.info('call placed', { callId, to });
     publish(call);

@@ -23,10 +23,24 @@ describe('call history', () => {
     const history = openCallHistory(dbPath());
     history.record(call('a', { phase: 'ringing' }));
     history.record(call('a', { phase: 'active', answeredAtMs: 1_700_000_001_000 }));
-    history.record(call('a', { answeredAtMs: 1_700_000_001_000, endedAtMs: 1_700_000_061_000, endReason: 'answered', quality: { mos: 4.2, rttMs: 30 } }));
+    history.record(
+      call('a', {
+        answeredAtMs: 1_700_000_001_000,
+        endedAtMs: 1_700_000_061_000,
+        endReason: 'answered',
+        quality: { mos: 4.2, rttMs: 30 },
+      }),
+    );
     const [entry, ...rest] = history.list({ search: '', missedOnly: false, limit: 10 });
     expect(rest).toHaveLength(0);
-    expect(entry).toMatchObject({ callId: 'a', endReason: 'answered', durationSec: 60, mos: 4.2, rttMs: 30, name: 'Dana Smith' });
+    expect(entry).toMatchObject({
+      callId: 'a',
+      endReason: 'answered',
+      durationSec: 60,
+      mos: 4.2,
+      rttMs: 30,
+      name: 'Dana Smith',
+    });
   });
 
   it('searches by name or number, lists missed calls, newest first', () => {
@@ -34,7 +48,8 @@ describe('call history', () => {
     history.record(call('1', { endReason: 'missed', offeredAtMs: 1 }));
     history.record(call('2', { from: '15550001111', callerName: 'Lee', endReason: 'answered', offeredAtMs: 2 }));
     history.record(call('3', { from: '15550002222', callerName: '100%_real', endReason: 'missed', offeredAtMs: 3 }));
-    const ids = (q: Partial<Parameters<typeof history.list>[0]>) => history.list({ search: '', missedOnly: false, limit: 10, ...q }).map((e) => e.callId);
+    const ids = (q: Partial<Parameters<typeof history.list>[0]>) =>
+      history.list({ search: '', missedOnly: false, limit: 10, ...q }).map((e) => e.callId);
     expect(ids({})).toEqual(['3', '2', '1']);
     expect(ids({ search: 'lee' })).toEqual(['2']);
     expect(ids({ search: '5550002' })).toEqual(['3']);
@@ -45,10 +60,14 @@ describe('call history', () => {
 
   it('exports CSV with quoting and formula cells defused', () => {
     const history = openCallHistory(dbPath());
-    history.record(call('x', { callerName: '=HYPERLINK("evil"), "quoted"', endReason: 'failed', message: 'line1\nline2' }));
+    history.record(
+      call('x', { callerName: '=HYPERLINK("evil"), "quoted"', endReason: 'failed', message: 'line1\nline2' }),
+    );
     const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos');
+    expect(header).toBe(
+      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos',
+    );
     expect(row).toContain(`"'=HYPERLINK(""evil""), ""quoted"""`);
     expect(row).toContain('2023-11-14T22:13:20.000Z');
     expect(csv).toContain('"line1\nline2"');

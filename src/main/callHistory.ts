@@ -115,10 +115,40 @@ export function openCallHistory(path: string) {
   }
 
   function exportCsv(query: HistoryQuery): string {
-    const header = ['call_id', 'direction', 'number', 'name', 'started', 'answered', 'ended', 'duration_s', 'end_reason', 'message', 'rtt_ms', 'jitter_ms', 'loss_pct', 'mos'];
+    const header = [
+      'call_id',
+      'direction',
+      'number',
+      'name',
+      'started',
+      'answered',
+      'ended',
+      'duration_s',
+      'end_reason',
+      'message',
+      'rtt_ms',
+      'jitter_ms',
+      'loss_pct',
+      'mos',
+    ];
     const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
     const lines = list({ ...query, limit: 1000 }).map((e) =>
-      [e.callId, e.direction, e.number, e.name, iso(e.offeredAtMs), iso(e.answeredAtMs), iso(e.endedAtMs), e.durationSec, e.endReason, e.message, e.rttMs, e.jitterMs, e.lossPct, e.mos]
+      [
+        e.callId,
+        e.direction,
+        e.number,
+        e.name,
+        iso(e.offeredAtMs),
+        iso(e.answeredAtMs),
+        iso(e.endedAtMs),
+        e.durationSec,
+        e.endReason,
+        e.message,
+        e.rttMs,
+        e.jitterMs,
+        e.lossPct,
+        e.mos,
+      ]
         .map(csvCell)
         .join(','),
     );

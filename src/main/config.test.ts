@@ -5,23 +5,44 @@ describe('environment', () => {
   it('has working defaults', () => {
     expect(environmentFromEnv({})).toEqual({
       ok: true,
-      environment: { graphBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0', webhookHost: '127.0.0.1', iceServers: [], mediaTimeoutMs: 10_000 },
+      environment: {
+        graphBaseUrl: 'https://graph.facebook.com',
+        graphApiVersion: 'v23.0',
+        webhookHost: '127.0.0.1',
+        iceServers: [],
+        mediaTimeoutMs: 10_000,
+      },
     });
   });
 
   it('reads overrides', () => {
-    const result = environmentFromEnv({ WA_WEBHOOK_PORT: '0', WA_ICE_SERVERS: '[{"urls":"stun:s.example:3478"}]', WA_GRAPH_BASE_URL: 'http://127.0.0.1:9' });
-    expect(result).toMatchObject({ ok: true, environment: { webhookPortOverride: 0, iceServers: [{ urls: 'stun:s.example:3478' }] } });
+    const result = environmentFromEnv({
+      WA_WEBHOOK_PORT: '0',
+      WA_ICE_SERVERS: '[{"urls":"stun:s.example:3478"}]',
+      WA_GRAPH_BASE_URL: 'http://127.0.0.1:9',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      environment: { webhookPortOverride: 0, iceServers: [{ urls: 'stun:s.example:3478' }] },
+    });
   });
 
   it('names each wrong variable', () => {
-    expect(environmentFromEnv({ WA_ICE_SERVERS: 'stun:x' })).toMatchObject({ ok: false, errors: [expect.stringContaining('WA_ICE_SERVERS')] });
+    expect(environmentFromEnv({ WA_ICE_SERVERS: 'stun:x' })).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining('WA_ICE_SERVERS')],
+    });
     const bad = environmentFromEnv({ WA_GRAPH_BASE_URL: 'nope', WA_GRAPH_API_VERSION: '23', WA_WEBHOOK_PORT: '99999' });
-    expect(!bad.ok && bad.errors.join('\n')).toMatch(/WA_GRAPH_BASE_URL[\s\S]*WA_GRAPH_API_VERSION[\s\S]*WA_WEBHOOK_PORT/);
+    expect(!bad.ok && bad.errors.join('\n')).toMatch(
+      /WA_GRAPH_BASE_URL[\s\S]*WA_GRAPH_API_VERSION[\s\S]*WA_WEBHOOK_PORT/,
+    );
   });
 
   it('seeds connection settings only when some are given', () => {
     expect(connectionSeedFromEnv({})).toBeUndefined();
-    expect(connectionSeedFromEnv({ WA_ACCESS_TOKEN: 't', WA_PUBLIC_URL: 'https://x.example' })).toMatchObject({ accessToken: 't', tunnel: 'public_url' });
+    expect(connectionSeedFromEnv({ WA_ACCESS_TOKEN: 't', WA_PUBLIC_URL: 'https://x.example' })).toMatchObject({
+      accessToken: 't',
+      tunnel: 'public_url',
+    });
   });
 });

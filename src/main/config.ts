@@ -10,7 +10,12 @@ export const Environment = z.object({
   webhookPortOverride: z.coerce.number().int().min(0).max(65535, 'WA_WEBHOOK_PORT must be a port number').optional(),
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
   /** How long the audio may stay lost (or not come up after answering) before the call is ended. */
-  mediaTimeoutMs: z.coerce.number().int().min(1000, 'WA_MEDIA_TIMEOUT_MS must be at least 1000').max(120_000).default(10_000),
+  mediaTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(1000, 'WA_MEDIA_TIMEOUT_MS must be at least 1000')
+    .max(120_000)
+    .default(10_000),
 });
 export type Environment = z.infer<typeof Environment>;
 

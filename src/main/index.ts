@@ -44,14 +44,21 @@ function ring(from: string, name?: string): void {
   win.focus();
   win.flashFrame(true);
   if (Notification.isSupported()) {
-    const note = new Notification({ title: 'Incoming WhatsApp call', body: name && name !== from ? `${name} (+${from})` : `+${from}` });
+    const note = new Notification({
+      title: 'Incoming WhatsApp call',
+      body: name && name !== from ? `${name} (+${from})` : `+${from}`,
+    });
     note.on('click', () => win?.focus());
     note.show();
   }
 }
 
 app.whenReady().then(async () => {
-  const { storage, environment, logger } = prepareDesk({ dataDir: app.getPath('userData'), cipher: secretCipher(), env: process.env });
+  const { storage, environment, logger } = prepareDesk({
+    dataDir: app.getPath('userData'),
+    cipher: secretCipher(),
+    env: process.env,
+  });
 
   const tray = createStatusTray({
     onOpen: () => win?.show(),

@@ -6,25 +6,32 @@ import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
 
 const received: Array<{ channel: string; payload: unknown }> = [];
 const handlers = Object.fromEntries(
-  INVOKE_CHANNELS.map((channel) => [channel, async (payload: unknown) => (received.push({ channel, payload }), { ok: true })]),
+  INVOKE_CHANNELS.map((channel) => [
+    channel,
+    async (payload: unknown) => (received.push({ channel, payload }), { ok: true }),
+  ]),
 ) as unknown as InvokeHandlers;
 
 describe('IPC from the window under hostile input', () => {
   it('hands a handler only payloads its schema accepts, and refuses the rest with a request error', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constantFrom(...INVOKE_CHANNELS), fc.string()), fc.jsonValue({ maxDepth: 3 }), async (channel, payload) => {
-        received.length = 0;
-        try {
-          await dispatchInvoke(handlers, channel, payload);
-        } catch (error) {
-          expect(error).toBeInstanceOf(IpcRequestError);
-          expect(received).toHaveLength(0);
-          return;
-        }
-        expect(received).toHaveLength(1);
-        const schema = invokeContract[channel as keyof typeof invokeContract].request;
-        expect(schema.safeParse(received[0]!.payload).success).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.constantFrom(...INVOKE_CHANNELS), fc.string()),
+        fc.jsonValue({ maxDepth: 3 }),
+        async (channel, payload) => {
+          received.length = 0;
+          try {
+            await dispatchInvoke(handlers, channel, payload);
+          } catch (error) {
+            expect(error).toBeInstanceOf(IpcRequestError);
+            expect(received).toHaveLength(0);
+            return;
+          }
+          expect(received).toHaveLength(1);
+          const schema = invokeContract[channel as keyof typeof invokeContract].request;
+          expect(schema.safeParse(received[0]!.payload).success).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -12,17 +12,21 @@ const handlers = {
 
 describe('IPC dispatch', () => {
   it('passes a valid request to its handler, stripped of extra fields', async () => {
-    await expect(dispatchInvoke(handlers, 'call:answer', { callId: 'c', sdpAnswer: 'v=0', extra: 1 })).resolves.toEqual({ ok: true });
+    await expect(dispatchInvoke(handlers, 'call:answer', { callId: 'c', sdpAnswer: 'v=0', extra: 1 })).resolves.toEqual(
+      { ok: true },
+    );
     expect(seen.at(-1)).toEqual({ callId: 'c', sdpAnswer: 'v=0' });
   });
 
   it('refuses unknown channels, inherited names and invalid payloads', async () => {
     await expect(dispatchInvoke(handlers, 'shell:exec', {})).rejects.toBeInstanceOf(IpcRequestError);
     await expect(dispatchInvoke(handlers, 'toString', {})).rejects.toThrow('unknown channel');
-    await expect(dispatchInvoke(handlers, 'call:reject', { callId: 5 })).rejects.toThrow('invalid call:reject request: callId');
-    await expect(dispatchInvoke(handlers, 'call:answer', { callId: 'c', sdpAnswer: 'x'.repeat(70_000) })).rejects.toThrow(
-      'sdpAnswer',
+    await expect(dispatchInvoke(handlers, 'call:reject', { callId: 5 })).rejects.toThrow(
+      'invalid call:reject request: callId',
     );
+    await expect(
+      dispatchInvoke(handlers, 'call:answer', { callId: 'c', sdpAnswer: 'x'.repeat(70_000) }),
+    ).rejects.toThrow('sdpAnswer');
     await expect(dispatchInvoke(handlers, 'calls:list', null)).rejects.toThrow('invalid calls:list');
   });
 });

@@ -2,7 +2,6 @@ import { BrowserWindow, session, type IpcMainInvokeEvent, type WebContents } fro
 import { isAppUrl } from './appUrl';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
 
-
 export function isTrustedSender(event: IpcMainInvokeEvent, appUrl: string): boolean {
   const frame = event.senderFrame;
   return frame !== null && frame.parent === null && isAppUrl(frame.url, appUrl);

@@ -28,15 +28,27 @@ describe('settings store', () => {
   it('starts unconfigured with default preferences', () => {
     const store = createSettingsStore(file(), plainCipher);
     expect(store.isConfigured()).toBe(false);
-    expect(store.view()).toMatchObject({ configured: false, accessTokenSet: false, webhookPort: 8787, secretsEncrypted: false });
+    expect(store.view()).toMatchObject({
+      configured: false,
+      accessTokenSet: false,
+      webhookPort: 8787,
+      secretsEncrypted: false,
+    });
     expect(store.preferences()).toEqual({ status: 'available', awayAction: 'ring_out', autoAnswer: false });
   });
 
   it('saves a valid connection and reads it back after a restart', () => {
     const path = file();
-    expect(createSettingsStore(path, rot13Cipher).saveConnection(valid)).toMatchObject({ ok: true, settings: { configured: true } });
+    expect(createSettingsStore(path, rot13Cipher).saveConnection(valid)).toMatchObject({
+      ok: true,
+      settings: { configured: true },
+    });
     const reopened = createSettingsStore(path, rot13Cipher);
-    expect(reopened.connection()).toMatchObject({ accessToken: valid.accessToken, appSecret: valid.appSecret, webhookPort: 8787 });
+    expect(reopened.connection()).toMatchObject({
+      accessToken: valid.accessToken,
+      appSecret: valid.appSecret,
+      webhookPort: 8787,
+    });
   });
 
   it('never writes secrets in clear when the cipher encrypts, and never shows them in the view', () => {
@@ -52,7 +64,12 @@ describe('settings store', () => {
 
   it('says which field is wrong and stores nothing then', () => {
     const store = createSettingsStore(file(), plainCipher);
-    const result = store.saveConnection({ ...valid, phoneNumberId: '+1 555 0100', webhookPort: '80', appSecret: 'short' });
+    const result = store.saveConnection({
+      ...valid,
+      phoneNumberId: '+1 555 0100',
+      webhookPort: '80',
+      appSecret: 'short',
+    });
     expect(result).toEqual({
       ok: false,
       errors: {
@@ -71,23 +88,40 @@ describe('settings store', () => {
       errors: { accessToken: 'Access token: required', appSecret: expect.stringContaining('required') },
     });
     store.saveConnection(valid);
-    expect(store.saveConnection({ ...valid, accessToken: '', appSecret: '', verifyToken: 'another-token' }).ok).toBe(true);
+    expect(store.saveConnection({ ...valid, accessToken: '', appSecret: '', verifyToken: 'another-token' }).ok).toBe(
+      true,
+    );
     expect(store.connection()).toMatchObject({ accessToken: valid.accessToken, verifyToken: 'another-token' });
   });
 
   it('asks for a public URL or an ngrok authtoken when the chosen tunnel needs one', () => {
     const store = createSettingsStore(file(), plainCipher);
-    expect(store.saveConnection({ ...valid, tunnel: 'public_url' })).toMatchObject({ ok: false, errors: { publicUrl: expect.stringContaining('required') } });
-    expect(store.saveConnection({ ...valid, tunnel: 'public_url', publicUrl: 'http://x.example' })).toMatchObject({ ok: false, errors: { publicUrl: expect.stringContaining('https') } });
-    expect(store.saveConnection({ ...valid, tunnel: 'ngrok' })).toMatchObject({ ok: false, errors: { ngrokAuthtoken: expect.stringContaining('ngrok') } });
-    expect(store.saveConnection({ ...valid, tunnel: 'public_url', publicUrl: 'https://phone.example.com/' }).ok).toBe(true);
+    expect(store.saveConnection({ ...valid, tunnel: 'public_url' })).toMatchObject({
+      ok: false,
+      errors: { publicUrl: expect.stringContaining('required') },
+    });
+    expect(store.saveConnection({ ...valid, tunnel: 'public_url', publicUrl: 'http://x.example' })).toMatchObject({
+      ok: false,
+      errors: { publicUrl: expect.stringContaining('https') },
+    });
+    expect(store.saveConnection({ ...valid, tunnel: 'ngrok' })).toMatchObject({
+      ok: false,
+      errors: { ngrokAuthtoken: expect.stringContaining('ngrok') },
+    });
+    expect(store.saveConnection({ ...valid, tunnel: 'public_url', publicUrl: 'https://phone.example.com/' }).ok).toBe(
+      true,
+    );
     expect(store.connection().publicUrl).toBe('https://phone.example.com');
   });
 
   it('keeps preferences across restarts and refuses invalid ones', () => {
     const path = file();
     createSettingsStore(path, plainCipher).savePreferences({ status: 'away', autoAnswer: true, micDeviceId: 'abc' });
-    expect(createSettingsStore(path, plainCipher).preferences()).toMatchObject({ status: 'away', autoAnswer: true, micDeviceId: 'abc' });
+    expect(createSettingsStore(path, plainCipher).preferences()).toMatchObject({
+      status: 'away',
+      autoAnswer: true,
+      micDeviceId: 'abc',
+    });
     expect(() => createSettingsStore(path, plainCipher).savePreferences({ status: 'sleeping' as never })).toThrow();
   });
 });

@@ -98,7 +98,10 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       tunnel,
       publicUrl,
       mode,
-      relayUrls: stored.relayUrls.split(',').map((u) => u.trim()).filter(Boolean),
+      relayUrls: stored.relayUrls
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
       accessToken: secret('accessToken'),
       appSecret: secret('appSecret'),
       ngrokAuthtoken: secret('ngrokAuthtoken'),
@@ -142,10 +145,12 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     const given = (name: string) => typeof raw[name] === 'string' && (raw[name] as string).trim() !== '';
     const current = connection();
     if (raw.mode === 'relay') {
-      if (!given('agentToken') && !current.agentToken) errors.agentToken ??= 'Agent token: required; your team lead issues it';
+      if (!given('agentToken') && !current.agentToken)
+        errors.agentToken ??= 'Agent token: required; your team lead issues it';
     } else {
       if (!given('accessToken') && !current.accessToken) errors.accessToken ??= 'Access token: required';
-      if (!given('appSecret') && !current.appSecret) errors.appSecret ??= 'App secret: required to check that webhooks come from Meta';
+      if (!given('appSecret') && !current.appSecret)
+        errors.appSecret ??= 'App secret: required to check that webhooks come from Meta';
     }
     if (raw.tunnel === 'ngrok' && !given('ngrokAuthtoken') && !current.ngrokAuthtoken) {
       errors.ngrokAuthtoken ??= 'ngrok authtoken: required for the built-in tunnel (dashboard.ngrok.com)';

@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { errorText } from '../shared/errorText';
-import { parseAgentMessage, type RelayBusMessage, type RelayMessage, type RelayRequestMessage } from '../shared/relayProtocol';
+import {
+  parseAgentMessage,
+  type RelayBusMessage,
+  type RelayMessage,
+  type RelayRequestMessage,
+} from '../shared/relayProtocol';
 import type { AgentStatus } from '../shared/settingsSchemas';
 import type { Logger } from '../whatsapp/logger';
 import { verifyAgentToken } from './agentTokens';
@@ -79,7 +84,9 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       }
       if (message.type === 'status') {
         agent.status = message.status;
-        void presence.mark(agentId, message.status).catch((error: unknown) => log.warn('presence not saved', { error: errorText(error) }));
+        void presence
+          .mark(agentId, message.status)
+          .catch((error: unknown) => log.warn('presence not saved', { error: errorText(error) }));
         return;
       }
       void run(agentId, socket, message);
@@ -91,7 +98,9 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       void presence
         .markOffline(agentId)
         .then(() => router.passOn(agent.ringingAlone))
-        .catch((error: unknown) => log.error('could not pass on calls of a departed agent', { error: errorText(error) }));
+        .catch((error: unknown) =>
+          log.error('could not pass on calls of a departed agent', { error: errorText(error) }),
+        );
     });
     try {
       await presence.mark(agentId, 'available', (await presence.idleSince(agentId)) ?? Date.now());

@@ -8,7 +8,10 @@ describe('agent tokens', () => {
 
   it('refuses a forged, altered, expired or malformed token', () => {
     const token = issueAgentToken('alice', 's3cret', 1000, 0);
-    expect(verifyAgentToken(issueAgentToken('alice', 'other'), 's3cret')).toMatchObject({ ok: false, reason: 'agent token signature is wrong' });
+    expect(verifyAgentToken(issueAgentToken('alice', 'other'), 's3cret')).toMatchObject({
+      ok: false,
+      reason: 'agent token signature is wrong',
+    });
     expect(verifyAgentToken(issueAgentToken('alice', 's3cret').replace('alice', 'mallory'), 's3cret').ok).toBe(false);
     expect(verifyAgentToken(token, 's3cret', 5000)).toEqual({ ok: false, reason: 'agent token expired' });
     expect(verifyAgentToken(undefined, 's3cret')).toEqual({ ok: false, reason: 'malformed agent token' });

@@ -12,7 +12,13 @@ export class RelayRefusal extends Error {}
 type Handlers = { [A in RelayAction]: (agentId: string, params: RelayParams<A>) => Promise<RelayReply<A>> };
 
 /** What an agent's desk may ask of the relay; the relay holds the token and checks whose call it is. */
-export function createCallRequests(deps: { graph: GraphClient; store: CallStore; presence: Presence; router: Router; bus: Bus }): Handlers {
+export function createCallRequests(deps: {
+  graph: GraphClient;
+  store: CallStore;
+  presence: Presence;
+  router: Router;
+  bus: Bus;
+}): Handlers {
   const { graph, store, presence, router, bus } = deps;
   return {
     async pre_accept(agentId, { callId, sdp }) {
@@ -56,7 +62,8 @@ export function createCallRequests(deps: { graph: GraphClient; store: CallStore;
       await store.setOwner(callId, agentId);
       await store.setPlacedBy(callId, agentId);
       await presence.mark(agentId, 'busy');
-      for (const event of await store.early(callId)) await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
+      for (const event of await store.early(callId))
+        await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
       return { callId };
     },
     permission: async (_agentId, { to }) => graph.callPermission(to),

@@ -59,7 +59,9 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.expire(keys.early(callId), EVENT_MEMORY_S);
     },
     async early(callId: string): Promise<CallSignal[]> {
-      return (await redis.lrange(keys.early(callId), 0, -1)).map(parseSignal).filter((s): s is CallSignal => s !== undefined);
+      return (await redis.lrange(keys.early(callId), 0, -1))
+        .map(parseSignal)
+        .filter((s): s is CallSignal => s !== undefined);
     },
     async setPlacedBy(callId: string, agentId: string): Promise<void> {
       await redis.set(keys.outbound(callId), agentId, 'PX', CLAIM_MS);

@@ -16,7 +16,10 @@ const RelayEnv = z.object({
   RELAY_AGENT_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   RELAY_HOST: z.string().default('127.0.0.1'),
   /** Redis key prefix, for several deployments on one Redis. */
-  RELAY_PREFIX: z.string().regex(/^[\w-]{1,40}$/, 'RELAY_PREFIX: letters, digits, - or _').default('wa-relay'),
+  RELAY_PREFIX: z
+    .string()
+    .regex(/^[\w-]{1,40}$/, 'RELAY_PREFIX: letters, digits, - or _')
+    .default('wa-relay'),
   WA_GRAPH_BASE_URL: z.string().optional(),
 });
 
@@ -57,7 +60,12 @@ async function main(): Promise<void> {
     prefix: e.RELAY_PREFIX,
     logger,
   });
-  logger.info('relay ready', { instance: relay.instance, webhook: relay.webhookUrl, agents: relay.agentUrl, routing: e.RELAY_ROUTING });
+  logger.info('relay ready', {
+    instance: relay.instance,
+    webhook: relay.webhookUrl,
+    agents: relay.agentUrl,
+    routing: e.RELAY_ROUTING,
+  });
   stopOnSignals(() => relay.close());
 }
 

@@ -4,7 +4,13 @@ import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
-import { callStatusWebhook, connectWebhook, outboundAnswerWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
+import {
+  callStatusWebhook,
+  connectWebhook,
+  outboundAnswerWebhook,
+  postSignedWebhook,
+  terminateWebhook,
+} from '../../sim/webhookSender';
 import { createMemoryLogger } from '../whatsapp/logger';
 import { connectRelay, type RelayClient } from '../main/transport/relayClient';
 import type { CallSignal as RelayCallEvent } from '../shared/callSignals';
@@ -46,7 +52,14 @@ async function startRelays(count: number, routing: Routing = 'ring_all'): Promis
   testNo += 1;
   for (let i = 0; i < count; i += 1) {
     relays.push(
-      await startRelay({ ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, routing, logger: createMemoryLogger(), prefix: `t${testNo}` }),
+      await startRelay({
+        ...SECRETS,
+        redisUrl: redis.url,
+        graphBaseUrl: graph.baseUrl,
+        routing,
+        logger: createMemoryLogger(),
+        prefix: `t${testNo}`,
+      }),
     );
   }
   return relays;
@@ -54,7 +67,11 @@ async function startRelays(count: number, routing: Routing = 'ring_all'): Promis
 
 async function agent(id: string, urls: string[]) {
   const events: RelayCallEvent[] = [];
-  const client = connectRelay({ urls, token: issueAgentToken(id, SECRETS.agentSecret), onEvent: (e) => events.push(e) });
+  const client = connectRelay({
+    urls,
+    token: issueAgentToken(id, SECRETS.agentSecret),
+    onEvent: (e) => events.push(e),
+  });
   await client.ready();
   const entry = { id, client, events };
   agents.push(entry);
@@ -66,7 +83,13 @@ async function offerCall(relay: Relay): Promise<string> {
   callNo += 1;
   const callId = `wacid.relay${callNo}`;
   graph.offerCall(callId);
-  const body = connectWebhook({ callId, from: '447700900123', callerName: 'Team Caller', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
+  const body = connectWebhook({
+    callId,
+    from: '447700900123',
+    callerName: 'Team Caller',
+    phoneNumberId: SECRETS.phoneNumberId,
+    sdpOffer: 'v=0\r\n',
+  });
   expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
   return callId;
 }
@@ -78,7 +101,8 @@ const until = async (check: () => boolean, ms = 3000) => {
     await new Promise((r) => setTimeout(r, 10));
   }
 };
-const offers = (a: { events: RelayCallEvent[] }, callId: string) => a.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length;
+const offers = (a: { events: RelayCallEvent[] }, callId: string) =>
+  a.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length;
 
 describe('team relay on Redis', () => {
   it('rings every available agent on every instance, once, even when Meta retries to another instance', async () => {
@@ -86,7 +110,12 @@ describe('team relay on Redis', () => {
     const alice = await agent('alice', [a!.agentUrl]);
     const bob = await agent('bob', [b!.agentUrl]);
     const callId = await offerCall(a!);
-    const retry = connectWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
+    const retry = connectWebhook({
+      callId,
+      from: '447700900123',
+      phoneNumberId: SECRETS.phoneNumberId,
+      sdpOffer: 'v=0\r\n',
+    });
     await postSignedWebhook(b!.webhookUrl, retry, SECRETS.appSecret);
     await until(() => offers(alice, callId) === 1 && offers(bob, callId) === 1);
     await new Promise((r) => setTimeout(r, 100));
@@ -95,14 +124,19 @@ describe('team relay on Redis', () => {
 
   it('lets exactly one agent win when several answer at once, in every trial', async () => {
     const [a, b] = await startRelays(2);
-    const team = await Promise.all(['ann', 'ben', 'cat', 'dan', 'eve', 'fay'].map((id, i) => agent(id, [(i % 2 ? b : a)!.agentUrl])));
+    const team = await Promise.all(
+      ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'].map((id, i) => agent(id, [(i % 2 ? b : a)!.agentUrl])),
+    );
     for (let trial = 0; trial < 15; trial += 1) {
       const callId = await offerCall(trial % 2 ? b! : a!);
       await until(() => team.every((t) => offers(t, callId) === 1));
-      const results = await Promise.allSettled(team.map((t) => t.client.request('pre_accept', { callId: callId, sdp: ANSWER })));
+      const results = await Promise.allSettled(
+        team.map((t) => t.client.request('pre_accept', { callId: callId, sdp: ANSWER })),
+      );
       const winners = results.filter((r) => r.status === 'fulfilled');
       expect(winners).toHaveLength(1);
-      for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toContain('Another agent answered this call.');
+      for (const r of results)
+        if (r.status === 'rejected') expect(String(r.reason)).toContain('Another agent answered this call.');
       expect(graph.actionsFor(callId)).toEqual(['pre_accept:200']);
       await until(() => team.every((t) => t.events.some((e) => e.type === 'call_taken' && e.callId === callId)));
       const winner = team[results.findIndex((r) => r.status === 'fulfilled')]!;
@@ -115,7 +149,12 @@ describe('team relay on Redis', () => {
   it('refuses an agent with a bad token', async () => {
     const [a] = await startRelays(1);
     const states: Array<{ connected: boolean; error?: string }> = [];
-    const client = connectRelay({ urls: [a!.agentUrl], token: 'mallory.9999999999999.forged', onEvent: () => undefined, onConnection: (s) => states.push(s) });
+    const client = connectRelay({
+      urls: [a!.agentUrl],
+      token: 'mallory.9999999999999.forged',
+      onEvent: () => undefined,
+      onConnection: (s) => states.push(s),
+    });
     await until(() => states.some((s) => s.error?.includes('refused the agent token')));
     client.close();
     expect(a!.connectedAgents()).toEqual([]);
@@ -168,7 +207,12 @@ describe('team relay on Redis', () => {
     // Meta's terminate for another call reaches the agent through the surviving instance.
     await ann.client.request('terminate', { callId: callId });
     expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
-    const term = terminateWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, status: 'COMPLETED' });
+    const term = terminateWebhook({
+      callId,
+      from: '447700900123',
+      phoneNumberId: SECRETS.phoneNumberId,
+      status: 'COMPLETED',
+    });
     await postSignedWebhook(b!.webhookUrl, term, SECRETS.appSecret);
     await until(() => ann.events.some((e) => e.type === 'call_terminated' && e.callId === callId));
   });
@@ -189,18 +233,31 @@ describe('team relay on Redis', () => {
     const ann = await agent('ann', [a!.agentUrl]);
     const ben = await agent('ben', [b!.agentUrl]);
     graph.setPermission('447700900999', 'temporary');
-    expect(await ann.client.request('permission', { to: '447700900999' })).toMatchObject({ permission: { status: 'temporary' } });
+    expect(await ann.client.request('permission', { to: '447700900999' })).toMatchObject({
+      permission: { status: 'temporary' },
+    });
     // WhatsApp's answer overtakes the reply to connect.
     graph.setConnectReplyDelay(200);
     const off = graph.onAction((action, call) => {
       if (action !== 'connect') return;
       const base = { callId: call.id, customer: '447700900999', phoneNumberId: SECRETS.phoneNumberId };
-      void postSignedWebhook(b!.webhookUrl, outboundAnswerWebhook({ ...base, sdpAnswer: 'v=0 answer' }), SECRETS.appSecret);
+      void postSignedWebhook(
+        b!.webhookUrl,
+        outboundAnswerWebhook({ ...base, sdpAnswer: 'v=0 answer' }),
+        SECRETS.appSecret,
+      );
     });
-    const { callId } = await ann.client.request('connect', { to: '447700900999', sdp: loadSdpFixture('03-meta-doc-business-initiated-offer.sdp') });
+    const { callId } = await ann.client.request('connect', {
+      to: '447700900999',
+      sdp: loadSdpFixture('03-meta-doc-business-initiated-offer.sdp'),
+    });
     off();
     graph.setConnectReplyDelay(0);
-    await postSignedWebhook(b!.webhookUrl, callStatusWebhook({ callId, customer: '447700900999', phoneNumberId: SECRETS.phoneNumberId, status: 'ACCEPTED' }), SECRETS.appSecret);
+    await postSignedWebhook(
+      b!.webhookUrl,
+      callStatusWebhook({ callId, customer: '447700900999', phoneNumberId: SECRETS.phoneNumberId, status: 'ACCEPTED' }),
+      SECRETS.appSecret,
+    );
     await until(() => ann.events.some((e) => e.type === 'outbound_answered' && e.callId === callId));
     await until(() => ann.events.some((e) => e.type === 'outbound_status' && e.status === 'ACCEPTED'));
     expect(ben.events.filter((e) => e.type === 'outbound_answered' || e.type === 'outbound_status')).toEqual([]);
@@ -236,13 +293,23 @@ describe('team relay on Redis', () => {
       });
       child.once('exit', (code) => reject(new Error(`relay process exited with ${code}`)));
     });
-    const b = await startRelay({ ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, logger: createMemoryLogger(), prefix });
+    const b = await startRelay({
+      ...SECRETS,
+      redisUrl: redis.url,
+      graphBaseUrl: graph.baseUrl,
+      logger: createMemoryLogger(),
+      prefix,
+    });
     relays.push(b);
     const ann = await agent('ann', [ready.agents, b.agentUrl]);
     callNo += 1;
     const callId = `wacid.killed${callNo}`;
     graph.offerCall(callId);
-    await postSignedWebhook(ready.webhook, connectWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }), SECRETS.appSecret);
+    await postSignedWebhook(
+      ready.webhook,
+      connectWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }),
+      SECRETS.appSecret,
+    );
     await until(() => offers(ann, callId) === 1);
     await ann.client.request('pre_accept', { callId: callId, sdp: ANSWER });
     await ann.client.request('accept', { callId: callId, sdp: ANSWER });

@@ -44,11 +44,16 @@ export async function startRelay(options: RelayOptions) {
   const host = options.host ?? '127.0.0.1';
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
   const subscriber = new Redis(options.redisUrl, { lazyConnect: true });
-  for (const client of [redis, subscriber]) client.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
+  for (const client of [redis, subscriber])
+    client.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
   await redis.connect();
   await subscriber.connect();
 
-  const graph = createGraphClient({ accessToken: options.accessToken, phoneNumberId: options.phoneNumberId, baseUrl: options.graphBaseUrl });
+  const graph = createGraphClient({
+    accessToken: options.accessToken,
+    phoneNumberId: options.phoneNumberId,
+    baseUrl: options.graphBaseUrl,
+  });
   const store = createCallStore(redis, keys, instance);
   const presence = createPresence(redis, keys, instance);
   const bus = createBus(redis, subscriber, keys.bus, log);
@@ -65,7 +70,9 @@ export async function startRelay(options: RelayOptions) {
     host: options.host,
     logger: log,
     onEvent: (event) => {
-      onWebhookEvent(event).catch((error: unknown) => log.error('relay could not route a webhook event', { error: errorText(error) }));
+      onWebhookEvent(event).catch((error: unknown) =>
+        log.error('relay could not route a webhook event', { error: errorText(error) }),
+      );
     },
   });
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);

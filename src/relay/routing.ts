@@ -48,7 +48,11 @@ export function createRouter(deps: { routing: Routing; store: CallStore; presenc
     /** Calls that rang only at an agent who has gone are offered to the next one. */
     async passOn(callIds: Iterable<string>): Promise<void> {
       for (const callId of callIds) {
-        const [owner, offer, ended] = await Promise.all([store.owner(callId), store.offer(callId), store.terminated(callId)]);
+        const [owner, offer, ended] = await Promise.all([
+          store.owner(callId),
+          store.offer(callId),
+          store.terminated(callId),
+        ]);
         if (!owner && offer && !ended) await offerToNext(offer);
       }
     },

@@ -16,7 +16,11 @@ async function freePort(): Promise<number> {
 export async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(`${tmpdir()}/redis-`);
-  const child: ChildProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   let spawnError: Error | undefined;
   child.on('error', (error) => (spawnError = error));
   const url = `redis://127.0.0.1:${port}`;
@@ -29,7 +33,10 @@ export async function startTestRedis(): Promise<{ url: string; stop(): Promise<v
       await probe.ping();
       break;
     } catch {
-      if (spawnError) throw new Error('redis-server could not start: install it with apt-get install redis-server', { cause: spawnError });
+      if (spawnError)
+        throw new Error('redis-server could not start: install it with apt-get install redis-server', {
+          cause: spawnError,
+        });
       if (Date.now() - started > 5000) throw new Error('redis-server did not come up within 5 s');
       probe.disconnect();
       await new Promise((r) => setTimeout(r, 50));

@@ -14,7 +14,9 @@ export function createWebhookIntake(deps: { store: CallStore; presence: Presence
    * Answers and statuses of calls an agent placed go to that agent only. They can overtake the reply to
    * connect, so they are kept per call and replayed once the owner is known (a repeat is harmless).
    */
-  async function routeOutbound(signal: Extract<CallSignal, { type: 'outbound_answered' | 'outbound_status' }>): Promise<void> {
+  async function routeOutbound(
+    signal: Extract<CallSignal, { type: 'outbound_answered' | 'outbound_status' }>,
+  ): Promise<void> {
     await store.keepEarly(signal.callId, signal);
     const owner = await store.placedBy(signal.callId);
     if (owner) await bus.publish({ kind: 'direct', callId: signal.callId, targets: [owner], event: signal });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { needsTerminate, transition, type CallInput, type CallState } from './callMachine';
 
-const run = (inputs: CallInput[], from: CallState = { phase: 'ringing' }): CallState =>
-  inputs.reduce(transition, from);
+const run = (inputs: CallInput[], from: CallState = { phase: 'ringing' }): CallState => inputs.reduce(transition, from);
 
 describe('call state machine', () => {
   it('goes ringing -> answering -> pre_accepted -> active on a successful answer', () => {
@@ -27,7 +26,11 @@ describe('call state machine', () => {
   });
 
   it('ends as rejected when the agent rejects while ringing', () => {
-    expect(run([{ type: 'reject_clicked', atMs: 3 }])).toMatchObject({ phase: 'ended', reason: 'rejected', endedAtMs: 3 });
+    expect(run([{ type: 'reject_clicked', atMs: 3 }])).toMatchObject({
+      phase: 'ended',
+      reason: 'rejected',
+      endedAtMs: 3,
+    });
   });
 
   it('ends as missed when the caller hangs up while ringing or the ring times out', () => {
@@ -39,13 +42,19 @@ describe('call state machine', () => {
   });
 
   it('ends as remote hang-up when the caller ends an active call', () => {
-    const state = transition({ phase: 'active', answeredAtMs: 1 }, { type: 'remote_terminated', failed: false, atMs: 7 });
+    const state = transition(
+      { phase: 'active', answeredAtMs: 1 },
+      { type: 'remote_terminated', failed: false, atMs: 7 },
+    );
     expect(state).toMatchObject({ phase: 'ended', reason: 'remote_hangup', answeredAtMs: 1, endedAtMs: 7 });
   });
 
   it('ends as failed on a failed terminate webhook or a local failure, keeping the message', () => {
     expect(
-      transition({ phase: 'active', answeredAtMs: 1 }, { type: 'remote_terminated', failed: true, message: 'no media', atMs: 4 }),
+      transition(
+        { phase: 'active', answeredAtMs: 1 },
+        { type: 'remote_terminated', failed: true, message: 'no media', atMs: 4 },
+      ),
     ).toMatchObject({ reason: 'failed', message: 'no media', answeredAtMs: 1 });
     expect(run([{ type: 'answer_clicked' }, { type: 'failed', message: 'HTTP 500', atMs: 4 }])).toMatchObject({
       reason: 'failed',
@@ -93,7 +102,10 @@ describe('call state machine', () => {
 
   it('places an outbound call: dialing -> remote ringing -> active, or declined', () => {
     const dialing: CallState = { phase: 'dialing' };
-    expect(run([{ type: 'remote_ringing' }, { type: 'remote_accepted', atMs: 4 }], dialing)).toEqual({ phase: 'active', answeredAtMs: 4 });
+    expect(run([{ type: 'remote_ringing' }, { type: 'remote_accepted', atMs: 4 }], dialing)).toEqual({
+      phase: 'active',
+      answeredAtMs: 4,
+    });
     expect(run([{ type: 'remote_accepted', atMs: 4 }], dialing)).toEqual({ phase: 'active', answeredAtMs: 4 });
     expect(run([{ type: 'remote_ringing' }, { type: 'remote_rejected', atMs: 5 }], dialing)).toMatchObject({
       phase: 'ended',
@@ -104,7 +116,9 @@ describe('call state machine', () => {
   });
 
   it('cancels an outbound call before it is picked up, as missed', () => {
-    const state = run([{ type: 'remote_ringing' }, { type: 'hangup_clicked' }, { type: 'terminate_sent', atMs: 3 }], { phase: 'dialing' });
+    const state = run([{ type: 'remote_ringing' }, { type: 'hangup_clicked' }, { type: 'terminate_sent', atMs: 3 }], {
+      phase: 'dialing',
+    });
     expect(state).toMatchObject({ phase: 'ended', reason: 'missed' });
   });
 

@@ -4,7 +4,16 @@ export const EndReason = z.enum(['answered', 'rejected', 'missed', 'failed', 're
 export type EndReason = z.infer<typeof EndReason>;
 
 // Inbound: ringing -> answering -> pre_accepted -> active. Outbound: dialing -> remote_ringing -> active.
-export const CallPhase = z.enum(['ringing', 'answering', 'pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending', 'ended']);
+export const CallPhase = z.enum([
+  'ringing',
+  'answering',
+  'pre_accepted',
+  'dialing',
+  'remote_ringing',
+  'active',
+  'ending',
+  'ended',
+]);
 export type CallPhase = z.infer<typeof CallPhase>;
 
 export type CallState =
@@ -54,13 +63,22 @@ export function transition(state: CallState, input: CallInput): CallState {
       return state.phase === 'dialing' || state.phase === 'remote_ringing' ? { phase: 'ending' } : state;
     case 'terminate_sent':
       if (state.phase !== 'ending') return state;
-      return ended(state.answeredAtMs === undefined ? 'missed' : 'answered', input.atMs, state.answeredAtMs, input.message);
+      return ended(
+        state.answeredAtMs === undefined ? 'missed' : 'answered',
+        input.atMs,
+        state.answeredAtMs,
+        input.message,
+      );
     case 'remote_ringing':
       return state.phase === 'dialing' ? { phase: 'remote_ringing' } : state;
     case 'remote_accepted':
-      return state.phase === 'dialing' || state.phase === 'remote_ringing' ? { phase: 'active', answeredAtMs: input.atMs } : state;
+      return state.phase === 'dialing' || state.phase === 'remote_ringing'
+        ? { phase: 'active', answeredAtMs: input.atMs }
+        : state;
     case 'remote_rejected':
-      return state.phase === 'dialing' || state.phase === 'remote_ringing' ? ended('rejected', input.atMs, undefined, 'The customer declined the call.') : state;
+      return state.phase === 'dialing' || state.phase === 'remote_ringing'
+        ? ended('rejected', input.atMs, undefined, 'The customer declined the call.')
+        : state;
     case 'ring_timeout':
       return state.phase === 'ringing' ? ended('missed', input.atMs) : state;
     case 'taken_elsewhere':

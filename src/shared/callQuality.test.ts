@@ -21,7 +21,12 @@ describe('call quality', () => {
 
   it('warns just above each published limit, not at it', () => {
     expect(qualityWarnings({ rttMs: 400, jitterMs: 30, lossPct: 1, mos: 3.5 })).toEqual([]);
-    expect(qualityWarnings({ rttMs: 401, jitterMs: 31, lossPct: 1.1, mos: 3.49 })).toEqual(['rtt', 'jitter', 'loss', 'mos']);
+    expect(qualityWarnings({ rttMs: 401, jitterMs: 31, lossPct: 1.1, mos: 3.49 })).toEqual([
+      'rtt',
+      'jitter',
+      'loss',
+      'mos',
+    ]);
   });
 
   it('keeps the worst of each figure', () => {

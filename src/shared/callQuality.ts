@@ -40,5 +40,10 @@ export function worstOf(a: QualitySample | undefined, b: QualitySample): Quality
   if (!a) return b;
   const max = (x?: number, y?: number) => (x === undefined ? y : y === undefined ? x : Math.max(x, y));
   const min = (x?: number, y?: number) => (x === undefined ? y : y === undefined ? x : Math.min(x, y));
-  return { rttMs: max(a.rttMs, b.rttMs), jitterMs: max(a.jitterMs, b.jitterMs), lossPct: max(a.lossPct, b.lossPct), mos: min(a.mos, b.mos) };
+  return {
+    rttMs: max(a.rttMs, b.rttMs),
+    jitterMs: max(a.jitterMs, b.jitterMs),
+    lossPct: max(a.lossPct, b.lossPct),
+    mos: min(a.mos, b.mos),
+  };
 }

@@ -25,6 +25,10 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_taken'), callId: z.string() }),
   /** For the agent who placed a call: WhatsApp's answer and the customer's phone status. */
   z.object({ type: z.literal('outbound_answered'), callId: z.string(), sdpAnswer: z.string() }),
-  z.object({ type: z.literal('outbound_status'), callId: z.string(), status: z.enum(['RINGING', 'ACCEPTED', 'REJECTED']) }),
+  z.object({
+    type: z.literal('outbound_status'),
+    callId: z.string(),
+    status: z.enum(['RINGING', 'ACCEPTED', 'REJECTED']),
+  }),
 ]);
 export type CallSignal = z.infer<typeof CallSignal>;

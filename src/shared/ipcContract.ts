@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { QualitySample } from './callQuality';
 import { CallPhase, EndReason } from './callMachine';
 import { HistoryEntry, HistoryQuery } from './historySchemas';
-import { AgentPreferences, ConnectionForm, ConnectionMode, ConnectionTest, SaveResult, SettingsView, TunnelMode } from './settingsSchemas';
+import {
+  AgentPreferences,
+  ConnectionForm,
+  ConnectionMode,
+  ConnectionTest,
+  SaveResult,
+  SettingsView,
+  TunnelMode,
+} from './settingsSchemas';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -90,7 +98,12 @@ const Empty = z.object({});
 /** Renderer -> main requests that answer. Main validates every request against these schemas. */
 export const invokeContract = {
   'call:answer': {
-    request: CallIdRequest.extend({ sdpAnswer: z.string().min(1).max(64 * 1024) }),
+    request: CallIdRequest.extend({
+      sdpAnswer: z
+        .string()
+        .min(1)
+        .max(64 * 1024),
+    }),
     response: ActionResult,
   },
   'call:reject': { request: CallIdRequest, response: ActionResult },
@@ -100,7 +113,16 @@ export const invokeContract = {
     response: ActionResult,
   },
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
-  'call:dial': { request: z.object({ to: WhatsAppNumber, sdpOffer: z.string().min(1).max(64 * 1024) }), response: DialResult },
+  'call:dial': {
+    request: z.object({
+      to: WhatsAppNumber,
+      sdpOffer: z
+        .string()
+        .min(1)
+        .max(64 * 1024),
+    }),
+    response: DialResult,
+  },
   'call:permission': { request: z.object({ to: WhatsAppNumber }), response: PermissionView },
   'call:requestPermission': { request: z.object({ to: WhatsAppNumber }), response: ActionResult },
   'calls:list': { request: Empty, response: z.array(CallView) },
@@ -125,7 +147,6 @@ export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeContr
 export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof invokeContract)[C]['response']>;
 export type EventChannel = keyof typeof eventContract;
 export type EventPayload<C extends EventChannel> = z.infer<(typeof eventContract)[C]>;
-
 
 /** What the preload exposes as `window.softphone`, and what the browser host's bridge implements too. */
 export interface SoftphoneApi {

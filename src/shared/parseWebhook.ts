@@ -37,7 +37,14 @@ export type CallEvent =
       durationSec?: number;
       errors: CallErrorInfo[];
     }
-  | { type: 'outbound_answered'; callId: string; phoneNumberId: string; to: string; timestampMs: number; sdpAnswer: string }
+  | {
+      type: 'outbound_answered';
+      callId: string;
+      phoneNumberId: string;
+      to: string;
+      timestampMs: number;
+      sdpAnswer: string;
+    }
   | {
       type: 'outbound_status';
       callId: string;

@@ -5,7 +5,10 @@ import { AgentStatus } from './settingsSchemas';
 
 const CallId = z.string().min(1).max(512);
 const CustomerNumber = z.string().min(1).max(64);
-const Sdp = z.string().min(1).max(64 * 1024);
+const Sdp = z
+  .string()
+  .min(1)
+  .max(64 * 1024);
 const Done = z.object({});
 
 /** Desk -> relay requests, each with the reply the relay gives when it succeeds. */
@@ -30,11 +33,13 @@ const RequestId = z.number().int().nonnegative();
 const requestMessages = RELAY_ACTIONS.map((action) =>
   relayRequests[action].params.extend({ type: z.literal('request'), id: RequestId, action: z.literal(action) }),
 );
-export const RelayRequestMessage = z.discriminatedUnion('action', requestMessages as unknown as [
-  (typeof requestMessages)[number],
-  ...(typeof requestMessages)[number][],
-]);
-export type RelayRequestMessage = { [A in RelayAction]: { type: 'request'; id: number; action: A } & RelayParams<A> }[RelayAction];
+export const RelayRequestMessage = z.discriminatedUnion(
+  'action',
+  requestMessages as unknown as [(typeof requestMessages)[number], ...(typeof requestMessages)[number][]],
+);
+export type RelayRequestMessage = {
+  [A in RelayAction]: { type: 'request'; id: number; action: A } & RelayParams<A>;
+}[RelayAction];
 
 export const StatusMessage = z.object({ type: z.literal('status'), status: AgentStatus });
 

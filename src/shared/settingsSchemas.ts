@@ -27,12 +27,34 @@ export type ConnectionForm = z.infer<typeof ConnectionForm>;
 export const SECRET_FIELDS = ['accessToken', 'appSecret', 'ngrokAuthtoken', 'agentToken'] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
 
-const DIRECT_RULES: Array<[field: 'accessToken' | 'phoneNumberId' | 'appSecret' | 'verifyToken' | 'publicUrl', ok: (v: string) => boolean, message: string]> = [
-  ['accessToken', (v) => v === '' || /^[A-Za-z0-9_\-.|]{20,}$/.test(v), 'Access token: paste the whole token from Meta (letters and digits, no spaces)'],
-  ['phoneNumberId', (v) => /^\d{5,20}$/.test(v), 'Phone number ID: use the numeric ID from WhatsApp > API Setup, not the phone number'],
-  ['appSecret', (v) => v === '' || /^[0-9a-f]{32}$/i.test(v), 'App secret: 32 hexadecimal characters from App settings > Basic'],
+const DIRECT_RULES: Array<
+  [
+    field: 'accessToken' | 'phoneNumberId' | 'appSecret' | 'verifyToken' | 'publicUrl',
+    ok: (v: string) => boolean,
+    message: string,
+  ]
+> = [
+  [
+    'accessToken',
+    (v) => v === '' || /^[A-Za-z0-9_\-.|]{20,}$/.test(v),
+    'Access token: paste the whole token from Meta (letters and digits, no spaces)',
+  ],
+  [
+    'phoneNumberId',
+    (v) => /^\d{5,20}$/.test(v),
+    'Phone number ID: use the numeric ID from WhatsApp > API Setup, not the phone number',
+  ],
+  [
+    'appSecret',
+    (v) => v === '' || /^[0-9a-f]{32}$/i.test(v),
+    'App secret: 32 hexadecimal characters from App settings > Basic',
+  ],
   ['verifyToken', (v) => v.length >= 8 && v.length <= 200, 'Verify token: 8 to 200 characters'],
-  ['publicUrl', (v) => v === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(v), 'Public URL: an https:// address Meta can reach'],
+  [
+    'publicUrl',
+    (v) => v === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(v),
+    'Public URL: an https:// address Meta can reach',
+  ],
 ];
 
 /**
@@ -59,19 +81,27 @@ export const ConnectionSettingsInput = z
       .string()
       .trim()
       .default('')
-      .refine((v) => v === '' || v.split(',').every((u) => /^wss?:\/\/\S+$/.test(u.trim())), 'Relay address: ws:// or wss:// addresses, separated by commas'),
+      .refine(
+        (v) => v === '' || v.split(',').every((u) => /^wss?:\/\/\S+$/.test(u.trim())),
+        'Relay address: ws:// or wss:// addresses, separated by commas',
+      ),
     agentToken: z.string().trim().default(''),
   })
   .superRefine((v, ctx) => {
     if (v.mode === 'relay') {
-      if (v.relayUrls === '') ctx.addIssue({ code: 'custom', path: ['relayUrls'], message: 'Relay address: required to join a team relay' });
+      if (v.relayUrls === '')
+        ctx.addIssue({ code: 'custom', path: ['relayUrls'], message: 'Relay address: required to join a team relay' });
       return;
     }
     for (const [field, ok, message] of DIRECT_RULES) {
       if (!ok(v[field])) ctx.addIssue({ code: 'custom', path: [field], message });
     }
     if (v.tunnel === 'public_url' && v.publicUrl === '') {
-      ctx.addIssue({ code: 'custom', path: ['publicUrl'], message: 'Public URL: required when Meta reaches you through your own address' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicUrl'],
+        message: 'Public URL: required when Meta reaches you through your own address',
+      });
     }
   });
 export type ConnectionSettingsInput = z.infer<typeof ConnectionSettingsInput>;

@@ -8,7 +8,13 @@ export const SHORTCUTS: ReadonlyArray<{ action: ShortcutAction; key: string; acc
   { action: 'hangup', key: 'h', accelerator: 'CommandOrControl+Shift+H', label: 'Ctrl+Shift+H' },
 ];
 
-export function shortcutFor(event: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }): ShortcutAction | undefined {
+export function shortcutFor(event: {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}): ShortcutAction | undefined {
   if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey) return undefined;
   return SHORTCUTS.find((s) => s.key === event.key.toLowerCase())?.action;
 }

@@ -1,8 +1,6 @@
 import type { CallEvent } from '../shared/parseWebhook';
 
-export type FilterVerdict =
-  | { deliver: true }
-  | { deliver: false; reason: 'duplicate' | 'after_terminate' | 'stale' };
+export type FilterVerdict = { deliver: true } | { deliver: false; reason: 'duplicate' | 'after_terminate' | 'stale' };
 
 export interface CallEventFilterOptions {
   now?: () => number;

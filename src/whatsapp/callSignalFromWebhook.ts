@@ -5,9 +5,23 @@ import type { CallEvent } from '../shared/parseWebhook';
 export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined {
   switch (event.type) {
     case 'call_offered':
-      return { type: 'call_offered', callId: event.callId, from: event.from, callerName: event.callerName, sdpOffer: event.sdpOffer, timestampMs: event.timestampMs };
+      return {
+        type: 'call_offered',
+        callId: event.callId,
+        from: event.from,
+        callerName: event.callerName,
+        sdpOffer: event.sdpOffer,
+        timestampMs: event.timestampMs,
+      };
     case 'call_terminated':
-      return { type: 'call_terminated', callId: event.callId, from: event.from, callerName: event.callerName, status: event.status, errors: event.errors };
+      return {
+        type: 'call_terminated',
+        callId: event.callId,
+        from: event.from,
+        callerName: event.callerName,
+        status: event.status,
+        errors: event.errors,
+      };
     case 'outbound_answered':
       return { type: 'outbound_answered', callId: event.callId, sdpAnswer: event.sdpAnswer };
     case 'outbound_status':

@@ -107,7 +107,9 @@ describe('graph client', () => {
     const error = await failure(client({ accessToken: 'EAAGwrongTOKEN999' }).reject('wacid.x'));
     expect(error.details.code).toBe(190);
     expect(error.message).toContain('Check the access token in Settings');
-    expect(JSON.stringify({ message: error.message, details: error.details, stack: error.stack })).not.toContain('EAAGwrongTOKEN999');
+    expect(JSON.stringify({ message: error.message, details: error.details, stack: error.stack })).not.toContain(
+      'EAAGwrongTOKEN999',
+    );
   });
 
   it('redacts the token if the server echoes it back', async () => {
@@ -141,7 +143,11 @@ describe('graph client', () => {
 
   it('lets 429 be retried everywhere and reads a malformed success as a bad response', async () => {
     sim.offerCall('wacid.429');
-    sim.addFault({ action: 'reject', status: 429, body: { error: { message: 'Call rate limit exceeded', code: 138005 } } });
+    sim.addFault({
+      action: 'reject',
+      status: 429,
+      body: { error: { message: 'Call rate limit exceeded', code: 138005 } },
+    });
     const limited = await failure(client().reject('wacid.429'));
     expect(mayRetry('pre_accept', limited)).toBe(true);
     expect(limited.details.code).toBe(138005);

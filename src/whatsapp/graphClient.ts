@@ -122,10 +122,14 @@ export function createGraphClient(config: GraphClientConfig) {
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new GraphApiError('bad_response', clean(`Unexpected WhatsApp API reply to ${action}: ${text.slice(0, 200)}`), {
-        action,
-        httpStatus: response.status,
-      });
+      throw new GraphApiError(
+        'bad_response',
+        clean(`Unexpected WhatsApp API reply to ${action}: ${text.slice(0, 200)}`),
+        {
+          action,
+          httpStatus: response.status,
+        },
+      );
     }
     return parsed.data;
   }
@@ -144,7 +148,12 @@ export function createGraphClient(config: GraphClientConfig) {
 
   return {
     async preAccept(callId: string, sdpAnswer: string): Promise<void> {
-      const body = callAction({ messaging_product, call_id: callId, action: 'pre_accept', session: { sdp_type: 'answer', sdp: sdpAnswer } });
+      const body = callAction({
+        messaging_product,
+        call_id: callId,
+        action: 'pre_accept',
+        session: { sdp_type: 'answer', sdp: sdpAnswer },
+      });
       await request('pre_accept', 'POST', 'calls', body, SuccessResponse);
     },
     async accept(callId: string, sdpAnswer: string, bizOpaque?: string): Promise<void> {
@@ -158,7 +167,13 @@ export function createGraphClient(config: GraphClientConfig) {
       await request('accept', 'POST', 'calls', body, SuccessResponse);
     },
     async reject(callId: string): Promise<void> {
-      await request('reject', 'POST', 'calls', callAction({ messaging_product, call_id: callId, action: 'reject' }), SuccessResponse);
+      await request(
+        'reject',
+        'POST',
+        'calls',
+        callAction({ messaging_product, call_id: callId, action: 'reject' }),
+        SuccessResponse,
+      );
     },
     async terminate(callId: string): Promise<void> {
       const body = callAction({ messaging_product, call_id: callId, action: 'terminate' });

@@ -16,7 +16,10 @@ describe('logger', () => {
 
   it('never writes credential fields by name', () => {
     const logger = createMemoryLogger();
-    logger.info('settings', { accessToken: 'EAAG-unknown-to-the-secret-list', settings: { appSecret: 'abc123abc123' } });
+    logger.info('settings', {
+      accessToken: 'EAAG-unknown-to-the-secret-list',
+      settings: { appSecret: 'abc123abc123' },
+    });
     expect(JSON.stringify(logger.records)).not.toMatch(/EAAG-unknown|abc123abc123/);
   });
 
@@ -26,6 +29,11 @@ describe('logger', () => {
     logger.info('quiet');
     logger.error('loud', { callId: 'c1' });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', msg: 'loud', callId: 'c1', time: expect.any(String) });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'error',
+      msg: 'loud',
+      callId: 'c1',
+      time: expect.any(String),
+    });
   });
 });

@@ -27,7 +27,17 @@ export interface LoggerOptions {
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Fields that hold credentials wherever they appear; their values are never written. */
-const REDACT_PATHS = ['accessToken', 'appSecret', 'agentToken', 'ngrokAuthtoken', 'authorization', 'headers.authorization', '*.accessToken', '*.appSecret', '*.agentToken'];
+const REDACT_PATHS = [
+  'accessToken',
+  'appSecret',
+  'agentToken',
+  'ngrokAuthtoken',
+  'authorization',
+  'headers.authorization',
+  '*.accessToken',
+  '*.appSecret',
+  '*.agentToken',
+];
 
 export function redact(text: string, secrets: Array<string | undefined>): string {
   let out = text;
@@ -62,7 +72,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /** A logger that keeps records in memory, for tests and for the app's recent-events view. */
-export function createMemoryLogger(options: Omit<LoggerOptions, 'destination'> = {}): Logger & { records: LogRecord[] } {
+export function createMemoryLogger(
+  options: Omit<LoggerOptions, 'destination'> = {},
+): Logger & { records: LogRecord[] } {
   const records: LogRecord[] = [];
   const destination: DestinationStream = {
     write: (line: string) => {

@@ -22,7 +22,8 @@ describe('retry policy', () => {
 
   it('repeats ending a call on any transient failure, never on a 4xx', () => {
     for (const action of ['reject', 'terminate'] as const) {
-      for (const error of [graph(429), graph(500), graph(503), timeout, refused, reset]) expect(mayRetry(action, error)).toBe(true);
+      for (const error of [graph(429), graph(500), graph(503), timeout, refused, reset])
+        expect(mayRetry(action, error)).toBe(true);
       expect(mayRetry(action, graph(400))).toBe(false);
       expect(mayRetry(action, new Error('other'))).toBe(false);
     }

@@ -13,9 +13,12 @@ export const MAX_ATTEMPTS: Record<CallAction, number> = { pre_accept: 2, accept:
 export function mayRetry(action: CallAction, error: unknown): boolean {
   if (!(error instanceof GraphApiError)) return false;
   const status = error.details.httpStatus ?? 0;
-  const notProcessed = (error.kind === 'network' && error.details.requestNotSent === true) || (error.kind === 'graph' && status === 429);
+  const notProcessed =
+    (error.kind === 'network' && error.details.requestNotSent === true) || (error.kind === 'graph' && status === 429);
   if (action === 'pre_accept' || action === 'accept') return notProcessed;
-  return notProcessed || error.kind === 'timeout' || error.kind === 'network' || (error.kind === 'graph' && status >= 500);
+  return (
+    notProcessed || error.kind === 'timeout' || error.kind === 'network' || (error.kind === 'graph' && status >= 500)
+  );
 }
 
 export function backoffMs(attempt: number): number {

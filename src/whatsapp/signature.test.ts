@@ -13,9 +13,17 @@ describe('webhook signature', () => {
   });
 
   it('refuses a missing, malformed or wrong signature with a reason', () => {
-    expect(verifySignature(body, undefined, 's3cret')).toEqual({ ok: false, reason: 'missing X-Hub-Signature-256 header' });
-    expect(verifySignature(body, 'sha1=abcd', 's3cret')).toMatchObject({ ok: false, reason: 'malformed X-Hub-Signature-256 header' });
-    expect(verifySignature(body, signBody(body, 'other'), 's3cret')).toMatchObject({ reason: 'signature does not match the body' });
+    expect(verifySignature(body, undefined, 's3cret')).toEqual({
+      ok: false,
+      reason: 'missing X-Hub-Signature-256 header',
+    });
+    expect(verifySignature(body, 'sha1=abcd', 's3cret')).toMatchObject({
+      ok: false,
+      reason: 'malformed X-Hub-Signature-256 header',
+    });
+    expect(verifySignature(body, signBody(body, 'other'), 's3cret')).toMatchObject({
+      reason: 'signature does not match the body',
+    });
   });
 
   it('refuses the signature of a body that was changed by one byte', () => {

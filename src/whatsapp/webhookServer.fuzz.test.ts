@@ -12,7 +12,13 @@ const events: CallEvent[] = [];
 const logger = createMemoryLogger();
 
 beforeAll(async () => {
-  server = await startWebhookServer({ appSecret: SECRET, verifyToken: 'verify-token', logger, maxBodyBytes: 256 * 1024, onEvent: (e) => events.push(e) });
+  server = await startWebhookServer({
+    appSecret: SECRET,
+    verifyToken: 'verify-token',
+    logger,
+    maxBodyBytes: 256 * 1024,
+    onEvent: (e) => events.push(e),
+  });
 });
 afterAll(() => server.close());
 
@@ -25,7 +31,12 @@ async function post(body: string | Uint8Array, signature?: string): Promise<numb
 }
 
 const validCall = () =>
-  connectWebhook({ callId: `wacid.${Math.random().toString(36).slice(2)}`, from: '447700900123', phoneNumberId: '1', sdpOffer: 'v=0\r\n' });
+  connectWebhook({
+    callId: `wacid.${Math.random().toString(36).slice(2)}`,
+    from: '447700900123',
+    phoneNumberId: '1',
+    sdpOffer: 'v=0\r\n',
+  });
 
 // Any JSON value, including deep and odd ones, in place of a field of a valid call.
 const anyJson = fc.jsonValue({ maxDepth: 4 });
@@ -33,54 +44,86 @@ const anyJson = fc.jsonValue({ maxDepth: 4 });
 describe('webhook endpoint under hostile input', () => {
   it('never rings and answers 401 for unsigned or wrongly signed bodies of any content', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 2048 }), anyJson.map((v) => JSON.stringify(v))), fc.option(fc.string({ maxLength: 80 })), async (body, signature) => {
-        const before = events.length;
-        const status = await post(body, signature ?? undefined);
-        expect(status).toBe(401);
-        expect(events.length).toBe(before);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.uint8Array({ maxLength: 2048 }),
+          anyJson.map((v) => JSON.stringify(v)),
+        ),
+        fc.option(fc.string({ maxLength: 80 })),
+        async (body, signature) => {
+          const before = events.length;
+          const status = await post(body, signature ?? undefined);
+          expect(status).toBe(401);
+          expect(events.length).toBe(before);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('answers 400 to signed bodies that are not JSON or not a webhook, and rings for none', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 500 }), anyJson.map((v) => JSON.stringify(v))), async (body) => {
-        const before = events.length;
-        const status = await post(body, signBody(body, SECRET));
-        // Random text or JSON is never a WhatsApp webhook.
-        expect(status).toBe(400);
-        expect(events.length).toBe(before);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 500 }),
+          anyJson.map((v) => JSON.stringify(v)),
+        ),
+        async (body) => {
+          const before = events.length;
+          const status = await post(body, signBody(body, SECRET));
+          // Random text or JSON is never a WhatsApp webhook.
+          expect(status).toBe(400);
+          expect(events.length).toBe(before);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('answers 400 when any field of a signed call is replaced by a wrong value', async () => {
-    const notString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }));
+    const notString = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
+    );
     const wrong: Record<string, fc.Arbitrary<unknown>> = {
       id: notString,
       from: notString,
       to: notString,
-      timestamp: fc.oneof(notString.filter((v) => typeof v !== 'number' || v < 0 || !Number.isInteger(v)), fc.string().filter((v) => !/^\d+$/.test(v))),
-      event: fc.oneof(notString, fc.string().filter((v) => v !== 'connect' && v !== 'terminate')),
+      timestamp: fc.oneof(
+        notString.filter((v) => typeof v !== 'number' || v < 0 || !Number.isInteger(v)),
+        fc.string().filter((v) => !/^\d+$/.test(v)),
+      ),
+      event: fc.oneof(
+        notString,
+        fc.string().filter((v) => v !== 'connect' && v !== 'terminate'),
+      ),
       session: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.string()),
       'session.sdp': fc.oneof(notString, fc.constant('')),
-      'session.sdp_type': fc.oneof(notString, fc.string().filter((v) => v !== 'offer' && v !== 'answer')),
+      'session.sdp_type': fc.oneof(
+        notString,
+        fc.string().filter((v) => v !== 'offer' && v !== 'answer'),
+      ),
     };
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...Object.keys(wrong)).chain((path) => fc.tuple(fc.constant(path), wrong[path]!)), async ([path, value]) => {
-        const body = validCall() as any;
-        const keys = path.split('.');
-        let target = body.entry[0].changes[0].value.calls[0];
-        for (const key of keys.slice(0, -1)) target = target[key];
-        target[keys.at(-1)!] = value;
-        const raw = JSON.stringify(body);
-        const before = events.length;
-        const status = await post(raw, signBody(raw, SECRET));
-        expect(status).toBe(400);
-        expect(events.length).toBe(before);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(wrong)).chain((path) => fc.tuple(fc.constant(path), wrong[path]!)),
+        async ([path, value]) => {
+          const body = validCall() as any;
+          const keys = path.split('.');
+          let target = body.entry[0].changes[0].value.calls[0];
+          for (const key of keys.slice(0, -1)) target = target[key];
+          target[keys.at(-1)!] = value;
+          const raw = JSON.stringify(body);
+          const before = events.length;
+          const status = await post(raw, signBody(raw, SECRET));
+          expect(status).toBe(400);
+          expect(events.length).toBe(before);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -48,19 +48,29 @@ describe('webhook server', () => {
   });
 
   it('accepts a signed live connect and emits one call offer', async () => {
-    const reply = await postSignedWebhook(server.url, loadWebhookFixture('live-connect-user-initiated-2025-10-17.json'), SECRET);
+    const reply = await postSignedWebhook(
+      server.url,
+      loadWebhookFixture('live-connect-user-initiated-2025-10-17.json'),
+      SECRET,
+    );
     expect(reply.status).toBe(200);
     await until(() => logger.records.some((r) => r.reason === 'stale'));
     // The live capture is years old, so the stale-offer rule skips it; the parse still succeeded.
     expect(logger.records.some((r) => r.msg === 'webhook event skipped' && r.reason === 'stale')).toBe(true);
     await postSignedWebhook(server.url, offer('wacid.fresh'), SECRET);
     await until(() => events.length > 0);
-    expect(events).toEqual([expect.objectContaining({ type: 'call_offered', callId: 'wacid.fresh', from: '917358580180' })]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'call_offered', callId: 'wacid.fresh', from: '917358580180' }),
+    ]);
   });
 
   it('answers 401 to a bad or missing signature and emits nothing', async () => {
     const raw = JSON.stringify(offer('wacid.unsigned'));
-    const noSig = await fetch(server.url, { method: 'POST', body: raw, headers: { 'Content-Type': 'application/json' } });
+    const noSig = await fetch(server.url, {
+      method: 'POST',
+      body: raw,
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(noSig.status).toBe(401);
     const badSig = await fetch(server.url, {
       method: 'POST',
@@ -94,7 +104,8 @@ describe('webhook server', () => {
   });
 
   it('rings once for a duplicated connect webhook', async () => {
-    for (let i = 0; i < 3; i += 1) expect((await postSignedWebhook(server.url, offer('wacid.dup'), SECRET)).status).toBe(200);
+    for (let i = 0; i < 3; i += 1)
+      expect((await postSignedWebhook(server.url, offer('wacid.dup'), SECRET)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 30));
     expect(events.filter((e) => e.type === 'call_offered')).toHaveLength(1);
   });
@@ -120,7 +131,9 @@ describe('webhook server', () => {
     const reply = await postSignedWebhook(server.url, offer('wacid.order'), SECRET);
     expect(reply.status).toBe(200);
     await until(() => logger.records.some((r) => r.msg === 'webhook event handler failed'));
-    expect(logger.records.find((r) => r.msg === 'webhook event handler failed')).toMatchObject({ error: 'Error: renderer gone' });
+    expect(logger.records.find((r) => r.msg === 'webhook event handler failed')).toMatchObject({
+      error: 'Error: renderer gone',
+    });
   });
 
   it('answers 404 elsewhere and 405 to other methods', async () => {

@@ -89,7 +89,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const token = url.searchParams.get('hub.verify_token');
     const challenge = url.searchParams.get('hub.challenge');
     if (mode !== 'subscribe' || !challenge) return refuse(res, 400, 'expected hub.mode=subscribe and a hub.challenge');
-    if (token !== options.verifyToken) return refuse(res, 403, 'hub.verify_token does not match the verify token in Settings');
+    if (token !== options.verifyToken)
+      return refuse(res, 403, 'hub.verify_token does not match the verify token in Settings');
     log.info('webhook verified by Meta');
     send(res, 200, challenge);
   }
@@ -99,7 +100,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       const verdict = filter.check(event);
       if (!verdict.deliver) {
         // Repeats are routine (Meta delivers at least once), so they are logged only when debugging.
-        log.debug('webhook event skipped', { type: event.type, reason: verdict.reason, ...('callId' in event ? { callId: event.callId } : {}) });
+        log.debug('webhook event skipped', {
+          type: event.type,
+          reason: verdict.reason,
+          ...('callId' in event ? { callId: event.callId } : {}),
+        });
         continue;
       }
       try {

@@ -13,14 +13,28 @@ import type { CallActions, CallTransport, TransportContext, TransportStatus } fr
 export function explainConnectionFailure(error: unknown): Extract<ConnectionTest, { ok: false }> {
   if (!(error instanceof GraphApiError)) return { ok: false, error: errorText(error) };
   const { code, subcode } = error.details;
-  if (code === 190) return { ok: false, field: 'accessToken', error: 'Access token: WhatsApp does not accept it (invalid or expired). Paste a new one.' };
+  if (code === 190)
+    return {
+      ok: false,
+      field: 'accessToken',
+      error: 'Access token: WhatsApp does not accept it (invalid or expired). Paste a new one.',
+    };
   if (code === 10 || code === 200) {
-    return { ok: false, field: 'accessToken', error: 'Access token: it lacks the whatsapp_business_messaging permission.' };
+    return {
+      ok: false,
+      field: 'accessToken',
+      error: 'Access token: it lacks the whatsapp_business_messaging permission.',
+    };
   }
   if (code === 100 && subcode === 33) {
-    return { ok: false, field: 'phoneNumberId', error: 'Phone number ID: no phone number with this ID is reachable with this token.' };
+    return {
+      ok: false,
+      field: 'phoneNumberId',
+      error: 'Phone number ID: no phone number with this ID is reachable with this token.',
+    };
   }
-  if (error.kind === 'network' || error.kind === 'timeout') return { ok: false, error: `Could not reach the WhatsApp API: ${error.message}` };
+  if (error.kind === 'network' || error.kind === 'timeout')
+    return { ok: false, error: `Could not reach the WhatsApp API: ${error.message}` };
   return { ok: false, error: error.message };
 }
 
@@ -44,7 +58,10 @@ export interface DirectTransportOptions {
 }
 
 /** This desk talks to the Graph API itself and takes Meta's webhooks on its own server (and tunnel). */
-export async function openDirectTransport(options: DirectTransportOptions, context: TransportContext): Promise<CallTransport> {
+export async function openDirectTransport(
+  options: DirectTransportOptions,
+  context: TransportContext,
+): Promise<CallTransport> {
   const { connection: c, environment } = options;
   const log = context.logger;
   const graph = createGraphClient({
@@ -71,7 +88,9 @@ export async function openDirectTransport(options: DirectTransportOptions, conte
         webhook: {
           listening: webhook !== undefined,
           localUrl: webhook?.url,
-          ...(c.tunnel === 'ngrok' ? { callbackUrl: tunnel ? `${tunnel.url.replace(/\/+$/, '')}/webhook` : undefined } : {}),
+          ...(c.tunnel === 'ngrok'
+            ? { callbackUrl: tunnel ? `${tunnel.url.replace(/\/+$/, '')}/webhook` : undefined }
+            : {}),
           tunnelState,
           tunnelError,
           ...webhook?.status(),

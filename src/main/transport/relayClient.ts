@@ -1,6 +1,12 @@
 import WebSocket from 'ws';
 import type { CallSignal } from '../../shared/callSignals';
-import { parseRelayMessage, relayRequests, type RelayAction, type RelayParams, type RelayReply } from '../../shared/relayProtocol';
+import {
+  parseRelayMessage,
+  relayRequests,
+  type RelayAction,
+  type RelayParams,
+  type RelayReply,
+} from '../../shared/relayProtocol';
 import type { AgentStatus } from '../../shared/settingsSchemas';
 
 export interface RelayClientOptions {
@@ -23,7 +29,10 @@ export function connectRelay(options: RelayClientOptions) {
   let urlIndex = 0;
   let status: AgentStatus = 'available';
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  const pending = new Map<number, { resolve: (data: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    number,
+    { resolve: (data: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   let readyResolve: (() => void) | undefined;
   let ready = new Promise<void>((resolve) => (readyResolve = resolve));
 
@@ -40,7 +49,10 @@ export function connectRelay(options: RelayClientOptions) {
     const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${options.token}` }, handshakeTimeout: 5000 });
     socket = ws;
     ws.on('unexpected-response', (_req, res) => {
-      const reason = res.statusCode === 401 ? 'The relay refused the agent token: check it in Settings.' : `The relay answered HTTP ${res.statusCode}.`;
+      const reason =
+        res.statusCode === 401
+          ? 'The relay refused the agent token: check it in Settings.'
+          : `The relay answered HTTP ${res.statusCode}.`;
       options.onConnection?.({ connected: false, url, error: reason });
       res.resume();
     });
@@ -82,7 +94,12 @@ export function connectRelay(options: RelayClientOptions) {
     ready: () => ready,
     /** Sends one request; resolves with the relay's reply, checked against the protocol. */
     async request<A extends RelayAction>(action: A, params: RelayParams<A>): Promise<RelayReply<A>> {
-      await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('The relay is not reachable.')), options.requestTimeoutMs ?? 10_000))]);
+      await Promise.race([
+        ready,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('The relay is not reachable.')), options.requestTimeoutMs ?? 10_000),
+        ),
+      ]);
       const id = nextId++;
       const data = await new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {

@@ -31,8 +31,12 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     setAgentStatus: (status) => relay.setStatus(status),
     status: () => ({ problems: state.error ? [state.error] : [], relay: state }),
     async test() {
-      const connected = await Promise.race([relay.ready().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
-      if (!connected) return { ok: false, field: 'relayUrls', error: state.error ?? 'Relay address: no relay answered.' };
+      const connected = await Promise.race([
+        relay.ready().then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+      ]);
+      if (!connected)
+        return { ok: false, field: 'relayUrls', error: state.error ?? 'Relay address: no relay answered.' };
       return { ok: true, displayPhoneNumber: state.url ?? 'team relay', verifiedName: 'Team relay' };
     },
     async close() {

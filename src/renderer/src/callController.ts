@@ -35,7 +35,11 @@ function playRemote(callId: string, stream: MediaStream): void {
   void routeAudio(audio, prefs()?.speakerDeviceId).then((routed) => {
     if (!routed) usePhone.setState({ deviceNotice: 'The chosen speaker is not connected; using the default output.' });
   });
-  audio.play().catch((error: unknown) => usePhone.getState().patchMedia(callId, { error: `Cannot play the caller's audio: ${errorText(error)}` }));
+  audio
+    .play()
+    .catch((error: unknown) =>
+      usePhone.getState().patchMedia(callId, { error: `Cannot play the caller's audio: ${errorText(error)}` }),
+    );
 }
 
 function prepare(call: CallView): void {
@@ -119,7 +123,8 @@ async function pollStats(): Promise<void> {
     live.lastStats = stats;
     usePhone.getState().patchMedia(callId, { ...stats, quality, micLabel: session.micLabel });
     // Main keeps the worst figures for the history; every 2 s is plenty for that.
-    if (qualityTick % 4 === 0 && stats.packetsReceived > 0) void api.invoke('call:quality', { callId, sample: quality });
+    if (qualityTick % 4 === 0 && stats.packetsReceived > 0)
+      void api.invoke('call:quality', { callId, sample: quality });
   }
 }
 
@@ -136,7 +141,11 @@ function onCallUpdated(view: CallView): void {
   usePhone.getState().upsertCall(view);
   applyOutboundAnswer(view);
   if (view.phase === 'ringing') prepare(view);
-  if (view.phase === 'pre_accepted') void liveCalls.get(view.callId)?.session.then((s) => s.startIce()).catch(() => undefined);
+  if (view.phase === 'pre_accepted')
+    void liveCalls
+      .get(view.callId)
+      ?.session.then((s) => s.startIce())
+      .catch(() => undefined);
   if (view.phase === 'ended') release(view.callId);
   updateRingtone();
 }
@@ -184,7 +193,9 @@ export async function answerCall(callId: string): Promise<void> {
 }
 
 /** Places a call to a customer; says why when WhatsApp does not allow it yet. */
-export async function dialCall(to: string): Promise<{ ok: true } | { ok: false; error: string; permission?: PermissionView }> {
+export async function dialCall(
+  to: string,
+): Promise<{ ok: true } | { ok: false; error: string; permission?: PermissionView }> {
   // The call id is WhatsApp's, known only once connect has answered; media events before that have no call.
   let callId = '';
   let session: CallSession;

@@ -6,7 +6,9 @@ import { listAudioDevices, routeAudio } from './rtc/devices';
 import { selectActive, usePhone } from './store';
 
 /** Applies a device choice at once to the live call, the ringer and the remote audio. */
-export async function applyDevices(patch: Pick<AgentPreferences, 'micDeviceId' | 'speakerDeviceId' | 'ringerDeviceId'>): Promise<void> {
+export async function applyDevices(
+  patch: Pick<AgentPreferences, 'micDeviceId' | 'speakerDeviceId' | 'ringerDeviceId'>,
+): Promise<void> {
   const next = await api.invoke('preferences:save', patch);
   const status = usePhone.getState().status;
   if (status) onStatus({ ...status, preferences: next });

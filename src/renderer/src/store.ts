@@ -64,11 +64,13 @@ export const usePhone = create<PhoneState>((set) => ({
   ringtonePlaying: false,
   tab: 'phone',
   dialKey: 0,
-  prepareDial: (number) => set((s) => ({ dialNumber: number, dialKey: s.dialKey + 1, tab: 'phone', shownEndedId: undefined })),
+  prepareDial: (number) =>
+    set((s) => ({ dialNumber: number, dialKey: s.dialKey + 1, tab: 'phone', shownEndedId: undefined })),
   upsertCall: (view) =>
     set((s) => ({
       calls: { ...s.calls, [view.callId]: view },
-      shownEndedId: view.phase === 'ended' ? view.callId : view.phase === 'ringing' && !view.silent ? undefined : s.shownEndedId,
+      shownEndedId:
+        view.phase === 'ended' ? view.callId : view.phase === 'ringing' && !view.silent ? undefined : s.shownEndedId,
       // A call needing the agent brings the phone tab forward.
       tab: view.phase === 'ringing' && !view.silent ? 'phone' : s.tab,
     })),

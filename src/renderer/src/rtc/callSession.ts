@@ -60,9 +60,18 @@ export class CallSession {
   ) {}
 
   /** A peer connection wired to the session's callbacks, closed again if `build` fails. */
-  private static async withPeerConnection(options: CallSessionOptions, build: (pc: RTCPeerConnection) => Promise<CallSession>): Promise<CallSession> {
-    const pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    pc.addEventListener('track', (event) => options.onRemoteStream?.(event.streams[0] ?? new MediaStream([event.track])));
+  private static async withPeerConnection(
+    options: CallSessionOptions,
+    build: (pc: RTCPeerConnection) => Promise<CallSession>,
+  ): Promise<CallSession> {
+    const pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    });
+    pc.addEventListener('track', (event) =>
+      options.onRemoteStream?.(event.streams[0] ?? new MediaStream([event.track])),
+    );
     pc.addEventListener('connectionstatechange', () => options.onConnectionState?.(pc.connectionState));
     try {
       return await build(pc);
@@ -85,7 +94,8 @@ export class CallSession {
       await waitForGathering(pc, options.gatherTimeoutMs ?? 2000);
       const sdp = pc.localDescription?.sdp ?? answer.sdp ?? '';
       const problems = answerProblems(sdp);
-      if (problems.length > 0) throw new Error(`This computer produced an answer WhatsApp would refuse: ${problems.join('; ')}`);
+      if (problems.length > 0)
+        throw new Error(`This computer produced an answer WhatsApp would refuse: ${problems.join('; ')}`);
       const session = new CallSession(pc, transceiver.sender, sdp);
       session.remoteCandidates = held.candidates;
       session.micReady = session.acquireMic(options.micDeviceId);
@@ -138,7 +148,8 @@ export class CallSession {
   /** Starts sending the microphone; call only after WhatsApp answered 200 to accept. */
   async startSending(): Promise<void> {
     await this.micReady;
-    if (!this.mic) throw new Error(`Microphone unavailable (${this.micError ?? 'no device'}). The caller cannot hear you.`);
+    if (!this.mic)
+      throw new Error(`Microphone unavailable (${this.micError ?? 'no device'}). The caller cannot hear you.`);
     this.mic.enabled = !this.muted;
     await this.sender.replaceTrack(this.mic);
     this.sending = true;

@@ -33,7 +33,8 @@ export async function openMic(deviceId?: string): Promise<{ track: MediaStreamTr
       const stream = await navigator.mediaDevices.getUserMedia(micConstraints(deviceId));
       return { track: stream.getAudioTracks()[0]!, fellBack: false };
     } catch (error) {
-      if (!(error instanceof DOMException) || (error.name !== 'OverconstrainedError' && error.name !== 'NotFoundError')) throw error;
+      if (!(error instanceof DOMException) || (error.name !== 'OverconstrainedError' && error.name !== 'NotFoundError'))
+        throw error;
     }
   }
   const stream = await navigator.mediaDevices.getUserMedia(micConstraints());

@@ -18,10 +18,14 @@ function StatusBar() {
   return (
     <header className="status" data-testid="status">
       {status.problems.map((p) => (
-        <p key={p} className="error" role="alert">{p}</p>
+        <p key={p} className="error" role="alert">
+          {p}
+        </p>
       ))}
       {status.configured && (status.mode === 'relay' ? status.relay?.connected : status.webhook.listening) && (
-        <p className="ok" data-testid="ready">Ready for calls{status.mode === 'relay' ? ' from the team relay' : ''}</p>
+        <p className="ok" data-testid="ready">
+          Ready for calls{status.mode === 'relay' ? ' from the team relay' : ''}
+        </p>
       )}
       {ringingOut > 0 && <p data-testid="ringing-out">{ringingOut} call ringing out while you are away</p>}
     </header>

@@ -32,7 +32,16 @@ function formFrom(view: SettingsView): Form {
   };
 }
 
-function Field(props: { id: keyof Form; label: string; form: Form; errors: Record<string, string>; set: (f: Form) => void; secret?: boolean; stored?: boolean; hint?: string }) {
+function Field(props: {
+  id: keyof Form;
+  label: string;
+  form: Form;
+  errors: Record<string, string>;
+  set: (f: Form) => void;
+  secret?: boolean;
+  stored?: boolean;
+  hint?: string;
+}) {
   const { id, label, form, errors, set } = props;
   return (
     <label className="field">
@@ -47,7 +56,11 @@ function Field(props: { id: keyof Form; label: string; form: Form; errors: Recor
         aria-invalid={Boolean(errors[id])}
         onChange={(e) => set({ ...form, [id]: e.target.value })}
       />
-      {errors[id] && <small className="error" data-testid={`error-${id}`}>{errors[id]}</small>}
+      {errors[id] && (
+        <small className="error" data-testid={`error-${id}`}>
+          {errors[id]}
+        </small>
+      )}
     </label>
   );
 }
@@ -88,7 +101,9 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
   return (
     <section className="card settings" data-testid="connection-settings">
       <h2>{firstRun ? 'Welcome: connect your WhatsApp number' : 'WhatsApp connection'}</h2>
-      {firstRun && <p>Paste the details from your Meta app. The token and secrets stay on this computer, outside this window.</p>}
+      {firstRun && (
+        <p>Paste the details from your Meta app. The token and secrets stay on this computer, outside this window.</p>
+      )}
       {view && !view.secretsEncrypted && (
         <p className="warning" data-testid="secrets-unencrypted">
           This system has no key store: secrets are saved unencrypted in the settings file.
@@ -97,53 +112,90 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
       <fieldset className="field">
         <legend>How calls reach this desk</legend>
         <label className="radio">
-          <input type="radio" name="mode" data-testid="mode-direct" checked={form.mode === 'direct'} onChange={() => setForm({ ...form, mode: 'direct' })} />
+          <input
+            type="radio"
+            name="mode"
+            data-testid="mode-direct"
+            checked={form.mode === 'direct'}
+            onChange={() => setForm({ ...form, mode: 'direct' })}
+          />
           Directly from Meta (this computer receives the webhooks)
         </label>
         <label className="radio">
-          <input type="radio" name="mode" data-testid="mode-relay" checked={form.mode === 'relay'} onChange={() => setForm({ ...form, mode: 'relay' })} />
+          <input
+            type="radio"
+            name="mode"
+            data-testid="mode-relay"
+            checked={form.mode === 'relay'}
+            onChange={() => setForm({ ...form, mode: 'relay' })}
+          />
           Through my team&apos;s relay
         </label>
       </fieldset>
       {form.mode === 'relay' && (
         <>
-          <Field id="relayUrls" label="Relay address" hint="wss://relay.example.com, several separated by commas" {...common} />
+          <Field
+            id="relayUrls"
+            label="Relay address"
+            hint="wss://relay.example.com, several separated by commas"
+            {...common}
+          />
           <Field id="agentToken" label="Agent token" secret stored={view?.agentTokenSet} {...common} />
         </>
       )}
       {form.mode === 'direct' && (
         <>
-      <Field id="accessToken" label="Access token" secret stored={view?.accessTokenSet} {...common} />
-      <Field id="phoneNumberId" label="Phone number ID" hint="e.g. 518638374672395" {...common} />
-      <Field id="appSecret" label="App secret" secret stored={view?.appSecretSet} {...common} />
-      <Field id="verifyToken" label="Webhook verify token" hint="any phrase of 8+ characters" {...common} />
-      <Field id="webhookPort" label="Webhook port" {...common} />
-      <fieldset className="field">
-        <legend>How Meta reaches this computer</legend>
-        {(
-          [
-            ['none', 'My own tunnel or proxy (set up separately)'],
-            ['public_url', 'A public https address I give'],
-            ['ngrok', 'Built-in ngrok tunnel'],
-          ] as const
-        ).map(([mode, text]) => (
-          <label key={mode} className="radio">
-            <input type="radio" name="tunnel" data-testid={`tunnel-${mode}`} checked={form.tunnel === mode} onChange={() => setForm({ ...form, tunnel: mode })} />
-            {text}
-          </label>
-        ))}
-      </fieldset>
-      {form.tunnel === 'public_url' && <Field id="publicUrl" label="Public URL" hint="https://phone.example.com" {...common} />}
-      {form.tunnel === 'ngrok' && <Field id="ngrokAuthtoken" label="ngrok authtoken" secret stored={view?.ngrokAuthtokenSet} {...common} />}
+          <Field id="accessToken" label="Access token" secret stored={view?.accessTokenSet} {...common} />
+          <Field id="phoneNumberId" label="Phone number ID" hint="e.g. 518638374672395" {...common} />
+          <Field id="appSecret" label="App secret" secret stored={view?.appSecretSet} {...common} />
+          <Field id="verifyToken" label="Webhook verify token" hint="any phrase of 8+ characters" {...common} />
+          <Field id="webhookPort" label="Webhook port" {...common} />
+          <fieldset className="field">
+            <legend>How Meta reaches this computer</legend>
+            {(
+              [
+                ['none', 'My own tunnel or proxy (set up separately)'],
+                ['public_url', 'A public https address I give'],
+                ['ngrok', 'Built-in ngrok tunnel'],
+              ] as const
+            ).map(([mode, text]) => (
+              <label key={mode} className="radio">
+                <input
+                  type="radio"
+                  name="tunnel"
+                  data-testid={`tunnel-${mode}`}
+                  checked={form.tunnel === mode}
+                  onChange={() => setForm({ ...form, tunnel: mode })}
+                />
+                {text}
+              </label>
+            ))}
+          </fieldset>
+          {form.tunnel === 'public_url' && (
+            <Field id="publicUrl" label="Public URL" hint="https://phone.example.com" {...common} />
+          )}
+          {form.tunnel === 'ngrok' && (
+            <Field id="ngrokAuthtoken" label="ngrok authtoken" secret stored={view?.ngrokAuthtokenSet} {...common} />
+          )}
         </>
       )}
       <div className="actions">
-        <button className="answer" data-testid="settings-save" onClick={() => void save()}>Save</button>
-        <button data-testid="settings-test" disabled={!view?.configured || test === 'running'} onClick={() => void runTest()}>
+        <button className="answer" data-testid="settings-save" onClick={() => void save()}>
+          Save
+        </button>
+        <button
+          data-testid="settings-test"
+          disabled={!view?.configured || test === 'running'}
+          onClick={() => void runTest()}
+        >
           {test === 'running' ? 'Testing…' : 'Test connection'}
         </button>
       </div>
-      {saved && <p className="ok" data-testid="settings-saved">Saved.</p>}
+      {saved && (
+        <p className="ok" data-testid="settings-saved">
+          Saved.
+        </p>
+      )}
       {test && test !== 'running' && (
         <p className={test.ok ? 'ok' : 'error'} data-testid="test-result" role="status">
           {test.ok ? `Connected to ${test.verifiedName ?? 'your business'} (${test.displayPhoneNumber}).` : test.error}

@@ -6,12 +6,22 @@ import { startMicMeter } from '../rtc/micMeter';
 import { playTestSound } from '../rtc/testSound';
 import { usePhone } from '../store';
 
-function DeviceSelect(props: { label: string; testId: string; devices: MediaDeviceInfo[]; value?: string; onChange: (id: string | undefined) => void }) {
+function DeviceSelect(props: {
+  label: string;
+  testId: string;
+  devices: MediaDeviceInfo[];
+  value?: string;
+  onChange: (id: string | undefined) => void;
+}) {
   const known = props.devices.some((d) => d.deviceId === props.value);
   return (
     <label className="field">
       <span>{props.label}</span>
-      <select data-testid={props.testId} value={known ? props.value : 'default'} onChange={(e) => props.onChange(e.target.value === 'default' ? undefined : e.target.value)}>
+      <select
+        data-testid={props.testId}
+        value={known ? props.value : 'default'}
+        onChange={(e) => props.onChange(e.target.value === 'default' ? undefined : e.target.value)}
+      >
         {!props.devices.some((d) => d.deviceId === 'default') && <option value="default">System default</option>}
         {props.devices.map((d) => (
           <option key={d.deviceId} value={d.deviceId}>
@@ -19,7 +29,9 @@ function DeviceSelect(props: { label: string; testId: string; devices: MediaDevi
           </option>
         ))}
       </select>
-      {props.value && !known && <small className="warning">The chosen device is not connected; the default is used.</small>}
+      {props.value && !known && (
+        <small className="warning">The chosen device is not connected; the default is used.</small>
+      )}
     </label>
   );
 }
@@ -72,21 +84,49 @@ export function DevicesPanel() {
   return (
     <section className="card devices" data-testid="devices-panel">
       <h2>Audio devices</h2>
-      {notice && <p className="warning" data-testid="device-notice">{notice}</p>}
-      <DeviceSelect label="Microphone" testId="device-mic" devices={devices.inputs} value={prefs.micDeviceId} onChange={(id) => void applyDevices({ micDeviceId: id })} />
+      {notice && (
+        <p className="warning" data-testid="device-notice">
+          {notice}
+        </p>
+      )}
+      <DeviceSelect
+        label="Microphone"
+        testId="device-mic"
+        devices={devices.inputs}
+        value={prefs.micDeviceId}
+        onChange={(id) => void applyDevices({ micDeviceId: id })}
+      />
       <div className="meter" aria-label="Microphone level" data-testid="mic-level" data-level={level.toFixed(3)}>
         <div className="meter-fill" style={{ width: `${Math.round(level * 100)}%` }} />
       </div>
       {meterError && <p className="error">Microphone: {meterError}</p>}
-      <DeviceSelect label="Speaker (call audio)" testId="device-speaker" devices={devices.outputs} value={prefs.speakerDeviceId} onChange={(id) => void applyDevices({ speakerDeviceId: id })} />
-      <DeviceSelect label="Ringer" testId="device-ringer" devices={devices.outputs} value={prefs.ringerDeviceId} onChange={(id) => void applyDevices({ ringerDeviceId: id })} />
+      <DeviceSelect
+        label="Speaker (call audio)"
+        testId="device-speaker"
+        devices={devices.outputs}
+        value={prefs.speakerDeviceId}
+        onChange={(id) => void applyDevices({ speakerDeviceId: id })}
+      />
+      <DeviceSelect
+        label="Ringer"
+        testId="device-ringer"
+        devices={devices.outputs}
+        value={prefs.ringerDeviceId}
+        onChange={(id) => void applyDevices({ ringerDeviceId: id })}
+      />
       <div className="actions">
         <button data-testid="test-sound" disabled={testState === 'playing'} onClick={() => void testSound()}>
           Play test sound
         </button>
       </div>
       <p data-testid="test-sound-state" role="status">
-        {testState === 'played' ? 'Test sound played.' : testState === 'playing' ? 'Playing…' : testState === 'idle' ? '' : testState}
+        {testState === 'played'
+          ? 'Test sound played.'
+          : testState === 'playing'
+            ? 'Playing…'
+            : testState === 'idle'
+              ? ''
+              : testState}
       </p>
     </section>
   );

@@ -40,12 +40,27 @@ export function DialBox({ initial = '' }: { initial?: string }) {
     <section className="card dial" data-testid="dial-box">
       <h2>Call a customer</h2>
       <div className="dial-row">
-        <input data-testid="dial-number" type="tel" placeholder="WhatsApp number with country code" value={number} onChange={(e) => setNumber(e.target.value)} />
-        <button className="answer" data-testid="dial-call" disabled={busy || digits.length < 6} onClick={() => void call()}>
+        <input
+          data-testid="dial-number"
+          type="tel"
+          placeholder="WhatsApp number with country code"
+          value={number}
+          onChange={(e) => setNumber(e.target.value)}
+        />
+        <button
+          className="answer"
+          data-testid="dial-call"
+          disabled={busy || digits.length < 6}
+          onClick={() => void call()}
+        >
           {busy ? 'Calling…' : 'Call'}
         </button>
       </div>
-      {error && <p className="error" role="alert" data-testid="dial-error">{error}</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="dial-error">
+          {error}
+        </p>
+      )}
       {permission && (
         <p data-testid="dial-permission">
           The customer {PERMISSION_TEXT[permission.status]}.
@@ -56,7 +71,11 @@ export function DialBox({ initial = '' }: { initial?: string }) {
           )}
         </p>
       )}
-      {requested && <p role="status" data-testid="dial-requested">{requested}</p>}
+      {requested && (
+        <p role="status" data-testid="dial-requested">
+          {requested}
+        </p>
+      )}
     </section>
   );
 }

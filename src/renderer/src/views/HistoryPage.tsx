@@ -35,18 +35,37 @@ export function HistoryPage() {
     <section className="card history" data-testid="history">
       <h2>Call history</h2>
       <div className="history-tools">
-        <input data-testid="history-search" type="search" placeholder="Search name or number" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          data-testid="history-search"
+          type="search"
+          placeholder="Search name or number"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <label className="radio">
-          <input type="checkbox" data-testid="history-missed" checked={missedOnly} onChange={(e) => setMissedOnly(e.target.checked)} />
+          <input
+            type="checkbox"
+            data-testid="history-missed"
+            checked={missedOnly}
+            onChange={(e) => setMissedOnly(e.target.checked)}
+          />
           Missed only
         </label>
-        <button data-testid="history-export" onClick={() => void exportCsv()}>Export CSV</button>
+        <button data-testid="history-export" onClick={() => void exportCsv()}>
+          Export CSV
+        </button>
       </div>
       {error && <p className="error">{error}</p>}
       {entries.length === 0 && <p data-testid="history-empty">No calls yet.</p>}
       <ul className="history-list">
         {entries.map((e) => (
-          <li key={e.callId} data-testid="history-row" data-call-id={e.callId} data-reason={e.endReason ?? 'live'} className={e.endReason === 'missed' ? 'missed' : undefined}>
+          <li
+            key={e.callId}
+            data-testid="history-row"
+            data-call-id={e.callId}
+            data-reason={e.endReason ?? 'live'}
+            className={e.endReason === 'missed' ? 'missed' : undefined}
+          >
             <strong>{e.name && e.name !== e.number ? e.name : `+${e.number}`}</strong>
             <span>{new Date(e.offeredAtMs).toLocaleString()}</span>
             <span data-testid="history-reason">{e.endReason ? historyOutcomeText(e.endReason) : 'In progress'}</span>

@@ -57,9 +57,21 @@ export function InCall({ call }: { call: CallView }) {
         {media.micLabel && <span data-testid="mic-in-use"> · mic: {media.micLabel}</span>}
       </p>
       <QualityPanel quality={media.quality} />
-      {media.connectionNotice && <p className="warning" role="status">{media.connectionNotice}</p>}
-      {media.notice && <p className="notice" role="status">{media.notice}</p>}
-      {media.error && <p className="error" role="alert">{media.error}</p>}
+      {media.connectionNotice && (
+        <p className="warning" role="status">
+          {media.connectionNotice}
+        </p>
+      )}
+      {media.notice && (
+        <p className="notice" role="status">
+          {media.notice}
+        </p>
+      )}
+      {media.error && (
+        <p className="error" role="alert">
+          {media.error}
+        </p>
+      )}
       <div className="actions">
         <button data-testid="mute" aria-pressed={media.muted} onClick={() => setMuted(call.callId, !media.muted)}>
           {media.muted ? 'Unmute' : 'Mute'}
@@ -69,7 +81,12 @@ export function InCall({ call }: { call: CallView }) {
             Keypad
           </button>
         )}
-        <button className="reject" data-testid="hangup" disabled={call.phase === 'ending'} onClick={() => void hangupCall(call.callId)}>
+        <button
+          className="reject"
+          data-testid="hangup"
+          disabled={call.phase === 'ending'}
+          onClick={() => void hangupCall(call.callId)}
+        >
           Hang up
         </button>
       </div>

@@ -11,8 +11,14 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
     <section className="card incoming" data-testid="incoming-call" data-call-id={call.callId} aria-live="assertive">
       <p className="label">Incoming WhatsApp call</p>
       <h2 data-testid="caller-name">{name}</h2>
-      <p className="number" data-testid="caller-number">{number}</p>
-      {media.error && <p className="error" role="alert">{media.error}</p>}
+      <p className="number" data-testid="caller-number">
+        {number}
+      </p>
+      {media.error && (
+        <p className="error" role="alert">
+          {media.error}
+        </p>
+      )}
       <div className="actions">
         <button
           className="answer"
@@ -23,7 +29,12 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
         >
           {answering ? 'Connecting…' : 'Answer'}
         </button>
-        <button className="reject" data-testid="reject" disabled={answering} onClick={() => void rejectCall(call.callId)}>
+        <button
+          className="reject"
+          data-testid="reject"
+          disabled={answering}
+          onClick={() => void rejectCall(call.callId)}
+        >
           Reject
         </button>
       </div>

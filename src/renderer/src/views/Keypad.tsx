@@ -5,7 +5,9 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 export function Keypad({ callId, sent }: { callId: string; sent: string }) {
   return (
     <div className="keypad" data-testid="keypad">
-      <output data-testid="dtmf-sent" aria-label="Tones sent">{sent || ' '}</output>
+      <output data-testid="dtmf-sent" aria-label="Tones sent">
+        {sent || ' '}
+      </output>
       <div className="keys">
         {KEYS.map((k) => (
           <button key={k} data-testid={`dtmf-${k}`} onClick={() => void sendDtmf(callId, k)}>

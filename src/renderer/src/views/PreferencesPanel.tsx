@@ -9,17 +9,34 @@ export function PreferencesPanel() {
     <section className="card preferences" data-testid="preferences-panel">
       <h2>Answering</h2>
       <label className="radio">
-        <input type="checkbox" data-testid="auto-answer" checked={prefs.autoAnswer} onChange={(e) => void savePreferences({ autoAnswer: e.target.checked })} />
+        <input
+          type="checkbox"
+          data-testid="auto-answer"
+          checked={prefs.autoAnswer}
+          onChange={(e) => void savePreferences({ autoAnswer: e.target.checked })}
+        />
         Answer calls automatically when I am available
       </label>
       <fieldset className="field">
         <legend>When I am away</legend>
         <label className="radio">
-          <input type="radio" name="away" data-testid="away-ring_out" checked={prefs.awayAction === 'ring_out'} onChange={() => void savePreferences({ awayAction: 'ring_out' })} />
+          <input
+            type="radio"
+            name="away"
+            data-testid="away-ring_out"
+            checked={prefs.awayAction === 'ring_out'}
+            onChange={() => void savePreferences({ awayAction: 'ring_out' })}
+          />
           Let calls ring out (they show as missed)
         </label>
         <label className="radio">
-          <input type="radio" name="away" data-testid="away-reject" checked={prefs.awayAction === 'reject'} onChange={() => void savePreferences({ awayAction: 'reject' })} />
+          <input
+            type="radio"
+            name="away"
+            data-testid="away-reject"
+            checked={prefs.awayAction === 'reject'}
+            onChange={() => void savePreferences({ awayAction: 'reject' })}
+          />
           Reject calls at once
         </label>
       </fieldset>

@@ -16,7 +16,12 @@ export function WebhookPanel() {
   const tunnelText = {
     none: 'Point your own tunnel or proxy at the local address below.',
     public_url: 'Meta reaches you at your public URL.',
-    ngrok: { off: 'Tunnel off.', starting: 'Opening the ngrok tunnel…', up: 'ngrok tunnel is up.', error: `Tunnel failed: ${webhook.tunnelError ?? ''}` }[webhook.tunnelState],
+    ngrok: {
+      off: 'Tunnel off.',
+      starting: 'Opening the ngrok tunnel…',
+      up: 'ngrok tunnel is up.',
+      error: `Tunnel failed: ${webhook.tunnelError ?? ''}`,
+    }[webhook.tunnelState],
   }[webhook.tunnel];
   return (
     <section className="card webhook" data-testid="webhook-panel">
@@ -25,10 +30,16 @@ export function WebhookPanel() {
         {webhook.listening ? `Listening on ${webhook.localUrl}` : 'Not listening'}
       </p>
       <p data-testid="tunnel-state">{tunnelText}</p>
-      <CopyRow label="Callback URL for Meta" value={webhook.callbackUrl ?? (webhook.tunnel === 'none' ? webhook.localUrl : undefined)} testId="callback-url" />
+      <CopyRow
+        label="Callback URL for Meta"
+        value={webhook.callbackUrl ?? (webhook.tunnel === 'none' ? webhook.localUrl : undefined)}
+        testId="callback-url"
+      />
       <CopyRow label="Verify token" value={webhook.verifyToken} testId="verify-token" />
       <p data-testid="last-event">
-        {webhook.lastEventAtMs ? `Last event received ${new Date(webhook.lastEventAtMs).toLocaleTimeString()}` : 'No event received yet'}
+        {webhook.lastEventAtMs
+          ? `Last event received ${new Date(webhook.lastEventAtMs).toLocaleTimeString()}`
+          : 'No event received yet'}
         {` · ${webhook.receivedCount} accepted, ${webhook.rejectedCount} refused`}
       </p>
       {webhook.lastRejection && (

@@ -9,7 +9,13 @@ describe('formatting', () => {
   });
 
   it('names the caller, falling back to the number', () => {
-    const base = { callId: 'c', direction: 'inbound' as const, phase: 'ringing' as const, offeredAtMs: 0, from: '447700900123' };
+    const base = {
+      callId: 'c',
+      direction: 'inbound' as const,
+      phase: 'ringing' as const,
+      offeredAtMs: 0,
+      from: '447700900123',
+    };
     expect(callerLabel({ ...base, callerName: 'Kim' })).toEqual({ name: 'Kim', number: '+447700900123' });
     expect(callerLabel(base)).toEqual({ name: '+447700900123', number: '+447700900123' });
   });
