@@ -4,7 +4,7 @@ import type { ConnectionTest } from '../shared/settingsSchemas';
 import type { Logger } from '../whatsapp/logger';
 import type { TunnelProvider } from '../whatsapp/tunnel';
 import { createCallCoordinator } from './callCoordinator';
-import type { CallHistory } from './callHistory';
+import { historyUpdateOf, type CallHistory } from './callHistory';
 import type { Environment } from './config';
 import type { ConnectionSettings, SettingsStore } from './settingsStore';
 import { currentTransportActions, type CallTransport, type TransportContext } from './transport/callTransport';
@@ -50,7 +50,7 @@ export async function startAppServices(options: AppServicesOptions) {
   });
   coordinator.onUpdate((view) => {
     try {
-      history.record(view);
+      history.record(historyUpdateOf(view));
     } catch (error) {
       logger.error('call history write failed', { callId: view.callId, error: errorText(error) });
     }

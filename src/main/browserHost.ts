@@ -7,6 +7,7 @@ import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices, type AppServicesOptions } from './appServices';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
 import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
+import { BodyTooLarge, readBoundedBody } from '../whatsapp/readBody';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,24 +25,18 @@ export interface BrowserHostOptions extends Omit<AppServicesOptions, 'emit'> {
   port?: number;
 }
 
-function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) reject(new IpcRequestError('request too large'));
-      else chunks.push(c);
-    });
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'));
-      } catch {
-        reject(new IpcRequestError('request is not JSON'));
-      }
-    });
-    req.on('error', reject);
-  });
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  let body: Buffer;
+  try {
+    body = await readBoundedBody(req, limit);
+  } catch (error) {
+    throw error instanceof BodyTooLarge ? new IpcRequestError('request too large') : error;
+  }
+  try {
+    return JSON.parse(body.toString('utf8') || 'null');
+  } catch {
+    throw new IpcRequestError('request is not JSON');
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -4,19 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CallView } from '../shared/ipcContract';
-import { openCallHistory } from './callHistory';
+import { historyUpdateOf, openCallHistory } from './callHistory';
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), 'history-')), 'history.sqlite');
 
-const call = (callId: string, patch: Partial<CallView> = {}): CallView => ({
-  callId,
-  direction: 'inbound',
-  from: '447700900123',
-  callerName: 'Dana Smith',
-  phase: 'ended',
-  offeredAtMs: 1_700_000_000_000,
-  ...patch,
-});
+const call = (callId: string, patch: Partial<CallView> = {}) =>
+  historyUpdateOf({
+    callId,
+    direction: 'inbound',
+    from: '447700900123',
+    callerName: 'Dana Smith',
+    phase: 'ended',
+    offeredAtMs: 1_700_000_000_000,
+    ...patch,
+  });
 
 describe('call history', () => {
   it('stores each call once, updating it as it changes', () => {
@@ -79,7 +80,7 @@ describe('call history', () => {
       require('tsx/cjs');
       const { openCallHistory } = require(${JSON.stringify(join(__dirname, 'callHistory.ts'))});
       const h = openCallHistory(${JSON.stringify(path)});
-      h.record({ callId: 'killed', direction: 'inbound', from: '1', phase: 'active', offeredAtMs: 5, answeredAtMs: 6 });
+      h.record({ callId: 'killed', direction: 'inbound', number: '1', offeredAtMs: 5, answeredAtMs: 6 });
       process.kill(process.pid, 'SIGKILL');`;
     const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(child.signal).toBe('SIGKILL');

@@ -1,4 +1,4 @@
-import type { HistoryEntry, HistoryQuery } from '../shared/historySchemas';
+import type { HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/historySchemas';
 import type { CallView } from '../shared/ipcContract';
 import { openSqlite, type SqlDatabase } from './sqlite';
 
@@ -68,6 +68,22 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The history's view of a call as the coordinator publishes it. */
+export function historyUpdateOf(view: CallView): HistoryUpdate {
+  return {
+    callId: view.callId,
+    direction: view.direction,
+    number: view.from,
+    name: view.callerName,
+    offeredAtMs: view.offeredAtMs,
+    answeredAtMs: view.answeredAtMs,
+    endedAtMs: view.endedAtMs,
+    endReason: view.endReason,
+    message: view.message,
+    ...view.quality,
+  };
+}
+
 /** Every call, stored as it changes, in SQLite with a write-ahead log synced at each commit. */
 export function openCallHistory(path: string) {
   const db: SqlDatabase = openSqlite(path);
@@ -82,22 +98,21 @@ export function openCallHistory(path: string) {
       rtt_ms = COALESCE(excluded.rtt_ms, rtt_ms), jitter_ms = COALESCE(excluded.jitter_ms, jitter_ms),
       loss_pct = COALESCE(excluded.loss_pct, loss_pct), mos = COALESCE(excluded.mos, mos)`);
 
-  function record(view: CallView): void {
-    const q = view.quality;
+  function record(call: HistoryUpdate): void {
     upsert.run(
-      view.callId,
-      view.direction,
-      view.from,
-      view.callerName ?? null,
-      view.offeredAtMs,
-      view.answeredAtMs ?? null,
-      view.endedAtMs ?? null,
-      view.endReason ?? null,
-      view.message ?? null,
-      q?.rttMs ?? null,
-      q?.jitterMs ?? null,
-      q?.lossPct ?? null,
-      q?.mos ?? null,
+      call.callId,
+      call.direction,
+      call.number,
+      call.name ?? null,
+      call.offeredAtMs,
+      call.answeredAtMs ?? null,
+      call.endedAtMs ?? null,
+      call.endReason ?? null,
+      call.message ?? null,
+      call.rttMs ?? null,
+      call.jitterMs ?? null,
+      call.lossPct ?? null,
+      call.mos ?? null,
     );
   }
 

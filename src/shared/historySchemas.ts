@@ -19,6 +19,10 @@ export const HistoryEntry = z.object({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
+/** What the desk writes to the history as a call changes; `durationSec` is derived when reading. */
+export const HistoryUpdate = HistoryEntry.omit({ durationSec: true });
+export type HistoryUpdate = z.infer<typeof HistoryUpdate>;
+
 export const HistoryQuery = z.object({
   search: z.string().max(100).default(''),
   missedOnly: z.boolean().default(false),

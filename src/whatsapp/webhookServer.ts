@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parseWebhook, type CallEvent } from '../shared/parseWebhook';
 import { createCallEventFilter, type CallEventFilter } from './callEventFilter';
 import type { Logger } from './logger';
+import { BodyTooLarge, readBoundedBody } from './readBody';
 import { verifySignature } from './signature';
 
 export interface WebhookServerOptions {
@@ -36,31 +37,6 @@ export interface WebhookServer {
 
 export class WebhookServerStartError extends Error {
   override readonly name = 'WebhookServerStartError';
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
@@ -118,7 +94,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw: Buffer;
     try {
-      raw = await readBody(req, maxBodyBytes);
+      raw = await readBoundedBody(req, maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         refuse(res, 413, `body larger than ${maxBodyBytes} bytes`);

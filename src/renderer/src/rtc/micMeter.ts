@@ -5,7 +5,8 @@ export async function startMicMeter(deviceId: string | undefined, onLevel: (leve
   const { track } = await openMic(deviceId);
   const context = new AudioContext();
   const analyser = context.createAnalyser();
-  analyser.fftSize = 1024;
+  // A window longer than the 100 ms refresh, so no sound falls between two readings (1024 samples missed short beeps).
+  analyser.fftSize = 8192;
   context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
   const data = new Float32Array(analyser.fftSize);
   const timer = setInterval(() => {
