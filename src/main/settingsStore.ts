@@ -3,11 +3,10 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
   AgentPreferences,
-  ConnectionMode,
   ConnectionSettingsInput,
   DEFAULT_PREFERENCES,
   SECRET_FIELDS,
-  TunnelMode,
+  StoredConnectionFields,
   type ConnectionSettings,
   type SecretField,
   type SaveResult,
@@ -30,15 +29,8 @@ export const plainCipher: SecretCipher = {
 
 const StoredSecret = z.object({ encrypted: z.boolean(), value: z.string() });
 
-const StoredSettings = z.object({
+const StoredSettings = StoredConnectionFields.extend({
   version: z.literal(1),
-  phoneNumberId: z.string().default(''),
-  verifyToken: z.string().default(''),
-  webhookPort: z.number().int().default(8787),
-  tunnel: TunnelMode.default('none'),
-  publicUrl: z.string().default(''),
-  mode: ConnectionMode.default('direct'),
-  relayUrls: z.string().default(''),
   secrets: z.partialRecord(z.enum(SECRET_FIELDS), StoredSecret).default({}),
   preferences: AgentPreferences.default(DEFAULT_PREFERENCES),
 });

@@ -61,50 +61,59 @@ const DIRECT_RULES: Array<
  * Connection settings as the agent types them. Secret fields left empty keep the stored value.
  * Meta's details are checked only for a direct connection; a relay needs only its address and a token.
  */
-export const ConnectionSettingsInput = z
-  .object({
-    accessToken: z.string().trim().default(''),
-    phoneNumberId: z.string().trim().default(''),
-    appSecret: z.string().trim().default(''),
-    verifyToken: z.string().trim().default(''),
-    webhookPort: z.coerce
-      .number({ message: 'Webhook port: a number' })
-      .int('Webhook port: a whole number')
-      .min(1024, 'Webhook port: 1024 or above')
-      .max(65535, 'Webhook port: 65535 at most')
-      .default(8787),
-    tunnel: TunnelMode.default('none'),
-    publicUrl: z.string().trim().default(''),
-    ngrokAuthtoken: z.string().trim().default(''),
-    mode: ConnectionMode.default('direct'),
-    relayUrls: z
-      .string()
-      .trim()
-      .default('')
-      .refine(
-        (v) => v === '' || v.split(',').every((u) => /^wss?:\/\/\S+$/.test(u.trim())),
-        'Relay address: ws:// or wss:// addresses, separated by commas',
-      ),
-    agentToken: z.string().trim().default(''),
-  })
-  .superRefine((v, ctx) => {
-    if (v.mode === 'relay') {
-      if (v.relayUrls === '')
-        ctx.addIssue({ code: 'custom', path: ['relayUrls'], message: 'Relay address: required to join a team relay' });
-      return;
-    }
-    for (const [field, ok, message] of DIRECT_RULES) {
-      if (!ok(v[field])) ctx.addIssue({ code: 'custom', path: [field], message });
-    }
-    if (v.tunnel === 'public_url' && v.publicUrl === '') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['publicUrl'],
-        message: 'Public URL: required when Meta reaches you through your own address',
-      });
-    }
-  });
+/** The connection fields with their rules, before the checks that depend on the chosen mode. */
+export const ConnectionFields = z.object({
+  accessToken: z.string().trim().default(''),
+  phoneNumberId: z.string().trim().default(''),
+  appSecret: z.string().trim().default(''),
+  verifyToken: z.string().trim().default(''),
+  webhookPort: z.coerce
+    .number({ message: 'Webhook port: a number' })
+    .int('Webhook port: a whole number')
+    .min(1024, 'Webhook port: 1024 or above')
+    .max(65535, 'Webhook port: 65535 at most')
+    .default(8787),
+  tunnel: TunnelMode.default('none'),
+  publicUrl: z.string().trim().default(''),
+  ngrokAuthtoken: z.string().trim().default(''),
+  mode: ConnectionMode.default('direct'),
+  relayUrls: z
+    .string()
+    .trim()
+    .default('')
+    .refine(
+      (v) => v === '' || v.split(',').every((u) => /^wss?:\/\/\S+$/.test(u.trim())),
+      'Relay address: ws:// or wss:// addresses, separated by commas',
+    ),
+  agentToken: z.string().trim().default(''),
+});
+
+export const ConnectionSettingsInput = ConnectionFields.superRefine((v, ctx) => {
+  if (v.mode === 'relay') {
+    if (v.relayUrls === '')
+      ctx.addIssue({ code: 'custom', path: ['relayUrls'], message: 'Relay address: required to join a team relay' });
+    return;
+  }
+  for (const [field, ok, message] of DIRECT_RULES) {
+    if (!ok(v[field])) ctx.addIssue({ code: 'custom', path: [field], message });
+  }
+  if (v.tunnel === 'public_url' && v.publicUrl === '') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['publicUrl'],
+      message: 'Public URL: required when Meta reaches you through your own address',
+    });
+  }
+});
 export type ConnectionSettingsInput = z.infer<typeof ConnectionSettingsInput>;
+
+/** What the settings file keeps in plain text; the secret fields are stored apart, encrypted where possible. */
+export const StoredConnectionFields = ConnectionFields.omit({
+  accessToken: true,
+  appSecret: true,
+  ngrokAuthtoken: true,
+  agentToken: true,
+});
 
 /** The connection settings in force, secrets included: main process only. */
 export type ConnectionSettings = Omit<ConnectionSettingsInput, 'relayUrls'> & { relayUrls: string[] };
