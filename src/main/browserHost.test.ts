@@ -31,15 +31,15 @@ beforeAll(async () => {
 afterAll(() => host.close());
 
 const invoke = (channel: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${host.url}api/invoke/${channel}`, {
+  fetch(`${host.baseUrl}api/invoke/${channel}`, {
     method: 'POST',
     body,
-    headers: { 'Content-Type': 'application/json', ...headers },
+    headers: { 'Content-Type': 'application/json', Cookie: host.sessionCookie, ...headers },
   });
 
 describe('browser host', () => {
   it('serves the page with the content security policy', async () => {
-    const page = await fetch(host.url);
+    const page = await fetch(host.baseUrl, { headers: { Cookie: host.sessionCookie } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
@@ -69,7 +69,7 @@ describe('browser host', () => {
   });
 
   it('serves nothing outside the renderer folder', async () => {
-    const reply = await fetch(`${host.url}..%2f..%2fetc%2fpasswd`);
+    const reply = await fetch(`${host.baseUrl}..%2f..%2fetc%2fpasswd`, { headers: { Cookie: host.sessionCookie } });
     expect([403, 404]).toContain(reply.status);
   });
 

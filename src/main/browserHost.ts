@@ -6,6 +6,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices, type AppServicesOptions } from './appServices';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
+import { guardHostRequest, newSessionToken, SESSION_COOKIE } from './hostGuard';
 import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
 import { BodyTooLarge, readBoundedBody } from '../whatsapp/readBody';
 
@@ -61,7 +62,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   const root = normalize(rendererDir);
 
   async function serveFile(pathname: string, res: ServerResponse): Promise<void> {
-    const file = normalize(join(root, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)));
+    const file = normalize(join(root, pathname === '/' ? 'index.html' : pathname));
     if (file !== root && !file.startsWith(root + sep)) return sendJson(res, 403, { error: 'forbidden' });
     try {
       const body = await readFile(file);
@@ -103,25 +104,73 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     }
   }
 
-  const server = createServer((req, res) => {
+  const sessionToken = newSessionToken();
+  let port = 0;
+
+  /** The printed address carries the session; the page is then served from `/` with the session in a cookie. */
+  function signIn(url: URL, res: ServerResponse): boolean {
+    const offered = url.searchParams.get('session');
+    if (url.pathname !== '/' || offered === null) return false;
+    if (offered !== sessionToken) {
+      sendJson(res, 401, {
+        error: 'This sign-in address is from another run of the phone: open the one it printed now.',
+      });
+      return true;
+    }
+    res.writeHead(303, {
+      Location: '/',
+      'Set-Cookie': `${SESSION_COOKIE}=${sessionToken}; HttpOnly; SameSite=Strict; Path=/`,
+      'Cache-Control': 'no-store',
+    });
+    res.end();
+    return true;
+  }
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    // Only the page this host serves may call it; a foreign origin gets nothing.
-    const origin = req.headers.origin;
-    if (origin && origin !== `http://${req.headers.host}`) return sendJson(res, 403, { error: 'foreign origin' });
-    if (url.pathname === '/api/events' && req.method === 'GET') return openEvents(req, res);
-    const invokeMatch = /^\/api\/invoke\/([^/]+)$/.exec(url.pathname);
-    if (invokeMatch && req.method === 'POST') return void invoke(decodeURIComponent(invokeMatch[1]!), req, res);
-    if (req.method === 'GET') return void serveFile(url.pathname, res);
+    if (signIn(url, res)) return;
+    const verdict = guardHostRequest(
+      { method: req.method ?? 'GET', pathname: url.pathname, headers: req.headers },
+      port,
+      sessionToken,
+    );
+    if (!verdict.ok) return sendJson(res, verdict.status, { error: verdict.error });
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      return sendJson(res, 400, { error: 'malformed address' });
+    }
+    if (pathname === '/api/events' && req.method === 'GET') return openEvents(req, res);
+    const invokeMatch = /^\/api\/invoke\/([^/]+)$/.exec(pathname);
+    if (invokeMatch && req.method === 'POST') return void invoke(invokeMatch[1]!, req, res);
+    if (req.method === 'GET') return void serveFile(pathname, res);
     sendJson(res, 405, { error: 'method not allowed' });
+  }
+
+  const server = createServer((req, res) => {
+    try {
+      route(req, res);
+    } catch (error) {
+      options.logger.error('browser host request failed', { error: errorText(error) });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+    }
   });
+  // A client that resets or sends garbage is dropped; it never takes the phone down.
+  server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(uiPort ?? 0, '127.0.0.1', resolve);
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    /** The address to open: it signs the browser in for this run. */
+    url: `http://127.0.0.1:${port}/?session=${sessionToken}`,
+    /** The host's own address, without the sign-in. */
+    baseUrl: `http://127.0.0.1:${port}/`,
+    /** The cookie a client must send; for tests and tools that talk to the host directly. */
+    sessionCookie: `${SESSION_COOKIE}=${sessionToken}`,
     services,
     async close(): Promise<void> {
       clearTimeout(orphanTimer);

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
+import { connectRelay } from '../main/transport/relayClient';
+import { createMemoryLogger } from '../whatsapp/logger';
+import { issueAgentToken } from './agentTokens';
+import { startRelay, type Relay } from './relayServer';
+import { startTestRedis } from './testRedis';
+
+const SECRETS = {
+  appSecret: '0123456789abcdef0123456789abcdef',
+  verifyToken: 'relay-verify-token',
+  accessToken: 'EAAGrelayAccessToken0123456789',
+  phoneNumberId: '100200300',
+  agentSecret: 'agent-signing-secret',
+};
+
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let graph: GraphApiSim;
+let relay: Relay;
+let port: number;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
+  relay = await startRelay({
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    logger: createMemoryLogger(),
+    prefix: 'hostile',
+  });
+  port = Number(new URL(relay.agentUrl).port);
+});
+afterAll(async () => {
+  await relay.close();
+  await graph.close();
+  await redis.stop();
+});
+
+/** Opens a raw TCP connection and sends a WebSocket upgrade, returning the socket once the relay answered. */
+function upgrade(token: string): Promise<{ socket: Socket; head: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        [
+          'GET / HTTP/1.1',
+          `Host: 127.0.0.1:${port}`,
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+          'Sec-WebSocket-Version: 13',
+          `Authorization: Bearer ${token}`,
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    });
+    socket.once('data', (data) => resolve({ socket, head: data.toString() }));
+    socket.on('error', reject);
+  });
+}
+
+/** One client frame, masked as RFC 6455 requires unless `masked` is false. */
+function frame(opcode: number, payload: Buffer, options: { masked?: boolean; declaredLength?: number } = {}): Buffer {
+  const masked = options.masked ?? true;
+  const length = options.declaredLength ?? payload.length;
+  const header: number[] = [0x80 | opcode];
+  const maskBit = masked ? 0x80 : 0;
+  if (length < 126) header.push(maskBit | length);
+  else if (length < 65536) header.push(maskBit | 126, length >> 8, length & 0xff);
+  else {
+    header.push(maskBit | 127, 0, 0, 0, 0);
+    header.push((length >>> 24) & 0xff, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+  }
+  if (!masked) return Buffer.concat([Buffer.from(header), payload]);
+  const mask = randomBytes(4);
+  const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+  return Buffer.concat([Buffer.from(header), mask, body]);
+}
+
+/** The relay still signs agents in and answers them. */
+async function relayStillWorks(): Promise<void> {
+  const client = connectRelay({
+    urls: [relay.agentUrl],
+    token: issueAgentToken('checker', SECRETS.agentSecret),
+    onEvent: () => undefined,
+  });
+  await client.ready();
+  await expect(client.request('terminate', { callId: 'not-a-call' })).rejects.toThrow('not yours to end');
+  client.close();
+}
+
+describe('relay against hostile peers', () => {
+  it('survives clients that reset the connection after a refused sign-in', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const { socket, head } = await upgrade('mallory.9999999999999.forged');
+      expect(head).toContain('401');
+      socket.resetAndDestroy();
+    }
+    const raced = await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nAuthorization: Bearer bad\r\n\r\n`,
+        );
+        socket.resetAndDestroy();
+        resolve();
+      });
+    });
+    expect(raced).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 100));
+    await relayStillWorks();
+  });
+
+  const attacks: Array<[string, Buffer]> = [
+    ['a frame over the size limit', frame(0x1, Buffer.alloc(16), { declaredLength: 10 * 1024 * 1024 })],
+    ['invalid UTF-8 in a text frame', frame(0x1, Buffer.from([0xff, 0xfe, 0xfd]))],
+    ['an unknown opcode', frame(0x3, Buffer.from('x'))],
+    ['an unmasked client frame', frame(0x1, Buffer.from('{"type":"status","status":"away"}'), { masked: false })],
+    ['a close code out of range', frame(0x8, Buffer.from([0x03, 0xe7]))],
+    ['JSON outside the protocol', frame(0x1, Buffer.from('{"type":"request","id":1,"action":"pre_accept"}'))],
+    ['not JSON at all', frame(0x1, Buffer.from('}{'))],
+  ];
+  for (const [name, bytes] of attacks) {
+    it(`drops a signed-in agent that sends ${name}, and goes on`, async () => {
+      const { socket, head } = await upgrade(issueAgentToken('mallory', SECRETS.agentSecret));
+      expect(head).toContain('101');
+      // Dropped means the TCP connection closed, or the relay sent its close frame (1008, policy violation).
+      let received = Buffer.alloc(0);
+      const closed = new Promise<void>((resolve) => {
+        socket.on('data', (data: Buffer) => {
+          received = Buffer.concat([received, data]);
+          const at = received.indexOf(Buffer.from([0x03, 0xf0]));
+          if (at >= 2 && received[at - 2] === 0x88) resolve();
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', () => resolve());
+      });
+      socket.write(bytes);
+      await closed;
+      socket.destroy();
+      await relayStillWorks();
+    });
+  }
+});
