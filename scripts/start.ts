@@ -9,7 +9,7 @@ import { stopOnSignals } from '../src/whatsapp/stopOnSignals';
 
 /** `npm start`: the Electron app where its binary exists, otherwise the same app served to a browser. */
 async function main(): Promise<void> {
-  const binary = electronBinary();
+  const binary = process.env.SOFTPHONE_NO_ELECTRON ? undefined : electronBinary();
   if (binary) {
     const child = spawn(binary, [join(__dirname, '..', 'out', 'main', 'index.js')], { stdio: 'inherit' });
     child.on('exit', (code) => process.exit(code ?? 0));

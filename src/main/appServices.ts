@@ -20,6 +20,8 @@ export interface AppServicesOptions {
   logger: Logger;
   emit: EventSink;
   tunnels: TunnelProvider;
+  /** Start-up news about the data folder, from openAppStorage. */
+  notices?: string[];
 }
 
 /** The webhook details that follow from the settings alone, before any server or tunnel runs. */
@@ -42,6 +44,7 @@ function configuredWebhookStatus(c: ConnectionSettings): WebhookStatus {
 export async function startAppServices(options: AppServicesOptions) {
   const { settings, history, environment, logger, emit } = options;
   let transport: CallTransport | undefined;
+  let historyFailure: string | undefined;
 
   const coordinator = createCallCoordinator({
     transport: currentTransportActions(() => transport),
@@ -51,8 +54,17 @@ export async function startAppServices(options: AppServicesOptions) {
   coordinator.onUpdate((view) => {
     try {
       history.record(historyUpdateOf(view));
+      if (historyFailure) {
+        historyFailure = undefined;
+        publishStatus();
+      }
     } catch (error) {
       logger.error('call history write failed', { callId: view.callId, error: errorText(error) });
+      if (!historyFailure) {
+        historyFailure =
+          'The call history could not be saved (the disk may be full or the file damaged). Calls still work; see the log for details.';
+        publishStatus();
+      }
     }
     emit('call:updated', view);
   });
@@ -68,6 +80,7 @@ export async function startAppServices(options: AppServicesOptions) {
       mode: c.mode,
       relay: link?.relay,
       problems,
+      notices: [...(options.notices ?? []), ...(historyFailure ? [historyFailure] : [])],
       iceServers: environment.iceServers,
       mediaTimeoutMs: environment.mediaTimeoutMs,
       webhook: { ...configuredWebhookStatus(c), ...link?.webhook },

@@ -18,6 +18,9 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/** How often the event stream says the host is alive; the page gives up after a few missed beats. */
+export const HEARTBEAT_MS = 500;
+
 export interface BrowserHostOptions extends Omit<AppServicesOptions, 'emit'> {
   /** The built renderer (out/renderer). */
   rendererDir: string;
@@ -77,6 +80,10 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   }
 
   let orphanTimer: ReturnType<typeof setTimeout> | undefined;
+  // A heartbeat on the event stream lets the page tell a hung or dead host from a quiet one.
+  const heartbeat = setInterval(() => {
+    for (const res of streams) res.write(`event: ping\ndata: ${Date.now()}\n\n`);
+  }, HEARTBEAT_MS);
 
   function openEvents(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
@@ -174,6 +181,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     services,
     async close(): Promise<void> {
       clearTimeout(orphanTimer);
+      clearInterval(heartbeat);
       await services.close();
       for (const res of streams) res.end();
       await new Promise<void>((resolve) => {

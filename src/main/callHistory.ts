@@ -1,5 +1,6 @@
 import type { HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/historySchemas';
 import type { CallView } from '../shared/ipcContract';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { openSqlite, type SqlDatabase } from './sqlite';
 
 const SCHEMA = `
@@ -86,9 +87,24 @@ export function historyUpdateOf(view: CallView): HistoryUpdate {
 
 /** Every call, stored as it changes, in SQLite with a write-ahead log synced at each commit. */
 export function openCallHistory(path: string) {
+  // Callers' numbers and names are personal data: readable by this user only (SQLite gives its side files the same mode).
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
   const db: SqlDatabase = openSqlite(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-  db.exec(SCHEMA);
+  try {
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    db.exec(SCHEMA);
+    const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
+    if (check && Object.values(check)[0] !== 'ok')
+      throw new Error(`history database damaged: ${JSON.stringify(check)}`);
+    // Calls that were live when the app stopped never got their end: say so instead of "in progress" forever.
+    db.exec(
+      `UPDATE calls SET end_reason = 'failed', message = 'The app stopped during this call.' WHERE end_reason IS NULL`,
+    );
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const upsert = db.prepare(`
     INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

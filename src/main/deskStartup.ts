@@ -24,8 +24,12 @@ export function currentSecrets(settings: SettingsStore): string[] {
  * environment variables.
  */
 export function prepareDesk(options: DeskStartupOptions) {
-  const storage = openAppStorage(options.dataDir, options.cipher);
-  const logger = options.logger ?? createLogger({ secrets: () => currentSecrets(storage.settings) });
+  // The logger exists before the settings it redacts, so a damaged file can be reported; it reads them at log time.
+  const opened: { settings?: SettingsStore } = {};
+  const logger =
+    options.logger ?? createLogger({ secrets: () => (opened.settings ? currentSecrets(opened.settings) : []) });
+  const storage = openAppStorage(options.dataDir, options.cipher, logger);
+  opened.settings = storage.settings;
   const parsed = environmentFromEnv(options.env);
   const environmentErrors = parsed.ok ? [] : parsed.errors;
   if (!parsed.ok) logger.error('environment settings are wrong', { errors: parsed.errors });

@@ -68,6 +68,7 @@ app.whenReady().then(async () => {
   services = await startAppServices({
     settings: storage.settings,
     history: storage.history,
+    notices: storage.notices,
     environment,
     logger,
     tunnels: ngrokTunnels,

@@ -85,6 +85,8 @@ export const AppStatus = z.object({
   relay: RelayStatus.optional(),
   /** Settings or start-up problems the agent must fix before calls can arrive. */
   problems: z.array(z.string()),
+  /** Things the agent should know that do not stop calls (a damaged file set aside, history not saved). */
+  notices: z.array(z.string()),
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
   mediaTimeoutMs: z.number(),
   webhook: WebhookStatus,
@@ -152,6 +154,8 @@ export type EventPayload<C extends EventChannel> = z.infer<(typeof eventContract
 export interface SoftphoneApi {
   invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>>;
   on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
+  /** Where the page talks to a separate process (the browser host): whether that process still answers. */
+  onLink?(listener: (up: boolean) => void): () => void;
 }
 
 export type InvokeHandlers = { [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> };

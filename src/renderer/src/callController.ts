@@ -156,11 +156,20 @@ export function onStatus(status: AppStatus): void {
   updateRingtone();
 }
 
+/** Reads the whole state from main: at start, and when the link to it comes back. */
+async function catchUp(): Promise<void> {
+  onStatus(await api.invoke('app:status', {}));
+  for (const call of await api.invoke('calls:list', {})) onCallUpdated(call);
+}
+
 export async function startCallController(): Promise<void> {
   api.on('call:updated', onCallUpdated);
   api.on('app:status', onStatus);
-  onStatus(await api.invoke('app:status', {}));
-  for (const call of await api.invoke('calls:list', {})) onCallUpdated(call);
+  api.onLink?.((up) => {
+    usePhone.setState({ backendLost: !up });
+    if (up) void catchUp().catch(() => undefined);
+  });
+  await catchUp();
   statsTimer ??= setInterval(() => void pollStats(), 500);
 }
 

@@ -1,17 +1,44 @@
 import type { EventChannel, EventPayload, InvokeChannel, SoftphoneApi } from '../../shared/ipcContract';
 
+/** Silence on the event stream for this long means the host is gone or hung. */
+const LINK_LOST_AFTER_MS = 1500;
+
 /**
  * The same contract as the Electron preload, carried over HTTP and server-sent events,
  * for the browser host that runs this renderer against the main-side services in Node.
  */
 export function createHttpBridge(base = ''): SoftphoneApi {
   const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
+  const linkListeners = new Set<(up: boolean) => void>();
+  let up = true;
+  let lastHeard = Date.now();
+  const setLink = (next: boolean) => {
+    if (next === up) return;
+    up = next;
+    for (const listener of linkListeners) listener(up);
+  };
+  const heard = () => {
+    lastHeard = Date.now();
+    setLink(true);
+  };
   const source = new EventSource(`${base}/api/events`);
   source.addEventListener('message', (message: MessageEvent<string>) => {
+    heard();
     const { channel, payload } = JSON.parse(message.data) as { channel: EventChannel; payload: unknown };
     for (const listener of listeners.get(channel) ?? []) listener(payload as never);
   });
+  source.addEventListener('ping', heard);
+  source.addEventListener('open', heard);
+  // A dead host drops the stream at once; a hung one stops its heartbeat (every 500 ms): either way, within 2 s.
+  source.addEventListener('error', () => setLink(false));
+  setInterval(() => {
+    if (Date.now() - lastHeard > LINK_LOST_AFTER_MS) setLink(false);
+  }, 250);
   return {
+    onLink(listener: (up: boolean) => void) {
+      linkListeners.add(listener);
+      return () => linkListeners.delete(listener);
+    },
     async invoke(channel: InvokeChannel, request: unknown) {
       const response = await fetch(`${base}/api/invoke/${encodeURIComponent(channel)}`, {
         method: 'POST',

@@ -42,6 +42,8 @@ interface PhoneState {
   media: Record<string, CallMedia>;
   status?: AppStatus;
   ringtonePlaying: boolean;
+  /** The process behind the page (the browser host) stopped answering: nothing the agent does reaches WhatsApp. */
+  backendLost: boolean;
   tab: Tab;
   /** A device problem the agent should know about (unplugged headset and the like). */
   deviceNotice?: string;
@@ -62,6 +64,7 @@ export const usePhone = create<PhoneState>((set) => ({
   calls: {},
   media: {},
   ringtonePlaying: false,
+  backendLost: false,
   tab: 'phone',
   dialKey: 0,
   prepareDial: (number) =>

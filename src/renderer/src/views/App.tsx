@@ -14,6 +14,17 @@ import { TopBar } from './TopBar';
 function StatusBar() {
   const status = usePhone((s) => s.status);
   const ringingOut = usePhone(selectRingingOut);
+  const backendLost = usePhone((s) => s.backendLost);
+  if (backendLost) {
+    return (
+      <header className="status" data-testid="status">
+        <p className="error" role="alert" data-testid="backend-lost">
+          The phone’s background service has stopped: calls cannot be answered or ended from this window. Restart the
+          phone, then reopen the address it prints.
+        </p>
+      </header>
+    );
+  }
   if (!status) return <header className="status">Starting…</header>;
   return (
     <header className="status" data-testid="status">
@@ -27,6 +38,11 @@ function StatusBar() {
           Ready for calls{status.mode === 'relay' ? ' from the team relay' : ''}
         </p>
       )}
+      {status.notices.map((n) => (
+        <p key={n} className="warning" role="status" data-testid="notice">
+          {n}
+        </p>
+      ))}
       {ringingOut > 0 && <p data-testid="ringing-out">{ringingOut} call ringing out while you are away</p>}
     </header>
   );
