@@ -7,6 +7,7 @@ import { historyUpdateOf } from './callHistory';
 import { currentSecrets, prepareDesk } from './deskStartup';
 import { plainCipher } from './settingsStore';
 
+const quiet = () => createLogger({ destination: { write: () => undefined } });
 const fresh = () => mkdtempSync(join(tmpdir(), 'desk-start-'));
 
 describe('desk start-up', () => {
@@ -14,7 +15,7 @@ describe('desk start-up', () => {
     const dir = fresh();
     writeFileSync(join(dir, 'settings.json'), '{"version": 1, "phoneNumberId": ');
     writeFileSync(join(dir, 'history.sqlite'), 'this is not a database, just bytes'.repeat(200));
-    const desk = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: createLogger({ level: 'error' }) });
+    const desk = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: quiet() });
     expect(desk.storage.notices).toHaveLength(2);
     expect(desk.storage.notices[0]).toMatch(/settings file was damaged.*Enter your connection details again/);
     expect(desk.storage.notices[1]).toMatch(/call history could not be read/);
@@ -36,7 +37,7 @@ describe('desk start-up', () => {
       dataDir: join(dir, 'data'),
       cipher: plainCipher,
       env: {},
-      logger: createLogger({ level: 'error' }),
+      logger: quiet(),
     });
     desk.storage.history.record(
       historyUpdateOf({ callId: 'c', direction: 'inbound', from: '1', phase: 'ringing', offeredAtMs: 1 }),
@@ -49,17 +50,17 @@ describe('desk start-up', () => {
 
   it('tightens a history file left readable by others', () => {
     const dir = fresh();
-    const first = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: createLogger({ level: 'error' }) });
+    const first = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: quiet() });
     first.storage.history.close();
     chmodSync(join(dir, 'history.sqlite'), 0o644);
-    const again = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: createLogger({ level: 'error' }) });
+    const again = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: quiet() });
     expect(statSync(join(dir, 'history.sqlite')).mode & 0o777).toBe(0o600);
     again.storage.history.close();
   });
 
   it('closes calls left in progress by a crash when it starts again', () => {
     const dir = fresh();
-    const first = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: createLogger({ level: 'error' }) });
+    const first = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: quiet() });
     first.storage.history.record(
       historyUpdateOf({
         callId: 'live',
@@ -71,7 +72,7 @@ describe('desk start-up', () => {
       }),
     );
     first.storage.history.close();
-    const again = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: createLogger({ level: 'error' }) });
+    const again = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: quiet() });
     expect(again.storage.history.list({ search: '', missedOnly: false, limit: 5 })).toEqual([
       expect.objectContaining({ callId: 'live', endReason: 'failed', message: 'The app stopped during this call.' }),
     ]);

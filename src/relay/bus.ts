@@ -5,8 +5,9 @@ import type { Logger } from '../whatsapp/logger';
 /** The pub/sub channel every relay instance listens on, so an agent hears of a call whichever instance took it. */
 export function createBus(redis: Redis, subscriber: Redis, channel: string, log: Logger) {
   return {
-    async publish(message: RelayBusMessage): Promise<void> {
-      await redis.publish(channel, JSON.stringify(message));
+    /** Publishes to every instance; resolves with how many instances heard it (0: none is listening now). */
+    async publish(message: RelayBusMessage): Promise<number> {
+      return redis.publish(channel, JSON.stringify(message));
     },
     async subscribe(deliver: (message: RelayBusMessage) => void): Promise<void> {
       subscriber.on('message', (from: string, text: string) => {

@@ -4,6 +4,7 @@ import type { RelayAction, RelayParams, RelayReply } from '../shared/relayProtoc
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
 import type { Presence } from './presence';
+import { CLAIM_MS } from './relayKeys';
 import type { Router } from './routing';
 
 /** A request the relay refuses, with the reason the agent sees. */
@@ -20,6 +21,22 @@ export function createCallRequests(deps: {
   bus: Bus;
 }): Handlers {
   const { graph, store, presence, router, bus } = deps;
+  /**
+   * Calls this instance let an agent take. If Redis restarts empty mid-call, the agent who holds the call can
+   * still end it; nobody else gains anything from this.
+   */
+  const grantedHere = new Map<string, { agentId: string; atMs: number }>();
+  const grant = (callId: string, agentId: string): void => {
+    const now = Date.now();
+    for (const [id, entry] of grantedHere) {
+      if (now - entry.atMs < CLAIM_MS) break;
+      grantedHere.delete(id);
+    }
+    grantedHere.set(callId, { agentId, atMs: now });
+  };
+  const ownerOf = async (callId: string): Promise<string | undefined> =>
+    (await store.owner(callId)) ?? grantedHere.get(callId)?.agentId;
+
   return {
     async pre_accept(agentId, { callId, sdp }) {
       const won = await store.claim(callId, agentId);
@@ -32,17 +49,19 @@ export function createCallRequests(deps: {
         await presence.mark(agentId, 'available');
         throw error;
       }
+      grant(callId, agentId);
       await bus.publish({ kind: 'event', callId, event: { type: 'call_taken', callId } });
       return {};
     },
     async accept(agentId, { callId, sdp }) {
-      if ((await store.owner(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
+      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
       await graph.accept(callId, sdp);
       return {};
     },
     async terminate(agentId, { callId }) {
-      if ((await store.owner(callId)) !== agentId) throw new RelayRefusal('This call is not yours to end.');
+      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to end.');
       await graph.terminate(callId);
+      grantedHere.delete(callId);
       await presence.mark(agentId, 'available', Date.now());
       return {};
     },
@@ -59,6 +78,7 @@ export function createCallRequests(deps: {
     /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */
     async connect(agentId, { to, sdp }) {
       const { callId } = await graph.connect(to, sdp);
+      grant(callId, agentId);
       await store.setOwner(callId, agentId);
       await store.setPlacedBy(callId, agentId);
       await presence.mark(agentId, 'busy');

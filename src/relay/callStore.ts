@@ -21,6 +21,10 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     async firstTime(eventKey: string): Promise<boolean> {
       return (await redis.set(keys.seen(eventKey), instance, 'EX', EVENT_MEMORY_S, 'NX')) === 'OK';
     },
+    /** Undoes `firstTime` for an event whose handling failed, so Meta's next delivery is taken. */
+    async forget(eventKey: string): Promise<void> {
+      await redis.del(keys.seen(eventKey));
+    },
     async terminated(callId: string): Promise<boolean> {
       return (await redis.exists(keys.seen(`terminate:${callId}`))) === 1;
     },

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { errorText } from '../shared/errorText';
 import { createGraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
 import { startWebhookServer } from '../whatsapp/webhookServer';
@@ -69,11 +68,9 @@ export async function startRelay(options: RelayOptions) {
     port: options.webhookPort ?? 0,
     host: options.host,
     logger: log,
-    onEvent: (event) => {
-      onWebhookEvent(event).catch((error: unknown) =>
-        log.error('relay could not route a webhook event', { error: errorText(error) }),
-      );
-    },
+    // A call Redis could not record is answered 503, so Meta delivers it again rather than it being lost.
+    confirmBeforeReply: true,
+    onEvent: onWebhookEvent,
   });
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);
 

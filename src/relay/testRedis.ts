@@ -12,9 +12,36 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+export interface TestRedis {
+  url: string;
+  stop(): Promise<void>;
+  /** Kills redis-server with SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+  /** Starts an empty redis-server on the same port again. */
+  start(): Promise<void>;
+}
+
 /** A throwaway redis-server on loopback, for tests and benchmarks (Debian package `redis-server`). */
-export async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startTestRedis(): Promise<TestRedis> {
   const port = await freePort();
+  let child = await spawnRedis(port);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => killRedis(child),
+    kill: () => killRedis(child),
+    async start() {
+      child = await spawnRedis(port);
+    },
+  };
+}
+
+async function killRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+}
+
+async function spawnRedis(port: number): Promise<ChildProcess> {
   const dir = mkdtempSync(`${tmpdir()}/redis-`);
   const child: ChildProcess = spawn(
     'redis-server',
@@ -43,11 +70,5 @@ export async function startTestRedis(): Promise<{ url: string; stop(): Promise<v
     }
   }
   probe.disconnect();
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+  return child;
 }

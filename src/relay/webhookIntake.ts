@@ -22,29 +22,38 @@ export function createWebhookIntake(deps: { store: CallStore; presence: Presence
     if (owner) await bus.publish({ kind: 'direct', callId: signal.callId, targets: [owner], event: signal });
   }
 
+  /** Runs `handle` for the first delivery of `eventKey`; if handling fails, the next delivery is taken again. */
+  async function once(eventKey: string, handle: () => Promise<void>): Promise<void> {
+    if (!(await store.firstTime(eventKey))) return;
+    try {
+      await handle();
+    } catch (error) {
+      await store.forget(eventKey).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Resolves once the event is recorded and routed; rejects when Redis could not take it (Meta must retry). */
   return async function onWebhookEvent(event: CallEvent): Promise<void> {
     const signal = callSignalFromWebhook(event);
     if (!signal) return;
     switch (signal.type) {
       case 'outbound_answered':
-        if (await store.firstTime(`answer:${signal.callId}`)) await routeOutbound(signal);
-        return;
+        return once(`answer:${signal.callId}`, () => routeOutbound(signal));
       case 'outbound_status':
-        if (await store.firstTime(`status:${signal.callId}:${signal.status}`)) await routeOutbound(signal);
-        return;
+        return once(`status:${signal.callId}:${signal.status}`, () => routeOutbound(signal));
       case 'call_offered':
-        if (!(await store.firstTime(`offer:${signal.callId}`))) return;
-        if (await store.terminated(signal.callId)) return;
-        await store.saveOffer(signal);
-        await router.offer(signal);
-        return;
-      case 'call_terminated': {
-        if (!(await store.firstTime(`terminate:${signal.callId}`))) return;
-        const owner = await store.owner(signal.callId);
-        if (owner) await presence.mark(owner, 'available', Date.now());
-        await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
-        return;
-      }
+        return once(`offer:${signal.callId}`, async () => {
+          if (await store.terminated(signal.callId)) return;
+          await store.saveOffer(signal);
+          await router.offer(signal);
+        });
+      case 'call_terminated':
+        return once(`terminate:${signal.callId}`, async () => {
+          const owner = await store.owner(signal.callId);
+          if (owner) await presence.mark(owner, 'available', Date.now());
+          await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
+        });
       case 'call_taken':
         return;
     }

@@ -58,7 +58,12 @@ export function createCallEventFilter(options: CallEventFilterOptions = {}) {
     return { deliver: true };
   }
 
-  return { check, size: () => seen.size };
+  /** Lets a repeat of this event through again: its delivery failed, and Meta's retry must not be dropped. */
+  function forget(event: CallEvent): void {
+    seen.delete(eventKey(event));
+  }
+
+  return { check, forget, size: () => seen.size };
 }
 
 export type CallEventFilter = ReturnType<typeof createCallEventFilter>;

@@ -16,7 +16,13 @@ export interface WebhookServerOptions {
   maxBodyBytes?: number;
   logger: Logger;
   filter?: CallEventFilter;
-  onEvent: (event: CallEvent) => void;
+  /** Takes one event; with `confirmBeforeReply`, a promise that settles once the event is safely recorded. */
+  onEvent: (event: CallEvent) => unknown;
+  /**
+   * Reply only once every event is handled, and 503 when one could not be (Meta then delivers again).
+   * For the relay, which must record a call in Redis before saying it has it.
+   */
+  confirmBeforeReply?: boolean;
   /** Called after every webhook request, accepted or refused, so a status view can follow. */
   onActivity?: () => void;
 }
@@ -91,6 +97,21 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     }
   }
 
+  async function confirmThenReply(events: CallEvent[], res: ServerResponse): Promise<void> {
+    const delivered = events.filter((event) => filter.check(event).deliver);
+    const outcomes = await Promise.allSettled(delivered.map(async (event) => options.onEvent(event)));
+    const failed = delivered.filter((_, i) => outcomes[i]!.status === 'rejected');
+    options.onActivity?.();
+    if (failed.length === 0) return send(res, 200, 'ok\n');
+    for (const event of failed) filter.forget(event);
+    const reason = (outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason;
+    log.error('webhook events could not be recorded; asking Meta to deliver again', {
+      count: failed.length,
+      error: String(reason),
+    });
+    refuse(res, 503, 'could not record the events now; deliver again');
+  }
+
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw: Buffer;
     try {
@@ -115,6 +136,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (!parsed.ok) return refuse(res, 400, `webhook does not match the expected shape: ${parsed.error}`);
     status.receivedCount += 1;
     status.lastEventAtMs = Date.now();
+    if (options.confirmBeforeReply) return confirmThenReply(parsed.events, res);
     // Answer first: Meta times out after ~20 s and retries, and nothing below can change the reply.
     send(res, 200, 'ok\n');
     setImmediate(() => {

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSdpFixture } from '../../fixtures/load';
+import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook } from '../../sim/webhookSender';
+import { connectRelay, type RelayClient } from '../main/transport/relayClient';
+import type { CallSignal } from '../shared/callSignals';
+import { createMemoryLogger } from '../whatsapp/logger';
+import { issueAgentToken } from './agentTokens';
+import { startRelay, type Relay } from './relayServer';
+import { startTestRedis, type TestRedis } from './testRedis';
+
+const SECRETS = {
+  appSecret: '0123456789abcdef0123456789abcdef',
+  verifyToken: 'relay-verify-token',
+  accessToken: 'EAAGrelayAccessToken0123456789',
+  phoneNumberId: '100200300',
+  agentSecret: 'agent-signing-secret',
+};
+const ANSWER = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
+
+let redis: TestRedis;
+let graph: GraphApiSim;
+let relay: Relay;
+const clients: RelayClient[] = [];
+
+beforeEach(async () => {
+  redis = await startTestRedis();
+  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
+  relay = await startRelay({
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    logger: createMemoryLogger(),
+  });
+});
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await relay.close();
+  await graph.close();
+  await redis.stop();
+});
+
+async function agent(id: string) {
+  const events: CallSignal[] = [];
+  const client = connectRelay({
+    urls: [relay.agentUrl],
+    token: issueAgentToken(id, SECRETS.agentSecret),
+    onEvent: (e) => events.push(e),
+  });
+  clients.push(client);
+  await client.ready();
+  return { client, events };
+}
+
+const connect = (callId: string) =>
+  postSignedWebhook(
+    relay.webhookUrl,
+    connectWebhook({ callId, from: '447700900123', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }),
+    SECRETS.appSecret,
+  );
+
+/** Retries `attempt` until it succeeds, as Meta and a desk do, for at most `ms`. */
+async function eventually<T>(attempt: () => Promise<T>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > end) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+describe('relay when redis-server dies and comes back', () => {
+  it('answers a connect it cannot record 503, and rings the agent on Meta’s next delivery', async () => {
+    const ann = await agent('ann');
+    graph.offerCall('outage-call');
+    await redis.kill();
+    expect((await connect('outage-call')).status).toBe(503);
+    expect(ann.events).toEqual([]);
+    await redis.start();
+    await eventually(async () => {
+      const { status } = await connect('outage-call');
+      if (status !== 200) throw new Error(`still ${status}`);
+    });
+    await expect.poll(() => ann.events.filter((e) => e.type === 'call_offered').length).toBe(1);
+  });
+
+  it('lets the agent holding a call end it after Redis restarted empty, and nobody else', async () => {
+    const ann = await agent('ann');
+    const ben = await agent('ben');
+    graph.offerCall('kept-call');
+    expect((await connect('kept-call')).status).toBe(200);
+    await expect.poll(() => ann.events.length).toBeGreaterThan(0);
+    await ann.client.request('pre_accept', { callId: 'kept-call', sdp: ANSWER });
+    await ann.client.request('accept', { callId: 'kept-call', sdp: ANSWER });
+    await redis.kill();
+    await redis.start();
+    await eventually(() =>
+      ben.client.request('terminate', { callId: 'kept-call' }).catch((error: Error) => {
+        if (/not yours/.test(error.message)) return 'refused';
+        throw error;
+      }),
+    ).then((outcome) => expect(outcome).toBe('refused'));
+    await eventually(() => ann.client.request('terminate', { callId: 'kept-call' }));
+    expect(graph.actionsFor('kept-call')).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  });
+});
