@@ -13,6 +13,7 @@ import type { AgentStatus } from '../shared/settingsSchemas';
 import type { Logger } from '../whatsapp/logger';
 import { verifyAgentToken } from './agentTokens';
 import type { CallRequests } from './callRequests';
+import type { CallStore } from './callStore';
 import { ALIVE_MS, type Presence } from './presence';
 import type { Router } from './routing';
 
@@ -27,6 +28,7 @@ export interface AgentGatewayOptions {
   agentSecret: string;
   instance: string;
   presence: Presence;
+  store: CallStore;
   router: Router;
   requests: CallRequests;
   log: Logger;
@@ -38,7 +40,7 @@ function send(socket: WebSocket, message: RelayMessage): void {
 
 /** Agents' desks on authenticated WebSockets: sign-in, presence heartbeat, requests in, call signals out. */
 export function createAgentGateway(options: AgentGatewayOptions) {
-  const { presence, router, requests, log, instance } = options;
+  const { presence, store, router, requests, log, instance } = options;
   const agents = new Map<string, ConnectedAgent>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
   const server: Server = createServer((_req, res) => {
@@ -117,16 +119,24 @@ export function createAgentGateway(options: AgentGatewayOptions) {
 
   return {
     /** Hands a bus message to the agents on this instance that it concerns. */
-    deliver(bus: RelayBusMessage): void {
-      for (const [agentId, agent] of agents) {
-        if (bus.kind === 'offer') {
+    /**
+     * Hands a bus message to the agents on this instance that it concerns: an offer to the agents it rings
+     * (recorded, so only they may act on the call), a call's later events only to those it was offered to.
+     */
+    async deliver(bus: RelayBusMessage): Promise<void> {
+      if (bus.kind === 'offer') {
+        for (const [agentId, agent] of agents) {
           const targeted = bus.targets ? bus.targets.includes(agentId) : agent.status === 'available';
           if (!targeted) continue;
+          await store.addOffered(bus.callId, agentId);
           if (bus.targets) agent.ringingAlone.add(bus.callId);
-        } else if (bus.kind === 'direct' && !bus.targets?.includes(agentId)) {
-          continue;
+          send(agent.socket, { type: 'event', event: bus.event });
         }
-        send(agent.socket, { type: 'event', event: bus.event });
+        return;
+      }
+      const concerned = new Set(bus.kind === 'direct' ? bus.targets : await store.offeredTo(bus.callId));
+      for (const [agentId, agent] of agents) {
+        if (concerned.has(agentId)) send(agent.socket, { type: 'event', event: bus.event });
       }
     },
     async listen(port: number, host: string): Promise<string> {

@@ -7,6 +7,8 @@ import type { Presence } from './presence';
 import { CLAIM_MS } from './relayKeys';
 import type { Router } from './routing';
 
+const NOT_OFFERED = 'This call was not offered to you.';
+
 /** A request the relay refuses, with the reason the agent sees. */
 export class RelayRefusal extends Error {}
 
@@ -39,6 +41,7 @@ export function createCallRequests(deps: {
 
   return {
     async pre_accept(agentId, { callId, sdp }) {
+      if (!(await store.wasOffered(callId, agentId))) throw new RelayRefusal(NOT_OFFERED);
       const won = await store.claim(callId, agentId);
       if (!won && (await store.owner(callId)) !== agentId) throw new RelayRefusal('Another agent answered this call.');
       await presence.mark(agentId, 'busy');
@@ -67,6 +70,7 @@ export function createCallRequests(deps: {
     },
     /** This agent declines. The call is rejected on WhatsApp only when nobody else can take it. */
     async reject(agentId, { callId }) {
+      if (!(await store.wasOffered(callId, agentId))) throw new RelayRefusal(NOT_OFFERED);
       const owner = await store.owner(callId);
       if (owner === agentId) throw new RelayRefusal('You already answered this call.');
       if (owner) return {};

@@ -46,6 +46,15 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     async release(callId: string): Promise<void> {
       await redis.del(keys.claim(callId));
     },
+    /** Records that an agent was offered the call: only they may answer or decline it, and hear how it ends. */
+    async addOffered(callId: string, agentId: string): Promise<void> {
+      await redis.sadd(keys.offered(callId), agentId);
+      await redis.expire(keys.offered(callId), EVENT_MEMORY_S);
+    },
+    offeredTo: (callId: string): Promise<string[]> => redis.smembers(keys.offered(callId)),
+    async wasOffered(callId: string, agentId: string): Promise<boolean> {
+      return (await redis.sismember(keys.offered(callId), agentId)) === 1;
+    },
     async addTried(callId: string, agentId: string): Promise<void> {
       await redis.sadd(keys.tried(callId), agentId);
       await redis.expire(keys.tried(callId), EVENT_MEMORY_S);

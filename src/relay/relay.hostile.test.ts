@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
+import type { CallSignal } from '../shared/callSignals';
 import { connectRelay } from '../main/transport/relayClient';
 import { createMemoryLogger } from '../whatsapp/logger';
 import { issueAgentToken } from './agentTokens';
@@ -15,6 +18,7 @@ const SECRETS = {
   phoneNumberId: '100200300',
   agentSecret: 'agent-signing-secret',
 };
+const ANSWER = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let graph: GraphApiSim;
@@ -143,4 +147,52 @@ describe('relay against hostile peers', () => {
       await relayStillWorks();
     });
   }
+});
+
+describe('relay authorization: an agent acts only on calls offered to them', () => {
+  async function deskOf(id: string, status?: 'away') {
+    const events: CallSignal[] = [];
+    const client = connectRelay({
+      urls: [relay.agentUrl],
+      token: issueAgentToken(id, SECRETS.agentSecret),
+      onEvent: (e) => events.push(e),
+    });
+    await client.ready();
+    if (status) client.setStatus(status);
+    return { client, events };
+  }
+
+  it('refuses answer and decline from an agent the call was never offered to, and keeps them from its events', async () => {
+    const away = await deskOf('away-agent', 'away');
+    const ringing = await deskOf('ringing-agent');
+    await new Promise((r) => setTimeout(r, 100));
+    const callId = `wacid.authz${Date.now()}`;
+    graph.offerCall(callId);
+    const body = connectWebhook({
+      callId,
+      from: '447700900555',
+      callerName: 'Private Person',
+      phoneNumberId: SECRETS.phoneNumberId,
+      sdpOffer: 'v=0\r\n',
+    });
+    expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+    await expect.poll(() => ringing.events.length).toBe(1);
+
+    await expect(away.client.request('pre_accept', { callId, sdp: ANSWER })).rejects.toThrow('not offered to you');
+    await expect(away.client.request('reject', { callId })).rejects.toThrow('not offered to you');
+    await expect(away.client.request('reject', { callId: 'wacid.invented' })).rejects.toThrow('not offered to you');
+    expect(graph.actionsFor(callId)).toEqual([]);
+    expect(graph.actionsFor('wacid.invented')).toEqual([]);
+
+    await ringing.client.request('pre_accept', { callId, sdp: ANSWER });
+    await postSignedWebhook(
+      relay.webhookUrl,
+      terminateWebhook({ callId, from: '447700900555', phoneNumberId: SECRETS.phoneNumberId, status: 'COMPLETED' }),
+      SECRETS.appSecret,
+    );
+    await expect.poll(() => ringing.events.some((e) => e.type === 'call_terminated')).toBe(true);
+    expect(JSON.stringify(away.events)).not.toContain('447700900555');
+    away.client.close();
+    ringing.client.close();
+  });
 });

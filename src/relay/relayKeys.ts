@@ -9,6 +9,7 @@ export function relayKeys(prefix: string) {
     call: (callId: string) => key('call', callId),
     claim: (callId: string) => key('claim', callId),
     tried: (callId: string) => key('tried', callId),
+    offered: (callId: string) => key('offered', callId),
     declined: (callId: string) => key('declined', callId),
     early: (callId: string) => key('early', callId),
     outbound: (callId: string) => key('outbound', callId),

@@ -58,10 +58,22 @@ export async function startRelay(options: RelayOptions) {
   const bus = createBus(redis, subscriber, keys.bus, log);
   const router = createRouter({ routing: options.routing ?? 'ring_all', store, presence, bus, log });
   const requests = createCallRequests({ graph, store, presence, router, bus });
-  const gateway = createAgentGateway({ agentSecret: options.agentSecret, instance, presence, router, requests, log });
+  const gateway = createAgentGateway({
+    agentSecret: options.agentSecret,
+    instance,
+    presence,
+    store,
+    router,
+    requests,
+    log,
+  });
   const onWebhookEvent = createWebhookIntake({ store, presence, router, bus });
 
-  await bus.subscribe((message) => gateway.deliver(message));
+  await bus.subscribe((message) => {
+    gateway
+      .deliver(message)
+      .catch((error: unknown) => log.error('bus message not delivered', { error: String(error) }));
+  });
   const webhook = await startWebhookServer({
     appSecret: options.appSecret,
     verifyToken: options.verifyToken,
