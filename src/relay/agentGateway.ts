@@ -14,6 +14,7 @@ import type { Logger } from '../whatsapp/logger';
 import { verifyAgentToken } from './agentTokens';
 import type { CallRequests } from './callRequests';
 import type { CallStore } from './callStore';
+import type { RelayLimits } from './limits';
 import { ALIVE_MS, type Presence } from './presence';
 import type { Router } from './routing';
 
@@ -31,6 +32,7 @@ export interface AgentGatewayOptions {
   store: CallStore;
   router: Router;
   requests: CallRequests;
+  limits: Pick<RelayLimits, 'request'>;
   log: Logger;
 }
 
@@ -40,7 +42,7 @@ function send(socket: WebSocket, message: RelayMessage): void {
 
 /** Agents' desks on authenticated WebSockets: sign-in, presence heartbeat, requests in, call signals out. */
 export function createAgentGateway(options: AgentGatewayOptions) {
-  const { presence, store, router, requests, log, instance } = options;
+  const { presence, store, router, requests, limits, log, instance } = options;
   const agents = new Map<string, ConnectedAgent>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
   const server: Server = createServer((_req, res) => {
@@ -63,6 +65,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
 
   async function run(agentId: string, socket: WebSocket, request: RelayRequestMessage): Promise<void> {
     try {
+      await limits.request(agentId, request.action);
       const handler = requests[request.action] as (agentId: string, params: RelayRequestMessage) => Promise<unknown>;
       const data = await handler(agentId, request);
       send(socket, { type: 'reply', id: request.id, ok: true, data });

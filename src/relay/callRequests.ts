@@ -6,6 +6,7 @@ import type { CallStore } from './callStore';
 import type { Presence } from './presence';
 import { CLAIM_MS } from './relayKeys';
 import type { Router } from './routing';
+import type { RelayLimits } from './limits';
 
 const NOT_OFFERED = 'This call was not offered to you.';
 
@@ -16,13 +17,14 @@ type Handlers = { [A in RelayAction]: (agentId: string, params: RelayParams<A>) 
 
 /** What an agent's desk may ask of the relay; the relay holds the token and checks whose call it is. */
 export function createCallRequests(deps: {
+  limits: Pick<RelayLimits, 'permissionRequest'>;
   graph: GraphClient;
   store: CallStore;
   presence: Presence;
   router: Router;
   bus: Bus;
 }): Handlers {
-  const { graph, store, presence, router, bus } = deps;
+  const { graph, store, presence, router, bus, limits } = deps;
   /**
    * Calls this instance let an agent take. If Redis restarts empty mid-call, the agent who holds the call can
    * still end it; nobody else gains anything from this.
@@ -91,7 +93,10 @@ export function createCallRequests(deps: {
       return { callId };
     },
     permission: async (_agentId, { to }) => graph.callPermission(to),
-    request_permission: async (_agentId, { to }) => graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT),
+    async request_permission(_agentId, { to }) {
+      await limits.permissionRequest(to);
+      return graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT);
+    },
   };
 }
 export type CallRequests = ReturnType<typeof createCallRequests>;

@@ -196,3 +196,48 @@ describe('relay authorization: an agent acts only on calls offered to them', () 
     ringing.client.close();
   });
 });
+
+describe('relay rate limits, shared by every instance through Redis', () => {
+  it('stops a desk that floods requests, on whichever instance it connects to', async () => {
+    const second = await startRelay({
+      ...SECRETS,
+      redisUrl: redis.url,
+      graphBaseUrl: graph.baseUrl,
+      logger: createMemoryLogger(),
+      prefix: 'hostile',
+    });
+    const token = issueAgentToken('flooder', SECRETS.agentSecret);
+    const first = connectRelay({ urls: [relay.agentUrl], token, onEvent: () => undefined });
+    await first.ready();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 130 }, (_, i) => first.request('terminate', { callId: `wacid.flood${i}` })),
+    );
+    const limited = outcomes.filter((o) => o.status === 'rejected' && /Too many requests/.test(String(o.reason)));
+    expect(limited.length).toBeGreaterThanOrEqual(10);
+    first.close();
+    const other = connectRelay({ urls: [second.agentUrl], token, onEvent: () => undefined });
+    await other.ready();
+    await expect(other.request('terminate', { callId: 'wacid.flood-again' })).rejects.toThrow(/Too many requests/);
+    other.close();
+    await second.close();
+  });
+
+  it('asks one customer for call permission once a day, however many agents try', async () => {
+    const before = graph.requests.filter((r) => r.path.endsWith('/messages')).length;
+    const desks = ['perm-a', 'perm-b'].map((id) =>
+      connectRelay({
+        urls: [relay.agentUrl],
+        token: issueAgentToken(id, SECRETS.agentSecret),
+        onEvent: () => undefined,
+      }),
+    );
+    await Promise.all(desks.map((d) => d.ready()));
+    await desks[0]!.request('request_permission', { to: '447700900777' });
+    await expect(desks[1]!.request('request_permission', { to: '447700900777' })).rejects.toThrow(
+      /already asked for call permission today/,
+    );
+    await expect(desks[0]!.request('request_permission', { to: '447700900777' })).rejects.toThrow(/already asked/);
+    expect(graph.requests.filter((r) => r.path.endsWith('/messages')).length - before).toBe(1);
+    for (const d of desks) d.close();
+  });
+});

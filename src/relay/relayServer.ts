@@ -7,6 +7,7 @@ import { createAgentGateway } from './agentGateway';
 import { createBus } from './bus';
 import { createCallRequests } from './callRequests';
 import { createCallStore } from './callStore';
+import { createRelayLimits, type RelayLimitSettings } from './limits';
 import { createPresence } from './presence';
 import { relayKeys } from './relayKeys';
 import { createRouter, type Routing } from './routing';
@@ -29,6 +30,7 @@ export interface RelayOptions {
   logger: Logger;
   /** Redis key prefix, so several deployments can share one Redis. */
   prefix?: string;
+  limits?: RelayLimitSettings;
 }
 
 /**
@@ -57,7 +59,8 @@ export async function startRelay(options: RelayOptions) {
   const presence = createPresence(redis, keys, instance);
   const bus = createBus(redis, subscriber, keys.bus, log);
   const router = createRouter({ routing: options.routing ?? 'ring_all', store, presence, bus, log });
-  const requests = createCallRequests({ graph, store, presence, router, bus });
+  const limits = createRelayLimits(redis, options.prefix ?? 'wa-relay', options.limits);
+  const requests = createCallRequests({ graph, store, presence, router, bus, limits });
   const gateway = createAgentGateway({
     agentSecret: options.agentSecret,
     instance,
@@ -65,6 +68,7 @@ export async function startRelay(options: RelayOptions) {
     store,
     router,
     requests,
+    limits,
     log,
   });
   const onWebhookEvent = createWebhookIntake({ store, presence, router, bus });
