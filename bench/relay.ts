@@ -31,7 +31,7 @@ export async function benchRelay(agentCount = 20, calls = 30) {
   for (let i = 0; i < agentCount; i += 1) {
     const client = connectRelay({
       urls: [relays[i % 2]!.agentUrl],
-      token: issueAgentToken(`agent${i}`, SECRETS.agentSecret),
+      token: await issueAgentToken(`agent${i}`, SECRETS.agentSecret),
       onEvent: (e) => {
         if (e.type === 'call_offered') offeredAt.get(e.callId)?.push(Date.now());
       },

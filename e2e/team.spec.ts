@@ -26,7 +26,7 @@ async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
   await page.goto(host.url);
   await page.getByTestId('mode-relay').check();
   await page.getByTestId('setting-relayUrls').fill(relayUrls.join(', '));
-  await page.getByTestId('setting-agentToken').fill(issueAgentToken(agentId, AGENT_SECRET));
+  await page.getByTestId('setting-agentToken').fill(await issueAgentToken(agentId, AGENT_SECRET));
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('relay-state')).toContainText('Connected to ws://127.0.0.1:');
   await page.getByTestId('tab-phone').click();

@@ -11,7 +11,8 @@ import {
 } from '../shared/relayProtocol';
 import type { AgentStatus } from '../shared/settingsSchemas';
 import type { Logger } from '../whatsapp/logger';
-import { verifyAgentToken } from './agentTokens';
+import { verifyAgentToken, type SigningKey } from './agentTokens';
+import type { Revocations } from './revocations';
 import type { CallRequests } from './callRequests';
 import type { CallStore } from './callStore';
 import type { RelayLimits } from './limits';
@@ -23,10 +24,14 @@ interface ConnectedAgent {
   status: AgentStatus;
   /** Calls offered to this agent alone (longest-idle routing), to pass on if the agent leaves while they ring. */
   ringingAlone: Set<string>;
+  /** When the token this desk signed in with was issued, to drop it once revoked. */
+  issuedAtMs: number;
 }
 
 export interface AgentGatewayOptions {
-  agentSecret: string;
+  /** The current signing secret first, then any previous ones still accepted. */
+  signingKeys: SigningKey[];
+  revocations: Revocations;
   instance: string;
   presence: Presence;
   store: CallStore;
@@ -42,7 +47,7 @@ function send(socket: WebSocket, message: RelayMessage): void {
 
 /** Agents' desks on authenticated WebSockets: sign-in, presence heartbeat, requests in, call signals out. */
 export function createAgentGateway(options: AgentGatewayOptions) {
-  const { presence, store, router, requests, limits, log, instance } = options;
+  const { presence, store, router, requests, limits, revocations, log, instance } = options;
   const agents = new Map<string, ConnectedAgent>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
   const server: Server = createServer((_req, res) => {
@@ -50,17 +55,55 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     res.end('WebSocket only\n');
   });
 
+  const refuse = (socket: Duplex, status: string, reason: string): void => {
+    if (!socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
+  };
+
+  /** True when the desk already signed in as this agent still answers a ping: then a second sign-in is refused. */
+  function stillThere(agent: ConnectedAgent): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), 1500);
+      agent.socket.once('pong', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      try {
+        agent.socket.ping();
+      } catch {
+        clearTimeout(timer);
+        resolve(false);
+      }
+    });
+  }
+
+  async function signIn(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const check = await verifyAgentToken(token, options.signingKeys);
+    if (!check.ok) {
+      log.warn('agent refused', { reason: check.reason });
+      return refuse(socket, '401 Unauthorized', check.reason);
+    }
+    if (await revocations.isRevoked(check.agentId, check.issuedAtMs)) {
+      log.warn('agent refused', { agentId: check.agentId, reason: 'token revoked' });
+      return refuse(socket, '401 Unauthorized', 'agent token revoked');
+    }
+    const existing = agents.get(check.agentId);
+    if (existing && (await stillThere(existing))) {
+      // A copied token must not push the real desk off; a desk that lost its link is replaced, though.
+      log.warn('second sign-in refused', { agentId: check.agentId });
+      return refuse(socket, '409 Conflict', 'this agent is already signed in at another desk');
+    }
+    if (socket.destroyed) return;
+    wss.handleUpgrade(req, socket, head, (ws) => void onAgent(check.agentId, check.issuedAtMs, ws));
+  }
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets the connection mid-handshake must not take the relay down.
     socket.on('error', (error) => log.debug('agent socket error before sign-in', { error: error.message }));
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const check = verifyAgentToken(token, options.agentSecret);
-    if (!check.ok) {
-      log.warn('agent refused', { reason: check.reason });
-      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\n${check.reason}\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => void onAgent(check.agentId, ws));
+    signIn(req, socket, head).catch((error: unknown) => {
+      log.error('agent sign-in failed', { error: errorText(error) });
+      refuse(socket, '503 Service Unavailable', 'the relay could not check the sign-in; try again');
+    });
   });
 
   async function run(agentId: string, socket: WebSocket, request: RelayRequestMessage): Promise<void> {
@@ -74,9 +117,9 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     }
   }
 
-  async function onAgent(agentId: string, socket: WebSocket): Promise<void> {
-    agents.get(agentId)?.socket.close(4000, 'signed in elsewhere');
-    const agent: ConnectedAgent = { socket, status: 'available', ringingAlone: new Set() };
+  async function onAgent(agentId: string, issuedAtMs: number, socket: WebSocket): Promise<void> {
+    agents.get(agentId)?.socket.terminate();
+    const agent: ConnectedAgent = { socket, status: 'available', ringingAlone: new Set(), issuedAtMs };
     agents.set(agentId, agent);
     // A malformed frame is answered by ws with a close; the error itself must not escape.
     socket.on('error', (error) => log.warn('agent connection error', { agentId, error: error.message }));
@@ -117,7 +160,13 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   }
 
   const heartbeat = setInterval(() => {
-    for (const [agentId, agent] of agents) void presence.mark(agentId, agent.status).catch(() => undefined);
+    for (const [agentId, agent] of agents) {
+      void presence.mark(agentId, agent.status).catch(() => undefined);
+      void revocations
+        .isRevoked(agentId, agent.issuedAtMs)
+        .then((revoked) => revoked && agent.socket.close(4001, 'agent token revoked'))
+        .catch(() => undefined);
+    }
   }, ALIVE_MS / 3);
 
   return {

@@ -1,24 +1,50 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { issueAgentToken, verifyAgentToken } from './agentTokens';
+import { DEFAULT_TOKEN_LIFETIME_MS, issueAgentToken, signingKey, verifyAgentToken } from './agentTokens';
+
+const keys = (secret: string) => [signingKey(secret)];
 
 describe('agent tokens', () => {
-  it('accepts a token it issued and names the agent', () => {
-    expect(verifyAgentToken(issueAgentToken('alice', 's3cret'), 's3cret')).toEqual({ ok: true, agentId: 'alice' });
+  it('accepts a token it issued and names the agent', async () => {
+    expect(await verifyAgentToken(await issueAgentToken('alice', 's3cret'), keys('s3cret'))).toMatchObject({
+      ok: true,
+      agentId: 'alice',
+    });
   });
 
-  it('refuses a forged, altered, expired or malformed token', () => {
-    const token = issueAgentToken('alice', 's3cret', 1000, 0);
-    expect(verifyAgentToken(issueAgentToken('alice', 'other'), 's3cret')).toMatchObject({
+  it('issues a JWT with a key id, a token id and a shift-long expiry by default', async () => {
+    const token = await issueAgentToken('alice', 's3cret', { now: 1_700_000_000_000 });
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', kid: signingKey('s3cret').kid });
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ sub: 'alice', jti: expect.any(String) });
+    expect((claims.exp! - claims.iat!) * 1000).toBe(DEFAULT_TOKEN_LIFETIME_MS);
+    const second = decodeJwt(await issueAgentToken('alice', 's3cret'));
+    expect(second.jti).not.toBe(claims.jti);
+  });
+
+  it('refuses a forged, altered, expired or malformed token', async () => {
+    const token = await issueAgentToken('alice', 's3cret', { lifetimeMs: 1000, now: 0 });
+    const forged = await issueAgentToken('alice', 'other');
+    expect(await verifyAgentToken(forged, keys('s3cret'))).toMatchObject({
       ok: false,
       reason: 'agent token signature is wrong',
     });
-    expect(verifyAgentToken(issueAgentToken('alice', 's3cret').replace('alice', 'mallory'), 's3cret').ok).toBe(false);
-    expect(verifyAgentToken(token, 's3cret', 5000)).toEqual({ ok: false, reason: 'agent token expired' });
-    expect(verifyAgentToken(undefined, 's3cret')).toEqual({ ok: false, reason: 'malformed agent token' });
-    expect(verifyAgentToken('a.b', 's3cret').ok).toBe(false);
+    const [header, , signature] = (await issueAgentToken('alice', 's3cret')).split('.');
+    const altered = `${header}.${Buffer.from(JSON.stringify({ sub: 'mallory', iss: 'wa-relay', aud: 'wa-relay-agent', jti: 'x', iat: 1, exp: 9e9 })).toString('base64url')}.${signature}`;
+    expect((await verifyAgentToken(altered, keys('s3cret'))).ok).toBe(false);
+    expect(await verifyAgentToken(token, keys('s3cret'), 5000)).toEqual({ ok: false, reason: 'agent token expired' });
+    expect(await verifyAgentToken(undefined, keys('s3cret'))).toEqual({ ok: false, reason: 'malformed agent token' });
+    expect((await verifyAgentToken('a.b', keys('s3cret'))).ok).toBe(false);
+    expect((await verifyAgentToken('mallory.9999999999999.forged', keys('s3cret'))).ok).toBe(false);
   });
 
-  it('refuses agent ids that could break the token format', () => {
-    expect(() => issueAgentToken('a.b', 's')).toThrow('agent id');
+  it('accepts tokens signed with a previous secret during a rotation, and only those listed', async () => {
+    const old = await issueAgentToken('alice', 'old-secret');
+    expect((await verifyAgentToken(old, [signingKey('new-secret'), signingKey('old-secret')])).ok).toBe(true);
+    expect((await verifyAgentToken(old, [signingKey('new-secret')])).ok).toBe(false);
+  });
+
+  it('refuses agent ids that could break the token format', async () => {
+    await expect(issueAgentToken('a.b', 's')).rejects.toThrow('agent id');
   });
 });

@@ -1,30 +1,89 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { errors, jwtVerify, SignJWT, decodeProtectedHeader } from 'jose';
 
-/**
- * Agent credentials for the relay: `<agentId>.<expiry>.<signature>`, signed with the relay's secret,
- * so relay instances share nothing but the secret to check them.
- */
-export function issueAgentToken(
-  agentId: string,
-  secret: string,
-  validForMs = 30 * 24 * 3600_000,
-  now = Date.now(),
-): string {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) throw new Error('agent id: 1 to 64 letters, digits, - or _');
-  const payload = `${agentId}.${now + validForMs}`;
-  return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
+const ISSUER = 'wa-relay';
+const AUDIENCE = 'wa-relay-agent';
+
+/** A shift: a token is valid this long unless the operator chooses otherwise. */
+export const DEFAULT_TOKEN_LIFETIME_MS = 12 * 3600_000;
+
+/** A signing secret and the id that names it in a token's header, so secrets can be rotated. */
+export interface SigningKey {
+  kid: string;
+  secret: Uint8Array;
 }
 
-export type TokenCheck = { ok: true; agentId: string } | { ok: false; reason: string };
+/** The key id is derived from the secret itself, so instances sharing a secret agree on it without configuration. */
+export function signingKey(secret: string): SigningKey {
+  return {
+    kid: createHash('sha256').update(secret).digest('hex').slice(0, 12),
+    secret: new TextEncoder().encode(secret),
+  };
+}
 
-export function verifyAgentToken(token: string | undefined, secret: string, now = Date.now()): TokenCheck {
-  const parts = token?.split('.') ?? [];
-  if (parts.length !== 3) return { ok: false, reason: 'malformed agent token' };
-  const [agentId, expiry, signature] = parts as [string, string, string];
-  const expected = createHmac('sha256', secret).update(`${agentId}.${expiry}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    return { ok: false, reason: 'agent token signature is wrong' };
-  if (!(Number(expiry) > now)) return { ok: false, reason: 'agent token expired' };
-  return { ok: true, agentId };
+export interface IssueOptions {
+  lifetimeMs?: number;
+  now?: number;
+}
+
+/** A sign-in token for one agent: a JWT (HS256) with the agent as subject, an expiry, and a token id. */
+export async function issueAgentToken(agentId: string, secret: string, options: IssueOptions = {}): Promise<string> {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) throw new Error('agent id: 1 to 64 letters, digits, - or _');
+  const key = signingKey(secret);
+  const now = Math.floor((options.now ?? Date.now()) / 1000);
+  const lifetime = Math.floor((options.lifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS) / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+    .setSubject(agentId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setJti(randomUUID())
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetime)
+    .sign(key.secret);
+}
+
+export type TokenCheck =
+  | { ok: true; agentId: string; tokenId: string; issuedAtMs: number; expiresAtMs: number }
+  | { ok: false; reason: string };
+
+/**
+ * Checks a token against the current secret and any previous ones still accepted during a rotation.
+ * Revocation is checked by the caller, which knows the revocation list.
+ */
+export async function verifyAgentToken(
+  token: string | undefined,
+  keys: SigningKey[],
+  now = Date.now(),
+): Promise<TokenCheck> {
+  if (!token) return { ok: false, reason: 'malformed agent token' };
+  let kid: string | undefined;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    return { ok: false, reason: 'malformed agent token' };
+  }
+  const key = keys.find((k) => k.kid === kid);
+  if (!key) return { ok: false, reason: 'agent token signature is wrong' };
+  try {
+    const { payload } = await jwtVerify(token, key.secret, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      currentDate: new Date(now),
+      requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+    });
+    return {
+      ok: true,
+      agentId: payload.sub!,
+      tokenId: payload.jti!,
+      issuedAtMs: payload.iat! * 1000,
+      expiresAtMs: payload.exp! * 1000,
+    };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'agent token expired' };
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      return { ok: false, reason: 'agent token signature is wrong' };
+    return { ok: false, reason: 'malformed agent token' };
+  }
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken } from './agentTokens';
+import { Redis } from 'ioredis';
 import { startRelay } from './relayServer';
+import { createRevocations } from './revocations';
 import { stopOnSignals } from '../whatsapp/stopOnSignals';
 
 const RelayEnv = z.object({
@@ -21,29 +23,58 @@ const RelayEnv = z.object({
     .regex(/^[\w-]{1,40}$/, 'RELAY_PREFIX: letters, digits, - or _')
     .default('wa-relay'),
   WA_GRAPH_BASE_URL: z.string().optional(),
+  /** Secrets being rotated out, comma-separated: tokens they signed stay valid until they expire. */
+  RELAY_AGENT_SECRET_PREVIOUS: z.string().optional(),
 });
+
+const TokenEnv = z.object({
+  RELAY_AGENT_SECRET: z.string().min(16, 'RELAY_AGENT_SECRET: at least 16 characters; signs agent tokens'),
+  /** How long a token is valid: a shift by default. */
+  RELAY_TOKEN_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
+});
+
+const RevokeEnv = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL: redis://host:port'),
+  RELAY_PREFIX: z.string().default('wa-relay'),
+});
+
+function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
+  const env = schema.safeParse(process.env);
+  if (env.success) return env.data;
+  console.error(`${what} needs these settings:`);
+  for (const issue of env.error.issues) {
+    console.error(`  - ${issue.code === 'invalid_type' ? `${String(issue.path[0])} is not set` : issue.message}`);
+  }
+  process.exit(2);
+}
 
 /**
  * `npm run relay`: one relay instance (run several behind a load balancer, all on one Redis).
  * `npm run relay -- token <agent-id>` prints a sign-in token for an agent's desktop.
+ * `npm run relay -- revoke <agent-id>` refuses every token that agent holds now (and drops their desk).
  */
 async function main(): Promise<void> {
   const [command, agentId] = process.argv.slice(2);
   if (command === 'token') {
-    const secret = process.env.RELAY_AGENT_SECRET;
-    if (!secret || !agentId) throw new Error('usage: RELAY_AGENT_SECRET=… npm run relay -- token <agent-id>');
-    console.log(issueAgentToken(agentId, secret));
+    if (!agentId) throw new Error('usage: RELAY_AGENT_SECRET=… npm run relay -- token <agent-id>');
+    const t = envOrExit(TokenEnv, 'Issuing a token');
+    console.log(await issueAgentToken(agentId, t.RELAY_AGENT_SECRET, { lifetimeMs: t.RELAY_TOKEN_HOURS * 3600_000 }));
     return;
   }
-  const env = RelayEnv.safeParse(process.env);
-  if (!env.success) {
-    console.error('The relay needs these settings:');
-    for (const issue of env.error.issues) {
-      console.error(`  - ${issue.code === 'invalid_type' ? `${String(issue.path[0])} is not set` : issue.message}`);
-    }
-    process.exit(2);
+  if (command === 'revoke') {
+    if (!agentId) throw new Error('usage: REDIS_URL=… npm run relay -- revoke <agent-id>');
+    const r = envOrExit(RevokeEnv, 'Revoking a token');
+    const redis = new Redis(r.REDIS_URL, { maxRetriesPerRequest: 2 });
+    await createRevocations(redis, r.RELAY_PREFIX).revoke(agentId);
+    redis.disconnect();
+    console.log(`Every token issued to ${agentId} until now is refused; their desk is signed out within 5 s.`);
+    return;
   }
-  const e = env.data;
+  const e = envOrExit(RelayEnv, 'The relay');
   const logger = createLogger({ secrets: () => [e.WA_ACCESS_TOKEN, e.WA_APP_SECRET, e.RELAY_AGENT_SECRET] });
   const relay = await startRelay({
     redisUrl: e.REDIS_URL,
@@ -52,6 +83,7 @@ async function main(): Promise<void> {
     appSecret: e.WA_APP_SECRET,
     verifyToken: e.WA_VERIFY_TOKEN,
     agentSecret: e.RELAY_AGENT_SECRET,
+    previousAgentSecrets: e.RELAY_AGENT_SECRET_PREVIOUS?.split(',').filter(Boolean),
     routing: e.RELAY_ROUTING,
     webhookPort: e.RELAY_WEBHOOK_PORT,
     agentPort: e.RELAY_AGENT_PORT,

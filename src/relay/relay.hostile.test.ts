@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../fixtures/load';
@@ -88,7 +90,7 @@ function frame(opcode: number, payload: Buffer, options: { masked?: boolean; dec
 async function relayStillWorks(): Promise<void> {
   const client = connectRelay({
     urls: [relay.agentUrl],
-    token: issueAgentToken('checker', SECRETS.agentSecret),
+    token: await issueAgentToken('checker', SECRETS.agentSecret),
     onEvent: () => undefined,
   });
   await client.ready();
@@ -128,7 +130,7 @@ describe('relay against hostile peers', () => {
   ];
   for (const [name, bytes] of attacks) {
     it(`drops a signed-in agent that sends ${name}, and goes on`, async () => {
-      const { socket, head } = await upgrade(issueAgentToken('mallory', SECRETS.agentSecret));
+      const { socket, head } = await upgrade(await issueAgentToken('mallory', SECRETS.agentSecret));
       expect(head).toContain('101');
       // Dropped means the TCP connection closed, or the relay sent its close frame (1008, policy violation).
       let received = Buffer.alloc(0);
@@ -154,7 +156,7 @@ describe('relay authorization: an agent acts only on calls offered to them', () 
     const events: CallSignal[] = [];
     const client = connectRelay({
       urls: [relay.agentUrl],
-      token: issueAgentToken(id, SECRETS.agentSecret),
+      token: await issueAgentToken(id, SECRETS.agentSecret),
       onEvent: (e) => events.push(e),
     });
     await client.ready();
@@ -206,7 +208,7 @@ describe('relay rate limits, shared by every instance through Redis', () => {
       logger: createMemoryLogger(),
       prefix: 'hostile',
     });
-    const token = issueAgentToken('flooder', SECRETS.agentSecret);
+    const token = await issueAgentToken('flooder', SECRETS.agentSecret);
     const first = connectRelay({ urls: [relay.agentUrl], token, onEvent: () => undefined });
     await first.ready();
     const outcomes = await Promise.allSettled(
@@ -224,12 +226,14 @@ describe('relay rate limits, shared by every instance through Redis', () => {
 
   it('asks one customer for call permission once a day, however many agents try', async () => {
     const before = graph.requests.filter((r) => r.path.endsWith('/messages')).length;
-    const desks = ['perm-a', 'perm-b'].map((id) =>
-      connectRelay({
-        urls: [relay.agentUrl],
-        token: issueAgentToken(id, SECRETS.agentSecret),
-        onEvent: () => undefined,
-      }),
+    const desks = await Promise.all(
+      ['perm-a', 'perm-b'].map(async (id) =>
+        connectRelay({
+          urls: [relay.agentUrl],
+          token: await issueAgentToken(id, SECRETS.agentSecret),
+          onEvent: () => undefined,
+        }),
+      ),
     );
     await Promise.all(desks.map((d) => d.ready()));
     await desks[0]!.request('request_permission', { to: '447700900777' });
@@ -239,5 +243,45 @@ describe('relay rate limits, shared by every instance through Redis', () => {
     await expect(desks[0]!.request('request_permission', { to: '447700900777' })).rejects.toThrow(/already asked/);
     expect(graph.requests.filter((r) => r.path.endsWith('/messages')).length - before).toBe(1);
     for (const d of desks) d.close();
+  });
+});
+
+describe('relay sign-in: copied and revoked tokens', () => {
+  it('refuses a second sign-in with a copied token while the real desk is connected, and keeps the real desk', async () => {
+    const token = await issueAgentToken('real-desk', SECRETS.agentSecret);
+    const real = connectRelay({ urls: [relay.agentUrl], token, onEvent: () => undefined });
+    await real.ready();
+    const { socket, head } = await upgrade(token);
+    expect(head).toContain('409');
+    socket.destroy();
+    await expect(real.request('terminate', { callId: 'wacid.none' })).rejects.toThrow('not yours to end');
+    real.close();
+  });
+
+  it('revoke (the real command) refuses the agent’s tokens and signs their desk out', async () => {
+    const token = await issueAgentToken('revokee', SECRETS.agentSecret);
+    const states: boolean[] = [];
+    const desk = connectRelay({
+      urls: [relay.agentUrl],
+      token,
+      onEvent: () => undefined,
+      onConnection: (s) => states.push(s.connected),
+    });
+    await desk.ready();
+    const revoke = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts'), 'revoke', 'revokee'], {
+      env: { ...process.env, REDIS_URL: redis.url, RELAY_PREFIX: 'hostile' },
+      encoding: 'utf8',
+    });
+    expect(revoke.status, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toContain('revokee');
+    await expect.poll(() => states.at(-1), { timeout: 8000 }).toBe(false);
+    const { socket, head } = await upgrade(token);
+    expect(head).toContain('401');
+    socket.destroy();
+    desk.close();
+    const fresh = await issueAgentToken('revokee', SECRETS.agentSecret, { now: Date.now() + 2000 });
+    const again = await upgrade(fresh);
+    expect(again.head).toContain('101');
+    again.socket.destroy();
   });
 });

@@ -44,7 +44,7 @@ async function agent(id: string) {
   const events: CallSignal[] = [];
   const client = connectRelay({
     urls: [relay.agentUrl],
-    token: issueAgentToken(id, SECRETS.agentSecret),
+    token: await issueAgentToken(id, SECRETS.agentSecret),
     onEvent: (e) => events.push(e),
   });
   clients.push(client);

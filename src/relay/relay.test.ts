@@ -69,7 +69,7 @@ async function agent(id: string, urls: string[]) {
   const events: RelayCallEvent[] = [];
   const client = connectRelay({
     urls,
-    token: issueAgentToken(id, SECRETS.agentSecret),
+    token: await issueAgentToken(id, SECRETS.agentSecret),
     onEvent: (e) => events.push(e),
   });
   await client.ready();

@@ -4,12 +4,14 @@ import { createGraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
 import { startWebhookServer } from '../whatsapp/webhookServer';
 import { createAgentGateway } from './agentGateway';
+import { signingKey } from './agentTokens';
 import { createBus } from './bus';
 import { createCallRequests } from './callRequests';
 import { createCallStore } from './callStore';
 import { createRelayLimits, type RelayLimitSettings } from './limits';
 import { createPresence } from './presence';
 import { relayKeys } from './relayKeys';
+import { createRevocations } from './revocations';
 import { createRouter, type Routing } from './routing';
 import { createWebhookIntake } from './webhookIntake';
 
@@ -21,7 +23,10 @@ export interface RelayOptions {
   verifyToken: string;
   accessToken: string;
   phoneNumberId: string;
+  /** Signs and checks agents' tokens. */
   agentSecret: string;
+  /** Secrets being rotated out: tokens they signed are still accepted until they expire. */
+  previousAgentSecrets?: string[];
   graphBaseUrl?: string;
   routing?: Routing;
   webhookPort?: number;
@@ -40,7 +45,8 @@ export interface RelayOptions {
  */
 export async function startRelay(options: RelayOptions) {
   const log = options.logger;
-  const keys = relayKeys(options.prefix ?? 'wa-relay');
+  const prefix = options.prefix ?? 'wa-relay';
+  const keys = relayKeys(prefix);
   const instance = randomBytes(6).toString('hex');
   const host = options.host ?? '127.0.0.1';
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
@@ -59,10 +65,11 @@ export async function startRelay(options: RelayOptions) {
   const presence = createPresence(redis, keys, instance);
   const bus = createBus(redis, subscriber, keys.bus, log);
   const router = createRouter({ routing: options.routing ?? 'ring_all', store, presence, bus, log });
-  const limits = createRelayLimits(redis, options.prefix ?? 'wa-relay', options.limits);
+  const limits = createRelayLimits(redis, prefix, options.limits);
   const requests = createCallRequests({ graph, store, presence, router, bus, limits });
   const gateway = createAgentGateway({
-    agentSecret: options.agentSecret,
+    signingKeys: [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey),
+    revocations: createRevocations(redis, prefix),
     instance,
     presence,
     store,

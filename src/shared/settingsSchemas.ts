@@ -7,6 +7,13 @@ export type TunnelMode = z.infer<typeof TunnelMode>;
 export const ConnectionMode = z.enum(['direct', 'relay']);
 export type ConnectionMode = z.infer<typeof ConnectionMode>;
 
+/** wss:// anywhere; plain ws:// only to this computer, where nothing crosses a network. */
+export function isSafeRelayAddress(url: string): boolean {
+  if (url.startsWith('wss://')) return true;
+  const host = /^ws:\/\/(\[[^\]]+\]|[^:/?#]+)/.exec(url)?.[1]?.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || (host !== undefined && /^127(\.\d{1,3}){3}$/.test(host));
+}
+
 /** The connection settings form field by field, as it crosses from the window: plain, bounded text. */
 export const ConnectionForm = z.object({
   accessToken: z.string().max(4096),
@@ -84,6 +91,10 @@ export const ConnectionFields = z.object({
     .refine(
       (v) => v === '' || v.split(',').every((u) => /^wss?:\/\/\S+$/.test(u.trim())),
       'Relay address: ws:// or wss:// addresses, separated by commas',
+    )
+    .refine(
+      (v) => v === '' || v.split(',').every((u) => isSafeRelayAddress(u.trim())),
+      'Relay address: use wss:// (the token and callers’ details would cross the network unencrypted); ws:// only for a relay on this computer',
     ),
   agentToken: z.string().trim().default(''),
 });

@@ -51,8 +51,10 @@ export function connectRelay(options: RelayClientOptions) {
     ws.on('unexpected-response', (_req, res) => {
       const reason =
         res.statusCode === 401
-          ? 'The relay refused the agent token: check it in Settings.'
-          : `The relay answered HTTP ${res.statusCode}.`;
+          ? 'The relay refused the agent token (wrong, expired or revoked): ask your team lead for a new one and paste it in Settings.'
+          : res.statusCode === 409
+            ? 'This agent is already signed in at another desk: sign out there, or ask your team lead for your own token.'
+            : `The relay could not be joined (HTTP ${res.statusCode}); the desk keeps trying.`;
       options.onConnection?.({ connected: false, url, error: reason });
       res.resume();
     });
