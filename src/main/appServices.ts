@@ -117,7 +117,10 @@ export async function startAppServices(options: AppServicesOptions) {
       transport = openRelayTransport({ urls: c.relayUrls, agentToken: c.agentToken }, context);
       return publishStatus();
     }
-    transport = await openDirectTransport({ connection: c, environment, tunnels: options.tunnels }, context);
+    transport = await openDirectTransport(
+      { connection: c, environment, tunnels: options.tunnels, seenEvents: history.seenEvents },
+      context,
+    );
     publishStatus();
   }
 

@@ -155,16 +155,21 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     sendJson(res, 405, { error: 'method not allowed' });
   }
 
-  const server = createServer((req, res) => {
-    try {
-      route(req, res);
-    } catch (error) {
-      options.logger.error('browser host request failed', { error: errorText(error) });
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-    }
-  });
+  const server = createServer(
+    { headersTimeout: 5000, requestTimeout: 15_000, connectionsCheckingInterval: 500 },
+    (req, res) => {
+      try {
+        route(req, res);
+      } catch (error) {
+        options.logger.error('browser host request failed', { error: errorText(error) });
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      }
+    },
+  );
   // A client that resets or sends garbage is dropped; it never takes the phone down.
   server.on('clientError', (_error, socket) => socket.destroy());
+  // One window needs a handful of connections; a local program opening thousands must not exhaust the phone's files.
+  server.maxConnections = 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(uiPort ?? 0, '127.0.0.1', resolve);

@@ -1,6 +1,7 @@
 import type { HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/historySchemas';
 import type { CallView } from '../shared/ipcContract';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import type { SeenEventStore } from '../whatsapp/callEventFilter';
 import { openSqlite, type SqlDatabase } from './sqlite';
 
 const SCHEMA = `
@@ -20,6 +21,11 @@ CREATE TABLE IF NOT EXISTS calls (
   mos REAL
 );
 CREATE INDEX IF NOT EXISTS calls_offered_at ON calls (offered_at DESC);
+CREATE TABLE IF NOT EXISTS seen_events (
+  event_key TEXT PRIMARY KEY,
+  seen_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events (seen_at);
 `;
 
 interface Row {
@@ -186,7 +192,25 @@ export function openCallHistory(path: string) {
     return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
   }
 
-  return { record, list, exportCsv, close: () => db.close() };
+  /** Webhook events already delivered, kept on disk so Meta's replays after a restart do not ring again. */
+  const seenHas = db.prepare('SELECT 1 FROM seen_events WHERE event_key = ?');
+  const seenAdd = db.prepare('INSERT OR REPLACE INTO seen_events (event_key, seen_at) VALUES (?, ?)');
+  const seenRemove = db.prepare('DELETE FROM seen_events WHERE event_key = ?');
+  const seenPruneOld = db.prepare('DELETE FROM seen_events WHERE seen_at < ?');
+  const seenPruneExcess = db.prepare(
+    'DELETE FROM seen_events WHERE event_key IN (SELECT event_key FROM seen_events ORDER BY seen_at DESC LIMIT -1 OFFSET ?)',
+  );
+  const seenEvents: SeenEventStore = {
+    has: (key) => seenHas.get(key) !== undefined,
+    add: (key, atMs) => void seenAdd.run(key, atMs),
+    remove: (key) => void seenRemove.run(key),
+    prune(beforeMs, max) {
+      seenPruneOld.run(beforeMs);
+      seenPruneExcess.run(max);
+    },
+  };
+
+  return { record, list, exportCsv, seenEvents, close: () => db.close() };
 }
 
 export type CallHistory = ReturnType<typeof openCallHistory>;

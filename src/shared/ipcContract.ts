@@ -67,6 +67,8 @@ export const WebhookStatus = z.object({
   tunnelError: z.string().optional(),
   receivedCount: z.number(),
   rejectedCount: z.number(),
+  /** Events for a phone number other than this desk's, ignored. */
+  otherNumberCount: z.number().optional(),
   lastEventAtMs: z.number().optional(),
   lastRejection: z.object({ atMs: z.number(), status: z.number(), reason: z.string() }).optional(),
 });

@@ -2,7 +2,34 @@ import type { CallEvent } from '../shared/parseWebhook';
 
 export type FilterVerdict = { deliver: true } | { deliver: false; reason: 'duplicate' | 'after_terminate' | 'stale' };
 
+/** Where delivered events are remembered; in memory by default, on disk for a desk that must survive restarts. */
+export interface SeenEventStore {
+  has(key: string): boolean;
+  add(key: string, atMs: number): void;
+  remove(key: string): void;
+  /** Forgets events delivered before `beforeMs`, and the oldest beyond `max`. */
+  prune(beforeMs: number, max: number): void;
+}
+
+/** Insertion-ordered, so the oldest keys are first and pruning stops at the first fresh one. */
+export function memorySeenStore(): SeenEventStore & { size(): number } {
+  const seen = new Map<string, number>();
+  return {
+    has: (key) => seen.has(key),
+    add: (key, atMs) => void seen.set(key, atMs),
+    remove: (key) => void seen.delete(key),
+    prune(beforeMs, max) {
+      for (const [key, time] of seen) {
+        if (time >= beforeMs && seen.size <= max) break;
+        seen.delete(key);
+      }
+    },
+    size: () => seen.size,
+  };
+}
+
 export interface CallEventFilterOptions {
+  store?: SeenEventStore;
   now?: () => number;
   /** How long a delivered event is remembered; Meta retries within minutes, not hours. */
   rememberMs?: number;
@@ -35,22 +62,15 @@ export function createCallEventFilter(options: CallEventFilterOptions = {}) {
   const rememberMs = options.rememberMs ?? 30 * 60_000;
   const staleOfferMs = options.staleOfferMs ?? 60_000;
   const maxRemembered = options.maxRemembered ?? 50_000;
-  // Insertion-ordered, so the oldest keys are first and pruning stops at the first fresh one.
-  const seen = new Map<string, number>();
-
-  function prune(at: number): void {
-    for (const [key, time] of seen) {
-      if (at - time < rememberMs && seen.size <= maxRemembered) break;
-      seen.delete(key);
-    }
-  }
+  const memory = options.store ? undefined : memorySeenStore();
+  const seen = options.store ?? memory!;
 
   function check(event: CallEvent): FilterVerdict {
     const at = now();
-    prune(at);
+    seen.prune(at - rememberMs, maxRemembered);
     const key = eventKey(event);
     if (seen.has(key)) return { deliver: false, reason: 'duplicate' };
-    seen.set(key, at);
+    seen.add(key, at);
     if (event.type === 'call_offered') {
       if (seen.has(`terminate:${event.callId}`)) return { deliver: false, reason: 'after_terminate' };
       if (at - event.timestampMs > staleOfferMs) return { deliver: false, reason: 'stale' };
@@ -60,10 +80,10 @@ export function createCallEventFilter(options: CallEventFilterOptions = {}) {
 
   /** Lets a repeat of this event through again: its delivery failed, and Meta's retry must not be dropped. */
   function forget(event: CallEvent): void {
-    seen.delete(eventKey(event));
+    seen.remove(eventKey(event));
   }
 
-  return { check, forget, size: () => seen.size };
+  return { check, forget, size: () => memory?.size() };
 }
 
 export type CallEventFilter = ReturnType<typeof createCallEventFilter>;

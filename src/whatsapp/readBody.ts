@@ -7,7 +7,11 @@ export class BodyTooLarge extends Error {
 }
 
 /** Reads a request body, refusing one that declares or turns out to be larger than `limit` bytes. */
-export function readBoundedBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBoundedBody(
+  req: IncomingMessage,
+  limit: number,
+  onChunk?: (chunk: Buffer) => void,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
@@ -23,6 +27,7 @@ export function readBoundedBody(req: IncomingMessage, limit: number): Promise<Bu
         reject(new BodyTooLarge());
         return;
       }
+      onChunk?.(chunk);
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));

@@ -4,7 +4,7 @@ import { parseWebhook, type CallEvent } from '../shared/parseWebhook';
 import { createCallEventFilter, type CallEventFilter } from './callEventFilter';
 import type { Logger } from './logger';
 import { BodyTooLarge, readBoundedBody } from './readBody';
-import { verifySignature } from './signature';
+import { startSignatureCheck } from './signature';
 
 export interface WebhookServerOptions {
   appSecret: string;
@@ -14,6 +14,12 @@ export interface WebhookServerOptions {
   path?: string;
   /** Meta documents payloads up to 3 MB. */
   maxBodyBytes?: number;
+  /** Bodies buffered at once; past this, 503 (Meta retries). */
+  maxBodiesInFlight?: number;
+  maxConnections?: number;
+  /** Time for a client to send its headers, and its whole request. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
   logger: Logger;
   filter?: CallEventFilter;
   /** Takes one event; with `confirmBeforeReply`, a promise that settles once the event is safely recorded. */
@@ -54,6 +60,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const path = options.path ?? '/webhook';
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? 3 * 1024 * 1024;
+  const maxBodiesInFlight = options.maxBodiesInFlight ?? 32;
   const filter = options.filter ?? createCallEventFilter();
   const log = options.logger;
   const status: WebhookServerStatus = { receivedCount: 0, rejectedCount: 0 };
@@ -112,19 +119,35 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     refuse(res, 503, 'could not record the events now; deliver again');
   }
 
+  let bodiesInFlight = 0;
+
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const check = startSignatureCheck(req.headers['x-hub-signature-256'] as string | undefined, options.appSecret);
+    if (!check.ok) {
+      res.setHeader('Connection', 'close');
+      return refuse(res, 401, check.reason);
+    }
+    if (bodiesInFlight >= maxBodiesInFlight) {
+      // Memory stays bounded under a flood: at most this many bodies are buffered at once.
+      res.setHeader('Connection', 'close');
+      res.setHeader('Retry-After', '1');
+      return refuse(res, 503, 'too many requests in flight; deliver again');
+    }
     let raw: Buffer;
+    bodiesInFlight += 1;
     try {
-      raw = await readBoundedBody(req, maxBodyBytes);
+      raw = await readBoundedBody(req, maxBodyBytes, check.update);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
+        res.setHeader('Connection', 'close');
         refuse(res, 413, `body larger than ${maxBodyBytes} bytes`);
-        req.resume();
         return;
       }
       throw error;
+    } finally {
+      bodiesInFlight -= 1;
     }
-    const signature = verifySignature(raw, req.headers['x-hub-signature-256'] as string | undefined, options.appSecret);
+    const signature = check.verdict();
     if (!signature.ok) return refuse(res, 401, signature.reason, { bytes: raw.length });
     let json: unknown;
     try {
@@ -145,21 +168,31 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     });
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== path) return send(res, 404, 'not found\n');
-    if (req.method === 'GET') return handleVerify(url, res);
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'GET, POST');
-      return send(res, 405, 'method not allowed\n');
-    }
-    handlePost(req, res).catch((error: unknown) => {
-      log.error('webhook request failed', { error: String(error) });
-      if (!res.headersSent) send(res, 500, 'internal error\n');
-    });
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const server = createServer(
+    {
+      headersTimeout: Math.min(options.headersTimeoutMs ?? 5000, options.requestTimeoutMs ?? 15_000),
+      requestTimeout: options.requestTimeoutMs ?? 15_000,
+      keepAliveTimeout: 5000,
+      connectionsCheckingInterval: 500,
+    },
+    (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== path) return send(res, 404, 'not found\n');
+      if (req.method === 'GET') return handleVerify(url, res);
+      if (req.method !== 'POST') {
+        res.setHeader('Allow', 'GET, POST');
+        return send(res, 405, 'method not allowed\n');
+      }
+      handlePost(req, res).catch((error: unknown) => {
+        log.error('webhook request failed', { error: String(error) });
+        if (!res.headersSent) send(res, 500, 'internal error\n');
+      });
+    },
+  );
+  // File descriptors are finite: past this many open connections new ones are dropped at once, and idle or
+  // slow ones are cut by the timeouts above, so Meta's deliveries get through again within seconds.
+  server.maxConnections = options.maxConnections ?? 512;
+  server.on('clientError', (_error, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

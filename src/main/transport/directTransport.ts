@@ -1,6 +1,7 @@
 import { PERMISSION_REQUEST_TEXT } from '../../shared/graphSchemas';
 import type { ConnectionTest } from '../../shared/settingsSchemas';
 import { callSignalFromWebhook } from '../../whatsapp/callSignalFromWebhook';
+import { createCallEventFilter, type SeenEventStore } from '../../whatsapp/callEventFilter';
 import { errorText } from '../../shared/errorText';
 import { createGraphClient, GraphApiError, type GraphClient } from '../../whatsapp/graphClient';
 import type { Tunnel, TunnelProvider } from '../../whatsapp/tunnel';
@@ -52,6 +53,8 @@ export function graphCallActions(graph: GraphClient): CallActions {
 }
 
 export interface DirectTransportOptions {
+  /** Delivered webhook events, remembered across restarts; in memory when absent. */
+  seenEvents?: SeenEventStore;
   connection: ConnectionSettings;
   environment: Environment;
   tunnels: TunnelProvider;
@@ -75,6 +78,7 @@ export async function openDirectTransport(
   let tunnel: Tunnel | undefined;
   let tunnelState: NonNullable<TransportStatus['webhook']>['tunnelState'] = 'off';
   let tunnelError: string | undefined;
+  let otherNumberCount = 0;
 
   const transport: CallTransport = {
     ...graphCallActions(graph),
@@ -93,6 +97,7 @@ export async function openDirectTransport(
             : {}),
           tunnelState,
           tunnelError,
+          otherNumberCount,
           ...webhook?.status(),
         },
       };
@@ -118,7 +123,14 @@ export async function openDirectTransport(
       port: environment.webhookPortOverride ?? c.webhookPort,
       host: environment.webhookHost,
       logger: log,
+      filter: createCallEventFilter({ store: options.seenEvents }),
       onEvent: (event) => {
+        // One Meta app can serve several numbers; only this desk's number rings here.
+        if (event.phoneNumberId !== c.phoneNumberId) {
+          otherNumberCount += 1;
+          log.warn('webhook for another phone number ignored', { phoneNumberId: event.phoneNumberId });
+          return;
+        }
         const signal = callSignalFromWebhook(event);
         if (signal) context.onSignal(signal);
       },

@@ -42,6 +42,12 @@ export function WebhookPanel() {
           : 'No event received yet'}
         {` · ${webhook.receivedCount} accepted, ${webhook.rejectedCount} refused`}
       </p>
+      {(webhook.otherNumberCount ?? 0) > 0 && (
+        <p className="warning" data-testid="other-number">
+          {webhook.otherNumberCount} event(s) for another phone number were ignored: check that Meta sends this
+          number&apos;s webhooks here and that the phone number ID in Settings is right.
+        </p>
+      )}
       {webhook.lastRejection && (
         <p className="warning" data-testid="last-rejection">
           Last refused request (HTTP {webhook.lastRejection.status}): {webhook.lastRejection.reason}
