@@ -1,3 +1,4 @@
+import { createFatalErrorHandler } from '../src/main/fatalErrors';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../sim/webhookSender';
 import { expect, mediaFigures, openPhone, test, TEST_SECRETS } from './phoneFixture';
 
@@ -139,6 +140,27 @@ test('quitting the app during a call sends terminate first', async ({ page }) =>
   await phone.host.close();
   expect(phone.sim.graph.actionsFor(call.callId).at(-1)).toBe('terminate:200');
   await phone.sim.close();
+});
+
+test('an error nothing caught: the live call is ended on WhatsApp, the agent is told, then the process exits', async ({
+  page,
+}) => {
+  const phone = await openPhone(page);
+  const call = await phone.sim.placeCall();
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  const exits: number[] = [];
+  const onFatal = createFatalErrorHandler({
+    logger: phone.logger,
+    failFatally: () => phone.host.services.failFatally(),
+    exit: (code) => exits.push(code),
+  });
+  await onFatal(new Error('something nobody caught'));
+  expect(phone.sim.graph.actionsFor(call.callId).at(-1)).toBe('terminate:200');
+  await expect(page.getByRole('alert').first()).toContainText('internal error and must restart');
+  expect(exits).toEqual([1]);
+  expect(phone.logs.some((r) => r.msg === 'fatal error; ending live calls and exiting')).toBe(true);
+  await phone.close();
 });
 
 test('a webhook port already in use is explained', async ({ page }) => {

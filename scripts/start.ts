@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDesk } from '../src/main/deskStartup';
+import { createFatalErrorHandler, installFatalErrorHandler } from '../src/main/fatalErrors';
 import { hostRenderer } from '../src/main/rendererHost';
 import { plainCipher } from '../src/main/settingsStore';
 import { electronBinary } from './lib/electronBinary';
@@ -28,6 +29,13 @@ async function main(): Promise<void> {
     `Open ${host.url} in Chromium or Chrome. Settings are kept in ${dataDir} (secrets unencrypted outside Electron).`,
   );
   stopOnSignals(() => host.close());
+  installFatalErrorHandler(
+    createFatalErrorHandler({
+      logger: desk.logger,
+      failFatally: () => host.services.failFatally(),
+      exit: (code) => setTimeout(() => process.exit(code), 300),
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -45,6 +45,9 @@ export async function startAppServices(options: AppServicesOptions) {
   const { settings, history, environment, logger, emit } = options;
   let transport: CallTransport | undefined;
   let historyFailure: string | undefined;
+  /** News from the shell (a shortcut another program holds) or a fatal error, for the status line. */
+  const shellNotices = new Map<string, string>();
+  let fatal: string | undefined;
 
   const coordinator = createCallCoordinator({
     transport: currentTransportActions(() => transport),
@@ -73,6 +76,7 @@ export async function startAppServices(options: AppServicesOptions) {
     const c = settings.connection();
     const link = transport?.status();
     const problems: string[] = [];
+    if (fatal) problems.push(fatal);
     if (!settings.isConfigured()) problems.push('Open Settings and enter your WhatsApp connection details.');
     problems.push(...(link?.problems ?? []));
     return {
@@ -80,7 +84,7 @@ export async function startAppServices(options: AppServicesOptions) {
       mode: c.mode,
       relay: link?.relay,
       problems,
-      notices: [...(options.notices ?? []), ...(historyFailure ? [historyFailure] : [])],
+      notices: [...(options.notices ?? []), ...(historyFailure ? [historyFailure] : []), ...shellNotices.values()],
       iceServers: environment.iceServers,
       mediaTimeoutMs: environment.mediaTimeoutMs,
       webhook: { ...configuredWebhookStatus(c), ...link?.webhook },
@@ -162,6 +166,22 @@ export async function startAppServices(options: AppServicesOptions) {
 
   return {
     handlers,
+    /** Shows (or, with undefined, clears) a notice under a topic such as "shortcuts". */
+    setNotice(topic: string, message: string | undefined): void {
+      if (message) shellNotices.set(topic, message);
+      else shellNotices.delete(topic);
+      publishStatus();
+    },
+    /**
+     * The process hit an error it cannot recover from: tell the agent, end every live call on WhatsApp
+     * (nothing is left ringing or open there), then let the caller exit.
+     */
+    async failFatally(): Promise<void> {
+      fatal =
+        'The phone hit an internal error and must restart: any live call was ended on WhatsApp. Restart the phone to take calls again.';
+      publishStatus();
+      await coordinator.shutdown();
+    },
     coordinator,
     status,
     get webhookUrl(): string | undefined {

@@ -3,7 +3,12 @@ export function isAppUrl(url: string, appUrl: string): boolean {
   try {
     const target = new URL(url);
     const app = new URL(appUrl);
-    if (app.protocol === 'file:') return target.protocol === 'file:' && target.pathname === app.pathname;
+    // A file:// page has no real origin: only that exact file (no host, no query) is the app.
+    if (app.protocol === 'file:') {
+      return (
+        target.protocol === 'file:' && target.host === '' && target.pathname === app.pathname && target.search === ''
+      );
+    }
     return target.origin === app.origin;
   } catch {
     return false;

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, globalShortcut, ipcMain, Notification, safeStorage } from 'electron';
+import { app, BrowserWindow, globalShortcut, ipcMain, Menu, Notification, safeStorage } from 'electron';
 import { INVOKE_CHANNELS } from '../shared/ipcChannels';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices } from './appServices';
 import { prepareDesk } from './deskStartup';
+import { createFatalErrorHandler, installFatalErrorHandler } from './fatalErrors';
 import { dispatchInvoke } from './ipcDispatch';
 import { createSecureWindow, isTrustedSender } from './secureWindow';
 import { plainCipher, type SecretCipher } from './settingsStore';
@@ -14,6 +15,28 @@ import { SHORTCUTS } from '../shared/shortcuts';
 let services: AppServices | undefined;
 let win: BrowserWindow | undefined;
 let quitting = false;
+let globalShortcutsOn = false;
+
+/**
+ * The shortcuts always work inside the window (the page handles them); system-wide only when the agent opts in,
+ * because Ctrl+Shift+R and friends belong to other programs too. A shortcut another program holds is reported.
+ */
+function applyGlobalShortcuts(wanted: boolean): void {
+  if (wanted === globalShortcutsOn) return;
+  globalShortcutsOn = wanted;
+  globalShortcut.unregisterAll();
+  if (!wanted) return services?.setNotice('shortcuts', undefined);
+  const taken = SHORTCUTS.filter(
+    (shortcut) =>
+      !globalShortcut.register(shortcut.accelerator, () => send('shortcut:pressed', { action: shortcut.action })),
+  );
+  services?.setNotice(
+    'shortcuts',
+    taken.length > 0
+      ? `Another program already uses ${taken.map((s) => s.label).join(', ')}: those work only inside the phone's window.`
+      : undefined,
+  );
+}
 
 if (process.env.SOFTPHONE_DATA_DIR) app.setPath('userData', process.env.SOFTPHONE_DATA_DIR);
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -54,6 +77,8 @@ function ring(from: string, name?: string): void {
 }
 
 app.whenReady().then(async () => {
+  // No default menu: its accelerators (Ctrl+Shift+R force-reload, dev tools) would act on the phone's page.
+  Menu.setApplicationMenu(null);
   const { storage, environment, logger } = prepareDesk({
     dataDir: app.getPath('userData'),
     cipher: secretCipher(),
@@ -78,9 +103,17 @@ app.whenReady().then(async () => {
         const call = payload as EventPayload<'call:updated'>;
         if (call.phase === 'ringing' && !call.silent) ring(call.from, call.callerName);
       }
-      if (channel === 'app:status') tray.show((payload as EventPayload<'app:status'>).preferences.status);
+      if (channel === 'app:status') {
+        const status = payload as EventPayload<'app:status'>;
+        tray.show(status.preferences.status);
+        applyGlobalShortcuts(status.preferences.globalShortcuts ?? false);
+      }
     },
   });
+  const running = services;
+  installFatalErrorHandler(
+    createFatalErrorHandler({ logger, failFatally: () => running.failFatally(), exit: (code) => app.exit(code) }),
+  );
   const handlers = services.handlers;
 
   for (const channel of INVOKE_CHANNELS) {
@@ -92,10 +125,13 @@ app.whenReady().then(async () => {
 
   win = createSecureWindow(join(__dirname, '../preload/index.js'), appUrl());
   tray.show(services.status().preferences.status);
-  // Global shortcuts reach the agent's phone from any application.
-  for (const shortcut of SHORTCUTS) {
-    globalShortcut.register(shortcut.accelerator, () => send('shortcut:pressed', { action: shortcut.action }));
-  }
+  applyGlobalShortcuts(services.status().preferences.globalShortcuts ?? false);
+  // The call's audio lived in the page: if it crashes, end the answered call rather than leave it open, and reload.
+  win.webContents.on('render-process-gone', (_event, details) => {
+    logger.error('window process gone', { reason: details.reason, exitCode: details.exitCode });
+    void running.coordinator.endAnswered('The phone window crashed during the call; the call was ended.');
+    if (details.reason !== 'clean-exit') win?.webContents.reload();
+  });
   await win.loadURL(appUrl());
 });
 

@@ -1,5 +1,6 @@
 import { BrowserWindow, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { isAppUrl } from './appUrl';
+import { allowPermissionCheck, allowPermissionRequest } from './permissionPolicy';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
 
 export function isTrustedSender(event: IpcMainInvokeEvent, appUrl: string): boolean {
@@ -20,12 +21,17 @@ function lockDownContents(contents: WebContents, appUrl: string): void {
 export function createSecureWindow(preloadPath: string, appUrl: string): BrowserWindow {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((contents, permission, callback, details) => {
-    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    const micOnly = permission === 'media' && mediaTypes.every((t) => t === 'audio');
-    callback(micOnly && isAppUrl(details.requestingUrl ?? contents.getURL(), appUrl));
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(
+      allowPermissionRequest(
+        { permission, mediaTypes, requestingUrl: details.requestingUrl ?? contents.getURL() },
+        appUrl,
+      ),
+    );
   });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => {
-    return permission === 'media' && isAppUrl(requestingOrigin, appUrl);
+  ses.setPermissionCheckHandler((contents, permission, _requestingOrigin, details) => {
+    const pageUrl = details.requestingUrl ?? contents?.getURL();
+    return allowPermissionCheck({ permission, mediaType: details.mediaType, pageUrl }, appUrl);
   });
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({

@@ -140,6 +140,8 @@ export const AgentPreferences = z.object({
   micDeviceId: z.string().max(512).optional(),
   speakerDeviceId: z.string().max(512).optional(),
   ringerDeviceId: z.string().max(512).optional(),
+  /** Electron: the shortcuts also work while another application has the focus. Off by default. */
+  globalShortcuts: z.boolean().optional(),
 });
 export type AgentPreferences = z.infer<typeof AgentPreferences>;
 

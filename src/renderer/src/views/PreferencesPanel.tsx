@@ -41,6 +41,15 @@ export function PreferencesPanel() {
         </label>
       </fieldset>
       <h3>Keyboard shortcuts</h3>
+      <label className="radio">
+        <input
+          type="checkbox"
+          data-testid="global-shortcuts"
+          checked={prefs.globalShortcuts ?? false}
+          onChange={(e) => void savePreferences({ globalShortcuts: e.target.checked })}
+        />
+        Also when another application is in front (desktop app only)
+      </label>
       <ul className="shortcuts">
         {SHORTCUTS.map((s) => (
           <li key={s.action}>
