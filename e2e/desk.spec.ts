@@ -107,6 +107,25 @@ test('auto-answer picks up a call with two-way audio', async ({ phone }) => {
   await expect.poll(() => call.farEnd.received.loudFrames).toBeGreaterThan(20);
 });
 
+test('the agent moves Answer to another letter: the new key answers, the old one does nothing', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('shortcut-answer').selectOption('Y');
+  await expect(page.getByTestId('shortcut-answer')).toHaveValue('Y');
+  await page.reload();
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('shortcut-answer')).toHaveValue('Y');
+  await page.getByTestId('tab-phone').click();
+  const call = await sim.placeCall();
+  await expect(page.getByTestId('answer')).toBeEnabled();
+  await page.keyboard.press('Control+Shift+A');
+  await page.waitForTimeout(300);
+  expect(sim.graph.actionsFor(call.callId)).toEqual([]);
+  await page.keyboard.press('Control+Shift+Y');
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+});
+
 test('keyboard shortcuts answer, mute, hang up and reject', async ({ phone }) => {
   const { page, sim } = phone;
   const first = await sim.placeCall();

@@ -134,3 +134,48 @@ describe('browser host against hostile clients', () => {
     expect((await raw('/', { headers: own() })).status).toBe(200);
   });
 });
+
+describe('what the window may read back', () => {
+  it('never returns the relay address or the agent token once saved', async () => {
+    const post = (channel: string, body: unknown) =>
+      raw(`/api/invoke/${channel}`, {
+        method: 'POST',
+        headers: { ...own(), 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const saved = await post('settings:save', {
+      accessToken: '',
+      phoneNumberId: '',
+      appSecret: '',
+      verifyToken: '',
+      webhookPort: 8787,
+      tunnel: 'none',
+      publicUrl: '',
+      ngrokAuthtoken: '',
+      mode: 'relay',
+      relayUrls: 'wss://127.0.0.1:1/secret-team-path',
+      agentToken: 'agent-token-never-echoed-123',
+    });
+    expect(saved.status).toBe(200);
+    const view = await post('settings:get', {});
+    for (const text of [saved.body, view.body]) {
+      expect(text).not.toContain('secret-team-path');
+      expect(text).not.toContain('agent-token-never-echoed-123');
+    }
+    expect(JSON.parse(view.body)).toMatchObject({ result: { relayUrlsSet: true, agentTokenSet: true } });
+    const again = await post('settings:save', {
+      accessToken: '',
+      phoneNumberId: '',
+      appSecret: '',
+      verifyToken: '',
+      webhookPort: 8787,
+      tunnel: 'none',
+      publicUrl: '',
+      ngrokAuthtoken: '',
+      mode: 'relay',
+      relayUrls: '',
+      agentToken: '',
+    });
+    expect(JSON.parse(again.body)).toMatchObject({ result: { ok: true, settings: { relayUrlsSet: true } } });
+  });
+});

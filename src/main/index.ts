@@ -10,23 +10,26 @@ import { createSecureWindow, isTrustedSender } from './secureWindow';
 import { plainCipher, type SecretCipher } from './settingsStore';
 import { createStatusTray } from './statusTray';
 import { ngrokTunnels } from '../whatsapp/tunnel';
-import { SHORTCUTS } from '../shared/shortcuts';
+import { shortcutsFor, type ShortcutKeys } from '../shared/shortcuts';
 
 let services: AppServices | undefined;
 let win: BrowserWindow | undefined;
 let quitting = false;
-let globalShortcutsOn = false;
+/** What is registered system-wide now: '' for nothing, else the shortcut letters in use. */
+let globalShortcutsOn = '';
 
 /**
  * The shortcuts always work inside the window (the page handles them); system-wide only when the agent opts in,
  * because Ctrl+Shift+R and friends belong to other programs too. A shortcut another program holds is reported.
  */
-function applyGlobalShortcuts(wanted: boolean): void {
-  if (wanted === globalShortcutsOn) return;
-  globalShortcutsOn = wanted;
+function applyGlobalShortcuts(wanted: boolean, keys?: ShortcutKeys): void {
+  const shortcuts = shortcutsFor(keys).filter((s) => s.accelerator !== '');
+  const signature = wanted ? shortcuts.map((s) => s.accelerator).join(',') : '';
+  if (signature === globalShortcutsOn) return;
+  globalShortcutsOn = signature;
   globalShortcut.unregisterAll();
   if (!wanted) return services?.setNotice('shortcuts', undefined);
-  const taken = SHORTCUTS.filter(
+  const taken = shortcuts.filter(
     (shortcut) =>
       !globalShortcut.register(shortcut.accelerator, () => send('shortcut:pressed', { action: shortcut.action })),
   );
@@ -106,7 +109,7 @@ app.whenReady().then(async () => {
       if (channel === 'app:status') {
         const status = payload as EventPayload<'app:status'>;
         tray.show(status.preferences.status);
-        applyGlobalShortcuts(status.preferences.globalShortcuts ?? false);
+        applyGlobalShortcuts(status.preferences.globalShortcuts ?? false, status.preferences.shortcutKeys);
       }
     },
   });
@@ -125,7 +128,8 @@ app.whenReady().then(async () => {
 
   win = createSecureWindow(join(__dirname, '../preload/index.js'), appUrl());
   tray.show(services.status().preferences.status);
-  applyGlobalShortcuts(services.status().preferences.globalShortcuts ?? false);
+  const { globalShortcuts, shortcutKeys } = services.status().preferences;
+  applyGlobalShortcuts(globalShortcuts ?? false, shortcutKeys);
   // The call's audio lived in the page: if it crashes, end the answered call rather than leave it open, and reload.
   win.webContents.on('render-process-gone', (_event, details) => {
     logger.error('window process gone', { reason: details.reason, exitCode: details.exitCode });

@@ -118,7 +118,7 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       appSecretSet: c.appSecret !== '',
       ngrokAuthtokenSet: c.ngrokAuthtoken !== '',
       mode: c.mode,
-      relayUrls: c.relayUrls.join(', '),
+      relayUrlsSet: c.relayUrls.length > 0,
       agentTokenSet: c.agentToken !== '',
       secretsEncrypted: cipher.encrypted,
       configured: isConfigured(c),
@@ -137,6 +137,8 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     const given = (name: string) => typeof raw[name] === 'string' && (raw[name] as string).trim() !== '';
     const current = connection();
     if (raw.mode === 'relay') {
+      if (!given('relayUrls') && current.relayUrls.length === 0)
+        errors.relayUrls ??= 'Relay address: required to join a team relay';
       if (!given('agentToken') && !current.agentToken)
         errors.agentToken ??= 'Agent token: required; your team lead issues it';
     } else {
@@ -162,7 +164,7 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       tunnel: v.tunnel,
       publicUrl: v.publicUrl.replace(/\/+$/, ''),
       mode: v.mode,
-      relayUrls: v.relayUrls,
+      relayUrls: v.relayUrls || stored.relayUrls,
       secrets,
     });
     return { ok: true, settings: view() };

@@ -285,3 +285,26 @@ describe('relay sign-in: copied and revoked tokens', () => {
     again.socket.destroy();
   });
 });
+
+describe('relay intake', () => {
+  it('ignores a correctly signed call for another phone number on the same Meta app', async () => {
+    const events: CallSignal[] = [];
+    const desk = connectRelay({
+      urls: [relay.agentUrl],
+      token: await issueAgentToken('pnid-check', SECRETS.agentSecret),
+      onEvent: (e) => events.push(e),
+    });
+    await desk.ready();
+    const foreign = connectWebhook({ callId: 'wacid.foreign', from: '1', phoneNumberId: '999', sdpOffer: 'v=0\r\n' });
+    expect((await postSignedWebhook(relay.webhookUrl, foreign, SECRETS.appSecret)).status).toBe(200);
+    const own = connectWebhook({
+      callId: 'wacid.own',
+      from: '1',
+      phoneNumberId: SECRETS.phoneNumberId,
+      sdpOffer: 'v=0\r\n',
+    });
+    expect((await postSignedWebhook(relay.webhookUrl, own, SECRETS.appSecret)).status).toBe(200);
+    await expect.poll(() => events.map((e) => e.callId)).toEqual(['wacid.own']);
+    desk.close();
+  });
+});

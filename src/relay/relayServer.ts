@@ -78,7 +78,14 @@ export async function startRelay(options: RelayOptions) {
     limits,
     log,
   });
-  const onWebhookEvent = createWebhookIntake({ store, presence, router, bus });
+  const onWebhookEvent = createWebhookIntake({
+    phoneNumberId: options.phoneNumberId,
+    store,
+    presence,
+    router,
+    bus,
+    log,
+  });
 
   await bus.subscribe((message) => {
     gateway

@@ -1,14 +1,22 @@
 import type { CallSignal } from '../shared/callSignals';
 import type { CallEvent } from '../shared/parseWebhook';
 import { callSignalFromWebhook } from '../whatsapp/callSignalFromWebhook';
+import type { Logger } from '../whatsapp/logger';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
 import type { Presence } from './presence';
 import type { Router } from './routing';
 
 /** Meta's webhooks, taken once across all instances and turned into offers and events for the agents. */
-export function createWebhookIntake(deps: { store: CallStore; presence: Presence; router: Router; bus: Bus }) {
-  const { store, presence, router, bus } = deps;
+export function createWebhookIntake(deps: {
+  phoneNumberId: string;
+  store: CallStore;
+  presence: Presence;
+  router: Router;
+  bus: Bus;
+  log: Logger;
+}) {
+  const { store, presence, router, bus, log } = deps;
 
   /**
    * Answers and statuses of calls an agent placed go to that agent only. They can overtake the reply to
@@ -35,6 +43,11 @@ export function createWebhookIntake(deps: { store: CallStore; presence: Presence
 
   /** Resolves once the event is recorded and routed; rejects when Redis could not take it (Meta must retry). */
   return async function onWebhookEvent(event: CallEvent): Promise<void> {
+    if (event.phoneNumberId !== deps.phoneNumberId) {
+      // Another number on the same Meta app: not this team's calls.
+      log.warn('webhook for another phone number ignored', { phoneNumberId: event.phoneNumberId });
+      return;
+    }
     const signal = callSignalFromWebhook(event);
     if (!signal) return;
     switch (signal.type) {

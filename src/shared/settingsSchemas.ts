@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ShortcutKeys } from './shortcuts';
 
 export const TunnelMode = z.enum(['none', 'public_url', 'ngrok']);
 export type TunnelMode = z.infer<typeof TunnelMode>;
@@ -100,11 +101,8 @@ export const ConnectionFields = z.object({
 });
 
 export const ConnectionSettingsInput = ConnectionFields.superRefine((v, ctx) => {
-  if (v.mode === 'relay') {
-    if (v.relayUrls === '')
-      ctx.addIssue({ code: 'custom', path: ['relayUrls'], message: 'Relay address: required to join a team relay' });
-    return;
-  }
+  // A relay needs only its address and a token, both of which may already be stored (checked by the store).
+  if (v.mode === 'relay') return;
   for (const [field, ok, message] of DIRECT_RULES) {
     if (!ok(v[field])) ctx.addIssue({ code: 'custom', path: [field], message });
   }
@@ -142,6 +140,8 @@ export const AgentPreferences = z.object({
   ringerDeviceId: z.string().max(512).optional(),
   /** Electron: the shortcuts also work while another application has the focus. Off by default. */
   globalShortcuts: z.boolean().optional(),
+  /** The agent's own letters for the shortcuts, where they differ from the defaults. */
+  shortcutKeys: ShortcutKeys.optional(),
 });
 export type AgentPreferences = z.infer<typeof AgentPreferences>;
 
@@ -158,7 +158,8 @@ export const SettingsView = z.object({
   appSecretSet: z.boolean(),
   ngrokAuthtokenSet: z.boolean(),
   mode: ConnectionMode,
-  relayUrls: z.string(),
+  /** The relay address decides where calls go: like the secrets, it is never sent back to the window. */
+  relayUrlsSet: z.boolean(),
   agentTokenSet: z.boolean(),
   /** False where the OS offers no key store and secrets sit in a plain file. */
   secretsEncrypted: z.boolean(),

@@ -1,20 +1,54 @@
-export type ShortcutAction = 'answer' | 'reject' | 'mute' | 'hangup';
+import { z } from 'zod';
 
-/** One list for the window's keys and Electron's global shortcuts. */
-export const SHORTCUTS: ReadonlyArray<{ action: ShortcutAction; key: string; accelerator: string; label: string }> = [
-  { action: 'answer', key: 'a', accelerator: 'CommandOrControl+Shift+A', label: 'Ctrl+Shift+A' },
-  { action: 'reject', key: 'r', accelerator: 'CommandOrControl+Shift+R', label: 'Ctrl+Shift+R' },
-  { action: 'mute', key: 'm', accelerator: 'CommandOrControl+Shift+M', label: 'Ctrl+Shift+M' },
-  { action: 'hangup', key: 'h', accelerator: 'CommandOrControl+Shift+H', label: 'Ctrl+Shift+H' },
-];
+export const ShortcutAction = z.enum(['answer', 'reject', 'mute', 'hangup']);
+export type ShortcutAction = z.infer<typeof ShortcutAction>;
 
-export function shortcutFor(event: {
+/** The letter pressed with Ctrl+Shift (Cmd+Shift on a Mac) for each action; the agent may change them. */
+export const ShortcutKeys = z
+  .partialRecord(ShortcutAction, z.string().regex(/^[A-Z]$/, 'a shortcut is one letter, A to Z'))
+  .refine((keys) => new Set(Object.values(keys)).size === Object.values(keys).length, 'two actions cannot share a key');
+export type ShortcutKeys = z.infer<typeof ShortcutKeys>;
+
+export const DEFAULT_SHORTCUT_KEYS: Record<ShortcutAction, string> = {
+  answer: 'A',
+  reject: 'R',
+  mute: 'M',
+  hangup: 'H',
+};
+
+export interface Shortcut {
+  action: ShortcutAction;
+  /** The letter, lower case, as KeyboardEvent.key reports it with Shift held... */
   key: string;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  shiftKey: boolean;
-  altKey: boolean;
-}): ShortcutAction | undefined {
+  /** ...and as Electron's globalShortcut names it. */
+  accelerator: string;
+  label: string;
+}
+
+/** One list for the window's keys and Electron's global shortcuts, with the agent's choices applied. */
+export function shortcutsFor(keys: ShortcutKeys = {}): Shortcut[] {
+  const merged = { ...DEFAULT_SHORTCUT_KEYS, ...keys };
+  // A chosen letter takes precedence over a default that used it.
+  const taken = new Set(Object.values(keys));
+  return ShortcutAction.options.map((action) => {
+    const letter = keys[action] ?? (taken.has(merged[action]) ? '' : merged[action]);
+    return {
+      action,
+      key: letter.toLowerCase(),
+      accelerator: letter ? `CommandOrControl+Shift+${letter}` : '',
+      label: letter ? `Ctrl+Shift+${letter}` : 'none',
+    };
+  });
+}
+
+/** The default shortcuts, for places that show them before the agent's choices are known. */
+export const SHORTCUTS = shortcutsFor();
+
+export function shortcutFor(
+  event: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean },
+  keys: ShortcutKeys = {},
+): ShortcutAction | undefined {
   if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey) return undefined;
-  return SHORTCUTS.find((s) => s.key === event.key.toLowerCase())?.action;
+  const pressed = event.key.toLowerCase();
+  return shortcutsFor(keys).find((s) => s.key !== '' && s.key === pressed)?.action;
 }

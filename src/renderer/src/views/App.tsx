@@ -78,7 +78,7 @@ export function App() {
   const page = usePhone((s) => s.tab);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const action = shortcutFor(event);
+      const action = shortcutFor(event, usePhone.getState().status?.preferences.shortcutKeys);
       if (!action) return;
       event.preventDefault();
       void runShortcut(action);

@@ -28,7 +28,6 @@ function formFrom(view: SettingsView): Form {
     tunnel: view.tunnel,
     publicUrl: view.publicUrl,
     mode: view.mode,
-    relayUrls: view.relayUrls,
   };
 }
 
@@ -138,6 +137,7 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
             id="relayUrls"
             label="Relay address"
             hint="wss://relay.example.com, several separated by commas"
+            stored={view?.relayUrlsSet}
             {...common}
           />
           <Field id="agentToken" label="Agent token" secret stored={view?.agentTokenSet} {...common} />

@@ -1,10 +1,23 @@
-import { SHORTCUTS } from '../../../shared/shortcuts';
+import { shortcutsFor, type ShortcutAction } from '../../../shared/shortcuts';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
+
+const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+const ACTION_TEXT: Record<ShortcutAction, string> = {
+  answer: 'answer',
+  reject: 'reject',
+  mute: 'mute',
+  hangup: 'hang up',
+};
 
 export function PreferencesPanel() {
   const prefs = usePhone((s) => s.status?.preferences);
   if (!prefs) return null;
+  const chooseKey = (action: ShortcutAction, letter: string) => {
+    // A letter moves to the action that chose it; the action that had it is left without one until given another.
+    const others = Object.fromEntries(Object.entries(prefs.shortcutKeys ?? {}).filter(([, key]) => key !== letter));
+    return savePreferences({ shortcutKeys: { ...others, [action]: letter } });
+  };
   return (
     <section className="card preferences" data-testid="preferences-panel">
       <h2>Answering</h2>
@@ -51,9 +64,24 @@ export function PreferencesPanel() {
         Also when another application is in front (desktop app only)
       </label>
       <ul className="shortcuts">
-        {SHORTCUTS.map((s) => (
+        {shortcutsFor(prefs.shortcutKeys).map((s) => (
           <li key={s.action}>
-            <kbd>{s.label}</kbd> {s.action === 'hangup' ? 'hang up' : s.action}
+            <label>
+              <span>{ACTION_TEXT[s.action]}: Ctrl+Shift+</span>
+              <select
+                data-testid={`shortcut-${s.action}`}
+                aria-label={`Shortcut letter to ${ACTION_TEXT[s.action]}`}
+                value={s.key.toUpperCase()}
+                onChange={(e) => void chooseKey(s.action, e.target.value)}
+              >
+                {!s.key && <option value="">none</option>}
+                {LETTERS.map((letter) => (
+                  <option key={letter} value={letter}>
+                    {letter}
+                  </option>
+                ))}
+              </select>
+            </label>
           </li>
         ))}
       </ul>
