@@ -1,34 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppStorage } from './appStorage';
-import { startBrowserHost, type BrowserHost } from './browserHost';
+import type { BrowserHost } from './browserHost';
+import { relayForm, startTestBrowserHost } from './testDesk';
 import { createMemoryLogger } from '../whatsapp/logger';
-import { plainCipher } from './settingsStore';
 
 let host: BrowserHost;
 let port: number;
 
 beforeAll(async () => {
-  const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>phone</title>');
-  host = await startBrowserHost({
-    ...openAppStorage(mkdtempSync(join(tmpdir(), 'data-')), plainCipher),
-    environment: {
-      graphBaseUrl: 'http://127.0.0.1:9',
-      graphApiVersion: 'v23.0',
-      webhookHost: '127.0.0.1',
-      webhookPortOverride: 0,
-      iceServers: [],
-      mediaTimeoutMs: 10_000,
-    },
-    logger: createMemoryLogger(),
-    tunnels: { open: async () => Promise.reject(new Error('no tunnels in this test')) },
-    rendererDir,
-  });
+  host = await startTestBrowserHost(createMemoryLogger());
   port = Number(new URL(host.baseUrl).port);
 });
 afterAll(() => host.close());
@@ -143,19 +124,10 @@ describe('what the window may read back', () => {
         headers: { ...own(), 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const saved = await post('settings:save', {
-      accessToken: '',
-      phoneNumberId: '',
-      appSecret: '',
-      verifyToken: '',
-      webhookPort: 8787,
-      tunnel: 'none',
-      publicUrl: '',
-      ngrokAuthtoken: '',
-      mode: 'relay',
-      relayUrls: 'wss://127.0.0.1:1/secret-team-path',
-      agentToken: 'agent-token-never-echoed-123',
-    });
+    const saved = await post(
+      'settings:save',
+      relayForm('wss://127.0.0.1:1/secret-team-path', 'agent-token-never-echoed-123'),
+    );
     expect(saved.status).toBe(200);
     const view = await post('settings:get', {});
     for (const text of [saved.body, view.body]) {
@@ -163,19 +135,7 @@ describe('what the window may read back', () => {
       expect(text).not.toContain('agent-token-never-echoed-123');
     }
     expect(JSON.parse(view.body)).toMatchObject({ result: { relayUrlsSet: true, agentTokenSet: true } });
-    const again = await post('settings:save', {
-      accessToken: '',
-      phoneNumberId: '',
-      appSecret: '',
-      verifyToken: '',
-      webhookPort: 8787,
-      tunnel: 'none',
-      publicUrl: '',
-      ngrokAuthtoken: '',
-      mode: 'relay',
-      relayUrls: '',
-      agentToken: '',
-    });
+    const again = await post('settings:save', relayForm('', ''));
     expect(JSON.parse(again.body)).toMatchObject({ result: { ok: true, settings: { relayUrlsSet: true } } });
   });
 });

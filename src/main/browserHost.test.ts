@@ -1,32 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppStorage } from './appStorage';
-import { startBrowserHost, type BrowserHost } from './browserHost';
+import type { BrowserHost } from './browserHost';
+import { startTestBrowserHost } from './testDesk';
 import { createMemoryLogger } from '../whatsapp/logger';
-import { plainCipher } from './settingsStore';
 
 let host: BrowserHost;
 const logger = createMemoryLogger();
 
 beforeAll(async () => {
-  const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>phone</title>');
-  host = await startBrowserHost({
-    ...openAppStorage(mkdtempSync(join(tmpdir(), 'data-')), plainCipher),
-    environment: {
-      graphBaseUrl: 'http://127.0.0.1:9',
-      graphApiVersion: 'v23.0',
-      webhookHost: '127.0.0.1',
-      webhookPortOverride: 0,
-      iceServers: [],
-      mediaTimeoutMs: 10_000,
-    },
-    logger,
-    tunnels: { open: async () => Promise.reject(new Error('no tunnels in this test')) },
-    rendererDir,
-  });
+  host = await startTestBrowserHost(logger);
 });
 afterAll(() => host.close());
 

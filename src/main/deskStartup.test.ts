@@ -6,6 +6,7 @@ import { createLogger } from '../whatsapp/logger';
 import { historyUpdateOf } from './callHistory';
 import { currentSecrets, prepareDesk } from './deskStartup';
 import { plainCipher } from './settingsStore';
+import { relayForm } from './testDesk';
 
 const quiet = () => createLogger({ destination: { write: () => undefined } });
 const fresh = () => mkdtempSync(join(tmpdir(), 'desk-start-'));
@@ -87,19 +88,9 @@ describe('desk start-up', () => {
       secrets: () => currentSecrets(desk.storage.settings),
       destination: { write: (line: string) => void lines.push(line) },
     });
-    const saved = desk.storage.settings.saveConnection({
-      accessToken: '',
-      phoneNumberId: '',
-      appSecret: '',
-      verifyToken: '',
-      webhookPort: 8787,
-      tunnel: 'none',
-      publicUrl: '',
-      ngrokAuthtoken: '',
-      mode: 'relay',
-      relayUrls: 'wss://relay.example',
-      agentToken: 'agent-token-pasted-later-123',
-    });
+    const saved = desk.storage.settings.saveConnection(
+      relayForm('wss://relay.example', 'agent-token-pasted-later-123'),
+    );
     expect(saved.ok).toBe(true);
     logger.warn('relay refused agent-token-pasted-later-123');
     expect(lines.join('')).not.toContain('agent-token-pasted-later-123');

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../../sim/webhookSender';
 import { connectRelay, type RelayClient } from '../main/transport/relayClient';
@@ -8,15 +7,10 @@ import { createMemoryLogger } from '../whatsapp/logger';
 import { issueAgentToken } from './agentTokens';
 import { startRelay, type Relay } from './relayServer';
 import { startTestRedis, type TestRedis } from './testRedis';
+import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
 
-const SECRETS = {
-  appSecret: '0123456789abcdef0123456789abcdef',
-  verifyToken: 'relay-verify-token',
-  accessToken: 'EAAGrelayAccessToken0123456789',
-  phoneNumberId: '100200300',
-  agentSecret: 'agent-signing-secret',
-};
-const ANSWER = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
+const SECRETS = RELAY_TEST_SECRETS;
+const ANSWER = TEST_ANSWER_SDP;
 
 let redis: TestRedis;
 let graph: GraphApiSim;

@@ -17,15 +17,10 @@ import type { CallSignal as RelayCallEvent } from '../shared/callSignals';
 import { issueAgentToken } from './agentTokens';
 import { startRelay, type Relay, type Routing } from './relayServer';
 import { startTestRedis } from './testRedis';
+import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
 
-const SECRETS = {
-  appSecret: '0123456789abcdef0123456789abcdef',
-  verifyToken: 'relay-verify-token',
-  accessToken: 'EAAGrelayAccessToken0123456789',
-  phoneNumberId: '100200300',
-  agentSecret: 'agent-signing-secret',
-};
-const ANSWER = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
+const SECRETS = RELAY_TEST_SECRETS;
+const ANSWER = TEST_ANSWER_SDP;
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let graph: GraphApiSim;

@@ -7,6 +7,7 @@ import type { CallSignal } from '../../shared/callSignals';
 import { createLogger } from '../../whatsapp/logger';
 import { openCallHistory } from '../callHistory';
 import type { ConnectionSettings } from '../settingsStore';
+import { OFFLINE_ENVIRONMENT } from '../testDesk';
 import type { CallTransport } from './callTransport';
 import { openDirectTransport } from './directTransport';
 
@@ -23,14 +24,7 @@ const CONNECTION: ConnectionSettings = {
   relayUrls: [],
   agentToken: '',
 };
-const ENVIRONMENT = {
-  graphBaseUrl: 'http://127.0.0.1:9',
-  graphApiVersion: 'v23.0',
-  webhookHost: '127.0.0.1',
-  webhookPortOverride: 0,
-  iceServers: [],
-  mediaTimeoutMs: 10_000,
-};
+const ENVIRONMENT = OFFLINE_ENVIRONMENT;
 const open: CallTransport[] = [];
 afterEach(async () => {
   for (const t of open.splice(0)) await t.close();
