@@ -177,10 +177,15 @@ export function createAgentGateway(options: AgentGatewayOptions) {
      */
     async deliver(bus: RelayBusMessage): Promise<void> {
       if (bus.kind === 'offer') {
-        for (const [agentId, agent] of agents) {
-          const targeted = bus.targets ? bus.targets.includes(agentId) : agent.status === 'available';
-          if (!targeted) continue;
-          await store.addOffered(bus.callId, agentId);
+        const ringing = [...agents].filter(([agentId, agent]) =>
+          bus.targets ? bus.targets.includes(agentId) : agent.status === 'available',
+        );
+        // Recorded first (one round trip for all of them), so an agent can act on the call the moment it rings.
+        await store.addOffered(
+          bus.callId,
+          ringing.map(([agentId]) => agentId),
+        );
+        for (const [, agent] of ringing) {
           if (bus.targets) agent.ringingAlone.add(bus.callId);
           send(agent.socket, { type: 'event', event: bus.event });
         }

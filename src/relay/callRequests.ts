@@ -43,9 +43,9 @@ export function createCallRequests(deps: {
 
   return {
     async pre_accept(agentId, { callId, sdp }) {
-      if (!(await store.wasOffered(callId, agentId))) throw new RelayRefusal(NOT_OFFERED);
-      const won = await store.claim(callId, agentId);
-      if (!won && (await store.owner(callId)) !== agentId) throw new RelayRefusal('Another agent answered this call.');
+      const claim = await store.claimOffered(callId, agentId);
+      if (claim === 'not_offered') throw new RelayRefusal(NOT_OFFERED);
+      if (claim === 'lost') throw new RelayRefusal('Another agent answered this call.');
       await presence.mark(agentId, 'busy');
       try {
         await graph.preAccept(callId, sdp);

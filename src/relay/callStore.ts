@@ -14,6 +14,12 @@ function parseSignal(text: string | null): CallSignal | undefined {
   }
 }
 
+const CLAIM_IF_OFFERED = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return -1 end
+if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+if redis.call('GET', KEYS[2]) == ARGV[1] then return 1 end
+return 0`;
+
 /** Calls as every relay instance sees them in Redis: offers, the atomic answer claim, who tried and declined. */
 export function createCallStore(redis: Redis, keys: RelayKeys, instance: string) {
   return {
@@ -36,6 +42,21 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       return signal?.type === 'call_offered' ? signal : undefined;
     },
     /** The atomic claim: exactly one SET NX succeeds, however many agents click at once. */
+    /**
+     * The answer claim in one atomic step: refused unless the call was offered to this agent; won by the first
+     * agent to ask (or already held by them); otherwise lost.
+     */
+    async claimOffered(callId: string, agentId: string): Promise<'won' | 'lost' | 'not_offered'> {
+      const outcome = (await redis.eval(
+        CLAIM_IF_OFFERED,
+        2,
+        keys.offered(callId),
+        keys.claim(callId),
+        agentId,
+        String(CLAIM_MS),
+      )) as number;
+      return outcome === 1 ? 'won' : outcome === 0 ? 'lost' : 'not_offered';
+    },
     async claim(callId: string, owner: string): Promise<boolean> {
       return (await redis.set(keys.claim(callId), owner, 'PX', CLAIM_MS, 'NX')) === 'OK';
     },
@@ -47,9 +68,13 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.del(keys.claim(callId));
     },
     /** Records that an agent was offered the call: only they may answer or decline it, and hear how it ends. */
-    async addOffered(callId: string, agentId: string): Promise<void> {
-      await redis.sadd(keys.offered(callId), agentId);
-      await redis.expire(keys.offered(callId), EVENT_MEMORY_S);
+    async addOffered(callId: string, agentIds: string[]): Promise<void> {
+      if (agentIds.length === 0) return;
+      await redis
+        .multi()
+        .sadd(keys.offered(callId), ...agentIds)
+        .expire(keys.offered(callId), EVENT_MEMORY_S)
+        .exec();
     },
     offeredTo: (callId: string): Promise<string[]> => redis.smembers(keys.offered(callId)),
     async wasOffered(callId: string, agentId: string): Promise<boolean> {
