@@ -163,6 +163,20 @@ test('an error nothing caught: the live call is ended on WhatsApp, the agent is 
   await phone.close();
 });
 
+test('an offer with no audio this phone can play is declined on WhatsApp within 2 s, with a plain sentence', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const call = await sim.placeCall({ mangleOffer: (sdp) => sdp.replace('m=audio', 'm=video') });
+  const sentAt = Date.now();
+  await expect.poll(() => sim.graph.actionsFor(call.callId), { timeout: 2000 }).toEqual(['reject:200']);
+  expect(Date.now() - sentAt).toBeLessThan(2000);
+  await expect(page.getByTestId('end-message')).toHaveText(
+    'This call could not be taken: the caller’s WhatsApp offered no audio this phone can play. It was declined.',
+  );
+  expect(phone.logs.some((r) => r.msg === 'call ended for its media' && typeof r.detail === 'string')).toBe(true);
+});
+
 test('a webhook port already in use is explained', async ({ page }) => {
   const { createServer } = await import('node:net');
   const blocker = createServer();

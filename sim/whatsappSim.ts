@@ -132,7 +132,15 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
       outbound = next;
     },
     /** A WhatsApp user calls the business: returns once the app has acknowledged the connect webhook. */
-    async placeCall(params: { from?: string; name?: string; farEnd?: FarEndOptions } = {}): Promise<SimulatedCall> {
+    async placeCall(
+      params: {
+        from?: string;
+        name?: string;
+        farEnd?: FarEndOptions;
+        /** Changes the offer as it goes into the webhook, to send what a real WhatsApp client might. */
+        mangleOffer?: (sdp: string) => string;
+      } = {},
+    ): Promise<SimulatedCall> {
       const callId = `wacid.SIM${randomBytes(18).toString('base64url')}`;
       const from = params.from ?? `4477009${Math.floor(100000 + Math.random() * 899999)}`;
       const farEnd = await createFarEnd({
@@ -158,7 +166,7 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
           from,
           callerName: params.name,
           phoneNumberId: options.phoneNumberId,
-          sdpOffer: call.farEnd.offerSdp,
+          sdpOffer: params.mangleOffer ? params.mangleOffer(call.farEnd.offerSdp) : call.farEnd.offerSdp,
         }),
       );
       if (status !== 200) throw new Error(`the app answered the connect webhook with HTTP ${status}`);

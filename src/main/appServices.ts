@@ -139,7 +139,7 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:answer': ({ callId, sdpAnswer }) => coordinator.answer(callId, sdpAnswer),
     'call:reject': ({ callId }) => coordinator.reject(callId),
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
-    'call:mediaFailed': ({ callId, reason }) => coordinator.mediaFailed(callId, reason),
+    'call:mediaFailed': ({ callId, reason, detail }) => coordinator.mediaFailed(callId, reason, detail),
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
     'call:dial': ({ to, sdpOffer }) => coordinator.dial(to, sdpOffer),
     'call:permission': async ({ to }) =>

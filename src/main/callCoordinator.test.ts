@@ -110,6 +110,20 @@ describe('call coordinator', () => {
     expect(sim.actionsFor('c4')).toEqual(['pre_accept:200', 'terminate:200']);
   });
 
+  it('rejects a call on WhatsApp when its ring time runs out, and logs it as missed', async () => {
+    start(50);
+    offer('timed-out');
+    await expect.poll(() => sim.actionsFor('timed-out')).toEqual(['reject:200']);
+    expect(coordinator.get('timed-out')).toMatchObject({ phase: 'ended', endReason: 'missed' });
+  });
+
+  it('declines a ringing call whose offer the desk cannot answer, with the agent’s sentence and the detail in the log', async () => {
+    offer('unanswerable');
+    await coordinator.mediaFailed('unanswerable', 'This call could not be taken.', 'InvalidAccessError: no audio');
+    expect(sim.actionsFor('unanswerable')).toEqual(['reject:200']);
+    expect(coordinator.get('unanswerable')).toMatchObject({ phase: 'ended', message: 'This call could not be taken.' });
+  });
+
   it('rejects, and hangs up with terminate', async () => {
     offer('c5');
     expect(await coordinator.reject('c5')).toEqual({ ok: true });

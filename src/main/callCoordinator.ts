@@ -137,7 +137,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return;
     }
     call.silent = prefs.status === 'away';
-    call.ringTimer = setTimeout(() => apply(call, { type: 'ring_timeout', atMs: now() }), ringTimeoutMs);
+    // Past the ring time the caller gets a definite end, not ringing that stops on its own.
+    call.ringTimer = setTimeout(() => {
+      if (apply(call, { type: 'ring_timeout', atMs: now() })) void endOnMeta(call, 'reject');
+    }, ringTimeoutMs);
     log.info('call ringing', { callId: call.callId, from: call.from, silent: call.silent });
     publish(call);
   }
@@ -212,9 +215,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     return error ? { ok: false, error } : { ok: true };
   }
 
-  async function mediaFailed(callId: string, reason: string): Promise<ActionResult> {
+  async function mediaFailed(callId: string, reason: string, detail?: string): Promise<ActionResult> {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return { ok: true };
+    log.warn('call ended for its media', { callId, reason, detail });
     const mustTerminate = needsTerminate(call.state);
     apply(call, { type: 'failed', message: reason, atMs: now() });
     await endOnMeta(call, mustTerminate ? 'terminate' : 'reject');

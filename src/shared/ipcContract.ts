@@ -113,7 +113,8 @@ export const invokeContract = {
   'call:reject': { request: CallIdRequest, response: ActionResult },
   'call:hangup': { request: CallIdRequest, response: ActionResult },
   'call:mediaFailed': {
-    request: CallIdRequest.extend({ reason: z.string().min(1).max(500) }),
+    /** `reason` is for the agent; `detail` (Chromium's own words) only for the log. */
+    request: CallIdRequest.extend({ reason: z.string().min(1).max(500), detail: z.string().max(4000).optional() }),
     response: ActionResult,
   },
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },

@@ -57,13 +57,24 @@ function prepare(call: CallView): void {
       patchMedia(call.callId, { answerReady: true, canSendDtmf: session.canSendDtmf });
       maybeAutoAnswer(call.callId);
     },
-    (error: unknown) => patchMedia(call.callId, { error: errorText(error) }),
+    // An offer this phone cannot answer is declined on WhatsApp at once, so the caller is not left ringing.
+    (error: unknown) => endForMedia(call.callId, unanswerableReason(error), errorText(error)),
   );
 }
 
-function endForMedia(callId: string, reason: string): void {
+/** The sentence the agent sees when the caller's offer cannot be answered here. */
+function unanswerableReason(error: unknown): string {
+  const text = errorText(error);
+  if (/no audio|m-line|m=audio/i.test(text)) {
+    return 'This call could not be taken: the caller’s WhatsApp offered no audio this phone can play. It was declined.';
+  }
+  return 'This call could not be taken: the caller’s WhatsApp sent a call setup this phone cannot answer. It was declined.';
+}
+
+function endForMedia(callId: string, reason: string, detail?: string): void {
   liveCalls.get(callId)?.stopWatchdog();
-  void api.invoke('call:mediaFailed', { callId, reason });
+  // Bounded here, so a huge browser error never makes the request itself fail.
+  void api.invoke('call:mediaFailed', { callId, reason: reason.slice(0, 500), detail: detail?.slice(0, 4000) });
 }
 
 /** Gives lost audio a bounded time to come back (or to come up at all) before the call is ended for good. */
@@ -182,7 +193,7 @@ export async function answerCall(callId: string): Promise<void> {
     session = await live.session;
   } catch (error) {
     // Without an answer there is nothing to accept; end the call so it does not ring on for the caller.
-    await api.invoke('call:mediaFailed', { callId, reason: `Could not prepare audio: ${errorText(error)}` });
+    endForMedia(callId, unanswerableReason(error), errorText(error));
     return;
   }
   const result = await api.invoke('call:answer', { callId, sdpAnswer: session.localSdp });
