@@ -1,3 +1,4 @@
+import { loadSdpFixture } from '../fixtures/load';
 import { createFatalErrorHandler } from '../src/main/fatalErrors';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../sim/webhookSender';
 import { expect, mediaFigures, openPhone, test, TEST_SECRETS } from './phoneFixture';
@@ -175,6 +176,24 @@ test('an offer with no audio this phone can play is declined on WhatsApp within 
     'This call could not be taken: the caller’s WhatsApp offered no audio this phone can play. It was declined.',
   );
   expect(phone.logs.some((r) => r.msg === 'call ended for its media' && typeof r.detail === 'string')).toBe(true);
+});
+
+test('a delivery mixing a valid connect with an event the phone does not know: 200, and the call rings', async ({
+  phone,
+}) => {
+  const { page, host } = phone;
+  const body = connectWebhook({
+    callId: 'wacid.mixed-delivery',
+    from: '447700900222',
+    callerName: 'Mixed Delivery',
+    phoneNumberId: TEST_SECRETS.phoneNumberId,
+    sdpOffer: loadSdpFixture('01-meta-doc-user-initiated-offer.sdp'),
+  }) as any;
+  const value = body.entry[0].changes[0].value;
+  value.calls.push({ id: 'wacid.sip', event: 'call_created', timestamp: value.calls[0].timestamp });
+  body.entry[0].changes.push({ field: 'call_transcription_available', value: { anything: true } });
+  expect((await postSignedWebhook(host.services.webhookUrl!, body, TEST_SECRETS.appSecret)).status).toBe(200);
+  await expect(page.getByTestId('incoming-call')).toContainText('Mixed Delivery');
 });
 
 test('a webhook port already in use is explained', async ({ page }) => {

@@ -71,6 +71,9 @@ export const WebhookStatus = z.object({
   otherNumberCount: z.number().optional(),
   lastEventAtMs: z.number().optional(),
   lastRejection: z.object({ atMs: z.number(), status: z.number(), reason: z.string() }).optional(),
+  /** Parts of Meta's deliveries this phone could not read, and the last one. */
+  unparsedCount: z.number().optional(),
+  lastUnparsed: z.object({ atMs: z.number(), path: z.string(), reason: z.string(), sample: z.string() }).optional(),
 });
 export type WebhookStatus = z.infer<typeof WebhookStatus>;
 

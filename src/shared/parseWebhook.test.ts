@@ -65,34 +65,58 @@ describe('parseWebhook', () => {
     expect(parseOk(body)).toHaveLength(1);
   });
 
-  it('names the exact path of a missing required field', () => {
+  it('skips a call missing a required field, naming its exact path', () => {
     const body = loadWebhookFixture('live-connect-user-initiated-2025-10-17.json') as any;
     delete body.entry[0].changes[0].value.calls[0].session.sdp;
     const result = parseWebhook(body);
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/^entry\[0\]\.changes\[0\]\.value\.calls\[0\]\.session\.sdp: /);
+    expect(result.ok && result.events).toEqual([]);
+    expect(result.ok && result.skipped[0]?.reason).toMatch(
+      /^entry\[0\]\.changes\[0\]\.value\.calls\[0\]\.session\.sdp: /,
+    );
   });
 
-  it('rejects a wrong type with its path', () => {
+  it('skips a call with a wrong type, naming its path', () => {
     const body = loadWebhookFixture('live-terminate-failed-138021-2025-10-17.json') as any;
     body.entry[0].changes[0].value.calls[0].duration = 'twenty';
     const result = parseWebhook(body);
-    expect(!result.ok && result.error).toMatch(/calls\[0\]\.duration/);
+    expect(result.ok && result.skipped[0]?.reason).toMatch(/calls\[0\]\.duration/);
   });
 
-  it('rejects a non-WhatsApp object and an empty entry list', () => {
+  it('reads what Meta’s pages allow to vary: duration and error codes as strings, any direction', () => {
+    const body = loadWebhookFixture('live-terminate-failed-138021-2025-10-17.json') as any;
+    const call = body.entry[0].changes[0].value.calls[0];
+    call.duration = '20';
+    call.direction = 'SOMETHING_NEW';
+    if (call.errors) call.errors[0].code = '138021';
+    const [event] = parseOk(body);
+    expect(event).toMatchObject({ type: 'call_terminated', durationSec: 20, direction: 'SOMETHING_NEW' });
+  });
+
+  it('delivers the good call of a delivery whose neighbour is malformed', () => {
+    const body = loadWebhookFixture('live-connect-user-initiated-2025-10-17.json') as any;
+    const good = body.entry[0].changes[0].value.calls[0];
+    body.entry[0].changes[0].value.calls = [{ ...good, id: 'broken', session: { sdp_type: 'offer' } }, good];
+    const result = parseWebhook(body);
+    expect(result.ok && result.events.map((e) => (e as { callId: string }).callId)).toEqual([good.id]);
+    expect(result.ok && result.skipped.map((p) => p.path)).toEqual(['entry[0].changes[0].value.calls[0]']);
+  });
+
+  it('refuses as a whole only what is not a WhatsApp webhook at all', () => {
     expect(parseWebhook({ object: 'page', entry: [] }).ok).toBe(false);
-    expect(parseWebhook({ object: 'whatsapp_business_account', entry: [] })).toEqual({
+    expect(parseWebhook({ object: 'whatsapp_business_account', entry: [] })).toMatchObject({
       ok: false,
       error: '.entry: entry is empty',
     });
     expect(parseWebhook(null).ok).toBe(false);
   });
 
-  it('rejects an unknown call event name', () => {
+  it('ignores call events and statuses it does not know', () => {
     const body = loadWebhookFixture('doc-connect-user-initiated.json') as any;
     body.entry[0].changes[0].value.calls[0].event = 'hold';
-    expect(parseWebhook(body).ok).toBe(false);
+    expect(parseWebhook(body)).toEqual({ ok: true, events: [], skipped: [] });
+    const status = loadWebhookFixture('doc-status-ringing.json') as any;
+    status.entry[0].changes[0].value.statuses[0].status = 'SOMETHING_NEW';
+    expect(parseWebhook(status)).toEqual({ ok: true, events: [], skipped: [] });
   });
 
   it('acknowledges other fields and plain messages without events', () => {
@@ -118,9 +142,13 @@ describe('parseWebhook', () => {
     expect(parseOk(body)).toEqual([]);
   });
 
-  it('rejects a calls change with neither calls nor statuses', () => {
+  it('skips a calls change with neither calls nor statuses, saying why', () => {
     const body = loadWebhookFixture('doc-status-ringing.json') as any;
     delete body.entry[0].changes[0].value.statuses;
-    expect(parseWebhook(body)).toMatchObject({ ok: false, error: expect.stringContaining('"calls" or "statuses"') });
+    expect(parseWebhook(body)).toMatchObject({
+      ok: true,
+      events: [],
+      skipped: [{ reason: expect.stringContaining('"calls" or "statuses"') }],
+    });
   });
 });

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import {
+  CallEntry,
+  CallStatusEntry,
   CallsValue,
+  Contact,
   MessagesValue,
   PermissionReplyMessage,
   WebhookEnvelope,
-  type WebhookError,
+  WebhookError,
 } from './webhookSchemas';
 
 export interface CallErrorInfo {
@@ -31,7 +34,7 @@ export type CallEvent =
       from: string;
       to: string;
       callerName?: string;
-      direction?: 'USER_INITIATED' | 'BUSINESS_INITIATED';
+      direction?: string;
       status: string;
       timestampMs: number;
       durationSec?: number;
@@ -63,7 +66,17 @@ export type CallEvent =
       timestampMs: number;
     };
 
-export type ParseResult = { ok: true; events: CallEvent[] } | { ok: false; error: string };
+/** A part of a delivery that could not be read: where, why, and the start of what it held (for the Settings panel). */
+export interface SkippedPart {
+  path: string;
+  reason: string;
+  sample: string;
+}
+
+export type ParseResult =
+  { ok: true; events: CallEvent[]; skipped: SkippedPart[] } | { ok: false; error: string; sample: string };
+
+const OUTBOUND_STATUSES = new Set(['RINGING', 'ACCEPTED', 'REJECTED']);
 
 function describeIssues(error: z.ZodError, prefix: string): string {
   return error.issues
@@ -74,6 +87,35 @@ function describeIssues(error: z.ZodError, prefix: string): string {
     .join('; ');
 }
 
+function sampleOf(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 500);
+  } catch {
+    return String(value).slice(0, 500);
+  }
+}
+
+/** Parses one item; reports it in `skipped` with its path when it does not parse. */
+function oneItem<T extends z.ZodType>(
+  schema: T,
+  item: unknown,
+  path: string,
+  skipped: SkippedPart[],
+): z.infer<T> | undefined {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  skipped.push({ path, reason: describeIssues(parsed.error, path), sample: sampleOf(item) });
+  return undefined;
+}
+
+/** Parses each element of `items` on its own: what parses is kept, what does not is reported with its path. */
+function eachItem<T extends z.ZodType>(schema: T, items: unknown[] | undefined, path: string, skipped: SkippedPart[]) {
+  return (items ?? []).flatMap((item, i) => {
+    const parsed = oneItem(schema, item, `${path}[${i}]`, skipped);
+    return parsed === undefined ? [] : [parsed as z.infer<T>];
+  });
+}
+
 function toErrorInfo(errors: WebhookError[] | undefined): CallErrorInfo[] {
   return (errors ?? []).map((e) => ({
     code: e.code,
@@ -81,11 +123,25 @@ function toErrorInfo(errors: WebhookError[] | undefined): CallErrorInfo[] {
   }));
 }
 
-function callsEvents(value: CallsValue): CallEvent[] {
+const eventOf = (item: unknown): unknown =>
+  typeof item === 'object' && item !== null ? (item as Record<string, unknown>).event : undefined;
+const typeOf = (item: unknown): unknown =>
+  typeof item === 'object' && item !== null ? (item as Record<string, unknown>).type : undefined;
+
+function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]): CallEvent[] {
   const phoneNumberId = value.metadata.phone_number_id;
-  const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
+  // Contacts only add names; one that cannot be read just leaves its caller unnamed.
+  const contacts = eachItem(Contact, value.contacts, `${prefix}.contacts`, []);
+  const names = new Map(contacts.map((c) => [c.wa_id, c.profile?.name]));
+  const valueErrors = eachItem(WebhookError, value.errors, `${prefix}.errors`, []);
+  // Call events this phone does not know (Meta adds new ones) are acknowledged and left alone.
+  const known = (value.calls ?? [])
+    .map((item, i) => ({ item, i }))
+    .filter(({ item }) => ['connect', 'terminate'].includes(String(eventOf(item))));
   const events: CallEvent[] = [];
-  for (const call of value.calls ?? []) {
+  for (const { item, i } of known) {
+    const call = oneItem(CallEntry, item, `${prefix}.calls[${i}]`, skipped);
+    if (!call) continue;
     const base = { callId: call.id, phoneNumberId, timestampMs: call.timestamp * 1000 };
     if (call.event === 'connect') {
       if (call.session.sdp_type === 'offer') {
@@ -113,15 +169,20 @@ function callsEvents(value: CallsValue): CallEvent[] {
       status: call.status.toUpperCase(),
       durationSec: call.duration,
       // Live payloads repeat the errors at value level; prefer the call's own list.
-      errors: toErrorInfo(call.errors ?? value.errors),
+      errors: toErrorInfo(call.errors ?? valueErrors),
     });
   }
-  for (const status of value.statuses ?? []) {
+  const callStatuses = (value.statuses ?? [])
+    .map((item, i) => ({ item, i }))
+    .filter(({ item }) => typeOf(item) === 'call');
+  for (const { item, i } of callStatuses) {
+    const status = oneItem(CallStatusEntry, item, `${prefix}.statuses[${i}]`, skipped);
+    if (!status || !OUTBOUND_STATUSES.has(status.status)) continue;
     events.push({
       type: 'outbound_status',
       callId: status.id,
       phoneNumberId,
-      status: status.status,
+      status: status.status as 'RINGING' | 'ACCEPTED' | 'REJECTED',
       recipient: status.recipient_id,
       timestampMs: status.timestamp * 1000,
     });
@@ -129,47 +190,53 @@ function callsEvents(value: CallsValue): CallEvent[] {
   return events;
 }
 
-function messagesEvents(value: z.infer<typeof MessagesValue>, prefix: string): ParseResult {
+function messagesEvents(value: z.infer<typeof MessagesValue>, prefix: string, skipped: SkippedPart[]): CallEvent[] {
   const events: CallEvent[] = [];
   for (const [i, message] of (value.messages ?? []).entries()) {
-    if (message.interactive?.type !== 'call_permission_reply') continue;
-    const parsed = PermissionReplyMessage.safeParse(message);
-    if (!parsed.success) return { ok: false, error: describeIssues(parsed.error, `${prefix}.messages[${i}]`) };
-    const reply = parsed.data.interactive.call_permission_reply;
+    // Only call-permission replies matter here; every other message kind is someone else's business.
+    const interactive =
+      typeof message === 'object' && message !== null ? (message as { interactive?: unknown }).interactive : undefined;
+    if (typeOf(interactive) !== 'call_permission_reply') continue;
+    const parsed = oneItem(PermissionReplyMessage, message, `${prefix}.messages[${i}]`, skipped);
+    if (!parsed) continue;
+    const reply = parsed.interactive.call_permission_reply;
     events.push({
       type: 'permission_reply',
       phoneNumberId: value.metadata.phone_number_id,
-      from: parsed.data.from,
+      from: parsed.from,
       response: reply.response,
       permanent: reply.is_permanent ?? false,
       expiresAtMs: reply.expiration_timestamp === undefined ? undefined : reply.expiration_timestamp * 1000,
-      timestampMs: parsed.data.timestamp * 1000,
+      timestampMs: parsed.timestamp * 1000,
     });
   }
-  return { ok: true, events };
+  return events;
 }
 
-/** Turns a webhook body into call events; any malformed part rejects the whole body with a path-precise message. */
+/**
+ * Turns a webhook body into call events. Each change and each call, status and message is read on its own:
+ * what parses is delivered, what does not is reported in `skipped` with its exact path, and unknown fields and
+ * event kinds are ignored. Only a body that is not a WhatsApp webhook at all is refused as a whole.
+ */
 export function parseWebhook(body: unknown): ParseResult {
   const envelope = WebhookEnvelope.safeParse(body);
-  if (!envelope.success) return { ok: false, error: describeIssues(envelope.error, '') };
+  if (!envelope.success) return { ok: false, error: describeIssues(envelope.error, ''), sample: sampleOf(body) };
   const events: CallEvent[] = [];
+  const skipped: SkippedPart[] = [];
   for (const [e, entry] of envelope.data.entry.entries()) {
     for (const [c, change] of entry.changes.entries()) {
       const prefix = `entry[${e}].changes[${c}].value`;
-      if (change.field === 'calls') {
-        const value = CallsValue.safeParse(change.value);
-        if (!value.success) return { ok: false, error: describeIssues(value.error, prefix) };
-        events.push(...callsEvents(value.data));
-      } else if (change.field === 'messages') {
-        const value = MessagesValue.safeParse(change.value);
-        if (!value.success) return { ok: false, error: describeIssues(value.error, prefix) };
-        const result = messagesEvents(value.data, prefix);
-        if (!result.ok) return result;
-        events.push(...result.events);
-      }
+      const schema = change.field === 'calls' ? CallsValue : change.field === 'messages' ? MessagesValue : undefined;
       // Other subscribed fields are acknowledged and ignored.
+      if (!schema) continue;
+      const value = schema.safeParse(change.value);
+      if (!value.success) {
+        skipped.push({ path: prefix, reason: describeIssues(value.error, prefix), sample: sampleOf(change.value) });
+        continue;
+      }
+      if (change.field === 'calls') events.push(...callsEvents(value.data as CallsValue, prefix, skipped));
+      else events.push(...messagesEvents(value.data as z.infer<typeof MessagesValue>, prefix, skipped));
     }
   }
-  return { ok: true, events };
+  return { ok: true, events, skipped };
 }

@@ -84,17 +84,32 @@ describe('webhook server', () => {
     expect(server.status().rejectedCount).toBe(2);
   });
 
-  it('answers 400 with the reason to malformed JSON and to a wrong shape, and logs it', async () => {
+  it('acknowledges a signed body it cannot read (Meta would only retry it), counts it and says why', async () => {
     const badJson = await postSignedWebhook(server.url, '{"object":', SECRET);
-    expect(badJson.status).toBe(400);
-    expect(badJson.text).toContain('not valid JSON');
+    expect(badJson.status).toBe(200);
+    expect(server.status().lastUnparsed?.reason).toContain('not valid JSON');
     const body = offer('wacid.shape') as any;
     delete body.entry[0].changes[0].value.calls[0].from;
     const badShape = await postSignedWebhook(server.url, body, SECRET);
-    expect(badShape.status).toBe(400);
-    expect(badShape.text).toContain('entry[0].changes[0].value.calls[0].from');
-    expect(logger.records.at(-1)).toMatchObject({ level: 'warn', status: 400 });
+    expect(badShape.status).toBe(200);
+    expect(server.status()).toMatchObject({
+      unparsedCount: 2,
+      lastUnparsed: { path: 'entry[0].changes[0].value.calls[0]', reason: expect.stringContaining('calls[0].from') },
+    });
+    expect(logger.records.at(-1)).toMatchObject({ level: 'warn', path: 'entry[0].changes[0].value.calls[0]' });
     expect(events).toEqual([]);
+  });
+
+  it('rings for the valid call of a mixed delivery: one connect and one event it does not know', async () => {
+    const body = offer('wacid.mixed') as any;
+    body.entry[0].changes.push({
+      field: 'calls',
+      value: { ...body.entry[0].changes[0].value, calls: [{ event: 'call_created', id: 'x' }] },
+    });
+    body.entry[0].changes.push({ field: 'account_update', value: { event: 'anything' } });
+    expect((await postSignedWebhook(server.url, body, SECRET)).status).toBe(200);
+    await until(() => events.length > 0);
+    expect(events.map((e) => e.type === 'call_offered' && e.callId)).toEqual(['wacid.mixed']);
   });
 
   it('refuses a body over the size limit with 413', async () => {

@@ -38,6 +38,9 @@ export interface WebhookServerStatus {
   rejectedCount: number;
   lastEventAtMs?: number;
   lastRejection?: { atMs: number; status: number; reason: string };
+  /** Parts of signed deliveries that could not be read (acknowledged all the same, so Meta does not retry them). */
+  unparsedCount: number;
+  lastUnparsed?: { atMs: number; path: string; reason: string; sample: string };
 }
 
 export interface WebhookServer {
@@ -63,7 +66,13 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const maxBodiesInFlight = options.maxBodiesInFlight ?? 32;
   const filter = options.filter ?? createCallEventFilter();
   const log = options.logger;
-  const status: WebhookServerStatus = { receivedCount: 0, rejectedCount: 0 };
+  const status: WebhookServerStatus = { receivedCount: 0, rejectedCount: 0, unparsedCount: 0 };
+
+  function unparsed(part: { path: string; reason: string; sample: string }): void {
+    status.unparsedCount += 1;
+    status.lastUnparsed = { atMs: Date.now(), ...part };
+    log.warn('webhook part not understood; acknowledged and skipped', { path: part.path, reason: part.reason });
+  }
 
   function refuse(res: ServerResponse, code: number, reason: string, fields: Record<string, unknown> = {}): void {
     status.rejectedCount += 1;
@@ -149,14 +158,22 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     }
     const signature = check.verdict();
     if (!signature.ok) return refuse(res, 401, signature.reason, { bytes: raw.length });
+    // From here the body is Meta's own: it is always acknowledged, since a retry could never read better.
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      return refuse(res, 400, 'body is not valid JSON', { bytes: raw.length });
+      unparsed({ path: '(body)', reason: 'body is not valid JSON', sample: raw.subarray(0, 500).toString('utf8') });
+      send(res, 200, 'ok\n');
+      return options.onActivity?.();
     }
     const parsed = parseWebhook(json);
-    if (!parsed.ok) return refuse(res, 400, `webhook does not match the expected shape: ${parsed.error}`);
+    if (!parsed.ok) {
+      unparsed({ path: '(body)', reason: `not a WhatsApp webhook: ${parsed.error}`, sample: parsed.sample });
+      send(res, 200, 'ok\n');
+      return options.onActivity?.();
+    }
+    for (const part of parsed.skipped) unparsed(part);
     status.receivedCount += 1;
     status.lastEventAtMs = Date.now();
     if (options.confirmBeforeReply) return confirmThenReply(parsed.events, res);

@@ -48,6 +48,18 @@ export function WebhookPanel() {
           number&apos;s webhooks here and that the phone number ID in Settings is right.
         </p>
       )}
+      {webhook.lastUnparsed && (
+        <details className="warning" data-testid="last-unparsed">
+          <summary>
+            {webhook.unparsedCount} part(s) of Meta&apos;s deliveries could not be read and were skipped; the rest of
+            each delivery was handled.
+          </summary>
+          <p>
+            Last: {webhook.lastUnparsed.path}: {webhook.lastUnparsed.reason}
+          </p>
+          <pre>{webhook.lastUnparsed.sample}</pre>
+        </details>
+      )}
       {webhook.lastRejection && (
         <p className="warning" data-testid="last-rejection">
           Last refused request (HTTP {webhook.lastRejection.status}): {webhook.lastRejection.reason}
