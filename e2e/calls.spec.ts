@@ -76,7 +76,7 @@ test('a Graph API failure on answer tells the agent and leaves no call dangling'
   });
   await page.getByTestId('answer').click();
   await expect(page.getByTestId('end-reason')).toHaveText('Call failed');
-  await expect(page.getByTestId('end-message')).toContainText('Connection error');
+  await expect(page.getByTestId('end-message')).toContainText('WhatsApp had a connection problem with this call');
   expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:500', 'terminate:200']);
   expect(sim.graph.calls.get(call.callId)?.state).toBe('terminated');
 });

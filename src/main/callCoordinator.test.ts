@@ -78,11 +78,14 @@ describe('call coordinator', () => {
     expect(coordinator.get('c1')?.answeredAtMs).toBeTypeOf('number');
   });
 
-  it('rejects a failed pre_accept on Meta, shows why, and leaves nothing ringing', async () => {
+  it('rejects a failed pre_accept on Meta, says why in plain words, and leaves nothing ringing', async () => {
     offer('c2');
     sim.addFault({ action: 'pre_accept', status: 500, body: { error: { message: 'Connection error', code: 138004 } } });
     const result = await coordinator.answer('c2', ANSWER);
-    expect(result).toEqual({ ok: false, error: expect.stringContaining('Connection error') });
+    expect(result).toEqual({
+      ok: false,
+      error: 'Could not answer: WhatsApp had a connection problem with this call: try again. (WhatsApp code 138004)',
+    });
     expect(coordinator.get('c2')).toMatchObject({
       phase: 'ended',
       endReason: 'failed',
@@ -186,7 +189,7 @@ describe('call coordinator', () => {
     expect(coordinator.get('c9')).toMatchObject({ phase: 'ended', endReason: 'missed', from: '4412345' });
   });
 
-  it('ends a remote hang-up and a failed call with the reason from the webhook', async () => {
+  it('ends a remote hang-up and a failed call with the webhook’s reason in plain words, code kept', async () => {
     offer('c10');
     await coordinator.answer('c10', ANSWER);
     remoteEnd('c10');
@@ -194,7 +197,14 @@ describe('call coordinator', () => {
     offer('c11');
     await coordinator.answer('c11', ANSWER);
     remoteEnd('c11', 'FAILED', [{ code: 138021, message: 'no media' }]);
-    expect(coordinator.get('c11')).toMatchObject({ endReason: 'failed', message: 'no media (code 138021)' });
+    expect(coordinator.get('c11')).toMatchObject({
+      endReason: 'failed',
+      message:
+        'The customer’s WhatsApp stopped hearing audio from this phone, so WhatsApp ended the call. (WhatsApp code 138021)',
+    });
+    offer('c11b');
+    remoteEnd('c11b', 'FAILED', [{ code: 139999, message: 'something new' }]);
+    expect(coordinator.get('c11b')).toMatchObject({ message: 'something new (code 139999)' });
   });
 
   it('marks a call missed when nobody answers in time', async () => {

@@ -3,6 +3,7 @@ import { isLive, needsTerminate, transition, type CallInput, type CallState } fr
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView, DialResult, PermissionView } from '../shared/ipcContract';
 import type { CallSignal } from '../shared/callSignals';
+import { callErrorSentence, whatsAppErrorCode } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from '../whatsapp/retryPolicy';
@@ -92,6 +93,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     return true;
   }
 
+  /** What the agent reads when a request to WhatsApp failed: Meta's code in plain words where it is known. */
+  function failureText(error: unknown): string {
+    const code = whatsAppErrorCode(error);
+    return (code !== undefined ? callErrorSentence(code) : undefined) ?? errorText(error);
+  }
+
   /** Sends one Graph request, repeating it only where the retry policy says that is safe. */
   async function send(call: CallRecord, action: CallAction, request: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
@@ -147,7 +154,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   function onTerminated(event: Extract<CallSignal, { type: 'call_terminated' }>): void {
     const failed = event.status === 'FAILED';
-    const message = event.errors[0] ? `${event.errors[0].message} (code ${event.errors[0].code})` : undefined;
+    const first = event.errors[0];
+    const message = first ? (callErrorSentence(first.code) ?? `${first.message} (code ${first.code})`) : undefined;
+    if (first)
+      log.info('call ended by WhatsApp with an error', {
+        callId: event.callId,
+        code: first.code,
+        detail: first.message,
+      });
     let call = calls.get(event.callId);
     if (!call) {
       // The terminate overtook its connect: record the call so the agent still sees it was missed.
@@ -186,7 +200,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return { ok: true };
     } catch (error) {
       const wasPreAccepted = call.state.phase === 'pre_accepted';
-      const message = `Could not answer: ${errorText(error)}`;
+      const message = `Could not answer: ${failureText(error)}`;
       log.error('answer failed', { callId, error: errorText(error) });
       if (apply(call, { type: 'failed', message, atMs: now() })) {
         // Leave nothing ringing or open on Meta's side.
@@ -255,7 +269,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     try {
       allowed = await permission(to);
     } catch (error) {
-      return { ok: false, error: `Could not check the call permission: ${errorText(error)}` };
+      return { ok: false, error: `Could not check the call permission: ${failureText(error)}` };
     }
     if (!allowed.canCall) {
       return { ok: false, error: 'This customer has not given permission to be called.', permission: allowed };
@@ -264,7 +278,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     try {
       ({ callId } = await transport.connect(to, sdpOffer));
     } catch (error) {
-      return { ok: false, error: `Could not place the call: ${errorText(error)}` };
+      log.warn('connect failed', { to, error: errorText(error) });
+      return { ok: false, error: `Could not place the call: ${failureText(error)}` };
     }
     const buffered = early.get(callId);
     early.delete(callId);
@@ -309,7 +324,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       await transport.requestCallPermission(to);
       return { ok: true };
     } catch (error) {
-      return { ok: false, error: `Could not send the permission request: ${errorText(error)}` };
+      log.warn('permission request failed', { to, error: errorText(error) });
+      return { ok: false, error: `Could not send the permission request: ${failureText(error)}` };
     }
   }
 

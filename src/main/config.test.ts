@@ -10,7 +10,7 @@ describe('environment', () => {
         graphApiVersion: 'v23.0',
         webhookHost: '127.0.0.1',
         iceServers: [],
-        mediaTimeoutMs: 10_000,
+        mediaTimeoutMs: 30_000,
       },
     });
   });

@@ -15,7 +15,8 @@ export const Environment = z.object({
     .int()
     .min(1000, 'WA_MEDIA_TIMEOUT_MS must be at least 1000')
     .max(120_000)
-    .default(10_000),
+    // Meta drops a call after 30 s without media mid-call; ending it here sooner would lose calls WhatsApp keeps.
+    .default(30_000),
 });
 export type Environment = z.infer<typeof Environment>;
 

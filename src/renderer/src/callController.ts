@@ -79,7 +79,7 @@ function endForMedia(callId: string, reason: string, detail?: string): void {
 
 /** Gives lost audio a bounded time to come back (or to come up at all) before the call is ended for good. */
 function startMediaWatchdog(callId: string, reason: string): void {
-  const timeoutMs = usePhone.getState().status?.mediaTimeoutMs ?? 10_000;
+  const timeoutMs = usePhone.getState().status?.mediaTimeoutMs ?? 30_000;
   liveCalls.get(callId)?.startWatchdog(timeoutMs, () => endForMedia(callId, reason));
 }
 

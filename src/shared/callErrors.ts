@@ -1,0 +1,39 @@
+/**
+ * Meta's calling error codes in words an agent can act on. Codes and meanings from Meta's "Troubleshoot WhatsApp
+ * Calling Errors" reference (138008 as Meta reports it for an answer it refuses to validate).
+ */
+const SENTENCES: Record<number, string> = {
+  190: 'WhatsApp no longer accepts the phone’s access token: ask your administrator to paste a new one in Settings.',
+  131055:
+    'This number is set up for SIP calling, so WhatsApp refuses calls from this phone: ask your administrator to turn SIP off for it.',
+  138000: 'Calling is not turned on for this business number: ask your administrator to enable it.',
+  138001: 'This customer cannot be called on WhatsApp (not on WhatsApp, or an app that does not support calls).',
+  138002: 'WhatsApp’s limit of calls at once for this number is reached: try again in a moment.',
+  138003: 'There is already a call going on with this customer.',
+  138004: 'WhatsApp had a connection problem with this call: try again.',
+  138005: 'Too many calls were started too quickly: wait a minute and try again.',
+  138006: 'This customer has not given permission to be called: ask for permission first.',
+  138007: 'The call could not be set up in time on WhatsApp’s side: try again.',
+  138008: 'WhatsApp refused this phone’s audio setup for the call; the call could not be connected.',
+  138009: 'WhatsApp allows no more call-permission requests to this customer for now (one a day, two a week).',
+  138012: 'The limit of business-started calls for the day is reached: try again later.',
+  138013: 'This business number cannot start calls: ask your administrator.',
+  138014: 'WhatsApp has paused calling on this number for now because of call quality: ask your administrator.',
+  138019: 'The customer’s WhatsApp could not set up the call.',
+  138020: 'The customer’s WhatsApp could not reach WhatsApp’s call servers.',
+  138021: 'The customer’s WhatsApp stopped hearing audio from this phone, so WhatsApp ended the call.',
+  138022: 'The customer’s WhatsApp could not send audio, so WhatsApp ended the call.',
+  138023: 'The call was answered but no audio ever flowed, so WhatsApp ended it.',
+};
+
+/** One plain sentence for a WhatsApp error, with its code kept for support; undefined for codes not known here. */
+export function callErrorSentence(code: number): string | undefined {
+  const sentence = SENTENCES[code];
+  return sentence && `${sentence} (WhatsApp code ${code})`;
+}
+
+/** The WhatsApp error code an error carries (Graph API errors do), if any. */
+export function whatsAppErrorCode(error: unknown): number | undefined {
+  const code = (error as { details?: { code?: unknown } } | undefined)?.details?.code;
+  return typeof code === 'number' ? code : undefined;
+}
