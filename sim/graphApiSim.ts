@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallActionBody, PermissionRequestBody } from '../src/shared/graphSchemas';
-import { answerProblems } from '../src/shared/sdpChecks';
+import { answerRuleViolations } from './answerRules';
 
 export type SimCallState = 'offered' | 'pre_accepted' | 'accepted' | 'rejected' | 'terminated' | 'dialing';
 
@@ -109,7 +109,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
             status: 400,
             body: graphError(100, 'Invalid parameter', `pre_accept on a call that is ${call.state}`),
           };
-        const problems = answerProblems(body.session.sdp);
+        const problems = answerRuleViolations(body.session.sdp, call.offerSdp);
         if (problems.length > 0)
           return { status: 400, body: graphError(138008, 'SDP Validation error', problems.join('; ')) };
         call.answerSdp = body.session.sdp;

@@ -44,20 +44,61 @@ export function summarizeSdp(sdp: string): SdpSummary {
   };
 }
 
-/** What WhatsApp would refuse in an SDP answer to its offer; empty when the answer is acceptable. */
-export function answerProblems(sdp: string): string[] {
+const SHA256_DIGEST = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/i;
+
+function mediaProblems(answer: Media, offer: Media | undefined, index: number): string[] {
+  const problems: string[] = [];
+  const at = `m-line ${index + 1}`;
+  if (answer.port === 0) problems.push(`${at}: port 0 rejects the media section`);
+  if (!answer.iceUfrag) problems.push(`${at}: a=ice-ufrag is missing`);
+  if (!answer.icePwd) problems.push(`${at}: a=ice-pwd is missing`);
+  if (!offer) return problems;
+  if (answer.type !== offer.type) problems.push(`${at}: ${answer.type} answers the offer's ${offer.type}`);
+  if (answer.mid !== offer.mid)
+    problems.push(`${at}: a=mid:${answer.mid ?? '(none)'} does not match the offer's ${offer.mid ?? '(none)'}`);
+  const offeredOpus = payloadOf(offer, 'opus', 48000);
+  const opus = answer.rtp.find((r) => r.payload === offeredOpus);
+  if (
+    offeredOpus !== undefined &&
+    (opus?.codec.toLowerCase() !== 'opus' || opus.rate !== 48000 || opus.encoding !== 2)
+  ) {
+    problems.push(`${at}: Opus must be answered at the offer's payload type ${offeredOpus} as opus/48000/2`);
+  }
+  const offeredDtmf = payloadOf(offer, 'telephone-event', 8000);
+  if (offeredDtmf !== undefined && payloadOf(answer, 'telephone-event', 8000) !== offeredDtmf) {
+    problems.push(`${at}: telephone-event/8000 was offered at ${offeredDtmf} and must be kept`);
+  }
+  return problems;
+}
+
+/**
+ * What WhatsApp would refuse in an SDP answer to its offer; empty when the answer is acceptable. With the offer,
+ * the answer is also held to it: the same m-lines in the same order with the same mids, Opus at the offer's
+ * payload type, telephone-event kept. Candidates are not required: Meta's own sample answer has none, since an
+ * ICE-lite peer learns the address from our connectivity checks.
+ */
+export function answerProblems(sdp: string, offerSdp?: string): string[] {
   const s = summarizeSdp(sdp);
   const problems: string[] = [];
   if (!sdp.startsWith('v=0')) problems.push('SDP must start with v=0');
   if (s.audioSections !== 1) problems.push(`expected exactly one audio section, found ${s.audioSections}`);
   if (s.fingerprints.length !== 1) problems.push(`expected exactly one fingerprint, found ${s.fingerprints.length}`);
-  else if (!s.fingerprints[0]?.toLowerCase().startsWith('sha-256 ')) problems.push('the fingerprint must be SHA-256');
+  else {
+    const [algorithm, digest] = s.fingerprints[0]!.trim().split(/\s+/);
+    if (algorithm?.toLowerCase() !== 'sha-256') problems.push('the fingerprint must be SHA-256');
+    else if (!SHA256_DIGEST.test(digest ?? '')) problems.push('the SHA-256 fingerprint must be a full 32-byte digest');
+  }
   if (s.opusPayloadType === undefined) problems.push('Opus at 48 kHz is missing');
   if (s.ssrcs.length > 1) problems.push(`audio must use a single SSRC, found ${s.ssrcs.length}`);
   if (s.iceLite) problems.push('the answer must not be ICE-lite: WhatsApp is the ICE-lite side');
-  if (s.setup !== undefined && s.setup !== 'active' && s.setup !== 'passive') {
-    problems.push(`a=setup:${s.setup} is not valid in an answer`);
+  if (s.setup !== 'active')
+    problems.push(`a=setup must be active (WhatsApp waits for our DTLS handshake), found ${s.setup ?? 'none'}`);
+  const answer = parseSdp(sdp);
+  const offer = offerSdp === undefined ? undefined : parseSdp(offerSdp);
+  if (offer && offer.media.length !== answer.media.length) {
+    problems.push(`the answer has ${answer.media.length} m-lines, the offer ${offer.media.length}`);
   }
+  answer.media.forEach((media, i) => problems.push(...mediaProblems(media, offer?.media[i], i)));
   return problems;
 }
 

@@ -93,7 +93,7 @@ export class CallSession {
       await pc.setLocalDescription(answer);
       await waitForGathering(pc, options.gatherTimeoutMs ?? 2000);
       const sdp = pc.localDescription?.sdp ?? answer.sdp ?? '';
-      const problems = answerProblems(sdp);
+      const problems = answerProblems(sdp, offerSdp);
       if (problems.length > 0)
         throw new Error(`This computer produced an answer WhatsApp would refuse: ${problems.join('; ')}`);
       const session = new CallSession(pc, transceiver.sender, sdp);
