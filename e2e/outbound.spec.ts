@@ -31,6 +31,37 @@ test('WhatsApp’s answer overtaking the reply to connect is kept and used', asy
   await expect.poll(async () => (await mediaFigures(page)).connection, { timeout: 10_000 }).toBe('connected');
 });
 
+test('WhatsApp ending a call before its reply to connect: that call ends, no phantom call appears, nothing is left dialing', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  sim.graph.setPermission(CUSTOMER, 'temporary');
+  sim.graph.setConnectReplyDelay(500);
+  sim.setOutbound({ answer: 'unreachable' });
+  await page.getByTestId('dial-number').fill(CUSTOMER);
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('end-reason')).toHaveText('Call failed', { timeout: 10_000 });
+  await expect(page.getByTestId('end-message')).toContainText('cannot be called on WhatsApp');
+  const calls = await phone.host.services.handlers['calls:list']({});
+  expect(calls.map((c) => [c.direction, c.phase])).toEqual([['outbound', 'ended']]);
+  await expect(page.getByTestId('in-call')).toHaveCount(0);
+});
+
+test('the customer hears nothing from the agent’s microphone until they answer', async ({ phone }) => {
+  const { page, sim } = phone;
+  sim.graph.setPermission(CUSTOMER, 'temporary');
+  sim.setOutbound({ answer: 'accept', ringMs: 2500 });
+  await page.getByTestId('dial-number').fill(CUSTOMER);
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('Ringing…');
+  await expect.poll(() => sim.calls.size).toBe(1);
+  const call = [...sim.calls.values()][0]!;
+  await page.waitForTimeout(1500);
+  expect(call.farEnd.received.loudFrames).toBe(0);
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
+});
+
 test('a customer who declines shows as declined', async ({ phone }) => {
   const { page, sim } = phone;
   sim.graph.setPermission(CUSTOMER, 'temporary');

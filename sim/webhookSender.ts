@@ -69,6 +69,8 @@ export function terminateWebhook(
     status: 'COMPLETED' | 'FAILED';
     durationSec?: number;
     error?: { code: number; message: string };
+    /** Meta marks the end of a call the business placed as BUSINESS_INITIATED. */
+    direction?: 'USER_INITIATED' | 'BUSINESS_INITIATED';
   },
 ) {
   const to = params.to ?? '15551441906';
@@ -91,7 +93,7 @@ export function terminateWebhook(
         to,
         event: 'terminate',
         timestamp: String(params.timestampSec ?? Math.floor(Date.now() / 1000)),
-        direction: 'USER_INITIATED',
+        direction: params.direction ?? 'USER_INITIATED',
         status: params.status,
         ...(params.durationSec === undefined ? {} : { duration: params.durationSec }),
         ...(errors ? { errors } : {}),

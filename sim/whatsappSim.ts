@@ -22,7 +22,8 @@ export interface WhatsAppSimOptions {
 }
 
 export interface OutboundBehaviour {
-  answer: 'accept' | 'reject' | 'no_answer';
+  /** unreachable: WhatsApp ends the call at once (138001), before its reply to connect has even arrived. */
+  answer: 'accept' | 'reject' | 'no_answer' | 'unreachable';
   /** How long the customer's phone rings before they answer or decline. */
   ringMs?: number;
 }
@@ -35,6 +36,8 @@ export interface SimulatedCall {
   webhookSentAtMs?: number;
   /** How the call ended from WhatsApp's point of view, once it has. */
   endedBy?: 'business_reject' | 'business_terminate' | 'caller_hangup' | 'no_media';
+  /** Placed by the business (the customer's phone is the far end). */
+  outbound?: boolean;
 }
 
 /**
@@ -70,6 +73,7 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
         status,
         error,
         durationSec: answered ? 1 : undefined,
+        direction: call.outbound ? 'BUSINESS_INITIATED' : 'USER_INITIATED',
       }),
     );
   }
@@ -82,10 +86,18 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     const call: SimulatedCall = {
       callId: simCall.id,
       from: customer,
+      outbound: true,
       farEnd: await createFarEnd({ ...options.farEnd, answerTo: simCall.offerSdp }),
     };
     calls.set(call.callId, call);
     const base = { callId: call.callId, customer, phoneNumberId: options.phoneNumberId };
+    if (outbound.answer === 'unreachable') {
+      call.endedBy = 'caller_hangup';
+      graph.endCall(call.callId);
+      call.farEnd.close();
+      await sendTerminate(call, 'FAILED', { code: 138001, message: 'Receiver is uncallable' });
+      return;
+    }
     await send(outboundAnswerWebhook({ ...base, sdpAnswer: call.farEnd.offerSdp }));
     await send(callStatusWebhook({ ...base, status: 'RINGING' }));
     if (outbound.answer === 'no_answer') return;

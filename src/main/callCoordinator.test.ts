@@ -250,9 +250,13 @@ describe('call coordinator', () => {
 describe('call coordinator, outbound', () => {
   const OFFER = loadSdpFixture('03-meta-doc-business-initiated-offer.sdp');
 
-  function start(): { coordinator: CallCoordinator; updates: CallView[] } {
+  function start(ringTimeoutMs?: number): { coordinator: CallCoordinator; updates: CallView[] } {
     const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
-    const c = createCallCoordinator({ transport: graphCallActions(graph), logger: createMemoryLogger() });
+    const c = createCallCoordinator({
+      transport: graphCallActions(graph),
+      logger: createMemoryLogger(),
+      ringTimeoutMs,
+    });
     const seen: CallView[] = [];
     c.onUpdate((v) => seen.push(v));
     return { coordinator: c, updates: seen };
@@ -341,6 +345,40 @@ describe('call coordinator, outbound', () => {
     expect(await c.hangup(result.callId)).toEqual({ ok: true });
     expect(c.get(result.callId)).toMatchObject({ phase: 'ended', endReason: 'missed' });
     expect(sim.actionsFor(result.callId)).toEqual(['terminate:200']);
+  });
+
+  it('ends a call the customer never picks up, with terminate, when the ring time runs out', async () => {
+    sim.setPermission('447700900321', 'temporary');
+    const { coordinator: c } = start(80);
+    const result = await c.dial('447700900321', OFFER);
+    if (!result.ok) throw new Error(result.error);
+    await expect.poll(() => sim.actionsFor(result.callId)).toEqual(['terminate:200']);
+    expect(c.get(result.callId)).toMatchObject({ phase: 'ended', message: 'The customer did not answer.' });
+  });
+
+  it('keeps a terminate that overtook the reply to connect and ends that call, with no phantom inbound call', async () => {
+    sim.setPermission('447700900321', 'permanent');
+    sim.setConnectReplyDelay(150);
+    const { coordinator: c } = start();
+    sim.onAction((action, call) => {
+      if (action !== 'connect') return;
+      deliver(c, {
+        type: 'call_terminated',
+        callId: call.id,
+        phoneNumberId: PNID,
+        from: '447700900321',
+        to: '1',
+        status: 'FAILED',
+        direction: 'BUSINESS_INITIATED',
+        timestampMs: 1,
+        errors: [{ code: 138001, message: 'Receiver is uncallable' }],
+      });
+    });
+    const result = await c.dial('447700900321', OFFER);
+    if (!result.ok) throw new Error(result.error);
+    expect(c.list()).toEqual([
+      expect.objectContaining({ callId: result.callId, direction: 'outbound', phase: 'ended', endReason: 'failed' }),
+    ]);
   });
 
   it('sends a permission request', async () => {

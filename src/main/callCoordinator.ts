@@ -163,6 +163,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         detail: first.message,
       });
     let call = calls.get(event.callId);
+    const outbound = event.direction === 'BUSINESS_INITIATED' || (event.direction === undefined && dialsInFlight > 0);
+    if (!call && outbound) {
+      // The end of a call this desk is placing overtook the reply to connect: applied once that reply comes.
+      earlyFor(event.callId).terminated = { failed, message };
+      return;
+    }
     if (!call) {
       // The terminate overtook its connect: record the call so the agent still sees it was missed.
       call = {
@@ -240,7 +246,15 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   /** Answers and statuses that overtook the reply to our connect request, by call id. */
-  const early = new Map<string, { sdpAnswer?: string; statuses: Array<'RINGING' | 'ACCEPTED' | 'REJECTED'> }>();
+  const early = new Map<
+    string,
+    {
+      sdpAnswer?: string;
+      statuses: Array<'RINGING' | 'ACCEPTED' | 'REJECTED'>;
+      terminated?: { failed: boolean; message?: string };
+    }
+  >();
+  let dialsInFlight = 0;
   const earlyFor = (callId: string) => {
     let entry = early.get(callId);
     if (!entry) {
@@ -275,11 +289,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return { ok: false, error: 'This customer has not given permission to be called.', permission: allowed };
     }
     let callId: string;
+    dialsInFlight += 1;
     try {
       ({ callId } = await transport.connect(to, sdpOffer));
     } catch (error) {
       log.warn('connect failed', { to, error: errorText(error) });
       return { ok: false, error: `Could not place the call: ${failureText(error)}` };
+    } finally {
+      dialsInFlight -= 1;
     }
     const buffered = early.get(callId);
     early.delete(callId);
@@ -295,6 +312,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     log.info('call placed', { callId, to });
     publish(call);
     for (const status of buffered?.statuses ?? []) onOutboundStatus(callId, status);
+    if (buffered?.terminated) apply(call, { type: 'remote_terminated', ...buffered.terminated, atMs: now() });
+    // A customer who never picks up gets a definite end rather than a phone ringing on.
+    call.ringTimer = setTimeout(() => {
+      if (call.state.phase !== 'dialing' && call.state.phase !== 'remote_ringing') return;
+      if (apply(call, { type: 'failed', message: 'The customer did not answer.', atMs: now() })) {
+        void endOnMeta(call, 'terminate');
+      }
+    }, ringTimeoutMs);
     return { ok: true, callId };
   }
 

@@ -19,6 +19,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     from: z.string(),
     callerName: z.string().optional(),
     status: z.string(),
+    /** BUSINESS_INITIATED for a call the business placed, when Meta says so. */
+    direction: z.string().optional(),
     errors: z.array(z.object({ code: z.number(), message: z.string() })),
   }),
   /** Another agent won the call: stop ringing. */

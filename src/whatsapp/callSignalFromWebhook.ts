@@ -20,6 +20,7 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         from: event.from,
         callerName: event.callerName,
         status: event.status,
+        direction: event.direction,
         errors: event.errors,
       };
     case 'outbound_answered':

@@ -148,9 +148,20 @@ function applyOutboundAnswer(view: CallView): void {
     .catch((error: unknown) => endForMedia(view.callId, `WhatsApp's answer could not be used: ${errorText(error)}`));
 }
 
+/** The customer picked up a call the agent placed: only now does the microphone reach them. */
+function openOutboundMic(view: CallView): void {
+  if (view.direction !== 'outbound' || view.phase !== 'active') return;
+  void liveCalls
+    .get(view.callId)
+    ?.ready()
+    .then((session) => session?.startSending())
+    .catch((error: unknown) => usePhone.getState().patchMedia(view.callId, { error: errorText(error) }));
+}
+
 function onCallUpdated(view: CallView): void {
   usePhone.getState().upsertCall(view);
   applyOutboundAnswer(view);
+  openOutboundMic(view);
   if (view.phase === 'ringing') prepare(view);
   if (view.phase === 'pre_accepted')
     void liveCalls
@@ -238,7 +249,10 @@ export async function dialCall(
   liveCalls.set(callId, new LiveCall(callId, Promise.resolve(session)));
   const view = usePhone.getState().calls[result.callId];
   // The answer may have come with the update that raced this reply.
-  if (view) applyOutboundAnswer(view);
+  if (view) {
+    applyOutboundAnswer(view);
+    openOutboundMic(view);
+  }
   return { ok: true };
 }
 

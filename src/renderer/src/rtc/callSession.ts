@@ -49,6 +49,8 @@ export class CallSession {
   private remoteCandidates: RTCIceCandidateInit[] = [];
   private iceStarted = false;
   private muted = false;
+  /** The agent's voice may reach the caller: only once WhatsApp has connected the call. */
+  private micOpen = false;
   /** Set when the chosen microphone was missing and the default one is used instead. */
   micFellBack = false;
 
@@ -117,6 +119,8 @@ export class CallSession {
   static offer(options: CallSessionOptions): Promise<CallSession> {
     return CallSession.withPeerConnection(options, async (pc) => {
       const { track, fellBack } = await openMic(options.micDeviceId);
+      // Attached so the offer is complete, but silent until the customer has answered (startSending).
+      track.enabled = false;
       const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
       await pc.setLocalDescription(await pc.createOffer());
       await waitForGathering(pc, options.gatherTimeoutMs ?? 2000);
@@ -150,7 +154,9 @@ export class CallSession {
     await this.micReady;
     if (!this.mic)
       throw new Error(`Microphone unavailable (${this.micError ?? 'no device'}). The caller cannot hear you.`);
+    this.micOpen = true;
     this.mic.enabled = !this.muted;
+    if (this.sending) return;
     await this.sender.replaceTrack(this.mic);
     this.sending = true;
   }
@@ -159,7 +165,7 @@ export class CallSession {
   async switchMic(deviceId?: string): Promise<{ fellBack: boolean; label: string }> {
     await this.micReady;
     const { track, fellBack } = await openMic(deviceId);
-    track.enabled = !this.muted;
+    track.enabled = this.micOpen && !this.muted;
     if (this.sending) await this.sender.replaceTrack(track);
     this.mic?.stop();
     this.mic = track;
@@ -177,7 +183,7 @@ export class CallSession {
 
   setMuted(muted: boolean): void {
     this.muted = muted;
-    if (this.mic) this.mic.enabled = !muted;
+    if (this.mic) this.mic.enabled = this.micOpen && !muted;
   }
 
   /** DTMF needs telephone-event in the negotiated SDP; WhatsApp offers it at 8 kHz. */
