@@ -91,7 +91,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   function handleAction(body: CallActionBody): { status: number; body: unknown } {
     if (body.action === 'connect') {
       const id = `wacid.SIM${randomBytes(12).toString('base64url')}`;
-      calls.set(id, { id, state: 'dialing', offerSdp: body.session.sdp, to: body.to });
+      calls.set(id, { id, state: 'dialing', offerSdp: body.session.sdp, to: body.to ?? body.recipient });
       return { status: 200, body: { messaging_product: 'whatsapp', calls: [{ id }] } };
     }
     const call = calls.get(body.call_id);
@@ -178,7 +178,8 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       return { status: 400, body: graphError(100, 'Invalid parameter', 'Invalid phone-number-id') };
     }
     if (match[2] === 'call_permissions' && req.method === 'GET') {
-      const user = url.searchParams.get('user_wa_id') ?? '';
+      // A number as user_wa_id, or a business-scoped user ID as recipient (Meta's pages, 2026).
+      const user = url.searchParams.get('user_wa_id') ?? url.searchParams.get('recipient') ?? '';
       const status = permissions.get(user) ?? 'no_permission';
       return {
         status: 200,
@@ -203,7 +204,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
           body: graphError(100, 'Invalid parameter', parsed.error.issues[0]?.message),
           requestBody: raw,
         };
-      permissionRequests.push(parsed.data.to);
+      permissionRequests.push(parsed.data.to ?? parsed.data.recipient ?? '');
       return {
         status: 200,
         action: 'call_permission_request',

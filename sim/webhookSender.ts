@@ -18,7 +18,10 @@ export async function postSignedWebhook(url: string, body: unknown, appSecret: s
 
 export interface CallWebhookParams {
   callId: string;
+  /** The customer: a phone number, or a business-scoped user ID (then sent as from_user_id, with no number). */
   from: string;
+  /** The customer's WhatsApp username, when they use one. */
+  username?: string;
   to?: string;
   callerName?: string;
   phoneNumberId: string;
@@ -46,14 +49,28 @@ function envelope(phoneNumberId: string, to: string, value: Record<string, unkno
   };
 }
 
+/** A username customer is named by business-scoped user ID only (Meta's "Business-scoped user IDs" page). */
+const isUserId = (customer: string) => /^[A-Z]{2}\./.test(customer);
+
+function contactOf(params: CallWebhookParams) {
+  const profile = {
+    ...(params.callerName || !params.username ? { name: params.callerName ?? params.from } : {}),
+    ...(params.username ? { username: params.username } : {}),
+  };
+  return isUserId(params.from) ? { profile, user_id: params.from } : { profile, wa_id: params.from };
+}
+
+const callerOf = (params: CallWebhookParams) =>
+  isUserId(params.from) ? { from_user_id: params.from } : { from: params.from };
+
 export function connectWebhook(params: CallWebhookParams & { sdpOffer: string }) {
   const to = params.to ?? '15551441906';
   return envelope(params.phoneNumberId, to, {
-    contacts: [{ profile: { name: params.callerName ?? params.from }, wa_id: params.from }],
+    contacts: [contactOf(params)],
     calls: [
       {
         id: params.callId,
-        from: params.from,
+        ...callerOf(params),
         to,
         event: 'connect',
         timestamp: String(params.timestampSec ?? Math.floor(Date.now() / 1000)),
@@ -85,11 +102,11 @@ export function terminateWebhook(
       ]
     : undefined;
   return envelope(params.phoneNumberId, to, {
-    contacts: [{ profile: { name: params.callerName ?? params.from }, wa_id: params.from }],
+    contacts: [contactOf(params)],
     calls: [
       {
         id: params.callId,
-        from: params.from,
+        ...callerOf(params),
         to,
         event: 'terminate',
         timestamp: String(params.timestampSec ?? Math.floor(Date.now() / 1000)),

@@ -146,8 +146,10 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     /** A WhatsApp user calls the business: returns once the app has acknowledged the connect webhook. */
     async placeCall(
       params: {
+        /** A phone number, or a business-scoped user ID for a customer who uses a username. */
         from?: string;
         name?: string;
+        username?: string;
         farEnd?: FarEndOptions;
         /** Changes the offer as it goes into the webhook, to send what a real WhatsApp client might. */
         mangleOffer?: (sdp: string) => string;
@@ -177,6 +179,7 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
           callId,
           from,
           callerName: params.name,
+          username: params.username,
           phoneNumberId: options.phoneNumberId,
           sdpOffer: params.mangleOffer ? params.mangleOffer(call.farEnd.offerSdp) : call.farEnd.offerSdp,
         }),

@@ -16,6 +16,8 @@ interface CallRecord {
   sdpAnswer?: string;
   from: string;
   callerName?: string;
+  callerUsername?: string;
+  customerUserId?: string;
   sdpOffer?: string;
   offeredAtMs: number;
   state: CallState;
@@ -57,6 +59,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       direction: call.direction,
       from: call.from,
       callerName: call.callerName,
+      callerUsername: call.callerUsername,
+      customerUserId: call.customerUserId,
       phase: s.phase,
       endReason: s.phase === 'ended' ? s.reason : undefined,
       message: s.phase === 'ended' ? s.message : undefined,
@@ -131,6 +135,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       direction: 'inbound',
       from: event.from,
       callerName: event.callerName,
+      callerUsername: event.callerUsername,
+      customerUserId: event.customerUserId,
       sdpOffer: event.sdpOffer,
       offeredAtMs: now(),
       state: { phase: 'ringing' },

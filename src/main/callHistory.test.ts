@@ -67,7 +67,7 @@ describe('call history', () => {
     const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
     const [header, row] = csv.split('\r\n');
     expect(header).toBe(
-      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos',
+      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username',
     );
     expect(row).toContain(`"'=HYPERLINK(""evil""), ""quoted"""`);
     expect(row).toContain('2023-11-14T22:13:20.000Z');

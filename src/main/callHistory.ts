@@ -42,6 +42,7 @@ interface Row {
   jitter_ms: number | null;
   loss_pct: number | null;
   mos: number | null;
+  username: string | null;
 }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -64,6 +65,7 @@ function toEntry(row: Row): HistoryEntry {
     jitterMs: orUndefined(row.jitter_ms),
     lossPct: orUndefined(row.loss_pct),
     mos: orUndefined(row.mos),
+    username: orUndefined(row.username),
   };
 }
 
@@ -82,6 +84,7 @@ export function historyUpdateOf(view: CallView): HistoryUpdate {
     direction: view.direction,
     number: view.from,
     name: view.callerName,
+    username: view.callerUsername,
     offeredAtMs: view.offeredAtMs,
     answeredAtMs: view.answeredAtMs,
     endedAtMs: view.endedAtMs,
@@ -100,6 +103,9 @@ export function openCallHistory(path: string) {
   try {
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
     db.exec(SCHEMA);
+    // Added after the first release: customers known by username (Meta withholds their number).
+    const columns = db.prepare('PRAGMA table_info(calls)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'username')) db.exec('ALTER TABLE calls ADD COLUMN username TEXT');
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
     if (check && Object.values(check)[0] !== 'ok')
       throw new Error(`history database damaged: ${JSON.stringify(check)}`);
@@ -112,10 +118,10 @@ export function openCallHistory(path: string) {
     throw error;
   }
   const upsert = db.prepare(`
-    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (call_id) DO UPDATE SET
-      name = COALESCE(excluded.name, name), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+      name = COALESCE(excluded.name, name), username = COALESCE(excluded.username, username), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
       end_reason = excluded.end_reason, message = excluded.message,
       rtt_ms = COALESCE(excluded.rtt_ms, rtt_ms), jitter_ms = COALESCE(excluded.jitter_ms, jitter_ms),
       loss_pct = COALESCE(excluded.loss_pct, loss_pct), mos = COALESCE(excluded.mos, mos)`);
@@ -135,6 +141,7 @@ export function openCallHistory(path: string) {
       call.jitterMs ?? null,
       call.lossPct ?? null,
       call.mos ?? null,
+      call.username ?? null,
     );
   }
 
@@ -143,11 +150,11 @@ export function openCallHistory(path: string) {
     const rows = db
       .prepare(
         `SELECT * FROM calls
-         WHERE (number LIKE ? ESCAPE '\\' OR IFNULL(name, '') LIKE ? ESCAPE '\\')
+         WHERE (number LIKE ? ESCAPE '\\' OR IFNULL(name, '') LIKE ? ESCAPE '\\' OR IFNULL(username, '') LIKE ? ESCAPE '\\')
            AND (? = 0 OR end_reason = 'missed')
          ORDER BY offered_at DESC LIMIT ?`,
       )
-      .all(like, like, query.missedOnly ? 1 : 0, query.limit) as Row[];
+      .all(like, like, like, query.missedOnly ? 1 : 0, query.limit) as Row[];
     return rows.map(toEntry);
   }
 
@@ -167,6 +174,7 @@ export function openCallHistory(path: string) {
       'jitter_ms',
       'loss_pct',
       'mos',
+      'username',
     ];
     const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
     const lines = list({ ...query, limit: 1000 }).map((e) =>
@@ -185,6 +193,7 @@ export function openCallHistory(path: string) {
         e.jitterMs,
         e.lossPct,
         e.mos,
+        e.username,
       ]
         .map(csvCell)
         .join(','),

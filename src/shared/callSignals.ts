@@ -8,8 +8,11 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('call_offered'),
     callId: z.string(),
+    /** The customer's phone number, or their business-scoped user ID when Meta withholds the number. */
     from: z.string(),
     callerName: z.string().optional(),
+    callerUsername: z.string().optional(),
+    customerUserId: z.string().optional(),
     sdpOffer: z.string(),
     timestampMs: z.number(),
   }),
@@ -18,6 +21,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     callId: z.string(),
     from: z.string(),
     callerName: z.string().optional(),
+    callerUsername: z.string().optional(),
+    customerUserId: z.string().optional(),
     status: z.string(),
     /** BUSINESS_INITIATED for a call the business placed, when Meta says so. */
     direction: z.string().optional(),

@@ -34,13 +34,29 @@ export const TerminateBody = z.object({
   action: z.literal('terminate'),
 });
 
-export const ConnectBody = z.object({
-  messaging_product: whatsapp,
-  to: z.string().regex(/^\d{6,15}$/, 'recipient must be a WhatsApp number in digits, with country code'),
-  action: z.literal('connect'),
-  session: OfferSession,
-  biz_opaque_callback_data: BizOpaque.optional(),
-});
+const PhoneNumber = z.string().regex(/^\d{6,15}$/, 'recipient must be a WhatsApp number in digits, with country code');
+/** Meta's business-scoped user ID: for customers whose number is withheld, sent as `recipient`. */
+export const UserId = z.string().regex(/^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/, 'a business-scoped user ID like US.1234');
+export const isUserId = (customer: string): boolean => UserId.safeParse(customer).success;
+
+const oneAddressee = (b: { to?: string; recipient?: string }) => (b.to === undefined) !== (b.recipient === undefined);
+const ONE_ADDRESSEE = { message: 'exactly one of "to" (a number) and "recipient" (a user ID)' };
+
+/** How a customer key (number or user ID) is written in a request body. */
+export function addressee(customer: string): { to: string } | { recipient: string } {
+  return isUserId(customer) ? { recipient: customer } : { to: customer };
+}
+
+export const ConnectBody = z
+  .object({
+    messaging_product: whatsapp,
+    to: PhoneNumber.optional(),
+    recipient: UserId.optional(),
+    action: z.literal('connect'),
+    session: OfferSession,
+    biz_opaque_callback_data: BizOpaque.optional(),
+  })
+  .refine(oneAddressee, ONE_ADDRESSEE);
 
 export const CallActionBody = z.discriminatedUnion('action', [
   PreAcceptBody,
@@ -105,17 +121,20 @@ export const PhoneNumberInfo = z.object({
 /** What the customer reads in a call-permission request, from a desk or from the team relay alike. */
 export const PERMISSION_REQUEST_TEXT = 'May we call you on WhatsApp about your request?';
 
-export const PermissionRequestBody = z.object({
-  messaging_product: whatsapp,
-  recipient_type: z.literal('individual'),
-  to: z.string().regex(/^\d{6,15}$/),
-  type: z.literal('interactive'),
-  interactive: z.object({
-    type: z.literal('call_permission_request'),
-    action: z.object({ name: z.literal('call_permission_request') }),
-    body: z.object({ text: z.string().min(1).max(1024) }),
-  }),
-});
+export const PermissionRequestBody = z
+  .object({
+    messaging_product: whatsapp,
+    recipient_type: z.literal('individual'),
+    to: PhoneNumber.optional(),
+    recipient: UserId.optional(),
+    type: z.literal('interactive'),
+    interactive: z.object({
+      type: z.literal('call_permission_request'),
+      action: z.object({ name: z.literal('call_permission_request') }),
+      body: z.object({ text: z.string().min(1).max(1024) }),
+    }),
+  })
+  .refine(oneAddressee, ONE_ADDRESSEE);
 
 export const MessageSentResponse = z.object({
   messaging_product: whatsapp.optional(),

@@ -6,6 +6,8 @@ export const HistoryEntry = z.object({
   direction: z.enum(['inbound', 'outbound']),
   number: z.string(),
   name: z.string().optional(),
+  /** The customer's WhatsApp username, when they use one. */
+  username: z.string().optional(),
   offeredAtMs: z.number(),
   answeredAtMs: z.number().optional(),
   endedAtMs: z.number().optional(),

@@ -16,8 +16,12 @@ import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 export const CallView = z.object({
   callId: z.string(),
   direction: z.enum(['inbound', 'outbound']),
+  /** The customer's phone number, or their business-scoped user ID when Meta withholds the number. */
   from: z.string(),
   callerName: z.string().optional(),
+  /** The customer's WhatsApp username, shown as @username when there is no number. */
+  callerUsername: z.string().optional(),
+  customerUserId: z.string().optional(),
   phase: CallPhase,
   endReason: EndReason.optional(),
   /** What went wrong, in words an agent can act on. */
@@ -54,7 +58,10 @@ export const DialResult = z.discriminatedUnion('ok', [
 ]);
 export type DialResult = z.infer<typeof DialResult>;
 
-const WhatsAppNumber = z.string().regex(/^\d{6,15}$/, 'a WhatsApp number in digits with country code');
+/** Whom a call can go to: a WhatsApp number in digits with country code, or a business-scoped user ID. */
+const WhatsAppNumber = z
+  .string()
+  .regex(/^(\d{6,15}|[A-Z]{2}\.[A-Za-z0-9.]{1,140})$/, 'a WhatsApp number in digits with country code, or a user ID');
 
 export const WebhookStatus = z.object({
   listening: z.boolean(),

@@ -152,3 +152,40 @@ describe('parseWebhook', () => {
     });
   });
 });
+
+describe('customers known by business-scoped user ID (usernames)', () => {
+  it('reads a username customer’s connect from Meta’s documented shape: no phone number, a user ID and a username', () => {
+    const [event] = parseOk(loadWebhookFixture('doc-connect-username-only.json'));
+    expect(event).toMatchObject({
+      type: 'call_offered',
+      from: 'US.13491208655302741918',
+      customerUserId: 'US.13491208655302741918',
+      callerName: 'Maria',
+      callerUsername: 'maria.lopez',
+    });
+  });
+
+  it('reads a profile that holds only a username, or nothing at all', () => {
+    const body = loadWebhookFixture('doc-connect-username-only.json') as any;
+    body.entry[0].changes[0].value.contacts[0].profile = { username: 'only.handle' };
+    expect(parseOk(body)[0]).toMatchObject({ callerUsername: 'only.handle', callerName: undefined });
+    body.entry[0].changes[0].value.contacts[0].profile = {};
+    expect(parseOk(body)[0]).toMatchObject({ from: 'US.13491208655302741918', callerUsername: undefined });
+  });
+
+  it('names the customer of a business-initiated terminate by the callee, not by the business', () => {
+    const body = loadWebhookFixture('doc-connect-username-only.json') as any;
+    const call = body.entry[0].changes[0].value.calls[0];
+    Object.assign(call, {
+      event: 'terminate',
+      status: 'COMPLETED',
+      direction: 'BUSINESS_INITIATED',
+      from: '16315553601',
+    });
+    delete call.session;
+    delete call.from_user_id;
+    call.to_user_id = 'US.13491208655302741918';
+    delete call.to;
+    expect(parseOk(body)[0]).toMatchObject({ type: 'call_terminated', from: 'US.13491208655302741918' });
+  });
+});

@@ -20,9 +20,12 @@ export type CallEvent =
       type: 'call_offered';
       callId: string;
       phoneNumberId: string;
+      /** The customer: their phone number, or their business-scoped user ID when Meta withholds the number. */
       from: string;
       to: string;
       callerName?: string;
+      callerUsername?: string;
+      customerUserId?: string;
       timestampMs: number;
       sdpOffer: string;
       bizOpaque?: string;
@@ -31,9 +34,12 @@ export type CallEvent =
       type: 'call_terminated';
       callId: string;
       phoneNumberId: string;
+      /** The customer, as for call_offered. */
       from: string;
       to: string;
       callerName?: string;
+      callerUsername?: string;
+      customerUserId?: string;
       direction?: string;
       status: string;
       timestampMs: number;
@@ -128,11 +134,36 @@ const eventOf = (item: unknown): unknown =>
 const typeOf = (item: unknown): unknown =>
   typeof item === 'object' && item !== null ? (item as Record<string, unknown>).type : undefined;
 
+interface Customer {
+  /** Phone number if Meta gave one, else the business-scoped user ID: what the desk keys the customer by. */
+  key: string;
+  userId?: string;
+  name?: string;
+  username?: string;
+}
+
+/** The customer of a call: the caller for a user-initiated call, the callee for one the business placed. */
+function customerOf(call: CallEntry, contacts: Contact[]): Customer | undefined {
+  const placedByBusiness = call.direction === 'BUSINESS_INITIATED';
+  const phone = placedByBusiness ? call.to : call.from;
+  const userId = placedByBusiness ? call.to_user_id : call.from_user_id;
+  const key = phone ?? userId;
+  if (!key) return undefined;
+  const contact =
+    contacts.find((c) => (phone && c.wa_id === phone) || (userId && c.user_id === userId)) ??
+    (contacts.length === 1 ? contacts[0] : undefined);
+  return {
+    key,
+    userId: userId ?? contact?.user_id,
+    name: contact?.profile?.name || undefined,
+    username: contact?.profile?.username || undefined,
+  };
+}
+
 function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]): CallEvent[] {
   const phoneNumberId = value.metadata.phone_number_id;
   // Contacts only add names; one that cannot be read just leaves its caller unnamed.
   const contacts = eachItem(Contact, value.contacts, `${prefix}.contacts`, []);
-  const names = new Map(contacts.map((c) => [c.wa_id, c.profile?.name]));
   const valueErrors = eachItem(WebhookError, value.errors, `${prefix}.errors`, []);
   // Call events this phone does not know (Meta adds new ones) are acknowledged and left alone.
   const known = (value.calls ?? [])
@@ -142,29 +173,46 @@ function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]):
   for (const { item, i } of known) {
     const call = oneItem(CallEntry, item, `${prefix}.calls[${i}]`, skipped);
     if (!call) continue;
+    const offer = call.event === 'connect' && call.session.sdp_type === 'offer';
+    // An offer comes from the customer; an answer (to the business's connect) is the customer's reply.
+    const customer = customerOf(
+      offer || call.event === 'terminate' ? call : { ...call, direction: 'BUSINESS_INITIATED' },
+      contacts,
+    );
+    if (!customer) {
+      skipped.push({
+        path: `${prefix}.calls[${i}]`,
+        reason: `${prefix}.calls[${i}].${offer || call.direction !== 'BUSINESS_INITIATED' ? 'from' : 'to'}: missing, and no business-scoped user ID instead`,
+        sample: sampleOf(item),
+      });
+      continue;
+    }
     const base = { callId: call.id, phoneNumberId, timestampMs: call.timestamp * 1000 };
+    const who = {
+      from: customer.key,
+      to: (call.direction === 'BUSINESS_INITIATED' ? call.from : call.to) ?? '',
+      callerName: customer.name,
+      callerUsername: customer.username,
+      customerUserId: customer.userId,
+    };
     if (call.event === 'connect') {
-      if (call.session.sdp_type === 'offer') {
+      if (offer) {
         events.push({
           ...base,
+          ...who,
           type: 'call_offered',
-          from: call.from,
-          to: call.to,
-          callerName: names.get(call.from),
           sdpOffer: call.session.sdp,
           bizOpaque: call.biz_opaque_callback_data,
         });
       } else {
-        events.push({ ...base, type: 'outbound_answered', to: call.to, sdpAnswer: call.session.sdp });
+        events.push({ ...base, type: 'outbound_answered', to: customer.key, sdpAnswer: call.session.sdp });
       }
       continue;
     }
     events.push({
       ...base,
+      ...who,
       type: 'call_terminated',
-      from: call.from,
-      to: call.to,
-      callerName: names.get(call.from),
       direction: call.direction,
       status: call.status.toUpperCase(),
       durationSec: call.duration,
@@ -183,7 +231,7 @@ function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]):
       callId: status.id,
       phoneNumberId,
       status: status.status as 'RINGING' | 'ACCEPTED' | 'REJECTED',
-      recipient: status.recipient_id,
+      recipient: status.recipient_id ?? status.recipient_user_id ?? '',
       timestampMs: status.timestamp * 1000,
     });
   }

@@ -4,7 +4,8 @@ import { CallPermissionResponse } from './graphSchemas';
 import { AgentStatus } from './settingsSchemas';
 
 const CallId = z.string().min(1).max(512);
-const CustomerNumber = z.string().min(1).max(64);
+/** A phone number or a business-scoped user ID. */
+const CustomerNumber = z.string().min(1).max(160);
 const Sdp = z
   .string()
   .min(1)

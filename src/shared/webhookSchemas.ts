@@ -10,9 +10,17 @@ export const Metadata = z.object({
   phone_number_id: z.string().min(1),
 });
 
+/** A business-scoped user ID: country code, a dot, then letters and digits (parents carry ENT). */
+export const BusinessScopedUserId = z
+  .string()
+  .regex(/^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/, 'a business-scoped user ID like US.1234');
+
+/** The customer as Meta names them: phone number and/or business-scoped user ID; the profile may hold only a username. */
 export const Contact = z.object({
-  wa_id: z.string().min(1),
-  profile: z.object({ name: z.string() }).optional(),
+  wa_id: z.string().min(1).optional(),
+  user_id: BusinessScopedUserId.optional(),
+  parent_user_id: z.string().optional(),
+  profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
 
 /** Meta documents numbers; a numeric string is read as the same number rather than dropping the event. */
@@ -36,8 +44,13 @@ export const CallDirection = z.string();
 
 const callCommon = {
   id: z.string().min(1),
-  from: z.string().min(1),
-  to: z.string().min(1),
+  // A customer with a username may be named only by business-scoped user ID (from_user_id / to_user_id).
+  from: z.string().min(1).optional(),
+  from_user_id: BusinessScopedUserId.optional(),
+  from_parent_user_id: z.string().optional(),
+  to: z.string().min(1).optional(),
+  to_user_id: BusinessScopedUserId.optional(),
+  to_parent_user_id: z.string().optional(),
   timestamp: UnixSeconds,
   direction: CallDirection.optional(),
   biz_opaque_callback_data: z.string().optional(),
@@ -70,7 +83,8 @@ export const CallStatusEntry = z.object({
   type: z.literal('call'),
   /** RINGING, ACCEPTED, REJECTED; others are read and ignored. */
   status: z.string().min(1),
-  recipient_id: z.string().min(1),
+  recipient_id: z.string().min(1).optional(),
+  recipient_user_id: BusinessScopedUserId.optional(),
   biz_opaque_callback_data: z.string().optional(),
 });
 
@@ -133,6 +147,8 @@ export const WebhookEnvelope = z.object({
 export type WebhookEnvelope = z.infer<typeof WebhookEnvelope>;
 export type CallsValue = z.infer<typeof CallsValue>;
 export type ConnectCall = z.infer<typeof ConnectCall>;
+export type CallEntry = z.infer<typeof CallEntry>;
+export type Contact = z.infer<typeof Contact>;
 export type TerminateCall = z.infer<typeof TerminateCall>;
 export type CallStatusEntry = z.infer<typeof CallStatusEntry>;
 export type PermissionReplyMessage = z.infer<typeof PermissionReplyMessage>;

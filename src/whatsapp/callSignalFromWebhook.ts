@@ -10,6 +10,8 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         callId: event.callId,
         from: event.from,
         callerName: event.callerName,
+        callerUsername: event.callerUsername,
+        customerUserId: event.customerUserId,
         sdpOffer: event.sdpOffer,
         timestampMs: event.timestampMs,
       };
@@ -19,6 +21,8 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         callId: event.callId,
         from: event.from,
         callerName: event.callerName,
+        callerUsername: event.callerUsername,
+        customerUserId: event.customerUserId,
         status: event.status,
         direction: event.direction,
         errors: event.errors,

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import {
+  addressee,
+  isUserId,
   CallActionBody,
   CallPermissionResponse,
   ConnectResponse,
@@ -182,7 +184,7 @@ export function createGraphClient(config: GraphClientConfig) {
     async connect(to: string, sdpOffer: string, bizOpaque?: string): Promise<{ callId: string }> {
       const body = callAction({
         messaging_product,
-        to,
+        ...addressee(to),
         action: 'connect',
         session: { sdp_type: 'offer', sdp: sdpOffer },
         ...(bizOpaque === undefined ? {} : { biz_opaque_callback_data: bizOpaque }),
@@ -199,15 +201,17 @@ export function createGraphClient(config: GraphClientConfig) {
       const body = PermissionRequestBody.parse({
         messaging_product,
         recipient_type: 'individual',
-        to,
+        ...addressee(to),
         type: 'interactive',
         interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text } },
       });
       const reply = await request('call_permission_request', 'POST', 'messages', body, MessageSentResponse);
       return { messageId: reply.messages[0]!.id };
     },
-    async callPermission(userWaId: string): Promise<CallPermissionResponse> {
-      const query = `call_permissions?user_wa_id=${encodeURIComponent(userWaId)}`;
+    async callPermission(customer: string): Promise<CallPermissionResponse> {
+      // A customer known only by business-scoped user ID is asked about as `recipient`.
+      const param = isUserId(customer) ? 'recipient' : 'user_wa_id';
+      const query = `call_permissions?${param}=${encodeURIComponent(customer)}`;
       return request('call_permissions', 'GET', query, undefined, CallPermissionResponse);
     },
   };

@@ -1,3 +1,4 @@
+import { isUserId } from '../../../shared/graphSchemas';
 import { useState } from 'react';
 import type { PermissionView } from '../../../shared/ipcContract';
 import { dialCall, requestPermission } from '../actions';
@@ -16,7 +17,8 @@ export function DialBox({ initial = '' }: { initial?: string }) {
   const [error, setError] = useState<string>();
   const [permission, setPermission] = useState<PermissionView>();
   const [requested, setRequested] = useState<string>();
-  const digits = number.replace(/[^\d]/g, '');
+  // A number is dialled as its digits; a customer known only by user ID (Call back from the history) as that ID.
+  const digits = isUserId(number.trim()) ? number.trim() : number.replace(/[^\d]/g, '');
 
   async function call(): Promise<void> {
     setBusy(true);

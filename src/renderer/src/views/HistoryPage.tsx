@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/historySchemas';
 import { exportHistoryCsv, listHistory } from '../actions';
 import { usePhone } from '../store';
-import { formatDuration, historyOutcomeText } from './format';
+import { customerNumber, formatDuration, historyOutcomeText } from './format';
 
 export function HistoryPage() {
   const [search, setSearch] = useState('');
@@ -66,7 +66,7 @@ export function HistoryPage() {
             data-reason={e.endReason ?? 'live'}
             className={e.endReason === 'missed' ? 'missed' : undefined}
           >
-            <strong>{e.name && e.name !== e.number ? e.name : `+${e.number}`}</strong>
+            <strong>{e.name && e.name !== e.number ? e.name : customerNumber(e.number) || e.number}</strong>
             <span>{new Date(e.offeredAtMs).toLocaleString()}</span>
             <span data-testid="history-reason">{e.endReason ? historyOutcomeText(e.endReason) : 'In progress'}</span>
             <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>

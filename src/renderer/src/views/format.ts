@@ -1,9 +1,20 @@
+import { isUserId } from '../../../shared/graphSchemas';
 import type { CallView } from '../../../shared/ipcContract';
 
-export function callerLabel(call: CallView): { name: string; number: string } {
-  const number = `+${call.from}`;
-  const name = call.callerName && call.callerName !== call.from ? call.callerName : number;
-  return { name, number };
+/** A customer known by business-scoped user ID has no number to show (Meta withholds it for username users). */
+export function customerNumber(customer: string): string {
+  return isUserId(customer) ? '' : `+${customer}`;
+}
+
+/** Who is calling, for the cards: name, else @username, else the number; and the number or @username beneath. */
+export function callerLabel(call: Pick<CallView, 'from' | 'callerName' | 'callerUsername'>): {
+  name: string;
+  number: string;
+} {
+  const number = customerNumber(call.from);
+  const handle = call.callerUsername ? `@${call.callerUsername}` : '';
+  const name = call.callerName && call.callerName !== call.from ? call.callerName : handle || number || 'WhatsApp user';
+  return { name, number: number || handle };
 }
 
 export function formatDuration(ms: number): string {
