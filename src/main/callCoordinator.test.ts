@@ -207,6 +207,23 @@ describe('call coordinator', () => {
     expect(coordinator.get('c11b')).toMatchObject({ message: 'something new (code 139999)' });
   });
 
+  it('keeps the duration Meta bills, from its terminate webhook, with the call', async () => {
+    offer('billed');
+    await coordinator.answer('billed', ANSWER);
+    deliver(coordinator, {
+      type: 'call_terminated',
+      callId: 'billed',
+      phoneNumberId: PNID,
+      from: '4412345',
+      to: '1',
+      status: 'COMPLETED',
+      durationSec: 42,
+      timestampMs: Date.now(),
+      errors: [],
+    });
+    expect(coordinator.get('billed')).toMatchObject({ phase: 'ended', billedDurationSec: 42 });
+  });
+
   it('marks a call missed when nobody answers in time', async () => {
     start(80);
     offer('c12');

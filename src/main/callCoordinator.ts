@@ -23,6 +23,7 @@ interface CallRecord {
   state: CallState;
   ringTimer?: ReturnType<typeof setTimeout>;
   quality?: QualitySample;
+  billedDurationSec?: number;
   silent?: boolean;
 }
 
@@ -69,6 +70,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       answeredAtMs: 'answeredAtMs' in s ? s.answeredAtMs : undefined,
       endedAtMs: s.phase === 'ended' ? s.endedAtMs : undefined,
       quality: call.quality,
+      billedDurationSec: call.billedDurationSec,
       silent: call.silent,
       sdpAnswer: isLive(s) ? call.sdpAnswer : undefined,
     };
@@ -187,6 +189,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       };
       calls.set(call.callId, call);
     }
+    call.billedDurationSec = event.durationSec ?? call.billedDurationSec;
     apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
   }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CallView } from '../shared/ipcContract';
 import { historyUpdateOf, openCallHistory } from './callHistory';
+import { openSqlite } from './sqlite';
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), 'history-')), 'history.sqlite');
 
@@ -59,6 +60,41 @@ describe('call history', () => {
     expect(ids({ search: '0%_' })).toEqual(['3']);
   });
 
+  it('keeps Meta’s billed duration and the username, and finds a call by username', () => {
+    const history = openCallHistory(dbPath());
+    history.record(
+      call('u', { from: 'US.1234567', callerName: undefined, callerUsername: 'maria.lopez', billedDurationSec: 42 }),
+    );
+    expect(history.list({ search: 'maria', missedOnly: false, limit: 10 })).toEqual([
+      expect.objectContaining({ callId: 'u', number: 'US.1234567', username: 'maria.lopez', billedDurationSec: 42 }),
+    ]);
+    expect(history.exportCsv({ search: '', missedOnly: false, limit: 10 }).split('\r\n')[1]).toMatch(
+      /maria\.lopez,42$/,
+    );
+  });
+
+  it('opens a history written before the username and billed-duration columns, and keeps its calls', () => {
+    const path = dbPath();
+    const old = openSqlite(path);
+    old.exec(`CREATE TABLE calls (call_id TEXT PRIMARY KEY, direction TEXT NOT NULL, number TEXT NOT NULL, name TEXT,
+      offered_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER, end_reason TEXT, message TEXT,
+      rtt_ms REAL, jitter_ms REAL, loss_pct REAL, mos REAL)`);
+    old
+      .prepare(
+        `INSERT INTO calls (call_id, direction, number, offered_at, end_reason) VALUES ('old', 'inbound', '1', 1, 'missed')`,
+      )
+      .run();
+    old.close();
+    const history = openCallHistory(path);
+    history.record(call('new', { callerUsername: 'handle', billedDurationSec: 3 }));
+    expect(
+      history
+        .list({ search: '', missedOnly: false, limit: 10 })
+        .map((e) => e.callId)
+        .sort(),
+    ).toEqual(['new', 'old']);
+  });
+
   it('exports CSV with quoting and formula cells defused', () => {
     const history = openCallHistory(dbPath());
     history.record(
@@ -67,7 +103,7 @@ describe('call history', () => {
     const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
     const [header, row] = csv.split('\r\n');
     expect(header).toBe(
-      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username',
+      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s',
     );
     expect(row).toContain(`"'=HYPERLINK(""evil""), ""quoted"""`);
     expect(row).toContain('2023-11-14T22:13:20.000Z');

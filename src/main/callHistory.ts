@@ -43,6 +43,7 @@ interface Row {
   loss_pct: number | null;
   mos: number | null;
   username: string | null;
+  billed_duration_s: number | null;
 }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -66,6 +67,7 @@ function toEntry(row: Row): HistoryEntry {
     lossPct: orUndefined(row.loss_pct),
     mos: orUndefined(row.mos),
     username: orUndefined(row.username),
+    billedDurationSec: orUndefined(row.billed_duration_s),
   };
 }
 
@@ -85,6 +87,7 @@ export function historyUpdateOf(view: CallView): HistoryUpdate {
     number: view.from,
     name: view.callerName,
     username: view.callerUsername,
+    billedDurationSec: view.billedDurationSec,
     offeredAtMs: view.offeredAtMs,
     answeredAtMs: view.answeredAtMs,
     endedAtMs: view.endedAtMs,
@@ -106,6 +109,8 @@ export function openCallHistory(path: string) {
     // Added after the first release: customers known by username (Meta withholds their number).
     const columns = db.prepare('PRAGMA table_info(calls)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'username')) db.exec('ALTER TABLE calls ADD COLUMN username TEXT');
+    if (!columns.some((c) => c.name === 'billed_duration_s'))
+      db.exec('ALTER TABLE calls ADD COLUMN billed_duration_s REAL');
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
     if (check && Object.values(check)[0] !== 'ok')
       throw new Error(`history database damaged: ${JSON.stringify(check)}`);
@@ -118,10 +123,11 @@ export function openCallHistory(path: string) {
     throw error;
   }
   const upsert = db.prepare(`
-    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (call_id) DO UPDATE SET
-      name = COALESCE(excluded.name, name), username = COALESCE(excluded.username, username), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+      name = COALESCE(excluded.name, name), username = COALESCE(excluded.username, username),
+      billed_duration_s = COALESCE(excluded.billed_duration_s, billed_duration_s), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
       end_reason = excluded.end_reason, message = excluded.message,
       rtt_ms = COALESCE(excluded.rtt_ms, rtt_ms), jitter_ms = COALESCE(excluded.jitter_ms, jitter_ms),
       loss_pct = COALESCE(excluded.loss_pct, loss_pct), mos = COALESCE(excluded.mos, mos)`);
@@ -142,6 +148,7 @@ export function openCallHistory(path: string) {
       call.lossPct ?? null,
       call.mos ?? null,
       call.username ?? null,
+      call.billedDurationSec ?? null,
     );
   }
 
@@ -175,6 +182,7 @@ export function openCallHistory(path: string) {
       'loss_pct',
       'mos',
       'username',
+      'billed_duration_s',
     ];
     const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
     const lines = list({ ...query, limit: 1000 }).map((e) =>
@@ -194,6 +202,7 @@ export function openCallHistory(path: string) {
         e.lossPct,
         e.mos,
         e.username,
+        e.billedDurationSec,
       ]
         .map(csvCell)
         .join(','),

@@ -26,6 +26,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     status: z.string(),
     /** BUSINESS_INITIATED for a call the business placed, when Meta says so. */
     direction: z.string().optional(),
+    /** The duration Meta bills, in seconds, when it gives one. */
+    durationSec: z.number().optional(),
     errors: z.array(z.object({ code: z.number(), message: z.string() })),
   }),
   /** Another agent won the call: stop ringing. */

@@ -14,6 +14,8 @@ export const HistoryEntry = z.object({
   endReason: EndReason.optional(),
   message: z.string().optional(),
   durationSec: z.number().optional(),
+  /** Meta's billed duration, in seconds. */
+  billedDurationSec: z.number().optional(),
   rttMs: z.number().optional(),
   jitterMs: z.number().optional(),
   lossPct: z.number().optional(),

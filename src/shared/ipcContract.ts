@@ -30,6 +30,8 @@ export const CallView = z.object({
   offeredAtMs: z.number(),
   answeredAtMs: z.number().optional(),
   endedAtMs: z.number().optional(),
+  /** What Meta bills for the call, in seconds, from its terminate webhook. */
+  billedDurationSec: z.number().optional(),
   /** Worst quality figures seen so far. */
   quality: QualitySample.optional(),
   /** Offered while the agent was away: it rings out without ringing here. */

@@ -25,6 +25,7 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         customerUserId: event.customerUserId,
         status: event.status,
         direction: event.direction,
+        durationSec: event.durationSec,
         errors: event.errors,
       };
     case 'outbound_answered':
