@@ -4,25 +4,26 @@ import { z } from 'zod';
  * What the desk learns about its calls, whichever way it is connected: from Meta's webhooks directly,
  * or from a team relay. The call coordinator takes only these.
  */
+/** A call and its customer, as both the offer and the end of a call name them. */
+const callWithCustomer = {
+  callId: z.string(),
+  /** The customer's phone number, or their business-scoped user ID when Meta withholds the number. */
+  from: z.string(),
+  callerName: z.string().optional(),
+  callerUsername: z.string().optional(),
+  customerUserId: z.string().optional(),
+};
+
 export const CallSignal = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('call_offered'),
-    callId: z.string(),
-    /** The customer's phone number, or their business-scoped user ID when Meta withholds the number. */
-    from: z.string(),
-    callerName: z.string().optional(),
-    callerUsername: z.string().optional(),
-    customerUserId: z.string().optional(),
+    ...callWithCustomer,
     sdpOffer: z.string(),
     timestampMs: z.number(),
   }),
   z.object({
     type: z.literal('call_terminated'),
-    callId: z.string(),
-    from: z.string(),
-    callerName: z.string().optional(),
-    callerUsername: z.string().optional(),
-    customerUserId: z.string().optional(),
+    ...callWithCustomer,
     status: z.string(),
     /** BUSINESS_INITIATED for a call the business placed, when Meta says so. */
     direction: z.string().optional(),
