@@ -62,6 +62,20 @@ test('the customer hears nothing from the agent’s microphone until they answer
   await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
 });
 
+test('the customer accepts a permission request: the dial box says so at once, and the call goes through', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  sim.answerPermissionRequests('accept');
+  sim.setOutbound({ answer: 'accept', ringMs: 300 });
+  await page.getByTestId('dial-number').fill(CUSTOMER);
+  await page.getByTestId('dial-call').click();
+  await page.getByTestId('dial-request-permission').click();
+  await expect(page.getByTestId('dial-permission-reply')).toContainText('The customer allowed calls until');
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+});
+
 test('a customer who declines shows as declined', async ({ phone }) => {
   const { page, sim } = phone;
   sim.graph.setPermission(CUSTOMER, 'temporary');

@@ -76,6 +76,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
   const listeners = new Set<ActionListener>();
+  const permissionRequestListeners = new Set<(customer: string) => void>();
   const permissions = new Map<string, 'no_permission' | 'temporary' | 'permanent'>();
   const permissionRequests: string[] = [];
 
@@ -204,7 +205,9 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
           body: graphError(100, 'Invalid parameter', parsed.error.issues[0]?.message),
           requestBody: raw,
         };
-      permissionRequests.push(parsed.data.to ?? parsed.data.recipient ?? '');
+      const customer = parsed.data.to ?? parsed.data.recipient ?? '';
+      permissionRequests.push(customer);
+      for (const listener of permissionRequestListeners) listener(customer);
       return {
         status: 200,
         action: 'call_permission_request',
@@ -290,6 +293,11 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     endCall(id: string): void {
       const call = calls.get(id);
       if (call) call.state = 'terminated';
+    },
+    /** Called for every call-permission request Meta would deliver to a customer. */
+    onPermissionRequest(listener: (customer: string) => void): () => void {
+      permissionRequestListeners.add(listener);
+      return () => permissionRequestListeners.delete(listener);
     },
     setPermission(userWaId: string, status: 'no_permission' | 'temporary' | 'permanent'): void {
       permissions.set(userWaId, status);

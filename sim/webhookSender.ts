@@ -163,3 +163,51 @@ export function callStatusWebhook(params: {
     ],
   });
 }
+
+/** A customer's answer to a call-permission request: a `messages` webhook (Meta's "User call permissions" page). */
+export function permissionReplyWebhook(params: {
+  customer: string;
+  phoneNumberId: string;
+  response: 'accept' | 'reject';
+  permanent?: boolean;
+  validForSec?: number;
+}) {
+  const now = Math.floor(Date.now() / 1000);
+  const sender = isUserId(params.customer) ? { from_user_id: params.customer } : { from: params.customer };
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '553133154547046',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15551441906', phone_number_id: params.phoneNumberId },
+              messages: [
+                {
+                  ...sender,
+                  id: `wamid.SIMREPLY${now}`,
+                  timestamp: String(now),
+                  type: 'interactive',
+                  interactive: {
+                    type: 'call_permission_reply',
+                    call_permission_reply: {
+                      response: params.response,
+                      is_permanent: params.permanent ?? false,
+                      ...(params.response === 'accept' && !params.permanent
+                        ? { expiration_timestamp: String(now + (params.validForSec ?? 7 * 86_400)) }
+                        : {}),
+                      response_source: 'user_action',
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

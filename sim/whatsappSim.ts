@@ -6,6 +6,7 @@ import {
   connectWebhook,
   outboundAnswerWebhook,
   postSignedWebhook,
+  permissionReplyWebhook,
   terminateWebhook,
 } from './webhookSender';
 
@@ -116,6 +117,20 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     }
   }
 
+  /** How simulated customers answer call-permission requests; by default they do not answer. */
+  let permissionAnswer: 'accept' | 'reject' | undefined;
+  graph.onPermissionRequest((customer) => {
+    const answer = permissionAnswer;
+    if (!answer) return;
+    setTimeout(() => {
+      // Meta records the permission, then tells the business with a messages webhook.
+      if (answer === 'accept') graph.setPermission(customer, 'temporary');
+      void send(permissionReplyWebhook({ customer, phoneNumberId: options.phoneNumberId, response: answer })).catch(
+        () => undefined,
+      );
+    }, 200);
+  });
+
   graph.onAction((action, simCall) => {
     if (action === 'connect') {
       void customerPickUp(simCall).catch(() => undefined);
@@ -142,6 +157,10 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     },
     setOutbound(next: OutboundBehaviour): void {
       outbound = next;
+    },
+    /** Makes simulated customers answer call-permission requests (200 ms later). */
+    answerPermissionRequests(answer: 'accept' | 'reject' | undefined): void {
+      permissionAnswer = answer;
     },
     /** A WhatsApp user calls the business: returns once the app has acknowledged the connect webhook. */
     async placeCall(

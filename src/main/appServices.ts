@@ -72,6 +72,8 @@ export async function startAppServices(options: AppServicesOptions) {
     emit('call:updated', view);
   });
 
+  coordinator.onPermissionReply((reply) => emit('permission:replied', reply));
+
   function status(): AppStatus {
     const c = settings.connection();
     const link = transport?.status();

@@ -1,7 +1,7 @@
 import { worstOf, type QualitySample } from '../shared/callQuality';
 import { isLive, needsTerminate, transition, type CallInput, type CallState } from '../shared/callMachine';
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
-import type { ActionResult, CallView, DialResult, PermissionView } from '../shared/ipcContract';
+import type { ActionResult, CallView, DialResult, PermissionReply, PermissionView } from '../shared/ipcContract';
 import type { CallSignal } from '../shared/callSignals';
 import { callErrorSentence, whatsAppErrorCode } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
@@ -52,6 +52,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   const preferences = options.preferences ?? (() => DEFAULT_PREFERENCES);
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(view: CallView) => void>();
+  const permissionListeners = new Set<(reply: PermissionReply) => void>();
 
   function view(call: CallRecord): CallView {
     const s = call.state;
@@ -394,7 +395,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       else if (signal.type === 'call_terminated') onTerminated(signal);
       else if (signal.type === 'call_taken') takenElsewhere(signal.callId);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
-      else onOutboundStatus(signal.callId, signal.status);
+      else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
+      else {
+        const { type: _type, ...reply } = signal;
+        log.info('call permission reply', { response: reply.response, permanent: reply.permanent });
+        for (const listener of permissionListeners) listener(reply);
+      }
     },
     answer,
     reject,
@@ -408,6 +414,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     get: (callId: string): CallView | undefined => {
       const call = calls.get(callId);
       return call && view(call);
+    },
+    /** Customers' answers to call-permission requests, for the dial box. */
+    onPermissionReply(listener: (reply: PermissionReply) => void): () => void {
+      permissionListeners.add(listener);
+      return () => permissionListeners.delete(listener);
     },
     onUpdate(listener: (view: CallView) => void): () => void {
       listeners.add(listener);

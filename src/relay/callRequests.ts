@@ -93,9 +93,11 @@ export function createCallRequests(deps: {
       return { callId };
     },
     permission: async (_agentId, { to }) => graph.callPermission(to),
-    async request_permission(_agentId, { to }) {
+    async request_permission(agentId, { to }) {
       await limits.permissionRequest(to);
-      return graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT);
+      const sent = await graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT);
+      await store.setPermissionRequester(to, agentId);
+      return sent;
     },
   };
 }

@@ -105,6 +105,11 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.set(keys.outbound(callId), agentId, 'PX', CLAIM_MS);
     },
     placedBy: (callId: string): Promise<string | null> => redis.get(keys.outbound(callId)),
+    /** Who asked a customer for call permission, so only that agent hears the answer (kept a week). */
+    async setPermissionRequester(customer: string, agentId: string): Promise<void> {
+      await redis.set(keys.permissionRequester(customer), agentId, 'EX', 7 * 86_400);
+    },
+    permissionRequester: (customer: string): Promise<string | null> => redis.get(keys.permissionRequester(customer)),
   };
 }
 export type CallStore = ReturnType<typeof createCallStore>;

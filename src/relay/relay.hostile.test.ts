@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
-import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
+import { connectWebhook, permissionReplyWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
 import type { CallSignal } from '../shared/callSignals';
 import { connectRelay } from '../main/transport/relayClient';
 import { createMemoryLogger } from '../whatsapp/logger';
@@ -298,7 +298,37 @@ describe('relay intake', () => {
       sdpOffer: 'v=0\r\n',
     });
     expect((await postSignedWebhook(relay.webhookUrl, own, SECRETS.appSecret)).status).toBe(200);
-    await expect.poll(() => events.map((e) => e.callId)).toEqual(['wacid.own']);
+    await expect.poll(() => events.map((e) => ('callId' in e ? e.callId : e.type))).toEqual(['wacid.own']);
     desk.close();
+  });
+});
+
+describe('relay: a customer’s permission answer', () => {
+  it('reaches only the agent who asked, never the rest of the team', async () => {
+    const desk = async (id: string) => {
+      const events: CallSignal[] = [];
+      const client = connectRelay({
+        urls: [relay.agentUrl],
+        token: await issueAgentToken(id, SECRETS.agentSecret),
+        onEvent: (e) => events.push(e),
+      });
+      await client.ready();
+      return { client, events };
+    };
+    const asker = await desk('asker');
+    const other = await desk('bystander');
+    await asker.client.request('request_permission', { to: '447700900888' });
+    const reply = permissionReplyWebhook({
+      customer: '447700900888',
+      phoneNumberId: SECRETS.phoneNumberId,
+      response: 'accept',
+    });
+    expect((await postSignedWebhook(relay.webhookUrl, reply, SECRETS.appSecret)).status).toBe(200);
+    await expect
+      .poll(() => asker.events.filter((e) => e.type === 'permission_reply'))
+      .toEqual([expect.objectContaining({ customer: '447700900888', response: 'accept' })]);
+    expect(JSON.stringify(other.events)).not.toContain('447700900888');
+    asker.client.close();
+    other.client.close();
   });
 });

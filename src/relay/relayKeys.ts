@@ -13,6 +13,7 @@ export function relayKeys(prefix: string) {
     declined: (callId: string) => key('declined', callId),
     early: (callId: string) => key('early', callId),
     outbound: (callId: string) => key('outbound', callId),
+    permissionRequester: (customer: string) => key('permreq', customer),
   };
 }
 export type RelayKeys = ReturnType<typeof relayKeys>;

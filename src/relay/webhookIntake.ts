@@ -67,6 +67,19 @@ export function createWebhookIntake(deps: {
           if (owner) await presence.mark(owner, 'available', Date.now());
           await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
         });
+      case 'permission_reply':
+        return once(`permission:${signal.customer}:${signal.response}:${signal.expiresAtMs ?? ''}`, async () => {
+          // The customer's number is theirs: only the agent who asked hears the answer.
+          const requester = await store.permissionRequester(signal.customer);
+          if (requester) {
+            await bus.publish({
+              kind: 'direct',
+              callId: `permission:${signal.customer}`,
+              targets: [requester],
+              event: signal,
+            });
+          }
+        });
       case 'call_taken':
         return;
     }

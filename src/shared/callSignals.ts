@@ -35,6 +35,14 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_taken'), callId: z.string() }),
   /** For the agent who placed a call: WhatsApp's answer and the customer's phone status. */
   z.object({ type: z.literal('outbound_answered'), callId: z.string(), sdpAnswer: z.string() }),
+  /** The customer answered a call-permission request. */
+  z.object({
+    type: z.literal('permission_reply'),
+    customer: z.string(),
+    response: z.enum(['accept', 'reject']),
+    permanent: z.boolean(),
+    expiresAtMs: z.number().optional(),
+  }),
   z.object({
     type: z.literal('outbound_status'),
     callId: z.string(),

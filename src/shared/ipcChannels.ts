@@ -17,6 +17,6 @@ export const INVOKE_CHANNELS = [
   'history:list',
   'history:exportCsv',
 ] as const;
-export const EVENT_CHANNELS = ['call:updated', 'app:status', 'shortcut:pressed'] as const;
+export const EVENT_CHANNELS = ['call:updated', 'app:status', 'shortcut:pressed', 'permission:replied'] as const;
 export type InvokeChannelName = (typeof INVOKE_CHANNELS)[number];
 export type EventChannelName = (typeof EVENT_CHANNELS)[number];

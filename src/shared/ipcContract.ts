@@ -54,6 +54,14 @@ export const PermissionView = z.object({
 });
 export type PermissionView = z.infer<typeof PermissionView>;
 
+export const PermissionReply = z.object({
+  customer: z.string(),
+  response: z.enum(['accept', 'reject']),
+  permanent: z.boolean(),
+  expiresAtMs: z.number().optional(),
+});
+export type PermissionReply = z.infer<typeof PermissionReply>;
+
 export const DialResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), callId: z.string() }),
   z.object({ ok: z.literal(false), error: z.string(), permission: PermissionView.optional() }),
@@ -157,6 +165,8 @@ export const eventContract = {
   'call:updated': CallView,
   'app:status': AppStatus,
   'shortcut:pressed': z.object({ action: z.enum(['answer', 'reject', 'mute', 'hangup']) }),
+  /** A customer answered a call-permission request. */
+  'permission:replied': PermissionReply,
 } as const satisfies Record<EventChannelName, z.ZodType>;
 
 export type InvokeChannel = keyof typeof invokeContract;

@@ -248,10 +248,19 @@ function messagesEvents(value: z.infer<typeof MessagesValue>, prefix: string, sk
     const parsed = oneItem(PermissionReplyMessage, message, `${prefix}.messages[${i}]`, skipped);
     if (!parsed) continue;
     const reply = parsed.interactive.call_permission_reply;
+    const from = parsed.from ?? parsed.from_user_id;
+    if (!from) {
+      skipped.push({
+        path: `${prefix}.messages[${i}]`,
+        reason: `${prefix}.messages[${i}].from: missing, and no from_user_id`,
+        sample: sampleOf(message),
+      });
+      continue;
+    }
     events.push({
       type: 'permission_reply',
       phoneNumberId: value.metadata.phone_number_id,
-      from: parsed.from,
+      from,
       response: reply.response,
       permanent: reply.is_permanent ?? false,
       expiresAtMs: reply.expiration_timestamp === undefined ? undefined : reply.expiration_timestamp * 1000,

@@ -111,7 +111,9 @@ export const CallPermissionReply = z.object({
 });
 
 export const PermissionReplyMessage = z.object({
-  from: z.string().min(1),
+  // Omitted for a customer who uses a username; from_user_id names them then.
+  from: z.string().min(1).optional(),
+  from_user_id: BusinessScopedUserId.optional(),
   id: z.string().min(1),
   timestamp: UnixSeconds,
   context: z.object({ from: z.string().optional(), id: z.string() }).optional(),

@@ -1,7 +1,7 @@
 import type { CallSignal } from '../shared/callSignals';
 import type { CallEvent } from '../shared/parseWebhook';
 
-/** The part of a webhook event a desk acts on; undefined for events that are not about a call. */
+/** The part of a webhook event a desk acts on. */
 export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined {
   switch (event.type) {
     case 'call_offered':
@@ -33,6 +33,12 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
     case 'outbound_status':
       return { type: 'outbound_status', callId: event.callId, status: event.status };
     case 'permission_reply':
-      return undefined;
+      return {
+        type: 'permission_reply',
+        customer: event.from,
+        response: event.response,
+        permanent: event.permanent,
+        expiresAtMs: event.expiresAtMs,
+      };
   }
 }

@@ -187,6 +187,9 @@ async function catchUp(): Promise<void> {
 export async function startCallController(): Promise<void> {
   api.on('call:updated', onCallUpdated);
   api.on('app:status', onStatus);
+  api.on('permission:replied', (reply) =>
+    usePhone.setState((s) => ({ permissionReplies: { ...s.permissionReplies, [reply.customer]: reply } })),
+  );
   api.onLink?.((up) => {
     usePhone.setState({ backendLost: !up });
     if (up) void catchUp().catch(() => undefined);

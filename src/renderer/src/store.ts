@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { QualitySample } from '../../shared/callQuality';
 import { ENGAGED_PHASES } from '../../shared/callMachine';
-import type { AppStatus, CallView } from '../../shared/ipcContract';
+import type { AppStatus, CallView, PermissionReply } from '../../shared/ipcContract';
 
 export interface CallMedia {
   answerReady: boolean;
@@ -42,6 +42,8 @@ interface PhoneState {
   media: Record<string, CallMedia>;
   status?: AppStatus;
   ringtonePlaying: boolean;
+  /** Customers' latest answers to call-permission requests, by customer. */
+  permissionReplies: Record<string, PermissionReply>;
   /** The process behind the page (the browser host) stopped answering: nothing the agent does reaches WhatsApp. */
   backendLost: boolean;
   tab: Tab;
@@ -64,6 +66,7 @@ export const usePhone = create<PhoneState>((set) => ({
   calls: {},
   media: {},
   ringtonePlaying: false,
+  permissionReplies: {},
   backendLost: false,
   tab: 'phone',
   dialKey: 0,

@@ -1,6 +1,7 @@
 import { isUserId } from '../../../shared/graphSchemas';
 import { useState } from 'react';
-import type { PermissionView } from '../../../shared/ipcContract';
+import type { PermissionReply, PermissionView } from '../../../shared/ipcContract';
+import { usePhone } from '../store';
 import { dialCall, requestPermission } from '../actions';
 
 const PERMISSION_TEXT: Record<PermissionView['status'], string> = {
@@ -10,6 +11,13 @@ const PERMISSION_TEXT: Record<PermissionView['status'], string> = {
   unknown: 'permission unknown',
 };
 
+function replyText(reply: PermissionReply): string {
+  if (reply.response === 'reject') return 'The customer declined to be called.';
+  if (reply.permanent) return 'The customer allowed calls from this business. You can call now.';
+  const until = reply.expiresAtMs ? ` until ${new Date(reply.expiresAtMs).toLocaleString()}` : '';
+  return `The customer allowed calls${until}. You can call now.`;
+}
+
 /** Calls a customer back: number in, WhatsApp's call-permission rules explained when they stand in the way. */
 export function DialBox({ initial = '' }: { initial?: string }) {
   const [number, setNumber] = useState(initial);
@@ -18,7 +26,10 @@ export function DialBox({ initial = '' }: { initial?: string }) {
   const [permission, setPermission] = useState<PermissionView>();
   const [requested, setRequested] = useState<string>();
   // A number is dialled as its digits; a customer known only by user ID (Call back from the history) as that ID.
+  const replies = usePhone((s) => s.permissionReplies);
   const digits = isUserId(number.trim()) ? number.trim() : number.replace(/[^\d]/g, '');
+
+  const reply = replies[digits];
 
   async function call(): Promise<void> {
     setBusy(true);
@@ -76,6 +87,11 @@ export function DialBox({ initial = '' }: { initial?: string }) {
       {requested && (
         <p role="status" data-testid="dial-requested">
           {requested}
+        </p>
+      )}
+      {reply && (
+        <p role="status" data-testid="dial-permission-reply" className={reply.response === 'accept' ? 'ok' : 'warning'}>
+          {replyText(reply)}
         </p>
       )}
     </section>
