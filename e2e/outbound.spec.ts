@@ -96,6 +96,10 @@ test('without permission the call is not placed; the agent can ask for permissio
   await page.getByTestId('dial-request-permission').click();
   await expect(page.getByTestId('dial-requested')).toContainText('Permission request sent');
   expect(sim.graph.permissionRequests).toEqual([CUSTOMER]);
+  // WhatsApp allows one request a day: the desk says when the next may go, and offers no button that would fail.
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('dial-next-request')).toContainText('You can ask again after');
+  await expect(page.getByTestId('dial-request-permission')).toHaveCount(0);
 });
 
 test('call back from the history fills the dial box', async ({ phone }) => {

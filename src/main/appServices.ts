@@ -53,6 +53,7 @@ export async function startAppServices(options: AppServicesOptions) {
     transport: currentTransportActions(() => transport),
     logger,
     preferences: () => settings.preferences(),
+    permissionRequests: history.permissionRequests,
   });
   coordinator.onUpdate((view) => {
     try {

@@ -398,6 +398,17 @@ describe('call coordinator, outbound', () => {
     ]);
   });
 
+  it('knows WhatsApp’s request limits: a second request the same day is not sent, and the view says when it may be', async () => {
+    const { coordinator: c } = start();
+    expect(await c.requestPermission('447700900654')).toEqual({ ok: true });
+    const again = await c.requestPermission('447700900654');
+    expect(again).toMatchObject({ ok: false, error: expect.stringContaining('one a day, two a week') });
+    expect(sim.permissionRequests.filter((to) => to === '447700900654')).toHaveLength(1);
+    const view = await c.permission('447700900654');
+    expect(view.canRequest).toBe(false);
+    expect(view.nextRequestAtMs).toBeGreaterThan(Date.now() + 23 * 3600_000);
+  });
+
   it('sends a permission request', async () => {
     const { coordinator: c } = start();
     expect(await c.requestPermission('447700900321')).toEqual({ ok: true });

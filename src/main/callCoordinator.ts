@@ -7,6 +7,8 @@ import { callErrorSentence, whatsAppErrorCode } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from '../whatsapp/retryPolicy';
+import { nextPermissionRequestAt } from '../shared/permissionRequestLimits';
+import { memoryPermissionRequestLog, type PermissionRequestLog } from './permissionRequestLog';
 import type { CallActions } from './transport/callTransport';
 
 interface CallRecord {
@@ -38,6 +40,8 @@ export interface CallCoordinatorOptions {
   keepEnded?: number;
   /** The agent's status decides whether a new call rings, rings out or is rejected. */
   preferences?: () => AgentPreferences;
+  /** When permission requests went out, per customer (kept on disk by the desk). */
+  permissionRequests?: PermissionRequestLog;
 }
 
 /**
@@ -50,6 +54,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   const ringTimeoutMs = options.ringTimeoutMs ?? 60_000;
   const keepEnded = options.keepEnded ?? 50;
   const preferences = options.preferences ?? (() => DEFAULT_PREFERENCES);
+  const requestLog = options.permissionRequests ?? memoryPermissionRequestLog();
+  const nextRequestAt = (to: string): number | undefined =>
+    nextPermissionRequestAt(requestLog.sentAt(to, now() - 8 * 24 * 3600_000), now());
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(view: CallView) => void>();
   const permissionListeners = new Set<(reply: PermissionReply) => void>();
@@ -279,10 +286,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   async function permission(to: string): Promise<PermissionView> {
     const reply = await transport.callPermission(to);
     const can = (name: string) => reply.actions?.find((a) => a.action_name === name)?.can_perform_action;
+    const nextRequestAtMs = nextRequestAt(to);
     return {
       status: reply.permission.status,
       canCall: can('start_call') ?? reply.permission.status !== 'no_permission',
-      canRequest: can('send_call_permission_request') ?? false,
+      canRequest: (can('send_call_permission_request') ?? false) && nextRequestAtMs === undefined,
+      nextRequestAtMs,
     };
   }
 
@@ -355,8 +364,15 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   async function requestPermission(to: string): Promise<ActionResult> {
+    if (nextRequestAt(to) !== undefined) {
+      return {
+        ok: false,
+        error: 'WhatsApp allows no more permission requests to this customer yet (one a day, two a week).',
+      };
+    }
     try {
       await transport.requestCallPermission(to);
+      requestLog.add(to, now());
       return { ok: true };
     } catch (error) {
       log.warn('permission request failed', { to, error: errorText(error) });

@@ -2,6 +2,7 @@ import type { HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/histor
 import type { CallView } from '../shared/ipcContract';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import type { SeenEventStore } from '../whatsapp/callEventFilter';
+import type { PermissionRequestLog } from './permissionRequestLog';
 import { openSqlite, type SqlDatabase } from './sqlite';
 
 const SCHEMA = `
@@ -26,6 +27,11 @@ CREATE TABLE IF NOT EXISTS seen_events (
   seen_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events (seen_at);
+CREATE TABLE IF NOT EXISTS permission_requests (
+  customer TEXT NOT NULL,
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS permission_requests_customer ON permission_requests (customer, sent_at);
 `;
 
 interface Row {
@@ -228,7 +234,20 @@ export function openCallHistory(path: string) {
     },
   };
 
-  return { record, list, exportCsv, seenEvents, close: () => db.close() };
+  /** When call-permission requests went to each customer, so WhatsApp's limits are known before it refuses. */
+  const requestTimes = db.prepare('SELECT sent_at FROM permission_requests WHERE customer = ? AND sent_at > ?');
+  const requestAdd = db.prepare('INSERT INTO permission_requests (customer, sent_at) VALUES (?, ?)');
+  const requestPrune = db.prepare('DELETE FROM permission_requests WHERE sent_at < ?');
+  const permissionRequests: PermissionRequestLog = {
+    sentAt: (customer, sinceMs) =>
+      (requestTimes.all(customer, sinceMs) as Array<{ sent_at: number }>).map((r) => r.sent_at),
+    add(customer, atMs) {
+      requestAdd.run(customer, atMs);
+      requestPrune.run(atMs - 8 * 24 * 3600_000);
+    },
+  };
+
+  return { record, list, exportCsv, seenEvents, permissionRequests, close: () => db.close() };
 }
 
 export type CallHistory = ReturnType<typeof openCallHistory>;

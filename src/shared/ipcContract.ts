@@ -51,6 +51,8 @@ export const PermissionView = z.object({
   status: z.enum(['no_permission', 'temporary', 'permanent', 'unknown']),
   canCall: z.boolean(),
   canRequest: z.boolean(),
+  /** WhatsApp allows one request a day and two a week: when the next one may go out, if not now. */
+  nextRequestAtMs: z.number().optional(),
 });
 export type PermissionView = z.infer<typeof PermissionView>;
 

@@ -82,6 +82,12 @@ export function DialBox({ initial = '' }: { initial?: string }) {
               Ask for permission
             </button>
           )}
+          {permission.nextRequestAtMs !== undefined && (
+            <span data-testid="dial-next-request">
+              {' '}
+              You can ask again after {new Date(permission.nextRequestAtMs).toLocaleString()}.
+            </span>
+          )}
         </p>
       )}
       {requested && (
