@@ -145,19 +145,20 @@ describe('relay against hostile peers', () => {
   }
 });
 
-describe('relay authorization: an agent acts only on calls offered to them', () => {
-  async function deskOf(id: string, status?: 'away') {
-    const events: CallSignal[] = [];
-    const client = connectRelay({
-      urls: [relay.agentUrl],
-      token: await issueAgentToken(id, SECRETS.agentSecret),
-      onEvent: (e) => events.push(e),
-    });
-    await client.ready();
-    if (status) client.setStatus(status);
-    return { client, events };
-  }
+/** A signed-in desk that records the signals the relay sends it. */
+async function deskOf(id: string, status?: 'away') {
+  const events: CallSignal[] = [];
+  const client = connectRelay({
+    urls: [relay.agentUrl],
+    token: await issueAgentToken(id, SECRETS.agentSecret),
+    onEvent: (e) => events.push(e),
+  });
+  await client.ready();
+  if (status) client.setStatus(status);
+  return { client, events };
+}
 
+describe('relay authorization: an agent acts only on calls offered to them', () => {
   it('refuses answer and decline from an agent the call was never offered to, and keeps them from its events', async () => {
     const away = await deskOf('away-agent', 'away');
     const ringing = await deskOf('ringing-agent');
@@ -305,18 +306,8 @@ describe('relay intake', () => {
 
 describe('relay: a customer’s permission answer', () => {
   it('reaches only the agent who asked, never the rest of the team', async () => {
-    const desk = async (id: string) => {
-      const events: CallSignal[] = [];
-      const client = connectRelay({
-        urls: [relay.agentUrl],
-        token: await issueAgentToken(id, SECRETS.agentSecret),
-        onEvent: (e) => events.push(e),
-      });
-      await client.ready();
-      return { client, events };
-    };
-    const asker = await desk('asker');
-    const other = await desk('bystander');
+    const asker = await deskOf('asker');
+    const other = await deskOf('bystander');
     await asker.client.request('request_permission', { to: '447700900888' });
     const reply = permissionReplyWebhook({
       customer: '447700900888',
