@@ -3,6 +3,7 @@ import { errorText } from '../shared/errorText';
 import type { ConnectionTest } from '../shared/settingsSchemas';
 import type { Logger } from '../whatsapp/logger';
 import type { TunnelProvider } from '../whatsapp/tunnel';
+import { webhookCallbackUrl } from '../whatsapp/webhookServer';
 import { createCallCoordinator } from './callCoordinator';
 import { historyUpdateOf, type CallHistory } from './callHistory';
 import type { Environment } from './config';
@@ -28,7 +29,7 @@ export interface AppServicesOptions {
 function configuredWebhookStatus(c: ConnectionSettings): WebhookStatus {
   return {
     listening: false,
-    callbackUrl: c.tunnel === 'public_url' && c.publicUrl ? `${c.publicUrl.replace(/\/+$/, '')}/webhook` : undefined,
+    callbackUrl: c.tunnel === 'public_url' && c.publicUrl ? webhookCallbackUrl(c.publicUrl) : undefined,
     verifyToken: c.verifyToken || undefined,
     tunnel: c.tunnel,
     tunnelState: 'off',

@@ -136,11 +136,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (signIn(url, res)) return;
-    const verdict = guardHostRequest(
-      { method: req.method ?? 'GET', pathname: url.pathname, headers: req.headers },
-      port,
-      sessionToken,
-    );
+    const verdict = guardHostRequest({ method: req.method ?? 'GET', headers: req.headers }, port, sessionToken);
     if (!verdict.ok) return sendJson(res, verdict.status, { error: verdict.error });
     let pathname: string;
     try {

@@ -26,7 +26,6 @@ export type GuardVerdict = { ok: true } | { ok: false; status: number; error: st
 
 export interface GuardRequest {
   method: string;
-  pathname: string;
   headers: IncomingHttpHeaders;
 }
 

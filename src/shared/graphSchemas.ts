@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BusinessScopedUserId } from './webhookSchemas';
 
 const whatsapp = z.literal('whatsapp');
 const BizOpaque = z.string().max(512, 'biz_opaque_callback_data is limited to 512 characters');
@@ -35,8 +36,9 @@ export const TerminateBody = z.object({
 });
 
 const PhoneNumber = z.string().regex(/^\d{6,15}$/, 'recipient must be a WhatsApp number in digits, with country code');
+export const isPhoneNumber = (customer: string): boolean => PhoneNumber.safeParse(customer).success;
 /** Meta's business-scoped user ID: for customers whose number is withheld, sent as `recipient`. */
-export const UserId = z.string().regex(/^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/, 'a business-scoped user ID like US.1234');
+const UserId = BusinessScopedUserId;
 export const isUserId = (customer: string): boolean => UserId.safeParse(customer).success;
 
 const oneAddressee = (b: { to?: string; recipient?: string }) => (b.to === undefined) !== (b.recipient === undefined);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPhoneNumber, isUserId } from './graphSchemas';
 import { QualitySample } from './callQuality';
 import { CallPhase, EndReason } from './callMachine';
 import { HistoryEntry, HistoryQuery } from './historySchemas';
@@ -73,7 +74,7 @@ export type DialResult = z.infer<typeof DialResult>;
 /** Whom a call can go to: a WhatsApp number in digits with country code, or a business-scoped user ID. */
 const WhatsAppNumber = z
   .string()
-  .regex(/^(\d{6,15}|[A-Z]{2}\.[A-Za-z0-9.]{1,140})$/, 'a WhatsApp number in digits with country code, or a user ID');
+  .refine((v) => isPhoneNumber(v) || isUserId(v), 'a WhatsApp number in digits with country code, or a user ID');
 
 export const WebhookStatus = z.object({
   listening: z.boolean(),

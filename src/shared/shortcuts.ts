@@ -41,9 +41,6 @@ export function shortcutsFor(keys: ShortcutKeys = {}): Shortcut[] {
   });
 }
 
-/** The default shortcuts, for places that show them before the agent's choices are known. */
-export const SHORTCUTS = shortcutsFor();
-
 export function shortcutFor(
   event: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean },
   keys: ShortcutKeys = {},

@@ -50,6 +50,13 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
+const WEBHOOK_PATH = '/webhook';
+
+/** The address to paste into Meta's dashboard for a public base URL (the user's own, or a tunnel's). */
+export function webhookCallbackUrl(publicBase: string): string {
+  return `${publicBase.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
+}
+
 export class WebhookServerStartError extends Error {
   override readonly name = 'WebhookServerStartError';
 }
@@ -60,7 +67,7 @@ function send(res: ServerResponse, status: number, body: string, contentType = '
 }
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
-  const path = options.path ?? '/webhook';
+  const path = options.path ?? WEBHOOK_PATH;
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? 3 * 1024 * 1024;
   const maxBodiesInFlight = options.maxBodiesInFlight ?? 32;

@@ -5,7 +5,7 @@ import { createCallEventFilter, type SeenEventStore } from '../../whatsapp/callE
 import { errorText } from '../../shared/errorText';
 import { createGraphClient, GraphApiError, type GraphClient } from '../../whatsapp/graphClient';
 import type { Tunnel, TunnelProvider } from '../../whatsapp/tunnel';
-import { startWebhookServer, type WebhookServer } from '../../whatsapp/webhookServer';
+import { startWebhookServer, webhookCallbackUrl, type WebhookServer } from '../../whatsapp/webhookServer';
 import type { Environment } from '../config';
 import type { ConnectionSettings } from '../settingsStore';
 import type { CallActions, CallTransport, TransportContext, TransportStatus } from './callTransport';
@@ -92,9 +92,7 @@ export async function openDirectTransport(
         webhook: {
           listening: webhook !== undefined,
           localUrl: webhook?.url,
-          ...(c.tunnel === 'ngrok'
-            ? { callbackUrl: tunnel ? `${tunnel.url.replace(/\/+$/, '')}/webhook` : undefined }
-            : {}),
+          ...(c.tunnel === 'ngrok' ? { callbackUrl: tunnel ? webhookCallbackUrl(tunnel.url) : undefined } : {}),
           tunnelState,
           tunnelError,
           otherNumberCount,
