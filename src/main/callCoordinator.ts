@@ -7,7 +7,7 @@ import { callErrorSentence, whatsAppErrorCode } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from '../whatsapp/retryPolicy';
-import { nextPermissionRequestAt } from '../shared/permissionRequestLimits';
+import { nextPermissionRequestAt, PERMISSION_REQUEST_MEMORY_MS } from '../shared/permissionRequestLimits';
 import { memoryPermissionRequestLog, type PermissionRequestLog } from './permissionRequestLog';
 import type { CallActions } from './transport/callTransport';
 
@@ -56,7 +56,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   const preferences = options.preferences ?? (() => DEFAULT_PREFERENCES);
   const requestLog = options.permissionRequests ?? memoryPermissionRequestLog();
   const nextRequestAt = (to: string): number | undefined =>
-    nextPermissionRequestAt(requestLog.sentAt(to, now() - 8 * 24 * 3600_000), now());
+    nextPermissionRequestAt(requestLog.sentAt(to, now() - PERMISSION_REQUEST_MEMORY_MS), now());
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(view: CallView) => void>();
   const permissionListeners = new Set<(reply: PermissionReply) => void>();
@@ -138,18 +138,26 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     }
   }
 
+  /** A ringing inbound call and its customer, from the offer or from an end that overtook it. */
+  function inboundRecord(event: Extract<CallSignal, { type: 'call_offered' | 'call_terminated' }>): CallRecord {
+    const { callId, from, callerName, callerUsername, customerUserId } = event;
+    return {
+      callId,
+      direction: 'inbound',
+      from,
+      callerName,
+      callerUsername,
+      customerUserId,
+      offeredAtMs: now(),
+      state: { phase: 'ringing' },
+    };
+  }
+
   function onOffered(event: Extract<CallSignal, { type: 'call_offered' }>): void {
     if (calls.has(event.callId)) return;
     const call: CallRecord = {
-      callId: event.callId,
-      direction: 'inbound',
-      from: event.from,
-      callerName: event.callerName,
-      callerUsername: event.callerUsername,
-      customerUserId: event.customerUserId,
+      ...inboundRecord(event),
       sdpOffer: event.sdpOffer,
-      offeredAtMs: now(),
-      state: { phase: 'ringing' },
     };
     calls.set(call.callId, call);
     const prefs = preferences();
@@ -187,14 +195,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     }
     if (!call) {
       // The terminate overtook its connect: record the call so the agent still sees it was missed.
-      call = {
-        callId: event.callId,
-        direction: 'inbound',
-        from: event.from,
-        callerName: event.callerName,
-        offeredAtMs: now(),
-        state: { phase: 'ringing' },
-      };
+      call = inboundRecord(event);
       calls.set(call.callId, call);
     }
     call.billedDurationSec = event.durationSec ?? call.billedDurationSec;

@@ -2,6 +2,7 @@ import type { HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/histor
 import type { CallView } from '../shared/ipcContract';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import type { SeenEventStore } from '../whatsapp/callEventFilter';
+import { PERMISSION_REQUEST_MEMORY_MS } from '../shared/permissionRequestLimits';
 import type { PermissionRequestLog } from './permissionRequestLog';
 import { openSqlite, type SqlDatabase } from './sqlite';
 
@@ -243,7 +244,7 @@ export function openCallHistory(path: string) {
       (requestTimes.all(customer, sinceMs) as Array<{ sent_at: number }>).map((r) => r.sent_at),
     add(customer, atMs) {
       requestAdd.run(customer, atMs);
-      requestPrune.run(atMs - 8 * 24 * 3600_000);
+      requestPrune.run(atMs - PERMISSION_REQUEST_MEMORY_MS);
     },
   };
 

@@ -4,6 +4,9 @@ export const PERMISSION_REQUEST_LIMITS = [
   { count: 2, windowMs: 7 * 24 * 3600_000 },
 ] as const;
 
+/** How long a request counts against any limit: the longest window. */
+export const PERMISSION_REQUEST_MEMORY_MS = Math.max(...PERMISSION_REQUEST_LIMITS.map((l) => l.windowMs));
+
 /**
  * When the next request to a customer is allowed, given when earlier ones were sent; undefined if now.
  * Pure, so the desk can say "you can ask again on …" instead of letting WhatsApp refuse.
