@@ -37,9 +37,36 @@ describe('call event filter', () => {
     expect(filter.check(terminate('a'))).toEqual({ deliver: false, reason: 'duplicate' });
   });
 
-  it('drops an offer too old to answer', () => {
-    const filter = createCallEventFilter({ now: () => 1_000_000 + 61_000, staleOfferMs: 60_000 });
-    expect(filter.check(offer('old'))).toEqual({ deliver: false, reason: 'stale' });
+  it('drops an offer that arrived too late to answer, measured against the quickest recent delivery', () => {
+    const filter = createCallEventFilter({ now: () => 1_000_000, staleOfferMs: 60_000 });
+    expect(filter.check(offer('fresh', 1_000_000 - 500))).toEqual({ deliver: true });
+    expect(filter.check(offer('retried', 1_000_000 - 70_000))).toEqual({ deliver: false, reason: 'stale' });
+    expect(filter.check(offer('slow', 1_000_000 - 30_000))).toEqual({ deliver: true });
+  });
+
+  it('loses no call when the desk clock is a minute fast or slow', () => {
+    for (const skewMs of [60_000, -60_000, 5 * 60_000]) {
+      let now = 1_000_000 + skewMs;
+      const filter = createCallEventFilter({ now: () => now, staleOfferMs: 60_000 });
+      expect(filter.check(offer('first', 1_000_000))).toEqual({ deliver: true });
+      now += 10_000;
+      expect(filter.check(offer('second', 1_010_000 - 800))).toEqual({ deliver: true });
+      expect(filter.check(offer('late', 1_010_000 - 90_000))).toEqual({ deliver: false, reason: 'stale' });
+    }
+  });
+
+  it('lets other events set the baseline (a status that came quickly shows a late offer for what it is)', () => {
+    const filter = createCallEventFilter({ now: () => 5_000_000 });
+    const status: CallEvent = {
+      type: 'outbound_status',
+      callId: 'x',
+      phoneNumberId: 'p',
+      status: 'RINGING',
+      recipient: '1',
+      timestampMs: 5_000_000 - 200,
+    };
+    expect(filter.check(status).deliver).toBe(true);
+    expect(filter.check(offer('late', 5_000_000 - 120_000))).toEqual({ deliver: false, reason: 'stale' });
   });
 
   it('keeps distinct call statuses apart', () => {

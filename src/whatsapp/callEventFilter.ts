@@ -1,4 +1,5 @@
 import type { CallEvent } from '../shared/parseWebhook';
+import { createDeliveryLag } from './deliveryLag';
 
 export type FilterVerdict = { deliver: true } | { deliver: false; reason: 'duplicate' | 'after_terminate' | 'stale' };
 
@@ -33,7 +34,10 @@ export interface CallEventFilterOptions {
   now?: () => number;
   /** How long a delivered event is remembered; Meta retries within minutes, not hours. */
   rememberMs?: number;
-  /** A connect older than this can no longer be answered (Meta's window is 30 to 60 s). */
+  /**
+   * A connect that arrived this much later than the quickest recent delivery can no longer be answered
+   * (Meta's window is 30 to 60 s); measured on arrival, so a desk clock that is off loses no call.
+   */
   staleOfferMs?: number;
   maxRemembered?: number;
 }
@@ -64,16 +68,18 @@ export function createCallEventFilter(options: CallEventFilterOptions = {}) {
   const maxRemembered = options.maxRemembered ?? 50_000;
   const memory = options.store ? undefined : memorySeenStore();
   const seen = options.store ?? memory!;
+  const lag = createDeliveryLag();
 
   function check(event: CallEvent): FilterVerdict {
     const at = now();
+    const lateByMs = lag.observe(event.timestampMs, at);
     seen.prune(at - rememberMs, maxRemembered);
     const key = eventKey(event);
     if (seen.has(key)) return { deliver: false, reason: 'duplicate' };
     seen.add(key, at);
     if (event.type === 'call_offered') {
       if (seen.has(`terminate:${event.callId}`)) return { deliver: false, reason: 'after_terminate' };
-      if (at - event.timestampMs > staleOfferMs) return { deliver: false, reason: 'stale' };
+      if (lateByMs > staleOfferMs) return { deliver: false, reason: 'stale' };
     }
     return { deliver: true };
   }
