@@ -1,5 +1,5 @@
 import wrtc from '@roamhq/wrtc';
-import { startUdpRelay, type Impairment, type UdpRelay } from './udpRelay';
+import { startIceLiteFront, type Impairment } from './iceLiteFront';
 
 const { RTCPeerConnection, nonstandard } = wrtc;
 
@@ -18,7 +18,7 @@ export interface FarEndOptions {
   gatherTimeoutMs?: number;
   /** WhatsApp offers telephone-event/8000 for DTMF; false models a peer that does not. */
   offerDtmf?: boolean;
-  /** Routes media through a relay that can lose and delay packets, or cut the caller off. */
+  /** Loss and delay on the media between the app and WhatsApp's edge (changeable mid-call with `impair`). */
   network?: Impairment;
   /** The business's offer, for a call the business places: the far end answers it instead of offering. */
   answerTo?: string;
@@ -73,20 +73,6 @@ export function whatsappStyleOffer(sdp: string, offerDtmf = true): string {
   return `${out.join('\r\n')}\r\n`;
 }
 
-/** Points the offer's only candidate at the relay. */
-function throughRelay(sdp: string, port: number): string {
-  const lines = sdp.split('\r\n').filter((l) => l && !l.startsWith('a=candidate'));
-  const out: string[] = [];
-  for (const line of lines) {
-    if (line.startsWith('m=audio ')) out.push(line.replace(/^m=audio \d+/, `m=audio ${port}`));
-    else if (line.startsWith('c=')) out.push('c=IN IP4 127.0.0.1');
-    else out.push(line);
-    if (line.startsWith('a=ice-pwd:'))
-      out.push(`a=candidate:1 1 udp 2122260223 127.0.0.1 ${port} typ host generation 0 network-cost 50`);
-  }
-  return `${out.join('\r\n')}\r\n`;
-}
-
 function rms(samples: Int16Array): number {
   let sum = 0;
   for (const s of samples) sum += s * s;
@@ -134,7 +120,9 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     }
   }, 10);
 
-  if (options.answerTo) await pc.setRemoteDescription({ type: 'offer', sdp: options.answerTo });
+  // The app meets WhatsApp's ICE-lite edge, never libwebrtc's full ICE agent directly.
+  const front = await startIceLiteFront({ impairment: options.network });
+  if (options.answerTo) await pc.setRemoteDescription({ type: 'offer', sdp: front.forFarEnd(options.answerTo) });
   const offer = options.answerTo ? await pc.createAnswer() : await pc.createOffer();
   await pc.setLocalDescription(offer);
   await new Promise<void>((resolve) => {
@@ -148,17 +136,10 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     };
   });
   const localSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
-  // Meta's answer to a business offer is ICE-lite too (fixtures/sdp/04-*).
-  let offerSdp = options.answerTo
-    ? localSdp.replace(/\r\nt=0 0\r\n/, '\r\nt=0 0\r\na=ice-lite\r\n')
-    : whatsappStyleOffer(localSdp, options.offerDtmf ?? true);
-  let relay: UdpRelay | undefined;
-  if (options.network) {
-    const loopback = /^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/im.exec(offerSdp);
-    if (!loopback) throw new Error('the simulated caller has no loopback candidate to relay');
-    relay = await startUdpRelay({ address: '127.0.0.1', port: Number(loopback[1]) }, options.network);
-    offerSdp = throughRelay(offerSdp, relay.port);
-  }
+  // WhatsApp's offers use mid "audio" (fixtures/sdp/10-*); libwebrtc's own is "0".
+  const farEndMid = /^a=mid:(\S+)/m.exec(localSdp)?.[1];
+  front.remapMid(options.answerTo ? undefined : { app: 'audio', farEnd: farEndMid ?? '0' });
+  const offerSdp = front.forApp(options.answerTo ? localSdp : whatsappStyleOffer(localSdp, options.offerDtmf ?? true));
 
   let watchdog: ReturnType<typeof setInterval> | undefined;
   async function inboundPackets(): Promise<number> {
@@ -182,7 +163,7 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     closed = true;
     clearInterval(pump);
     clearInterval(watchdog);
-    relay?.close();
+    front.close();
     sink?.stop();
     track.stop();
     pc.close();
@@ -193,14 +174,7 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     received,
     /** Applies the business's answer, as Meta does on pre_accept, and starts the no-media clock. */
     async applyAnswer(answerSdp: string): Promise<void> {
-      // Behind the relay the caller must learn the app only through it, never directly.
-      const sdp = relay
-        ? answerSdp
-            .split('\r\n')
-            .filter((l) => !l.startsWith('a=candidate'))
-            .join('\r\n')
-        : answerSdp;
-      await pc.setRemoteDescription({ type: 'answer', sdp });
+      await pc.setRemoteDescription({ type: 'answer', sdp: front.forFarEnd(answerSdp) });
       const firstPacketPoll = setInterval(() => {
         void inboundPackets().then((packets) => {
           if (packets > 0 && received.firstPacketAtMs === undefined) received.firstPacketAtMs = Date.now();
@@ -223,16 +197,17 @@ export async function createFarEnd(options: FarEndOptions = {}) {
       }, 250);
     },
     inboundPackets,
-    /** Changes packet loss and delay mid-call (only with the `network` option). */
+    /** Changes packet loss and delay mid-call. */
     impair(next: Impairment): void {
-      relay?.impair(next);
+      front.impair(next);
     },
     /** The caller's network disappears: no packet either way, and no goodbye. */
     vanish(): void {
-      if (!relay) throw new Error('vanish needs the network option');
-      relay.cut();
+      front.cut();
       clearInterval(watchdog);
     },
+    /** What WhatsApp's ICE-lite edge saw of the app's checks. */
+    ice: front.stats,
     get connectionState(): string {
       return pc.connectionState;
     },

@@ -1,0 +1,72 @@
+import wrtc from '@roamhq/wrtc';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFarEnd, type FarEnd } from './farEnd';
+
+const { RTCPeerConnection, nonstandard } = wrtc;
+
+type Peer = InstanceType<typeof RTCPeerConnection>;
+const opened: { close(): void }[] = [];
+afterEach(() => opened.splice(0).forEach((p) => p.close()));
+
+/** A stand-in for the app: answers the offer like a browser would, sending a tone back. */
+async function appAnswering(offerSdp: string): Promise<{ pc: Peer; answer: string }> {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  const source = new nonstandard.RTCAudioSource();
+  pc.addTrack(source.createTrack());
+  const pump = setInterval(() => {
+    const samples = new Int16Array(480).map((_, i) => Math.round(Math.sin(i / 5) * 12000));
+    source.onData({ samples, sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
+  }, 10);
+  opened.push({ close: () => (clearInterval(pump), pc.close()) });
+  await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+  const answer = await pc.createAnswer();
+  await pc.setLocalDescription(answer);
+  await new Promise((r) => setTimeout(r, 300));
+  return { pc, answer: pc.localDescription!.sdp.replace('a=setup:actpass', 'a=setup:active') };
+}
+
+async function track(farEnd: FarEnd): Promise<FarEnd> {
+  opened.push(farEnd);
+  return farEnd;
+}
+
+const waitFor = async (check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> => {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+};
+
+describe('WhatsApp ICE-lite edge in the simulator', () => {
+  it("offers as Meta does: ICE-lite, mid audio, one candidate on the edge, the caller's own DTLS fingerprint", async () => {
+    const farEnd = await track(await createFarEnd({ toneHz: 0 }));
+    expect(farEnd.offerSdp).toMatch(/\r\na=ice-lite\r\n/);
+    expect(farEnd.offerSdp).toMatch(/\r\na=mid:audio\r\n/);
+    expect(farEnd.offerSdp).toMatch(/\r\na=group:BUNDLE audio\r\n/);
+    expect(farEnd.offerSdp.match(/^a=candidate:/gm)).toHaveLength(1);
+    expect(farEnd.offerSdp).toMatch(/^a=fingerprint:sha-256 /m);
+  });
+
+  it('gives media to an app that takes the controlling role and nominates', async () => {
+    const farEnd = await track(await createFarEnd());
+    const { answer } = await appAnswering(farEnd.offerSdp);
+    await farEnd.applyAnswer(answer);
+    expect(await waitFor(async () => (await farEnd.inboundPackets()) > 20, 8000)).toBe(true);
+    expect(farEnd.ice.nominated).toBe(true);
+    expect(farEnd.ice.checksAnswered).toBeGreaterThan(0);
+    expect(farEnd.ice.roleConflicts).toBe(0);
+  });
+
+  it('gives no media to an app that wrongly takes the controlled role (it waits for a nomination that never comes)', async () => {
+    const farEnd = await track(await createFarEnd());
+    // Without a=ice-lite the answering peer believes the caller is a full agent and controlling.
+    const { answer } = await appAnswering(farEnd.offerSdp.replace('a=ice-lite\r\n', ''));
+    await farEnd.applyAnswer(answer);
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(farEnd.ice.roleConflicts).toBeGreaterThan(0);
+    expect(farEnd.ice.nominated).toBe(false);
+    expect(await farEnd.inboundPackets()).toBe(0);
+  });
+});
