@@ -110,3 +110,32 @@ test('call back from the history fills the dial box', async ({ phone }) => {
   await page.getByTestId('history-call-back').click();
   await expect(page.getByTestId('dial-number')).toHaveValue(CUSTOMER);
 });
+
+test('a customer who last wrote over 24 hours ago: the agent is told why, and once a template is set the request goes as that template', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  sim.graph.closeServiceWindow(CUSTOMER);
+  sim.graph.approveTemplate('call_permission_ask', 'pt_BR');
+  await page.getByTestId('dial-number').fill(CUSTOMER);
+  await page.getByTestId('dial-call').click();
+  await page.getByTestId('dial-request-permission').click();
+  await expect(page.getByTestId('dial-error')).toContainText(
+    'last wrote more than 24 hours ago, so WhatsApp accepts only an approved template',
+  );
+  expect(sim.graph.permissionMessages).toEqual([]);
+
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-permissionTemplate').fill('call_permission_ask');
+  await page.getByTestId('setting-permissionTemplateLanguage').fill('pt_BR');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-saved')).toBeVisible();
+  await page.getByTestId('tab-phone').click();
+  await page.getByTestId('dial-number').fill(CUSTOMER);
+  await page.getByTestId('dial-call').click();
+  await page.getByTestId('dial-request-permission').click();
+  await expect(page.getByTestId('dial-requested')).toContainText('Permission request sent');
+  expect(sim.graph.permissionMessages).toEqual([
+    { kind: 'template', customer: CUSTOMER, name: 'call_permission_ask', language: 'pt_BR' },
+  ]);
+});

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CallActionBody, PermissionRequestBody } from '../src/shared/graphSchemas';
+import { CallActionBody } from '../src/shared/graphSchemas';
 import { answerRuleViolations } from './answerRules';
+import { readPermissionMessage, type PermissionMessage } from './messageRules';
 
 export type SimCallState = 'offered' | 'pre_accepted' | 'accepted' | 'rejected' | 'terminated' | 'dialing';
 
@@ -79,6 +80,12 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   const permissionRequestListeners = new Set<(customer: string) => void>();
   const permissions = new Map<string, 'no_permission' | 'temporary' | 'permanent'>();
   const permissionRequests: string[] = [];
+  /** Every permission request delivered, and how it was sent. */
+  const permissionMessages: PermissionMessage[] = [];
+  /** Customers who last wrote more than 24 hours ago: only a template reaches them. */
+  const closedWindows = new Set<string>();
+  /** Approved templates as `name/language`. */
+  const templates = new Set<string>();
 
   function takeFault(action: string): Fault | undefined {
     const index = faults.findIndex((f) => f.action === action);
@@ -198,14 +205,25 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     if (req.method !== 'POST') return { status: 405, body: graphError(100, 'Unsupported method') };
     const raw = await readJson(req);
     if (match[2] === 'messages') {
-      const parsed = PermissionRequestBody.safeParse(raw);
-      if (!parsed.success)
+      const message = readPermissionMessage(raw);
+      if ('problem' in message)
+        return { status: 400, body: graphError(100, 'Invalid parameter', message.problem), requestBody: raw };
+      const customer = message.customer;
+      if (message.kind === 'interactive' && closedWindows.has(customer)) {
+        // Meta's error reference: 131047 "Re-engagement message".
+        const details =
+          'Message failed to send because more than 24 hours have passed since the customer last replied to this number.';
+        return { status: 400, body: graphError(131047, 'Re-engagement message', details), requestBody: raw };
+      }
+      if (message.kind === 'template' && !templates.has(`${message.name}/${message.language}`)) {
+        const details = `template name (${message.name}) does not exist in ${message.language}`;
         return {
-          status: 400,
-          body: graphError(100, 'Invalid parameter', parsed.error.issues[0]?.message),
+          status: 404,
+          body: graphError(132001, 'Template name does not exist in the translation', details),
           requestBody: raw,
         };
-      const customer = parsed.data.to ?? parsed.data.recipient ?? '';
+      }
+      permissionMessages.push(message);
       permissionRequests.push(customer);
       for (const listener of permissionRequestListeners) listener(customer);
       return {
@@ -283,6 +301,15 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     requests,
     calls,
     permissionRequests,
+    permissionMessages,
+    /** The customer last wrote more than 24 hours ago (or never): interactive messages to them are refused. */
+    closeServiceWindow(customer: string): void {
+      closedWindows.add(customer);
+    },
+    /** A template approved in WhatsApp Manager, usable for call-permission requests. */
+    approveTemplate(name: string, language: string): void {
+      templates.add(`${name}/${language}`);
+    },
     /** Registers a call Meta has offered, so the app may act on its id. */
     offerCall(id: string, offerSdp?: string): SimCall {
       const call: SimCall = { id, state: 'offered', offerSdp };

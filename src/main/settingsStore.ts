@@ -84,6 +84,8 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
   function connection(): ConnectionSettings {
     const { phoneNumberId, verifyToken, webhookPort, tunnel, publicUrl, mode } = stored;
     return {
+      permissionTemplate: stored.permissionTemplate,
+      permissionTemplateLanguage: stored.permissionTemplateLanguage,
       phoneNumberId,
       verifyToken,
       webhookPort,
@@ -114,6 +116,8 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       webhookPort: c.webhookPort,
       tunnel: c.tunnel,
       publicUrl: c.publicUrl,
+      permissionTemplate: c.permissionTemplate,
+      permissionTemplateLanguage: c.permissionTemplateLanguage,
       accessTokenSet: c.accessToken !== '',
       appSecretSet: c.appSecret !== '',
       ngrokAuthtokenSet: c.ngrokAuthtoken !== '',
@@ -165,6 +169,8 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       publicUrl: v.publicUrl.replace(/\/+$/, ''),
       mode: v.mode,
       relayUrls: v.relayUrls || stored.relayUrls,
+      permissionTemplate: v.permissionTemplate,
+      permissionTemplateLanguage: v.permissionTemplateLanguage,
       secrets,
     });
     return { ok: true, settings: view() };

@@ -23,6 +23,15 @@ const RelayEnv = z.object({
     .regex(/^[\w-]{1,40}$/, 'RELAY_PREFIX: letters, digits, - or _')
     .default('wa-relay'),
   WA_GRAPH_BASE_URL: z.string().optional(),
+  /** An approved call-permission template, for customers who last wrote more than 24 hours ago. */
+  WA_PERMISSION_TEMPLATE: z
+    .string()
+    .regex(/^[a-z0-9_]{1,512}$/, 'WA_PERMISSION_TEMPLATE: the template name as approved in WhatsApp Manager')
+    .optional(),
+  WA_PERMISSION_TEMPLATE_LANGUAGE: z
+    .string()
+    .regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/, 'WA_PERMISSION_TEMPLATE_LANGUAGE: a code such as en or pt_BR')
+    .default('en'),
   /** Secrets being rotated out, comma-separated: tokens they signed stay valid until they expire. */
   RELAY_AGENT_SECRET_PREVIOUS: z.string().optional(),
 });
@@ -89,6 +98,9 @@ async function main(): Promise<void> {
     agentPort: e.RELAY_AGENT_PORT,
     host: e.RELAY_HOST,
     graphBaseUrl: e.WA_GRAPH_BASE_URL,
+    permissionTemplate: e.WA_PERMISSION_TEMPLATE
+      ? { name: e.WA_PERMISSION_TEMPLATE, language: e.WA_PERMISSION_TEMPLATE_LANGUAGE }
+      : undefined,
     prefix: e.RELAY_PREFIX,
     logger,
   });

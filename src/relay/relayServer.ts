@@ -28,6 +28,8 @@ export interface RelayOptions {
   /** Secrets being rotated out: tokens they signed are still accepted until they expire. */
   previousAgentSecrets?: string[];
   graphBaseUrl?: string;
+  /** The approved call-permission template for customers outside the 24-hour window. */
+  permissionTemplate?: { name: string; language: string };
   routing?: Routing;
   webhookPort?: number;
   agentPort?: number;
@@ -60,6 +62,7 @@ export async function startRelay(options: RelayOptions) {
     accessToken: options.accessToken,
     phoneNumberId: options.phoneNumberId,
     baseUrl: options.graphBaseUrl,
+    permissionTemplate: options.permissionTemplate,
   });
   const store = createCallStore(redis, keys, instance);
   const presence = createPresence(redis, keys, instance);

@@ -6,6 +6,10 @@ const SENTENCES: Record<number, string> = {
   190: 'WhatsApp no longer accepts the phone’s access token: ask your administrator to paste a new one in Settings.',
   131055:
     'This number is set up for SIP calling, so WhatsApp refuses calls from this phone: ask your administrator to turn SIP off for it.',
+  131047:
+    'This customer last wrote more than 24 hours ago, so WhatsApp accepts only an approved template: ask your administrator to set the call-permission template in Settings.',
+  132001:
+    'WhatsApp does not know the call-permission template set in Settings (name or language): ask your administrator to check it.',
   138000: 'Calling is not turned on for this business number: ask your administrator to enable it.',
   138001: 'This customer cannot be called on WhatsApp (not on WhatsApp, or an app that does not support calls).',
   138002: 'WhatsApp’s limit of calls at once for this number is reached: try again in a moment.',

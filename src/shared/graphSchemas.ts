@@ -138,6 +138,24 @@ export const PermissionRequestBody = z
   })
   .refine(oneAddressee, ONE_ADDRESSEE);
 
+/**
+ * A call-permission request as an approved template, the only kind WhatsApp delivers outside the 24-hour
+ * customer-service window ("Call permission request templates", Meta, 2026).
+ */
+export const PermissionTemplateBody = z
+  .object({
+    messaging_product: whatsapp,
+    recipient_type: z.literal('individual'),
+    to: PhoneNumber.optional(),
+    recipient: UserId.optional(),
+    type: z.literal('template'),
+    template: z.object({
+      name: z.string().regex(/^[a-z0-9_]{1,512}$/),
+      language: z.object({ code: z.string().regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/) }),
+    }),
+  })
+  .refine(oneAddressee, ONE_ADDRESSEE);
+
 export const MessageSentResponse = z.object({
   messaging_product: whatsapp.optional(),
   messages: z.array(z.object({ id: z.string() })).min(1),

@@ -28,6 +28,8 @@ export const ConnectionForm = z.object({
   mode: ConnectionMode.optional(),
   relayUrls: z.string().max(4000).optional(),
   agentToken: z.string().max(4096).optional(),
+  permissionTemplate: z.string().max(600).optional(),
+  permissionTemplateLanguage: z.string().max(20).optional(),
 });
 export type ConnectionForm = z.infer<typeof ConnectionForm>;
 
@@ -98,6 +100,20 @@ export const ConnectionFields = z.object({
       'Relay address: use wss:// (the token and callers’ details would cross the network unencrypted); ws:// only for a relay on this computer',
     ),
   agentToken: z.string().trim().default(''),
+  /** An approved call-permission-request template: WhatsApp allows only a template outside the 24 h window. */
+  permissionTemplate: z
+    .string()
+    .trim()
+    .default('')
+    .refine(
+      (v) => v === '' || /^[a-z0-9_]{1,512}$/.test(v),
+      'Permission template: its name as approved in WhatsApp Manager (lower-case letters, digits and _)',
+    ),
+  permissionTemplateLanguage: z
+    .string()
+    .trim()
+    .default('en')
+    .refine((v) => /^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/.test(v), 'Template language: a code such as en, en_US or pt_BR'),
 });
 
 export const ConnectionSettingsInput = ConnectionFields.superRefine((v, ctx) => {
@@ -154,6 +170,8 @@ export const SettingsView = z.object({
   webhookPort: z.number(),
   tunnel: TunnelMode,
   publicUrl: z.string(),
+  permissionTemplate: z.string(),
+  permissionTemplateLanguage: z.string(),
   accessTokenSet: z.boolean(),
   appSecretSet: z.boolean(),
   ngrokAuthtokenSet: z.boolean(),

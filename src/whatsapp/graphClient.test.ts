@@ -58,6 +58,44 @@ describe('graph client', () => {
     expect((sim.requests[0]?.body as any).session.sdp_type).toBe('offer');
   });
 
+  it('asks for call permission with the interactive message while the customer wrote in the last 24 hours', async () => {
+    const sent = await client({ permissionTemplate: { name: 'call_us', language: 'en' } }).requestCallPermission(
+      '14085551234',
+      'May we call you?',
+    );
+    expect(sent.via).toBe('interactive');
+    expect(sim.permissionMessages).toEqual([{ kind: 'interactive', customer: '14085551234' }]);
+  });
+
+  it('outside the 24-hour window sends the approved template instead, by user ID too', async () => {
+    sim.closeServiceWindow('US.13491208655302741918');
+    sim.approveTemplate('call_us', 'pt_BR');
+    const sent = await client({ permissionTemplate: { name: 'call_us', language: 'pt_BR' } }).requestCallPermission(
+      'US.13491208655302741918',
+      'May we call you?',
+    );
+    expect(sent.via).toBe('template');
+    expect(sim.permissionMessages).toEqual([
+      { kind: 'template', customer: 'US.13491208655302741918', name: 'call_us', language: 'pt_BR' },
+    ]);
+  });
+
+  it('outside the window with no template set, fails with WhatsApp’s code for the sentence the agent reads', async () => {
+    sim.closeServiceWindow('14085551234');
+    const error = await failure(client().requestCallPermission('14085551234', 'May we call you?'));
+    expect(error.details.code).toBe(131047);
+    expect(sim.permissionMessages).toEqual([]);
+  });
+
+  it('a template WhatsApp does not know fails with its code, and nothing is delivered', async () => {
+    sim.closeServiceWindow('14085551234');
+    const error = await failure(
+      client({ permissionTemplate: { name: 'typo_name', language: 'en' } }).requestCallPermission('14085551234', 'x'),
+    );
+    expect(error.details.code).toBe(132001);
+    expect(sim.permissionMessages).toEqual([]);
+  });
+
   it('reads the call permission state', async () => {
     sim.setPermission('14085551234', 'temporary');
     const reply = await client().callPermission('14085551234');

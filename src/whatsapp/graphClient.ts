@@ -8,6 +8,7 @@ import {
   GraphErrorBody,
   MessageSentResponse,
   PermissionRequestBody,
+  PermissionTemplateBody,
   PhoneNumberInfo,
   SuccessResponse,
 } from '../shared/graphSchemas';
@@ -20,7 +21,12 @@ export interface GraphClientConfig {
   apiVersion?: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The approved call-permission template sent when the customer last wrote more than 24 hours ago. */
+  permissionTemplate?: { name: string; language: string };
 }
+
+/** Meta's "re-engagement" error: more than 24 hours since the customer last wrote, so only a template goes. */
+const OUTSIDE_SERVICE_WINDOW = 131047;
 
 export type GraphFailureKind = 'graph' | 'timeout' | 'network' | 'bad_response' | 'bad_request';
 
@@ -197,7 +203,10 @@ export function createGraphClient(config: GraphClientConfig) {
       return request('phone_number', 'GET', '', undefined, PhoneNumberInfo);
     },
     /** Asks the customer for permission to call them (limits: 1 a day, 2 a week per customer). */
-    async requestCallPermission(to: string, text: string): Promise<{ messageId: string }> {
+    async requestCallPermission(
+      to: string,
+      text: string,
+    ): Promise<{ messageId: string; via: 'interactive' | 'template' }> {
       const body = PermissionRequestBody.parse({
         messaging_product,
         recipient_type: 'individual',
@@ -205,8 +214,23 @@ export function createGraphClient(config: GraphClientConfig) {
         type: 'interactive',
         interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text } },
       });
-      const reply = await request('call_permission_request', 'POST', 'messages', body, MessageSentResponse);
-      return { messageId: reply.messages[0]!.id };
+      try {
+        const reply = await request('call_permission_request', 'POST', 'messages', body, MessageSentResponse);
+        return { messageId: reply.messages[0]!.id, via: 'interactive' };
+      } catch (error) {
+        const template = config.permissionTemplate;
+        if (!(error instanceof GraphApiError) || error.details.code !== OUTSIDE_SERVICE_WINDOW || !template)
+          throw error;
+        const templated = PermissionTemplateBody.parse({
+          messaging_product,
+          recipient_type: 'individual',
+          ...addressee(to),
+          type: 'template',
+          template: { name: template.name, language: { code: template.language } },
+        });
+        const reply = await request('call_permission_template', 'POST', 'messages', templated, MessageSentResponse);
+        return { messageId: reply.messages[0]!.id, via: 'template' };
+      }
     },
     async callPermission(customer: string): Promise<CallPermissionResponse> {
       // A customer known only by business-scoped user ID is asked about as `recipient`.

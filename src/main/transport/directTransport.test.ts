@@ -20,6 +20,8 @@ const CONNECTION: ConnectionSettings = {
   tunnel: 'none',
   publicUrl: '',
   ngrokAuthtoken: '',
+  permissionTemplate: '',
+  permissionTemplateLanguage: 'en',
   mode: 'direct',
   relayUrls: [],
   agentToken: '',

@@ -72,6 +72,9 @@ export async function openDirectTransport(
     phoneNumberId: c.phoneNumberId,
     baseUrl: environment.graphBaseUrl,
     apiVersion: environment.graphApiVersion,
+    permissionTemplate: c.permissionTemplate
+      ? { name: c.permissionTemplate, language: c.permissionTemplateLanguage }
+      : undefined,
   });
   let webhook: WebhookServer | undefined;
   let webhookError: string | undefined;

@@ -17,6 +17,8 @@ const EMPTY: Form = {
   mode: 'direct',
   relayUrls: '',
   agentToken: '',
+  permissionTemplate: '',
+  permissionTemplateLanguage: 'en',
 };
 
 function formFrom(view: SettingsView): Form {
@@ -27,6 +29,8 @@ function formFrom(view: SettingsView): Form {
     webhookPort: String(view.webhookPort),
     tunnel: view.tunnel,
     publicUrl: view.publicUrl,
+    permissionTemplate: view.permissionTemplate,
+    permissionTemplateLanguage: view.permissionTemplateLanguage,
     mode: view.mode,
   };
 }
@@ -177,6 +181,13 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
           {form.tunnel === 'ngrok' && (
             <Field id="ngrokAuthtoken" label="ngrok authtoken" secret stored={view?.ngrokAuthtokenSet} {...common} />
           )}
+          <Field
+            id="permissionTemplate"
+            label="Call-permission template (outside the 24-hour window)"
+            hint="name of an approved template, e.g. call_permission_request"
+            {...common}
+          />
+          <Field id="permissionTemplateLanguage" label="Template language" hint="en, en_US, pt_BR" {...common} />
         </>
       )}
       <div className="actions">

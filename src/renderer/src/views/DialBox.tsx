@@ -46,7 +46,9 @@ export function DialBox({ initial = '' }: { initial?: string }) {
 
   async function ask(): Promise<void> {
     const result = await requestPermission(digits);
-    setRequested(result.ok ? 'Permission request sent. You can call once the customer accepts.' : result.error);
+    // A refused request is an error to act on, not a status: it replaces the reason the call did not go.
+    if (result.ok) setRequested('Permission request sent. You can call once the customer accepts.');
+    else setError(result.error);
   }
 
   return (

@@ -1,0 +1,43 @@
+/**
+ * How the simulated Meta judges a call-permission request sent to POST /{phone-number-id}/messages. Written
+ * apart from the app's schemas (src/shared/graphSchemas.ts), from Meta's pages "Business-initiated calls"
+ * (interactive call_permission_request, to or recipient) and "Call permission request templates" (type template,
+ * template.name, template.language.code), so one mistake cannot pass both.
+ */
+export type PermissionMessage =
+  { kind: 'interactive'; customer: string } | { kind: 'template'; customer: string; name: string; language: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function readPermissionMessage(raw: unknown): PermissionMessage | { problem: string } {
+  if (!isObject(raw)) return { problem: 'body must be a JSON object' };
+  if (raw.messaging_product !== 'whatsapp') return { problem: 'messaging_product must be whatsapp' };
+  const to = raw.to;
+  const recipient = raw.recipient;
+  if ((to === undefined) === (recipient === undefined)) return { problem: 'give exactly one of to and recipient' };
+  if (to !== undefined && (typeof to !== 'string' || !/^\+?\d{6,15}$/.test(to)))
+    return { problem: 'to must be a phone number' };
+  if (recipient !== undefined && (typeof recipient !== 'string' || !/^[A-Z]{2}\.[A-Za-z0-9]+$/.test(recipient)))
+    return { problem: 'recipient must be a business-scoped user ID' };
+  const customer = String(to ?? recipient);
+  if (raw.type === 'interactive') {
+    const interactive = raw.interactive;
+    if (!isObject(interactive) || interactive.type !== 'call_permission_request')
+      return { problem: 'interactive.type must be call_permission_request' };
+    if (!isObject(interactive.action) || interactive.action.name !== 'call_permission_request')
+      return { problem: 'interactive.action.name must be call_permission_request' };
+    const text = isObject(interactive.body) ? interactive.body.text : undefined;
+    if (typeof text !== 'string' || text.length === 0 || text.length > 1024)
+      return { problem: 'interactive.body.text: 1 to 1024 characters' };
+    return { kind: 'interactive', customer };
+  }
+  if (raw.type === 'template') {
+    const template = raw.template;
+    if (!isObject(template) || typeof template.name !== 'string' || template.name === '')
+      return { problem: 'template.name is required' };
+    const code = isObject(template.language) ? template.language.code : undefined;
+    if (typeof code !== 'string' || code === '') return { problem: 'template.language.code is required' };
+    return { kind: 'template', customer, name: template.name, language: code };
+  }
+  return { problem: 'type must be interactive or template for a call-permission request' };
+}
