@@ -111,3 +111,57 @@ test('a refused webhook shows in the status with its reason', async ({ phone }) 
   await page.getByTestId('tab-settings').click();
   await expect(page.getByTestId('last-rejection')).toContainText('HTTP 401');
 });
+
+test('the operator sees what WhatsApp’s calling settings mean, changes them from the desk, and the holidays survive', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  // Shaped like Meta's "Configure Call Settings" sample, with SIP switched on.
+  sim.graph.setCallingSettings({
+    calling: {
+      status: 'ENABLED',
+      call_icon_visibility: 'DEFAULT',
+      callback_permission_status: 'ENABLED',
+      call_hours: {
+        status: 'ENABLED',
+        timezone_id: 'America/Manaus',
+        weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0400', close_time: '1020' }],
+        holiday_schedule: [{ date: '2026-12-25', start_time: '0000', end_time: '2359' }],
+      },
+      sip: { status: 'ENABLED', servers: [{ hostname: 'sip.example.com', port: 5061 }] },
+    },
+  });
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-test').click();
+  await expect(page.getByTestId('test-findings')).toContainText('SIP is turned on for this number');
+  await expect(page.getByTestId('calling-findings')).toContainText('SIP is turned on');
+  await expect(page.getByTestId('calling-schedule')).toContainText('Holidays (kept when you save): 2026-12-25');
+
+  await page.getByTestId('calling-callback').uncheck();
+  await page.getByTestId('calling-timezone').fill('Europe/Madrid');
+  await page.getByTestId('calling-save').click();
+  await expect(page.getByTestId('calling-saved')).toBeVisible();
+  const calling = (sim.graph.callingSettings as { calling: Record<string, unknown> }).calling;
+  expect(calling.callback_permission_status).toBe('DISABLED');
+  expect(calling.call_hours).toEqual({
+    status: 'ENABLED',
+    timezone_id: 'Europe/Madrid',
+    weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0400', close_time: '1020' }],
+    holiday_schedule: [{ date: '2026-12-25', start_time: '0000', end_time: '2359' }],
+  });
+  await expect(page.getByTestId('calling-findings')).toContainText(
+    'Customers who call do not give permission to be called back',
+  );
+});
+
+test('a token without whatsapp_business_management: the connection works and the desk says what the settings need', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  sim.graph.setManagementPermission(false);
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('calling-error')).toContainText('lacks the whatsapp_business_management permission');
+  await page.getByTestId('settings-test').click();
+  await expect(page.getByTestId('test-result')).toContainText('Connected to Simulated Business');
+  await expect(page.getByTestId('test-findings')).toContainText('whatsapp_business_management');
+});

@@ -86,6 +86,49 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   const closedWindows = new Set<string>();
   /** Approved templates as `name/language`. */
   const templates = new Set<string>();
+  /** The token carries whatsapp_business_management, which the settings endpoints need. */
+  let management = true;
+  // As GET /{phone-number-id}/settings answers in Meta's Settings API sample (lower-case enums there).
+  let callingSettings: Record<string, unknown> = {
+    calling: {
+      status: 'enabled',
+      call_icon_visibility: 'visible',
+      callback_permission_status: 'enabled',
+      video: { status: 'enabled' },
+    },
+    payload_encryption: { status: 'disabled' },
+  };
+
+  /**
+   * Meta's rules for POST settings ("Configure Call Settings"): fields given replace the current ones, and
+   * call_hours is replaced whole, so a request without holiday_schedule deletes the holidays.
+   */
+  function applyCallingSettings(raw: unknown): string | undefined {
+    const calling = (raw as { calling?: Record<string, unknown> } | undefined)?.calling;
+    if (typeof calling !== 'object' || calling === null) return 'calling is required';
+    const onOff = ['ENABLED', 'DISABLED'];
+    if (calling.status !== undefined && !onOff.includes(String(calling.status))) return 'status: ENABLED or DISABLED';
+    if (
+      calling.callback_permission_status !== undefined &&
+      !onOff.includes(String(calling.callback_permission_status))
+    )
+      return 'callback_permission_status: ENABLED or DISABLED';
+    if (
+      calling.call_icon_visibility !== undefined &&
+      !['DEFAULT', 'DISABLE_ALL'].includes(String(calling.call_icon_visibility))
+    )
+      return 'call_icon_visibility: DEFAULT or DISABLE_ALL';
+    const hours = calling.call_hours as Record<string, unknown> | undefined;
+    if (hours !== undefined) {
+      if (!onOff.includes(String(hours.status))) return 'call_hours.status: ENABLED or DISABLED';
+      if (typeof hours.timezone_id !== 'string') return 'call_hours.timezone_id is required';
+      if (hours.status === 'ENABLED' && !Array.isArray(hours.weekly_operating_hours))
+        return 'call_hours.weekly_operating_hours is required when call hours are enabled';
+    }
+    const current = (callingSettings.calling ?? {}) as Record<string, unknown>;
+    callingSettings = { ...callingSettings, calling: { ...current, ...calling } };
+    return undefined;
+  }
 
   function takeFault(action: string): Fault | undefined {
     const index = faults.findIndex((f) => f.action === action);
@@ -163,7 +206,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     if (auth !== `Bearer ${options.accessToken}`) {
       return { status: 401, body: graphError(190, 'Invalid OAuth access token - Cannot parse access token') };
     }
-    const match = /^\/v\d+\.\d+\/([^/]+)(?:\/(calls|call_permissions|messages))?$/.exec(url.pathname);
+    const match = /^\/v\d+\.\d+\/([^/]+)(?:\/(calls|call_permissions|messages|settings))?$/.exec(url.pathname);
     if (!match) return { status: 404, body: graphError(100, 'Unknown path components') };
     const phoneNumberId = decodeURIComponent(match[1]!);
     if (!match[2] && req.method === 'GET') {
@@ -184,6 +227,15 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     if (!match[2]) return { status: 405, body: graphError(100, 'Unsupported method') };
     if (phoneNumberId !== options.phoneNumberId) {
       return { status: 400, body: graphError(100, 'Invalid parameter', 'Invalid phone-number-id') };
+    }
+    if (match[2] === 'settings') {
+      if (!management)
+        return { status: 403, body: graphError(200, '(#200) Permissions error'), action: 'calling_settings' };
+      if (req.method === 'GET') return { status: 200, body: callingSettings, action: 'calling_settings' };
+      const raw = await readJson(req);
+      const problem = applyCallingSettings(raw);
+      if (problem) return { status: 400, body: graphError(100, 'Invalid parameter', problem), requestBody: raw };
+      return { status: 200, body: { success: true }, requestBody: raw, action: 'update_calling_settings' };
     }
     if (match[2] === 'call_permissions' && req.method === 'GET') {
       // A number as user_wa_id, or a business-scoped user ID as recipient (Meta's pages, 2026).
@@ -305,6 +357,17 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     /** The customer last wrote more than 24 hours ago (or never): interactive messages to them are refused. */
     closeServiceWindow(customer: string): void {
       closedWindows.add(customer);
+    },
+    /** Replaces what GET settings answers (a Meta-shaped object). */
+    setCallingSettings(next: Record<string, unknown>): void {
+      callingSettings = next;
+    },
+    get callingSettings(): Record<string, unknown> {
+      return callingSettings;
+    },
+    /** Whether the token carries whatsapp_business_management. */
+    setManagementPermission(granted: boolean): void {
+      management = granted;
     },
     /** A template approved in WhatsApp Manager, usable for call-permission requests. */
     approveTemplate(name: string, language: string): void {

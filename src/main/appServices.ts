@@ -132,6 +132,9 @@ export async function startAppServices(options: AppServicesOptions) {
     publishStatus();
   }
 
+  const CALLING_SETTINGS_ELSEWHERE =
+    'This desk does not hold the WhatsApp token (it works through the team relay, or is not set up): calling settings are managed where the token is.';
+
   async function testConnection(): Promise<ConnectionTest> {
     if (!transport) return { ok: false, error: 'Save the connection settings first.' };
     return transport.test();
@@ -158,6 +161,10 @@ export async function startAppServices(options: AppServicesOptions) {
       return result.ok ? { ok: true, settings: settings.view() } : result;
     },
     'settings:testConnection': () => testConnection(),
+    'settings:callingRead': async () =>
+      transport?.callingSettings?.read() ?? { ok: false, error: CALLING_SETTINGS_ELSEWHERE },
+    'settings:callingSave': async (values) =>
+      transport?.callingSettings?.change(values) ?? { ok: false, error: CALLING_SETTINGS_ELSEWHERE },
     'preferences:save': async (patch) => {
       const next = settings.savePreferences(patch);
       transport?.setAgentStatus(next.status);

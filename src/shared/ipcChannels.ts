@@ -13,6 +13,8 @@ export const INVOKE_CHANNELS = [
   'settings:get',
   'settings:save',
   'settings:testConnection',
+  'settings:callingRead',
+  'settings:callingSave',
   'preferences:save',
   'history:list',
   'history:exportCsv',

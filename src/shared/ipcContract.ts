@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isPhoneNumber, isUserId } from './graphSchemas';
 import { QualitySample } from './callQuality';
+import { CallingSettingsChange, CallingSettingsView } from './callingSettings';
 import { CallPhase, EndReason } from './callMachine';
 import { HistoryEntry, HistoryQuery } from './historySchemas';
 import {
@@ -158,6 +159,8 @@ export const invokeContract = {
   'settings:get': { request: Empty, response: SettingsView },
   'settings:save': { request: ConnectionForm, response: SaveResult },
   'settings:testConnection': { request: Empty, response: ConnectionTest },
+  'settings:callingRead': { request: Empty, response: CallingSettingsView },
+  'settings:callingSave': { request: CallingSettingsChange, response: CallingSettingsView },
   'preferences:save': { request: AgentPreferences.partial(), response: AgentPreferences },
   'history:list': { request: HistoryQuery, response: z.array(HistoryEntry) },
   'history:exportCsv': { request: HistoryQuery, response: z.string() },

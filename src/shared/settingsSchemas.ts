@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SettingsFinding } from './callingSettings';
 import { ShortcutKeys } from './shortcuts';
 
 export const TunnelMode = z.enum(['none', 'public_url', 'ngrok']);
@@ -192,7 +193,13 @@ export const SaveResult = z.discriminatedUnion('ok', [
 export type SaveResult = z.infer<typeof SaveResult>;
 
 export const ConnectionTest = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), displayPhoneNumber: z.string(), verifiedName: z.string().optional() }),
+  z.object({
+    ok: z.literal(true),
+    displayPhoneNumber: z.string(),
+    verifiedName: z.string().optional(),
+    /** What the number's calling settings mean for the desk, when they could be read. */
+    findings: z.array(SettingsFinding).optional(),
+  }),
   z.object({ ok: z.literal(false), field: z.string().optional(), error: z.string() }),
 ]);
 export type ConnectionTest = z.infer<typeof ConnectionTest>;

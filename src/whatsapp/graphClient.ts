@@ -12,6 +12,7 @@ import {
   PhoneNumberInfo,
   SuccessResponse,
 } from '../shared/graphSchemas';
+import { CallingSettingsResponse, CallingSettingsUpdateBody } from '../shared/callingSettings';
 import { redact } from './logger';
 
 export interface GraphClientConfig {
@@ -231,6 +232,20 @@ export function createGraphClient(config: GraphClientConfig) {
         const reply = await request('call_permission_template', 'POST', 'messages', templated, MessageSentResponse);
         return { messageId: reply.messages[0]!.id, via: 'template' };
       }
+    },
+    /** The number's calling settings (calling on/off, SIP, call hours, restrictions). */
+    async callingSettings(): Promise<CallingSettingsResponse> {
+      return request('calling_settings', 'GET', 'settings', undefined, CallingSettingsResponse);
+    },
+    /** Needs the whatsapp_business_management permission on the token. */
+    async updateCallingSettings(body: CallingSettingsUpdateBody): Promise<void> {
+      await request(
+        'update_calling_settings',
+        'POST',
+        'settings',
+        CallingSettingsUpdateBody.parse(body),
+        SuccessResponse,
+      );
     },
     async callPermission(customer: string): Promise<CallPermissionResponse> {
       // A customer known only by business-scoped user ID is asked about as `recipient`.

@@ -1,3 +1,4 @@
+import type { CallingSettingsChange, CallingSettingsView } from '../../shared/callingSettings';
 import type { CallSignal } from '../../shared/callSignals';
 import type { CallPermissionResponse } from '../../shared/graphSchemas';
 import type { RelayStatus, WebhookStatus } from '../../shared/ipcContract';
@@ -31,6 +32,11 @@ export interface CallTransport extends CallActions {
   /** Tells the other side (a relay) whether this desk takes calls. */
   setAgentStatus(status: AgentStatus): void;
   test(): Promise<ConnectionTest>;
+  /** The number's calling settings; only where this desk holds the token (a relay's operator manages them there). */
+  callingSettings?: {
+    read(): Promise<CallingSettingsView>;
+    change(values: CallingSettingsChange): Promise<CallingSettingsView>;
+  };
   close(): Promise<void>;
 }
 

@@ -1,3 +1,10 @@
+import {
+  callingSettingsFindings,
+  callingSettingsUpdate,
+  callingSettingsView,
+  type CallingSettingsView,
+  type SettingsFinding,
+} from '../../shared/callingSettings';
 import { PERMISSION_REQUEST_TEXT } from '../../shared/graphSchemas';
 import type { ConnectionTest } from '../../shared/settingsSchemas';
 import { callSignalFromWebhook } from '../../whatsapp/callSignalFromWebhook';
@@ -37,6 +44,15 @@ export function explainConnectionFailure(error: unknown): Extract<ConnectionTest
   if (error.kind === 'network' || error.kind === 'timeout')
     return { ok: false, error: `Could not reach the WhatsApp API: ${error.message}` };
   return { ok: false, error: error.message };
+}
+
+/** Why the calling settings could not be read or changed, in words an operator can act on. */
+export function explainSettingsFailure(error: unknown): string {
+  if (error instanceof GraphApiError && (error.details.code === 10 || error.details.code === 200))
+    return 'The access token lacks the whatsapp_business_management permission, which reading and changing calling settings needs: add it to the token.';
+  if (error instanceof GraphApiError && (error.kind === 'network' || error.kind === 'timeout'))
+    return 'Could not reach WhatsApp to read the calling settings: check the network and try again.';
+  return `WhatsApp did not give the calling settings: ${error instanceof Error ? error.message : errorText(error)}`;
 }
 
 /** The call actions as Graph API requests. */
@@ -106,10 +122,39 @@ export async function openDirectTransport(
     async test() {
       try {
         const info = await graph.phoneNumberInfo();
-        return { ok: true, displayPhoneNumber: info.display_phone_number, verifiedName: info.verified_name };
+        const findings: SettingsFinding[] = await graph.callingSettings().then(callingSettingsFindings, (error) => {
+          log.warn('calling settings unreadable', { error: errorText(error) });
+          return [{ level: 'warning', text: explainSettingsFailure(error) }];
+        });
+        return {
+          ok: true,
+          displayPhoneNumber: info.display_phone_number,
+          verifiedName: info.verified_name,
+          findings,
+        };
       } catch (error) {
         return explainConnectionFailure(error);
       }
+    },
+    callingSettings: {
+      async read(): Promise<CallingSettingsView> {
+        try {
+          return callingSettingsView(await graph.callingSettings());
+        } catch (error) {
+          log.warn('calling settings unreadable', { error: errorText(error) });
+          return { ok: false, error: explainSettingsFailure(error) };
+        }
+      },
+      async change(values): Promise<CallingSettingsView> {
+        try {
+          // Read first: Meta replaces call hours whole, and the holidays must survive the change.
+          await graph.updateCallingSettings(callingSettingsUpdate(values, await graph.callingSettings()));
+          return callingSettingsView(await graph.callingSettings());
+        } catch (error) {
+          log.warn('calling settings not changed', { error: errorText(error) });
+          return { ok: false, error: explainSettingsFailure(error) };
+        }
+      },
     },
     async close() {
       await tunnel?.close().catch(() => undefined);

@@ -12,3 +12,6 @@ export const saveSettings = (form: InvokeRequest<'settings:save'>) => api.invoke
 export const testConnection = () => api.invoke('settings:testConnection', {});
 export const listHistory = (query: HistoryQuery) => api.invoke('history:list', query);
 export const exportHistoryCsv = (query: HistoryQuery) => api.invoke('history:exportCsv', query);
+export const readCallingSettings = () => api.invoke('settings:callingRead', {});
+export const saveCallingSettings = (values: InvokeRequest<'settings:callingSave'>) =>
+  api.invoke('settings:callingSave', values);

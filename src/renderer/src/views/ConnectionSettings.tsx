@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionForm, ConnectionTest, SettingsView } from '../../../shared/settingsSchemas';
 import { loadSettings, saveSettings, testConnection } from '../actions';
+import { FindingsList } from './FindingsList';
 
 /** Every field of the connection form, as typed. */
 type Form = Required<Omit<ConnectionForm, 'webhookPort'>> & { webhookPort: string };
@@ -211,6 +212,9 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
         <p className={test.ok ? 'ok' : 'error'} data-testid="test-result" role="status">
           {test.ok ? `Connected to ${test.verifiedName ?? 'your business'} (${test.displayPhoneNumber}).` : test.error}
         </p>
+      )}
+      {test && test !== 'running' && test.ok && test.findings && (
+        <FindingsList findings={test.findings} testId="test-findings" />
       )}
     </section>
   );

@@ -1,4 +1,5 @@
 import { usePhone } from '../store';
+import { CallingSettingsPanel } from './CallingSettingsPanel';
 import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
@@ -12,6 +13,7 @@ export function SettingsPage() {
     <>
       <ConnectionSettings firstRun={!configured} />
       {configured && mode === 'direct' && <WebhookPanel />}
+      {configured && mode === 'direct' && <CallingSettingsPanel />}
       {configured && mode === 'relay' && (
         <section className="card" data-testid="relay-panel">
           <h2>Team relay</h2>

@@ -1,0 +1,115 @@
+import { useEffect, useState } from 'react';
+import type { CallingSettingsChange, CallingSettingsView } from '../../../shared/callingSettings';
+import { readCallingSettings, saveCallingSettings } from '../actions';
+import { FindingsList } from './FindingsList';
+
+type OnOff = 'ENABLED' | 'DISABLED';
+
+function Toggle(props: { id: string; label: string; on: boolean; set: (on: boolean) => void }) {
+  return (
+    <label className="radio">
+      <input
+        type="checkbox"
+        data-testid={`calling-${props.id}`}
+        checked={props.on}
+        onChange={(e) => props.set(e.target.checked)}
+      />
+      {props.label}
+    </label>
+  );
+}
+
+/** The number's calling settings at WhatsApp, for an operator whose token may manage them. */
+export function CallingSettingsPanel() {
+  const [view, setView] = useState<CallingSettingsView>();
+  const [values, setValues] = useState<CallingSettingsChange>();
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  function show(next: CallingSettingsView): void {
+    setView(next);
+    if (next.ok) setValues(next.values);
+  }
+
+  useEffect(() => {
+    void readCallingSettings().then(show);
+  }, []);
+
+  async function save(): Promise<void> {
+    if (!values) return;
+    setSaving(true);
+    setSaved(false);
+    const next = await saveCallingSettings(values);
+    setSaving(false);
+    show(next);
+    setSaved(next.ok);
+  }
+
+  const onOff = (on: boolean): OnOff => (on ? 'ENABLED' : 'DISABLED');
+  return (
+    <section className="card" data-testid="calling-settings" aria-labelledby="calling-settings-title">
+      <h2 id="calling-settings-title">Calling at WhatsApp</h2>
+      {!view && <p>Reading the number’s calling settings…</p>}
+      {view && !view.ok && (
+        <p className="error" role="alert" data-testid="calling-error">
+          {view.error}
+        </p>
+      )}
+      {view?.ok && values && (
+        <>
+          <FindingsList findings={view.findings} testId="calling-findings" />
+          <Toggle
+            id="status"
+            label="Calling on for this number"
+            on={values.status === 'ENABLED'}
+            set={(on) => setValues({ ...values, status: onOff(on) })}
+          />
+          <Toggle
+            id="icon"
+            label="Show the call button to customers"
+            on={values.call_icon_visibility === 'DEFAULT'}
+            set={(on) => setValues({ ...values, call_icon_visibility: on ? 'DEFAULT' : 'DISABLE_ALL' })}
+          />
+          <Toggle
+            id="callback"
+            label="Callers give permission to be called back"
+            on={values.callback_permission_status === 'ENABLED'}
+            set={(on) => setValues({ ...values, callback_permission_status: onOff(on) })}
+          />
+          <Toggle
+            id="hours"
+            label="Take calls only during call hours"
+            on={values.call_hours_status === 'ENABLED'}
+            set={(on) => setValues({ ...values, call_hours_status: onOff(on) })}
+          />
+          <label className="field">
+            <span>Call hours time zone</span>
+            <input
+              data-testid="calling-timezone"
+              value={values.timezone_id}
+              onChange={(e) => setValues({ ...values, timezone_id: e.target.value })}
+            />
+          </label>
+          <p data-testid="calling-schedule">
+            {view.openingPeriods.length === 0
+              ? 'No opening hours are set at WhatsApp.'
+              : `Open: ${view.openingPeriods.map((p) => `${p.day_of_week.slice(0, 3)} ${p.open_time}–${p.close_time}`).join(', ')}.`}{' '}
+            {view.holidays.length === 0
+              ? 'No holidays.'
+              : `Holidays (kept when you save): ${view.holidays.map((h) => h.date).join(', ')}.`}
+          </p>
+          <div className="actions">
+            <button data-testid="calling-save" disabled={saving} onClick={() => void save()}>
+              {saving ? 'Saving…' : 'Save at WhatsApp'}
+            </button>
+          </div>
+          {saved && (
+            <p className="ok" role="status" data-testid="calling-saved">
+              WhatsApp accepted the calling settings. Customers’ apps may take a while to show the change.
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

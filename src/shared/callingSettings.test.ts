@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CallingSettingsResponse,
+  callingSettingsFindings,
+  callingSettingsUpdate,
+  callingSettingsView,
+} from './callingSettings';
+
+// Written by hand from Meta's "Configure Call Settings" request sample (2026) and the Settings API's GET samples.
+const WITH_HOURS = CallingSettingsResponse.parse({
+  calling: {
+    status: 'ENABLED',
+    call_icon_visibility: 'DEFAULT',
+    call_hours: {
+      status: 'ENABLED',
+      timezone_id: 'America/Manaus',
+      weekly_operating_hours: [
+        { day_of_week: 'MONDAY', open_time: '0400', close_time: '1020' },
+        { day_of_week: 'TUESDAY', open_time: '0108', close_time: '1020' },
+      ],
+      holiday_schedule: [{ date: '2026-01-01', start_time: '0000', end_time: '2359' }],
+    },
+    callback_permission_status: 'ENABLED',
+    sip: { status: 'DISABLED', servers: [] },
+  },
+});
+const SIP_ON = CallingSettingsResponse.parse({
+  calling: {
+    status: 'enabled',
+    call_icon_visibility: 'visible',
+    callback_permission_status: 'enabled',
+    srtp_key_exchange_protocol: 'DTLS-SRTP',
+    sip: { status: 'enabled', servers: [{ app_id: '12345', hostname: 'sip.whatsapp.com', port: 5060 }] },
+  },
+});
+
+describe('calling settings', () => {
+  it('says plainly when calling is off or SIP takes the calls away from this app', () => {
+    const off = callingSettingsFindings(CallingSettingsResponse.parse({ calling: { status: 'DISABLED' } }));
+    expect(off[0]).toEqual({ level: 'problem', text: expect.stringContaining('Calling is turned off') });
+    const sip = callingSettingsFindings(SIP_ON);
+    expect(sip[0]).toEqual({ level: 'problem', text: expect.stringContaining('SIP is turned on') });
+    expect(sip.some((f) => f.text === 'Calling is on for this number.')).toBe(false);
+  });
+
+  it('reads lower-case enums as Meta sometimes writes them, and reports hours and callback permission', () => {
+    const findings = callingSettingsFindings(WITH_HOURS);
+    expect(findings[0]).toEqual({ level: 'ok', text: 'Calling is on for this number.' });
+    expect(findings.map((f) => f.text).join(' ')).toContain('America/Manaus, 2 opening periods, 1 holiday');
+    expect(findings.map((f) => f.text)).toContain('Customers who call give permission to be called back.');
+  });
+
+  it('shows restrictions and a hidden call button as alerts', () => {
+    const restricted = CallingSettingsResponse.parse({
+      calling: { status: 'ENABLED', call_icon_visibility: 'DISABLE_ALL', restrictions: { restrictions_list: ['x'] } },
+    });
+    const texts = callingSettingsFindings(restricted).map((f) => `${f.level}: ${f.text}`);
+    expect(texts.some((t) => t.startsWith('problem: WhatsApp restricts calling'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('warning: The call button is hidden'))).toBe(true);
+  });
+
+  it('an update always carries the current opening hours and holidays back (Meta replaces call_hours whole)', () => {
+    const values = callingSettingsView(WITH_HOURS);
+    if (!values.ok) throw new Error('view');
+    const body = callingSettingsUpdate(
+      { ...values.values, callback_permission_status: 'DISABLED', timezone_id: 'Europe/Madrid' },
+      WITH_HOURS,
+    );
+    expect(body.calling.callback_permission_status).toBe('DISABLED');
+    expect(body.calling.call_hours).toEqual({
+      status: 'ENABLED',
+      timezone_id: 'Europe/Madrid',
+      weekly_operating_hours: WITH_HOURS.calling!.call_hours!.weekly_operating_hours,
+      holiday_schedule: [{ date: '2026-01-01', start_time: '0000', end_time: '2359' }],
+    });
+  });
+
+  it('leaves call hours out when there are none and they stay off', () => {
+    const body = callingSettingsUpdate(
+      {
+        status: 'ENABLED',
+        call_icon_visibility: 'DEFAULT',
+        callback_permission_status: 'ENABLED',
+        call_hours_status: 'DISABLED',
+        timezone_id: 'UTC',
+      },
+      SIP_ON,
+    );
+    expect(body.calling).not.toHaveProperty('call_hours');
+  });
+});
