@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { shortcutFor } from '../../../shared/shortcuts';
 import { runShortcut } from '../actions';
 import { selectActive, selectRinging, selectRingingOut, usePhone } from '../store';
+import { CallAnnouncer } from './CallAnnouncer';
 import { CallEnded } from './CallEnded';
 import { DialBox } from './DialBox';
 import { HistoryPage } from './HistoryPage';
@@ -88,6 +89,8 @@ export function App() {
   }, []);
   return (
     <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'}>
+      <h1 className="sr-only">WhatsApp Business phone</h1>
+      <CallAnnouncer />
       <TopBar />
       <StatusBar />
       {page === 'phone' && <PhonePage />}

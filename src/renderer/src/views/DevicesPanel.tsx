@@ -1,3 +1,4 @@
+import { LevelMeter } from './LevelMeter';
 import { errorText } from '../../../shared/errorText';
 import { useEffect, useState } from 'react';
 import { applyDevices } from '../actions';
@@ -96,9 +97,7 @@ export function DevicesPanel() {
         value={prefs.micDeviceId}
         onChange={(id) => void applyDevices({ micDeviceId: id })}
       />
-      <div className="meter" aria-label="Microphone level" data-testid="mic-level" data-level={level.toFixed(3)}>
-        <div className="meter-fill" style={{ width: `${Math.round(level * 100)}%` }} />
-      </div>
+      <LevelMeter label="Microphone level" level={level} testId="mic-level" />
       {meterError && <p className="error">Microphone: {meterError}</p>}
       <DeviceSelect
         label="Speaker (call audio)"

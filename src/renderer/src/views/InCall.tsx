@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { LevelMeter } from './LevelMeter';
+import { useState } from 'react';
+import { useNow } from '../hooks/useNow';
 import type { CallView } from '../../../shared/ipcContract';
 import { summarizeSdp } from '../../../shared/sdpChecks';
 import { hangupCall, setMuted } from '../actions';
@@ -6,15 +8,6 @@ import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
 import { Keypad } from './Keypad';
 import { QualityPanel } from './QualityPanel';
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 export function InCall({ call }: { call: CallView }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
@@ -42,9 +35,7 @@ export function InCall({ call }: { call: CallView }) {
       <p className="timer" data-testid="call-timer">
         {call.answeredAtMs ? formatDuration(now - call.answeredAtMs) : '0:00'}
       </p>
-      <div className="meter" aria-label="Caller audio level">
-        <div className="meter-fill" style={{ width: `${Math.min(100, Math.round(media.audioLevel * 100))}%` }} />
-      </div>
+      <LevelMeter label="Caller audio level" level={media.audioLevel} />
       <p
         className="media"
         data-testid="media-state"

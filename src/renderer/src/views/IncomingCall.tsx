@@ -1,16 +1,38 @@
+import { useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { answerCall, rejectCall } from '../actions';
+import { useNow } from '../hooks/useNow';
 import { mediaOf, usePhone } from '../store';
-import { callerLabel } from './format';
+import { callerLabel, formatDuration } from './format';
 
 export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: boolean }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
   const { name, number } = callerLabel(call);
   const answering = call.phase === 'answering';
+  const now = useNow(500);
+  const answerButton = useRef<HTMLButtonElement>(null);
+  const answerable = !answering && canAnswer && media.answerReady;
+  // The agent's next move is Answer: Enter or Space takes the call without hunting for the button.
+  useEffect(() => {
+    if (answerable) answerButton.current?.focus();
+  }, [answerable]);
+  const headingId = `caller-${call.callId}`;
   return (
-    <section className="card incoming" data-testid="incoming-call" data-call-id={call.callId} aria-live="assertive">
-      <p className="label">Incoming WhatsApp call</p>
-      <h2 data-testid="caller-name">{name}</h2>
+    <section
+      className="card incoming"
+      data-testid="incoming-call"
+      data-call-id={call.callId}
+      aria-labelledby={headingId}
+    >
+      <p className="label">
+        Incoming WhatsApp call ·{' '}
+        <span data-testid="ring-time" aria-label="ringing for">
+          {formatDuration(now - call.offeredAtMs)}
+        </span>
+      </p>
+      <h2 id={headingId} data-testid="caller-name">
+        {name}
+      </h2>
       <p className="number" data-testid="caller-number">
         {number}
       </p>
@@ -21,9 +43,10 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
       )}
       <div className="actions">
         <button
-          className="answer"
+          ref={answerButton}
+          className="answer big"
           data-testid="answer"
-          disabled={answering || !canAnswer || !media.answerReady}
+          disabled={!answerable}
           data-ready={media.answerReady ? 'yes' : 'no'}
           onClick={() => void answerCall(call.callId)}
         >
