@@ -18,7 +18,9 @@ test('answers a call and carries audio both ways', async ({ phone }) => {
   await expect(page.getByTestId('in-call')).toBeVisible();
   await expect(page.getByTestId('phone')).toHaveAttribute('data-ringtone', 'off');
   expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
-  const [pre, acc] = sim.graph.requests.map((r) => r.body as { session: { sdp: string; sdp_type: string } });
+  const [pre, acc] = sim.graph.requests
+    .filter((r) => (r.body as { call_id?: string } | undefined)?.call_id === call.callId)
+    .map((r) => r.body as { session: { sdp: string; sdp_type: string } });
   expect(pre?.session.sdp_type).toBe('answer');
   expect(acc?.session.sdp).toBe(pre?.session.sdp);
   expect(pre?.session.sdp).toContain('a=setup:active');

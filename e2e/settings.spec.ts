@@ -71,6 +71,7 @@ test('a public URL becomes the callback URL to paste into Meta', async ({ phone 
   const { page } = phone;
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('tunnel-public_url').check();
+  await page.getByTestId('setting-publicUrl').fill('');
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('error-publicUrl')).toContainText('required');
   await page.getByTestId('setting-publicUrl').fill('https://phone.example.com/');

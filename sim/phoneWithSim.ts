@@ -15,6 +15,9 @@ export const SIM_SECRETS = {
   phoneNumberId: '518638374672395',
 };
 
+/** A public https address for the simulated desk, as an operator would give Meta (never dialled here). */
+export const SIM_PUBLIC_URL = 'https://desk.sim.invalid';
+
 export interface PhoneWithSimOptions {
   logger?: Logger;
   uiPort?: number;
@@ -49,12 +52,14 @@ export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
     const saved = await host.services.handlers['settings:save']({
       ...SIM_SECRETS,
       webhookPort: 8787,
-      tunnel: 'none',
-      publicUrl: '',
+      // The address Meta would be given; the simulator itself delivers to the local server behind it.
+      tunnel: 'public_url',
+      publicUrl: SIM_PUBLIC_URL,
       ngrokAuthtoken: '',
     });
     if (!saved.ok) throw new Error(`simulator settings refused: ${JSON.stringify(saved.errors)}`);
     sim.setWebhookUrl(host.services.webhookUrl!);
+    if (!(await sim.verifyWebhook(SIM_SECRETS.verifyToken))) throw new Error('the simulated Meta could not verify');
   }
   return {
     sim,

@@ -155,6 +155,20 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     setWebhookUrl(url: string): void {
       webhookUrl = url;
     },
+    /**
+     * What Meta does when the callback URL is saved in its dashboard: a GET with hub.mode=subscribe, the verify
+     * token and a challenge, which must come back verbatim. Returns whether it did.
+     */
+    async verifyWebhook(verifyToken: string): Promise<boolean> {
+      if (!webhookUrl) return false;
+      const challenge = String(Math.floor(Math.random() * 1e9));
+      const url = new URL(webhookUrl);
+      url.searchParams.set('hub.mode', 'subscribe');
+      url.searchParams.set('hub.challenge', challenge);
+      url.searchParams.set('hub.verify_token', verifyToken);
+      const reply = await fetch(url);
+      return reply.status === 200 && (await reply.text()) === challenge;
+    },
     setOutbound(next: OutboundBehaviour): void {
       outbound = next;
     },

@@ -76,9 +76,39 @@ export async function startAppServices(options: AppServicesOptions) {
 
   coordinator.onPermissionReply((reply) => emit('permission:replied', reply));
 
+  let connectionCheck: AppStatus['connectionCheck'] = { state: 'pending' };
+
+  /** Asks WhatsApp whether the token, the number and its calling settings let calls ring here. */
+  async function checkConnection(): Promise<ConnectionTest> {
+    const checked = transport;
+    if (!checked) return { ok: false, error: 'Save the connection settings first.' };
+    const result = await checked
+      .test()
+      .catch((error: unknown): ConnectionTest => ({ ok: false, error: errorText(error) }));
+    if (transport !== checked || settings.connection().mode !== 'direct') return result;
+    const blocking = result.ok ? result.findings?.find((f) => f.level === 'problem') : undefined;
+    connectionCheck = result.ok
+      ? blocking
+        ? { state: 'failed', problem: blocking.text }
+        : { state: 'ok' }
+      : { state: 'failed', problem: result.error };
+    publishStatus();
+    return result;
+  }
+
+  function callbackReached(webhook: AppStatus['webhook']): boolean {
+    const url = webhook.callbackUrl;
+    if (!url) return false;
+    if (settings.reachedCallbackUrl() === url) return true;
+    if (webhook.verifiedAtMs === undefined && webhook.lastEventAtMs === undefined) return false;
+    settings.markCallbackReached(url);
+    return true;
+  }
+
   function status(): AppStatus {
     const c = settings.connection();
     const link = transport?.status();
+    const webhook = { ...configuredWebhookStatus(c), ...link?.webhook };
     const problems: string[] = [];
     if (fatal) problems.push(fatal);
     if (!settings.isConfigured()) problems.push('Open Settings and enter your WhatsApp connection details.');
@@ -91,7 +121,9 @@ export async function startAppServices(options: AppServicesOptions) {
       notices: [...(options.notices ?? []), ...(historyFailure ? [historyFailure] : []), ...shellNotices.values()],
       iceServers: environment.iceServers,
       mediaTimeoutMs: environment.mediaTimeoutMs,
-      webhook: { ...configuredWebhookStatus(c), ...link?.webhook },
+      webhook,
+      connectionCheck,
+      callbackReached: callbackReached(webhook),
       preferences: settings.preferences(),
     };
   }
@@ -129,16 +161,15 @@ export async function startAppServices(options: AppServicesOptions) {
       { connection: c, environment, tunnels: options.tunnels, seenEvents: history.seenEvents },
       context,
     );
+    connectionCheck = { state: 'pending' };
     publishStatus();
+    void checkConnection();
   }
 
   const CALLING_SETTINGS_ELSEWHERE =
     'This desk does not hold the WhatsApp token (it works through the team relay, or is not set up): calling settings are managed where the token is.';
 
-  async function testConnection(): Promise<ConnectionTest> {
-    if (!transport) return { ok: false, error: 'Save the connection settings first.' };
-    return transport.test();
-  }
+  const testConnection = checkConnection;
 
   await applyConnection();
 
@@ -157,8 +188,11 @@ export async function startAppServices(options: AppServicesOptions) {
     'settings:get': async () => settings.view(),
     'settings:save': async (input) => {
       const result = settings.saveConnection(input);
-      if (result.ok) await applyConnection();
-      return result.ok ? { ok: true, settings: settings.view() } : result;
+      if (!result.ok) return result;
+      await applyConnection();
+      // Saved is said only with WhatsApp's word on the new settings (direct mode; a relay is tested by connecting).
+      const check = settings.connection().mode === 'direct' ? await checkConnection() : undefined;
+      return { ok: true, settings: settings.view(), check };
     },
     'settings:testConnection': () => testConnection(),
     'settings:callingRead': async () =>

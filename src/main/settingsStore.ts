@@ -33,6 +33,8 @@ const StoredSettings = StoredConnectionFields.extend({
   version: z.literal(1),
   secrets: z.partialRecord(z.enum(SECRET_FIELDS), StoredSecret).default({}),
   preferences: AgentPreferences.default(DEFAULT_PREFERENCES),
+  /** The callback URL through which Meta has been seen to reach this desk. */
+  reachedCallbackUrl: z.string().default(''),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
 type SecretName = SecretField;
@@ -182,6 +184,10 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     isConfigured: () => isConfigured(),
     saveConnection,
     preferences: (): AgentPreferences => stored.preferences,
+    reachedCallbackUrl: (): string => stored.reachedCallbackUrl,
+    markCallbackReached(url: string): void {
+      if (stored.reachedCallbackUrl !== url) save({ ...stored, reachedCallbackUrl: url });
+    },
     savePreferences(patch: Partial<AgentPreferences>): AgentPreferences {
       const next = AgentPreferences.parse({ ...stored.preferences, ...patch });
       save({ ...stored, preferences: next });

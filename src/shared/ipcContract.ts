@@ -91,6 +91,7 @@ export const WebhookStatus = z.object({
   /** Events for a phone number other than this desk's, ignored. */
   otherNumberCount: z.number().optional(),
   lastEventAtMs: z.number().optional(),
+  verifiedAtMs: z.number().optional(),
   lastRejection: z.object({ atMs: z.number(), status: z.number(), reason: z.string() }).optional(),
   /** Parts of Meta's deliveries this phone could not read, and the last one. */
   unparsedCount: z.number().optional(),
@@ -116,6 +117,10 @@ export const AppStatus = z.object({
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
   mediaTimeoutMs: z.number(),
   webhook: WebhookStatus,
+  /** What WhatsApp said of the token, the number and its calling settings at the last check (direct mode). */
+  connectionCheck: z.object({ state: z.enum(['pending', 'ok', 'failed']), problem: z.string().optional() }),
+  /** Meta's verification or a signed event has come in since this callback URL was set (kept across restarts). */
+  callbackReached: z.boolean(),
   preferences: AgentPreferences,
 });
 export type AppStatus = z.infer<typeof AppStatus>;

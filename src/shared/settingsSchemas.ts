@@ -187,7 +187,7 @@ export const SettingsView = z.object({
 export type SettingsView = z.infer<typeof SettingsView>;
 
 export const SaveResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), settings: SettingsView }),
+  z.object({ ok: z.literal(true), settings: SettingsView, check: z.lazy(() => ConnectionTest).optional() }),
   z.object({ ok: z.literal(false), errors: z.record(z.string(), z.string()) }),
 ]);
 export type SaveResult = z.infer<typeof SaveResult>;

@@ -37,6 +37,8 @@ export interface WebhookServerStatus {
   receivedCount: number;
   rejectedCount: number;
   lastEventAtMs?: number;
+  /** When Meta's verification request (right verify token) last came in. */
+  verifiedAtMs?: number;
   lastRejection?: { atMs: number; status: number; reason: string };
   /** Parts of signed deliveries that could not be read (acknowledged all the same, so Meta does not retry them). */
   unparsedCount: number;
@@ -97,7 +99,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (token !== options.verifyToken)
       return refuse(res, 403, 'hub.verify_token does not match the verify token in Settings');
     log.info('webhook verified by Meta');
+    status.verifiedAtMs = Date.now();
     send(res, 200, challenge);
+    options.onActivity?.();
   }
 
   function dispatch(events: CallEvent[]): void {

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startCallController } from './callController';
 import { watchDevices } from './deskPreferences';
+import { watchMicrophone } from './micCheck';
 import { listenForShortcuts } from './shortcutActions';
 import './styles.css';
 import { App } from './views/App';
@@ -13,4 +14,5 @@ createRoot(document.getElementById('root')!).render(
 );
 listenForShortcuts();
 watchDevices();
+watchMicrophone();
 void startCallController();

@@ -1,3 +1,4 @@
+import type { MicState } from '../../shared/readiness';
 import { create } from 'zustand';
 import type { QualitySample } from '../../shared/callQuality';
 import { ENGAGED_PHASES } from '../../shared/callMachine';
@@ -54,6 +55,8 @@ interface PhoneState {
   /** A number put into the dial box from elsewhere (Call back in the history); the key remounts the box. */
   dialNumber?: string;
   dialKey: number;
+  /** Whether the microphone works, as last checked (at start, on device and permission changes). */
+  mic: MicState;
   prepareDial(number: string): void;
   upsertCall(view: CallView): void;
   patchMedia(callId: string, patch: Partial<CallMedia>): void;
@@ -70,6 +73,7 @@ export const usePhone = create<PhoneState>((set) => ({
   backendLost: false,
   tab: 'phone',
   dialKey: 0,
+  mic: 'checking',
   prepareDial: (number) =>
     set((s) => ({ dialNumber: number, dialKey: s.dialKey + 1, tab: 'phone', shownEndedId: undefined })),
   upsertCall: (view) =>

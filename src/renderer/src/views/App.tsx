@@ -4,6 +4,7 @@ import { shortcutFor } from '../../../shared/shortcuts';
 import { runShortcut } from '../actions';
 import { selectActive, selectRinging, selectRingingOut, usePhone } from '../store';
 import { CallAnnouncer } from './CallAnnouncer';
+import { ReadinessLine } from './ReadinessLine';
 import { CallEnded } from './CallEnded';
 import { DialBox } from './DialBox';
 import { HistoryPage } from './HistoryPage';
@@ -34,11 +35,7 @@ function StatusBar() {
           {p}
         </p>
       ))}
-      {status.configured && (status.mode === 'relay' ? status.relay?.connected : status.webhook.listening) && (
-        <p className="ok" data-testid="ready">
-          Ready for calls{status.mode === 'relay' ? ' from the team relay' : ''}
-        </p>
-      )}
+      <ReadinessLine status={status} />
       {status.notices.map((n) => (
         <p key={n} className="warning" role="status" data-testid="notice">
           {n}

@@ -31,7 +31,7 @@ export function CallAnnouncer() {
   }, [ringingName, activeName]);
 
   return (
-    <div className="sr-only" role="alert" aria-live="assertive" data-testid="announcer">
+    <div className="sr-only" aria-live="assertive" aria-atomic="true" data-testid="announcer">
       {announcement}
     </div>
   );

@@ -92,6 +92,10 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
     setView(result.settings);
     setForm(formFrom(result.settings));
     setSaved(true);
+    if (result.check) {
+      setTest(result.check);
+      if (!result.check.ok && result.check.field) setErrors({ [result.check.field]: result.check.error });
+    }
   }
 
   async function runTest(): Promise<void> {
@@ -203,11 +207,16 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
           {test === 'running' ? 'Testing…' : 'Test connection'}
         </button>
       </div>
-      {saved && (
-        <p className="ok" data-testid="settings-saved">
-          Saved.
-        </p>
-      )}
+      {saved &&
+        (test && test !== 'running' && !test.ok ? (
+          <p className="warning" data-testid="settings-saved">
+            Saved, but WhatsApp did not accept these settings: see below.
+          </p>
+        ) : (
+          <p className="ok" data-testid="settings-saved">
+            {test && test !== 'running' && test.ok ? 'Saved and checked with WhatsApp.' : 'Saved.'}
+          </p>
+        ))}
       {test && test !== 'running' && (
         <p className={test.ok ? 'ok' : 'error'} data-testid="test-result" role="status">
           {test.ok ? `Connected to ${test.verifiedName ?? 'your business'} (${test.displayPhoneNumber}).` : test.error}

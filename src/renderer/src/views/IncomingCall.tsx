@@ -7,6 +7,7 @@ import { callerLabel, formatDuration } from './format';
 
 export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: boolean }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
+  const mic = usePhone((s) => s.mic);
   const { name, number } = callerLabel(call);
   const answering = call.phase === 'answering';
   const now = useNow(500);
@@ -36,6 +37,13 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
       <p className="number" data-testid="caller-number">
         {number}
       </p>
+      {(mic === 'blocked' || mic === 'missing') && (
+        <p className="error" role="alert" data-testid="ringing-mic-warning">
+          {mic === 'blocked'
+            ? 'Your microphone is blocked: the caller will not hear you. Allow it for this app before answering.'
+            : 'No microphone found: the caller will not hear you. Plug one in before answering.'}
+        </p>
+      )}
       {media.error && (
         <p className="error" role="alert">
           {media.error}

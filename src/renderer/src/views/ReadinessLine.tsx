@@ -1,0 +1,49 @@
+import type { AppStatus } from '../../../shared/ipcContract';
+import { readiness } from '../../../shared/readiness';
+import { savePreferences } from '../actions';
+import { checkMicrophone } from '../micCheck';
+import { usePhone } from '../store';
+
+/** One line that is green only when a call can ring here and be answered with a voice; otherwise what to fix. */
+export function ReadinessLine({ status }: { status: AppStatus }) {
+  const mic = usePhone((s) => s.mic);
+  const setTab = usePhone((s) => s.setTab);
+  const state = readiness({
+    configured: status.configured,
+    mode: status.mode,
+    listening: status.webhook.listening,
+    relayConnected: status.relay?.connected ?? false,
+    connection: status.connectionCheck,
+    callbackUrl: status.webhook.callbackUrl,
+    callbackReached: status.callbackReached,
+    mic,
+    agentStatus: status.preferences.status,
+  });
+  if (state.ready) {
+    return (
+      <p className="ok readiness" data-testid="ready" role="status">
+        {state.text}
+      </p>
+    );
+  }
+  return (
+    <p className="warning readiness" data-testid="not-ready" role="status">
+      {state.text}{' '}
+      {state.fix === 'settings' && (
+        <button className="link" data-testid="fix-settings" onClick={() => setTab('settings')}>
+          Open Settings
+        </button>
+      )}
+      {state.fix === 'microphone' && (
+        <button className="link" data-testid="fix-microphone" onClick={() => void checkMicrophone()}>
+          Check again
+        </button>
+      )}
+      {state.fix === 'status' && (
+        <button className="link" data-testid="fix-status" onClick={() => void savePreferences({ status: 'available' })}>
+          Switch to Available
+        </button>
+      )}
+    </p>
+  );
+}

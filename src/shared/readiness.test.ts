@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { isPublicHttps, readiness, type ReadinessFacts } from './readiness';
+
+const WELL: ReadinessFacts = {
+  configured: true,
+  mode: 'direct',
+  listening: true,
+  relayConnected: false,
+  connection: { state: 'ok' },
+  callbackUrl: 'https://phone.example.com/webhook',
+  callbackReached: true,
+  mic: 'ok',
+  agentStatus: 'available',
+};
+
+describe('readiness', () => {
+  it('is green only when everything a call needs is there', () => {
+    expect(readiness(WELL)).toEqual({ ready: true, text: 'Ready for calls' });
+    expect(readiness({ ...WELL, mode: 'relay', relayConnected: true, callbackUrl: undefined })).toEqual({
+      ready: true,
+      text: 'Ready for calls from the team relay',
+    });
+  });
+
+  it.each<[string, Partial<ReadinessFacts>, string, string | undefined]>([
+    ['unconfigured', { configured: false }, 'Not connected to WhatsApp yet', 'settings'],
+    [
+      'token refused',
+      { connection: { state: 'failed', problem: 'Access token: no.' } },
+      'Access token: no.',
+      'settings',
+    ],
+    ['still checking', { connection: { state: 'pending' } }, 'Checking the connection', undefined],
+    ['loopback callback', { callbackUrl: 'http://127.0.0.1:8787/webhook' }, 'cannot reach this phone', 'settings'],
+    ['https on localhost', { callbackUrl: 'https://localhost/webhook' }, 'cannot reach this phone', 'settings'],
+    ['never reached', { callbackReached: false }, 'Waiting for WhatsApp to reach', 'settings'],
+    ['mic blocked', { mic: 'blocked' }, 'microphone is blocked', 'microphone'],
+    ['no mic', { mic: 'missing' }, 'No microphone found', 'microphone'],
+    ['away', { agentStatus: 'away' }, 'You are Away', 'status'],
+    ['busy', { agentStatus: 'busy' }, 'You are Busy', 'status'],
+    ['relay down', { mode: 'relay', relayConnected: false }, 'Not connected to the team relay', 'settings'],
+  ])('names the first thing to fix: %s', (_name, change, text, fix) => {
+    const state = readiness({ ...WELL, ...change });
+    expect(state.ready).toBe(false);
+    expect(state.text).toContain(text);
+    expect(state.ready ? undefined : state.fix).toBe(fix);
+  });
+
+  it('a token problem comes before a microphone problem', () => {
+    const state = readiness({ ...WELL, mic: 'blocked', connection: { state: 'failed', problem: 'token' } });
+    expect(state.text).toBe('token');
+  });
+
+  it('knows a public https address', () => {
+    expect(isPublicHttps('https://a.example/webhook')).toBe(true);
+    expect(isPublicHttps('http://a.example/webhook')).toBe(false);
+    expect(isPublicHttps('https://127.0.0.1/webhook')).toBe(false);
+    expect(isPublicHttps('https://[::1]/webhook')).toBe(false);
+    expect(isPublicHttps('not a url')).toBe(false);
+  });
+});

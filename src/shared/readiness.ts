@@ -1,0 +1,92 @@
+import type { AgentStatus, ConnectionMode } from './settingsSchemas';
+
+/** What the microphone check found: a working device, a refusal, no device at all, or not checked yet. */
+export type MicState = 'ok' | 'blocked' | 'missing' | 'checking';
+
+/** Where the agent goes to fix a problem. */
+export type ReadinessFix = 'settings' | 'microphone' | 'status';
+
+export interface ReadinessFacts {
+  configured: boolean;
+  mode: ConnectionMode;
+  /** Direct mode: the desk's webhook server listens. */
+  listening: boolean;
+  relayConnected: boolean;
+  /** Direct mode: what WhatsApp said of the token and the number at the last check. */
+  connection: { state: 'pending' | 'ok' | 'failed'; problem?: string };
+  /** Direct mode: the address given to Meta. */
+  callbackUrl?: string;
+  /** Direct mode: Meta's verification request or a signed event has come in through this callback URL. */
+  callbackReached: boolean;
+  mic: MicState;
+  agentStatus: AgentStatus;
+}
+
+export type Readiness = { ready: true; text: string } | { ready: false; text: string; fix?: ReadinessFix };
+
+/** An https address on a host other than this computer: the only kind Meta delivers webhooks to. */
+export function isPublicHttps(url: string | undefined): boolean {
+  if (!url) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const local = host === 'localhost' || host === '::1' || /^127\./.test(host) || /^0\./.test(host);
+  return parsed.protocol === 'https:' && !local;
+}
+
+/**
+ * Green only when a call can really ring and be answered with a voice; otherwise the first thing to fix, in the
+ * order an agent or their administrator would fix it.
+ */
+export function readiness(f: ReadinessFacts): Readiness {
+  if (!f.configured)
+    return { ready: false, text: 'Not connected to WhatsApp yet: set up the connection in Settings.', fix: 'settings' };
+  if (f.mode === 'relay') {
+    if (!f.relayConnected)
+      return { ready: false, text: 'Not connected to the team relay: calls cannot reach this desk.', fix: 'settings' };
+  } else {
+    if (!f.listening)
+      return { ready: false, text: 'The phone cannot take webhooks: see the problem above.', fix: 'settings' };
+    if (f.connection.state === 'pending') return { ready: false, text: 'Checking the connection with WhatsApp…' };
+    if (f.connection.state === 'failed')
+      return {
+        ready: false,
+        text: f.connection.problem ?? 'WhatsApp did not accept the connection settings.',
+        fix: 'settings',
+      };
+    if (!isPublicHttps(f.callbackUrl))
+      return {
+        ready: false,
+        text: 'WhatsApp cannot reach this phone: give a public https address or use the tunnel in Settings.',
+        fix: 'settings',
+      };
+    if (!f.callbackReached)
+      return {
+        ready: false,
+        text: `Waiting for WhatsApp to reach ${f.callbackUrl}: paste it and the verify token in Meta’s dashboard.`,
+        fix: 'settings',
+      };
+  }
+  if (f.mic === 'blocked')
+    return {
+      ready: false,
+      text: 'The microphone is blocked: allow it for this app, or callers will not hear you.',
+      fix: 'microphone',
+    };
+  if (f.mic === 'missing')
+    return { ready: false, text: 'No microphone found: plug one in, or callers will not hear you.', fix: 'microphone' };
+  if (f.mic === 'checking') return { ready: false, text: 'Checking the microphone…' };
+  if (f.agentStatus === 'away')
+    return { ready: false, text: 'You are Away: calls do not ring here. Switch to Available.', fix: 'status' };
+  if (f.agentStatus === 'busy')
+    return {
+      ready: false,
+      text: 'You are Busy: calls show here without ringing. Switch to Available to hear them.',
+      fix: 'status',
+    };
+  return { ready: true, text: f.mode === 'relay' ? 'Ready for calls from the team relay' : 'Ready for calls' };
+}
