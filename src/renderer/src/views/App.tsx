@@ -4,6 +4,8 @@ import { shortcutFor } from '../../../shared/shortcuts';
 import { runShortcut } from '../actions';
 import { selectActive, selectRinging, selectRingingOut, usePhone } from '../store';
 import { CallAnnouncer } from './CallAnnouncer';
+import { CallBar } from './CallBar';
+import { keyForCall } from '../callKeys';
 import { ReadinessLine } from './ReadinessLine';
 import { CallEnded } from './CallEnded';
 import { DialBox } from './DialBox';
@@ -74,8 +76,10 @@ function PhonePage() {
 export function App() {
   const ringtonePlaying = usePhone((s) => s.ringtonePlaying);
   const page = usePhone((s) => s.tab);
+  const active = usePhone(selectActive);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      if (keyForCall(event)) return;
       const action = shortcutFor(event, usePhone.getState().status?.preferences.shortcutKeys);
       if (!action) return;
       event.preventDefault();
@@ -90,6 +94,7 @@ export function App() {
       <CallAnnouncer />
       <TopBar />
       <StatusBar />
+      {page !== 'phone' && active && <CallBar call={active} />}
       {page === 'phone' && <PhonePage />}
       {page === 'history' && <HistoryPage />}
       {page === 'settings' && <SettingsPage />}

@@ -1,10 +1,15 @@
+import { useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { usePhone } from '../store';
 import { callerLabel, endText, formatDuration } from './format';
 
 export function CallEnded({ call }: { call: CallView }) {
   const dismiss = usePhone((s) => s.dismissEnded);
-  const { name } = callerLabel(call);
+  const callBack = usePhone((s) => s.prepareDial);
+  const { name, number } = callerLabel(call);
+  const okButton = useRef<HTMLButtonElement>(null);
+  // After Hang up the focus would fall to the page; the summary's first action takes it.
+  useEffect(() => okButton.current?.focus(), []);
   const talked = call.answeredAtMs && call.endedAtMs ? formatDuration(call.endedAtMs - call.answeredAtMs) : undefined;
   return (
     <section className="card ended" data-testid="call-ended" data-call-id={call.callId} data-reason={call.endReason}>
@@ -12,6 +17,16 @@ export function CallEnded({ call }: { call: CallView }) {
         {endText(call)}
       </p>
       <h2>{name}</h2>
+      {number && number !== name && (
+        <p className="number" data-testid="ended-number">
+          {number}
+        </p>
+      )}
+      <p data-testid="ended-time">
+        <time dateTime={new Date(call.endedAtMs ?? call.offeredAtMs).toISOString()}>
+          {new Date(call.endedAtMs ?? call.offeredAtMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+        </time>
+      </p>
       {talked && (
         <p className="timer" data-testid="talk-time">
           {talked}
@@ -23,9 +38,14 @@ export function CallEnded({ call }: { call: CallView }) {
         </p>
       )}
       <div className="actions">
-        <button data-testid="dismiss" onClick={dismiss}>
+        <button ref={okButton} data-testid="dismiss" onClick={dismiss}>
           OK
         </button>
+        {call.from && (
+          <button data-testid="ended-call-back" onClick={() => callBack(call.from)}>
+            Call back
+          </button>
+        )}
       </div>
     </section>
   );

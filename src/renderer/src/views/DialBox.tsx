@@ -25,6 +25,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
   const [error, setError] = useState<string>();
   const [permission, setPermission] = useState<PermissionView>();
   const [requested, setRequested] = useState<string>();
+  const [asking, setAsking] = useState(false);
   // A number is dialled as its digits; a customer known only by user ID (Call back from the history) as that ID.
   const replies = usePhone((s) => s.permissionReplies);
   const digits = isUserId(number.trim()) ? number.trim() : number.replace(/[^\d]/g, '');
@@ -45,32 +46,39 @@ export function DialBox({ initial = '' }: { initial?: string }) {
   }
 
   async function ask(): Promise<void> {
+    setAsking(true);
     const result = await requestPermission(digits);
+    setAsking(false);
     // A refused request is an error to act on, not a status: it replaces the reason the call did not go.
-    if (result.ok) setRequested('Permission request sent. You can call once the customer accepts.');
-    else setError(result.error);
+    if (result.ok) {
+      setRequested('Permission request sent. You can call once the customer accepts.');
+      // WhatsApp allows one request a day: the button goes once it has been used.
+      setPermission((p) => p && { ...p, canRequest: false });
+    } else setError(result.error);
   }
 
   return (
     <section className="card dial" data-testid="dial-box">
       <h2>Call a customer</h2>
-      <div className="dial-row">
+      <form
+        className="dial-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!busy && digits.length >= 6) void call();
+        }}
+      >
         <input
+          aria-label="WhatsApp number to call"
           data-testid="dial-number"
           type="tel"
           placeholder="WhatsApp number with country code"
           value={number}
           onChange={(e) => setNumber(e.target.value)}
         />
-        <button
-          className="answer"
-          data-testid="dial-call"
-          disabled={busy || digits.length < 6}
-          onClick={() => void call()}
-        >
+        <button className="answer" type="submit" data-testid="dial-call" disabled={busy || digits.length < 6}>
           {busy ? 'Calling…' : 'Call'}
         </button>
-      </div>
+      </form>
       {error && (
         <p className="error" role="alert" data-testid="dial-error">
           {error}
@@ -80,8 +88,8 @@ export function DialBox({ initial = '' }: { initial?: string }) {
         <p data-testid="dial-permission">
           The customer {PERMISSION_TEXT[permission.status]}.
           {permission.canRequest && (
-            <button data-testid="dial-request-permission" onClick={() => void ask()}>
-              Ask for permission
+            <button data-testid="dial-request-permission" disabled={asking} onClick={() => void ask()}>
+              {asking ? 'Asking…' : 'Ask for permission'}
             </button>
           )}
           {permission.nextRequestAtMs !== undefined && (

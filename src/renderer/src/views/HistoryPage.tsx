@@ -56,7 +56,11 @@ export function HistoryPage() {
         </button>
       </div>
       {error && <p className="error">{error}</p>}
-      {entries.length === 0 && <p data-testid="history-empty">No calls yet.</p>}
+      {entries.length === 0 && (
+        <p data-testid="history-empty">
+          {search !== '' || missedOnly ? 'No calls match this search.' : 'No calls yet.'}
+        </p>
+      )}
       <ul className="history-list">
         {entries.map((e) => (
           <li
@@ -72,9 +76,12 @@ export function HistoryPage() {
             <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
             {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
             {e.message && <small className="error">{e.message}</small>}
-            <button data-testid="history-call-back" onClick={() => callBack(e.number)}>
-              Call back
-            </button>
+            {/* A call still going on is not one to call back. */}
+            {e.endReason && (
+              <button data-testid="history-call-back" onClick={() => callBack(e.number)}>
+                Call back
+              </button>
+            )}
           </li>
         ))}
       </ul>

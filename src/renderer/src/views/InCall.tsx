@@ -1,5 +1,5 @@
 import { LevelMeter } from './LevelMeter';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNow } from '../hooks/useNow';
 import type { CallView } from '../../../shared/ipcContract';
 import { summarizeSdp } from '../../../shared/sdpChecks';
@@ -14,6 +14,10 @@ export function InCall({ call }: { call: CallView }) {
   const [showKeypad, setShowKeypad] = useState(false);
   const now = useNow(250);
   const { name, number } = callerLabel(call);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // After Answer (or Call) the button pressed is gone; focus goes to the call itself, not to the page.
+  useEffect(() => heading.current?.focus(), []);
+  const waitingForCustomer = call.phase === 'dialing' || call.phase === 'remote_ringing';
   const connecting = call.phase === 'pre_accepted';
   // The keypad is offered only when the caller's SDP carries telephone-event at 8 kHz.
   const dtmfOffered = call.sdpOffer ? summarizeSdp(call.sdpOffer).telephoneEvent8k !== undefined : false;
@@ -30,8 +34,15 @@ export function InCall({ call }: { call: CallView }) {
                 ? 'Hanging up…'
                 : 'On call'}
       </p>
-      <h2>{name}</h2>
+      <h2 ref={heading} tabIndex={-1}>
+        {name}
+      </h2>
       <p className="number">{number}</p>
+      {media.muted && (
+        <p className="muted-banner" role="status" data-testid="muted-banner">
+          Muted: the caller cannot hear you
+        </p>
+      )}
       <p className="timer" data-testid="call-timer">
         {call.answeredAtMs ? formatDuration(now - call.answeredAtMs) : '0:00'}
       </p>
@@ -44,7 +55,11 @@ export function InCall({ call }: { call: CallView }) {
         data-packets-received={media.packetsReceived}
         data-packets-sent={media.packetsSent}
       >
-        {media.connection === 'connected' ? 'Audio connected' : 'Connecting audio…'}
+        {waitingForCustomer
+          ? 'Waiting for the customer to answer'
+          : media.connection === 'connected'
+            ? 'Audio connected'
+            : 'Connecting audio…'}
         {media.micLabel && <span data-testid="mic-in-use"> · mic: {media.micLabel}</span>}
       </p>
       <QualityPanel quality={media.quality} />
@@ -64,7 +79,12 @@ export function InCall({ call }: { call: CallView }) {
         </p>
       )}
       <div className="actions">
-        <button data-testid="mute" aria-pressed={media.muted} onClick={() => setMuted(call.callId, !media.muted)}>
+        <button
+          data-testid="mute"
+          className={media.muted ? 'muted' : undefined}
+          aria-pressed={media.muted}
+          onClick={() => setMuted(call.callId, !media.muted)}
+        >
           {media.muted ? 'Unmute' : 'Mute'}
         </button>
         {dtmfOffered && (

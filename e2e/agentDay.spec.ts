@@ -1,0 +1,94 @@
+import { expect, mediaFigures, test } from './phoneFixture';
+
+test('mute is unmistakable, and the live call stays in reach on History and Settings', async ({ phone }) => {
+  const { page, sim } = phone;
+  await sim.placeCall({ name: 'Muted Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.getByTestId('mute').click();
+  await expect(page.getByTestId('muted-banner')).toHaveText('Muted: the caller cannot hear you');
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('call-bar')).toContainText('Muted Customer');
+  await expect(page.getByTestId('call-bar-muted')).toBeVisible();
+  // A call in progress offers no Call back.
+  await expect(page.getByTestId('history-row').first()).toHaveAttribute('data-reason', 'live');
+  await expect(page.getByTestId('history-row').first().getByTestId('history-call-back')).toHaveCount(0);
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('call-bar-mute').click();
+  await expect(page.getByTestId('call-bar-muted')).toHaveCount(0);
+  await page.getByTestId('call-bar-hangup').click();
+  await expect(page.getByTestId('call-bar')).toHaveCount(0);
+  await page.getByTestId('tab-phone').click();
+  await expect(page.getByTestId('call-ended')).toBeVisible();
+});
+
+test('after a call: number, time and talk time with Call back; focus follows every step; Escape closes the summary', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await sim.placeCall({ from: '447700900123', name: 'Focus Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('in-call').getByRole('heading', { name: 'Focus Customer' })).toBeFocused();
+  await expect.poll(async () => (await mediaFigures(page)).connection).toBe('connected');
+  await page.getByTestId('hangup').click();
+  const ended = page.getByTestId('call-ended');
+  await expect(ended.getByTestId('ended-number')).toContainText('447700900123');
+  await expect(ended.getByTestId('ended-time')).toHaveText(/\d{1,2}:\d{2}/);
+  await expect(ended.getByTestId('talk-time')).toBeVisible();
+  await expect(page.getByTestId('dismiss')).toBeFocused();
+  await page.getByTestId('ended-call-back').click();
+  await expect(page.getByTestId('dial-number')).toHaveValue('447700900123');
+
+  await sim.placeCall({ name: 'Second Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.getByTestId('hangup').click();
+  await expect(ended).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(ended).toHaveCount(0);
+});
+
+test('digits typed on the keyboard during a call go to the caller as DTMF', async ({ phone }) => {
+  const { page, sim } = phone;
+  await sim.placeCall();
+  await page.getByTestId('answer').click();
+  await expect.poll(async () => (await mediaFigures(page)).connection).toBe('connected');
+  await page.keyboard.press('4');
+  await page.keyboard.press('2');
+  await page.keyboard.press('#');
+  await page.getByTestId('keypad-toggle').click();
+  await expect(page.getByTestId('dtmf-sent')).toHaveText('42#', { timeout: 5000 });
+});
+
+test('a search with no match says so instead of "No calls yet"', async ({ phone }) => {
+  const { page } = phone;
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-empty')).toHaveText('No calls yet.');
+  await page.getByTestId('history-search').fill('nobody-like-this');
+  await expect(page.getByTestId('history-empty')).toHaveText('No calls match this search.');
+});
+
+test('dialling: Enter calls, the customer’s ringing is not shown as audio, and a permission request goes once', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const customer = '14085550199';
+  sim.graph.setPermission(customer, 'temporary');
+  sim.setOutbound({ answer: 'accept', ringMs: 1500 });
+  await page.getByTestId('dial-number').fill(customer);
+  await page.getByTestId('dial-number').press('Enter');
+  await expect(page.getByTestId('call-phase')).toHaveText('Ringing…', { timeout: 5000 });
+  await expect(page.getByTestId('media-state')).toHaveText(/Waiting for the customer to answer/);
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await expect(page.getByTestId('media-state')).toContainText('Audio connected', { timeout: 10_000 });
+  await page.getByTestId('hangup').click();
+  await page.getByTestId('dismiss').click();
+
+  const other = '14085550188';
+  await page.getByTestId('dial-number').fill(other);
+  await page.getByTestId('dial-call').click();
+  await page.getByTestId('dial-request-permission').click();
+  await expect(page.getByTestId('dial-requested')).toContainText('Permission request sent');
+  await expect(page.getByTestId('dial-request-permission')).toHaveCount(0);
+  expect(sim.graph.permissionRequests).toEqual([other]);
+});
