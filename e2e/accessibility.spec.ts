@@ -4,6 +4,8 @@ import { expect, test } from './phoneFixture';
 
 /** Runs axe-core on the page as it stands and fails on any serious or critical violation. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: `test-results/screens/${screen.replace(/ /g, '-')}-${width}.png`, fullPage: true });
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -36,6 +38,42 @@ for (const width of [380, 1440]) {
     await expectAccessible(page, 'history');
     await page.getByTestId('tab-settings').click();
     await expectAccessible(page, 'settings');
-    await page.screenshot({ path: `test-results/screens/settings-${width}.png`, fullPage: true });
+    await page.getByTestId('tab-phone').click();
+    await page.getByTestId('dial-number').fill('14085550111');
+    await page.getByTestId('dial-call').click();
+    await expect(page.getByTestId('dial-error')).toBeVisible();
+    await expectAccessible(page, 'dial');
   });
 }
+
+test('tabs follow the WAI-ARIA pattern: arrows and Home/End move, one tab stop, each tab controls its panel', async ({
+  phone,
+}) => {
+  const { page } = phone;
+  const tabs = page.getByRole('tab');
+  await expect(tabs).toHaveCount(3);
+  await page.getByTestId('tab-phone').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-history')).toBeFocused();
+  await expect(page.getByTestId('tab-history')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-history');
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('tab-settings')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-phone')).toBeFocused();
+  await expect(page.getByTestId('tab-history')).toHaveAttribute('tabindex', '-1');
+});
+
+test('usable from 320 px to 1920 px: nothing cut off, no sideways scrolling', async ({ phone }) => {
+  const { page } = phone;
+  for (const width of [320, 1920]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const tab of ['phone', 'history', 'settings']) {
+      await page.getByTestId(`tab-${tab}`).click();
+      const box = (await page.getByTestId('tab-settings').boundingBox())!;
+      expect(box.x + box.width, `Settings tab at ${width} px on ${tab}`).toBeLessThanOrEqual(width);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(scrollWidth, `page width at ${width} px on ${tab}`).toBeLessThanOrEqual(width);
+    }
+  }
+});

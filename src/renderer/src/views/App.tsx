@@ -95,9 +95,11 @@ export function App() {
       <TopBar />
       <StatusBar />
       {page !== 'phone' && active && <CallBar call={active} />}
-      {page === 'phone' && <PhonePage />}
-      {page === 'history' && <HistoryPage />}
-      {page === 'settings' && <SettingsPage />}
+      <div role="tabpanel" id={`panel-${page}`} aria-labelledby={`tab-${page}`} className="panel">
+        {page === 'phone' && <PhonePage />}
+        {page === 'history' && <HistoryPage />}
+        {page === 'settings' && <SettingsPage />}
+      </div>
     </main>
   );
 }

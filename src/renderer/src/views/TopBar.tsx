@@ -1,3 +1,4 @@
+import type { KeyboardEvent } from 'react';
 import { AgentStatus } from '../../../shared/settingsSchemas';
 import { savePreferences } from '../actions';
 import { usePhone, type Tab } from '../store';
@@ -12,6 +13,24 @@ export function TopBar() {
   const tab = usePhone((s) => s.tab);
   const setTab = usePhone((s) => s.setTab);
   const status = usePhone((s) => s.status?.preferences.status ?? 'available');
+
+  function onTabKey(event: KeyboardEvent<HTMLDivElement>): void {
+    const index = TABS.findIndex((t) => t.id === tab);
+    const next =
+      event.key === 'ArrowRight'
+        ? (index + 1) % TABS.length
+        : event.key === 'ArrowLeft'
+          ? (index + TABS.length - 1) % TABS.length
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? TABS.length - 1
+              : undefined;
+    if (next === undefined) return;
+    event.preventDefault();
+    setTab(TABS[next]!.id);
+    document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
+  }
   return (
     <nav className="topbar">
       <select
@@ -25,12 +44,16 @@ export function TopBar() {
         <option value="busy">Busy</option>
         <option value="away">Away</option>
       </select>
-      <div className="tabs" role="tablist">
+      {/* WAI-ARIA tabs: one tab in the Tab order, arrows and Home/End move between them. */}
+      <div className="tabs" role="tablist" aria-label="Phone sections" onKeyDown={onTabKey}>
         {TABS.map((t) => (
           <button
             key={t.id}
+            id={`tab-${t.id}`}
             role="tab"
             aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
             data-testid={`tab-${t.id}`}
             onClick={() => setTab(t.id)}
           >
