@@ -75,3 +75,43 @@ describe('browser host', () => {
     expect(status).not.toContain('EAAGsecretTokenValue1234567890');
   });
 });
+
+describe('one window', () => {
+  /** Opens the event stream as a page would and returns the first event's name and data. */
+  async function openWindow(): Promise<{ event: string; data: string; abort: () => void }> {
+    const controller = new AbortController();
+    const reply = await fetch(`${host.baseUrl}api/events`, {
+      headers: { Cookie: host.sessionCookie },
+      signal: controller.signal,
+    });
+    const reader = reply.body!.getReader();
+    let text = '';
+    while (!/\nevent: (hello|refused)\ndata: [^\n]*\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    const match = /\nevent: (hello|refused)\ndata: ([^\n]*)\n/.exec(text)!;
+    return { event: match[1]!, data: match[2]!, abort: () => controller.abort() };
+  }
+
+  it('a second window is refused and cannot act; it takes over once the first is gone', async () => {
+    const first = await openWindow();
+    expect(first.event).toBe('hello');
+    const { windowId } = JSON.parse(first.data) as { windowId: string };
+    const second = await openWindow();
+    expect(second.event).toBe('refused');
+
+    const stranger = await invoke('settings:get', '{}');
+    expect(stranger.status).toBe(409);
+    expect(((await stranger.json()) as { error: string }).error).toContain('open in another window');
+    expect((await invoke('settings:get', '{}', { 'x-window-id': 'guess' })).status).toBe(409);
+    expect((await invoke('settings:get', '{}', { 'x-window-id': windowId })).status).toBe(200);
+
+    first.abort();
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await openWindow();
+    expect(third.event).toBe('hello');
+    third.abort();
+  });
+});

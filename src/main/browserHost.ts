@@ -1,8 +1,10 @@
 import { errorText } from '../shared/errorText';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { WINDOW_HEADER } from '../shared/ipcChannels';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices, type AppServicesOptions } from './appServices';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
@@ -20,6 +22,8 @@ const TYPES: Record<string, string> = {
 
 /** How often the event stream says the host is alive; the page gives up after a few missed beats. */
 export const HEARTBEAT_MS = 500;
+/** How soon a refused second window asks again (it takes over once the first has closed, as after a reload). */
+const WINDOW_RETRY_MS = 500;
 
 export interface BrowserHostOptions extends Omit<AppServicesOptions, 'emit'> {
   /** The built renderer (out/renderer). */
@@ -85,12 +89,23 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     for (const res of streams) res.write(`event: ping\ndata: ${Date.now()}\n\n`);
   }, HEARTBEAT_MS);
 
+  /** The one window the phone works with: its calls' audio lives there, so a second one must not act. */
+  let activeWindow: { id: string; res: ServerResponse } | undefined;
+
   function openEvents(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-    res.write(': connected\n\n');
+    if (activeWindow) {
+      // Refused, and told to ask again soon: when the other window closes (or this is a reload), this one takes over.
+      res.end(`retry: ${WINDOW_RETRY_MS}\nevent: refused\ndata: {}\n\n`);
+      return;
+    }
+    const window = { id: randomBytes(16).toString('hex'), res };
+    activeWindow = window;
+    res.write(`: connected\nevent: hello\ndata: ${JSON.stringify({ windowId: window.id })}\n\n`);
     streams.add(res);
     clearTimeout(orphanTimer);
     req.on('close', () => {
+      if (activeWindow === window) activeWindow = undefined;
       streams.delete(res);
       if (streams.size > 0) return;
       // The call's audio lived in that window: with no window left, end answered calls rather than leave them open.
@@ -101,6 +116,12 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   }
 
   async function invoke(channel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (activeWindow && req.headers[WINDOW_HEADER] !== activeWindow.id) {
+      req.resume();
+      return sendJson(res, 409, {
+        error: 'The phone is open in another window: act there, so calls are never split between two windows.',
+      });
+    }
     try {
       const payload = await readJson(req, 256 * 1024);
       sendJson(res, 200, { result: await dispatchInvoke(services.handlers, channel, payload) });

@@ -22,3 +22,6 @@ export const INVOKE_CHANNELS = [
 export const EVENT_CHANNELS = ['call:updated', 'app:status', 'shortcut:pressed', 'permission:replied'] as const;
 export type InvokeChannelName = (typeof INVOKE_CHANNELS)[number];
 export type EventChannelName = (typeof EVENT_CHANNELS)[number];
+
+/** Names the window an HTTP request to the browser host comes from: only the phone's one window may act. */
+export const WINDOW_HEADER = 'x-window-id';

@@ -192,6 +192,8 @@ export interface SoftphoneApi {
   on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
   /** Where the page talks to a separate process (the browser host): whether that process still answers. */
   onLink?(listener: (up: boolean) => void): () => void;
+  /** Browser host only: whether this page is the phone's one window (a second is refused until the first closes). */
+  onWindow?(listener: (isTheWindow: boolean) => void): () => void;
 }
 
 export type InvokeHandlers = { [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> };

@@ -190,11 +190,20 @@ export async function startCallController(): Promise<void> {
   api.on('permission:replied', (reply) =>
     usePhone.setState((s) => ({ permissionReplies: { ...s.permissionReplies, [reply.customer]: reply } })),
   );
+  // In the browser host the page may act only once the host has made it the phone's window.
+  let isTheWindow = api.onWindow === undefined;
+  api.onWindow?.((decided) => {
+    const tookOver = decided && !isTheWindow;
+    isTheWindow = decided;
+    usePhone.setState({ otherWindow: !decided });
+    // The window taking over (after a reload, or after the other closed) reads the calls and status afresh.
+    if (tookOver) void catchUp().catch(() => undefined);
+  });
   api.onLink?.((up) => {
     usePhone.setState({ backendLost: !up });
-    if (up) void catchUp().catch(() => undefined);
+    if (up && isTheWindow) void catchUp().catch(() => undefined);
   });
-  await catchUp();
+  if (isTheWindow) await catchUp();
   statsTimer ??= setInterval(() => void pollStats(), 500);
 }
 

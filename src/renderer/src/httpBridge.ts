@@ -1,3 +1,4 @@
+import { WINDOW_HEADER } from '../../shared/ipcChannels';
 import type { EventChannel, EventPayload, InvokeChannel, SoftphoneApi } from '../../shared/ipcContract';
 
 /** Silence on the event stream for this long means the host is gone or hung. */
@@ -10,6 +11,9 @@ const LINK_LOST_AFTER_MS = 1500;
 export function createHttpBridge(base = ''): SoftphoneApi {
   const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
   const linkListeners = new Set<(up: boolean) => void>();
+  const windowListeners = new Set<(isTheWindow: boolean) => void>();
+  /** Given by the host to the one window it works with; a second window is refused until the first is gone. */
+  let windowId: string | undefined;
   let up = true;
   let lastHeard = Date.now();
   const setLink = (next: boolean) => {
@@ -27,6 +31,16 @@ export function createHttpBridge(base = ''): SoftphoneApi {
     const { channel, payload } = JSON.parse(message.data) as { channel: EventChannel; payload: unknown };
     for (const listener of listeners.get(channel) ?? []) listener(payload as never);
   });
+  source.addEventListener('hello', (message: MessageEvent<string>) => {
+    heard();
+    windowId = (JSON.parse(message.data) as { windowId: string }).windowId;
+    for (const listener of windowListeners) listener(true);
+  });
+  source.addEventListener('refused', () => {
+    heard();
+    windowId = undefined;
+    for (const listener of windowListeners) listener(false);
+  });
   source.addEventListener('ping', heard);
   source.addEventListener('open', heard);
   // A dead host drops the stream at once; a hung one stops its heartbeat (every 500 ms): either way, within 2 s.
@@ -39,10 +53,14 @@ export function createHttpBridge(base = ''): SoftphoneApi {
       linkListeners.add(listener);
       return () => linkListeners.delete(listener);
     },
+    onWindow(listener: (isTheWindow: boolean) => void) {
+      windowListeners.add(listener);
+      return () => windowListeners.delete(listener);
+    },
     async invoke(channel: InvokeChannel, request: unknown) {
       const response = await fetch(`${base}/api/invoke/${encodeURIComponent(channel)}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', ...(windowId ? { [WINDOW_HEADER]: windowId } : {}) },
         body: JSON.stringify(request),
       });
       const body = (await response.json()) as { result?: unknown; error?: string };

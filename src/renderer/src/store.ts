@@ -47,6 +47,8 @@ interface PhoneState {
   permissionReplies: Record<string, PermissionReply>;
   /** The process behind the page (the browser host) stopped answering: nothing the agent does reaches WhatsApp. */
   backendLost: boolean;
+  /** The phone is open in another window or tab: this one only says so (calls are never split between windows). */
+  otherWindow: boolean;
   tab: Tab;
   /** A device problem the agent should know about (unplugged headset and the like). */
   deviceNotice?: string;
@@ -71,6 +73,7 @@ export const usePhone = create<PhoneState>((set) => ({
   ringtonePlaying: false,
   permissionReplies: {},
   backendLost: false,
+  otherWindow: false,
   tab: 'phone',
   dialKey: 0,
   mic: 'checking',

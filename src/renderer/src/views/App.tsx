@@ -19,6 +19,17 @@ function StatusBar() {
   const status = usePhone((s) => s.status);
   const ringingOut = usePhone(selectRingingOut);
   const backendLost = usePhone((s) => s.backendLost);
+  const otherWindow = usePhone((s) => s.otherWindow);
+  if (otherWindow) {
+    return (
+      <header className="status" data-testid="status">
+        <p className="error" role="alert" data-testid="other-window">
+          The phone is already open in another window or tab. Use that one: calls ring and are answered there. This
+          window takes over by itself once the other is closed.
+        </p>
+      </header>
+    );
+  }
   if (backendLost) {
     return (
       <header className="status" data-testid="status">
@@ -77,6 +88,7 @@ export function App() {
   const ringtonePlaying = usePhone((s) => s.ringtonePlaying);
   const page = usePhone((s) => s.tab);
   const active = usePhone(selectActive);
+  const otherWindow = usePhone((s) => s.otherWindow);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (keyForCall(event)) return;
@@ -88,6 +100,14 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  if (otherWindow) {
+    return (
+      <main data-testid="phone">
+        <h1 className="sr-only">WhatsApp Business phone</h1>
+        <StatusBar />
+      </main>
+    );
+  }
   return (
     <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'}>
       <h1 className="sr-only">WhatsApp Business phone</h1>

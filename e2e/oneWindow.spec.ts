@@ -1,0 +1,27 @@
+import { expect, mediaFigures, test } from './phoneFixture';
+
+test('a second tab is refused with a clear message and cannot break the call in the first; it takes over once the first closes', async ({
+  phone,
+  context,
+}) => {
+  const { page, sim } = phone;
+  const call = await sim.placeCall({ name: 'One Window Customer' });
+  await page.getByTestId('answer').click();
+  await expect.poll(async () => (await mediaFigures(page)).connection, { timeout: 10_000 }).toBe('connected');
+
+  const second = await context.newPage();
+  await second.goto(phone.host.url);
+  await expect(second.getByTestId('other-window')).toContainText('already open in another window');
+  await expect(second.getByTestId('answer')).toHaveCount(0);
+  // The call in the first window keeps its audio both ways.
+  const before = call.farEnd.received.loudFrames;
+  await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 5000 }).toBeGreaterThan(before + 20);
+  await expect(page.getByTestId('call-phase')).toHaveText('On call');
+
+  await page.getByTestId('hangup').click();
+  await page.close();
+  await expect(second.getByTestId('other-window')).toHaveCount(0, { timeout: 5000 });
+  await expect(second.getByTestId('ready')).toBeVisible();
+  await sim.placeCall({ name: 'Next Customer' });
+  await expect(second.getByTestId('caller-name')).toHaveText('Next Customer');
+});
