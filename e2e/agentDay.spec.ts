@@ -92,3 +92,16 @@ test('dialling: Enter calls, the customer’s ringing is not shown as audio, and
   await expect(page.getByTestId('dial-request-permission')).toHaveCount(0);
   expect(sim.graph.permissionRequests).toEqual([other]);
 });
+
+test('WhatsApp out of reach: one plain sentence, the technical detail only behind Details', async ({ phone }) => {
+  const { page, sim } = phone;
+  await sim.graph.close();
+  await page.getByTestId('dial-number').fill('14085550177');
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('dial-error')).toHaveText(
+    'The call permission could not be checked. Could not reach WhatsApp: check this computer’s internet connection, then try again.',
+  );
+  await expect(page.getByTestId('dial-error')).not.toContainText('ECONNREFUSED');
+  await page.getByTestId('dial-error-detail').getByText('Details').click();
+  await expect(page.getByTestId('dial-error-detail')).toContainText('Could not reach the WhatsApp API');
+});

@@ -84,12 +84,13 @@ describe('call coordinator', () => {
     const result = await coordinator.answer('c2', ANSWER);
     expect(result).toEqual({
       ok: false,
-      error: 'Could not answer: WhatsApp had a connection problem with this call: try again. (WhatsApp code 138004)',
+      error:
+        'The call could not be answered. WhatsApp had a connection problem with this call: try again. (WhatsApp code 138004)',
     });
     expect(coordinator.get('c2')).toMatchObject({
       phase: 'ended',
       endReason: 'failed',
-      message: expect.stringContaining('Could not answer'),
+      message: expect.stringContaining('could not be answered'),
     });
     expect(sim.actionsFor('c2')).toEqual(['pre_accept:500', 'reject:200']);
   });
@@ -170,7 +171,10 @@ describe('call coordinator', () => {
     offer('slow');
     sim.addFault({ action: 'accept', delayMs: 800 });
     const result = await coordinator.answer('slow', ANSWER);
-    expect(result).toEqual({ ok: false, error: 'Could not answer: WhatsApp did not answer accept within 500 ms' });
+    expect(result).toEqual({
+      ok: false,
+      error: 'The call could not be answered. WhatsApp did not answer in time: try again in a moment.',
+    });
     await new Promise((r) => setTimeout(r, 400));
     expect(sim.actionsFor('slow').filter((a) => a.startsWith('accept'))).toHaveLength(1);
     expect(sim.actionsFor('slow')).toContain('terminate:200');

@@ -3,7 +3,8 @@ import { isLive, needsTerminate, transition, type CallInput, type CallState } fr
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView, DialResult, PermissionReply, PermissionView } from '../shared/ipcContract';
 import type { CallSignal } from '../shared/callSignals';
-import { callErrorSentence, whatsAppErrorCode } from '../shared/callErrors';
+import { agentSentence } from '../shared/agentErrors';
+import { callErrorSentence } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from '../whatsapp/retryPolicy';
@@ -108,10 +109,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   /** What the agent reads when a request to WhatsApp failed: Meta's code in plain words where it is known. */
-  function failureText(error: unknown): string {
-    const code = whatsAppErrorCode(error);
-    return (code !== undefined ? callErrorSentence(code) : undefined) ?? errorText(error);
-  }
+  const failureText = agentSentence;
 
   /** Sends one Graph request, repeating it only where the retry policy says that is safe. */
   async function send(call: CallRecord, action: CallAction, request: () => Promise<void>): Promise<void> {
@@ -224,7 +222,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return { ok: true };
     } catch (error) {
       const wasPreAccepted = call.state.phase === 'pre_accepted';
-      const message = `Could not answer: ${failureText(error)}`;
+      const message = `The call could not be answered. ${failureText(error)}`;
       log.error('answer failed', { callId, error: errorText(error) });
       if (apply(call, { type: 'failed', message, atMs: now() })) {
         // Leave nothing ringing or open on Meta's side.
@@ -303,7 +301,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     try {
       allowed = await permission(to);
     } catch (error) {
-      return { ok: false, error: `Could not check the call permission: ${failureText(error)}` };
+      return {
+        ok: false,
+        error: `The call permission could not be checked. ${failureText(error)}`,
+        detail: errorText(error).slice(0, 2000),
+      };
     }
     if (!allowed.canCall) {
       return { ok: false, error: 'This customer has not given permission to be called.', permission: allowed };
@@ -314,7 +316,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       ({ callId } = await transport.connect(to, sdpOffer));
     } catch (error) {
       log.warn('connect failed', { to, error: errorText(error) });
-      return { ok: false, error: `Could not place the call: ${failureText(error)}` };
+      return {
+        ok: false,
+        error: `The call could not be placed. ${failureText(error)}`,
+        detail: errorText(error).slice(0, 2000),
+      };
     } finally {
       dialsInFlight -= 1;
     }
@@ -377,7 +383,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return { ok: true };
     } catch (error) {
       log.warn('permission request failed', { to, error: errorText(error) });
-      return { ok: false, error: `Could not send the permission request: ${failureText(error)}` };
+      return {
+        ok: false,
+        error: `The permission request was not sent. ${failureText(error)}`,
+        detail: errorText(error).slice(0, 2000),
+      };
     }
   }
 

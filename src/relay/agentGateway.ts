@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { agentSentence } from '../shared/agentErrors';
+import { whatsAppErrorCode } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
 import {
   parseAgentMessage,
@@ -13,7 +15,7 @@ import type { AgentStatus } from '../shared/settingsSchemas';
 import type { Logger } from '../whatsapp/logger';
 import { verifyAgentToken, type SigningKey } from './agentTokens';
 import type { Revocations } from './revocations';
-import type { CallRequests } from './callRequests';
+import { RelayRefusal, type CallRequests } from './callRequests';
 import type { CallStore } from './callStore';
 import type { RelayLimits } from './limits';
 import { ALIVE_MS, type Presence } from './presence';
@@ -113,7 +115,10 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       const data = await handler(agentId, request);
       send(socket, { type: 'reply', id: request.id, ok: true, data });
     } catch (error) {
-      send(socket, { type: 'reply', id: request.id, ok: false, error: errorText(error) });
+      // The desk shows this to the agent: a refusal as written, anything else in plain words with Meta's code kept.
+      log.warn('agent request failed', { agentId, action: request.action, error: errorText(error) });
+      const error_ = error instanceof RelayRefusal ? error.message : agentSentence(error);
+      send(socket, { type: 'reply', id: request.id, ok: false, error: error_, code: whatsAppErrorCode(error) });
     }
   }
 

@@ -45,7 +45,8 @@ export type CallView = z.infer<typeof CallView>;
 
 export const ActionResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true) }),
-  z.object({ ok: z.literal(false), error: z.string() }),
+  /** `detail` is the technical account, behind a "Details" disclosure (also in the log). */
+  z.object({ ok: z.literal(false), error: z.string(), detail: z.string().max(2000).optional() }),
 ]);
 export type ActionResult = z.infer<typeof ActionResult>;
 
@@ -68,7 +69,12 @@ export type PermissionReply = z.infer<typeof PermissionReply>;
 
 export const DialResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), callId: z.string() }),
-  z.object({ ok: z.literal(false), error: z.string(), permission: PermissionView.optional() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.string(),
+    detail: z.string().max(2000).optional(),
+    permission: PermissionView.optional(),
+  }),
 ]);
 export type DialResult = z.infer<typeof DialResult>;
 

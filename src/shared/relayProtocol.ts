@@ -71,7 +71,14 @@ export function parseRelayMessage(text: string): RelayMessage | undefined {
 /** Everything the relay sends a desk. A reply's data is checked against `relayRequests[action].reply`. */
 export const RelayReplyMessage = z.discriminatedUnion('ok', [
   z.object({ type: z.literal('reply'), id: RequestId, ok: z.literal(true), data: z.unknown() }),
-  z.object({ type: z.literal('reply'), id: RequestId, ok: z.literal(false), error: z.string() }),
+  z.object({
+    type: z.literal('reply'),
+    id: RequestId,
+    ok: z.literal(false),
+    error: z.string().max(2000),
+    /** WhatsApp's error code, when the failure came from WhatsApp. */
+    code: z.number().int().optional(),
+  }),
 ]);
 export const RelayMessage = z.union([
   z.object({ type: z.literal('welcome'), agentId: z.string(), instance: z.string() }),

@@ -5,6 +5,7 @@ import {
   type CallingSettingsView,
   type SettingsFinding,
 } from '../../shared/callingSettings';
+import { agentSentence } from '../../shared/agentErrors';
 import { PERMISSION_REQUEST_TEXT } from '../../shared/graphSchemas';
 import type { ConnectionTest } from '../../shared/settingsSchemas';
 import { callSignalFromWebhook } from '../../whatsapp/callSignalFromWebhook';
@@ -19,7 +20,7 @@ import type { CallActions, CallTransport, TransportContext, TransportStatus } fr
 
 /** Turns a failed connection test into words that name the setting to fix. */
 export function explainConnectionFailure(error: unknown): Extract<ConnectionTest, { ok: false }> {
-  if (!(error instanceof GraphApiError)) return { ok: false, error: errorText(error) };
+  if (!(error instanceof GraphApiError)) return { ok: false, error: agentSentence(error) };
   const { code, subcode } = error.details;
   if (code === 190)
     return {
@@ -41,18 +42,15 @@ export function explainConnectionFailure(error: unknown): Extract<ConnectionTest
       error: 'Phone number ID: no phone number with this ID is reachable with this token.',
     };
   }
-  if (error.kind === 'network' || error.kind === 'timeout')
-    return { ok: false, error: `Could not reach the WhatsApp API: ${error.message}` };
-  return { ok: false, error: error.message };
+  if (error.kind === 'network' || error.kind === 'timeout') return { ok: false, error: agentSentence(error) };
+  return { ok: false, error: agentSentence(error) };
 }
 
 /** Why the calling settings could not be read or changed, in words an operator can act on. */
 export function explainSettingsFailure(error: unknown): string {
   if (error instanceof GraphApiError && (error.details.code === 10 || error.details.code === 200))
     return 'The access token lacks the whatsapp_business_management permission, which reading and changing calling settings needs: add it to the token.';
-  if (error instanceof GraphApiError && (error.kind === 'network' || error.kind === 'timeout'))
-    return 'Could not reach WhatsApp to read the calling settings: check the network and try again.';
-  return `WhatsApp did not give the calling settings: ${error instanceof Error ? error.message : errorText(error)}`;
+  return `The calling settings could not be read. ${agentSentence(error)}`;
 }
 
 /** The call actions as Graph API requests. */

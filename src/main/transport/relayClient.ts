@@ -1,3 +1,4 @@
+import { AgentFacingError } from '../../shared/agentErrors';
 import WebSocket from 'ws';
 import type { CallSignal } from '../../shared/callSignals';
 import {
@@ -39,7 +40,7 @@ export function connectRelay(options: RelayClientOptions) {
   function failPending(reason: string): void {
     for (const [id, p] of pending) {
       clearTimeout(p.timer);
-      p.reject(new Error(reason));
+      p.reject(new AgentFacingError(reason));
       pending.delete(id);
     }
   }
@@ -74,13 +75,13 @@ export function connectRelay(options: RelayClientOptions) {
         pending.delete(message.id);
         clearTimeout(p.timer);
         if (message.ok) p.resolve(message.data);
-        else p.reject(new Error(message.error));
+        else p.reject(new AgentFacingError(message.error, message.code));
       }
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
       if (socket !== ws) return;
-      failPending('The connection to the relay dropped.');
+      failPending('The connection to the team relay dropped: try again once it is back.');
       ready = new Promise<void>((resolve) => (readyResolve = resolve));
       if (closed) return;
       options.onConnection?.({ connected: false, url, error: 'Relay connection lost; reconnecting…' });
@@ -99,14 +100,22 @@ export function connectRelay(options: RelayClientOptions) {
       await Promise.race([
         ready,
         new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('The relay is not reachable.')), options.requestTimeoutMs ?? 10_000),
+          setTimeout(
+            () =>
+              reject(
+                new AgentFacingError(
+                  'The team relay cannot be reached: check the network; calls go on once it is back.',
+                ),
+              ),
+            options.requestTimeoutMs ?? 10_000,
+          ),
         ),
       ]);
       const id = nextId++;
       const data = await new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          reject(new Error(`The relay did not answer ${action} in time.`));
+          reject(new AgentFacingError('The team relay did not answer in time: try again in a moment.'));
         }, options.requestTimeoutMs ?? 10_000);
         pending.set(id, { resolve, reject, timer });
         socket!.send(JSON.stringify({ ...params, type: 'request', id, action }));

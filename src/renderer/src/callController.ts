@@ -238,7 +238,7 @@ export async function answerCall(callId: string): Promise<void> {
 /** Places a call to a customer; says why when WhatsApp does not allow it yet. */
 export async function dialCall(
   to: string,
-): Promise<{ ok: true } | { ok: false; error: string; permission?: PermissionView }> {
+): Promise<{ ok: true } | { ok: false; error: string; detail?: string; permission?: PermissionView }> {
   // The call id is WhatsApp's, known only once connect has answered; media events before that have no call.
   let callId = '';
   let session: CallSession;

@@ -23,6 +23,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
   const [number, setNumber] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [detail, setDetail] = useState<string>();
   const [permission, setPermission] = useState<PermissionView>();
   const [requested, setRequested] = useState<string>();
   const [asking, setAsking] = useState(false);
@@ -35,12 +36,14 @@ export function DialBox({ initial = '' }: { initial?: string }) {
   async function call(): Promise<void> {
     setBusy(true);
     setError(undefined);
+    setDetail(undefined);
     setPermission(undefined);
     setRequested(undefined);
     const result = await dialCall(digits);
     setBusy(false);
     if (!result.ok) {
       setError(result.error);
+      setDetail(result.detail);
       setPermission(result.permission);
     }
   }
@@ -54,7 +57,10 @@ export function DialBox({ initial = '' }: { initial?: string }) {
       setRequested('Permission request sent. You can call once the customer accepts.');
       // WhatsApp allows one request a day: the button goes once it has been used.
       setPermission((p) => p && { ...p, canRequest: false });
-    } else setError(result.error);
+    } else {
+      setError(result.error);
+      setDetail(result.detail);
+    }
   }
 
   return (
@@ -83,6 +89,12 @@ export function DialBox({ initial = '' }: { initial?: string }) {
         <p className="error" role="alert" data-testid="dial-error">
           {error}
         </p>
+      )}
+      {error && detail && (
+        <details className="detail" data-testid="dial-error-detail">
+          <summary>Details</summary>
+          <code>{detail}</code>
+        </details>
       )}
       {permission && (
         <p data-testid="dial-permission">
