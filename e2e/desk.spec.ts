@@ -227,3 +227,17 @@ test('a microphone unplugged mid-call: the call moves to the default microphone 
   const before = call.farEnd.received.loudFrames;
   await expect.poll(() => call.farEnd.received.loudFrames - before).toBeGreaterThan(20);
 });
+
+test('back from Away while a call rings out: it rings here and is answered with audio', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('agent-status').selectOption('away');
+  const call = await sim.placeCall({ name: 'Waited While Away' });
+  await expect(page.getByTestId('ringing-out')).toBeVisible();
+  await expect(page.getByTestId('idle')).toContainText('switch to Available to answer it here');
+  await page.getByTestId('agent-status').selectOption('available');
+  await expect(page.getByTestId('caller-name')).toHaveText('Waited While Away');
+  await expect(page.getByTestId('ringing-out')).toHaveCount(0);
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
+});

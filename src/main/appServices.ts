@@ -202,6 +202,7 @@ export async function startAppServices(options: AppServicesOptions) {
     'preferences:save': async (patch) => {
       const next = settings.savePreferences(patch);
       transport?.setAgentStatus(next.status);
+      coordinator.agentStatusChanged(next.status);
       publishStatus();
       return next;
     },

@@ -429,6 +429,16 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         for (const listener of permissionListeners) listener(reply);
       }
     },
+    /** Back from Away: calls still ringing out become ordinary ringing calls the agent can answer. */
+    agentStatusChanged(status: AgentPreferences['status']): void {
+      if (status === 'away') return;
+      for (const call of calls.values()) {
+        if (call.silent && call.state.phase === 'ringing') {
+          call.silent = false;
+          publish(call);
+        }
+      }
+    },
     answer,
     reject,
     hangup,

@@ -61,6 +61,7 @@ function StatusBar() {
 
 function PhonePage() {
   const ringing = usePhone(useShallow(selectRinging));
+  const ringingOut = usePhone(selectRingingOut);
   const active = usePhone(selectActive);
   const ended = usePhone((s) => (s.shownEndedId ? s.calls[s.shownEndedId] : undefined));
   const idle = ringing.length === 0 && !active && !ended;
@@ -76,7 +77,11 @@ function PhonePage() {
       {idle && (
         <section className="card idle" data-testid="idle">
           <h2>No calls</h2>
-          <p>Incoming WhatsApp calls ring here.</p>
+          <p>
+            {ringingOut > 0
+              ? 'A call is ringing out while you are Away: switch to Available to answer it here.'
+              : 'Incoming WhatsApp calls ring here.'}
+          </p>
         </section>
       )}
       {!active && ringing.length === 0 && <DialBox key={dialKey} initial={dialNumber} />}
