@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../src/whatsapp/logger';
+import { startDemoCalls } from '../sim/demoCalls';
 import { SIM_SECRETS, startPhoneWithSim } from '../sim/phoneWithSim';
 import { stopOnSignals } from '../src/whatsapp/stopOnSignals';
 
@@ -26,18 +27,13 @@ async function main(): Promise<void> {
     console.log('Open that address in Chromium or Chrome (allow the microphone).');
   }
   console.log(
-    'Press Enter to place a call from a simulated WhatsApp user, "h" + Enter to make the caller hang up, Ctrl+C to stop.\n',
+    'The first call comes once the page is open. Press Enter to place another, "h" + Enter to make the caller hang up, Ctrl+C to stop.\n',
   );
-  let last: string | undefined;
-  const place = async () => {
-    const call = await phone.sim.placeCall({ name: 'Demo Caller' });
-    last = call.callId;
-    console.log('Calling… the caller plays a 440 Hz tone and records what you say.');
-  };
-  setTimeout(() => void place().catch((e: unknown) => console.error(String(e))), 3000);
+  const demo = startDemoCalls(phone, { say: (line) => console.log(line) });
+  demo.first.catch((e: unknown) => console.error(String(e)));
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() === 'h' && last) void phone.sim.hangUp(last).then(() => console.log('The caller hung up.'));
-    else void place().catch((e: unknown) => console.error(String(e)));
+    if (line.trim() === 'h') void demo.hangUpLast().then((done) => done && console.log('The caller hung up.'));
+    else void demo.place().catch((e: unknown) => console.error(String(e)));
   });
   stopOnSignals(() => phone.close());
 }

@@ -108,10 +108,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     if (typeof calling !== 'object' || calling === null) return 'calling is required';
     const onOff = ['ENABLED', 'DISABLED'];
     if (calling.status !== undefined && !onOff.includes(String(calling.status))) return 'status: ENABLED or DISABLED';
-    if (
-      calling.callback_permission_status !== undefined &&
-      !onOff.includes(String(calling.callback_permission_status))
-    )
+    if (calling.callback_permission_status !== undefined && !onOff.includes(String(calling.callback_permission_status)))
       return 'callback_permission_status: ENABLED or DISABLED';
     if (
       calling.call_icon_visibility !== undefined &&

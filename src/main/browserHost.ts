@@ -91,6 +91,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
 
   /** The one window the phone works with: its calls' audio lives there, so a second one must not act. */
   let activeWindow: { id: string; res: ServerResponse } | undefined;
+  const windowWaiters: Array<() => void> = [];
 
   function openEvents(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
@@ -101,6 +102,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     }
     const window = { id: randomBytes(16).toString('hex'), res };
     activeWindow = window;
+    for (const wake of windowWaiters.splice(0)) wake();
     res.write(`: connected\nevent: hello\ndata: ${JSON.stringify({ windowId: window.id })}\n\n`);
     streams.add(res);
     clearTimeout(orphanTimer);
@@ -198,6 +200,10 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     url: `http://127.0.0.1:${port}/?session=${sessionToken}`,
     /** The host's own address, without the sign-in. */
     baseUrl: `http://127.0.0.1:${port}/`,
+    /** Resolves once the phone's window is open (at once if it already is): the demo's first call waits for it. */
+    whenWindowOpens(): Promise<void> {
+      return activeWindow ? Promise.resolve() : new Promise((resolve) => windowWaiters.push(resolve));
+    },
     /** The cookie a client must send; for tests and tools that talk to the host directly. */
     sessionCookie: `${SESSION_COOKIE}=${sessionToken}`,
     services,
