@@ -67,3 +67,14 @@ test('electron: the page has no Node and the preload exposes only the contract',
   }));
   expect(globals).toEqual({ require: 'undefined', process: 'undefined', api: ['invoke', 'on'] });
 });
+
+test('electron: closing the window hides it to the tray and the call goes on; with the tray off a live call is asked about', async () => {
+  const call = await sim.placeCall({ name: 'Tray Caller' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+  expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isVisible())).toBe(false);
+  const heard = call.farEnd.received.loudFrames;
+  await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 5000 }).toBeGreaterThan(heard + 20);
+  expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+});

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, globalShortcut, ipcMain, Menu, Notification, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, Notification, safeStorage } from 'electron';
 import { INVOKE_CHANNELS } from '../shared/ipcChannels';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices } from './appServices';
+import { closeDecision } from './closeDecision';
 import { prepareDesk } from './deskStartup';
 import { createFatalErrorHandler, installFatalErrorHandler } from './fatalErrors';
 import { dispatchInvoke } from './ipcDispatch';
@@ -73,8 +74,19 @@ function ring(from: string, name?: string): void {
     const note = new Notification({
       title: 'Incoming WhatsApp call',
       body: name && name !== from ? `${name} (+${from})` : `+${from}`,
+      // Buttons on the notification itself where the OS offers them (macOS); elsewhere a click opens the phone.
+      actions: [
+        { type: 'button', text: 'Answer' },
+        { type: 'button', text: 'Decline' },
+      ],
+      urgency: 'critical',
     });
     note.on('click', () => win?.focus());
+    note.on('action', (_event, index) => {
+      win?.focus();
+      // The page holds the call's audio: it answers, exactly as the Answer shortcut does.
+      send('shortcut:pressed', { action: index === 0 ? 'answer' : 'reject' });
+    });
     note.show();
   }
 }
@@ -136,6 +148,32 @@ app.whenReady().then(async () => {
     void running.coordinator.endAnswered('The phone window crashed during the call; the call was ended.');
     if (details.reason !== 'clean-exit') win?.webContents.reload();
   });
+  // Closing the window hides it to the tray, so calls keep ringing; without the tray, a live call is asked about.
+  win.on('close', (event) => {
+    const decision = closeDecision({
+      quitting,
+      closeToTray: running.status().preferences.closeToTray ?? true,
+      liveCall: running.coordinator.list().some((c) => c.phase !== 'ended'),
+    });
+    if (decision === 'close') {
+      app.quit();
+      return;
+    }
+    event.preventDefault();
+    if (decision === 'hide') {
+      win?.hide();
+      return;
+    }
+    const choice = dialog.showMessageBoxSync(win!, {
+      type: 'question',
+      buttons: ['Keep the call', 'Hang up and quit'],
+      defaultId: 0,
+      cancelId: 0,
+      message: 'A call is in progress.',
+      detail: 'Quitting hangs up the call. Keep it, or hang up and quit?',
+    });
+    if (choice === 1) app.quit();
+  });
   await win.loadURL(appUrl());
 });
 
@@ -150,3 +188,4 @@ app.on('before-quit', (event) => {
 
 app.on('second-instance', () => win?.show());
 app.on('window-all-closed', () => app.quit());
+app.on('activate', () => win?.show());

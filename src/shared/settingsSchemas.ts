@@ -159,6 +159,8 @@ export const AgentPreferences = z.object({
   globalShortcuts: z.boolean().optional(),
   /** The agent's own letters for the shortcuts, where they differ from the defaults. */
   shortcutKeys: ShortcutKeys.optional(),
+  /** Electron: closing the window hides it to the tray (calls keep ringing); off, closing quits. On by default. */
+  closeToTray: z.boolean().optional(),
 });
 export type AgentPreferences = z.infer<typeof AgentPreferences>;
 

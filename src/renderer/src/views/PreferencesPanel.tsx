@@ -53,6 +53,15 @@ export function PreferencesPanel() {
           Reject calls at once
         </label>
       </fieldset>
+      <label className="radio">
+        <input
+          type="checkbox"
+          data-testid="close-to-tray"
+          checked={prefs.closeToTray ?? true}
+          onChange={(e) => void savePreferences({ closeToTray: e.target.checked })}
+        />
+        Closing the window keeps the phone running in the tray (desktop app only)
+      </label>
       <h3>Keyboard shortcuts</h3>
       <label className="radio">
         <input
