@@ -1,4 +1,4 @@
-import { expect, mediaFigures, test } from './phoneFixture';
+import { expect, mediaFigures, openPhone, test } from './phoneFixture';
 
 test('mute is unmistakable, and the live call stays in reach on History and Settings', async ({ phone }) => {
   const { page, sim } = phone;
@@ -104,4 +104,42 @@ test('WhatsApp out of reach: one plain sentence, the technical detail only behin
   await expect(page.getByTestId('dial-error')).not.toContainText('ECONNREFUSED');
   await page.getByTestId('dial-error-detail').getByText('Details').click();
   await expect(page.getByTestId('dial-error-detail')).toContainText('Could not reach the WhatsApp API');
+});
+
+test('a microphone that sends no sound for 10 s while unmuted is pointed out during the call', async ({ page }) => {
+  // The agent's microphone delivers pure silence, as a headset with its own mute switch on would.
+  await page.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = async () => {
+      const context = new AudioContext();
+      const gain = context.createGain();
+      gain.gain.value = 0;
+      const source = context.createOscillator();
+      source.connect(gain);
+      const sink = context.createMediaStreamDestination();
+      gain.connect(sink);
+      source.start();
+      return sink.stream;
+    };
+  });
+  const phone = await openPhone(page);
+  try {
+    await phone.sim.placeCall({ name: 'Silent Mic Customer' });
+    await page.getByTestId('answer').click();
+    await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(page.getByTestId('dead-mic')).toHaveCount(0);
+    await expect(page.getByTestId('dead-mic')).toContainText('sent no sound for 10 seconds', { timeout: 15_000 });
+    await page.getByTestId('mute').click();
+    await expect(page.getByTestId('dead-mic')).toHaveCount(0);
+  } finally {
+    await phone.close();
+  }
+});
+
+test('a working microphone raises no dead-mic warning', async ({ phone }) => {
+  const { page, sim } = phone;
+  await sim.placeCall();
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.waitForTimeout(11_000);
+  await expect(page.getByTestId('dead-mic')).toHaveCount(0);
 });

@@ -7,7 +7,7 @@ import { CallSession } from './rtc/callSession';
 import { routeAudio } from './rtc/devices';
 import { LiveCall } from './rtc/liveCall';
 import { Ringtone } from './rtc/ringtone';
-import { selectActive, selectRinging, usePhone } from './store';
+import { mediaOf, selectActive, selectRinging, usePhone } from './store';
 
 /** The window's calls with media, one object each. */
 const liveCalls = new Map<string, LiveCall>();
@@ -132,7 +132,10 @@ async function pollStats(): Promise<void> {
     const stats = await session.stats();
     const quality = qualityFrom(live.lastStats, stats);
     live.lastStats = stats;
-    usePhone.getState().patchMedia(callId, { ...stats, quality, micLabel: session.micLabel });
+    const muted = mediaOf(usePhone.getState(), callId).muted;
+    // An outbound call sends nothing before the customer answers; only a call in progress is judged.
+    const micSilent = live.deadMic.sample(Date.now(), stats.micEnergy, muted);
+    usePhone.getState().patchMedia(callId, { ...stats, quality, micLabel: session.micLabel, micSilent });
     // Main keeps the worst figures for the history; every 2 s is plenty for that.
     if (qualityTick % 4 === 0 && stats.packetsReceived > 0)
       void api.invoke('call:quality', { callId, sample: quality });

@@ -7,6 +7,7 @@ const stats = (packetsReceived: number, packetsLost: number) => ({
   packetsSent: 0,
   inboundEnergy: 0,
   audioLevel: 0,
+  micEnergy: 0,
   rttMs: 40,
   jitterMs: 5,
 });

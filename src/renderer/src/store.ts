@@ -7,6 +7,8 @@ import type { AppStatus, CallView, PermissionReply } from '../../shared/ipcContr
 export interface CallMedia {
   answerReady: boolean;
   muted: boolean;
+  /** No sound from the microphone for 10 s while unmuted. */
+  micSilent?: boolean;
   connection?: RTCPeerConnectionState;
   packetsReceived: number;
   packetsSent: number;

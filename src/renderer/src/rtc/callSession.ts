@@ -16,6 +16,8 @@ export interface MediaStats {
   packetsLost: number;
   inboundEnergy: number;
   audioLevel: number;
+  /** Cumulative energy Chromium measured from the local microphone (media-source), for dead-mic detection. */
+  micEnergy: number;
   jitterMs?: number;
   rttMs?: number;
 }
@@ -206,7 +208,14 @@ export class CallSession {
 
   async stats(): Promise<MediaStats> {
     const report = await this.pc.getStats();
-    const out: MediaStats = { packetsReceived: 0, packetsSent: 0, inboundEnergy: 0, audioLevel: 0, packetsLost: 0 };
+    const out: MediaStats = {
+      packetsReceived: 0,
+      packetsSent: 0,
+      inboundEnergy: 0,
+      audioLevel: 0,
+      packetsLost: 0,
+      micEnergy: 0,
+    };
     report.forEach((s: Record<string, unknown>) => {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') {
         out.packetsReceived = Number(s.packetsReceived ?? 0);
@@ -214,6 +223,8 @@ export class CallSession {
         out.inboundEnergy = Number(s.totalAudioEnergy ?? 0);
         out.audioLevel = Number(s.audioLevel ?? 0);
         if (typeof s.jitter === 'number') out.jitterMs = s.jitter * 1000;
+      } else if (s.type === 'media-source' && s.kind === 'audio') {
+        out.micEnergy = Number(s.totalAudioEnergy ?? 0);
       } else if (s.type === 'outbound-rtp' && s.kind === 'audio') {
         out.packetsSent = Number(s.packetsSent ?? 0);
       } else if (s.type === 'remote-inbound-rtp' && typeof s.roundTripTime === 'number') {

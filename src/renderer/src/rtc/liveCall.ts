@@ -1,3 +1,4 @@
+import { createDeadMicDetector } from '../../../shared/deadMic';
 import type { CallSession, MediaStats } from './callSession';
 
 /**
@@ -11,6 +12,8 @@ export class LiveCall {
   private disposed = false;
   /** The previous stats sample, so quality is measured over the last interval, not the whole call. */
   lastStats?: MediaStats;
+  /** Watches the agent's microphone for silence while unmuted. */
+  readonly deadMic = createDeadMicDetector();
   /** Auto-answer has been tried for this call; it is never tried twice. */
   autoAnswered = false;
 

@@ -38,6 +38,12 @@ export function InCall({ call }: { call: CallView }) {
         {name}
       </h2>
       <p className="number">{number}</p>
+      {media.micSilent && (
+        <p className="error" role="alert" data-testid="dead-mic">
+          Your microphone has sent no sound for 10 seconds: check the headset is plugged in and its own mute switch is
+          off.
+        </p>
+      )}
       {media.muted && (
         <p className="muted-banner" role="status" data-testid="muted-banner">
           Muted: the caller cannot hear you
