@@ -4,6 +4,7 @@ import { INVOKE_CHANNELS } from '../shared/ipcChannels';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices } from './appServices';
 import { closeDecision } from './closeDecision';
+import { startUpdates } from './updates';
 import { prepareDesk } from './deskStartup';
 import { createFatalErrorHandler, installFatalErrorHandler } from './fatalErrors';
 import { dispatchInvoke } from './ipcDispatch';
@@ -175,6 +176,7 @@ app.whenReady().then(async () => {
     if (choice === 1) app.quit();
   });
   await win.loadURL(appUrl());
+  startUpdates(process.env.SOFTPHONE_UPDATE_URL, logger);
 });
 
 // Terminate live calls on Meta's side before the process goes away.
