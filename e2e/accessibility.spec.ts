@@ -77,3 +77,21 @@ test('usable from 320 px to 1920 px: nothing cut off, no sideways scrolling', as
     }
   }
 });
+
+test('dark mode follows the system, can be chosen, and still passes axe-core on the ringing card and settings', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expectAccessible(page, 'settings dark');
+  await page.getByTestId('tab-phone').click();
+  await sim.placeCall({ name: 'Night Customer' });
+  await expect(page.getByTestId('answer')).toBeEnabled();
+  await expectAccessible(page, 'ringing dark');
+});

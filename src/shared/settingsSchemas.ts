@@ -161,6 +161,10 @@ export const AgentPreferences = z.object({
   shortcutKeys: ShortcutKeys.optional(),
   /** Electron: closing the window hides it to the tray (calls keep ringing); off, closing quits. On by default. */
   closeToTray: z.boolean().optional(),
+  /** Light, dark, or as the operating system says (the default). */
+  theme: z.enum(['system', 'light', 'dark']).optional(),
+  /** The interface language; absent: the operating system's, where the phone has it. */
+  language: z.string().max(10).optional(),
 });
 export type AgentPreferences = z.infer<typeof AgentPreferences>;
 

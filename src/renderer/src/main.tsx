@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { startCallController } from './callController';
 import { watchDevices } from './deskPreferences';
 import { watchMicrophone } from './micCheck';
+import { watchTheme } from './theme';
 import { listenForShortcuts } from './shortcutActions';
 import './styles.css';
 import { App } from './views/App';
@@ -15,4 +16,5 @@ createRoot(document.getElementById('root')!).render(
 listenForShortcuts();
 watchDevices();
 watchMicrophone();
+watchTheme();
 void startCallController();

@@ -62,6 +62,18 @@ export function PreferencesPanel() {
         />
         Closing the window keeps the phone running in the tray (desktop app only)
       </label>
+      <label className="field">
+        <span>Appearance</span>
+        <select
+          data-testid="theme"
+          value={prefs.theme ?? 'system'}
+          onChange={(e) => void savePreferences({ theme: e.target.value as 'system' | 'light' | 'dark' })}
+        >
+          <option value="system">As the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
       <h3>Keyboard shortcuts</h3>
       <label className="radio">
         <input
