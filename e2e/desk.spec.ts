@@ -65,7 +65,7 @@ test('away with ring-out: no ring here, the call rings out and is logged as miss
   const { page, sim } = phone;
   await page.getByTestId('agent-status').selectOption('away');
   const call = await sim.placeCall({ name: 'While Away' });
-  await expect(page.getByTestId('ringing-out')).toHaveText('1 call ringing out while you are away');
+  await expect(page.getByTestId('ringing-out')).toHaveText('Calls ringing out while you are away: 1');
   await expect(page.getByTestId('incoming-call')).toHaveCount(0);
   await expect(page.getByTestId('phone')).toHaveAttribute('data-ringtone', 'off');
   await sim.hangUp(call.callId);

@@ -53,7 +53,11 @@ for (const [action, status] of [
     });
     await page.getByTestId('answer').click();
     await expect(page.getByTestId('end-reason')).toHaveText('Call failed');
-    await expect(page.getByTestId('end-message')).toContainText(`HTTP ${status}`);
+    // One plain sentence with Meta's code; the HTTP status and Meta's wording stay in the log.
+    await expect(page.getByTestId('end-message')).toHaveText(
+      'The call could not be answered. WhatsApp refused the request (WhatsApp code 2): try again, and tell your administrator if it keeps happening.',
+    );
+    expect(phone.logs.some((r) => String(r.error ?? '').includes(`HTTP ${status}`))).toBe(true);
     const actions = sim.graph.actionsFor(call.callId);
     expect(actions.filter((a) => a.startsWith(action))).toHaveLength(1);
     expect(actions.at(-1)).toBe(action === 'pre_accept' ? 'reject:200' : 'terminate:200');

@@ -22,7 +22,26 @@ export interface ReadinessFacts {
   agentStatus: AgentStatus;
 }
 
-export type Readiness = { ready: true; text: string } | { ready: false; text: string; fix?: ReadinessFix };
+/** `code` names the message in the window's catalogues (`readiness.<code>`), with `params` for its placeholders. */
+export type ReadinessCode =
+  | 'ready'
+  | 'readyRelay'
+  | 'notConfigured'
+  | 'relayDown'
+  | 'notListening'
+  | 'checking'
+  | 'connectionFailed'
+  | 'notPublic'
+  | 'notReached'
+  | 'micBlocked'
+  | 'micMissing'
+  | 'micChecking'
+  | 'away'
+  | 'busy';
+
+export type Readiness = { code: ReadinessCode; params?: Record<string, string> } & (
+  { ready: true; text: string } | { ready: false; text: string; fix?: ReadinessFix }
+);
 
 /** An https address on a host other than this computer: the only kind Meta delivers webhooks to. */
 export function isPublicHttps(url: string | undefined): boolean {
@@ -44,29 +63,50 @@ export function isPublicHttps(url: string | undefined): boolean {
  */
 export function readiness(f: ReadinessFacts): Readiness {
   if (!f.configured)
-    return { ready: false, text: 'Not connected to WhatsApp yet: set up the connection in Settings.', fix: 'settings' };
+    return {
+      ready: false,
+      code: 'notConfigured',
+      text: 'Not connected to WhatsApp yet: set up the connection in Settings.',
+      fix: 'settings',
+    };
   if (f.mode === 'relay') {
     if (!f.relayConnected)
-      return { ready: false, text: 'Not connected to the team relay: calls cannot reach this desk.', fix: 'settings' };
+      return {
+        ready: false,
+        code: 'relayDown',
+        text: 'Not connected to the team relay: calls cannot reach this desk.',
+        fix: 'settings',
+      };
   } else {
     if (!f.listening)
-      return { ready: false, text: 'The phone cannot take webhooks: see the problem above.', fix: 'settings' };
-    if (f.connection.state === 'pending') return { ready: false, text: 'Checking the connection with WhatsApp…' };
+      return {
+        ready: false,
+        code: 'notListening',
+        text: 'The phone cannot take webhooks: see the problem above.',
+        fix: 'settings',
+      };
+    if (f.connection.state === 'pending')
+      return { ready: false, code: 'checking', text: 'Checking the connection with WhatsApp…' };
     if (f.connection.state === 'failed')
       return {
         ready: false,
+        code: 'connectionFailed',
+        params: { problem: f.connection.problem ?? '' },
         text: f.connection.problem ?? 'WhatsApp did not accept the connection settings.',
         fix: 'settings',
       };
     if (!isPublicHttps(f.callbackUrl))
       return {
         ready: false,
+        code: 'notPublic',
         text: 'WhatsApp cannot reach this phone: give a public https address or use the tunnel in Settings.',
         fix: 'settings',
       };
     if (!f.callbackReached)
       return {
         ready: false,
+        code: 'notReached',
+        params: { url: f.callbackUrl ?? '' },
         text: `Waiting for WhatsApp to reach ${f.callbackUrl}: paste it and the verify token in Meta’s dashboard.`,
         fix: 'settings',
       };
@@ -74,19 +114,33 @@ export function readiness(f: ReadinessFacts): Readiness {
   if (f.mic === 'blocked')
     return {
       ready: false,
+      code: 'micBlocked',
       text: 'The microphone is blocked: allow it for this app, or callers will not hear you.',
       fix: 'microphone',
     };
   if (f.mic === 'missing')
-    return { ready: false, text: 'No microphone found: plug one in, or callers will not hear you.', fix: 'microphone' };
-  if (f.mic === 'checking') return { ready: false, text: 'Checking the microphone…' };
+    return {
+      ready: false,
+      code: 'micMissing',
+      text: 'No microphone found: plug one in, or callers will not hear you.',
+      fix: 'microphone',
+    };
+  if (f.mic === 'checking') return { ready: false, code: 'micChecking', text: 'Checking the microphone…' };
   if (f.agentStatus === 'away')
-    return { ready: false, text: 'You are Away: calls do not ring here. Switch to Available.', fix: 'status' };
+    return {
+      ready: false,
+      code: 'away',
+      text: 'You are Away: calls do not ring here. Switch to Available.',
+      fix: 'status',
+    };
   if (f.agentStatus === 'busy')
     return {
       ready: false,
+      code: 'busy',
       text: 'You are Busy: calls show here without ringing. Switch to Available to hear them.',
       fix: 'status',
     };
-  return { ready: true, text: f.mode === 'relay' ? 'Ready for calls from the team relay' : 'Ready for calls' };
+  return f.mode === 'relay'
+    ? { ready: true, code: 'readyRelay', text: 'Ready for calls from the team relay' }
+    : { ready: true, code: 'ready', text: 'Ready for calls' };
 }

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shortcutFor } from '../../../shared/shortcuts';
@@ -15,7 +16,14 @@ import { IncomingCall } from './IncomingCall';
 import { SettingsPage } from './SettingsPage';
 import { TopBar } from './TopBar';
 
+/** The page's one h1, read by screen readers; the window title says the same. */
+function AppHeading() {
+  const { t } = useTranslation();
+  return <h1 className="sr-only">{t('app.title')}</h1>;
+}
+
 function StatusBar() {
+  const { t } = useTranslation();
   const status = usePhone((s) => s.status);
   const ringingOut = usePhone(selectRingingOut);
   const backendLost = usePhone((s) => s.backendLost);
@@ -24,8 +32,7 @@ function StatusBar() {
     return (
       <header className="status" data-testid="status">
         <p className="error" role="alert" data-testid="other-window">
-          The phone is already open in another window or tab. Use that one: calls ring and are answered there. This
-          window takes over by itself once the other is closed.
+          {t('status.otherWindow')}
         </p>
       </header>
     );
@@ -34,13 +41,12 @@ function StatusBar() {
     return (
       <header className="status" data-testid="status">
         <p className="error" role="alert" data-testid="backend-lost">
-          The phone’s background service has stopped: calls cannot be answered or ended from this window. Restart the
-          phone, then reopen the address it prints.
+          {t('status.backendLost')}
         </p>
       </header>
     );
   }
-  if (!status) return <header className="status">Starting…</header>;
+  if (!status) return <header className="status">{t('status.starting')}</header>;
   return (
     <header className="status" data-testid="status">
       {status.problems.map((p) => (
@@ -54,12 +60,13 @@ function StatusBar() {
           {n}
         </p>
       ))}
-      {ringingOut > 0 && <p data-testid="ringing-out">{ringingOut} call ringing out while you are away</p>}
+      {ringingOut > 0 && <p data-testid="ringing-out">{t('status.ringingOut', { count: ringingOut })}</p>}
     </header>
   );
 }
 
 function PhonePage() {
+  const { t } = useTranslation();
   const ringing = usePhone(useShallow(selectRinging));
   const ringingOut = usePhone(selectRingingOut);
   const active = usePhone(selectActive);
@@ -76,12 +83,8 @@ function PhonePage() {
       {!active && ended && <CallEnded call={ended} />}
       {idle && (
         <section className="card idle" data-testid="idle">
-          <h2>No calls</h2>
-          <p>
-            {ringingOut > 0
-              ? 'A call is ringing out while you are Away: switch to Available to answer it here.'
-              : 'Incoming WhatsApp calls ring here.'}
-          </p>
+          <h2>{t('idle.title')}</h2>
+          <p>{ringingOut > 0 ? t('idle.ringingOut') : t('idle.text')}</p>
         </section>
       )}
       {!active && ringing.length === 0 && <DialBox key={dialKey} initial={dialNumber} />}
@@ -108,14 +111,14 @@ export function App() {
   if (otherWindow) {
     return (
       <main data-testid="phone">
-        <h1 className="sr-only">WhatsApp Business phone</h1>
+        <AppHeading />
         <StatusBar />
       </main>
     );
   }
   return (
     <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'}>
-      <h1 className="sr-only">WhatsApp Business phone</h1>
+      <AppHeading />
       <CallAnnouncer />
       <TopBar />
       <StatusBar />

@@ -1,12 +1,14 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { usePhone } from '../store';
-import { callerLabel, endText, formatDuration } from './format';
+import { callerLabel, endKey, formatDuration } from './format';
 
 export function CallEnded({ call }: { call: CallView }) {
+  const { t } = useTranslation();
   const dismiss = usePhone((s) => s.dismissEnded);
   const callBack = usePhone((s) => s.prepareDial);
-  const { name, number } = callerLabel(call);
+  const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const okButton = useRef<HTMLButtonElement>(null);
   // After Hang up the focus would fall to the page; the summary's first action takes it.
   useEffect(() => okButton.current?.focus(), []);
@@ -14,7 +16,7 @@ export function CallEnded({ call }: { call: CallView }) {
   return (
     <section className="card ended" data-testid="call-ended" data-call-id={call.callId} data-reason={call.endReason}>
       <p className="label" data-testid="end-reason">
-        {endText(call)}
+        {t(endKey(call))}
       </p>
       <h2>{name}</h2>
       {number && number !== name && (
@@ -39,11 +41,11 @@ export function CallEnded({ call }: { call: CallView }) {
       )}
       <div className="actions">
         <button ref={okButton} data-testid="dismiss" onClick={dismiss}>
-          OK
+          {t('ended.ok')}
         </button>
         {call.from && (
           <button data-testid="ended-call-back" onClick={() => callBack(call.from)}>
-            Call back
+            {t('ended.callBack')}
           </button>
         )}
       </div>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { LevelMeter } from './LevelMeter';
 import { errorText } from '../../../shared/errorText';
 import { useEffect, useState } from 'react';
@@ -14,6 +15,7 @@ function DeviceSelect(props: {
   value?: string;
   onChange: (id: string | undefined) => void;
 }) {
+  const { t } = useTranslation();
   const known = props.devices.some((d) => d.deviceId === props.value);
   return (
     <label className="field">
@@ -23,21 +25,22 @@ function DeviceSelect(props: {
         value={known ? props.value : 'default'}
         onChange={(e) => props.onChange(e.target.value === 'default' ? undefined : e.target.value)}
       >
-        {!props.devices.some((d) => d.deviceId === 'default') && <option value="default">System default</option>}
+        {!props.devices.some((d) => d.deviceId === 'default') && (
+          <option value="default">{t('devices.systemDefault')}</option>
+        )}
         {props.devices.map((d) => (
           <option key={d.deviceId} value={d.deviceId}>
             {d.label || `Device ${d.deviceId.slice(0, 6)}`}
           </option>
         ))}
       </select>
-      {props.value && !known && (
-        <small className="warning">The chosen device is not connected; the default is used.</small>
-      )}
+      {props.value && !known && <small className="warning">{t('devices.notConnected')}</small>}
     </label>
   );
 }
 
 export function DevicesPanel() {
+  const { t } = useTranslation();
   const prefs = usePhone((s) => s.status?.preferences);
   const notice = usePhone((s) => s.deviceNotice);
   const [devices, setDevices] = useState<AudioDevices>({ inputs: [], outputs: [] });
@@ -84,30 +87,30 @@ export function DevicesPanel() {
   if (!prefs) return null;
   return (
     <section className="card devices" data-testid="devices-panel">
-      <h2>Audio devices</h2>
+      <h2>{t('devices.title')}</h2>
       {notice && (
         <p className="warning" data-testid="device-notice">
           {notice}
         </p>
       )}
       <DeviceSelect
-        label="Microphone"
+        label={t('devices.microphone')}
         testId="device-mic"
         devices={devices.inputs}
         value={prefs.micDeviceId}
         onChange={(id) => void applyDevices({ micDeviceId: id })}
       />
-      <LevelMeter label="Microphone level" level={level} testId="mic-level" />
-      {meterError && <p className="error">Microphone: {meterError}</p>}
+      <LevelMeter label={t('devices.micLevel')} level={level} testId="mic-level" />
+      {meterError && <p className="error">{t('devices.micError', { error: meterError })}</p>}
       <DeviceSelect
-        label="Speaker (call audio)"
+        label={t('devices.speaker')}
         testId="device-speaker"
         devices={devices.outputs}
         value={prefs.speakerDeviceId}
         onChange={(id) => void applyDevices({ speakerDeviceId: id })}
       />
       <DeviceSelect
-        label="Ringer"
+        label={t('devices.ringer')}
         testId="device-ringer"
         devices={devices.outputs}
         value={prefs.ringerDeviceId}
@@ -115,14 +118,14 @@ export function DevicesPanel() {
       />
       <div className="actions">
         <button data-testid="test-sound" disabled={testState === 'playing'} onClick={() => void testSound()}>
-          Play test sound
+          {t('devices.test')}
         </button>
       </div>
       <p data-testid="test-sound-state" role="status">
         {testState === 'played'
-          ? 'Test sound played.'
+          ? t('devices.played')
           : testState === 'playing'
-            ? 'Playing…'
+            ? t('devices.playing')
             : testState === 'idle'
               ? ''
               : testState}

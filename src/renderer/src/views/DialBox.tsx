@@ -1,25 +1,21 @@
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { isUserId } from '../../../shared/graphSchemas';
 import { useState } from 'react';
 import type { PermissionReply, PermissionView } from '../../../shared/ipcContract';
 import { usePhone } from '../store';
 import { dialCall, requestPermission } from '../actions';
 
-const PERMISSION_TEXT: Record<PermissionView['status'], string> = {
-  no_permission: 'has not allowed calls from this business',
-  temporary: 'allowed calls for a limited time',
-  permanent: 'always allows calls',
-  unknown: 'permission unknown',
-};
-
-function replyText(reply: PermissionReply): string {
-  if (reply.response === 'reject') return 'The customer declined to be called.';
-  if (reply.permanent) return 'The customer allowed calls from this business. You can call now.';
-  const until = reply.expiresAtMs ? ` until ${new Date(reply.expiresAtMs).toLocaleString()}` : '';
-  return `The customer allowed calls${until}. You can call now.`;
+function replyText(reply: PermissionReply, t: TFunction, language: string): string {
+  if (reply.response === 'reject') return t('dial.replyDeclined');
+  if (reply.permanent) return t('dial.replyAcceptedAlways');
+  if (!reply.expiresAtMs) return t('dial.replyAcceptedOpen');
+  return t('dial.replyAccepted', { until: new Date(reply.expiresAtMs).toLocaleString(language) });
 }
 
 /** Calls a customer back: number in, WhatsApp's call-permission rules explained when they stand in the way. */
 export function DialBox({ initial = '' }: { initial?: string }) {
+  const { t, i18n } = useTranslation();
   const [number, setNumber] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -54,7 +50,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
     setAsking(false);
     // A refused request is an error to act on, not a status: it replaces the reason the call did not go.
     if (result.ok) {
-      setRequested('Permission request sent. You can call once the customer accepts.');
+      setRequested(t('dial.requested'));
       // WhatsApp allows one request a day: the button goes once it has been used.
       setPermission((p) => p && { ...p, canRequest: false });
     } else {
@@ -65,7 +61,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
 
   return (
     <section className="card dial" data-testid="dial-box">
-      <h2>Call a customer</h2>
+      <h2>{t('dial.title')}</h2>
       <form
         className="dial-row"
         onSubmit={(e) => {
@@ -74,15 +70,15 @@ export function DialBox({ initial = '' }: { initial?: string }) {
         }}
       >
         <input
-          aria-label="WhatsApp number to call"
+          aria-label={t('dial.number')}
           data-testid="dial-number"
           type="tel"
-          placeholder="WhatsApp number with country code"
+          placeholder={t('dial.placeholder')}
           value={number}
           onChange={(e) => setNumber(e.target.value)}
         />
         <button className="answer" type="submit" data-testid="dial-call" disabled={busy || digits.length < 6}>
-          {busy ? 'Calling…' : 'Call'}
+          {busy ? t('dial.calling') : t('dial.call')}
         </button>
       </form>
       {error && (
@@ -92,22 +88,22 @@ export function DialBox({ initial = '' }: { initial?: string }) {
       )}
       {error && detail && (
         <details className="detail" data-testid="dial-error-detail">
-          <summary>Details</summary>
+          <summary>{t('dial.details')}</summary>
           <code>{detail}</code>
         </details>
       )}
       {permission && (
         <p data-testid="dial-permission">
-          The customer {PERMISSION_TEXT[permission.status]}.
+          {t('dial.customer', { state: t(`dial.${permission.status}`) })}
           {permission.canRequest && (
             <button data-testid="dial-request-permission" disabled={asking} onClick={() => void ask()}>
-              {asking ? 'Asking…' : 'Ask for permission'}
+              {asking ? t('dial.asking') : t('dial.ask')}
             </button>
           )}
           {permission.nextRequestAtMs !== undefined && (
             <span data-testid="dial-next-request">
               {' '}
-              You can ask again after {new Date(permission.nextRequestAtMs).toLocaleString()}.
+              {t('dial.nextRequest', { when: new Date(permission.nextRequestAtMs).toLocaleString(i18n.language) })}
             </span>
           )}
         </p>
@@ -119,7 +115,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
       )}
       {reply && (
         <p role="status" data-testid="dial-permission-reply" className={reply.response === 'accept' ? 'ok' : 'warning'}>
-          {replyText(reply)}
+          {replyText(reply, t, i18n.language)}
         </p>
       )}
     </section>

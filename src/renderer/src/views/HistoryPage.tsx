@@ -1,10 +1,12 @@
+import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/historySchemas';
 import { exportHistoryCsv, listHistory } from '../actions';
 import { usePhone } from '../store';
-import { customerNumber, formatDuration, historyOutcomeText } from './format';
+import { customerNumber, formatDuration, outcomeKey } from './format';
 
 export function HistoryPage() {
+  const { t, i18n } = useTranslation();
   const [search, setSearch] = useState('');
   const [missedOnly, setMissedOnly] = useState(false);
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
@@ -33,12 +35,13 @@ export function HistoryPage() {
 
   return (
     <section className="card history" data-testid="history">
-      <h2>Call history</h2>
+      <h2>{t('history.title')}</h2>
       <div className="history-tools">
         <input
           data-testid="history-search"
           type="search"
-          placeholder="Search name or number"
+          aria-label={t('history.search')}
+          placeholder={t('history.search')}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
@@ -49,17 +52,15 @@ export function HistoryPage() {
             checked={missedOnly}
             onChange={(e) => setMissedOnly(e.target.checked)}
           />
-          Missed only
+          {t('history.missedOnly')}
         </label>
         <button data-testid="history-export" onClick={() => void exportCsv()}>
-          Export CSV
+          {t('history.export')}
         </button>
       </div>
       {error && <p className="error">{error}</p>}
       {entries.length === 0 && (
-        <p data-testid="history-empty">
-          {search !== '' || missedOnly ? 'No calls match this search.' : 'No calls yet.'}
-        </p>
+        <p data-testid="history-empty">{search !== '' || missedOnly ? t('history.noMatch') : t('history.empty')}</p>
       )}
       <ul className="history-list">
         {entries.map((e) => (
@@ -71,15 +72,15 @@ export function HistoryPage() {
             className={e.endReason === 'missed' ? 'missed' : undefined}
           >
             <strong>{e.name && e.name !== e.number ? e.name : customerNumber(e.number) || e.number}</strong>
-            <span>{new Date(e.offeredAtMs).toLocaleString()}</span>
-            <span data-testid="history-reason">{e.endReason ? historyOutcomeText(e.endReason) : 'In progress'}</span>
+            <span>{new Date(e.offeredAtMs).toLocaleString(i18n.language)}</span>
+            <span data-testid="history-reason">{t(outcomeKey(e.endReason))}</span>
             <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
             {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
             {e.message && <small className="error">{e.message}</small>}
             {/* A call still going on is not one to call back. */}
             {e.endReason && (
               <button data-testid="history-call-back" onClick={() => callBack(e.number)}>
-                Call back
+                {t('history.callBack')}
               </button>
             )}
           </li>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { LevelMeter } from './LevelMeter';
 import { useEffect, useRef, useState } from 'react';
 import { useNow } from '../hooks/useNow';
@@ -13,10 +14,11 @@ export function InCall({ call }: { call: CallView }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
   const [showKeypad, setShowKeypad] = useState(false);
   const now = useNow(250);
-  const { name, number } = callerLabel(call);
   const heading = useRef<HTMLHeadingElement>(null);
   // After Answer (or Call) the button pressed is gone; focus goes to the call itself, not to the page.
   useEffect(() => heading.current?.focus(), []);
+  const { t } = useTranslation();
+  const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const waitingForCustomer = call.phase === 'dialing' || call.phase === 'remote_ringing';
   const connecting = call.phase === 'pre_accepted';
   // The keypad is offered only when the caller's SDP carries telephone-event at 8 kHz.
@@ -24,15 +26,17 @@ export function InCall({ call }: { call: CallView }) {
   return (
     <section className="card in-call" data-testid="in-call" data-call-id={call.callId}>
       <p className="label" data-testid="call-phase">
-        {call.phase === 'dialing'
-          ? 'Calling…'
-          : call.phase === 'remote_ringing'
-            ? 'Ringing…'
-            : connecting
-              ? 'Connecting…'
-              : call.phase === 'ending'
-                ? 'Hanging up…'
-                : 'On call'}
+        {t(
+          call.phase === 'dialing'
+            ? 'inCall.dialing'
+            : call.phase === 'remote_ringing'
+              ? 'inCall.ringing'
+              : connecting
+                ? 'inCall.connecting'
+                : call.phase === 'ending'
+                  ? 'inCall.ending'
+                  : 'inCall.onCall',
+        )}
       </p>
       <h2 ref={heading} tabIndex={-1}>
         {name}
@@ -40,19 +44,18 @@ export function InCall({ call }: { call: CallView }) {
       <p className="number">{number}</p>
       {media.micSilent && (
         <p className="error" role="alert" data-testid="dead-mic">
-          Your microphone has sent no sound for 10 seconds: check the headset is plugged in and its own mute switch is
-          off.
+          {t('inCall.deadMic')}
         </p>
       )}
       {media.muted && (
         <p className="muted-banner" role="status" data-testid="muted-banner">
-          Muted: the caller cannot hear you
+          {t('inCall.muted')}
         </p>
       )}
       <p className="timer" data-testid="call-timer">
         {call.answeredAtMs ? formatDuration(now - call.answeredAtMs) : '0:00'}
       </p>
-      <LevelMeter label="Caller audio level" level={media.audioLevel} />
+      <LevelMeter label={t('inCall.callerLevel')} level={media.audioLevel} />
       <p
         className="media"
         data-testid="media-state"
@@ -62,11 +65,11 @@ export function InCall({ call }: { call: CallView }) {
         data-packets-sent={media.packetsSent}
       >
         {waitingForCustomer
-          ? 'Waiting for the customer to answer'
+          ? t('inCall.waitingForCustomer')
           : media.connection === 'connected'
-            ? 'Audio connected'
-            : 'Connecting audio…'}
-        {media.micLabel && <span data-testid="mic-in-use"> · mic: {media.micLabel}</span>}
+            ? t('inCall.audioConnected')
+            : t('inCall.audioConnecting')}
+        {media.micLabel && <span data-testid="mic-in-use"> · {t('inCall.mic', { label: media.micLabel })}</span>}
       </p>
       <QualityPanel quality={media.quality} />
       {media.connectionNotice && (
@@ -91,11 +94,11 @@ export function InCall({ call }: { call: CallView }) {
           aria-pressed={media.muted}
           onClick={() => setMuted(call.callId, !media.muted)}
         >
-          {media.muted ? 'Unmute' : 'Mute'}
+          {media.muted ? t('inCall.unmute') : t('inCall.mute')}
         </button>
         {dtmfOffered && (
           <button data-testid="keypad-toggle" aria-pressed={showKeypad} onClick={() => setShowKeypad(!showKeypad)}>
-            Keypad
+            {t('inCall.keypad')}
           </button>
         )}
         <button
@@ -104,7 +107,7 @@ export function InCall({ call }: { call: CallView }) {
           disabled={call.phase === 'ending'}
           onClick={() => void hangupCall(call.callId)}
         >
-          Hang up
+          {t('inCall.hangUp')}
         </button>
       </div>
       {dtmfOffered && showKeypad && <Keypad callId={call.callId} sent={media.dtmfSent} />}

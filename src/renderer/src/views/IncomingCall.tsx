@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { answerCall, rejectCall } from '../actions';
@@ -6,9 +7,10 @@ import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
 
 export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: boolean }) {
+  const { t } = useTranslation();
   const media = usePhone((s) => mediaOf(s, call.callId));
   const mic = usePhone((s) => s.mic);
-  const { name, number } = callerLabel(call);
+  const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const answering = call.phase === 'answering';
   const now = useNow(500);
   const answerButton = useRef<HTMLButtonElement>(null);
@@ -26,8 +28,8 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
       aria-labelledby={headingId}
     >
       <p className="label">
-        Incoming WhatsApp call ·{' '}
-        <span data-testid="ring-time" aria-label="ringing for">
+        {t('incoming.label')} ·{' '}
+        <span data-testid="ring-time" aria-label={t('incoming.ringingFor')}>
           {formatDuration(now - call.offeredAtMs)}
         </span>
       </p>
@@ -39,9 +41,7 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
       </p>
       {(mic === 'blocked' || mic === 'missing') && (
         <p className="error" role="alert" data-testid="ringing-mic-warning">
-          {mic === 'blocked'
-            ? 'Your microphone is blocked: the caller will not hear you. Allow it for this app before answering.'
-            : 'No microphone found: the caller will not hear you. Plug one in before answering.'}
+          {mic === 'blocked' ? t('incoming.micBlocked') : t('incoming.micMissing')}
         </p>
       )}
       {media.error && (
@@ -58,7 +58,7 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
           data-ready={media.answerReady ? 'yes' : 'no'}
           onClick={() => void answerCall(call.callId)}
         >
-          {answering ? 'Connecting…' : 'Answer'}
+          {answering ? t('incoming.connecting') : t('incoming.answer')}
         </button>
         <button
           className="reject"
@@ -66,7 +66,7 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
           disabled={answering}
           onClick={() => void rejectCall(call.callId)}
         >
-          Reject
+          {t('incoming.reject')}
         </button>
       </div>
     </section>

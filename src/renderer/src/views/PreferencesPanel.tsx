@@ -1,18 +1,16 @@
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES } from '../i18n';
 import { shortcutsFor, type ShortcutAction } from '../../../shared/shortcuts';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
 
 const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
-const ACTION_TEXT: Record<ShortcutAction, string> = {
-  answer: 'answer',
-  reject: 'reject',
-  mute: 'mute',
-  hangup: 'hang up',
-};
 
 export function PreferencesPanel() {
+  const { t } = useTranslation();
   const prefs = usePhone((s) => s.status?.preferences);
   if (!prefs) return null;
+  const actionText = (action: ShortcutAction) => t(`preferences.${action}`);
   const chooseKey = (action: ShortcutAction, letter: string) => {
     // A letter moves to the action that chose it; the action that had it is left without one until given another.
     const others = Object.fromEntries(Object.entries(prefs.shortcutKeys ?? {}).filter(([, key]) => key !== letter));
@@ -20,7 +18,7 @@ export function PreferencesPanel() {
   };
   return (
     <section className="card preferences" data-testid="preferences-panel">
-      <h2>Answering</h2>
+      <h2>{t('preferences.title')}</h2>
       <label className="radio">
         <input
           type="checkbox"
@@ -28,10 +26,10 @@ export function PreferencesPanel() {
           checked={prefs.autoAnswer}
           onChange={(e) => void savePreferences({ autoAnswer: e.target.checked })}
         />
-        Answer calls automatically when I am available
+        {t('preferences.autoAnswer')}
       </label>
       <fieldset className="field">
-        <legend>When I am away</legend>
+        <legend>{t('preferences.whenAway')}</legend>
         <label className="radio">
           <input
             type="radio"
@@ -40,7 +38,7 @@ export function PreferencesPanel() {
             checked={prefs.awayAction === 'ring_out'}
             onChange={() => void savePreferences({ awayAction: 'ring_out' })}
           />
-          Let calls ring out (they show as missed)
+          {t('preferences.ringOut')}
         </label>
         <label className="radio">
           <input
@@ -50,7 +48,7 @@ export function PreferencesPanel() {
             checked={prefs.awayAction === 'reject'}
             onChange={() => void savePreferences({ awayAction: 'reject' })}
           />
-          Reject calls at once
+          {t('preferences.rejectAway')}
         </label>
       </fieldset>
       <label className="radio">
@@ -60,21 +58,36 @@ export function PreferencesPanel() {
           checked={prefs.closeToTray ?? true}
           onChange={(e) => void savePreferences({ closeToTray: e.target.checked })}
         />
-        Closing the window keeps the phone running in the tray (desktop app only)
+        {t('preferences.closeToTray')}
       </label>
       <label className="field">
-        <span>Appearance</span>
+        <span>{t('preferences.appearance')}</span>
         <select
           data-testid="theme"
           value={prefs.theme ?? 'system'}
           onChange={(e) => void savePreferences({ theme: e.target.value as 'system' | 'light' | 'dark' })}
         >
-          <option value="system">As the system</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
+          <option value="system">{t('preferences.themeSystem')}</option>
+          <option value="light">{t('preferences.themeLight')}</option>
+          <option value="dark">{t('preferences.themeDark')}</option>
         </select>
       </label>
-      <h3>Keyboard shortcuts</h3>
+      <label className="field">
+        <span>{t('preferences.language')}</span>
+        <select
+          data-testid="language"
+          value={prefs.language ?? ''}
+          onChange={(e) => void savePreferences({ language: e.target.value || undefined })}
+        >
+          <option value="">{t('preferences.languageSystem')}</option>
+          {LANGUAGES.map((l) => (
+            <option key={l.tag} value={l.tag} lang={l.tag}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <h3>{t('preferences.shortcuts')}</h3>
       <label className="radio">
         <input
           type="checkbox"
@@ -82,20 +95,20 @@ export function PreferencesPanel() {
           checked={prefs.globalShortcuts ?? false}
           onChange={(e) => void savePreferences({ globalShortcuts: e.target.checked })}
         />
-        Also when another application is in front (desktop app only)
+        {t('preferences.globalShortcuts')}
       </label>
       <ul className="shortcuts">
         {shortcutsFor(prefs.shortcutKeys).map((s) => (
           <li key={s.action}>
             <label>
-              <span>{ACTION_TEXT[s.action]}: Ctrl+Shift+</span>
+              <span>{actionText(s.action)}: Ctrl+Shift+</span>
               <select
                 data-testid={`shortcut-${s.action}`}
-                aria-label={`Shortcut letter to ${ACTION_TEXT[s.action]}`}
+                aria-label={t('preferences.shortcutFor', { action: actionText(s.action) })}
                 value={s.key.toUpperCase()}
                 onChange={(e) => void chooseKey(s.action, e.target.value)}
               >
-                {!s.key && <option value="">none</option>}
+                {!s.key && <option value="">–</option>}
                 {LETTERS.map((letter) => (
                   <option key={letter} value={letter}>
                     {letter}

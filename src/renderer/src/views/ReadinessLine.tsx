@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { AppStatus } from '../../../shared/ipcContract';
 import { readiness } from '../../../shared/readiness';
 import { savePreferences } from '../actions';
@@ -6,6 +7,7 @@ import { usePhone } from '../store';
 
 /** One line that is green only when a call can ring here and be answered with a voice; otherwise what to fix. */
 export function ReadinessLine({ status }: { status: AppStatus }) {
+  const { t } = useTranslation();
   const mic = usePhone((s) => s.mic);
   const setTab = usePhone((s) => s.setTab);
   const state = readiness({
@@ -22,26 +24,26 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
   if (state.ready) {
     return (
       <p className="ok readiness" data-testid="ready" role="status">
-        {state.text}
+        {t(`readiness.${state.code}`, state.params)}
       </p>
     );
   }
   return (
     <p className="warning readiness" data-testid="not-ready" role="status">
-      {state.text}{' '}
+      {t(`readiness.${state.code}`, state.params)}{' '}
       {state.fix === 'settings' && (
         <button className="link" data-testid="fix-settings" onClick={() => setTab('settings')}>
-          Open Settings
+          {t('readiness.openSettings')}
         </button>
       )}
       {state.fix === 'microphone' && (
         <button className="link" data-testid="fix-microphone" onClick={() => void checkMicrophone()}>
-          Check again
+          {t('readiness.checkAgain')}
         </button>
       )}
       {state.fix === 'status' && (
         <button className="link" data-testid="fix-status" onClick={() => void savePreferences({ status: 'available' })}>
-          Switch to Available
+          {t('readiness.switchAvailable')}
         </button>
       )}
     </p>

@@ -1,15 +1,13 @@
+import { useTranslation } from 'react-i18next';
 import type { KeyboardEvent } from 'react';
 import { AgentStatus } from '../../../shared/settingsSchemas';
 import { savePreferences } from '../actions';
 import { usePhone, type Tab } from '../store';
 
-const TABS: Array<{ id: Tab; label: string }> = [
-  { id: 'phone', label: 'Phone' },
-  { id: 'history', label: 'History' },
-  { id: 'settings', label: 'Settings' },
-];
+const TABS: Array<{ id: Tab }> = [{ id: 'phone' }, { id: 'history' }, { id: 'settings' }];
 
 export function TopBar() {
+  const { t: tr } = useTranslation();
   const tab = usePhone((s) => s.tab);
   const setTab = usePhone((s) => s.setTab);
   const status = usePhone((s) => s.status?.preferences.status ?? 'available');
@@ -34,18 +32,18 @@ export function TopBar() {
   return (
     <nav className="topbar">
       <select
-        aria-label="Agent status"
+        aria-label={tr('agentStatus.label')}
         data-testid="agent-status"
         className={`agent-status ${status}`}
         value={status}
         onChange={(e) => void savePreferences({ status: AgentStatus.parse(e.target.value) })}
       >
-        <option value="available">Available</option>
-        <option value="busy">Busy</option>
-        <option value="away">Away</option>
+        <option value="available">{tr('agentStatus.available')}</option>
+        <option value="busy">{tr('agentStatus.busy')}</option>
+        <option value="away">{tr('agentStatus.away')}</option>
       </select>
       {/* WAI-ARIA tabs: one tab in the Tab order, arrows and Home/End move between them. */}
-      <div className="tabs" role="tablist" aria-label="Phone sections" onKeyDown={onTabKey}>
+      <div className="tabs" role="tablist" aria-label={tr('tabs.label')} onKeyDown={onTabKey}>
         {TABS.map((t) => (
           <button
             key={t.id}
@@ -57,7 +55,7 @@ export function TopBar() {
             data-testid={`tab-${t.id}`}
             onClick={() => setTab(t.id)}
           >
-            {t.label}
+            {tr(`tabs.${t.id}`)}
           </button>
         ))}
       </div>

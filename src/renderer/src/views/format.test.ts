@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callerLabel, endText, formatDuration, historyOutcomeText } from './format';
+import { en } from '../i18n/en';
+import { callerLabel, endKey, formatDuration, outcomeKey } from './format';
 
 describe('formatting', () => {
   it('formats durations as minutes and seconds', () => {
@@ -21,8 +22,10 @@ describe('formatting', () => {
   });
 
   it('words end reasons for the card and for the history', () => {
-    expect(endText({ endReason: 'remote_hangup' })).toBe('Caller hung up');
-    expect(historyOutcomeText('remote_hangup')).toBe('Answered');
-    expect(endText({})).toBe('Call ended');
+    const say = (key: string) => key.split('.').reduce<unknown>((node, part) => (node as never)[part], en);
+    expect(say(endKey({ endReason: 'remote_hangup' }))).toBe('Caller hung up');
+    expect(say(outcomeKey('remote_hangup'))).toBe('Answered');
+    expect(say(endKey({}))).toBe('Call ended');
+    expect(say(outcomeKey(undefined))).toBe('In progress');
   });
 });

@@ -7,13 +7,16 @@ export function customerNumber(customer: string): string {
 }
 
 /** Who is calling, for the cards: name, else @username, else the number; and the number or @username beneath. */
-export function callerLabel(call: Pick<CallView, 'from' | 'callerName' | 'callerUsername'>): {
+export function callerLabel(
+  call: Pick<CallView, 'from' | 'callerName' | 'callerUsername'>,
+  unknownCaller = 'WhatsApp user',
+): {
   name: string;
   number: string;
 } {
   const number = customerNumber(call.from);
   const handle = call.callerUsername ? `@${call.callerUsername}` : '';
-  const name = call.callerName && call.callerName !== call.from ? call.callerName : handle || number || 'WhatsApp user';
+  const name = call.callerName && call.callerName !== call.from ? call.callerName : handle || number || unknownCaller;
   return { name, number: number || handle };
 }
 
@@ -26,20 +29,6 @@ export function formatDuration(ms: number): string {
 
 type EndReason = NonNullable<CallView['endReason']>;
 
-/** How each end reason reads: on the card just after the call, and as the call's outcome in the history. */
-const END_TEXT: Record<EndReason, { card: string; history: string }> = {
-  answered: { card: 'Call ended', history: 'Answered' },
-  rejected: { card: 'Call rejected', history: 'Rejected' },
-  missed: { card: 'Missed call', history: 'Missed' },
-  failed: { card: 'Call failed', history: 'Failed' },
-  remote_hangup: { card: 'Caller hung up', history: 'Answered' },
-  answered_elsewhere: { card: 'Answered by a colleague', history: 'Answered by a colleague' },
-};
-
-export function endText(call: Pick<CallView, 'endReason'>): string {
-  return call.endReason ? END_TEXT[call.endReason].card : 'Call ended';
-}
-
-export function historyOutcomeText(reason: EndReason): string {
-  return END_TEXT[reason].history;
-}
+/** The catalogue key for how a call ended: on the card just after it, and as its outcome in the history. */
+export const endKey = (call: Pick<CallView, 'endReason'>): string => `ended.${call.endReason ?? 'answered'}`;
+export const outcomeKey = (reason: EndReason | undefined): string => `outcome.${reason ?? 'live'}`;
