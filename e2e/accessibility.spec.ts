@@ -38,6 +38,10 @@ for (const width of [380, 1440]) {
     await expectAccessible(page, 'history');
     await page.getByTestId('tab-settings').click();
     await expectAccessible(page, 'settings');
+    for (const section of ['audio', 'desk', 'team', 'connection']) {
+      await page.getByTestId(`settings-section-${section}`).click();
+      await expectAccessible(page, `settings ${section}`);
+    }
     await page.getByTestId('tab-phone').click();
     await page.getByTestId('dial-number').fill('14085550111');
     await page.getByTestId('dial-call').click();
@@ -87,6 +91,7 @@ test('dark mode follows the system, can be chosen, and still passes axe-core on 
   await page.emulateMedia({ colorScheme: 'light' });
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expectAccessible(page, 'settings dark');

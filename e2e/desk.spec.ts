@@ -78,6 +78,7 @@ test('away with ring-out: no ring here, the call rings out and is logged as miss
 test('away with reject: calls are rejected at once and the choice survives a reload', async ({ phone }) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('away-reject').check();
   await page.getByTestId('agent-status').selectOption('away');
   await page.reload();
@@ -99,6 +100,7 @@ test('busy: the call shows without the ringtone', async ({ phone }) => {
 test('auto-answer picks up a call with two-way audio', async ({ phone }) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('auto-answer').check();
   await expect(page.getByTestId('auto-answer')).toBeChecked();
   const call = await sim.placeCall({ name: 'Auto' });
@@ -110,10 +112,12 @@ test('auto-answer picks up a call with two-way audio', async ({ phone }) => {
 test('the agent moves Answer to another letter: the new key answers, the old one does nothing', async ({ phone }) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('shortcut-answer').selectOption('Y');
   await expect(page.getByTestId('shortcut-answer')).toHaveValue('Y');
   await page.reload();
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
   await expect(page.getByTestId('shortcut-answer')).toHaveValue('Y');
   await page.getByTestId('tab-phone').click();
   const call = await sim.placeCall();
@@ -164,6 +168,7 @@ test('the keypad sends DTMF when the caller offers telephone-event, and is absen
 test('devices: choose, remember, switch the microphone live, test sound and level meter', async ({ phone }) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-audio').click();
   await expect
     .poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-level')))
     .toBeGreaterThan(0);
@@ -174,6 +179,7 @@ test('devices: choose, remember, switch the microphone live, test sound and leve
   await page.getByTestId('device-ringer').selectOption({ label: 'Fake Audio Output 2' });
   await page.reload();
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-audio').click();
   await expect(page.getByTestId('device-mic').locator('option:checked')).toHaveText('Fake Audio Input 1');
   await expect(page.getByTestId('device-ringer').locator('option:checked')).toHaveText('Fake Audio Output 2');
   await page.getByTestId('test-sound').click();
@@ -184,6 +190,7 @@ test('devices: choose, remember, switch the microphone live, test sound and leve
   await expect(page.getByTestId('mic-in-use')).toContainText('Fake Audio Input 1');
   await expect.poll(() => call.farEnd.received.loudFrames).toBeGreaterThan(10);
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-audio').click();
   await page.getByTestId('device-mic').selectOption({ label: 'Fake Audio Input 2' });
   await page.getByTestId('tab-phone').click();
   await expect(page.getByTestId('mic-in-use')).toContainText('Fake Audio Input 2');
@@ -196,6 +203,7 @@ test('a remembered microphone that is gone falls back to the default and says so
   await host.services.handlers['preferences:save']({ micDeviceId: 'unplugged-headset-id' });
   await page.reload();
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-audio').click();
   await expect(page.getByText('The chosen device is not connected; the default is used.')).toBeVisible();
   const call = await sim.placeCall();
   await page.getByTestId('answer').click();
@@ -208,6 +216,7 @@ test('a microphone unplugged mid-call: the call moves to the default microphone 
 }) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-audio').click();
   await page.getByTestId('device-mic').selectOption({ label: 'Fake Audio Input 1' });
   await page.getByTestId('tab-phone').click();
   const call = await sim.placeCall();
@@ -221,6 +230,7 @@ test('a microphone unplugged mid-call: the call moves to the default microphone 
     devices.dispatchEvent(new Event('devicechange'));
   });
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-audio').click();
   await expect(page.getByTestId('device-notice')).toContainText('Microphone disconnected; now using');
   await page.getByTestId('tab-phone').click();
   await expect(page.getByTestId('mic-in-use')).not.toContainText('Fake Audio Input 1');

@@ -3,6 +3,7 @@ import { expect, test } from './phoneFixture';
 test('the agent chooses Spanish: the ringing card, the call and the history speak Spanish', async ({ phone }) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('language').selectOption('es');
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
   await expect(page.getByTestId('tab-history')).toHaveText('Historial');
@@ -21,6 +22,7 @@ test('the agent chooses Spanish: the ringing card, the call and the history spea
 test('Arabic reads right to left, and the layout follows', async ({ phone }) => {
   const { page, sim } = phone;
   await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('language').selectOption('ar');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await page.getByTestId('tab-phone').click();
@@ -39,6 +41,7 @@ test.describe('with the operating system in Brazilian Portuguese', () => {
     await expect(page.getByTestId('ready')).toHaveText('Pronto para chamadas');
     await expect(page.getByTestId('tab-settings')).toHaveText('Configurações');
     await page.getByTestId('tab-settings').click();
+    await page.getByTestId('settings-section-desk').click();
     await page.getByTestId('language').selectOption('hi');
     await expect(page.getByTestId('tab-phone')).toHaveText('फ़ोन');
     await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');

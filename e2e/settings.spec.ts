@@ -166,3 +166,28 @@ test('a token without whatsapp_business_management: the connection works and the
   await expect(page.getByTestId('test-result')).toContainText('Connected to Simulated Business');
   await expect(page.getByTestId('test-findings')).toContainText('whatsapp_business_management');
 });
+
+test('settings come in sections: the connection apart from audio, desk and team; Open Settings goes to what needs fixing', async ({
+  phone,
+}) => {
+  const { page } = phone;
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('connection-settings')).toBeVisible();
+  await expect(page.getByTestId('devices-panel')).toHaveCount(0);
+  await page.getByTestId('settings-section-audio').click();
+  await expect(page.getByTestId('devices-panel')).toBeVisible();
+  await expect(page.getByTestId('connection-settings')).toHaveCount(0);
+  await page.getByTestId('settings-section-desk').click();
+  await expect(page.getByTestId('preferences-panel')).toBeVisible();
+  await page.getByTestId('settings-section-team').click();
+  await expect(page.getByTestId('relay-state')).toContainText('takes WhatsApp calls itself');
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  expect(height).toBeLessThan(1400);
+  // A problem named on the status line opens the section that fixes it.
+  await page.getByTestId('settings-section-connection').click();
+  await page.getByTestId('tunnel-none').check();
+  await page.getByTestId('settings-save').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('fix-settings').click();
+  await expect(page.getByTestId('connection-settings')).toBeVisible();
+});

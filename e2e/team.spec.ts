@@ -28,7 +28,9 @@ async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
   await page.getByTestId('setting-relayUrls').fill(relayUrls.join(', '));
   await page.getByTestId('setting-agentToken').fill(await issueAgentToken(agentId, AGENT_SECRET));
   await page.getByTestId('settings-save').click();
-  await expect(page.getByTestId('relay-state')).toContainText('Connected to ws://127.0.0.1:');
+  await expect(page.getByTestId('ready')).toHaveText('Ready for calls from the team relay');
+  await page.getByTestId('settings-section-team').click();
+  await expect(page.getByTestId('relay-state')).toContainText('Connected to the team relay at ws://127.0.0.1:');
   await page.getByTestId('tab-phone').click();
   return host;
 }

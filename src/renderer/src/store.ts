@@ -39,6 +39,8 @@ const emptyMedia: CallMedia = {
 };
 
 export type Tab = 'phone' | 'history' | 'settings';
+/** The parts of Settings, one shown at a time: the connection is the administrator's, the rest the agent's. */
+export type SettingsSection = 'connection' | 'audio' | 'desk' | 'team';
 
 interface PhoneState {
   calls: Record<string, CallView>;
@@ -52,6 +54,9 @@ interface PhoneState {
   /** The phone is open in another window or tab: this one only says so (calls are never split between windows). */
   otherWindow: boolean;
   tab: Tab;
+  settingsSection: SettingsSection;
+  /** Opens Settings at one section (the readiness line's "fix" buttons go straight to what needs fixing). */
+  openSettings(section: SettingsSection): void;
   /** A device problem the agent should know about (unplugged headset and the like). */
   deviceNotice?: string;
   /** The ended call whose summary is on screen until dismissed or a new call rings. */
@@ -77,6 +82,8 @@ export const usePhone = create<PhoneState>((set) => ({
   backendLost: false,
   otherWindow: false,
   tab: 'phone',
+  settingsSection: 'connection',
+  openSettings: (section) => set({ tab: 'settings', settingsSection: section }),
   dialKey: 0,
   mic: 'checking',
   prepareDial: (number) =>

@@ -148,6 +148,16 @@ export const en = {
     mute: 'mute',
     hangup: 'hang up',
   },
+  settings: {
+    sections: 'Settings sections',
+    connection: 'Connection',
+    audio: 'Audio',
+    desk: 'Desk',
+    team: 'Team',
+    relayConnected: 'Connected to the team relay at {{url}}',
+    teamDirect:
+      'This desk takes WhatsApp calls itself. To share one number with a team, choose “Through my team’s relay” under Connection and paste the relay address and your agent token.',
+  },
   devices: {
     title: 'Audio devices',
     systemDefault: 'System default',

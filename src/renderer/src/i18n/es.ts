@@ -152,6 +152,16 @@ export const es: Catalog = {
     mute: 'silenciar',
     hangup: 'colgar',
   },
+  settings: {
+    sections: 'Secciones de ajustes',
+    connection: 'Conexión',
+    audio: 'Audio',
+    desk: 'Puesto',
+    team: 'Equipo',
+    relayConnected: 'Conectado al relé del equipo en {{url}}',
+    teamDirect:
+      'Este puesto recibe las llamadas de WhatsApp directamente. Para compartir un número con un equipo, elige «A través del relé de mi equipo» en Conexión y pega la dirección del relé y tu token de agente.',
+  },
   devices: {
     title: 'Dispositivos de audio',
     systemDefault: 'Predeterminado del sistema',

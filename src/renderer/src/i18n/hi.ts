@@ -148,6 +148,16 @@ export const hi: Catalog = {
     mute: 'म्यूट करने',
     hangup: 'कॉल काटने',
   },
+  settings: {
+    sections: 'सेटिंग्स के हिस्से',
+    connection: 'कनेक्शन',
+    audio: 'ऑडियो',
+    desk: 'डेस्क',
+    team: 'टीम',
+    relayConnected: '{{url}} पर टीम रिले से जुड़ा है',
+    teamDirect:
+      'यह डेस्क WhatsApp कॉल सीधे लेता है। टीम के साथ एक नंबर साझा करने के लिए कनेक्शन में “मेरी टीम के रिले से” चुनें और रिले का पता तथा अपना एजेंट टोकन चिपकाएँ।',
+  },
   devices: {
     title: 'ऑडियो डिवाइस',
     systemDefault: 'सिस्टम डिफ़ॉल्ट',

@@ -151,6 +151,16 @@ export const ptBR: Catalog = {
     mute: 'silenciar',
     hangup: 'desligar',
   },
+  settings: {
+    sections: 'Seções das configurações',
+    connection: 'Conexão',
+    audio: 'Áudio',
+    desk: 'Estação',
+    team: 'Equipe',
+    relayConnected: 'Conectado ao relay da equipe em {{url}}',
+    teamDirect:
+      'Esta estação recebe as chamadas do WhatsApp diretamente. Para compartilhar um número com uma equipe, escolha “Pelo relay da minha equipe” em Conexão e cole o endereço do relay e seu token de agente.',
+  },
   devices: {
     title: 'Dispositivos de áudio',
     systemDefault: 'Padrão do sistema',

@@ -9,7 +9,7 @@ import { usePhone } from '../store';
 export function ReadinessLine({ status }: { status: AppStatus }) {
   const { t } = useTranslation();
   const mic = usePhone((s) => s.mic);
-  const setTab = usePhone((s) => s.setTab);
+  const openSettings = usePhone((s) => s.openSettings);
   const state = readiness({
     configured: status.configured,
     mode: status.mode,
@@ -32,7 +32,7 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     <p className="warning readiness" data-testid="not-ready" role="status">
       {t(`readiness.${state.code}`, state.params)}{' '}
       {state.fix === 'settings' && (
-        <button className="link" data-testid="fix-settings" onClick={() => setTab('settings')}>
+        <button className="link" data-testid="fix-settings" onClick={() => openSettings('connection')}>
           {t('readiness.openSettings')}
         </button>
       )}

@@ -1,29 +1,64 @@
-import { usePhone } from '../store';
+import { useTranslation } from 'react-i18next';
+import { usePhone, type SettingsSection } from '../store';
 import { CallingSettingsPanel } from './CallingSettingsPanel';
 import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
 import { WebhookPanel } from './WebhookPanel';
 
-export function SettingsPage() {
-  const configured = usePhone((s) => s.status?.configured ?? false);
+const SECTIONS: SettingsSection[] = ['connection', 'audio', 'desk', 'team'];
+
+function TeamSection() {
+  const { t } = useTranslation();
   const mode = usePhone((s) => s.status?.mode ?? 'direct');
   const relay = usePhone((s) => s.status?.relay);
   return (
-    <>
-      <ConnectionSettings firstRun={!configured} />
-      {configured && mode === 'direct' && <WebhookPanel />}
-      {configured && mode === 'direct' && <CallingSettingsPanel />}
-      {configured && mode === 'relay' && (
-        <section className="card" data-testid="relay-panel">
-          <h2>Team relay</h2>
-          <p className={relay?.connected ? 'ok' : 'error'} data-testid="relay-state">
-            {relay?.connected ? `Connected to ${relay.url}` : (relay?.error ?? 'Connecting…')}
-          </p>
-        </section>
+    <section className="card" data-testid="relay-panel">
+      <h2>{t('settings.team')}</h2>
+      {mode === 'relay' ? (
+        <p className={relay?.connected ? 'ok' : 'error'} data-testid="relay-state">
+          {relay?.connected ? t('settings.relayConnected', { url: relay.url }) : (relay?.error ?? t('status.starting'))}
+        </p>
+      ) : (
+        <p data-testid="relay-state">{t('settings.teamDirect')}</p>
       )}
-      <PreferencesPanel />
-      <DevicesPanel />
+    </section>
+  );
+}
+
+/** Settings one section at a time: the administrator's connection apart from the agent's audio and desk. */
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const configured = usePhone((s) => s.status?.configured ?? false);
+  const mode = usePhone((s) => s.status?.mode ?? 'direct');
+  const chosen = usePhone((s) => s.settingsSection);
+  const openSettings = usePhone((s) => s.openSettings);
+  // Until the phone is connected, the connection is the only thing worth setting.
+  const section = configured ? chosen : 'connection';
+  return (
+    <>
+      <nav className="sections" aria-label={t('settings.sections')}>
+        {SECTIONS.map((id) => (
+          <button
+            key={id}
+            data-testid={`settings-section-${id}`}
+            aria-current={section === id ? 'page' : undefined}
+            onClick={() => openSettings(id)}
+          >
+            {t(`settings.${id}`)}
+          </button>
+        ))}
+      </nav>
+      {section === 'connection' && (
+        <>
+          <ConnectionSettings firstRun={!configured} />
+          {configured && mode === 'direct' && <WebhookPanel />}
+          {configured && mode === 'direct' && <CallingSettingsPanel />}
+        </>
+      )}
+      {section === 'audio' && <DevicesPanel />}
+      {section === 'desk' && <PreferencesPanel />}
+      {section === 'team' && <TeamSection />}
     </>
   );
 }
