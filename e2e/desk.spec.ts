@@ -251,3 +251,33 @@ test('back from Away while a call rings out: it rings here and is answered with 
   await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
   await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
 });
+
+test('before a shift: microphone, speaker and WhatsApp are checked in one click; the ringer volume is the agent’s', async ({
+  phone,
+}) => {
+  const { page } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-audio').click();
+  await page.getByTestId('shift-check-run').click();
+  await expect(page.getByTestId('shift-check-mic')).toHaveAttribute('data-ok', 'true', { timeout: 10_000 });
+  await expect(page.getByTestId('shift-check-speaker')).toHaveAttribute('data-ok', 'true', { timeout: 10_000 });
+  await expect(page.getByTestId('shift-check-whatsapp')).toHaveText(
+    'WhatsApp: reachable, and the connection is accepted.',
+    { timeout: 10_000 },
+  );
+  await expect(page.getByTestId('phone')).toHaveAttribute('data-ringer-gain', '0.12');
+  await page.getByTestId('ringer-volume').fill('1');
+  await expect(page.getByTestId('phone')).toHaveAttribute('data-ringer-gain', '0.24');
+  await page.reload();
+  await expect(page.getByTestId('phone')).toHaveAttribute('data-ringer-gain', '0.24');
+});
+
+test('before a shift with WhatsApp out of reach: the check says so in a sentence', async ({ phone }) => {
+  const { page, sim } = phone;
+  await sim.graph.close();
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-audio').click();
+  await page.getByTestId('shift-check-run').click();
+  await expect(page.getByTestId('shift-check-whatsapp')).toHaveAttribute('data-ok', 'false', { timeout: 15_000 });
+  await expect(page.getByTestId('shift-check-whatsapp')).toContainText('Could not reach WhatsApp');
+});

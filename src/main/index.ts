@@ -118,6 +118,10 @@ app.whenReady().then(async () => {
       if (channel === 'call:updated') {
         const call = payload as EventPayload<'call:updated'>;
         if (call.phase === 'ringing' && !call.silent) ring(call.from, call.callerName);
+        // The dock / taskbar badge counts calls waiting for the agent, even with the window hidden in the tray.
+        const waiting = services?.coordinator.list().filter((c) => c.phase === 'ringing' && !c.silent).length ?? 0;
+        app.setBadgeCount(waiting);
+        if (waiting === 0) win?.flashFrame(false);
       }
       if (channel === 'app:status') {
         const status = payload as EventPayload<'app:status'>;

@@ -161,6 +161,8 @@ export const AgentPreferences = z.object({
   shortcutKeys: ShortcutKeys.optional(),
   /** Electron: closing the window hides it to the tray (calls keep ringing); off, closing quits. On by default. */
   closeToTray: z.boolean().optional(),
+  /** How loud the ringer rings, 0 to 1 (0.5 when absent). */
+  ringerVolume: z.number().min(0).max(1).optional(),
   /** Light, dark, or as the operating system says (the default). */
   theme: z.enum(['system', 'light', 'dark']).optional(),
   /** The interface language; absent: the operating system's, where the phone has it. */

@@ -178,6 +178,8 @@ function onCallUpdated(view: CallView): void {
 export function onStatus(status: AppStatus): void {
   usePhone.getState().setStatus(status);
   void ringtone.setDevice(status.preferences.ringerDeviceId);
+  ringtone.setVolume(status.preferences.ringerVolume ?? 0.5);
+  usePhone.setState({ ringerGain: ringtone.gainValue });
   updateRingtone();
 }
 

@@ -47,6 +47,8 @@ interface PhoneState {
   media: Record<string, CallMedia>;
   status?: AppStatus;
   ringtonePlaying: boolean;
+  /** The gain the ringer plays at, from the agent's ringer volume. */
+  ringerGain?: number;
   /** Customers' latest answers to call-permission requests, by customer. */
   permissionReplies: Record<string, PermissionReply>;
   /** The process behind the page (the browser host) stopped answering: nothing the agent does reaches WhatsApp. */

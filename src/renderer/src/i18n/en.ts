@@ -158,6 +158,19 @@ export const en = {
     teamDirect:
       'This desk takes WhatsApp calls itself. To share one number with a team, choose “Through my team’s relay” under Connection and paste the relay address and your agent token.',
   },
+  shiftCheck: {
+    title: 'Before your shift',
+    run: 'Check microphone, speaker and WhatsApp',
+    running: 'Checking…',
+    micOk: 'Microphone: it hears you.',
+    micSilent: 'Microphone: no sound in 3 seconds. Check it is plugged in and not muted on the headset.',
+    micBlocked: 'Microphone: blocked or missing. Allow it for this app, or plug one in.',
+    speakerOk: 'Speaker: the test sound played. If you did not hear it, choose another speaker above.',
+    speakerFailed: 'Speaker: the test sound could not play. Choose another speaker above.',
+    whatsappOk: 'WhatsApp: reachable, and the connection is accepted.',
+    whatsappFailed: 'WhatsApp: the phone could not check the connection.',
+  },
+  ringerVolume: 'Ringer volume',
   devices: {
     title: 'Audio devices',
     systemDefault: 'System default',

@@ -162,6 +162,20 @@ export const es: Catalog = {
     teamDirect:
       'Este puesto recibe las llamadas de WhatsApp directamente. Para compartir un número con un equipo, elige «A través del relé de mi equipo» en Conexión y pega la dirección del relé y tu token de agente.',
   },
+  shiftCheck: {
+    title: 'Antes de tu turno',
+    run: 'Comprobar micrófono, altavoz y WhatsApp',
+    running: 'Comprobando…',
+    micOk: 'Micrófono: te oye.',
+    micSilent:
+      'Micrófono: ningún sonido en 3 segundos. Comprueba que está conectado y sin silenciar en los auriculares.',
+    micBlocked: 'Micrófono: bloqueado o ausente. Permítelo para esta aplicación o conecta uno.',
+    speakerOk: 'Altavoz: se reprodujo el sonido de prueba. Si no lo oíste, elige otro altavoz arriba.',
+    speakerFailed: 'Altavoz: no se pudo reproducir el sonido de prueba. Elige otro altavoz arriba.',
+    whatsappOk: 'WhatsApp: accesible, y la conexión es aceptada.',
+    whatsappFailed: 'WhatsApp: el teléfono no pudo comprobar la conexión.',
+  },
+  ringerVolume: 'Volumen del timbre',
   devices: {
     title: 'Dispositivos de audio',
     systemDefault: 'Predeterminado del sistema',

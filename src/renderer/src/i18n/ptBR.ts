@@ -161,6 +161,19 @@ export const ptBR: Catalog = {
     teamDirect:
       'Esta estação recebe as chamadas do WhatsApp diretamente. Para compartilhar um número com uma equipe, escolha “Pelo relay da minha equipe” em Conexão e cole o endereço do relay e seu token de agente.',
   },
+  shiftCheck: {
+    title: 'Antes do seu turno',
+    run: 'Verificar microfone, alto-falante e WhatsApp',
+    running: 'Verificando…',
+    micOk: 'Microfone: ele ouve você.',
+    micSilent: 'Microfone: nenhum som em 3 segundos. Verifique se está conectado e sem mudo no headset.',
+    micBlocked: 'Microfone: bloqueado ou ausente. Permita-o para este aplicativo ou conecte um.',
+    speakerOk: 'Alto-falante: o som de teste tocou. Se você não ouviu, escolha outro alto-falante acima.',
+    speakerFailed: 'Alto-falante: o som de teste não pôde tocar. Escolha outro alto-falante acima.',
+    whatsappOk: 'WhatsApp: acessível, e a conexão foi aceita.',
+    whatsappFailed: 'WhatsApp: o telefone não conseguiu verificar a conexão.',
+  },
+  ringerVolume: 'Volume da campainha',
   devices: {
     title: 'Dispositivos de áudio',
     systemDefault: 'Padrão do sistema',

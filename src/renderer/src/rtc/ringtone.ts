@@ -7,6 +7,17 @@ export class Ringtone {
   private timer?: ReturnType<typeof setInterval>;
 
   private sinkId = '';
+  /** The ring's loudness: 0 silent, 1 loudest (0.5 is the built-in level). */
+  private volume = 0.5;
+
+  setVolume(volume: number): void {
+    this.volume = Math.max(0, Math.min(1, volume));
+  }
+
+  /** The gain each ring burst is played at. */
+  get gainValue(): number {
+    return 0.24 * this.volume;
+  }
 
   /** Sends the ring to its own device, so it can sound on loudspeakers while calls stay in the headset. */
   async setDevice(deviceId: string | undefined): Promise<void> {
@@ -49,7 +60,7 @@ export class Ringtone {
       osc.start();
       osc.stop(ctx.currentTime + 2);
     }
-    gain.gain.setValueAtTime(0.12, ctx.currentTime);
+    gain.gain.setValueAtTime(this.gainValue, ctx.currentTime);
     gain.gain.setValueAtTime(0, ctx.currentTime + 1.9);
   }
 

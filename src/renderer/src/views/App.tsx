@@ -94,6 +94,7 @@ function PhonePage() {
 
 export function App() {
   const ringtonePlaying = usePhone((s) => s.ringtonePlaying);
+  const ringerGain = usePhone((s) => s.ringerGain);
   const page = usePhone((s) => s.tab);
   const active = usePhone(selectActive);
   const otherWindow = usePhone((s) => s.otherWindow);
@@ -117,7 +118,7 @@ export function App() {
     );
   }
   return (
-    <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'}>
+    <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'} data-ringer-gain={ringerGain}>
       <AppHeading />
       <CallAnnouncer />
       <TopBar />

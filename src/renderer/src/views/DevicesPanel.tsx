@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { LevelMeter } from './LevelMeter';
 import { errorText } from '../../../shared/errorText';
 import { useEffect, useState } from 'react';
-import { applyDevices } from '../actions';
+import { applyDevices, savePreferences } from '../actions';
 import { listAudioDevices, type AudioDevices } from '../rtc/devices';
 import { startMicMeter } from '../rtc/micMeter';
 import { playTestSound } from '../rtc/testSound';
@@ -116,6 +116,18 @@ export function DevicesPanel() {
         value={prefs.ringerDeviceId}
         onChange={(id) => void applyDevices({ ringerDeviceId: id })}
       />
+      <label className="field">
+        <span>{t('ringerVolume')}</span>
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          data-testid="ringer-volume"
+          value={prefs.ringerVolume ?? 0.5}
+          onChange={(e) => void savePreferences({ ringerVolume: Number(e.target.value) })}
+        />
+      </label>
       <div className="actions">
         <button data-testid="test-sound" disabled={testState === 'playing'} onClick={() => void testSound()}>
           {t('devices.test')}

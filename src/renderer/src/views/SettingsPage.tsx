@@ -4,6 +4,7 @@ import { CallingSettingsPanel } from './CallingSettingsPanel';
 import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
+import { ShiftCheck } from './ShiftCheck';
 import { WebhookPanel } from './WebhookPanel';
 
 const SECTIONS: SettingsSection[] = ['connection', 'audio', 'desk', 'team'];
@@ -56,7 +57,12 @@ export function SettingsPage() {
           {configured && mode === 'direct' && <CallingSettingsPanel />}
         </>
       )}
-      {section === 'audio' && <DevicesPanel />}
+      {section === 'audio' && (
+        <>
+          <DevicesPanel />
+          <ShiftCheck />
+        </>
+      )}
       {section === 'desk' && <PreferencesPanel />}
       {section === 'team' && <TeamSection />}
     </>
