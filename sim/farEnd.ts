@@ -33,6 +33,21 @@ export interface ReceivedAudio {
   firstLoudAtMs?: number;
   /** When the first RTP packet from the app arrived (polled every 5 ms after the answer is applied). */
   firstPacketAtMs?: number;
+  /** Pitch of the latest loud frames (zero-crossing estimate, Hz), newest last: tells a voice from hold music. */
+  recentHz: number[];
+}
+
+/** A pure tone crosses zero twice per period; enough to tell 300 Hz from a 523-784 Hz arpeggio. */
+function zeroCrossingHz(samples: Int16Array, sampleRate: number): number {
+  let crossings = 0;
+  for (let i = 1; i < samples.length; i += 1) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings += 1;
+  return (crossings / 2) * (sampleRate / samples.length);
+}
+
+/** The middle of the last `count` pitch readings. */
+export function recentPitch(received: ReceivedAudio, count = 25): number | undefined {
+  const last = received.recentHz.slice(-count).sort((a, b) => a - b);
+  return last.length ? last[Math.floor(last.length / 2)] : undefined;
 }
 
 /**
@@ -85,18 +100,20 @@ export async function createFarEnd(options: FarEndOptions = {}) {
   const source = new nonstandard.RTCAudioSource();
   const track = source.createTrack();
   pc.addTrack(track);
-  const received: ReceivedAudio = { frames: 0, loudFrames: 0, peakRms: 0 };
+  const received: ReceivedAudio = { frames: 0, loudFrames: 0, peakRms: 0, recentHz: [] };
   let sink: InstanceType<typeof nonstandard.RTCAudioSink> | undefined;
   let closed = false;
 
   pc.ontrack = (event: { track: unknown }) => {
     sink = new nonstandard.RTCAudioSink(event.track as never);
-    sink.ondata = (data: { samples: Int16Array }) => {
+    sink.ondata = (data: { samples: Int16Array; sampleRate?: number }) => {
       const level = rms(data.samples);
       received.frames += 1;
       received.firstFrameAtMs ??= Date.now();
       received.peakRms = Math.max(received.peakRms, level);
       if (level > 0.01) {
+        received.recentHz.push(zeroCrossingHz(data.samples, data.sampleRate ?? SAMPLE_RATE));
+        if (received.recentHz.length > 200) received.recentHz.splice(0, 100);
         received.loudFrames += 1;
         received.firstLoudAtMs ??= Date.now();
       }

@@ -178,6 +178,7 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:reject': ({ callId }) => coordinator.reject(callId),
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason, detail }) => coordinator.mediaFailed(callId, reason, detail),
+    'call:hold': async ({ callId, held }) => coordinator.hold(callId, held),
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
     'call:dial': ({ to, sdpOffer }) => coordinator.dial(to, sdpOffer),
     'call:permission': async ({ to }) =>

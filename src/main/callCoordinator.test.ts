@@ -242,9 +242,34 @@ describe('call coordinator', () => {
     await coordinator.answer('a', ANSWER);
     expect(await coordinator.answer('b', ANSWER)).toEqual({
       ok: false,
-      error: 'Hang up the current call before answering another one.',
+      error: 'Hold or hang up the current call before answering another one.',
     });
     expect(coordinator.get('b')?.phase).toBe('ringing');
+  });
+
+  it('holds one call to answer another, swaps, and never has two on hold or two live', async () => {
+    offer('h1');
+    offer('h2');
+    await coordinator.answer('h1', ANSWER);
+    expect(coordinator.hold('h1', true)).toEqual({ ok: true });
+    expect(coordinator.get('h1')?.heldSinceMs).toBeGreaterThan(0);
+    expect(await coordinator.answer('h2', ANSWER)).toEqual({ ok: true });
+    expect(coordinator.hold('h2', true)).toEqual({
+      ok: false,
+      error: 'Another call is already on hold: take it back or end it first.',
+    });
+    // Taking h1 back while on h2 swaps them.
+    expect(coordinator.hold('h1', false)).toEqual({ ok: true });
+    expect(coordinator.get('h1')?.heldSinceMs).toBeUndefined();
+    expect(coordinator.get('h2')?.heldSinceMs).toBeGreaterThan(0);
+    expect(coordinator.hold('h2', false)).toEqual({ ok: true });
+    await coordinator.hangup('h2');
+    expect(coordinator.get('h1')).toMatchObject({ phase: 'active' });
+    expect(coordinator.get('h1')?.heldSinceMs).toBeGreaterThan(0);
+    expect(coordinator.hold('h1', false)).toEqual({ ok: true });
+    expect(coordinator.get('h1')?.heldSinceMs).toBeUndefined();
+    expect(sim.calls.get('h1')?.state).not.toBe('terminated');
+    expect(coordinator.hold('h2', true)).toEqual({ ok: false, error: 'Only a call in progress can be held.' });
   });
 
   it('ends every live call on Meta before shutting down', async () => {

@@ -28,6 +28,7 @@ interface CallRecord {
   quality?: QualitySample;
   billedDurationSec?: number;
   silent?: boolean;
+  heldSinceMs?: number;
 }
 
 export interface CallCoordinatorOptions {
@@ -82,6 +83,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       billedDurationSec: call.billedDurationSec,
       silent: call.silent,
       sdpAnswer: isLive(s) ? call.sdpAnswer : undefined,
+      heldSinceMs: s.phase === 'active' ? call.heldSinceMs : undefined,
     };
   }
 
@@ -203,8 +205,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   async function answer(callId: string, sdpAnswer: string): Promise<ActionResult> {
     const call = calls.get(callId);
     if (!call) return { ok: false, error: 'This call is no longer known.' };
-    const busy = [...calls.values()].find((c) => c !== call && needsTerminate(c.state));
-    if (busy) return { ok: false, error: 'Hang up the current call before answering another one.' };
+    // A held call waits while the agent takes another; a live one must be held or ended first.
+    const busy = [...calls.values()].find((c) => c !== call && needsTerminate(c.state) && c.heldSinceMs === undefined);
+    if (busy) return { ok: false, error: 'Hold or hang up the current call before answering another one.' };
     if (!apply(call, { type: 'answer_clicked' }))
       return { ok: false, error: `The call is ${call.state.phase}, it cannot be answered.` };
     try {
@@ -239,6 +242,31 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return { ok: false, error: `The call is ${call.state.phase}.` };
     const failure = await endOnMeta(call, 'reject');
     return failure ? { ok: false, error: `Rejected here, but WhatsApp did not confirm: ${failure}` } : { ok: true };
+  }
+
+  /** Puts an answered call on hold or takes it back; the page sends the hold music, this keeps the record. */
+  function hold(callId: string, held: boolean): ActionResult {
+    const call = calls.get(callId);
+    if (!call || call.state.phase !== 'active') return { ok: false, error: 'Only a call in progress can be held.' };
+    if (held && call.heldSinceMs === undefined) {
+      const otherHeld = [...calls.values()].some((c) => c !== call && c.heldSinceMs !== undefined && isLive(c.state));
+      if (otherHeld) return { ok: false, error: 'Another call is already on hold: take it back or end it first.' };
+      call.heldSinceMs = now();
+    } else if (!held && call.heldSinceMs !== undefined) {
+      // Taking a held call back while talking on another is a swap: that one goes on hold in the same step.
+      const talking = [...calls.values()].find(
+        (c) => c !== call && needsTerminate(c.state) && c.heldSinceMs === undefined,
+      );
+      if (talking && talking.state.phase !== 'active')
+        return { ok: false, error: 'Wait until the current call is connected, or hang it up, first.' };
+      call.heldSinceMs = undefined;
+      if (talking) {
+        talking.heldSinceMs = now();
+        publish(talking);
+      }
+    }
+    publish(call);
+    return { ok: true };
   }
 
   async function hangup(callId: string): Promise<ActionResult> {
@@ -441,6 +469,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     },
     answer,
     reject,
+    hold,
     hangup,
     mediaFailed,
     recordQuality,

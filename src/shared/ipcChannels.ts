@@ -5,6 +5,7 @@ export const INVOKE_CHANNELS = [
   'call:hangup',
   'call:mediaFailed',
   'call:quality',
+  'call:hold',
   'call:dial',
   'call:permission',
   'call:requestPermission',

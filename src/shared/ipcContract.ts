@@ -40,6 +40,8 @@ export const CallView = z.object({
   silent: z.boolean().optional(),
   /** Outbound calls: WhatsApp's answer to the desk's offer. */
   sdpAnswer: z.string().optional(),
+  /** On hold since then: the caller hears hold music, the agent is on another call or away from this one. */
+  heldSinceMs: z.number().optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -152,6 +154,7 @@ export const invokeContract = {
     request: CallIdRequest.extend({ reason: z.string().min(1).max(500), detail: z.string().max(4000).optional() }),
     response: ActionResult,
   },
+  'call:hold': { request: CallIdRequest.extend({ held: z.boolean() }), response: ActionResult },
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
   'call:dial': {
     request: z.object({

@@ -3,7 +3,19 @@ import type { InvokeRequest } from '../../shared/ipcContract';
 import { api } from './bridge';
 
 /** The one place views act from: calls, preferences, settings and history. */
-export { answerCall, dialCall, hangupCall, rejectCall, requestPermission, sendDtmf, setMuted } from './callController';
+export {
+  answerCall,
+  dialCall,
+  endAndAnswer,
+  hangupCall,
+  holdAndAnswer,
+  holdCall,
+  rejectCall,
+  requestPermission,
+  resumeCall,
+  sendDtmf,
+  setMuted,
+} from './callController';
 export { applyDevices, savePreferences } from './deskPreferences';
 export { runShortcut } from './shortcutActions';
 

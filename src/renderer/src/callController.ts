@@ -106,8 +106,8 @@ function release(callId: string): void {
 function updateRingtone(): void {
   const state = usePhone.getState();
   const ringing = selectRinging(state).some((c) => c.phase === 'ringing');
-  const quiet = state.status?.preferences.status === 'busy' || selectActive(state) !== undefined;
-  if (ringing && !quiet) ringtone.start();
+  const onCall = selectActive(state) !== undefined;
+  if (ringing && state.status?.preferences.status !== 'busy') ringtone.start(onCall ? 'waiting' : 'ring');
   else ringtone.stop();
   usePhone.setState({ ringtonePlaying: ringtone.playing });
 }
@@ -132,7 +132,8 @@ async function pollStats(): Promise<void> {
     const stats = await session.stats();
     const quality = qualityFrom(live.lastStats, stats);
     live.lastStats = stats;
-    const muted = mediaOf(usePhone.getState(), callId).muted;
+    // Held, the microphone is not sent at all: silence from it then is no fault.
+    const muted = mediaOf(usePhone.getState(), callId).muted || call.heldSinceMs !== undefined;
     // An outbound call sends nothing before the customer answers; only a call in progress is judged.
     const micSilent = live.deadMic.sample(Date.now(), stats.micEnergy, muted);
     usePhone.getState().patchMedia(callId, { ...stats, quality, micLabel: session.micLabel, micSilent });
@@ -285,6 +286,49 @@ export async function rejectCall(callId: string): Promise<void> {
 export async function hangupCall(callId: string): Promise<void> {
   const result = await api.invoke('call:hangup', { callId });
   if (!result.ok) usePhone.getState().patchMedia(callId, { error: result.error });
+}
+
+/** Holds a call: WhatsApp keeps getting audio (the hold loop), the agent stops hearing the caller. */
+export async function holdCall(callId: string): Promise<boolean> {
+  const result = await api.invoke('call:hold', { callId, held: true });
+  if (!result.ok) {
+    usePhone.getState().patchMedia(callId, { error: result.error });
+    return false;
+  }
+  const live = liveCalls.get(callId);
+  await live?.hold();
+  usePhone.getState().patchMedia(callId, { callerAudible: live?.callerAudible ?? false });
+  return true;
+}
+
+/** Takes a held call back; a call being talked on is held first, so this is also the swap. */
+export async function resumeCall(callId: string): Promise<void> {
+  const talking = selectActive(usePhone.getState());
+  // Main swaps the two in one step; the page then moves the music and the microphone.
+  const result = await api.invoke('call:hold', { callId, held: false });
+  if (!result.ok) return usePhone.getState().patchMedia(callId, { error: result.error });
+  if (talking && talking.callId !== callId) {
+    const other = liveCalls.get(talking.callId);
+    await other?.hold();
+    usePhone.getState().patchMedia(talking.callId, { callerAudible: other?.callerAudible ?? false });
+  }
+  const live = liveCalls.get(callId);
+  await live?.resume();
+  usePhone.getState().patchMedia(callId, { callerAudible: live?.callerAudible ?? false });
+}
+
+/** Call waiting: the current call goes on hold and the ringing one is answered. */
+export async function holdAndAnswer(ringingId: string): Promise<void> {
+  const live = selectActive(usePhone.getState());
+  if (live && !(await holdCall(live.callId))) return;
+  await answerCall(ringingId);
+}
+
+/** Call waiting: the current call is ended and the ringing one answered. */
+export async function endAndAnswer(ringingId: string): Promise<void> {
+  const live = selectActive(usePhone.getState());
+  if (live) await hangupCall(live.callId);
+  await answerCall(ringingId);
 }
 
 export function setMuted(callId: string, muted: boolean): void {

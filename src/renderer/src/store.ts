@@ -7,6 +7,8 @@ import type { AppStatus, CallView, PermissionReply } from '../../shared/ipcContr
 export interface CallMedia {
   answerReady: boolean;
   muted: boolean;
+  /** Whether the agent hears the caller (false while the call is held). */
+  callerAudible?: boolean;
   /** No sound from the microphone for 10 s while unmuted. */
   micSilent?: boolean;
   connection?: RTCPeerConnectionState;
@@ -46,7 +48,8 @@ interface PhoneState {
   calls: Record<string, CallView>;
   media: Record<string, CallMedia>;
   status?: AppStatus;
-  ringtonePlaying: boolean;
+  /** What the ringer plays now: the full ring, the call-waiting beep, or nothing. */
+  ringtonePlaying?: 'ring' | 'waiting';
   /** The gain the ringer plays at, from the agent's ringer volume. */
   ringerGain?: number;
   /** Customers' latest answers to call-permission requests, by customer. */
@@ -79,7 +82,7 @@ interface PhoneState {
 export const usePhone = create<PhoneState>((set) => ({
   calls: {},
   media: {},
-  ringtonePlaying: false,
+
   permissionReplies: {},
   backendLost: false,
   otherWindow: false,
@@ -114,7 +117,11 @@ export const selectRinging = (s: PhoneState): CallView[] =>
 export const selectRingingOut = (s: PhoneState): number =>
   Object.values(s.calls).filter((c) => c.phase === 'ringing' && c.silent).length;
 
+/** The call the agent is talking on (a held call waits apart). */
 export const selectActive = (s: PhoneState): CallView | undefined =>
-  Object.values(s.calls).find((c) => ENGAGED_PHASES.includes(c.phase));
+  Object.values(s.calls).find((c) => ENGAGED_PHASES.includes(c.phase) && c.heldSinceMs === undefined);
+
+export const selectHeld = (s: PhoneState): CallView | undefined =>
+  Object.values(s.calls).find((c) => c.phase === 'active' && c.heldSinceMs !== undefined);
 
 export const mediaOf = (s: PhoneState, callId: string): CallMedia => s.media[callId] ?? emptyMedia;

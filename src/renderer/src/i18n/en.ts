@@ -40,6 +40,8 @@ export const en = {
     ringingFor: 'ringing for',
     answer: 'Answer',
     connecting: 'Connecting…',
+    holdAndAnswer: 'Hold and answer',
+    endAndAnswer: 'End and answer',
     reject: 'Reject',
     micBlocked: 'Your microphone is blocked: the caller will not hear you. Allow it for this app before answering.',
     micMissing: 'No microphone found: the caller will not hear you. Plug one in before answering.',
@@ -62,11 +64,14 @@ export const en = {
     muted: 'Muted: the caller cannot hear you',
     deadMic:
       'Your microphone has sent no sound for 10 seconds: check the headset is plugged in and its own mute switch is off.',
+    hold: 'Hold',
+    resume: 'Resume',
     mute: 'Mute',
     unmute: 'Unmute',
     keypad: 'Keypad',
     hangUp: 'Hang up',
   },
+  held: { label: 'On hold', since: 'on hold {{time}}', takeBack: 'Take back', waiting: '{{name}} is on hold' },
   callBar: { label: 'Current call', muted: 'Muted', back: 'Back to call' },
   keypad: { tonesSent: 'Tones sent' },
   quality: {

@@ -43,6 +43,8 @@ export const es: Catalog = {
     ringingFor: 'sonando desde hace',
     answer: 'Contestar',
     connecting: 'Conectando…',
+    holdAndAnswer: 'Poner en espera y contestar',
+    endAndAnswer: 'Terminar y contestar',
     reject: 'Rechazar',
     micBlocked:
       'Tu micrófono está bloqueado: el cliente no te oirá. Permítelo para esta aplicación antes de contestar.',
@@ -66,11 +68,14 @@ export const es: Catalog = {
     muted: 'Silenciado: el cliente no te oye',
     deadMic:
       'Tu micrófono no ha enviado sonido en 10 segundos: comprueba que los auriculares están conectados y que su propio botón de silencio está desactivado.',
+    hold: 'En espera',
+    resume: 'Reanudar',
     mute: 'Silenciar',
     unmute: 'Activar micrófono',
     keypad: 'Teclado',
     hangUp: 'Colgar',
   },
+  held: { label: 'En espera', since: 'en espera {{time}}', takeBack: 'Retomar', waiting: '{{name}} está en espera' },
   callBar: { label: 'Llamada actual', muted: 'Silenciado', back: 'Volver a la llamada' },
   keypad: { tonesSent: 'Tonos enviados' },
   quality: {

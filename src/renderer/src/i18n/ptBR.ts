@@ -42,6 +42,8 @@ export const ptBR: Catalog = {
     ringingFor: 'tocando há',
     answer: 'Atender',
     connecting: 'Conectando…',
+    holdAndAnswer: 'Colocar em espera e atender',
+    endAndAnswer: 'Encerrar e atender',
     reject: 'Recusar',
     micBlocked:
       'Seu microfone está bloqueado: o cliente não vai ouvir você. Permita-o para este aplicativo antes de atender.',
@@ -65,11 +67,14 @@ export const ptBR: Catalog = {
     muted: 'Mudo: o cliente não ouve você',
     deadMic:
       'Seu microfone não enviou som por 10 segundos: verifique se o headset está conectado e se o botão de mudo dele está desligado.',
+    hold: 'Em espera',
+    resume: 'Retomar',
     mute: 'Mudo',
     unmute: 'Ativar microfone',
     keypad: 'Teclado',
     hangUp: 'Desligar',
   },
+  held: { label: 'Em espera', since: 'em espera há {{time}}', takeBack: 'Retomar', waiting: '{{name}} está em espera' },
   callBar: { label: 'Chamada atual', muted: 'Mudo', back: 'Voltar à chamada' },
   keypad: { tonesSent: 'Tons enviados' },
   quality: {

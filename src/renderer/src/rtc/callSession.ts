@@ -183,6 +183,12 @@ export class CallSession {
     return this.mic?.getSettings().deviceId;
   }
 
+  /** Sends `track` instead of the microphone (hold music), or the microphone again with undefined; no renegotiation. */
+  async sendInsteadOfMic(track: MediaStreamTrack | undefined): Promise<void> {
+    if (!this.sending) return;
+    await this.sender.replaceTrack(track ?? this.mic ?? null);
+  }
+
   setMuted(muted: boolean): void {
     this.muted = muted;
     if (this.mic) this.mic.enabled = this.micOpen && !muted;

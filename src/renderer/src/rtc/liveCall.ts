@@ -1,3 +1,4 @@
+import { startHoldMusic, type HoldMusic } from './holdMusic';
 import { createDeadMicDetector } from '../../../shared/deadMic';
 import type { CallSession, MediaStats } from './callSession';
 
@@ -36,6 +37,35 @@ export class LiveCall {
     return this.audio;
   }
 
+  private music?: HoldMusic;
+
+  /** Held: the caller hears the hold loop instead of the agent, and the agent no longer hears the caller. */
+  async hold(): Promise<void> {
+    const session = await this.ready();
+    if (!session || this.music) return;
+    this.music = startHoldMusic();
+    await session.sendInsteadOfMic(this.music.track);
+    if (this.audio) this.audio.muted = true;
+  }
+
+  async resume(): Promise<void> {
+    const session = await this.ready();
+    const music = this.music;
+    this.music = undefined;
+    if (this.audio) this.audio.muted = false;
+    await session?.sendInsteadOfMic(undefined);
+    music?.stop();
+  }
+
+  /** Whether the caller's audio is being played to the agent (not while held). */
+  get callerAudible(): boolean {
+    return this.audio !== undefined && !this.audio.muted;
+  }
+
+  get held(): boolean {
+    return this.music !== undefined;
+  }
+
   get hasRemoteAudio(): boolean {
     return this.audio !== undefined;
   }
@@ -62,6 +92,8 @@ export class LiveCall {
     if (this.disposed) return;
     this.disposed = true;
     this.stopWatchdog();
+    this.music?.stop();
+    this.music = undefined;
     this.session.then((s) => s.close()).catch(() => undefined);
     if (this.audio) this.audio.srcObject = null;
     this.audio = undefined;

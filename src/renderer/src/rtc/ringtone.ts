@@ -27,12 +27,17 @@ export class Ringtone {
     if (this.context) await this.context.setSinkId(this.sinkId).catch(() => this.context?.setSinkId(''));
   }
 
-  get playing(): boolean {
-    return this.timer !== undefined;
+  private mode: 'ring' | 'waiting' = 'ring';
+
+  get playing(): 'ring' | 'waiting' | undefined {
+    return this.timer !== undefined ? this.mode : undefined;
   }
 
-  start(): void {
-    if (this.timer) return;
+  /** `ring`: the full two-tone ring; `waiting`: a discreet beep every 4 s for a call waiting during a call. */
+  start(mode: 'ring' | 'waiting' = 'ring'): void {
+    if (this.timer && this.mode === mode) return;
+    clearInterval(this.timer);
+    this.mode = mode;
     if (!this.context) {
       try {
         this.context = new AudioContext({ sinkId: this.sinkId } as AudioContextOptions) as RoutableContext;
@@ -42,9 +47,9 @@ export class Ringtone {
       }
     }
     void this.context.resume();
-    const burst = () => this.burst();
+    const burst = () => (this.mode === 'ring' ? this.burst() : this.beep());
     burst();
-    this.timer = setInterval(burst, 3000);
+    this.timer = setInterval(burst, this.mode === 'ring' ? 3000 : 4000);
   }
 
   private burst(): void {
@@ -62,6 +67,21 @@ export class Ringtone {
     }
     gain.gain.setValueAtTime(this.gainValue, ctx.currentTime);
     gain.gain.setValueAtTime(0, ctx.currentTime + 1.9);
+  }
+
+  private beep(): void {
+    const ctx = this.context;
+    if (!ctx) return;
+    const gain = ctx.createGain();
+    gain.gain.value = 0;
+    gain.connect(ctx.destination);
+    const osc = ctx.createOscillator();
+    osc.frequency.value = 440;
+    osc.connect(gain);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.3);
+    gain.gain.setValueAtTime(this.gainValue / 2, ctx.currentTime);
+    gain.gain.setValueAtTime(0, ctx.currentTime + 0.28);
   }
 
   stop(): void {

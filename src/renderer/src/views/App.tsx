@@ -3,9 +3,10 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shortcutFor } from '../../../shared/shortcuts';
 import { runShortcut } from '../actions';
-import { selectActive, selectRinging, selectRingingOut, usePhone } from '../store';
+import { selectActive, selectHeld, selectRinging, selectRingingOut, usePhone } from '../store';
 import { CallAnnouncer } from './CallAnnouncer';
 import { CallBar } from './CallBar';
+import { HeldCall } from './HeldCall';
 import { keyForCall } from '../callKeys';
 import { ReadinessLine } from './ReadinessLine';
 import { CallEnded } from './CallEnded';
@@ -67,18 +68,20 @@ function StatusBar() {
 
 function PhonePage() {
   const { t } = useTranslation();
+  const held = usePhone(selectHeld);
   const ringing = usePhone(useShallow(selectRinging));
   const ringingOut = usePhone(selectRingingOut);
   const active = usePhone(selectActive);
   const ended = usePhone((s) => (s.shownEndedId ? s.calls[s.shownEndedId] : undefined));
-  const idle = ringing.length === 0 && !active && !ended;
+  const idle = ringing.length === 0 && !active && !held && !ended;
   const dialNumber = usePhone((s) => s.dialNumber);
   const dialKey = usePhone((s) => s.dialKey);
   return (
     <>
       {active && <InCall call={active} />}
+      {held && <HeldCall call={held} />}
       {ringing.map((call) => (
-        <IncomingCall key={call.callId} call={call} canAnswer={!active} />
+        <IncomingCall key={call.callId} call={call} waiting={active !== undefined} />
       ))}
       {!active && ended && <CallEnded call={ended} />}
       {idle && (
@@ -87,7 +90,7 @@ function PhonePage() {
           <p>{ringingOut > 0 ? t('idle.ringingOut') : t('idle.text')}</p>
         </section>
       )}
-      {!active && ringing.length === 0 && <DialBox key={dialKey} initial={dialNumber} />}
+      {!active && !held && ringing.length === 0 && <DialBox key={dialKey} initial={dialNumber} />}
     </>
   );
 }
@@ -118,7 +121,11 @@ export function App() {
     );
   }
   return (
-    <main data-testid="phone" data-ringtone={ringtonePlaying ? 'on' : 'off'} data-ringer-gain={ringerGain}>
+    <main
+      data-testid="phone"
+      data-ringtone={ringtonePlaying === 'ring' ? 'on' : (ringtonePlaying ?? 'off')}
+      data-ringer-gain={ringerGain}
+    >
       <AppHeading />
       <CallAnnouncer />
       <TopBar />

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useNow } from '../hooks/useNow';
 import type { CallView } from '../../../shared/ipcContract';
 import { summarizeSdp } from '../../../shared/sdpChecks';
-import { hangupCall, setMuted } from '../actions';
+import { hangupCall, holdCall, setMuted } from '../actions';
 import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
 import { Keypad } from './Keypad';
@@ -24,7 +24,12 @@ export function InCall({ call }: { call: CallView }) {
   // The keypad is offered only when the caller's SDP carries telephone-event at 8 kHz.
   const dtmfOffered = call.sdpOffer ? summarizeSdp(call.sdpOffer).telephoneEvent8k !== undefined : false;
   return (
-    <section className="card in-call" data-testid="in-call" data-call-id={call.callId}>
+    <section
+      className="card in-call"
+      data-testid="in-call"
+      data-call-id={call.callId}
+      data-caller-audio={media.callerAudible === false ? 'off' : 'on'}
+    >
       <p className="label" data-testid="call-phase">
         {t(
           call.phase === 'dialing'
@@ -96,6 +101,11 @@ export function InCall({ call }: { call: CallView }) {
         >
           {media.muted ? t('inCall.unmute') : t('inCall.mute')}
         </button>
+        {call.phase === 'active' && (
+          <button data-testid="hold" onClick={() => void holdCall(call.callId)}>
+            {t('inCall.hold')}
+          </button>
+        )}
         {dtmfOffered && (
           <button data-testid="keypad-toggle" aria-pressed={showKeypad} onClick={() => setShowKeypad(!showKeypad)}>
             {t('inCall.keypad')}

@@ -1,12 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
-import { answerCall, rejectCall } from '../actions';
+import { answerCall, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
 import { useNow } from '../hooks/useNow';
 import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
 
-export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: boolean }) {
+/** `waiting`: the agent is on another call, so this one is offered as call waiting (hold or end, then answer). */
+export function IncomingCall({ call, waiting }: { call: CallView; waiting: boolean }) {
   const { t } = useTranslation();
   const media = usePhone((s) => mediaOf(s, call.callId));
   const mic = usePhone((s) => s.mic);
@@ -14,7 +15,7 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
   const answering = call.phase === 'answering';
   const now = useNow(500);
   const answerButton = useRef<HTMLButtonElement>(null);
-  const answerable = !answering && canAnswer && media.answerReady;
+  const answerable = !answering && media.answerReady;
   // The agent's next move is Answer: Enter or Space takes the call without hunting for the button.
   useEffect(() => {
     if (answerable) answerButton.current?.focus();
@@ -50,16 +51,33 @@ export function IncomingCall({ call, canAnswer }: { call: CallView; canAnswer: b
         </p>
       )}
       <div className="actions">
-        <button
-          ref={answerButton}
-          className="answer big"
-          data-testid="answer"
-          disabled={!answerable}
-          data-ready={media.answerReady ? 'yes' : 'no'}
-          onClick={() => void answerCall(call.callId)}
-        >
-          {answering ? t('incoming.connecting') : t('incoming.answer')}
-        </button>
+        {waiting ? (
+          <>
+            <button
+              ref={answerButton}
+              className="answer"
+              data-testid="hold-and-answer"
+              disabled={!answerable}
+              onClick={() => void holdAndAnswer(call.callId)}
+            >
+              {t('incoming.holdAndAnswer')}
+            </button>
+            <button data-testid="end-and-answer" disabled={!answerable} onClick={() => void endAndAnswer(call.callId)}>
+              {t('incoming.endAndAnswer')}
+            </button>
+          </>
+        ) : (
+          <button
+            ref={answerButton}
+            className="answer big"
+            data-testid="answer"
+            disabled={!answerable}
+            data-ready={media.answerReady ? 'yes' : 'no'}
+            onClick={() => void answerCall(call.callId)}
+          >
+            {answering ? t('incoming.connecting') : t('incoming.answer')}
+          </button>
+        )}
         <button
           className="reject"
           data-testid="reject"

@@ -1,0 +1,46 @@
+/**
+ * A short built-in hold loop made with Web Audio (a soft C-major arpeggio), sent to the caller while held: WhatsApp
+ * ends a call after 20-30 s without media, so a held call must keep sending sound.
+ */
+const NOTES_HZ = [523.25, 659.25, 783.99, 659.25];
+const NOTE_S = 0.4;
+
+export interface HoldMusic {
+  track: MediaStreamTrack;
+  stop(): void;
+}
+
+export function startHoldMusic(): HoldMusic {
+  const context = new AudioContext();
+  const sink = context.createMediaStreamDestination();
+  const gain = context.createGain();
+  gain.gain.value = 0.25;
+  gain.connect(sink);
+  let next = context.currentTime + 0.05;
+  let index = 0;
+  // Schedules a second ahead every half second, so a busy main thread never leaves a gap.
+  const schedule = () => {
+    while (next < context.currentTime + 1) {
+      const osc = context.createOscillator();
+      osc.type = 'sine';
+      osc.frequency.value = NOTES_HZ[index % NOTES_HZ.length]!;
+      osc.connect(gain);
+      osc.start(next);
+      osc.stop(next + NOTE_S);
+      next += NOTE_S;
+      index += 1;
+    }
+  };
+  schedule();
+  const timer = setInterval(schedule, 500);
+  void context.resume();
+  const track = sink.stream.getAudioTracks()[0]!;
+  return {
+    track,
+    stop(): void {
+      clearInterval(timer);
+      track.stop();
+      void context.close();
+    },
+  };
+}
