@@ -59,7 +59,9 @@ test('two calls arriving together both ring; answering one keeps the other ringi
   await expect(page.getByTestId('in-call')).toHaveAttribute('data-call-id', first!.callId);
   const waiting = page.locator(`[data-testid="incoming-call"][data-call-id="${second!.callId}"]`);
   await expect(waiting).toBeVisible();
-  await expect(waiting.getByTestId('answer')).toBeDisabled();
+  // During a call the other is offered as call waiting: hold or end the current one to take it.
+  await expect(waiting.getByTestId('answer')).toHaveCount(0);
+  await expect(waiting.getByTestId('hold-and-answer')).toBeVisible();
   await waiting.getByTestId('reject').click();
   await expect(waiting).toHaveCount(0);
   expect(sim.graph.actionsFor(second!.callId)).toEqual(['reject:200']);

@@ -1,3 +1,5 @@
+import { WrapUp } from '../shared/historySchemas';
+import { createWrapUp } from './wrapUp';
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
 import { errorText } from '../shared/errorText';
 import type { ConnectionTest } from '../shared/settingsSchemas';
@@ -56,7 +58,16 @@ export async function startAppServices(options: AppServicesOptions) {
     preferences: () => settings.preferences(),
     permissionRequests: history.permissionRequests,
   });
+  const wrapUp = createWrapUp({
+    // While the agent writes up a call, the relay routes elsewhere and this desk rings quietly, as Busy does.
+    onBusy: (busy) => transport?.setAgentStatus(busy ? 'busy' : settings.preferences().status),
+    onChange: () => publishStatus(),
+  });
+
   coordinator.onUpdate((view) => {
+    const prefs = settings.preferences();
+    if (view.phase === 'ended' && view.answeredAtMs !== undefined && prefs.wrapUpCodes?.length !== 0)
+      wrapUp.start(view.callId, prefs.wrapUpAutoReturnSec ?? 0);
     try {
       history.record(historyUpdateOf(view));
       if (historyFailure) {
@@ -122,6 +133,7 @@ export async function startAppServices(options: AppServicesOptions) {
       iceServers: environment.iceServers,
       mediaTimeoutMs: environment.mediaTimeoutMs,
       webhook,
+      wrapUp: wrapUp.state(),
       connectionCheck,
       callbackReached: callbackReached(webhook),
       preferences: settings.preferences(),
@@ -179,6 +191,20 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason, detail }) => coordinator.mediaFailed(callId, reason, detail),
     'call:hold': async ({ callId, held }) => coordinator.hold(callId, held),
+    'call:wrapUp': async (input) => {
+      const parsed = WrapUp.safeParse(input);
+      if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
+      const { callId, outcome, notes } = parsed.data;
+      try {
+        if (!history.recordWrapUp(callId, outcome, notes))
+          return { ok: false, error: 'This call is not in the history, so its wrap-up cannot be saved.' };
+      } catch (error) {
+        logger.error('wrap-up not saved', { callId, error: errorText(error) });
+        return { ok: false, error: 'The wrap-up could not be saved (the history could not be written); try again.' };
+      }
+      wrapUp.finish(callId);
+      return { ok: true };
+    },
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
     'call:dial': ({ to, sdpOffer }) => coordinator.dial(to, sdpOffer),
     'call:permission': async ({ to }) =>

@@ -51,6 +51,8 @@ interface Row {
   mos: number | null;
   username: string | null;
   billed_duration_s: number | null;
+  outcome: string | null;
+  notes: string | null;
 }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -75,6 +77,8 @@ function toEntry(row: Row): HistoryEntry {
     mos: orUndefined(row.mos),
     username: orUndefined(row.username),
     billedDurationSec: orUndefined(row.billed_duration_s),
+    outcome: orUndefined(row.outcome),
+    notes: orUndefined(row.notes),
   };
 }
 
@@ -118,6 +122,9 @@ export function openCallHistory(path: string) {
     if (!columns.some((c) => c.name === 'username')) db.exec('ALTER TABLE calls ADD COLUMN username TEXT');
     if (!columns.some((c) => c.name === 'billed_duration_s'))
       db.exec('ALTER TABLE calls ADD COLUMN billed_duration_s REAL');
+    // Added with after-call work: the agent's outcome code and notes.
+    if (!columns.some((c) => c.name === 'outcome')) db.exec('ALTER TABLE calls ADD COLUMN outcome TEXT');
+    if (!columns.some((c) => c.name === 'notes')) db.exec('ALTER TABLE calls ADD COLUMN notes TEXT');
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
     if (check && Object.values(check)[0] !== 'ok')
       throw new Error(`history database damaged: ${JSON.stringify(check)}`);
@@ -159,16 +166,23 @@ export function openCallHistory(path: string) {
     );
   }
 
+  const wrapUpUpdate = db.prepare('UPDATE calls SET outcome = ?, notes = ? WHERE call_id = ?');
+  /** The agent's after-call work; false when the call is not in the history. */
+  function recordWrapUp(callId: string, outcome: string, notes: string): boolean {
+    return Number(wrapUpUpdate.run(outcome, notes === '' ? null : notes, callId).changes) > 0;
+  }
+
   function list(query: HistoryQuery): HistoryEntry[] {
     const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = db
       .prepare(
         `SELECT * FROM calls
-         WHERE (number LIKE ? ESCAPE '\\' OR IFNULL(name, '') LIKE ? ESCAPE '\\' OR IFNULL(username, '') LIKE ? ESCAPE '\\')
+         WHERE (number LIKE ? ESCAPE '\\' OR IFNULL(name, '') LIKE ? ESCAPE '\\' OR IFNULL(username, '') LIKE ? ESCAPE '\\'
+                OR IFNULL(outcome, '') LIKE ? ESCAPE '\\' OR IFNULL(notes, '') LIKE ? ESCAPE '\\')
            AND (? = 0 OR end_reason = 'missed')
          ORDER BY offered_at DESC LIMIT ?`,
       )
-      .all(like, like, like, query.missedOnly ? 1 : 0, query.limit) as Row[];
+      .all(like, like, like, like, like, query.missedOnly ? 1 : 0, query.limit) as Row[];
     return rows.map(toEntry);
   }
 
@@ -190,6 +204,8 @@ export function openCallHistory(path: string) {
       'mos',
       'username',
       'billed_duration_s',
+      'outcome',
+      'notes',
     ];
     const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
     const lines = list({ ...query, limit: 1000 }).map((e) =>
@@ -210,6 +226,8 @@ export function openCallHistory(path: string) {
         e.mos,
         e.username,
         e.billedDurationSec,
+        e.outcome,
+        e.notes,
       ]
         .map(csvCell)
         .join(','),
@@ -248,7 +266,7 @@ export function openCallHistory(path: string) {
     },
   };
 
-  return { record, list, exportCsv, seenEvents, permissionRequests, close: () => db.close() };
+  return { record, recordWrapUp, list, exportCsv, seenEvents, permissionRequests, close: () => db.close() };
 }
 
 export type CallHistory = ReturnType<typeof openCallHistory>;

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 
 /** The part of a synchronous SQLite binding the app uses; node:sqlite and better-sqlite3 both provide it. */
 export interface SqlStatement {
-  run(...params: unknown[]): unknown;
+  /** Both bindings report how many rows a write changed. */
+  run(...params: unknown[]): { changes: number | bigint };
   all(...params: unknown[]): unknown[];
   get(...params: unknown[]): unknown;
 }

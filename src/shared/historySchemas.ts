@@ -20,11 +20,28 @@ export const HistoryEntry = z.object({
   jitterMs: z.number().optional(),
   lossPct: z.number().optional(),
   mos: z.number().optional(),
+  /** The agent's wrap-up: an outcome code from the desk's list, and free-text notes. */
+  outcome: z.string().optional(),
+  notes: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** What the desk writes to the history as a call changes; `durationSec` is derived when reading. */
-export const HistoryUpdate = HistoryEntry.omit({ durationSec: true });
+export const HistoryUpdate = HistoryEntry.omit({ durationSec: true, outcome: true, notes: true });
+
+/** The outcome codes offered after a call until the operator sets the desk's own list. */
+export const DEFAULT_WRAP_UP_CODES = ['Resolved', 'Follow-up needed', 'Sales', 'Complaint'];
+
+/** Notes longer than this are refused with a message, never cut short. */
+export const WRAP_UP_NOTES_MAX = 2000;
+
+/** What the agent records after a call. */
+export const WrapUp = z.object({
+  callId: z.string().min(1).max(200),
+  outcome: z.string().trim().min(1, 'Choose an outcome.').max(60),
+  notes: z.string().max(WRAP_UP_NOTES_MAX, `Notes can be ${WRAP_UP_NOTES_MAX} characters at most; shorten them.`),
+});
+export type WrapUp = z.infer<typeof WrapUp>;
 export type HistoryUpdate = z.infer<typeof HistoryUpdate>;
 
 export const HistoryQuery = z.object({

@@ -6,6 +6,7 @@ export const INVOKE_CHANNELS = [
   'call:mediaFailed',
   'call:quality',
   'call:hold',
+  'call:wrapUp',
   'call:dial',
   'call:permission',
   'call:requestPermission',

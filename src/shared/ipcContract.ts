@@ -125,6 +125,8 @@ export const AppStatus = z.object({
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
   mediaTimeoutMs: z.number(),
   webhook: WebhookStatus,
+  /** After-call work in progress: no call rings for the agent until it is saved (or the timer returns them). */
+  wrapUp: z.object({ callId: z.string(), sinceMs: z.number(), autoReturnAtMs: z.number().optional() }).optional(),
   /** What WhatsApp said of the token, the number and its calling settings at the last check (direct mode). */
   connectionCheck: z.object({ state: z.enum(['pending', 'ok', 'failed']), problem: z.string().optional() }),
   /** Meta's verification or a signed event has come in since this callback URL was set (kept across restarts). */
@@ -155,6 +157,11 @@ export const invokeContract = {
     response: ActionResult,
   },
   'call:hold': { request: CallIdRequest.extend({ held: z.boolean() }), response: ActionResult },
+  /** Checked by the handler (WrapUp), so a note too long gets its sentence back rather than a refused request. */
+  'call:wrapUp': {
+    request: CallIdRequest.extend({ outcome: z.string().max(200), notes: z.string().max(100_000) }),
+    response: ActionResult,
+  },
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
   'call:dial': {
     request: z.object({

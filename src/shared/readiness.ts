@@ -20,6 +20,8 @@ export interface ReadinessFacts {
   callbackReached: boolean;
   mic: MicState;
   agentStatus: AgentStatus;
+  /** After-call work is open: nothing rings until it is saved. */
+  wrapUp?: boolean;
 }
 
 /** `code` names the message in the window's catalogues (`readiness.<code>`), with `params` for its placeholders. */
@@ -37,7 +39,8 @@ export type ReadinessCode =
   | 'micMissing'
   | 'micChecking'
   | 'away'
-  | 'busy';
+  | 'busy'
+  | 'wrapUp';
 
 export type Readiness = { code: ReadinessCode; params?: Record<string, string> } & (
   { ready: true; text: string } | { ready: false; text: string; fix?: ReadinessFix }
@@ -126,6 +129,8 @@ export function readiness(f: ReadinessFacts): Readiness {
       fix: 'microphone',
     };
   if (f.mic === 'checking') return { ready: false, code: 'micChecking', text: 'Checking the microphone…' };
+  if (f.wrapUp)
+    return { ready: false, code: 'wrapUp', text: 'Wrap-up: calls do not ring until you save the call’s outcome.' };
   if (f.agentStatus === 'away')
     return {
       ready: false,

@@ -161,6 +161,9 @@ export const AgentPreferences = z.object({
   shortcutKeys: ShortcutKeys.optional(),
   /** Electron: closing the window hides it to the tray (calls keep ringing); off, closing quits. On by default. */
   closeToTray: z.boolean().optional(),
+  /** After-call work: the outcome codes offered (the operator's list), and seconds before returning to Available. */
+  wrapUpCodes: z.array(z.string().trim().min(1).max(60)).max(30).optional(),
+  wrapUpAutoReturnSec: z.number().int().min(0).max(3600).optional(),
   /** How loud the ringer rings, 0 to 1 (0.5 when absent). */
   ringerVolume: z.number().min(0).max(1).optional(),
   /** Light, dark, or as the operating system says (the default). */

@@ -27,3 +27,4 @@ export const exportHistoryCsv = (query: HistoryQuery) => api.invoke('history:exp
 export const readCallingSettings = () => api.invoke('settings:callingRead', {});
 export const saveCallingSettings = (values: InvokeRequest<'settings:callingSave'>) =>
   api.invoke('settings:callingSave', values);
+export const saveWrapUp = (wrapUp: InvokeRequest<'call:wrapUp'>) => api.invoke('call:wrapUp', wrapUp);

@@ -107,7 +107,9 @@ function updateRingtone(): void {
   const state = usePhone.getState();
   const ringing = selectRinging(state).some((c) => c.phase === 'ringing');
   const onCall = selectActive(state) !== undefined;
-  if (ringing && state.status?.preferences.status !== 'busy') ringtone.start(onCall ? 'waiting' : 'ring');
+  // Busy and wrap-up: calls show without ringing.
+  const quiet = state.status?.preferences.status === 'busy' || state.status?.wrapUp !== undefined;
+  if (ringing && !quiet) ringtone.start(onCall ? 'waiting' : 'ring');
   else ringtone.stop();
   usePhone.setState({ ringtonePlaying: ringtone.playing });
 }

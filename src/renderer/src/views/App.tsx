@@ -6,6 +6,7 @@ import { runShortcut } from '../actions';
 import { selectActive, selectHeld, selectRinging, selectRingingOut, usePhone } from '../store';
 import { CallAnnouncer } from './CallAnnouncer';
 import { CallBar } from './CallBar';
+import { WrapUpPanel } from './WrapUpPanel';
 import { HeldCall } from './HeldCall';
 import { keyForCall } from '../callKeys';
 import { ReadinessLine } from './ReadinessLine';
@@ -84,6 +85,7 @@ function PhonePage() {
         <IncomingCall key={call.callId} call={call} waiting={active !== undefined} />
       ))}
       {!active && ended && <CallEnded call={ended} />}
+      {!active && <WrapUpPanel />}
       {idle && (
         <section className="card idle" data-testid="idle">
           <h2>{t('idle.title')}</h2>

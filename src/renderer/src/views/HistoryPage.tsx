@@ -76,6 +76,8 @@ export function HistoryPage() {
             <span data-testid="history-reason">{t(outcomeKey(e.endReason))}</span>
             <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
             {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
+            {e.outcome && <span data-testid="history-outcome">{e.outcome}</span>}
+            {e.notes && <small data-testid="history-notes">{e.notes}</small>}
             {e.message && <small className="error">{e.message}</small>}
             {/* A call still going on is not one to call back. */}
             {e.endReason && (

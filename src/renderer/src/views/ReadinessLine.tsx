@@ -20,6 +20,7 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     callbackReached: status.callbackReached,
     mic,
     agentStatus: status.preferences.status,
+    wrapUp: status.wrapUp !== undefined,
   });
   if (state.ready) {
     return (

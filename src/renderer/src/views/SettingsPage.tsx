@@ -5,6 +5,7 @@ import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
 import { ShiftCheck } from './ShiftCheck';
+import { WrapUpSettings } from './WrapUpSettings';
 import { WebhookPanel } from './WebhookPanel';
 
 const SECTIONS: SettingsSection[] = ['connection', 'audio', 'desk', 'team'];
@@ -63,7 +64,12 @@ export function SettingsPage() {
           <ShiftCheck />
         </>
       )}
-      {section === 'desk' && <PreferencesPanel />}
+      {section === 'desk' && (
+        <>
+          <PreferencesPanel />
+          <WrapUpSettings />
+        </>
+      )}
       {section === 'team' && <TeamSection />}
     </>
   );

@@ -1,0 +1,58 @@
+import { expect, test } from './phoneFixture';
+
+test('after a call: wrap-up with an outcome and notes, no ringing meanwhile, stored, searchable and exported', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await sim.placeCall({ name: 'Wrap Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.getByTestId('hangup').click();
+  await expect(page.getByTestId('wrap-up')).toContainText('Wrap Customer');
+  await expect(page.getByTestId('wrap-up-timer')).toContainText('Wrap-up 0:0');
+
+  // During wrap-up a new call shows but does not ring.
+  const next = await sim.placeCall({ name: 'Quiet Customer' });
+  await expect(page.getByTestId('incoming-call')).toBeVisible();
+  await expect(page.getByTestId('phone')).toHaveAttribute('data-ringtone', 'off');
+  await sim.hangUp(next.callId);
+  await expect(page.getByTestId('incoming-call')).toHaveCount(0);
+
+  await page.getByTestId('wrap-up-save').click();
+  await expect(page.getByTestId('wrap-up-error')).toHaveText('Choose an outcome.');
+  await page.getByTestId('wrap-up-outcome-Sales').check();
+  await page.getByTestId('wrap-up-notes').fill('x'.repeat(2001));
+  await page.getByTestId('wrap-up-save').click();
+  await expect(page.getByTestId('wrap-up-error')).toContainText('2000 characters at most (2001 now)');
+  await page.getByTestId('wrap-up-notes').fill('Wants the premium plan, call Tuesday');
+  await page.getByTestId('wrap-up-save').click();
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+
+  await page.getByTestId('tab-history').click();
+  await page.getByTestId('history-search').fill('premium');
+  await expect(page.getByTestId('history-row')).toHaveCount(1);
+  await expect(page.getByTestId('history-outcome')).toHaveText('Sales');
+  await expect(page.getByTestId('history-notes')).toHaveText('Wants the premium plan, call Tuesday');
+  const csv = await phone.host.services.handlers['history:exportCsv']({ search: '', missedOnly: false, limit: 10 });
+  expect(csv.split('\r\n')[0]).toContain(',outcome,notes');
+  expect(csv).toContain('Sales,"Wants the premium plan, call Tuesday"');
+});
+
+test('the operator’s own outcome codes, and an automatic return to Available', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('wrap-up-codes').fill('Solved\nEscalated');
+  await page.getByTestId('wrap-up-auto-return').fill('2');
+  await page.getByTestId('wrap-up-settings-save').click();
+  await page.getByTestId('tab-phone').click();
+  await sim.placeCall();
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.getByTestId('hangup').click();
+  await expect(page.getByTestId('wrap-up-outcome-Escalated')).toBeVisible();
+  await expect(page.getByTestId('wrap-up-outcome-Sales')).toHaveCount(0);
+  await expect(page.getByTestId('wrap-up-timer')).toContainText('Back to Available in');
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0, { timeout: 5000 });
+  await expect(page.getByTestId('ready')).toBeVisible();
+});

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DEFAULT_WRAP_UP_CODES } from '../../../shared/historySchemas';
+import { savePreferences } from '../actions';
+import { usePhone } from '../store';
+
+/** The operator's outcome codes and the automatic return to Available after a call. */
+export function WrapUpSettings() {
+  const { t } = useTranslation();
+  const prefs = usePhone((s) => s.status?.preferences);
+  const [codes, setCodes] = useState((prefs?.wrapUpCodes ?? DEFAULT_WRAP_UP_CODES).join('\n'));
+  const [autoReturn, setAutoReturn] = useState(String(prefs?.wrapUpAutoReturnSec ?? 0));
+  const [error, setError] = useState<string>();
+  const [saved, setSaved] = useState(false);
+
+  async function save(): Promise<void> {
+    setSaved(false);
+    const list = [...new Set(codes.split('\n').map((c) => c.trim()))].filter(Boolean);
+    const seconds = Number(autoReturn);
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) return setError(t('wrapUp.autoReturnSetting'));
+    if (list.some((c) => c.length > 60) || list.length > 30) return setError(t('wrapUp.codes'));
+    setError(undefined);
+    await savePreferences({ wrapUpCodes: list, wrapUpAutoReturnSec: seconds });
+    setSaved(true);
+  }
+
+  return (
+    <section className="card" data-testid="wrap-up-settings">
+      <h2>{t('wrapUp.title')}</h2>
+      <label className="field">
+        <span>{t('wrapUp.codes')}</span>
+        <textarea data-testid="wrap-up-codes" rows={5} value={codes} onChange={(e) => setCodes(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t('wrapUp.autoReturnSetting')}</span>
+        <input
+          data-testid="wrap-up-auto-return"
+          inputMode="numeric"
+          value={autoReturn}
+          onChange={(e) => setAutoReturn(e.target.value)}
+        />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button data-testid="wrap-up-settings-save" onClick={() => void save()}>
+        {t('wrapUp.saveCodes')}
+      </button>
+      {saved && (
+        <p className="ok" role="status">
+          ✓
+        </p>
+      )}
+    </section>
+  );
+}
