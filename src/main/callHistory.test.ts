@@ -69,7 +69,7 @@ describe('call history', () => {
       expect.objectContaining({ callId: 'u', number: 'US.1234567', username: 'maria.lopez', billedDurationSec: 42 }),
     ]);
     expect(history.exportCsv({ search: '', missedOnly: false, limit: 10 }).split('\r\n')[1]).toMatch(
-      /maria\.lopez,42$/,
+      /maria\.lopez,42,,$/,
     );
   });
 
@@ -95,6 +95,23 @@ describe('call history', () => {
     ).toEqual(['new', 'old']);
   });
 
+  it('keeps the agent’s wrap-up with the call, finds it by outcome or notes, and exports it', () => {
+    const history = openCallHistory(dbPath());
+    history.record(call('w', { callerName: 'Wrap' }));
+    expect(history.recordWrapUp('w', 'Complaint', '=SUM(A1) refund asked')).toBe(true);
+    expect(history.recordWrapUp('nobody', 'Sales', '')).toBe(false);
+    expect(history.list({ search: 'refund', missedOnly: false, limit: 10 })).toEqual([
+      expect.objectContaining({ callId: 'w', outcome: 'Complaint', notes: '=SUM(A1) refund asked' }),
+    ]);
+    expect(history.list({ search: 'Complaint', missedOnly: false, limit: 10 })).toHaveLength(1);
+    // A later update of the call (its end, its quality) keeps the wrap-up.
+    history.record(call('w', { callerName: 'Wrap', endReason: 'answered' }));
+    expect(history.list({ search: 'w', missedOnly: false, limit: 10 })[0]).toMatchObject({ outcome: 'Complaint' });
+    expect(history.exportCsv({ search: 'refund', missedOnly: false, limit: 10 })).toContain(
+      `Complaint,'=SUM(A1) refund asked`,
+    );
+  });
+
   it('exports CSV with quoting and formula cells defused', () => {
     const history = openCallHistory(dbPath());
     history.record(
@@ -103,7 +120,7 @@ describe('call history', () => {
     const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
     const [header, row] = csv.split('\r\n');
     expect(header).toBe(
-      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s',
+      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s,outcome,notes',
     );
     expect(row).toContain(`"'=HYPERLINK(""evil""), ""quoted"""`);
     expect(row).toContain('2023-11-14T22:13:20.000Z');
