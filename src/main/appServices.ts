@@ -25,6 +25,8 @@ export interface AppServicesOptions {
   tunnels: TunnelProvider;
   /** Start-up news about the data folder, from openAppStorage. */
   notices?: string[];
+  /** Electron: opens an https address in the system browser. */
+  openExternal?: (url: string) => Promise<void>;
 }
 
 /** The webhook details that follow from the settings alone, before any server or tunnel runs. */
@@ -233,6 +235,13 @@ export async function startAppServices(options: AppServicesOptions) {
       publishStatus();
       return next;
     },
+    'app:openExternal': async ({ url }) => {
+      if (new URL(url).protocol !== 'https:') return { ok: false, error: 'Only https addresses are opened.' };
+      if (!options.openExternal) return { ok: false, error: 'This window opens links itself.' };
+      await options.openExternal(url);
+      return { ok: true };
+    },
+    'history:customer': async ({ customer, callId }) => history.customerSummary(customer, callId),
     'history:list': async (query) => history.list(query),
     'history:exportCsv': async (query) => history.exportCsv(query),
   };

@@ -1,4 +1,4 @@
-import type { HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/historySchemas';
+import type { CustomerSummary, HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/historySchemas';
 import type { CallView } from '../shared/ipcContract';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import type { SeenEventStore } from '../whatsapp/callEventFilter';
@@ -172,6 +172,17 @@ export function openCallHistory(path: string) {
     return Number(wrapUpUpdate.run(outcome, notes === '' ? null : notes, callId).changes) > 0;
   }
 
+  const customerCount = db.prepare('SELECT COUNT(*) AS n FROM calls WHERE number = ? AND call_id <> ?');
+  const customerLast = db.prepare(
+    'SELECT * FROM calls WHERE number = ? AND call_id <> ? ORDER BY offered_at DESC LIMIT 1',
+  );
+  /** This customer's earlier calls (phone number or business-scoped user ID), the current one left out. */
+  function customerSummary(customer: string, exceptCallId: string): CustomerSummary {
+    const { n } = customerCount.get(customer, exceptCallId) as { n: number };
+    const last = customerLast.get(customer, exceptCallId) as Row | undefined;
+    return { earlierCalls: Number(n), last: last ? toEntry(last) : undefined };
+  }
+
   function list(query: HistoryQuery): HistoryEntry[] {
     const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = db
@@ -266,7 +277,16 @@ export function openCallHistory(path: string) {
     },
   };
 
-  return { record, recordWrapUp, list, exportCsv, seenEvents, permissionRequests, close: () => db.close() };
+  return {
+    record,
+    recordWrapUp,
+    customerSummary,
+    list,
+    exportCsv,
+    seenEvents,
+    permissionRequests,
+    close: () => db.close(),
+  };
 }
 
 export type CallHistory = ReturnType<typeof openCallHistory>;

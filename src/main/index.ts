@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, Notification, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, Notification, safeStorage, shell } from 'electron';
 import { INVOKE_CHANNELS } from '../shared/ipcChannels';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices } from './appServices';
@@ -113,6 +113,7 @@ app.whenReady().then(async () => {
     environment,
     logger,
     tunnels: ngrokTunnels,
+    openExternal: (url) => shell.openExternal(url),
     emit: (channel, payload) => {
       send(channel, payload);
       if (channel === 'call:updated') {

@@ -29,6 +29,10 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 /** What the desk writes to the history as a call changes; `durationSec` is derived when reading. */
 export const HistoryUpdate = HistoryEntry.omit({ durationSec: true, outcome: true, notes: true });
 
+/** Who is calling, from this desk's history: how often before, and the last time with its outcome and notes. */
+export const CustomerSummary = z.object({ earlierCalls: z.number().int(), last: HistoryEntry.optional() });
+export type CustomerSummary = z.infer<typeof CustomerSummary>;
+
 /** The outcome codes offered after a call until the operator sets the desk's own list. */
 export const DEFAULT_WRAP_UP_CODES = ['Resolved', 'Follow-up needed', 'Sales', 'Complaint'];
 

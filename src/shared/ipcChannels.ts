@@ -18,6 +18,8 @@ export const INVOKE_CHANNELS = [
   'settings:callingRead',
   'settings:callingSave',
   'preferences:save',
+  'app:openExternal',
+  'history:customer',
   'history:list',
   'history:exportCsv',
 ] as const;

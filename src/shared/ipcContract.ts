@@ -3,7 +3,7 @@ import { isPhoneNumber, isUserId } from './graphSchemas';
 import { QualitySample } from './callQuality';
 import { CallingSettingsChange, CallingSettingsView } from './callingSettings';
 import { CallPhase, EndReason } from './callMachine';
-import { HistoryEntry, HistoryQuery } from './historySchemas';
+import { CustomerSummary, HistoryEntry, HistoryQuery } from './historySchemas';
 import {
   AgentPreferences,
   ConnectionForm,
@@ -183,6 +183,12 @@ export const invokeContract = {
   'settings:callingRead': { request: Empty, response: CallingSettingsView },
   'settings:callingSave': { request: CallingSettingsChange, response: CallingSettingsView },
   'preferences:save': { request: AgentPreferences.partial(), response: AgentPreferences },
+  /** Electron: opens an https address in the system browser (the browser host opens a tab itself). */
+  'app:openExternal': { request: z.object({ url: z.string().url().max(4000) }), response: ActionResult },
+  'history:customer': {
+    request: z.object({ customer: z.string().min(1).max(100), callId: z.string().max(200) }),
+    response: CustomerSummary,
+  },
   'history:list': { request: HistoryQuery, response: z.array(HistoryEntry) },
   'history:exportCsv': { request: HistoryQuery, response: z.string() },
 } as const satisfies Record<InvokeChannelName, { request: z.ZodType; response: z.ZodType }>;

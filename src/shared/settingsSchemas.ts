@@ -164,6 +164,14 @@ export const AgentPreferences = z.object({
   /** After-call work: the outcome codes offered (the operator's list), and seconds before returning to Available. */
   wrapUpCodes: z.array(z.string().trim().min(1).max(60)).max(30).optional(),
   wrapUpAutoReturnSec: z.number().int().min(0).max(3600).optional(),
+  /** The CRM address for a customer, with {phone}, {user_id} and {name}; https only. */
+  crmUrlTemplate: z
+    .string()
+    .max(2000)
+    .refine((v) => v === '' || /^https:\/\//.test(v), 'CRM link: an https:// address')
+    .optional(),
+  /** Open the CRM page by itself when a call is answered ("screen pop"). */
+  crmScreenPop: z.boolean().optional(),
   /** How loud the ringer rings, 0 to 1 (0.5 when absent). */
   ringerVolume: z.number().min(0).max(1).optional(),
   /** Light, dark, or as the operating system says (the default). */

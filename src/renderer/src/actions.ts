@@ -28,3 +28,10 @@ export const readCallingSettings = () => api.invoke('settings:callingRead', {});
 export const saveCallingSettings = (values: InvokeRequest<'settings:callingSave'>) =>
   api.invoke('settings:callingSave', values);
 export const saveWrapUp = (wrapUp: InvokeRequest<'call:wrapUp'>) => api.invoke('call:wrapUp', wrapUp);
+export const customerSummary = (customer: string, callId: string) =>
+  api.invoke('history:customer', { customer, callId });
+/** Opens an https page: a new tab in the browser, the system browser from the desktop app. */
+export async function openExternal(url: string): Promise<void> {
+  if (api.onWindow) window.open(url, '_blank', 'noopener,noreferrer');
+  else await api.invoke('app:openExternal', { url });
+}

@@ -197,6 +197,14 @@ export const ar: Catalog = {
     autoReturnSetting: 'العودة إلى متاح تلقائيًا بعد هذا العدد من الثواني (0: أبدًا)',
     saveCodes: 'حفظ إعدادات إنهاء المكالمة',
   },
+  customer: {
+    first: 'أول مكالمة من هذا العميل.',
+    earlier: 'اتصل {{count}} مرات من قبل؛ آخرها في {{when}}',
+    openCrm: 'افتح في نظام CRM',
+    crmTemplate: 'رابط CRM للعميل (https، مع {phone} و{user_id} و{name})',
+    screenPop: 'افتح صفحة CRM تلقائيًا عند الرد',
+    saveCrm: 'حفظ رابط CRM',
+  },
   devices: {
     title: 'أجهزة الصوت',
     systemDefault: 'الافتراضي للنظام',

@@ -192,6 +192,14 @@ export const en = {
     autoReturnSetting: 'Return to Available automatically after this many seconds (0: never)',
     saveCodes: 'Save wrap-up settings',
   },
+  customer: {
+    first: 'First call from this customer.',
+    earlier: 'Called {{count}} times before; last on {{when}}',
+    openCrm: 'Open in CRM',
+    crmTemplate: 'CRM link for a customer (https, with {phone}, {user_id}, {name})',
+    screenPop: 'Open the CRM page by itself when I answer',
+    saveCrm: 'Save CRM link',
+  },
   devices: {
     title: 'Audio devices',
     systemDefault: 'System default',

@@ -197,6 +197,14 @@ export const es: Catalog = {
     autoReturnSetting: 'Volver a Disponible automáticamente tras estos segundos (0: nunca)',
     saveCodes: 'Guardar ajustes de cierre',
   },
+  customer: {
+    first: 'Primera llamada de este cliente.',
+    earlier: 'Ha llamado {{count}} veces antes; la última el {{when}}',
+    openCrm: 'Abrir en el CRM',
+    crmTemplate: 'Enlace del CRM para un cliente (https, con {phone}, {user_id}, {name})',
+    screenPop: 'Abrir la página del CRM sola al contestar',
+    saveCrm: 'Guardar enlace del CRM',
+  },
   devices: {
     title: 'Dispositivos de audio',
     systemDefault: 'Predeterminado del sistema',

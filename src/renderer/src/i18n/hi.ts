@@ -192,6 +192,14 @@ export const hi: Catalog = {
     autoReturnSetting: 'इतने सेकंड बाद अपने-आप उपलब्ध पर लौटें (0: कभी नहीं)',
     saveCodes: 'कॉल के बाद की सेटिंग्स सेव करें',
   },
+  customer: {
+    first: 'इस ग्राहक की पहली कॉल।',
+    earlier: 'पहले {{count}} बार कॉल किया; पिछली बार {{when}} को',
+    openCrm: 'CRM में खोलें',
+    crmTemplate: 'ग्राहक के लिए CRM लिंक (https, {phone}, {user_id}, {name} के साथ)',
+    screenPop: 'कॉल उठाने पर CRM पेज अपने-आप खोलें',
+    saveCrm: 'CRM लिंक सेव करें',
+  },
   devices: {
     title: 'ऑडियो डिवाइस',
     systemDefault: 'सिस्टम डिफ़ॉल्ट',

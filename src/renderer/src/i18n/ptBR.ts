@@ -195,6 +195,14 @@ export const ptBR: Catalog = {
     autoReturnSetting: 'Voltar a Disponível automaticamente após estes segundos (0: nunca)',
     saveCodes: 'Salvar configurações de pós-atendimento',
   },
+  customer: {
+    first: 'Primeira chamada deste cliente.',
+    earlier: 'Ligou {{count}} vezes antes; a última em {{when}}',
+    openCrm: 'Abrir no CRM',
+    crmTemplate: 'Link do CRM para um cliente (https, com {phone}, {user_id}, {name})',
+    screenPop: 'Abrir a página do CRM sozinha ao atender',
+    saveCrm: 'Salvar link do CRM',
+  },
   devices: {
     title: 'Dispositivos de áudio',
     systemDefault: 'Padrão do sistema',

@@ -7,6 +7,7 @@ import { summarizeSdp } from '../../../shared/sdpChecks';
 import { hangupCall, holdCall, setMuted } from '../actions';
 import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
+import { CustomerPanel } from './CustomerPanel';
 import { Keypad } from './Keypad';
 import { QualityPanel } from './QualityPanel';
 
@@ -47,6 +48,7 @@ export function InCall({ call }: { call: CallView }) {
         {name}
       </h2>
       <p className="number">{number}</p>
+      <CustomerPanel call={call} />
       {media.micSilent && (
         <p className="error" role="alert" data-testid="dead-mic">
           {t('inCall.deadMic')}

@@ -4,6 +4,7 @@ import type { CallView } from '../../../shared/ipcContract';
 import { answerCall, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
 import { useNow } from '../hooks/useNow';
 import { mediaOf, usePhone } from '../store';
+import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
 
 /** `waiting`: the agent is on another call, so this one is offered as call waiting (hold or end, then answer). */
@@ -40,6 +41,7 @@ export function IncomingCall({ call, waiting }: { call: CallView; waiting: boole
       <p className="number" data-testid="caller-number">
         {number}
       </p>
+      <CustomerPanel call={call} />
       {(mic === 'blocked' || mic === 'missing') && (
         <p className="error" role="alert" data-testid="ringing-mic-warning">
           {mic === 'blocked' ? t('incoming.micBlocked') : t('incoming.micMissing')}

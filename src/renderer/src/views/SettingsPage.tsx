@@ -4,6 +4,7 @@ import { CallingSettingsPanel } from './CallingSettingsPanel';
 import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
+import { CrmSettings } from './CrmSettings';
 import { ShiftCheck } from './ShiftCheck';
 import { WrapUpSettings } from './WrapUpSettings';
 import { WebhookPanel } from './WebhookPanel';
@@ -68,6 +69,7 @@ export function SettingsPage() {
         <>
           <PreferencesPanel />
           <WrapUpSettings />
+          <CrmSettings />
         </>
       )}
       {section === 'team' && <TeamSection />}

@@ -1,0 +1,57 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { crmLink } from '../../../shared/crmLink';
+import { isUserId } from '../../../shared/graphSchemas';
+import type { CustomerSummary } from '../../../shared/historySchemas';
+import type { CallView } from '../../../shared/ipcContract';
+import { customerSummary, openExternal } from '../actions';
+import { usePhone } from '../store';
+
+/** Who is calling, from this desk's history: earlier calls, the last outcome and notes, and the CRM page. */
+export function CustomerPanel({ call }: { call: CallView }) {
+  const { t, i18n } = useTranslation();
+  const [summary, setSummary] = useState<CustomerSummary>();
+  const prefs = usePhone((s) => s.status?.preferences);
+  const popped = useRef(false);
+  useEffect(() => {
+    void customerSummary(call.from, call.callId).then(setSummary, () => undefined);
+  }, [call.from, call.callId]);
+  const phone = isUserId(call.from) ? undefined : call.from;
+  const link = crmLink(prefs?.crmUrlTemplate, {
+    phone,
+    userId: call.customerUserId ?? (isUserId(call.from) ? call.from : undefined),
+    name: call.callerName,
+  });
+  // Screen pop: the CRM page opens by itself once, when the call is answered.
+  useEffect(() => {
+    if (link && prefs?.crmScreenPop && call.phase === 'active' && !popped.current) {
+      popped.current = true;
+      void openExternal(link);
+    }
+  }, [link, prefs?.crmScreenPop, call.phase]);
+  if (!summary) return null;
+  const last = summary.last;
+  return (
+    <div className="customer" data-testid="customer-panel" data-earlier={summary.earlierCalls}>
+      <p data-testid="customer-history">
+        {summary.earlierCalls === 0
+          ? t('customer.first')
+          : t('customer.earlier', {
+              count: summary.earlierCalls,
+              when: new Date(last!.offeredAtMs).toLocaleString(i18n.language),
+            })}
+        {last?.outcome && ` · ${last.outcome}`}
+      </p>
+      {last?.notes && (
+        <p className="notice" data-testid="customer-notes">
+          {last.notes}
+        </p>
+      )}
+      {link && (
+        <button data-testid="open-crm" onClick={() => void openExternal(link)}>
+          {t('customer.openCrm')}
+        </button>
+      )}
+    </div>
+  );
+}
