@@ -281,3 +281,30 @@ test('before a shift with WhatsApp out of reach: the check says so in a sentence
   await expect(page.getByTestId('shift-check-whatsapp')).toHaveAttribute('data-ok', 'false', { timeout: 15_000 });
   await expect(page.getByTestId('shift-check-whatsapp')).toContainText('Could not reach WhatsApp');
 });
+
+test('missed calls are not lost: a badge counts them, calling back or Done clears them', async ({ phone }) => {
+  const { page, sim } = phone;
+  await page.getByTestId('agent-status').selectOption('away');
+  const first = await sim.placeCall({ from: '447700900701', name: 'Missed One' });
+  const second = await sim.placeCall({ from: '447700900702', name: 'Missed Two' });
+  await sim.hangUp(first.callId);
+  await sim.hangUp(second.callId);
+  await expect(page.getByTestId('history-badge')).toHaveText('2');
+  await page.getByTestId('agent-status').selectOption('available');
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('to-call-back-row')).toHaveCount(2);
+  await page.locator(`[data-call-id="${first.callId}"]`).getByTestId('to-call-back-done').click();
+  await expect(page.getByTestId('history-badge')).toHaveText('1');
+  await expect(page.getByTestId('to-call-back-row')).toHaveCount(1);
+
+  // Calling the other customer back takes them off the list.
+  sim.graph.setPermission('447700900702', 'temporary');
+  sim.setOutbound({ answer: 'reject', ringMs: 200 });
+  await page.getByTestId('to-call-back-call').click();
+  await expect(page.getByTestId('dial-number')).toHaveValue('447700900702');
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('end-reason')).toHaveText('Call rejected', { timeout: 10_000 });
+  await expect(page.getByTestId('history-badge')).toHaveCount(0);
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('to-call-back')).toHaveCount(0);
+});

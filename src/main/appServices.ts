@@ -66,6 +66,20 @@ export async function startAppServices(options: AppServicesOptions) {
     onChange: () => publishStatus(),
   });
 
+  let toCallBack = 0;
+  /** Recounted when a call ends or one is marked done, not on every status update. */
+  function refreshToCallBack(): void {
+    try {
+      const next = history.toCallBack().length;
+      if (next !== toCallBack) {
+        toCallBack = next;
+        publishStatus();
+      }
+    } catch (error) {
+      logger.warn('missed calls not counted', { error: errorText(error) });
+    }
+  }
+
   coordinator.onUpdate((view) => {
     const prefs = settings.preferences();
     if (view.phase === 'ended' && view.answeredAtMs !== undefined && prefs.wrapUpCodes?.length !== 0)
@@ -85,6 +99,7 @@ export async function startAppServices(options: AppServicesOptions) {
       }
     }
     emit('call:updated', view);
+    if (view.phase === 'ended') refreshToCallBack();
   });
 
   coordinator.onPermissionReply((reply) => emit('permission:replied', reply));
@@ -136,6 +151,7 @@ export async function startAppServices(options: AppServicesOptions) {
       mediaTimeoutMs: environment.mediaTimeoutMs,
       webhook,
       wrapUp: wrapUp.state(),
+      toCallBack,
       connectionCheck,
       callbackReached: callbackReached(webhook),
       preferences: settings.preferences(),
@@ -185,6 +201,7 @@ export async function startAppServices(options: AppServicesOptions) {
 
   const testConnection = checkConnection;
 
+  refreshToCallBack();
   await applyConnection();
 
   const handlers: InvokeHandlers = {
@@ -242,6 +259,12 @@ export async function startAppServices(options: AppServicesOptions) {
       return { ok: true };
     },
     'history:customer': async ({ customer, callId }) => history.customerSummary(customer, callId),
+    'history:toCallBack': async () => history.toCallBack(),
+    'history:markDone': async ({ callId }) => {
+      if (!history.markDone(callId, Date.now())) return { ok: false, error: 'This call is not in the history.' };
+      refreshToCallBack();
+      return { ok: true };
+    },
     'history:list': async (query) => history.list(query),
     'history:exportCsv': async (query) => history.exportCsv(query),
   };

@@ -125,6 +125,8 @@ export function openCallHistory(path: string) {
     // Added with after-call work: the agent's outcome code and notes.
     if (!columns.some((c) => c.name === 'outcome')) db.exec('ALTER TABLE calls ADD COLUMN outcome TEXT');
     if (!columns.some((c) => c.name === 'notes')) db.exec('ALTER TABLE calls ADD COLUMN notes TEXT');
+    // A missed call the agent has dealt with (called back elsewhere, or nothing to do).
+    if (!columns.some((c) => c.name === 'done_at')) db.exec('ALTER TABLE calls ADD COLUMN done_at INTEGER');
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
     if (check && Object.values(check)[0] !== 'ok')
       throw new Error(`history database damaged: ${JSON.stringify(check)}`);
@@ -181,6 +183,21 @@ export function openCallHistory(path: string) {
     const { n } = customerCount.get(customer, exceptCallId) as { n: number };
     const last = customerLast.get(customer, exceptCallId) as Row | undefined;
     return { earlierCalls: Number(n), last: last ? toEntry(last) : undefined };
+  }
+
+  // Missed and not yet dealt with: not marked done, and no call placed to that customer since.
+  const pendingMissed = db.prepare(
+    `SELECT * FROM calls m WHERE m.direction = 'inbound' AND m.end_reason = 'missed' AND m.done_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM calls o WHERE o.direction = 'outbound' AND o.number = m.number AND o.offered_at > m.offered_at)
+     ORDER BY m.offered_at DESC LIMIT 200`,
+  );
+  const markDoneStatement = db.prepare('UPDATE calls SET done_at = ? WHERE call_id = ?');
+  /** Missed calls still to call back, newest first. */
+  function toCallBack(): HistoryEntry[] {
+    return (pendingMissed.all() as Row[]).map(toEntry);
+  }
+  function markDone(callId: string, atMs: number): boolean {
+    return Number(markDoneStatement.run(atMs, callId).changes) > 0;
   }
 
   function list(query: HistoryQuery): HistoryEntry[] {
@@ -281,6 +298,8 @@ export function openCallHistory(path: string) {
     record,
     recordWrapUp,
     customerSummary,
+    toCallBack,
+    markDone,
     list,
     exportCsv,
     seenEvents,

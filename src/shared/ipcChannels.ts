@@ -20,6 +20,8 @@ export const INVOKE_CHANNELS = [
   'preferences:save',
   'app:openExternal',
   'history:customer',
+  'history:toCallBack',
+  'history:markDone',
   'history:list',
   'history:exportCsv',
 ] as const;

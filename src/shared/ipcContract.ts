@@ -125,6 +125,8 @@ export const AppStatus = z.object({
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
   mediaTimeoutMs: z.number(),
   webhook: WebhookStatus,
+  /** Missed calls not yet called back or marked done (the History tab's badge). */
+  toCallBack: z.number().int(),
   /** After-call work in progress: no call rings for the agent until it is saved (or the timer returns them). */
   wrapUp: z.object({ callId: z.string(), sinceMs: z.number(), autoReturnAtMs: z.number().optional() }).optional(),
   /** What WhatsApp said of the token, the number and its calling settings at the last check (direct mode). */
@@ -189,6 +191,8 @@ export const invokeContract = {
     request: z.object({ customer: z.string().min(1).max(100), callId: z.string().max(200) }),
     response: CustomerSummary,
   },
+  'history:toCallBack': { request: Empty, response: z.array(HistoryEntry) },
+  'history:markDone': { request: CallIdRequest, response: ActionResult },
   'history:list': { request: HistoryQuery, response: z.array(HistoryEntry) },
   'history:exportCsv': { request: HistoryQuery, response: z.string() },
 } as const satisfies Record<InvokeChannelName, { request: z.ZodType; response: z.ZodType }>;

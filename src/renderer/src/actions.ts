@@ -35,3 +35,5 @@ export async function openExternal(url: string): Promise<void> {
   if (api.onWindow) window.open(url, '_blank', 'noopener,noreferrer');
   else await api.invoke('app:openExternal', { url });
 }
+export const listToCallBack = () => api.invoke('history:toCallBack', {});
+export const markDone = (callId: string) => api.invoke('history:markDone', { callId });

@@ -136,6 +136,9 @@ export const ar: Catalog = {
     export: 'تصدير CSV',
     empty: 'لا توجد مكالمات بعد.',
     noMatch: 'لا توجد مكالمات تطابق هذا البحث.',
+    toCallBack: 'لمعاودة الاتصال',
+    markDone: 'تم',
+    badge: '{{count}} مكالمات فائتة لمعاودة الاتصال',
     callBack: 'معاودة الاتصال',
   },
   preferences: {

@@ -131,6 +131,9 @@ export const en = {
     export: 'Export CSV',
     empty: 'No calls yet.',
     noMatch: 'No calls match this search.',
+    toCallBack: 'To call back',
+    markDone: 'Done',
+    badge: '{{count}} missed calls to call back',
     callBack: 'Call back',
   },
   preferences: {

@@ -135,6 +135,9 @@ export const es: Catalog = {
     export: 'Exportar CSV',
     empty: 'Aún no hay llamadas.',
     noMatch: 'Ninguna llamada coincide con la búsqueda.',
+    toCallBack: 'Para devolver la llamada',
+    markDone: 'Hecho',
+    badge: '{{count}} llamadas perdidas por devolver',
     callBack: 'Devolver la llamada',
   },
   preferences: {

@@ -131,6 +131,9 @@ export const hi: Catalog = {
     export: 'CSV निर्यात करें',
     empty: 'अभी कोई कॉल नहीं।',
     noMatch: 'इस खोज से कोई कॉल नहीं मिली।',
+    toCallBack: 'वापस कॉल करने के लिए',
+    markDone: 'हो गया',
+    badge: 'वापस कॉल करने के लिए {{count}} छूटी कॉल',
     callBack: 'वापस कॉल करें',
   },
   preferences: {

@@ -134,6 +134,9 @@ export const ptBR: Catalog = {
     export: 'Exportar CSV',
     empty: 'Ainda não há chamadas.',
     noMatch: 'Nenhuma chamada corresponde à busca.',
+    toCallBack: 'Para retornar',
+    markDone: 'Feito',
+    badge: '{{count}} chamadas perdidas para retornar',
     callBack: 'Retornar a chamada',
   },
   preferences: {

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/historySchemas';
-import { exportHistoryCsv, listHistory } from '../actions';
+import { exportHistoryCsv, listHistory, listToCallBack, markDone } from '../actions';
 import { usePhone } from '../store';
 import { customerNumber, formatDuration, outcomeKey } from './format';
 
@@ -15,8 +15,10 @@ export function HistoryPage() {
   const calls = usePhone((s) => s.calls);
   const callBack = usePhone((s) => s.prepareDial);
 
+  const [pending, setPending] = useState<HistoryEntry[]>([]);
   const load = useCallback(() => {
     listHistory({ search, missedOnly, limit: 200 }).then(setEntries, (e: unknown) => setError(String(e)));
+    listToCallBack().then(setPending, () => undefined);
   }, [search, missedOnly]);
 
   useEffect(() => {
@@ -35,6 +37,25 @@ export function HistoryPage() {
 
   return (
     <section className="card history" data-testid="history">
+      {pending.length > 0 && (
+        <section className="to-call-back" data-testid="to-call-back" aria-labelledby="to-call-back-title">
+          <h2 id="to-call-back-title">{t('history.toCallBack')}</h2>
+          <ul className="history-list">
+            {pending.map((e) => (
+              <li key={e.callId} data-testid="to-call-back-row" data-call-id={e.callId}>
+                <strong>{e.name && e.name !== e.number ? e.name : customerNumber(e.number) || e.number}</strong>
+                <span>{new Date(e.offeredAtMs).toLocaleString(i18n.language)}</span>
+                <button data-testid="to-call-back-call" onClick={() => callBack(e.number)}>
+                  {t('history.callBack')}
+                </button>
+                <button data-testid="to-call-back-done" onClick={() => void markDone(e.callId).then(load)}>
+                  {t('history.markDone')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <h2>{t('history.title')}</h2>
       <div className="history-tools">
         <input

@@ -9,6 +9,7 @@ const TABS: Array<{ id: Tab }> = [{ id: 'phone' }, { id: 'history' }, { id: 'set
 export function TopBar() {
   const { t: tr } = useTranslation();
   const tab = usePhone((s) => s.tab);
+  const toCallBack = usePhone((s) => s.status?.toCallBack ?? 0);
   const setTab = usePhone((s) => s.setTab);
   const status = usePhone((s) => s.status?.preferences.status ?? 'available');
 
@@ -56,6 +57,14 @@ export function TopBar() {
             onClick={() => setTab(t.id)}
           >
             {tr(`tabs.${t.id}`)}
+            {t.id === 'history' && toCallBack > 0 && (
+              <>
+                <span className="badge" data-testid="history-badge" aria-hidden="true">
+                  {toCallBack}
+                </span>
+                <span className="sr-only">{tr('history.badge', { count: toCallBack })}</span>
+              </>
+            )}
           </button>
         ))}
       </div>
