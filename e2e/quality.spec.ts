@@ -16,8 +16,9 @@ test('packet loss and delay raise the warnings during the call and are stored wi
   await expect.poll(async () => (await mediaFigures(page)).packetsReceived).toBeGreaterThan(25);
   call.farEnd.impair({ lossPct: 15, delayMs: 260 });
   await expect(page.getByTestId('quality-warning-loss')).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByTestId('quality-warning-rtt')).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByTestId('quality-warning-mos')).toBeVisible({ timeout: 15_000 });
+  // Round-trip time comes from RTCP receiver reports, about one a second and themselves subject to the loss.
+  await expect(page.getByTestId('quality-warning-rtt')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('quality-warning-mos')).toBeVisible({ timeout: 30_000 });
   await page.waitForTimeout(2200);
   await page.getByTestId('hangup').click();
   await page.getByTestId('tab-history').click();
