@@ -1,5 +1,6 @@
 import { WrapUp } from '../shared/historySchemas';
 import { createWrapUp } from './wrapUp';
+import type { HoldMusicStore } from './holdMusicStore';
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
 import { errorText } from '../shared/errorText';
 import type { ConnectionTest } from '../shared/settingsSchemas';
@@ -25,6 +26,8 @@ export interface AppServicesOptions {
   tunnels: TunnelProvider;
   /** Start-up news about the data folder, from openAppStorage. */
   notices?: string[];
+  /** The operator's hold-music file; the built-in loop plays without one. */
+  holdMusic?: HoldMusicStore;
   /** Electron: opens an https address in the system browser. */
   openExternal?: (url: string) => Promise<void>;
 }
@@ -251,6 +254,23 @@ export async function startAppServices(options: AppServicesOptions) {
       coordinator.agentStatusChanged(next.status);
       publishStatus();
       return next;
+    },
+    'settings:holdMusicGet': async () => {
+      const stored = options.holdMusic?.load();
+      return stored ? { name: stored.name, dataBase64: stored.bytes.toString('base64') } : {};
+    },
+    'settings:holdMusicSave': async ({ name, dataBase64 }) => {
+      if (!options.holdMusic) return { ok: false, error: 'This desk cannot keep a hold music file.' };
+      if (dataBase64 === '') {
+        options.holdMusic.clear();
+        return { ok: true };
+      }
+      try {
+        return options.holdMusic.save(name, Buffer.from(dataBase64, 'base64'));
+      } catch (error) {
+        logger.error('hold music not saved', { error: errorText(error) });
+        return { ok: false, error: 'The hold music could not be saved in the data folder; see the log.' };
+      }
     },
     'app:openExternal': async ({ url }) => {
       if (new URL(url).protocol !== 'https:') return { ok: false, error: 'Only https addresses are opened.' };

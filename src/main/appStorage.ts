@@ -1,3 +1,4 @@
+import { openHoldMusicStore, type HoldMusicStore } from './holdMusicStore';
 import { mkdirSync, renameSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createLogger, type Logger } from '../whatsapp/logger';
@@ -35,6 +36,7 @@ export interface AppStorage {
   history: CallHistory;
   /** What the agent should know about the data folder (a damaged file set aside), in plain sentences. */
   notices: string[];
+  holdMusic: HoldMusicStore;
 }
 
 /** The app's files in its data folder: settings (secrets encrypted where possible) and the call history. */
@@ -56,5 +58,5 @@ export function openAppStorage(dataDir: string, cipher: SecretCipher, log: Logge
       `The call history could not be read, so a new one was started (the old file is kept as ${aside}). Calls work as usual.`,
     report,
   );
-  return { settings, history, notices };
+  return { settings, history, notices, holdMusic: openHoldMusicStore(join(dataDir, 'hold-music')) };
 }

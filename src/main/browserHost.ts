@@ -125,7 +125,8 @@ export async function startBrowserHost(options: BrowserHostOptions) {
       });
     }
     try {
-      const payload = await readJson(req, 256 * 1024);
+      // Only the hold-music upload carries a file; every other request is small.
+      const payload = await readJson(req, channel === 'settings:holdMusicSave' ? 12 * 1024 * 1024 : 256 * 1024);
       sendJson(res, 200, { result: await dispatchInvoke(services.handlers, channel, payload) });
     } catch (error) {
       const status = error instanceof IpcRequestError ? 400 : 500;

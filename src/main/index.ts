@@ -110,6 +110,7 @@ app.whenReady().then(async () => {
     settings: storage.settings,
     history: storage.history,
     notices: storage.notices,
+    holdMusic: storage.holdMusic,
     environment,
     logger,
     tunnels: ngrokTunnels,

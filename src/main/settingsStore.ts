@@ -45,7 +45,7 @@ function emptySettings(): StoredSettings {
 }
 
 /** Writes through a temporary file and fsync, so a crash leaves the old file or the new one, never half of one. */
-function writeAtomically(path: string, text: string): void {
+export function writeAtomically(path: string, text: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp`;
   writeFileSync(temp, text, { mode: 0o600 });

@@ -18,6 +18,8 @@ export const INVOKE_CHANNELS = [
   'settings:callingRead',
   'settings:callingSave',
   'preferences:save',
+  'settings:holdMusicGet',
+  'settings:holdMusicSave',
   'app:openExternal',
   'history:customer',
   'history:toCallBack',

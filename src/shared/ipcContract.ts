@@ -185,6 +185,15 @@ export const invokeContract = {
   'settings:callingRead': { request: Empty, response: CallingSettingsView },
   'settings:callingSave': { request: CallingSettingsChange, response: CallingSettingsView },
   'preferences:save': { request: AgentPreferences.partial(), response: AgentPreferences },
+  'settings:holdMusicGet': {
+    request: Empty,
+    response: z.object({ name: z.string().optional(), dataBase64: z.string().optional() }),
+  },
+  /** An empty dataBase64 goes back to the built-in loop. The page has decoded the file before sending it. */
+  'settings:holdMusicSave': {
+    request: z.object({ name: z.string().max(255), dataBase64: z.string().max(12 * 1024 * 1024) }),
+    response: ActionResult,
+  },
   /** Electron: opens an https address in the system browser (the browser host opens a tab itself). */
   'app:openExternal': { request: z.object({ url: z.string().url().max(4000) }), response: ActionResult },
   'history:customer': {

@@ -208,6 +208,14 @@ export const ar: Catalog = {
     screenPop: 'افتح صفحة CRM تلقائيًا عند الرد',
     saveCrm: 'حفظ رابط CRM',
   },
+  holdMusic: {
+    title: 'موسيقى الانتظار',
+    builtIn: 'يسمع العملاء قيد الانتظار الموسيقى المدمجة.',
+    current: 'يسمع العملاء قيد الانتظار {{name}}.',
+    choose: 'اختر ملفًا صوتيًا (حتى 8 ميغابايت)',
+    refused: 'لا يمكن استخدام {{name}} كموسيقى انتظار ({{reason}}): اختر ملفًا صوتيًا مثل MP3 أو OGG أو WAV.',
+    useBuiltIn: 'استخدم الموسيقى المدمجة',
+  },
   devices: {
     title: 'أجهزة الصوت',
     systemDefault: 'الافتراضي للنظام',

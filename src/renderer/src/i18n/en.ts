@@ -203,6 +203,14 @@ export const en = {
     screenPop: 'Open the CRM page by itself when I answer',
     saveCrm: 'Save CRM link',
   },
+  holdMusic: {
+    title: 'Hold music',
+    builtIn: 'Callers on hold hear the built-in music.',
+    current: 'Callers on hold hear {{name}}.',
+    choose: 'Choose an audio file (up to 8 MB)',
+    refused: '{{name}} cannot be used as hold music ({{reason}}): choose an audio file such as MP3, OGG or WAV.',
+    useBuiltIn: 'Use the built-in music',
+  },
   devices: {
     title: 'Audio devices',
     systemDefault: 'System default',

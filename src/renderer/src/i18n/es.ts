@@ -208,6 +208,14 @@ export const es: Catalog = {
     screenPop: 'Abrir la página del CRM sola al contestar',
     saveCrm: 'Guardar enlace del CRM',
   },
+  holdMusic: {
+    title: 'Música de espera',
+    builtIn: 'Los clientes en espera oyen la música incluida.',
+    current: 'Los clientes en espera oyen {{name}}.',
+    choose: 'Elige un archivo de audio (hasta 8 MB)',
+    refused: '{{name}} no sirve como música de espera ({{reason}}): elige un archivo de audio como MP3, OGG o WAV.',
+    useBuiltIn: 'Usar la música incluida',
+  },
   devices: {
     title: 'Dispositivos de audio',
     systemDefault: 'Predeterminado del sistema',

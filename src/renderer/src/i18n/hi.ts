@@ -203,6 +203,14 @@ export const hi: Catalog = {
     screenPop: 'कॉल उठाने पर CRM पेज अपने-आप खोलें',
     saveCrm: 'CRM लिंक सेव करें',
   },
+  holdMusic: {
+    title: 'होल्ड संगीत',
+    builtIn: 'होल्ड पर ग्राहक बिल्ट-इन संगीत सुनते हैं।',
+    current: 'होल्ड पर ग्राहक {{name}} सुनते हैं।',
+    choose: 'एक ऑडियो फ़ाइल चुनें (8 MB तक)',
+    refused: '{{name}} होल्ड संगीत के रूप में इस्तेमाल नहीं हो सकती ({{reason}}): MP3, OGG या WAV जैसी ऑडियो फ़ाइल चुनें।',
+    useBuiltIn: 'बिल्ट-इन संगीत इस्तेमाल करें',
+  },
   devices: {
     title: 'ऑडियो डिवाइस',
     systemDefault: 'सिस्टम डिफ़ॉल्ट',

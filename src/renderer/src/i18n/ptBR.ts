@@ -206,6 +206,15 @@ export const ptBR: Catalog = {
     screenPop: 'Abrir a página do CRM sozinha ao atender',
     saveCrm: 'Salvar link do CRM',
   },
+  holdMusic: {
+    title: 'Música de espera',
+    builtIn: 'Os clientes em espera ouvem a música incluída.',
+    current: 'Os clientes em espera ouvem {{name}}.',
+    choose: 'Escolha um arquivo de áudio (até 8 MB)',
+    refused:
+      '{{name}} não pode ser usado como música de espera ({{reason}}): escolha um arquivo de áudio como MP3, OGG ou WAV.',
+    useBuiltIn: 'Usar a música incluída',
+  },
   devices: {
     title: 'Dispositivos de áudio',
     systemDefault: 'Padrão do sistema',

@@ -10,12 +10,30 @@ export interface HoldMusic {
   stop(): void;
 }
 
-export function startHoldMusic(): HoldMusic {
+/** Plays the operator's music in a loop when there is one, else the built-in arpeggio. */
+export function startHoldMusic(music?: AudioBuffer): HoldMusic {
   const context = new AudioContext();
   const sink = context.createMediaStreamDestination();
   const gain = context.createGain();
-  gain.gain.value = 0.25;
+  gain.gain.value = music ? 1 : 0.25;
   gain.connect(sink);
+  if (music) {
+    const source = context.createBufferSource();
+    source.buffer = music;
+    source.loop = true;
+    source.connect(gain);
+    source.start();
+    void context.resume();
+    const track = sink.stream.getAudioTracks()[0]!;
+    return {
+      track,
+      stop(): void {
+        source.stop();
+        track.stop();
+        void context.close();
+      },
+    };
+  }
   let next = context.currentTime + 0.05;
   let index = 0;
   // Schedules a second ahead every half second, so a busy main thread never leaves a gap.

@@ -1,3 +1,4 @@
+import { holdMusicBuffer } from '../holdMusicFile';
 import { startHoldMusic, type HoldMusic } from './holdMusic';
 import { createDeadMicDetector } from '../../../shared/deadMic';
 import type { CallSession, MediaStats } from './callSession';
@@ -43,7 +44,7 @@ export class LiveCall {
   async hold(): Promise<void> {
     const session = await this.ready();
     if (!session || this.music) return;
-    this.music = startHoldMusic();
+    this.music = startHoldMusic(holdMusicBuffer());
     await session.sendInsteadOfMic(this.music.track);
     if (this.audio) this.audio.muted = true;
   }

@@ -5,6 +5,7 @@ import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
 import { CrmSettings } from './CrmSettings';
+import { HoldMusicSettings } from './HoldMusicSettings';
 import { ShiftCheck } from './ShiftCheck';
 import { WrapUpSettings } from './WrapUpSettings';
 import { WebhookPanel } from './WebhookPanel';
@@ -63,6 +64,7 @@ export function SettingsPage() {
         <>
           <DevicesPanel />
           <ShiftCheck />
+          <HoldMusicSettings />
         </>
       )}
       {section === 'desk' && (
