@@ -1,4 +1,5 @@
 import { benchCallPath } from './callPath';
+import { benchHold } from './hold';
 import { benchIngest } from './ingest';
 import { benchRelay } from './relay';
 
@@ -42,6 +43,18 @@ async function main(): Promise<void> {
     );
     console.log(
       `  phone in call   ${renderer.inCall.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.inCall.heapMb.toFixed(1)} MB   ratio vs idle: CPU ${ratio(renderer.inCall.cpuMsPerSec, renderer.idle.cpuMsPerSec)}, heap ${ratio(renderer.inCall.heapMb, renderer.idle.heapMb)}`,
+    );
+  }
+  if (!only || only === 'hold') {
+    const h = await benchHold(Number(process.env.BENCH_ROUNDS ?? 7));
+    console.log(
+      `\nHold and resume (median of ${h.rounds} rounds; heard = the far end's pitch changed, through Opus and its jitter buffer)`,
+    );
+    console.log(
+      `  Hold click -> hold loop heard     ${ms(h.hold)}  ratio ${ratio(h.hold, h.bare)} vs bare replaceTrack ${ms(h.bare)} (goal <= 1.5: ${h.hold / h.bare <= 1.5 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `  Resume click -> agent heard       ${ms(h.resume)}  ratio ${ratio(h.resume, h.bare)} vs bare replaceTrack ${ms(h.bare)} (goal <= 1.5: ${h.resume / h.bare <= 1.5 ? 'met' : 'NOT met'})`,
     );
   }
   if (!only || only === 'relay') {

@@ -292,13 +292,14 @@ export async function hangupCall(callId: string): Promise<void> {
 
 /** Holds a call: WhatsApp keeps getting audio (the hold loop), the agent stops hearing the caller. */
 export async function holdCall(callId: string): Promise<boolean> {
-  const result = await api.invoke('call:hold', { callId, held: true });
+  const live = liveCalls.get(callId);
+  // The music starts at once; main's record follows, and a refusal there takes the music back.
+  const [result] = await Promise.all([api.invoke('call:hold', { callId, held: true }), live?.hold()]);
   if (!result.ok) {
-    usePhone.getState().patchMedia(callId, { error: result.error });
+    await live?.resume();
+    usePhone.getState().patchMedia(callId, { error: result.error, callerAudible: live?.callerAudible ?? true });
     return false;
   }
-  const live = liveCalls.get(callId);
-  await live?.hold();
   usePhone.getState().patchMedia(callId, { callerAudible: live?.callerAudible ?? false });
   return true;
 }
@@ -306,16 +307,20 @@ export async function holdCall(callId: string): Promise<boolean> {
 /** Takes a held call back; a call being talked on is held first, so this is also the swap. */
 export async function resumeCall(callId: string): Promise<void> {
   const talking = selectActive(usePhone.getState());
-  // Main swaps the two in one step; the page then moves the music and the microphone.
-  const result = await api.invoke('call:hold', { callId, held: false });
-  if (!result.ok) return usePhone.getState().patchMedia(callId, { error: result.error });
-  if (talking && talking.callId !== callId) {
-    const other = liveCalls.get(talking.callId);
-    await other?.hold();
-    usePhone.getState().patchMedia(talking.callId, { callerAudible: other?.callerAudible ?? false });
-  }
+  const other = talking && talking.callId !== callId ? liveCalls.get(talking.callId) : undefined;
   const live = liveCalls.get(callId);
-  await live?.resume();
+  // Main swaps the two in one step; the page moves the music and the microphone at the same time, and undoes
+  // that if main refuses.
+  const [result] = await Promise.all([
+    api.invoke('call:hold', { callId, held: false }),
+    live?.resume(),
+    other?.hold(),
+  ]);
+  if (!result.ok) {
+    await Promise.all([live?.hold(), other?.resume()]);
+    return usePhone.getState().patchMedia(callId, { error: result.error });
+  }
+  if (talking && other) usePhone.getState().patchMedia(talking.callId, { callerAudible: other.callerAudible });
   usePhone.getState().patchMedia(callId, { callerAudible: live?.callerAudible ?? false });
 }
 

@@ -34,7 +34,7 @@ export function startHoldMusic(music?: AudioBuffer): HoldMusic {
       },
     };
   }
-  let next = context.currentTime + 0.05;
+  let next = context.currentTime;
   let index = 0;
   // Schedules a second ahead every half second, so a busy main thread never leaves a gap.
   const schedule = () => {
