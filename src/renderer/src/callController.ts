@@ -311,11 +311,7 @@ export async function resumeCall(callId: string): Promise<void> {
   const live = liveCalls.get(callId);
   // Main swaps the two in one step; the page moves the music and the microphone at the same time, and undoes
   // that if main refuses.
-  const [result] = await Promise.all([
-    api.invoke('call:hold', { callId, held: false }),
-    live?.resume(),
-    other?.hold(),
-  ]);
+  const [result] = await Promise.all([api.invoke('call:hold', { callId, held: false }), live?.resume(), other?.hold()]);
   if (!result.ok) {
     await Promise.all([live?.hold(), other?.resume()]);
     return usePhone.getState().patchMedia(callId, { error: result.error });
