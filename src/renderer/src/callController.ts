@@ -1,3 +1,4 @@
+import { holdMusicBuffer } from './holdMusicFile';
 import { errorText } from '../../shared/errorText';
 import type { ActionResult, AppStatus, CallView, PermissionView } from '../../shared/ipcContract';
 import type { AgentPreferences } from '../../shared/settingsSchemas';
@@ -294,7 +295,7 @@ export async function hangupCall(callId: string): Promise<void> {
 export async function holdCall(callId: string): Promise<boolean> {
   const live = liveCalls.get(callId);
   // The music starts at once; main's record follows, and a refusal there takes the music back.
-  const [result] = await Promise.all([api.invoke('call:hold', { callId, held: true }), live?.hold()]);
+  const [result] = await Promise.all([api.invoke('call:hold', { callId, held: true }), live?.hold(holdMusicBuffer())]);
   if (!result.ok) {
     await live?.resume();
     usePhone.getState().patchMedia(callId, { error: result.error, callerAudible: live?.callerAudible ?? true });
@@ -311,9 +312,13 @@ export async function resumeCall(callId: string): Promise<void> {
   const live = liveCalls.get(callId);
   // Main swaps the two in one step; the page moves the music and the microphone at the same time, and undoes
   // that if main refuses.
-  const [result] = await Promise.all([api.invoke('call:hold', { callId, held: false }), live?.resume(), other?.hold()]);
+  const [result] = await Promise.all([
+    api.invoke('call:hold', { callId, held: false }),
+    live?.resume(),
+    other?.hold(holdMusicBuffer()),
+  ]);
   if (!result.ok) {
-    await Promise.all([live?.hold(), other?.resume()]);
+    await Promise.all([live?.hold(holdMusicBuffer()), other?.resume()]);
     return usePhone.getState().patchMedia(callId, { error: result.error });
   }
   if (talking && other) usePhone.getState().patchMedia(talking.callId, { callerAudible: other.callerAudible });

@@ -1,4 +1,3 @@
-import { holdMusicBuffer } from '../holdMusicFile';
 import { startHoldMusic, type HoldMusic } from './holdMusic';
 import { createDeadMicDetector } from '../../../shared/deadMic';
 import type { CallSession, MediaStats } from './callSession';
@@ -41,10 +40,10 @@ export class LiveCall {
   private music?: HoldMusic;
 
   /** Held: the caller hears the hold loop instead of the agent, and the agent no longer hears the caller. */
-  async hold(): Promise<void> {
+  async hold(music?: AudioBuffer): Promise<void> {
     const session = await this.ready();
     if (!session || this.music) return;
-    this.music = startHoldMusic(holdMusicBuffer());
+    this.music = startHoldMusic(music);
     await session.sendInsteadOfMic(this.music.track);
     if (this.audio) this.audio.muted = true;
   }
