@@ -72,6 +72,18 @@ test('team mode: two desks on two relay instances ring together; one answers wit
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
     await pageA.getByTestId('dismiss').click();
 
+    // Asha is writing up that call: the relay offers the next one to Ben only, until she saves it.
+    await expect(pageA.getByTestId('wrap-up')).toBeVisible();
+    const next = await sim.placeCall({ name: 'While Asha Writes' });
+    await expect(pageB.getByTestId('caller-name')).toHaveText('While Asha Writes');
+    await expect(pageA.getByTestId('incoming-call')).toHaveCount(0);
+    await pageB.getByTestId('reject').click();
+    await expect.poll(() => sim.graph.actionsFor(next.callId)).toEqual(['reject:200']);
+    await expect(pageA.getByTestId('incoming-call')).toHaveCount(0);
+    await pageA.getByTestId('wrap-up-outcome-Resolved').check();
+    await pageA.getByTestId('wrap-up-save').click();
+    await expect(pageA.getByTestId('ready')).toHaveText('Ready for calls from the team relay');
+
     // Calling a customer back: the relay places the call with its token and routes WhatsApp's answer to this desk.
     sim.graph.setPermission('447700900777', 'temporary');
     sim.setOutbound({ answer: 'accept', ringMs: 300 });
