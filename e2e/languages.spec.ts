@@ -32,6 +32,11 @@ test('Arabic reads right to left, and the layout follows', async ({ phone }) => 
   const phoneTab = (await page.getByTestId('tab-phone').boundingBox())!;
   const settingsTab = (await page.getByTestId('tab-settings').boundingBox())!;
   expect(phoneTab.x).toBeGreaterThan(settingsTab.x);
+  // Arrow keys follow the reading direction: Left moves forward.
+  await page.getByTestId('reject').click();
+  await page.getByTestId('tab-phone').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('tab-history')).toBeFocused();
 });
 
 test.describe('with the operating system in Brazilian Portuguese', () => {

@@ -15,10 +15,14 @@ export function TopBar() {
 
   function onTabKey(event: KeyboardEvent<HTMLDivElement>): void {
     const index = TABS.findIndex((t) => t.id === tab);
+    // Right to left (Arabic), the arrow keys follow the reading direction.
+    const rtl = document.documentElement.dir === 'rtl';
+    const forward = rtl ? 'ArrowLeft' : 'ArrowRight';
+    const backward = rtl ? 'ArrowRight' : 'ArrowLeft';
     const next =
-      event.key === 'ArrowRight'
+      event.key === forward
         ? (index + 1) % TABS.length
-        : event.key === 'ArrowLeft'
+        : event.key === backward
           ? (index + TABS.length - 1) % TABS.length
           : event.key === 'Home'
             ? 0
