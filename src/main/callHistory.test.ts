@@ -112,6 +112,22 @@ describe('call history', () => {
     );
   });
 
+  it('lists missed calls to call back until marked done or called back', () => {
+    const history = openCallHistory(dbPath());
+    history.record(call('m1', { from: '111111', endReason: 'missed', offeredAtMs: 1000 }));
+    history.record(call('m2', { from: '222222', endReason: 'missed', offeredAtMs: 2000 }));
+    history.record(call('ok', { from: '333333', endReason: 'answered', offeredAtMs: 3000 }));
+    expect(history.toCallBack().map((e) => e.callId)).toEqual(['m2', 'm1']);
+    expect(history.markDone('m1', 5000)).toBe(true);
+    expect(history.toCallBack().map((e) => e.callId)).toEqual(['m2']);
+    // An earlier outbound call does not count; one placed after the missed call does.
+    history.record(call('before', { from: '222222', direction: 'outbound', offeredAtMs: 1500 }));
+    expect(history.toCallBack().map((e) => e.callId)).toEqual(['m2']);
+    history.record(call('after', { from: '222222', direction: 'outbound', offeredAtMs: 4000 }));
+    expect(history.toCallBack()).toEqual([]);
+    expect(history.markDone('nobody', 1)).toBe(false);
+  });
+
   it('exports CSV with quoting and formula cells defused', () => {
     const history = openCallHistory(dbPath());
     history.record(
