@@ -308,3 +308,53 @@ test('missed calls are not lost: a badge counts them, calling back or Done clear
   await page.getByTestId('tab-history').click();
   await expect(page.getByTestId('to-call-back')).toHaveCount(0);
 });
+
+test('a missed caller gets a WhatsApp message from the To call back list; outside the 24 h window without a template the agent is told why', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.getByTestId('agent-status').selectOption('away');
+  const missed = await sim.placeCall({ from: '447700900801', name: 'Message Me' });
+  const closed = await sim.placeCall({ from: '447700900802', name: 'Window Closed' });
+  await sim.hangUp(missed.callId);
+  await sim.hangUp(closed.callId);
+  sim.graph.closeServiceWindow('447700900802');
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('to-call-back-row')).toHaveCount(2);
+
+  await page.locator(`[data-call-id="${closed.callId}"]`).getByTestId('to-call-back-message').click();
+  await expect(page.getByTestId('follow-up-error')).toContainText(
+    'The message was not sent. This customer last wrote more than 24 hours ago',
+  );
+  expect(sim.graph.textMessages).toEqual([]);
+
+  await page.locator(`[data-call-id="${missed.callId}"]`).getByTestId('to-call-back-message').click();
+  await expect(page.getByTestId('to-call-back-row')).toHaveCount(1);
+  expect(sim.graph.textMessages).toEqual([
+    {
+      kind: 'text',
+      customer: '447700900801',
+      body: 'Sorry we missed your call. We will call you back as soon as we can.',
+    },
+  ]);
+  await expect(
+    page.locator(`[data-testid="history-row"][data-call-id="${missed.callId}"]`).getByTestId('history-followed-up'),
+  ).toHaveText('Message sent');
+  await expect(page.getByTestId('history-badge')).toHaveText('1');
+
+  // With an approved template set under Desk, the customer outside the window gets the template instead.
+  sim.graph.approveTemplate('missed_call_sorry', 'en');
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('follow-up-template').fill('missed_call_sorry');
+  await page.getByTestId('follow-up-save').click();
+  await page.getByTestId('tab-history').click();
+  await page.locator(`[data-call-id="${closed.callId}"]`).getByTestId('to-call-back-message').click();
+  await expect(page.getByTestId('to-call-back')).toHaveCount(0);
+  expect(sim.graph.permissionMessages.at(-1)).toEqual({
+    kind: 'template',
+    customer: '447700900802',
+    name: 'missed_call_sorry',
+    language: 'en',
+  });
+});

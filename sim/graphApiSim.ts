@@ -82,6 +82,8 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   const permissionRequests: string[] = [];
   /** Every permission request delivered, and how it was sent. */
   const permissionMessages: PermissionMessage[] = [];
+  /** Plain messages delivered (missed-call follow-ups). */
+  const textMessages: PermissionMessage[] = [];
   /** Customers who last wrote more than 24 hours ago: only a template reaches them. */
   const closedWindows = new Set<string>();
   /** Approved templates as `name/language`. */
@@ -258,7 +260,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       if ('problem' in message)
         return { status: 400, body: graphError(100, 'Invalid parameter', message.problem), requestBody: raw };
       const customer = message.customer;
-      if (message.kind === 'interactive' && closedWindows.has(customer)) {
+      if (message.kind !== 'template' && closedWindows.has(customer)) {
         // Meta's error reference: 131047 "Re-engagement message".
         const details =
           'Message failed to send because more than 24 hours have passed since the customer last replied to this number.';
@@ -270,6 +272,15 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
           status: 404,
           body: graphError(132001, 'Template name does not exist in the translation', details),
           requestBody: raw,
+        };
+      }
+      if (message.kind === 'text') {
+        textMessages.push(message);
+        return {
+          status: 200,
+          action: 'message',
+          requestBody: raw,
+          body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.SIM${randomBytes(8).toString('hex')}` }] },
         };
       }
       permissionMessages.push(message);
@@ -351,6 +362,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     calls,
     permissionRequests,
     permissionMessages,
+    textMessages,
     /** The customer last wrote more than 24 hours ago (or never): interactive messages to them are refused. */
     closeServiceWindow(customer: string): void {
       closedWindows.add(customer);

@@ -38,7 +38,7 @@ describe("the simulator's rules for call-permission messages", () => {
     ['a wrong interactive type', { ...interactive, interactive: { ...interactive.interactive, type: 'button' } }],
     ['an empty body text', { ...interactive, interactive: { ...interactive.interactive, body: { text: '' } } }],
     ['a template without language', { ...template, template: { name: 'x' } }],
-    ['a plain text message', { ...interactive, type: 'text' }],
+    ['a text message without a body', { ...interactive, type: 'text' }],
     ['not whatsapp', { ...interactive, messaging_product: 'sms' }],
   ])('refuses %s', (_name, body) => {
     expect(readPermissionMessage(body)).toHaveProperty('problem');

@@ -5,7 +5,9 @@
  * template.name, template.language.code), so one mistake cannot pass both.
  */
 export type PermissionMessage =
-  { kind: 'interactive'; customer: string } | { kind: 'template'; customer: string; name: string; language: string };
+  | { kind: 'interactive'; customer: string }
+  | { kind: 'template'; customer: string; name: string; language: string }
+  | { kind: 'text'; customer: string; body: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -31,6 +33,12 @@ export function readPermissionMessage(raw: unknown): PermissionMessage | { probl
       return { problem: 'interactive.body.text: 1 to 1024 characters' };
     return { kind: 'interactive', customer };
   }
+  if (raw.type === 'text') {
+    const body = isObject(raw.text) ? raw.text.body : undefined;
+    if (typeof body !== 'string' || body.length === 0 || body.length > 4096)
+      return { problem: 'text.body: 1 to 4096 characters' };
+    return { kind: 'text', customer, body };
+  }
   if (raw.type === 'template') {
     const template = raw.template;
     if (!isObject(template) || typeof template.name !== 'string' || template.name === '')
@@ -39,5 +47,5 @@ export function readPermissionMessage(raw: unknown): PermissionMessage | { probl
     if (typeof code !== 'string' || code === '') return { problem: 'template.language.code is required' };
     return { kind: 'template', customer, name: template.name, language: code };
   }
-  return { problem: 'type must be interactive or template for a call-permission request' };
+  return { problem: 'type must be interactive, template or text' };
 }

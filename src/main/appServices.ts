@@ -1,4 +1,5 @@
-import { WrapUp } from '../shared/historySchemas';
+import { DEFAULT_FOLLOW_UP_TEXT, WrapUp } from '../shared/historySchemas';
+import { agentSentence } from '../shared/agentErrors';
 import { createWrapUp } from './wrapUp';
 import type { HoldMusicStore } from './holdMusicStore';
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
@@ -282,6 +283,29 @@ export async function startAppServices(options: AppServicesOptions) {
     'history:toCallBack': async () => history.toCallBack(),
     'history:markDone': async ({ callId }) => {
       if (!history.markDone(callId, Date.now())) return { ok: false, error: 'This call is not in the history.' };
+      refreshToCallBack();
+      return { ok: true };
+    },
+    'history:followUp': async ({ callId }) => {
+      const entry = history.find(callId);
+      if (!entry) return { ok: false, error: 'This call is not in the history.' };
+      if (!transport) return { ok: false, error: 'Save the connection settings first.' };
+      const prefs = settings.preferences();
+      try {
+        await transport.sendFollowUp(
+          entry.number,
+          prefs.followUpText ?? DEFAULT_FOLLOW_UP_TEXT,
+          prefs.followUpTemplate,
+        );
+      } catch (error) {
+        logger.warn('follow-up not sent', { callId, error: errorText(error) });
+        return {
+          ok: false,
+          error: `The message was not sent. ${agentSentence(error)}`,
+          detail: errorText(error).slice(0, 2000),
+        };
+      }
+      history.recordFollowUp(callId, Date.now());
       refreshToCallBack();
       return { ok: true };
     },

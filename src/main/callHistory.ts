@@ -53,6 +53,7 @@ interface Row {
   billed_duration_s: number | null;
   outcome: string | null;
   notes: string | null;
+  followed_up_at: number | null;
 }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -79,6 +80,7 @@ function toEntry(row: Row): HistoryEntry {
     billedDurationSec: orUndefined(row.billed_duration_s),
     outcome: orUndefined(row.outcome),
     notes: orUndefined(row.notes),
+    followedUpAtMs: orUndefined(row.followed_up_at),
   };
 }
 
@@ -127,6 +129,9 @@ export function openCallHistory(path: string) {
     if (!columns.some((c) => c.name === 'notes')) db.exec('ALTER TABLE calls ADD COLUMN notes TEXT');
     // A missed call the agent has dealt with (called back elsewhere, or nothing to do).
     if (!columns.some((c) => c.name === 'done_at')) db.exec('ALTER TABLE calls ADD COLUMN done_at INTEGER');
+    // When a WhatsApp message followed a missed call up.
+    if (!columns.some((c) => c.name === 'followed_up_at'))
+      db.exec('ALTER TABLE calls ADD COLUMN followed_up_at INTEGER');
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
     if (check && Object.values(check)[0] !== 'ok')
       throw new Error(`history database damaged: ${JSON.stringify(check)}`);
@@ -198,6 +203,16 @@ export function openCallHistory(path: string) {
   }
   function markDone(callId: string, atMs: number): boolean {
     return Number(markDoneStatement.run(atMs, callId).changes) > 0;
+  }
+  const followedUpStatement = db.prepare('UPDATE calls SET followed_up_at = ?, done_at = ? WHERE call_id = ?');
+  /** A follow-up message went to this call's customer: the call is dealt with. */
+  function recordFollowUp(callId: string, atMs: number): void {
+    followedUpStatement.run(atMs, atMs, callId);
+  }
+  const findStatement = db.prepare('SELECT * FROM calls WHERE call_id = ?');
+  function find(callId: string): HistoryEntry | undefined {
+    const row = findStatement.get(callId) as Row | undefined;
+    return row && toEntry(row);
   }
 
   function list(query: HistoryQuery): HistoryEntry[] {
@@ -300,6 +315,8 @@ export function openCallHistory(path: string) {
     customerSummary,
     toCallBack,
     markDone,
+    recordFollowUp,
+    find,
     list,
     exportCsv,
     seenEvents,

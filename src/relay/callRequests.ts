@@ -93,6 +93,7 @@ export function createCallRequests(deps: {
       return { callId };
     },
     permission: async (_agentId, { to }) => graph.callPermission(to),
+    follow_up: async (_agentId, { to, text, template }) => graph.sendMessage(to, text, template),
     async request_permission(agentId, { to }) {
       await limits.permissionRequest(to);
       const sent = await graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT);

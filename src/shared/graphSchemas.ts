@@ -156,6 +156,18 @@ export const PermissionTemplateBody = z
   })
   .refine(oneAddressee, ONE_ADDRESSEE);
 
+/** A plain text message (Meta's "Text messages" page): 1 to 4096 characters. */
+export const TextMessageBody = z
+  .object({
+    messaging_product: whatsapp,
+    recipient_type: z.literal('individual'),
+    to: PhoneNumber.optional(),
+    recipient: UserId.optional(),
+    type: z.literal('text'),
+    text: z.object({ body: z.string().min(1).max(4096) }),
+  })
+  .refine(oneAddressee, ONE_ADDRESSEE);
+
 export const MessageSentResponse = z.object({
   messaging_product: whatsapp.optional(),
   messages: z.array(z.object({ id: z.string() })).min(1),

@@ -23,11 +23,16 @@ export const HistoryEntry = z.object({
   /** The agent's wrap-up: an outcome code from the desk's list, and free-text notes. */
   outcome: z.string().optional(),
   notes: z.string().optional(),
+  /** When a WhatsApp message followed this missed call up. */
+  followedUpAtMs: z.number().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** What the desk writes to the history as a call changes; `durationSec` is derived when reading. */
-export const HistoryUpdate = HistoryEntry.omit({ durationSec: true, outcome: true, notes: true });
+export const HistoryUpdate = HistoryEntry.omit({ durationSec: true, outcome: true, notes: true, followedUpAtMs: true });
+
+/** What a missed caller reads, until the operator sets the desk's own words. */
+export const DEFAULT_FOLLOW_UP_TEXT = 'Sorry we missed your call. We will call you back as soon as we can.';
 
 /** Who is calling, from this desk's history: how often before, and the last time with its outcome and notes. */
 export const CustomerSummary = z.object({ earlierCalls: z.number().int(), last: HistoryEntry.optional() });

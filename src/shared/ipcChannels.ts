@@ -24,6 +24,7 @@ export const INVOKE_CHANNELS = [
   'history:customer',
   'history:toCallBack',
   'history:markDone',
+  'history:followUp',
   'history:list',
   'history:exportCsv',
 ] as const;

@@ -202,6 +202,7 @@ export const invokeContract = {
   },
   'history:toCallBack': { request: Empty, response: z.array(HistoryEntry) },
   'history:markDone': { request: CallIdRequest, response: ActionResult },
+  'history:followUp': { request: CallIdRequest, response: ActionResult },
   'history:list': { request: HistoryQuery, response: z.array(HistoryEntry) },
   'history:exportCsv': { request: HistoryQuery, response: z.string() },
 } as const satisfies Record<InvokeChannelName, { request: z.ZodType; response: z.ZodType }>;

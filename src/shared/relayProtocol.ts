@@ -21,6 +21,14 @@ export const relayRequests = {
   connect: { params: z.object({ to: CustomerNumber, sdp: Sdp }), reply: z.object({ callId: z.string() }) },
   permission: { params: z.object({ to: CustomerNumber }), reply: CallPermissionResponse },
   request_permission: { params: z.object({ to: CustomerNumber }), reply: z.object({ messageId: z.string() }) },
+  follow_up: {
+    params: z.object({
+      to: CustomerNumber,
+      text: z.string().min(1).max(4096),
+      template: z.object({ name: z.string().max(512), language: z.string().max(20) }).optional(),
+    }),
+    reply: z.object({ messageId: z.string() }),
+  },
 } as const;
 
 export type RelayAction = keyof typeof relayRequests;

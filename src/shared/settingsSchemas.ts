@@ -172,6 +172,14 @@ export const AgentPreferences = z.object({
     .optional(),
   /** Open the CRM page by itself when a call is answered ("screen pop"). */
   crmScreenPop: z.boolean().optional(),
+  /** A missed call's follow-up message, and the approved template sent instead outside the 24 h window. */
+  followUpText: z.string().trim().min(1).max(4096).optional(),
+  followUpTemplate: z
+    .object({
+      name: z.string().regex(/^[a-z0-9_]{1,512}$/),
+      language: z.string().regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/),
+    })
+    .optional(),
   /** How loud the ringer rings, 0 to 1 (0.5 when absent). */
   ringerVolume: z.number().min(0).max(1).optional(),
   /** Light, dark, or as the operating system says (the default). */

@@ -9,6 +9,7 @@ import {
   MessageSentResponse,
   PermissionRequestBody,
   PermissionTemplateBody,
+  TextMessageBody,
   PhoneNumberInfo,
   SuccessResponse,
 } from '../shared/graphSchemas';
@@ -155,6 +156,30 @@ export function createGraphClient(config: GraphClientConfig) {
 
   const messaging_product = 'whatsapp' as const;
 
+  /** Sends `body`; when WhatsApp answers that the 24 h window is closed (131047), sends the approved template. */
+  async function sendOrTemplate(
+    action: string,
+    body: unknown,
+    to: string,
+    template: { name: string; language: string } | undefined,
+  ): Promise<{ messageId: string; via: 'message' | 'template' }> {
+    try {
+      const reply = await request(action, 'POST', 'messages', body, MessageSentResponse);
+      return { messageId: reply.messages[0]!.id, via: 'message' };
+    } catch (error) {
+      if (!(error instanceof GraphApiError) || error.details.code !== OUTSIDE_SERVICE_WINDOW || !template) throw error;
+      const templated = PermissionTemplateBody.parse({
+        messaging_product,
+        recipient_type: 'individual',
+        ...addressee(to),
+        type: 'template',
+        template: { name: template.name, language: { code: template.language } },
+      });
+      const reply = await request(`${action}_template`, 'POST', 'messages', templated, MessageSentResponse);
+      return { messageId: reply.messages[0]!.id, via: 'template' };
+    }
+  }
+
   return {
     async preAccept(callId: string, sdpAnswer: string): Promise<void> {
       const body = callAction({
@@ -215,23 +240,23 @@ export function createGraphClient(config: GraphClientConfig) {
         type: 'interactive',
         interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text } },
       });
-      try {
-        const reply = await request('call_permission_request', 'POST', 'messages', body, MessageSentResponse);
-        return { messageId: reply.messages[0]!.id, via: 'interactive' };
-      } catch (error) {
-        const template = config.permissionTemplate;
-        if (!(error instanceof GraphApiError) || error.details.code !== OUTSIDE_SERVICE_WINDOW || !template)
-          throw error;
-        const templated = PermissionTemplateBody.parse({
-          messaging_product,
-          recipient_type: 'individual',
-          ...addressee(to),
-          type: 'template',
-          template: { name: template.name, language: { code: template.language } },
-        });
-        const reply = await request('call_permission_template', 'POST', 'messages', templated, MessageSentResponse);
-        return { messageId: reply.messages[0]!.id, via: 'template' };
-      }
+      const sent = await sendOrTemplate('call_permission_request', body, to, config.permissionTemplate);
+      return { messageId: sent.messageId, via: sent.via === 'template' ? 'template' : 'interactive' };
+    },
+    /** A plain message (a missed call's follow-up); outside the 24 h window, `template` instead. */
+    async sendMessage(
+      to: string,
+      text: string,
+      template?: { name: string; language: string },
+    ): Promise<{ messageId: string; via: 'message' | 'template' }> {
+      const body = TextMessageBody.parse({
+        messaging_product,
+        recipient_type: 'individual',
+        ...addressee(to),
+        type: 'text',
+        text: { body: text },
+      });
+      return sendOrTemplate('message', body, to, template);
     },
     /** The number's calling settings (calling on/off, SIP, call hours, restrictions). */
     async callingSettings(): Promise<CallingSettingsResponse> {

@@ -14,6 +14,8 @@ export interface CallActions {
   connect(to: string, sdpOffer: string): Promise<{ callId: string }>;
   callPermission(to: string): Promise<CallPermissionResponse>;
   requestCallPermission(to: string): Promise<{ messageId: string }>;
+  /** A WhatsApp message to the customer (a missed call's follow-up); the template where the 24 h window closed. */
+  sendFollowUp(to: string, text: string, template?: { name: string; language: string }): Promise<{ messageId: string }>;
 }
 
 /** How the connection looks from the status line: what to fix, and the webhook or relay details. */
@@ -66,5 +68,6 @@ export function currentTransportActions(current: () => CallTransport | undefined
     connect: (to, sdp) => use().connect(to, sdp),
     callPermission: (to) => use().callPermission(to),
     requestCallPermission: (to) => use().requestCallPermission(to),
+    sendFollowUp: (to, text, template) => use().sendFollowUp(to, text, template),
   };
 }

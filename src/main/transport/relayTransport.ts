@@ -28,6 +28,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     connect: (to, sdp) => relay.request('connect', { to, sdp }),
     callPermission: (to) => relay.request('permission', { to }),
     requestCallPermission: (to) => relay.request('request_permission', { to }),
+    sendFollowUp: (to, text, template) => relay.request('follow_up', { to, text, template }),
     setAgentStatus: (status) => relay.setStatus(status),
     status: () => ({ problems: state.error ? [state.error] : [], relay: state }),
     async test() {

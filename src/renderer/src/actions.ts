@@ -37,3 +37,4 @@ export async function openExternal(url: string): Promise<void> {
 }
 export const listToCallBack = () => api.invoke('history:toCallBack', {});
 export const markDone = (callId: string) => api.invoke('history:markDone', { callId });
+export const sendFollowUp = (callId: string) => api.invoke('history:followUp', { callId });

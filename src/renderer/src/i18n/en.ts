@@ -134,6 +134,8 @@ export const en = {
     toCallBack: 'To call back',
     markDone: 'Done',
     badge: '{{count}} missed calls to call back',
+    sendMessage: 'Send WhatsApp message',
+    messageSent: 'Message sent',
     callBack: 'Call back',
   },
   preferences: {
@@ -210,6 +212,16 @@ export const en = {
     choose: 'Choose an audio file (up to 8 MB)',
     refused: '{{name}} cannot be used as hold music ({{reason}}): choose an audio file such as MP3, OGG or WAV.',
     useBuiltIn: 'Use the built-in music',
+  },
+  followUp: {
+    title: 'Missed-call message',
+    text: 'Message sent to a missed caller',
+    template: 'Approved template for customers who last wrote over 24 hours ago (name)',
+    language: 'Template language',
+    textRule: 'The message must have 1 to 4096 characters.',
+    templateRule:
+      'Template: its name as approved (lower-case letters, digits and _) and a language such as en or pt_BR.',
+    save: 'Save the missed-call message',
   },
   devices: {
     title: 'Audio devices',

@@ -138,6 +138,8 @@ export const es: Catalog = {
     toCallBack: 'Para devolver la llamada',
     markDone: 'Hecho',
     badge: '{{count}} llamadas perdidas por devolver',
+    sendMessage: 'Enviar mensaje de WhatsApp',
+    messageSent: 'Mensaje enviado',
     callBack: 'Devolver la llamada',
   },
   preferences: {
@@ -215,6 +217,15 @@ export const es: Catalog = {
     choose: 'Elige un archivo de audio (hasta 8 MB)',
     refused: '{{name}} no sirve como música de espera ({{reason}}): elige un archivo de audio como MP3, OGG o WAV.',
     useBuiltIn: 'Usar la música incluida',
+  },
+  followUp: {
+    title: 'Mensaje por llamada perdida',
+    text: 'Mensaje que recibe quien llamó sin respuesta',
+    template: 'Plantilla aprobada para clientes que escribieron hace más de 24 horas (nombre)',
+    language: 'Idioma de la plantilla',
+    textRule: 'El mensaje debe tener de 1 a 4096 caracteres.',
+    templateRule: 'Plantilla: su nombre aprobado (minúsculas, dígitos y _) y un idioma como en o pt_BR.',
+    save: 'Guardar el mensaje por llamada perdida',
   },
   devices: {
     title: 'Dispositivos de audio',

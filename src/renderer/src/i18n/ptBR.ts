@@ -137,6 +137,8 @@ export const ptBR: Catalog = {
     toCallBack: 'Para retornar',
     markDone: 'Feito',
     badge: '{{count}} chamadas perdidas para retornar',
+    sendMessage: 'Enviar mensagem no WhatsApp',
+    messageSent: 'Mensagem enviada',
     callBack: 'Retornar a chamada',
   },
   preferences: {
@@ -214,6 +216,15 @@ export const ptBR: Catalog = {
     refused:
       '{{name}} não pode ser usado como música de espera ({{reason}}): escolha um arquivo de áudio como MP3, OGG ou WAV.',
     useBuiltIn: 'Usar a música incluída',
+  },
+  followUp: {
+    title: 'Mensagem de chamada perdida',
+    text: 'Mensagem enviada a quem ligou sem ser atendido',
+    template: 'Modelo aprovado para clientes que escreveram há mais de 24 horas (nome)',
+    language: 'Idioma do modelo',
+    textRule: 'A mensagem deve ter de 1 a 4096 caracteres.',
+    templateRule: 'Modelo: o nome aprovado (minúsculas, dígitos e _) e um idioma como en ou pt_BR.',
+    save: 'Salvar a mensagem de chamada perdida',
   },
   devices: {
     title: 'Dispositivos de áudio',

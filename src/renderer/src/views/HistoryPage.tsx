@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/historySchemas';
-import { exportHistoryCsv, listHistory, listToCallBack, markDone } from '../actions';
+import { exportHistoryCsv, listHistory, listToCallBack, markDone, sendFollowUp } from '../actions';
 import { usePhone } from '../store';
 import { customerNumber, formatDuration, outcomeKey } from './format';
 
@@ -16,6 +16,7 @@ export function HistoryPage() {
   const callBack = usePhone((s) => s.prepareDial);
 
   const [pending, setPending] = useState<HistoryEntry[]>([]);
+  const [followUpError, setFollowUpError] = useState<string>();
   const load = useCallback(() => {
     listHistory({ search, missedOnly, limit: 200 }).then(setEntries, (e: unknown) => setError(String(e)));
     listToCallBack().then(setPending, () => undefined);
@@ -51,9 +52,25 @@ export function HistoryPage() {
                 <button data-testid="to-call-back-done" onClick={() => void markDone(e.callId).then(load)}>
                   {t('history.markDone')}
                 </button>
+                <button
+                  data-testid="to-call-back-message"
+                  onClick={() =>
+                    void sendFollowUp(e.callId).then((result) => {
+                      setFollowUpError(result.ok ? undefined : result.error);
+                      load();
+                    })
+                  }
+                >
+                  {t('history.sendMessage')}
+                </button>
               </li>
             ))}
           </ul>
+          {followUpError && (
+            <p className="error" role="alert" data-testid="follow-up-error">
+              {followUpError}
+            </p>
+          )}
         </section>
       )}
       <h2>{t('history.title')}</h2>
@@ -98,6 +115,9 @@ export function HistoryPage() {
             <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
             {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
             {e.outcome && <span data-testid="history-outcome">{e.outcome}</span>}
+            {e.followedUpAtMs !== undefined && (
+              <span data-testid="history-followed-up">{t('history.messageSent')}</span>
+            )}
             {e.notes && <small data-testid="history-notes">{e.notes}</small>}
             {e.message && <small className="error">{e.message}</small>}
             {/* A call still going on is not one to call back. */}

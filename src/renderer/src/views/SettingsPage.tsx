@@ -5,6 +5,7 @@ import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
 import { CrmSettings } from './CrmSettings';
+import { FollowUpSettings } from './FollowUpSettings';
 import { HoldMusicSettings } from './HoldMusicSettings';
 import { ShiftCheck } from './ShiftCheck';
 import { WrapUpSettings } from './WrapUpSettings';
@@ -72,6 +73,7 @@ export function SettingsPage() {
           <PreferencesPanel />
           <WrapUpSettings />
           <CrmSettings />
+          <FollowUpSettings />
         </>
       )}
       {section === 'team' && <TeamSection />}

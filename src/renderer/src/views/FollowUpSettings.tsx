@@ -1,0 +1,60 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DEFAULT_FOLLOW_UP_TEXT } from '../../../shared/historySchemas';
+import { savePreferences } from '../actions';
+import { usePhone } from '../store';
+
+/** What a missed caller is sent, and the approved template for customers outside the 24-hour window. */
+export function FollowUpSettings() {
+  const { t } = useTranslation();
+  const prefs = usePhone((s) => s.status?.preferences);
+  const [text, setText] = useState(prefs?.followUpText ?? DEFAULT_FOLLOW_UP_TEXT);
+  const [template, setTemplate] = useState(prefs?.followUpTemplate?.name ?? '');
+  const [language, setLanguage] = useState(prefs?.followUpTemplate?.language ?? 'en');
+  const [error, setError] = useState<string>();
+  const [saved, setSaved] = useState(false);
+
+  async function save(): Promise<void> {
+    setSaved(false);
+    if (text.trim() === '' || text.length > 4096) return setError(t('followUp.textRule'));
+    if (template !== '' && (!/^[a-z0-9_]{1,512}$/.test(template) || !/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/.test(language)))
+      return setError(t('followUp.templateRule'));
+    setError(undefined);
+    await savePreferences({
+      followUpText: text.trim(),
+      followUpTemplate: template === '' ? undefined : { name: template, language },
+    });
+    setSaved(true);
+  }
+
+  return (
+    <section className="card" data-testid="follow-up-settings">
+      <h2>{t('followUp.title')}</h2>
+      <label className="field">
+        <span>{t('followUp.text')}</span>
+        <textarea data-testid="follow-up-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t('followUp.template')}</span>
+        <input data-testid="follow-up-template" value={template} onChange={(e) => setTemplate(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t('followUp.language')}</span>
+        <input data-testid="follow-up-language" value={language} onChange={(e) => setLanguage(e.target.value)} />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button data-testid="follow-up-save" onClick={() => void save()}>
+        {t('followUp.save')}
+      </button>
+      {saved && (
+        <p className="ok" role="status">
+          ✓
+        </p>
+      )}
+    </section>
+  );
+}
