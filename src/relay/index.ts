@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTemplateLanguage, isTemplateName } from '../shared/graphSchemas';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken } from './agentTokens';
 import { Redis } from 'ioredis';
@@ -26,11 +27,11 @@ const RelayEnv = z.object({
   /** An approved call-permission template, for customers who last wrote more than 24 hours ago. */
   WA_PERMISSION_TEMPLATE: z
     .string()
-    .regex(/^[a-z0-9_]{1,512}$/, 'WA_PERMISSION_TEMPLATE: the template name as approved in WhatsApp Manager')
+    .refine(isTemplateName, 'WA_PERMISSION_TEMPLATE: the template name as approved in WhatsApp Manager')
     .optional(),
   WA_PERMISSION_TEMPLATE_LANGUAGE: z
     .string()
-    .regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/, 'WA_PERMISSION_TEMPLATE_LANGUAGE: a code such as en or pt_BR')
+    .refine(isTemplateLanguage, 'WA_PERMISSION_TEMPLATE_LANGUAGE: a code such as en or pt_BR')
     .default('en'),
   /** Secrets being rotated out, comma-separated: tokens they signed stay valid until they expire. */
   RELAY_AGENT_SECRET_PREVIOUS: z.string().optional(),

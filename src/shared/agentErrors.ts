@@ -1,5 +1,4 @@
 import { callErrorSentence, whatsAppErrorCode } from './callErrors';
-import { errorText } from './errorText';
 
 /**
  * An error whose message was written for the agent (a relay refusal, a relay that cannot be reached): shown as
@@ -36,6 +35,3 @@ export function agentSentence(error: unknown): string {
     return `WhatsApp refused the request${code !== undefined ? ` (WhatsApp code ${code})` : ''}: try again, and tell your administrator if it keeps happening.`;
   return 'Something went wrong on this phone: try again; the details are in the log.';
 }
-
-/** The technical account of a failure, for the log and a "Details" disclosure. */
-export const failureDetail = (error: unknown): string => errorText(error);

@@ -138,11 +138,15 @@ export const PermissionRequestBody = z
   })
   .refine(oneAddressee, ONE_ADDRESSEE);
 
+/** An approved template's name as WhatsApp Manager shows it, and its language code (en, en_US, pt_BR). */
+export const isTemplateName = (v: string): boolean => /^[a-z0-9_]{1,512}$/.test(v);
+export const isTemplateLanguage = (v: string): boolean => /^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/.test(v);
+
 /**
- * A call-permission request as an approved template, the only kind WhatsApp delivers outside the 24-hour
- * customer-service window ("Call permission request templates", Meta, 2026).
+ * An approved template message, the only kind WhatsApp delivers outside the 24-hour customer-service window:
+ * call-permission requests and missed-call follow-ups ("Call permission request templates", Meta, 2026).
  */
-export const PermissionTemplateBody = z
+export const TemplateMessageBody = z
   .object({
     messaging_product: whatsapp,
     recipient_type: z.literal('individual'),
@@ -150,8 +154,8 @@ export const PermissionTemplateBody = z
     recipient: UserId.optional(),
     type: z.literal('template'),
     template: z.object({
-      name: z.string().regex(/^[a-z0-9_]{1,512}$/),
-      language: z.object({ code: z.string().regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/) }),
+      name: z.string().refine(isTemplateName),
+      language: z.object({ code: z.string().refine(isTemplateLanguage) }),
     }),
   })
   .refine(oneAddressee, ONE_ADDRESSEE);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SettingsFinding } from './callingSettings';
+import { isTemplateLanguage, isTemplateName } from './graphSchemas';
 import { ShortcutKeys } from './shortcuts';
 
 export const TunnelMode = z.enum(['none', 'public_url', 'ngrok']);
@@ -107,14 +108,14 @@ export const ConnectionFields = z.object({
     .trim()
     .default('')
     .refine(
-      (v) => v === '' || /^[a-z0-9_]{1,512}$/.test(v),
+      (v) => v === '' || isTemplateName(v),
       'Permission template: its name as approved in WhatsApp Manager (lower-case letters, digits and _)',
     ),
   permissionTemplateLanguage: z
     .string()
     .trim()
     .default('en')
-    .refine((v) => /^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/.test(v), 'Template language: a code such as en, en_US or pt_BR'),
+    .refine(isTemplateLanguage, 'Template language: a code such as en, en_US or pt_BR'),
 });
 
 export const ConnectionSettingsInput = ConnectionFields.superRefine((v, ctx) => {
@@ -176,8 +177,8 @@ export const AgentPreferences = z.object({
   followUpText: z.string().trim().min(1).max(4096).optional(),
   followUpTemplate: z
     .object({
-      name: z.string().regex(/^[a-z0-9_]{1,512}$/),
-      language: z.string().regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/),
+      name: z.string().refine(isTemplateName),
+      language: z.string().refine(isTemplateLanguage),
     })
     .optional(),
   /** How loud the ringer rings, 0 to 1 (0.5 when absent). */

@@ -8,7 +8,7 @@ import {
   GraphErrorBody,
   MessageSentResponse,
   PermissionRequestBody,
-  PermissionTemplateBody,
+  TemplateMessageBody,
   TextMessageBody,
   PhoneNumberInfo,
   SuccessResponse,
@@ -168,7 +168,7 @@ export function createGraphClient(config: GraphClientConfig) {
       return { messageId: reply.messages[0]!.id, via: 'message' };
     } catch (error) {
       if (!(error instanceof GraphApiError) || error.details.code !== OUTSIDE_SERVICE_WINDOW || !template) throw error;
-      const templated = PermissionTemplateBody.parse({
+      const templated = TemplateMessageBody.parse({
         messaging_product,
         recipient_type: 'individual',
         ...addressee(to),

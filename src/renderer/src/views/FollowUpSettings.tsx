@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isTemplateLanguage, isTemplateName } from '../../../shared/graphSchemas';
 import { DEFAULT_FOLLOW_UP_TEXT } from '../../../shared/historySchemas';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
@@ -17,7 +18,7 @@ export function FollowUpSettings() {
   async function save(): Promise<void> {
     setSaved(false);
     if (text.trim() === '' || text.length > 4096) return setError(t('followUp.textRule'));
-    if (template !== '' && (!/^[a-z0-9_]{1,512}$/.test(template) || !/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/.test(language)))
+    if (template !== '' && (!isTemplateName(template) || !isTemplateLanguage(language)))
       return setError(t('followUp.templateRule'));
     setError(undefined);
     await savePreferences({
