@@ -74,7 +74,7 @@ export async function startAppServices(options: AppServicesOptions) {
   /** Recounted when a call ends or one is marked done, not on every status update. */
   function refreshToCallBack(): void {
     try {
-      const next = history.toCallBack().length;
+      const next = history.toCallBackCount();
       if (next !== toCallBack) {
         toCallBack = next;
         publishStatus();
@@ -338,6 +338,7 @@ export async function startAppServices(options: AppServicesOptions) {
     },
     async close(): Promise<void> {
       clearTimeout(statusTimer);
+      wrapUp.close();
       await coordinator.shutdown();
       await transport?.close();
       transport = undefined;

@@ -118,6 +118,7 @@ describe('call history', () => {
     history.record(call('m2', { from: '222222', endReason: 'missed', offeredAtMs: 2000 }));
     history.record(call('ok', { from: '333333', endReason: 'answered', offeredAtMs: 3000 }));
     expect(history.toCallBack().map((e) => e.callId)).toEqual(['m2', 'm1']);
+    expect(history.toCallBackCount()).toBe(2);
     expect(history.markDone('m1', 5000)).toBe(true);
     expect(history.toCallBack().map((e) => e.callId)).toEqual(['m2']);
     // An earlier outbound call does not count; one placed after the missed call does.
@@ -125,6 +126,7 @@ describe('call history', () => {
     expect(history.toCallBack().map((e) => e.callId)).toEqual(['m2']);
     history.record(call('after', { from: '222222', direction: 'outbound', offeredAtMs: 4000 }));
     expect(history.toCallBack()).toEqual([]);
+    expect(history.toCallBackCount()).toBe(0);
     expect(history.markDone('nobody', 1)).toBe(false);
   });
 

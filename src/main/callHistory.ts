@@ -191,15 +191,18 @@ export function openCallHistory(path: string) {
   }
 
   // Missed and not yet dealt with: not marked done, and no call placed to that customer since.
-  const pendingMissed = db.prepare(
-    `SELECT * FROM calls m WHERE m.direction = 'inbound' AND m.end_reason = 'missed' AND m.done_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM calls o WHERE o.direction = 'outbound' AND o.number = m.number AND o.offered_at > m.offered_at)
-     ORDER BY m.offered_at DESC LIMIT 200`,
-  );
+  const PENDING_MISSED = `FROM calls m WHERE m.direction = 'inbound' AND m.end_reason = 'missed' AND m.done_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM calls o WHERE o.direction = 'outbound' AND o.number = m.number AND o.offered_at > m.offered_at)`;
+  const pendingMissed = db.prepare(`SELECT * ${PENDING_MISSED} ORDER BY m.offered_at DESC LIMIT 200`);
+  const pendingMissedCount = db.prepare(`SELECT COUNT(*) AS n ${PENDING_MISSED}`);
   const markDoneStatement = db.prepare('UPDATE calls SET done_at = ? WHERE call_id = ?');
   /** Missed calls still to call back, newest first. */
   function toCallBack(): HistoryEntry[] {
     return (pendingMissed.all() as Row[]).map(toEntry);
+  }
+  /** How many missed calls are still to call back (the list itself shows the newest 200). */
+  function toCallBackCount(): number {
+    return Number((pendingMissedCount.get() as { n: number | bigint }).n);
   }
   function markDone(callId: string, atMs: number): boolean {
     return Number(markDoneStatement.run(atMs, callId).changes) > 0;
@@ -314,6 +317,7 @@ export function openCallHistory(path: string) {
     recordWrapUp,
     customerSummary,
     toCallBack,
+    toCallBackCount,
     markDone,
     recordFollowUp,
     find,
