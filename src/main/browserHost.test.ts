@@ -76,6 +76,25 @@ describe('browser host', () => {
   });
 });
 
+describe('links and uploads from the page', () => {
+  it('opens only https addresses, and takes a large body only for the hold-music upload', async () => {
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'http://crm.example.com/']) {
+      const reply = await invoke('app:openExternal', JSON.stringify({ url }));
+      expect(reply.status).toBe(200);
+      expect(await reply.json()).toEqual({ result: { ok: false, error: 'Only https addresses are opened.' } });
+    }
+    const big = 'x'.repeat(300 * 1024);
+    expect((await invoke('history:customer', JSON.stringify({ customer: big, callId: 'c' }))).status).toBe(400);
+    const music = await invoke('settings:holdMusicSave', JSON.stringify({ name: 'a.mp3', dataBase64: big }));
+    expect(music.status).toBe(200);
+    const tooBig = await invoke(
+      'settings:holdMusicSave',
+      JSON.stringify({ name: 'a.mp3', dataBase64: 'x'.repeat(13 * 1024 * 1024) }),
+    );
+    expect(tooBig.status).toBe(400);
+  });
+});
+
 describe('one window', () => {
   /** Opens the event stream as a page would and returns the first event's name and data. */
   async function openWindow(): Promise<{ event: string; data: string; abort: () => void }> {
