@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallActionBody } from '../src/shared/graphSchemas';
 import { answerRuleViolations } from './answerRules';
+import { announcementOf, readCapture, type CaptureAsked } from './captureRules';
 import { readPermissionMessage, type PermissionMessage } from './messageRules';
 
 export type SimCallState = 'offered' | 'pre_accepted' | 'accepted' | 'rejected' | 'terminated' | 'dialing';
@@ -13,6 +14,21 @@ export interface SimCall {
   answerSdp?: string;
   offerSdp?: string;
   to?: string;
+  /** What WhatsApp was asked to record or transcribe on accept (or connect). */
+  capture?: CaptureAsked;
+}
+
+/** A file WhatsApp made (a call's recording or transcript), downloadable with the token. */
+export interface SimMedia {
+  id: string;
+  bytes: Buffer;
+  mimeType: string;
+  sha256: string;
+  /** The webhook's short-lived address has expired: only the Media API's fresh one works. */
+  webhookUrlExpired?: boolean;
+  /** Served with other bytes than its checksum says (a broken transfer). */
+  corrupt?: boolean;
+  downloads: number;
 }
 
 export interface RecordedRequest {
@@ -200,14 +216,46 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   async function route(
     req: IncomingMessage,
     url: URL,
-  ): Promise<{ status: number; body: unknown; action?: string; requestBody?: unknown }> {
+  ): Promise<{
+    status: number;
+    body: unknown;
+    action?: string;
+    requestBody?: unknown;
+    file?: { bytes: Buffer; type: string };
+  }> {
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${options.accessToken}`) {
       return { status: 401, body: graphError(190, 'Invalid OAuth access token - Cannot parse access token') };
     }
+    // The lookaside download address of a media file ("Download the recording": an authenticated GET).
+    const download = /^\/media-files\/([^/]+)$/.exec(url.pathname);
+    if (download) {
+      const file = media.get(decodeURIComponent(download[1]!));
+      if (!file || (url.searchParams.get('via') === 'webhook' && file.webhookUrlExpired))
+        return { status: 404, body: graphError(100, 'Media not found'), action: 'media_download' };
+      file.downloads += 1;
+      const bytes = file.corrupt ? Buffer.concat([file.bytes, Buffer.from('garbage')]) : file.bytes;
+      return { status: 200, body: undefined, action: 'media_download', file: { bytes, type: file.mimeType } };
+    }
     const match = /^\/v\d+\.\d+\/([^/]+)(?:\/(calls|call_permissions|messages|settings))?$/.exec(url.pathname);
     if (!match) return { status: 404, body: graphError(100, 'Unknown path components') };
     const phoneNumberId = decodeURIComponent(match[1]!);
+    const known = !match[2] && req.method === 'GET' ? media.get(phoneNumberId) : undefined;
+    if (known) {
+      // Meta's Media API: GET /{media-id} gives a fresh download address.
+      return {
+        status: 200,
+        action: 'media_url',
+        body: {
+          messaging_product: 'whatsapp',
+          url: mediaUrl(known.id, 'api'),
+          mime_type: known.mimeType,
+          sha256: known.sha256,
+          file_size: known.bytes.byteLength,
+          id: known.id,
+        },
+      };
+    }
     if (!match[2] && req.method === 'GET') {
       if (phoneNumberId !== options.phoneNumberId) {
         const message = `Unsupported get request. Object with ID '${phoneNumberId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`;
@@ -299,6 +347,9 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       return { status: 400, body: graphError(100, 'Invalid parameter', details), requestBody: raw };
     }
     const action = parsed.data.action;
+    const capture = action === 'accept' || action === 'connect' ? readCapture(raw) : { asked: {} };
+    if ('problem' in capture)
+      return { status: 400, body: graphError(100, 'Invalid parameter', capture.problem), action, requestBody: raw };
     const fault = takeFault(action);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     // A forced error means the action did not take effect, as with a real 5xx or 429 from Meta.
@@ -309,10 +360,27 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
         action,
         requestBody: raw,
       };
-    return { ...handleAction(parsed.data), action, requestBody: raw };
+    const result = handleAction(parsed.data);
+    const callId =
+      parsed.data.action === 'connect'
+        ? (result.body as { calls?: Array<{ id: string }> }).calls?.[0]?.id
+        : parsed.data.call_id;
+    const call = callId ? calls.get(callId) : undefined;
+    const announcement = announcementOf(capture.asked);
+    if (result.status === 200 && call && announcement) {
+      call.capture = capture.asked;
+      // Meta mixes this into both audio streams before capture starts.
+      announcements.push({ callId: call.id, text: announcement });
+    }
+    return { ...result, action, requestBody: raw };
   }
 
   let connectReplyDelayMs = 0;
+  const media = new Map<string, SimMedia>();
+  const announcements: Array<{ callId: string; text: string }> = [];
+  let port = 0;
+  const mediaUrl = (id: string, via: 'webhook' | 'api') =>
+    `http://127.0.0.1:${port}/media-files/${encodeURIComponent(id)}?via=${via}`;
 
   function notify(result: { status: number; action?: string; body: unknown; requestBody?: unknown }): void {
     const requestBody = result.requestBody as { call_id?: string } | undefined;
@@ -341,6 +409,11 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       await new Promise((r) => setTimeout(r, connectReplyDelayMs));
     }
     if (res.destroyed) return;
+    if (result.file) {
+      res.writeHead(status, { 'Content-Type': result.file.type, 'Content-Length': result.file.bytes.byteLength });
+      res.end(result.file.bytes);
+      return;
+    }
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(result.body));
     if (!early) notify(result);
@@ -353,7 +426,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -362,6 +435,15 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     calls,
     permissionRequests,
     permissionMessages,
+    announcements,
+    media,
+    /** Keeps a file WhatsApp made; returns its ID and the webhook's download address. */
+    addMedia(bytes: Buffer, mimeType: string): { id: string; url: string; sha256: string } {
+      const id = String(1_000_000_000_000 + media.size * 7919 + Math.floor(Math.random() * 1000));
+      const sha256 = createHash('sha256').update(bytes).digest('base64');
+      media.set(id, { id, bytes, mimeType, sha256, downloads: 0 });
+      return { id, url: mediaUrl(id, 'webhook'), sha256 };
+    },
     textMessages,
     /** The customer last wrote more than 24 hours ago (or never): interactive messages to them are refused. */
     closeServiceWindow(customer: string): void {

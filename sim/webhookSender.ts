@@ -211,3 +211,34 @@ export function permissionReplyWebhook(params: {
     ],
   };
 }
+
+/**
+ * What Meta sends after a call it recorded or transcribed ("Call recording" / "Call transcription" pages, 2026):
+ * a calls-field event with the media ID, its base64 SHA-256, type and a 5-minute download address.
+ */
+export function callMediaWebhook(
+  params: CallWebhookParams & {
+    kind: 'recording' | 'transcript';
+    file: { id: string; sha256: string; mimeType: string; url: string };
+  },
+) {
+  const to = params.to ?? '15551441906';
+  const file = {
+    id: params.file.id,
+    sha256: params.file.sha256,
+    mime_type: params.file.mimeType,
+    url: params.file.url,
+  };
+  return envelope(params.phoneNumberId, to, {
+    calls: [
+      {
+        id: params.callId,
+        ...callerOf(params),
+        timestamp: String(params.timestampSec ?? Math.floor(Date.now() / 1000)),
+        ...(params.kind === 'recording'
+          ? { event: 'call_recording_available', call_recording: { type: 'audio', audio: file } }
+          : { event: 'call_transcription_available', call_transcript: { document: file } }),
+      },
+    ],
+  });
+}

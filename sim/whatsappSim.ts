@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createFarEnd, type FarEnd, type FarEndOptions } from './farEnd';
-import { startGraphApiSim, type GraphApiSim } from './graphApiSim';
+import { startGraphApiSim, type GraphApiSim, type SimCall } from './graphApiSim';
+import { toneWav, transcriptDocument } from './callMediaFiles';
 import {
+  callMediaWebhook,
   callStatusWebhook,
   connectWebhook,
   outboundAnswerWebhook,
@@ -77,6 +79,29 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
         direction: call.outbound ? 'BUSINESS_INITIATED' : 'USER_INITIATED',
       }),
     );
+    if (answered && pre?.capture)
+      setTimeout(() => void deliverCapture(call, pre.capture!).catch(() => undefined), mediaDelayMs);
+  }
+
+  /** After a captured call ends, Meta processes it and sends one webhook per file (typically within a minute). */
+  let mediaDelayMs = 300;
+  /** What the simulated transcript says, in turns. */
+  let transcriptTurns: Array<{ speaker: 'Business' | 'Customer'; text: string }> = [
+    { speaker: 'Business', text: 'Hello, how can I help?' },
+    { speaker: 'Customer', text: 'My parcel has not arrived yet.' },
+  ];
+  async function deliverCapture(call: SimulatedCall, capture: NonNullable<SimCall['capture']>): Promise<void> {
+    const base = { callId: call.callId, from: call.from, phoneNumberId: options.phoneNumberId };
+    if (capture.recording) {
+      const mimeType = 'audio/wav';
+      const file = graph.addMedia(toneWav(1.5), mimeType);
+      await send(callMediaWebhook({ ...base, kind: 'recording', file: { ...file, mimeType } }));
+    }
+    if (capture.transcription) {
+      const mimeType = 'application/json';
+      const file = graph.addMedia(transcriptDocument(transcriptTurns), mimeType);
+      await send(callMediaWebhook({ ...base, kind: 'transcript', file: { ...file, mimeType } }));
+    }
   }
 
   let outbound: OutboundBehaviour = options.outbound ?? { answer: 'accept', ringMs: 300 };
@@ -168,6 +193,13 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
       url.searchParams.set('hub.verify_token', verifyToken);
       const reply = await fetch(url);
       return reply.status === 200 && (await reply.text()) === challenge;
+    },
+    /** How long after a captured call ends its recording and transcript webhooks come. */
+    setMediaDelay(ms: number): void {
+      mediaDelayMs = ms;
+    },
+    setTranscript(turns: Array<{ speaker: 'Business' | 'Customer'; text: string }>): void {
+      transcriptTurns = turns;
     },
     setOutbound(next: OutboundBehaviour): void {
       outbound = next;

@@ -1,6 +1,7 @@
 import { DEFAULT_FOLLOW_UP_TEXT, WrapUp } from '../shared/historySchemas';
 import { agentSentence } from '../shared/agentErrors';
 import { createWrapUp } from './wrapUp';
+import { createCallMedia } from './callMedia';
 import type { HoldMusicStore } from './holdMusicStore';
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
 import { errorText } from '../shared/errorText';
@@ -29,6 +30,8 @@ export interface AppServicesOptions {
   notices?: string[];
   /** The operator's hold-music file; the built-in loop plays without one. */
   holdMusic?: HoldMusicStore;
+  /** Where WhatsApp's recordings and transcripts of calls are kept. */
+  mediaFolder: string;
   /** Electron: opens an https address in the system browser. */
   openExternal?: (url: string) => Promise<void>;
 }
@@ -69,6 +72,18 @@ export async function startAppServices(options: AppServicesOptions) {
     onBusy: (busy) => transport?.setAgentStatus(busy ? 'busy' : settings.preferences().status),
     onChange: () => publishStatus(),
   });
+
+  const callMedia = createCallMedia({
+    folder: options.mediaFolder,
+    history,
+    download: (notice, maxBytes) => {
+      if (!transport) return Promise.reject(new Error('not connected to WhatsApp'));
+      return transport.downloadMedia(notice, maxBytes);
+    },
+    logger,
+    onChange: (callId) => emit('history:changed', { callId }),
+  });
+  coordinator.onMedia((notice) => void callMedia.take(notice));
 
   let toCallBack = 0;
   /** Recounted when a call ends or one is marked done, not on every status update. */
@@ -209,7 +224,7 @@ export async function startAppServices(options: AppServicesOptions) {
   await applyConnection();
 
   const handlers: InvokeHandlers = {
-    'call:answer': ({ callId, sdpAnswer }) => coordinator.answer(callId, sdpAnswer),
+    'call:answer': ({ callId, sdpAnswer, capture }) => coordinator.answer(callId, sdpAnswer, capture),
     'call:reject': ({ callId }) => coordinator.reject(callId),
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason, detail }) => coordinator.mediaFailed(callId, reason, detail),
@@ -310,6 +325,17 @@ export async function startAppServices(options: AppServicesOptions) {
       return { ok: true };
     },
     'history:list': async (query) => history.list(query),
+    'history:recording': async ({ callId }) => {
+      try {
+        const file = callMedia.read(callId);
+        if (!file) return { ok: false, error: 'This call has no recording on this computer.' };
+        return { ok: true, mimeType: file.mimeType, dataBase64: file.bytes.toString('base64') };
+      } catch (error) {
+        logger.warn('recording unreadable', { callId, error: errorText(error) });
+        return { ok: false, error: 'The recording file could not be read from the data folder.' };
+      }
+    },
+    'history:retryMedia': async ({ callId }) => callMedia.retry(callId),
     'history:exportCsv': async (query) => history.exportCsv(query),
   };
 

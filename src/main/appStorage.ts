@@ -37,6 +37,8 @@ export interface AppStorage {
   /** What the agent should know about the data folder (a damaged file set aside), in plain sentences. */
   notices: string[];
   holdMusic: HoldMusicStore;
+  /** WhatsApp's recordings and transcripts of calls. */
+  mediaFolder: string;
 }
 
 /** The app's files in its data folder: settings (secrets encrypted where possible) and the call history. */
@@ -58,5 +60,11 @@ export function openAppStorage(dataDir: string, cipher: SecretCipher, log: Logge
       `The call history could not be read, so a new one was started (the old file is kept as ${aside}). Calls work as usual.`,
     report,
   );
-  return { settings, history, notices, holdMusic: openHoldMusicStore(join(dataDir, 'hold-music')) };
+  return {
+    settings,
+    history,
+    notices,
+    holdMusic: openHoldMusicStore(join(dataDir, 'hold-music')),
+    mediaFolder: join(dataDir, 'call-media'),
+  };
 }

@@ -3,6 +3,7 @@ import { isLive, needsTerminate, transition, type CallInput, type CallState } fr
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView, DialResult, PermissionReply, PermissionView } from '../shared/ipcContract';
 import type { CallSignal } from '../shared/callSignals';
+import { captureRequest, type CallMediaNotice } from '../shared/metaCapture';
 import { agentSentence } from '../shared/agentErrors';
 import { callErrorSentence } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
@@ -29,6 +30,7 @@ interface CallRecord {
   billedDurationSec?: number;
   silent?: boolean;
   heldSinceMs?: number;
+  captured?: Array<'recording' | 'transcription'>;
 }
 
 export interface CallCoordinatorOptions {
@@ -62,6 +64,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(view: CallView) => void>();
   const permissionListeners = new Set<(reply: PermissionReply) => void>();
+  const mediaListeners = new Set<(notice: CallMediaNotice) => void>();
 
   function view(call: CallRecord): CallView {
     const s = call.state;
@@ -84,6 +87,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       silent: call.silent,
       sdpAnswer: isLive(s) ? call.sdpAnswer : undefined,
       heldSinceMs: s.phase === 'active' ? call.heldSinceMs : undefined,
+      captured: call.captured,
     };
   }
 
@@ -202,7 +206,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
   }
 
-  async function answer(callId: string, sdpAnswer: string): Promise<ActionResult> {
+  async function answer(callId: string, sdpAnswer: string, agentChoseCapture?: boolean): Promise<ActionResult> {
     const call = calls.get(callId);
     if (!call) return { ok: false, error: 'This call is no longer known.' };
     // A held call waits while the agent takes another; a live one must be held or ended first.
@@ -217,7 +221,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         await endOnMeta(call, 'terminate');
         return { ok: false, error: 'The caller hung up.' };
       }
-      await send(call, 'accept', () => transport.accept(callId, sdpAnswer));
+      const capture = captureRequest(preferences().capture, agentChoseCapture);
+      await send(call, 'accept', () => transport.accept(callId, sdpAnswer, capture));
+      const captured = (['recording', 'transcription'] as const).filter((k) => capture[k]?.status === 'ENABLED');
+      if (captured.length > 0) call.captured = captured;
       if (!apply(call, { type: 'accept_ok', atMs: now() })) {
         await endOnMeta(call, 'terminate');
         return { ok: false, error: 'The caller hung up.' };
@@ -451,7 +458,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       else if (signal.type === 'call_taken') takenElsewhere(signal.callId);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
-      else {
+      else if (signal.type === 'call_media') {
+        const { type: _type, ...notice } = signal;
+        for (const listener of mediaListeners) listener(notice);
+      } else {
         const { type: _type, ...reply } = signal;
         log.info('call permission reply', { response: reply.response, permanent: reply.permanent });
         for (const listener of permissionListeners) listener(reply);
@@ -485,6 +495,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     onPermissionReply(listener: (reply: PermissionReply) => void): () => void {
       permissionListeners.add(listener);
       return () => permissionListeners.delete(listener);
+    },
+    /** WhatsApp's recordings and transcripts of ended calls, as they become ready. */
+    onMedia(listener: (notice: CallMediaNotice) => void): () => void {
+      mediaListeners.add(listener);
+      return () => mediaListeners.delete(listener);
     },
     onUpdate(listener: (view: CallView) => void): () => void {
       listeners.add(listener);

@@ -1,4 +1,5 @@
 import type { CustomerSummary, HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/historySchemas';
+import { CallMediaNotice } from '../shared/metaCapture';
 import type { CallView } from '../shared/ipcContract';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import type { SeenEventStore } from '../whatsapp/callEventFilter';
@@ -54,6 +55,11 @@ interface Row {
   outcome: string | null;
   notes: string | null;
   followed_up_at: number | null;
+  captured: string | null;
+  recording_file: string | null;
+  recording_mime: string | null;
+  transcript: string | null;
+  media_problem: string | null;
 }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -81,6 +87,10 @@ function toEntry(row: Row): HistoryEntry {
     outcome: orUndefined(row.outcome),
     notes: orUndefined(row.notes),
     followedUpAtMs: orUndefined(row.followed_up_at),
+    captured: row.captured ? (row.captured.split(',') as HistoryEntry['captured']) : undefined,
+    recordingMimeType: row.recording_file ? (row.recording_mime ?? 'application/octet-stream') : undefined,
+    transcript: orUndefined(row.transcript),
+    mediaProblem: orUndefined(row.media_problem),
   };
 }
 
@@ -106,6 +116,7 @@ export function historyUpdateOf(view: CallView): HistoryUpdate {
     endedAtMs: view.endedAtMs,
     endReason: view.endReason,
     message: view.message,
+    captured: view.captured,
     ...view.quality,
   };
 }
@@ -132,6 +143,16 @@ export function openCallHistory(path: string) {
     // When a WhatsApp message followed a missed call up.
     if (!columns.some((c) => c.name === 'followed_up_at'))
       db.exec('ALTER TABLE calls ADD COLUMN followed_up_at INTEGER');
+    // WhatsApp's own recording and transcript of a call, and the notices that announced them (to fetch again).
+    for (const [name, type] of [
+      ['captured', 'TEXT'],
+      ['recording_file', 'TEXT'],
+      ['recording_mime', 'TEXT'],
+      ['transcript', 'TEXT'],
+      ['media_problem', 'TEXT'],
+      ['media_notices', 'TEXT'],
+    ])
+      if (!columns.some((c) => c.name === name)) db.exec(`ALTER TABLE calls ADD COLUMN ${name} ${type}`);
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
     if (check && Object.values(check)[0] !== 'ok')
       throw new Error(`history database damaged: ${JSON.stringify(check)}`);
@@ -144,9 +165,9 @@ export function openCallHistory(path: string) {
     throw error;
   }
   const upsert = db.prepare(`
-    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (call_id) DO UPDATE SET
+    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (call_id) DO UPDATE SET captured = COALESCE(excluded.captured, captured),
       name = COALESCE(excluded.name, name), username = COALESCE(excluded.username, username),
       billed_duration_s = COALESCE(excluded.billed_duration_s, billed_duration_s), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
       end_reason = excluded.end_reason, message = excluded.message,
@@ -170,8 +191,47 @@ export function openCallHistory(path: string) {
       call.mos ?? null,
       call.username ?? null,
       call.billedDurationSec ?? null,
+      call.captured && call.captured.length > 0 ? call.captured.join(',') : null,
     );
   }
+
+  const mediaNoticesOf = db.prepare('SELECT media_notices FROM calls WHERE call_id = ?');
+  const mediaNoticesSet = db.prepare('UPDATE calls SET media_notices = ? WHERE call_id = ?');
+  /** Remembers WhatsApp's notice of a recording or transcript, so it can be fetched again; false for an unknown call. */
+  function noteMedia(notice: CallMediaNotice): boolean {
+    const row = mediaNoticesOf.get(notice.callId) as { media_notices: string | null } | undefined;
+    if (!row) return false;
+    const known = mediaNotices(notice.callId).filter((n) => n.kind !== notice.kind);
+    mediaNoticesSet.run(JSON.stringify([...known, notice]), notice.callId);
+    return true;
+  }
+  function mediaNotices(callId: string): CallMediaNotice[] {
+    const row = mediaNoticesOf.get(callId) as { media_notices: string | null } | undefined;
+    if (!row?.media_notices) return [];
+    try {
+      return CallMediaNotice.array().parse(JSON.parse(row.media_notices));
+    } catch {
+      return [];
+    }
+  }
+  const recordingSet = db.prepare('UPDATE calls SET recording_file = ?, recording_mime = ? WHERE call_id = ?');
+  const recordingOf = db.prepare('SELECT recording_file, recording_mime FROM calls WHERE call_id = ?');
+  const transcriptSet = db.prepare('UPDATE calls SET transcript = ? WHERE call_id = ?');
+  const problemSet = db.prepare('UPDATE calls SET media_problem = ? WHERE call_id = ?');
+  const media = {
+    note: noteMedia,
+    notices: mediaNotices,
+    setRecording: (callId: string, file: string, mimeType: string) => void recordingSet.run(file, mimeType, callId),
+    recording(callId: string): { file: string; mimeType: string } | undefined {
+      const row = recordingOf.get(callId) as
+        { recording_file: string | null; recording_mime: string | null } | undefined;
+      return row?.recording_file ? { file: row.recording_file, mimeType: row.recording_mime ?? '' } : undefined;
+    },
+    setTranscript: (callId: string, text: string) => void transcriptSet.run(text, callId),
+    hasTranscript: (callId: string): boolean => Boolean(find(callId)?.transcript),
+    /** The sentence shown in the row; undefined clears it. */
+    setProblem: (callId: string, sentence: string | undefined) => void problemSet.run(sentence ?? null, callId),
+  };
 
   const wrapUpUpdate = db.prepare('UPDATE calls SET outcome = ?, notes = ? WHERE call_id = ?');
   /** The agent's after-call work; false when the call is not in the history. */
@@ -224,11 +284,12 @@ export function openCallHistory(path: string) {
       .prepare(
         `SELECT * FROM calls
          WHERE (number LIKE ? ESCAPE '\\' OR IFNULL(name, '') LIKE ? ESCAPE '\\' OR IFNULL(username, '') LIKE ? ESCAPE '\\'
-                OR IFNULL(outcome, '') LIKE ? ESCAPE '\\' OR IFNULL(notes, '') LIKE ? ESCAPE '\\')
+                OR IFNULL(outcome, '') LIKE ? ESCAPE '\\' OR IFNULL(notes, '') LIKE ? ESCAPE '\\'
+                OR IFNULL(transcript, '') LIKE ? ESCAPE '\\')
            AND (? = 0 OR end_reason = 'missed')
          ORDER BY offered_at DESC LIMIT ?`,
       )
-      .all(like, like, like, like, like, query.missedOnly ? 1 : 0, query.limit) as Row[];
+      .all(like, like, like, like, like, like, query.missedOnly ? 1 : 0, query.limit) as Row[];
     return rows.map(toEntry);
   }
 
@@ -252,6 +313,8 @@ export function openCallHistory(path: string) {
       'billed_duration_s',
       'outcome',
       'notes',
+      'recorded',
+      'transcript',
     ];
     const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
     const lines = list({ ...query, limit: 1000 }).map((e) =>
@@ -274,6 +337,8 @@ export function openCallHistory(path: string) {
         e.billedDurationSec,
         e.outcome,
         e.notes,
+        e.recordingMimeType ? 'yes' : e.captured?.includes('recording') ? 'requested' : '',
+        e.transcript,
       ]
         .map(csvCell)
         .join(','),
@@ -320,6 +385,7 @@ export function openCallHistory(path: string) {
     toCallBackCount,
     markDone,
     recordFollowUp,
+    media,
     find,
     list,
     exportCsv,

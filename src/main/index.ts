@@ -111,6 +111,7 @@ app.whenReady().then(async () => {
     history: storage.history,
     notices: storage.notices,
     holdMusic: storage.holdMusic,
+    mediaFolder: storage.mediaFolder,
     environment,
     logger,
     tunnels: ngrokTunnels,

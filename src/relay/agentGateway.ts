@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -41,6 +41,8 @@ export interface AgentGatewayOptions {
   requests: CallRequests;
   limits: Pick<RelayLimits, 'request'>;
   log: Logger;
+  /** Plain HTTP requests beside the WebSocket (a call's recording); true when answered. */
+  http?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 function send(socket: WebSocket, message: RelayMessage): void {
@@ -52,9 +54,19 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   const { presence, store, router, requests, limits, revocations, log, instance } = options;
   const agents = new Map<string, ConnectedAgent>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(426, { 'Content-Type': 'text/plain' });
-    res.end('WebSocket only\n');
+  const server: Server = createServer((req, res) => {
+    const answered = options.http ? options.http(req, res) : Promise.resolve(false);
+    answered
+      .then((done) => {
+        if (done) return;
+        res.writeHead(426, { 'Content-Type': 'text/plain' });
+        res.end('WebSocket only\n');
+      })
+      .catch((error: unknown) => {
+        log.error('relay http request failed', { error: errorText(error) });
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end();
+      });
   });
 
   const refuse = (socket: Duplex, status: string, reason: string): void => {

@@ -58,9 +58,9 @@ export function createCallRequests(deps: {
       await bus.publish({ kind: 'event', callId, event: { type: 'call_taken', callId } });
       return {};
     },
-    async accept(agentId, { callId, sdp }) {
+    async accept(agentId, { callId, sdp, capture }) {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
-      await graph.accept(callId, sdp);
+      await graph.accept(callId, sdp, { capture });
       return {};
     },
     async terminate(agentId, { callId }) {

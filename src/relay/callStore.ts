@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CallSignal } from '../shared/callSignals';
+import { CallMediaNotice } from '../shared/metaCapture';
 import { CLAIM_MS, EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
@@ -30,6 +31,19 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     /** Undoes `firstTime` for an event whose handling failed, so Meta's next delivery is taken. */
     async forget(eventKey: string): Promise<void> {
       await redis.del(keys.seen(eventKey));
+    },
+    /** WhatsApp's notice of a call's recording or transcript, kept as long as Meta keeps the file (7 days). */
+    async keepMedia(notice: CallMediaNotice): Promise<void> {
+      await redis.set(keys.media(notice.callId, notice.kind), JSON.stringify(notice), 'EX', 7 * 86_400);
+    },
+    async media(callId: string, kind: CallMediaNotice['kind']): Promise<CallMediaNotice | undefined> {
+      const raw = await redis.get(keys.media(callId, kind));
+      if (!raw) return undefined;
+      try {
+        return CallMediaNotice.parse(JSON.parse(raw));
+      } catch {
+        return undefined;
+      }
     },
     async terminated(callId: string): Promise<boolean> {
       return (await redis.exists(keys.seen(`terminate:${callId}`))) === 1;

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import {
+  callMediaWebhook,
   callStatusWebhook,
   connectWebhook,
   outboundAnswerWebhook,
@@ -14,6 +15,7 @@ import {
 import { createMemoryLogger } from '../whatsapp/logger';
 import { connectRelay, type RelayClient } from '../main/transport/relayClient';
 import type { CallSignal as RelayCallEvent } from '../shared/callSignals';
+import { relayMediaUrl } from '../main/transport/relayTransport';
 import { issueAgentToken } from './agentTokens';
 import { startRelay, type Relay, type Routing } from './relayServer';
 import { startTestRedis } from './testRedis';
@@ -313,5 +315,54 @@ describe('team relay on Redis', () => {
     await until(() => b.connectedAgents().includes('ann'), 5000);
     await ann.client.request('terminate', { callId: callId });
     expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  });
+
+  it("passes WhatsApp's recording to the agent who answered, asked for on accept, and to nobody else", async () => {
+    const [a, b] = await startRelays(2);
+    const ann = await agent('ann', [a!.agentUrl]);
+    const ben = await agent('ben', [b!.agentUrl]);
+    const callId = await offerCall(a!);
+    await until(() => offers(ann, callId) === 1 && offers(ben, callId) === 1);
+    const enabled = { status: 'ENABLED' as const, purpose: 'training', announcement_language: 'en' as const };
+    await ann.client.request('pre_accept', { callId, sdp: ANSWER });
+    await ann.client.request('accept', { callId, sdp: ANSWER, capture: { recording: enabled } });
+    expect(graph.announcements.at(-1)).toEqual({
+      callId,
+      text: 'The audio of this call will be recorded for the following purpose: training.',
+    });
+    const audio = Buffer.from('OggS a recording');
+    const file = graph.addMedia(audio, 'audio/ogg; codecs=opus');
+    const notice = callMediaWebhook({
+      callId,
+      from: '447700900123',
+      phoneNumberId: SECRETS.phoneNumberId,
+      kind: 'recording',
+      file: { ...file, mimeType: 'audio/ogg; codecs=opus' },
+    });
+    // Delivered to the other instance: the notice reaches ann through Redis all the same.
+    expect((await postSignedWebhook(b!.webhookUrl, notice, SECRETS.appSecret)).status).toBe(200);
+    await until(() => ann.events.some((e) => e.type === 'call_media'));
+    expect(ben.events.some((e) => e.type === 'call_media')).toBe(false);
+
+    const fetchAs = async (
+      relay: Relay,
+      agentId: string | undefined,
+      kind: 'recording' | 'transcript' = 'recording',
+    ) => {
+      const token = agentId ? await issueAgentToken(agentId, SECRETS.agentSecret) : 'forged';
+      return fetch(relayMediaUrl(relay.agentUrl, { callId, kind }), { headers: { Authorization: `Bearer ${token}` } });
+    };
+    const got = await fetchAs(b!, 'ann');
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('audio/ogg; codecs=opus');
+    expect(Buffer.from(await got.arrayBuffer()).equals(audio)).toBe(true);
+    expect((await fetchAs(a!, 'ben')).status).toBe(403);
+    expect((await fetchAs(a!, undefined)).status).toBe(401);
+    expect((await fetchAs(a!, 'ann', 'transcript')).status).toBe(404);
+    const odd = await fetch(`${a!.agentUrl.replace('ws:', 'http:')}media/%E0%A4%A/recording`, {
+      headers: { Authorization: `Bearer ${await issueAgentToken('ann', SECRETS.agentSecret)}` },
+    });
+    expect(odd.status).toBe(400);
+    expect(graph.media.get(file.id)?.downloads).toBe(1);
   });
 });

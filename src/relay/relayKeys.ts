@@ -14,6 +14,7 @@ export function relayKeys(prefix: string) {
     early: (callId: string) => key('early', callId),
     outbound: (callId: string) => key('outbound', callId),
     permissionRequester: (customer: string) => key('permreq', customer),
+    media: (callId: string, kind: string) => key('media', callId, kind),
   };
 }
 export type RelayKeys = ReturnType<typeof relayKeys>;

@@ -4,7 +4,8 @@ import { createGraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
 import { startWebhookServer } from '../whatsapp/webhookServer';
 import { createAgentGateway } from './agentGateway';
-import { signingKey } from './agentTokens';
+import { signingKey, verifyAgentToken } from './agentTokens';
+import { createMediaRoute } from './mediaRoute';
 import { createBus } from './bus';
 import { createCallRequests } from './callRequests';
 import { createCallStore } from './callStore';
@@ -70,9 +71,23 @@ export async function startRelay(options: RelayOptions) {
   const router = createRouter({ routing: options.routing ?? 'ring_all', store, presence, bus, log });
   const limits = createRelayLimits(redis, prefix, options.limits);
   const requests = createCallRequests({ graph, store, presence, router, bus, limits });
+  const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
+  const revocations = createRevocations(redis, prefix);
+  const mediaRoute = createMediaRoute({
+    async signedInAgent(authorization) {
+      const check = await verifyAgentToken(/^Bearer (.+)$/.exec(authorization ?? '')?.[1], signingKeys);
+      if (!check.ok) return { refused: check.reason };
+      if (await revocations.isRevoked(check.agentId, check.issuedAtMs)) return { refused: 'agent token revoked' };
+      return { agentId: check.agentId };
+    },
+    store,
+    download: (notice, maxBytes) => graph.downloadMedia(notice.mediaId, notice.url, maxBytes),
+    log,
+  });
   const gateway = createAgentGateway({
-    signingKeys: [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey),
-    revocations: createRevocations(redis, prefix),
+    signingKeys,
+    revocations,
+    http: mediaRoute,
     instance,
     presence,
     store,

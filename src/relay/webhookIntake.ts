@@ -80,6 +80,15 @@ export function createWebhookIntake(deps: {
             });
           }
         });
+      case 'call_media':
+        return once(`media:${signal.callId}:${signal.kind}:${signal.mediaId}`, async () => {
+          // A recording or transcript is the answering agent's alone.
+          const { type: _type, ...notice } = signal;
+          await store.keepMedia(notice);
+          const owner = await store.owner(signal.callId);
+          if (owner) await bus.publish({ kind: 'direct', callId: signal.callId, targets: [owner], event: signal });
+          else log.warn('recording for a call no agent answered', { callId: signal.callId, kind: signal.kind });
+        });
       case 'call_taken':
         return;
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallMediaNotice } from './metaCapture';
 
 /**
  * What the desk learns about its calls, whichever way it is connected: from Meta's webhooks directly,
@@ -43,6 +44,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     permanent: z.boolean(),
     expiresAtMs: z.number().optional(),
   }),
+  /** WhatsApp's own recording or transcript of an ended call is ready to download. */
+  CallMediaNotice.extend({ type: z.literal('call_media') }),
   z.object({
     type: z.literal('outbound_status'),
     callId: z.string(),

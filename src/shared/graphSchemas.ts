@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaptureOption } from './metaCapture';
 import { BusinessScopedUserId } from './webhookSchemas';
 
 const whatsapp = z.literal('whatsapp');
@@ -21,6 +22,9 @@ export const AcceptBody = z.object({
   action: z.literal('accept'),
   session: AnswerSession,
   biz_opaque_callback_data: BizOpaque.optional(),
+  /** WhatsApp's own recording and transcript of this call ("Call recording", "Call transcription"). */
+  recording: CaptureOption.optional(),
+  transcription: CaptureOption.optional(),
 });
 
 export const RejectBody = z.object({
@@ -171,6 +175,16 @@ export const TextMessageBody = z
     text: z.object({ body: z.string().min(1).max(4096) }),
   })
   .refine(oneAddressee, ONE_ADDRESSEE);
+
+/** GET /{media-id}: a fresh download address for a media file (Meta's Media API reference). */
+export const MediaUrlResponse = z.object({
+  messaging_product: whatsapp.optional(),
+  url: z.string().min(1),
+  mime_type: z.string().optional(),
+  sha256: z.string().optional(),
+  file_size: z.union([z.number(), z.string()]).optional(),
+  id: z.string().optional(),
+});
 
 export const MessageSentResponse = z.object({
   messaging_product: whatsapp.optional(),

@@ -25,11 +25,27 @@ export const HistoryEntry = z.object({
   notes: z.string().optional(),
   /** When a WhatsApp message followed this missed call up. */
   followedUpAtMs: z.number().optional(),
+  /** What WhatsApp was asked to make of the call: its own recording and/or transcript. */
+  captured: z.array(z.enum(['recording', 'transcription'])).optional(),
+  /** WhatsApp's recording, downloaded into the app's data folder (played through history:recording). */
+  recordingMimeType: z.string().optional(),
+  /** WhatsApp's transcript, one line per speaker turn. */
+  transcript: z.string().optional(),
+  /** Why a recording or transcript could not be fetched, in a sentence; the row itself stays. */
+  mediaProblem: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** What the desk writes to the history as a call changes; `durationSec` is derived when reading. */
-export const HistoryUpdate = HistoryEntry.omit({ durationSec: true, outcome: true, notes: true, followedUpAtMs: true });
+export const HistoryUpdate = HistoryEntry.omit({
+  durationSec: true,
+  outcome: true,
+  notes: true,
+  followedUpAtMs: true,
+  recordingMimeType: true,
+  transcript: true,
+  mediaProblem: true,
+});
 
 /** What a missed caller reads, until the operator sets the desk's own words. */
 export const DEFAULT_FOLLOW_UP_TEXT = 'Sorry we missed your call. We will call you back as soon as we can.';

@@ -27,8 +27,16 @@ export const INVOKE_CHANNELS = [
   'history:followUp',
   'history:list',
   'history:exportCsv',
+  'history:recording',
+  'history:retryMedia',
 ] as const;
-export const EVENT_CHANNELS = ['call:updated', 'app:status', 'shortcut:pressed', 'permission:replied'] as const;
+export const EVENT_CHANNELS = [
+  'call:updated',
+  'app:status',
+  'shortcut:pressed',
+  'permission:replied',
+  'history:changed',
+] as const;
 export type InvokeChannelName = (typeof INVOKE_CHANNELS)[number];
 export type EventChannelName = (typeof EVENT_CHANNELS)[number];
 

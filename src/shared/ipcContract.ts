@@ -42,6 +42,8 @@ export const CallView = z.object({
   sdpAnswer: z.string().optional(),
   /** On hold since then: the caller hears hold music, the agent is on another call or away from this one. */
   heldSinceMs: z.number().optional(),
+  /** WhatsApp was asked to record and/or transcribe this call (it announces that to both sides). */
+  captured: z.array(z.enum(['recording', 'transcription'])).optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -148,6 +150,8 @@ export const invokeContract = {
         .string()
         .min(1)
         .max(64 * 1024),
+      /** Where the desk asks per call: the agent ticked "Record this call". */
+      capture: z.boolean().optional(),
     }),
     response: ActionResult,
   },
@@ -205,6 +209,16 @@ export const invokeContract = {
   'history:followUp': { request: CallIdRequest, response: ActionResult },
   'history:list': { request: HistoryQuery, response: z.array(HistoryEntry) },
   'history:exportCsv': { request: HistoryQuery, response: z.string() },
+  /** WhatsApp's recording of a call, for the history's player. */
+  'history:recording': {
+    request: CallIdRequest,
+    response: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), mimeType: z.string(), dataBase64: z.string() }),
+      z.object({ ok: z.literal(false), error: z.string() }),
+    ]),
+  },
+  /** Fetches a call's recording and transcript again after a failure. */
+  'history:retryMedia': { request: CallIdRequest, response: ActionResult },
 } as const satisfies Record<InvokeChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 /** Main -> renderer pushes. */
@@ -214,6 +228,8 @@ export const eventContract = {
   'shortcut:pressed': z.object({ action: z.enum(['answer', 'reject', 'mute', 'hangup']) }),
   /** A customer answered a call-permission request. */
   'permission:replied': PermissionReply,
+  /** A history row changed outside the agent's actions (WhatsApp's recording arrived). */
+  'history:changed': z.object({ callId: z.string() }),
 } as const satisfies Record<EventChannelName, z.ZodType>;
 
 export type InvokeChannel = keyof typeof invokeContract;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CallEntry,
+  CallMediaEntry,
   CallStatusEntry,
   CallsValue,
   Contact,
@@ -60,6 +61,18 @@ export type CallEvent =
       phoneNumberId: string;
       status: 'RINGING' | 'ACCEPTED' | 'REJECTED';
       recipient: string;
+      timestampMs: number;
+    }
+  | {
+      /** WhatsApp's own recording or transcript of a call is ready to download. */
+      type: 'call_media_available';
+      callId: string;
+      phoneNumberId: string;
+      kind: 'recording' | 'transcript';
+      mediaId: string;
+      sha256?: string;
+      mimeType?: string;
+      url?: string;
       timestampMs: number;
     }
   | {
@@ -218,6 +231,26 @@ function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]):
       durationSec: call.duration,
       // Live payloads repeat the errors at value level; prefer the call's own list.
       errors: toErrorInfo(call.errors ?? valueErrors),
+    });
+  }
+  const mediaNotices = (value.calls ?? [])
+    .map((item, i) => ({ item, i }))
+    .filter(({ item }) => ['call_recording_available', 'call_transcription_available'].includes(String(eventOf(item))));
+  for (const { item, i } of mediaNotices) {
+    const notice = oneItem(CallMediaEntry, item, `${prefix}.calls[${i}]`, skipped);
+    if (!notice) continue;
+    const file =
+      notice.event === 'call_recording_available' ? notice.call_recording.audio : notice.call_transcript.document;
+    events.push({
+      type: 'call_media_available',
+      callId: notice.id,
+      phoneNumberId,
+      kind: notice.event === 'call_recording_available' ? 'recording' : 'transcript',
+      mediaId: file.id,
+      sha256: file.sha256,
+      mimeType: file.mime_type,
+      url: file.url,
+      timestampMs: notice.timestamp * 1000,
     });
   }
   const callStatuses = (value.statuses ?? [])

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CallSignal } from './callSignals';
 import { CallPermissionResponse } from './graphSchemas';
+import { CaptureOption } from './metaCapture';
 import { AgentStatus } from './settingsSchemas';
 
 const CallId = z.string().min(1).max(512);
@@ -15,7 +16,14 @@ const Done = z.object({});
 /** Desk -> relay requests, each with the reply the relay gives when it succeeds. */
 export const relayRequests = {
   pre_accept: { params: z.object({ callId: CallId, sdp: Sdp }), reply: Done },
-  accept: { params: z.object({ callId: CallId, sdp: Sdp }), reply: Done },
+  accept: {
+    params: z.object({
+      callId: CallId,
+      sdp: Sdp,
+      capture: z.object({ recording: CaptureOption.optional(), transcription: CaptureOption.optional() }).optional(),
+    }),
+    reply: Done,
+  },
   reject: { params: z.object({ callId: CallId }), reply: Done },
   terminate: { params: z.object({ callId: CallId }), reply: Done },
   connect: { params: z.object({ to: CustomerNumber, sdp: Sdp }), reply: z.object({ callId: z.string() }) },

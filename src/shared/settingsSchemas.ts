@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SettingsFinding } from './callingSettings';
+import { CapturePreference } from './metaCapture';
 import { isTemplateLanguage, isTemplateName } from './graphSchemas';
 import { ShortcutKeys } from './shortcuts';
 
@@ -181,6 +182,8 @@ export const AgentPreferences = z.object({
       language: z.string().refine(isTemplateLanguage),
     })
     .optional(),
+  /** WhatsApp's own recording and transcription of answered calls: off (absent), every call, or asked per call. */
+  capture: CapturePreference.optional(),
   /** How loud the ringer rings, 0 to 1 (0.5 when absent). */
   ringerVolume: z.number().min(0).max(1).optional(),
   /** Light, dark, or as the operating system says (the default). */

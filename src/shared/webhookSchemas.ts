@@ -77,6 +77,28 @@ export const TerminateCall = z.object({
 
 export const CallEntry = z.discriminatedUnion('event', [ConnectCall, TerminateCall]);
 
+/** A media file WhatsApp made of a call (Meta's "Call recording" / "Call transcription" pages). */
+const CallMediaFile = z.object({
+  id: z.string().min(1).max(200),
+  sha256: z.string().max(100).optional(),
+  mime_type: z.string().max(200).optional(),
+  url: z.string().max(4096).optional(),
+});
+
+export const RecordingAvailableCall = z.object({
+  ...callCommon,
+  event: z.literal('call_recording_available'),
+  call_recording: z.object({ type: z.string().optional(), audio: CallMediaFile }),
+});
+
+export const TranscriptionAvailableCall = z.object({
+  ...callCommon,
+  event: z.literal('call_transcription_available'),
+  call_transcript: z.object({ document: CallMediaFile }),
+});
+
+export const CallMediaEntry = z.discriminatedUnion('event', [RecordingAvailableCall, TranscriptionAvailableCall]);
+
 export const CallStatusEntry = z.object({
   id: z.string().min(1),
   timestamp: UnixSeconds,

@@ -54,6 +54,8 @@ function eventKey(event: CallEvent): string {
       return `status:${event.callId}:${event.status}`;
     case 'permission_reply':
       return `permission:${event.from}:${event.timestampMs}:${event.response}`;
+    case 'call_media_available':
+      return `media:${event.callId}:${event.kind}:${event.mediaId}`;
   }
 }
 

@@ -32,6 +32,16 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
       return { type: 'outbound_answered', callId: event.callId, sdpAnswer: event.sdpAnswer };
     case 'outbound_status':
       return { type: 'outbound_status', callId: event.callId, status: event.status };
+    case 'call_media_available':
+      return {
+        type: 'call_media',
+        callId: event.callId,
+        kind: event.kind,
+        mediaId: event.mediaId,
+        sha256: event.sha256,
+        mimeType: event.mimeType,
+        url: event.url,
+      };
     case 'permission_reply':
       return {
         type: 'permission_reply',

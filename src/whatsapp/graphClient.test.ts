@@ -31,7 +31,7 @@ describe('graph client', () => {
   it('pre-accepts and accepts with the same SDP, typed as an answer', async () => {
     sim.offerCall('wacid.1');
     await client().preAccept('wacid.1', ANSWER);
-    await client().accept('wacid.1', ANSWER, 'ticket-42');
+    await client().accept('wacid.1', ANSWER, { bizOpaque: 'ticket-42' });
     expect(sim.actionsFor('wacid.1')).toEqual(['pre_accept:200', 'accept:200']);
     const [pre, acc] = sim.requests.map((r) => r.body as Record<string, any>);
     expect(pre?.session).toEqual({ sdp_type: 'answer', sdp: ANSWER });

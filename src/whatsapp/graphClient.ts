@@ -10,9 +10,12 @@ import {
   PermissionRequestBody,
   TemplateMessageBody,
   TextMessageBody,
+  MediaUrlResponse,
   PhoneNumberInfo,
   SuccessResponse,
 } from '../shared/graphSchemas';
+import type { CaptureRequest } from '../shared/metaCapture';
+import { mayCarryToken } from './mediaHosts';
 import { CallingSettingsResponse, CallingSettingsUpdateBody } from '../shared/callingSettings';
 import { redact } from './logger';
 
@@ -78,8 +81,13 @@ export function createGraphClient(config: GraphClientConfig) {
     path: string,
     body: unknown,
     schema: z.ZodType<T>,
+    /** A Graph object of its own (a media ID) rather than a path under the phone number. */
+    objectId?: string,
   ): Promise<T> {
-    const url = `${base}/${version}/${encodeURIComponent(config.phoneNumberId)}${path ? `/${path}` : ''}`;
+    const url =
+      objectId === undefined
+        ? `${base}/${version}/${encodeURIComponent(config.phoneNumberId)}${path ? `/${path}` : ''}`
+        : `${base}/${version}/${encodeURIComponent(objectId)}`;
     let response: Response;
     try {
       response = await fetchFn(url, {
@@ -156,6 +164,46 @@ export function createGraphClient(config: GraphClientConfig) {
 
   const messaging_product = 'whatsapp' as const;
 
+  /** GETs a media file with the token, refusing one larger than `maxBytes` before or while it arrives. */
+  async function fetchMedia(url: string, maxBytes: number): Promise<{ bytes: Buffer; mimeType?: string }> {
+    const action = 'media_download';
+    let response: Response;
+    try {
+      response = await fetchFn(url, {
+        headers: { Authorization: `Bearer ${config.accessToken}` },
+        signal: AbortSignal.timeout(timeoutMs * 6),
+        redirect: 'error',
+      });
+    } catch (error) {
+      throw new GraphApiError('network', clean(`Could not download the file from WhatsApp: ${String(error)}`), {
+        action,
+      });
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new GraphApiError('graph', `WhatsApp answered the download with HTTP ${response.status}`, {
+        action,
+        httpStatus: response.status,
+      });
+    }
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new GraphApiError('bad_response', `The file is ${declared} bytes, more than the ${maxBytes} allowed`, {
+        action,
+      });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body ?? []) {
+      size += (chunk as Uint8Array).byteLength;
+      if (size > maxBytes)
+        throw new GraphApiError('bad_response', `The file is larger than the ${maxBytes} bytes allowed`, { action });
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    }
+    return { bytes: Buffer.concat(chunks), mimeType: response.headers.get('content-type') ?? undefined };
+  }
+
   /** Sends `body`; when WhatsApp answers that the 24 h window is closed (131047), sends the approved template. */
   async function sendOrTemplate(
     action: string,
@@ -190,13 +238,18 @@ export function createGraphClient(config: GraphClientConfig) {
       });
       await request('pre_accept', 'POST', 'calls', body, SuccessResponse);
     },
-    async accept(callId: string, sdpAnswer: string, bizOpaque?: string): Promise<void> {
+    async accept(
+      callId: string,
+      sdpAnswer: string,
+      options: { bizOpaque?: string; capture?: CaptureRequest } = {},
+    ): Promise<void> {
       const body = callAction({
         messaging_product,
         call_id: callId,
         action: 'accept',
         session: { sdp_type: 'answer', sdp: sdpAnswer },
-        ...(bizOpaque === undefined ? {} : { biz_opaque_callback_data: bizOpaque }),
+        ...(options.bizOpaque === undefined ? {} : { biz_opaque_callback_data: options.bizOpaque }),
+        ...options.capture,
       });
       await request('accept', 'POST', 'calls', body, SuccessResponse);
     },
@@ -223,6 +276,28 @@ export function createGraphClient(config: GraphClientConfig) {
       });
       const reply = await request('connect', 'POST', 'calls', body, ConnectResponse);
       return { callId: reply.calls[0]!.id };
+    },
+    /**
+     * Downloads a media file WhatsApp made (a call's recording or transcript): from the webhook's short-lived
+     * address where that is Meta's, else from a fresh one the Media API gives for the ID. At most `maxBytes`.
+     */
+    async downloadMedia(
+      mediaId: string,
+      hintUrl: string | undefined,
+      maxBytes: number,
+    ): Promise<{ bytes: Buffer; mimeType?: string }> {
+      if (hintUrl && mayCarryToken(hintUrl, base)) {
+        const first = await fetchMedia(hintUrl, maxBytes).catch(() => undefined);
+        if (first) return first;
+        // Expired (the address lives 5 minutes) or refused: the Media API gives a fresh one.
+      }
+      const info = await request('media_url', 'GET', '', undefined, MediaUrlResponse, mediaId);
+      if (!mayCarryToken(info.url, base))
+        throw new GraphApiError('bad_response', 'WhatsApp gave a download address outside its own servers', {
+          action: 'media_download',
+        });
+      const file = await fetchMedia(info.url, maxBytes);
+      return { bytes: file.bytes, mimeType: info.mime_type ?? file.mimeType };
     },
     /** Reads the phone number's public details: the cheapest proof that token and phone number ID fit together. */
     async phoneNumberInfo(): Promise<z.infer<typeof PhoneNumberInfo>> {

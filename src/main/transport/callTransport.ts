@@ -1,6 +1,7 @@
 import type { CallingSettingsChange, CallingSettingsView } from '../../shared/callingSettings';
 import type { CallSignal } from '../../shared/callSignals';
 import type { CallPermissionResponse } from '../../shared/graphSchemas';
+import type { CallMediaNotice, CaptureRequest } from '../../shared/metaCapture';
 import type { RelayStatus, WebhookStatus } from '../../shared/ipcContract';
 import type { AgentStatus, ConnectionTest } from '../../shared/settingsSchemas';
 import type { Logger } from '../../whatsapp/logger';
@@ -8,7 +9,8 @@ import type { Logger } from '../../whatsapp/logger';
 /** What the call coordinator asks of WhatsApp, whoever carries it there. */
 export interface CallActions {
   preAccept(callId: string, sdpAnswer: string): Promise<void>;
-  accept(callId: string, sdpAnswer: string): Promise<void>;
+  /** `capture` asks WhatsApp to record and/or transcribe the call itself. */
+  accept(callId: string, sdpAnswer: string, capture?: CaptureRequest): Promise<void>;
   reject(callId: string): Promise<void>;
   terminate(callId: string): Promise<void>;
   connect(to: string, sdpOffer: string): Promise<{ callId: string }>;
@@ -34,6 +36,8 @@ export interface CallTransport extends CallActions {
   /** Tells the other side (a relay) whether this desk takes calls. */
   setAgentStatus(status: AgentStatus): void;
   test(): Promise<ConnectionTest>;
+  /** Fetches a recording or transcript WhatsApp made of one of this desk's calls. */
+  downloadMedia(notice: CallMediaNotice, maxBytes: number): Promise<{ bytes: Buffer; mimeType?: string }>;
   /** The number's calling settings; only where this desk holds the token (a relay's operator manages them there). */
   callingSettings?: {
     read(): Promise<CallingSettingsView>;
@@ -62,7 +66,7 @@ export function currentTransportActions(current: () => CallTransport | undefined
   };
   return {
     preAccept: (callId, sdp) => use().preAccept(callId, sdp),
-    accept: (callId, sdp) => use().accept(callId, sdp),
+    accept: (callId, sdp, capture) => use().accept(callId, sdp, capture),
     reject: (callId) => use().reject(callId),
     terminate: (callId) => use().terminate(callId),
     connect: (to, sdp) => use().connect(to, sdp),

@@ -57,7 +57,7 @@ export function explainSettingsFailure(error: unknown): string {
 export function graphCallActions(graph: GraphClient): CallActions {
   return {
     preAccept: (callId, sdp) => graph.preAccept(callId, sdp),
-    accept: (callId, sdp) => graph.accept(callId, sdp),
+    accept: (callId, sdp, capture) => graph.accept(callId, sdp, { capture }),
     reject: (callId) => graph.reject(callId),
     terminate: (callId) => graph.terminate(callId),
     connect: (to, sdp) => graph.connect(to, sdp),
@@ -101,6 +101,7 @@ export async function openDirectTransport(
   const transport: CallTransport = {
     ...graphCallActions(graph),
     setAgentStatus: () => undefined,
+    downloadMedia: (notice, maxBytes) => graph.downloadMedia(notice.mediaId, notice.url, maxBytes),
     status() {
       const problems: string[] = [];
       if (webhookError) problems.push(webhookError);

@@ -1,10 +1,46 @@
 import type { RelayStatus } from '../../shared/ipcContract';
+import type { CallMediaNotice } from '../../shared/metaCapture';
 import { connectRelay } from './relayClient';
 import type { CallTransport, TransportContext } from './callTransport';
 
 export interface RelayTransportOptions {
   urls: string[];
   agentToken: string;
+}
+
+/** The relay's address for a call's recording or transcript: its WebSocket address, over HTTP. */
+export function relayMediaUrl(relayUrl: string, notice: Pick<CallMediaNotice, 'callId' | 'kind'>): string {
+  const url = new URL(relayUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = `/media/${encodeURIComponent(notice.callId)}/${notice.kind}`;
+  url.search = '';
+  return url.toString();
+}
+
+/** The relay fetches WhatsApp's file with its token and passes it to the agent who answered the call. */
+async function downloadThroughRelay(
+  relayUrl: string,
+  agentToken: string,
+  notice: CallMediaNotice,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; mimeType?: string }> {
+  const response = await fetch(relayMediaUrl(relayUrl, notice), {
+    headers: { Authorization: `Bearer ${agentToken}` },
+    signal: AbortSignal.timeout(120_000),
+    redirect: 'error',
+  });
+  if (!response.ok) {
+    const reason = (await response.text().catch(() => '')).trim().slice(0, 200);
+    throw new Error(`the relay answered HTTP ${response.status}: ${reason}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += (chunk as Uint8Array).byteLength;
+    if (size > maxBytes) throw new Error(`the file is larger than ${maxBytes} bytes`);
+    chunks.push(Buffer.from(chunk as Uint8Array));
+  }
+  return { bytes: Buffer.concat(chunks), mimeType: response.headers.get('content-type') ?? undefined };
 }
 
 /** The team relay holds the Graph token and decides who wins a call; this desk only asks. */
@@ -22,7 +58,8 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
   });
   return {
     preAccept: async (callId, sdp) => void (await relay.request('pre_accept', { callId, sdp })),
-    accept: async (callId, sdp) => void (await relay.request('accept', { callId, sdp })),
+    accept: async (callId, sdp, capture) =>
+      void (await relay.request('accept', { callId, sdp, ...(capture ? { capture } : {}) })),
     reject: async (callId) => void (await relay.request('reject', { callId })),
     terminate: async (callId) => void (await relay.request('terminate', { callId })),
     connect: (to, sdp) => relay.request('connect', { to, sdp }),
@@ -30,6 +67,8 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     requestCallPermission: (to) => relay.request('request_permission', { to }),
     sendFollowUp: (to, text, template) => relay.request('follow_up', { to, text, template }),
     setAgentStatus: (status) => relay.setStatus(status),
+    downloadMedia: (notice, maxBytes) =>
+      downloadThroughRelay(state.url ?? options.urls[0]!, options.agentToken, notice, maxBytes),
     status: () => ({ problems: state.error ? [state.error] : [], relay: state }),
     async test() {
       const connected = await Promise.race([

@@ -5,6 +5,7 @@ import { api } from './bridge';
 /** The one place views act from: calls, preferences, settings and history. */
 export {
   answerCall,
+  chooseCapture,
   dialCall,
   endAndAnswer,
   hangupCall,
@@ -38,3 +39,7 @@ export async function openExternal(url: string): Promise<void> {
 export const listToCallBack = () => api.invoke('history:toCallBack', {});
 export const markDone = (callId: string) => api.invoke('history:markDone', { callId });
 export const sendFollowUp = (callId: string) => api.invoke('history:followUp', { callId });
+export const loadRecording = (callId: string) => api.invoke('history:recording', { callId });
+export const retryCallMedia = (callId: string) => api.invoke('history:retryMedia', { callId });
+/** A history row changed without the agent (WhatsApp's recording arrived). */
+export const onHistoryChanged = (listener: () => void) => api.on('history:changed', listener);

@@ -216,6 +216,12 @@ export async function startCallController(): Promise<void> {
   statsTimer ??= setInterval(() => void pollStats(), 500);
 }
 
+/** Where the desk asks per call: whether the agent ticked "Record this call" on the ringing card. */
+const captureChoices = new Map<string, boolean>();
+export function chooseCapture(callId: string, capture: boolean): void {
+  captureChoices.set(callId, capture);
+}
+
 export async function answerCall(callId: string): Promise<void> {
   const { patchMedia } = usePhone.getState();
   const live = liveCalls.get(callId);
@@ -228,7 +234,13 @@ export async function answerCall(callId: string): Promise<void> {
     endForMedia(callId, unanswerableReason(error), errorText(error));
     return;
   }
-  const result = await api.invoke('call:answer', { callId, sdpAnswer: session.localSdp });
+  const capture = captureChoices.get(callId);
+  captureChoices.delete(callId);
+  const result = await api.invoke('call:answer', {
+    callId,
+    sdpAnswer: session.localSdp,
+    ...(capture === undefined ? {} : { capture }),
+  });
   if (!result.ok) return patchMedia(callId, { error: result.error });
   // Normally started on the pre_accepted update already; this covers an update that raced the reply.
   await session.startIce();

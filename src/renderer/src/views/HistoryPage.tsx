@@ -1,7 +1,16 @@
 import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/historySchemas';
-import { exportHistoryCsv, listHistory, listToCallBack, markDone, sendFollowUp } from '../actions';
+import {
+  exportHistoryCsv,
+  listHistory,
+  listToCallBack,
+  markDone,
+  onHistoryChanged,
+  retryCallMedia,
+  sendFollowUp,
+} from '../actions';
+import { RecordingPlayer } from './RecordingPlayer';
 import { usePhone } from '../store';
 import { customerNumber, formatDuration, outcomeKey } from './format';
 
@@ -25,6 +34,7 @@ export function HistoryPage() {
   useEffect(() => {
     load();
   }, [load, calls]);
+  useEffect(() => onHistoryChanged(load), [load]);
 
   async function exportCsv(): Promise<void> {
     const csv = await exportHistoryCsv({ search, missedOnly, limit: 1000 });
@@ -119,6 +129,28 @@ export function HistoryPage() {
               <span data-testid="history-followed-up">{t('history.messageSent')}</span>
             )}
             {e.notes && <small data-testid="history-notes">{e.notes}</small>}
+            {e.recordingMimeType && <RecordingPlayer callId={e.callId} />}
+            {e.captured && !e.recordingMimeType && !e.transcript && !e.mediaProblem && (
+              <small className="notice" data-testid="history-capture-pending">
+                {t('history.capturePending')}
+              </small>
+            )}
+            {e.transcript && (
+              <details data-testid="history-transcript">
+                <summary>{t('history.transcript')}</summary>
+                <pre>{e.transcript}</pre>
+              </details>
+            )}
+            {e.mediaProblem && (
+              <>
+                <small className="error" role="alert" data-testid="history-media-problem">
+                  {e.mediaProblem}
+                </small>
+                <button data-testid="history-media-retry" onClick={() => void retryCallMedia(e.callId).then(load)}>
+                  {t('history.tryAgain')}
+                </button>
+              </>
+            )}
             {e.message && <small className="error">{e.message}</small>}
             {/* A call still going on is not one to call back. */}
             {e.endReason && (

@@ -54,6 +54,11 @@ export function InCall({ call }: { call: CallView }) {
           {t('inCall.deadMic')}
         </p>
       )}
+      {call.captured && (
+        <p className="notice" data-testid="capture-notice">
+          {t(call.captured.includes('recording') ? 'inCall.recorded' : 'inCall.transcribed')}
+        </p>
+      )}
       {media.muted && (
         <p className="muted-banner" role="status" data-testid="muted-banner">
           {t('inCall.muted')}

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
-import { answerCall, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
+import { answerCall, chooseCapture, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
 import { useNow } from '../hooks/useNow';
 import { mediaOf, usePhone } from '../store';
 import { CustomerPanel } from './CustomerPanel';
@@ -12,6 +12,7 @@ export function IncomingCall({ call, waiting }: { call: CallView; waiting: boole
   const { t } = useTranslation();
   const media = usePhone((s) => mediaOf(s, call.callId));
   const mic = usePhone((s) => s.mic);
+  const askCapture = usePhone((s) => s.status?.preferences.capture?.mode === 'ask');
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const answering = call.phase === 'answering';
   const now = useNow(500);
@@ -51,6 +52,16 @@ export function IncomingCall({ call, waiting }: { call: CallView; waiting: boole
         <p className="error" role="alert">
           {media.error}
         </p>
+      )}
+      {askCapture && (
+        <label className="radio">
+          <input
+            type="checkbox"
+            data-testid="capture-this-call"
+            onChange={(e) => chooseCapture(call.callId, e.target.checked)}
+          />
+          {t('incoming.captureThisCall')}
+        </label>
       )}
       <div className="actions">
         {waiting ? (

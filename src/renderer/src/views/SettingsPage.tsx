@@ -4,6 +4,7 @@ import { CallingSettingsPanel } from './CallingSettingsPanel';
 import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
+import { CaptureSettings } from './CaptureSettings';
 import { CrmSettings } from './CrmSettings';
 import { FollowUpSettings } from './FollowUpSettings';
 import { HoldMusicSettings } from './HoldMusicSettings';
@@ -74,6 +75,7 @@ export function SettingsPage() {
           <WrapUpSettings />
           <CrmSettings />
           <FollowUpSettings />
+          <CaptureSettings />
         </>
       )}
       {section === 'team' && <TeamSection />}
