@@ -358,3 +358,53 @@ test('a missed caller gets a WhatsApp message from the To call back list; outsid
     language: 'en',
   });
 });
+
+test('the follow-up carries a WhatsApp call button; the customer taps it and the desk shows "called back after our follow-up"', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('follow-up-call-button').fill('Call us back now please');
+  await page.getByTestId('follow-up-save').click();
+  await expect(page.getByRole('alert')).toContainText('20 characters at most');
+  await page.getByTestId('follow-up-call-button').fill('Call us back');
+  await page.getByTestId('follow-up-save').click();
+
+  await page.getByTestId('agent-status').selectOption('away');
+  const missed = await sim.placeCall({ from: '447700900901', name: 'Tap Back' });
+  await sim.hangUp(missed.callId);
+  await page.getByTestId('tab-history').click();
+  await page.locator(`[data-call-id="${missed.callId}"]`).getByTestId('to-call-back-message').click();
+  await expect(page.getByTestId('to-call-back')).toHaveCount(0);
+  const sent = sim.graph.textMessages.at(-1);
+  expect(sent).toMatchObject({
+    kind: 'call_button',
+    customer: '447700900901',
+    body: 'Sorry we missed your call. We will call you back as soon as we can.',
+    displayText: 'Call us back',
+  });
+  if (sent?.kind !== 'call_button') throw new Error('no call button sent');
+
+  // The customer taps the button: WhatsApp rings the business with the button's payload as cta_payload.
+  await page.getByTestId('agent-status').selectOption('available');
+  await page.getByTestId('tab-phone').click();
+  const back = await sim.placeCall({ from: '447700900901', name: 'Tap Back', ctaPayload: sent.payload });
+  await expect(page.getByTestId('after-follow-up')).toHaveText('Called back after our follow-up message');
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.getByTestId('hangup').click();
+  await page.getByTestId('wrap-up-outcome-Resolved').check();
+  await page.getByTestId('wrap-up-save').click();
+  await page.getByTestId('tab-history').click();
+  await expect(
+    page.locator(`[data-testid="history-row"][data-call-id="${back.callId}"]`).getByTestId('history-after-follow-up'),
+  ).toBeVisible();
+
+  // A payload that is not ours (another tool's button) says nothing.
+  await page.getByTestId('tab-phone').click();
+  const other = await sim.placeCall({ from: '447700900902', ctaPayload: 'campaign-42' });
+  await expect(page.getByTestId('incoming-call')).toBeVisible();
+  await expect(page.getByTestId('after-follow-up')).toHaveCount(0);
+  await sim.hangUp(other.callId);
+});

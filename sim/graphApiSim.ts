@@ -322,7 +322,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
           requestBody: raw,
         };
       }
-      if (message.kind === 'text') {
+      if (message.kind === 'text' || message.kind === 'call_button') {
         textMessages.push(message);
         return {
           status: 200,

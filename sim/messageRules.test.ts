@@ -43,4 +43,42 @@ describe("the simulator's rules for call-permission messages", () => {
   ])('refuses %s', (_name, body) => {
     expect(readPermissionMessage(body)).toHaveProperty('problem');
   });
+
+  it('reads a call button message as Meta\'s "call button messages" page shows it, and refuses one over its limits', () => {
+    // The request body of "Send interactive message with a WhatsApp call button".
+    const callButton = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '14085551234',
+      type: 'interactive',
+      interactive: {
+        type: 'voice_call',
+        body: { text: 'You can call us on WhatsApp now for faster service!' },
+        action: {
+          name: 'voice_call',
+          parameters: { display_text: 'Call on WhatsApp', ttl_minutes: 100, payload: 'payload data' },
+        },
+      },
+    };
+    expect(readPermissionMessage(callButton)).toEqual({
+      kind: 'call_button',
+      customer: '14085551234',
+      body: 'You can call us on WhatsApp now for faster service!',
+      displayText: 'Call on WhatsApp',
+      payload: 'payload data',
+    });
+    const withParameters = (parameters: Record<string, unknown>) => ({
+      ...callButton,
+      interactive: { ...callButton.interactive, action: { name: 'voice_call', parameters } },
+    });
+    expect(readPermissionMessage(withParameters({ display_text: 'x'.repeat(21) }))).toEqual({
+      problem: 'display_text: at most 20 characters',
+    });
+    expect(readPermissionMessage(withParameters({ ttl_minutes: 43_201 }))).toEqual({
+      problem: 'ttl_minutes: 1 to 43200',
+    });
+    expect(readPermissionMessage(withParameters({ payload: 'p'.repeat(513) }))).toEqual({
+      problem: 'payload: at most 512 characters',
+    });
+  });
 });

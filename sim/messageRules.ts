@@ -7,7 +7,8 @@
 export type PermissionMessage =
   | { kind: 'interactive'; customer: string }
   | { kind: 'template'; customer: string; name: string; language: string }
-  | { kind: 'text'; customer: string; body: string };
+  | { kind: 'text'; customer: string; body: string }
+  | { kind: 'call_button'; customer: string; body: string; displayText?: string; payload?: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -22,6 +23,31 @@ export function readPermissionMessage(raw: unknown): PermissionMessage | { probl
   if (recipient !== undefined && (typeof recipient !== 'string' || !/^[A-Z]{2}\.[A-Za-z0-9]+$/.test(recipient)))
     return { problem: 'recipient must be a business-scoped user ID' };
   const customer = String(to ?? recipient);
+  if (raw.type === 'interactive' && isObject(raw.interactive) && raw.interactive.type === 'voice_call') {
+    // "Send WhatsApp call button messages and deep links": body text, action voice_call, optional parameters.
+    const interactive = raw.interactive;
+    const text = isObject(interactive.body) ? interactive.body.text : undefined;
+    if (typeof text !== 'string' || text.length === 0 || text.length > 1024)
+      return { problem: 'interactive.body.text: 1 to 1024 characters' };
+    if (!isObject(interactive.action) || interactive.action.name !== 'voice_call')
+      return { problem: 'interactive.action.name must be voice_call' };
+    const parameters = interactive.action.parameters ?? {};
+    if (!isObject(parameters)) return { problem: 'interactive.action.parameters must be an object' };
+    const { display_text: displayText, ttl_minutes: ttl, payload } = parameters;
+    if (displayText !== undefined && (typeof displayText !== 'string' || displayText.length > 20))
+      return { problem: 'display_text: at most 20 characters' };
+    if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 43_200))
+      return { problem: 'ttl_minutes: 1 to 43200' };
+    if (payload !== undefined && (typeof payload !== 'string' || payload.length > 512))
+      return { problem: 'payload: at most 512 characters' };
+    return {
+      kind: 'call_button',
+      customer,
+      body: text,
+      displayText: displayText as string | undefined,
+      payload: payload as string | undefined,
+    };
+  }
   if (raw.type === 'interactive') {
     const interactive = raw.interactive;
     if (!isObject(interactive) || interactive.type !== 'call_permission_request')

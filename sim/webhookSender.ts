@@ -63,7 +63,7 @@ function contactOf(params: CallWebhookParams) {
 const callerOf = (params: CallWebhookParams) =>
   isUserId(params.from) ? { from_user_id: params.from } : { from: params.from };
 
-export function connectWebhook(params: CallWebhookParams & { sdpOffer: string }) {
+export function connectWebhook(params: CallWebhookParams & { sdpOffer: string; ctaPayload?: string }) {
   const to = params.to ?? '15551441906';
   return envelope(params.phoneNumberId, to, {
     contacts: [contactOf(params)],
@@ -76,6 +76,7 @@ export function connectWebhook(params: CallWebhookParams & { sdpOffer: string })
         timestamp: String(params.timestampSec ?? Math.floor(Date.now() / 1000)),
         direction: 'USER_INITIATED',
         session: { sdp: params.sdpOffer, sdp_type: 'offer' },
+        ...(params.ctaPayload === undefined ? {} : { cta_payload: params.ctaPayload }),
       },
     ],
   });

@@ -216,6 +216,8 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
         name?: string;
         username?: string;
         farEnd?: FarEndOptions;
+        /** The payload of the call button the customer tapped (cta_payload). */
+        ctaPayload?: string;
         /** Changes the offer as it goes into the webhook, to send what a real WhatsApp client might. */
         mangleOffer?: (sdp: string) => string;
       } = {},
@@ -246,6 +248,7 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
           callerName: params.name,
           username: params.username,
           phoneNumberId: options.phoneNumberId,
+          ctaPayload: params.ctaPayload,
           sdpOffer: params.mangleOffer ? params.mangleOffer(call.farEnd.offerSdp) : call.farEnd.offerSdp,
         }),
       );

@@ -2,6 +2,7 @@ import { DEFAULT_FOLLOW_UP_TEXT, WrapUp } from '../shared/historySchemas';
 import { agentSentence } from '../shared/agentErrors';
 import { createWrapUp } from './wrapUp';
 import { createCallMedia } from './callMedia';
+import { followUpPayload } from '../shared/followUpButton';
 import type { HoldMusicStore } from './holdMusicStore';
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
 import { errorText } from '../shared/errorText';
@@ -311,6 +312,7 @@ export async function startAppServices(options: AppServicesOptions) {
           entry.number,
           prefs.followUpText ?? DEFAULT_FOLLOW_UP_TEXT,
           prefs.followUpTemplate,
+          prefs.followUpCallButton ? { label: prefs.followUpCallButton, payload: followUpPayload(callId) } : undefined,
         );
       } catch (error) {
         logger.warn('follow-up not sent', { callId, error: errorText(error) });

@@ -4,6 +4,7 @@ import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSc
 import type { ActionResult, CallView, DialResult, PermissionReply, PermissionView } from '../shared/ipcContract';
 import type { CallSignal } from '../shared/callSignals';
 import { captureRequest, type CallMediaNotice } from '../shared/metaCapture';
+import { followedUpCall } from '../shared/followUpButton';
 import { agentSentence } from '../shared/agentErrors';
 import { callErrorSentence } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
@@ -31,6 +32,7 @@ interface CallRecord {
   silent?: boolean;
   heldSinceMs?: number;
   captured?: Array<'recording' | 'transcription'>;
+  followUpOf?: string;
 }
 
 export interface CallCoordinatorOptions {
@@ -88,6 +90,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       sdpAnswer: isLive(s) ? call.sdpAnswer : undefined,
       heldSinceMs: s.phase === 'active' ? call.heldSinceMs : undefined,
       captured: call.captured,
+      followUpOf: call.followUpOf,
     };
   }
 
@@ -162,6 +165,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     const call: CallRecord = {
       ...inboundRecord(event),
       sdpOffer: event.sdpOffer,
+      followUpOf: followedUpCall(event.ctaPayload),
     };
     calls.set(call.callId, call);
     const prefs = preferences();

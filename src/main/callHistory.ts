@@ -60,6 +60,7 @@ interface Row {
   recording_mime: string | null;
   transcript: string | null;
   media_problem: string | null;
+  follow_up_of: string | null;
 }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -91,6 +92,7 @@ function toEntry(row: Row): HistoryEntry {
     recordingMimeType: row.recording_file ? (row.recording_mime ?? 'application/octet-stream') : undefined,
     transcript: orUndefined(row.transcript),
     mediaProblem: orUndefined(row.media_problem),
+    followUpOf: orUndefined(row.follow_up_of),
   };
 }
 
@@ -117,6 +119,7 @@ export function historyUpdateOf(view: CallView): HistoryUpdate {
     endReason: view.endReason,
     message: view.message,
     captured: view.captured,
+    followUpOf: view.followUpOf,
     ...view.quality,
   };
 }
@@ -151,6 +154,8 @@ export function openCallHistory(path: string) {
       ['transcript', 'TEXT'],
       ['media_problem', 'TEXT'],
       ['media_notices', 'TEXT'],
+      // The missed call whose follow-up (with a call button) this call answers.
+      ['follow_up_of', 'TEXT'],
     ])
       if (!columns.some((c) => c.name === name)) db.exec(`ALTER TABLE calls ADD COLUMN ${name} ${type}`);
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
@@ -165,9 +170,10 @@ export function openCallHistory(path: string) {
     throw error;
   }
   const upsert = db.prepare(`
-    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured, follow_up_of)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (call_id) DO UPDATE SET captured = COALESCE(excluded.captured, captured),
+      follow_up_of = COALESCE(excluded.follow_up_of, follow_up_of),
       name = COALESCE(excluded.name, name), username = COALESCE(excluded.username, username),
       billed_duration_s = COALESCE(excluded.billed_duration_s, billed_duration_s), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
       end_reason = excluded.end_reason, message = excluded.message,
@@ -192,6 +198,7 @@ export function openCallHistory(path: string) {
       call.username ?? null,
       call.billedDurationSec ?? null,
       call.captured && call.captured.length > 0 ? call.captured.join(',') : null,
+      call.followUpOf ?? null,
     );
   }
 

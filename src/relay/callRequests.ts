@@ -93,7 +93,8 @@ export function createCallRequests(deps: {
       return { callId };
     },
     permission: async (_agentId, { to }) => graph.callPermission(to),
-    follow_up: async (_agentId, { to, text, template }) => graph.sendMessage(to, text, template),
+    follow_up: async (_agentId, { to, text, template, callButton }) =>
+      graph.sendMessage(to, text, template, callButton),
     async request_permission(agentId, { to }) {
       await limits.permissionRequest(to);
       const sent = await graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT);

@@ -21,6 +21,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     ...callWithCustomer,
     sdpOffer: z.string(),
     timestampMs: z.number(),
+    /** The payload of the call button the customer tapped (cta_payload), up to 512 characters. */
+    ctaPayload: z.string().max(512).optional(),
   }),
   z.object({
     type: z.literal('call_terminated'),

@@ -186,6 +186,29 @@ export const MediaUrlResponse = z.object({
   id: z.string().optional(),
 });
 
+/** A message with WhatsApp's call button (interactive `voice_call`, Meta's "call button messages" page). */
+export const CallButtonMessageBody = z
+  .object({
+    messaging_product: whatsapp,
+    recipient_type: z.literal('individual'),
+    to: PhoneNumber.optional(),
+    recipient: UserId.optional(),
+    type: z.literal('interactive'),
+    interactive: z.object({
+      type: z.literal('voice_call'),
+      body: z.object({ text: z.string().min(1).max(1024) }),
+      action: z.object({
+        name: z.literal('voice_call'),
+        parameters: z.object({
+          display_text: z.string().min(1).max(20).optional(),
+          ttl_minutes: z.number().int().min(1).max(43_200).optional(),
+          payload: z.string().max(512).optional(),
+        }),
+      }),
+    }),
+  })
+  .refine(oneAddressee, ONE_ADDRESSEE);
+
 export const MessageSentResponse = z.object({
   messaging_product: whatsapp.optional(),
   messages: z.array(z.object({ id: z.string() })).min(1),

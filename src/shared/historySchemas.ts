@@ -31,6 +31,8 @@ export const HistoryEntry = z.object({
   recordingMimeType: z.string().optional(),
   /** WhatsApp's transcript, one line per speaker turn. */
   transcript: z.string().optional(),
+  /** The missed call whose follow-up message this customer called back from. */
+  followUpOf: z.string().optional(),
   /** Why a recording or transcript could not be fetched, in a sentence; the row itself stays. */
   mediaProblem: z.string().optional(),
 });

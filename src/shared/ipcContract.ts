@@ -44,6 +44,8 @@ export const CallView = z.object({
   heldSinceMs: z.number().optional(),
   /** WhatsApp was asked to record and/or transcribe this call (it announces that to both sides). */
   captured: z.array(z.enum(['recording', 'transcription'])).optional(),
+  /** The missed call whose follow-up message this customer called back from (its call button). */
+  followUpOf: z.string().optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 

@@ -30,6 +30,9 @@ export type CallEvent =
       timestampMs: number;
       sdpOffer: string;
       bizOpaque?: string;
+      /** The payload of the call button or deep link the customer tapped to call. */
+      ctaPayload?: string;
+      deeplinkPayload?: string;
     }
   | {
       type: 'call_terminated';
@@ -216,6 +219,8 @@ function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]):
           type: 'call_offered',
           sdpOffer: call.session.sdp,
           bizOpaque: call.biz_opaque_callback_data,
+          ctaPayload: call.cta_payload,
+          deeplinkPayload: call.deeplink_payload,
         });
       } else {
         events.push({ ...base, type: 'outbound_answered', to: customer.key, sdpAnswer: call.session.sdp });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CallSignal } from './callSignals';
 import { CallPermissionResponse } from './graphSchemas';
 import { CaptureOption } from './metaCapture';
+import { CallButton } from './followUpButton';
 import { AgentStatus } from './settingsSchemas';
 
 const CallId = z.string().min(1).max(512);
@@ -34,6 +35,7 @@ export const relayRequests = {
       to: CustomerNumber,
       text: z.string().min(1).max(4096),
       template: z.object({ name: z.string().max(512), language: z.string().max(20) }).optional(),
+      callButton: CallButton.optional(),
     }),
     reply: z.object({ messageId: z.string() }),
   },

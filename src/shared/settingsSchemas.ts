@@ -176,6 +176,8 @@ export const AgentPreferences = z.object({
   crmScreenPop: z.boolean().optional(),
   /** A missed call's follow-up message, and the approved template sent instead outside the 24 h window. */
   followUpText: z.string().trim().min(1).max(4096).optional(),
+  /** When set, the follow-up carries WhatsApp's call button with this text (20 characters at most). */
+  followUpCallButton: z.string().trim().min(1).max(20).optional(),
   followUpTemplate: z
     .object({
       name: z.string().refine(isTemplateName),

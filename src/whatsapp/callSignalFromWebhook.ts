@@ -14,6 +14,7 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         customerUserId: event.customerUserId,
         sdpOffer: event.sdpOffer,
         timestampMs: event.timestampMs,
+        ctaPayload: event.ctaPayload,
       };
     case 'call_terminated':
       return {

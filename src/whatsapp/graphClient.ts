@@ -10,11 +10,13 @@ import {
   PermissionRequestBody,
   TemplateMessageBody,
   TextMessageBody,
+  CallButtonMessageBody,
   MediaUrlResponse,
   PhoneNumberInfo,
   SuccessResponse,
 } from '../shared/graphSchemas';
 import type { CaptureRequest } from '../shared/metaCapture';
+import type { CallButton } from '../shared/followUpButton';
 import { mayCarryToken } from './mediaHosts';
 import { CallingSettingsResponse, CallingSettingsUpdateBody } from '../shared/callingSettings';
 import { redact } from './logger';
@@ -318,19 +320,38 @@ export function createGraphClient(config: GraphClientConfig) {
       const sent = await sendOrTemplate('call_permission_request', body, to, config.permissionTemplate);
       return { messageId: sent.messageId, via: sent.via === 'template' ? 'template' : 'interactive' };
     },
-    /** A plain message (a missed call's follow-up); outside the 24 h window, `template` instead. */
+    /**
+     * A missed call's follow-up: plain text, or with WhatsApp's call button; outside the 24 h window, `template`
+     * instead.
+     */
     async sendMessage(
       to: string,
       text: string,
       template?: { name: string; language: string },
+      callButton?: CallButton,
     ): Promise<{ messageId: string; via: 'message' | 'template' }> {
-      const body = TextMessageBody.parse({
-        messaging_product,
-        recipient_type: 'individual',
-        ...addressee(to),
-        type: 'text',
-        text: { body: text },
-      });
+      const body = callButton
+        ? CallButtonMessageBody.parse({
+            messaging_product,
+            recipient_type: 'individual',
+            ...addressee(to),
+            type: 'interactive',
+            interactive: {
+              type: 'voice_call',
+              body: { text: text.slice(0, 1024) },
+              action: {
+                name: 'voice_call',
+                parameters: { display_text: callButton.label, payload: callButton.payload },
+              },
+            },
+          })
+        : TextMessageBody.parse({
+            messaging_product,
+            recipient_type: 'individual',
+            ...addressee(to),
+            type: 'text',
+            text: { body: text },
+          });
       return sendOrTemplate('message', body, to, template);
     },
     /** The number's calling settings (calling on/off, SIP, call hours, restrictions). */

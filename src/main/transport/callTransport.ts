@@ -1,6 +1,7 @@
 import type { CallingSettingsChange, CallingSettingsView } from '../../shared/callingSettings';
 import type { CallSignal } from '../../shared/callSignals';
 import type { CallPermissionResponse } from '../../shared/graphSchemas';
+import type { CallButton } from '../../shared/followUpButton';
 import type { CallMediaNotice, CaptureRequest } from '../../shared/metaCapture';
 import type { RelayStatus, WebhookStatus } from '../../shared/ipcContract';
 import type { AgentStatus, ConnectionTest } from '../../shared/settingsSchemas';
@@ -17,7 +18,12 @@ export interface CallActions {
   callPermission(to: string): Promise<CallPermissionResponse>;
   requestCallPermission(to: string): Promise<{ messageId: string }>;
   /** A WhatsApp message to the customer (a missed call's follow-up); the template where the 24 h window closed. */
-  sendFollowUp(to: string, text: string, template?: { name: string; language: string }): Promise<{ messageId: string }>;
+  sendFollowUp(
+    to: string,
+    text: string,
+    template?: { name: string; language: string },
+    callButton?: CallButton,
+  ): Promise<{ messageId: string }>;
 }
 
 /** How the connection looks from the status line: what to fix, and the webhook or relay details. */
@@ -72,6 +78,6 @@ export function currentTransportActions(current: () => CallTransport | undefined
     connect: (to, sdp) => use().connect(to, sdp),
     callPermission: (to) => use().callPermission(to),
     requestCallPermission: (to) => use().requestCallPermission(to),
-    sendFollowUp: (to, text, template) => use().sendFollowUp(to, text, template),
+    sendFollowUp: (to, text, template, callButton) => use().sendFollowUp(to, text, template, callButton),
   };
 }

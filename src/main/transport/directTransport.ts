@@ -63,7 +63,7 @@ export function graphCallActions(graph: GraphClient): CallActions {
     connect: (to, sdp) => graph.connect(to, sdp),
     callPermission: (to) => graph.callPermission(to),
     requestCallPermission: (to) => graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT),
-    sendFollowUp: (to, text, template) => graph.sendMessage(to, text, template),
+    sendFollowUp: (to, text, template, callButton) => graph.sendMessage(to, text, template, callButton),
   };
 }
 

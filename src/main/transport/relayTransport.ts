@@ -65,7 +65,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     connect: (to, sdp) => relay.request('connect', { to, sdp }),
     callPermission: (to) => relay.request('permission', { to }),
     requestCallPermission: (to) => relay.request('request_permission', { to }),
-    sendFollowUp: (to, text, template) => relay.request('follow_up', { to, text, template }),
+    sendFollowUp: (to, text, template, callButton) => relay.request('follow_up', { to, text, template, callButton }),
     setAgentStatus: (status) => relay.setStatus(status),
     downloadMedia: (notice, maxBytes) =>
       downloadThroughRelay(state.url ?? options.urls[0]!, options.agentToken, notice, maxBytes),

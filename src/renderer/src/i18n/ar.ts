@@ -52,6 +52,7 @@ export const ar: Catalog = {
     titleOnCall: 'في مكالمة: {{name}}',
     unknownCaller: 'مستخدم واتساب',
     captureThisCall: 'سجّل هذه المكالمة (يُبلغ واتساب الطرفين أولًا)',
+    afterFollowUp: 'عاود الاتصال بعد رسالة المتابعة',
   },
   inCall: {
     dialing: 'جارٍ الاتصال…',
@@ -149,6 +150,7 @@ export const ar: Catalog = {
     transcript: 'النص المفرّغ',
     capturePending: 'طُلب التسجيل: يرسله واتساب بعد المكالمة بقليل.',
     tryAgain: 'أعد المحاولة',
+    afterFollowUp: 'عاود الاتصال بعد رسالة المتابعة',
   },
   preferences: {
     title: 'الرد على المكالمات',
@@ -241,6 +243,8 @@ export const ar: Catalog = {
     kindRule: 'اختر تسجيلًا أو تفريغًا نصيًا أو كليهما.',
   },
   followUp: {
+    callButton: 'زر الاتصال في الرسالة (نصه، 20 حرفًا على الأكثر؛ فارغ: بلا زر)',
+    callButtonRule: 'يمكن أن يكون نص زر الاتصال 20 حرفًا على الأكثر.',
     title: 'رسالة المكالمة الفائتة',
     text: 'الرسالة المرسلة إلى من فاتتنا مكالمته',
     template: 'القالب المعتمد للعملاء الذين كتبوا قبل أكثر من 24 ساعة (الاسم)',

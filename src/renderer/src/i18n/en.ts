@@ -51,6 +51,7 @@ export const en = {
     titleOnCall: 'On call: {{name}}',
     unknownCaller: 'WhatsApp user',
     captureThisCall: 'Record this call (WhatsApp tells both sides first)',
+    afterFollowUp: 'Called back after our follow-up message',
   },
   inCall: {
     dialing: 'Calling…',
@@ -144,6 +145,7 @@ export const en = {
     transcript: 'Transcript',
     capturePending: 'Recording requested: WhatsApp sends it shortly after the call.',
     tryAgain: 'Try again',
+    afterFollowUp: 'Called back after our follow-up message',
   },
   preferences: {
     title: 'Answering',
@@ -236,6 +238,8 @@ export const en = {
     kindRule: 'Choose a recording, a transcript or both.',
   },
   followUp: {
+    callButton: 'Call button in the message (its text, 20 characters at most; empty: no button)',
+    callButtonRule: "The call button's text can be 20 characters at most.",
     title: 'Missed-call message',
     text: 'Message sent to a missed caller',
     template: 'Approved template for customers who last wrote over 24 hours ago (name)',

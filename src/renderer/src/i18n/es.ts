@@ -55,6 +55,7 @@ export const es: Catalog = {
     titleOnCall: 'En llamada: {{name}}',
     unknownCaller: 'Usuario de WhatsApp',
     captureThisCall: 'Grabar esta llamada (WhatsApp avisa antes a ambos)',
+    afterFollowUp: 'Devuelve la llamada tras nuestro mensaje',
   },
   inCall: {
     dialing: 'Llamando…',
@@ -148,6 +149,7 @@ export const es: Catalog = {
     transcript: 'Transcripción',
     capturePending: 'Grabación pedida: WhatsApp la envía poco después de la llamada.',
     tryAgain: 'Reintentar',
+    afterFollowUp: 'Devuelve la llamada tras nuestro mensaje',
   },
   preferences: {
     title: 'Contestar',
@@ -241,6 +243,8 @@ export const es: Catalog = {
     kindRule: 'Elige una grabación, una transcripción o ambas.',
   },
   followUp: {
+    callButton: 'Botón de llamada en el mensaje (su texto, 20 caracteres como máximo; vacío: sin botón)',
+    callButtonRule: 'El texto del botón de llamada puede tener 20 caracteres como máximo.',
     title: 'Mensaje por llamada perdida',
     text: 'Mensaje que recibe quien llamó sin respuesta',
     template: 'Plantilla aprobada para clientes que escribieron hace más de 24 horas (nombre)',

@@ -52,6 +52,7 @@ export const hi: Catalog = {
     titleOnCall: 'कॉल पर: {{name}}',
     unknownCaller: 'WhatsApp उपयोगकर्ता',
     captureThisCall: 'यह कॉल रिकॉर्ड करें (WhatsApp पहले दोनों को बताता है)',
+    afterFollowUp: 'हमारे फ़ॉलो-अप संदेश के बाद वापस कॉल किया',
   },
   inCall: {
     dialing: 'कॉल की जा रही है…',
@@ -144,6 +145,7 @@ export const hi: Catalog = {
     transcript: 'ट्रांसक्रिप्ट',
     capturePending: 'रिकॉर्डिंग माँगी गई: WhatsApp कॉल के कुछ देर बाद भेजता है।',
     tryAgain: 'फिर से कोशिश करें',
+    afterFollowUp: 'हमारे फ़ॉलो-अप संदेश के बाद वापस कॉल किया',
   },
   preferences: {
     title: 'कॉल उठाना',
@@ -236,6 +238,8 @@ export const hi: Catalog = {
     kindRule: 'रिकॉर्डिंग, ट्रांसक्रिप्ट या दोनों चुनें।',
   },
   followUp: {
+    callButton: 'संदेश में कॉल बटन (उसका टेक्स्ट, अधिकतम 20 अक्षर; खाली: कोई बटन नहीं)',
+    callButtonRule: 'कॉल बटन का टेक्स्ट अधिकतम 20 अक्षर हो सकता है।',
     title: 'छूटी कॉल का संदेश',
     text: 'छूटी कॉल वाले ग्राहक को भेजा जाने वाला संदेश',
     template: '24 घंटे से पहले लिखने वाले ग्राहकों के लिए स्वीकृत टेम्पलेट (नाम)',

@@ -54,6 +54,7 @@ export const ptBR: Catalog = {
     titleOnCall: 'Em chamada: {{name}}',
     unknownCaller: 'Usuário do WhatsApp',
     captureThisCall: 'Gravar esta chamada (o WhatsApp avisa os dois lados antes)',
+    afterFollowUp: 'Retornou após a nossa mensagem',
   },
   inCall: {
     dialing: 'Chamando…',
@@ -147,6 +148,7 @@ export const ptBR: Catalog = {
     transcript: 'Transcrição',
     capturePending: 'Gravação pedida: o WhatsApp a envia logo após a chamada.',
     tryAgain: 'Tentar de novo',
+    afterFollowUp: 'Retornou após a nossa mensagem',
   },
   preferences: {
     title: 'Atendimento',
@@ -240,6 +242,8 @@ export const ptBR: Catalog = {
     kindRule: 'Escolha uma gravação, uma transcrição ou as duas.',
   },
   followUp: {
+    callButton: 'Botão de chamada na mensagem (o texto, até 20 caracteres; vazio: sem botão)',
+    callButtonRule: 'O texto do botão de chamada pode ter até 20 caracteres.',
     title: 'Mensagem de chamada perdida',
     text: 'Mensagem enviada a quem ligou sem ser atendido',
     template: 'Modelo aprovado para clientes que escreveram há mais de 24 horas (nome)',

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isTemplateLanguage, isTemplateName } from '../../../shared/graphSchemas';
 import { DEFAULT_FOLLOW_UP_TEXT } from '../../../shared/historySchemas';
+import { CALL_BUTTON_LABEL_MAX } from '../../../shared/followUpButton';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
 
@@ -12,6 +13,7 @@ export function FollowUpSettings() {
   const [text, setText] = useState(prefs?.followUpText ?? DEFAULT_FOLLOW_UP_TEXT);
   const [template, setTemplate] = useState(prefs?.followUpTemplate?.name ?? '');
   const [language, setLanguage] = useState(prefs?.followUpTemplate?.language ?? 'en');
+  const [button, setButton] = useState(prefs?.followUpCallButton ?? '');
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState(false);
 
@@ -20,10 +22,12 @@ export function FollowUpSettings() {
     if (text.trim() === '' || text.length > 4096) return setError(t('followUp.textRule'));
     if (template !== '' && (!isTemplateName(template) || !isTemplateLanguage(language)))
       return setError(t('followUp.templateRule'));
+    if (button.trim().length > CALL_BUTTON_LABEL_MAX) return setError(t('followUp.callButtonRule'));
     setError(undefined);
     await savePreferences({
       followUpText: text.trim(),
       followUpTemplate: template === '' ? undefined : { name: template, language },
+      followUpCallButton: button.trim() === '' ? undefined : button.trim(),
     });
     setSaved(true);
   }
@@ -34,6 +38,15 @@ export function FollowUpSettings() {
       <label className="field">
         <span>{t('followUp.text')}</span>
         <textarea data-testid="follow-up-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t('followUp.callButton')}</span>
+        <input
+          data-testid="follow-up-call-button"
+          value={button}
+          maxLength={40}
+          onChange={(e) => setButton(e.target.value)}
+        />
       </label>
       <label className="field">
         <span>{t('followUp.template')}</span>

@@ -128,6 +128,7 @@ export function HistoryPage() {
             {e.followedUpAtMs !== undefined && (
               <span data-testid="history-followed-up">{t('history.messageSent')}</span>
             )}
+            {e.followUpOf && <span data-testid="history-after-follow-up">{t('history.afterFollowUp')}</span>}
             {e.notes && <small data-testid="history-notes">{e.notes}</small>}
             {e.recordingMimeType && <RecordingPlayer callId={e.callId} />}
             {e.captured && !e.recordingMimeType && !e.transcript && !e.mediaProblem && (

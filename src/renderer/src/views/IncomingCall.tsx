@@ -42,6 +42,11 @@ export function IncomingCall({ call, waiting }: { call: CallView; waiting: boole
       <p className="number" data-testid="caller-number">
         {number}
       </p>
+      {call.followUpOf && (
+        <p className="notice" data-testid="after-follow-up">
+          {t('incoming.afterFollowUp')}
+        </p>
+      )}
       <CustomerPanel call={call} />
       {(mic === 'blocked' || mic === 'missing') && (
         <p className="error" role="alert" data-testid="ringing-mic-warning">
