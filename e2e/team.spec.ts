@@ -1,4 +1,4 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Browser, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,9 +35,8 @@ async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
   return host;
 }
 
-test('team mode: two desks on two relay instances ring together; one answers with audio, the other stops ringing; a desk calls a customer through the relay', async ({
-  browser,
-}) => {
+/** Two desks (asha, ben) on two relay instances sharing one redis-server, and WhatsApp's simulator. */
+async function startTeam(browser: Browser) {
   const redis = await startTestRedis();
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const relays = await Promise.all(
@@ -57,6 +56,24 @@ test('team mode: two desks on two relay instances ring together; one answers wit
   const pageB = await (await browser.newContext()).newPage();
   const deskA = await openDesk(pageA, 'asha', [relays[0]!.agentUrl]);
   const deskB = await openDesk(pageB, 'ben', [relays[1]!.agentUrl]);
+  return {
+    sim,
+    pageA,
+    pageB,
+    async close() {
+      await deskA.close();
+      await deskB.close();
+      for (const relay of relays) await relay.close();
+      await sim.close();
+      await redis.stop();
+    },
+  };
+}
+
+test('team mode: two desks on two relay instances ring together; one answers with audio, the other stops ringing; a desk calls a customer through the relay', async ({
+  browser,
+}) => {
+  const { sim, pageA, pageB, close } = await startTeam(browser);
   try {
     const call = await sim.placeCall({ name: 'Team Customer' });
     await expect(pageA.getByTestId('caller-name')).toHaveText('Team Customer');
@@ -98,10 +115,51 @@ test('team mode: two desks on two relay instances ring together; one answers wit
     await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
     expect(sim.graph.actionsFor(outbound.callId)).toEqual(['terminate:200']);
   } finally {
-    await deskA.close();
-    await deskB.close();
-    for (const relay of relays) await relay.close();
-    await sim.close();
-    await redis.stop();
+    await close();
+  }
+});
+
+test("team mode: a missed call a colleague dealt with leaves everyone's To call back list; WhatsApp's recording reaches the desk that answered through the relay", async ({
+  browser,
+}) => {
+  const { sim, pageA, pageB, close } = await startTeam(browser);
+  try {
+    const missed = await sim.placeCall({ from: '447700900555', name: 'Nobody Answered' });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Nobody Answered');
+    await expect(pageB.getByTestId('caller-name')).toHaveText('Nobody Answered');
+    await sim.hangUp(missed.callId);
+    await expect(pageA.getByTestId('history-badge')).toHaveText('1');
+    await expect(pageB.getByTestId('history-badge')).toHaveText('1');
+    await pageB.getByTestId('tab-history').click();
+    await pageB.locator(`[data-call-id="${missed.callId}"]`).getByTestId('to-call-back-done').click();
+    await expect(pageB.getByTestId('history-badge')).toHaveCount(0);
+    // Ben dealt with it: Asha's list drops it too, without her doing anything.
+    await expect(pageA.getByTestId('history-badge')).toHaveCount(0);
+
+    await pageA.getByTestId('tab-settings').click();
+    await pageA.getByTestId('settings-section-desk').click();
+    await pageA.getByTestId('capture-mode').selectOption('all');
+    await pageA.getByTestId('capture-transcription').check();
+    await pageA.getByTestId('capture-purpose').fill('training');
+    await pageA.getByTestId('capture-save').click();
+    await pageA.getByTestId('tab-phone').click();
+    const call = await sim.placeCall({ name: 'Recorded Team Call' });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('capture-notice')).toBeVisible({ timeout: 10_000 });
+    expect(sim.graph.announcements.map((a) => a.callId)).toEqual([call.callId]);
+    await pageA.getByTestId('hangup').click();
+    await pageA.getByTestId('wrap-up-outcome-Resolved').check();
+    await pageA.getByTestId('wrap-up-save').click();
+    await pageA.getByTestId('tab-history').click();
+    const row = pageA.locator(`[data-testid="history-row"][data-call-id="${call.callId}"]`);
+    await expect(row.getByTestId('history-recording')).toBeVisible({ timeout: 10_000 });
+    await expect(row.getByTestId('history-transcript')).toBeAttached();
+    // Ben, who did not answer, got no notice of it.
+    await pageB.getByTestId('tab-history').click();
+    await expect(
+      pageB.locator(`[data-testid="history-row"][data-call-id="${call.callId}"]`).getByTestId('history-recording'),
+    ).toHaveCount(0);
+  } finally {
+    await close();
   }
 });

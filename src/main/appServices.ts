@@ -7,6 +7,7 @@ import type { HoldMusicStore } from './holdMusicStore';
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
 import { errorText } from '../shared/errorText';
 import type { ConnectionTest } from '../shared/settingsSchemas';
+import type { CallSignal } from '../shared/callSignals';
 import type { Logger } from '../whatsapp/logger';
 import type { TunnelProvider } from '../whatsapp/tunnel';
 import { webhookCallbackUrl } from '../whatsapp/webhookServer';
@@ -179,6 +180,24 @@ export async function startAppServices(options: AppServicesOptions) {
   }
 
   const publishStatus = (): void => emit('app:status', status());
+
+  /** A colleague called this customer back, messaged them or marked their missed calls done. */
+  function colleagueHandled(signal: Extract<CallSignal, { type: 'missed_handled' }>): void {
+    try {
+      if (history.markMissedHandled(signal.customer, signal.atMs) === 0) return;
+      logger.info('missed calls dealt with by a colleague', { by: signal.by });
+      refreshToCallBack();
+      emit('history:changed', { callId: '' });
+    } catch (error) {
+      logger.warn('colleague news not recorded', { error: errorText(error) });
+    }
+  }
+  /** Team relay: the colleagues' lists drop this customer too. */
+  function tellTeamHandled(customer: string): void {
+    void transport
+      ?.missedHandled?.(customer)
+      .catch((error: unknown) => logger.warn('team not told of a dealt-with missed call', { error: errorText(error) }));
+  }
   // Webhook traffic can be heavy (or hostile); the window needs at most a few status updates a second.
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
   const publishStatusSoon = (): void => {
@@ -190,7 +209,15 @@ export async function startAppServices(options: AppServicesOptions) {
 
   const context: TransportContext = {
     logger,
-    onSignal: (signal) => coordinator.handleSignal(signal),
+    onSignal: (signal) =>
+      signal.type === 'missed_handled' ? colleagueHandled(signal) : coordinator.handleSignal(signal),
+    pendingMissedCustomers: () => {
+      try {
+        return history.pendingMissedCustomers();
+      } catch {
+        return [];
+      }
+    },
     onChange: publishStatus,
     onActivity: publishStatusSoon,
     agentStatus: () => settings.preferences().status,
@@ -245,7 +272,11 @@ export async function startAppServices(options: AppServicesOptions) {
       return { ok: true };
     },
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
-    'call:dial': ({ to, sdpOffer }) => coordinator.dial(to, sdpOffer),
+    'call:dial': async ({ to, sdpOffer }) => {
+      const result = await coordinator.dial(to, sdpOffer);
+      if (result.ok) tellTeamHandled(to);
+      return result;
+    },
     'call:permission': async ({ to }) =>
       coordinator.permission(to).catch(() => ({ status: 'unknown' as const, canCall: true, canRequest: false })),
     'call:requestPermission': ({ to }) => coordinator.requestPermission(to),
@@ -300,6 +331,8 @@ export async function startAppServices(options: AppServicesOptions) {
     'history:markDone': async ({ callId }) => {
       if (!history.markDone(callId, Date.now())) return { ok: false, error: 'This call is not in the history.' };
       refreshToCallBack();
+      const entry = history.find(callId);
+      if (entry) tellTeamHandled(entry.number);
       return { ok: true };
     },
     'history:followUp': async ({ callId }) => {
@@ -324,6 +357,7 @@ export async function startAppServices(options: AppServicesOptions) {
       }
       history.recordFollowUp(callId, Date.now());
       refreshToCallBack();
+      tellTeamHandled(entry.number);
       return { ok: true };
     },
     'history:list': async (query) => history.list(query),

@@ -456,7 +456,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   return {
-    handleSignal(signal: CallSignal): void {
+    /** Every call signal but the team's news about missed calls, which the history takes. */
+    handleSignal(signal: Exclude<CallSignal, { type: 'missed_handled' }>): void {
       if (signal.type === 'call_offered') onOffered(signal);
       else if (signal.type === 'call_terminated') onTerminated(signal);
       else if (signal.type === 'call_taken') takenElsewhere(signal.callId);

@@ -274,6 +274,19 @@ export function openCallHistory(path: string) {
   function markDone(callId: string, atMs: number): boolean {
     return Number(markDoneStatement.run(atMs, callId).changes) > 0;
   }
+  const handledStatement = db.prepare(
+    `UPDATE calls SET done_at = ? WHERE direction = 'inbound' AND end_reason = 'missed' AND done_at IS NULL
+       AND number = ? AND offered_at <= ?`,
+  );
+  /** A colleague dealt with this customer: their missed calls up to then leave the list; how many did. */
+  function markMissedHandled(customer: string, atMs: number): number {
+    return Number(handledStatement.run(atMs, customer, atMs).changes);
+  }
+  const pendingCustomersStatement = db.prepare(`SELECT DISTINCT m.number AS n ${PENDING_MISSED} LIMIT 200`);
+  /** The customers still on the To call back list. */
+  function pendingMissedCustomers(): string[] {
+    return (pendingCustomersStatement.all() as Array<{ n: string }>).map((r) => r.n);
+  }
   const followedUpStatement = db.prepare('UPDATE calls SET followed_up_at = ?, done_at = ? WHERE call_id = ?');
   /** A follow-up message went to this call's customer: the call is dealt with. */
   function recordFollowUp(callId: string, atMs: number): void {
@@ -392,6 +405,8 @@ export function openCallHistory(path: string) {
     toCallBackCount,
     markDone,
     recordFollowUp,
+    markMissedHandled,
+    pendingMissedCustomers,
     media,
     find,
     list,

@@ -208,6 +208,11 @@ export function createAgentGateway(options: AgentGatewayOptions) {
         }
         return;
       }
+      if (bus.kind === 'team') {
+        for (const [agentId, agent] of agents)
+          if (!bus.targets?.includes(agentId)) send(agent.socket, { type: 'event', event: bus.event });
+        return;
+      }
       const concerned = new Set(bus.kind === 'direct' ? bus.targets : await store.offeredTo(bus.callId));
       for (const [agentId, agent] of agents) {
         if (concerned.has(agentId)) send(agent.socket, { type: 'event', event: bus.event });

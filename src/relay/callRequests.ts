@@ -93,6 +93,18 @@ export function createCallRequests(deps: {
       return { callId };
     },
     permission: async (_agentId, { to }) => graph.callPermission(to),
+    async missed_handled(agentId, { customer }) {
+      const atMs = Date.now();
+      await store.markMissedHandled(customer, atMs);
+      await bus.publish({
+        kind: 'team',
+        callId: `missed:${customer}`,
+        targets: [agentId],
+        event: { type: 'missed_handled', customer, atMs, by: agentId },
+      });
+      return {};
+    },
+    missed_check: async (_agentId, { customers }) => ({ handled: await store.missedHandled(customers) }),
     follow_up: async (_agentId, { to, text, template, callButton }) =>
       graph.sendMessage(to, text, template, callButton),
     async request_permission(agentId, { to }) {

@@ -32,6 +32,20 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     async forget(eventKey: string): Promise<void> {
       await redis.del(keys.seen(eventKey));
     },
+    /** When an agent last dealt with this customer's missed calls; kept a week, for desks that were away. */
+    async markMissedHandled(customer: string, atMs: number): Promise<void> {
+      await redis.set(keys.missedHandled(customer), String(atMs), 'EX', 7 * 86_400);
+    },
+    async missedHandled(customers: string[]): Promise<Record<string, number>> {
+      if (customers.length === 0) return {};
+      const values = await redis.mget(...customers.map((c) => keys.missedHandled(c)));
+      const handled: Record<string, number> = {};
+      customers.forEach((customer, i) => {
+        const at = Number(values[i]);
+        if (values[i] && Number.isFinite(at)) handled[customer] = at;
+      });
+      return handled;
+    },
     /** WhatsApp's notice of a call's recording or transcript, kept as long as Meta keeps the file (7 days). */
     async keepMedia(notice: CallMediaNotice): Promise<void> {
       await redis.set(keys.media(notice.callId, notice.kind), JSON.stringify(notice), 'EX', 7 * 86_400);

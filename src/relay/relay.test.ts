@@ -365,4 +365,21 @@ describe('team relay on Redis', () => {
     expect(odd.status).toBe(400);
     expect(graph.media.get(file.id)?.downloads).toBe(1);
   });
+
+  it('tells the rest of the team when an agent dealt with a missed caller, and desks that were away ask on sign-in', async () => {
+    const [a, b] = await startRelays(2);
+    const ann = await agent('ann', [a!.agentUrl]);
+    const ben = await agent('ben', [b!.agentUrl]);
+    await ann.client.request('missed_handled', { customer: '447700900123' });
+    await until(() => ben.events.some((e) => e.type === 'missed_handled'));
+    expect(ben.events.find((e) => e.type === 'missed_handled')).toMatchObject({
+      customer: '447700900123',
+      by: 'ann',
+    });
+    expect(ann.events.some((e) => e.type === 'missed_handled')).toBe(false);
+    const cleo = await agent('cleo', [b!.agentUrl]);
+    const { handled } = await cleo.client.request('missed_check', { customers: ['447700900123', '447700900999'] });
+    expect(Object.keys(handled)).toEqual(['447700900123']);
+    expect(handled['447700900123']).toBeGreaterThan(Date.now() - 10_000);
+  });
 });

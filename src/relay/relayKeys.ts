@@ -15,6 +15,7 @@ export function relayKeys(prefix: string) {
     outbound: (callId: string) => key('outbound', callId),
     permissionRequester: (customer: string) => key('permreq', customer),
     media: (callId: string, kind: string) => key('media', callId, kind),
+    missedHandled: (customer: string) => key('missed-handled', customer),
   };
 }
 export type RelayKeys = ReturnType<typeof relayKeys>;

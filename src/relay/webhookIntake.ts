@@ -90,6 +90,7 @@ export function createWebhookIntake(deps: {
           else log.warn('recording for a call no agent answered', { callId: signal.callId, kind: signal.kind });
         });
       case 'call_taken':
+      case 'missed_handled':
         return;
     }
   };

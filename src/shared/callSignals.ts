@@ -46,6 +46,13 @@ export const CallSignal = z.discriminatedUnion('type', [
     permanent: z.boolean(),
     expiresAtMs: z.number().optional(),
   }),
+  /** A colleague dealt with this customer's missed calls (called back, messaged, or marked them done). */
+  z.object({
+    type: z.literal('missed_handled'),
+    customer: z.string().min(1).max(160),
+    atMs: z.number(),
+    by: z.string().max(200).optional(),
+  }),
   /** WhatsApp's own recording or transcript of an ended call is ready to download. */
   CallMediaNotice.extend({ type: z.literal('call_media') }),
   z.object({

@@ -39,6 +39,13 @@ export const relayRequests = {
     }),
     reply: z.object({ messageId: z.string() }),
   },
+  /** This agent dealt with a customer's missed calls: colleagues' To call back lists drop them too. */
+  missed_handled: { params: z.object({ customer: CustomerNumber }), reply: Done },
+  /** On sign-in: which of these customers' missed calls colleagues dealt with, and when (while this desk was away). */
+  missed_check: {
+    params: z.object({ customers: z.array(CustomerNumber).max(200) }),
+    reply: z.object({ handled: z.record(z.string(), z.number()) }),
+  },
 } as const;
 
 export type RelayAction = keyof typeof relayRequests;
@@ -107,8 +114,11 @@ export type RelayMessage = z.infer<typeof RelayMessage>;
 
 /** Between relay instances over Redis pub/sub: a signal for the agents it concerns. */
 export const RelayBusMessage = z.object({
-  /** offer: ring the targets, or every available agent; direct: the targets only; event: every agent. */
-  kind: z.enum(['offer', 'event', 'direct']),
+  /**
+   * offer: ring the targets, or every available agent; direct: the targets only; event: the agents the call was
+   * offered to; team: every agent but the targets (the sender).
+   */
+  kind: z.enum(['offer', 'event', 'direct', 'team']),
   callId: z.string(),
   targets: z.array(z.string()).optional(),
   event: CallSignal,

@@ -42,6 +42,8 @@ export interface CallTransport extends CallActions {
   /** Tells the other side (a relay) whether this desk takes calls. */
   setAgentStatus(status: AgentStatus): void;
   test(): Promise<ConnectionTest>;
+  /** Team relay: tells colleagues this agent dealt with a customer's missed calls. */
+  missedHandled?(customer: string): Promise<void>;
   /** Fetches a recording or transcript WhatsApp made of one of this desk's calls. */
   downloadMedia(notice: CallMediaNotice, maxBytes: number): Promise<{ bytes: Buffer; mimeType?: string }>;
   /** The number's calling settings; only where this desk holds the token (a relay's operator manages them there). */
@@ -61,6 +63,8 @@ export interface TransportContext {
   /** Traffic moved a counter (a webhook came in): show it soon, not on every request. */
   onActivity(): void;
   agentStatus(): AgentStatus;
+  /** Customers on this desk's To call back list, to ask a relay which of them colleagues dealt with meanwhile. */
+  pendingMissedCustomers(): string[];
 }
 
 /** The coordinator's view of whichever transport is current; without one, every action says what to do. */

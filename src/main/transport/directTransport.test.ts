@@ -47,6 +47,7 @@ async function transport(seenEvents?: ReturnType<typeof openCallHistory>['seenEv
       onChange: () => undefined,
       onActivity: () => undefined,
       agentStatus: () => 'available',
+      pendingMissedCustomers: () => [],
     },
   );
   open.push(t);

@@ -52,10 +52,23 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     onEvent: context.onSignal,
     onConnection: (next) => {
       state = next;
-      if (next.connected) relay.setStatus(context.agentStatus());
+      if (next.connected) {
+        relay.setStatus(context.agentStatus());
+        void catchUpMissed().catch((error: unknown) =>
+          context.logger.warn('missed calls not checked with the team', { error: String(error) }),
+        );
+      }
       context.onChange();
     },
   });
+  /** What colleagues dealt with while this desk was away. */
+  async function catchUpMissed(): Promise<void> {
+    const customers = context.pendingMissedCustomers();
+    if (customers.length === 0) return;
+    const { handled } = await relay.request('missed_check', { customers });
+    for (const [customer, atMs] of Object.entries(handled))
+      context.onSignal({ type: 'missed_handled', customer, atMs });
+  }
   return {
     preAccept: async (callId, sdp) => void (await relay.request('pre_accept', { callId, sdp })),
     accept: async (callId, sdp, capture) =>
@@ -67,6 +80,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     requestCallPermission: (to) => relay.request('request_permission', { to }),
     sendFollowUp: (to, text, template, callButton) => relay.request('follow_up', { to, text, template, callButton }),
     setAgentStatus: (status) => relay.setStatus(status),
+    missedHandled: async (customer) => void (await relay.request('missed_handled', { customer })),
     downloadMedia: (notice, maxBytes) =>
       downloadThroughRelay(state.url ?? options.urls[0]!, options.agentToken, notice, maxBytes),
     status: () => ({ problems: state.error ? [state.error] : [], relay: state }),
