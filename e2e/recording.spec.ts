@@ -123,3 +123,28 @@ test('a recording that arrives damaged: the row stays, says what failed, and Try
   await expect(row.getByTestId('history-recording')).toBeVisible();
   await expect(row.getByTestId('history-media-problem')).toHaveCount(0);
 });
+
+test('a call the agent places is recorded too when ticked in the dial box', async ({ phone }) => {
+  const { page, sim } = phone;
+  await setCapture(page, 'ask', { recording: true, transcription: false });
+  sim.graph.setPermission('447700900321', 'temporary');
+  sim.setOutbound({ answer: 'accept', ringMs: 200 });
+  await page.getByTestId('dial-number').fill('447700900321');
+  await page.getByTestId('dial-capture').check();
+  await page.getByTestId('dial-call').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await expect(page.getByTestId('capture-notice')).toBeVisible();
+  const connect = sim.graph.requests.map((r) => r.body as Record<string, unknown>).find((b) => b?.action === 'connect');
+  expect(connect?.recording).toEqual({
+    status: 'ENABLED',
+    purpose: 'quality assurance',
+    announcement_language: 'en_US',
+  });
+  await page.getByTestId('hangup').click();
+  await page.getByTestId('wrap-up-outcome-Sales').check();
+  await page.getByTestId('wrap-up-save').click();
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-row').first().getByTestId('history-recording')).toBeVisible({
+    timeout: 10_000,
+  });
+});

@@ -272,8 +272,8 @@ export async function startAppServices(options: AppServicesOptions) {
       return { ok: true };
     },
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
-    'call:dial': async ({ to, sdpOffer }) => {
-      const result = await coordinator.dial(to, sdpOffer);
+    'call:dial': async ({ to, sdpOffer, capture }) => {
+      const result = await coordinator.dial(to, sdpOffer, capture);
       if (result.ok) tellTeamHandled(to);
       return result;
     },

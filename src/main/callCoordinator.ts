@@ -3,7 +3,7 @@ import { isLive, needsTerminate, transition, type CallInput, type CallState } fr
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView, DialResult, PermissionReply, PermissionView } from '../shared/ipcContract';
 import type { CallSignal } from '../shared/callSignals';
-import { captureRequest, type CallMediaNotice } from '../shared/metaCapture';
+import { captureRequest, capturedKinds, type CallMediaNotice } from '../shared/metaCapture';
 import { followedUpCall } from '../shared/followUpButton';
 import { agentSentence } from '../shared/agentErrors';
 import { callErrorSentence } from '../shared/callErrors';
@@ -227,8 +227,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       }
       const capture = captureRequest(preferences().capture, agentChoseCapture);
       await send(call, 'accept', () => transport.accept(callId, sdpAnswer, capture));
-      const captured = (['recording', 'transcription'] as const).filter((k) => capture[k]?.status === 'ENABLED');
-      if (captured.length > 0) call.captured = captured;
+      call.captured = capturedKinds(capture);
       if (!apply(call, { type: 'accept_ok', atMs: now() })) {
         await endOnMeta(call, 'terminate');
         return { ok: false, error: 'The caller hung up.' };
@@ -333,7 +332,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     };
   }
 
-  async function dial(to: string, sdpOffer: string): Promise<DialResult> {
+  async function dial(to: string, sdpOffer: string, agentChoseCapture?: boolean): Promise<DialResult> {
     const busy = [...calls.values()].find((c) => needsTerminate(c.state));
     if (busy) return { ok: false, error: 'Hang up the current call before placing another one.' };
     let allowed: PermissionView;
@@ -351,8 +350,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     }
     let callId: string;
     dialsInFlight += 1;
+    const capture = captureRequest(preferences().capture, agentChoseCapture);
     try {
-      ({ callId } = await transport.connect(to, sdpOffer));
+      ({ callId } = await transport.connect(to, sdpOffer, capture));
     } catch (error) {
       log.warn('connect failed', { to, error: errorText(error) });
       return {
@@ -372,6 +372,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       offeredAtMs: now(),
       state: { phase: 'dialing' },
       sdpAnswer: buffered?.sdpAnswer,
+      captured: capturedKinds(capture),
     };
     calls.set(callId, call);
     log.info('call placed', { callId, to });

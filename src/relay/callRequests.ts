@@ -82,8 +82,8 @@ export function createCallRequests(deps: {
       return {};
     },
     /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */
-    async connect(agentId, { to, sdp }) {
-      const { callId } = await graph.connect(to, sdp);
+    async connect(agentId, { to, sdp, capture }) {
+      const { callId } = await graph.connect(to, sdp, { capture });
       grant(callId, agentId);
       await store.setOwner(callId, agentId);
       await store.setPlacedBy(callId, agentId);

@@ -61,6 +61,8 @@ export const ConnectBody = z
     action: z.literal('connect'),
     session: OfferSession,
     biz_opaque_callback_data: BizOpaque.optional(),
+    recording: CaptureOption.optional(),
+    transcription: CaptureOption.optional(),
   })
   .refine(oneAddressee, ONE_ADDRESSEE);
 

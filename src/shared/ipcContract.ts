@@ -173,6 +173,8 @@ export const invokeContract = {
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
   'call:dial': {
     request: z.object({
+      /** Where the desk asks per call: the agent ticked "Record this call" in the dial box. */
+      capture: z.boolean().optional(),
       to: WhatsAppNumber,
       sdpOffer: z
         .string()

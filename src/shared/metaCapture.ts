@@ -80,8 +80,11 @@ export function captureRequest(preference: CapturePreference | undefined, agentC
   };
 }
 
-export const isCaptureRequested = (request: CaptureRequest): boolean =>
-  request.recording?.status === 'ENABLED' || request.transcription?.status === 'ENABLED';
+/** What a request asks WhatsApp to make, for the call's record; undefined when nothing. */
+export function capturedKinds(request: CaptureRequest): Array<'recording' | 'transcription'> | undefined {
+  const kinds = (['recording', 'transcription'] as const).filter((k) => request[k]?.status === 'ENABLED');
+  return kinds.length > 0 ? kinds : undefined;
+}
 
 /** A recording or transcript WhatsApp made of a call, as its webhook names it. */
 export const CallMediaNotice = z.object({

@@ -13,6 +13,8 @@ const Sdp = z
   .min(1)
   .max(64 * 1024);
 const Done = z.object({});
+/** WhatsApp's own recording and transcription of the call (Meta's "Call recording" page). */
+const Capture = z.object({ recording: CaptureOption.optional(), transcription: CaptureOption.optional() });
 
 /** Desk -> relay requests, each with the reply the relay gives when it succeeds. */
 export const relayRequests = {
@@ -21,13 +23,16 @@ export const relayRequests = {
     params: z.object({
       callId: CallId,
       sdp: Sdp,
-      capture: z.object({ recording: CaptureOption.optional(), transcription: CaptureOption.optional() }).optional(),
+      capture: Capture.optional(),
     }),
     reply: Done,
   },
   reject: { params: z.object({ callId: CallId }), reply: Done },
   terminate: { params: z.object({ callId: CallId }), reply: Done },
-  connect: { params: z.object({ to: CustomerNumber, sdp: Sdp }), reply: z.object({ callId: z.string() }) },
+  connect: {
+    params: z.object({ to: CustomerNumber, sdp: Sdp, capture: Capture.optional() }),
+    reply: z.object({ callId: z.string() }),
+  },
   permission: { params: z.object({ to: CustomerNumber }), reply: CallPermissionResponse },
   request_permission: { params: z.object({ to: CustomerNumber }), reply: z.object({ messageId: z.string() }) },
   follow_up: {

@@ -268,13 +268,18 @@ export function createGraphClient(config: GraphClientConfig) {
       const body = callAction({ messaging_product, call_id: callId, action: 'terminate' });
       await request('terminate', 'POST', 'calls', body, SuccessResponse);
     },
-    async connect(to: string, sdpOffer: string, bizOpaque?: string): Promise<{ callId: string }> {
+    async connect(
+      to: string,
+      sdpOffer: string,
+      options: { bizOpaque?: string; capture?: CaptureRequest } = {},
+    ): Promise<{ callId: string }> {
       const body = callAction({
         messaging_product,
         ...addressee(to),
         action: 'connect',
         session: { sdp_type: 'offer', sdp: sdpOffer },
-        ...(bizOpaque === undefined ? {} : { biz_opaque_callback_data: bizOpaque }),
+        ...(options.bizOpaque === undefined ? {} : { biz_opaque_callback_data: options.bizOpaque }),
+        ...options.capture,
       });
       const reply = await request('connect', 'POST', 'calls', body, ConnectResponse);
       return { callId: reply.calls[0]!.id };

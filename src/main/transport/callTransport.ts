@@ -14,7 +14,7 @@ export interface CallActions {
   accept(callId: string, sdpAnswer: string, capture?: CaptureRequest): Promise<void>;
   reject(callId: string): Promise<void>;
   terminate(callId: string): Promise<void>;
-  connect(to: string, sdpOffer: string): Promise<{ callId: string }>;
+  connect(to: string, sdpOffer: string, capture?: CaptureRequest): Promise<{ callId: string }>;
   callPermission(to: string): Promise<CallPermissionResponse>;
   requestCallPermission(to: string): Promise<{ messageId: string }>;
   /** A WhatsApp message to the customer (a missed call's follow-up); the template where the 24 h window closed. */
@@ -79,7 +79,7 @@ export function currentTransportActions(current: () => CallTransport | undefined
     accept: (callId, sdp, capture) => use().accept(callId, sdp, capture),
     reject: (callId) => use().reject(callId),
     terminate: (callId) => use().terminate(callId),
-    connect: (to, sdp) => use().connect(to, sdp),
+    connect: (to, sdp, capture) => use().connect(to, sdp, capture),
     callPermission: (to) => use().callPermission(to),
     requestCallPermission: (to) => use().requestCallPermission(to),
     sendFollowUp: (to, text, template, callButton) => use().sendFollowUp(to, text, template, callButton),

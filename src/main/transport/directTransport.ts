@@ -60,7 +60,7 @@ export function graphCallActions(graph: GraphClient): CallActions {
     accept: (callId, sdp, capture) => graph.accept(callId, sdp, { capture }),
     reject: (callId) => graph.reject(callId),
     terminate: (callId) => graph.terminate(callId),
-    connect: (to, sdp) => graph.connect(to, sdp),
+    connect: (to, sdp, capture) => graph.connect(to, sdp, { capture }),
     callPermission: (to) => graph.callPermission(to),
     requestCallPermission: (to) => graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT),
     sendFollowUp: (to, text, template, callButton) => graph.sendMessage(to, text, template, callButton),

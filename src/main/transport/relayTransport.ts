@@ -75,7 +75,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
       void (await relay.request('accept', { callId, sdp, ...(capture ? { capture } : {}) })),
     reject: async (callId) => void (await relay.request('reject', { callId })),
     terminate: async (callId) => void (await relay.request('terminate', { callId })),
-    connect: (to, sdp) => relay.request('connect', { to, sdp }),
+    connect: (to, sdp, capture) => relay.request('connect', { to, sdp, ...(capture ? { capture } : {}) }),
     callPermission: (to) => relay.request('permission', { to }),
     requestCallPermission: (to) => relay.request('request_permission', { to }),
     sendFollowUp: (to, text, template, callButton) => relay.request('follow_up', { to, text, template, callButton }),

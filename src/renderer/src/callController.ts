@@ -259,6 +259,7 @@ export async function answerCall(callId: string): Promise<void> {
 /** Places a call to a customer; says why when WhatsApp does not allow it yet. */
 export async function dialCall(
   to: string,
+  capture?: boolean,
 ): Promise<{ ok: true } | { ok: false; error: string; detail?: string; permission?: PermissionView }> {
   // The call id is WhatsApp's, known only once connect has answered; media events before that have no call.
   let callId = '';
@@ -273,7 +274,11 @@ export async function dialCall(
   } catch (error) {
     return { ok: false, error: `Could not prepare the call: ${errorText(error)}` };
   }
-  const result = await api.invoke('call:dial', { to, sdpOffer: session.localSdp });
+  const result = await api.invoke('call:dial', {
+    to,
+    sdpOffer: session.localSdp,
+    ...(capture === undefined ? {} : { capture }),
+  });
   if (!result.ok) {
     session.close();
     return result;

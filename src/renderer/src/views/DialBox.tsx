@@ -23,6 +23,8 @@ export function DialBox({ initial = '' }: { initial?: string }) {
   const [permission, setPermission] = useState<PermissionView>();
   const [requested, setRequested] = useState<string>();
   const [asking, setAsking] = useState(false);
+  const askCapture = usePhone((s) => s.status?.preferences.capture?.mode === 'ask');
+  const [capture, setCapture] = useState(false);
   // A number is dialled as its digits; a customer known only by user ID (Call back from the history) as that ID.
   const replies = usePhone((s) => s.permissionReplies);
   const digits = isUserId(number.trim()) ? number.trim() : number.replace(/[^\d]/g, '');
@@ -35,7 +37,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
     setDetail(undefined);
     setPermission(undefined);
     setRequested(undefined);
-    const result = await dialCall(digits);
+    const result = await dialCall(digits, askCapture ? capture : undefined);
     setBusy(false);
     if (!result.ok) {
       setError(result.error);
@@ -81,6 +83,17 @@ export function DialBox({ initial = '' }: { initial?: string }) {
           {busy ? t('dial.calling') : t('dial.call')}
         </button>
       </form>
+      {askCapture && (
+        <label className="radio">
+          <input
+            type="checkbox"
+            data-testid="dial-capture"
+            checked={capture}
+            onChange={(e) => setCapture(e.target.checked)}
+          />
+          {t('incoming.captureThisCall')}
+        </label>
+      )}
       {error && (
         <p className="error" role="alert" data-testid="dial-error">
           {error}
