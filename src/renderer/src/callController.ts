@@ -43,13 +43,17 @@ function playRemote(callId: string, stream: MediaStream): void {
     );
 }
 
+/** Ringing callers' audio, kept until the agent answers. */
+const callerStreams = new Map<string, MediaStream>();
+
 function prepare(call: CallView): void {
   if (liveCalls.has(call.callId) || !call.sdpOffer) return;
   const { patchMedia } = usePhone.getState();
   const pending = CallSession.prepare(call.sdpOffer, {
     iceServers: usePhone.getState().status?.iceServers ?? [],
     micDeviceId: prefs()?.micDeviceId,
-    onRemoteStream: (stream) => playRemote(call.callId, stream),
+    // Played from Answer on: starting audio output while the call rings would compete with building the answer.
+    onRemoteStream: (stream) => callerStreams.set(call.callId, stream),
     onConnectionState: (connection) => onConnectionState(call.callId, connection),
   });
   liveCalls.set(call.callId, new LiveCall(call.callId, pending));
@@ -99,6 +103,7 @@ function onConnectionState(callId: string, connection: RTCPeerConnectionState): 
 }
 
 function release(callId: string): void {
+  callerStreams.delete(callId);
   liveCalls.get(callId)?.dispose();
   liveCalls.delete(callId);
 }
@@ -236,11 +241,16 @@ export async function answerCall(callId: string): Promise<void> {
   }
   const capture = captureChoices.get(callId);
   captureChoices.delete(callId);
-  const result = await api.invoke('call:answer', {
+  const answered = api.invoke('call:answer', {
     callId,
     sdpAnswer: session.localSdp,
     ...(capture === undefined ? {} : { capture }),
   });
+  // The request is on its way first; the caller's audio output starts while WhatsApp confirms.
+  const caller = callerStreams.get(callId);
+  callerStreams.delete(callId);
+  if (caller) playRemote(callId, caller);
+  const result = await answered;
   if (!result.ok) return patchMedia(callId, { error: result.error });
   // Normally started on the pre_accepted update already; this covers an update that raced the reply.
   await session.startIce();

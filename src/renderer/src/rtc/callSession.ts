@@ -1,4 +1,5 @@
 import { answerProblems, holdBackCandidates } from '../../../shared/sdpChecks';
+import { enoughCandidates, hasTurnServer, type GatheredCandidate } from '../../../shared/gatheringEnough';
 import { openMic } from './devices';
 
 export interface CallSessionOptions {
@@ -22,19 +23,35 @@ export interface MediaStats {
   rttMs?: number;
 }
 
-function waitForGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once the local description holds the candidates WhatsApp needs (see enoughCandidates), or gathering is
+ * complete, or the bound has passed. The candidates of one allocation step come together, so a 2 ms settle after the
+ * deciding one lets its siblings (other interfaces) into the answer too.
+ */
+function waitForCandidates(pc: RTCPeerConnection, timeoutMs: number, turnConfigured: boolean): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
+    const gathered: GatheredCandidate[] = [];
+    let settle: ReturnType<typeof setTimeout> | undefined;
     const done = () => {
       clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', check);
+      clearTimeout(settle);
+      pc.removeEventListener('icegatheringstatechange', onState);
+      pc.removeEventListener('icecandidate', onCandidate);
       resolve();
     };
-    const check = () => {
+    const onState = () => {
       if (pc.iceGatheringState === 'complete') done();
     };
+    const onCandidate = (event: RTCPeerConnectionIceEvent) => {
+      const candidate = event.candidate;
+      if (!candidate) return;
+      gathered.push({ protocol: candidate.protocol ?? '', type: candidate.type ?? '' });
+      if (settle === undefined && enoughCandidates(gathered, turnConfigured)) settle = setTimeout(done, 2);
+    };
     const timer = setTimeout(done, timeoutMs);
-    pc.addEventListener('icegatheringstatechange', check);
+    pc.addEventListener('icegatheringstatechange', onState);
+    pc.addEventListener('icecandidate', onCandidate);
   });
 }
 
@@ -95,7 +112,7 @@ export class CallSession {
       transceiver.direction = 'sendrecv';
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
-      await waitForGathering(pc, options.gatherTimeoutMs ?? 2000);
+      await waitForCandidates(pc, options.gatherTimeoutMs ?? 2000, hasTurnServer(options.iceServers));
       const sdp = pc.localDescription?.sdp ?? answer.sdp ?? '';
       const problems = answerProblems(sdp, offerSdp);
       if (problems.length > 0)
@@ -125,7 +142,7 @@ export class CallSession {
       track.enabled = false;
       const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
       await pc.setLocalDescription(await pc.createOffer());
-      await waitForGathering(pc, options.gatherTimeoutMs ?? 2000);
+      await waitForCandidates(pc, options.gatherTimeoutMs ?? 2000, hasTurnServer(options.iceServers));
       const session = new CallSession(pc, transceiver.sender, pc.localDescription?.sdp ?? '');
       session.mic = track;
       session.micFellBack = fellBack;

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { enoughCandidates, hasTurnServer } from './gatheringEnough';
+
+describe('when an answer has the candidates WhatsApp needs', () => {
+  it('is ready with a UDP host candidate, without waiting for TCP ones or gathering "complete"', () => {
+    expect(enoughCandidates([], false)).toBe(false);
+    expect(enoughCandidates([{ protocol: 'tcp', type: 'host' }], false)).toBe(false);
+    expect(enoughCandidates([{ protocol: 'udp', type: 'srflx' }], false)).toBe(false);
+    expect(enoughCandidates([{ protocol: 'UDP', type: 'host' }], false)).toBe(true);
+  });
+
+  it('waits for a relay candidate where the operator configured TURN', () => {
+    const host = { protocol: 'udp', type: 'host' };
+    expect(enoughCandidates([host], true)).toBe(false);
+    expect(enoughCandidates([host, { protocol: 'udp', type: 'relay' }], true)).toBe(true);
+  });
+
+  it('knows a TURN server from a STUN one', () => {
+    expect(hasTurnServer([])).toBe(false);
+    expect(hasTurnServer([{ urls: 'stun:stun.example.org:3478' }])).toBe(false);
+    expect(hasTurnServer([{ urls: ['stun:a', 'turns:turn.example.org:443?transport=tcp'] }])).toBe(true);
+  });
+});
