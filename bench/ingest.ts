@@ -14,7 +14,7 @@ export interface IngestResult {
   non2xx: number;
 }
 
-function startServer(kind: 'bare' | 'webhook') {
+function startServer(kind: 'bare' | 'hmac' | 'webhook') {
   const child = fork(join(__dirname, 'ingestServer.ts'), [kind, SECRET], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -51,14 +51,16 @@ async function load(name: string, url: string, durationSec: number): Promise<Ing
 }
 
 /** Webhook ingest with signature checks and parsing, against a bare node:http server answering 200. */
-export async function benchIngest(durationSec = 8): Promise<{ bare: IngestResult; webhook: IngestResult }> {
-  const results: Partial<Record<'bare' | 'webhook', IngestResult>> = {};
-  for (const kind of ['bare', 'webhook'] as const) {
+export async function benchIngest(
+  durationSec = 8,
+): Promise<{ bare: IngestResult; hmac: IngestResult; webhook: IngestResult }> {
+  const results: Partial<Record<'bare' | 'hmac' | 'webhook', IngestResult>> = {};
+  for (const kind of ['bare', 'hmac', 'webhook'] as const) {
     const server = startServer(kind);
     const url = await server.ready;
     await load(kind, url, 2); // warm-up
     results[kind] = await load(kind, url, durationSec);
     server.child.kill();
   }
-  return results as { bare: IngestResult; webhook: IngestResult };
+  return results as { bare: IngestResult; hmac: IngestResult; webhook: IngestResult };
 }

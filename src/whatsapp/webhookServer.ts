@@ -204,9 +204,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       connectionsCheckingInterval: 500,
     },
     (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== path) return send(res, 404, 'not found\n');
-      if (req.method === 'GET') return handleVerify(url, res);
+      // Meta POSTs to the bare path; only the verification GET carries a query worth parsing.
+      const target = req.url ?? '/';
+      const query = target.indexOf('?');
+      if ((query === -1 ? target : target.slice(0, query)) !== path) return send(res, 404, 'not found\n');
+      if (req.method === 'GET') return handleVerify(new URL(target, 'http://localhost'), res);
       if (req.method !== 'POST') {
         res.setHeader('Allow', 'GET, POST');
         return send(res, 405, 'method not allowed\n');
