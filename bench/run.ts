@@ -1,6 +1,7 @@
 import { benchCallPath } from './callPath';
 import { benchHold } from './hold';
 import { benchIngest } from './ingest';
+import { benchBurst } from './burst';
 import { benchRelay } from './relay';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
@@ -24,6 +25,24 @@ async function main(): Promise<void> {
     console.log(`  ratio to bare 200       ${toBare.toFixed(2)} (goal >= 0.5: ${met(toBare, 0.5)})`);
     console.log(
       `  p99 latency ratio       ${ratio(webhook.p99Ms, Math.max(bare.p99Ms, 1))} (lower is better; p99 is reported in whole ms)`,
+    );
+  }
+  if (!only || only === 'burst') {
+    const b = await benchBurst(Number(process.env.BENCH_BURST ?? 50));
+    const heapRatio = b.heapAfterMb / b.heapIdleMb;
+    console.log(`\n${b.calls} calls ringing at once on one desk`);
+    console.log(
+      `  webhook -> card shown    median ${ms(b.medianShownMs)}, worst ${ms(b.worstShownMs)} (goal: every card within 1 s: ${b.worstShownMs <= 1000 ? 'met' : 'not met'})`,
+    );
+    console.log(`  all ${b.calls} answers ready     ${ms(b.allReadyMs)} after the first webhook`);
+    console.log(
+      `  main-thread long tasks   ${b.longTasks}, longest ${ms(b.longestTaskMs)} (goal: none over 50 ms: ${b.longTasks === 0 ? 'met' : 'not met'})`,
+    );
+    console.log(
+      `  JS heap                  idle ${b.heapIdleMb.toFixed(1)} MB, after the calls ${b.heapAfterMb.toFixed(1)} MB, ratio ${heapRatio.toFixed(2)} (goal <= 1.10: ${heapRatio <= 1.1 ? 'met' : 'not met'})`,
+    );
+    console.log(
+      `  (fresh page ${b.heapColdMb.toFixed(1)} MB; the first burst of the day adds ${(b.heapIdleMb - b.heapColdMb).toFixed(1)} MB once: compiled code and caches)`,
     );
   }
   if (!only || only === 'call') {

@@ -59,7 +59,8 @@ function prepare(call: CallView): void {
   liveCalls.set(call.callId, new LiveCall(call.callId, pending));
   pending.then(
     (session) => {
-      patchMedia(call.callId, { answerReady: true, canSendDtmf: session.canSendDtmf });
+      // canSendDtmf is asked once answered: the getter is a synchronous trip into WebRTC, costly in a burst of calls.
+      patchMedia(call.callId, { answerReady: true });
       maybeAutoAnswer(call.callId);
     },
     // An offer this phone cannot answer is declined on WhatsApp at once, so the caller is not left ringing.
@@ -258,6 +259,7 @@ export async function answerCall(callId: string): Promise<void> {
   try {
     await session.startSending();
     patchMedia(callId, {
+      canSendDtmf: session.canSendDtmf,
       micLabel: session.micLabel,
       notice: session.micFellBack ? 'The chosen microphone is not connected; using the default one.' : undefined,
     });

@@ -1,5 +1,6 @@
 import { WINDOW_HEADER } from '../../shared/ipcChannels';
 import type { EventChannel, EventPayload, InvokeChannel, SoftphoneApi } from '../../shared/ipcContract';
+import { yieldingDelivery } from './yieldingDelivery';
 
 /** Silence on the event stream for this long means the host is gone or hung. */
 const LINK_LOST_AFTER_MS = 1500;
@@ -26,10 +27,13 @@ export function createHttpBridge(base = ''): SoftphoneApi {
     setLink(true);
   };
   const source = new EventSource(`${base}/api/events`);
+  const deliver = yieldingDelivery();
   source.addEventListener('message', (message: MessageEvent<string>) => {
     heard();
-    const { channel, payload } = JSON.parse(message.data) as { channel: EventChannel; payload: unknown };
-    for (const listener of listeners.get(channel) ?? []) listener(payload as never);
+    deliver(() => {
+      const { channel, payload } = JSON.parse(message.data) as { channel: EventChannel; payload: unknown };
+      for (const listener of listeners.get(channel) ?? []) listener(payload as never);
+    });
   });
   source.addEventListener('hello', (message: MessageEvent<string>) => {
     heard();

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallView } from '../../shared/ipcContract';
-import { mediaOf, selectActive, selectRinging, selectRingingOut, usePhone } from './store';
+import { ENDED_KEPT, mediaOf, selectActive, selectRinging, selectRingingOut, usePhone } from './store';
 
 const call = (callId: string, phase: CallView['phase'], extra: Partial<CallView> = {}): CallView => ({
   callId,
@@ -53,5 +53,21 @@ describe('phone store', () => {
     usePhone.getState().patchMedia('x', { muted: true });
     usePhone.getState().patchMedia('x', { answerReady: true });
     expect(mediaOf(usePhone.getState(), 'x')).toMatchObject({ answerReady: true, muted: true });
+  });
+
+  it('keeps only the most recent ended calls and their media, so a long shift does not grow the page', () => {
+    const { upsertCall, patchMedia } = usePhone.getState();
+    for (let i = 0; i < ENDED_KEPT + 15; i += 1) {
+      upsertCall(call(`e${i}`, 'ended', { offeredAtMs: i, endedAtMs: 1000 + i }));
+      patchMedia(`e${i}`, { answerReady: true });
+    }
+    upsertCall(call('live', 'ringing', { offeredAtMs: 5 }));
+    const { calls, media } = usePhone.getState();
+    expect(Object.keys(calls)).toHaveLength(ENDED_KEPT + 1);
+    expect(calls.live).toBeDefined();
+    expect(calls.e0).toBeUndefined();
+    expect(calls[`e${ENDED_KEPT + 14}`]).toBeDefined();
+    expect(media.e0).toBeUndefined();
+    expect(Object.keys(media)).toHaveLength(ENDED_KEPT);
   });
 });

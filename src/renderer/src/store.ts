@@ -95,7 +95,7 @@ export const usePhone = create<PhoneState>((set) => ({
     set((s) => ({ dialNumber: number, dialKey: s.dialKey + 1, tab: 'phone', shownEndedId: undefined })),
   upsertCall: (view) =>
     set((s) => ({
-      calls: { ...s.calls, [view.callId]: view },
+      ...keepRecentEnded({ ...s.calls, [view.callId]: view }, s.media),
       shownEndedId:
         view.phase === 'ended' ? view.callId : view.phase === 'ringing' && !view.silent ? undefined : s.shownEndedId,
       // A call needing the agent brings the phone tab forward.
@@ -108,6 +108,27 @@ export const usePhone = create<PhoneState>((set) => ({
   setTab: (tab) => set({ tab }),
   dismissEnded: () => set({ shownEndedId: undefined }),
 }));
+
+/** Ended calls the page keeps (the history holds them all): without a bound, a long shift would grow the page. */
+export const ENDED_KEPT = 20;
+
+/** The calls (and their media) without the oldest ended ones beyond ENDED_KEPT. */
+export function keepRecentEnded(
+  calls: Record<string, CallView>,
+  media: Record<string, CallMedia>,
+): { calls: Record<string, CallView>; media: Record<string, CallMedia> } {
+  const ended = Object.values(calls).filter((c) => c.phase === 'ended');
+  if (ended.length <= ENDED_KEPT) return { calls, media };
+  const gone = new Set(
+    ended
+      .sort((a, b) => (b.endedAtMs ?? b.offeredAtMs) - (a.endedAtMs ?? a.offeredAtMs))
+      .slice(ENDED_KEPT)
+      .map((c) => c.callId),
+  );
+  const keep = <T>(entries: Record<string, T>) =>
+    Object.fromEntries(Object.entries(entries).filter(([id]) => !gone.has(id)));
+  return { calls: keep(calls), media: keep(media) };
+}
 
 export const selectRinging = (s: PhoneState): CallView[] =>
   Object.values(s.calls)

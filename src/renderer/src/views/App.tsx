@@ -81,8 +81,8 @@ function PhonePage() {
     <>
       {active && <InCall call={active} />}
       {held && <HeldCall call={held} />}
-      {ringing.map((call) => (
-        <IncomingCall key={call.callId} call={call} waiting={active !== undefined} />
+      {ringing.map((call, i) => (
+        <IncomingCall key={call.callId} call={call} waiting={active !== undefined} first={i === 0} />
       ))}
       {!active && ended && <CallEnded call={ended} />}
       {!active && <WrapUpPanel />}

@@ -14,7 +14,20 @@ export function CustomerPanel({ call }: { call: CallView }) {
   const prefs = usePhone((s) => s.status?.preferences);
   const popped = useRef(false);
   useEffect(() => {
-    void customerSummary(call.from, call.callId).then(setSummary, () => undefined);
+    // Asked once the page is idle: while a call rings, building its answer comes first (within 300 ms anyway).
+    let gone = false;
+    const ask = () =>
+      void customerSummary(call.from, call.callId).then(
+        (s) => !gone && setSummary(s),
+        () => undefined,
+      );
+    const idle = window.requestIdleCallback?.(ask, { timeout: 300 });
+    const timer = idle === undefined ? setTimeout(ask, 0) : undefined;
+    return () => {
+      gone = true;
+      if (idle !== undefined) window.cancelIdleCallback(idle);
+      clearTimeout(timer);
+    };
   }, [call.from, call.callId]);
   const phone = isUserId(call.from) ? undefined : call.from;
   const link = crmLink(prefs?.crmUrlTemplate, {

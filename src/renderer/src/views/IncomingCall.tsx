@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { answerCall, chooseCapture, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
 import { useNow } from '../hooks/useNow';
@@ -7,8 +7,20 @@ import { mediaOf, usePhone } from '../store';
 import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
 
-/** `waiting`: the agent is on another call, so this one is offered as call waiting (hold or end, then answer). */
-export function IncomingCall({ call, waiting }: { call: CallView; waiting: boolean }) {
+/**
+ * `waiting`: the agent is on another call, so this one is offered as call waiting (hold or end, then answer).
+ * `first`: the oldest ringing call, whose Answer takes the focus. Memoised: a burst of calls re-renders only the
+ * card whose call changed.
+ */
+export const IncomingCall = memo(function IncomingCall({
+  call,
+  waiting,
+  first,
+}: {
+  call: CallView;
+  waiting: boolean;
+  first: boolean;
+}) {
   const { t } = useTranslation();
   const media = usePhone((s) => mediaOf(s, call.callId));
   const mic = usePhone((s) => s.mic);
@@ -20,8 +32,8 @@ export function IncomingCall({ call, waiting }: { call: CallView; waiting: boole
   const answerable = !answering && media.answerReady;
   // The agent's next move is Answer: Enter or Space takes the call without hunting for the button.
   useEffect(() => {
-    if (answerable) answerButton.current?.focus();
-  }, [answerable]);
+    if (answerable && first) answerButton.current?.focus();
+  }, [answerable, first]);
   const headingId = `caller-${call.callId}`;
   return (
     <section
@@ -107,4 +119,4 @@ export function IncomingCall({ call, waiting }: { call: CallView; waiting: boole
       </div>
     </section>
   );
-}
+});
