@@ -58,7 +58,7 @@ function prepare(call: CallView): void {
   });
   liveCalls.set(call.callId, new LiveCall(call.callId, pending));
   pending.then(
-    (session) => {
+    () => {
       // canSendDtmf is asked once answered: the getter is a synchronous trip into WebRTC, costly in a burst of calls.
       patchMedia(call.callId, { answerReady: true });
       maybeAutoAnswer(call.callId);
