@@ -82,15 +82,29 @@ async function main(): Promise<void> {
     );
   }
   if (!only || only === 'relay') {
-    const r = await benchRelay(Number(process.env.BENCH_AGENTS ?? 20), Number(process.env.BENCH_CALLS ?? 30));
+    const r = await benchRelay({
+      instances: Number(process.env.BENCH_RELAYS ?? 4),
+      agents: Number(process.env.BENCH_AGENTS ?? 100),
+      calls: Number(process.env.BENCH_RELAY_CALLS ?? 20),
+      memoryCalls: Number(process.env.BENCH_MEMORY_CALLS ?? 1000),
+    });
+    const fanoutRatio = r.fanoutMs / Math.max(r.pubsubMs, 0.5);
     console.log(
-      `\nTeam relay (2 instances on one redis-server, ${r.agentCount} agents, ${r.calls} calls, every agent answers every call at once)`,
+      `\nTeam relay (${r.instances} instances on one redis-server, ${r.agentCount} agents, ${r.calls} calls, every agent answers every call at once)`,
     );
     console.log(
-      `  ring fan-out to all agents      ${ms(r.fanoutMs)}  ratio ${ratio(r.fanoutMs, Math.max(r.pubsubMs, 0.5))} vs bare Redis publish to ${r.agentCount} subscribers ${ms(r.pubsubMs)}`,
+      `  ring fan-out to all agents      ${ms(r.fanoutMs)}  ratio ${fanoutRatio.toFixed(2)} vs bare Redis publish to ${r.agentCount} subscribers ${ms(r.pubsubMs)} (goal <= 3: ${fanoutRatio <= 3 ? 'met' : 'not met'})`,
     );
     console.log(
       `  contested claims                ${r.claimsPerSec.toFixed(0)} calls/s (exactly one winner each, including pre_accept)  ratio ${(r.claimsPerSec / r.setnxPerSec).toFixed(3)} vs bare SET NX ${r.setnxPerSec.toFixed(0)}/s`,
+    );
+    const first = r.memory[0]!;
+    const last = r.memory.at(-1)!;
+    console.log(
+      `  heap of the relay process       ${r.memory.map((m) => `${m.heapMb.toFixed(1)} MB after ${m.calls}`).join(', ')} calls (all ${r.instances} instances, agents and simulator in one process)`,
+    );
+    console.log(
+      `  growth from call ${first.calls} to ${last.calls}     ${((last.heapMb - first.heapMb) * 1024).toFixed(0)} kB, ${(((last.heapMb - first.heapMb) * 1024 * 1024) / (last.calls - first.calls)).toFixed(0)} bytes a call (goal: flat)`,
     );
   }
   process.exit(0);

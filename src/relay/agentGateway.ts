@@ -45,8 +45,11 @@ export interface AgentGatewayOptions {
   http?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
-function send(socket: WebSocket, message: RelayMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+/** Sends a message, or one already encoded as UTF-8 JSON (a ring sent to the whole team is encoded once). */
+function send(socket: WebSocket, message: RelayMessage | Buffer): void {
+  if (socket.readyState !== socket.OPEN) return;
+  if (Buffer.isBuffer(message)) socket.send(message, { binary: false });
+  else socket.send(JSON.stringify(message));
 }
 
 /** Agents' desks on authenticated WebSockets: sign-in, presence heartbeat, requests in, call signals out. */
@@ -193,29 +196,34 @@ export function createAgentGateway(options: AgentGatewayOptions) {
      * (recorded, so only they may act on the call), a call's later events only to those it was offered to.
      */
     async deliver(bus: RelayBusMessage): Promise<void> {
+      // Serialised once for every agent it goes to (a ring reaches the whole team).
+      const event = Buffer.from(JSON.stringify({ type: 'event', event: bus.event } satisfies RelayMessage));
       if (bus.kind === 'offer') {
         const ringing = [...agents].filter(([agentId, agent]) =>
           bus.targets ? bus.targets.includes(agentId) : agent.status === 'available',
         );
-        // Recorded first (one round trip for all of them), so an agent can act on the call the moment it rings.
-        await store.addOffered(
+        // Recorded in the same step, without waiting for Redis's reply: the command is on this instance's Redis
+        // connection before any agent hears of the call, and an agent's answer comes back to this instance, whose
+        // claim check therefore reaches Redis after it (Redis runs one connection's commands in order).
+        const recorded = store.addOffered(
           bus.callId,
           ringing.map(([agentId]) => agentId),
         );
         for (const [, agent] of ringing) {
           if (bus.targets) agent.ringingAlone.add(bus.callId);
-          send(agent.socket, { type: 'event', event: bus.event });
+          send(agent.socket, event);
         }
+        await recorded;
         return;
       }
       if (bus.kind === 'team') {
         for (const [agentId, agent] of agents)
-          if (!bus.targets?.includes(agentId)) send(agent.socket, { type: 'event', event: bus.event });
+          if (!bus.targets?.includes(agentId)) send(agent.socket, event);
         return;
       }
       const concerned = new Set(bus.kind === 'direct' ? bus.targets : await store.offeredTo(bus.callId));
       for (const [agentId, agent] of agents) {
-        if (concerned.has(agentId)) send(agent.socket, { type: 'event', event: bus.event });
+        if (concerned.has(agentId)) send(agent.socket, event);
       }
     },
     async listen(port: number, host: string): Promise<string> {

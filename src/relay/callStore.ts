@@ -21,9 +21,34 @@ if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
 if redis.call('GET', KEYS[2]) == ARGV[1] then return 1 end
 return 0`;
 
+// An offer's first delivery, in one round trip: taken once (KEYS[1], the de-duplication mark), never after its own
+// terminate (KEYS[2]), and recorded (KEYS[3]) for the instances that will ring it.
+const TAKE_OFFER = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[2])
+return 1`;
+
 /** Calls as every relay instance sees them in Redis: offers, the atomic answer claim, who tried and declined. */
 export function createCallStore(redis: Redis, keys: RelayKeys, instance: string) {
   return {
+    /**
+     * An offer's first delivery anywhere, checked and recorded in one step: 'new' (now recorded), 'duplicate' (a
+     * retry of one already taken) or 'ended' (its terminate came first).
+     */
+    async takeOffer(offer: Offered): Promise<'new' | 'duplicate' | 'ended'> {
+      const outcome = (await redis.eval(
+        TAKE_OFFER,
+        3,
+        keys.seen(`offer:${offer.callId}`),
+        keys.seen(`terminate:${offer.callId}`),
+        keys.call(offer.callId),
+        instance,
+        String(EVENT_MEMORY_S),
+        JSON.stringify(offer),
+      )) as number;
+      return outcome === 1 ? 'new' : outcome === 0 ? 'duplicate' : 'ended';
+    },
     /** First delivery anywhere wins; Meta's retries to another instance are dropped here. */
     async firstTime(eventKey: string): Promise<boolean> {
       return (await redis.set(keys.seen(eventKey), instance, 'EX', EVENT_MEMORY_S, 'NX')) === 'OK';

@@ -56,11 +56,16 @@ export function createWebhookIntake(deps: {
       case 'outbound_status':
         return once(`status:${signal.callId}:${signal.status}`, () => routeOutbound(signal));
       case 'call_offered':
-        return once(`offer:${signal.callId}`, async () => {
-          if (await store.terminated(signal.callId)) return;
-          await store.saveOffer(signal);
-          await router.offer(signal);
-        });
+        return (async () => {
+          if ((await store.takeOffer(signal)) !== 'new') return;
+          try {
+            await router.offer(signal);
+          } catch (error) {
+            // Not rung anywhere: Meta's next delivery must be taken again.
+            await store.forget(`offer:${signal.callId}`).catch(() => undefined);
+            throw error;
+          }
+        })();
       case 'call_terminated':
         return once(`terminate:${signal.callId}`, async () => {
           const owner = await store.owner(signal.callId);
