@@ -217,8 +217,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
         return;
       }
       if (bus.kind === 'team') {
-        for (const [agentId, agent] of agents)
-          if (!bus.targets?.includes(agentId)) send(agent.socket, event);
+        for (const [agentId, agent] of agents) if (!bus.targets?.includes(agentId)) send(agent.socket, event);
         return;
       }
       const concerned = new Set(bus.kind === 'direct' ? bus.targets : await store.offeredTo(bus.callId));
