@@ -61,11 +61,32 @@ function prepare(call: CallView): void {
     () => {
       // canSendDtmf is asked once answered: the getter is a synchronous trip into WebRTC, costly in a burst of calls.
       patchMedia(call.callId, { answerReady: true });
+      showHeldBack(call.callId);
       maybeAutoAnswer(call.callId);
     },
     // An offer this phone cannot answer is declined on WhatsApp at once, so the caller is not left ringing.
-    (error: unknown) => endForMedia(call.callId, unanswerableReason(error), errorText(error)),
+    (error: unknown) => {
+      showHeldBack(call.callId);
+      endForMedia(call.callId, unanswerableReason(error), errorText(error));
+    },
   );
+}
+
+/**
+ * A new call's card waits for its answer to be ready, at most this long. Drawing the card first would make each
+ * WebRTC step wait behind the render and first paint (~10 ms); this way the card appears with Answer already
+ * enabled, a few milliseconds later than it could, and a slow answer never hides a call.
+ */
+const RING_HOLD_MS = 40;
+const heldBack = new Map<string, { view: CallView; timer: ReturnType<typeof setTimeout> }>();
+
+function showHeldBack(callId: string): void {
+  const waiting = heldBack.get(callId);
+  if (!waiting) return;
+  heldBack.delete(callId);
+  clearTimeout(waiting.timer);
+  usePhone.getState().upsertCall(waiting.view);
+  updateRingtone();
 }
 
 /** The sentence the agent sees when the caller's offer cannot be answered here. */
@@ -172,6 +193,15 @@ function openOutboundMic(view: CallView): void {
 }
 
 function onCallUpdated(view: CallView): void {
+  // A later update of a held-back call: the held-back view goes in first, so the order stays as main sent it.
+  const wasHeld = heldBack.has(view.callId);
+  showHeldBack(view.callId);
+  const isNew = !wasHeld && !usePhone.getState().calls[view.callId] && !liveCalls.has(view.callId);
+  if (view.phase === 'ringing' && isNew && view.sdpOffer) {
+    heldBack.set(view.callId, { view, timer: setTimeout(() => showHeldBack(view.callId), RING_HOLD_MS) });
+    prepare(view);
+    return;
+  }
   usePhone.getState().upsertCall(view);
   applyOutboundAnswer(view);
   openOutboundMic(view);

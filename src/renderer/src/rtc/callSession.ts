@@ -25,7 +25,7 @@ export interface MediaStats {
 
 /**
  * Resolves once the local description holds the candidates WhatsApp needs (see enoughCandidates), or gathering is
- * complete, or the bound has passed. The candidates of one allocation step come together, so a 2 ms settle after the
+ * complete, or the bound has passed. The candidates of one allocation step come together, so waiting one task after the
  * deciding one lets its siblings (other interfaces) into the answer too.
  */
 function waitForCandidates(pc: RTCPeerConnection, timeoutMs: number, turnConfigured: boolean): Promise<void> {
@@ -47,7 +47,7 @@ function waitForCandidates(pc: RTCPeerConnection, timeoutMs: number, turnConfigu
       const candidate = event.candidate;
       if (!candidate) return;
       gathered.push({ protocol: candidate.protocol ?? '', type: candidate.type ?? '' });
-      if (settle === undefined && enoughCandidates(gathered, turnConfigured)) settle = setTimeout(done, 2);
+      if (settle === undefined && enoughCandidates(gathered, turnConfigured)) settle = setTimeout(done, 0);
     };
     const timer = setTimeout(done, timeoutMs);
     pc.addEventListener('icegatheringstatechange', onState);
