@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CallSignal } from '../shared/callSignals';
 import { CallMediaNotice } from '../shared/metaCapture';
+import type { RelayBusMessage } from '../shared/relayProtocol';
 import { CLAIM_MS, EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
@@ -23,11 +24,14 @@ return 0`;
 
 // An offer's first delivery, in one round trip: taken once (KEYS[1], the de-duplication mark), never after its own
 // terminate (KEYS[2]), and recorded (KEYS[3]) for the instances that will ring it.
+// With a bus message (ARGV[4]), it is also published on the bus (KEYS[4]) in the same step: the ring then costs one
+// round trip before every instance hears it. Returns {outcome, instances that heard it}.
 const TAKE_OFFER = `
-if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return 0 end
-if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return {0, 0} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {2, 0} end
 redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[2])
-return 1`;
+if ARGV[4] == '' then return {1, 0} end
+return {1, redis.call('PUBLISH', KEYS[4], ARGV[4])}`;
 
 /** Calls as every relay instance sees them in Redis: offers, the atomic answer claim, who tried and declined. */
 export function createCallStore(redis: Redis, keys: RelayKeys, instance: string) {
@@ -36,18 +40,23 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
      * An offer's first delivery anywhere, checked and recorded in one step: 'new' (now recorded), 'duplicate' (a
      * retry of one already taken) or 'ended' (its terminate came first).
      */
-    async takeOffer(offer: Offered): Promise<'new' | 'duplicate' | 'ended'> {
-      const outcome = (await redis.eval(
+    async takeOffer(
+      offer: Offered,
+      ring?: RelayBusMessage,
+    ): Promise<{ outcome: 'new' | 'duplicate' | 'ended'; heard: number }> {
+      const [outcome, heard] = (await redis.eval(
         TAKE_OFFER,
-        3,
+        4,
         keys.seen(`offer:${offer.callId}`),
         keys.seen(`terminate:${offer.callId}`),
         keys.call(offer.callId),
+        keys.bus,
         instance,
         String(EVENT_MEMORY_S),
         JSON.stringify(offer),
-      )) as number;
-      return outcome === 1 ? 'new' : outcome === 0 ? 'duplicate' : 'ended';
+        ring ? JSON.stringify(ring) : '',
+      )) as [number, number];
+      return { outcome: outcome === 1 ? 'new' : outcome === 0 ? 'duplicate' : 'ended', heard };
     },
     /** First delivery anywhere wins; Meta's retries to another instance are dropped here. */
     async firstTime(eventKey: string): Promise<boolean> {

@@ -24,6 +24,23 @@ export function createRouter(deps: { routing: Routing; store: CallStore; presenc
   }
 
   return {
+    /**
+     * A webhook's offer: taken once across all instances (never after its own terminate) and rung. With ring_all
+     * the ring is published by the same Redis step that takes it. False when it was a retry or had already ended.
+     */
+    async take(offer: Offered): Promise<boolean> {
+      if (routing === 'longest_idle') {
+        if ((await store.takeOffer(offer)).outcome !== 'new') return false;
+        await offerToNext(offer);
+        return true;
+      }
+      const taken = await store.takeOffer(offer, { kind: 'offer', callId: offer.callId, event: offer });
+      if (taken.outcome !== 'new') return false;
+      // No instance listening (their subscriptions are coming back after a Redis restart): nobody would ring,
+      // so fail and let Meta deliver the call again.
+      if (taken.heard === 0) throw new Error('no relay instance is subscribed to the bus yet');
+      return true;
+    },
     async offer(offer: Offered): Promise<void> {
       if (routing === 'longest_idle') return offerToNext(offer);
       // No instance listening (their subscriptions are coming back after a Redis restart): nobody would ring,

@@ -57,9 +57,8 @@ export function createWebhookIntake(deps: {
         return once(`status:${signal.callId}:${signal.status}`, () => routeOutbound(signal));
       case 'call_offered':
         return (async () => {
-          if ((await store.takeOffer(signal)) !== 'new') return;
           try {
-            await router.offer(signal);
+            await router.take(signal);
           } catch (error) {
             // Not rung anywhere: Meta's next delivery must be taken again.
             await store.forget(`offer:${signal.callId}`).catch(() => undefined);
