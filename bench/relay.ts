@@ -159,7 +159,9 @@ export async function benchRelay(
       terminateWebhook({ callId, from: '1', phoneNumberId: SECRETS.phoneNumberId, status: 'COMPLETED' }),
       SECRETS.appSecret,
     );
+    // The simulator's own records (calls, every request with its SDP) live in this process too: not the relay's.
     graph.calls.delete(callId);
+    graph.requests.length = 0;
     if ((i + 1) % Math.max(1, Math.floor(memoryCalls / 4)) === 0 || i === 99)
       memory.push({ calls: i + 1, heapMb: heapMb() });
   }
