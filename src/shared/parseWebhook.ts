@@ -203,34 +203,49 @@ function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]):
       });
       continue;
     }
-    const base = { callId: call.id, phoneNumberId, timestampMs: call.timestamp * 1000 };
-    const who = {
-      from: customer.key,
-      to: (call.direction === 'BUSINESS_INITIATED' ? call.from : call.to) ?? '',
-      callerName: customer.name,
-      callerUsername: customer.username,
-      customerUserId: customer.userId,
-    };
+    // Built field by field: spreading `base` and `who` into each event cost ~6 µs a call (V8's slow clone path).
+    const callId = call.id;
+    const timestampMs = call.timestamp * 1000;
+    if (call.event === 'connect' && !offer) {
+      events.push({
+        type: 'outbound_answered',
+        callId,
+        phoneNumberId,
+        timestampMs,
+        to: customer.key,
+        sdpAnswer: call.session.sdp,
+      });
+      continue;
+    }
+    const to = (call.direction === 'BUSINESS_INITIATED' ? call.from : call.to) ?? '';
     if (call.event === 'connect') {
-      if (offer) {
-        events.push({
-          ...base,
-          ...who,
-          type: 'call_offered',
-          sdpOffer: call.session.sdp,
-          bizOpaque: call.biz_opaque_callback_data,
-          ctaPayload: call.cta_payload,
-          deeplinkPayload: call.deeplink_payload,
-        });
-      } else {
-        events.push({ ...base, type: 'outbound_answered', to: customer.key, sdpAnswer: call.session.sdp });
-      }
+      events.push({
+        type: 'call_offered',
+        callId,
+        phoneNumberId,
+        timestampMs,
+        from: customer.key,
+        to,
+        callerName: customer.name,
+        callerUsername: customer.username,
+        customerUserId: customer.userId,
+        sdpOffer: call.session.sdp,
+        bizOpaque: call.biz_opaque_callback_data,
+        ctaPayload: call.cta_payload,
+        deeplinkPayload: call.deeplink_payload,
+      });
       continue;
     }
     events.push({
-      ...base,
-      ...who,
       type: 'call_terminated',
+      callId,
+      phoneNumberId,
+      timestampMs,
+      from: customer.key,
+      to,
+      callerName: customer.name,
+      callerUsername: customer.username,
+      customerUserId: customer.userId,
       direction: call.direction,
       status: call.status.toUpperCase(),
       durationSec: call.duration,
