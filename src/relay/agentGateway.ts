@@ -41,6 +41,8 @@ export interface AgentGatewayOptions {
   requests: CallRequests;
   limits: Pick<RelayLimits, 'request'>;
   log: Logger;
+  /** Counts the Graph API errors agents' requests meet. */
+  onGraphError?: (code: number | undefined) => void;
   /** Plain HTTP requests beside the WebSocket (a call's recording); true when answered. */
   http?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -132,6 +134,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     } catch (error) {
       // The desk shows this to the agent: a refusal as written, anything else in plain words with Meta's code kept.
       log.warn('agent request failed', { agentId, action: request.action, error: errorText(error) });
+      if (!(error instanceof RelayRefusal)) options.onGraphError?.(whatsAppErrorCode(error));
       const error_ = error instanceof RelayRefusal ? error.message : agentSentence(error);
       send(socket, { type: 'reply', id: request.id, ok: false, error: error_, code: whatsAppErrorCode(error) });
     }

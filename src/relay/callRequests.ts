@@ -6,6 +6,7 @@ import type { CallStore } from './callStore';
 import type { Presence } from './presence';
 import { CLAIM_MS } from './relayKeys';
 import type { Router } from './routing';
+import type { RelayMetrics } from './metrics';
 import type { RelayLimits } from './limits';
 
 const NOT_OFFERED = 'This call was not offered to you.';
@@ -23,8 +24,9 @@ export function createCallRequests(deps: {
   presence: Presence;
   router: Router;
   bus: Bus;
+  metrics?: Pick<RelayMetrics, 'callAnswered'>;
 }): Handlers {
-  const { graph, store, presence, router, bus, limits } = deps;
+  const { graph, store, presence, router, bus, limits, metrics } = deps;
   /**
    * Calls this instance let an agent take. If Redis restarts empty mid-call, the agent who holds the call can
    * still end it; nobody else gains anything from this.
@@ -61,6 +63,8 @@ export function createCallRequests(deps: {
     async accept(agentId, { callId, sdp, capture }) {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
       await graph.accept(callId, sdp, { capture });
+      const offer = await store.offer(callId).catch(() => undefined);
+      metrics?.callAnswered(offer ? (Date.now() - offer.timestampMs) / 1000 : undefined);
       return {};
     },
     async terminate(agentId, { callId }) {

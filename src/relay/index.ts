@@ -35,6 +35,8 @@ const RelayEnv = z.object({
     .default('en'),
   /** Secrets being rotated out, comma-separated: tokens they signed stay valid until they expire. */
   RELAY_AGENT_SECRET_PREVIOUS: z.string().optional(),
+  /** When set, GET /metrics on the agent port asks for `Authorization: Bearer <this>`. */
+  RELAY_METRICS_TOKEN: z.string().min(16, 'RELAY_METRICS_TOKEN: at least 16 characters').optional(),
 });
 
 const TokenEnv = z.object({
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
       ? { name: e.WA_PERMISSION_TEMPLATE, language: e.WA_PERMISSION_TEMPLATE_LANGUAGE }
       : undefined,
     prefix: e.RELAY_PREFIX,
+    metricsToken: e.RELAY_METRICS_TOKEN,
     logger,
   });
   logger.info('relay ready', {

@@ -21,6 +21,19 @@ export function createPresence(redis: Redis, keys: RelayKeys, instance: string) 
       const value = await redis.hget(keys.agent(agentId), 'idleSince');
       return value ? Number(value) : undefined;
     },
+    /** How many signed-in agents are in each status, across all instances (offline ones and lapsed ones apart). */
+    async countByStatus(): Promise<Record<string, number>> {
+      const ids = await redis.smembers(keys.agents);
+      const now = Date.now();
+      const rows = await Promise.all(ids.map((id) => redis.hmget(keys.agent(id), 'status', 'aliveUntil')));
+      const counts: Record<string, number> = { available: 0, busy: 0, away: 0, offline: 0 };
+      for (const [status, aliveUntil] of rows) {
+        const present = status && status !== 'offline' && Number(aliveUntil) > now;
+        const key = present ? status : 'offline';
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      return counts;
+    },
     /** Available agents anywhere, longest idle first. */
     async available(exclude: string[] = []): Promise<string[]> {
       const ids = await redis.smembers(keys.agents);

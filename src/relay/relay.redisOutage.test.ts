@@ -73,12 +73,18 @@ describe('relay when redis-server dies and comes back', () => {
     await redis.kill();
     expect((await connect('outage-call')).status).toBe(503);
     expect(ann.events).toEqual([]);
+    // A load balancer asking now is told to send traffic elsewhere, and why; Prometheus sees Redis down.
+    const http = relay.agentUrl.replace('ws:', 'http:');
+    const notReady = await fetch(`${http}readyz`);
+    expect([notReady.status, (await notReady.text()).trim()]).toEqual([503, 'Redis does not answer']);
+    expect(await (await fetch(`${http}metrics`)).text()).toMatch(/^wa_relay_redis_up 0$/m);
     await redis.start();
     await eventually(async () => {
       const { status } = await connect('outage-call');
       if (status !== 200) throw new Error(`still ${status}`);
     });
     await expect.poll(() => ann.events.filter((e) => e.type === 'call_offered').length).toBe(1);
+    await expect.poll(async () => (await fetch(`${http}readyz`)).status, { timeout: 10_000 }).toBe(200);
   });
 
   it('lets the agent holding a call end it after Redis restarted empty, and nobody else', async () => {

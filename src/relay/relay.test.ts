@@ -382,4 +382,61 @@ describe('team relay on Redis', () => {
     expect(Object.keys(handled)).toEqual(['447700900123']);
     expect(handled['447700900123']).toBeGreaterThan(Date.now() - 10_000);
   });
+
+  it('reports calls, agents and Redis for Prometheus, and says when it is ready for traffic', async () => {
+    const [a] = await startRelays(1);
+    const ann = await agent('ann', [a!.agentUrl]);
+    const http = a!.agentUrl.replace('ws:', 'http:');
+    expect((await fetch(`${http}healthz`)).status).toBe(200);
+    const ready = await fetch(`${http}readyz`);
+    expect([ready.status, (await ready.text()).trim()]).toEqual([200, 'ready']);
+
+    const answered = await offerCall(a!);
+    await until(() => offers(ann, answered) === 1);
+    await ann.client.request('pre_accept', { callId: answered, sdp: ANSWER });
+    await ann.client.request('accept', { callId: answered, sdp: ANSWER });
+    const end = (callId: string, durationSec?: number) =>
+      postSignedWebhook(
+        a!.webhookUrl,
+        terminateWebhook({
+          callId,
+          from: '447700900123',
+          phoneNumberId: SECRETS.phoneNumberId,
+          status: 'COMPLETED',
+          durationSec,
+        }),
+        SECRETS.appSecret,
+      );
+    await end(answered, 42);
+    const missed = await offerCall(a!);
+    await until(() => offers(ann, missed) === 1);
+    await end(missed);
+    await postSignedWebhook(a!.webhookUrl, '{"forged":true}', 'not-the-app-secret');
+    // A Graph API refusal met by an agent's request is counted by Meta's code.
+    graph.addFault({ action: 'terminate', status: 400, body: { error: { message: 'x', code: 138006 } } });
+    const third = await offerCall(a!);
+    await until(() => offers(ann, third) === 1);
+    await ann.client.request('pre_accept', { callId: third, sdp: ANSWER });
+    await ann.client.request('terminate', { callId: third }).catch(() => undefined);
+
+    const text = await (await fetch(`${http}metrics`)).text();
+    const value = (line: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.split(' ')
+          .at(-1),
+      );
+    expect(value('wa_relay_calls_offered_total{queue="default"}')).toBe(3);
+    expect(value('wa_relay_calls_answered_total{queue="default"}')).toBe(1);
+    expect(value('wa_relay_calls_missed_total{queue="default"}')).toBe(1);
+    expect(value('wa_relay_handle_time_seconds_count{queue="default"}')).toBe(1);
+    expect(value('wa_relay_handle_time_seconds_sum{queue="default"}')).toBe(42);
+    expect(value('wa_relay_webhook_deliveries_refused_total')).toBe(1);
+    expect(value('wa_relay_graph_api_errors_total{code="138006"}')).toBe(1);
+    expect(value('wa_relay_agents{status="busy"}') + value('wa_relay_agents{status="available"}')).toBe(1);
+    expect(value('wa_relay_redis_up')).toBe(1);
+    expect(text).toContain('wa_relay_process_');
+  });
 });

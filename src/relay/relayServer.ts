@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createGraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
-import { startWebhookServer } from '../whatsapp/webhookServer';
+import { startWebhookServer, type WebhookServer } from '../whatsapp/webhookServer';
+import { createRelayMetrics } from './metrics';
+import { createOpsRoute } from './opsRoute';
 import { createAgentGateway } from './agentGateway';
 import { signingKey, verifyAgentToken } from './agentTokens';
 import { createMediaRoute } from './mediaRoute';
@@ -39,6 +41,8 @@ export interface RelayOptions {
   /** Redis key prefix, so several deployments can share one Redis. */
   prefix?: string;
   limits?: RelayLimitSettings;
+  /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 /**
@@ -70,7 +74,33 @@ export async function startRelay(options: RelayOptions) {
   const bus = createBus(redis, subscriber, keys.bus, log);
   const router = createRouter({ routing: options.routing ?? 'ring_all', store, presence, bus, log });
   const limits = createRelayLimits(redis, prefix, options.limits);
-  const requests = createCallRequests({ graph, store, presence, router, bus, limits });
+  // Set once listening; read before that by the metrics and readiness checks.
+  let webhook: WebhookServer | undefined = undefined;
+  let subscribed = false;
+  const redisUp = () =>
+    Promise.race([
+      redis.ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000)),
+    ]);
+  const metrics = createRelayMetrics({
+    agentsByStatus: () => presence.countByStatus(),
+    redisUp,
+    webhooksRefused: () => webhook?.status().rejectedCount ?? 0,
+  });
+  const opsRoute = createOpsRoute({
+    registry: metrics.registry,
+    metricsToken: options.metricsToken,
+    async notReady() {
+      if (!webhook) return 'the webhook server is not listening yet';
+      if (!(await redisUp())) return 'Redis does not answer';
+      if (!subscribed || subscriber.status !== 'ready') return 'not subscribed to the relay bus';
+      return undefined;
+    },
+  });
+  const requests = createCallRequests({ graph, store, presence, router, bus, limits, metrics });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);
   const mediaRoute = createMediaRoute({
@@ -87,7 +117,8 @@ export async function startRelay(options: RelayOptions) {
   const gateway = createAgentGateway({
     signingKeys,
     revocations,
-    http: mediaRoute,
+    http: async (req, res) => (await mediaRoute(req, res)) || opsRoute(req, res),
+    onGraphError: (code) => metrics.graphError(code),
     instance,
     presence,
     store,
@@ -103,6 +134,7 @@ export async function startRelay(options: RelayOptions) {
     router,
     bus,
     log,
+    metrics,
   });
 
   await bus.subscribe((message) => {
@@ -110,7 +142,8 @@ export async function startRelay(options: RelayOptions) {
       .deliver(message)
       .catch((error: unknown) => log.error('bus message not delivered', { error: String(error) }));
   });
-  const webhook = await startWebhookServer({
+  subscribed = true;
+  webhook = await startWebhookServer({
     appSecret: options.appSecret,
     verifyToken: options.verifyToken,
     port: options.webhookPort ?? 0,

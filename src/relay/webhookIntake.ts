@@ -2,6 +2,7 @@ import type { CallSignal } from '../shared/callSignals';
 import type { CallEvent } from '../shared/parseWebhook';
 import { callSignalFromWebhook } from '../whatsapp/callSignalFromWebhook';
 import type { Logger } from '../whatsapp/logger';
+import type { RelayMetrics } from './metrics';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
 import type { Presence } from './presence';
@@ -15,8 +16,9 @@ export function createWebhookIntake(deps: {
   router: Router;
   bus: Bus;
   log: Logger;
+  metrics?: Pick<RelayMetrics, 'callOffered' | 'callEnded'>;
 }) {
-  const { store, presence, router, bus, log } = deps;
+  const { store, presence, router, bus, log, metrics } = deps;
 
   /**
    * Answers and statuses of calls an agent placed go to that agent only. They can overtake the reply to
@@ -58,7 +60,7 @@ export function createWebhookIntake(deps: {
       case 'call_offered':
         return (async () => {
           try {
-            await router.take(signal);
+            if (await router.take(signal)) metrics?.callOffered();
           } catch (error) {
             // Not rung anywhere: Meta's next delivery must be taken again.
             await store.forget(`offer:${signal.callId}`).catch(() => undefined);
@@ -68,6 +70,7 @@ export function createWebhookIntake(deps: {
       case 'call_terminated':
         return once(`terminate:${signal.callId}`, async () => {
           const owner = await store.owner(signal.callId);
+          metrics?.callEnded(Boolean(owner), signal.durationSec);
           if (owner) await presence.mark(owner, 'available', Date.now());
           await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
         });

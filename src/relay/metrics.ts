@@ -1,0 +1,100 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the relay reports for Prometheus; one registry per instance, so instances in one process stay apart. */
+export interface RelayMetricsSources {
+  /** Signed-in agents per status, across the team (from Redis). */
+  agentsByStatus(): Promise<Record<string, number>>;
+  /** Whether Redis answers a PING now. */
+  redisUp(): Promise<boolean>;
+  /** Webhook deliveries refused so far by this instance (bad signature, too large, flood). */
+  webhooksRefused(): number;
+}
+
+export function createRelayMetrics(sources: RelayMetricsSources) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'wa_relay_process_' });
+  const offered = new Counter({
+    name: 'wa_relay_calls_offered_total',
+    help: 'WhatsApp calls this instance took from Meta and offered to the team',
+    labelNames: ['queue'],
+    registers: [registry],
+  });
+  const answered = new Counter({
+    name: 'wa_relay_calls_answered_total',
+    help: 'Calls an agent accepted through this instance',
+    labelNames: ['queue'],
+    registers: [registry],
+  });
+  const missed = new Counter({
+    name: 'wa_relay_calls_missed_total',
+    help: 'Calls that ended before any agent answered (terminate seen by this instance)',
+    labelNames: ['queue'],
+    registers: [registry],
+  });
+  const ringTime = new Histogram({
+    name: 'wa_relay_ring_time_seconds',
+    help: "From the call's start (Meta's timestamp) until an agent accepted it",
+    labelNames: ['queue'],
+    buckets: [1, 2, 5, 10, 15, 20, 30, 45, 60],
+    registers: [registry],
+  });
+  const handleTime = new Histogram({
+    name: 'wa_relay_handle_time_seconds',
+    help: 'Talk time of answered calls, as Meta bills it (its terminate webhook)',
+    labelNames: ['queue'],
+    buckets: [15, 30, 60, 120, 300, 600, 1200, 1800, 3600],
+    registers: [registry],
+  });
+  const graphErrors = new Counter({
+    name: 'wa_relay_graph_api_errors_total',
+    help: "Graph API requests WhatsApp refused, by Meta's error code (0: no code, a network or timeout failure)",
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  let refusedSeen = 0;
+  new Counter({
+    name: 'wa_relay_webhook_deliveries_refused_total',
+    help: 'Webhook deliveries this instance refused (bad signature, too large, too many at once)',
+    registers: [registry],
+    collect() {
+      const now = sources.webhooksRefused();
+      if (now > refusedSeen) this.inc(now - refusedSeen);
+      refusedSeen = now;
+    },
+  });
+  new Gauge({
+    name: 'wa_relay_agents',
+    help: 'Signed-in agents of the team by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const counts = await sources.agentsByStatus().catch(() => undefined);
+      for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'wa_relay_redis_up',
+    help: '1 when Redis answers, 0 when it does not',
+    registers: [registry],
+    async collect() {
+      this.set((await sources.redisUp()) ? 1 : 0);
+    },
+  });
+
+  const queue = 'default';
+  return {
+    registry,
+    callOffered: () => offered.inc({ queue }),
+    callAnswered(ringSeconds: number | undefined) {
+      answered.inc({ queue });
+      if (ringSeconds !== undefined && ringSeconds >= 0) ringTime.observe({ queue }, ringSeconds);
+    },
+    callEnded(answeredBySomeone: boolean, billedSeconds: number | undefined) {
+      if (!answeredBySomeone) missed.inc({ queue });
+      else if (billedSeconds !== undefined) handleTime.observe({ queue }, billedSeconds);
+    },
+    graphError: (code: number | undefined) => graphErrors.inc({ code: String(code ?? 0) }),
+  };
+}
+export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
