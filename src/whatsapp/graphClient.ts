@@ -18,6 +18,7 @@ import {
 import type { CaptureRequest } from '../shared/metaCapture';
 import type { CallButton } from '../shared/followUpButton';
 import { mayCarryToken } from './mediaHosts';
+import { readBoundedResponse } from './readBody';
 import { CallingSettingsResponse, CallingSettingsUpdateBody } from '../shared/callingSettings';
 import { redact } from './logger';
 
@@ -195,15 +196,12 @@ export function createGraphClient(config: GraphClientConfig) {
         action,
       });
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body ?? []) {
-      size += (chunk as Uint8Array).byteLength;
-      if (size > maxBytes)
-        throw new GraphApiError('bad_response', `The file is larger than the ${maxBytes} bytes allowed`, { action });
-      chunks.push(Buffer.from(chunk as Uint8Array));
-    }
-    return { bytes: Buffer.concat(chunks), mimeType: response.headers.get('content-type') ?? undefined };
+    const bytes = await readBoundedResponse(
+      response,
+      maxBytes,
+      () => new GraphApiError('bad_response', `The file is larger than the ${maxBytes} bytes allowed`, { action }),
+    );
+    return { bytes, mimeType: response.headers.get('content-type') ?? undefined };
   }
 
   /** Sends `body`; when WhatsApp answers that the 24 h window is closed (131047), sends the approved template. */

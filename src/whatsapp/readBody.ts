@@ -6,6 +6,18 @@ export class BodyTooLarge extends Error {
   }
 }
 
+/** Reads a fetch response's body, throwing `tooLarge()` as soon as more than `limit` bytes have arrived. */
+export async function readBoundedResponse(response: Response, limit: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += (chunk as Uint8Array).byteLength;
+    if (size > limit) throw tooLarge();
+    chunks.push(Buffer.from(chunk as Uint8Array));
+  }
+  return Buffer.concat(chunks);
+}
+
 /** Reads a request body, refusing one that declares or turns out to be larger than `limit` bytes. */
 export function readBoundedBody(
   req: IncomingMessage,

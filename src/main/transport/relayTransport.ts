@@ -1,5 +1,6 @@
 import type { RelayStatus } from '../../shared/ipcContract';
 import type { CallMediaNotice } from '../../shared/metaCapture';
+import { readBoundedResponse } from '../../whatsapp/readBody';
 import { connectRelay } from './relayClient';
 import type { CallTransport, TransportContext } from './callTransport';
 
@@ -33,14 +34,12 @@ async function downloadThroughRelay(
     const reason = (await response.text().catch(() => '')).trim().slice(0, 200);
     throw new Error(`the relay answered HTTP ${response.status}: ${reason}`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += (chunk as Uint8Array).byteLength;
-    if (size > maxBytes) throw new Error(`the file is larger than ${maxBytes} bytes`);
-    chunks.push(Buffer.from(chunk as Uint8Array));
-  }
-  return { bytes: Buffer.concat(chunks), mimeType: response.headers.get('content-type') ?? undefined };
+  const bytes = await readBoundedResponse(
+    response,
+    maxBytes,
+    () => new Error(`the file is larger than ${maxBytes} bytes`),
+  );
+  return { bytes, mimeType: response.headers.get('content-type') ?? undefined };
 }
 
 /** The team relay holds the Graph token and decides who wins a call; this desk only asks. */
