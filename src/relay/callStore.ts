@@ -96,9 +96,6 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     async terminated(callId: string): Promise<boolean> {
       return (await redis.exists(keys.seen(`terminate:${callId}`))) === 1;
     },
-    async saveOffer(offer: Offered): Promise<void> {
-      await redis.set(keys.call(offer.callId), JSON.stringify(offer), 'EX', EVENT_MEMORY_S);
-    },
     async offer(callId: string): Promise<Offered | undefined> {
       const signal = parseSignal(await redis.get(keys.call(callId)));
       return signal?.type === 'call_offered' ? signal : undefined;

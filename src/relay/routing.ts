@@ -41,13 +41,6 @@ export function createRouter(deps: { routing: Routing; store: CallStore; presenc
       if (taken.heard === 0) throw new Error('no relay instance is subscribed to the bus yet');
       return true;
     },
-    async offer(offer: Offered): Promise<void> {
-      if (routing === 'longest_idle') return offerToNext(offer);
-      // No instance listening (their subscriptions are coming back after a Redis restart): nobody would ring,
-      // so fail and let Meta deliver the call again.
-      const heard = await bus.publish({ kind: 'offer', callId: offer.callId, event: offer });
-      if (heard === 0) throw new Error('no relay instance is subscribed to the bus yet');
-    },
     /**
      * After an agent declines: passes the call on, and says whether it must be rejected on WhatsApp
      * because nobody else can take it.
