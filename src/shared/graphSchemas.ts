@@ -48,6 +48,14 @@ export const isUserId = (customer: string): boolean => UserId.safeParse(customer
 const oneAddressee = (b: { to?: string; recipient?: string }) => (b.to === undefined) !== (b.recipient === undefined);
 const ONE_ADDRESSEE = { message: 'exactly one of "to" (a number) and "recipient" (a user ID)' };
 
+/** Who a message goes to: a number as `to` or a business-scoped user ID as `recipient` (exactly one, see ONE_ADDRESSEE). */
+const messageTo = {
+  messaging_product: whatsapp,
+  recipient_type: z.literal('individual'),
+  to: PhoneNumber.optional(),
+  recipient: UserId.optional(),
+};
+
 /** How a customer key (number or user ID) is written in a request body. */
 export function addressee(customer: string): { to: string } | { recipient: string } {
   return isUserId(customer) ? { recipient: customer } : { to: customer };
@@ -131,10 +139,7 @@ export const PERMISSION_REQUEST_TEXT = 'May we call you on WhatsApp about your r
 
 export const PermissionRequestBody = z
   .object({
-    messaging_product: whatsapp,
-    recipient_type: z.literal('individual'),
-    to: PhoneNumber.optional(),
-    recipient: UserId.optional(),
+    ...messageTo,
     type: z.literal('interactive'),
     interactive: z.object({
       type: z.literal('call_permission_request'),
@@ -154,10 +159,7 @@ export const isTemplateLanguage = (v: string): boolean => /^[a-z]{2,3}(_[A-Za-z0
  */
 export const TemplateMessageBody = z
   .object({
-    messaging_product: whatsapp,
-    recipient_type: z.literal('individual'),
-    to: PhoneNumber.optional(),
-    recipient: UserId.optional(),
+    ...messageTo,
     type: z.literal('template'),
     template: z.object({
       name: z.string().refine(isTemplateName),
@@ -169,10 +171,7 @@ export const TemplateMessageBody = z
 /** A plain text message (Meta's "Text messages" page): 1 to 4096 characters. */
 export const TextMessageBody = z
   .object({
-    messaging_product: whatsapp,
-    recipient_type: z.literal('individual'),
-    to: PhoneNumber.optional(),
-    recipient: UserId.optional(),
+    ...messageTo,
     type: z.literal('text'),
     text: z.object({ body: z.string().min(1).max(4096) }),
   })
@@ -191,10 +190,7 @@ export const MediaUrlResponse = z.object({
 /** A message with WhatsApp's call button (interactive `voice_call`, Meta's "call button messages" page). */
 export const CallButtonMessageBody = z
   .object({
-    messaging_product: whatsapp,
-    recipient_type: z.literal('individual'),
-    to: PhoneNumber.optional(),
-    recipient: UserId.optional(),
+    ...messageTo,
     type: z.literal('interactive'),
     interactive: z.object({
       type: z.literal('voice_call'),
