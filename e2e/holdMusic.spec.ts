@@ -1,27 +1,7 @@
 import type { Page } from '@playwright/test';
+import { toneWav } from '../sim/callMediaFiles';
 import { recentPitch } from '../sim/farEnd';
 import { expect, test } from './phoneFixture';
-
-/** A WAV file holding `seconds` of a sine at `hz`: the operator's own hold music, made for the test. */
-function sineWav(hz: number, seconds: number, rate = 16_000): Buffer {
-  const samples = Math.round(seconds * rate);
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i += 1)
-    wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 12_000), 44 + i * 2);
-  return wav;
-}
 
 async function openAudioSettings(page: Page): Promise<void> {
   await page.getByTestId('tab-settings').click();
@@ -44,7 +24,8 @@ test('the operator’s hold music: an unreadable file is refused with the reason
   await page.getByTestId('hold-music-file').setInputFiles({
     name: 'jingle.wav',
     mimeType: 'audio/wav',
-    buffer: sineWav(1000, 3),
+    // The operator's own hold music: 3 s of a 1 kHz sine.
+    buffer: toneWav(3, 1000, 16_000, 12_000),
   });
   await expect(page.getByTestId('hold-music-current')).toHaveText('Callers on hold hear jingle.wav.');
   // It survives a reload (kept in the data folder).

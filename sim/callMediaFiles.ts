@@ -4,12 +4,12 @@
  * the document format of Meta's "Call transcription" page.
  */
 
-/** A mono 16-bit WAV of a tone, `seconds` long: something the history's player can really play. */
-export function toneWav(seconds: number, hz = 440, sampleRate = 8000): Buffer {
+/** A mono 16-bit WAV of a tone, `seconds` long: a recording the history's player can really play, or hold music. */
+export function toneWav(seconds: number, hz = 440, sampleRate = 8000, amplitude = 8000): Buffer {
   const samples = Math.max(1, Math.round(seconds * sampleRate));
   const data = Buffer.alloc(samples * 2);
   for (let i = 0; i < samples; i += 1) {
-    data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / sampleRate) * 8000), i * 2);
+    data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / sampleRate) * amplitude), i * 2);
   }
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
