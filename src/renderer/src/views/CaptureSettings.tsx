@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ANNOUNCEMENT_LANGUAGES, CAPTURE_PURPOSE_MAX, type CapturePreference } from '../../../shared/metaCapture';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
+import { SaveRow } from './SaveRow';
 
 /** Whether WhatsApp records and transcribes answered calls itself: off, every call, or the agent asks per call. */
 export function CaptureSettings() {
@@ -88,19 +89,14 @@ export function CaptureSettings() {
           ))}
         </select>
       </label>
-      {error && (
-        <p className="error" role="alert" data-testid="capture-error">
-          {error}
-        </p>
-      )}
-      <button data-testid="capture-save" onClick={() => void save()}>
-        {t('capture.save')}
-      </button>
-      {saved && (
-        <p className="ok" role="status">
-          ✓
-        </p>
-      )}
+      <SaveRow
+        error={error}
+        saved={saved}
+        onSave={save}
+        label={t('capture.save')}
+        testId="capture-save"
+        errorTestId="capture-error"
+      />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { DEFAULT_FOLLOW_UP_TEXT } from '../../../shared/historySchemas';
 import { CALL_BUTTON_LABEL_MAX } from '../../../shared/followUpButton';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
+import { SaveRow } from './SaveRow';
 
 /** What a missed caller is sent, and the approved template for customers outside the 24-hour window. */
 export function FollowUpSettings() {
@@ -56,19 +57,7 @@ export function FollowUpSettings() {
         <span>{t('followUp.language')}</span>
         <input data-testid="follow-up-language" value={language} onChange={(e) => setLanguage(e.target.value)} />
       </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button data-testid="follow-up-save" onClick={() => void save()}>
-        {t('followUp.save')}
-      </button>
-      {saved && (
-        <p className="ok" role="status">
-          ✓
-        </p>
-      )}
+      <SaveRow error={error} saved={saved} onSave={save} label={t('followUp.save')} testId="follow-up-save" />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_WRAP_UP_CODES } from '../../../shared/historySchemas';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
+import { SaveRow } from './SaveRow';
 
 /** The operator's outcome codes and the automatic return to Available after a call. */
 export function WrapUpSettings() {
@@ -40,19 +41,7 @@ export function WrapUpSettings() {
           onChange={(e) => setAutoReturn(e.target.value)}
         />
       </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button data-testid="wrap-up-settings-save" onClick={() => void save()}>
-        {t('wrapUp.saveCodes')}
-      </button>
-      {saved && (
-        <p className="ok" role="status">
-          ✓
-        </p>
-      )}
+      <SaveRow error={error} saved={saved} onSave={save} label={t('wrapUp.saveCodes')} testId="wrap-up-settings-save" />
     </section>
   );
 }
