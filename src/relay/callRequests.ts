@@ -63,8 +63,12 @@ export function createCallRequests(deps: {
     async accept(agentId, { callId, sdp, capture }) {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
       await graph.accept(callId, sdp, { capture });
-      const offer = await store.offer(callId).catch(() => undefined);
-      metrics?.callAnswered(offer ? (Date.now() - offer.timestampMs) / 1000 : undefined);
+      // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
+      const answeredAt = Date.now();
+      void store.offer(callId).then(
+        (offer) => metrics?.callAnswered(offer ? (answeredAt - offer.timestampMs) / 1000 : undefined),
+        () => metrics?.callAnswered(undefined),
+      );
       return {};
     },
     async terminate(agentId, { callId }) {
