@@ -78,6 +78,20 @@ describe('call coordinator', () => {
     expect(coordinator.get('c1')?.answeredAtMs).toBeTypeOf('number');
   });
 
+  it('a call the team relay passes on stops ringing here with nothing sent to WhatsApp, and may ring here again', async () => {
+    offer('c-pass');
+    coordinator.handleSignal({ type: 'call_passed_on', callId: 'c-pass', afterSec: 15 });
+    expect(coordinator.get('c-pass')).toMatchObject({ phase: 'ended', endReason: 'passed_on' });
+    expect(sim.actionsFor('c-pass')).toEqual([]);
+    // The queue overflows to everyone, this desk included: it rings again and can be answered.
+    offer('c-pass');
+    expect(coordinator.get('c-pass')).toMatchObject({ phase: 'ringing' });
+    expect(await coordinator.answer('c-pass', ANSWER)).toEqual({ ok: true });
+    // A retried offer of a call that is already ringing or answered changes nothing.
+    offer('c-pass');
+    expect(coordinator.get('c-pass')).toMatchObject({ phase: 'active' });
+  });
+
   it('rejects a failed pre_accept on Meta, says why in plain words, and leaves nothing ringing', async () => {
     offer('c2');
     sim.addFault({ action: 'pre_accept', status: 500, body: { error: { message: 'Connection error', code: 138004 } } });

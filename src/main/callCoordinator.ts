@@ -33,6 +33,7 @@ interface CallRecord {
   heldSinceMs?: number;
   captured?: Array<'recording' | 'transcription'>;
   followUpOf?: string;
+  queue?: string;
 }
 
 export interface CallCoordinatorOptions {
@@ -91,6 +92,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       heldSinceMs: s.phase === 'active' ? call.heldSinceMs : undefined,
       captured: call.captured,
       followUpOf: call.followUpOf,
+      queue: call.queue,
     };
   }
 
@@ -161,11 +163,15 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   function onOffered(event: Extract<CallSignal, { type: 'call_offered' }>): void {
-    if (calls.has(event.callId)) return;
+    const earlier = calls.get(event.callId);
+    // A call passed on from this desk may come back to it (the queue overflows to everyone): it rings again.
+    if (earlier && !(earlier.state.phase === 'ended' && earlier.state.reason === 'passed_on')) return;
+    if (earlier) clearTimeout(earlier.ringTimer);
     const call: CallRecord = {
       ...inboundRecord(event),
       sdpOffer: event.sdpOffer,
       followUpOf: followedUpCall(event.ctaPayload),
+      queue: event.queue,
     };
     calls.set(call.callId, call);
     const prefs = preferences();
@@ -437,6 +443,15 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (call) apply(call, { type: 'taken_elsewhere', atMs: now() });
   }
 
+  /** Not answered in time here: the team relay offered the call to a colleague. */
+  function passedOn(callId: string, afterSec: number): void {
+    const call = calls.get(callId);
+    if (!call) return;
+    clearTimeout(call.ringTimer);
+    if (apply(call, { type: 'passed_on', atMs: now() }))
+      log.info('call passed on to a colleague', { callId, afterSec });
+  }
+
   function recordQuality(callId: string, sample: QualitySample): ActionResult {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return { ok: false, error: 'No live call with this id.' };
@@ -462,6 +477,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       if (signal.type === 'call_offered') onOffered(signal);
       else if (signal.type === 'call_terminated') onTerminated(signal);
       else if (signal.type === 'call_taken') takenElsewhere(signal.callId);
+      else if (signal.type === 'call_passed_on') passedOn(signal.callId, signal.afterSec);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
       else if (signal.type === 'call_media') {

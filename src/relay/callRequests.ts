@@ -58,6 +58,7 @@ export function createCallRequests(deps: {
       }
       grant(callId, agentId);
       await bus.publish({ kind: 'event', callId, event: { type: 'call_taken', callId } });
+      router.answered?.(callId, agentId).catch(() => undefined);
       return {};
     },
     async accept(agentId, { callId, sdp, capture }) {

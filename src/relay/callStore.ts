@@ -33,6 +33,13 @@ redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[2])
 if ARGV[4] == '' then return {1, 0} end
 return {1, redis.call('PUBLISH', KEYS[4], ARGV[4])}`;
 
+// Stops the call ringing at these agents (KEYS[2], the offered set), unless someone answered it (KEYS[1], the
+// claim) in the meantime. Returns 0 when it was answered.
+const WITHDRAW_UNLESS_CLAIMED = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for _, agent in ipairs(ARGV) do redis.call('SREM', KEYS[2], agent) end
+return 1`;
+
 /** Calls as every relay instance sees them in Redis: offers, the atomic answer claim, who tried and declined. */
 export function createCallStore(redis: Redis, keys: RelayKeys, instance: string) {
   return {
@@ -136,6 +143,17 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
         .exec();
     },
     offeredTo: (callId: string): Promise<string[]> => redis.smembers(keys.offered(callId)),
+    /** The call stops ringing at these agents (they may no longer answer it); false when it was answered. */
+    async withdraw(callId: string, agentIds: string[]): Promise<boolean> {
+      const done = await redis.eval(WITHDRAW_UNLESS_CLAIMED, 2, keys.claim(callId), keys.offered(callId), ...agentIds);
+      return done === 1;
+    },
+    declined: (callId: string): Promise<string[]> => redis.smembers(keys.declined(callId)),
+    /** Who last spoke to this customer, for repeat callers. */
+    async setLastAgent(customer: string, agentId: string, forMinutes: number): Promise<void> {
+      if (forMinutes > 0) await redis.set(keys.lastAgent(customer), agentId, 'EX', forMinutes * 60);
+    },
+    lastAgent: (customer: string): Promise<string | null> => redis.get(keys.lastAgent(customer)),
     async wasOffered(callId: string, agentId: string): Promise<boolean> {
       return (await redis.sismember(keys.offered(callId), agentId)) === 1;
     },

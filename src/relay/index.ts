@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { errorText } from '../shared/errorText';
+import { TeamQueues } from '../shared/teamQueues';
 import { isTemplateLanguage, isTemplateName } from '../shared/graphSchemas';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken } from './agentTokens';
@@ -37,7 +40,26 @@ const RelayEnv = z.object({
   RELAY_AGENT_SECRET_PREVIOUS: z.string().optional(),
   /** When set, GET /metrics on the agent port asks for `Authorization: Bearer <this>`. */
   RELAY_METRICS_TOKEN: z.string().min(16, 'RELAY_METRICS_TOKEN: at least 16 characters').optional(),
+  /** A JSON file of queues with skills; without it every call rings the whole team (RELAY_ROUTING). */
+  RELAY_QUEUES_FILE: z.string().optional(),
 });
+
+/** The queues file, checked; exits with the file's mistakes in plain words. */
+function queuesOrExit(path: string | undefined): TeamQueues | undefined {
+  if (!path) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    console.error(`The queues file ${path} could not be read as JSON: ${errorText(error)}`);
+    process.exit(2);
+  }
+  const parsed = TeamQueues.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  console.error(`The queues file ${path} needs fixing:`);
+  for (const issue of parsed.error.issues) console.error(`  - ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  process.exit(2);
+}
 
 const TokenEnv = z.object({
   RELAY_AGENT_SECRET: z.string().min(16, 'RELAY_AGENT_SECRET: at least 16 characters; signs agent tokens'),
@@ -87,6 +109,7 @@ async function main(): Promise<void> {
     return;
   }
   const e = envOrExit(RelayEnv, 'The relay');
+  const queues = queuesOrExit(e.RELAY_QUEUES_FILE);
   const logger = createLogger({ secrets: () => [e.WA_ACCESS_TOKEN, e.WA_APP_SECRET, e.RELAY_AGENT_SECRET] });
   const relay = await startRelay({
     redisUrl: e.REDIS_URL,
@@ -106,13 +129,14 @@ async function main(): Promise<void> {
       : undefined,
     prefix: e.RELAY_PREFIX,
     metricsToken: e.RELAY_METRICS_TOKEN,
+    queues,
     logger,
   });
   logger.info('relay ready', {
     instance: relay.instance,
     webhook: relay.webhookUrl,
     agents: relay.agentUrl,
-    routing: e.RELAY_ROUTING,
+    routing: queues ? `queues: ${queues.queues.map((q) => q.id).join(', ')}` : e.RELAY_ROUTING,
   });
   stopOnSignals(() => relay.close());
 }

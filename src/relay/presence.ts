@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AgentStatus } from '../shared/settingsSchemas';
+import type { AgentSnapshot } from './queuePlan';
 import type { RelayKeys } from './relayKeys';
 
 /** An agent counts as present while its instance keeps renewing this. */
@@ -33,6 +34,23 @@ export function createPresence(redis: Redis, keys: RelayKeys, instance: string) 
         counts[key] = (counts[key] ?? 0) + 1;
       }
       return counts;
+    },
+    /** Every agent who ever signed in, with their status and whether their desk is there now. */
+    async snapshot(): Promise<AgentSnapshot[]> {
+      const ids = await redis.smembers(keys.agents);
+      const now = Date.now();
+      const rows = await Promise.all(ids.map((id) => redis.hmget(keys.agent(id), 'status', 'aliveUntil', 'idleSince')));
+      return ids.map((id, i) => {
+        const [status, aliveUntil, idleSince] = rows[i]!;
+        const present = Boolean(status && status !== 'offline' && Number(aliveUntil) > now);
+        const known = status === 'available' || status === 'busy' || status === 'away';
+        return {
+          id,
+          status: present && known ? status : 'offline',
+          idleSinceMs: Number(idleSince ?? 0) || 0,
+          present,
+        };
+      });
     },
     /** Available agents anywhere, longest idle first. */
     async available(exclude: string[] = []): Promise<string[]> {

@@ -16,6 +16,9 @@ export function relayKeys(prefix: string) {
     permissionRequester: (customer: string) => key('permreq', customer),
     media: (callId: string, kind: string) => key('media', callId, kind),
     missedHandled: (customer: string) => key('missed-handled', customer),
+    route: (callId: string) => key('route', callId),
+    routesDue: key('routes-due'),
+    lastAgent: (customer: string) => key('last-agent', customer),
   };
 }
 export type RelayKeys = ReturnType<typeof relayKeys>;

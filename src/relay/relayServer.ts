@@ -15,7 +15,10 @@ import { createRelayLimits, type RelayLimitSettings } from './limits';
 import { createPresence } from './presence';
 import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
-import { createRouter, type Routing } from './routing';
+import { createQueueRouter } from './queueRouter';
+import { createRouteStore } from './routeStore';
+import { createRouter, type CallRouter, type Routing } from './routing';
+import type { TeamQueues } from '../shared/teamQueues';
 import { createWebhookIntake } from './webhookIntake';
 
 export type { Routing } from './routing';
@@ -43,6 +46,10 @@ export interface RelayOptions {
   limits?: RelayLimitSettings;
   /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** Queues with skills (RELAY_QUEUES_FILE); without them every call rings the whole team (`routing`). */
+  queues?: TeamQueues;
+  /** Tests only: the clock queue routing reads. */
+  routingClock?: () => number;
 }
 
 /**
@@ -72,7 +79,19 @@ export async function startRelay(options: RelayOptions) {
   const store = createCallStore(redis, keys, instance);
   const presence = createPresence(redis, keys, instance);
   const bus = createBus(redis, subscriber, keys.bus, log);
-  const router = createRouter({ routing: options.routing ?? 'ring_all', store, presence, bus, log });
+  const queueRouter = options.queues
+    ? createQueueRouter({
+        config: options.queues,
+        store,
+        routes: createRouteStore(redis, keys),
+        presence,
+        bus,
+        log,
+        now: options.routingClock,
+      })
+    : undefined;
+  const router: CallRouter =
+    queueRouter ?? createRouter({ routing: options.routing ?? 'ring_all', store, presence, bus, log });
   const limits = createRelayLimits(redis, prefix, options.limits);
   // Set once listening; read before that by the metrics and readiness checks.
   let webhook: WebhookServer | undefined = undefined;
@@ -154,6 +173,7 @@ export async function startRelay(options: RelayOptions) {
     onEvent: onWebhookEvent,
   });
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);
+  queueRouter?.start();
 
   return {
     instance,
@@ -161,6 +181,7 @@ export async function startRelay(options: RelayOptions) {
     agentUrl,
     connectedAgents: gateway.connectedAgents,
     async close(): Promise<void> {
+      queueRouter?.stop();
       await gateway.close();
       await webhook.close();
       subscriber.disconnect();

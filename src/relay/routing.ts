@@ -8,8 +8,23 @@ export type Routing = 'ring_all' | 'longest_idle';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 
+/** What the relay asks of whichever router the team uses (one ring for the whole team, or queues). */
+export interface CallRouter {
+  take(offer: Offered, phoneNumberId?: string): Promise<boolean>;
+  afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'>;
+  passOn(callIds: Iterable<string>): Promise<void>;
+  /** An agent answered the call (pre_accept went through). */
+  answered?(callId: string, agentId: string): Promise<void>;
+}
+
 /** Who rings for a call: every available agent, or the longest-idle one at a time. */
-export function createRouter(deps: { routing: Routing; store: CallStore; presence: Presence; bus: Bus; log: Logger }) {
+export function createRouter(deps: {
+  routing: Routing;
+  store: CallStore;
+  presence: Presence;
+  bus: Bus;
+  log: Logger;
+}): CallRouter {
   const { routing, store, presence, bus, log } = deps;
 
   async function offerToNext(offer: Offered): Promise<void> {
@@ -71,4 +86,4 @@ export function createRouter(deps: { routing: Routing; store: CallStore; presenc
     },
   };
 }
-export type Router = ReturnType<typeof createRouter>;
+export type Router = CallRouter;

@@ -60,7 +60,7 @@ export function createWebhookIntake(deps: {
       case 'call_offered':
         return (async () => {
           try {
-            if (await router.take(signal)) metrics?.callOffered();
+            if (await router.take(signal, event.phoneNumberId)) metrics?.callOffered();
           } catch (error) {
             // Not rung anywhere: Meta's next delivery must be taken again.
             await store.forget(`offer:${signal.callId}`).catch(() => undefined);

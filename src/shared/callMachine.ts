@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const EndReason = z.enum(['answered', 'rejected', 'missed', 'failed', 'remote_hangup', 'answered_elsewhere']);
+export const EndReason = z.enum([
+  'answered',
+  'rejected',
+  'missed',
+  'failed',
+  'remote_hangup',
+  'answered_elsewhere',
+  'passed_on',
+]);
 export type EndReason = z.infer<typeof EndReason>;
 
 // Inbound: ringing -> answering -> pre_accepted -> active. Outbound: dialing -> remote_ringing -> active.
@@ -36,6 +44,7 @@ export type CallInput =
   | { type: 'remote_terminated'; failed: boolean; message?: string; atMs: number }
   | { type: 'ring_timeout'; atMs: number }
   | { type: 'taken_elsewhere'; atMs: number }
+  | { type: 'passed_on'; atMs: number }
   | { type: 'remote_ringing' }
   | { type: 'remote_accepted'; atMs: number }
   | { type: 'remote_rejected'; atMs: number }
@@ -83,6 +92,8 @@ export function transition(state: CallState, input: CallInput): CallState {
       return state.phase === 'ringing' ? ended('missed', input.atMs) : state;
     case 'taken_elsewhere':
       return state.phase === 'ringing' ? ended('answered_elsewhere', input.atMs) : state;
+    case 'passed_on':
+      return state.phase === 'ringing' ? ended('passed_on', input.atMs) : state;
     case 'remote_terminated':
       if (state.phase === 'active' || state.phase === 'ending') {
         const reason = input.failed ? 'failed' : state.phase === 'ending' ? 'answered' : 'remote_hangup';

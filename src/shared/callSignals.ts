@@ -23,6 +23,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     timestampMs: z.number(),
     /** The payload of the call button the customer tapped (cta_payload), up to 512 characters. */
     ctaPayload: z.string().max(512).optional(),
+    /** The team queue the relay routed the call through, by its name. */
+    queue: z.string().max(80).optional(),
   }),
   z.object({
     type: z.literal('call_terminated'),
@@ -36,6 +38,8 @@ export const CallSignal = z.discriminatedUnion('type', [
   }),
   /** Another agent won the call: stop ringing. */
   z.object({ type: z.literal('call_taken'), callId: z.string() }),
+  /** Not answered in time at this desk: the team relay offered the call to a colleague. */
+  z.object({ type: z.literal('call_passed_on'), callId: z.string(), afterSec: z.number().nonnegative() }),
   /** For the agent who placed a call: WhatsApp's answer and the customer's phone status. */
   z.object({ type: z.literal('outbound_answered'), callId: z.string(), sdpAnswer: z.string() }),
   /** The customer answered a call-permission request. */

@@ -46,6 +46,8 @@ export const CallView = z.object({
   captured: z.array(z.enum(['recording', 'transcription'])).optional(),
   /** The missed call whose follow-up message this customer called back from (its call button). */
   followUpOf: z.string().optional(),
+  /** The team queue that routed the call to this desk. */
+  queue: z.string().max(80).optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 

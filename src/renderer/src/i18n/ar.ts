@@ -53,6 +53,7 @@ export const ar: Catalog = {
     unknownCaller: 'مستخدم واتساب',
     captureThisCall: 'سجّل هذه المكالمة (يُبلغ واتساب الطرفين أولًا)',
     afterFollowUp: 'عاود الاتصال بعد رسالة المتابعة',
+    queue: 'قائمة الانتظار: {{name}}',
   },
   inCall: {
     dialing: 'جارٍ الاتصال…',
@@ -100,6 +101,7 @@ export const ar: Catalog = {
     failed: 'فشلت المكالمة',
     remote_hangup: 'أنهى العميل المكالمة',
     answered_elsewhere: 'رد عليها زميل',
+    passed_on: 'لم يُرد عليها في الوقت: حُوّلت إلى زميل',
     ok: 'حسنًا',
     callBack: 'معاودة الاتصال',
   },
@@ -110,6 +112,7 @@ export const ar: Catalog = {
     failed: 'فشلت',
     remote_hangup: 'تم الرد',
     answered_elsewhere: 'رد عليها زميل',
+    passed_on: 'حُوّلت',
     live: 'جارية',
   },
   dial: {

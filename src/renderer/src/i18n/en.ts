@@ -52,6 +52,7 @@ export const en = {
     unknownCaller: 'WhatsApp user',
     captureThisCall: 'Record this call (WhatsApp tells both sides first)',
     afterFollowUp: 'Called back after our follow-up message',
+    queue: 'Queue: {{name}}',
   },
   inCall: {
     dialing: 'Calling…',
@@ -95,6 +96,7 @@ export const en = {
     failed: 'Call failed',
     remote_hangup: 'Caller hung up',
     answered_elsewhere: 'Answered by a colleague',
+    passed_on: 'Not answered in time: offered to a colleague',
     ok: 'OK',
     callBack: 'Call back',
   },
@@ -105,6 +107,7 @@ export const en = {
     failed: 'Failed',
     remote_hangup: 'Answered',
     answered_elsewhere: 'Answered by a colleague',
+    passed_on: 'Passed on',
     live: 'In progress',
   },
   dial: {

@@ -56,6 +56,7 @@ export const es: Catalog = {
     unknownCaller: 'Usuario de WhatsApp',
     captureThisCall: 'Grabar esta llamada (WhatsApp avisa antes a ambos)',
     afterFollowUp: 'Devuelve la llamada tras nuestro mensaje',
+    queue: 'Cola: {{name}}',
   },
   inCall: {
     dialing: 'Llamando…',
@@ -99,6 +100,7 @@ export const es: Catalog = {
     failed: 'La llamada falló',
     remote_hangup: 'El cliente colgó',
     answered_elsewhere: 'La contestó un compañero',
+    passed_on: 'Sin respuesta a tiempo: pasó a un compañero',
     ok: 'Aceptar',
     callBack: 'Devolver la llamada',
   },
@@ -109,6 +111,7 @@ export const es: Catalog = {
     failed: 'Fallida',
     remote_hangup: 'Contestada',
     answered_elsewhere: 'Contestada por un compañero',
+    passed_on: 'Pasada a otro',
     live: 'En curso',
   },
   dial: {

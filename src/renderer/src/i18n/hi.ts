@@ -53,6 +53,7 @@ export const hi: Catalog = {
     unknownCaller: 'WhatsApp उपयोगकर्ता',
     captureThisCall: 'यह कॉल रिकॉर्ड करें (WhatsApp पहले दोनों को बताता है)',
     afterFollowUp: 'हमारे फ़ॉलो-अप संदेश के बाद वापस कॉल किया',
+    queue: 'कतार: {{name}}',
   },
   inCall: {
     dialing: 'कॉल की जा रही है…',
@@ -95,6 +96,7 @@ export const hi: Catalog = {
     failed: 'कॉल विफल रही',
     remote_hangup: 'ग्राहक ने कॉल काट दी',
     answered_elsewhere: 'एक सहकर्मी ने उठाई',
+    passed_on: 'समय पर नहीं उठाई: सहकर्मी को दी गई',
     ok: 'ठीक है',
     callBack: 'वापस कॉल करें',
   },
@@ -105,6 +107,7 @@ export const hi: Catalog = {
     failed: 'विफल',
     remote_hangup: 'उठाई गई',
     answered_elsewhere: 'सहकर्मी ने उठाई',
+    passed_on: 'आगे दी गई',
     live: 'जारी है',
   },
   dial: {

@@ -55,6 +55,7 @@ export const ptBR: Catalog = {
     unknownCaller: 'Usuário do WhatsApp',
     captureThisCall: 'Gravar esta chamada (o WhatsApp avisa os dois lados antes)',
     afterFollowUp: 'Retornou após a nossa mensagem',
+    queue: 'Fila: {{name}}',
   },
   inCall: {
     dialing: 'Chamando…',
@@ -98,6 +99,7 @@ export const ptBR: Catalog = {
     failed: 'A chamada falhou',
     remote_hangup: 'O cliente desligou',
     answered_elsewhere: 'Atendida por um colega',
+    passed_on: 'Não atendida a tempo: passou a um colega',
     ok: 'OK',
     callBack: 'Retornar a chamada',
   },
@@ -108,6 +110,7 @@ export const ptBR: Catalog = {
     failed: 'Falhou',
     remote_hangup: 'Atendida',
     answered_elsewhere: 'Atendida por um colega',
+    passed_on: 'Passada adiante',
     live: 'Em andamento',
   },
   dial: {

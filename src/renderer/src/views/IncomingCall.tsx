@@ -54,6 +54,11 @@ export const IncomingCall = memo(function IncomingCall({
       <p className="number" data-testid="caller-number">
         {number}
       </p>
+      {call.queue && (
+        <p className="queue" data-testid="call-queue">
+          {t('incoming.queue', { name: call.queue })}
+        </p>
+      )}
       {call.followUpOf && (
         <p className="notice" data-testid="after-follow-up">
           {t('incoming.afterFollowUp')}

@@ -1,0 +1,143 @@
+import { skillLevel, type QueueConfig, type TeamQueues } from '../shared/teamQueues';
+
+/** One agent as presence shows them when a call is routed. */
+export interface AgentSnapshot {
+  id: string;
+  status: 'available' | 'busy' | 'away' | 'offline';
+  idleSinceMs: number;
+  /** Their desk is signed in and its instance renewed them recently. */
+  present: boolean;
+}
+
+/**
+ * repeat: ringing the agent who last spoke to this customer; hunt: one agent at a time; overflow: every available
+ * agent of the queue; fallback: the fallback queue's agents too.
+ */
+export type RouteStage = 'repeat' | 'hunt' | 'overflow' | 'fallback';
+
+/** A call's routing as kept in Redis between steps. */
+export interface RouteState {
+  queueId: string;
+  stage: RouteStage;
+  startedAtMs: number;
+  /** The agent ringing alone (repeat or hunt) and since when. */
+  ringingAlone?: string;
+  ringStartMs?: number;
+}
+
+export interface RouteInput {
+  config: TeamQueues;
+  route: RouteState;
+  agents: AgentSnapshot[];
+  /** Agents this call already rang alone. */
+  tried: string[];
+  declined: string[];
+  /** Agents the call rings at now. */
+  ringing: string[];
+  nowMs: number;
+}
+
+export interface RouteStep {
+  route: RouteState;
+  /** Stop ringing here: the agent did not answer in time, or left. */
+  withdraw: string[];
+  ring: string[];
+  /** When to look at the call again. */
+  nextCheckMs: number;
+}
+
+/** How often a call nobody can take yet looks for an agent who became available. */
+export const WAITING_CHECK_MS = 1000;
+
+const isFree = (a: AgentSnapshot) => a.present && a.status === 'available';
+
+/** Agents of these queues free to ring now, the most skilled first, then the longest idle. */
+function candidates(queues: QueueConfig[], input: RouteInput, exclude: Set<string>): string[] {
+  const level = (id: string) => Math.max(0, ...queues.map((q) => skillLevel(q, id) ?? 0));
+  return input.agents
+    .filter((a) => isFree(a) && level(a.id) > 0 && !exclude.has(a.id) && !input.declined.includes(a.id))
+    .sort((a, b) => level(b.id) - level(a.id) || a.idleSinceMs - b.idleSinceMs)
+    .map((a) => a.id);
+}
+
+/**
+ * The next routing step of a call: who stops ringing, who starts, and when to look again. Pure: the relay reads
+ * the inputs from Redis, applies the step, and stores the returned route.
+ */
+export function planRoute(input: RouteInput): RouteStep {
+  const { config, nowMs } = input;
+  const queue = config.queues.find((q) => q.id === input.route.queueId) ?? config.queues[0]!;
+  const fallback = queue.fallback ? config.queues.find((q) => q.id === queue.fallback) : undefined;
+  const ringMs = queue.ringSeconds * 1000;
+  const overflowAtMs = input.route.startedAtMs + queue.overflowSeconds * 1000;
+  const fallbackAtMs = input.route.startedAtMs + 2 * queue.overflowSeconds * 1000;
+  const byId = new Map(input.agents.map((a) => [a.id, a]));
+  const withdraw: string[] = [];
+  let route: RouteState = { ...input.route };
+
+  const aloneStillRinging = (): boolean => {
+    const alone = route.ringingAlone;
+    if (!alone || route.ringStartMs === undefined || !input.ringing.includes(alone)) return false;
+    const agent = byId.get(alone);
+    return Boolean(agent?.present && agent.status === 'available' && nowMs - route.ringStartMs < ringMs);
+  };
+  const stopAlone = (): void => {
+    if (route.ringingAlone && input.ringing.includes(route.ringingAlone)) withdraw.push(route.ringingAlone);
+    route = { ...route, ringingAlone: undefined, ringStartMs: undefined };
+  };
+
+  if (route.stage === 'repeat' && route.ringingAlone && route.ringStartMs === undefined) {
+    route.ringStartMs = nowMs;
+    return { route, withdraw, ring: [route.ringingAlone], nextCheckMs: nowMs + ringMs };
+  }
+  if (route.stage === 'repeat') {
+    if (aloneStillRinging()) return { route, withdraw, ring: [], nextCheckMs: route.ringStartMs! + ringMs };
+    stopAlone();
+    route.stage = queue.routing === 'longest_idle' ? 'hunt' : 'overflow';
+  }
+
+  if (route.stage === 'hunt' && nowMs < overflowAtMs) {
+    if (aloneStillRinging())
+      return { route, withdraw, ring: [], nextCheckMs: Math.min(route.ringStartMs! + ringMs, overflowAtMs) };
+    stopAlone();
+    const untried = candidates([queue], input, new Set([...input.tried, ...withdraw]));
+    const [next] = untried;
+    if (next) {
+      route = { ...route, ringingAlone: next, ringStartMs: nowMs };
+      return { route, withdraw, ring: [next], nextCheckMs: Math.min(nowMs + ringMs, overflowAtMs) };
+    }
+    // Everyone free has had their turn: ring them all now rather than leave the caller waiting for the overflow.
+    if (candidates([queue], input, new Set(withdraw)).length === 0)
+      return { route, withdraw, ring: [], nextCheckMs: Math.min(nowMs + WAITING_CHECK_MS, overflowAtMs) };
+  }
+
+  if (route.stage === 'hunt') route.stage = 'overflow';
+  if (route.stage === 'overflow' && fallback && nowMs >= fallbackAtMs) route.stage = 'fallback';
+  // From here the call rings at everyone it may; nobody rings alone any more.
+  route = { ...route, ringingAlone: undefined, ringStartMs: undefined };
+  const queues = route.stage === 'fallback' && fallback ? [queue, fallback] : [queue];
+  const ring = candidates(queues, input, new Set([...input.ringing, ...withdraw]));
+  const nextCheckMs =
+    route.stage === 'overflow' && fallback && nowMs < fallbackAtMs
+      ? Math.min(nowMs + WAITING_CHECK_MS, fallbackAtMs)
+      : nowMs + WAITING_CHECK_MS;
+  return { route, withdraw, ring, nextCheckMs };
+}
+
+/** The first step of a call: its queue's stage, or the repeat caller's agent first when they are free. */
+export function startRoute(queue: QueueConfig, nowMs: number, lastAgent?: AgentSnapshot): RouteState {
+  if (lastAgent && isFree(lastAgent))
+    return { queueId: queue.id, stage: 'repeat', startedAtMs: nowMs, ringingAlone: lastAgent.id };
+  return { queueId: queue.id, stage: queue.routing === 'longest_idle' ? 'hunt' : 'overflow', startedAtMs: nowMs };
+}
+
+/**
+ * After a decline: false when no signed-in agent of the call's queues (other than those who declined) is left to
+ * take it, so it must be rejected on WhatsApp rather than ring on.
+ */
+export function anyoneLeft(config: TeamQueues, route: RouteState, agents: AgentSnapshot[], declined: string[]) {
+  const queue = config.queues.find((q) => q.id === route.queueId) ?? config.queues[0]!;
+  const fallback = queue.fallback ? config.queues.find((q) => q.id === queue.fallback) : undefined;
+  const serves = (id: string) => [queue, fallback].some((q) => q && skillLevel(q, id) !== undefined);
+  return agents.some((a) => a.present && a.status !== 'offline' && serves(a.id) && !declined.includes(a.id));
+}

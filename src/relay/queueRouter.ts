@@ -1,0 +1,147 @@
+import type { CallSignal } from '../shared/callSignals';
+import { errorText } from '../shared/errorText';
+import { queueForCall, type TeamQueues } from '../shared/teamQueues';
+import type { Logger } from '../whatsapp/logger';
+import type { Bus } from './bus';
+import type { CallStore } from './callStore';
+import type { Presence } from './presence';
+import { anyoneLeft, planRoute, startRoute, type RouteState } from './queuePlan';
+import type { RouteStore } from './routeStore';
+
+type Offered = Extract<CallSignal, { type: 'call_offered' }>;
+
+/** How often each instance looks for calls whose next routing step is due. */
+export const ROUTE_TICK_MS = 200;
+
+/**
+ * Queues with skills: each call goes to its queue, rings the agents the plan picks, and moves on when nobody answers
+ * in time. Every step's state lives in Redis and is taken by one instance at a time, so a dying instance's calls are
+ * carried on by the others.
+ */
+export function createQueueRouter(deps: {
+  config: TeamQueues;
+  store: CallStore;
+  routes: RouteStore;
+  presence: Presence;
+  bus: Bus;
+  log: Logger;
+  /** A call rang at an agent who did not answer in time. */
+  onSkipped?: (queueId: string) => void;
+  /** The routing clock (tests move it forward to reach an overflow without waiting a minute). */
+  now?: () => number;
+}) {
+  const { config, store, routes, presence, bus, log } = deps;
+  const now = deps.now ?? Date.now;
+  const queueName = (id: string) => config.queues.find((q) => q.id === id)?.name;
+
+  /** One routing step of a call this instance holds the lease on. */
+  async function advance(
+    callId: string,
+    leaseUntilMs: number,
+    fresh?: { route: RouteState; offer: Offered },
+  ): Promise<void> {
+    const [route, offer, owner, ended] = fresh
+      ? [fresh.route, fresh.offer, null, false]
+      : await Promise.all([routes.get(callId), store.offer(callId), store.owner(callId), store.terminated(callId)]);
+    if (!route || !offer || owner || ended) {
+      await routes.finish(callId);
+      return;
+    }
+    // A call just taken has rung nowhere yet: only the agents need reading.
+    const [agents, tried, declined, offered] = await Promise.all([
+      presence.snapshot(),
+      fresh ? ([] as string[]) : store.tried(callId),
+      fresh ? ([] as string[]) : store.declined(callId),
+      fresh ? ([] as string[]) : store.offeredTo(callId),
+    ]);
+    const nowMs = now();
+    const ringing = offered.filter((a) => !declined.includes(a));
+    const step = planRoute({ config, route, agents, tried, declined, ringing, nowMs });
+    if (step.withdraw.length > 0) {
+      if (!(await store.withdraw(callId, step.withdraw))) {
+        await routes.finish(callId);
+        return;
+      }
+      const afterSec = route.ringStartMs !== undefined ? Math.round((nowMs - route.ringStartMs) / 1000) : 0;
+      await bus.publish({
+        kind: 'direct',
+        callId,
+        targets: step.withdraw,
+        event: { type: 'call_passed_on', callId, afterSec },
+      });
+      deps.onSkipped?.(route.queueId);
+      log.info('call passed on', { callId, from: step.withdraw, queue: route.queueId });
+    }
+    if (step.ring.length > 0) {
+      if (step.route.ringingAlone) await store.addTried(callId, step.route.ringingAlone);
+      const event: Offered = { ...offer, queue: queueName(step.route.queueId) };
+      await bus.publish({ kind: 'offer', callId, targets: step.ring, event });
+    }
+    await Promise.all([routes.save(callId, step.route), routes.reschedule(callId, leaseUntilMs, step.nextCheckMs)]);
+  }
+
+  let ticking = false;
+  async function tick(): Promise<void> {
+    if (ticking) return;
+    ticking = true;
+    try {
+      const { callIds, leaseUntilMs } = await routes.leaseDue(now());
+      for (const callId of callIds) {
+        await advance(callId, leaseUntilMs).catch((error: unknown) =>
+          log.warn('routing step failed; another instance takes it after the lease', {
+            callId,
+            error: errorText(error),
+          }),
+        );
+      }
+    } catch (error) {
+      log.warn('routing tick failed', { error: errorText(error) });
+    } finally {
+      ticking = false;
+    }
+  }
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  return {
+    /** A webhook's offer, taken once across all instances; its first step runs at once here. */
+    async take(offer: Offered, phoneNumberId?: string): Promise<boolean> {
+      if ((await store.takeOffer(offer)).outcome !== 'new') return false;
+      const queue = queueForCall(config, { phoneNumberId, ctaPayload: offer.ctaPayload });
+      const nowMs = now();
+      const lastAgentId = config.repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
+      const lastAgent = lastAgentId ? (await presence.snapshot()).find((a) => a.id === lastAgentId) : undefined;
+      const route = startRoute(queue, nowMs, lastAgent);
+      // Kept and leased to this instance for the first step: if it dies now, another instance carries on.
+      const [, lease] = await Promise.all([routes.save(offer.callId, route), routes.leaseNow(offer.callId, nowMs)]);
+      await advance(offer.callId, lease, { route, offer });
+      log.info('call queued', { callId: offer.callId, queue: queue.id, repeatCaller: Boolean(lastAgent) });
+      return true;
+    },
+    /** After a decline: the next step runs at once; 'nobody_left' when the call must be rejected on WhatsApp. */
+    async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {
+      const route = await routes.get(callId);
+      if (!route || !anyoneLeft(config, route, await presence.snapshot(), declined)) return 'nobody_left';
+      await store.withdraw(callId, declined);
+      await routes.schedule(callId, now());
+      return 'passed_on';
+    },
+    /** Calls that rang at an agent who has gone: their next step runs at once. */
+    async passOn(callIds: Iterable<string>): Promise<void> {
+      for (const callId of callIds) if (await routes.get(callId)) await routes.schedule(callId, now());
+    },
+    /** The agent who answered is the one a repeat caller rings first next time. */
+    async answered(callId: string, agentId: string): Promise<void> {
+      const offer = await store.offer(callId);
+      if (offer) await store.setLastAgent(offer.from, agentId, config.repeatCallerMinutes);
+      await routes.finish(callId);
+    },
+    start(): void {
+      timer ??= setInterval(() => void tick(), ROUTE_TICK_MS);
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+export type QueueRouter = ReturnType<typeof createQueueRouter>;

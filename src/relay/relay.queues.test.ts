@@ -1,0 +1,226 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook } from '../../sim/webhookSender';
+import { connectRelay } from '../main/transport/relayClient';
+import type { CallSignal } from '../shared/callSignals';
+import { TeamQueues, type TeamQueuesInput } from '../shared/teamQueues';
+import { createMemoryLogger } from '../whatsapp/logger';
+import { issueAgentToken } from './agentTokens';
+import { startRelay, type Relay } from './relayServer';
+import { startTestRedis } from './testRedis';
+import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
+
+const SECRETS = RELAY_TEST_SECRETS;
+
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
+let graph: GraphApiSim;
+let relays: Relay[] = [];
+let clients: Array<{ close(): void }> = [];
+let testNo = 0;
+/** How far the routing clock is ahead of real time, in the relays of the current test. */
+let skewMs = 0;
+
+const QUEUES: TeamQueuesInput = {
+  defaultQueue: 'support',
+  repeatCallerMinutes: 30,
+  queues: [
+    {
+      id: 'support',
+      name: 'Support',
+      ringSeconds: 5,
+      overflowSeconds: 60,
+      fallback: 'sales',
+      agents: { cy: 9, ana: 5, ben: 5 },
+    },
+    { id: 'sales', name: 'Sales', routing: 'ring_all', payloads: ['buy-now'], agents: { dee: 3 } },
+  ],
+};
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
+});
+afterAll(async () => {
+  await graph.close();
+  await redis.stop();
+});
+afterEach(async () => {
+  for (const c of clients) c.close();
+  for (const r of relays) await r.close();
+  clients = [];
+  relays = [];
+  skewMs = 0;
+});
+
+async function startRelays(count: number): Promise<Relay[]> {
+  testNo += 1;
+  const started: Relay[] = [];
+  for (let i = 0; i < count; i += 1) {
+    started.push(
+      await startRelay({
+        ...SECRETS,
+        redisUrl: redis.url,
+        graphBaseUrl: graph.baseUrl,
+        logger: createMemoryLogger(),
+        prefix: `q${testNo}`,
+        queues: TeamQueues.parse(QUEUES),
+        routingClock: () => Date.now() + skewMs,
+      }),
+    );
+  }
+  relays.push(...started);
+  return started;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function agent(id: string, urls: string[]) {
+  const events: CallSignal[] = [];
+  const client = connectRelay({
+    urls,
+    token: await issueAgentToken(id, SECRETS.agentSecret),
+    onEvent: (e) => events.push(e),
+  });
+  await client.ready();
+  clients.push(client);
+  // Signed in one after another, so the first is idle longest.
+  await pause(15);
+  return { id, client, events };
+}
+type Agent = Awaited<ReturnType<typeof agent>>;
+
+let callNo = 0;
+async function offerCall(relay: Relay, from = '447700900123', ctaPayload?: string): Promise<string> {
+  callNo += 1;
+  const callId = `wacid.queue${testNo}.${callNo}`;
+  graph.offerCall(callId);
+  const body = connectWebhook({ callId, from, phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n', ctaPayload });
+  expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+  return callId;
+}
+
+async function until(check: () => boolean, ms = 4000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await pause(10);
+  }
+}
+const rang = (a: Agent, callId: string) => a.events.some((e) => e.type === 'call_offered' && e.callId === callId);
+const passedOn = (a: Agent, callId: string) => a.events.some((e) => e.type === 'call_passed_on' && e.callId === callId);
+const ringing = (team: Agent[], callId: string) =>
+  team.filter((a) => rang(a, callId) && !passedOn(a, callId)).map((a) => a.id);
+
+describe('queues with skills on the team relay', () => {
+  it('rings the most skilled agent alone, skips them after the ring time, then the longest idle; the skipped agent can no longer answer', async () => {
+    const [a, b] = await startRelays(2);
+    const cy = await agent('cy', [a!.agentUrl]);
+    const ben = await agent('ben', [b!.agentUrl]);
+    const ana = await agent('ana', [a!.agentUrl]);
+    const eve = await agent('eve', [b!.agentUrl]);
+    const team = [cy, ben, ana, eve];
+    const callId = await offerCall(b!);
+    await until(() => rang(cy, callId));
+    const offer = cy.events.find((e) => e.type === 'call_offered');
+    expect(offer).toMatchObject({ queue: 'Support' });
+    expect(ringing(team, callId)).toEqual(['cy']);
+
+    // Nobody answers for 5 s: the call moves on, in real time.
+    const started = Date.now();
+    await until(() => rang(ben, callId), 8000);
+    expect(Date.now() - started).toBeGreaterThan(4000);
+    expect(passedOn(cy, callId)).toBe(true);
+    expect(ringing(team, callId)).toEqual(['ben']);
+    await expect(cy.client.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP })).rejects.toThrow(
+      'not offered to you',
+    );
+    await ben.client.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP });
+    expect(graph.actionsFor(callId)).toEqual(['pre_accept:200']);
+    // eve serves no queue: never offered anything.
+    expect(eve.events.filter((e) => e.type === 'call_offered')).toEqual([]);
+  });
+
+  it('a call from a call button with a queue’s payload rings that queue; busy and away agents are not offered calls', async () => {
+    const [a] = await startRelays(1);
+    const cy = await agent('cy', [a!.agentUrl]);
+    const dee = await agent('dee', [a!.agentUrl]);
+    const ana = await agent('ana', [a!.agentUrl]);
+    cy.client.setStatus('busy');
+    ana.client.setStatus('away');
+    await pause(100);
+    const sale = await offerCall(a!, '447700900555', 'buy-now');
+    await until(() => rang(dee, sale));
+    expect(dee.events.find((e) => e.type === 'call_offered')).toMatchObject({ queue: 'Sales' });
+    const support = await offerCall(a!);
+    await pause(400);
+    // The only free Support agents are busy or away: the call waits in the queue.
+    expect([rang(cy, support), rang(ana, support), rang(dee, support)]).toEqual([false, false, false]);
+    ana.client.setStatus('available');
+    await until(() => rang(ana, support), 3000);
+  });
+
+  it('overflow: after the queue’s wait every free agent of it rings; later the fallback queue’s too', async () => {
+    const [a] = await startRelays(1);
+    const cy = await agent('cy', [a!.agentUrl]);
+    const ben = await agent('ben', [a!.agentUrl]);
+    const ana = await agent('ana', [a!.agentUrl]);
+    const dee = await agent('dee', [a!.agentUrl]);
+    const team = [cy, ben, ana, dee];
+    const callId = await offerCall(a!);
+    await until(() => rang(cy, callId));
+    skewMs = 60_000;
+    await until(() => ringing(team, callId).length === 3);
+    expect(ringing(team, callId).sort()).toEqual(['ana', 'ben', 'cy']);
+    skewMs = 120_000;
+    await until(() => rang(dee, callId));
+    await dee.client.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP });
+    await until(() => [cy, ben, ana].every((x) => x.events.some((e) => e.type === 'call_taken')));
+  });
+
+  it('a customer calling again rings first at the agent who last spoke to them', async () => {
+    const [a] = await startRelays(1);
+    const cy = await agent('cy', [a!.agentUrl]);
+    const ana = await agent('ana', [a!.agentUrl]);
+    const first = await offerCall(a!, '447700900777');
+    await until(() => rang(cy, first));
+    await cy.client.request('reject', { callId: first });
+    await until(() => rang(ana, first));
+    await ana.client.request('pre_accept', { callId: first, sdp: TEST_ANSWER_SDP });
+    await ana.client.request('accept', { callId: first, sdp: TEST_ANSWER_SDP });
+    await ana.client.request('terminate', { callId: first });
+    await pause(100);
+    const again = await offerCall(a!, '447700900777');
+    await until(() => rang(ana, again));
+    expect(rang(cy, again)).toBe(false);
+    // Another customer still goes to the most skilled agent.
+    const other = await offerCall(a!, '447700900888');
+    await until(() => rang(cy, other));
+  });
+
+  it('the call goes on being routed when the instance that took it dies', async () => {
+    const [a, b] = await startRelays(2);
+    const cy = await agent('cy', [b!.agentUrl]);
+    const ben = await agent('ben', [b!.agentUrl]);
+    const callId = await offerCall(a!);
+    await until(() => rang(cy, callId));
+    await a!.close();
+    relays = relays.filter((r) => r !== a);
+    // The surviving instance carries on: after cy's ring time, ben rings.
+    await until(() => rang(ben, callId), 9000);
+    expect(passedOn(cy, callId)).toBe(true);
+  });
+
+  it('when every agent who serves the call declines, it is rejected on WhatsApp once', async () => {
+    const [a] = await startRelays(1);
+    const cy = await agent('cy', [a!.agentUrl]);
+    const ben = await agent('ben', [a!.agentUrl]);
+    const callId = await offerCall(a!, '447700900999');
+    await until(() => rang(cy, callId));
+    await cy.client.request('reject', { callId });
+    await until(() => rang(ben, callId));
+    expect(graph.actionsFor(callId)).toEqual([]);
+    await ben.client.request('reject', { callId });
+    await until(() => graph.actionsFor(callId).includes('reject:200'));
+    expect(graph.actionsFor(callId)).toEqual(['reject:200']);
+  });
+});

@@ -1,0 +1,86 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { RouteState } from './queuePlan';
+import { EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
+
+const StoredRoute = z.object({
+  queueId: z.string(),
+  stage: z.enum(['repeat', 'hunt', 'overflow', 'fallback']),
+  startedAtMs: z.number(),
+  ringingAlone: z.string().optional(),
+  ringStartMs: z.number().optional(),
+});
+
+/** How long an instance may take over a due call before another may: a crashed instance's calls move on after this. */
+export const LEASE_MS = 5000;
+
+// Takes the calls due now, each for one instance only: their next time becomes the lease's end, so a call whose
+// instance dies mid-step is taken again by another once the lease runs out.
+const LEASE_DUE = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
+return ids`;
+
+// Sets a leased call's next time, unless someone asked for it sooner meanwhile (a decline, a desk leaving).
+const RESCHEDULE = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1`;
+
+/** Where each call stands in its queue, and when to look at it next; shared by all relay instances in Redis. */
+export function createRouteStore(redis: Redis, keys: RelayKeys) {
+  async function get(callId: string): Promise<RouteState | undefined> {
+    const raw = await redis.get(keys.route(callId));
+    if (!raw) return undefined;
+    try {
+      const parsed = StoredRoute.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return {
+    get,
+    async save(callId: string, route: RouteState): Promise<void> {
+      await redis.set(keys.route(callId), JSON.stringify(route), 'EX', EVENT_MEMORY_S);
+    },
+    /** Look at the call at `atMs` (now: as soon as an instance is free). */
+    async schedule(callId: string, atMs: number): Promise<void> {
+      await redis.zadd(keys.routesDue, atMs, callId);
+    },
+    /** Leases a call to this instance from now (its first step); returns the lease's end. */
+    async leaseNow(callId: string, nowMs: number): Promise<number> {
+      await redis.zadd(keys.routesDue, nowMs + LEASE_MS, callId);
+      return nowMs + LEASE_MS;
+    },
+    /** The next time of a call this instance leased until `leaseUntilMs`; false when it was asked for sooner. */
+    async reschedule(callId: string, leaseUntilMs: number, atMs: number): Promise<boolean> {
+      return (await redis.eval(RESCHEDULE, 1, keys.routesDue, callId, String(leaseUntilMs), String(atMs))) === 1;
+    },
+    /** Calls due now, leased to this instance until `nowMs + LEASE_MS`. */
+    async leaseDue(nowMs: number, max = 50): Promise<{ callIds: string[]; leaseUntilMs: number }> {
+      const leaseUntilMs = nowMs + LEASE_MS;
+      const callIds = (await redis.eval(
+        LEASE_DUE,
+        1,
+        keys.routesDue,
+        String(nowMs),
+        String(leaseUntilMs),
+        String(max),
+      )) as string[];
+      return { callIds, leaseUntilMs };
+    },
+    /** The call is answered or over: no more routing. */
+    async finish(callId: string): Promise<void> {
+      await redis.multi().zrem(keys.routesDue, callId).del(keys.route(callId)).exec();
+    },
+    /** Calls waiting for an agent, with when they started: what a supervisor sees as the queue. */
+    async waiting(): Promise<Array<{ callId: string; route: RouteState }>> {
+      const ids = await redis.zrange(keys.routesDue, '0', '-1');
+      const routes = await Promise.all(ids.map(async (callId) => ({ callId, route: await get(callId) })));
+      return routes.filter((r): r is { callId: string; route: RouteState } => r.route !== undefined);
+    },
+  };
+}
+export type RouteStore = ReturnType<typeof createRouteStore>;

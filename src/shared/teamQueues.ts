@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const QueueId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a queue id: lower-case letters, digits, - or _');
+const AgentId = z.string().min(1).max(200);
+
+/** One queue of the team: which calls come to it and which agents serve it, with a level per agent. */
+export const QueueConfig = z.object({
+  id: QueueId,
+  name: z.string().min(1).max(80),
+  /** longest_idle: one agent at a time, the most skilled and longest idle first; ring_all: every agent at once. */
+  routing: z.enum(['longest_idle', 'ring_all']).default('longest_idle'),
+  /** An agent who does not answer within this is skipped (longest_idle). */
+  ringSeconds: z.number().int().min(5).max(120).default(15),
+  /** Unanswered this long, the call rings every available agent of the queue; twice this long, the fallback's too. */
+  overflowSeconds: z.number().int().min(10).max(600).default(60),
+  fallback: QueueId.optional(),
+  /** Calls to these phone number IDs come here. */
+  phoneNumberIds: z.array(z.string().regex(/^\d{1,30}$/)).default([]),
+  /** Calls started from a call button or deep link with one of these payloads come here (cta_payload). */
+  payloads: z.array(z.string().min(1).max(512)).default([]),
+  /** Agent -> skill level (1 to 10, higher answers first); "*" lets every agent of the team serve at level 1. */
+  agents: z.union([z.literal('*'), z.record(AgentId, z.number().int().min(1).max(10))]),
+});
+export type QueueConfig = z.infer<typeof QueueConfig>;
+
+/** The operator's queues file (RELAY_QUEUES_FILE). */
+export const TeamQueues = z
+  .object({
+    queues: z.array(QueueConfig).min(1).max(200),
+    /** Where calls go that no number or payload sends elsewhere. */
+    defaultQueue: QueueId,
+    /** A customer calling again within this many minutes rings first at the agent who last spoke to them (0: off). */
+    repeatCallerMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(60),
+  })
+  .superRefine((config, ctx) => {
+    const ids = new Set<string>();
+    for (const [i, queue] of config.queues.entries()) {
+      if (ids.has(queue.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `${queue.id} twice` });
+      ids.add(queue.id);
+    }
+    if (!ids.has(config.defaultQueue))
+      ctx.addIssue({ code: 'custom', path: ['defaultQueue'], message: `no queue ${config.defaultQueue}` });
+    for (const [i, queue] of config.queues.entries()) {
+      if (queue.fallback && (!ids.has(queue.fallback) || queue.fallback === queue.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['queues', i, 'fallback'],
+          message: `fallback ${queue.fallback} is not another queue`,
+        });
+    }
+  });
+export type TeamQueues = z.infer<typeof TeamQueues>;
+export type TeamQueuesInput = z.input<typeof TeamQueues>;
+
+/** The queue a call belongs to: its button's payload first, then the number it called, then the default. */
+export function queueForCall(config: TeamQueues, call: { phoneNumberId?: string; ctaPayload?: string }): QueueConfig {
+  const byPayload =
+    call.ctaPayload !== undefined ? config.queues.find((q) => q.payloads.includes(call.ctaPayload!)) : undefined;
+  const byNumber =
+    call.phoneNumberId !== undefined
+      ? config.queues.find((q) => q.phoneNumberIds.includes(call.phoneNumberId!))
+      : undefined;
+  return byPayload ?? byNumber ?? config.queues.find((q) => q.id === config.defaultQueue)!;
+}
+
+/** An agent's level in a queue, or undefined when they do not serve it. */
+export function skillLevel(queue: QueueConfig, agentId: string): number | undefined {
+  if (queue.agents === '*') return 1;
+  return Object.hasOwn(queue.agents, agentId) ? queue.agents[agentId] : undefined;
+}
