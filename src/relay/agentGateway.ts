@@ -19,6 +19,7 @@ import { RelayRefusal, type CallRequests } from './callRequests';
 import type { CallStore } from './callStore';
 import type { RelayLimits } from './limits';
 import { ALIVE_MS, type Presence } from './presence';
+import type { CallRecorder } from './records/callRecorder';
 import type { Router } from './routing';
 
 interface ConnectedAgent {
@@ -43,6 +44,7 @@ export interface AgentGatewayOptions {
   log: Logger;
   /** Counts the Graph API errors agents' requests meet. */
   onGraphError?: (code: number | undefined) => void;
+  records?: CallRecorder;
   /** Plain HTTP requests beside the WebSocket (a call's recording); true when answered. */
   http?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -216,6 +218,13 @@ export function createAgentGateway(options: AgentGatewayOptions) {
           if (bus.targets) agent.ringingAlone.add(bus.callId);
           send(agent.socket, event);
         }
+        if (ringing.length > 0)
+          options.records?.record({
+            kind: 'rang',
+            callId: bus.callId,
+            agentIds: ringing.map(([agentId]) => agentId),
+            atMs: Date.now(),
+          });
         await recorded;
         return;
       }

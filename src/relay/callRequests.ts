@@ -8,6 +8,7 @@ import { CLAIM_MS } from './relayKeys';
 import type { Router } from './routing';
 import type { RelayMetrics } from './metrics';
 import type { RelayLimits } from './limits';
+import type { CallRecorder } from './records/callRecorder';
 
 const NOT_OFFERED = 'This call was not offered to you.';
 
@@ -25,8 +26,10 @@ export function createCallRequests(deps: {
   router: Router;
   bus: Bus;
   metrics?: Pick<RelayMetrics, 'callAnswered'>;
+  /** The team's call records (PostgreSQL), when the relay keeps them. */
+  records?: CallRecorder;
 }): Handlers {
-  const { graph, store, presence, router, bus, limits, metrics } = deps;
+  const { graph, store, presence, router, bus, limits, metrics, records } = deps;
   /**
    * Calls this instance let an agent take. If Redis restarts empty mid-call, the agent who holds the call can
    * still end it; nobody else gains anything from this.
@@ -59,6 +62,7 @@ export function createCallRequests(deps: {
       grant(callId, agentId);
       await bus.publish({ kind: 'event', callId, event: { type: 'call_taken', callId } });
       router.answered?.(callId, agentId).catch(() => undefined);
+      records?.record({ kind: 'answered', callId, agentId, atMs: Date.now() });
       return {};
     },
     async accept(agentId, { callId, sdp, capture }) {
@@ -66,8 +70,9 @@ export function createCallRequests(deps: {
       await graph.accept(callId, sdp, { capture });
       // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
       const answeredAt = Date.now();
-      void store.offer(callId).then(
-        (offer) => metrics?.callAnswered(offer ? (answeredAt - offer.timestampMs) / 1000 : undefined),
+      void Promise.all([store.offer(callId), store.queueOf(callId)]).then(
+        ([offer, queue]) =>
+          metrics?.callAnswered(offer ? (answeredAt - offer.timestampMs) / 1000 : undefined, queue ?? undefined),
         () => metrics?.callAnswered(undefined),
       );
       return {};
@@ -97,11 +102,26 @@ export function createCallRequests(deps: {
       await store.setOwner(callId, agentId);
       await store.setPlacedBy(callId, agentId);
       await presence.mark(agentId, 'busy');
+      records?.record({ kind: 'placed', callId, customer: to, agentId, atMs: Date.now() });
       for (const event of await store.early(callId))
         await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
       return { callId };
     },
     permission: async (_agentId, { to }) => graph.callPermission(to),
+    async wrap_up(agentId, { callId, outcome, notes }) {
+      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to wrap up.');
+      if (!records) return {};
+      records.record({ kind: 'wrap_up', callId, agentId, outcome, notes, atMs: Date.now() });
+      return {};
+    },
+    async customer_calls(_agentId, { customer }) {
+      if (!records) return { calls: [] };
+      try {
+        return { calls: await records.customerCalls(customer, 50) };
+      } catch {
+        throw new RelayRefusal('The team’s call records cannot be read right now; your own history is shown.');
+      }
+    },
     async missed_handled(agentId, { customer }) {
       const atMs = Date.now();
       await store.markMissedHandled(customer, atMs);

@@ -149,6 +149,11 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       return done === 1;
     },
     declined: (callId: string): Promise<string[]> => redis.smembers(keys.declined(callId)),
+    /** The queue a call was routed through, for its metrics and records. */
+    async setQueue(callId: string, queueId: string): Promise<void> {
+      await redis.set(keys.callQueue(callId), queueId, 'PX', CLAIM_MS);
+    },
+    queueOf: (callId: string): Promise<string | null> => redis.get(keys.callQueue(callId)),
     /** Who last spoke to this customer, for repeat callers. */
     async setLastAgent(customer: string, agentId: string, forMinutes: number): Promise<void> {
       if (forMinutes > 0) await redis.set(keys.lastAgent(customer), agentId, 'EX', forMinutes * 60);

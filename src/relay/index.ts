@@ -42,6 +42,11 @@ const RelayEnv = z.object({
   RELAY_METRICS_TOKEN: z.string().min(16, 'RELAY_METRICS_TOKEN: at least 16 characters').optional(),
   /** A JSON file of queues with skills; without it every call rings the whole team (RELAY_ROUTING). */
   RELAY_QUEUES_FILE: z.string().optional(),
+  /** PostgreSQL for the team's call records; migrations run at start. */
+  RELAY_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'RELAY_DATABASE_URL: postgres://user:password@host:5432/database')
+    .optional(),
 });
 
 /** The queues file, checked; exits with the file's mistakes in plain words. */
@@ -110,7 +115,10 @@ async function main(): Promise<void> {
   }
   const e = envOrExit(RelayEnv, 'The relay');
   const queues = queuesOrExit(e.RELAY_QUEUES_FILE);
-  const logger = createLogger({ secrets: () => [e.WA_ACCESS_TOKEN, e.WA_APP_SECRET, e.RELAY_AGENT_SECRET] });
+  const logger = createLogger({
+    secrets: () =>
+      [e.WA_ACCESS_TOKEN, e.WA_APP_SECRET, e.RELAY_AGENT_SECRET, e.RELAY_DATABASE_URL ?? ''].filter(Boolean),
+  });
   const relay = await startRelay({
     redisUrl: e.REDIS_URL,
     accessToken: e.WA_ACCESS_TOKEN,
@@ -130,6 +138,7 @@ async function main(): Promise<void> {
     prefix: e.RELAY_PREFIX,
     metricsToken: e.RELAY_METRICS_TOKEN,
     queues,
+    databaseUrl: e.RELAY_DATABASE_URL,
     logger,
   });
   logger.info('relay ready', {

@@ -8,6 +8,10 @@ export interface RelayMetricsSources {
   redisUp(): Promise<boolean>;
   /** Webhook deliveries refused so far by this instance (bad signature, too large, flood). */
   webhooksRefused(): number;
+  /** Whether PostgreSQL takes call records now; undefined when the relay keeps none. */
+  postgresUp?(): Promise<boolean>;
+  /** Call-record events waiting in Redis for PostgreSQL. */
+  recordsWaiting?(): Promise<number>;
 }
 
 export function createRelayMetrics(sources: RelayMetricsSources) {
@@ -82,15 +86,37 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     },
   });
 
-  const queue = 'default';
+  if (sources.postgresUp) {
+    const postgresUp = sources.postgresUp;
+    new Gauge({
+      name: 'wa_relay_postgres_up',
+      help: '1 when PostgreSQL takes call records, 0 when it does not (records then wait in Redis)',
+      registers: [registry],
+      async collect() {
+        this.set((await postgresUp()) ? 1 : 0);
+      },
+    });
+  }
+  if (sources.recordsWaiting) {
+    const waiting = sources.recordsWaiting;
+    new Gauge({
+      name: 'wa_relay_call_records_waiting',
+      help: 'Call-record events waiting in Redis to be written to PostgreSQL',
+      registers: [registry],
+      async collect() {
+        this.set(await waiting().catch(() => 0));
+      },
+    });
+  }
+
   return {
     registry,
-    callOffered: () => offered.inc({ queue }),
-    callAnswered(ringSeconds: number | undefined) {
+    callOffered: (queue = 'team') => offered.inc({ queue }),
+    callAnswered(ringSeconds: number | undefined, queue = 'team') {
       answered.inc({ queue });
       if (ringSeconds !== undefined && ringSeconds >= 0) ringTime.observe({ queue }, ringSeconds);
     },
-    callEnded(answeredBySomeone: boolean, billedSeconds: number | undefined) {
+    callEnded(answeredBySomeone: boolean, billedSeconds: number | undefined, queue = 'team') {
       if (!answeredBySomeone) missed.inc({ queue });
       else if (billedSeconds !== undefined) handleTime.observe({ queue }, billedSeconds);
     },

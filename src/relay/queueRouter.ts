@@ -112,7 +112,11 @@ export function createQueueRouter(deps: {
       const lastAgent = lastAgentId ? (await presence.snapshot()).find((a) => a.id === lastAgentId) : undefined;
       const route = startRoute(queue, nowMs, lastAgent);
       // Kept and leased to this instance for the first step: if it dies now, another instance carries on.
-      const [, lease] = await Promise.all([routes.save(offer.callId, route), routes.leaseNow(offer.callId, nowMs)]);
+      const [, lease] = await Promise.all([
+        routes.save(offer.callId, route),
+        routes.leaseNow(offer.callId, nowMs),
+        store.setQueue(offer.callId, queue.id),
+      ]);
       await advance(offer.callId, lease, { route, offer });
       log.info('call queued', { callId: offer.callId, queue: queue.id, repeatCaller: Boolean(lastAgent) });
       return true;

@@ -428,11 +428,11 @@ describe('team relay on Redis', () => {
           ?.split(' ')
           .at(-1),
       );
-    expect(value('wa_relay_calls_offered_total{queue="default"}')).toBe(3);
-    expect(value('wa_relay_calls_answered_total{queue="default"}')).toBe(1);
-    expect(value('wa_relay_calls_missed_total{queue="default"}')).toBe(1);
-    expect(value('wa_relay_handle_time_seconds_count{queue="default"}')).toBe(1);
-    expect(value('wa_relay_handle_time_seconds_sum{queue="default"}')).toBe(42);
+    expect(value('wa_relay_calls_offered_total{queue="team"}')).toBe(3);
+    expect(value('wa_relay_calls_answered_total{queue="team"}')).toBe(1);
+    expect(value('wa_relay_calls_missed_total{queue="team"}')).toBe(1);
+    expect(value('wa_relay_handle_time_seconds_count{queue="team"}')).toBe(1);
+    expect(value('wa_relay_handle_time_seconds_sum{queue="team"}')).toBe(42);
     expect(value('wa_relay_webhook_deliveries_refused_total')).toBe(1);
     expect(value('wa_relay_graph_api_errors_total{code="138006"}')).toBe(1);
     expect(value('wa_relay_agents{status="busy"}') + value('wa_relay_agents{status="available"}')).toBe(1);

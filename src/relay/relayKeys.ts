@@ -17,6 +17,7 @@ export function relayKeys(prefix: string) {
     media: (callId: string, kind: string) => key('media', callId, kind),
     missedHandled: (customer: string) => key('missed-handled', customer),
     route: (callId: string) => key('route', callId),
+    callQueue: (callId: string) => key('call-queue', callId),
     routesDue: key('routes-due'),
     lastAgent: (customer: string) => key('last-agent', customer),
   };

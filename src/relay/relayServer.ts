@@ -16,6 +16,7 @@ import { createPresence } from './presence';
 import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
+import { createTeamRecords } from './records/teamRecords';
 import { createRouteStore } from './routeStore';
 import { createRouter, type CallRouter, type Routing } from './routing';
 import type { TeamQueues } from '../shared/teamQueues';
@@ -48,6 +49,8 @@ export interface RelayOptions {
   metricsToken?: string;
   /** Queues with skills (RELAY_QUEUES_FILE); without them every call rings the whole team (`routing`). */
   queues?: TeamQueues;
+  /** PostgreSQL for the team's lasting call records (postgres://…); without it the relay keeps none. */
+  databaseUrl?: string;
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
 }
@@ -77,6 +80,10 @@ export async function startRelay(options: RelayOptions) {
     permissionTemplate: options.permissionTemplate,
   });
   const store = createCallStore(redis, keys, instance);
+  const teamRecords = options.databaseUrl
+    ? createTeamRecords({ databaseUrl: options.databaseUrl, redis, prefix, log })
+    : undefined;
+  const records = teamRecords?.recorder;
   const presence = createPresence(redis, keys, instance);
   const bus = createBus(redis, subscriber, keys.bus, log);
   const queueRouter = options.queues
@@ -108,6 +115,8 @@ export async function startRelay(options: RelayOptions) {
     agentsByStatus: () => presence.countByStatus(),
     redisUp,
     webhooksRefused: () => webhook?.status().rejectedCount ?? 0,
+    postgresUp: teamRecords && (() => teamRecords.healthy()),
+    recordsWaiting: teamRecords && (() => teamRecords.outbox.pending()),
   });
   const opsRoute = createOpsRoute({
     registry: metrics.registry,
@@ -119,7 +128,7 @@ export async function startRelay(options: RelayOptions) {
       return undefined;
     },
   });
-  const requests = createCallRequests({ graph, store, presence, router, bus, limits, metrics });
+  const requests = createCallRequests({ graph, store, presence, router, bus, limits, metrics, records });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);
   const mediaRoute = createMediaRoute({
@@ -145,6 +154,7 @@ export async function startRelay(options: RelayOptions) {
     requests,
     limits,
     log,
+    records,
   });
   const onWebhookEvent = createWebhookIntake({
     phoneNumberId: options.phoneNumberId,
@@ -154,6 +164,7 @@ export async function startRelay(options: RelayOptions) {
     bus,
     log,
     metrics,
+    records,
   });
 
   await bus.subscribe((message) => {
@@ -174,16 +185,20 @@ export async function startRelay(options: RelayOptions) {
   });
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);
   queueRouter?.start();
+  await teamRecords?.start();
 
   return {
     instance,
     webhookUrl: webhook.url,
     agentUrl,
     connectedAgents: gateway.connectedAgents,
+    /** The team's call records, when kept (tests read and flush them). */
+    records: teamRecords,
     async close(): Promise<void> {
       queueRouter?.stop();
       await gateway.close();
       await webhook.close();
+      await teamRecords?.close();
       subscriber.disconnect();
       redis.disconnect();
     },

@@ -6,6 +6,7 @@ import type { RelayMetrics } from './metrics';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
 import type { Presence } from './presence';
+import type { CallRecorder } from './records/callRecorder';
 import type { Router } from './routing';
 
 /** Meta's webhooks, taken once across all instances and turned into offers and events for the agents. */
@@ -17,8 +18,9 @@ export function createWebhookIntake(deps: {
   bus: Bus;
   log: Logger;
   metrics?: Pick<RelayMetrics, 'callOffered' | 'callEnded'>;
+  records?: CallRecorder;
 }) {
-  const { store, presence, router, bus, log, metrics } = deps;
+  const { store, presence, router, bus, log, metrics, records } = deps;
 
   /**
    * Answers and statuses of calls an agent placed go to that agent only. They can overtake the reply to
@@ -29,6 +31,8 @@ export function createWebhookIntake(deps: {
   ): Promise<void> {
     await store.keepEarly(signal.callId, signal);
     const owner = await store.placedBy(signal.callId);
+    if (owner && signal.type === 'outbound_status' && signal.status === 'ACCEPTED')
+      records?.record({ kind: 'answered', callId: signal.callId, agentId: owner, atMs: Date.now() });
     if (owner) await bus.publish({ kind: 'direct', callId: signal.callId, targets: [owner], event: signal });
   }
 
@@ -60,7 +64,18 @@ export function createWebhookIntake(deps: {
       case 'call_offered':
         return (async () => {
           try {
-            if (await router.take(signal, event.phoneNumberId)) metrics?.callOffered();
+            if (!(await router.take(signal, event.phoneNumberId))) return;
+            const queue = (await store.queueOf(signal.callId)) ?? undefined;
+            metrics?.callOffered(queue);
+            records?.record({
+              kind: 'offered',
+              callId: signal.callId,
+              customer: signal.from,
+              customerName: signal.callerName,
+              queue,
+              phoneNumberId: event.phoneNumberId,
+              atMs: signal.timestampMs,
+            });
           } catch (error) {
             // Not rung anywhere: Meta's next delivery must be taken again.
             await store.forget(`offer:${signal.callId}`).catch(() => undefined);
@@ -69,8 +84,17 @@ export function createWebhookIntake(deps: {
         })();
       case 'call_terminated':
         return once(`terminate:${signal.callId}`, async () => {
-          const owner = await store.owner(signal.callId);
-          metrics?.callEnded(Boolean(owner), signal.durationSec);
+          const [owner, queue] = await Promise.all([store.owner(signal.callId), store.queueOf(signal.callId)]);
+          metrics?.callEnded(Boolean(owner), signal.durationSec, queue ?? undefined);
+          records?.record({
+            kind: 'ended',
+            callId: signal.callId,
+            customer: signal.from,
+            status: signal.status,
+            billedSeconds: signal.durationSec,
+            errorCode: signal.errors[0]?.code,
+            atMs: Date.now(),
+          });
           if (owner) await presence.mark(owner, 'available', Date.now());
           await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
         });

@@ -13,6 +13,18 @@ const Sdp = z
   .min(1)
   .max(64 * 1024);
 const Done = z.object({});
+/** One of a customer's earlier calls with the team, from the relay's call records. */
+export const TeamCall = z.object({
+  callId: z.string().max(512),
+  direction: z.enum(['inbound', 'outbound']),
+  queue: z.string().max(40).optional(),
+  offeredAtMs: z.number(),
+  answeredBy: z.string().max(200).optional(),
+  endedAtMs: z.number().optional(),
+  outcome: z.string().max(80).optional(),
+  notes: z.string().max(4000).optional(),
+});
+export type TeamCall = z.infer<typeof TeamCall>;
 /** WhatsApp's own recording and transcription of the call (Meta's "Call recording" page). */
 const Capture = z.object({ recording: CaptureOption.optional(), transcription: CaptureOption.optional() });
 
@@ -50,6 +62,16 @@ export const relayRequests = {
   missed_check: {
     params: z.object({ customers: z.array(CustomerNumber).max(200) }),
     reply: z.object({ handled: z.record(z.string(), z.number()) }),
+  },
+  /** The agent's wrap-up of a call they answered or placed, for the team's call records. */
+  wrap_up: {
+    params: z.object({ callId: CallId, outcome: z.string().max(80), notes: z.string().max(4000) }),
+    reply: Done,
+  },
+  /** The team's earlier calls with a customer (call records), for the ringing card and the call. */
+  customer_calls: {
+    params: z.object({ customer: CustomerNumber }),
+    reply: z.object({ calls: z.array(TeamCall).max(50) }),
   },
 } as const;
 

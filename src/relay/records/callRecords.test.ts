@@ -1,0 +1,193 @@
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
+import { connectRelay } from '../../main/transport/relayClient';
+import type { CallSignal } from '../../shared/callSignals';
+import { TeamQueues } from '../../shared/teamQueues';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { issueAgentToken } from '../agentTokens';
+import { startRelay, type Relay } from '../relayServer';
+import { startTestPostgres, type TestPostgres } from '../testPostgres';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
+import { MIGRATIONS } from './migrations';
+
+const SECRETS = RELAY_TEST_SECRETS;
+let redis: TestRedis;
+let postgres: TestPostgres;
+let graph: GraphApiSim;
+let relays: Relay[] = [];
+let clients: Array<{ close(): void }> = [];
+let testNo = 0;
+let database = '';
+
+beforeAll(async () => {
+  [redis, postgres, graph] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+  ]);
+}, 60_000);
+afterAll(async () => {
+  await graph.close();
+  await redis.stop();
+  await postgres.stop();
+});
+afterEach(async () => {
+  for (const c of clients) c.close();
+  for (const r of relays) await r.close();
+  clients = [];
+  relays = [];
+});
+
+/** A fresh database per test, on the one cluster. */
+async function freshDatabase(): Promise<string> {
+  testNo += 1;
+  database = `records_${testNo}`;
+  const admin = new pg.Client(postgres.url);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  return postgres.url.replace(/\/postgres$/, `/${database}`);
+}
+
+async function sql<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+  const client = new pg.Client(postgres.url.replace(/\/postgres$/, `/${database}`));
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function startRelays(count: number, databaseUrl: string): Promise<Relay[]> {
+  const started: Relay[] = [];
+  for (let i = 0; i < count; i += 1)
+    started.push(
+      await startRelay({
+        ...SECRETS,
+        redisUrl: redis.url,
+        graphBaseUrl: graph.baseUrl,
+        logger: createMemoryLogger(),
+        prefix: `rec${testNo}`,
+        databaseUrl,
+        queues: TeamQueues.parse({
+          defaultQueue: 'support',
+          queues: [{ id: 'support', name: 'Support', routing: 'ring_all', agents: '*' }],
+        }),
+      }),
+    );
+  relays.push(...started);
+  return started;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(check: () => boolean | Promise<boolean>, ms = 6000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await pause(25);
+  }
+}
+
+async function agent(id: string, url: string) {
+  const events: CallSignal[] = [];
+  const client = connectRelay({
+    urls: [url],
+    token: await issueAgentToken(id, SECRETS.agentSecret),
+    onEvent: (e) => events.push(e),
+  });
+  await client.ready();
+  clients.push(client);
+  return { id, client, events };
+}
+
+let callNo = 0;
+async function answeredCall(relay: Relay, ana: Awaited<ReturnType<typeof agent>>, customer: string, seconds: number) {
+  callNo += 1;
+  const callId = `wacid.rec${callNo}`;
+  graph.offerCall(callId);
+  const base = { callId, from: customer, phoneNumberId: SECRETS.phoneNumberId };
+  await postSignedWebhook(relay.webhookUrl, connectWebhook({ ...base, sdpOffer: 'v=0\r\n' }), SECRETS.appSecret);
+  await until(() => ana.events.some((e) => e.type === 'call_offered' && e.callId === callId));
+  await ana.client.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP });
+  await ana.client.request('accept', { callId, sdp: TEST_ANSWER_SDP });
+  await ana.client.request('terminate', { callId });
+  await postSignedWebhook(
+    relay.webhookUrl,
+    terminateWebhook({ ...base, status: 'COMPLETED', durationSec: seconds }),
+    SECRETS.appSecret,
+  );
+  await ana.client.request('wrap_up', { callId, outcome: 'Resolved', notes: `call ${callNo}` });
+  return callId;
+}
+
+describe('call records in PostgreSQL', () => {
+  it('migrations run once at start, even with two instances starting together', async () => {
+    const url = await freshDatabase();
+    await startRelays(2, url);
+    const versions = await sql<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('an answered call is kept with its queue, who rang, who answered, billed time and the wrap-up', async () => {
+    const url = await freshDatabase();
+    const [a] = await startRelays(1, url);
+    const ana = await agent('ana', a!.agentUrl);
+    const ben = await agent('ben', a!.agentUrl);
+    const callId = await answeredCall(a!, ana, '447700900501', 42);
+    await until(
+      async () => (await sql('SELECT 1 FROM calls WHERE call_id = $1 AND notes IS NOT NULL', [callId])).length === 1,
+    );
+    const [row] = await sql('SELECT * FROM calls WHERE call_id = $1', [callId]);
+    expect(row).toMatchObject({
+      direction: 'inbound',
+      customer: '447700900501',
+      queue: 'support',
+      answered_by: 'ana',
+      end_status: 'COMPLETED',
+      billed_seconds: 42,
+      outcome: 'Resolved',
+      notes: `call ${callNo}`,
+      wrap_up_by: 'ana',
+    });
+    expect(row!.answered_at).toBeInstanceOf(Date);
+    const offers = await sql<{ agent_id: string }>('SELECT agent_id FROM call_offers WHERE call_id = $1 ORDER BY 1', [
+      callId,
+    ]);
+    expect(offers.map((o) => o.agent_id)).toEqual(['ana', 'ben']);
+    // A colleague cannot write the wrap-up of a call they did not take.
+    await expect(ben.client.request('wrap_up', { callId, outcome: 'x', notes: 'y' })).rejects.toThrow('not yours');
+    // Desks read the team's history of the customer from these records.
+    const { calls } = await ben.client.request('customer_calls', { customer: '447700900501' });
+    expect(calls).toEqual([expect.objectContaining({ callId, answeredBy: 'ana', outcome: 'Resolved' })]);
+  });
+
+  it('PostgreSQL stopped mid-run loses no records: they wait in Redis and are written when it returns', async () => {
+    const url = await freshDatabase();
+    const [a] = await startRelays(1, url);
+    const ana = await agent('ana', a!.agentUrl);
+    const before = await answeredCall(a!, ana, '447700900601', 10);
+    await until(
+      async () => (await sql('SELECT 1 FROM calls WHERE call_id = $1 AND notes IS NOT NULL', [before])).length === 1,
+    );
+
+    await postgres.kill();
+    const during = [await answeredCall(a!, ana, '447700900602', 20), await answeredCall(a!, ana, '447700900603', 30)];
+    await until(async () => (await a!.records!.outbox.pending()) > 0);
+    await pause(600);
+    expect(a!.records!.outbox.databaseDown()).toBe(true);
+
+    await postgres.start();
+    await until(async () => (await a!.records!.outbox.pending()) === 0, 15_000);
+    const rows = await sql<{ call_id: string; billed_seconds: number; notes: string }>(
+      'SELECT call_id, billed_seconds, notes FROM calls WHERE call_id = ANY($1) ORDER BY call_id',
+      [during],
+    );
+    expect(rows.map((r) => [r.call_id, r.billed_seconds, r.notes !== null])).toEqual(
+      during.map((id, i) => [id, (i + 2) * 10, true]),
+    );
+  }, 60_000);
+});

@@ -1,0 +1,38 @@
+/**
+ * The call-records schema, one step per version, applied in order at relay start (under an advisory lock, so
+ * instances starting together apply each step once). Never edit a step that has shipped: add the next one.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'calls and offers',
+    sql: `
+      CREATE TABLE calls (
+        call_id text PRIMARY KEY,
+        direction text NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+        customer text NOT NULL,
+        customer_name text,
+        queue text,
+        phone_number_id text,
+        offered_at timestamptz NOT NULL,
+        answered_at timestamptz,
+        answered_by text,
+        ended_at timestamptz,
+        end_status text,
+        error_code integer,
+        billed_seconds integer,
+        outcome text,
+        notes text,
+        wrap_up_by text
+      );
+      CREATE INDEX calls_offered_at ON calls (offered_at);
+      CREATE INDEX calls_customer ON calls (customer, offered_at DESC);
+      CREATE TABLE call_offers (
+        call_id text NOT NULL,
+        agent_id text NOT NULL,
+        offered_at timestamptz NOT NULL,
+        PRIMARY KEY (call_id, agent_id)
+      );
+      CREATE INDEX call_offers_agent ON call_offers (agent_id, offered_at);`,
+  },
+];

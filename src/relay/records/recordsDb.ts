@@ -1,0 +1,202 @@
+import pg from 'pg';
+import type { RecordEvent } from '../../shared/callRecords';
+import type { TeamCall } from '../../shared/relayProtocol';
+import { errorText } from '../../shared/errorText';
+import type { Logger } from '../../whatsapp/logger';
+import { MIGRATIONS } from './migrations';
+
+// Any event may come first (a terminate can overtake its connect): each one inserts the call with what it knows and
+// otherwise fills in only what is still missing.
+const UPSERT_CALL = `
+  INSERT INTO calls (call_id, direction, customer, customer_name, queue, phone_number_id, offered_at,
+    answered_at, answered_by, ended_at, end_status, error_code, billed_seconds, outcome, notes, wrap_up_by)
+  VALUES ($1, $2, COALESCE($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+  ON CONFLICT (call_id) DO UPDATE SET
+    direction = CASE WHEN $2 = 'outbound' THEN 'outbound' ELSE calls.direction END,
+    customer = CASE WHEN calls.customer = '' THEN excluded.customer ELSE calls.customer END,
+    customer_name = COALESCE(calls.customer_name, excluded.customer_name),
+    queue = COALESCE(excluded.queue, calls.queue),
+    phone_number_id = COALESCE(calls.phone_number_id, excluded.phone_number_id),
+    offered_at = LEAST(calls.offered_at, excluded.offered_at),
+    answered_at = COALESCE(calls.answered_at, excluded.answered_at),
+    answered_by = COALESCE(calls.answered_by, excluded.answered_by),
+    ended_at = COALESCE(calls.ended_at, excluded.ended_at),
+    end_status = COALESCE(calls.end_status, excluded.end_status),
+    error_code = COALESCE(calls.error_code, excluded.error_code),
+    billed_seconds = COALESCE(excluded.billed_seconds, calls.billed_seconds),
+    outcome = COALESCE(excluded.outcome, calls.outcome),
+    notes = COALESCE(excluded.notes, calls.notes),
+    wrap_up_by = COALESCE(excluded.wrap_up_by, calls.wrap_up_by)`;
+
+type Row = {
+  direction: 'inbound' | 'outbound';
+  customer?: string;
+  customerName?: string;
+  queue?: string;
+  phoneNumberId?: string;
+  answeredAt?: Date;
+  answeredBy?: string;
+  endedAt?: Date;
+  endStatus?: string;
+  errorCode?: number;
+  billedSeconds?: number;
+  outcome?: string;
+  notes?: string;
+  wrapUpBy?: string;
+};
+
+/** What an event says about its call's row. */
+function rowOf(event: Exclude<RecordEvent, { kind: 'rang' }>): Row {
+  const at = new Date(event.atMs);
+  switch (event.kind) {
+    case 'offered':
+      return {
+        direction: 'inbound',
+        customer: event.customer,
+        customerName: event.customerName,
+        queue: event.queue,
+        phoneNumberId: event.phoneNumberId,
+      };
+    case 'placed':
+      return { direction: 'outbound', customer: event.customer, answeredBy: event.agentId };
+    case 'answered':
+      return { direction: 'inbound', answeredAt: at, answeredBy: event.agentId };
+    case 'ended':
+      return {
+        direction: 'inbound',
+        customer: event.customer,
+        endedAt: at,
+        endStatus: event.status,
+        errorCode: event.errorCode,
+        billedSeconds: event.billedSeconds,
+      };
+    case 'wrap_up':
+      return { direction: 'inbound', outcome: event.outcome, notes: event.notes, wrapUpBy: event.agentId };
+  }
+}
+
+/** The team's call records in PostgreSQL (package `pg`): schema migrations, writes, and what the desks read. */
+export function createRecordsDb(url: string, log: Logger) {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 10_000,
+  });
+  // A server that goes away takes idle connections with it: logged, never thrown.
+  pool.on('error', (error) => log.warn('PostgreSQL connection lost', { error: errorText(error) }));
+
+  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    /** Brings the schema up to the newest version; safe for several instances starting at once. */
+    async migrate(): Promise<number[]> {
+      return inTransaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock(823417001)');
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+        );
+        const done = new Set(
+          (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+        );
+        const applied: number[] = [];
+        for (const step of MIGRATIONS) {
+          if (done.has(step.version)) continue;
+          await client.query(step.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+            step.version,
+            step.name,
+          ]);
+          applied.push(step.version);
+        }
+        return applied;
+      });
+    },
+    /** Writes events in one transaction: all of them or none. */
+    async write(events: RecordEvent[]): Promise<void> {
+      if (events.length === 0) return;
+      await inTransaction(async (client) => {
+        for (const event of events) {
+          if (event.kind === 'rang') {
+            await client.query(
+              `INSERT INTO call_offers (call_id, agent_id, offered_at) SELECT $1, unnest($2::text[]), $3
+               ON CONFLICT DO NOTHING`,
+              [event.callId, event.agentIds, new Date(event.atMs)],
+            );
+            continue;
+          }
+          const r = rowOf(event);
+          await client.query(UPSERT_CALL, [
+            event.callId,
+            r.direction,
+            r.customer ?? null,
+            r.customerName ?? null,
+            r.queue ?? null,
+            r.phoneNumberId ?? null,
+            new Date(event.atMs),
+            r.answeredAt ?? null,
+            r.answeredBy ?? null,
+            r.endedAt ?? null,
+            r.endStatus ?? null,
+            r.errorCode ?? null,
+            r.billedSeconds ?? null,
+            r.outcome ?? null,
+            r.notes ?? null,
+            r.wrapUpBy ?? null,
+          ]);
+        }
+      });
+    },
+    /** The team's earlier calls with a customer, newest first. */
+    async customerCalls(customer: string, limit = 20): Promise<TeamCall[]> {
+      const { rows } = await pool.query<{
+        call_id: string;
+        direction: 'inbound' | 'outbound';
+        queue: string | null;
+        offered_at: Date;
+        answered_by: string | null;
+        ended_at: Date | null;
+        outcome: string | null;
+        notes: string | null;
+      }>(
+        `SELECT call_id, direction, queue, offered_at, answered_by, ended_at, outcome, notes FROM calls
+         WHERE customer = $1 ORDER BY offered_at DESC LIMIT $2`,
+        [customer, limit],
+      );
+      return rows.map((r) => ({
+        callId: r.call_id,
+        direction: r.direction,
+        queue: r.queue ?? undefined,
+        offeredAtMs: r.offered_at.getTime(),
+        answeredBy: r.answered_by ?? undefined,
+        endedAtMs: r.ended_at?.getTime(),
+        outcome: r.outcome ?? undefined,
+        notes: r.notes ?? undefined,
+      }));
+    },
+    query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => pool.query<R>(text, values),
+    async healthy(): Promise<boolean> {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+export type RecordsDb = ReturnType<typeof createRecordsDb>;

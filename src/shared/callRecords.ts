@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const CallId = z.string().min(1).max(512);
+const AgentId = z.string().min(1).max(200);
+const AtMs = z.number().int().nonnegative();
+
+/**
+ * What the relay learns about a call, in the order it learns it; each becomes part of the call's lasting record in
+ * PostgreSQL. Any order gives the same record (a terminate may overtake its connect).
+ */
+export const RecordEvent = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('offered'),
+    callId: CallId,
+    customer: z.string().min(1).max(160),
+    customerName: z.string().max(200).optional(),
+    queue: z.string().max(40).optional(),
+    phoneNumberId: z.string().max(40),
+    atMs: AtMs,
+  }),
+  z.object({
+    kind: z.literal('placed'),
+    callId: CallId,
+    customer: z.string().min(1).max(160),
+    agentId: AgentId,
+    atMs: AtMs,
+  }),
+  z.object({ kind: z.literal('rang'), callId: CallId, agentIds: z.array(AgentId).min(1).max(1000), atMs: AtMs }),
+  z.object({ kind: z.literal('answered'), callId: CallId, agentId: AgentId, atMs: AtMs }),
+  z.object({
+    kind: z.literal('ended'),
+    callId: CallId,
+    customer: z.string().min(1).max(160),
+    /** Meta's status: COMPLETED or FAILED. */
+    status: z.string().max(40),
+    billedSeconds: z.number().int().nonnegative().optional(),
+    errorCode: z.number().int().optional(),
+    atMs: AtMs,
+  }),
+  z.object({
+    kind: z.literal('wrap_up'),
+    callId: CallId,
+    agentId: AgentId,
+    outcome: z.string().max(80),
+    notes: z.string().max(4000),
+    atMs: AtMs,
+  }),
+]);
+export type RecordEvent = z.infer<typeof RecordEvent>;
+
+/** How an unanswered call is counted: it rang at agents (missed) or waited in a queue until the caller gave up. */
+export const CallResult = z.enum(['answered', 'missed', 'abandoned', 'in_progress', 'outbound']);
+export type CallResult = z.infer<typeof CallResult>;
