@@ -7,7 +7,10 @@ import { hostRenderer } from '../src/main/rendererHost';
 import { plainCipher } from '../src/main/settingsStore';
 import { createMemoryLogger } from '../src/whatsapp/logger';
 import { issueAgentToken } from '../src/relay/agentTokens';
-import { startRelay } from '../src/relay/relayServer';
+import { startRelay, type RelayOptions } from '../src/relay/relayServer';
+import { startTestPostgres } from '../src/relay/testPostgres';
+import { TeamQueues } from '../src/shared/teamQueues';
+import pg from 'pg';
 import { startTestRedis } from '../src/relay/testRedis';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { startWhatsAppSim } from '../sim/whatsappSim';
@@ -36,7 +39,7 @@ async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
 }
 
 /** Two desks (asha, ben) on two relay instances sharing one redis-server, and WhatsApp's simulator. */
-async function startTeam(browser: Browser) {
+async function startTeam(browser: Browser, extra: Pick<RelayOptions, 'queues' | 'databaseUrl'> = {}) {
   const redis = await startTestRedis();
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const relays = await Promise.all(
@@ -48,6 +51,7 @@ async function startTeam(browser: Browser) {
         graphBaseUrl: sim.graphBaseUrl,
         logger: createMemoryLogger(),
         prefix: 'e2e',
+        ...extra,
       }),
     ),
   );
@@ -161,5 +165,61 @@ test("team mode: a missed call a colleague dealt with leaves everyone's To call 
     ).toHaveCount(0);
   } finally {
     await close();
+  }
+});
+
+test('team with queues: the call rings the most skilled agent alone, passes to a colleague when not answered in time, and the colleague sees the queue and the team’s notes on this customer', async ({
+  browser,
+}) => {
+  const postgres = await startTestPostgres();
+  const queues = TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [{ id: 'support', name: 'Support', ringSeconds: 5, agents: { asha: 9, ben: 5 } }],
+  });
+  const { sim, pageA, pageB, close } = await startTeam(browser, { queues, databaseUrl: postgres.url });
+  try {
+    const first = await sim.placeCall({ from: '447700900321', name: 'Returning Customer' });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Returning Customer');
+    await expect(pageA.getByTestId('call-queue')).toHaveText('Queue: Support');
+    await expect(pageB.getByTestId('incoming-call')).toHaveCount(0);
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await pageA.getByTestId('hangup').click();
+    await pageA.getByTestId('wrap-up-outcome-Resolved').check();
+    await pageA.getByTestId('wrap-up-notes').fill('Wants a callback on Friday');
+    await pageA.getByTestId('wrap-up-save').click();
+    await expect(pageA.getByTestId('ready')).toHaveText('Ready for calls from the team relay');
+
+    // The same customer again: Asha does not pick up within the queue's 5 s, so it goes to Ben.
+    const again = await sim.placeCall({ from: '447700900321', name: 'Returning Customer' });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Returning Customer');
+    await expect(pageB.getByTestId('incoming-call')).toHaveCount(0);
+    await expect(pageB.getByTestId('caller-name')).toHaveText('Returning Customer', { timeout: 9000 });
+    await expect(pageA.getByTestId('end-reason')).toHaveText('Not answered in time: offered to a colleague');
+    await expect(pageB.getByTestId('call-queue')).toHaveText('Queue: Support');
+    await expect(pageB.getByTestId('customer-team-history')).toContainText('Earlier calls with the team: 1');
+    await expect(pageB.getByTestId('customer-team-history')).toContainText(
+      'with asha · Resolved · Wants a callback on Friday',
+    );
+    await pageB.getByTestId('answer').click();
+    await expect(pageB.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    expect(sim.graph.actionsFor(again.callId)).toEqual(['pre_accept:200', 'accept:200']);
+
+    // Both calls are in the team's records.
+    const db = new pg.Client(postgres.url);
+    await db.connect();
+    const rows = await db.query(
+      'SELECT call_id, answered_by, notes FROM calls WHERE customer = $1 ORDER BY offered_at',
+      ['447700900321'],
+    );
+    await db.end();
+    expect(rows.rows).toEqual([
+      { call_id: first.callId, answered_by: 'asha', notes: 'Wants a callback on Friday' },
+      { call_id: again.callId, answered_by: 'ben', notes: null },
+    ]);
+  } finally {
+    await close();
+    await postgres.stop();
   }
 });

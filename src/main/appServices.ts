@@ -17,6 +17,7 @@ import type { Environment } from './config';
 import type { ConnectionSettings, SettingsStore } from './settingsStore';
 import { currentTransportActions, type CallTransport, type TransportContext } from './transport/callTransport';
 import { openDirectTransport } from './transport/directTransport';
+import { teamSummary } from './teamSummary';
 import { openRelayTransport } from './transport/relayTransport';
 
 export type EventSink = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
@@ -269,6 +270,11 @@ export async function startAppServices(options: AppServicesOptions) {
         return { ok: false, error: 'The wrap-up could not be saved (the history could not be written); try again.' };
       }
       wrapUp.finish(callId);
+      void transport
+        ?.wrapUp?.(callId, outcome, notes)
+        .catch((error: unknown) =>
+          logger.warn('wrap-up not sent to the team records', { callId, error: errorText(error) }),
+        );
       return { ok: true };
     },
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
@@ -326,7 +332,14 @@ export async function startAppServices(options: AppServicesOptions) {
       await options.openExternal(url);
       return { ok: true };
     },
-    'history:customer': async ({ customer, callId }) => history.customerSummary(customer, callId),
+    'history:customer': async ({ customer, callId }) => {
+      const mine = history.customerSummary(customer, callId);
+      const team = await teamSummary(transport, customer, callId).catch((error: unknown) => {
+        logger.warn('team history of the customer not read', { error: errorText(error) });
+        return undefined;
+      });
+      return team ? { ...mine, team } : mine;
+    },
     'history:toCallBack': async () => history.toCallBack(),
     'history:markDone': async ({ callId }) => {
       if (!history.markDone(callId, Date.now())) return { ok: false, error: 'This call is not in the history.' };

@@ -53,7 +53,24 @@ export const HistoryUpdate = HistoryEntry.omit({
 export const DEFAULT_FOLLOW_UP_TEXT = 'Sorry we missed your call. We will call you back as soon as we can.';
 
 /** Who is calling, from this desk's history: how often before, and the last time with its outcome and notes. */
-export const CustomerSummary = z.object({ earlierCalls: z.number().int(), last: HistoryEntry.optional() });
+export const CustomerSummary = z.object({
+  earlierCalls: z.number().int(),
+  last: HistoryEntry.optional(),
+  /** In team mode: the customer's earlier calls with the whole team, from the relay's call records. */
+  team: z
+    .object({
+      earlierCalls: z.number().int(),
+      last: z
+        .object({
+          atMs: z.number(),
+          agent: z.string().max(200).optional(),
+          outcome: z.string().max(80).optional(),
+          notes: z.string().max(4000).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
 export type CustomerSummary = z.infer<typeof CustomerSummary>;
 
 /** The outcome codes offered after a call until the operator sets the desk's own list. */

@@ -1,3 +1,4 @@
+import type { TeamCall } from '../../shared/relayProtocol';
 import type { CallingSettingsChange, CallingSettingsView } from '../../shared/callingSettings';
 import type { CallSignal } from '../../shared/callSignals';
 import type { CallPermissionResponse } from '../../shared/graphSchemas';
@@ -44,6 +45,10 @@ export interface CallTransport extends CallActions {
   test(): Promise<ConnectionTest>;
   /** Team relay: tells colleagues this agent dealt with a customer's missed calls. */
   missedHandled?(customer: string): Promise<void>;
+  /** Team relay: the agent's wrap-up, for the team's call records. */
+  wrapUp?(callId: string, outcome: string, notes: string): Promise<void>;
+  /** Team relay: the customer's earlier calls with the whole team. */
+  teamCalls?(customer: string): Promise<TeamCall[]>;
   /** Fetches a recording or transcript WhatsApp made of one of this desk's calls. */
   downloadMedia(notice: CallMediaNotice, maxBytes: number): Promise<{ bytes: Buffer; mimeType?: string }>;
   /** The number's calling settings; only where this desk holds the token (a relay's operator manages them there). */

@@ -218,6 +218,7 @@ export const ar: Catalog = {
     first: 'أول مكالمة من هذا العميل.',
     earlier: 'اتصل {{count}} مرات من قبل؛ آخرها في {{when}}',
     openCrm: 'افتح في نظام CRM',
+    team: 'المكالمات السابقة مع الفريق: {{count}}؛ آخرها في {{when}} مع {{agent}}',
     crmTemplate: 'رابط CRM للعميل (https، مع {phone} و{user_id} و{name})',
     screenPop: 'افتح صفحة CRM تلقائيًا عند الرد',
     saveCrm: 'حفظ رابط CRM',

@@ -213,6 +213,7 @@ export const en = {
     first: 'First call from this customer.',
     earlier: 'Called {{count}} times before; last on {{when}}',
     openCrm: 'Open in CRM',
+    team: 'Earlier calls with the team: {{count}}; last on {{when}} with {{agent}}',
     crmTemplate: 'CRM link for a customer (https, with {phone}, {user_id}, {name})',
     screenPop: 'Open the CRM page by itself when I answer',
     saveCrm: 'Save CRM link',

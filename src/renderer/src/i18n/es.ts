@@ -218,6 +218,7 @@ export const es: Catalog = {
     first: 'Primera llamada de este cliente.',
     earlier: 'Ha llamado {{count}} veces antes; la última el {{when}}',
     openCrm: 'Abrir en el CRM',
+    team: 'Llamadas anteriores con el equipo: {{count}}; la última el {{when}} con {{agent}}',
     crmTemplate: 'Enlace del CRM para un cliente (https, con {phone}, {user_id}, {name})',
     screenPop: 'Abrir la página del CRM sola al contestar',
     saveCrm: 'Guardar enlace del CRM',

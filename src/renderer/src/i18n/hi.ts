@@ -213,6 +213,7 @@ export const hi: Catalog = {
     first: 'इस ग्राहक की पहली कॉल।',
     earlier: 'पहले {{count}} बार कॉल किया; पिछली बार {{when}} को',
     openCrm: 'CRM में खोलें',
+    team: 'टीम के साथ पिछली कॉल: {{count}}; आख़िरी {{when}} को {{agent}} के साथ',
     crmTemplate: 'ग्राहक के लिए CRM लिंक (https, {phone}, {user_id}, {name} के साथ)',
     screenPop: 'कॉल उठाने पर CRM पेज अपने-आप खोलें',
     saveCrm: 'CRM लिंक सेव करें',

@@ -216,6 +216,7 @@ export const ptBR: Catalog = {
     first: 'Primeira chamada deste cliente.',
     earlier: 'Ligou {{count}} vezes antes; a última em {{when}}',
     openCrm: 'Abrir no CRM',
+    team: 'Chamadas anteriores com a equipe: {{count}}; a última em {{when}} com {{agent}}',
     crmTemplate: 'Link do CRM para um cliente (https, com {phone}, {user_id}, {name})',
     screenPop: 'Abrir a página do CRM sozinha ao atender',
     saveCrm: 'Salvar link do CRM',

@@ -60,6 +60,17 @@ export function CustomerPanel({ call }: { call: CallView }) {
           {last.notes}
         </p>
       )}
+      {summary.team && summary.team.earlierCalls > 0 && (
+        <p data-testid="customer-team-history">
+          {t('customer.team', {
+            count: summary.team.earlierCalls,
+            when: new Date(summary.team.last!.atMs).toLocaleString(i18n.language),
+            agent: summary.team.last!.agent ?? '—',
+          })}
+          {summary.team.last?.outcome && ` · ${summary.team.last.outcome}`}
+          {summary.team.last?.notes && ` · ${summary.team.last.notes}`}
+        </p>
+      )}
       {link && (
         <button data-testid="open-crm" onClick={() => void openExternal(link)}>
           {t('customer.openCrm')}
