@@ -193,6 +193,18 @@ export async function startAppServices(options: AppServicesOptions) {
       logger.warn('colleague news not recorded', { error: errorText(error) });
     }
   }
+  /** A supervisor changed this desk's status from the board: the desk takes it as if the agent had. */
+  function supervisorSetStatus(status: 'available' | 'away', by: string): void {
+    try {
+      const next = settings.savePreferences({ status });
+      logger.info('status set by a supervisor', { status, by });
+      transport?.setAgentStatus(next.status);
+      coordinator.agentStatusChanged(next.status);
+      publishStatus();
+    } catch (error) {
+      logger.warn('supervisor status not applied', { error: errorText(error) });
+    }
+  }
   /** Team relay: the colleagues' lists drop this customer too. */
   function tellTeamHandled(customer: string): void {
     void transport
@@ -210,8 +222,11 @@ export async function startAppServices(options: AppServicesOptions) {
 
   const context: TransportContext = {
     logger,
-    onSignal: (signal) =>
-      signal.type === 'missed_handled' ? colleagueHandled(signal) : coordinator.handleSignal(signal),
+    onSignal: (signal) => {
+      if (signal.type === 'missed_handled') colleagueHandled(signal);
+      else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by);
+      else coordinator.handleSignal(signal);
+    },
     pendingMissedCustomers: () => {
       try {
         return history.pendingMissedCustomers();

@@ -472,8 +472,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   return {
-    /** Every call signal but the team's news about missed calls, which the history takes. */
-    handleSignal(signal: Exclude<CallSignal, { type: 'missed_handled' }>): void {
+    /** Every call signal but the team's news about missed calls (the history's) and a supervisor's status (the desk's). */
+    handleSignal(signal: Exclude<CallSignal, { type: 'missed_handled' | 'status_set' }>): void {
       if (signal.type === 'call_offered') onOffered(signal);
       else if (signal.type === 'call_terminated') onTerminated(signal);
       else if (signal.type === 'call_taken') takenElsewhere(signal.callId);

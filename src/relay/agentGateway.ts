@@ -45,6 +45,8 @@ export interface AgentGatewayOptions {
   /** Counts the Graph API errors agents' requests meet. */
   onGraphError?: (code: number | undefined) => void;
   records?: CallRecorder;
+  /** Other WebSockets on this port (the supervisor board); true when the upgrade was theirs. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Plain HTTP requests beside the WebSocket (a call's recording); true when answered. */
   http?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -121,6 +123,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets the connection mid-handshake must not take the relay down.
     socket.on('error', (error) => log.debug('agent socket error before sign-in', { error: error.message }));
+    if (options.upgrade?.(req, socket, head)) return;
     signIn(req, socket, head).catch((error: unknown) => {
       log.error('agent sign-in failed', { error: errorText(error) });
       refuse(socket, '503 Service Unavailable', 'the relay could not check the sign-in; try again');
@@ -234,7 +237,10 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       }
       const concerned = new Set(bus.kind === 'direct' ? bus.targets : await store.offeredTo(bus.callId));
       for (const [agentId, agent] of agents) {
-        if (concerned.has(agentId)) send(agent.socket, event);
+        if (!concerned.has(agentId)) continue;
+        // The supervisor's word holds here too, so this instance's heartbeat does not undo it.
+        if (bus.event.type === 'status_set') agent.status = bus.event.status;
+        send(agent.socket, event);
       }
     },
     async listen(port: number, host: string): Promise<string> {

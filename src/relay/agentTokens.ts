@@ -3,6 +3,8 @@ import { errors, jwtVerify, SignJWT, decodeProtectedHeader } from 'jose';
 
 const ISSUER = 'wa-relay';
 const AUDIENCE = 'wa-relay-agent';
+/** Supervisors' tokens name another audience: an agent's token never opens the board, nor a supervisor's a desk. */
+const SUPERVISOR_AUDIENCE = 'wa-relay-supervisor';
 
 /** A shift: a token is valid this long unless the operator chooses otherwise. */
 export const DEFAULT_TOKEN_LIFETIME_MS = 12 * 3600_000;
@@ -28,6 +30,15 @@ export interface IssueOptions {
 
 /** A sign-in token for one agent: a JWT (HS256) with the agent as subject, an expiry, and a token id. */
 export async function issueAgentToken(agentId: string, secret: string, options: IssueOptions = {}): Promise<string> {
+  return issueToken(agentId, secret, AUDIENCE, options);
+}
+
+/** A sign-in token for the supervisor board. */
+export async function issueSupervisorToken(name: string, secret: string, options: IssueOptions = {}): Promise<string> {
+  return issueToken(name, secret, SUPERVISOR_AUDIENCE, options);
+}
+
+async function issueToken(agentId: string, secret: string, audience: string, options: IssueOptions): Promise<string> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) throw new Error('agent id: 1 to 64 letters, digits, - or _');
   const key = signingKey(secret);
   const now = Math.floor((options.now ?? Date.now()) / 1000);
@@ -36,7 +47,7 @@ export async function issueAgentToken(agentId: string, secret: string, options: 
     .setProtectedHeader({ alg: 'HS256', kid: key.kid })
     .setSubject(agentId)
     .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
+    .setAudience(audience)
     .setJti(randomUUID())
     .setIssuedAt(now)
     .setExpirationTime(now + lifetime)
@@ -55,6 +66,7 @@ export async function verifyAgentToken(
   token: string | undefined,
   keys: SigningKey[],
   now = Date.now(),
+  audience = AUDIENCE,
 ): Promise<TokenCheck> {
   if (!token) return { ok: false, reason: 'malformed agent token' };
   let kid: string | undefined;
@@ -69,7 +81,7 @@ export async function verifyAgentToken(
     const { payload } = await jwtVerify(token, key.secret, {
       algorithms: ['HS256'],
       issuer: ISSUER,
-      audience: AUDIENCE,
+      audience,
       currentDate: new Date(now),
       requiredClaims: ['sub', 'jti', 'exp', 'iat'],
     });
@@ -86,4 +98,9 @@ export async function verifyAgentToken(
       return { ok: false, reason: 'agent token signature is wrong' };
     return { ok: false, reason: 'malformed agent token' };
   }
+}
+
+/** Checks a supervisor's token; `agentId` in the result is the supervisor's name. */
+export function verifySupervisorToken(token: string | undefined, keys: SigningKey[], now = Date.now()) {
+  return verifyAgentToken(token, keys, now, SUPERVISOR_AUDIENCE);
 }

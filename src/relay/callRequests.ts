@@ -63,6 +63,17 @@ export function createCallRequests(deps: {
       await bus.publish({ kind: 'event', callId, event: { type: 'call_taken', callId } });
       router.answered?.(callId, agentId).catch(() => undefined);
       records?.record({ kind: 'answered', callId, agentId, atMs: Date.now() });
+      void Promise.all([store.offer(callId), store.queueOf(callId)])
+        .then(([offer, queue]) =>
+          store.setActive(callId, {
+            agent: agentId,
+            customer: offer?.from ?? '',
+            queue: queue ?? undefined,
+            direction: 'inbound',
+            sinceMs: Date.now(),
+          }),
+        )
+        .catch(() => undefined);
       return {};
     },
     async accept(agentId, { callId, sdp, capture }) {
@@ -81,6 +92,7 @@ export function createCallRequests(deps: {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to end.');
       await graph.terminate(callId);
       grantedHere.delete(callId);
+      await store.endActive(callId);
       await presence.mark(agentId, 'available', Date.now());
       return {};
     },
@@ -103,6 +115,7 @@ export function createCallRequests(deps: {
       await store.setPlacedBy(callId, agentId);
       await presence.mark(agentId, 'busy');
       records?.record({ kind: 'placed', callId, customer: to, agentId, atMs: Date.now() });
+      await store.setActive(callId, { agent: agentId, customer: to, direction: 'outbound', sinceMs: Date.now() });
       for (const event of await store.early(callId))
         await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
       return { callId };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { CallSignal } from '../shared/callSignals';
 import { CallMediaNotice } from '../shared/metaCapture';
@@ -5,6 +6,15 @@ import type { RelayBusMessage } from '../shared/relayProtocol';
 import { CLAIM_MS, EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
+
+const ActiveCall = z.object({
+  agent: z.string(),
+  customer: z.string(),
+  queue: z.string().optional(),
+  direction: z.enum(['inbound', 'outbound']),
+  sinceMs: z.number(),
+});
+export type ActiveCall = z.infer<typeof ActiveCall>;
 
 function parseSignal(text: string | null): CallSignal | undefined {
   if (!text) return undefined;
@@ -154,6 +164,29 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.set(keys.callQueue(callId), queueId, 'PX', CLAIM_MS);
     },
     queueOf: (callId: string): Promise<string | null> => redis.get(keys.callQueue(callId)),
+    /** A call in progress with an agent, for the supervisor board. */
+    async setActive(callId: string, entry: ActiveCall): Promise<void> {
+      await redis.hset(keys.activeCalls, callId, JSON.stringify(entry));
+    },
+    async endActive(callId: string): Promise<void> {
+      await redis.hdel(keys.activeCalls, callId);
+    },
+    /** Calls in progress; one whose end was never heard is dropped after the claim's lifetime. */
+    async activeCalls(): Promise<Array<ActiveCall & { callId: string }>> {
+      const all = await redis.hgetall(keys.activeCalls);
+      const calls: Array<ActiveCall & { callId: string }> = [];
+      for (const [callId, text] of Object.entries(all)) {
+        let entry: ReturnType<typeof ActiveCall.safeParse> | undefined;
+        try {
+          entry = ActiveCall.safeParse(JSON.parse(text));
+        } catch {
+          entry = undefined;
+        }
+        if (!entry?.success || Date.now() - entry.data.sinceMs > CLAIM_MS) void redis.hdel(keys.activeCalls, callId);
+        else calls.push({ callId, ...entry.data });
+      }
+      return calls;
+    },
     /** Who last spoke to this customer, for repeat callers. */
     async setLastAgent(customer: string, agentId: string, forMinutes: number): Promise<void> {
       if (forMinutes > 0) await redis.set(keys.lastAgent(customer), agentId, 'EX', forMinutes * 60);

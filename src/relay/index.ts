@@ -4,7 +4,7 @@ import { errorText } from '../shared/errorText';
 import { TeamQueues } from '../shared/teamQueues';
 import { isTemplateLanguage, isTemplateName } from '../shared/graphSchemas';
 import { createLogger } from '../whatsapp/logger';
-import { issueAgentToken } from './agentTokens';
+import { issueAgentToken, issueSupervisorToken } from './agentTokens';
 import { Redis } from 'ioredis';
 import { startRelay } from './relayServer';
 import { createRevocations } from './revocations';
@@ -42,6 +42,8 @@ const RelayEnv = z.object({
   RELAY_METRICS_TOKEN: z.string().min(16, 'RELAY_METRICS_TOKEN: at least 16 characters').optional(),
   /** A JSON file of queues with skills; without it every call rings the whole team (RELAY_ROUTING). */
   RELAY_QUEUES_FILE: z.string().optional(),
+  /** The board's service level: answered within this many seconds. */
+  RELAY_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** PostgreSQL for the team's call records; migrations run at start. */
   RELAY_DATABASE_URL: z
     .string()
@@ -99,9 +101,16 @@ function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
 async function main(): Promise<void> {
   const [command, agentId] = process.argv.slice(2);
   if (command === 'token') {
-    if (!agentId) throw new Error('usage: RELAY_AGENT_SECRET=… npm run relay -- token <agent-id>');
+    const supervisor = agentId === '--supervisor';
+    const name = supervisor ? process.argv[4] : agentId;
+    if (!name) throw new Error('usage: RELAY_AGENT_SECRET=… npm run relay -- token [--supervisor] <id>');
     const t = envOrExit(TokenEnv, 'Issuing a token');
-    console.log(await issueAgentToken(agentId, t.RELAY_AGENT_SECRET, { lifetimeMs: t.RELAY_TOKEN_HOURS * 3600_000 }));
+    const lifetimeMs = t.RELAY_TOKEN_HOURS * 3600_000;
+    console.log(
+      supervisor
+        ? await issueSupervisorToken(name, t.RELAY_AGENT_SECRET, { lifetimeMs })
+        : await issueAgentToken(name, t.RELAY_AGENT_SECRET, { lifetimeMs }),
+    );
     return;
   }
   if (command === 'revoke') {
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
     metricsToken: e.RELAY_METRICS_TOKEN,
     queues,
     databaseUrl: e.RELAY_DATABASE_URL,
+    serviceLevelSec: e.RELAY_SERVICE_LEVEL_SECONDS,
     logger,
   });
   logger.info('relay ready', {

@@ -3,6 +3,14 @@ import type { AgentStatus } from '../shared/settingsSchemas';
 import type { AgentSnapshot } from './queuePlan';
 import type { RelayKeys } from './relayKeys';
 
+// Status, instance and liveness in one step; `statusSince` moves only when the status changes.
+const MARK = `
+if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then redis.call('HSET', KEYS[1], 'statusSince', ARGV[2]) end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'instance', ARGV[3], 'aliveUntil', ARGV[4])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'idleSince', ARGV[5]) end
+redis.call('SADD', KEYS[2], ARGV[6])
+return 1`;
+
 /** An agent counts as present while its instance keeps renewing this. */
 export const ALIVE_MS = 15_000;
 
@@ -10,13 +18,42 @@ export const ALIVE_MS = 15_000;
 export function createPresence(redis: Redis, keys: RelayKeys, instance: string) {
   return {
     async mark(agentId: string, status: AgentStatus, idleSince?: number): Promise<void> {
-      const fields: Record<string, string> = { status, instance, aliveUntil: String(Date.now() + ALIVE_MS) };
-      if (idleSince !== undefined) fields.idleSince = String(idleSince);
-      await redis.hset(keys.agent(agentId), fields);
-      await redis.sadd(keys.agents, agentId);
+      const now = Date.now();
+      await redis.eval(
+        MARK,
+        2,
+        keys.agent(agentId),
+        keys.agents,
+        status,
+        String(now),
+        instance,
+        String(now + ALIVE_MS),
+        idleSince === undefined ? '' : String(idleSince),
+        agentId,
+      );
     },
     async markOffline(agentId: string): Promise<void> {
-      await redis.hset(keys.agent(agentId), { status: 'offline', aliveUntil: '0' });
+      await redis.hset(keys.agent(agentId), { status: 'offline', aliveUntil: '0', statusSince: String(Date.now()) });
+    },
+    /** Every agent's status and since when, for the supervisor board. */
+    async board(): Promise<Array<AgentSnapshot & { sinceMs?: number }>> {
+      const ids = await redis.smembers(keys.agents);
+      const now = Date.now();
+      const rows = await Promise.all(
+        ids.map((id) => redis.hmget(keys.agent(id), 'status', 'aliveUntil', 'idleSince', 'statusSince')),
+      );
+      return ids.map((id, i) => {
+        const [status, aliveUntil, idleSince, statusSince] = rows[i]!;
+        const present = Boolean(status && status !== 'offline' && Number(aliveUntil) > now);
+        const known = status === 'available' || status === 'busy' || status === 'away';
+        return {
+          id,
+          status: present && known ? status : 'offline',
+          idleSinceMs: Number(idleSince ?? 0) || 0,
+          present,
+          sinceMs: Number(statusSince) || undefined,
+        };
+      });
     },
     async idleSince(agentId: string): Promise<number | undefined> {
       const value = await redis.hget(keys.agent(agentId), 'idleSince');

@@ -18,6 +18,7 @@ export function relayKeys(prefix: string) {
     missedHandled: (customer: string) => key('missed-handled', customer),
     route: (callId: string) => key('route', callId),
     callQueue: (callId: string) => key('call-queue', callId),
+    activeCalls: key('active-calls'),
     routesDue: key('routes-due'),
     lastAgent: (customer: string) => key('last-agent', customer),
   };

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createGraphClient } from '../whatsapp/graphClient';
@@ -6,7 +7,9 @@ import { startWebhookServer, type WebhookServer } from '../whatsapp/webhookServe
 import { createRelayMetrics } from './metrics';
 import { createOpsRoute } from './opsRoute';
 import { createAgentGateway } from './agentGateway';
-import { signingKey, verifyAgentToken } from './agentTokens';
+import { signingKey, verifyAgentToken, verifySupervisorToken } from './agentTokens';
+import { createBoardRoute } from './board/boardRoute';
+import { createBoardSource } from './board/boardSource';
 import { createMediaRoute } from './mediaRoute';
 import { createBus } from './bus';
 import { createCallRequests } from './callRequests';
@@ -49,6 +52,10 @@ export interface RelayOptions {
   metricsToken?: string;
   /** Queues with skills (RELAY_QUEUES_FILE); without them every call rings the whole team (`routing`). */
   queues?: TeamQueues;
+  /** The board's service level: the share of calls answered within this many seconds (20 by default). */
+  serviceLevelSec?: number;
+  /** Where the built supervisor board page is (out/board by default). */
+  boardDir?: string;
   /** PostgreSQL for the team's lasting call records (postgres://…); without it the relay keeps none. */
   databaseUrl?: string;
   /** Tests only: the clock queue routing reads. */
@@ -86,11 +93,12 @@ export async function startRelay(options: RelayOptions) {
   const records = teamRecords?.recorder;
   const presence = createPresence(redis, keys, instance);
   const bus = createBus(redis, subscriber, keys.bus, log);
+  const routes = options.queues ? createRouteStore(redis, keys) : undefined;
   const queueRouter = options.queues
     ? createQueueRouter({
         config: options.queues,
         store,
-        routes: createRouteStore(redis, keys),
+        routes: routes!,
         presence,
         bus,
         log,
@@ -142,10 +150,40 @@ export async function startRelay(options: RelayOptions) {
     download: (notice, maxBytes) => graph.downloadMedia(notice.mediaId, notice.url, maxBytes),
     log,
   });
+  const board = createBoardRoute({
+    source: createBoardSource({
+      store,
+      presence,
+      routes,
+      queues: options.queues,
+      db: teamRecords?.db,
+      serviceLevelSec: options.serviceLevelSec ?? 20,
+      log,
+    }),
+    pageDir: options.boardDir ?? resolve('out/board'),
+    async checkToken(token) {
+      const check = await verifySupervisorToken(token, signingKeys);
+      if (check.ok && (await revocations.isRevoked(check.agentId, check.issuedAtMs)))
+        return { ok: false, reason: 'supervisor token revoked' };
+      return check;
+    },
+    isKnownAgent: async (agentId) => (await redis.sismember(keys.agents, agentId)) === 1,
+    async setAgentStatus(agentId, status, by) {
+      await presence.mark(agentId, status);
+      await bus.publish({
+        kind: 'direct',
+        callId: `status:${agentId}`,
+        targets: [agentId],
+        event: { type: 'status_set', status, by },
+      });
+    },
+    log,
+  });
   const gateway = createAgentGateway({
     signingKeys,
     revocations,
-    http: async (req, res) => (await mediaRoute(req, res)) || opsRoute(req, res),
+    upgrade: board.upgrade,
+    http: async (req, res) => (await mediaRoute(req, res)) || board.http(req, res) || opsRoute(req, res),
     onGraphError: (code) => metrics.graphError(code),
     instance,
     presence,
@@ -168,6 +206,7 @@ export async function startRelay(options: RelayOptions) {
   });
 
   await bus.subscribe((message) => {
+    board.news(message.event);
     gateway
       .deliver(message)
       .catch((error: unknown) => log.error('bus message not delivered', { error: String(error) }));
@@ -196,6 +235,7 @@ export async function startRelay(options: RelayOptions) {
     records: teamRecords,
     async close(): Promise<void> {
       queueRouter?.stop();
+      board.close();
       await gateway.close();
       await webhook.close();
       await teamRecords?.close();

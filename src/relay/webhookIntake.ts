@@ -96,6 +96,7 @@ export function createWebhookIntake(deps: {
             atMs: Date.now(),
           });
           if (owner) await presence.mark(owner, 'available', Date.now());
+          await store.endActive(signal.callId);
           await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
         });
       case 'permission_reply':

@@ -38,6 +38,8 @@ export const CallSignal = z.discriminatedUnion('type', [
   }),
   /** Another agent won the call: stop ringing. */
   z.object({ type: z.literal('call_taken'), callId: z.string() }),
+  /** A supervisor set this agent's status from the board (for example, Away for a desk left Available). */
+  z.object({ type: z.literal('status_set'), status: z.enum(['available', 'away']), by: z.string().max(200) }),
   /** Not answered in time at this desk: the team relay offered the call to a colleague. */
   z.object({ type: z.literal('call_passed_on'), callId: z.string(), afterSec: z.number().nonnegative() }),
   /** For the agent who placed a call: WhatsApp's answer and the customer's phone status. */

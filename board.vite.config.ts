@@ -1,0 +1,9 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+/** The supervisor board page the relay serves at /board (built into out/board). */
+export default defineConfig({
+  root: resolve(__dirname, 'src/board'),
+  base: '/board/',
+  build: { outDir: resolve(__dirname, 'out/board'), emptyOutDir: true },
+});

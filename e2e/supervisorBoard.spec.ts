@@ -1,0 +1,86 @@
+import { test, expect, type Page } from '@playwright/test';
+import { issueAgentToken, issueSupervisorToken } from '../src/relay/agentTokens';
+import { startTestPostgres } from '../src/relay/testPostgres';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { AGENT_SECRET, startTeam } from './teamDesks';
+
+const figure = (page: Page, testId: string, field: string, attrs = '') =>
+  page.locator(`[data-testid="${testId}"]${attrs} [data-field="${field}"]`);
+
+test('the supervisor watches the floor live: waiting calls, calls in progress, agents, and today’s figures match the calls placed; sets a desk Away and reads an agent’s calls', async ({
+  browser,
+}) => {
+  const postgres = await startTestPostgres();
+  const queues = TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [{ id: 'support', name: 'Support', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
+  });
+  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues, databaseUrl: postgres.url });
+  const board = await (await browser.newContext()).newPage();
+  try {
+    await board.goto(`${relays[1]!.agentUrl.replace(/^ws/, 'http')}board`);
+    // An agent's own token does not open the board.
+    await board.getByTestId('board-token').fill(await issueAgentToken('asha', AGENT_SECRET));
+    await board.getByTestId('board-sign-in-button').click();
+    await expect(board.getByTestId('board-problem')).toHaveText(
+      'This supervisor token is not accepted; ask for a new one.',
+    );
+    await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', AGENT_SECRET));
+    await board.getByTestId('board-sign-in-button').click();
+    await expect(board.getByTestId('board-who')).toHaveText('Signed in as sam');
+    await expect(board.getByTestId('board-live')).toHaveText('Live');
+    const agentRow = (id: string) => board.locator(`[data-testid="agent-row"][data-agent="${id}"]`);
+    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('available');
+    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('available');
+
+    // Ben's desk was left Available: the supervisor sets it Away, and the desk says so.
+    await agentRow('ben').getByTestId('agent-set-status').click();
+    await expect(pageB.getByTestId('agent-status')).toHaveValue('away');
+    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('away');
+
+    // A call waits in Support, ringing at Asha.
+    const first = await sim.placeCall({ from: '447700900701', name: 'First Caller' });
+    const waiting = board.locator(`[data-testid="waiting-row"][data-call-id="${first.callId}"]`);
+    await expect(waiting).toContainText('support');
+    await expect(waiting).toContainText('447700900701');
+    await expect(waiting).toContainText('asha');
+    await expect(board.getByTestId('waiting-count')).toHaveText('(1)');
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    const live = board.locator(`[data-testid="in-progress-row"][data-call-id="${first.callId}"]`);
+    await expect(live).toContainText('asha');
+    await expect(board.getByTestId('waiting-count')).toHaveText('(0)');
+    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('busy');
+    await pageA.getByTestId('hangup').click();
+    await pageA.getByTestId('wrap-up-outcome-Resolved').check();
+    await pageA.getByTestId('wrap-up-save').click();
+    await expect(live).toHaveCount(0);
+
+    // A second call rings at Asha, who does not answer; the caller gives up.
+    const second = await sim.placeCall({ from: '447700900702', name: 'Second Caller' });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Second Caller');
+    await sim.hangUp(second.callId);
+
+    // Today: 2 offered, 1 answered, 1 missed, nothing abandoned; Asha was offered both and answered one.
+    await expect(figure(board, 'figures-team', 'offered')).toHaveText('2');
+    await expect(figure(board, 'figures-team', 'answered')).toHaveText('1');
+    await expect(figure(board, 'figures-team', 'missed')).toHaveText('1');
+    await expect(figure(board, 'figures-team', 'abandoned')).toHaveText('0');
+    await expect(figure(board, 'figures-queue', 'offered', '[data-queue="support"]')).toHaveText('2');
+    await expect(figure(board, 'figures-agent', 'offered', '[data-agent="asha"]')).toHaveText('2');
+    await expect(figure(board, 'figures-agent', 'answered', '[data-agent="asha"]')).toHaveText('1');
+    await expect(figure(board, 'figures-team', 'service-level')).toHaveText('50 %');
+
+    await agentRow('asha').getByTestId('agent-recent').click();
+    await expect(board.getByTestId('agent-call')).toHaveCount(2);
+    await expect(board.locator(`[data-testid="agent-call"][data-call-id="${first.callId}"]`)).toContainText('Resolved');
+
+    // Back to Available from the board.
+    await agentRow('ben').getByTestId('agent-set-status').click();
+    await expect(pageB.getByTestId('agent-status')).toHaveValue('available');
+  } finally {
+    await close();
+    await postgres.stop();
+  }
+});

@@ -1,0 +1,201 @@
+import { BoardMessage, type BoardFigures, type BoardRequest, type BoardSnapshot } from '../shared/boardSchemas';
+
+const TOKEN_KEY = 'board-token';
+const $ = (id: string) => document.getElementById(id)!;
+
+let socket: WebSocket | undefined;
+let snapshot: BoardSnapshot | undefined;
+/** The relay's clock minus this page's, so times count on between snapshots. */
+let clockSkewMs = 0;
+let retryMs = 500;
+
+function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(h ? 2 : 1, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+const relayNow = () => Date.now() + clockSkewMs;
+const seconds = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v)} s`);
+const percent = (v: number | undefined) => (v === undefined ? '–' : `${v} %`);
+
+/** A table row from cells; every cell is text, never markup. */
+function row(cells: Array<string | Node>, attrs: Record<string, string> = {}): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  for (const [k, v] of Object.entries(attrs)) tr.setAttribute(k, v);
+  for (const cell of cells) {
+    const td = document.createElement('td');
+    td.append(cell);
+    tr.append(td);
+  }
+  return tr;
+}
+
+function send(request: BoardRequest): void {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(request));
+}
+
+function showProblem(text: string | undefined): void {
+  const p = $('problem');
+  p.hidden = !text;
+  p.textContent = text ?? '';
+}
+
+function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string>): HTMLTableRowElement {
+  const cells = [
+    label,
+    String(f.offered),
+    String(f.answered),
+    String(f.missed),
+    String(f.abandoned),
+    seconds(f.asaSec),
+    seconds(f.ahtSec),
+    percent(f.serviceLevelPct),
+  ];
+  const tr = row(cells, attrs);
+  const fields = ['name', 'offered', 'answered', 'missed', 'abandoned', 'asa', 'aht', 'service-level'];
+  tr.querySelectorAll('td').forEach((td, i) => td.setAttribute('data-field', fields[i]!));
+  return tr;
+}
+
+function render(): void {
+  if (!snapshot) return;
+  const now = relayNow();
+  $('waiting-count').textContent = `(${snapshot.waiting.length})`;
+  $('waiting').replaceChildren(
+    ...snapshot.waiting.map((w) =>
+      row([w.queue, w.customer, duration(now - w.sinceMs), w.ringingAt.join(', ') || 'nobody free'], {
+        'data-testid': 'waiting-row',
+        'data-call-id': w.callId,
+      }),
+    ),
+  );
+  $('in-progress').replaceChildren(
+    ...snapshot.inProgress.map((c) =>
+      row(
+        [c.agent, c.queue ?? (c.direction === 'outbound' ? 'outbound' : '–'), c.customer, duration(now - c.sinceMs)],
+        { 'data-testid': 'in-progress-row', 'data-call-id': c.callId, 'data-agent': c.agent },
+      ),
+    ),
+  );
+  $('agents').replaceChildren(
+    ...snapshot.agents.map((a) => {
+      const status = document.createElement('span');
+      status.className = `status-${a.status}`;
+      status.textContent = a.status;
+      status.setAttribute('data-testid', 'agent-status');
+      const actions = document.createElement('span');
+      const toggle = document.createElement('button');
+      const next = a.status === 'away' ? 'available' : 'away';
+      toggle.textContent = next === 'away' ? 'Set Away' : 'Set Available';
+      toggle.setAttribute('data-testid', 'agent-set-status');
+      toggle.disabled = a.status === 'offline' || a.status === 'busy';
+      toggle.onclick = () => send({ type: 'set_status', agentId: a.id, status: next });
+      const calls = document.createElement('button');
+      calls.textContent = 'Recent calls';
+      calls.setAttribute('data-testid', 'agent-recent');
+      calls.onclick = () => send({ type: 'agent_calls', agentId: a.id });
+      actions.append(toggle, calls);
+      return row([a.id, status, a.sinceMs ? duration(now - a.sinceMs) : '–', a.queues.join(', ') || '–', actions], {
+        'data-testid': 'agent-row',
+        'data-agent': a.id,
+      });
+    }),
+  );
+  const today = snapshot.today;
+  if (!today.ok) {
+    $('today-note').textContent = today.reason;
+    $('today').replaceChildren();
+    return;
+  }
+  $('today-note').textContent = `Service level: answered within ${today.serviceLevelSec} s.`;
+  $('today').replaceChildren(
+    figuresRow('Team', today.team, { 'data-testid': 'figures-team', class: 'team' }),
+    ...today.byQueue.map((q) =>
+      figuresRow(`Queue ${q.queue}`, q, { 'data-testid': 'figures-queue', 'data-queue': q.queue }),
+    ),
+    ...today.byAgent.map((a) =>
+      figuresRow(`Agent ${a.agent}`, a, { 'data-testid': 'figures-agent', 'data-agent': a.agent }),
+    ),
+  );
+}
+
+function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>): void {
+  const box = $('agent-calls');
+  box.hidden = false;
+  const title = document.createElement('h3');
+  title.textContent = `Recent calls of ${message.agentId}`;
+  const table = document.createElement('table');
+  const body = document.createElement('tbody');
+  body.append(
+    ...message.calls.map((c) =>
+      row(
+        [
+          new Date(c.offeredAtMs).toLocaleString(),
+          c.customer,
+          c.queue ?? '–',
+          c.answered ? `answered, ${seconds(c.talkSec)}` : 'not answered',
+          [c.outcome, c.notes].filter(Boolean).join(' · ') || '–',
+        ],
+        { 'data-testid': 'agent-call', 'data-call-id': c.callId },
+      ),
+    ),
+  );
+  table.append(body);
+  box.replaceChildren(title, message.calls.length ? table : 'No calls yet.');
+}
+
+function connect(token: string): void {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/board/live`;
+  socket = new WebSocket(url);
+  $('live').textContent = 'Connecting…';
+  socket.onopen = () => send({ type: 'hello', token });
+  socket.onmessage = (event) => {
+    let parsed: ReturnType<typeof BoardMessage.safeParse>;
+    try {
+      parsed = BoardMessage.safeParse(JSON.parse(String(event.data)));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type === 'welcome') {
+      retryMs = 500;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      $('sign-in').hidden = true;
+      $('board').hidden = false;
+      $('who').textContent = `Signed in as ${message.supervisor}`;
+      $('live').textContent = 'Live';
+      showProblem(undefined);
+    } else if (message.type === 'snapshot') {
+      snapshot = message.snapshot;
+      clockSkewMs = message.snapshot.atMs - Date.now();
+      render();
+    } else if (message.type === 'agent_calls') {
+      showAgentCalls(message);
+    } else {
+      showProblem(message.message);
+    }
+  };
+  socket.onclose = (event) => {
+    if (event.code === 4001) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      $('sign-in').hidden = false;
+      $('board').hidden = true;
+      return;
+    }
+    $('live').textContent = 'Reconnecting…';
+    setTimeout(() => connect(token), retryMs);
+    retryMs = Math.min(retryMs * 2, 10_000);
+  };
+}
+
+$('sign-in').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = ($('token') as HTMLTextAreaElement).value.trim();
+  if (token) connect(token);
+});
+setInterval(render, 1000);
+const saved = sessionStorage.getItem(TOKEN_KEY);
+if (saved) connect(saved);

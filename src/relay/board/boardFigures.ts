@@ -1,0 +1,63 @@
+import type { BoardFigures } from '../../shared/boardSchemas';
+
+/** A call of today as the records hold it. */
+export interface DayCall {
+  queue?: string;
+  offeredAtMs: number;
+  answeredAtMs?: number;
+  answeredBy?: string;
+  endedAtMs?: number;
+  billedSeconds?: number;
+  /** It rang at one agent or more. */
+  rang: boolean;
+}
+
+const average = (values: number[]) =>
+  values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : undefined;
+
+/** The figures of a set of inbound calls; `serviceLevelSec` is the answer-time target. */
+export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigures {
+  const answered = calls.filter((c) => c.answeredAtMs !== undefined);
+  const unanswered = calls.filter((c) => c.answeredAtMs === undefined && c.endedAtMs !== undefined);
+  const speeds = answered.map((c) => (c.answeredAtMs! - c.offeredAtMs) / 1000);
+  const handled = answered.filter((c) => c.billedSeconds !== undefined).map((c) => c.billedSeconds!);
+  // Counted once known: answered, or ended unanswered. Calls still ringing are not in it yet.
+  const settled = answered.length + unanswered.length;
+  const inTime = speeds.filter((s) => s <= serviceLevelSec).length;
+  return {
+    offered: calls.length,
+    answered: answered.length,
+    missed: unanswered.filter((c) => c.rang).length,
+    abandoned: unanswered.filter((c) => !c.rang).length,
+    asaSec: average(speeds),
+    ahtSec: average(handled),
+    serviceLevelPct: settled ? Math.round((inTime / settled) * 1000) / 10 : undefined,
+  };
+}
+
+/** Today's figures for the team, per queue, and per agent (calls offered to them, and those they answered). */
+export function dayFigures(
+  calls: DayCall[],
+  offersByAgent: Map<string, DayCall[]>,
+  serviceLevelSec: number,
+): {
+  team: BoardFigures;
+  byQueue: Array<BoardFigures & { queue: string }>;
+  byAgent: Array<BoardFigures & { agent: string }>;
+} {
+  const queues = new Map<string, DayCall[]>();
+  for (const call of calls) {
+    const queue = call.queue ?? 'team';
+    queues.set(queue, [...(queues.get(queue) ?? []), call]);
+  }
+  const byAgent = [...offersByAgent].map(([agent, offered]) => {
+    // An agent's own answer rate: calls offered to them that they took; a colleague's answer is not theirs.
+    const mine = offered.map((c) => (c.answeredBy === agent ? c : { ...c, answeredAtMs: undefined }));
+    return { agent, ...figuresOf(mine, serviceLevelSec) };
+  });
+  return {
+    team: figuresOf(calls, serviceLevelSec),
+    byQueue: [...queues].map(([queue, list]) => ({ queue, ...figuresOf(list, serviceLevelSec) })),
+    byAgent: byAgent.sort((a, b) => a.agent.localeCompare(b.agent)),
+  };
+}

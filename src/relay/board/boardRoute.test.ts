@@ -1,0 +1,120 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { issueAgentToken, issueSupervisorToken } from '../agentTokens';
+import { startRelay, type Relay } from '../relayServer';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS } from '../testSecrets';
+
+const SECRETS = RELAY_TEST_SECRETS;
+let redis: TestRedis;
+let graph: GraphApiSim;
+let relay: Relay;
+let unbuilt: Relay;
+let base: string;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
+  const pageDir = mkdtempSync(join(tmpdir(), 'board-'));
+  mkdirSync(join(pageDir, 'assets'));
+  writeFileSync(join(pageDir, 'index.html'), '<!doctype html><title>board</title>');
+  writeFileSync(join(pageDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(tmpdir(), 'secret-beside-board.txt'), 'not for the web');
+  const common = { ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, logger: createMemoryLogger() };
+  relay = await startRelay({ ...common, prefix: 'board', boardDir: pageDir });
+  unbuilt = await startRelay({ ...common, prefix: 'board2', boardDir: join(pageDir, 'missing') });
+  base = relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');
+});
+afterAll(async () => {
+  await relay.close();
+  await unbuilt.close();
+  await graph.close();
+  await redis.stop();
+});
+
+/** A raw GET, so the path goes out exactly as written (fetch would tidy `..` away). */
+function get(url: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += String(c)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function openBoard(origin?: string): Promise<{ ws: WebSocket; messages: unknown[]; closed: Promise<number> }> {
+  const ws = new WebSocket(`${relay.agentUrl}board/live`, { headers: origin ? { Origin: origin } : {} });
+  const messages: unknown[] = [];
+  ws.on('message', (d) => messages.push(JSON.parse(String(d))));
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => resolve({ ws, messages, closed }));
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.on('error', reject);
+  });
+}
+const sameOrigin = () => base;
+
+describe('supervisor board route', () => {
+  it('serves the page with a strict content security policy, and nothing outside its folder', async () => {
+    const page = await get(base, '/board');
+    expect(page.status).toBe(200);
+    expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'");
+    expect((await get(base, '/board/assets/app.js')).status).toBe(200);
+    for (const path of [
+      '/board/../secret-beside-board.txt',
+      '/board/assets/..%2f..%2fsecret-beside-board.txt',
+      '/board/%00',
+    ])
+      expect((await get(base, path)).status).toBe(404);
+    const missing = await get(unbuilt.agentUrl.replace(/^ws/, 'http'), '/board');
+    expect(missing.status).toBe(503);
+    expect(missing.body).toContain('npm run build:board');
+  });
+
+  it('refuses the live socket from another origin or without one', async () => {
+    await expect(openBoard('http://evil.example')).rejects.toThrow('HTTP 403');
+    await expect(openBoard()).rejects.toThrow('HTTP 403');
+  });
+
+  it('opens only with a supervisor token: an agent token, a forged one, or a request before hello is refused', async () => {
+    for (const token of [await issueAgentToken('asha', SECRETS.agentSecret), 'forged.token.here']) {
+      const board = await openBoard(sameOrigin());
+      board.ws.send(JSON.stringify({ type: 'hello', token }));
+      expect(await board.closed).toBe(4001);
+      expect(board.messages).toEqual([
+        { type: 'error', message: 'This supervisor token is not accepted; ask for a new one.' },
+      ]);
+    }
+    const early = await openBoard(sameOrigin());
+    early.ws.send(JSON.stringify({ type: 'set_status', agentId: 'asha', status: 'away' }));
+    expect(await early.closed).toBe(4001);
+  });
+
+  it('closes on a malformed frame and survives it; a signed-in supervisor gets the board', async () => {
+    const bad = await openBoard(sameOrigin());
+    bad.ws.send('{not json');
+    expect(await bad.closed).toBe(1008);
+    const good = await openBoard(sameOrigin());
+    good.ws.send(JSON.stringify({ type: 'hello', token: await issueSupervisorToken('sam', SECRETS.agentSecret) }));
+    await expect.poll(() => good.messages.length).toBeGreaterThanOrEqual(2);
+    expect(good.messages[0]).toEqual({ type: 'welcome', supervisor: 'sam' });
+    expect(good.messages[1]).toMatchObject({ type: 'snapshot', snapshot: { waiting: [], inProgress: [] } });
+    // An agent who does not exist cannot be changed.
+    good.ws.send(JSON.stringify({ type: 'set_status', agentId: 'nobody', status: 'away' }));
+    await expect
+      .poll(() => good.messages.some((m) => JSON.stringify(m).includes('There is no agent nobody')))
+      .toBe(true);
+    good.ws.close();
+  });
+});

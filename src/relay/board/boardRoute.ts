@@ -1,0 +1,217 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { BoardRequest, type BoardMessage } from '../../shared/boardSchemas';
+import type { CallSignal } from '../../shared/callSignals';
+import { errorText } from '../../shared/errorText';
+import type { Logger } from '../../whatsapp/logger';
+import type { TokenCheck } from '../agentTokens';
+import type { BoardSource } from './boardSource';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+const PAGE_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+/** A supervisor who has not said who they are within this is dropped. */
+const HELLO_WITHIN_MS = 5000;
+/** The board is sent again this often, so waiting and talk times move, and at once after a call's news. */
+const REFRESH_MS = 1000;
+const NEWS_DEBOUNCE_MS = 20;
+
+interface Supervisor {
+  socket: WebSocket;
+  name?: string;
+}
+
+/**
+ * The supervisor board on the relay's agent port: the page at /board (built into `out/board`), and its live
+ * WebSocket at /board/live, which opens only with a supervisor token and only from the page's own origin.
+ */
+export function createBoardRoute(deps: {
+  source: BoardSource;
+  pageDir: string;
+  checkToken(token: string): Promise<TokenCheck>;
+  isKnownAgent(agentId: string): Promise<boolean>;
+  setAgentStatus(agentId: string, status: 'available' | 'away', by: string): Promise<void>;
+  log: Logger;
+}) {
+  const { source, log } = deps;
+  const supervisors = new Set<Supervisor>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let newsTimer: ReturnType<typeof setTimeout> | undefined;
+  let sending: Promise<void> | undefined;
+
+  const send = (socket: WebSocket, message: BoardMessage) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+
+  async function broadcast(): Promise<void> {
+    const signedIn = [...supervisors].filter((s) => s.name);
+    if (signedIn.length === 0) return;
+    try {
+      const snapshot = await source.snapshot();
+      const text = JSON.stringify({ type: 'snapshot', snapshot } satisfies BoardMessage);
+      for (const s of signedIn) if (s.socket.readyState === s.socket.OPEN) s.socket.send(text);
+    } catch (error) {
+      log.warn('board not refreshed', { error: errorText(error) });
+    }
+  }
+  const refresh = (): void => {
+    sending ??= broadcast().finally(() => (sending = undefined));
+  };
+
+  async function onRequest(supervisor: Supervisor, request: BoardRequest): Promise<void> {
+    if (request.type === 'hello') {
+      const check = await deps.checkToken(request.token);
+      if (!check.ok) {
+        log.warn('supervisor refused', { reason: check.reason });
+        send(supervisor.socket, {
+          type: 'error',
+          message: 'This supervisor token is not accepted; ask for a new one.',
+        });
+        supervisor.socket.close(4001, 'supervisor token refused');
+        return;
+      }
+      supervisor.name = check.agentId;
+      log.info('supervisor signed in', { supervisor: check.agentId });
+      send(supervisor.socket, { type: 'welcome', supervisor: check.agentId });
+      timer ??= setInterval(refresh, REFRESH_MS);
+      refresh();
+      return;
+    }
+    if (!supervisor.name) {
+      supervisor.socket.close(4001, 'sign in first');
+      return;
+    }
+    if (!(await deps.isKnownAgent(request.agentId))) {
+      send(supervisor.socket, { type: 'error', message: `There is no agent ${request.agentId} in this team.` });
+      return;
+    }
+    if (request.type === 'set_status') {
+      await deps.setAgentStatus(request.agentId, request.status, supervisor.name);
+      log.info('supervisor set an agent status', {
+        supervisor: supervisor.name,
+        agentId: request.agentId,
+        status: request.status,
+      });
+      refresh();
+      return;
+    }
+    send(supervisor.socket, {
+      type: 'agent_calls',
+      agentId: request.agentId,
+      calls: await source.agentCalls(request.agentId),
+    });
+  }
+
+  function onSupervisor(socket: WebSocket): void {
+    const supervisor: Supervisor = { socket };
+    supervisors.add(supervisor);
+    const hello = setTimeout(() => !supervisor.name && socket.close(4001, 'sign in first'), HELLO_WITHIN_MS);
+    socket.on('error', (error) => log.warn('supervisor connection error', { error: error.message }));
+    socket.on('close', () => {
+      clearTimeout(hello);
+      supervisors.delete(supervisor);
+      if (supervisors.size === 0 && timer) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    });
+    socket.on('message', (data) => {
+      let parsed: ReturnType<typeof BoardRequest.safeParse>;
+      try {
+        parsed = BoardRequest.safeParse(JSON.parse(String(data)));
+      } catch {
+        parsed = BoardRequest.safeParse(undefined);
+      }
+      if (!parsed.success) {
+        socket.close(1008, 'invalid message');
+        return;
+      }
+      onRequest(supervisor, parsed.data).catch((error: unknown) => {
+        log.warn('supervisor request failed', { error: errorText(error) });
+        send(socket, { type: 'error', message: 'The relay could not do that just now; try again.' });
+      });
+    });
+  }
+
+  function sameOrigin(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    const host = req.headers.host;
+    return Boolean(origin && host && (origin === `http://${host}` || origin === `https://${host}`));
+  }
+
+  return {
+    /** GET /board and its files; true when answered. */
+    http(req: IncomingMessage, res: ServerResponse): boolean {
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (path !== '/board' && !path.startsWith('/board/')) return false;
+      if (req.method !== 'GET') {
+        res.writeHead(405, { 'Content-Type': 'text/plain' }).end('GET only\n');
+        return true;
+      }
+      const rest = path === '/board' || path === '/board/' ? 'index.html' : path.slice('/board/'.length);
+      // Only the build's own files: a name, or assets/<name>; nothing that climbs out.
+      if (!/^(assets\/)?[\w.-]+$/.test(rest) || rest.includes('..')) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+        return true;
+      }
+      const file = join(deps.pageDir, rest);
+      if (!existsSync(deps.pageDir)) {
+        res
+          .writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
+          .end('The supervisor board is not built on this server: run npm run build:board, then start the relay.\n');
+        return true;
+      }
+      if (!existsSync(file)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+        return true;
+      }
+      res.writeHead(200, {
+        'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        ...PAGE_HEADERS,
+      });
+      res.end(readFileSync(file));
+      return true;
+    },
+    /** The board's WebSocket; true when the upgrade was for it (taken or refused). */
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+      if ((req.url ?? '').split('?')[0] !== '/board/live') return false;
+      if (!sameOrigin(req)) {
+        log.warn('board connection from another origin refused', { origin: req.headers.origin });
+        socket.end(
+          'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\nthe board opens only from its own page\n',
+        );
+        return true;
+      }
+      wss.handleUpgrade(req, socket, head, onSupervisor);
+      return true;
+    },
+    /** A call's news went over the bus: the board shows it now, not at the next tick. */
+    news(_event: CallSignal): void {
+      if (supervisors.size === 0 || newsTimer) return;
+      newsTimer = setTimeout(() => {
+        newsTimer = undefined;
+        refresh();
+      }, NEWS_DEBOUNCE_MS);
+    },
+    close(): void {
+      if (timer) clearInterval(timer);
+      clearTimeout(newsTimer);
+      for (const s of supervisors) s.socket.terminate();
+      wss.close();
+    },
+  };
+}
+export type BoardRoute = ReturnType<typeof createBoardRoute>;

@@ -1,0 +1,170 @@
+import type { AgentCall, BoardSnapshot } from '../../shared/boardSchemas';
+import { errorText } from '../../shared/errorText';
+import { skillLevel, type TeamQueues } from '../../shared/teamQueues';
+import type { Logger } from '../../whatsapp/logger';
+import type { CallStore } from '../callStore';
+import type { Presence } from '../presence';
+import type { RecordsDb } from '../records/recordsDb';
+import type { RouteStore } from '../routeStore';
+import { dayFigures, type DayCall } from './boardFigures';
+
+/** Midnight today, on the relay's clock. */
+function startOfToday(nowMs: number): Date {
+  const day = new Date(nowMs);
+  day.setHours(0, 0, 0, 0);
+  return day;
+}
+
+/** What the supervisor board shows, read from Redis (live state) and PostgreSQL (today's figures). */
+export function createBoardSource(deps: {
+  store: CallStore;
+  presence: Presence;
+  routes?: RouteStore;
+  queues?: TeamQueues;
+  db?: RecordsDb;
+  serviceLevelSec: number;
+  log: Logger;
+}) {
+  const { store, presence, routes, queues, db, log } = deps;
+
+  async function waiting(): Promise<BoardSnapshot['waiting']> {
+    if (!routes) return [];
+    const open = await routes.waiting();
+    const rows = await Promise.all(
+      open.map(async ({ callId, route }) => {
+        const [offer, owner, ended, offered, declined] = await Promise.all([
+          store.offer(callId),
+          store.owner(callId),
+          store.terminated(callId),
+          store.offeredTo(callId),
+          store.declined(callId),
+        ]);
+        if (!offer || owner || ended) return undefined;
+        return {
+          callId,
+          queue: route.queueId,
+          customer: offer.from,
+          sinceMs: route.startedAtMs,
+          ringingAt: offered.filter((a) => !declined.includes(a)).sort(),
+        };
+      }),
+    );
+    return rows.filter((r) => r !== undefined).sort((a, b) => a.sinceMs - b.sinceMs);
+  }
+
+  async function today(nowMs: number): Promise<BoardSnapshot['today']> {
+    if (!db) return { ok: false, reason: 'Today’s figures need the call records (RELAY_DATABASE_URL).' };
+    try {
+      const since = startOfToday(nowMs);
+      const [calls, offers] = await Promise.all([
+        db.query<{
+          call_id: string;
+          queue: string | null;
+          offered_at: Date;
+          answered_at: Date | null;
+          answered_by: string | null;
+          ended_at: Date | null;
+          billed_seconds: number | null;
+          rang: boolean;
+        }>(
+          `SELECT c.call_id, c.queue, c.offered_at, c.answered_at, c.answered_by, c.ended_at, c.billed_seconds,
+             EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang
+           FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1`,
+          [since],
+        ),
+        db.query<{ agent_id: string; call_id: string }>(
+          'SELECT agent_id, call_id FROM call_offers WHERE offered_at >= $1',
+          [since],
+        ),
+      ]);
+      const byId = new Map<string, DayCall>();
+      for (const r of calls.rows)
+        byId.set(r.call_id, {
+          queue: r.queue ?? undefined,
+          offeredAtMs: r.offered_at.getTime(),
+          answeredAtMs: r.answered_at?.getTime(),
+          answeredBy: r.answered_by ?? undefined,
+          endedAtMs: r.ended_at?.getTime(),
+          billedSeconds: r.billed_seconds ?? undefined,
+          rang: r.rang,
+        });
+      const offersByAgent = new Map<string, DayCall[]>();
+      for (const o of offers.rows) {
+        const call = byId.get(o.call_id);
+        if (call) offersByAgent.set(o.agent_id, [...(offersByAgent.get(o.agent_id) ?? []), call]);
+      }
+      return {
+        ok: true,
+        serviceLevelSec: deps.serviceLevelSec,
+        ...dayFigures([...byId.values()], offersByAgent, deps.serviceLevelSec),
+      };
+    } catch (error) {
+      log.warn('board figures not read', { error: errorText(error) });
+      return { ok: false, reason: 'The call records database does not answer; live state is still shown.' };
+    }
+  }
+
+  return {
+    async snapshot(): Promise<BoardSnapshot> {
+      const nowMs = Date.now();
+      const [waitingCalls, active, agents, figures] = await Promise.all([
+        waiting(),
+        store.activeCalls(),
+        presence.board(),
+        today(nowMs),
+      ]);
+      const queuesOf = (agentId: string) =>
+        (queues?.queues ?? []).filter((q) => skillLevel(q, agentId) !== undefined).map((q) => q.id);
+      return {
+        atMs: nowMs,
+        waiting: waitingCalls,
+        inProgress: active
+          .map((c) => ({
+            callId: c.callId,
+            queue: c.queue,
+            agent: c.agent,
+            customer: c.customer,
+            direction: c.direction,
+            sinceMs: c.sinceMs,
+          }))
+          .sort((a, b) => a.sinceMs - b.sinceMs),
+        agents: agents
+          .map((a) => ({ id: a.id, status: a.status, sinceMs: a.sinceMs, queues: queuesOf(a.id) }))
+          .sort((a, b) => a.id.localeCompare(b.id)),
+        today: figures,
+      };
+    },
+    /** An agent's recent calls: offered to them or answered by them, newest first. */
+    async agentCalls(agentId: string): Promise<AgentCall[]> {
+      if (!db) return [];
+      const { rows } = await db.query<{
+        call_id: string;
+        customer: string;
+        queue: string | null;
+        offered_at: Date;
+        answered: boolean;
+        billed_seconds: number | null;
+        outcome: string | null;
+        notes: string | null;
+      }>(
+        `SELECT c.call_id, c.customer, c.queue, c.offered_at, c.answered_by IS NOT DISTINCT FROM $1 AS answered,
+           c.billed_seconds, c.outcome, c.notes
+         FROM calls c
+         WHERE c.answered_by = $1 OR EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id AND o.agent_id = $1)
+         ORDER BY c.offered_at DESC LIMIT 20`,
+        [agentId],
+      );
+      return rows.map((r) => ({
+        callId: r.call_id,
+        customer: r.customer,
+        queue: r.queue ?? undefined,
+        offeredAtMs: r.offered_at.getTime(),
+        answered: r.answered,
+        talkSec: r.answered ? (r.billed_seconds ?? undefined) : undefined,
+        outcome: r.answered ? (r.outcome ?? undefined) : undefined,
+        notes: r.answered ? (r.notes ?? undefined) : undefined,
+      }));
+    },
+  };
+}
+export type BoardSource = ReturnType<typeof createBoardSource>;

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** One line of figures: a queue, an agent, or the whole team, for today so far. */
+export const BoardFigures = z.object({
+  offered: z.number().int(),
+  answered: z.number().int(),
+  /** Rang at agents and ended before anyone answered. */
+  missed: z.number().int(),
+  /** The caller gave up while the call waited in its queue, before it rang anyone. */
+  abandoned: z.number().int(),
+  /** Average speed of answer, seconds; undefined before the first answer. */
+  asaSec: z.number().optional(),
+  /** Average handle time (Meta's billed talk time), seconds. */
+  ahtSec: z.number().optional(),
+  /** Share of answered calls answered within the service-level threshold, of calls that ended or were answered. */
+  serviceLevelPct: z.number().optional(),
+});
+export type BoardFigures = z.infer<typeof BoardFigures>;
+
+export const BoardSnapshot = z.object({
+  atMs: z.number(),
+  waiting: z.array(
+    z.object({
+      callId: z.string(),
+      queue: z.string(),
+      customer: z.string(),
+      sinceMs: z.number(),
+      ringingAt: z.array(z.string()),
+    }),
+  ),
+  inProgress: z.array(
+    z.object({
+      callId: z.string(),
+      queue: z.string().optional(),
+      agent: z.string(),
+      customer: z.string(),
+      direction: z.enum(['inbound', 'outbound']),
+      sinceMs: z.number(),
+    }),
+  ),
+  agents: z.array(
+    z.object({
+      id: z.string(),
+      status: z.enum(['available', 'busy', 'away', 'offline']),
+      sinceMs: z.number().optional(),
+      queues: z.array(z.string()),
+    }),
+  ),
+  today: z.discriminatedUnion('ok', [
+    z.object({
+      ok: z.literal(true),
+      serviceLevelSec: z.number(),
+      team: BoardFigures,
+      byQueue: z.array(BoardFigures.extend({ queue: z.string() })),
+      byAgent: z.array(BoardFigures.extend({ agent: z.string() })),
+    }),
+    z.object({ ok: z.literal(false), reason: z.string() }),
+  ]),
+});
+export type BoardSnapshot = z.infer<typeof BoardSnapshot>;
+
+/** One of an agent's recent calls, for the supervisor. */
+export const AgentCall = z.object({
+  callId: z.string(),
+  customer: z.string(),
+  queue: z.string().optional(),
+  offeredAtMs: z.number(),
+  answered: z.boolean(),
+  talkSec: z.number().optional(),
+  outcome: z.string().optional(),
+  notes: z.string().optional(),
+});
+export type AgentCall = z.infer<typeof AgentCall>;
+
+/** Supervisor page -> relay. The first message must be `hello` with the supervisor token. */
+export const BoardRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), token: z.string().max(4096) }),
+  z.object({
+    type: z.literal('set_status'),
+    agentId: z.string().min(1).max(64),
+    status: z.enum(['available', 'away']),
+  }),
+  z.object({ type: z.literal('agent_calls'), agentId: z.string().min(1).max(64) }),
+]);
+export type BoardRequest = z.infer<typeof BoardRequest>;
+
+/** Relay -> supervisor page. */
+export const BoardMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), supervisor: z.string() }),
+  z.object({ type: z.literal('snapshot'), snapshot: BoardSnapshot }),
+  z.object({ type: z.literal('agent_calls'), agentId: z.string(), calls: z.array(AgentCall) }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type BoardMessage = z.infer<typeof BoardMessage>;
