@@ -10,7 +10,7 @@ import { startTestRedis } from '../src/relay/testRedis';
 import { startGraphApiSim } from '../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../sim/webhookSender';
 
-const SECRETS = {
+export const SECRETS = {
   appSecret: '0123456789abcdef0123456789abcdef',
   verifyToken: 'bench-verify',
   accessToken: 'EAAGbenchAccessToken000000000',
@@ -29,7 +29,7 @@ const heapMb = () => {
 };
 
 /** A desk reduced to its socket: signs in, notes offers by their call ID, and sends requests. */
-async function benchAgent(url: string, agentId: string, offeredAt: Map<string, number[]>) {
+export async function benchAgent(url: string, agentId: string, offeredAt: Map<string, number[]>) {
   const socket = new WebSocket(url, {
     headers: { Authorization: `Bearer ${await issueAgentToken(agentId, SECRETS.agentSecret)}` },
   });

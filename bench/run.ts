@@ -3,6 +3,7 @@ import { benchHold } from './hold';
 import { benchIngest } from './ingest';
 import { benchBurst } from './burst';
 import { benchRelay } from './relay';
+import { benchQueues } from './queues';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -105,6 +106,22 @@ async function main(): Promise<void> {
     );
     console.log(
       `  growth from call ${first.calls} to ${last.calls}     ${((last.heapMb - first.heapMb) * 1024).toFixed(0)} kB, ${(((last.heapMb - first.heapMb) * 1024 * 1024) / (last.calls - first.calls)).toFixed(0)} bytes a call (goal: flat)`,
+    );
+  }
+  if (!only || only === 'queues') {
+    const q = await benchQueues({
+      agents: Number(process.env.BENCH_AGENTS ?? 100),
+      calls: Number(process.env.BENCH_RELAY_CALLS ?? 20),
+    });
+    const chosenRatio = q.chosenMs / Math.max(q.fanoutMs, 0.5);
+    console.log(
+      `\nQueues (2 instances per team on one redis-server, ${q.agentCount} agents at 4 skill levels, ${q.calls} calls)`,
+    );
+    console.log(
+      `  webhook -> ring at the chosen agent  ${ms(q.chosenMs)}  ratio ${chosenRatio.toFixed(2)} vs ring_all fan-out to all ${q.agentCount} agents ${ms(q.fanoutMs)} (goal <= 2: ${chosenRatio <= 2 ? 'met' : 'not met'})`,
+    );
+    console.log(
+      `  webhook -> waiting call on the board ${ms(q.boardMs)}  (goal <= 200 ms: ${q.boardMs <= 200 ? 'met' : 'not met'}; the board's instance is not the one Meta called)`,
     );
   }
   process.exit(0);
