@@ -5,5 +5,14 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: resolve(__dirname, 'src/board'),
   base: '/board/',
-  build: { outDir: resolve(__dirname, 'out/board'), emptyOutDir: true },
+  build: {
+    outDir: resolve(__dirname, 'out/board'),
+    emptyOutDir: true,
+    rollupOptions: {
+      input: {
+        index: resolve(__dirname, 'src/board/index.html'),
+        reports: resolve(__dirname, 'src/board/reports.html'),
+      },
+    },
+  },
 });

@@ -79,6 +79,29 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     // Back to Available from the board.
     await agentRow('ben').getByTestId('agent-set-status').click();
     await expect(pageB.getByTestId('agent-status')).toHaveValue('available');
+
+    // Reports: this week's charts and numbers, and the same figures as CSV.
+    await board.getByTestId('board-reports').click();
+    await board.getByTestId('report-show').click();
+    const team = board.getByTestId('report-team');
+    await expect(team).toContainText('Team21');
+    await expect(team.locator('td').nth(3)).toHaveText('50 %');
+    await expect(board.getByTestId('report-bucket-row')).toHaveCount(1);
+    await expect(board.getByTestId('report-bucket-row').locator('td').nth(1)).toHaveText('2');
+    await expect(board.locator('[data-testid="report-agent"][data-agent="asha"] td').nth(2)).toHaveText('1');
+    expect(await board.locator('#calls-chart').evaluate((c: HTMLCanvasElement) => c.width)).toBeGreaterThan(0);
+    const download = board.waitForEvent('download');
+    await board.getByTestId('report-csv').click();
+    const csv = await (await download).createReadStream().then(
+      (stream) =>
+        new Promise<string>((resolve) => {
+          let text = '';
+          stream.on('data', (c: Buffer) => (text += String(c)));
+          stream.on('end', () => resolve(text));
+        }),
+    );
+    expect(csv).toContain('team,,2,1,50,1,0');
+    expect(csv).toContain('agent,asha,2,1,50');
   } finally {
     await close();
     await postgres.stop();

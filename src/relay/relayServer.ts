@@ -183,7 +183,7 @@ export async function startRelay(options: RelayOptions) {
     signingKeys,
     revocations,
     upgrade: board.upgrade,
-    http: async (req, res) => (await mediaRoute(req, res)) || board.http(req, res) || opsRoute(req, res),
+    http: async (req, res) => (await mediaRoute(req, res)) || (await board.http(req, res)) || opsRoute(req, res),
     onGraphError: (code) => metrics.graphError(code),
     instance,
     presence,

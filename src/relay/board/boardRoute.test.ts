@@ -82,6 +82,37 @@ describe('supervisor board route', () => {
     expect(missing.body).toContain('npm run build:board');
   });
 
+  it('reports need a supervisor token, sensible dates, and call records', async () => {
+    const url = new URL(base);
+    const ask = (path: string, token?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          {
+            hostname: url.hostname,
+            port: url.port,
+            path,
+            headers: token ? { Authorization: `Bearer ${token}` } : {},
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += String(c)));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const path = '/board/api/report?from=2026-12-01&to=2026-12-02';
+    expect((await ask(path)).status).toBe(401);
+    expect((await ask(path, await issueAgentToken('asha', SECRETS.agentSecret))).status).toBe(401);
+    const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
+    const reversed = await ask('/board/api/report?from=2026-12-05&to=2026-12-01', supervisor);
+    expect(reversed).toEqual({ status: 400, body: 'to must not be before from\n' });
+    expect((await ask('/board/api/report?from=%00&to=x', supervisor)).status).toBe(400);
+    // This relay keeps no call records.
+    expect((await ask(path, supervisor)).status).toBe(404);
+  });
+
   it('refuses the live socket from another origin or without one', async () => {
     await expect(openBoard('http://evil.example')).rejects.toThrow('HTTP 403');
     await expect(openBoard()).rejects.toThrow('HTTP 403');

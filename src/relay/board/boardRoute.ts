@@ -9,6 +9,8 @@ import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import type { TokenCheck } from '../agentTokens';
 import type { BoardSource } from './boardSource';
+import { reportCsv } from './reportFigures';
+import { ReportQuery, type Report } from '../../shared/reportSchemas';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -146,6 +148,34 @@ export function createBoardRoute(deps: {
     });
   }
 
+  /** GET /board/api/report?from=YYYY-MM-DD&to=YYYY-MM-DD&bucket=hour|day&format=json|csv, for a supervisor. */
+  async function report(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, body: string, type = 'text/plain; charset=utf-8', extra = {}) => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+      res.end(body);
+    };
+    if (req.method !== 'GET') return reply(405, 'GET only\n');
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const check = token ? await deps.checkToken(token) : undefined;
+    if (!check?.ok) return reply(401, 'Reports need a supervisor token.\n');
+    const params = Object.fromEntries(new URL(req.url ?? '/', 'http://relay').searchParams);
+    const query = ReportQuery.safeParse(params);
+    if (!query.success) return reply(400, `${query.error.issues.map((i) => i.message).join('; ')}\n`);
+    let built: Report | undefined;
+    try {
+      built = await source.report(query.data);
+    } catch (error) {
+      log.warn('report not built', { error: errorText(error) });
+      return reply(503, 'The call records database does not answer; try again in a moment.\n');
+    }
+    if (!built) return reply(404, 'Reports need the call records (RELAY_DATABASE_URL on the relay).\n');
+    if (query.data.format === 'csv')
+      return reply(200, reportCsv(built), 'text/csv; charset=utf-8', {
+        'Content-Disposition': `attachment; filename="calls-${params.from}-${params.to}.csv"`,
+      });
+    reply(200, JSON.stringify(built), 'application/json');
+  }
+
   function sameOrigin(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
     const host = req.headers.host;
@@ -153,10 +183,14 @@ export function createBoardRoute(deps: {
   }
 
   return {
-    /** GET /board and its files; true when answered. */
-    http(req: IncomingMessage, res: ServerResponse): boolean {
+    /** GET /board, its files, and the report API; true when answered. */
+    async http(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
       const path = (req.url ?? '/').split('?')[0]!;
       if (path !== '/board' && !path.startsWith('/board/')) return false;
+      if (path === '/board/api/report') {
+        await report(req, res);
+        return true;
+      }
       if (req.method !== 'GET') {
         res.writeHead(405, { 'Content-Type': 'text/plain' }).end('GET only\n');
         return true;

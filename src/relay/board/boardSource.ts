@@ -7,6 +7,8 @@ import type { Presence } from '../presence';
 import type { RecordsDb } from '../records/recordsDb';
 import type { RouteStore } from '../routeStore';
 import { dayFigures, type DayCall } from './boardFigures';
+import { buildReport } from './reportFigures';
+import type { Report } from '../../shared/reportSchemas';
 
 /** Midnight today, on the relay's clock. */
 function startOfToday(nowMs: number): Date {
@@ -52,51 +54,57 @@ export function createBoardSource(deps: {
     return rows.filter((r) => r !== undefined).sort((a, b) => a.sinceMs - b.sinceMs);
   }
 
+  /** Inbound calls offered in [from, to), and for each agent the calls offered to them. */
+  async function readCalls(db: RecordsDb, from: Date, to: Date) {
+    const [calls, offers] = await Promise.all([
+      db.query<{
+        call_id: string;
+        queue: string | null;
+        offered_at: Date;
+        answered_at: Date | null;
+        answered_by: string | null;
+        ended_at: Date | null;
+        billed_seconds: number | null;
+        rang: boolean;
+      }>(
+        `SELECT c.call_id, c.queue, c.offered_at, c.answered_at, c.answered_by, c.ended_at, c.billed_seconds,
+           EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang
+         FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
+        [from, to],
+      ),
+      db.query<{ agent_id: string; call_id: string }>(
+        `SELECT o.agent_id, o.call_id FROM call_offers o JOIN calls c USING (call_id)
+         WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
+        [from, to],
+      ),
+    ]);
+    const byId = new Map<string, DayCall>();
+    for (const r of calls.rows)
+      byId.set(r.call_id, {
+        queue: r.queue ?? undefined,
+        offeredAtMs: r.offered_at.getTime(),
+        answeredAtMs: r.answered_at?.getTime(),
+        answeredBy: r.answered_by ?? undefined,
+        endedAtMs: r.ended_at?.getTime(),
+        billedSeconds: r.billed_seconds ?? undefined,
+        rang: r.rang,
+      });
+    const offersByAgent = new Map<string, DayCall[]>();
+    for (const o of offers.rows) {
+      const call = byId.get(o.call_id);
+      if (call) offersByAgent.set(o.agent_id, [...(offersByAgent.get(o.agent_id) ?? []), call]);
+    }
+    return { calls: [...byId.values()], offersByAgent };
+  }
+
   async function today(nowMs: number): Promise<BoardSnapshot['today']> {
     if (!db) return { ok: false, reason: 'Today’s figures need the call records (RELAY_DATABASE_URL).' };
     try {
-      const since = startOfToday(nowMs);
-      const [calls, offers] = await Promise.all([
-        db.query<{
-          call_id: string;
-          queue: string | null;
-          offered_at: Date;
-          answered_at: Date | null;
-          answered_by: string | null;
-          ended_at: Date | null;
-          billed_seconds: number | null;
-          rang: boolean;
-        }>(
-          `SELECT c.call_id, c.queue, c.offered_at, c.answered_at, c.answered_by, c.ended_at, c.billed_seconds,
-             EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang
-           FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1`,
-          [since],
-        ),
-        db.query<{ agent_id: string; call_id: string }>(
-          'SELECT agent_id, call_id FROM call_offers WHERE offered_at >= $1',
-          [since],
-        ),
-      ]);
-      const byId = new Map<string, DayCall>();
-      for (const r of calls.rows)
-        byId.set(r.call_id, {
-          queue: r.queue ?? undefined,
-          offeredAtMs: r.offered_at.getTime(),
-          answeredAtMs: r.answered_at?.getTime(),
-          answeredBy: r.answered_by ?? undefined,
-          endedAtMs: r.ended_at?.getTime(),
-          billedSeconds: r.billed_seconds ?? undefined,
-          rang: r.rang,
-        });
-      const offersByAgent = new Map<string, DayCall[]>();
-      for (const o of offers.rows) {
-        const call = byId.get(o.call_id);
-        if (call) offersByAgent.set(o.agent_id, [...(offersByAgent.get(o.agent_id) ?? []), call]);
-      }
+      const { calls, offersByAgent } = await readCalls(db, startOfToday(nowMs), new Date(nowMs + 86_400_000));
       return {
         ok: true,
         serviceLevelSec: deps.serviceLevelSec,
-        ...dayFigures([...byId.values()], offersByAgent, deps.serviceLevelSec),
+        ...dayFigures(calls, offersByAgent, deps.serviceLevelSec),
       };
     } catch (error) {
       log.warn('board figures not read', { error: errorText(error) });
@@ -133,6 +141,12 @@ export function createBoardSource(deps: {
           .sort((a, b) => a.id.localeCompare(b.id)),
         today: figures,
       };
+    },
+    /** The report over a range; undefined without call records. Throws when the database does not answer. */
+    async report(range: { fromMs: number; toMs: number; bucket: 'hour' | 'day' }): Promise<Report | undefined> {
+      if (!db) return undefined;
+      const { calls, offersByAgent } = await readCalls(db, new Date(range.fromMs), new Date(range.toMs));
+      return buildReport(calls, offersByAgent, range, deps.serviceLevelSec);
     },
     /** An agent's recent calls: offered to them or answered by them, newest first. */
     async agentCalls(agentId: string): Promise<AgentCall[]> {

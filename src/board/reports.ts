@@ -1,0 +1,145 @@
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  Tooltip,
+  type ChartConfiguration,
+} from 'chart.js';
+import { Report } from '../shared/reportSchemas';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+const $ = (id: string) => document.getElementById(id)!;
+const token = sessionStorage.getItem('board-token');
+const charts: Chart[] = [];
+
+function showProblem(text: string | undefined): void {
+  $('problem').hidden = !text;
+  $('problem').textContent = text ?? '';
+}
+const isoDay = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const value = (id: string) => ($(id) as HTMLInputElement).value;
+const query = (format: 'json' | 'csv') =>
+  `/board/api/report?from=${value('from')}&to=${value('to')}&bucket=${value('bucket')}&format=${format}`;
+
+async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
+  if (!token) {
+    showProblem('Sign in on the live board first.');
+    return undefined;
+  }
+  const response = await fetch(query(format), { headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    showProblem((await response.text()).trim());
+    return undefined;
+  }
+  showProblem(undefined);
+  return response;
+}
+
+function cells(values: Array<string | number | undefined>, attrs: Record<string, string>): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  for (const [k, v] of Object.entries(attrs)) tr.setAttribute(k, v);
+  for (const v of values) {
+    const td = document.createElement('td');
+    td.textContent = v === undefined ? '–' : String(v);
+    tr.append(td);
+  }
+  return tr;
+}
+
+function draw(canvas: string, config: ChartConfiguration<'bar'>): void {
+  charts.push(
+    new Chart($(canvas) as HTMLCanvasElement, { ...config, options: { animation: false, ...config.options } }),
+  );
+}
+
+function render(report: Report): void {
+  for (const c of charts.splice(0)) c.destroy();
+  $('report').hidden = false;
+  $('bucket-name').textContent = report.bucket;
+  const label = (ms: number) =>
+    report.bucket === 'day'
+      ? new Date(ms).toLocaleDateString()
+      : new Date(ms).toLocaleString([], { hour: '2-digit', day: 'numeric', month: 'short' });
+  draw('calls-chart', {
+    type: 'bar',
+    data: {
+      labels: report.buckets.map((b) => label(b.startMs)),
+      datasets: [
+        { label: 'Offered', data: report.buckets.map((b) => b.offered), backgroundColor: '#8aa4c8' },
+        { label: 'Answered', data: report.buckets.map((b) => b.answered), backgroundColor: '#2f7d4f' },
+      ],
+    },
+  });
+  draw('queues-chart', {
+    type: 'bar',
+    data: {
+      labels: report.byQueue.map((q) => q.queue),
+      datasets: [
+        { label: 'Answer rate %', data: report.byQueue.map((q) => q.answerRatePct ?? 0), backgroundColor: '#2f7d4f' },
+        {
+          label: 'Service level %',
+          data: report.byQueue.map((q) => q.serviceLevelPct ?? 0),
+          backgroundColor: '#c98a1b',
+        },
+      ],
+    },
+    options: { scales: { y: { min: 0, max: 100 } } },
+  });
+  $('buckets').replaceChildren(
+    ...report.buckets
+      .filter((b) => b.offered > 0)
+      .map((b) => cells([label(b.startMs), b.offered, b.answered], { 'data-testid': 'report-bucket-row' })),
+  );
+  const pct = (v: number | undefined) => (v === undefined ? undefined : `${v} %`);
+  const sec = (v: number | undefined) => (v === undefined ? undefined : `${Math.round(v)} s`);
+  const line = (name: string, f: Report['team'], attrs: Record<string, string>) =>
+    cells(
+      [
+        name,
+        f.offered,
+        f.answered,
+        pct(f.answerRatePct),
+        f.missed,
+        f.abandoned,
+        sec(f.asaSec),
+        sec(f.ahtSec),
+        pct(f.serviceLevelPct),
+      ],
+      attrs,
+    );
+  $('figures').replaceChildren(
+    line('Team', report.team, { 'data-testid': 'report-team' }),
+    ...report.byQueue.map((q) => line(`Queue ${q.queue}`, q, { 'data-testid': 'report-queue', 'data-queue': q.queue })),
+    ...report.byAgent.map((a) => line(`Agent ${a.agent}`, a, { 'data-testid': 'report-agent', 'data-agent': a.agent })),
+  );
+}
+
+$('range').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void ask('json').then(async (response) => {
+    if (!response) return;
+    const parsed = Report.safeParse(await response.json());
+    if (parsed.success) render(parsed.data);
+    else showProblem('The relay sent a report this page cannot read; reload the page.');
+  });
+});
+$('csv').addEventListener('click', () => {
+  void ask('csv').then(async (response) => {
+    if (!response) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = `calls-${value('from')}-${value('to')}.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  });
+});
+
+const today = new Date();
+const weekAgo = new Date(today.getTime() - 6 * 86_400_000);
+($('from') as HTMLInputElement).value = isoDay(weekAgo);
+($('to') as HTMLInputElement).value = isoDay(today);

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ReportQuery } from '../../shared/reportSchemas';
+import type { DayCall } from './boardFigures';
+import { buildReport, reportCsv } from './reportFigures';
+
+const day = (d: number, h = 10) => new Date(2026, 11, d, h, 0, 0).getTime();
+const calls: DayCall[] = [
+  {
+    queue: 'support',
+    offeredAtMs: day(1),
+    answeredAtMs: day(1) + 5000,
+    answeredBy: 'ana',
+    endedAtMs: day(1) + 60_000,
+    billedSeconds: 55,
+    rang: true,
+  },
+  { queue: 'support', offeredAtMs: day(1, 14), endedAtMs: day(1, 14) + 9000, rang: true },
+  {
+    queue: '=cmd|calc',
+    offeredAtMs: day(3),
+    answeredAtMs: day(3) + 25_000,
+    answeredBy: 'ben',
+    endedAtMs: day(3) + 90_000,
+    billedSeconds: 65,
+    rang: true,
+  },
+];
+
+describe('reports', () => {
+  it('counts calls per day, with empty days kept, and figures with the answer rate', () => {
+    const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
+    const report = buildReport(calls, new Map([['ana', [calls[0]!, calls[1]!]]]), { ...range, bucket: 'day' }, 20);
+    expect(report.buckets.map((b) => [new Date(b.startMs).getDate(), b.offered, b.answered])).toEqual([
+      [1, 2, 1],
+      [2, 0, 0],
+      [3, 1, 1],
+    ]);
+    expect(report.team).toMatchObject({ offered: 3, answered: 2, answerRatePct: 66.7, serviceLevelPct: 33.3 });
+    expect(report.byAgent).toEqual([
+      expect.objectContaining({ agent: 'ana', offered: 2, answered: 1, answerRatePct: 50 }),
+    ]);
+  });
+
+  it('counts per hour within the range only', () => {
+    const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-01', bucket: 'hour' });
+    const report = buildReport(calls, new Map(), range, 20);
+    expect(report.buckets).toHaveLength(24);
+    expect(report.buckets.filter((b) => b.offered > 0).map((b) => new Date(b.startMs).getHours())).toEqual([10, 14]);
+  });
+
+  it('CSV quotes what needs it and never lets a spreadsheet read a cell as a formula', () => {
+    const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
+    const csv = reportCsv(buildReport(calls, new Map(), range, 20));
+    expect(csv).toContain("queue,'=cmd|calc,1,1,100");
+    expect(csv.split('\r\n')[0]).toBe(
+      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct',
+    );
+  });
+
+  it('refuses a range that is reversed, too long, or not dates', () => {
+    expect(ReportQuery.safeParse({ from: '2026-12-05', to: '2026-12-01' }).success).toBe(false);
+    expect(ReportQuery.safeParse({ from: '2020-01-01', to: '2026-12-01' }).success).toBe(false);
+    expect(ReportQuery.safeParse({ from: 'yesterday', to: '2026-12-01' }).success).toBe(false);
+    expect(ReportQuery.safeParse({ from: '2026-13-45', to: '2026-12-01' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,81 @@
+import type { BoardFigures } from '../../shared/boardSchemas';
+import type { Report } from '../../shared/reportSchemas';
+import { dayFigures, type DayCall } from './boardFigures';
+
+const HOUR_MS = 3600_000;
+
+/** The start of the hour or day (on the relay's clock) that holds `ms`. */
+function bucketStart(ms: number, bucket: 'hour' | 'day'): number {
+  const d = new Date(ms);
+  if (bucket === 'hour') d.setMinutes(0, 0, 0);
+  else d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+function nextBucket(ms: number, bucket: 'hour' | 'day'): number {
+  if (bucket === 'hour') return ms + HOUR_MS;
+  const d = new Date(ms);
+  d.setDate(d.getDate() + 1);
+  return d.getTime();
+}
+
+/** A report over [fromMs, toMs): calls per hour or day, and the figures per queue and per agent. */
+export function buildReport(
+  calls: DayCall[],
+  offersByAgent: Map<string, DayCall[]>,
+  range: { fromMs: number; toMs: number; bucket: 'hour' | 'day' },
+  serviceLevelSec: number,
+): Report {
+  const buckets: Report['buckets'] = [];
+  const index = new Map<number, Report['buckets'][number]>();
+  for (let at = bucketStart(range.fromMs, range.bucket); at < range.toMs; at = nextBucket(at, range.bucket)) {
+    const entry = { startMs: at, offered: 0, answered: 0 };
+    buckets.push(entry);
+    index.set(at, entry);
+  }
+  for (const call of calls) {
+    const entry = index.get(bucketStart(call.offeredAtMs, range.bucket));
+    if (!entry) continue;
+    entry.offered += 1;
+    if (call.answeredAtMs !== undefined) entry.answered += 1;
+  }
+  const figures = dayFigures(calls, offersByAgent, serviceLevelSec);
+  const rate = (f: BoardFigures) => (f.offered ? Math.round((f.answered / f.offered) * 1000) / 10 : undefined);
+  return {
+    ...range,
+    serviceLevelSec,
+    buckets,
+    team: { ...figures.team, answerRatePct: rate(figures.team) },
+    byQueue: figures.byQueue.map((q) => ({ ...q, answerRatePct: rate(q) })),
+    byAgent: figures.byAgent.map((a) => ({ ...a, answerRatePct: rate(a) })),
+  };
+}
+
+const CSV_COLUMNS = [
+  'offered',
+  'answered',
+  'answerRatePct',
+  'missed',
+  'abandoned',
+  'asaSec',
+  'ahtSec',
+  'serviceLevelPct',
+] as const;
+
+/** One CSV text of a report: a line per queue and per agent, then one per hour or day. */
+export function reportCsv(report: Report): string {
+  const cell = (v: string | number | undefined) => {
+    const text = v === undefined ? '' : String(v);
+    // Quoted when needed, and never read as a formula by a spreadsheet.
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const lines = [['scope', 'name', ...CSV_COLUMNS].join(',')];
+  lines.push(['team', '', ...CSV_COLUMNS.map((c) => cell(report.team[c]))].join(','));
+  for (const q of report.byQueue) lines.push(['queue', cell(q.queue), ...CSV_COLUMNS.map((c) => cell(q[c]))].join(','));
+  for (const a of report.byAgent) lines.push(['agent', cell(a.agent), ...CSV_COLUMNS.map((c) => cell(a[c]))].join(','));
+  lines.push('');
+  lines.push([report.bucket, 'offered', 'answered'].join(','));
+  for (const b of report.buckets) lines.push([new Date(b.startMs).toISOString(), b.offered, b.answered].join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
