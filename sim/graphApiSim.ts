@@ -55,6 +55,8 @@ export interface GraphApiSimOptions {
   accessToken: string;
   phoneNumberId: string;
   port?: number;
+  /** More business numbers, each with its own token: a token acts on its own number only. */
+  otherNumbers?: Record<string, string>;
 }
 
 function graphError(code: number, message: string, details?: string) {
@@ -224,7 +226,8 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     file?: { bytes: Buffer; type: string };
   }> {
     const auth = req.headers.authorization;
-    if (auth !== `Bearer ${options.accessToken}`) {
+    const tokens = [options.accessToken, ...Object.values(options.otherNumbers ?? {})];
+    if (!tokens.some((t) => auth === `Bearer ${t}`)) {
       return { status: 401, body: graphError(190, 'Invalid OAuth access token - Cannot parse access token') };
     }
     // The lookaside download address of a media file ("Download the recording": an authenticated GET).
@@ -272,8 +275,14 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       };
     }
     if (!match[2]) return { status: 405, body: graphError(100, 'Unsupported method') };
-    if (phoneNumberId !== options.phoneNumberId) {
+    const numberToken =
+      phoneNumberId === options.phoneNumberId ? options.accessToken : options.otherNumbers?.[phoneNumberId];
+    if (!numberToken) {
       return { status: 400, body: graphError(100, 'Invalid parameter', 'Invalid phone-number-id') };
+    }
+    if (auth !== `Bearer ${numberToken}`) {
+      // Another WhatsApp Business account's token: Meta answers with a permissions error.
+      return { status: 403, body: graphError(200, '(#200) Permissions error'), action: match[2] };
     }
     if (match[2] === 'settings') {
       if (!management)

@@ -34,6 +34,7 @@ interface CallRecord {
   captured?: Array<'recording' | 'transcription'>;
   followUpOf?: string;
   queue?: string;
+  line?: string;
 }
 
 export interface CallCoordinatorOptions {
@@ -93,6 +94,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       captured: call.captured,
       followUpOf: call.followUpOf,
       queue: call.queue,
+      line: call.line,
     };
   }
 
@@ -172,6 +174,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       sdpOffer: event.sdpOffer,
       followUpOf: followedUpCall(event.ctaPayload),
       queue: event.queue,
+      line: event.line,
     };
     calls.set(call.callId, call);
     const prefs = preferences();

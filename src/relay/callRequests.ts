@@ -21,6 +21,8 @@ type Handlers = { [A in RelayAction]: (agentId: string, params: RelayParams<A>) 
 export function createCallRequests(deps: {
   limits: Pick<RelayLimits, 'permissionRequest'>;
   graph: GraphClient;
+  /** The Graph client of the number a customer's call came to (several numbers on one relay). */
+  graphFor?: (callId: string) => Promise<GraphClient>;
   store: CallStore;
   presence: Presence;
   router: Router;
@@ -30,6 +32,7 @@ export function createCallRequests(deps: {
   records?: CallRecorder;
 }): Handlers {
   const { graph, store, presence, router, bus, limits, metrics, records } = deps;
+  const graphFor = deps.graphFor ?? (async () => graph);
   /**
    * Calls this instance let an agent take. If Redis restarts empty mid-call, the agent who holds the call can
    * still end it; nobody else gains anything from this.
@@ -53,7 +56,7 @@ export function createCallRequests(deps: {
       if (claim === 'lost') throw new RelayRefusal('Another agent answered this call.');
       await presence.mark(agentId, 'busy');
       try {
-        await graph.preAccept(callId, sdp);
+        await (await graphFor(callId)).preAccept(callId, sdp);
       } catch (error) {
         await store.release(callId);
         await presence.mark(agentId, 'available');
@@ -78,7 +81,7 @@ export function createCallRequests(deps: {
     },
     async accept(agentId, { callId, sdp, capture }) {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
-      await graph.accept(callId, sdp, { capture });
+      await (await graphFor(callId)).accept(callId, sdp, { capture });
       // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
       const answeredAt = Date.now();
       void Promise.all([store.offer(callId), store.queueOf(callId)]).then(
@@ -90,7 +93,7 @@ export function createCallRequests(deps: {
     },
     async terminate(agentId, { callId }) {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to end.');
-      await graph.terminate(callId);
+      await (await graphFor(callId)).terminate(callId);
       grantedHere.delete(callId);
       await store.endActive(callId);
       await presence.mark(agentId, 'available', Date.now());
@@ -104,7 +107,7 @@ export function createCallRequests(deps: {
       if (owner) return {};
       const declined = await store.addDeclined(callId, agentId);
       if ((await router.afterDecline(callId, declined)) !== 'nobody_left') return {};
-      if (await store.claim(callId, `rejected:${agentId}`)) await graph.reject(callId);
+      if (await store.claim(callId, `rejected:${agentId}`)) await (await graphFor(callId)).reject(callId);
       return {};
     },
     /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { errorText } from '../shared/errorText';
 import { TeamQueues } from '../shared/teamQueues';
+import { ExtraNumbers } from '../shared/relayNumbers';
 import { isTemplateLanguage, isTemplateName } from '../shared/graphSchemas';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken, issueSupervisorToken } from './agentTokens';
@@ -40,6 +41,10 @@ const RelayEnv = z.object({
   RELAY_AGENT_SECRET_PREVIOUS: z.string().optional(),
   /** When set, GET /metrics on the agent port asks for `Authorization: Bearer <this>`. */
   RELAY_METRICS_TOKEN: z.string().min(16, 'RELAY_METRICS_TOKEN: at least 16 characters').optional(),
+  /** What agents see as this number's name when the relay has several numbers. */
+  WA_PHONE_NUMBER_NAME: z.string().min(1).max(80).optional(),
+  /** A JSON file of more business numbers: [{ phoneNumberId, accessToken, name }]. */
+  RELAY_NUMBERS_FILE: z.string().optional(),
   /** A JSON file of queues with skills; without it every call rings the whole team (RELAY_ROUTING). */
   RELAY_QUEUES_FILE: z.string().optional(),
   /** The board's service level: answered within this many seconds. */
@@ -51,19 +56,19 @@ const RelayEnv = z.object({
     .optional(),
 });
 
-/** The queues file, checked; exits with the file's mistakes in plain words. */
-function queuesOrExit(path: string | undefined): TeamQueues | undefined {
+/** A JSON settings file, checked; exits with the file's mistakes in plain words. */
+function fileOrExit<T extends z.ZodType>(schema: T, path: string | undefined, what: string): z.infer<T> | undefined {
   if (!path) return undefined;
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    console.error(`The queues file ${path} could not be read as JSON: ${errorText(error)}`);
+    console.error(`The ${what} file ${path} could not be read as JSON: ${errorText(error)}`);
     process.exit(2);
   }
-  const parsed = TeamQueues.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  console.error(`The queues file ${path} needs fixing:`);
+  console.error(`The ${what} file ${path} needs fixing:`);
   for (const issue of parsed.error.issues) console.error(`  - ${issue.path.join('.') || '(top)'}: ${issue.message}`);
   process.exit(2);
 }
@@ -123,10 +128,17 @@ async function main(): Promise<void> {
     return;
   }
   const e = envOrExit(RelayEnv, 'The relay');
-  const queues = queuesOrExit(e.RELAY_QUEUES_FILE);
+  const queues = fileOrExit(TeamQueues, e.RELAY_QUEUES_FILE, 'queues');
+  const extraNumbers = fileOrExit(ExtraNumbers, e.RELAY_NUMBERS_FILE, 'numbers');
   const logger = createLogger({
     secrets: () =>
-      [e.WA_ACCESS_TOKEN, e.WA_APP_SECRET, e.RELAY_AGENT_SECRET, e.RELAY_DATABASE_URL ?? ''].filter(Boolean),
+      [
+        e.WA_ACCESS_TOKEN,
+        e.WA_APP_SECRET,
+        e.RELAY_AGENT_SECRET,
+        e.RELAY_DATABASE_URL ?? '',
+        ...(extraNumbers ?? []).map((n) => n.accessToken),
+      ].filter(Boolean),
   });
   const relay = await startRelay({
     redisUrl: e.REDIS_URL,
@@ -147,6 +159,8 @@ async function main(): Promise<void> {
     prefix: e.RELAY_PREFIX,
     metricsToken: e.RELAY_METRICS_TOKEN,
     queues,
+    phoneNumberName: e.WA_PHONE_NUMBER_NAME,
+    extraNumbers,
     databaseUrl: e.RELAY_DATABASE_URL,
     serviceLevelSec: e.RELAY_SERVICE_LEVEL_SECONDS,
     logger,

@@ -20,6 +20,9 @@ let testNo = 0;
 /** How far the routing clock is ahead of real time, in the relays of the current test. */
 let skewMs = 0;
 
+/** A second WhatsApp Business account's number on the same relay, with its own token. */
+const SALES_NUMBER = { phoneNumberId: '222333', accessToken: 'EAAGsalesLineToken000000001', name: 'Sales line' };
+
 const QUEUES: TeamQueuesInput = {
   defaultQueue: 'support',
   repeatCallerMinutes: 30,
@@ -32,13 +35,24 @@ const QUEUES: TeamQueuesInput = {
       fallback: 'sales',
       agents: { cy: 9, ana: 5, ben: 5 },
     },
-    { id: 'sales', name: 'Sales', routing: 'ring_all', payloads: ['buy-now'], agents: { dee: 3 } },
+    {
+      id: 'sales',
+      name: 'Sales',
+      routing: 'ring_all',
+      payloads: ['buy-now'],
+      phoneNumberIds: [SALES_NUMBER.phoneNumberId],
+      agents: { dee: 3 },
+    },
   ],
 };
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
+  graph = await startGraphApiSim({
+    accessToken: SECRETS.accessToken,
+    phoneNumberId: SECRETS.phoneNumberId,
+    otherNumbers: { [SALES_NUMBER.phoneNumberId]: SALES_NUMBER.accessToken },
+  });
 });
 afterAll(async () => {
   await graph.close();
@@ -65,6 +79,8 @@ async function startRelays(count: number): Promise<Relay[]> {
         prefix: `q${testNo}`,
         queues: TeamQueues.parse(QUEUES),
         routingClock: () => Date.now() + skewMs,
+        phoneNumberName: 'Support line',
+        extraNumbers: [SALES_NUMBER],
       }),
     );
   }
@@ -90,11 +106,16 @@ async function agent(id: string, urls: string[]) {
 type Agent = Awaited<ReturnType<typeof agent>>;
 
 let callNo = 0;
-async function offerCall(relay: Relay, from = '447700900123', ctaPayload?: string): Promise<string> {
+async function offerCall(
+  relay: Relay,
+  from = '447700900123',
+  ctaPayload?: string,
+  phoneNumberId = SECRETS.phoneNumberId,
+): Promise<string> {
   callNo += 1;
   const callId = `wacid.queue${testNo}.${callNo}`;
   graph.offerCall(callId);
-  const body = connectWebhook({ callId, from, phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n', ctaPayload });
+  const body = connectWebhook({ callId, from, phoneNumberId, sdpOffer: 'v=0\r\n', ctaPayload });
   expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
   return callId;
 }
@@ -157,6 +178,35 @@ describe('queues with skills on the team relay', () => {
     expect([rang(cy, support), rang(ana, support), rang(dee, support)]).toEqual([false, false, false]);
     ana.client.setStatus('available');
     await until(() => rang(ana, support), 3000);
+  });
+
+  it('several numbers on one relay: a call to the sales number goes to its queue, names the line, and is answered with that number’s token; an unknown number is ignored', async () => {
+    const [a] = await startRelays(1);
+    const cy = await agent('cy', [a!.agentUrl]);
+    const dee = await agent('dee', [a!.agentUrl]);
+    const sale = await offerCall(a!, '447700900444', undefined, SALES_NUMBER.phoneNumberId);
+    await until(() => rang(dee, sale));
+    expect(dee.events.find((e) => e.type === 'call_offered' && e.callId === sale)).toMatchObject({
+      queue: 'Sales',
+      line: 'Sales line',
+      phoneNumberId: SALES_NUMBER.phoneNumberId,
+    });
+    expect(rang(cy, sale)).toBe(false);
+    await dee.client.request('pre_accept', { callId: sale, sdp: TEST_ANSWER_SDP });
+    await dee.client.request('accept', { callId: sale, sdp: TEST_ANSWER_SDP });
+    const used = graph.requests.filter((r) => JSON.stringify(r.body ?? '').includes(sale));
+    expect(used.map((r) => [r.path.split('/')[2], r.authorization, r.status])).toEqual([
+      [SALES_NUMBER.phoneNumberId, `Bearer ${SALES_NUMBER.accessToken}`, 200],
+      [SALES_NUMBER.phoneNumberId, `Bearer ${SALES_NUMBER.accessToken}`, 200],
+    ]);
+    const support = await offerCall(a!, '447700900445');
+    await until(() => rang(cy, support));
+    expect(cy.events.find((e) => e.type === 'call_offered' && e.callId === support)).toMatchObject({
+      line: 'Support line',
+    });
+    const stranger = await offerCall(a!, '447700900446', undefined, '999999');
+    await pause(300);
+    expect([rang(cy, stranger), rang(dee, stranger)]).toEqual([false, false]);
   });
 
   it('overflow: after the queue’s wait every free agent of it rings; later the fallback queue’s too', async () => {

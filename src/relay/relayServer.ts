@@ -19,6 +19,8 @@ import { createPresence } from './presence';
 import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
+import { createBusinessNumbers } from './businessNumbers';
+import type { ExtraNumbers } from '../shared/relayNumbers';
 import { createTeamRecords } from './records/teamRecords';
 import { createRouteStore } from './routeStore';
 import { createRouter, type CallRouter, type Routing } from './routing';
@@ -58,6 +60,10 @@ export interface RelayOptions {
   boardDir?: string;
   /** PostgreSQL for the team's lasting call records (postgres://…); without it the relay keeps none. */
   databaseUrl?: string;
+  /** What agents see as the first number's name when the relay has several (WA_PHONE_NUMBER_NAME). */
+  phoneNumberName?: string;
+  /** More business numbers, each with its own token (RELAY_NUMBERS_FILE). */
+  extraNumbers?: ExtraNumbers;
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
 }
@@ -87,6 +93,21 @@ export async function startRelay(options: RelayOptions) {
     permissionTemplate: options.permissionTemplate,
   });
   const store = createCallStore(redis, keys, instance);
+  const numbers = createBusinessNumbers(
+    [
+      { phoneNumberId: options.phoneNumberId, name: options.phoneNumberName, graph },
+      ...(options.extraNumbers ?? []).map((n) => ({
+        phoneNumberId: n.phoneNumberId,
+        name: n.name,
+        graph: createGraphClient({
+          accessToken: n.accessToken,
+          phoneNumberId: n.phoneNumberId,
+          baseUrl: options.graphBaseUrl,
+        }),
+      })),
+    ],
+    store,
+  );
   const teamRecords = options.databaseUrl
     ? createTeamRecords({ databaseUrl: options.databaseUrl, redis, prefix, log })
     : undefined;
@@ -136,7 +157,17 @@ export async function startRelay(options: RelayOptions) {
       return undefined;
     },
   });
-  const requests = createCallRequests({ graph, store, presence, router, bus, limits, metrics, records });
+  const requests = createCallRequests({
+    graph,
+    graphFor: numbers.graphFor,
+    store,
+    presence,
+    router,
+    bus,
+    limits,
+    metrics,
+    records,
+  });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);
   const mediaRoute = createMediaRoute({
@@ -147,7 +178,8 @@ export async function startRelay(options: RelayOptions) {
       return { agentId: check.agentId };
     },
     store,
-    download: (notice, maxBytes) => graph.downloadMedia(notice.mediaId, notice.url, maxBytes),
+    download: async (notice, maxBytes) =>
+      (await numbers.graphFor(notice.callId)).downloadMedia(notice.mediaId, notice.url, maxBytes),
     log,
   });
   const board = createBoardRoute({
@@ -195,7 +227,7 @@ export async function startRelay(options: RelayOptions) {
     records,
   });
   const onWebhookEvent = createWebhookIntake({
-    phoneNumberId: options.phoneNumberId,
+    numbers,
     store,
     presence,
     router,
@@ -207,6 +239,7 @@ export async function startRelay(options: RelayOptions) {
 
   await bus.subscribe((message) => {
     board.news(message.event);
+    if (message.event.type === 'call_offered') numbers.noteCall(message.callId, message.event.phoneNumberId);
     gateway
       .deliver(message)
       .catch((error: unknown) => log.error('bus message not delivered', { error: String(error) }));

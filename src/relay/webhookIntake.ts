@@ -6,12 +6,13 @@ import type { RelayMetrics } from './metrics';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
 import type { Presence } from './presence';
+import type { BusinessNumbers } from './businessNumbers';
 import type { CallRecorder } from './records/callRecorder';
 import type { Router } from './routing';
 
 /** Meta's webhooks, taken once across all instances and turned into offers and events for the agents. */
 export function createWebhookIntake(deps: {
-  phoneNumberId: string;
+  numbers: Pick<BusinessNumbers, 'has' | 'get' | 'several'>;
   store: CallStore;
   presence: Presence;
   router: Router;
@@ -49,13 +50,15 @@ export function createWebhookIntake(deps: {
 
   /** Resolves once the event is recorded and routed; rejects when Redis could not take it (Meta must retry). */
   return async function onWebhookEvent(event: CallEvent): Promise<void> {
-    if (event.phoneNumberId !== deps.phoneNumberId) {
+    if (!deps.numbers.has(event.phoneNumberId)) {
       // Another number on the same Meta app: not this team's calls.
       log.warn('webhook for another phone number ignored', { phoneNumberId: event.phoneNumberId });
       return;
     }
     const signal = callSignalFromWebhook(event);
     if (!signal) return;
+    if (signal.type === 'call_offered' && deps.numbers.several)
+      signal.line = deps.numbers.get(event.phoneNumberId)?.name;
     switch (signal.type) {
       case 'outbound_answered':
         return once(`answer:${signal.callId}`, () => routeOutbound(signal));

@@ -25,6 +25,9 @@ export const CallSignal = z.discriminatedUnion('type', [
     ctaPayload: z.string().max(512).optional(),
     /** The team queue the relay routed the call through, by its name. */
     queue: z.string().max(80).optional(),
+    /** The business number the customer called (Meta's phone number ID), and its name where a relay has several. */
+    phoneNumberId: z.string().max(40).optional(),
+    line: z.string().max(80).optional(),
   }),
   z.object({
     type: z.literal('call_terminated'),

@@ -48,6 +48,8 @@ export const CallView = z.object({
   followUpOf: z.string().optional(),
   /** The team queue that routed the call to this desk. */
   queue: z.string().max(80).optional(),
+  /** The business number the customer called, by the name the relay's operator gave it. */
+  line: z.string().max(80).optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 

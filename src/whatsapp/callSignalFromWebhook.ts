@@ -15,6 +15,7 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         sdpOffer: event.sdpOffer,
         timestampMs: event.timestampMs,
         ctaPayload: event.ctaPayload,
+        phoneNumberId: event.phoneNumberId,
       };
     case 'call_terminated':
       return {

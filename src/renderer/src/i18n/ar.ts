@@ -54,6 +54,7 @@ export const ar: Catalog = {
     captureThisCall: 'سجّل هذه المكالمة (يُبلغ واتساب الطرفين أولًا)',
     afterFollowUp: 'عاود الاتصال بعد رسالة المتابعة',
     queue: 'قائمة الانتظار: {{name}}',
+    line: 'اتصل بـ: {{line}}',
   },
   inCall: {
     dialing: 'جارٍ الاتصال…',

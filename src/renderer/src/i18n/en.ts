@@ -53,6 +53,7 @@ export const en = {
     captureThisCall: 'Record this call (WhatsApp tells both sides first)',
     afterFollowUp: 'Called back after our follow-up message',
     queue: 'Queue: {{name}}',
+    line: 'Called: {{line}}',
   },
   inCall: {
     dialing: 'Calling…',

@@ -57,6 +57,7 @@ export const es: Catalog = {
     captureThisCall: 'Grabar esta llamada (WhatsApp avisa antes a ambos)',
     afterFollowUp: 'Devuelve la llamada tras nuestro mensaje',
     queue: 'Cola: {{name}}',
+    line: 'Llamó a: {{line}}',
   },
   inCall: {
     dialing: 'Llamando…',

@@ -54,6 +54,7 @@ export const hi: Catalog = {
     captureThisCall: 'यह कॉल रिकॉर्ड करें (WhatsApp पहले दोनों को बताता है)',
     afterFollowUp: 'हमारे फ़ॉलो-अप संदेश के बाद वापस कॉल किया',
     queue: 'कतार: {{name}}',
+    line: 'इस नंबर पर कॉल: {{line}}',
   },
   inCall: {
     dialing: 'कॉल की जा रही है…',

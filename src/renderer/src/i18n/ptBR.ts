@@ -56,6 +56,7 @@ export const ptBR: Catalog = {
     captureThisCall: 'Gravar esta chamada (o WhatsApp avisa os dois lados antes)',
     afterFollowUp: 'Retornou após a nossa mensagem',
     queue: 'Fila: {{name}}',
+    line: 'Ligou para: {{line}}',
   },
   inCall: {
     dialing: 'Chamando…',

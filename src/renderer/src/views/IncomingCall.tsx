@@ -54,6 +54,11 @@ export const IncomingCall = memo(function IncomingCall({
       <p className="number" data-testid="caller-number">
         {number}
       </p>
+      {call.line && (
+        <p className="queue" data-testid="call-line">
+          {t('incoming.line', { line: call.line })}
+        </p>
+      )}
       {call.queue && (
         <p className="queue" data-testid="call-queue">
           {t('incoming.queue', { name: call.queue })}
