@@ -137,18 +137,20 @@ test('team with queues: the call rings the most skilled agent alone, passes to a
     await expect(pageB.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
     expect(sim.graph.actionsFor(again.callId)).toEqual(['pre_accept:200', 'accept:200']);
 
-    // Both calls are in the team's records.
+    // Both calls are in the team's records (written from Redis a moment later).
     const db = new pg.Client(postgres.url);
     await db.connect();
-    const rows = await db.query(
-      'SELECT call_id, answered_by, notes FROM calls WHERE customer = $1 ORDER BY offered_at',
-      ['447700900321'],
-    );
-    await db.end();
-    expect(rows.rows).toEqual([
+    const records = async () =>
+      (
+        await db.query('SELECT call_id, answered_by, notes FROM calls WHERE customer = $1 ORDER BY offered_at', [
+          '447700900321',
+        ])
+      ).rows;
+    await expect.poll(records, { timeout: 5000 }).toEqual([
       { call_id: first.callId, answered_by: 'asha', notes: 'Wants a callback on Friday' },
       { call_id: again.callId, answered_by: 'ben', notes: null },
     ]);
+    await db.end();
   } finally {
     await close();
     await postgres.stop();
