@@ -20,6 +20,8 @@ export interface FarEndOptions {
   offerDtmf?: boolean;
   /** Loss and delay on the media between the app and WhatsApp's edge (changeable mid-call with `impair`). */
   network?: Impairment;
+  /** The address WhatsApp's edge listens on toward the business (a media server that never uses loopback). */
+  edgeHost?: string;
   /** The business's offer, for a call the business places: the far end answers it instead of offering. */
   answerTo?: string;
 }
@@ -138,7 +140,7 @@ export async function createFarEnd(options: FarEndOptions = {}) {
   }, 10);
 
   // The app meets WhatsApp's ICE-lite edge, never libwebrtc's full ICE agent directly.
-  const front = await startIceLiteFront({ impairment: options.network });
+  const front = await startIceLiteFront({ impairment: options.network, appHost: options.edgeHost });
   if (options.answerTo) await pc.setRemoteDescription({ type: 'offer', sdp: front.forFarEnd(options.answerTo) });
   const offer = options.answerTo ? await pc.createAnswer() : await pc.createOffer();
   await pc.setLocalDescription(offer);

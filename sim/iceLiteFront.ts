@@ -43,16 +43,22 @@ const credentials = (): Credentials => ({
 });
 
 /** Replaces the ICE credentials and candidates of `sdp` with ours and declares ICE-lite, as Meta's SDP does. */
-function asLitePeer(sdp: string, own: Credentials, port: number, mid?: { from: string; to: string }): string {
+function asLitePeer(
+  sdp: string,
+  own: Credentials,
+  port: number,
+  mid?: { from: string; to: string },
+  host = '127.0.0.1',
+): string {
   const out: string[] = [];
   for (const line of sdp.split('\r\n').filter(Boolean)) {
     if (/^a=(candidate|end-of-candidates|ice-lite|ice-options)/.test(line)) continue;
     if (line.startsWith('a=ice-ufrag:')) out.push(`a=ice-ufrag:${own.ufrag}`);
     else if (line.startsWith('a=ice-pwd:')) {
       out.push(`a=ice-pwd:${own.pwd}`);
-      out.push(`a=candidate:1 1 udp 2122260223 127.0.0.1 ${port} typ host generation 0`, 'a=end-of-candidates');
+      out.push(`a=candidate:1 1 udp 2122260223 ${host} ${port} typ host generation 0`, 'a=end-of-candidates');
     } else if (line.startsWith('m=audio ')) out.push(line.replace(/^m=audio \d+/, `m=audio ${port}`));
-    else if (line.startsWith('c=')) out.push('c=IN IP4 127.0.0.1');
+    else if (line.startsWith('c=')) out.push(`c=IN IP4 ${host}`);
     else if (mid && line === `a=mid:${mid.from}`) out.push(`a=mid:${mid.to}`);
     else if (mid && line.startsWith('a=group:BUNDLE ')) out.push(`a=group:BUNDLE ${mid.to}`);
     else out.push(line);
@@ -67,12 +73,14 @@ function asLitePeer(sdp: string, own: Credentials, port: number, mid?: { from: s
  * and RTP are relayed unchanged to the libwebrtc peer that plays the customer (which meets a second lite
  * responder on the inner side), so DTLS stays end to end. Media can also be lost, delayed or cut here.
  */
-export async function startIceLiteFront(options: { impairment?: Impairment } = {}) {
-  const bind = (socket: Socket) =>
-    new Promise<number>((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)));
+export async function startIceLiteFront(options: { impairment?: Impairment; appHost?: string } = {}) {
+  const bind = (socket: Socket, host = '127.0.0.1') =>
+    new Promise<number>((resolve) => socket.bind(0, host, () => resolve(socket.address().port)));
   const outer = createSocket('udp4');
   const inner = createSocket('udp4');
-  const outerPort = await bind(outer);
+  // Toward the app on loopback, unless the app's side never uses loopback (Janus gathers no loopback candidates).
+  const appHost = options.appHost ?? '127.0.0.1';
+  const outerPort = await bind(outer, appHost);
   const innerPort = await bind(inner);
   const towardApp = credentials();
   const towardFarEnd = credentials();
@@ -147,7 +155,7 @@ export async function startIceLiteFront(options: { impairment?: Impairment } = {
     stats,
     /** The far end's description as the app must see it: our outer credentials and candidate, ICE-lite. */
     forApp(sdp: string): string {
-      return asLitePeer(sdp, towardApp, outerPort, mid && { from: mid.farEnd, to: mid.app });
+      return asLitePeer(sdp, towardApp, outerPort, mid && { from: mid.farEnd, to: mid.app }, appHost);
     },
     /** The app's description as the far end must see it: our inner credentials and candidate, ICE-lite. */
     forFarEnd(sdp: string): string {

@@ -1,0 +1,89 @@
+import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
+import AudioBridgePlugin, { type AudioBridgeHandle } from 'janode/plugins/audiobridge';
+import { janusOfferAsWhatsappAnswer, whatsappOfferAsJanusAnswer } from './anchorSdp';
+
+/** Packets Janus keeps per participant before mixing: 3 × 20 ms, headroom for real networks (janus-facts.md). */
+const PREBUFFER = 3;
+
+/** One leg in a call's room: the customer's (WhatsApp) or an agent's desk. */
+export interface AnchorLeg {
+  feed: number;
+  /** Mutes or unmutes what this leg sends into the room (a supervisor listening in is muted). */
+  mute(muted: boolean): Promise<void>;
+  leave(): Promise<void>;
+}
+
+/**
+ * A call's media anchored on one Janus instance: an AudioBridge room per call, the customer's WhatsApp leg joined with
+ * offer and answer inverted (Janus offers, so it nominates toward WhatsApp's ICE-lite edge), agents' desks joined with
+ * their own offers. The relay drives Janus; desks never talk to it except over WebRTC media.
+ */
+export async function connectJanusAnchor(url: string, onGone?: (error?: Error) => void) {
+  Janode.Logger.setLevel('error');
+  const connection: JanodeConnection = await Janode.connect({ is_admin: false, address: { url } });
+  connection.once(Janode.EVENT.CONNECTION_CLOSED, () => onGone?.());
+  connection.once(Janode.EVENT.CONNECTION_ERROR, (error: Error) => onGone?.(error));
+  const session: JanodeSession = await connection.create(15);
+  const control = await session.attach(AudioBridgePlugin);
+
+  async function leg(handle: AudioBridgeHandle, feed: number): Promise<AnchorLeg> {
+    return {
+      feed,
+      async mute(muted) {
+        await handle.configure({ muted });
+      },
+      async leave() {
+        await handle.leave().catch(() => undefined);
+        await handle.detach().catch(() => undefined);
+      },
+    };
+  }
+
+  return {
+    /** A private room for one call; its id is returned. */
+    async openRoom(room: number): Promise<number> {
+      await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true });
+      return room;
+    },
+    async closeRoom(room: number): Promise<void> {
+      await control.destroy({ room }).catch(() => undefined);
+    },
+    /**
+     * The customer's leg: WhatsApp's offer in, the business's answer for pre_accept/accept out (Meta's rules: one
+     * sha-256 fingerprint, setup active, Opus at the offered payload type, candidates, no ice-lite).
+     */
+    async joinCustomer(room: number, whatsappOffer: string): Promise<{ answer: string; leg: AnchorLeg }> {
+      const handle = await session.attach(AudioBridgePlugin);
+      try {
+        const joined = await handle.join({ room, display: 'customer', generate_offer: true });
+        if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the customer leg');
+        const janusOffer = joined.jsep.sdp;
+        await handle.configure({
+          jsep: { type: 'answer', sdp: whatsappOfferAsJanusAnswer(whatsappOffer, janusOffer) },
+        });
+        return { answer: janusOfferAsWhatsappAnswer(janusOffer, whatsappOffer), leg: await leg(handle, joined.feed) };
+      } catch (error) {
+        await handle.detach().catch(() => undefined);
+        throw error;
+      }
+    },
+    /** An agent's desk joins with its own offer (a full ICE peer); Janus's answer goes back to the desk. */
+    async joinAgent(room: number, deskOffer: string, name: string): Promise<{ answer: string; leg: AnchorLeg }> {
+      const handle = await session.attach(AudioBridgePlugin);
+      try {
+        const joined = await handle.join({ room, display: name });
+        const configured = await handle.configure({ jsep: { type: 'offer', sdp: deskOffer } });
+        if (!configured.jsep || configured.jsep.type !== 'answer') throw new Error('Janus did not answer the desk');
+        return { answer: configured.jsep.sdp, leg: await leg(handle, joined.feed) };
+      } catch (error) {
+        await handle.detach().catch(() => undefined);
+        throw error;
+      }
+    },
+    async close(): Promise<void> {
+      await session.destroy().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    },
+  };
+}
+export type JanusAnchor = Awaited<ReturnType<typeof connectJanusAnchor>>;

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../freePort';
+
+/** Debian's Janus module folder (package `janus`). */
+const MODULES = ['/usr/lib/x86_64-linux-gnu/janus', '/usr/lib/aarch64-linux-gnu/janus', '/usr/lib/janus'].find((dir) =>
+  existsSync(join(dir, 'plugins', 'libjanus_audiobridge.so')),
+);
+
+export interface TestJanus {
+  /** The WebSocket address janode connects to. */
+  url: string;
+  /** Kills Janus with SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway Janus on loopback for tests and benchmarks: only AudioBridge and the WebSocket transport, config
+ * generated into a temporary folder (../shared/reference/janus-facts.md), regular ICE nomination (what RFC 5245 asks
+ * toward lite peers).
+ */
+export async function startTestJanus(): Promise<TestJanus> {
+  if (!MODULES) throw new Error('Janus was not found: install it with apt-get install janus');
+  const dir = mkdtempSync(join(tmpdir(), 'janus-'));
+  for (const sub of ['plugins', 'transports', 'conf']) mkdirSync(join(dir, sub));
+  symlinkSync(join(MODULES, 'plugins', 'libjanus_audiobridge.so'), join(dir, 'plugins', 'libjanus_audiobridge.so'));
+  symlinkSync(join(MODULES, 'transports', 'libjanus_websockets.so'), join(dir, 'transports', 'libjanus_websockets.so'));
+  const port = await freePort();
+  const rtpBase = 20_000 + Math.floor(Math.random() * 20_000);
+  writeFileSync(
+    join(dir, 'conf', 'janus.jcfg'),
+    `general: {
+  configs_folder = "${join(dir, 'conf')}"
+  plugins_folder = "${join(dir, 'plugins')}"
+  transports_folder = "${join(dir, 'transports')}"
+  events_folder = "${join(dir, 'events')}"
+  loggers_folder = "${join(dir, 'loggers')}"
+  debug_level = 3
+  admin_secret = "not-used-in-tests"
+}
+media: {
+  rtp_port_range = "${rtpBase}-${rtpBase + 400}"
+}
+nat: {
+  ice_nomination = "regular"
+  nice_debug = false
+}
+`,
+  );
+  writeFileSync(join(dir, 'conf', 'janus.plugin.audiobridge.jcfg'), 'general: {\n}\n');
+  writeFileSync(
+    join(dir, 'conf', 'janus.transport.websockets.jcfg'),
+    `general: {
+  json = "indented"
+  ws = true
+  ws_ip = "127.0.0.1"
+  ws_port = ${port}
+  wss = false
+}
+admin: {
+  admin_ws = false
+}
+`,
+  );
+  const spawnJanus = async (): Promise<ChildProcess> => {
+    const child = spawn(
+      'janus',
+      ['-C', join(dir, 'conf', 'janus.jcfg'), '-F', join(dir, 'conf'), '-o', '-N', '-L', join(dir, 'janus.log')],
+      { stdio: 'ignore' },
+    );
+    let spawnError: Error | undefined;
+    child.on('error', (error) => (spawnError = error));
+    const started = Date.now();
+    for (;;) {
+      const up = await new Promise<boolean>((resolve) => {
+        const socket = createConnection({ host: '127.0.0.1', port }, () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+      if (up) return child;
+      if (spawnError)
+        throw new Error('Janus could not start: install it with apt-get install janus', { cause: spawnError });
+      if (child.exitCode !== null) throw new Error(`Janus exited with code ${child.exitCode}; see ${dir}/janus.log`);
+      if (Date.now() - started > 15_000) throw new Error('Janus did not come up within 15 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const kill = async (janus: ChildProcess) => {
+    if (janus.exitCode !== null || janus.signalCode !== null) return;
+    janus.kill('SIGKILL');
+    await new Promise((r) => janus.once('exit', r));
+  };
+  let child = await spawnJanus();
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    kill: () => kill(child),
+    async start() {
+      child = await spawnJanus();
+    },
+    async stop() {
+      await kill(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
