@@ -35,7 +35,10 @@ export async function openDesk(page: Page, agentId: string, relayUrls: string[])
 }
 
 /** Two desks (asha, ben) on two relay instances sharing one redis-server, and WhatsApp's simulator. */
-export async function startTeam(browser: Browser, extra: Pick<RelayOptions, 'queues' | 'databaseUrl'> = {}) {
+export async function startTeam(
+  browser: Browser,
+  extra: Pick<RelayOptions, 'queues' | 'databaseUrl' | 'janusUrls'> = {},
+) {
   const redis = await startTestRedis();
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const relays = await Promise.all(

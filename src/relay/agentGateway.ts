@@ -20,6 +20,7 @@ import type { CallStore } from './callStore';
 import type { RelayLimits } from './limits';
 import { ALIVE_MS, type Presence } from './presence';
 import type { CallRecorder } from './records/callRecorder';
+import type { AnchoredCalls } from './media/anchoredCalls';
 import type { Router } from './routing';
 
 interface ConnectedAgent {
@@ -45,6 +46,8 @@ export interface AgentGatewayOptions {
   /** Counts the Graph API errors agents' requests meet. */
   onGraphError?: (code: number | undefined) => void;
   records?: CallRecorder;
+  /** Anchored calls: each desk rings with the media server's offer for its own leg. */
+  anchored?: Pick<AnchoredCalls, 'offerForDesk'>;
   /** Other WebSockets on this port (the supervisor board); true when the upgrade was theirs. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Plain HTTP requests beside the WebSocket (a call's recording); true when answered. */
@@ -187,6 +190,24 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     log.info('agent connected', { agentId, instance });
   }
 
+  /** An anchored call rings with the media server's offer for this desk's own leg. */
+  async function ringAnchored(
+    agentId: string,
+    agent: ConnectedAgent,
+    offered: Extract<RelayBusMessage['event'], { type: 'call_offered' }>,
+  ): Promise<void> {
+    try {
+      const sdpOffer = await options.anchored!.offerForDesk(offered.callId, agentId);
+      send(agent.socket, { type: 'event', event: { ...offered, sdpOffer } });
+    } catch (error) {
+      log.error('anchored call not rung at a desk: no leg on the media server', {
+        callId: offered.callId,
+        agentId,
+        error: errorText(error),
+      });
+    }
+  }
+
   const heartbeat = setInterval(() => {
     for (const [agentId, agent] of agents) {
       void presence.mark(agentId, agent.status).catch(() => undefined);
@@ -217,9 +238,11 @@ export function createAgentGateway(options: AgentGatewayOptions) {
           bus.callId,
           ringing.map(([agentId]) => agentId),
         );
-        for (const [, agent] of ringing) {
+        const offered = bus.event.type === 'call_offered' ? bus.event : undefined;
+        for (const [agentId, agent] of ringing) {
           if (bus.targets) agent.ringingAlone.add(bus.callId);
-          send(agent.socket, event);
+          if (offered?.anchored && options.anchored) void ringAnchored(agentId, agent, offered);
+          else send(agent.socket, event);
         }
         if (ringing.length > 0)
           options.records?.record({

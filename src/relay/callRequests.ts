@@ -9,6 +9,7 @@ import type { Router } from './routing';
 import type { RelayMetrics } from './metrics';
 import type { RelayLimits } from './limits';
 import type { CallRecorder } from './records/callRecorder';
+import type { AnchoredCalls } from './media/anchoredCalls';
 
 const NOT_OFFERED = 'This call was not offered to you.';
 
@@ -30,8 +31,10 @@ export function createCallRequests(deps: {
   metrics?: Pick<RelayMetrics, 'callAnswered'>;
   /** The team's call records (PostgreSQL), when the relay keeps them. */
   records?: CallRecorder;
+  /** Calls whose media is anchored on the team's media server. */
+  anchored?: Pick<AnchoredCalls, 'hasDeskLeg' | 'answer' | 'customerAnswer' | 'dropDesk' | 'end'>;
 }): Handlers {
-  const { graph, store, presence, router, bus, limits, metrics, records } = deps;
+  const { graph, store, presence, router, bus, limits, metrics, records, anchored } = deps;
   const graphFor = deps.graphFor ?? (async () => graph);
   /**
    * Calls this instance let an agent take. If Redis restarts empty mid-call, the agent who holds the call can
@@ -56,7 +59,11 @@ export function createCallRequests(deps: {
       if (claim === 'lost') throw new RelayRefusal('Another agent answered this call.');
       await presence.mark(agentId, 'busy');
       try {
-        await (await graphFor(callId)).preAccept(callId, sdp);
+        // Anchored: the desk's answer is for its leg on the media server; WhatsApp gets the server's answer.
+        const toWhatsApp = anchored?.hasDeskLeg(callId, agentId)
+          ? await anchored.answer(callId, agentId, sdp, (await store.offer(callId))?.sdpOffer ?? '')
+          : sdp;
+        await (await graphFor(callId)).preAccept(callId, toWhatsApp);
       } catch (error) {
         await store.release(callId);
         await presence.mark(agentId, 'available');
@@ -81,7 +88,7 @@ export function createCallRequests(deps: {
     },
     async accept(agentId, { callId, sdp, capture }) {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
-      await (await graphFor(callId)).accept(callId, sdp, { capture });
+      await (await graphFor(callId)).accept(callId, anchored?.customerAnswer(callId) ?? sdp, { capture });
       // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
       const answeredAt = Date.now();
       void Promise.all([store.offer(callId), store.queueOf(callId)]).then(
@@ -95,6 +102,7 @@ export function createCallRequests(deps: {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to end.');
       await (await graphFor(callId)).terminate(callId);
       grantedHere.delete(callId);
+      await anchored?.end(callId);
       await store.endActive(callId);
       await presence.mark(agentId, 'available', Date.now());
       return {};
@@ -106,8 +114,12 @@ export function createCallRequests(deps: {
       if (owner === agentId) throw new RelayRefusal('You already answered this call.');
       if (owner) return {};
       const declined = await store.addDeclined(callId, agentId);
+      await anchored?.dropDesk(callId, agentId);
       if ((await router.afterDecline(callId, declined)) !== 'nobody_left') return {};
-      if (await store.claim(callId, `rejected:${agentId}`)) await (await graphFor(callId)).reject(callId);
+      if (await store.claim(callId, `rejected:${agentId}`)) {
+        await (await graphFor(callId)).reject(callId);
+        await anchored?.end(callId);
+      }
       return {};
     },
     /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */

@@ -47,6 +47,8 @@ const RelayEnv = z.object({
   RELAY_NUMBERS_FILE: z.string().optional(),
   /** A JSON file of queues with skills; without it every call rings the whole team (RELAY_ROUTING). */
   RELAY_QUEUES_FILE: z.string().optional(),
+  /** Janus WebSocket addresses (comma-separated) for queues whose media is anchored. */
+  RELAY_JANUS_URLS: z.string().optional(),
   /** The board's service level: answered within this many seconds. */
   RELAY_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** PostgreSQL for the team's call records; migrations run at start. */
@@ -163,6 +165,9 @@ async function main(): Promise<void> {
     extraNumbers,
     databaseUrl: e.RELAY_DATABASE_URL,
     serviceLevelSec: e.RELAY_SERVICE_LEVEL_SECONDS,
+    janusUrls: e.RELAY_JANUS_URLS?.split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
     logger,
   });
   logger.info('relay ready', {

@@ -23,6 +23,8 @@ export interface RouteState {
   /** The agent ringing alone (repeat or hunt) and since when. */
   ringingAlone?: string;
   ringStartMs?: number;
+  /** The call's media goes through the team's media server. */
+  anchored?: boolean;
 }
 
 export interface RouteInput {

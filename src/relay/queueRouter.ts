@@ -29,6 +29,10 @@ export function createQueueRouter(deps: {
   onSkipped?: (queueId: string) => void;
   /** The routing clock (tests move it forward to reach an overflow without waiting a minute). */
   now?: () => number;
+  /** Opens an anchored call's room on a media server; false when none can take it. */
+  anchor?: (callId: string) => Promise<boolean>;
+  /** Declines a call on WhatsApp that the team cannot take (its queue anchors media and no server answers). */
+  decline?: (callId: string) => Promise<void>;
 }) {
   const { config, store, routes, presence, bus, log } = deps;
   const now = deps.now ?? Date.now;
@@ -74,7 +78,7 @@ export function createQueueRouter(deps: {
     }
     if (step.ring.length > 0) {
       if (step.route.ringingAlone) await store.addTried(callId, step.route.ringingAlone);
-      const event: Offered = { ...offer, queue: queueName(step.route.queueId) };
+      const event: Offered = { ...offer, queue: queueName(step.route.queueId), anchored: step.route.anchored };
       await bus.publish({ kind: 'offer', callId, targets: step.ring, event });
     }
     await Promise.all([routes.save(callId, step.route), routes.reschedule(callId, leaseUntilMs, step.nextCheckMs)]);
@@ -107,10 +111,22 @@ export function createQueueRouter(deps: {
     async take(offer: Offered, phoneNumberId?: string): Promise<boolean> {
       if ((await store.takeOffer(offer)).outcome !== 'new') return false;
       const queue = queueForCall(config, { phoneNumberId, ctaPayload: offer.ctaPayload });
+      if (queue.media === 'anchored') {
+        const opened = await (deps.anchor?.(offer.callId) ?? Promise.resolve(false)).catch((error: unknown) => {
+          log.error('media server refused the call’s room', { callId: offer.callId, error: errorText(error) });
+          return false;
+        });
+        if (!opened) {
+          log.error('no media server for an anchored call: declined on WhatsApp', { callId: offer.callId });
+          await deps.decline?.(offer.callId);
+          return true;
+        }
+      }
+      const anchored = queue.media === 'anchored' || undefined;
       const nowMs = now();
       const lastAgentId = config.repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
       const lastAgent = lastAgentId ? (await presence.snapshot()).find((a) => a.id === lastAgentId) : undefined;
-      const route = startRoute(queue, nowMs, lastAgent);
+      const route = { ...startRoute(queue, nowMs, lastAgent), anchored };
       // Kept and leased to this instance for the first step: if it dies now, another instance carries on.
       const [, lease] = await Promise.all([
         routes.save(offer.callId, route),

@@ -19,6 +19,9 @@ import { createPresence } from './presence';
 import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
+import { createAnchoredCalls } from './media/anchoredCalls';
+import type { RelayBusMessage } from '../shared/relayProtocol';
+import { errorText } from '../shared/errorText';
 import { createBusinessNumbers } from './businessNumbers';
 import type { ExtraNumbers } from '../shared/relayNumbers';
 import { createTeamRecords } from './records/teamRecords';
@@ -64,6 +67,8 @@ export interface RelayOptions {
   phoneNumberName?: string;
   /** More business numbers, each with its own token (RELAY_NUMBERS_FILE). */
   extraNumbers?: ExtraNumbers;
+  /** Janus WebSocket addresses for queues that anchor their media (RELAY_JANUS_URLS). */
+  janusUrls?: string[];
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
 }
@@ -114,6 +119,13 @@ export async function startRelay(options: RelayOptions) {
   const records = teamRecords?.recorder;
   const presence = createPresence(redis, keys, instance);
   const bus = createBus(redis, subscriber, keys.bus, log);
+  const anchoredQueues = (options.queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id);
+  if (anchoredQueues.length > 0 && !options.janusUrls?.length)
+    throw new Error(
+      `Queue ${anchoredQueues.join(', ')} anchors its media on Janus: set RELAY_JANUS_URLS (ws://host:8188, comma-separated).`,
+    );
+  const anchored =
+    anchoredQueues.length > 0 ? await createAnchoredCalls({ urls: options.janusUrls!, redis, prefix, log }) : undefined;
   const routes = options.queues ? createRouteStore(redis, keys) : undefined;
   const queueRouter = options.queues
     ? createQueueRouter({
@@ -124,6 +136,10 @@ export async function startRelay(options: RelayOptions) {
         bus,
         log,
         now: options.routingClock,
+        anchor: anchored && ((callId) => anchored.open(callId)),
+        decline: async (callId) => {
+          await (await numbers.graphFor(callId)).reject(callId);
+        },
       })
     : undefined;
   const router: CallRouter =
@@ -167,6 +183,7 @@ export async function startRelay(options: RelayOptions) {
     limits,
     metrics,
     records,
+    anchored,
   });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);
@@ -225,6 +242,7 @@ export async function startRelay(options: RelayOptions) {
     limits,
     log,
     records,
+    anchored,
   });
   const onWebhookEvent = createWebhookIntake({
     numbers,
@@ -237,9 +255,24 @@ export async function startRelay(options: RelayOptions) {
     records,
   });
 
+  /** Each instance lets its own legs of an anchored call go when the call is won elsewhere, passed on, or over. */
+  function followAnchored(message: RelayBusMessage): void {
+    const event = message.event;
+    const done =
+      event.type === 'call_taken'
+        ? store.owner(event.callId).then((owner) => anchored!.dropAllBut(event.callId, owner))
+        : event.type === 'call_terminated'
+          ? anchored!.end(event.callId)
+          : event.type === 'call_passed_on'
+            ? Promise.all((message.targets ?? []).map((agentId) => anchored!.dropDesk(event.callId, agentId)))
+            : undefined;
+    done?.catch((error: unknown) => log.warn('media server legs not released', { error: errorText(error) }));
+  }
+
   await bus.subscribe((message) => {
     board.news(message.event);
     if (message.event.type === 'call_offered') numbers.noteCall(message.callId, message.event.phoneNumberId);
+    if (anchored) followAnchored(message);
     gateway
       .deliver(message)
       .catch((error: unknown) => log.error('bus message not delivered', { error: String(error) }));
@@ -272,6 +305,7 @@ export async function startRelay(options: RelayOptions) {
       await gateway.close();
       await webhook.close();
       await teamRecords?.close();
+      await anchored?.close();
       subscriber.disconnect();
       redis.disconnect();
     },

@@ -9,6 +9,7 @@ const StoredRoute = z.object({
   startedAtMs: z.number(),
   ringingAlone: z.string().optional(),
   ringStartMs: z.number().optional(),
+  anchored: z.boolean().optional(),
 });
 
 /** How long an instance may take over a due call before another may: a crashed instance's calls move on after this. */

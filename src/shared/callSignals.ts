@@ -28,6 +28,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     /** The business number the customer called (Meta's phone number ID), and its name where a relay has several. */
     phoneNumberId: z.string().max(40).optional(),
     line: z.string().max(80).optional(),
+    /** The team relay anchors this call's media on its media server: the offer a desk gets is the server's. */
+    anchored: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('call_terminated'),

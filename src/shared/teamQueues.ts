@@ -14,6 +14,8 @@ export const QueueConfig = z.object({
   /** Unanswered this long, the call rings every available agent of the queue; twice this long, the fallback's too. */
   overflowSeconds: z.number().int().min(10).max(600).default(60),
   fallback: QueueId.optional(),
+  /** direct: the caller's audio goes to the desk that answers; anchored: through the team's Janus (RELAY_JANUS_URLS). */
+  media: z.enum(['direct', 'anchored']).default('direct'),
   /** Calls to these phone number IDs come here. */
   phoneNumberIds: z.array(z.string().regex(/^\d{1,30}$/)).default([]),
   /** Calls started from a call button or deep link with one of these payloads come here (cta_payload). */

@@ -1,4 +1,3 @@
-import { networkInterfaces } from 'node:os';
 import wrtc from '@roamhq/wrtc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../../fixtures/load';
@@ -6,7 +5,7 @@ import { answerRuleViolations } from '../../../sim/answerRules';
 import { createFarEnd, recentPitch } from '../../../sim/farEnd';
 import { anchorMismatch, janusOfferAsWhatsappAnswer } from './anchorSdp';
 import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
-import { startTestJanus, type TestJanus } from './testJanus';
+import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
 
 const { RTCPeerConnection, nonstandard } = wrtc;
 
@@ -63,13 +62,6 @@ async function deskPeer(toneHz: number) {
   };
 }
 
-/** The machine's first non-loopback IPv4 address: Janus gathers no loopback candidates (janus-facts.md). */
-function machineAddress(): string {
-  for (const list of Object.values(networkInterfaces()))
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  throw new Error('this machine has no non-loopback IPv4 address for Janus to use');
-}
-
 let janus: TestJanus;
 let anchor: JanusAnchor;
 let roomNo = 1000;
@@ -86,7 +78,7 @@ afterAll(async () => {
 describe('media anchored on Janus AudioBridge', () => {
   it('answers WhatsApp’s offer within Meta’s rules, and the ICE-lite caller and a desk hear each other through the room', async () => {
     const room = await anchor.openRoom((roomNo += 1));
-    const caller = await createFarEnd({ toneHz: 440, edgeHost: machineAddress() });
+    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     const desk = await deskPeer(300);
     try {
       const customer = await anchor.joinCustomer(room, caller.offerSdp);

@@ -80,6 +80,23 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
         throw error;
       }
     },
+    /** A desk's leg that Janus offers (the desk answers it as it would WhatsApp's offer). */
+    async offerLeg(room: number, name: string): Promise<{ handle: AudioBridgeHandle; offer: string }> {
+      const handle = await session.attach(AudioBridgePlugin);
+      try {
+        const joined = await handle.join({ room, display: name, generate_offer: true });
+        if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the desk');
+        return { handle, offer: joined.jsep.sdp };
+      } catch (error) {
+        await handle.detach().catch(() => undefined);
+        throw error;
+      }
+    },
+    /** The desk's answer to `offerLeg`'s offer: its media starts. */
+    async answerLeg(handle: AudioBridgeHandle, answer: string): Promise<AnchorLeg> {
+      await handle.configure({ jsep: { type: 'answer', sdp: answer } });
+      return leg(handle, 0);
+    },
     async close(): Promise<void> {
       await session.destroy().catch(() => undefined);
       await connection.close().catch(() => undefined);

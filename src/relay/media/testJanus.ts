@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../freePort';
 
@@ -9,6 +9,13 @@ import { freePort } from '../freePort';
 const MODULES = ['/usr/lib/x86_64-linux-gnu/janus', '/usr/lib/aarch64-linux-gnu/janus', '/usr/lib/janus'].find((dir) =>
   existsSync(join(dir, 'plugins', 'libjanus_audiobridge.so')),
 );
+
+/** The machine's first non-loopback IPv4 address: Janus gathers no loopback candidates (janus-facts.md). */
+export function mediaHostAddress(): string {
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  throw new Error('this machine has no non-loopback IPv4 address for Janus to use');
+}
 
 export interface TestJanus {
   /** The WebSocket address janode connects to. */

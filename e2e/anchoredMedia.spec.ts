@@ -1,0 +1,48 @@
+import { test, expect } from '@playwright/test';
+import { mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { recentPitch } from '../sim/farEnd';
+import { mediaFigures } from './phoneFixture';
+import { startTeam } from './teamDesks';
+
+test('a queue that anchors media on Janus: the agent answers, the caller and the agent hear each other through the media server, WhatsApp gets the server’s answer', async ({
+  browser,
+}) => {
+  const janus = await startTestJanus();
+  const queues = TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
+  });
+  const { sim, pageA, close } = await startTeam(browser, { queues, janusUrls: [janus.url] });
+  try {
+    // WhatsApp's ICE-lite edge listens where Janus can reach it (Janus gathers no loopback candidates).
+    const call = await sim.placeCall({
+      name: 'Anchored Caller',
+      farEnd: { toneHz: 440, edgeHost: mediaHostAddress() },
+    });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Anchored Caller');
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+    // Meta got Janus's answer (its SSRC's cname), the same in pre_accept and accept, within Meta's rules.
+    const sent = sim.graph.requests
+      .filter((r) => JSON.stringify(r.body ?? '').includes(call.callId))
+      .map((r) => (r.body as { session?: { sdp?: string } }).session?.sdp ?? '');
+    expect(sent[0]).toContain('cname:janus');
+    expect(sent[1]).toBe(sent[0]);
+
+    // The agent hears the caller, and the caller hears the agent's microphone, through the room.
+    await expect.poll(async () => (await mediaFigures(pageA)).energy, { timeout: 15_000 }).toBeGreaterThan(0.02);
+    await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 15_000 }).toBeGreaterThan(20);
+    expect(call.farEnd.ice.nominated).toBe(true);
+    expect(recentPitch(call.farEnd.received)).toBeGreaterThan(0);
+
+    await pageA.getByTestId('hangup').click();
+    await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
+    await close();
+    await janus.stop();
+  }
+});

@@ -1,0 +1,128 @@
+import type { AudioBridgeHandle } from 'janode/plugins/audiobridge';
+import type { Redis } from 'ioredis';
+import { errorText } from '../../shared/errorText';
+import type { Logger } from '../../whatsapp/logger';
+import { CLAIM_MS } from '../relayKeys';
+import { connectJanusAnchor, type AnchorLeg, type JanusAnchor } from './janusAnchor';
+
+/** Where a call's room is: which Janus, and the room's number there. */
+interface RoomPlace {
+  url: string;
+  room: number;
+}
+
+/**
+ * Calls whose media is anchored on Janus, as this relay instance takes part in them: every instance connects to every
+ * Janus; a call's room (on the least loaded Janus, counted in Redis) is opened by the instance that took the call;
+ * each desk's leg lives on the instance the desk is connected to, and the customer's leg on the instance whose agent
+ * answered.
+ */
+export async function createAnchoredCalls(deps: { urls: string[]; redis: Redis; prefix: string; log: Logger }) {
+  const { redis, log } = deps;
+  const placeKey = (callId: string) => `${deps.prefix}:anchor:${callId}`;
+  const loadKey = `${deps.prefix}:janus-load`;
+  const anchors = new Map<string, JanusAnchor>();
+  for (const url of deps.urls) {
+    try {
+      anchors.set(
+        url,
+        await connectJanusAnchor(url, (error) => {
+          anchors.delete(url);
+          log.error('Janus connection lost: its calls lose their audio', { url, error: error && errorText(error) });
+        }),
+      );
+    } catch (error) {
+      log.error('Janus not reached; calls go to the others', { url, error: errorText(error) });
+    }
+  }
+  /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
+  const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>>();
+  const customerLegs = new Map<string, { leg: AnchorLeg; answer: string }>();
+
+  async function place(callId: string): Promise<(RoomPlace & { anchor: JanusAnchor }) | undefined> {
+    const raw = await redis.get(placeKey(callId));
+    if (!raw) return undefined;
+    const found = JSON.parse(raw) as RoomPlace;
+    const anchor = anchors.get(found.url);
+    return anchor ? { ...found, anchor } : undefined;
+  }
+
+  return {
+    /** Opens the call's room on the least loaded Janus this instance reaches; false when none is reachable. */
+    async open(callId: string): Promise<boolean> {
+      const loads = await redis.hgetall(loadKey);
+      const [url] = [...anchors.keys()].sort((a, b) => Number(loads[a] ?? 0) - Number(loads[b] ?? 0));
+      if (!url) return false;
+      const room = 1 + Math.floor(Math.random() * 2 ** 31);
+      await anchors.get(url)!.openRoom(room);
+      await redis
+        .multi()
+        .set(placeKey(callId), JSON.stringify({ url, room } satisfies RoomPlace), 'PX', CLAIM_MS)
+        .hincrby(loadKey, url, 1)
+        .exec();
+      return true;
+    },
+    isAnchored: async (callId: string): Promise<boolean> => (await redis.exists(placeKey(callId))) === 1,
+    /** Janus's offer for one desk's leg, which the desk answers as it would WhatsApp's offer. */
+    async offerForDesk(callId: string, agentId: string): Promise<string> {
+      const where = await place(callId);
+      if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
+      const { handle, offer } = await where.anchor.offerLeg(where.room, agentId);
+      const legs = deskLegs.get(callId) ?? new Map();
+      await legs
+        .get(agentId)
+        ?.handle.detach()
+        .catch(() => undefined);
+      legs.set(agentId, { handle });
+      deskLegs.set(callId, legs);
+      return offer;
+    },
+    hasDeskLeg: (callId: string, agentId: string) => deskLegs.get(callId)?.has(agentId) ?? false,
+    /**
+     * The answering desk's SDP goes to its leg, and the customer's leg joins with WhatsApp's offer; returns the
+     * business's answer for pre_accept and accept.
+     */
+    async answer(callId: string, agentId: string, deskAnswer: string, whatsappOffer: string): Promise<string> {
+      const entry = deskLegs.get(callId)?.get(agentId);
+      const where = await place(callId);
+      if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
+      entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
+      const customer = customerLegs.get(callId) ?? (await where.anchor.joinCustomer(where.room, whatsappOffer));
+      customerLegs.set(callId, customer);
+      return customer.answer;
+    },
+    /** The business's answer already sent in pre_accept: accept carries the same SDP. */
+    customerAnswer: (callId: string) => customerLegs.get(callId)?.answer,
+    /** A desk's leg leaves (it declined, was passed over, or a colleague won the call). */
+    async dropDesk(callId: string, agentId: string): Promise<void> {
+      const entry = deskLegs.get(callId)?.get(agentId);
+      if (!entry) return;
+      deskLegs.get(callId)!.delete(agentId);
+      await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
+    },
+    /** Every desk leg of this call here but the winner's. */
+    async dropAllBut(callId: string, winner: string | null): Promise<void> {
+      for (const agentId of [...(deskLegs.get(callId)?.keys() ?? [])])
+        if (agentId !== winner) await this.dropDesk(callId, agentId);
+    },
+    /** The call is over: every leg here leaves, and the room closes. */
+    async end(callId: string): Promise<void> {
+      await this.dropAllBut(callId, null);
+      deskLegs.delete(callId);
+      const customer = customerLegs.get(callId);
+      customerLegs.delete(callId);
+      await customer?.leg.leave();
+      const where = await place(callId);
+      if (!where) return;
+      if ((await redis.del(placeKey(callId))) === 1) {
+        await redis.hincrby(loadKey, where.url, -1);
+        await where.anchor.closeRoom(where.room);
+      }
+    },
+    async close(): Promise<void> {
+      for (const anchor of anchors.values()) await anchor.close();
+      anchors.clear();
+    },
+  };
+}
+export type AnchoredCalls = Awaited<ReturnType<typeof createAnchoredCalls>>;
