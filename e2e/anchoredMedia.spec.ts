@@ -5,7 +5,7 @@ import { recentPitch } from '../sim/farEnd';
 import { mediaFigures } from './phoneFixture';
 import { startTeam } from './teamDesks';
 
-test('a queue that anchors media on Janus: the agent answers, the caller and the agent hear each other through the media server, WhatsApp gets the server’s answer', async ({
+test('a queue that anchors media on Janus: the agent answers, caller and agent hear each other through the media server, WhatsApp gets its answer; then a blind transfer moves the call to a colleague', async ({
   browser,
 }) => {
   const janus = await startTestJanus();
@@ -14,7 +14,7 @@ test('a queue that anchors media on Janus: the agent answers, the caller and the
     repeatCallerMinutes: 0,
     queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
   });
-  const { sim, pageA, close } = await startTeam(browser, { queues, janusUrls: [janus.url] });
+  const { sim, pageA, pageB, close } = await startTeam(browser, { queues, janusUrls: [janus.url] });
   try {
     // WhatsApp's ICE-lite edge listens where Janus can reach it (Janus gathers no loopback candidates).
     const call = await sim.placeCall({
@@ -38,8 +38,25 @@ test('a queue that anchors media on Janus: the agent answers, the caller and the
     expect(call.farEnd.ice.nominated).toBe(true);
     expect(recentPitch(call.farEnd.received)).toBeGreaterThan(0);
 
-    await pageA.getByTestId('hangup').click();
-    await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
+    // Blind transfer: Asha hands the call to Ben; it stays hers until he answers, then leaves her desk.
+    await pageA.getByTestId('transfer').click();
+    await expect(pageA.getByTestId('transfer-to')).toHaveValue('ben');
+    await pageA.getByTestId('transfer-send').click();
+    await expect(pageA.getByTestId('transferring')).toContainText('Transferring to ben');
+    await expect(pageB.getByTestId('caller-name')).toHaveText('Anchored Caller');
+    await expect(pageB.getByTestId('transferred-by')).toHaveText('Transferred by asha');
+    await pageB.getByTestId('answer').click();
+    await expect(pageB.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(pageA.getByTestId('end-reason')).toHaveText('Transferred to a colleague');
+    // Nothing more went to WhatsApp: the call was moved inside the team's media server.
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+    // Ben hears the caller, and the caller goes on hearing the desk now on the call (Asha's leg has left).
+    await expect.poll(async () => (await mediaFigures(pageB)).energy, { timeout: 15_000 }).toBeGreaterThan(0.02);
+    const heardBefore = call.farEnd.received.loudFrames;
+    await expect.poll(() => call.farEnd.received.loudFrames - heardBefore, { timeout: 10_000 }).toBeGreaterThan(50);
+
+    await pageB.getByTestId('hangup').click();
+    await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
   } finally {
     await close();

@@ -273,6 +273,15 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason, detail }) => coordinator.mediaFailed(callId, reason, detail),
     'call:hold': async ({ callId, held }) => coordinator.hold(callId, held),
+    'call:transfer': ({ callId, to }) => coordinator.transfer(callId, to),
+    'team:colleagues': async () => {
+      try {
+        return { agents: (await transport?.colleagues?.()) ?? [] };
+      } catch (error) {
+        logger.warn('colleagues not read from the relay', { error: errorText(error) });
+        return { agents: [] };
+      }
+    },
     'call:wrapUp': async (input) => {
       const parsed = WrapUp.safeParse(input);
       if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };

@@ -35,6 +35,10 @@ interface CallRecord {
   followUpOf?: string;
   queue?: string;
   line?: string;
+  anchored?: boolean;
+  transferredBy?: string;
+  transferringTo?: string;
+  transferDeclinedBy?: string;
 }
 
 export interface CallCoordinatorOptions {
@@ -95,6 +99,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       followUpOf: call.followUpOf,
       queue: call.queue,
       line: call.line,
+      anchored: call.anchored,
+      transferredBy: call.transferredBy,
+      transferringTo: isLive(s) ? call.transferringTo : undefined,
+      transferDeclinedBy: isLive(s) ? call.transferDeclinedBy : undefined,
     };
   }
 
@@ -175,6 +183,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       followUpOf: followedUpCall(event.ctaPayload),
       queue: event.queue,
       line: event.line,
+      anchored: event.anchored,
+      transferredBy: event.transferredBy,
     };
     calls.set(call.callId, call);
     const prefs = preferences();
@@ -455,6 +465,38 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       log.info('call passed on to a colleague', { callId, afterSec });
   }
 
+  /** The colleague took the transferred call: it leaves this desk, with nothing to end on WhatsApp. */
+  function transferred(callId: string, to: string): void {
+    const call = calls.get(callId);
+    if (call && apply(call, { type: 'transferred', atMs: now() })) log.info('call transferred', { callId, to });
+  }
+
+  function transferDeclined(callId: string, to: string): void {
+    const call = calls.get(callId);
+    if (!call || !isLive(call.state)) return;
+    call.transferringTo = undefined;
+    call.transferDeclinedBy = to;
+    publish(call);
+  }
+
+  /** Blind transfer of an anchored call to a colleague (team relay): they ring; the call stays here until they answer. */
+  async function transfer(callId: string, to: string): Promise<ActionResult> {
+    const call = calls.get(callId);
+    if (!call || call.state.phase !== 'active')
+      return { ok: false, error: 'Only a call in progress can be transferred.' };
+    if (!options.transport.transfer)
+      return { ok: false, error: 'Calls can be transferred only through the team relay.' };
+    try {
+      await options.transport.transfer(callId, to);
+    } catch (error) {
+      return { ok: false, error: failureText(error) };
+    }
+    call.transferringTo = to;
+    call.transferDeclinedBy = undefined;
+    publish(call);
+    return { ok: true };
+  }
+
   function recordQuality(callId: string, sample: QualitySample): ActionResult {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return { ok: false, error: 'No live call with this id.' };
@@ -481,6 +523,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       else if (signal.type === 'call_terminated') onTerminated(signal);
       else if (signal.type === 'call_taken') takenElsewhere(signal.callId);
       else if (signal.type === 'call_passed_on') passedOn(signal.callId, signal.afterSec);
+      else if (signal.type === 'call_transferred') transferred(signal.callId, signal.to);
+      else if (signal.type === 'transfer_declined') transferDeclined(signal.callId, signal.to);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
       else if (signal.type === 'call_media') {
@@ -505,6 +549,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     answer,
     reject,
     hold,
+    transfer,
     hangup,
     mediaFailed,
     recordQuality,

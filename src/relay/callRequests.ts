@@ -32,7 +32,10 @@ export function createCallRequests(deps: {
   /** The team's call records (PostgreSQL), when the relay keeps them. */
   records?: CallRecorder;
   /** Calls whose media is anchored on the team's media server. */
-  anchored?: Pick<AnchoredCalls, 'hasDeskLeg' | 'answer' | 'customerAnswer' | 'dropDesk' | 'end'>;
+  anchored?: Pick<
+    AnchoredCalls,
+    'hasDeskLeg' | 'answer' | 'answerDesk' | 'customerAnswer' | 'dropDesk' | 'end' | 'isAnchored'
+  >;
 }): Handlers {
   const { graph, store, presence, router, bus, limits, metrics, records, anchored } = deps;
   const graphFor = deps.graphFor ?? (async () => graph);
@@ -52,8 +55,39 @@ export function createCallRequests(deps: {
   const ownerOf = async (callId: string): Promise<string | undefined> =>
     (await store.owner(callId)) ?? grantedHere.get(callId)?.agentId;
 
+  /** The colleague a call was transferred to answered: their leg starts, the call is theirs, the other desk is let go. */
+  async function takeTransfer(
+    agentId: string,
+    callId: string,
+    sdp: string,
+    from: string,
+  ): Promise<Record<string, never>> {
+    await anchored!.answerDesk(callId, agentId, sdp);
+    await store.setOwner(callId, agentId);
+    await store.clearTransfer(callId);
+    grant(callId, agentId);
+    await presence.mark(agentId, 'busy');
+    await presence.mark(from, 'available', Date.now());
+    await bus.publish({
+      kind: 'direct',
+      callId,
+      targets: [from],
+      event: { type: 'call_transferred', callId, to: agentId },
+    });
+    records?.record({ kind: 'answered', callId, agentId, atMs: Date.now() });
+    void store
+      .activeCalls()
+      .then((all) => all.find((c) => c.callId === callId))
+      .then((active) => active && store.setActive(callId, { ...active, agent: agentId, sinceMs: Date.now() }))
+      .catch(() => undefined);
+    return {};
+  }
+
   return {
     async pre_accept(agentId, { callId, sdp }) {
+      const transfer = anchored ? await store.transferOf(callId) : undefined;
+      if (transfer?.to === agentId && anchored?.hasDeskLeg(callId, agentId))
+        return takeTransfer(agentId, callId, sdp, transfer.from);
       const claim = await store.claimOffered(callId, agentId);
       if (claim === 'not_offered') throw new RelayRefusal(NOT_OFFERED);
       if (claim === 'lost') throw new RelayRefusal('Another agent answered this call.');
@@ -88,7 +122,10 @@ export function createCallRequests(deps: {
     },
     async accept(agentId, { callId, sdp, capture }) {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
+      // A call transferred to this agent was accepted on WhatsApp by the colleague who answered it first.
+      if (await store.wasAccepted(callId)) return {};
       await (await graphFor(callId)).accept(callId, anchored?.customerAnswer(callId) ?? sdp, { capture });
+      await store.markAccepted(callId);
       // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
       const answeredAt = Date.now();
       void Promise.all([store.offer(callId), store.queueOf(callId)]).then(
@@ -112,6 +149,19 @@ export function createCallRequests(deps: {
       if (!(await store.wasOffered(callId, agentId))) throw new RelayRefusal(NOT_OFFERED);
       const owner = await store.owner(callId);
       if (owner === agentId) throw new RelayRefusal('You already answered this call.');
+      const transfer = await store.transferOf(callId);
+      if (owner && transfer?.to === agentId) {
+        // A colleague declined a transfer: the call stays with the agent who has it, who is told.
+        await store.clearTransfer(callId);
+        await anchored?.dropDesk(callId, agentId);
+        await bus.publish({
+          kind: 'direct',
+          callId,
+          targets: [transfer.from],
+          event: { type: 'transfer_declined', callId, to: agentId },
+        });
+        return {};
+      }
       if (owner) return {};
       const declined = await store.addDeclined(callId, agentId);
       await anchored?.dropDesk(callId, agentId);
@@ -135,6 +185,27 @@ export function createCallRequests(deps: {
         await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
       return { callId };
     },
+    async transfer(agentId, { callId, to }) {
+      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to transfer.');
+      if (!(await anchored?.isAnchored(callId)))
+        throw new RelayRefusal(
+          'This call cannot be transferred: its audio goes straight to your desk. Ask your operator to anchor the queue’s media on the team’s media server.',
+        );
+      if (to === agentId) throw new RelayRefusal('Choose a colleague to transfer the call to.');
+      if (!(await presence.available()).includes(to))
+        throw new RelayRefusal(`${to} is not available to take a call right now.`);
+      const offer = await store.offer(callId);
+      if (!offer) throw new RelayRefusal('This call is no longer known to the team relay.');
+      await store.setTransfer(callId, agentId, to);
+      await bus.publish({
+        kind: 'offer',
+        callId,
+        targets: [to],
+        event: { ...offer, anchored: true, transferredBy: agentId },
+      });
+      return {};
+    },
+    colleagues: async (agentId) => ({ agents: (await presence.available([agentId])).slice(0, 1000) }),
     permission: async (_agentId, { to }) => graph.callPermission(to),
     async wrap_up(agentId, { callId, outcome, notes }) {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to wrap up.');

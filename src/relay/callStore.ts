@@ -164,6 +164,28 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.set(keys.callQueue(callId), queueId, 'PX', CLAIM_MS);
     },
     queueOf: (callId: string): Promise<string | null> => redis.get(keys.callQueue(callId)),
+    /** A blind transfer in progress: the colleague who may take the call from its owner, for a minute. */
+    async setTransfer(callId: string, from: string, to: string): Promise<void> {
+      await redis.set(keys.transfer(callId), JSON.stringify({ from, to }), 'PX', 60_000);
+    },
+    async transferOf(callId: string): Promise<{ from: string; to: string } | undefined> {
+      const raw = await redis.get(keys.transfer(callId));
+      if (!raw) return undefined;
+      try {
+        const parsed = z.object({ from: z.string(), to: z.string() }).safeParse(JSON.parse(raw));
+        return parsed.success ? parsed.data : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async clearTransfer(callId: string): Promise<void> {
+      await redis.del(keys.transfer(callId));
+    },
+    /** WhatsApp accepted the call (a transferred call is not accepted again). */
+    async markAccepted(callId: string): Promise<void> {
+      await redis.set(keys.accepted(callId), '1', 'PX', CLAIM_MS);
+    },
+    wasAccepted: async (callId: string): Promise<boolean> => (await redis.exists(keys.accepted(callId))) === 1,
     /** A call in progress with an agent, for the supervisor board. */
     async setActive(callId: string, entry: ActiveCall): Promise<void> {
       await redis.hset(keys.activeCalls, callId, JSON.stringify(entry));

@@ -214,6 +214,20 @@ describe('team relay on Redis', () => {
     await until(() => ann.events.some((e) => e.type === 'call_terminated' && e.callId === callId));
   });
 
+  it('refuses a transfer of a call that is not yours, or whose audio goes straight to the desk', async () => {
+    const [a] = await startRelays(1);
+    const ann = await agent('ann', [a!.agentUrl]);
+    const ben = await agent('ben', [a!.agentUrl]);
+    const callId = await offerCall(a!);
+    await until(() => offers(ben, callId) === 1);
+    await ann.client.request('pre_accept', { callId, sdp: ANSWER });
+    await expect(ben.client.request('transfer', { callId, to: 'ann' })).rejects.toThrow('not yours to transfer');
+    await expect(ann.client.request('transfer', { callId, to: 'ben' })).rejects.toThrow(
+      'its audio goes straight to your desk',
+    );
+    expect(await ann.client.request('colleagues', {})).toEqual({ agents: ['ben'] });
+  });
+
   it('refuses to let an agent accept or end a call it did not win', async () => {
     const [a] = await startRelays(1);
     const ann = await agent('ann', [a!.agentUrl]);

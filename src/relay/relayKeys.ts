@@ -19,6 +19,8 @@ export function relayKeys(prefix: string) {
     route: (callId: string) => key('route', callId),
     callQueue: (callId: string) => key('call-queue', callId),
     activeCalls: key('active-calls'),
+    transfer: (callId: string) => key('transfer', callId),
+    accepted: (callId: string) => key('accepted', callId),
     routesDue: key('routes-due'),
     lastAgent: (customer: string) => key('last-agent', customer),
   };

@@ -263,7 +263,7 @@ export async function startRelay(options: RelayOptions) {
         ? store.owner(event.callId).then((owner) => anchored!.dropAllBut(event.callId, owner))
         : event.type === 'call_terminated'
           ? anchored!.end(event.callId)
-          : event.type === 'call_passed_on'
+          : event.type === 'call_passed_on' || event.type === 'call_transferred'
             ? Promise.all((message.targets ?? []).map((agentId) => anchored!.dropDesk(event.callId, agentId)))
             : undefined;
     done?.catch((error: unknown) => log.warn('media server legs not released', { error: errorText(error) }));

@@ -8,6 +8,7 @@ export const EndReason = z.enum([
   'remote_hangup',
   'answered_elsewhere',
   'passed_on',
+  'transferred',
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 
@@ -45,6 +46,7 @@ export type CallInput =
   | { type: 'ring_timeout'; atMs: number }
   | { type: 'taken_elsewhere'; atMs: number }
   | { type: 'passed_on'; atMs: number }
+  | { type: 'transferred'; atMs: number }
   | { type: 'remote_ringing' }
   | { type: 'remote_accepted'; atMs: number }
   | { type: 'remote_rejected'; atMs: number }
@@ -94,6 +96,8 @@ export function transition(state: CallState, input: CallInput): CallState {
       return state.phase === 'ringing' ? ended('answered_elsewhere', input.atMs) : state;
     case 'passed_on':
       return state.phase === 'ringing' ? ended('passed_on', input.atMs) : state;
+    case 'transferred':
+      return state.phase === 'active' ? ended('transferred', input.atMs, state.answeredAtMs) : state;
     case 'remote_terminated':
       if (state.phase === 'active' || state.phase === 'ending') {
         const reason = input.failed ? 'failed' : state.phase === 'ending' ? 'answered' : 'remote_hangup';

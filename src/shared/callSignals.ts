@@ -30,6 +30,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     line: z.string().max(80).optional(),
     /** The team relay anchors this call's media on its media server: the offer a desk gets is the server's. */
     anchored: z.boolean().optional(),
+    /** A colleague transferring this call to this desk. */
+    transferredBy: z.string().max(200).optional(),
   }),
   z.object({
     type: z.literal('call_terminated'),
@@ -45,6 +47,10 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_taken'), callId: z.string() }),
   /** A supervisor set this agent's status from the board (for example, Away for a desk left Available). */
   z.object({ type: z.literal('status_set'), status: z.enum(['available', 'away']), by: z.string().max(200) }),
+  /** The colleague this desk transferred the call to has it now: the call leaves this desk. */
+  z.object({ type: z.literal('call_transferred'), callId: z.string(), to: z.string().max(200) }),
+  /** The colleague did not take the transfer: the call stays with this desk. */
+  z.object({ type: z.literal('transfer_declined'), callId: z.string(), to: z.string().max(200) }),
   /** Not answered in time at this desk: the team relay offered the call to a colleague. */
   z.object({ type: z.literal('call_passed_on'), callId: z.string(), afterSec: z.number().nonnegative() }),
   /** For the agent who placed a call: WhatsApp's answer and the customer's phone status. */

@@ -6,6 +6,8 @@ export const INVOKE_CHANNELS = [
   'call:mediaFailed',
   'call:quality',
   'call:hold',
+  'call:transfer',
+  'team:colleagues',
   'call:wrapUp',
   'call:dial',
   'call:permission',

@@ -50,6 +50,13 @@ export const CallView = z.object({
   queue: z.string().max(80).optional(),
   /** The business number the customer called, by the name the relay's operator gave it. */
   line: z.string().max(80).optional(),
+  /** The team relay anchors this call's media on its media server: it can be transferred. */
+  anchored: z.boolean().optional(),
+  /** The colleague who transferred this call here, and the one this desk is transferring it to. */
+  transferredBy: z.string().optional(),
+  transferringTo: z.string().optional(),
+  /** A transfer the colleague did not take. */
+  transferDeclinedBy: z.string().optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -169,6 +176,9 @@ export const invokeContract = {
     response: ActionResult,
   },
   'call:hold': { request: CallIdRequest.extend({ held: z.boolean() }), response: ActionResult },
+  'call:transfer': { request: CallIdRequest.extend({ to: z.string().min(1).max(64) }), response: ActionResult },
+  /** Colleagues available to take a transfer (team relay). */
+  'team:colleagues': { request: z.object({}), response: z.object({ agents: z.array(z.string()) }) },
   /** Checked by the handler (WrapUp), so a note too long gets its sentence back rather than a refused request. */
   'call:wrapUp': {
     request: CallIdRequest.extend({ outcome: z.string().max(200), notes: z.string().max(100_000) }),

@@ -63,6 +63,10 @@ export const relayRequests = {
     params: z.object({ customers: z.array(CustomerNumber).max(200) }),
     reply: z.object({ handled: z.record(z.string(), z.number()) }),
   },
+  /** Blind transfer of an anchored call to a colleague: they ring, and the call is theirs once they answer. */
+  transfer: { params: z.object({ callId: CallId, to: z.string().min(1).max(64) }), reply: Done },
+  /** Colleagues who can take a call now (Available and signed in). */
+  colleagues: { params: z.object({}), reply: z.object({ agents: z.array(z.string()).max(1000) }) },
   /** The agent's wrap-up of a call they answered or placed, for the team's call records. */
   wrap_up: {
     params: z.object({ callId: CallId, outcome: z.string().max(80), notes: z.string().max(4000) }),

@@ -25,6 +25,8 @@ export interface CallActions {
     template?: { name: string; language: string },
     callButton?: CallButton,
   ): Promise<{ messageId: string }>;
+  /** Team relay: blind transfer of an anchored call to a colleague. */
+  transfer?(callId: string, to: string): Promise<void>;
 }
 
 /** How the connection looks from the status line: what to fix, and the webhook or relay details. */
@@ -45,6 +47,8 @@ export interface CallTransport extends CallActions {
   test(): Promise<ConnectionTest>;
   /** Team relay: tells colleagues this agent dealt with a customer's missed calls. */
   missedHandled?(customer: string): Promise<void>;
+  /** Team relay: colleagues who can take a call now. */
+  colleagues?(): Promise<string[]>;
   /** Team relay: the agent's wrap-up, for the team's call records. */
   wrapUp?(callId: string, outcome: string, notes: string): Promise<void>;
   /** Team relay: the customer's earlier calls with the whole team. */
@@ -88,5 +92,10 @@ export function currentTransportActions(current: () => CallTransport | undefined
     callPermission: (to) => use().callPermission(to),
     requestCallPermission: (to) => use().requestCallPermission(to),
     sendFollowUp: (to, text, template, callButton) => use().sendFollowUp(to, text, template, callButton),
+    transfer: async (callId, to) => {
+      const transport = use();
+      if (!transport.transfer) throw new Error('Calls can be transferred only through the team relay.');
+      await transport.transfer(callId, to);
+    },
   };
 }

@@ -91,6 +91,13 @@ export async function createAnchoredCalls(deps: { urls: string[]; redis: Redis; 
       customerLegs.set(callId, customer);
       return customer.answer;
     },
+    /** A colleague taking a transferred call: only their leg's media starts; the customer's leg is there already. */
+    async answerDesk(callId: string, agentId: string, deskAnswer: string): Promise<void> {
+      const entry = deskLegs.get(callId)?.get(agentId);
+      const where = await place(callId);
+      if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
+      entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
+    },
     /** The business's answer already sent in pre_accept: accept carries the same SDP. */
     customerAnswer: (callId: string) => customerLegs.get(callId)?.answer,
     /** A desk's leg leaves (it declined, was passed over, or a colleague won the call). */

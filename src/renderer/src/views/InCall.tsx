@@ -10,6 +10,7 @@ import { callerLabel, formatDuration } from './format';
 import { CustomerPanel } from './CustomerPanel';
 import { Keypad } from './Keypad';
 import { QualityPanel } from './QualityPanel';
+import { TransferControl } from './TransferControl';
 
 export function InCall({ call }: { call: CallView }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
@@ -127,6 +128,7 @@ export function InCall({ call }: { call: CallView }) {
           {t('inCall.hangUp')}
         </button>
       </div>
+      {call.anchored && call.phase === 'active' && <TransferControl call={call} />}
       {dtmfOffered && showKeypad && <Keypad callId={call.callId} sent={media.dtmfSent} />}
     </section>
   );

@@ -54,6 +54,11 @@ export const IncomingCall = memo(function IncomingCall({
       <p className="number" data-testid="caller-number">
         {number}
       </p>
+      {call.transferredBy && (
+        <p className="notice" data-testid="transferred-by">
+          {t('incoming.transferredBy', { name: call.transferredBy })}
+        </p>
+      )}
       {call.line && (
         <p className="queue" data-testid="call-line">
           {t('incoming.line', { line: call.line })}
