@@ -125,8 +125,47 @@ export async function startRelay(options: RelayOptions) {
       `Queue ${anchoredQueues.join(', ')} anchors its media on Janus: set RELAY_JANUS_URLS (ws://host:8188, comma-separated).`,
     );
   const anchored =
-    anchoredQueues.length > 0 ? await createAnchoredCalls({ urls: options.janusUrls!, redis, prefix, log }) : undefined;
+    anchoredQueues.length > 0
+      ? await createAnchoredCalls({
+          urls: options.janusUrls!,
+          redis,
+          prefix,
+          log,
+          onCallLost: (callId) => endLostCall(callId),
+        })
+      : undefined;
   const routes = options.queues ? createRouteStore(redis, keys) : undefined;
+
+  /**
+   * The media server of an anchored call went away: the call is ended on WhatsApp (terminate once answered, reject
+   * while it rings) and its agents are told why.
+   */
+  async function endLostCall(callId: string): Promise<void> {
+    const [offer, owner, accepted] = await Promise.all([
+      store.offer(callId),
+      store.owner(callId),
+      store.wasAccepted(callId),
+    ]);
+    const graphOfCall = await numbers.graphFor(callId);
+    if (owner || accepted) await graphOfCall.terminate(callId);
+    else await graphOfCall.reject(callId);
+    await store.endActive(callId);
+    if (owner) await presence.mark(owner, 'available', Date.now());
+    await bus.publish({
+      kind: 'event',
+      callId,
+      event: {
+        type: 'call_terminated',
+        callId,
+        from: offer?.from ?? '',
+        status: 'FAILED',
+        errors: [
+          { code: 0, message: 'The team’s media server stopped, so the call was ended. Call the customer back' },
+        ],
+      },
+    });
+    log.error('anchored call ended: its media server is gone', { callId });
+  }
   const queueRouter = options.queues
     ? createQueueRouter({
         config: options.queues,

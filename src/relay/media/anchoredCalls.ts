@@ -17,7 +17,14 @@ interface RoomPlace {
  * each desk's leg lives on the instance the desk is connected to, and the customer's leg on the instance whose agent
  * answered.
  */
-export async function createAnchoredCalls(deps: { urls: string[]; redis: Redis; prefix: string; log: Logger }) {
+export async function createAnchoredCalls(deps: {
+  urls: string[];
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  /** A media server went away: its calls have no audio any more and must be ended (once across instances). */
+  onCallLost?: (callId: string) => Promise<void>;
+}) {
   const { redis, log } = deps;
   const placeKey = (callId: string) => `${deps.prefix}:anchor:${callId}`;
   const loadKey = `${deps.prefix}:janus-load`;
@@ -28,7 +35,8 @@ export async function createAnchoredCalls(deps: { urls: string[]; redis: Redis; 
         url,
         await connectJanusAnchor(url, (error) => {
           anchors.delete(url);
-          log.error('Janus connection lost: its calls lose their audio', { url, error: error && errorText(error) });
+          log.error('Janus connection lost: its calls are ended', { url, error: error && errorText(error) });
+          void endCallsOn(url);
         }),
       );
     } catch (error) {
@@ -38,6 +46,30 @@ export async function createAnchoredCalls(deps: { urls: string[]; redis: Redis; 
   /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
   const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>>();
   const customerLegs = new Map<string, { leg: AnchorLeg; answer: string }>();
+
+  /** Every call whose room was on this Janus is ended, by whichever instance marks it first. */
+  async function endCallsOn(url: string): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', placeKey('*'), 'COUNT', 200);
+      cursor = next;
+      for (const key of found) {
+        const raw = await redis.get(key);
+        if (!raw || (JSON.parse(raw) as RoomPlace).url !== url) continue;
+        const callId = key.slice(placeKey('').length);
+        if ((await redis.set(`${key}:lost`, '1', 'EX', 600, 'NX')) !== 'OK') continue;
+        await redis.del(key);
+        deskLegs.delete(callId);
+        customerLegs.delete(callId);
+        await deps
+          .onCallLost?.(callId)
+          .catch((error: unknown) =>
+            log.error('call on a lost media server not ended', { callId, error: errorText(error) }),
+          );
+      }
+    } while (cursor !== '0');
+    await redis.hdel(loadKey, url);
+  }
 
   async function place(callId: string): Promise<(RoomPlace & { anchor: JanusAnchor }) | undefined> {
     const raw = await redis.get(placeKey(callId));
