@@ -63,3 +63,48 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
     await janus.stop();
   }
 });
+
+test('a conference on an anchored call: the agent adds a colleague, all three hear each other, the agent leaves and the colleague carries on', async ({
+  browser,
+}) => {
+  const janus = await startTestJanus();
+  const queues = TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
+  });
+  const { sim, pageA, pageB, close } = await startTeam(browser, { queues, janusUrls: [janus.url] });
+  try {
+    const call = await sim.placeCall({ name: 'Three Way', farEnd: { toneHz: 440, edgeHost: mediaHostAddress() } });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await pageA.getByTestId('add-colleague').click();
+    await pageA.getByTestId('transfer-send').click();
+    await expect(pageA.getByTestId('inviting')).toHaveText('Asking ben to join…');
+    await expect(pageB.getByTestId('invited-by')).toHaveText('asha asks you to join this call');
+    await pageB.getByTestId('answer').click();
+    await expect(pageB.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(pageA.getByTestId('conference-with')).toHaveText('Also on the call: ben');
+    await expect(pageB.getByTestId('conference-with')).toHaveText('Also on the call: asha');
+    // Both desks hear the room (the caller, and each other), and the caller hears them.
+    await expect.poll(async () => (await mediaFigures(pageA)).energy, { timeout: 15_000 }).toBeGreaterThan(0.02);
+    await expect.poll(async () => (await mediaFigures(pageB)).energy, { timeout: 15_000 }).toBeGreaterThan(0.02);
+    await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 15_000 }).toBeGreaterThan(20);
+
+    // Asha leaves; the call goes on with Ben, and nothing is ended on WhatsApp.
+    await pageA.getByTestId('hangup').click();
+    await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+    await expect(pageB.getByTestId('conference-with')).toHaveCount(0);
+    const heard = call.farEnd.received.loudFrames;
+    await expect.poll(() => call.farEnd.received.loudFrames - heard, { timeout: 10_000 }).toBeGreaterThan(50);
+    await expect(pageB.getByTestId('call-phase')).toHaveText('On call');
+
+    await pageB.getByTestId('hangup').click();
+    await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
+    await close();
+    await janus.stop();
+  }
+});

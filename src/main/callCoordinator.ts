@@ -39,6 +39,9 @@ interface CallRecord {
   transferredBy?: string;
   transferringTo?: string;
   transferDeclinedBy?: string;
+  invitedBy?: string;
+  conferenceWith?: string[];
+  inviting?: string;
 }
 
 export interface CallCoordinatorOptions {
@@ -103,6 +106,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       transferredBy: call.transferredBy,
       transferringTo: isLive(s) ? call.transferringTo : undefined,
       transferDeclinedBy: isLive(s) ? call.transferDeclinedBy : undefined,
+      invitedBy: call.invitedBy,
+      conferenceWith: isLive(s) ? call.conferenceWith : undefined,
+      inviting: isLive(s) ? call.inviting : undefined,
     };
   }
 
@@ -185,6 +191,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       line: event.line,
       anchored: event.anchored,
       transferredBy: event.transferredBy,
+      invitedBy: event.invitedBy,
     };
     calls.set(call.callId, call);
     const prefs = preferences();
@@ -471,27 +478,37 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (call && apply(call, { type: 'transferred', atMs: now() })) log.info('call transferred', { callId, to });
   }
 
+  function conferenceChanged(callId: string, others: string[]): void {
+    const call = calls.get(callId);
+    if (!call || !isLive(call.state)) return;
+    call.conferenceWith = others;
+    if (call.inviting && others.includes(call.inviting)) call.inviting = undefined;
+    publish(call);
+  }
+
   function transferDeclined(callId: string, to: string): void {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return;
     call.transferringTo = undefined;
+    call.inviting = undefined;
     call.transferDeclinedBy = to;
     publish(call);
   }
 
   /** Blind transfer of an anchored call to a colleague (team relay): they ring; the call stays here until they answer. */
-  async function transfer(callId: string, to: string): Promise<ActionResult> {
+  async function transfer(callId: string, to: string, conference = false): Promise<ActionResult> {
     const call = calls.get(callId);
     if (!call || call.state.phase !== 'active')
       return { ok: false, error: 'Only a call in progress can be transferred.' };
     if (!options.transport.transfer)
       return { ok: false, error: 'Calls can be transferred only through the team relay.' };
     try {
-      await options.transport.transfer(callId, to);
+      await options.transport.transfer(callId, to, conference);
     } catch (error) {
       return { ok: false, error: failureText(error) };
     }
-    call.transferringTo = to;
+    if (conference) call.inviting = to;
+    else call.transferringTo = to;
     call.transferDeclinedBy = undefined;
     publish(call);
     return { ok: true };
@@ -525,6 +542,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       else if (signal.type === 'call_passed_on') passedOn(signal.callId, signal.afterSec);
       else if (signal.type === 'call_transferred') transferred(signal.callId, signal.to);
       else if (signal.type === 'transfer_declined') transferDeclined(signal.callId, signal.to);
+      else if (signal.type === 'conference') conferenceChanged(signal.callId, signal.with);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
       else if (signal.type === 'call_media') {

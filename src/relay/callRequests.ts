@@ -83,11 +83,90 @@ export function createCallRequests(deps: {
     return {};
   }
 
+  /** Offers an anchored call to a colleague: to take it over (transfer) or to join it (conference). */
+  async function offerToColleague(
+    agentId: string,
+    callId: string,
+    to: string,
+    kind: 'transfer' | 'conference',
+  ): Promise<Record<string, never>> {
+    if ((await ownerOf(callId)) !== agentId)
+      throw new RelayRefusal(`This call is not yours to ${kind === 'transfer' ? 'transfer' : 'add people to'}.`);
+    if (!(await anchored?.isAnchored(callId)))
+      throw new RelayRefusal(
+        `This call cannot be ${kind === 'transfer' ? 'transferred' : 'shared'}: its audio goes straight to your desk. Ask your operator to anchor the queue’s media on the team’s media server.`,
+      );
+    if (to === agentId) throw new RelayRefusal('Choose a colleague.');
+    if (!(await presence.available()).includes(to))
+      throw new RelayRefusal(`${to} is not available to take a call right now.`);
+    const offer = await store.offer(callId);
+    if (!offer) throw new RelayRefusal('This call is no longer known to the team relay.');
+    await store.setTransfer(callId, agentId, to, kind);
+    await bus.publish({
+      kind: 'offer',
+      callId,
+      targets: [to],
+      event: {
+        ...offer,
+        anchored: true,
+        ...(kind === 'transfer' ? { transferredBy: agentId } : { invitedBy: agentId }),
+      },
+    });
+    return {};
+  }
+
+  /** Tells everyone on a conference call who else is on it. */
+  async function announceConference(callId: string): Promise<void> {
+    const owner = await store.owner(callId);
+    const parties = [...(owner ? [owner] : []), ...(await store.participants(callId))];
+    for (const party of parties)
+      await bus.publish({
+        kind: 'direct',
+        callId,
+        targets: [party],
+        event: { type: 'conference', callId, with: parties.filter((p) => p !== party) },
+      });
+  }
+
+  /** A colleague added to the call answered: their leg joins the room; the call stays with its agent. */
+  async function joinConference(agentId: string, callId: string, sdp: string): Promise<Record<string, never>> {
+    await anchored!.answerDesk(callId, agentId, sdp);
+    await store.addParticipant(callId, agentId);
+    await store.clearTransfer(callId);
+    await presence.mark(agentId, 'busy');
+    await announceConference(callId);
+    return {};
+  }
+
+  /** Someone leaves a conference call while others stay on it: nothing is ended on WhatsApp. */
+  async function leaveConference(
+    agentId: string,
+    callId: string,
+    owner: string | undefined,
+    staying: string[],
+  ): Promise<Record<string, never>> {
+    if (owner === agentId) {
+      // The call passes to a colleague still on it.
+      const next = staying[0]!;
+      await store.setOwner(callId, next);
+      await store.removeParticipant(callId, next);
+    } else {
+      await store.removeParticipant(callId, agentId);
+    }
+    grantedHere.delete(callId);
+    await anchored?.dropDesk(callId, agentId);
+    await presence.mark(agentId, 'available', Date.now());
+    await announceConference(callId);
+    return {};
+  }
+
   return {
     async pre_accept(agentId, { callId, sdp }) {
       const transfer = anchored ? await store.transferOf(callId) : undefined;
       if (transfer?.to === agentId && anchored?.hasDeskLeg(callId, agentId))
-        return takeTransfer(agentId, callId, sdp, transfer.from);
+        return transfer.kind === 'conference'
+          ? joinConference(agentId, callId, sdp)
+          : takeTransfer(agentId, callId, sdp, transfer.from);
       const claim = await store.claimOffered(callId, agentId);
       if (claim === 'not_offered') throw new RelayRefusal(NOT_OFFERED);
       if (claim === 'lost') throw new RelayRefusal('Another agent answered this call.');
@@ -121,6 +200,8 @@ export function createCallRequests(deps: {
       return {};
     },
     async accept(agentId, { callId, sdp, capture }) {
+      // A colleague added to a call (conference) joins a call WhatsApp has accepted already.
+      if ((await store.participants(callId)).includes(agentId) && (await store.wasAccepted(callId))) return {};
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
       // A call transferred to this agent was accepted on WhatsApp by the colleague who answered it first.
       if (await store.wasAccepted(callId)) return {};
@@ -136,7 +217,12 @@ export function createCallRequests(deps: {
       return {};
     },
     async terminate(agentId, { callId }) {
-      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to end.');
+      const owner = await ownerOf(callId);
+      const participants = await store.participants(callId);
+      if (owner !== agentId && !participants.includes(agentId))
+        throw new RelayRefusal('This call is not yours to end.');
+      const staying = participants.filter((p) => p !== agentId);
+      if (staying.length > 0 || (owner !== agentId && owner)) return leaveConference(agentId, callId, owner, staying);
       await (await graphFor(callId)).terminate(callId);
       grantedHere.delete(callId);
       await anchored?.end(callId);
@@ -185,26 +271,8 @@ export function createCallRequests(deps: {
         await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
       return { callId };
     },
-    async transfer(agentId, { callId, to }) {
-      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to transfer.');
-      if (!(await anchored?.isAnchored(callId)))
-        throw new RelayRefusal(
-          'This call cannot be transferred: its audio goes straight to your desk. Ask your operator to anchor the queue’s media on the team’s media server.',
-        );
-      if (to === agentId) throw new RelayRefusal('Choose a colleague to transfer the call to.');
-      if (!(await presence.available()).includes(to))
-        throw new RelayRefusal(`${to} is not available to take a call right now.`);
-      const offer = await store.offer(callId);
-      if (!offer) throw new RelayRefusal('This call is no longer known to the team relay.');
-      await store.setTransfer(callId, agentId, to);
-      await bus.publish({
-        kind: 'offer',
-        callId,
-        targets: [to],
-        event: { ...offer, anchored: true, transferredBy: agentId },
-      });
-      return {};
-    },
+    invite: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'conference'),
+    transfer: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'transfer'),
     colleagues: async (agentId) => ({ agents: (await presence.available([agentId])).slice(0, 1000) }),
     permission: async (_agentId, { to }) => graph.callPermission(to),
     async wrap_up(agentId, { callId, outcome, notes }) {

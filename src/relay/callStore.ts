@@ -165,14 +165,18 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     },
     queueOf: (callId: string): Promise<string | null> => redis.get(keys.callQueue(callId)),
     /** A blind transfer in progress: the colleague who may take the call from its owner, for a minute. */
-    async setTransfer(callId: string, from: string, to: string): Promise<void> {
-      await redis.set(keys.transfer(callId), JSON.stringify({ from, to }), 'PX', 60_000);
+    async setTransfer(callId: string, from: string, to: string, kind: 'transfer' | 'conference'): Promise<void> {
+      await redis.set(keys.transfer(callId), JSON.stringify({ from, to, kind }), 'PX', 60_000);
     },
-    async transferOf(callId: string): Promise<{ from: string; to: string } | undefined> {
+    async transferOf(
+      callId: string,
+    ): Promise<{ from: string; to: string; kind: 'transfer' | 'conference' } | undefined> {
       const raw = await redis.get(keys.transfer(callId));
       if (!raw) return undefined;
       try {
-        const parsed = z.object({ from: z.string(), to: z.string() }).safeParse(JSON.parse(raw));
+        const parsed = z
+          .object({ from: z.string(), to: z.string(), kind: z.enum(['transfer', 'conference']) })
+          .safeParse(JSON.parse(raw));
         return parsed.success ? parsed.data : undefined;
       } catch {
         return undefined;
@@ -181,6 +185,14 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     async clearTransfer(callId: string): Promise<void> {
       await redis.del(keys.transfer(callId));
     },
+    /** Colleagues added to a call (conference), besides the agent who holds it. */
+    async addParticipant(callId: string, agentId: string): Promise<void> {
+      await redis.multi().sadd(keys.participants(callId), agentId).pexpire(keys.participants(callId), CLAIM_MS).exec();
+    },
+    async removeParticipant(callId: string, agentId: string): Promise<void> {
+      await redis.srem(keys.participants(callId), agentId);
+    },
+    participants: (callId: string): Promise<string[]> => redis.smembers(keys.participants(callId)),
     /** WhatsApp accepted the call (a transferred call is not accepted again). */
     async markAccepted(callId: string): Promise<void> {
       await redis.set(keys.accepted(callId), '1', 'PX', CLAIM_MS);

@@ -20,6 +20,7 @@ export function relayKeys(prefix: string) {
     callQueue: (callId: string) => key('call-queue', callId),
     activeCalls: key('active-calls'),
     transfer: (callId: string) => key('transfer', callId),
+    participants: (callId: string) => key('participants', callId),
     accepted: (callId: string) => key('accepted', callId),
     routesDue: key('routes-due'),
     lastAgent: (customer: string) => key('last-agent', customer),

@@ -30,8 +30,9 @@ export const CallSignal = z.discriminatedUnion('type', [
     line: z.string().max(80).optional(),
     /** The team relay anchors this call's media on its media server: the offer a desk gets is the server's. */
     anchored: z.boolean().optional(),
-    /** A colleague transferring this call to this desk. */
+    /** A colleague transferring this call to this desk, or adding this desk to it (conference). */
     transferredBy: z.string().max(200).optional(),
+    invitedBy: z.string().max(200).optional(),
   }),
   z.object({
     type: z.literal('call_terminated'),
@@ -49,6 +50,8 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status_set'), status: z.enum(['available', 'away']), by: z.string().max(200) }),
   /** The colleague this desk transferred the call to has it now: the call leaves this desk. */
   z.object({ type: z.literal('call_transferred'), callId: z.string(), to: z.string().max(200) }),
+  /** Who else is on this conference call now (the desk's own agent apart). */
+  z.object({ type: z.literal('conference'), callId: z.string(), with: z.array(z.string().max(200)).max(20) }),
   /** The colleague did not take the transfer: the call stays with this desk. */
   z.object({ type: z.literal('transfer_declined'), callId: z.string(), to: z.string().max(200) }),
   /** Not answered in time at this desk: the team relay offered the call to a colleague. */

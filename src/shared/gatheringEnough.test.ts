@@ -9,6 +9,16 @@ describe('when an answer has the candidates WhatsApp needs', () => {
     expect(enoughCandidates([{ protocol: 'UDP', type: 'host' }], false)).toBe(true);
   });
 
+  it('does not count a loopback candidate: nobody elsewhere can reach it', () => {
+    const loopback = [
+      { protocol: 'udp', type: 'host', address: '127.0.0.1' },
+      { protocol: 'udp', type: 'host', address: '::1' },
+    ];
+    expect(enoughCandidates(loopback, false)).toBe(false);
+    expect(enoughCandidates([...loopback, { protocol: 'udp', type: 'host', address: '192.0.2.2' }], false)).toBe(true);
+    expect(enoughCandidates([{ protocol: 'udp', type: 'host', address: '4f1c.local' }], false)).toBe(true);
+  });
+
   it('waits for a relay candidate where the operator configured TURN', () => {
     const host = { protocol: 'udp', type: 'host' };
     expect(enoughCandidates([host], true)).toBe(false);

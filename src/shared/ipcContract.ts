@@ -57,6 +57,11 @@ export const CallView = z.object({
   transferringTo: z.string().optional(),
   /** A transfer the colleague did not take. */
   transferDeclinedBy: z.string().optional(),
+  /** Conference: the colleague who added this desk, and who else is on the call. */
+  invitedBy: z.string().optional(),
+  conferenceWith: z.array(z.string()).optional(),
+  /** A colleague this desk asked to join the call, until they answer. */
+  inviting: z.string().optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -176,7 +181,10 @@ export const invokeContract = {
     response: ActionResult,
   },
   'call:hold': { request: CallIdRequest.extend({ held: z.boolean() }), response: ActionResult },
-  'call:transfer': { request: CallIdRequest.extend({ to: z.string().min(1).max(64) }), response: ActionResult },
+  'call:transfer': {
+    request: CallIdRequest.extend({ to: z.string().min(1).max(64), conference: z.boolean().optional() }),
+    response: ActionResult,
+  },
   /** Colleagues available to take a transfer (team relay). */
   'team:colleagues': { request: z.object({}), response: z.object({ agents: z.array(z.string()) }) },
   /** Checked by the handler (WrapUp), so a note too long gets its sentence back rather than a refused request. */

@@ -65,6 +65,8 @@ export const relayRequests = {
   },
   /** Blind transfer of an anchored call to a colleague: they ring, and the call is theirs once they answer. */
   transfer: { params: z.object({ callId: CallId, to: z.string().min(1).max(64) }), reply: Done },
+  /** Adds an Available colleague to an anchored call (conference): they ring, and join the room when they answer. */
+  invite: { params: z.object({ callId: CallId, to: z.string().min(1).max(64) }), reply: Done },
   /** Colleagues who can take a call now (Available and signed in). */
   colleagues: { params: z.object({}), reply: z.object({ agents: z.array(z.string()).max(1000) }) },
   /** The agent's wrap-up of a call they answered or placed, for the team's call records. */

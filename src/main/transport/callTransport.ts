@@ -25,8 +25,8 @@ export interface CallActions {
     template?: { name: string; language: string },
     callButton?: CallButton,
   ): Promise<{ messageId: string }>;
-  /** Team relay: blind transfer of an anchored call to a colleague. */
-  transfer?(callId: string, to: string): Promise<void>;
+  /** Team relay: blind transfer of an anchored call to a colleague, or adding them to it (conference). */
+  transfer?(callId: string, to: string, conference?: boolean): Promise<void>;
 }
 
 /** How the connection looks from the status line: what to fix, and the webhook or relay details. */
@@ -92,10 +92,10 @@ export function currentTransportActions(current: () => CallTransport | undefined
     callPermission: (to) => use().callPermission(to),
     requestCallPermission: (to) => use().requestCallPermission(to),
     sendFollowUp: (to, text, template, callButton) => use().sendFollowUp(to, text, template, callButton),
-    transfer: async (callId, to) => {
+    transfer: async (callId, to, conference) => {
       const transport = use();
       if (!transport.transfer) throw new Error('Calls can be transferred only through the team relay.');
-      await transport.transfer(callId, to);
+      await transport.transfer(callId, to, conference);
     },
   };
 }

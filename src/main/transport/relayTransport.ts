@@ -80,7 +80,8 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     sendFollowUp: (to, text, template, callButton) => relay.request('follow_up', { to, text, template, callButton }),
     setAgentStatus: (status) => relay.setStatus(status),
     missedHandled: async (customer) => void (await relay.request('missed_handled', { customer })),
-    transfer: async (callId, to) => void (await relay.request('transfer', { callId, to })),
+    transfer: async (callId, to, conference) =>
+      void (await relay.request(conference ? 'invite' : 'transfer', { callId, to })),
     colleagues: async () => (await relay.request('colleagues', {})).agents,
     wrapUp: async (callId, outcome, notes) => void (await relay.request('wrap_up', { callId, outcome, notes })),
     teamCalls: async (customer) => (await relay.request('customer_calls', { customer })).calls,

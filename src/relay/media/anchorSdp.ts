@@ -37,6 +37,15 @@ function transportOf(
   };
 }
 
+/**
+ * A desk's SDP for Janus, less its end-of-candidates: a browser's own candidates may be mDNS names or loopback that
+ * Janus cannot use, and with "no more candidates" said Janus gives the leg up at once instead of learning the path
+ * from the desk's own checks.
+ */
+export function deskSdpForJanus(sdp: string): string {
+  return sdp.replace(/^a=end-of-candidates\r?\n/gm, '');
+}
+
 /** Why this pair cannot be anchored, or undefined when it can. */
 export function anchorMismatch(whatsappOffer: string, janusOffer: string): string | undefined {
   const wa = audioOf(parse(whatsappOffer), "WhatsApp's offer");

@@ -29,14 +29,18 @@ export async function createAnchoredCalls(deps: {
   const placeKey = (callId: string) => `${deps.prefix}:anchor:${callId}`;
   const loadKey = `${deps.prefix}:janus-load`;
   const anchors = new Map<string, JanusAnchor>();
+  let closing = false;
   for (const url of deps.urls) {
     try {
       anchors.set(
         url,
         await connectJanusAnchor(url, (error) => {
           anchors.delete(url);
+          if (closing) return;
           log.error('Janus connection lost: its calls are ended', { url, error: error && errorText(error) });
-          void endCallsOn(url);
+          endCallsOn(url).catch((failure: unknown) =>
+            log.error('calls on a lost media server not all ended', { url, error: errorText(failure) }),
+          );
         }),
       );
     } catch (error) {
@@ -159,6 +163,7 @@ export async function createAnchoredCalls(deps: {
       }
     },
     async close(): Promise<void> {
+      closing = true;
       for (const anchor of anchors.values()) await anchor.close();
       anchors.clear();
     },

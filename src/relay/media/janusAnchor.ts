@@ -1,6 +1,6 @@
 import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
 import AudioBridgePlugin, { type AudioBridgeHandle } from 'janode/plugins/audiobridge';
-import { janusOfferAsWhatsappAnswer, whatsappOfferAsJanusAnswer } from './anchorSdp';
+import { deskSdpForJanus, janusOfferAsWhatsappAnswer, whatsappOfferAsJanusAnswer } from './anchorSdp';
 
 /** Packets Janus keeps per participant before mixing: 3 × 20 ms, headroom for real networks (janus-facts.md). */
 const PREBUFFER = 3;
@@ -72,7 +72,7 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
       const handle = await session.attach(AudioBridgePlugin);
       try {
         const joined = await handle.join({ room, display: name });
-        const configured = await handle.configure({ jsep: { type: 'offer', sdp: deskOffer } });
+        const configured = await handle.configure({ jsep: { type: 'offer', sdp: deskSdpForJanus(deskOffer) } });
         if (!configured.jsep || configured.jsep.type !== 'answer') throw new Error('Janus did not answer the desk');
         return { answer: configured.jsep.sdp, leg: await leg(handle, joined.feed) };
       } catch (error) {
@@ -94,7 +94,7 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
     },
     /** The desk's answer to `offerLeg`'s offer: its media starts. */
     async answerLeg(handle: AudioBridgeHandle, answer: string): Promise<AnchorLeg> {
-      await handle.configure({ jsep: { type: 'answer', sdp: answer } });
+      await handle.configure({ jsep: { type: 'answer', sdp: deskSdpForJanus(answer) } });
       return leg(handle, 0);
     },
     async close(): Promise<void> {

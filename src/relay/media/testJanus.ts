@@ -20,6 +20,8 @@ export function mediaHostAddress(): string {
 export interface TestJanus {
   /** The WebSocket address janode connects to. */
   url: string;
+  /** Janus's own log, for a failing test's diagnosis. */
+  logFile: string;
   /** Kills Janus with SIGKILL, as a crash would. */
   kill(): Promise<void>;
   start(): Promise<void>;
@@ -47,7 +49,7 @@ export async function startTestJanus(): Promise<TestJanus> {
   transports_folder = "${join(dir, 'transports')}"
   events_folder = "${join(dir, 'events')}"
   loggers_folder = "${join(dir, 'loggers')}"
-  debug_level = 3
+  debug_level = ${process.env.JANUS_DEBUG_LEVEL ?? 3}
   admin_secret = "not-used-in-tests"
 }
 media: {
@@ -107,6 +109,7 @@ admin: {
   let child = await spawnJanus();
   return {
     url: `ws://127.0.0.1:${port}`,
+    logFile: join(dir, 'janus.log'),
     kill: () => kill(child),
     async start() {
       child = await spawnJanus();

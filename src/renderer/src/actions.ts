@@ -43,5 +43,6 @@ export const loadRecording = (callId: string) => api.invoke('history:recording',
 export const retryCallMedia = (callId: string) => api.invoke('history:retryMedia', { callId });
 /** A history row changed without the agent (WhatsApp's recording arrived). */
 export const onHistoryChanged = (listener: () => void) => api.on('history:changed', listener);
-export const transferCall = (callId: string, to: string) => api.invoke('call:transfer', { callId, to });
+export const transferCall = (callId: string, to: string, conference = false) =>
+  api.invoke('call:transfer', { callId, to, conference });
 export const listColleagues = () => api.invoke('team:colleagues', {});

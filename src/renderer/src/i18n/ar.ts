@@ -56,6 +56,7 @@ export const ar: Catalog = {
     queue: 'قائمة الانتظار: {{name}}',
     line: 'اتصل بـ: {{line}}',
     transferredBy: 'حوّلها {{name}}',
+    invitedBy: 'يطلب {{name}} انضمامك إلى هذه المكالمة',
   },
   inCall: {
     transfer: 'تحويل',
@@ -63,6 +64,9 @@ export const ar: Catalog = {
     transferring: 'جارٍ التحويل إلى {{name}}… المكالمة لك حتى يرد.',
     noColleague: 'لا يوجد زميل متاح لتلقي المكالمة الآن.',
     transferDeclined: 'لم يأخذ {{name}} المكالمة؛ ما زالت لك.',
+    addColleague: 'إضافة زميل',
+    inviting: 'جارٍ طلب انضمام {{name}}…',
+    conferenceWith: 'أيضًا في المكالمة: {{names}}',
     dialing: 'جارٍ الاتصال…',
     ringing: 'يرن…',
     connecting: 'جارٍ الاتصال…',

@@ -55,6 +55,7 @@ export const en = {
     queue: 'Queue: {{name}}',
     line: 'Called: {{line}}',
     transferredBy: 'Transferred by {{name}}',
+    invitedBy: '{{name}} asks you to join this call',
   },
   inCall: {
     transfer: 'Transfer',
@@ -62,6 +63,9 @@ export const en = {
     transferring: 'Transferring to {{name}}… the call is yours until they answer.',
     noColleague: 'No colleague is available to take the call right now.',
     transferDeclined: '{{name}} did not take the call; it is still yours.',
+    addColleague: 'Add colleague',
+    inviting: 'Asking {{name}} to join…',
+    conferenceWith: 'Also on the call: {{names}}',
     dialing: 'Calling…',
     ringing: 'Ringing…',
     connecting: 'Connecting…',

@@ -59,6 +59,7 @@ export const es: Catalog = {
     queue: 'Cola: {{name}}',
     line: 'Llamó a: {{line}}',
     transferredBy: 'Transferida por {{name}}',
+    invitedBy: '{{name}} te pide unirte a esta llamada',
   },
   inCall: {
     transfer: 'Transferir',
@@ -66,6 +67,9 @@ export const es: Catalog = {
     transferring: 'Transfiriendo a {{name}}… la llamada es tuya hasta que conteste.',
     noColleague: 'Ningún compañero puede atender la llamada ahora.',
     transferDeclined: '{{name}} no tomó la llamada; sigue siendo tuya.',
+    addColleague: 'Añadir compañero',
+    inviting: 'Pidiendo a {{name}} que se una…',
+    conferenceWith: 'También en la llamada: {{names}}',
     dialing: 'Llamando…',
     ringing: 'Sonando…',
     connecting: 'Conectando…',

@@ -56,6 +56,7 @@ export const hi: Catalog = {
     queue: 'कतार: {{name}}',
     line: 'इस नंबर पर कॉल: {{line}}',
     transferredBy: '{{name}} ने ट्रांसफ़र की',
+    invitedBy: '{{name}} आपसे इस कॉल में जुड़ने को कह रहे हैं',
   },
   inCall: {
     transfer: 'ट्रांसफ़र',
@@ -63,6 +64,9 @@ export const hi: Catalog = {
     transferring: '{{name}} को ट्रांसफ़र हो रही है… उनके उठाने तक कॉल आपकी है।',
     noColleague: 'अभी कोई सहकर्मी कॉल लेने के लिए उपलब्ध नहीं है।',
     transferDeclined: '{{name}} ने कॉल नहीं ली; कॉल अभी भी आपकी है।',
+    addColleague: 'सहकर्मी जोड़ें',
+    inviting: '{{name}} से जुड़ने को कहा जा रहा है…',
+    conferenceWith: 'कॉल पर और भी: {{names}}',
     dialing: 'कॉल की जा रही है…',
     ringing: 'घंटी बज रही है…',
     connecting: 'जुड़ रहा है…',

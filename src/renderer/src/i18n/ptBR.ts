@@ -58,6 +58,7 @@ export const ptBR: Catalog = {
     queue: 'Fila: {{name}}',
     line: 'Ligou para: {{line}}',
     transferredBy: 'Transferida por {{name}}',
+    invitedBy: '{{name}} pede que você entre nesta chamada',
   },
   inCall: {
     transfer: 'Transferir',
@@ -65,6 +66,9 @@ export const ptBR: Catalog = {
     transferring: 'Transferindo para {{name}}… a chamada é sua até que atenda.',
     noColleague: 'Nenhum colega pode atender a chamada agora.',
     transferDeclined: '{{name}} não pegou a chamada; ela continua com você.',
+    addColleague: 'Adicionar colega',
+    inviting: 'Pedindo a {{name}} que entre…',
+    conferenceWith: 'Também na chamada: {{names}}',
     dialing: 'Chamando…',
     ringing: 'Tocando…',
     connecting: 'Conectando…',

@@ -46,7 +46,11 @@ function waitForCandidates(pc: RTCPeerConnection, timeoutMs: number, turnConfigu
     const onCandidate = (event: RTCPeerConnectionIceEvent) => {
       const candidate = event.candidate;
       if (!candidate) return;
-      gathered.push({ protocol: candidate.protocol ?? '', type: candidate.type ?? '' });
+      gathered.push({
+        protocol: candidate.protocol ?? '',
+        type: candidate.type ?? '',
+        address: candidate.address ?? '',
+      });
       if (settle === undefined && enoughCandidates(gathered, turnConfigured)) settle = setTimeout(done, 0);
     };
     const timer = setTimeout(done, timeoutMs);

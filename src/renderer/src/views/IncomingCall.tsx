@@ -54,6 +54,11 @@ export const IncomingCall = memo(function IncomingCall({
       <p className="number" data-testid="caller-number">
         {number}
       </p>
+      {call.invitedBy && (
+        <p className="notice" data-testid="invited-by">
+          {t('incoming.invitedBy', { name: call.invitedBy })}
+        </p>
+      )}
       {call.transferredBy && (
         <p className="notice" data-testid="transferred-by">
           {t('incoming.transferredBy', { name: call.transferredBy })}
