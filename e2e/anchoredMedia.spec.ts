@@ -1,20 +1,32 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Browser } from '@playwright/test';
 import { mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { recentPitch } from '../sim/farEnd';
 import { mediaFigures } from './phoneFixture';
 import { startTeam } from './teamDesks';
 
-test('a queue that anchors media on Janus: the agent answers, caller and agent hear each other through the media server, WhatsApp gets its answer; then a blind transfer moves the call to a colleague', async ({
-  browser,
-}) => {
+/** Asha and Ben's desks on a Support queue whose media is anchored on a Janus the test starts. */
+async function startAnchoredTeam(browser: Browser) {
   const janus = await startTestJanus();
   const queues = TeamQueues.parse({
     defaultQueue: 'support',
     repeatCallerMinutes: 0,
     queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
   });
-  const { sim, pageA, pageB, close } = await startTeam(browser, { queues, janusUrls: [janus.url] });
+  const team = await startTeam(browser, { queues, janusUrls: [janus.url] });
+  return {
+    ...team,
+    async close() {
+      await team.close();
+      await janus.stop();
+    },
+  };
+}
+
+test('a queue that anchors media on Janus: the agent answers, caller and agent hear each other through the media server, WhatsApp gets its answer; then a blind transfer moves the call to a colleague', async ({
+  browser,
+}) => {
+  const { sim, pageA, pageB, close } = await startAnchoredTeam(browser);
   try {
     // WhatsApp's ICE-lite edge listens where Janus can reach it (Janus gathers no loopback candidates).
     const call = await sim.placeCall({
@@ -60,20 +72,13 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
   } finally {
     await close();
-    await janus.stop();
   }
 });
 
 test('a conference on an anchored call: the agent adds a colleague, all three hear each other, the agent leaves and the colleague carries on', async ({
   browser,
 }) => {
-  const janus = await startTestJanus();
-  const queues = TeamQueues.parse({
-    defaultQueue: 'support',
-    repeatCallerMinutes: 0,
-    queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
-  });
-  const { sim, pageA, pageB, close } = await startTeam(browser, { queues, janusUrls: [janus.url] });
+  const { sim, pageA, pageB, close } = await startAnchoredTeam(browser);
   try {
     const call = await sim.placeCall({ name: 'Three Way', farEnd: { toneHz: 440, edgeHost: mediaHostAddress() } });
     await pageA.getByTestId('answer').click();
@@ -105,6 +110,5 @@ test('a conference on an anchored call: the agent adds a colleague, all three he
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
   } finally {
     await close();
-    await janus.stop();
   }
 });
