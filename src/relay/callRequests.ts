@@ -200,13 +200,14 @@ export function createCallRequests(deps: {
       return {};
     },
     async accept(agentId, { callId, sdp, capture }) {
-      // A colleague added to a call (conference) joins a call WhatsApp has accepted already.
-      if ((await store.participants(callId)).includes(agentId) && (await store.wasAccepted(callId))) return {};
+      // Anchored calls only: a colleague added to a call (conference) joins a call WhatsApp has accepted already.
+      if (anchored && (await store.participants(callId)).includes(agentId) && (await store.wasAccepted(callId)))
+        return {};
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
       // A call transferred to this agent was accepted on WhatsApp by the colleague who answered it first.
-      if (await store.wasAccepted(callId)) return {};
+      if (anchored && (await store.wasAccepted(callId))) return {};
       await (await graphFor(callId)).accept(callId, anchored?.customerAnswer(callId) ?? sdp, { capture });
-      await store.markAccepted(callId);
+      if (anchored) await store.markAccepted(callId);
       // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
       const answeredAt = Date.now();
       void Promise.all([store.offer(callId), store.queueOf(callId)]).then(
@@ -218,7 +219,8 @@ export function createCallRequests(deps: {
     },
     async terminate(agentId, { callId }) {
       const owner = await ownerOf(callId);
-      const participants = await store.participants(callId);
+      // Only anchored calls have colleagues added to them.
+      const participants = anchored ? await store.participants(callId) : [];
       if (owner !== agentId && !participants.includes(agentId))
         throw new RelayRefusal('This call is not yours to end.');
       const staying = participants.filter((p) => p !== agentId);
@@ -235,7 +237,7 @@ export function createCallRequests(deps: {
       if (!(await store.wasOffered(callId, agentId))) throw new RelayRefusal(NOT_OFFERED);
       const owner = await store.owner(callId);
       if (owner === agentId) throw new RelayRefusal('You already answered this call.');
-      const transfer = await store.transferOf(callId);
+      const transfer = anchored ? await store.transferOf(callId) : undefined;
       if (owner && transfer?.to === agentId) {
         // A colleague declined a transfer: the call stays with the agent who has it, who is told.
         await store.clearTransfer(callId);

@@ -35,26 +35,6 @@ export function createPresence(redis: Redis, keys: RelayKeys, instance: string) 
     async markOffline(agentId: string): Promise<void> {
       await redis.hset(keys.agent(agentId), { status: 'offline', aliveUntil: '0', statusSince: String(Date.now()) });
     },
-    /** Every agent's status and since when, for the supervisor board. */
-    async board(): Promise<Array<AgentSnapshot & { sinceMs?: number }>> {
-      const ids = await redis.smembers(keys.agents);
-      const now = Date.now();
-      const rows = await Promise.all(
-        ids.map((id) => redis.hmget(keys.agent(id), 'status', 'aliveUntil', 'idleSince', 'statusSince')),
-      );
-      return ids.map((id, i) => {
-        const [status, aliveUntil, idleSince, statusSince] = rows[i]!;
-        const present = Boolean(status && status !== 'offline' && Number(aliveUntil) > now);
-        const known = status === 'available' || status === 'busy' || status === 'away';
-        return {
-          id,
-          status: present && known ? status : 'offline',
-          idleSinceMs: Number(idleSince ?? 0) || 0,
-          present,
-          sinceMs: Number(statusSince) || undefined,
-        };
-      });
-    },
     async idleSince(agentId: string): Promise<number | undefined> {
       const value = await redis.hget(keys.agent(agentId), 'idleSince');
       return value ? Number(value) : undefined;
@@ -72,13 +52,18 @@ export function createPresence(redis: Redis, keys: RelayKeys, instance: string) 
       }
       return counts;
     },
-    /** Every agent who ever signed in, with their status and whether their desk is there now. */
-    async snapshot(): Promise<AgentSnapshot[]> {
+    /**
+     * Every agent who ever signed in, with their status, since when (for the supervisor board) and whether their
+     * desk is there now.
+     */
+    async snapshot(): Promise<Array<AgentSnapshot & { sinceMs?: number }>> {
       const ids = await redis.smembers(keys.agents);
       const now = Date.now();
-      const rows = await Promise.all(ids.map((id) => redis.hmget(keys.agent(id), 'status', 'aliveUntil', 'idleSince')));
+      const rows = await Promise.all(
+        ids.map((id) => redis.hmget(keys.agent(id), 'status', 'aliveUntil', 'idleSince', 'statusSince')),
+      );
       return ids.map((id, i) => {
-        const [status, aliveUntil, idleSince] = rows[i]!;
+        const [status, aliveUntil, idleSince, statusSince] = rows[i]!;
         const present = Boolean(status && status !== 'offline' && Number(aliveUntil) > now);
         const known = status === 'available' || status === 'busy' || status === 'away';
         return {
@@ -86,6 +71,7 @@ export function createPresence(redis: Redis, keys: RelayKeys, instance: string) 
           status: present && known ? status : 'offline',
           idleSinceMs: Number(idleSince ?? 0) || 0,
           present,
+          sinceMs: Number(statusSince) || undefined,
         };
       });
     },

@@ -118,7 +118,7 @@ export function createBoardSource(deps: {
       const [waitingCalls, active, agents, figures] = await Promise.all([
         waiting(),
         store.activeCalls(),
-        presence.board(),
+        presence.snapshot(),
         today(nowMs),
       ]);
       const queuesOf = (agentId: string) =>
