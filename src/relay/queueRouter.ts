@@ -108,7 +108,7 @@ export function createQueueRouter(deps: {
 
   return {
     /** A webhook's offer, taken once across all instances; its first step runs at once here. */
-    async take(offer: Offered, phoneNumberId?: string): Promise<boolean> {
+    async take(offer: Offered, phoneNumberId?: string): Promise<false | { queue: string }> {
       if ((await store.takeOffer(offer)).outcome !== 'new') return false;
       const queue = queueForCall(config, { phoneNumberId, ctaPayload: offer.ctaPayload });
       if (queue.media === 'anchored') {
@@ -119,7 +119,7 @@ export function createQueueRouter(deps: {
         if (!opened) {
           log.error('no media server for an anchored call: declined on WhatsApp', { callId: offer.callId });
           await deps.decline?.(offer.callId);
-          return true;
+          return { queue: queue.id };
         }
       }
       const anchored = queue.media === 'anchored' || undefined;
@@ -135,7 +135,7 @@ export function createQueueRouter(deps: {
       ]);
       await advance(offer.callId, lease, { route, offer });
       log.info('call queued', { callId: offer.callId, queue: queue.id, repeatCaller: Boolean(lastAgent) });
-      return true;
+      return { queue: queue.id };
     },
     /** After a decline: the next step runs at once; 'nobody_left' when the call must be rejected on WhatsApp. */
     async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {

@@ -10,7 +10,8 @@ type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 
 /** What the relay asks of whichever router the team uses (one ring for the whole team, or queues). */
 export interface CallRouter {
-  take(offer: Offered, phoneNumberId?: string): Promise<boolean>;
+  /** False for a retry or a call already ended; otherwise the queue it went to, where the team has queues. */
+  take(offer: Offered, phoneNumberId?: string): Promise<false | { queue?: string }>;
   afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'>;
   passOn(callIds: Iterable<string>): Promise<void>;
   /** An agent answered the call (pre_accept went through). */
@@ -43,18 +44,18 @@ export function createRouter(deps: {
      * A webhook's offer: taken once across all instances (never after its own terminate) and rung. With ring_all
      * the ring is published by the same Redis step that takes it. False when it was a retry or had already ended.
      */
-    async take(offer: Offered): Promise<boolean> {
+    async take(offer: Offered): Promise<false | { queue?: string }> {
       if (routing === 'longest_idle') {
         if ((await store.takeOffer(offer)).outcome !== 'new') return false;
         await offerToNext(offer);
-        return true;
+        return {};
       }
       const taken = await store.takeOffer(offer, { kind: 'offer', callId: offer.callId, event: offer });
       if (taken.outcome !== 'new') return false;
       // No instance listening (their subscriptions are coming back after a Redis restart): nobody would ring,
       // so fail and let Meta deliver the call again.
       if (taken.heard === 0) throw new Error('no relay instance is subscribed to the bus yet');
-      return true;
+      return {};
     },
     /**
      * After an agent declines: passes the call on, and says whether it must be rejected on WhatsApp

@@ -67,8 +67,9 @@ export function createWebhookIntake(deps: {
       case 'call_offered':
         return (async () => {
           try {
-            if (!(await router.take(signal, event.phoneNumberId))) return;
-            const queue = (await store.queueOf(signal.callId)) ?? undefined;
+            const taken = await router.take(signal, event.phoneNumberId);
+            if (!taken) return;
+            const queue = taken.queue;
             metrics?.callOffered(queue);
             records?.record({
               kind: 'offered',
