@@ -1,9 +1,16 @@
 import { test, expect, type Browser } from '@playwright/test';
 import { mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { TeamQueues } from '../src/shared/teamQueues';
-import { recentPitch } from '../sim/farEnd';
-import { mediaFigures } from './phoneFixture';
+import { heardTone } from '../sim/farEnd';
 import { startTeam } from './teamDesks';
+import { heardTone as deskHears } from './toneProbe';
+
+/** Each party's voice: the caller 440 Hz, Asha 300 Hz, Ben 700 Hz; heard means above 0.02, silent below 0.004. */
+const CALLER = 440;
+const ASHA = 300;
+const BEN = 700;
+const HEARD = 0.02;
+const SILENT = 0.004;
 
 /** Asha and Ben's desks on a Support queue whose media is anchored on a Janus the test starts. */
 async function startAnchoredTeam(browser: Browser) {
@@ -13,9 +20,10 @@ async function startAnchoredTeam(browser: Browser) {
     repeatCallerMinutes: 0,
     queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
   });
-  const team = await startTeam(browser, { queues, janusUrls: [janus.url] });
+  const team = await startTeam(browser, { queues, janusUrls: [janus.url], voices: { asha: ASHA, ben: BEN } });
   return {
     ...team,
+    janus,
     async close() {
       await team.close();
       await janus.stop();
@@ -45,10 +53,9 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
     expect(sent[1]).toBe(sent[0]);
 
     // The agent hears the caller, and the caller hears the agent's microphone, through the room.
-    await expect.poll(async () => (await mediaFigures(pageA)).energy, { timeout: 15_000 }).toBeGreaterThan(0.02);
-    await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 15_000 }).toBeGreaterThan(20);
+    await expect.poll(() => deskHears(pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     expect(call.farEnd.ice.nominated).toBe(true);
-    expect(recentPitch(call.farEnd.received)).toBeGreaterThan(0);
 
     // Blind transfer: Asha hands the call to Ben; it stays hers until he answers, then leaves her desk.
     await pageA.getByTestId('transfer').click();
@@ -62,10 +69,11 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
     await expect(pageA.getByTestId('end-reason')).toHaveText('Transferred to a colleague');
     // Nothing more went to WhatsApp: the call was moved inside the team's media server.
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
-    // Ben hears the caller, and the caller goes on hearing the desk now on the call (Asha's leg has left).
-    await expect.poll(async () => (await mediaFigures(pageB)).energy, { timeout: 15_000 }).toBeGreaterThan(0.02);
-    const heardBefore = call.farEnd.received.loudFrames;
-    await expect.poll(() => call.farEnd.received.loudFrames - heardBefore, { timeout: 10_000 }).toBeGreaterThan(50);
+    // Ben hears the caller, the caller hears Ben's microphone and no longer Asha's, and Asha no longer hears the caller.
+    await expect.poll(() => deskHears(pageB, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
+    expect(await deskHears(pageA, CALLER)).toBeLessThan(SILENT);
 
     await pageB.getByTestId('hangup').click();
     await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
@@ -91,18 +99,26 @@ test('a conference on an anchored call: the agent adds a colleague, all three he
     await expect(pageB.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
     await expect(pageA.getByTestId('conference-with')).toHaveText('Also on the call: ben');
     await expect(pageB.getByTestId('conference-with')).toHaveText('Also on the call: asha');
-    // Both desks hear the room (the caller, and each other), and the caller hears them.
-    await expect.poll(async () => (await mediaFigures(pageA)).energy, { timeout: 15_000 }).toBeGreaterThan(0.02);
-    await expect.poll(async () => (await mediaFigures(pageB)).energy, { timeout: 15_000 }).toBeGreaterThan(0.02);
-    await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 15_000 }).toBeGreaterThan(20);
+    // All three hear each other: each desk hears the caller and the other desk, the caller hears both desks.
+    for (const [page, other] of [
+      [pageA, BEN],
+      [pageB, ASHA],
+    ] as const) {
+      await expect.poll(() => deskHears(page, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+      await expect.poll(() => deskHears(page, other), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    }
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
 
     // Asha leaves; the call goes on with Ben, and nothing is ended on WhatsApp.
     await pageA.getByTestId('hangup').click();
     await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
     await expect(pageB.getByTestId('conference-with')).toHaveCount(0);
-    const heard = call.farEnd.received.loudFrames;
-    await expect.poll(() => call.farEnd.received.loudFrames - heard, { timeout: 10_000 }).toBeGreaterThan(50);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
+    expect(heardTone(call.farEnd.received, BEN)).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(pageB, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
+    expect(await deskHears(pageB, CALLER)).toBeGreaterThan(HEARD);
     await expect(pageB.getByTestId('call-phase')).toHaveText('On call');
 
     await pageB.getByTestId('hangup').click();

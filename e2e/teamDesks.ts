@@ -11,6 +11,7 @@ import { startRelay, type RelayOptions } from '../src/relay/relayServer';
 import { startTestRedis } from '../src/relay/testRedis';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { startWhatsAppSim } from '../sim/whatsappSim';
+import { giveVoiceAndEars } from './toneProbe';
 
 export const AGENT_SECRET = 'team-agent-secret-0123';
 
@@ -37,8 +38,12 @@ export async function openDesk(page: Page, agentId: string, relayUrls: string[])
 /** Two desks (asha, ben) on two relay instances sharing one redis-server, and WhatsApp's simulator. */
 export async function startTeam(
   browser: Browser,
-  extra: Pick<RelayOptions, 'queues' | 'databaseUrl' | 'janusUrls'> = {},
+  extra: Pick<RelayOptions, 'queues' | 'databaseUrl' | 'janusUrls'> & {
+    /** Each desk speaks its own steady tone and the test can read which tones it hears (e2e/toneProbe.ts). */
+    voices?: { asha: number; ben: number };
+  } = {},
 ) {
+  const { voices, ...relayOptions } = extra;
   const redis = await startTestRedis();
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const relays = await Promise.all(
@@ -50,13 +55,17 @@ export async function startTeam(
         graphBaseUrl: sim.graphBaseUrl,
         logger: createMemoryLogger(),
         prefix: 'e2e',
-        ...extra,
+        ...relayOptions,
       }),
     ),
   );
   sim.setWebhookUrl(relays[0]!.webhookUrl);
   const pageA = await (await browser.newContext()).newPage();
   const pageB = await (await browser.newContext()).newPage();
+  if (voices) {
+    await giveVoiceAndEars(pageA, voices.asha);
+    await giveVoiceAndEars(pageB, voices.ben);
+  }
   const deskA = await openDesk(pageA, 'asha', [relays[0]!.agentUrl]);
   const deskB = await openDesk(pageB, 'ben', [relays[1]!.agentUrl]);
   return {
@@ -64,6 +73,7 @@ export async function startTeam(
     relays,
     pageA,
     pageB,
+    redisUrl: redis.url,
     async close() {
       await deskA.close();
       await deskB.close();

@@ -1,5 +1,6 @@
 import wrtc from '@roamhq/wrtc';
 import { startIceLiteFront, type Impairment } from './iceLiteFront';
+import { toneLevel } from './toneLevel';
 
 const { RTCPeerConnection, nonstandard } = wrtc;
 
@@ -37,6 +38,14 @@ export interface ReceivedAudio {
   firstPacketAtMs?: number;
   /** Pitch of the latest loud frames (zero-crossing estimate, Hz), newest last: tells a voice from hold music. */
   recentHz: number[];
+  /** The last 100 ms heard (at `sampleRate`), newest last: which tones are in the mix right now. */
+  latest: Int16Array;
+  sampleRate: number;
+}
+
+/** Amplitude (0..1) of one tone in the last 100 ms the far end heard: several voices in a room are told apart. */
+export function heardTone(received: ReceivedAudio, hz: number): number {
+  return toneLevel(received.latest, received.sampleRate, hz, 32768);
 }
 
 /** A pure tone crosses zero twice per period; enough to tell 300 Hz from a 523-784 Hz arpeggio. */
@@ -102,7 +111,14 @@ export async function createFarEnd(options: FarEndOptions = {}) {
   const source = new nonstandard.RTCAudioSource();
   const track = source.createTrack();
   pc.addTrack(track);
-  const received: ReceivedAudio = { frames: 0, loudFrames: 0, peakRms: 0, recentHz: [] };
+  const received: ReceivedAudio = {
+    frames: 0,
+    loudFrames: 0,
+    peakRms: 0,
+    recentHz: [],
+    latest: new Int16Array(SAMPLE_RATE / 10),
+    sampleRate: SAMPLE_RATE,
+  };
   let sink: InstanceType<typeof nonstandard.RTCAudioSink> | undefined;
   let closed = false;
 
@@ -110,6 +126,16 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     sink = new nonstandard.RTCAudioSink(event.track as never);
     sink.ondata = (data: { samples: Int16Array; sampleRate?: number }) => {
       const level = rms(data.samples);
+      const rate = data.sampleRate ?? SAMPLE_RATE;
+      if (rate !== received.sampleRate) {
+        received.sampleRate = rate;
+        received.latest = new Int16Array(Math.round(rate / 10));
+      }
+      const keep = received.latest.length - data.samples.length;
+      if (keep >= 0) {
+        received.latest.copyWithin(0, data.samples.length);
+        received.latest.set(data.samples, keep);
+      }
       received.frames += 1;
       received.firstFrameAtMs ??= Date.now();
       received.peakRms = Math.max(received.peakRms, level);

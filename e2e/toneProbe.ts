@@ -1,0 +1,58 @@
+import type { Page } from '@playwright/test';
+import { toneLevel } from '../sim/toneLevel';
+
+/**
+ * Gives a page a voice of its own and ears the test can read. Chromium's fake microphone is the same beep on every
+ * desk, so in a room of several desks nobody could tell who is heard; each page here speaks one steady tone instead,
+ * and every remote track it receives is tapped so the test can ask how loud a given tone is in what the page hears.
+ */
+export async function giveVoiceAndEars(page: Page, voiceHz: number): Promise<void> {
+  await page.addInitScript((hz: number) => {
+    const context = new AudioContext();
+    navigator.mediaDevices.getUserMedia = async () => {
+      await context.resume();
+      const osc = context.createOscillator();
+      osc.frequency.value = hz;
+      const gain = context.createGain();
+      gain.gain.value = 0.3;
+      const sink = context.createMediaStreamDestination();
+      osc.connect(gain).connect(sink);
+      osc.start();
+      return sink.stream;
+    };
+    const analysers: AnalyserNode[] = [];
+    const Native = window.RTCPeerConnection;
+    class Tapped extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        this.addEventListener('track', (event) => {
+          // Chromium feeds remote WebRTC audio to Web Audio only while an element plays it too.
+          const element = new Audio();
+          element.muted = true;
+          element.srcObject = new MediaStream([event.track]);
+          void element.play().catch(() => undefined);
+          const analyser = context.createAnalyser();
+          analyser.fftSize = 8192;
+          context.createMediaStreamSource(new MediaStream([event.track])).connect(analyser);
+          analysers.push(analyser);
+          void context.resume();
+        });
+      }
+    }
+    window.RTCPeerConnection = Tapped;
+    (window as unknown as { latestHeard(): [number[], number] }).latestHeard = () => {
+      const analyser = analysers.at(-1);
+      const samples = new Float32Array(analyser?.fftSize ?? 0);
+      analyser?.getFloatTimeDomainData(samples);
+      return [Array.from(samples), context.sampleRate];
+    };
+  }, voiceHz);
+}
+
+/** Amplitude (0..1) of a tone in the last ~170 ms the page's latest call carried to it. */
+export async function heardTone(page: Page, hz: number): Promise<number> {
+  const [samples, rate] = await page.evaluate(() =>
+    (window as unknown as { latestHeard(): [number[], number] }).latestHeard(),
+  );
+  return toneLevel(samples, rate, hz);
+}
