@@ -2,13 +2,15 @@ import { test, expect, type Browser } from '@playwright/test';
 import { mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { heardTone } from '../sim/farEnd';
-import { startTeam } from './teamDesks';
-import { heardTone as deskHears } from './toneProbe';
+import { AGENT_SECRET, startTeam } from './teamDesks';
+import { heardTone as deskHears, giveVoiceAndEars } from './toneProbe';
+import { issueSupervisorToken } from '../src/relay/agentTokens';
 
 /** Each party's voice: the caller 440 Hz, Asha 300 Hz, Ben 700 Hz; heard means above 0.02, silent below 0.004. */
 const CALLER = 440;
 const ASHA = 300;
 const BEN = 700;
+const SUPERVISOR = 1100;
 const HEARD = 0.02;
 const SILENT = 0.004;
 
@@ -125,6 +127,59 @@ test('a conference on an anchored call: the agent adds a colleague, all three he
     await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
   } finally {
+    await close();
+  }
+});
+
+test('a supervisor listens in on an anchored call from the board without being heard, barges in and is heard by caller and agent, stops, and is told when the call ends', async ({
+  browser,
+}) => {
+  const { sim, relays, pageA, close } = await startAnchoredTeam(browser);
+  const board = await (await browser.newContext()).newPage();
+  await giveVoiceAndEars(board, SUPERVISOR);
+  try {
+    const call = await sim.placeCall({ name: 'Monitored', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+
+    // The board is on the other relay instance than the one that took the call.
+    await board.goto(`${relays[1]!.agentUrl.replace(/^ws/, 'http')}board`);
+    await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', AGENT_SECRET));
+    await board.getByTestId('board-sign-in-button').click();
+    const live = board.locator(`[data-testid="in-progress-row"][data-call-id="${call.callId}"]`);
+    await live.getByTestId('listen').click();
+    const state = board.getByTestId('listen-state');
+    await expect(state).toHaveText(/^Listening to asha’s call with .+\. Nobody hears you\.$/, { timeout: 10_000 });
+
+    // The supervisor hears both sides; nobody hears the supervisor.
+    await expect.poll(() => deskHears(board, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(board, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    for (let i = 0; i < 10; i += 1) {
+      expect(heardTone(call.farEnd.received, SUPERVISOR)).toBeLessThan(SILENT);
+      expect(await deskHears(pageA, SUPERVISOR)).toBeLessThan(SILENT);
+      await board.waitForTimeout(150);
+    }
+
+    // Barge in: the caller and the agent hear the supervisor, and still each other.
+    await board.getByTestId('listen-barge').click();
+    await expect(state).toHaveText(/^On asha’s call with .+: the customer and the agent hear you\.$/);
+    await expect.poll(() => heardTone(call.farEnd.received, SUPERVISOR), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(pageA, SUPERVISOR), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    expect(heardTone(call.farEnd.received, ASHA)).toBeGreaterThan(HEARD);
+
+    // Stop: the supervisor's voice leaves the call.
+    await board.getByTestId('listen-stop').click();
+    await expect(state).toHaveText('You stopped listening.');
+    await expect.poll(() => heardTone(call.farEnd.received, SUPERVISOR), { timeout: 5000 }).toBeLessThan(SILENT);
+
+    // Listening again when the agent hangs up: the board says the call ended; WhatsApp saw only the agent's call.
+    await live.getByTestId('listen').click();
+    await expect(state).toHaveText(/Nobody hears you\.$/, { timeout: 10_000 });
+    await pageA.getByTestId('hangup').click();
+    await expect(state).toHaveText('The call ended.');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
+    await board.context().close();
     await close();
   }
 });

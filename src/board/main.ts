@@ -1,4 +1,5 @@
 import { BoardMessage, type BoardFigures, type BoardRequest, type BoardSnapshot } from '../shared/boardSchemas';
+import { createListenIn } from './listenIn';
 
 const TOKEN_KEY = 'board-token';
 const $ = (id: string) => document.getElementById(id)!;
@@ -36,6 +37,20 @@ function send(request: BoardRequest): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(request));
 }
 
+const listenIn = createListenIn({
+  send: (request) => send(request),
+  audio: $('listen-audio') as HTMLAudioElement,
+  show(view) {
+    const panel = $('listen');
+    panel.hidden = false;
+    $('listen-state').textContent = view.text;
+    ($('listen-barge') as HTMLButtonElement).hidden = !view.canBarge;
+    ($('listen-stop') as HTMLButtonElement).hidden = !view.active;
+  },
+});
+$('listen-barge').addEventListener('click', () => listenIn.barge());
+$('listen-stop').addEventListener('click', () => listenIn.stop());
+
 function showProblem(text: string | undefined): void {
   const p = $('problem');
   p.hidden = !text;
@@ -72,12 +87,27 @@ function render(): void {
     ),
   );
   $('in-progress').replaceChildren(
-    ...snapshot.inProgress.map((c) =>
-      row(
-        [c.agent, c.queue ?? (c.direction === 'outbound' ? 'outbound' : '–'), c.customer, duration(now - c.sinceMs)],
+    ...snapshot.inProgress.map((c) => {
+      let listen: string | Node = '–';
+      if (c.listenable) {
+        const button = document.createElement('button');
+        button.textContent = listenIn.listeningTo() === c.callId ? 'Listening' : 'Listen';
+        button.disabled = listenIn.listeningTo() === c.callId;
+        button.setAttribute('data-testid', 'listen');
+        button.onclick = () => listenIn.start(c.callId, `${c.agent}’s call with ${c.customer}`);
+        listen = button;
+      }
+      return row(
+        [
+          c.agent,
+          c.queue ?? (c.direction === 'outbound' ? 'outbound' : '–'),
+          c.customer,
+          duration(now - c.sinceMs),
+          listen,
+        ],
         { 'data-testid': 'in-progress-row', 'data-call-id': c.callId, 'data-agent': c.agent },
-      ),
-    ),
+      );
+    }),
   );
   $('agents').replaceChildren(
     ...snapshot.agents.map((a) => {
@@ -174,6 +204,17 @@ function connect(token: string): void {
       render();
     } else if (message.type === 'agent_calls') {
       showAgentCalls(message);
+    } else if (message.type === 'listen_offer') {
+      listenIn.onOffer(message.callId, message.sdp).catch((error: unknown) => {
+        console.error('listening line not set up', error);
+        listenIn.onEnded(message.callId, 'The listening line could not be set up; try again.');
+        send({ type: 'stop_listening', callId: message.callId });
+      });
+    } else if (message.type === 'listening') {
+      listenIn.onListening(message.callId, message.heard);
+    } else if (message.type === 'listen_ended') {
+      listenIn.onEnded(message.callId, message.reason);
+      render();
     } else {
       showProblem(message.message);
     }

@@ -256,6 +256,18 @@ export async function startRelay(options: RelayOptions) {
       return check;
     },
     isKnownAgent: async (agentId) => (await redis.sismember(keys.agents, agentId)) === 1,
+    listening: anchored && {
+      async refusal(callId) {
+        if (!(await anchored.isAnchored(callId)))
+          return 'This call’s audio goes straight to the agent’s desk, so it cannot be listened to: only calls in queues with anchored media can.';
+        if (!(await store.owner(callId))) return 'That call is not in progress any more.';
+        return undefined;
+      },
+      offer: (callId, listener, onEnd) => anchored.offerForListener(callId, listener, onEnd),
+      answer: (callId, listener, sdp) => anchored.answerListener(callId, listener, sdp),
+      setHeard: (callId, listener, heard) => anchored.setListenerHeard(callId, listener, heard),
+      stop: (callId, listener) => anchored.stopListening(callId, listener),
+    },
     async setAgentStatus(agentId, status, by) {
       await presence.mark(agentId, status);
       await bus.publish({

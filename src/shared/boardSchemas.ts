@@ -36,6 +36,8 @@ export const BoardSnapshot = z.object({
       customer: z.string(),
       direction: z.enum(['inbound', 'outbound']),
       sinceMs: z.number(),
+      /** Its media goes through the team's media server, so a supervisor can listen in and barge. */
+      listenable: z.boolean().default(false),
     }),
   ),
   agents: z.array(
@@ -81,6 +83,12 @@ export const BoardRequest = z.discriminatedUnion('type', [
     status: z.enum(['available', 'away']),
   }),
   z.object({ type: z.literal('agent_calls'), agentId: z.string().min(1).max(64) }),
+  /** Listen in silently: the relay answers with the media server's offer for the supervisor's own leg. */
+  z.object({ type: z.literal('listen'), callId: z.string().min(1).max(256) }),
+  z.object({ type: z.literal('listen_answer'), callId: z.string().min(1).max(256), sdp: z.string().min(1).max(12_000) }),
+  /** Become heard by the customer and the agent. */
+  z.object({ type: z.literal('barge'), callId: z.string().min(1).max(256) }),
+  z.object({ type: z.literal('stop_listening'), callId: z.string().min(1).max(256) }),
 ]);
 export type BoardRequest = z.infer<typeof BoardRequest>;
 
@@ -90,5 +98,10 @@ export const BoardMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), snapshot: BoardSnapshot }),
   z.object({ type: z.literal('agent_calls'), agentId: z.string(), calls: z.array(AgentCall) }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('listen_offer'), callId: z.string(), sdp: z.string() }),
+  /** The supervisor's leg is in the call: heard (after barge) or not. */
+  z.object({ type: z.literal('listening'), callId: z.string(), heard: z.boolean() }),
+  /** The supervisor's leg left the call, and why in a sentence. */
+  z.object({ type: z.literal('listen_ended'), callId: z.string(), reason: z.string() }),
 ]);
 export type BoardMessage = z.infer<typeof BoardMessage>;

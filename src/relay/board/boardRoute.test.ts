@@ -148,4 +148,36 @@ describe('supervisor board route', () => {
       .toBe(true);
     good.ws.close();
   });
+
+  it('listening in: refused with a sentence where media is not anchored; a page cannot answer, barge or stop a line it did not ask for; listening before sign-in closes the socket', async () => {
+    const early = await openBoard(sameOrigin());
+    early.ws.send(JSON.stringify({ type: 'listen', callId: 'wacid.any' }));
+    expect(await early.closed).toBe(4001);
+
+    const board = await openBoard(sameOrigin());
+    board.ws.send(JSON.stringify({ type: 'hello', token: await issueSupervisorToken('sam', SECRETS.agentSecret) }));
+    await expect.poll(() => board.messages.length).toBeGreaterThanOrEqual(1);
+    board.ws.send(JSON.stringify({ type: 'listen', callId: 'wacid.someone-elses' }));
+    await expect
+      .poll(() => board.messages.find((m) => (m as { type: string }).type === 'listen_ended'))
+      .toEqual({
+        type: 'listen_ended',
+        callId: 'wacid.someone-elses',
+        reason: 'Listening in needs the team’s media server: no queue of this relay anchors its media.',
+      });
+    for (const request of [
+      { type: 'listen_answer', callId: 'wacid.someone-elses', sdp: 'v=0' },
+      { type: 'barge', callId: 'wacid.someone-elses' },
+    ])
+      board.ws.send(JSON.stringify(request));
+    await expect
+      .poll(
+        () => board.messages.filter((m) => JSON.stringify(m).includes('You are not listening to that call.')).length,
+      )
+      .toBe(2);
+    // An SDP too large for the schema closes the socket; the relay goes on serving the board.
+    board.ws.send(JSON.stringify({ type: 'listen_answer', callId: 'x', sdp: 'a'.repeat(12_001) }));
+    expect(await board.closed).toBe(1008);
+    expect((await get(base, '/board')).status).toBe(200);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
@@ -33,6 +34,20 @@ const NEWS_DEBOUNCE_MS = 20;
 interface Supervisor {
   socket: WebSocket;
   name?: string;
+  /** The call this supervisor is listening in on from this page, if any. */
+  listeningTo?: string;
+  /** Tells this page's leg from the same supervisor's other pages. */
+  page: string;
+}
+
+/** Listening in and barging, where calls' media goes through the team's media server. */
+export interface SupervisorListening {
+  /** Why this call cannot be listened to, in a sentence for the supervisor; undefined when it can. */
+  refusal(callId: string): Promise<string | undefined>;
+  offer(callId: string, supervisor: string, onEnd: (reason: string) => void): Promise<string>;
+  answer(callId: string, supervisor: string, sdp: string): Promise<void>;
+  setHeard(callId: string, supervisor: string, heard: boolean): Promise<boolean>;
+  stop(callId: string, supervisor: string): Promise<void>;
 }
 
 /**
@@ -45,6 +60,7 @@ export function createBoardRoute(deps: {
   checkToken(token: string): Promise<TokenCheck>;
   isKnownAgent(agentId: string): Promise<boolean>;
   setAgentStatus(agentId: string, status: 'available' | 'away', by: string): Promise<void>;
+  listening?: SupervisorListening;
   log: Logger;
 }) {
   const { source, log } = deps;
@@ -96,6 +112,24 @@ export function createBoardRoute(deps: {
       supervisor.socket.close(4001, 'sign in first');
       return;
     }
+    if (
+      request.type === 'listen' ||
+      request.type === 'listen_answer' ||
+      request.type === 'barge' ||
+      request.type === 'stop_listening'
+    ) {
+      await onListening(supervisor, supervisor.name, request).catch((error: unknown) => {
+        log.warn('listening in failed', { callId: request.callId, error: errorText(error) });
+        if (supervisor.listeningTo === request.callId) supervisor.listeningTo = undefined;
+        void deps.listening?.stop(request.callId, `${supervisor.name}/${supervisor.page}`).catch(() => undefined);
+        send(supervisor.socket, {
+          type: 'listen_ended',
+          callId: request.callId,
+          reason: 'The listening line could not be set up; try again.',
+        });
+      });
+      return;
+    }
     if (!(await deps.isKnownAgent(request.agentId))) {
       send(supervisor.socket, { type: 'error', message: `There is no agent ${request.agentId} in this team.` });
       return;
@@ -117,14 +151,63 @@ export function createBoardRoute(deps: {
     });
   }
 
+  async function onListening(
+    supervisor: Supervisor,
+    name: string,
+    request: Extract<BoardRequest, { type: 'listen' | 'listen_answer' | 'barge' | 'stop_listening' }>,
+  ): Promise<void> {
+    const { callId } = request;
+    const listening = deps.listening;
+    const listener = `${name}/${supervisor.page}`;
+    if (request.type === 'listen') {
+      const refusal = listening
+        ? await listening.refusal(callId)
+        : 'Listening in needs the team’s media server: no queue of this relay anchors its media.';
+      if (refusal) return send(supervisor.socket, { type: 'listen_ended', callId, reason: refusal });
+      if (supervisor.listeningTo && supervisor.listeningTo !== callId)
+        await listening!.stop(supervisor.listeningTo, listener);
+      supervisor.listeningTo = callId;
+      const sdp = await listening!.offer(callId, listener, (reason) => {
+        if (supervisor.listeningTo === callId) supervisor.listeningTo = undefined;
+        send(supervisor.socket, { type: 'listen_ended', callId, reason });
+      });
+      log.info('supervisor listening in', { supervisor: name, callId });
+      return send(supervisor.socket, { type: 'listen_offer', callId, sdp });
+    }
+    // Only the call this page asked to listen to: nothing acts on another supervisor's leg or another call.
+    if (!listening || supervisor.listeningTo !== callId) {
+      if (request.type !== 'stop_listening')
+        send(supervisor.socket, { type: 'error', message: 'You are not listening to that call.' });
+      return;
+    }
+    if (request.type === 'listen_answer') {
+      await listening.answer(callId, listener, request.sdp);
+      return send(supervisor.socket, { type: 'listening', callId, heard: false });
+    }
+    if (request.type === 'barge') {
+      if (!(await listening.setHeard(callId, listener, true)))
+        return send(supervisor.socket, { type: 'error', message: 'Your listening line is not connected yet.' });
+      log.info('supervisor barged in', { supervisor: name, callId });
+      return send(supervisor.socket, { type: 'listening', callId, heard: true });
+    }
+    supervisor.listeningTo = undefined;
+    await listening.stop(callId, listener);
+    send(supervisor.socket, { type: 'listen_ended', callId, reason: 'You stopped listening.' });
+  }
+
   function onSupervisor(socket: WebSocket): void {
-    const supervisor: Supervisor = { socket };
+    const supervisor: Supervisor = { socket, page: randomUUID().slice(0, 8) };
     supervisors.add(supervisor);
     const hello = setTimeout(() => !supervisor.name && socket.close(4001, 'sign in first'), HELLO_WITHIN_MS);
     socket.on('error', (error) => log.warn('supervisor connection error', { error: error.message }));
     socket.on('close', () => {
       clearTimeout(hello);
       supervisors.delete(supervisor);
+      // A supervisor who closes the page stops listening: nobody stays on a call unseen.
+      if (supervisor.listeningTo && supervisor.name)
+        deps.listening
+          ?.stop(supervisor.listeningTo, supervisor.name)
+          .catch((error: unknown) => log.warn('listening leg not released', { error: errorText(error) }));
       if (supervisors.size === 0 && timer) {
         clearInterval(timer);
         timer = undefined;

@@ -28,6 +28,7 @@ export function createBoardSource(deps: {
   log: Logger;
 }) {
   const { store, presence, routes, queues, db, log } = deps;
+  const anchoredQueues = new Set((queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id));
 
   async function waiting(): Promise<BoardSnapshot['waiting']> {
     if (!routes) return [];
@@ -134,6 +135,7 @@ export function createBoardSource(deps: {
             customer: c.customer,
             direction: c.direction,
             sinceMs: c.sinceMs,
+            listenable: anchoredQueues.has(c.queue ?? ''),
           }))
           .sort((a, b) => a.sinceMs - b.sinceMs),
         agents: agents

@@ -50,6 +50,11 @@ export async function createAnchoredCalls(deps: {
   /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
   const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>>();
   const customerLegs = new Map<string, { leg: AnchorLeg; answer: string }>();
+  /** Supervisors listening in on a call from this instance's board, and what to tell each when their leg goes. */
+  const listenerLegs = new Map<
+    string,
+    Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; onEnd: (reason: string) => void }>
+  >();
 
   /** Every call whose room was on this Janus is ended, by whichever instance marks it first. */
   async function endCallsOn(url: string): Promise<void> {
@@ -65,6 +70,7 @@ export async function createAnchoredCalls(deps: {
         await redis.del(key);
         deskLegs.delete(callId);
         customerLegs.delete(callId);
+        endListeners(callId, 'The team’s media server stopped, so the call was ended.');
         await deps
           .onCallLost?.(callId)
           .catch((error: unknown) =>
@@ -73,6 +79,15 @@ export async function createAnchoredCalls(deps: {
       }
     } while (cursor !== '0');
     await redis.hdel(loadKey, url);
+  }
+
+  function endListeners(callId: string, reason: string): void {
+    const listeners = listenerLegs.get(callId);
+    listenerLegs.delete(callId);
+    for (const entry of listeners?.values() ?? []) {
+      entry.onEnd(reason);
+      void (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
+    }
   }
 
   async function place(callId: string): Promise<(RoomPlace & { anchor: JanusAnchor }) | undefined> {
@@ -148,8 +163,41 @@ export async function createAnchoredCalls(deps: {
       for (const agentId of [...(deskLegs.get(callId)?.keys() ?? [])])
         if (agentId !== winner) await this.dropDesk(callId, agentId);
     },
+    /**
+     * A supervisor listens in: a leg joined muted (Janus mixes nothing from it into the room, whatever the page
+     * sends), whose offer the board answers. `onEnd` hears why it went if the call ends first.
+     */
+    async offerForListener(callId: string, listenerId: string, onEnd: (reason: string) => void): Promise<string> {
+      const where = await place(callId);
+      if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
+      await this.stopListening(callId, listenerId);
+      const { handle, offer } = await where.anchor.offerLeg(where.room, `supervisor:${listenerId}`, true);
+      const listeners = listenerLegs.get(callId) ?? new Map();
+      listeners.set(listenerId, { handle, onEnd });
+      listenerLegs.set(callId, listeners);
+      return offer;
+    },
+    async answerListener(callId: string, listenerId: string, answer: string): Promise<void> {
+      const entry = listenerLegs.get(callId)?.get(listenerId);
+      if (!entry) throw new Error('no listening leg to answer');
+      entry.leg = await anchors.get((await place(callId))?.url ?? '')!.answerLeg(entry.handle, answer);
+    },
+    /** The supervisor becomes heard (barge) or silent again. */
+    async setListenerHeard(callId: string, listenerId: string, heard: boolean): Promise<boolean> {
+      const leg = listenerLegs.get(callId)?.get(listenerId)?.leg;
+      if (!leg) return false;
+      await leg.mute(!heard);
+      return true;
+    },
+    async stopListening(callId: string, listenerId: string): Promise<void> {
+      const entry = listenerLegs.get(callId)?.get(listenerId);
+      if (!entry) return;
+      listenerLegs.get(callId)!.delete(listenerId);
+      await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
+    },
     /** The call is over: every leg here leaves, and the room closes. */
     async end(callId: string): Promise<void> {
+      endListeners(callId, 'The call ended.');
       await this.dropAllBut(callId, null);
       deskLegs.delete(callId);
       const customer = customerLegs.get(callId);

@@ -8,7 +8,7 @@ const PREBUFFER = 3;
 /** One leg in a call's room: the customer's (WhatsApp) or an agent's desk. */
 export interface AnchorLeg {
   feed: number;
-  /** Mutes or unmutes what this leg sends into the room (a supervisor listening in is muted). */
+  /** Mutes or unmutes what this leg sends into the room (a supervisor listening in is muted until barge). */
   mute(muted: boolean): Promise<void>;
   leave(): Promise<void>;
 }
@@ -81,10 +81,10 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
       }
     },
     /** A desk's leg that Janus offers (the desk answers it as it would WhatsApp's offer). */
-    async offerLeg(room: number, name: string): Promise<{ handle: AudioBridgeHandle; offer: string }> {
+    async offerLeg(room: number, name: string, muted = false): Promise<{ handle: AudioBridgeHandle; offer: string }> {
       const handle = await session.attach(AudioBridgePlugin);
       try {
-        const joined = await handle.join({ room, display: name, generate_offer: true });
+        const joined = await handle.join({ room, display: name, generate_offer: true, muted });
         if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the desk');
         return { handle, offer: joined.jsep.sdp };
       } catch (error) {
