@@ -130,6 +130,7 @@ export async function startRelay(options: RelayOptions) {
           urls: options.janusUrls!,
           redis,
           prefix,
+          instance,
           log,
           onCallLost: (callId) => endLostCall(callId),
         })

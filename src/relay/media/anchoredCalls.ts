@@ -4,6 +4,10 @@ import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { CLAIM_MS } from '../relayKeys';
 import { connectJanusAnchor, type AnchorLeg, type JanusAnchor } from './janusAnchor';
+import { createJanusSessionKeeper } from './janusSessionKeeper';
+
+/** How often a Janus that went away is tried again. */
+const RECONNECT_MS = 2000;
 
 /** Where a call's room is: which Janus, and the room's number there. */
 interface RoomPlace {
@@ -21,6 +25,8 @@ export async function createAnchoredCalls(deps: {
   urls: string[];
   redis: Redis;
   prefix: string;
+  /** This relay instance, so another can claim its Janus sessions should it die. */
+  instance: string;
   log: Logger;
   /** A media server went away: its calls have no audio any more and must be ended (once across instances). */
   onCallLost?: (callId: string) => Promise<void>;
@@ -30,23 +36,59 @@ export async function createAnchoredCalls(deps: {
   const loadKey = `${deps.prefix}:janus-load`;
   const anchors = new Map<string, JanusAnchor>();
   let closing = false;
-  for (const url of deps.urls) {
+  const keeper = createJanusSessionKeeper({
+    redis,
+    prefix: deps.prefix,
+    instance: deps.instance,
+    log,
+    callsOn: async (url) => [...(await placesOn(url)).keys()],
+    stillPlaced: async (callId) => (await redis.exists(placeKey(callId))) === 1,
+  });
+
+  /** Calls whose room is on this Janus, by their place key. */
+  async function placesOn(url: string): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', placeKey('*'), 'COUNT', 200);
+      cursor = next;
+      for (const key of keys) {
+        if (key.endsWith(':lost')) continue;
+        const raw = await redis.get(key);
+        if (raw && (JSON.parse(raw) as RoomPlace).url === url) found.set(key.slice(placeKey('').length), key);
+      }
+    } while (cursor !== '0');
+    return found;
+  }
+  /** Connects to one Janus; a lost connection ends its calls and is tried again until Janus is back. */
+  async function connect(url: string, quiet = false): Promise<void> {
     try {
-      anchors.set(
-        url,
-        await connectJanusAnchor(url, (error) => {
-          anchors.delete(url);
-          if (closing) return;
-          log.error('Janus connection lost: its calls are ended', { url, error: error && errorText(error) });
-          endCallsOn(url).catch((failure: unknown) =>
-            log.error('calls on a lost media server not all ended', { url, error: errorText(failure) }),
-          );
-        }),
-      );
+      const anchor = await connectJanusAnchor(url, (error) => {
+        anchors.delete(url);
+        void keeper.unregister(url, anchor.sessionId).catch(() => undefined);
+        if (closing) return;
+        log.error('Janus connection lost: its calls are ended', { url, error: error && errorText(error) });
+        endCallsOn(url).catch((failure: unknown) =>
+          log.error('calls on a lost media server not all ended', { url, error: errorText(failure) }),
+        );
+      });
+      if (closing) return void (await anchor.close());
+      anchors.set(url, anchor);
+      await keeper.register(url, anchor.sessionId);
+      if (quiet) log.info('Janus reached again: new calls may use it', { url });
     } catch (error) {
-      log.error('Janus not reached; calls go to the others', { url, error: errorText(error) });
+      if (!quiet) log.error('Janus not reached; calls go to the others', { url, error: errorText(error) });
     }
   }
+  await Promise.all(deps.urls.map((url) => connect(url)));
+  let reconnecting = false;
+  const reconnect = setInterval(() => {
+    const missing = deps.urls.filter((url) => !anchors.has(url));
+    if (reconnecting || closing || missing.length === 0) return;
+    reconnecting = true;
+    void Promise.all(missing.map((url) => connect(url, true))).finally(() => (reconnecting = false));
+  }, RECONNECT_MS);
+
   /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
   const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>>();
   const customerLegs = new Map<string, { leg: AnchorLeg; answer: string }>();
@@ -58,26 +100,18 @@ export async function createAnchoredCalls(deps: {
 
   /** Every call whose room was on this Janus is ended, by whichever instance marks it first. */
   async function endCallsOn(url: string): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', placeKey('*'), 'COUNT', 200);
-      cursor = next;
-      for (const key of found) {
-        const raw = await redis.get(key);
-        if (!raw || (JSON.parse(raw) as RoomPlace).url !== url) continue;
-        const callId = key.slice(placeKey('').length);
-        if ((await redis.set(`${key}:lost`, '1', 'EX', 600, 'NX')) !== 'OK') continue;
-        await redis.del(key);
-        deskLegs.delete(callId);
-        customerLegs.delete(callId);
-        endListeners(callId, 'The team’s media server stopped, so the call was ended.');
-        await deps
-          .onCallLost?.(callId)
-          .catch((error: unknown) =>
-            log.error('call on a lost media server not ended', { callId, error: errorText(error) }),
-          );
-      }
-    } while (cursor !== '0');
+    for (const [callId, key] of await placesOn(url)) {
+      if ((await redis.set(`${key}:lost`, '1', 'EX', 600, 'NX')) !== 'OK') continue;
+      await redis.del(key);
+      deskLegs.delete(callId);
+      customerLegs.delete(callId);
+      endListeners(callId, 'The team’s media server stopped, so the call was ended.');
+      await deps
+        .onCallLost?.(callId)
+        .catch((error: unknown) =>
+          log.error('call on a lost media server not ended', { callId, error: errorText(error) }),
+        );
+    }
     await redis.hdel(loadKey, url);
   }
 
@@ -210,10 +244,20 @@ export async function createAnchoredCalls(deps: {
         await where.anchor.closeRoom(where.room);
       }
     },
+    /** This instance stops: sessions with calls on them are left for another instance to claim; the rest go. */
     async close(): Promise<void> {
       closing = true;
-      for (const anchor of anchors.values()) await anchor.close();
+      clearInterval(reconnect);
+      for (const [url, anchor] of anchors) {
+        if ((await placesOn(url)).size > 0) {
+          await anchor.abandon();
+          continue;
+        }
+        await keeper.unregister(url, anchor.sessionId);
+        await anchor.close();
+      }
       anchors.clear();
+      await keeper.close();
     },
   };
 }

@@ -1,7 +1,12 @@
 import wrtc from '@roamhq/wrtc';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
-import { createFarEnd } from '../../../sim/farEnd';
+import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
 import { connectRelay } from '../../main/transport/relayClient';
 import type { CallSignal } from '../../shared/callSignals';
@@ -12,8 +17,13 @@ import { startRelay, type Relay } from '../relayServer';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
+import { createTonePeer } from './testTonePeer';
 
 const SECRETS = RELAY_TEST_SECRETS;
+const QUEUES = {
+  defaultQueue: 'support',
+  queues: [{ id: 'support', name: 'Support', media: 'anchored', agents: '*' }],
+};
 let redis: TestRedis;
 let graph: GraphApiSim;
 let janus: TestJanus;
@@ -32,10 +42,7 @@ beforeAll(async () => {
     logger: createMemoryLogger(),
     prefix: 'anchored',
     janusUrls: [janus.url],
-    queues: TeamQueues.parse({
-      defaultQueue: 'support',
-      queues: [{ id: 'support', name: 'Support', media: 'anchored', agents: '*' }],
-    }),
+    queues: TeamQueues.parse(QUEUES),
   });
 }, 30_000);
 afterAll(async () => {
@@ -54,7 +61,7 @@ async function until(check: () => boolean, ms = 8000): Promise<void> {
 }
 
 describe('anchored calls on the relay', () => {
-  it('when Janus dies mid-call, the call is terminated on WhatsApp once and the agent is told why', async () => {
+  it('when Janus dies mid-call, the call is terminated on WhatsApp once and the agent is told why; when it returns, the relay uses it again', async () => {
     const events: CallSignal[] = [];
     const client = connectRelay({
       urls: [relay.agentUrl],
@@ -64,6 +71,7 @@ describe('anchored calls on the relay', () => {
     await client.ready();
     const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     const desk = new wrtc.RTCPeerConnection({ iceServers: [] });
+    let restarted = false;
     try {
       const callId = 'wacid.anchored.lost';
       graph.offerCall(callId);
@@ -96,11 +104,119 @@ describe('anchored calls on the relay', () => {
         status: 'FAILED',
         errors: [{ message: expect.stringContaining('media server stopped') }],
       });
+
+      // Janus comes back: the relay reconnects by itself and anchors the next call there.
+      await janus.start();
+      restarted = true;
+      const next = 'wacid.anchored.after-restart';
+      graph.offerCall(next);
+      await new Promise((r) => setTimeout(r, 2500)); // the relay tries a lost Janus again every 2 s
+      const again = connectWebhook({
+        callId: next,
+        from: '447700900323',
+        phoneNumberId: SECRETS.phoneNumberId,
+        sdpOffer: caller.offerSdp,
+      });
+      expect((await postSignedWebhook(relay.webhookUrl, again, SECRETS.appSecret)).status).toBe(200);
+      await until(() => events.some((e) => e.type === 'call_offered' && e.callId === next), 5000);
+      const reoffered = events.find((e) => e.type === 'call_offered' && e.callId === next);
+      expect(reoffered?.type === 'call_offered' && reoffered.sdpOffer).toContain('cname:janus');
+      await client.request('reject', { callId: next });
     } finally {
       client.close();
       caller.close();
       desk.close();
-      await janus.start();
+      if (!restarted) await janus.start();
     }
   }, 40_000);
+
+  it('when the relay instance holding the call’s media session is killed, caller and agent go on hearing each other, and the call is ended later through another instance', async () => {
+    // Instance A in its own process, so it can really be killed; the test's own relay is instance B.
+    const queuesFile = join(mkdtempSync(join(tmpdir(), 'queues-')), 'queues.json');
+    writeFileSync(queuesFile, JSON.stringify(QUEUES));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'index.ts')], {
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        WA_ACCESS_TOKEN: SECRETS.accessToken,
+        WA_PHONE_NUMBER_ID: SECRETS.phoneNumberId,
+        WA_APP_SECRET: SECRETS.appSecret,
+        WA_VERIFY_TOKEN: SECRETS.verifyToken,
+        RELAY_AGENT_SECRET: SECRETS.agentSecret,
+        RELAY_WEBHOOK_PORT: '0',
+        RELAY_AGENT_PORT: '0',
+        RELAY_PREFIX: 'anchored',
+        RELAY_QUEUES_FILE: queuesFile,
+        RELAY_JANUS_URLS: janus.url,
+        WA_GRAPH_BASE_URL: graph.baseUrl,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const ready = await new Promise<{ webhook: string; agents: string }>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const record = JSON.parse(line) as { msg?: string; webhook?: string; agents?: string };
+        if (record.msg === 'relay ready') resolve({ webhook: record.webhook!, agents: record.agents! });
+      });
+      child.once('exit', (code) => reject(new Error(`relay process exited with ${code}`)));
+    });
+    const events: CallSignal[] = [];
+    const client = connectRelay({
+      urls: [ready.agents, relay.agentUrl],
+      token: await issueAgentToken('ben', SECRETS.agentSecret),
+      onEvent: (e) => events.push(e),
+    });
+    await client.ready();
+    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+    let noMedia = false;
+    const desk = createTonePeer(300);
+    try {
+      const callId = 'wacid.anchored.instance-killed';
+      graph.offerCall(callId);
+      const body = connectWebhook({
+        callId,
+        from: '447700900322',
+        phoneNumberId: SECRETS.phoneNumberId,
+        sdpOffer: caller.offerSdp,
+      });
+      expect((await postSignedWebhook(ready.webhook, body, SECRETS.appSecret)).status).toBe(200);
+      await until(() => events.some((e) => e.type === 'call_offered' && e.callId === callId));
+      const offered = events.find((e) => e.type === 'call_offered' && e.callId === callId)!;
+      const answer = await desk.answer(offered.type === 'call_offered' ? offered.sdpOffer : '');
+      await client.request('pre_accept', { callId, sdp: answer });
+      await client.request('accept', { callId, sdp: answer });
+      const sent = graph.requests.find((r) => {
+        const text = JSON.stringify(r.body ?? '');
+        return text.includes('pre_accept') && text.includes(callId);
+      })?.body as {
+        session: { sdp: string };
+      };
+      await caller.applyAnswer(sent.session.sdp);
+      await until(() => heardTone(caller.received, 300) > 0.05 && desk.heard(440) > 0.05, 10_000);
+
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      // Longer than Janus's reclaim window (10 s here): without a claim the session, and both legs, would be gone.
+      const until15s = Date.now() + 15_000;
+      while (Date.now() < until15s) {
+        await new Promise((r) => setTimeout(r, 500));
+        noMedia ||= heardTone(caller.received, 300) < 0.02 && desk.heard(440) < 0.02;
+      }
+      expect(heardTone(caller.received, 300)).toBeGreaterThan(0.05);
+      expect(desk.heard(440)).toBeGreaterThan(0.05);
+      expect(caller.connectionState).toBe('connected');
+      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+
+      // The desk moved to instance B, which ends the call on WhatsApp and closes the room: the legs fall silent.
+      await until(() => relay.connectedAgents().includes('ben'), 5000);
+      await client.request('terminate', { callId });
+      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+      await until(() => heardTone(caller.received, 300) < 0.004, 5000);
+      expect(noMedia).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      client.close();
+      caller.close();
+      desk.close();
+    }
+  }, 60_000);
 });

@@ -11,6 +11,7 @@ declare module 'janode' {
     detach(): Promise<void>;
   }
   export interface JanodeSession extends EventEmitter {
+    id: number;
     attach<H extends JanodeHandle>(plugin: { id: string; Handle: new (...args: never[]) => H }): Promise<H>;
     destroy(): Promise<void>;
   }

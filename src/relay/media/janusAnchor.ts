@@ -40,6 +40,8 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
   }
 
   return {
+    /** Janus's id of this connection's session, which another relay instance can claim if this one dies. */
+    sessionId: session.id,
     /** A private room for one call; its id is returned. */
     async openRoom(room: number): Promise<number> {
       await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true });
@@ -99,6 +101,10 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
     },
     async close(): Promise<void> {
       await session.destroy().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    },
+    /** Leaves the session to Janus (and to another relay instance's claim): its calls' legs go on. */
+    async abandon(): Promise<void> {
       await connection.close().catch(() => undefined);
     },
   };

@@ -33,7 +33,7 @@ export interface TestJanus {
  * generated into a temporary folder (../shared/reference/janus-facts.md), regular ICE nomination (what RFC 5245 asks
  * toward lite peers).
  */
-export async function startTestJanus(): Promise<TestJanus> {
+export async function startTestJanus(options: { reclaimSeconds?: number } = {}): Promise<TestJanus> {
   if (!MODULES) throw new Error('Janus was not found: install it with apt-get install janus');
   const dir = mkdtempSync(join(tmpdir(), 'janus-'));
   for (const sub of ['plugins', 'transports', 'conf']) mkdirSync(join(dir, sub));
@@ -51,6 +51,8 @@ export async function startTestJanus(): Promise<TestJanus> {
   loggers_folder = "${join(dir, 'loggers')}"
   debug_level = ${process.env.JANUS_DEBUG_LEVEL ?? 3}
   admin_secret = "not-used-in-tests"
+  # A relay instance that dies leaves its sessions; another claims them within this (janusSessionKeeper.ts).
+  reclaim_session_timeout = ${options.reclaimSeconds ?? 10}
 }
 media: {
   rtp_port_range = "${rtpBase}-${rtpBase + 400}"

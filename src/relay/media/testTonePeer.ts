@@ -1,0 +1,68 @@
+import wrtc from '@roamhq/wrtc';
+import { toneLevel } from '../../../sim/toneLevel';
+
+const { RTCPeerConnection, nonstandard } = wrtc;
+const RATE = 48_000;
+const FRAME = 480;
+
+/**
+ * An agent's desk reduced to a full-ICE libwebrtc peer for tests: it speaks a steady tone and keeps the last 100 ms
+ * it heard, so a test can ask how loud any one voice is in what reaches it.
+ */
+export function createTonePeer(toneHz: number) {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  const source = new nonstandard.RTCAudioSource();
+  const track = source.createTrack();
+  pc.addTrack(track);
+  const latest = new Int16Array(RATE / 10);
+  let sink: InstanceType<typeof nonstandard.RTCAudioSink> | undefined;
+  pc.ontrack = (event: { track: unknown }) => {
+    sink = new nonstandard.RTCAudioSink(event.track as never);
+    sink.ondata = (data: { samples: Int16Array }) => {
+      if (data.samples.length > latest.length) return;
+      latest.copyWithin(0, data.samples.length);
+      latest.set(data.samples, latest.length - data.samples.length);
+    };
+  };
+  const started = Date.now();
+  let sent = 0;
+  const pump = setInterval(() => {
+    const due = Math.floor(((Date.now() - started) * RATE) / 1000 / FRAME);
+    for (; sent < due; sent += 1) {
+      const samples = new Int16Array(FRAME);
+      for (let i = 0; i < FRAME; i += 1)
+        samples[i] = Math.round(Math.sin((2 * Math.PI * toneHz * (sent * FRAME + i)) / RATE) * 0.4 * 32767);
+      source.onData({ samples, sampleRate: RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME });
+    }
+  }, 10);
+  const gathered = () =>
+    new Promise<string>((resolve) => {
+      const done = () => resolve(pc.localDescription!.sdp);
+      if (pc.iceGatheringState === 'complete') return done();
+      const timer = setTimeout(done, 3000);
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && (clearTimeout(timer), done());
+    });
+  return {
+    /** Amplitude (0..1) of one tone in the last 100 ms heard. */
+    heard: (hz: number) => toneLevel(latest, RATE, hz, 32768),
+    async offer(): Promise<string> {
+      await pc.setLocalDescription(await pc.createOffer());
+      return gathered();
+    },
+    async applyAnswer(sdp: string): Promise<void> {
+      await pc.setRemoteDescription({ type: 'answer', sdp });
+    },
+    /** Answers an offer (the media server's, for this desk's leg), as the desk does. */
+    async answer(offer: string): Promise<string> {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setLocalDescription(await pc.createAnswer());
+      return gathered();
+    },
+    close(): void {
+      clearInterval(pump);
+      sink?.stop();
+      track.stop();
+      pc.close();
+    },
+  };
+}
