@@ -60,6 +60,16 @@ declare module 'janode/plugins/audiobridge' {
     }): Promise<{ feed: number; jsep?: Jsep }>;
     configure(params: { jsep?: Jsep; muted?: boolean; prebuffer?: number }): Promise<{ jsep?: Jsep }>;
     leave(): Promise<unknown>;
+    playFile(params: { room: number; filename: string; file_id?: string; loop?: boolean }): Promise<unknown>;
+    stopFile(params: { room: number; file_id: string }): Promise<unknown>;
+    /** A plugin request as is; resolves with Janus's reply (for requests janode has no method for). */
+    message(body: Record<string, unknown>): Promise<unknown>;
+    /** For plugin handles that extend this one (janode's documented way to add a request). */
+    handleMessage(message: { transaction?: string; plugindata?: { data?: Record<string, unknown> } }): unknown;
+    ownsTransaction(transaction?: string): boolean;
+    closeTransactionWithSuccess(transaction: string | undefined, data: unknown): void;
+    room?: number;
+    feed?: number;
   }
   const AudioBridgePlugin: { id: string; Handle: new (...args: never[]) => AudioBridgeHandle };
   export default AudioBridgePlugin;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../../fixtures/load';
 import { answerRuleViolations } from '../../../sim/answerRules';
-import { createFarEnd, recentPitch } from '../../../sim/farEnd';
+import { createFarEnd, heardTone, recentPitch } from '../../../sim/farEnd';
 import { anchorMismatch, janusOfferAsWhatsappAnswer } from './anchorSdp';
 import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
-import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
+import { holdMusicFile, mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
 import { createTonePeer } from './testTonePeer';
 
 let janus: TestJanus;
@@ -56,6 +56,39 @@ describe('media anchored on Janus AudioBridge', () => {
       caller.close();
       desk.close();
       await anchor.closeRoom(room);
+    }
+  }, 40_000);
+
+  it('moves the customer to a hold room where Janus plays the music, and back, on the same WebRTC connection', async () => {
+    const room = await anchor.openRoom((roomNo += 1));
+    const hold = (roomNo += 1);
+    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(300);
+    try {
+      const customer = await anchor.joinCustomer(room, caller.offerSdp);
+      await caller.applyAnswer(customer.answer);
+      const agent = await anchor.joinAgent(room, await desk.offer(), 'asha');
+      await desk.applyAnswer(agent.answer);
+      await expect.poll(() => heardTone(caller.received, 300), { timeout: 12_000 }).toBeGreaterThan(0.05);
+
+      await anchor.openHoldRoom(hold, holdMusicFile(600));
+      await customer.leg.moveTo!(hold);
+      // The caller hears the music and not the agent; the agent no longer hears the caller.
+      await expect.poll(() => heardTone(caller.received, 600), { timeout: 5000 }).toBeGreaterThan(0.05);
+      await expect.poll(() => heardTone(caller.received, 300), { timeout: 3000 }).toBeLessThan(0.004);
+      await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeLessThan(0.004);
+
+      await customer.leg.moveTo!(room);
+      await anchor.closeRoom(hold);
+      await expect.poll(() => heardTone(caller.received, 300), { timeout: 5000 }).toBeGreaterThan(0.05);
+      await expect.poll(() => heardTone(caller.received, 600), { timeout: 3000 }).toBeLessThan(0.004);
+      await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeGreaterThan(0.05);
+      expect(caller.connectionState).toBe('connected');
+    } finally {
+      caller.close();
+      desk.close();
+      await anchor.closeRoom(room);
+      await anchor.closeRoom(hold);
     }
   }, 40_000);
 

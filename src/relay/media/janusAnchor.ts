@@ -1,5 +1,6 @@
 import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
 import AudioBridgePlugin, { type AudioBridgeHandle } from 'janode/plugins/audiobridge';
+import { MovableAudioBridge } from './movableHandle';
 import { deskSdpForJanus, janusOfferAsWhatsappAnswer, whatsappOfferAsJanusAnswer } from './anchorSdp';
 
 /** Packets Janus keeps per participant before mixing: 3 × 20 ms, headroom for real networks (janus-facts.md). */
@@ -11,6 +12,8 @@ export interface AnchorLeg {
   /** Mutes or unmutes what this leg sends into the room (a supervisor listening in is muted until barge). */
   mute(muted: boolean): Promise<void>;
   leave(): Promise<void>;
+  /** Moves the leg to another room of the same Janus, its media connection untouched (the customer to hold). */
+  moveTo?(room: number): Promise<void>;
 }
 
 /**
@@ -29,6 +32,9 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
   async function leg(handle: AudioBridgeHandle, feed: number): Promise<AnchorLeg> {
     return {
       feed,
+      ...(handle instanceof MovableAudioBridge.Handle && {
+        moveTo: (room: number) => handle.changeRoom(room, 'customer'),
+      }),
       async mute(muted) {
         await handle.configure({ muted });
       },
@@ -47,6 +53,15 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
       await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true });
       return room;
     },
+    /**
+     * A room where the held customer waits: Janus plays the operator's music into it on a loop (an Ogg Opus file on
+     * Janus's machine); without one the customer hears silence, still carried as packets, so WhatsApp's 20 s no-media
+     * rule is never met.
+     */
+    async openHoldRoom(room: number, musicFile?: string): Promise<void> {
+      await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true });
+      if (musicFile) await control.playFile({ room, filename: musicFile, file_id: `hold-${room}`, loop: true });
+    },
     async closeRoom(room: number): Promise<void> {
       await control.destroy({ room }).catch(() => undefined);
     },
@@ -55,7 +70,7 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
      * sha-256 fingerprint, setup active, Opus at the offered payload type, candidates, no ice-lite).
      */
     async joinCustomer(room: number, whatsappOffer: string): Promise<{ answer: string; leg: AnchorLeg }> {
-      const handle = await session.attach(AudioBridgePlugin);
+      const handle = await session.attach(MovableAudioBridge);
       try {
         const joined = await handle.join({ room, display: 'customer', generate_offer: true });
         if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the customer leg');

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toneWav } from '../../../sim/callMediaFiles';
 import { freePort } from '../freePort';
 
 /** Debian's Janus module folder (package `janus`). */
@@ -121,4 +122,19 @@ admin: {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Hold music for tests: a steady tone as the Ogg Opus file Janus's AudioBridge plays (`play_file`), made with opusenc
+ * (Debian package `opus-tools`), as an operator would make theirs.
+ */
+export function holdMusicFile(hz: number, seconds = 4): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hold-music-'));
+  writeFileSync(join(dir, 'tone.wav'), toneWav(seconds, hz, 48_000, 12_000));
+  try {
+    execFileSync('opusenc', ['--quiet', join(dir, 'tone.wav'), join(dir, 'hold.opus')]);
+  } catch (error) {
+    throw new Error('opusenc was not found: install it with apt-get install opus-tools', { cause: error });
+  }
+  return join(dir, 'hold.opus');
 }
