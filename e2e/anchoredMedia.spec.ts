@@ -1,5 +1,5 @@
 import { test, expect, type Browser } from '@playwright/test';
-import { mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
+import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { heardTone } from '../sim/farEnd';
 import { AGENT_SECRET, startTeam } from './teamDesks';
@@ -11,6 +11,7 @@ const CALLER = 440;
 const ASHA = 300;
 const BEN = 700;
 const SUPERVISOR = 1100;
+const HOLD_MUSIC = 600;
 const HEARD = 0.02;
 const SILENT = 0.004;
 
@@ -22,7 +23,12 @@ async function startAnchoredTeam(browser: Browser) {
     repeatCallerMinutes: 0,
     queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
   });
-  const team = await startTeam(browser, { queues, janusUrls: [janus.url], voices: { asha: ASHA, ben: BEN } });
+  const team = await startTeam(browser, {
+    queues,
+    janusUrls: [janus.url],
+    janusHoldMusic: holdMusicFile(HOLD_MUSIC),
+    voices: { asha: ASHA, ben: BEN },
+  });
   return {
     ...team,
     janus,
@@ -180,6 +186,57 @@ test('a supervisor listens in on an anchored call from the board without being h
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
   } finally {
     await board.context().close();
+    await close();
+  }
+});
+
+test('a warm transfer: the agent consults a colleague while the customer hears the team’s hold music from Janus, brings the customer in, and leaves them together', async ({
+  browser,
+}) => {
+  const { sim, pageA, pageB, close } = await startAnchoredTeam(browser);
+  try {
+    const call = await sim.placeCall({ name: 'Warm Caller', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+
+    // Consult first: the customer goes to the hold room and hears the music, not the agent.
+    await pageA.getByTestId('consult').click();
+    await expect(pageA.getByTestId('transfer-to')).toHaveValue('ben');
+    await pageA.getByTestId('transfer-send').click();
+    await expect(pageA.getByTestId('customer-held')).toContainText('The customer is on hold');
+    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
+
+    // Ben answers: Asha and Ben talk; the customer hears only the music, and neither agent hears the customer.
+    await expect(pageB.getByTestId('invited-by')).toHaveText('asha asks you to join this call');
+    await pageB.getByTestId('answer').click();
+    await expect(pageB.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(pageB.getByTestId('customer-held')).toBeVisible();
+    await expect.poll(() => deskHears(pageA, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(pageB, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    expect(await deskHears(pageA, CALLER)).toBeLessThan(SILENT);
+    expect(await deskHears(pageB, CALLER)).toBeLessThan(SILENT);
+    expect(heardTone(call.farEnd.received, BEN)).toBeLessThan(SILENT);
+    expect(heardTone(call.farEnd.received, HOLD_MUSIC)).toBeGreaterThan(HEARD);
+    expect(call.farEnd.connectionState).toBe('connected');
+
+    // Bring the customer in: all three hear each other, the music stops.
+    await pageA.getByTestId('customer-unhold').click();
+    await expect(pageA.getByTestId('customer-held')).toHaveCount(0);
+    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
+    await expect.poll(() => deskHears(pageB, CALLER), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+
+    // Asha leaves them together: the call is Ben's, nothing was sent to WhatsApp.
+    await pageA.getByTestId('hangup').click();
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
+    expect(heardTone(call.farEnd.received, BEN)).toBeGreaterThan(HEARD);
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+    await pageB.getByTestId('hangup').click();
+    await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
     await close();
   }
 });

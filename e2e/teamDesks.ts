@@ -38,7 +38,7 @@ export async function openDesk(page: Page, agentId: string, relayUrls: string[])
 /** Two desks (asha, ben) on two relay instances sharing one redis-server, and WhatsApp's simulator. */
 export async function startTeam(
   browser: Browser,
-  extra: Pick<RelayOptions, 'queues' | 'databaseUrl' | 'janusUrls'> & {
+  extra: Pick<RelayOptions, 'queues' | 'databaseUrl' | 'janusUrls' | 'janusHoldMusic'> & {
     /** Each desk speaks its own steady tone and the test can read which tones it hears (e2e/toneProbe.ts). */
     voices?: { asha: number; ben: number };
   } = {},

@@ -273,7 +273,8 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason, detail }) => coordinator.mediaFailed(callId, reason, detail),
     'call:hold': async ({ callId, held }) => coordinator.hold(callId, held),
-    'call:transfer': ({ callId, to, conference }) => coordinator.transfer(callId, to, conference),
+    'call:transfer': ({ callId, to, conference, consult }) => coordinator.transfer(callId, to, conference, consult),
+    'call:holdCustomer': ({ callId, held }) => coordinator.holdCustomer(callId, held),
     'team:colleagues': async () => {
       try {
         return { agents: (await transport?.colleagues?.()) ?? [] };

@@ -41,6 +41,8 @@ interface CallRecord {
   transferDeclinedBy?: string;
   invitedBy?: string;
   conferenceWith?: string[];
+  /** The customer waits in the team's hold room hearing music (consult before a warm transfer). */
+  customerHeld?: boolean;
   inviting?: string;
 }
 
@@ -108,6 +110,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       transferDeclinedBy: isLive(s) ? call.transferDeclinedBy : undefined,
       invitedBy: call.invitedBy,
       conferenceWith: isLive(s) ? call.conferenceWith : undefined,
+      customerHeld: isLive(s) ? call.customerHeld : undefined,
       inviting: isLive(s) ? call.inviting : undefined,
     };
   }
@@ -486,6 +489,28 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     publish(call);
   }
 
+  function customerHeld(callId: string, held: boolean, by: string): void {
+    const call = calls.get(callId);
+    if (!call || !isLive(call.state)) return;
+    call.customerHeld = held;
+    log.info(held ? 'customer on the team’s hold music' : 'customer back in the call', { callId, by });
+    publish(call);
+  }
+
+  /** The customer of an anchored team call to the hold room (music) or back: anyone on the call may ask. */
+  async function holdCustomer(callId: string, held: boolean): Promise<ActionResult> {
+    const call = calls.get(callId);
+    if (!call || call.state.phase !== 'active') return { ok: false, error: 'Only a call in progress can do that.' };
+    if (!options.transport.holdCustomer)
+      return { ok: false, error: 'The hold room needs the team relay and its media server.' };
+    try {
+      await options.transport.holdCustomer(callId, held);
+    } catch (error) {
+      return { ok: false, error: failureText(error) };
+    }
+    return { ok: true };
+  }
+
   function transferDeclined(callId: string, to: string): void {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return;
@@ -496,17 +521,25 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   /** Blind transfer of an anchored call to a colleague (team relay): they ring; the call stays here until they answer. */
-  async function transfer(callId: string, to: string, conference = false): Promise<ActionResult> {
+  async function transfer(callId: string, to: string, conference = false, consult = false): Promise<ActionResult> {
     const call = calls.get(callId);
     if (!call || call.state.phase !== 'active')
       return { ok: false, error: 'Only a call in progress can be transferred.' };
     if (!options.transport.transfer)
       return { ok: false, error: 'Calls can be transferred only through the team relay.' };
     try {
-      await options.transport.transfer(callId, to, conference);
+      // Consult first (warm transfer): the customer waits on the hold music while the colleague rings and talks.
+      if (consult) {
+        if (!options.transport.holdCustomer)
+          throw new Error('The hold room needs the team relay and its media server.');
+        await options.transport.holdCustomer(callId, true);
+      }
+      await options.transport.transfer(callId, to, conference || consult);
     } catch (error) {
+      if (consult) await options.transport.holdCustomer?.(callId, false).catch(() => undefined);
       return { ok: false, error: failureText(error) };
     }
+    conference ||= consult;
     if (conference) call.inviting = to;
     else call.transferringTo = to;
     call.transferDeclinedBy = undefined;
@@ -543,6 +576,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       else if (signal.type === 'call_transferred') transferred(signal.callId, signal.to);
       else if (signal.type === 'transfer_declined') transferDeclined(signal.callId, signal.to);
       else if (signal.type === 'conference') conferenceChanged(signal.callId, signal.with);
+      else if (signal.type === 'customer_held') customerHeld(signal.callId, signal.held, signal.by);
+      else if (signal.type === 'customer_hold_wanted') return;
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
       else if (signal.type === 'call_media') {
@@ -568,6 +603,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     reject,
     hold,
     transfer,
+    holdCustomer,
     hangup,
     mediaFailed,
     recordQuality,

@@ -135,6 +135,13 @@ export function createCallRequests(deps: {
     await store.clearTransfer(callId);
     await presence.mark(agentId, 'busy');
     await announceConference(callId);
+    if (await store.customerHeld(callId))
+      await bus.publish({
+        kind: 'direct',
+        callId,
+        targets: [agentId],
+        event: { type: 'customer_held', callId, held: true, by: (await store.owner(callId)) ?? agentId },
+      });
     return {};
   }
 
@@ -274,6 +281,22 @@ export function createCallRequests(deps: {
       return { callId };
     },
     invite: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'conference'),
+    async hold_customer(agentId, { callId, held }) {
+      const onCall = (await ownerOf(callId)) === agentId || (await store.participants(callId)).includes(agentId);
+      if (!onCall) throw new RelayRefusal('You are not on this call.');
+      if (!(await anchored?.isAnchored(callId)))
+        throw new RelayRefusal(
+          'The customer cannot be put on the team’s hold music: this call’s audio goes straight to your desk. Use Hold instead.',
+        );
+      // Whichever instance has the customer's media leg moves it, then tells everyone on the call.
+      await bus.publish({
+        kind: 'direct',
+        callId,
+        targets: [],
+        event: { type: 'customer_hold_wanted', callId, held, by: agentId },
+      });
+      return {};
+    },
     transfer: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'transfer'),
     colleagues: async (agentId) => ({ agents: (await presence.available([agentId])).slice(0, 1000) }),
     permission: async (_agentId, { to }) => graph.callPermission(to),

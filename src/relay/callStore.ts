@@ -193,6 +193,12 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.srem(keys.participants(callId), agentId);
     },
     participants: (callId: string): Promise<string[]> => redis.smembers(keys.participants(callId)),
+    /** The customer waits in the hold room (told to colleagues who join meanwhile). */
+    async setCustomerHeld(callId: string, held: boolean): Promise<void> {
+      if (held) await redis.set(keys.customerHeld(callId), '1', 'PX', CLAIM_MS);
+      else await redis.del(keys.customerHeld(callId));
+    },
+    customerHeld: async (callId: string): Promise<boolean> => (await redis.exists(keys.customerHeld(callId))) === 1,
     /** WhatsApp accepted the call (a transferred call is not accepted again). */
     async markAccepted(callId: string): Promise<void> {
       await redis.set(keys.accepted(callId), '1', 'PX', CLAIM_MS);

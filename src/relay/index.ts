@@ -49,6 +49,8 @@ const RelayEnv = z.object({
   RELAY_QUEUES_FILE: z.string().optional(),
   /** Janus WebSocket addresses (comma-separated) for queues whose media is anchored. */
   RELAY_JANUS_URLS: z.string().optional(),
+  /** Hold music Janus plays to a held customer (consult before a warm transfer): an Ogg Opus file on Janus's machines. */
+  RELAY_JANUS_HOLD_MUSIC: z.string().optional(),
   /** The board's service level: answered within this many seconds. */
   RELAY_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** PostgreSQL for the team's call records; migrations run at start. */
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
     janusUrls: e.RELAY_JANUS_URLS?.split(',')
       .map((u) => u.trim())
       .filter(Boolean),
+    janusHoldMusic: e.RELAY_JANUS_HOLD_MUSIC,
     logger,
   });
   logger.info('relay ready', {

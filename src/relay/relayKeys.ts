@@ -22,6 +22,7 @@ export function relayKeys(prefix: string) {
     transfer: (callId: string) => key('transfer', callId),
     participants: (callId: string) => key('participants', callId),
     accepted: (callId: string) => key('accepted', callId),
+    customerHeld: (callId: string) => key('customer-held', callId),
     routesDue: key('routes-due'),
     lastAgent: (customer: string) => key('last-agent', customer),
   };

@@ -69,6 +69,8 @@ export interface RelayOptions {
   extraNumbers?: ExtraNumbers;
   /** Janus WebSocket addresses for queues that anchor their media (RELAY_JANUS_URLS). */
   janusUrls?: string[];
+  /** Hold music Janus plays to customers on hold (an Ogg Opus file on the Janus machines; RELAY_JANUS_HOLD_MUSIC). */
+  janusHoldMusic?: string;
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
 }
@@ -132,6 +134,7 @@ export async function startRelay(options: RelayOptions) {
           prefix,
           instance,
           log,
+          holdMusicFile: options.janusHoldMusic,
           onCallLost: (callId) => endLostCall(callId),
         })
       : undefined;
@@ -307,6 +310,15 @@ export async function startRelay(options: RelayOptions) {
     records,
   });
 
+  /** This instance has the customer's leg: it moves it, and everyone on the call hears of it. */
+  async function holdCustomerHere(callId: string, held: boolean, by: string): Promise<void> {
+    if (!(await anchored!.holdCustomer(callId, held))) return;
+    await store.setCustomerHeld(callId, held);
+    const owner = await store.owner(callId);
+    const parties = [...(owner ? [owner] : []), ...(await store.participants(callId))];
+    await bus.publish({ kind: 'direct', callId, targets: parties, event: { type: 'customer_held', callId, held, by } });
+  }
+
   /** Each instance lets its own legs of an anchored call go when the call is won elsewhere, passed on, or over. */
   function followAnchored(message: RelayBusMessage): void {
     const event = message.event;
@@ -315,9 +327,11 @@ export async function startRelay(options: RelayOptions) {
         ? store.owner(event.callId).then((owner) => anchored!.dropAllBut(event.callId, owner))
         : event.type === 'call_terminated'
           ? anchored!.end(event.callId)
-          : event.type === 'call_passed_on' || event.type === 'call_transferred'
-            ? Promise.all((message.targets ?? []).map((agentId) => anchored!.dropDesk(event.callId, agentId)))
-            : undefined;
+          : event.type === 'customer_hold_wanted'
+            ? holdCustomerHere(event.callId, event.held, event.by)
+            : event.type === 'call_passed_on' || event.type === 'call_transferred'
+              ? Promise.all((message.targets ?? []).map((agentId) => anchored!.dropDesk(event.callId, agentId)))
+              : undefined;
     done?.catch((error: unknown) => log.warn('media server legs not released', { error: errorText(error) }));
   }
 

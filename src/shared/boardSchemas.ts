@@ -85,7 +85,11 @@ export const BoardRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent_calls'), agentId: z.string().min(1).max(64) }),
   /** Listen in silently: the relay answers with the media server's offer for the supervisor's own leg. */
   z.object({ type: z.literal('listen'), callId: z.string().min(1).max(256) }),
-  z.object({ type: z.literal('listen_answer'), callId: z.string().min(1).max(256), sdp: z.string().min(1).max(12_000) }),
+  z.object({
+    type: z.literal('listen_answer'),
+    callId: z.string().min(1).max(256),
+    sdp: z.string().min(1).max(12_000),
+  }),
   /** Become heard by the customer and the agent. */
   z.object({ type: z.literal('barge'), callId: z.string().min(1).max(256) }),
   z.object({ type: z.literal('stop_listening'), callId: z.string().min(1).max(256) }),

@@ -52,6 +52,10 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_transferred'), callId: z.string(), to: z.string().max(200) }),
   /** Who else is on this conference call now (the desk's own agent apart). */
   z.object({ type: z.literal('conference'), callId: z.string(), with: z.array(z.string().max(200)).max(20) }),
+  /** The customer of this anchored call is in the hold room (hearing music) or back in the call; `by` asked. */
+  z.object({ type: z.literal('customer_held'), callId: z.string(), held: z.boolean(), by: z.string().max(200) }),
+  /** For the relay instance that has the customer's media leg: move it to the hold room or back. */
+  z.object({ type: z.literal('customer_hold_wanted'), callId: z.string(), held: z.boolean(), by: z.string().max(200) }),
   /** The colleague did not take the transfer: the call stays with this desk. */
   z.object({ type: z.literal('transfer_declined'), callId: z.string(), to: z.string().max(200) }),
   /** Not answered in time at this desk: the team relay offered the call to a colleague. */

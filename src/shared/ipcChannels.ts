@@ -7,6 +7,7 @@ export const INVOKE_CHANNELS = [
   'call:quality',
   'call:hold',
   'call:transfer',
+  'call:holdCustomer',
   'team:colleagues',
   'call:wrapUp',
   'call:dial',

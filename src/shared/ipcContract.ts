@@ -60,6 +60,8 @@ export const CallView = z.object({
   /** Conference: the colleague who added this desk, and who else is on the call. */
   invitedBy: z.string().optional(),
   conferenceWith: z.array(z.string()).optional(),
+  /** The customer waits in the team's hold room, hearing music. */
+  customerHeld: z.boolean().optional(),
   /** A colleague this desk asked to join the call, until they answer. */
   inviting: z.string().optional(),
 });
@@ -182,9 +184,16 @@ export const invokeContract = {
   },
   'call:hold': { request: CallIdRequest.extend({ held: z.boolean() }), response: ActionResult },
   'call:transfer': {
-    request: CallIdRequest.extend({ to: z.string().min(1).max(64), conference: z.boolean().optional() }),
+    request: CallIdRequest.extend({
+      to: z.string().min(1).max(64),
+      conference: z.boolean().optional(),
+      /** Consult first: the customer waits on the team's hold music while the colleague joins. */
+      consult: z.boolean().optional(),
+    }),
     response: ActionResult,
   },
+  /** The customer of an anchored team call to the hold room (music) or back into the call. */
+  'call:holdCustomer': { request: CallIdRequest.extend({ held: z.boolean() }), response: ActionResult },
   /** Colleagues available to take a transfer (team relay). */
   'team:colleagues': { request: z.object({}), response: z.object({ agents: z.array(z.string()) }) },
   /** Checked by the handler (WrapUp), so a note too long gets its sentence back rather than a refused request. */

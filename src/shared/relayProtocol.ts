@@ -67,6 +67,11 @@ export const relayRequests = {
   transfer: { params: z.object({ callId: CallId, to: z.string().min(1).max(64) }), reply: Done },
   /** Adds an Available colleague to an anchored call (conference): they ring, and join the room when they answer. */
   invite: { params: z.object({ callId: CallId, to: z.string().min(1).max(64) }), reply: Done },
+  /**
+   * The customer of an anchored call waits in a hold room hearing the team's music (held) or comes back into the
+   * call: a consult before a warm transfer. Anyone on the call may ask.
+   */
+  hold_customer: { params: z.object({ callId: CallId, held: z.boolean() }), reply: Done },
   /** Colleagues who can take a call now (Available and signed in). */
   colleagues: { params: z.object({}), reply: z.object({ agents: z.array(z.string()).max(1000) }) },
   /** The agent's wrap-up of a call they answered or placed, for the team's call records. */

@@ -27,6 +27,8 @@ export interface CallActions {
   ): Promise<{ messageId: string }>;
   /** Team relay: blind transfer of an anchored call to a colleague, or adding them to it (conference). */
   transfer?(callId: string, to: string, conference?: boolean): Promise<void>;
+  /** The customer of an anchored call to the team's hold room (music) or back (team relay). */
+  holdCustomer?(callId: string, held: boolean): Promise<void>;
 }
 
 /** How the connection looks from the status line: what to fix, and the webhook or relay details. */
@@ -96,6 +98,11 @@ export function currentTransportActions(current: () => CallTransport | undefined
       const transport = use();
       if (!transport.transfer) throw new Error('Calls can be transferred only through the team relay.');
       await transport.transfer(callId, to, conference);
+    },
+    holdCustomer: async (callId, held) => {
+      const transport = use();
+      if (!transport.holdCustomer) throw new Error('The hold room needs the team relay and its media server.');
+      await transport.holdCustomer(callId, held);
     },
   };
 }

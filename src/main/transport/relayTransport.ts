@@ -82,6 +82,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     missedHandled: async (customer) => void (await relay.request('missed_handled', { customer })),
     transfer: async (callId, to, conference) =>
       void (await relay.request(conference ? 'invite' : 'transfer', { callId, to })),
+    holdCustomer: async (callId, held) => void (await relay.request('hold_customer', { callId, held })),
     colleagues: async () => (await relay.request('colleagues', {})).agents,
     wrapUp: async (callId, outcome, notes) => void (await relay.request('wrap_up', { callId, outcome, notes })),
     teamCalls: async (customer) => (await relay.request('customer_calls', { customer })).calls,

@@ -28,6 +28,8 @@ export async function createAnchoredCalls(deps: {
   /** This relay instance, so another can claim its Janus sessions should it die. */
   instance: string;
   log: Logger;
+  /** Hold music for customers waiting in a hold room: an Ogg Opus file on the Janus machines (RELAY_JANUS_HOLD_MUSIC). */
+  holdMusicFile?: string;
   /** A media server went away: its calls have no audio any more and must be ended (once across instances). */
   onCallLost?: (callId: string) => Promise<void>;
 }) {
@@ -92,6 +94,8 @@ export async function createAnchoredCalls(deps: {
   /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
   const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>>();
   const customerLegs = new Map<string, { leg: AnchorLeg; answer: string }>();
+  /** Hold rooms of calls whose customer is waiting in one, on this instance (which has the customer's leg). */
+  const holdRooms = new Map<string, number>();
   /** Supervisors listening in on a call from this instance's board, and what to tell each when their leg goes. */
   const listenerLegs = new Map<
     string,
@@ -229,6 +233,27 @@ export async function createAnchoredCalls(deps: {
       listenerLegs.get(callId)!.delete(listenerId);
       await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
     },
+    /**
+     * The customer waits in a hold room with the music, or comes back into the call's room; false when the
+     * customer's leg is not on this instance (the one that has it does it).
+     */
+    async holdCustomer(callId: string, held: boolean): Promise<boolean> {
+      const customer = customerLegs.get(callId);
+      const where = await place(callId);
+      if (!customer?.leg.moveTo || !where) return false;
+      const holding = holdRooms.get(callId);
+      if (held && holding === undefined) {
+        const room = 1 + Math.floor(Math.random() * 2 ** 31);
+        await where.anchor.openHoldRoom(room, deps.holdMusicFile);
+        holdRooms.set(callId, room);
+        await customer.leg.moveTo(room);
+      } else if (!held && holding !== undefined) {
+        await customer.leg.moveTo(where.room);
+        holdRooms.delete(callId);
+        await where.anchor.closeRoom(holding);
+      }
+      return true;
+    },
     /** The call is over: every leg here leaves, and the room closes. */
     async end(callId: string): Promise<void> {
       endListeners(callId, 'The call ended.');
@@ -238,6 +263,9 @@ export async function createAnchoredCalls(deps: {
       customerLegs.delete(callId);
       await customer?.leg.leave();
       const where = await place(callId);
+      const holding = holdRooms.get(callId);
+      holdRooms.delete(callId);
+      if (where && holding !== undefined) await where.anchor.closeRoom(holding);
       if (!where) return;
       if ((await redis.del(placeKey(callId))) === 1) {
         await redis.hincrby(loadKey, where.url, -1);

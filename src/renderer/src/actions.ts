@@ -43,6 +43,7 @@ export const loadRecording = (callId: string) => api.invoke('history:recording',
 export const retryCallMedia = (callId: string) => api.invoke('history:retryMedia', { callId });
 /** A history row changed without the agent (WhatsApp's recording arrived). */
 export const onHistoryChanged = (listener: () => void) => api.on('history:changed', listener);
-export const transferCall = (callId: string, to: string, conference = false) =>
-  api.invoke('call:transfer', { callId, to, conference });
+export const transferCall = (callId: string, to: string, conference = false, consult = false) =>
+  api.invoke('call:transfer', { callId, to, conference, consult });
+export const holdCustomer = (callId: string, held: boolean) => api.invoke('call:holdCustomer', { callId, held });
 export const listColleagues = () => api.invoke('team:colleagues', {});

@@ -1,33 +1,36 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallView } from '../../../shared/ipcContract';
-import { listColleagues, transferCall } from '../actions';
+import { holdCustomer, listColleagues, transferCall } from '../actions';
+
+type Mode = 'transfer' | 'conference' | 'consult';
 
 /**
- * Blind transfer of an anchored team call (the call is the colleague's once they answer), or adding a colleague to
- * it (conference): choose an available colleague.
+ * Blind transfer of an anchored team call (the call is the colleague's once they answer), adding a colleague to it
+ * (conference), or consulting first (warm transfer: the customer waits on the team's hold music while the colleague
+ * joins; then Bring the customer in, and hang up to leave them together): choose an available colleague.
  */
 export function TransferControl({ call }: { call: CallView }) {
   const { t } = useTranslation();
   const [colleagues, setColleagues] = useState<string[]>();
   const [chosen, setChosen] = useState('');
   const [error, setError] = useState<string>();
-  const [conference, setConference] = useState(false);
+  const [mode, setMode] = useState<Mode>('transfer');
   if (call.transferringTo)
     return (
       <p className="notice" role="status" data-testid="transferring">
         {t('inCall.transferring', { name: call.transferringTo })}
       </p>
     );
-  async function open(asConference: boolean): Promise<void> {
-    setConference(asConference);
+  async function open(next: Mode): Promise<void> {
+    setMode(next);
     const { agents } = await listColleagues();
     setColleagues(agents);
     setChosen(agents[0] ?? '');
     setError(agents.length === 0 ? t('inCall.noColleague') : undefined);
   }
   async function send(): Promise<void> {
-    const result = await transferCall(call.callId, chosen, conference);
+    const result = await transferCall(call.callId, chosen, mode === 'conference', mode === 'consult');
     if (result.ok) setColleagues(undefined);
     else setError(result.error);
   }
@@ -43,6 +46,17 @@ export function TransferControl({ call }: { call: CallView }) {
           {t('inCall.conferenceWith', { names: call.conferenceWith.join(', ') })}
         </p>
       )}
+      {call.customerHeld && (
+        <p className="notice" role="status" data-testid="customer-held">
+          {t('inCall.customerHeld')}{' '}
+          <button
+            data-testid="customer-unhold"
+            onClick={() => void holdCustomer(call.callId, false).then((r) => setError(r.ok ? undefined : r.error))}
+          >
+            {t('inCall.bringCustomerIn')}
+          </button>
+        </p>
+      )}
       {call.inviting && (
         <p className="notice" role="status" data-testid="inviting">
           {t('inCall.inviting', { name: call.inviting })}
@@ -50,10 +64,13 @@ export function TransferControl({ call }: { call: CallView }) {
       )}
       {colleagues === undefined ? (
         <>
-          <button data-testid="transfer" onClick={() => void open(false)}>
+          <button data-testid="transfer" onClick={() => void open('transfer')}>
             {t('inCall.transfer')}
           </button>
-          <button data-testid="add-colleague" onClick={() => void open(true)}>
+          <button data-testid="consult" onClick={() => void open('consult')}>
+            {t('inCall.consult')}
+          </button>
+          <button data-testid="add-colleague" onClick={() => void open('conference')}>
             {t('inCall.addColleague')}
           </button>
         </>
@@ -71,7 +88,13 @@ export function TransferControl({ call }: { call: CallView }) {
               </select>
             </label>
             <button data-testid="transfer-send" onClick={() => void send()}>
-              {conference ? t('inCall.addColleague') : t('inCall.transfer')}
+              {t(
+                mode === 'conference'
+                  ? 'inCall.addColleague'
+                  : mode === 'consult'
+                    ? 'inCall.consult'
+                    : 'inCall.transfer',
+              )}
             </button>
           </>
         )
