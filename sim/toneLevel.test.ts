@@ -12,7 +12,9 @@ describe('toneLevel', () => {
     const mix = a.map((v, i) => v + b[i]!);
     expect(toneLevel(mix, RATE, 440)).toBeCloseTo(0.3, 2);
     expect(toneLevel(mix, RATE, 700)).toBeCloseTo(0.1, 2);
-    expect(toneLevel(mix, RATE, 1100)).toBeLessThan(0.005);
+    expect(toneLevel(mix, RATE, 1100)).toBeLessThan(0.001);
+    // A strong tone 140 Hz away that does not fit the block a whole number of times does not leak into a silent one.
+    expect(toneLevel(tone(443.7, 0.4, 4567), RATE, 300)).toBeLessThan(0.001);
   });
 
   it('reads 16-bit samples against their full scale, and an empty block as silence', () => {

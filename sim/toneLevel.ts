@@ -9,11 +9,15 @@ export function toneLevel(samples: ArrayLike<number>, sampleRate: number, hz: nu
   const coefficient = 2 * Math.cos((2 * Math.PI * k) / n);
   let s1 = 0;
   let s2 = 0;
+  let gain = 0;
   for (let i = 0; i < n; i += 1) {
-    const s0 = samples[i]! / fullScale + coefficient * s1 - s2;
+    // A Hann window: a strong tone nearby (another voice, a tone starting mid-block) does not leak into this one.
+    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+    gain += w;
+    const s0 = (samples[i]! / fullScale) * w + coefficient * s1 - s2;
     s2 = s1;
     s1 = s0;
   }
   const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-  return (2 * Math.sqrt(Math.max(0, power))) / n;
+  return (2 * Math.sqrt(Math.max(0, power))) / gain;
 }
