@@ -4,6 +4,7 @@ import { benchIngest } from './ingest';
 import { benchBurst } from './burst';
 import { benchRelay } from './relay';
 import { benchQueues } from './queues';
+import { benchAnchored } from './anchored';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -68,6 +69,21 @@ async function main(): Promise<void> {
     );
     console.log(
       `  phone in call   ${renderer.inCall.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.inCall.heapMb.toFixed(1)} MB   ratio vs idle: CPU ${ratio(renderer.inCall.cpuMsPerSec, renderer.idle.cpuMsPerSec)}, heap ${ratio(renderer.inCall.heapMb, renderer.idle.heapMb)}`,
+    );
+  }
+  if (!only || only === 'anchored') {
+    const a = await benchAnchored(Number(process.env.BENCH_ROUNDS ?? 5));
+    console.log(
+      `\nMedia anchored on Janus beside direct media (median of ${a.rounds} calls each; heard = the ICE-lite caller's pitch changed)`,
+    );
+    console.log(
+      `  mouth-to-ear, voice change -> caller hears it   anchored ${ms(a.mouthToEar.anchored)}  ratio ${ratio(a.mouthToEar.anchored, a.mouthToEar.direct)} vs direct ${ms(a.mouthToEar.direct)} (added ${ms(a.mouthToEar.anchored - a.mouthToEar.direct)})`,
+    );
+    console.log(
+      `  Answer click -> caller hears the agent          anchored ${ms(a.answer.anchored)}  ratio ${ratio(a.answer.anchored, a.answer.direct)} vs direct ${ms(a.answer.direct)}`,
+    );
+    console.log(
+      `  Transfer click -> caller hears the colleague    ${ms(a.transfer)}  ratio ${ratio(a.transfer, a.answer.direct)} vs direct Answer click -> heard (the colleague answers at once)`,
     );
   }
   if (!only || only === 'hold') {

@@ -9,9 +9,16 @@ import { toneLevel } from '../sim/toneLevel';
 export async function giveVoiceAndEars(page: Page, voiceHz: number): Promise<void> {
   await page.addInitScript((hz: number) => {
     const context = new AudioContext();
+    const voices: OscillatorNode[] = [];
+    // Changes the voice at once, for latency measurements; returns when (wall clock, as the far end's).
+    (window as unknown as { setVoiceHz(hz: number): number }).setVoiceHz = (next: number) => {
+      for (const osc of voices) osc.frequency.setValueAtTime(next, context.currentTime);
+      return Date.now();
+    };
     navigator.mediaDevices.getUserMedia = async () => {
       await context.resume();
       const osc = context.createOscillator();
+      voices.push(osc);
       osc.frequency.value = hz;
       const gain = context.createGain();
       gain.gain.value = 0.3;
