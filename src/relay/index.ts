@@ -8,6 +8,7 @@ import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken, issueSupervisorToken } from './agentTokens';
 import { Redis } from 'ioredis';
 import { startRelay } from './relayServer';
+import { createJanusRegistry } from './media/janusRegistry';
 import { createRevocations } from './revocations';
 import { stopOnSignals } from '../whatsapp/stopOnSignals';
 
@@ -106,6 +107,7 @@ function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
  * `npm run relay`: one relay instance (run several behind a load balancer, all on one Redis).
  * `npm run relay -- token <agent-id>` prints a sign-in token for an agent's desktop.
  * `npm run relay -- revoke <agent-id>` refuses every token that agent holds now (and drops their desk).
+ * `npm run relay -- janus list|add|drain|remove [ws://…]` shows or changes the team's Janus instances.
  */
 async function main(): Promise<void> {
   const [command, agentId] = process.argv.slice(2);
@@ -129,6 +131,37 @@ async function main(): Promise<void> {
     await createRevocations(redis, r.RELAY_PREFIX).revoke(agentId);
     redis.disconnect();
     console.log(`Every token issued to ${agentId} until now is refused; their desk is signed out within 5 s.`);
+    return;
+  }
+  if (command === 'janus') {
+    const url = process.argv[4];
+    const action = agentId;
+    const r = envOrExit(RevokeEnv, 'Changing the team’s Janus instances');
+    const redis = new Redis(r.REDIS_URL, { maxRetriesPerRequest: 2 });
+    try {
+      const registry = createJanusRegistry(redis, r.RELAY_PREFIX);
+      if (action === 'list') {
+        for (const [at, entry] of await registry.list())
+          console.log(`${at}  ${entry.state} since ${new Date(entry.sinceMs).toISOString()}`);
+        return;
+      }
+      if (!url || !['add', 'drain', 'remove'].includes(action ?? ''))
+        throw new Error(
+          'usage: REDIS_URL=… npm run relay -- janus list | add <ws://…> | drain <ws://…> | remove <ws://…>',
+        );
+      if (action === 'add') await registry.add(url);
+      else if (action === 'drain') await registry.drain(url);
+      else if (!(await registry.remove(url))) throw new Error(`${url} is not one of the team’s Janus instances.`);
+      console.log(
+        action === 'add'
+          ? `Every relay connects to ${url} within a few seconds and gives it new anchored calls.`
+          : action === 'drain'
+            ? `${url} takes no new calls; its calls go on. Remove it once the board shows none.`
+            : `${url} is no longer used; relays let it go once its last call ends (remove it from RELAY_JANUS_URLS too).`,
+      );
+    } finally {
+      redis.disconnect();
+    }
     return;
   }
   const e = envOrExit(RelayEnv, 'The relay');

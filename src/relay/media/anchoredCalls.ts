@@ -4,6 +4,7 @@ import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { CLAIM_MS } from '../relayKeys';
 import { connectJanusAnchor, type AnchorLeg, type JanusAnchor } from './janusAnchor';
+import { createJanusRegistry } from './janusRegistry';
 import { createJanusSessionKeeper } from './janusSessionKeeper';
 
 /** How often a Janus that went away is tried again. */
@@ -66,6 +67,7 @@ export async function createAnchoredCalls(deps: {
   async function connect(url: string, quiet = false): Promise<void> {
     try {
       const anchor = await connectJanusAnchor(url, (error) => {
+        if (released.delete(url)) return;
         anchors.delete(url);
         void keeper.unregister(url, anchor.sessionId).catch(() => undefined);
         if (closing) return;
@@ -77,18 +79,37 @@ export async function createAnchoredCalls(deps: {
       if (closing) return void (await anchor.close());
       anchors.set(url, anchor);
       await keeper.register(url, anchor.sessionId);
-      if (quiet) log.info('Janus reached again: new calls may use it', { url });
+      if (quiet) log.info('Janus reached: new calls may use it', { url });
     } catch (error) {
       if (!quiet) log.error('Janus not reached; calls go to the others', { url, error: errorText(error) });
     }
   }
-  await Promise.all(deps.urls.map((url) => connect(url)));
+  // The team's Janus instances are those registered in Redis; this relay's own addresses are registered if absent.
+  const registry = createJanusRegistry(redis, deps.prefix);
+  for (const url of deps.urls) await registry.ensure(url);
+  let registered = await registry.list();
+  await Promise.all([...registered.keys()].map((url) => connect(url)));
+  /** Janus instances let go on purpose (removed from the registry), not lost. */
+  const released = new Set<string>();
+  async function followRegistry(): Promise<void> {
+    registered = await registry.list();
+    await Promise.all([...registered.keys()].filter((url) => !anchors.has(url)).map((url) => connect(url, true)));
+    for (const [url, anchor] of anchors) {
+      if (registered.has(url) || (await placesOn(url)).size > 0) continue;
+      released.add(url);
+      anchors.delete(url);
+      await keeper.unregister(url, anchor.sessionId);
+      await anchor.close();
+      log.info('Janus removed from the team: no longer used', { url });
+    }
+  }
   let reconnecting = false;
   const reconnect = setInterval(() => {
-    const missing = deps.urls.filter((url) => !anchors.has(url));
-    if (reconnecting || closing || missing.length === 0) return;
+    if (reconnecting || closing) return;
     reconnecting = true;
-    void Promise.all(missing.map((url) => connect(url, true))).finally(() => (reconnecting = false));
+    followRegistry()
+      .catch((error: unknown) => log.warn('Janus registrations not read', { error: errorText(error) }))
+      .finally(() => (reconnecting = false));
   }, RECONNECT_MS);
 
   /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
@@ -140,7 +161,9 @@ export async function createAnchoredCalls(deps: {
     /** Opens the call's room on the least loaded Janus this instance reaches; false when none is reachable. */
     async open(callId: string): Promise<boolean> {
       const loads = await redis.hgetall(loadKey);
-      const [url] = [...anchors.keys()].sort((a, b) => Number(loads[a] ?? 0) - Number(loads[b] ?? 0));
+      const [url] = [...anchors.keys()]
+        .filter((candidate) => registered.get(candidate)?.state === 'active')
+        .sort((a, b) => Number(loads[a] ?? 0) - Number(loads[b] ?? 0));
       if (!url) return false;
       const room = 1 + Math.floor(Math.random() * 2 ** 31);
       await anchors.get(url)!.openRoom(room);

@@ -7,7 +7,9 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
-import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
+import { Redis } from 'ioredis';
+import { createJanusRegistry } from './janusRegistry';
 import { connectRelay } from '../../main/transport/relayClient';
 import type { CallSignal } from '../../shared/callSignals';
 import { TeamQueues } from '../../shared/teamQueues';
@@ -219,4 +221,52 @@ describe('anchored calls on the relay', () => {
       desk.close();
     }
   }, 60_000);
+
+  it('the team’s Janus instances are registered in Redis: one added is used within seconds, a drained one takes no new calls, and a bad address is refused', async () => {
+    const second = await startTestJanus();
+    const redisClient = new Redis(redis.url);
+    const registry = createJanusRegistry(redisClient, 'anchored');
+    const roomOf = async (callId: string) => {
+      const raw = await redisClient.get(`anchored:anchor:${callId}`);
+      return raw ? (JSON.parse(raw) as { url: string }).url : undefined;
+    };
+    const offer = async (callId: string) => {
+      graph.offerCall(callId);
+      const body = connectWebhook({
+        callId,
+        from: '447700900324',
+        phoneNumberId: SECRETS.phoneNumberId,
+        sdpOffer: 'v=0\r\n',
+      });
+      expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+      for (let i = 0; i < 100 && !(await roomOf(callId)); i += 1) await new Promise((r) => setTimeout(r, 20));
+      return roomOf(callId);
+    };
+    const end = (callId: string) =>
+      postSignedWebhook(
+        relay.webhookUrl,
+        terminateWebhook({ callId, from: '447700900324', phoneNumberId: SECRETS.phoneNumberId, status: 'COMPLETED' }),
+        SECRETS.appSecret,
+      );
+    try {
+      expect([...(await registry.list()).keys()]).toEqual([janus.url]);
+      await expect(registry.add('http://not-janus.example')).rejects.toThrow('ws:// or wss://');
+      await registry.add(second.url);
+      await registry.drain(janus.url);
+      // Within the relay's 2 s look at the registry, new calls go to the added Janus only.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await offer('wacid.registry.1')).toBe(second.url);
+      expect(await offer('wacid.registry.2')).toBe(second.url);
+      await registry.add(janus.url);
+      await new Promise((r) => setTimeout(r, 2500));
+      // Both active: the least loaded one (the first, with no calls) takes the next call.
+      expect(await offer('wacid.registry.3')).toBe(janus.url);
+      for (const id of ['wacid.registry.1', 'wacid.registry.2', 'wacid.registry.3']) await end(id);
+    } finally {
+      await registry.remove(second.url);
+      redisClient.disconnect();
+      await new Promise((r) => setTimeout(r, 2500));
+      await second.stop();
+    }
+  }, 40_000);
 });
