@@ -1,6 +1,5 @@
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/lib/chromiumLaunch';
-import { issueAgentToken } from '../src/relay/agentTokens';
 import { mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { startRelay } from '../src/relay/relayServer';
 import { startTestRedis } from '../src/relay/testRedis';
@@ -9,8 +8,8 @@ import { createLogger } from '../src/whatsapp/logger';
 import { recentPitch, type ReceivedAudio } from '../sim/farEnd';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { startWhatsAppSim } from '../sim/whatsappSim';
-import { AGENT_SECRET, openDesk } from '../e2e/teamDesks';
-import { giveVoiceAndEars } from '../e2e/toneProbe';
+import { AGENT_SECRET, openDesk } from '../sim/teamDesk';
+import { giveVoiceAndEars } from '../sim/pageVoice';
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const near = (hz: number) => (found?: number) => found !== undefined && Math.abs(found - hz) < 60;

@@ -3,7 +3,7 @@ import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/me
 import { TeamQueues } from '../src/shared/teamQueues';
 import { heardTone } from '../sim/farEnd';
 import { AGENT_SECRET, startTeam } from './teamDesks';
-import { heardTone as deskHears, giveVoiceAndEars } from './toneProbe';
+import { heardTone as deskHears, giveVoiceAndEars } from '../sim/pageVoice';
 import { issueSupervisorToken } from '../src/relay/agentTokens';
 
 /** Each party's voice: the caller 440 Hz, Asha 300 Hz, Ben 700 Hz; heard means above 0.02, silent below 0.004. */

@@ -1,46 +1,19 @@
-import type { Browser, Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { prepareDesk } from '../src/main/deskStartup';
-import { hostRenderer } from '../src/main/rendererHost';
-import { plainCipher } from '../src/main/settingsStore';
+import type { Browser } from '@playwright/test';
 import { createMemoryLogger } from '../src/whatsapp/logger';
-import { issueAgentToken } from '../src/relay/agentTokens';
 import { startRelay, type RelayOptions } from '../src/relay/relayServer';
 import { startTestRedis } from '../src/relay/testRedis';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { startWhatsAppSim } from '../sim/whatsappSim';
-import { giveVoiceAndEars } from './toneProbe';
+import { giveVoiceAndEars } from '../sim/pageVoice';
+import { AGENT_SECRET, openDesk } from '../sim/teamDesk';
 
-export const AGENT_SECRET = 'team-agent-secret-0123';
-
-export async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
-  const desk = prepareDesk({
-    dataDir: mkdtempSync(join(tmpdir(), `desk-${agentId}-`)),
-    cipher: plainCipher,
-    logger: createMemoryLogger(),
-    env: { WA_GRAPH_BASE_URL: 'http://127.0.0.1:9', WA_WEBHOOK_PORT: '0' },
-  });
-  const host = await hostRenderer({ desk });
-  await page.goto(host.url);
-  await page.getByTestId('mode-relay').check();
-  await page.getByTestId('setting-relayUrls').fill(relayUrls.join(', '));
-  await page.getByTestId('setting-agentToken').fill(await issueAgentToken(agentId, AGENT_SECRET));
-  await page.getByTestId('settings-save').click();
-  // Waits without Playwright's test expect, so benchmarks open desks the same way.
-  await page.getByTestId('ready').filter({ hasText: 'Ready for calls from the team relay' }).waitFor();
-  await page.getByTestId('settings-section-team').click();
-  await page.getByTestId('relay-state').filter({ hasText: 'Connected to the team relay at ws://127.0.0.1:' }).waitFor();
-  await page.getByTestId('tab-phone').click();
-  return host;
-}
+export { AGENT_SECRET, openDesk };
 
 /** Two desks (asha, ben) on two relay instances sharing one redis-server, and WhatsApp's simulator. */
 export async function startTeam(
   browser: Browser,
   extra: Pick<RelayOptions, 'queues' | 'databaseUrl' | 'janusUrls' | 'janusHoldMusic'> & {
-    /** Each desk speaks its own steady tone and the test can read which tones it hears (e2e/toneProbe.ts). */
+    /** Each desk speaks its own steady tone and the test can read which tones it hears (sim/pageVoice.ts). */
     voices?: { asha: number; ben: number };
   } = {},
 ) {

@@ -151,6 +151,30 @@ function render(): void {
   );
 }
 
+/** Plays a call's room recording here: fetched with the supervisor's token, never a bare link. */
+function recordingButton(callId: string): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.textContent = 'Play recording';
+  button.setAttribute('data-testid', 'play-recording');
+  button.onclick = async () => {
+    const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+    const response = await fetch(`/board/api/recording?callId=${encodeURIComponent(callId)}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    }).catch(() => undefined);
+    if (!response?.ok) {
+      showProblem(response ? (await response.text()).trim() : 'The relay did not answer; try again.');
+      return;
+    }
+    const audio = document.createElement('audio');
+    audio.controls = true;
+    audio.setAttribute('data-testid', 'recording-player');
+    audio.src = URL.createObjectURL(await response.blob());
+    button.replaceWith(audio);
+    void audio.play().catch(() => undefined);
+  };
+  return button;
+}
+
 function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>): void {
   const box = $('agent-calls');
   box.hidden = false;
@@ -167,6 +191,7 @@ function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>)
           c.queue ?? '–',
           c.answered ? `answered, ${seconds(c.talkSec)}` : 'not answered',
           [c.outcome, c.notes].filter(Boolean).join(' · ') || '–',
+          c.recorded ? recordingButton(c.callId) : '–',
         ],
         { 'data-testid': 'agent-call', 'data-call-id': c.callId },
       ),

@@ -52,6 +52,10 @@ const RelayEnv = z.object({
   RELAY_JANUS_URLS: z.string().optional(),
   /** Hold music Janus plays to a held customer (consult before a warm transfer): an Ogg Opus file on Janus's machines. */
   RELAY_JANUS_HOLD_MUSIC: z.string().optional(),
+  /** Records anchored calls into this folder (written by Janus, read by the relay: a shared path). */
+  RELAY_JANUS_RECORDING_DIR: z.string().optional(),
+  /** The consent notice played to the customer before a recording starts (Ogg Opus; required with recording). */
+  RELAY_JANUS_CONSENT_NOTICE: z.string().optional(),
   /** The board's service level: answered within this many seconds. */
   RELAY_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** PostgreSQL for the team's call records; migrations run at start. */
@@ -204,6 +208,8 @@ async function main(): Promise<void> {
       .map((u) => u.trim())
       .filter(Boolean),
     janusHoldMusic: e.RELAY_JANUS_HOLD_MUSIC,
+    janusRecordingDir: e.RELAY_JANUS_RECORDING_DIR,
+    janusConsentNotice: e.RELAY_JANUS_CONSENT_NOTICE,
     logger,
   });
   logger.info('relay ready', {

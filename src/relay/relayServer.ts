@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createGraphClient } from '../whatsapp/graphClient';
@@ -69,6 +69,13 @@ export interface RelayOptions {
   extraNumbers?: ExtraNumbers;
   /** Janus WebSocket addresses for queues that anchor their media (RELAY_JANUS_URLS). */
   janusUrls?: string[];
+  /**
+   * Anchored calls are recorded into this folder by Janus (on its machines; the relay reads the files from the same
+   * path to play them to supervisors), after the consent notice (RELAY_JANUS_RECORDING_DIR).
+   */
+  janusRecordingDir?: string;
+  /** The consent notice played to the customer before recording: an Ogg Opus file (RELAY_JANUS_CONSENT_NOTICE). */
+  janusConsentNotice?: string;
   /** Hold music Janus plays to customers on hold (an Ogg Opus file on the Janus machines; RELAY_JANUS_HOLD_MUSIC). */
   janusHoldMusic?: string;
   /** Tests only: the clock queue routing reads. */
@@ -126,6 +133,10 @@ export async function startRelay(options: RelayOptions) {
     throw new Error(
       `Queue ${anchoredQueues.join(', ')} anchors its media on Janus: set RELAY_JANUS_URLS (ws://host:8188, comma-separated).`,
     );
+  if (options.janusRecordingDir && !options.janusConsentNotice)
+    throw new Error(
+      'Recording anchored calls needs a consent notice played to the customer first: set RELAY_JANUS_CONSENT_NOTICE (an Ogg Opus file).',
+    );
   const anchored =
     anchoredQueues.length > 0
       ? await createAnchoredCalls({
@@ -135,6 +146,14 @@ export async function startRelay(options: RelayOptions) {
           instance,
           log,
           holdMusicFile: options.janusHoldMusic,
+          recording: options.janusRecordingDir
+            ? {
+                dir: options.janusRecordingDir,
+                consentNotice: options.janusConsentNotice!,
+                onRecording: (callId, file) =>
+                  records?.record({ kind: 'room_recording', callId, file, atMs: Date.now() }),
+              }
+            : undefined,
           onCallLost: (callId) => endLostCall(callId),
         })
       : undefined;
@@ -260,6 +279,11 @@ export async function startRelay(options: RelayOptions) {
       return check;
     },
     isKnownAgent: async (agentId) => (await redis.sismember(keys.agents, agentId)) === 1,
+    async roomRecording(callId) {
+      const file = options.janusRecordingDir && (await teamRecords?.db.roomRecording(callId));
+      // The name comes from our own records and is checked again: nothing outside the recordings folder is served.
+      return file && /^[\w.-]+$/.test(file) ? join(options.janusRecordingDir!, file) : undefined;
+    },
     listening: anchored && {
       async refusal(callId) {
         if (!(await anchored.isAnchored(callId)))

@@ -71,6 +71,8 @@ export const AgentCall = z.object({
   talkSec: z.number().optional(),
   outcome: z.string().optional(),
   notes: z.string().optional(),
+  /** The team's media server recorded this call (after the consent notice): the board can play it. */
+  recorded: z.boolean().default(false),
 });
 export type AgentCall = z.infer<typeof AgentCall>;
 

@@ -37,6 +37,13 @@ export const RecordEvent = z.discriminatedUnion('kind', [
     errorCode: z.number().int().optional(),
     atMs: AtMs,
   }),
+  /** The team's media server records the call's room (after the consent notice) into this file. */
+  z.object({
+    kind: z.literal('room_recording'),
+    callId: CallId,
+    file: z.string().regex(/^[\w.-]{1,200}$/),
+    atMs: AtMs,
+  }),
   z.object({
     kind: z.literal('wrap_up'),
     callId: CallId,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -20,7 +20,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const PAGE_HEADERS = {
   'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; media-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
@@ -61,6 +61,8 @@ export function createBoardRoute(deps: {
   isKnownAgent(agentId: string): Promise<boolean>;
   setAgentStatus(agentId: string, status: 'available' | 'away', by: string): Promise<void>;
   listening?: SupervisorListening;
+  /** Where a call's room recording is on this machine; undefined when there is none. */
+  roomRecording?(callId: string): Promise<string | undefined>;
   log: Logger;
 }) {
   const { source, log } = deps;
@@ -259,6 +261,35 @@ export function createBoardRoute(deps: {
     reply(200, JSON.stringify(built), 'application/json');
   }
 
+  /** GET /board/api/recording?callId=…: the call's room recording (WAV), for a supervisor. */
+  async function recording(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, body: string): void => {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
+    };
+    if (req.method !== 'GET') return reply(405, 'GET only\n');
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const check = token ? await deps.checkToken(token) : undefined;
+    if (!check?.ok) return reply(401, 'Recordings need a supervisor token.\n');
+    const callId = new URL(req.url ?? '/', 'http://relay').searchParams.get('callId') ?? '';
+    if (!/^[\w.:=-]{1,256}$/.test(callId)) return reply(400, 'callId is missing or malformed.\n');
+    let file: string | undefined;
+    try {
+      file = await deps.roomRecording?.(callId);
+    } catch (error) {
+      log.warn('recording not looked up', { error: errorText(error) });
+      return reply(503, 'The call records database does not answer; try again in a moment.\n');
+    }
+    if (!file || !existsSync(file)) return reply(404, 'This call has no recording on this server.\n');
+    log.info('supervisor played a call recording', { supervisor: check.agentId, callId });
+    res.writeHead(200, {
+      'Content-Type': 'audio/wav',
+      'Content-Length': statSync(file).size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    createReadStream(file).pipe(res);
+  }
+
   function sameOrigin(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
     const host = req.headers.host;
@@ -272,6 +303,10 @@ export function createBoardRoute(deps: {
       if (path !== '/board' && !path.startsWith('/board/')) return false;
       if (path === '/board/api/report') {
         await report(req, res);
+        return true;
+      }
+      if (path === '/board/api/recording') {
+        await recording(req, res);
         return true;
       }
       if (req.method !== 'GET') {

@@ -162,9 +162,10 @@ export function createBoardSource(deps: {
         billed_seconds: number | null;
         outcome: string | null;
         notes: string | null;
+        recorded: boolean;
       }>(
         `SELECT c.call_id, c.customer, c.queue, c.offered_at, c.answered_by IS NOT DISTINCT FROM $1 AS answered,
-           c.billed_seconds, c.outcome, c.notes
+           c.billed_seconds, c.outcome, c.notes, c.room_recording IS NOT NULL AS recorded
          FROM calls c
          WHERE c.answered_by = $1 OR EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id AND o.agent_id = $1)
          ORDER BY c.offered_at DESC LIMIT 20`,
@@ -179,6 +180,7 @@ export function createBoardSource(deps: {
         talkSec: r.answered ? (r.billed_seconds ?? undefined) : undefined,
         outcome: r.answered ? (r.outcome ?? undefined) : undefined,
         notes: r.answered ? (r.notes ?? undefined) : undefined,
+        recorded: r.recorded,
       }));
     },
   };

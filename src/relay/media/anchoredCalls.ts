@@ -29,6 +29,11 @@ export async function createAnchoredCalls(deps: {
   /** This relay instance, so another can claim its Janus sessions should it die. */
   instance: string;
   log: Logger;
+  /**
+   * Recording of the rooms (RELAY_JANUS_RECORDING_DIR, RELAY_JANUS_CONSENT_NOTICE): Janus writes each call's mix as a
+   * WAV into `dir` after playing the consent notice to the customer; `onRecording` hears the file's name.
+   */
+  recording?: { dir: string; consentNotice: string; onRecording(callId: string, file: string): void };
   /** Hold music for customers waiting in a hold room: an Ogg Opus file on the Janus machines (RELAY_JANUS_HOLD_MUSIC). */
   holdMusicFile?: string;
   /** A media server went away: its calls have no audio any more and must be ended (once across instances). */
@@ -114,7 +119,7 @@ export async function createAnchoredCalls(deps: {
 
   /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
   const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>>();
-  const customerLegs = new Map<string, { leg: AnchorLeg; answer: string }>();
+  const customerLegs = new Map<string, { leg: AnchorLeg; answer: string; connected: Promise<boolean> }>();
   /** Hold rooms of calls whose customer is waiting in one, on this instance (which has the customer's leg). */
   const holdRooms = new Map<string, number>();
   /** Supervisors listening in on a call from this instance's board, and what to tell each when their leg goes. */
@@ -138,6 +143,20 @@ export async function createAnchoredCalls(deps: {
         );
     }
     await redis.hdel(loadKey, url);
+  }
+
+  /** Once the customer's leg is up (so they hear it whole), the consent notice plays and the recording starts. */
+  function startRecording(callId: string, where: RoomPlace & { anchor: JanusAnchor }, connected: Promise<boolean>) {
+    const { dir, consentNotice, onRecording } = deps.recording!;
+    const file = `${callId.replace(/[^\w.-]/g, '_').slice(0, 120)}-${Date.now()}.wav`;
+    void connected
+      .then(async (up) => {
+        if (!up || !(await redis.exists(placeKey(callId)))) return;
+        await where.anchor.recordRoom(where.room, dir, file, consentNotice);
+        onRecording(callId, file);
+        log.info('call recorded on the media server after the consent notice', { callId, file });
+      })
+      .catch((error: unknown) => log.error('call recording not started', { callId, error: errorText(error) }));
   }
 
   function endListeners(callId: string, reason: string): void {
@@ -199,8 +218,10 @@ export async function createAnchoredCalls(deps: {
       const where = await place(callId);
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
       entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
-      const customer = customerLegs.get(callId) ?? (await where.anchor.joinCustomer(where.room, whatsappOffer));
+      const known = customerLegs.get(callId);
+      const customer = known ?? (await where.anchor.joinCustomer(where.room, whatsappOffer));
       customerLegs.set(callId, customer);
+      if (!known && deps.recording) startRecording(callId, where, customer.connected);
       return customer.answer;
     },
     /** A colleague taking a transferred call: only their leg's media starts; the customer's leg is there already. */

@@ -10,6 +10,11 @@ import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import { Redis } from 'ioredis';
 import { createJanusRegistry } from './janusRegistry';
+import { mkdtempSync as makeTempDir } from 'node:fs';
+import { toneLevel } from '../../../sim/toneLevel';
+import { issueSupervisorToken } from '../agentTokens';
+import { startTestPostgres } from '../testPostgres';
+import { holdMusicFile } from './testJanus';
 import { connectRelay } from '../../main/transport/relayClient';
 import type { CallSignal } from '../../shared/callSignals';
 import { TeamQueues } from '../../shared/teamQueues';
@@ -269,4 +274,109 @@ describe('anchored calls on the relay', () => {
       await second.stop();
     }
   }, 40_000);
+});
+
+describe('recording anchored calls', () => {
+  it('refuses to record without a consent notice for the customer', async () => {
+    await expect(
+      startRelay({
+        ...SECRETS,
+        redisUrl: redis.url,
+        graphBaseUrl: graph.baseUrl,
+        logger: createMemoryLogger(),
+        prefix: 'no-consent',
+        janusUrls: [janus.url],
+        queues: TeamQueues.parse(QUEUES),
+        janusRecordingDir: tmpdir(),
+      }),
+    ).rejects.toThrow('RELAY_JANUS_CONSENT_NOTICE');
+  });
+
+  it('plays the consent notice to the customer, records the room, and serves the recording to a supervisor only', async () => {
+    const postgres = await startTestPostgres();
+    const dir = makeTempDir(join(tmpdir(), 'recordings-'));
+    const recorded = await startRelay({
+      ...SECRETS,
+      redisUrl: redis.url,
+      graphBaseUrl: graph.baseUrl,
+      logger: createMemoryLogger(),
+      prefix: 'recorded',
+      janusUrls: [janus.url],
+      queues: TeamQueues.parse(QUEUES),
+      databaseUrl: postgres.url,
+      janusRecordingDir: dir,
+      janusConsentNotice: holdMusicFile(900, 1),
+    });
+    const events: CallSignal[] = [];
+    const client = connectRelay({
+      urls: [recorded.agentUrl],
+      token: await issueAgentToken('asha', SECRETS.agentSecret),
+      onEvent: (e) => events.push(e),
+    });
+    await client.ready();
+    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(300);
+    const base = recorded.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');
+    const get = (path: string, token?: string) =>
+      fetch(`${base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    try {
+      const callId = 'wacid.anchored.recorded';
+      graph.offerCall(callId);
+      const body = connectWebhook({
+        callId,
+        from: '447700900325',
+        phoneNumberId: SECRETS.phoneNumberId,
+        sdpOffer: caller.offerSdp,
+      });
+      expect((await postSignedWebhook(recorded.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+      await until(() => events.some((e) => e.type === 'call_offered' && e.callId === callId));
+      const offered = events.find((e) => e.type === 'call_offered' && e.callId === callId)!;
+      const answer = await desk.answer(offered.type === 'call_offered' ? offered.sdpOffer : '');
+      await client.request('pre_accept', { callId, sdp: answer });
+      await client.request('accept', { callId, sdp: answer });
+      const sent = graph.requests.find((r) => {
+        const text = JSON.stringify(r.body ?? '');
+        return text.includes('pre_accept') && text.includes(callId);
+      })?.body as { session: { sdp: string } };
+      await caller.applyAnswer(sent.session.sdp);
+      // The customer hears the notice once their leg is up, then the agent.
+      await until(() => heardTone(caller.received, 900) > 0.02, 10_000);
+      await until(() => heardTone(caller.received, 300) > 0.05 && heardTone(caller.received, 900) < 0.004, 10_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      await client.request('terminate', { callId });
+
+      const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
+      const path = `/board/api/recording?callId=${callId}`;
+      let response = await get(path, supervisor);
+      for (let i = 0; i < 50 && response.status === 404; i += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        response = await get(path, supervisor);
+      }
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('audio/wav');
+      const wav = Buffer.from(await response.arrayBuffer());
+      const rate = wav.readUInt32LE(24);
+      const samples = new Int16Array(
+        wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length - (wav.length % 2)),
+      );
+      const at = (sec: number) => samples.subarray(Math.floor(sec * rate), Math.floor((sec + 0.2) * rate));
+      // The recording starts with the notice the customer heard, and holds both voices after it.
+      expect(toneLevel(at(0.3), rate, 900, 32768)).toBeGreaterThan(0.02);
+      const late = samples.length / rate - 0.5;
+      expect(toneLevel(at(late), rate, 440, 32768)).toBeGreaterThan(0.02);
+      expect(toneLevel(at(late), rate, 300, 32768)).toBeGreaterThan(0.02);
+
+      // Nobody else gets it: no token, an agent's token, a malformed or unknown call.
+      expect((await get(path)).status).toBe(401);
+      expect((await get(path, await issueAgentToken('asha', SECRETS.agentSecret))).status).toBe(401);
+      expect((await get('/board/api/recording?callId=../../etc/passwd', supervisor)).status).toBe(400);
+      expect((await get('/board/api/recording?callId=wacid.unknown', supervisor)).status).toBe(404);
+    } finally {
+      client.close();
+      caller.close();
+      desk.close();
+      await recorded.close();
+      await postgres.stop();
+    }
+  }, 60_000);
 });

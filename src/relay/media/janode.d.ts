@@ -62,6 +62,7 @@ declare module 'janode/plugins/audiobridge' {
     leave(): Promise<unknown>;
     playFile(params: { room: number; filename: string; file_id?: string; loop?: boolean }): Promise<unknown>;
     stopFile(params: { room: number; file_id: string }): Promise<unknown>;
+    enableRecording(params: { room: number; record: boolean; filename?: string; rec_dir?: string }): Promise<unknown>;
     /** A plugin request as is; resolves with Janus's reply (for requests janode has no method for). */
     message(body: Record<string, unknown>): Promise<unknown>;
     /** For plugin handles that extend this one (janode's documented way to add a request). */

@@ -5,6 +5,10 @@ import { createFarEnd, heardTone, recentPitch } from '../../../sim/farEnd';
 import { anchorMismatch, janusOfferAsWhatsappAnswer } from './anchorSdp';
 import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
 import { holdMusicFile, mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toneLevel } from '../../../sim/toneLevel';
 import { createTonePeer } from './testTonePeer';
 
 let janus: TestJanus;
@@ -89,6 +93,40 @@ describe('media anchored on Janus AudioBridge', () => {
       desk.close();
       await anchor.closeRoom(room);
       await anchor.closeRoom(hold);
+    }
+  }, 40_000);
+
+  it('records the room after playing the consent notice to the customer: the WAV starts with the notice, then both voices', async () => {
+    const room = await anchor.openRoom((roomNo += 1));
+    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(300);
+    const dir = mkdtempSync(join(tmpdir(), 'room-recordings-'));
+    try {
+      const customer = await anchor.joinCustomer(room, caller.offerSdp);
+      await caller.applyAnswer(customer.answer);
+      const agent = await anchor.joinAgent(room, await desk.offer(), 'asha');
+      await desk.applyAnswer(agent.answer);
+      await expect.poll(() => heardTone(caller.received, 300), { timeout: 12_000 }).toBeGreaterThan(0.05);
+      await anchor.recordRoom(room, dir, 'call.wav', holdMusicFile(900, 1));
+      // The customer hears the notice.
+      await expect.poll(() => heardTone(caller.received, 900), { timeout: 5000 }).toBeGreaterThan(0.02);
+      await new Promise((r) => setTimeout(r, 2500));
+      await anchor.closeRoom(room);
+      await expect.poll(() => existsSync(join(dir, 'call.wav')), { timeout: 5000 }).toBe(true);
+      const wav = readFileSync(join(dir, 'call.wav'));
+      const rate = wav.readUInt32LE(24);
+      const samples = new Int16Array(
+        wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length - (wav.length % 2)),
+      );
+      const at = (fromSec: number) => samples.subarray(Math.floor(fromSec * rate), Math.floor((fromSec + 0.2) * rate));
+      expect(toneLevel(at(0.3), rate, 900, 32768)).toBeGreaterThan(0.02);
+      const end = samples.length / rate - 0.5;
+      expect(toneLevel(at(end), rate, 440, 32768)).toBeGreaterThan(0.02);
+      expect(toneLevel(at(end), rate, 300, 32768)).toBeGreaterThan(0.02);
+    } finally {
+      caller.close();
+      desk.close();
+      await anchor.closeRoom(room);
     }
   }, 40_000);
 

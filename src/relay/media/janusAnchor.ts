@@ -62,6 +62,14 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
       await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true });
       if (musicFile) await control.playFile({ room, filename: musicFile, file_id: `hold-${room}`, loop: true });
     },
+    /**
+     * The room's mix is recorded (a WAV Janus writes into `dir`, on its own machine) after the consent notice is
+     * played into the room, so the recording starts with the notice the customer heard.
+     */
+    async recordRoom(room: number, dir: string, file: string, consentNotice: string): Promise<void> {
+      await control.playFile({ room, filename: consentNotice, file_id: `consent-${room}`, loop: false });
+      await control.enableRecording({ room, record: true, rec_dir: dir, filename: file });
+    },
     async closeRoom(room: number): Promise<void> {
       await control.destroy({ room }).catch(() => undefined);
     },
@@ -69,8 +77,19 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
      * The customer's leg: WhatsApp's offer in, the business's answer for pre_accept/accept out (Meta's rules: one
      * sha-256 fingerprint, setup active, Opus at the offered payload type, candidates, no ice-lite).
      */
-    async joinCustomer(room: number, whatsappOffer: string): Promise<{ answer: string; leg: AnchorLeg }> {
+    async joinCustomer(
+      room: number,
+      whatsappOffer: string,
+    ): Promise<{ answer: string; leg: AnchorLeg; connected: Promise<boolean> }> {
       const handle = await session.attach(MovableAudioBridge);
+      // Resolves true once the customer's WebRTC leg is up (ICE and DTLS with WhatsApp), false after 10 s.
+      const connected = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 10_000);
+        handle.once(Janode.EVENT.HANDLE_WEBRTCUP, () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
       try {
         const joined = await handle.join({ room, display: 'customer', generate_offer: true });
         if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the customer leg');
@@ -78,7 +97,11 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
         await handle.configure({
           jsep: { type: 'answer', sdp: whatsappOfferAsJanusAnswer(whatsappOffer, janusOffer) },
         });
-        return { answer: janusOfferAsWhatsappAnswer(janusOffer, whatsappOffer), leg: await leg(handle, joined.feed) };
+        return {
+          answer: janusOfferAsWhatsappAnswer(janusOffer, whatsappOffer),
+          leg: await leg(handle, joined.feed),
+          connected,
+        };
       } catch (error) {
         await handle.detach().catch(() => undefined);
         throw error;

@@ -35,4 +35,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
       CREATE INDEX call_offers_agent ON call_offers (agent_id, offered_at);`,
   },
+  {
+    version: 2,
+    name: 'room recordings',
+    sql: `ALTER TABLE calls ADD COLUMN room_recording text;`,
+  },
 ];

@@ -46,7 +46,7 @@ type Row = {
 };
 
 /** What an event says about its call's row. */
-function rowOf(event: Exclude<RecordEvent, { kind: 'rang' }>): Row {
+function rowOf(event: Exclude<RecordEvent, { kind: 'rang' | 'room_recording' }>): Row {
   const at = new Date(event.atMs);
   switch (event.kind) {
     case 'offered':
@@ -138,6 +138,14 @@ export function createRecordsDb(url: string, log: Logger) {
             );
             continue;
           }
+          if (event.kind === 'room_recording') {
+            await client.query(
+              `INSERT INTO calls (call_id, direction, customer, offered_at, room_recording) VALUES ($1, 'inbound', '', $3, $2)
+               ON CONFLICT (call_id) DO UPDATE SET room_recording = excluded.room_recording`,
+              [event.callId, event.file, new Date(event.atMs)],
+            );
+            continue;
+          }
           const r = rowOf(event);
           await client.query(UPSERT_CALL, [
             event.callId,
@@ -186,6 +194,14 @@ export function createRecordsDb(url: string, log: Logger) {
         outcome: r.outcome ?? undefined,
         notes: r.notes ?? undefined,
       }));
+    },
+    /** The file the team's media server recorded a call's room into, if it did. */
+    async roomRecording(callId: string): Promise<string | undefined> {
+      const { rows } = await pool.query<{ room_recording: string | null }>(
+        'SELECT room_recording FROM calls WHERE call_id = $1',
+        [callId],
+      );
+      return rows[0]?.room_recording ?? undefined;
     },
     query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => pool.query<R>(text, values),
     async healthy(): Promise<boolean> {

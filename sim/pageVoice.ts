@@ -1,5 +1,6 @@
+// Page code (runs in Chromium): type-checked with the DOM by tsconfig.e2e.json, not by tsconfig.node.json.
 import type { Page } from '@playwright/test';
-import { toneLevel } from '../sim/toneLevel';
+import { toneLevel } from './toneLevel';
 
 /**
  * Gives a page a voice of its own and ears the test can read. Chromium's fake microphone is the same beep on every
