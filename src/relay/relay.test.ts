@@ -214,7 +214,7 @@ describe('team relay on Redis', () => {
     await until(() => ann.events.some((e) => e.type === 'call_terminated' && e.callId === callId));
   });
 
-  it('refuses a transfer of a call that is not yours, or whose audio goes straight to the desk', async () => {
+  it('refuses a transfer or the team hold room for a call that is not yours, or whose audio goes straight to the desk', async () => {
     const [a] = await startRelays(1);
     const ann = await agent('ann', [a!.agentUrl]);
     const ben = await agent('ben', [a!.agentUrl]);
@@ -226,6 +226,13 @@ describe('team relay on Redis', () => {
       'its audio goes straight to your desk',
     );
     expect(await ann.client.request('colleagues', {})).toEqual({ agents: ['ben'] });
+    // The team's hold room: only someone on the call may ask, and only where the media is anchored.
+    await expect(ben.client.request('hold_customer', { callId, held: true })).rejects.toThrow(
+      'You are not on this call.',
+    );
+    await expect(ann.client.request('hold_customer', { callId, held: true })).rejects.toThrow(
+      'this call’s audio goes straight to your desk. Use Hold instead.',
+    );
   });
 
   it('refuses to let an agent accept or end a call it did not win', async () => {

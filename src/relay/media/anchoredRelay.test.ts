@@ -200,6 +200,10 @@ describe('anchored calls on the relay', () => {
       await caller.applyAnswer(sent.session.sdp);
       await until(() => heardTone(caller.received, 300) > 0.05 && desk.heard(440) > 0.05, 10_000);
 
+      // Garbage beside the real registrations (another tool, a hand edit) must not stop the take-over.
+      const tamper = new Redis(redis.url);
+      await tamper.hset('anchored:janus-sessions', '{not json', '1', '["x","file:///etc",1]', '1');
+      tamper.disconnect();
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       // Longer than Janus's reclaim window (10 s here): without a claim the session, and both legs, would be gone.

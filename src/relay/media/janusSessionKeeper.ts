@@ -3,6 +3,24 @@ import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { claimJanusSession, type ClaimedJanusSession } from './janusSessionClaim';
 
+/** An entry this code wrote ([instance, url, session id]); anything else in the hash is left alone. */
+function parseField(raw: string): [string, string, number] | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (
+      Array.isArray(value) &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      /^wss?:\/\//.test(value[1]) &&
+      Number.isSafeInteger(value[2])
+    )
+      return [value[0], value[1], value[2] as number];
+  } catch {
+    // not ours
+  }
+  return undefined;
+}
+
 /** A relay instance that has not said it is alive for this long is taken for dead. */
 const ALIVE_MS = 4000;
 const BEAT_MS = 1000;
@@ -34,7 +52,9 @@ export function createJanusSessionKeeper(deps: {
   async function beat(): Promise<void> {
     await redis.set(aliveKey(instance), '1', 'PX', ALIVE_MS);
     for (const raw of await redis.hkeys(sessionsKey)) {
-      const [of, url, sessionId] = JSON.parse(raw) as [string, string, number];
+      const entry = parseField(raw);
+      if (!entry) continue;
+      const [of, url, sessionId] = entry;
       if (of === instance || (await redis.exists(aliveKey(of))) === 1) continue;
       if ((await redis.set(`${prefix}:janus-adopt:${raw}`, instance, 'PX', 60_000, 'NX')) !== 'OK') continue;
       const calls = await deps.callsOn(url);
