@@ -1,5 +1,10 @@
 import { test, expect, type Browser } from '@playwright/test';
 import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RelayOptions } from '../src/relay/relayServer';
+import { startTestPostgres } from '../src/relay/testPostgres';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { heardTone } from '../sim/farEnd';
 import { AGENT_SECRET, startTeam } from './teamDesks';
@@ -12,11 +17,15 @@ const ASHA = 300;
 const BEN = 700;
 const SUPERVISOR = 1100;
 const HOLD_MUSIC = 600;
+const CONSENT = 900;
 const HEARD = 0.02;
 const SILENT = 0.004;
 
 /** Asha and Ben's desks on a Support queue whose media is anchored on a Janus the test starts. */
-async function startAnchoredTeam(browser: Browser) {
+async function startAnchoredTeam(
+  browser: Browser,
+  extra: Pick<RelayOptions, 'databaseUrl' | 'janusRecordingDir' | 'janusConsentNotice'> = {},
+) {
   const janus = await startTestJanus();
   const queues = TeamQueues.parse({
     defaultQueue: 'support',
@@ -27,6 +36,7 @@ async function startAnchoredTeam(browser: Browser) {
     queues,
     janusUrls: [janus.url],
     janusHoldMusic: holdMusicFile(HOLD_MUSIC),
+    ...extra,
     voices: { asha: ASHA, ben: BEN },
   });
   return {
@@ -137,16 +147,23 @@ test('a conference on an anchored call: the agent adds a colleague, all three he
   }
 });
 
-test('a supervisor listens in on an anchored call from the board without being heard, barges in and is heard by caller and agent, stops, and is told when the call ends', async ({
+test('a supervisor listens in on an anchored call from the board without being heard, barges in and is heard by caller and agent, stops, is told when the call ends, and plays the call’s recording', async ({
   browser,
 }) => {
-  const { sim, relays, pageA, close } = await startAnchoredTeam(browser);
+  const postgres = await startTestPostgres();
+  const { sim, relays, pageA, close } = await startAnchoredTeam(browser, {
+    databaseUrl: postgres.url,
+    janusRecordingDir: mkdtempSync(join(tmpdir(), 'room-recordings-')),
+    janusConsentNotice: holdMusicFile(CONSENT, 1),
+  });
   const board = await (await browser.newContext()).newPage();
   await giveVoiceAndEars(board, SUPERVISOR);
   try {
     const call = await sim.placeCall({ name: 'Monitored', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
     await pageA.getByTestId('answer').click();
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    // The customer hears the consent notice before the recording starts.
+    await expect.poll(() => heardTone(call.farEnd.received, CONSENT), { timeout: 10_000 }).toBeGreaterThan(HEARD);
 
     // The board is on the other relay instance than the one that took the call.
     await board.goto(`${relays[1]!.agentUrl.replace(/^ws/, 'http')}board`);
@@ -184,9 +201,21 @@ test('a supervisor listens in on an anchored call from the board without being h
     await pageA.getByTestId('hangup').click();
     await expect(state).toHaveText('The call ended.');
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+
+    // The call was recorded after the consent notice (the caller heard it): the supervisor plays it from the board.
+    await board.locator('[data-testid="agent-row"][data-agent="asha"]').getByTestId('agent-recent').click();
+    const row = board.locator(`[data-testid="agent-call"][data-call-id="${call.callId}"]`);
+    await row.getByTestId('play-recording').click();
+    const player = row.getByTestId('recording-player');
+    await expect
+      .poll(() => player.evaluate((a: HTMLAudioElement) => (Number.isFinite(a.duration) ? a.duration : 0)), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(3);
   } finally {
     await board.context().close();
     await close();
+    await postgres.stop();
   }
 });
 

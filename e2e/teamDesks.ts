@@ -12,7 +12,10 @@ export { AGENT_SECRET, openDesk };
 /** Two desks (asha, ben) on two relay instances sharing one redis-server, and WhatsApp's simulator. */
 export async function startTeam(
   browser: Browser,
-  extra: Pick<RelayOptions, 'queues' | 'databaseUrl' | 'janusUrls' | 'janusHoldMusic'> & {
+  extra: Pick<
+    RelayOptions,
+    'queues' | 'databaseUrl' | 'janusUrls' | 'janusHoldMusic' | 'janusRecordingDir' | 'janusConsentNotice'
+  > & {
     /** Each desk speaks its own steady tone and the test can read which tones it hears (sim/pageVoice.ts). */
     voices?: { asha: number; ben: number };
   } = {},
