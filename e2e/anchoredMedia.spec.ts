@@ -154,7 +154,7 @@ test('a supervisor listens in on an anchored call from the board without being h
   const { sim, relays, pageA, close } = await startAnchoredTeam(browser, {
     databaseUrl: postgres.url,
     janusRecordingDir: mkdtempSync(join(tmpdir(), 'room-recordings-')),
-    janusConsentNotice: holdMusicFile(CONSENT, 1),
+    janusConsentNotice: holdMusicFile(CONSENT, 3),
   });
   const board = await (await browser.newContext()).newPage();
   await giveVoiceAndEars(board, SUPERVISOR);
