@@ -229,7 +229,17 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
 
-    // Consult first: the customer goes to the hold room and hears the music, not the agent.
+    // A consult Ben declines: the customer waits on the music meanwhile, then comes back to Asha.
+    await pageA.getByTestId('consult').click();
+    await pageA.getByTestId('transfer-send').click();
+    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await pageB.getByTestId('reject').click();
+    await expect(pageA.getByTestId('transfer-declined')).toBeVisible();
+    await expect(pageA.getByTestId('customer-held')).toHaveCount(0);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
+
+    // Consult first again: the customer goes to the hold room and hears the music, not the agent.
     await pageA.getByTestId('consult').click();
     await expect(pageA.getByTestId('transfer-to')).toHaveValue('ben');
     await pageA.getByTestId('transfer-send').click();

@@ -183,8 +183,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   function onOffered(event: Extract<CallSignal, { type: 'call_offered' }>): void {
     const earlier = calls.get(event.callId);
-    // A call passed on from this desk may come back to it (the queue overflows to everyone): it rings again.
-    if (earlier && !(earlier.state.phase === 'ended' && earlier.state.reason === 'passed_on')) return;
+    // A call passed on from this desk may come back to it (the queue overflows to everyone), and a colleague may ask
+    // again after this desk declined (a transfer or a consult): it rings again.
+    const againFromColleague = Boolean(event.transferredBy || event.invitedBy);
+    if (earlier && !(earlier.state.phase === 'ended' && (earlier.state.reason === 'passed_on' || againFromColleague)))
+      return;
     if (earlier) clearTimeout(earlier.ringTimer);
     const call: CallRecord = {
       ...inboundRecord(event),

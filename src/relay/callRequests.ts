@@ -255,6 +255,14 @@ export function createCallRequests(deps: {
           targets: [transfer.from],
           event: { type: 'transfer_declined', callId, to: agentId },
         });
+        // A consult nobody took: the customer comes back from the hold music to the agent who has the call.
+        if ((await store.customerHeld(callId)) && (await store.participants(callId)).length === 0)
+          await bus.publish({
+            kind: 'direct',
+            callId,
+            targets: [],
+            event: { type: 'customer_hold_wanted', callId, held: false, by: transfer.from },
+          });
         return {};
       }
       if (owner) return {};
