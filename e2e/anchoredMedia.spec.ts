@@ -172,11 +172,14 @@ test('a supervisor listens in on an anchored call from the board without being h
     const live = board.locator(`[data-testid="in-progress-row"][data-call-id="${call.callId}"]`);
     await live.getByTestId('listen').click();
     const state = board.getByTestId('listen-state');
+    await expect(pageA.getByTestId('supervisor-on-call')).toHaveCount(0);
     await expect(state).toHaveText(/^Listening to asha’s call with .+\. Nobody hears you\.$/, { timeout: 10_000 });
 
     // The supervisor hears both sides; nobody hears the supervisor.
     await expect.poll(() => deskHears(board, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => deskHears(board, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    // (Once the consent notice is over: Opus's coding noise around a third tone would blur "silent".)
+    await expect.poll(() => heardTone(call.farEnd.received, CONSENT), { timeout: 10_000 }).toBeLessThan(SILENT);
     for (let i = 0; i < 10; i += 1) {
       expect(heardTone(call.farEnd.received, SUPERVISOR)).toBeLessThan(SILENT);
       expect(await deskHears(pageA, SUPERVISOR)).toBeLessThan(SILENT);
@@ -189,10 +192,15 @@ test('a supervisor listens in on an anchored call from the board without being h
     await expect.poll(() => heardTone(call.farEnd.received, SUPERVISOR), { timeout: 10_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => deskHears(pageA, SUPERVISOR), { timeout: 10_000 }).toBeGreaterThan(HEARD);
     expect(heardTone(call.farEnd.received, ASHA)).toBeGreaterThan(HEARD);
+    // The agent is told who is heard on the call now (listening in silently was not shown).
+    await expect(pageA.getByTestId('supervisor-on-call')).toHaveText(
+      'sam (supervisor) is on the call: the customer and you hear them.',
+    );
 
-    // Stop: the supervisor's voice leaves the call.
+    // Stop: the supervisor's voice leaves the call, and the agent's desk says so.
     await board.getByTestId('listen-stop').click();
     await expect(state).toHaveText('You stopped listening.');
+    await expect(pageA.getByTestId('supervisor-on-call')).toHaveCount(0);
     await expect.poll(() => heardTone(call.farEnd.received, SUPERVISOR), { timeout: 5000 }).toBeLessThan(SILENT);
 
     // Listening again when the agent hangs up: the board says the call ended; WhatsApp saw only the agent's call.

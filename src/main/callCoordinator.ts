@@ -43,6 +43,8 @@ interface CallRecord {
   conferenceWith?: string[];
   /** The customer waits in the team's hold room hearing music (consult before a warm transfer). */
   customerHeld?: boolean;
+  /** A supervisor who barged in and is heard on this call. */
+  supervisorOnCall?: string;
   inviting?: string;
 }
 
@@ -111,6 +113,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       invitedBy: call.invitedBy,
       conferenceWith: isLive(s) ? call.conferenceWith : undefined,
       customerHeld: isLive(s) ? call.customerHeld : undefined,
+      supervisorOnCall: isLive(s) ? call.supervisorOnCall : undefined,
       inviting: isLive(s) ? call.inviting : undefined,
     };
   }
@@ -492,6 +495,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     publish(call);
   }
 
+  function supervisorOnCall(callId: string, supervisor: string): void {
+    const call = calls.get(callId);
+    if (!call || !isLive(call.state)) return;
+    call.supervisorOnCall = supervisor || undefined;
+    log.info(supervisor ? 'a supervisor barged into the call' : 'the supervisor left the call', { callId, supervisor });
+    publish(call);
+  }
+
   function customerHeld(callId: string, held: boolean, by: string): void {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return;
@@ -581,6 +592,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       else if (signal.type === 'conference') conferenceChanged(signal.callId, signal.with);
       else if (signal.type === 'customer_held') customerHeld(signal.callId, signal.held, signal.by);
       else if (signal.type === 'customer_hold_wanted') return;
+      else if (signal.type === 'supervisor_on_call') supervisorOnCall(signal.callId, signal.supervisor);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
       else if (signal.type === 'call_media') {

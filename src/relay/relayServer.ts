@@ -293,8 +293,15 @@ export async function startRelay(options: RelayOptions) {
       },
       offer: (callId, listener, onEnd) => anchored.offerForListener(callId, listener, onEnd),
       answer: (callId, listener, sdp) => anchored.answerListener(callId, listener, sdp),
-      setHeard: (callId, listener, heard) => anchored.setListenerHeard(callId, listener, heard),
-      stop: (callId, listener) => anchored.stopListening(callId, listener),
+      async setHeard(callId, listener, heard) {
+        if (!(await anchored.setListenerHeard(callId, listener, heard))) return false;
+        await tellPartiesOfSupervisor(callId, heard ? listener.split('/')[0]! : '');
+        return true;
+      },
+      async stop(callId, listener) {
+        // Agents were told of a barge: they hear that the supervisor left.
+        if (await anchored.stopListening(callId, listener)) await tellPartiesOfSupervisor(callId, '');
+      },
     },
     async setAgentStatus(agentId, status, by) {
       await presence.mark(agentId, status);
@@ -333,6 +340,18 @@ export async function startRelay(options: RelayOptions) {
     metrics,
     records,
   });
+
+  /** Everyone on the call sees which supervisor is heard on it now (none: empty). */
+  async function tellPartiesOfSupervisor(callId: string, supervisor: string): Promise<void> {
+    const owner = await store.owner(callId);
+    const parties = [...(owner ? [owner] : []), ...(await store.participants(callId))];
+    await bus.publish({
+      kind: 'direct',
+      callId,
+      targets: parties,
+      event: { type: 'supervisor_on_call', callId, supervisor },
+    });
+  }
 
   /** This instance has the customer's leg: it moves it, and everyone on the call hears of it. */
   async function holdCustomerHere(callId: string, held: boolean, by: string): Promise<void> {

@@ -62,6 +62,8 @@ export const CallView = z.object({
   conferenceWith: z.array(z.string()).optional(),
   /** The customer waits in the team's hold room, hearing music. */
   customerHeld: z.boolean().optional(),
+  /** A supervisor barged in: the customer and the agent hear them. */
+  supervisorOnCall: z.string().optional(),
   /** A colleague this desk asked to join the call, until they answer. */
   inviting: z.string().optional(),
 });

@@ -47,7 +47,7 @@ export interface SupervisorListening {
   offer(callId: string, supervisor: string, onEnd: (reason: string) => void): Promise<string>;
   answer(callId: string, supervisor: string, sdp: string): Promise<void>;
   setHeard(callId: string, supervisor: string, heard: boolean): Promise<boolean>;
-  stop(callId: string, supervisor: string): Promise<void>;
+  stop(callId: string, supervisor: string): Promise<unknown>;
 }
 
 /**

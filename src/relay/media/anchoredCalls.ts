@@ -125,7 +125,7 @@ export async function createAnchoredCalls(deps: {
   /** Supervisors listening in on a call from this instance's board, and what to tell each when their leg goes. */
   const listenerLegs = new Map<
     string,
-    Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; onEnd: (reason: string) => void }>
+    Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; heard?: boolean; onEnd: (reason: string) => void }>
   >();
 
   /** Every call whose room was on this Janus is ended, by whichever instance marks it first. */
@@ -266,16 +266,19 @@ export async function createAnchoredCalls(deps: {
     },
     /** The supervisor becomes heard (barge) or silent again. */
     async setListenerHeard(callId: string, listenerId: string, heard: boolean): Promise<boolean> {
-      const leg = listenerLegs.get(callId)?.get(listenerId)?.leg;
-      if (!leg) return false;
-      await leg.mute(!heard);
+      const entry = listenerLegs.get(callId)?.get(listenerId);
+      if (!entry?.leg) return false;
+      await entry.leg.mute(!heard);
+      entry.heard = heard;
       return true;
     },
-    async stopListening(callId: string, listenerId: string): Promise<void> {
+    /** The supervisor's leg leaves; true when it had barged in (was heard). */
+    async stopListening(callId: string, listenerId: string): Promise<boolean> {
       const entry = listenerLegs.get(callId)?.get(listenerId);
-      if (!entry) return;
+      if (!entry) return false;
       listenerLegs.get(callId)!.delete(listenerId);
       await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
+      return entry.heard === true;
     },
     /**
      * The customer waits in a hold room with the music, or comes back into the call's room; false when the

@@ -68,6 +68,7 @@ export const ar: Catalog = {
     consult: 'استشارة أولاً',
     customerHeld: 'العميل في الانتظار ويسمع موسيقى الفريق.',
     bringCustomerIn: 'أعد العميل إلى المكالمة',
+    supervisorOnCall: '{{name}} (المشرف) في المكالمة: تسمعه أنت والعميل.',
     inviting: 'جارٍ طلب انضمام {{name}}…',
     conferenceWith: 'أيضًا في المكالمة: {{names}}',
     dialing: 'جارٍ الاتصال…',

@@ -71,6 +71,7 @@ export const es: Catalog = {
     consult: 'Consultar primero',
     customerHeld: 'El cliente está en espera y escucha la música del equipo.',
     bringCustomerIn: 'Traer al cliente',
+    supervisorOnCall: '{{name}} (supervisor) está en la llamada: el cliente y usted le oyen.',
     inviting: 'Pidiendo a {{name}} que se una…',
     conferenceWith: 'También en la llamada: {{names}}',
     dialing: 'Llamando…',

@@ -70,6 +70,7 @@ export const ptBR: Catalog = {
     consult: 'Consultar antes',
     customerHeld: 'O cliente está em espera ouvindo a música da equipe.',
     bringCustomerIn: 'Trazer o cliente de volta',
+    supervisorOnCall: '{{name}} (supervisor) está na chamada: você e o cliente ouvem.',
     inviting: 'Pedindo a {{name}} que entre…',
     conferenceWith: 'Também na chamada: {{names}}',
     dialing: 'Chamando…',

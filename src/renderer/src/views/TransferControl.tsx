@@ -46,6 +46,11 @@ export function TransferControl({ call }: { call: CallView }) {
           {t('inCall.conferenceWith', { names: call.conferenceWith.join(', ') })}
         </p>
       )}
+      {call.supervisorOnCall && (
+        <p className="notice" role="status" data-testid="supervisor-on-call">
+          {t('inCall.supervisorOnCall', { name: call.supervisorOnCall })}
+        </p>
+      )}
       {call.customerHeld && (
         <p className="notice" role="status" data-testid="customer-held">
           {t('inCall.customerHeld')}{' '}
