@@ -5,6 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RelayOptions } from '../src/relay/relayServer';
 import { startTestPostgres } from '../src/relay/testPostgres';
+import { startRelay } from '../src/relay/relayServer';
+import { startRelayProcess } from '../src/relay/testRelayProcess';
+import { startTestRedis } from '../src/relay/testRedis';
+import { writeFileSync } from 'node:fs';
+import { createMemoryLogger } from '../src/whatsapp/logger';
+import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { startWhatsAppSim } from '../sim/whatsappSim';
+import { giveVoiceAndEars as voiceAndEars } from '../sim/pageVoice';
+import { openDesk } from '../sim/teamDesk';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { heardTone } from '../sim/farEnd';
 import { AGENT_SECRET, startTeam } from './teamDesks';
@@ -285,5 +294,80 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
   } finally {
     await close();
+  }
+});
+
+test('the relay instance that holds an anchored call is killed: the agent in Chromium and the caller go on hearing each other, the desk moves to the other instance and ends the call there', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const [redis, janus] = await Promise.all([startTestRedis(), startTestJanus()]);
+  const sim = await startWhatsAppSim({ ...SIM_SECRETS });
+  const queuesFile = join(mkdtempSync(join(tmpdir(), 'queues-')), 'queues.json');
+  const queues = {
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9 } }],
+  };
+  writeFileSync(queuesFile, JSON.stringify(queues));
+  const doomed = await startRelayProcess({
+    REDIS_URL: redis.url,
+    WA_ACCESS_TOKEN: SIM_SECRETS.accessToken,
+    WA_PHONE_NUMBER_ID: SIM_SECRETS.phoneNumberId,
+    WA_APP_SECRET: SIM_SECRETS.appSecret,
+    WA_VERIFY_TOKEN: SIM_SECRETS.verifyToken,
+    RELAY_AGENT_SECRET: AGENT_SECRET,
+    RELAY_PREFIX: 'e2e-kill',
+    RELAY_QUEUES_FILE: queuesFile,
+    RELAY_JANUS_URLS: janus.url,
+    WA_GRAPH_BASE_URL: sim.graphBaseUrl,
+  });
+  const survivor = await startRelay({
+    ...SIM_SECRETS,
+    agentSecret: AGENT_SECRET,
+    redisUrl: redis.url,
+    graphBaseUrl: sim.graphBaseUrl,
+    logger: createMemoryLogger(),
+    prefix: 'e2e-kill',
+    queues: TeamQueues.parse(queues),
+    janusUrls: [janus.url],
+  });
+  sim.setWebhookUrl(doomed.webhookUrl);
+  const page = await (await browser.newContext()).newPage();
+  await voiceAndEars(page, ASHA);
+  const desk = await openDesk(page, 'asha', [doomed.agentUrl, survivor.agentUrl]);
+  try {
+    const call = await sim.placeCall({ name: 'Kept Caller', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
+    await page.getByTestId('answer').click();
+    await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(page, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+
+    await doomed.kill();
+    // Past Janus's reclaim window (10 s in the tests): both voices are measured on both sides all along.
+    for (let i = 0; i < 15; i += 1) {
+      await page.waitForTimeout(1000);
+      expect(heardTone(call.farEnd.received, ASHA)).toBeGreaterThan(HEARD);
+      expect(await deskHears(page, CALLER)).toBeGreaterThan(HEARD);
+    }
+    await expect(page.getByTestId('call-phase')).toHaveText('On call');
+    expect(call.farEnd.connectionState).toBe('connected');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+
+    // The desk reconnected to the surviving instance, which ends the call on WhatsApp.
+    await expect.poll(() => survivor.connectedAgents(), { timeout: 10_000 }).toContain('asha');
+    await page.getByTestId('hangup').click();
+    await expect(page.getByTestId('end-reason')).toHaveText('Call ended');
+    await expect
+      .poll(() => sim.graph.actionsFor(call.callId))
+      .toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
+    await desk.close();
+    await page.context().close();
+    await doomed.kill();
+    await survivor.close();
+    await sim.close();
+    await janus.stop();
+    await redis.stop();
   }
 });

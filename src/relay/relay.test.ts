@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../fixtures/load';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
@@ -18,6 +15,7 @@ import type { CallSignal as RelayCallEvent } from '../shared/callSignals';
 import { relayMediaUrl } from '../main/transport/relayTransport';
 import { issueAgentToken } from './agentTokens';
 import { startRelay, type Relay, type Routing } from './relayServer';
+import { startRelayProcess } from './testRelayProcess';
 import { startTestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
 
@@ -288,29 +286,17 @@ describe('team relay on Redis', () => {
     testNo += 1;
     const prefix = `t${testNo}`;
     // Instance A in its own process, so it can really be killed; instance B in this one.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
-      env: {
-        ...process.env,
-        REDIS_URL: redis.url,
-        WA_ACCESS_TOKEN: SECRETS.accessToken,
-        WA_PHONE_NUMBER_ID: SECRETS.phoneNumberId,
-        WA_APP_SECRET: SECRETS.appSecret,
-        WA_VERIFY_TOKEN: SECRETS.verifyToken,
-        RELAY_AGENT_SECRET: SECRETS.agentSecret,
-        RELAY_WEBHOOK_PORT: '0',
-        RELAY_AGENT_PORT: '0',
-        RELAY_PREFIX: prefix,
-        WA_GRAPH_BASE_URL: graph.baseUrl,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const child = await startRelayProcess({
+      REDIS_URL: redis.url,
+      WA_ACCESS_TOKEN: SECRETS.accessToken,
+      WA_PHONE_NUMBER_ID: SECRETS.phoneNumberId,
+      WA_APP_SECRET: SECRETS.appSecret,
+      WA_VERIFY_TOKEN: SECRETS.verifyToken,
+      RELAY_AGENT_SECRET: SECRETS.agentSecret,
+      RELAY_PREFIX: prefix,
+      WA_GRAPH_BASE_URL: graph.baseUrl,
     });
-    const ready = await new Promise<{ webhook: string; agents: string }>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const record = JSON.parse(line) as { msg?: string; webhook?: string; agents?: string };
-        if (record.msg === 'relay ready') resolve({ webhook: record.webhook!, agents: record.agents! });
-      });
-      child.once('exit', (code) => reject(new Error(`relay process exited with ${code}`)));
-    });
+    const ready = { webhook: child.webhookUrl, agents: child.agentUrl };
     const b = await startRelay({
       ...SECRETS,
       redisUrl: redis.url,
@@ -331,8 +317,7 @@ describe('team relay on Redis', () => {
     await until(() => offers(ann, callId) === 1);
     await ann.client.request('pre_accept', { callId: callId, sdp: ANSWER });
     await ann.client.request('accept', { callId: callId, sdp: ANSWER });
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await child.kill();
     await until(() => b.connectedAgents().includes('ann'), 5000);
     await ann.client.request('terminate', { callId: callId });
     expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);

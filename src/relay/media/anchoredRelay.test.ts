@@ -1,9 +1,7 @@
 import wrtc from '@roamhq/wrtc';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
@@ -21,6 +19,7 @@ import { TeamQueues } from '../../shared/teamQueues';
 import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueAgentToken } from '../agentTokens';
 import { startRelay, type Relay } from '../relayServer';
+import { startRelayProcess } from '../testRelayProcess';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
@@ -141,31 +140,19 @@ describe('anchored calls on the relay', () => {
     // Instance A in its own process, so it can really be killed; the test's own relay is instance B.
     const queuesFile = join(mkdtempSync(join(tmpdir(), 'queues-')), 'queues.json');
     writeFileSync(queuesFile, JSON.stringify(QUEUES));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'index.ts')], {
-      env: {
-        ...process.env,
-        REDIS_URL: redis.url,
-        WA_ACCESS_TOKEN: SECRETS.accessToken,
-        WA_PHONE_NUMBER_ID: SECRETS.phoneNumberId,
-        WA_APP_SECRET: SECRETS.appSecret,
-        WA_VERIFY_TOKEN: SECRETS.verifyToken,
-        RELAY_AGENT_SECRET: SECRETS.agentSecret,
-        RELAY_WEBHOOK_PORT: '0',
-        RELAY_AGENT_PORT: '0',
-        RELAY_PREFIX: 'anchored',
-        RELAY_QUEUES_FILE: queuesFile,
-        RELAY_JANUS_URLS: janus.url,
-        WA_GRAPH_BASE_URL: graph.baseUrl,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const child = await startRelayProcess({
+      REDIS_URL: redis.url,
+      WA_ACCESS_TOKEN: SECRETS.accessToken,
+      WA_PHONE_NUMBER_ID: SECRETS.phoneNumberId,
+      WA_APP_SECRET: SECRETS.appSecret,
+      WA_VERIFY_TOKEN: SECRETS.verifyToken,
+      RELAY_AGENT_SECRET: SECRETS.agentSecret,
+      RELAY_PREFIX: 'anchored',
+      RELAY_QUEUES_FILE: queuesFile,
+      RELAY_JANUS_URLS: janus.url,
+      WA_GRAPH_BASE_URL: graph.baseUrl,
     });
-    const ready = await new Promise<{ webhook: string; agents: string }>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const record = JSON.parse(line) as { msg?: string; webhook?: string; agents?: string };
-        if (record.msg === 'relay ready') resolve({ webhook: record.webhook!, agents: record.agents! });
-      });
-      child.once('exit', (code) => reject(new Error(`relay process exited with ${code}`)));
-    });
+    const ready = { webhook: child.webhookUrl, agents: child.agentUrl };
     const events: CallSignal[] = [];
     const client = connectRelay({
       urls: [ready.agents, relay.agentUrl],
@@ -204,8 +191,7 @@ describe('anchored calls on the relay', () => {
       const tamper = new Redis(redis.url);
       await tamper.hset('anchored:janus-sessions', '{not json', '1', '["x","file:///etc",1]', '1');
       tamper.disconnect();
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await child.kill();
       // Longer than Janus's reclaim window (10 s here): without a claim the session, and both legs, would be gone.
       const until15s = Date.now() + 15_000;
       while (Date.now() < until15s) {
@@ -224,7 +210,7 @@ describe('anchored calls on the relay', () => {
       await until(() => heardTone(caller.received, 300) < 0.004, 5000);
       expect(noMedia).toBe(false);
     } finally {
-      child.kill('SIGKILL');
+      await child.kill();
       client.close();
       caller.close();
       desk.close();
