@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Browser } from '@playwright/test';
 import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { mkdtempSync } from 'node:fs';
@@ -196,6 +197,10 @@ test('a supervisor listens in on an anchored call from the board without being h
     }
 
     // Barge in: the caller and the agent hear the supervisor, and still each other.
+    // The board with the listening panel open has no serious accessibility problem (axe-core).
+    const axe = await new AxeBuilder({ page: board }).analyze();
+    const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+    expect(bad).toEqual([]);
     await board.getByTestId('listen-barge').click();
     await expect(state).toHaveText(/^On asha’s call with .+: the customer and the agent hear you\.$/);
     await expect.poll(() => heardTone(call.farEnd.received, SUPERVISOR), { timeout: 10_000 }).toBeGreaterThan(HEARD);
