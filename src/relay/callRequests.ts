@@ -117,8 +117,7 @@ export function createCallRequests(deps: {
 
   /** Tells everyone on a conference call who else is on it. */
   async function announceConference(callId: string): Promise<void> {
-    const owner = await store.owner(callId);
-    const parties = [...(owner ? [owner] : []), ...(await store.participants(callId))];
+    const parties = await store.parties(callId);
     for (const party of parties)
       await bus.publish({
         kind: 'direct',

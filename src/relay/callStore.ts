@@ -193,6 +193,14 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.srem(keys.participants(callId), agentId);
     },
     participants: (callId: string): Promise<string[]> => redis.smembers(keys.participants(callId)),
+    /** Everyone on the call: the agent who holds it, then colleagues added to it. */
+    async parties(callId: string): Promise<string[]> {
+      const [owner, participants] = await Promise.all([
+        redis.get(keys.claim(callId)),
+        redis.smembers(keys.participants(callId)),
+      ]);
+      return [...(owner ? [owner] : []), ...participants];
+    },
     /** The customer waits in the hold room (told to colleagues who join meanwhile). */
     async setCustomerHeld(callId: string, held: boolean): Promise<void> {
       if (held) await redis.set(keys.customerHeld(callId), '1', 'PX', CLAIM_MS);

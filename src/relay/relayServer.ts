@@ -343,8 +343,7 @@ export async function startRelay(options: RelayOptions) {
 
   /** Everyone on the call sees which supervisor is heard on it now (none: empty). */
   async function tellPartiesOfSupervisor(callId: string, supervisor: string): Promise<void> {
-    const owner = await store.owner(callId);
-    const parties = [...(owner ? [owner] : []), ...(await store.participants(callId))];
+    const parties = await store.parties(callId);
     await bus.publish({
       kind: 'direct',
       callId,
@@ -357,8 +356,7 @@ export async function startRelay(options: RelayOptions) {
   async function holdCustomerHere(callId: string, held: boolean, by: string): Promise<void> {
     if (!(await anchored!.holdCustomer(callId, held))) return;
     await store.setCustomerHeld(callId, held);
-    const owner = await store.owner(callId);
-    const parties = [...(owner ? [owner] : []), ...(await store.participants(callId))];
+    const parties = await store.parties(callId);
     await bus.publish({ kind: 'direct', callId, targets: parties, event: { type: 'customer_held', callId, held, by } });
   }
 
