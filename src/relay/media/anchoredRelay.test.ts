@@ -7,6 +7,7 @@ import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import { createJanusRegistry } from './janusRegistry';
 import { mkdtempSync as makeTempDir } from 'node:fs';
 import { toneLevel } from '../../../sim/toneLevel';
@@ -282,7 +283,7 @@ describe('recording anchored calls', () => {
     ).rejects.toThrow('RELAY_JANUS_CONSENT_NOTICE');
   });
 
-  it('plays the consent notice to the customer, records the room, and serves the recording to a supervisor only', async () => {
+  it('plays the consent notice to the customer, records the room, serves the recording to a supervisor only, and a hostile board page cannot disturb the call', async () => {
     const postgres = await startTestPostgres();
     const dir = makeTempDir(join(tmpdir(), 'recordings-'));
     const recorded = await startRelay({
@@ -333,9 +334,37 @@ describe('recording anchored calls', () => {
       await until(() => heardTone(caller.received, 900) > 0.02, 10_000);
       await until(() => heardTone(caller.received, 300) > 0.05 && heardTone(caller.received, 900) < 0.004, 10_000);
       await new Promise((r) => setTimeout(r, 1500));
+
+      // Hostile supervisor pages: a garbage answer to the listening offer ends that line with a sentence and leaves
+      // the call alone; another page cannot barge on a line it did not open.
+      const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
+      const boardSocket = async () => {
+        const ws = new WebSocket(`${recorded.agentUrl}board/live`, { headers: { Origin: base } });
+        const messages: Array<{ type: string; reason?: string; message?: string }> = [];
+        ws.on('message', (d) => messages.push(JSON.parse(String(d)) as (typeof messages)[number]));
+        await new Promise((resolve) => ws.once('open', resolve));
+        ws.send(JSON.stringify({ type: 'hello', token: supervisor }));
+        await until(() => messages.some((m) => m.type === 'welcome'));
+        return { ws, messages };
+      };
+      const first = await boardSocket();
+      const second = await boardSocket();
+      first.ws.send(JSON.stringify({ type: 'listen', callId }));
+      await until(() => first.messages.some((m) => m.type === 'listen_offer'), 5000);
+      second.ws.send(JSON.stringify({ type: 'barge', callId }));
+      await until(() => second.messages.some((m) => m.message === 'You are not listening to that call.'));
+      first.ws.send(JSON.stringify({ type: 'listen_answer', callId, sdp: 'v=0\r\nthis is not an answer' }));
+      await until(() => first.messages.some((m) => m.type === 'listen_ended'), 5000);
+      expect(first.messages.find((m) => m.type === 'listen_ended')?.reason).toBe(
+        'The listening line could not be set up; try again.',
+      );
+      first.ws.close();
+      second.ws.close();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(heardTone(caller.received, 300)).toBeGreaterThan(0.05);
+      expect(desk.heard(440)).toBeGreaterThan(0.05);
       await client.request('terminate', { callId });
 
-      const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
       const path = `/board/api/recording?callId=${callId}`;
       let response = await get(path, supervisor);
       for (let i = 0; i < 50 && response.status === 404; i += 1) {
