@@ -43,6 +43,8 @@ export async function createAnchoredCalls(deps: {
   const placeKey = (callId: string) => `${deps.prefix}:anchor:${callId}`;
   const loadKey = `${deps.prefix}:janus-load`;
   const anchors = new Map<string, JanusAnchor>();
+  /** Janus instances let go on purpose (removed from the registry), not lost. */
+  const released = new Set<string>();
   let closing = false;
   const keeper = createJanusSessionKeeper({
     redis,
@@ -94,8 +96,6 @@ export async function createAnchoredCalls(deps: {
   for (const url of deps.urls) await registry.ensure(url);
   let registered = await registry.list();
   await Promise.all([...registered.keys()].map((url) => connect(url)));
-  /** Janus instances let go on purpose (removed from the registry), not lost. */
-  const released = new Set<string>();
   async function followRegistry(): Promise<void> {
     registered = await registry.list();
     await Promise.all([...registered.keys()].filter((url) => !anchors.has(url)).map((url) => connect(url, true)));
