@@ -208,7 +208,7 @@ export function createBoardRoute(deps: {
       // A supervisor who closes the page stops listening: nobody stays on a call unseen.
       if (supervisor.listeningTo && supervisor.name)
         deps.listening
-          ?.stop(supervisor.listeningTo, supervisor.name)
+          ?.stop(supervisor.listeningTo, `${supervisor.name}/${supervisor.page}`)
           .catch((error: unknown) => log.warn('listening leg not released', { error: errorText(error) }));
       if (supervisors.size === 0 && timer) {
         clearInterval(timer);
@@ -287,7 +287,13 @@ export function createBoardRoute(deps: {
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     });
-    createReadStream(file).pipe(res);
+    // A file removed between the check and the read ends this response, never the process.
+    createReadStream(file)
+      .on('error', (error) => {
+        log.warn('recording not read', { callId, error: errorText(error) });
+        res.destroy();
+      })
+      .pipe(res);
   }
 
   function sameOrigin(req: IncomingMessage): boolean {

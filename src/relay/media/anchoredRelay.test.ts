@@ -360,6 +360,30 @@ describe('recording anchored calls', () => {
       );
       first.ws.close();
       second.ws.close();
+
+      // A supervisor who barged in and closes the page is gone from the call: not heard any more, and the agent is
+      // told.
+      const third = await boardSocket();
+      const supervisorPeer = createTonePeer(1100);
+      try {
+        third.ws.send(JSON.stringify({ type: 'listen', callId }));
+        await until(() => third.messages.some((m) => m.type === 'listen_offer'), 5000);
+        const listenOffer = third.messages.find((m) => m.type === 'listen_offer') as unknown as { sdp: string };
+        third.ws.send(
+          JSON.stringify({ type: 'listen_answer', callId, sdp: await supervisorPeer.answer(listenOffer.sdp) }),
+        );
+        await until(() => third.messages.some((m) => m.type === 'listening'), 5000);
+        await until(() => supervisorPeer.heard(440) > 0.05, 10_000);
+        expect(heardTone(caller.received, 1100)).toBeLessThan(0.004);
+        third.ws.send(JSON.stringify({ type: 'barge', callId }));
+        await until(() => heardTone(caller.received, 1100) > 0.05, 10_000);
+        await until(() => events.some((e) => e.type === 'supervisor_on_call' && e.supervisor === 'sam'));
+        third.ws.close();
+        await until(() => heardTone(caller.received, 1100) < 0.004, 5000);
+        await until(() => events.some((e) => e.type === 'supervisor_on_call' && e.supervisor === ''));
+      } finally {
+        supervisorPeer.close();
+      }
       await new Promise((r) => setTimeout(r, 500));
       expect(heardTone(caller.received, 300)).toBeGreaterThan(0.05);
       expect(desk.heard(440)).toBeGreaterThan(0.05);
