@@ -241,6 +241,37 @@ test('a supervisor listens in on an anchored call from the board without being h
   }
 });
 
+test('Hold on an anchored call: the caller waits in Janus’s hold room hearing the team’s music (not the desk’s loop, not the agent), then hears the agent again', async ({
+  browser,
+}) => {
+  const { sim, pageA, close } = await startAnchoredTeam(browser);
+  try {
+    const call = await sim.placeCall({
+      name: 'Held Anchored',
+      farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() },
+    });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+
+    await pageA.getByTestId('hold').click();
+    await expect(pageA.getByTestId('held-call')).toBeVisible();
+    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
+    // The desk's own hold loop (523-784 Hz) goes only into the call's room, where nobody is now.
+    for (const note of [523.25, 659.25, 783.99]) expect(heardTone(call.farEnd.received, note)).toBeLessThan(SILENT);
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+
+    await pageA.getByTestId('held-resume').click();
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
+    await pageA.getByTestId('hangup').click();
+    await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
+  } finally {
+    await close();
+  }
+});
+
 test('a warm transfer: the agent consults a colleague while the customer hears the team’s hold music from Janus, brings the customer in, and leaves them together', async ({
   browser,
 }) => {

@@ -307,11 +307,26 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       call.heldSinceMs = undefined;
       if (talking) {
         talking.heldSinceMs = now();
+        holdInTeamRoom(talking, true);
         publish(talking);
       }
     }
+    holdInTeamRoom(call, held);
     publish(call);
     return { ok: true };
+  }
+
+  /**
+   * A call whose media the team's server anchors: its customer also waits in the server's hold room, hearing the
+   * team's music from Janus (the page's own hold loop then goes only into the call's own room).
+   */
+  function holdInTeamRoom(call: CallRecord, held: boolean): void {
+    if (!call.anchored || !options.transport.holdCustomer) return;
+    options.transport
+      .holdCustomer(call.callId, held)
+      .catch((error: unknown) =>
+        log.warn('customer not moved to the team’s hold room', { callId: call.callId, error: errorText(error) }),
+      );
   }
 
   async function hangup(callId: string): Promise<ActionResult> {
