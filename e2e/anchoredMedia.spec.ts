@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, type Browser } from '@playwright/test';
+import { test, expect, type Browser, type Page } from '@playwright/test';
 import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,6 @@ import { startTestPostgres } from '../src/relay/testPostgres';
 import { startRelay } from '../src/relay/relayServer';
 import { startRelayProcess } from '../src/relay/testRelayProcess';
 import { startTestRedis } from '../src/relay/testRedis';
-import { writeFileSync } from 'node:fs';
 import { createMemoryLogger } from '../src/whatsapp/logger';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { startWhatsAppSim } from '../sim/whatsappSim';
@@ -30,6 +29,14 @@ const HOLD_MUSIC = 600;
 const CONSENT = 900;
 const HEARD = 0.02;
 const SILENT = 0.004;
+
+/** The caller (440 Hz, WhatsApp's ICE-lite edge on an address Janus can reach) calls; this desk answers. */
+async function answeredCall(sim: Awaited<ReturnType<typeof startTeam>>['sim'], page: Page, name: string) {
+  const call = await sim.placeCall({ name, farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  return call;
+}
 
 /** Asha and Ben's desks on a Support queue whose media is anchored on a Janus the test starts. */
 async function startAnchoredTeam(
@@ -116,9 +123,7 @@ test('a conference on an anchored call: the agent adds a colleague, all three he
 }) => {
   const { sim, pageA, pageB, close } = await startAnchoredTeam(browser);
   try {
-    const call = await sim.placeCall({ name: 'Three Way', farEnd: { toneHz: 440, edgeHost: mediaHostAddress() } });
-    await pageA.getByTestId('answer').click();
-    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    const call = await answeredCall(sim, pageA, 'Three Way');
     await pageA.getByTestId('add-colleague').click();
     await pageA.getByTestId('transfer-send').click();
     await expect(pageA.getByTestId('inviting')).toHaveText('Asking ben to join…');
@@ -169,9 +174,7 @@ test('a supervisor listens in on an anchored call from the board without being h
   const board = await (await browser.newContext()).newPage();
   await giveVoiceAndEars(board, SUPERVISOR);
   try {
-    const call = await sim.placeCall({ name: 'Monitored', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
-    await pageA.getByTestId('answer').click();
-    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    const call = await answeredCall(sim, pageA, 'Monitored');
     // The customer hears the consent notice before the recording starts.
     await expect.poll(() => heardTone(call.farEnd.received, CONSENT), { timeout: 10_000 }).toBeGreaterThan(HEARD);
 
@@ -246,12 +249,7 @@ test('Hold on an anchored call: the caller waits in Janus’s hold room hearing 
 }) => {
   const { sim, pageA, close } = await startAnchoredTeam(browser);
   try {
-    const call = await sim.placeCall({
-      name: 'Held Anchored',
-      farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() },
-    });
-    await pageA.getByTestId('answer').click();
-    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    const call = await answeredCall(sim, pageA, 'Held Anchored');
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
 
     await pageA.getByTestId('hold').click();
@@ -277,9 +275,7 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
 }) => {
   const { sim, pageA, pageB, close } = await startAnchoredTeam(browser);
   try {
-    const call = await sim.placeCall({ name: 'Warm Caller', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
-    await pageA.getByTestId('answer').click();
-    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    const call = await answeredCall(sim, pageA, 'Warm Caller');
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
 
     // A consult Ben declines: the customer waits on the music meanwhile, then comes back to Asha.
@@ -339,43 +335,28 @@ test('the relay instance that holds an anchored call is killed: the agent in Chr
   test.setTimeout(90_000);
   const [redis, janus] = await Promise.all([startTestRedis(), startTestJanus()]);
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
-  const queuesFile = join(mkdtempSync(join(tmpdir(), 'queues-')), 'queues.json');
-  const queues = {
+  const queues = TeamQueues.parse({
     defaultQueue: 'support',
     repeatCallerMinutes: 0,
     queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9 } }],
-  };
-  writeFileSync(queuesFile, JSON.stringify(queues));
-  const doomed = await startRelayProcess({
-    REDIS_URL: redis.url,
-    WA_ACCESS_TOKEN: SIM_SECRETS.accessToken,
-    WA_PHONE_NUMBER_ID: SIM_SECRETS.phoneNumberId,
-    WA_APP_SECRET: SIM_SECRETS.appSecret,
-    WA_VERIFY_TOKEN: SIM_SECRETS.verifyToken,
-    RELAY_AGENT_SECRET: AGENT_SECRET,
-    RELAY_PREFIX: 'e2e-kill',
-    RELAY_QUEUES_FILE: queuesFile,
-    RELAY_JANUS_URLS: janus.url,
-    WA_GRAPH_BASE_URL: sim.graphBaseUrl,
   });
-  const survivor = await startRelay({
+  const instance = {
     ...SIM_SECRETS,
     agentSecret: AGENT_SECRET,
     redisUrl: redis.url,
     graphBaseUrl: sim.graphBaseUrl,
-    logger: createMemoryLogger(),
     prefix: 'e2e-kill',
-    queues: TeamQueues.parse(queues),
+    queues,
     janusUrls: [janus.url],
-  });
+  };
+  const doomed = await startRelayProcess(instance);
+  const survivor = await startRelay({ ...instance, logger: createMemoryLogger() });
   sim.setWebhookUrl(doomed.webhookUrl);
   const page = await (await browser.newContext()).newPage();
   await voiceAndEars(page, ASHA);
   const desk = await openDesk(page, 'asha', [doomed.agentUrl, survivor.agentUrl]);
   try {
-    const call = await sim.placeCall({ name: 'Kept Caller', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
-    await page.getByTestId('answer').click();
-    await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    const call = await answeredCall(sim, page, 'Kept Caller');
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => deskHears(page, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
 

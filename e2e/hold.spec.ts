@@ -1,23 +1,10 @@
 import type { Page } from '@playwright/test';
 import { recentPitch } from '../sim/farEnd';
+import { giveVoiceAndEars } from '../sim/pageVoice';
 import { expect, openPhone, test } from './phoneFixture';
 
 /** The agent's "voice": a steady 300 Hz tone, easy to tell from the 523-784 Hz hold loop at the far end. */
-async function agentSpeaks300Hz(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    navigator.mediaDevices.getUserMedia = async () => {
-      const context = new AudioContext();
-      const osc = context.createOscillator();
-      osc.frequency.value = 300;
-      const gain = context.createGain();
-      gain.gain.value = 0.3;
-      const sink = context.createMediaStreamDestination();
-      osc.connect(gain).connect(sink);
-      osc.start();
-      return sink.stream;
-    };
-  });
-}
+const agentSpeaks300Hz = (page: Page) => giveVoiceAndEars(page, 300);
 
 const isVoice = (hz: number | undefined) => hz !== undefined && hz > 240 && hz < 360;
 const isMusic = (hz: number | undefined) => hz !== undefined && hz > 450 && hz < 900;

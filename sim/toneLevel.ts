@@ -21,3 +21,17 @@ export function toneLevel(samples: ArrayLike<number>, sampleRate: number, hz: nu
   const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
   return (2 * Math.sqrt(Math.max(0, power))) / gain;
 }
+
+/**
+ * A 16-bit mono WAV as written by Janus's AudioBridge recorder (44-byte header): its length, and how loud one tone is
+ * in the 200 ms from a given second.
+ */
+export function wavTones(wav: Buffer) {
+  const rate = wav.readUInt32LE(24);
+  const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length - (wav.length % 2)));
+  return {
+    seconds: samples.length / rate,
+    level: (fromSec: number, hz: number) =>
+      toneLevel(samples.subarray(Math.floor(fromSec * rate), Math.floor((fromSec + 0.2) * rate)), rate, hz, 32768),
+  };
+}

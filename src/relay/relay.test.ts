@@ -286,16 +286,7 @@ describe('team relay on Redis', () => {
     testNo += 1;
     const prefix = `t${testNo}`;
     // Instance A in its own process, so it can really be killed; instance B in this one.
-    const child = await startRelayProcess({
-      REDIS_URL: redis.url,
-      WA_ACCESS_TOKEN: SECRETS.accessToken,
-      WA_PHONE_NUMBER_ID: SECRETS.phoneNumberId,
-      WA_APP_SECRET: SECRETS.appSecret,
-      WA_VERIFY_TOKEN: SECRETS.verifyToken,
-      RELAY_AGENT_SECRET: SECRETS.agentSecret,
-      RELAY_PREFIX: prefix,
-      WA_GRAPH_BASE_URL: graph.baseUrl,
-    });
+    const child = await startRelayProcess({ ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, prefix });
     const ready = { webhook: child.webhookUrl, agents: child.agentUrl };
     const b = await startRelay({
       ...SECRETS,

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { RelayOptions } from './relayServer';
 
 export interface RelayProcess {
   webhookUrl: string;
@@ -10,12 +13,43 @@ export interface RelayProcess {
 }
 
 /**
- * One relay instance in its own process (`npm run relay`'s entry point), so a test can really kill it. `env` is the
- * relay's environment (REDIS_URL, WA_*, RELAY_*); ports are chosen by the system.
+ * One relay instance in its own process (`npm run relay`'s entry point), so a test can really kill it. It takes the
+ * options an in-process `startRelay` would, turned into the relay's environment; ports are chosen by the system.
  */
-export async function startRelayProcess(env: Record<string, string>): Promise<RelayProcess> {
+export async function startRelayProcess(
+  options: Pick<
+    RelayOptions,
+    | 'accessToken'
+    | 'phoneNumberId'
+    | 'appSecret'
+    | 'verifyToken'
+    | 'agentSecret'
+    | 'redisUrl'
+    | 'graphBaseUrl'
+    | 'prefix'
+    | 'queues'
+    | 'janusUrls'
+  >,
+): Promise<RelayProcess> {
+  const env: Record<string, string> = {
+    REDIS_URL: options.redisUrl,
+    WA_ACCESS_TOKEN: options.accessToken,
+    WA_PHONE_NUMBER_ID: options.phoneNumberId,
+    WA_APP_SECRET: options.appSecret,
+    WA_VERIFY_TOKEN: options.verifyToken,
+    RELAY_AGENT_SECRET: options.agentSecret,
+    RELAY_WEBHOOK_PORT: '0',
+    RELAY_AGENT_PORT: '0',
+  };
+  if (options.graphBaseUrl) env.WA_GRAPH_BASE_URL = options.graphBaseUrl;
+  if (options.prefix) env.RELAY_PREFIX = options.prefix;
+  if (options.janusUrls) env.RELAY_JANUS_URLS = options.janusUrls.join(',');
+  if (options.queues) {
+    env.RELAY_QUEUES_FILE = join(mkdtempSync(join(tmpdir(), 'relay-queues-')), 'queues.json');
+    writeFileSync(env.RELAY_QUEUES_FILE, JSON.stringify(options.queues));
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'index.ts')], {
-    env: { ...process.env, RELAY_WEBHOOK_PORT: '0', RELAY_AGENT_PORT: '0', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ready = await new Promise<{ webhook: string; agents: string }>((resolve, reject) => {

@@ -40,6 +40,9 @@ interface Supervisor {
   page: string;
 }
 
+/** The supervisor's line from this page: the same supervisor on two pages has two lines. */
+const listenerOf = (supervisor: Supervisor) => `${supervisor.name}/${supervisor.page}`;
+
 /** Listening in and barging, where calls' media goes through the team's media server. */
 export interface SupervisorListening {
   /** Why this call cannot be listened to, in a sentence for the supervisor; undefined when it can. */
@@ -123,7 +126,7 @@ export function createBoardRoute(deps: {
       await onListening(supervisor, supervisor.name, request).catch((error: unknown) => {
         log.warn('listening in failed', { callId: request.callId, error: errorText(error) });
         if (supervisor.listeningTo === request.callId) supervisor.listeningTo = undefined;
-        void deps.listening?.stop(request.callId, `${supervisor.name}/${supervisor.page}`).catch(() => undefined);
+        void deps.listening?.stop(request.callId, listenerOf(supervisor)).catch(() => undefined);
         send(supervisor.socket, {
           type: 'listen_ended',
           callId: request.callId,
@@ -160,7 +163,7 @@ export function createBoardRoute(deps: {
   ): Promise<void> {
     const { callId } = request;
     const listening = deps.listening;
-    const listener = `${name}/${supervisor.page}`;
+    const listener = listenerOf(supervisor);
     if (request.type === 'listen') {
       const refusal = listening
         ? await listening.refusal(callId)
@@ -208,7 +211,7 @@ export function createBoardRoute(deps: {
       // A supervisor who closes the page stops listening: nobody stays on a call unseen.
       if (supervisor.listeningTo && supervisor.name)
         deps.listening
-          ?.stop(supervisor.listeningTo, `${supervisor.name}/${supervisor.page}`)
+          ?.stop(supervisor.listeningTo, listenerOf(supervisor))
           .catch((error: unknown) => log.warn('listening leg not released', { error: errorText(error) }));
       if (supervisors.size === 0 && timer) {
         clearInterval(timer);

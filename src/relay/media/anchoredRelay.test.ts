@@ -1,5 +1,5 @@
 import wrtc from '@roamhq/wrtc';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,7 @@ import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../si
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { createJanusRegistry } from './janusRegistry';
-import { mkdtempSync as makeTempDir } from 'node:fs';
-import { toneLevel } from '../../../sim/toneLevel';
+import { wavTones } from '../../../sim/toneLevel';
 import { issueSupervisorToken } from '../agentTokens';
 import { startTestPostgres } from '../testPostgres';
 import { holdMusicFile } from './testJanus';
@@ -65,6 +64,40 @@ async function until(check: () => boolean, ms = 8000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * WhatsApp's offer goes to the relay; the desk (a libwebrtc peer) answers the media server's offer for its leg through
+ * the relay; the caller gets the answer Meta received in pre_accept, as WhatsApp would.
+ */
+async function answerThroughRelay(call: {
+  webhookUrl: string;
+  from: string;
+  callId: string;
+  client: ReturnType<typeof connectRelay>;
+  events: CallSignal[];
+  caller: Awaited<ReturnType<typeof createFarEnd>>;
+  desk: ReturnType<typeof createTonePeer>;
+}): Promise<void> {
+  const { callId, client, events, caller, desk } = call;
+  graph.offerCall(callId);
+  const body = connectWebhook({
+    callId,
+    from: call.from,
+    phoneNumberId: SECRETS.phoneNumberId,
+    sdpOffer: caller.offerSdp,
+  });
+  expect((await postSignedWebhook(call.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+  await until(() => events.some((e) => e.type === 'call_offered' && e.callId === callId));
+  const offered = events.find((e) => e.type === 'call_offered' && e.callId === callId)!;
+  const answer = await desk.answer(offered.type === 'call_offered' ? offered.sdpOffer : '');
+  await client.request('pre_accept', { callId, sdp: answer });
+  await client.request('accept', { callId, sdp: answer });
+  const sent = graph.requests.find((r) => {
+    const text = JSON.stringify(r.body ?? '');
+    return text.includes('pre_accept') && text.includes(callId);
+  })?.body as { session: { sdp: string } };
+  await caller.applyAnswer(sent.session.sdp);
 }
 
 describe('anchored calls on the relay', () => {
@@ -139,19 +172,13 @@ describe('anchored calls on the relay', () => {
 
   it('when the relay instance holding the call’s media session is killed, caller and agent go on hearing each other, and the call is ended later through another instance', async () => {
     // Instance A in its own process, so it can really be killed; the test's own relay is instance B.
-    const queuesFile = join(mkdtempSync(join(tmpdir(), 'queues-')), 'queues.json');
-    writeFileSync(queuesFile, JSON.stringify(QUEUES));
     const child = await startRelayProcess({
-      REDIS_URL: redis.url,
-      WA_ACCESS_TOKEN: SECRETS.accessToken,
-      WA_PHONE_NUMBER_ID: SECRETS.phoneNumberId,
-      WA_APP_SECRET: SECRETS.appSecret,
-      WA_VERIFY_TOKEN: SECRETS.verifyToken,
-      RELAY_AGENT_SECRET: SECRETS.agentSecret,
-      RELAY_PREFIX: 'anchored',
-      RELAY_QUEUES_FILE: queuesFile,
-      RELAY_JANUS_URLS: janus.url,
-      WA_GRAPH_BASE_URL: graph.baseUrl,
+      ...SECRETS,
+      redisUrl: redis.url,
+      graphBaseUrl: graph.baseUrl,
+      prefix: 'anchored',
+      queues: TeamQueues.parse(QUEUES),
+      janusUrls: [janus.url],
     });
     const ready = { webhook: child.webhookUrl, agents: child.agentUrl };
     const events: CallSignal[] = [];
@@ -166,26 +193,15 @@ describe('anchored calls on the relay', () => {
     const desk = createTonePeer(300);
     try {
       const callId = 'wacid.anchored.instance-killed';
-      graph.offerCall(callId);
-      const body = connectWebhook({
-        callId,
+      await answerThroughRelay({
+        webhookUrl: ready.webhook,
         from: '447700900322',
-        phoneNumberId: SECRETS.phoneNumberId,
-        sdpOffer: caller.offerSdp,
+        callId,
+        client,
+        events,
+        caller,
+        desk,
       });
-      expect((await postSignedWebhook(ready.webhook, body, SECRETS.appSecret)).status).toBe(200);
-      await until(() => events.some((e) => e.type === 'call_offered' && e.callId === callId));
-      const offered = events.find((e) => e.type === 'call_offered' && e.callId === callId)!;
-      const answer = await desk.answer(offered.type === 'call_offered' ? offered.sdpOffer : '');
-      await client.request('pre_accept', { callId, sdp: answer });
-      await client.request('accept', { callId, sdp: answer });
-      const sent = graph.requests.find((r) => {
-        const text = JSON.stringify(r.body ?? '');
-        return text.includes('pre_accept') && text.includes(callId);
-      })?.body as {
-        session: { sdp: string };
-      };
-      await caller.applyAnswer(sent.session.sdp);
       await until(() => heardTone(caller.received, 300) > 0.05 && desk.heard(440) > 0.05, 10_000);
 
       // Garbage beside the real registrations (another tool, a hand edit) must not stop the take-over.
@@ -285,7 +301,7 @@ describe('recording anchored calls', () => {
 
   it('plays the consent notice to the customer, records the room, serves the recording to a supervisor only, and a hostile board page cannot disturb the call', async () => {
     const postgres = await startTestPostgres();
-    const dir = makeTempDir(join(tmpdir(), 'recordings-'));
+    const dir = mkdtempSync(join(tmpdir(), 'recordings-'));
     const recorded = await startRelay({
       ...SECRETS,
       redisUrl: redis.url,
@@ -312,24 +328,15 @@ describe('recording anchored calls', () => {
       fetch(`${base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
     try {
       const callId = 'wacid.anchored.recorded';
-      graph.offerCall(callId);
-      const body = connectWebhook({
-        callId,
+      await answerThroughRelay({
+        webhookUrl: recorded.webhookUrl,
         from: '447700900325',
-        phoneNumberId: SECRETS.phoneNumberId,
-        sdpOffer: caller.offerSdp,
+        callId,
+        client,
+        events,
+        caller,
+        desk,
       });
-      expect((await postSignedWebhook(recorded.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
-      await until(() => events.some((e) => e.type === 'call_offered' && e.callId === callId));
-      const offered = events.find((e) => e.type === 'call_offered' && e.callId === callId)!;
-      const answer = await desk.answer(offered.type === 'call_offered' ? offered.sdpOffer : '');
-      await client.request('pre_accept', { callId, sdp: answer });
-      await client.request('accept', { callId, sdp: answer });
-      const sent = graph.requests.find((r) => {
-        const text = JSON.stringify(r.body ?? '');
-        return text.includes('pre_accept') && text.includes(callId);
-      })?.body as { session: { sdp: string } };
-      await caller.applyAnswer(sent.session.sdp);
       // The customer hears the notice once their leg is up, then the agent.
       await until(() => heardTone(caller.received, 900) > 0.02, 10_000);
       await until(() => heardTone(caller.received, 300) > 0.05 && heardTone(caller.received, 900) < 0.004, 10_000);
@@ -397,17 +404,12 @@ describe('recording anchored calls', () => {
       }
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('audio/wav');
-      const wav = Buffer.from(await response.arrayBuffer());
-      const rate = wav.readUInt32LE(24);
-      const samples = new Int16Array(
-        wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length - (wav.length % 2)),
-      );
-      const at = (sec: number) => samples.subarray(Math.floor(sec * rate), Math.floor((sec + 0.2) * rate));
+      const wav = wavTones(Buffer.from(await response.arrayBuffer()));
       // The recording starts with the notice the customer heard, and holds both voices after it.
-      expect(toneLevel(at(0.3), rate, 900, 32768)).toBeGreaterThan(0.02);
-      const late = samples.length / rate - 0.5;
-      expect(toneLevel(at(late), rate, 440, 32768)).toBeGreaterThan(0.02);
-      expect(toneLevel(at(late), rate, 300, 32768)).toBeGreaterThan(0.02);
+      expect(wav.level(0.3, 900)).toBeGreaterThan(0.02);
+      const late = wav.seconds - 0.5;
+      expect(wav.level(late, 440)).toBeGreaterThan(0.02);
+      expect(wav.level(late, 300)).toBeGreaterThan(0.02);
 
       // Nobody else gets it: no token, an agent's token, a malformed or unknown call.
       expect((await get(path)).status).toBe(401);
