@@ -13,6 +13,8 @@ test('answers a call and carries audio both ways', async ({ phone }) => {
   await page.waitForTimeout(500);
   expect(call.farEnd.received.frames).toBe(0);
   expect(sim.graph.actionsFor(call.callId)).toEqual([]);
+  // Nor do its connectivity checks: unanswered ones make Chromium back off for seconds once WhatsApp has the answer.
+  expect(call.farEnd.ice.checksBeforeAnswer).toBe(0);
 
   await card.getByTestId('answer').click();
   await expect(page.getByTestId('in-call')).toBeVisible();
@@ -24,6 +26,8 @@ test('answers a call and carries audio both ways', async ({ phone }) => {
   expect(pre?.session.sdp_type).toBe('answer');
   expect(acc?.session.sdp).toBe(pre?.session.sdp);
   expect(pre?.session.sdp).toContain('a=setup:active');
+  await expect.poll(() => call.farEnd.ice.nominated, { timeout: 5000 }).toBe(true);
+  expect(call.farEnd.ice.checksBeforeAnswer).toBe(0);
 
   // Tone in: the caller's 440 Hz tone plays out in the app.
   await expect.poll(async () => (await mediaFigures(page)).energy, { timeout: 10_000 }).toBeGreaterThan(0.05);

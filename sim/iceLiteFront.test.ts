@@ -59,6 +59,20 @@ describe('WhatsApp ICE-lite edge in the simulator', () => {
     expect(farEnd.ice.roleConflicts).toBe(0);
   });
 
+  it("answers checks only once WhatsApp has the app's answer, and only with that answer's username", async () => {
+    const farEnd = await track(await createFarEnd());
+    // Two desks answer the same offer and start their checks at once; WhatsApp is given only the first answer.
+    const chosen = await appAnswering(farEnd.offerSdp);
+    const other = await appAnswering(farEnd.offerSdp);
+    expect(farEnd.ice.checksBeforeAnswer).toBeGreaterThan(0);
+    expect(farEnd.ice.checksAnswered).toBe(0);
+    await farEnd.applyAnswer(chosen.answer);
+    expect(await waitFor(async () => (await farEnd.inboundPackets()) > 20, 8000)).toBe(true);
+    expect(farEnd.ice.refusedChecks).toBeGreaterThan(0);
+    expect(other.pc.connectionState).not.toBe('connected');
+    expect(chosen.pc.connectionState).toBe('connected');
+  });
+
   it('gives no media to an app that wrongly takes the controlled role (it waits for a nomination that never comes)', async () => {
     const farEnd = await track(await createFarEnd());
     // Without a=ice-lite the answering peer believes the caller is a full agent and controlling.

@@ -28,6 +28,11 @@ export interface IceLiteStats {
   roleConflicts: number;
   /** Checks with a wrong username, integrity or fingerprint (refused, as any ICE agent would). */
   refusedChecks: number;
+  /**
+   * Checks that came before WhatsApp had the app's SDP (its ICE username): left unanswered. Meta's FAQ: the app may
+   * start its checks as soon as it decides to accept, but ICE converges only once Meta has processed the answer.
+   */
+  checksBeforeAnswer: number;
 }
 
 interface Credentials {
@@ -84,7 +89,15 @@ export async function startIceLiteFront(options: { impairment?: Impairment; appH
   const innerPort = await bind(inner);
   const towardApp = credentials();
   const towardFarEnd = credentials();
-  const stats: IceLiteStats = { checksAnswered: 0, nominated: false, roleConflicts: 0, refusedChecks: 0 };
+  const stats: IceLiteStats = {
+    checksAnswered: 0,
+    nominated: false,
+    roleConflicts: 0,
+    refusedChecks: 0,
+    checksBeforeAnswer: 0,
+  };
+  /** The app's ICE username fragment, once its SDP has reached WhatsApp (pre_accept, or the offer of a call it places). */
+  let appUfrag: string | undefined;
   let app: RemoteInfo | undefined;
   let farEnd: RemoteInfo | undefined;
   const waitingForFarEnd: Buffer[] = [];
@@ -108,7 +121,14 @@ export async function startIceLiteFront(options: { impairment?: Impairment; appH
     const request = decodeStun(packet);
     if (!request || request.type !== STUN_BINDING_REQUEST) return 'no';
     const username = attribute(request, ATTR.USERNAME)?.toString() ?? '';
+    if (socket === outer && appUfrag === undefined) {
+      stats.checksBeforeAnswer += 1;
+      return 'no';
+    }
+    // RFC 8445 7.3: the username is our fragment, a colon, then the fragment of the SDP the peer gave us.
+    const expected = socket === outer ? `${own.ufrag}:${appUfrag}` : undefined;
     if (
+      (expected !== undefined && username !== expected) ||
       !username.startsWith(`${own.ufrag}:`) ||
       !hasValidIntegrity(request, own.pwd) ||
       !hasValidFingerprint(request)
@@ -159,6 +179,7 @@ export async function startIceLiteFront(options: { impairment?: Impairment; appH
     },
     /** The app's description as the far end must see it: our inner credentials and candidate, ICE-lite. */
     forFarEnd(sdp: string): string {
+      appUfrag = /^a=ice-ufrag:(\S+)$/m.exec(sdp)?.[1];
       return asLitePeer(sdp, towardFarEnd, innerPort, mid && { from: mid.app, to: mid.farEnd });
     },
     /** The media section's name as each side knows it, when they differ. */

@@ -106,6 +106,8 @@ export async function startAppServices(options: AppServicesOptions) {
     const prefs = settings.preferences();
     if (view.phase === 'ended' && view.answeredAtMs !== undefined && prefs.wrapUpCodes?.length !== 0)
       wrapUp.start(view.callId, prefs.wrapUpAutoReturnSec ?? 0);
+    // The page first: the disk write below finishes in this same turn, before the page can ask for the history.
+    emit('call:updated', view);
     try {
       history.record(historyUpdateOf(view));
       if (historyFailure) {
@@ -120,7 +122,6 @@ export async function startAppServices(options: AppServicesOptions) {
         publishStatus();
       }
     }
-    emit('call:updated', view);
     if (view.phase === 'ended') refreshToCallBack();
   });
 
