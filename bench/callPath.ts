@@ -5,20 +5,29 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/lib/chromiumLaunch';
 import { createLogger } from '../src/whatsapp/logger';
 import { createFarEnd } from '../sim/farEnd';
 import { startPhoneWithSim } from '../sim/phoneWithSim';
+import { startPhoneApart } from './phoneApart';
 
 export interface CallPathSample {
   webhookToRing: number;
   webhookToAnswerReady: number;
   clickToAccept: number;
+  /**
+   * The app's own part of click -> accept: click until pre_accept reaches WhatsApp, plus pre_accept's reply until
+   * accept reaches WhatsApp. The rest is WhatsApp's turn (here the simulator's; over the internet, a round trip).
+   */
+  clickToAcceptOwn: number;
   clickToFirstPacket: number;
 }
 
 export interface CallPathBaseline {
   /** POST to a bare SSE server until the page shows the pushed element: the transport floor. */
   postToDom: number;
-  /** A bare RTCPeerConnection answering the same kind of offer, with bounded gathering. */
+  /** A bare RTCPeerConnection answering the same kind of offer, until its first host candidate. */
   bareAnswer: number;
-  /** A bare page answering a caller: far end applies the answer until its first RTP packet. */
+  /**
+   * A bare page answering a caller: from the far end applying the answer until its first RTP packet. The page starts
+   * its checks only then (as WhatsApp's edge answers checks only once it has the answer), with the microphone attached.
+   */
   bareFirstPacket: number;
 }
 
@@ -59,9 +68,9 @@ async function mark(page: Page, key: string): Promise<number> {
 }
 
 async function measureApp(browser: Browser, calls: number): Promise<CallPathSample[]> {
-  const phone = await startPhoneWithSim({ logger: createLogger({ level: 'warn' }) });
+  const phone = await startPhoneApart();
   const page = await newPage(browser);
-  await page.goto(phone.host.url);
+  await page.goto(phone.url);
   await page.getByTestId('idle').waitFor();
   const samples: CallPathSample[] = [];
   try {
@@ -80,17 +89,21 @@ async function measureApp(browser: Browser, calls: number): Promise<CallPathSamp
       const deadline = Date.now() + 10_000;
       while (call.farEnd.received.firstPacketAtMs === undefined && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 5));
-      const accept = phone.sim.graph.requests.find(
-        (r) =>
-          (r.body as { call_id?: string; action?: string })?.call_id === call.callId &&
-          (r.body as { action: string }).action === 'accept',
-      );
+      const request = (action: string) =>
+        phone.sim.graph.requests.find(
+          (r) =>
+            (r.body as { call_id?: string; action?: string })?.call_id === call.callId &&
+            (r.body as { action: string }).action === action,
+        )!;
+      const preAccept = request('pre_accept');
+      const accept = request('accept');
       // The first call warms Chromium and the JIT; it is not counted.
       if (i > 0) {
         samples.push({
           webhookToRing: ring - call.webhookSentAtMs!,
           webhookToAnswerReady: ready - call.webhookSentAtMs!,
-          clickToAccept: accept!.atMs - clickedAt,
+          clickToAccept: accept.arrivedAtMs - clickedAt,
+          clickToAcceptOwn: preAccept.arrivedAtMs - clickedAt + (accept.arrivedAtMs - preAccept.repliedAtMs!),
           clickToFirstPacket: call.farEnd.received.firstPacketAtMs! - clickedAt,
         });
       }
@@ -149,24 +162,36 @@ async function measureBaselines(browser: Browser, rounds: number): Promise<CallP
     const shown = await mark(page, 'pushed');
 
     const farEnd = await createFarEnd({});
-    const result = await page.evaluate(async (offer) => {
-      const started = performance.now();
-      const pc = new RTCPeerConnection({ iceServers: [] });
-      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-      pc.getTransceivers()[0]!.direction = 'sendrecv';
-      await pc.getTransceivers()[0]!.sender.replaceTrack(stream.getAudioTracks()[0]!);
-      await pc.setLocalDescription(await pc.createAnswer());
-      await new Promise<void>((resolve) => {
-        if (pc.iceGatheringState === 'complete') return resolve();
-        const timer = setTimeout(resolve, 2000);
-        pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && (clearTimeout(timer), resolve());
-      });
-      (window as unknown as { __pc: RTCPeerConnection }).__pc = pc;
-      return { sdp: pc.localDescription!.sdp, ms: performance.now() - started };
-    }, farEnd.offerSdp);
+    const lines = farEnd.offerSdp.split('\r\n');
+    const result = await page.evaluate(
+      async ({ offer, candidates }) => {
+        const started = performance.now();
+        const pc = new RTCPeerConnection({ iceServers: [] });
+        const firstCandidate = new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 2000);
+          pc.onicecandidate = () => (clearTimeout(timer), resolve());
+        });
+        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+        pc.getTransceivers()[0]!.direction = 'sendrecv';
+        await pc.getTransceivers()[0]!.sender.replaceTrack(stream.getAudioTracks()[0]!);
+        await pc.setLocalDescription(await pc.createAnswer());
+        await firstCandidate;
+        const w = window as unknown as { __pc: RTCPeerConnection; __startIce: () => Promise<void> };
+        w.__pc = pc;
+        w.__startIce = async () => {
+          for (const candidate of candidates) await pc.addIceCandidate({ candidate, sdpMLineIndex: 0 });
+        };
+        return { sdp: pc.localDescription!.sdp, ms: performance.now() - started };
+      },
+      {
+        offer: lines.filter((l) => !l.startsWith('a=candidate:')).join('\r\n'),
+        candidates: lines.filter((l) => l.startsWith('a=candidate:')).map((l) => l.slice(2)),
+      },
+    );
     const appliedAt = Date.now();
     await farEnd.applyAnswer(result.sdp);
+    await page.evaluate(() => (window as unknown as { __startIce: () => Promise<void> }).__startIce());
     const deadline = Date.now() + 10_000;
     while (farEnd.received.firstPacketAtMs === undefined && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 5));
@@ -214,13 +239,15 @@ export async function measureRenderer(browser: Browser, seconds = 5) {
   await page.getByTestId('idle').waitFor();
   const idle = await rendererLoad(page, seconds);
   await phone.sim.placeCall();
+  await page.locator('[data-testid="answer"][data-ready="yes"]').waitFor();
+  const ringing = await rendererLoad(page, seconds);
   await page.getByTestId('answer').click();
   await page.getByTestId('in-call').waitFor();
   await page.waitForTimeout(1000);
   const inCall = await rendererLoad(page, seconds);
   await page.close();
   await phone.close();
-  return { blank: blankLoad, idle, inCall };
+  return { blank: blankLoad, idle, ringing, inCall };
 }
 
 export async function benchCallPath(calls = 9) {
@@ -232,6 +259,7 @@ export async function benchCallPath(calls = 9) {
       webhookToRing: median(samples.map((s) => s.webhookToRing)),
       webhookToAnswerReady: median(samples.map((s) => s.webhookToAnswerReady)),
       clickToAccept: median(samples.map((s) => s.clickToAccept)),
+      clickToAcceptOwn: median(samples.map((s) => s.clickToAcceptOwn)),
       clickToFirstPacket: median(samples.map((s) => s.clickToFirstPacket)),
     };
     const renderer = await measureRenderer(browser);

@@ -32,7 +32,12 @@ export interface SimMedia {
 }
 
 export interface RecordedRequest {
+  /** When the request had been read and judged. */
   atMs: number;
+  /** When its headers arrived: the moment the app had sent it, on loopback. */
+  arrivedAtMs: number;
+  /** When the reply was written: from here the app has it. */
+  repliedAtMs?: number;
   method: string;
   path: string;
   authorization?: string;
@@ -400,17 +405,20 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAtMs = Date.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const result = await route(req, url);
     const status = result.status;
-    requests.push({
+    const recorded: RecordedRequest = {
       atMs: Date.now(),
+      arrivedAtMs,
       method: req.method ?? '',
       path: url.pathname + url.search,
       authorization: req.headers.authorization,
       body: result.requestBody,
       status,
-    });
+    };
+    requests.push(recorded);
     // Meta's connect webhook can overtake its own API reply; the delay lets tests reproduce that.
     const early = result.action === 'connect' && connectReplyDelayMs > 0;
     if (early) {
@@ -425,6 +433,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     }
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(result.body));
+    recorded.repliedAtMs = Date.now();
     if (!early) notify(result);
   }
 

@@ -34,6 +34,28 @@ export interface PhoneWithSimOptions {
 /** The phone in the browser host, configured against the WhatsApp simulator: for e2e tests, the demo and benchmarks. */
 export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
+  const desk = await startDeskForSim(sim.graphBaseUrl, options);
+  if (!options.unconfigured) {
+    sim.setWebhookUrl(desk.webhookUrl!);
+    if (!(await sim.verifyWebhook(SIM_SECRETS.verifyToken))) throw new Error('the simulated Meta could not verify');
+  }
+  return {
+    sim,
+    host: desk.host,
+    dataDir: desk.dataDir,
+    logger: desk.logger,
+    async close(removeData = options.dataDir === undefined): Promise<void> {
+      await desk.close(removeData);
+      await sim.close();
+    },
+  };
+}
+
+/**
+ * The desk alone, configured with the simulator's secrets and talking to its Graph API at `graphBaseUrl` (which
+ * may live in another process); the simulator must still be told `webhookUrl`.
+ */
+export async function startDeskForSim(graphBaseUrl: string, options: PhoneWithSimOptions = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'softphone-'));
   const logger =
     options.logger ?? createMemoryLogger({ secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret] });
@@ -42,7 +64,7 @@ export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
     cipher: plainCipher,
     logger,
     env: {
-      WA_GRAPH_BASE_URL: sim.graphBaseUrl,
+      WA_GRAPH_BASE_URL: graphBaseUrl,
       WA_WEBHOOK_PORT: String(options.webhookPort ?? 0),
       WA_MEDIA_TIMEOUT_MS: String(options.mediaTimeoutMs ?? 10_000),
     },
@@ -58,17 +80,14 @@ export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
       ngrokAuthtoken: '',
     });
     if (!saved.ok) throw new Error(`simulator settings refused: ${JSON.stringify(saved.errors)}`);
-    sim.setWebhookUrl(host.services.webhookUrl!);
-    if (!(await sim.verifyWebhook(SIM_SECRETS.verifyToken))) throw new Error('the simulated Meta could not verify');
   }
   return {
-    sim,
     host,
     dataDir,
     logger,
+    webhookUrl: host.services.webhookUrl,
     async close(removeData = options.dataDir === undefined): Promise<void> {
       await host.close();
-      await sim.close();
       if (removeData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
