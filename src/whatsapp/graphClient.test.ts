@@ -181,6 +181,52 @@ describe('graph client', () => {
     sim = await startGraphApiSim({ accessToken: TOKEN, phoneNumberId: PNID });
   });
 
+  it('survives a Graph API that resets the connection mid-reply, floods its reply or answers garbage', async () => {
+    const hostile = createServer((req, res) => {
+      req.resume();
+      if (req.url?.includes('reset')) {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '500' });
+        res.write('{"success":');
+        setTimeout(() => req.socket.resetAndDestroy(), 20);
+      } else if (req.url?.includes('flood')) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        pump();
+      } else {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('\u0000\u00ff not json');
+      }
+    });
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+    const at = (name: string) =>
+      createGraphClient({
+        accessToken: TOKEN,
+        phoneNumberId: name,
+        baseUrl: `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`,
+        timeoutMs: 5000,
+      });
+    try {
+      const reset = await failure(at('reset').terminate('wacid.x'));
+      expect(reset.kind).toBe('network');
+      // A reset after the request went out may have taken effect: it is not a "never sent".
+      expect(reset.details.requestNotSent).toBe(false);
+      const flood = await failure(at('flood').terminate('wacid.x'));
+      expect(flood.kind).toBe('network');
+      expect(flood.message).toContain('larger than');
+      expect((await failure(at('garbage').terminate('wacid.x'))).kind).toBe('bad_response');
+      // The client still works afterwards.
+      sim.offerCall('wacid.after');
+      await client().reject('wacid.after');
+    } finally {
+      hostile.closeAllConnections();
+      hostile.close();
+    }
+  });
+
   it('lets 429 be retried everywhere and reads a malformed success as a bad response', async () => {
     sim.offerCall('wacid.429');
     sim.addFault({

@@ -21,6 +21,10 @@ import { mayCarryToken } from './mediaHosts';
 import { readBoundedResponse } from './readBody';
 import { CallingSettingsResponse, CallingSettingsUpdateBody } from '../shared/callingSettings';
 import { redact } from './logger';
+import { RequestTimedOut, requestText, type TextReply } from './httpText';
+
+/** A Graph API reply is a small JSON object; anything near this size is not one. */
+const MAX_REPLY_BYTES = 1024 * 1024;
 
 export interface GraphClientConfig {
   accessToken: string;
@@ -91,37 +95,37 @@ export function createGraphClient(config: GraphClientConfig) {
       objectId === undefined
         ? `${base}/${version}/${encodeURIComponent(config.phoneNumberId)}${path ? `/${path}` : ''}`
         : `${base}/${version}/${encodeURIComponent(objectId)}`;
-    let response: Response;
+    let response: TextReply;
     try {
-      response = await fetchFn(url, {
+      response = await requestText(url, {
         method,
         headers: {
           Authorization: `Bearer ${config.accessToken}`,
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
+        maxBytes: MAX_REPLY_BYTES,
       });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      if (timedOut) {
+      if (error instanceof RequestTimedOut) {
         throw new GraphApiError('timeout', `WhatsApp did not answer ${action} within ${timeoutMs} ms`, { action });
       }
-      const cause = error instanceof Error ? (error.cause as (Error & { code?: string }) | undefined) : undefined;
-      const text = cause?.message ?? (error instanceof Error ? error.message : String(error));
-      throw new GraphApiError('network', clean(`Could not reach the WhatsApp API for ${action}: ${text}`), {
+      const failure = error as Error & { code?: string };
+      throw new GraphApiError('network', clean(`Could not reach the WhatsApp API for ${action}: ${failure.message}`), {
         action,
-        requestNotSent: NOT_SENT_CODES.has(cause?.code ?? ''),
+        requestNotSent: NOT_SENT_CODES.has(failure.code ?? ''),
       });
     }
-    const text = await response.text().catch(() => '');
+    const ok = response.status >= 200 && response.status < 300;
+    const text = response.text;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       json = undefined;
     }
-    if (!response.ok) {
+    if (!ok) {
       const parsed = GraphErrorBody.safeParse(json);
       if (!parsed.success) {
         throw new GraphApiError(
