@@ -56,7 +56,7 @@ export async function benchQueues(options: { agents?: number; calls?: number } =
   });
   const boardSeen = new Map<string, number>();
   board.on('message', (data) => {
-    const at = Date.now();
+    const at = performance.now();
     for (const m of String(data).matchAll(/"callId":"(wacid\.q[^"]+)"/g))
       if (!boardSeen.has(m[1]!)) boardSeen.set(m[1]!, at);
   });
@@ -67,7 +67,7 @@ export async function benchQueues(options: { agents?: number; calls?: number } =
   async function ring(relay: (typeof ringAll)[number], callId: string, until: () => boolean): Promise<number> {
     graph.offerCall(callId);
     offeredAt.set(callId, []);
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     await postSignedWebhook(
       relay.webhookUrl,
       connectWebhook({ callId, from: '447700900000', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }),

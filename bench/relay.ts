@@ -38,7 +38,7 @@ export async function benchAgent(url: string, agentId: string, offeredAt: Map<st
   let welcomed: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (welcomed = resolve));
   socket.on('message', (data: Buffer) => {
-    const at = Date.now();
+    const at = performance.now();
     const text = data.toString();
     const offer =
       /"type":"call_offered","callId":"([^"]+)"/.exec(text) ??
@@ -101,10 +101,10 @@ export async function benchRelay(
   const publisher = new Redis(redis.url);
   for (let i = 0; i < calls; i += 1) {
     const got: number[] = [];
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     const done = new Promise<void>((resolve) => {
       for (const s of subscribers)
-        s.once('message', () => (got.push(Date.now()), got.length === agentCount && resolve()));
+        s.once('message', () => (got.push(performance.now()), got.length === agentCount && resolve()));
     });
     await publisher.publish('bench', 'x');
     await done;
@@ -117,7 +117,7 @@ export async function benchRelay(
     const callId = `wacid.bench${i}`;
     graph.offerCall(callId);
     offeredAt.set(callId, []);
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     await postSignedWebhook(
       relays[i % instances]!.webhookUrl,
       connectWebhook({ callId, from: '1', phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }),
@@ -125,19 +125,19 @@ export async function benchRelay(
     );
     while (offeredAt.get(callId)!.length < agentCount) await new Promise((r) => setTimeout(r, 1));
     fanout.push(Math.max(...offeredAt.get(callId)!) - sentAt);
-    const claimStart = Date.now();
+    const claimStart = performance.now();
     const results = await Promise.allSettled(
       agents.map((a) => a.request('pre_accept', { callId: callId, sdp: answer })),
     );
-    claimsMs += Date.now() - claimStart;
+    claimsMs += performance.now() - claimStart;
     if (results.filter((r) => r.status === 'fulfilled').length !== 1)
       throw new Error(`call ${callId} did not have exactly one winner`);
   }
 
   // Baseline 2: bare SET NX claims from one client.
-  const setnxStart = Date.now();
+  const setnxStart = performance.now();
   for (let i = 0; i < 2000; i += 1) await publisher.set(`bench:claim:${i}`, 'a', 'PX', 60_000, 'NX');
-  const setnxPerSec = 2000 / ((Date.now() - setnxStart) / 1000);
+  const setnxPerSec = 2000 / ((performance.now() - setnxStart) / 1000);
 
   // Memory over many calls: each offered to every agent, answered by one, ended by WhatsApp's terminate webhook.
   const memory: Array<{ calls: number; heapMb: number }> = [];
