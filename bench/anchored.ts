@@ -29,7 +29,8 @@ async function heardAfter(received: ReceivedAudio, since: number, wanted: (hz?: 
 
 /** Clicks in the page and returns when (wall clock): the bench measures the product, not the robot's clicking. */
 async function clickAt(page: Page, testId: string): Promise<number> {
-  await page.getByTestId(testId).waitFor();
+  // A click on a button still disabled (an answer still being built) would do nothing.
+  await page.locator(`[data-testid="${testId}"]:enabled`).waitFor();
   return page.evaluate((id) => {
     const at = Date.now();
     (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement).click();
