@@ -36,6 +36,9 @@ async function main(): Promise<void> {
     console.log(
       `  webhook -> card shown    median ${ms(b.medianShownMs)}, worst ${ms(b.worstShownMs)} (goal: every card within 1 s: ${b.worstShownMs <= 1000 ? 'met' : 'not met'})`,
     );
+    console.log(
+      `  oldest call's Answer enabled ${ms(b.oldestReadyMs)} after its webhook (answers are built two at a time, oldest first)`,
+    );
     console.log(`  all ${b.calls} answers ready     ${ms(b.allReadyMs)} after the first webhook`);
     console.log(
       `  main-thread long tasks   ${b.longTasks}, longest ${ms(b.longestTaskMs)} (goal: none over 50 ms: ${b.longTasks === 0 ? 'met' : 'not met'})`,

@@ -68,6 +68,30 @@ test('two calls arriving together both ring; answering one keeps the other ringi
   await expect.poll(() => first!.farEnd.received.loudFrames).toBeGreaterThan(10);
 });
 
+test('eight calls at once: every card shows, the oldest can be answered first, and callers who hang up while their answer waits are not declined', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const placed = (await Promise.all(Array.from({ length: 8 }, (_, i) => sim.placeCall({ name: `Burst ${i}` })))).sort(
+    (a, b) => a.webhookSentAtMs! - b.webhookSentAtMs!,
+  );
+  await expect(page.getByTestId('incoming-call')).toHaveCount(8);
+  // The last three give up at once, while their answers are still queued behind the others' (two are built at once).
+  await Promise.all(placed.slice(5).map((c) => sim.hangUp(c.callId)));
+  await expect(page.getByTestId('incoming-call')).toHaveCount(5);
+  const oldest = page.locator(`[data-call-id="${placed[0]!.callId}"]`).getByTestId('answer');
+  await expect(oldest).toBeEnabled();
+  await oldest.click();
+  await expect(page.getByTestId('in-call')).toHaveAttribute('data-call-id', placed[0]!.callId);
+  await expect.poll(() => placed[0]!.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(10);
+  // Every other call still ringing gets its answer in turn and can be taken as call waiting.
+  for (const call of placed.slice(1, 5))
+    await expect(page.locator(`[data-call-id="${call.callId}"]`).getByTestId('hold-and-answer')).toBeEnabled();
+  // Nothing was sent to WhatsApp for the callers who hung up: no reject, no terminate.
+  await page.waitForTimeout(500);
+  for (const call of placed.slice(5)) expect(sim.graph.actionsFor(call.callId)).toEqual([]);
+});
+
 test('a Graph API failure on answer tells the agent and leaves no call dangling', async ({ phone }) => {
   const { page, sim } = phone;
   const call = await sim.placeCall();

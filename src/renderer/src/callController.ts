@@ -7,6 +7,7 @@ import { qualityFrom } from './callQualityInterval';
 import { CallSession } from './rtc/callSession';
 import { routeAudio } from './rtc/devices';
 import { LiveCall } from './rtc/liveCall';
+import { JobCancelled, jobSlots } from './rtc/jobSlots';
 import { Ringtone } from './rtc/ringtone';
 import { mediaOf, selectActive, selectRinging, usePhone } from './store';
 
@@ -46,16 +47,28 @@ function playRemote(callId: string, stream: MediaStream): void {
 /** Ringing callers' audio, kept until the agent answers. */
 const callerStreams = new Map<string, MediaStream>();
 
+/**
+ * Answers are built two at a time, oldest call first. In a burst (a queue overflowing onto this desk) WebRTC does
+ * them one after the other anyway, and fifty at once kept the page too busy to draw the calls' cards; the agent
+ * answers one call at a time, and the oldest is the one whose Answer has the focus.
+ */
+const answerSlots = jobSlots(2);
+
 function prepare(call: CallView): void {
   if (liveCalls.has(call.callId) || !call.sdpOffer) return;
   const { patchMedia } = usePhone.getState();
-  const pending = CallSession.prepare(call.sdpOffer, {
-    iceServers: usePhone.getState().status?.iceServers ?? [],
-    micDeviceId: prefs()?.micDeviceId,
-    // Played from Answer on: starting audio output while the call rings would compete with building the answer.
-    onRemoteStream: (stream) => callerStreams.set(call.callId, stream),
-    onConnectionState: (connection) => onConnectionState(call.callId, connection),
-  });
+  const offer = call.sdpOffer;
+  const pending = answerSlots.run(
+    () =>
+      CallSession.prepare(offer, {
+        iceServers: usePhone.getState().status?.iceServers ?? [],
+        micDeviceId: prefs()?.micDeviceId,
+        // Played from Answer on: starting audio output while the call rings would compete with building the answer.
+        onRemoteStream: (stream) => callerStreams.set(call.callId, stream),
+        onConnectionState: (connection) => onConnectionState(call.callId, connection),
+      }),
+    () => liveCalls.has(call.callId),
+  );
   liveCalls.set(call.callId, new LiveCall(call.callId, pending));
   pending.then(
     () => {
@@ -67,6 +80,8 @@ function prepare(call: CallView): void {
     // An offer this phone cannot answer is declined on WhatsApp at once, so the caller is not left ringing.
     (error: unknown) => {
       showHeldBack(call.callId);
+      // The call ended while its answer waited its turn: there is nothing to decline.
+      if (error instanceof JobCancelled) return;
       endForMedia(call.callId, unanswerableReason(error), errorText(error));
     },
   );
@@ -198,8 +213,14 @@ function onCallUpdated(view: CallView): void {
   showHeldBack(view.callId);
   const isNew = !wasHeld && !usePhone.getState().calls[view.callId] && !liveCalls.has(view.callId);
   if (view.phase === 'ringing' && isNew && view.sdpOffer) {
-    heldBack.set(view.callId, { view, timer: setTimeout(() => showHeldBack(view.callId), RING_HOLD_MS) });
+    // Its answer will wait behind others: the card shows at once rather than after its hold.
+    const queued = answerSlots.full;
+    if (!queued) heldBack.set(view.callId, { view, timer: setTimeout(() => showHeldBack(view.callId), RING_HOLD_MS) });
     prepare(view);
+    if (queued) {
+      usePhone.getState().upsertCall(view);
+      updateRingtone();
+    }
     return;
   }
   usePhone.getState().upsertCall(view);
