@@ -171,7 +171,8 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       void run(agentId, socket, message);
     });
     socket.on('close', () => {
-      if (agents.get(agentId)?.socket !== socket) return;
+      // An instance shutting down closes its own sockets: the desks move to another instance, which marks them.
+      if (closing || agents.get(agentId)?.socket !== socket) return;
       agents.delete(agentId);
       log.info('agent disconnected', { agentId });
       void presence
@@ -208,6 +209,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     }
   }
 
+  let closing = false;
   const heartbeat = setInterval(() => {
     for (const [agentId, agent] of agents) {
       void presence.mark(agentId, agent.status).catch(() => undefined);
@@ -272,6 +274,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     },
     connectedAgents: () => [...agents.keys()],
     async close(): Promise<void> {
+      closing = true;
       clearInterval(heartbeat);
       for (const { socket } of agents.values()) socket.terminate();
       wss.close();
