@@ -5,13 +5,13 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { connectWebhook, permissionReplyWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
-import type { CallSignal } from '../shared/callSignals';
 import { connectRelay } from '../main/transport/relayClient';
 import { createMemoryLogger } from '../whatsapp/logger';
 import { issueAgentToken } from './agentTokens';
 import { startRelay, type Relay } from './relayServer';
 import { startTestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
+import { connectTestAgent } from './testAgent';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const ANSWER = TEST_ANSWER_SDP;
@@ -147,15 +147,9 @@ describe('relay against hostile peers', () => {
 
 /** A signed-in desk that records the signals the relay sends it. */
 async function deskOf(id: string, status?: 'away') {
-  const events: CallSignal[] = [];
-  const client = connectRelay({
-    urls: [relay.agentUrl],
-    token: await issueAgentToken(id, SECRETS.agentSecret),
-    onEvent: (e) => events.push(e),
-  });
-  await client.ready();
-  if (status) client.setStatus(status);
-  return { client, events };
+  const desk = await connectTestAgent(id, [relay.agentUrl]);
+  if (status) desk.client.setStatus(status);
+  return desk;
 }
 
 describe('relay authorization: an agent acts only on calls offered to them', () => {
@@ -283,13 +277,7 @@ describe('relay sign-in: copied and revoked tokens', () => {
 
 describe('relay intake', () => {
   it('ignores a correctly signed call for another phone number on the same Meta app', async () => {
-    const events: CallSignal[] = [];
-    const desk = connectRelay({
-      urls: [relay.agentUrl],
-      token: await issueAgentToken('pnid-check', SECRETS.agentSecret),
-      onEvent: (e) => events.push(e),
-    });
-    await desk.ready();
+    const { client: desk, events } = await deskOf('pnid-check');
     const foreign = connectWebhook({ callId: 'wacid.foreign', from: '1', phoneNumberId: '999', sdpOffer: 'v=0\r\n' });
     expect((await postSignedWebhook(relay.webhookUrl, foreign, SECRETS.appSecret)).status).toBe(200);
     const own = connectWebhook({

@@ -1,14 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../../sim/webhookSender';
-import { connectRelay } from '../main/transport/relayClient';
-import type { CallSignal } from '../shared/callSignals';
 import { TeamQueues, type TeamQueuesInput } from '../shared/teamQueues';
 import { createMemoryLogger } from '../whatsapp/logger';
-import { issueAgentToken } from './agentTokens';
 import { startRelay, type Relay } from './relayServer';
 import { startTestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
+import { connectTestAgent } from './testAgent';
 
 const SECRETS = RELAY_TEST_SECRETS;
 
@@ -91,17 +89,11 @@ async function startRelays(count: number): Promise<Relay[]> {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function agent(id: string, urls: string[]) {
-  const events: CallSignal[] = [];
-  const client = connectRelay({
-    urls,
-    token: await issueAgentToken(id, SECRETS.agentSecret),
-    onEvent: (e) => events.push(e),
-  });
-  await client.ready();
-  clients.push(client);
+  const desk = await connectTestAgent(id, urls);
+  clients.push(desk.client);
   // Signed in one after another, so the first is idle longest.
   await pause(15);
-  return { id, client, events };
+  return desk;
 }
 type Agent = Awaited<ReturnType<typeof agent>>;
 

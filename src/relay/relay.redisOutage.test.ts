@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../../sim/webhookSender';
-import { connectRelay, type RelayClient } from '../main/transport/relayClient';
-import type { CallSignal } from '../shared/callSignals';
+import type { RelayClient } from '../main/transport/relayClient';
 import { createMemoryLogger } from '../whatsapp/logger';
-import { issueAgentToken } from './agentTokens';
 import { startRelay, type Relay } from './relayServer';
 import { startTestRedis, type TestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
+import { connectTestAgent } from './testAgent';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const ANSWER = TEST_ANSWER_SDP;
@@ -35,15 +34,9 @@ afterEach(async () => {
 });
 
 async function agent(id: string) {
-  const events: CallSignal[] = [];
-  const client = connectRelay({
-    urls: [relay.agentUrl],
-    token: await issueAgentToken(id, SECRETS.agentSecret),
-    onEvent: (e) => events.push(e),
-  });
-  clients.push(client);
-  await client.ready();
-  return { client, events };
+  const desk = await connectTestAgent(id, [relay.agentUrl]);
+  clients.push(desk.client);
+  return desk;
 }
 
 const connect = (callId: string) =>

@@ -18,6 +18,7 @@ import { startRelay, type Relay, type Routing } from './relayServer';
 import { startRelayProcess } from './testRelayProcess';
 import { startTestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
+import { connectTestAgent } from './testAgent';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const ANSWER = TEST_ANSWER_SDP;
@@ -61,14 +62,7 @@ async function startRelays(count: number, routing: Routing = 'ring_all'): Promis
 }
 
 async function agent(id: string, urls: string[]) {
-  const events: RelayCallEvent[] = [];
-  const client = connectRelay({
-    urls,
-    token: await issueAgentToken(id, SECRETS.agentSecret),
-    onEvent: (e) => events.push(e),
-  });
-  await client.ready();
-  const entry = { id, client, events };
+  const entry = await connectTestAgent(id, urls);
   agents.push(entry);
   return entry;
 }

@@ -24,6 +24,7 @@ import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
 import { createTonePeer } from './testTonePeer';
+import { connectTestAgent } from '../testAgent';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const QUEUES = {
@@ -102,13 +103,7 @@ async function answerThroughRelay(call: {
 
 describe('anchored calls on the relay', () => {
   it('when Janus dies mid-call, the call is terminated on WhatsApp once and the agent is told why; when it returns, the relay uses it again', async () => {
-    const events: CallSignal[] = [];
-    const client = connectRelay({
-      urls: [relay.agentUrl],
-      token: await issueAgentToken('asha', SECRETS.agentSecret),
-      onEvent: (e) => events.push(e),
-    });
-    await client.ready();
+    const { client, events } = await connectTestAgent('asha', [relay.agentUrl]);
     const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     const desk = new wrtc.RTCPeerConnection({ iceServers: [] });
     let restarted = false;
@@ -181,13 +176,7 @@ describe('anchored calls on the relay', () => {
       janusUrls: [janus.url],
     });
     const ready = { webhook: child.webhookUrl, agents: child.agentUrl };
-    const events: CallSignal[] = [];
-    const client = connectRelay({
-      urls: [ready.agents, relay.agentUrl],
-      token: await issueAgentToken('ben', SECRETS.agentSecret),
-      onEvent: (e) => events.push(e),
-    });
-    await client.ready();
+    const { client, events } = await connectTestAgent('ben', [ready.agents, relay.agentUrl]);
     const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     let noMedia = false;
     const desk = createTonePeer(300);
@@ -314,13 +303,7 @@ describe('recording anchored calls', () => {
       janusRecordingDir: dir,
       janusConsentNotice: holdMusicFile(900, 1),
     });
-    const events: CallSignal[] = [];
-    const client = connectRelay({
-      urls: [recorded.agentUrl],
-      token: await issueAgentToken('asha', SECRETS.agentSecret),
-      onEvent: (e) => events.push(e),
-    });
-    await client.ready();
+    const { client, events } = await connectTestAgent('asha', [recorded.agentUrl]);
     const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     const desk = createTonePeer(300);
     const base = recorded.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');

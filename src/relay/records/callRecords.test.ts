@@ -2,16 +2,14 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
-import { connectRelay } from '../../main/transport/relayClient';
-import type { CallSignal } from '../../shared/callSignals';
 import { TeamQueues } from '../../shared/teamQueues';
 import { createMemoryLogger } from '../../whatsapp/logger';
-import { issueAgentToken } from '../agentTokens';
 import { startRelay, type Relay } from '../relayServer';
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
 import { MIGRATIONS } from './migrations';
+import { connectTestAgent } from '../testAgent';
 
 const SECRETS = RELAY_TEST_SECRETS;
 let redis: TestRedis;
@@ -93,15 +91,9 @@ async function until(check: () => boolean | Promise<boolean>, ms = 6000): Promis
 }
 
 async function agent(id: string, url: string) {
-  const events: CallSignal[] = [];
-  const client = connectRelay({
-    urls: [url],
-    token: await issueAgentToken(id, SECRETS.agentSecret),
-    onEvent: (e) => events.push(e),
-  });
-  await client.ready();
-  clients.push(client);
-  return { id, client, events };
+  const desk = await connectTestAgent(id, [url]);
+  clients.push(desk.client);
+  return desk;
 }
 
 let callNo = 0;
