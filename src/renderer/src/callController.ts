@@ -215,12 +215,9 @@ function onCallUpdated(view: CallView): void {
   if (view.phase === 'ringing' && isNew && view.sdpOffer) {
     // Its answer will wait behind others: the card shows at once rather than after its hold.
     const queued = answerSlots.full;
-    if (!queued) heldBack.set(view.callId, { view, timer: setTimeout(() => showHeldBack(view.callId), RING_HOLD_MS) });
+    heldBack.set(view.callId, { view, timer: setTimeout(() => showHeldBack(view.callId), RING_HOLD_MS) });
     prepare(view);
-    if (queued) {
-      usePhone.getState().upsertCall(view);
-      updateRingtone();
-    }
+    if (queued) showHeldBack(view.callId);
     return;
   }
   usePhone.getState().upsertCall(view);
