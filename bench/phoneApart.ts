@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { deliverSimTo, SIM_SECRETS } from '../sim/phoneWithSim';
 import { startWhatsAppSim } from '../sim/whatsappSim';
 
 /** The simulated WhatsApp here, and the desk in its own process (bench/phoneProcess.ts), joined over loopback. */
@@ -14,8 +14,7 @@ export async function startPhoneApart() {
     child.once('message', (message) => resolve(message as { url: string; webhookUrl: string }));
     child.once('exit', (code) => reject(new Error(`the desk process stopped (${code})`)));
   });
-  sim.setWebhookUrl(started.webhookUrl);
-  if (!(await sim.verifyWebhook(SIM_SECRETS.verifyToken))) throw new Error('the simulated Meta could not verify');
+  await deliverSimTo(sim, started.webhookUrl);
   return {
     sim,
     url: started.url,

@@ -6,7 +6,7 @@ import type { TunnelProvider } from '../src/whatsapp/tunnel';
 import { prepareDesk } from '../src/main/deskStartup';
 import { hostRenderer } from '../src/main/rendererHost';
 import { plainCipher } from '../src/main/settingsStore';
-import { startWhatsAppSim } from './whatsappSim';
+import { startWhatsAppSim, type WhatsAppSim } from './whatsappSim';
 
 export const SIM_SECRETS = {
   accessToken: 'EAAGsimulatedAccessToken0123456789',
@@ -35,10 +35,7 @@ export interface PhoneWithSimOptions {
 export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const desk = await startDeskForSim(sim.graphBaseUrl, options);
-  if (!options.unconfigured) {
-    sim.setWebhookUrl(desk.webhookUrl!);
-    if (!(await sim.verifyWebhook(SIM_SECRETS.verifyToken))) throw new Error('the simulated Meta could not verify');
-  }
+  if (!options.unconfigured) await deliverSimTo(sim, desk.webhookUrl!);
   return {
     sim,
     host: desk.host,
@@ -49,6 +46,12 @@ export async function startPhoneWithSim(options: PhoneWithSimOptions = {}) {
       await sim.close();
     },
   };
+}
+
+/** Gives the simulated Meta the desk's webhook address, and has it verify the address as Meta's dashboard does. */
+export async function deliverSimTo(sim: WhatsAppSim, webhookUrl: string): Promise<void> {
+  sim.setWebhookUrl(webhookUrl);
+  if (!(await sim.verifyWebhook(SIM_SECRETS.verifyToken))) throw new Error('the simulated Meta could not verify');
 }
 
 /**
