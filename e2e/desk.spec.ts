@@ -47,8 +47,8 @@ test('history keeps answered, rejected and missed calls with quality, survives a
       .toArray()
       .then((chunks) => Buffer.concat(chunks).toString('utf8'));
     expect(download.suggestedFilename()).toMatch(/^whatsapp-calls-\d{4}-\d{2}-\d{2}\.csv$/);
-    expect(csv.split('\r\n')[0]).toContain('call_id,direction,number,name');
-    expect(csv).toContain(`${missed.callId},inbound,15550009999,Missed Mia`);
+    expect(csv.split('\r\n')[0]).toContain('"call_id","direction","number","name"');
+    expect(csv).toContain(`"${missed.callId}","inbound","15550009999","Missed Mia"`);
     expect(csv.trim().split('\r\n')).toHaveLength(4);
 
     // A restart of the app keeps the history.

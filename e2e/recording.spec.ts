@@ -59,8 +59,8 @@ test('WhatsApp records and transcribes an answered call: announced, downloaded, 
   await page.getByTestId('history-search').fill('parcel has not arrived');
   await expect(page.getByTestId('history-row')).toHaveCount(1);
   const csv = await phone.host.services.handlers['history:exportCsv']({ search: '', missedOnly: false, limit: 10 });
-  expect(csv.split('\r\n')[0]).toContain(',recorded,transcript');
-  expect(csv).toContain('Resolved,,yes,');
+  expect(csv.split('\r\n')[0]).toContain('","recorded","transcript"');
+  expect(csv).toContain('"Resolved","","yes",');
 });
 
 test('asked per call: only the call the agent ticks is recorded', async ({ phone }) => {

@@ -100,8 +100,8 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
           stream.on('end', () => resolve(text));
         }),
     );
-    expect(csv).toContain('team,,2,1,50,1,0');
-    expect(csv).toContain('agent,asha,2,1,50');
+    expect(csv).toContain('"team","","2","1","50","1","0"');
+    expect(csv).toContain('"agent","asha","2","1","50"');
   } finally {
     await close();
     await postgres.stop();

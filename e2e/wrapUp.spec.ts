@@ -34,8 +34,8 @@ test('after a call: wrap-up with an outcome and notes, no ringing meanwhile, sto
   await expect(page.getByTestId('history-outcome')).toHaveText('Sales');
   await expect(page.getByTestId('history-notes')).toHaveText('Wants the premium plan, call Tuesday');
   const csv = await phone.host.services.handlers['history:exportCsv']({ search: '', missedOnly: false, limit: 10 });
-  expect(csv.split('\r\n')[0]).toContain(',outcome,notes');
-  expect(csv).toContain('Sales,"Wants the premium plan, call Tuesday"');
+  expect(csv.split('\r\n')[0]).toContain('","outcome","notes"');
+  expect(csv).toContain('"Sales","Wants the premium plan, call Tuesday"');
 });
 
 test('the operator’s own outcome codes, and an automatic return to Available', async ({ phone }) => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { CallView } from '../shared/ipcContract';
 import { historyUpdateOf, openCallHistory } from './callHistory';
@@ -69,7 +70,7 @@ describe('call history', () => {
       expect.objectContaining({ callId: 'u', number: 'US.1234567', username: 'maria.lopez', billedDurationSec: 42 }),
     ]);
     expect(history.exportCsv({ search: '', missedOnly: false, limit: 10 }).split('\r\n')[1]).toMatch(
-      /maria\.lopez,42,,,,$/,
+      /"maria\.lopez","42","","","",""$/,
     );
   });
 
@@ -108,7 +109,7 @@ describe('call history', () => {
     history.record(call('w', { callerName: 'Wrap', endReason: 'answered' }));
     expect(history.list({ search: 'w', missedOnly: false, limit: 10 })[0]).toMatchObject({ outcome: 'Complaint' });
     expect(history.exportCsv({ search: 'refund', missedOnly: false, limit: 10 })).toContain(
-      `Complaint,'=SUM(A1) refund asked`,
+      `"Complaint","'=SUM(A1) refund asked"`,
     );
   });
 
@@ -137,12 +138,26 @@ describe('call history', () => {
     );
     const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe(
-      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s,outcome,notes,recorded,transcript',
-    );
+    expect(parse(header!)).toEqual([
+      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s,outcome,notes,recorded,transcript'.split(
+        ',',
+      ),
+    ]);
     expect(row).toContain(`"'=HYPERLINK(""evil""), ""quoted"""`);
     expect(row).toContain('2023-11-14T22:13:20.000Z');
     expect(csv).toContain('"line1\nline2"');
+  });
+
+  it('keeps `Bob;=1+2;` one quoted text cell where spreadsheets split on semicolons', () => {
+    const history = openCallHistory(dbPath());
+    history.record(call('semi', { callerName: 'Bob;=1+2;', from: '+14155550123' }));
+    const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
+    expect(csv).toContain('"Bob;=1+2;"');
+    // A spreadsheet splitting on `;` finds none outside quotes: every line stays one cell starting with `"`.
+    expect(csv.replace(/"(?:[^"]|"")*"/g, '')).toMatch(/^[,\r\n]*$/);
+    const [, row] = parse(csv) as string[][];
+    expect(row).toContain('Bob;=1+2;');
+    expect(row).toContain("'+14155550123");
   });
 
   it('loses nothing when the process is killed right after a write', () => {

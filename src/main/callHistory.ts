@@ -1,5 +1,6 @@
 import type { CustomerSummary, HistoryEntry, HistoryQuery, HistoryUpdate } from '../shared/historySchemas';
 import { CallMediaNotice } from '../shared/metaCapture';
+import { csvText } from '../shared/csv';
 import type { CallView } from '../shared/ipcContract';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import type { SeenEventStore } from '../whatsapp/callEventFilter';
@@ -94,14 +95,6 @@ function toEntry(row: Row): HistoryEntry {
     mediaProblem: orUndefined(row.media_problem),
     followUpOf: orUndefined(row.follow_up_of),
   };
-}
-
-function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  let text = String(value);
-  // Cells starting like a formula are defused so a spreadsheet never runs them.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** The history's view of a call as the coordinator publishes it. */
@@ -341,33 +334,29 @@ export function openCallHistory(path: string) {
       'transcript',
     ];
     const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
-    const lines = list({ ...query, limit: 1000 }).map((e) =>
-      [
-        e.callId,
-        e.direction,
-        e.number,
-        e.name,
-        iso(e.offeredAtMs),
-        iso(e.answeredAtMs),
-        iso(e.endedAtMs),
-        e.durationSec,
-        e.endReason,
-        e.message,
-        e.rttMs,
-        e.jitterMs,
-        e.lossPct,
-        e.mos,
-        e.username,
-        e.billedDurationSec,
-        e.outcome,
-        e.notes,
-        e.recordingMimeType ? 'yes' : e.captured?.includes('recording') ? 'requested' : '',
-        e.transcript,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-    return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
+    const rows = list({ ...query, limit: 1000 }).map((e) => [
+      e.callId,
+      e.direction,
+      e.number,
+      e.name,
+      iso(e.offeredAtMs),
+      iso(e.answeredAtMs),
+      iso(e.endedAtMs),
+      e.durationSec,
+      e.endReason,
+      e.message,
+      e.rttMs,
+      e.jitterMs,
+      e.lossPct,
+      e.mos,
+      e.username,
+      e.billedDurationSec,
+      e.outcome,
+      e.notes,
+      e.recordingMimeType ? 'yes' : e.captured?.includes('recording') ? 'requested' : '',
+      e.transcript,
+    ]);
+    return csvText([header, ...rows]);
   }
 
   /** Webhook events already delivered, kept on disk so Meta's replays after a restart do not ring again. */

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { ReportQuery } from '../../shared/reportSchemas';
 import type { DayCall } from './boardFigures';
@@ -50,10 +51,13 @@ describe('reports', () => {
 
   it('CSV quotes what needs it and never lets a spreadsheet read a cell as a formula', () => {
     const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
-    const csv = reportCsv(buildReport(calls, new Map(), range, 20));
-    expect(csv).toContain("queue,'=cmd|calc,1,1,100");
-    expect(csv.split('\r\n')[0]).toBe(
-      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct',
+    const semicolon = { ...calls[1]!, queue: 'Bob;=1+2;' };
+    const csv = reportCsv(buildReport([...calls, semicolon], new Map(), range, 20));
+    expect(csv).toContain(`"queue","'=cmd|calc","1","1","100"`);
+    expect(csv).toContain('"queue","Bob;=1+2;"');
+    expect(csv.replace(/"(?:[^"]|"")*"/g, '')).toMatch(/^[,\r\n]*$/);
+    expect((parse(csv, { relax_column_count: true }) as string[][])[0]).toEqual(
+      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct'.split(','),
     );
   });
 

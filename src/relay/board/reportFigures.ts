@@ -1,4 +1,5 @@
 import type { BoardFigures } from '../../shared/boardSchemas';
+import { csvText } from '../../shared/csv';
 import type { Report } from '../../shared/reportSchemas';
 import { dayFigures, type DayCall } from './boardFigures';
 
@@ -64,18 +65,14 @@ const CSV_COLUMNS = [
 
 /** One CSV text of a report: a line per queue and per agent, then one per hour or day. */
 export function reportCsv(report: Report): string {
-  const cell = (v: string | number | undefined) => {
-    const text = v === undefined ? '' : String(v);
-    // Quoted when needed, and never read as a formula by a spreadsheet.
-    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-    return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [['scope', 'name', ...CSV_COLUMNS].join(',')];
-  lines.push(['team', '', ...CSV_COLUMNS.map((c) => cell(report.team[c]))].join(','));
-  for (const q of report.byQueue) lines.push(['queue', cell(q.queue), ...CSV_COLUMNS.map((c) => cell(q[c]))].join(','));
-  for (const a of report.byAgent) lines.push(['agent', cell(a.agent), ...CSV_COLUMNS.map((c) => cell(a[c]))].join(','));
-  lines.push('');
-  lines.push([report.bucket, 'offered', 'answered'].join(','));
-  for (const b of report.buckets) lines.push([new Date(b.startMs).toISOString(), b.offered, b.answered].join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  const figures = (f: Report['team']) => CSV_COLUMNS.map((c) => f[c]);
+  return csvText([
+    ['scope', 'name', ...CSV_COLUMNS],
+    ['team', '', ...figures(report.team)],
+    ...report.byQueue.map((q) => ['queue', q.queue, ...figures(q)]),
+    ...report.byAgent.map((a) => ['agent', a.agent, ...figures(a)]),
+    [],
+    [report.bucket, 'offered', 'answered'],
+    ...report.buckets.map((b) => [new Date(b.startMs).toISOString(), b.offered, b.answered]),
+  ]);
 }
