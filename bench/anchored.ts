@@ -65,6 +65,7 @@ export async function benchAnchored(rounds = 5) {
       logger,
       prefix: media,
       janusUrls: [janus.url],
+      janusAccess: janus.access,
       queues: TeamQueues.parse({
         defaultQueue: 'q',
         repeatCallerMinutes: 0,

@@ -52,6 +52,7 @@ async function startAnchoredTeam(
   const team = await startTeam(browser, {
     queues,
     janusUrls: [janus.url],
+    janusAccess: janus.access,
     janusHoldMusic: holdMusicFile(HOLD_MUSIC),
     ...extra,
     voices: { asha: ASHA, ben: BEN },
@@ -348,6 +349,7 @@ test('the relay instance that holds an anchored call is killed: the agent in Chr
     prefix: 'e2e-kill',
     queues,
     janusUrls: [janus.url],
+    janusAccess: janus.access,
   };
   const doomed = await startRelayProcess(instance);
   const survivor = await startRelay({ ...instance, logger: createMemoryLogger() });

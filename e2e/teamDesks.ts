@@ -14,7 +14,13 @@ export async function startTeam(
   browser: Browser,
   extra: Pick<
     RelayOptions,
-    'queues' | 'databaseUrl' | 'janusUrls' | 'janusHoldMusic' | 'janusRecordingDir' | 'janusConsentNotice'
+    | 'queues'
+    | 'databaseUrl'
+    | 'janusUrls'
+    | 'janusAccess'
+    | 'janusHoldMusic'
+    | 'janusRecordingDir'
+    | 'janusConsentNotice'
   > & {
     /** Each desk speaks its own steady tone and the test can read which tones it hears (sim/pageVoice.ts). */
     voices?: { asha: number; ben: number };

@@ -50,6 +50,10 @@ const RelayEnv = z.object({
   RELAY_QUEUES_FILE: z.string().optional(),
   /** Janus WebSocket addresses (comma-separated) for queues whose media is anchored. */
   RELAY_JANUS_URLS: z.string().optional(),
+  /** Janus's `api_secret`: every request to Janus carries it. */
+  RELAY_JANUS_API_SECRET: z.string().min(16, 'RELAY_JANUS_API_SECRET: at least 16 characters').optional(),
+  /** AudioBridge's `admin_key`: creates rooms; rooms' secrets and pins are derived from it. */
+  RELAY_JANUS_ADMIN_KEY: z.string().min(16, 'RELAY_JANUS_ADMIN_KEY: at least 16 characters').optional(),
   /** Hold music Janus plays to a held customer (consult before a warm transfer): an Ogg Opus file on Janus's machines. */
   RELAY_JANUS_HOLD_MUSIC: z.string().optional(),
   /** Records anchored calls into this folder (written by Janus, read by the relay: a shared path). */
@@ -207,6 +211,10 @@ async function main(): Promise<void> {
     janusUrls: e.RELAY_JANUS_URLS?.split(',')
       .map((u) => u.trim())
       .filter(Boolean),
+    janusAccess:
+      e.RELAY_JANUS_API_SECRET && e.RELAY_JANUS_ADMIN_KEY
+        ? { apiSecret: e.RELAY_JANUS_API_SECRET, adminKey: e.RELAY_JANUS_ADMIN_KEY }
+        : undefined,
     janusHoldMusic: e.RELAY_JANUS_HOLD_MUSIC,
     janusRecordingDir: e.RELAY_JANUS_RECORDING_DIR,
     janusConsentNotice: e.RELAY_JANUS_CONSENT_NOTICE,

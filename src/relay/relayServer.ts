@@ -20,6 +20,7 @@ import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
 import { createAnchoredCalls } from './media/anchoredCalls';
+import type { JanusAccess } from './media/janusAccess';
 import type { RelayBusMessage } from '../shared/relayProtocol';
 import { errorText } from '../shared/errorText';
 import { createBusinessNumbers } from './businessNumbers';
@@ -69,6 +70,8 @@ export interface RelayOptions {
   extraNumbers?: ExtraNumbers;
   /** Janus WebSocket addresses for queues that anchor their media (RELAY_JANUS_URLS). */
   janusUrls?: string[];
+  /** The API secret and AudioBridge admin key those Janus instances are configured with (required with them). */
+  janusAccess?: JanusAccess;
   /**
    * Anchored calls are recorded into this folder by Janus (on its machines; the relay reads the files from the same
    * path to play them to supervisors), after the consent notice (RELAY_JANUS_RECORDING_DIR).
@@ -133,6 +136,10 @@ export async function startRelay(options: RelayOptions) {
     throw new Error(
       `Queue ${anchoredQueues.join(', ')} anchors its media on Janus: set RELAY_JANUS_URLS (ws://host:8188, comma-separated).`,
     );
+  if (anchoredQueues.length > 0 && !options.janusAccess)
+    throw new Error(
+      'Anchored media needs the secrets your Janus is configured with: set RELAY_JANUS_API_SECRET and RELAY_JANUS_ADMIN_KEY.',
+    );
   if (options.janusRecordingDir && !options.janusConsentNotice)
     throw new Error(
       'Recording anchored calls needs a consent notice played to the customer first: set RELAY_JANUS_CONSENT_NOTICE (an Ogg Opus file).',
@@ -141,6 +148,7 @@ export async function startRelay(options: RelayOptions) {
     anchoredQueues.length > 0
       ? await createAnchoredCalls({
           urls: options.janusUrls!,
+          access: options.janusAccess!,
           redis,
           prefix,
           instance,

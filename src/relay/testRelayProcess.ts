@@ -29,6 +29,7 @@ export async function startRelayProcess(
     | 'prefix'
     | 'queues'
     | 'janusUrls'
+    | 'janusAccess'
   >,
 ): Promise<RelayProcess> {
   const env: Record<string, string> = {
@@ -44,6 +45,10 @@ export async function startRelayProcess(
   if (options.graphBaseUrl) env.WA_GRAPH_BASE_URL = options.graphBaseUrl;
   if (options.prefix) env.RELAY_PREFIX = options.prefix;
   if (options.janusUrls) env.RELAY_JANUS_URLS = options.janusUrls.join(',');
+  if (options.janusAccess) {
+    env.RELAY_JANUS_API_SECRET = options.janusAccess.apiSecret;
+    env.RELAY_JANUS_ADMIN_KEY = options.janusAccess.adminKey;
+  }
   if (options.queues) {
     env.RELAY_QUEUES_FILE = join(mkdtempSync(join(tmpdir(), 'relay-queues-')), 'queues.json');
     writeFileSync(env.RELAY_QUEUES_FILE, JSON.stringify(options.queues));

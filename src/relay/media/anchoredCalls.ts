@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { CLAIM_MS } from '../relayKeys';
+import { unguessableRoom, type JanusAccess } from './janusAccess';
 import { connectJanusAnchor, type AnchorLeg, type JanusAnchor } from './janusAnchor';
 import { createJanusRegistry } from './janusRegistry';
 import { createJanusSessionKeeper } from './janusSessionKeeper';
@@ -24,6 +25,8 @@ interface RoomPlace {
  */
 export async function createAnchoredCalls(deps: {
   urls: string[];
+  /** The API secret and admin key every Janus of the team was configured with (RELAY_JANUS_API_SECRET, …). */
+  access: JanusAccess;
   redis: Redis;
   prefix: string;
   /** This relay instance, so another can claim its Janus sessions should it die. */
@@ -50,6 +53,7 @@ export async function createAnchoredCalls(deps: {
     redis,
     prefix: deps.prefix,
     instance: deps.instance,
+    access: deps.access,
     log,
     callsOn: async (url) => [...(await placesOn(url)).keys()],
     stillPlaced: async (callId) => (await redis.exists(placeKey(callId))) === 1,
@@ -73,7 +77,7 @@ export async function createAnchoredCalls(deps: {
   /** Connects to one Janus; a lost connection ends its calls and is tried again until Janus is back. */
   async function connect(url: string, quiet = false): Promise<void> {
     try {
-      const anchor = await connectJanusAnchor(url, (error) => {
+      const anchor = await connectJanusAnchor(url, deps.access, (error) => {
         if (released.delete(url)) return;
         anchors.delete(url);
         void keeper.unregister(url, anchor.sessionId).catch(() => undefined);
@@ -184,7 +188,7 @@ export async function createAnchoredCalls(deps: {
         .filter((candidate) => registered.get(candidate)?.state === 'active')
         .sort((a, b) => Number(loads[a] ?? 0) - Number(loads[b] ?? 0));
       if (!url) return false;
-      const room = 1 + Math.floor(Math.random() * 2 ** 31);
+      const room = unguessableRoom();
       await anchors.get(url)!.openRoom(room);
       await redis
         .multi()
@@ -290,7 +294,7 @@ export async function createAnchoredCalls(deps: {
       if (!customer?.leg.moveTo || !where) return false;
       const holding = holdRooms.get(callId);
       if (held && holding === undefined) {
-        const room = 1 + Math.floor(Math.random() * 2 ** 31);
+        const room = unguessableRoom();
         await where.anchor.openHoldRoom(room, deps.holdMusicFile);
         holdRooms.set(callId, room);
         await customer.leg.moveTo(room);

@@ -49,6 +49,7 @@ beforeAll(async () => {
     logger: createMemoryLogger(),
     prefix: 'anchored',
     janusUrls: [janus.url],
+    janusAccess: janus.access,
     queues: TeamQueues.parse(QUEUES),
   });
 }, 30_000);
@@ -174,6 +175,7 @@ describe('anchored calls on the relay', () => {
       prefix: 'anchored',
       queues: TeamQueues.parse(QUEUES),
       janusUrls: [janus.url],
+      janusAccess: janus.access,
     });
     const ready = { webhook: child.webhookUrl, agents: child.agentUrl };
     const { client, events } = await connectTestAgent('ben', [ready.agents, relay.agentUrl]);
@@ -282,6 +284,7 @@ describe('recording anchored calls', () => {
         logger: createMemoryLogger(),
         prefix: 'no-consent',
         janusUrls: [janus.url],
+        janusAccess: janus.access,
         queues: TeamQueues.parse(QUEUES),
         janusRecordingDir: tmpdir(),
       }),
@@ -298,6 +301,7 @@ describe('recording anchored calls', () => {
       logger: createMemoryLogger(),
       prefix: 'recorded',
       janusUrls: [janus.url],
+      janusAccess: janus.access,
       queues: TeamQueues.parse(QUEUES),
       databaseUrl: postgres.url,
       janusRecordingDir: dir,

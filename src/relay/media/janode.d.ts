@@ -22,7 +22,7 @@ declare module 'janode' {
   const Janode: {
     connect(config: {
       is_admin?: boolean;
-      address: { url: string } | Array<{ url: string }>;
+      address: { url: string; apisecret?: string } | Array<{ url: string; apisecret?: string }>;
     }): Promise<JanodeConnection>;
     Logger: { setLevel(level: 'none' | 'error' | 'warning' | 'info' | 'verbose' | 'debug'): void };
     EVENT: Record<
@@ -50,19 +50,35 @@ declare module 'janode/plugins/audiobridge' {
       sampling_rate?: number;
       prebuffer?: number;
       is_private?: boolean;
+      secret?: string;
+      pin?: string;
+      admin_key?: string;
     }): Promise<{ room: number }>;
-    destroy(params: { room: number }): Promise<unknown>;
+    destroy(params: { room: number; secret?: string }): Promise<unknown>;
     join(params: {
       room: number;
+      pin?: string;
       display?: string;
       muted?: boolean;
       generate_offer?: boolean;
     }): Promise<{ feed: number; jsep?: Jsep }>;
     configure(params: { jsep?: Jsep; muted?: boolean; prebuffer?: number }): Promise<{ jsep?: Jsep }>;
     leave(): Promise<unknown>;
-    playFile(params: { room: number; filename: string; file_id?: string; loop?: boolean }): Promise<unknown>;
-    stopFile(params: { room: number; file_id: string }): Promise<unknown>;
-    enableRecording(params: { room: number; record: boolean; filename?: string; rec_dir?: string }): Promise<unknown>;
+    playFile(params: {
+      room: number;
+      secret?: string;
+      filename: string;
+      file_id?: string;
+      loop?: boolean;
+    }): Promise<unknown>;
+    stopFile(params: { room: number; secret?: string; file_id: string }): Promise<unknown>;
+    enableRecording(params: {
+      room: number;
+      secret?: string;
+      record: boolean;
+      filename?: string;
+      rec_dir?: string;
+    }): Promise<unknown>;
     /** A plugin request as is; resolves with Janus's reply (for requests janode has no method for). */
     message(body: Record<string, unknown>): Promise<unknown>;
     /** For plugin handles that extend this one (janode's documented way to add a request). */

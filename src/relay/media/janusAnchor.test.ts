@@ -31,7 +31,7 @@ let roomNo = 1000;
 
 beforeAll(async () => {
   janus = await startTestJanus();
-  anchor = await connectJanusAnchor(janus.url);
+  anchor = await connectJanusAnchor(janus.url, janus.access);
 }, 30_000);
 afterAll(async () => {
   await anchor?.close();

@@ -2,6 +2,7 @@ import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
 import AudioBridgePlugin, { type AudioBridgeHandle } from 'janode/plugins/audiobridge';
 import { MovableAudioBridge } from './movableHandle';
 import { deskSdpForJanus, janusOfferAsWhatsappAnswer, whatsappOfferAsJanusAnswer } from './anchorSdp';
+import { roomKeys, type JanusAccess } from './janusAccess';
 
 /** Packets Janus keeps per participant before mixing: 3 × 20 ms, headroom for real networks (janus-facts.md). */
 const PREBUFFER = 3;
@@ -19,11 +20,15 @@ export interface AnchorLeg {
 /**
  * A call's media anchored on one Janus instance: an AudioBridge room per call, the customer's WhatsApp leg joined with
  * offer and answer inverted (Janus offers, so it nominates toward WhatsApp's ICE-lite edge), agents' desks joined with
- * their own offers. The relay drives Janus; desks never talk to it except over WebRTC media.
+ * their own offers. The relay drives Janus; desks never talk to it except over WebRTC media. Every request carries the
+ * API secret, every room has a secret and a pin only the relays can derive (janusAccess.ts).
  */
-export async function connectJanusAnchor(url: string, onGone?: (error?: Error) => void) {
+export async function connectJanusAnchor(url: string, access: JanusAccess, onGone?: (error?: Error) => void) {
   Janode.Logger.setLevel('error');
-  const connection: JanodeConnection = await Janode.connect({ is_admin: false, address: { url } });
+  const connection: JanodeConnection = await Janode.connect({
+    is_admin: false,
+    address: { url, apisecret: access.apiSecret },
+  });
   connection.once(Janode.EVENT.CONNECTION_CLOSED, () => onGone?.());
   connection.once(Janode.EVENT.CONNECTION_ERROR, (error: Error) => onGone?.(error));
   const session: JanodeSession = await connection.create(15);
@@ -33,7 +38,7 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
     return {
       feed,
       ...(handle instanceof MovableAudioBridge.Handle && {
-        moveTo: (room: number) => handle.changeRoom(room, 'customer'),
+        moveTo: (room: number) => handle.changeRoom(room, 'customer', roomKeys(access, room).pin),
       }),
       async mute(muted) {
         await handle.configure({ muted });
@@ -45,12 +50,21 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
     };
   }
 
+  /** A private room that only the relays can join, record, play into or destroy. */
+  async function createRoom(room: number): Promise<void> {
+    const { secret, pin } = roomKeys(access, room);
+    const lock = { secret, pin, admin_key: access.adminKey };
+    await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true, ...lock });
+  }
+  const secretOf = (room: number) => roomKeys(access, room).secret;
+  const pinOf = (room: number) => roomKeys(access, room).pin;
+
   return {
     /** Janus's id of this connection's session, which another relay instance can claim if this one dies. */
     sessionId: session.id,
     /** A private room for one call; its id is returned. */
     async openRoom(room: number): Promise<number> {
-      await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true });
+      await createRoom(room);
       return room;
     },
     /**
@@ -59,19 +73,27 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
      * rule is never met.
      */
     async openHoldRoom(room: number, musicFile?: string): Promise<void> {
-      await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true });
-      if (musicFile) await control.playFile({ room, filename: musicFile, file_id: `hold-${room}`, loop: true });
+      await createRoom(room);
+      if (musicFile)
+        await control.playFile({
+          room,
+          secret: secretOf(room),
+          filename: musicFile,
+          file_id: `hold-${room}`,
+          loop: true,
+        });
     },
     /**
      * The room's mix is recorded (a WAV Janus writes into `dir`, on its own machine) after the consent notice is
      * played into the room, so the recording starts with the notice the customer heard.
      */
     async recordRoom(room: number, dir: string, file: string, consentNotice: string): Promise<void> {
-      await control.playFile({ room, filename: consentNotice, file_id: `consent-${room}`, loop: false });
-      await control.enableRecording({ room, record: true, rec_dir: dir, filename: file });
+      const secret = secretOf(room);
+      await control.playFile({ room, secret, filename: consentNotice, file_id: `consent-${room}`, loop: false });
+      await control.enableRecording({ room, secret, record: true, rec_dir: dir, filename: file });
     },
     async closeRoom(room: number): Promise<void> {
-      await control.destroy({ room }).catch(() => undefined);
+      await control.destroy({ room, secret: secretOf(room) }).catch(() => undefined);
     },
     /**
      * The customer's leg: WhatsApp's offer in, the business's answer for pre_accept/accept out (Meta's rules: one
@@ -91,7 +113,7 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
         });
       });
       try {
-        const joined = await handle.join({ room, display: 'customer', generate_offer: true });
+        const joined = await handle.join({ room, pin: pinOf(room), display: 'customer', generate_offer: true });
         if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the customer leg');
         const janusOffer = joined.jsep.sdp;
         await handle.configure({
@@ -111,7 +133,7 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
     async joinAgent(room: number, deskOffer: string, name: string): Promise<{ answer: string; leg: AnchorLeg }> {
       const handle = await session.attach(AudioBridgePlugin);
       try {
-        const joined = await handle.join({ room, display: name });
+        const joined = await handle.join({ room, pin: pinOf(room), display: name });
         const configured = await handle.configure({ jsep: { type: 'offer', sdp: deskSdpForJanus(deskOffer) } });
         if (!configured.jsep || configured.jsep.type !== 'answer') throw new Error('Janus did not answer the desk');
         return { answer: configured.jsep.sdp, leg: await leg(handle, joined.feed) };
@@ -124,7 +146,7 @@ export async function connectJanusAnchor(url: string, onGone?: (error?: Error) =
     async offerLeg(room: number, name: string, muted = false): Promise<{ handle: AudioBridgeHandle; offer: string }> {
       const handle = await session.attach(AudioBridgePlugin);
       try {
-        const joined = await handle.join({ room, display: name, generate_offer: true, muted });
+        const joined = await handle.join({ room, pin: pinOf(room), display: name, generate_offer: true, muted });
         if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the desk');
         return { handle, offer: joined.jsep.sdp };
       } catch (error) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import type { JanusAccess } from './janusAccess';
 
 /** Janus times out a session without keepalives after 60 s by default; this keeps well inside it. */
 const KEEPALIVE_MS = 15_000;
@@ -11,7 +12,7 @@ const REPLY_MS = 5000;
  * destroyed with the dead instance's connection. The claimed session is only kept alive, then destroyed when its
  * calls are over; rooms are closed and legs dropped by the instances that own the calls.
  */
-export async function claimJanusSession(url: string, sessionId: number, onGone?: () => void) {
+export async function claimJanusSession(url: string, access: JanusAccess, sessionId: number, onGone?: () => void) {
   const socket = new WebSocket(url, 'janus-protocol', { maxPayload: 1024 * 1024 });
   const waiting = new Map<string, (reply: { janus: string; error?: { reason?: string } }) => void>();
   socket.on('message', (data) => {
@@ -49,7 +50,7 @@ export async function claimJanusSession(url: string, sessionId: number, onGone?:
         waiting.delete(transaction);
         resolve(reply);
       });
-      socket.send(JSON.stringify({ janus, session_id: sessionId, transaction }));
+      socket.send(JSON.stringify({ janus, session_id: sessionId, transaction, apisecret: access.apiSecret }));
     });
   }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
+import type { JanusAccess } from './janusAccess';
 import { claimJanusSession, type ClaimedJanusSession } from './janusSessionClaim';
 
 /** An entry this code wrote ([instance, url, session id]); anything else in the hash is left alone. */
@@ -35,6 +36,7 @@ export function createJanusSessionKeeper(deps: {
   redis: Redis;
   prefix: string;
   instance: string;
+  access: JanusAccess;
   log: Logger;
   /** Calls whose room is on this Janus now. */
   callsOn(url: string): Promise<string[]>;
@@ -59,7 +61,7 @@ export function createJanusSessionKeeper(deps: {
       if ((await redis.set(`${prefix}:janus-adopt:${raw}`, instance, 'PX', 60_000, 'NX')) !== 'OK') continue;
       const calls = await deps.callsOn(url);
       try {
-        const claim = await claimJanusSession(url, sessionId);
+        const claim = await claimJanusSession(url, deps.access, sessionId);
         const mine = field(instance, url, sessionId);
         adopted.set(mine, { claim, calls });
         // Registered as this instance's now, so it is claimed again should this one die too.

@@ -20,9 +20,9 @@ class MovableAudioBridgeHandle extends (AudioBridgePlugin.Handle as unknown as n
     return super.handleMessage(message);
   }
 
-  /** Moves this participant (and its media) to `room`, which must have the same sampling rate. */
-  async changeRoom(room: number, display: string): Promise<void> {
-    await this.message({ request: 'changeroom', room, display });
+  /** Moves this participant (and its media) to `room`, which must have the same sampling rate; `pin` is the room's. */
+  async changeRoom(room: number, display: string, pin: string): Promise<void> {
+    await this.message({ request: 'changeroom', room, display, pin });
   }
 }
 

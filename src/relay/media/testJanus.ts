@@ -3,8 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { createConnection } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { toneWav } from '../../../sim/callMediaFiles';
 import { freePort } from '../freePort';
+import type { JanusAccess } from './janusAccess';
+
+/** The secrets every test Janus of this process is locked with, as one deployment's Janus instances share theirs. */
+export const testJanusAccess: JanusAccess = {
+  apiSecret: randomBytes(18).toString('base64url'),
+  adminKey: randomBytes(18).toString('base64url'),
+};
 
 /** Debian's Janus module folder (package `janus`). */
 const MODULES = ['/usr/lib/x86_64-linux-gnu/janus', '/usr/lib/aarch64-linux-gnu/janus', '/usr/lib/janus'].find((dir) =>
@@ -21,6 +29,8 @@ export function mediaHostAddress(): string {
 export interface TestJanus {
   /** The WebSocket address janode connects to. */
   url: string;
+  /** Its API secret and AudioBridge admin key. */
+  access: JanusAccess;
   /** Janus's own log, for a failing test's diagnosis. */
   logFile: string;
   /** Kills Janus with SIGKILL, as a crash would. */
@@ -51,7 +61,8 @@ export async function startTestJanus(options: { reclaimSeconds?: number } = {}):
   events_folder = "${join(dir, 'events')}"
   loggers_folder = "${join(dir, 'loggers')}"
   debug_level = ${process.env.JANUS_DEBUG_LEVEL ?? 3}
-  admin_secret = "not-used-in-tests"
+  # Locked as deploy/janus is: every request needs the API secret; there is no Admin API.
+  api_secret = "${testJanusAccess.apiSecret}"
   # A relay instance that dies leaves its sessions; another claims them within this (janusSessionKeeper.ts).
   reclaim_session_timeout = ${options.reclaimSeconds ?? 10}
 }
@@ -64,7 +75,10 @@ nat: {
 }
 `,
   );
-  writeFileSync(join(dir, 'conf', 'janus.plugin.audiobridge.jcfg'), 'general: {\n}\n');
+  writeFileSync(
+    join(dir, 'conf', 'janus.plugin.audiobridge.jcfg'),
+    `general: {\n  admin_key = "${testJanusAccess.adminKey}"\n  lock_rtp_forward = true\n}\n`,
+  );
   writeFileSync(
     join(dir, 'conf', 'janus.transport.websockets.jcfg'),
     `general: {
@@ -112,6 +126,7 @@ admin: {
   let child = await spawnJanus();
   return {
     url: `ws://127.0.0.1:${port}`,
+    access: testJanusAccess,
     logFile: join(dir, 'janus.log'),
     kill: () => kill(child),
     async start() {
