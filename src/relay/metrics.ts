@@ -55,6 +55,11 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     labelNames: ['code'],
     registers: [registry],
   });
+  const stale = new Counter({
+    name: 'wa_relay_stale_calls_dropped_total',
+    help: 'Call connects this instance did not ring because they came too late to answer (acknowledged to Meta)',
+    registers: [registry],
+  });
   let refusedSeen = 0;
   new Counter({
     name: 'wa_relay_webhook_deliveries_refused_total',
@@ -121,6 +126,7 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
       else if (billedSeconds !== undefined) handleTime.observe({ queue }, billedSeconds);
     },
     graphError: (code: number | undefined) => graphErrors.inc({ code: String(code ?? 0) }),
+    staleCallDropped: () => stale.inc(),
   };
 }
 export type RelayMetrics = ReturnType<typeof createRelayMetrics>;

@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import { createGraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
 import { startWebhookServer, type WebhookServer } from '../whatsapp/webhookServer';
+import { createCallEventFilter } from '../whatsapp/callEventFilter';
+import type { Clocks } from '../whatsapp/arrivalClock';
 import { createRelayMetrics } from './metrics';
 import { createOpsRoute } from './opsRoute';
 import { createAgentGateway } from './agentGateway';
@@ -83,6 +85,8 @@ export interface RelayOptions {
   janusHoldMusic?: string;
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
+  /** Tests only: the wall and monotonic clocks that judge whether a webhook came too late. */
+  webhookClocks?: Clocks;
 }
 
 /**
@@ -401,6 +405,7 @@ export async function startRelay(options: RelayOptions) {
     logger: log,
     // A call Redis could not record is answered 503, so Meta delivers it again rather than it being lost.
     confirmBeforeReply: true,
+    filter: createCallEventFilter({ ...options.webhookClocks, log, onStale: metrics.staleCallDropped }),
     onEvent: onWebhookEvent,
   });
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);

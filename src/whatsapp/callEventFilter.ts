@@ -1,5 +1,7 @@
 import type { CallEvent } from '../shared/parseWebhook';
-import { createDeliveryLag } from './deliveryLag';
+import { arrivalClock } from './arrivalClock';
+import { createDeliveryLag, type Lateness } from './deliveryLag';
+import type { Logger } from './logger';
 
 export type FilterVerdict = { deliver: true } | { deliver: false; reason: 'duplicate' | 'after_terminate' | 'stale' };
 
@@ -31,15 +33,27 @@ export function memorySeenStore(): SeenEventStore & { size(): number } {
 
 export interface CallEventFilterOptions {
   store?: SeenEventStore;
+  /** The wall clock. */
   now?: () => number;
+  /** A monotonic clock, so that a step of the wall clock makes no call look late; follows `now` when only it is set. */
+  steadyNow?: () => number;
   /** How long a delivered event is remembered; Meta retries within minutes, not hours. */
   rememberMs?: number;
   /**
-   * A connect that arrived this much later than the quickest recent delivery can no longer be answered
+   * A connect that arrived this much later than recent deliveries typically do can no longer be answered
    * (Meta's window is 30 to 60 s); measured on arrival, so a desk clock that is off loses no call.
    */
   staleOfferMs?: number;
+  /**
+   * On a fresh start, with too few deliveries to learn our clock's offset from Meta's, a connect is judged on our
+   * own clock and allowed this much clock error beyond `staleOfferMs`: days-old retries are refused, a clock some
+   * minutes off loses no call.
+   */
+  ownClockToleranceMs?: number;
   maxRemembered?: number;
+  /** Told of every connect not rung because it came too late (warn: the caller never hears it ring). */
+  log?: Pick<Logger, 'warn'>;
+  onStale?: () => void;
 }
 
 function eventKey(event: CallEvent): string {
@@ -64,24 +78,39 @@ function eventKey(event: CallEvent): string {
  * so repeats are dropped and a connect that arrives after its own terminate never rings.
  */
 export function createCallEventFilter(options: CallEventFilterOptions = {}) {
-  const now = options.now ?? Date.now;
+  const clock = arrivalClock(options);
   const rememberMs = options.rememberMs ?? 30 * 60_000;
   const staleOfferMs = options.staleOfferMs ?? 60_000;
+  const ownClockLimitMs = staleOfferMs + (options.ownClockToleranceMs ?? 10 * 60_000);
   const maxRemembered = options.maxRemembered ?? 50_000;
   const memory = options.store ? undefined : memorySeenStore();
   const seen = options.store ?? memory!;
   const lag = createDeliveryLag();
 
+  function tooLate(event: Extract<CallEvent, { type: 'call_offered' }>, lateness: Lateness): boolean {
+    const limitMs = lateness.basis === 'own_clock' ? ownClockLimitMs : staleOfferMs;
+    if (!(lateness.ageMs > limitMs)) return false;
+    const against = lateness.basis === 'own_clock' ? 'our own clock' : 'recent deliveries';
+    options.log?.warn('call not rung: its connect came too late to answer', {
+      callId: event.callId,
+      reason: `too late: ${Math.round(lateness.ageMs / 1000)} s old by ${against}, limit ${limitMs / 1000} s`,
+      metaTimestampSec: event.timestampMs / 1000,
+    });
+    options.onStale?.();
+    return true;
+  }
+
   function check(event: CallEvent): FilterVerdict {
-    const at = now();
-    const lateByMs = lag.observe(event.timestampMs, at);
-    seen.prune(at - rememberMs, maxRemembered);
+    const arrival = clock();
+    seen.prune(arrival.wallMs - rememberMs, maxRemembered);
     const key = eventKey(event);
+    // A repeat is Meta retrying, not a sample of how long a delivery takes.
     if (seen.has(key)) return { deliver: false, reason: 'duplicate' };
-    seen.add(key, at);
+    const lateness = lag.observe(event.timestampMs, arrival);
+    seen.add(key, arrival.wallMs);
     if (event.type === 'call_offered') {
       if (seen.has(`terminate:${event.callId}`)) return { deliver: false, reason: 'after_terminate' };
-      if (lateByMs > staleOfferMs) return { deliver: false, reason: 'stale' };
+      if (tooLate(event, lateness)) return { deliver: false, reason: 'stale' };
     }
     return { deliver: true };
   }

@@ -10,6 +10,7 @@ import { PERMISSION_REQUEST_TEXT } from '../../shared/graphSchemas';
 import type { ConnectionTest } from '../../shared/settingsSchemas';
 import { callSignalFromWebhook } from '../../whatsapp/callSignalFromWebhook';
 import { createCallEventFilter, type SeenEventStore } from '../../whatsapp/callEventFilter';
+import type { Clocks } from '../../whatsapp/arrivalClock';
 import { errorText } from '../../shared/errorText';
 import { createGraphClient, GraphApiError, type GraphClient } from '../../whatsapp/graphClient';
 import type { Tunnel, TunnelProvider } from '../../whatsapp/tunnel';
@@ -70,6 +71,8 @@ export function graphCallActions(graph: GraphClient): CallActions {
 export interface DirectTransportOptions {
   /** Delivered webhook events, remembered across restarts; in memory when absent. */
   seenEvents?: SeenEventStore;
+  /** Tests only: the wall and monotonic clocks that judge whether a webhook came too late. */
+  webhookClocks?: Clocks;
   connection: ConnectionSettings;
   environment: Environment;
   tunnels: TunnelProvider;
@@ -169,7 +172,7 @@ export async function openDirectTransport(
       port: environment.webhookPortOverride ?? c.webhookPort,
       host: environment.webhookHost,
       logger: log,
-      filter: createCallEventFilter({ store: options.seenEvents }),
+      filter: createCallEventFilter({ store: options.seenEvents, ...options.webhookClocks, log }),
       onEvent: (event) => {
         // One Meta app can serve several numbers; only this desk's number rings here.
         if (event.phoneNumberId !== c.phoneNumberId) {
