@@ -8,7 +8,8 @@ import { WINDOW_HEADER } from '../shared/ipcChannels';
 import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices, type AppServicesOptions } from './appServices';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
-import { guardHostRequest, newSessionToken, SESSION_COOKIE } from './hostGuard';
+import { poolConnections } from './connectionPools';
+import { guardHostRequest, newSessionToken, SESSION_COOKIE, showsSession } from './hostGuard';
 import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
 import { BodyTooLarge, readBoundedBody } from '../whatsapp/readBody';
 
@@ -175,11 +176,24 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     sendJson(res, 405, { error: 'method not allowed' });
   }
 
+  /** The page's requests keep their connection in its own pool; anyone else's is answered once, then closed. */
+  function sortConnection(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!showsSession(req, sessionToken)) {
+      res.setHeader('Connection', 'close');
+      return true;
+    }
+    if (pools.prove(req.socket)) return true;
+    req.resume();
+    res.setHeader('Connection', 'close');
+    sendJson(res, 503, { error: 'Too many connections to the phone: close its other tabs and reload.' });
+    return false;
+  }
+
   const server = createServer(
     { headersTimeout: 5000, requestTimeout: 15_000, connectionsCheckingInterval: 500 },
     (req, res) => {
       try {
-        route(req, res);
+        if (sortConnection(req, res)) route(req, res);
       } catch (error) {
         options.logger.error('browser host request failed', { error: errorText(error) });
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -188,8 +202,8 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   );
   // A client that resets or sends garbage is dropped; it never takes the phone down.
   server.on('clientError', (_error, socket) => socket.destroy());
-  // One window needs a handful of connections; a local program opening thousands must not exhaust the phone's files.
-  server.maxConnections = 64;
+  // Bounds the open connections without letting another local user's flood take the page's place.
+  const pools = poolConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(uiPort ?? 0, '127.0.0.1', resolve);

@@ -22,6 +22,14 @@ export function sessionFromCookie(header: string | undefined): string | undefine
   return undefined;
 }
 
+/** Whether a request shows this run's secret, in its cookie or in the printed sign-in address. */
+export function showsSession(request: { url?: string; headers: IncomingHttpHeaders }, sessionToken: string): boolean {
+  const cookie = sessionFromCookie(request.headers.cookie);
+  if (cookie !== undefined && sameSecret(cookie, sessionToken)) return true;
+  const offered = new URL(request.url ?? '/', 'http://localhost').searchParams.get('session');
+  return offered !== null && sameSecret(offered, sessionToken);
+}
+
 export type GuardVerdict = { ok: true } | { ok: false; status: number; error: string };
 
 export interface GuardRequest {
