@@ -29,11 +29,12 @@ export function createWebhookIntake(deps: {
    */
   async function routeOutbound(
     signal: Extract<CallSignal, { type: 'outbound_answered' | 'outbound_status' }>,
+    receivedAtMs: number,
   ): Promise<void> {
     await store.keepEarly(signal.callId, signal);
     const owner = await store.placedBy(signal.callId);
     if (owner && signal.type === 'outbound_status' && signal.status === 'ACCEPTED')
-      records?.record({ kind: 'answered', callId: signal.callId, agentId: owner, atMs: Date.now() });
+      records?.record({ kind: 'answered', callId: signal.callId, agentId: owner, atMs: receivedAtMs });
     if (owner) await bus.publish({ kind: 'direct', callId: signal.callId, targets: [owner], event: signal });
   }
 
@@ -50,6 +51,8 @@ export function createWebhookIntake(deps: {
 
   /** Resolves once the event is recorded and routed; rejects when Redis could not take it (Meta must retry). */
   return async function onWebhookEvent(event: CallEvent): Promise<void> {
+    // The relay's own receipt, to the millisecond: Meta stamps calls to the whole second only.
+    const receivedAtMs = Date.now();
     if (!deps.numbers.has(event.phoneNumberId)) {
       // Another number on the same Meta app: not this team's calls.
       log.warn('webhook for another phone number ignored', { phoneNumberId: event.phoneNumberId });
@@ -61,9 +64,9 @@ export function createWebhookIntake(deps: {
       signal.line = deps.numbers.get(event.phoneNumberId)?.name;
     switch (signal.type) {
       case 'outbound_answered':
-        return once(`answer:${signal.callId}`, () => routeOutbound(signal));
+        return once(`answer:${signal.callId}`, () => routeOutbound(signal, receivedAtMs));
       case 'outbound_status':
-        return once(`status:${signal.callId}:${signal.status}`, () => routeOutbound(signal));
+        return once(`status:${signal.callId}:${signal.status}`, () => routeOutbound(signal, receivedAtMs));
       case 'call_offered':
         return (async () => {
           try {
@@ -78,7 +81,8 @@ export function createWebhookIntake(deps: {
               customerName: signal.callerName,
               queue,
               phoneNumberId: event.phoneNumberId,
-              atMs: signal.timestampMs,
+              atMs: receivedAtMs,
+              metaAtMs: signal.timestampMs,
             });
           } catch (error) {
             // Not rung anywhere: Meta's next delivery must be taken again.
@@ -97,7 +101,7 @@ export function createWebhookIntake(deps: {
             status: signal.status,
             billedSeconds: signal.durationSec,
             errorCode: signal.errors[0]?.code,
-            atMs: Date.now(),
+            atMs: receivedAtMs,
           });
           if (owner) await presence.mark(owner, 'available', Date.now());
           await store.endActive(signal.callId);

@@ -16,7 +16,10 @@ export const RecordEvent = z.discriminatedUnion('kind', [
     customerName: z.string().max(200).optional(),
     queue: z.string().max(40).optional(),
     phoneNumberId: z.string().max(40),
+    /** When the relay received the call. */
     atMs: AtMs,
+    /** Meta's timestamp of the call (whole seconds); absent in events queued by relays before it was kept. */
+    metaAtMs: AtMs.optional(),
   }),
   z.object({
     kind: z.literal('placed'),

@@ -68,8 +68,10 @@ export function createBoardSource(deps: {
         billed_seconds: number | null;
         rang: boolean;
       }>(
-        `SELECT c.call_id, c.queue, c.offered_at, c.answered_at, c.answered_by, c.ended_at, c.billed_seconds,
-           EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang
+        // The caller waits from Meta's stamp, delivery included (rows from before it was kept hold it in offered_at;
+        // LEAST skips the NULL and a Meta clock ahead of ours).
+        `SELECT c.call_id, c.queue, LEAST(c.meta_offered_at, c.offered_at) AS offered_at, c.answered_at, c.answered_by,
+           c.ended_at, c.billed_seconds, EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang
          FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
         [from, to],
       ),

@@ -10,6 +10,7 @@ import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
 import { MIGRATIONS } from './migrations';
 import { connectTestAgent } from '../testAgent';
+import { issueSupervisorToken } from '../agentTokens';
 
 const SECRETS = RELAY_TEST_SECRETS;
 let redis: TestRedis;
@@ -60,7 +61,7 @@ async function sql<R extends pg.QueryResultRow>(text: string, values?: unknown[]
   }
 }
 
-async function startRelays(count: number, databaseUrl: string): Promise<Relay[]> {
+async function startRelays(count: number, databaseUrl: string, serviceLevelSec?: number): Promise<Relay[]> {
   const started: Relay[] = [];
   for (let i = 0; i < count; i += 1)
     started.push(
@@ -71,6 +72,7 @@ async function startRelays(count: number, databaseUrl: string): Promise<Relay[]>
         logger: createMemoryLogger(),
         prefix: `rec${testNo}`,
         databaseUrl,
+        serviceLevelSec,
         queues: TeamQueues.parse({
           defaultQueue: 'support',
           queues: [{ id: 'support', name: 'Support', routing: 'ring_all', agents: '*' }],
@@ -97,12 +99,31 @@ async function agent(id: string, url: string) {
 }
 
 let callNo = 0;
-async function answeredCall(relay: Relay, ana: Awaited<ReturnType<typeof agent>>, customer: string, seconds: number) {
+/** Meta's connect for a new call, stamped `timestampSec` (now, if not given); resolves once the relay took it. */
+async function connect(relay: Relay, customer: string, timestampSec?: number): Promise<string> {
   callNo += 1;
   const callId = `wacid.rec${callNo}`;
   graph.offerCall(callId);
+  const body = connectWebhook({
+    callId,
+    from: customer,
+    phoneNumberId: SECRETS.phoneNumberId,
+    sdpOffer: 'v=0\r\n',
+    timestampSec,
+  });
+  expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+  return callId;
+}
+
+async function answeredCall(
+  relay: Relay,
+  ana: Awaited<ReturnType<typeof agent>>,
+  customer: string,
+  seconds: number,
+  timestampSec?: number,
+) {
+  const callId = await connect(relay, customer, timestampSec);
   const base = { callId, from: customer, phoneNumberId: SECRETS.phoneNumberId };
-  await postSignedWebhook(relay.webhookUrl, connectWebhook({ ...base, sdpOffer: 'v=0\r\n' }), SECRETS.appSecret);
   await until(() => ana.events.some((e) => e.type === 'call_offered' && e.callId === callId));
   await ana.client.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP });
   await ana.client.request('accept', { callId, sdp: TEST_ANSWER_SDP });
@@ -155,6 +176,59 @@ describe('call records in PostgreSQL', () => {
     // Desks read the team's history of the customer from these records.
     const { calls } = await ben.client.request('customer_calls', { customer: '447700900501' });
     expect(calls).toEqual([expect.objectContaining({ callId, answeredBy: 'ana', outcome: 'Resolved' })]);
+  });
+
+  it('calls Meta stamped in the same second are kept in the order the relay received them, with Meta’s stamp beside', async () => {
+    const url = await freshDatabase();
+    const [a] = await startRelays(1, url);
+    await agent('ana', a!.agentUrl);
+    const arrived: Array<{ callId: string; metaSec: number }> = [];
+    for (let pair = 0; pair < 20; pair += 1) {
+      const metaSec = Math.floor(Date.now() / 1000);
+      for (const customer of ['447700900701', '447700900702']) {
+        arrived.push({ callId: await connect(a!, customer, metaSec), metaSec });
+        await pause(3);
+      }
+    }
+    const ids = arrived.map((c) => c.callId);
+    await until(async () => (await sql('SELECT 1 FROM calls WHERE call_id = ANY($1)', [ids])).length === ids.length);
+    const rows = await sql<{ call_id: string; offered_at: Date; meta_offered_at: Date }>(
+      'SELECT call_id, offered_at, meta_offered_at FROM calls WHERE call_id = ANY($1) ORDER BY offered_at',
+      [ids],
+    );
+    expect(rows.map((r) => r.call_id)).toEqual(ids);
+    // Every moment is distinct to the millisecond, though each pair shares Meta's second.
+    rows.slice(1).forEach((r, i) => expect(r.offered_at.getTime()).toBeGreaterThan(rows[i]!.offered_at.getTime()));
+    expect(rows.map((r) => r.meta_offered_at.getTime())).toEqual(arrived.map((c) => c.metaSec * 1000));
+    // Desks read the customer's calls newest first, in the same order.
+    const ben = await agent('ben', a!.agentUrl);
+    const { calls } = await ben.client.request('customer_calls', { customer: '447700900701' });
+    expect(calls.map((c) => c.callId)).toEqual(ids.filter((_, i) => i % 2 === 0).reverse());
+  }, 60_000);
+
+  it('the board measures how long a caller waited from Meta’s stamp of the call', async () => {
+    const url = await freshDatabase();
+    const [a] = await startRelays(1, url, 10);
+    const ana = await agent('ana', a!.agentUrl);
+    // Meta stamped the call 15 s before it reached the relay (a slow delivery): the customer was waiting all along.
+    const callId = await answeredCall(a!, ana, '447700900801', 30, Math.floor(Date.now() / 1000) - 15);
+    await until(
+      async () => (await sql('SELECT 1 FROM calls WHERE call_id = $1 AND ended_at IS NOT NULL', [callId])).length === 1,
+    );
+    const day = (offset: number) => {
+      const d = new Date(Date.now() + offset * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    const reply = await fetch(`${a!.agentUrl.replace(/^ws/, 'http')}board/api/report?from=${day(-1)}&to=${day(1)}`, {
+      headers: { Authorization: `Bearer ${await issueSupervisorToken('sam', SECRETS.agentSecret)}` },
+    });
+    expect(reply.status).toBe(200);
+    const { team } = (await reply.json()) as { team: { answered: number; asaSec: number; serviceLevelPct: number } };
+    expect(team.answered).toBe(1);
+    expect(team.asaSec).toBeGreaterThanOrEqual(15);
+    expect(team.asaSec).toBeLessThan(20);
+    // Answered 15 s or more after Meta's stamp: outside the 10 s service level.
+    expect(team.serviceLevelPct).toBe(0);
   });
 
   it('PostgreSQL stopped mid-run loses no records: they wait in Redis and are written when it returns', async () => {

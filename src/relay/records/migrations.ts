@@ -40,4 +40,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'room recordings',
     sql: `ALTER TABLE calls ADD COLUMN room_recording text;`,
   },
+  {
+    // From here on every moment is the relay's own receipt to the millisecond, and Meta's whole-second stamp of the
+    // call is kept beside it. Rows written before keep Meta's stamp in offered_at and NULL here: left as they are.
+    version: 3,
+    name: 'meta timestamp beside the relay receive time',
+    sql: `ALTER TABLE calls ADD COLUMN meta_offered_at timestamptz;`,
+  },
 ];

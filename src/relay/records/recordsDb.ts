@@ -9,8 +9,9 @@ import { MIGRATIONS } from './migrations';
 // otherwise fills in only what is still missing.
 const UPSERT_CALL = `
   INSERT INTO calls (call_id, direction, customer, customer_name, queue, phone_number_id, offered_at,
-    answered_at, answered_by, ended_at, end_status, error_code, billed_seconds, outcome, notes, wrap_up_by)
-  VALUES ($1, $2, COALESCE($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+    answered_at, answered_by, ended_at, end_status, error_code, billed_seconds, outcome, notes, wrap_up_by,
+    meta_offered_at)
+  VALUES ($1, $2, COALESCE($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
   ON CONFLICT (call_id) DO UPDATE SET
     direction = CASE WHEN $2 = 'outbound' THEN 'outbound' ELSE calls.direction END,
     customer = CASE WHEN calls.customer = '' THEN excluded.customer ELSE calls.customer END,
@@ -26,7 +27,8 @@ const UPSERT_CALL = `
     billed_seconds = COALESCE(excluded.billed_seconds, calls.billed_seconds),
     outcome = COALESCE(excluded.outcome, calls.outcome),
     notes = COALESCE(excluded.notes, calls.notes),
-    wrap_up_by = COALESCE(excluded.wrap_up_by, calls.wrap_up_by)`;
+    wrap_up_by = COALESCE(excluded.wrap_up_by, calls.wrap_up_by),
+    meta_offered_at = COALESCE(calls.meta_offered_at, excluded.meta_offered_at)`;
 
 type Row = {
   direction: 'inbound' | 'outbound';
@@ -43,6 +45,7 @@ type Row = {
   outcome?: string;
   notes?: string;
   wrapUpBy?: string;
+  metaOfferedAt?: Date;
 };
 
 /** What an event says about its call's row. */
@@ -56,6 +59,7 @@ function rowOf(event: Exclude<RecordEvent, { kind: 'rang' | 'room_recording' }>)
         customerName: event.customerName,
         queue: event.queue,
         phoneNumberId: event.phoneNumberId,
+        metaOfferedAt: event.metaAtMs === undefined ? undefined : new Date(event.metaAtMs),
       };
     case 'placed':
       return { direction: 'outbound', customer: event.customer, answeredBy: event.agentId };
@@ -164,6 +168,7 @@ export function createRecordsDb(url: string, log: Logger) {
             r.outcome ?? null,
             r.notes ?? null,
             r.wrapUpBy ?? null,
+            r.metaOfferedAt ?? null,
           ]);
         }
       });
