@@ -1,0 +1,45 @@
+import type { TeamSlice } from './teamModel';
+import { deriveState } from './teamModel';
+
+/**
+ * What must hold of the team after every step, whatever happened before; each broken rule is named. Shared by the
+ * model's own tests and the tests that drive the real relay.
+ */
+export function teamInvariantViolations(slice: TeamSlice): string[] {
+  const broken: string[] = [];
+  for (const agent of slice.agents.values()) {
+    const { state, reason } = deriveState(agent);
+    if (agent.state !== state || agent.reason !== reason) broken.push(`${agent.id} shows ${agent.state}, is ${state}`);
+    if (agent.reservations.length > 1) broken.push(`${agent.id} rings for ${agent.reservations.length} calls`);
+    if (new Set(agent.wrapUps).size !== agent.wrapUps.length) broken.push(`${agent.id} owes a wrap-up twice`);
+    for (const callId of agent.reservations) {
+      const call = slice.calls.get(callId);
+      const pending = call?.reservations.find((r) => r.agentId === agent.id && r.status === 'pending');
+      if (!pending) broken.push(`${agent.id} rings for ${callId}, which does not ring for them`);
+      if (!agent.connected || agent.activity.kind !== 'available') broken.push(`${agent.id} rings while not ready`);
+      const capacity = pending?.purpose === 'answer' && call?.waitingAllowed ? 1 : 0;
+      if (agent.calls.length > capacity) broken.push(`${agent.id} rings for ${callId} beyond their capacity`);
+    }
+    for (const callId of agent.calls)
+      if (!slice.calls.get(callId)?.parties.some((p) => p.id === agent.id))
+        broken.push(`${agent.id} is on ${callId}, which does not list them`);
+  }
+  for (const call of slice.calls.values()) {
+    const owners = call.parties.filter((p) => p.role === 'owner');
+    if (owners.length > 1) broken.push(`${call.id} has ${owners.length} owners`);
+    const agents = call.parties.filter((p) => p.kind === 'agent');
+    if (call.phase === 'answered' && agents.length > 0 && owners.length !== 1) broken.push(`${call.id} has no owner`);
+    if (call.phase !== 'answered' && call.parties.length > 0) broken.push(`${call.id} has parties while ${call.phase}`);
+    if (new Set(call.wrapUpsGiven).size !== call.wrapUpsGiven.length) broken.push(`${call.id} gave a wrap-up twice`);
+    for (const party of agents)
+      if (!slice.agents.get(party.id)?.calls.includes(call.id)) broken.push(`${party.id} is listed on ${call.id} only`);
+    for (const r of call.reservations.filter((x) => x.status === 'pending')) {
+      if (!slice.agents.get(r.agentId)?.reservations.includes(call.id))
+        broken.push(`${call.id} rings for ${r.agentId}, who does not know`);
+      // The customer's call rings only until answered; a colleague is asked only while someone holds it.
+      const fitting = r.purpose === 'answer' ? 'ringing' : 'answered';
+      if (call.phase !== fitting) broken.push(`${call.id} rings for ${r.agentId} (${r.purpose}) while ${call.phase}`);
+    }
+  }
+  return broken;
+}

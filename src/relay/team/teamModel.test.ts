@@ -1,0 +1,157 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TeamCommand } from './teamModel';
+import { applyTeamCommand, canBeOffered, type TeamSlice } from './teamModel';
+import { teamInvariantViolations } from './teamInvariants';
+import { resolveIntent, teamIntentsArbitrary } from './teamCommandArbitrary';
+
+const emptyTeam = (): TeamSlice => ({ agents: new Map(), calls: new Map() });
+
+function play(slice: TeamSlice, commands: TeamCommand[], startMs = 1000): boolean[] {
+  return commands.map((command, i) => applyTeamCommand(slice, command, startMs + i).ok);
+}
+
+const signedIn = (...ids: string[]): TeamCommand[] => ids.map((agentId) => ({ kind: 'sign_in', agentId }));
+
+describe('the team model', () => {
+  it('reserves an agent for one call at a time: two calls arriving together go to two agents', () => {
+    const team = emptyTeam();
+    play(team, [
+      ...signedIn('asha', 'ben'),
+      { kind: 'offer', callId: 'c1', waitingAllowed: false },
+      { kind: 'offer', callId: 'c2', waitingAllowed: false },
+      { kind: 'reserve', callId: 'c1', agentId: 'asha', purpose: 'answer' },
+    ]);
+    expect(applyTeamCommand(team, { kind: 'reserve', callId: 'c2', agentId: 'asha', purpose: 'answer' }, 2000)).toEqual(
+      { ok: false, refusal: 'asha cannot take a call right now.' },
+    );
+    expect(applyTeamCommand(team, { kind: 'reserve', callId: 'c2', agentId: 'ben', purpose: 'answer' }, 2000).ok).toBe(
+      true,
+    );
+    expect([team.agents.get('asha')!.state, team.agents.get('ben')!.state]).toEqual(['reserved', 'reserved']);
+  });
+
+  it('rescinds every other ring when one agent answers: a colleague’s answer is not their miss', () => {
+    const team = emptyTeam();
+    play(team, [
+      ...signedIn('asha', 'ben', 'chen'),
+      { kind: 'offer', callId: 'c1', waitingAllowed: false },
+      ...['asha', 'ben', 'chen'].map((agentId): TeamCommand => ({
+        kind: 'reserve',
+        callId: 'c1',
+        agentId,
+        purpose: 'answer',
+      })),
+      { kind: 'accept', callId: 'c1', agentId: 'ben' },
+    ]);
+    const statuses = Object.fromEntries(team.calls.get('c1')!.reservations.map((r) => [r.agentId, r.status]));
+    expect(statuses).toEqual({ asha: 'rescinded', ben: 'accepted', chen: 'rescinded' });
+    expect(team.agents.get('ben')!.state).toBe('on_call');
+    expect(team.agents.get('asha')!.state).toBe('available');
+  });
+
+  it('keeps an agent on a call on_call whatever their desk asks or however often it reconnects', () => {
+    const team = emptyTeam();
+    play(team, [
+      ...signedIn('asha'),
+      { kind: 'offer', callId: 'c1', waitingAllowed: false },
+      { kind: 'reserve', callId: 'c1', agentId: 'asha', purpose: 'answer' },
+      { kind: 'accept', callId: 'c1', agentId: 'asha' },
+      { kind: 'set_activity', agentId: 'asha', activity: { kind: 'available' } },
+      { kind: 'sign_out', agentId: 'asha' },
+      { kind: 'sign_in', agentId: 'asha' },
+    ]);
+    expect(team.agents.get('asha')!.state).toBe('on_call');
+    expect(canBeOffered(team.agents.get('asha')!, 'answer', false)).toBe(false);
+  });
+
+  it('puts the agent who transferred a call in after-call work for it, and the colleague on it as its owner', () => {
+    const team = emptyTeam();
+    play(team, [
+      ...signedIn('asha', 'ben'),
+      { kind: 'offer', callId: 'c1', waitingAllowed: false },
+      { kind: 'reserve', callId: 'c1', agentId: 'asha', purpose: 'answer' },
+      { kind: 'accept', callId: 'c1', agentId: 'asha' },
+      { kind: 'reserve', callId: 'c1', agentId: 'ben', purpose: 'transfer', by: 'asha' },
+      { kind: 'accept', callId: 'c1', agentId: 'ben' },
+    ]);
+    expect(team.calls.get('c1')!.parties.map((p) => [p.id, p.role])).toEqual([['ben', 'owner']]);
+    expect(team.agents.get('asha')!).toMatchObject({ state: 'after_call_work', wrapUps: ['c1'] });
+    expect(team.agents.get('ben')!.state).toBe('on_call');
+  });
+
+  it('leaves one wrap-up per call, oldest first, when a held call and a live one both end', () => {
+    const team = emptyTeam();
+    play(team, [
+      ...signedIn('asha'),
+      { kind: 'offer', callId: 'c1', waitingAllowed: true },
+      { kind: 'reserve', callId: 'c1', agentId: 'asha', purpose: 'answer' },
+      { kind: 'accept', callId: 'c1', agentId: 'asha' },
+      { kind: 'offer', callId: 'c2', waitingAllowed: true },
+      { kind: 'reserve', callId: 'c2', agentId: 'asha', purpose: 'answer' },
+      { kind: 'accept', callId: 'c2', agentId: 'asha' },
+      { kind: 'leave', callId: 'c2', partyId: 'asha' },
+      { kind: 'end', callId: 'c1' },
+    ]);
+    expect(team.agents.get('asha')!).toMatchObject({ state: 'after_call_work', wrapUps: ['c2', 'c1'] });
+    play(team, [{ kind: 'save_wrap_up', agentId: 'asha', callId: 'c2' }]);
+    expect(team.agents.get('asha')!.state).toBe('after_call_work');
+    play(team, [{ kind: 'save_wrap_up', agentId: 'asha', callId: 'c1' }]);
+    expect(team.agents.get('asha')!.state).toBe('available');
+  });
+
+  it('offers nobody not ready, in after-call work, or at capacity', () => {
+    const team = emptyTeam();
+    play(team, [
+      ...signedIn('asha', 'ben', 'chen'),
+      { kind: 'set_activity', agentId: 'asha', activity: { kind: 'not_ready', reason: 'lunch' } },
+      { kind: 'offer', callId: 'c1', waitingAllowed: false },
+      { kind: 'reserve', callId: 'c1', agentId: 'ben', purpose: 'answer' },
+      { kind: 'accept', callId: 'c1', agentId: 'ben' },
+      { kind: 'offer', callId: 'c0', waitingAllowed: false },
+      { kind: 'reserve', callId: 'c0', agentId: 'chen', purpose: 'answer' },
+      { kind: 'accept', callId: 'c0', agentId: 'chen' },
+      { kind: 'end', callId: 'c0' },
+      { kind: 'offer', callId: 'c2', waitingAllowed: false },
+    ]);
+    expect(team.agents.get('asha')).toMatchObject({ state: 'not_ready', reason: 'lunch' });
+    for (const agentId of ['asha', 'ben', 'chen'])
+      expect(applyTeamCommand(team, { kind: 'reserve', callId: 'c2', agentId, purpose: 'answer' }, 5000).ok).toBe(
+        false,
+      );
+  });
+
+  it('holds its invariants after every step of any interleaving of the team’s features', () => {
+    fc.assert(
+      fc.property(teamIntentsArbitrary(80), (intents) => {
+        const team = emptyTeam();
+        const talked = new Map<string, Set<string>>();
+        const played: TeamCommand[] = [];
+        intents.forEach((intent, step) => {
+          const command = resolveIntent(team, intent);
+          played.push(command);
+          const before = structuredClone(team.agents.get('agentId' in command ? command.agentId : '') ?? null);
+          const outcome = applyTeamCommand(team, command, 1000 + step * 10);
+          const where = `after ${played.map((c) => JSON.stringify(c)).join('\n')}`;
+          expect(teamInvariantViolations(team), where).toEqual([]);
+          if (outcome.ok && command.kind === 'reserve') {
+            const waitingAllowed = team.calls.get(command.callId)!.waitingAllowed;
+            expect(before && canBeOffered(before, command.purpose, waitingAllowed), where).toBe(true);
+          }
+          for (const call of team.calls.values()) {
+            const heard = talked.get(call.id) ?? new Set<string>();
+            for (const p of call.parties) if (p.role === 'owner' || p.role === 'conference') heard.add(p.id);
+            talked.set(call.id, heard);
+            // Everyone who spoke to the customer owes (or has saved) exactly one wrap-up once the call is over.
+            if (call.phase === 'ended')
+              expect(
+                [...heard].filter((id) => !call.wrapUpsGiven.includes(id)),
+                where,
+              ).toEqual([]);
+          }
+        });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,338 @@
+import type {
+  Activity,
+  AgentRecord,
+  AgentStateName,
+  CallRecord,
+  Party,
+  ReservationPurpose,
+} from '../../shared/teamState';
+
+/**
+ * The team's one model of who is doing what: agents with their state, calls with their reservations and parties.
+ * Pure: the relay applies the same commands to the records it reads from Redis (teamStore.ts) and writes back what
+ * changed, atomically; the tests apply them to memory and check the invariants after every step.
+ */
+export interface TeamSlice {
+  agents: Map<string, AgentRecord>;
+  calls: Map<string, CallRecord>;
+}
+
+export type TeamCommand =
+  | { kind: 'sign_in'; agentId: string }
+  | { kind: 'sign_out'; agentId: string }
+  | { kind: 'set_activity'; agentId: string; activity: Activity }
+  | { kind: 'offer'; callId: string; queue?: string; waitingAllowed: boolean }
+  | { kind: 'reserve'; callId: string; agentId: string; purpose: ReservationPurpose; by?: string }
+  | { kind: 'accept'; callId: string; agentId: string }
+  | { kind: 'reject'; callId: string; agentId: string }
+  | { kind: 'ring_timeout'; callId: string; agentId: string }
+  | { kind: 'rescind'; callId: string; agentId: string }
+  | { kind: 'bring_in'; callId: string; agentId: string }
+  | { kind: 'leave'; callId: string; partyId: string }
+  | { kind: 'end'; callId: string }
+  | { kind: 'hold'; callId: string; held: boolean }
+  | { kind: 'listen'; callId: string; supervisorId: string }
+  | { kind: 'barge'; callId: string; supervisorId: string; heard: boolean }
+  | { kind: 'save_wrap_up'; agentId: string; callId: string };
+
+export type TeamOutcome = { ok: true; changedAgents: string[] } | { ok: false; refusal: string };
+
+const refuse = (refusal: string): TeamOutcome => ({ ok: false, refusal });
+
+export function newAgent(id: string, nowMs: number): AgentRecord {
+  return {
+    id,
+    activity: { kind: 'available' },
+    connected: false,
+    reservations: [],
+    calls: [],
+    wrapUps: [],
+    state: 'offline',
+    sinceMs: nowMs,
+    idleSinceMs: nowMs,
+  };
+}
+
+/** The state an agent's facts add up to: on a call first, then ringing, wrap-up, their own choice. */
+export function deriveState(agent: AgentRecord): { state: AgentStateName; reason?: string } {
+  if (agent.calls.length > 0) return { state: 'on_call' };
+  if (!agent.connected) return { state: 'offline' };
+  if (agent.reservations.length > 0) return { state: 'reserved' };
+  if (agent.wrapUps.length > 0) return { state: 'after_call_work' };
+  if (agent.activity.kind === 'not_ready') return { state: 'not_ready', reason: agent.activity.reason };
+  return { state: 'available' };
+}
+
+/**
+ * Whether a call may ring at this agent now: signed in, ready, ringing nowhere else, no wrap-up owed, and free (or,
+ * for a customer's call in a queue that allows it, on exactly one call, as a waiting call).
+ */
+export function canBeOffered(agent: AgentRecord, purpose: ReservationPurpose, waitingAllowed: boolean): boolean {
+  if (!agent.connected || agent.activity.kind !== 'available') return false;
+  if (agent.reservations.length > 0 || agent.wrapUps.length > 0) return false;
+  if (agent.calls.length === 0) return true;
+  return purpose === 'answer' && waitingAllowed && agent.calls.length === 1;
+}
+
+/** The agents a command may change: those it names and everyone ringing for or on its call. */
+export function involvedAgents(command: TeamCommand, call: CallRecord | undefined): string[] {
+  const ids = new Set<string>();
+  if ('agentId' in command) ids.add(command.agentId);
+  if (command.kind === 'leave') ids.add(command.partyId);
+  for (const r of call?.reservations ?? []) if (r.status === 'pending') ids.add(r.agentId);
+  for (const p of call?.parties ?? []) if (p.kind === 'agent') ids.add(p.id);
+  return [...ids];
+}
+
+/** Applies one command to the slice in place; on refusal the slice is left as it was. */
+export function applyTeamCommand(slice: TeamSlice, command: TeamCommand, nowMs: number): TeamOutcome {
+  const touched = new Set<string>();
+  const agent = (id: string): AgentRecord => {
+    let found = slice.agents.get(id);
+    if (!found) slice.agents.set(id, (found = newAgent(id, nowMs)));
+    touched.add(id);
+    return found;
+  };
+  const before = new Map([...slice.agents].map(([id, a]) => [id, structuredClone(a)]));
+  const callsBefore = new Map([...slice.calls].map(([id, c]) => [id, structuredClone(c)]));
+  const outcome = run(slice, command, nowMs, agent);
+  if (!outcome.ok) {
+    slice.agents = before;
+    slice.calls = callsBefore;
+    return outcome;
+  }
+  const changed: string[] = [];
+  for (const id of touched) {
+    const record = slice.agents.get(id)!;
+    restate(record, nowMs);
+    if (JSON.stringify(record) !== JSON.stringify(before.get(id))) changed.push(id);
+  }
+  return { ok: true, changedAgents: changed };
+}
+
+function restate(agent: AgentRecord, nowMs: number): void {
+  const next = deriveState(agent);
+  if (next.state === agent.state && next.reason === agent.reason) return;
+  if (next.state === 'available') agent.idleSinceMs = nowMs;
+  agent.state = next.state;
+  if (next.reason === undefined) delete agent.reason;
+  else agent.reason = next.reason;
+  agent.sinceMs = nowMs;
+}
+
+type AgentAt = (id: string) => AgentRecord;
+
+function run(slice: TeamSlice, command: TeamCommand, nowMs: number, agent: AgentAt): TeamOutcome {
+  if (command.kind === 'sign_in') {
+    agent(command.agentId).connected = true;
+    return done();
+  }
+  if (command.kind === 'sign_out') {
+    const a = agent(command.agentId);
+    a.connected = false;
+    for (const callId of [...a.reservations]) settle(slice.calls.get(callId), a, 'rescinded', nowMs);
+    return done();
+  }
+  if (command.kind === 'set_activity') {
+    const a = agent(command.agentId);
+    a.activity = command.activity;
+    if (command.activity.kind === 'not_ready')
+      for (const callId of [...a.reservations]) settle(slice.calls.get(callId), a, 'rescinded', nowMs);
+    return done();
+  }
+  if (command.kind === 'save_wrap_up') {
+    const a = agent(command.agentId);
+    if (!a.wrapUps.includes(command.callId)) return refuse('No wrap-up is owed for this call.');
+    a.wrapUps = a.wrapUps.filter((id) => id !== command.callId);
+    return done();
+  }
+  if (command.kind === 'offer') {
+    if (slice.calls.has(command.callId)) return refuse('This call is known already.');
+    slice.calls.set(command.callId, {
+      id: command.callId,
+      phase: 'ringing',
+      ...(command.queue !== undefined && { queue: command.queue }),
+      waitingAllowed: command.waitingAllowed,
+      customerHeld: false,
+      reservations: [],
+      parties: [],
+      wrapUpsGiven: [],
+      offeredAtMs: nowMs,
+    });
+    return done();
+  }
+  const call = slice.calls.get(command.callId);
+  if (!call || call.phase === 'ended') return refuse('This call is over.');
+  return onCall(call, command, nowMs, agent);
+}
+
+const done = (): TeamOutcome => ({ ok: true, changedAgents: [] });
+
+function onCall(call: CallRecord, command: TeamCommand, nowMs: number, agent: AgentAt): TeamOutcome {
+  switch (command.kind) {
+    case 'reserve':
+      return reserve(call, command, nowMs, agent);
+    case 'accept':
+      return accept(call, command.agentId, nowMs, agent);
+    case 'reject':
+    case 'ring_timeout':
+    case 'rescind': {
+      const a = agent(command.agentId);
+      if (!pendingFor(call, a.id)) return refuse('This call is not ringing for you.');
+      const status =
+        command.kind === 'reject' ? 'rejected' : command.kind === 'ring_timeout' ? 'timed_out' : 'rescinded';
+      settle(call, a, status, nowMs);
+      return done();
+    }
+    case 'bring_in': {
+      const party = call.parties.find((p) => p.id === command.agentId && p.role === 'consulted');
+      if (!party) return refuse('This colleague is not being consulted.');
+      party.role = 'conference';
+      agent(command.agentId);
+      return done();
+    }
+    case 'leave':
+      return leave(call, command.partyId, nowMs, agent);
+    case 'end':
+      endCall(call, nowMs, agent);
+      return done();
+    case 'hold':
+      if (call.phase !== 'answered') return refuse('This call is not answered yet.');
+      call.customerHeld = command.held;
+      return done();
+    case 'listen':
+    case 'barge':
+      return supervise(call, command, nowMs);
+    default:
+      return refuse('Not a call command.');
+  }
+}
+
+function pendingFor(call: CallRecord, agentId: string) {
+  return call.reservations.find((r) => r.agentId === agentId && r.status === 'pending');
+}
+
+/** A reservation ends: it leaves the agent's list of calls ringing for them. */
+function settle(
+  call: CallRecord | undefined,
+  agent: AgentRecord,
+  status: 'accepted' | 'rejected' | 'timed_out' | 'rescinded',
+  nowMs: number,
+): void {
+  const reservation = call && pendingFor(call, agent.id);
+  if (reservation) Object.assign(reservation, { status, sinceMs: nowMs });
+  if (call) agent.reservations = agent.reservations.filter((id) => id !== call.id);
+}
+
+function reserve(
+  call: CallRecord,
+  command: Extract<TeamCommand, { kind: 'reserve' }>,
+  nowMs: number,
+  agentAt: AgentAt,
+): TeamOutcome {
+  const a = agentAt(command.agentId);
+  const forCustomer = command.purpose === 'answer';
+  if (forCustomer !== (call.phase === 'ringing')) return refuse('This call cannot ring for that now.');
+  if (call.parties.some((p) => p.id === a.id)) return refuse('This agent is on the call already.');
+  if (!canBeOffered(a, command.purpose, call.waitingAllowed)) return refuse(`${a.id} cannot take a call right now.`);
+  if (!forCustomer && !ownerOf(call)) return refuse('Nobody holds this call.');
+  call.reservations.push({
+    agentId: a.id,
+    purpose: command.purpose,
+    status: 'pending',
+    ...(command.by !== undefined && { by: command.by }),
+    sinceMs: nowMs,
+  });
+  a.reservations.push(call.id);
+  return done();
+}
+
+export const ownerOf = (call: CallRecord): Party | undefined => call.parties.find((p) => p.role === 'owner');
+
+function accept(call: CallRecord, agentId: string, nowMs: number, agentAt: AgentAt): TeamOutcome {
+  const reservation = pendingFor(call, agentId);
+  if (!reservation) return refuse('This call is not ringing for you.');
+  const a = agentAt(agentId);
+  settle(call, a, 'accepted', nowMs);
+  a.calls.push(call.id);
+  const join = (role: Party['role']) => call.parties.push({ id: agentId, kind: 'agent', role, sinceMs: nowMs });
+  if (reservation.purpose === 'answer') {
+    call.phase = 'answered';
+    join('owner');
+    for (const other of call.reservations.filter((r) => r.status === 'pending' && r.purpose === 'answer'))
+      settle(call, agentAt(other.agentId), 'rescinded', nowMs);
+    return done();
+  }
+  if (reservation.purpose === 'transfer') {
+    // The colleague takes the call over; the agent who transferred it leaves, owing its wrap-up.
+    const owner = ownerOf(call);
+    join('owner');
+    if (owner) {
+      owner.role = 'conference';
+      leave(call, owner.id, nowMs, agentAt);
+    }
+    return done();
+  }
+  join(reservation.purpose === 'consult' ? 'consulted' : 'conference');
+  return done();
+}
+
+/** Someone leaves the call; the last agent leaving ends it. An agent who talked to the customer owes a wrap-up. */
+function leave(call: CallRecord, partyId: string, nowMs: number, agentAt: AgentAt): TeamOutcome {
+  const party = call.parties.find((p) => p.id === partyId);
+  if (!party) return refuse('You are not on this call.');
+  call.parties = call.parties.filter((p) => p !== party);
+  if (party.kind === 'supervisor') return done();
+  const a = agentAt(partyId);
+  a.calls = a.calls.filter((id) => id !== call.id);
+  if (party.role !== 'consulted') oweWrapUp(call, a);
+  const agents = call.parties.filter((p) => p.kind === 'agent');
+  if (agents.length === 0) {
+    endCall(call, nowMs, agentAt);
+    return done();
+  }
+  if (party.role === 'owner') {
+    const next = agents.find((p) => p.role === 'conference') ?? agents[0]!;
+    next.role = 'owner';
+  }
+  return done();
+}
+
+function oweWrapUp(call: CallRecord, agent: AgentRecord): void {
+  if (call.wrapUpsGiven.includes(agent.id)) return;
+  call.wrapUpsGiven.push(agent.id);
+  agent.wrapUps.push(call.id);
+}
+
+function endCall(call: CallRecord, nowMs: number, agentAt: AgentAt): void {
+  for (const r of call.reservations.filter((x) => x.status === 'pending'))
+    settle(call, agentAt(r.agentId), 'rescinded', nowMs);
+  for (const party of [...call.parties]) {
+    call.parties = call.parties.filter((p) => p !== party);
+    if (party.kind !== 'agent') continue;
+    const a = agentAt(party.id);
+    a.calls = a.calls.filter((id) => id !== call.id);
+    if (party.role !== 'consulted') oweWrapUp(call, a);
+  }
+  call.phase = 'ended';
+  call.customerHeld = false;
+}
+
+function supervise(
+  call: CallRecord,
+  command: Extract<TeamCommand, { kind: 'listen' | 'barge' }>,
+  nowMs: number,
+): TeamOutcome {
+  if (call.phase !== 'answered') return refuse('Only a call in progress can be listened to.');
+  const existing = call.parties.find((p) => p.id === command.supervisorId);
+  if (existing && existing.kind !== 'supervisor') return refuse('This agent is on the call.');
+  if (command.kind === 'listen') {
+    if (!existing)
+      call.parties.push({ id: command.supervisorId, kind: 'supervisor', role: 'listening', sinceMs: nowMs });
+    return done();
+  }
+  if (!existing) return refuse('Listen to the call before barging in.');
+  const role = command.heard ? 'barged' : 'listening';
+  if (existing.role !== role) Object.assign(existing, { role, sinceMs: nowMs });
+  return done();
+}
