@@ -201,6 +201,17 @@ function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>)
   box.replaceChildren(title, message.calls.length ? table : 'No calls yet.');
 }
 
+/** The relay ended this sign-in (token refused, withdrawn or expired): nothing it showed stays on the page. */
+function signedOut(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  const listening = listenIn.listeningTo();
+  if (listening) listenIn.onEnded(listening, 'Your sign-in ended, so listening stopped.');
+  snapshot = undefined;
+  for (const id of ['waiting', 'in-progress', 'agents', 'today', 'agent-calls']) $(id).replaceChildren();
+  $('sign-in').hidden = false;
+  $('board').hidden = true;
+}
+
 function connect(token: string): void {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/board/live`;
   socket = new WebSocket(url);
@@ -245,12 +256,7 @@ function connect(token: string): void {
     }
   };
   socket.onclose = (event) => {
-    if (event.code === 4001) {
-      sessionStorage.removeItem(TOKEN_KEY);
-      $('sign-in').hidden = false;
-      $('board').hidden = true;
-      return;
-    }
+    if (event.code === 4001) return signedOut();
     $('live').textContent = 'Reconnecting…';
     setTimeout(() => connect(token), retryMs);
     retryMs = Math.min(retryMs * 2, 10_000);

@@ -1,6 +1,14 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOKEN_LIFETIME_MS, issueAgentToken, signingKey, verifyAgentToken } from './agentTokens';
+import { SignJWT } from 'jose';
+import {
+  DEFAULT_TOKEN_LIFETIME_MS,
+  issueAgentToken,
+  issueSupervisorToken,
+  signingKey,
+  verifyAgentToken,
+  verifySupervisorToken,
+} from './agentTokens';
 
 const keys = (secret: string) => [signingKey(secret)];
 
@@ -46,5 +54,39 @@ describe('agent tokens', () => {
 
   it('refuses agent ids that could break the token format', async () => {
     await expect(issueAgentToken('a.b', 's')).rejects.toThrow('agent id');
+  });
+
+  it('a supervisor token carries the queues it may see; without them it sees every queue', async () => {
+    const scoped = await issueSupervisorToken('sally', 's3cret', { queues: ['sales', 'support'] });
+    expect(await verifySupervisorToken(scoped, keys('s3cret'))).toMatchObject({
+      ok: true,
+      agentId: 'sally',
+      queues: ['sales', 'support'],
+    });
+    const whole = await verifySupervisorToken(await issueSupervisorToken('sam', 's3cret'), keys('s3cret'));
+    expect(whole.ok && whole.queues).toBeUndefined();
+    expect((await verifyAgentToken(scoped, keys('s3cret'))).ok).toBe(false);
+    await expect(issueSupervisorToken('sally', 's3cret', { queues: [] })).rejects.toThrow('at least one queue');
+    await expect(issueSupervisorToken('sally', 's3cret', { queues: ['a', 'a'] })).rejects.toThrow('twice');
+  });
+
+  it('refuses a supervisor token whose queues claim is malformed, even when signed with the secret', async () => {
+    const key = signingKey('s3cret');
+    const now = Math.floor(Date.now() / 1000);
+    for (const queues of ['sales', [], ['Sales!'], [1], ['sales', 'sales']]) {
+      const token = await new SignJWT({ queues })
+        .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+        .setSubject('mallory')
+        .setIssuer('wa-relay')
+        .setAudience('wa-relay-supervisor')
+        .setJti('t1')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60)
+        .sign(key.secret);
+      expect(await verifySupervisorToken(token, [key]), JSON.stringify(queues)).toEqual({
+        ok: false,
+        reason: 'supervisor token names its queues wrongly',
+      });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT, decodeProtectedHeader } from 'jose';
+import { errors, jwtVerify, SignJWT, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { SupervisorClaims, SupervisorQueues } from '../shared/supervisorScope';
 
 const ISSUER = 'wa-relay';
 const AUDIENCE = 'wa-relay-agent';
@@ -33,17 +34,29 @@ export async function issueAgentToken(agentId: string, secret: string, options: 
   return issueToken(agentId, secret, AUDIENCE, options);
 }
 
-/** A sign-in token for the supervisor board. */
-export async function issueSupervisorToken(name: string, secret: string, options: IssueOptions = {}): Promise<string> {
-  return issueToken(name, secret, SUPERVISOR_AUDIENCE, options);
+/** A sign-in token for the supervisor board; `queues` limits what it sees and listens to (absent: every queue). */
+export async function issueSupervisorToken(
+  name: string,
+  secret: string,
+  options: IssueOptions & { queues?: string[] } = {},
+): Promise<string> {
+  const { queues, ...rest } = options;
+  const claims = queues ? { queues: SupervisorQueues.parse(queues) } : {};
+  return issueToken(name, secret, SUPERVISOR_AUDIENCE, rest, claims);
 }
 
-async function issueToken(agentId: string, secret: string, audience: string, options: IssueOptions): Promise<string> {
+async function issueToken(
+  agentId: string,
+  secret: string,
+  audience: string,
+  options: IssueOptions,
+  claims: JWTPayload = {},
+): Promise<string> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) throw new Error('agent id: 1 to 64 letters, digits, - or _');
   const key = signingKey(secret);
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   const lifetime = Math.floor((options.lifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS) / 1000);
-  return new SignJWT({})
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', kid: key.kid })
     .setSubject(agentId)
     .setIssuer(ISSUER)
@@ -58,16 +71,15 @@ export type TokenCheck =
   | { ok: true; agentId: string; tokenId: string; issuedAtMs: number; expiresAtMs: number }
   | { ok: false; reason: string };
 
-/**
- * Checks a token against the current secret and any previous ones still accepted during a rotation.
- * Revocation is checked by the caller, which knows the revocation list.
- */
-export async function verifyAgentToken(
+type Verified = { ok: true; payload: JWTPayload } | { ok: false; reason: string };
+
+/** The token's claims once its signature, issuer, audience and expiry are checked. */
+async function verifiedClaims(
   token: string | undefined,
   keys: SigningKey[],
-  now = Date.now(),
-  audience = AUDIENCE,
-): Promise<TokenCheck> {
+  now: number,
+  audience: string,
+): Promise<Verified> {
   if (!token) return { ok: false, reason: 'malformed agent token' };
   let kid: string | undefined;
   try {
@@ -85,13 +97,7 @@ export async function verifyAgentToken(
       currentDate: new Date(now),
       requiredClaims: ['sub', 'jti', 'exp', 'iat'],
     });
-    return {
-      ok: true,
-      agentId: payload.sub!,
-      tokenId: payload.jti!,
-      issuedAtMs: payload.iat! * 1000,
-      expiresAtMs: payload.exp! * 1000,
-    };
+    return { ok: true, payload };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: 'agent token expired' };
     if (error instanceof errors.JWSSignatureVerificationFailed)
@@ -100,7 +106,39 @@ export async function verifyAgentToken(
   }
 }
 
-/** Checks a supervisor's token; `agentId` in the result is the supervisor's name. */
-export function verifySupervisorToken(token: string | undefined, keys: SigningKey[], now = Date.now()) {
-  return verifyAgentToken(token, keys, now, SUPERVISOR_AUDIENCE);
+const checkOf = (payload: JWTPayload) => ({
+  ok: true as const,
+  agentId: payload.sub!,
+  tokenId: payload.jti!,
+  issuedAtMs: payload.iat! * 1000,
+  expiresAtMs: payload.exp! * 1000,
+});
+
+/**
+ * Checks a token against the current secret and any previous ones still accepted during a rotation.
+ * Revocation is checked by the caller, which knows the revocation list.
+ */
+export async function verifyAgentToken(
+  token: string | undefined,
+  keys: SigningKey[],
+  now = Date.now(),
+): Promise<TokenCheck> {
+  const verified = await verifiedClaims(token, keys, now, AUDIENCE);
+  return verified.ok ? checkOf(verified.payload) : verified;
+}
+
+export type SupervisorCheck =
+  (Extract<TokenCheck, { ok: true }> & { queues?: string[] }) | Extract<TokenCheck, { ok: false }>;
+
+/** Checks a supervisor's token; `agentId` in the result is the supervisor's name, `queues` their scope. */
+export async function verifySupervisorToken(
+  token: string | undefined,
+  keys: SigningKey[],
+  now = Date.now(),
+): Promise<SupervisorCheck> {
+  const verified = await verifiedClaims(token, keys, now, SUPERVISOR_AUDIENCE);
+  if (!verified.ok) return verified;
+  const scope = SupervisorClaims.safeParse(verified.payload);
+  if (!scope.success) return { ok: false, reason: 'supervisor token names its queues wrongly' };
+  return { ...checkOf(verified.payload), queues: scope.data.queues };
 }

@@ -11,6 +11,7 @@ import { startRelay } from './relayServer';
 import { createJanusRegistry } from './media/janusRegistry';
 import { createRevocations } from './revocations';
 import { stopOnSignals } from '../whatsapp/stopOnSignals';
+import { parseTokenArgs, unknownQueues } from './tokenArgs';
 
 const RelayEnv = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL: redis://host:port'),
@@ -94,6 +95,8 @@ const TokenEnv = z.object({
     .positive()
     .max(24 * 90)
     .default(12),
+  /** When set, a supervisor's --queues are checked against it. */
+  RELAY_QUEUES_FILE: z.string().optional(),
 });
 
 const RevokeEnv = z.object({
@@ -113,23 +116,26 @@ function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
 
 /**
  * `npm run relay`: one relay instance (run several behind a load balancer, all on one Redis).
- * `npm run relay -- token <agent-id>` prints a sign-in token for an agent's desktop.
+ * `npm run relay -- token <agent-id>` prints a sign-in token for an agent's desktop;
+ * `token --supervisor <name> [--queues a,b]` one for the supervisor board, limited to those queues.
  * `npm run relay -- revoke <agent-id>` refuses every token that agent holds now (and drops their desk).
  * `npm run relay -- janus list|add|drain|remove [ws://…]` shows or changes the team's Janus instances.
  */
 async function main(): Promise<void> {
   const [command, agentId] = process.argv.slice(2);
   if (command === 'token') {
-    const supervisor = agentId === '--supervisor';
-    const name = supervisor ? process.argv[4] : agentId;
-    if (!name) throw new Error('usage: RELAY_AGENT_SECRET=… npm run relay -- token [--supervisor] <id>');
+    const { supervisor, name, queues } = parseTokenArgs(process.argv.slice(3));
     const t = envOrExit(TokenEnv, 'Issuing a token');
+    const unknown = unknownQueues(queues, fileOrExit(TeamQueues, t.RELAY_QUEUES_FILE, 'queues'));
+    if (unknown.length > 0) throw new Error(`The queues file has no queue ${unknown.join(', ')}.`);
     const lifetimeMs = t.RELAY_TOKEN_HOURS * 3600_000;
     console.log(
       supervisor
-        ? await issueSupervisorToken(name, t.RELAY_AGENT_SECRET, { lifetimeMs })
+        ? await issueSupervisorToken(name, t.RELAY_AGENT_SECRET, { lifetimeMs, queues })
         : await issueAgentToken(name, t.RELAY_AGENT_SECRET, { lifetimeMs }),
     );
+    if (supervisor)
+      console.error(queues ? `This board sees queues ${queues.join(', ')} only.` : 'This board sees every queue.');
     return;
   }
   if (command === 'revoke') {
@@ -138,7 +144,7 @@ async function main(): Promise<void> {
     const redis = new Redis(r.REDIS_URL, { maxRetriesPerRequest: 2 });
     await createRevocations(redis, r.RELAY_PREFIX).revoke(agentId);
     redis.disconnect();
-    console.log(`Every token issued to ${agentId} until now is refused; their desk is signed out within 5 s.`);
+    console.log(`Every token issued to ${agentId} until now is refused; their desk or board is signed out within 5 s.`);
     return;
   }
   if (command === 'janus') {

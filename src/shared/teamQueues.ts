@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const QueueId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a queue id: lower-case letters, digits, - or _');
+export const QueueId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a queue id: lower-case letters, digits, - or _');
 const AgentId = z.string().min(1).max(200);
 
 /** One queue of the team: which calls come to it and which agents serve it, with a level per agent. */

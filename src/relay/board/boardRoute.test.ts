@@ -1,15 +1,18 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { decodeJwt } from 'jose';
 import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
 import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueAgentToken, issueSupervisorToken } from '../agentTokens';
 import { startRelay, type Relay } from '../relayServer';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { closedWithin, openTestBoard, signInTestBoard } from './testBoard';
 
 const SECRETS = RELAY_TEST_SECRETS;
 let redis: TestRedis;
@@ -52,18 +55,21 @@ function get(url: string, path: string): Promise<{ status: number; headers: Reco
   });
 }
 
-function openBoard(origin?: string): Promise<{ ws: WebSocket; messages: unknown[]; closed: Promise<number> }> {
-  const ws = new WebSocket(`${relay.agentUrl}board/live`, { headers: origin ? { Origin: origin } : {} });
-  const messages: unknown[] = [];
-  ws.on('message', (d) => messages.push(JSON.parse(String(d))));
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    ws.on('open', () => resolve({ ws, messages, closed }));
-    ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.on('error', reject);
-  });
+async function openBoard(origin?: string) {
+  const board = await openTestBoard(relay.agentUrl, origin);
+  return { ...board, closed: board.closed.then(({ code }) => code) };
 }
 const sameOrigin = () => base;
+
+/** `npm run relay -- revoke <name>`, the operator's real command, against this test's relay. */
+async function revoke(name: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, '..', 'index.ts'), 'revoke', name],
+    { env: { ...process.env, REDIS_URL: redis.url, RELAY_PREFIX: 'board' } },
+  );
+  return stdout;
+}
 
 describe('supervisor board route', () => {
   it('serves the page with a strict content security policy, and nothing outside its folder', async () => {
@@ -159,7 +165,7 @@ describe('supervisor board route', () => {
     await expect.poll(() => board.messages.length).toBeGreaterThanOrEqual(1);
     board.ws.send(JSON.stringify({ type: 'listen', callId: 'wacid.someone-elses' }));
     await expect
-      .poll(() => board.messages.find((m) => (m as { type: string }).type === 'listen_ended'))
+      .poll(() => board.messages.find((m) => m.type === 'listen_ended'))
       .toEqual({
         type: 'listen_ended',
         callId: 'wacid.someone-elses',
@@ -179,5 +185,45 @@ describe('supervisor board route', () => {
     board.ws.send(JSON.stringify({ type: 'listen_answer', callId: 'x', sdp: 'a'.repeat(12_001) }));
     expect(await board.closed).toBe(1008);
     expect((await get(base, '/board')).status).toBe(200);
+  });
+
+  it('a revoked supervisor’s board closes within 5 s with no snapshot after it; the token opens nothing', async () => {
+    const token = await issueSupervisorToken('rita', SECRETS.agentSecret);
+    const board = await signInTestBoard(relay.agentUrl, token);
+    expect(await revoke('rita')).toContain('rita');
+    const revokedAt = Date.now();
+    const closed = await closedWithin(board.closed, 8000);
+    expect(closed?.code, 'the board stayed open after revoke').toBe(4001);
+    expect(closed!.atMs - revokedAt).toBeLessThan(5000);
+    const after = board.arrivals.filter((a) => a.atMs >= revokedAt).map((a) => a.message);
+    // At most the one snapshot already on its way when the operator revoked; then the page is told why.
+    expect(after.filter((m) => m.type === 'snapshot').length).toBeLessThanOrEqual(1);
+    expect(after.at(-1)).toEqual({
+      type: 'error',
+      message: 'Your sign-in has ended: your supervisor token was withdrawn. Ask the operator for a new one.',
+    });
+    const again = await openBoard(sameOrigin());
+    again.ws.send(JSON.stringify({ type: 'hello', token }));
+    expect(await again.closed).toBe(4001);
+    const report = await fetch(`${base}/board/api/report?from=2026-12-01&to=2026-12-02`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(report.status).toBe(401);
+  });
+
+  it('a board signed in with a short-lived token is closed when the token expires, not later', async () => {
+    const token = await issueSupervisorToken('sam', SECRETS.agentSecret, { lifetimeMs: 3000 });
+    const expiresAtMs = decodeJwt(token).exp! * 1000;
+    const board = await signInTestBoard(relay.agentUrl, token);
+    expect(board.arrivals[0]?.message).toEqual({ type: 'welcome', supervisor: 'sam' });
+    const closed = await closedWithin(board.closed, expiresAtMs - Date.now() + 5000);
+    expect(closed?.code, 'the board stayed open after its token expired').toBe(4001);
+    // Timers may fire a millisecond early; a loaded machine may run them late.
+    expect(closed!.atMs).toBeGreaterThanOrEqual(expiresAtMs - 50);
+    expect(closed!.atMs).toBeLessThan(expiresAtMs + 1500);
+    expect(board.arrivals.at(-1)?.message).toEqual({
+      type: 'error',
+      message: 'Your sign-in has ended: your supervisor token expired. Ask the operator for a new one.',
+    });
   });
 });

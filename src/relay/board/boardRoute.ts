@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -7,11 +7,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { BoardRequest, type BoardMessage } from '../../shared/boardSchemas';
 import type { CallSignal } from '../../shared/callSignals';
 import { errorText } from '../../shared/errorText';
+import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
 import type { Logger } from '../../whatsapp/logger';
-import type { TokenCheck } from '../agentTokens';
+import type { SupervisorCheck } from '../agentTokens';
+import { createBoardApi } from './boardApi';
+import { scopeKey } from './boardScope';
+import { endedSentence, openSession, type BoardSession } from './boardSignIn';
 import type { BoardSource } from './boardSource';
-import { reportCsv } from './reportFigures';
-import { ReportQuery, type Report } from '../../shared/reportSchemas';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,10 +32,15 @@ const HELLO_WITHIN_MS = 5000;
 /** The board is sent again this often, so waiting and talk times move, and at once after a call's news. */
 const REFRESH_MS = 1000;
 const NEWS_DEBOUNCE_MS = 20;
+/** A page told its sign-in ended has this long to close its socket before the relay cuts it. */
+const CLOSE_GRACE_MS = 1000;
+const OUTSIDE_SCOPE = 'That call is in a queue outside your board, so you cannot listen to it.';
+const NO_MEDIA_SERVER = 'Listening in needs the team’s media server: no queue of this relay anchors its media.';
 
 interface Supervisor {
   socket: WebSocket;
-  name?: string;
+  /** Set by hello with a valid token; cleared when the token is revoked or expires. */
+  session?: BoardSession;
   /** The call this supervisor is listening in on from this page, if any. */
   listeningTo?: string;
   /** Tells this page's leg from the same supervisor's other pages. */
@@ -41,7 +48,7 @@ interface Supervisor {
 }
 
 /** The supervisor's line from this page: the same supervisor on two pages has two lines. */
-const listenerOf = (supervisor: Supervisor) => `${supervisor.name}/${supervisor.page}`;
+const listenerOf = (name: string, supervisor: Supervisor) => `${name}/${supervisor.page}`;
 
 /** Listening in and barging, where calls' media goes through the team's media server. */
 export interface SupervisorListening {
@@ -60,7 +67,8 @@ export interface SupervisorListening {
 export function createBoardRoute(deps: {
   source: BoardSource;
   pageDir: string;
-  checkToken(token: string): Promise<TokenCheck>;
+  /** Signature, expiry and revocation, checked at sign-in, at every request and before every snapshot. */
+  checkToken(token: string): Promise<SupervisorCheck>;
   isKnownAgent(agentId: string): Promise<boolean>;
   setAgentStatus(agentId: string, status: 'available' | 'away', by: string): Promise<void>;
   listening?: SupervisorListening;
@@ -74,59 +82,118 @@ export function createBoardRoute(deps: {
   let timer: ReturnType<typeof setInterval> | undefined;
   let newsTimer: ReturnType<typeof setTimeout> | undefined;
   let sending: Promise<void> | undefined;
+  const api = createBoardApi(deps);
 
   const send = (socket: WebSocket, message: BoardMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  /** Lets the supervisor's listening line go, if any: nobody stays on a call unseen. */
+  function releaseLine(supervisor: Supervisor, name: string): void {
+    const callId = supervisor.listeningTo;
+    if (!callId) return;
+    supervisor.listeningTo = undefined;
+    deps.listening
+      ?.stop(callId, listenerOf(name, supervisor))
+      .catch((error: unknown) => log.warn('listening leg not released', { error: errorText(error) }));
+  }
+
+  /** The token stopped being valid: the line is dropped now, the page is told why and closed. */
+  function endSignIn(supervisor: Supervisor, reason: string): void {
+    const session = supervisor.session;
+    if (!session) return;
+    supervisor.session = undefined;
+    session.stopExpiry();
+    releaseLine(supervisor, session.name);
+    log.warn('supervisor sign-in ended', { supervisor: session.name, reason });
+    send(supervisor.socket, { type: 'error', message: endedSentence(session) });
+    supervisor.socket.close(4001, 'sign-in ended');
+    setTimeout(() => supervisor.socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** The session, when its token is still valid at this moment; otherwise the sign-in ends. */
+  async function currentSession(supervisor: Supervisor): Promise<BoardSession | undefined> {
+    const session = supervisor.session;
+    if (!session) return undefined;
+    const check = await deps.checkToken(session.token);
+    if (!check.ok) endSignIn(supervisor, check.reason);
+    return supervisor.session === session ? session : undefined;
+  }
+
+  /** Each scope's snapshot, built once for every supervisor who shares it. */
+  function snapshotTexts(): (scope: SupervisorScope) => Promise<string | undefined> {
+    const built = new Map<string, Promise<string | undefined>>();
+    return (scope) => {
+      const key = scopeKey(scope);
+      if (!built.has(key))
+        built.set(
+          key,
+          source.snapshot(scope).then(
+            (snapshot) => JSON.stringify({ type: 'snapshot', snapshot } satisfies BoardMessage),
+            (error: unknown) => void log.warn('board not refreshed', { error: errorText(error) }),
+          ),
+        );
+      return built.get(key)!;
+    };
+  }
+
   async function broadcast(): Promise<void> {
-    const signedIn = [...supervisors].filter((s) => s.name);
+    const signedIn = [...supervisors].filter((s) => s.session);
     if (signedIn.length === 0) return;
-    try {
-      const snapshot = await source.snapshot();
-      const text = JSON.stringify({ type: 'snapshot', snapshot } satisfies BoardMessage);
-      for (const s of signedIn) if (s.socket.readyState === s.socket.OPEN) s.socket.send(text);
-    } catch (error) {
-      log.warn('board not refreshed', { error: errorText(error) });
-    }
+    const textFor = snapshotTexts();
+    // A snapshot goes only to a page whose token is still valid now: none after a revocation or expiry.
+    await Promise.all(
+      signedIn.map(async (s) => {
+        const scope = s.session!.scope;
+        const [session, text] = await Promise.all([currentSession(s).catch(() => undefined), textFor(scope)]);
+        if (session && text && s.socket.readyState === s.socket.OPEN) s.socket.send(text);
+      }),
+    );
   }
   const refresh = (): void => {
     sending ??= broadcast().finally(() => (sending = undefined));
   };
 
-  async function onRequest(supervisor: Supervisor, request: BoardRequest): Promise<void> {
-    if (request.type === 'hello') {
-      const check = await deps.checkToken(request.token);
-      if (!check.ok) {
-        log.warn('supervisor refused', { reason: check.reason });
-        send(supervisor.socket, {
-          type: 'error',
-          message: 'This supervisor token is not accepted; ask for a new one.',
-        });
-        supervisor.socket.close(4001, 'supervisor token refused');
-        return;
-      }
-      supervisor.name = check.agentId;
-      log.info('supervisor signed in', { supervisor: check.agentId });
-      send(supervisor.socket, { type: 'welcome', supervisor: check.agentId });
-      timer ??= setInterval(refresh, REFRESH_MS);
-      refresh();
+  async function signIn(supervisor: Supervisor, token: string): Promise<void> {
+    const check = await deps.checkToken(token);
+    if (!check.ok) {
+      log.warn('supervisor refused', { reason: check.reason });
+      send(supervisor.socket, {
+        type: 'error',
+        message: 'This supervisor token is not accepted; ask for a new one.',
+      });
+      supervisor.socket.close(4001, 'supervisor token refused');
       return;
     }
-    if (!supervisor.name) {
+    supervisor.session = openSession(token, check, () => endSignIn(supervisor, 'supervisor token expired'));
+    log.info('supervisor signed in', { supervisor: check.agentId, queues: check.queues ?? 'all' });
+    send(supervisor.socket, { type: 'welcome', supervisor: check.agentId });
+    timer ??= setInterval(refresh, REFRESH_MS);
+    refresh();
+  }
+
+  async function onRequest(supervisor: Supervisor, request: BoardRequest): Promise<void> {
+    if (request.type === 'hello') {
+      if (supervisor.session) return supervisor.socket.close(1008, 'already signed in');
+      return signIn(supervisor, request.token);
+    }
+    if (!supervisor.session) {
       supervisor.socket.close(4001, 'sign in first');
       return;
     }
+    // Checked again at the moment of every request: a revoked or expired token does nothing more.
+    const session = await currentSession(supervisor);
+    if (!session) return;
     if (
       request.type === 'listen' ||
       request.type === 'listen_answer' ||
       request.type === 'barge' ||
       request.type === 'stop_listening'
     ) {
-      await onListening(supervisor, supervisor.name, request).catch((error: unknown) => {
+      await onListening(supervisor, session, request).catch((error: unknown) => {
         log.warn('listening in failed', { callId: request.callId, error: errorText(error) });
         if (supervisor.listeningTo === request.callId) supervisor.listeningTo = undefined;
-        void deps.listening?.stop(request.callId, listenerOf(supervisor)).catch(() => undefined);
+        void deps.listening?.stop(request.callId, listenerOf(session.name, supervisor)).catch(() => undefined);
         send(supervisor.socket, {
           type: 'listen_ended',
           callId: request.callId,
@@ -135,14 +202,26 @@ export function createBoardRoute(deps: {
       });
       return;
     }
+    await onAgentRequest(supervisor, session, request);
+  }
+
+  async function onAgentRequest(
+    supervisor: Supervisor,
+    session: BoardSession,
+    request: Extract<BoardRequest, { type: 'set_status' | 'agent_calls' }>,
+  ): Promise<void> {
     if (!(await deps.isKnownAgent(request.agentId))) {
       send(supervisor.socket, { type: 'error', message: `There is no agent ${request.agentId} in this team.` });
       return;
     }
+    if (!source.servesScope(request.agentId, session.scope)) {
+      send(supervisor.socket, { type: 'error', message: `${request.agentId} does not serve your queues.` });
+      return;
+    }
     if (request.type === 'set_status') {
-      await deps.setAgentStatus(request.agentId, request.status, supervisor.name);
+      await deps.setAgentStatus(request.agentId, request.status, session.name);
       log.info('supervisor set an agent status', {
-        supervisor: supervisor.name,
+        supervisor: session.name,
         agentId: request.agentId,
         status: request.status,
       });
@@ -152,22 +231,28 @@ export function createBoardRoute(deps: {
     send(supervisor.socket, {
       type: 'agent_calls',
       agentId: request.agentId,
-      calls: await source.agentCalls(request.agentId),
+      calls: await source.agentCalls(request.agentId, session.scope),
     });
+  }
+
+  /** Why this supervisor may not listen to this call; undefined when they may. */
+  async function listenRefusal(session: BoardSession, callId: string): Promise<string | undefined> {
+    if (session.scope.queues && !inScope(session.scope, await source.queueOfCall(callId))) return OUTSIDE_SCOPE;
+    if (!deps.listening) return NO_MEDIA_SERVER;
+    return deps.listening.refusal(callId);
   }
 
   async function onListening(
     supervisor: Supervisor,
-    name: string,
+    session: BoardSession,
     request: Extract<BoardRequest, { type: 'listen' | 'listen_answer' | 'barge' | 'stop_listening' }>,
   ): Promise<void> {
     const { callId } = request;
+    const { name } = session;
     const listening = deps.listening;
-    const listener = listenerOf(supervisor);
+    const listener = listenerOf(name, supervisor);
     if (request.type === 'listen') {
-      const refusal = listening
-        ? await listening.refusal(callId)
-        : 'Listening in needs the team’s media server: no queue of this relay anchors its media.';
+      const refusal = await listenRefusal(session, callId);
       if (refusal) return send(supervisor.socket, { type: 'listen_ended', callId, reason: refusal });
       if (supervisor.listeningTo && supervisor.listeningTo !== callId)
         await listening!.stop(supervisor.listeningTo, listener);
@@ -176,6 +261,7 @@ export function createBoardRoute(deps: {
         if (supervisor.listeningTo === callId) supervisor.listeningTo = undefined;
         send(supervisor.socket, { type: 'listen_ended', callId, reason });
       });
+      if (supervisor.session !== session) return void (await listening!.stop(callId, listener));
       log.info('supervisor listening in', { supervisor: name, callId });
       return send(supervisor.socket, { type: 'listen_offer', callId, sdp });
     }
@@ -192,6 +278,8 @@ export function createBoardRoute(deps: {
     if (request.type === 'barge') {
       if (!(await listening.setHeard(callId, listener, true)))
         return send(supervisor.socket, { type: 'error', message: 'Your listening line is not connected yet.' });
+      // The sign-in ended while the barge was under way: the line it made heard goes too.
+      if (supervisor.session !== session) return void (await listening.stop(callId, listener));
       log.info('supervisor barged in', { supervisor: name, callId });
       return send(supervisor.socket, { type: 'listening', callId, heard: true });
     }
@@ -203,22 +291,22 @@ export function createBoardRoute(deps: {
   function onSupervisor(socket: WebSocket): void {
     const supervisor: Supervisor = { socket, page: randomUUID().slice(0, 8) };
     supervisors.add(supervisor);
-    const hello = setTimeout(() => !supervisor.name && socket.close(4001, 'sign in first'), HELLO_WITHIN_MS);
+    const hello = setTimeout(() => !supervisor.session && socket.close(4001, 'sign in first'), HELLO_WITHIN_MS);
     socket.on('error', (error) => log.warn('supervisor connection error', { error: error.message }));
     socket.on('close', () => {
       clearTimeout(hello);
       supervisors.delete(supervisor);
-      // A supervisor who closes the page stops listening: nobody stays on a call unseen.
-      if (supervisor.listeningTo && supervisor.name)
-        deps.listening
-          ?.stop(supervisor.listeningTo, listenerOf(supervisor))
-          .catch((error: unknown) => log.warn('listening leg not released', { error: errorText(error) }));
+      // A supervisor who closes the page stops listening.
+      if (supervisor.session) releaseLine(supervisor, supervisor.session.name);
+      supervisor.session?.stopExpiry();
       if (supervisors.size === 0 && timer) {
         clearInterval(timer);
         timer = undefined;
       }
     });
     socket.on('message', (data) => {
+      // A page being closed (its sign-in ended) is not heard any more.
+      if (socket.readyState !== socket.OPEN) return;
       let parsed: ReturnType<typeof BoardRequest.safeParse>;
       try {
         parsed = BoardRequest.safeParse(JSON.parse(String(data)));
@@ -236,69 +324,6 @@ export function createBoardRoute(deps: {
     });
   }
 
-  /** GET /board/api/report?from=YYYY-MM-DD&to=YYYY-MM-DD&bucket=hour|day&format=json|csv, for a supervisor. */
-  async function report(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const reply = (status: number, body: string, type = 'text/plain; charset=utf-8', extra = {}) => {
-      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
-      res.end(body);
-    };
-    if (req.method !== 'GET') return reply(405, 'GET only\n');
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const check = token ? await deps.checkToken(token) : undefined;
-    if (!check?.ok) return reply(401, 'Reports need a supervisor token.\n');
-    const params = Object.fromEntries(new URL(req.url ?? '/', 'http://relay').searchParams);
-    const query = ReportQuery.safeParse(params);
-    if (!query.success) return reply(400, `${query.error.issues.map((i) => i.message).join('; ')}\n`);
-    let built: Report | undefined;
-    try {
-      built = await source.report(query.data);
-    } catch (error) {
-      log.warn('report not built', { error: errorText(error) });
-      return reply(503, 'The call records database does not answer; try again in a moment.\n');
-    }
-    if (!built) return reply(404, 'Reports need the call records (RELAY_DATABASE_URL on the relay).\n');
-    if (query.data.format === 'csv')
-      return reply(200, reportCsv(built), 'text/csv; charset=utf-8', {
-        'Content-Disposition': `attachment; filename="calls-${params.from}-${params.to}.csv"`,
-      });
-    reply(200, JSON.stringify(built), 'application/json');
-  }
-
-  /** GET /board/api/recording?callId=…: the call's room recording (WAV), for a supervisor. */
-  async function recording(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const reply = (status: number, body: string): void => {
-      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
-    };
-    if (req.method !== 'GET') return reply(405, 'GET only\n');
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const check = token ? await deps.checkToken(token) : undefined;
-    if (!check?.ok) return reply(401, 'Recordings need a supervisor token.\n');
-    const callId = new URL(req.url ?? '/', 'http://relay').searchParams.get('callId') ?? '';
-    if (!/^[\w.:=-]{1,256}$/.test(callId)) return reply(400, 'callId is missing or malformed.\n');
-    let file: string | undefined;
-    try {
-      file = await deps.roomRecording?.(callId);
-    } catch (error) {
-      log.warn('recording not looked up', { error: errorText(error) });
-      return reply(503, 'The call records database does not answer; try again in a moment.\n');
-    }
-    if (!file || !existsSync(file)) return reply(404, 'This call has no recording on this server.\n');
-    log.info('supervisor played a call recording', { supervisor: check.agentId, callId });
-    res.writeHead(200, {
-      'Content-Type': 'audio/wav',
-      'Content-Length': statSync(file).size,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    // A file removed between the check and the read ends this response, never the process.
-    createReadStream(file)
-      .on('error', (error) => {
-        log.warn('recording not read', { callId, error: errorText(error) });
-        res.destroy();
-      })
-      .pipe(res);
-  }
-
   function sameOrigin(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
     const host = req.headers.host;
@@ -311,11 +336,11 @@ export function createBoardRoute(deps: {
       const path = (req.url ?? '/').split('?')[0]!;
       if (path !== '/board' && !path.startsWith('/board/')) return false;
       if (path === '/board/api/report') {
-        await report(req, res);
+        await api.report(req, res);
         return true;
       }
       if (path === '/board/api/recording') {
-        await recording(req, res);
+        await api.recording(req, res);
         return true;
       }
       if (req.method !== 'GET') {
@@ -370,7 +395,10 @@ export function createBoardRoute(deps: {
     close(): void {
       if (timer) clearInterval(timer);
       clearTimeout(newsTimer);
-      for (const s of supervisors) s.socket.terminate();
+      for (const s of supervisors) {
+        s.session?.stopExpiry();
+        s.socket.terminate();
+      }
       wss.close();
     },
   };

@@ -9,6 +9,8 @@ import type { RouteStore } from '../routeStore';
 import { dayFigures, type DayCall } from './boardFigures';
 import { buildReport } from './reportFigures';
 import type { Report } from '../../shared/reportSchemas';
+import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
+import { agentsInScope, callsInScope } from './boardScope';
 
 /** Midnight today, on the relay's clock. */
 function startOfToday(nowMs: number): Date {
@@ -30,9 +32,9 @@ export function createBoardSource(deps: {
   const { store, presence, routes, queues, db, log } = deps;
   const anchoredQueues = new Set((queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id));
 
-  async function waiting(): Promise<BoardSnapshot['waiting']> {
+  async function waiting(scope: SupervisorScope): Promise<BoardSnapshot['waiting']> {
     if (!routes) return [];
-    const open = await routes.waiting();
+    const open = (await routes.waiting()).filter(({ route }) => inScope(scope, route.queueId));
     const rows = await Promise.all(
       open.map(async ({ callId, route }) => {
         const [offer, owner, ended, offered, declined] = await Promise.all([
@@ -100,10 +102,11 @@ export function createBoardSource(deps: {
     return { calls: [...byId.values()], offersByAgent };
   }
 
-  async function today(nowMs: number): Promise<BoardSnapshot['today']> {
+  async function today(nowMs: number, scope: SupervisorScope): Promise<BoardSnapshot['today']> {
     if (!db) return { ok: false, reason: 'Today’s figures need the call records (RELAY_DATABASE_URL).' };
     try {
-      const { calls, offersByAgent } = await readCalls(db, startOfToday(nowMs), new Date(nowMs + 86_400_000));
+      const read = await readCalls(db, startOfToday(nowMs), new Date(nowMs + 86_400_000));
+      const { calls, offersByAgent } = callsInScope(read, scope);
       return {
         ok: true,
         serviceLevelSec: deps.serviceLevelSec,
@@ -115,21 +118,24 @@ export function createBoardSource(deps: {
     }
   }
 
+  const queuesOf = (agentId: string) =>
+    (queues?.queues ?? []).filter((q) => skillLevel(q, agentId) !== undefined).map((q) => q.id);
+
   return {
-    async snapshot(): Promise<BoardSnapshot> {
+    /** What a supervisor with this scope sees: only their queues' calls, agents and figures. */
+    async snapshot(scope: SupervisorScope): Promise<BoardSnapshot> {
       const nowMs = Date.now();
       const [waitingCalls, active, agents, figures] = await Promise.all([
-        waiting(),
+        waiting(scope),
         store.activeCalls(),
         presence.snapshot(),
-        today(nowMs),
+        today(nowMs, scope),
       ]);
-      const queuesOf = (agentId: string) =>
-        (queues?.queues ?? []).filter((q) => skillLevel(q, agentId) !== undefined).map((q) => q.id);
       return {
         atMs: nowMs,
         waiting: waitingCalls,
         inProgress: active
+          .filter((c) => inScope(scope, c.queue))
           .map((c) => ({
             callId: c.callId,
             queue: c.queue,
@@ -140,20 +146,35 @@ export function createBoardSource(deps: {
             listenable: anchoredQueues.has(c.queue ?? ''),
           }))
           .sort((a, b) => a.sinceMs - b.sinceMs),
-        agents: agents
-          .map((a) => ({ id: a.id, status: a.status, sinceMs: a.sinceMs, queues: queuesOf(a.id) }))
-          .sort((a, b) => a.id.localeCompare(b.id)),
+        agents: agentsInScope(
+          agents.map((a) => ({ id: a.id, status: a.status, sinceMs: a.sinceMs, queues: queuesOf(a.id) })),
+          scope,
+        ).sort((a, b) => a.id.localeCompare(b.id)),
         today: figures,
       };
     },
     /** The report over a range; undefined without call records. Throws when the database does not answer. */
-    async report(range: { fromMs: number; toMs: number; bucket: 'hour' | 'day' }): Promise<Report | undefined> {
+    async report(
+      range: { fromMs: number; toMs: number; bucket: 'hour' | 'day' },
+      scope: SupervisorScope,
+    ): Promise<Report | undefined> {
       if (!db) return undefined;
-      const { calls, offersByAgent } = await readCalls(db, new Date(range.fromMs), new Date(range.toMs));
+      const read = await readCalls(db, new Date(range.fromMs), new Date(range.toMs));
+      const { calls, offersByAgent } = callsInScope(read, scope);
       return buildReport(calls, offersByAgent, range, deps.serviceLevelSec);
     },
-    /** An agent's recent calls: offered to them or answered by them, newest first. */
-    async agentCalls(agentId: string): Promise<AgentCall[]> {
+    /** The agent serves one of the supervisor's queues, so the supervisor may read and set them. */
+    servesScope: (agentId: string, scope: SupervisorScope): boolean =>
+      !scope.queues || queuesOf(agentId).some((q) => inScope(scope, q)),
+    /** The queue a call went through: live state first, then the records; undefined when neither knows. */
+    async queueOfCall(callId: string): Promise<string | undefined> {
+      const live = await store.queueOf(callId);
+      if (live || !db) return live ?? undefined;
+      const { rows } = await db.query<{ queue: string | null }>('SELECT queue FROM calls WHERE call_id = $1', [callId]);
+      return rows[0]?.queue ?? undefined;
+    },
+    /** An agent's recent calls in the supervisor's queues: offered to them or answered by them, newest first. */
+    async agentCalls(agentId: string, scope: SupervisorScope): Promise<AgentCall[]> {
       if (!db) return [];
       const { rows } = await db.query<{
         call_id: string;
@@ -169,9 +190,11 @@ export function createBoardSource(deps: {
         `SELECT c.call_id, c.customer, c.queue, c.offered_at, c.answered_by IS NOT DISTINCT FROM $1 AS answered,
            c.billed_seconds, c.outcome, c.notes, c.room_recording IS NOT NULL AS recorded
          FROM calls c
-         WHERE c.answered_by = $1 OR EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id AND o.agent_id = $1)
+         WHERE (c.answered_by = $1
+             OR EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id AND o.agent_id = $1))
+           AND ($2::text[] IS NULL OR c.queue = ANY($2::text[]))
          ORDER BY c.offered_at DESC LIMIT 20`,
-        [agentId],
+        [agentId, scope.queues ?? null],
       );
       return rows.map((r) => ({
         callId: r.call_id,

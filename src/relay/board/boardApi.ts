@@ -1,0 +1,104 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorText } from '../../shared/errorText';
+import { ReportQuery, type Report } from '../../shared/reportSchemas';
+import { inScope } from '../../shared/supervisorScope';
+import type { Logger } from '../../whatsapp/logger';
+import type { SupervisorCheck } from '../agentTokens';
+import type { BoardSource } from './boardSource';
+import { reportCsv } from './reportFigures';
+
+type Reply = (status: number, body: string, type?: string, extra?: Record<string, string>) => void;
+
+const replyTo =
+  (res: ServerResponse): Reply =>
+  (status, body, type = 'text/plain; charset=utf-8', extra = {}) => {
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+    res.end(body);
+  };
+
+/**
+ * The board's HTTP API (reports, recordings). Every request carries the supervisor's token and is checked at that
+ * moment (signature, expiry, revocation), and answers only within the supervisor's queues.
+ */
+export function createBoardApi(deps: {
+  source: Pick<BoardSource, 'report' | 'queueOfCall'>;
+  checkToken(token: string): Promise<SupervisorCheck>;
+  /** Where a call's room recording is on this machine; undefined when there is none. */
+  roomRecording?(callId: string): Promise<string | undefined>;
+  log: Logger;
+}) {
+  const { source, log } = deps;
+
+  async function supervisorOf(req: IncomingMessage): Promise<SupervisorCheck> {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    return token ? deps.checkToken(token) : { ok: false, reason: 'no token' };
+  }
+
+  /** GET /board/api/report?from=YYYY-MM-DD&to=YYYY-MM-DD&bucket=hour|day&format=json|csv, for a supervisor. */
+  async function report(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = replyTo(res);
+    if (req.method !== 'GET') return reply(405, 'GET only\n');
+    const check = await supervisorOf(req);
+    if (!check.ok) return reply(401, 'Reports need a supervisor token.\n');
+    const params = Object.fromEntries(new URL(req.url ?? '/', 'http://relay').searchParams);
+    const query = ReportQuery.safeParse(params);
+    if (!query.success) return reply(400, `${query.error.issues.map((i) => i.message).join('; ')}\n`);
+    let built: Report | undefined;
+    try {
+      built = await source.report(query.data, { queues: check.queues });
+    } catch (error) {
+      log.warn('report not built', { error: errorText(error) });
+      return reply(503, 'The call records database does not answer; try again in a moment.\n');
+    }
+    if (!built) return reply(404, 'Reports need the call records (RELAY_DATABASE_URL on the relay).\n');
+    if (query.data.format === 'csv')
+      return reply(200, reportCsv(built), 'text/csv; charset=utf-8', {
+        'Content-Disposition': `attachment; filename="calls-${params.from}-${params.to}.csv"`,
+      });
+    reply(200, JSON.stringify(built), 'application/json');
+  }
+
+  /** The recording's file, or the reply that refuses it. */
+  async function recordingFile(check: SupervisorCheck & { ok: true }, callId: string, reply: Reply) {
+    try {
+      if (check.queues && !inScope({ queues: check.queues }, await source.queueOfCall(callId)))
+        return reply(403, 'This call is in a queue outside your board.\n');
+      const file = await deps.roomRecording?.(callId);
+      if (file && existsSync(file)) return file;
+      reply(404, 'This call has no recording on this server.\n');
+    } catch (error) {
+      log.warn('recording not looked up', { error: errorText(error) });
+      reply(503, 'The call records database does not answer; try again in a moment.\n');
+    }
+    return undefined;
+  }
+
+  /** GET /board/api/recording?callId=…: the call's room recording (WAV), for a supervisor. */
+  async function recording(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = replyTo(res);
+    if (req.method !== 'GET') return reply(405, 'GET only\n');
+    const check = await supervisorOf(req);
+    if (!check.ok) return reply(401, 'Recordings need a supervisor token.\n');
+    const callId = new URL(req.url ?? '/', 'http://relay').searchParams.get('callId') ?? '';
+    if (!/^[\w.:=-]{1,256}$/.test(callId)) return reply(400, 'callId is missing or malformed.\n');
+    const file = await recordingFile(check, callId, reply);
+    if (!file) return;
+    log.info('supervisor played a call recording', { supervisor: check.agentId, callId });
+    res.writeHead(200, {
+      'Content-Type': 'audio/wav',
+      'Content-Length': statSync(file).size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    // A file removed between the check and the read ends this response, never the process.
+    createReadStream(file)
+      .on('error', (error) => {
+        log.warn('recording not read', { callId, error: errorText(error) });
+        res.destroy();
+      })
+      .pipe(res);
+  }
+
+  return { report, recording };
+}
