@@ -151,7 +151,7 @@ describe('the team model', () => {
           }
         });
       }),
-      { numRuns: 2000 },
+      { numRuns: 1500 },
     );
   });
 });

@@ -74,13 +74,21 @@ export function canBeOffered(agent: AgentRecord, purpose: ReservationPurpose, wa
   return purpose === 'answer' && waitingAllowed && agent.calls.length === 1;
 }
 
-/** The agents a command may change: those it names and everyone ringing for or on its call. */
-export function involvedAgents(command: TeamCommand, call: CallRecord | undefined): string[] {
+/** The calls a command may change: the one it names, or those ringing for an agent who signs out or is not ready. */
+export function involvedCalls(command: TeamCommand, agent: AgentRecord | undefined): string[] {
+  if ('callId' in command) return [command.callId];
+  return command.kind === 'sign_out' || command.kind === 'set_activity' ? [...(agent?.reservations ?? [])] : [];
+}
+
+/** The agents a command may change: those it names and everyone ringing for or on its calls. */
+export function involvedAgents(command: TeamCommand, calls: CallRecord[]): string[] {
   const ids = new Set<string>();
   if ('agentId' in command) ids.add(command.agentId);
   if (command.kind === 'leave') ids.add(command.partyId);
-  for (const r of call?.reservations ?? []) if (r.status === 'pending') ids.add(r.agentId);
-  for (const p of call?.parties ?? []) if (p.kind === 'agent') ids.add(p.id);
+  for (const call of calls) {
+    for (const r of call.reservations) if (r.status === 'pending') ids.add(r.agentId);
+    for (const p of call.parties) if (p.kind === 'agent') ids.add(p.id);
+  }
   return [...ids];
 }
 

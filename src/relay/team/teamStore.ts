@@ -1,0 +1,120 @@
+import type { Redis } from 'ioredis';
+import { AgentRecord, CallRecord } from '../../shared/teamState';
+import { CLAIM_MS } from '../relayKeys';
+import {
+  applyTeamCommand,
+  involvedAgents,
+  involvedCalls,
+  type TeamCommand,
+  type TeamOutcome,
+  type TeamSlice,
+} from './teamModel';
+
+/** An ended call's record is kept a little while, for late requests to be refused with the right reason. */
+const ENDED_KEEP_MS = 10 * 60_000;
+const MAX_ATTEMPTS = 50;
+
+export type TeamApplied = TeamOutcome & {
+  /** The agents whose record changed, as they are now. */
+  agents: AgentRecord[];
+  call?: CallRecord;
+};
+
+function parse<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  raw: string | null,
+) {
+  if (!raw) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The team model kept in Redis and shared by every relay instance: each command reads the records it concerns,
+ * is applied by the pure model, and is written back only if none of those records changed meanwhile (WATCH/MULTI);
+ * otherwise it is applied again on what is there now. `redis` must be a connection of its own: WATCH belongs to a
+ * connection, so this store runs one transaction at a time on it.
+ */
+export function createTeamStore(redis: Redis, prefix: string) {
+  const key = (...parts: string[]) => [prefix, 'team', ...parts].join(':');
+  const agentKey = (id: string) => key('agent', id);
+  const callKey = (id: string) => key('call', id);
+  const agentsKey = key('agents');
+  const idleKey = key('idle');
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function attempt(command: TeamCommand, nowMs: number): Promise<TeamApplied | undefined> {
+    const named = 'agentId' in command ? command.agentId : undefined;
+    if (named) await redis.watch(agentKey(named));
+    const callIds = involvedCalls(command, named ? parse(AgentRecord, await redis.get(agentKey(named))) : undefined);
+    if (callIds.length > 0) await redis.watch(...callIds.map(callKey));
+    const calls = callIds.length > 0 ? await redis.mget(...callIds.map(callKey)) : [];
+    const slice: TeamSlice = { agents: new Map(), calls: new Map() };
+    for (const raw of calls) {
+      const call = parse(CallRecord, raw);
+      if (call) slice.calls.set(call.id, call);
+    }
+    const ids = involvedAgents(command, [...slice.calls.values()]);
+    if (ids.length > 0) await redis.watch(...ids.map(agentKey));
+    const rows = ids.length > 0 ? await redis.mget(...ids.map(agentKey)) : [];
+    rows.forEach((raw, i) => {
+      const agent = parse(AgentRecord, raw);
+      if (agent) slice.agents.set(ids[i]!, agent);
+    });
+    const before = new Map([...slice.calls].map(([id, call]) => [id, JSON.stringify(call)]));
+    const outcome = applyTeamCommand(slice, command, nowMs);
+    if (!outcome.ok) {
+      await redis.unwatch();
+      return { ...outcome, agents: [] };
+    }
+    const changed = outcome.changedAgents.map((id) => slice.agents.get(id)!);
+    const write = redis.multi();
+    for (const agent of changed) {
+      write.set(agentKey(agent.id), JSON.stringify(agent)).sadd(agentsKey, agent.id);
+      if (agent.state === 'available') write.zadd(idleKey, agent.idleSinceMs, agent.id);
+      else write.zrem(idleKey, agent.id);
+    }
+    for (const call of slice.calls.values())
+      if (JSON.stringify(call) !== before.get(call.id))
+        write.set(callKey(call.id), JSON.stringify(call), 'PX', call.phase === 'ended' ? ENDED_KEEP_MS : CLAIM_MS);
+    if ((await write.exec()) === null) return undefined;
+    return { ...outcome, agents: changed, call: 'callId' in command ? slice.calls.get(command.callId) : undefined };
+  }
+
+  async function applyNow(command: TeamCommand, nowMs: number): Promise<TeamApplied> {
+    for (let tries = 0; tries < MAX_ATTEMPTS; tries += 1) {
+      const applied = await attempt(command, nowMs);
+      if (applied) return applied;
+    }
+    throw new Error(`the team's state kept changing under ${command.kind}; try again`);
+  }
+
+  return {
+    /** Applies one command atomically; a refusal is an outcome, not an error. */
+    apply(command: TeamCommand, nowMs = Date.now()): Promise<TeamApplied> {
+      const run = queue.then(() => applyNow(command, nowMs));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async agent(id: string): Promise<AgentRecord | undefined> {
+      return parse(AgentRecord, await redis.get(agentKey(id)));
+    },
+    async call(id: string): Promise<CallRecord | undefined> {
+      return parse(CallRecord, await redis.get(callKey(id)));
+    },
+    /** Every agent the team has seen, for the board. */
+    async agents(): Promise<AgentRecord[]> {
+      const ids = await redis.smembers(agentsKey);
+      if (ids.length === 0) return [];
+      const rows = await redis.mget(...ids.map(agentKey));
+      return rows.map((raw) => parse(AgentRecord, raw)).filter((a): a is AgentRecord => a !== undefined);
+    },
+    /** Available agents, longest idle first: what routing reads, however large the floor. */
+    longestIdle: (limit = 1000): Promise<string[]> => redis.zrange(idleKey, '0', String(limit - 1)),
+  };
+}
+export type TeamStore = ReturnType<typeof createTeamStore>;
