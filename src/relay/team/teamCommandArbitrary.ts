@@ -15,6 +15,7 @@ const INTENTS = [
   'ring',
   'ask_colleague',
   'answer_ring',
+  'answer_fails',
   'decline_ring',
   'ring_times_out',
   'ring_rescinded',
@@ -146,6 +147,10 @@ function resolveOnCalls(slice: TeamSlice, intent: TeamIntent): TeamCommand | und
     }
     case 'answer_ring':
       return ring && { kind: 'accept', ...ring };
+    case 'answer_fails': {
+      const owner = answered && ownerOf(answered);
+      return owner && { kind: 'answer_failed', callId: answered!.id, agentId: owner.id };
+    }
     case 'decline_ring':
       return ring && { kind: 'reject', ...ring };
     case 'ring_times_out':

@@ -138,6 +138,8 @@ describe('the team model', () => {
             const waitingAllowed = team.calls.get(command.callId)!.waitingAllowed;
             expect(before && canBeOffered(before, command.purpose, waitingAllowed), where).toBe(true);
           }
+          // WhatsApp refused that answer: the agent never spoke to the customer.
+          if (outcome.ok && command.kind === 'answer_failed') talked.get(command.callId)?.delete(command.agentId);
           for (const call of team.calls.values()) {
             const heard = talked.get(call.id) ?? new Set<string>();
             for (const p of call.parties) if (p.role === 'owner' || p.role === 'conference') heard.add(p.id);

@@ -24,6 +24,7 @@ export type TeamCommand =
   | { kind: 'offer'; callId: string; queue?: string; waitingAllowed: boolean }
   | { kind: 'reserve'; callId: string; agentId: string; purpose: ReservationPurpose; by?: string }
   | { kind: 'accept'; callId: string; agentId: string }
+  | { kind: 'answer_failed'; callId: string; agentId: string }
   | { kind: 'reject'; callId: string; agentId: string }
   | { kind: 'ring_timeout'; callId: string; agentId: string }
   | { kind: 'rescind'; callId: string; agentId: string }
@@ -182,6 +183,8 @@ function onCall(call: CallRecord, command: TeamCommand, nowMs: number, agent: Ag
       return reserve(call, command, nowMs, agent);
     case 'accept':
       return accept(call, command.agentId, nowMs, agent);
+    case 'answer_failed':
+      return answerFailed(call, command.agentId, nowMs, agent);
     case 'reject':
     case 'ring_timeout':
     case 'rescind': {
@@ -282,6 +285,21 @@ function accept(call: CallRecord, agentId: string, nowMs: number, agentAt: Agent
     return done();
   }
   join(reservation.purpose === 'consult' ? 'consulted' : 'conference');
+  return done();
+}
+
+/** WhatsApp refused the answer: the call rings again as before, and the agent owes nothing for it. */
+function answerFailed(call: CallRecord, agentId: string, nowMs: number, agentAt: AgentAt): TeamOutcome {
+  const owner = ownerOf(call);
+  if (call.parties.length !== 1 || owner?.id !== agentId) return refuse('This call is not yours alone.');
+  const a = agentAt(agentId);
+  a.calls = a.calls.filter((id) => id !== call.id);
+  call.parties = [];
+  call.phase = 'ringing';
+  const mine = call.reservations.find((r) => r.agentId === agentId && r.status === 'accepted');
+  if (mine) mine.status = 'rejected';
+  for (const r of call.reservations.filter((x) => x.status === 'pending' && x.purpose !== 'answer'))
+    settle(call, agentAt(r.agentId), 'rescinded', nowMs);
   return done();
 }
 
