@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWebhook } from '../../sim/webhookSender';
 import type { CallEvent } from '../shared/parseWebhook';
@@ -143,6 +144,25 @@ describe('webhook endpoint under hostile input', () => {
     expect(events.filter((e) => e.type === 'call_offered' && e.callId === callId)).toHaveLength(1);
   });
 
+  it('rings a signed call however its bytes are split and paused on the way, as a real network may', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 40 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        async (pieces) => {
+          const raw = JSON.stringify(validCall());
+          const callId = (JSON.parse(raw) as any).entry[0].changes[0].value.calls[0].id as string;
+          const head = `POST /webhook HTTP/1.1\r\nHost: x\r\nX-Hub-Signature-256: ${signBody(raw, SECRET)}\r\nContent-Length: ${Buffer.byteLength(raw)}\r\nConnection: close\r\n\r\n`;
+          expect(await sendInPieces(head + raw, pieces)).toMatch(/^HTTP\/1\.1 200/);
+          await expect.poll(() => events.some((e) => 'callId' in e && e.callId === callId)).toBe(true);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   it('logs a reason for every refusal and every part it could not read', () => {
     const refusals = logger.records.filter(
       (r) => r.msg === 'webhook refused' || r.msg === 'webhook part not understood; acknowledged and skipped',
@@ -151,3 +171,22 @@ describe('webhook endpoint under hostile input', () => {
     for (const r of refusals) expect(typeof r.reason === 'string' && r.reason.length > 0).toBe(true);
   });
 });
+
+/** Writes `text` to the server in pieces of the given sizes, pausing the given milliseconds after each. */
+function sendInPieces(text: string, pieces: Array<[number, number]>): Promise<string> {
+  return new Promise((resolve) => {
+    let reply = '';
+    const socket = connect(server.port, '127.0.0.1', async () => {
+      let at = 0;
+      for (let i = 0; at < text.length; i += 1) {
+        const [size, pauseMs] = pieces[i % pieces.length]!;
+        socket.write(text.slice(at, at + size));
+        at += size;
+        await new Promise((r) => setTimeout(r, pauseMs));
+      }
+    });
+    socket.on('data', (d) => (reply += d.toString()));
+    socket.on('close', () => resolve(reply));
+    socket.on('error', () => undefined);
+  });
+}

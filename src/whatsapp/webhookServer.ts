@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { parseWebhook, type CallEvent } from '../shared/parseWebhook';
 import { createCallEventFilter, type CallEventFilter } from './callEventFilter';
 import type { Logger } from './logger';
-import { BodyTooLarge, readBoundedBody } from './readBody';
+import { createBodySlots, type BodySlot } from './bodySlots';
+import { requestClient } from './clientAddress';
+import { guardConnections, type ConnectionRefusal } from './connectionGuard';
+import { BodyTooLarge, BodyTooSlow, readBoundedBody } from './readBody';
 import { startSignatureCheck } from './signature';
 
 export interface WebhookServerOptions {
@@ -14,9 +17,27 @@ export interface WebhookServerOptions {
   path?: string;
   /** Meta documents payloads up to 3 MB. */
   maxBodyBytes?: number;
-  /** Bodies buffered at once; past this, 503 (Meta retries). */
+  /** Bodies over 64 KB buffered at once; past this, 503 (Meta retries). Smaller bodies need no slot. */
   maxBodiesInFlight?: number;
+  /** Bodies buffered at once from one client (see trustedProxies), so one source cannot take every slot. */
+  maxBodiesPerClient?: number;
+  /**
+   * A real sender's slowest pace: past a second's grace, a body must keep up with this many bytes a second or it is
+   * cut (408), and when slots are full a body behind it gives its slot to a new one.
+   */
+  minBodyBytesPerSec?: number;
   maxConnections?: number;
+  /** Open connections from one address (trusted proxies excepted). */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Reverse proxies in front of this server, by their own address. Their X-Forwarded-For names the client whose
+   * share of body slots a delivery takes, and they are not capped per address. Nobody else's X-Forwarded-For is
+   * believed; without this, every delivery through a proxy shares the proxy's share, and the pace rule alone keeps
+   * slow bodies from holding it.
+   */
+  trustedProxies?: readonly string[];
+  /** Counts connections refused or closed by the caps (the relay's metrics). */
+  onConnectionRefused?: (reason: ConnectionRefusal) => void;
   /** Time for a client to send its headers, and its whole request. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -53,6 +74,9 @@ export interface WebhookServer {
 }
 
 const WEBHOOK_PATH = '/webhook';
+// Call webhooks are a few kilobytes: a body needs one of the bounded slots only past this, so a trickle that
+// declares 3 MB never takes one and Meta's deliveries never wait for one.
+const SLOT_FREE_BYTES = 64 * 1024;
 
 /** The address to paste into Meta's dashboard for a public base URL (the user's own, or a tunnel's). */
 export function webhookCallbackUrl(publicBase: string): string {
@@ -72,7 +96,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const path = options.path ?? WEBHOOK_PATH;
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? 3 * 1024 * 1024;
-  const maxBodiesInFlight = options.maxBodiesInFlight ?? 32;
+  const minBodyBytesPerSec = options.minBodyBytesPerSec ?? 64 * 1024;
+  const slots = createBodySlots({
+    total: options.maxBodiesInFlight ?? 32,
+    perClient: options.maxBodiesPerClient ?? 4,
+    minBytesPerSec: minBodyBytesPerSec,
+  });
   const filter = options.filter ?? createCallEventFilter();
   const log = options.logger;
   const status: WebhookServerStatus = { receivedCount: 0, rejectedCount: 0, unparsedCount: 0 };
@@ -139,7 +168,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     refuse(res, 503, 'could not record the events now; deliver again');
   }
 
-  let bodiesInFlight = 0;
+  function tooBusy(res: ServerResponse, client: string): void {
+    res.setHeader('Connection', 'close');
+    res.setHeader('Retry-After', '1');
+    refuse(res, 503, 'too many requests in flight; deliver again', { client });
+  }
 
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const check = startSignatureCheck(req.headers['x-hub-signature-256'] as string | undefined, options.appSecret);
@@ -147,25 +180,32 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       res.setHeader('Connection', 'close');
       return refuse(res, 401, check.reason);
     }
-    if (bodiesInFlight >= maxBodiesInFlight) {
-      // Memory stays bounded under a flood: at most this many bodies are buffered at once.
-      res.setHeader('Connection', 'close');
-      res.setHeader('Retry-After', '1');
-      return refuse(res, 503, 'too many requests in flight; deliver again');
-    }
+    const client = requestClient(req, options.trustedProxies);
+    const declared = Number(req.headers['content-length']) || maxBodyBytes;
+    const cut = new AbortController();
+    const startedMs = Date.now();
+    let slot: BodySlot | undefined;
+    let received = 0;
+    // Memory stays bounded under a flood: past the free bytes, at most this many bodies are buffered at once.
+    const onChunk = (chunk: Buffer): void => {
+      check.update(chunk);
+      received += chunk.length;
+      if (!slot && received > SLOT_FREE_BYTES) slot = slots.take({ client, declared, startedMs }, () => cut.abort());
+      if (slot) slot.received = received;
+      else if (received > SLOT_FREE_BYTES) cut.abort();
+    };
     let raw: Buffer;
-    bodiesInFlight += 1;
     try {
-      raw = await readBoundedBody(req, maxBodyBytes, check.update);
+      const pace = { minBytesPerSec: minBodyBytesPerSec, graceMs: 1000, signal: cut.signal };
+      raw = await readBoundedBody(req, maxBodyBytes, onChunk, pace);
     } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        res.setHeader('Connection', 'close');
-        refuse(res, 413, `body larger than ${maxBodyBytes} bytes`);
-        return;
-      }
+      res.setHeader('Connection', 'close');
+      if (error instanceof BodyTooLarge) return refuse(res, 413, `body larger than ${maxBodyBytes} bytes`);
+      if (cut.signal.aborted) return tooBusy(res, client);
+      if (error instanceof BodyTooSlow) return refuse(res, 408, error.message, { client });
       throw error;
     } finally {
-      bodiesInFlight -= 1;
+      if (slot) slots.release(slot);
     }
     const signature = check.verdict();
     if (!signature.ok) return refuse(res, 401, signature.reason, { bytes: raw.length });
@@ -219,9 +259,18 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       });
     },
   );
-  // File descriptors are finite: past this many open connections new ones are dropped at once, and idle or
-  // slow ones are cut by the timeouts above, so Meta's deliveries get through again within seconds.
-  server.maxConnections = options.maxConnections ?? 512;
+  // File descriptors are finite: past these caps new connections are dropped at once or idle ones give way, and
+  // silent or slow ones are cut by the deadlines, so Meta's deliveries get through again within seconds.
+  guardConnections(
+    server,
+    {
+      maxConnections: options.maxConnections ?? 512,
+      maxPerAddress: options.maxConnectionsPerAddress ?? 64,
+      firstRequestMs: Math.min(options.headersTimeoutMs ?? 5000, options.requestTimeoutMs ?? 15_000),
+      trustedProxies: options.trustedProxies,
+    },
+    { port: 'webhook', log, onRefusal: options.onConnectionRefused },
+  );
   server.on('clientError', (_error, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
