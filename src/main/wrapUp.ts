@@ -1,38 +1,60 @@
-export interface WrapUpState {
+/** One answered call waiting for its outcome and notes. */
+export interface PendingWrapUp {
   callId: string;
   sinceMs: number;
+}
+
+/** After-call work: the calls still to write up, in the order they ended, and when the desk returns by itself. */
+export interface WrapUpState {
+  calls: PendingWrapUp[];
   autoReturnAtMs?: number;
 }
 
 /**
- * After-call work: from the end of an answered call until the agent saves an outcome (or the timer runs out),
- * the desk takes no new call (`onBusy(true)`), then goes back to what the agent had chosen (`onBusy(false)`).
+ * After-call work: from the end of an answered call until the agent has saved the outcome of every call ended
+ * since (or the automatic return passes), the desk takes no new call (`onBusy(true)`), then goes back to what the
+ * agent had chosen (`onBusy(false)`). Each call ending restarts the automatic return, so the agent gets the time
+ * the operator set for the latest call; when it passes, the desk returns and the unsaved wrap-ups close together.
  */
 export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean): void; onChange(): void }) {
   const now = options.now ?? Date.now;
-  let current: WrapUpState | undefined;
+  let calls: PendingWrapUp[] = [];
+  let autoReturnAtMs: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  function finish(callId?: string): boolean {
-    if (!current || (callId !== undefined && current.callId !== callId)) return false;
+  function returnToCalls(): void {
     clearTimeout(timer);
-    current = undefined;
+    calls = [];
+    autoReturnAtMs = undefined;
     options.onBusy(false);
     options.onChange();
+  }
+
+  function finish(callId: string): boolean {
+    if (!calls.some((c) => c.callId === callId)) return false;
+    calls = calls.filter((c) => c.callId !== callId);
+    if (calls.length === 0) returnToCalls();
+    else options.onChange();
     return true;
   }
 
+  function start(callId: string, autoReturnSec = 0): void {
+    // One wrap-up per answered call, however often its end is reported.
+    if (calls.some((c) => c.callId === callId)) return;
+    clearTimeout(timer);
+    const sinceMs = now();
+    calls = [...calls, { callId, sinceMs }];
+    autoReturnAtMs = autoReturnSec > 0 ? sinceMs + autoReturnSec * 1000 : undefined;
+    if (autoReturnSec > 0) timer = setTimeout(returnToCalls, autoReturnSec * 1000);
+    options.onBusy(true);
+    options.onChange();
+  }
+
   return {
-    start(callId: string, autoReturnSec = 0): void {
-      clearTimeout(timer);
-      const sinceMs = now();
-      current = { callId, sinceMs, ...(autoReturnSec > 0 ? { autoReturnAtMs: sinceMs + autoReturnSec * 1000 } : {}) };
-      if (autoReturnSec > 0) timer = setTimeout(() => finish(callId), autoReturnSec * 1000);
-      options.onBusy(true);
-      options.onChange();
-    },
+    start,
     finish,
-    state: (): WrapUpState | undefined => current,
+    state: (): WrapUpState | undefined =>
+      calls.length === 0 ? undefined : { calls, ...(autoReturnAtMs === undefined ? {} : { autoReturnAtMs }) },
     close: () => clearTimeout(timer),
   };
 }

@@ -151,8 +151,16 @@ export const AppStatus = z.object({
   webhook: WebhookStatus,
   /** Missed calls not yet called back or marked done (the History tab's badge). */
   toCallBack: z.number().int(),
-  /** After-call work in progress: no call rings for the agent until it is saved (or the timer returns them). */
-  wrapUp: z.object({ callId: z.string(), sinceMs: z.number(), autoReturnAtMs: z.number().optional() }).optional(),
+  /**
+   * After-call work in progress: the answered calls still to write up, in the order they ended. No call rings for
+   * the agent until every one is saved (or the automatic return, counted from the latest call's end, passes).
+   */
+  wrapUp: z
+    .object({
+      calls: z.array(z.object({ callId: z.string(), sinceMs: z.number() })).min(1),
+      autoReturnAtMs: z.number().optional(),
+    })
+    .optional(),
   /** What WhatsApp said of the token, the number and its calling settings at the last check (direct mode). */
   connectionCheck: z.object({ state: z.enum(['pending', 'ok', 'failed']), problem: z.string().optional() }),
   /** Meta's verification or a signed event has come in since this callback URL was set (kept across restarts). */

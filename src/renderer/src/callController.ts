@@ -5,6 +5,7 @@ import type { AgentPreferences } from '../../shared/settingsSchemas';
 import { api } from './bridge';
 import { qualityFrom } from './callQualityInterval';
 import { CallSession } from './rtc/callSession';
+import { agentIsTyping } from './focusRules';
 import { routeAudio } from './rtc/devices';
 import { LiveCall } from './rtc/liveCall';
 import { JobCancelled, jobSlots } from './rtc/jobSlots';
@@ -100,8 +101,13 @@ function showHeldBack(callId: string): void {
   if (!waiting) return;
   heldBack.delete(callId);
   clearTimeout(waiting.timer);
-  usePhone.getState().upsertCall(waiting.view);
+  showCall(waiting.view);
   updateRingtone();
+}
+
+/** Puts a call's news in the store; a ringing call leaves the agent's tab alone while they type there. */
+function showCall(view: CallView): void {
+  usePhone.getState().upsertCall(view, agentIsTyping());
 }
 
 /** The sentence the agent sees when the caller's offer cannot be answered here. */
@@ -220,7 +226,7 @@ function onCallUpdated(view: CallView): void {
     if (queued) showHeldBack(view.callId);
     return;
   }
-  usePhone.getState().upsertCall(view);
+  showCall(view);
   applyOutboundAnswer(view);
   openOutboundMic(view);
   if (view.phase === 'ringing') prepare(view);

@@ -1,5 +1,6 @@
 import { summarizeSdp } from '../../shared/sdpChecks';
 import { sendDtmf } from './actions';
+import { isFormControl } from './focusRules';
 import { selectActive, usePhone } from './store';
 
 const DTMF_KEYS = /^[0-9*#]$/;
@@ -9,9 +10,7 @@ const DTMF_KEYS = /^[0-9*#]$/;
  * it, Escape closes the summary of an ended call. Returns whether the key was used.
  */
 export function keyForCall(event: KeyboardEvent): boolean {
-  const target = event.target as HTMLElement | null;
-  const typing = target?.closest('input, textarea, select, [contenteditable="true"]') !== null && target !== null;
-  if (typing || event.ctrlKey || event.metaKey || event.altKey) return false;
+  if (isFormControl(event.target as Element | null) || event.ctrlKey || event.metaKey || event.altKey) return false;
   const state = usePhone.getState();
   if (event.key === 'Escape' && state.shownEndedId && !selectActive(state)) {
     state.dismissEnded();

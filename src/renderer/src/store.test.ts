@@ -1,6 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CallView } from '../../shared/ipcContract';
-import { ENDED_KEPT, mediaOf, selectActive, selectRinging, selectRingingOut, usePhone } from './store';
+import type { AppStatus, CallView } from '../../shared/ipcContract';
+import {
+  draftOf,
+  ENDED_KEPT,
+  mediaOf,
+  selectActive,
+  selectRinging,
+  selectRingingOut,
+  selectWrapUps,
+  usePhone,
+} from './store';
 
 const call = (callId: string, phase: CallView['phase'], extra: Partial<CallView> = {}): CallView => ({
   callId,
@@ -11,7 +20,12 @@ const call = (callId: string, phase: CallView['phase'], extra: Partial<CallView>
   ...extra,
 });
 
-beforeEach(() => usePhone.setState({ calls: {}, media: {}, tab: 'history', shownEndedId: undefined }));
+beforeEach(() =>
+  usePhone.setState({ calls: {}, media: {}, tab: 'history', shownEndedId: undefined, wrapUpDrafts: {} }),
+);
+
+/** A status whose only interesting part is the wrap-ups main has open. */
+const statusWith = (wrapUp: AppStatus['wrapUp']) => ({ configured: true, wrapUp }) as AppStatus;
 
 describe('phone store', () => {
   it('lists ringing calls oldest first and leaves out silent ones', () => {
@@ -28,6 +42,37 @@ describe('phone store', () => {
     expect(usePhone.getState().tab).toBe('history');
     usePhone.getState().upsertCall(call('loud', 'ringing'));
     expect(usePhone.getState().tab).toBe('phone');
+  });
+
+  it('leaves the agent on their tab when they are typing there as a call rings', () => {
+    usePhone.getState().upsertCall(call('loud', 'ringing'), true);
+    expect(usePhone.getState().tab).toBe('history');
+    expect(selectRinging(usePhone.getState()).map((c) => c.callId)).toEqual(['loud']);
+  });
+
+  it('keeps each wrap-up draft until main closes that wrap-up, whatever else happens to calls', () => {
+    const { editWrapUp, setStatus, upsertCall } = usePhone.getState();
+    setStatus(
+      statusWith({
+        calls: [
+          { callId: 'a', sinceMs: 1 },
+          { callId: 'b', sinceMs: 2 },
+        ],
+      }),
+    );
+    editWrapUp('a', { notes: 'half written' });
+    editWrapUp('b', { outcome: 'Sales' });
+    editWrapUp('a', { outcome: 'Resolved' });
+    upsertCall(call('c', 'ringing'));
+    upsertCall(call('c', 'active', { answeredAtMs: 5 }));
+    expect(draftOf(usePhone.getState(), 'a')).toEqual({ outcome: 'Resolved', notes: 'half written' });
+    expect(selectWrapUps(usePhone.getState()).map((w) => w.callId)).toEqual(['a', 'b']);
+
+    usePhone.getState().setStatus(statusWith({ calls: [{ callId: 'b', sinceMs: 2 }] }));
+    expect(usePhone.getState().wrapUpDrafts).toEqual({ b: { outcome: 'Sales', notes: '' } });
+    usePhone.getState().setStatus(statusWith(undefined));
+    expect(usePhone.getState().wrapUpDrafts).toEqual({});
+    expect(selectWrapUps(usePhone.getState())).toEqual([]);
   });
 
   it('treats every engaged phase as the active call, and ended or ringing calls as not active', () => {

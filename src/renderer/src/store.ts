@@ -40,11 +40,19 @@ const emptyMedia: CallMedia = {
   dtmfSent: '',
 };
 
+/** What the agent has chosen and written in a wrap-up not yet saved: kept while other calls ring, are taken or end. */
+export interface WrapUpDraft {
+  outcome: string;
+  notes: string;
+}
+
+const emptyDraft: WrapUpDraft = { outcome: '', notes: '' };
+
 export type Tab = 'phone' | 'history' | 'settings';
 /** The parts of Settings, one shown at a time: the connection is the administrator's, the rest the agent's. */
 export type SettingsSection = 'connection' | 'audio' | 'desk' | 'team';
 
-interface PhoneState {
+export interface PhoneState {
   calls: Record<string, CallView>;
   media: Record<string, CallMedia>;
   status?: AppStatus;
@@ -71,8 +79,12 @@ interface PhoneState {
   dialKey: number;
   /** Whether the microphone works, as last checked (at start, on device and permission changes). */
   mic: MicState;
+  /** Wrap-ups in progress, by call: they outlive the panel, which hides while the agent is on another call. */
+  wrapUpDrafts: Record<string, WrapUpDraft>;
+  editWrapUp(callId: string, patch: Partial<WrapUpDraft>): void;
   prepareDial(number: string): void;
-  upsertCall(view: CallView): void;
+  /** `keepTab`: the agent is typing on another tab, which a ringing call then leaves in place. */
+  upsertCall(view: CallView, keepTab?: boolean): void;
   patchMedia(callId: string, patch: Partial<CallMedia>): void;
   setStatus(status: AppStatus): void;
   setTab(tab: Tab): void;
@@ -91,23 +103,37 @@ export const usePhone = create<PhoneState>((set) => ({
   openSettings: (section) => set({ tab: 'settings', settingsSection: section }),
   dialKey: 0,
   mic: 'checking',
+  wrapUpDrafts: {},
+  editWrapUp: (callId, patch) =>
+    set((s) => ({ wrapUpDrafts: { ...s.wrapUpDrafts, [callId]: { ...draftOf(s, callId), ...patch } } })),
   prepareDial: (number) =>
     set((s) => ({ dialNumber: number, dialKey: s.dialKey + 1, tab: 'phone', shownEndedId: undefined })),
-  upsertCall: (view) =>
+  upsertCall: (view, keepTab = false) =>
     set((s) => ({
       ...keepRecentEnded({ ...s.calls, [view.callId]: view }, s.media),
       shownEndedId:
         view.phase === 'ended' ? view.callId : view.phase === 'ringing' && !view.silent ? undefined : s.shownEndedId,
       // A call needing the agent brings the phone tab forward.
-      tab: view.phase === 'ringing' && !view.silent ? 'phone' : s.tab,
+      tab: view.phase === 'ringing' && !view.silent && !keepTab ? 'phone' : s.tab,
     })),
   patchMedia: (callId, patch) =>
     set((s) => ({ media: { ...s.media, [callId]: { ...emptyMedia, ...s.media[callId], ...patch } } })),
   // First run opens Settings, and the agent stays there after saving to see the webhook details.
-  setStatus: (status) => set((s) => ({ status, tab: status.configured ? s.tab : 'settings' })),
+  setStatus: (status) =>
+    set((s) => ({
+      status,
+      tab: status.configured ? s.tab : 'settings',
+      wrapUpDrafts: draftsStillOpen(s.wrapUpDrafts, status),
+    })),
   setTab: (tab) => set({ tab }),
   dismissEnded: () => set({ shownEndedId: undefined }),
 }));
+
+/** Drafts of wrap-ups main still has open; a saved (or automatically closed) one has nothing left to keep. */
+function draftsStillOpen(drafts: Record<string, WrapUpDraft>, status: AppStatus): Record<string, WrapUpDraft> {
+  const open = new Set(status.wrapUp?.calls.map((c) => c.callId));
+  return Object.fromEntries(Object.entries(drafts).filter(([callId]) => open.has(callId)));
+}
 
 /** Ended calls the page keeps (the history holds them all): without a bound, a long shift would grow the page. */
 export const ENDED_KEPT = 20;
@@ -146,3 +172,11 @@ export const selectHeld = (s: PhoneState): CallView | undefined =>
   Object.values(s.calls).find((c) => c.phase === 'active' && c.heldSinceMs !== undefined);
 
 export const mediaOf = (s: PhoneState, callId: string): CallMedia => s.media[callId] ?? emptyMedia;
+
+export const draftOf = (s: PhoneState, callId: string): WrapUpDraft => s.wrapUpDrafts[callId] ?? emptyDraft;
+
+type PendingWrapUp = NonNullable<AppStatus['wrapUp']>['calls'][number];
+const noWrapUps: PendingWrapUp[] = [];
+
+/** The answered calls still to write up, in the order they ended. */
+export const selectWrapUps = (s: PhoneState): PendingWrapUp[] => s.status?.wrapUp?.calls ?? noWrapUps;

@@ -50,7 +50,9 @@ export const es: Catalog = {
     micBlocked:
       'Tu micrófono está bloqueado: el cliente no te oirá. Permítelo para esta aplicación antes de contestar.',
     micMissing: 'No se encuentra ningún micrófono: el cliente no te oirá. Conecta uno antes de contestar.',
-    announce: 'Llamada entrante de WhatsApp de {{name}}. Pulsa Intro para contestar.',
+    announce: 'Llamada entrante de WhatsApp de {{name}}. Pulsa {{keys}} para contestar.',
+    announceWaiting: 'Llamada en espera de {{name}}. Pulsa {{keys}} para retener tu llamada y contestar.',
+    announceOnCard: 'Llamada entrante de WhatsApp de {{name}}. Contéstala desde su tarjeta.',
     titleRinging: 'Sonando: {{name}}',
     titleOnCall: 'En llamada: {{name}}',
     unknownCaller: 'Usuario de WhatsApp',
@@ -98,6 +100,7 @@ export const es: Catalog = {
   },
   held: { label: 'En espera', since: 'en espera {{time}}', takeBack: 'Retomar', waiting: '{{name}} está en espera' },
   callBar: { label: 'Llamada actual', muted: 'Silenciado', back: 'Volver a la llamada' },
+  ringingBar: { label: 'Llamada entrante', calling: '{{name}} está llamando', show: 'Ver la llamada' },
   keypad: { tonesSent: 'Tonos enviados' },
   quality: {
     rtt: 'Retardo por encima de {{value}} ms',
@@ -221,6 +224,7 @@ export const es: Catalog = {
     timer: 'Cierre {{time}}',
     autoReturn: 'Vuelves a Disponible en {{time}}',
     noRing: 'No te sonará ninguna llamada nueva hasta que guardes.',
+    noRingAll: 'Cierres por guardar: {{count}}. No te sonará ninguna llamada nueva hasta que los guardes todos.',
     outcome: 'Resultado',
     notes: 'Notas',
     save: 'Guardar y recibir llamadas',

@@ -49,7 +49,9 @@ export const ptBR: Catalog = {
     micBlocked:
       'Seu microfone está bloqueado: o cliente não vai ouvir você. Permita-o para este aplicativo antes de atender.',
     micMissing: 'Nenhum microfone encontrado: o cliente não vai ouvir você. Conecte um antes de atender.',
-    announce: 'Chamada recebida do WhatsApp de {{name}}. Pressione Enter para atender.',
+    announce: 'Chamada recebida do WhatsApp de {{name}}. Pressione {{keys}} para atender.',
+    announceWaiting: 'Chamada em espera de {{name}}. Pressione {{keys}} para colocar sua chamada em espera e atender.',
+    announceOnCard: 'Chamada recebida do WhatsApp de {{name}}. Atenda pelo cartão da chamada.',
     titleRinging: 'Tocando: {{name}}',
     titleOnCall: 'Em chamada: {{name}}',
     unknownCaller: 'Usuário do WhatsApp',
@@ -97,6 +99,7 @@ export const ptBR: Catalog = {
   },
   held: { label: 'Em espera', since: 'em espera há {{time}}', takeBack: 'Retomar', waiting: '{{name}} está em espera' },
   callBar: { label: 'Chamada atual', muted: 'Mudo', back: 'Voltar à chamada' },
+  ringingBar: { label: 'Chamada tocando', calling: '{{name}} está ligando', show: 'Ver a chamada' },
   keypad: { tonesSent: 'Tons enviados' },
   quality: {
     rtt: 'Atraso acima de {{value}} ms',
@@ -219,6 +222,7 @@ export const ptBR: Catalog = {
     timer: 'Pós-atendimento {{time}}',
     autoReturn: 'De volta a Disponível em {{time}}',
     noRing: 'Nenhuma chamada nova toca para você até salvar.',
+    noRingAll: 'Pós-atendimentos a salvar: {{count}}. Nenhuma chamada nova toca para você até salvar todos.',
     outcome: 'Resultado',
     notes: 'Anotações',
     save: 'Salvar e receber chamadas',

@@ -6,7 +6,7 @@ import { runShortcut } from '../actions';
 import { selectActive, selectHeld, selectRinging, selectRingingOut, usePhone } from '../store';
 import { CallAnnouncer } from './CallAnnouncer';
 import { CallBar } from './CallBar';
-import { WrapUpPanel } from './WrapUpPanel';
+import { WrapUpList } from './WrapUpList';
 import { HeldCall } from './HeldCall';
 import { keyForCall } from '../callKeys';
 import { ReadinessLine } from './ReadinessLine';
@@ -14,6 +14,7 @@ import { CallEnded } from './CallEnded';
 import { DialBox } from './DialBox';
 import { HistoryPage } from './HistoryPage';
 import { InCall } from './InCall';
+import { RingingBar } from './RingingBar';
 import { IncomingCall } from './IncomingCall';
 import { SettingsPage } from './SettingsPage';
 import { TopBar } from './TopBar';
@@ -85,14 +86,15 @@ function PhonePage() {
         <IncomingCall key={call.callId} call={call} waiting={active !== undefined} first={i === 0} />
       ))}
       {!active && ended && <CallEnded call={ended} />}
-      {!active && <WrapUpPanel />}
+      {!active && <WrapUpList />}
       {idle && (
         <section className="card idle" data-testid="idle">
           <h2>{t('idle.title')}</h2>
           <p>{ringingOut > 0 ? t('idle.ringingOut') : t('idle.text')}</p>
         </section>
       )}
-      {!active && !held && ringing.length === 0 && <DialBox key={dialKey} initial={dialNumber} />}
+      {/* Kept while a call rings: a number half typed stays, and so does the focus. */}
+      {!active && !held && <DialBox key={dialKey} initial={dialNumber} />}
     </>
   );
 }
@@ -133,6 +135,7 @@ export function App() {
       <TopBar />
       <StatusBar />
       {page !== 'phone' && active && <CallBar call={active} />}
+      {page !== 'phone' && <RingingBar />}
       <div role="tabpanel" id={`panel-${page}`} aria-labelledby={`tab-${page}`} className="panel">
         {page === 'phone' && <PhonePage />}
         {page === 'history' && <HistoryPage />}

@@ -1,27 +1,38 @@
 import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { selectActive, selectRinging, usePhone } from '../store';
+import { shortcutsFor } from '../../../shared/shortcuts';
+import { selectActive, selectRinging, usePhone, type PhoneState } from '../store';
 import { callerLabel } from './format';
+
+/** The answer shortcut as the agent reads it (Ctrl+Shift+A), or undefined when they took it away. */
+function answerKeys(s: PhoneState): string | undefined {
+  const answer = shortcutsFor(s.status?.preferences.shortcutKeys).find((k) => k.action === 'answer');
+  return answer?.key ? answer.label : undefined;
+}
 
 /**
  * Says what the phone is doing where an agent looks away from the card: the window title (taskbar, tab) and a
- * live region that screen readers announce the moment a call rings.
+ * live region that screen readers announce the moment a call rings, with how to answer: the ringing card never
+ * takes the focus from what the agent is doing, so the announcement names the shortcut.
  */
 export function CallAnnouncer() {
   const { t, i18n } = useTranslation();
   const ringing = usePhone(useShallow(selectRinging));
   const active = usePhone(selectActive);
+  const keys = usePhone(answerKeys);
   const [announcement, setAnnouncement] = useState('');
   const first = ringing[0];
   const ringingName = first ? callerLabel(first, t('incoming.unknownCaller')).name : undefined;
   const activeName = active ? callerLabel(active, t('incoming.unknownCaller')).name : undefined;
+  const waiting = active !== undefined;
 
   useEffect(() => {
     const appTitle = t('app.title');
     if (ringingName) {
       document.title = `${t('incoming.titleRinging', { name: ringingName })} · ${appTitle}`;
-      setAnnouncement(t('incoming.announce', { name: ringingName }));
+      const key = keys === undefined ? 'announceOnCard' : waiting ? 'announceWaiting' : 'announce';
+      setAnnouncement(t(`incoming.${key}`, { name: ringingName, keys }));
     } else if (activeName) {
       document.title = `${t('incoming.titleOnCall', { name: activeName })} · ${appTitle}`;
       setAnnouncement('');
@@ -29,7 +40,7 @@ export function CallAnnouncer() {
       document.title = appTitle;
       setAnnouncement('');
     }
-  }, [ringingName, activeName, t, i18n.language]);
+  }, [ringingName, activeName, waiting, keys, t, i18n.language]);
 
   return (
     <div className="sr-only" aria-live="assertive" aria-atomic="true" data-testid="announcer">

@@ -3,13 +3,14 @@ import { memo, useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { answerCall, chooseCapture, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
 import { useNow } from '../hooks/useNow';
+import { focusIsFree } from '../focusRules';
 import { mediaOf, usePhone } from '../store';
 import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
 
 /**
  * `waiting`: the agent is on another call, so this one is offered as call waiting (hold or end, then answer).
- * `first`: the oldest ringing call, whose Answer takes the focus. Memoised: a burst of calls re-renders only the
+ * `first`: the oldest ringing call, whose Answer takes the focus when no control has it. Memoised: a burst of calls re-renders only the
  * card whose call changed.
  */
 export const IncomingCall = memo(function IncomingCall({
@@ -30,10 +31,11 @@ export const IncomingCall = memo(function IncomingCall({
   const now = useNow(500);
   const answerButton = useRef<HTMLButtonElement>(null);
   const answerable = !answering && media.answerReady;
-  // The agent's next move is Answer: Enter or Space takes the call without hunting for the button.
+  // With nothing else in hand, the agent's next move is Answer: Enter or Space takes the call. Never while they type
+  // or use a control, nor during call waiting, where that key would answer (and hold a caller) by surprise.
   useEffect(() => {
-    if (answerable && first) answerButton.current?.focus();
-  }, [answerable, first]);
+    if (answerable && first && !waiting && focusIsFree()) answerButton.current?.focus();
+  }, [answerable, first, waiting]);
   const headingId = `caller-${call.callId}`;
   return (
     <section
