@@ -100,3 +100,21 @@ test('dark mode follows the system, can be chosen, and still passes axe-core on 
   await expect(page.getByTestId('answer')).toBeEnabled();
   await expectAccessible(page, 'ringing dark');
 });
+
+test('two wrap-ups at once and a call ringing while the agent types on History pass axe-core', async ({ phone }) => {
+  const { page, sim } = phone;
+  for (const name of ['Early Customer', 'Later Customer']) {
+    await sim.placeCall({ name });
+    await page.getByTestId('answer').click();
+    await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await page.getByTestId('hangup').click();
+    await expect(page.getByTestId('wrap-up').filter({ hasText: name })).toBeVisible();
+  }
+  await expect(page.getByTestId('wrap-up')).toHaveCount(2);
+  await expectAccessible(page, 'two wrap-ups');
+  await page.getByTestId('tab-history').click();
+  await page.getByTestId('history-search').fill('Early');
+  await sim.placeCall({ name: 'Bar Customer' });
+  await expect(page.getByTestId('ringing-bar')).toContainText('Bar Customer');
+  await expectAccessible(page, 'ringing bar');
+});

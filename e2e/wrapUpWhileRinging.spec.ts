@@ -79,6 +79,8 @@ test('hanging up the live call and taking back the held one leaves a wrap-up for
   await expect(cards).toHaveCount(2);
   await expect(cards.nth(0)).toContainText('Live Customer');
   await expect(cards.nth(1)).toContainText('Held Customer');
+  // Saving one of two does not yet let calls ring, and its button says so.
+  await expect(wrapUpOf(page, 'Live Customer').getByTestId('wrap-up-save')).toHaveText('Save');
   await expect(wrapUpOf(page, 'Live Customer').getByTestId('wrap-up-notes')).toHaveValue('Asked about delivery');
   await expect(page.getByTestId('not-ready')).toBeVisible();
 

@@ -228,6 +228,7 @@ export const ar: Catalog = {
     outcome: 'النتيجة',
     notes: 'الملاحظات',
     save: 'احفظ وتلقَّ المكالمات',
+    saveOne: 'حفظ',
     saving: 'جارٍ الحفظ…',
     chooseOutcome: 'اختر نتيجة.',
     tooLong: 'يمكن أن تصل الملاحظات إلى {{max}} حرف كحد أقصى (الآن {{count}})؛ اختصرها.',

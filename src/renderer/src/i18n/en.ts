@@ -223,6 +223,7 @@ export const en = {
     outcome: 'Outcome',
     notes: 'Notes',
     save: 'Save and take calls',
+    saveOne: 'Save',
     saving: 'Saving…',
     chooseOutcome: 'Choose an outcome.',
     tooLong: 'Notes can be {{max}} characters at most ({{count}} now); shorten them.',

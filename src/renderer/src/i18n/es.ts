@@ -228,6 +228,7 @@ export const es: Catalog = {
     outcome: 'Resultado',
     notes: 'Notas',
     save: 'Guardar y recibir llamadas',
+    saveOne: 'Guardar',
     saving: 'Guardando…',
     chooseOutcome: 'Elige un resultado.',
     tooLong: 'Las notas pueden tener {{max}} caracteres como máximo (ahora {{count}}); acórtalas.',

@@ -223,6 +223,7 @@ export const hi: Catalog = {
     outcome: 'नतीजा',
     notes: 'नोट्स',
     save: 'सेव करें और कॉल लें',
+    saveOne: 'सेव करें',
     saving: 'सेव हो रहा है…',
     chooseOutcome: 'कोई नतीजा चुनें।',
     tooLong: 'नोट्स अधिकतम {{max}} अक्षर के हो सकते हैं (अभी {{count}}); इन्हें छोटा करें।',

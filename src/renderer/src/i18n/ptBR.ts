@@ -226,6 +226,7 @@ export const ptBR: Catalog = {
     outcome: 'Resultado',
     notes: 'Anotações',
     save: 'Salvar e receber chamadas',
+    saveOne: 'Salvar',
     saving: 'Salvando…',
     chooseOutcome: 'Escolha um resultado.',
     tooLong: 'As anotações podem ter no máximo {{max}} caracteres (agora {{count}}); encurte-as.',

@@ -6,8 +6,11 @@ import { useNow } from '../hooks/useNow';
 import { draftOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
 
-/** One answered call's outcome and notes; what the agent enters is kept in the store until saved. */
-export function WrapUpCard({ callId, sinceMs }: { callId: string; sinceMs: number }) {
+/**
+ * One answered call's outcome and notes; what the agent enters is kept in the store until saved. `only`: no other
+ * wrap-up waits, so saving this one lets calls ring again.
+ */
+export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs: number; only: boolean }) {
   const { t } = useTranslation();
   const call = usePhone((s) => s.calls[callId]);
   const autoReturnAtMs = usePhone((s) => s.status?.wrapUp?.autoReturnAtMs);
@@ -72,7 +75,7 @@ export function WrapUpCard({ callId, sinceMs }: { callId: string; sinceMs: numbe
       )}
       <div className="actions">
         <button className="answer" data-testid="wrap-up-save" disabled={saving} onClick={() => void save()}>
-          {saving ? t('wrapUp.saving') : t('wrapUp.save')}
+          {saving ? t('wrapUp.saving') : only ? t('wrapUp.save') : t('wrapUp.saveOne')}
         </button>
       </div>
     </section>

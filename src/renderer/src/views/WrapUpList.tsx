@@ -13,7 +13,7 @@ export function WrapUpList() {
         {wrapUps.length === 1 ? t('wrapUp.noRing') : t('wrapUp.noRingAll', { count: wrapUps.length })}
       </p>
       {wrapUps.map((w) => (
-        <WrapUpCard key={w.callId} callId={w.callId} sinceMs={w.sinceMs} />
+        <WrapUpCard key={w.callId} callId={w.callId} sinceMs={w.sinceMs} only={wrapUps.length === 1} />
       ))}
     </div>
   );
