@@ -12,6 +12,7 @@ import {
   type RelayRequestMessage,
 } from '../shared/relayProtocol';
 import type { AgentStatus } from '../shared/settingsSchemas';
+import { guardConnections, type ConnectionLimits, type ConnectionRefusal } from '../whatsapp/connectionGuard';
 import type { Logger } from '../whatsapp/logger';
 import { verifyAgentToken, type SigningKey } from './agentTokens';
 import type { Revocations } from './revocations';
@@ -52,7 +53,23 @@ export interface AgentGatewayOptions {
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Plain HTTP requests beside the WebSocket (a call's recording); true when answered. */
   http?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  connections?: AgentConnectionSettings;
+  /** Counts connections refused or closed by the caps and deadlines. */
+  onConnectionRefused?: (reason: ConnectionRefusal) => void;
 }
+
+/** Caps and deadlines of the agent port; signed-in desks count only toward the total, not their address's share. */
+export interface AgentConnectionSettings extends Partial<ConnectionLimits> {
+  /** Time from the WebSocket upgrade to the client's first message (a desk's status, the board's hello). */
+  firstMessageMs?: number;
+}
+
+const AGENT_CONNECTION_DEFAULTS = {
+  maxConnections: 4096,
+  maxPerAddress: 64,
+  firstRequestMs: 5000,
+  firstMessageMs: 5000,
+};
 
 /** Sends a message, or one already encoded as UTF-8 JSON (a ring sent to the whole team is encoded once). */
 function send(socket: WebSocket, message: RelayMessage | Buffer): void {
@@ -66,7 +83,9 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   const { presence, store, router, requests, limits, revocations, log, instance } = options;
   const agents = new Map<string, ConnectedAgent>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
-  const server: Server = createServer((req, res) => {
+  const caps = { ...AGENT_CONNECTION_DEFAULTS, ...options.connections };
+  const serverOptions = { headersTimeout: caps.firstRequestMs, connectionsCheckingInterval: 500 };
+  const server: Server = createServer(serverOptions, (req, res) => {
     const answered = options.http ? options.http(req, res) : Promise.resolve(false);
     answered
       .then((done) => {
@@ -79,6 +98,14 @@ export function createAgentGateway(options: AgentGatewayOptions) {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end();
       });
+  });
+
+  // A flood of silent or half-open connections cannot take the process's file descriptors (the webhook port needs
+  // them) nor keep desks out: capped per address before sign-in, in total, and closed when they say nothing.
+  const guard = guardConnections(server, caps, {
+    port: 'agent',
+    log,
+    onRefusal: options.onConnectionRefused,
   });
 
   const refuse = (socket: Duplex, status: string, reason: string): void => {
@@ -120,12 +147,17 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       return refuse(socket, '409 Conflict', 'this agent is already signed in at another desk');
     }
     if (socket.destroyed) return;
-    wss.handleUpgrade(req, socket, head, (ws) => void onAgent(check.agentId, check.issuedAtMs, ws));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      guard.vouch(socket);
+      void onAgent(check.agentId, check.issuedAtMs, ws);
+    });
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets the connection mid-handshake must not take the relay down.
     socket.on('error', (error) => log.debug('agent socket error before sign-in', { error: error.message }));
+    guard.engaged(socket);
+    guard.expectMessage(socket, head, caps.firstMessageMs);
     if (options.upgrade?.(req, socket, head)) return;
     signIn(req, socket, head).catch((error: unknown) => {
       log.error('agent sign-in failed', { error: errorText(error) });
@@ -273,6 +305,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       return `ws://${host}:${(server.address() as AddressInfo).port}/`;
     },
     connectedAgents: () => [...agents.keys()],
+    openConnections: () => guard.open(),
     async close(): Promise<void> {
       closing = true;
       clearInterval(heartbeat);

@@ -24,6 +24,8 @@ const RelayEnv = z.object({
   RELAY_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   RELAY_AGENT_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   RELAY_HOST: z.string().default('127.0.0.1'),
+  /** Reverse proxies in front (their own addresses, comma-separated): see RelayOptions.trustedProxies. */
+  RELAY_TRUSTED_PROXIES: z.string().optional(),
   /** Redis key prefix, for several deployments on one Redis. */
   RELAY_PREFIX: z
     .string()
@@ -203,6 +205,9 @@ async function main(): Promise<void> {
     webhookPort: e.RELAY_WEBHOOK_PORT,
     agentPort: e.RELAY_AGENT_PORT,
     host: e.RELAY_HOST,
+    trustedProxies: e.RELAY_TRUSTED_PROXIES?.split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
     graphBaseUrl: e.WA_GRAPH_BASE_URL,
     permissionTemplate: e.WA_PERMISSION_TEMPLATE
       ? { name: e.WA_PERMISSION_TEMPLATE, language: e.WA_PERMISSION_TEMPLATE_LANGUAGE }

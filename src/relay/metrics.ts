@@ -12,6 +12,8 @@ export interface RelayMetricsSources {
   postgresUp?(): Promise<boolean>;
   /** Call-record events waiting in Redis for PostgreSQL. */
   recordsWaiting?(): Promise<number>;
+  /** Connections open now, by port. */
+  openConnections?(): Record<string, number>;
 }
 
 export function createRelayMetrics(sources: RelayMetricsSources) {
@@ -60,6 +62,12 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     help: 'Call connects this instance did not ring because they came too late to answer (acknowledged to Meta)',
     registers: [registry],
   });
+  const connectionsRefused = new Counter({
+    name: 'wa_relay_connections_refused_total',
+    help: 'Connections refused or closed by the caps and deadlines, by port and reason (a flood shows here)',
+    labelNames: ['port', 'reason'],
+    registers: [registry],
+  });
   let refusedSeen = 0;
   new Counter({
     name: 'wa_relay_webhook_deliveries_refused_total',
@@ -91,6 +99,18 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     },
   });
 
+  if (sources.openConnections) {
+    const open = sources.openConnections;
+    new Gauge({
+      name: 'wa_relay_open_connections',
+      help: 'Connections open now on this instance, by port (capped; see wa_relay_connections_refused_total)',
+      labelNames: ['port'],
+      registers: [registry],
+      collect() {
+        for (const [port, n] of Object.entries(open())) this.set({ port }, n);
+      },
+    });
+  }
   if (sources.postgresUp) {
     const postgresUp = sources.postgresUp;
     new Gauge({
@@ -126,6 +146,7 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
       else if (billedSeconds !== undefined) handleTime.observe({ queue }, billedSeconds);
     },
     graphError: (code: number | undefined) => graphErrors.inc({ code: String(code ?? 0) }),
+    connectionRefused: (port: string, reason: string) => connectionsRefused.inc({ port, reason }),
     staleCallDropped: () => stale.inc(),
   };
 }

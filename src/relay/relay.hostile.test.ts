@@ -40,13 +40,13 @@ afterAll(async () => {
 });
 
 /** Opens a raw TCP connection and sends a WebSocket upgrade, returning the socket once the relay answered. */
-function upgrade(token: string): Promise<{ socket: Socket; head: string }> {
+function upgrade(token: string, toPort = port): Promise<{ socket: Socket; head: string }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => {
+    const socket = connect(toPort, '127.0.0.1', () => {
       socket.write(
         [
           'GET / HTTP/1.1',
-          `Host: 127.0.0.1:${port}`,
+          `Host: 127.0.0.1:${toPort}`,
           'Upgrade: websocket',
           'Connection: Upgrade',
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
@@ -309,5 +309,117 @@ describe('relay: a customer’s permission answer', () => {
     expect(JSON.stringify(other.events)).not.toContain('447700900888');
     asker.client.close();
     other.client.close();
+  });
+});
+
+/** Opens `count` TCP connections from `localAddress` that never send a byte; the server may close them. */
+async function silentSockets(targetPort: number, localAddress: string, count: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < count; i += 50) {
+    const batch = Array.from(
+      { length: Math.min(50, count - i) },
+      () =>
+        new Promise<void>((resolve) => {
+          const socket = connect({ port: targetPort, host: '127.0.0.1', localAddress }, () => resolve());
+          socket.on('error', () => resolve());
+          socket.on('close', () => resolve());
+          // Reading, so the server's close is seen (a paused socket never reports its end).
+          socket.resume();
+          sockets.push(socket);
+        }),
+    );
+    await Promise.all(batch);
+  }
+  return sockets;
+}
+
+const metricsOf = async (r: Relay) => (await fetch(new URL('/metrics', r.agentUrl.replace('ws', 'http')))).text();
+
+const stillOpen = (sockets: Socket[]) => sockets.filter((s) => !s.destroyed && !s.closed).length;
+
+/** Resolves once the server closed `socket`, or false after `ms`. */
+const closedWithin = (socket: Socket, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+
+describe('relay under a connection flood (issue 23)', () => {
+  let flooded: Relay;
+  let floodedPort: number;
+  const flood: Socket[] = [];
+  beforeAll(async () => {
+    flooded = await startRelay({
+      ...SECRETS,
+      redisUrl: redis.url,
+      graphBaseUrl: graph.baseUrl,
+      logger: createMemoryLogger(),
+      prefix: 'hostile-flood',
+      agentConnections: { maxConnections: 1000, firstRequestMs: 3000, firstMessageMs: 1000 },
+    });
+    floodedPort = Number(new URL(flooded.agentUrl).port);
+  });
+  afterAll(async () => {
+    for (const socket of flood) socket.destroy();
+    await flooded.close();
+  });
+
+  it('caps silent connections per address and in total, keeps taking webhooks and desks, and closes them', async () => {
+    const fromOne = await silentSockets(floodedPort, '127.0.1.1', 300);
+    flood.push(...fromOne);
+    // In steps, so the listen backlog does not overflow (dropped SYNs come back seconds later).
+    for (let i = 1; i <= 30; i += 1) flood.push(...(await silentSockets(floodedPort, `127.0.2.${i}`, 50)));
+    // The relay's own count: the client side lags behind (SYN retries past the listen backlog, a busy loop).
+    const open = async () =>
+      Number(/wa_relay_open_connections\{port="agent"\} (\d+)/.exec(await metricsOf(flooded))?.[1]);
+    const refusedFromOne = async () =>
+      Number(/refused_total\{port="agent",reason="address_full"\} (\d+)/.exec(await metricsOf(flooded))?.[1]);
+    await expect.poll(refusedFromOne, { timeout: 3000 }).toBe(300 - 64);
+    expect(await open()).toBeGreaterThan(900);
+    expect(await open()).toBeLessThanOrEqual(1000);
+    const callId = `wacid.flood${Date.now()}`;
+    const body = connectWebhook({
+      callId,
+      from: '447700900999',
+      phoneNumberId: SECRETS.phoneNumberId,
+      sdpOffer: 'v=0\r\n',
+    });
+    expect((await postSignedWebhook(flooded.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+    const desk = await connectTestAgent('flood-desk', [flooded.agentUrl]);
+    await expect(desk.client.request('terminate', { callId: 'not-a-call' })).rejects.toThrow('not yours to end');
+
+    await expect.poll(() => stillOpen(flood), { timeout: 6000, interval: 200 }).toBe(0);
+    await expect(desk.client.request('terminate', { callId: 'still-not' })).rejects.toThrow('not yours to end');
+    desk.client.close();
+    expect(await metricsOf(flooded)).toMatch(/refused_total\{port="agent",reason="no_request_in_time"\} [1-9]/);
+  });
+
+  it('closes a WebSocket that sends no first message in time (an agent’s and the board’s)', async () => {
+    const { socket: agent, head } = await upgrade(
+      await issueAgentToken('silent-desk', SECRETS.agentSecret),
+      floodedPort,
+    );
+    expect(head).toContain('101');
+    const board = connect(floodedPort, '127.0.0.1', () =>
+      board.write(
+        [
+          'GET /board/live HTTP/1.1',
+          `Host: 127.0.0.1:${floodedPort}`,
+          `Origin: http://127.0.0.1:${floodedPort}`,
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+          'Sec-WebSocket-Version: 13',
+          '',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+    board.on('error', () => undefined);
+    board.resume();
+    expect(await Promise.all([closedWithin(agent, 4000), closedWithin(board, 4000)])).toEqual([true, true]);
   });
 });

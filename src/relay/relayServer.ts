@@ -8,7 +8,7 @@ import { createCallEventFilter } from '../whatsapp/callEventFilter';
 import type { Clocks } from '../whatsapp/arrivalClock';
 import { createRelayMetrics } from './metrics';
 import { createOpsRoute } from './opsRoute';
-import { createAgentGateway } from './agentGateway';
+import { createAgentGateway, type AgentConnectionSettings } from './agentGateway';
 import { signingKey, verifyAgentToken, verifySupervisorToken } from './agentTokens';
 import { createBoardRoute } from './board/boardRoute';
 import { createBoardSource } from './board/boardSource';
@@ -56,6 +56,13 @@ export interface RelayOptions {
   /** Redis key prefix, so several deployments can share one Redis. */
   prefix?: string;
   limits?: RelayLimitSettings;
+  /** Connection caps and deadlines of the agent port (defaults in agentGateway.ts). */
+  agentConnections?: AgentConnectionSettings;
+  /**
+   * Reverse proxies in front of both ports, by their own address (RELAY_TRUSTED_PROXIES): not capped per address,
+   * and their X-Forwarded-For names a webhook's client. Nobody else's X-Forwarded-For is believed.
+   */
+  trustedProxies?: string[];
   /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken?: string;
   /** Queues with skills (RELAY_QUEUES_FILE); without them every call rings the whole team (`routing`). */
@@ -234,6 +241,7 @@ export async function startRelay(options: RelayOptions) {
     agentsByStatus: () => presence.countByStatus(),
     redisUp,
     webhooksRefused: () => webhook?.status().rejectedCount ?? 0,
+    openConnections: () => ({ webhook: webhook?.openConnections() ?? 0, agent: gateway.openConnections() }),
     postgresUp: teamRecords && (() => teamRecords.healthy()),
     recordsWaiting: teamRecords && (() => teamRecords.outbox.pending()),
   });
@@ -332,6 +340,8 @@ export async function startRelay(options: RelayOptions) {
     upgrade: board.upgrade,
     http: async (req, res) => (await mediaRoute(req, res)) || (await board.http(req, res)) || opsRoute(req, res),
     onGraphError: (code) => metrics.graphError(code),
+    connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },
+    onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
     instance,
     presence,
     store,
@@ -405,6 +415,8 @@ export async function startRelay(options: RelayOptions) {
     logger: log,
     // A call Redis could not record is answered 503, so Meta delivers it again rather than it being lost.
     confirmBeforeReply: true,
+    trustedProxies: options.trustedProxies,
+    onConnectionRefused: (reason) => metrics.connectionRefused('webhook', reason),
     filter: createCallEventFilter({ ...options.webhookClocks, log, onStale: metrics.staleCallDropped }),
     onEvent: onWebhookEvent,
   });

@@ -18,12 +18,13 @@ export interface ConnectionLimits {
   trustedProxies?: readonly string[];
 }
 
-export type ConnectionRefusal = 'port_full' | 'address_full' | 'no_request_in_time' | 'gave_way';
+export type ConnectionRefusal = 'port_full' | 'address_full' | 'no_request_in_time' | 'no_message_in_time' | 'gave_way';
 
 const REFUSAL_TEXT: Record<ConnectionRefusal, string> = {
   port_full: 'the port has its maximum of open connections',
   address_full: 'this address has its maximum of open connections',
   no_request_in_time: 'no request arrived in time after connecting',
+  no_message_in_time: 'no message arrived in time after the WebSocket upgrade',
   gave_way: 'an idle connection was closed to make room for a new one',
 };
 
@@ -78,8 +79,17 @@ export function guardConnections(server: Server, limits: ConnectionLimits, hooks
     else perAddress.delete(address);
   }
 
+  /** Stops counting a connection; its own close comes later, so this is done at once and only once. */
+  function forget(socket: Socket, entry: Tracked): void {
+    if (tracked.get(socket) !== entry) return;
+    clearTimeout(entry.timer);
+    tracked.delete(socket);
+    if (entry.state !== 'vouched') countAddress(entry.address, -1);
+  }
+
   function drop(socket: Socket, entry: Tracked, reason: ConnectionRefusal): void {
     refused(reason, entry.address);
+    forget(socket, entry);
     socket.destroy();
   }
 
@@ -109,11 +119,7 @@ export function guardConnections(server: Server, limits: ConnectionLimits, hooks
     );
     tracked.set(socket, entry);
     countAddress(address, 1);
-    socket.once('close', () => {
-      clearTimeout(entry.timer);
-      tracked.delete(socket);
-      if (entry.state !== 'vouched') countAddress(address, -1);
-    });
+    socket.once('close', () => forget(socket, entry));
   }
 
   function setState(socket: Duplex, state: State): void {
@@ -133,6 +139,17 @@ export function guardConnections(server: Server, limits: ConnectionLimits, hooks
   return {
     /** A WebSocket upgrade is being handled on this connection: it is not idle. */
     engaged: (socket: Duplex) => setState(socket, 'busy'),
+    /** Closes this upgraded connection unless the client sends something (its first message) within `ms`. */
+    expectMessage(socket: Duplex, head: Buffer, ms: number): void {
+      const connection = socket as Socket;
+      const before = connection.bytesRead;
+      const timer = setTimeout(() => {
+        if (connection.destroyed || head.length > 0 || connection.bytesRead > before) return;
+        refused('no_message_in_time', peerAddress(connection));
+        connection.destroy();
+      }, ms);
+      connection.once('close', () => clearTimeout(timer));
+    },
     /** This connection proved who it is (a signed-in desk): no longer counted against its address, never evicted. */
     vouch: (socket: Duplex) => setState(socket, 'vouched'),
     open: () => tracked.size,

@@ -70,6 +70,8 @@ export interface WebhookServer {
   url: string;
   port: number;
   status(): WebhookServerStatus;
+  /** Connections open now (the relay's metrics). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -261,7 +263,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   );
   // File descriptors are finite: past these caps new connections are dropped at once or idle ones give way, and
   // silent or slow ones are cut by the deadlines, so Meta's deliveries get through again within seconds.
-  guardConnections(
+  const guard = guardConnections(
     server,
     {
       maxConnections: options.maxConnections ?? 512,
@@ -294,6 +296,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     url: `http://${shownHost}:${port}${path}`,
     port,
     status: () => ({ ...status }),
+    openConnections: () => guard.open(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
