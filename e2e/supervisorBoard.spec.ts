@@ -37,7 +37,7 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     // Ben's desk was left Available: the supervisor sets it Away, and the desk says so.
     await agentRow('ben').getByTestId('agent-set-status').click();
     await expect(pageB.getByTestId('agent-status')).toHaveValue('away');
-    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('away');
+    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('not ready: away');
 
     // A call waits in Support, ringing at Asha.
     const first = await sim.placeCall({ from: '447700900701', name: 'First Caller' });
@@ -51,7 +51,7 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     const live = board.locator(`[data-testid="in-progress-row"][data-call-id="${first.callId}"]`);
     await expect(live).toContainText('asha');
     await expect(board.getByTestId('waiting-count')).toHaveText('(0)');
-    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('busy');
+    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('on call');
     await pageA.getByTestId('hangup').click();
     await pageA.getByTestId('wrap-up-outcome-Resolved').check();
     await pageA.getByTestId('wrap-up-save').click();

@@ -22,6 +22,15 @@ const seconds = (v: number | undefined) => (v === undefined ? '–' : `${Math.ro
 const percent = (v: number | undefined) => (v === undefined ? '–' : `${v} %`);
 
 /** A table row from cells; every cell is text, never markup. */
+/** An agent's state as a supervisor reads it. */
+function stateLabel(state: BoardSnapshot['agents'][number]['state'], reason?: string): string {
+  if (state === 'not_ready') return reason ? `not ready: ${reason}` : 'not ready';
+  if (state === 'on_call') return 'on call';
+  if (state === 'after_call_work') return 'after-call work';
+  if (state === 'reserved') return 'ringing';
+  return state;
+}
+
 function row(cells: Array<string | Node>, attrs: Record<string, string> = {}): HTMLTableRowElement {
   const tr = document.createElement('tr');
   for (const [k, v] of Object.entries(attrs)) tr.setAttribute(k, v);
@@ -112,15 +121,15 @@ function render(): void {
   $('agents').replaceChildren(
     ...snapshot.agents.map((a) => {
       const status = document.createElement('span');
-      status.className = `status-${a.status}`;
-      status.textContent = a.status;
+      status.className = `status-${a.state}`;
+      status.textContent = stateLabel(a.state, a.reason);
       status.setAttribute('data-testid', 'agent-status');
       const actions = document.createElement('span');
       const toggle = document.createElement('button');
-      const next = a.status === 'away' ? 'available' : 'away';
+      const next = a.state === 'not_ready' ? 'available' : 'away';
       toggle.textContent = next === 'away' ? 'Set Away' : 'Set Available';
       toggle.setAttribute('data-testid', 'agent-set-status');
-      toggle.disabled = a.status === 'offline' || a.status === 'busy';
+      toggle.disabled = a.state !== 'available' && a.state !== 'not_ready';
       toggle.onclick = () => send({ type: 'set_status', agentId: a.id, status: next });
       const calls = document.createElement('button');
       calls.textContent = 'Recent calls';

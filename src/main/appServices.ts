@@ -194,6 +194,10 @@ export async function startAppServices(options: AppServicesOptions) {
       logger.warn('colleague news not recorded', { error: errorText(error) });
     }
   }
+  /** The team relay's word on this agent's state (on a call, after-call work, not ready...). */
+  function teamStateChanged(signal: Extract<CallSignal, { type: 'agent_state' }>): void {
+    logger.info('team state', { state: signal.state, reason: signal.reason, wrapUps: signal.wrapUps.length });
+  }
   /** A supervisor changed this desk's status from the board: the desk takes it as if the agent had. */
   function supervisorSetStatus(status: 'available' | 'away', by: string): void {
     try {
@@ -226,6 +230,7 @@ export async function startAppServices(options: AppServicesOptions) {
     onSignal: (signal) => {
       if (signal.type === 'missed_handled') colleagueHandled(signal);
       else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by);
+      else if (signal.type === 'agent_state') teamStateChanged(signal);
       else coordinator.handleSignal(signal);
     },
     pendingMissedCustomers: () => {

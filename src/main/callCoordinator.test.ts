@@ -18,7 +18,8 @@ let sim: GraphApiSim;
 /** Hands a webhook event to the coordinator as the direct transport does. */
 function deliver(target: CallCoordinator, event: CallEvent): void {
   const signal = callSignalFromWebhook(event);
-  if (signal && signal.type !== 'missed_handled' && signal.type !== 'status_set') target.handleSignal(signal);
+  if (signal && signal.type !== 'missed_handled' && signal.type !== 'status_set' && signal.type !== 'agent_state')
+    target.handleSignal(signal);
 }
 let coordinator: CallCoordinator;
 let updates: CallView[];

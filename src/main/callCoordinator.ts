@@ -597,7 +597,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   return {
     /** Every call signal but the team's news about missed calls (the history's) and a supervisor's status (the desk's). */
-    handleSignal(signal: Exclude<CallSignal, { type: 'missed_handled' | 'status_set' }>): void {
+    handleSignal(signal: Exclude<CallSignal, { type: 'missed_handled' | 'status_set' | 'agent_state' }>): void {
       if (signal.type === 'call_offered') onOffered(signal);
       else if (signal.type === 'call_terminated') onTerminated(signal);
       else if (signal.type === 'call_taken') takenElsewhere(signal.callId);

@@ -11,24 +11,24 @@ import {
   type RelayMessage,
   type RelayRequestMessage,
 } from '../shared/relayProtocol';
-import type { AgentStatus } from '../shared/settingsSchemas';
 import { guardConnections, type ConnectionLimits, type ConnectionRefusal } from '../whatsapp/connectionGuard';
 import type { Logger } from '../whatsapp/logger';
 import { verifyAgentToken, type SigningKey } from './agentTokens';
 import type { Revocations } from './revocations';
-import { RelayRefusal, type CallRequests } from './callRequests';
+import { RelayRefusal, type CallRequests, type RequestContext } from './callRequests';
 import type { CallStore } from './callStore';
 import type { RelayLimits } from './limits';
 import { ALIVE_MS, type Presence } from './presence';
+import { stateSignal, type TeamFloor } from './team/teamFloor';
+import type { Activity, AgentRecord } from '../shared/teamState';
 import type { CallRecorder } from './records/callRecorder';
 import type { AnchoredCalls } from './media/anchoredCalls';
 import type { Router } from './routing';
 
 interface ConnectedAgent {
   socket: WebSocket;
-  status: AgentStatus;
-  /** Calls offered to this agent alone (longest-idle routing), to pass on if the agent leaves while they ring. */
-  ringingAlone: Set<string>;
+  /** What the desk last asked to be, to sign it in again should Redis come back empty. */
+  asked?: Activity;
   /** When the token this desk signed in with was issued, to drop it once revoked. */
   issuedAtMs: number;
 }
@@ -39,6 +39,8 @@ export interface AgentGatewayOptions {
   revocations: Revocations;
   instance: string;
   presence: Presence;
+  /** Where the agent's state lives: signing in and out and asking for a status change go through it. */
+  floor: TeamFloor;
   store: CallStore;
   router: Router;
   requests: CallRequests;
@@ -71,6 +73,16 @@ const AGENT_CONNECTION_DEFAULTS = {
   firstMessageMs: 5000,
 };
 
+/** A little less than the desk's own wait, so a reply still reaches it before it gives up. */
+const REPLY_MARGIN_MS = 250;
+
+/** Whether the desk has stopped waiting for this request (it says how long it waits when it sends one). */
+function deadlineOf(request: RelayRequestMessage): RequestContext {
+  if (request.waitMs === undefined) return { expired: () => false };
+  const until = performance.now() + request.waitMs - REPLY_MARGIN_MS;
+  return { expired: () => performance.now() > until };
+}
+
 /** Sends a message, or one already encoded as UTF-8 JSON (a ring sent to the whole team is encoded once). */
 function send(socket: WebSocket, message: RelayMessage | Buffer): void {
   if (socket.readyState !== socket.OPEN) return;
@@ -80,7 +92,7 @@ function send(socket: WebSocket, message: RelayMessage | Buffer): void {
 
 /** Agents' desks on authenticated WebSockets: sign-in, presence heartbeat, requests in, call signals out. */
 export function createAgentGateway(options: AgentGatewayOptions) {
-  const { presence, store, router, requests, limits, revocations, log, instance } = options;
+  const { presence, floor, store, router, requests, limits, revocations, log, instance } = options;
   const agents = new Map<string, ConnectedAgent>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
   const caps = { ...AGENT_CONNECTION_DEFAULTS, ...options.connections };
@@ -165,11 +177,20 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     });
   });
 
-  async function run(agentId: string, socket: WebSocket, request: RelayRequestMessage): Promise<void> {
+  async function run(
+    agentId: string,
+    socket: WebSocket,
+    request: RelayRequestMessage,
+    context: RequestContext,
+  ): Promise<void> {
     try {
       await limits.request(agentId, request.action);
-      const handler = requests[request.action] as (agentId: string, params: RelayRequestMessage) => Promise<unknown>;
-      const data = await handler(agentId, request);
+      const handler = requests[request.action] as (
+        agentId: string,
+        params: RelayRequestMessage,
+        context: RequestContext,
+      ) => Promise<unknown>;
+      const data = await handler(agentId, request, context);
       send(socket, { type: 'reply', id: request.id, ok: true, data });
     } catch (error) {
       // The desk shows this to the agent: a refusal as written, anything else in plain words with Meta's code kept.
@@ -180,10 +201,29 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     }
   }
 
+  /** The agent asked to be available or not ready; the relay decides the rest (on a call, ringing, wrap-up). */
+  function askedFor(agent: ConnectedAgent, agentId: string, status: string, reason?: string): void {
+    const activity = floor.activityFor(status, reason);
+    if (!activity) return log.warn('status refused: not one of the team’s reasons', { agentId, status, reason });
+    agent.asked = activity;
+    floor
+      .apply({ kind: 'set_activity', agentId, activity })
+      .catch((error: unknown) => log.warn('status not saved', { agentId, error: errorText(error) }));
+  }
+
+  /** The desk left: its rings move on, its calls stay (it may come back, here or on another instance). */
+  async function departed(agentId: string): Promise<void> {
+    const ringing = (await floor.agent(agentId))?.reservations ?? [];
+    await presence.gone(agentId);
+    await floor.apply({ kind: 'sign_out', agentId });
+    await router.passOn(ringing);
+  }
+
   async function onAgent(agentId: string, issuedAtMs: number, socket: WebSocket): Promise<void> {
     agents.get(agentId)?.socket.terminate();
-    const agent: ConnectedAgent = { socket, status: 'available', ringingAlone: new Set(), issuedAtMs };
+    const agent: ConnectedAgent = { socket, issuedAtMs };
     agents.set(agentId, agent);
+    const signedIn = floor.apply({ kind: 'sign_in', agentId });
     // A malformed frame is answered by ws with a close; the error itself must not escape.
     socket.on('error', (error) => log.warn('agent connection error', { agentId, error: error.message }));
     socket.on('message', (data) => {
@@ -193,33 +233,29 @@ export function createAgentGateway(options: AgentGatewayOptions) {
         socket.close(1008, 'invalid message');
         return;
       }
-      if (message.type === 'status') {
-        agent.status = message.status;
-        void presence
-          .mark(agentId, message.status)
-          .catch((error: unknown) => log.warn('presence not saved', { error: errorText(error) }));
-        return;
-      }
-      void run(agentId, socket, message);
+      if (message.type === 'status') return askedFor(agent, agentId, message.status, message.reason);
+      // Counted from arrival: a slow Redis before the handler must not stretch the desk's wait.
+      void run(agentId, socket, message, deadlineOf(message));
     });
     socket.on('close', () => {
       // An instance shutting down closes its own sockets: the desks move to another instance, which marks them.
       if (closing || agents.get(agentId)?.socket !== socket) return;
       agents.delete(agentId);
       log.info('agent disconnected', { agentId });
-      void presence
-        .markOffline(agentId)
-        .then(() => router.passOn(agent.ringingAlone))
-        .catch((error: unknown) =>
-          log.error('could not pass on calls of a departed agent', { error: errorText(error) }),
-        );
+      departed(agentId).catch((error: unknown) =>
+        log.error('could not pass on calls of a departed agent', { error: errorText(error) }),
+      );
     });
+    let state: AgentRecord | undefined;
     try {
-      await presence.mark(agentId, 'available', (await presence.idleSince(agentId)) ?? Date.now());
+      await Promise.all([signedIn, presence.renew(agentId)]);
+      state = await floor.agent(agentId);
     } catch (error) {
       log.warn('presence not saved', { agentId, error: errorText(error) });
     }
     send(socket, { type: 'welcome', agentId, instance });
+    // The desk learns its state from the relay, never the other way round (a reconnect mid-call stays on the call).
+    if (state) send(socket, { type: 'event', event: stateSignal(state) });
     log.info('agent connected', { agentId, instance });
   }
 
@@ -241,10 +277,20 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     }
   }
 
+  /** Redis came back empty (a restart without persistence): the desks still here are signed in again. */
+  async function restoreIfLost(agentId: string, agent: ConnectedAgent): Promise<void> {
+    if (await floor.agent(agentId)) return;
+    log.warn('agent’s state was lost with Redis: signed in again', { agentId });
+    await presence.renew(agentId);
+    await floor.apply({ kind: 'sign_in', agentId });
+    if (agent.asked) await floor.apply({ kind: 'set_activity', agentId, activity: agent.asked });
+  }
+
   let closing = false;
   const heartbeat = setInterval(() => {
     for (const [agentId, agent] of agents) {
-      void presence.mark(agentId, agent.status).catch(() => undefined);
+      void presence.renew(agentId).catch(() => undefined);
+      void restoreIfLost(agentId, agent).catch(() => undefined);
       void revocations
         .isRevoked(agentId, agent.issuedAtMs)
         .then((revoked) => revoked && agent.socket.close(4001, 'agent token revoked'))
@@ -262,9 +308,8 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       // Serialised once for every agent it goes to (a ring reaches the whole team).
       const event = Buffer.from(JSON.stringify({ type: 'event', event: bus.event } satisfies RelayMessage));
       if (bus.kind === 'offer') {
-        const ringing = [...agents].filter(([agentId, agent]) =>
-          bus.targets ? bus.targets.includes(agentId) : agent.status === 'available',
-        );
+        // Only agents the team model reserved for this call are named; an offer names whom it rings.
+        const ringing = [...agents].filter(([agentId]) => bus.targets?.includes(agentId));
         // Recorded in the same step, without waiting for Redis's reply: the command is on this instance's Redis
         // connection before any agent hears of the call, and an agent's answer comes back to this instance, whose
         // claim check therefore reaches Redis after it (Redis runs one connection's commands in order).
@@ -274,7 +319,6 @@ export function createAgentGateway(options: AgentGatewayOptions) {
         );
         const offered = bus.event.type === 'call_offered' ? bus.event : undefined;
         for (const [agentId, agent] of ringing) {
-          if (bus.targets) agent.ringingAlone.add(bus.callId);
           if (offered?.anchored && options.anchored) void ringAnchored(agentId, agent, offered);
           else send(agent.socket, event);
         }
@@ -295,8 +339,6 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       const concerned = new Set(bus.kind === 'direct' ? bus.targets : await store.offeredTo(bus.callId));
       for (const [agentId, agent] of agents) {
         if (!concerned.has(agentId)) continue;
-        // The supervisor's word holds here too, so this instance's heartbeat does not undo it.
-        if (bus.event.type === 'status_set') agent.status = bus.event.status;
         send(agent.socket, event);
       }
     },
@@ -306,6 +348,10 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     },
     connectedAgents: () => [...agents.keys()],
     openConnections: () => guard.open(),
+    /** Signs the desks here in again where Redis lost them (it restarted empty); resolves when done. */
+    async reassert(): Promise<void> {
+      await Promise.all([...agents].map(([agentId, agent]) => restoreIfLost(agentId, agent).catch(() => undefined)));
+    },
     async close(): Promise<void> {
       closing = true;
       clearInterval(heartbeat);

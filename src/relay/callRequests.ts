@@ -3,7 +3,7 @@ import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
 import type { RelayAction, RelayParams, RelayReply } from '../shared/relayProtocol';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
-import type { Presence } from './presence';
+import type { TeamFloor } from './team/teamFloor';
 import { CLAIM_MS } from './relayKeys';
 import type { Router } from './routing';
 import type { RelayMetrics } from './metrics';
@@ -16,7 +16,16 @@ const NOT_OFFERED = 'This call was not offered to you.';
 /** A request the relay refuses, with the reason the agent sees. */
 export class RelayRefusal extends Error {}
 
-type Handlers = { [A in RelayAction]: (agentId: string, params: RelayParams<A>) => Promise<RelayReply<A>> };
+/** How long the desk still waits for this request: past it, nothing is sent to WhatsApp on its behalf. */
+export interface RequestContext {
+  expired(): boolean;
+}
+const NO_DEADLINE: RequestContext = { expired: () => false };
+const GAVE_UP = 'Your desk stopped waiting for this, so nothing was sent to WhatsApp: try again.';
+
+type Handlers = {
+  [A in RelayAction]: (agentId: string, params: RelayParams<A>, context?: RequestContext) => Promise<RelayReply<A>>;
+};
 
 /** What an agent's desk may ask of the relay; the relay holds the token and checks whose call it is. */
 export function createCallRequests(deps: {
@@ -25,7 +34,7 @@ export function createCallRequests(deps: {
   /** The Graph client of the number a customer's call came to (several numbers on one relay). */
   graphFor?: (callId: string) => Promise<GraphClient>;
   store: CallStore;
-  presence: Presence;
+  floor: TeamFloor;
   router: Router;
   bus: Bus;
   metrics?: Pick<RelayMetrics, 'callAnswered'>;
@@ -37,7 +46,7 @@ export function createCallRequests(deps: {
     'hasDeskLeg' | 'answer' | 'answerDesk' | 'customerAnswer' | 'dropDesk' | 'end' | 'isAnchored'
   >;
 }): Handlers {
-  const { graph, store, presence, router, bus, limits, metrics, records, anchored } = deps;
+  const { graph, store, floor, router, bus, limits, metrics, records, anchored } = deps;
   const graphFor = deps.graphFor ?? (async () => graph);
   /**
    * Calls this instance let an agent take. If Redis restarts empty mid-call, the agent who holds the call can
@@ -63,11 +72,10 @@ export function createCallRequests(deps: {
     from: string,
   ): Promise<Record<string, never>> {
     await anchored!.answerDesk(callId, agentId, sdp);
+    await joinTeamCall(callId, agentId);
     await store.setOwner(callId, agentId);
     await store.clearTransfer(callId);
     grant(callId, agentId);
-    await presence.mark(agentId, 'busy');
-    await presence.mark(from, 'available', Date.now());
     await bus.publish({
       kind: 'direct',
       callId,
@@ -81,6 +89,14 @@ export function createCallRequests(deps: {
       .then((active) => active && store.setActive(callId, { ...active, agent: agentId, sinceMs: Date.now() }))
       .catch(() => undefined);
     return {};
+  }
+
+  /** The team model takes the colleague onto the call; their leg goes if the model refuses (the ring was withdrawn). */
+  async function joinTeamCall(callId: string, agentId: string): Promise<void> {
+    const joined = await floor.apply({ kind: 'accept', callId, agentId });
+    if (joined.ok) return;
+    await anchored?.dropDesk(callId, agentId);
+    throw new RelayRefusal(joined.refusal);
   }
 
   /** Offers an anchored call to a colleague: to take it over (transfer) or to join it (conference). */
@@ -97,10 +113,11 @@ export function createCallRequests(deps: {
         `This call cannot be ${kind === 'transfer' ? 'transferred' : 'shared'}: its audio goes straight to your desk. Ask your operator to anchor the queue’s media on the team’s media server.`,
       );
     if (to === agentId) throw new RelayRefusal('Choose a colleague.');
-    if (!(await presence.available()).includes(to))
-      throw new RelayRefusal(`${to} is not available to take a call right now.`);
     const offer = await store.offer(callId);
     if (!offer) throw new RelayRefusal('This call is no longer known to the team relay.');
+    const purpose = kind === 'transfer' ? 'transfer' : 'conference';
+    if ((await floor.reserve(callId, [to], purpose, 1, agentId)).length === 0)
+      throw new RelayRefusal(`${to} is not available to take a call right now.`);
     await store.setTransfer(callId, agentId, to, kind);
     await bus.publish({
       kind: 'offer',
@@ -130,9 +147,9 @@ export function createCallRequests(deps: {
   /** A colleague added to the call answered: their leg joins the room; the call stays with its agent. */
   async function joinConference(agentId: string, callId: string, sdp: string): Promise<Record<string, never>> {
     await anchored!.answerDesk(callId, agentId, sdp);
+    await joinTeamCall(callId, agentId);
     await store.addParticipant(callId, agentId);
     await store.clearTransfer(callId);
-    await presence.mark(agentId, 'busy');
     await announceConference(callId);
     if (await store.customerHeld(callId))
       await bus.publish({
@@ -161,31 +178,48 @@ export function createCallRequests(deps: {
     }
     grantedHere.delete(callId);
     await anchored?.dropDesk(callId, agentId);
-    await presence.mark(agentId, 'available', Date.now());
+    await floor.apply({ kind: 'leave', callId, partyId: agentId });
     await announceConference(callId);
     return {};
   }
 
+  /** A call this agent placed: they are on it (on_call) from the start. */
+  async function placeOnTeam(callId: string, agentId: string): Promise<void> {
+    const placed = await floor.apply({ kind: 'place', callId, agentId });
+    if (!placed.ok) throw new RelayRefusal(placed.refusal);
+  }
+
+  /** The answer claim: the team model takes the agent whose ring it is, exactly once; the claim key mirrors it. */
+  async function claimForAnswer(callId: string, agentId: string): Promise<void> {
+    const taken = await floor.apply({ kind: 'accept', callId, agentId });
+    if (!taken.ok) {
+      const call = taken.call ?? (await floor.call(callId));
+      const answeredElsewhere = call?.phase === 'answered' && !call.parties.some((p) => p.id === agentId);
+      throw new RelayRefusal(answeredElsewhere ? 'Another agent answered this call.' : NOT_OFFERED);
+    }
+    await store.setOwner(callId, agentId);
+  }
+
   return {
-    async pre_accept(agentId, { callId, sdp }) {
+    async pre_accept(agentId, { callId, sdp }, context = NO_DEADLINE) {
       const transfer = anchored ? await store.transferOf(callId) : undefined;
       if (transfer?.to === agentId && anchored?.hasDeskLeg(callId, agentId))
         return transfer.kind === 'conference'
           ? joinConference(agentId, callId, sdp)
           : takeTransfer(agentId, callId, sdp, transfer.from);
-      const claim = await store.claimOffered(callId, agentId);
-      if (claim === 'not_offered') throw new RelayRefusal(NOT_OFFERED);
-      if (claim === 'lost') throw new RelayRefusal('Another agent answered this call.');
-      await presence.mark(agentId, 'busy');
+      if (context.expired()) throw new RelayRefusal(GAVE_UP);
+      await claimForAnswer(callId, agentId);
       try {
         // Anchored: the desk's answer is for its leg on the media server; WhatsApp gets the server's answer.
         const toWhatsApp = anchored?.hasDeskLeg(callId, agentId)
           ? await anchored.answer(callId, agentId, sdp, (await store.offer(callId))?.sdpOffer ?? '')
           : sdp;
+        // The desk gave up meanwhile (Redis or the media server was slow): WhatsApp must not hear a late answer.
+        if (context.expired()) throw new RelayRefusal(GAVE_UP);
         await (await graphFor(callId)).preAccept(callId, toWhatsApp);
       } catch (error) {
         await store.release(callId);
-        await presence.mark(agentId, 'available');
+        await floor.apply({ kind: 'answer_failed', callId, agentId });
         throw error;
       }
       grant(callId, agentId);
@@ -235,7 +269,7 @@ export function createCallRequests(deps: {
       grantedHere.delete(callId);
       await anchored?.end(callId);
       await store.endActive(callId);
-      await presence.mark(agentId, 'available', Date.now());
+      await floor.apply({ kind: 'end', callId });
       return {};
     },
     /** This agent declines. The call is rejected on WhatsApp only when nobody else can take it. */
@@ -246,6 +280,7 @@ export function createCallRequests(deps: {
       const transfer = anchored ? await store.transferOf(callId) : undefined;
       if (owner && transfer?.to === agentId) {
         // A colleague declined a transfer: the call stays with the agent who has it, who is told.
+        await floor.apply({ kind: 'reject', callId, agentId });
         await store.clearTransfer(callId);
         await anchored?.dropDesk(callId, agentId);
         await bus.publish({
@@ -265,6 +300,7 @@ export function createCallRequests(deps: {
         return {};
       }
       if (owner) return {};
+      await floor.apply({ kind: 'reject', callId, agentId });
       const declined = await store.addDeclined(callId, agentId);
       await anchored?.dropDesk(callId, agentId);
       if ((await router.afterDecline(callId, declined)) !== 'nobody_left') return {};
@@ -280,7 +316,7 @@ export function createCallRequests(deps: {
       grant(callId, agentId);
       await store.setOwner(callId, agentId);
       await store.setPlacedBy(callId, agentId);
-      await presence.mark(agentId, 'busy');
+      await placeOnTeam(callId, agentId);
       records?.record({ kind: 'placed', callId, customer: to, agentId, atMs: Date.now() });
       await store.setActive(callId, { agent: agentId, customer: to, direction: 'outbound', sinceMs: Date.now() });
       for (const event of await store.early(callId))
@@ -305,10 +341,12 @@ export function createCallRequests(deps: {
       return {};
     },
     transfer: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'transfer'),
-    colleagues: async (agentId) => ({ agents: (await presence.available([agentId])).slice(0, 1000) }),
+    colleagues: async (agentId) => ({ agents: (await floor.freeAgents()).filter((id) => id !== agentId) }),
     permission: async (_agentId, { to }) => graph.callPermission(to),
     async wrap_up(agentId, { callId, outcome, notes }) {
-      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to wrap up.');
+      const owed = (await floor.agent(agentId))?.wrapUps.includes(callId);
+      if (!owed && (await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to wrap up.');
+      if (owed) await floor.apply({ kind: 'save_wrap_up', agentId, callId });
       if (!records) return {};
       records.record({ kind: 'wrap_up', callId, agentId, outcome, notes, atMs: Date.now() });
       return {};

@@ -63,6 +63,13 @@ const RelayEnv = z.object({
   RELAY_JANUS_RECORDING_DIR: z.string().optional(),
   /** The consent notice played to the customer before a recording starts (Ogg Opus; required with recording). */
   RELAY_JANUS_CONSENT_NOTICE: z.string().optional(),
+  /** How long the relay keeps an agent in after-call work for an unsaved wrap-up (0: the desk's own wrap-up only). */
+  RELAY_AFTER_CALL_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
+  /** The reasons agents may give for not being ready, comma-separated. */
+  RELAY_NOT_READY_REASONS: z
+    .string()
+    .regex(/^[a-z0-9 _-]{1,40}(,[a-z0-9 _-]{1,40})*$/, 'RELAY_NOT_READY_REASONS: words like break,lunch,training')
+    .optional(),
   /** The board's service level: answered within this many seconds. */
   RELAY_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** PostgreSQL for the team's call records; migrations run at start. */
@@ -219,6 +226,8 @@ async function main(): Promise<void> {
     extraNumbers,
     databaseUrl: e.RELAY_DATABASE_URL,
     serviceLevelSec: e.RELAY_SERVICE_LEVEL_SECONDS,
+    afterCallSeconds: e.RELAY_AFTER_CALL_SECONDS,
+    notReadyReasons: e.RELAY_NOT_READY_REASONS?.split(',').map((r) => r.trim()),
     janusUrls: e.RELAY_JANUS_URLS?.split(',')
       .map((u) => u.trim())
       .filter(Boolean),

@@ -4,11 +4,23 @@ import { queueForCall, type TeamQueues } from '../shared/teamQueues';
 import type { Logger } from '../whatsapp/logger';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
-import type { Presence } from './presence';
-import { anyoneLeft, planRoute, startRoute, type RouteState } from './queuePlan';
+import { anyoneLeft, planRoute, startRoute, type AgentSnapshot, type RouteState } from './queuePlan';
 import type { RouteStore } from './routeStore';
+import type { AgentRecord } from '../shared/teamState';
+import type { TeamFloor } from './team/teamFloor';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
+
+/** An agent as a routing step sees them: free, or already ringing for this very call, counts as available. */
+function snapshotOf(agent: AgentRecord, callId?: string): AgentSnapshot {
+  const ringingHere = agent.state === 'reserved' && callId !== undefined && agent.reservations.includes(callId);
+  return {
+    id: agent.id,
+    status: agent.state === 'available' || ringingHere ? 'available' : agent.connected ? 'busy' : 'offline',
+    idleSinceMs: agent.idleSinceMs,
+    present: agent.connected,
+  };
+}
 
 /** How often each instance looks for calls whose next routing step is due. */
 export const ROUTE_TICK_MS = 200;
@@ -22,7 +34,7 @@ export function createQueueRouter(deps: {
   config: TeamQueues;
   store: CallStore;
   routes: RouteStore;
-  presence: Presence;
+  floor: TeamFloor;
   bus: Bus;
   log: Logger;
   /** A call rang at an agent who did not answer in time. */
@@ -34,7 +46,14 @@ export function createQueueRouter(deps: {
   /** Declines a call on WhatsApp that the team cannot take (its queue anchors media and no server answers). */
   decline?: (callId: string) => Promise<void>;
 }) {
-  const { config, store, routes, presence, bus, log } = deps;
+  const { config, store, routes, floor, bus, log } = deps;
+
+  /** The free agents and those ringing for this call: all a step needs, however large the floor. */
+  async function routingAgents(callId: string, ringing: string[]): Promise<AgentSnapshot[]> {
+    const free = await floor.freeAgents();
+    const records = await floor.records([...new Set([...free, ...ringing])]);
+    return records.map((agent) => snapshotOf(agent, callId));
+  }
   const now = deps.now ?? Date.now;
   const queueName = (id: string) => config.queues.find((q) => q.id === id)?.name;
 
@@ -52,20 +71,21 @@ export function createQueueRouter(deps: {
       return;
     }
     // A call just taken has rung nowhere yet: only the agents need reading.
-    const [agents, tried, declined, offered] = await Promise.all([
-      presence.snapshot(),
+    const [tried, declined, offered] = await Promise.all([
       fresh ? ([] as string[]) : store.tried(callId),
       fresh ? ([] as string[]) : store.declined(callId),
       fresh ? ([] as string[]) : store.offeredTo(callId),
     ]);
     const nowMs = now();
     const ringing = offered.filter((a) => !declined.includes(a));
+    const agents = await routingAgents(callId, ringing);
     const step = planRoute({ config, route, agents, tried, declined, ringing, nowMs });
     if (step.withdraw.length > 0) {
       if (!(await store.withdraw(callId, step.withdraw))) {
         await routes.finish(callId);
         return;
       }
+      for (const agentId of step.withdraw) await floor.apply({ kind: 'ring_timeout', callId, agentId });
       const afterSec = route.ringStartMs !== undefined ? Math.round((nowMs - route.ringStartMs) / 1000) : 0;
       await bus.publish({
         kind: 'direct',
@@ -76,12 +96,20 @@ export function createQueueRouter(deps: {
       deps.onSkipped?.(route.queueId);
       log.info('call passed on', { callId, from: step.withdraw, queue: route.queueId });
     }
+    let nextCheckMs = step.nextCheckMs;
     if (step.ring.length > 0) {
-      if (step.route.ringingAlone) await store.addTried(callId, step.route.ringingAlone);
+      const reserved = await floor.reserve(callId, step.ring, 'answer', Infinity);
+      const alone = step.route.ringingAlone;
+      if (alone && reserved.includes(alone)) await store.addTried(callId, alone);
+      else if (alone) {
+        // Taken by another call in the meantime: the next one is tried at once rather than after the ring time.
+        step.route = { ...step.route, ringingAlone: undefined, ringStartMs: undefined };
+        nextCheckMs = nowMs;
+      }
       const event: Offered = { ...offer, queue: queueName(step.route.queueId), anchored: step.route.anchored };
-      await bus.publish({ kind: 'offer', callId, targets: step.ring, event });
+      if (reserved.length > 0) await bus.publish({ kind: 'offer', callId, targets: reserved, event });
     }
-    await Promise.all([routes.save(callId, step.route), routes.reschedule(callId, leaseUntilMs, step.nextCheckMs)]);
+    await Promise.all([routes.save(callId, step.route), routes.reschedule(callId, leaseUntilMs, nextCheckMs)]);
   }
 
   let ticking = false;
@@ -124,8 +152,10 @@ export function createQueueRouter(deps: {
       }
       const anchored = queue.media === 'anchored' || undefined;
       const nowMs = now();
+      await floor.apply({ kind: 'offer', callId: offer.callId, queue: queue.id, waitingAllowed: false });
       const lastAgentId = config.repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
-      const lastAgent = lastAgentId ? (await presence.snapshot()).find((a) => a.id === lastAgentId) : undefined;
+      const [lastRecord] = lastAgentId ? await floor.records([lastAgentId]) : [];
+      const lastAgent = lastRecord && snapshotOf(lastRecord);
       const route = { ...startRoute(queue, nowMs, lastAgent), anchored };
       // Kept and leased to this instance for the first step: if it dies now, another instance carries on.
       const [, lease] = await Promise.all([
@@ -140,7 +170,8 @@ export function createQueueRouter(deps: {
     /** After a decline: the next step runs at once; 'nobody_left' when the call must be rejected on WhatsApp. */
     async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {
       const route = await routes.get(callId);
-      if (!route || !anyoneLeft(config, route, await presence.snapshot(), declined)) return 'nobody_left';
+      const everyone = (await floor.agents()).map((agent) => snapshotOf(agent, callId));
+      if (!route || !anyoneLeft(config, route, everyone, declined)) return 'nobody_left';
       await store.withdraw(callId, declined);
       await routes.schedule(callId, now());
       return 'passed_on';

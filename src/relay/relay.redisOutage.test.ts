@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../../sim/webhookSender';
@@ -33,8 +34,8 @@ afterEach(async () => {
   await redis.stop();
 });
 
-async function agent(id: string) {
-  const desk = await connectTestAgent(id, [relay.agentUrl]);
+async function agent(id: string, requestTimeoutMs?: number) {
+  const desk = await connectTestAgent(id, [relay.agentUrl], { requestTimeoutMs });
   clients.push(desk.client);
   return desk;
 }
@@ -98,5 +99,27 @@ describe('relay when redis-server dies and comes back', () => {
     ).then((outcome) => expect(outcome).toBe('refused'));
     await eventually(() => ann.client.request('terminate', { callId: 'kept-call' }));
     expect(graph.actionsFor('kept-call')).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  });
+
+  it('never sends WhatsApp an answer the desk stopped waiting for while Redis hung, and the call can still be answered', async () => {
+    const ann = await agent('ann', 1500);
+    graph.offerCall('hung-call');
+    expect((await connect('hung-call')).status).toBe(200);
+    await expect.poll(() => ann.events.filter((e) => e.type === 'call_offered').length).toBe(1);
+    // Redis stops answering for longer than the desk waits (CLIENT PAUSE holds every client's commands).
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call('CLIENT', 'PAUSE', '3000', 'ALL');
+      await expect(ann.client.request('pre_accept', { callId: 'hung-call', sdp: ANSWER })).rejects.toThrow(
+        /did not answer in time/,
+      );
+      await new Promise((r) => setTimeout(r, 4500));
+    } finally {
+      admin.disconnect();
+    }
+    expect(graph.actionsFor('hung-call')).toEqual([]);
+    // The call still rings for the agent, who answers it now that Redis is back.
+    await eventually(() => ann.client.request('pre_accept', { callId: 'hung-call', sdp: ANSWER }));
+    expect(graph.actionsFor('hung-call')).toEqual(['pre_accept:200']);
   });
 });

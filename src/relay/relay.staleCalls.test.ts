@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
-import { connectWebhook, postSignedWebhook } from '../../sim/webhookSender';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
 import { createMemoryLogger } from '../whatsapp/logger';
 import { testClocks, type TestClocks } from '../whatsapp/testClocks';
 import { startRelay, type Relay } from './relayServer';
@@ -58,6 +58,17 @@ async function freshRelay(clocks: TestClocks) {
       return callId;
     },
     rung: () => ann.events.flatMap((e) => (e.type === 'call_offered' ? [e.callId] : [])),
+    /** The caller hangs up, so the agent (rung for one call at a time) is free for the next. */
+    async hangUp(callId: string, timestampSec: number): Promise<void> {
+      const body = terminateWebhook({
+        callId,
+        from: '447700900123',
+        phoneNumberId: SECRETS.phoneNumberId,
+        status: 'COMPLETED',
+        timestampSec,
+      });
+      expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+    },
     async staleCount(): Promise<number> {
       const text = await (await fetch(`${relay.agentUrl.replace('ws:', 'http:')}metrics`)).text();
       return Number(/^wa_relay_stale_calls_dropped_total (\d+)$/m.exec(text)?.[1] ?? NaN);
@@ -72,9 +83,12 @@ async function genuineCalls(team: Team, clocks: TestClocks, count: number): Prom
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
     clocks.pass(20_000);
-    ids.push(await team.connect(clocks.metaSec(1000)));
+    const callId = await team.connect(clocks.metaSec(1000));
+    ids.push(callId);
+    await expect.poll(() => team.rung().includes(callId)).toBe(true);
+    await team.hangUp(callId, clocks.metaSec(500));
   }
-  await expect.poll(() => team.rung().filter((id) => ids.includes(id)).length).toBe(count);
+  expect(team.rung().filter((id) => ids.includes(id))).toHaveLength(count);
   return ids;
 }
 
@@ -91,7 +105,9 @@ describe('relay: stale connects (issue 23)', () => {
   it('rings every genuine call after one signed connect stamped 10 minutes ahead, then and a minute later', async () => {
     const clocks = testClocks();
     const team = await freshRelay(clocks);
-    await team.connect(clocks.metaSec(-10 * 60_000));
+    const odd = await team.connect(clocks.metaSec(-10 * 60_000));
+    await expect.poll(() => team.rung().includes(odd)).toBe(true);
+    await team.hangUp(odd, clocks.metaSec(0));
     await genuineCalls(team, clocks, 3);
     clocks.pass(60_000);
     await genuineCalls(team, clocks, 3);

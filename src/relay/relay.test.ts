@@ -426,7 +426,7 @@ describe('team relay on Redis', () => {
     expect(value('wa_relay_handle_time_seconds_sum{queue="team"}')).toBe(42);
     expect(value('wa_relay_webhook_deliveries_refused_total')).toBe(1);
     expect(value('wa_relay_graph_api_errors_total{code="138006"}')).toBe(1);
-    expect(value('wa_relay_agents{status="busy"}') + value('wa_relay_agents{status="available"}')).toBe(1);
+    expect(value('wa_relay_agents{status="on_call"}') + value('wa_relay_agents{status="available"}')).toBe(1);
     expect(value('wa_relay_redis_up')).toBe(1);
     expect(text).toContain('wa_relay_process_');
   });

@@ -22,6 +22,8 @@ import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
 import { createAnchoredCalls } from './media/anchoredCalls';
+import { createTeamStore } from './team/teamStore';
+import { countByState, createTeamFloor } from './team/teamFloor';
 import type { JanusAccess } from './media/janusAccess';
 import type { RelayBusMessage } from '../shared/relayProtocol';
 import { errorText } from '../shared/errorText';
@@ -90,6 +92,10 @@ export interface RelayOptions {
   janusConsentNotice?: string;
   /** Hold music Janus plays to customers on hold (an Ogg Opus file on the Janus machines; RELAY_JANUS_HOLD_MUSIC). */
   janusHoldMusic?: string;
+  /** How long the relay holds an agent in after-call work for an unsaved wrap-up (RELAY_AFTER_CALL_SECONDS; 0). */
+  afterCallSeconds?: number;
+  /** The reasons an agent may give for not being ready (RELAY_NOT_READY_REASONS). */
+  notReadyReasons?: string[];
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
   /** Tests only: the wall and monotonic clocks that judge whether a webhook came too late. */
@@ -142,6 +148,17 @@ export async function startRelay(options: RelayOptions) {
   const records = teamRecords?.recorder;
   const presence = createPresence(redis, keys, instance);
   const bus = createBus(redis, subscriber, keys.bus, log);
+  // WATCH belongs to a connection: the team model's transactions get one of their own.
+  const teamRedis = redis.duplicate();
+  teamRedis.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
+  const floor = createTeamFloor({
+    team: createTeamStore(teamRedis, prefix),
+    bus,
+    log,
+    alive: (ids) => presence.alive(ids),
+    notReadyReasons: options.notReadyReasons,
+    afterCallMs: (options.afterCallSeconds ?? 0) * 1000,
+  });
   const anchoredQueues = (options.queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id);
   if (anchoredQueues.length > 0 && !options.janusUrls?.length)
     throw new Error(
@@ -192,7 +209,7 @@ export async function startRelay(options: RelayOptions) {
     if (owner || accepted) await graphOfCall.terminate(callId);
     else await graphOfCall.reject(callId);
     await store.endActive(callId);
-    if (owner) await presence.mark(owner, 'available', Date.now());
+    await floor.apply({ kind: 'end', callId });
     await bus.publish({
       kind: 'event',
       callId,
@@ -213,7 +230,7 @@ export async function startRelay(options: RelayOptions) {
         config: options.queues,
         store,
         routes: routes!,
-        presence,
+        floor,
         bus,
         log,
         now: options.routingClock,
@@ -224,7 +241,7 @@ export async function startRelay(options: RelayOptions) {
       })
     : undefined;
   const router: CallRouter =
-    queueRouter ?? createRouter({ routing: options.routing ?? 'ring_all', store, presence, bus, log });
+    queueRouter ?? createRouter({ routing: options.routing ?? 'ring_all', store, floor, bus, log });
   const limits = createRelayLimits(redis, prefix, options.limits);
   // Set once listening; read before that by the metrics and readiness checks.
   let webhook: WebhookServer | undefined = undefined;
@@ -238,7 +255,7 @@ export async function startRelay(options: RelayOptions) {
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000)),
     ]);
   const metrics = createRelayMetrics({
-    agentsByStatus: () => presence.countByStatus(),
+    agentsByStatus: async () => countByState(await floor.agents()),
     redisUp,
     webhooksRefused: () => webhook?.status().rejectedCount ?? 0,
     openConnections: () => ({ webhook: webhook?.openConnections() ?? 0, agent: gateway.openConnections() }),
@@ -259,7 +276,7 @@ export async function startRelay(options: RelayOptions) {
     graph,
     graphFor: numbers.graphFor,
     store,
-    presence,
+    floor,
     router,
     bus,
     limits,
@@ -284,7 +301,7 @@ export async function startRelay(options: RelayOptions) {
   const board = createBoardRoute({
     source: createBoardSource({
       store,
-      presence,
+      floor,
       routes,
       queues: options.queues,
       db: teamRecords?.db,
@@ -324,7 +341,8 @@ export async function startRelay(options: RelayOptions) {
       },
     },
     async setAgentStatus(agentId, status, by) {
-      await presence.mark(agentId, status);
+      const activity = floor.activityFor(status);
+      if (activity) await floor.apply({ kind: 'set_activity', agentId, activity });
       await bus.publish({
         kind: 'direct',
         callId: `status:${agentId}`,
@@ -344,6 +362,7 @@ export async function startRelay(options: RelayOptions) {
     onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
     instance,
     presence,
+    floor,
     store,
     router,
     requests,
@@ -352,10 +371,10 @@ export async function startRelay(options: RelayOptions) {
     records,
     anchored,
   });
-  const onWebhookEvent = createWebhookIntake({
+  const intake = createWebhookIntake({
     numbers,
     store,
-    presence,
+    floor,
     router,
     bus,
     log,
@@ -378,6 +397,7 @@ export async function startRelay(options: RelayOptions) {
   async function holdCustomerHere(callId: string, held: boolean, by: string): Promise<void> {
     if (!(await anchored!.holdCustomer(callId, held))) return;
     await store.setCustomerHeld(callId, held);
+    await floor.apply({ kind: 'hold', callId, held });
     const parties = await store.parties(callId);
     await bus.publish({ kind: 'direct', callId, targets: parties, event: { type: 'customer_held', callId, held, by } });
   }
@@ -418,10 +438,15 @@ export async function startRelay(options: RelayOptions) {
     trustedProxies: options.trustedProxies,
     onConnectionRefused: (reason) => metrics.connectionRefused('webhook', reason),
     filter: createCallEventFilter({ ...options.webhookClocks, log, onStale: metrics.staleCallDropped }),
-    onEvent: onWebhookEvent,
+    onEvent: async (event) => {
+      // Redis came back without its data: the desks here are signed in again before a call is routed.
+      if (await floor.lost()) await gateway.reassert();
+      return intake(event);
+    },
   });
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);
   queueRouter?.start();
+  floor.start();
   await teamRecords?.start();
 
   return {
@@ -433,12 +458,14 @@ export async function startRelay(options: RelayOptions) {
     records: teamRecords,
     async close(): Promise<void> {
       queueRouter?.stop();
+      floor.stop();
       board.close();
       await gateway.close();
       await webhook.close();
       await teamRecords?.close();
       await anchored?.close();
       subscriber.disconnect();
+      teamRedis.disconnect();
       redis.disconnect();
     },
   };

@@ -2,7 +2,7 @@ import type { CallSignal } from '../shared/callSignals';
 import type { Logger } from '../whatsapp/logger';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
-import type { Presence } from './presence';
+import type { TeamFloor } from './team/teamFloor';
 
 export type Routing = 'ring_all' | 'longest_idle';
 
@@ -18,71 +18,75 @@ export interface CallRouter {
   answered?(callId: string, agentId: string): Promise<void>;
 }
 
-/** Who rings for a call: every available agent, or the longest-idle one at a time. */
+/** How many free agents a longest-idle step looks at: the first one who can still be reserved rings. */
+const LOOK_AHEAD = 50;
+
+/**
+ * Who rings for a call: every free agent, or the longest-idle one at a time. Each ring reserves its agent in the
+ * team model first, so two calls arriving together never pick the same agent, and an agent on a call, ringing
+ * elsewhere, in after-call work or not ready is never rung.
+ */
 export function createRouter(deps: {
   routing: Routing;
   store: CallStore;
-  presence: Presence;
+  floor: TeamFloor;
   bus: Bus;
   log: Logger;
 }): CallRouter {
-  const { routing, store, presence, bus, log } = deps;
+  const { routing, store, floor, bus, log } = deps;
 
-  async function offerToNext(offer: Offered): Promise<void> {
-    const tried = await store.tried(offer.callId);
-    const [next] = await presence.available(tried);
+  async function ring(offer: Offered, agentIds: string[]): Promise<void> {
+    if (agentIds.length === 0) return;
+    // No instance listening (their subscriptions are coming back after a Redis restart): nobody would ring.
+    if ((await bus.publish({ kind: 'offer', callId: offer.callId, targets: agentIds, event: offer })) === 0)
+      throw new Error('no relay instance is subscribed to the bus yet');
+  }
+
+  async function offerToNext(offer: Offered, exclude: string[] = []): Promise<boolean> {
+    const tried = [...exclude, ...(await store.tried(offer.callId))];
+    const candidates = (await floor.freeAgents(LOOK_AHEAD + tried.length)).filter((id) => !tried.includes(id));
+    const [next] = await floor.reserve(offer.callId, candidates, 'answer', 1);
     if (!next) {
-      log.info('no agent left to ring; the call rings out', { callId: offer.callId });
-      return;
+      log.info('no agent free to ring; the call waits', { callId: offer.callId });
+      return false;
     }
     await store.addTried(offer.callId, next);
-    await bus.publish({ kind: 'offer', callId: offer.callId, targets: [next], event: offer });
+    await ring(offer, [next]);
+    return true;
+  }
+
+  async function ringEveryone(offer: Offered, exclude: string[] = []): Promise<string[]> {
+    const candidates = (await floor.freeAgents()).filter((id) => !exclude.includes(id));
+    const reserved = await floor.reserve(offer.callId, candidates, 'answer', Infinity);
+    await ring(offer, reserved);
+    return reserved;
   }
 
   return {
-    /**
-     * A webhook's offer: taken once across all instances (never after its own terminate) and rung. With ring_all
-     * the ring is published by the same Redis step that takes it. False when it was a retry or had already ended.
-     */
+    /** A webhook's offer: taken once across all instances (never after its own terminate) and rung. */
     async take(offer: Offered): Promise<false | { queue?: string }> {
-      if (routing === 'longest_idle') {
-        if ((await store.takeOffer(offer)).outcome !== 'new') return false;
-        await offerToNext(offer);
-        return {};
-      }
-      const taken = await store.takeOffer(offer, { kind: 'offer', callId: offer.callId, event: offer });
-      if (taken.outcome !== 'new') return false;
-      // No instance listening (their subscriptions are coming back after a Redis restart): nobody would ring,
-      // so fail and let Meta deliver the call again.
-      if (taken.heard === 0) throw new Error('no relay instance is subscribed to the bus yet');
+      if ((await store.takeOffer(offer)).outcome !== 'new') return false;
+      await floor.apply({ kind: 'offer', callId: offer.callId, waitingAllowed: false });
+      if (routing === 'longest_idle') await offerToNext(offer);
+      else await ringEveryone(offer);
       return {};
     },
-    /**
-     * After an agent declines: passes the call on, and says whether it must be rejected on WhatsApp
-     * because nobody else can take it.
-     */
+    /** After an agent declines: passes the call on; 'nobody_left' when it must be rejected on WhatsApp. */
     async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {
-      const offer = await store.offer(callId);
-      if (routing === 'longest_idle' && offer) {
-        const left = await presence.available([...declined, ...(await store.tried(callId))]);
-        if (left.length > 0) {
-          await offerToNext(offer);
-          return 'passed_on';
-        }
-      } else if ((await presence.available(declined)).length > 0) {
-        return 'still_ringing';
-      }
-      return 'nobody_left';
+      const [offer, call] = await Promise.all([store.offer(callId), floor.call(callId)]);
+      if (call?.reservations.some((r) => r.status === 'pending')) return 'still_ringing';
+      if (!offer) return 'nobody_left';
+      if (routing === 'longest_idle') return (await offerToNext(offer, declined)) ? 'passed_on' : 'nobody_left';
+      return (await ringEveryone(offer, declined)).length > 0 ? 'passed_on' : 'nobody_left';
     },
     /** Calls that rang only at an agent who has gone are offered to the next one. */
     async passOn(callIds: Iterable<string>): Promise<void> {
       for (const callId of callIds) {
-        const [owner, offer, ended] = await Promise.all([
-          store.owner(callId),
-          store.offer(callId),
-          store.terminated(callId),
-        ]);
-        if (!owner && offer && !ended) await offerToNext(offer);
+        const [call, offer] = await Promise.all([floor.call(callId), store.offer(callId)]);
+        if (call?.phase !== 'ringing' || !offer) continue;
+        if (call.reservations.some((r) => r.status === 'pending')) continue;
+        if (routing === 'longest_idle') await offerToNext(offer);
+        else await ringEveryone(offer);
       }
     },
   };

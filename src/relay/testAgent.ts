@@ -3,14 +3,21 @@ import type { CallSignal } from '../shared/callSignals';
 import { issueAgentToken } from './agentTokens';
 import { RELAY_TEST_SECRETS } from './testSecrets';
 
-/** A desk as the relay tests meet it: the real relay client, signed in as `id`, keeping every event it hears. */
-export async function connectTestAgent(id: string, urls: string[]) {
-  const events: CallSignal[] = [];
+type AgentState = Extract<CallSignal, { type: 'agent_state' }>;
+
+/**
+ * A desk as the relay tests meet it: the real relay client, signed in as `id`, keeping every call event it hears and,
+ * apart, every state the relay gave the agent.
+ */
+export async function connectTestAgent(id: string, urls: string[], options: { requestTimeoutMs?: number } = {}) {
+  const events: Array<Exclude<CallSignal, AgentState>> = [];
+  const states: AgentState[] = [];
   const client = connectRelay({
     urls,
     token: await issueAgentToken(id, RELAY_TEST_SECRETS.agentSecret),
-    onEvent: (e) => events.push(e),
+    onEvent: (e) => (e.type === 'agent_state' ? states.push(e) : events.push(e)),
+    ...options,
   });
   await client.ready();
-  return { id, client, events };
+  return { id, client, events, states, state: () => states.at(-1) };
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../whatsapp/logger';
 import type { RelayMetrics } from './metrics';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
-import type { Presence } from './presence';
+import type { TeamFloor } from './team/teamFloor';
 import type { BusinessNumbers } from './businessNumbers';
 import type { CallRecorder } from './records/callRecorder';
 import type { Router } from './routing';
@@ -14,14 +14,14 @@ import type { Router } from './routing';
 export function createWebhookIntake(deps: {
   numbers: Pick<BusinessNumbers, 'has' | 'get' | 'several'>;
   store: CallStore;
-  presence: Presence;
+  floor: TeamFloor;
   router: Router;
   bus: Bus;
   log: Logger;
   metrics?: Pick<RelayMetrics, 'callOffered' | 'callEnded'>;
   records?: CallRecorder;
 }) {
-  const { store, presence, router, bus, log, metrics, records } = deps;
+  const { store, floor, router, bus, log, metrics, records } = deps;
 
   /**
    * Answers and statuses of calls an agent placed go to that agent only. They can overtake the reply to
@@ -103,7 +103,7 @@ export function createWebhookIntake(deps: {
             errorCode: signal.errors[0]?.code,
             atMs: receivedAtMs,
           });
-          if (owner) await presence.mark(owner, 'available', Date.now());
+          await floor.apply({ kind: 'end', callId: signal.callId });
           await store.endActive(signal.callId);
           await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
         });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentStateName } from './teamState';
 
 /** One line of figures: a queue, an agent, or the whole team, for today so far. */
 export const BoardFigures = z.object({
@@ -43,7 +44,9 @@ export const BoardSnapshot = z.object({
   agents: z.array(
     z.object({
       id: z.string(),
-      status: z.enum(['available', 'busy', 'away', 'offline']),
+      /** The state the team relay gives the agent, with the not-ready reason; since when it holds. */
+      state: AgentStateName,
+      reason: z.string().optional(),
       sinceMs: z.number().optional(),
       queues: z.array(z.string()),
     }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CallMediaNotice } from './metaCapture';
+import { AgentStateName } from './teamState';
 
 /**
  * What the desk learns about its calls, whichever way it is connected: from Meta's webhooks directly,
@@ -48,6 +49,15 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_taken'), callId: z.string() }),
   /** A supervisor set this agent's status from the board (for example, Away for a desk left Available). */
   z.object({ type: z.literal('status_set'), status: z.enum(['available', 'away']), by: z.string().max(200) }),
+  /** This agent's state as the team relay has it (the desk shows it; only `available` and not ready are asked for). */
+  z.object({
+    type: z.literal('agent_state'),
+    state: AgentStateName,
+    reason: z.string().max(40).optional(),
+    sinceMs: z.number(),
+    /** Answered calls still awaiting this agent's wrap-up, oldest first. */
+    wrapUps: z.array(z.string().max(512)).max(64),
+  }),
   /** The colleague this desk transferred the call to has it now: the call leaves this desk. */
   z.object({ type: z.literal('call_transferred'), callId: z.string(), to: z.string().max(200) }),
   /** Who else is on this conference call now (the desk's own agent apart). */

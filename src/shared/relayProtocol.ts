@@ -95,17 +95,28 @@ const RequestId = z.number().int().nonnegative();
 
 /** One request on the wire: `{ type: 'request', id, action, ...params }`. */
 const requestMessages = RELAY_ACTIONS.map((action) =>
-  relayRequests[action].params.extend({ type: z.literal('request'), id: RequestId, action: z.literal(action) }),
+  relayRequests[action].params.extend({
+    type: z.literal('request'),
+    id: RequestId,
+    action: z.literal(action),
+    /** How long the desk waits for the reply: past it, the relay sends nothing to WhatsApp on the desk's behalf. */
+    waitMs: z.number().int().min(100).max(120_000).optional(),
+  }),
 );
 export const RelayRequestMessage = z.discriminatedUnion(
   'action',
   requestMessages as unknown as [(typeof requestMessages)[number], ...(typeof requestMessages)[number][]],
 );
 export type RelayRequestMessage = {
-  [A in RelayAction]: { type: 'request'; id: number; action: A } & RelayParams<A>;
+  [A in RelayAction]: { type: 'request'; id: number; action: A; waitMs?: number } & RelayParams<A>;
 }[RelayAction];
 
-export const StatusMessage = z.object({ type: z.literal('status'), status: AgentStatus });
+/** The desk asks to be available, or not ready (busy, away, or one of the team's reasons). */
+export const StatusMessage = z.object({
+  type: z.literal('status'),
+  status: AgentStatus,
+  reason: z.string().min(1).max(40).optional(),
+});
 
 /** Everything a desk may send the relay. */
 export const AgentMessage = z.union([StatusMessage, RelayRequestMessage]);

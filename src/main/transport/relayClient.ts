@@ -97,6 +97,8 @@ export function connectRelay(options: RelayClientOptions) {
     ready: () => ready,
     /** Sends one request; resolves with the relay's reply, checked against the protocol. */
     async request<A extends RelayAction>(action: A, params: RelayParams<A>): Promise<RelayReply<A>> {
+      const waitMs = options.requestTimeoutMs ?? 10_000;
+      const startedMs = performance.now();
       await Promise.race([
         ready,
         new Promise((_, reject) =>
@@ -107,18 +109,23 @@ export function connectRelay(options: RelayClientOptions) {
                   'The team relay cannot be reached: check the network; calls go on once it is back.',
                 ),
               ),
-            options.requestTimeoutMs ?? 10_000,
+            waitMs,
           ),
         ),
       ]);
       const id = nextId++;
       const data = await new Promise<unknown>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new AgentFacingError('The team relay did not answer in time: try again in a moment.'));
-        }, options.requestTimeoutMs ?? 10_000);
+        const timer = setTimeout(
+          () => {
+            pending.delete(id);
+            reject(new AgentFacingError('The team relay did not answer in time: try again in a moment.'));
+          },
+          waitMs - (performance.now() - startedMs),
+        );
         pending.set(id, { resolve, reject, timer });
-        socket!.send(JSON.stringify({ ...params, type: 'request', id, action }));
+        // The relay sends nothing to WhatsApp for this request once the desk has stopped waiting for it.
+        const left = Math.max(100, Math.round(waitMs - (performance.now() - startedMs)));
+        socket!.send(JSON.stringify({ ...params, type: 'request', id, action, waitMs: left }));
       });
       const reply = relayRequests[action].reply.safeParse(data);
       if (!reply.success) throw new Error(`The relay's reply to ${action} was not understood.`);

@@ -149,7 +149,7 @@ describe('a supervisor limited to some queues', () => {
     }
     expect(scoped.messages.some((m) => m.type === 'agent_calls')).toBe(false);
     await new Promise((r) => setTimeout(r, 1200));
-    expect(whole.snapshot()!.agents.find((a) => a.id === 'ben')?.status).not.toBe('away');
+    expect(whole.snapshot()!.agents.find((a) => a.id === 'ben')?.reason).not.toBe('away');
 
     const report = `/board/api/report?from=${todayIso()}&to=${todayIso()}`;
     const scopedReport = (await (await api(report, sally)).json()) as { team: { offered: number }; byQueue: unknown[] };

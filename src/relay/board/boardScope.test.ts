@@ -24,8 +24,8 @@ describe('a supervisor’s scope', () => {
 
   it('shows the agents who serve one of their queues, with only those queues', () => {
     const agents = [
-      { id: 'asha', status: 'available' as const, queues: ['sales', 'support'] },
-      { id: 'ben', status: 'away' as const, queues: ['support'] },
+      { id: 'asha', state: 'available' as const, queues: ['sales', 'support'] },
+      { id: 'ben', state: 'not_ready' as const, reason: 'away', queues: ['support'] },
     ];
     expect(agentsInScope(agents, { queues: ['sales'] })).toEqual([{ ...agents[0], queues: ['sales'] }]);
     expect(agentsInScope(agents, {})).toBe(agents);

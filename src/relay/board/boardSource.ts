@@ -3,7 +3,8 @@ import { errorText } from '../../shared/errorText';
 import { skillLevel, type TeamQueues } from '../../shared/teamQueues';
 import type { Logger } from '../../whatsapp/logger';
 import type { CallStore } from '../callStore';
-import type { Presence } from '../presence';
+import type { TeamFloor } from '../team/teamFloor';
+import { ownerOf } from '../team/teamModel';
 import type { RecordsDb } from '../records/recordsDb';
 import type { RouteStore } from '../routeStore';
 import { dayFigures, type DayCall } from './boardFigures';
@@ -22,14 +23,25 @@ function startOfToday(nowMs: number): Date {
 /** What the supervisor board shows, read from Redis (live state) and PostgreSQL (today's figures). */
 export function createBoardSource(deps: {
   store: CallStore;
-  presence: Presence;
+  floor: TeamFloor;
   routes?: RouteStore;
   queues?: TeamQueues;
   db?: RecordsDb;
   serviceLevelSec: number;
   log: Logger;
 }) {
-  const { store, presence, routes, queues, db, log } = deps;
+  const { store, floor, routes, queues, db, log } = deps;
+
+  /** Calls in progress, each under the agent who holds it now in the team model (after a transfer, the colleague). */
+  async function inProgress() {
+    const active = await store.activeCalls();
+    const owners = await Promise.all(active.map(async (c) => (await floor.call(c.callId)) ?? undefined));
+    return active.map((c, i) => {
+      const call = owners[i];
+      const owner = call && ownerOf(call);
+      return { ...c, agent: owner?.id ?? c.agent };
+    });
+  }
   const anchoredQueues = new Set((queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id));
 
   async function waiting(scope: SupervisorScope): Promise<BoardSnapshot['waiting']> {
@@ -127,8 +139,8 @@ export function createBoardSource(deps: {
       const nowMs = Date.now();
       const [waitingCalls, active, agents, figures] = await Promise.all([
         waiting(scope),
-        store.activeCalls(),
-        presence.snapshot(),
+        inProgress(),
+        floor.agents(),
         today(nowMs, scope),
       ]);
       return {
@@ -147,7 +159,13 @@ export function createBoardSource(deps: {
           }))
           .sort((a, b) => a.sinceMs - b.sinceMs),
         agents: agentsInScope(
-          agents.map((a) => ({ id: a.id, status: a.status, sinceMs: a.sinceMs, queues: queuesOf(a.id) })),
+          agents.map((a) => ({
+            id: a.id,
+            state: a.state,
+            ...(a.reason !== undefined && { reason: a.reason }),
+            sinceMs: a.sinceMs,
+            queues: queuesOf(a.id),
+          })),
           scope,
         ).sort((a, b) => a.id.localeCompare(b.id)),
         today: figures,

@@ -12,6 +12,7 @@ const INTENTS = [
   'sign_out',
   'set_activity',
   'offer',
+  'place_call',
   'ring',
   'ask_colleague',
   'answer_ring',
@@ -116,6 +117,8 @@ export function resolveIntent(slice: TeamSlice, intent: TeamIntent): TeamCommand
       };
     case 'sign_in':
       return { kind: 'sign_in', agentId };
+    case 'place_call':
+      return { kind: 'place', callId: `c${slice.calls.size + 1}`, agentId };
     default:
       return moveOn(slice, intent);
   }

@@ -22,6 +22,7 @@ export type TeamCommand =
   | { kind: 'sign_out'; agentId: string }
   | { kind: 'set_activity'; agentId: string; activity: Activity }
   | { kind: 'offer'; callId: string; queue?: string; waitingAllowed: boolean }
+  | { kind: 'place'; callId: string; agentId: string }
   | { kind: 'reserve'; callId: string; agentId: string; purpose: ReservationPurpose; by?: string }
   | { kind: 'accept'; callId: string; agentId: string }
   | { kind: 'answer_failed'; callId: string; agentId: string }
@@ -75,10 +76,12 @@ export function canBeOffered(agent: AgentRecord, purpose: ReservationPurpose, wa
   return purpose === 'answer' && waitingAllowed && agent.calls.length === 1;
 }
 
-/** The calls a command may change: the one it names, or those ringing for an agent who signs out or is not ready. */
+/** The calls a command may change: the one it names, and those ringing for an agent who leaves them for another. */
 export function involvedCalls(command: TeamCommand, agent: AgentRecord | undefined): string[] {
+  const ringing = agent?.reservations ?? [];
+  if (command.kind === 'place') return [command.callId, ...ringing];
   if ('callId' in command) return [command.callId];
-  return command.kind === 'sign_out' || command.kind === 'set_activity' ? [...(agent?.reservations ?? [])] : [];
+  return command.kind === 'sign_out' || command.kind === 'set_activity' ? [...ringing] : [];
 }
 
 /** The agents a command may change: those it names and everyone ringing for or on its calls. */
@@ -155,19 +158,28 @@ function run(slice: TeamSlice, command: TeamCommand, nowMs: number, agent: Agent
     a.wrapUps = a.wrapUps.filter((id) => id !== command.callId);
     return done();
   }
-  if (command.kind === 'offer') {
+  if (command.kind === 'offer' || command.kind === 'place') {
     if (slice.calls.has(command.callId)) return refuse('This call is known already.');
-    slice.calls.set(command.callId, {
+    const call: CallRecord = {
       id: command.callId,
       phase: 'ringing',
-      ...(command.queue !== undefined && { queue: command.queue }),
-      waitingAllowed: command.waitingAllowed,
+      ...(command.kind === 'offer' && command.queue !== undefined && { queue: command.queue }),
+      waitingAllowed: command.kind === 'offer' && command.waitingAllowed,
       customerHeld: false,
       reservations: [],
       parties: [],
       wrapUpsGiven: [],
       offeredAtMs: nowMs,
-    });
+    };
+    slice.calls.set(command.callId, call);
+    // A call the agent places is theirs from the start, whatever their state.
+    if (command.kind === 'place') {
+      const a = agent(command.agentId);
+      for (const ringing of [...a.reservations]) settle(slice.calls.get(ringing), a, 'rescinded', nowMs);
+      call.phase = 'answered';
+      call.parties.push({ id: a.id, kind: 'agent', role: 'owner', sinceMs: nowMs });
+      a.calls.push(call.id);
+    }
     return done();
   }
   const call = slice.calls.get(command.callId);

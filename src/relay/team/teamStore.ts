@@ -45,6 +45,9 @@ export function createTeamStore(redis: Redis, prefix: string) {
   const callKey = (id: string) => key('call', id);
   const agentsKey = key('agents');
   const idleKey = key('idle');
+  const wrapUpKey = key('after-call');
+  // Written with every change: when it is missing, Redis has lost the floor (it restarted empty).
+  const keptKey = key('kept');
   let queue: Promise<unknown> = Promise.resolve();
 
   async function attempt(command: TeamCommand, nowMs: number): Promise<TeamApplied | undefined> {
@@ -72,11 +75,13 @@ export function createTeamStore(redis: Redis, prefix: string) {
       return { ...outcome, agents: [] };
     }
     const changed = outcome.changedAgents.map((id) => slice.agents.get(id)!);
-    const write = redis.multi();
+    const write = redis.multi().set(keptKey, '1');
     for (const agent of changed) {
       write.set(agentKey(agent.id), JSON.stringify(agent)).sadd(agentsKey, agent.id);
       if (agent.state === 'available') write.zadd(idleKey, agent.idleSinceMs, agent.id);
       else write.zrem(idleKey, agent.id);
+      if (agent.state === 'after_call_work') write.zadd(wrapUpKey, agent.sinceMs, agent.id);
+      else write.zrem(wrapUpKey, agent.id);
     }
     for (const call of slice.calls.values())
       if (JSON.stringify(call) !== before.get(call.id))
@@ -113,6 +118,10 @@ export function createTeamStore(redis: Redis, prefix: string) {
       const rows = await redis.mget(...ids.map(agentKey));
       return rows.map((raw) => parse(AgentRecord, raw)).filter((a): a is AgentRecord => a !== undefined);
     },
+    /** Redis has lost what it knew of the floor (it restarted without its data). */
+    lost: async (): Promise<boolean> => (await redis.exists(keptKey)) === 0,
+    /** Agents in after-call work since before `beforeMs`. */
+    inWrapUpSince: (beforeMs: number): Promise<string[]> => redis.zrangebyscore(wrapUpKey, '-inf', String(beforeMs)),
     /** Available agents, longest idle first: what routing reads, however large the floor. */
     longestIdle: (limit = 1000): Promise<string[]> => redis.zrange(idleKey, '0', String(limit - 1)),
   };

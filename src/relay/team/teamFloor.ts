@@ -1,0 +1,145 @@
+import type { CallSignal } from '../../shared/callSignals';
+import type { Activity, AgentRecord, ReservationPurpose } from '../../shared/teamState';
+import { errorText } from '../../shared/errorText';
+import type { Logger } from '../../whatsapp/logger';
+import type { Bus } from '../bus';
+import type { TeamCommand } from './teamModel';
+import type { TeamApplied, TeamStore } from './teamStore';
+
+/** What the agent's desk is told of their state. */
+export function stateSignal(agent: AgentRecord): Extract<CallSignal, { type: 'agent_state' }> {
+  return {
+    type: 'agent_state',
+    state: agent.state,
+    ...(agent.reason !== undefined && { reason: agent.reason }),
+    sinceMs: agent.sinceMs,
+    wrapUps: agent.wrapUps,
+  };
+}
+
+/** The not-ready reasons a team has unless the operator lists its own (RELAY_NOT_READY_REASONS). */
+export const DEFAULT_NOT_READY_REASONS = ['break', 'lunch', 'training', 'meeting', 'busy', 'away'];
+
+/**
+ * Where the relay changes who is doing what: every change goes through the team model in Redis, and each agent whose
+ * state moved hears it at their desk (and the board through the bus). Nothing else writes an agent's state.
+ */
+export function createTeamFloor(deps: {
+  team: TeamStore;
+  bus: Bus;
+  log: Logger;
+  /** Whether the agent's desk is still renewing its liveness (a desk on a dead instance stops). */
+  alive(agentIds: string[]): Promise<boolean[]>;
+  notReadyReasons?: string[];
+  /**
+   * How long after a call the relay holds an agent in after-call work for a wrap-up they have not saved
+   * (RELAY_AFTER_CALL_SECONDS); 0: not at all (the desk's own wrap-up holds it, as a not-ready status).
+   */
+  afterCallMs?: number;
+}) {
+  const { team, bus, log } = deps;
+  const reasons = deps.notReadyReasons ?? DEFAULT_NOT_READY_REASONS;
+  const afterCallMs = deps.afterCallMs ?? 0;
+
+  async function tell(agents: AgentRecord[]): Promise<void> {
+    for (const agent of agents)
+      await bus.publish({
+        kind: 'direct',
+        callId: `state:${agent.id}`,
+        targets: [agent.id],
+        event: stateSignal(agent),
+      });
+  }
+
+  async function apply(command: TeamCommand): Promise<TeamApplied> {
+    const applied = await team.apply(command);
+    if (!applied.ok) log.debug('team step refused', { kind: command.kind, refusal: applied.refusal });
+    const held = afterCallMs > 0 ? [] : applied.agents.filter((a) => a.wrapUps.length > 0);
+    await tell(applied.agents.filter((a) => !held.includes(a))).catch((error: unknown) =>
+      log.warn('agent state not published', { error: errorText(error) }),
+    );
+    for (const agent of held) await closeWrapUps(agent.id, agent.wrapUps);
+    return applied;
+  }
+
+  /** Wrap-ups the relay no longer waits for: saved on the agent's behalf (the desk may still send its notes). */
+  async function closeWrapUps(agentId: string, callIds: string[]): Promise<void> {
+    for (const callId of callIds) await apply({ kind: 'save_wrap_up', agentId, callId });
+  }
+
+  /** Agents whose after-call work outlasted the operator's limit go back to their own choice of status. */
+  async function sweepWrapUps(): Promise<void> {
+    for (const agentId of await team.inWrapUpSince(Date.now() - afterCallMs)) {
+      const agent = await team.agent(agentId);
+      if (!agent?.wrapUps.length) continue;
+      log.info('after-call work timed out: wrap-up not saved in time', { agentId, calls: agent.wrapUps });
+      await closeWrapUps(agentId, agent.wrapUps);
+    }
+  }
+  let sweeping: ReturnType<typeof setInterval> | undefined;
+
+  /** Asks each candidate in turn; returns those now reserved for the call (at most `max`). */
+  async function reserve(callId: string, candidates: string[], purpose: ReservationPurpose, max: number, by?: string) {
+    const reserved: string[] = [];
+    for (const agentId of candidates) {
+      if (reserved.length >= max) break;
+      const applied = await apply({ kind: 'reserve', callId, agentId, purpose, ...(by !== undefined && { by }) });
+      if (applied.ok) reserved.push(agentId);
+    }
+    return reserved;
+  }
+
+  return {
+    apply,
+    reserve,
+    reasons,
+    /** Starts ending overdue after-call work (one pass a second); only with an operator's limit. */
+    start(): void {
+      if (afterCallMs <= 0 || sweeping) return;
+      sweeping = setInterval(() => {
+        sweepWrapUps().catch((error: unknown) => log.warn('after-call work not swept', { error: errorText(error) }));
+      }, 1000);
+    },
+    stop(): void {
+      clearInterval(sweeping);
+      sweeping = undefined;
+    },
+    /** What a desk asked for, checked: `available`, or not ready for one of the team's reasons. */
+    activityFor(status: string, reason?: string): Activity | undefined {
+      if (status === 'available') return { kind: 'available' };
+      const why = reason ?? status;
+      return reasons.includes(why) ? { kind: 'not_ready', reason: why } : undefined;
+    },
+    /** Agents who may ring for a new call now, longest idle first, whose desks are still there. */
+    async freeAgents(limit = 1000): Promise<string[]> {
+      const ids = await team.longestIdle(limit);
+      if (ids.length === 0) return [];
+      const alive = await deps.alive(ids);
+      return ids.filter((_, i) => alive[i]);
+    },
+    /** The records of these agents (missing ones left out), for routing decisions. */
+    async records(ids: string[]): Promise<AgentRecord[]> {
+      const found = await Promise.all(ids.map((id) => team.agent(id)));
+      return found.filter((a): a is AgentRecord => a !== undefined);
+    },
+    agent: (id: string) => team.agent(id),
+    lost: () => team.lost(),
+    call: (id: string) => team.call(id),
+    agents: () => team.agents(),
+  };
+}
+export type TeamFloor = ReturnType<typeof createTeamFloor>;
+
+/** How many agents are in each state (the relay's metrics). */
+export function countByState(agents: AgentRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {
+    offline: 0,
+    available: 0,
+    reserved: 0,
+    on_call: 0,
+    after_call_work: 0,
+    not_ready: 0,
+  };
+  for (const agent of agents) counts[agent.state] = (counts[agent.state] ?? 0) + 1;
+  return counts;
+}
