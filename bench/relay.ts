@@ -52,7 +52,14 @@ export async function benchAgent(url: string, agentId: string, offeredAt: Map<st
     if (message.type === 'reply') replies.get(message.id!)?.({ ok: message.ok! });
   });
   await ready;
+  // A desk says its status first thing, as the relay expects of every connection within seconds.
+  socket.send(JSON.stringify({ type: 'status', status: 'available' }));
   return {
+    agentId,
+    /** Asks the relay for a status, as the desk's status menu does. */
+    status(status: 'available' | 'away'): void {
+      socket.send(JSON.stringify({ type: 'status', status }));
+    },
     request(action: string, params: Record<string, unknown>): Promise<void> {
       const id = nextId++;
       socket.send(JSON.stringify({ ...params, type: 'request', id, action }));

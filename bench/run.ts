@@ -5,6 +5,7 @@ import { benchBurst } from './burst';
 import { benchRelay } from './relay';
 import { benchQueues } from './queues';
 import { benchAnchored } from './anchored';
+import { benchFloor } from './floor';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -77,6 +78,25 @@ async function main(): Promise<void> {
     );
     console.log(
       `  phone in call   ${renderer.inCall.cpuMsPerSec.toFixed(1)} ms/s, ${renderer.inCall.heapMb.toFixed(1)} MB   ratio vs idle: CPU ${ratio(renderer.inCall.cpuMsPerSec, renderer.idle.cpuMsPerSec)}, heap ${ratio(renderer.inCall.heapMb, renderer.idle.heapMb)}`,
+    );
+  }
+  if (!only || only === 'floor') {
+    const agents = Number(process.env.BENCH_FLOOR_AGENTS ?? 1000);
+    const small = await benchFloor({ agents: 20, calls: 10, seconds: 10 * (10 / 200), instances: 4 });
+    const large = await benchFloor({ agents, calls: 200, seconds: 10, instances: 4 });
+    const met = (ok: boolean) => (ok ? 'met' : 'not met');
+    const growth = large.p99Ms / small.p99Ms;
+    console.log(`\nThe floor: one longest-idle queue, 4 relay instances, calls arriving at 20 a second`);
+    for (const f of [small, large])
+      console.log(
+        `  ${String(f.agents).padStart(4)} agents, ${String(f.calls).padStart(3)} calls   webhook -> chosen desk has the offer p50 ${ms(f.p50Ms)}, p99 ${ms(f.p99Ms)}; calls left waiting beside an idle agent ${f.waitedWhileIdle}; Away -> board ${ms(f.stateToBoardMs)}`,
+      );
+    console.log(`  p99 ratio ${agents} agents vs 20        ${growth.toFixed(2)} (goal <= 2: ${met(growth <= 2)})`);
+    console.log(
+      `  calls waiting beside an idle agent   ${large.waitedWhileIdle + small.waitedWhileIdle} (goal 0: ${met(large.waitedWhileIdle + small.waitedWhileIdle === 0)})`,
+    );
+    console.log(
+      `  agent state -> board                 ${ms(large.stateToBoardMs)} (goal <= 200 ms: ${met(large.stateToBoardMs <= 200)})`,
     );
   }
   if (!only || only === 'anchored') {

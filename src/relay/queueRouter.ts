@@ -4,10 +4,19 @@ import { queueForCall, type TeamQueues } from '../shared/teamQueues';
 import type { Logger } from '../whatsapp/logger';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
-import { anyoneLeft, planRoute, startRoute, type AgentSnapshot, type RouteState } from './queuePlan';
+import {
+  anyoneLeft,
+  planRoute,
+  startRoute,
+  type AgentSnapshot,
+  type RouteInput,
+  type RouteState,
+  type RouteStep,
+} from './queuePlan';
 import type { RouteStore } from './routeStore';
 import type { AgentRecord } from '../shared/teamState';
 import type { TeamFloor } from './team/teamFloor';
+import { groupsOfQueues } from './team/routingGroups';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 
@@ -21,6 +30,9 @@ function snapshotOf(agent: AgentRecord, callId?: string): AgentSnapshot {
     present: agent.connected,
   };
 }
+
+/** Hunting reads this many of the longest-idle free agents at each skill level: one of them rings. */
+const HUNT_LOOK_AHEAD = 50;
 
 /** How often each instance looks for calls whose next routing step is due. */
 export const ROUTE_TICK_MS = 200;
@@ -48,14 +60,37 @@ export function createQueueRouter(deps: {
 }) {
   const { config, store, routes, floor, bus, log } = deps;
 
-  /** The free agents and those ringing for this call: all a step needs, however large the floor. */
-  async function routingAgents(callId: string, ringing: string[]): Promise<AgentSnapshot[]> {
-    const free = await floor.freeAgents();
+  /**
+   * The free agents of the call's queues and those ringing for it: all a step needs, however large the floor. Hunting
+   * one agent at a time reads only the longest idle of each skill level; ringing everyone reads them all.
+   */
+  async function routingAgents(callId: string, route: RouteState, ringing: string[]): Promise<AgentSnapshot[]> {
+    const queue = config.queues.find((q) => q.id === route.queueId) ?? config.queues[0]!;
+    const fallback = config.queues.filter((q) => q.id === queue.fallback);
+    const free = await floor.freeAgentsOf(
+      groupsOfQueues([queue, ...fallback]),
+      route.stage === 'hunt' ? HUNT_LOOK_AHEAD : 1000,
+    );
     const records = await floor.records([...new Set([...free, ...ringing])]);
     return records.map((agent) => snapshotOf(agent, callId));
   }
   const now = deps.now ?? Date.now;
   const queueName = (id: string) => config.queues.find((q) => q.id === id)?.name;
+
+  /**
+   * Plans a step and reserves whom it rings. An agent another call reserved in the meantime (two calls arriving
+   * together chose the same longest-idle agent) makes way for the next one at once, not after a tick.
+   */
+  async function planAndReserve(callId: string, input: RouteInput): Promise<{ step: RouteStep; reserved: string[] }> {
+    const taken: string[] = [];
+    for (let attempt = 0; ; attempt += 1) {
+      const step = planRoute({ ...input, agents: input.agents.filter((a) => !taken.includes(a.id)) });
+      const reserved = step.ring.length > 0 ? await floor.reserve(callId, step.ring, 'answer', Infinity) : [];
+      const alone = step.route.ringingAlone;
+      if (!alone || !step.ring.includes(alone) || reserved.includes(alone) || attempt >= 4) return { step, reserved };
+      taken.push(alone);
+    }
+  }
 
   /** One routing step of a call this instance holds the lease on. */
   async function advance(
@@ -78,8 +113,8 @@ export function createQueueRouter(deps: {
     ]);
     const nowMs = now();
     const ringing = offered.filter((a) => !declined.includes(a));
-    const agents = await routingAgents(callId, ringing);
-    const step = planRoute({ config, route, agents, tried, declined, ringing, nowMs });
+    const agents = await routingAgents(callId, route, ringing);
+    const { step, reserved } = await planAndReserve(callId, { config, route, agents, tried, declined, ringing, nowMs });
     if (step.withdraw.length > 0) {
       if (!(await store.withdraw(callId, step.withdraw))) {
         await routes.finish(callId);
@@ -98,7 +133,6 @@ export function createQueueRouter(deps: {
     }
     let nextCheckMs = step.nextCheckMs;
     if (step.ring.length > 0) {
-      const reserved = await floor.reserve(callId, step.ring, 'answer', Infinity);
       const alone = step.route.ringingAlone;
       if (alone && reserved.includes(alone)) await store.addTried(callId, alone);
       else if (alone) {

@@ -23,6 +23,7 @@ import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
 import { createAnchoredCalls } from './media/anchoredCalls';
 import { createTeamStore } from './team/teamStore';
+import { routingGroups } from './team/routingGroups';
 import { countByState, createTeamFloor } from './team/teamFloor';
 import type { JanusAccess } from './media/janusAccess';
 import type { RelayBusMessage } from '../shared/relayProtocol';
@@ -152,7 +153,7 @@ export async function startRelay(options: RelayOptions) {
   const teamRedis = redis.duplicate();
   teamRedis.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
   const floor = createTeamFloor({
-    team: createTeamStore(teamRedis, prefix),
+    team: createTeamStore(teamRedis, prefix, routingGroups(options.queues)),
     bus,
     log,
     alive: (ids) => presence.alive(ids),

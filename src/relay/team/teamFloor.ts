@@ -78,6 +78,12 @@ export function createTeamFloor(deps: {
   }
   let sweeping: ReturnType<typeof setInterval> | undefined;
 
+  async function stillThere(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const alive = await deps.alive(ids);
+    return ids.filter((_, i) => alive[i]);
+  }
+
   /** Asks each candidate in turn; returns those now reserved for the call (at most `max`). */
   async function reserve(callId: string, candidates: string[], purpose: ReservationPurpose, max: number, by?: string) {
     const reserved: string[] = [];
@@ -112,16 +118,14 @@ export function createTeamFloor(deps: {
     },
     /** Agents who may ring for a new call now, longest idle first, whose desks are still there. */
     async freeAgents(limit = 1000): Promise<string[]> {
-      const ids = await team.longestIdle(limit);
-      if (ids.length === 0) return [];
-      const alive = await deps.alive(ids);
-      return ids.filter((_, i) => alive[i]);
+      return stillThere(await team.longestIdle(limit));
+    },
+    /** The free agents of these routing groups (queue and skill level), the `limit` longest idle of each. */
+    async freeAgentsOf(groups: string[], limit: number): Promise<string[]> {
+      return stillThere([...new Set((await team.idleOfGroups(groups, limit)).flat())]);
     },
     /** The records of these agents (missing ones left out), for routing decisions. */
-    async records(ids: string[]): Promise<AgentRecord[]> {
-      const found = await Promise.all(ids.map((id) => team.agent(id)));
-      return found.filter((a): a is AgentRecord => a !== undefined);
-    },
+    records: (ids: string[]): Promise<AgentRecord[]> => team.agentsById(ids),
     agent: (id: string) => team.agent(id),
     lost: () => team.lost(),
     call: (id: string) => team.call(id),

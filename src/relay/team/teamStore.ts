@@ -39,12 +39,18 @@ function parse<T>(
  * otherwise it is applied again on what is there now. `redis` must be a connection of its own: WATCH belongs to a
  * connection, so this store runs one transaction at a time on it.
  */
-export function createTeamStore(redis: Redis, prefix: string) {
+export function createTeamStore(
+  redis: Redis,
+  prefix: string,
+  /** The routing groups an agent belongs to (a queue at a skill level): each keeps its own idle order. */
+  groupsOf: (agentId: string) => string[] = () => [],
+) {
   const key = (...parts: string[]) => [prefix, 'team', ...parts].join(':');
   const agentKey = (id: string) => key('agent', id);
   const callKey = (id: string) => key('call', id);
   const agentsKey = key('agents');
   const idleKey = key('idle');
+  const groupIdleKey = (group: string) => key('idle', group);
   const wrapUpKey = key('after-call');
   // Written with every change: when it is missing, Redis has lost the floor (it restarted empty).
   const keptKey = key('kept');
@@ -78,8 +84,9 @@ export function createTeamStore(redis: Redis, prefix: string) {
     const write = redis.multi().set(keptKey, '1');
     for (const agent of changed) {
       write.set(agentKey(agent.id), JSON.stringify(agent)).sadd(agentsKey, agent.id);
-      if (agent.state === 'available') write.zadd(idleKey, agent.idleSinceMs, agent.id);
-      else write.zrem(idleKey, agent.id);
+      for (const set of [idleKey, ...groupsOf(agent.id).map(groupIdleKey)])
+        if (agent.state === 'available') write.zadd(set, agent.idleSinceMs, agent.id);
+        else write.zrem(set, agent.id);
       if (agent.state === 'after_call_work') write.zadd(wrapUpKey, agent.sinceMs, agent.id);
       else write.zrem(wrapUpKey, agent.id);
     }
@@ -108,6 +115,12 @@ export function createTeamStore(redis: Redis, prefix: string) {
     async agent(id: string): Promise<AgentRecord | undefined> {
       return parse(AgentRecord, await redis.get(agentKey(id)));
     },
+    /** These agents' records in one round trip (missing ones left out). */
+    async agentsById(ids: string[]): Promise<AgentRecord[]> {
+      if (ids.length === 0) return [];
+      const rows = await redis.mget(...ids.map(agentKey));
+      return rows.map((raw) => parse(AgentRecord, raw)).filter((a): a is AgentRecord => a !== undefined);
+    },
     async call(id: string): Promise<CallRecord | undefined> {
       return parse(CallRecord, await redis.get(callKey(id)));
     },
@@ -122,6 +135,12 @@ export function createTeamStore(redis: Redis, prefix: string) {
     lost: async (): Promise<boolean> => (await redis.exists(keptKey)) === 0,
     /** Agents in after-call work since before `beforeMs`. */
     inWrapUpSince: (beforeMs: number): Promise<string[]> => redis.zrangebyscore(wrapUpKey, '-inf', String(beforeMs)),
+    /** The longest-idle available agents of each group, up to `limit` each, in one round trip. */
+    async idleOfGroups(groups: string[], limit: number): Promise<string[][]> {
+      const read = redis.pipeline();
+      for (const group of groups) read.zrange(groupIdleKey(group), '0', String(limit - 1));
+      return ((await read.exec()) ?? []).map(([, ids]) => (ids as string[] | null) ?? []);
+    },
     /** Available agents, longest idle first: what routing reads, however large the floor. */
     longestIdle: (limit = 1000): Promise<string[]> => redis.zrange(idleKey, '0', String(limit - 1)),
   };

@@ -1,0 +1,129 @@
+import WebSocket from 'ws';
+import { issueSupervisorToken } from '../src/relay/agentTokens';
+import { startRelay, type Relay } from '../src/relay/relayServer';
+import { startTestRedis } from '../src/relay/testRedis';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { createLogger } from '../src/whatsapp/logger';
+import { startGraphApiSim } from '../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook } from '../sim/webhookSender';
+import { benchAgent, SECRETS } from './relay';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
+
+export interface FloorFigures {
+  agents: number;
+  calls: number;
+  /** Webhook -> the chosen agent's desk has the offer. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Calls that found no agent to ring although agents of their queue were idle. */
+  waitedWhileIdle: number;
+  /** A desk asks for Away -> the board shows it (median). */
+  stateToBoardMs: number;
+}
+
+/**
+ * A floor of `agents` desks on `instances` relay instances with one longest-idle queue, and `calls` arriving evenly
+ * over `seconds`: how long each call takes to reach the desk the queue chose, whether any call waited while an agent
+ * who could take it was idle, and how soon a desk's status change shows on a supervisor's board.
+ */
+export async function benchFloor(options: { agents: number; calls: number; seconds: number; instances: number }) {
+  const redis = await startTestRedis();
+  const graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
+  const logger = createLogger({ level: 'error' });
+  const queues = TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [{ id: 'support', name: 'Support', routing: 'longest_idle', ringSeconds: 60, agents: '*' }],
+  });
+  const relays: Relay[] = [];
+  for (let i = 0; i < options.instances; i += 1)
+    relays.push(
+      await startRelay({
+        ...SECRETS,
+        redisUrl: redis.url,
+        graphBaseUrl: graph.baseUrl,
+        logger,
+        queues,
+        prefix: 'floor',
+      }),
+    );
+  const offeredAt = new Map<string, number[]>();
+  const desks = [];
+  for (let i = 0; i < options.agents; i += 1)
+    desks.push(await benchAgent(relays[i % relays.length]!.agentUrl, `agent${i}`, offeredAt));
+  await pause(500);
+
+  const latencies: number[] = [];
+  const gap = (options.seconds * 1000) / options.calls;
+  const started = performance.now();
+  const sent = await Promise.all(
+    Array.from({ length: options.calls }, async (_, i) => {
+      await pause(Math.max(0, started + i * gap - performance.now()));
+      const callId = `wacid.floor${options.agents}.${i}`;
+      graph.offerCall(callId);
+      offeredAt.set(callId, []);
+      const at = performance.now();
+      const relay = relays[i % relays.length]!;
+      const body = connectWebhook({
+        callId,
+        from: `4477009${i}`,
+        phoneNumberId: SECRETS.phoneNumberId,
+        sdpOffer: 'v=0\r\n',
+      });
+      await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret);
+      return { callId, at };
+    }),
+  );
+  // Every call should ring one free agent at once: there are more agents than calls, and nobody answers.
+  const deadline = performance.now() + 10_000;
+  while (sent.some(({ callId }) => offeredAt.get(callId)!.length === 0) && performance.now() < deadline)
+    await pause(20);
+  let waitedWhileIdle = 0;
+  for (const { callId, at } of sent) {
+    const first = offeredAt.get(callId)![0];
+    if (first === undefined) waitedWhileIdle += 1;
+    else latencies.push(first - at);
+  }
+
+  const stateToBoardMs = await boardLatency(relays[relays.length - 1]!.agentUrl, desks.slice(-5));
+  for (const desk of desks) desk.close();
+  await pause(300);
+  for (const relay of relays) await relay.close();
+  await graph.close();
+  await redis.stop();
+  return {
+    agents: options.agents,
+    calls: options.calls,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    waitedWhileIdle,
+    stateToBoardMs,
+  } satisfies FloorFigures;
+}
+
+/** Desks ask for Away one after another; each time, how long until a supervisor's board shows them not ready. */
+async function boardLatency(agentUrl: string, desks: Array<Awaited<ReturnType<typeof benchAgent>>>) {
+  const origin = agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');
+  const board = new WebSocket(`${agentUrl}board/live`, { headers: { Origin: origin } });
+  let latest: { agents: Array<{ id: string; state: string }> } | undefined;
+  board.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { type: string; snapshot?: typeof latest };
+    if (message.type === 'snapshot') latest = message.snapshot;
+  });
+  await new Promise((resolve) => board.on('open', resolve));
+  board.send(JSON.stringify({ type: 'hello', token: await issueSupervisorToken('bench', SECRETS.agentSecret) }));
+  while (!latest) await pause(5);
+  const seen: number[] = [];
+  for (const desk of desks) {
+    const id = desk.agentId;
+    const asked = performance.now();
+    desk.status('away');
+    while (latest.agents.find((a) => a.id === id)?.state !== 'not_ready') await pause(2);
+    seen.push(performance.now() - asked);
+  }
+  board.close();
+  return percentile(seen, 50);
+}
