@@ -66,12 +66,24 @@ function showProblem(text: string | undefined): void {
   p.textContent = text ?? '';
 }
 
+/** Missed, and beside it on an agent's line the rings they declined, which are not misses. */
+function missedCell(f: BoardFigures): Node {
+  const cell = document.createDocumentFragment();
+  cell.append(String(f.missed));
+  if (!f.declined) return cell;
+  const declined = document.createElement('span');
+  declined.setAttribute('data-field', 'declined');
+  declined.textContent = ` (${f.declined} declined)`;
+  cell.append(declined);
+  return cell;
+}
+
 function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string>): HTMLTableRowElement {
   const cells = [
     label,
     String(f.offered),
     String(f.answered),
-    String(f.missed),
+    missedCell(f),
     String(f.abandoned),
     seconds(f.asaSec),
     seconds(f.ahtSec),

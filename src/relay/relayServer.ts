@@ -159,6 +159,7 @@ export async function startRelay(options: RelayOptions) {
     alive: (ids) => presence.alive(ids),
     notReadyReasons: options.notReadyReasons,
     afterCallMs: (options.afterCallSeconds ?? 0) * 1000,
+    records,
   });
   const anchoredQueues = (options.queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id);
   if (anchoredQueues.length > 0 && !options.janusUrls?.length)

@@ -5,8 +5,14 @@ import { AgentStateName } from './teamState';
 export const BoardFigures = z.object({
   offered: z.number().int(),
   answered: z.number().int(),
-  /** Rang at agents and ended before anyone answered. */
+  /**
+   * Team and queue: rang at agents and ended before anyone answered. An agent: rings that rang out at them (a ring
+   * withdrawn because a colleague answered or the caller hung up is not theirs); rings recorded before their outcome
+   * was kept count as before, every call that rang at them and ended without their answer.
+   */
   missed: z.number().int(),
+  /** An agent's rings they declined (an agent's line only). */
+  declined: z.number().int().optional(),
   /** The caller gave up while the call waited in its queue, before it rang anyone. */
   abandoned: z.number().int(),
   /** Average speed of answer, seconds; undefined before the first answer. */

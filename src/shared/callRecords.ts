@@ -5,6 +5,13 @@ const AgentId = z.string().min(1).max(200);
 const AtMs = z.number().int().nonnegative();
 
 /**
+ * How a ring at an agent ended: accepted, rejected (they declined), timed_out (it rang out at them), or rescinded
+ * (a colleague answered, the caller hung up, they signed out or went not ready, or routing moved the call on).
+ */
+export const RingOutcome = z.enum(['accepted', 'rejected', 'timed_out', 'rescinded']);
+export type RingOutcome = z.infer<typeof RingOutcome>;
+
+/**
  * What the relay learns about a call, in the order it learns it; each becomes part of the call's lasting record in
  * PostgreSQL. Any order gives the same record (a terminate may overtake its connect).
  */
@@ -30,6 +37,8 @@ export const RecordEvent = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('rang'), callId: CallId, agentIds: z.array(AgentId).min(1).max(1000), atMs: AtMs }),
   z.object({ kind: z.literal('answered'), callId: CallId, agentId: AgentId, atMs: AtMs }),
+  /** How a ring at one agent ended: they took it, declined it, it rang out at them, or it was withdrawn. */
+  z.object({ kind: z.literal('ring_ended'), callId: CallId, agentId: AgentId, outcome: RingOutcome, atMs: AtMs }),
   z.object({
     kind: z.literal('ended'),
     callId: CallId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayFigures, figuresOf, type DayCall } from './boardFigures';
+import { agentFigures, dayFigures, figuresOf, type DayCall } from './boardFigures';
 
 const at = (s: number) => 1_000_000 + s * 1000;
 const calls: DayCall[] = [
@@ -54,6 +54,39 @@ describe('board figures', () => {
       ['ana', 2, 1, 1],
       ['ben', 2, 1, 1],
     ]);
+  });
+
+  it('counts as an agent’s miss only a ring that rang out at them, and their declines apart', () => {
+    const answeredByAna = calls[0]!;
+    const unanswered = calls[2]!;
+    const ringing = calls[4]!;
+    const rings: DayCall[] = [
+      { ...answeredByAna, ringOutcome: 'rescinded' },
+      { ...unanswered, ringOutcome: 'timed_out' },
+      { ...unanswered, offeredAtMs: at(100), ringOutcome: 'rejected' },
+      // The caller hung up while it rang: not a ring the agent could have taken.
+      { ...unanswered, offeredAtMs: at(200), ringOutcome: 'rescinded' },
+      ringing,
+    ];
+    expect(agentFigures('ben', rings, 20)).toMatchObject({ offered: 5, answered: 0, missed: 1, declined: 1 });
+    expect(agentFigures('ana', [{ ...answeredByAna, ringOutcome: 'accepted' }], 20)).toMatchObject({
+      offered: 1,
+      answered: 1,
+      missed: 0,
+      declined: 0,
+      asaSec: 8,
+    });
+  });
+
+  it('rings recorded before their outcome was kept count as before: every ended call the agent did not answer', () => {
+    const day = dayFigures(
+      calls,
+      new Map([['ben', [calls[0]!, calls[2]!, { ...calls[0]!, ringOutcome: 'rescinded' }]]]),
+      20,
+    );
+    expect(day.byAgent).toEqual([expect.objectContaining({ agent: 'ben', offered: 3, missed: 2, declined: 0 })]);
+    // The team's and queues' figures do not change with agents' ring outcomes.
+    expect(day.team).toEqual(figuresOf(calls, 20));
   });
 
   it('has no averages before anything was answered', () => {

@@ -1,4 +1,5 @@
 import type { BoardFigures } from '../../shared/boardSchemas';
+import type { RingOutcome } from '../../shared/callRecords';
 
 /** A call of today as the records hold it. */
 export interface DayCall {
@@ -10,6 +11,8 @@ export interface DayCall {
   billedSeconds?: number;
   /** It rang at one agent or more. */
   rang: boolean;
+  /** In an agent's list: how the ring at them ended; absent while it rings, and for rings recorded before it was kept. */
+  ringOutcome?: RingOutcome;
 }
 
 const average = (values: number[]) =>
@@ -35,6 +38,24 @@ export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigur
   };
 }
 
+/** One agent's figures over the calls that rang at them: their own answers, misses and declines. */
+export function agentFigures(agent: string, offered: DayCall[], serviceLevelSec: number): BoardFigures {
+  // An agent's own answer rate: calls offered to them that they took; a colleague's answer is not theirs.
+  const mine = offered.map((c) => (c.answeredBy === agent ? c : { ...c, answeredAtMs: undefined }));
+  const ended = (outcome: RingOutcome) =>
+    mine.filter((c) => c.answeredBy !== agent && c.ringOutcome === outcome).length;
+  // Rings without an outcome keep the rule from before outcomes were kept: the call ended without their answer.
+  const unknown = figuresOf(
+    mine.filter((c) => c.ringOutcome === undefined),
+    serviceLevelSec,
+  );
+  return {
+    ...figuresOf(mine, serviceLevelSec),
+    missed: unknown.missed + ended('timed_out'),
+    declined: ended('rejected'),
+  };
+}
+
 /** Today's figures for the team, per queue, and per agent (calls offered to them, and those they answered). */
 export function dayFigures(
   calls: DayCall[],
@@ -50,11 +71,10 @@ export function dayFigures(
     const queue = call.queue ?? 'team';
     queues.set(queue, [...(queues.get(queue) ?? []), call]);
   }
-  const byAgent = [...offersByAgent].map(([agent, offered]) => {
-    // An agent's own answer rate: calls offered to them that they took; a colleague's answer is not theirs.
-    const mine = offered.map((c) => (c.answeredBy === agent ? c : { ...c, answeredAtMs: undefined }));
-    return { agent, ...figuresOf(mine, serviceLevelSec) };
-  });
+  const byAgent = [...offersByAgent].map(([agent, offered]) => ({
+    agent,
+    ...agentFigures(agent, offered, serviceLevelSec),
+  }));
   return {
     team: figuresOf(calls, serviceLevelSec),
     byQueue: [...queues].map(([queue, list]) => ({ queue, ...figuresOf(list, serviceLevelSec) })),

@@ -1,4 +1,5 @@
 import type { AgentCall, BoardSnapshot } from '../../shared/boardSchemas';
+import type { RingOutcome } from '../../shared/callRecords';
 import { errorText } from '../../shared/errorText';
 import { skillLevel, type TeamQueues } from '../../shared/teamQueues';
 import type { Logger } from '../../whatsapp/logger';
@@ -89,8 +90,9 @@ export function createBoardSource(deps: {
          FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
         [from, to],
       ),
-      db.query<{ agent_id: string; call_id: string }>(
-        `SELECT o.agent_id, o.call_id FROM call_offers o JOIN calls c USING (call_id)
+      db.query<{ agent_id: string; call_id: string; outcome: RingOutcome | null }>(
+        `SELECT o.agent_id, o.call_id, r.outcome FROM call_offers o JOIN calls c USING (call_id)
+           LEFT JOIN ring_outcomes r ON r.call_id = o.call_id AND r.agent_id = o.agent_id
          WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
         [from, to],
       ),
@@ -109,7 +111,9 @@ export function createBoardSource(deps: {
     const offersByAgent = new Map<string, DayCall[]>();
     for (const o of offers.rows) {
       const call = byId.get(o.call_id);
-      if (call) offersByAgent.set(o.agent_id, [...(offersByAgent.get(o.agent_id) ?? []), call]);
+      if (!call) continue;
+      const ring = o.outcome === null ? call : { ...call, ringOutcome: o.outcome };
+      offersByAgent.set(o.agent_id, [...(offersByAgent.get(o.agent_id) ?? []), ring]);
     }
     return { calls: [...byId.values()], offersByAgent };
   }

@@ -40,6 +40,15 @@ describe('reports', () => {
     expect(report.byAgent).toEqual([
       expect.objectContaining({ agent: 'ana', offered: 2, answered: 1, answerRatePct: 50 }),
     ]);
+    // An agent's line says how many rings they declined; the CSV gives it its own column.
+    const declined = buildReport(
+      calls,
+      new Map([['ana', [calls[0]!, { ...calls[1]!, ringOutcome: 'rejected' as const }]]]),
+      { ...range, bucket: 'day' },
+      20,
+    );
+    expect(declined.byAgent).toEqual([expect.objectContaining({ agent: 'ana', missed: 0, declined: 1 })]);
+    expect(reportCsv(declined)).toContain('"agent","ana","2","1","50","0","0","5","55","50","1"');
   });
 
   it('counts per hour within the range only', () => {
@@ -57,7 +66,7 @@ describe('reports', () => {
     expect(csv).toContain('"queue","Bob;=1+2;"');
     expect(csv.replace(/"(?:[^"]|"")*"/g, '')).toMatch(/^[,\r\n]*$/);
     expect((parse(csv, { relax_column_count: true }) as string[][])[0]).toEqual(
-      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct'.split(','),
+      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined'.split(','),
     );
   });
 

@@ -61,6 +61,7 @@ const CSV_COLUMNS = [
   'asaSec',
   'ahtSec',
   'serviceLevelPct',
+  'declined',
 ] as const;
 
 /** One CSV text of a report: a line per queue and per agent, then one per hour or day. */

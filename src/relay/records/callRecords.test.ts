@@ -9,6 +9,8 @@ import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
 import { MIGRATIONS } from './migrations';
+import { createRecordsDb } from './recordsDb';
+import type { RingOutcome } from '../../shared/callRecords';
 import { connectTestAgent } from '../testAgent';
 import { issueSupervisorToken } from '../agentTokens';
 
@@ -229,6 +231,43 @@ describe('call records in PostgreSQL', () => {
     expect(team.asaSec).toBeLessThan(20);
     // Answered 15 s or more after Meta's stamp: outside the 10 s service level.
     expect(team.serviceLevelPct).toBe(0);
+  });
+
+  it('a ring’s end is kept per agent: the end that says most wins, in whatever order the ends arrive', async () => {
+    const db = createRecordsDb(await freshDatabase(), createMemoryLogger());
+    try {
+      await db.migrate();
+      const ends: Array<[string, RingOutcome]> = [
+        ['asha', 'timed_out'],
+        ['asha', 'rescinded'],
+        ['ben', 'rescinded'],
+        ['ben', 'accepted'],
+        ['chen', 'rejected'],
+        ['chen', 'timed_out'],
+        ['dee', 'rescinded'],
+      ];
+      const event = ([agentId, outcome]: [string, RingOutcome], i: number) =>
+        ({ kind: 'ring_ended', callId: 'wacid.rings', agentId, outcome, atMs: 1_000 + i }) as const;
+      // One order in one batch, the reverse one event at a time on a second call: the same outcomes.
+      await db.write(ends.map(event));
+      for (const [i, end] of [...ends.entries()].reverse())
+        await db.write([{ ...event(end, i), callId: 'wacid.rings2' }]);
+      const rows = await sql<{ call_id: string; agent_id: string; outcome: string }>(
+        'SELECT call_id, agent_id, outcome FROM ring_outcomes ORDER BY call_id, agent_id',
+      );
+      const expected = [
+        ['asha', 'timed_out'],
+        ['ben', 'accepted'],
+        ['chen', 'timed_out'],
+        ['dee', 'rescinded'],
+      ];
+      expect(rows.map((r) => [r.call_id, r.agent_id, r.outcome])).toEqual([
+        ...expected.map((e) => ['wacid.rings', ...e]),
+        ...expected.map((e) => ['wacid.rings2', ...e]),
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('PostgreSQL stopped mid-run loses no records: they wait in Redis and are written when it returns', async () => {

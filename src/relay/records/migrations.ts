@@ -47,4 +47,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'meta timestamp beside the relay receive time',
     sql: `ALTER TABLE calls ADD COLUMN meta_offered_at timestamptz;`,
   },
+  {
+    // How each ring at an agent ended, beside call_offers (which says it rang). Rings recorded before have no row.
+    version: 4,
+    name: 'ring outcomes',
+    sql: `
+      CREATE TABLE ring_outcomes (
+        call_id text NOT NULL,
+        agent_id text NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'timed_out', 'rescinded')),
+        ended_at timestamptz NOT NULL,
+        PRIMARY KEY (call_id, agent_id)
+      );`,
+  },
 ];

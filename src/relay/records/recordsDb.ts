@@ -30,6 +30,14 @@ const UPSERT_CALL = `
     wrap_up_by = COALESCE(excluded.wrap_up_by, calls.wrap_up_by),
     meta_offered_at = COALESCE(calls.meta_offered_at, excluded.meta_offered_at)`;
 
+// An agent rung more than once for a call keeps the end that says most, whatever order the events arrive in: they
+// took it, it rang out at them, they declined it, it was withdrawn.
+const UPSERT_RING_OUTCOME = `
+  INSERT INTO ring_outcomes (call_id, agent_id, outcome, ended_at) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (call_id, agent_id) DO UPDATE SET outcome = excluded.outcome, ended_at = excluded.ended_at
+  WHERE array_position($5::text[], excluded.outcome) > array_position($5::text[], ring_outcomes.outcome)`;
+const OUTCOME_RANK = ['rescinded', 'rejected', 'timed_out', 'accepted'];
+
 type Row = {
   direction: 'inbound' | 'outbound';
   customer?: string;
@@ -49,7 +57,7 @@ type Row = {
 };
 
 /** What an event says about its call's row. */
-function rowOf(event: Exclude<RecordEvent, { kind: 'rang' | 'room_recording' }>): Row {
+function rowOf(event: Exclude<RecordEvent, { kind: 'rang' | 'ring_ended' | 'room_recording' }>): Row {
   const at = new Date(event.atMs);
   switch (event.kind) {
     case 'offered':
@@ -140,6 +148,16 @@ export function createRecordsDb(url: string, log: Logger) {
                ON CONFLICT DO NOTHING`,
               [event.callId, event.agentIds, new Date(event.atMs)],
             );
+            continue;
+          }
+          if (event.kind === 'ring_ended') {
+            await client.query(UPSERT_RING_OUTCOME, [
+              event.callId,
+              event.agentId,
+              event.outcome,
+              new Date(event.atMs),
+              OUTCOME_RANK,
+            ]);
             continue;
           }
           if (event.kind === 'room_recording') {

@@ -1,8 +1,9 @@
 import type { CallSignal } from '../../shared/callSignals';
-import type { Activity, AgentRecord, ReservationPurpose } from '../../shared/teamState';
+import type { Activity, AgentRecord, CallRecord, ReservationPurpose } from '../../shared/teamState';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import type { Bus } from '../bus';
+import type { CallRecorder } from '../records/callRecorder';
 import type { TeamCommand } from './teamModel';
 import type { TeamApplied, TeamStore } from './teamStore';
 
@@ -36,6 +37,8 @@ export function createTeamFloor(deps: {
    * (RELAY_AFTER_CALL_SECONDS); 0: not at all (the desk's own wrap-up holds it, as a not-ready status).
    */
   afterCallMs?: number;
+  /** Where each ring's end is recorded, for the board's per-agent figures. */
+  records?: CallRecorder;
 }) {
   const { team, bus, log } = deps;
   const reasons = deps.notReadyReasons ?? DEFAULT_NOT_READY_REASONS;
@@ -51,9 +54,53 @@ export function createTeamFloor(deps: {
       });
   }
 
+  /**
+   * Records how each of the customer's rings that this step settled ended (transfer and consult rings are not the
+   * board's offers). A step stamps what it settles with its own time, which is how its settlements are told apart.
+   */
+  function recordRingsEnded(calls: CallRecord[], nowMs: number, agentId?: string): void {
+    for (const call of calls)
+      for (const ring of call.reservations) {
+        if (ring.purpose !== 'answer' || ring.status === 'pending' || ring.sinceMs !== nowMs) continue;
+        if (agentId !== undefined && ring.agentId !== agentId) continue;
+        // A caller hanging up while it rings rescinds it: the agent could not have taken it, so it is not their miss.
+        deps.records?.record({
+          kind: 'ring_ended',
+          callId: call.id,
+          agentId: ring.agentId,
+          outcome: ring.status,
+          atMs: nowMs,
+        });
+      }
+  }
+
+  /** Calls ringing at the agent a command names that may be rescinded without being the command's call. */
+  async function ringingFor(command: TeamCommand): Promise<string[]> {
+    if (!deps.records || !['sign_out', 'set_activity', 'place'].includes(command.kind)) return [];
+    if (!('agentId' in command)) return [];
+    return (await team.agent(command.agentId))?.reservations ?? [];
+  }
+
+  async function recordRings(command: TeamCommand, applied: TeamApplied, nowMs: number, ringing: string[]) {
+    if (!deps.records || !applied.ok) return;
+    if (applied.call) recordRingsEnded([applied.call], nowMs);
+    if (ringing.length === 0 || !('agentId' in command)) return;
+    const others = await Promise.all(ringing.filter((id) => id !== applied.call?.id).map((id) => team.call(id)));
+    recordRingsEnded(
+      others.filter((c) => c !== undefined),
+      nowMs,
+      command.agentId,
+    );
+  }
+
   async function apply(command: TeamCommand): Promise<TeamApplied> {
-    const applied = await team.apply(command);
+    const nowMs = Date.now();
+    const ringing = await ringingFor(command);
+    const applied = await team.apply(command, nowMs);
     if (!applied.ok) log.debug('team step refused', { kind: command.kind, refusal: applied.refusal });
+    await recordRings(command, applied, nowMs, ringing).catch((error: unknown) =>
+      log.warn('ring outcomes not recorded', { error: errorText(error) }),
+    );
     const held = afterCallMs > 0 ? [] : applied.agents.filter((a) => a.wrapUps.length > 0);
     await tell(applied.agents.filter((a) => !held.includes(a))).catch((error: unknown) =>
       log.warn('agent state not published', { error: errorText(error) }),
