@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import { TeamQueues } from '../../shared/teamQueues';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { issueSupervisorToken } from '../agentTokens';
+import { answerAnchoredCall } from '../board/testAnchoredCall';
+import { signInTestBoard, type TestBoard } from '../board/testBoard';
+import { startTestJanus, type TestJanus } from '../media/testJanus';
+import { createTonePeer } from '../media/testTonePeer';
+import { startRelay, type Relay } from '../relayServer';
+import { connectTestAgent } from '../testAgent';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS as SECRETS } from '../testSecrets';
+
+/** Features meeting on one floor: a conference, the agent who leaves it, the board, and the next call's routing. */
+const QUEUES = {
+  defaultQueue: 'support',
+  repeatCallerMinutes: 0,
+  queues: [{ id: 'support', name: 'Support', routing: 'ring_all', media: 'anchored', agents: '*' }],
+};
+
+let redis: TestRedis;
+let graph: GraphApiSim;
+let janus: TestJanus;
+let relay: Relay;
+let board: TestBoard;
+const desks: Array<Awaited<ReturnType<typeof connectTestAgent>>> = [];
+const cleanup: Array<() => void> = [];
+
+beforeAll(async () => {
+  [redis, graph, janus] = await Promise.all([
+    startTestRedis(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+    startTestJanus(),
+  ]);
+  relay = await startRelay({
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    logger: createMemoryLogger(),
+    prefix: 'features',
+    janusUrls: [janus.url],
+    janusAccess: janus.access,
+    queues: TeamQueues.parse(QUEUES),
+  });
+  for (const id of ['asha', 'ben', 'chen']) desks.push(await connectTestAgent(id, [relay.agentUrl]));
+  board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
+}, 60_000);
+
+afterAll(async () => {
+  board?.ws.close();
+  for (const done of cleanup) done();
+  for (const desk of desks) desk.client.close();
+  await relay?.close();
+  await janus?.stop();
+  await graph?.close();
+  await redis?.stop();
+});
+
+describe('features that meet on the floor', () => {
+  it('after a conference the colleague who stays holds the call: on call for everyone, never rung for the next one', async () => {
+    const [asha, ben, chen] = desks as [(typeof desks)[0], (typeof desks)[0], (typeof desks)[0]];
+    const first = await answerAnchoredCall({ relay, graph, desk: asha, callId: 'wacid.feat.1', from: '447700900801' });
+    cleanup.push(() => first.close());
+
+    // Asha adds Ben; Ben answers his leg; Asha leaves the two of them together.
+    await asha.client.request('invite', { callId: 'wacid.feat.1', to: 'ben' });
+    await expect.poll(() => ben.events.some((e) => e.type === 'call_offered' && e.invitedBy === 'asha')).toBe(true);
+    const invite = ben.events.find((e) => e.type === 'call_offered' && e.invitedBy === 'asha');
+    const benPeer = createTonePeer(700);
+    cleanup.push(() => benPeer.close());
+    const benAnswer = await benPeer.answer(invite?.type === 'call_offered' ? invite.sdpOffer : '');
+    await ben.client.request('pre_accept', { callId: 'wacid.feat.1', sdp: benAnswer });
+    await ben.client.request('accept', { callId: 'wacid.feat.1', sdp: benAnswer });
+    await asha.client.request('terminate', { callId: 'wacid.feat.1' });
+
+    // The desks and the board say the same: Ben on the call and holding it, Asha free.
+    await expect.poll(() => ben.state()?.state).toBe('on_call');
+    await expect.poll(() => asha.state()?.state).toBe('available');
+    const row = () => board.snapshot()?.inProgress.find((c) => c.callId === 'wacid.feat.1');
+    await expect.poll(() => row()?.agent, { timeout: 5000 }).toBe('ben');
+    const stateOnBoard = (id: string) => board.snapshot()?.agents.find((a) => a.id === id)?.state;
+    await expect
+      .poll(() => [stateOnBoard('asha'), stateOnBoard('ben')], { timeout: 5000 })
+      .toEqual(['available', 'on_call']);
+
+    // The next call rings Asha and Chen, never Ben, who is talking.
+    graph.offerCall('wacid.feat.2');
+    const body = connectWebhook({
+      callId: 'wacid.feat.2',
+      from: '447700900802',
+      phoneNumberId: SECRETS.phoneNumberId,
+      sdpOffer: first.caller.offerSdp,
+    });
+    expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+    const rungFor = (desk: (typeof desks)[0]) =>
+      desk.events.some((e) => e.type === 'call_offered' && e.callId === 'wacid.feat.2');
+    await expect.poll(() => rungFor(asha) && rungFor(chen)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rungFor(ben)).toBe(false);
+    await expect(ben.client.request('pre_accept', { callId: 'wacid.feat.2', sdp: benAnswer })).rejects.toThrow(
+      /not offered to you/,
+    );
+  }, 60_000);
+});
