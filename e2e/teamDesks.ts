@@ -21,6 +21,7 @@ export async function startTeam(
     | 'janusHoldMusic'
     | 'janusRecordingDir'
     | 'janusConsentNotice'
+    | 'afterCallSeconds'
   > & {
     /** Each desk speaks its own steady tone and the test can read which tones it hears (sim/pageVoice.ts). */
     voices?: { asha: number; ben: number };

@@ -1,6 +1,7 @@
 import { DEFAULT_FOLLOW_UP_TEXT, WrapUp } from '../shared/historySchemas';
 import { agentSentence } from '../shared/agentErrors';
 import { createWrapUp } from './wrapUp';
+import { createTeamDeskState } from './teamDeskState';
 import { createCallMedia } from './callMedia';
 import { followUpPayload } from '../shared/followUpButton';
 import type { HoldMusicStore } from './holdMusicStore';
@@ -71,10 +72,26 @@ export async function startAppServices(options: AppServicesOptions) {
     permissionRequests: history.permissionRequests,
   });
   const wrapUp = createWrapUp({
-    // While the agent writes up a call, the relay routes elsewhere and this desk rings quietly, as Busy does.
-    onBusy: (busy) => transport?.setAgentStatus(busy ? 'busy' : settings.preferences().status),
+    onBusy: () => tellAgentStatus(),
+    onChange: () => {
+      team.deskChanged();
+      publishStatus();
+    },
+  });
+  const team = createTeamDeskState({
+    wrapUps: wrapUp,
+    autoReturnSec: () => settings.preferences().wrapUpAutoReturnSec ?? 0,
+    release: (callId) => transport?.wrapUp?.(callId, '', '') ?? Promise.resolve(),
     onChange: () => publishStatus(),
   });
+  /**
+   * What the relay hears. While the agent writes up a call, Busy: the relay routes elsewhere and this desk rings
+   * quietly, as Busy does. A team's not-ready reason goes as Away (the desk's status that takes no calls) with it.
+   */
+  function tellAgentStatus(): void {
+    if (wrapUp.state()) return transport?.setAgentStatus('busy');
+    transport?.setAgentStatus(settings.preferences().status, team.chosenReason());
+  }
 
   const callMedia = createCallMedia({
     folder: options.mediaFolder,
@@ -168,6 +185,7 @@ export async function startAppServices(options: AppServicesOptions) {
       configured: settings.isConfigured(),
       mode: c.mode,
       relay: link?.relay,
+      team: link?.relay?.connected ? team.view() : undefined,
       problems,
       notices: [...(options.notices ?? []), ...(historyFailure ? [historyFailure] : []), ...shellNotices.values()],
       iceServers: environment.iceServers,
@@ -197,13 +215,15 @@ export async function startAppServices(options: AppServicesOptions) {
   /** The team relay's word on this agent's state (on a call, after-call work, not ready...). */
   function teamStateChanged(signal: Extract<CallSignal, { type: 'agent_state' }>): void {
     logger.info('team state', { state: signal.state, reason: signal.reason, wrapUps: signal.wrapUps.length });
+    team.take(signal);
   }
   /** A supervisor changed this desk's status from the board: the desk takes it as if the agent had. */
   function supervisorSetStatus(status: 'available' | 'away', by: string): void {
     try {
       const next = settings.savePreferences({ status });
       logger.info('status set by a supervisor', { status, by });
-      transport?.setAgentStatus(next.status);
+      team.choose(undefined);
+      tellAgentStatus();
       coordinator.agentStatusChanged(next.status);
       publishStatus();
     } catch (error) {
@@ -249,11 +269,13 @@ export async function startAppServices(options: AppServicesOptions) {
   async function applyConnection(): Promise<void> {
     const previous = transport;
     transport = undefined;
+    team.forget();
     await previous?.close();
     if (!settings.isConfigured()) return publishStatus();
     const c = settings.connection();
     if (c.mode === 'relay') {
       transport = openRelayTransport({ urls: c.relayUrls, agentToken: c.agentToken }, context);
+      tellAgentStatus();
       return publishStatus();
     }
     transport = await openDirectTransport(
@@ -294,18 +316,32 @@ export async function startAppServices(options: AppServicesOptions) {
       if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
       const { callId, outcome, notes } = parsed.data;
       try {
-        if (!history.recordWrapUp(callId, outcome, notes))
+        // A call the relay holds a wrap-up for is saved there even when this desk's history lacks it.
+        if (!history.recordWrapUp(callId, outcome, notes) && !team.relayHolds(callId))
           return { ok: false, error: 'This call is not in the history, so its wrap-up cannot be saved.' };
       } catch (error) {
         logger.error('wrap-up not saved', { callId, error: errorText(error) });
         return { ok: false, error: 'The wrap-up could not be saved (the history could not be written); try again.' };
       }
+      const sent = transport?.wrapUp?.(callId, outcome, notes);
+      if (sent) team.saving(callId, sent);
       wrapUp.finish(callId);
-      void transport
-        ?.wrapUp?.(callId, outcome, notes)
-        .catch((error: unknown) =>
-          logger.warn('wrap-up not sent to the team records', { callId, error: errorText(error) }),
-        );
+      void sent?.catch((error: unknown) =>
+        logger.warn('wrap-up not sent to the team records', { callId, error: errorText(error) }),
+      );
+      return { ok: true };
+    },
+    'team:status': async (activity) => {
+      const reasons = transport?.status().relay?.notReadyReasons;
+      if (settings.connection().mode !== 'relay' || !reasons)
+        return { ok: false, error: 'Not-ready reasons come from the team relay: this desk is not connected to one.' };
+      if (activity.kind === 'not_ready' && !reasons.includes(activity.reason))
+        return { ok: false, error: `“${activity.reason}” is not one of your team’s not-ready reasons.` };
+      team.choose(activity.kind === 'not_ready' ? activity.reason : undefined);
+      const next = settings.savePreferences({ status: activity.kind === 'available' ? 'available' : 'away' });
+      tellAgentStatus();
+      coordinator.agentStatusChanged(next.status);
+      publishStatus();
       return { ok: true };
     },
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
@@ -335,7 +371,8 @@ export async function startAppServices(options: AppServicesOptions) {
       transport?.callingSettings?.change(values) ?? { ok: false, error: CALLING_SETTINGS_ELSEWHERE },
     'preferences:save': async (patch) => {
       const next = settings.savePreferences(patch);
-      transport?.setAgentStatus(next.status);
+      if (patch.status !== undefined) team.choose(undefined);
+      tellAgentStatus();
       coordinator.agentStatusChanged(next.status);
       publishStatus();
       return next;

@@ -253,7 +253,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     } catch (error) {
       log.warn('presence not saved', { agentId, error: errorText(error) });
     }
-    send(socket, { type: 'welcome', agentId, instance });
+    send(socket, { type: 'welcome', agentId, instance, notReadyReasons: floor.reasons });
     // The desk learns its state from the relay, never the other way round (a reconnect mid-call stays on the call).
     if (state) send(socket, { type: 'event', event: stateSignal(state) });
     log.info('agent connected', { agentId, instance });

@@ -13,6 +13,7 @@ import {
   SettingsView,
   TunnelMode,
 } from './settingsSchemas';
+import { Activity, AgentStateName } from './teamState';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -135,13 +136,27 @@ export const RelayStatus = z.object({
   connected: z.boolean(),
   url: z.string().optional(),
   error: z.string().optional(),
+  /** The not-ready reasons the team offers, as the relay last said when this desk signed in. */
+  notReadyReasons: z.array(z.string().min(1).max(40)).max(100).optional(),
 });
 export type RelayStatus = z.infer<typeof RelayStatus>;
+
+/** Team mode: this agent's state as the relay last told it (since `sinceMs`, the relay's clock). */
+export const TeamDeskState = z.object({
+  state: AgentStateName,
+  reason: z.string().max(40).optional(),
+  sinceMs: z.number(),
+  /** The not-ready reason this desk asked for; absent when it asked to be available (or plain Busy or Away). */
+  chosenReason: z.string().min(1).max(40).optional(),
+});
+export type TeamDeskState = z.infer<typeof TeamDeskState>;
 
 export const AppStatus = z.object({
   configured: z.boolean(),
   mode: ConnectionMode,
   relay: RelayStatus.optional(),
+  /** Connected to a team relay that has told this desk the agent's state. */
+  team: TeamDeskState.optional(),
   /** Settings or start-up problems the agent must fix before calls can arrive. */
   problems: z.array(z.string()),
   /** Things the agent should know that do not stop calls (a damaged file set aside, history not saved). */
@@ -204,6 +219,8 @@ export const invokeContract = {
   },
   /** The customer of an anchored team call to the hold room (music) or back into the call. */
   'call:holdCustomer': { request: CallIdRequest.extend({ held: z.boolean() }), response: ActionResult },
+  /** Team relay: the agent asks to be available, or not ready for one of the team's reasons. */
+  'team:status': { request: Activity, response: ActionResult },
   /** Colleagues available to take a transfer (team relay). */
   'team:colleagues': { request: z.object({}), response: z.object({ agents: z.array(z.string()) }) },
   /** Checked by the handler (WrapUp), so a note too long gets its sentence back rather than a refused request. */

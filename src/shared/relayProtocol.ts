@@ -155,7 +155,13 @@ export const RelayReplyMessage = z.discriminatedUnion('ok', [
   }),
 ]);
 export const RelayMessage = z.union([
-  z.object({ type: z.literal('welcome'), agentId: z.string(), instance: z.string() }),
+  z.object({
+    type: z.literal('welcome'),
+    agentId: z.string(),
+    instance: z.string(),
+    /** The not-ready reasons this team offers (RELAY_NOT_READY_REASONS); a list outside these bounds is dropped. */
+    notReadyReasons: z.array(z.string().min(1).max(40)).max(100).optional().catch(undefined),
+  }),
   z.object({ type: z.literal('event'), event: CallSignal }),
   RelayReplyMessage,
 ]);

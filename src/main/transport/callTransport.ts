@@ -44,8 +44,8 @@ export interface TransportStatus {
  */
 export interface CallTransport extends CallActions {
   status(): TransportStatus;
-  /** Tells the other side (a relay) whether this desk takes calls. */
-  setAgentStatus(status: AgentStatus): void;
+  /** Tells the other side (a relay) whether this desk takes calls, and a team's not-ready reason for not. */
+  setAgentStatus(status: AgentStatus, reason?: string): void;
   test(): Promise<ConnectionTest>;
   /** Team relay: tells colleagues this agent dealt with a customer's missed calls. */
   missedHandled?(customer: string): Promise<void>;

@@ -7,6 +7,7 @@ import {
   type RelayAction,
   type RelayParams,
   type RelayReply,
+  type AgentMessage,
 } from '../../shared/relayProtocol';
 import type { AgentStatus } from '../../shared/settingsSchemas';
 
@@ -15,7 +16,7 @@ export interface RelayClientOptions {
   urls: string[];
   token: string;
   onEvent: (event: CallSignal) => void;
-  onConnection?: (state: { connected: boolean; url?: string; error?: string }) => void;
+  onConnection?: (state: { connected: boolean; url?: string; error?: string; notReadyReasons?: string[] }) => void;
   requestTimeoutMs?: number;
 }
 
@@ -29,6 +30,8 @@ export function connectRelay(options: RelayClientOptions) {
   let nextId = 1;
   let urlIndex = 0;
   let status: AgentStatus = 'available';
+  /** The team's not-ready reason the agent gave with `status`, resent with it after every reconnect. */
+  let reason: string | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const pending = new Map<
     number,
@@ -44,6 +47,9 @@ export function connectRelay(options: RelayClientOptions) {
       pending.delete(id);
     }
   }
+
+  const statusMessage = (): string =>
+    JSON.stringify({ type: 'status', status, ...(reason !== undefined && { reason }) } satisfies AgentMessage);
 
   function open(): void {
     const url = options.urls[urlIndex % options.urls.length]!;
@@ -64,8 +70,8 @@ export function connectRelay(options: RelayClientOptions) {
       const message = parseRelayMessage(String(data));
       if (!message) return;
       if (message.type === 'welcome') {
-        ws.send(JSON.stringify({ type: 'status', status }));
-        options.onConnection?.({ connected: true, url });
+        ws.send(statusMessage());
+        options.onConnection?.({ connected: true, url, notReadyReasons: message.notReadyReasons });
         readyResolve?.();
       } else if (message.type === 'event') {
         options.onEvent(message.event);
@@ -131,9 +137,11 @@ export function connectRelay(options: RelayClientOptions) {
       if (!reply.success) throw new Error(`The relay's reply to ${action} was not understood.`);
       return reply.data as RelayReply<A>;
     },
-    setStatus(next: AgentStatus): void {
+    /** Available, Busy or Away; with a reason, not ready for that one of the team's reasons. */
+    setStatus(next: AgentStatus, why?: string): void {
       status = next;
-      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'status', status }));
+      reason = why;
+      if (socket?.readyState === WebSocket.OPEN) socket.send(statusMessage());
     },
     close(): void {
       closed = true;

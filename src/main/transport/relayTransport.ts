@@ -50,9 +50,9 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     token: options.agentToken,
     onEvent: context.onSignal,
     onConnection: (next) => {
-      state = next;
+      // The team's reasons stay known while the desk reconnects.
+      state = { ...next, notReadyReasons: next.notReadyReasons ?? state.notReadyReasons };
       if (next.connected) {
-        relay.setStatus(context.agentStatus());
         void catchUpMissed().catch((error: unknown) =>
           context.logger.warn('missed calls not checked with the team', { error: String(error) }),
         );
@@ -60,6 +60,8 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
       context.onChange();
     },
   });
+  // Sent on every sign-in; the desk's later changes (reason included) replace it.
+  relay.setStatus(context.agentStatus());
   /** What colleagues dealt with while this desk was away. */
   async function catchUpMissed(): Promise<void> {
     const customers = context.pendingMissedCustomers();
@@ -78,7 +80,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     callPermission: (to) => relay.request('permission', { to }),
     requestCallPermission: (to) => relay.request('request_permission', { to }),
     sendFollowUp: (to, text, template, callButton) => relay.request('follow_up', { to, text, template, callButton }),
-    setAgentStatus: (status) => relay.setStatus(status),
+    setAgentStatus: (status, reason) => relay.setStatus(status, reason),
     missedHandled: async (customer) => void (await relay.request('missed_handled', { customer })),
     transfer: async (callId, to, conference) =>
       void (await relay.request(conference ? 'invite' : 'transfer', { callId, to })),

@@ -47,3 +47,5 @@ export const transferCall = (callId: string, to: string, conference = false, con
   api.invoke('call:transfer', { callId, to, conference, consult });
 export const holdCustomer = (callId: string, held: boolean) => api.invoke('call:holdCustomer', { callId, held });
 export const listColleagues = () => api.invoke('team:colleagues', {});
+/** Team mode: Available, or not ready for one of the team's reasons. */
+export const setTeamStatus = (activity: InvokeRequest<'team:status'>) => api.invoke('team:status', activity);

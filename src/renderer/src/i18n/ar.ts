@@ -4,6 +4,23 @@ export const ar: Catalog = {
   app: { title: 'هاتف واتساب للأعمال' },
   tabs: { label: 'أقسام الهاتف', phone: 'الهاتف', history: 'السجل', settings: 'الإعدادات' },
   agentStatus: { label: 'حالة الموظف', available: 'متاح', busy: 'مشغول', away: 'غير موجود' },
+  teamState: {
+    available: 'متاح',
+    reserved: 'يرن',
+    on_call: 'في مكالمة {{time}}',
+    after_call_work: 'إنهاء المكالمة {{time}}',
+    not_ready: 'غير جاهز: {{reason}} {{time}}',
+    offline: 'خارج النظام',
+    notReadyOption: 'غير جاهز: {{reason}}',
+  },
+  notReadyReason: {
+    break: 'استراحة',
+    lunch: 'غداء',
+    training: 'تدريب',
+    meeting: 'اجتماع',
+    busy: 'مشغول',
+    away: 'غير موجود',
+  },
   status: {
     starting: 'جارٍ التشغيل…',
     backendLost:

@@ -3,6 +3,23 @@ export const en = {
   app: { title: 'WhatsApp Business phone' },
   tabs: { label: 'Phone sections', phone: 'Phone', history: 'History', settings: 'Settings' },
   agentStatus: { label: 'Agent status', available: 'Available', busy: 'Busy', away: 'Away' },
+  teamState: {
+    available: 'Available',
+    reserved: 'Ringing',
+    on_call: 'On call {{time}}',
+    after_call_work: 'After-call work {{time}}',
+    not_ready: 'Not ready: {{reason}} {{time}}',
+    offline: 'Signed out',
+    notReadyOption: 'Not ready: {{reason}}',
+  },
+  notReadyReason: {
+    break: 'break',
+    lunch: 'lunch',
+    training: 'training',
+    meeting: 'meeting',
+    busy: 'busy',
+    away: 'away',
+  },
   status: {
     starting: 'Starting…',
     backendLost:

@@ -4,6 +4,23 @@ export const es: Catalog = {
   app: { title: 'Teléfono de WhatsApp Business' },
   tabs: { label: 'Secciones del teléfono', phone: 'Teléfono', history: 'Historial', settings: 'Ajustes' },
   agentStatus: { label: 'Estado del agente', available: 'Disponible', busy: 'Ocupado', away: 'Ausente' },
+  teamState: {
+    available: 'Disponible',
+    reserved: 'Sonando',
+    on_call: 'En llamada {{time}}',
+    after_call_work: 'Cierre de la llamada {{time}}',
+    not_ready: 'No disponible: {{reason}} {{time}}',
+    offline: 'Desconectado',
+    notReadyOption: 'No disponible: {{reason}}',
+  },
+  notReadyReason: {
+    break: 'descanso',
+    lunch: 'almuerzo',
+    training: 'formación',
+    meeting: 'reunión',
+    busy: 'ocupado',
+    away: 'ausente',
+  },
   status: {
     starting: 'Iniciando…',
     backendLost:

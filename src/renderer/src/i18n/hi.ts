@@ -4,6 +4,23 @@ export const hi: Catalog = {
   app: { title: 'WhatsApp Business फ़ोन' },
   tabs: { label: 'फ़ोन के हिस्से', phone: 'फ़ोन', history: 'इतिहास', settings: 'सेटिंग्स' },
   agentStatus: { label: 'एजेंट की स्थिति', available: 'उपलब्ध', busy: 'व्यस्त', away: 'दूर' },
+  teamState: {
+    available: 'उपलब्ध',
+    reserved: 'घंटी बज रही है',
+    on_call: 'कॉल पर {{time}}',
+    after_call_work: 'कॉल के बाद का काम {{time}}',
+    not_ready: 'तैयार नहीं: {{reason}} {{time}}',
+    offline: 'साइन आउट',
+    notReadyOption: 'तैयार नहीं: {{reason}}',
+  },
+  notReadyReason: {
+    break: 'ब्रेक',
+    lunch: 'लंच',
+    training: 'प्रशिक्षण',
+    meeting: 'मीटिंग',
+    busy: 'व्यस्त',
+    away: 'दूर',
+  },
   status: {
     starting: 'शुरू हो रहा है…',
     backendLost:

@@ -4,6 +4,23 @@ export const ptBR: Catalog = {
   app: { title: 'Telefone do WhatsApp Business' },
   tabs: { label: 'Seções do telefone', phone: 'Telefone', history: 'Histórico', settings: 'Configurações' },
   agentStatus: { label: 'Status do agente', available: 'Disponível', busy: 'Ocupado', away: 'Ausente' },
+  teamState: {
+    available: 'Disponível',
+    reserved: 'Tocando',
+    on_call: 'Em chamada {{time}}',
+    after_call_work: 'Pós-atendimento {{time}}',
+    not_ready: 'Indisponível: {{reason}} {{time}}',
+    offline: 'Desconectado',
+    notReadyOption: 'Indisponível: {{reason}}',
+  },
+  notReadyReason: {
+    break: 'pausa',
+    lunch: 'almoço',
+    training: 'treinamento',
+    meeting: 'reunião',
+    busy: 'ocupado',
+    away: 'ausente',
+  },
   status: {
     starting: 'Iniciando…',
     backendLost:

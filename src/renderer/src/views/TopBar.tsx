@@ -1,8 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import type { KeyboardEvent } from 'react';
+import type { AppStatus } from '../../../shared/ipcContract';
 import { AgentStatus } from '../../../shared/settingsSchemas';
-import { savePreferences } from '../actions';
+import { savePreferences, setTeamStatus } from '../actions';
+import { useNow } from '../hooks/useNow';
 import { usePhone, type Tab } from '../store';
+import { activityOf, shownTeamState, teamStatusMenu, TIMED_STATES } from '../teamStatus';
+import { formatDuration } from './format';
 
 const TABS: Array<{ id: Tab }> = [{ id: 'phone' }, { id: 'history' }, { id: 'settings' }];
 
@@ -12,6 +16,7 @@ export function TopBar() {
   const toCallBack = usePhone((s) => s.status?.toCallBack ?? 0);
   const setTab = usePhone((s) => s.setTab);
   const status = usePhone((s) => s.status?.preferences.status ?? 'available');
+  const teamMode = usePhone((s) => s.status?.mode === 'relay');
 
   function onTabKey(event: KeyboardEvent<HTMLDivElement>): void {
     const index = TABS.findIndex((t) => t.id === tab);
@@ -36,17 +41,7 @@ export function TopBar() {
   }
   return (
     <nav className="topbar">
-      <select
-        aria-label={tr('agentStatus.label')}
-        data-testid="agent-status"
-        className={`agent-status ${status}`}
-        value={status}
-        onChange={(e) => void savePreferences({ status: AgentStatus.parse(e.target.value) })}
-      >
-        <option value="available">{tr('agentStatus.available')}</option>
-        <option value="busy">{tr('agentStatus.busy')}</option>
-        <option value="away">{tr('agentStatus.away')}</option>
-      </select>
+      {teamMode ? <TeamStatus /> : <DeskStatus status={status} />}
       {/* WAI-ARIA tabs: one tab in the Tab order, arrows and Home/End move between them. */}
       <div className="tabs" role="tablist" aria-label={tr('tabs.label')} onKeyDown={onTabKey}>
         {TABS.map((t) => (
@@ -73,5 +68,67 @@ export function TopBar() {
         ))}
       </div>
     </nav>
+  );
+}
+
+/** Direct mode: the desk's own Available, Busy and Away. */
+function DeskStatus({ status }: { status: AgentStatus }) {
+  const { t: tr } = useTranslation();
+  return (
+    <select
+      aria-label={tr('agentStatus.label')}
+      data-testid="agent-status"
+      className={`agent-status ${status}`}
+      value={status}
+      onChange={(e) => void savePreferences({ status: AgentStatus.parse(e.target.value) })}
+    >
+      <option value="available">{tr('agentStatus.available')}</option>
+      <option value="busy">{tr('agentStatus.busy')}</option>
+      <option value="away">{tr('agentStatus.away')}</option>
+    </select>
+  );
+}
+
+/** Team mode: Available or one of the team's not-ready reasons, and the state the relay holds, with its time. */
+function TeamStatus() {
+  const { t: tr } = useTranslation();
+  const status = usePhone((s) => s.status);
+  if (!status) return null;
+  const menu = teamStatusMenu(status);
+  // The relay's default reasons are translated; an operator's own are shown as written.
+  const reasonText = (reason: string) => tr(`notReadyReason.${reason}`, { defaultValue: reason });
+  return (
+    <>
+      <select
+        aria-label={tr('agentStatus.label')}
+        data-testid="agent-status"
+        className={`agent-status ${menu.value === 'available' ? 'available' : 'away'}`}
+        value={menu.value}
+        onChange={(e) => void setTeamStatus(activityOf(e.target.value))}
+      >
+        {menu.options.map((option) => (
+          <option key={option} value={option}>
+            {option === 'available'
+              ? tr('agentStatus.available')
+              : tr('teamState.notReadyOption', { reason: reasonText(option) })}
+          </option>
+        ))}
+      </select>
+      <TeamStateText status={status} reasonText={reasonText} />
+    </>
+  );
+}
+
+/** "On call 3:12", "Not ready: lunch 12:05": ticking every second, so not a live region. */
+function TeamStateText({ status, reasonText }: { status: AppStatus; reasonText: (reason: string) => string }) {
+  const { t: tr } = useTranslation();
+  const now = useNow(1000);
+  const shown = shownTeamState(status);
+  if (!shown) return null;
+  const time = TIMED_STATES.has(shown.state) ? formatDuration(now - shown.sinceMs) : '';
+  return (
+    <span className={`team-state ${shown.state}`} data-testid="team-state" data-state={shown.state}>
+      {tr(`teamState.${shown.state}`, { time, reason: reasonText(shown.reason ?? '') })}
+    </span>
   );
 }

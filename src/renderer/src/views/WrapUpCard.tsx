@@ -14,7 +14,10 @@ export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs:
   const { t } = useTranslation();
   const call = usePhone((s) => s.calls[callId]);
   const autoReturnAtMs = usePhone((s) => s.status?.wrapUp?.autoReturnAtMs);
-  const codes = usePhone((s) => s.status?.preferences.wrapUpCodes ?? DEFAULT_WRAP_UP_CODES);
+  // A desk with wrap-up turned off still writes up a call the team relay holds it in after-call work for.
+  const codes = usePhone((s) =>
+    s.status?.preferences.wrapUpCodes?.length ? s.status.preferences.wrapUpCodes : DEFAULT_WRAP_UP_CODES,
+  );
   const { outcome, notes } = usePhone((s) => draftOf(s, callId));
   const edit = usePhone((s) => s.editWrapUp);
   const now = useNow(1000);

@@ -1,0 +1,131 @@
+import { test, expect, type Page } from '@playwright/test';
+import { issueSupervisorToken } from '../src/relay/agentTokens';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { AGENT_SECRET, startTeam } from './teamDesks';
+
+const queues = TeamQueues.parse({
+  defaultQueue: 'support',
+  repeatCallerMinutes: 0,
+  queues: [{ id: 'support', name: 'Support', routing: 'ring_all', ringSeconds: 30, agents: { asha: 9, ben: 5 } }],
+});
+
+async function openBoard(board: Page, agentUrl: string) {
+  await board.goto(`${agentUrl.replace(/^ws/, 'http')}board`);
+  await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', AGENT_SECRET));
+  await board.getByTestId('board-sign-in-button').click();
+  await expect(board.getByTestId('board-live')).toHaveText('Live');
+  return (id: string) => board.locator(`[data-testid="agent-row"][data-agent="${id}"]`).getByTestId('agent-status');
+}
+
+test('an agent answers a queue call and the top bar says On call, then after-call work after hanging up, then chooses Not ready: lunch and the board shows it', async ({
+  browser,
+}) => {
+  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues });
+  const board = await (await browser.newContext()).newPage();
+  try {
+    const boardStatus = await openBoard(board, relays[1]!.agentUrl);
+    const stateA = pageA.getByTestId('team-state');
+    await expect(stateA).toHaveText('Available');
+    await expect(pageB.getByTestId('team-state')).toHaveText('Available');
+
+    const call = await sim.placeCall({ name: 'Queue Caller' });
+    await expect(stateA).toHaveText('Ringing');
+    await expect(pageB.getByTestId('team-state')).toHaveText('Ringing');
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(stateA).toHaveText(/^On call 0:\d\d$/);
+    // The time in state ticks.
+    await expect(stateA).toHaveText(/^On call 0:0[1-9]$/);
+    await expect(pageB.getByTestId('team-state')).toHaveText('Available');
+    await expect(boardStatus('asha')).toHaveText('on call');
+
+    await pageA.getByTestId('hangup').click();
+    await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
+    await expect(stateA).toHaveText(/^After-call work 0:0\d$/);
+    await expect(stateA).toHaveText(/^After-call work 0:0[1-9]$/);
+    await pageA.getByTestId('wrap-up-outcome-Resolved').check();
+    await pageA.getByTestId('wrap-up-save').click();
+    await expect(stateA).toHaveText('Available');
+
+    // The menu offers the team's reasons (the relay's defaults).
+    const menu = pageA.getByTestId('agent-status');
+    await expect(menu.locator('option')).toHaveText([
+      'Available',
+      'Not ready: break',
+      'Not ready: lunch',
+      'Not ready: training',
+      'Not ready: meeting',
+      'Not ready: busy',
+      'Not ready: away',
+    ]);
+    await menu.selectOption({ label: 'Not ready: lunch' });
+    await expect(stateA).toHaveText(/^Not ready: lunch 0:0\d$/);
+    await expect(boardStatus('asha')).toHaveText('not ready: lunch');
+
+    // Not ready: the next call rings only at Ben.
+    const next = await sim.placeCall({ name: 'While Asha Eats' });
+    await expect(pageB.getByTestId('caller-name')).toHaveText('While Asha Eats');
+    await expect(pageA.getByTestId('incoming-call')).toHaveCount(0);
+    await pageB.getByTestId('reject').click();
+    await expect(pageB.getByTestId('incoming-call')).toHaveCount(0);
+    await sim.hangUp(next.callId);
+
+    // A reload keeps the relay's state and its time; the menu still says lunch.
+    await expect(stateA).toHaveText(/^Not ready: lunch 0:0[2-9]$/);
+    await pageA.reload();
+    await expect(pageA.getByTestId('agent-status')).toHaveValue('lunch');
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^Not ready: lunch 0:(0[2-9]|[1-5]\d)$/);
+
+    await pageA.getByTestId('agent-status').selectOption({ label: 'Available' });
+    await expect(pageA.getByTestId('team-state')).toHaveText('Available');
+    await expect(boardStatus('asha')).toHaveText('available');
+  } finally {
+    await close();
+  }
+});
+
+test('with the relay holding after-call work, an agent whose desk has wrap-up turned off still writes up the call the relay waits for, and saving it frees them', async ({
+  browser,
+}) => {
+  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues, afterCallSeconds: 600 });
+  const board = await (await browser.newContext()).newPage();
+  try {
+    const boardStatus = await openBoard(board, relays[0]!.agentUrl);
+    await pageA.getByTestId('tab-settings').click();
+    await pageA.getByTestId('settings-section-desk').click();
+    await pageA.getByTestId('wrap-up-codes').fill('');
+    await pageA.getByTestId('wrap-up-settings-save').click();
+    await pageA.getByTestId('tab-phone').click();
+
+    const call = await sim.placeCall({ name: 'Held For Notes' });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^On call/, { timeout: 10_000 });
+    await expect(pageB.getByTestId('team-state')).toHaveText('Available');
+    await pageA.getByTestId('hangup').click();
+    await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
+
+    // The relay says after-call work for this call: the desk shows that wrap-up, with the default outcomes.
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^After-call work 0:\d\d$/);
+    await expect(boardStatus('asha')).toHaveText('after-call work');
+    await pageA.getByTestId('dismiss').click();
+    const wrapUp = pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`);
+    await expect(wrapUp).toBeVisible();
+    const second = await sim.placeCall({ name: 'Only For Ben' });
+    await expect(pageB.getByTestId('caller-name')).toHaveText('Only For Ben');
+    await expect(pageA.getByTestId('incoming-call')).toHaveCount(0);
+    await pageB.getByTestId('reject').click();
+    await expect(pageB.getByTestId('incoming-call')).toHaveCount(0);
+    await sim.hangUp(second.callId);
+
+    await wrapUp.getByTestId('wrap-up-outcome-Resolved').check();
+    await wrapUp.getByTestId('wrap-up-save').click();
+    await expect(wrapUp).toHaveCount(0);
+    await expect(pageA.getByTestId('team-state')).toHaveText('Available');
+    await expect(boardStatus('asha')).toHaveText('available');
+    const third = await sim.placeCall({ name: 'Asha Again' });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Asha Again');
+    await sim.hangUp(third.callId);
+  } finally {
+    await close();
+  }
+});
