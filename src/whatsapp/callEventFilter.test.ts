@@ -108,6 +108,17 @@ describe('call event filter', () => {
       expect(fresh().check(offer('clock-off', now - offMs))).toEqual({ deliver: true });
   });
 
+  it('never rings a days-old connect behind a backlog of days-old retries (a relay back after downtime)', () => {
+    const now = 1_000_000_000;
+    const twoDaysAgo = now - 2 * 24 * 3600_000;
+    const filter = createCallEventFilter({ now: () => now });
+    for (let i = 0; i < 6; i += 1)
+      expect(filter.check({ ...terminate(`backlog${i}`), timestampMs: twoDaysAgo })).toEqual({ deliver: true });
+    expect(filter.check(offer('backlog-call', twoDaysAgo + 10_000))).toEqual({ deliver: false, reason: 'stale' });
+    // A fresh call right after the backlog still rings.
+    expect(filter.check(offer('fresh', now - 1000))).toEqual({ deliver: true });
+  });
+
   it('does not count a repeat as a delivery sample: retries of one call leave a late connect late', () => {
     let now = 1_000_000_000;
     const filter = createCallEventFilter({ now: () => now });

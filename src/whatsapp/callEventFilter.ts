@@ -87,7 +87,11 @@ export function createCallEventFilter(options: CallEventFilterOptions = {}) {
   const seen = options.store ?? memory!;
   const lag = createDeliveryLag();
 
-  function tooLate(event: Extract<CallEvent, { type: 'call_offered' }>, lateness: Lateness): boolean {
+  function tooLate(event: Extract<CallEvent, { type: 'call_offered' }>, measured: Lateness, steadyMs: number): boolean {
+    // Our own clock (as it read at start, moved on steadily) bounds every judgement: a backlog of old retries (a relay
+    // back after downtime) would make old look typical to the median.
+    const ownAgeMs = steadyMs - event.timestampMs;
+    const lateness: Lateness = ownAgeMs > ownClockLimitMs ? { ageMs: ownAgeMs, basis: 'own_clock' } : measured;
     const limitMs = lateness.basis === 'own_clock' ? ownClockLimitMs : staleOfferMs;
     if (!(lateness.ageMs > limitMs)) return false;
     const against = lateness.basis === 'own_clock' ? 'our own clock' : 'recent deliveries';
@@ -110,7 +114,7 @@ export function createCallEventFilter(options: CallEventFilterOptions = {}) {
     seen.add(key, arrival.wallMs);
     if (event.type === 'call_offered') {
       if (seen.has(`terminate:${event.callId}`)) return { deliver: false, reason: 'after_terminate' };
-      if (tooLate(event, lateness)) return { deliver: false, reason: 'stale' };
+      if (tooLate(event, lateness, arrival.steadyMs)) return { deliver: false, reason: 'stale' };
     }
     return { deliver: true };
   }
