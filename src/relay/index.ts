@@ -113,6 +113,11 @@ const RevokeEnv = z.object({
   RELAY_PREFIX: z.string().default('wa-relay'),
 });
 
+/** Registering a Janus signs it with the admin key, which relays check before sending it their API secret. */
+const JanusEnv = RevokeEnv.extend({
+  RELAY_JANUS_ADMIN_KEY: z.string().min(16, 'RELAY_JANUS_ADMIN_KEY: the AudioBridge admin key the relays hold'),
+});
+
 function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
   const env = schema.safeParse(process.env);
   if (env.success) return env.data;
@@ -159,10 +164,10 @@ async function main(): Promise<void> {
   if (command === 'janus') {
     const url = process.argv[4];
     const action = agentId;
-    const r = envOrExit(RevokeEnv, 'Changing the team’s Janus instances');
+    const r = envOrExit(JanusEnv, 'Changing the team’s Janus instances');
     const redis = new Redis(r.REDIS_URL, { maxRetriesPerRequest: 2 });
     try {
-      const registry = createJanusRegistry(redis, r.RELAY_PREFIX);
+      const registry = createJanusRegistry(redis, r.RELAY_PREFIX, r.RELAY_JANUS_ADMIN_KEY);
       if (action === 'list') {
         for (const [at, entry] of await registry.list())
           console.log(`${at}  ${entry.state} since ${new Date(entry.sinceMs).toISOString()}`);

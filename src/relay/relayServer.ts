@@ -120,6 +120,10 @@ export async function startRelay(options: RelayOptions) {
     client.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
   await redis.connect();
   await subscriber.connect();
+  if (!new URL(options.redisUrl).password)
+    log.warn(
+      'Redis is reached without a password: anyone who reaches it (another user of this machine, another container) can change the team’s state. Set requirepass and put the password in REDIS_URL.',
+    );
 
   const graph = createGraphClient({
     accessToken: options.accessToken,

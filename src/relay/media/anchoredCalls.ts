@@ -96,7 +96,14 @@ export async function createAnchoredCalls(deps: {
     }
   }
   // The team's Janus instances are those registered in Redis; this relay's own addresses are registered if absent.
-  const registry = createJanusRegistry(redis, deps.prefix);
+  const forged = new Set<string>();
+  const registry = createJanusRegistry(redis, deps.prefix, deps.access.adminKey, (url) => {
+    if (forged.has(url)) return;
+    forged.add(url);
+    log.error('a Janus address in Redis is not signed with the admin key: never connected to (is Redis open?)', {
+      url,
+    });
+  });
   for (const url of deps.urls) await registry.ensure(url);
   let registered = await registry.list();
   await Promise.all([...registered.keys()].map((url) => connect(url)));

@@ -228,7 +228,7 @@ describe('anchored calls on the relay', () => {
   it('the team’s Janus instances are registered in Redis: one added is used within seconds, a drained one takes no new calls, and a bad address is refused', async () => {
     const second = await startTestJanus();
     const redisClient = new Redis(redis.url);
-    const registry = createJanusRegistry(redisClient, 'anchored');
+    const registry = createJanusRegistry(redisClient, 'anchored', janus.access.adminKey);
     const roomOf = async (callId: string) => {
       const raw = await redisClient.get(`anchored:anchor:${callId}`);
       return raw ? (JSON.parse(raw) as { url: string }).url : undefined;

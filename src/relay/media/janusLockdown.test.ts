@@ -8,6 +8,7 @@ import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueAgentToken } from '../agentTokens';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { createAnchoredCalls } from './anchoredCalls';
+import { WebSocketServer } from 'ws';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { roomKeys, unguessableRoom } from './janusAccess';
 import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
@@ -177,4 +178,48 @@ describe('a leg that ended opens nothing any more', () => {
       await anchored.close();
     }
   }, 45_000);
+});
+
+describe('the team’s list of Janus instances in Redis', () => {
+  let redisServer: TestRedis;
+  let redis: Redis;
+  beforeAll(async () => {
+    redisServer = await startTestRedis();
+    redis = new Redis(redisServer.url);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await redisServer?.stop();
+  });
+
+  it('never sends the API secret to an address someone without the admin key wrote into Redis', async () => {
+    // A fake Janus that keeps every request it gets: what a stranger able to write to Redis would stand up.
+    const heard: string[] = [];
+    const fake = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    fake.on('connection', (socket) => socket.on('message', (data) => heard.push(String(data))));
+    await new Promise((resolve) => fake.once('listening', resolve));
+    const fakeUrl = `ws://127.0.0.1:${(fake.address() as { port: number }).port}`;
+    const log = createMemoryLogger();
+    const anchored = await createAnchoredCalls({
+      urls: [janus.url],
+      access: janus.access,
+      redis,
+      prefix: 'registry',
+      instance: 'registry-test',
+      log,
+    });
+    try {
+      // As `janus add` would, without the key: an unsigned entry, and one signed with a guessed key.
+      await redis.hset('registry:janus-servers', fakeUrl, JSON.stringify({ state: 'active', sinceMs: Date.now() }));
+      await new Promise((r) => setTimeout(r, 2600));
+      expect(heard).toEqual([]);
+      expect(log.records.some((r) => r.level === 'error' && r.url === fakeUrl)).toBe(true);
+      // The genuine Janus is still used.
+      expect(await anchored.open('registry-call')).toBe(true);
+      await anchored.end('registry-call');
+    } finally {
+      await anchored.close();
+      fake.close();
+    }
+  }, 20_000);
 });

@@ -161,7 +161,9 @@ export function createTeamFloor(deps: {
     activityFor(status: string, reason?: string): Activity | undefined {
       if (status === 'available') return { kind: 'available' };
       const why = reason ?? status;
-      return reasons.includes(why) ? { kind: 'not_ready', reason: why } : undefined;
+      // The desk's own Busy and Away (its wrap-up hold, a supervisor's word) hold whatever the operator's list says.
+      const deskOwn = reason === undefined && (status === 'busy' || status === 'away');
+      return deskOwn || reasons.includes(why) ? { kind: 'not_ready', reason: why } : undefined;
     },
     /** Agents who may ring for a new call now, longest idle first, whose desks are still there. */
     async freeAgents(limit = 1000): Promise<string[]> {
