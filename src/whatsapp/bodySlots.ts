@@ -1,10 +1,14 @@
-/** One request body being buffered. */
-export interface BodySlot {
-  readonly client: string;
+/** How far a request body has come. */
+export interface BodyProgress {
   readonly startedMs: number;
   /** Content-Length, or the size limit when none was given. */
   readonly declared: number;
   received: number;
+}
+
+/** One request body being buffered. */
+export interface BodySlot extends BodyProgress {
+  readonly client: string;
 }
 
 export interface BodySlotLimits {
@@ -20,6 +24,21 @@ export interface BodySlotLimits {
 const JUDGED_AFTER_MS = 50;
 
 /**
+ * Bytes per second since the body started, when it is behind `minBytesPerSec`; undefined when it keeps up or is
+ * younger than `judgedAfterMs`.
+ */
+export function paceIfBehind(
+  body: BodyProgress,
+  minBytesPerSec: number,
+  { nowMs = Date.now(), judgedAfterMs = JUDGED_AFTER_MS } = {},
+): number | undefined {
+  const ageMs = nowMs - body.startedMs;
+  if (ageMs < judgedAfterMs || ageMs <= 0) return undefined;
+  const expected = Math.min(body.declared, (minBytesPerSec * ageMs) / 1000);
+  return body.received < expected ? (body.received * 1000) / ageMs : undefined;
+}
+
+/**
  * Bounded slots for request bodies. When a client's share or the whole is taken, the body furthest behind a real
  * sender's pace is cut to make room (Meta's deliveries arrive whole at once, a trickle never keeps up), and only when
  * every body in the way keeps pace is the newcomer refused.
@@ -27,19 +46,11 @@ const JUDGED_AFTER_MS = 50;
 export function createBodySlots(limits: BodySlotLimits) {
   const slots = new Map<BodySlot, () => void>();
 
-  /** Bytes per second since the body started, when it is behind pace; undefined when it keeps up. */
-  function paceIfBehind(slot: BodySlot, nowMs: number): number | undefined {
-    const ageMs = nowMs - slot.startedMs;
-    if (ageMs < JUDGED_AFTER_MS) return undefined;
-    const expected = Math.min(slot.declared, (limits.minBytesPerSec * ageMs) / 1000);
-    return slot.received < expected ? (slot.received * 1000) / ageMs : undefined;
-  }
-
   function slowestBehind(candidates: BodySlot[]): BodySlot | undefined {
     const nowMs = Date.now();
     let slowest: { slot: BodySlot; pace: number } | undefined;
     for (const slot of candidates) {
-      const pace = paceIfBehind(slot, nowMs);
+      const pace = paceIfBehind(slot, limits.minBytesPerSec, { nowMs });
       if (pace !== undefined && (!slowest || pace < slowest.pace)) slowest = { slot, pace };
     }
     return slowest?.slot;

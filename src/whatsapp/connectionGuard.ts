@@ -25,7 +25,7 @@ const REFUSAL_TEXT: Record<ConnectionRefusal, string> = {
   address_full: 'this address has its maximum of open connections',
   no_request_in_time: 'no request arrived in time after connecting',
   no_message_in_time: 'no message arrived in time after the WebSocket upgrade',
-  gave_way: 'an idle connection was closed to make room for a new one',
+  gave_way: 'an idle or stalled connection was closed to make room for a new one',
 };
 
 /** waiting: no request yet; busy: a request or upgrade in progress; idle: kept alive between requests. */
@@ -34,6 +34,10 @@ type State = 'waiting' | 'busy' | 'idle' | 'vouched';
 interface Tracked {
   address: string;
   state: State;
+  /** When the connection entered its state: the one idle or stalled for longest gives way first. */
+  sinceMs: number;
+  /** While a request is read: whether it has fallen behind a real client's pace. */
+  stalled?: () => boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -44,33 +48,65 @@ export interface ConnectionGuardHooks {
   onRefusal?: (reason: ConnectionRefusal) => void;
 }
 
-/** Logs refusals at warn once a second per reason, with how many there were, so a flood is not a log flood. */
-function refusalReporter(hooks: ConnectionGuardHooks) {
-  const counts = new Map<ConnectionRefusal, { count: number; lastFrom: string }>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = (): void => {
-    timer = undefined;
-    for (const [reason, seen] of counts)
-      hooks.log.warn('connection refused', { port: hooks.port, reason: REFUSAL_TEXT[reason], ...seen });
-    counts.clear();
+/**
+ * Warns at once for the first of a kind, then at most once a second per kind with how many there were since, so a
+ * flood is not a log flood.
+ */
+export function groupedWarnings(log: Logger, msg: string) {
+  const kinds = new Map<string, { count: number; fields: Record<string, unknown>; timer: NodeJS.Timeout }>();
+  const tick = (kind: string): void => {
+    const seen = kinds.get(kind);
+    if (!seen) return;
+    if (seen.count === 0) return void kinds.delete(kind);
+    log.warn(msg, { ...seen.fields, count: seen.count });
+    seen.count = 0;
+    seen.timer = setTimeout(tick, 1000, kind).unref();
   };
-  return (reason: ConnectionRefusal, address: string): void => {
-    hooks.onRefusal?.(reason);
-    counts.set(reason, { count: (counts.get(reason)?.count ?? 0) + 1, lastFrom: address });
-    timer ??= setTimeout(flush, 1000).unref();
+  return {
+    warn(kind: string, fields: Record<string, unknown>): void {
+      const seen = kinds.get(kind);
+      if (seen) {
+        seen.count += 1;
+        seen.fields = fields;
+        return;
+      }
+      log.warn(msg, { ...fields, count: 1 });
+      kinds.set(kind, { count: 0, fields, timer: setTimeout(tick, 1000, kind).unref() });
+    },
+    /** Writes what is still counted (at close). */
+    flush(): void {
+      for (const seen of kinds.values()) {
+        clearTimeout(seen.timer);
+        if (seen.count > 0) log.warn(msg, { ...seen.fields, count: seen.count });
+      }
+      kinds.clear();
+    },
+  };
+}
+
+function refusalReporter(hooks: ConnectionGuardHooks) {
+  const warnings = groupedWarnings(hooks.log, 'connection refused');
+  return {
+    refused(reason: ConnectionRefusal, address: string): void {
+      hooks.onRefusal?.(reason);
+      warnings.warn(reason, { port: hooks.port, reason: REFUSAL_TEXT[reason], lastFrom: address });
+    },
+    flush: warnings.flush,
   };
 }
 
 /**
  * Caps an HTTP server's connections in total and per address, closes those that send no request in time, and when
- * the port is full lets the oldest idle connection give way to a new one, so a flood of silent sockets cannot keep
- * a genuine client out nor take the process's file descriptors.
+ * the port is full lets the connection idle or stalled for longest (no request yet, or a request behind a real
+ * client's pace) give way to a new one, so a flood of silent, idle or trickling sockets cannot keep a genuine client
+ * out nor take the process's file descriptors. A genuine request is whole within milliseconds, so it is never the
+ * oldest stalled one; a request read in full, or keeping pace, never gives way.
  */
 export function guardConnections(server: Server, limits: ConnectionLimits, hooks: ConnectionGuardHooks) {
-  // Insertion order is age order: the first idle entry is the oldest.
   const tracked = new Map<Socket, Tracked>();
   const perAddress = new Map<string, number>();
-  const refused = refusalReporter(hooks);
+  const reporter = refusalReporter(hooks);
+  const refused = reporter.refused;
   const capped = (address: string) => !limits.trustedProxies?.includes(address);
 
   function countAddress(address: string, delta: number): void {
@@ -93,13 +129,25 @@ export function guardConnections(server: Server, limits: ConnectionLimits, hooks
     socket.destroy();
   }
 
-  function makeRoom(): boolean {
-    for (const [socket, entry] of tracked) {
-      if (entry.state !== 'waiting' && entry.state !== 'idle') continue;
-      drop(socket, entry, 'gave_way');
-      return true;
+  // A newcomer's own request is not in yet either, but being the youngest it goes last.
+  const mayGiveWay = (entry: Tracked): boolean =>
+    entry.state === 'waiting' ||
+    entry.state === 'idle' ||
+    (entry.state === 'busy' && entry.stalled !== undefined && entry.stalled());
+
+  /** The connection to close for a newcomer: the one idle or stalled for longest. */
+  function victim(): [Socket, Tracked] | undefined {
+    let oldest: [Socket, Tracked] | undefined;
+    for (const pair of tracked) {
+      if ((!oldest || pair[1].sinceMs < oldest[1].sinceMs) && mayGiveWay(pair[1])) oldest = pair;
     }
-    return false;
+    return oldest;
+  }
+
+  function makeRoom(): boolean {
+    const found = victim();
+    if (found) drop(found[0], found[1], 'gave_way');
+    return found !== undefined;
   }
 
   function admit(socket: Socket): void {
@@ -112,7 +160,7 @@ export function guardConnections(server: Server, limits: ConnectionLimits, hooks
       refused('port_full', address);
       return void socket.destroy();
     }
-    const entry: Tracked = { address, state: 'waiting' };
+    const entry: Tracked = { address, state: 'waiting', sinceMs: Date.now() };
     entry.timer = setTimeout(
       () => entry.state === 'waiting' && drop(socket, entry, 'no_request_in_time'),
       limits.firstRequestMs,
@@ -128,10 +176,14 @@ export function guardConnections(server: Server, limits: ConnectionLimits, hooks
     clearTimeout(entry.timer);
     if (state === 'vouched') countAddress(entry.address, -1);
     entry.state = state;
+    entry.sinceMs = Date.now();
+    entry.stalled = undefined;
   }
 
   server.on('connection', admit);
-  server.on('request', (req, res) => {
+  server.on('close', reporter.flush);
+  // Before the server's own handler, which may judge the request it starts reading.
+  server.prependListener('request', (req, res) => {
     setState(req.socket, 'busy');
     res.once('close', () => setState(req.socket, 'idle'));
   });
@@ -149,6 +201,14 @@ export function guardConnections(server: Server, limits: ConnectionLimits, hooks
         connection.destroy();
       }, ms);
       connection.once('close', () => clearTimeout(timer));
+    },
+    /**
+     * The request now in progress on this connection is being read: `stalled` says whether it has fallen behind a
+     * real client's pace (then it may give way to a newcomer when the port is full).
+     */
+    judge(socket: Duplex, stalled: () => boolean): void {
+      const entry = tracked.get(socket as Socket);
+      if (entry?.state === 'busy') entry.stalled = stalled;
     },
     /** This connection proved who it is (a signed-in desk): no longer counted against its address, never evicted. */
     vouch: (socket: Duplex) => setState(socket, 'vouched'),

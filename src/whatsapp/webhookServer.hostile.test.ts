@@ -128,15 +128,20 @@ function deliverFrom(localAddress: string, port: number, callId: string, padByte
 }
 
 /**
- * The attack of issue 23: a made-up signature, a 3 MB Content-Length, then a byte a second; every connection the
- * server drops is opened again at once. Runs until `stop()`.
+ * The attack of issue 23: a made-up signature, a large Content-Length, then a byte a second; every connection the
+ * server drops is opened again after `reconnectMs`. Runs until `stop()`.
  */
-function slowBodyAttack(port: number, addresses: string[], socketsEach: number) {
+function slowBodyAttack(
+  port: number,
+  addresses: string[],
+  socketsEach: number,
+  { contentLength = 3_000_000, reconnectMs = 50 } = {},
+) {
   let running = true;
   const live = new Set<Socket>();
   const header =
     'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
-    `X-Hub-Signature-256: sha256=${'ab'.repeat(32)}\r\nContent-Length: 3000000\r\n\r\n{`;
+    `X-Hub-Signature-256: sha256=${'ab'.repeat(32)}\r\nContent-Length: ${contentLength}\r\n\r\n{`;
   const attack = (localAddress: string): void => {
     if (!running) return;
     const socket = connect({ port, host: '127.0.0.1', localAddress }, () => socket.write(header));
@@ -147,7 +152,7 @@ function slowBodyAttack(port: number, addresses: string[], socketsEach: number) 
     socket.on('close', () => {
       clearInterval(drip);
       live.delete(socket);
-      setTimeout(() => attack(localAddress), 50);
+      setTimeout(() => attack(localAddress), reconnectMs);
     });
   };
   for (const address of addresses) for (let i = 0; i < socketsEach; i += 1) attack(address);
@@ -192,6 +197,25 @@ describe('webhook server against slow bodies (issue 23)', () => {
     attack.stop();
     expect(statuses).toEqual(Array(10).fill(200));
     await expect.poll(() => rung.filter((id) => id.startsWith('wacid.proxied')).length).toBe(10);
+  });
+
+  it('rings every signed delivery while reconnecting slow bodies from many addresses keep the port full', async () => {
+    const rung: string[] = [];
+    const refusals: string[] = [];
+    const s = await start({
+      maxConnections: 60,
+      onEvent: (e) => void rung.push('callId' in e ? e.callId : e.type),
+      onConnectionRefused: (reason) => void refusals.push(reason),
+    });
+    // 200 sockets from 10 addresses (each under its 64), every one back 20 ms after the server drops it.
+    const attack = slowBodyAttack(s.port, loopback(100, 10), 20, { contentLength: 5000, reconnectMs: 20 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const statuses = await deliveriesAtFivePerSecond('127.0.0.120', s.port, 10, 'wacid.fullport');
+    attack.stop();
+    // The port was full all along: newcomers found no free connection.
+    expect(refusals.filter((r) => r === 'port_full' || r === 'gave_way').length).toBeGreaterThan(100);
+    expect(statuses).toEqual(Array(10).fill(200));
+    await expect.poll(() => rung.filter((id) => id.startsWith('wacid.fullport')).length).toBe(10);
   });
 
   it('gives one client only its share of the slots for large bodies; another client still gets in', async () => {

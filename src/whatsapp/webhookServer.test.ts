@@ -84,6 +84,26 @@ describe('webhook server', () => {
     expect(server.status().rejectedCount).toBe(2);
   });
 
+  it('writes a flood of one refusal at most once a second with its count, and counts every one in the status', async () => {
+    const raw = JSON.stringify(offer('wacid.refusedflood'));
+    const startedMs = Date.now();
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        fetch(server.url, {
+          method: 'POST',
+          body: raw,
+          headers: { 'X-Hub-Signature-256': signBody(raw, 'not-the-secret') },
+        }).then((r) => r.status),
+      ),
+    );
+    expect(statuses).toEqual(Array(40).fill(401));
+    expect(server.status().rejectedCount).toBe(40);
+    const lines = () => logger.records.filter((r) => r.msg === 'webhook refused');
+    expect(lines()[0]).toMatchObject({ level: 'warn', status: 401, count: 1 });
+    await expect.poll(() => lines().reduce((sum, r) => sum + (r.count as number), 0), { timeout: 3000 }).toBe(40);
+    expect(lines().length).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - startedMs) / 1000));
+  });
+
   it('acknowledges a signed body it cannot read (Meta would only retry it), counts it and says why', async () => {
     const badJson = await postSignedWebhook(server.url, '{"object":', SECRET);
     expect(badJson.status).toBe(200);

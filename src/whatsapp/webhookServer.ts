@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { parseWebhook, type CallEvent } from '../shared/parseWebhook';
 import { createCallEventFilter, type CallEventFilter } from './callEventFilter';
 import type { Logger } from './logger';
-import { createBodySlots, type BodySlot } from './bodySlots';
+import { createBodySlots, paceIfBehind, type BodyProgress, type BodySlot } from './bodySlots';
 import { requestClient } from './clientAddress';
-import { guardConnections, type ConnectionRefusal } from './connectionGuard';
+import { groupedWarnings, guardConnections, type ConnectionRefusal } from './connectionGuard';
 import { BodyTooLarge, BodyTooSlow, readBoundedBody } from './readBody';
 import { startSignatureCheck } from './signature';
 
@@ -107,6 +107,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const filter = options.filter ?? createCallEventFilter();
   const log = options.logger;
   const status: WebhookServerStatus = { receivedCount: 0, rejectedCount: 0, unparsedCount: 0 };
+  // A flood of refusals is counted exactly in the status but written at most once a second per reason.
+  const refusals = groupedWarnings(log, 'webhook refused');
 
   function unparsed(part: { path: string; reason: string; sample: string }): void {
     status.unparsedCount += 1;
@@ -117,7 +119,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   function refuse(res: ServerResponse, code: number, reason: string, fields: Record<string, unknown> = {}): void {
     status.rejectedCount += 1;
     status.lastRejection = { atMs: Date.now(), status: code, reason };
-    log.warn('webhook refused', { status: code, reason, ...fields });
+    refusals.warn(`${code} ${reason}`, { status: code, reason, ...fields });
     send(res, code, `${reason}\n`);
     options.onActivity?.();
   }
@@ -185,28 +187,34 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const client = requestClient(req, options.trustedProxies);
     const declared = Number(req.headers['content-length']) || maxBodyBytes;
     const cut = new AbortController();
-    const startedMs = Date.now();
+    const body: BodyProgress = { startedMs: Date.now(), declared, received: 0 };
+    let reading = true;
     let slot: BodySlot | undefined;
-    let received = 0;
     // Memory stays bounded under a flood: past the free bytes, at most this many bodies are buffered at once.
     const onChunk = (chunk: Buffer): void => {
       check.update(chunk);
-      received += chunk.length;
-      if (!slot && received > SLOT_FREE_BYTES) slot = slots.take({ client, declared, startedMs }, () => cut.abort());
-      if (slot) slot.received = received;
-      else if (received > SLOT_FREE_BYTES) cut.abort();
+      body.received += chunk.length;
+      if (!slot && body.received > SLOT_FREE_BYTES) slot = slots.take({ ...body, client }, () => cut.abort());
+      if (slot) slot.received = body.received;
+      else if (body.received > SLOT_FREE_BYTES) cut.abort();
     };
+    // On a full port, a body behind a real sender's pace from its start (oldest first) makes room for a newcomer.
+    const behind = () => paceIfBehind(body, minBodyBytesPerSec, { judgedAfterMs: 0 }) !== undefined;
+    guard.judge(req.socket, () => reading && behind());
     let raw: Buffer;
     try {
       const pace = { minBytesPerSec: minBodyBytesPerSec, graceMs: 1000, signal: cut.signal };
       raw = await readBoundedBody(req, maxBodyBytes, onChunk, pace);
     } catch (error) {
+      // Closed by the client, or made room for a newcomer (counted by the connection guard): nobody to answer.
+      if (req.socket.destroyed) return;
       res.setHeader('Connection', 'close');
       if (error instanceof BodyTooLarge) return refuse(res, 413, `body larger than ${maxBodyBytes} bytes`);
       if (cut.signal.aborted) return tooBusy(res, client);
       if (error instanceof BodyTooSlow) return refuse(res, 408, error.message, { client });
       throw error;
     } finally {
+      reading = false;
       if (slot) slots.release(slot);
     }
     const signature = check.verdict();
@@ -299,7 +307,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     openConnections: () => guard.open(),
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          refusals.flush();
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };
