@@ -139,6 +139,12 @@ export async function benchRelay(
     claimsMs += performance.now() - claimStart;
     if (results.filter((r) => r.status === 'fulfilled').length !== 1)
       throw new Error(`call ${callId} did not have exactly one winner`);
+    // WhatsApp ends the call, so its winner is free to ring for the next one.
+    await postSignedWebhook(
+      relays[i % instances]!.webhookUrl,
+      terminateWebhook({ callId, from: '1', phoneNumberId: SECRETS.phoneNumberId, status: 'COMPLETED' }),
+      SECRETS.appSecret,
+    );
   }
 
   // Baseline 2: bare SET NX claims from one client.

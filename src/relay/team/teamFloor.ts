@@ -44,14 +44,15 @@ export function createTeamFloor(deps: {
   const reasons = deps.notReadyReasons ?? DEFAULT_NOT_READY_REASONS;
   const afterCallMs = deps.afterCallMs ?? 0;
 
-  async function tell(agents: AgentRecord[]): Promise<void> {
+  /**
+   * Each agent whose state moved hears it at their desk. Sent without waiting: one connection publishes in the order
+   * sent, so a desk never sees an older state after a newer one, and a ring is not held up by a hundred states.
+   */
+  function tell(agents: AgentRecord[]): void {
     for (const agent of agents)
-      await bus.publish({
-        kind: 'direct',
-        callId: `state:${agent.id}`,
-        targets: [agent.id],
-        event: stateSignal(agent),
-      });
+      bus
+        .publish({ kind: 'direct', callId: `state:${agent.id}`, targets: [agent.id], event: stateSignal(agent) })
+        .catch((error: unknown) => log.warn('agent state not published', { error: errorText(error) }));
   }
 
   /**
@@ -102,9 +103,7 @@ export function createTeamFloor(deps: {
       log.warn('ring outcomes not recorded', { error: errorText(error) }),
     );
     const held = afterCallMs > 0 ? [] : applied.agents.filter((a) => a.wrapUps.length > 0);
-    await tell(applied.agents.filter((a) => !held.includes(a))).catch((error: unknown) =>
-      log.warn('agent state not published', { error: errorText(error) }),
-    );
+    tell(applied.agents.filter((a) => !held.includes(a)));
     for (const agent of held) await closeWrapUps(agent.id, agent.wrapUps);
     return applied;
   }
@@ -133,11 +132,24 @@ export function createTeamFloor(deps: {
 
   /** Asks each candidate in turn; returns those now reserved for the call (at most `max`). */
   async function reserve(callId: string, candidates: string[], purpose: ReservationPurpose, max: number, by?: string) {
+    const ask = (agentId: string): TeamCommand => ({
+      kind: 'reserve',
+      callId,
+      agentId,
+      purpose,
+      ...(by !== undefined && { by }),
+    });
+    // Ringing everyone free: every reservation in one transaction, and each agent told once.
+    if (max === Infinity && candidates.length > 1) {
+      const results = await team.applyAll(candidates.map(ask));
+      const changed = new Map(results.flatMap((r) => r.agents).map((a) => [a.id, a]));
+      tell([...changed.values()]);
+      return candidates.filter((_, i) => results[i]!.ok);
+    }
     const reserved: string[] = [];
     for (const agentId of candidates) {
       if (reserved.length >= max) break;
-      const applied = await apply({ kind: 'reserve', callId, agentId, purpose, ...(by !== undefined && { by }) });
-      if (applied.ok) reserved.push(agentId);
+      if ((await apply(ask(agentId))).ok) reserved.push(agentId);
     }
     return reserved;
   }

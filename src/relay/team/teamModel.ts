@@ -88,6 +88,12 @@ export function involvedCalls(command: TeamCommand, agent: AgentRecord | undefin
 export function involvedAgents(command: TeamCommand, calls: CallRecord[]): string[] {
   const ids = new Set<string>();
   if ('agentId' in command) ids.add(command.agentId);
+  // Settling a ring that is not pending is refused on the call alone: the losers of a race read only themselves.
+  const settles = ['accept', 'reject', 'ring_timeout', 'rescind'].includes(command.kind);
+  if (settles && 'agentId' in command && 'callId' in command) {
+    const { agentId, callId } = command;
+    if (!calls.some((c) => c.id === callId && pendingFor(c, agentId))) return [...ids];
+  }
   if (command.kind === 'leave') ids.add(command.partyId);
   for (const call of calls) {
     for (const r of call.reservations) if (r.status === 'pending') ids.add(r.agentId);
@@ -98,26 +104,31 @@ export function involvedAgents(command: TeamCommand, calls: CallRecord[]): strin
 
 /** Applies one command to the slice in place; on refusal the slice is left as it was. */
 export function applyTeamCommand(slice: TeamSlice, command: TeamCommand, nowMs: number): TeamOutcome {
-  const touched = new Set<string>();
+  // What each agent the command touches was before it (undefined: created by it), to undo a refusal and to tell
+  // which records changed; only touched agents are copied, so ringing a whole team stays linear.
+  const before = new Map<string, string | undefined>();
   const agent = (id: string): AgentRecord => {
     let found = slice.agents.get(id);
+    if (!before.has(id)) before.set(id, found && JSON.stringify(found));
     if (!found) slice.agents.set(id, (found = newAgent(id, nowMs)));
-    touched.add(id);
     return found;
   };
-  const before = new Map([...slice.agents].map(([id, a]) => [id, structuredClone(a)]));
-  const callsBefore = new Map([...slice.calls].map(([id, c]) => [id, structuredClone(c)]));
+  const callsBefore = new Map([...slice.calls].map(([id, c]) => [id, JSON.stringify(c)]));
   const outcome = run(slice, command, nowMs, agent);
   if (!outcome.ok) {
-    slice.agents = before;
-    slice.calls = callsBefore;
+    for (const [id, was] of before)
+      if (was === undefined) slice.agents.delete(id);
+      else slice.agents.set(id, JSON.parse(was) as AgentRecord);
+    for (const id of [...slice.calls.keys()])
+      if (!callsBefore.has(id)) slice.calls.delete(id);
+      else slice.calls.set(id, JSON.parse(callsBefore.get(id)!) as CallRecord);
     return outcome;
   }
   const changed: string[] = [];
-  for (const id of touched) {
+  for (const [id, was] of before) {
     const record = slice.agents.get(id)!;
     restate(record, nowMs);
-    if (JSON.stringify(record) !== JSON.stringify(before.get(id))) changed.push(id);
+    if (JSON.stringify(record) !== was) changed.push(id);
   }
   return { ok: true, changedAgents: changed };
 }

@@ -56,62 +56,92 @@ export function createTeamStore(
   const keptKey = key('kept');
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function attempt(command: TeamCommand, nowMs: number): Promise<TeamApplied | undefined> {
-    const named = 'agentId' in command ? command.agentId : undefined;
-    if (named) await redis.watch(agentKey(named));
-    const callIds = involvedCalls(command, named ? parse(AgentRecord, await redis.get(agentKey(named))) : undefined);
+  /** Reads every record these commands concern, watching each, into one slice. */
+  async function readSlice(commands: TeamCommand[]): Promise<TeamSlice> {
+    const named = [...new Set(commands.flatMap((c) => ('agentId' in c ? [c.agentId] : [])))];
+    if (named.length > 0) await redis.watch(...named.map(agentKey));
+    const namedRows = named.length > 0 ? await redis.mget(...named.map(agentKey)) : [];
+    const namedAgents = new Map(named.map((id, i) => [id, parse(AgentRecord, namedRows[i] ?? null)]));
+    const callIds = [
+      ...new Set(commands.flatMap((c) => involvedCalls(c, 'agentId' in c ? namedAgents.get(c.agentId) : undefined))),
+    ];
     if (callIds.length > 0) await redis.watch(...callIds.map(callKey));
-    const calls = callIds.length > 0 ? await redis.mget(...callIds.map(callKey)) : [];
     const slice: TeamSlice = { agents: new Map(), calls: new Map() };
-    for (const raw of calls) {
+    for (const raw of callIds.length > 0 ? await redis.mget(...callIds.map(callKey)) : []) {
       const call = parse(CallRecord, raw);
       if (call) slice.calls.set(call.id, call);
     }
-    const ids = involvedAgents(command, [...slice.calls.values()]);
+    const ids = [...new Set(commands.flatMap((c) => involvedAgents(c, [...slice.calls.values()])))];
     if (ids.length > 0) await redis.watch(...ids.map(agentKey));
     const rows = ids.length > 0 ? await redis.mget(...ids.map(agentKey)) : [];
     rows.forEach((raw, i) => {
       const agent = parse(AgentRecord, raw);
       if (agent) slice.agents.set(ids[i]!, agent);
     });
-    const before = new Map([...slice.calls].map(([id, call]) => [id, JSON.stringify(call)]));
-    const outcome = applyTeamCommand(slice, command, nowMs);
-    if (!outcome.ok) {
-      await redis.unwatch();
-      return { ...outcome, agents: [] };
-    }
-    const changed = outcome.changedAgents.map((id) => slice.agents.get(id)!);
-    const write = redis.multi().set(keptKey, '1');
-    for (const agent of changed) {
-      write.set(agentKey(agent.id), JSON.stringify(agent)).sadd(agentsKey, agent.id);
-      for (const set of [idleKey, ...groupsOf(agent.id).map(groupIdleKey)])
-        if (agent.state === 'available') write.zadd(set, agent.idleSinceMs, agent.id);
-        else write.zrem(set, agent.id);
-      if (agent.state === 'after_call_work') write.zadd(wrapUpKey, agent.sinceMs, agent.id);
-      else write.zrem(wrapUpKey, agent.id);
-    }
-    for (const call of slice.calls.values())
-      if (JSON.stringify(call) !== before.get(call.id))
-        write.set(callKey(call.id), JSON.stringify(call), 'PX', call.phase === 'ended' ? ENDED_KEEP_MS : CLAIM_MS);
-    if ((await write.exec()) === null) return undefined;
-    return { ...outcome, agents: changed, call: 'callId' in command ? slice.calls.get(command.callId) : undefined };
+    return slice;
   }
 
-  async function applyNow(command: TeamCommand, nowMs: number): Promise<TeamApplied> {
+  /** One transaction: the commands in order on one slice; undefined when a record changed meanwhile. */
+  async function attempt(commands: TeamCommand[], nowMs: number): Promise<TeamApplied[] | undefined> {
+    const slice = await readSlice(commands);
+    const before = new Map([...slice.calls].map(([id, call]) => [id, JSON.stringify(call)]));
+    const outcomes = commands.map((command) => applyTeamCommand(slice, command, nowMs));
+    const changedIds = [...new Set(outcomes.flatMap((o) => (o.ok ? o.changedAgents : [])))];
+    const changedCalls = [...slice.calls.values()].filter((call) => JSON.stringify(call) !== before.get(call.id));
+    if (changedIds.length === 0 && changedCalls.length === 0) {
+      await redis.unwatch();
+    } else {
+      const write = redis.multi().set(keptKey, '1');
+      for (const agent of changedIds.map((id) => slice.agents.get(id)!)) {
+        write.set(agentKey(agent.id), JSON.stringify(agent)).sadd(agentsKey, agent.id);
+        for (const set of [idleKey, ...groupsOf(agent.id).map(groupIdleKey)])
+          if (agent.state === 'available') write.zadd(set, agent.idleSinceMs, agent.id);
+          else write.zrem(set, agent.id);
+        if (agent.state === 'after_call_work') write.zadd(wrapUpKey, agent.sinceMs, agent.id);
+        else write.zrem(wrapUpKey, agent.id);
+      }
+      for (const call of changedCalls)
+        write.set(callKey(call.id), JSON.stringify(call), 'PX', call.phase === 'ended' ? ENDED_KEEP_MS : CLAIM_MS);
+      if ((await write.exec()) === null) return undefined;
+    }
+    return outcomes.map((outcome, i) => {
+      const command = commands[i]!;
+      const call = 'callId' in command ? slice.calls.get(command.callId) : undefined;
+      if (!outcome.ok) return { ...outcome, agents: [], call };
+      return { ...outcome, agents: outcome.changedAgents.map((id) => slice.agents.get(id)!), call };
+    });
+  }
+
+  async function applyNow(commands: TeamCommand[], nowMs: number): Promise<TeamApplied[]> {
     for (let tries = 0; tries < MAX_ATTEMPTS; tries += 1) {
-      const applied = await attempt(command, nowMs);
+      const applied = await attempt(commands, nowMs);
       if (applied) return applied;
     }
-    throw new Error(`the team's state kept changing under ${command.kind}; try again`);
+    throw new Error(`the team's state kept changing under ${commands[0]?.kind}; try again`);
+  }
+
+  function queued(commands: TeamCommand[], nowMs: number): Promise<TeamApplied[]> {
+    const run = queue.then(() => applyNow(commands, nowMs));
+    queue = run.catch(() => undefined);
+    return run;
   }
 
   return {
     /** Applies one command atomically; a refusal is an outcome, not an error. */
-    apply(command: TeamCommand, nowMs = Date.now()): Promise<TeamApplied> {
-      const run = queue.then(() => applyNow(command, nowMs));
-      queue = run.catch(() => undefined);
-      return run;
+    async apply(command: TeamCommand, nowMs = Date.now()): Promise<TeamApplied> {
+      // A ring already settled is refused on one read, outside the queue: the 99 losers of a race wait for nothing.
+      if (command.kind === 'accept' || command.kind === 'reject' || command.kind === 'ring_timeout') {
+        const call = parse(CallRecord, await redis.get(callKey(command.callId)));
+        const ringing = call?.reservations.some((r) => r.agentId === command.agentId && r.status === 'pending');
+        if (!ringing) return { ok: false, refusal: 'This call is not ringing for you.', agents: [], call };
+      }
+      return (await queued([command], nowMs))[0]!;
     },
+    /**
+     * Several commands in one transaction, in order, each refused or not on its own (ringing a whole team: one
+     * round of Redis, not one per agent). Each result lists the agents it changed as they are after all the steps.
+     */
+    applyAll: (commands: TeamCommand[], nowMs = Date.now()): Promise<TeamApplied[]> => queued(commands, nowMs),
     async agent(id: string): Promise<AgentRecord | undefined> {
       return parse(AgentRecord, await redis.get(agentKey(id)));
     },
