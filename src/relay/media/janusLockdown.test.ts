@@ -126,7 +126,8 @@ describe('Janus refuses everyone but the relays', () => {
   });
 });
 
-describe('a leg that ended opens nothing any more', () => {
+/** The relays' Redis, for the describes that run anchored calls as the relay does. */
+describe('with the relays’ Redis', () => {
   let redisServer: TestRedis;
   let redis: Redis;
   beforeAll(async () => {
@@ -138,88 +139,81 @@ describe('a leg that ended opens nothing any more', () => {
     await redisServer?.stop();
   });
 
-  it('a desk passed over and a supervisor who stopped listening neither hear nor are heard, nor can take their leg back', async () => {
-    const anchored = await createAnchoredCalls({
-      urls: [janus.url],
-      access: janus.access,
-      redis,
-      prefix: 'legs',
-      instance: 'legs-test',
-      log: createMemoryLogger(),
-    });
-    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
-    const desk = createTonePeer(300);
-    const supervisor = createTonePeer(1100);
-    try {
-      expect(await anchored.open('call-1')).toBe(true);
-      const deskAnswer = await desk.answer(await anchored.offerForDesk('call-1', 'asha'));
-      await caller.applyAnswer(await anchored.answer('call-1', 'asha', deskAnswer, caller.offerSdp));
-      const listenAnswer = await supervisor.answer(await anchored.offerForListener('call-1', 'sam/1', () => undefined));
-      await anchored.answerListener('call-1', 'sam/1', listenAnswer);
-      expect(await anchored.setListenerHeard('call-1', 'sam/1', true)).toBe(true);
-      await expect.poll(() => desk.heard(440), { timeout: 12_000 }).toBeGreaterThan(0.05);
-      await expect.poll(() => heardTone(caller.received, 1100), { timeout: 12_000 }).toBeGreaterThan(0.05);
+  describe('a leg that ended opens nothing any more', () => {
+    it('a desk passed over and a supervisor who stopped listening neither hear nor are heard, nor can take their leg back', async () => {
+      const anchored = await createAnchoredCalls({
+        urls: [janus.url],
+        access: janus.access,
+        redis,
+        prefix: 'legs',
+        instance: 'legs-test',
+        log: createMemoryLogger(),
+      });
+      const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+      const desk = createTonePeer(300);
+      const supervisor = createTonePeer(1100);
+      try {
+        expect(await anchored.open('call-1')).toBe(true);
+        const deskAnswer = await desk.answer(await anchored.offerForDesk('call-1', 'asha'));
+        await caller.applyAnswer(await anchored.answer('call-1', 'asha', deskAnswer, caller.offerSdp));
+        const listenAnswer = await supervisor.answer(
+          await anchored.offerForListener('call-1', 'sam/1', () => undefined),
+        );
+        await anchored.answerListener('call-1', 'sam/1', listenAnswer);
+        expect(await anchored.setListenerHeard('call-1', 'sam/1', true)).toBe(true);
+        await expect.poll(() => desk.heard(440), { timeout: 12_000 }).toBeGreaterThan(0.05);
+        await expect.poll(() => heardTone(caller.received, 1100), { timeout: 12_000 }).toBeGreaterThan(0.05);
 
-      await anchored.dropDesk('call-1', 'asha');
-      expect(await anchored.stopListening('call-1', 'sam/1')).toBe(true);
-      // Their WebRTC legs are gone from Janus: what they still hold of the call's media opens nothing.
-      await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeLessThan(0.004);
-      await expect.poll(() => supervisor.heard(440), { timeout: 5000 }).toBeLessThan(0.004);
-      await expect.poll(() => heardTone(caller.received, 300), { timeout: 5000 }).toBeLessThan(0.004);
-      await expect.poll(() => heardTone(caller.received, 1100), { timeout: 5000 }).toBeLessThan(0.004);
-      await expect(anchored.answerDesk('call-1', 'asha', deskAnswer)).rejects.toThrow(/no leg/);
-      expect(await anchored.setListenerHeard('call-1', 'sam/1', true)).toBe(false);
-      await expect(anchored.answerListener('call-1', 'sam/1', listenAnswer)).rejects.toThrow(/no listening leg/);
-    } finally {
-      caller.close();
-      desk.close();
-      supervisor.close();
-      await anchored.end('call-1');
-      await anchored.close();
-    }
-  }, 45_000);
-});
-
-describe('the team’s list of Janus instances in Redis', () => {
-  let redisServer: TestRedis;
-  let redis: Redis;
-  beforeAll(async () => {
-    redisServer = await startTestRedis();
-    redis = new Redis(redisServer.url);
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await redisServer?.stop();
+        await anchored.dropDesk('call-1', 'asha');
+        expect(await anchored.stopListening('call-1', 'sam/1')).toBe(true);
+        // Their WebRTC legs are gone from Janus: what they still hold of the call's media opens nothing.
+        await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeLessThan(0.004);
+        await expect.poll(() => supervisor.heard(440), { timeout: 5000 }).toBeLessThan(0.004);
+        await expect.poll(() => heardTone(caller.received, 300), { timeout: 5000 }).toBeLessThan(0.004);
+        await expect.poll(() => heardTone(caller.received, 1100), { timeout: 5000 }).toBeLessThan(0.004);
+        await expect(anchored.answerDesk('call-1', 'asha', deskAnswer)).rejects.toThrow(/no leg/);
+        expect(await anchored.setListenerHeard('call-1', 'sam/1', true)).toBe(false);
+        await expect(anchored.answerListener('call-1', 'sam/1', listenAnswer)).rejects.toThrow(/no listening leg/);
+      } finally {
+        caller.close();
+        desk.close();
+        supervisor.close();
+        await anchored.end('call-1');
+        await anchored.close();
+      }
+    }, 45_000);
   });
 
-  it('never sends the API secret to an address someone without the admin key wrote into Redis', async () => {
-    // A fake Janus that keeps every request it gets: what a stranger able to write to Redis would stand up.
-    const heard: string[] = [];
-    const fake = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    fake.on('connection', (socket) => socket.on('message', (data) => heard.push(String(data))));
-    await new Promise((resolve) => fake.once('listening', resolve));
-    const fakeUrl = `ws://127.0.0.1:${(fake.address() as { port: number }).port}`;
-    const log = createMemoryLogger();
-    const anchored = await createAnchoredCalls({
-      urls: [janus.url],
-      access: janus.access,
-      redis,
-      prefix: 'registry',
-      instance: 'registry-test',
-      log,
-    });
-    try {
-      // As `janus add` would, without the key: an unsigned entry, and one signed with a guessed key.
-      await redis.hset('registry:janus-servers', fakeUrl, JSON.stringify({ state: 'active', sinceMs: Date.now() }));
-      await new Promise((r) => setTimeout(r, 2600));
-      expect(heard).toEqual([]);
-      expect(log.records.some((r) => r.level === 'error' && r.url === fakeUrl)).toBe(true);
-      // The genuine Janus is still used.
-      expect(await anchored.open('registry-call')).toBe(true);
-      await anchored.end('registry-call');
-    } finally {
-      await anchored.close();
-      fake.close();
-    }
-  }, 20_000);
+  describe('the team’s list of Janus instances in Redis', () => {
+    it('never sends the API secret to an address someone without the admin key wrote into Redis', async () => {
+      // A fake Janus that keeps every request it gets: what a stranger able to write to Redis would stand up.
+      const heard: string[] = [];
+      const fake = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      fake.on('connection', (socket) => socket.on('message', (data) => heard.push(String(data))));
+      await new Promise((resolve) => fake.once('listening', resolve));
+      const fakeUrl = `ws://127.0.0.1:${(fake.address() as { port: number }).port}`;
+      const log = createMemoryLogger();
+      const anchored = await createAnchoredCalls({
+        urls: [janus.url],
+        access: janus.access,
+        redis,
+        prefix: 'registry',
+        instance: 'registry-test',
+        log,
+      });
+      try {
+        // As `janus add` would, without the key: an unsigned entry, and one signed with a guessed key.
+        await redis.hset('registry:janus-servers', fakeUrl, JSON.stringify({ state: 'active', sinceMs: Date.now() }));
+        await new Promise((r) => setTimeout(r, 2600));
+        expect(heard).toEqual([]);
+        expect(log.records.some((r) => r.level === 'error' && r.url === fakeUrl)).toBe(true);
+        // The genuine Janus is still used.
+        expect(await anchored.open('registry-call')).toBe(true);
+        await anchored.end('registry-call');
+      } finally {
+        await anchored.close();
+        fake.close();
+      }
+    }, 20_000);
+  });
 });
