@@ -329,9 +329,10 @@ export async function startRelay(options: RelayOptions) {
     },
     listening: anchored && {
       async refusal(callId) {
+        // The team model says whether the call is still on (an ended anchored call has no room to tell by).
+        if ((await floor.call(callId))?.phase !== 'answered') return 'That call is not in progress any more.';
         if (!(await anchored.isAnchored(callId)))
           return 'This call’s audio goes straight to the agent’s desk, so it cannot be listened to: only calls in queues with anchored media can.';
-        if (!(await store.owner(callId))) return 'That call is not in progress any more.';
         return undefined;
       },
       offer: (callId, listener, onEnd) => anchored.offerForListener(callId, listener, onEnd),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
-import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import { TeamQueues } from '../../shared/teamQueues';
 import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueSupervisorToken } from '../agentTokens';
@@ -102,5 +102,22 @@ describe('features that meet on the floor', () => {
     await expect(ben.client.request('pre_accept', { callId: 'wacid.feat.2', sdp: benAnswer })).rejects.toThrow(
       /not offered to you/,
     );
+
+    // The first call ends: a supervisor asking to listen is told it is over (not that its audio is direct).
+    await postSignedWebhook(
+      relay.webhookUrl,
+      terminateWebhook({
+        callId: 'wacid.feat.1',
+        from: '447700900801',
+        phoneNumberId: SECRETS.phoneNumberId,
+        status: 'COMPLETED',
+      }),
+      SECRETS.appSecret,
+    );
+    await expect.poll(() => ben.state()?.state).toBe('available');
+    board.ws.send(JSON.stringify({ type: 'listen', callId: 'wacid.feat.1' }));
+    await expect
+      .poll(() => board.messages.find((m) => m.type === 'listen_ended' && m.callId === 'wacid.feat.1'))
+      .toMatchObject({ reason: 'That call is not in progress any more.' });
   }, 60_000);
 });
