@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { CallSignal } from '../shared/callSignals';
 import { CallMediaNotice } from '../shared/metaCapture';
-import type { RelayBusMessage } from '../shared/relayProtocol';
 import { CLAIM_MS, EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
@@ -26,22 +25,13 @@ function parseSignal(text: string | null): CallSignal | undefined {
   }
 }
 
-const CLAIM_IF_OFFERED = `
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return -1 end
-if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
-if redis.call('GET', KEYS[2]) == ARGV[1] then return 1 end
-return 0`;
-
 // An offer's first delivery, in one round trip: taken once (KEYS[1], the de-duplication mark), never after its own
-// terminate (KEYS[2]), and recorded (KEYS[3]) for the instances that will ring it.
-// With a bus message (ARGV[4]), it is also published on the bus (KEYS[4]) in the same step: the ring then costs one
-// round trip before every instance hears it. Returns {outcome, instances that heard it}.
+// terminate (KEYS[2]), and recorded (KEYS[3]) for the instances that will ring it. 1 new, 0 a repeat, 2 ended.
 const TAKE_OFFER = `
-if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return {0, 0} end
-if redis.call('EXISTS', KEYS[2]) == 1 then return {2, 0} end
+if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
 redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[2])
-if ARGV[4] == '' then return {1, 0} end
-return {1, redis.call('PUBLISH', KEYS[4], ARGV[4])}`;
+return 1`;
 
 // Stops the call ringing at these agents (KEYS[2], the offered set), unless someone answered it (KEYS[1], the
 // claim) in the meantime. Returns 0 when it was answered.
@@ -57,23 +47,18 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
      * An offer's first delivery anywhere, checked and recorded in one step: 'new' (now recorded), 'duplicate' (a
      * retry of one already taken) or 'ended' (its terminate came first).
      */
-    async takeOffer(
-      offer: Offered,
-      ring?: RelayBusMessage,
-    ): Promise<{ outcome: 'new' | 'duplicate' | 'ended'; heard: number }> {
-      const [outcome, heard] = (await redis.eval(
+    async takeOffer(offer: Offered): Promise<{ outcome: 'new' | 'duplicate' | 'ended' }> {
+      const outcome = (await redis.eval(
         TAKE_OFFER,
-        4,
+        3,
         keys.seen(`offer:${offer.callId}`),
         keys.seen(`terminate:${offer.callId}`),
         keys.call(offer.callId),
-        keys.bus,
         instance,
         String(EVENT_MEMORY_S),
         JSON.stringify(offer),
-        ring ? JSON.stringify(ring) : '',
-      )) as [number, number];
-      return { outcome: outcome === 1 ? 'new' : outcome === 0 ? 'duplicate' : 'ended', heard };
+      )) as number;
+      return { outcome: outcome === 1 ? 'new' : outcome === 0 ? 'duplicate' : 'ended' };
     },
     /** First delivery anywhere wins; Meta's retries to another instance are dropped here. */
     async firstTime(eventKey: string): Promise<boolean> {
@@ -116,22 +101,6 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     async offer(callId: string): Promise<Offered | undefined> {
       const signal = parseSignal(await redis.get(keys.call(callId)));
       return signal?.type === 'call_offered' ? signal : undefined;
-    },
-    /** The atomic claim: exactly one SET NX succeeds, however many agents click at once. */
-    /**
-     * The answer claim in one atomic step: refused unless the call was offered to this agent; won by the first
-     * agent to ask (or already held by them); otherwise lost.
-     */
-    async claimOffered(callId: string, agentId: string): Promise<'won' | 'lost' | 'not_offered'> {
-      const outcome = (await redis.eval(
-        CLAIM_IF_OFFERED,
-        2,
-        keys.offered(callId),
-        keys.claim(callId),
-        agentId,
-        String(CLAIM_MS),
-      )) as number;
-      return outcome === 1 ? 'won' : outcome === 0 ? 'lost' : 'not_offered';
     },
     async claim(callId: string, owner: string): Promise<boolean> {
       return (await redis.set(keys.claim(callId), owner, 'PX', CLAIM_MS, 'NX')) === 'OK';

@@ -29,8 +29,6 @@ export function createPresence(redis: Redis, keys: RelayKeys, instance: string) 
       const now = Date.now();
       return ((await read.exec()) ?? []).map(([, until]) => Number(until) > now);
     },
-    /** Agents whose desks were ever signed in, for the board. */
-    known: (): Promise<string[]> => redis.smembers(keys.agents),
   };
 }
 export type Presence = ReturnType<typeof createPresence>;

@@ -77,7 +77,7 @@ describe('relay when redis-server dies and comes back', () => {
       const { status } = await connect('outage-call');
       if (status !== 200) throw new Error(`still ${status}`);
     });
-    await expect.poll(() => ann.events.filter((e) => e.type === 'call_offered').length).toBe(1);
+    await expect.poll(() => ann.events.filter((e) => e.type === 'call_offered').length, { timeout: 10_000 }).toBe(1);
     await expect.poll(async () => (await fetch(`${http}readyz`)).status, { timeout: 10_000 }).toBe(200);
   });
 
@@ -105,7 +105,7 @@ describe('relay when redis-server dies and comes back', () => {
     const ann = await agent('ann', 1500);
     graph.offerCall('hung-call');
     expect((await connect('hung-call')).status).toBe(200);
-    await expect.poll(() => ann.events.filter((e) => e.type === 'call_offered').length).toBe(1);
+    await expect.poll(() => ann.events.filter((e) => e.type === 'call_offered').length, { timeout: 10_000 }).toBe(1);
     // Redis stops answering for longer than the desk waits (CLIENT PAUSE holds every client's commands).
     const admin = new Redis(redis.url);
     try {
