@@ -220,7 +220,7 @@ describe('the team model through the real relay', () => {
           await floor.close();
         }
       }),
-      { numRuns: 30 },
+      { numRuns: 60 },
     );
   }, 240_000);
 });
