@@ -1,21 +1,20 @@
+import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
-import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
+import type { GraphApiSim } from '../../../sim/graphApiSim';
+import type { TeamQueuesInput } from '../../shared/teamQueues';
 import { issueSupervisorToken } from '../agentTokens';
-import { startTestJanus, type TestJanus } from '../media/testJanus';
 import { createTonePeer } from '../media/testTonePeer';
-import { startRelay, type Relay } from '../relayServer';
+import type { Relay } from '../relayServer';
 import { createRevocations } from '../revocations';
 import { connectTestAgent } from '../testAgent';
-import { startTestRedis, type TestRedis } from '../testRedis';
+import type { TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { answerAnchoredCall } from './testAnchoredCall';
 import { closedWithin, signInTestBoard, type TestBoard } from './testBoard';
 
 const SECRETS = RELAY_TEST_SECRETS;
-const QUEUES = {
+const QUEUES: TeamQueuesInput = {
   defaultQueue: 'support',
   queues: [
     { id: 'sales', name: 'Sales', media: 'anchored', payloads: ['sales'], agents: '*' },
@@ -24,38 +23,22 @@ const QUEUES = {
 };
 let redis: TestRedis;
 let graph: GraphApiSim;
-let janus: TestJanus;
+let testbed: AnchoredRelayTestbed;
 let relay: Relay;
 let call: Awaited<ReturnType<typeof answerAnchoredCall>> | undefined;
 let desk: Awaited<ReturnType<typeof connectTestAgent>>;
 const CALL = 'wacid.board.support';
 
 beforeAll(async () => {
-  [redis, graph, janus] = await Promise.all([
-    startTestRedis(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-    startTestJanus(),
-  ]);
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
-    prefix: 'board-listen',
-    janusUrls: [janus.url],
-    janusAccess: janus.access,
-    queues: TeamQueues.parse(QUEUES),
-  });
+  testbed = await startAnchoredRelay('board-listen', QUEUES);
+  ({ redis, graph, relay } = testbed);
   desk = await connectTestAgent('asha', [relay.agentUrl]);
   call = await answerAnchoredCall({ relay, graph, desk, callId: CALL, from: '447700900710' });
 }, 60_000);
 afterAll(async () => {
   call?.close();
   desk?.client.close();
-  await relay?.close();
-  await janus?.stop();
-  await graph?.close();
-  await redis?.stop();
+  await testbed?.stop();
 });
 
 async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {

@@ -1,9 +1,10 @@
+import { startAnchoredRelay, type AnchoredRelayTestbed } from './testAnchoredRelay';
 import wrtc from '@roamhq/wrtc';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import { Redis } from 'ioredis';
@@ -15,49 +16,34 @@ import { startTestPostgres } from '../testPostgres';
 import { holdMusicFile } from './testJanus';
 import { connectRelay } from '../../main/transport/relayClient';
 import type { CallSignal } from '../../shared/callSignals';
-import { TeamQueues } from '../../shared/teamQueues';
+import { TeamQueues, type TeamQueuesInput } from '../../shared/teamQueues';
 import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueAgentToken } from '../agentTokens';
 import { startRelay, type Relay } from '../relayServer';
 import { startRelayProcess } from '../testRelayProcess';
-import { startTestRedis, type TestRedis } from '../testRedis';
+import type { TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
 import { createTonePeer } from './testTonePeer';
 import { connectTestAgent } from '../testAgent';
 
 const SECRETS = RELAY_TEST_SECRETS;
-const QUEUES = {
+const QUEUES: TeamQueuesInput = {
   defaultQueue: 'support',
   queues: [{ id: 'support', name: 'Support', media: 'anchored', agents: '*' }],
 };
 let redis: TestRedis;
 let graph: GraphApiSim;
 let janus: TestJanus;
+let testbed: AnchoredRelayTestbed;
 let relay: Relay;
 
 beforeAll(async () => {
-  [redis, graph, janus] = await Promise.all([
-    startTestRedis(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-    startTestJanus(),
-  ]);
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
-    prefix: 'anchored',
-    janusUrls: [janus.url],
-    janusAccess: janus.access,
-    queues: TeamQueues.parse(QUEUES),
-  });
+  testbed = await startAnchoredRelay('anchored', QUEUES);
+  ({ redis, graph, janus, relay } = testbed);
 }, 30_000);
 afterAll(async () => {
-  await relay?.close();
-  await janus?.stop();
-  await graph?.close();
-  await redis?.stop();
+  await testbed?.stop();
 });
 
 async function until(check: () => boolean, ms = 8000): Promise<void> {

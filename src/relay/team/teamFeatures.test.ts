@@ -1,49 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
-import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueSupervisorToken } from '../agentTokens';
 import { answerAnchoredCall } from '../board/testAnchoredCall';
 import { signInTestBoard, type TestBoard } from '../board/testBoard';
-import { startTestJanus, type TestJanus } from '../media/testJanus';
+import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
 import { createTonePeer } from '../media/testTonePeer';
-import { startRelay, type Relay } from '../relayServer';
+import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS as SECRETS } from '../testSecrets';
+import type { TeamQueuesInput } from '../../shared/teamQueues';
 
 /** Features meeting on one floor: a conference, the agent who leaves it, the board, and the next call's routing. */
-const QUEUES = {
+const QUEUES: TeamQueuesInput = {
   defaultQueue: 'support',
   repeatCallerMinutes: 0,
   queues: [{ id: 'support', name: 'Support', routing: 'ring_all', media: 'anchored', agents: '*' }],
 };
 
-let redis: TestRedis;
+let testbed: AnchoredRelayTestbed;
 let graph: GraphApiSim;
-let janus: TestJanus;
 let relay: Relay;
 let board: TestBoard;
 const desks: Array<Awaited<ReturnType<typeof connectTestAgent>>> = [];
 const cleanup: Array<() => void> = [];
 
 beforeAll(async () => {
-  [redis, graph, janus] = await Promise.all([
-    startTestRedis(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-    startTestJanus(),
-  ]);
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
-    prefix: 'features',
-    janusUrls: [janus.url],
-    janusAccess: janus.access,
-    queues: TeamQueues.parse(QUEUES),
-  });
+  testbed = await startAnchoredRelay('features', QUEUES);
+  ({ graph, relay } = testbed);
   for (const id of ['asha', 'ben', 'chen']) desks.push(await connectTestAgent(id, [relay.agentUrl]));
   board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
 }, 60_000);
@@ -52,10 +36,7 @@ afterAll(async () => {
   board?.ws.close();
   for (const done of cleanup) done();
   for (const desk of desks) desk.client.close();
-  await relay?.close();
-  await janus?.stop();
-  await graph?.close();
-  await redis?.stop();
+  await testbed?.stop();
 });
 
 describe('features that meet on the floor', () => {

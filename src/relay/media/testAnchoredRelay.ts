@@ -1,0 +1,46 @@
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { TeamQueues, type TeamQueuesInput } from '../../shared/teamQueues';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { startRelay, type Relay } from '../relayServer';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { startTestJanus, type TestJanus } from './testJanus';
+
+/** What the anchored-media tests stand on: redis-server, the Graph API simulator, a locked Janus, one relay on them. */
+export interface AnchoredRelayTestbed {
+  redis: TestRedis;
+  graph: GraphApiSim;
+  janus: TestJanus;
+  relay: Relay;
+  stop(): Promise<void>;
+}
+
+export async function startAnchoredRelay(prefix: string, queues: TeamQueuesInput): Promise<AnchoredRelayTestbed> {
+  const [redis, graph, janus] = await Promise.all([
+    startTestRedis(),
+    startGraphApiSim({ accessToken: RELAY_TEST_SECRETS.accessToken, phoneNumberId: RELAY_TEST_SECRETS.phoneNumberId }),
+    startTestJanus(),
+  ]);
+  const relay = await startRelay({
+    ...RELAY_TEST_SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    logger: createMemoryLogger(),
+    prefix,
+    janusUrls: [janus.url],
+    janusAccess: janus.access,
+    queues: TeamQueues.parse(queues),
+  });
+  return {
+    redis,
+    graph,
+    janus,
+    relay,
+    async stop() {
+      await relay.close();
+      await janus.stop();
+      await graph.close();
+      await redis.stop();
+    },
+  };
+}
