@@ -345,7 +345,10 @@ export function createCallRequests(deps: {
     permission: async (_agentId, { to }) => graph.callPermission(to),
     async wrap_up(agentId, { callId, outcome, notes }) {
       const owed = (await floor.agent(agentId))?.wrapUps.includes(callId);
-      if (!owed && (await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to wrap up.');
+      // Whoever spoke to the customer may write it up, also once the call went on with a colleague.
+      const spoke = (await floor.call(callId))?.wrapUpsGiven.includes(agentId);
+      if (!owed && !spoke && (await ownerOf(callId)) !== agentId)
+        throw new RelayRefusal('This call is not yours to wrap up.');
       if (owed) await floor.apply({ kind: 'save_wrap_up', agentId, callId });
       if (!records) return {};
       records.record({ kind: 'wrap_up', callId, agentId, outcome, notes, atMs: Date.now() });

@@ -55,6 +55,8 @@ describe('features that meet on the floor', () => {
     await ben.client.request('pre_accept', { callId: 'wacid.feat.1', sdp: benAnswer });
     await ben.client.request('accept', { callId: 'wacid.feat.1', sdp: benAnswer });
     await asha.client.request('terminate', { callId: 'wacid.feat.1' });
+    // Asha spoke to the customer: her wrap-up of the call Ben carries on is taken.
+    await asha.client.request('wrap_up', { callId: 'wacid.feat.1', outcome: 'Resolved', notes: 'handed to Ben' });
 
     // The desks and the board say the same: Ben on the call and holding it, Asha free.
     await expect.poll(() => ben.state()?.state).toBe('on_call');
