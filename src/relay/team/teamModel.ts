@@ -242,7 +242,8 @@ function onCall(call: CallRecord, command: TeamCommand, nowMs: number, agent: Ag
   }
 }
 
-function pendingFor(call: CallRecord, agentId: string) {
+/** The reservation still ringing for this agent on this call, if any. */
+export function pendingFor(call: CallRecord, agentId: string) {
   return call.reservations.find((r) => r.agentId === agentId && r.status === 'pending');
 }
 

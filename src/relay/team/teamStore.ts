@@ -5,6 +5,7 @@ import {
   applyTeamCommand,
   involvedAgents,
   involvedCalls,
+  pendingFor,
   type TeamCommand,
   type TeamOutcome,
   type TeamSlice,
@@ -126,14 +127,21 @@ export function createTeamStore(
     return run;
   }
 
+  /** These agents' records in one round trip (missing ones left out). */
+  async function agentsById(ids: string[]): Promise<AgentRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await redis.mget(...ids.map(agentKey));
+    return rows.map((raw) => parse(AgentRecord, raw)).filter((a): a is AgentRecord => a !== undefined);
+  }
+
   return {
     /** Applies one command atomically; a refusal is an outcome, not an error. */
     async apply(command: TeamCommand, nowMs = Date.now()): Promise<TeamApplied> {
       // A ring already settled is refused on one read, outside the queue: the 99 losers of a race wait for nothing.
       if (command.kind === 'accept' || command.kind === 'reject' || command.kind === 'ring_timeout') {
         const call = parse(CallRecord, await redis.get(callKey(command.callId)));
-        const ringing = call?.reservations.some((r) => r.agentId === command.agentId && r.status === 'pending');
-        if (!ringing) return { ok: false, refusal: 'This call is not ringing for you.', agents: [], call };
+        if (!call || !pendingFor(call, command.agentId))
+          return { ok: false, refusal: 'This call is not ringing for you.', agents: [], call };
       }
       return (await queued([command], nowMs))[0]!;
     },
@@ -145,21 +153,13 @@ export function createTeamStore(
     async agent(id: string): Promise<AgentRecord | undefined> {
       return parse(AgentRecord, await redis.get(agentKey(id)));
     },
-    /** These agents' records in one round trip (missing ones left out). */
-    async agentsById(ids: string[]): Promise<AgentRecord[]> {
-      if (ids.length === 0) return [];
-      const rows = await redis.mget(...ids.map(agentKey));
-      return rows.map((raw) => parse(AgentRecord, raw)).filter((a): a is AgentRecord => a !== undefined);
-    },
+    agentsById,
     async call(id: string): Promise<CallRecord | undefined> {
       return parse(CallRecord, await redis.get(callKey(id)));
     },
     /** Every agent the team has seen, for the board. */
     async agents(): Promise<AgentRecord[]> {
-      const ids = await redis.smembers(agentsKey);
-      if (ids.length === 0) return [];
-      const rows = await redis.mget(...ids.map(agentKey));
-      return rows.map((raw) => parse(AgentRecord, raw)).filter((a): a is AgentRecord => a !== undefined);
+      return agentsById(await redis.smembers(agentsKey));
     },
     /** Redis has lost what it knew of the floor (it restarted without its data). */
     lost: async (): Promise<boolean> => (await redis.exists(keptKey)) === 0,
