@@ -10,6 +10,8 @@ export interface RelayProcess {
   agentUrl: string;
   /** SIGKILL, as a crash or an OOM kill would: nothing is closed cleanly. */
   kill(): Promise<void>;
+  /** SIGTERM, as a rolling restart would: the relay closes itself cleanly, then exits. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -75,6 +77,11 @@ export async function startRelayProcess(
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },
   };

@@ -79,9 +79,10 @@ export async function createAnchoredCalls(deps: {
     try {
       const anchor = await connectJanusAnchor(url, deps.access, (error) => {
         if (released.delete(url)) return;
+        // Closing, the session was left registered on purpose: another instance claims it and its calls go on.
+        if (closing) return;
         anchors.delete(url);
         void keeper.unregister(url, anchor.sessionId).catch(() => undefined);
-        if (closing) return;
         log.error('Janus connection lost: its calls are ended', { url, error: error && errorText(error) });
         endCallsOn(url).catch((failure: unknown) =>
           log.error('calls on a lost media server not all ended', { url, error: errorText(failure) }),

@@ -152,64 +152,72 @@ describe('anchored calls on the relay', () => {
     }
   }, 40_000);
 
-  it('when the relay instance holding the call’s media session is killed, caller and agent go on hearing each other, and the call is ended later through another instance', async () => {
-    // Instance A in its own process, so it can really be killed; the test's own relay is instance B.
-    const child = await startRelayProcess({
-      ...SECRETS,
-      redisUrl: redis.url,
-      graphBaseUrl: graph.baseUrl,
-      prefix: 'anchored',
-      queues: TeamQueues.parse(QUEUES),
-      janusUrls: [janus.url],
-      janusAccess: janus.access,
-    });
-    const ready = { webhook: child.webhookUrl, agents: child.agentUrl };
-    const { client, events } = await connectTestAgent('ben', [ready.agents, relay.agentUrl]);
-    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
-    let noMedia = false;
-    const desk = createTonePeer(300);
-    try {
-      const callId = 'wacid.anchored.instance-killed';
-      await answerThroughRelay({
-        webhookUrl: ready.webhook,
-        from: '447700900322',
-        callId,
-        client,
-        events,
-        caller,
-        desk,
+  it.each([
+    ['killed', 'kill'],
+    ['stopped cleanly (a rolling restart)', 'stop'],
+  ] as const)(
+    'when the relay instance holding the call’s media session is %s, caller and agent go on hearing each other, and the call is ended later through another instance',
+    async (_how, end) => {
+      // Instance A in its own process, so it can really be killed; the test's own relay is instance B.
+      const child = await startRelayProcess({
+        ...SECRETS,
+        redisUrl: redis.url,
+        graphBaseUrl: graph.baseUrl,
+        prefix: 'anchored',
+        queues: TeamQueues.parse(QUEUES),
+        janusUrls: [janus.url],
+        janusAccess: janus.access,
       });
-      await until(() => heardTone(caller.received, 300) > 0.05 && desk.heard(440) > 0.05, 10_000);
+      const ready = { webhook: child.webhookUrl, agents: child.agentUrl };
+      const { client, events } = await connectTestAgent('ben', [ready.agents, relay.agentUrl]);
+      const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+      let noMedia = false;
+      const desk = createTonePeer(300);
+      try {
+        const callId = `wacid.anchored.instance-${end}`;
+        await answerThroughRelay({
+          webhookUrl: ready.webhook,
+          from: '447700900322',
+          callId,
+          client,
+          events,
+          caller,
+          desk,
+        });
+        await until(() => heardTone(caller.received, 300) > 0.05 && desk.heard(440) > 0.05, 10_000);
 
-      // Garbage beside the real registrations (another tool, a hand edit) must not stop the take-over.
-      const tamper = new Redis(redis.url);
-      await tamper.hset('anchored:janus-sessions', '{not json', '1', '["x","file:///etc",1]', '1');
-      tamper.disconnect();
-      await child.kill();
-      // Longer than Janus's reclaim window (10 s here): without a claim the session, and both legs, would be gone.
-      const until15s = Date.now() + 15_000;
-      while (Date.now() < until15s) {
-        await new Promise((r) => setTimeout(r, 500));
-        noMedia ||= heardTone(caller.received, 300) < 0.02 && desk.heard(440) < 0.02;
+        // Garbage beside the real registrations (another tool, a hand edit) must not stop the take-over.
+        const tamper = new Redis(redis.url);
+        await tamper.hset('anchored:janus-sessions', '{not json', '1', '["x","file:///etc",1]', '1');
+        tamper.disconnect();
+        await child[end]();
+        // Longer than Janus's reclaim window (10 s here): without a claim the session, and both legs, would be gone (a
+        // clean stop was measured dropping them about 25 s later, so that case waits longer).
+        const watchUntil = Date.now() + (end === 'stop' ? 30_000 : 15_000);
+        while (Date.now() < watchUntil) {
+          await new Promise((r) => setTimeout(r, 500));
+          noMedia ||= heardTone(caller.received, 300) < 0.02 && desk.heard(440) < 0.02;
+        }
+        expect(heardTone(caller.received, 300)).toBeGreaterThan(0.05);
+        expect(desk.heard(440)).toBeGreaterThan(0.05);
+        expect(caller.connectionState).toBe('connected');
+        expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+
+        // The desk moved to instance B, which ends the call on WhatsApp and closes the room: the legs fall silent.
+        await until(() => relay.connectedAgents().includes('ben'), 5000);
+        await client.request('terminate', { callId });
+        expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+        await until(() => heardTone(caller.received, 300) < 0.004, 5000);
+        expect(noMedia).toBe(false);
+      } finally {
+        await child.kill();
+        client.close();
+        caller.close();
+        desk.close();
       }
-      expect(heardTone(caller.received, 300)).toBeGreaterThan(0.05);
-      expect(desk.heard(440)).toBeGreaterThan(0.05);
-      expect(caller.connectionState).toBe('connected');
-      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
-
-      // The desk moved to instance B, which ends the call on WhatsApp and closes the room: the legs fall silent.
-      await until(() => relay.connectedAgents().includes('ben'), 5000);
-      await client.request('terminate', { callId });
-      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
-      await until(() => heardTone(caller.received, 300) < 0.004, 5000);
-      expect(noMedia).toBe(false);
-    } finally {
-      await child.kill();
-      client.close();
-      caller.close();
-      desk.close();
-    }
-  }, 60_000);
+    },
+    80_000,
+  );
 
   it('the team’s Janus instances are registered in Redis: one added is used within seconds, a drained one takes no new calls, and a bad address is refused', async () => {
     const second = await startTestJanus();
