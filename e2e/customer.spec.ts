@@ -25,7 +25,7 @@ test('who is calling: the ringing card shows the earlier call, its outcome and n
 
   await sim.placeCall({ from: CUSTOMER, name: 'Returning Customer' });
   const card = page.getByTestId('incoming-call');
-  await expect(card.getByTestId('customer-history')).toContainText('Called 1 times before');
+  await expect(card.getByTestId('customer-history')).toContainText('Called once before');
   await expect(card.getByTestId('customer-history')).toContainText('Follow-up needed');
   await expect(card.getByTestId('customer-notes')).toHaveText('Parcel lost; promised a refund by Friday');
   const opened = context.waitForEvent('request', (r) => r.url().startsWith('https://crm.example.invalid/'));

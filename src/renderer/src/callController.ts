@@ -11,6 +11,7 @@ import { LiveCall } from './rtc/liveCall';
 import { JobCancelled, jobSlots } from './rtc/jobSlots';
 import { Ringtone } from './rtc/ringtone';
 import { mediaOf, selectActive, selectRinging, usePhone } from './store';
+import { i18n } from './i18n';
 
 /** The window's calls with media, one object each. */
 const liveCalls = new Map<string, LiveCall>();
@@ -36,12 +37,12 @@ function playRemote(callId: string, stream: MediaStream): void {
   const audio = live.remoteAudio();
   audio.srcObject = stream;
   void routeAudio(audio, prefs()?.speakerDeviceId).then((routed) => {
-    if (!routed) usePhone.setState({ deviceNotice: 'The chosen speaker is not connected; using the default output.' });
+    if (!routed) usePhone.setState({ deviceNotice: i18n.t('media.speakerMissing') });
   });
   audio
     .play()
     .catch((error: unknown) =>
-      usePhone.getState().patchMedia(callId, { error: `Cannot play the caller's audio: ${errorText(error)}` }),
+      usePhone.getState().patchMedia(callId, { error: i18n.t('media.cannotPlay', { error: errorText(error) }) }),
     );
 }
 
@@ -114,9 +115,9 @@ function showCall(view: CallView): void {
 function unanswerableReason(error: unknown): string {
   const text = errorText(error);
   if (/no audio|m-line|m=audio/i.test(text)) {
-    return 'This call could not be taken: the caller’s WhatsApp offered no audio this phone can play. It was declined.';
+    return i18n.t('media.declinedNoAudio');
   }
-  return 'This call could not be taken: the caller’s WhatsApp sent a call setup this phone cannot answer. It was declined.';
+  return i18n.t('media.declinedSetup');
 }
 
 function endForMedia(callId: string, reason: string, detail?: string): void {
@@ -138,10 +139,10 @@ function onConnectionState(callId: string, connection: RTCPeerConnectionState): 
     liveCalls.get(callId)?.stopWatchdog();
     patchMedia(callId, { connectionNotice: undefined });
   } else if (connection === 'disconnected') {
-    patchMedia(callId, { connectionNotice: 'Connection to the caller lost. Trying to recover…' });
-    startMediaWatchdog(callId, 'The connection to the caller was lost and did not come back.');
+    patchMedia(callId, { connectionNotice: i18n.t('media.connectionLost') });
+    startMediaWatchdog(callId, i18n.t('media.lostForGood'));
   } else if (connection === 'failed') {
-    endForMedia(callId, 'The audio connection to WhatsApp failed.');
+    endForMedia(callId, i18n.t('media.failed'));
   }
 }
 
@@ -285,7 +286,7 @@ export function chooseCapture(callId: string, capture: boolean): void {
 export async function answerCall(callId: string): Promise<void> {
   const { patchMedia } = usePhone.getState();
   const live = liveCalls.get(callId);
-  if (!live) return patchMedia(callId, { error: 'This call has no audio offer to answer.' });
+  if (!live) return patchMedia(callId, { error: i18n.t('media.noOffer') });
   let session: CallSession;
   try {
     session = await live.session;
@@ -309,13 +310,13 @@ export async function answerCall(callId: string): Promise<void> {
   if (!result.ok) return patchMedia(callId, { error: result.error });
   // Normally started on the pre_accepted update already; this covers an update that raced the reply.
   await session.startIce();
-  if (session.connectionState !== 'connected') startMediaWatchdog(callId, 'The audio never connected after answering.');
+  if (session.connectionState !== 'connected') startMediaWatchdog(callId, i18n.t('media.neverConnected'));
   try {
     await session.startSending();
     patchMedia(callId, {
       canSendDtmf: session.canSendDtmf,
       micLabel: session.micLabel,
-      notice: session.micFellBack ? 'The chosen microphone is not connected; using the default one.' : undefined,
+      notice: session.micFellBack ? i18n.t('media.micFellBack') : undefined,
     });
   } catch (error) {
     patchMedia(callId, { error: errorText(error) });
@@ -338,7 +339,7 @@ export async function dialCall(
       onConnectionState: (connection) => onConnectionState(callId, connection),
     });
   } catch (error) {
-    return { ok: false, error: `Could not prepare the call: ${errorText(error)}` };
+    return { ok: false, error: i18n.t('media.prepareFailed', { error: errorText(error) }) };
   }
   const result = await api.invoke('call:dial', {
     to,

@@ -4,6 +4,7 @@ import { api } from './bridge';
 import { liveCall, onStatus, remoteAudioElements } from './callController';
 import { listAudioDevices, routeAudio } from './rtc/devices';
 import { selectActive, usePhone } from './store';
+import { i18n } from './i18n';
 
 /** Applies a device choice at once to the live call, the ringer and the remote audio. */
 export async function applyDevices(
@@ -33,7 +34,7 @@ export async function savePreferences(patch: Partial<AgentPreferences>): Promise
     if (status) onStatus({ ...status, preferences: next });
   } catch (error) {
     if (before) onStatus(before);
-    usePhone.setState({ deviceNotice: `Could not save the preference: ${errorText(error)}` });
+    usePhone.setState({ deviceNotice: i18n.t('media.preferenceFailed', { error: errorText(error) }) });
   }
 }
 
@@ -46,11 +47,11 @@ async function onDeviceChange(): Promise<void> {
   const micId = session?.micDeviceId;
   if (session && micId && !inputs.some((d) => d.deviceId === micId)) {
     const { label } = await session.switchMic(undefined);
-    usePhone.setState({ deviceNotice: `Microphone disconnected; now using ${label || 'the default microphone'}.` });
+    usePhone.setState({ deviceNotice: i18n.t('media.micUnplugged', { label: label || i18n.t('media.defaultMic') }) });
   }
   if (p?.speakerDeviceId && !outputs.some((d) => d.deviceId === p.speakerDeviceId)) {
     for (const audio of remoteAudioElements()) await routeAudio(audio, undefined);
-    usePhone.setState({ deviceNotice: 'Speaker disconnected; now using the default output.' });
+    usePhone.setState({ deviceNotice: i18n.t('media.speakerUnplugged') });
   }
 }
 

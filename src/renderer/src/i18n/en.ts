@@ -157,18 +157,20 @@ export const en = {
     ask: 'Ask for permission',
     asking: 'Asking…',
     requested: 'Permission request sent. You can call once the customer accepts.',
-    nextRequest: 'You can ask again after {{when}}.',
+    nextRequest: 'You can ask again after {{when, datetime}}.',
     customer: 'The customer {{state}}.',
     no_permission: 'has not allowed calls from this business',
     temporary: 'allowed calls for a limited time',
     permanent: 'always allows calls',
     unknown: 'permission unknown',
-    replyAccepted: 'The customer allowed calls until {{until}}. You can call now.',
+    replyAccepted: 'The customer allowed calls until {{until, datetime}}. You can call now.',
     replyAcceptedOpen: 'The customer allowed calls. You can call now.',
     replyAcceptedAlways: 'The customer allowed calls from this business. You can call now.',
     replyDeclined: 'The customer declined to be called.',
   },
   history: {
+    badge_one: '{{count}} missed call to call back',
+    badge_other: '{{count}} missed calls to call back',
     title: 'Call history',
     search: 'Search name or number',
     missedOnly: 'Missed only',
@@ -177,7 +179,6 @@ export const en = {
     noMatch: 'No calls match this search.',
     toCallBack: 'To call back',
     markDone: 'Done',
-    badge: '{{count}} missed calls to call back',
     sendMessage: 'Send WhatsApp message',
     messageSent: 'Message sent',
     callBack: 'Call back',
@@ -249,10 +250,11 @@ export const en = {
     saveCodes: 'Save wrap-up settings',
   },
   customer: {
+    earlier_one: 'Called once before; last on {{when, datetime}}',
+    earlier_other: 'Called {{count}} times before; last on {{when, datetime}}',
     first: 'First call from this customer.',
-    earlier: 'Called {{count}} times before; last on {{when}}',
     openCrm: 'Open in CRM',
-    team: 'Earlier calls with the team: {{count}}; last on {{when}} with {{agent}}',
+    team: 'Earlier calls with the team: {{count}}; last on {{when, datetime}} with {{agent}}',
     crmTemplate: 'CRM link for a customer (https, with {phone}, {user_id}, {name})',
     screenPop: 'Open the CRM page by itself when I answer',
     saveCrm: 'Save CRM link',
@@ -293,6 +295,7 @@ export const en = {
     save: 'Save the missed-call message',
   },
   devices: {
+    unnamed: 'Device {{id}}',
     title: 'Audio devices',
     systemDefault: 'System default',
     notConnected: 'The chosen device is not connected; the default is used.',
@@ -305,8 +308,109 @@ export const en = {
     played: 'Test sound played.',
     playing: 'Playing…',
   },
+  connection: {
+    title: 'WhatsApp connection',
+    welcomeTitle: 'Welcome: connect your WhatsApp number',
+    welcomeText:
+      'Paste the details from your Meta app. The token and secrets stay on this computer, outside this window.',
+    unencrypted: 'This system has no key store: secrets are saved unencrypted in the settings file.',
+    mode: 'How calls reach this desk',
+    modeDirect: 'Directly from Meta (this computer receives the webhooks)',
+    modeRelay: 'Through my team’s relay',
+    relayUrls: 'Relay address',
+    relayUrlsHint: 'wss://relay.example.com, several separated by commas',
+    agentToken: 'Agent token',
+    accessToken: 'Access token',
+    phoneNumberId: 'Phone number ID',
+    phoneNumberIdHint: 'e.g. {{example}}',
+    appSecret: 'App secret',
+    verifyToken: 'Webhook verify token',
+    verifyTokenHint: 'any phrase of 8+ characters',
+    webhookPort: 'Webhook port',
+    tunnel: 'How Meta reaches this computer',
+    tunnelNone: 'My own tunnel or proxy (set up separately)',
+    tunnelPublicUrl: 'A public https address I give',
+    tunnelNgrok: 'Built-in ngrok tunnel',
+    publicUrl: 'Public URL',
+    ngrokAuthtoken: 'ngrok authtoken',
+    permissionTemplate: 'Call-permission template (outside the 24-hour window)',
+    permissionTemplateHint: 'name of an approved template, e.g. {{example}}',
+    permissionTemplateLanguage: 'Template language',
+    stored: 'Stored. Leave empty to keep it.',
+    save: 'Save',
+    test: 'Test connection',
+    testing: 'Testing…',
+    savedRefused: 'Saved, but WhatsApp did not accept these settings: see below.',
+    savedChecked: 'Saved and checked with WhatsApp.',
+    saved: 'Saved.',
+    connected: 'Connected to {{name}} ({{number}}).',
+    yourBusiness: 'your business',
+  },
+  webhook: {
+    title: 'Webhook',
+    tunnelNone: 'Point your own tunnel or proxy at the local address below.',
+    tunnelPublicUrl: 'Meta reaches you at your public URL.',
+    tunnelOff: 'Tunnel off.',
+    tunnelStarting: 'Opening the ngrok tunnel…',
+    tunnelUp: 'ngrok tunnel is up.',
+    tunnelError: 'Tunnel failed: {{error}}',
+    listening: 'Listening on {{url}}',
+    notListening: 'Not listening',
+    callbackUrl: 'Callback URL for Meta',
+    verifyToken: 'Verify token',
+    copy: 'Copy',
+    lastEvent: 'Last event received {{at, datetime}}',
+    noEvent: 'No event received yet',
+    lastUnparsed: 'Last: {{path}}: {{reason}}',
+    lastRejection: 'Last refused request (HTTP {{status}}): {{reason}}',
+    accepted_one: '{{count}} accepted',
+    accepted_other: '{{count}} accepted',
+    refused_one: '{{count}} refused',
+    refused_other: '{{count}} refused',
+    otherNumber_one:
+      '{{count}} event for another phone number was ignored: check that Meta sends this number’s webhooks here and that the phone number ID in Settings is right.',
+    otherNumber_other:
+      '{{count}} events for another phone number were ignored: check that Meta sends this number’s webhooks here and that the phone number ID in Settings is right.',
+    unparsed_one:
+      '{{count}} part of Meta’s deliveries could not be read and was skipped; the rest of each delivery was handled.',
+    unparsed_other:
+      '{{count}} parts of Meta’s deliveries could not be read and were skipped; the rest of each delivery was handled.',
+  },
+  defaultOutcome: {
+    resolved: 'Resolved',
+    followUp: 'Follow-up needed',
+    sales: 'Sales',
+    complaint: 'Complaint',
+  },
+  media: {
+    speakerMissing: 'The chosen speaker is not connected; using the default output.',
+    cannotPlay: 'Cannot play the caller’s audio: {{error}}',
+    declinedNoAudio:
+      'This call could not be taken: the caller’s WhatsApp offered no audio this phone can play. It was declined.',
+    declinedSetup:
+      'This call could not be taken: the caller’s WhatsApp sent a call setup this phone cannot answer. It was declined.',
+    connectionLost: 'Connection to the caller lost. Trying to recover…',
+    lostForGood: 'The connection to the caller was lost and did not come back.',
+    failed: 'The audio connection to WhatsApp failed.',
+    noOffer: 'This call has no audio offer to answer.',
+    neverConnected: 'The audio never connected after answering.',
+    micFellBack: 'The chosen microphone is not connected; using the default one.',
+    prepareFailed: 'Could not prepare the call: {{error}}',
+    preferenceFailed: 'Could not save the preference: {{error}}',
+    micUnplugged: 'Microphone disconnected; now using {{label}}.',
+    defaultMic: 'the default microphone',
+    speakerUnplugged: 'Speaker disconnected; now using the default output.',
+  },
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-/** A translation: every key of the English catalogue, each a string. */
+/** i18next's plural forms, by Intl.PluralRules' categories: each language has its own set (Arabic all six). */
+export type PluralCategory = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
+type Plural = `${string}_${PluralCategory}`;
+type Strings<T> = {
+  [K in keyof T as K extends Plural ? never : K]: T[K] extends string ? string : Strings<T[K]>;
+} & { [K in Plural]?: string };
+/**
+ * A translation: every key of the English catalogue, each a string; plural keys in the forms the language has
+ * (catalogs.test.ts checks them against Intl.PluralRules).
+ */
 export type Catalog = Strings<typeof en>;

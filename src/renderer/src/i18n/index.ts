@@ -46,3 +46,19 @@ export function applyLanguage(tag: string): void {
   document.documentElement.lang = tag;
   document.documentElement.dir = RIGHT_TO_LEFT.has(tag) ? 'rtl' : 'ltr';
 }
+
+const WHEN_STYLES = {
+  time: { timeStyle: 'short' },
+  dateTime: { dateStyle: 'medium', timeStyle: 'short' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+export type WhenStyle = keyof typeof WHEN_STYLES;
+
+/** A moment in the interface language's own way (Intl through i18next's formatter): "14:05", "2:05 PM", "١٤:٠٥". */
+export function formatWhen(ms: number, style: WhenStyle): string {
+  return i18n.services.formatter!.format(new Date(ms), 'datetime', i18n.language, { ...WHEN_STYLES[style] });
+}
+
+/** Options for a message that interpolates a moment as `{{name, datetime}}`. */
+export function whenOptions(name: string, ms: number, style: WhenStyle): Record<string, unknown> {
+  return { [name]: new Date(ms), formatParams: { [name]: WHEN_STYLES[style] } };
+}

@@ -4,6 +4,7 @@ import { hangupCall, setMuted } from '../actions';
 import { useNow } from '../hooks/useNow';
 import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
+import { Name } from './Who';
 
 /** The live call, kept in reach on History and Settings: who, how long, muted or not, and the two controls. */
 export function CallBar({ call }: { call: CallView }) {
@@ -14,7 +15,9 @@ export function CallBar({ call }: { call: CallView }) {
   const { name } = callerLabel(call, t('incoming.unknownCaller'));
   return (
     <section className="call-bar" data-testid="call-bar" aria-label={t('callBar.label')}>
-      <strong>{name}</strong>
+      <strong>
+        <Name value={name} />
+      </strong>
       <span data-testid="call-bar-timer">{call.answeredAtMs ? formatDuration(now - call.answeredAtMs) : '…'}</span>
       {media.muted && (
         <span className="muted-banner" data-testid="call-bar-muted">

@@ -4,6 +4,8 @@ import type { CallView } from '../../../shared/ipcContract';
 import { focusIsFree } from '../focusRules';
 import { usePhone } from '../store';
 import { callerLabel, endKey, formatDuration } from './format';
+import { Handle, Name } from './Who';
+import { formatWhen } from '../i18n';
 
 export function CallEnded({ call }: { call: CallView }) {
   const { t } = useTranslation();
@@ -21,15 +23,17 @@ export function CallEnded({ call }: { call: CallView }) {
       <p className="label" data-testid="end-reason">
         {t(endKey(call))}
       </p>
-      <h2>{name}</h2>
+      <h2>
+        <Name value={name} />
+      </h2>
       {number && number !== name && (
         <p className="number" data-testid="ended-number">
-          {number}
+          <Handle value={number} />
         </p>
       )}
       <p data-testid="ended-time">
         <time dateTime={new Date(call.endedAtMs ?? call.offeredAtMs).toISOString()}>
-          {new Date(call.endedAtMs ?? call.offeredAtMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+          {formatWhen(call.endedAtMs ?? call.offeredAtMs, 'time')}
         </time>
       </p>
       {talked && (

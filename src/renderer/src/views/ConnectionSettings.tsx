@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ConnectionForm, ConnectionTest, SettingsView } from '../../../shared/settingsSchemas';
 import { loadSettings, saveSettings, testConnection } from '../actions';
 import { FindingsList } from './FindingsList';
+import { Say } from './Say';
 
 /** Every field of the connection form, as typed. */
 type Form = Required<Omit<ConnectionForm, 'webhookPort'>> & { webhookPort: string };
@@ -47,6 +49,7 @@ function Field(props: {
   hint?: string;
 }) {
   const { id, label, form, errors, set } = props;
+  const { t } = useTranslation();
   return (
     <label className="field">
       <span>{label}</span>
@@ -55,7 +58,7 @@ function Field(props: {
         type={props.secret ? 'password' : 'text'}
         autoComplete="off"
         spellCheck={false}
-        placeholder={props.stored ? 'Stored. Leave empty to keep it.' : props.hint}
+        placeholder={props.stored ? t('connection.stored') : props.hint}
         value={form[id]}
         aria-invalid={Boolean(errors[id])}
         onChange={(e) => set({ ...form, [id]: e.target.value })}
@@ -70,6 +73,7 @@ function Field(props: {
 }
 
 export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
+  const { t } = useTranslation();
   const [view, setView] = useState<SettingsView>();
   const [form, setForm] = useState<Form>(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -108,17 +112,15 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
   const common = { form, errors, set: setForm };
   return (
     <section className="card settings" data-testid="connection-settings">
-      <h2>{firstRun ? 'Welcome: connect your WhatsApp number' : 'WhatsApp connection'}</h2>
-      {firstRun && (
-        <p>Paste the details from your Meta app. The token and secrets stay on this computer, outside this window.</p>
-      )}
+      <h2>{firstRun ? t('connection.welcomeTitle') : t('connection.title')}</h2>
+      {firstRun && <p>{t('connection.welcomeText')}</p>}
       {view && !view.secretsEncrypted && (
         <p className="warning" data-testid="secrets-unencrypted">
-          This system has no key store: secrets are saved unencrypted in the settings file.
+          {t('connection.unencrypted')}
         </p>
       )}
       <fieldset className="field">
-        <legend>How calls reach this desk</legend>
+        <legend>{t('connection.mode')}</legend>
         <label className="radio">
           <input
             type="radio"
@@ -127,7 +129,7 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
             checked={form.mode === 'direct'}
             onChange={() => setForm({ ...form, mode: 'direct' })}
           />
-          Directly from Meta (this computer receives the webhooks)
+          {t('connection.modeDirect')}
         </label>
         <label className="radio">
           <input
@@ -137,35 +139,51 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
             checked={form.mode === 'relay'}
             onChange={() => setForm({ ...form, mode: 'relay' })}
           />
-          Through my team&apos;s relay
+          {t('connection.modeRelay')}
         </label>
       </fieldset>
       {form.mode === 'relay' && (
         <>
           <Field
             id="relayUrls"
-            label="Relay address"
-            hint="wss://relay.example.com, several separated by commas"
+            label={t('connection.relayUrls')}
+            hint={t('connection.relayUrlsHint')}
             stored={view?.relayUrlsSet}
             {...common}
           />
-          <Field id="agentToken" label="Agent token" secret stored={view?.agentTokenSet} {...common} />
+          <Field id="agentToken" label={t('connection.agentToken')} secret stored={view?.agentTokenSet} {...common} />
         </>
       )}
       {form.mode === 'direct' && (
         <>
-          <Field id="accessToken" label="Access token" secret stored={view?.accessTokenSet} {...common} />
-          <Field id="phoneNumberId" label="Phone number ID" hint="e.g. 518638374672395" {...common} />
-          <Field id="appSecret" label="App secret" secret stored={view?.appSecretSet} {...common} />
-          <Field id="verifyToken" label="Webhook verify token" hint="any phrase of 8+ characters" {...common} />
-          <Field id="webhookPort" label="Webhook port" {...common} />
+          <Field
+            id="accessToken"
+            label={t('connection.accessToken')}
+            secret
+            stored={view?.accessTokenSet}
+            {...common}
+          />
+          <Field
+            id="phoneNumberId"
+            label={t('connection.phoneNumberId')}
+            hint={t('connection.phoneNumberIdHint', { example: '518638374672395' })}
+            {...common}
+          />
+          <Field id="appSecret" label={t('connection.appSecret')} secret stored={view?.appSecretSet} {...common} />
+          <Field
+            id="verifyToken"
+            label={t('connection.verifyToken')}
+            hint={t('connection.verifyTokenHint')}
+            {...common}
+          />
+          <Field id="webhookPort" label={t('connection.webhookPort')} {...common} />
           <fieldset className="field">
-            <legend>How Meta reaches this computer</legend>
+            <legend>{t('connection.tunnel')}</legend>
             {(
               [
-                ['none', 'My own tunnel or proxy (set up separately)'],
-                ['public_url', 'A public https address I give'],
-                ['ngrok', 'Built-in ngrok tunnel'],
+                ['none', t('connection.tunnelNone')],
+                ['public_url', t('connection.tunnelPublicUrl')],
+                ['ngrok', t('connection.tunnelNgrok')],
               ] as const
             ).map(([mode, text]) => (
               <label key={mode} className="radio">
@@ -181,45 +199,64 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
             ))}
           </fieldset>
           {form.tunnel === 'public_url' && (
-            <Field id="publicUrl" label="Public URL" hint="https://phone.example.com" {...common} />
+            <Field id="publicUrl" label={t('connection.publicUrl')} hint="https://phone.example.com" {...common} />
           )}
           {form.tunnel === 'ngrok' && (
-            <Field id="ngrokAuthtoken" label="ngrok authtoken" secret stored={view?.ngrokAuthtokenSet} {...common} />
+            <Field
+              id="ngrokAuthtoken"
+              label={t('connection.ngrokAuthtoken')}
+              secret
+              stored={view?.ngrokAuthtokenSet}
+              {...common}
+            />
           )}
           <Field
             id="permissionTemplate"
-            label="Call-permission template (outside the 24-hour window)"
-            hint="name of an approved template, e.g. call_permission_request"
+            label={t('connection.permissionTemplate')}
+            hint={t('connection.permissionTemplateHint', { example: 'call_permission_request' })}
             {...common}
           />
-          <Field id="permissionTemplateLanguage" label="Template language" hint="en, en_US, pt_BR" {...common} />
+          <Field
+            id="permissionTemplateLanguage"
+            label={t('connection.permissionTemplateLanguage')}
+            hint="en, en_US, pt_BR"
+            {...common}
+          />
         </>
       )}
       <div className="actions">
         <button className="answer" data-testid="settings-save" onClick={() => void save()}>
-          Save
+          {t('connection.save')}
         </button>
         <button
           data-testid="settings-test"
           disabled={!view?.configured || test === 'running'}
           onClick={() => void runTest()}
         >
-          {test === 'running' ? 'Testing…' : 'Test connection'}
+          {test === 'running' ? t('connection.testing') : t('connection.test')}
         </button>
       </div>
       {saved &&
         (test && test !== 'running' && !test.ok ? (
           <p className="warning" data-testid="settings-saved">
-            Saved, but WhatsApp did not accept these settings: see below.
+            {t('connection.savedRefused')}
           </p>
         ) : (
           <p className="ok" data-testid="settings-saved">
-            {test && test !== 'running' && test.ok ? 'Saved and checked with WhatsApp.' : 'Saved.'}
+            {test && test !== 'running' && test.ok ? t('connection.savedChecked') : t('connection.saved')}
           </p>
         ))}
       {test && test !== 'running' && (
         <p className={test.ok ? 'ok' : 'error'} data-testid="test-result" role="status">
-          {test.ok ? `Connected to ${test.verifiedName ?? 'your business'} (${test.displayPhoneNumber}).` : test.error}
+          {test.ok ? (
+            <Say
+              k="connection.connected"
+              values={{ name: test.verifiedName ?? t('connection.yourBusiness'), number: test.displayPhoneNumber }}
+              ltr={['number']}
+            />
+          ) : (
+            test.error
+          )}
         </p>
       )}
       {test && test !== 'running' && test.ok && test.findings && (

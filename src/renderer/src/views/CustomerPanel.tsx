@@ -6,10 +6,13 @@ import type { CustomerSummary } from '../../../shared/historySchemas';
 import type { CallView } from '../../../shared/ipcContract';
 import { customerSummary, openExternal } from '../actions';
 import { usePhone } from '../store';
+import { whenOptions } from '../i18n';
+import { outcomeLabel } from './format';
+import { Say } from './Say';
 
 /** Who is calling, from this desk's history: earlier calls, the last outcome and notes, and the CRM page. */
 export function CustomerPanel({ call }: { call: CallView }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [summary, setSummary] = useState<CustomerSummary>();
   const prefs = usePhone((s) => s.status?.preferences);
   const popped = useRef(false);
@@ -51,24 +54,39 @@ export function CustomerPanel({ call }: { call: CallView }) {
           ? t('customer.first')
           : t('customer.earlier', {
               count: summary.earlierCalls,
-              when: new Date(last!.offeredAtMs).toLocaleString(i18n.language),
+              ...whenOptions('when', last!.offeredAtMs, 'dateTime'),
             })}
-        {last?.outcome && ` · ${last.outcome}`}
+        {last?.outcome && (
+          <>
+            {' · '}
+            <bdi>{outcomeLabel(last.outcome, t)}</bdi>
+          </>
+        )}
       </p>
       {last?.notes && (
-        <p className="notice" data-testid="customer-notes">
+        <p className="notice" data-testid="customer-notes" dir="auto">
           {last.notes}
         </p>
       )}
       {summary.team && summary.team.earlierCalls > 0 && (
         <p data-testid="customer-team-history">
-          {t('customer.team', {
-            count: summary.team.earlierCalls,
-            when: new Date(summary.team.last!.atMs).toLocaleString(i18n.language),
-            agent: summary.team.last!.agent ?? '—',
-          })}
-          {summary.team.last?.outcome && ` · ${summary.team.last.outcome}`}
-          {summary.team.last?.notes && ` · ${summary.team.last.notes}`}
+          <Say
+            k="customer.team"
+            values={{ agent: summary.team.last!.agent ?? '—' }}
+            options={{ count: summary.team.earlierCalls, ...whenOptions('when', summary.team.last!.atMs, 'dateTime') }}
+          />
+          {summary.team.last?.outcome && (
+            <>
+              {' · '}
+              <bdi>{outcomeLabel(summary.team.last.outcome, t)}</bdi>
+            </>
+          )}
+          {summary.team.last?.notes && (
+            <>
+              {' · '}
+              <bdi>{summary.team.last.notes}</bdi>
+            </>
+          )}
         </p>
       )}
       {link && (

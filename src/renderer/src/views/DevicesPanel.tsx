@@ -30,7 +30,7 @@ function DeviceSelect(props: {
         )}
         {props.devices.map((d) => (
           <option key={d.deviceId} value={d.deviceId}>
-            {d.label || `Device ${d.deviceId.slice(0, 6)}`}
+            {d.label || t('devices.unnamed', { id: d.deviceId.slice(0, 6) })}
           </option>
         ))}
       </select>

@@ -5,17 +5,18 @@ import { useState } from 'react';
 import type { PermissionReply, PermissionView } from '../../../shared/ipcContract';
 import { usePhone } from '../store';
 import { dialCall, requestPermission } from '../actions';
+import { whenOptions } from '../i18n';
 
-function replyText(reply: PermissionReply, t: TFunction, language: string): string {
+function replyText(reply: PermissionReply, t: TFunction): string {
   if (reply.response === 'reject') return t('dial.replyDeclined');
   if (reply.permanent) return t('dial.replyAcceptedAlways');
   if (!reply.expiresAtMs) return t('dial.replyAcceptedOpen');
-  return t('dial.replyAccepted', { until: new Date(reply.expiresAtMs).toLocaleString(language) });
+  return t('dial.replyAccepted', whenOptions('until', reply.expiresAtMs, 'dateTime'));
 }
 
 /** Calls a customer back: number in, WhatsApp's call-permission rules explained when they stand in the way. */
 export function DialBox({ initial = '' }: { initial?: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [number, setNumber] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -116,7 +117,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
           {permission.nextRequestAtMs !== undefined && (
             <span data-testid="dial-next-request">
               {' '}
-              {t('dial.nextRequest', { when: new Date(permission.nextRequestAtMs).toLocaleString(i18n.language) })}
+              {t('dial.nextRequest', whenOptions('when', permission.nextRequestAtMs, 'dateTime'))}
             </span>
           )}
         </p>
@@ -128,7 +129,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
       )}
       {reply && (
         <p role="status" data-testid="dial-permission-reply" className={reply.response === 'accept' ? 'ok' : 'warning'}>
-          {replyText(reply, t, i18n.language)}
+          {replyText(reply, t)}
         </p>
       )}
     </section>

@@ -4,6 +4,7 @@ import { hangupCall, resumeCall } from '../actions';
 import { useNow } from '../hooks/useNow';
 import { mediaOf, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
+import { Name } from './Who';
 
 /** A call waiting on hold while the agent talks on another: how long, take it back (swap), or end it. */
 export function HeldCall({ call }: { call: CallView }) {
@@ -22,7 +23,9 @@ export function HeldCall({ call }: { call: CallView }) {
       <p className="label">
         {t('held.label')} · <span data-testid="held-time">{formatDuration(now - (call.heldSinceMs ?? now))}</span>
       </p>
-      <h2>{name}</h2>
+      <h2>
+        <Name value={name} />
+      </h2>
       {media.error && (
         <p className="error" role="alert">
           {media.error}

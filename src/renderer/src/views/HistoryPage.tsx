@@ -12,10 +12,12 @@ import {
 } from '../actions';
 import { RecordingPlayer } from './RecordingPlayer';
 import { usePhone } from '../store';
-import { customerNumber, formatDuration, outcomeKey } from './format';
+import { formatDuration, outcomeKey, outcomeLabel } from './format';
+import { formatWhen } from '../i18n';
+import { Who } from './Who';
 
 export function HistoryPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [missedOnly, setMissedOnly] = useState(false);
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
@@ -54,8 +56,10 @@ export function HistoryPage() {
           <ul className="history-list">
             {pending.map((e) => (
               <li key={e.callId} data-testid="to-call-back-row" data-call-id={e.callId}>
-                <strong>{e.name && e.name !== e.number ? e.name : customerNumber(e.number) || e.number}</strong>
-                <span>{new Date(e.offeredAtMs).toLocaleString(i18n.language)}</span>
+                <strong>
+                  <Who name={e.name} customer={e.number} />
+                </strong>
+                <span>{formatWhen(e.offeredAtMs, 'dateTime')}</span>
                 <button data-testid="to-call-back-call" onClick={() => callBack(e.number)}>
                   {t('history.callBack')}
                 </button>
@@ -119,17 +123,23 @@ export function HistoryPage() {
             data-reason={e.endReason ?? 'live'}
             className={e.endReason === 'missed' ? 'missed' : undefined}
           >
-            <strong>{e.name && e.name !== e.number ? e.name : customerNumber(e.number) || e.number}</strong>
-            <span>{new Date(e.offeredAtMs).toLocaleString(i18n.language)}</span>
+            <strong>
+              <Who name={e.name} customer={e.number} />
+            </strong>
+            <span>{formatWhen(e.offeredAtMs, 'dateTime')}</span>
             <span data-testid="history-reason">{t(outcomeKey(e.endReason))}</span>
             <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
             {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
-            {e.outcome && <span data-testid="history-outcome">{e.outcome}</span>}
+            {e.outcome && <bdi data-testid="history-outcome">{outcomeLabel(e.outcome, t)}</bdi>}
             {e.followedUpAtMs !== undefined && (
               <span data-testid="history-followed-up">{t('history.messageSent')}</span>
             )}
             {e.followUpOf && <span data-testid="history-after-follow-up">{t('history.afterFollowUp')}</span>}
-            {e.notes && <small data-testid="history-notes">{e.notes}</small>}
+            {e.notes && (
+              <small data-testid="history-notes" dir="auto">
+                {e.notes}
+              </small>
+            )}
             {e.recordingMimeType && <RecordingPlayer callId={e.callId} />}
             {e.captured && !e.recordingMimeType && !e.transcript && !e.mediaProblem && (
               <small className="notice" data-testid="history-capture-pending">
@@ -139,7 +149,7 @@ export function HistoryPage() {
             {e.transcript && (
               <details data-testid="history-transcript">
                 <summary>{t('history.transcript')}</summary>
-                <pre>{e.transcript}</pre>
+                <pre dir="auto">{e.transcript}</pre>
               </details>
             )}
             {e.mediaProblem && (

@@ -11,6 +11,7 @@ import { CustomerPanel } from './CustomerPanel';
 import { Keypad } from './Keypad';
 import { QualityPanel } from './QualityPanel';
 import { TransferControl } from './TransferControl';
+import { Handle, Name } from './Who';
 
 export function InCall({ call }: { call: CallView }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
@@ -46,9 +47,11 @@ export function InCall({ call }: { call: CallView }) {
         )}
       </p>
       <h2 ref={heading} tabIndex={-1}>
-        {name}
+        <Name value={name} />
       </h2>
-      <p className="number">{number}</p>
+      <p className="number">
+        <Handle value={number} />
+      </p>
       <CustomerPanel call={call} />
       {media.micSilent && (
         <p className="error" role="alert" data-testid="dead-mic">

@@ -7,6 +7,8 @@ import { focusIsFree } from '../focusRules';
 import { mediaOf, usePhone } from '../store';
 import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
+import { Handle, Name } from './Who';
+import { Say } from './Say';
 
 /**
  * `waiting`: the agent is on another call, so this one is offered as call waiting (hold or end, then answer).
@@ -51,29 +53,29 @@ export const IncomingCall = memo(function IncomingCall({
         </span>
       </p>
       <h2 id={headingId} data-testid="caller-name">
-        {name}
+        <Name value={name} />
       </h2>
       <p className="number" data-testid="caller-number">
-        {number}
+        <Handle value={number} />
       </p>
       {call.invitedBy && (
         <p className="notice" data-testid="invited-by">
-          {t('incoming.invitedBy', { name: call.invitedBy })}
+          <Say k="incoming.invitedBy" values={{ name: call.invitedBy }} />
         </p>
       )}
       {call.transferredBy && (
         <p className="notice" data-testid="transferred-by">
-          {t('incoming.transferredBy', { name: call.transferredBy })}
+          <Say k="incoming.transferredBy" values={{ name: call.transferredBy }} />
         </p>
       )}
       {call.line && (
         <p className="queue" data-testid="call-line">
-          {t('incoming.line', { line: call.line })}
+          <Say k="incoming.line" values={{ line: call.line }} />
         </p>
       )}
       {call.queue && (
         <p className="queue" data-testid="call-queue">
-          {t('incoming.queue', { name: call.queue })}
+          <Say k="incoming.queue" values={{ name: call.queue }} />
         </p>
       )}
       {call.followUpOf && (

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { selectRinging, usePhone } from '../store';
 import { callerLabel } from './format';
+import { Say } from './Say';
 
 /**
  * A call ringing while the agent types on History or Settings: the tab stays (their text and focus with it) and
@@ -14,7 +15,9 @@ export function RingingBar() {
   if (!first) return null;
   return (
     <section className="call-bar" data-testid="ringing-bar" aria-label={t('ringingBar.label')}>
-      <strong>{t('ringingBar.calling', { name: callerLabel(first, t('incoming.unknownCaller')).name })}</strong>
+      <strong>
+        <Say k="ringingBar.calling" values={{ name: callerLabel(first, t('incoming.unknownCaller')).name }} />
+      </strong>
       <button data-testid="ringing-bar-show" onClick={() => setTab('phone')}>
         {t('ringingBar.show')}
       </button>

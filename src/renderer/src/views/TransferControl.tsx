@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallView } from '../../../shared/ipcContract';
 import { holdCustomer, listColleagues, transferCall } from '../actions';
+import { Say } from './Say';
 
 type Mode = 'transfer' | 'conference' | 'consult';
 
@@ -19,7 +20,7 @@ export function TransferControl({ call }: { call: CallView }) {
   if (call.transferringTo)
     return (
       <p className="notice" role="status" data-testid="transferring">
-        {t('inCall.transferring', { name: call.transferringTo })}
+        <Say k="inCall.transferring" values={{ name: call.transferringTo }} />
       </p>
     );
   async function open(next: Mode): Promise<void> {
@@ -38,17 +39,17 @@ export function TransferControl({ call }: { call: CallView }) {
     <div className="transfer">
       {call.transferDeclinedBy && (
         <p className="notice" role="status" data-testid="transfer-declined">
-          {t('inCall.transferDeclined', { name: call.transferDeclinedBy })}
+          <Say k="inCall.transferDeclined" values={{ name: call.transferDeclinedBy }} />
         </p>
       )}
       {call.conferenceWith && call.conferenceWith.length > 0 && (
         <p className="notice" data-testid="conference-with">
-          {t('inCall.conferenceWith', { names: call.conferenceWith.join(', ') })}
+          <Say k="inCall.conferenceWith" values={{ names: call.conferenceWith.join(', ') }} />
         </p>
       )}
       {call.supervisorOnCall && (
         <p className="notice" role="status" data-testid="supervisor-on-call">
-          {t('inCall.supervisorOnCall', { name: call.supervisorOnCall })}
+          <Say k="inCall.supervisorOnCall" values={{ name: call.supervisorOnCall }} />
         </p>
       )}
       {call.customerHeld && (
@@ -64,7 +65,7 @@ export function TransferControl({ call }: { call: CallView }) {
       )}
       {call.inviting && (
         <p className="notice" role="status" data-testid="inviting">
-          {t('inCall.inviting', { name: call.inviting })}
+          <Say k="inCall.inviting" values={{ name: call.inviting }} />
         </p>
       )}
       {colleagues === undefined ? (

@@ -1,68 +1,68 @@
+import { useTranslation } from 'react-i18next';
 import { usePhone } from '../store';
+import { whenOptions } from '../i18n';
 
 function CopyRow({ label, value, testId }: { label: string; value?: string; testId: string }) {
+  const { t } = useTranslation();
   return (
     <div className="copy-row">
       <span>{label}</span>
-      <code data-testid={testId}>{value ?? '–'}</code>
-      {value && <button onClick={() => void navigator.clipboard?.writeText(value)}>Copy</button>}
+      <code data-testid={testId} dir="ltr">
+        {value ?? '–'}
+      </code>
+      {value && <button onClick={() => void navigator.clipboard?.writeText(value)}>{t('webhook.copy')}</button>}
     </div>
   );
 }
 
 export function WebhookPanel() {
+  const { t } = useTranslation();
   const webhook = usePhone((s) => s.status?.webhook);
   if (!webhook) return null;
   const tunnelText = {
-    none: 'Point your own tunnel or proxy at the local address below.',
-    public_url: 'Meta reaches you at your public URL.',
+    none: t('webhook.tunnelNone'),
+    public_url: t('webhook.tunnelPublicUrl'),
     ngrok: {
-      off: 'Tunnel off.',
-      starting: 'Opening the ngrok tunnel…',
-      up: 'ngrok tunnel is up.',
-      error: `Tunnel failed: ${webhook.tunnelError ?? ''}`,
+      off: t('webhook.tunnelOff'),
+      starting: t('webhook.tunnelStarting'),
+      up: t('webhook.tunnelUp'),
+      error: t('webhook.tunnelError', { error: webhook.tunnelError ?? '' }),
     }[webhook.tunnelState],
   }[webhook.tunnel];
   return (
     <section className="card webhook" data-testid="webhook-panel">
-      <h2>Webhook</h2>
+      <h2>{t('webhook.title')}</h2>
       <p data-testid="webhook-server" className={webhook.listening ? 'ok' : 'error'}>
-        {webhook.listening ? `Listening on ${webhook.localUrl}` : 'Not listening'}
+        {webhook.listening ? t('webhook.listening', { url: webhook.localUrl }) : t('webhook.notListening')}
       </p>
       <p data-testid="tunnel-state">{tunnelText}</p>
       <CopyRow
-        label="Callback URL for Meta"
+        label={t('webhook.callbackUrl')}
         value={webhook.callbackUrl ?? (webhook.tunnel === 'none' ? webhook.localUrl : undefined)}
         testId="callback-url"
       />
-      <CopyRow label="Verify token" value={webhook.verifyToken} testId="verify-token" />
+      <CopyRow label={t('webhook.verifyToken')} value={webhook.verifyToken} testId="verify-token" />
       <p data-testid="last-event">
         {webhook.lastEventAtMs
-          ? `Last event received ${new Date(webhook.lastEventAtMs).toLocaleTimeString()}`
-          : 'No event received yet'}
-        {` · ${webhook.receivedCount} accepted, ${webhook.rejectedCount} refused`}
+          ? t('webhook.lastEvent', whenOptions('at', webhook.lastEventAtMs, 'time'))
+          : t('webhook.noEvent')}
+        {` · ${t('webhook.accepted', { count: webhook.receivedCount })}, ${t('webhook.refused', { count: webhook.rejectedCount })}`}
       </p>
       {(webhook.otherNumberCount ?? 0) > 0 && (
         <p className="warning" data-testid="other-number">
-          {webhook.otherNumberCount} event(s) for another phone number were ignored: check that Meta sends this
-          number&apos;s webhooks here and that the phone number ID in Settings is right.
+          {t('webhook.otherNumber', { count: webhook.otherNumberCount })}
         </p>
       )}
       {webhook.lastUnparsed && (
         <details className="warning" data-testid="last-unparsed">
-          <summary>
-            {webhook.unparsedCount} part(s) of Meta&apos;s deliveries could not be read and were skipped; the rest of
-            each delivery was handled.
-          </summary>
-          <p>
-            Last: {webhook.lastUnparsed.path}: {webhook.lastUnparsed.reason}
-          </p>
-          <pre>{webhook.lastUnparsed.sample}</pre>
+          <summary>{t('webhook.unparsed', { count: webhook.unparsedCount ?? 1 })}</summary>
+          <p>{t('webhook.lastUnparsed', { path: webhook.lastUnparsed.path, reason: webhook.lastUnparsed.reason })}</p>
+          <pre dir="ltr">{webhook.lastUnparsed.sample}</pre>
         </details>
       )}
       {webhook.lastRejection && (
         <p className="warning" data-testid="last-rejection">
-          Last refused request (HTTP {webhook.lastRejection.status}): {webhook.lastRejection.reason}
+          {t('webhook.lastRejection', { status: webhook.lastRejection.status, reason: webhook.lastRejection.reason })}
         </p>
       )}
     </section>

@@ -4,7 +4,8 @@ import { DEFAULT_WRAP_UP_CODES, WRAP_UP_NOTES_MAX } from '../../../shared/histor
 import { saveWrapUp } from '../actions';
 import { useNow } from '../hooks/useNow';
 import { draftOf, usePhone } from '../store';
-import { callerLabel, formatDuration } from './format';
+import { callerLabel, formatDuration, outcomeLabel } from './format';
+import { Name } from './Who';
 
 /**
  * One answered call's outcome and notes; what the agent enters is kept in the store until saved. `only`: no other
@@ -41,7 +42,12 @@ export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs:
     <section className="card wrap-up" data-testid="wrap-up" data-call-id={callId} aria-labelledby={titleId}>
       <h2 id={titleId}>
         {t('wrapUp.title')}
-        {call ? ` · ${callerLabel(call, t('incoming.unknownCaller')).name}` : ''}
+        {call && (
+          <>
+            {' · '}
+            <Name value={callerLabel(call, t('incoming.unknownCaller')).name} />
+          </>
+        )}
       </h2>
       <p className="label" data-testid="wrap-up-timer">
         {t('wrapUp.timer', { time: formatDuration(now - sinceMs) })}
@@ -58,7 +64,7 @@ export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs:
               checked={outcome === code}
               onChange={() => edit(callId, { outcome: code })}
             />
-            {code}
+            {outcomeLabel(code, t)}
           </label>
         ))}
       </fieldset>

@@ -4,19 +4,22 @@ import { DEFAULT_WRAP_UP_CODES } from '../../../shared/historySchemas';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
 import { SaveRow } from './SaveRow';
+import { outcomeCode, outcomeLabel } from './format';
 
 /** The operator's outcome codes and the automatic return to Available after a call. */
 export function WrapUpSettings() {
   const { t } = useTranslation();
   const prefs = usePhone((s) => s.status?.preferences);
-  const [codes, setCodes] = useState((prefs?.wrapUpCodes ?? DEFAULT_WRAP_UP_CODES).join('\n'));
+  const [codes, setCodes] = useState(
+    (prefs?.wrapUpCodes ?? DEFAULT_WRAP_UP_CODES).map((code) => outcomeLabel(code, t)).join('\n'),
+  );
   const [autoReturn, setAutoReturn] = useState(String(prefs?.wrapUpAutoReturnSec ?? 0));
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState(false);
 
   async function save(): Promise<void> {
     setSaved(false);
-    const list = [...new Set(codes.split('\n').map((c) => c.trim()))].filter(Boolean);
+    const list = [...new Set(codes.split('\n').map((c) => outcomeCode(c.trim(), t)))].filter(Boolean);
     const seconds = Number(autoReturn);
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) return setError(t('wrapUp.autoReturnSetting'));
     if (list.some((c) => c.length > 60) || list.length > 30) return setError(t('wrapUp.codes'));

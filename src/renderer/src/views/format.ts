@@ -1,4 +1,5 @@
 import { isUserId } from '../../../shared/graphSchemas';
+import { DEFAULT_WRAP_UP_CODES } from '../../../shared/historySchemas';
 import type { CallView } from '../../../shared/ipcContract';
 
 /** A customer known by business-scoped user ID has no number to show (Meta withholds it for username users). */
@@ -32,3 +33,16 @@ type EndReason = NonNullable<CallView['endReason']>;
 /** The catalogue key for how a call ended: on the card just after it, and as its outcome in the history. */
 export const endKey = (call: Pick<CallView, 'endReason'>): string => `ended.${call.endReason ?? 'answered'}`;
 export const outcomeKey = (reason: EndReason | undefined): string => `outcome.${reason ?? 'live'}`;
+
+/** The default outcome codes are stored as they are (reports stay in one language) and shown in the agent's. */
+const DEFAULT_OUTCOME_KEYS = new Map(
+  DEFAULT_WRAP_UP_CODES.map((code, i) => [code, `defaultOutcome.${['resolved', 'followUp', 'sales', 'complaint'][i]}`]),
+);
+export function outcomeLabel(code: string, t: (key: string) => string): string {
+  const key = DEFAULT_OUTCOME_KEYS.get(code);
+  return key ? t(key) : code;
+}
+/** A line of the outcome list as typed back into its code: a default shown in the agent's language is stored as is. */
+export function outcomeCode(line: string, t: (key: string) => string): string {
+  return DEFAULT_WRAP_UP_CODES.find((code) => outcomeLabel(code, t) === line) ?? line;
+}
