@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { CallActionBody } from '../src/shared/graphSchemas';
 import { answerRuleViolations } from './answerRules';
+import { readCallbackData } from './callbackDataRules';
 import { announcementOf, readCapture, type CaptureAsked } from './captureRules';
 import { readPermissionMessage, type PermissionMessage } from './messageRules';
 
@@ -16,6 +17,8 @@ export interface SimCall {
   to?: string;
   /** What WhatsApp was asked to record or transcribe on accept (or connect). */
   capture?: CaptureAsked;
+  /** biz_opaque_callback_data as last given (pre_accept, accept or connect): echoed in terminate and statuses. */
+  callbackData?: string;
 }
 
 /** A file WhatsApp made (a call's recording or transcript), downloadable with the token. */
@@ -355,6 +358,9 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
         body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.SIM${randomBytes(8).toString('hex')}` }] },
       };
     }
+    const callbackData = readCallbackData(raw);
+    if ('problem' in callbackData)
+      return { status: 400, body: graphError(100, 'Invalid parameter', callbackData.problem), requestBody: raw };
     const parsed = CallActionBody.safeParse(raw);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -380,6 +386,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
         ? (result.body as { calls?: Array<{ id: string }> }).calls?.[0]?.id
         : parsed.data.call_id;
     const call = callId ? calls.get(callId) : undefined;
+    if (result.status === 200 && call && callbackData.value !== undefined) call.callbackData = callbackData.value;
     const announcement = announcementOf(capture.asked);
     if (result.status === 200 && call && announcement) {
       call.capture = capture.asked;

@@ -89,6 +89,10 @@ export function terminateWebhook(
     error?: { code: number; message: string };
     /** Meta marks the end of a call the business placed as BUSINESS_INITIATED. */
     direction?: 'USER_INITIATED' | 'BUSINESS_INITIATED';
+    /** Echoed biz_opaque_callback_data, and the payloads of the call button or deep link the customer tapped. */
+    bizOpaque?: string;
+    ctaPayload?: string;
+    deeplinkPayload?: string;
   },
 ) {
   const to = params.to ?? '15551441906';
@@ -113,6 +117,9 @@ export function terminateWebhook(
         timestamp: String(params.timestampSec ?? Math.floor(Date.now() / 1000)),
         direction: params.direction ?? 'USER_INITIATED',
         status: params.status,
+        ...(params.bizOpaque === undefined ? {} : { biz_opaque_callback_data: params.bizOpaque }),
+        ...(params.ctaPayload === undefined ? {} : { cta_payload: params.ctaPayload }),
+        ...(params.deeplinkPayload === undefined ? {} : { deeplink_payload: params.deeplinkPayload }),
         ...(params.durationSec === undefined ? {} : { duration: params.durationSec }),
         ...(errors ? { errors } : {}),
       },
@@ -151,6 +158,7 @@ export function callStatusWebhook(params: {
   customer: string;
   phoneNumberId: string;
   status: 'RINGING' | 'ACCEPTED' | 'REJECTED';
+  bizOpaque?: string;
 }) {
   return envelope(params.phoneNumberId, '15551441906', {
     statuses: [
@@ -160,6 +168,7 @@ export function callStatusWebhook(params: {
         type: 'call',
         status: params.status,
         recipient_id: params.customer,
+        ...(params.bizOpaque === undefined ? {} : { biz_opaque_callback_data: params.bizOpaque }),
       },
     ],
   });

@@ -41,6 +41,8 @@ export interface SimulatedCall {
   endedBy?: 'business_reject' | 'business_terminate' | 'caller_hangup' | 'no_media';
   /** Placed by the business (the customer's phone is the far end). */
   outbound?: boolean;
+  /** The call button's payload the customer tapped: Meta repeats it on terminate. */
+  ctaPayload?: string;
 }
 
 /**
@@ -77,6 +79,9 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
         error,
         durationSec: answered ? 1 : undefined,
         direction: call.outbound ? 'BUSINESS_INITIATED' : 'USER_INITIATED',
+        // Meta echoes what the business sent with its answer or connect ("API & Webhook Reference").
+        bizOpaque: pre?.callbackData,
+        ctaPayload: call.ctaPayload,
       }),
     );
     if (answered && pre?.capture)
@@ -125,19 +130,20 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
       return;
     }
     await send(outboundAnswerWebhook({ ...base, sdpAnswer: call.farEnd.offerSdp }));
-    await send(callStatusWebhook({ ...base, status: 'RINGING' }));
+    const bizOpaque = graph.calls.get(call.callId)?.callbackData;
+    await send(callStatusWebhook({ ...base, status: 'RINGING', bizOpaque }));
     if (outbound.answer === 'no_answer') return;
     await new Promise((r) => setTimeout(r, outbound.ringMs ?? 300));
     if (call.endedBy) return;
     if (outbound.answer === 'accept') {
       const pre = graph.calls.get(call.callId);
       if (pre) pre.state = 'accepted';
-      await send(callStatusWebhook({ ...base, status: 'ACCEPTED' }));
+      await send(callStatusWebhook({ ...base, status: 'ACCEPTED', bizOpaque }));
     } else {
       call.endedBy = 'caller_hangup';
       graph.endCall(call.callId);
       call.farEnd.close();
-      await send(callStatusWebhook({ ...base, status: 'REJECTED' }));
+      await send(callStatusWebhook({ ...base, status: 'REJECTED', bizOpaque }));
       await sendTerminate(call, 'COMPLETED');
     }
   }
@@ -237,7 +243,7 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
           void sendTerminate(call, 'FAILED', { code: 138021, message }).catch(() => undefined);
         },
       });
-      const call: SimulatedCall = { callId, from, farEnd };
+      const call: SimulatedCall = { callId, from, farEnd, ctaPayload: params.ctaPayload };
       calls.set(callId, call);
       graph.offerCall(callId, call.farEnd.offerSdp);
       call.webhookSentAtMs = Date.now();

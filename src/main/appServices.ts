@@ -7,6 +7,11 @@ import { followUpPayload } from '../shared/followUpButton';
 import type { HoldMusicStore } from './holdMusicStore';
 import type { AppStatus, EventChannel, EventPayload, InvokeHandlers, WebhookStatus } from '../shared/ipcContract';
 import { errorText } from '../shared/errorText';
+import { buildCallbackData } from '../shared/callbackData';
+import { crmLink } from '../shared/crmLink';
+import { isUserId } from '../shared/graphSchemas';
+import { userInfo } from 'node:os';
+import { accountAlertSentence, keepAlert, type ReceivedAccountAlert } from '../shared/accountAlerts';
 import type { ConnectionTest } from '../shared/settingsSchemas';
 import type { CallSignal } from '../shared/callSignals';
 import type { Logger } from '../whatsapp/logger';
@@ -20,6 +25,15 @@ import { currentTransportActions, type CallTransport, type TransportContext } fr
 import { openDirectTransport } from './transport/directTransport';
 import { teamSummary } from './teamSummary';
 import { openRelayTransport } from './transport/relayTransport';
+
+/** Who answers at this computer, for the callback data WhatsApp echoes (direct mode has no agent sign-in). */
+function deskUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
 
 export type EventSink = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
 
@@ -61,6 +75,7 @@ export async function startAppServices(options: AppServicesOptions) {
   const { settings, history, environment, logger, emit } = options;
   let transport: CallTransport | undefined;
   let historyFailure: string | undefined;
+  let accountAlerts: ReceivedAccountAlert[] = [];
   /** News from the shell (a shortcut another program holds) or a fatal error, for the status line. */
   const shellNotices = new Map<string, string>();
   let fatal: string | undefined;
@@ -70,6 +85,15 @@ export async function startAppServices(options: AppServicesOptions) {
     logger,
     preferences: () => settings.preferences(),
     permissionRequests: history.permissionRequests,
+    callbackData: (customer) => {
+      // Through a team relay the relay sends its own (team, queue, agent).
+      if (settings.connection().mode === 'relay') return undefined;
+      const ticket = crmLink(
+        settings.preferences().crmUrlTemplate,
+        isUserId(customer) ? { userId: customer } : { phone: customer },
+      );
+      return buildCallbackData({ agent: deskUser(), ticket });
+    },
   });
   const wrapUp = createWrapUp({
     onBusy: () => tellAgentStatus(),
@@ -196,6 +220,7 @@ export async function startAppServices(options: AppServicesOptions) {
       connectionCheck,
       callbackReached: callbackReached(webhook),
       preferences: settings.preferences(),
+      accountAlerts: keepAlert(accountAlerts, undefined, Date.now()),
     };
   }
 
@@ -211,6 +236,16 @@ export async function startAppServices(options: AppServicesOptions) {
     } catch (error) {
       logger.warn('colleague news not recorded', { error: errorText(error) });
     }
+  }
+  /** WhatsApp's word about the number: kept for the status line and Settings, and logged for the administrator. */
+  function accountAlerted(signal: Extract<CallSignal, { type: 'account_alert' }>): void {
+    logger.warn('WhatsApp account alert', { alert: signal.alert, sentence: accountAlertSentence(signal.alert) });
+    accountAlerts = keepAlert(
+      accountAlerts,
+      { alert: signal.alert, atMs: Date.now(), phoneNumberId: signal.phoneNumberId },
+      Date.now(),
+    );
+    publishStatus();
   }
   /** The team relay's word on this agent's state (on a call, after-call work, not ready...). */
   function teamStateChanged(signal: Extract<CallSignal, { type: 'agent_state' }>): void {
@@ -251,6 +286,7 @@ export async function startAppServices(options: AppServicesOptions) {
       if (signal.type === 'missed_handled') colleagueHandled(signal);
       else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by);
       else if (signal.type === 'agent_state') teamStateChanged(signal);
+      else if (signal.type === 'account_alert') accountAlerted(signal);
       else coordinator.handleSignal(signal);
     },
     pendingMissedCustomers: () => {

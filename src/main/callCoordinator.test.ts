@@ -223,7 +223,10 @@ describe('call coordinator', () => {
     });
     offer('c11b');
     remoteEnd('c11b', 'FAILED', [{ code: 139999, message: 'something new' }]);
-    expect(coordinator.get('c11b')).toMatchObject({ message: 'something new (code 139999)' });
+    // A code this phone does not know keeps a general sentence with the code; Meta's own words go to the log.
+    expect(coordinator.get('c11b')).toMatchObject({
+      message: 'WhatsApp reported a problem with this call (WhatsApp code 139999).',
+    });
   });
 
   it('keeps the duration Meta bills, from its terminate webhook, with the call', async () => {

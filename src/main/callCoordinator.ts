@@ -6,7 +6,7 @@ import type { CallSignal } from '../shared/callSignals';
 import { captureRequest, capturedKinds, type CallMediaNotice } from '../shared/metaCapture';
 import { followedUpCall } from '../shared/followUpButton';
 import { agentSentence } from '../shared/agentErrors';
-import { callErrorSentence } from '../shared/callErrors';
+import { anyCallErrorSentence } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from '../whatsapp/retryPolicy';
@@ -33,6 +33,9 @@ interface CallRecord {
   heldSinceMs?: number;
   captured?: Array<'recording' | 'transcription'>;
   followUpOf?: string;
+  callbackData?: string;
+  ctaPayload?: string;
+  deeplinkPayload?: string;
   queue?: string;
   line?: string;
   anchored?: boolean;
@@ -61,6 +64,11 @@ export interface CallCoordinatorOptions {
   preferences?: () => AgentPreferences;
   /** When permission requests went out, per customer (kept on disk by the desk). */
   permissionRequests?: PermissionRequestLog;
+  /**
+   * biz_opaque_callback_data for a call this desk answers or places (direct mode): WhatsApp echoes it in the
+   * terminate and status webhooks. A team relay sends its own.
+   */
+  callbackData?: (customer: string) => string | undefined;
 }
 
 /**
@@ -104,6 +112,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       heldSinceMs: s.phase === 'active' ? call.heldSinceMs : undefined,
       captured: call.captured,
       followUpOf: call.followUpOf,
+      callbackData: call.callbackData,
+      ctaPayload: call.ctaPayload,
+      deeplinkPayload: call.deeplinkPayload,
       queue: call.queue,
       line: call.line,
       anchored: call.anchored,
@@ -196,6 +207,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       ...inboundRecord(event),
       sdpOffer: event.sdpOffer,
       followUpOf: followedUpCall(event.ctaPayload),
+      ctaPayload: event.ctaPayload,
+      deeplinkPayload: event.deeplinkPayload,
       queue: event.queue,
       line: event.line,
       anchored: event.anchored,
@@ -222,7 +235,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   function onTerminated(event: Extract<CallSignal, { type: 'call_terminated' }>): void {
     const failed = event.status === 'FAILED';
     const first = event.errors[0];
-    const message = first ? (callErrorSentence(first.code) ?? `${first.message} (code ${first.code})`) : undefined;
+    const message = first ? anyCallErrorSentence(first.code) : undefined;
     if (first)
       log.info('call ended by WhatsApp with an error', {
         callId: event.callId,
@@ -242,6 +255,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       calls.set(call.callId, call);
     }
     call.billedDurationSec = event.durationSec ?? call.billedDurationSec;
+    // WhatsApp echoes what was sent with the answer (or connect), and the payloads the customer tapped.
+    call.callbackData = event.bizOpaque ?? call.callbackData;
+    call.ctaPayload = event.ctaPayload ?? call.ctaPayload;
+    call.deeplinkPayload = event.deeplinkPayload ?? call.deeplinkPayload;
     apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
   }
 
@@ -255,13 +272,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return { ok: false, error: `The call is ${call.state.phase}, it cannot be answered.` };
     try {
       // Meta requires the very same SDP string in both requests.
-      await send(call, 'pre_accept', () => transport.preAccept(callId, sdpAnswer));
+      call.callbackData = options.callbackData?.(call.from);
+      await send(call, 'pre_accept', () => transport.preAccept(callId, sdpAnswer, call.callbackData));
       if (!apply(call, { type: 'pre_accept_ok' })) {
         await endOnMeta(call, 'terminate');
         return { ok: false, error: 'The caller hung up.' };
       }
       const capture = captureRequest(preferences().capture, agentChoseCapture);
-      await send(call, 'accept', () => transport.accept(callId, sdpAnswer, capture));
+      await send(call, 'accept', () => transport.accept(callId, sdpAnswer, capture, call.callbackData));
       call.captured = capturedKinds(capture);
       if (!apply(call, { type: 'accept_ok', atMs: now() })) {
         await endOnMeta(call, 'terminate');
@@ -401,8 +419,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     let callId: string;
     dialsInFlight += 1;
     const capture = captureRequest(preferences().capture, agentChoseCapture);
+    const callbackData = options.callbackData?.(to);
     try {
-      ({ callId } = await transport.connect(to, sdpOffer, capture));
+      ({ callId } = await transport.connect(to, sdpOffer, capture, callbackData));
     } catch (error) {
       log.warn('connect failed', { to, error: errorText(error) });
       return {
@@ -423,6 +442,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       state: { phase: 'dialing' },
       sdpAnswer: buffered?.sdpAnswer,
       captured: capturedKinds(capture),
+      callbackData,
     };
     calls.set(callId, call);
     log.info('call placed', { callId, to });
@@ -606,7 +626,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       else if (signal.type === 'transfer_declined') transferDeclined(signal.callId, signal.to);
       else if (signal.type === 'conference') conferenceChanged(signal.callId, signal.with);
       else if (signal.type === 'customer_held') customerHeld(signal.callId, signal.held, signal.by);
-      else if (signal.type === 'customer_hold_wanted') return;
+      else if (signal.type === 'customer_hold_wanted' || signal.type === 'account_alert') return;
       else if (signal.type === 'supervisor_on_call') supervisorOnCall(signal.callId, signal.supervisor);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);

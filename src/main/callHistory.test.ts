@@ -70,7 +70,7 @@ describe('call history', () => {
       expect.objectContaining({ callId: 'u', number: 'US.1234567', username: 'maria.lopez', billedDurationSec: 42 }),
     ]);
     expect(history.exportCsv({ search: '', missedOnly: false, limit: 10 }).split('\r\n')[1]).toMatch(
-      /"maria\.lopez","42","","","",""$/,
+      /"maria\.lopez","42","","","","","","",""$/,
     );
   });
 
@@ -139,7 +139,7 @@ describe('call history', () => {
     const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
     const [header, row] = csv.split('\r\n');
     expect(parse(header!)).toEqual([
-      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s,outcome,notes,recorded,transcript'.split(
+      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s,outcome,notes,recorded,transcript,callback_data,cta_payload,deeplink_payload'.split(
         ',',
       ),
     ]);

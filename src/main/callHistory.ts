@@ -62,6 +62,9 @@ interface Row {
   transcript: string | null;
   media_problem: string | null;
   follow_up_of: string | null;
+  callback_data: string | null;
+  cta_payload: string | null;
+  deeplink_payload: string | null;
 }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -94,6 +97,9 @@ function toEntry(row: Row): HistoryEntry {
     transcript: orUndefined(row.transcript),
     mediaProblem: orUndefined(row.media_problem),
     followUpOf: orUndefined(row.follow_up_of),
+    callbackData: orUndefined(row.callback_data),
+    ctaPayload: orUndefined(row.cta_payload),
+    deeplinkPayload: orUndefined(row.deeplink_payload),
   };
 }
 
@@ -113,6 +119,9 @@ export function historyUpdateOf(view: CallView): HistoryUpdate {
     message: view.message,
     captured: view.captured,
     followUpOf: view.followUpOf,
+    callbackData: view.callbackData,
+    ctaPayload: view.ctaPayload,
+    deeplinkPayload: view.deeplinkPayload,
     ...view.quality,
   };
 }
@@ -153,6 +162,10 @@ export function openCallHistory(path: string) {
       ['media_notices', 'TEXT'],
       // The missed call whose follow-up (with a call button) this call answers.
       ['follow_up_of', 'TEXT'],
+      // biz_opaque_callback_data echoed by WhatsApp, and the payloads of the call button or deep link tapped.
+      ['callback_data', 'TEXT'],
+      ['cta_payload', 'TEXT'],
+      ['deeplink_payload', 'TEXT'],
     ])
       if (!columns.some((c) => c.name === name)) db.exec(`ALTER TABLE calls ADD COLUMN ${name} ${type}`);
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
@@ -167,9 +180,12 @@ export function openCallHistory(path: string) {
     throw error;
   }
   const upsert = db.prepare(`
-    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured, follow_up_of)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured, follow_up_of, callback_data, cta_payload, deeplink_payload)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (call_id) DO UPDATE SET captured = COALESCE(excluded.captured, captured),
+      callback_data = COALESCE(excluded.callback_data, callback_data),
+      cta_payload = COALESCE(excluded.cta_payload, cta_payload),
+      deeplink_payload = COALESCE(excluded.deeplink_payload, deeplink_payload),
       follow_up_of = COALESCE(excluded.follow_up_of, follow_up_of),
       name = COALESCE(excluded.name, name), username = COALESCE(excluded.username, username),
       billed_duration_s = COALESCE(excluded.billed_duration_s, billed_duration_s), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
@@ -196,6 +212,9 @@ export function openCallHistory(path: string) {
       call.billedDurationSec ?? null,
       call.captured && call.captured.length > 0 ? call.captured.join(',') : null,
       call.followUpOf ?? null,
+      call.callbackData ?? null,
+      call.ctaPayload ?? null,
+      call.deeplinkPayload ?? null,
     );
   }
 
@@ -332,6 +351,9 @@ export function openCallHistory(path: string) {
       'notes',
       'recorded',
       'transcript',
+      'callback_data',
+      'cta_payload',
+      'deeplink_payload',
     ];
     const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
     const rows = list({ ...query, limit: 1000 }).map((e) => [
@@ -355,6 +377,9 @@ export function openCallHistory(path: string) {
       e.notes,
       e.recordingMimeType ? 'yes' : e.captured?.includes('recording') ? 'requested' : '',
       e.transcript,
+      e.callbackData,
+      e.ctaPayload,
+      e.deeplinkPayload,
     ]);
     return csvText([header, ...rows]);
   }

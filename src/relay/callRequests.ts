@@ -1,4 +1,5 @@
 import type { GraphClient } from '../whatsapp/graphClient';
+import { buildCallbackData } from '../shared/callbackData';
 import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
 import type { RelayAction, RelayParams, RelayReply } from '../shared/relayProtocol';
 import type { Bus } from './bus';
@@ -45,8 +46,13 @@ export function createCallRequests(deps: {
     AnchoredCalls,
     'hasDeskLeg' | 'answer' | 'answerDesk' | 'customerAnswer' | 'dropDesk' | 'end' | 'isAnchored'
   >;
+  /** The team's name in the callback data WhatsApp echoes with every call (the relay's Redis prefix). */
+  team?: string;
 }): Handlers {
   const { graph, store, floor, router, bus, limits, metrics, records, anchored } = deps;
+  /** biz_opaque_callback_data: team, queue and agent, the same in pre_accept and accept. */
+  const callbackData = async (callId: string, agentId: string): Promise<string | undefined> =>
+    buildCallbackData({ team: deps.team, queue: (await store.queueOf(callId)) ?? undefined, agent: agentId });
   const graphFor = deps.graphFor ?? (async () => graph);
   /**
    * Calls this instance let an agent take. If Redis restarts empty mid-call, the agent who holds the call can
@@ -216,7 +222,8 @@ export function createCallRequests(deps: {
           : sdp;
         // The desk gave up meanwhile (Redis or the media server was slow): WhatsApp must not hear a late answer.
         if (context.expired()) throw new RelayRefusal(GAVE_UP);
-        await (await graphFor(callId)).preAccept(callId, toWhatsApp);
+        const bizOpaque = await callbackData(callId, agentId);
+        await (await graphFor(callId)).preAccept(callId, toWhatsApp, { bizOpaque });
       } catch (error) {
         await store.release(callId);
         await floor.apply({ kind: 'answer_failed', callId, agentId });
@@ -246,7 +253,8 @@ export function createCallRequests(deps: {
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
       // A call transferred to this agent was accepted on WhatsApp by the colleague who answered it first.
       if (anchored && (await store.wasAccepted(callId))) return {};
-      await (await graphFor(callId)).accept(callId, anchored?.customerAnswer(callId) ?? sdp, { capture });
+      const bizOpaque = await callbackData(callId, agentId);
+      await (await graphFor(callId)).accept(callId, anchored?.customerAnswer(callId) ?? sdp, { capture, bizOpaque });
       if (anchored) await store.markAccepted(callId);
       // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
       const answeredAt = Date.now();
@@ -312,7 +320,8 @@ export function createCallRequests(deps: {
     },
     /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */
     async connect(agentId, { to, sdp, capture }) {
-      const { callId } = await graph.connect(to, sdp, { capture });
+      const bizOpaque = buildCallbackData({ team: deps.team, agent: agentId });
+      const { callId } = await graph.connect(to, sdp, { capture, bizOpaque });
       grant(callId, agentId);
       await store.setOwner(callId, agentId);
       await store.setPlacedBy(callId, agentId);

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AccountAlert } from '../shared/accountAlerts';
 
 /** What the relay reports for Prometheus; one registry per instance, so instances in one process stay apart. */
 export interface RelayMetricsSources {
@@ -56,6 +57,24 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     help: "Graph API requests WhatsApp refused, by Meta's error code (0: no code, a network or timeout failure)",
     labelNames: ['code'],
     registers: [registry],
+  });
+  const accountAlerts = new Counter({
+    name: 'wa_relay_account_alerts_total',
+    help: "WhatsApp's alerts about the number (account_update restrictions and warnings, errors about no one call, settings changed), by kind and Meta's type or code",
+    labelNames: ['kind', 'type'],
+    registers: [registry],
+  });
+  // Restriction type -> when it ends (Infinity: Meta gave no end).
+  const restrictions = new Map<string, number>();
+  new Gauge({
+    name: 'wa_relay_calling_restricted',
+    help: 'WhatsApp restricts calling on the number now (1), by restriction type, until the expiry Meta gave',
+    labelNames: ['type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, until] of restrictions) this.set({ type }, until > Date.now() ? 1 : 0);
+    },
   });
   const stale = new Counter({
     name: 'wa_relay_stale_calls_dropped_total',
@@ -148,6 +167,18 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     graphError: (code: number | undefined) => graphErrors.inc({ code: String(code ?? 0) }),
     connectionRefused: (port: string, reason: string) => connectionsRefused.inc({ port, reason }),
     staleCallDropped: () => stale.inc(),
+    accountAlert(alert: AccountAlert) {
+      const type =
+        alert.kind === 'restriction'
+          ? alert.restrictionType
+          : alert.kind === 'warning'
+            ? alert.warning
+            : alert.kind === 'calling_error'
+              ? String(alert.code ?? 0)
+              : '';
+      accountAlerts.inc({ kind: alert.kind, type });
+      if (alert.kind === 'restriction') restrictions.set(type, alert.expiresAtMs ?? Infinity);
+    },
   };
 }
 export type RelayMetrics = ReturnType<typeof createRelayMetrics>;

@@ -292,6 +292,7 @@ export async function startRelay(options: RelayOptions) {
   });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);
+    team: prefix,
   const mediaRoute = createMediaRoute({
     async signedInAgent(authorization) {
       const check = await verifyAgentToken(/^Bearer (.+)$/.exec(authorization ?? '')?.[1], signingKeys);

@@ -1,3 +1,4 @@
+import { accountAlertSentence, type ReceivedAccountAlert } from '../shared/accountAlerts';
 import type { CallSignal } from '../shared/callSignals';
 import type { CallEvent } from '../shared/parseWebhook';
 import { callSignalFromWebhook } from '../whatsapp/callSignalFromWebhook';
@@ -18,8 +19,10 @@ export function createWebhookIntake(deps: {
   router: Router;
   bus: Bus;
   log: Logger;
-  metrics?: Pick<RelayMetrics, 'callOffered' | 'callEnded'>;
+  metrics?: Pick<RelayMetrics, 'callOffered' | 'callEnded' | 'accountAlert'>;
   records?: CallRecorder;
+  /** WhatsApp's word about the number (restrictions, warnings, errors about no one call): for the board. */
+  onAccountAlert?: (alert: ReceivedAccountAlert) => Promise<void>;
 }) {
   const { store, floor, router, bus, log, metrics, records } = deps;
 
@@ -53,6 +56,14 @@ export function createWebhookIntake(deps: {
   return async function onWebhookEvent(event: CallEvent): Promise<void> {
     // The relay's own receipt, to the millisecond: Meta stamps calls to the whole second only.
     const receivedAtMs = Date.now();
+    if (event.type === 'account_alert') {
+      // Account webhooks may name no number: they are about the whole WhatsApp Business account.
+      if (event.phoneNumberId !== undefined && !deps.numbers.has(event.phoneNumberId)) return;
+      log.warn('WhatsApp account alert', { alert: event.alert, sentence: accountAlertSentence(event.alert) });
+      metrics?.accountAlert(event.alert);
+      await deps.onAccountAlert?.({ alert: event.alert, atMs: receivedAtMs, phoneNumberId: event.phoneNumberId });
+      return;
+    }
     if (!deps.numbers.has(event.phoneNumberId)) {
       // Another number on the same Meta app: not this team's calls.
       log.warn('webhook for another phone number ignored', { phoneNumberId: event.phoneNumberId });
@@ -101,6 +112,9 @@ export function createWebhookIntake(deps: {
             status: signal.status,
             billedSeconds: signal.durationSec,
             errorCode: signal.errors[0]?.code,
+            callbackData: signal.bizOpaque,
+            ctaPayload: signal.ctaPayload,
+            deeplinkPayload: signal.deeplinkPayload,
             atMs: receivedAtMs,
           });
           await floor.apply({ kind: 'end', callId: signal.callId });

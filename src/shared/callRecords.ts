@@ -47,6 +47,10 @@ export const RecordEvent = z.discriminatedUnion('kind', [
     status: z.string().max(40),
     billedSeconds: z.number().int().nonnegative().optional(),
     errorCode: z.number().int().optional(),
+    /** biz_opaque_callback_data as WhatsApp echoed it, and the payloads of the call button or deep link tapped. */
+    callbackData: z.string().max(512).optional(),
+    ctaPayload: z.string().max(512).optional(),
+    deeplinkPayload: z.string().max(512).optional(),
     atMs: AtMs,
   }),
   /** The team's media server records the call's room (after the consent notice) into this file. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountAlert } from './accountAlerts';
 import { CallMediaNotice } from './metaCapture';
 import { AgentStateName } from './teamState';
 
@@ -24,6 +25,7 @@ export const CallSignal = z.discriminatedUnion('type', [
     timestampMs: z.number(),
     /** The payload of the call button the customer tapped (cta_payload), up to 512 characters. */
     ctaPayload: z.string().max(512).optional(),
+    deeplinkPayload: z.string().max(512).optional(),
     /** The team queue the relay routed the call through, by its name. */
     queue: z.string().max(80).optional(),
     /** The business number the customer called (Meta's phone number ID), and its name where a relay has several. */
@@ -43,8 +45,14 @@ export const CallSignal = z.discriminatedUnion('type', [
     direction: z.string().optional(),
     /** The duration Meta bills, in seconds, when it gives one. */
     durationSec: z.number().optional(),
-    errors: z.array(z.object({ code: z.number(), message: z.string() })),
+    errors: z.array(z.object({ code: z.number().optional(), message: z.string() })),
+    /** What the business sent with pre_accept/accept (or connect), echoed by WhatsApp; and the payloads tapped. */
+    bizOpaque: z.string().max(512).optional(),
+    ctaPayload: z.string().max(512).optional(),
+    deeplinkPayload: z.string().max(512).optional(),
   }),
+  /** WhatsApp's word about the number: a restriction, a warning, changed settings, an error about no one call. */
+  z.object({ type: z.literal('account_alert'), alert: AccountAlert, phoneNumberId: z.string().max(40).optional() }),
   /** Another agent won the call: stop ringing. */
   z.object({ type: z.literal('call_taken'), callId: z.string() }),
   /** A supervisor set this agent's status from the board (for example, Away for a desk left Available). */
@@ -95,6 +103,7 @@ export const CallSignal = z.discriminatedUnion('type', [
     type: z.literal('outbound_status'),
     callId: z.string(),
     status: z.enum(['RINGING', 'ACCEPTED', 'REJECTED']),
+    bizOpaque: z.string().max(512).optional(),
   }),
 ]);
 export type CallSignal = z.infer<typeof CallSignal>;

@@ -14,6 +14,7 @@ export const PreAcceptBody = z.object({
   call_id: z.string().min(1),
   action: z.literal('pre_accept'),
   session: AnswerSession,
+  biz_opaque_callback_data: BizOpaque.optional(),
 });
 
 export const AcceptBody = z.object({
@@ -72,7 +73,10 @@ export const ConnectBody = z
     recording: CaptureOption.optional(),
     transcription: CaptureOption.optional(),
   })
-  .refine(oneAddressee, ONE_ADDRESSEE);
+  // Meta's reference takes both on connect, and then calls `to` (API & Webhook Reference, 2026).
+  .refine((b) => b.to !== undefined || b.recipient !== undefined, {
+    message: 'one of "to" (a number) and "recipient" (a user ID); with both, "to" is called',
+  });
 
 export const CallActionBody = z.discriminatedUnion('action', [
   PreAcceptBody,

@@ -33,6 +33,10 @@ export const HistoryEntry = z.object({
   transcript: z.string().optional(),
   /** The missed call whose follow-up message this customer called back from. */
   followUpOf: z.string().optional(),
+  /** biz_opaque_callback_data (what ties the call to our records), and the call button's or deep link's payload. */
+  callbackData: z.string().optional(),
+  ctaPayload: z.string().optional(),
+  deeplinkPayload: z.string().optional(),
   /** Why a recording or transcript could not be fetched, in a sentence; the row itself stays. */
   mediaProblem: z.string().optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReceivedAccountAlert } from './accountAlerts';
 import { isPhoneNumber, isUserId } from './graphSchemas';
 import { QualitySample } from './callQuality';
 import { CallingSettingsChange, CallingSettingsView } from './callingSettings';
@@ -47,6 +48,10 @@ export const CallView = z.object({
   captured: z.array(z.enum(['recording', 'transcription'])).optional(),
   /** The missed call whose follow-up message this customer called back from (its call button). */
   followUpOf: z.string().optional(),
+  /** biz_opaque_callback_data as sent to WhatsApp or echoed back, and the payloads of the button or link tapped. */
+  callbackData: z.string().max(512).optional(),
+  ctaPayload: z.string().max(512).optional(),
+  deeplinkPayload: z.string().max(512).optional(),
   /** The team queue that routed the call to this desk. */
   queue: z.string().max(80).optional(),
   /** The business number the customer called, by the name the relay's operator gave it. */
@@ -181,6 +186,8 @@ export const AppStatus = z.object({
   /** Meta's verification or a signed event has come in since this callback URL was set (kept across restarts). */
   callbackReached: z.boolean(),
   preferences: AgentPreferences,
+  /** WhatsApp's word about the number (restrictions, warnings, errors about no one call), newest first. */
+  accountAlerts: z.array(ReceivedAccountAlert).max(20).optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 

@@ -142,13 +142,13 @@ describe('parseWebhook', () => {
     expect(parseOk(body)).toEqual([]);
   });
 
-  it('skips a calls change with neither calls nor statuses, saying why', () => {
+  it('skips a calls change with neither calls, statuses nor errors, saying why', () => {
     const body = loadWebhookFixture('doc-status-ringing.json') as any;
     delete body.entry[0].changes[0].value.statuses;
     expect(parseWebhook(body)).toMatchObject({
       ok: true,
       events: [],
-      skipped: [{ reason: expect.stringContaining('"calls" or "statuses"') }],
+      skipped: [{ reason: expect.stringContaining('"calls", "statuses" or "errors"') }],
     });
   });
 });

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import {
+  AccountSettingsUpdateValue,
+  AccountUpdateValue,
+  alertsOfAccountUpdate,
+  type AccountAlert,
+} from './accountAlerts';
+import {
   CallEntry,
   CallMediaEntry,
   CallStatusEntry,
@@ -12,7 +18,8 @@ import {
 } from './webhookSchemas';
 
 export interface CallErrorInfo {
-  code: number;
+  /** Meta's code; an error may come without one. */
+  code?: number;
   message: string;
 }
 
@@ -49,6 +56,10 @@ export type CallEvent =
       timestampMs: number;
       durationSec?: number;
       errors: CallErrorInfo[];
+      /** What the business sent with its answer (or connect), echoed; and the payloads the customer tapped. */
+      bizOpaque?: string;
+      ctaPayload?: string;
+      deeplinkPayload?: string;
     }
   | {
       type: 'outbound_answered';
@@ -65,6 +76,7 @@ export type CallEvent =
       status: 'RINGING' | 'ACCEPTED' | 'REJECTED';
       recipient: string;
       timestampMs: number;
+      bizOpaque?: string;
     }
   | {
       /** WhatsApp's own recording or transcript of a call is ready to download. */
@@ -77,6 +89,15 @@ export type CallEvent =
       mimeType?: string;
       url?: string;
       timestampMs: number;
+    }
+  | {
+      /**
+       * About the number, not one call: errors a `calls` change carries alone (131044), `account_update`
+       * restrictions and warnings, `account_settings_update`. Account webhooks may name no phone number ID.
+       */
+      type: 'account_alert';
+      phoneNumberId?: string;
+      alert: AccountAlert;
     }
   | {
       type: 'permission_reply';
@@ -141,7 +162,7 @@ function eachItem<T extends z.ZodType>(schema: T, items: unknown[] | undefined, 
 function toErrorInfo(errors: WebhookError[] | undefined): CallErrorInfo[] {
   return (errors ?? []).map((e) => ({
     code: e.code,
-    message: e.error_data?.details ?? e.message ?? e.title ?? `error ${e.code}`,
+    message: e.error_data?.details ?? e.message ?? e.title ?? `error ${e.code ?? 'without a code'}`,
   }));
 }
 
@@ -251,6 +272,9 @@ function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]):
       durationSec: call.duration,
       // Live payloads repeat the errors at value level; prefer the call's own list.
       errors: toErrorInfo(call.errors ?? valueErrors),
+      bizOpaque: call.biz_opaque_callback_data,
+      ctaPayload: call.cta_payload,
+      deeplinkPayload: call.deeplink_payload,
     });
   }
   const mediaNotices = (value.calls ?? [])
@@ -273,6 +297,13 @@ function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]):
       timestampMs: notice.timestamp * 1000,
     });
   }
+  if (value.calls === undefined && value.statuses === undefined)
+    for (const error of toErrorInfo(valueErrors))
+      events.push({
+        type: 'account_alert',
+        phoneNumberId,
+        alert: { kind: 'calling_error', code: error.code, detail: error.message.slice(0, 500) },
+      });
   const callStatuses = (value.statuses ?? [])
     .map((item, i) => ({ item, i }))
     .filter(({ item }) => typeOf(item) === 'call');
@@ -286,6 +317,7 @@ function callsEvents(value: CallsValue, prefix: string, skipped: SkippedPart[]):
       status: status.status as 'RINGING' | 'ACCEPTED' | 'REJECTED',
       recipient: status.recipient_id ?? status.recipient_user_id ?? '',
       timestampMs: status.timestamp * 1000,
+      bizOpaque: status.biz_opaque_callback_data,
     });
   }
   return events;
@@ -323,6 +355,17 @@ function messagesEvents(value: z.infer<typeof MessagesValue>, prefix: string, sk
   return events;
 }
 
+function accountEvents(field: string, raw: unknown, prefix: string, skipped: SkippedPart[]): CallEvent[] {
+  if (field === 'account_settings_update') {
+    const value = oneItem(AccountSettingsUpdateValue, raw, prefix, skipped);
+    if (!value) return [];
+    return [{ type: 'account_alert', phoneNumberId: value.phone_number_id, alert: { kind: 'settings_changed' } }];
+  }
+  const value = oneItem(AccountUpdateValue, raw, prefix, skipped);
+  if (!value) return [];
+  return alertsOfAccountUpdate(value).map((alert) => ({ type: 'account_alert' as const, alert }));
+}
+
 /**
  * Turns a webhook body into call events. Each change and each call, status and message is read on its own:
  * what parses is delivered, what does not is reported in `skipped` with its exact path, and unknown fields and
@@ -336,6 +379,10 @@ export function parseWebhook(body: unknown): ParseResult {
   for (const [e, entry] of envelope.data.entry.entries()) {
     for (const [c, change] of entry.changes.entries()) {
       const prefix = `entry[${e}].changes[${c}].value`;
+      if (change.field === 'account_update' || change.field === 'account_settings_update') {
+        events.push(...accountEvents(change.field, change.value, prefix, skipped));
+        continue;
+      }
       const schema = change.field === 'calls' ? CallsValue : change.field === 'messages' ? MessagesValue : undefined;
       // Other subscribed fields are acknowledged and ignored.
       if (!schema) continue;

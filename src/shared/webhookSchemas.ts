@@ -27,7 +27,8 @@ export const Contact = z.object({
 const NumberLike = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'expected a number')]).transform(Number);
 
 export const WebhookError = z.object({
-  code: NumberLike.pipe(z.number().int()),
+  // Meta's samples always carry a code; an error without one must still let its terminate end the call.
+  code: NumberLike.pipe(z.number().int()).optional(),
   title: z.string().optional(),
   message: z.string().optional(),
   href: z.string().optional(),
@@ -121,8 +122,9 @@ export const CallsValue = z
     statuses: z.array(z.unknown()).optional(),
     errors: z.array(z.unknown()).optional(),
   })
-  .refine((v) => v.calls !== undefined || v.statuses !== undefined, {
-    message: 'a calls change must carry "calls" or "statuses"',
+  // Some errors come alone (131044 on a user-initiated call: "Troubleshoot WhatsApp Calling Errors").
+  .refine((v) => v.calls !== undefined || v.statuses !== undefined || v.errors !== undefined, {
+    message: 'a calls change must carry "calls", "statuses" or "errors"',
   });
 
 export const CallPermissionReply = z.object({

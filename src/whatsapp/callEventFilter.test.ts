@@ -12,7 +12,7 @@ const offer = (callId: string, timestampMs = 1_000_000): CallEvent => ({
   timestampMs,
   sdpOffer: 'v=0',
 });
-const terminate = (callId: string): CallEvent => ({
+const terminate = (callId: string): Extract<CallEvent, { type: 'call_terminated' }> => ({
   type: 'call_terminated',
   callId,
   phoneNumberId: 'p',

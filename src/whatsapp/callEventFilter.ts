@@ -70,6 +70,8 @@ function eventKey(event: CallEvent): string {
       return `permission:${event.from}:${event.timestampMs}:${event.response}`;
     case 'call_media_available':
       return `media:${event.callId}:${event.kind}:${event.mediaId}`;
+    case 'account_alert':
+      return `account:${JSON.stringify(event.alert)}`;
   }
 }
 
@@ -105,6 +107,8 @@ export function createCallEventFilter(options: CallEventFilterOptions = {}) {
   }
 
   function check(event: CallEvent): FilterVerdict {
+    // Account alerts carry no Meta timestamp and never ring: a repeat only shows the same alert again.
+    if (event.type === 'account_alert') return { deliver: true };
     const arrival = clock();
     seen.prune(arrival.wallMs - rememberMs, maxRemembered);
     const key = eventKey(event);

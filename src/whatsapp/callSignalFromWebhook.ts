@@ -15,6 +15,7 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         sdpOffer: event.sdpOffer,
         timestampMs: event.timestampMs,
         ctaPayload: event.ctaPayload,
+        deeplinkPayload: event.deeplinkPayload,
         phoneNumberId: event.phoneNumberId,
       };
     case 'call_terminated':
@@ -29,11 +30,14 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         direction: event.direction,
         durationSec: event.durationSec,
         errors: event.errors,
+        bizOpaque: event.bizOpaque,
+        ctaPayload: event.ctaPayload,
+        deeplinkPayload: event.deeplinkPayload,
       };
     case 'outbound_answered':
       return { type: 'outbound_answered', callId: event.callId, sdpAnswer: event.sdpAnswer };
     case 'outbound_status':
-      return { type: 'outbound_status', callId: event.callId, status: event.status };
+      return { type: 'outbound_status', callId: event.callId, status: event.status, bizOpaque: event.bizOpaque };
     case 'call_media_available':
       return {
         type: 'call_media',
@@ -44,6 +48,8 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
         mimeType: event.mimeType,
         url: event.url,
       };
+    case 'account_alert':
+      return { type: 'account_alert', alert: event.alert, phoneNumberId: event.phoneNumberId };
     case 'permission_reply':
       return {
         type: 'permission_reply',

@@ -233,12 +233,13 @@ export function createGraphClient(config: GraphClientConfig) {
   }
 
   return {
-    async preAccept(callId: string, sdpAnswer: string): Promise<void> {
+    async preAccept(callId: string, sdpAnswer: string, options: { bizOpaque?: string } = {}): Promise<void> {
       const body = callAction({
         messaging_product,
         call_id: callId,
         action: 'pre_accept',
         session: { sdp_type: 'answer', sdp: sdpAnswer },
+        ...(options.bizOpaque === undefined ? {} : { biz_opaque_callback_data: options.bizOpaque }),
       });
       await request('pre_accept', 'POST', 'calls', body, SuccessResponse);
     },

@@ -10,12 +10,13 @@ import type { Logger } from '../../whatsapp/logger';
 
 /** What the call coordinator asks of WhatsApp, whoever carries it there. */
 export interface CallActions {
-  preAccept(callId: string, sdpAnswer: string): Promise<void>;
+  /** `callbackData` is biz_opaque_callback_data, echoed by WhatsApp in the call's later webhooks. */
+  preAccept(callId: string, sdpAnswer: string, callbackData?: string): Promise<void>;
   /** `capture` asks WhatsApp to record and/or transcribe the call itself. */
-  accept(callId: string, sdpAnswer: string, capture?: CaptureRequest): Promise<void>;
+  accept(callId: string, sdpAnswer: string, capture?: CaptureRequest, callbackData?: string): Promise<void>;
   reject(callId: string): Promise<void>;
   terminate(callId: string): Promise<void>;
-  connect(to: string, sdpOffer: string, capture?: CaptureRequest): Promise<{ callId: string }>;
+  connect(to: string, sdpOffer: string, capture?: CaptureRequest, callbackData?: string): Promise<{ callId: string }>;
   callPermission(to: string): Promise<CallPermissionResponse>;
   requestCallPermission(to: string): Promise<{ messageId: string }>;
   /** A WhatsApp message to the customer (a missed call's follow-up); the template where the 24 h window closed. */
@@ -86,11 +87,11 @@ export function currentTransportActions(current: () => CallTransport | undefined
     return transport;
   };
   return {
-    preAccept: (callId, sdp) => use().preAccept(callId, sdp),
-    accept: (callId, sdp, capture) => use().accept(callId, sdp, capture),
+    preAccept: (callId, sdp, callbackData) => use().preAccept(callId, sdp, callbackData),
+    accept: (callId, sdp, capture, callbackData) => use().accept(callId, sdp, capture, callbackData),
     reject: (callId) => use().reject(callId),
     terminate: (callId) => use().terminate(callId),
-    connect: (to, sdp, capture) => use().connect(to, sdp, capture),
+    connect: (to, sdp, capture, callbackData) => use().connect(to, sdp, capture, callbackData),
     callPermission: (to) => use().callPermission(to),
     requestCallPermission: (to) => use().requestCallPermission(to),
     sendFollowUp: (to, text, template, callButton) => use().sendFollowUp(to, text, template, callButton),

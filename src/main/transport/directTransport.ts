@@ -57,11 +57,11 @@ export function explainSettingsFailure(error: unknown): string {
 /** The call actions as Graph API requests. */
 export function graphCallActions(graph: GraphClient): CallActions {
   return {
-    preAccept: (callId, sdp) => graph.preAccept(callId, sdp),
-    accept: (callId, sdp, capture) => graph.accept(callId, sdp, { capture }),
+    preAccept: (callId, sdp, bizOpaque) => graph.preAccept(callId, sdp, { bizOpaque }),
+    accept: (callId, sdp, capture, bizOpaque) => graph.accept(callId, sdp, { capture, bizOpaque }),
     reject: (callId) => graph.reject(callId),
     terminate: (callId) => graph.terminate(callId),
-    connect: (to, sdp, capture) => graph.connect(to, sdp, { capture }),
+    connect: (to, sdp, capture, bizOpaque) => graph.connect(to, sdp, { capture, bizOpaque }),
     callPermission: (to) => graph.callPermission(to),
     requestCallPermission: (to) => graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT),
     sendFollowUp: (to, text, template, callButton) => graph.sendMessage(to, text, template, callButton),
@@ -175,7 +175,8 @@ export async function openDirectTransport(
       filter: createCallEventFilter({ store: options.seenEvents, ...options.webhookClocks, log }),
       onEvent: (event) => {
         // One Meta app can serve several numbers; only this desk's number rings here.
-        if (event.phoneNumberId !== c.phoneNumberId) {
+        // Account webhooks may name no number: they are about the whole WhatsApp Business account.
+        if (event.phoneNumberId !== undefined && event.phoneNumberId !== c.phoneNumberId) {
           otherNumberCount += 1;
           log.warn('webhook for another phone number ignored', { phoneNumberId: event.phoneNumberId });
           return;

@@ -60,4 +60,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         PRIMARY KEY (call_id, agent_id)
       );`,
   },
+  {
+    // What WhatsApp echoes with a call's end: our biz_opaque_callback_data and the payloads the customer tapped.
+    version: 5,
+    name: 'callback data and payloads',
+    sql: `
+      ALTER TABLE calls ADD COLUMN callback_data text;
+      ALTER TABLE calls ADD COLUMN cta_payload text;
+      ALTER TABLE calls ADD COLUMN deeplink_payload text;`,
+  },
 ];

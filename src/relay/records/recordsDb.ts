@@ -188,6 +188,12 @@ export function createRecordsDb(url: string, log: Logger) {
             r.wrapUpBy ?? null,
             r.metaOfferedAt ?? null,
           ]);
+          if (event.kind === 'ended' && (event.callbackData || event.ctaPayload || event.deeplinkPayload))
+            await client.query(
+              `UPDATE calls SET callback_data = COALESCE($2, callback_data), cta_payload = COALESCE($3, cta_payload),
+                 deeplink_payload = COALESCE($4, deeplink_payload) WHERE call_id = $1`,
+              [event.callId, event.callbackData ?? null, event.ctaPayload ?? null, event.deeplinkPayload ?? null],
+            );
         }
       });
     },
