@@ -3,11 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
-import { electronBinary, ELECTRON_SKIP_REASON } from '../scripts/lib/electronBinary';
+import { electronBinary, electronSkipReason } from '../scripts/lib/electronBinary';
 import { TEST_SECRETS } from './phoneFixture';
 
 const binary = electronBinary();
-test.skip(!binary, ELECTRON_SKIP_REASON);
+test.skip(!binary, electronSkipReason('Electron e2e'));
 
 let sim: WhatsAppSim;
 let app: ElectronApplication;

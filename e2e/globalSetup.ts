@@ -1,5 +1,5 @@
-import { electronBinary, ELECTRON_SKIP_REASON } from '../scripts/lib/electronBinary';
+import { electronBinary, electronSkipReason } from '../scripts/lib/electronBinary';
 
 export default function globalSetup(): void {
-  if (!electronBinary()) console.log(ELECTRON_SKIP_REASON);
+  if (!electronBinary()) console.log(electronSkipReason('Electron e2e'));
 }

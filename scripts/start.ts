@@ -5,13 +5,26 @@ import { prepareDesk } from '../src/main/deskStartup';
 import { createFatalErrorHandler, installFatalErrorHandler } from '../src/main/fatalErrors';
 import { hostRenderer } from '../src/main/rendererHost';
 import { plainCipher } from '../src/main/settingsStore';
-import { electronBinary } from './lib/electronBinary';
+import { electronPackageDir, fetchElectron, installedElectron } from './lib/electronInstall';
 import { stopOnSignals } from '../src/whatsapp/stopOnSignals';
 
-/** `npm start`: the Electron app where its binary exists, otherwise the same app served to a browser. */
+/** The Electron binary, fetched now if npm install could not; otherwise why the browser host is used. */
+async function findElectron(): Promise<{ binary: string } | { reason: string }> {
+  if (process.env.SOFTPHONE_NO_ELECTRON) return { reason: 'SOFTPHONE_NO_ELECTRON is set' };
+  const packageDir = electronPackageDir(process.env);
+  if (!packageDir) return { reason: 'the electron package is not installed' };
+  const installed = installedElectron(packageDir);
+  if (installed) return { binary: installed };
+  console.log('The Electron binary is missing: trying to fetch it now.');
+  const result = await fetchElectron({ packageDir, env: process.env, onDownloadStart: (line) => console.log(line) });
+  return result.ok ? { binary: result.binary } : { reason: `Electron could not be fetched: ${result.reason}` };
+}
+
+/** `npm start`: the Electron app where its binary exists or can be fetched, otherwise the same app served to a browser. */
 async function main(): Promise<void> {
-  const binary = process.env.SOFTPHONE_NO_ELECTRON ? undefined : electronBinary();
-  if (binary) {
+  const electron = await findElectron();
+  if ('binary' in electron) {
+    const binary = electron.binary;
     const child = spawn(binary, [join(__dirname, '..', 'out', 'main', 'index.js')], { stdio: 'inherit' });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
@@ -24,7 +37,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const host = await hostRenderer({ desk, port: Number(process.env.SOFTPHONE_UI_PORT ?? 5180) });
-  console.log('No Electron binary here, so the phone runs in your browser.');
+  console.log(`${electron.reason[0]?.toUpperCase()}${electron.reason.slice(1)}, so the phone runs in your browser.`);
   console.log(
     `Open ${host.url} in Chromium or Chrome. Settings are kept in ${dataDir} (secrets unencrypted outside Electron).`,
   );

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { electronBinary, ELECTRON_SKIP_REASON } from '../../scripts/lib/electronBinary';
+import { electronBinary, electronSkipReason } from '../../scripts/lib/electronBinary';
 
 const root = join(__dirname, '..', '..');
 const config = JSON.parse(readFileSync(join(root, 'electron-builder.json'), 'utf8')) as Record<string, never>;
@@ -44,5 +44,5 @@ describe('installers (electron-builder)', () => {
     },
     300_000,
   );
-  if (!binary) console.log(ELECTRON_SKIP_REASON.replace('Electron e2e', 'Packaging test'));
+  if (!binary) console.log(electronSkipReason('Packaging test'));
 });
