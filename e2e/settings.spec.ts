@@ -4,7 +4,7 @@ import { localProxyTunnels } from './localTunnel';
 test('first run: onboarding validates, saves, tests the connection and takes a call', async ({ page }) => {
   const phone = await openPhone(page, { unconfigured: true });
   try {
-    await expect(page.getByRole('heading', { name: 'Welcome: connect your WhatsApp number' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Welcome to the WhatsApp Business phone' })).toBeVisible();
     await expect(page.getByTestId('secrets-unencrypted')).toBeVisible();
     await page.getByTestId('setting-phoneNumberId').fill('+1 555 0100');
     await page.getByTestId('setting-webhookPort').fill('80');

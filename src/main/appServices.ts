@@ -109,11 +109,10 @@ export async function startAppServices(options: AppServicesOptions) {
     onChange: () => publishStatus(),
   });
   /**
-   * What the relay hears. While the agent writes up a call, Busy: the relay routes elsewhere and this desk rings
-   * quietly, as Busy does. A team's not-ready reason goes as Away (the desk's status that takes no calls) with it.
+   * What the relay hears: the agent's own choice. After-call work is the relay's to hold (it ends when the wrap-up is
+   * saved or released). A team's not-ready reason goes as Away (the desk's status that takes no calls) with it.
    */
   function tellAgentStatus(): void {
-    if (wrapUp.state()) return transport?.setAgentStatus('busy');
     transport?.setAgentStatus(settings.preferences().status, team.chosenReason());
   }
 

@@ -53,6 +53,21 @@ export const en = {
     text: 'Incoming WhatsApp calls ring here.',
     ringingOut: 'A call is ringing out while you are Away: switch to Available to answer it here.',
   },
+  welcome: {
+    title: 'Welcome to the WhatsApp Business phone',
+    intro: 'Calls to your WhatsApp Business number ring here. Try a simulated call first, or connect your number now.',
+    tryTitle: 'Try a simulated call',
+    tryText:
+      'No Meta account needed: in the phone’s source folder, run {{command}}. It opens this phone beside a WhatsApp simulator, and a simulated customer calls you within seconds.',
+    connectTitle: 'Connect your WhatsApp number',
+    step1: 'At developers.facebook.com, create a Business app and add the WhatsApp product to it.',
+    step2: 'Under WhatsApp › API Setup, copy the access token and the phone number ID into the form below.',
+    step3: 'Under App settings › Basic, copy the app secret. Choose a verify token of 8 characters or more, then Save.',
+    step4:
+      'Paste the callback URL and verify token shown here into WhatsApp › Configuration, and subscribe to the calls and messages fields.',
+    step5: 'Press “Test connection”: it says what is still missing, and calling can be turned on in this screen.',
+    secrets: 'The token and secrets stay on this computer, outside this window.',
+  },
   incoming: {
     label: 'Incoming WhatsApp call',
     ringingFor: 'ringing for',
@@ -310,9 +325,6 @@ export const en = {
   },
   connection: {
     title: 'WhatsApp connection',
-    welcomeTitle: 'Welcome: connect your WhatsApp number',
-    welcomeText:
-      'Paste the details from your Meta app. The token and secrets stay on this computer, outside this window.',
     unencrypted: 'This system has no key store: secrets are saved unencrypted in the settings file.',
     mode: 'How calls reach this desk',
     modeDirect: 'Directly from Meta (this computer receives the webhooks)',

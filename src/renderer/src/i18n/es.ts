@@ -56,6 +56,24 @@ export const es: Catalog = {
     text: 'Las llamadas entrantes de WhatsApp suenan aquí.',
     ringingOut: 'Hay una llamada sonando mientras estás Ausente: cambia a Disponible para contestarla aquí.',
   },
+  welcome: {
+    title: 'Bienvenido al teléfono de WhatsApp Business',
+    intro:
+      'Las llamadas a tu número de WhatsApp Business suenan aquí. Prueba antes una llamada simulada, o conecta ya tu número.',
+    tryTitle: 'Probar una llamada simulada',
+    tryText:
+      'Sin cuenta de Meta: en la carpeta del código del teléfono, ejecuta {{command}}. Abre este teléfono junto a un simulador de WhatsApp, y un cliente simulado te llama en pocos segundos.',
+    connectTitle: 'Conectar tu número de WhatsApp',
+    step1: 'En developers.facebook.com, crea una app de tipo Business y añádele el producto WhatsApp.',
+    step2:
+      'En WhatsApp › API Setup, copia el token de acceso y el ID del número de teléfono en el formulario de abajo.',
+    step3:
+      'En Configuración de la app › Básica, copia la clave secreta de la app. Elige un token de verificación de 8 caracteres o más y pulsa «Guardar».',
+    step4:
+      'Pega la URL de devolución de llamada y el token de verificación que se muestran aquí en WhatsApp › Configuration, y suscríbete a los campos calls y messages.',
+    step5: 'Pulsa «Probar la conexión»: dice qué falta todavía, y las llamadas se pueden activar en esta pantalla.',
+    secrets: 'El token y las claves secretas se quedan en este ordenador, fuera de esta ventana.',
+  },
   incoming: {
     label: 'Llamada entrante de WhatsApp',
     ringingFor: 'sonando desde hace',
@@ -316,9 +334,6 @@ export const es: Catalog = {
   },
   connection: {
     title: 'Conexión con WhatsApp',
-    welcomeTitle: 'Bienvenido: conecta tu número de WhatsApp',
-    welcomeText:
-      'Pega los datos de tu app de Meta. El token y los secretos se quedan en este ordenador, fuera de esta ventana.',
     unencrypted:
       'Este sistema no tiene almacén de claves: los secretos se guardan sin cifrar en el archivo de ajustes.',
     mode: 'Cómo llegan las llamadas a este puesto',

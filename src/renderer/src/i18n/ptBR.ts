@@ -55,6 +55,23 @@ export const ptBR: Catalog = {
     text: 'As chamadas recebidas do WhatsApp tocam aqui.',
     ringingOut: 'Uma chamada está tocando enquanto você está Ausente: mude para Disponível para atendê-la aqui.',
   },
+  welcome: {
+    title: 'Boas-vindas ao telefone do WhatsApp Business',
+    intro:
+      'As chamadas para o seu número do WhatsApp Business tocam aqui. Experimente antes uma chamada simulada, ou conecte seu número agora.',
+    tryTitle: 'Experimentar uma chamada simulada',
+    tryText:
+      'Sem conta da Meta: na pasta do código do telefone, execute {{command}}. Ele abre este telefone ao lado de um simulador do WhatsApp, e um cliente simulado liga para você em poucos segundos.',
+    connectTitle: 'Conectar seu número do WhatsApp',
+    step1: 'Em developers.facebook.com, crie um app do tipo Business e adicione a ele o produto WhatsApp.',
+    step2: 'Em WhatsApp › API Setup, copie o token de acesso e o ID do número de telefone para o formulário abaixo.',
+    step3:
+      'Em Configurações do app › Básico, copie a chave secreta do app. Escolha um token de verificação com 8 caracteres ou mais e clique em «Salvar».',
+    step4:
+      'Cole a URL de callback e o token de verificação mostrados aqui em WhatsApp › Configuration, e assine os campos calls e messages.',
+    step5: 'Clique em «Testar a conexão»: ele diz o que ainda falta, e as chamadas podem ser ativadas nesta tela.',
+    secrets: 'O token e as chaves secretas ficam neste computador, fora desta janela.',
+  },
   incoming: {
     label: 'Chamada recebida do WhatsApp',
     ringingFor: 'tocando há',
@@ -315,8 +332,6 @@ export const ptBR: Catalog = {
   },
   connection: {
     title: 'Conexão com o WhatsApp',
-    welcomeTitle: 'Boas-vindas: conecte seu número do WhatsApp',
-    welcomeText: 'Cole os dados do seu app da Meta. O token e os segredos ficam neste computador, fora desta janela.',
     unencrypted:
       'Este sistema não tem cofre de chaves: os segredos são salvos sem criptografia no arquivo de configurações.',
     mode: 'Como as chamadas chegam a este posto',

@@ -72,7 +72,7 @@ function Field(props: {
   );
 }
 
-export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
+export function ConnectionSettings() {
   const { t } = useTranslation();
   const [view, setView] = useState<SettingsView>();
   const [form, setForm] = useState<Form>(EMPTY);
@@ -112,8 +112,7 @@ export function ConnectionSettings({ firstRun }: { firstRun: boolean }) {
   const common = { form, errors, set: setForm };
   return (
     <section className="card settings" data-testid="connection-settings">
-      <h2>{firstRun ? t('connection.welcomeTitle') : t('connection.title')}</h2>
-      {firstRun && <p>{t('connection.welcomeText')}</p>}
+      <h2>{t('connection.title')}</h2>
       {view && !view.secretsEncrypted && (
         <p className="warning" data-testid="secrets-unencrypted">
           {t('connection.unencrypted')}

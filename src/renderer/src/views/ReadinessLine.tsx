@@ -10,6 +10,10 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
   const { t } = useTranslation();
   const mic = usePhone((s) => s.mic);
   const openSettings = usePhone((s) => s.openSettings);
+  // On the connection settings already: a button to open them would only repeat the screen.
+  const onConnection = usePhone(
+    (s) => s.tab === 'settings' && (!s.status?.configured || s.settingsSection === 'connection'),
+  );
   const state = readiness({
     configured: status.configured,
     mode: status.mode,
@@ -32,7 +36,7 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
   return (
     <p className="warning readiness" data-testid="not-ready" role="status">
       {t(`readiness.${state.code}`, state.params)}{' '}
-      {state.fix === 'settings' && (
+      {state.fix === 'settings' && !onConnection && (
         <button className="link" data-testid="fix-settings" onClick={() => openSettings('connection')}>
           {t('readiness.openSettings')}
         </button>

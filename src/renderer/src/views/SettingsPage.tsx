@@ -11,6 +11,7 @@ import { HoldMusicSettings } from './HoldMusicSettings';
 import { ShiftCheck } from './ShiftCheck';
 import { WrapUpSettings } from './WrapUpSettings';
 import { WebhookPanel } from './WebhookPanel';
+import { Welcome } from './Welcome';
 
 const SECTIONS: SettingsSection[] = ['connection', 'audio', 'desk', 'team'];
 
@@ -57,7 +58,8 @@ export function SettingsPage() {
       </nav>
       {section === 'connection' && (
         <>
-          <ConnectionSettings firstRun={!configured} />
+          {!configured && <Welcome />}
+          <ConnectionSettings />
           {configured && mode === 'direct' && <WebhookPanel />}
           {configured && mode === 'direct' && <CallingSettingsPanel />}
         </>

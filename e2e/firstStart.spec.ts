@@ -1,0 +1,55 @@
+import AxeBuilder from '@axe-core/playwright';
+import { LANGUAGES } from '../src/renderer/src/i18n';
+import { expect, test } from '@playwright/test';
+import { startPhoneWithSim } from '../sim/phoneWithSim';
+
+test('a new user opens the phone: one welcome, a simulated call to try and Meta’s setup steps, in their language', async ({
+  browser,
+}) => {
+  const phone = await startPhoneWithSim({ unconfigured: true });
+  try {
+    for (const { tag, catalog } of LANGUAGES) {
+      const context = await browser.newContext({ locale: tag });
+      const page = await context.newPage();
+      const failed: string[] = [];
+      page.on('response', (response) => {
+        if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+      });
+      await page.goto(phone.host.url);
+      await expect(page.locator('html')).toHaveAttribute('lang', tag);
+
+      const welcome = page.getByTestId('welcome');
+      await expect(welcome.getByRole('heading', { level: 2 })).toHaveText(catalog.welcome.title);
+      await expect(page.getByText(/welcome|bienvenid|boas-vindas|स्वागत|مرحب/i)).toHaveCount(1);
+      await expect(welcome.getByRole('heading', { name: catalog.welcome.tryTitle })).toBeVisible();
+      await expect(page.getByTestId('welcome-try')).toContainText('npm run demo');
+      await expect(page.getByTestId('welcome-steps').getByRole('listitem')).toHaveText([
+        catalog.welcome.step1,
+        catalog.welcome.step2,
+        catalog.welcome.step3,
+        catalog.welcome.step4,
+        catalog.welcome.step5,
+      ]);
+      // "Not connected" once, on the status line, and no button to open the screen already open.
+      await expect(page.getByText(catalog.readiness.notConfigured)).toHaveCount(1);
+      await expect(page.getByRole('alert')).toHaveCount(0);
+      await expect(page.getByTestId('fix-settings')).toHaveCount(0);
+
+      // The browser host serves the page's icon.
+      const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+      const reply = await page.request.get(new URL(icon!, page.url()).href);
+      expect(reply.status()).toBe(200);
+      expect(reply.headers()['content-type']).toBe('image/svg+xml');
+      expect(failed).toEqual([]);
+
+      const axe = await new AxeBuilder({ page }).analyze();
+      const bad = axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${tag}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(bad, bad.join('\n')).toEqual([]);
+      await context.close();
+    }
+  } finally {
+    await phone.close();
+  }
+});
