@@ -87,7 +87,10 @@ export async function benchRelay(
   const logger = createLogger({ level: 'error' });
   const relays = [];
   for (let i = 0; i < instances; i += 1)
-    relays.push(await startRelay({ ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, logger }));
+    // After-call work off (RELAY_AFTER_CALL_SECONDS=0): each call's winner rings again for the next one at once.
+    relays.push(
+      await startRelay({ ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, logger, afterCallSeconds: 0 }),
+    );
   const offeredAt = new Map<string, number[]>();
   // Agents are bare WebSocket clients that note when an offer's frame arrives: in a team each desk reads its
   // message on its own computer, so parsing it here, in the one process, would be counted 100 times over.

@@ -42,6 +42,8 @@ test('an agent answers a queue call and the top bar says On call, then after-cal
     await pageA.getByTestId('hangup').click();
     await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
     await expect(stateA).toHaveText(/^After-call work 0:0\d$/);
+    // The relay holds after-call work until the wrap-up is saved: the board says so (not "not ready: busy").
+    await expect(boardStatus('asha')).toHaveText('after-call work');
     await expect(stateA).toHaveText(/^After-call work 0:0[1-9]$/);
     await pageA.getByTestId('wrap-up-outcome-Resolved').check();
     await pageA.getByTestId('wrap-up-save').click();

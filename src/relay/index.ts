@@ -63,8 +63,8 @@ const RelayEnv = z.object({
   RELAY_JANUS_RECORDING_DIR: z.string().optional(),
   /** The consent notice played to the customer before a recording starts (Ogg Opus; required with recording). */
   RELAY_JANUS_CONSENT_NOTICE: z.string().optional(),
-  /** How long the relay keeps an agent in after-call work for an unsaved wrap-up (0: the desk's own wrap-up only). */
-  RELAY_AFTER_CALL_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
+  /** How long the relay keeps an agent in after-call work for an unsaved wrap-up (unset: until saved; 0: never). */
+  RELAY_AFTER_CALL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   /** The reasons agents may give for not being ready, comma-separated. */
   RELAY_NOT_READY_REASONS: z
     .string()

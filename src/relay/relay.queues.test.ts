@@ -230,7 +230,7 @@ describe('queues with skills on the team relay', () => {
     await ana.client.request('pre_accept', { callId: first, sdp: TEST_ANSWER_SDP });
     await ana.client.request('accept', { callId: first, sdp: TEST_ANSWER_SDP });
     await ana.client.request('terminate', { callId: first });
-    await pause(100);
+    await ana.wrapUp(first);
     const again = await offerCall(a!, '447700900777');
     await until(() => rang(ana, again));
     expect(rang(cy, again)).toBe(false);

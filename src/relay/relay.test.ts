@@ -132,6 +132,8 @@ describe('team relay on Redis', () => {
       await winner.client.request('accept', { callId: callId, sdp: ANSWER });
       await winner.client.request('terminate', { callId: callId });
       expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+      // The winner writes the call up (after-call work), and is free for the next trial.
+      await winner.wrapUp(callId);
     }
   });
 
@@ -399,6 +401,7 @@ describe('team relay on Redis', () => {
         SECRETS.appSecret,
       );
     await end(answered, 42);
+    await ann.wrapUp(answered);
     const missed = await offerCall(a!);
     await until(() => offers(ann, missed) === 1);
     await end(missed);

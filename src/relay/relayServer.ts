@@ -93,7 +93,10 @@ export interface RelayOptions {
   janusConsentNotice?: string;
   /** Hold music Janus plays to customers on hold (an Ogg Opus file on the Janus machines; RELAY_JANUS_HOLD_MUSIC). */
   janusHoldMusic?: string;
-  /** How long the relay holds an agent in after-call work for an unsaved wrap-up (RELAY_AFTER_CALL_SECONDS; 0). */
+  /**
+   * How long the relay holds an agent in after-call work for an unsaved wrap-up (RELAY_AFTER_CALL_SECONDS). Unset:
+   * until the desk saves it or says it has none; 0: not held at all.
+   */
   afterCallSeconds?: number;
   /** The reasons an agent may give for not being ready (RELAY_NOT_READY_REASONS). */
   notReadyReasons?: string[];
@@ -162,7 +165,7 @@ export async function startRelay(options: RelayOptions) {
     log,
     alive: (ids) => presence.alive(ids),
     notReadyReasons: options.notReadyReasons,
-    afterCallMs: (options.afterCallSeconds ?? 0) * 1000,
+    afterCallMs: options.afterCallSeconds === undefined ? undefined : options.afterCallSeconds * 1000,
     records,
   });
   const anchoredQueues = (options.queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id);
@@ -289,10 +292,10 @@ export async function startRelay(options: RelayOptions) {
     metrics,
     records,
     anchored,
+    team: prefix,
   });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);
-    team: prefix,
   const mediaRoute = createMediaRoute({
     async signedInAgent(authorization) {
       const check = await verifyAgentToken(/^Bearer (.+)$/.exec(authorization ?? '')?.[1], signingKeys);

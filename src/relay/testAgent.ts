@@ -19,5 +19,14 @@ export async function connectTestAgent(id: string, urls: string[], options: { re
     ...options,
   });
   await client.ready();
-  return { id, client, events, states, state: () => states.at(-1) };
+  /** The agent writes up a call they answered, once the relay holds them in after-call work for it. */
+  async function wrapUp(callId: string, outcome = 'Resolved', withinMs = 8000): Promise<void> {
+    const end = Date.now() + withinMs;
+    while (!states.at(-1)?.wrapUps.includes(callId)) {
+      if (Date.now() > end) throw new Error(`${id} was never in after-call work for ${callId}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await client.request('wrap_up', { callId, outcome, notes: '' });
+  }
+  return { id, client, events, states, state: () => states.at(-1), wrapUp };
 }

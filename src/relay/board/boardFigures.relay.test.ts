@@ -199,6 +199,7 @@ describe('an agent’s figures count as missed only the rings that ended unanswe
     await answer(asha, declinedCall);
     await asha.client.request('terminate', { callId: declinedCall });
     await ended(declinedCall, '447700900902', 20);
+    await asha.wrapUp(declinedCall);
 
     const hungUp = await offerCall('447700900903');
     await until(() => [asha, ben, chen].every((d) => rang(d, hungUp)), 'the second call rings at all three');

@@ -126,6 +126,8 @@ describe('anchored calls on the relay', () => {
         status: 'FAILED',
         errors: [{ message: expect.stringContaining('media server stopped') }],
       });
+      // The agent answered it, so they are in after-call work until they write it up.
+      await client.request('wrap_up', { callId, outcome: 'Dropped', notes: '' });
 
       // Janus comes back: the relay reconnects by itself and anchors the next call there.
       await janus.start();
@@ -209,6 +211,7 @@ describe('anchored calls on the relay', () => {
         expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
         await until(() => heardTone(caller.received, 300) < 0.004, 5000);
         expect(noMedia).toBe(false);
+        await client.request('wrap_up', { callId, outcome: 'Resolved', notes: '' });
       } finally {
         await child.kill();
         client.close();

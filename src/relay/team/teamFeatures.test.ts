@@ -97,6 +97,10 @@ describe('features that meet on the floor', () => {
       }),
       SECRETS.appSecret,
     );
+    // Ben answered it, so he is in after-call work until he writes it up; the board says so too.
+    await expect.poll(() => ben.state()?.state).toBe('after_call_work');
+    await expect.poll(() => stateOnBoard('ben'), { timeout: 5000 }).toBe('after_call_work');
+    await ben.wrapUp('wacid.feat.1');
     await expect.poll(() => ben.state()?.state).toBe('available');
     board.ws.send(JSON.stringify({ type: 'listen', callId: 'wacid.feat.1' }));
     await expect

@@ -34,7 +34,7 @@ export function createTeamFloor(deps: {
   notReadyReasons?: string[];
   /**
    * How long after a call the relay holds an agent in after-call work for a wrap-up they have not saved
-   * (RELAY_AFTER_CALL_SECONDS); 0: not at all (the desk's own wrap-up holds it, as a not-ready status).
+   * (RELAY_AFTER_CALL_SECONDS). Unset: until the desk saves it or says it has none; 0: not at all.
    */
   afterCallMs?: number;
   /** Where each ring's end is recorded, for the board's per-agent figures. */
@@ -42,7 +42,7 @@ export function createTeamFloor(deps: {
 }) {
   const { team, bus, log } = deps;
   const reasons = deps.notReadyReasons ?? DEFAULT_NOT_READY_REASONS;
-  const afterCallMs = deps.afterCallMs ?? 0;
+  const afterCallMs = deps.afterCallMs;
 
   /**
    * Each agent whose state moved hears it at their desk. Sent without waiting: one connection publishes in the order
@@ -102,7 +102,7 @@ export function createTeamFloor(deps: {
     await recordRings(command, applied, nowMs, ringing).catch((error: unknown) =>
       log.warn('ring outcomes not recorded', { error: errorText(error) }),
     );
-    const held = afterCallMs > 0 ? [] : applied.agents.filter((a) => a.wrapUps.length > 0);
+    const held = afterCallMs === 0 ? applied.agents.filter((a) => a.wrapUps.length > 0) : [];
     tell(applied.agents.filter((a) => !held.includes(a)));
     for (const agent of held) await closeWrapUps(agent.id, agent.wrapUps);
     return applied;
@@ -114,8 +114,8 @@ export function createTeamFloor(deps: {
   }
 
   /** Agents whose after-call work outlasted the operator's limit go back to their own choice of status. */
-  async function sweepWrapUps(): Promise<void> {
-    for (const agentId of await team.inWrapUpSince(Date.now() - afterCallMs)) {
+  async function sweepWrapUps(limitMs: number): Promise<void> {
+    for (const agentId of await team.inWrapUpSince(Date.now() - limitMs)) {
       const agent = await team.agent(agentId);
       if (!agent?.wrapUps.length) continue;
       log.info('after-call work timed out: wrap-up not saved in time', { agentId, calls: agent.wrapUps });
@@ -160,9 +160,10 @@ export function createTeamFloor(deps: {
     reasons,
     /** Starts ending overdue after-call work (one pass a second); only with an operator's limit. */
     start(): void {
-      if (afterCallMs <= 0 || sweeping) return;
+      if (!afterCallMs || sweeping) return;
+      const limitMs = afterCallMs;
       sweeping = setInterval(() => {
-        sweepWrapUps().catch((error: unknown) => log.warn('after-call work not swept', { error: errorText(error) }));
+        sweepWrapUps(limitMs).catch((error: unknown) => log.warn('after-call work not swept', { error: errorText(error) }));
       }, 1000);
     },
     stop(): void {
