@@ -202,7 +202,6 @@ export async function startAppServices(options: AppServicesOptions) {
     const webhook = { ...configuredWebhookStatus(c), ...link?.webhook };
     const problems: string[] = [];
     if (fatal) problems.push(fatal);
-    if (!settings.isConfigured()) problems.push('Open Settings and enter your WhatsApp connection details.');
     problems.push(...(link?.problems ?? []));
     return {
       configured: settings.isConfigured(),
