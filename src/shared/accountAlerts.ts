@@ -99,13 +99,6 @@ export function restrictionScope(type: string): 'business' | 'user' | 'button' |
   return 'calling';
 }
 
-const SCOPE_WORDS = {
-  business: 'calling customers',
-  user: 'customers’ calls to',
-  button: 'the call button of',
-  calling: 'calling on',
-};
-
 function day(ms: number): string {
   return new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
@@ -121,10 +114,10 @@ export function accountAlertSentence(alert: AccountAlert): string {
         scope === 'business'
           ? 'WhatsApp restricted calling customers from this number'
           : scope === 'user'
-            ? 'WhatsApp restricted customers’ calls to this number'
+            ? 'WhatsApp restricted calling on this number'
             : scope === 'button'
               ? 'WhatsApp hid the call button of this number'
-              : `WhatsApp restricted ${SCOPE_WORDS.calling} this number`;
+              : 'WhatsApp restricted calling on this number';
       const until = alert.expiresAtMs === undefined ? '' : ` until ${day(alert.expiresAtMs)}`;
       const why = restrictionReasonWords(alert.reason);
       return `${what}${until}${why ? `: ${why}` : ''}.`;

@@ -74,7 +74,7 @@ describe('webhooks of issue 27, from fixtures written from Meta’s pages', () =
     });
     if (event?.type !== 'account_alert') throw new Error('no alert');
     expect(accountAlertSentence(event.alert)).toBe(
-      'WhatsApp restricted customers’ calls to this number until 12 Dec: too many missed calls.',
+      'WhatsApp restricted calling on this number until 12 Dec: too many missed calls.',
     );
   });
 

@@ -9,6 +9,7 @@ import { CallBar } from './CallBar';
 import { WrapUpList } from './WrapUpList';
 import { HeldCall } from './HeldCall';
 import { keyForCall } from '../callKeys';
+import { AccountAlerts } from './AccountAlerts';
 import { ReadinessLine } from './ReadinessLine';
 import { CallEnded } from './CallEnded';
 import { DialBox } from './DialBox';
@@ -58,6 +59,7 @@ function StatusBar() {
         </p>
       ))}
       <ReadinessLine status={status} />
+      <AccountAlerts alerts={status.accountAlerts} where="status" />
       {status.notices.map((n) => (
         <p key={n} className="warning" role="status" data-testid="notice">
           {n}

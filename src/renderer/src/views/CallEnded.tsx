@@ -6,6 +6,7 @@ import { usePhone } from '../store';
 import { callerLabel, endKey, formatDuration } from './format';
 import { Handle, Name } from './Who';
 import { formatWhen } from '../i18n';
+import { localizeCallErrors } from '../whatsappWords';
 
 export function CallEnded({ call }: { call: CallView }) {
   const { t } = useTranslation();
@@ -43,7 +44,7 @@ export function CallEnded({ call }: { call: CallView }) {
       )}
       {call.message && (
         <p className="error" role="alert" data-testid="end-message">
-          {call.message}
+          {localizeCallErrors(call.message, t)}
         </p>
       )}
       <div className="actions">

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { usePhone, type SettingsSection } from '../store';
 import { CallingSettingsPanel } from './CallingSettingsPanel';
+import { AccountAlerts } from './AccountAlerts';
 import { ConnectionSettings } from './ConnectionSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
@@ -40,6 +41,7 @@ export function SettingsPage() {
   const mode = usePhone((s) => s.status?.mode ?? 'direct');
   const chosen = usePhone((s) => s.settingsSection);
   const openSettings = usePhone((s) => s.openSettings);
+  const alerts = usePhone((s) => s.status?.accountAlerts);
   // Until the phone is connected, the connection is the only thing worth setting.
   const section = configured ? chosen : 'connection';
   return (
@@ -60,6 +62,7 @@ export function SettingsPage() {
         <>
           {!configured && <Welcome />}
           <ConnectionSettings />
+          <AccountAlerts alerts={alerts} where="settings" />
           {configured && mode === 'direct' && <WebhookPanel />}
           {configured && mode === 'direct' && <CallingSettingsPanel />}
         </>
