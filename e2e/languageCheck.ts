@@ -28,7 +28,7 @@ export async function untranslated(
         new RegExp(
           `^${text
             .split(/{{[^}]*}}/)
-            .map((part) => escape(part.replace(/\s+/g, ' ').trim()))
+            .map((part) => escape(part.replace(/\s+/g, ' ')))
             .join('.+?')}$`,
           's',
         );

@@ -1,4 +1,5 @@
 import type { BoardRequest } from '../shared/boardSchemas';
+import { say } from './i18n';
 import { waitForCandidates } from '../renderer/src/rtc/waitForCandidates';
 
 /** What the listening panel shows. */
@@ -44,7 +45,7 @@ export function createListenIn(deps: {
       release();
       callId = id;
       label = who;
-      deps.show({ text: `Connecting to ${label}…`, canBarge: false, active: true });
+      deps.show({ text: say('listen.connecting', { who: label }), canBarge: false, active: true });
       deps.send({ type: 'listen', callId: id });
     },
     async onOffer(id: string, sdp: string): Promise<void> {
@@ -79,11 +80,9 @@ export function createListenIn(deps: {
       if (mic) mic.enabled = heard;
       deps.show(
         heard
-          ? { text: `On ${label}: the customer and the agent hear you.`, canBarge: false, active: true }
+          ? { text: say('listen.heard', { who: label }), canBarge: false, active: true }
           : {
-              text: mic
-                ? `Listening to ${label}. Nobody hears you.`
-                : `Listening to ${label}. No microphone was found, so you can listen but not barge in.`,
+              text: mic ? say('listen.muted', { who: label }) : say('listen.noMic', { who: label }),
               canBarge: Boolean(mic),
               active: true,
             },

@@ -1,10 +1,17 @@
 import { BoardMessage, type BoardFigures, type BoardRequest, type BoardSnapshot } from '../shared/boardSchemas';
+import { isUserId } from '../shared/graphSchemas';
+import { boardWhen, say, startBoardLanguage } from './i18n';
 import { createListenIn } from './listenIn';
 
 const TOKEN_KEY = 'board-token';
 const $ = (id: string) => document.getElementById(id)!;
 
 let socket: WebSocket | undefined;
+/** The token this page is signed in (or signing in) with; undefined once the supervisor signs out. */
+let wanted: string | undefined;
+/** What the header says, kept as message keys so a change of language re-words it. */
+let live = '';
+let supervisor = '';
 let snapshot: BoardSnapshot | undefined;
 /** The relay's clock minus this page's, so times count on between snapshots. */
 let clockSkewMs = 0;
@@ -18,17 +25,34 @@ function duration(ms: number): string {
   return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 const relayNow = () => Date.now() + clockSkewMs;
-const seconds = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v)} s`);
-const percent = (v: number | undefined) => (v === undefined ? '–' : `${v} %`);
+const seconds = (v: number | undefined) => (v === undefined ? '–' : say('unit.seconds', { value: Math.round(v) }));
+const percent = (v: number | undefined) => (v === undefined ? '–' : say('unit.percent', { value: v }));
+/** The team's default words (not-ready reasons, outcome codes) in the board's language; the operator's own as they are. */
+const known = (section: string, word: string) => say(`${section}.${word}`, { defaultValue: word });
 
-/** A table row from cells; every cell is text, never markup. */
 /** An agent's state as a supervisor reads it. */
 function stateLabel(state: BoardSnapshot['agents'][number]['state'], reason?: string): string {
-  if (state === 'not_ready') return reason ? `not ready: ${reason}` : 'not ready';
-  if (state === 'on_call') return 'on call';
-  if (state === 'after_call_work') return 'after-call work';
-  if (state === 'reserved') return 'ringing';
-  return state;
+  if (state === 'not_ready' && reason) return say('state.notReadyWhy', { reason: known('reason', reason) });
+  return say(`state.${state}`);
+}
+
+/** A name, id or note that keeps its own reading direction inside the page's. */
+function isolated(text: string, ltr = false): HTMLElement {
+  const bdi = document.createElement('bdi');
+  if (ltr) bdi.dir = 'ltr';
+  bdi.textContent = text;
+  return bdi;
+}
+/** A customer as the desk shows them: +number (always left to right), or the id WhatsApp gives username users. */
+const customerText = (customer: string) => (isUserId(customer) ? customer : `+${customer}`);
+const customerCell = (customer: string) => isolated(customerText(customer), !isUserId(customer));
+
+/** A table row from cells; every cell is text or a node, never markup. */
+
+/** A message with one of its values as a node (an isolated name), the words around it as text. */
+function sayAround(key: string, name: string, node: Node): Array<string | Node> {
+  const [before = '', after = ''] = say(key, { [name]: '\u0000' }).split('\u0000');
+  return [before, node, after];
 }
 
 function row(cells: Array<string | Node>, attrs: Record<string, string> = {}): HTMLTableRowElement {
@@ -73,7 +97,7 @@ function missedCell(f: BoardFigures): Node {
   if (!f.declined) return cell;
   const declined = document.createElement('span');
   declined.setAttribute('data-field', 'declined');
-  declined.textContent = ` (${f.declined} declined)`;
+  declined.textContent = ` ${say('row.declined', { count: f.declined })}`;
   cell.append(declined);
   return cell;
 }
@@ -99,12 +123,21 @@ function render(): void {
   if (!snapshot) return;
   const now = relayNow();
   $('waiting-count').textContent = `(${snapshot.waiting.length})`;
+  $('waiting-count').setAttribute('aria-label', say('section.waitingCount', { count: snapshot.waiting.length }));
   $('waiting').replaceChildren(
     ...snapshot.waiting.map((w) =>
-      row([w.queue, w.customer, duration(now - w.sinceMs), w.ringingAt.join(', ') || 'nobody free'], {
-        'data-testid': 'waiting-row',
-        'data-call-id': w.callId,
-      }),
+      row(
+        [
+          isolated(w.queue),
+          customerCell(w.customer),
+          duration(now - w.sinceMs),
+          w.ringingAt.length ? isolated(w.ringingAt.join(', ')) : say('row.nobodyFree'),
+        ],
+        {
+          'data-testid': 'waiting-row',
+          'data-call-id': w.callId,
+        },
+      ),
     ),
   );
   $('in-progress').replaceChildren(
@@ -112,17 +145,18 @@ function render(): void {
       let listen: string | Node = '–';
       if (c.listenable) {
         const button = document.createElement('button');
-        button.textContent = listenIn.listeningTo() === c.callId ? 'Listening' : 'Listen';
+        button.textContent = listenIn.listeningTo() === c.callId ? say('listen.listening') : say('listen.button');
         button.disabled = listenIn.listeningTo() === c.callId;
         button.setAttribute('data-testid', 'listen');
-        button.onclick = () => listenIn.start(c.callId, `${c.agent}’s call with ${c.customer}`);
+        button.onclick = () =>
+          listenIn.start(c.callId, say('listen.who', { agent: c.agent, customer: customerText(c.customer) }));
         listen = button;
       }
       return row(
         [
-          c.agent,
-          c.queue ?? (c.direction === 'outbound' ? 'outbound' : '–'),
-          c.customer,
+          isolated(c.agent),
+          c.queue ? isolated(c.queue) : c.direction === 'outbound' ? say('row.outbound') : '–',
+          customerCell(c.customer),
           duration(now - c.sinceMs),
           listen,
         ],
@@ -139,16 +173,17 @@ function render(): void {
       const actions = document.createElement('span');
       const toggle = document.createElement('button');
       const next = a.state === 'not_ready' ? 'available' : 'away';
-      toggle.textContent = next === 'away' ? 'Set Away' : 'Set Available';
+      toggle.textContent = next === 'away' ? say('row.setAway') : say('row.setAvailable');
       toggle.setAttribute('data-testid', 'agent-set-status');
       toggle.disabled = a.state !== 'available' && a.state !== 'not_ready';
       toggle.onclick = () => send({ type: 'set_status', agentId: a.id, status: next });
       const calls = document.createElement('button');
-      calls.textContent = 'Recent calls';
+      calls.textContent = say('row.recentCalls');
       calls.setAttribute('data-testid', 'agent-recent');
       calls.onclick = () => send({ type: 'agent_calls', agentId: a.id });
       actions.append(toggle, calls);
-      return row([a.id, status, a.sinceMs ? duration(now - a.sinceMs) : '–', a.queues.join(', ') || '–', actions], {
+      const queues = a.queues.length ? isolated(a.queues.join(', ')) : '–';
+      return row([isolated(a.id), status, a.sinceMs ? duration(now - a.sinceMs) : '–', queues, actions], {
         'data-testid': 'agent-row',
         'data-agent': a.id,
       });
@@ -160,14 +195,14 @@ function render(): void {
     $('today').replaceChildren();
     return;
   }
-  $('today-note').textContent = `Service level: answered within ${today.serviceLevelSec} s.`;
+  $('today-note').textContent = say('row.serviceLevelNote', { seconds: today.serviceLevelSec });
   $('today').replaceChildren(
-    figuresRow('Team', today.team, { 'data-testid': 'figures-team', class: 'team' }),
+    figuresRow(say('row.team'), today.team, { 'data-testid': 'figures-team', class: 'team' }),
     ...today.byQueue.map((q) =>
-      figuresRow(`Queue ${q.queue}`, q, { 'data-testid': 'figures-queue', 'data-queue': q.queue }),
+      figuresRow(say('row.queue', { name: q.queue }), q, { 'data-testid': 'figures-queue', 'data-queue': q.queue }),
     ),
     ...today.byAgent.map((a) =>
-      figuresRow(`Agent ${a.agent}`, a, { 'data-testid': 'figures-agent', 'data-agent': a.agent }),
+      figuresRow(say('row.agent', { name: a.agent }), a, { 'data-testid': 'figures-agent', 'data-agent': a.agent }),
     ),
   );
 }
@@ -175,7 +210,7 @@ function render(): void {
 /** Plays a call's room recording here: fetched with the supervisor's token, never a bare link. */
 function recordingButton(callId: string): HTMLButtonElement {
   const button = document.createElement('button');
-  button.textContent = 'Play recording';
+  button.textContent = say('row.playRecording');
   button.setAttribute('data-testid', 'play-recording');
   button.onclick = async () => {
     const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
@@ -183,7 +218,7 @@ function recordingButton(callId: string): HTMLButtonElement {
       headers: { Authorization: `Bearer ${token}` },
     }).catch(() => undefined);
     if (!response?.ok) {
-      showProblem(response ? (await response.text()).trim() : 'The relay did not answer; try again.');
+      showProblem(response ? (await response.text()).trim() : say('row.relayNoAnswer'));
       return;
     }
     const audio = document.createElement('audio');
@@ -200,33 +235,45 @@ function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>)
   const box = $('agent-calls');
   box.hidden = false;
   const title = document.createElement('h3');
-  title.textContent = `Recent calls of ${message.agentId}`;
+  title.append(...sayAround('row.recentOf', 'agent', isolated(message.agentId)));
   const table = document.createElement('table');
+  const head = document.createElement('thead');
+  const names = ['col.when', 'col.customer', 'col.queue', 'col.result', 'col.outcome', 'col.recording'];
+  const headRow = document.createElement('tr');
+  for (const key of names) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = say(key);
+    headRow.append(th);
+  }
+  head.append(headRow);
   const body = document.createElement('tbody');
   body.append(
     ...message.calls.map((c) =>
       row(
         [
-          new Date(c.offeredAtMs).toLocaleString(),
-          c.customer,
-          c.queue ?? '–',
-          c.answered ? `answered, ${seconds(c.talkSec)}` : 'not answered',
-          [c.outcome, c.notes].filter(Boolean).join(' · ') || '–',
+          boardWhen(c.offeredAtMs, { dateStyle: 'medium', timeStyle: 'short' }),
+          customerCell(c.customer),
+          c.queue ? isolated(c.queue) : '–',
+          c.answered ? say('row.answeredFor', { time: seconds(c.talkSec) }) : say('row.notAnswered'),
+          c.outcome || c.notes
+            ? isolated([c.outcome && known('outcome', c.outcome), c.notes].filter(Boolean).join(' · '))
+            : '–',
           c.recorded ? recordingButton(c.callId) : '–',
         ],
         { 'data-testid': 'agent-call', 'data-call-id': c.callId },
       ),
     ),
   );
-  table.append(body);
-  box.replaceChildren(title, message.calls.length ? table : 'No calls yet.');
+  table.append(head, body);
+  box.replaceChildren(title, message.calls.length ? table : say('row.noCalls'));
 }
 
 /** The relay ended this sign-in (token refused, withdrawn or expired): nothing it showed stays on the page. */
 function signedOut(): void {
   sessionStorage.removeItem(TOKEN_KEY);
   const listening = listenIn.listeningTo();
-  if (listening) listenIn.onEnded(listening, 'Your sign-in ended, so listening stopped.');
+  if (listening) listenIn.onEnded(listening, say('listen.signInEnded'));
   snapshot = undefined;
   for (const id of ['waiting', 'in-progress', 'agents', 'today', 'agent-calls']) $(id).replaceChildren();
   $('sign-in').hidden = false;
@@ -234,9 +281,11 @@ function signedOut(): void {
 }
 
 function connect(token: string): void {
+  wanted = token;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/board/live`;
   socket = new WebSocket(url);
-  $('live').textContent = 'Connecting…';
+  live = 'signIn.connecting';
+  $('live').textContent = say(live);
   socket.onopen = () => send({ type: 'hello', token });
   socket.onmessage = (event) => {
     let parsed: ReturnType<typeof BoardMessage.safeParse>;
@@ -252,8 +301,11 @@ function connect(token: string): void {
       sessionStorage.setItem(TOKEN_KEY, token);
       $('sign-in').hidden = true;
       $('board').hidden = false;
-      $('who').textContent = `Signed in as ${message.supervisor}`;
-      $('live').textContent = 'Live';
+      supervisor = message.supervisor;
+      ($('token') as HTMLTextAreaElement).value = '';
+      $('who').replaceChildren(...sayAround('signIn.signedInAs', 'name', isolated(supervisor)));
+      live = 'signIn.live';
+      $('live').textContent = say(live);
       showProblem(undefined);
     } else if (message.type === 'snapshot') {
       snapshot = message.snapshot;
@@ -264,7 +316,7 @@ function connect(token: string): void {
     } else if (message.type === 'listen_offer') {
       listenIn.onOffer(message.callId, message.sdp).catch((error: unknown) => {
         console.error('listening line not set up', error);
-        listenIn.onEnded(message.callId, 'The listening line could not be set up; try again.');
+        listenIn.onEnded(message.callId, say('listen.lineFailed'));
         send({ type: 'stop_listening', callId: message.callId });
       });
     } else if (message.type === 'listening') {
@@ -278,8 +330,10 @@ function connect(token: string): void {
   };
   socket.onclose = (event) => {
     if (event.code === 4001) return signedOut();
-    $('live').textContent = 'Reconnecting…';
-    setTimeout(() => connect(token), retryMs);
+    if (wanted !== token) return;
+    live = 'signIn.reconnecting';
+    $('live').textContent = say(live);
+    setTimeout(() => wanted === token && connect(token), retryMs);
     retryMs = Math.min(retryMs * 2, 10_000);
   };
 }
@@ -288,6 +342,17 @@ $('sign-in').addEventListener('submit', (event) => {
   event.preventDefault();
   const token = ($('token') as HTMLTextAreaElement).value.trim();
   if (token) connect(token);
+});
+// Signing out forgets the token here and closes the line; the relay ends any listening with it.
+$('sign-out').addEventListener('click', () => {
+  wanted = undefined;
+  socket?.close(1000);
+  signedOut();
+});
+startBoardLanguage('page.title', () => {
+  if (supervisor) $('who').replaceChildren(...sayAround('signIn.signedInAs', 'name', isolated(supervisor)));
+  if (live) $('live').textContent = say(live);
+  render();
 });
 setInterval(render, 1000);
 const saved = sessionStorage.getItem(TOKEN_KEY);

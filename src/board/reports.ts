@@ -9,6 +9,7 @@ import {
   type ChartConfiguration,
 } from 'chart.js';
 import { Report } from '../shared/reportSchemas';
+import { boardWhen, say, startBoardLanguage } from './i18n';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -28,7 +29,7 @@ const query = (format: 'json' | 'csv') =>
 
 async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
   if (!token) {
-    showProblem('Sign in on the live board first.');
+    showProblem(say('reports.signInFirst'));
     return undefined;
   }
   const response = await fetch(query(format), { headers: { Authorization: `Bearer ${token}` } });
@@ -57,21 +58,24 @@ function draw(canvas: string, config: ChartConfiguration<'bar'>): void {
   );
 }
 
+let shown: Report | undefined;
+
 function render(report: Report): void {
+  shown = report;
   for (const c of charts.splice(0)) c.destroy();
   $('report').hidden = false;
-  $('bucket-name').textContent = report.bucket;
+  $('calls-title').textContent = say(report.bucket === 'day' ? 'reports.callsPerDay' : 'reports.callsPerHour');
   const label = (ms: number) =>
     report.bucket === 'day'
-      ? new Date(ms).toLocaleDateString()
-      : new Date(ms).toLocaleString([], { hour: '2-digit', day: 'numeric', month: 'short' });
+      ? boardWhen(ms, { dateStyle: 'medium' })
+      : boardWhen(ms, { hour: '2-digit', day: 'numeric', month: 'short' });
   draw('calls-chart', {
     type: 'bar',
     data: {
       labels: report.buckets.map((b) => label(b.startMs)),
       datasets: [
-        { label: 'Offered', data: report.buckets.map((b) => b.offered), backgroundColor: '#8aa4c8' },
-        { label: 'Answered', data: report.buckets.map((b) => b.answered), backgroundColor: '#2f7d4f' },
+        { label: say('col.offered'), data: report.buckets.map((b) => b.offered), backgroundColor: '#8aa4c8' },
+        { label: say('col.answered'), data: report.buckets.map((b) => b.answered), backgroundColor: '#2f7d4f' },
       ],
     },
   });
@@ -80,9 +84,13 @@ function render(report: Report): void {
     data: {
       labels: report.byQueue.map((q) => q.queue),
       datasets: [
-        { label: 'Answer rate %', data: report.byQueue.map((q) => q.answerRatePct ?? 0), backgroundColor: '#2f7d4f' },
         {
-          label: 'Service level %',
+          label: say('reports.answerRatePct'),
+          data: report.byQueue.map((q) => q.answerRatePct ?? 0),
+          backgroundColor: '#2f7d4f',
+        },
+        {
+          label: say('reports.serviceLevelPct'),
           data: report.byQueue.map((q) => q.serviceLevelPct ?? 0),
           backgroundColor: '#c98a1b',
         },
@@ -95,8 +103,8 @@ function render(report: Report): void {
       .filter((b) => b.offered > 0)
       .map((b) => cells([label(b.startMs), b.offered, b.answered], { 'data-testid': 'report-bucket-row' })),
   );
-  const pct = (v: number | undefined) => (v === undefined ? undefined : `${v} %`);
-  const sec = (v: number | undefined) => (v === undefined ? undefined : `${Math.round(v)} s`);
+  const pct = (v: number | undefined) => (v === undefined ? undefined : say('unit.percent', { value: v }));
+  const sec = (v: number | undefined) => (v === undefined ? undefined : say('unit.seconds', { value: Math.round(v) }));
   const line = (name: string, f: Report['team'], attrs: Record<string, string>) =>
     cells(
       [
@@ -113,9 +121,13 @@ function render(report: Report): void {
       attrs,
     );
   $('figures').replaceChildren(
-    line('Team', report.team, { 'data-testid': 'report-team' }),
-    ...report.byQueue.map((q) => line(`Queue ${q.queue}`, q, { 'data-testid': 'report-queue', 'data-queue': q.queue })),
-    ...report.byAgent.map((a) => line(`Agent ${a.agent}`, a, { 'data-testid': 'report-agent', 'data-agent': a.agent })),
+    line(say('row.team'), report.team, { 'data-testid': 'report-team' }),
+    ...report.byQueue.map((q) =>
+      line(say('row.queue', { name: q.queue }), q, { 'data-testid': 'report-queue', 'data-queue': q.queue }),
+    ),
+    ...report.byAgent.map((a) =>
+      line(say('row.agent', { name: a.agent }), a, { 'data-testid': 'report-agent', 'data-agent': a.agent }),
+    ),
   );
 }
 
@@ -125,7 +137,7 @@ $('range').addEventListener('submit', (event) => {
     if (!response) return;
     const parsed = Report.safeParse(await response.json());
     if (parsed.success) render(parsed.data);
-    else showProblem('The relay sent a report this page cannot read; reload the page.');
+    else showProblem(say('reports.unreadable'));
   });
 });
 $('csv').addEventListener('click', () => {
@@ -139,6 +151,7 @@ $('csv').addEventListener('click', () => {
   });
 });
 
+startBoardLanguage('reports.title', () => shown && render(shown));
 const today = new Date();
 const weekAgo = new Date(today.getTime() - 6 * 86_400_000);
 ($('from') as HTMLInputElement).value = isoDay(weekAgo);

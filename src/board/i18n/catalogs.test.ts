@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { catalogProblems, copiedFromEnglish, flatten } from '../../renderer/src/i18n/catalogParity';
+import { BOARD_LANGUAGES, boardI18n, pickBoardLanguage } from './index';
+
+describe('the board’s message catalogues', () => {
+  it.each(BOARD_LANGUAGES.map((l) => [l.tag, l.catalog] as const))(
+    '%s has every English message, with the same values, and exactly the plural forms its language has',
+    (tag, catalog) => {
+      expect(catalogProblems(tag, catalog, BOARD_LANGUAGES[0].catalog)).toEqual([]);
+    },
+  );
+
+  it.each(BOARD_LANGUAGES.slice(1).map((l) => [l.tag, l.catalog] as const))('%s is translated', (_tag, catalog) => {
+    const same = copiedFromEnglish(catalog, BOARD_LANGUAGES[0].catalog);
+    expect(same.length, same.join(', ')).toBeLessThan(Object.keys(flatten(BOARD_LANGUAGES[0].catalog)).length / 10);
+  });
+
+  it('picks the supervisor’s choice, then the browser’s languages, then English; plurals by language', async () => {
+    expect(pickBoardLanguage('ar', ['es-ES'])).toBe('ar');
+    expect(pickBoardLanguage(null, ['pt-PT', 'en'])).toBe('pt-BR');
+    expect(pickBoardLanguage(null, ['de-DE'])).toBe('en');
+    await boardI18n.changeLanguage('en');
+    expect(boardI18n.t('row.declined', { count: 1 })).toBe('(1 declined)');
+    await boardI18n.changeLanguage('ar');
+    expect(boardI18n.t('row.declined', { count: 2 })).toBe('(رفضان)');
+    await boardI18n.changeLanguage('en');
+  });
+});
