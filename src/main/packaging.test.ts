@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, fork } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,4 +45,20 @@ describe('installers (electron-builder)', () => {
     300_000,
   );
   if (!binary) console.log(electronSkipReason('Packaging test'));
+
+  it('runs electron-builder’s native-module rebuild with the rebuilder package.json pins for Node 20', async () => {
+    const app = mkdtempSync(join(tmpdir(), 'softphone-rebuild-'));
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0' }));
+    const helper = join(root, 'node_modules', 'app-builder-lib', 'helpers', 'remote-rebuild.js');
+    // The options electron-builder 26 passes (app-builder-lib/out/util/yarn.js); no native module, so no download.
+    const options = { buildPath: app, electronVersion: '41.7.1', arch: process.arch, platform: process.platform };
+    const child = fork(helper, [JSON.stringify({ ...options, projectRootPath: app, mode: 'sequential' })], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const messages: unknown[] = [];
+    child.on('message', (message) => messages.push(message));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(messages).toContainEqual({ msg: 'rebuild-done' });
+  });
 });
