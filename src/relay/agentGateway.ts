@@ -322,7 +322,9 @@ export function createAgentGateway(options: AgentGatewayOptions) {
           if (offered?.anchored && options.anchored) void ringAnchored(agentId, agent, offered);
           else send(agent.socket, event);
         }
-        if (ringing.length > 0)
+        // A colleague brought into a call (transfer, conference) is not offered the customer's call: no ring record.
+        const colleague = offered?.transferredBy !== undefined || offered?.invitedBy !== undefined;
+        if (ringing.length > 0 && !colleague)
           options.records?.record({
             kind: 'rang',
             callId: bus.callId,

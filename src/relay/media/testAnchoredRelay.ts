@@ -15,7 +15,11 @@ export interface AnchoredRelayTestbed {
   stop(): Promise<void>;
 }
 
-export async function startAnchoredRelay(prefix: string, queues: TeamQueuesInput): Promise<AnchoredRelayTestbed> {
+export async function startAnchoredRelay(
+  prefix: string,
+  queues: TeamQueuesInput,
+  options: { databaseUrl?: string } = {},
+): Promise<AnchoredRelayTestbed> {
   const [redis, graph, janus] = await Promise.all([
     startTestRedis(),
     startGraphApiSim({ accessToken: RELAY_TEST_SECRETS.accessToken, phoneNumberId: RELAY_TEST_SECRETS.phoneNumberId }),
@@ -30,6 +34,7 @@ export async function startAnchoredRelay(prefix: string, queues: TeamQueuesInput
     janusUrls: [janus.url],
     janusAccess: janus.access,
     queues: TeamQueues.parse(queues),
+    ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
   });
   return {
     redis,

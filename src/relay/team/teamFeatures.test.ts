@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
@@ -8,6 +9,7 @@ import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnch
 import { createTonePeer } from '../media/testTonePeer';
 import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
+import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { RELAY_TEST_SECRETS as SECRETS } from '../testSecrets';
 import type { TeamQueuesInput } from '../../shared/teamQueues';
 
@@ -22,11 +24,13 @@ let testbed: AnchoredRelayTestbed;
 let graph: GraphApiSim;
 let relay: Relay;
 let board: TestBoard;
+let postgres: TestPostgres;
 const desks: Array<Awaited<ReturnType<typeof connectTestAgent>>> = [];
 const cleanup: Array<() => void> = [];
 
 beforeAll(async () => {
-  testbed = await startAnchoredRelay('features', QUEUES);
+  postgres = await startTestPostgres();
+  testbed = await startAnchoredRelay('features', QUEUES, { databaseUrl: postgres.url });
   ({ graph, relay } = testbed);
   for (const id of ['asha', 'ben', 'chen']) desks.push(await connectTestAgent(id, [relay.agentUrl]));
   board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
@@ -37,6 +41,7 @@ afterAll(async () => {
   for (const done of cleanup) done();
   for (const desk of desks) desk.client.close();
   await testbed?.stop();
+  await postgres?.stop();
 });
 
 describe('features that meet on the floor', () => {
@@ -106,5 +111,75 @@ describe('features that meet on the floor', () => {
     await expect
       .poll(() => board.messages.find((m) => m.type === 'listen_ended' && m.callId === 'wacid.feat.1'))
       .toMatchObject({ reason: 'That call is not in progress any more.' });
+  }, 60_000);
+
+  it('a colleague brought into a call is not counted as offered it, nor as missing it, on the board', async () => {
+    const [asha, , chen] = desks as [(typeof desks)[0], (typeof desks)[0], (typeof desks)[0]];
+    const onBoard = (id: string) => board.snapshot()?.agents.find((a) => a.id === id)?.state;
+    // The last test's second call hangs up unanswered, so nobody is still ringing for it.
+    await postSignedWebhook(
+      relay.webhookUrl,
+      terminateWebhook({
+        callId: 'wacid.feat.2',
+        from: '447700900802',
+        phoneNumberId: SECRETS.phoneNumberId,
+        status: 'COMPLETED',
+      }),
+      SECRETS.appSecret,
+    );
+    await expect.poll(() => [onBoard('asha'), onBoard('ben')], { timeout: 5000 }).toEqual(['available', 'available']);
+    // Chen is on a break while the call rings, so it rings Asha and Ben only.
+    chen.client.setStatus('away');
+    await expect.poll(() => onBoard('chen'), { timeout: 5000 }).toBe('not_ready');
+    const call = await answerAnchoredCall({ relay, graph, desk: asha, callId: 'wacid.feat.3', from: '447700900803' });
+    cleanup.push(() => call.close());
+    chen.client.setStatus('available');
+    await expect.poll(() => onBoard('chen'), { timeout: 5000 }).toBe('available');
+
+    // Asha adds Chen, who answers his leg; Asha leaves; the customer hangs up with Chen.
+    await asha.client.request('invite', { callId: 'wacid.feat.3', to: 'chen' });
+    await expect.poll(() => chen.events.some((e) => e.type === 'call_offered' && e.invitedBy === 'asha')).toBe(true);
+    const invite = chen.events.find((e) => e.type === 'call_offered' && e.invitedBy === 'asha');
+    const chenPeer = createTonePeer(800);
+    cleanup.push(() => chenPeer.close());
+    const chenAnswer = await chenPeer.answer(invite?.type === 'call_offered' ? invite.sdpOffer : '');
+    await chen.client.request('pre_accept', { callId: 'wacid.feat.3', sdp: chenAnswer });
+    await chen.client.request('accept', { callId: 'wacid.feat.3', sdp: chenAnswer });
+    await asha.client.request('terminate', { callId: 'wacid.feat.3' });
+    await asha.wrapUp('wacid.feat.3');
+    await postSignedWebhook(
+      relay.webhookUrl,
+      terminateWebhook({
+        callId: 'wacid.feat.3',
+        from: '447700900803',
+        phoneNumberId: SECRETS.phoneNumberId,
+        status: 'COMPLETED',
+      }),
+      SECRETS.appSecret,
+    );
+    await chen.wrapUp('wacid.feat.3');
+
+    // The customer's call rang at Asha and Ben; Chen joined it: it was not offered to him, and nobody missed it.
+    const db = new pg.Client({ connectionString: postgres.url });
+    await db.connect();
+    try {
+      const ended = async () =>
+        (await db.query('SELECT 1 FROM calls WHERE call_id = $1 AND ended_at IS NOT NULL', ['wacid.feat.3'])).rowCount;
+      await expect.poll(ended, { timeout: 10_000 }).toBe(1);
+      const offers = await db.query<{ agent_id: string }>(
+        'SELECT agent_id FROM call_offers WHERE call_id = $1 ORDER BY agent_id',
+        ['wacid.feat.3'],
+      );
+      expect(offers.rows.map((r) => r.agent_id)).toEqual(['asha', 'ben']);
+    } finally {
+      await db.end();
+    }
+    const line = (id: string) => {
+      const today = board.snapshot()?.today;
+      const found = today?.ok ? today.byAgent.find((a) => a.agent === id) : undefined;
+      return found && { offered: found.offered, answered: found.answered, missed: found.missed };
+    };
+    await expect.poll(() => line('chen'), { timeout: 5000 }).toEqual({ offered: 2, answered: 0, missed: 0 });
+    expect(line('ben')?.missed).toBe(0);
   }, 60_000);
 });
