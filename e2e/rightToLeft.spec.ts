@@ -1,0 +1,89 @@
+import type { Locator } from '@playwright/test';
+import { expect, test } from './phoneFixture';
+
+const CUSTOMER = '447700900555';
+const NOTE = 'Asked about the premium plan.';
+
+/** Where Chromium drew each character of an element's text, left edge in CSS pixels, in the text's own order. */
+function drawnAt(element: Locator): Promise<Array<{ ch: string; x: number }>> {
+  return element.evaluate((root) => {
+    const placed: Array<{ ch: string; x: number }> = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      for (let i = 0; i < text.length; i++) {
+        if (!text[i]!.trim()) continue;
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        if (rect) placed.push({ ch: text[i]!, x: rect.left });
+      }
+    }
+    return placed;
+  });
+}
+
+/** The characters of `word` as drawn, read from left to right on the screen. */
+async function readLeftToRight(element: Locator, word: string): Promise<string> {
+  const placed = await drawnAt(element);
+  const text = placed.map((p) => p.ch).join('');
+  const start = text.indexOf(word.replace(/\s/g, ''));
+  expect(start, `"${word}" in "${text}"`).toBeGreaterThanOrEqual(0);
+  return placed
+    .slice(start, start + word.replace(/\s/g, '').length)
+    .sort((a, b) => a.x - b.x)
+    .map((p) => p.ch)
+    .join('');
+}
+
+test('in Arabic, phone numbers read left to right and an English note keeps its full stop at its end, as Chromium draws them', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('language').selectOption('ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await page.getByTestId('tab-phone').click();
+
+  await sim.placeCall({ from: CUSTOMER, name: 'Zainab Okafor' });
+  await expect(page.getByTestId('caller-number')).toHaveText(`+${CUSTOMER}`);
+  expect(await readLeftToRight(page.getByTestId('caller-number'), `+${CUSTOMER}`)).toBe(`+${CUSTOMER}`);
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('hangup')).toBeVisible();
+  await page.getByTestId('hangup').click();
+  await page.getByTestId('wrap-up-outcome-Resolved').check();
+  await page.getByTestId('wrap-up-notes').fill(NOTE);
+  await page.getByTestId('wrap-up-save').click();
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+
+  // The same customer again: the card shows the note from last time, full stop last.
+  const again = await sim.placeCall({ from: CUSTOMER, name: 'Zainab Okafor' });
+  const notes = page.getByTestId('customer-notes');
+  await expect(notes).toHaveText(NOTE);
+  expect(await readLeftToRight(notes, NOTE)).toBe(NOTE.replace(/\s/g, ''));
+  // The card itself still reads right to left: the note's box is right-aligned with the Arabic around it.
+  await expect(page.getByTestId('incoming-call')).toHaveCSS('direction', 'rtl');
+  await sim.hangUp(again.callId);
+  await page.getByTestId('dismiss').click();
+
+  // A caller known only by number, named inside an Arabic sentence ("+44… يتصل") on another tab.
+  const unnamed = '447700900888';
+  await page.getByTestId('tab-history').click();
+  // Typing in the search keeps the agent on History, where a bar names the caller.
+  await page.getByTestId('history-search').focus();
+  const ringing = await sim.placeCall({ from: unnamed });
+  const bar = page.getByTestId('ringing-bar');
+  await expect(bar).toContainText(`+${unnamed}`);
+  expect(await readLeftToRight(bar, `+${unnamed}`)).toBe(`+${unnamed}`);
+  await sim.hangUp(ringing.callId);
+  await page.getByTestId('tab-history').click();
+
+  // History: the number of the unnamed caller and the note, as drawn.
+  const row = page.locator(`[data-testid="history-row"]`).filter({ hasText: unnamed }).first();
+  expect(await readLeftToRight(row, `+${unnamed}`)).toBe(`+${unnamed}`);
+  const historyNote = page.getByTestId('history-notes').first();
+  await expect(historyNote).toHaveText(NOTE);
+  expect(await readLeftToRight(historyNote, NOTE)).toBe(NOTE.replace(/\s/g, ''));
+});
