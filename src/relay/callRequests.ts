@@ -48,6 +48,10 @@ export function createCallRequests(deps: {
   >;
   /** The team's name in the callback data WhatsApp echoes with every call (the relay's Redis prefix). */
   team?: string;
+  /** How long a colleague's transfer or conference ring lasts unanswered (RELAY_COLLEAGUE_RING_SECONDS; 30 s). */
+  colleagueRingMs?: number;
+  /** A colleague's ring that could not be ended when its time was up (Redis away): for the log. */
+  onRingOutFailed?: (callId: string, error: unknown) => void;
 }): Handlers {
   const { graph, store, floor, router, bus, limits, metrics, records, anchored } = deps;
   /** biz_opaque_callback_data: team, queue and agent, the same in pre_accept and accept. */
@@ -135,7 +139,44 @@ export function createCallRequests(deps: {
         ...(kind === 'transfer' ? { transferredBy: agentId } : { invitedBy: agentId }),
       },
     });
+    const ringsOut = setTimeout(
+      () => void colleagueRangOut(callId, to, agentId).catch((error: unknown) => deps.onRingOutFailed?.(callId, error)),
+      deps.colleagueRingMs ?? 30_000,
+    );
+    ringsOut.unref();
     return {};
+  }
+
+  /** The colleague's ring ended unanswered: if it was still pending, the call stays with the agent who has it. */
+  async function colleagueRangOut(callId: string, to: string, from: string): Promise<void> {
+    if (!(await floor.apply({ kind: 'ring_timeout', callId, agentId: to })).ok) return;
+    await colleagueDidNotTake(callId, to, from);
+    await bus.publish({
+      kind: 'direct',
+      callId,
+      targets: [to],
+      event: { type: 'call_passed_on', callId, afterSec: 0 },
+    });
+  }
+
+  /** A colleague declined or let ring out a transfer or conference: the agent who has the call is told. */
+  async function colleagueDidNotTake(callId: string, colleague: string, from: string): Promise<void> {
+    await store.clearTransfer(callId);
+    await anchored?.dropDesk(callId, colleague);
+    await bus.publish({
+      kind: 'direct',
+      callId,
+      targets: [from],
+      event: { type: 'transfer_declined', callId, to: colleague },
+    });
+    // A consult nobody took: the customer comes back from the hold music to the agent who has the call.
+    if ((await store.customerHeld(callId)) && (await store.participants(callId)).length === 0)
+      await bus.publish({
+        kind: 'direct',
+        callId,
+        targets: [],
+        event: { type: 'customer_hold_wanted', callId, held: false, by: from },
+      });
   }
 
   /** Tells everyone on a conference call who else is on it. */
@@ -289,22 +330,7 @@ export function createCallRequests(deps: {
       if (owner && transfer?.to === agentId) {
         // A colleague declined a transfer: the call stays with the agent who has it, who is told.
         await floor.apply({ kind: 'reject', callId, agentId });
-        await store.clearTransfer(callId);
-        await anchored?.dropDesk(callId, agentId);
-        await bus.publish({
-          kind: 'direct',
-          callId,
-          targets: [transfer.from],
-          event: { type: 'transfer_declined', callId, to: agentId },
-        });
-        // A consult nobody took: the customer comes back from the hold music to the agent who has the call.
-        if ((await store.customerHeld(callId)) && (await store.participants(callId)).length === 0)
-          await bus.publish({
-            kind: 'direct',
-            callId,
-            targets: [],
-            event: { type: 'customer_hold_wanted', callId, held: false, by: transfer.from },
-          });
+        await colleagueDidNotTake(callId, agentId, transfer.from);
         return {};
       }
       if (owner) return {};

@@ -65,6 +65,8 @@ const RelayEnv = z.object({
   RELAY_JANUS_CONSENT_NOTICE: z.string().optional(),
   /** How long the relay keeps an agent in after-call work for an unsaved wrap-up (unset: until saved; 0: never). */
   RELAY_AFTER_CALL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  /** How long a colleague's transfer or conference ring lasts unanswered before the call stays with its agent. */
+  RELAY_COLLEAGUE_RING_SECONDS: z.coerce.number().int().min(5).max(300).optional(),
   /** The reasons agents may give for not being ready, comma-separated. */
   RELAY_NOT_READY_REASONS: z
     .string()
@@ -232,6 +234,7 @@ async function main(): Promise<void> {
     databaseUrl: e.RELAY_DATABASE_URL,
     serviceLevelSec: e.RELAY_SERVICE_LEVEL_SECONDS,
     afterCallSeconds: e.RELAY_AFTER_CALL_SECONDS,
+    colleagueRingSeconds: e.RELAY_COLLEAGUE_RING_SECONDS,
     notReadyReasons: e.RELAY_NOT_READY_REASONS?.split(',').map((r) => r.trim()),
     janusUrls: e.RELAY_JANUS_URLS?.split(',')
       .map((u) => u.trim())

@@ -98,6 +98,8 @@ export interface RelayOptions {
    * until the desk saves it or says it has none; 0: not held at all.
    */
   afterCallSeconds?: number;
+  /** How long a colleague's transfer or conference ring lasts unanswered (RELAY_COLLEAGUE_RING_SECONDS; 30). */
+  colleagueRingSeconds?: number;
   /** The reasons an agent may give for not being ready (RELAY_NOT_READY_REASONS). */
   notReadyReasons?: string[];
   /** Tests only: the clock queue routing reads. */
@@ -293,6 +295,9 @@ export async function startRelay(options: RelayOptions) {
     records,
     anchored,
     team: prefix,
+    ...(options.colleagueRingSeconds !== undefined && { colleagueRingMs: options.colleagueRingSeconds * 1000 }),
+    onRingOutFailed: (callId, error) =>
+      log.warn('a colleague’s unanswered ring was not ended', { callId, error: errorText(error) }),
   });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);

@@ -18,7 +18,7 @@ export interface AnchoredRelayTestbed {
 export async function startAnchoredRelay(
   prefix: string,
   queues: TeamQueuesInput,
-  options: { databaseUrl?: string } = {},
+  options: { databaseUrl?: string; colleagueRingSeconds?: number } = {},
 ): Promise<AnchoredRelayTestbed> {
   const [redis, graph, janus] = await Promise.all([
     startTestRedis(),
@@ -35,6 +35,7 @@ export async function startAnchoredRelay(
     janusAccess: janus.access,
     queues: TeamQueues.parse(queues),
     ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
+    ...(options.colleagueRingSeconds !== undefined && { colleagueRingSeconds: options.colleagueRingSeconds }),
   });
   return {
     redis,

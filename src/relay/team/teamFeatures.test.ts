@@ -20,6 +20,8 @@ const QUEUES: TeamQueuesInput = {
   queues: [{ id: 'support', name: 'Support', routing: 'ring_all', media: 'anchored', agents: '*' }],
 };
 
+/** A colleague's transfer or conference ring, shortened so the test can wait it out. */
+const COLLEAGUE_RING_SECONDS = 5;
 let testbed: AnchoredRelayTestbed;
 let graph: GraphApiSim;
 let relay: Relay;
@@ -30,7 +32,10 @@ const cleanup: Array<() => void> = [];
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  testbed = await startAnchoredRelay('features', QUEUES, { databaseUrl: postgres.url });
+  testbed = await startAnchoredRelay('features', QUEUES, {
+    databaseUrl: postgres.url,
+    colleagueRingSeconds: COLLEAGUE_RING_SECONDS,
+  });
   ({ graph, relay } = testbed);
   for (const id of ['asha', 'ben', 'chen']) desks.push(await connectTestAgent(id, [relay.agentUrl]));
   board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
@@ -181,5 +186,31 @@ describe('features that meet on the floor', () => {
     };
     await expect.poll(() => line('chen'), { timeout: 5000 }).toEqual({ offered: 2, answered: 0, missed: 0 });
     expect(line('ben')?.missed).toBe(0);
+  }, 60_000);
+
+  it('a colleague who lets a conference invite ring out is free again, and the agent is told, still on the call', async () => {
+    const [asha, ben] = desks as [(typeof desks)[0], (typeof desks)[0]];
+    const call = await answerAnchoredCall({ relay, graph, desk: asha, callId: 'wacid.feat.4', from: '447700900804' });
+    cleanup.push(() => call.close());
+    await asha.client.request('invite', { callId: 'wacid.feat.4', to: 'ben' });
+    await expect.poll(() => ben.state()?.state).toBe('reserved');
+    const startedMs = Date.now();
+    await expect
+      .poll(() => asha.events.find((e) => e.type === 'transfer_declined' && e.callId === 'wacid.feat.4'), {
+        timeout: (COLLEAGUE_RING_SECONDS + 5) * 1000,
+      })
+      .toMatchObject({ to: 'ben' });
+    expect(Date.now() - startedMs).toBeGreaterThan((COLLEAGUE_RING_SECONDS - 1) * 1000);
+    await expect
+      .poll(() => ben.events.some((e) => e.type === 'call_passed_on' && e.callId === 'wacid.feat.4'))
+      .toBe(true);
+    await expect.poll(() => ben.state()?.state).toBe('available');
+    expect(asha.state()?.state).toBe('on_call');
+    // Too late: the ring is over, so Ben cannot join now.
+    await expect(
+      ben.client.request('pre_accept', { callId: 'wacid.feat.4', sdp: call.caller.offerSdp }),
+    ).rejects.toThrow();
+    await asha.client.request('terminate', { callId: 'wacid.feat.4' });
+    await asha.wrapUp('wacid.feat.4');
   }, 60_000);
 });
