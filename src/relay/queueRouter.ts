@@ -17,15 +17,21 @@ import type { RouteStore } from './routeStore';
 import type { AgentRecord } from '../shared/teamState';
 import type { TeamFloor } from './team/teamFloor';
 import { groupsOfQueues } from './team/routingGroups';
+import { canBeOffered } from './team/teamModel';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 
-/** An agent as a routing step sees them: free, or already ringing for this very call, counts as available. */
-function snapshotOf(agent: AgentRecord, callId?: string): AgentSnapshot {
-  const ringingHere = agent.state === 'reserved' && callId !== undefined && agent.reservations.includes(callId);
+/**
+ * An agent as a routing step sees them: free, already ringing for this very call, or (where the queue allows call
+ * waiting) on one call and otherwise ready, counts as available.
+ */
+function snapshotOf(agent: AgentRecord, callId?: string, waitingAllowed = false): AgentSnapshot {
+  const ringingHere = callId !== undefined && agent.reservations.includes(callId);
+  const canWait = waitingAllowed && agent.calls.length === 1 && canBeOffered(agent, 'answer', true);
+  const available = agent.state === 'available' || ringingHere || canWait;
   return {
     id: agent.id,
-    status: agent.state === 'available' || ringingHere ? 'available' : agent.connected ? 'busy' : 'offline',
+    status: available ? 'available' : agent.connected ? 'busy' : 'offline',
     idleSinceMs: agent.idleSinceMs,
     present: agent.connected,
   };
@@ -67,12 +73,13 @@ export function createQueueRouter(deps: {
   async function routingAgents(callId: string, route: RouteState, ringing: string[]): Promise<AgentSnapshot[]> {
     const queue = config.queues.find((q) => q.id === route.queueId) ?? config.queues[0]!;
     const fallback = config.queues.filter((q) => q.id === queue.fallback);
-    const free = await floor.freeAgentsOf(
-      groupsOfQueues([queue, ...fallback]),
-      route.stage === 'hunt' ? HUNT_LOOK_AHEAD : 1000,
-    );
-    const records = await floor.records([...new Set([...free, ...ringing])]);
-    return records.map((agent) => snapshotOf(agent, callId));
+    const groups = groupsOfQueues([queue, ...fallback]);
+    const limit = route.stage === 'hunt' ? HUNT_LOOK_AHEAD : 1000;
+    const free = await floor.freeAgentsOf(groups, limit);
+    // A waiting call rings at an agent on a call only when nobody of the queue is free.
+    const waiting = queue.callWaiting && free.length === 0 ? await floor.onOneCallOf(groups, limit) : [];
+    const records = await floor.records([...new Set([...free, ...waiting, ...ringing])]);
+    return records.map((agent) => snapshotOf(agent, callId, queue.callWaiting));
   }
   const now = deps.now ?? Date.now;
   const queueName = (id: string) => config.queues.find((q) => q.id === id)?.name;
@@ -186,7 +193,12 @@ export function createQueueRouter(deps: {
       }
       const anchored = queue.media === 'anchored' || undefined;
       const nowMs = now();
-      await floor.apply({ kind: 'offer', callId: offer.callId, queue: queue.id, waitingAllowed: false });
+      await floor.apply({
+        kind: 'offer',
+        callId: offer.callId,
+        queue: queue.id,
+        waitingAllowed: queue.callWaiting,
+      });
       const lastAgentId = config.repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
       const [lastRecord] = lastAgentId ? await floor.records([lastAgentId]) : [];
       const lastAgent = lastRecord && snapshotOf(lastRecord);

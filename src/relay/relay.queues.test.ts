@@ -41,6 +41,9 @@ const QUEUES: TeamQueuesInput = {
       phoneNumberIds: [SALES_NUMBER.phoneNumberId],
       agents: { dee: 3 },
     },
+    // Call waiting: Wes, already on a call, may get a second one here (never in the queue below).
+    { id: 'waiting', name: 'Waiting', payloads: ['wait'], callWaiting: true, agents: { wes: 5 } },
+    { id: 'no-waiting', name: 'No waiting', payloads: ['no-wait'], agents: { wes: 5 } },
   ],
 };
 
@@ -217,6 +220,39 @@ describe('queues with skills on the team relay', () => {
     await until(() => rang(dee, callId));
     await dee.client.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP });
     await until(() => [cy, ben, ana].every((x) => x.events.some((e) => e.type === 'call_taken')));
+  });
+
+  it('call waiting: where the queue allows it, a call rings at an agent already on one call, never on two; elsewhere never', async () => {
+    const [a] = await startRelays(1);
+    const wes = await agent('wes', [a!.agentUrl]);
+    const first = await offerCall(a!, '447700900301', 'wait');
+    await until(() => rang(wes, first));
+    await wes.client.request('pre_accept', { callId: first, sdp: TEST_ANSWER_SDP });
+    await wes.client.request('accept', { callId: first, sdp: TEST_ANSWER_SDP });
+    await until(() => wes.state()?.state === 'on_call');
+
+    // A queue without call waiting does not ring Wes while he talks.
+    const elsewhere = await offerCall(a!, '447700900302', 'no-wait');
+    const waiting = await offerCall(a!, '447700900303', 'wait');
+    await until(() => rang(wes, waiting));
+    expect(wes.state()?.state).toBe('on_call');
+    await wes.client.request('pre_accept', { callId: waiting, sdp: TEST_ANSWER_SDP });
+    await wes.client.request('accept', { callId: waiting, sdp: TEST_ANSWER_SDP });
+
+    // On two calls, nothing more rings at him, from either queue.
+    const third = await offerCall(a!, '447700900304', 'wait');
+    await pause(1500);
+    expect(rang(wes, third)).toBe(false);
+    expect(rang(wes, elsewhere)).toBe(false);
+
+    // One call ends and he writes it up: the waiting queue's call rings at him again, the other queue's still does not.
+    await wes.client.request('terminate', { callId: first });
+    await pause(500);
+    expect(rang(wes, third)).toBe(false);
+    await wes.wrapUp(first);
+    await until(() => rang(wes, third));
+    await pause(500);
+    expect(rang(wes, elsewhere)).toBe(false);
   });
 
   it('a customer calling again rings first at the agent who last spoke to them', async () => {

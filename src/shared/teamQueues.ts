@@ -14,6 +14,11 @@ export const QueueConfig = z.object({
   /** Unanswered this long, the call rings every available agent of the queue; twice this long, the fallback's too. */
   overflowSeconds: z.number().int().min(10).max(600).default(60),
   fallback: QueueId.optional(),
+  /**
+   * Call waiting: when none of the queue's agents is free, a call may ring at an agent already on one call (never on
+   * two, never one ringing, in after-call work or not ready); the desk shows it as a waiting call.
+   */
+  callWaiting: z.boolean().default(false),
   /** direct: the caller's audio goes to the desk that answers; anchored: through the team's Janus (RELAY_JANUS_URLS). */
   media: z.enum(['direct', 'anchored']).default('direct'),
   /** Calls to these phone number IDs come here. */

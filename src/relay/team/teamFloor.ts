@@ -163,7 +163,9 @@ export function createTeamFloor(deps: {
       if (!afterCallMs || sweeping) return;
       const limitMs = afterCallMs;
       sweeping = setInterval(() => {
-        sweepWrapUps(limitMs).catch((error: unknown) => log.warn('after-call work not swept', { error: errorText(error) }));
+        sweepWrapUps(limitMs).catch((error: unknown) =>
+          log.warn('after-call work not swept', { error: errorText(error) }),
+        );
       }, 1000);
     },
     stop(): void {
@@ -185,6 +187,10 @@ export function createTeamFloor(deps: {
     /** The free agents of these routing groups (queue and skill level), the `limit` longest idle of each. */
     async freeAgentsOf(groups: string[], limit: number): Promise<string[]> {
       return stillThere([...new Set((await team.idleOfGroups(groups, limit)).flat())]);
+    },
+    /** Agents of these routing groups on one call who could take a waiting call, longest on their call first. */
+    async onOneCallOf(groups: string[], limit: number): Promise<string[]> {
+      return stillThere([...new Set((await team.onOneCallOfGroups(groups, limit)).flat())]);
     },
     /** The records of these agents (missing ones left out), for routing decisions. */
     records: (ids: string[]): Promise<AgentRecord[]> => team.agentsById(ids),

@@ -3,6 +3,7 @@ import { AgentRecord, CallRecord } from '../../shared/teamState';
 import { CLAIM_MS } from '../relayKeys';
 import {
   applyTeamCommand,
+  canBeOffered,
   involvedAgents,
   involvedCalls,
   pendingFor,
@@ -53,6 +54,8 @@ export function createTeamStore(
   const idleKey = key('idle');
   const groupIdleKey = (group: string) => key('idle', group);
   const wrapUpKey = key('after-call');
+  /** Per group, agents on one call who could take a waiting call (queues that allow call waiting), longest on it first. */
+  const groupWaitingKey = (group: string) => key('one-call', group);
   // Written with every change: when it is missing, Redis has lost the floor (it restarted empty).
   const keptKey = key('kept');
   let queue: Promise<unknown> = Promise.resolve();
@@ -100,6 +103,10 @@ export function createTeamStore(
           else write.zrem(set, agent.id);
         if (agent.state === 'after_call_work') write.zadd(wrapUpKey, agent.sinceMs, agent.id);
         else write.zrem(wrapUpKey, agent.id);
+        const canWait = agent.calls.length === 1 && canBeOffered(agent, 'answer', true);
+        for (const set of groupsOf(agent.id).map(groupWaitingKey))
+          if (canWait) write.zadd(set, agent.sinceMs, agent.id);
+          else write.zrem(set, agent.id);
       }
       for (const call of changedCalls)
         write.set(callKey(call.id), JSON.stringify(call), 'PX', call.phase === 'ended' ? ENDED_KEEP_MS : CLAIM_MS);
@@ -169,6 +176,12 @@ export function createTeamStore(
     async idleOfGroups(groups: string[], limit: number): Promise<string[][]> {
       const read = redis.pipeline();
       for (const group of groups) read.zrange(groupIdleKey(group), '0', String(limit - 1));
+      return ((await read.exec()) ?? []).map(([, ids]) => (ids as string[] | null) ?? []);
+    },
+    /** Agents of each group on one call who could take a waiting call, up to `limit` each, in one round trip. */
+    async onOneCallOfGroups(groups: string[], limit: number): Promise<string[][]> {
+      const read = redis.pipeline();
+      for (const group of groups) read.zrange(groupWaitingKey(group), '0', String(limit - 1));
       return ((await read.exec()) ?? []).map(([, ids]) => (ids as string[] | null) ?? []);
     },
     /** Available agents, longest idle first: what routing reads, however large the floor. */
