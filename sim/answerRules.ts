@@ -3,6 +3,9 @@
  * check (src/shared/sdpChecks.ts), line by line on the raw text, so a mistake in one cannot pass both. Rules from
  * Meta's Calling reference and troubleshooting pages: one SHA-256 fingerprint (138008 otherwise), a=setup:active,
  * ICE credentials, not ICE-lite, Opus at the offered payload type, telephone-event kept, m-lines and mids as offered.
+ * Since March 2026 a number may offer PCMA/PCMU beside or instead of Opus ("Configure Call Settings",
+ * audio.additional_codecs): an answer in one of the offered audio codecs is taken. A section other than audio
+ * (video, announced as planned) may be declined with port 0 (RFC 3264); such a section needs no ICE attributes.
  */
 interface Section {
   kind: string;
@@ -73,12 +76,15 @@ export function answerRuleViolations(answer: string, offer?: string): string[] {
   const ssrcs = new Set(everything.filter((l) => l.startsWith('a=ssrc:')).map((l) => l.split(' ')[0]));
   if (ssrcs.size > 1) found.push('more than one SSRC');
   for (const [i, section] of a.sections.entries()) {
+    if (section.port === 0 && section.kind !== 'audio') continue;
     if (section.port === 0) found.push(`section ${i} has port 0`);
     if (!valueOf([...a.session, ...section.lines], 'ice-ufrag')) found.push(`section ${i} has no ice-ufrag`);
     if (!valueOf([...a.session, ...section.lines], 'ice-pwd')) found.push(`section ${i} has no ice-pwd`);
   }
   const answerCodecs = codecs(audio[0]?.lines ?? []);
-  if (payloadFor(answerCodecs, 'opus') === undefined) found.push('no opus');
+  const voice = (map: Map<number, string>) =>
+    [...map].filter(([, c]) => c === 'opus/48000/2' || c === 'pcmu/8000' || c === 'pcma/8000').map(([pt]) => pt);
+  if (voice(answerCodecs).length === 0) found.push('no opus, pcmu or pcma');
   if (offer === undefined) return found;
 
   const o = split(offer);
@@ -91,6 +97,9 @@ export function answerRuleViolations(answer: string, offer?: string): string[] {
       found.push(`section ${i} mid differs from the offer`);
   }
   const offerCodecs = codecs(o.sections.find((s) => s.kind === 'audio')?.lines ?? []);
+  const offeredVoice = voice(offerCodecs);
+  if (!voice(answerCodecs).some((pt) => offeredVoice.includes(pt) && answerCodecs.get(pt) === offerCodecs.get(pt)))
+    found.push('no audio codec of the offer answered at its payload type');
   const opusPt = payloadFor(offerCodecs, 'opus');
   if (opusPt !== undefined && answerCodecs.get(opusPt) !== 'opus/48000/2')
     found.push(`opus not answered as ${opusPt} opus/48000/2`);

@@ -25,6 +25,40 @@ export interface FarEndOptions {
   edgeHost?: string;
   /** The business's offer, for a call the business places: the far end answers it instead of offering. */
   answerTo?: string;
+  /**
+   * The audio codecs offered, in order: Opus by default; PCMU/PCMA beside or instead of it once the operator turns on
+   * audio.additional_codecs ("Configure Call Settings", March 2026).
+   */
+  codecs?: OfferedCodec[];
+  /** Adds a video line to the offer, as WhatsApp's planned video calls may; the far end itself sends audio only. */
+  offerVideo?: boolean;
+}
+
+export type OfferedCodec = 'opus' | 'PCMU' | 'PCMA';
+
+/** A video section as a WhatsApp video offer might carry it, sharing the audio's transport (BUNDLE). */
+function videoSection(audioLines: string[]): string[] {
+  const keep = audioLines.filter((l) => /^a=(ice-ufrag|ice-pwd|fingerprint|setup):/.test(l));
+  return [
+    'm=video 9 UDP/TLS/RTP/SAVPF 96',
+    'c=IN IP4 0.0.0.0',
+    ...keep,
+    'a=mid:video',
+    'a=sendrecv',
+    'a=rtcp-mux',
+    'a=rtpmap:96 VP8/90000',
+  ];
+}
+
+/** The business's answer without the sections it declined (port 0, not audio): the far end offered audio only. */
+export function withoutDeclinedSections(sdp: string): string {
+  const out: string[] = [];
+  let dropping = false;
+  for (const line of sdp.split('\r\n').filter(Boolean)) {
+    if (line.startsWith('m=')) dropping = /^m=(?!audio)\S+ 0 /.test(line);
+    if (!dropping) out.push(line.startsWith('a=group:BUNDLE ') ? line.replace(/ video\b/, '') : line);
+  }
+  return `${out.join('\r\n')}\r\n`;
 }
 
 export interface ReceivedAudio {
@@ -66,15 +100,24 @@ export function recentPitch(received: ReceivedAudio, count = 25): number | undef
  * WhatsApp's fmtp, telephone-event/8000, ptime 20, UDP host candidates, one SSRC, no header extensions.
  * Only the copy sent to the app is rewritten; libwebrtc keeps its own description.
  */
-export function whatsappStyleOffer(sdp: string, offerDtmf = true): string {
+export function whatsappStyleOffer(
+  sdp: string,
+  offerDtmf = true,
+  codecs: OfferedCodec[] = ['opus'],
+  offerVideo = false,
+): string {
   const lines = sdp.split('\r\n').filter(Boolean);
   const mIndex = lines.findIndex((l) => l.startsWith('m=audio'));
   const mLine = lines[mIndex] ?? '';
   const payloads = mLine.split(' ').slice(3);
   const rtpmapOf = (pt: string) => lines.find((l) => l.startsWith(`a=rtpmap:${pt} `)) ?? '';
-  const opus = payloads.find((pt) => /opus\/48000/i.test(rtpmapOf(pt)));
+  const payloadFor = (codec: OfferedCodec) =>
+    payloads.find((pt) =>
+      new RegExp(`^a=rtpmap:${pt} ${codec === 'opus' ? 'opus/48000' : `${codec}/8000`}`, 'i').test(rtpmapOf(pt)),
+    );
+  const opus = codecs.includes('opus') ? payloadFor('opus') : undefined;
   const dtmf = offerDtmf ? payloads.find((pt) => /telephone-event\/8000/i.test(rtpmapOf(pt))) : undefined;
-  const keep = [opus, dtmf].filter((pt): pt is string => pt !== undefined);
+  const keep = [...codecs.map(payloadFor), dtmf].filter((pt): pt is string => pt !== undefined);
   const ssrc = /^a=ssrc:(\d+) /.exec(lines.find((l) => l.startsWith('a=ssrc:')) ?? '')?.[1];
   const out: string[] = [];
   for (const line of lines) {
@@ -96,6 +139,11 @@ export function whatsappStyleOffer(sdp: string, offerDtmf = true): string {
   }
   out.push('a=maxptime:20', 'a=ptime:20');
   if (ssrc) out.push('a=msid:whatsapp-sim WhatsAppTrack1', `a=ssrc:${ssrc} cname:WhatsAppAudioStream1`);
+  if (offerVideo) {
+    const group = out.findIndex((l) => l.startsWith('a=group:BUNDLE '));
+    if (group >= 0) out[group] = `${out[group]} video`;
+    out.push(...videoSection(out.slice(out.findIndex((l) => l.startsWith('m=audio')))));
+  }
   return `${out.join('\r\n')}\r\n`;
 }
 
@@ -184,7 +232,11 @@ export async function createFarEnd(options: FarEndOptions = {}) {
   // WhatsApp's offers use mid "audio" (fixtures/sdp/10-*); libwebrtc's own is "0".
   const farEndMid = /^a=mid:(\S+)/m.exec(localSdp)?.[1];
   front.remapMid(options.answerTo ? undefined : { app: 'audio', farEnd: farEndMid ?? '0' });
-  const offerSdp = front.forApp(options.answerTo ? localSdp : whatsappStyleOffer(localSdp, options.offerDtmf ?? true));
+  const offerSdp = front.forApp(
+    options.answerTo
+      ? localSdp
+      : whatsappStyleOffer(localSdp, options.offerDtmf ?? true, options.codecs, options.offerVideo),
+  );
 
   let watchdog: ReturnType<typeof setInterval> | undefined;
   async function inboundPackets(): Promise<number> {
@@ -219,7 +271,7 @@ export async function createFarEnd(options: FarEndOptions = {}) {
     received,
     /** Applies the business's answer, as Meta does on pre_accept, and starts the no-media clock. */
     async applyAnswer(answerSdp: string): Promise<void> {
-      await pc.setRemoteDescription({ type: 'answer', sdp: front.forFarEnd(answerSdp) });
+      await pc.setRemoteDescription({ type: 'answer', sdp: front.forFarEnd(withoutDeclinedSections(answerSdp)) });
       const firstPacketPoll = setInterval(() => {
         void inboundPackets().then((packets) => {
           if (packets > 0 && received.firstPacketAtMs === undefined) received.firstPacketAtMs = Date.now();

@@ -65,7 +65,13 @@ function asLitePeer(
     } else if (line.startsWith('m=audio ')) out.push(line.replace(/^m=audio \d+/, `m=audio ${port}`));
     else if (line.startsWith('c=')) out.push(`c=IN IP4 ${host}`);
     else if (mid && line === `a=mid:${mid.from}`) out.push(`a=mid:${mid.to}`);
-    else if (mid && line.startsWith('a=group:BUNDLE ')) out.push(`a=group:BUNDLE ${mid.to}`);
+    else if (mid && line.startsWith('a=group:BUNDLE '))
+      out.push(
+        line
+          .split(' ')
+          .map((token, i) => (i > 0 && token === mid.from ? mid.to : token))
+          .join(' '),
+      );
     else out.push(line);
     if (line.startsWith('t=')) out.push('a=ice-lite');
   }

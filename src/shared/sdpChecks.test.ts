@@ -39,7 +39,7 @@ describe('SDP checks', () => {
       'the answer must not be ICE-lite: WhatsApp is the ICE-lite side',
     );
     expect(answerProblems(answer.replace(/a=rtpmap:111 opus\/48000\/2\r\n/, ''))).toContain(
-      'Opus at 48 kHz is missing',
+      'no audio codec WhatsApp takes (Opus, PCMU, PCMA)',
     );
     expect(answerProblems(`${answer}a=ssrc:1 cname:x\r\na=ssrc:2 cname:y\r\n`).join()).toMatch(/single SSRC/);
   });

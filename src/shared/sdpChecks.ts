@@ -46,9 +46,29 @@ export function summarizeSdp(sdp: string): SdpSummary {
 
 const SHA256_DIGEST = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/i;
 
+/** The G.711 codecs WhatsApp may offer beside or instead of Opus (call settings' audio.additional_codecs). */
+const G711 = ['pcmu', 'pcma'];
+
+/** The audio codec payload types of a section that WhatsApp can carry: Opus at 48 kHz, PCMU and PCMA at 8 kHz. */
+function voicePayloads(media: Media): number[] {
+  return media.rtp
+    .filter(
+      (r) =>
+        (r.codec.toLowerCase() === 'opus' && r.rate === 48000) ||
+        (G711.includes(r.codec.toLowerCase()) && r.rate === 8000),
+    )
+    .map((r) => r.payload);
+}
+
 function mediaProblems(answer: Media, offer: Media | undefined, index: number): string[] {
   const problems: string[] = [];
   const at = `m-line ${index + 1}`;
+  // RFC 3264: a section we do not take (WhatsApp's video, until the phone has a camera) is answered with port 0.
+  if (answer.port === 0 && answer.type !== 'audio' && (!offer || offer.type === answer.type)) {
+    if (offer && answer.mid !== offer.mid)
+      problems.push(`${at}: a=mid:${answer.mid ?? '(none)'} does not match the offer's ${offer.mid ?? '(none)'}`);
+    return problems;
+  }
   if (answer.port === 0) problems.push(`${at}: port 0 rejects the media section`);
   if (!answer.iceUfrag) problems.push(`${at}: a=ice-ufrag is missing`);
   if (!answer.icePwd) problems.push(`${at}: a=ice-pwd is missing`);
@@ -56,6 +76,8 @@ function mediaProblems(answer: Media, offer: Media | undefined, index: number): 
   if (answer.type !== offer.type) problems.push(`${at}: ${answer.type} answers the offer's ${offer.type}`);
   if (answer.mid !== offer.mid)
     problems.push(`${at}: a=mid:${answer.mid ?? '(none)'} does not match the offer's ${offer.mid ?? '(none)'}`);
+  if (answer.type === 'audio' && !voicePayloads(answer).some((pt) => voicePayloads(offer).includes(pt)))
+    problems.push(`${at}: no audio codec the offer has (Opus, PCMU or PCMA at the offer's payload type)`);
   const offeredOpus = payloadOf(offer, 'opus', 48000);
   const opus = answer.rtp.find((r) => r.payload === offeredOpus);
   if (
@@ -88,7 +110,9 @@ export function answerProblems(sdp: string, offerSdp?: string): string[] {
     if (algorithm?.toLowerCase() !== 'sha-256') problems.push('the fingerprint must be SHA-256');
     else if (!SHA256_DIGEST.test(digest ?? '')) problems.push('the SHA-256 fingerprint must be a full 32-byte digest');
   }
-  if (s.opusPayloadType === undefined) problems.push('Opus at 48 kHz is missing');
+  const audio = parseSdp(sdp).media.filter((m) => m.type === 'audio');
+  if (audio.every((m) => voicePayloads(m).length === 0))
+    problems.push('no audio codec WhatsApp takes (Opus, PCMU, PCMA)');
   if (s.ssrcs.length > 1) problems.push(`audio must use a single SSRC, found ${s.ssrcs.length}`);
   if (s.iceLite) problems.push('the answer must not be ICE-lite: WhatsApp is the ICE-lite side');
   if (s.setup !== 'active')
@@ -100,6 +124,44 @@ export function answerProblems(sdp: string, offerSdp?: string): string[] {
   }
   answer.media.forEach((media, i) => problems.push(...mediaProblems(media, offer?.media[i], i)));
   return problems;
+}
+
+/**
+ * Declines every section of our answer but the audio (WhatsApp's video, until the phone has a camera) as RFC 3264
+ * does: port 0, out of the BUNDLE group, only its m-line, mid, direction and formats. Chromium answers such a line
+ * as inactive on the shared transport and repeats the fingerprint and ICE credentials there; WhatsApp refuses a
+ * second fingerprint (138008). Only the text sent to WhatsApp changes: the connection keeps the line inactive.
+ */
+export function declineNonAudioSections(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const lines = sdp.split(/\r?\n/).filter(Boolean);
+  const declinedMids = new Set<string>();
+  let type = '';
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith('m=')) {
+      type = line.slice(2, line.indexOf(' '));
+      kept.push(type === 'audio' ? line : line.replace(/^(m=\S+) \d+/, '$1 0'));
+      continue;
+    }
+    if (type === '' || type === 'audio') kept.push(line);
+    else if (/^(c=|a=mid:|a=inactive|a=rtpmap:)/.test(line)) {
+      kept.push(line);
+      if (line.startsWith('a=mid:')) declinedMids.add(line.slice('a=mid:'.length));
+    }
+  }
+  return (
+    kept
+      .map((line) =>
+        line.startsWith('a=group:BUNDLE ')
+          ? line
+              .split(' ')
+              .filter((token, i) => i === 0 || !declinedMids.has(token))
+              .join(' ')
+          : line,
+      )
+      .join(eol) + eol
+  );
 }
 
 /** An ICE candidate in the shape RTCPeerConnection.addIceCandidate takes. */

@@ -1,4 +1,4 @@
-import { answerProblems, holdBackCandidates } from '../../../shared/sdpChecks';
+import { answerProblems, holdBackCandidates, declineNonAudioSections } from '../../../shared/sdpChecks';
 import { hasTurnServer } from '../../../shared/gatheringEnough';
 import { waitForCandidates } from './waitForCandidates';
 import { openMic } from './devices';
@@ -77,12 +77,14 @@ export class CallSession {
       await pc.setRemoteDescription({ type: 'offer', sdp: held.offer });
       const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
       if (!transceiver) throw new Error('The caller offered no audio.');
+      // A voice phone: any other line (WhatsApp's video, once it comes) is declined (port 0, RFC 3264), never the call.
+      for (const other of pc.getTransceivers()) if (other !== transceiver) other.direction = 'inactive';
       // Send direction is negotiated now; the track itself is attached only after accept succeeds.
       transceiver.direction = 'sendrecv';
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
       await waitForCandidates(pc, options.gatherTimeoutMs ?? 2000, hasTurnServer(options.iceServers));
-      const sdp = pc.localDescription?.sdp ?? answer.sdp ?? '';
+      const sdp = declineNonAudioSections(pc.localDescription?.sdp ?? answer.sdp ?? '');
       const problems = answerProblems(sdp, offerSdp);
       if (problems.length > 0)
         throw new Error(`This computer produced an answer WhatsApp would refuse: ${problems.join('; ')}`);
