@@ -163,6 +163,8 @@ test('an error nothing caught: the live call is ended on WhatsApp, the agent is 
   await onFatal(new Error('something nobody caught'));
   expect(phone.sim.graph.actionsFor(call.callId).at(-1)).toBe('terminate:200');
   await expect(page.getByRole('alert').first()).toContainText('internal error and must restart');
+  await phone.host.services.handlers['preferences:save']({ language: 'ar' });
+  await expect(page.getByRole('alert').first()).toContainText('واجه الهاتف خطأً داخليًا');
   expect(exits).toEqual([1]);
   expect(phone.logs.some((r) => r.msg === 'fatal error; ending live calls and exiting')).toBe(true);
   await phone.close();
@@ -216,6 +218,11 @@ test('a webhook port already in use is explained', async ({ page }) => {
     });
     await page.reload();
     await expect(page.getByRole('alert').first()).toContainText(`Webhook port ${port} is already in use on 127.0.0.1`);
+    // The main process sent the port and the address; the page words them in the agent's language.
+    await phone.host.services.handlers['preferences:save']({ language: 'es' });
+    await expect(page.getByRole('alert').first()).toHaveText(
+      `El puerto de webhook ${port} ya está en uso en 127.0.0.1. Cierra el otro programa o elige otro puerto de webhook en Ajustes.`,
+    );
   } finally {
     await phone.close();
     blocker.close();

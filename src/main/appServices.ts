@@ -25,6 +25,7 @@ import { currentTransportActions, type CallTransport, type TransportContext } fr
 import { openDirectTransport } from './transport/directTransport';
 import { teamSummary } from './teamSummary';
 import { openRelayTransport } from './transport/relayTransport';
+import { sentence, type Sentence } from '../shared/sentence';
 
 /** Who answers at this computer, for the callback data WhatsApp echoes (direct mode has no agent sign-in). */
 function deskUser(): string | undefined {
@@ -45,7 +46,7 @@ export interface AppServicesOptions {
   emit: EventSink;
   tunnels: TunnelProvider;
   /** Start-up news about the data folder, from openAppStorage. */
-  notices?: string[];
+  notices?: Sentence[];
   /** The operator's hold-music file; the built-in loop plays without one. */
   holdMusic?: HoldMusicStore;
   /** Where WhatsApp's recordings and transcripts of calls are kept. */
@@ -74,11 +75,11 @@ function configuredWebhookStatus(c: ConnectionSettings): WebhookStatus {
 export async function startAppServices(options: AppServicesOptions) {
   const { settings, history, environment, logger, emit } = options;
   let transport: CallTransport | undefined;
-  let historyFailure: string | undefined;
+  let historyFailure: Sentence | undefined;
   let accountAlerts: ReceivedAccountAlert[] = [];
   /** News from the shell (a shortcut another program holds) or a fatal error, for the status line. */
-  const shellNotices = new Map<string, string>();
-  let fatal: string | undefined;
+  const shellNotices = new Map<string, Sentence>();
+  let fatal: Sentence | undefined;
 
   const coordinator = createCallCoordinator({
     transport: currentTransportActions(() => transport),
@@ -157,8 +158,7 @@ export async function startAppServices(options: AppServicesOptions) {
     } catch (error) {
       logger.error('call history write failed', { callId: view.callId, error: errorText(error) });
       if (!historyFailure) {
-        historyFailure =
-          'The call history could not be saved (the disk may be full or the file damaged). Calls still work; see the log for details.';
+        historyFailure = sentence('historyNotSaved');
         publishStatus();
       }
     }
@@ -200,7 +200,7 @@ export async function startAppServices(options: AppServicesOptions) {
     const c = settings.connection();
     const link = transport?.status();
     const webhook = { ...configuredWebhookStatus(c), ...link?.webhook };
-    const problems: string[] = [];
+    const problems: Sentence[] = [];
     if (fatal) problems.push(fatal);
     problems.push(...(link?.problems ?? []));
     return {
@@ -493,7 +493,7 @@ export async function startAppServices(options: AppServicesOptions) {
   return {
     handlers,
     /** Shows (or, with undefined, clears) a notice under a topic such as "shortcuts". */
-    setNotice(topic: string, message: string | undefined): void {
+    setNotice(topic: string, message: Sentence | undefined): void {
       if (message) shellNotices.set(topic, message);
       else shellNotices.delete(topic);
       publishStatus();
@@ -503,8 +503,7 @@ export async function startAppServices(options: AppServicesOptions) {
      * (nothing is left ringing or open there), then let the caller exit.
      */
     async failFatally(): Promise<void> {
-      fatal =
-        'The phone hit an internal error and must restart: any live call was ended on WhatsApp. Restart the phone to take calls again.';
+      fatal = sentence('fatal');
       publishStatus();
       await coordinator.shutdown();
     },

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { createLogger, type Logger } from '../whatsapp/logger';
 import { openCallHistory, type CallHistory } from './callHistory';
 import { createSettingsStore, type SecretCipher, type SettingsStore } from './settingsStore';
+import { sentence, type Sentence } from '../shared/sentence';
 
 /** Moves a damaged file (and SQLite's side files) out of the way under a dated name; returns that name. */
 function setAside(path: string, now: Date): string {
@@ -18,8 +19,8 @@ function setAside(path: string, now: Date): string {
 function openOrStartFresh<T>(
   path: string,
   open: (path: string) => T,
-  explain: (aside: string) => string,
-  report: { notices: string[]; log: Logger },
+  explain: (aside: string) => Sentence,
+  report: { notices: Sentence[]; log: Logger },
 ): T {
   try {
     return open(path);
@@ -34,8 +35,8 @@ function openOrStartFresh<T>(
 export interface AppStorage {
   settings: SettingsStore;
   history: CallHistory;
-  /** What the agent should know about the data folder (a damaged file set aside), in plain sentences. */
-  notices: string[];
+  /** What the agent should know about the data folder (a damaged file set aside), for the page to word. */
+  notices: Sentence[];
   holdMusic: HoldMusicStore;
   /** WhatsApp's recordings and transcripts of calls. */
   mediaFolder: string;
@@ -44,20 +45,18 @@ export interface AppStorage {
 /** The app's files in its data folder: settings (secrets encrypted where possible) and the call history. */
 export function openAppStorage(dataDir: string, cipher: SecretCipher, log: Logger = createLogger()): AppStorage {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const notices: string[] = [];
+  const notices: Sentence[] = [];
   const report = { notices, log };
   const settings = openOrStartFresh(
     join(dataDir, 'settings.json'),
     (path) => createSettingsStore(path, cipher),
-    (aside) =>
-      `The settings file was damaged, so the phone started with empty settings (the old file is kept as ${aside}). Enter your connection details again in Settings.`,
+    (aside) => sentence('settingsDamaged', { file: aside }),
     report,
   );
   const history = openOrStartFresh(
     join(dataDir, 'history.sqlite'),
     openCallHistory,
-    (aside) =>
-      `The call history could not be read, so a new one was started (the old file is kept as ${aside}). Calls work as usual.`,
+    (aside) => sentence('historyDamaged', { file: aside }),
     report,
   );
   return {

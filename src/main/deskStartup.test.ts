@@ -18,8 +18,14 @@ describe('desk start-up', () => {
     writeFileSync(join(dir, 'history.sqlite'), 'this is not a database, just bytes'.repeat(200));
     const desk = prepareDesk({ dataDir: dir, cipher: plainCipher, env: {}, logger: quiet() });
     expect(desk.storage.notices).toHaveLength(2);
-    expect(desk.storage.notices[0]).toMatch(/settings file was damaged.*Enter your connection details again/);
-    expect(desk.storage.notices[1]).toMatch(/call history could not be read/);
+    expect(desk.storage.notices[0]).toEqual({
+      key: 'settingsDamaged',
+      values: { file: expect.stringMatching(/^settings\.json\./) },
+    });
+    expect(desk.storage.notices[1]).toEqual({
+      key: 'historyDamaged',
+      values: { file: expect.stringMatching(/^history\.sqlite\./) },
+    });
     const files = readdirSync(dir);
     expect(files.some((f) => /^settings\.json\.damaged-\d{4}-/.test(f))).toBe(true);
     expect(files.some((f) => /^history\.sqlite\.damaged-\d{4}-/.test(f))).toBe(true);

@@ -13,6 +13,7 @@ import { plainCipher, type SecretCipher } from './settingsStore';
 import { createStatusTray } from './statusTray';
 import { ngrokTunnels } from '../whatsapp/tunnel';
 import { shortcutsFor, type ShortcutKeys } from '../shared/shortcuts';
+import { sentence } from '../shared/sentence';
 
 let services: AppServices | undefined;
 let win: BrowserWindow | undefined;
@@ -37,9 +38,7 @@ function applyGlobalShortcuts(wanted: boolean, keys?: ShortcutKeys): void {
   );
   services?.setNotice(
     'shortcuts',
-    taken.length > 0
-      ? `Another program already uses ${taken.map((s) => s.label).join(', ')}: those work only inside the phone's window.`
-      : undefined,
+    taken.length > 0 ? sentence('shortcutsTaken', { keys: taken.map((s) => s.label).join(', ') }) : undefined,
   );
 }
 

@@ -139,14 +139,14 @@ describe('team relay on Redis', () => {
 
   it('refuses an agent with a bad token', async () => {
     const [a] = await startRelays(1);
-    const states: Array<{ connected: boolean; error?: string }> = [];
+    const states: Array<{ connected: boolean; error?: { key: string } }> = [];
     const client = connectRelay({
       urls: [a!.agentUrl],
       token: 'mallory.9999999999999.forged',
       onEvent: () => undefined,
       onConnection: (s) => states.push(s),
     });
-    await until(() => states.some((s) => s.error?.includes('refused the agent token')));
+    await until(() => states.some((s) => s.error?.key === 'relayTokenRefused'));
     client.close();
     expect(a!.connectedAgents()).toEqual([]);
   });

@@ -15,6 +15,7 @@ import {
   TunnelMode,
 } from './settingsSchemas';
 import { Activity, AgentStateName } from './teamState';
+import { Sentence } from './sentence';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -140,7 +141,8 @@ export type WebhookStatus = z.infer<typeof WebhookStatus>;
 export const RelayStatus = z.object({
   connected: z.boolean(),
   url: z.string().optional(),
-  error: z.string().optional(),
+  /** Why the desk is not connected, for the agent. */
+  error: Sentence.optional(),
   /** The not-ready reasons the team offers, as the relay last said when this desk signed in. */
   notReadyReasons: z.array(z.string().min(1).max(40)).max(100).optional(),
 });
@@ -163,9 +165,9 @@ export const AppStatus = z.object({
   /** Connected to a team relay that has told this desk the agent's state. */
   team: TeamDeskState.optional(),
   /** Settings or start-up problems the agent must fix before calls can arrive. */
-  problems: z.array(z.string()),
+  problems: z.array(Sentence),
   /** Things the agent should know that do not stop calls (a damaged file set aside, history not saved). */
-  notices: z.array(z.string()),
+  notices: z.array(Sentence),
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
   mediaTimeoutMs: z.number(),
   webhook: WebhookStatus,

@@ -3,6 +3,7 @@ import { SettingsFinding } from './callingSettings';
 import { CapturePreference } from './metaCapture';
 import { isTemplateLanguage, isTemplateName } from './graphSchemas';
 import { ShortcutKeys } from './shortcuts';
+import { Sentence } from './sentence';
 
 export const TunnelMode = z.enum(['none', 'public_url', 'ngrok']);
 export type TunnelMode = z.infer<typeof TunnelMode>;
@@ -233,6 +234,12 @@ export const ConnectionTest = z.discriminatedUnion('ok', [
     /** What the number's calling settings mean for the desk, when they could be read. */
     findings: z.array(SettingsFinding).optional(),
   }),
-  z.object({ ok: z.literal(false), field: z.string().optional(), error: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    field: z.string().optional(),
+    error: z.string(),
+    /** The failure as the page's message, worded in the agent's language (`error` is English, for the log). */
+    said: Sentence.optional(),
+  }),
 ]);
 export type ConnectionTest = z.infer<typeof ConnectionTest>;

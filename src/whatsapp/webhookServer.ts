@@ -87,6 +87,13 @@ export function webhookCallbackUrl(publicBase: string): string {
 
 export class WebhookServerStartError extends Error {
   override readonly name = 'WebhookServerStartError';
+  /** Why, for the agent's sentence: the port taken, not allowed, or the system's own error (`detail`). */
+  constructor(
+    message: string,
+    readonly why: { reason: 'in_use' | 'not_allowed' | 'failed'; host: string; port: number; detail?: string },
+  ) {
+    super(message);
+  }
 }
 
 function send(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
@@ -292,7 +299,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
           : error.code === 'EACCES'
             ? `Not allowed to listen on ${where}. Choose a webhook port above 1024 in Settings.`
             : `Could not start the webhook server on ${where}: ${error.message}`;
-      reject(new WebhookServerStartError(reason));
+      const why = error.code === 'EADDRINUSE' ? 'in_use' : error.code === 'EACCES' ? 'not_allowed' : 'failed';
+      reject(
+        new WebhookServerStartError(reason, { reason: why, host, port: options.port ?? 0, detail: error.message }),
+      );
     });
     server.listen(options.port ?? 0, host, () => resolve());
   });

@@ -6,6 +6,7 @@ import type { CallButton } from '../../shared/followUpButton';
 import type { CallMediaNotice, CaptureRequest } from '../../shared/metaCapture';
 import type { RelayStatus, WebhookStatus } from '../../shared/ipcContract';
 import type { AgentStatus, ConnectionTest } from '../../shared/settingsSchemas';
+import type { Sentence } from '../../shared/sentence';
 import type { Logger } from '../../whatsapp/logger';
 
 /** What the call coordinator asks of WhatsApp, whoever carries it there. */
@@ -34,7 +35,7 @@ export interface CallActions {
 
 /** How the connection looks from the status line: what to fix, and the webhook or relay details. */
 export interface TransportStatus {
-  problems: string[];
+  problems: Sentence[];
   relay?: RelayStatus;
   webhook?: Partial<WebhookStatus>;
 }

@@ -18,6 +18,8 @@ import { startWebhookServer, webhookCallbackUrl, type WebhookServer } from '../.
 import type { Environment } from '../config';
 import type { ConnectionSettings } from '../settingsStore';
 import type { CallActions, CallTransport, TransportContext, TransportStatus } from './callTransport';
+import { sentence, type Sentence } from '../../shared/sentence';
+import { WebhookServerStartError } from '../../whatsapp/webhookServer';
 
 /** Turns a failed connection test into words that name the setting to fix. */
 export function explainConnectionFailure(error: unknown): Extract<ConnectionTest, { ok: false }> {
@@ -95,7 +97,7 @@ export async function openDirectTransport(
       : undefined,
   });
   let webhook: WebhookServer | undefined;
-  let webhookError: string | undefined;
+  let webhookError: Sentence | undefined;
   let tunnel: Tunnel | undefined;
   let tunnelState: NonNullable<TransportStatus['webhook']>['tunnelState'] = 'off';
   let tunnelError: string | undefined;
@@ -106,9 +108,9 @@ export async function openDirectTransport(
     setAgentStatus: () => undefined,
     downloadMedia: (notice, maxBytes) => graph.downloadMedia(notice.mediaId, notice.url, maxBytes),
     status() {
-      const problems: string[] = [];
+      const problems: Sentence[] = [];
       if (webhookError) problems.push(webhookError);
-      if (tunnelError) problems.push(`Tunnel: ${tunnelError}`);
+      if (tunnelError) problems.push(sentence('tunnelFailed', { error: tunnelError }));
       return {
         problems,
         webhook: {
@@ -187,8 +189,8 @@ export async function openDirectTransport(
       onActivity: context.onActivity,
     });
   } catch (error) {
-    webhookError = errorText(error);
-    log.error('webhook server did not start', { error: webhookError });
+    webhookError = webhookStartSentence(error);
+    log.error('webhook server did not start', { error: errorText(error) });
     return transport;
   }
   if (c.tunnel === 'ngrok') {
@@ -204,4 +206,15 @@ export async function openDirectTransport(
     }
   }
   return transport;
+}
+
+/** Why the webhook server did not start, for the agent: the port taken or refused, else the system's own words. */
+function webhookStartSentence(error: unknown): Sentence {
+  if (error instanceof WebhookServerStartError) {
+    const { reason, host, port, detail } = error.why;
+    if (reason === 'in_use') return sentence('webhookPortInUse', { port, host });
+    if (reason === 'not_allowed') return sentence('webhookPortNotAllowed', { where: `${host}:${port}` });
+    return sentence('webhookNotStarted', { where: `${host}:${port}`, error: detail ?? error.message });
+  }
+  return sentence('webhookNotStarted', { where: '', error: errorText(error) });
 }

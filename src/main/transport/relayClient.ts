@@ -10,13 +10,14 @@ import {
   type AgentMessage,
 } from '../../shared/relayProtocol';
 import type { AgentStatus } from '../../shared/settingsSchemas';
+import { sentence, type Sentence } from '../../shared/sentence';
 
 export interface RelayClientOptions {
   /** One or more relay addresses (instances behind a balancer, or a list to fail over through). */
   urls: string[];
   token: string;
   onEvent: (event: CallSignal) => void;
-  onConnection?: (state: { connected: boolean; url?: string; error?: string; notReadyReasons?: string[] }) => void;
+  onConnection?: (state: { connected: boolean; url?: string; error?: Sentence; notReadyReasons?: string[] }) => void;
   requestTimeoutMs?: number;
 }
 
@@ -56,13 +57,13 @@ export function connectRelay(options: RelayClientOptions) {
     const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${options.token}` }, handshakeTimeout: 5000 });
     socket = ws;
     ws.on('unexpected-response', (_req, res) => {
-      const reason =
+      const error =
         res.statusCode === 401
-          ? 'The relay refused the agent token (wrong, expired or revoked): ask your team lead for a new one and paste it in Settings.'
+          ? sentence('relayTokenRefused')
           : res.statusCode === 409
-            ? 'This agent is already signed in at another desk: sign out there, or ask your team lead for your own token.'
-            : `The relay could not be joined (HTTP ${res.statusCode}); the desk keeps trying.`;
-      options.onConnection?.({ connected: false, url, error: reason });
+            ? sentence('relayAlreadySignedIn')
+            : sentence('relayJoinFailed', { status: res.statusCode ?? 0 });
+      options.onConnection?.({ connected: false, url, error });
       res.resume();
     });
     ws.on('message', (data) => {
@@ -90,7 +91,7 @@ export function connectRelay(options: RelayClientOptions) {
       failPending('The connection to the team relay dropped: try again once it is back.');
       ready = new Promise<void>((resolve) => (readyResolve = resolve));
       if (closed) return;
-      options.onConnection?.({ connected: false, url, error: 'Relay connection lost; reconnecting…' });
+      options.onConnection?.({ connected: false, url, error: sentence('relayLost') });
       urlIndex += 1;
       retryTimer = setTimeout(open, 300);
     });

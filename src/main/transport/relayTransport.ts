@@ -3,6 +3,7 @@ import type { CallMediaNotice } from '../../shared/metaCapture';
 import { readBoundedResponse } from '../../whatsapp/readBody';
 import { connectRelay } from './relayClient';
 import type { CallTransport, TransportContext } from './callTransport';
+import { sentence } from '../../shared/sentence';
 
 export interface RelayTransportOptions {
   urls: string[];
@@ -97,7 +98,12 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
         new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
       ]);
       if (!connected)
-        return { ok: false, field: 'relayUrls', error: state.error ?? 'Relay address: no relay answered.' };
+        return {
+          ok: false,
+          field: 'relayUrls',
+          error: `Relay address: no relay answered${state.error ? ` (${state.error.key})` : ''}.`,
+          said: state.error ?? sentence('relayJoinFailed', { status: 0 }),
+        };
       return { ok: true, displayPhoneNumber: state.url ?? 'team relay', verifiedName: 'Team relay' };
     },
     async close() {

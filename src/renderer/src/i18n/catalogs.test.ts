@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogProblems, copiedFromEnglish, flatten } from './catalogParity';
+import { MAIN_SAYS } from '../../../shared/sentence';
 import { i18n, LANGUAGES, pickLanguage } from './index';
 
 describe('message catalogues', () => {
@@ -17,6 +18,11 @@ describe('message catalogues', () => {
       expect(same.length, same.join(', ')).toBeLessThan(Object.keys(flatten(LANGUAGES[0].catalog)).length / 10);
     },
   );
+
+  it('has a message for everything the main process says', () => {
+    const english = flatten(LANGUAGES[0].catalog);
+    expect(MAIN_SAYS.filter((key) => english[`mainSays.${key}`] === undefined)).toEqual([]);
+  });
 
   it('finds a missing message, a lost value and a missing plural form', () => {
     const english = { a: { b: 'Hello {{name}}', c_one: 'one call', c_other: '{{count}} calls' } };

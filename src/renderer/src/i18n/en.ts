@@ -473,6 +473,28 @@ export const en = {
     warning: 'WhatsApp sent a warning about calling on this number ({{warning}}).',
     settingsChanged: 'The number’s calling settings were changed at WhatsApp.',
   },
+  mainSays: {
+    fatal:
+      'The phone hit an internal error and must restart: any live call was ended on WhatsApp. Restart the phone to take calls again.',
+    historyNotSaved:
+      'The call history could not be saved (the disk may be full or the file damaged). Calls still work; see the log for details.',
+    settingsDamaged:
+      'The settings file was damaged, so the phone started with empty settings (the old file is kept as {{file}}). Enter your connection details again in Settings.',
+    historyDamaged:
+      'The call history could not be read, so a new one was started (the old file is kept as {{file}}). Calls work as usual.',
+    webhookPortInUse:
+      'Webhook port {{port}} is already in use on {{host}}. Close the other program or choose another webhook port in Settings.',
+    webhookPortNotAllowed: 'Not allowed to listen on {{where}}. Choose a webhook port above 1024 in Settings.',
+    webhookNotStarted: 'Could not start the webhook server on {{where}}: {{error}}',
+    tunnelFailed: 'Tunnel: {{error}}',
+    shortcutsTaken: 'Another program already uses {{keys}}: those work only inside the phone’s window.',
+    relayTokenRefused:
+      'The relay refused the agent token (wrong, expired or revoked): ask your team lead for a new one and paste it in Settings.',
+    relayAlreadySignedIn:
+      'This agent is already signed in at another desk: sign out there, or ask your team lead for your own token.',
+    relayJoinFailed: 'The relay could not be joined (HTTP {{status}}); the desk keeps trying.',
+    relayLost: 'Relay connection lost; reconnecting…',
+  },
 };
 
 /** i18next's plural forms, by Intl.PluralRules' categories: each language has its own set (Arabic all six). */

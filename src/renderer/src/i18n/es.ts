@@ -494,4 +494,27 @@ export const es: Catalog = {
     warning: 'WhatsApp envió un aviso sobre las llamadas en este número ({{warning}}).',
     settingsChanged: 'La configuración de llamadas del número se cambió en WhatsApp.',
   },
+  mainSays: {
+    fatal:
+      'El teléfono tuvo un error interno y debe reiniciarse: las llamadas en curso se terminaron en WhatsApp. Reinicia el teléfono para volver a recibir llamadas.',
+    historyNotSaved:
+      'No se pudo guardar el historial de llamadas (el disco puede estar lleno o el archivo dañado). Las llamadas siguen funcionando; los detalles están en el registro.',
+    settingsDamaged:
+      'El archivo de ajustes estaba dañado, así que el teléfono arrancó con ajustes vacíos (el archivo antiguo se guarda como {{file}}). Vuelve a introducir los datos de conexión en Ajustes.',
+    historyDamaged:
+      'No se pudo leer el historial de llamadas, así que se empezó uno nuevo (el archivo antiguo se guarda como {{file}}). Las llamadas funcionan como siempre.',
+    webhookPortInUse:
+      'El puerto de webhook {{port}} ya está en uso en {{host}}. Cierra el otro programa o elige otro puerto de webhook en Ajustes.',
+    webhookPortNotAllowed:
+      'No está permitido escuchar en {{where}}. Elige en Ajustes un puerto de webhook mayor que 1024.',
+    webhookNotStarted: 'No se pudo iniciar el servidor de webhooks en {{where}}: {{error}}',
+    tunnelFailed: 'Túnel: {{error}}',
+    shortcutsTaken: 'Otro programa ya usa {{keys}}: esos atajos solo funcionan dentro de la ventana del teléfono.',
+    relayTokenRefused:
+      'El relé rechazó el token de agente (incorrecto, caducado o revocado): pide uno nuevo a tu responsable y pégalo en Ajustes.',
+    relayAlreadySignedIn:
+      'Este agente ya ha iniciado sesión en otro puesto: cierra la sesión allí o pide a tu responsable un token propio.',
+    relayJoinFailed: 'No se pudo entrar en el relé (HTTP {{status}}); el puesto sigue intentándolo.',
+    relayLost: 'Se perdió la conexión con el relé; reconectando…',
+  },
 };

@@ -492,4 +492,27 @@ export const ptBR: Catalog = {
     warning: 'O WhatsApp enviou um aviso sobre as chamadas neste número ({{warning}}).',
     settingsChanged: 'As configurações de chamada do número foram alteradas no WhatsApp.',
   },
+  mainSays: {
+    fatal:
+      'O telefone teve um erro interno e precisa reiniciar: as chamadas em andamento foram encerradas no WhatsApp. Reinicie o telefone para voltar a receber chamadas.',
+    historyNotSaved:
+      'Não foi possível salvar o histórico de chamadas (o disco pode estar cheio ou o arquivo danificado). As chamadas continuam funcionando; os detalhes estão no log.',
+    settingsDamaged:
+      'O arquivo de configurações estava danificado, então o telefone iniciou com configurações vazias (o arquivo antigo foi guardado como {{file}}). Informe de novo os dados de conexão em Configurações.',
+    historyDamaged:
+      'Não foi possível ler o histórico de chamadas, então um novo foi iniciado (o arquivo antigo foi guardado como {{file}}). As chamadas funcionam normalmente.',
+    webhookPortInUse:
+      'A porta de webhook {{port}} já está em uso em {{host}}. Feche o outro programa ou escolha outra porta de webhook em Configurações.',
+    webhookPortNotAllowed:
+      'Não é permitido escutar em {{where}}. Escolha em Configurações uma porta de webhook acima de 1024.',
+    webhookNotStarted: 'Não foi possível iniciar o servidor de webhooks em {{where}}: {{error}}',
+    tunnelFailed: 'Túnel: {{error}}',
+    shortcutsTaken: 'Outro programa já usa {{keys}}: esses atalhos só funcionam dentro da janela do telefone.',
+    relayTokenRefused:
+      'O relay recusou o token de agente (errado, expirado ou revogado): peça um novo ao seu líder e cole em Configurações.',
+    relayAlreadySignedIn:
+      'Este agente já está conectado em outro posto: saia de lá ou peça ao seu líder um token próprio.',
+    relayJoinFailed: 'Não foi possível entrar no relay (HTTP {{status}}); o posto continua tentando.',
+    relayLost: 'A conexão com o relay caiu; reconectando…',
+  },
 };

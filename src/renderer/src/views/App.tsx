@@ -19,6 +19,7 @@ import { RingingBar } from './RingingBar';
 import { IncomingCall } from './IncomingCall';
 import { SettingsPage } from './SettingsPage';
 import { TopBar } from './TopBar';
+import { Said, sentenceKey } from './Said';
 
 /** The page's one h1, read by screen readers; the window title says the same. */
 function AppHeading() {
@@ -54,15 +55,15 @@ function StatusBar() {
   return (
     <header className="status" data-testid="status">
       {status.problems.map((p) => (
-        <p key={p} className="error" role="alert">
-          {p}
+        <p key={sentenceKey(p)} className="error" role="alert">
+          <Said s={p} />
         </p>
       ))}
       <ReadinessLine status={status} />
       <AccountAlerts alerts={status.accountAlerts} where="status" />
       {status.notices.map((n) => (
-        <p key={n} className="warning" role="status" data-testid="notice">
-          {n}
+        <p key={sentenceKey(n)} className="warning" role="status" data-testid="notice">
+          <Said s={n} />
         </p>
       ))}
       {ringingOut > 0 && <p data-testid="ringing-out">{t('status.ringingOut', { count: ringingOut })}</p>}

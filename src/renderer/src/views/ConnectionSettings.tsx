@@ -4,6 +4,7 @@ import type { ConnectionForm, ConnectionTest, SettingsView } from '../../../shar
 import { loadSettings, saveSettings, testConnection } from '../actions';
 import { FindingsList } from './FindingsList';
 import { Say } from './Say';
+import { Said, saidText } from './Said';
 
 /** Every field of the connection form, as typed. */
 type Form = Required<Omit<ConnectionForm, 'webhookPort'>> & { webhookPort: string };
@@ -98,7 +99,8 @@ export function ConnectionSettings() {
     setSaved(true);
     if (result.check) {
       setTest(result.check);
-      if (!result.check.ok && result.check.field) setErrors({ [result.check.field]: result.check.error });
+      if (!result.check.ok && result.check.field)
+        setErrors({ [result.check.field]: result.check.said ? saidText(result.check.said, t) : result.check.error });
     }
   }
 
@@ -106,7 +108,8 @@ export function ConnectionSettings() {
     setTest('running');
     const result = await testConnection();
     setTest(result);
-    if (!result.ok && result.field) setErrors({ [result.field]: result.error });
+    if (!result.ok && result.field)
+      setErrors({ [result.field]: result.said ? saidText(result.said, t) : result.error });
   }
 
   const common = { form, errors, set: setForm };
@@ -253,6 +256,8 @@ export function ConnectionSettings() {
               values={{ name: test.verifiedName ?? t('connection.yourBusiness'), number: test.displayPhoneNumber }}
               ltr={['number']}
             />
+          ) : test.said ? (
+            <Said s={test.said} />
           ) : (
             test.error
           )}

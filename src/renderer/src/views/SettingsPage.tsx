@@ -13,6 +13,7 @@ import { ShiftCheck } from './ShiftCheck';
 import { WrapUpSettings } from './WrapUpSettings';
 import { WebhookPanel } from './WebhookPanel';
 import { Welcome } from './Welcome';
+import { Said } from './Said';
 
 const SECTIONS: SettingsSection[] = ['connection', 'audio', 'desk', 'team'];
 
@@ -25,7 +26,13 @@ function TeamSection() {
       <h2>{t('settings.team')}</h2>
       {mode === 'relay' ? (
         <p className={relay?.connected ? 'ok' : 'error'} data-testid="relay-state">
-          {relay?.connected ? t('settings.relayConnected', { url: relay.url }) : (relay?.error ?? t('status.starting'))}
+          {relay?.connected ? (
+            t('settings.relayConnected', { url: relay.url })
+          ) : relay?.error ? (
+            <Said s={relay.error} />
+          ) : (
+            t('status.starting')
+          )}
         </p>
       ) : (
         <p data-testid="relay-state">{t('settings.teamDirect')}</p>
