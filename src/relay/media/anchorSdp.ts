@@ -105,7 +105,7 @@ export function whatsappOfferAsJanusAnswer(whatsappOffer: string, janusOffer: st
  * offered (Meta refuses an answer that drops it), though AudioBridge does not mix keypad tones.
  */
 export function janusOfferAsWhatsappAnswer(janusOffer: string, whatsappOffer: string): string {
-  const { jn, waAudio, jnAudio } = pairOf(whatsappOffer, janusOffer);
+  const { wa, jn, waAudio, jnAudio } = pairOf(whatsappOffer, janusOffer);
   const opus = payloadOf(waAudio, 'opus')!;
   const dtmf = payloadOf(waAudio, 'telephone-event');
   const fingerprint = jnAudio.fingerprint ?? jn.fingerprint;
@@ -139,7 +139,23 @@ export function janusOfferAsWhatsappAnswer(janusOffer: string, whatsappOffer: st
     timing: { start: 0, stop: 0 },
     groups: waAudio.mid !== undefined ? [{ type: 'BUNDLE', mids: String(waAudio.mid) }] : undefined,
     msidSemantic: undefined,
-    media: [media],
+    // Every other line WhatsApp offers (video, once it comes) is declined as RFC 3264 does: port 0, in its place.
+    media: wa.media.map((offered) => (offered === waAudio ? media : declined(offered))),
   };
   return write(answer);
+}
+
+/** An offered section we do not take: its m-line with port 0 and its mid, nothing of a transport. */
+function declined(offered: Media): Media {
+  return {
+    type: offered.type,
+    port: 0,
+    protocol: offered.protocol,
+    payloads: offered.payloads,
+    connection: { version: 4, ip: '0.0.0.0' },
+    rtp: offered.rtp,
+    fmtp: [],
+    mid: offered.mid,
+    direction: 'inactive',
+  };
 }
