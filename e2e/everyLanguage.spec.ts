@@ -29,6 +29,12 @@ for (const language of LANGUAGES.slice(1)) {
       await page.getByTestId(`settings-section-${section}`).click();
       await look(`settings ${section}`);
     }
+    // A form WhatsApp would refuse: each field says what is wrong in the agent's language.
+    await page.getByTestId('setting-webhookPort').fill('80');
+    await page.getByTestId('setting-phoneNumberId').fill('+44 7700 900555');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('error-webhookPort')).toHaveText(translated['fieldRules.webhookPortMin']!);
+    await look('settings connection, refused');
     await page.getByTestId('settings-test').click();
     await expect(page.getByTestId('test-result')).toBeVisible({ timeout: 15_000 });
     await look('settings connection, tested');

@@ -33,8 +33,8 @@ export async function untranslated(
           's',
         );
       const messages = Object.entries(english)
-        // A message that is only a value ("{{problem}}") says nothing in any language.
-        .filter(([, text]) => text.replace(/{{[^}]*}}/g, '').trim() !== '')
+        // A message that is only values and punctuation ("{{problem}}", "{{what}}.") says nothing in any language.
+        .filter(([, text]) => /\p{L}/u.test(text.replace(/{{[^}]*}}/g, '')))
         .map(([key, text]) => ({
           key,
           text,

@@ -45,6 +45,12 @@ test('a token WhatsApp refuses, and a callback address Meta cannot reach, are na
   await expect(page.getByTestId('error-accessToken')).toContainText('WhatsApp does not accept it');
   // Already on the connection settings: the line names the problem without a button to open this same screen.
   await expect(page.getByTestId('fix-settings')).toHaveCount(0);
+  // The main process named the problem by its message: in Spanish the line and the field say it in Spanish.
+  await phone.host.services.handlers['preferences:save']({ language: 'es' });
+  await expect(page.getByTestId('not-ready')).toContainText('Token de acceso: WhatsApp no lo acepta');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('error-accessToken')).toContainText('WhatsApp no lo acepta');
+  await phone.host.services.handlers['preferences:save']({ language: 'en' });
 
   await page.getByTestId('setting-accessToken').fill(TEST_SECRETS.accessToken);
   await page.getByTestId('tunnel-none').check();

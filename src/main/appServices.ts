@@ -182,7 +182,7 @@ export async function startAppServices(options: AppServicesOptions) {
       ? blocking
         ? { state: 'failed', problem: blocking.text }
         : { state: 'ok' }
-      : { state: 'failed', problem: result.error };
+      : { state: 'failed', problem: result.error, ...(result.said && { said: result.said }) };
     publishStatus();
     return result;
   }

@@ -2,6 +2,7 @@ import { createLogger, type Logger } from '../whatsapp/logger';
 import { openAppStorage } from './appStorage';
 import { connectionSeedFromEnv, defaultEnvironment, environmentFromEnv } from './config';
 import type { SecretCipher, SettingsStore } from './settingsStore';
+import { fieldRuleText } from '../shared/settingsSchemas';
 
 export interface DeskStartupOptions {
   dataDir: string;
@@ -37,7 +38,10 @@ export function prepareDesk(options: DeskStartupOptions) {
   const seed = connectionSeedFromEnv(options.env);
   if (seed) {
     const seeded = storage.settings.saveConnection(seed);
-    if (!seeded.ok) logger.error('settings from the environment were refused', { errors: seeded.errors });
+    if (!seeded.ok)
+      logger.error('settings from the environment were refused', {
+        errors: Object.fromEntries(Object.entries(seeded.errors).map(([field, code]) => [field, fieldRuleText(code)])),
+      });
   }
   return { storage, logger, environment, environmentErrors };
 }

@@ -143,17 +143,14 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     const given = (name: string) => typeof raw[name] === 'string' && (raw[name] as string).trim() !== '';
     const current = connection();
     if (raw.mode === 'relay') {
-      if (!given('relayUrls') && current.relayUrls.length === 0)
-        errors.relayUrls ??= 'Relay address: required to join a team relay';
-      if (!given('agentToken') && !current.agentToken)
-        errors.agentToken ??= 'Agent token: required; your team lead issues it';
+      if (!given('relayUrls') && current.relayUrls.length === 0) errors.relayUrls ??= 'relayUrlsRequired';
+      if (!given('agentToken') && !current.agentToken) errors.agentToken ??= 'agentTokenRequired';
     } else {
-      if (!given('accessToken') && !current.accessToken) errors.accessToken ??= 'Access token: required';
-      if (!given('appSecret') && !current.appSecret)
-        errors.appSecret ??= 'App secret: required to check that webhooks come from Meta';
+      if (!given('accessToken') && !current.accessToken) errors.accessToken ??= 'accessTokenRequired';
+      if (!given('appSecret') && !current.appSecret) errors.appSecret ??= 'appSecretRequired';
     }
     if (raw.tunnel === 'ngrok' && !given('ngrokAuthtoken') && !current.ngrokAuthtoken) {
-      errors.ngrokAuthtoken ??= 'ngrok authtoken: required for the built-in tunnel (dashboard.ngrok.com)';
+      errors.ngrokAuthtoken ??= 'ngrokAuthtokenRequired';
     }
     if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
     const v = parsed.data;

@@ -184,7 +184,12 @@ export const AppStatus = z.object({
     })
     .optional(),
   /** What WhatsApp said of the token, the number and its calling settings at the last check (direct mode). */
-  connectionCheck: z.object({ state: z.enum(['pending', 'ok', 'failed']), problem: z.string().optional() }),
+  connectionCheck: z.object({
+    state: z.enum(['pending', 'ok', 'failed']),
+    problem: z.string().optional(),
+    /** The problem as the page's message, when main has one for it. */
+    said: Sentence.optional(),
+  }),
   /** Meta's verification or a signed event has come in since this callback URL was set (kept across restarts). */
   callbackReached: z.boolean(),
   preferences: AgentPreferences,

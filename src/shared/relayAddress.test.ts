@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionSettingsInput, isSafeRelayAddress } from './settingsSchemas';
+import { ConnectionSettingsInput, fieldRuleText, isSafeRelayAddress } from './settingsSchemas';
 
 describe('relay addresses', () => {
   it('takes wss:// anywhere and ws:// only to this computer', () => {
@@ -23,6 +23,7 @@ describe('relay addresses', () => {
       agentToken: 'x',
     });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.message).toMatch(/use wss:\/\//);
+    expect(parsed.error?.issues[0]?.message).toBe('relayUrlsInsecure');
+    expect(fieldRuleText('relayUrlsInsecure')).toMatch(/use wss:\/\//);
   });
 });

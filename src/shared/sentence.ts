@@ -19,6 +19,9 @@ export const MAIN_SAYS = [
   'relayAlreadySignedIn',
   'relayJoinFailed',
   'relayLost',
+  'tokenRejected',
+  'tokenLacksMessaging',
+  'phoneNumberIdUnknown',
 ] as const;
 export type MainSays = (typeof MAIN_SAYS)[number];
 

@@ -37,6 +37,37 @@ export const ConnectionForm = z.object({
 });
 export type ConnectionForm = z.infer<typeof ConnectionForm>;
 
+/**
+ * What is wrong with a connection field, by code: the form's errors carry the code and the page words it in the
+ * agent's language (this English is the page's English catalogue, and the log's).
+ */
+export const FIELD_RULES = {
+  accessTokenFormat: 'Access token: paste the whole token from Meta (letters and digits, no spaces)',
+  phoneNumberIdFormat: 'Phone number ID: use the numeric ID from WhatsApp > API Setup, not the phone number',
+  appSecretFormat: 'App secret: 32 hexadecimal characters from App settings > Basic',
+  verifyTokenLength: 'Verify token: 8 to 200 characters',
+  publicUrlFormat: 'Public URL: an https:// address Meta can reach',
+  webhookPortNumber: 'Webhook port: a number',
+  webhookPortWhole: 'Webhook port: a whole number',
+  webhookPortMin: 'Webhook port: 1024 or above',
+  webhookPortMax: 'Webhook port: 65535 at most',
+  relayUrlsFormat: 'Relay address: ws:// or wss:// addresses, separated by commas',
+  relayUrlsInsecure:
+    'Relay address: use wss:// (the token and callers’ details would cross the network unencrypted); ws:// only for a relay on this computer',
+  permissionTemplateName:
+    'Permission template: its name as approved in WhatsApp Manager (lower-case letters, digits and _)',
+  permissionTemplateLanguage: 'Template language: a code such as en, en_US or pt_BR',
+  publicUrlRequired: 'Public URL: required when Meta reaches you through your own address',
+  relayUrlsRequired: 'Relay address: required to join a team relay',
+  agentTokenRequired: 'Agent token: required; your team lead issues it',
+  accessTokenRequired: 'Access token: required',
+  appSecretRequired: 'App secret: required to check that webhooks come from Meta',
+  ngrokAuthtokenRequired: 'ngrok authtoken: required for the built-in tunnel (dashboard.ngrok.com)',
+} as const;
+export type FieldRule = keyof typeof FIELD_RULES;
+/** A field error in English, for the log; any message that is not a rule's code is kept as it is. */
+export const fieldRuleText = (code: string): string => FIELD_RULES[code as FieldRule] ?? code;
+
 /** Fields that are never shown back to the window; left empty in the form, the stored value is kept. */
 export const SECRET_FIELDS = ['accessToken', 'appSecret', 'ngrokAuthtoken', 'agentToken'] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
@@ -45,30 +76,14 @@ const DIRECT_RULES: Array<
   [
     field: 'accessToken' | 'phoneNumberId' | 'appSecret' | 'verifyToken' | 'publicUrl',
     ok: (v: string) => boolean,
-    message: string,
+    message: FieldRule,
   ]
 > = [
-  [
-    'accessToken',
-    (v) => v === '' || /^[A-Za-z0-9_\-.|]{20,}$/.test(v),
-    'Access token: paste the whole token from Meta (letters and digits, no spaces)',
-  ],
-  [
-    'phoneNumberId',
-    (v) => /^\d{5,20}$/.test(v),
-    'Phone number ID: use the numeric ID from WhatsApp > API Setup, not the phone number',
-  ],
-  [
-    'appSecret',
-    (v) => v === '' || /^[0-9a-f]{32}$/i.test(v),
-    'App secret: 32 hexadecimal characters from App settings > Basic',
-  ],
-  ['verifyToken', (v) => v.length >= 8 && v.length <= 200, 'Verify token: 8 to 200 characters'],
-  [
-    'publicUrl',
-    (v) => v === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(v),
-    'Public URL: an https:// address Meta can reach',
-  ],
+  ['accessToken', (v) => v === '' || /^[A-Za-z0-9_\-.|]{20,}$/.test(v), 'accessTokenFormat'],
+  ['phoneNumberId', (v) => /^\d{5,20}$/.test(v), 'phoneNumberIdFormat'],
+  ['appSecret', (v) => v === '' || /^[0-9a-f]{32}$/i.test(v), 'appSecretFormat'],
+  ['verifyToken', (v) => v.length >= 8 && v.length <= 200, 'verifyTokenLength'],
+  ['publicUrl', (v) => v === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(v), 'publicUrlFormat'],
 ];
 
 /**
@@ -82,10 +97,10 @@ export const ConnectionFields = z.object({
   appSecret: z.string().trim().default(''),
   verifyToken: z.string().trim().default(''),
   webhookPort: z.coerce
-    .number({ message: 'Webhook port: a number' })
-    .int('Webhook port: a whole number')
-    .min(1024, 'Webhook port: 1024 or above')
-    .max(65535, 'Webhook port: 65535 at most')
+    .number({ message: 'webhookPortNumber' })
+    .int('webhookPortWhole')
+    .min(1024, 'webhookPortMin')
+    .max(65535, 'webhookPortMax')
     .default(8787),
   tunnel: TunnelMode.default('none'),
   publicUrl: z.string().trim().default(''),
@@ -95,29 +110,16 @@ export const ConnectionFields = z.object({
     .string()
     .trim()
     .default('')
-    .refine(
-      (v) => v === '' || v.split(',').every((u) => /^wss?:\/\/\S+$/.test(u.trim())),
-      'Relay address: ws:// or wss:// addresses, separated by commas',
-    )
-    .refine(
-      (v) => v === '' || v.split(',').every((u) => isSafeRelayAddress(u.trim())),
-      'Relay address: use wss:// (the token and callers’ details would cross the network unencrypted); ws:// only for a relay on this computer',
-    ),
+    .refine((v) => v === '' || v.split(',').every((u) => /^wss?:\/\/\S+$/.test(u.trim())), 'relayUrlsFormat')
+    .refine((v) => v === '' || v.split(',').every((u) => isSafeRelayAddress(u.trim())), 'relayUrlsInsecure'),
   agentToken: z.string().trim().default(''),
   /** An approved call-permission-request template: WhatsApp allows only a template outside the 24 h window. */
   permissionTemplate: z
     .string()
     .trim()
     .default('')
-    .refine(
-      (v) => v === '' || isTemplateName(v),
-      'Permission template: its name as approved in WhatsApp Manager (lower-case letters, digits and _)',
-    ),
-  permissionTemplateLanguage: z
-    .string()
-    .trim()
-    .default('en')
-    .refine(isTemplateLanguage, 'Template language: a code such as en, en_US or pt_BR'),
+    .refine((v) => v === '' || isTemplateName(v), 'permissionTemplateName'),
+  permissionTemplateLanguage: z.string().trim().default('en').refine(isTemplateLanguage, 'permissionTemplateLanguage'),
 });
 
 export const ConnectionSettingsInput = ConnectionFields.superRefine((v, ctx) => {
@@ -130,7 +132,7 @@ export const ConnectionSettingsInput = ConnectionFields.superRefine((v, ctx) => 
     ctx.addIssue({
       code: 'custom',
       path: ['publicUrl'],
-      message: 'Public URL: required when Meta reaches you through your own address',
+      message: 'publicUrlRequired',
     });
   }
 });
@@ -222,6 +224,7 @@ export type SettingsView = z.infer<typeof SettingsView>;
 
 export const SaveResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), settings: SettingsView, check: z.lazy(() => ConnectionTest).optional() }),
+  /** Per field, a FieldRule code (worded by the page), or a message of zod's own for a request outside the form. */
   z.object({ ok: z.literal(false), errors: z.record(z.string(), z.string()) }),
 ]);
 export type SaveResult = z.infer<typeof SaveResult>;

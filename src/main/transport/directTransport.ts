@@ -30,12 +30,14 @@ export function explainConnectionFailure(error: unknown): Extract<ConnectionTest
       ok: false,
       field: 'accessToken',
       error: 'Access token: WhatsApp does not accept it (invalid or expired). Paste a new one.',
+      said: sentence('tokenRejected'),
     };
   if (code === 10 || code === 200) {
     return {
       ok: false,
       field: 'accessToken',
       error: 'Access token: it lacks the whatsapp_business_messaging permission.',
+      said: sentence('tokenLacksMessaging'),
     };
   }
   if (code === 100 && subcode === 33) {
@@ -43,6 +45,7 @@ export function explainConnectionFailure(error: unknown): Extract<ConnectionTest
       ok: false,
       field: 'phoneNumberId',
       error: 'Phone number ID: no phone number with this ID is reachable with this token.',
+      said: sentence('phoneNumberIdUnknown'),
     };
   }
   if (error.kind === 'network' || error.kind === 'timeout') return { ok: false, error: agentSentence(error) };

@@ -497,6 +497,9 @@ export const ar: Catalog = {
     settingsChanged: 'تغيّرت إعدادات الاتصال لهذا الرقم في واتساب.',
   },
   mainSays: {
+    tokenRejected: 'رمز الوصول: لا يقبله واتساب (غير صالح أو منتهٍ). الصق رمزًا جديدًا.',
+    tokenLacksMessaging: 'رمز الوصول: ينقصه إذن whatsapp_business_messaging.',
+    phoneNumberIdUnknown: 'معرّف رقم الهاتف: لا يمكن الوصول إلى أي رقم بهذا المعرّف بهذا الرمز.',
     fatal:
       'واجه الهاتف خطأً داخليًا ويجب إعادة تشغيله: أُنهيت أي مكالمة جارية على واتساب. أعد تشغيل الهاتف لتلقي المكالمات مجددًا.',
     historyNotSaved:
@@ -517,5 +520,27 @@ export const ar: Catalog = {
       'هذا الموظف مسجّل الدخول بالفعل في مكتب آخر: سجّل الخروج هناك، أو اطلب من قائد فريقك رمزًا خاصًا بك.',
     relayJoinFailed: 'تعذّر الانضمام إلى المُرحِّل (HTTP {{status}})؛ يواصل المكتب المحاولة.',
     relayLost: 'انقطع الاتصال بالمُرحِّل؛ جارٍ إعادة الاتصال…',
+  },
+  fieldRules: {
+    accessTokenFormat: 'رمز الوصول: الصق الرمز كاملًا من Meta (حروف وأرقام، دون مسافات)',
+    phoneNumberIdFormat: 'معرّف رقم الهاتف: استخدم المعرّف الرقمي من WhatsApp > API Setup، لا رقم الهاتف',
+    appSecretFormat: 'سرّ التطبيق: 32 حرفًا ست عشريًا من App settings > Basic',
+    verifyTokenLength: 'رمز التحقق: من 8 إلى 200 حرف',
+    publicUrlFormat: 'العنوان العام: عنوان https:// تستطيع Meta الوصول إليه',
+    webhookPortNumber: 'منفذ الـ webhook: رقم',
+    webhookPortWhole: 'منفذ الـ webhook: عدد صحيح',
+    webhookPortMin: 'منفذ الـ webhook: ‏1024 أو أكثر',
+    webhookPortMax: 'منفذ الـ webhook: ‏65535 على الأكثر',
+    relayUrlsFormat: 'عنوان المُرحِّل: عناوين ws:// أو wss:// تفصلها فواصل',
+    relayUrlsInsecure:
+      'عنوان المُرحِّل: استخدم wss:// (وإلا عبر الرمز وبيانات المتصلين الشبكة دون تشفير)؛ ws:// فقط لمُرحِّل على هذا الحاسوب',
+    permissionTemplateName: 'قالب الإذن: اسمه كما اعتُمد في WhatsApp Manager (حروف صغيرة وأرقام و _)',
+    permissionTemplateLanguage: 'لغة القالب: رمز مثل en أو en_US أو pt_BR',
+    publicUrlRequired: 'العنوان العام: مطلوب عندما تصل إليك Meta عبر عنوانك الخاص',
+    relayUrlsRequired: 'عنوان المُرحِّل: مطلوب للانضمام إلى مُرحِّل الفريق',
+    agentTokenRequired: 'رمز الموظف: مطلوب؛ يصدره قائد فريقك',
+    accessTokenRequired: 'رمز الوصول: مطلوب',
+    appSecretRequired: 'سرّ التطبيق: مطلوب للتحقق من أن الـ webhooks تأتي من Meta',
+    ngrokAuthtokenRequired: 'رمز مصادقة ngrok: مطلوب للنفق المدمج (dashboard.ngrok.com)',
   },
 };

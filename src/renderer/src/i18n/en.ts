@@ -1,3 +1,5 @@
+import { FIELD_RULES } from '../../../shared/settingsSchemas';
+
 /** The agent's screens in English: the source every other catalogue must match key for key. */
 export const en = {
   app: { title: 'WhatsApp Business phone' },
@@ -474,6 +476,9 @@ export const en = {
     settingsChanged: 'The number’s calling settings were changed at WhatsApp.',
   },
   mainSays: {
+    tokenRejected: 'Access token: WhatsApp does not accept it (invalid or expired). Paste a new one.',
+    tokenLacksMessaging: 'Access token: it lacks the whatsapp_business_messaging permission.',
+    phoneNumberIdUnknown: 'Phone number ID: no phone number with this ID is reachable with this token.',
     fatal:
       'The phone hit an internal error and must restart: any live call was ended on WhatsApp. Restart the phone to take calls again.',
     historyNotSaved:
@@ -495,6 +500,7 @@ export const en = {
     relayJoinFailed: 'The relay could not be joined (HTTP {{status}}); the desk keeps trying.',
     relayLost: 'Relay connection lost; reconnecting…',
   },
+  fieldRules: FIELD_RULES,
 };
 
 /** i18next's plural forms, by Intl.PluralRules' categories: each language has its own set (Arabic all six). */

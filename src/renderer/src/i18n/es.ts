@@ -495,6 +495,9 @@ export const es: Catalog = {
     settingsChanged: 'La configuración de llamadas del número se cambió en WhatsApp.',
   },
   mainSays: {
+    tokenRejected: 'Token de acceso: WhatsApp no lo acepta (no válido o caducado). Pega uno nuevo.',
+    tokenLacksMessaging: 'Token de acceso: le falta el permiso whatsapp_business_messaging.',
+    phoneNumberIdUnknown: 'ID del número: con este token no se alcanza ningún número con este ID.',
     fatal:
       'El teléfono tuvo un error interno y debe reiniciarse: las llamadas en curso se terminaron en WhatsApp. Reinicia el teléfono para volver a recibir llamadas.',
     historyNotSaved:
@@ -516,5 +519,28 @@ export const es: Catalog = {
       'Este agente ya ha iniciado sesión en otro puesto: cierra la sesión allí o pide a tu responsable un token propio.',
     relayJoinFailed: 'No se pudo entrar en el relé (HTTP {{status}}); el puesto sigue intentándolo.',
     relayLost: 'Se perdió la conexión con el relé; reconectando…',
+  },
+  fieldRules: {
+    accessTokenFormat: 'Token de acceso: pega el token completo de Meta (letras y dígitos, sin espacios)',
+    phoneNumberIdFormat: 'ID del número: usa el ID numérico de WhatsApp > API Setup, no el número de teléfono',
+    appSecretFormat: 'Secreto de la app: 32 caracteres hexadecimales de App settings > Basic',
+    verifyTokenLength: 'Token de verificación: de 8 a 200 caracteres',
+    publicUrlFormat: 'URL pública: una dirección https:// que Meta pueda alcanzar',
+    webhookPortNumber: 'Puerto del webhook: un número',
+    webhookPortWhole: 'Puerto del webhook: un número entero',
+    webhookPortMin: 'Puerto del webhook: 1024 o más',
+    webhookPortMax: 'Puerto del webhook: 65535 como máximo',
+    relayUrlsFormat: 'Dirección del relé: direcciones ws:// o wss:// separadas por comas',
+    relayUrlsInsecure:
+      'Dirección del relé: usa wss:// (el token y los datos de los clientes cruzarían la red sin cifrar); ws:// solo para un relé en este ordenador',
+    permissionTemplateName:
+      'Plantilla de permiso: su nombre tal como se aprobó en WhatsApp Manager (minúsculas, dígitos y _)',
+    permissionTemplateLanguage: 'Idioma de la plantilla: un código como en, en_US o pt_BR',
+    publicUrlRequired: 'URL pública: obligatoria cuando Meta te alcanza por tu propia dirección',
+    relayUrlsRequired: 'Dirección del relé: obligatoria para unirse a un relé de equipo',
+    agentTokenRequired: 'Token de agente: obligatorio; te lo da tu responsable de equipo',
+    accessTokenRequired: 'Token de acceso: obligatorio',
+    appSecretRequired: 'Secreto de la app: obligatorio para comprobar que los webhooks vienen de Meta',
+    ngrokAuthtokenRequired: 'Authtoken de ngrok: obligatorio para el túnel integrado (dashboard.ngrok.com)',
   },
 };

@@ -469,6 +469,9 @@ export const hi: Catalog = {
     settingsChanged: 'WhatsApp पर इस नंबर की कॉल सेटिंग बदली गई।',
   },
   mainSays: {
+    tokenRejected: 'एक्सेस टोकन: WhatsApp इसे स्वीकार नहीं करता (अमान्य या समय-सीमा ख़त्म)। नया चिपकाएँ।',
+    tokenLacksMessaging: 'एक्सेस टोकन: इसमें whatsapp_business_messaging अनुमति नहीं है।',
+    phoneNumberIdUnknown: 'फ़ोन नंबर ID: इस टोकन से इस ID वाला कोई फ़ोन नंबर नहीं मिलता।',
     fatal:
       'फ़ोन में अंदरूनी गड़बड़ी हुई और इसे फिर से शुरू करना होगा: चल रही कॉल WhatsApp पर ख़त्म कर दी गईं। कॉल लेने के लिए फ़ोन फिर से शुरू करें।',
     historyNotSaved: 'कॉल इतिहास सहेजा नहीं जा सका (डिस्क भरी हो सकती है या फ़ाइल ख़राब)। कॉल फिर भी चलती हैं; विवरण लॉग में है।',
@@ -487,5 +490,27 @@ export const hi: Catalog = {
     relayAlreadySignedIn: 'यह एजेंट पहले से किसी दूसरे डेस्क पर साइन इन है: वहाँ साइन आउट करें, या अपने टीम लीड से अपना टोकन माँगें।',
     relayJoinFailed: 'रिले से जुड़ा नहीं जा सका (HTTP {{status}}); डेस्क कोशिश करता रहेगा।',
     relayLost: 'रिले से कनेक्शन टूट गया; फिर से जुड़ रहा है…',
+  },
+  fieldRules: {
+    accessTokenFormat: 'एक्सेस टोकन: Meta से पूरा टोकन चिपकाएँ (अक्षर और अंक, बिना स्पेस)',
+    phoneNumberIdFormat: 'फ़ोन नंबर ID: WhatsApp > API Setup वाला अंकों का ID डालें, फ़ोन नंबर नहीं',
+    appSecretFormat: 'ऐप सीक्रेट: App settings > Basic से 32 हेक्साडेसिमल अक्षर',
+    verifyTokenLength: 'सत्यापन टोकन: 8 से 200 अक्षर',
+    publicUrlFormat: 'सार्वजनिक URL: ऐसा https:// पता जिस तक Meta पहुँच सके',
+    webhookPortNumber: 'Webhook पोर्ट: एक संख्या',
+    webhookPortWhole: 'Webhook पोर्ट: पूर्ण संख्या',
+    webhookPortMin: 'Webhook पोर्ट: 1024 या उससे ऊपर',
+    webhookPortMax: 'Webhook पोर्ट: अधिकतम 65535',
+    relayUrlsFormat: 'रिले का पता: ws:// या wss:// पते, कॉमा से अलग',
+    relayUrlsInsecure:
+      'रिले का पता: wss:// इस्तेमाल करें (वरना टोकन और ग्राहकों का विवरण बिना एन्क्रिप्शन नेटवर्क पर जाएगा); ws:// सिर्फ़ इसी कंप्यूटर के रिले के लिए',
+    permissionTemplateName: 'अनुमति टेम्पलेट: WhatsApp Manager में स्वीकृत नाम (छोटे अक्षर, अंक और _)',
+    permissionTemplateLanguage: 'टेम्पलेट की भाषा: en, en_US या pt_BR जैसा कोड',
+    publicUrlRequired: 'सार्वजनिक URL: ज़रूरी है जब Meta आप तक आपके अपने पते से पहुँचता है',
+    relayUrlsRequired: 'रिले का पता: टीम रिले से जुड़ने के लिए ज़रूरी',
+    agentTokenRequired: 'एजेंट टोकन: ज़रूरी; आपके टीम लीड इसे देते हैं',
+    accessTokenRequired: 'एक्सेस टोकन: ज़रूरी',
+    appSecretRequired: 'ऐप सीक्रेट: यह जाँचने के लिए ज़रूरी कि webhooks Meta से आते हैं',
+    ngrokAuthtokenRequired: 'ngrok ऑथटोकन: अंतर्निहित टनल के लिए ज़रूरी (dashboard.ngrok.com)',
   },
 };

@@ -493,6 +493,9 @@ export const ptBR: Catalog = {
     settingsChanged: 'As configurações de chamada do número foram alteradas no WhatsApp.',
   },
   mainSays: {
+    tokenRejected: 'Token de acesso: o WhatsApp não o aceita (inválido ou expirado). Cole um novo.',
+    tokenLacksMessaging: 'Token de acesso: falta a permissão whatsapp_business_messaging.',
+    phoneNumberIdUnknown: 'ID do número: nenhum número com este ID é acessível com este token.',
     fatal:
       'O telefone teve um erro interno e precisa reiniciar: as chamadas em andamento foram encerradas no WhatsApp. Reinicie o telefone para voltar a receber chamadas.',
     historyNotSaved:
@@ -514,5 +517,27 @@ export const ptBR: Catalog = {
       'Este agente já está conectado em outro posto: saia de lá ou peça ao seu líder um token próprio.',
     relayJoinFailed: 'Não foi possível entrar no relay (HTTP {{status}}); o posto continua tentando.',
     relayLost: 'A conexão com o relay caiu; reconectando…',
+  },
+  fieldRules: {
+    accessTokenFormat: 'Token de acesso: cole o token inteiro da Meta (letras e dígitos, sem espaços)',
+    phoneNumberIdFormat: 'ID do número: use o ID numérico de WhatsApp > API Setup, não o número de telefone',
+    appSecretFormat: 'Segredo do app: 32 caracteres hexadecimais de App settings > Basic',
+    verifyTokenLength: 'Token de verificação: de 8 a 200 caracteres',
+    publicUrlFormat: 'URL pública: um endereço https:// que a Meta consiga acessar',
+    webhookPortNumber: 'Porta do webhook: um número',
+    webhookPortWhole: 'Porta do webhook: um número inteiro',
+    webhookPortMin: 'Porta do webhook: 1024 ou mais',
+    webhookPortMax: 'Porta do webhook: no máximo 65535',
+    relayUrlsFormat: 'Endereço do relay: endereços ws:// ou wss:// separados por vírgulas',
+    relayUrlsInsecure:
+      'Endereço do relay: use wss:// (o token e os dados dos clientes atravessariam a rede sem criptografia); ws:// só para um relay neste computador',
+    permissionTemplateName: 'Modelo de permissão: o nome como aprovado no WhatsApp Manager (minúsculas, dígitos e _)',
+    permissionTemplateLanguage: 'Idioma do modelo: um código como en, en_US ou pt_BR',
+    publicUrlRequired: 'URL pública: obrigatória quando a Meta chega a você pelo seu próprio endereço',
+    relayUrlsRequired: 'Endereço do relay: obrigatório para entrar em um relay de equipe',
+    agentTokenRequired: 'Token de agente: obrigatório; seu líder de equipe o fornece',
+    accessTokenRequired: 'Token de acesso: obrigatório',
+    appSecretRequired: 'Segredo do app: obrigatório para verificar que os webhooks vêm da Meta',
+    ngrokAuthtokenRequired: 'Authtoken do ngrok: obrigatório para o túnel integrado (dashboard.ngrok.com)',
   },
 };

@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConnectionForm, ConnectionTest, SettingsView } from '../../../shared/settingsSchemas';
+import {
+  FIELD_RULES,
+  type ConnectionForm,
+  type ConnectionTest,
+  type SettingsView,
+} from '../../../shared/settingsSchemas';
 import { loadSettings, saveSettings, testConnection } from '../actions';
 import { FindingsList } from './FindingsList';
 import { Say } from './Say';
@@ -66,7 +71,7 @@ function Field(props: {
       />
       {errors[id] && (
         <small className="error" data-testid={`error-${id}`}>
-          {errors[id]}
+          {errors[id] in FIELD_RULES ? t(`fieldRules.${errors[id]}`) : errors[id]}
         </small>
       )}
     </label>

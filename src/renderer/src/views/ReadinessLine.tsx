@@ -4,6 +4,7 @@ import { readiness } from '../../../shared/readiness';
 import { savePreferences } from '../actions';
 import { checkMicrophone } from '../micCheck';
 import { usePhone } from '../store';
+import { Said } from './Said';
 
 /** One line that is green only when a call can ring here and be answered with a voice; otherwise what to fix. */
 export function ReadinessLine({ status }: { status: AppStatus }) {
@@ -35,7 +36,11 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
   }
   return (
     <p className="warning readiness" data-testid="not-ready" role="status">
-      {t(`readiness.${state.code}`, state.params)}{' '}
+      {state.code === 'connectionFailed' && status.connectionCheck.said ? (
+        <Said s={status.connectionCheck.said} />
+      ) : (
+        t(`readiness.${state.code}`, state.params)
+      )}{' '}
       {state.fix === 'settings' && !onConnection && (
         <button className="link" data-testid="fix-settings" onClick={() => openSettings('connection')}>
           {t('readiness.openSettings')}
