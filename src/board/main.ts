@@ -2,6 +2,7 @@ import { BoardMessage, type BoardFigures, type BoardRequest, type BoardSnapshot 
 import { isUserId } from '../shared/graphSchemas';
 import { boardWhen, say, startBoardLanguage } from './i18n';
 import { createListenIn } from './listenIn';
+import { renderAccountAlerts } from './accountAlerts';
 
 const TOKEN_KEY = 'board-token';
 const $ = (id: string) => document.getElementById(id)!;
@@ -122,6 +123,7 @@ function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string
 function render(): void {
   if (!snapshot) return;
   const now = relayNow();
+  renderAccountAlerts($('board'), snapshot.accountAlerts);
   $('waiting-count').textContent = `(${snapshot.waiting.length})`;
   $('waiting-count').setAttribute('aria-label', say('section.waitingCount', { count: snapshot.waiting.length }));
   $('waiting').replaceChildren(

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { createAccountAlertStore } from './accountAlertStore';
 import { createGraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
 import { startWebhookServer, type WebhookServer } from '../whatsapp/webhookServer';
@@ -137,6 +138,7 @@ export async function startRelay(options: RelayOptions) {
     permissionTemplate: options.permissionTemplate,
   });
   const store = createCallStore(redis, keys, instance);
+  const accountAlerts = createAccountAlertStore(redis, prefix);
   const numbers = createBusinessNumbers(
     [
       { phoneNumberId: options.phoneNumberId, name: options.phoneNumberName, graph },
@@ -322,6 +324,7 @@ export async function startRelay(options: RelayOptions) {
       db: teamRecords?.db,
       serviceLevelSec: options.serviceLevelSec ?? 20,
       log,
+      accountAlerts,
     }),
     pageDir: options.boardDir ?? resolve('out/board'),
     async checkToken(token) {
@@ -396,6 +399,16 @@ export async function startRelay(options: RelayOptions) {
     log,
     metrics,
     records,
+    async onAccountAlert(received) {
+      await accountAlerts.add(received);
+      // Every desk shows it on its status line: the whole team is affected.
+      await bus.publish({
+        kind: 'team',
+        callId: 'account',
+        targets: [],
+        event: { type: 'account_alert', alert: received.alert, phoneNumberId: received.phoneNumberId },
+      });
+    },
   });
 
   /** Everyone on the call sees which supervisor is heard on it now (none: empty). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReceivedAccountAlert } from './accountAlerts';
 import { AgentStateName } from './teamState';
 
 /** One line of figures: a queue, an agent, or the whole team, for today so far. */
@@ -57,6 +58,11 @@ export const BoardSnapshot = z.object({
       queues: z.array(z.string()),
     }),
   ),
+  /** WhatsApp's word about the team's numbers: restrictions, warnings, errors about no one call (newest first). */
+  accountAlerts: z
+    .array(ReceivedAccountAlert.extend({ sentence: z.string().max(500) }))
+    .max(20)
+    .default([]),
   today: z.discriminatedUnion('ok', [
     z.object({
       ok: z.literal(true),

@@ -1,4 +1,6 @@
+import { accountAlertSentence } from '../../shared/accountAlerts';
 import type { AgentCall, BoardSnapshot } from '../../shared/boardSchemas';
+import type { AccountAlertStore } from '../accountAlertStore';
 import type { RingOutcome } from '../../shared/callRecords';
 import { errorText } from '../../shared/errorText';
 import { skillLevel, type TeamQueues } from '../../shared/teamQueues';
@@ -30,6 +32,7 @@ export function createBoardSource(deps: {
   db?: RecordsDb;
   serviceLevelSec: number;
   log: Logger;
+  accountAlerts?: Pick<AccountAlertStore, 'list'>;
 }) {
   const { store, floor, routes, queues, db, log } = deps;
 
@@ -141,11 +144,12 @@ export function createBoardSource(deps: {
     /** What a supervisor with this scope sees: only their queues' calls, agents and figures. */
     async snapshot(scope: SupervisorScope): Promise<BoardSnapshot> {
       const nowMs = Date.now();
-      const [waitingCalls, active, agents, figures] = await Promise.all([
+      const [waitingCalls, active, agents, figures, alerts] = await Promise.all([
         waiting(scope),
         inProgress(),
         floor.agents(),
         today(nowMs, scope),
+        deps.accountAlerts?.list(nowMs).catch(() => []) ?? [],
       ]);
       return {
         atMs: nowMs,
@@ -172,6 +176,8 @@ export function createBoardSource(deps: {
           })),
           scope,
         ).sort((a, b) => a.id.localeCompare(b.id)),
+        // About the numbers, not a queue: every supervisor needs to know the team cannot take calls.
+        accountAlerts: alerts.map((a) => ({ ...a, sentence: accountAlertSentence(a.alert) })),
         today: figures,
       };
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { accountAlertSentence } from '../../shared/accountAlerts';
 import { anyCallErrorSentence, callErrorSentence, KNOWN_CALL_ERROR_CODES } from '../../shared/callErrors';
 import { i18n, LANGUAGES } from './i18n';
-import { accountAlertText, localizeCallErrors } from './whatsappWords';
+import { accountAlertText, localizeCallErrors } from '../../shared/whatsappWords/words';
 
 const inLanguage = (tag: string) => i18n.getFixedT(tag);
 

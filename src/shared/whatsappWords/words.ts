@@ -1,12 +1,14 @@
-import type { TFunction } from 'i18next';
-import { restrictionScope, type AccountAlert } from '../../shared/accountAlerts';
-import { anyCallErrorSentence, callErrorSentence, KNOWN_CALL_ERROR_CODES } from '../../shared/callErrors';
+import { restrictionScope, type AccountAlert } from '../accountAlerts';
+import { anyCallErrorSentence, callErrorSentence, KNOWN_CALL_ERROR_CODES } from '../callErrors';
+
+/** A catalogue lookup (i18next's t, the desk's or the board's) over the sections in this folder. */
+export type Translate = (key: string, values?: Record<string, unknown>) => string;
 
 /**
  * WhatsApp's words in the agent's language. The main process writes Meta's error codes as English sentences that
  * keep the code ("… (WhatsApp code 138021)"); each such sentence inside a message is swapped for the catalogue's.
  */
-export function localizeCallErrors(text: string, t: TFunction): string {
+export function localizeCallErrors(text: string, t: Translate): string {
   let out = text;
   for (const match of text.matchAll(/\(WhatsApp code (\d+)\)/g)) {
     const code = Number(match[1]);
@@ -26,7 +28,7 @@ const SCOPE_KEY = {
   calling: 'restrictedCalling',
 } as const;
 
-function reasonText(reason: string | undefined, t: TFunction): string | undefined {
+function reasonText(reason: string | undefined, t: Translate): string | undefined {
   if (!reason) return undefined;
   if (/LOW_PICKUP_RATE/i.test(reason)) return t('accountAlerts.reasonLowPickup');
   if (/NEGATIVE_FEEDBACK/i.test(reason)) return t('accountAlerts.reasonFeedback');
@@ -34,7 +36,7 @@ function reasonText(reason: string | undefined, t: TFunction): string | undefine
 }
 
 /** One sentence for an alert about the number, e.g. "WhatsApp restricted calling on this number until 12 Dec: …". */
-export function accountAlertText(alert: AccountAlert, t: TFunction, language: string): string {
+export function accountAlertText(alert: AccountAlert, t: Translate, language: string): string {
   switch (alert.kind) {
     case 'calling_error':
       return localizeCallErrors(anyCallErrorSentence(alert.code), t);

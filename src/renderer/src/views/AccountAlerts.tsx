@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ReceivedAccountAlert } from '../../../shared/accountAlerts';
-import { accountAlertText } from '../whatsappWords';
+import { accountAlertText } from '../../../shared/whatsappWords/words';
 
 /** WhatsApp's word about the business number (restrictions, warnings, errors about no one call), in sentences. */
 export function AccountAlerts({ alerts, where }: { alerts: ReceivedAccountAlert[] | undefined; where: string }) {

@@ -6,7 +6,7 @@ import { usePhone } from '../store';
 import { callerLabel, endKey, formatDuration } from './format';
 import { Handle, Name } from './Who';
 import { formatWhen } from '../i18n';
-import { localizeCallErrors } from '../whatsappWords';
+import { localizeCallErrors } from '../../../shared/whatsappWords/words';
 
 export function CallEnded({ call }: { call: CallView }) {
   const { t } = useTranslation();
