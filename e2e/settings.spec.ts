@@ -127,7 +127,7 @@ test('the operator sees what WhatsApp’s calling settings mean, changes them fr
         status: 'ENABLED',
         timezone_id: 'America/Manaus',
         weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0400', close_time: '1020' }],
-        holiday_schedule: [{ date: '2026-12-25', start_time: '0000', end_time: '2359' }],
+        holiday_schedule: [{ date: '2099-12-25', start_time: '0000', end_time: '2359' }],
       },
       sip: { status: 'ENABLED', servers: [{ hostname: 'sip.example.com', port: 5061 }] },
     },
@@ -136,7 +136,7 @@ test('the operator sees what WhatsApp’s calling settings mean, changes them fr
   await page.getByTestId('settings-test').click();
   await expect(page.getByTestId('test-findings')).toContainText('SIP is turned on for this number');
   await expect(page.getByTestId('calling-findings')).toContainText('SIP is turned on');
-  await expect(page.getByTestId('calling-schedule')).toContainText('Holidays (kept when you save): 2026-12-25');
+  await expect(page.getByTestId('calling-schedule')).toContainText('Holidays (kept when you save): 2099-12-25');
 
   await page.getByTestId('calling-callback').uncheck();
   await page.getByTestId('calling-timezone').fill('Europe/Madrid');
@@ -148,7 +148,7 @@ test('the operator sees what WhatsApp’s calling settings mean, changes them fr
     status: 'ENABLED',
     timezone_id: 'Europe/Madrid',
     weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0400', close_time: '1020' }],
-    holiday_schedule: [{ date: '2026-12-25', start_time: '0000', end_time: '2359' }],
+    holiday_schedule: [{ date: '2099-12-25', start_time: '0000', end_time: '2359' }],
   });
   await expect(page.getByTestId('calling-findings')).toContainText(
     'Customers who call do not give permission to be called back',

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CallActionBody } from '../src/shared/graphSchemas';
 import { answerRuleViolations } from './answerRules';
 import { readCallbackData } from './callbackDataRules';
+import { callHoursProblem } from './callHoursRules';
 import { announcementOf, readCapture, type CaptureAsked } from './captureRules';
 import { readPermissionMessage, type PermissionMessage } from './messageRules';
 
@@ -149,6 +150,8 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       if (typeof hours.timezone_id !== 'string') return 'call_hours.timezone_id is required';
       if (hours.status === 'ENABLED' && !Array.isArray(hours.weekly_operating_hours))
         return 'call_hours.weekly_operating_hours is required when call hours are enabled';
+      const problem = callHoursProblem(hours);
+      if (problem) return problem;
     }
     const current = (callingSettings.calling ?? {}) as Record<string, unknown>;
     callingSettings = { ...callingSettings, calling: { ...current, ...calling } };

@@ -131,4 +131,42 @@ describe('calling contract 2026 at the desk (issue 27)', () => {
       { kind: 'calling_error', code: 131044, detail: 'The business has no valid payment method' },
     ]);
   });
+
+  it('saves calling settings with a holiday already past left out, which the simulated Meta would refuse', async () => {
+    const p = await start();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC' }).format(Date.now());
+    const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC' }).format(Date.now() - 86_400_000);
+    const period = { day_of_week: 'MONDAY', open_time: '0900', close_time: '1700' };
+    const day = (date: string) => ({ date, start_time: '0000', end_time: '2359' });
+    p.sim.graph.setCallingSettings({
+      calling: {
+        status: 'ENABLED',
+        call_icon_visibility: 'DEFAULT',
+        callback_permission_status: 'ENABLED',
+        call_hours: {
+          status: 'ENABLED',
+          timezone_id: 'UTC',
+          weekly_operating_hours: [period],
+          holiday_schedule: [day(yesterday), day(today), day('2099-12-25')],
+        },
+      },
+    });
+    const read = await p.host.services.handlers['settings:callingRead']({});
+    if (!read.ok) throw new Error(read.error);
+    const saved = await p.host.services.handlers['settings:callingSave']({
+      ...read.values,
+      callback_permission_status: 'DISABLED',
+    });
+    expect(saved.ok).toBe(true);
+    const calling = (
+      p.sim.graph.callingSettings as { calling: { call_hours: unknown; callback_permission_status: string } }
+    ).calling;
+    expect(calling.callback_permission_status).toBe('DISABLED');
+    expect(calling.call_hours).toEqual({
+      status: 'ENABLED',
+      timezone_id: 'UTC',
+      weekly_operating_hours: [period],
+      holiday_schedule: [day(today), day('2099-12-25')],
+    });
+  });
 });

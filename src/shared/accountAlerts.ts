@@ -42,7 +42,7 @@ const Expiration = z
   .union([z.number(), z.string().regex(/^\d+$/)])
   .transform((v) => Number(v))
   .optional();
-const RestrictionItem = z.object({
+export const RestrictionItem = z.object({
   type: z.string().min(1).max(120),
   reason: z.string().max(300).optional(),
   expiration: Expiration,

@@ -56,7 +56,46 @@ describe('calling settings', () => {
     });
     const texts = callingSettingsFindings(restricted).map((f) => `${f.level}: ${f.text}`);
     expect(texts.some((t) => t.startsWith('problem: WhatsApp restricts calling'))).toBe(true);
+    expect(texts.join(' ')).not.toContain('restrictions_list');
+    // Meta's documented shape ("Configure Call Settings"): type, reason and expiry, said in words, never as JSON.
+    const documented = CallingSettingsResponse.parse({
+      calling: {
+        status: 'ENABLED',
+        restrictions: {
+          restrictions_list: [
+            { type: 'RESTRICTED_BUSINESS_INITIATED_CALLING', reason: 'HIGH_NEGATIVE_FEEDBACK', expiration: 1797033600 },
+          ],
+        },
+      },
+    });
+    expect(callingSettingsFindings(documented)).toContainEqual({
+      level: 'problem',
+      text: 'WhatsApp restricted calling customers from this number until 12 Dec: too many customers blocked or reported the number.',
+    });
     expect(texts.some((t) => t.startsWith('warning: The call button is hidden'))).toBe(true);
+  });
+
+  it('an update leaves out holidays already past where the number keeps its hours (Meta refuses a past holiday)', () => {
+    const current = CallingSettingsResponse.parse({
+      calling: {
+        status: 'ENABLED',
+        call_hours: {
+          status: 'ENABLED',
+          timezone_id: 'Pacific/Kiritimati',
+          weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0900', close_time: '1700' }],
+          holiday_schedule: [
+            { date: '2026-12-05', start_time: '0000', end_time: '2359' },
+            { date: '2026-12-06', start_time: '0000', end_time: '2359' },
+            { date: '2026-12-25', start_time: '0000', end_time: '2359' },
+          ],
+        },
+      },
+    });
+    const view = callingSettingsView(current);
+    if (!view.ok) throw new Error('view');
+    // 5 Dec 23:00 UTC is already 6 Dec at UTC+14: the 5th is past there, the 6th is today and stays.
+    const body = callingSettingsUpdate(view.values, current, Date.UTC(2026, 11, 5, 23));
+    expect(body.calling.call_hours?.holiday_schedule.map((h) => h.date)).toEqual(['2026-12-06', '2026-12-25']);
   });
 
   it('an update always carries the current opening hours and holidays back (Meta replaces call_hours whole)', () => {
@@ -65,6 +104,7 @@ describe('calling settings', () => {
     const body = callingSettingsUpdate(
       { ...values.values, callback_permission_status: 'DISABLED', timezone_id: 'Europe/Madrid' },
       WITH_HOURS,
+      Date.UTC(2025, 11, 1),
     );
     expect(body.calling.callback_permission_status).toBe('DISABLED');
     expect(body.calling.call_hours).toEqual({

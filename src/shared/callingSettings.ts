@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountAlertSentence, RestrictionItem } from './accountAlerts';
 
 /**
  * The number's calling settings as `GET /{phone-number-id}/settings` returns them ("Configure Call Settings" and
@@ -63,8 +64,14 @@ export type CallingSettingsUpdateBody = z.infer<typeof CallingSettingsUpdateBody
  * Builds the update from the operator's change and what Meta has now. Meta replaces call_hours whole, so an
  * omitted holiday list would delete the holidays: the current weekly hours and holidays are always sent back.
  */
-export function callingSettingsUpdate(change: CallingSettingsChange, current: CallingSettingsResponse) {
+export function callingSettingsUpdate(
+  change: CallingSettingsChange,
+  current: CallingSettingsResponse,
+  nowMs = Date.now(),
+) {
   const hours = current.calling?.call_hours;
+  // Meta refuses a holiday in the past ("Configure Call Settings"), so one left over would block every later save.
+  const today = todayIn(change.timezone_id, nowMs);
   const keepHours = change.call_hours_status === 'ENABLED' || hours !== undefined;
   return CallingSettingsUpdateBody.parse({
     calling: {
@@ -77,7 +84,7 @@ export function callingSettingsUpdate(change: CallingSettingsChange, current: Ca
               status: change.call_hours_status,
               timezone_id: change.timezone_id,
               weekly_operating_hours: hours?.weekly_operating_hours ?? [],
-              holiday_schedule: hours?.holiday_schedule ?? [],
+              holiday_schedule: (hours?.holiday_schedule ?? []).filter((h) => h.date >= today),
             },
           }
         : {}),
@@ -120,6 +127,35 @@ export function callingSettingsView(settings: CallingSettingsResponse): CallingS
   };
 }
 
+/** `restrictions.restrictions_list` in words ("WhatsApp restricted calling on this number until 12 Dec: …"). */
+function restrictionSentences(restrictions: unknown): string[] {
+  if (restrictions === undefined || JSON.stringify(restrictions) === '{}') return [];
+  const list = (restrictions as { restrictions_list?: unknown } | null)?.restrictions_list;
+  const items = Array.isArray(list) ? list.map((item) => RestrictionItem.safeParse(item)) : [];
+  const read = items.flatMap((r) => (r.success ? [r.data] : []));
+  const sentences = read.map((r) =>
+    accountAlertSentence({
+      kind: 'restriction',
+      restrictionType: r.type,
+      reason: r.reason,
+      expiresAtMs: r.expiration === undefined ? undefined : r.expiration * 1000,
+    }),
+  );
+  // Something Meta calls a restriction that this desk cannot read is still worth a sentence, never raw JSON.
+  if (sentences.length < Math.max(1, items.length))
+    sentences.push('WhatsApp restricts calling on this number; WhatsApp Manager shows the details.');
+  return sentences;
+}
+
+/** The day it is now where the number keeps its call hours, as Meta writes dates (YYYY-MM-DD). */
+export function todayIn(timeZone: string | undefined, nowMs = Date.now()): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || 'UTC' }).format(nowMs);
+  } catch {
+    return new Date(nowMs).toISOString().slice(0, 10);
+  }
+}
+
 /** Plain sentences an operator can act on, worst first. */
 export function callingSettingsFindings(settings: CallingSettingsResponse): SettingsFinding[] {
   const calling = settings.calling;
@@ -132,11 +168,7 @@ export function callingSettingsFindings(settings: CallingSettingsResponse): Sett
       level: 'problem',
       text: 'SIP is turned on for this number, so WhatsApp sends no call webhooks and refuses calls from this app: turn SIP off.',
     });
-  if (calling.restrictions !== undefined && JSON.stringify(calling.restrictions) !== '{}')
-    found.push({
-      level: 'problem',
-      text: `WhatsApp restricts calling on this number (${JSON.stringify(calling.restrictions).slice(0, 200)}); a low pick-up rate can hide the call button.`,
-    });
+  for (const text of restrictionSentences(calling.restrictions)) found.push({ level: 'problem', text });
   if (calling.call_icon_visibility === 'DISABLE_ALL')
     found.push({ level: 'warning', text: 'The call button is hidden from customers: they can only call back.' });
   const hours = calling.call_hours;
