@@ -6,7 +6,7 @@ import { ExtraNumbers } from '../shared/relayNumbers';
 import { isTemplateLanguage, isTemplateName } from '../shared/graphSchemas';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken, issueSupervisorToken } from './agentTokens';
-import { Redis } from 'ioredis';
+import { openRedis, redisTargetFromEnv, type RedisTarget } from './redisConnection';
 import { startRelay } from './relayServer';
 import { createJanusRegistry } from './media/janusRegistry';
 import { createRevocations } from './revocations';
@@ -14,7 +14,6 @@ import { stopOnSignals } from '../whatsapp/stopOnSignals';
 import { parseTokenArgs, unknownQueues } from './tokenArgs';
 
 const RelayEnv = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL: redis://host:port'),
   WA_ACCESS_TOKEN: z.string().min(20, 'WA_ACCESS_TOKEN: the Graph API access token'),
   WA_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'WA_PHONE_NUMBER_ID: the numeric phone number ID'),
   WA_APP_SECRET: z.string().min(8, 'WA_APP_SECRET: the app secret that signs webhooks'),
@@ -111,7 +110,6 @@ const TokenEnv = z.object({
 });
 
 const RevokeEnv = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL: redis://host:port'),
   RELAY_PREFIX: z.string().default('wa-relay'),
 });
 
@@ -119,6 +117,14 @@ const RevokeEnv = z.object({
 const JanusEnv = RevokeEnv.extend({
   RELAY_JANUS_ADMIN_KEY: z.string().min(16, 'RELAY_JANUS_ADMIN_KEY: the AudioBridge admin key the relays hold'),
 });
+
+/** REDIS_URL, or Redis Sentinel's settings; exits with what is wrong in plain words. */
+function redisOrExit(what: string): RedisTarget {
+  const target = redisTargetFromEnv(process.env);
+  if (typeof target !== 'string') return target;
+  console.error(`${what} needs these settings:\n  - ${target}`);
+  process.exit(2);
+}
 
 function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
   const env = schema.safeParse(process.env);
@@ -157,7 +163,7 @@ async function main(): Promise<void> {
   if (command === 'revoke') {
     if (!agentId) throw new Error('usage: REDIS_URL=… npm run relay -- revoke <agent-id>');
     const r = envOrExit(RevokeEnv, 'Revoking a token');
-    const redis = new Redis(r.REDIS_URL, { maxRetriesPerRequest: 2 });
+    const redis = openRedis(redisOrExit('Revoking a token'), { maxRetriesPerRequest: 2 });
     await createRevocations(redis, r.RELAY_PREFIX).revoke(agentId);
     redis.disconnect();
     console.log(`Every token issued to ${agentId} until now is refused; their desk or board is signed out within 5 s.`);
@@ -167,7 +173,7 @@ async function main(): Promise<void> {
     const url = process.argv[4];
     const action = agentId;
     const r = envOrExit(JanusEnv, 'Changing the team’s Janus instances');
-    const redis = new Redis(r.REDIS_URL, { maxRetriesPerRequest: 2 });
+    const redis = openRedis(redisOrExit('Changing the team’s Janus instances'), { maxRetriesPerRequest: 2 });
     try {
       const registry = createJanusRegistry(redis, r.RELAY_PREFIX, r.RELAY_JANUS_ADMIN_KEY);
       if (action === 'list') {
@@ -195,6 +201,7 @@ async function main(): Promise<void> {
     return;
   }
   const e = envOrExit(RelayEnv, 'The relay');
+  const redisTarget = redisOrExit('The relay');
   const queues = fileOrExit(TeamQueues, e.RELAY_QUEUES_FILE, 'queues');
   const extraNumbers = fileOrExit(ExtraNumbers, e.RELAY_NUMBERS_FILE, 'numbers');
   const logger = createLogger({
@@ -204,11 +211,13 @@ async function main(): Promise<void> {
         e.WA_APP_SECRET,
         e.RELAY_AGENT_SECRET,
         e.RELAY_DATABASE_URL ?? '',
+        process.env.REDIS_PASSWORD ?? '',
+        process.env.REDIS_SENTINEL_PASSWORD ?? '',
         ...(extraNumbers ?? []).map((n) => n.accessToken),
       ].filter(Boolean),
   });
   const relay = await startRelay({
-    redisUrl: e.REDIS_URL,
+    ...('url' in redisTarget ? { redisUrl: redisTarget.url } : { redisSentinel: redisTarget.sentinel }),
     accessToken: e.WA_ACCESS_TOKEN,
     phoneNumberId: e.WA_PHONE_NUMBER_ID,
     appSecret: e.WA_APP_SECRET,

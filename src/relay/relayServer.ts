@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createAccountAlertStore } from './accountAlertStore';
 import { createGraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
@@ -36,11 +35,15 @@ import { createRouteStore } from './routeStore';
 import { createRouter, type CallRouter, type Routing } from './routing';
 import type { TeamQueues } from '../shared/teamQueues';
 import { createWebhookIntake } from './webhookIntake';
+import { openRedis, targetHasPassword, type RedisSentinelTarget, type RedisTarget } from './redisConnection';
 
 export type { Routing } from './routing';
 
 export interface RelayOptions {
-  redisUrl: string;
+  /** One Redis (`redis://…`, REDIS_URL); or `redisSentinel`. */
+  redisUrl?: string;
+  /** A Redis primary found through Sentinel (REDIS_SENTINELS): every connection follows its failovers. */
+  redisSentinel?: RedisSentinelTarget;
   appSecret: string;
   verifyToken: string;
   accessToken: string;
@@ -120,15 +123,18 @@ export async function startRelay(options: RelayOptions) {
   const keys = relayKeys(prefix);
   const instance = randomBytes(6).toString('hex');
   const host = options.host ?? '127.0.0.1';
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
-  const subscriber = new Redis(options.redisUrl, { lazyConnect: true });
+  if (!options.redisUrl && !options.redisSentinel)
+    throw new Error('The relay needs Redis: set REDIS_URL or REDIS_SENTINELS.');
+  const target: RedisTarget = options.redisSentinel ? { sentinel: options.redisSentinel } : { url: options.redisUrl! };
+  const redis = openRedis(target, { maxRetriesPerRequest: 2, lazyConnect: true });
+  const subscriber = openRedis(target, { lazyConnect: true });
   for (const client of [redis, subscriber])
     client.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
   await redis.connect();
   await subscriber.connect();
-  if (!new URL(options.redisUrl).password)
+  if (!targetHasPassword(target))
     log.warn(
-      'Redis is reached without a password: anyone who reaches it (another user of this machine, another container) can change the team’s state. Set requirepass and put the password in REDIS_URL.',
+      'Redis is reached without a password: anyone who reaches it (another user of this machine, another container) can change the team’s state. Set requirepass and put the password in REDIS_URL (or REDIS_PASSWORD with Sentinel).',
     );
 
   const graph = createGraphClient({

@@ -27,6 +27,7 @@ export async function startRelayProcess(
     | 'verifyToken'
     | 'agentSecret'
     | 'redisUrl'
+    | 'redisSentinel'
     | 'graphBaseUrl'
     | 'prefix'
     | 'queues'
@@ -35,7 +36,6 @@ export async function startRelayProcess(
   >,
 ): Promise<RelayProcess> {
   const env: Record<string, string> = {
-    REDIS_URL: options.redisUrl,
     WA_ACCESS_TOKEN: options.accessToken,
     WA_PHONE_NUMBER_ID: options.phoneNumberId,
     WA_APP_SECRET: options.appSecret,
@@ -44,6 +44,14 @@ export async function startRelayProcess(
     RELAY_WEBHOOK_PORT: '0',
     RELAY_AGENT_PORT: '0',
   };
+  if (options.redisUrl) env.REDIS_URL = options.redisUrl;
+  const sentinel = options.redisSentinel;
+  if (sentinel) {
+    env.REDIS_SENTINELS = sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',');
+    env.REDIS_SENTINEL_NAME = sentinel.name;
+    if (sentinel.password) env.REDIS_PASSWORD = sentinel.password;
+    if (sentinel.sentinelPassword) env.REDIS_SENTINEL_PASSWORD = sentinel.sentinelPassword;
+  }
   if (options.graphBaseUrl) env.WA_GRAPH_BASE_URL = options.graphBaseUrl;
   if (options.prefix) env.RELAY_PREFIX = options.prefix;
   if (options.janusUrls) env.RELAY_JANUS_URLS = options.janusUrls.join(',');
