@@ -1,5 +1,5 @@
 import { DEFAULT_FOLLOW_UP_TEXT, WrapUp } from '../shared/historySchemas';
-import { agentSentence } from '../shared/agentErrors';
+import { agentSaid, agentSentence } from '../shared/agentErrors';
 import { createWrapUp } from './wrapUp';
 import { createTeamDeskState } from './teamDeskState';
 import { createCallMedia } from './callMedia';
@@ -25,7 +25,7 @@ import { currentTransportActions, type CallTransport, type TransportContext } fr
 import { openDirectTransport } from './transport/directTransport';
 import { teamSummary } from './teamSummary';
 import { openRelayTransport } from './transport/relayTransport';
-import { sentence, type Sentence } from '../shared/sentence';
+import { refuse, sentence, type Sentence } from '../shared/sentence';
 
 /** Who answers at this computer, for the callback data WhatsApp echoes (direct mode has no agent sign-in). */
 function deskUser(): string | undefined {
@@ -172,7 +172,8 @@ export async function startAppServices(options: AppServicesOptions) {
   /** Asks WhatsApp whether the token, the number and its calling settings let calls ring here. */
   async function checkConnection(): Promise<ConnectionTest> {
     const checked = transport;
-    if (!checked) return { ok: false, error: 'Save the connection settings first.' };
+    if (!checked)
+      return { ok: false, error: 'Save the connection settings first.', said: sentence('saveSettingsFirst') };
     const result = await checked
       .test()
       .catch((error: unknown): ConnectionTest => ({ ok: false, error: errorText(error) }));
@@ -352,10 +353,16 @@ export async function startAppServices(options: AppServicesOptions) {
       try {
         // A call the relay holds a wrap-up for is saved there even when this desk's history lacks it.
         if (!history.recordWrapUp(callId, outcome, notes) && !team.relayHolds(callId))
-          return { ok: false, error: 'This call is not in the history, so its wrap-up cannot be saved.' };
+          return refuse(
+            'This call is not in the history, so its wrap-up cannot be saved.',
+            sentence('wrapUpUnknownCall'),
+          );
       } catch (error) {
         logger.error('wrap-up not saved', { callId, error: errorText(error) });
-        return { ok: false, error: 'The wrap-up could not be saved (the history could not be written); try again.' };
+        return refuse(
+          'The wrap-up could not be saved (the history could not be written); try again.',
+          sentence('wrapUpNotSaved'),
+        );
       }
       const sent = transport?.wrapUp?.(callId, outcome, notes);
       if (sent) team.saving(callId, sent);
@@ -368,9 +375,15 @@ export async function startAppServices(options: AppServicesOptions) {
     'team:status': async (activity) => {
       const reasons = transport?.status().relay?.notReadyReasons;
       if (settings.connection().mode !== 'relay' || !reasons)
-        return { ok: false, error: 'Not-ready reasons come from the team relay: this desk is not connected to one.' };
+        return refuse(
+          'Not-ready reasons come from the team relay: this desk is not connected to one.',
+          sentence('reasonsNeedRelay'),
+        );
       if (activity.kind === 'not_ready' && !reasons.includes(activity.reason))
-        return { ok: false, error: `“${activity.reason}” is not one of your team’s not-ready reasons.` };
+        return refuse(
+          `“${activity.reason}” is not one of your team’s not-ready reasons.`,
+          sentence('reasonUnknown', { reason: activity.reason }),
+        );
       team.choose(activity.kind === 'not_ready' ? activity.reason : undefined);
       const next = settings.savePreferences({ status: activity.kind === 'available' ? 'available' : 'away' });
       tellAgentStatus();
@@ -416,7 +429,8 @@ export async function startAppServices(options: AppServicesOptions) {
       return stored ? { name: stored.name, dataBase64: stored.bytes.toString('base64') } : {};
     },
     'settings:holdMusicSave': async ({ name, dataBase64 }) => {
-      if (!options.holdMusic) return { ok: false, error: 'This desk cannot keep a hold music file.' };
+      if (!options.holdMusic)
+        return refuse('This desk cannot keep a hold music file.', sentence('holdMusicUnsupported'));
       if (dataBase64 === '') {
         options.holdMusic.clear();
         return { ok: true };
@@ -425,7 +439,10 @@ export async function startAppServices(options: AppServicesOptions) {
         return options.holdMusic.save(name, Buffer.from(dataBase64, 'base64'));
       } catch (error) {
         logger.error('hold music not saved', { error: errorText(error) });
-        return { ok: false, error: 'The hold music could not be saved in the data folder; see the log.' };
+        return refuse(
+          'The hold music could not be saved in the data folder; see the log.',
+          sentence('holdMusicNotSaved'),
+        );
       }
     },
     'app:openExternal': async ({ url }) => {
@@ -444,7 +461,8 @@ export async function startAppServices(options: AppServicesOptions) {
     },
     'history:toCallBack': async () => history.toCallBack(),
     'history:markDone': async ({ callId }) => {
-      if (!history.markDone(callId, Date.now())) return { ok: false, error: 'This call is not in the history.' };
+      if (!history.markDone(callId, Date.now()))
+        return refuse('This call is not in the history.', sentence('notInHistory'));
       refreshToCallBack();
       const entry = history.find(callId);
       if (entry) tellTeamHandled(entry.number);
@@ -452,8 +470,8 @@ export async function startAppServices(options: AppServicesOptions) {
     },
     'history:followUp': async ({ callId }) => {
       const entry = history.find(callId);
-      if (!entry) return { ok: false, error: 'This call is not in the history.' };
-      if (!transport) return { ok: false, error: 'Save the connection settings first.' };
+      if (!entry) return refuse('This call is not in the history.', sentence('notInHistory'));
+      if (!transport) return refuse('Save the connection settings first.', sentence('saveSettingsFirst'));
       const prefs = settings.preferences();
       try {
         await transport.sendFollowUp(
@@ -465,8 +483,7 @@ export async function startAppServices(options: AppServicesOptions) {
       } catch (error) {
         logger.warn('follow-up not sent', { callId, error: errorText(error) });
         return {
-          ok: false,
-          error: `The message was not sent. ${agentSentence(error)}`,
+          ...refuse(`The message was not sent. ${agentSentence(error)}`, sentence('messageNotSent'), agentSaid(error)),
           detail: errorText(error).slice(0, 2000),
         };
       }
@@ -479,11 +496,11 @@ export async function startAppServices(options: AppServicesOptions) {
     'history:recording': async ({ callId }) => {
       try {
         const file = callMedia.read(callId);
-        if (!file) return { ok: false, error: 'This call has no recording on this computer.' };
+        if (!file) return refuse('This call has no recording on this computer.', sentence('noRecording'));
         return { ok: true, mimeType: file.mimeType, dataBase64: file.bytes.toString('base64') };
       } catch (error) {
         logger.warn('recording unreadable', { callId, error: errorText(error) });
-        return { ok: false, error: 'The recording file could not be read from the data folder.' };
+        return refuse('The recording file could not be read from the data folder.', sentence('recordingUnreadable'));
       }
     },
     'history:retryMedia': async ({ callId }) => callMedia.retry(callId),

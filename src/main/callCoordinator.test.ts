@@ -101,6 +101,7 @@ describe('call coordinator', () => {
       ok: false,
       error:
         'The call could not be answered. WhatsApp had a connection problem with this call: try again. (WhatsApp code 138004)',
+      said: [{ key: 'answerFailed' }, { key: 'whatsappCode', values: { code: 138004 } }],
     });
     expect(coordinator.get('c2')).toMatchObject({
       phase: 'ended',
@@ -124,7 +125,7 @@ describe('call coordinator', () => {
     const answering = coordinator.answer('c4', ANSWER);
     await new Promise((r) => setTimeout(r, 50));
     remoteEnd('c4');
-    expect(await answering).toEqual({ ok: false, error: 'The caller hung up.' });
+    expect(await answering).toEqual({ ok: false, error: 'The caller hung up.', said: [{ key: 'callerHungUp' }] });
     expect(coordinator.get('c4')).toMatchObject({ phase: 'ended', endReason: 'missed' });
     expect(sim.actionsFor('c4')).toEqual(['pre_accept:200', 'terminate:200']);
   });
@@ -189,6 +190,7 @@ describe('call coordinator', () => {
     expect(result).toEqual({
       ok: false,
       error: 'The call could not be answered. WhatsApp did not answer in time: try again in a moment.',
+      said: [{ key: 'answerFailed' }, { key: 'netTimeout' }],
     });
     await new Promise((r) => setTimeout(r, 400));
     expect(sim.actionsFor('slow').filter((a) => a.startsWith('accept'))).toHaveLength(1);
@@ -261,6 +263,7 @@ describe('call coordinator', () => {
     expect(await coordinator.answer('b', ANSWER)).toEqual({
       ok: false,
       error: 'Hold or hang up the current call before answering another one.',
+      said: [{ key: 'answerBusy' }],
     });
     expect(coordinator.get('b')?.phase).toBe('ringing');
   });
@@ -275,6 +278,7 @@ describe('call coordinator', () => {
     expect(coordinator.hold('h2', true)).toEqual({
       ok: false,
       error: 'Another call is already on hold: take it back or end it first.',
+      said: [{ key: 'holdOtherHeld' }],
     });
     // Taking h1 back while on h2 swaps them.
     expect(coordinator.hold('h1', false)).toEqual({ ok: true });
@@ -287,7 +291,11 @@ describe('call coordinator', () => {
     expect(coordinator.hold('h1', false)).toEqual({ ok: true });
     expect(coordinator.get('h1')?.heldSinceMs).toBeUndefined();
     expect(sim.calls.get('h1')?.state).not.toBe('terminated');
-    expect(coordinator.hold('h2', true)).toEqual({ ok: false, error: 'Only a call in progress can be held.' });
+    expect(coordinator.hold('h2', true)).toEqual({
+      ok: false,
+      error: 'Only a call in progress can be held.',
+      said: [{ key: 'holdOnlyActive' }],
+    });
   });
 
   it('ends every live call on Meta before shutting down', async () => {
@@ -331,6 +339,7 @@ describe('call coordinator, outbound', () => {
     expect(await c.dial('447700900321', OFFER)).toEqual({
       ok: false,
       error: 'This customer has not given permission to be called.',
+      said: [{ key: 'noCallPermission' }],
       permission: { status: 'no_permission', canCall: false, canRequest: true },
     });
     expect(sim.requests.map((r) => r.path)).toEqual([`/v23.0/${PNID}/call_permissions?user_wa_id=447700900321`]);

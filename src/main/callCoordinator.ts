@@ -5,7 +5,8 @@ import type { ActionResult, CallView, DialResult, PermissionReply, PermissionVie
 import type { CallSignal } from '../shared/callSignals';
 import { captureRequest, capturedKinds, type CallMediaNotice } from '../shared/metaCapture';
 import { followedUpCall } from '../shared/followUpButton';
-import { agentSentence } from '../shared/agentErrors';
+import { agentSaid, agentSentence } from '../shared/agentErrors';
+import { refuse, sentence } from '../shared/sentence';
 import { anyCallErrorSentence } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
@@ -75,6 +76,7 @@ export interface CallCoordinatorOptions {
  * Owns every call's state: applies call signals and agent actions through the pure state machine,
  * sends the actions through its transport, and makes sure a failed step never leaves a call open on Meta's side.
  */
+
 export function createCallCoordinator(options: CallCoordinatorOptions) {
   const { transport, logger: log } = options;
   const now = options.now ?? Date.now;
@@ -154,6 +156,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   /** What the agent reads when a request to WhatsApp failed: Meta's code in plain words where it is known. */
   const failureText = agentSentence;
+  const failureSaid = agentSaid;
 
   /** Sends one Graph request, repeating it only where the retry policy says that is safe. */
   async function send(call: CallRecord, action: CallAction, request: () => Promise<void>): Promise<void> {
@@ -264,26 +267,26 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   async function answer(callId: string, sdpAnswer: string, agentChoseCapture?: boolean): Promise<ActionResult> {
     const call = calls.get(callId);
-    if (!call) return { ok: false, error: 'This call is no longer known.' };
+    if (!call) return refuse('This call is no longer known.', sentence('callGone'));
     // A held call waits while the agent takes another; a live one must be held or ended first.
     const busy = [...calls.values()].find((c) => c !== call && needsTerminate(c.state) && c.heldSinceMs === undefined);
-    if (busy) return { ok: false, error: 'Hold or hang up the current call before answering another one.' };
+    if (busy) return refuse('Hold or hang up the current call before answering another one.', sentence('answerBusy'));
     if (!apply(call, { type: 'answer_clicked' }))
-      return { ok: false, error: `The call is ${call.state.phase}, it cannot be answered.` };
+      return refuse(`The call is ${call.state.phase}, it cannot be answered.`, sentence('cannotAnswer'));
     try {
       // Meta requires the very same SDP string in both requests.
       call.callbackData = options.callbackData?.(call.from);
       await send(call, 'pre_accept', () => transport.preAccept(callId, sdpAnswer, call.callbackData));
       if (!apply(call, { type: 'pre_accept_ok' })) {
         await endOnMeta(call, 'terminate');
-        return { ok: false, error: 'The caller hung up.' };
+        return refuse('The caller hung up.', sentence('callerHungUp'));
       }
       const capture = captureRequest(preferences().capture, agentChoseCapture);
       await send(call, 'accept', () => transport.accept(callId, sdpAnswer, capture, call.callbackData));
       call.captured = capturedKinds(capture);
       if (!apply(call, { type: 'accept_ok', atMs: now() })) {
         await endOnMeta(call, 'terminate');
-        return { ok: false, error: 'The caller hung up.' };
+        return refuse('The caller hung up.', sentence('callerHungUp'));
       }
       return { ok: true };
     } catch (error) {
@@ -294,26 +297,33 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         // Leave nothing ringing or open on Meta's side.
         await endOnMeta(call, wasPreAccepted ? 'terminate' : 'reject');
       }
-      return { ok: false, error: message };
+      return refuse(message, sentence('answerFailed'), failureSaid(error));
     }
   }
 
   async function reject(callId: string): Promise<ActionResult> {
     const call = calls.get(callId);
-    if (!call) return { ok: false, error: 'This call is no longer known.' };
+    if (!call) return refuse('This call is no longer known.', sentence('callGone'));
     if (!apply(call, { type: 'reject_clicked', atMs: now() }))
-      return { ok: false, error: `The call is ${call.state.phase}.` };
+      return refuse(`The call is ${call.state.phase}.`, sentence('callNotLive'));
     const failure = await endOnMeta(call, 'reject');
-    return failure ? { ok: false, error: `Rejected here, but WhatsApp did not confirm: ${failure}` } : { ok: true };
+    return failure
+      ? refuse(
+          `Rejected here, but WhatsApp did not confirm: ${failure}`,
+          sentence('rejectUnconfirmed', { error: failure }),
+        )
+      : { ok: true };
   }
 
   /** Puts an answered call on hold or takes it back; the page sends the hold music, this keeps the record. */
   function hold(callId: string, held: boolean): ActionResult {
     const call = calls.get(callId);
-    if (!call || call.state.phase !== 'active') return { ok: false, error: 'Only a call in progress can be held.' };
+    if (!call || call.state.phase !== 'active')
+      return refuse('Only a call in progress can be held.', sentence('holdOnlyActive'));
     if (held && call.heldSinceMs === undefined) {
       const otherHeld = [...calls.values()].some((c) => c !== call && c.heldSinceMs !== undefined && isLive(c.state));
-      if (otherHeld) return { ok: false, error: 'Another call is already on hold: take it back or end it first.' };
+      if (otherHeld)
+        return refuse('Another call is already on hold: take it back or end it first.', sentence('holdOtherHeld'));
       call.heldSinceMs = now();
     } else if (!held && call.heldSinceMs !== undefined) {
       // Taking a held call back while talking on another is a swap: that one goes on hold in the same step.
@@ -321,7 +331,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         (c) => c !== call && needsTerminate(c.state) && c.heldSinceMs === undefined,
       );
       if (talking && talking.state.phase !== 'active')
-        return { ok: false, error: 'Wait until the current call is connected, or hang it up, first.' };
+        return refuse('Wait until the current call is connected, or hang it up, first.', sentence('holdWaitConnected'));
       call.heldSinceMs = undefined;
       if (talking) {
         talking.heldSinceMs = now();
@@ -349,12 +359,13 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   async function hangup(callId: string): Promise<ActionResult> {
     const call = calls.get(callId);
-    if (!call) return { ok: false, error: 'This call is no longer known.' };
-    if (!apply(call, { type: 'hangup_clicked' })) return { ok: false, error: `The call is ${call.state.phase}.` };
+    if (!call) return refuse('This call is no longer known.', sentence('callGone'));
+    if (!apply(call, { type: 'hangup_clicked' }))
+      return refuse(`The call is ${call.state.phase}.`, sentence('callNotLive'));
     const failure = await endOnMeta(call, 'terminate');
     const error = failure ? `Hung up here, but WhatsApp did not confirm: ${failure}` : undefined;
     apply(call, { type: 'terminate_sent', atMs: now(), message: error });
-    return error ? { ok: false, error } : { ok: true };
+    return error && failure ? refuse(error, sentence('hangupUnconfirmed', { error: failure })) : { ok: true };
   }
 
   async function mediaFailed(callId: string, reason: string, detail?: string): Promise<ActionResult> {
@@ -402,19 +413,25 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   async function dial(to: string, sdpOffer: string, agentChoseCapture?: boolean): Promise<DialResult> {
     const busy = [...calls.values()].find((c) => needsTerminate(c.state));
-    if (busy) return { ok: false, error: 'Hang up the current call before placing another one.' };
+    if (busy) return refuse('Hang up the current call before placing another one.', sentence('dialBusy'));
     let allowed: PermissionView;
     try {
       allowed = await permission(to);
     } catch (error) {
       return {
-        ok: false,
-        error: `The call permission could not be checked. ${failureText(error)}`,
+        ...refuse(
+          `The call permission could not be checked. ${failureText(error)}`,
+          sentence('permissionCheckFailed'),
+          failureSaid(error),
+        ),
         detail: errorText(error).slice(0, 2000),
       };
     }
     if (!allowed.canCall) {
-      return { ok: false, error: 'This customer has not given permission to be called.', permission: allowed };
+      return {
+        ...refuse('This customer has not given permission to be called.', sentence('noCallPermission')),
+        permission: allowed,
+      };
     }
     let callId: string;
     dialsInFlight += 1;
@@ -425,8 +442,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     } catch (error) {
       log.warn('connect failed', { to, error: errorText(error) });
       return {
-        ok: false,
-        error: `The call could not be placed. ${failureText(error)}`,
+        ...refuse(`The call could not be placed. ${failureText(error)}`, sentence('dialFailed'), failureSaid(error)),
         detail: errorText(error).slice(0, 2000),
       };
     } finally {
@@ -482,10 +498,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
 
   async function requestPermission(to: string): Promise<ActionResult> {
     if (nextRequestAt(to) !== undefined) {
-      return {
-        ok: false,
-        error: 'WhatsApp allows no more permission requests to this customer yet (one a day, two a week).',
-      };
+      return refuse(
+        'WhatsApp allows no more permission requests to this customer yet (one a day, two a week).',
+        sentence('permissionLimit'),
+      );
     }
     try {
       await transport.requestCallPermission(to);
@@ -494,8 +510,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     } catch (error) {
       log.warn('permission request failed', { to, error: errorText(error) });
       return {
-        ok: false,
-        error: `The permission request was not sent. ${failureText(error)}`,
+        ...refuse(
+          `The permission request was not sent. ${failureText(error)}`,
+          sentence('permissionNotSent'),
+          failureSaid(error),
+        ),
         detail: errorText(error).slice(0, 2000),
       };
     }
@@ -549,13 +568,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   /** The customer of an anchored team call to the hold room (music) or back: anyone on the call may ask. */
   async function holdCustomer(callId: string, held: boolean): Promise<ActionResult> {
     const call = calls.get(callId);
-    if (!call || call.state.phase !== 'active') return { ok: false, error: 'Only a call in progress can do that.' };
+    if (!call || call.state.phase !== 'active')
+      return refuse('Only a call in progress can do that.', sentence('onlyActive'));
     if (!options.transport.holdCustomer)
-      return { ok: false, error: 'The hold room needs the team relay and its media server.' };
+      return refuse('The hold room needs the team relay and its media server.', sentence('holdRoomNeedsRelay'));
     try {
       await options.transport.holdCustomer(callId, held);
     } catch (error) {
-      return { ok: false, error: failureText(error) };
+      return refuse(failureText(error), failureSaid(error));
     }
     return { ok: true };
   }
@@ -573,9 +593,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   async function transfer(callId: string, to: string, conference = false, consult = false): Promise<ActionResult> {
     const call = calls.get(callId);
     if (!call || call.state.phase !== 'active')
-      return { ok: false, error: 'Only a call in progress can be transferred.' };
+      return refuse('Only a call in progress can be transferred.', sentence('transferOnlyActive'));
     if (!options.transport.transfer)
-      return { ok: false, error: 'Calls can be transferred only through the team relay.' };
+      return refuse('Calls can be transferred only through the team relay.', sentence('transferNeedsRelay'));
     try {
       // Consult first (warm transfer): the customer waits on the hold music while the colleague rings and talks.
       if (consult) {
@@ -586,7 +606,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       await options.transport.transfer(callId, to, conference || consult);
     } catch (error) {
       if (consult) await options.transport.holdCustomer?.(callId, false).catch(() => undefined);
-      return { ok: false, error: failureText(error) };
+      return refuse(failureText(error), failureSaid(error));
     }
     conference ||= consult;
     if (conference) call.inviting = to;

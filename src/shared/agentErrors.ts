@@ -1,4 +1,5 @@
 import { callErrorSentence, whatsAppErrorCode } from './callErrors';
+import { sentence, type MainSays, type Sentence } from './sentence';
 
 /**
  * An error whose message was written for the agent (a relay refusal, a relay that cannot be reached): shown as
@@ -34,4 +35,24 @@ export function agentSentence(error: unknown): string {
   if (kind === 'graph')
     return `WhatsApp refused the request${code !== undefined ? ` (WhatsApp code ${code})` : ''}: try again, and tell your administrator if it keeps happening.`;
   return 'Something went wrong on this phone: try again; the details are in the log.';
+}
+
+const SAID_BY_KIND: Record<string, MainSays> = {
+  network: 'netUnreachable',
+  timeout: 'netTimeout',
+  bad_response: 'badResponse',
+  bad_request: 'badRequest',
+};
+
+/** The same sentence as agentSentence, as a message for the page to word in the agent's language. */
+export function agentSaid(error: unknown): Sentence {
+  const code = whatsAppErrorCode(error);
+  if (code !== undefined && callErrorSentence(code)) return sentence('whatsappCode', { code });
+  // The relay's own refusals come worded by the relay; they are passed on as they are.
+  if (error instanceof AgentFacingError) return sentence('relaySays', { text: error.message });
+  const kind = (error as { kind?: unknown } | undefined)?.kind;
+  if (typeof kind === 'string' && SAID_BY_KIND[kind]) return sentence(SAID_BY_KIND[kind]);
+  if (kind === 'graph')
+    return code !== undefined ? sentence('whatsappRefused', { code }) : sentence('whatsappRefusedNoCode');
+  return sentence('unexpected');
 }

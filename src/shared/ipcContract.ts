@@ -79,7 +79,13 @@ export type CallView = z.infer<typeof CallView>;
 export const ActionResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true) }),
   /** `detail` is the technical account, behind a "Details" disclosure (also in the log). */
-  z.object({ ok: z.literal(false), error: z.string(), detail: z.string().max(2000).optional() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.string(),
+    detail: z.string().max(2000).optional(),
+    /** The failure as messages the page words in the agent's language, one after the other (`error` is English). */
+    said: z.array(Sentence).max(4).optional(),
+  }),
 ]);
 export type ActionResult = z.infer<typeof ActionResult>;
 
@@ -106,6 +112,7 @@ export const DialResult = z.discriminatedUnion('ok', [
     ok: z.literal(false),
     error: z.string(),
     detail: z.string().max(2000).optional(),
+    said: z.array(Sentence).max(4).optional(),
     permission: PermissionView.optional(),
   }),
 ]);
@@ -290,7 +297,7 @@ export const invokeContract = {
     request: CallIdRequest,
     response: z.discriminatedUnion('ok', [
       z.object({ ok: z.literal(true), mimeType: z.string(), dataBase64: z.string() }),
-      z.object({ ok: z.literal(false), error: z.string() }),
+      z.object({ ok: z.literal(false), error: z.string(), said: z.array(Sentence).max(4).optional() }),
     ]),
   },
   /** Fetches a call's recording and transcript again after a failure. */

@@ -22,6 +22,47 @@ export const MAIN_SAYS = [
   'tokenRejected',
   'tokenLacksMessaging',
   'phoneNumberIdUnknown',
+  'callGone',
+  'answerBusy',
+  'cannotAnswer',
+  'callerHungUp',
+  'answerFailed',
+  'callNotLive',
+  'rejectUnconfirmed',
+  'holdOnlyActive',
+  'holdOtherHeld',
+  'holdWaitConnected',
+  'dialBusy',
+  'permissionCheckFailed',
+  'noCallPermission',
+  'dialFailed',
+  'permissionLimit',
+  'permissionNotSent',
+  'onlyActive',
+  'holdRoomNeedsRelay',
+  'transferOnlyActive',
+  'transferNeedsRelay',
+  'netUnreachable',
+  'netTimeout',
+  'badResponse',
+  'badRequest',
+  'whatsappRefused',
+  'whatsappRefusedNoCode',
+  'unexpected',
+  'relaySays',
+  'saveSettingsFirst',
+  'wrapUpUnknownCall',
+  'wrapUpNotSaved',
+  'reasonsNeedRelay',
+  'reasonUnknown',
+  'holdMusicUnsupported',
+  'holdMusicNotSaved',
+  'notInHistory',
+  'messageNotSent',
+  'noRecording',
+  'recordingUnreadable',
+  'hangupUnconfirmed',
+  'whatsappCode',
 ] as const;
 export type MainSays = (typeof MAIN_SAYS)[number];
 
@@ -32,3 +73,8 @@ export const Sentence = z.object({
 export type Sentence = z.infer<typeof Sentence>;
 
 export const sentence = (key: MainSays, values?: Sentence['values']): Sentence => (values ? { key, values } : { key });
+
+/** A refusal: `error` in English for the log (and the tests), `said` for the page to word in the agent's language. */
+export function refuse(error: string, ...said: Sentence[]): { ok: false; error: string; said: Sentence[] } {
+  return { ok: false, error, said };
+}

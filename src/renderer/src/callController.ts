@@ -12,6 +12,7 @@ import { JobCancelled, jobSlots } from './rtc/jobSlots';
 import { Ringtone } from './rtc/ringtone';
 import { mediaOf, selectActive, selectRinging, usePhone } from './store';
 import { i18n } from './i18n';
+import { resultText } from './views/Said';
 
 /** The window's calls with media, one object each. */
 const liveCalls = new Map<string, LiveCall>();
@@ -307,7 +308,7 @@ export async function answerCall(callId: string): Promise<void> {
   callerStreams.delete(callId);
   if (caller) playRemote(callId, caller);
   const result = await answered;
-  if (!result.ok) return patchMedia(callId, { error: result.error });
+  if (!result.ok) return patchMedia(callId, { error: resultText(result, i18n.t) });
   // Normally started on the pre_accepted update already; this covers an update that raced the reply.
   await session.startIce();
   if (session.connectionState !== 'connected') startMediaWatchdog(callId, i18n.t('media.neverConnected'));
@@ -367,12 +368,12 @@ export async function requestPermission(to: string): Promise<ActionResult> {
 
 export async function rejectCall(callId: string): Promise<void> {
   const result = await api.invoke('call:reject', { callId });
-  if (!result.ok) usePhone.getState().patchMedia(callId, { error: result.error });
+  if (!result.ok) usePhone.getState().patchMedia(callId, { error: resultText(result, i18n.t) });
 }
 
 export async function hangupCall(callId: string): Promise<void> {
   const result = await api.invoke('call:hangup', { callId });
-  if (!result.ok) usePhone.getState().patchMedia(callId, { error: result.error });
+  if (!result.ok) usePhone.getState().patchMedia(callId, { error: resultText(result, i18n.t) });
 }
 
 /** Holds a call: WhatsApp keeps getting audio (the hold loop), the agent stops hearing the caller. */
@@ -382,7 +383,9 @@ export async function holdCall(callId: string): Promise<boolean> {
   const [result] = await Promise.all([api.invoke('call:hold', { callId, held: true }), live?.hold(holdMusicBuffer())]);
   if (!result.ok) {
     await live?.resume();
-    usePhone.getState().patchMedia(callId, { error: result.error, callerAudible: live?.callerAudible ?? true });
+    usePhone
+      .getState()
+      .patchMedia(callId, { error: resultText(result, i18n.t), callerAudible: live?.callerAudible ?? true });
     return false;
   }
   usePhone.getState().patchMedia(callId, { callerAudible: live?.callerAudible ?? false });
@@ -403,7 +406,7 @@ export async function resumeCall(callId: string): Promise<void> {
   ]);
   if (!result.ok) {
     await Promise.all([live?.hold(holdMusicBuffer()), other?.resume()]);
-    return usePhone.getState().patchMedia(callId, { error: result.error });
+    return usePhone.getState().patchMedia(callId, { error: resultText(result, i18n.t) });
   }
   if (talking && other) usePhone.getState().patchMedia(talking.callId, { callerAudible: other.callerAudible });
   usePhone.getState().patchMedia(callId, { callerAudible: live?.callerAudible ?? false });

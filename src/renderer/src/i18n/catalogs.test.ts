@@ -21,7 +21,8 @@ describe('message catalogues', () => {
 
   it('has a message for everything the main process says', () => {
     const english = flatten(LANGUAGES[0].catalog);
-    expect(MAIN_SAYS.filter((key) => english[`mainSays.${key}`] === undefined)).toEqual([]);
+    // WhatsApp's error codes are worded from the catalogue's own WhatsApp sentences, by code.
+    expect(MAIN_SAYS.filter((key) => key !== 'whatsappCode' && english[`mainSays.${key}`] === undefined)).toEqual([]);
   });
 
   it('finds a missing message, a lost value and a missing plural form', () => {

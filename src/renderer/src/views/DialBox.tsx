@@ -6,6 +6,7 @@ import type { PermissionReply, PermissionView } from '../../../shared/ipcContrac
 import { usePhone } from '../store';
 import { dialCall, requestPermission } from '../actions';
 import { whenOptions } from '../i18n';
+import { resultText } from './Said';
 
 function replyText(reply: PermissionReply, t: TFunction): string {
   if (reply.response === 'reject') return t('dial.replyDeclined');
@@ -41,7 +42,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
     const result = await dialCall(digits, askCapture ? capture : undefined);
     setBusy(false);
     if (!result.ok) {
-      setError(result.error);
+      setError(resultText(result, t));
       setDetail(result.detail);
       setPermission(result.permission);
     }
@@ -57,7 +58,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
       // WhatsApp allows one request a day: the button goes once it has been used.
       setPermission((p) => p && { ...p, canRequest: false });
     } else {
-      setError(result.error);
+      setError(resultText(result, t));
       setDetail(result.detail);
     }
   }

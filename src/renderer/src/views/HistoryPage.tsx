@@ -15,6 +15,7 @@ import { usePhone } from '../store';
 import { formatDuration, outcomeKey, outcomeLabel } from './format';
 import { formatWhen } from '../i18n';
 import { Who } from './Who';
+import { resultText } from './Said';
 
 export function HistoryPage() {
   const { t } = useTranslation();
@@ -70,7 +71,7 @@ export function HistoryPage() {
                   data-testid="to-call-back-message"
                   onClick={() =>
                     void sendFollowUp(e.callId).then((result) => {
-                      setFollowUpError(result.ok ? undefined : result.error);
+                      setFollowUpError(result.ok ? undefined : resultText(result, t));
                       load();
                     })
                   }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallView } from '../../../shared/ipcContract';
 import { holdCustomer, listColleagues, transferCall } from '../actions';
 import { Say } from './Say';
+import { resultText } from './Said';
 
 type Mode = 'transfer' | 'conference' | 'consult';
 
@@ -33,7 +34,7 @@ export function TransferControl({ call }: { call: CallView }) {
   async function send(): Promise<void> {
     const result = await transferCall(call.callId, chosen, mode === 'conference', mode === 'consult');
     if (result.ok) setColleagues(undefined);
-    else setError(result.error);
+    else setError(resultText(result, t));
   }
   return (
     <div className="transfer">
@@ -57,7 +58,9 @@ export function TransferControl({ call }: { call: CallView }) {
           {t('inCall.customerHeld')}{' '}
           <button
             data-testid="customer-unhold"
-            onClick={() => void holdCustomer(call.callId, false).then((r) => setError(r.ok ? undefined : r.error))}
+            onClick={() =>
+              void holdCustomer(call.callId, false).then((r) => setError(r.ok ? undefined : resultText(r, t)))
+            }
           >
             {t('inCall.bringCustomerIn')}
           </button>

@@ -6,6 +6,7 @@ import { useNow } from '../hooks/useNow';
 import { draftOf, usePhone } from '../store';
 import { callerLabel, formatDuration, outcomeLabel } from './format';
 import { Name } from './Who';
+import { resultText } from './Said';
 
 /**
  * One answered call's outcome and notes; what the agent enters is kept in the store until saved. `only`: no other
@@ -34,7 +35,7 @@ export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs:
     setSaving(true);
     const result = await saveWrapUp({ callId, outcome, notes });
     setSaving(false);
-    if (!result.ok) return setError(result.error);
+    if (!result.ok) return setError(resultText(result, t));
     if (usePhone.getState().shownEndedId === callId) usePhone.getState().dismissEnded();
   }
 
