@@ -11,6 +11,8 @@ import type { RelayMetrics } from './metrics';
 import type { RelayLimits } from './limits';
 import type { CallRecorder } from './records/callRecorder';
 import type { AnchoredCalls } from './media/anchoredCalls';
+import { agentsOn, colleagueRingFor, colleaguesOn } from './team/callParties';
+import { ownerOf as ownerInModel } from './team/teamModel';
 
 const NOT_OFFERED = 'This call was not offered to you.';
 
@@ -84,7 +86,6 @@ export function createCallRequests(deps: {
     await anchored!.answerDesk(callId, agentId, sdp);
     await joinTeamCall(callId, agentId);
     await store.setOwner(callId, agentId);
-    await store.clearTransfer(callId);
     grant(callId, agentId);
     await bus.publish({
       kind: 'direct',
@@ -128,7 +129,6 @@ export function createCallRequests(deps: {
     const purpose = kind === 'transfer' ? 'transfer' : 'conference';
     if ((await floor.reserve(callId, [to], purpose, 1, agentId)).length === 0)
       throw new RelayRefusal(`${to} is not available to take a call right now.`);
-    await store.setTransfer(callId, agentId, to, kind);
     await bus.publish({
       kind: 'offer',
       callId,
@@ -161,7 +161,6 @@ export function createCallRequests(deps: {
 
   /** A colleague declined or let ring out a transfer or conference: the agent who has the call is told. */
   async function colleagueDidNotTake(callId: string, colleague: string, from: string): Promise<void> {
-    await store.clearTransfer(callId);
     await anchored?.dropDesk(callId, colleague);
     await bus.publish({
       kind: 'direct',
@@ -170,7 +169,8 @@ export function createCallRequests(deps: {
       event: { type: 'transfer_declined', callId, to: colleague },
     });
     // A consult nobody took: the customer comes back from the hold music to the agent who has the call.
-    if ((await store.customerHeld(callId)) && (await store.participants(callId)).length === 0)
+    const call = await floor.call(callId);
+    if (call?.customerHeld && colleaguesOn(call).length === 0)
       await bus.publish({
         kind: 'direct',
         callId,
@@ -181,7 +181,7 @@ export function createCallRequests(deps: {
 
   /** Tells everyone on a conference call who else is on it. */
   async function announceConference(callId: string): Promise<void> {
-    const parties = await store.parties(callId);
+    const parties = agentsOn(await floor.call(callId));
     for (const party of parties)
       await bus.publish({
         kind: 'direct',
@@ -195,15 +195,14 @@ export function createCallRequests(deps: {
   async function joinConference(agentId: string, callId: string, sdp: string): Promise<Record<string, never>> {
     await anchored!.answerDesk(callId, agentId, sdp);
     await joinTeamCall(callId, agentId);
-    await store.addParticipant(callId, agentId);
-    await store.clearTransfer(callId);
     await announceConference(callId);
-    if (await store.customerHeld(callId))
+    const call = await floor.call(callId);
+    if (call?.customerHeld)
       await bus.publish({
         kind: 'direct',
         callId,
         targets: [agentId],
-        event: { type: 'customer_held', callId, held: true, by: (await store.owner(callId)) ?? agentId },
+        event: { type: 'customer_held', callId, held: true, by: ownerInModel(call)?.id ?? agentId },
       });
     return {};
   }
@@ -213,19 +212,13 @@ export function createCallRequests(deps: {
     agentId: string,
     callId: string,
     owner: string | undefined,
-    staying: string[],
   ): Promise<Record<string, never>> {
-    if (owner === agentId) {
-      // The call passes to a colleague still on it.
-      const next = staying[0]!;
-      await store.setOwner(callId, next);
-      await store.removeParticipant(callId, next);
-    } else {
-      await store.removeParticipant(callId, agentId);
-    }
     grantedHere.delete(callId);
     await anchored?.dropDesk(callId, agentId);
-    await floor.apply({ kind: 'leave', callId, partyId: agentId });
+    const left = await floor.apply({ kind: 'leave', callId, partyId: agentId });
+    // The call passes to a colleague still on it, as the team model chose; the claim key follows.
+    const next = left.call && ownerInModel(left.call)?.id;
+    if (owner === agentId && next) await store.setOwner(callId, next);
     await announceConference(callId);
     return {};
   }
@@ -249,11 +242,11 @@ export function createCallRequests(deps: {
 
   return {
     async pre_accept(agentId, { callId, sdp }, context = NO_DEADLINE) {
-      const transfer = anchored ? await store.transferOf(callId) : undefined;
-      if (transfer?.to === agentId && anchored?.hasDeskLeg(callId, agentId))
-        return transfer.kind === 'conference'
-          ? joinConference(agentId, callId, sdp)
-          : takeTransfer(agentId, callId, sdp, transfer.from);
+      const ring = anchored ? colleagueRingFor(await floor.call(callId), agentId) : undefined;
+      if (ring && anchored?.hasDeskLeg(callId, agentId))
+        return ring.purpose === 'transfer'
+          ? takeTransfer(agentId, callId, sdp, ring.by)
+          : joinConference(agentId, callId, sdp);
       if (context.expired()) throw new RelayRefusal(GAVE_UP);
       await claimForAnswer(callId, agentId);
       try {
@@ -289,7 +282,7 @@ export function createCallRequests(deps: {
     },
     async accept(agentId, { callId, sdp, capture }) {
       // Anchored calls only: a colleague added to a call (conference) joins a call WhatsApp has accepted already.
-      if (anchored && (await store.participants(callId)).includes(agentId) && (await store.wasAccepted(callId)))
+      if (anchored && colleaguesOn(await floor.call(callId)).includes(agentId) && (await store.wasAccepted(callId)))
         return {};
       if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
       // A call transferred to this agent was accepted on WhatsApp by the colleague who answered it first.
@@ -309,11 +302,11 @@ export function createCallRequests(deps: {
     async terminate(agentId, { callId }) {
       const owner = await ownerOf(callId);
       // Only anchored calls have colleagues added to them.
-      const participants = anchored ? await store.participants(callId) : [];
+      const participants = anchored ? colleaguesOn(await floor.call(callId)) : [];
       if (owner !== agentId && !participants.includes(agentId))
         throw new RelayRefusal('This call is not yours to end.');
       const staying = participants.filter((p) => p !== agentId);
-      if (staying.length > 0 || (owner !== agentId && owner)) return leaveConference(agentId, callId, owner, staying);
+      if (staying.length > 0 || (owner !== agentId && owner)) return leaveConference(agentId, callId, owner);
       await (await graphFor(callId)).terminate(callId);
       grantedHere.delete(callId);
       await anchored?.end(callId);
@@ -326,11 +319,11 @@ export function createCallRequests(deps: {
       if (!(await store.wasOffered(callId, agentId))) throw new RelayRefusal(NOT_OFFERED);
       const owner = await store.owner(callId);
       if (owner === agentId) throw new RelayRefusal('You already answered this call.');
-      const transfer = anchored ? await store.transferOf(callId) : undefined;
-      if (owner && transfer?.to === agentId) {
+      const ring = anchored ? colleagueRingFor(await floor.call(callId), agentId) : undefined;
+      if (owner && ring) {
         // A colleague declined a transfer: the call stays with the agent who has it, who is told.
         await floor.apply({ kind: 'reject', callId, agentId });
-        await colleagueDidNotTake(callId, agentId, transfer.from);
+        await colleagueDidNotTake(callId, agentId, ring.by);
         return {};
       }
       if (owner) return {};
@@ -360,7 +353,7 @@ export function createCallRequests(deps: {
     },
     invite: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'conference'),
     async hold_customer(agentId, { callId, held }) {
-      const onCall = (await ownerOf(callId)) === agentId || (await store.participants(callId)).includes(agentId);
+      const onCall = (await ownerOf(callId)) === agentId || colleaguesOn(await floor.call(callId)).includes(agentId);
       if (!onCall) throw new RelayRefusal('You are not on this call.');
       if (!(await anchored?.isAnchored(callId)))
         throw new RelayRefusal(

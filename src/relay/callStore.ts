@@ -133,49 +133,6 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.set(keys.callQueue(callId), queueId, 'PX', CLAIM_MS);
     },
     queueOf: (callId: string): Promise<string | null> => redis.get(keys.callQueue(callId)),
-    /** A blind transfer in progress: the colleague who may take the call from its owner, for a minute. */
-    async setTransfer(callId: string, from: string, to: string, kind: 'transfer' | 'conference'): Promise<void> {
-      await redis.set(keys.transfer(callId), JSON.stringify({ from, to, kind }), 'PX', 60_000);
-    },
-    async transferOf(
-      callId: string,
-    ): Promise<{ from: string; to: string; kind: 'transfer' | 'conference' } | undefined> {
-      const raw = await redis.get(keys.transfer(callId));
-      if (!raw) return undefined;
-      try {
-        const parsed = z
-          .object({ from: z.string(), to: z.string(), kind: z.enum(['transfer', 'conference']) })
-          .safeParse(JSON.parse(raw));
-        return parsed.success ? parsed.data : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    async clearTransfer(callId: string): Promise<void> {
-      await redis.del(keys.transfer(callId));
-    },
-    /** Colleagues added to a call (conference), besides the agent who holds it. */
-    async addParticipant(callId: string, agentId: string): Promise<void> {
-      await redis.multi().sadd(keys.participants(callId), agentId).pexpire(keys.participants(callId), CLAIM_MS).exec();
-    },
-    async removeParticipant(callId: string, agentId: string): Promise<void> {
-      await redis.srem(keys.participants(callId), agentId);
-    },
-    participants: (callId: string): Promise<string[]> => redis.smembers(keys.participants(callId)),
-    /** Everyone on the call: the agent who holds it, then colleagues added to it. */
-    async parties(callId: string): Promise<string[]> {
-      const [owner, participants] = await Promise.all([
-        redis.get(keys.claim(callId)),
-        redis.smembers(keys.participants(callId)),
-      ]);
-      return [...(owner ? [owner] : []), ...participants];
-    },
-    /** The customer waits in the hold room (told to colleagues who join meanwhile). */
-    async setCustomerHeld(callId: string, held: boolean): Promise<void> {
-      if (held) await redis.set(keys.customerHeld(callId), '1', 'PX', CLAIM_MS);
-      else await redis.del(keys.customerHeld(callId));
-    },
-    customerHeld: async (callId: string): Promise<boolean> => (await redis.exists(keys.customerHeld(callId))) === 1,
     /** WhatsApp accepted the call (a transferred call is not accepted again). */
     async markAccepted(callId: string): Promise<void> {
       await redis.set(keys.accepted(callId), '1', 'PX', CLAIM_MS);

@@ -19,10 +19,7 @@ export function relayKeys(prefix: string) {
     route: (callId: string) => key('route', callId),
     callQueue: (callId: string) => key('call-queue', callId),
     activeCalls: key('active-calls'),
-    transfer: (callId: string) => key('transfer', callId),
-    participants: (callId: string) => key('participants', callId),
     accepted: (callId: string) => key('accepted', callId),
-    customerHeld: (callId: string) => key('customer-held', callId),
     routesDue: key('routes-due'),
     lastAgent: (customer: string) => key('last-agent', customer),
   };

@@ -25,6 +25,7 @@ import { createAnchoredCalls } from './media/anchoredCalls';
 import { createTeamStore } from './team/teamStore';
 import { routingGroups } from './team/routingGroups';
 import { countByState, createTeamFloor } from './team/teamFloor';
+import { agentsOn } from './team/callParties';
 import type { JanusAccess } from './media/janusAccess';
 import type { RelayBusMessage } from '../shared/relayProtocol';
 import { errorText } from '../shared/errorText';
@@ -35,6 +36,7 @@ import { createRouteStore } from './routeStore';
 import { createRouter, type CallRouter, type Routing } from './routing';
 import type { TeamQueues } from '../shared/teamQueues';
 import { createWebhookIntake } from './webhookIntake';
+import { createTeamLease } from './teamLease';
 import { openRedis, targetHasPassword, type RedisSentinelTarget, type RedisTarget } from './redisConnection';
 
 export type { Routing } from './routing';
@@ -106,6 +108,8 @@ export interface RelayOptions {
   colleagueRingSeconds?: number;
   /** The reasons an agent may give for not being ready (RELAY_NOT_READY_REASONS). */
   notReadyReasons?: string[];
+  /** How long the team lease of the team-wide metrics lasts without renewal (15 s; tests shorten it). */
+  teamMetricsLeaseMs?: number;
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
   /** Tests only: the wall and monotonic clocks that judge whether a webhook came too late. */
@@ -273,7 +277,11 @@ export async function startRelay(options: RelayOptions) {
       ),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000)),
     ]);
+  // One instance at a time exports the team-wide gauges (agents by state, records waiting).
+  const teamLease = createTeamLease(redis, `${prefix}:metrics-lease`, instance, options.teamMetricsLeaseMs ?? 15_000);
   const metrics = createRelayMetrics({
+    queues: options.queues?.queues.map((q) => q.id),
+    exportsTeamFigures: teamLease.held,
     agentsByStatus: async () => countByState(await floor.agents()),
     redisUp,
     webhooksRefused: () => webhook?.status().rejectedCount ?? 0,
@@ -419,7 +427,7 @@ export async function startRelay(options: RelayOptions) {
 
   /** Everyone on the call sees which supervisor is heard on it now (none: empty). */
   async function tellPartiesOfSupervisor(callId: string, supervisor: string): Promise<void> {
-    const parties = await store.parties(callId);
+    const parties = agentsOn(await floor.call(callId));
     await bus.publish({
       kind: 'direct',
       callId,
@@ -431,9 +439,8 @@ export async function startRelay(options: RelayOptions) {
   /** This instance has the customer's leg: it moves it, and everyone on the call hears of it. */
   async function holdCustomerHere(callId: string, held: boolean, by: string): Promise<void> {
     if (!(await anchored!.holdCustomer(callId, held))) return;
-    await store.setCustomerHeld(callId, held);
-    await floor.apply({ kind: 'hold', callId, held });
-    const parties = await store.parties(callId);
+    const applied = await floor.apply({ kind: 'hold', callId, held });
+    const parties = agentsOn(applied.call ?? (await floor.call(callId)));
     await bus.publish({ kind: 'direct', callId, targets: parties, event: { type: 'customer_held', callId, held, by } });
   }
 
@@ -482,6 +489,7 @@ export async function startRelay(options: RelayOptions) {
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);
   queueRouter?.start();
   floor.start();
+  await teamLease.start();
   await teamRecords?.start();
 
   return {
@@ -494,6 +502,7 @@ export async function startRelay(options: RelayOptions) {
     async close(): Promise<void> {
       queueRouter?.stop();
       floor.stop();
+      await teamLease.stop();
       board.close();
       await gateway.close();
       await webhook.close();
