@@ -1,5 +1,22 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AccountAlert } from '../shared/accountAlerts';
+import { KNOWN_CALL_ERROR_CODES } from '../shared/callErrors';
+import type { ConnectionRefusal } from '../whatsapp/connectionGuard';
+
+/** Every reason a connection is refused (a record, so a new reason cannot be left out here). */
+const REFUSALS: Record<ConnectionRefusal, true> = {
+  port_full: true,
+  address_full: true,
+  no_request_in_time: true,
+  no_message_in_time: true,
+  gave_way: true,
+};
+/** prom-client's default gauges that sum another gauge's labels under a counter's suffix: the sum is `sum()`'s job. */
+const GAUGES_NAMED_TOTAL = [
+  'nodejs_active_resources_total',
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+];
 
 /** What the relay reports for Prometheus; one registry per instance, so instances in one process stay apart. */
 export interface RelayMetricsSources {
@@ -15,11 +32,20 @@ export interface RelayMetricsSources {
   recordsWaiting?(): Promise<number>;
   /** Connections open now, by port. */
   openConnections?(): Record<string, number>;
+  /** The queues calls are counted under ('team': calls without one), so each one's series is there from the start. */
+  queues?: string[];
+  /**
+   * Whether this instance exports the team-wide gauges now (it holds the team's lease): figures read from Redis are
+   * the same on every instance, so only one exports them and `sum()` over instances counts each once.
+   */
+  exportsTeamFigures?(): boolean;
 }
 
 export function createRelayMetrics(sources: RelayMetricsSources) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'wa_relay_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'wa_relay_' });
+  for (const name of GAUGES_NAMED_TOTAL) registry.removeSingleMetric(`wa_relay_${name}`);
+  const teamFigures = sources.exportsTeamFigures ?? (() => true);
   const offered = new Counter({
     name: 'wa_relay_calls_offered_total',
     help: 'WhatsApp calls this instance took from Meta and offered to the team',
@@ -100,13 +126,22 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
   });
   new Gauge({
     name: 'wa_relay_agents',
-    help: 'Signed-in agents of the team by status',
+    help: 'Agents of the team by status (team-wide: exported by the instance holding the team lease only)',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
       this.reset();
+      if (!teamFigures()) return;
       const counts = await sources.agentsByStatus().catch(() => undefined);
       for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'wa_relay_team_metrics_holder',
+    help: '1 on the one instance that exports the team-wide gauges now (it holds the team lease), 0 on the others',
+    registers: [registry],
+    collect() {
+      this.set(teamFigures() ? 1 : 0);
     },
   });
   new Gauge({
@@ -145,13 +180,24 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     const waiting = sources.recordsWaiting;
     new Gauge({
       name: 'wa_relay_call_records_waiting',
-      help: 'Call-record events waiting in Redis to be written to PostgreSQL',
+      help: 'Call-record events waiting in Redis to be written to PostgreSQL (team-wide: one instance exports it)',
       registers: [registry],
       async collect() {
-        this.set(await waiting().catch(() => 0));
+        this.reset();
+        if (teamFigures()) this.set(await waiting().catch(() => 0));
       },
     });
   }
+
+  // Every labelled series whose labels are known is there from the start, at 0.
+  for (const queue of new Set([...(sources.queues ?? []), 'team'])) {
+    for (const counter of [offered, answered, missed]) counter.inc({ queue }, 0);
+    ringTime.zero({ queue });
+    handleTime.zero({ queue });
+  }
+  for (const code of [0, ...KNOWN_CALL_ERROR_CODES]) graphErrors.inc({ code: String(code) }, 0);
+  for (const port of ['webhook', 'agent'])
+    for (const reason of Object.keys(REFUSALS)) connectionsRefused.inc({ port, reason }, 0);
 
   return {
     registry,

@@ -36,6 +36,7 @@ import { createRouteStore } from './routeStore';
 import { createRouter, type CallRouter, type Routing } from './routing';
 import type { TeamQueues } from '../shared/teamQueues';
 import { createWebhookIntake } from './webhookIntake';
+import { createTeamLease } from './teamLease';
 import { openRedis, targetHasPassword, type RedisSentinelTarget, type RedisTarget } from './redisConnection';
 
 export type { Routing } from './routing';
@@ -107,6 +108,8 @@ export interface RelayOptions {
   colleagueRingSeconds?: number;
   /** The reasons an agent may give for not being ready (RELAY_NOT_READY_REASONS). */
   notReadyReasons?: string[];
+  /** How long the team lease of the team-wide metrics lasts without renewal (15 s; tests shorten it). */
+  teamMetricsLeaseMs?: number;
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
   /** Tests only: the wall and monotonic clocks that judge whether a webhook came too late. */
@@ -274,7 +277,11 @@ export async function startRelay(options: RelayOptions) {
       ),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000)),
     ]);
+  // One instance at a time exports the team-wide gauges (agents by state, records waiting).
+  const teamLease = createTeamLease(redis, `${prefix}:metrics-lease`, instance, options.teamMetricsLeaseMs ?? 15_000);
   const metrics = createRelayMetrics({
+    queues: options.queues?.queues.map((q) => q.id),
+    exportsTeamFigures: teamLease.held,
     agentsByStatus: async () => countByState(await floor.agents()),
     redisUp,
     webhooksRefused: () => webhook?.status().rejectedCount ?? 0,
@@ -482,6 +489,7 @@ export async function startRelay(options: RelayOptions) {
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);
   queueRouter?.start();
   floor.start();
+  await teamLease.start();
   await teamRecords?.start();
 
   return {
@@ -494,6 +502,7 @@ export async function startRelay(options: RelayOptions) {
     async close(): Promise<void> {
       queueRouter?.stop();
       floor.stop();
+      await teamLease.stop();
       board.close();
       await gateway.close();
       await webhook.close();
