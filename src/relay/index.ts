@@ -71,6 +71,8 @@ const RelayEnv = z.object({
     .string()
     .regex(/^[a-z0-9 _-]{1,40}(,[a-z0-9 _-]{1,40})*$/, 'RELAY_NOT_READY_REASONS: words like break,lunch,training')
     .optional(),
+  /** Agents not signed in for this many days leave the team's known set (the board, routing's reads, metrics). */
+  RELAY_FORGET_AGENTS_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** The board's service level: answered within this many seconds. */
   RELAY_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** PostgreSQL for the team's call records; migrations run at start. */
@@ -242,6 +244,7 @@ async function main(): Promise<void> {
     extraNumbers,
     databaseUrl: e.RELAY_DATABASE_URL,
     serviceLevelSec: e.RELAY_SERVICE_LEVEL_SECONDS,
+    forgetAgentsAfterDays: e.RELAY_FORGET_AGENTS_AFTER_DAYS,
     afterCallSeconds: e.RELAY_AFTER_CALL_SECONDS,
     colleagueRingSeconds: e.RELAY_COLLEAGUE_RING_SECONDS,
     notReadyReasons: e.RELAY_NOT_READY_REASONS?.split(',').map((r) => r.trim()),

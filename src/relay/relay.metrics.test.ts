@@ -1,8 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { TeamQueues } from '../shared/teamQueues';
 import { createMemoryLogger } from '../whatsapp/logger';
-import { startRelay, type Relay } from './relayServer';
+import { startRelay, type Relay, type RelayOptions } from './relayServer';
+import { createTeamStore } from './team/teamStore';
 import { connectTestAgent } from './testAgent';
 import { startTestRedis, type TestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS } from './testSecrets';
@@ -24,6 +26,9 @@ afterAll(async () => {
   await graph.close();
   await redis.stop();
 });
+beforeEach(() => {
+  testNo += 1;
+});
 afterEach(async () => {
   for (const desk of desks) desk.close();
   for (const relay of relays) await relay.close();
@@ -39,8 +44,7 @@ const QUEUES = TeamQueues.parse({
   ],
 });
 
-async function startRelays(count: number): Promise<Relay[]> {
-  testNo += 1;
+async function startRelays(count: number, more: Partial<RelayOptions> = {}): Promise<Relay[]> {
   for (let i = 0; i < count; i += 1)
     relays.push(
       await startRelay({
@@ -51,6 +55,7 @@ async function startRelays(count: number): Promise<Relay[]> {
         prefix: `metrics${testNo}`,
         queues: QUEUES,
         teamMetricsLeaseMs: 1500,
+        ...more,
       }),
     );
   return relays;
@@ -131,5 +136,23 @@ describe('the relay’s /metrics', () => {
     await expect.poll(holders, { timeout: 10_000 }).toEqual([1]);
     const total = Object.values(await summedAgents()).reduce((a, b) => a + b, 0);
     expect(total).toBe(3);
+  });
+
+  it('leaves out agents not signed in for the configured days: the team’s figures and the board’s floor shrink', async () => {
+    const day = 24 * 3600_000;
+    const writer = new Redis(redis.url);
+    const team = createTeamStore(writer, `metrics${testNo}`);
+    for (const [id, daysAgo] of [
+      ['old-timer', 40],
+      ['on-leave', 10],
+    ] as const) {
+      await team.apply({ kind: 'sign_in', agentId: id }, Date.now() - (daysAgo + 1) * day);
+      await team.apply({ kind: 'sign_out', agentId: id }, Date.now() - daysAgo * day);
+    }
+    const [a] = await startRelays(1, { forgetAgentsAfterDays: 30 });
+    const now = series(await scrape(a!));
+    expect(now.get('wa_relay_agents{status="offline"}')).toBe(1);
+    expect((await team.agents()).map((agent) => agent.id)).toEqual(['on-leave']);
+    writer.disconnect();
   });
 });

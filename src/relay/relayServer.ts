@@ -108,6 +108,8 @@ export interface RelayOptions {
   colleagueRingSeconds?: number;
   /** The reasons an agent may give for not being ready (RELAY_NOT_READY_REASONS). */
   notReadyReasons?: string[];
+  /** Agents not signed in for this many days leave the team's known set (RELAY_FORGET_AGENTS_AFTER_DAYS; 30). */
+  forgetAgentsAfterDays?: number;
   /** How long the team lease of the team-wide metrics lasts without renewal (15 s; tests shorten it). */
   teamMetricsLeaseMs?: number;
   /** Tests only: the clock queue routing reads. */
@@ -173,8 +175,9 @@ export async function startRelay(options: RelayOptions) {
   // WATCH belongs to a connection: the team model's transactions get one of their own.
   const teamRedis = redis.duplicate();
   teamRedis.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
+  const team = createTeamStore(teamRedis, prefix, routingGroups(options.queues));
   const floor = createTeamFloor({
-    team: createTeamStore(teamRedis, prefix, routingGroups(options.queues)),
+    team,
     bus,
     log,
     alive: (ids) => presence.alive(ids),
@@ -425,6 +428,32 @@ export async function startRelay(options: RelayOptions) {
     },
   });
 
+  /**
+   * Agents not signed in for `forgetAgentsAfterDays` leave the known set, so the floor read by the board and the
+   * metrics stops growing with every agent who ever signed in. The instance holding the team lease does it, hourly.
+   */
+  function forgetLongGoneAgents() {
+    const days = options.forgetAgentsAfterDays ?? 30;
+    async function sweep(): Promise<void> {
+      if (!teamLease.held()) return;
+      try {
+        const ids = await team.forgetSignedOutBefore(Date.now() - days * 24 * 3600_000);
+        if (ids.length === 0) return;
+        await redis
+          .multi()
+          .srem(keys.agents, ...ids)
+          .del(...ids.map((id) => keys.agent(id)))
+          .exec();
+        log.info('agents not signed in for a while left the team’s known set', { agents: ids, days });
+      } catch (error) {
+        log.warn('long-gone agents not forgotten this time', { error: errorText(error) });
+      }
+    }
+    const timer = setInterval(() => void sweep(), 3600_000);
+    timer.unref();
+    return { sweep, stop: () => clearInterval(timer) };
+  }
+
   /** Everyone on the call sees which supervisor is heard on it now (none: empty). */
   async function tellPartiesOfSupervisor(callId: string, supervisor: string): Promise<void> {
     const parties = agentsOn(await floor.call(callId));
@@ -490,6 +519,8 @@ export async function startRelay(options: RelayOptions) {
   queueRouter?.start();
   floor.start();
   await teamLease.start();
+  const forgetting = forgetLongGoneAgents();
+  await forgetting.sweep();
   await teamRecords?.start();
 
   return {
@@ -502,6 +533,7 @@ export async function startRelay(options: RelayOptions) {
     async close(): Promise<void> {
       queueRouter?.stop();
       floor.stop();
+      forgetting.stop();
       await teamLease.stop();
       board.close();
       await gateway.close();

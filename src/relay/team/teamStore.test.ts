@@ -65,3 +65,30 @@ describe('the team model in Redis', () => {
     );
   }, 60_000);
 });
+
+describe('agents who stopped signing in', () => {
+  it('leave the known set after the given time; those signed in, on a call or lately gone stay, and a sign-in brings one back', async () => {
+    const team = storeOn('forget');
+    const day = 24 * 3600_000;
+    const now = Date.now();
+    // Ana left 40 days ago, Ben 2 days ago; Cho has been signed in for 40 days; Dev went offline 40 days ago mid-call.
+    for (const id of ['ana', 'ben', 'cho', 'dev']) await team.apply({ kind: 'sign_in', agentId: id }, now - 41 * day);
+    await team.apply({ kind: 'sign_out', agentId: 'ana' }, now - 40 * day);
+    await team.apply({ kind: 'sign_out', agentId: 'ben' }, now - 2 * day);
+    await team.apply({ kind: 'offer', callId: 'old-call', waitingAllowed: false }, now - 40 * day);
+    await team.apply({ kind: 'reserve', callId: 'old-call', agentId: 'dev', purpose: 'answer' }, now - 40 * day);
+    await team.apply({ kind: 'accept', callId: 'old-call', agentId: 'dev' }, now - 40 * day);
+    await team.apply({ kind: 'sign_out', agentId: 'dev' }, now - 40 * day);
+    expect((await team.agents()).map((a) => a.id).sort()).toEqual(['ana', 'ben', 'cho', 'dev']);
+    expect((await team.agent('dev'))?.calls).toEqual(['old-call']);
+
+    expect(await team.forgetSignedOutBefore(now - 30 * day)).toEqual(['ana']);
+    expect((await team.agents()).map((a) => a.id).sort()).toEqual(['ben', 'cho', 'dev']);
+    expect(await team.agent('ana')).toBeUndefined();
+    expect(await team.forgetSignedOutBefore(now - 30 * day)).toEqual([]);
+
+    await team.apply({ kind: 'sign_in', agentId: 'ana' });
+    expect((await team.agents()).map((a) => a.id).sort()).toEqual(['ana', 'ben', 'cho', 'dev']);
+    expect((await team.agent('ana'))?.connected).toBe(true);
+  });
+});

@@ -134,6 +134,44 @@ export function createTeamStore(
     return run;
   }
 
+  /** Signed out since before `beforeMs`, with no call ringing at them or in progress: nothing the team still needs. */
+  const longGone = (agent: AgentRecord | undefined, beforeMs: number) =>
+    agent !== undefined &&
+    !agent.connected &&
+    agent.state === 'offline' &&
+    agent.sinceMs < beforeMs &&
+    agent.calls.length === 0 &&
+    agent.reservations.length === 0;
+
+  /** Drops one agent's record if it is still long gone when written (a sign-in meanwhile keeps it). */
+  async function forgetOne(id: string, beforeMs: number): Promise<boolean> {
+    for (let tries = 0; tries < MAX_ATTEMPTS; tries += 1) {
+      await redis.watch(agentKey(id));
+      const agent = parse(AgentRecord, await redis.get(agentKey(id)));
+      if (agent && !longGone(agent, beforeMs)) {
+        await redis.unwatch();
+        return false;
+      }
+      const write = redis.multi().srem(agentsKey, id).del(agentKey(id)).zrem(wrapUpKey, id);
+      if ((await write.exec()) !== null) return true;
+    }
+    return false;
+  }
+
+  async function forgetSignedOutBefore(beforeMs: number): Promise<string[]> {
+    const ids = await redis.smembers(agentsKey);
+    const forgotten: string[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = await redis.mget(...chunk.map(agentKey));
+      for (const [j, id] of chunk.entries()) {
+        const agent = parse(AgentRecord, rows[j] ?? null);
+        if ((agent === undefined || longGone(agent, beforeMs)) && (await forgetOne(id, beforeMs))) forgotten.push(id);
+      }
+    }
+    return forgotten;
+  }
+
   /** These agents' records in one round trip (missing ones left out). */
   async function agentsById(ids: string[]): Promise<AgentRecord[]> {
     if (ids.length === 0) return [];
@@ -167,6 +205,15 @@ export function createTeamStore(
     /** Every agent the team has seen, for the board. */
     async agents(): Promise<AgentRecord[]> {
       return agentsById(await redis.smembers(agentsKey));
+    },
+    /**
+     * Agents signed out since before `beforeMs` leave the team's known set (and their record goes): routing, the
+     * board and the metrics stop reading them. Signing in again brings them back as new. Returns who was forgotten.
+     */
+    forgetSignedOutBefore(beforeMs: number): Promise<string[]> {
+      const run = queue.then(() => forgetSignedOutBefore(beforeMs));
+      queue = run.catch(() => undefined);
+      return run;
     },
     /** Redis has lost what it knew of the floor (it restarted without its data). */
     lost: async (): Promise<boolean> => (await redis.exists(keptKey)) === 0,
