@@ -22,8 +22,7 @@ test('a restriction WhatsApp puts on the team’s number shows in words on the s
     expect((await postSignedWebhook(relays[0]!.webhookUrl, body, SIM_SECRETS.appSecret)).status).toBe(200);
     const sentence = 'WhatsApp restricted calling on this number until 12 Dec: too many missed calls.';
     await expect(board.getByTestId('board-account-alerts')).toHaveText(sentence);
-    for (const desk of [pageA, pageB])
-      await expect(desk.getByTestId('account-alerts-status').getByTestId('account-alert')).toHaveText(sentence);
+    for (const desk of [pageA, pageB]) await expect(desk.getByTestId('not-ready')).toHaveText(sentence);
   } finally {
     await board.close();
     await close();

@@ -18,15 +18,23 @@ test('the operator reads WhatsApp’s restriction and payment problem in words o
   await deliver(host.services.webhookUrl!, 'doc-account-update-calling-restriction.json');
   await deliver(host.services.webhookUrl!, 'doc-errors-only-131044.json');
   const status = page.getByTestId('account-alerts-status');
+  // Customers' calls cannot ring: the readiness line says so, and the other alert follows it.
+  await expect(page.getByTestId('not-ready')).toHaveText(
+    'WhatsApp restricted calling on this number until 12 Dec: too many missed calls.',
+  );
+  await expect(page.getByTestId('ready')).toHaveCount(0);
   await expect(status.getByTestId('account-alert')).toHaveText([
+    'WhatsApp could not connect this call because the business account has no valid payment method: ask your administrator to add one. (WhatsApp code 131044)',
+  ]);
+  await page.getByTestId('tab-settings').click();
+  // Settings lists them all, newest first.
+  await expect(page.getByTestId('account-alerts-settings').getByTestId('account-alert')).toHaveText([
     'WhatsApp could not connect this call because the business account has no valid payment method: ask your administrator to add one. (WhatsApp code 131044)',
     'WhatsApp restricted calling on this number until 12 Dec: too many missed calls.',
   ]);
-  await page.getByTestId('tab-settings').click();
-  await expect(page.getByTestId('account-alerts-settings').getByTestId('account-alert')).toHaveCount(2);
   await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('language').selectOption('es');
-  await expect(status.getByTestId('account-alert').nth(1)).toHaveText(
+  await expect(page.getByTestId('not-ready')).toHaveText(
     'WhatsApp restringió las llamadas a este número hasta el 12 dic: demasiadas llamadas perdidas.',
   );
 });

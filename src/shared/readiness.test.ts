@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPublicHttps, readiness, type ReadinessFacts } from './readiness';
+import { callsRestricted, isPublicHttps, readiness, type ReadinessFacts } from './readiness';
 
 const WELL: ReadinessFacts = {
   configured: true,
@@ -57,5 +57,34 @@ describe('readiness', () => {
     expect(isPublicHttps('https://127.0.0.1/webhook')).toBe(false);
     expect(isPublicHttps('https://[::1]/webhook')).toBe(false);
     expect(isPublicHttps('not a url')).toBe(false);
+  });
+});
+
+describe('a restriction WhatsApp puts on customers’ calls (account_update)', () => {
+  const base = {
+    configured: true,
+    mode: 'relay' as const,
+    listening: true,
+    relayConnected: true,
+    connection: { state: 'ok' as const },
+    callbackReached: true,
+    mic: 'ok' as const,
+    agentStatus: 'available' as const,
+  };
+  const restriction = (restrictionType: string, expiresAtMs?: number) => ({
+    alert: { kind: 'restriction' as const, restrictionType, reason: 'LOW_PICKUP_RATE', expiresAtMs },
+    atMs: 0,
+  });
+  it('makes the desk not ready while it lasts, in words; calling customers restricted, or an expired one, does not', () => {
+    const now = Date.UTC(2026, 11, 6);
+    const userCalls = callsRestricted([restriction('RESTRICTED_USER_INITIATED_CALLING', now + 1000)], now);
+    expect(readiness({ ...base, restriction: userCalls })).toMatchObject({
+      ready: false,
+      code: 'restricted',
+      text: 'WhatsApp restricted calling on this number until 6 Dec: too many missed calls.',
+    });
+    expect(callsRestricted([restriction('RESTRICTED_USER_INITIATED_CALLING', now - 1)], now)).toBeUndefined();
+    expect(callsRestricted([restriction('RESTRICTED_BUSINESS_INITIATED_CALLING', now + 1000)], now)).toBeUndefined();
+    expect(readiness({ ...base, restriction: undefined }).ready).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { accountAlertSentence, restrictionScope, type AccountAlert, type ReceivedAccountAlert } from './accountAlerts';
 import type { AgentStatus, ConnectionMode } from './settingsSchemas';
 
 /** What the microphone check found: a working device, a refusal, no device at all, or not checked yet. */
@@ -22,6 +23,22 @@ export interface ReadinessFacts {
   agentStatus: AgentStatus;
   /** After-call work is open: nothing rings until it is saved. */
   wrapUp?: boolean;
+  /** WhatsApp restricts customers' calls to the number now (account_update): no call can ring. */
+  restriction?: Extract<AccountAlert, { kind: 'restriction' }>;
+}
+
+/** The restriction, among WhatsApp's alerts, that stops customers' calls ringing now (undefined: none). */
+export function callsRestricted(
+  alerts: readonly ReceivedAccountAlert[] | undefined,
+  nowMs: number,
+): Extract<AccountAlert, { kind: 'restriction' }> | undefined {
+  for (const { alert } of alerts ?? []) {
+    if (alert.kind !== 'restriction') continue;
+    const scope = restrictionScope(alert.restrictionType);
+    if ((scope === 'user' || scope === 'calling') && (alert.expiresAtMs === undefined || alert.expiresAtMs > nowMs))
+      return alert;
+  }
+  return undefined;
 }
 
 /** `code` names the message in the window's catalogues (`readiness.<code>`), with `params` for its placeholders. */
@@ -40,7 +57,8 @@ export type ReadinessCode =
   | 'micChecking'
   | 'away'
   | 'busy'
-  | 'wrapUp';
+  | 'wrapUp'
+  | 'restricted';
 
 export type Readiness = { code: ReadinessCode; params?: Record<string, string> } & (
   { ready: true; text: string } | { ready: false; text: string; fix?: ReadinessFix }
@@ -114,6 +132,8 @@ export function readiness(f: ReadinessFacts): Readiness {
         fix: 'settings',
       };
   }
+  // The window words it from the alert itself (src/shared/whatsappWords), in the agent's language.
+  if (f.restriction) return { ready: false, code: 'restricted', text: accountAlertSentence(f.restriction) };
   if (f.mic === 'blocked')
     return {
       ready: false,

@@ -10,6 +10,7 @@ import { WrapUpList } from './WrapUpList';
 import { HeldCall } from './HeldCall';
 import { keyForCall } from '../callKeys';
 import { AccountAlerts } from './AccountAlerts';
+import { callsRestricted } from '../../../shared/readiness';
 import { ReadinessLine } from './ReadinessLine';
 import { CallEnded } from './CallEnded';
 import { DialBox } from './DialBox';
@@ -60,7 +61,11 @@ function StatusBar() {
         </p>
       ))}
       <ReadinessLine status={status} />
-      <AccountAlerts alerts={status.accountAlerts} where="status" />
+      {/* The restriction that stops calls is the readiness line itself; the others follow it. */}
+      <AccountAlerts
+        alerts={status.accountAlerts?.filter((a) => a.alert !== callsRestricted(status.accountAlerts, Date.now()))}
+        where="status"
+      />
       {status.notices.map((n) => (
         <p key={sentenceKey(n)} className="warning" role="status" data-testid="notice">
           <Said s={n} />

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { AppStatus } from '../../../shared/ipcContract';
-import { readiness } from '../../../shared/readiness';
+import { callsRestricted, readiness } from '../../../shared/readiness';
+import { accountAlertText } from '../../../shared/whatsappWords/words';
 import { savePreferences } from '../actions';
 import { checkMicrophone } from '../micCheck';
 import { usePhone } from '../store';
@@ -8,7 +9,7 @@ import { Said } from './Said';
 
 /** One line that is green only when a call can ring here and be answered with a voice; otherwise what to fix. */
 export function ReadinessLine({ status }: { status: AppStatus }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const mic = usePhone((s) => s.mic);
   const openSettings = usePhone((s) => s.openSettings);
   // On the connection settings already: a button to open them would only repeat the screen.
@@ -26,11 +27,20 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     mic,
     agentStatus: status.preferences.status,
     wrapUp: status.wrapUp !== undefined,
+    restriction: callsRestricted(status.accountAlerts, Date.now()),
   });
   if (state.ready) {
     return (
       <p className="ok readiness" data-testid="ready" role="status">
         {t(`readiness.${state.code}`, state.params)}
+      </p>
+    );
+  }
+  if (state.code === 'restricted') {
+    // WhatsApp's own restriction: nothing here fixes it; the line says why and until when.
+    return (
+      <p className="warning readiness" data-testid="not-ready" role="status">
+        {accountAlertText(callsRestricted(status.accountAlerts, Date.now())!, t, i18n.language)}
       </p>
     );
   }
