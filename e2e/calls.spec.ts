@@ -103,6 +103,11 @@ test('a Graph API failure on answer tells the agent and leaves no call dangling'
   await page.getByTestId('answer').click();
   await expect(page.getByTestId('end-reason')).toHaveText('Call failed');
   await expect(page.getByTestId('end-message')).toContainText('WhatsApp had a connection problem with this call');
+  // Main said why by message and WhatsApp's code: in Spanish the card reads Spanish, the code kept.
+  await phone.host.services.handlers['preferences:save']({ language: 'es' });
+  await expect(page.getByTestId('end-message')).toContainText('No se pudo contestar la llamada.');
+  await expect(page.getByTestId('end-message')).toContainText('138004');
+  await expect(page.getByTestId('end-message')).not.toContainText('could not be answered');
   expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:500', 'terminate:200']);
   expect(sim.graph.calls.get(call.callId)?.state).toBe('terminated');
 });

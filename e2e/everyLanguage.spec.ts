@@ -17,6 +17,8 @@ for (const language of LANGUAGES.slice(1)) {
     const translated = flattenCatalog(language.catalog);
     const problems: string[] = [];
     const look = async (screen: string, at: Page = page) => {
+      // Kept by the run (test-results/, not committed) so a reviewer can see each screen in each language.
+      await at.screenshot({ path: `test-results/screens/${language.tag}-${screen.replace(/\W+/g, '-')}.png` });
       for (const found of await untranslated(at, english, translated)) problems.push(`${screen}: ${found}`);
     };
 

@@ -12,6 +12,7 @@ import { poolConnections } from './connectionPools';
 import { guardHostRequest, newSessionToken, SESSION_COOKIE, showsSession } from './hostGuard';
 import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
 import { BodyTooLarge, readBoundedBody } from '../whatsapp/readBody';
+import { sentence } from '../shared/sentence';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -113,7 +114,11 @@ export async function startBrowserHost(options: BrowserHostOptions) {
       if (streams.size > 0) return;
       // The call's audio lived in that window: with no window left, end answered calls rather than leave them open.
       orphanTimer = setTimeout(() => {
-        if (streams.size === 0) void services.coordinator.endAnswered('The phone window was closed during the call.');
+        if (streams.size === 0)
+          void services.coordinator.endAnswered(
+            'The phone window was closed during the call.',
+            sentence('windowClosed'),
+          );
       }, options.windowGoneGraceMs ?? 1500);
     });
   }

@@ -6,7 +6,7 @@ import type { CallSignal } from '../shared/callSignals';
 import { captureRequest, capturedKinds, type CallMediaNotice } from '../shared/metaCapture';
 import { followedUpCall } from '../shared/followUpButton';
 import { agentSaid, agentSentence } from '../shared/agentErrors';
-import { refuse, sentence } from '../shared/sentence';
+import { refuse, sentence, whatsappSaid, type Sentence } from '../shared/sentence';
 import { anyCallErrorSentence } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
@@ -17,6 +17,8 @@ import type { CallActions } from './transport/callTransport';
 
 interface CallRecord {
   callId: string;
+  /** Why the call ended, as messages for the page to word (beside the state's English message). */
+  said?: Sentence[];
   direction: 'inbound' | 'outbound';
   /** For an outbound call, WhatsApp's answer to our offer, once it has come. */
   sdpAnswer?: string;
@@ -103,6 +105,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       phase: s.phase,
       endReason: s.phase === 'ended' ? s.reason : undefined,
       message: s.phase === 'ended' ? s.message : undefined,
+      said: s.phase === 'ended' ? call.said : undefined,
       sdpOffer: isLive(s) ? call.sdpOffer : undefined,
       offeredAtMs: call.offeredAtMs,
       answeredAtMs: 'answeredAtMs' in s ? s.answeredAtMs : undefined,
@@ -222,6 +225,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     const prefs = preferences();
     if (prefs.status === 'away' && prefs.awayAction === 'reject') {
       publish(call);
+      call.said = [sentence('autoRejectedAway')];
       apply(call, { type: 'reject_clicked', atMs: now(), message: 'Rejected automatically: you were away.' });
       void endOnMeta(call, 'reject');
       return;
@@ -239,6 +243,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     const failed = event.status === 'FAILED';
     const first = event.errors[0];
     const message = first ? anyCallErrorSentence(first.code) : undefined;
+    const said = first ? [whatsappSaid(first.code)] : undefined;
     if (first)
       log.info('call ended by WhatsApp with an error', {
         callId: event.callId,
@@ -249,7 +254,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     const outbound = event.direction === 'BUSINESS_INITIATED' || (event.direction === undefined && dialsInFlight > 0);
     if (!call && outbound) {
       // The end of a call this desk is placing overtook the reply to connect: applied once that reply comes.
-      earlyFor(event.callId).terminated = { failed, message };
+      earlyFor(event.callId).terminated = { failed, message, said };
       return;
     }
     if (!call) {
@@ -262,6 +267,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     call.callbackData = event.bizOpaque ?? call.callbackData;
     call.ctaPayload = event.ctaPayload ?? call.ctaPayload;
     call.deeplinkPayload = event.deeplinkPayload ?? call.deeplinkPayload;
+    if (isLive(call.state)) call.said = said;
     apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
   }
 
@@ -292,6 +298,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     } catch (error) {
       const wasPreAccepted = call.state.phase === 'pre_accepted';
       const message = `The call could not be answered. ${failureText(error)}`;
+      call.said = [sentence('answerFailed'), failureSaid(error)];
       log.error('answer failed', { callId, error: errorText(error) });
       if (apply(call, { type: 'failed', message, atMs: now() })) {
         // Leave nothing ringing or open on Meta's side.
@@ -364,6 +371,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return refuse(`The call is ${call.state.phase}.`, sentence('callNotLive'));
     const failure = await endOnMeta(call, 'terminate');
     const error = failure ? `Hung up here, but WhatsApp did not confirm: ${failure}` : undefined;
+    if (failure) call.said = [sentence('hangupUnconfirmed', { error: failure })];
     apply(call, { type: 'terminate_sent', atMs: now(), message: error });
     return error && failure ? refuse(error, sentence('hangupUnconfirmed', { error: failure })) : { ok: true };
   }
@@ -384,7 +392,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     {
       sdpAnswer?: string;
       statuses: Array<'RINGING' | 'ACCEPTED' | 'REJECTED'>;
-      terminated?: { failed: boolean; message?: string };
+      terminated?: { failed: boolean; message?: string; said?: Sentence[] };
     }
   >();
   let dialsInFlight = 0;
@@ -464,10 +472,15 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     log.info('call placed', { callId, to });
     publish(call);
     for (const status of buffered?.statuses ?? []) onOutboundStatus(callId, status);
-    if (buffered?.terminated) apply(call, { type: 'remote_terminated', ...buffered.terminated, atMs: now() });
+    if (buffered?.terminated) {
+      const { said, ...terminated } = buffered.terminated;
+      call.said = said;
+      apply(call, { type: 'remote_terminated', ...terminated, atMs: now() });
+    }
     // A customer who never picks up gets a definite end rather than a phone ringing on.
     call.ringTimer = setTimeout(() => {
       if (call.state.phase !== 'dialing' && call.state.phase !== 'remote_ringing') return;
+      call.said = [sentence('customerNoAnswer')];
       if (apply(call, { type: 'failed', message: 'The customer did not answer.', atMs: now() })) {
         void endOnMeta(call, 'terminate');
       }
@@ -493,7 +506,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     }
     if (status === 'RINGING') apply(call, { type: 'remote_ringing' });
     else if (status === 'ACCEPTED') apply(call, { type: 'remote_accepted', atMs: now() });
-    else apply(call, { type: 'remote_rejected', atMs: now() });
+    else {
+      call.said = [sentence('customerDeclined')];
+      apply(call, { type: 'remote_rejected', atMs: now() });
+    }
   }
 
   async function requestPermission(to: string): Promise<ActionResult> {
@@ -624,11 +640,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     return { ok: true };
   }
 
-  async function endWhere(which: (state: CallState) => boolean, message: string): Promise<void> {
+  async function endWhere(which: (state: CallState) => boolean, message: string, said: Sentence): Promise<void> {
     const chosen = [...calls.values()].filter((c) => which(c.state));
     await Promise.all(
       chosen.map(async (call) => {
         const action = needsTerminate(call.state) ? 'terminate' : 'reject';
+        call.said = [said];
         apply(call, { type: 'failed', message, atMs: now() });
         await endOnMeta(call, action);
       }),
@@ -701,11 +718,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     },
     /** Ends every live call on Meta's side; run before the app quits. */
     async shutdown(): Promise<void> {
-      await endWhere(isLive, 'The app was closed during the call.');
+      await endWhere(isLive, 'The app was closed during the call.', sentence('appClosed'));
     },
     /** Ends the calls whose audio lived in a window that has gone; ringing calls can still be answered from a new one. */
-    async endAnswered(message: string): Promise<void> {
-      await endWhere(needsTerminate, message);
+    async endAnswered(message: string, said: Sentence): Promise<void> {
+      await endWhere(needsTerminate, message, said);
     },
   };
 }

@@ -152,7 +152,10 @@ app.whenReady().then(async () => {
   // The call's audio lived in the page: if it crashes, end the answered call rather than leave it open, and reload.
   win.webContents.on('render-process-gone', (_event, details) => {
     logger.error('window process gone', { reason: details.reason, exitCode: details.exitCode });
-    void running.coordinator.endAnswered('The phone window crashed during the call; the call was ended.');
+    void running.coordinator.endAnswered(
+      'The phone window crashed during the call; the call was ended.',
+      sentence('windowCrashed'),
+    );
     if (details.reason !== 'clean-exit') win?.webContents.reload();
   });
   // Closing the window hides it to the tray, so calls keep ringing; without the tray, a live call is asked about.

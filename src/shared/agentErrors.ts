@@ -1,5 +1,5 @@
 import { callErrorSentence, whatsAppErrorCode } from './callErrors';
-import { sentence, type MainSays, type Sentence } from './sentence';
+import { sentence, whatsappSaid, type MainSays, type Sentence } from './sentence';
 
 /**
  * An error whose message was written for the agent (a relay refusal, a relay that cannot be reached): shown as
@@ -47,7 +47,7 @@ const SAID_BY_KIND: Record<string, MainSays> = {
 /** The same sentence as agentSentence, as a message for the page to word in the agent's language. */
 export function agentSaid(error: unknown): Sentence {
   const code = whatsAppErrorCode(error);
-  if (code !== undefined && callErrorSentence(code)) return sentence('whatsappCode', { code });
+  if (code !== undefined && callErrorSentence(code)) return whatsappSaid(code);
   // The relay's own refusals come worded by the relay; they are passed on as they are.
   if (error instanceof AgentFacingError) return sentence('relaySays', { text: error.message });
   const kind = (error as { kind?: unknown } | undefined)?.kind;

@@ -31,6 +31,8 @@ export const CallView = z.object({
   endReason: EndReason.optional(),
   /** What went wrong, in words an agent can act on. */
   message: z.string().optional(),
+  /** The same, as messages the page words in the agent's language. */
+  said: z.array(Sentence).max(4).optional(),
   sdpOffer: z.string().optional(),
   offeredAtMs: z.number(),
   answeredAtMs: z.number().optional(),

@@ -62,7 +62,14 @@ export const MAIN_SAYS = [
   'noRecording',
   'recordingUnreadable',
   'hangupUnconfirmed',
+  'autoRejectedAway',
+  'customerNoAnswer',
+  'customerDeclined',
+  'appClosed',
+  'windowCrashed',
+  'windowClosed',
   'whatsappCode',
+  'whatsappNoCode',
 ] as const;
 export type MainSays = (typeof MAIN_SAYS)[number];
 
@@ -73,6 +80,10 @@ export const Sentence = z.object({
 export type Sentence = z.infer<typeof Sentence>;
 
 export const sentence = (key: MainSays, values?: Sentence['values']): Sentence => (values ? { key, values } : { key });
+
+/** WhatsApp's error code (or its absence) as a message: the page words it from its WhatsApp sentences. */
+export const whatsappSaid = (code: number | undefined): Sentence =>
+  code === undefined ? sentence('whatsappNoCode') : sentence('whatsappCode', { code });
 
 /** A refusal: `error` in English for the log (and the tests), `said` for the page to word in the agent's language. */
 export function refuse(error: string, ...said: Sentence[]): { ok: false; error: string; said: Sentence[] } {

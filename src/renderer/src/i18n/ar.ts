@@ -444,6 +444,12 @@ export const ar: Catalog = {
   },
   ...whatsappWordsAr,
   mainSays: {
+    customerDeclined: 'رفض العميل المكالمة.',
+    autoRejectedAway: 'رُفضت تلقائيًا: كنت غير موجود.',
+    customerNoAnswer: 'لم يرد العميل.',
+    appClosed: 'أُغلق التطبيق أثناء المكالمة.',
+    windowCrashed: 'تعطلت نافذة الهاتف أثناء المكالمة؛ أُنهيت المكالمة.',
+    windowClosed: 'أُغلقت نافذة الهاتف أثناء المكالمة.',
     hangupUnconfirmed: 'أُنهيت هنا، لكن واتساب لم يؤكد: {{error}}',
     callGone: 'لم تعد هذه المكالمة معروفة.',
     answerBusy: 'ضع المكالمة الحالية في الانتظار أو أنهها قبل الرد على أخرى.',

@@ -22,7 +22,9 @@ describe('message catalogues', () => {
   it('has a message for everything the main process says', () => {
     const english = flatten(LANGUAGES[0].catalog);
     // WhatsApp's error codes are worded from the catalogue's own WhatsApp sentences, by code.
-    expect(MAIN_SAYS.filter((key) => key !== 'whatsappCode' && english[`mainSays.${key}`] === undefined)).toEqual([]);
+    expect(MAIN_SAYS.filter((key) => !key.startsWith('whatsapp') && english[`mainSays.${key}`] === undefined)).toEqual(
+      [],
+    );
   });
 
   it('finds a missing message, a lost value and a missing plural form', () => {

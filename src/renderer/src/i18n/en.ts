@@ -418,6 +418,12 @@ export const en = {
   },
   ...whatsappWordsEn,
   mainSays: {
+    customerDeclined: 'The customer declined the call.',
+    autoRejectedAway: 'Rejected automatically: you were away.',
+    customerNoAnswer: 'The customer did not answer.',
+    appClosed: 'The app was closed during the call.',
+    windowCrashed: 'The phone window crashed during the call; the call was ended.',
+    windowClosed: 'The phone window was closed during the call.',
     hangupUnconfirmed: 'Hung up here, but WhatsApp did not confirm: {{error}}',
     callGone: 'This call is no longer known.',
     answerBusy: 'Hold or hang up the current call before answering another one.',

@@ -432,6 +432,12 @@ export const es: Catalog = {
   },
   ...whatsappWordsEs,
   mainSays: {
+    customerDeclined: 'El cliente rechazó la llamada.',
+    autoRejectedAway: 'Rechazada automáticamente: estabas ausente.',
+    customerNoAnswer: 'El cliente no contestó.',
+    appClosed: 'La app se cerró durante la llamada.',
+    windowCrashed: 'La ventana del teléfono falló durante la llamada; la llamada se terminó.',
+    windowClosed: 'La ventana del teléfono se cerró durante la llamada.',
     hangupUnconfirmed: 'Colgada aquí, pero WhatsApp no lo confirmó: {{error}}',
     callGone: 'Esta llamada ya no se conoce.',
     answerBusy: 'Pon en espera o cuelga la llamada actual antes de contestar otra.',

@@ -414,6 +414,12 @@ export const hi: Catalog = {
   },
   ...whatsappWordsHi,
   mainSays: {
+    customerDeclined: 'ग्राहक ने कॉल अस्वीकार कर दी।',
+    autoRejectedAway: 'अपने-आप अस्वीकार: आप दूर थे।',
+    customerNoAnswer: 'ग्राहक ने जवाब नहीं दिया।',
+    appClosed: 'कॉल के दौरान ऐप बंद कर दिया गया।',
+    windowCrashed: 'कॉल के दौरान फ़ोन की विंडो क्रैश हो गई; कॉल ख़त्म कर दी गई।',
+    windowClosed: 'कॉल के दौरान फ़ोन की विंडो बंद कर दी गई।',
     hangupUnconfirmed: 'यहाँ काट दी गई, पर WhatsApp ने पुष्टि नहीं की: {{error}}',
     callGone: 'यह कॉल अब मौजूद नहीं है।',
     answerBusy: 'दूसरी कॉल उठाने से पहले मौजूदा कॉल होल्ड करें या काटें।',

@@ -430,6 +430,12 @@ export const ptBR: Catalog = {
   },
   ...whatsappWordsPtBR,
   mainSays: {
+    customerDeclined: 'O cliente recusou a chamada.',
+    autoRejectedAway: 'Recusada automaticamente: você estava ausente.',
+    customerNoAnswer: 'O cliente não atendeu.',
+    appClosed: 'O app foi fechado durante a chamada.',
+    windowCrashed: 'A janela do telefone travou durante a chamada; a chamada foi encerrada.',
+    windowClosed: 'A janela do telefone foi fechada durante a chamada.',
     hangupUnconfirmed: 'Encerrada aqui, mas o WhatsApp não confirmou: {{error}}',
     callGone: 'Esta chamada não é mais conhecida.',
     answerBusy: 'Coloque em espera ou encerre a chamada atual antes de atender outra.',

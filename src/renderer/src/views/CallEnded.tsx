@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useEffect, useRef } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { focusIsFree } from '../focusRules';
 import { usePhone } from '../store';
@@ -7,6 +7,7 @@ import { callerLabel, endKey, formatDuration } from './format';
 import { Handle, Name } from './Who';
 import { formatWhen } from '../i18n';
 import { localizeCallErrors } from '../../../shared/whatsappWords/words';
+import { Said, sentenceKey } from './Said';
 
 export function CallEnded({ call }: { call: CallView }) {
   const { t } = useTranslation();
@@ -44,7 +45,14 @@ export function CallEnded({ call }: { call: CallView }) {
       )}
       {call.message && (
         <p className="error" role="alert" data-testid="end-message">
-          {localizeCallErrors(call.message, t)}
+          {call.said?.length
+            ? call.said.map((s, i) => (
+                <Fragment key={sentenceKey(s)}>
+                  {i > 0 && ' '}
+                  <Said s={s} />
+                </Fragment>
+              ))
+            : localizeCallErrors(call.message, t)}
         </p>
       )}
       <div className="actions">

@@ -15,7 +15,7 @@ function whatsappCodeText(code: number, t: Translate): string {
 /** A sentence the main process sent as a message and its values, worded in the agent's language. */
 export function Said({ s }: { s: Sentence }) {
   const { t } = useTranslation();
-  if (s.key === 'whatsappCode') return <>{whatsappCodeText(Number(s.values?.code), t)}</>;
+  if (s.key === 'whatsappCode' || s.key === 'whatsappNoCode') return <>{saidText(s, t)}</>;
   const text: Record<string, string> = {};
   const numbers: Record<string, number> = {};
   for (const [name, value] of Object.entries(s.values ?? {})) {
@@ -31,6 +31,7 @@ export const sentenceKey = (s: Sentence): string => `${s.key}:${JSON.stringify(s
 /** The same as plain text, where only a string will do (a field's error line). */
 export function saidText(s: Sentence, t: Translate): string {
   if (s.key === 'whatsappCode') return whatsappCodeText(Number(s.values?.code), t);
+  if (s.key === 'whatsappNoCode') return t('whatsappErrors.noCode');
   return t(`mainSays.${s.key}`, s.values);
 }
 

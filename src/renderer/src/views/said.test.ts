@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentFacingError, agentSaid, agentSentence } from '../../../shared/agentErrors';
-import { refuse, sentence } from '../../../shared/sentence';
+import { anyCallErrorSentence } from '../../../shared/callErrors';
+import { refuse, sentence, whatsappSaid } from '../../../shared/sentence';
 import { i18n } from '../i18n';
 import { resultText, saidText } from './Said';
 
@@ -24,6 +25,12 @@ describe('what the main process says, worded by the page', () => {
   it('reads in English exactly as main’s own English sentence for every kind of failure', async () => {
     await i18n.changeLanguage('en');
     for (const error of failures) expect(saidText(agentSaid(error), i18n.t)).toBe(agentSentence(error));
+  });
+
+  it('words WhatsApp’s end of a call as main’s English would, known code, unknown code or none', async () => {
+    await i18n.changeLanguage('en');
+    for (const code of [138021, 139999, undefined])
+      expect(saidText(whatsappSaid(code), i18n.t)).toBe(anyCallErrorSentence(code));
   });
 
   it('reads in Spanish and Arabic without the English, WhatsApp’s code kept', async () => {
