@@ -131,9 +131,12 @@ describe('the team model', () => {
           const command = resolveIntent(team, intent);
           played.push(command);
           const before = structuredClone(team.agents.get('agentId' in command ? command.agentId : '') ?? null);
+          const whole = JSON.stringify([[...team.agents], [...team.calls]]);
           const outcome = applyTeamCommand(team, command, 1000 + step * 10);
           const where = `after ${played.map((c) => JSON.stringify(c)).join('\n')}`;
           expect(teamInvariantViolations(team), where).toEqual([]);
+          // A refused command leaves the team exactly as it was.
+          if (!outcome.ok) expect(JSON.stringify([[...team.agents], [...team.calls]]), where).toBe(whole);
           if (outcome.ok && command.kind === 'reserve') {
             const waitingAllowed = team.calls.get(command.callId)!.waitingAllowed;
             expect(before && canBeOffered(before, command.purpose, waitingAllowed), where).toBe(true);

@@ -102,6 +102,9 @@ export function involvedAgents(command: TeamCommand, calls: CallRecord[]): strin
   return [...ids];
 }
 
+/** Commands that refuse before changing any call (their checks all come first), or never touch a call. */
+const REFUSED_BEFORE_ANY_CHANGE = new Set<TeamCommand['kind']>(['reserve', 'sign_in', 'save_wrap_up']);
+
 /** Applies one command to the slice in place; on refusal the slice is left as it was. */
 export function applyTeamCommand(slice: TeamSlice, command: TeamCommand, nowMs: number): TeamOutcome {
   // What each agent the command touches was before it (undefined: created by it), to undo a refusal and to tell
@@ -113,15 +116,21 @@ export function applyTeamCommand(slice: TeamSlice, command: TeamCommand, nowMs: 
     if (!found) slice.agents.set(id, (found = newAgent(id, nowMs)));
     return found;
   };
-  const callsBefore = new Map([...slice.calls].map(([id, c]) => [id, JSON.stringify(c)]));
+  // Copies of the calls this command may change, to undo a refusal; ringing a whole team adds one reservation per
+  // command to one call, so copying it for every command would cost the square of the team.
+  const callIdsBefore = new Set(slice.calls.keys());
+  const callsBefore = REFUSED_BEFORE_ANY_CHANGE.has(command.kind)
+    ? []
+    : involvedCalls(command, 'agentId' in command ? slice.agents.get(command.agentId) : undefined)
+        .filter((id) => slice.calls.has(id))
+        .map((id) => [id, JSON.stringify(slice.calls.get(id))] as const);
   const outcome = run(slice, command, nowMs, agent);
   if (!outcome.ok) {
     for (const [id, was] of before)
       if (was === undefined) slice.agents.delete(id);
       else slice.agents.set(id, JSON.parse(was) as AgentRecord);
-    for (const id of [...slice.calls.keys()])
-      if (!callsBefore.has(id)) slice.calls.delete(id);
-      else slice.calls.set(id, JSON.parse(callsBefore.get(id)!) as CallRecord);
+    for (const id of [...slice.calls.keys()]) if (!callIdsBefore.has(id)) slice.calls.delete(id);
+    for (const [id, was] of callsBefore) slice.calls.set(id, JSON.parse(was) as CallRecord);
     return outcome;
   }
   const changed: string[] = [];
