@@ -9,6 +9,17 @@ import { accountAlertSentence, RestrictionItem } from './accountAlerts';
 const Enum = z.string().transform((v) => v.toUpperCase());
 const OperatingHours = z.object({ day_of_week: z.string(), open_time: z.string(), close_time: z.string() });
 const Holiday = z.object({ date: z.string(), start_time: z.string(), end_time: z.string() });
+export type OperatingPeriod = z.infer<typeof OperatingHours>;
+export type HolidayPeriod = z.infer<typeof Holiday>;
+
+export const WEEK_DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
+const HHMM = z.string().regex(/^([01]\d|2[0-3])[0-5]\d$/, 'a time as HHMM');
+const EditedPeriod = z.object({ day_of_week: z.enum(WEEK_DAYS), open_time: HHMM, close_time: HHMM });
+const EditedHoliday = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'),
+  start_time: HHMM,
+  end_time: HHMM,
+});
 export const CallHours = z.looseObject({
   status: Enum.optional(),
   timezone_id: z.string().optional(),
@@ -39,8 +50,48 @@ export const CallingSettingsChange = z.object({
     .string()
     .max(64)
     .regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'Time zone: an IANA name such as Europe/Madrid'),
+  /** The operator's opening hours and holidays; absent, WhatsApp's are sent back as they are. */
+  weekly_operating_hours: z.array(EditedPeriod).max(14).optional(),
+  holiday_schedule: z.array(EditedHoliday).max(40).optional(),
 });
 export type CallingSettingsChange = z.infer<typeof CallingSettingsChange>;
+
+/**
+ * What WhatsApp would refuse in call hours, as "Configure Call Settings" says it judges them: no empty opening
+ * hours while call hours are on, at most two periods a day that do not overlap, the opening before the closing,
+ * at most 20 holidays, a time zone it knows. Holidays already past are not a problem: they are left out on save.
+ */
+export function callHoursProblems(change: CallingSettingsChange, zoneIsKnown = isKnownTimeZone): string[] {
+  const problems: string[] = [];
+  const periods = change.weekly_operating_hours ?? [];
+  if (change.call_hours_status === 'ENABLED' && change.weekly_operating_hours && periods.length === 0)
+    problems.push('Call hours are on but no opening hours are set: add at least one, or turn call hours off.');
+  for (const day of WEEK_DAYS) {
+    const todays = periods.filter((p) => p.day_of_week === day).sort((a, b) => a.open_time.localeCompare(b.open_time));
+    const name = day.charAt(0) + day.slice(1).toLowerCase();
+    if (todays.length > 2) problems.push(`${name}: WhatsApp takes at most two opening periods a day.`);
+    for (const p of todays)
+      if (p.open_time >= p.close_time) problems.push(`${name}: ${p.open_time}–${p.close_time} closes before it opens.`);
+    for (let i = 1; i < todays.length; i += 1)
+      if (todays[i]!.open_time < todays[i - 1]!.close_time) problems.push(`${name}: opening periods overlap.`);
+  }
+  if ((change.holiday_schedule ?? []).length > 20) problems.push('WhatsApp takes at most 20 holidays.');
+  for (const h of change.holiday_schedule ?? [])
+    if (h.start_time >= h.end_time) problems.push(`Holiday ${h.date}: it ends before it starts.`);
+  if (!zoneIsKnown(change.timezone_id))
+    problems.push(`Time zone: ${change.timezone_id} is not one WhatsApp knows; use a name such as Europe/Madrid.`);
+  return problems;
+}
+
+/** An IANA time zone name (Meta takes IANA names), aliases such as Asia/Kolkata included. */
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The request body for POST /{phone-number-id}/settings. */
 export const CallingSettingsUpdateBody = z.object({
@@ -83,8 +134,10 @@ export function callingSettingsUpdate(
             call_hours: {
               status: change.call_hours_status,
               timezone_id: change.timezone_id,
-              weekly_operating_hours: hours?.weekly_operating_hours ?? [],
-              holiday_schedule: (hours?.holiday_schedule ?? []).filter((h) => h.date >= today),
+              weekly_operating_hours: change.weekly_operating_hours ?? hours?.weekly_operating_hours ?? [],
+              holiday_schedule: (change.holiday_schedule ?? hours?.holiday_schedule ?? []).filter(
+                (h) => h.date >= today,
+              ),
             },
           }
         : {}),

@@ -1,4 +1,5 @@
 import {
+  callHoursProblems,
   callingSettingsFindings,
   callingSettingsUpdate,
   callingSettingsView,
@@ -154,6 +155,8 @@ export async function openDirectTransport(
         }
       },
       async change(values): Promise<CallingSettingsView> {
+        const problems = callHoursProblems(values);
+        if (problems.length > 0) return { ok: false, error: problems.join(' ') };
         try {
           // Read first: Meta replaces call hours whole, and the holidays must survive the change.
           await graph.updateCallingSettings(callingSettingsUpdate(values, await graph.callingSettings()));

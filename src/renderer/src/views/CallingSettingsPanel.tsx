@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { CallingSettingsChange, CallingSettingsView } from '../../../shared/callingSettings';
+import {
+  callHoursProblems,
+  type CallingSettingsChange,
+  type CallingSettingsView,
+  type WEEK_DAYS,
+} from '../../../shared/callingSettings';
+import { CallHoursEditor } from './CallHoursEditor';
 import { readCallingSettings, saveCallingSettings } from '../actions';
 import { FindingsList } from './FindingsList';
 
@@ -25,10 +31,20 @@ export function CallingSettingsPanel() {
   const [values, setValues] = useState<CallingSettingsChange>();
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
+  /** What WhatsApp would refuse in the hours as edited, said before anything is sent. */
+  const [problems, setProblems] = useState<string[]>([]);
 
   function show(next: CallingSettingsView): void {
     setView(next);
-    if (next.ok) setValues(next.values);
+    if (next.ok)
+      setValues({
+        ...next.values,
+        weekly_operating_hours: next.openingPeriods.map((p) => ({
+          ...p,
+          day_of_week: p.day_of_week.toUpperCase() as (typeof WEEK_DAYS)[number],
+        })),
+        holiday_schedule: next.holidays,
+      });
   }
 
   useEffect(() => {
@@ -37,6 +53,9 @@ export function CallingSettingsPanel() {
 
   async function save(): Promise<void> {
     if (!values) return;
+    const found = callHoursProblems(values);
+    setProblems(found);
+    if (found.length > 0) return;
     setSaving(true);
     setSaved(false);
     const next = await saveCallingSettings(values);
@@ -98,6 +117,24 @@ export function CallingSettingsPanel() {
               ? 'No holidays.'
               : `Holidays (kept when you save): ${view.holidays.map((h) => h.date).join(', ')}.`}
           </p>
+          <CallHoursEditor
+            periods={values.weekly_operating_hours ?? []}
+            holidays={values.holiday_schedule ?? []}
+            onChange={(periods, holidays) =>
+              setValues({
+                ...values,
+                weekly_operating_hours: periods as CallingSettingsChange['weekly_operating_hours'],
+                holiday_schedule: holidays,
+              })
+            }
+          />
+          {problems.length > 0 && (
+            <ul className="error" role="alert" data-testid="calling-problems">
+              {problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
           <div className="actions">
             <button data-testid="calling-save" disabled={saving} onClick={() => void save()}>
               {saving ? 'Saving…' : 'Save at WhatsApp'}

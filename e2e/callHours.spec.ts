@@ -1,0 +1,52 @@
+import { expect, test } from './phoneFixture';
+
+test('the operator edits opening hours and holidays; what WhatsApp would refuse is said before anything is sent, and past holidays are dropped', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const yesterday = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+  sim.graph.setCallingSettings({
+    calling: {
+      status: 'ENABLED',
+      call_icon_visibility: 'DEFAULT',
+      callback_permission_status: 'ENABLED',
+      call_hours: {
+        status: 'ENABLED',
+        timezone_id: 'UTC',
+        weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0900', close_time: '1300' }],
+        holiday_schedule: [{ date: yesterday, start_time: '0000', end_time: '2359' }],
+      },
+    },
+  });
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('opening-period')).toHaveCount(1);
+  await page.getByTestId('period-add').click();
+  await page.getByTestId('period-open-1').fill('12:00');
+  await page.getByTestId('period-close-1').fill('18:00');
+  const updatesBefore = sim.graph.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/settings')).length;
+  await page.getByTestId('calling-save').click();
+  await expect(page.getByTestId('calling-problems')).toHaveText('Monday: opening periods overlap.');
+  expect(sim.graph.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/settings'))).toHaveLength(
+    updatesBefore,
+  );
+
+  await page.getByTestId('period-open-1').fill('14:00');
+  await page.getByTestId('holiday-add').click();
+  await page.getByTestId('holiday-date-1').fill('2099-12-31');
+  await page.getByTestId('calling-save').click();
+  await expect(page.getByTestId('calling-saved')).toBeVisible();
+  await expect(page.getByTestId('calling-problems')).toHaveCount(0);
+  const hours = (sim.graph.callingSettings as { calling: { call_hours: unknown } }).calling.call_hours;
+  expect(hours).toEqual({
+    status: 'ENABLED',
+    timezone_id: 'UTC',
+    weekly_operating_hours: [
+      { day_of_week: 'MONDAY', open_time: '0900', close_time: '1300' },
+      { day_of_week: 'MONDAY', open_time: '1400', close_time: '1800' },
+    ],
+    holiday_schedule: [{ date: '2099-12-31', start_time: '0000', end_time: '2359' }],
+  });
+  // The panel shows what WhatsApp now holds.
+  await expect(page.getByTestId('opening-period')).toHaveCount(2);
+  await expect(page.getByTestId('holiday')).toHaveCount(1);
+});
