@@ -50,6 +50,24 @@ describe('calling settings', () => {
     expect(findings.map((f) => f.text)).toContain('Customers who call give permission to be called back.');
   });
 
+  it('says what the 2026 settings mean: countries of the call button, G.711 beside Opus, SRTP key exchange', () => {
+    // Field names from Meta's "Configure Call Settings" request sample.
+    const settings = CallingSettingsResponse.parse({
+      calling: {
+        status: 'ENABLED',
+        call_icons: { restrict_to_user_countries: ['US', 'BR'] },
+        audio: { additional_codecs: ['PCMA', 'PCMU'] },
+        srtp_key_exchange_protocol: 'SDES',
+      },
+    });
+    const texts = callingSettingsFindings(settings).map((f) => `${f.level}: ${f.text}`);
+    expect(texts).toContain('warning: The call button shows only to customers in US, BR.');
+    expect(texts).toContain(
+      'ok: WhatsApp also offers PCMA and PCMU beside Opus on calls to this number; the phone answers them.',
+    );
+    expect(texts.join(' ')).toMatch(/problem: Call media keys are exchanged by SDES/);
+  });
+
   it('shows restrictions and a hidden call button as alerts', () => {
     const restricted = CallingSettingsResponse.parse({
       calling: { status: 'ENABLED', call_icon_visibility: 'DISABLE_ALL', restrictions: { restrictions_list: ['x'] } },

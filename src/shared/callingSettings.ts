@@ -200,6 +200,34 @@ function restrictionSentences(restrictions: unknown): string[] {
   return sentences;
 }
 
+/**
+ * The settings Meta added in 2026 ("Configure Call Settings"), said in words: where the call button shows, the
+ * G.711 codecs offered beside Opus, and how SRTP keys are exchanged.
+ */
+function otherCallingFindings(calling: Record<string, unknown>): SettingsFinding[] {
+  const found: SettingsFinding[] = [];
+  const countries = (calling.call_icons as { restrict_to_user_countries?: unknown } | undefined)
+    ?.restrict_to_user_countries;
+  if (Array.isArray(countries) && countries.length > 0)
+    found.push({
+      level: 'warning',
+      text: `The call button shows only to customers in ${countries.map(String).join(', ')}.`,
+    });
+  const codecs = (calling.audio as { additional_codecs?: unknown } | undefined)?.additional_codecs;
+  if (Array.isArray(codecs) && codecs.length > 0)
+    found.push({
+      level: 'ok',
+      text: `WhatsApp also offers ${codecs.map(String).join(' and ')} beside Opus on calls to this number; the phone answers them.`,
+    });
+  const srtp = calling.srtp_key_exchange_protocol;
+  if (typeof srtp === 'string' && srtp.toUpperCase() !== 'DTLS')
+    found.push({
+      level: 'problem',
+      text: `Call media keys are exchanged by ${srtp} at WhatsApp; this phone's browser audio needs DTLS: set it back to DTLS.`,
+    });
+  return found;
+}
+
 /** The day it is now where the number keeps its call hours, as Meta writes dates (YYYY-MM-DD). */
 export function todayIn(timeZone: string | undefined, nowMs = Date.now()): string {
   try {
@@ -224,6 +252,7 @@ export function callingSettingsFindings(settings: CallingSettingsResponse): Sett
   for (const text of restrictionSentences(calling.restrictions)) found.push({ level: 'problem', text });
   if (calling.call_icon_visibility === 'DISABLE_ALL')
     found.push({ level: 'warning', text: 'The call button is hidden from customers: they can only call back.' });
+  found.push(...otherCallingFindings(calling));
   const hours = calling.call_hours;
   if (hours?.status === 'ENABLED') {
     const days = hours.weekly_operating_hours?.length ?? 0;
