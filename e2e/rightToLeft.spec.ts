@@ -46,6 +46,10 @@ test('in Arabic, phone numbers read left to right and an English note keeps its 
   await page.getByTestId('language').selectOption('ar');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await page.getByTestId('tab-phone').click();
+  // A number typed in the dial box runs left to right.
+  await page.getByTestId('dial-number').fill('+44 7700 900555');
+  await expect(page.getByTestId('dial-number')).toHaveCSS('direction', 'ltr');
+  await page.getByTestId('dial-number').fill('');
 
   await sim.placeCall({ from: CUSTOMER, name: 'Zainab Okafor' });
   await expect(page.getByTestId('caller-number')).toHaveText(`+${CUSTOMER}`);

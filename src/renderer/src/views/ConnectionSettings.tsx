@@ -62,6 +62,8 @@ function Field(props: {
       <input
         data-testid={`setting-${id}`}
         type={props.secret ? 'password' : 'text'}
+        // Ids, addresses, tokens and codes read left to right, also in Arabic; the hint follows the page.
+        dir={form[id] ? 'ltr' : undefined}
         autoComplete="off"
         spellCheck={false}
         placeholder={props.stored ? t('connection.stored') : props.hint}

@@ -77,6 +77,8 @@ export function DialBox({ initial = '' }: { initial?: string }) {
           aria-label={t('dial.number')}
           data-testid="dial-number"
           type="tel"
+          // A number reads left to right in any language; the hint before it follows the page.
+          dir={number ? 'ltr' : undefined}
           placeholder={t('dial.placeholder')}
           value={number}
           onChange={(e) => setNumber(e.target.value)}
