@@ -33,6 +33,10 @@ export async function startRelayProcess(
     | 'queues'
     | 'janusUrls'
     | 'janusAccess'
+    | 'host'
+    | 'webhookPort'
+    | 'agentPort'
+    | 'trustedProxies'
   >,
 ): Promise<RelayProcess> {
   const env: Record<string, string> = {
@@ -41,9 +45,11 @@ export async function startRelayProcess(
     WA_APP_SECRET: options.appSecret,
     WA_VERIFY_TOKEN: options.verifyToken,
     RELAY_AGENT_SECRET: options.agentSecret,
-    RELAY_WEBHOOK_PORT: '0',
-    RELAY_AGENT_PORT: '0',
+    RELAY_WEBHOOK_PORT: String(options.webhookPort ?? 0),
+    RELAY_AGENT_PORT: String(options.agentPort ?? 0),
   };
+  if (options.host) env.RELAY_HOST = options.host;
+  if (options.trustedProxies) env.RELAY_TRUSTED_PROXIES = options.trustedProxies.join(',');
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const sentinel = options.redisSentinel;
   if (sentinel) {
