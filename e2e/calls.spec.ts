@@ -108,6 +108,9 @@ test('a Graph API failure on answer tells the agent and leaves no call dangling'
   await expect(page.getByTestId('end-message')).toContainText('No se pudo contestar la llamada.');
   await expect(page.getByTestId('end-message')).toContainText('138004');
   await expect(page.getByTestId('end-message')).not.toContainText('could not be answered');
+  // History keeps the messages with the call: its row reads the same.
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-message').first()).toContainText('No se pudo contestar la llamada.');
   expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:500', 'terminate:200']);
   expect(sim.graph.calls.get(call.callId)?.state).toBe('terminated');
 });

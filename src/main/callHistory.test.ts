@@ -46,6 +46,23 @@ describe('call history', () => {
     });
   });
 
+  it('keeps why a call ended as the page’s messages, and a call cut by a stop reads as such', () => {
+    const path = dbPath();
+    const history = openCallHistory(path);
+    const said = [{ key: 'answerFailed' as const }, { key: 'whatsappCode' as const, values: { code: 138004 } }];
+    history.record(call('ended', { endReason: 'failed', message: 'The call could not be answered. …', said }));
+    history.record(call('cut', { phase: 'active', answeredAtMs: 1_700_000_001_000 }));
+    history.close();
+    const reopened = openCallHistory(path);
+    const entries = reopened.list({ search: '', missedOnly: false, limit: 10 });
+    expect(entries.find((e) => e.callId === 'ended')?.said).toEqual(said);
+    expect(entries.find((e) => e.callId === 'cut')).toMatchObject({
+      endReason: 'failed',
+      said: [{ key: 'appStopped' }],
+    });
+    reopened.close();
+  });
+
   it('searches by name or number, lists missed calls, newest first', () => {
     const history = openCallHistory(dbPath());
     history.record(call('1', { endReason: 'missed', offeredAtMs: 1 }));

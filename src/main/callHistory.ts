@@ -7,6 +7,7 @@ import type { SeenEventStore } from '../whatsapp/callEventFilter';
 import { PERMISSION_REQUEST_MEMORY_MS } from '../shared/permissionRequestLimits';
 import type { PermissionRequestLog } from './permissionRequestLog';
 import { openSqlite, type SqlDatabase } from './sqlite';
+import { Sentence } from '../shared/sentence';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -47,6 +48,7 @@ interface Row {
   ended_at: number | null;
   end_reason: HistoryEntry['endReason'] | null;
   message: string | null;
+  said: string | null;
   rtt_ms: number | null;
   jitter_ms: number | null;
   loss_pct: number | null;
@@ -67,6 +69,17 @@ interface Row {
   deeplink_payload: string | null;
 }
 
+/** The stored messages of a call's end; a row written before them, or damaged, has none. */
+function saidOf(json: string | null): Sentence[] | undefined {
+  if (json === null) return undefined;
+  try {
+    const parsed = Sentence.array().safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 function toEntry(row: Row): HistoryEntry {
@@ -82,6 +95,7 @@ function toEntry(row: Row): HistoryEntry {
     endedAtMs: ended,
     endReason: orUndefined(row.end_reason),
     message: orUndefined(row.message),
+    said: saidOf(row.said),
     durationSec: answered !== undefined && ended !== undefined ? Math.round((ended - answered) / 1000) : undefined,
     rttMs: orUndefined(row.rtt_ms),
     jitterMs: orUndefined(row.jitter_ms),
@@ -117,6 +131,7 @@ export function historyUpdateOf(view: CallView): HistoryUpdate {
     endedAtMs: view.endedAtMs,
     endReason: view.endReason,
     message: view.message,
+    said: view.said,
     captured: view.captured,
     followUpOf: view.followUpOf,
     callbackData: view.callbackData,
@@ -166,6 +181,8 @@ export function openCallHistory(path: string) {
       ['callback_data', 'TEXT'],
       ['cta_payload', 'TEXT'],
       ['deeplink_payload', 'TEXT'],
+      // Why the call ended, as the page's messages (JSON), beside the English message.
+      ['said', 'TEXT'],
     ])
       if (!columns.some((c) => c.name === name)) db.exec(`ALTER TABLE calls ADD COLUMN ${name} ${type}`);
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
@@ -173,15 +190,15 @@ export function openCallHistory(path: string) {
       throw new Error(`history database damaged: ${JSON.stringify(check)}`);
     // Calls that were live when the app stopped never got their end: say so instead of "in progress" forever.
     db.exec(
-      `UPDATE calls SET end_reason = 'failed', message = 'The app stopped during this call.' WHERE end_reason IS NULL`,
+      `UPDATE calls SET end_reason = 'failed', message = 'The app stopped during this call.', said = '[{"key":"appStopped"}]' WHERE end_reason IS NULL`,
     );
   } catch (error) {
     db.close();
     throw error;
   }
   const upsert = db.prepare(`
-    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured, follow_up_of, callback_data, cta_payload, deeplink_payload)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured, follow_up_of, callback_data, cta_payload, deeplink_payload, said)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (call_id) DO UPDATE SET captured = COALESCE(excluded.captured, captured),
       callback_data = COALESCE(excluded.callback_data, callback_data),
       cta_payload = COALESCE(excluded.cta_payload, cta_payload),
@@ -189,7 +206,7 @@ export function openCallHistory(path: string) {
       follow_up_of = COALESCE(excluded.follow_up_of, follow_up_of),
       name = COALESCE(excluded.name, name), username = COALESCE(excluded.username, username),
       billed_duration_s = COALESCE(excluded.billed_duration_s, billed_duration_s), answered_at = excluded.answered_at, ended_at = excluded.ended_at,
-      end_reason = excluded.end_reason, message = excluded.message,
+      end_reason = excluded.end_reason, message = excluded.message, said = excluded.said,
       rtt_ms = COALESCE(excluded.rtt_ms, rtt_ms), jitter_ms = COALESCE(excluded.jitter_ms, jitter_ms),
       loss_pct = COALESCE(excluded.loss_pct, loss_pct), mos = COALESCE(excluded.mos, mos)`);
 
@@ -215,6 +232,7 @@ export function openCallHistory(path: string) {
       call.callbackData ?? null,
       call.ctaPayload ?? null,
       call.deeplinkPayload ?? null,
+      call.said?.length ? JSON.stringify(call.said) : null,
     );
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EndReason } from './callMachine';
+import { Sentence } from './sentence';
 
 export const HistoryEntry = z.object({
   callId: z.string(),
@@ -37,6 +38,8 @@ export const HistoryEntry = z.object({
   callbackData: z.string().optional(),
   ctaPayload: z.string().optional(),
   deeplinkPayload: z.string().optional(),
+  /** Why the call ended, as messages the page words in the agent's language (`message` is the English). */
+  said: z.array(Sentence).max(4).optional(),
   /** Why a recording or transcript could not be fetched, in a sentence; the row itself stays. */
   mediaProblem: z.string().optional(),
 });

@@ -66,6 +66,7 @@ export const MAIN_SAYS = [
   'customerNoAnswer',
   'customerDeclined',
   'appClosed',
+  'appStopped',
   'windowCrashed',
   'windowClosed',
   'whatsappCode',

@@ -444,6 +444,7 @@ export const ar: Catalog = {
   },
   ...whatsappWordsAr,
   mainSays: {
+    appStopped: 'توقف التطبيق أثناء هذه المكالمة.',
     customerDeclined: 'رفض العميل المكالمة.',
     autoRejectedAway: 'رُفضت تلقائيًا: كنت غير موجود.',
     customerNoAnswer: 'لم يرد العميل.',

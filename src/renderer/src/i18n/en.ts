@@ -418,6 +418,7 @@ export const en = {
   },
   ...whatsappWordsEn,
   mainSays: {
+    appStopped: 'The app stopped during this call.',
     customerDeclined: 'The customer declined the call.',
     autoRejectedAway: 'Rejected automatically: you were away.',
     customerNoAnswer: 'The customer did not answer.',

@@ -432,6 +432,7 @@ export const es: Catalog = {
   },
   ...whatsappWordsEs,
   mainSays: {
+    appStopped: 'La app se detuvo durante esta llamada.',
     customerDeclined: 'El cliente rechazó la llamada.',
     autoRejectedAway: 'Rechazada automáticamente: estabas ausente.',
     customerNoAnswer: 'El cliente no contestó.',

@@ -414,6 +414,7 @@ export const hi: Catalog = {
   },
   ...whatsappWordsHi,
   mainSays: {
+    appStopped: 'इस कॉल के दौरान ऐप रुक गया।',
     customerDeclined: 'ग्राहक ने कॉल अस्वीकार कर दी।',
     autoRejectedAway: 'अपने-आप अस्वीकार: आप दूर थे।',
     customerNoAnswer: 'ग्राहक ने जवाब नहीं दिया।',

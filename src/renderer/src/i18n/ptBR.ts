@@ -430,6 +430,7 @@ export const ptBR: Catalog = {
   },
   ...whatsappWordsPtBR,
   mainSays: {
+    appStopped: 'O app parou durante esta chamada.',
     customerDeclined: 'O cliente recusou a chamada.',
     autoRejectedAway: 'Recusada automaticamente: você estava ausente.',
     customerNoAnswer: 'O cliente não atendeu.',

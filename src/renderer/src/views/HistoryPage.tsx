@@ -163,7 +163,11 @@ export function HistoryPage() {
                 </button>
               </>
             )}
-            {e.message && <small className="error">{e.message}</small>}
+            {e.message && (
+              <small className="error" data-testid="history-message">
+                {resultText({ error: e.message, said: e.said }, t)}
+              </small>
+            )}
             {/* A call still going on is not one to call back. */}
             {e.endReason && (
               <button data-testid="history-call-back" onClick={() => callBack(e.number)}>
