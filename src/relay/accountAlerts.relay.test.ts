@@ -64,6 +64,13 @@ describe('WhatsApp account alerts at the team relay', () => {
         .poll(() => asha.events.filter((e) => e.type === 'account_alert').map((e) => e.alert.kind))
         .toEqual(['restriction', 'calling_error']);
 
+      // A desk signing in afterwards learns of them at once: the restriction still stops its calls.
+      const ben = await connectTestAgent('ben', [relay.agentUrl]);
+      await expect
+        .poll(() => ben.events.filter((e) => e.type === 'account_alert').map((e) => e.alert.kind))
+        .toEqual(['restriction', 'calling_error']);
+      ben.client.close();
+
       const metrics = await (await fetch(`${relay.agentUrl.replace(/^ws/, 'http')}metrics`)).text();
       expect(metrics).toMatch(/^wa_relay_calling_restricted\{type="RESTRICTED_USER_INITIATED_CALLING"\} 1$/m);
       expect(metrics).toMatch(/^wa_relay_account_alerts_total\{kind="calling_error",type="131044"\} 1$/m);

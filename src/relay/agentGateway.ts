@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ReceivedAccountAlert } from '../shared/accountAlerts';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -51,6 +52,8 @@ export interface AgentGatewayOptions {
   records?: CallRecorder;
   /** Anchored calls: each desk rings with the media server's offer for its own leg. */
   anchored?: Pick<AnchoredCalls, 'offerForDesk'>;
+  /** WhatsApp's alerts about the team's numbers in force now, for a desk that signs in (or back in). */
+  accountAlerts?: () => Promise<ReceivedAccountAlert[]>;
   /** Other WebSockets on this port (the supervisor board); true when the upgrade was theirs. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Plain HTTP requests beside the WebSocket (a call's recording); true when answered. */
@@ -256,6 +259,10 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     send(socket, { type: 'welcome', agentId, instance, notReadyReasons: floor.reasons });
     // The desk learns its state from the relay, never the other way round (a reconnect mid-call stays on the call).
     if (state) send(socket, { type: 'event', event: stateSignal(state) });
+    // A restriction WhatsApp put on the number before this desk signed in still stops its calls: it shows at once.
+    const alerts = await options.accountAlerts?.().catch(() => []);
+    for (const { alert, phoneNumberId } of [...(alerts ?? [])].reverse())
+      send(socket, { type: 'event', event: { type: 'account_alert', alert, phoneNumberId } });
     log.info('agent connected', { agentId, instance });
   }
 

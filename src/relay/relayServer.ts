@@ -406,6 +406,7 @@ export async function startRelay(options: RelayOptions) {
     log,
     records,
     anchored,
+    accountAlerts: () => accountAlerts.list(),
   });
   const intake = createWebhookIntake({
     numbers,
