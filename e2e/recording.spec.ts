@@ -115,6 +115,13 @@ test('a recording that arrives damaged: the row stays, says what failed, and Try
     { timeout: 10_000 },
   );
   await expect(row.getByTestId('history-outcome')).toHaveText('Complaint');
+  // Main stored what failed as messages: in Spanish the row says it in Spanish.
+  await phone.host.services.handlers['preferences:save']({ language: 'es' });
+  await expect(row.getByTestId('history-media-problem')).toHaveText(
+    'La grabación que llegó no coincide con la suma de comprobación de WhatsApp. Vuelve a intentarlo desde el Historial; WhatsApp lo guarda 7 días.',
+  );
+  await expect(row.getByTestId('history-outcome')).toHaveText('Reclamación');
+  await phone.host.services.handlers['preferences:save']({ language: 'en' });
   await expect(row.getByTestId('history-notes')).toHaveText('angry about the delay');
   await expect(row.getByTestId('history-recording')).toHaveCount(0);
 

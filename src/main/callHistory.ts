@@ -63,6 +63,7 @@ interface Row {
   recording_mime: string | null;
   transcript: string | null;
   media_problem: string | null;
+  media_problem_said: string | null;
   follow_up_of: string | null;
   callback_data: string | null;
   cta_payload: string | null;
@@ -110,6 +111,7 @@ function toEntry(row: Row): HistoryEntry {
     recordingMimeType: row.recording_file ? (row.recording_mime ?? 'application/octet-stream') : undefined,
     transcript: orUndefined(row.transcript),
     mediaProblem: orUndefined(row.media_problem),
+    mediaProblemSaid: saidOf(row.media_problem_said),
     followUpOf: orUndefined(row.follow_up_of),
     callbackData: orUndefined(row.callback_data),
     ctaPayload: orUndefined(row.cta_payload),
@@ -174,6 +176,7 @@ export function openCallHistory(path: string) {
       ['recording_mime', 'TEXT'],
       ['transcript', 'TEXT'],
       ['media_problem', 'TEXT'],
+      ['media_problem_said', 'TEXT'],
       ['media_notices', 'TEXT'],
       // The missed call whose follow-up (with a call button) this call answers.
       ['follow_up_of', 'TEXT'],
@@ -258,7 +261,7 @@ export function openCallHistory(path: string) {
   const recordingSet = db.prepare('UPDATE calls SET recording_file = ?, recording_mime = ? WHERE call_id = ?');
   const recordingOf = db.prepare('SELECT recording_file, recording_mime FROM calls WHERE call_id = ?');
   const transcriptSet = db.prepare('UPDATE calls SET transcript = ? WHERE call_id = ?');
-  const problemSet = db.prepare('UPDATE calls SET media_problem = ? WHERE call_id = ?');
+  const problemSet = db.prepare('UPDATE calls SET media_problem = ?, media_problem_said = ? WHERE call_id = ?');
   const media = {
     note: noteMedia,
     notices: mediaNotices,
@@ -271,7 +274,8 @@ export function openCallHistory(path: string) {
     setTranscript: (callId: string, text: string) => void transcriptSet.run(text, callId),
     hasTranscript: (callId: string): boolean => Boolean(find(callId)?.transcript),
     /** The sentence shown in the row; undefined clears it. */
-    setProblem: (callId: string, sentence: string | undefined) => void problemSet.run(sentence ?? null, callId),
+    setProblem: (callId: string, sentence: string | undefined, said?: Sentence[]) =>
+      void problemSet.run(sentence ?? null, said?.length ? JSON.stringify(said) : null, callId),
   };
 
   const wrapUpUpdate = db.prepare('UPDATE calls SET outcome = ?, notes = ? WHERE call_id = ?');

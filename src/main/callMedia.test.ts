@@ -97,6 +97,7 @@ describe('WhatsApp recordings and transcripts kept with the call', () => {
     await store.take(recording(audio));
     const row = history.find('wacid.A')!;
     expect(row.mediaProblem).toMatch(/does not match WhatsApp's checksum.*Try again/);
+    expect(row.mediaProblemSaid).toEqual([{ key: 'recordingChecksum' }, { key: 'mediaTryAgain' }]);
     expect(row.recordingMimeType).toBeUndefined();
     expect(row.outcome).toBe('Resolved');
     expect(row.notes).toBe('parcel resent');
@@ -104,6 +105,7 @@ describe('WhatsApp recordings and transcripts kept with the call', () => {
     expect(await store.retry('wacid.A')).toEqual({ ok: true });
     expect(history.find('wacid.A')).toMatchObject({ recordingMimeType: 'audio/ogg; codecs=opus' });
     expect(history.find('wacid.A')?.mediaProblem).toBeUndefined();
+    expect(history.find('wacid.A')?.mediaProblemSaid).toBeUndefined();
   });
 
   it('says which download failed and keeps the notice for later', async () => {

@@ -5,6 +5,7 @@ import { recordingExtension, TranscriptDocument, transcriptLines, type CallMedia
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
 import type { CallHistory } from './callHistory';
+import { sentence, type Sentence } from '../shared/sentence';
 
 /** An hour of Opus voice is a few megabytes; anything near this is not a call recording. */
 export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
@@ -21,7 +22,15 @@ export interface CallMediaOptions {
 }
 
 /** What went wrong with a download, for the agent; the technical account goes to the log. */
-class MediaProblem extends Error {}
+class MediaProblem extends Error {
+  constructor(
+    message: string,
+    /** The same, as the page's message. */
+    readonly said: Sentence,
+  ) {
+    super(message);
+  }
+}
 
 const what = (kind: CallMediaNotice['kind']) => (kind === 'recording' ? 'call recording' : 'transcript');
 
@@ -44,13 +53,19 @@ export function createCallMedia(options: CallMediaOptions) {
       file = await options.download(notice, limit);
     } catch (error) {
       log.warn('call media download failed', { callId: notice.callId, kind: notice.kind, error: errorText(error) });
-      throw new MediaProblem(`WhatsApp's ${what(notice.kind)} could not be downloaded.`);
+      throw new MediaProblem(
+        `WhatsApp's ${what(notice.kind)} could not be downloaded.`,
+        sentence(notice.kind === 'recording' ? 'recordingNotDownloaded' : 'transcriptNotDownloaded'),
+      );
     }
     if (notice.sha256) {
       const digest = createHash('sha256').update(file.bytes).digest('base64');
       if (digest !== notice.sha256) {
         log.warn('call media checksum mismatch', { callId: notice.callId, kind: notice.kind, digest });
-        throw new MediaProblem(`The ${what(notice.kind)} that arrived does not match WhatsApp's checksum.`);
+        throw new MediaProblem(
+          `The ${what(notice.kind)} that arrived does not match WhatsApp's checksum.`,
+          sentence(notice.kind === 'recording' ? 'recordingChecksum' : 'transcriptChecksum'),
+        );
       }
     }
     const mimeType = notice.mimeType ?? file.mimeType ?? 'application/octet-stream';
@@ -61,7 +76,7 @@ export function createCallMedia(options: CallMediaOptions) {
         text = transcriptLines(TranscriptDocument.parse(JSON.parse(file.bytes.toString('utf8'))));
       } catch (error) {
         log.warn('transcript unreadable', { callId: notice.callId, error: errorText(error) });
-        throw new MediaProblem('The transcript WhatsApp sent could not be read.');
+        throw new MediaProblem('The transcript WhatsApp sent could not be read.', sentence('transcriptUnreadable'));
       }
       writeFileSync(join(options.folder, `${fileStem(notice.callId)}-transcript.json`), file.bytes, { mode: 0o600 });
       history.media.setTranscript(
@@ -75,7 +90,10 @@ export function createCallMedia(options: CallMediaOptions) {
       writeFileSync(join(options.folder, name), file.bytes, { mode: 0o600 });
     } catch (error) {
       log.error('recording not written', { callId: notice.callId, error: errorText(error) });
-      throw new MediaProblem('The call recording could not be written to this computer (the disk may be full).');
+      throw new MediaProblem(
+        'The call recording could not be written to this computer (the disk may be full).',
+        sentence('recordingNotWritten'),
+      );
     }
     history.media.setRecording(notice.callId, name, mimeType);
   }
@@ -83,6 +101,7 @@ export function createCallMedia(options: CallMediaOptions) {
   /** Fetches every outstanding notice of a call, one after another, and sets or clears the row's sentence. */
   async function settle(callId: string): Promise<void> {
     const problems: string[] = [];
+    const said: Sentence[] = [];
     for (const notice of history.media.notices(callId)) {
       const done = notice.kind === 'recording' ? history.media.recording(callId) : history.media.hasTranscript(callId);
       if (done) continue;
@@ -90,6 +109,11 @@ export function createCallMedia(options: CallMediaOptions) {
         await fetchAndKeep(notice);
       } catch (error) {
         problems.push(error instanceof MediaProblem ? error.message : `Saving WhatsApp's ${what(notice.kind)} failed.`);
+        said.push(
+          error instanceof MediaProblem
+            ? error.said
+            : sentence(notice.kind === 'recording' ? 'recordingNotSaved' : 'transcriptNotSaved'),
+        );
         if (!(error instanceof MediaProblem))
           log.error('call media not kept', { callId, kind: notice.kind, error: errorText(error) });
       }
@@ -97,6 +121,7 @@ export function createCallMedia(options: CallMediaOptions) {
     history.media.setProblem(
       callId,
       problems.length ? `${problems.join(' ')} Try again from History; WhatsApp keeps it for 7 days.` : undefined,
+      problems.length ? [...said.slice(0, 3), sentence('mediaTryAgain')] : undefined,
     );
     options.onChange(callId);
   }

@@ -42,6 +42,7 @@ export const HistoryEntry = z.object({
   said: z.array(Sentence).max(4).optional(),
   /** Why a recording or transcript could not be fetched, in a sentence; the row itself stays. */
   mediaProblem: z.string().optional(),
+  mediaProblemSaid: z.array(Sentence).max(4).optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
@@ -54,6 +55,7 @@ export const HistoryUpdate = HistoryEntry.omit({
   recordingMimeType: true,
   transcript: true,
   mediaProblem: true,
+  mediaProblemSaid: true,
 });
 
 /** What a missed caller reads, until the operator sets the desk's own words. */

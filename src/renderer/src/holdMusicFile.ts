@@ -1,4 +1,6 @@
 import { api } from './bridge';
+import { i18n } from './i18n';
+import { resultText } from './views/Said';
 
 let decoded: { name: string; buffer: AudioBuffer } | undefined;
 
@@ -40,12 +42,12 @@ export async function chooseHoldMusic(file: File): Promise<{ ok: true } | { ok: 
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
-  if (buffer.duration < 1) return { ok: false, reason: 'shorter than one second' };
+  if (buffer.duration < 1) return { ok: false, reason: i18n.t('holdMusic.tooShort') };
   const saved = await api.invoke('settings:holdMusicSave', {
     name: file.name,
     dataBase64: toBase64(new Uint8Array(bytes)),
   });
-  if (!saved.ok) return { ok: false, reason: saved.error };
+  if (!saved.ok) return { ok: false, reason: resultText(saved, i18n.t) };
   decoded = { name: file.name, buffer };
   return { ok: true };
 }

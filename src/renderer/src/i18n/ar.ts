@@ -289,6 +289,7 @@ export const ar: Catalog = {
     saveCrm: 'حفظ رابط CRM',
   },
   holdMusic: {
+    tooShort: 'أقصر من ثانية واحدة',
     title: 'موسيقى الانتظار',
     builtIn: 'يسمع العملاء قيد الانتظار الموسيقى المدمجة.',
     current: 'يسمع العملاء قيد الانتظار {{name}}.',
@@ -444,6 +445,15 @@ export const ar: Catalog = {
   },
   ...whatsappWordsAr,
   mainSays: {
+    recordingNotDownloaded: 'تعذّر تنزيل تسجيل المكالمة من واتساب.',
+    transcriptNotDownloaded: 'تعذّر تنزيل النص المكتوب من واتساب.',
+    recordingChecksum: 'تسجيل المكالمة الذي وصل لا يطابق المجموع الاختباري لواتساب.',
+    transcriptChecksum: 'النص المكتوب الذي وصل لا يطابق المجموع الاختباري لواتساب.',
+    transcriptUnreadable: 'تعذّرت قراءة النص المكتوب الذي أرسله واتساب.',
+    recordingNotWritten: 'تعذّرت كتابة تسجيل المكالمة على هذا الحاسوب (قد يكون القرص ممتلئًا).',
+    recordingNotSaved: 'فشل حفظ تسجيل المكالمة من واتساب.',
+    transcriptNotSaved: 'فشل حفظ النص المكتوب من واتساب.',
+    mediaTryAgain: 'حاول مجددًا من السجل؛ يحتفظ به واتساب 7 أيام.',
     appStopped: 'توقف التطبيق أثناء هذه المكالمة.',
     customerDeclined: 'رفض العميل المكالمة.',
     autoRejectedAway: 'رُفضت تلقائيًا: كنت غير موجود.',

@@ -278,6 +278,7 @@ export const en = {
     saveCrm: 'Save CRM link',
   },
   holdMusic: {
+    tooShort: 'shorter than one second',
     title: 'Hold music',
     builtIn: 'Callers on hold hear the built-in music.',
     current: 'Callers on hold hear {{name}}.',
@@ -418,6 +419,15 @@ export const en = {
   },
   ...whatsappWordsEn,
   mainSays: {
+    recordingNotDownloaded: "WhatsApp's call recording could not be downloaded.",
+    transcriptNotDownloaded: "WhatsApp's transcript could not be downloaded.",
+    recordingChecksum: "The call recording that arrived does not match WhatsApp's checksum.",
+    transcriptChecksum: "The transcript that arrived does not match WhatsApp's checksum.",
+    transcriptUnreadable: 'The transcript WhatsApp sent could not be read.',
+    recordingNotWritten: 'The call recording could not be written to this computer (the disk may be full).',
+    recordingNotSaved: "Saving WhatsApp's call recording failed.",
+    transcriptNotSaved: "Saving WhatsApp's transcript failed.",
+    mediaTryAgain: 'Try again from History; WhatsApp keeps it for 7 days.',
     appStopped: 'The app stopped during this call.',
     customerDeclined: 'The customer declined the call.',
     autoRejectedAway: 'Rejected automatically: you were away.',

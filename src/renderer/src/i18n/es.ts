@@ -286,6 +286,7 @@ export const es: Catalog = {
     saveCrm: 'Guardar enlace del CRM',
   },
   holdMusic: {
+    tooShort: 'dura menos de un segundo',
     title: 'Música de espera',
     builtIn: 'Los clientes en espera oyen la música incluida.',
     current: 'Los clientes en espera oyen {{name}}.',
@@ -432,6 +433,15 @@ export const es: Catalog = {
   },
   ...whatsappWordsEs,
   mainSays: {
+    recordingNotDownloaded: 'No se pudo descargar la grabación de la llamada de WhatsApp.',
+    transcriptNotDownloaded: 'No se pudo descargar la transcripción de WhatsApp.',
+    recordingChecksum: 'La grabación que llegó no coincide con la suma de comprobación de WhatsApp.',
+    transcriptChecksum: 'La transcripción que llegó no coincide con la suma de comprobación de WhatsApp.',
+    transcriptUnreadable: 'No se pudo leer la transcripción que envió WhatsApp.',
+    recordingNotWritten: 'No se pudo guardar la grabación en este ordenador (el disco puede estar lleno).',
+    recordingNotSaved: 'Falló el guardado de la grabación de WhatsApp.',
+    transcriptNotSaved: 'Falló el guardado de la transcripción de WhatsApp.',
+    mediaTryAgain: 'Vuelve a intentarlo desde el Historial; WhatsApp lo guarda 7 días.',
     appStopped: 'La app se detuvo durante esta llamada.',
     customerDeclined: 'El cliente rechazó la llamada.',
     autoRejectedAway: 'Rechazada automáticamente: estabas ausente.',

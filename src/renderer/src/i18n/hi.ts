@@ -276,6 +276,7 @@ export const hi: Catalog = {
     saveCrm: 'CRM लिंक सेव करें',
   },
   holdMusic: {
+    tooShort: 'एक सेकंड से छोटी',
     title: 'होल्ड संगीत',
     builtIn: 'होल्ड पर ग्राहक बिल्ट-इन संगीत सुनते हैं।',
     current: 'होल्ड पर ग्राहक {{name}} सुनते हैं।',
@@ -414,6 +415,15 @@ export const hi: Catalog = {
   },
   ...whatsappWordsHi,
   mainSays: {
+    recordingNotDownloaded: 'WhatsApp की कॉल रिकॉर्डिंग डाउनलोड नहीं हो सकी।',
+    transcriptNotDownloaded: 'WhatsApp का ट्रांसक्रिप्ट डाउनलोड नहीं हो सका।',
+    recordingChecksum: 'आई हुई कॉल रिकॉर्डिंग WhatsApp के चेकसम से मेल नहीं खाती।',
+    transcriptChecksum: 'आया हुआ ट्रांसक्रिप्ट WhatsApp के चेकसम से मेल नहीं खाता।',
+    transcriptUnreadable: 'WhatsApp का भेजा ट्रांसक्रिप्ट पढ़ा नहीं जा सका।',
+    recordingNotWritten: 'कॉल रिकॉर्डिंग इस कंप्यूटर पर लिखी नहीं जा सकी (डिस्क भरी हो सकती है)।',
+    recordingNotSaved: 'WhatsApp की कॉल रिकॉर्डिंग सहेजना विफल रहा।',
+    transcriptNotSaved: 'WhatsApp का ट्रांसक्रिप्ट सहेजना विफल रहा।',
+    mediaTryAgain: 'इतिहास से फिर कोशिश करें; WhatsApp इसे 7 दिन रखता है।',
     appStopped: 'इस कॉल के दौरान ऐप रुक गया।',
     customerDeclined: 'ग्राहक ने कॉल अस्वीकार कर दी।',
     autoRejectedAway: 'अपने-आप अस्वीकार: आप दूर थे।',

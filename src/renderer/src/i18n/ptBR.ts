@@ -283,6 +283,7 @@ export const ptBR: Catalog = {
     saveCrm: 'Salvar link do CRM',
   },
   holdMusic: {
+    tooShort: 'dura menos de um segundo',
     title: 'Música de espera',
     builtIn: 'Os clientes em espera ouvem a música incluída.',
     current: 'Os clientes em espera ouvem {{name}}.',
@@ -430,6 +431,15 @@ export const ptBR: Catalog = {
   },
   ...whatsappWordsPtBR,
   mainSays: {
+    recordingNotDownloaded: 'Não foi possível baixar a gravação da chamada do WhatsApp.',
+    transcriptNotDownloaded: 'Não foi possível baixar a transcrição do WhatsApp.',
+    recordingChecksum: 'A gravação que chegou não confere com o checksum do WhatsApp.',
+    transcriptChecksum: 'A transcrição que chegou não confere com o checksum do WhatsApp.',
+    transcriptUnreadable: 'Não foi possível ler a transcrição que o WhatsApp enviou.',
+    recordingNotWritten: 'Não foi possível gravar a gravação neste computador (o disco pode estar cheio).',
+    recordingNotSaved: 'Falhou ao salvar a gravação do WhatsApp.',
+    transcriptNotSaved: 'Falhou ao salvar a transcrição do WhatsApp.',
+    mediaTryAgain: 'Tente de novo pelo Histórico; o WhatsApp guarda por 7 dias.',
     appStopped: 'O app parou durante esta chamada.',
     customerDeclined: 'O cliente recusou a chamada.',
     autoRejectedAway: 'Recusada automaticamente: você estava ausente.',

@@ -156,7 +156,7 @@ export function HistoryPage() {
             {e.mediaProblem && (
               <>
                 <small className="error" role="alert" data-testid="history-media-problem">
-                  {e.mediaProblem}
+                  {resultText({ error: e.mediaProblem, said: e.mediaProblemSaid }, t)}
                 </small>
                 <button data-testid="history-media-retry" onClick={() => void retryCallMedia(e.callId).then(load)}>
                   {t('history.tryAgain')}
