@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { LANGUAGES } from '../src/renderer/src/i18n';
 import { flattenCatalog, untranslated } from './languageCheck';
-import { expect, test } from './phoneFixture';
+import { expect, openPhone, test } from './phoneFixture';
 
 const english = flattenCatalog(LANGUAGES[0].catalog);
 const CUSTOMER = '447700900555';
@@ -108,5 +108,24 @@ for (const language of LANGUAGES.slice(1)) {
     await look('history, nothing found');
 
     expect(problems, problems.join('\n')).toEqual([]);
+  });
+}
+
+/** The first start, before any setting exists: the phone follows the operating system's language. */
+for (const language of LANGUAGES.slice(1)) {
+  test.describe(`with the operating system in ${language.name}`, () => {
+    test.use({ locale: language.tag });
+    test(`the first start reads no English (${language.tag})`, async ({ page }) => {
+      const phone = await openPhone(page, { unconfigured: true });
+      try {
+        await expect(page.locator('html')).toHaveAttribute('lang', language.tag);
+        await expect(page.getByTestId('not-ready')).toBeVisible();
+        const found = await untranslated(page, english, flattenCatalog(language.catalog));
+        await page.screenshot({ path: `test-results/screens/${language.tag}-first-start.png`, fullPage: true });
+        expect(found, found.join('\n')).toEqual([]);
+      } finally {
+        await phone.close();
+      }
+    });
   });
 }
