@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { keepAlert, ReceivedAccountAlert } from '../shared/accountAlerts';
 
-const KEPT = 50;
+const KEPT = 200;
 
 /**
  * WhatsApp's alerts about the team's numbers (restrictions, warnings, errors about no one call), kept in Redis so

@@ -92,4 +92,35 @@ describe('WhatsApp account alerts at the team relay', () => {
       board.ws.close();
     }
   });
+
+  it('bounds what a flood of account webhooks can leave: oversized parts skipped, at most ten alerts kept and shown', async () => {
+    const board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
+    try {
+      const update = (value: unknown) => ({
+        object: 'whatsapp_business_account',
+        entry: [{ id: '1', changes: [{ field: 'account_update', value }] }],
+      });
+      const huge = update({ restrictions: { restrictions_list: [{ type: 'X'.repeat(10_000) }] } });
+      expect((await postSignedWebhook(relay.webhookUrl, huge, SECRETS.appSecret)).status).toBe(200);
+      for (let i = 0; i < 60; i += 1) {
+        const warning = update({ event: `USER_INITIATED_CALLS_LOW_PICKUP_RATE_${i}` });
+        expect((await postSignedWebhook(relay.webhookUrl, warning, SECRETS.appSecret)).status).toBe(200);
+      }
+      await expect
+        .poll(
+          () => board.snapshot()?.accountAlerts.some((a) => a.sentence.length > 0 && /_59/.test(JSON.stringify(a))),
+          {
+            timeout: 8000,
+          },
+        )
+        .toBe(true);
+      const shown = board.snapshot()!.accountAlerts;
+      expect(shown.length).toBeLessThanOrEqual(10);
+      // The restriction of the first test is still in force and still shown.
+      expect(shown.map((a) => a.alert.kind)).toContain('restriction');
+      expect(JSON.stringify(shown)).not.toContain('XXXXXXXX');
+    } finally {
+      board.ws.close();
+    }
+  });
 });

@@ -145,7 +145,10 @@ function subjectOf(alert: AccountAlert): string {
   }
 }
 
-/** The alerts worth showing after `received` came: newest first, one per subject, expired restrictions gone. */
+/**
+ * The alerts worth showing after `received` came: newest first, one per subject, expired restrictions gone; a
+ * restriction in force is never pushed out by a run of lesser alerts.
+ */
 export function keepAlert(
   list: readonly ReceivedAccountAlert[],
   received: ReceivedAccountAlert | undefined,
@@ -162,6 +165,10 @@ export function keepAlert(
       if (seen.has(subject)) return false;
       seen.add(subject);
       return true;
+    })
+    .filter((r, i, kept) => {
+      const restrictionsAfter = kept.slice(i + 1).filter((k) => k.alert.kind === 'restriction').length;
+      return r.alert.kind === 'restriction' || i + restrictionsAfter < max;
     })
     .slice(0, max);
 }

@@ -108,6 +108,14 @@ describe('alerts kept for the status line', () => {
     expect(list.map((r) => r.atMs)).toEqual([3, 2]);
     expect(keepAlert(list, undefined, now + 100).map((r) => r.atMs)).toEqual([2]);
   });
+  it('never lets a run of lesser alerts push out a restriction in force', () => {
+    const now = 1_000_000;
+    let list: ReceivedAccountAlert[] = [];
+    list = keepAlert(list, at({ kind: 'restriction', restrictionType: 'R' }, 0), now);
+    for (let i = 1; i <= 30; i += 1) list = keepAlert(list, at({ kind: 'warning', warning: `W${i}` }, i), now, 5);
+    expect(list).toHaveLength(5);
+    expect(list.map((r) => r.atMs)).toEqual([30, 29, 28, 27, 0]);
+  });
 });
 
 describe('biz_opaque_callback_data', () => {
