@@ -50,3 +50,26 @@ test('the operator edits opening hours and holidays; what WhatsApp would refuse 
   await expect(page.getByTestId('opening-period')).toHaveCount(2);
   await expect(page.getByTestId('holiday')).toHaveCount(1);
 });
+
+test('the operator adds G.711 beside Opus and limits the call button to two countries; a wrong code is named first', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('calling-g711').check();
+  await page.getByTestId('calling-countries').fill('US, Brazil');
+  await page.getByTestId('calling-save').click();
+  await expect(page.getByTestId('calling-problems')).toHaveText(
+    'Countries: BRAZIL is not a two-letter code such as US or BR.',
+  );
+  await page.getByTestId('calling-countries').fill('us br');
+  await page.getByTestId('calling-save').click();
+  await expect(page.getByTestId('calling-saved')).toBeVisible();
+  const calling = (sim.graph.callingSettings as { calling: Record<string, unknown> }).calling;
+  expect(calling.audio).toEqual({ additional_codecs: ['PCMA', 'PCMU'] });
+  expect(calling.call_icons).toEqual({ restrict_to_user_countries: ['US', 'BR'] });
+  await expect(page.getByTestId('calling-findings')).toContainText(
+    'The call button shows only to customers in US, BR.',
+  );
+  await expect(page.getByTestId('calling-countries')).toHaveValue('US, BR');
+});

@@ -144,6 +144,20 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       !['DEFAULT', 'DISABLE_ALL'].includes(String(calling.call_icon_visibility))
     )
       return 'call_icon_visibility: DEFAULT or DISABLE_ALL';
+    // "Configure Call Settings": G.711 may be added beside Opus (which cannot be removed); the call button may be
+    // limited to countries by their two-letter codes.
+    const audio = calling.audio as { additional_codecs?: unknown } | undefined;
+    if (audio !== undefined) {
+      const codecs = audio.additional_codecs;
+      if (!Array.isArray(codecs) || codecs.some((c) => c !== 'PCMA' && c !== 'PCMU'))
+        return 'audio.additional_codecs: a list of PCMA and/or PCMU (Opus is always on)';
+    }
+    const icons = calling.call_icons as { restrict_to_user_countries?: unknown } | undefined;
+    if (icons !== undefined) {
+      const countries = icons.restrict_to_user_countries;
+      if (!Array.isArray(countries) || countries.some((c) => typeof c !== 'string' || !/^[A-Z]{2}$/.test(c)))
+        return 'call_icons.restrict_to_user_countries: ISO 3166 alpha-2 country codes';
+    }
     const hours = calling.call_hours as Record<string, unknown> | undefined;
     if (hours !== undefined) {
       if (!onOff.includes(String(hours.status))) return 'call_hours.status: ENABLED or DISABLED';

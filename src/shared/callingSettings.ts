@@ -53,6 +53,16 @@ export const CallingSettingsChange = z.object({
   /** The operator's opening hours and holidays; absent, WhatsApp's are sent back as they are. */
   weekly_operating_hours: z.array(EditedPeriod).max(14).optional(),
   holiday_schedule: z.array(EditedHoliday).max(40).optional(),
+  /** G.711 offered beside Opus (audio.additional_codecs; Opus cannot be removed). Absent: left as WhatsApp has it. */
+  additional_codecs: z
+    .array(z.enum(['PCMA', 'PCMU']))
+    .max(2)
+    .optional(),
+  /** Countries (ISO 3166 alpha-2) whose customers see the call button; empty: everyone. Absent: left as it is. */
+  restrict_to_user_countries: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'Countries: two-letter codes such as US or BR'))
+    .max(250)
+    .optional(),
 });
 export type CallingSettingsChange = z.infer<typeof CallingSettingsChange>;
 
@@ -107,6 +117,8 @@ export const CallingSettingsUpdateBody = z.object({
         holiday_schedule: z.array(Holiday),
       })
       .optional(),
+    audio: z.object({ additional_codecs: z.array(z.enum(['PCMA', 'PCMU'])) }).optional(),
+    call_icons: z.object({ restrict_to_user_countries: z.array(z.string()) }).optional(),
   }),
 });
 export type CallingSettingsUpdateBody = z.infer<typeof CallingSettingsUpdateBody>;
@@ -141,6 +153,10 @@ export function callingSettingsUpdate(
             },
           }
         : {}),
+      ...(change.additional_codecs ? { audio: { additional_codecs: change.additional_codecs } } : {}),
+      ...(change.restrict_to_user_countries
+        ? { call_icons: { restrict_to_user_countries: change.restrict_to_user_countries } }
+        : {}),
     },
   });
 }
@@ -161,6 +177,7 @@ export const CallingSettingsView = z.discriminatedUnion('ok', [
 ]);
 export type CallingSettingsView = z.infer<typeof CallingSettingsView>;
 
+const stringsOf = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
 const asOnOff = (v: string | undefined): 'ENABLED' | 'DISABLED' => (v === 'ENABLED' ? 'ENABLED' : 'DISABLED');
 
 export function callingSettingsView(settings: CallingSettingsResponse): CallingSettingsView {
@@ -173,6 +190,12 @@ export function callingSettingsView(settings: CallingSettingsResponse): CallingS
       callback_permission_status: asOnOff(calling?.callback_permission_status),
       call_hours_status: asOnOff(calling?.call_hours?.status),
       timezone_id: calling?.call_hours?.timezone_id ?? 'UTC',
+      additional_codecs: stringsOf((calling?.audio as { additional_codecs?: unknown } | undefined)?.additional_codecs)
+        .map((c) => c.toUpperCase())
+        .filter((c): c is 'PCMA' | 'PCMU' => c === 'PCMA' || c === 'PCMU'),
+      restrict_to_user_countries: stringsOf(
+        (calling?.call_icons as { restrict_to_user_countries?: unknown } | undefined)?.restrict_to_user_countries,
+      ).map((c) => c.toUpperCase()),
     },
     findings: callingSettingsFindings(settings),
     openingPeriods: calling?.call_hours?.weekly_operating_hours ?? [],

@@ -33,9 +33,11 @@ export function CallingSettingsPanel() {
   const [saved, setSaved] = useState(false);
   /** What WhatsApp would refuse in the hours as edited, said before anything is sent. */
   const [problems, setProblems] = useState<string[]>([]);
+  const [countries, setCountries] = useState('');
 
   function show(next: CallingSettingsView): void {
     setView(next);
+    if (next.ok) setCountries((next.values.restrict_to_user_countries ?? []).join(', '));
     if (next.ok)
       setValues({
         ...next.values,
@@ -53,12 +55,21 @@ export function CallingSettingsPanel() {
 
   async function save(): Promise<void> {
     if (!values) return;
-    const found = callHoursProblems(values);
+    const codes = countries
+      .split(/[\s,]+/)
+      .map((c) => c.trim().toUpperCase())
+      .filter(Boolean);
+    const found = [
+      ...callHoursProblems(values),
+      ...codes
+        .filter((c) => !/^[A-Z]{2}$/.test(c))
+        .map((c) => `Countries: ${c} is not a two-letter code such as US or BR.`),
+    ];
     setProblems(found);
     if (found.length > 0) return;
     setSaving(true);
     setSaved(false);
-    const next = await saveCallingSettings(values);
+    const next = await saveCallingSettings({ ...values, restrict_to_user_countries: codes });
     setSaving(false);
     show(next);
     setSaved(next.ok);
@@ -95,6 +106,16 @@ export function CallingSettingsPanel() {
             on={values.callback_permission_status === 'ENABLED'}
             set={(on) => setValues({ ...values, callback_permission_status: onOff(on) })}
           />
+          <Toggle
+            id="g711"
+            label="Also take calls in G.711 (PCMA and PCMU) beside Opus; the phone answers them"
+            on={(values.additional_codecs ?? []).length > 0}
+            set={(on) => setValues({ ...values, additional_codecs: on ? ['PCMA', 'PCMU'] : [] })}
+          />
+          <label className="field">
+            <span>Show the call button only to customers in (two-letter country codes; empty: everywhere)</span>
+            <input data-testid="calling-countries" value={countries} onChange={(e) => setCountries(e.target.value)} />
+          </label>
           <Toggle
             id="hours"
             label="Take calls only during call hours"
