@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { BOARD_LANGUAGES } from '../src/board/i18n';
+import { LANGUAGES } from '../src/renderer/src/i18n';
 import { issueSupervisorToken } from '../src/relay/agentTokens';
 import { startTestPostgres } from '../src/relay/testPostgres';
 import { TeamQueues } from '../src/shared/teamQueues';
@@ -8,6 +9,7 @@ import { flattenCatalog, untranslated } from './languageCheck';
 import { AGENT_SECRET, startTeam } from './teamDesks';
 
 const english = flattenCatalog(BOARD_LANGUAGES[0].catalog);
+const deskEnglish = flattenCatalog(LANGUAGES[0].catalog);
 
 /** Every axe-core violation, whatever its impact (an empty table header is only "minor" to axe). */
 async function axeViolations(page: Page, screen: string): Promise<string[]> {
@@ -78,6 +80,21 @@ test('a supervisor reads the board and its reports in each of the five languages
           problems.push(`board ${language.tag}: ${found}`);
       }
       problems.push(...(await axeViolations(board, `board ${language.tag}`)));
+      // Asha's desk in team mode, on a call with one waiting, in the same language.
+      await pageA.getByTestId('tab-settings').click();
+      await pageA.getByTestId('settings-section-desk').click();
+      await pageA.getByTestId('language').selectOption(language.tag);
+      await pageA.getByTestId('settings-section-team').click();
+      if (language.tag !== 'en') {
+        const deskTranslated = flattenCatalog(LANGUAGES.find((l) => l.tag === language.tag)!.catalog);
+        for (const found of await untranslated(pageA, deskEnglish, deskTranslated))
+          problems.push(`desk team settings ${language.tag}: ${found}`);
+        await pageA.getByTestId('tab-phone').click();
+        await expect(pageA.getByTestId('hangup')).toBeVisible();
+        for (const found of await untranslated(pageA, deskEnglish, deskTranslated))
+          problems.push(`desk on a team call ${language.tag}: ${found}`);
+      }
+      await pageA.getByTestId('tab-phone').click();
       await board.screenshot({ path: `test-results/screens/board-${language.tag}.png`, fullPage: true });
 
       await board.getByTestId('board-reports').click();
