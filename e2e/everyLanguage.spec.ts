@@ -89,6 +89,13 @@ for (const language of LANGUAGES.slice(1)) {
     await look('ringing, returning customer');
     await sim.hangUp(again.callId);
     await expect(page.getByTestId('call-ended')).toBeVisible();
+    // The time it ended reads as the language writes times (not "02:00 AM" everywhere).
+    const ended = page.getByTestId('ended-time').locator('time');
+    const wanted = await ended.evaluate(
+      (el, tag) => new Intl.DateTimeFormat(tag, { timeStyle: 'short' }).format(new Date(el.getAttribute('datetime')!)),
+      language.tag,
+    );
+    await expect(ended).toHaveText(wanted);
     await look('call ended');
     await page.getByTestId('dismiss').click();
 
