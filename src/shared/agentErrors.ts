@@ -7,7 +7,12 @@ import { sentence, whatsappSaid, type MainSays, type Sentence } from './sentence
  */
 export class AgentFacingError extends Error {
   readonly details: { code?: number };
-  constructor(message: string, code?: number) {
+  constructor(
+    message: string,
+    code?: number,
+    /** The same as the page's message, when this side wrote it (the relay's own words come as they are). */
+    readonly said?: Sentence,
+  ) {
     super(message);
     this.details = { code };
   }
@@ -49,7 +54,7 @@ export function agentSaid(error: unknown): Sentence {
   const code = whatsAppErrorCode(error);
   if (code !== undefined && callErrorSentence(code)) return whatsappSaid(code);
   // The relay's own refusals come worded by the relay; they are passed on as they are.
-  if (error instanceof AgentFacingError) return sentence('relaySays', { text: error.message });
+  if (error instanceof AgentFacingError) return error.said ?? sentence('relaySays', { text: error.message });
   const kind = (error as { kind?: unknown } | undefined)?.kind;
   if (typeof kind === 'string' && SAID_BY_KIND[kind]) return sentence(SAID_BY_KIND[kind]);
   if (kind === 'graph')

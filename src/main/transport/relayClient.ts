@@ -41,10 +41,10 @@ export function connectRelay(options: RelayClientOptions) {
   let readyResolve: (() => void) | undefined;
   let ready = new Promise<void>((resolve) => (readyResolve = resolve));
 
-  function failPending(reason: string): void {
+  function failPending(reason: string, said: Sentence): void {
     for (const [id, p] of pending) {
       clearTimeout(p.timer);
-      p.reject(new AgentFacingError(reason));
+      p.reject(new AgentFacingError(reason, undefined, said));
       pending.delete(id);
     }
   }
@@ -88,7 +88,7 @@ export function connectRelay(options: RelayClientOptions) {
     ws.on('error', () => undefined);
     ws.on('close', () => {
       if (socket !== ws) return;
-      failPending('The connection to the team relay dropped: try again once it is back.');
+      failPending('The connection to the team relay dropped: try again once it is back.', sentence('relayDropped'));
       ready = new Promise<void>((resolve) => (readyResolve = resolve));
       if (closed) return;
       options.onConnection?.({ connected: false, url, error: sentence('relayLost') });
@@ -114,6 +114,8 @@ export function connectRelay(options: RelayClientOptions) {
               reject(
                 new AgentFacingError(
                   'The team relay cannot be reached: check the network; calls go on once it is back.',
+                  undefined,
+                  sentence('relayUnreachable'),
                 ),
               ),
             waitMs,
@@ -125,7 +127,13 @@ export function connectRelay(options: RelayClientOptions) {
         const timer = setTimeout(
           () => {
             pending.delete(id);
-            reject(new AgentFacingError('The team relay did not answer in time: try again in a moment.'));
+            reject(
+              new AgentFacingError(
+                'The team relay did not answer in time: try again in a moment.',
+                undefined,
+                sentence('relayTimeout'),
+              ),
+            );
           },
           waitMs - (performance.now() - startedMs),
         );
@@ -147,7 +155,7 @@ export function connectRelay(options: RelayClientOptions) {
     close(): void {
       closed = true;
       clearTimeout(retryTimer);
-      failPending('The relay connection was closed.');
+      failPending('The relay connection was closed.', sentence('relayClosed'));
       socket?.close();
     },
   };

@@ -445,6 +445,10 @@ export const ar: Catalog = {
   },
   ...whatsappWordsAr,
   mainSays: {
+    relayDropped: 'انقطع الاتصال بمُرحِّل الفريق: حاول مجددًا عند عودته.',
+    relayUnreachable: 'تعذّر الوصول إلى مُرحِّل الفريق: تحقق من الشبكة؛ تستمر المكالمات عند عودته.',
+    relayTimeout: 'لم يرد مُرحِّل الفريق في الوقت المناسب: حاول مجددًا بعد قليل.',
+    relayClosed: 'أُغلق الاتصال بالمُرحِّل.',
     recordingNotDownloaded: 'تعذّر تنزيل تسجيل المكالمة من واتساب.',
     transcriptNotDownloaded: 'تعذّر تنزيل النص المكتوب من واتساب.',
     recordingChecksum: 'تسجيل المكالمة الذي وصل لا يطابق المجموع الاختباري لواتساب.',

@@ -419,6 +419,10 @@ export const en = {
   },
   ...whatsappWordsEn,
   mainSays: {
+    relayDropped: 'The connection to the team relay dropped: try again once it is back.',
+    relayUnreachable: 'The team relay cannot be reached: check the network; calls go on once it is back.',
+    relayTimeout: 'The team relay did not answer in time: try again in a moment.',
+    relayClosed: 'The relay connection was closed.',
     recordingNotDownloaded: "WhatsApp's call recording could not be downloaded.",
     transcriptNotDownloaded: "WhatsApp's transcript could not be downloaded.",
     recordingChecksum: "The call recording that arrived does not match WhatsApp's checksum.",

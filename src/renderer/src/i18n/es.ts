@@ -433,6 +433,11 @@ export const es: Catalog = {
   },
   ...whatsappWordsEs,
   mainSays: {
+    relayDropped: 'Se cortó la conexión con el relé del equipo: inténtalo de nuevo cuando vuelva.',
+    relayUnreachable:
+      'No se puede contactar con el relé del equipo: comprueba la red; las llamadas siguen cuando vuelva.',
+    relayTimeout: 'El relé del equipo no respondió a tiempo: inténtalo de nuevo en un momento.',
+    relayClosed: 'Se cerró la conexión con el relé.',
     recordingNotDownloaded: 'No se pudo descargar la grabación de la llamada de WhatsApp.',
     transcriptNotDownloaded: 'No se pudo descargar la transcripción de WhatsApp.',
     recordingChecksum: 'La grabación que llegó no coincide con la suma de comprobación de WhatsApp.',

@@ -415,6 +415,10 @@ export const hi: Catalog = {
   },
   ...whatsappWordsHi,
   mainSays: {
+    relayDropped: 'टीम रिले से कनेक्शन टूट गया: वापस आने पर फिर कोशिश करें।',
+    relayUnreachable: 'टीम रिले तक नहीं पहुँचा जा सकता: नेटवर्क जाँचें; उसके लौटते ही कॉल चलती रहेंगी।',
+    relayTimeout: 'टीम रिले ने समय पर जवाब नहीं दिया: थोड़ी देर में फिर कोशिश करें।',
+    relayClosed: 'रिले कनेक्शन बंद कर दिया गया।',
     recordingNotDownloaded: 'WhatsApp की कॉल रिकॉर्डिंग डाउनलोड नहीं हो सकी।',
     transcriptNotDownloaded: 'WhatsApp का ट्रांसक्रिप्ट डाउनलोड नहीं हो सका।',
     recordingChecksum: 'आई हुई कॉल रिकॉर्डिंग WhatsApp के चेकसम से मेल नहीं खाती।',

@@ -431,6 +431,11 @@ export const ptBR: Catalog = {
   },
   ...whatsappWordsPtBR,
   mainSays: {
+    relayDropped: 'A conexão com o relay da equipe caiu: tente de novo quando ela voltar.',
+    relayUnreachable:
+      'Não é possível alcançar o relay da equipe: verifique a rede; as chamadas continuam quando ele voltar.',
+    relayTimeout: 'O relay da equipe não respondeu a tempo: tente de novo daqui a pouco.',
+    relayClosed: 'A conexão com o relay foi fechada.',
     recordingNotDownloaded: 'Não foi possível baixar a gravação da chamada do WhatsApp.',
     transcriptNotDownloaded: 'Não foi possível baixar a transcrição do WhatsApp.',
     recordingChecksum: 'A gravação que chegou não confere com o checksum do WhatsApp.',

@@ -17,7 +17,12 @@ const failures = [
   graphFailure('graph', 'No permission [HTTP 400, code 138006]', 138006),
   graphFailure('graph', 'weird [HTTP 500, code 1]', 1),
   graphFailure('graph', 'weird [HTTP 500]'),
-  new AgentFacingError('The team relay did not answer in time: try again in a moment.'),
+  new AgentFacingError(
+    'The team relay did not answer in time: try again in a moment.',
+    undefined,
+    sentence('relayTimeout'),
+  ),
+  new AgentFacingError('A refusal the relay worded itself.'),
   new Error('something nobody expected'),
 ];
 
@@ -36,7 +41,7 @@ describe('what the main process says, worded by the page', () => {
   it('reads in Spanish and Arabic without the English, WhatsApp’s code kept', async () => {
     for (const tag of ['es', 'ar']) {
       await i18n.changeLanguage(tag);
-      for (const error of failures.slice(0, 7)) {
+      for (const error of failures.slice(0, 9)) {
         const worded = saidText(agentSaid(error), i18n.t);
         expect(worded).not.toBe(agentSentence(error));
         const code = (error as { details?: { code?: number } }).details?.code;
