@@ -5,6 +5,7 @@ import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../sim/w
 import { createMemoryLogger } from '../whatsapp/logger';
 import { startRelay, type Relay } from './relayServer';
 import { connectTestAgent } from './testAgent';
+import { startRelayProcess, type RelayProcess } from './testRelayProcess';
 import { startTestPostgres, type TestPostgres } from './testPostgres';
 import { startTestRedisSentinel, type TestRedisSentinel } from './testRedisSentinel';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
@@ -16,6 +17,7 @@ let redis: TestRedisSentinel;
 let postgres: TestPostgres;
 let graph: GraphApiSim;
 const relays: Relay[] = [];
+const processes: RelayProcess[] = [];
 const desks: Array<Awaited<ReturnType<typeof connectTestAgent>>> = [];
 
 beforeEach(async () => {
@@ -28,6 +30,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const desk of desks.splice(0)) desk.client.close();
   for (const relay of relays.splice(0)) await relay.close();
+  for (const relay of processes.splice(0)) await relay.stop();
   await graph.close();
   await redis.stop();
   await postgres.stop();
@@ -46,7 +49,7 @@ async function eventually<T>(attempt: () => Promise<T>, ms = 20_000): Promise<T>
   }
 }
 
-async function deliver(relay: Relay, body: unknown): Promise<void> {
+async function deliver(relay: { webhookUrl: string }, body: unknown): Promise<void> {
   await eventually(async () => {
     const { status } = await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret);
     if (status !== 200) throw new Error(`webhook answered ${status}`);
@@ -54,14 +57,14 @@ async function deliver(relay: Relay, body: unknown): Promise<void> {
 }
 
 const customerOf = (callId: string) => `4477009008${callId.slice(-2)}`;
-const connect = (relay: Relay, callId: string) => {
+const connect = (relay: { webhookUrl: string }, callId: string) => {
   graph.offerCall(callId);
   return deliver(
     relay,
     connectWebhook({ callId, from: customerOf(callId), phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' }),
   );
 };
-const hangUp = (relay: Relay, callId: string) =>
+const hangUp = (relay: { webhookUrl: string }, callId: string) =>
   deliver(
     relay,
     terminateWebhook({
@@ -78,7 +81,7 @@ const rangAt = (callId: string) =>
   desks.filter((d) => d.events.some((e) => e.type === 'call_offered' && e.callId === callId)).map((d) => d.id);
 
 async function ringsAtOne(callId: string): Promise<(typeof desks)[number]> {
-  await expect.poll(() => rangAt(callId).length, { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => rangAt(callId).length, { timeout: 20_000, message: `${callId} rang at` }).toBe(1);
   return desks.find((d) => d.id === rangAt(callId)[0])!;
 }
 
@@ -90,18 +93,26 @@ async function answer(desk: (typeof desks)[number], callId: string): Promise<voi
 describe('relay on Redis Sentinel', () => {
   it('a primary killed mid-ring and mid-call: every call rings at one agent, is answered once and is kept in PostgreSQL', async () => {
     const databaseUrl = postgres.url;
-    for (let i = 0; i < 2; i += 1)
-      relays.push(
-        await startRelay({
-          ...SECRETS,
-          redisSentinel: redis.target,
-          graphBaseUrl: graph.baseUrl,
-          routing: 'longest_idle',
-          databaseUrl,
-          logger: createMemoryLogger(),
-        }),
-      );
-    const [a, b] = relays as [Relay, Relay];
+    relays.push(
+      await startRelay({
+        ...SECRETS,
+        redisSentinel: redis.target,
+        graphBaseUrl: graph.baseUrl,
+        routing: 'longest_idle',
+        databaseUrl,
+        logger: createMemoryLogger(),
+      }),
+    );
+    const a = relays[0]!;
+    // The other instance is `npm run relay` in its own process, given REDIS_SENTINELS and its passwords.
+    const b = await startRelayProcess({
+      ...SECRETS,
+      redisSentinel: redis.target,
+      graphBaseUrl: graph.baseUrl,
+      routing: 'longest_idle',
+      databaseUrl,
+    });
+    processes.push(b);
     for (const [id, relay] of [
       ['ana', a],
       ['ben', b],

@@ -121,7 +121,7 @@ export interface RelayOptions {
 /**
  * One relay instance: takes Meta's webhooks, keeps the Graph token, and offers calls to agents' desktops
  * over authenticated WebSockets. Everything shared between instances lives in Redis: event de-duplication,
- * call records, the atomic answer claim, agent presence, and a pub/sub bus.
+ * call records, the atomic answer claim, agent presence, and the instances' bus (a Redis stream).
  */
 export async function startRelay(options: RelayOptions) {
   const log = options.logger;
@@ -541,6 +541,7 @@ export async function startRelay(options: RelayOptions) {
       await webhook.close();
       await teamRecords?.close();
       await anchored?.close();
+      bus.stop();
       subscriber.disconnect();
       teamRedis.disconnect();
       redis.disconnect();

@@ -37,9 +37,8 @@ export function createRouter(deps: {
 
   async function ring(offer: Offered, agentIds: string[]): Promise<void> {
     if (agentIds.length === 0) return;
-    // No instance listening (their subscriptions are coming back after a Redis restart): nobody would ring.
-    if ((await bus.publish({ kind: 'offer', callId: offer.callId, targets: agentIds, event: offer })) === 0)
-      throw new Error('no relay instance is subscribed to the bus yet');
+    // The bus keeps it for instances reconnecting meanwhile (a Redis restart or failover): it rings once they are back.
+    await bus.publish({ kind: 'offer', callId: offer.callId, targets: agentIds, event: offer });
   }
 
   async function offerToNext(offer: Offered, exclude: string[] = []): Promise<boolean> {

@@ -37,6 +37,8 @@ export async function startRelayProcess(
     | 'webhookPort'
     | 'agentPort'
     | 'trustedProxies'
+    | 'routing'
+    | 'databaseUrl'
   >,
 ): Promise<RelayProcess> {
   const env: Record<string, string> = {
@@ -49,6 +51,8 @@ export async function startRelayProcess(
     RELAY_AGENT_PORT: String(options.agentPort ?? 0),
   };
   if (options.host) env.RELAY_HOST = options.host;
+  if (options.routing) env.RELAY_ROUTING = options.routing;
+  if (options.databaseUrl) env.RELAY_DATABASE_URL = options.databaseUrl;
   if (options.trustedProxies) env.RELAY_TRUSTED_PROXIES = options.trustedProxies.join(',');
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const sentinel = options.redisSentinel;
@@ -73,6 +77,8 @@ export async function startRelayProcess(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // RELAY_TEST_LOG=1 shows the relay's own log lines, for a failing test.
+  if (process.env.RELAY_TEST_LOG) child.stdout!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const ready = await new Promise<{ webhook: string; agents: string }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let record: { msg?: string; webhook?: string; agents?: string };
