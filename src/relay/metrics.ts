@@ -39,6 +39,8 @@ export interface RelayMetricsSources {
    * the same on every instance, so only one exports them and `sum()` over instances counts each once.
    */
   exportsTeamFigures?(): boolean;
+  /** Calls waiting for an agent now, per queue, with when the longest-waiting one came in (with a queues file). */
+  queueWaits?(): Promise<Map<string, { waiting: number; oldestSinceMs: number }>>;
 }
 
 export function createRelayMetrics(sources: RelayMetricsSources) {
@@ -153,6 +155,43 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     },
   });
 
+  if (sources.queueWaits) {
+    const queueWaits = sources.queueWaits;
+    const queues = sources.queues ?? [];
+    let read: Promise<Map<string, { waiting: number; oldestSinceMs: number }> | undefined> | undefined;
+    // Both gauges come from one read per scrape.
+    const waits = () =>
+      (read ??= queueWaits().catch(() => undefined)).finally(() => setTimeout(() => (read = undefined)));
+    new Gauge({
+      name: 'wa_relay_queue_calls_waiting',
+      help: 'Calls waiting for an agent now, per queue (team-wide: exported by the instance holding the team lease only)',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        if (!teamFigures()) return;
+        const now = await waits();
+        if (now) for (const queue of queues) this.set({ queue }, now.get(queue)?.waiting ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'wa_relay_queue_longest_wait_seconds',
+      help: 'How long the call waiting longest in each queue has waited (0: none waits; team-wide like the above)',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        if (!teamFigures()) return;
+        const now = await waits();
+        const at = Date.now();
+        if (now)
+          for (const queue of queues) {
+            const oldest = now.get(queue)?.oldestSinceMs;
+            this.set({ queue }, oldest === undefined ? 0 : Math.max(0, (at - oldest) / 1000));
+          }
+      },
+    });
+  }
   if (sources.openConnections) {
     const open = sources.openConnections;
     new Gauge({

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
 import { TeamQueues } from '../shared/teamQueues';
 import { createMemoryLogger } from '../whatsapp/logger';
 import { startRelay, type Relay, type RelayOptions } from './relayServer';
@@ -110,6 +111,10 @@ describe('the relay’s /metrics', () => {
         expect(now.get(`wa_relay_connections_refused_total{port="${port}",reason="${reason}"}`)).toBe(0);
     expect(now.get('wa_relay_graph_api_errors_total{code="0"}')).toBe(0);
     expect(now.get('wa_relay_graph_api_errors_total{code="138006"}')).toBe(0);
+    for (const queue of ['sales', 'support']) {
+      expect(now.get(`wa_relay_queue_calls_waiting{queue="${queue}"}`), queue).toBe(0);
+      expect(now.get(`wa_relay_queue_longest_wait_seconds{queue="${queue}"}`), queue).toBe(0);
+    }
     for (const status of ['offline', 'available', 'reserved', 'on_call', 'after_call_work', 'not_ready'])
       expect(now.get(`wa_relay_agents{status="${status}"}`), status).toBe(0);
   });
@@ -154,5 +159,38 @@ describe('the relay’s /metrics', () => {
     expect(now.get('wa_relay_agents{status="offline"}')).toBe(1);
     expect((await team.agents()).map((agent) => agent.id)).toEqual(['on-leave']);
     writer.disconnect();
+  });
+
+  it('shows each queue’s waiting calls and longest wait, once across instances', async () => {
+    const [a, b] = await startRelays(2);
+    const call = (callId: string, customer: string) =>
+      connectWebhook({ callId, from: customer, phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
+    // Nobody is signed in: both calls wait in the default queue (sales).
+    for (const [callId, customer] of [
+      ['wacid.metrics-wait1', '447700900611'],
+      ['wacid.metrics-wait2', '447700900612'],
+    ] as const)
+      expect((await postSignedWebhook(a!.webhookUrl, call(callId, customer), SECRETS.appSecret)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    const summed = async (name: string) => {
+      let sum = 0;
+      for (const relay of [a!, b!]) sum += series(await scrape(relay)).get(name) ?? 0;
+      return sum;
+    };
+    expect(await summed('wa_relay_queue_calls_waiting{queue="sales"}')).toBe(2);
+    expect(await summed('wa_relay_queue_calls_waiting{queue="support"}')).toBe(0);
+    expect(await summed('wa_relay_queue_longest_wait_seconds{queue="sales"}')).toBeGreaterThanOrEqual(1);
+    // The first caller hangs up: one waits.
+    await postSignedWebhook(
+      b!.webhookUrl,
+      terminateWebhook({
+        callId: 'wacid.metrics-wait1',
+        from: '447700900611',
+        phoneNumberId: SECRETS.phoneNumberId,
+        status: 'FAILED',
+      }),
+      SECRETS.appSecret,
+    );
+    await expect.poll(() => summed('wa_relay_queue_calls_waiting{queue="sales"}')).toBe(1);
   });
 });

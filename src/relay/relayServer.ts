@@ -285,6 +285,7 @@ export async function startRelay(options: RelayOptions) {
   const metrics = createRelayMetrics({
     queues: options.queues?.queues.map((q) => q.id),
     exportsTeamFigures: teamLease.held,
+    queueWaits: routes && (() => queueWaits(routes)),
     agentsByStatus: async () => countByState(await floor.agents()),
     redisUp,
     webhooksRefused: () => webhook?.status().rejectedCount ?? 0,
@@ -453,6 +454,24 @@ export async function startRelay(options: RelayOptions) {
     const timer = setInterval(() => void sweep(), 3600_000);
     timer.unref();
     return { sweep, stop: () => clearInterval(timer) };
+  }
+
+  /** Calls still waiting for an agent (not answered, not ended), per queue, with the oldest one's start. */
+  async function queueWaits(routeStore: NonNullable<typeof routes>) {
+    const open = await routeStore.waiting();
+    const done = await Promise.all(
+      open.map(async ({ callId }) => Boolean(await store.owner(callId)) || (await store.terminated(callId))),
+    );
+    const waits = new Map<string, { waiting: number; oldestSinceMs: number }>();
+    open.forEach(({ route }, i) => {
+      if (done[i]) return;
+      const was = waits.get(route.queueId);
+      waits.set(route.queueId, {
+        waiting: (was?.waiting ?? 0) + 1,
+        oldestSinceMs: Math.min(was?.oldestSinceMs ?? Infinity, route.startedAtMs),
+      });
+    });
+    return waits;
   }
 
   /** Everyone on the call sees which supervisor is heard on it now (none: empty). */
