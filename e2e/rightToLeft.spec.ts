@@ -66,6 +66,12 @@ test('in Arabic, phone numbers read left to right and an English note keeps its 
   const again = await sim.placeCall({ from: CUSTOMER, name: 'Zainab Okafor' });
   const notes = page.getByTestId('customer-notes');
   await expect(notes).toHaveText(NOTE);
+  // Kept by the run for a reviewer: the ringing card in Arabic, light and dark.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
+    await page.screenshot({ path: `test-results/screens/ar-ringing-${scheme}.png`, fullPage: true });
+  }
   expect(await readLeftToRight(notes, NOTE)).toBe(NOTE.replace(/\s/g, ''));
   // The card itself still reads right to left: the note's box is right-aligned with the Arabic around it.
   await expect(page.getByTestId('incoming-call')).toHaveCSS('direction', 'rtl');
