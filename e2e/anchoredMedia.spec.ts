@@ -119,6 +119,32 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
   }
 });
 
+test('the relay refuses a transfer to a colleague who went on a break, and the agent reads why in Spanish', async ({
+  browser,
+}) => {
+  const { sim, pageA, pageB, close } = await startAnchoredTeam(browser);
+  try {
+    const call = await answeredCall(sim, pageA, 'Refused Transfer');
+    // Asha reads her desk in Spanish (changed mid-call).
+    await pageA.getByTestId('tab-settings').click();
+    await pageA.getByTestId('settings-section-desk').click();
+    await pageA.getByTestId('language').selectOption('es');
+    await pageA.getByTestId('tab-phone').click();
+    await pageA.getByTestId('transfer').click();
+    await expect(pageA.getByTestId('transfer-to')).toHaveValue('ben');
+    // Ben goes on a break while Asha's picker is open: the relay, not the picker, has the last word.
+    await pageB.getByTestId('agent-status').selectOption({ label: 'Not ready: lunch' });
+    await expect(pageB.getByTestId('team-state')).toHaveText(/^Not ready: lunch/);
+    await pageA.getByTestId('transfer-send').click();
+    await expect(pageA.getByTestId('transfer-error')).toHaveText('ben no puede atender una llamada ahora.');
+    // The call stays Asha's, and WhatsApp heard nothing of it.
+    await expect(pageB.getByTestId('incoming-call')).toHaveCount(0);
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+  } finally {
+    await close();
+  }
+});
+
 test('a conference on an anchored call: the agent adds a colleague, all three hear each other, the agent leaves and the colleague carries on', async ({
   browser,
 }) => {

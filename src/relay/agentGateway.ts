@@ -200,7 +200,18 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       log.warn('agent request failed', { agentId, action: request.action, error: errorText(error) });
       if (!(error instanceof RelayRefusal)) options.onGraphError?.(whatsAppErrorCode(error));
       const error_ = error instanceof RelayRefusal ? error.message : agentSentence(error);
-      send(socket, { type: 'reply', id: request.id, ok: false, error: error_, code: whatsAppErrorCode(error) });
+      const said =
+        error instanceof RelayRefusal
+          ? { said: { key: error.key, ...(error.values && { values: error.values }) } }
+          : {};
+      send(socket, {
+        type: 'reply',
+        id: request.id,
+        ok: false,
+        error: error_,
+        code: whatsAppErrorCode(error),
+        ...said,
+      });
     }
   }
 

@@ -11,20 +11,25 @@ import type { RelayMetrics } from './metrics';
 import type { RelayLimits } from './limits';
 import type { CallRecorder } from './records/callRecorder';
 import type { AnchoredCalls } from './media/anchoredCalls';
+import { relayRefusalEnglish, type RelayRefusalKey } from '../shared/relayRefusals';
 import { agentsOn, colleagueRingFor, colleaguesOn } from './team/callParties';
 import { ownerOf as ownerInModel } from './team/teamModel';
 
-const NOT_OFFERED = 'This call was not offered to you.';
-
-/** A request the relay refuses, with the reason the agent sees. */
-export class RelayRefusal extends Error {}
+/** A request the relay refuses: the reason by key for the desk to word, in English for the log. */
+export class RelayRefusal extends Error {
+  constructor(
+    readonly key: RelayRefusalKey,
+    readonly values?: Record<string, string | number>,
+  ) {
+    super(relayRefusalEnglish(key, values));
+  }
+}
 
 /** How long the desk still waits for this request: past it, nothing is sent to WhatsApp on its behalf. */
 export interface RequestContext {
   expired(): boolean;
 }
 const NO_DEADLINE: RequestContext = { expired: () => false };
-const GAVE_UP = 'Your desk stopped waiting for this, so nothing was sent to WhatsApp: try again.';
 
 type Handlers = {
   [A in RelayAction]: (agentId: string, params: RelayParams<A>, context?: RequestContext) => Promise<RelayReply<A>>;
@@ -107,7 +112,7 @@ export function createCallRequests(deps: {
     const joined = await floor.apply({ kind: 'accept', callId, agentId });
     if (joined.ok) return;
     await anchored?.dropDesk(callId, agentId);
-    throw new RelayRefusal(joined.refusal);
+    throw new RelayRefusal('relayCallChanged');
   }
 
   /** Offers an anchored call to a colleague: to take it over (transfer) or to join it (conference). */
@@ -118,17 +123,15 @@ export function createCallRequests(deps: {
     kind: 'transfer' | 'conference',
   ): Promise<Record<string, never>> {
     if ((await ownerOf(callId)) !== agentId)
-      throw new RelayRefusal(`This call is not yours to ${kind === 'transfer' ? 'transfer' : 'add people to'}.`);
+      throw new RelayRefusal(kind === 'transfer' ? 'relayNotYoursToTransfer' : 'relayNotYoursToShare');
     if (!(await anchored?.isAnchored(callId)))
-      throw new RelayRefusal(
-        `This call cannot be ${kind === 'transfer' ? 'transferred' : 'shared'}: its audio goes straight to your desk. Ask your operator to anchor the queue’s media on the team’s media server.`,
-      );
-    if (to === agentId) throw new RelayRefusal('Choose a colleague.');
+      throw new RelayRefusal(kind === 'transfer' ? 'relayDirectNoTransfer' : 'relayDirectNoShare');
+    if (to === agentId) throw new RelayRefusal('relayChooseColleague');
     const offer = await store.offer(callId);
-    if (!offer) throw new RelayRefusal('This call is no longer known to the team relay.');
+    if (!offer) throw new RelayRefusal('relayCallUnknown');
     const purpose = kind === 'transfer' ? 'transfer' : 'conference';
     if ((await floor.reserve(callId, [to], purpose, 1, agentId)).length === 0)
-      throw new RelayRefusal(`${to} is not available to take a call right now.`);
+      throw new RelayRefusal('relayColleagueBusy', { to });
     await bus.publish({
       kind: 'offer',
       callId,
@@ -226,7 +229,7 @@ export function createCallRequests(deps: {
   /** A call this agent placed: they are on it (on_call) from the start. */
   async function placeOnTeam(callId: string, agentId: string): Promise<void> {
     const placed = await floor.apply({ kind: 'place', callId, agentId });
-    if (!placed.ok) throw new RelayRefusal(placed.refusal);
+    if (!placed.ok) throw new RelayRefusal('relayCallChanged');
   }
 
   /** The answer claim: the team model takes the agent whose ring it is, exactly once; the claim key mirrors it. */
@@ -235,7 +238,7 @@ export function createCallRequests(deps: {
     if (!taken.ok) {
       const call = taken.call ?? (await floor.call(callId));
       const answeredElsewhere = call?.phase === 'answered' && !call.parties.some((p) => p.id === agentId);
-      throw new RelayRefusal(answeredElsewhere ? 'Another agent answered this call.' : NOT_OFFERED);
+      throw new RelayRefusal(answeredElsewhere ? 'relayAnsweredElsewhere' : 'relayNotOffered');
     }
     await store.setOwner(callId, agentId);
   }
@@ -247,7 +250,7 @@ export function createCallRequests(deps: {
         return ring.purpose === 'transfer'
           ? takeTransfer(agentId, callId, sdp, ring.by)
           : joinConference(agentId, callId, sdp);
-      if (context.expired()) throw new RelayRefusal(GAVE_UP);
+      if (context.expired()) throw new RelayRefusal('relayGaveUp');
       await claimForAnswer(callId, agentId);
       try {
         // Anchored: the desk's answer is for its leg on the media server; WhatsApp gets the server's answer.
@@ -255,9 +258,11 @@ export function createCallRequests(deps: {
           ? await anchored.answer(callId, agentId, sdp, (await store.offer(callId))?.sdpOffer ?? '')
           : sdp;
         // The desk gave up meanwhile (Redis or the media server was slow): WhatsApp must not hear a late answer.
-        if (context.expired()) throw new RelayRefusal(GAVE_UP);
+        if (context.expired()) throw new RelayRefusal('relayGaveUp');
         const bizOpaque = await callbackData(callId, agentId);
-        await (await graphFor(callId)).preAccept(callId, toWhatsApp, { bizOpaque });
+        // A call the queue's bot answered is accepted on WhatsApp already: only the agent's leg is new.
+        if (!(anchored && (await store.wasAccepted(callId))))
+          await (await graphFor(callId)).preAccept(callId, toWhatsApp, { bizOpaque });
       } catch (error) {
         await store.release(callId);
         await floor.apply({ kind: 'answer_failed', callId, agentId });
@@ -284,7 +289,7 @@ export function createCallRequests(deps: {
       // Anchored calls only: a colleague added to a call (conference) joins a call WhatsApp has accepted already.
       if (anchored && colleaguesOn(await floor.call(callId)).includes(agentId) && (await store.wasAccepted(callId)))
         return {};
-      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('This call is not yours to accept.');
+      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('relayNotYoursToAccept');
       // A call transferred to this agent was accepted on WhatsApp by the colleague who answered it first.
       if (anchored && (await store.wasAccepted(callId))) return {};
       const bizOpaque = await callbackData(callId, agentId);
@@ -303,8 +308,7 @@ export function createCallRequests(deps: {
       const owner = await ownerOf(callId);
       // Only anchored calls have colleagues added to them.
       const participants = anchored ? colleaguesOn(await floor.call(callId)) : [];
-      if (owner !== agentId && !participants.includes(agentId))
-        throw new RelayRefusal('This call is not yours to end.');
+      if (owner !== agentId && !participants.includes(agentId)) throw new RelayRefusal('relayNotYoursToEnd');
       const staying = participants.filter((p) => p !== agentId);
       if (staying.length > 0 || (owner !== agentId && owner)) return leaveConference(agentId, callId, owner);
       await (await graphFor(callId)).terminate(callId);
@@ -316,9 +320,9 @@ export function createCallRequests(deps: {
     },
     /** This agent declines. The call is rejected on WhatsApp only when nobody else can take it. */
     async reject(agentId, { callId }) {
-      if (!(await store.wasOffered(callId, agentId))) throw new RelayRefusal(NOT_OFFERED);
+      if (!(await store.wasOffered(callId, agentId))) throw new RelayRefusal('relayNotOffered');
       const owner = await store.owner(callId);
-      if (owner === agentId) throw new RelayRefusal('You already answered this call.');
+      if (owner === agentId) throw new RelayRefusal('relayAlreadyAnswered');
       const ring = anchored ? colleagueRingFor(await floor.call(callId), agentId) : undefined;
       if (owner && ring) {
         // A colleague declined a transfer: the call stays with the agent who has it, who is told.
@@ -354,11 +358,8 @@ export function createCallRequests(deps: {
     invite: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'conference'),
     async hold_customer(agentId, { callId, held }) {
       const onCall = (await ownerOf(callId)) === agentId || colleaguesOn(await floor.call(callId)).includes(agentId);
-      if (!onCall) throw new RelayRefusal('You are not on this call.');
-      if (!(await anchored?.isAnchored(callId)))
-        throw new RelayRefusal(
-          'The customer cannot be put on the team’s hold music: this call’s audio goes straight to your desk. Use Hold instead.',
-        );
+      if (!onCall) throw new RelayRefusal('relayNotOnCall');
+      if (!(await anchored?.isAnchored(callId))) throw new RelayRefusal('relayDirectNoHoldRoom');
       // Whichever instance has the customer's media leg moves it, then tells everyone on the call.
       await bus.publish({
         kind: 'direct',
@@ -375,8 +376,7 @@ export function createCallRequests(deps: {
       const owed = (await floor.agent(agentId))?.wrapUps.includes(callId);
       // Whoever spoke to the customer may write it up, also once the call went on with a colleague.
       const spoke = (await floor.call(callId))?.wrapUpsGiven.includes(agentId);
-      if (!owed && !spoke && (await ownerOf(callId)) !== agentId)
-        throw new RelayRefusal('This call is not yours to wrap up.');
+      if (!owed && !spoke && (await ownerOf(callId)) !== agentId) throw new RelayRefusal('relayNotYoursToWrapUp');
       if (owed) await floor.apply({ kind: 'save_wrap_up', agentId, callId });
       if (!records) return {};
       records.record({ kind: 'wrap_up', callId, agentId, outcome, notes, atMs: Date.now() });
@@ -387,7 +387,7 @@ export function createCallRequests(deps: {
       try {
         return { calls: await records.customerCalls(customer, 50) };
       } catch {
-        throw new RelayRefusal('The team’s call records cannot be read right now; your own history is shown.');
+        throw new RelayRefusal('relayRecordsUnavailable');
       }
     },
     async missed_handled(agentId, { customer }) {

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RelayAction } from '../shared/relayProtocol';
 import { RelayRefusal } from './callRequests';
+import type { RelayRefusalKey } from '../shared/relayRefusals';
 
 export interface RelayLimitSettings {
   /** Requests of any kind one agent may send per minute. */
@@ -18,10 +19,10 @@ export const DEFAULT_LIMITS: RelayLimitSettings = {
   permissionRequestsPerCustomerPerDay: 1,
 };
 
-function waitText(res: unknown): string {
+/** Whole minutes to wait, at least one: what the refusal tells the agent. */
+function minutesToWait(res: unknown): number {
   const ms = res instanceof RateLimiterRes ? res.msBeforeNext : 60_000;
-  const seconds = Math.ceil(ms / 1000);
-  return seconds > 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+  return Math.max(1, Math.ceil(ms / 60_000));
 }
 
 /**
@@ -35,11 +36,11 @@ export function createRelayLimits(redis: Redis, prefix: string, settings: RelayL
   const permissionPerAgent = limiter('perm-agent', settings.permissionRequestsPerAgentPerHour, 3600);
   const permissionPerCustomer = limiter('perm-customer', settings.permissionRequestsPerCustomerPerDay, 86_400);
 
-  async function take(limit: RateLimiterRedis, key: string, refusal: (wait: string) => string): Promise<void> {
+  async function take(limit: RateLimiterRedis, key: string, refusal: RelayRefusalKey): Promise<void> {
     try {
       await limit.consume(key);
     } catch (error) {
-      if (error instanceof RateLimiterRes) throw new RelayRefusal(refusal(waitText(error)));
+      if (error instanceof RateLimiterRes) throw new RelayRefusal(refusal, { count: minutesToWait(error) });
       throw error;
     }
   }
@@ -47,21 +48,13 @@ export function createRelayLimits(redis: Redis, prefix: string, settings: RelayL
   return {
     /** Counts one request from an agent; refuses it when the agent is over their limit. */
     async request(agentId: string, action: RelayAction): Promise<void> {
-      await take(perAgent, agentId, (wait) => `Too many requests from this desk: try again in ${wait}.`);
+      await take(perAgent, agentId, 'relayTooManyRequests');
       if (action !== 'request_permission') return;
-      await take(
-        permissionPerAgent,
-        agentId,
-        (wait) => `You have sent the most call-permission requests allowed for now: try again in ${wait}.`,
-      );
+      await take(permissionPerAgent, agentId, 'relayPermissionLimit');
     },
     /** Counts one permission request to a customer, whoever sends it. */
     async permissionRequest(customer: string): Promise<void> {
-      await take(
-        permissionPerCustomer,
-        customer,
-        (wait) => `This customer was already asked for call permission today: try again in ${wait}.`,
-      );
+      await take(permissionPerCustomer, customer, 'relayCustomerAsked');
     },
   };
 }

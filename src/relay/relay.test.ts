@@ -125,7 +125,11 @@ describe('team relay on Redis', () => {
       const winners = results.filter((r) => r.status === 'fulfilled');
       expect(winners).toHaveLength(1);
       for (const r of results)
-        if (r.status === 'rejected') expect(String(r.reason)).toContain('Another agent answered this call.');
+        if (r.status === 'rejected') {
+          expect(String(r.reason)).toContain('Another agent answered this call.');
+          // The desk gets the refusal by key too, to word it in the agent's language.
+          expect((r.reason as { said?: unknown }).said).toEqual({ key: 'relayAnsweredElsewhere' });
+        }
       expect(graph.actionsFor(callId)).toEqual(['pre_accept:200']);
       await until(() => team.every((t) => t.events.some((e) => e.type === 'call_taken' && e.callId === callId)));
       const winner = team[results.findIndex((r) => r.status === 'fulfilled')]!;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RelayRefusalSaid } from './relayRefusals';
 import { CallSignal } from './callSignals';
 import { CallPermissionResponse } from './graphSchemas';
 import { CaptureOption } from './metaCapture';
@@ -152,6 +153,8 @@ export const RelayReplyMessage = z.discriminatedUnion('ok', [
     error: z.string().max(2000),
     /** WhatsApp's error code, when the failure came from WhatsApp. */
     code: z.number().int().optional(),
+    /** The relay's refusal by key, for the desk to word in the agent's language (`error` is its English). */
+    said: RelayRefusalSaid.optional(),
   }),
 ]);
 export const RelayMessage = z.union([

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { RELAY_REFUSAL_KEYS, type RelayRefusalKey } from './relayRefusals';
 
 /**
  * What the main process tells the agent, by the page catalogue's message (`mainSays.<key>`) and its values; the
  * page words it in the agent's language. Values are what no catalogue can hold: port numbers, file names, the
  * keys of a shortcut, the operating system's own error text.
  */
-export const MAIN_SAYS = [
+const DESK_SAYS = [
   'fatal',
   'historyNotSaved',
   'settingsDamaged',
@@ -85,7 +86,9 @@ export const MAIN_SAYS = [
   'whatsappCode',
   'whatsappNoCode',
 ] as const;
-export type MainSays = (typeof MAIN_SAYS)[number];
+/** Everything the desk's page may be told to word: the desk's own messages and the team relay's refusals. */
+export type MainSays = (typeof DESK_SAYS)[number] | RelayRefusalKey;
+export const MAIN_SAYS = [...DESK_SAYS, ...RELAY_REFUSAL_KEYS] as [MainSays, ...MainSays[]];
 
 export const Sentence = z.object({
   key: z.enum(MAIN_SAYS),

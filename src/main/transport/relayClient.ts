@@ -82,7 +82,15 @@ export function connectRelay(options: RelayClientOptions) {
         pending.delete(message.id);
         clearTimeout(p.timer);
         if (message.ok) p.resolve(message.data);
-        else p.reject(new AgentFacingError(message.error, message.code));
+        // The relay's refusal by key, worded on the page in the agent's language.
+        else
+          p.reject(
+            new AgentFacingError(
+              message.error,
+              message.code,
+              message.said && sentence(message.said.key, message.said.values),
+            ),
+          );
       }
     });
     ws.on('error', () => undefined);

@@ -522,6 +522,42 @@ export const es: Catalog = {
       'Este agente ya ha iniciado sesión en otro puesto: cierra la sesión allí o pide a tu responsable un token propio.',
     relayJoinFailed: 'No se pudo entrar en el relé (HTTP {{status}}); el puesto sigue intentándolo.',
     relayLost: 'Se perdió la conexión con el relé; reconectando…',
+    relayNotOffered: 'Esta llamada no se te ofreció.',
+    relayAnsweredElsewhere: 'Otro agente contestó esta llamada.',
+    relayGaveUp: 'Tu puesto dejó de esperar, así que no se envió nada a WhatsApp: inténtalo de nuevo.',
+    relayNotYoursToAccept: 'No te corresponde aceptar esta llamada.',
+    relayNotYoursToEnd: 'No te corresponde terminar esta llamada.',
+    relayAlreadyAnswered: 'Ya contestaste esta llamada.',
+    relayNotOnCall: 'No estás en esta llamada.',
+    relayNotYoursToWrapUp: 'No te corresponde cerrar esta llamada.',
+    relayRecordsUnavailable:
+      'Ahora no se pueden leer los registros de llamadas del equipo; se muestra tu propio historial.',
+    relayNotYoursToTransfer: 'No te corresponde transferir esta llamada.',
+    relayNotYoursToShare: 'No te corresponde añadir personas a esta llamada.',
+    relayDirectNoTransfer:
+      'Esta llamada no se puede transferir: su audio va directo a tu puesto. Pide a tu operador que ancle el audio de la cola en el servidor de medios del equipo.',
+    relayDirectNoShare:
+      'Esta llamada no se puede compartir: su audio va directo a tu puesto. Pide a tu operador que ancle el audio de la cola en el servidor de medios del equipo.',
+    relayDirectNoHoldRoom:
+      'No se puede poner al cliente con la música de espera del equipo: el audio de esta llamada va directo a tu puesto. Usa Espera.',
+    relayChooseColleague: 'Elige a un compañero.',
+    relayCallUnknown: 'El relé del equipo ya no conoce esta llamada.',
+    relayColleagueBusy: '{{to}} no puede atender una llamada ahora.',
+    relayCallChanged: 'La llamada cambió mientras tanto (la contestaron, pasó a otro o terminó): vuelve a mirarla.',
+    relayTooManyRequests_one: 'Demasiadas solicitudes desde este puesto: inténtalo de nuevo en 1 minuto.',
+    relayTooManyRequests_many: 'Demasiadas solicitudes desde este puesto: inténtalo de nuevo en {{count}} de minutos.',
+    relayTooManyRequests_other: 'Demasiadas solicitudes desde este puesto: inténtalo de nuevo en {{count}} minutos.',
+    relayPermissionLimit_one:
+      'Has enviado el máximo de solicitudes de permiso de llamada por ahora: inténtalo de nuevo en 1 minuto.',
+    relayPermissionLimit_many:
+      'Has enviado el máximo de solicitudes de permiso de llamada por ahora: inténtalo de nuevo en {{count}} de minutos.',
+    relayPermissionLimit_other:
+      'Has enviado el máximo de solicitudes de permiso de llamada por ahora: inténtalo de nuevo en {{count}} minutos.',
+    relayCustomerAsked_one: 'A este cliente ya se le pidió permiso de llamada hoy: inténtalo de nuevo en 1 minuto.',
+    relayCustomerAsked_many:
+      'A este cliente ya se le pidió permiso de llamada hoy: inténtalo de nuevo en {{count}} de minutos.',
+    relayCustomerAsked_other:
+      'A este cliente ya se le pidió permiso de llamada hoy: inténtalo de nuevo en {{count}} minutos.',
   },
   fieldRules: {
     accessTokenFormat: 'Token de acceso: pega el token completo de Meta (letras y dígitos, sin espacios)',

@@ -519,6 +519,43 @@ export const ptBR: Catalog = {
       'Este agente já está conectado em outro posto: saia de lá ou peça ao seu líder um token próprio.',
     relayJoinFailed: 'Não foi possível entrar no relay (HTTP {{status}}); o posto continua tentando.',
     relayLost: 'A conexão com o relay caiu; reconectando…',
+    relayNotOffered: 'Esta chamada não foi oferecida a você.',
+    relayAnsweredElsewhere: 'Outro agente atendeu esta chamada.',
+    relayGaveUp: 'Sua estação parou de esperar, então nada foi enviado ao WhatsApp: tente de novo.',
+    relayNotYoursToAccept: 'Não cabe a você aceitar esta chamada.',
+    relayNotYoursToEnd: 'Não cabe a você encerrar esta chamada.',
+    relayAlreadyAnswered: 'Você já atendeu esta chamada.',
+    relayNotOnCall: 'Você não está nesta chamada.',
+    relayNotYoursToWrapUp: 'Não cabe a você registrar o encerramento desta chamada.',
+    relayRecordsUnavailable:
+      'Os registros de chamadas da equipe não podem ser lidos agora; seu próprio histórico é mostrado.',
+    relayNotYoursToTransfer: 'Não cabe a você transferir esta chamada.',
+    relayNotYoursToShare: 'Não cabe a você adicionar pessoas a esta chamada.',
+    relayDirectNoTransfer:
+      'Esta chamada não pode ser transferida: o áudio vai direto para a sua estação. Peça ao seu operador para ancorar o áudio da fila no servidor de mídia da equipe.',
+    relayDirectNoShare:
+      'Esta chamada não pode ser compartilhada: o áudio vai direto para a sua estação. Peça ao seu operador para ancorar o áudio da fila no servidor de mídia da equipe.',
+    relayDirectNoHoldRoom:
+      'O cliente não pode ouvir a música de espera da equipe: o áudio desta chamada vai direto para a sua estação. Use Espera.',
+    relayChooseColleague: 'Escolha um colega.',
+    relayCallUnknown: 'O relay da equipe não conhece mais esta chamada.',
+    relayColleagueBusy: '{{to}} não pode atender uma chamada agora.',
+    relayCallChanged: 'A chamada mudou nesse meio tempo (foi atendida, passou adiante ou terminou): veja de novo.',
+    relayTooManyRequests_one: 'Pedidos demais desta estação: tente de novo em 1 minuto.',
+    relayTooManyRequests_many: 'Pedidos demais desta estação: tente de novo em {{count}} de minutos.',
+    relayTooManyRequests_other: 'Pedidos demais desta estação: tente de novo em {{count}} minutos.',
+    relayPermissionLimit_one:
+      'Você já enviou o máximo de pedidos de permissão de chamada por agora: tente de novo em 1 minuto.',
+    relayPermissionLimit_many:
+      'Você já enviou o máximo de pedidos de permissão de chamada por agora: tente de novo em {{count}} de minutos.',
+    relayPermissionLimit_other:
+      'Você já enviou o máximo de pedidos de permissão de chamada por agora: tente de novo em {{count}} minutos.',
+    relayCustomerAsked_one:
+      'Este cliente já recebeu um pedido de permissão de chamada hoje: tente de novo em 1 minuto.',
+    relayCustomerAsked_many:
+      'Este cliente já recebeu um pedido de permissão de chamada hoje: tente de novo em {{count}} de minutos.',
+    relayCustomerAsked_other:
+      'Este cliente já recebeu um pedido de permissão de chamada hoje: tente de novo em {{count}} minutos.',
   },
   fieldRules: {
     accessTokenFormat: 'Token de acesso: cole o token inteiro da Meta (letras e dígitos, sem espaços)',

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../renderer/src/i18n/en';
+import { ar } from '../renderer/src/i18n/ar';
+import { RELAY_REFUSAL_KEYS, RELAY_REFUSALS_WITH_WAIT, relayRefusalEnglish } from './relayRefusals';
+
+const said = en.mainSays as Record<string, string>;
+const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/{{(\w+)}}/g, (_, name: string) => String(values[name]));
+
+describe('the relay’s refusals', () => {
+  it('read the same in the relay’s English and the desk’s English catalogue, so only the language changes', () => {
+    for (const key of RELAY_REFUSAL_KEYS) {
+      if (RELAY_REFUSALS_WITH_WAIT.includes(key)) {
+        expect(fill(said[`${key}_one`]!, { count: 1 }), key).toBe(relayRefusalEnglish(key, { count: 1 }));
+        expect(fill(said[`${key}_other`]!, { count: 5 }), key).toBe(relayRefusalEnglish(key, { count: 5 }));
+      } else {
+        expect(fill(said[key]!, { to: 'ben' }), key).toBe(relayRefusalEnglish(key, { to: 'ben' }));
+      }
+    }
+  });
+
+  it('are each worded in Arabic, not left in English', () => {
+    const arabic = ar.mainSays as Record<string, string>;
+    for (const key of RELAY_REFUSAL_KEYS) {
+      const text = arabic[key] ?? arabic[`${key}_other`];
+      expect(text, key).toMatch(/[\u0600-\u06FF]/);
+    }
+  });
+});
