@@ -1,6 +1,7 @@
 import type { CallSignal } from '../shared/callSignals';
 import { errorText } from '../shared/errorText';
-import { queueForCall, type TeamQueues } from '../shared/teamQueues';
+import type { AssistantNote } from '../shared/botProtocol';
+import { queueForCall, type QueueConfig, type TeamQueues } from '../shared/teamQueues';
 import type { Logger } from '../whatsapp/logger';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
@@ -63,6 +64,10 @@ export function createQueueRouter(deps: {
   anchor?: (callId: string) => Promise<boolean>;
   /** Declines a call on WhatsApp that the team cannot take (its queue anchors media and no server answers). */
   decline?: (callId: string) => Promise<void>;
+  /** A queue with a bot: the bot takes the call first (its room is open) and hands it back through `enqueue`. */
+  startBot?: (offer: Offered, queue: QueueConfig) => void;
+  /** What the bot learned about a call it handed over, for the agents' rings. */
+  assistantOf?: (callId: string) => Promise<AssistantNote | undefined>;
 }) {
   const { config, store, routes, floor, bus, log } = deps;
 
@@ -147,10 +152,40 @@ export function createQueueRouter(deps: {
         step.route = { ...step.route, ringingAlone: undefined, ringStartMs: undefined };
         nextCheckMs = nowMs;
       }
-      const event: Offered = { ...offer, queue: queueName(step.route.queueId), anchored: step.route.anchored };
+      const assistant = await deps.assistantOf?.(callId);
+      const event: Offered = {
+        ...offer,
+        queue: queueName(step.route.queueId),
+        anchored: step.route.anchored,
+        ...(assistant && { assistant }),
+      };
       if (reserved.length > 0) await bus.publish({ kind: 'offer', callId, targets: reserved, event });
     }
     await Promise.all([routes.save(callId, step.route), routes.reschedule(callId, leaseUntilMs, nextCheckMs)]);
+  }
+
+  /** The call waits in its queue: the team sees it, and its first routing step runs here at once. */
+  async function queueCall(offer: Offered, queue: QueueConfig): Promise<void> {
+    const anchored = queue.media === 'anchored' || undefined;
+    const nowMs = now();
+    await floor.apply({
+      kind: 'offer',
+      callId: offer.callId,
+      queue: queue.id,
+      waitingAllowed: queue.callWaiting,
+    });
+    const lastAgentId = config.repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
+    const [lastRecord] = lastAgentId ? await floor.records([lastAgentId]) : [];
+    const lastAgent = lastRecord && snapshotOf(lastRecord);
+    const route = { ...startRoute(queue, nowMs, lastAgent), anchored };
+    // Kept and leased to this instance for the first step: if it dies now, another instance carries on.
+    const [, lease] = await Promise.all([
+      routes.save(offer.callId, route),
+      routes.leaseNow(offer.callId, nowMs),
+      store.setQueue(offer.callId, queue.id),
+    ]);
+    await advance(offer.callId, lease, { route, offer });
+    log.info('call queued', { callId: offer.callId, queue: queue.id, repeatCaller: Boolean(lastAgent) });
   }
 
   let ticking = false;
@@ -191,27 +226,19 @@ export function createQueueRouter(deps: {
           return { queue: queue.id };
         }
       }
-      const anchored = queue.media === 'anchored' || undefined;
-      const nowMs = now();
-      await floor.apply({
-        kind: 'offer',
-        callId: offer.callId,
-        queue: queue.id,
-        waitingAllowed: queue.callWaiting,
-      });
-      const lastAgentId = config.repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
-      const [lastRecord] = lastAgentId ? await floor.records([lastAgentId]) : [];
-      const lastAgent = lastRecord && snapshotOf(lastRecord);
-      const route = { ...startRoute(queue, nowMs, lastAgent), anchored };
-      // Kept and leased to this instance for the first step: if it dies now, another instance carries on.
-      const [, lease] = await Promise.all([
-        routes.save(offer.callId, route),
-        routes.leaseNow(offer.callId, nowMs),
-        store.setQueue(offer.callId, queue.id),
-      ]);
-      await advance(offer.callId, lease, { route, offer });
-      log.info('call queued', { callId: offer.callId, queue: queue.id, repeatCaller: Boolean(lastAgent) });
+      if (queue.bot && deps.startBot) {
+        await store.setQueue(offer.callId, queue.id);
+        deps.startBot(offer, queue);
+        return { queue: queue.id };
+      }
+      await queueCall(offer, queue);
       return { queue: queue.id };
+    },
+    /** A call the queue's bot held waits in this queue now and rings its agents. */
+    async enqueue(callId: string, queueId: string): Promise<void> {
+      const [offer, queue] = [await store.offer(callId), config.queues.find((q) => q.id === queueId)];
+      if (!offer || !queue) throw new Error(`no call ${callId} or queue ${queueId} to queue it in`);
+      await queueCall(offer, queue);
     },
     /** After a decline: the next step runs at once; 'nobody_left' when the call must be rejected on WhatsApp. */
     async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {

@@ -22,6 +22,9 @@ import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
 import { createAnchoredCalls } from './media/anchoredCalls';
+import { createBotCalls } from './bots/botCalls';
+import { createBotRoute } from './bots/botRoute';
+import { createBotSessions } from './bots/botSessions';
 import { createTeamStore } from './team/teamStore';
 import { routingGroups } from './team/routingGroups';
 import { countByState, createTeamFloor } from './team/teamFloor';
@@ -251,6 +254,25 @@ export async function startRelay(options: RelayOptions) {
     });
     log.error('anchored call ended: its media server is gone', { callId });
   }
+  // Queues whose bot answers first: the bot is one more party of the call's room on Janus.
+  const botSessions =
+    anchored && options.queues?.queues.some((q) => q.bot) ? createBotSessions(redis, prefix) : undefined;
+  const bots =
+    botSessions &&
+    createBotCalls({
+      sessions: botSessions,
+      anchored: anchored!,
+      store,
+      graphFor: numbers.graphFor,
+      enqueue: (callId, queueId): Promise<void> => queueRouter!.enqueue(callId, queueId),
+      bus,
+      team: prefix,
+      onNote: (callId, note, transcript) =>
+        records?.record({ kind: 'assistant', callId, ...note, transcript, atMs: Date.now() }),
+      log,
+    });
+  const botRoute =
+    bots && createBotRoute({ queues: options.queues!, sessions: botSessions!, escalate: bots.escalate, log });
   const queueRouter = options.queues
     ? createQueueRouter({
         config: options.queues,
@@ -264,6 +286,8 @@ export async function startRelay(options: RelayOptions) {
         decline: async (callId) => {
           await (await numbers.graphFor(callId)).reject(callId);
         },
+        startBot: bots?.start,
+        assistantOf: bots?.note,
       })
     : undefined;
   const router: CallRouter =
@@ -393,7 +417,11 @@ export async function startRelay(options: RelayOptions) {
     signingKeys,
     revocations,
     upgrade: board.upgrade,
-    http: async (req, res) => (await mediaRoute(req, res)) || (await board.http(req, res)) || opsRoute(req, res),
+    http: async (req, res) =>
+      (await mediaRoute(req, res)) ||
+      (await botRoute?.(req, res)) ||
+      (await board.http(req, res)) ||
+      opsRoute(req, res),
     onGraphError: (code) => metrics.graphError(code),
     connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },
     onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
@@ -513,6 +541,7 @@ export async function startRelay(options: RelayOptions) {
     board.news(message.event);
     if (message.event.type === 'call_offered') numbers.noteCall(message.callId, message.event.phoneNumberId);
     if (anchored) followAnchored(message);
+    bots?.follow(message);
     gateway
       .deliver(message)
       .catch((error: unknown) => log.error('bus message not delivered', { error: String(error) }));

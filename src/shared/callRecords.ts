@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssistantNote, BotEscalation } from './botProtocol';
 
 const CallId = z.string().min(1).max(512);
 const AgentId = z.string().min(1).max(200);
@@ -58,6 +59,14 @@ export const RecordEvent = z.discriminatedUnion('kind', [
     kind: z.literal('room_recording'),
     callId: CallId,
     file: z.string().regex(/^[\w.-]{1,200}$/),
+    atMs: AtMs,
+  }),
+  /** What the queue's bot learned before it handed the call to agents (or that it could not take it). */
+  z.object({
+    kind: z.literal('assistant'),
+    callId: CallId,
+    ...AssistantNote.shape,
+    transcript: BotEscalation.shape.transcript,
     atMs: AtMs,
   }),
   z.object({

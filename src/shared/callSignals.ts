@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccountAlert } from './accountAlerts';
+import { AssistantNote } from './botProtocol';
 import { CallMediaNotice } from './metaCapture';
 import { AgentStateName } from './teamState';
 
@@ -36,6 +37,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     /** A colleague transferring this call to this desk, or adding this desk to it (conference). */
     transferredBy: z.string().max(200).optional(),
     invitedBy: z.string().max(200).optional(),
+    /** What the queue's bot learned before it handed the call over ("From the assistant: …"). */
+    assistant: AssistantNote.optional(),
   }),
   z.object({
     type: z.literal('call_terminated'),

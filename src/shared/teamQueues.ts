@@ -3,6 +3,34 @@ import { z } from 'zod';
 export const QueueId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a queue id: lower-case letters, digits, - or _');
 const AgentId = z.string().min(1).max(200);
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * A bot that answers the queue's calls first, as one more party of the call's room on the media server (anchored
+ * queues only). The relay offers it a leg the way pipecat's SmallWebRTC transport takes one (`POST url` with
+ * `{sdp, type, pc_id}`), and the bot hands the call over with `POST /bot/escalate` carrying `token`.
+ */
+export const QueueBot = z.object({
+  /** The bot's offer endpoint; https, or http on this machine only (the token travels with every offer). */
+  url: z
+    .string()
+    .url()
+    .refine(
+      (raw) => {
+        const url = new URL(raw);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+      },
+      { message: 'https://, or http:// on this machine only' },
+    ),
+  /** Shared with the bot: sent with each offer, and the bearer of its escalate requests for this queue's calls. */
+  token: z.string().min(32, 'at least 32 characters').max(200),
+  /** The bot must answer the offer within this long, or the call goes to the queue's agents at once. */
+  answerSeconds: z.number().min(1).max(10).default(3),
+  /** The bot is told the customer's number and name (never Meta's tokens). */
+  shareCustomer: z.boolean().default(false),
+});
+export type QueueBot = z.infer<typeof QueueBot>;
+
 /** One queue of the team: which calls come to it and which agents serve it, with a level per agent. */
 export const QueueConfig = z.object({
   id: QueueId,
@@ -27,6 +55,8 @@ export const QueueConfig = z.object({
   payloads: z.array(z.string().min(1).max(512)).default([]),
   /** Agent -> skill level (1 to 10, higher answers first); "*" lets every agent of the team serve at level 1. */
   agents: z.union([z.literal('*'), z.record(AgentId, z.number().int().min(1).max(10))]),
+  /** A bot answers the queue's calls first and hands them to agents when it escalates (anchored media only). */
+  bot: QueueBot.optional(),
 });
 export type QueueConfig = z.infer<typeof QueueConfig>;
 
@@ -53,6 +83,12 @@ export const TeamQueues = z
     if (!ids.has(config.defaultQueue))
       ctx.addIssue({ code: 'custom', path: ['defaultQueue'], message: `no queue ${config.defaultQueue}` });
     for (const [i, queue] of config.queues.entries()) {
+      if (queue.bot && queue.media !== 'anchored')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['queues', i, 'bot'],
+          message: 'a bot joins the call on the media server: set "media": "anchored"',
+        });
       if (queue.fallback && (!ids.has(queue.fallback) || queue.fallback === queue.id))
         ctx.addIssue({
           code: 'custom',

@@ -1,3 +1,4 @@
+import Janode from 'janode';
 import type { AudioBridgeHandle } from 'janode/plugins/audiobridge';
 import type { Redis } from 'ioredis';
 import { errorText } from '../../shared/errorText';
@@ -10,6 +11,18 @@ import { createJanusSessionKeeper } from './janusSessionKeeper';
 
 /** How often a Janus that went away is tried again. */
 const RECONNECT_MS = 2000;
+
+/** True once the handle's WebRTC media is up (ICE and DTLS done), false after `ms`. */
+function webrtcUp(handle: AudioBridgeHandle, ms: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    handle.once(Janode.EVENT.HANDLE_WEBRTCUP, () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
 
 /** Where a call's room is: which Janus, and the room's number there. */
 interface RoomPlace {
@@ -130,7 +143,9 @@ export async function createAnchoredCalls(deps: {
   }, RECONNECT_MS);
 
   /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
-  const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>>();
+  const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; up: Promise<boolean> }>>();
+  /** The queue's bot as a party of the call (on the instance that answered the call for it). */
+  const botLegs = new Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>();
   const customerLegs = new Map<string, { leg: AnchorLeg; answer: string; connected: Promise<boolean> }>();
   /** Hold rooms of calls whose customer is waiting in one, on this instance (which has the customer's leg). */
   const holdRooms = new Map<string, number>();
@@ -216,9 +231,58 @@ export async function createAnchoredCalls(deps: {
         .get(agentId)
         ?.handle.detach()
         .catch(() => undefined);
-      legs.set(agentId, { handle });
+      legs.set(agentId, { handle, up: webrtcUp(handle, 60_000) });
       deskLegs.set(callId, legs);
       return offer;
+    },
+    /** Whether this desk's leg (on this instance) has its media up, waiting at most until it is known. */
+    deskLegUp: async (callId: string, agentId: string): Promise<boolean> =>
+      (await deskLegs.get(callId)?.get(agentId)?.up) ?? false,
+    /**
+     * The customer's leg joins with WhatsApp's offer before any desk does (a bot answers first); returns the
+     * business's answer for pre_accept and accept.
+     */
+    async answerCustomer(callId: string, whatsappOffer: string): Promise<string> {
+      const where = await place(callId);
+      if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
+      const known = customerLegs.get(callId);
+      if (known) return known.answer;
+      const customer = await where.anchor.joinCustomer(where.room, whatsappOffer);
+      customerLegs.set(callId, customer);
+      if (deps.recording) startRecording(callId, where, customer.connected);
+      return customer.answer;
+    },
+    /**
+     * The bot joins the room: Janus offers its leg, `ask` gets the bot's answer (over HTTP), and the returned promise
+     * says whether its media came up within `upMs`.
+     */
+    async connectBot(callId: string, ask: (offer: string) => Promise<string>, upMs: number): Promise<boolean> {
+      const where = await place(callId);
+      if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
+      const { handle, offer } = await where.anchor.offerLeg(where.room, 'assistant');
+      const up = webrtcUp(handle, upMs);
+      botLegs.set(callId, { handle });
+      try {
+        const answer = await ask(offer);
+        const leg = await where.anchor.answerLeg(handle, answer);
+        if (botLegs.get(callId)?.handle === handle) botLegs.set(callId, { handle, leg });
+        else await leg.leave();
+      } catch (error) {
+        await this.dropBot(callId);
+        throw error;
+      }
+      return up;
+    },
+    hasBot: (callId: string) => botLegs.has(callId),
+    /** The bot goes quiet in the room (it handed the call over and waits for the agent's leg). */
+    async muteBot(callId: string): Promise<void> {
+      await botLegs.get(callId)?.leg?.mute(true);
+    },
+    async dropBot(callId: string): Promise<void> {
+      const entry = botLegs.get(callId);
+      if (!entry) return;
+      botLegs.delete(callId);
+      await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
     },
     hasDeskLeg: (callId: string, agentId: string) => deskLegs.get(callId)?.has(agentId) ?? false,
     /**
@@ -316,6 +380,7 @@ export async function createAnchoredCalls(deps: {
     /** The call is over: every leg here leaves, and the room closes. */
     async end(callId: string): Promise<void> {
       endListeners(callId, 'The call ended.');
+      await this.dropBot(callId);
       await this.dropAllBut(callId, null);
       deskLegs.delete(callId);
       const customer = customerLegs.get(callId);

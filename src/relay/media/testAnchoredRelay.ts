@@ -18,7 +18,7 @@ export interface AnchoredRelayTestbed {
 export async function startAnchoredRelay(
   prefix: string,
   queues: TeamQueuesInput,
-  options: { databaseUrl?: string; colleagueRingSeconds?: number } = {},
+  options: { databaseUrl?: string; colleagueRingSeconds?: number; holdMusic?: string } = {},
 ): Promise<AnchoredRelayTestbed> {
   const [redis, graph, janus] = await Promise.all([
     startTestRedis(),
@@ -36,6 +36,7 @@ export async function startAnchoredRelay(
     queues: TeamQueues.parse(queues),
     ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
     ...(options.colleagueRingSeconds !== undefined && { colleagueRingSeconds: options.colleagueRingSeconds }),
+    ...(options.holdMusic !== undefined && { janusHoldMusic: options.holdMusic }),
   });
   return {
     redis,

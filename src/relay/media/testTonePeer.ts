@@ -16,9 +16,11 @@ export function createTonePeer(toneHz: number) {
   pc.addTrack(track);
   const latest = new Int16Array(RATE / 10);
   let sink: InstanceType<typeof nonstandard.RTCAudioSink> | undefined;
+  let lastHeardAtMs = 0;
   pc.ontrack = (event: { track: unknown }) => {
     sink = new nonstandard.RTCAudioSink(event.track as never);
     sink.ondata = (data: { samples: Int16Array }) => {
+      lastHeardAtMs = Date.now();
       if (data.samples.length > latest.length) return;
       latest.copyWithin(0, data.samples.length);
       latest.set(data.samples, latest.length - data.samples.length);
@@ -45,6 +47,8 @@ export function createTonePeer(toneHz: number) {
   return {
     /** Amplitude (0..1) of one tone in the last 100 ms heard. */
     heard: (hz: number) => toneLevel(latest, RATE, hz, 32768),
+    /** When audio last arrived (0: never): a leg the media server let go of hears nothing more. */
+    lastHeardAtMs: () => lastHeardAtMs,
     async offer(): Promise<string> {
       await pc.setLocalDescription(await pc.createOffer());
       return gathered();

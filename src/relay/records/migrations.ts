@@ -69,4 +69,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE calls ADD COLUMN cta_payload text;
       ALTER TABLE calls ADD COLUMN deeplink_payload text;`,
   },
+  {
+    // What the queue's bot learned before handing the call to agents: summary, facts and transcript, as JSON.
+    version: 6,
+    name: 'assistant hand-over',
+    sql: `ALTER TABLE calls ADD COLUMN assistant jsonb;`,
+  },
 ];

@@ -57,7 +57,7 @@ type Row = {
 };
 
 /** What an event says about its call's row. */
-function rowOf(event: Exclude<RecordEvent, { kind: 'rang' | 'ring_ended' | 'room_recording' }>): Row {
+function rowOf(event: Exclude<RecordEvent, { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' }>): Row {
   const at = new Date(event.atMs);
   switch (event.kind) {
     case 'offered':
@@ -168,6 +168,15 @@ export function createRecordsDb(url: string, log: Logger) {
             );
             continue;
           }
+          if (event.kind === 'assistant') {
+            const { summary, facts, transcript } = event;
+            await client.query(
+              `INSERT INTO calls (call_id, direction, customer, offered_at, assistant) VALUES ($1, 'inbound', '', $3, $2)
+               ON CONFLICT (call_id) DO UPDATE SET assistant = excluded.assistant`,
+              [event.callId, JSON.stringify({ summary, facts, transcript }), new Date(event.atMs)],
+            );
+            continue;
+          }
           const r = rowOf(event);
           await client.query(UPSERT_CALL, [
             event.callId,
@@ -223,6 +232,15 @@ export function createRecordsDb(url: string, log: Logger) {
         outcome: r.outcome ?? undefined,
         notes: r.notes ?? undefined,
       }));
+    },
+    /** What the queue's bot handed over with the call, if it did. */
+    async assistantNote(
+      callId: string,
+    ): Promise<{ summary: string; facts: Record<string, string>; transcript: unknown[] } | undefined> {
+      const { rows } = await pool.query<{
+        assistant: { summary: string; facts: Record<string, string>; transcript: unknown[] } | null;
+      }>('SELECT assistant FROM calls WHERE call_id = $1', [callId]);
+      return rows[0]?.assistant ?? undefined;
     },
     /** The file the team's media server recorded a call's room into, if it did. */
     async roomRecording(callId: string): Promise<string | undefined> {

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTonePeer } from '../src/relay/media/testTonePeer';
+
+/**
+ * How the scripted bot behaves: `answer` takes the leg, speaks its tone and escalates after `escalateAfterMs`;
+ * `silent` never answers the offer; `http_error` answers 500; `no_media` answers with an SDP whose media cannot
+ * connect.
+ */
+export type ScriptedBotMode = 'answer' | 'silent' | 'http_error' | 'no_media';
+
+export interface ScriptedBotOptions {
+  /** The queue's bot token: the relay must present it, and the bot escalates with it. */
+  token: string;
+  toneHz: number;
+  /** The caller's tone the bot listens for, noted in its transcript. */
+  hearHz: number;
+  mode?: ScriptedBotMode;
+  /** The relay's agent port (http://host:port/): where to POST /bot/escalate. */
+  relayUrl?: string;
+  escalateAfterMs?: number;
+  escalateTo?: string;
+  summary?: string;
+  facts?: Record<string, string>;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+}
+
+/**
+ * A voice bot for tests and the demo, served the way pipecat's SmallWebRTC transport serves one: `POST /api/offer`
+ * takes `{sdp, type: 'offer', pc_id, request_data}` and answers `{sdp, type: 'answer', pc_id}`; behind it a libwebrtc
+ * peer speaks a tone and listens for the caller's. Written from pipecat's documented HTTP shape, not from the relay.
+ */
+export async function startScriptedBot(options: ScriptedBotOptions) {
+  const mode = options.mode ?? 'answer';
+  const offers: Array<{ authorization?: string; body: Record<string, unknown> }> = [];
+  const peers: Array<ReturnType<typeof createTonePeer>> = [];
+  const escalations: Array<{ status: number; body: string }> = [];
+  const timers: Array<ReturnType<typeof setTimeout>> = [];
+  const intervals: Array<ReturnType<typeof setInterval>> = [];
+  let loudestCaller = 0;
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (req.method !== 'POST' || req.url !== '/api/offer') return void res.writeHead(404).end();
+      const body = (await readJson(req)) as Record<string, unknown>;
+      offers.push({ authorization: req.headers.authorization, body });
+      if (req.headers.authorization !== `Bearer ${options.token}`) return void res.writeHead(401).end();
+      if (typeof body.sdp !== 'string' || body.type !== 'offer') return void res.writeHead(400).end();
+      if (mode === 'silent') return; // the socket stays open: the relay must give up by itself
+      if (mode === 'http_error') return void res.writeHead(500).end('bot crashed');
+      const peer = createTonePeer(options.toneHz);
+      peers.push(peer);
+      let sdp = await peer.answer(body.sdp);
+      // Candidates that lead nowhere: the answer is well formed, its media never connects.
+      if (mode === 'no_media')
+        sdp = sdp.replace(/^a=candidate:.*\r\n/gm, '').replace(/^c=IN IP4 .*$/m, 'c=IN IP4 192.0.2.1');
+      const pcId = `scripted-${randomUUID()}`;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ sdp, type: 'answer', pc_id: pcId }));
+      const listening = setInterval(() => (loudestCaller = Math.max(loudestCaller, peer.heard(options.hearHz))), 100);
+      intervals.push(listening);
+      const context = body.request_data as { call?: string } | undefined;
+      if (mode === 'answer' && options.relayUrl && options.escalateTo && context?.call)
+        timers.push(setTimeout(() => void escalate(context.call!), options.escalateAfterMs ?? 2000));
+    })().catch(() => res.writeHead(500).end());
+  });
+
+  async function escalate(call: string): Promise<void> {
+    const heard = loudestCaller > 0.05;
+    const response = await fetch(new URL('bot/escalate', options.relayUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.token}` },
+      body: JSON.stringify({
+        call,
+        queue: options.escalateTo,
+        summary: options.summary ?? 'Customer wants a person.',
+        facts: options.facts ?? {},
+        transcript: [
+          { speaker: 'assistant', text: 'Hello, how can I help?' },
+          { speaker: 'customer', text: heard ? `(a steady ${options.hearHz} Hz tone)` : '(silence)' },
+        ],
+      }),
+    });
+    escalations.push({ status: response.status, body: await response.text() });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/offer`,
+    offers,
+    escalations,
+    /** How loud the caller's tone was at its loudest in what the bot heard (0..1). */
+    heardCaller: () => loudestCaller,
+    /** How loud a tone is in what the bot hears now (0..1). */
+    hears: (hz: number) => peers.at(-1)?.heard(hz) ?? 0,
+    /** When the bot's leg last received audio from the room (0: never). */
+    lastHeardAtMs: () => peers.at(-1)?.lastHeardAtMs() ?? 0,
+    async close(): Promise<void> {
+      for (const timer of timers) clearTimeout(timer);
+      for (const interval of intervals) clearInterval(interval);
+      for (const peer of peers) peer.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+export type ScriptedBot = Awaited<ReturnType<typeof startScriptedBot>>;

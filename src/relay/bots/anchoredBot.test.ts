@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFarEnd, heardTone } from '../../../sim/farEnd';
+import { startScriptedBot, type ScriptedBot } from '../../../sim/scriptedBot';
+import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import type { CallSignal } from '../../shared/callSignals';
+import type { TeamQueuesInput } from '../../shared/teamQueues';
+import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
+import { holdMusicFile, mediaHostAddress } from '../media/testJanus';
+import { createTonePeer } from '../media/testTonePeer';
+import { connectTestAgent } from '../testAgent';
+import { startTestPostgres, type TestPostgres } from '../testPostgres';
+import { RELAY_TEST_SECRETS } from '../testSecrets';
+
+const SECRETS = RELAY_TEST_SECRETS;
+const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
+const SILENT_TOKEN = 'silent-bot-token-0123456789abcdef012345678';
+const BROKEN_TOKEN = 'broken-bot-token-0123456789abcdef012345678';
+// Each voice by its pitch at the caller: the bot, the queue's music, the agent; the caller speaks 440 Hz.
+const BOT_HZ = 600;
+const MUSIC_HZ = 700;
+const AGENT_HZ = 300;
+const CALLER_HZ = 440;
+
+let testbed: AnchoredRelayTestbed;
+let postgres: TestPostgres;
+let bot: ScriptedBot;
+let silentBot: ScriptedBot;
+let brokenBot: ScriptedBot;
+const botOptions = {
+  token: FRONT_TOKEN,
+  toneHz: BOT_HZ,
+  hearHz: CALLER_HZ,
+  escalateAfterMs: 3000,
+  escalateTo: 'support',
+  summary: 'Wants to change the delivery address of an order.',
+  facts: { order: 'A-1042', language: 'en', intent: 'change_address' },
+  relayUrl: undefined as string | undefined,
+};
+
+beforeAll(async () => {
+  [bot, silentBot, brokenBot, postgres] = await Promise.all([
+    startScriptedBot(botOptions),
+    startScriptedBot({ token: SILENT_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'silent' }),
+    startScriptedBot({ token: BROKEN_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'http_error' }),
+    startTestPostgres(),
+  ]);
+  const queues: TeamQueuesInput = {
+    defaultQueue: 'front',
+    queues: [
+      { id: 'front', name: 'Front', media: 'anchored', agents: '*', bot: { url: bot.url, token: FRONT_TOKEN } },
+      { id: 'support', name: 'Support', media: 'anchored', agents: '*' },
+      {
+        id: 'silent',
+        name: 'Silent bot',
+        media: 'anchored',
+        agents: '*',
+        payloads: ['silent'],
+        bot: { url: silentBot.url, token: SILENT_TOKEN, answerSeconds: 2 },
+      },
+      {
+        id: 'broken',
+        name: 'Broken bot',
+        media: 'anchored',
+        agents: '*',
+        payloads: ['broken'],
+        bot: { url: brokenBot.url, token: BROKEN_TOKEN },
+      },
+    ],
+  };
+  testbed = await startAnchoredRelay('bots', queues, {
+    holdMusic: holdMusicFile(MUSIC_HZ),
+    databaseUrl: postgres.url,
+  });
+  botOptions.relayUrl = testbed.relay.agentUrl.replace(/^ws/, 'http');
+}, 60_000);
+afterAll(async () => {
+  await testbed?.stop();
+  await Promise.all([bot?.close(), silentBot?.close(), brokenBot?.close(), postgres?.stop()]);
+});
+
+async function until(check: () => boolean | Promise<boolean>, ms = 8000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`${what} not met in time`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+type Offered = Extract<CallSignal, { type: 'call_offered' }>;
+const offeredTo = (events: CallSignal[], callId: string) =>
+  events.find((e): e is Offered => e.type === 'call_offered' && e.callId === callId);
+
+/** WhatsApp calls in: the customer's offer reaches the relay's webhook. */
+async function callIn(callId: string, caller: { offerSdp: string }, ctaPayload?: string): Promise<void> {
+  testbed.graph.offerCall(callId);
+  const body = connectWebhook({
+    callId,
+    from: '447700900777',
+    phoneNumberId: SECRETS.phoneNumberId,
+    sdpOffer: caller.offerSdp,
+    ...(ctaPayload !== undefined && { ctaPayload }),
+  });
+  expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+}
+
+/** The answer Meta received in pre_accept for this call, as WhatsApp would give it to the caller. */
+function answerSentToMeta(callId: string): string | undefined {
+  const sent = testbed.graph.requests.find((r) => {
+    const text = JSON.stringify(r.body ?? '');
+    return text.includes('pre_accept') && text.includes(callId);
+  })?.body as { session: { sdp: string } } | undefined;
+  return sent?.session.sdp;
+}
+
+const escalateUrl = () => `${testbed.relay.agentUrl.replace(/^ws/, 'http')}bot/escalate`;
+const escalate = (token: string, body: unknown) =>
+  fetch(escalateUrl(), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('a queue’s bot answers first and hands the call to an agent', () => {
+  it('the caller hears the bot, then the queue’s music, then the agent; the agent’s ring carries what the bot learned; the bot leaves once the agent’s leg is up', async () => {
+    const { client, events } = await connectTestAgent('asha', [testbed.relay.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(AGENT_HZ);
+    try {
+      const callId = 'wacid.bot.escalated';
+      await callIn(callId, caller);
+      // The relay answers WhatsApp for the bot once the bot has its leg; no agent rings yet.
+      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+      await caller.applyAnswer(answerSentToMeta(callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
+      await until(() => bot.heardCaller() > 0.05, 5000, 'bot hears the caller');
+      expect(offeredTo(events, callId)).toBeUndefined();
+
+      // The bot saw the SmallWebRTC shape and nothing of WhatsApp: no call id, number or token.
+      const seen = bot.offers.at(-1)!;
+      expect(seen.authorization).toBe(`Bearer ${FRONT_TOKEN}`);
+      expect(seen.body).toMatchObject({ type: 'offer', pc_id: null, request_data: { queue: 'front' } });
+      const told = JSON.stringify(seen.body);
+      for (const secret of [callId, '447700900777', SECRETS.accessToken, SECRETS.appSecret])
+        expect(told).not.toContain(secret);
+      const handle = (seen.body.request_data as { call: string }).call;
+
+      // Hostile escalate requests while the bot holds the call: all refused, the call untouched.
+      const valid = { call: handle, queue: 'support', summary: 'x', facts: {}, transcript: [] };
+      expect((await escalate('not-a-bot-token-at-all-0123456789abcdef', valid)).status).toBe(401);
+      expect((await escalate(SILENT_TOKEN, valid)).status).toBe(403); // another queue's bot
+      expect((await escalate(FRONT_TOKEN, { ...valid, call: 'AAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(404);
+      expect((await escalate(FRONT_TOKEN, { ...valid, call: callId })).status).toBe(400); // WhatsApp's id
+      expect((await escalate(FRONT_TOKEN, { ...valid, queue: 'nowhere' })).status).toBe(400);
+      expect((await escalate(FRONT_TOKEN, '{"call":')).status).toBe(400);
+      const huge = { ...valid, transcript: [{ speaker: 'customer', text: 'x'.repeat(1999) }] };
+      huge.transcript = Array.from({ length: 40 }, () => huge.transcript[0]!);
+      expect((await escalate(FRONT_TOKEN, huge)).status).toBe(413);
+      expect((await fetch(escalateUrl(), { method: 'POST', body: JSON.stringify(valid) })).status).toBe(401);
+      expect(offeredTo(events, callId)).toBeUndefined();
+
+      // The bot escalates: the caller hears the queue's music and the agent rings with the bot's summary and facts.
+      await until(() => bot.escalations.length > 0, 8000, 'bot escalated');
+      expect(bot.escalations[0]!.status).toBe(202);
+      await until(() => offeredTo(events, callId) !== undefined, 5000, 'agent rings');
+      const offered = offeredTo(events, callId)!;
+      expect(offered.assistant).toEqual({ summary: botOptions.summary, facts: botOptions.facts });
+      expect(offered.queue).toBe('Support');
+      await until(
+        () => heardTone(caller.received, MUSIC_HZ) > 0.02 && heardTone(caller.received, BOT_HZ) < 0.004,
+        8000,
+        'caller hears the music, not the bot',
+      );
+      expect((await escalate(FRONT_TOKEN, valid)).status).toBe(409); // handed over once
+
+      // The agent answers: nothing more goes to WhatsApp; the caller hears the agent, the music stops.
+      const answer = await desk.answer(offered.sdpOffer);
+      await client.request('pre_accept', { callId, sdp: answer });
+      await client.request('accept', { callId, sdp: answer });
+      await until(
+        () => heardTone(caller.received, AGENT_HZ) > 0.05 && heardTone(caller.received, MUSIC_HZ) < 0.004,
+        10_000,
+        'caller hears the agent, not the music',
+      );
+      await until(() => desk.heard(CALLER_HZ) > 0.05, 5000, 'agent hears the caller');
+      expect(desk.heard(BOT_HZ)).toBeLessThan(0.004);
+      // The bot's leg is gone: the agent's voice fills the room, and the bot hears none of it.
+      await until(
+        () => bot.hears(AGENT_HZ) < 0.004 || Date.now() - bot.lastHeardAtMs() > 1000,
+        5000,
+        'bot gone from the room',
+      );
+      expect(heardTone(caller.received, AGENT_HZ)).toBeGreaterThan(0.05);
+      expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+
+      // Kept with the call record.
+      await client.request('terminate', { callId });
+      const records = testbed.relay.records!;
+      await until(async () => (await records.db.assistantNote(callId)) !== undefined, 10_000, 'record kept');
+      expect(await records.db.assistantNote(callId)).toMatchObject({
+        summary: botOptions.summary,
+        facts: botOptions.facts,
+        transcript: [
+          { speaker: 'assistant', text: 'Hello, how can I help?' },
+          { speaker: 'customer', text: `(a steady ${CALLER_HZ} Hz tone)` },
+        ],
+      });
+    } finally {
+      client.close();
+      caller.close();
+      desk.close();
+    }
+  }, 90_000);
+
+  it.each([
+    ['never answers the offer', 'silent', 2000],
+    ['answers with an HTTP error', 'broken', 3000],
+  ] as const)(
+    'a bot that %s gives the call to the queue at once, with nothing sent to WhatsApp for it',
+    async (_how, payload, answerMs) => {
+      const { client, events } = await connectTestAgent(`agent-${payload}`, [testbed.relay.agentUrl]);
+      const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+      const desk = createTonePeer(AGENT_HZ);
+      try {
+        const callId = `wacid.bot.${payload}`;
+        const sentAt = Date.now();
+        await callIn(callId, caller, payload);
+        await until(() => offeredTo(events, callId) !== undefined, answerMs + 1000, 'agent rings');
+        expect(Date.now() - sentAt).toBeLessThan(3000);
+        expect(testbed.graph.actionsFor(callId)).toEqual([]);
+        const offered = offeredTo(events, callId)!;
+        expect(offered.assistant?.summary).toBe('The assistant could not take this call.');
+        const answer = await desk.answer(offered.sdpOffer);
+        await client.request('pre_accept', { callId, sdp: answer });
+        await client.request('accept', { callId, sdp: answer });
+        await caller.applyAnswer(answerSentToMeta(callId)!);
+        await until(() => heardTone(caller.received, AGENT_HZ) > 0.05, 10_000, 'caller hears the agent');
+        expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+        await client.request('terminate', { callId });
+      } finally {
+        client.close();
+        caller.close();
+        desk.close();
+      }
+    },
+    40_000,
+  );
+});
