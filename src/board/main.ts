@@ -17,6 +17,8 @@ let snapshot: BoardSnapshot | undefined;
 /** The relay's clock minus this page's, so times count on between snapshots. */
 let clockSkewMs = 0;
 let retryMs = 500;
+/** Renews a company sign-in's token before it runs out. */
+let renewal: ReturnType<typeof setTimeout> | undefined;
 
 function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -274,6 +276,7 @@ function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>)
 /** The relay ended this sign-in (token refused, withdrawn or expired): nothing it showed stays on the page. */
 function signedOut(): void {
   sessionStorage.removeItem(TOKEN_KEY);
+  clearTimeout(renewal);
   const listening = listenIn.listeningTo();
   if (listening) listenIn.onEnded(listening, say('listen.signInEnded'));
   snapshot = undefined;
@@ -309,6 +312,7 @@ function connect(token: string): void {
       live = 'signIn.live';
       $('live').textContent = say(live);
       showProblem(undefined);
+      renewLater(token);
     } else if (message.type === 'snapshot') {
       snapshot = message.snapshot;
       clockSkewMs = message.snapshot.atMs - Date.now();
@@ -330,14 +334,63 @@ function connect(token: string): void {
       showProblem(message.message);
     }
   };
+  const mine = socket;
   socket.onclose = (event) => {
     if (event.code === 4001) return signedOut();
-    if (wanted !== token) return;
+    // Another sign-in (or a renewed token) took over: this line's closing is not the page's news.
+    const current = wanted;
+    if (!current || socket !== mine) return;
     live = 'signIn.reconnecting';
     $('live').textContent = say(live);
-    setTimeout(() => wanted === token && connect(token), retryMs);
+    setTimeout(() => wanted === current && connect(current), retryMs);
     retryMs = Math.min(retryMs * 2, 10_000);
   };
+}
+
+/** A token's claims as the page may read them (the relay checks the signature; the page only times its renewal). */
+function claimsOf(token: string): { exp?: number; sid?: string } {
+  try {
+    return JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
+      exp?: number;
+      sid?: string;
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** A company sign-in's token is renewed at half its life, while the company still vouches for the supervisor. */
+function renewLater(token: string): void {
+  clearTimeout(renewal);
+  const { exp, sid } = claimsOf(token);
+  if (!sid || !exp) return;
+  renewal = setTimeout(() => void renew(token), Math.max(1000, (exp * 1000 - Date.now()) / 2));
+}
+
+async function renew(token: string): Promise<void> {
+  if (wanted !== token) return;
+  const response = await fetch('/auth/refresh', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+  }).catch(() => undefined);
+  if (wanted !== token) return;
+  if (response?.status === 401) {
+    const { refused } = (await response.json().catch(() => ({}))) as { refused?: string };
+    wanted = undefined;
+    socket?.close(1000);
+    signedOut();
+    return showProblem(say(`signIn.refused_${refused === 'no_role' ? 'no_role' : 'ended'}`));
+  }
+  if (!response?.ok) {
+    // The relay or the company's provider is briefly away: try again soon; the token's own expiry still holds.
+    renewal = setTimeout(() => void renew(token), 5000);
+    return;
+  }
+  const { token: renewed } = (await response.json()) as { token: string };
+  wanted = renewed;
+  sessionStorage.setItem(TOKEN_KEY, renewed);
+  send({ type: 'renew', token: renewed });
+  renewLater(renewed);
 }
 
 $('sign-in').addEventListener('submit', (event) => {
@@ -357,5 +410,14 @@ startBoardLanguage('page.title', () => {
   render();
 });
 setInterval(render, 1000);
-const saved = sessionStorage.getItem(TOKEN_KEY);
+// Back from the company's sign-in: the relay's token, or why it refused, is in the address's fragment.
+const landed = new URLSearchParams(location.hash.slice(1));
+if (landed.has('session') || landed.has('refused')) history.replaceState(null, '', location.pathname);
+const refusal = landed.get('refused');
+const REFUSALS = ['no_role', 'bad_name', 'agent_on_board', 'failed', 'ended'];
+if (refusal) showProblem(say(`signIn.refused_${REFUSALS.includes(refusal) ? refusal : 'failed'}`));
+fetch('/auth/company')
+  .then((response) => ($('company').hidden = !response.ok))
+  .catch(() => undefined);
+const saved = landed.get('session') ?? sessionStorage.getItem(TOKEN_KEY);
 if (saved) connect(saved);

@@ -34,15 +34,32 @@ export async function issueAgentToken(agentId: string, secret: string, options: 
   return issueToken(agentId, secret, AUDIENCE, options);
 }
 
-/** A sign-in token for the supervisor board; `queues` limits what it sees and listens to (absent: every queue). */
+/**
+ * A sign-in token for the supervisor board; `queues` limits what it sees and listens to (absent: every queue);
+ * `role: 'admin'` also opens the admin views; `sid` ties it to a company sign-in.
+ */
 export async function issueSupervisorToken(
   name: string,
   secret: string,
-  options: IssueOptions & { queues?: string[] } = {},
+  options: IssueOptions & { queues?: string[]; role?: 'supervisor' | 'admin'; sid?: string } = {},
 ): Promise<string> {
-  const { queues, ...rest } = options;
-  const claims = queues ? { queues: SupervisorQueues.parse(queues) } : {};
+  const { queues, role, sid, ...rest } = options;
+  const claims = {
+    ...(queues && { queues: SupervisorQueues.parse(queues) }),
+    ...(role === 'admin' && { role }),
+    ...(sid && { sid }),
+  };
   return issueToken(name, secret, SUPERVISOR_AUDIENCE, rest, claims);
+}
+
+/** An agent's token tied to a company sign-in (`sid`), for the desk; refreshed while the desk runs. */
+export async function issueAgentSessionToken(
+  agentId: string,
+  secret: string,
+  options: IssueOptions & { sid: string },
+): Promise<string> {
+  const { sid, ...rest } = options;
+  return issueToken(agentId, secret, AUDIENCE, rest, { sid });
 }
 
 async function issueToken(
@@ -68,7 +85,7 @@ async function issueToken(
 }
 
 export type TokenCheck =
-  | { ok: true; agentId: string; tokenId: string; issuedAtMs: number; expiresAtMs: number }
+  | { ok: true; agentId: string; tokenId: string; issuedAtMs: number; expiresAtMs: number; sid?: string }
   | { ok: false; reason: string };
 
 type Verified = { ok: true; payload: JWTPayload } | { ok: false; reason: string };
@@ -112,6 +129,7 @@ const checkOf = (payload: JWTPayload) => ({
   tokenId: payload.jti!,
   issuedAtMs: payload.iat! * 1000,
   expiresAtMs: payload.exp! * 1000,
+  ...(typeof payload.sid === 'string' && { sid: payload.sid }),
 });
 
 /**
@@ -128,7 +146,8 @@ export async function verifyAgentToken(
 }
 
 export type SupervisorCheck =
-  (Extract<TokenCheck, { ok: true }> & { queues?: string[] }) | Extract<TokenCheck, { ok: false }>;
+  | (Extract<TokenCheck, { ok: true }> & { queues?: string[]; role: 'supervisor' | 'admin' })
+  | Extract<TokenCheck, { ok: false }>;
 
 /** Checks a supervisor's token; `agentId` in the result is the supervisor's name, `queues` their scope. */
 export async function verifySupervisorToken(
@@ -140,5 +159,5 @@ export async function verifySupervisorToken(
   if (!verified.ok) return verified;
   const scope = SupervisorClaims.safeParse(verified.payload);
   if (!scope.success) return { ok: false, reason: 'supervisor token names its queues wrongly' };
-  return { ...checkOf(verified.payload), queues: scope.data.queues };
+  return { ...checkOf(verified.payload), queues: scope.data.queues, role: scope.data.role ?? 'supervisor' };
 }

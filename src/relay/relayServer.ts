@@ -41,6 +41,8 @@ import type { TeamQueues } from '../shared/teamQueues';
 import { createWebhookIntake } from './webhookIntake';
 import { createTeamLease } from './teamLease';
 import { openRedis, targetHasPassword, type RedisSentinelTarget, type RedisTarget } from './redisConnection';
+import { createCompanySignIn, type CompanySignInSettings } from './identity/companySignIn';
+import { createSignInStore } from './identity/signInStore';
 
 export type { Routing } from './routing';
 
@@ -115,6 +117,8 @@ export interface RelayOptions {
   forgetAgentsAfterDays?: number;
   /** How long the team lease of the team-wide metrics lasts without renewal (15 s; tests shorten it). */
   teamMetricsLeaseMs?: number;
+  /** Sign-in with the company's OpenID Connect provider (RELAY_OIDC_*); without it only command-line tokens. */
+  companySignIn?: CompanySignInSettings;
   /** Tests only: the clock queue routing reads. */
   routingClock?: () => number;
   /** Tests only: the wall and monotonic clocks that judge whether a webhook came too late. */
@@ -357,6 +361,17 @@ export async function startRelay(options: RelayOptions) {
       (await numbers.graphFor(notice.callId)).downloadMedia(notice.mediaId, notice.url, maxBytes),
     log,
   });
+  const companySignIn =
+    options.companySignIn &&
+    createCompanySignIn({
+      settings: options.companySignIn,
+      store: createSignInStore(redis, prefix, 12 * 3600),
+      agentSecret: options.agentSecret,
+      signingKeys,
+      revocations,
+      trustedProxies: options.trustedProxies,
+      log,
+    });
   const board = createBoardRoute({
     source: createBoardSource({
       store,
@@ -421,6 +436,7 @@ export async function startRelay(options: RelayOptions) {
       (await mediaRoute(req, res)) ||
       (await botRoute?.(req, res)) ||
       (await board.http(req, res)) ||
+      (await companySignIn?.http(req, res)) ||
       opsRoute(req, res),
     onGraphError: (code) => metrics.graphError(code),
     connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },

@@ -94,6 +94,8 @@ export type AgentCall = z.infer<typeof AgentCall>;
 /** Supervisor page -> relay. The first message must be `hello` with the supervisor token. */
 export const BoardRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), token: z.string().max(4096) }),
+  /** The same person's refreshed token (a company sign-in renews it at half-life): the session goes on under it. */
+  z.object({ type: z.literal('renew'), token: z.string().max(4096) }),
   z.object({
     type: z.literal('set_status'),
     agentId: z.string().min(1).max(64),

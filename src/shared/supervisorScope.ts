@@ -8,8 +8,15 @@ export const SupervisorQueues = z
   .max(200)
   .refine((ids) => new Set(ids).size === ids.length, 'a queue is named twice');
 
-/** The scope claim of a supervisor token; a token without `queues` sees every queue. */
-export const SupervisorClaims = z.object({ queues: SupervisorQueues.optional() });
+/**
+ * The claims of a supervisor token besides who and when: a token without `queues` sees every queue; `role` is
+ * `admin` for an administrator (absent: a supervisor); `sid` names the company sign-in it was issued under.
+ */
+export const SupervisorClaims = z.object({
+  queues: SupervisorQueues.optional(),
+  role: z.enum(['supervisor', 'admin']).optional(),
+  sid: z.string().max(64).optional(),
+});
 
 /** What a supervisor may see: `queues` undefined is the whole team. */
 export interface SupervisorScope {

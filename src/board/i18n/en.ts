@@ -14,6 +14,14 @@ export const en = {
     connecting: 'Connecting…',
     live: 'Live',
     reconnecting: 'Reconnecting…',
+    company: 'Sign in with your company account',
+    orToken: 'Or paste a token:',
+    refused_no_role:
+      'Your company account is not in a group allowed to use this team’s board. Ask your administrator to add you.',
+    refused_bad_name: 'Your company account has no team name the relay can use. Ask your administrator.',
+    refused_agent_on_board: 'Your company account is an agent’s: sign in from your desk, not the supervisor board.',
+    refused_failed: 'The sign-in with your company account did not complete. Try again.',
+    refused_ended: 'Your company sign-in has ended. Sign in again.',
   },
   nav: {
     reports: 'Reports',

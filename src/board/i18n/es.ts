@@ -15,6 +15,16 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     connecting: 'Conectando…',
     live: 'En directo',
     reconnecting: 'Reconectando…',
+    company: 'Iniciar sesión con la cuenta de tu empresa',
+    orToken: 'O pega un token:',
+    refused_no_role:
+      'Tu cuenta de empresa no está en un grupo autorizado para usar el panel de este equipo. Pide a tu administrador que te añada.',
+    refused_bad_name:
+      'Tu cuenta de empresa no tiene un nombre de equipo que el relé pueda usar. Consulta a tu administrador.',
+    refused_agent_on_board:
+      'Tu cuenta de empresa es de agente: inicia sesión desde tu puesto, no desde el panel de supervisión.',
+    refused_failed: 'El inicio de sesión con tu cuenta de empresa no se completó. Vuelve a intentarlo.',
+    refused_ended: 'Tu sesión de empresa ha terminado. Vuelve a iniciar sesión.',
   },
   nav: {
     reports: 'Informes',

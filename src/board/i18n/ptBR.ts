@@ -15,6 +15,15 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     connecting: 'Conectando…',
     live: 'Ao vivo',
     reconnecting: 'Reconectando…',
+    company: 'Entrar com a conta da sua empresa',
+    orToken: 'Ou cole um token:',
+    refused_no_role:
+      'Sua conta da empresa não está em um grupo autorizado a usar o painel desta equipe. Peça ao administrador para incluir você.',
+    refused_bad_name:
+      'Sua conta da empresa não tem um nome de equipe que o relay possa usar. Fale com o administrador.',
+    refused_agent_on_board: 'Sua conta da empresa é de agente: entre pela sua estação, não pelo painel de supervisão.',
+    refused_failed: 'A entrada com a conta da sua empresa não foi concluída. Tente de novo.',
+    refused_ended: 'Sua sessão da empresa terminou. Entre novamente.',
   },
   nav: {
     reports: 'Relatórios',

@@ -172,6 +172,23 @@ export function createBoardRoute(deps: {
     refresh();
   }
 
+  /** A refreshed token of the same person takes over the session (and its expiry); any other is refused. */
+  async function renew(supervisor: Supervisor, session: BoardSession, token: string): Promise<void> {
+    const check = await deps.checkToken(token);
+    if (!check.ok || check.agentId !== session.name || check.role !== session.role) {
+      log.warn('board token renewal refused', {
+        supervisor: session.name,
+        reason: check.ok ? 'another person' : check.reason,
+      });
+      return send(supervisor.socket, {
+        type: 'error',
+        message: 'This supervisor token is not accepted; ask for a new one.',
+      });
+    }
+    session.stopExpiry();
+    supervisor.session = openSession(token, check, () => endSignIn(supervisor, 'supervisor token expired'));
+  }
+
   async function onRequest(supervisor: Supervisor, request: BoardRequest): Promise<void> {
     if (request.type === 'hello') {
       if (supervisor.session) return supervisor.socket.close(1008, 'already signed in');
@@ -184,6 +201,7 @@ export function createBoardRoute(deps: {
     // Checked again at the moment of every request: a revoked or expired token does nothing more.
     const session = await currentSession(supervisor);
     if (!session) return;
+    if (request.type === 'renew') return renew(supervisor, session, request.token);
     if (
       request.type === 'listen' ||
       request.type === 'listen_answer' ||

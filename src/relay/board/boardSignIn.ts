@@ -10,6 +10,7 @@ export interface BoardSession {
   /** Kept to check again at every request and refresh: revocation and expiry end the session. */
   token: string;
   scope: SupervisorScope;
+  role: 'supervisor' | 'admin';
   expiresAtMs: number;
   stopExpiry(): void;
 }
@@ -36,6 +37,7 @@ export function openSession(
     name: check.agentId,
     token,
     scope: { queues: check.queues },
+    role: check.role,
     expiresAtMs: check.expiresAtMs,
     stopExpiry: atExpiry(check.expiresAtMs, onExpired),
   };
