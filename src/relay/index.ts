@@ -7,6 +7,8 @@ import { isTemplateLanguage, isTemplateName } from '../shared/graphSchemas';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken, issueSupervisorToken } from './agentTokens';
 import { openRedis, redisTargetFromEnv, type RedisTarget } from './redisConnection';
+import type { CompanySignInSettings } from './identity/companySignIn';
+import { IdentityRoles } from '../shared/identityRoles';
 import { startRelay } from './relayServer';
 import { createJanusRegistry } from './media/janusRegistry';
 import { createRevocations } from './revocations';
@@ -75,12 +77,42 @@ const RelayEnv = z.object({
   RELAY_FORGET_AGENTS_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** The board's service level: answered within this many seconds. */
   RELAY_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  /** The company's OpenID Connect provider (its issuer URL); with it people sign in with their company account. */
+  RELAY_OIDC_ISSUER: z.url().optional(),
+  RELAY_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  RELAY_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** A JSON file mapping the provider's groups to roles and queues (IdentityRoles). */
+  RELAY_OIDC_ROLES_FILE: z.string().optional(),
+  /** The address browsers reach the agent port at: the provider sends them back to <this>/auth/callback. */
+  RELAY_PUBLIC_URL: z.url().optional(),
+  /** How long a company sign-in's relay token lives before the desk or board renews it. */
+  RELAY_SESSION_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   /** PostgreSQL for the team's call records; migrations run at start. */
   RELAY_DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'RELAY_DATABASE_URL: postgres://user:password@host:5432/database')
     .optional(),
 });
+
+/** The company sign-in's settings when RELAY_OIDC_ISSUER is set; exits naming what else it needs. */
+function companySignInOrExit(e: z.infer<typeof RelayEnv>): CompanySignInSettings | undefined {
+  if (!e.RELAY_OIDC_ISSUER) return undefined;
+  const missing = (
+    ['RELAY_OIDC_CLIENT_ID', 'RELAY_OIDC_CLIENT_SECRET', 'RELAY_OIDC_ROLES_FILE', 'RELAY_PUBLIC_URL'] as const
+  ).filter((name) => !e[name]);
+  if (missing.length > 0) {
+    console.error(`The company sign-in (RELAY_OIDC_ISSUER) also needs ${missing.join(', ')}.`);
+    process.exit(2);
+  }
+  return {
+    issuer: e.RELAY_OIDC_ISSUER,
+    clientId: e.RELAY_OIDC_CLIENT_ID!,
+    clientSecret: e.RELAY_OIDC_CLIENT_SECRET!,
+    publicUrl: e.RELAY_PUBLIC_URL!,
+    roles: fileOrExit(IdentityRoles, e.RELAY_OIDC_ROLES_FILE, 'company roles')!,
+    sessionMinutes: e.RELAY_SESSION_MINUTES,
+  };
+}
 
 /** A JSON settings file, checked; exits with the file's mistakes in plain words. */
 function fileOrExit<T extends z.ZodType>(schema: T, path: string | undefined, what: string): z.infer<T> | undefined {
@@ -206,6 +238,7 @@ async function main(): Promise<void> {
   const redisTarget = redisOrExit('The relay');
   const queues = fileOrExit(TeamQueues, e.RELAY_QUEUES_FILE, 'queues');
   const extraNumbers = fileOrExit(ExtraNumbers, e.RELAY_NUMBERS_FILE, 'numbers');
+  const companySignIn = companySignInOrExit(e);
   const logger = createLogger({
     secrets: () =>
       [
@@ -213,6 +246,7 @@ async function main(): Promise<void> {
         e.WA_APP_SECRET,
         e.RELAY_AGENT_SECRET,
         e.RELAY_DATABASE_URL ?? '',
+        e.RELAY_OIDC_CLIENT_SECRET ?? '',
         process.env.REDIS_PASSWORD ?? '',
         process.env.REDIS_SENTINEL_PASSWORD ?? '',
         ...(extraNumbers ?? []).map((n) => n.accessToken),
@@ -258,6 +292,7 @@ async function main(): Promise<void> {
     janusHoldMusic: e.RELAY_JANUS_HOLD_MUSIC,
     janusRecordingDir: e.RELAY_JANUS_RECORDING_DIR,
     janusConsentNotice: e.RELAY_JANUS_CONSENT_NOTICE,
+    companySignIn,
     logger,
   });
   logger.info('relay ready', {
