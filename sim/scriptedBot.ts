@@ -5,8 +5,8 @@ import { createTonePeer } from '../src/relay/media/testTonePeer';
 
 /**
  * How the scripted bot behaves: `answer` takes the leg, speaks its tone and escalates after `escalateAfterMs`;
- * `silent` never answers the offer; `http_error` answers 500; `no_media` answers with an SDP whose media cannot
- * connect.
+ * `silent` never answers the offer; `http_error` answers 500; `no_media` answers, then drops its peer (its media
+ * never connects).
  */
 export type ScriptedBotMode = 'answer' | 'silent' | 'http_error' | 'no_media';
 
@@ -54,11 +54,10 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
       if (mode === 'silent') return; // the socket stays open: the relay must give up by itself
       if (mode === 'http_error') return void res.writeHead(500).end('bot crashed');
       const peer = createTonePeer(options.toneHz);
-      peers.push(peer);
-      let sdp = await peer.answer(body.sdp);
-      // Candidates that lead nowhere: the answer is well formed, its media never connects.
-      if (mode === 'no_media')
-        sdp = sdp.replace(/^a=candidate:.*\r\n/gm, '').replace(/^c=IN IP4 .*$/m, 'c=IN IP4 192.0.2.1');
+      const sdp = await peer.answer(body.sdp);
+      // A bot that crashes right after answering: the answer is well formed, its media never connects.
+      if (mode === 'no_media') peer.close();
+      else peers.push(peer);
       const pcId = `scripted-${randomUUID()}`;
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ sdp, type: 'answer', pc_id: pcId }));

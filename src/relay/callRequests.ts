@@ -336,7 +336,10 @@ export function createCallRequests(deps: {
       await anchored?.dropDesk(callId, agentId);
       if ((await router.afterDecline(callId, declined)) !== 'nobody_left') return {};
       if (await store.claim(callId, `rejected:${agentId}`)) {
-        await (await graphFor(callId)).reject(callId);
+        // A call the queue's bot answered is accepted on WhatsApp already: it is ended, not rejected.
+        const graphOfCall = await graphFor(callId);
+        if (anchored && (await store.wasAccepted(callId))) await graphOfCall.terminate(callId);
+        else await graphOfCall.reject(callId);
         await anchored?.end(callId);
       }
       return {};

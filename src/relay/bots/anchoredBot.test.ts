@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { startScriptedBot, type ScriptedBot } from '../../../sim/scriptedBot';
-import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import type { CallSignal } from '../../shared/callSignals';
 import type { TeamQueuesInput } from '../../shared/teamQueues';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
@@ -15,6 +15,7 @@ const SECRETS = RELAY_TEST_SECRETS;
 const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
 const SILENT_TOKEN = 'silent-bot-token-0123456789abcdef012345678';
 const BROKEN_TOKEN = 'broken-bot-token-0123456789abcdef012345678';
+const DEAD_TOKEN = 'dead-bot-token-0123456789abcdef0123456789ab';
 // Each voice by its pitch at the caller: the bot, the queue's music, the agent; the caller speaks 440 Hz.
 const BOT_HZ = 600;
 const MUSIC_HZ = 700;
@@ -26,6 +27,7 @@ let postgres: TestPostgres;
 let bot: ScriptedBot;
 let silentBot: ScriptedBot;
 let brokenBot: ScriptedBot;
+let deadBot: ScriptedBot;
 const botOptions = {
   token: FRONT_TOKEN,
   toneHz: BOT_HZ,
@@ -38,10 +40,11 @@ const botOptions = {
 };
 
 beforeAll(async () => {
-  [bot, silentBot, brokenBot, postgres] = await Promise.all([
+  [bot, silentBot, brokenBot, deadBot, postgres] = await Promise.all([
     startScriptedBot(botOptions),
     startScriptedBot({ token: SILENT_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'silent' }),
     startScriptedBot({ token: BROKEN_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'http_error' }),
+    startScriptedBot({ token: DEAD_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'no_media' }),
     startTestPostgres(),
   ]);
   const queues: TeamQueuesInput = {
@@ -65,6 +68,14 @@ beforeAll(async () => {
         payloads: ['broken'],
         bot: { url: brokenBot.url, token: BROKEN_TOKEN },
       },
+      {
+        id: 'dead',
+        name: 'Dead bot',
+        media: 'anchored',
+        agents: '*',
+        payloads: ['dead'],
+        bot: { url: deadBot.url, token: DEAD_TOKEN },
+      },
     ],
   };
   testbed = await startAnchoredRelay('bots', queues, {
@@ -75,7 +86,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await testbed?.stop();
-  await Promise.all([bot?.close(), silentBot?.close(), brokenBot?.close(), postgres?.stop()]);
+  await Promise.all([bot?.close(), silentBot?.close(), brokenBot?.close(), deadBot?.close(), postgres?.stop()]);
 });
 
 async function until(check: () => boolean | Promise<boolean>, ms = 8000, what = 'condition'): Promise<void> {
@@ -213,11 +224,14 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
   }, 90_000);
 
   it.each([
-    ['never answers the offer', 'silent', 2000],
+    // Within 3 s: the bot's 2 s to answer, then the ring.
+    ['never answers the offer', 'silent', 3000],
     ['answers with an HTTP error', 'broken', 3000],
+    // The bot's media has 5 s to come up.
+    ['answers, but its media never connects', 'dead', 6500],
   ] as const)(
     'a bot that %s gives the call to the queue at once, with nothing sent to WhatsApp for it',
-    async (_how, payload, answerMs) => {
+    async (_how, payload, withinMs) => {
       const { client, events } = await connectTestAgent(`agent-${payload}`, [testbed.relay.agentUrl]);
       const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
       const desk = createTonePeer(AGENT_HZ);
@@ -225,8 +239,8 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
         const callId = `wacid.bot.${payload}`;
         const sentAt = Date.now();
         await callIn(callId, caller, payload);
-        await until(() => offeredTo(events, callId) !== undefined, answerMs + 1000, 'agent rings');
-        expect(Date.now() - sentAt).toBeLessThan(3000);
+        await until(() => offeredTo(events, callId) !== undefined, withinMs + 2000, 'agent rings');
+        expect(Date.now() - sentAt).toBeLessThan(withinMs);
         expect(testbed.graph.actionsFor(callId)).toEqual([]);
         const offered = offeredTo(events, callId)!;
         expect(offered.assistant?.summary).toBe('The assistant could not take this call.');
@@ -245,4 +259,54 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
     },
     40_000,
   );
+
+  it('a customer who hangs up while the bot has the call: the bot’s leg leaves, nobody rings, a late escalate is refused', async () => {
+    const { client, events } = await connectTestAgent('chen', [testbed.relay.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    try {
+      const callId = 'wacid.bot.hung-up';
+      const escalatedBefore = bot.escalations.length;
+      await callIn(callId, caller);
+      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await caller.applyAnswer(answerSentToMeta(callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
+      const body = terminateWebhook({
+        callId,
+        from: '447700900777',
+        phoneNumberId: SECRETS.phoneNumberId,
+        status: 'COMPLETED',
+      });
+      expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+      await until(() => heardTone(caller.received, BOT_HZ) < 0.004, 5000, 'the bot is gone');
+      // The bot's own escalation, due 3 s after it answered, finds the call over.
+      await until(() => bot.escalations.length > escalatedBefore, 8000, 'bot escalated');
+      expect(bot.escalations.at(-1)!.status).toBe(409);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(offeredTo(events, callId)).toBeUndefined();
+      expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+    } finally {
+      client.close();
+      caller.close();
+    }
+  }, 40_000);
+
+  it('an escalated call every agent declines is ended on WhatsApp (it was accepted for the bot), not left on the music', async () => {
+    const { client, events } = await connectTestAgent('dana', [testbed.relay.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    try {
+      const callId = 'wacid.bot.declined';
+      await callIn(callId, caller);
+      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await caller.applyAnswer(answerSentToMeta(callId)!);
+      await until(() => offeredTo(events, callId) !== undefined, 10_000, 'agent rings');
+      await until(() => heardTone(caller.received, MUSIC_HZ) > 0.02, 8000, 'caller hears the music');
+      await client.request('reject', { callId });
+      await until(() => testbed.graph.actionsFor(callId).includes('terminate:200'), 5000, 'ended on WhatsApp');
+      expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+      await until(() => heardTone(caller.received, MUSIC_HZ) < 0.004, 5000, 'the music stops');
+    } finally {
+      client.close();
+      caller.close();
+    }
+  }, 40_000);
 });
