@@ -3,7 +3,9 @@ import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { startScriptedBot, type ScriptedBot } from '../../../sim/scriptedBot';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import type { CallSignal } from '../../shared/callSignals';
-import type { TeamQueuesInput } from '../../shared/teamQueues';
+import { TeamQueues, type TeamQueuesInput } from '../../shared/teamQueues';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { startRelay } from '../relayServer';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
 import { holdMusicFile, mediaHostAddress } from '../media/testJanus';
 import { createTonePeer } from '../media/testTonePeer';
@@ -28,6 +30,8 @@ let bot: ScriptedBot;
 let silentBot: ScriptedBot;
 let brokenBot: ScriptedBot;
 let deadBot: ScriptedBot;
+let queues: TeamQueuesInput;
+let holdMusic: string;
 const botOptions = {
   token: FRONT_TOKEN,
   toneHz: BOT_HZ,
@@ -47,7 +51,7 @@ beforeAll(async () => {
     startScriptedBot({ token: DEAD_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'no_media' }),
     startTestPostgres(),
   ]);
-  const queues: TeamQueuesInput = {
+  queues = {
     defaultQueue: 'front',
     queues: [
       { id: 'front', name: 'Front', media: 'anchored', agents: '*', bot: { url: bot.url, token: FRONT_TOKEN } },
@@ -79,7 +83,7 @@ beforeAll(async () => {
     ],
   };
   testbed = await startAnchoredRelay('bots', queues, {
-    holdMusic: holdMusicFile(MUSIC_HZ),
+    holdMusic: (holdMusic = holdMusicFile(MUSIC_HZ)),
     databaseUrl: postgres.url,
   });
   botOptions.relayUrl = testbed.relay.agentUrl.replace(/^ws/, 'http');
@@ -309,4 +313,63 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
       caller.close();
     }
   }, 40_000);
+
+  it('across instances: the call answered for the bot on one instance, escalated and answered through another', async () => {
+    const { redis, graph, janus } = testbed;
+    const other = await startRelay({
+      ...SECRETS,
+      redisUrl: redis.url,
+      graphBaseUrl: graph.baseUrl,
+      logger: createMemoryLogger(),
+      prefix: 'bots',
+      janusUrls: [janus.url],
+      janusAccess: janus.access,
+      queues: TeamQueues.parse(queues),
+      janusHoldMusic: holdMusic,
+    });
+    const { client, events } = await connectTestAgent('erin', [other.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(AGENT_HZ);
+    const ownRelay = botOptions.relayUrl;
+    botOptions.relayUrl = other.agentUrl.replace(/^ws/, 'http');
+    try {
+      const callId = 'wacid.bot.across';
+      const escalatedBefore = bot.escalations.length;
+      await callIn(callId, caller); // to the first instance, which answers it for the bot
+      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await caller.applyAnswer(answerSentToMeta(callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
+      await until(() => bot.escalations.length > escalatedBefore, 8000, 'bot escalated to the other instance');
+      expect(bot.escalations.at(-1)!.status).toBe(202);
+      await until(() => offeredTo(events, callId) !== undefined, 5000, 'agent rings');
+      expect(offeredTo(events, callId)!.assistant?.facts).toEqual(botOptions.facts);
+      await until(
+        () => heardTone(caller.received, MUSIC_HZ) > 0.02 && heardTone(caller.received, BOT_HZ) < 0.004,
+        8000,
+        'caller hears the music, not the bot',
+      );
+      const answer = await desk.answer(offeredTo(events, callId)!.sdpOffer);
+      await client.request('pre_accept', { callId, sdp: answer });
+      await client.request('accept', { callId, sdp: answer });
+      await until(
+        () => heardTone(caller.received, AGENT_HZ) > 0.05 && heardTone(caller.received, MUSIC_HZ) < 0.004,
+        10_000,
+        'caller hears the agent, not the music',
+      );
+      await until(() => desk.heard(CALLER_HZ) > 0.05, 5000, 'agent hears the caller');
+      await until(
+        () => bot.hears(AGENT_HZ) < 0.004 || Date.now() - bot.lastHeardAtMs() > 1000,
+        5000,
+        'bot gone from the room',
+      );
+      expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+      await client.request('terminate', { callId });
+    } finally {
+      botOptions.relayUrl = ownRelay;
+      client.close();
+      caller.close();
+      desk.close();
+      await other.close();
+    }
+  }, 60_000);
 });
