@@ -43,6 +43,8 @@ import { createTeamLease } from './teamLease';
 import { openRedis, targetHasPassword, type RedisSentinelTarget, type RedisTarget } from './redisConnection';
 import { createCompanySignIn, type CompanySignInSettings } from './identity/companySignIn';
 import { createSignInStore } from './identity/signInStore';
+import { createAuditTrail } from './audit/auditTrail';
+import type { AuditEntry } from '../shared/auditSchemas';
 
 export type { Routing } from './routing';
 
@@ -361,6 +363,10 @@ export async function startRelay(options: RelayOptions) {
       (await numbers.graphFor(notice.callId)).downloadMedia(notice.mediaId, notice.url, maxBytes),
     log,
   });
+  const auditTrail = teamRecords && createAuditTrail(teamRecords.db, log);
+  /** Without PostgreSQL the audit trail is the log's. */
+  const audit = (entry: AuditEntry): void =>
+    void (auditTrail ? auditTrail.write(entry) : Promise.resolve(log.info('audit', { ...entry })));
   const companySignIn =
     options.companySignIn &&
     createCompanySignIn({
@@ -371,6 +377,8 @@ export async function startRelay(options: RelayOptions) {
       revocations,
       trustedProxies: options.trustedProxies,
       log,
+      onEvent: ({ name, role, from, ...event }) =>
+        audit({ actor: name ?? 'unknown', role: role ?? 'none', ...event, source: from }),
     });
   const board = createBoardRoute({
     source: createBoardSource({
@@ -391,6 +399,9 @@ export async function startRelay(options: RelayOptions) {
       return check;
     },
     isKnownAgent: async (agentId) => (await redis.sismember(keys.agents, agentId)) === 1,
+    audit,
+    auditTrail,
+    trustedProxies: options.trustedProxies,
     async roomRecording(callId) {
       const file = options.janusRecordingDir && (await teamRecords?.db.roomRecording(callId));
       // The name comes from our own records and is checked again: nothing outside the recordings folder is served.

@@ -7,6 +7,14 @@ import type { Logger } from '../../whatsapp/logger';
 import type { SupervisorCheck } from '../agentTokens';
 import type { BoardSource } from './boardSource';
 import { reportCsv } from './reportFigures';
+import { AuditQuery, type AuditEntry, type AuditRow } from '../../shared/auditSchemas';
+import { requestClient } from '../../whatsapp/clientAddress';
+import { auditCsv } from '../audit/auditTrail';
+
+/** The audit trail as the admin view reads it. */
+export interface AuditReader {
+  read(query: Pick<AuditQuery, 'from' | 'to'>): Promise<AuditRow[]>;
+}
 
 type Reply = (status: number, body: string, type?: string, extra?: Record<string, string>) => void;
 
@@ -26,9 +34,24 @@ export function createBoardApi(deps: {
   checkToken(token: string): Promise<SupervisorCheck>;
   /** Where a call's room recording is on this machine; undefined when there is none. */
   roomRecording?(callId: string): Promise<string | undefined>;
+  audit?(entry: AuditEntry): void;
+  auditTrail?: AuditReader;
+  trustedProxies?: string[];
   log: Logger;
 }) {
   const { source, log } = deps;
+  /** One line of the audit trail for what this request's supervisor did. */
+  const audit = (
+    req: IncomingMessage,
+    check: SupervisorCheck & { ok: true },
+    entry: Pick<AuditEntry, 'action' | 'target' | 'detail'>,
+  ) =>
+    deps.audit?.({
+      actor: check.agentId,
+      role: check.role,
+      source: requestClient(req, deps.trustedProxies),
+      ...entry,
+    });
 
   async function supervisorOf(req: IncomingMessage): Promise<SupervisorCheck> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -52,6 +75,10 @@ export function createBoardApi(deps: {
       return reply(503, 'The call records database does not answer; try again in a moment.\n');
     }
     if (!built) return reply(404, 'Reports need the call records (RELAY_DATABASE_URL on the relay).\n');
+    audit(req, check, {
+      action: 'export_report',
+      detail: `${params.from}..${params.to} by ${query.data.bucket} as ${query.data.format}`,
+    });
     if (query.data.format === 'csv')
       return reply(200, reportCsv(built), 'text/csv; charset=utf-8', {
         'Content-Disposition': `attachment; filename="calls-${params.from}-${params.to}.csv"`,
@@ -85,6 +112,7 @@ export function createBoardApi(deps: {
     const file = await recordingFile(check, callId, reply);
     if (!file) return;
     log.info('supervisor played a call recording', { supervisor: check.agentId, callId });
+    audit(req, check, { action: 'play_recording', target: callId });
     res.writeHead(200, {
       'Content-Type': 'audio/wav',
       'Content-Length': statSync(file).size,
@@ -100,5 +128,35 @@ export function createBoardApi(deps: {
       .pipe(res);
   }
 
-  return { report, recording };
+  /** GET /board/api/audit?from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|csv: the audit trail, for an admin only. */
+  async function auditView(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = replyTo(res);
+    if (req.method !== 'GET') return reply(405, 'GET only\n');
+    const check = await supervisorOf(req);
+    if (!check.ok) return reply(401, 'The audit trail needs an admin sign-in.\n');
+    if (check.role !== 'admin') return reply(403, 'Only an admin may read the audit trail.\n');
+    const params = Object.fromEntries(new URL(req.url ?? '/', 'http://relay').searchParams);
+    const query = AuditQuery.safeParse(params);
+    if (!query.success) return reply(400, `${query.error.issues.map((i) => i.message).join('; ')}\n`);
+    if (!deps.auditTrail)
+      return reply(404, 'The audit trail needs the call records (RELAY_DATABASE_URL on the relay).\n');
+    let rows: AuditRow[];
+    try {
+      rows = await deps.auditTrail.read(query.data);
+    } catch (error) {
+      log.warn('audit trail not read', { error: errorText(error) });
+      return reply(503, 'The call records database does not answer; try again in a moment.\n');
+    }
+    audit(req, check, {
+      action: 'export_audit',
+      detail: `${query.data.from}..${query.data.to} as ${query.data.format}`,
+    });
+    if (query.data.format === 'csv')
+      return reply(200, auditCsv(rows), 'text/csv; charset=utf-8', {
+        'Content-Disposition': `attachment; filename="audit-${query.data.from}-${query.data.to}.csv"`,
+      });
+    reply(200, JSON.stringify(rows), 'application/json');
+  }
+
+  return { report, recording, audit: auditView };
 }

@@ -10,7 +10,9 @@ import { errorText } from '../../shared/errorText';
 import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
 import type { Logger } from '../../whatsapp/logger';
 import type { SupervisorCheck } from '../agentTokens';
-import { createBoardApi } from './boardApi';
+import type { AuditEntry } from '../../shared/auditSchemas';
+import { requestClient } from '../../whatsapp/clientAddress';
+import { createBoardApi, type AuditReader } from './boardApi';
 import { scopeKey } from './boardScope';
 import { endedSentence, openSession, type BoardSession } from './boardSignIn';
 import type { BoardSource } from './boardSource';
@@ -45,6 +47,8 @@ interface Supervisor {
   listeningTo?: string;
   /** Tells this page's leg from the same supervisor's other pages. */
   page: string;
+  /** The address the page connected from, for the audit trail. */
+  from: string;
 }
 
 /** The supervisor's line from this page: the same supervisor on two pages has two lines. */
@@ -74,6 +78,11 @@ export function createBoardRoute(deps: {
   listening?: SupervisorListening;
   /** Where a call's room recording is on this machine; undefined when there is none. */
   roomRecording?(callId: string): Promise<string | undefined>;
+  /** Writes one line of the audit trail (sign-ins and every supervisor's and admin's action). */
+  audit?(entry: AuditEntry): void;
+  /** Reads the audit trail for an admin; absent without PostgreSQL. */
+  auditTrail?: AuditReader;
+  trustedProxies?: string[];
   log: Logger;
 }) {
   const { source, log } = deps;
@@ -83,6 +92,13 @@ export function createBoardRoute(deps: {
   let newsTimer: ReturnType<typeof setTimeout> | undefined;
   let sending: Promise<void> | undefined;
   const api = createBoardApi(deps);
+
+  /** One line of the audit trail for what this page's supervisor did. */
+  const audit = (
+    supervisor: Supervisor,
+    session: Pick<BoardSession, 'name' | 'role'>,
+    entry: Pick<AuditEntry, 'action' | 'target' | 'detail'>,
+  ) => deps.audit?.({ actor: session.name, role: session.role, source: supervisor.from, ...entry });
 
   const send = (socket: WebSocket, message: BoardMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -158,6 +174,13 @@ export function createBoardRoute(deps: {
     const check = await deps.checkToken(token);
     if (!check.ok) {
       log.warn('supervisor refused', { reason: check.reason });
+      deps.audit?.({
+        actor: 'unknown',
+        role: 'none',
+        action: 'sign_in_refused',
+        detail: `board: ${check.reason}`,
+        source: supervisor.from,
+      });
       send(supervisor.socket, {
         type: 'error',
         message: 'This supervisor token is not accepted; ask for a new one.',
@@ -167,6 +190,10 @@ export function createBoardRoute(deps: {
     }
     supervisor.session = openSession(token, check, () => endSignIn(supervisor, 'supervisor token expired'));
     log.info('supervisor signed in', { supervisor: check.agentId, queues: check.queues ?? 'all' });
+    audit(supervisor, supervisor.session, {
+      action: 'sign_in',
+      detail: `board${check.sid ? ' (company account)' : ''}; queues ${check.queues?.join(',') ?? 'all'}`,
+    });
     send(supervisor.socket, { type: 'welcome', supervisor: check.agentId });
     timer ??= setInterval(refresh, REFRESH_MS);
     refresh();
@@ -238,6 +265,7 @@ export function createBoardRoute(deps: {
     }
     if (request.type === 'set_status') {
       await deps.setAgentStatus(request.agentId, request.status, session.name);
+      audit(supervisor, session, { action: 'set_agent_state', target: request.agentId, detail: request.status });
       log.info('supervisor set an agent status', {
         supervisor: session.name,
         agentId: request.agentId,
@@ -281,6 +309,7 @@ export function createBoardRoute(deps: {
       });
       if (supervisor.session !== session) return void (await listening!.stop(callId, listener));
       log.info('supervisor listening in', { supervisor: name, callId });
+      audit(supervisor, session, { action: 'listen', target: callId });
       return send(supervisor.socket, { type: 'listen_offer', callId, sdp });
     }
     // Only the call this page asked to listen to: nothing acts on another supervisor's leg or another call.
@@ -299,6 +328,7 @@ export function createBoardRoute(deps: {
       // The sign-in ended while the barge was under way: the line it made heard goes too.
       if (supervisor.session !== session) return void (await listening.stop(callId, listener));
       log.info('supervisor barged in', { supervisor: name, callId });
+      audit(supervisor, session, { action: 'barge', target: callId });
       return send(supervisor.socket, { type: 'listening', callId, heard: true });
     }
     supervisor.listeningTo = undefined;
@@ -306,8 +336,8 @@ export function createBoardRoute(deps: {
     send(supervisor.socket, { type: 'listen_ended', callId, reason: 'You stopped listening.' });
   }
 
-  function onSupervisor(socket: WebSocket): void {
-    const supervisor: Supervisor = { socket, page: randomUUID().slice(0, 8) };
+  function onSupervisor(socket: WebSocket, from: string): void {
+    const supervisor: Supervisor = { socket, page: randomUUID().slice(0, 8), from };
     supervisors.add(supervisor);
     const hello = setTimeout(() => !supervisor.session && socket.close(4001, 'sign in first'), HELLO_WITHIN_MS);
     socket.on('error', (error) => log.warn('supervisor connection error', { error: error.message }));
@@ -361,6 +391,10 @@ export function createBoardRoute(deps: {
         await api.recording(req, res);
         return true;
       }
+      if (path === '/board/api/audit') {
+        await api.audit(req, res);
+        return true;
+      }
       if (req.method !== 'GET') {
         res.writeHead(405, { 'Content-Type': 'text/plain' }).end('GET only\n');
         return true;
@@ -399,7 +433,8 @@ export function createBoardRoute(deps: {
         );
         return true;
       }
-      wss.handleUpgrade(req, socket, head, onSupervisor);
+      const from = requestClient(req, deps.trustedProxies);
+      wss.handleUpgrade(req, socket, head, (ws) => onSupervisor(ws, from));
       return true;
     },
     /** A call's news went over the bus: the board shows it now, not at the next tick. */

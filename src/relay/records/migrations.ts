@@ -75,4 +75,26 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'assistant hand-over',
     sql: `ALTER TABLE calls ADD COLUMN assistant jsonb;`,
   },
+  {
+    // Who did what, when and from where: every sign-in and every supervisor's or admin's action. Append-only: the
+    // trigger refuses any change or removal, whoever asks.
+    version: 7,
+    name: 'audit trail',
+    sql: `
+      CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        actor text NOT NULL,
+        role text NOT NULL,
+        action text NOT NULL,
+        target text,
+        detail text,
+        source text NOT NULL
+      );
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+      CREATE TRIGGER audit_log_unchanged BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();`,
+  },
 ];
