@@ -25,6 +25,13 @@ import type { Activity, AgentRecord } from '../shared/teamState';
 import type { CallRecorder } from './records/callRecorder';
 import type { AnchoredCalls } from './media/anchoredCalls';
 import type { Router } from './routing';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+
+/**
+ * Status changes a desk may ask for in 10 s. A person changes their status a few times an hour; each change is a
+ * team-model step on this instance, so a flood would hold up the calls behind it.
+ */
+const STATUS_CHANGES_PER_10S = 20;
 
 interface ConnectedAgent {
   socket: WebSocket;
@@ -219,10 +226,25 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   function askedFor(agent: ConnectedAgent, agentId: string, status: string, reason?: string): void {
     const activity = floor.activityFor(status, reason);
     if (!activity) return log.warn('status refused: not one of the team’s reasons', { agentId, status, reason });
+    if (agent.asked && JSON.stringify(agent.asked) === JSON.stringify(activity)) return;
     agent.asked = activity;
     floor
       .apply({ kind: 'set_activity', agentId, activity })
       .catch((error: unknown) => log.warn('status not saved', { agentId, error: errorText(error) }));
+  }
+
+  const statusChanges = new RateLimiterMemory({ points: STATUS_CHANGES_PER_10S, duration: 10 });
+  /** A status change within the desk's allowance; past it the desk is closed as a policy violation. */
+  async function changeStatus(agent: ConnectedAgent, agentId: string, status: string, reason?: string) {
+    try {
+      await statusChanges.consume(agentId);
+    } catch {
+      if (agent.socket.readyState !== agent.socket.OPEN) return;
+      log.warn('desk closed: too many status changes', { agentId });
+      agent.socket.close(1008, 'too many status changes');
+      return;
+    }
+    askedFor(agent, agentId, status, reason);
   }
 
   /** The desk left: its rings move on, its calls stay (it may come back, here or on another instance). */
@@ -247,7 +269,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
         socket.close(1008, 'invalid message');
         return;
       }
-      if (message.type === 'status') return askedFor(agent, agentId, message.status, message.reason);
+      if (message.type === 'status') return void changeStatus(agent, agentId, message.status, message.reason);
       // Counted from arrival: a slow Redis before the handler must not stretch the desk's wait.
       void run(agentId, socket, message, deadlineOf(message));
     });

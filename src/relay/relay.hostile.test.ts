@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { connectWebhook, permissionReplyWebhook, postSignedWebhook, terminateWebhook } from '../../sim/webhookSender';
 import { connectRelay } from '../main/transport/relayClient';
@@ -211,6 +212,35 @@ describe('relay rate limits, shared by every instance through Redis', () => {
     await expect(other.request('terminate', { callId: 'wacid.flood-again' })).rejects.toThrow(/Too many requests/);
     other.close();
     await second.close();
+  });
+
+  it('a desk flooding status changes is cut off, and a call arriving meanwhile rings a colleague at once', async () => {
+    const colleague = await connectTestAgent('steady', [relay.agentUrl]);
+    const flooder = new WebSocket(relay.agentUrl, {
+      headers: { Authorization: `Bearer ${await issueAgentToken('status-flooder', SECRETS.agentSecret)}` },
+    });
+    await new Promise((resolve, reject) => (flooder.once('open', resolve), flooder.once('error', reject)));
+    const closed = new Promise<number>((resolve) => flooder.once('close', (code) => resolve(code)));
+    for (let i = 0; i < 20_000; i += 1)
+      flooder.send(JSON.stringify({ type: 'status', status: i % 2 ? 'available' : 'away', reason: 'break' }));
+    const callId = 'wacid.during-status-flood';
+    graph.offerCall(callId);
+    const sentAt = Date.now();
+    const body = connectWebhook({
+      callId,
+      from: '447700900611',
+      phoneNumberId: SECRETS.phoneNumberId,
+      sdpOffer: 'v=0\r\n',
+    });
+    expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+    await expect
+      .poll(() => colleague.events.some((e) => e.type === 'call_offered' && e.callId === callId), { timeout: 10_000 })
+      .toBe(true);
+    // A genuine desk never changes its status this fast: the flooder is closed as a policy violation.
+    expect(await closed).toBe(1008);
+    expect(Date.now() - sentAt).toBeLessThan(3000);
+    await colleague.client.request('reject', { callId });
+    colleague.client.close();
   });
 
   it('asks one customer for call permission once a day, however many agents try', async () => {
