@@ -317,10 +317,19 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     }
   }
 
-  /** Redis came back empty (a restart without persistence): the desks still here are signed in again. */
+  /**
+   * Redis came back empty (a restart without persistence), or the desk was taken for gone (its liveness lapsed while
+   * Redis or this instance was slow): the desks still here are signed in again.
+   */
   async function restoreIfLost(agentId: string, agent: ConnectedAgent): Promise<void> {
-    if (await floor.agent(agentId)) return;
-    log.warn('agent’s state was lost with Redis: signed in again', { agentId });
+    const record = await floor.agent(agentId);
+    if (record?.connected) return;
+    log.warn(
+      record
+        ? 'agent taken for gone while connected: signed in again'
+        : 'agent’s state was lost with Redis: signed in again',
+      { agentId },
+    );
     await presence.renew(agentId);
     await floor.apply({ kind: 'sign_in', agentId });
     if (agent.asked) await floor.apply({ kind: 'set_activity', agentId, activity: agent.asked });

@@ -13,7 +13,8 @@ import { createMemoryLogger } from '../whatsapp/logger';
 import { connectRelay, type RelayClient } from '../main/transport/relayClient';
 import type { CallSignal as RelayCallEvent } from '../shared/callSignals';
 import { relayMediaUrl } from '../main/transport/relayTransport';
-import { issueAgentToken } from './agentTokens';
+import { issueAgentToken, issueSupervisorToken } from './agentTokens';
+import { signInTestBoard } from './board/testBoard';
 import { startRelay, type Relay, type Routing } from './relayServer';
 import { startRelayProcess } from './testRelayProcess';
 import { startTestRedis } from './testRedis';
@@ -140,6 +141,37 @@ describe('team relay on Redis', () => {
       await winner.wrapUp(callId);
     }
   });
+
+  it('an agent whose relay instance stopped and who does not come back is shown offline, not available', async () => {
+    const started = [];
+    for (let i = 0; i < 2; i += 1)
+      started.push(
+        await startRelay({
+          ...SECRETS,
+          redisUrl: redis.url,
+          graphBaseUrl: graph.baseUrl,
+          logger: createMemoryLogger(),
+          prefix: 'lapsed',
+          teamMetricsLeaseMs: 1500,
+        }),
+      );
+    const [a, b] = started as [Relay, Relay];
+    relays.push(b);
+    const gone = await connectTestAgent('gone-with-a', [a.agentUrl]);
+    const stays = await agent('stays-on-b', [b.agentUrl]);
+    const board = await signInTestBoard(b.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
+    const stateOf = (id: string) => board.snapshot()?.agents.find((x) => x.id === id)?.state;
+    await expect.poll(() => stateOf('gone-with-a'), { timeout: 5000 }).toBe('available');
+    // Instance A stops; the desk can reach no other instance, so it is gone.
+    await a.close();
+    // Its liveness lapses (ALIVE_MS, 15 s) and the lease holder's next sweep signs it out.
+    await expect.poll(() => stateOf('gone-with-a'), { timeout: 30_000 }).toBe('offline');
+    expect(stateOf('stays-on-b')).toBe('available');
+    // A desk still connected is never left signed out: its heartbeat signs it in again.
+    expect(stays.state()?.state).toBe('available');
+    board.ws.close();
+    gone.client.close();
+  }, 45_000);
 
   it('refuses an agent with a bad token', async () => {
     const [a] = await startRelays(1);

@@ -46,6 +46,9 @@ import { createSignInStore } from './identity/signInStore';
 import { createAuditTrail } from './audit/auditTrail';
 import type { AuditEntry } from '../shared/auditSchemas';
 
+/** How often the lease holder looks for desks that went with their relay instance. */
+const LAPSED_SWEEP_MS = 3000;
+
 export type { Routing } from './routing';
 
 export interface RelayOptions {
@@ -511,6 +514,19 @@ export async function startRelay(options: RelayOptions) {
     return { sweep, stop: () => clearInterval(timer) };
   }
 
+  /** The lease holder signs out, every few seconds, desks whose instance died or stopped and that did not come back. */
+  function signOutLapsedDesks() {
+    const timer = setInterval(() => {
+      if (!teamLease.held()) return;
+      floor
+        .signOutLapsed()
+        .then((ids) => ids.length > 0 && log.info('desks gone with their relay instance signed out', { agents: ids }))
+        .catch((error: unknown) => log.warn('lapsed desks not signed out', { error: errorText(error) }));
+    }, LAPSED_SWEEP_MS);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
   /** Calls still waiting for an agent (not answered, not ended), per queue, with the oldest one's start. */
   async function queueWaits(routeStore: NonNullable<typeof routes>) {
     const open = await routeStore.waiting();
@@ -597,6 +613,7 @@ export async function startRelay(options: RelayOptions) {
   await teamLease.start();
   const forgetting = forgetLongGoneAgents();
   await forgetting.sweep();
+  const lapsedDesks = signOutLapsedDesks();
   await teamRecords?.start();
 
   return {
@@ -610,6 +627,7 @@ export async function startRelay(options: RelayOptions) {
       queueRouter?.stop();
       floor.stop();
       forgetting.stop();
+      lapsedDesks.stop();
       await teamLease.stop();
       board.close();
       await gateway.close();

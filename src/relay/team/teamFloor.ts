@@ -188,6 +188,18 @@ export function createTeamFloor(deps: {
     async freeAgentsOf(groups: string[], limit: number): Promise<string[]> {
       return stillThere([...new Set((await team.idleOfGroups(groups, limit)).flat())]);
     },
+    /**
+     * Agents the model has signed in whose desk stopped renewing its liveness (its relay instance died or stopped, and
+     * the desk has not come back): signed out, so the board and the figures stop showing them available. A desk that
+     * is in fact still connected signs itself in again at its next heartbeat.
+     */
+    async signOutLapsed(): Promise<string[]> {
+      const connected = (await team.agents()).filter((a) => a.connected).map((a) => a.id);
+      const alive = connected.length > 0 ? await deps.alive(connected) : [];
+      const lapsed = connected.filter((_, i) => !alive[i]);
+      for (const agentId of lapsed) await apply({ kind: 'sign_out', agentId });
+      return lapsed;
+    },
     /** Agents of these routing groups on one call who could take a waiting call, longest on their call first. */
     async onOneCallOf(groups: string[], limit: number): Promise<string[]> {
       return stillThere([...new Set((await team.onOneCallOfGroups(groups, limit)).flat())]);
