@@ -12,6 +12,7 @@ export default defineConfig({
       input: {
         index: resolve(__dirname, 'src/board/index.html'),
         reports: resolve(__dirname, 'src/board/reports.html'),
+        audit: resolve(__dirname, 'src/board/audit.html'),
       },
     },
   },

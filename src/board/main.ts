@@ -312,6 +312,7 @@ function connect(token: string): void {
       live = 'signIn.live';
       $('live').textContent = say(live);
       showProblem(undefined);
+      $('admin-links').hidden = claimsOf(token).role !== 'admin';
       renewLater(token);
     } else if (message.type === 'snapshot') {
       snapshot = message.snapshot;
@@ -348,7 +349,7 @@ function connect(token: string): void {
 }
 
 /** A token's claims as the page may read them (the relay checks the signature; the page only times its renewal). */
-function claimsOf(token: string): { exp?: number; sid?: string } {
+function claimsOf(token: string): { exp?: number; sid?: string; role?: string } {
   try {
     return JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
       exp?: number;

@@ -173,21 +173,26 @@ function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
 /**
  * `npm run relay`: one relay instance (run several behind a load balancer, all on one Redis).
  * `npm run relay -- token <agent-id>` prints a sign-in token for an agent's desktop;
- * `token --supervisor <name> [--queues a,b]` one for the supervisor board, limited to those queues.
+ * `token --supervisor <name> [--queues a,b]` one for the supervisor board, limited to those queues;
+ * `token --admin <name>` an admin's board token (every queue, and the audit trail).
  * `npm run relay -- revoke <agent-id>` refuses every token that agent holds now (and drops their desk).
  * `npm run relay -- janus list|add|drain|remove [ws://…]` shows or changes the team's Janus instances.
  */
 async function main(): Promise<void> {
   const [command, agentId] = process.argv.slice(2);
   if (command === 'token') {
-    const { supervisor, name, queues } = parseTokenArgs(process.argv.slice(3));
+    const { supervisor, admin, name, queues } = parseTokenArgs(process.argv.slice(3));
     const t = envOrExit(TokenEnv, 'Issuing a token');
     const unknown = unknownQueues(queues, fileOrExit(TeamQueues, t.RELAY_QUEUES_FILE, 'queues'));
     if (unknown.length > 0) throw new Error(`The queues file has no queue ${unknown.join(', ')}.`);
     const lifetimeMs = t.RELAY_TOKEN_HOURS * 3600_000;
     console.log(
       supervisor
-        ? await issueSupervisorToken(name, t.RELAY_AGENT_SECRET, { lifetimeMs, queues })
+        ? await issueSupervisorToken(name, t.RELAY_AGENT_SECRET, {
+            lifetimeMs,
+            queues,
+            role: admin ? 'admin' : 'supervisor',
+          })
         : await issueAgentToken(name, t.RELAY_AGENT_SECRET, { lifetimeMs }),
     );
     if (supervisor)

@@ -24,6 +24,12 @@ describe('token command arguments', () => {
     expect(() => parseTokenArgs(['--supervisor', 'sam', '--queues', 'Sales'])).toThrow('queue id');
   });
 
+  it('reads an admin, alone with a name', () => {
+    expect(parseTokenArgs(['--admin', 'ada'])).toEqual({ supervisor: true, admin: true, name: 'ada' });
+    expect(() => parseTokenArgs(['--admin', 'ada', '--queues', 'sales'])).toThrow('--admin');
+    expect(() => parseTokenArgs(['--admin', '--supervisor', 'ada'])).toThrow('--admin');
+  });
+
   it('names the queues the team’s queues file lacks', () => {
     const team = TeamQueues.parse({ defaultQueue: 'sales', queues: [{ id: 'sales', name: 'Sales', agents: '*' }] });
     expect(unknownQueues(['sales', 'vip'], team)).toEqual(['vip']);

@@ -2,10 +2,12 @@ import { SupervisorQueues } from '../shared/supervisorScope';
 import type { TeamQueues } from '../shared/teamQueues';
 
 export const TOKEN_USAGE =
-  'usage: RELAY_AGENT_SECRET=… npm run relay -- token <agent-id> | token --supervisor <name> [--queues a,b]';
+  'usage: RELAY_AGENT_SECRET=… npm run relay -- token <agent-id> | token --supervisor <name> [--queues a,b] | token --admin <name>';
 
 export interface TokenArgs {
   supervisor: boolean;
+  /** An admin's board token: every queue, and the audit trail. */
+  admin?: boolean;
   name: string;
   /** The supervisor's queues; absent: every queue. */
   queues?: string[];
@@ -14,16 +16,22 @@ export interface TokenArgs {
 /** The words after `token`: `[--supervisor] <id> [--queues a,b]`, in any order; throws naming the mistake. */
 export function parseTokenArgs(words: string[]): TokenArgs {
   let supervisor = false;
+  let admin = false;
   let name: string | undefined;
   let queues: string[] | undefined;
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i]!;
     if (word === '--supervisor') supervisor = true;
+    else if (word === '--admin') admin = true;
     else if (word === '--queues') queues = (words[++i] ?? '').split(',').map((q) => q.trim());
     else if (word.startsWith('--') || name) throw new Error(TOKEN_USAGE);
     else name = word;
   }
   if (!name) throw new Error(TOKEN_USAGE);
+  if (admin) {
+    if (queues || supervisor) throw new Error('--admin sees every queue: use it alone with a name.');
+    return { supervisor: true, admin: true, name };
+  }
   if (queues && !supervisor) throw new Error('--queues limits a supervisor’s board: use it with --supervisor.');
   if (!queues) return { supervisor, name };
   const checked = SupervisorQueues.safeParse(queues);

@@ -26,6 +26,20 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
   nav: {
     reports: 'التقارير',
     back: 'العودة إلى اللوحة المباشرة',
+    audit: 'سجل التدقيق',
+  },
+  audit: {
+    title: 'فريق مكالمات واتساب – سجل التدقيق',
+    heading: 'سجل التدقيق',
+    when: 'متى',
+    who: 'من',
+    role: 'الدور',
+    action: 'ماذا',
+    target: 'على',
+    detail: 'التفاصيل',
+    source: 'من أين',
+    none: 'لم يُسجَّل شيء في هذه الأيام.',
+    adminOnly: 'لا يقرأ سجل التدقيق إلا المسؤول: سجّل الدخول أولًا في اللوحة المباشرة بصفتك مسؤولًا.',
   },
   section: {
     waiting: 'في الانتظار',

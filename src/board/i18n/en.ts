@@ -26,6 +26,20 @@ export const en = {
   nav: {
     reports: 'Reports',
     back: 'Back to the live board',
+    audit: 'Audit trail',
+  },
+  audit: {
+    title: 'WhatsApp call team – audit trail',
+    heading: 'Audit trail',
+    when: 'When',
+    who: 'Who',
+    role: 'Role',
+    action: 'What',
+    target: 'On',
+    detail: 'Detail',
+    source: 'From',
+    none: 'Nothing was recorded on these days.',
+    adminOnly: 'Only an admin may read the audit trail: sign in on the live board as an admin first.',
   },
   section: {
     waiting: 'Waiting',

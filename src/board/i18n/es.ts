@@ -29,6 +29,21 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
   nav: {
     reports: 'Informes',
     back: 'Volver al panel en directo',
+    audit: 'Registro de auditoría',
+  },
+  audit: {
+    title: 'Equipo de llamadas de WhatsApp – registro de auditoría',
+    heading: 'Registro de auditoría',
+    when: 'Cuándo',
+    who: 'Quién',
+    role: 'Rol',
+    action: 'Qué',
+    target: 'Sobre',
+    detail: 'Detalle',
+    source: 'Desde',
+    none: 'No se registró nada en estos días.',
+    adminOnly:
+      'Solo un administrador puede leer el registro de auditoría: inicia sesión antes en el panel en directo como administrador.',
   },
   section: {
     waiting: 'En espera',

@@ -27,6 +27,20 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
   nav: {
     reports: 'रिपोर्ट',
     back: 'लाइव बोर्ड पर लौटें',
+    audit: 'ऑडिट ट्रेल',
+  },
+  audit: {
+    title: 'WhatsApp कॉल टीम – ऑडिट ट्रेल',
+    heading: 'ऑडिट ट्रेल',
+    when: 'कब',
+    who: 'किसने',
+    role: 'भूमिका',
+    action: 'क्या',
+    target: 'किस पर',
+    detail: 'विवरण',
+    source: 'कहाँ से',
+    none: 'इन दिनों में कुछ दर्ज नहीं हुआ।',
+    adminOnly: 'ऑडिट ट्रेल केवल व्यवस्थापक पढ़ सकते हैं: पहले लाइव बोर्ड पर व्यवस्थापक के रूप में साइन इन करें।',
   },
   section: {
     waiting: 'प्रतीक्षा में',

@@ -28,6 +28,20 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   nav: {
     reports: 'Relatórios',
     back: 'Voltar ao painel ao vivo',
+    audit: 'Trilha de auditoria',
+  },
+  audit: {
+    title: 'Equipe de chamadas do WhatsApp – trilha de auditoria',
+    heading: 'Trilha de auditoria',
+    when: 'Quando',
+    who: 'Quem',
+    role: 'Função',
+    action: 'O quê',
+    target: 'Sobre',
+    detail: 'Detalhe',
+    source: 'De onde',
+    none: 'Nada foi registrado nesses dias.',
+    adminOnly: 'Só um administrador pode ler a trilha de auditoria: entre antes no painel ao vivo como administrador.',
   },
   section: {
     waiting: 'Aguardando',

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { AuditRow } from '../shared/auditSchemas';
+import { boardWhen, say, startBoardLanguage } from './i18n';
+
+const $ = (id: string) => document.getElementById(id)!;
+const token = sessionStorage.getItem('board-token');
+let rows: AuditRow[] = [];
+
+function showProblem(text: string | undefined): void {
+  $('problem').hidden = !text;
+  $('problem').textContent = text ?? '';
+}
+const value = (id: string) => ($(id) as HTMLInputElement).value;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The trail for the chosen days, or a sentence saying why not. */
+async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
+  if (!token) return void showProblem(say('reports.signInFirst'));
+  const response = await fetch(`/board/api/audit?from=${value('from')}&to=${value('to')}&format=${format}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  }).catch(() => undefined);
+  if (!response) return void showProblem(say('row.relayNoAnswer'));
+  if (response.status === 401 || response.status === 403) return void showProblem(say('audit.adminOnly'));
+  if (!response.ok) return void showProblem((await response.text()).trim());
+  showProblem(undefined);
+  return response;
+}
+
+function render(): void {
+  $('trail').hidden = rows.length === 0;
+  $('entries').replaceChildren(
+    ...rows.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.testid = 'audit-entry';
+      tr.dataset.action = r.action;
+      for (const text of [
+        boardWhen(Date.parse(r.at), { dateStyle: 'short', timeStyle: 'medium' }),
+        r.actor,
+        r.role,
+        r.action,
+        r.target,
+        r.detail,
+        r.source,
+      ]) {
+        const td = document.createElement('td');
+        td.textContent = text ?? '–';
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
+}
+
+$('range').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void ask('json').then(async (response) => {
+    if (!response) return;
+    rows = z.array(AuditRow).parse(await response.json());
+    render();
+    if (rows.length === 0) showProblem(say('audit.none'));
+  });
+});
+$('csv').addEventListener('click', () => {
+  void ask('csv').then(async (response) => {
+    if (!response) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = `audit-${value('from')}-${value('to')}.csv`;
+    link.click();
+  });
+});
+const today = isoDay(new Date());
+($('from') as HTMLInputElement).value = today;
+($('to') as HTMLInputElement).value = today;
+startBoardLanguage('audit.title', render);
