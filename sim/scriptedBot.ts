@@ -6,9 +6,9 @@ import { createTonePeer } from '../src/relay/media/testTonePeer';
 /**
  * How the scripted bot behaves: `answer` takes the leg, speaks its tone and escalates after `escalateAfterMs`;
  * `silent` never answers the offer; `http_error` answers 500; `no_media` answers, then drops its peer (its media
- * never connects).
+ * never connects); `hang_up` speaks for `escalateAfterMs`, then drops its peer without escalating (a crash).
  */
-export type ScriptedBotMode = 'answer' | 'silent' | 'http_error' | 'no_media';
+export type ScriptedBotMode = 'answer' | 'silent' | 'http_error' | 'no_media' | 'hang_up';
 
 export interface ScriptedBotOptions {
   /** The queue's bot token: the relay must present it, and the bot escalates with it. */
@@ -64,6 +64,7 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
       const listening = setInterval(() => (loudestCaller = Math.max(loudestCaller, peer.heard(options.hearHz))), 100);
       intervals.push(listening);
       const context = body.request_data as { call?: string } | undefined;
+      if (mode === 'hang_up') timers.push(setTimeout(() => peer.close(), options.escalateAfterMs ?? 2000));
       if (mode === 'answer' && options.relayUrl && options.escalateTo && context?.call)
         timers.push(setTimeout(() => void escalate(context.call!), options.escalateAfterMs ?? 2000));
     })().catch(() => res.writeHead(500).end());

@@ -31,7 +31,7 @@ export function createBotCalls(deps: {
   sessions: BotSessions;
   anchored: Pick<
     AnchoredCalls,
-    'answerCustomer' | 'connectBot' | 'dropBot' | 'muteBot' | 'hasBot' | 'deskLegUp' | 'customerAnswer'
+    'answerCustomer' | 'connectBot' | 'dropBot' | 'muteBot' | 'hasBot' | 'hasCustomer' | 'deskLegUp'
   >;
   store: Pick<CallStore, 'markAccepted' | 'wasAccepted' | 'terminated' | 'owner'>;
   graphFor: (callId: string) => Promise<GraphClient>;
@@ -69,6 +69,8 @@ export function createBotCalls(deps: {
       callId,
       async (sdp) => (await offerToBot(bot, sdp, context)).sdp,
       BOT_MEDIA_MS,
+      // The bot went away before handing over (it crashed, its connection dropped): the agents take the call.
+      () => void failed(offer, queue, new Error('the bot’s media connection ended')),
     );
     if (!up) throw new Error('the bot’s media never connected');
     if (await sessions.handedOver(callId)) return;
@@ -87,6 +89,22 @@ export function createBotCalls(deps: {
   ): Promise<boolean> {
     if (!(await sessions.takeHandOver(callId))) return false;
     if (await store.terminated(callId)) return false;
+    try {
+      await queueFromBot(callId, queueId, note, transcript);
+    } catch (error) {
+      // Not queued: the hand-over may be asked again (the bot's retry after a 503).
+      await sessions.releaseHandOver(callId).catch(() => undefined);
+      throw error;
+    }
+    return true;
+  }
+
+  async function queueFromBot(
+    callId: string,
+    queueId: string,
+    note: AssistantNote,
+    transcript: BotEscalation['transcript'],
+  ): Promise<void> {
     await sessions.keepNote(callId, note);
     deps.onNote?.(callId, note, transcript);
     if (await store.wasAccepted(callId))
@@ -99,7 +117,6 @@ export function createBotCalls(deps: {
     else await anchored.dropBot(callId);
     await deps.enqueue(callId, queueId);
     log.info('call handed from the bot to a queue', { callId, queue: queueId });
-    return true;
   }
 
   /** The agent's leg is up (or this instance cannot see it): the customer comes back from the music; the bot goes. */
@@ -117,19 +134,23 @@ export function createBotCalls(deps: {
     log.info('the bot left the call: an agent has it', { callId, agent: owner });
   }
 
+  /** The bot failed the call: it goes to the queue's agents at once (unless handed over or ended already). */
+  async function failed(offer: Offered, queue: QueueConfig, error: unknown): Promise<void> {
+    if (await sessions.handedOver(offer.callId).catch(() => false)) return;
+    log.warn('the queue’s bot could not take the call: it goes to the agents', {
+      callId: offer.callId,
+      queue: queue.id,
+      error: errorText(error),
+    });
+    await handOver(offer.callId, queue.id, BOT_FAILED_NOTE).catch((failure: unknown) =>
+      log.error('a call the bot failed was not queued', { callId: offer.callId, error: errorText(failure) }),
+    );
+  }
+
   return {
     /** A call of a queue with a bot: answered for the bot; on any failure it goes to the queue at once. */
     start(offer: Offered, queue: QueueConfig): void {
-      answerWithBot(offer, queue).catch(async (error: unknown) => {
-        log.warn('the queue’s bot could not take the call: it goes to the agents', {
-          callId: offer.callId,
-          queue: queue.id,
-          error: errorText(error),
-        });
-        await handOver(offer.callId, queue.id, BOT_FAILED_NOTE).catch((failure: unknown) =>
-          log.error('a call the bot failed was not queued', { callId: offer.callId, error: errorText(failure) }),
-        );
-      });
+      answerWithBot(offer, queue).catch((error: unknown) => failed(offer, queue, error));
     },
     /** The bot's escalate request, its token and call already checked. */
     escalate: (callId: string, escalation: BotEscalation) =>
@@ -144,12 +165,12 @@ export function createBotCalls(deps: {
     /** Each instance follows the bus for the bot legs it holds. */
     follow(message: RelayBusMessage): void {
       const { event, callId } = message;
-      if (!anchored.hasBot(callId)) return;
       const done =
-        event.type === 'customer_hold_wanted' && event.held && event.by === 'assistant'
+        event.type === 'customer_hold_wanted' && event.held && event.by === 'assistant' && anchored.hasBot(callId)
           ? anchored.muteBot(callId)
-          : event.type === 'call_taken'
-            ? agentTook(callId)
+          : // The instance with the customer's leg brings them back from the music (the bot may be gone already).
+            event.type === 'call_taken' && anchored.hasCustomer(callId)
+            ? sessions.handedOver(callId).then((handed) => (handed ? agentTook(callId) : undefined))
             : undefined;
       done?.catch((error: unknown) => log.warn('the bot’s leg not moved on', { error: errorText(error) }));
     },

@@ -33,6 +33,7 @@ export function createBotSessions(redis: Redis, prefix: string) {
     /** True for the first hand-over of a call (escalated, or the bot failed); every later one is refused. */
     takeHandOver: async (callId: string): Promise<boolean> =>
       (await redis.set(handedKey(callId), '1', 'EX', KEEP_S, 'NX')) === 'OK',
+    releaseHandOver: async (callId: string): Promise<void> => void (await redis.del(handedKey(callId))),
     handedOver: async (callId: string): Promise<boolean> => (await redis.exists(handedKey(callId))) === 1,
     async keepNote(callId: string, note: AssistantNote): Promise<void> {
       await redis.set(noteKey(callId), JSON.stringify(note), 'EX', KEEP_S);

@@ -254,14 +254,24 @@ export async function createAnchoredCalls(deps: {
     },
     /**
      * The bot joins the room: Janus offers its leg, `ask` gets the bot's answer (over HTTP), and the returned promise
-     * says whether its media came up within `upMs`.
+     * says whether its media came up within `upMs`. `onGone` hears of a leg that Janus hung up (the bot went away)
+     * while it was still the call's bot.
      */
-    async connectBot(callId: string, ask: (offer: string) => Promise<string>, upMs: number): Promise<boolean> {
+    async connectBot(
+      callId: string,
+      ask: (offer: string) => Promise<string>,
+      upMs: number,
+      onGone?: () => void,
+    ): Promise<boolean> {
       const where = await place(callId);
       if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
       const { handle, offer } = await where.anchor.offerLeg(where.room, 'assistant');
       const up = webrtcUp(handle, upMs);
       botLegs.set(callId, { handle });
+      handle.once(Janode.EVENT.HANDLE_HANGUP, () => {
+        if (botLegs.get(callId)?.handle !== handle) return;
+        void this.dropBot(callId).finally(() => onGone?.());
+      });
       try {
         const answer = await ask(offer);
         const leg = await where.anchor.answerLeg(handle, answer);
@@ -274,6 +284,8 @@ export async function createAnchoredCalls(deps: {
       return up;
     },
     hasBot: (callId: string) => botLegs.has(callId),
+    /** Whether the customer's leg of this call is on this instance. */
+    hasCustomer: (callId: string) => customerLegs.has(callId),
     /** The bot goes quiet in the room (it handed the call over and waits for the agent's leg). */
     async muteBot(callId: string): Promise<void> {
       await botLegs.get(callId)?.leg?.mute(true);

@@ -63,6 +63,7 @@ export function createTonePeer(toneHz: number) {
       return gathered();
     },
     close(): void {
+      if (pc.signalingState === 'closed') return;
       clearInterval(pump);
       sink?.stop();
       track.stop();
