@@ -5,6 +5,7 @@ import { benchBurst } from './burst';
 import { benchRelay } from './relay';
 import { benchQueues } from './queues';
 import { benchAnchored } from './anchored';
+import { benchBots } from './bots';
 import { benchFloor } from './floor';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
@@ -112,6 +113,19 @@ async function main(): Promise<void> {
     );
     console.log(
       `  Transfer click -> caller hears the colleague    ${ms(a.transfer)}  ratio ${ratio(a.transfer, a.answer.direct)} vs direct Answer click -> heard (the colleague answers at once)`,
+    );
+  }
+  if (!only || only === 'bots') {
+    const b = await benchBots(Number(process.env.BENCH_ROUNDS ?? 5));
+    const toPlain = b.escalateRingMs / b.plainRingMs;
+    console.log(
+      `\nA queue's bot hands the call to an agent (median of ${b.rounds} calls; one relay, Janus, one agent)`,
+    );
+    console.log(
+      `  escalate -> agent's desk rings   ${ms(b.escalateRingMs)}  ratio ${ratio(b.escalateRingMs, b.plainRingMs)} vs plain queued webhook -> ring ${ms(b.plainRingMs)} (goal <= 1.5: ${toPlain <= 1.5 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `  caller: last of the music -> first of the agent after Answer   ${ms(b.switchGapMs)} (negative: they overlap)`,
     );
   }
   if (!only || only === 'hold') {
