@@ -80,11 +80,20 @@ export function createQueueRouter(deps: {
     const fallback = config.queues.filter((q) => q.id === queue.fallback);
     const groups = groupsOfQueues([queue, ...fallback]);
     const limit = route.stage === 'hunt' ? HUNT_LOOK_AHEAD : 1000;
-    const free = await floor.freeAgentsOf(groups, limit);
-    // A waiting call rings at an agent on a call only when nobody of the queue is free.
-    const waiting = queue.callWaiting && free.length === 0 ? await floor.onOneCallOf(groups, limit) : [];
-    const records = await floor.records([...new Set([...free, ...waiting, ...ringing])]);
+    let free = await floor.freeAgentsOf(groups, limit);
+    const waiting = queue.callWaiting && free.length === 0 ? await waitingCandidates(groups, limit) : [];
+    // Read again: an answer between the two reads may have freed colleagues who were ringing.
+    if (waiting.length > 0) free = await floor.freeAgentsOf(groups, limit);
+    const records = await floor.records([...new Set([...free, ...(free.length === 0 ? waiting : []), ...ringing])]);
     return records.map((agent) => snapshotOf(agent, callId, queue.callWaiting));
+  }
+  /**
+   * Agents on one call who could take this call as a waiting call: only when nobody of the queue is free nor ringing
+   * for another call (a colleague who is ringing may be free in a moment, and is better than a second call).
+   */
+  async function waitingCandidates(groups: string[], limit: number): Promise<string[]> {
+    if (await floor.anyRingingIn(groups)) return [];
+    return floor.onOneCallOf(groups, limit);
   }
   const now = deps.now ?? Date.now;
   const queueName = (id: string) => config.queues.find((q) => q.id === id)?.name;

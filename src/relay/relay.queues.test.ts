@@ -44,6 +44,14 @@ const QUEUES: TeamQueuesInput = {
     // Call waiting: Wes, already on a call, may get a second one here (never in the queue below).
     { id: 'waiting', name: 'Waiting', payloads: ['wait'], callWaiting: true, agents: { wes: 5 } },
     { id: 'no-waiting', name: 'No waiting', payloads: ['no-wait'], agents: { wes: 5 } },
+    {
+      id: 'waiting-all',
+      name: 'Waiting, ring all',
+      routing: 'ring_all',
+      payloads: ['wait-all'],
+      callWaiting: true,
+      agents: { ria: 5, sol: 5, tam: 5 },
+    },
   ],
 };
 
@@ -253,6 +261,26 @@ describe('queues with skills on the team relay', () => {
     await until(() => rang(wes, third));
     await pause(500);
     expect(rang(wes, elsewhere)).toBe(false);
+  });
+
+  it('call waiting never rings an agent who just answered while colleagues who were ringing are free again', async () => {
+    const [a] = await startRelays(1);
+    const team = [
+      await agent('ria', [a!.agentUrl]),
+      await agent('sol', [a!.agentUrl]),
+      await agent('tam', [a!.agentUrl]),
+    ];
+    const [ria] = team as [Agent, Agent, Agent];
+    const first = await offerCall(a!, '447700900401', 'wait-all');
+    const second = await offerCall(a!, '447700900402', 'wait-all');
+    await until(() => team.every((t) => rang(t, first)));
+    await ria.client.request('pre_accept', { callId: first, sdp: TEST_ANSWER_SDP });
+    await ria.client.request('accept', { callId: first, sdp: TEST_ANSWER_SDP });
+    // The second call rings the two colleagues the first call let go, not Ria on her call.
+    await until(() => ringing(team, second).length === 2);
+    await pause(1000);
+    expect(ringing(team, second).sort()).toEqual(['sol', 'tam']);
+    expect(rang(ria, second)).toBe(false);
   });
 
   it('a customer calling again rings first at the agent who last spoke to them', async () => {

@@ -201,6 +201,10 @@ export function createTeamFloor(deps: {
       return lapsed;
     },
     /** Agents of these routing groups on one call who could take a waiting call, longest on their call first. */
+    /** Whether an agent of these routing groups is ringing for a call while on none (and may be free in a moment). */
+    async anyRingingIn(groups: string[]): Promise<boolean> {
+      return (await team.ringingInGroups(groups)) > 0;
+    },
     async onOneCallOf(groups: string[], limit: number): Promise<string[]> {
       return stillThere([...new Set((await team.onOneCallOfGroups(groups, limit)).flat())]);
     },

@@ -56,6 +56,8 @@ export function createTeamStore(
   const wrapUpKey = key('after-call');
   /** Per group, agents on one call who could take a waiting call (queues that allow call waiting), longest on it first. */
   const groupWaitingKey = (group: string) => key('one-call', group);
+  /** Per group, agents ringing for a call and on none: they may be free again in a moment. */
+  const groupRingingKey = (group: string) => key('ringing', group);
   // Written with every change: when it is missing, Redis has lost the floor (it restarted empty).
   const keptKey = key('kept');
   let queue: Promise<unknown> = Promise.resolve();
@@ -106,6 +108,9 @@ export function createTeamStore(
         const canWait = agent.calls.length === 1 && canBeOffered(agent, 'answer', true);
         for (const set of groupsOf(agent.id).map(groupWaitingKey))
           if (canWait) write.zadd(set, agent.sinceMs, agent.id);
+          else write.zrem(set, agent.id);
+        for (const set of groupsOf(agent.id).map(groupRingingKey))
+          if (agent.state === 'reserved') write.zadd(set, agent.sinceMs, agent.id);
           else write.zrem(set, agent.id);
       }
       for (const call of changedCalls)
@@ -230,6 +235,12 @@ export function createTeamStore(
       const read = redis.pipeline();
       for (const group of groups) read.zrange(groupWaitingKey(group), '0', String(limit - 1));
       return ((await read.exec()) ?? []).map(([, ids]) => (ids as string[] | null) ?? []);
+    },
+    /** How many agents of these groups ring for a call while on none. */
+    async ringingInGroups(groups: string[]): Promise<number> {
+      const read = redis.pipeline();
+      for (const group of groups) read.zcard(groupRingingKey(group));
+      return ((await read.exec()) ?? []).reduce((sum, [, n]) => sum + Number(n ?? 0), 0);
     },
     /** Available agents, longest idle first: what routing reads, however large the floor. */
     longestIdle: (limit = 1000): Promise<string[]> => redis.zrange(idleKey, '0', String(limit - 1)),
