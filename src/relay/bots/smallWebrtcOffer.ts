@@ -6,6 +6,25 @@ export class BotOfferFailed extends Error {}
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/** The body as text, or undefined once it passes `max` bytes (the rest is not read). */
+async function readCapped(response: Response, max: number): Promise<string | undefined> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
  * Offers the bot its leg of the call in pipecat's SmallWebRTC shape: `POST url` with `{sdp, type: 'offer', pc_id,
  * request_data}`, the queue's bot token as bearer; the bot answers `{sdp, type: 'answer', pc_id}` within
@@ -13,25 +32,28 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  */
 export async function offerToBot(bot: QueueBot, offerSdp: string, context: BotCallContext): Promise<SmallWebrtcAnswer> {
   const body: SmallWebrtcOffer = { sdp: offerSdp, type: 'offer', pc_id: null, request_data: context };
-  let response: Response;
-  let text: string;
+  let text: string | undefined;
   try {
-    response = await fetch(bot.url, {
+    const response = await fetch(bot.url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bot.token}` },
       body: JSON.stringify(body),
       redirect: 'error',
       signal: AbortSignal.timeout(bot.answerSeconds * 1000),
     });
-    text = await response.text();
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new BotOfferFailed(`answered HTTP ${response.status}`);
+    }
+    text = await readCapped(response, MAX_ANSWER_BYTES);
   } catch (error) {
+    if (error instanceof BotOfferFailed) throw error;
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
     throw new BotOfferFailed(
       timedOut ? `no answer within ${bot.answerSeconds} s` : `not reached (${(error as Error).message})`,
     );
   }
-  if (!response.ok) throw new BotOfferFailed(`answered HTTP ${response.status}`);
-  if (text.length > MAX_ANSWER_BYTES) throw new BotOfferFailed('answer too large');
+  if (text === undefined) throw new BotOfferFailed('answer too large');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
