@@ -26,6 +26,7 @@ const PEOPLE = [
   { login: 'eve@example.com', name: 'eve', groups: ['finance'] },
   { login: 'dan@example.com', name: 'dan', groups: ['team-leads'] },
   { login: 'lou@example.com', name: 'lou', groups: ['team-leads'] },
+  { login: 'raj@example.com', name: 'raj', groups: ['phones'] },
 ];
 /** Short, so a renewal happens within the test: renewed at half-life, every 4.5 s. */
 const SESSION_MINUTES = 0.15;
@@ -204,6 +205,45 @@ test('a supervisor disabled at the company, or signed out there, loses the board
   });
   await page.context().close();
   await lou.context().close();
+});
+
+test('an agent’s desk that renews nothing is still signed out within minutes of the company disabling the agent', async ({
+  browser,
+}) => {
+  let landed: () => void;
+  const landing = new Promise<void>((resolve) => (landed = resolve));
+  const desk: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>You can close this window.</p>');
+    landed();
+  });
+  await new Promise<void>((resolve) => desk.listen(0, '127.0.0.1', resolve));
+  const deskReturn = `http://127.0.0.1:${(desk.address() as AddressInfo).port}/signed-in`;
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/auth/login?to=desk&return=${encodeURIComponent(deskReturn)}`);
+  await logInAtCompany(page, 'raj@example.com');
+  await landing;
+  await expect(page).toHaveURL(new RegExp(`^${deskReturn}#session=`));
+  const token = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('session')!;
+  let connected = false;
+  const client = connectRelay({
+    urls: [relay.agentUrl],
+    token,
+    onEvent: () => undefined,
+    onConnection: (state) => (connected = state.connected),
+  });
+  await client.ready();
+  expect(connected).toBe(true);
+  idp.people.get('raj@example.com')!.disabled = true;
+  const disabledAt = Date.now();
+  // The relay asks the company itself every half token life; the revocation drops the desk within 5 s.
+  await expect.poll(() => connected, { timeout: SESSION_MINUTES * 60_000 + 6000 }).toBe(false);
+  expect(Date.now() - disabledAt).toBeLessThan(SESSION_MINUTES * 60_000 + 6000);
+  expect(log.records.some((r) => r.msg === 'company sign-in ended by the identity provider' && r.name === 'raj')).toBe(
+    true,
+  );
+  client.close();
+  desk.close();
+  await page.context().close();
 });
 
 test('a replayed, forged or cross-browser callback is refused, and so are tokens expired or not the relay’s', async ({

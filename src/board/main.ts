@@ -337,7 +337,12 @@ function connect(token: string): void {
   };
   const mine = socket;
   socket.onclose = (event) => {
-    if (event.code === 4001) return signedOut();
+    if (event.code === 4001) {
+      signedOut();
+      // A company sign-in that ended: the page says so in the supervisor's language, not the operator's token words.
+      if (claimsOf(token).sid) showProblem(say('signIn.refused_ended'));
+      return;
+    }
     // Another sign-in (or a renewed token) took over: this line's closing is not the page's news.
     const current = wanted;
     if (!current || socket !== mine) return;

@@ -632,6 +632,7 @@ export async function startRelay(options: RelayOptions) {
       board.close();
       await gateway.close();
       await webhook.close();
+      companySignIn?.close();
       await teamRecords?.close();
       await anchored?.close();
       bus.stop();

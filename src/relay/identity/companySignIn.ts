@@ -192,7 +192,13 @@ export function createCompanySignIn(deps: {
       return refuse(pending.to, pending.returnTo, 'agent_on_board', `${who.name} is an agent`);
     if (!refreshToken) return refuse(pending.to, pending.returnTo, 'failed', 'the provider gave no refresh token');
     const sid = randomUUID();
-    await store.save(sid, { name: who.name, role: who.role, queues: who.queues, refreshToken });
+    await store.save(sid, {
+      name: who.name,
+      role: who.role,
+      queues: who.queues,
+      refreshToken,
+      checkedAtMs: Date.now(),
+    });
     const token = await tokenFor(who, sid);
     log.info('signed in with the company account', { name: who.name, role: who.role, queues: who.queues ?? 'all' });
     deps.onEvent?.({ action: 'sign_in', name: who.name, role: who.role, detail: `to ${pending.to}`, from });
@@ -218,48 +224,92 @@ export function createCompanySignIn(deps: {
     deps.onEvent?.({ action: 'session_ended', name: session.name, role: session.role, detail, from });
   }
 
+  type Vouched =
+    { ok: true; session: CompanySession } | { ok: false; refused: SignInRefusal } | { ok: false; unavailable: true };
+
+  /**
+   * Asks the provider whether it still vouches for this session's person (a refresh-token grant), at most once per
+   * half token life, one instance at a time (a lock in Redis: the refresh token rotates, so two grants at once would
+   * spend it twice). A refusal, a person out of every allowed group or in another role, ends the session everywhere.
+   */
+  async function vouch(sid: string, from: string, force = false): Promise<Vouched> {
+    const unlock = await store.lock(sid);
+    if (!unlock) return { ok: false, unavailable: true };
+    try {
+      const session = await store.find(sid);
+      if (!session) return { ok: false, refused: 'ended' };
+      if (!force && Date.now() - (session.checkedAtMs ?? 0) < lifetimeMs / 2) return { ok: true, session };
+      let config: oidc.Configuration;
+      let tokens: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
+      try {
+        config = await provider();
+        tokens = await oidc.refreshTokenGrant(config, session.refreshToken);
+      } catch (error) {
+        // The provider refused (the person was disabled or signed out there); a provider that cannot be reached
+        // ends nothing now, and the tokens run out on their own within minutes.
+        if (error instanceof oidc.ResponseBodyError) {
+          await endSession(sid, session, `refresh refused: ${providerErrorText(error)}`, from);
+          return { ok: false, refused: 'ended' };
+        }
+        log.warn('company sign-in not refreshed: the provider does not answer', { error: errorText(error) });
+        return { ok: false, unavailable: true };
+      }
+      let who: TeamIdentity;
+      try {
+        who = teamIdentity(await claimsOf(config, tokens), settings.roles);
+      } catch (error) {
+        who = { ok: false, refusal: 'no_role', detail: errorText(error) };
+      }
+      // Moved out of every allowed group, or to another role: this session ends; a new sign-in gives the new role.
+      if (!who.ok || who.name !== session.name || who.role !== session.role) {
+        await endSession(sid, session, who.ok ? `now ${who.name} as ${who.role}` : who.detail, from);
+        return { ok: false, refused: who.ok ? 'ended' : who.refusal };
+      }
+      const renewed: CompanySession = {
+        ...session,
+        queues: who.queues,
+        refreshToken: tokens.refresh_token ?? session.refreshToken,
+        checkedAtMs: Date.now(),
+      };
+      await store.save(sid, renewed);
+      return { ok: true, session: renewed };
+    } finally {
+      await unlock();
+    }
+  }
+
   async function refresh(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return reply(res, 405, { error: 'POST only' });
     const from = requestClient(req, deps.trustedProxies);
     const found = await sessionOf(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]);
     if (!found) return reply(res, 401, { refused: 'ended' satisfies SignInRefusal });
-    const { sid, session } = found;
-    let config: oidc.Configuration;
-    let tokens: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
-    try {
-      config = await provider();
-      tokens = await oidc.refreshTokenGrant(config, session.refreshToken);
-    } catch (error) {
-      // The provider refused (the person was disabled or signed out there); a provider that cannot be reached ends
-      // nothing now, and the token runs out on its own within minutes.
-      if (error instanceof oidc.ResponseBodyError) {
-        await endSession(sid, session, `refresh refused: ${providerErrorText(error)}`, from);
-        return reply(res, 401, { refused: 'ended' satisfies SignInRefusal });
-      }
-      log.warn('company sign-in not refreshed: the provider does not answer', { error: errorText(error) });
+    const vouched = await vouch(found.sid, from);
+    if (!vouched.ok && 'unavailable' in vouched)
       return reply(res, 503, { error: 'The company sign-in does not answer; try again in a moment.' });
-    }
-    let who: TeamIdentity;
-    try {
-      who = teamIdentity(await claimsOf(config, tokens), settings.roles);
-    } catch (error) {
-      who = { ok: false, refusal: 'no_role', detail: errorText(error) };
-    }
-    // Moved out of every allowed group, or to another role: this session ends; a new sign-in gives the new role.
-    if (!who.ok || who.name !== session.name || who.role !== session.role) {
-      await endSession(sid, session, who.ok ? `now ${who.name} as ${who.role}` : who.detail, from);
-      return reply(res, 401, { refused: who.ok ? 'ended' : who.refusal });
-    }
-    await store.save(sid, {
-      ...session,
-      queues: who.queues,
-      refreshToken: tokens.refresh_token ?? session.refreshToken,
-    });
-    const token = await tokenFor(who, sid);
+    if (!vouched.ok) return reply(res, 401, { refused: vouched.refused });
+    const { name, role, queues } = vouched.session;
+    const token = await tokenFor({ ok: true, name, role, queues }, found.sid);
     reply(res, 200, { token, expiresAtMs: Date.now() + lifetimeMs });
   }
 
+  /**
+   * Every half token life each instance asks the provider about the sessions nobody renewed lately: a desk or board
+   * that stops renewing (or never did) still ends within minutes of the provider dropping the person.
+   */
+  async function sweep(): Promise<void> {
+    for (const sid of await store.sessionIds()) {
+      const session = await store.find(sid);
+      if (session && Date.now() - (session.checkedAtMs ?? 0) >= lifetimeMs / 2) await vouch(sid, 'relay');
+    }
+  }
+  const sweeper = setInterval(
+    () => void sweep().catch((error: unknown) => log.warn('company sessions not checked', { error: errorText(error) })),
+    Math.max(1000, lifetimeMs / 2),
+  );
+  sweeper.unref();
+
   return {
+    close: () => clearInterval(sweeper),
     /** /auth/*; true when answered. */
     async http(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
       const url = new URL(req.url ?? '/', 'http://relay');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { TeamRole } from '../../shared/identityRoles';
@@ -20,10 +21,14 @@ export const CompanySession = z.object({
   role: TeamRole,
   queues: z.array(z.string()).optional(),
   refreshToken: z.string(),
+  /** When the provider last vouched for the person (sign-in or a refresh grant). */
+  checkedAtMs: z.number().optional(),
 });
 export type CompanySession = z.infer<typeof CompanySession>;
 
 const PENDING_SECONDS = 600;
+/** Longer than a refresh grant takes; a lock left by a dead instance lapses after it. */
+const LOCK_MS = 15_000;
 
 /** Sign-ins under way and signed-in sessions, in Redis so any relay instance takes the callback or the refresh. */
 export function createSignInStore(redis: Redis, prefix: string, sessionSeconds: number) {
@@ -47,6 +52,29 @@ export function createSignInStore(redis: Redis, prefix: string, sessionSeconds: 
     },
     async end(sid: string): Promise<void> {
       await redis.del(sessionKey(sid));
+    },
+    async sessionIds(): Promise<string[]> {
+      const ids: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', sessionKey('*'), 'COUNT', 500);
+        cursor = next;
+        ids.push(...keys.map((k) => k.slice(sessionKey('').length)));
+      } while (cursor !== '0');
+      return ids;
+    },
+    /** One instance at a time asks the provider about a session; waits up to 5 s, then gives up (undefined). */
+    async lock(sid: string): Promise<(() => Promise<void>) | undefined> {
+      const key = `${prefix}:signin:lock:${sid}`;
+      const mine = randomUUID();
+      const end = Date.now() + 5000;
+      while ((await redis.set(key, mine, 'PX', LOCK_MS, 'NX')) !== 'OK') {
+        if (Date.now() > end) return undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return async () => {
+        if ((await redis.get(key)) === mine) await redis.del(key);
+      };
     },
   };
 }
