@@ -3,6 +3,7 @@ import { isLive, needsTerminate, transition, type CallInput, type CallState } fr
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type { ActionResult, CallView, DialResult, PermissionReply, PermissionView } from '../shared/ipcContract';
 import type { CallSignal } from '../shared/callSignals';
+import type { AssistantNote } from '../shared/botProtocol';
 import { captureRequest, capturedKinds, type CallMediaNotice } from '../shared/metaCapture';
 import { followedUpCall } from '../shared/followUpButton';
 import { agentSaid, agentSentence } from '../shared/agentErrors';
@@ -42,6 +43,7 @@ interface CallRecord {
   queue?: string;
   line?: string;
   anchored?: boolean;
+  assistant?: AssistantNote;
   transferredBy?: string;
   transferringTo?: string;
   transferDeclinedBy?: string;
@@ -123,6 +125,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       queue: call.queue,
       line: call.line,
       anchored: call.anchored,
+      assistant: call.assistant,
       transferredBy: call.transferredBy,
       transferringTo: isLive(s) ? call.transferringTo : undefined,
       transferDeclinedBy: isLive(s) ? call.transferDeclinedBy : undefined,
@@ -218,6 +221,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       queue: event.queue,
       line: event.line,
       anchored: event.anchored,
+      assistant: event.assistant,
       transferredBy: event.transferredBy,
       invitedBy: event.invitedBy,
     };

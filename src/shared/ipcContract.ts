@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssistantNote } from './botProtocol';
 import { ReceivedAccountAlert } from './accountAlerts';
 import { isPhoneNumber, isUserId } from './graphSchemas';
 import { QualitySample } from './callQuality';
@@ -61,6 +62,8 @@ export const CallView = z.object({
   line: z.string().max(80).optional(),
   /** The team relay anchors this call's media on its media server: it can be transferred. */
   anchored: z.boolean().optional(),
+  /** What the queue's bot learned before it handed the call to the team ("From the assistant: …"). */
+  assistant: AssistantNote.optional(),
   /** The colleague who transferred this call here, and the one this desk is transferring it to. */
   transferredBy: z.string().optional(),
   transferringTo: z.string().optional(),

@@ -92,6 +92,8 @@ export const ar: Catalog = {
     line: 'اتصل بـ: {{line}}',
     transferredBy: 'حوّلها {{name}}',
     invitedBy: 'يطلب {{name}} انضمامك إلى هذه المكالمة',
+    fromAssistant: 'من المساعد: {{summary}}',
+    assistantFacts: 'ما عرفه المساعد',
   },
   inCall: {
     transfer: 'تحويل',

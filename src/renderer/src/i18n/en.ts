@@ -93,6 +93,8 @@ export const en = {
     line: 'Called: {{line}}',
     transferredBy: 'Transferred by {{name}}',
     invitedBy: '{{name}} asks you to join this call',
+    fromAssistant: 'From the assistant: {{summary}}',
+    assistantFacts: 'What the assistant learned',
   },
   inCall: {
     transfer: 'Transfer',

@@ -98,6 +98,8 @@ export const es: Catalog = {
     line: 'Llamó a: {{line}}',
     transferredBy: 'Transferida por {{name}}',
     invitedBy: '{{name}} te pide unirte a esta llamada',
+    fromAssistant: 'Del asistente: {{summary}}',
+    assistantFacts: 'Lo que supo el asistente',
   },
   inCall: {
     transfer: 'Transferir',

@@ -92,6 +92,8 @@ export const hi: Catalog = {
     line: 'इस नंबर पर कॉल: {{line}}',
     transferredBy: '{{name}} ने ट्रांसफ़र की',
     invitedBy: '{{name}} आपसे इस कॉल में जुड़ने को कह रहे हैं',
+    fromAssistant: 'सहायक से: {{summary}}',
+    assistantFacts: 'सहायक को क्या पता चला',
   },
   inCall: {
     transfer: 'ट्रांसफ़र',

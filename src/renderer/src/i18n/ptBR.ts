@@ -96,6 +96,8 @@ export const ptBR: Catalog = {
     line: 'Ligou para: {{line}}',
     transferredBy: 'Transferida por {{name}}',
     invitedBy: '{{name}} pede que você entre nesta chamada',
+    fromAssistant: 'Do assistente: {{summary}}',
+    assistantFacts: 'O que o assistente soube',
   },
   inCall: {
     transfer: 'Transferir',

@@ -68,6 +68,23 @@ export const IncomingCall = memo(function IncomingCall({
           <Say k="incoming.transferredBy" values={{ name: call.transferredBy }} />
         </p>
       )}
+      {call.assistant && (
+        <div className="notice" data-testid="assistant-note">
+          <p>
+            <Say k="incoming.fromAssistant" values={{ summary: call.assistant.summary }} />
+          </p>
+          {Object.keys(call.assistant.facts).length > 0 && (
+            <dl aria-label={t('incoming.assistantFacts')} data-testid="assistant-facts">
+              {Object.entries(call.assistant.facts).map(([key, value]) => (
+                <div key={key}>
+                  <dt dir="auto">{key}</dt>
+                  <dd dir="auto">{value}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </div>
+      )}
       {call.line && (
         <p className="queue" data-testid="call-line">
           <Say k="incoming.line" values={{ line: call.line }} />

@@ -1,0 +1,79 @@
+import { test, expect } from '@playwright/test';
+import { heardTone } from '../sim/farEnd';
+import { heardTone as deskHears } from '../sim/pageVoice';
+import { startScriptedBot } from '../sim/scriptedBot';
+import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { startTeam } from './teamDesks';
+
+/** Each voice by its pitch: the caller 440 Hz, the bot 600 Hz, the queue's music 700 Hz, Asha 300 Hz. */
+const CALLER = 440;
+const BOT = 600;
+const MUSIC = 700;
+const ASHA = 300;
+const HEARD = 0.02;
+const SILENT = 0.004;
+const TOKEN = 'front-desk-bot-token-0123456789abcdef0123';
+
+test('a bot answers the call first and hands it to Asha: her ringing card shows what it learned before she answers, and the caller hears the bot, the music, then Asha', async ({
+  browser,
+}) => {
+  const janus = await startTestJanus();
+  const botOptions = {
+    token: TOKEN,
+    toneHz: BOT,
+    hearHz: CALLER,
+    escalateAfterMs: 2500,
+    escalateTo: 'support',
+    summary: 'Wants to change the delivery address of order A-1042.',
+    facts: { order: 'A-1042', language: 'en' },
+    relayUrl: undefined as string | undefined,
+  };
+  const bot = await startScriptedBot(botOptions);
+  const queues = TeamQueues.parse({
+    defaultQueue: 'front',
+    repeatCallerMinutes: 0,
+    queues: [
+      { id: 'front', name: 'Front desk', media: 'anchored', agents: '*', bot: { url: bot.url, token: TOKEN } },
+      { id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9 } },
+    ],
+  });
+  const team = await startTeam(browser, {
+    queues,
+    janusUrls: [janus.url],
+    janusAccess: janus.access,
+    janusHoldMusic: holdMusicFile(MUSIC),
+    voices: { asha: ASHA, ben: 500 },
+  });
+  const { sim, pageA } = team;
+  try {
+    // The bot escalates to the relay that takes WhatsApp's webhooks.
+    botOptions.relayUrl = team.relays[0]!.agentUrl.replace(/^ws/, 'http');
+    const call = await sim.placeCall({ name: 'Bot Caller', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
+    await expect.poll(() => heardTone(call.farEnd.received, BOT), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    // Asha's card rings with the bot's summary and facts, before she answers.
+    const note = pageA.getByTestId('assistant-note');
+    await expect(note).toContainText('From the assistant: Wants to change the delivery address of order A-1042.', {
+      timeout: 10_000,
+    });
+    await expect(pageA.getByTestId('assistant-facts')).toContainText('A-1042');
+    await expect(pageA.getByTestId('call-queue')).toHaveText('Queue: Support');
+    await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    expect(heardTone(call.farEnd.received, BOT)).toBeLessThan(SILENT);
+
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
+    await expect.poll(() => deskHears(pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    // WhatsApp was answered once, for the bot; the agent's answer moved nothing on Meta's side.
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+    await pageA.getByTestId('hangup').click();
+    await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
+    await team.close();
+    await bot.close();
+    await janus.stop();
+  }
+});
