@@ -1,11 +1,12 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
+import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { issueSupervisorToken } from '../src/relay/agentTokens';
 import { freePort } from '../src/relay/freePort';
 import { startTestOidcProvider, type TestOidcProvider } from '../src/relay/identity/testOidcProvider';
-import { startRelay, type Relay } from '../src/relay/relayServer';
+import { startRelay, type Relay, type RelayOptions } from '../src/relay/relayServer';
 import { startTestRedis, type TestRedis } from '../src/relay/testRedis';
 import { connectRelay } from '../src/main/transport/relayClient';
 import { IdentityRoles } from '../src/shared/identityRoles';
@@ -27,6 +28,7 @@ const PEOPLE = [
   { login: 'dan@example.com', name: 'dan', groups: ['team-leads'] },
   { login: 'lou@example.com', name: 'lou', groups: ['team-leads'] },
   { login: 'raj@example.com', name: 'raj', groups: ['phones'] },
+  { login: 'ben@example.com', name: 'ben', groups: ['phones'] },
 ];
 /** Short, so a renewal happens within the test: renewed at half-life, every 4.5 s. */
 const SESSION_MINUTES = 0.15;
@@ -36,6 +38,7 @@ let sim: WhatsAppSim;
 let idp: TestOidcProvider;
 let relay: Relay;
 let base: string;
+let relaySettings: Pick<RelayOptions, 'companySignIn'>;
 const log = createMemoryLogger();
 /** Why the relay refused each company sign-in so far, as its log says. */
 const refusals = () =>
@@ -47,14 +50,7 @@ test.beforeAll(async () => {
   const agentPort = await freePort();
   base = `http://127.0.0.1:${agentPort}`;
   idp = await startTestOidcProvider({ redirectUris: [`${base}/auth/callback`], people: PEOPLE });
-  relay = await startRelay({
-    ...SIM_SECRETS,
-    agentSecret: AGENT_SECRET,
-    redisUrl: redis.url,
-    graphBaseUrl: sim.graphBaseUrl,
-    logger: log,
-    prefix: 'sso',
-    agentPort,
+  relaySettings = {
     companySignIn: {
       issuer: idp.issuer,
       clientId: idp.clientId,
@@ -63,6 +59,16 @@ test.beforeAll(async () => {
       roles: ROLES,
       sessionMinutes: SESSION_MINUTES,
     },
+  };
+  relay = await startRelay({
+    ...SIM_SECRETS,
+    agentSecret: AGENT_SECRET,
+    redisUrl: redis.url,
+    graphBaseUrl: sim.graphBaseUrl,
+    logger: log,
+    prefix: 'sso',
+    agentPort,
+    ...relaySettings,
   });
 });
 test.afterAll(async () => {
@@ -224,26 +230,78 @@ test('an agent’s desk that renews nothing is still signed out within minutes o
   await landing;
   await expect(page).toHaveURL(new RegExp(`^${deskReturn}#session=`));
   const token = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('session')!;
-  let connected = false;
-  const client = connectRelay({
-    urls: [relay.agentUrl],
-    token,
-    onEvent: () => undefined,
-    onConnection: (state) => (connected = state.connected),
+  // A desk that renews nothing: a bare WebSocket signed in with the token.
+  const socket = new WebSocket(relay.agentUrl, { headers: { Authorization: `Bearer ${token}` } });
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'status', status: 'available' })));
+    socket.on('message', (data) => String(data).includes('welcome') && resolve());
+    socket.on('error', reject);
   });
-  await client.ready();
-  expect(connected).toBe(true);
   idp.people.get('raj@example.com')!.disabled = true;
   const disabledAt = Date.now();
   // The relay asks the company itself every half token life; the revocation drops the desk within 5 s.
-  await expect.poll(() => connected, { timeout: SESSION_MINUTES * 60_000 + 6000 }).toBe(false);
+  expect(await closed).toBe(4001);
   expect(Date.now() - disabledAt).toBeLessThan(SESSION_MINUTES * 60_000 + 6000);
   expect(log.records.some((r) => r.msg === 'company sign-in ended by the identity provider' && r.name === 'raj')).toBe(
     true,
   );
-  client.close();
   desk.close();
   await page.context().close();
+});
+
+test('the desk renews its company token and, past the first token’s expiry, fails over to another relay instance with it', async ({
+  browser,
+}) => {
+  let landed: () => void;
+  const landing = new Promise<void>((resolve) => (landed = resolve));
+  const desk: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>You can close this window.</p>');
+    landed();
+  });
+  await new Promise<void>((resolve) => desk.listen(0, '127.0.0.1', resolve));
+  const deskReturn = `http://127.0.0.1:${(desk.address() as AddressInfo).port}/signed-in`;
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/auth/login?to=desk&return=${encodeURIComponent(deskReturn)}`);
+  await logInAtCompany(page, 'ben@example.com');
+  await landing;
+  const token = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('session')!;
+  // A second instance on the same Redis, as behind a load balancer.
+  const second = await startRelay({
+    ...SIM_SECRETS,
+    agentSecret: AGENT_SECRET,
+    redisUrl: redis.url,
+    graphBaseUrl: sim.graphBaseUrl,
+    logger: createMemoryLogger(),
+    prefix: 'sso',
+    companySignIn: relaySettings.companySignIn,
+  });
+  const connections: Array<{ connected: boolean; url?: string; error?: unknown }> = [];
+  const client = connectRelay({
+    urls: [second.agentUrl, relay.agentUrl],
+    token,
+    onEvent: () => undefined,
+    onConnection: (state) => connections.push(state),
+  });
+  try {
+    await client.ready();
+    await new Promise((r) => setTimeout(r, decodeJwt(token).exp! * 1000 - Date.now() + 1000));
+    // The instance the desk is on stops: the desk signs in on the other with its renewed token (the first one has
+    // expired, and would be refused).
+    const before = connections.length;
+    await second.close();
+    await expect
+      .poll(() => connections.slice(before).some((c) => c.connected && c.url === relay.agentUrl), { timeout: 10_000 })
+      .toBe(true);
+    expect(
+      connections.slice(before).some((c) => c.error && JSON.stringify(c.error).includes('relayTokenRefused')),
+    ).toBe(false);
+  } finally {
+    client.close();
+    await second.close().catch(() => undefined);
+    desk.close();
+    await page.context().close();
+  }
 });
 
 test('a replayed, forged or cross-browser callback is refused, and so are tokens expired or not the relay’s', async ({

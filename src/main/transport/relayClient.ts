@@ -11,6 +11,7 @@ import {
 } from '../../shared/relayProtocol';
 import type { AgentStatus } from '../../shared/settingsSchemas';
 import { sentence, type Sentence } from '../../shared/sentence';
+import { renewalDelayMs, renewToken } from './sessionRenewal';
 
 export interface RelayClientOptions {
   /** One or more relay addresses (instances behind a balancer, or a list to fail over through). */
@@ -40,6 +41,27 @@ export function connectRelay(options: RelayClientOptions) {
   >();
   let readyResolve: (() => void) | undefined;
   let ready = new Promise<void>((resolve) => (readyResolve = resolve));
+  /** The token the desk signs in with; a company sign-in's is renewed at half its life, for every reconnect. */
+  let token = options.token;
+  let renewalTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function renewLater(): void {
+    clearTimeout(renewalTimer);
+    const delay = renewalDelayMs(token);
+    if (delay === undefined || closed) return;
+    renewalTimer = setTimeout(() => {
+      const url = options.urls[urlIndex % options.urls.length]!;
+      void renewToken(url, token).then((renewed) => {
+        if (closed) return;
+        if (renewed.ok) {
+          token = renewed.token;
+          return renewLater();
+        }
+        // Ended: the relay drops this desk itself; otherwise the relay or the company is briefly away.
+        if (!renewed.ended) renewalTimer = setTimeout(renewLater, 5000);
+      });
+    }, delay);
+  }
 
   function failPending(reason: string, said: Sentence): void {
     for (const [id, p] of pending) {
@@ -54,7 +76,7 @@ export function connectRelay(options: RelayClientOptions) {
 
   function open(): void {
     const url = options.urls[urlIndex % options.urls.length]!;
-    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${options.token}` }, handshakeTimeout: 5000 });
+    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` }, handshakeTimeout: 5000 });
     socket = ws;
     ws.on('unexpected-response', (_req, res) => {
       const error =
@@ -106,6 +128,7 @@ export function connectRelay(options: RelayClientOptions) {
   }
 
   open();
+  renewLater();
 
   return {
     /** Resolves once connected (again); requests wait for this. */
@@ -163,6 +186,7 @@ export function connectRelay(options: RelayClientOptions) {
     close(): void {
       closed = true;
       clearTimeout(retryTimer);
+      clearTimeout(renewalTimer);
       failPending('The relay connection was closed.', sentence('relayClosed'));
       socket?.close();
     },
