@@ -8,13 +8,14 @@ const problems = (result: ReturnType<typeof withBot>) =>
   result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 
 describe('a queue’s bot in the queues file', () => {
-  it('takes an anchored queue’s bot with its defaults: 3 s to answer, the customer not shared', () => {
+  it('takes an anchored queue’s bot with its defaults: 3 s to answer, the customer not shared, leaving once an agent has the call', () => {
     const parsed = withBot({ media: 'anchored', bot: { url: 'https://bot.example/api/offer', token: TOKEN } });
     expect(parsed.success && parsed.data.queues[0]!.bot).toEqual({
       url: 'https://bot.example/api/offer',
       token: TOKEN,
       answerSeconds: 3,
       shareCustomer: false,
+      stayListening: false,
     });
     expect(withBot({ media: 'anchored', bot: { url: 'http://127.0.0.1:7860/api/offer', token: TOKEN } }).success).toBe(
       true,

@@ -28,6 +28,8 @@ export const QueueBot = z.object({
   answerSeconds: z.number().min(1).max(10).default(3),
   /** The bot is told the customer's number and name (never Meta's tokens). */
   shareCustomer: z.boolean().default(false),
+  /** Once an agent has the call, the bot stays in the room muted, listening (for notes), instead of leaving. */
+  stayListening: z.boolean().default(false),
 });
 export type QueueBot = z.infer<typeof QueueBot>;
 

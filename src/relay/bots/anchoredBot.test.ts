@@ -19,6 +19,7 @@ const SILENT_TOKEN = 'silent-bot-token-0123456789abcdef012345678';
 const BROKEN_TOKEN = 'broken-bot-token-0123456789abcdef012345678';
 const DEAD_TOKEN = 'dead-bot-token-0123456789abcdef0123456789ab';
 const CRASH_TOKEN = 'crash-bot-token-0123456789abcdef0123456789a';
+const LISTEN_TOKEN = 'listen-bot-token-0123456789abcdef012345678';
 // Each voice by its pitch at the caller: the bot, the queue's music, the agent; the caller speaks 440 Hz.
 const BOT_HZ = 600;
 const MUSIC_HZ = 700;
@@ -32,6 +33,15 @@ let silentBot: ScriptedBot;
 let brokenBot: ScriptedBot;
 let deadBot: ScriptedBot;
 let crashBot: ScriptedBot;
+let listenBot: ScriptedBot;
+const listenOptions = {
+  token: LISTEN_TOKEN,
+  toneHz: BOT_HZ,
+  hearHz: CALLER_HZ,
+  escalateAfterMs: 2000,
+  escalateTo: 'support',
+  relayUrl: undefined as string | undefined,
+};
 let queues: TeamQueuesInput;
 let holdMusic: string;
 const botOptions = {
@@ -46,12 +56,13 @@ const botOptions = {
 };
 
 beforeAll(async () => {
-  [bot, silentBot, brokenBot, deadBot, crashBot, postgres] = await Promise.all([
+  [bot, silentBot, brokenBot, deadBot, crashBot, listenBot, postgres] = await Promise.all([
     startScriptedBot(botOptions),
     startScriptedBot({ token: SILENT_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'silent' }),
     startScriptedBot({ token: BROKEN_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'http_error' }),
     startScriptedBot({ token: DEAD_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'no_media' }),
     startScriptedBot({ token: CRASH_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'hang_up', escalateAfterMs: 2000 }),
+    startScriptedBot(listenOptions),
     startTestPostgres(),
   ]);
   queues = {
@@ -91,6 +102,14 @@ beforeAll(async () => {
         payloads: ['crash'],
         bot: { url: crashBot.url, token: CRASH_TOKEN },
       },
+      {
+        id: 'listen',
+        name: 'Listening bot',
+        media: 'anchored',
+        agents: '*',
+        payloads: ['listen'],
+        bot: { url: listenBot.url, token: LISTEN_TOKEN, stayListening: true },
+      },
     ],
   };
   testbed = await startAnchoredRelay('bots', queues, {
@@ -98,6 +117,7 @@ beforeAll(async () => {
     databaseUrl: postgres.url,
   });
   botOptions.relayUrl = testbed.relay.agentUrl.replace(/^ws/, 'http');
+  listenOptions.relayUrl = botOptions.relayUrl;
 }, 60_000);
 afterAll(async () => {
   await testbed?.stop();
@@ -107,6 +127,7 @@ afterAll(async () => {
     brokenBot?.close(),
     deadBot?.close(),
     crashBot?.close(),
+    listenBot?.close(),
     postgres?.stop(),
   ]);
 });
@@ -420,6 +441,37 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
         'caller hears the agent, not the music',
       );
       expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+      await client.request('terminate', { callId });
+    } finally {
+      client.close();
+      caller.close();
+      desk.close();
+    }
+  }, 40_000);
+
+  it('a queue whose bot stays listening: once the agent has the call the bot stays in the room muted, hearing both, heard by nobody', async () => {
+    const { client, events } = await connectTestAgent('gus', [testbed.relay.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(AGENT_HZ);
+    try {
+      const callId = 'wacid.bot.listening';
+      await callIn(callId, caller, 'listen');
+      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await caller.applyAnswer(answerSentToMeta(callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
+      await until(() => offeredTo(events, callId) !== undefined, 8000, 'agent rings');
+      const answer = await desk.answer(offeredTo(events, callId)!.sdpOffer);
+      await client.request('pre_accept', { callId, sdp: answer });
+      await client.request('accept', { callId, sdp: answer });
+      await until(() => heardTone(caller.received, AGENT_HZ) > 0.05, 10_000, 'caller hears the agent');
+      // Well past the moment the bot would have left: it still hears the agent and the caller, and nobody hears it.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(listenBot.hears(AGENT_HZ)).toBeGreaterThan(0.05);
+      expect(listenBot.hears(CALLER_HZ)).toBeGreaterThan(0.05);
+      let loudestBot = 0;
+      for (let i = 0; i < 20; i += 1, await new Promise((r) => setTimeout(r, 50)))
+        loudestBot = Math.max(loudestBot, desk.heard(BOT_HZ), heardTone(caller.received, BOT_HZ));
+      expect(loudestBot).toBeLessThan(0.05);
       await client.request('terminate', { callId });
     } finally {
       client.close();

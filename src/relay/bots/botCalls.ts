@@ -45,6 +45,8 @@ export function createBotCalls(deps: {
   log: Logger;
 }) {
   const { sessions, anchored, store, log } = deps;
+  /** Bots on this instance that stay in the room muted once an agent has the call (their queue says so). */
+  const staying = new Set<string>();
 
   /** Answers the call on WhatsApp with the media server's answer (nothing is sent until the bot has its leg). */
   async function acceptOnWhatsapp(callId: string, queueId: string, answer: string): Promise<void> {
@@ -130,6 +132,10 @@ export function createBotCalls(deps: {
       targets: [],
       event: { type: 'customer_hold_wanted', callId, held: false, by: owner ?? 'assistant' },
     });
+    if (staying.delete(callId)) {
+      log.info('the bot stays in the call muted, listening: an agent has it', { callId, agent: owner });
+      return;
+    }
     await anchored.dropBot(callId);
     log.info('the bot left the call: an agent has it', { callId, agent: owner });
   }
@@ -150,6 +156,7 @@ export function createBotCalls(deps: {
   return {
     /** A call of a queue with a bot: answered for the bot; on any failure it goes to the queue at once. */
     start(offer: Offered, queue: QueueConfig): void {
+      if (queue.bot?.stayListening) staying.add(offer.callId);
       answerWithBot(offer, queue).catch((error: unknown) => failed(offer, queue, error));
     },
     /** The bot's escalate request, its token and call already checked. */
@@ -165,6 +172,7 @@ export function createBotCalls(deps: {
     /** Each instance follows the bus for the bot legs it holds. */
     follow(message: RelayBusMessage): void {
       const { event, callId } = message;
+      if (event.type === 'call_terminated') staying.delete(callId);
       const done =
         event.type === 'customer_hold_wanted' && event.held && event.by === 'assistant' && anchored.hasBot(callId)
           ? anchored.muteBot(callId)
