@@ -73,6 +73,9 @@ export function createWebhookIntake(deps: {
     if (!signal) return;
     if (signal.type === 'call_offered' && deps.numbers.several)
       signal.line = deps.numbers.get(event.phoneNumberId)?.name;
+    /** A call this team was offered (its offer still kept), placed, or still has in its model. */
+    const knownCall = async (callId: string): Promise<boolean> =>
+      Boolean((await store.offer(callId)) ?? (await store.placedBy(callId)) ?? (await floor.call(callId)));
     switch (signal.type) {
       case 'outbound_answered':
         return once(`answer:${signal.callId}`, () => routeOutbound(signal, receivedAtMs));
@@ -104,6 +107,11 @@ export function createWebhookIntake(deps: {
       case 'call_terminated':
         return once(`terminate:${signal.callId}`, async () => {
           const [owner, queue] = await Promise.all([store.owner(signal.callId), store.queueOf(signal.callId)]);
+          if (!owner && !(await knownCall(signal.callId))) {
+            // Never offered to this team nor placed by it: nothing to end, and nothing for the figures.
+            log.warn('terminate for a call this team never saw: ignored', { callId: signal.callId });
+            return;
+          }
           metrics?.callEnded(Boolean(owner), signal.durationSec, queue ?? undefined);
           records?.record({
             kind: 'ended',

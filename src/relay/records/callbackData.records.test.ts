@@ -106,3 +106,28 @@ describe('biz_opaque_callback_data through the relay', () => {
     }
   });
 });
+
+describe('terminates for calls the team never saw', () => {
+  it('leave no call record (a stranger with the app secret, or a mistaken redelivery, cannot fill the figures)', async () => {
+    const strangers = ['wacid.never-seen-1', 'wacid.never-seen-2'];
+    for (const callId of strangers) {
+      const body = terminateWebhook({
+        callId,
+        from: '447700900556',
+        phoneNumberId: SECRETS.phoneNumberId,
+        status: 'COMPLETED',
+      });
+      expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+    }
+    // A real call after them: once its record is written, theirs would have been too (one outbox, in order).
+    const callId = 'wacid.seen-after-strangers';
+    graph.offerCall(callId);
+    const base = { callId, from: '447700900557', phoneNumberId: SECRETS.phoneNumberId };
+    const connect = connectWebhook({ ...base, sdpOffer: 'v=0\r\n' });
+    expect((await postSignedWebhook(relay.webhookUrl, connect, SECRETS.appSecret)).status).toBe(200);
+    const ended = terminateWebhook({ ...base, status: 'COMPLETED' });
+    expect((await postSignedWebhook(relay.webhookUrl, ended, SECRETS.appSecret)).status).toBe(200);
+    await expect.poll(() => row(callId), { timeout: 10_000, interval: 200 }).toBeDefined();
+    for (const stranger of strangers) expect(await row(stranger)).toBeUndefined();
+  });
+});
