@@ -14,6 +14,7 @@ import {
 } from '../shared/relayProtocol';
 import { guardConnections, type ConnectionLimits, type ConnectionRefusal } from '../whatsapp/connectionGuard';
 import type { Logger } from '../whatsapp/logger';
+import { requestClient } from '../whatsapp/clientAddress';
 import { verifyAgentToken, type SigningKey } from './agentTokens';
 import type { Revocations } from './revocations';
 import { RelayRefusal, type CallRequests, type RequestContext } from './callRequests';
@@ -68,6 +69,8 @@ export interface AgentGatewayOptions {
   connections?: AgentConnectionSettings;
   /** Counts connections refused or closed by the caps and deadlines. */
   onConnectionRefused?: (reason: ConnectionRefusal) => void;
+  /** Each desk sign-in, taken or refused, for the audit trail: who (when the token says), why, and from where. */
+  onSignIn?: (event: { agentId?: string; ok: boolean; detail: string; from: string }) => void;
 }
 
 /** Caps and deadlines of the agent port; signed-in desks count only toward the total, not their address's share. */
@@ -154,12 +157,15 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   async function signIn(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const check = await verifyAgentToken(token, options.signingKeys);
+    const from = requestClient(req, options.connections?.trustedProxies);
     if (!check.ok) {
       log.warn('agent refused', { reason: check.reason });
+      options.onSignIn?.({ ok: false, detail: `desk: ${check.reason}`, from });
       return refuse(socket, '401 Unauthorized', check.reason);
     }
     if (await revocations.isRevoked(check.agentId, check.issuedAtMs)) {
       log.warn('agent refused', { agentId: check.agentId, reason: 'token revoked' });
+      options.onSignIn?.({ agentId: check.agentId, ok: false, detail: 'desk: agent token revoked', from });
       return refuse(socket, '401 Unauthorized', 'agent token revoked');
     }
     const existing = agents.get(check.agentId);
@@ -171,6 +177,12 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     if (socket.destroyed) return;
     wss.handleUpgrade(req, socket, head, (ws) => {
       guard.vouch(socket);
+      options.onSignIn?.({
+        agentId: check.agentId,
+        ok: true,
+        detail: `desk${check.sid ? ' (company account)' : ''}`,
+        from,
+      });
       void onAgent(check.agentId, check.issuedAtMs, ws);
     });
   }

@@ -455,6 +455,14 @@ export async function startRelay(options: RelayOptions) {
     onGraphError: (code) => metrics.graphError(code),
     connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },
     onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
+    onSignIn: ({ agentId, ok, detail, from }) =>
+      audit({
+        actor: agentId ?? 'unknown',
+        role: 'agent',
+        action: ok ? 'sign_in' : 'sign_in_refused',
+        detail,
+        source: from,
+      }),
     instance,
     presence,
     floor,

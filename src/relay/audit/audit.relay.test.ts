@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
@@ -129,6 +130,22 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
     await refused.closed;
     expect(await auditLines('sign_in_refused')).toContainEqual(
       expect.objectContaining({ actor: 'unknown', action: 'sign_in_refused', detail: 'board: malformed agent token' }),
+    );
+  });
+
+  it('records a desk’s sign-in and a desk refused', async () => {
+    expect(await auditLines('sign_in')).toContainEqual({
+      actor: 'asha',
+      role: 'agent',
+      action: 'sign_in',
+      target: null,
+      detail: 'desk',
+      source: '127.0.0.1',
+    });
+    const refused = new WebSocket(relay.agentUrl, { headers: { Authorization: 'Bearer forged' } });
+    await new Promise((resolve) => refused.on('error', resolve));
+    expect(await auditLines('sign_in_refused')).toContainEqual(
+      expect.objectContaining({ actor: 'unknown', role: 'agent', detail: 'desk: malformed agent token' }),
     );
   });
 
