@@ -237,6 +237,8 @@ export function createCallRequests(deps: {
     const taken = await floor.apply({ kind: 'accept', callId, agentId });
     if (!taken.ok) {
       const call = taken.call ?? (await floor.call(callId));
+      const invited = call?.reservations.some((r) => r.agentId === agentId && r.purpose !== 'answer');
+      if (invited) throw new RelayRefusal('relayInvitationOver');
       const answeredElsewhere = call?.phase === 'answered' && !call.parties.some((p) => p.id === agentId);
       throw new RelayRefusal(answeredElsewhere ? 'relayAnsweredElsewhere' : 'relayNotOffered');
     }
@@ -253,16 +255,20 @@ export function createCallRequests(deps: {
       if (context.expired()) throw new RelayRefusal('relayGaveUp');
       await claimForAnswer(callId, agentId);
       try {
-        // Anchored: the desk's answer is for its leg on the media server; WhatsApp gets the server's answer.
-        const toWhatsApp = anchored?.hasDeskLeg(callId, agentId)
-          ? await anchored.answer(callId, agentId, sdp, (await store.offer(callId))?.sdpOffer ?? '')
-          : sdp;
-        // The desk gave up meanwhile (Redis or the media server was slow): WhatsApp must not hear a late answer.
-        if (context.expired()) throw new RelayRefusal('relayGaveUp');
-        const bizOpaque = await callbackData(callId, agentId);
-        // A call the queue's bot answered is accepted on WhatsApp already: only the agent's leg is new.
-        if (!(anchored && (await store.wasAccepted(callId))))
+        // A call the queue's bot answered is accepted on WhatsApp already, its customer in the room (on whichever
+        // instance answered it): only the agent's leg is new.
+        if (anchored?.hasDeskLeg(callId, agentId) && (await store.wasAccepted(callId)))
+          await anchored.answerDesk(callId, agentId, sdp);
+        else {
+          // Anchored: the desk's answer is for its leg on the media server; WhatsApp gets the server's answer.
+          const toWhatsApp = anchored?.hasDeskLeg(callId, agentId)
+            ? await anchored.answer(callId, agentId, sdp, (await store.offer(callId))?.sdpOffer ?? '')
+            : sdp;
+          // The desk gave up meanwhile (Redis or the media server was slow): WhatsApp must not hear a late answer.
+          if (context.expired()) throw new RelayRefusal('relayGaveUp');
+          const bizOpaque = await callbackData(callId, agentId);
           await (await graphFor(callId)).preAccept(callId, toWhatsApp, { bizOpaque });
+        }
       } catch (error) {
         await store.release(callId);
         await floor.apply({ kind: 'answer_failed', callId, agentId });

@@ -9,6 +9,8 @@ import { startRelay } from '../relayServer';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
 import { holdMusicFile, mediaHostAddress } from '../media/testJanus';
 import { createTonePeer } from '../media/testTonePeer';
+import { roomParticipants } from '../media/testRoomParticipants';
+import { Redis } from 'ioredis';
 import { connectTestAgent } from '../testAgent';
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
@@ -132,6 +134,17 @@ afterAll(async () => {
   ]);
 });
 
+/** The legs of a call's room on Janus, by display name, as Janus lists them. */
+async function legsOf(callId: string): Promise<string[]> {
+  const redis = new Redis(testbed.redis.url);
+  try {
+    const place = JSON.parse((await redis.get(`bots:anchor:${callId}`)) ?? 'null') as { url: string; room: number };
+    return roomParticipants(place.url, testbed.janus.access, place.room);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function until(check: () => boolean | Promise<boolean>, ms = 8000, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
@@ -250,6 +263,8 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
         'bot gone from the room',
       );
       expect(heardTone(caller.received, AGENT_HZ)).toBeGreaterThan(0.05);
+      // Janus itself: the customer's one leg and the agent's, the bot's gone.
+      expect(await legsOf(callId)).toEqual(['asha', 'customer']);
       expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
 
       // Kept with the call record.
@@ -406,6 +421,8 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
         5000,
         'bot gone from the room',
       );
+      // The other instance took the agent's answer without joining the customer a second time.
+      expect(await legsOf(callId)).toEqual(['customer', 'erin']);
       expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
       await client.request('terminate', { callId });
     } finally {
@@ -472,6 +489,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
       for (let i = 0; i < 20; i += 1, await new Promise((r) => setTimeout(r, 50)))
         loudestBot = Math.max(loudestBot, desk.heard(BOT_HZ), heardTone(caller.received, BOT_HZ));
       expect(loudestBot).toBeLessThan(0.05);
+      expect(await legsOf(callId)).toEqual(['assistant', 'customer', 'gus']);
       await client.request('terminate', { callId });
     } finally {
       client.close();
