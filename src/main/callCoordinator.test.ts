@@ -70,6 +70,30 @@ function remoteEnd(callId: string, status = 'COMPLETED', errors: { code: number;
 }
 
 describe('call coordinator', () => {
+  it('a colleague’s invitation or transfer that ends unanswered is not a missed call of this desk', () => {
+    const ring = (callId: string, extra: { invitedBy?: string; transferredBy?: string }) =>
+      coordinator.handleSignal({
+        type: 'call_offered',
+        callId,
+        from: '4412345',
+        callerName: 'Kim',
+        timestampMs: Date.now(),
+        sdpOffer: 'v=0\r\n',
+        anchored: true,
+        ...extra,
+      });
+    ring('invite', { invitedBy: 'asha' });
+    ring('transfer', { transferredBy: 'asha' });
+    ring('customer', {});
+    // Asha hangs up while the invitation rings; the transfer rings out; the customer's own call is missed.
+    remoteEnd('invite');
+    coordinator.handleSignal({ type: 'call_passed_on', callId: 'transfer', afterSec: 0 });
+    remoteEnd('customer');
+    expect(coordinator.get('invite')?.endReason).toBe('invitation_ended');
+    expect(coordinator.get('transfer')?.endReason).toBe('invitation_ended');
+    expect(coordinator.get('customer')?.endReason).toBe('missed');
+  });
+
   it('rings, then answers with pre_accept and accept carrying the same SDP', async () => {
     offer('c1');
     expect(coordinator.get('c1')).toMatchObject({ phase: 'ringing', callerName: 'Kim', sdpOffer: 'v=0\r\n' });

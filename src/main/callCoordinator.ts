@@ -148,8 +148,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   function apply(call: CallRecord, input: CallInput): boolean {
-    const next = transition(call.state, input);
+    let next = transition(call.state, input);
     if (next === call.state) return false;
+    // A colleague's ring (transfer, conference) that ended unanswered was not the customer calling this desk.
+    const colleaguesRing = call.state.phase === 'ringing' && Boolean(call.invitedBy || call.transferredBy);
+    if (colleaguesRing && next.phase === 'ended' && (next.reason === 'missed' || next.reason === 'passed_on'))
+      next = { ...next, reason: 'invitation_ended' };
     call.state = next;
     if (!isLive(next)) {
       clearTimeout(call.ringTimer);

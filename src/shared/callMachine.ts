@@ -9,6 +9,8 @@ export const EndReason = z.enum([
   'answered_elsewhere',
   'passed_on',
   'transferred',
+  /** A colleague's transfer or conference ring at this desk that ended unanswered: not a missed call of the desk. */
+  'invitation_ended',
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 

@@ -25,6 +25,7 @@ const ENGLISH = {
   relayChooseColleague: () => 'Choose a colleague.',
   relayCallUnknown: () => 'This call is no longer known to the team relay.',
   relayColleagueBusy: (v: Values) => `${v.to} is not available to take a call right now.`,
+  relayInvitationOver: () => 'The invitation to this call is over: it stays with your colleague.',
   relayCallChanged: () => 'The call changed meanwhile (it was answered, moved on or ended): look at it again.',
   relayTooManyRequests: (v: Values) => `Too many requests from this desk: try again in ${minutes(v.count)}.`,
   relayPermissionLimit: (v: Values) =>

@@ -206,10 +206,10 @@ describe('features that meet on the floor', () => {
       .toBe(true);
     await expect.poll(() => ben.state()?.state).toBe('available');
     expect(asha.state()?.state).toBe('on_call');
-    // Too late: the ring is over, so Ben cannot join now.
+    // Too late: the ring is over, so Ben cannot join now, and is told so.
     await expect(
       ben.client.request('pre_accept', { callId: 'wacid.feat.4', sdp: call.caller.offerSdp }),
-    ).rejects.toThrow();
+    ).rejects.toThrow('The invitation to this call is over');
     await asha.client.request('terminate', { callId: 'wacid.feat.4' });
     await asha.wrapUp('wacid.feat.4');
   }, 60_000);

@@ -156,6 +156,7 @@ export const ar: Catalog = {
     answered_elsewhere: 'رد عليها زميل',
     passed_on: 'لم يُرد عليها في الوقت: حُوّلت إلى زميل',
     transferred: 'حُوّلت إلى زميل',
+    invitation_ended: 'انتهت الدعوة: تبقى المكالمة مع زميلك',
     ok: 'حسنًا',
     callBack: 'معاودة الاتصال',
   },
@@ -168,6 +169,7 @@ export const ar: Catalog = {
     answered_elsewhere: 'رد عليها زميل',
     passed_on: 'حُوّلت',
     transferred: 'حُوّلت',
+    invitation_ended: 'انتهت الدعوة',
     live: 'جارية',
   },
   dial: {
@@ -550,6 +552,7 @@ export const ar: Catalog = {
     relayChooseColleague: 'اختر زميلًا.',
     relayCallUnknown: 'لم يعد مرحّل الفريق يعرف هذه المكالمة.',
     relayColleagueBusy: '{{to}} غير متاح لتلقي مكالمة الآن.',
+    relayInvitationOver: 'انتهت الدعوة إلى هذه المكالمة: تبقى مع زميلك.',
     relayCallChanged: 'تغيّرت المكالمة في أثناء ذلك (رُدّ عليها أو انتقلت أو انتهت): انظر إليها مرة أخرى.',
     relayTooManyRequests_zero: 'طلبات كثيرة جدًا من هذا المكتب: حاول مرة أخرى بعد قليل.',
     relayTooManyRequests_one: 'طلبات كثيرة جدًا من هذا المكتب: حاول مرة أخرى بعد دقيقة واحدة.',

@@ -153,6 +153,7 @@ export const en = {
     answered_elsewhere: 'Answered by a colleague',
     passed_on: 'Not answered in time: offered to a colleague',
     transferred: 'Transferred to a colleague',
+    invitation_ended: 'The invitation ended: the call stays with your colleague',
     ok: 'OK',
     callBack: 'Call back',
   },
@@ -165,6 +166,7 @@ export const en = {
     answered_elsewhere: 'Answered by a colleague',
     passed_on: 'Passed on',
     transferred: 'Transferred',
+    invitation_ended: 'Invitation ended',
     live: 'In progress',
   },
   dial: {
@@ -527,6 +529,7 @@ export const en = {
     relayChooseColleague: 'Choose a colleague.',
     relayCallUnknown: 'This call is no longer known to the team relay.',
     relayColleagueBusy: '{{to}} is not available to take a call right now.',
+    relayInvitationOver: 'The invitation to this call is over: it stays with your colleague.',
     relayCallChanged: 'The call changed meanwhile (it was answered, moved on or ended): look at it again.',
     relayTooManyRequests_one: 'Too many requests from this desk: try again in 1 minute.',
     relayTooManyRequests_other: 'Too many requests from this desk: try again in {{count}} minutes.',

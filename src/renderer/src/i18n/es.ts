@@ -158,6 +158,7 @@ export const es: Catalog = {
     answered_elsewhere: 'La contestó un compañero',
     passed_on: 'Sin respuesta a tiempo: pasó a un compañero',
     transferred: 'Transferida a un compañero',
+    invitation_ended: 'La invitación terminó: la llamada sigue con tu compañero',
     ok: 'Aceptar',
     callBack: 'Devolver la llamada',
   },
@@ -170,6 +171,7 @@ export const es: Catalog = {
     answered_elsewhere: 'Contestada por un compañero',
     passed_on: 'Pasada a otro',
     transferred: 'Transferida',
+    invitation_ended: 'Invitación terminada',
     live: 'En curso',
   },
   dial: {
@@ -545,6 +547,7 @@ export const es: Catalog = {
     relayChooseColleague: 'Elige a un compañero.',
     relayCallUnknown: 'El relé del equipo ya no conoce esta llamada.',
     relayColleagueBusy: '{{to}} no puede atender una llamada ahora.',
+    relayInvitationOver: 'La invitación a esta llamada terminó: sigue con tu compañero.',
     relayCallChanged: 'La llamada cambió mientras tanto (la contestaron, pasó a otro o terminó): vuelve a mirarla.',
     relayTooManyRequests_one: 'Demasiadas solicitudes desde este puesto: inténtalo de nuevo en 1 minuto.',
     relayTooManyRequests_many: 'Demasiadas solicitudes desde este puesto: inténtalo de nuevo en {{count}} de minutos.',

@@ -151,6 +151,7 @@ export const hi: Catalog = {
     answered_elsewhere: 'एक सहकर्मी ने उठाई',
     passed_on: 'समय पर नहीं उठाई: सहकर्मी को दी गई',
     transferred: 'सहकर्मी को ट्रांसफ़र की गई',
+    invitation_ended: 'निमंत्रण समाप्त हुआ: कॉल आपके सहकर्मी के पास रहती है',
     ok: 'ठीक है',
     callBack: 'वापस कॉल करें',
   },
@@ -163,6 +164,7 @@ export const hi: Catalog = {
     answered_elsewhere: 'सहकर्मी ने उठाई',
     passed_on: 'आगे दी गई',
     transferred: 'ट्रांसफ़र',
+    invitation_ended: 'निमंत्रण समाप्त',
     live: 'जारी है',
   },
   dial: {
@@ -519,6 +521,7 @@ export const hi: Catalog = {
     relayChooseColleague: 'किसी सहकर्मी को चुनें।',
     relayCallUnknown: 'टीम रिले अब इस कॉल को नहीं जानता।',
     relayColleagueBusy: '{{to}} अभी कॉल लेने के लिए उपलब्ध नहीं है।',
+    relayInvitationOver: 'इस कॉल का निमंत्रण समाप्त हो गया: यह आपके सहकर्मी के पास रहती है।',
     relayCallChanged: 'इस बीच कॉल बदल गई (उठा ली गई, आगे बढ़ गई या खत्म हो गई): फिर से देखें।',
     relayTooManyRequests_one: 'इस डेस्क से बहुत ज़्यादा अनुरोध: 1 मिनट में फिर से कोशिश करें।',
     relayTooManyRequests_other: 'इस डेस्क से बहुत ज़्यादा अनुरोध: {{count}} मिनट में फिर से कोशिश करें।',

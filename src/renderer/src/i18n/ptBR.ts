@@ -156,6 +156,7 @@ export const ptBR: Catalog = {
     answered_elsewhere: 'Atendida por um colega',
     passed_on: 'Não atendida a tempo: passou a um colega',
     transferred: 'Transferida a um colega',
+    invitation_ended: 'O convite terminou: a chamada continua com seu colega',
     ok: 'OK',
     callBack: 'Retornar a chamada',
   },
@@ -168,6 +169,7 @@ export const ptBR: Catalog = {
     answered_elsewhere: 'Atendida por um colega',
     passed_on: 'Passada adiante',
     transferred: 'Transferida',
+    invitation_ended: 'Convite encerrado',
     live: 'Em andamento',
   },
   dial: {
@@ -542,6 +544,7 @@ export const ptBR: Catalog = {
     relayChooseColleague: 'Escolha um colega.',
     relayCallUnknown: 'O relay da equipe não conhece mais esta chamada.',
     relayColleagueBusy: '{{to}} não pode atender uma chamada agora.',
+    relayInvitationOver: 'O convite para esta chamada terminou: ela continua com seu colega.',
     relayCallChanged: 'A chamada mudou nesse meio tempo (foi atendida, passou adiante ou terminou): veja de novo.',
     relayTooManyRequests_one: 'Pedidos demais desta estação: tente de novo em 1 minuto.',
     relayTooManyRequests_many: 'Pedidos demais desta estação: tente de novo em {{count}} de minutos.',
