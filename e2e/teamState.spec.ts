@@ -131,3 +131,27 @@ test('with the relay holding after-call work, an agent whose desk has wrap-up tu
     await close();
   }
 });
+
+test('with after-call work turned off at the relay, the agent writing up a call is told calls ring, and the next call rings at them', async ({
+  browser,
+}) => {
+  const { sim, pageA, close } = await startTeam(browser, { queues, afterCallSeconds: 0 });
+  try {
+    const call = await sim.placeCall({ name: 'First Of Two' });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^On call/, { timeout: 10_000 });
+    await pageA.getByTestId('hangup').click();
+    await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
+    await pageA.getByTestId('dismiss').click();
+    await expect(pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`)).toBeVisible();
+    // The relay routes to Asha again at once: the desk must not claim that calls wait for her wrap-up.
+    await expect(pageA.getByTestId('team-state')).toHaveText('Available');
+    await expect(pageA.getByTestId('ready')).toBeVisible();
+    await expect(pageA.getByTestId('not-ready')).toHaveCount(0);
+    const next = await sim.placeCall({ name: 'Second Of Two' });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Second Of Two');
+    await sim.hangUp(next.callId);
+  } finally {
+    await close();
+  }
+});

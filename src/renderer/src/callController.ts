@@ -10,6 +10,7 @@ import { routeAudio } from './rtc/devices';
 import { LiveCall } from './rtc/liveCall';
 import { JobCancelled, jobSlots } from './rtc/jobSlots';
 import { Ringtone } from './rtc/ringtone';
+import { heldForWrapUp } from './teamStatus';
 import { mediaOf, selectActive, selectRinging, usePhone } from './store';
 import { i18n } from './i18n';
 import { resultText } from './views/Said';
@@ -159,7 +160,7 @@ function updateRingtone(): void {
   const ringing = selectRinging(state).some((c) => c.phase === 'ringing');
   const onCall = selectActive(state) !== undefined;
   // Busy and wrap-up: calls show without ringing.
-  const quiet = state.status?.preferences.status === 'busy' || state.status?.wrapUp !== undefined;
+  const quiet = state.status?.preferences.status === 'busy' || heldForWrapUp(state.status);
   if (ringing && !quiet) ringtone.start(onCall ? 'waiting' : 'ring');
   else ringtone.stop();
   usePhone.setState({ ringtonePlaying: ringtone.playing });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppStatus } from '../../shared/ipcContract';
-import { activityOf, shownTeamState, teamStatusMenu } from './teamStatus';
+import { activityOf, heldForWrapUp, shownTeamState, teamStatusMenu } from './teamStatus';
 
 const REASONS = ['break', 'lunch', 'busy', 'away'];
 
@@ -24,12 +24,16 @@ describe('the team state in the top bar', () => {
     });
   });
 
-  it('is after-call work while the desk holds the agent for a wrap-up (the relay has them not ready: busy)', () => {
+  it('holds calls for a wrap-up only while the relay holds after-call work, or alone while the wrap-up is open', () => {
     const wrapUp = { calls: [{ callId: 'c1', sinceMs: 9000 }] };
-    const held = status({ team: { state: 'not_ready', reason: 'busy', sinceMs: 8000 }, wrapUp });
-    expect(shownTeamState(held)).toEqual({ state: 'after_call_work', sinceMs: 8000 });
-    // On a call again, or ringing, the relay's word stands.
-    expect(shownTeamState(status({ team: { state: 'reserved', sinceMs: 1 }, wrapUp }))?.state).toBe('reserved');
+    expect(heldForWrapUp(status({ team: { state: 'after_call_work', sinceMs: 8000 }, wrapUp }))).toBe(true);
+    // After-call work off at the relay: the wrap-up stays open, but calls ring (and the line must not say otherwise).
+    expect(heldForWrapUp(status({ team: { state: 'available', sinceMs: 8000 }, wrapUp }))).toBe(false);
+    // Lunch chosen during the wrap-up is lunch, not after-call work.
+    const lunch = status({ team: { state: 'not_ready', reason: 'lunch', sinceMs: 8000 }, wrapUp });
+    expect(shownTeamState(lunch)).toEqual({ state: 'not_ready', reason: 'lunch', sinceMs: 8000 });
+    expect(heldForWrapUp({ ...status({ wrapUp }), team: undefined })).toBe(true);
+    expect(heldForWrapUp({ ...status(), team: undefined })).toBe(false);
   });
 
   it('is not shown before the relay has said anything', () => {

@@ -8,15 +8,21 @@ export interface ShownTeamState {
   sinceMs: number;
 }
 
-/**
- * The relay's state for the top bar. The desk holds an agent for their wrap-up by asking the relay for Busy, so a
- * not-ready state while the desk's wrap-up is open is after-call work, counted from when the relay began it.
- */
+/** The relay's state for the top bar: the relay holds after-call work itself, so its word stands. */
 export function shownTeamState(status: AppStatus | undefined): ShownTeamState | undefined {
   const team = status?.team;
   if (!team) return undefined;
-  if (team.state === 'not_ready' && status.wrapUp) return { state: 'after_call_work', sinceMs: team.sinceMs };
   return { state: team.state, ...(team.reason !== undefined && { reason: team.reason }), sinceMs: team.sinceMs };
+}
+
+/**
+ * Whether calls hold off for the agent's wrap-up: in a team, only while the relay holds them in after-call work (an
+ * operator may turn it off, and then calls ring during the wrap-up); alone, while the desk's wrap-up is open.
+ */
+export function heldForWrapUp(status: AppStatus | undefined): boolean {
+  if (!status) return false;
+  if (status.team) return status.team.state === 'after_call_work';
+  return status.wrapUp !== undefined;
 }
 
 /** States the top bar shows with their time. */

@@ -5,6 +5,7 @@ import { accountAlertText } from '../../../shared/whatsappWords/words';
 import { savePreferences } from '../actions';
 import { checkMicrophone } from '../micCheck';
 import { usePhone } from '../store';
+import { heldForWrapUp } from '../teamStatus';
 import { Said } from './Said';
 
 /** One line that is green only when a call can ring here and be answered with a voice; otherwise what to fix. */
@@ -26,7 +27,7 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     callbackReached: status.callbackReached,
     mic,
     agentStatus: status.preferences.status,
-    wrapUp: status.wrapUp !== undefined,
+    wrapUp: heldForWrapUp(status),
     restriction: callsRestricted(status.accountAlerts, Date.now()),
   });
   if (state.ready) {
