@@ -360,6 +360,11 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   }, ALIVE_MS / 3);
 
   return {
+    /** The team's not-ready reasons changed: every desk on this instance hears them as a fresh welcome. */
+    welcomeAgain(): void {
+      for (const [agentId, agent] of agents)
+        send(agent.socket, { type: 'welcome', agentId, instance, notReadyReasons: floor.reasons });
+    },
     /** Hands a bus message to the agents on this instance that it concerns. */
     /**
      * Hands a bus message to the agents on this instance that it concerns: an offer to the agents it rings

@@ -27,7 +27,8 @@ import { createBotRoute } from './bots/botRoute';
 import { createBotSessions } from './bots/botSessions';
 import { createTeamStore } from './team/teamStore';
 import { routingGroups } from './team/routingGroups';
-import { countByState, createTeamFloor } from './team/teamFloor';
+import { countByState, createTeamFloor, DEFAULT_NOT_READY_REASONS } from './team/teamFloor';
+import { createTeamSettingsStore } from './admin/teamSettingsStore';
 import { agentsOn } from './team/callParties';
 import type { JanusAccess } from './media/janusAccess';
 import type { RelayBusMessage } from '../shared/relayProtocol';
@@ -188,12 +189,14 @@ export async function startRelay(options: RelayOptions) {
   const teamRedis = redis.duplicate();
   teamRedis.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
   const team = createTeamStore(teamRedis, prefix, routingGroups(options.queues));
+  const liveReasons = [...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)];
   const floor = createTeamFloor({
     team,
     bus,
     log,
     alive: (ids) => presence.alive(ids),
-    notReadyReasons: options.notReadyReasons,
+    // The floor reads this list each time; an admin's change is spliced into it (below), so no restart is needed.
+    notReadyReasons: liveReasons,
     afterCallMs: options.afterCallSeconds === undefined ? undefined : options.afterCallSeconds * 1000,
     records,
   });
@@ -367,6 +370,7 @@ export async function startRelay(options: RelayOptions) {
     log,
   });
   const auditTrail = teamRecords && createAuditTrail(teamRecords.db, log);
+  const teamSettings = teamRecords && createTeamSettingsStore(teamRecords.db, log);
   /** Without PostgreSQL the audit trail is the log's. */
   const audit = (entry: AuditEntry): void =>
     void (auditTrail ? auditTrail.write(entry) : Promise.resolve(log.info('audit', { ...entry })));
@@ -404,6 +408,7 @@ export async function startRelay(options: RelayOptions) {
     isKnownAgent: async (agentId) => (await redis.sismember(keys.agents, agentId)) === 1,
     audit,
     auditTrail,
+    teamSettings,
     trustedProxies: options.trustedProxies,
     async roomRecording(callId) {
       const file = options.janusRecordingDir && (await teamRecords?.db.roomRecording(callId));
@@ -474,6 +479,12 @@ export async function startRelay(options: RelayOptions) {
     records,
     anchored,
     accountAlerts: () => accountAlerts.list(),
+  });
+  // An admin's change of the team settings, on any instance, applies here within seconds.
+  const stopSettings = teamSettings?.watch(({ version, settings }) => {
+    liveReasons.splice(0, liveReasons.length, ...settings.notReadyReasons);
+    gateway.welcomeAgain();
+    log.info('team settings applied', { version });
   });
   const intake = createWebhookIntake({
     numbers,
@@ -641,6 +652,7 @@ export async function startRelay(options: RelayOptions) {
       await gateway.close();
       await webhook.close();
       companySignIn?.close();
+      stopSettings?.();
       await teamRecords?.close();
       await anchored?.close();
       bus.stop();

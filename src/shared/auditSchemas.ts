@@ -11,6 +11,7 @@ export const AuditAction = z.enum([
   'export_report',
   'play_recording',
   'export_audit',
+  'config_change',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

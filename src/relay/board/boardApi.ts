@@ -10,6 +10,20 @@ import { reportCsv } from './reportFigures';
 import { AuditQuery, type AuditEntry, type AuditRow } from '../../shared/auditSchemas';
 import { requestClient } from '../../whatsapp/clientAddress';
 import { auditCsv } from '../audit/auditTrail';
+import { settingsProblems, TeamSettings } from '../../shared/teamSettings';
+import type { TeamSettingsStore } from '../admin/teamSettingsStore';
+
+const SETTINGS_BODY_MAX = 16 * 1024;
+
+/** A request's body, up to `max` bytes; undefined when it is longer. */
+async function bodyOf(req: IncomingMessage, max: number): Promise<string | undefined> {
+  let text = '';
+  for await (const chunk of req) {
+    text += String(chunk);
+    if (text.length > max) return undefined;
+  }
+  return text;
+}
 
 /** The audit trail as the admin view reads it. */
 export interface AuditReader {
@@ -36,6 +50,7 @@ export function createBoardApi(deps: {
   roomRecording?(callId: string): Promise<string | undefined>;
   audit?(entry: AuditEntry): void;
   auditTrail?: AuditReader;
+  teamSettings?: Pick<TeamSettingsStore, 'latest' | 'save'>;
   trustedProxies?: string[];
   log: Logger;
 }) {
@@ -158,5 +173,43 @@ export function createBoardApi(deps: {
     reply(200, JSON.stringify(rows), 'application/json');
   }
 
-  return { report, recording, audit: auditView };
+  /** GET/PUT /board/api/settings: the team's not-ready reasons and wrap-up codes, for an admin only. */
+  async function settings(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = replyTo(res);
+    if (req.method !== 'GET' && req.method !== 'PUT') return reply(405, 'GET or PUT only\n');
+    const check = await supervisorOf(req);
+    if (!check.ok) return reply(401, 'The team settings need an admin sign-in.\n');
+    if (check.role !== 'admin') return reply(403, 'Only an admin may change the team settings.\n');
+    if (!deps.teamSettings)
+      return reply(404, 'The team settings need the call records (RELAY_DATABASE_URL on the relay).\n');
+    try {
+      if (req.method === 'GET') {
+        const current = await deps.teamSettings.latest();
+        return reply(200, JSON.stringify(current ?? null), 'application/json');
+      }
+      const text = await bodyOf(req, SETTINGS_BODY_MAX);
+      if (text === undefined) return reply(413, 'The settings are longer than 16 KB.\n');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        return reply(400, JSON.stringify({ problems: ['(settings): not JSON'] }), 'application/json');
+      }
+      const parsed = TeamSettings.safeParse(raw);
+      if (!parsed.success)
+        return reply(400, JSON.stringify({ problems: settingsProblems(parsed.error) }), 'application/json');
+      const version = await deps.teamSettings.save(parsed.data, check.agentId);
+      audit(req, check, {
+        action: 'config_change',
+        target: `team settings v${version}`,
+        detail: JSON.stringify(parsed.data).slice(0, 2000),
+      });
+      reply(200, JSON.stringify({ version }), 'application/json');
+    } catch (error) {
+      log.warn('team settings not read or saved', { error: errorText(error) });
+      reply(503, 'The call records database does not answer; try again in a moment.\n');
+    }
+  }
+
+  return { report, recording, audit: auditView, settings };
 }

@@ -13,6 +13,7 @@ import type { SupervisorCheck } from '../agentTokens';
 import type { AuditEntry } from '../../shared/auditSchemas';
 import { requestClient } from '../../whatsapp/clientAddress';
 import { createBoardApi, type AuditReader } from './boardApi';
+import type { TeamSettingsStore } from '../admin/teamSettingsStore';
 import { scopeKey } from './boardScope';
 import { endedSentence, openSession, type BoardSession } from './boardSignIn';
 import type { BoardSource } from './boardSource';
@@ -82,6 +83,7 @@ export function createBoardRoute(deps: {
   audit?(entry: AuditEntry): void;
   /** Reads the audit trail for an admin; absent without PostgreSQL. */
   auditTrail?: AuditReader;
+  teamSettings?: Pick<TeamSettingsStore, 'latest' | 'save'>;
   trustedProxies?: string[];
   log: Logger;
 }) {
@@ -393,6 +395,10 @@ export function createBoardRoute(deps: {
       }
       if (path === '/board/api/audit') {
         await api.audit(req, res);
+        return true;
+      }
+      if (path === '/board/api/settings') {
+        await api.settings(req, res);
         return true;
       }
       if (req.method !== 'GET') {

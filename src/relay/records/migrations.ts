@@ -97,4 +97,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE TRIGGER audit_log_unchanged BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();`,
   },
+  {
+    // The team's settings an admin changes from the board: every change is a new version, the newest applies.
+    version: 8,
+    name: 'team settings versions',
+    sql: `
+      CREATE TABLE team_settings (
+        version serial PRIMARY KEY,
+        settings jsonb NOT NULL,
+        changed_by text NOT NULL,
+        changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );`,
+  },
 ];

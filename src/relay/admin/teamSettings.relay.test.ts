@@ -1,0 +1,134 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { connectRelay } from '../../main/transport/relayClient';
+import type { CallSignal } from '../../shared/callSignals';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { issueAgentToken, issueSupervisorToken } from '../agentTokens';
+import { startRelay, type Relay } from '../relayServer';
+import { startTestPostgres, type TestPostgres } from '../testPostgres';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS } from '../testSecrets';
+
+const SECRETS = RELAY_TEST_SECRETS;
+let redis: TestRedis;
+let postgres: TestPostgres;
+let graph: GraphApiSim;
+let first: Relay;
+let second: Relay;
+
+async function sql<R extends pg.QueryResultRow>(text: string): Promise<R[]> {
+  const client = new pg.Client(postgres.url);
+  await client.connect();
+  try {
+    return (await client.query<R>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+const httpOf = (relay: Relay) => relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');
+const put = (relay: Relay, token: string, body: unknown) =>
+  fetch(`${httpOf(relay)}/board/api/settings`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  [redis, postgres, graph] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+  ]);
+  const common = {
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    prefix: 'settings',
+    databaseUrl: postgres.url,
+  };
+  first = await startRelay({ ...common, logger: createMemoryLogger() });
+  second = await startRelay({ ...common, logger: createMemoryLogger() });
+  const end = Date.now() + 15_000;
+  while (
+    (await sql<{ t: string | null }>("SELECT to_regclass('team_settings')::text AS t"))[0]?.t !== 'team_settings'
+  ) {
+    if (Date.now() > end) throw new Error('the team_settings table never appeared');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}, 60_000);
+afterAll(async () => {
+  await first?.close();
+  await second?.close();
+  await graph?.close();
+  await redis?.stop();
+  await postgres?.stop();
+});
+
+describe('team settings an admin changes, applied by every instance without restart', () => {
+  it('refuses a wrong value naming the field, and anyone but an admin', async () => {
+    const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+    const wrong = await put(first, admin, { notReadyReasons: ['break', 'Break!'], wrapUpCodes: [] });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toEqual({
+      problems: [
+        'notReadyReasons.1: a reason is 1 to 40 lower-case letters, digits, spaces, - or _',
+        'wrapUpCodes: name at least one outcome code',
+      ],
+    });
+    expect((await put(first, admin, '{not json')).status).toBe(400);
+    expect((await put(first, admin, 'x'.repeat(20_000))).status).toBe(413);
+    const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
+    expect((await put(first, supervisor, { notReadyReasons: ['break'], wrapUpCodes: ['Resolved'] })).status).toBe(403);
+    expect(await sql('SELECT version FROM team_settings')).toEqual([]);
+  });
+
+  it('a change saved on one instance reaches a desk on the other within seconds, and its new reason is taken', async () => {
+    const reasons: string[][] = [];
+    const events: CallSignal[] = [];
+    const desk = connectRelay({
+      urls: [second.agentUrl],
+      token: await issueAgentToken('asha', SECRETS.agentSecret),
+      onEvent: (e) => events.push(e),
+      onConnection: (state) => state.notReadyReasons && reasons.push(state.notReadyReasons),
+    });
+    try {
+      await desk.ready();
+      expect(reasons.at(-1)).not.toContain('coaching');
+      // Before the change, the desk cannot be not ready for coaching.
+      desk.setStatus('busy', 'coaching');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(events.some((e) => e.type === 'agent_state' && e.reason === 'coaching')).toBe(false);
+
+      const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+      const saved = await put(first, admin, {
+        notReadyReasons: ['break', 'coaching'],
+        wrapUpCodes: ['Resolved', 'Callback booked'],
+      });
+      expect(saved.status).toBe(200);
+      expect(await saved.json()).toEqual({ version: 1 });
+      const savedAt = Date.now();
+      await expect.poll(() => reasons.at(-1), { timeout: 5000, interval: 50 }).toEqual(['break', 'coaching']);
+      expect(Date.now() - savedAt).toBeLessThan(5000);
+
+      desk.setStatus('busy', 'coaching');
+      await expect
+        .poll(() => events.some((e) => e.type === 'agent_state' && e.state === 'not_ready' && e.reason === 'coaching'))
+        .toBe(true);
+
+      const current = await fetch(`${httpOf(second)}/board/api/settings`, {
+        headers: { Authorization: `Bearer ${admin}` },
+      });
+      expect(await current.json()).toMatchObject({
+        version: 1,
+        changedBy: 'ada',
+        settings: { notReadyReasons: ['break', 'coaching'], wrapUpCodes: ['Resolved', 'Callback booked'] },
+      });
+      expect(await sql("SELECT actor, target FROM audit_log WHERE action = 'config_change'")).toEqual([
+        { actor: 'ada', target: 'team settings v1' },
+      ]);
+    } finally {
+      desk.close();
+    }
+  });
+});

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * What an admin sets for the whole team from the board (stored in PostgreSQL with versions, applied by every relay
+ * instance within seconds): the reasons agents may give for not being ready, and the wrap-up outcome codes.
+ */
+export const TeamSettings = z.object({
+  notReadyReasons: z
+    .array(z.string().regex(/^[a-z0-9 _-]{1,40}$/, 'a reason is 1 to 40 lower-case letters, digits, spaces, - or _'))
+    .min(1, 'name at least one reason')
+    .max(30, 'at most 30 reasons')
+    .refine((r) => new Set(r).size === r.length, 'a reason is named twice')
+    .refine((r) => !r.includes('available'), '“available” is not a reason for not being ready'),
+  wrapUpCodes: z
+    .array(
+      z.string().trim().min(1, 'an outcome code cannot be empty').max(40, 'an outcome code has at most 40 characters'),
+    )
+    .min(1, 'name at least one outcome code')
+    .max(30, 'at most 30 outcome codes')
+    .refine((c) => new Set(c).size === c.length, 'an outcome code is named twice'),
+});
+export type TeamSettings = z.infer<typeof TeamSettings>;
+
+/** Each problem with the field it concerns first (`notReadyReasons.2: …`), so the admin knows what to fix. */
+export function settingsProblems(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);
+}
