@@ -155,3 +155,35 @@ test('with after-call work turned off at the relay, the agent writing up a call 
     await close();
   }
 });
+
+test('a supervisor sets an agent Away while they are on a call: it takes effect once the call and its wrap-up are done', async ({
+  browser,
+}) => {
+  const { sim, relays, pageA, close } = await startTeam(browser, { queues });
+  const board = await (await browser.newContext()).newPage();
+  try {
+    const boardStatus = await openBoard(board, relays[0]!.agentUrl);
+    const call = await sim.placeCall({ name: 'Long Talker' });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^On call/, { timeout: 10_000 });
+    await expect(boardStatus('asha')).toHaveText('on call');
+    const toggle = board.locator('[data-testid="agent-row"][data-agent="asha"]').getByTestId('agent-set-status');
+    await expect(toggle).toBeEnabled();
+    await expect(toggle).toHaveText('Set Away');
+    await expect(toggle).toHaveAttribute('title', 'Takes effect once their call and wrap-up are done');
+    await toggle.click();
+    // Still on the call; Away waits for its end and the wrap-up.
+    await expect(boardStatus('asha')).toHaveText('on call');
+    await pageA.getByTestId('hangup').click();
+    await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
+    await expect(boardStatus('asha')).toHaveText('after-call work');
+    await pageA.getByTestId('wrap-up-outcome-Resolved').check();
+    await pageA.getByTestId('wrap-up-save').click();
+    await expect(boardStatus('asha')).toHaveText(/^not ready/);
+    await expect(toggle).toHaveText('Set Available');
+    await toggle.click();
+    await expect(boardStatus('asha')).toHaveText('available');
+  } finally {
+    await close();
+  }
+});

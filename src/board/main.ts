@@ -176,10 +176,13 @@ function render(): void {
       status.setAttribute('data-testid', 'agent-status');
       const actions = document.createElement('span');
       const toggle = document.createElement('button');
-      const next = a.state === 'not_ready' ? 'available' : 'away';
+      // What the agent chose: on a call, ringing or in after-call work it applies once they are done.
+      const chosen = a.chosen ?? (a.state === 'not_ready' ? 'not_ready' : 'available');
+      const next = chosen === 'not_ready' ? 'available' : 'away';
       toggle.textContent = next === 'away' ? say('row.setAway') : say('row.setAvailable');
       toggle.setAttribute('data-testid', 'agent-set-status');
-      toggle.disabled = a.state !== 'available' && a.state !== 'not_ready';
+      toggle.disabled = a.state === 'offline';
+      if (a.state !== 'available' && a.state !== 'not_ready') toggle.title = say('row.afterTheCall');
       toggle.onclick = () => send({ type: 'set_status', agentId: a.id, status: next });
       const calls = document.createElement('button');
       calls.textContent = say('row.recentCalls');

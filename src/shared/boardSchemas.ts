@@ -56,6 +56,8 @@ export const BoardSnapshot = z.object({
       reason: z.string().optional(),
       sinceMs: z.number().optional(),
       queues: z.array(z.string()),
+      /** What the agent (or a supervisor) chose, in force now or once their call and wrap-up are done. */
+      chosen: z.enum(['available', 'not_ready']).optional(),
     }),
   ),
   /** WhatsApp's word about the team's numbers: restrictions, warnings, errors about no one call (newest first). */

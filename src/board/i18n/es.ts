@@ -30,6 +30,17 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     reports: 'Informes',
     back: 'Volver al panel en directo',
     audit: 'Registro de auditoría',
+    settings: 'Ajustes del equipo',
+  },
+  settings: {
+    title: 'Equipo de llamadas de WhatsApp – ajustes del equipo',
+    heading: 'Ajustes del equipo',
+    reasons: 'Motivos de no disponible, uno por línea',
+    codes: 'Códigos de resultado de cierre, uno por línea',
+    save: 'Guardar',
+    saved: 'Guardado como versión {{version}}: todas las instancias del relé y los puestos lo tienen en segundos.',
+    adminOnly:
+      'Solo un administrador puede cambiar los ajustes del equipo: inicia sesión antes en el panel en directo como administrador.',
   },
   audit: {
     title: 'Equipo de llamadas de WhatsApp – registro de auditoría',
@@ -113,6 +124,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     outbound: 'saliente',
     setAway: 'Poner ausente',
     setAvailable: 'Poner disponible',
+    afterTheCall: 'Se aplica cuando termine su llamada y su cierre',
     recentCalls: 'Llamadas recientes',
     recentOf: 'Llamadas recientes de {{agent}}',
     answeredFor: 'contestada, {{time}}',

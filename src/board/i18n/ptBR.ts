@@ -29,6 +29,17 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     reports: 'Relatórios',
     back: 'Voltar ao painel ao vivo',
     audit: 'Trilha de auditoria',
+    settings: 'Configurações da equipe',
+  },
+  settings: {
+    title: 'Equipe de chamadas do WhatsApp – configurações da equipe',
+    heading: 'Configurações da equipe',
+    reasons: 'Motivos de indisponível, um por linha',
+    codes: 'Códigos de resultado do encerramento, um por linha',
+    save: 'Salvar',
+    saved: 'Salvo como versão {{version}}: todas as instâncias do relay e estações recebem em segundos.',
+    adminOnly:
+      'Só um administrador pode alterar as configurações da equipe: entre antes no painel ao vivo como administrador.',
   },
   audit: {
     title: 'Equipe de chamadas do WhatsApp – trilha de auditoria',
@@ -111,6 +122,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     outbound: 'efetuada',
     setAway: 'Marcar ausente',
     setAvailable: 'Marcar disponível',
+    afterTheCall: 'Vale quando a chamada e o encerramento terminarem',
     recentCalls: 'Chamadas recentes',
     recentOf: 'Chamadas recentes de {{agent}}',
     answeredFor: 'atendida, {{time}}',

@@ -173,6 +173,7 @@ export function createBoardSource(deps: {
             ...(a.reason !== undefined && { reason: a.reason }),
             sinceMs: a.sinceMs,
             queues: queuesOf(a.id),
+            chosen: a.activity.kind,
           })),
           scope,
         ).sort((a, b) => a.id.localeCompare(b.id)),
