@@ -56,6 +56,16 @@ describe('board figures', () => {
     ]);
   });
 
+  it('gives an agent a service level over the calls they could answer, not those a colleague answered', () => {
+    // Chen answered one call in 5 s; two more rang at him and Ana answered them.
+    const rings: DayCall[] = [
+      { queue: 'support', offeredAtMs: at(0), answeredAtMs: at(5), answeredBy: 'chen', endedAtMs: at(60), rang: true },
+      { ...calls[0]!, ringOutcome: 'rescinded' },
+      { ...calls[0]!, offeredAtMs: at(300), answeredAtMs: at(303), endedAtMs: at(360), ringOutcome: 'rescinded' },
+    ];
+    expect(agentFigures('chen', rings, 20)).toMatchObject({ offered: 3, answered: 1, serviceLevelPct: 100 });
+  });
+
   it('counts as an agent’s miss only a ring that rang out at them, and their declines apart', () => {
     const answeredByAna = calls[0]!;
     const unanswered = calls[2]!;

@@ -49,8 +49,11 @@ export function agentFigures(agent: string, offered: DayCall[], serviceLevelSec:
     mine.filter((c) => c.ringOutcome === undefined),
     serviceLevelSec,
   );
+  // Service level: only the calls this agent could have answered in time; a ring a colleague answered is not theirs.
+  const theirs = mine.filter((c) => c.answeredBy === agent || c.answeredBy === undefined);
   return {
     ...figuresOf(mine, serviceLevelSec),
+    serviceLevelPct: figuresOf(theirs, serviceLevelSec).serviceLevelPct,
     missed: unknown.missed + ended('timed_out'),
     declined: ended('rejected'),
   };
