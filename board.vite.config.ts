@@ -13,6 +13,7 @@ export default defineConfig({
         index: resolve(__dirname, 'src/board/index.html'),
         reports: resolve(__dirname, 'src/board/reports.html'),
         audit: resolve(__dirname, 'src/board/audit.html'),
+        settings: resolve(__dirname, 'src/board/settings.html'),
       },
     },
   },

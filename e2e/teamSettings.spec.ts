@@ -1,0 +1,81 @@
+import { test, expect } from '@playwright/test';
+import { issueSupervisorToken } from '../src/relay/agentTokens';
+import { startRelay, type Relay } from '../src/relay/relayServer';
+import { startTestPostgres, type TestPostgres } from '../src/relay/testPostgres';
+import { startTestRedis, type TestRedis } from '../src/relay/testRedis';
+import { createMemoryLogger } from '../src/whatsapp/logger';
+import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
+import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { AGENT_SECRET, openDesk } from './teamDesks';
+
+let redis: TestRedis;
+let postgres: TestPostgres;
+let sim: WhatsAppSim;
+let relays: Relay[];
+
+test.beforeAll(async () => {
+  [redis, postgres, sim] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startWhatsAppSim({ ...SIM_SECRETS }),
+  ]);
+  relays = await Promise.all(
+    [0, 1].map(() =>
+      startRelay({
+        ...SIM_SECRETS,
+        agentSecret: AGENT_SECRET,
+        redisUrl: redis.url,
+        graphBaseUrl: sim.graphBaseUrl,
+        logger: createMemoryLogger(),
+        prefix: 'team-settings',
+        databaseUrl: postgres.url,
+      }),
+    ),
+  );
+});
+test.afterAll(async () => {
+  for (const relay of relays ?? []) await relay.close();
+  await sim?.close();
+  await redis?.stop();
+  await postgres?.stop();
+});
+
+test('an admin changes the not-ready reasons on the board’s settings page, and a desk on another instance offers the new one within seconds', async ({
+  browser,
+}) => {
+  const deskPage = await (await browser.newContext()).newPage();
+  const desk = await openDesk(deskPage, 'asha', [relays[1]!.agentUrl]);
+  const status = deskPage.getByTestId('agent-status');
+  await expect(status.locator('option[value="lunch"]')).toHaveCount(1);
+  await expect(status.locator('option[value="coaching"]')).toHaveCount(0);
+
+  const board = await (await browser.newContext()).newPage();
+  await board.goto(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`);
+  await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
+  await board.getByTestId('board-sign-in-button').click();
+  await board.getByTestId('board-settings').click();
+  await board.getByTestId('settings-reasons').fill('break\nCoaching!');
+  await board.getByTestId('settings-codes').fill('Resolved\nCallback booked');
+  await board.getByTestId('settings-save').click();
+  await expect(board.getByTestId('settings-problem')).toHaveText(
+    'notReadyReasons.1: a reason is 1 to 40 lower-case letters, digits, spaces, - or _',
+  );
+  await board.getByTestId('settings-reasons').fill('break\ncoaching');
+  await board.getByTestId('settings-save').click();
+  await expect(board.getByTestId('settings-saved')).toHaveText(
+    'Saved as version 1: every relay instance and desk has it within seconds.',
+  );
+  const savedAt = Date.now();
+  await expect(status.locator('option[value="coaching"]')).toHaveCount(1, { timeout: 5000 });
+  expect(Date.now() - savedAt).toBeLessThan(5000);
+  await expect(status.locator('option[value="lunch"]')).toHaveCount(0);
+  await status.selectOption('coaching');
+  await expect(deskPage.getByTestId('agent-status')).toHaveValue('coaching');
+
+  // The page opened again shows the version in force.
+  await board.reload();
+  await expect(board.getByTestId('settings-reasons')).toHaveValue('break\ncoaching');
+  await desk.close();
+  await deskPage.context().close();
+  await board.context().close();
+});

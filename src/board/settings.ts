@@ -1,0 +1,64 @@
+import { say, startBoardLanguage } from './i18n';
+
+const $ = (id: string) => document.getElementById(id)!;
+const token = sessionStorage.getItem('board-token');
+let savedVersion: number | undefined;
+
+function showProblems(lines: string[]): void {
+  $('problem').hidden = lines.length === 0;
+  $('problem').replaceChildren(
+    ...lines.map((line) => {
+      const item = document.createElement('li');
+      item.textContent = line;
+      return item;
+    }),
+  );
+}
+function showSaved(): void {
+  $('saved').hidden = savedVersion === undefined;
+  $('saved').textContent = savedVersion === undefined ? '' : say('settings.saved', { version: savedVersion });
+}
+const lines = (id: string) =>
+  ($(id) as HTMLTextAreaElement).value
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+async function call(init: RequestInit = {}): Promise<Response | undefined> {
+  if (!token) return void showProblems([say('reports.signInFirst')]);
+  const response = await fetch('/board/api/settings', {
+    ...init,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+  }).catch(() => undefined);
+  if (!response) return void showProblems([say('row.relayNoAnswer')]);
+  if (response.status === 401 || response.status === 403) return void showProblems([say('settings.adminOnly')]);
+  return response;
+}
+
+async function load(): Promise<void> {
+  const response = await call();
+  if (!response?.ok) return;
+  const current = (await response.json()) as { settings: { notReadyReasons: string[]; wrapUpCodes: string[] } } | null;
+  if (!current) return;
+  ($('reasons') as HTMLTextAreaElement).value = current.settings.notReadyReasons.join('\n');
+  ($('codes') as HTMLTextAreaElement).value = current.settings.wrapUpCodes.join('\n');
+}
+
+$('settings').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const body = JSON.stringify({ notReadyReasons: lines('reasons'), wrapUpCodes: lines('codes') });
+  void call({ method: 'PUT', body }).then(async (response) => {
+    if (!response) return;
+    if (response.status === 400) {
+      savedVersion = undefined;
+      showSaved();
+      return showProblems(((await response.json()) as { problems: string[] }).problems);
+    }
+    if (!response.ok) return showProblems([(await response.text()).trim()]);
+    savedVersion = ((await response.json()) as { version: number }).version;
+    showProblems([]);
+    showSaved();
+  });
+});
+startBoardLanguage('settings.title', showSaved);
+void load();
