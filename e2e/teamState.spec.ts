@@ -62,6 +62,8 @@ test('an agent answers a queue call and the top bar says On call, then after-cal
     ]);
     await menu.selectOption({ label: 'Not ready: lunch' });
     await expect(stateA).toHaveText(/^Not ready: lunch 0:0\d$/);
+    // The status line names the team's reason, not the desk's own 'Away'.
+    await expect(pageA.getByTestId('not-ready')).toHaveText(/^Not ready: lunch\. Calls do not ring here\./);
     await expect(boardStatus('asha')).toHaveText('not ready: lunch');
 
     // Not ready: the next call rings only at Ben.

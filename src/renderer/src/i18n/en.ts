@@ -44,6 +44,7 @@ export const en = {
     micBlocked: 'The microphone is blocked: allow it for this app, or callers will not hear you.',
     micMissing: 'No microphone found: plug one in, or callers will not hear you.',
     micChecking: 'Checking the microphone…',
+    notReadyFor: 'Not ready: {{reason}}. Calls do not ring here. Switch to Available.',
     away: 'You are Away: calls do not ring here. Switch to Available.',
     busy: 'You are Busy: calls show here without ringing. Switch to Available to hear them.',
     wrapUp: 'Wrap-up: calls do not ring until you save the call’s outcome.',

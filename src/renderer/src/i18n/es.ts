@@ -45,6 +45,7 @@ export const es: Catalog = {
     micBlocked: 'El micrófono está bloqueado: permítelo para esta aplicación o los clientes no te oirán.',
     micMissing: 'No se encuentra ningún micrófono: conecta uno o los clientes no te oirán.',
     micChecking: 'Comprobando el micrófono…',
+    notReadyFor: 'No disponible: {{reason}}. Las llamadas no suenan aquí. Cambia a Disponible.',
     away: 'Estás Ausente: las llamadas no suenan aquí. Cambia a Disponible.',
     busy: 'Estás Ocupado: las llamadas aparecen aquí sin sonar. Cambia a Disponible para oírlas.',
     wrapUp: 'Cierre: las llamadas no suenan hasta que guardes el resultado.',

@@ -44,6 +44,7 @@ export const ptBR: Catalog = {
     micBlocked: 'O microfone está bloqueado: permita-o para este aplicativo, ou os clientes não vão ouvir você.',
     micMissing: 'Nenhum microfone encontrado: conecte um, ou os clientes não vão ouvir você.',
     micChecking: 'Verificando o microfone…',
+    notReadyFor: 'Indisponível: {{reason}}. As chamadas não tocam aqui. Mude para Disponível.',
     away: 'Você está Ausente: as chamadas não tocam aqui. Mude para Disponível.',
     busy: 'Você está Ocupado: as chamadas aparecem aqui sem tocar. Mude para Disponível para ouvi-las.',
     wrapUp: 'Pós-atendimento: as chamadas não tocam até você salvar o resultado.',

@@ -49,6 +49,11 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     <p className="warning readiness" data-testid="not-ready" role="status">
       {state.code === 'connectionFailed' && status.connectionCheck.said ? (
         <Said s={status.connectionCheck.said} />
+      ) : state.code === 'away' && status.team?.state === 'not_ready' && status.team.reason ? (
+        // In a team, Away is one of the team's not-ready reasons: the line says which.
+        t('readiness.notReadyFor', {
+          reason: t(`notReadyReason.${status.team.reason}`, { defaultValue: status.team.reason }),
+        })
       ) : (
         t(`readiness.${state.code}`, state.params)
       )}{' '}
