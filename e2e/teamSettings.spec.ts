@@ -40,7 +40,7 @@ test.afterAll(async () => {
   await postgres?.stop();
 });
 
-test('an admin changes the not-ready reasons on the board’s settings page, and a desk on another instance offers the new one within seconds', async ({
+test('an admin changes the not-ready reasons and outcome codes on the board’s settings page; a desk on another instance offers the new reason within seconds and writes up its next call with the team’s codes', async ({
   browser,
 }) => {
   const deskPage = await (await browser.newContext()).newPage();
@@ -71,6 +71,19 @@ test('an admin changes the not-ready reasons on the board’s settings page, and
   await expect(status.locator('option[value="lunch"]')).toHaveCount(0);
   await status.selectOption('coaching');
   await expect(deskPage.getByTestId('agent-status')).toHaveValue('coaching');
+
+  // A call the desk answers is written up with the team's codes, not the desk's defaults.
+  await status.selectOption('available');
+  sim.setWebhookUrl(relays[0]!.webhookUrl);
+  await sim.placeCall({ from: '447700900731', name: 'Codes Caller' });
+  await deskPage.getByTestId('answer').click();
+  await expect(deskPage.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await deskPage.getByTestId('hangup').click();
+  await expect(deskPage.getByTestId('wrap-up-outcome-Callback booked')).toBeVisible();
+  await expect(deskPage.getByTestId('wrap-up-outcome-Sales')).toHaveCount(0);
+  await deskPage.getByTestId('wrap-up-outcome-Callback booked').check();
+  await deskPage.getByTestId('wrap-up-save').click();
+  await expect(deskPage.getByTestId('wrap-up')).toHaveCount(0);
 
   // The page opened again shows the version in force.
   await board.reload();

@@ -71,6 +71,8 @@ export interface AgentGatewayOptions {
   onConnectionRefused?: (reason: ConnectionRefusal) => void;
   /** Each desk sign-in, taken or refused, for the audit trail: who (when the token says), why, and from where. */
   onSignIn?: (event: { agentId?: string; ok: boolean; detail: string; from: string }) => void;
+  /** The team's wrap-up codes an admin set centrally, sent in every welcome; undefined while none are set. */
+  wrapUpCodes?: () => string[] | undefined;
 }
 
 /** Caps and deadlines of the agent port; signed-in desks count only toward the total, not their address's share. */
@@ -267,6 +269,12 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     await router.passOn(ringing);
   }
 
+  /** What a desk hears on signing in (and again when an admin changes the team settings). */
+  const welcome = (agentId: string): RelayMessage => {
+    const wrapUpCodes = options.wrapUpCodes?.();
+    return { type: 'welcome', agentId, instance, notReadyReasons: floor.reasons, ...(wrapUpCodes && { wrapUpCodes }) };
+  };
+
   async function onAgent(agentId: string, issuedAtMs: number, socket: WebSocket): Promise<void> {
     agents.get(agentId)?.socket.terminate();
     const agent: ConnectedAgent = { socket, issuedAtMs };
@@ -301,7 +309,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     } catch (error) {
       log.warn('presence not saved', { agentId, error: errorText(error) });
     }
-    send(socket, { type: 'welcome', agentId, instance, notReadyReasons: floor.reasons });
+    send(socket, welcome(agentId));
     // The desk learns its state from the relay, never the other way round (a reconnect mid-call stays on the call).
     if (state) send(socket, { type: 'event', event: stateSignal(state) });
     // A restriction WhatsApp put on the number before this desk signed in still stops its calls: it shows at once.
@@ -362,8 +370,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   return {
     /** The team's not-ready reasons changed: every desk on this instance hears them as a fresh welcome. */
     welcomeAgain(): void {
-      for (const [agentId, agent] of agents)
-        send(agent.socket, { type: 'welcome', agentId, instance, notReadyReasons: floor.reasons });
+      for (const [agentId, agent] of agents) send(agent.socket, welcome(agentId));
     },
     /** Hands a bus message to the agents on this instance that it concerns. */
     /**

@@ -190,6 +190,8 @@ export async function startRelay(options: RelayOptions) {
   teamRedis.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
   const team = createTeamStore(teamRedis, prefix, routingGroups(options.queues));
   const liveReasons = [...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)];
+  /** The team's wrap-up codes once an admin set them (undefined: each desk keeps its own). */
+  let liveWrapUpCodes: string[] | undefined;
   const floor = createTeamFloor({
     team,
     bus,
@@ -460,6 +462,7 @@ export async function startRelay(options: RelayOptions) {
     onGraphError: (code) => metrics.graphError(code),
     connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },
     onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
+    wrapUpCodes: () => liveWrapUpCodes,
     onSignIn: ({ agentId, ok, detail, from }) =>
       audit({
         actor: agentId ?? 'unknown',
@@ -483,6 +486,7 @@ export async function startRelay(options: RelayOptions) {
   // An admin's change of the team settings, on any instance, applies here within seconds.
   const stopSettings = teamSettings?.watch(({ version, settings }) => {
     liveReasons.splice(0, liveReasons.length, ...settings.notReadyReasons);
+    liveWrapUpCodes = settings.wrapUpCodes;
     gateway.welcomeAgain();
     log.info('team settings applied', { version });
   });

@@ -157,6 +157,8 @@ export const RelayStatus = z.object({
   error: Sentence.optional(),
   /** The not-ready reasons the team offers, as the relay last said when this desk signed in. */
   notReadyReasons: z.array(z.string().min(1).max(40)).max(100).optional(),
+  /** The team's wrap-up outcome codes, when an admin set them centrally: they replace the desk's own. */
+  wrapUpCodes: z.array(z.string().min(1).max(60)).max(30).optional(),
 });
 export type RelayStatus = z.infer<typeof RelayStatus>;
 

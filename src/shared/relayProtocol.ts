@@ -164,6 +164,8 @@ export const RelayMessage = z.union([
     instance: z.string(),
     /** The not-ready reasons this team offers (RELAY_NOT_READY_REASONS); a list outside these bounds is dropped. */
     notReadyReasons: z.array(z.string().min(1).max(40)).max(100).optional().catch(undefined),
+    /** The team's wrap-up outcome codes an admin set centrally; absent, the desk keeps its own. */
+    wrapUpCodes: z.array(z.string().min(1).max(60)).max(30).optional().catch(undefined),
   }),
   z.object({ type: z.literal('event'), event: CallSignal }),
   RelayReplyMessage,

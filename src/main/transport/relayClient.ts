@@ -18,7 +18,13 @@ export interface RelayClientOptions {
   urls: string[];
   token: string;
   onEvent: (event: CallSignal) => void;
-  onConnection?: (state: { connected: boolean; url?: string; error?: Sentence; notReadyReasons?: string[] }) => void;
+  onConnection?: (state: {
+    connected: boolean;
+    url?: string;
+    error?: Sentence;
+    notReadyReasons?: string[];
+    wrapUpCodes?: string[];
+  }) => void;
   requestTimeoutMs?: number;
 }
 
@@ -94,7 +100,12 @@ export function connectRelay(options: RelayClientOptions) {
       if (!message) return;
       if (message.type === 'welcome') {
         ws.send(statusMessage());
-        options.onConnection?.({ connected: true, url, notReadyReasons: message.notReadyReasons });
+        options.onConnection?.({
+          connected: true,
+          url,
+          notReadyReasons: message.notReadyReasons,
+          wrapUpCodes: message.wrapUpCodes,
+        });
         readyResolve?.();
       } else if (message.type === 'event') {
         options.onEvent(message.event);

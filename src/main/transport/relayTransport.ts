@@ -52,7 +52,11 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     onEvent: context.onSignal,
     onConnection: (next) => {
       // The team's reasons stay known while the desk reconnects.
-      state = { ...next, notReadyReasons: next.notReadyReasons ?? state.notReadyReasons };
+      state = {
+        ...next,
+        notReadyReasons: next.notReadyReasons ?? state.notReadyReasons,
+        wrapUpCodes: next.wrapUpCodes ?? state.wrapUpCodes,
+      };
       if (next.connected) {
         void catchUpMissed().catch((error: unknown) =>
           context.logger.warn('missed calls not checked with the team', { error: String(error) }),

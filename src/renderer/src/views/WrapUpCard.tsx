@@ -17,8 +17,13 @@ export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs:
   const call = usePhone((s) => s.calls[callId]);
   const autoReturnAtMs = usePhone((s) => s.status?.wrapUp?.autoReturnAtMs);
   // A desk with wrap-up turned off still writes up a call the team relay holds it in after-call work for.
+  // The team's codes, when an admin set them centrally, come first; then the desk's own; then the defaults.
   const codes = usePhone((s) =>
-    s.status?.preferences.wrapUpCodes?.length ? s.status.preferences.wrapUpCodes : DEFAULT_WRAP_UP_CODES,
+    s.status?.relay?.wrapUpCodes?.length
+      ? s.status.relay.wrapUpCodes
+      : s.status?.preferences.wrapUpCodes?.length
+        ? s.status.preferences.wrapUpCodes
+        : DEFAULT_WRAP_UP_CODES,
   );
   const { outcome, notes } = usePhone((s) => draftOf(s, callId));
   const edit = usePhone((s) => s.editWrapUp);
