@@ -108,9 +108,11 @@ export function createCompanySignIn(deps: {
   const clearCookie = `${COOKIE}=; HttpOnly; SameSite=Lax; Path=/auth; Max-Age=0${secure}`;
 
   /** Where the person lands: the board, or the desk's loopback address, with the token or the refusal. */
-  function landing(to: 'board' | 'desk', returnTo: string | undefined, fragment: Record<string, string>): string {
-    const base = to === 'desk' && returnTo ? returnTo : '/board';
-    return `${base}#${new URLSearchParams(fragment).toString()}`;
+  function landing(to: 'board' | 'desk', returnTo: string | undefined, values: Record<string, string>): string {
+    // The desk's loopback server must read it, so in the query (the browser never sends a fragment); the board's page
+    // reads it from the fragment, which never reaches a server or a log.
+    if (to === 'desk' && returnTo) return `${returnTo}?${new URLSearchParams(values).toString()}`;
+    return `/board#${new URLSearchParams(values).toString()}`;
   }
 
   async function tokenFor(who: Extract<TeamIdentity, { ok: true }>, sid: string): Promise<string> {
