@@ -32,14 +32,14 @@ test('the phone’s service freezes, recovers, then dies: the page says so withi
   const { child, url } = await startPhoneProcess();
   try {
     await page.goto(url);
-    await expect(page.getByTestId('status')).toContainText('Open Settings');
+    await expect(page.getByTestId('status')).toContainText('Not connected to WhatsApp yet');
     await expect(page.getByTestId('backend-lost')).toHaveCount(0);
 
     child.kill('SIGSTOP');
     await expect(page.getByTestId('backend-lost')).toBeVisible({ timeout: 2000 });
     child.kill('SIGCONT');
     await expect(page.getByTestId('backend-lost')).toHaveCount(0, { timeout: 3000 });
-    await expect(page.getByTestId('status')).toContainText('Open Settings');
+    await expect(page.getByTestId('status')).toContainText('Not connected to WhatsApp yet');
 
     child.kill('SIGKILL');
     await expect(page.getByTestId('backend-lost')).toBeVisible({ timeout: 2000 });
