@@ -39,7 +39,8 @@ export function createTonePeer(toneHz: number) {
   }, 10);
   const gathered = () =>
     new Promise<string>((resolve) => {
-      const done = () => resolve(pc.localDescription!.sdp);
+      // A peer closed meanwhile (its test is over) has no description left: nothing to give.
+      const done = () => resolve(pc.localDescription?.sdp ?? '');
       if (pc.iceGatheringState === 'complete') return done();
       const timer = setTimeout(done, 3000);
       pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && (clearTimeout(timer), done());
