@@ -1,6 +1,6 @@
 /** WhatsApp's words (error codes, alerts about the number) for the desk and the board: en. */
 export const whatsappWordsEn = {
-  /** WhatsApp's calling error codes in words (src/shared/callErrors.ts holds the same list in English). */
+  /** WhatsApp's calling error codes in words (src/shared/callErrors.ts reads its English from here). */
   whatsappErrors: {
     100: 'WhatsApp refused a value this phone sent (invalid parameter); the details are in the log.',
     613: 'WhatsApp limits how often call permissions can be looked up: wait a moment, then try again.',
