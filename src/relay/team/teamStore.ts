@@ -62,6 +62,13 @@ export function createTeamStore(
   const keptKey = key('kept');
   let queue: Promise<unknown> = Promise.resolve();
 
+  /** The first `limit` members of each sorted set, in one round trip. */
+  async function firstOfEach(sets: string[], limit: number): Promise<string[][]> {
+    const read = redis.pipeline();
+    for (const set of sets) read.zrange(set, '0', String(limit - 1));
+    return ((await read.exec()) ?? []).map(([, ids]) => (ids as string[] | null) ?? []);
+  }
+
   /** Reads every record these commands concern, watching each, into one slice. */
   async function readSlice(commands: TeamCommand[]): Promise<TeamSlice> {
     const named = [...new Set(commands.flatMap((c) => ('agentId' in c ? [c.agentId] : [])))];
@@ -100,18 +107,18 @@ export function createTeamStore(
       const write = redis.multi().set(keptKey, '1');
       for (const agent of changedIds.map((id) => slice.agents.get(id)!)) {
         write.set(agentKey(agent.id), JSON.stringify(agent)).sadd(agentsKey, agent.id);
-        for (const set of [idleKey, ...groupsOf(agent.id).map(groupIdleKey)])
-          if (agent.state === 'available') write.zadd(set, agent.idleSinceMs, agent.id);
-          else write.zrem(set, agent.id);
-        if (agent.state === 'after_call_work') write.zadd(wrapUpKey, agent.sinceMs, agent.id);
-        else write.zrem(wrapUpKey, agent.id);
+        // Each index holds the agent (scored by when) while the condition is true, and drops them otherwise.
+        const index = (sets: string[], holds: boolean, score: number) => {
+          for (const set of sets)
+            if (holds) write.zadd(set, score, agent.id);
+            else write.zrem(set, agent.id);
+        };
+        const groups = groupsOf(agent.id);
+        index([idleKey, ...groups.map(groupIdleKey)], agent.state === 'available', agent.idleSinceMs);
+        index([wrapUpKey], agent.state === 'after_call_work', agent.sinceMs);
         const canWait = agent.calls.length === 1 && canBeOffered(agent, 'answer', true);
-        for (const set of groupsOf(agent.id).map(groupWaitingKey))
-          if (canWait) write.zadd(set, agent.sinceMs, agent.id);
-          else write.zrem(set, agent.id);
-        for (const set of groupsOf(agent.id).map(groupRingingKey))
-          if (agent.state === 'reserved') write.zadd(set, agent.sinceMs, agent.id);
-          else write.zrem(set, agent.id);
+        index(groups.map(groupWaitingKey), canWait, agent.sinceMs);
+        index(groups.map(groupRingingKey), agent.state === 'reserved', agent.sinceMs);
       }
       for (const call of changedCalls)
         write.set(callKey(call.id), JSON.stringify(call), 'PX', call.phase === 'ended' ? ENDED_KEEP_MS : CLAIM_MS);
@@ -225,17 +232,11 @@ export function createTeamStore(
     /** Agents in after-call work since before `beforeMs`. */
     inWrapUpSince: (beforeMs: number): Promise<string[]> => redis.zrangebyscore(wrapUpKey, '-inf', String(beforeMs)),
     /** The longest-idle available agents of each group, up to `limit` each, in one round trip. */
-    async idleOfGroups(groups: string[], limit: number): Promise<string[][]> {
-      const read = redis.pipeline();
-      for (const group of groups) read.zrange(groupIdleKey(group), '0', String(limit - 1));
-      return ((await read.exec()) ?? []).map(([, ids]) => (ids as string[] | null) ?? []);
-    },
+    idleOfGroups: (groups: string[], limit: number): Promise<string[][]> =>
+      firstOfEach(groups.map(groupIdleKey), limit),
     /** Agents of each group on one call who could take a waiting call, up to `limit` each, in one round trip. */
-    async onOneCallOfGroups(groups: string[], limit: number): Promise<string[][]> {
-      const read = redis.pipeline();
-      for (const group of groups) read.zrange(groupWaitingKey(group), '0', String(limit - 1));
-      return ((await read.exec()) ?? []).map(([, ids]) => (ids as string[] | null) ?? []);
-    },
+    onOneCallOfGroups: (groups: string[], limit: number): Promise<string[][]> =>
+      firstOfEach(groups.map(groupWaitingKey), limit),
     /** How many agents of these groups ring for a call while on none. */
     async ringingInGroups(groups: string[]): Promise<number> {
       const read = redis.pipeline();
