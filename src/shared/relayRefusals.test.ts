@@ -8,7 +8,12 @@ const fill = (text: string, values: Record<string, string | number>) =>
   text.replace(/{{(\w+)}}/g, (_, name: string) => String(values[name]));
 
 describe('the relay’s refusals', () => {
-  it('read the same in the relay’s English and the desk’s English catalogue, so only the language changes', () => {
+  it('fill their values and choose English plural forms as the desk’s English catalogue does', () => {
+    expect(relayRefusalEnglish('relayColleagueBusy', { to: 'ben' })).toBe(
+      'ben is not available to take a call right now.',
+    );
+    expect(relayRefusalEnglish('relayTooManyRequests', { count: 1 })).toMatch(/try again in 1 minute\.$/);
+    expect(relayRefusalEnglish('relayTooManyRequests', { count: 5 })).toMatch(/try again in 5 minutes\.$/);
     for (const key of RELAY_REFUSAL_KEYS) {
       if (RELAY_REFUSALS_WITH_WAIT.includes(key)) {
         expect(fill(said[`${key}_one`]!, { count: 1 }), key).toBe(relayRefusalEnglish(key, { count: 1 }));
@@ -17,6 +22,7 @@ describe('the relay’s refusals', () => {
         expect(fill(said[key]!, { to: 'ben' }), key).toBe(relayRefusalEnglish(key, { to: 'ben' }));
       }
     }
+    expect(RELAY_REFUSALS_WITH_WAIT).toEqual(['relayTooManyRequests', 'relayPermissionLimit', 'relayCustomerAsked']);
   });
 
   it('are each worded in Arabic, not left in English', () => {
