@@ -56,6 +56,8 @@ export interface PhoneState {
   calls: Record<string, CallView>;
   media: Record<string, CallMedia>;
   status?: AppStatus;
+  /** When the agent's chosen status (Available, Busy, Away) last changed, as this page saw it: the top bar's time. */
+  statusSinceMs: number;
   /** What the ringer plays now: the full ring, the call-waiting beep, or nothing. */
   ringtonePlaying?: 'ring' | 'waiting';
   /** The gain the ringer plays at, from the agent's ringer volume. */
@@ -94,6 +96,7 @@ export interface PhoneState {
 export const usePhone = create<PhoneState>((set) => ({
   calls: {},
   media: {},
+  statusSinceMs: Date.now(),
 
   permissionReplies: {},
   backendLost: false,
@@ -122,6 +125,7 @@ export const usePhone = create<PhoneState>((set) => ({
   setStatus: (status) =>
     set((s) => ({
       status,
+      statusSinceMs: s.status?.preferences.status === status.preferences.status ? s.statusSinceMs : Date.now(),
       tab: status.configured ? s.tab : 'settings',
       wrapUpDrafts: draftsStillOpen(s.wrapUpDrafts, status),
     })),

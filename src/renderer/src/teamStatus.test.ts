@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AppStatus } from '../../shared/ipcContract';
-import { activityOf, heldForWrapUp, shownTeamState, teamStatusMenu } from './teamStatus';
+import type { AppStatus, CallView } from '../../shared/ipcContract';
+import { activityOf, heldForWrapUp, shownAgentState, shownTeamState, teamStatusMenu } from './teamStatus';
 
 const REASONS = ['break', 'lunch', 'busy', 'away'];
 
@@ -65,5 +65,74 @@ describe('the team status menu', () => {
   it('asks for what was chosen', () => {
     expect(activityOf('available')).toEqual({ kind: 'available' });
     expect(activityOf('lunch')).toEqual({ kind: 'not_ready', reason: 'lunch' });
+  });
+});
+
+function call(patch: Partial<CallView>): CallView {
+  return {
+    callId: 'c',
+    from: '447700900555',
+    direction: 'inbound',
+    phase: 'ringing',
+    offeredAtMs: 100,
+    ...patch,
+  } as CallView;
+}
+
+describe('the agent state at the top', () => {
+  const alone = (patch: Partial<AppStatus> & { prefStatus?: AppStatus['preferences']['status'] } = {}) =>
+    status({ mode: 'direct', ...patch });
+
+  it('alone: Available, Ringing since the oldest ring, On call since the answer, On hold since the hold', () => {
+    expect(shownAgentState(alone(), [], 50)).toEqual({ state: 'available', sinceMs: 50 });
+    const rings = [call({ callId: 'b', offeredAtMs: 300 }), call({ callId: 'a', offeredAtMs: 200 })];
+    expect(shownAgentState(alone(), rings, 50)).toEqual({ state: 'reserved', sinceMs: 200 });
+    // A call ringing out unheard (the agent is away) does not make them Ringing.
+    expect(shownAgentState(alone({ prefStatus: 'away' }), [call({ silent: true })], 50)).toEqual({
+      state: 'not_ready',
+      reason: 'away',
+      sinceMs: 50,
+    });
+    const talking = call({ callId: 't', phase: 'active', answeredAtMs: 1000 });
+    expect(shownAgentState(alone(), [talking, ...rings], 50)).toEqual({ state: 'on_call', sinceMs: 1000 });
+    const held = call({ callId: 'h', phase: 'active', answeredAtMs: 900, heldSinceMs: 4000 });
+    expect(shownAgentState(alone(), [held], 50)).toEqual({ state: 'on_hold', sinceMs: 4000 });
+    // Talking to one caller while another holds: on call.
+    expect(shownAgentState(alone(), [held, talking], 50)?.state).toBe('on_call');
+    expect(shownAgentState(alone(), [call({ phase: 'dialing', offeredAtMs: 70 })], 50)).toEqual({
+      state: 'on_call',
+      sinceMs: 70,
+    });
+  });
+
+  it('alone: After-call work since the oldest wrap-up, then the status chosen, with its time', () => {
+    const wrapUp = {
+      calls: [
+        { callId: 'x', sinceMs: 9000 },
+        { callId: 'y', sinceMs: 8000 },
+      ],
+    };
+    expect(shownAgentState(alone({ wrapUp }), [], 50)).toEqual({ state: 'after_call_work', sinceMs: 8000 });
+    expect(shownAgentState(alone({ prefStatus: 'busy' }), [], 60)).toEqual({
+      state: 'not_ready',
+      reason: 'busy',
+      sinceMs: 60,
+    });
+    expect(shownAgentState(alone({ wrapUp }), [call({ phase: 'ended' })], 50)?.state).toBe('after_call_work');
+  });
+
+  it('in a team: the relay’s state and clock, with a call the agent holds shown as On hold', () => {
+    const team = { state: 'on_call' as const, sinceMs: 7 };
+    const held = call({ phase: 'active', answeredAtMs: 900, heldSinceMs: 4000 });
+    expect(shownAgentState(status({ team }), [], 50)).toEqual({ state: 'on_call', sinceMs: 7 });
+    expect(shownAgentState(status({ team }), [held], 50)).toEqual({ state: 'on_hold', sinceMs: 4000 });
+    // The desk's own wrap-up does not overrule the relay, which may have after-call work off.
+    const wrapUp = { calls: [{ callId: 'x', sinceMs: 9000 }] };
+    expect(shownAgentState(status({ team: { state: 'available', sinceMs: 8 }, wrapUp }), [], 50)).toEqual({
+      state: 'available',
+      sinceMs: 8,
+    });
+    expect(shownAgentState(status(), [], 50)).toBeUndefined();
+    expect(shownAgentState(undefined, [], 50)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import type { AppStatus } from '../../shared/ipcContract';
+import { ENGAGED_PHASES } from '../../shared/callMachine';
+import type { AppStatus, CallView } from '../../shared/ipcContract';
 import type { Activity, AgentStateName } from '../../shared/teamState';
 
 /** The agent's state as the top bar shows it: the relay's, and since when by the relay's clock. */
@@ -25,8 +26,53 @@ export function heldForWrapUp(status: AppStatus | undefined): boolean {
   return status.wrapUp !== undefined;
 }
 
+/** The states the top bar names: the relay's, and On hold, which only the desk knows (the relay counts it on call). */
+export type ShownStateName = AgentStateName | 'on_hold';
+
+/** The agent's state at the top, with its reason and since when. */
+export interface ShownAgentState {
+  state: ShownStateName;
+  reason?: string;
+  sinceMs: number;
+}
+
 /** States the top bar shows with their time. */
-export const TIMED_STATES: ReadonlySet<AgentStateName> = new Set(['on_call', 'after_call_work', 'not_ready']);
+export const TIMED_STATES: ReadonlySet<ShownStateName> = new Set([
+  'on_call',
+  'on_hold',
+  'after_call_work',
+  'not_ready',
+]);
+
+/**
+ * The agent's state for the top bar. In a team, the relay's (its clock, its after-call work), except that a call
+ * the agent holds shows as On hold; alone, the desk's own, from its calls, its wrap-up and the status it chose
+ * (`statusSinceMs`: when that choice last changed).
+ */
+export function shownAgentState(
+  status: AppStatus | undefined,
+  calls: readonly CallView[],
+  statusSinceMs: number,
+): ShownAgentState | undefined {
+  if (!status) return undefined;
+  const live = calls.filter((c) => ENGAGED_PHASES.includes(c.phase));
+  const talking = live.find((c) => c.heldSinceMs === undefined);
+  const held = live.find((c) => c.heldSinceMs !== undefined);
+  const onHold = !talking && held ? { state: 'on_hold' as const, sinceMs: held.heldSinceMs! } : undefined;
+  if (status.mode === 'relay') {
+    const team = shownTeamState(status);
+    return team?.state === 'on_call' && onHold ? onHold : team;
+  }
+  if (talking) return { state: 'on_call', sinceMs: talking.answeredAtMs ?? talking.offeredAtMs };
+  if (onHold) return onHold;
+  const ringing = calls.filter((c) => (c.phase === 'ringing' || c.phase === 'answering') && !c.silent);
+  if (ringing.length > 0) return { state: 'reserved', sinceMs: Math.min(...ringing.map((c) => c.offeredAtMs)) };
+  const wrapUps = status.wrapUp?.calls ?? [];
+  if (wrapUps.length > 0) return { state: 'after_call_work', sinceMs: Math.min(...wrapUps.map((w) => w.sinceMs)) };
+  const chosen = status.preferences.status;
+  if (chosen !== 'available') return { state: 'not_ready', reason: chosen, sinceMs: statusSinceMs };
+  return { state: 'available', sinceMs: statusSinceMs };
+}
 
 /**
  * Team mode's status menu: Available and each of the team's not-ready reasons; its value is what the desk asked for.

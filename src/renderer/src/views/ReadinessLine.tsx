@@ -5,6 +5,8 @@ import { accountAlertText } from '../../../shared/whatsappWords/words';
 import { savePreferences } from '../actions';
 import { checkMicrophone } from '../micCheck';
 import { usePhone } from '../store';
+import { useShallow } from 'zustand/react/shallow';
+import { ENGAGED_PHASES } from '../../../shared/callMachine';
 import { heldForWrapUp } from '../teamStatus';
 import { Said } from './Said';
 
@@ -12,6 +14,8 @@ import { Said } from './Said';
 export function ReadinessLine({ status }: { status: AppStatus }) {
   const { t, i18n } = useTranslation();
   const mic = usePhone((s) => s.mic);
+  // On a call or holding one, the line never says "Ready for calls": it says what a new call would do.
+  const engaged = usePhone(useShallow((s) => Object.values(s.calls).filter((c) => ENGAGED_PHASES.includes(c.phase))));
   const openSettings = usePhone((s) => s.openSettings);
   // On the connection settings already: a button to open them would only repeat the screen.
   const onConnection = usePhone(
@@ -30,6 +34,14 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     wrapUp: heldForWrapUp(status),
     restriction: callsRestricted(status.accountAlerts, Date.now()),
   });
+  if (state.ready && engaged.length > 0) {
+    const talking = engaged.some((c) => c.heldSinceMs === undefined);
+    return (
+      <p className="notice readiness" data-testid="on-a-call" role="status">
+        {t(talking ? 'readiness.onCall' : 'readiness.onHold')}
+      </p>
+    );
+  }
   if (state.ready) {
     return (
       <p className="ok readiness" data-testid="ready" role="status">

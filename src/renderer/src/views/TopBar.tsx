@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { KeyboardEvent } from 'react';
-import type { AppStatus } from '../../../shared/ipcContract';
 import { AgentStatus } from '../../../shared/settingsSchemas';
 import { savePreferences, setTeamStatus } from '../actions';
 import { useNow } from '../hooks/useNow';
 import { usePhone, type Tab } from '../store';
-import { activityOf, shownTeamState, teamStatusMenu, TIMED_STATES } from '../teamStatus';
+import { useShallow } from 'zustand/react/shallow';
+import { activityOf, shownAgentState, teamStatusMenu, TIMED_STATES } from '../teamStatus';
 import { formatDuration } from './format';
 
 const TABS: Array<{ id: Tab }> = [{ id: 'phone' }, { id: 'history' }, { id: 'settings' }];
@@ -41,7 +41,10 @@ export function TopBar() {
   }
   return (
     <nav className="topbar">
-      {teamMode ? <TeamStatus /> : <DeskStatus status={status} />}
+      <div className="agent-state-row">
+        {teamMode ? <TeamStatus /> : <DeskStatus status={status} />}
+        <AgentStateText />
+      </div>
       {/* WAI-ARIA tabs: one tab in the Tab order, arrows and Home/End move between them. */}
       <div className="tabs" role="tablist" aria-label={tr('tabs.label')} onKeyDown={onTabKey}>
         {TABS.map((t) => (
@@ -71,6 +74,9 @@ export function TopBar() {
   );
 }
 
+// The relay's default reasons are translated; an operator's own are shown as written.
+const reasonKey = (reason: string) => `notReadyReason.${reason}`;
+
 /** Direct mode: the desk's own Available, Busy and Away. */
 function DeskStatus({ status }: { status: AgentStatus }) {
   const { t: tr } = useTranslation();
@@ -89,46 +95,49 @@ function DeskStatus({ status }: { status: AgentStatus }) {
   );
 }
 
-/** Team mode: Available or one of the team's not-ready reasons, and the state the relay holds, with its time. */
+/** Team mode: Available or one of the team's not-ready reasons. */
 function TeamStatus() {
   const { t: tr } = useTranslation();
   const status = usePhone((s) => s.status);
   if (!status) return null;
   const menu = teamStatusMenu(status);
-  // The relay's default reasons are translated; an operator's own are shown as written.
-  const reasonText = (reason: string) => tr(`notReadyReason.${reason}`, { defaultValue: reason });
+  const reasonText = (reason: string) => tr(reasonKey(reason), { defaultValue: reason });
   return (
-    <>
-      <select
-        aria-label={tr('agentStatus.label')}
-        data-testid="agent-status"
-        className={`agent-status ${menu.value === 'available' ? 'available' : 'away'}`}
-        value={menu.value}
-        onChange={(e) => void setTeamStatus(activityOf(e.target.value))}
-      >
-        {menu.options.map((option) => (
-          <option key={option} value={option}>
-            {option === 'available'
-              ? tr('agentStatus.available')
-              : tr('teamState.notReadyOption', { reason: reasonText(option) })}
-          </option>
-        ))}
-      </select>
-      <TeamStateText status={status} reasonText={reasonText} />
-    </>
+    <select
+      aria-label={tr('agentStatus.label')}
+      data-testid="agent-status"
+      className={`agent-status ${menu.value === 'available' ? 'available' : 'away'}`}
+      value={menu.value}
+      onChange={(e) => void setTeamStatus(activityOf(e.target.value))}
+    >
+      {menu.options.map((option) => (
+        <option key={option} value={option}>
+          {option === 'available'
+            ? tr('agentStatus.available')
+            : tr('teamState.notReadyOption', { reason: reasonText(option) })}
+        </option>
+      ))}
+    </select>
   );
 }
 
-/** "On call 3:12", "Not ready: lunch 12:05": ticking every second, so not a live region. */
-function TeamStateText({ status, reasonText }: { status: AppStatus; reasonText: (reason: string) => string }) {
+/**
+ * "On call 3:12", "Not ready: lunch 12:05": the relay's state in a team, the desk's own otherwise, in its colour.
+ * Ticking every second, so not a live region.
+ */
+function AgentStateText() {
   const { t: tr } = useTranslation();
   const now = useNow(1000);
-  const shown = shownTeamState(status);
+  const status = usePhone((s) => s.status);
+  const calls = usePhone(useShallow((s) => Object.values(s.calls)));
+  const statusSinceMs = usePhone((s) => s.statusSinceMs);
+  const shown = shownAgentState(status, calls, statusSinceMs);
   if (!shown) return null;
   const time = TIMED_STATES.has(shown.state) ? formatDuration(now - shown.sinceMs) : '';
+  const reason = shown.reason ? tr(reasonKey(shown.reason), { defaultValue: shown.reason }) : '';
   return (
     <span className={`team-state ${shown.state}`} data-testid="team-state" data-state={shown.state}>
-      {tr(`teamState.${shown.state}`, { time, reason: reasonText(shown.reason ?? '') })}
+      {tr(`teamState.${shown.state}`, { time, reason })}
     </span>
   );
 }
