@@ -11,6 +11,7 @@ import type { RelayMetrics } from './metrics';
 import type { RelayLimits } from './limits';
 import type { CallRecorder } from './records/callRecorder';
 import type { AnchoredCalls } from './media/anchoredCalls';
+import type { ColleagueRings } from './colleagueRings';
 import { relayRefusalEnglish, type RelayRefusalKey } from '../shared/relayRefusals';
 import { agentsOn, colleagueRingFor, colleaguesOn } from './team/callParties';
 import { ownerOf as ownerInModel } from './team/teamModel';
@@ -57,8 +58,8 @@ export function createCallRequests(deps: {
   team?: string;
   /** How long a colleague's transfer or conference ring lasts unanswered (RELAY_COLLEAGUE_RING_SECONDS; 30 s). */
   colleagueRingMs?: number;
-  /** A colleague's ring that could not be ended when its time was up (Redis away): for the log. */
-  onRingOutFailed?: (callId: string, error: unknown) => void;
+  /** When colleagues' rings run out, kept where every instance sees them. */
+  colleagueRings: Pick<ColleagueRings, 'ring' | 'onRingOut'>;
 }): Handlers {
   const { graph, store, floor, router, bus, limits, metrics, records, anchored } = deps;
   /** biz_opaque_callback_data: team, queue and agent, the same in pre_accept and accept. */
@@ -78,6 +79,7 @@ export function createCallRequests(deps: {
     }
     grantedHere.set(callId, { agentId, atMs: now });
   };
+  deps.colleagueRings.onRingOut((callId, agentId) => colleagueRangOut(callId, agentId));
   const ownerOf = async (callId: string): Promise<string | undefined> =>
     (await store.owner(callId)) ?? grantedHere.get(callId)?.agentId;
 
@@ -142,18 +144,15 @@ export function createCallRequests(deps: {
         ...(kind === 'transfer' ? { transferredBy: agentId } : { invitedBy: agentId }),
       },
     });
-    const ringsOut = setTimeout(
-      () => void colleagueRangOut(callId, to, agentId).catch((error: unknown) => deps.onRingOutFailed?.(callId, error)),
-      deps.colleagueRingMs ?? 30_000,
-    );
-    ringsOut.unref();
+    await deps.colleagueRings.ring(callId, to, Date.now() + (deps.colleagueRingMs ?? 30_000));
     return {};
   }
 
   /** The colleague's ring ended unanswered: if it was still pending, the call stays with the agent who has it. */
-  async function colleagueRangOut(callId: string, to: string, from: string): Promise<void> {
-    if (!(await floor.apply({ kind: 'ring_timeout', callId, agentId: to })).ok) return;
-    await colleagueDidNotTake(callId, to, from);
+  async function colleagueRangOut(callId: string, to: string): Promise<void> {
+    const ring = colleagueRingFor(await floor.call(callId), to);
+    if (!ring || !(await floor.apply({ kind: 'ring_timeout', callId, agentId: to })).ok) return;
+    await colleagueDidNotTake(callId, to, ring.by);
     await bus.publish({
       kind: 'direct',
       callId,

@@ -21,6 +21,7 @@ export function relayKeys(prefix: string) {
     activeCalls: key('active-calls'),
     accepted: (callId: string) => key('accepted', callId),
     routesDue: key('routes-due'),
+    colleagueRingsDue: key('colleague-rings-due'),
     lastAgent: (customer: string) => key('last-agent', customer),
   };
 }

@@ -15,6 +15,7 @@ import { createBoardSource } from './board/boardSource';
 import { createMediaRoute } from './mediaRoute';
 import { createBus } from './bus';
 import { createCallRequests } from './callRequests';
+import { createColleagueRings } from './colleagueRings';
 import { createCallStore } from './callStore';
 import { createRelayLimits, type RelayLimitSettings } from './limits';
 import { createPresence } from './presence';
@@ -341,6 +342,7 @@ export async function startRelay(options: RelayOptions) {
       return undefined;
     },
   });
+  const colleagueRings = createColleagueRings(redis, keys.colleagueRingsDue, log);
   const requests = createCallRequests({
     graph,
     graphFor: numbers.graphFor,
@@ -354,8 +356,7 @@ export async function startRelay(options: RelayOptions) {
     anchored,
     team: prefix,
     ...(options.colleagueRingSeconds !== undefined && { colleagueRingMs: options.colleagueRingSeconds * 1000 }),
-    onRingOutFailed: (callId, error) =>
-      log.warn('a colleague’s unanswered ring was not ended', { callId, error: errorText(error) }),
+    colleagueRings,
   });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);
@@ -632,6 +633,7 @@ export async function startRelay(options: RelayOptions) {
   });
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);
   queueRouter?.start();
+  colleagueRings.start();
   floor.start();
   await teamLease.start();
   const forgetting = forgetLongGoneAgents();
@@ -648,6 +650,7 @@ export async function startRelay(options: RelayOptions) {
     records: teamRecords,
     async close(): Promise<void> {
       queueRouter?.stop();
+      colleagueRings.stop();
       floor.stop();
       forgetting.stop();
       lapsedDesks.stop();

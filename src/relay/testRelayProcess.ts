@@ -39,6 +39,7 @@ export async function startRelayProcess(
     | 'trustedProxies'
     | 'routing'
     | 'databaseUrl'
+    | 'colleagueRingSeconds'
   >,
 ): Promise<RelayProcess> {
   const env: Record<string, string> = {
@@ -53,6 +54,7 @@ export async function startRelayProcess(
   if (options.host) env.RELAY_HOST = options.host;
   if (options.routing) env.RELAY_ROUTING = options.routing;
   if (options.databaseUrl) env.RELAY_DATABASE_URL = options.databaseUrl;
+  if (options.colleagueRingSeconds) env.RELAY_COLLEAGUE_RING_SECONDS = String(options.colleagueRingSeconds);
   if (options.trustedProxies) env.RELAY_TRUSTED_PROXIES = options.trustedProxies.join(',');
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const sentinel = options.redisSentinel;

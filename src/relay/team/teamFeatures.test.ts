@@ -9,6 +9,8 @@ import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnch
 import { createTonePeer } from '../media/testTonePeer';
 import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
+import { startRelayProcess } from '../testRelayProcess';
+import { TeamQueues } from '../../shared/teamQueues';
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { RELAY_TEST_SECRETS as SECRETS } from '../testSecrets';
 import type { TeamQueuesInput } from '../../shared/teamQueues';
@@ -213,4 +215,49 @@ describe('features that meet on the floor', () => {
     await asha.client.request('terminate', { callId: 'wacid.feat.4' });
     await asha.wrapUp('wacid.feat.4');
   }, 60_000);
+
+  it('a colleague’s ring runs out even when the relay instance that sent the invitation dies during it', async () => {
+    const [, ben] = desks as [(typeof desks)[0], (typeof desks)[0]];
+    // The instance that sends the invitation, in its own process so it can really be killed.
+    const sender = await startRelayProcess({
+      ...SECRETS,
+      redisUrl: testbed.redis.url,
+      graphBaseUrl: graph.baseUrl,
+      prefix: 'features',
+      queues: TeamQueues.parse(QUEUES),
+      janusUrls: [testbed.janus.url],
+      janusAccess: testbed.janus.access,
+      colleagueRingSeconds: COLLEAGUE_RING_SECONDS,
+    });
+    const dana = await connectTestAgent('dana', [sender.agentUrl, relay.agentUrl]);
+    try {
+      const callId = 'wacid.feat.instance-death';
+      const viaSender = { ...relay, webhookUrl: sender.webhookUrl };
+      const call = await answerAnchoredCall({ relay: viaSender, graph, desk: dana, callId, from: '447700900805' });
+      cleanup.push(() => call.close());
+      await expect.poll(() => ben.state()?.state).toBe('available');
+      await dana.client.request('invite', { callId, to: 'ben' });
+      await expect.poll(() => ben.state()?.state).toBe('reserved');
+      await sender.kill();
+
+      // Another instance ends Ben's ring when its time is up; Dana, back on that instance, is told.
+      await expect
+        .poll(() => ben.events.some((e) => e.type === 'call_passed_on' && e.callId === callId), {
+          timeout: (COLLEAGUE_RING_SECONDS + 10) * 1000,
+        })
+        .toBe(true);
+      await expect.poll(() => ben.state()?.state).toBe('available');
+      await expect
+        .poll(() => dana.events.some((e) => e.type === 'transfer_declined' && e.callId === callId), {
+          timeout: 10_000,
+        })
+        .toBe(true);
+      await expect.poll(() => relay.connectedAgents().includes('dana'), { timeout: 10_000 }).toBe(true);
+      await dana.client.request('terminate', { callId });
+      await dana.wrapUp(callId);
+    } finally {
+      await sender.kill();
+      dana.client.close();
+    }
+  }, 90_000);
 });
