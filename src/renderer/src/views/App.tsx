@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useEffect } from 'react';
+import { useLeaveWarning } from '../hooks/useLeaveWarning';
 import { useShallow } from 'zustand/react/shallow';
 import { shortcutFor } from '../../../shared/shortcuts';
 import { runShortcut } from '../actions';
@@ -113,6 +114,7 @@ export function App() {
   const page = usePhone((s) => s.tab);
   const active = usePhone(selectActive);
   const otherWindow = usePhone((s) => s.otherWindow);
+  useLeaveWarning(window.softphone !== undefined);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (keyForCall(event)) return;

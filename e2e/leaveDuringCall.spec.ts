@@ -1,0 +1,50 @@
+import type { Page } from '@playwright/test';
+import { recentPitch } from '../sim/farEnd';
+import { giveVoiceAndEars } from '../sim/pageVoice';
+import { expect, openPhone, test } from './phoneFixture';
+
+const isVoice = (hz: number | undefined) => hz !== undefined && hz > 240 && hz < 360;
+
+/** Asks the browser to leave the page as closing the tab would, and says whether it asked the agent first. */
+async function tryToLeave(page: Page): Promise<'asked' | 'left'> {
+  const asked = new Promise<'asked'>((resolve) =>
+    page.once('dialog', (dialog) => {
+      expect(dialog.type()).toBe('beforeunload');
+      resolve('asked');
+      void dialog.dismiss();
+    }),
+  );
+  const left = page.waitForEvent('close').then(() => 'left' as const);
+  await page.close({ runBeforeUnload: true });
+  return Promise.race([asked, left]);
+}
+
+test('closing or reloading the tab during a call asks first; staying keeps the call and its audio', async ({
+  page,
+}) => {
+  await giveVoiceAndEars(page, 300);
+  const phone = await openPhone(page);
+  try {
+    const call = await phone.sim.placeCall({ name: 'Leaving Customer' });
+    await page.getByTestId('answer').click();
+    await expect.poll(() => isVoice(recentPitch(call.farEnd.received)), { timeout: 10_000 }).toBe(true);
+
+    expect(await tryToLeave(page)).toBe('asked');
+    const heardBefore = call.farEnd.received.loudFrames;
+    await expect.poll(() => call.farEnd.received.loudFrames - heardBefore, { timeout: 5000 }).toBeGreaterThan(50);
+    await expect(page.getByTestId('in-call')).toBeVisible();
+
+    // Notes half written after the call: still worth a question.
+    await page.getByTestId('hangup').click();
+    await page.getByTestId('wrap-up-notes').fill('Asked about the refund');
+    expect(await tryToLeave(page)).toBe('asked');
+    await page.getByTestId('wrap-up-outcome-Resolved').check();
+    await page.getByTestId('wrap-up-save').click();
+    await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+
+    // Nothing left to lose: the tab closes without a question.
+    expect(await tryToLeave(page)).toBe('left');
+  } finally {
+    await phone.close();
+  }
+});
