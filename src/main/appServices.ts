@@ -25,6 +25,8 @@ import { currentTransportActions, type CallTransport, type TransportContext } fr
 import { openDirectTransport } from './transport/directTransport';
 import { teamSummary } from './teamSummary';
 import { openRelayTransport } from './transport/relayTransport';
+import { createDeskCompanySignIn } from './companySignIn/deskCompanySignIn';
+import { ConnectionFields } from '../shared/settingsSchemas';
 import { refuse, sentence, type Sentence } from '../shared/sentence';
 
 /** Who answers at this computer, for the callback data WhatsApp echoes (direct mode has no agent sign-in). */
@@ -53,6 +55,8 @@ export interface AppServicesOptions {
   mediaFolder: string;
   /** Electron: opens an https address in the system browser. */
   openExternal?: (url: string) => Promise<void>;
+  /** How long a company sign-in waits for the browser's return (5 minutes). */
+  companySignInDeadlineMs?: number;
 }
 
 /** The webhook details that follow from the settings alone, before any server or tunnel runs. */
@@ -210,6 +214,7 @@ export async function startAppServices(options: AppServicesOptions) {
       relay: link?.relay,
       team: link?.relay?.connected ? team.view() : undefined,
       problems,
+      companySignIn: companySignIn.state(),
       notices: [...(options.notices ?? []), ...(historyFailure ? [historyFailure] : []), ...shellNotices.values()],
       iceServers: environment.iceServers,
       mediaTimeoutMs: environment.mediaTimeoutMs,
@@ -309,7 +314,14 @@ export async function startAppServices(options: AppServicesOptions) {
     if (!settings.isConfigured()) return publishStatus();
     const c = settings.connection();
     if (c.mode === 'relay') {
-      transport = openRelayTransport({ urls: c.relayUrls, agentToken: c.agentToken }, context);
+      transport = openRelayTransport(
+        {
+          urls: c.relayUrls,
+          agentToken: c.agentToken,
+          onTokenRenewed: (token) => settings.saveRelaySession(c.relayUrls, token),
+        },
+        context,
+      );
       tellAgentStatus();
       return publishStatus();
     }
@@ -326,6 +338,17 @@ export async function startAppServices(options: AppServicesOptions) {
     'This desk does not hold the WhatsApp token (it works through the team relay, or is not set up): calling settings are managed where the token is.';
 
   const testConnection = checkConnection;
+
+  const companySignIn = createDeskCompanySignIn({
+    log: logger,
+    deadlineMs: options.companySignInDeadlineMs,
+    openExternal: options.openExternal,
+    onSignedIn: async (relayUrls, token) => {
+      settings.saveRelaySession(relayUrls, token);
+      await applyConnection();
+    },
+    onChange: () => publishStatus(),
+  });
 
   refreshToCallBack();
   await applyConnection();
@@ -412,6 +435,18 @@ export async function startAppServices(options: AppServicesOptions) {
       return { ok: true, settings: settings.view(), check };
     },
     'settings:testConnection': () => testConnection(),
+    'settings:companySignIn': async ({ relayUrls }) => {
+      const given = ConnectionFields.shape.relayUrls.safeParse(relayUrls);
+      if (!given.success) return { ok: false, field: 'relayUrls', error: given.error.issues[0]!.message };
+      const urls = given.data
+        ? given.data
+            .split(',')
+            .map((u) => u.trim())
+            .filter(Boolean)
+        : settings.connection().relayUrls;
+      if (urls.length === 0) return { ok: false, field: 'relayUrls', error: 'relayUrlsRequired' };
+      return { ok: true, ...(await companySignIn.start(urls)) };
+    },
     'settings:callingRead': async () =>
       transport?.callingSettings?.read() ?? { ok: false, error: CALLING_SETTINGS_ELSEWHERE },
     'settings:callingSave': async (values) =>
@@ -530,6 +565,7 @@ export async function startAppServices(options: AppServicesOptions) {
       return transport?.status().webhook?.localUrl;
     },
     async close(): Promise<void> {
+      companySignIn.close();
       clearTimeout(statusTimer);
       wrapUp.close();
       await coordinator.shutdown();

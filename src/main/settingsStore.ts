@@ -175,9 +175,16 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     return { ok: true, settings: view() };
   }
 
+  /** A company sign-in's relay token (and renewals of it): the desk joins these relays with it. */
+  function saveRelaySession(relayUrls: string[], token: string): void {
+    const secrets = { ...stored.secrets, agentToken: { encrypted: cipher.encrypted, value: cipher.encrypt(token) } };
+    save({ ...stored, mode: 'relay', relayUrls: relayUrls.join(', '), secrets });
+  }
+
   return {
     connection,
     view,
+    saveRelaySession,
     isConfigured: () => isConfigured(),
     saveConnection,
     preferences: (): AgentPreferences => stored.preferences,

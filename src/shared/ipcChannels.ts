@@ -19,6 +19,7 @@ export const INVOKE_CHANNELS = [
   'settings:get',
   'settings:save',
   'settings:testConnection',
+  'settings:companySignIn',
   'settings:callingRead',
   'settings:callingSave',
   'preferences:save',

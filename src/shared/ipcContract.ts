@@ -172,6 +172,13 @@ export const TeamDeskState = z.object({
 });
 export type TeamDeskState = z.infer<typeof TeamDeskState>;
 
+/** The desk's sign-in with the company account through the system browser, as main holds it (never the token). */
+export const CompanySignInState = z.object({
+  state: z.enum(['waiting', 'signed_in', 'failed']),
+  said: Sentence.optional(),
+});
+export type CompanySignInState = z.infer<typeof CompanySignInState>;
+
 export const AppStatus = z.object({
   configured: z.boolean(),
   mode: ConnectionMode,
@@ -180,6 +187,7 @@ export const AppStatus = z.object({
   team: TeamDeskState.optional(),
   /** Settings or start-up problems the agent must fix before calls can arrive. */
   problems: z.array(Sentence),
+  companySignIn: CompanySignInState.optional(),
   /** Things the agent should know that do not stop calls (a damaged file set aside, history not saved). */
   notices: z.array(Sentence),
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
@@ -276,6 +284,17 @@ export const invokeContract = {
   'settings:get': { request: Empty, response: SettingsView },
   'settings:save': { request: ConnectionForm, response: SaveResult },
   'settings:testConnection': { request: Empty, response: ConnectionTest },
+  /**
+   * Signs in with the company account at the relay (the form's addresses, else the stored ones): main listens on
+   * loopback for the browser's return and keeps the token. `url` is for the browser host's page to open in a tab.
+   */
+  'settings:companySignIn': {
+    request: z.object({ relayUrls: z.string().max(4000) }),
+    response: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), url: z.string().url().max(8000).optional() }),
+      z.object({ ok: z.literal(false), field: z.string().max(40), error: z.string().max(200) }),
+    ]),
+  },
   'settings:callingRead': { request: Empty, response: CallingSettingsView },
   'settings:callingSave': { request: CallingSettingsChange, response: CallingSettingsView },
   'preferences:save': { request: AgentPreferences.partial(), response: AgentPreferences },

@@ -26,6 +26,8 @@ export interface RelayClientOptions {
     wrapUpCodes?: string[];
   }) => void;
   requestTimeoutMs?: number;
+  /** A company sign-in's token was renewed: the desk keeps it for its next start. */
+  onTokenRenewed?: (token: string) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export function connectRelay(options: RelayClientOptions) {
         if (closed) return;
         if (renewed.ok) {
           token = renewed.token;
+          options.onTokenRenewed?.(token);
           return renewLater();
         }
         // Ended: the relay drops this desk itself; otherwise the relay or the company is briefly away.

@@ -8,6 +8,7 @@ import { sentence } from '../../shared/sentence';
 export interface RelayTransportOptions {
   urls: string[];
   agentToken: string;
+  onTokenRenewed?: (token: string) => void;
 }
 
 /** The relay's address for a call's recording or transcript: its WebSocket address, over HTTP. */
@@ -46,10 +47,16 @@ async function downloadThroughRelay(
 /** The team relay holds the Graph token and decides who wins a call; this desk only asks. */
 export function openRelayTransport(options: RelayTransportOptions, context: TransportContext): CallTransport {
   let state: RelayStatus = { connected: false };
+  /** The newest token: a company sign-in's is renewed, and the first one expires within minutes. */
+  let token = options.agentToken;
   const relay = connectRelay({
     urls: options.urls,
     token: options.agentToken,
     onEvent: context.onSignal,
+    onTokenRenewed: (renewed) => {
+      token = renewed;
+      options.onTokenRenewed?.(renewed);
+    },
     onConnection: (next) => {
       // The team's reasons stay known while the desk reconnects.
       state = {
@@ -93,8 +100,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     colleagues: async () => (await relay.request('colleagues', {})).agents,
     wrapUp: async (callId, outcome, notes) => void (await relay.request('wrap_up', { callId, outcome, notes })),
     teamCalls: async (customer) => (await relay.request('customer_calls', { customer })).calls,
-    downloadMedia: (notice, maxBytes) =>
-      downloadThroughRelay(state.url ?? options.urls[0]!, options.agentToken, notice, maxBytes),
+    downloadMedia: (notice, maxBytes) => downloadThroughRelay(state.url ?? options.urls[0]!, token, notice, maxBytes),
     status: () => ({ problems: state.error ? [state.error] : [], relay: state }),
     async test() {
       const connected = await Promise.race([

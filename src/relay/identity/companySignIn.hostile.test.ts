@@ -107,5 +107,12 @@ describe('the company sign-in routes, attacked', () => {
     const response = await get(`${orphan.agentUrl.replace(/^ws/, 'http')}auth/login?to=board`);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ error: 'The company sign-in does not answer; try again in a moment.' });
+    // A desk's browser goes back to the desk, which says so in the agent's language.
+    const back = 'http://127.0.0.1:4000/signed-in/abc';
+    const desk = await get(
+      `${orphan.agentUrl.replace(/^ws/, 'http')}auth/login?to=desk&return=${encodeURIComponent(back)}`,
+    );
+    expect(desk.status).toBe(302);
+    expect(desk.headers.get('location')).toBe(`${back}?refused=unavailable`);
   });
 });

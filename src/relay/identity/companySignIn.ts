@@ -24,7 +24,7 @@ export interface CompanySignInSettings {
 }
 
 /** Why a sign-in did not open: the board and the desk word each in the person's language. */
-export type SignInRefusal = 'no_role' | 'bad_name' | 'agent_on_board' | 'failed' | 'ended';
+export type SignInRefusal = 'no_role' | 'bad_name' | 'agent_on_board' | 'failed' | 'ended' | 'unavailable';
 
 /** One sign-in or sign-in refusal, for the audit trail. */
 export interface SignInEvent {
@@ -143,6 +143,8 @@ export function createCompanySignIn(deps: {
       config = await provider();
     } catch (error) {
       log.warn('the company identity provider does not answer', { error: errorText(error) });
+      // The desk learns it from its loopback listener, and says so in the agent's language.
+      if (to === 'desk') return redirect(res, landing(to, returnTo, { refused: 'unavailable' }));
       return reply(res, 503, { error: 'The company sign-in does not answer; try again in a moment.' });
     }
     const verifier = oidc.randomPKCECodeVerifier();

@@ -36,6 +36,15 @@ export async function openExternal(url: string): Promise<void> {
   if (api.onWindow) window.open(url, '_blank', 'noopener,noreferrer');
   else await api.invoke('app:openExternal', { url });
 }
+/**
+ * Signs in with the company account at the team relay: the desktop app opens the system browser itself; in a browser
+ * tab the page opens the relay's sign-in in a new tab. Main keeps the token and says how it went in the app status.
+ */
+export async function companySignIn(relayUrls: string) {
+  const result = await api.invoke('settings:companySignIn', { relayUrls });
+  if (result.ok && result.url) window.open(result.url, '_blank', 'noopener,noreferrer');
+  return result;
+}
 export const listToCallBack = () => api.invoke('history:toCallBack', {});
 export const markDone = (callId: string) => api.invoke('history:markDone', { callId });
 export const sendFollowUp = (callId: string) => api.invoke('history:followUp', { callId });

@@ -354,6 +354,9 @@ export const ar: Catalog = {
     relayUrls: 'عنوان المُرحِّل',
     relayUrlsHint: 'wss://relay.example.com، ويمكن إدخال عدة عناوين تفصلها فواصل',
     agentToken: 'رمز الموظف',
+    companySignIn: 'سجّل الدخول بحساب شركتك',
+    companySignInWaiting: 'أكمل تسجيل الدخول في متصفحك؛ ينتظره هذا المكتب 5 دقائق.',
+    companySignInDone: 'سجّلت الدخول بحساب شركتك.',
     accessToken: 'رمز الوصول',
     phoneNumberId: 'معرّف رقم الهاتف',
     phoneNumberIdHint: 'مثلًا {{example}}',
@@ -532,6 +535,10 @@ export const ar: Catalog = {
     shortcutsTaken: 'برنامج آخر يستخدم {{keys}} بالفعل: لا تعمل هذه الاختصارات إلا داخل نافذة الهاتف.',
     relayTokenRefused:
       'رفض المُرحِّل رمز الموظف (خاطئ أو منتهٍ أو ملغى): اطلب رمزًا جديدًا من قائد فريقك والصقه في الإعدادات.',
+    companySignInRefused: 'لم يكتمل تسجيل الدخول بحساب الشركة: حاول مرة أخرى، أو اسأل قائد فريقك.',
+    companySignInNoRole: 'حساب شركتك ليس في مجموعة مسموح لها بتلقي مكالمات هذا الفريق: اطلب من المسؤول إضافتك.',
+    companySignInTimedOut: 'لم يكتمل تسجيل الدخول بحساب الشركة خلال {{minutes}} دقائق: سجّل الدخول مرة أخرى.',
+    companySignInUnreachable: 'خدمة تسجيل الدخول في الشركة لا تجيب: حاول مرة أخرى بعد قليل.',
     relayAlreadySignedIn:
       'هذا الموظف مسجّل الدخول بالفعل في مكتب آخر: سجّل الخروج هناك، أو اطلب من قائد فريقك رمزًا خاصًا بك.',
     relayJoinFailed: 'تعذّر الانضمام إلى المُرحِّل (HTTP {{status}})؛ يواصل المكتب المحاولة.',

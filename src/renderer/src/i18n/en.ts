@@ -345,6 +345,9 @@ export const en = {
     relayUrls: 'Relay address',
     relayUrlsHint: 'wss://relay.example.com, several separated by commas',
     agentToken: 'Agent token',
+    companySignIn: 'Sign in with your company account',
+    companySignInWaiting: 'Finish signing in in your browser; this desk listens for it for 5 minutes.',
+    companySignInDone: 'Signed in with your company account.',
     accessToken: 'Access token',
     phoneNumberId: 'Phone number ID',
     phoneNumberIdHint: 'e.g. {{example}}',
@@ -510,6 +513,11 @@ export const en = {
     shortcutsTaken: 'Another program already uses {{keys}}: those work only inside the phone’s window.',
     relayTokenRefused:
       'The relay refused the agent token (wrong, expired or revoked): ask your team lead for a new one and paste it in Settings.',
+    companySignInRefused: 'The company sign-in did not complete: try again, or ask your team lead.',
+    companySignInNoRole:
+      'Your company account is not in a group allowed to take this team’s calls: ask your administrator to add you.',
+    companySignInTimedOut: 'The company sign-in was not finished within {{minutes}} minutes: sign in again.',
+    companySignInUnreachable: 'The company’s sign-in service does not answer: try again in a moment.',
     relayAlreadySignedIn:
       'This agent is already signed in at another desk: sign out there, or ask your team lead for your own token.',
     relayJoinFailed: 'The relay could not be joined (HTTP {{status}}); the desk keeps trying.',

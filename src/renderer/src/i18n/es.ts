@@ -352,6 +352,9 @@ export const es: Catalog = {
     relayUrls: 'Dirección del relé',
     relayUrlsHint: 'wss://relay.example.com, varias separadas por comas',
     agentToken: 'Token de agente',
+    companySignIn: 'Iniciar sesión con la cuenta de la empresa',
+    companySignInWaiting: 'Termina de iniciar sesión en tu navegador; este puesto lo espera durante 5 minutos.',
+    companySignInDone: 'Sesión iniciada con la cuenta de la empresa.',
     accessToken: 'Token de acceso',
     phoneNumberId: 'ID del número de teléfono',
     phoneNumberIdHint: 'p. ej. {{example}}',
@@ -526,6 +529,14 @@ export const es: Catalog = {
     shortcutsTaken: 'Otro programa ya usa {{keys}}: esos atajos solo funcionan dentro de la ventana del teléfono.',
     relayTokenRefused:
       'El relé rechazó el token de agente (incorrecto, caducado o revocado): pide uno nuevo a tu responsable y pégalo en Ajustes.',
+    companySignInRefused:
+      'El inicio de sesión de la empresa no se completó: inténtalo de nuevo o consulta a tu responsable.',
+    companySignInNoRole:
+      'Tu cuenta de la empresa no está en un grupo autorizado a atender las llamadas de este equipo: pide a tu administrador que te añada.',
+    companySignInTimedOut:
+      'El inicio de sesión de la empresa no se terminó en {{minutes}} minutos: vuelve a iniciar sesión.',
+    companySignInUnreachable:
+      'El servicio de inicio de sesión de la empresa no responde: inténtalo de nuevo en un momento.',
     relayAlreadySignedIn:
       'Este agente ya ha iniciado sesión en otro puesto: cierra la sesión allí o pide a tu responsable un token propio.',
     relayJoinFailed: 'No se pudo entrar en el relé (HTTP {{status}}); el puesto sigue intentándolo.',

@@ -350,6 +350,9 @@ export const ptBR: Catalog = {
     relayUrls: 'Endereço do relay',
     relayUrlsHint: 'wss://relay.example.com, vários separados por vírgulas',
     agentToken: 'Token de agente',
+    companySignIn: 'Entrar com a conta da empresa',
+    companySignInWaiting: 'Termine de entrar no seu navegador; esta estação aguarda por 5 minutos.',
+    companySignInDone: 'Você entrou com a conta da empresa.',
     accessToken: 'Token de acesso',
     phoneNumberId: 'ID do número de telefone',
     phoneNumberIdHint: 'ex.: {{example}}',
@@ -523,6 +526,13 @@ export const ptBR: Catalog = {
     shortcutsTaken: 'Outro programa já usa {{keys}}: esses atalhos só funcionam dentro da janela do telefone.',
     relayTokenRefused:
       'O relay recusou o token de agente (errado, expirado ou revogado): peça um novo ao seu líder e cole em Configurações.',
+    companySignInRefused:
+      'A entrada com a conta da empresa não foi concluída: tente de novo ou fale com o líder da equipe.',
+    companySignInNoRole:
+      'Sua conta da empresa não está em um grupo autorizado a atender as chamadas desta equipe: peça ao administrador para incluir você.',
+    companySignInTimedOut:
+      'A entrada com a conta da empresa não foi concluída em {{minutes}} minutos: entre novamente.',
+    companySignInUnreachable: 'O serviço de entrada da empresa não responde: tente de novo em instantes.',
     relayAlreadySignedIn:
       'Este agente já está conectado em outro posto: saia de lá ou peça ao seu líder um token próprio.',
     relayJoinFailed: 'Não foi possível entrar no relay (HTTP {{status}}); o posto continua tentando.',

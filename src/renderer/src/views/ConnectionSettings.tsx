@@ -6,7 +6,8 @@ import {
   type ConnectionTest,
   type SettingsView,
 } from '../../../shared/settingsSchemas';
-import { loadSettings, saveSettings, testConnection } from '../actions';
+import { companySignIn, loadSettings, saveSettings, testConnection } from '../actions';
+import { usePhone } from '../store';
 import { FindingsList } from './FindingsList';
 import { Say } from './Say';
 import { Said, saidText } from './Said';
@@ -87,6 +88,7 @@ export function ConnectionSettings() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
   const [test, setTest] = useState<ConnectionTest | 'running'>();
+  const signIn = usePhone((s) => s.status?.companySignIn);
 
   useEffect(() => {
     void loadSettings().then((v) => {
@@ -117,6 +119,16 @@ export function ConnectionSettings() {
     setTest(result);
     if (!result.ok && result.field)
       setErrors({ [result.field]: result.said ? saidText(result.said, t) : result.error });
+  }
+
+  // Signed in: the stored token and addresses changed in main, so the form shows them as stored.
+  useEffect(() => {
+    if (signIn?.state === 'signed_in') void loadSettings().then(setView);
+  }, [signIn?.state]);
+
+  async function signInWithCompany(): Promise<void> {
+    const result = await companySignIn(form.relayUrls);
+    setErrors(result.ok ? {} : { [result.field]: result.error });
   }
 
   const common = { form, errors, set: setForm };
@@ -160,6 +172,24 @@ export function ConnectionSettings() {
             stored={view?.relayUrlsSet}
             {...common}
           />
+          <div className="actions">
+            <button data-testid="company-sign-in" onClick={() => void signInWithCompany()}>
+              {t('connection.companySignIn')}
+            </button>
+          </div>
+          {signIn && (
+            <p
+              className={signIn.state === 'failed' ? 'error' : signIn.state === 'signed_in' ? 'ok' : undefined}
+              data-testid="company-sign-in-state"
+              role="status"
+            >
+              {signIn.state === 'waiting'
+                ? t('connection.companySignInWaiting')
+                : signIn.state === 'signed_in'
+                  ? t('connection.companySignInDone')
+                  : signIn.said && <Said s={signIn.said} />}
+            </p>
+          )}
           <Field id="agentToken" label={t('connection.agentToken')} secret stored={view?.agentTokenSet} {...common} />
         </>
       )}
