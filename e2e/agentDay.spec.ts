@@ -28,7 +28,8 @@ test('after a call: number, time and talk time in its wrap-up; Call back and Esc
   const { page, sim } = phone;
   await sim.placeCall({ from: '447700900123', name: 'Focus Customer' });
   await page.getByTestId('answer').click();
-  await expect(page.getByTestId('in-call').getByRole('heading', { name: 'Focus Customer' })).toBeFocused();
+  await expect(page.getByTestId('in-call').getByRole('heading')).toHaveText('Focus Customer');
+  await expect(page.getByTestId('mute')).toBeFocused();
   await expect.poll(async () => (await mediaFigures(page)).connection).toBe('connected');
   await page.getByTestId('hangup').click();
   const card = page.getByTestId('wrap-up');

@@ -165,6 +165,7 @@ export const ar: Catalog = {
     callBack: 'معاودة الاتصال',
   },
   outcome: {
+    hangUpName: 'إنهاء مكالمة {{name}}',
     answered: 'تم الرد',
     rejected: 'مرفوضة',
     missed: 'فائتة',

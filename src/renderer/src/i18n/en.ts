@@ -170,6 +170,7 @@ export const en = {
     remote_hangup: 'Answered',
     answered_elsewhere: 'Answered by a colleague',
     passed_on: 'Passed on',
+    hangUpName: 'Hang up {{name}}',
     transferred: 'Transferred',
     invitation_ended: 'Invitation ended',
     live: 'In progress',

@@ -175,6 +175,7 @@ export const es: Catalog = {
     answered_elsewhere: 'Contestada por un compañero',
     passed_on: 'Pasada a otro',
     transferred: 'Transferida',
+    hangUpName: 'Colgar a {{name}}',
     invitation_ended: 'Invitación terminada',
     live: 'En curso',
   },

@@ -165,6 +165,7 @@ export const hi: Catalog = {
     missed: 'छूटी',
     failed: 'विफल',
     remote_hangup: 'उठाई गई',
+    hangUpName: '{{name}} की कॉल काटें',
     answered_elsewhere: 'सहकर्मी ने उठाई',
     passed_on: 'आगे दी गई',
     transferred: 'ट्रांसफ़र',

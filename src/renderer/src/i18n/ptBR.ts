@@ -172,6 +172,7 @@ export const ptBR: Catalog = {
     remote_hangup: 'Atendida',
     answered_elsewhere: 'Atendida por um colega',
     passed_on: 'Passada adiante',
+    hangUpName: 'Desligar {{name}}',
     transferred: 'Transferida',
     invitation_ended: 'Convite encerrado',
     live: 'Em andamento',
