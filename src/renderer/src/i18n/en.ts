@@ -275,6 +275,7 @@ export const en = {
     tooLong: 'Notes can be {{max}} characters at most ({{count}} now); shorten them.',
     codes: 'Wrap-up outcome codes, one per line (an empty list turns wrap-up off)',
     autoReturnSetting: 'Return to Available automatically after this many seconds (0: never)',
+    hold: 'hold or take back',
     saveCodes: 'Save wrap-up settings',
   },
   customer: {

@@ -281,6 +281,7 @@ export const es: Catalog = {
     tooLong: 'Las notas pueden tener {{max}} caracteres como máximo (ahora {{count}}); acórtalas.',
     codes: 'Códigos de resultado del cierre, uno por línea (una lista vacía desactiva el cierre)',
     autoReturnSetting: 'Volver a Disponible automáticamente tras estos segundos (0: nunca)',
+    hold: 'poner en espera o retomar',
     saveCodes: 'Guardar ajustes de cierre',
   },
   customer: {

@@ -278,6 +278,7 @@ export const ptBR: Catalog = {
     tooLong: 'As anotações podem ter no máximo {{max}} caracteres (agora {{count}}); encurte-as.',
     codes: 'Códigos de resultado do pós-atendimento, um por linha (lista vazia desliga o pós-atendimento)',
     autoReturnSetting: 'Voltar a Disponível automaticamente após estes segundos (0: nunca)',
+    hold: 'colocar em espera ou retomar',
     saveCodes: 'Salvar configurações de pós-atendimento',
   },
   customer: {
