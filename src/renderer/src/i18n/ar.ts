@@ -179,6 +179,9 @@ export const ar: Catalog = {
   },
   dial: {
     title: 'الاتصال بعميل',
+    good: 'جودة المكالمة: جيدة',
+    poor: 'اتصال المتصل ضعيف',
+    details: 'التفاصيل',
     number: 'رقم واتساب للاتصال به',
     placeholder: 'رقم واتساب مع رمز الدولة',
     call: 'اتصال',

@@ -174,6 +174,9 @@ export const hi: Catalog = {
   },
   dial: {
     title: 'ग्राहक को कॉल करें',
+    good: 'कॉल की गुणवत्ता: अच्छी',
+    poor: 'कॉल करने वाले का कनेक्शन कमज़ोर है',
+    details: 'विवरण',
     number: 'कॉल करने के लिए WhatsApp नंबर',
     placeholder: 'देश कोड के साथ WhatsApp नंबर',
     call: 'कॉल करें',
