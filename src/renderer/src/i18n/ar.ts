@@ -130,6 +130,7 @@ export const ar: Catalog = {
     unmute: 'إلغاء الكتم',
     keypad: 'لوحة المفاتيح',
     hangUp: 'إنهاء',
+    hangUpName: 'إنهاء مكالمة {{name}}',
     recorded: 'يسجّل واتساب هذه المكالمة، وقد أبلغ المتصل.',
     transcribed: 'يفرّغ واتساب هذه المكالمة نصيًا، وقد أبلغ المتصل.',
   },
@@ -143,6 +144,9 @@ export const ar: Catalog = {
   ringingBar: { label: 'مكالمة ترن', calling: '{{name}} يتصل', show: 'عرض المكالمة' },
   keypad: { tonesSent: 'النغمات المرسلة' },
   quality: {
+    good: 'جودة المكالمة: جيدة',
+    poor: 'اتصال المتصل ضعيف',
+    details: 'التفاصيل',
     rtt: 'التأخير أعلى من {{value}} ms',
     jitter: 'التذبذب أعلى من {{value}} ms',
     loss: 'فقد الحزم أعلى من {{value}} %',
@@ -165,7 +169,6 @@ export const ar: Catalog = {
     callBack: 'معاودة الاتصال',
   },
   outcome: {
-    hangUpName: 'إنهاء مكالمة {{name}}',
     answered: 'تم الرد',
     rejected: 'مرفوضة',
     missed: 'فائتة',
@@ -179,9 +182,6 @@ export const ar: Catalog = {
   },
   dial: {
     title: 'الاتصال بعميل',
-    good: 'جودة المكالمة: جيدة',
-    poor: 'اتصال المتصل ضعيف',
-    details: 'التفاصيل',
     number: 'رقم واتساب للاتصال به',
     placeholder: 'رقم واتساب مع رمز الدولة',
     call: 'اتصال',
@@ -244,6 +244,7 @@ export const ar: Catalog = {
     answer: 'الرد',
     reject: 'الرفض',
     mute: 'الكتم',
+    hold: 'التعليق أو الاستئناف',
     hangup: 'إنهاء المكالمة',
   },
   settings: {
@@ -282,7 +283,6 @@ export const ar: Catalog = {
     saving: 'جارٍ الحفظ…',
     chooseOutcome: 'اختر نتيجة.',
     tooLong: 'يمكن أن تصل الملاحظات إلى {{max}} حرف كحد أقصى (الآن {{count}})؛ اختصرها.',
-    hold: 'التعليق أو الاستئناف',
     codes: 'رموز نتائج إنهاء المكالمة، رمز في كل سطر (القائمة الفارغة توقف إنهاء المكالمة)',
     autoReturnSetting: 'العودة إلى متاح تلقائيًا بعد هذا العدد من الثواني (0: أبدًا)',
     saveCodes: 'حفظ إعدادات إنهاء المكالمة',
