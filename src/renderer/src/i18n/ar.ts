@@ -130,7 +130,6 @@ export const ar: Catalog = {
     unmute: 'إلغاء الكتم',
     keypad: 'لوحة المفاتيح',
     hangUp: 'إنهاء',
-    hangUpName: 'إنهاء مكالمة {{name}}',
     recorded: 'يسجّل واتساب هذه المكالمة، وقد أبلغ المتصل.',
     transcribed: 'يفرّغ واتساب هذه المكالمة نصيًا، وقد أبلغ المتصل.',
   },
@@ -144,9 +143,6 @@ export const ar: Catalog = {
   ringingBar: { label: 'مكالمة ترن', calling: '{{name}} يتصل', show: 'عرض المكالمة' },
   keypad: { tonesSent: 'النغمات المرسلة' },
   quality: {
-    good: 'جودة المكالمة: جيدة',
-    poor: 'اتصال المتصل ضعيف',
-    details: 'التفاصيل',
     rtt: 'التأخير أعلى من {{value}} ms',
     jitter: 'التذبذب أعلى من {{value}} ms',
     loss: 'فقد الحزم أعلى من {{value}} %',
@@ -244,7 +240,6 @@ export const ar: Catalog = {
     answer: 'الرد',
     reject: 'الرفض',
     mute: 'الكتم',
-    hold: 'التعليق أو الاستئناف',
     hangup: 'إنهاء المكالمة',
   },
   settings: {
@@ -452,6 +447,8 @@ export const ar: Catalog = {
     failed: 'فشل اتصال الصوت مع واتساب.',
     noOffer: 'لا يوجد في هذه المكالمة عرض صوتي للرد عليه.',
     neverConnected: 'لم يتصل الصوت أبدًا بعد الرد.',
+    networkBlocked:
+      'لا صوت: هذه الشبكة تحجب المسار المباشر للمكالمة (UDP) وكذلك مرحّل TURN الخاص بالفريق على {{servers}}. اطلب من فريق تقنية المعلومات أن يسمح لهذا الحاسوب بالوصول إلى مرحّل TURN (يعبر TURN عبر TLS على المنفذ 443 معظم جدران الحماية).',
     micFellBack: 'الميكروفون المختار غير موصول؛ يُستخدم الافتراضي.',
     prepareFailed: 'تعذّر تجهيز المكالمة: {{error}}',
     preferenceFailed: 'تعذّر حفظ التفضيل: {{error}}',

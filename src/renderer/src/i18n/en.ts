@@ -133,7 +133,6 @@ export const en = {
     unmute: 'Unmute',
     keypad: 'Keypad',
     hangUp: 'Hang up',
-    hangUpName: 'Hang up {{name}}',
     recorded: 'WhatsApp is recording this call; it told the caller.',
     transcribed: 'WhatsApp is transcribing this call; it told the caller.',
   },
@@ -142,9 +141,6 @@ export const en = {
   ringingBar: { label: 'Ringing call', calling: '{{name}} is calling', show: 'Show the call' },
   keypad: { tonesSent: 'Tones sent' },
   quality: {
-    good: 'Call quality: good',
-    poor: 'The caller’s connection is poor',
-    details: 'Details',
     rtt: 'Delay above {{value}} ms',
     jitter: 'Jitter above {{value}} ms',
     loss: 'Packet loss above {{value}} %',
@@ -238,7 +234,6 @@ export const en = {
     answer: 'answer',
     reject: 'reject',
     mute: 'mute',
-    hold: 'hold or take back',
     hangup: 'hang up',
   },
   settings: {
@@ -427,6 +422,8 @@ export const en = {
     failed: 'The audio connection to WhatsApp failed.',
     noOffer: 'This call has no audio offer to answer.',
     neverConnected: 'The audio never connected after answering.',
+    networkBlocked:
+      'No audio: this network blocks the call’s direct path (UDP) and also the team’s TURN relay at {{servers}}. Ask your IT team to let this computer reach the TURN relay (TURN over TLS on port 443 passes most firewalls).',
     micFellBack: 'The chosen microphone is not connected; using the default one.',
     prepareFailed: 'Could not prepare the call: {{error}}',
     preferenceFailed: 'Could not save the preference: {{error}}',

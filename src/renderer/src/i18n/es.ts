@@ -137,7 +137,6 @@ export const es: Catalog = {
     unmute: 'Activar micrófono',
     keypad: 'Teclado',
     hangUp: 'Colgar',
-    hangUpName: 'Colgar a {{name}}',
     recorded: 'WhatsApp está grabando esta llamada; se lo ha dicho al cliente.',
     transcribed: 'WhatsApp está transcribiendo esta llamada; se lo ha dicho al cliente.',
   },
@@ -146,9 +145,6 @@ export const es: Catalog = {
   ringingBar: { label: 'Llamada entrante', calling: '{{name}} está llamando', show: 'Ver la llamada' },
   keypad: { tonesSent: 'Tonos enviados' },
   quality: {
-    good: 'Calidad de la llamada: buena',
-    poor: 'La conexión de quien llama es mala',
-    details: 'Detalles',
     rtt: 'Retardo por encima de {{value}} ms',
     jitter: 'Jitter por encima de {{value}} ms',
     loss: 'Pérdida de paquetes por encima del {{value}} %',
@@ -243,7 +239,6 @@ export const es: Catalog = {
     answer: 'contestar',
     reject: 'rechazar',
     mute: 'silenciar',
-    hold: 'poner en espera o retomar',
     hangup: 'colgar',
   },
   settings: {
@@ -440,6 +435,8 @@ export const es: Catalog = {
     failed: 'Falló la conexión de audio con WhatsApp.',
     noOffer: 'Esta llamada no tiene oferta de audio que contestar.',
     neverConnected: 'El audio no llegó a conectarse tras contestar.',
+    networkBlocked:
+      'Sin audio: esta red bloquea la vía directa de la llamada (UDP) y también el relé TURN del equipo en {{servers}}. Pide a tu equipo de TI que deje a este ordenador llegar al relé TURN (TURN sobre TLS en el puerto 443 atraviesa la mayoría de los cortafuegos).',
     micFellBack: 'El micrófono elegido no está conectado; se usa el predeterminado.',
     prepareFailed: 'No se pudo preparar la llamada: {{error}}',
     preferenceFailed: 'No se pudo guardar la preferencia: {{error}}',

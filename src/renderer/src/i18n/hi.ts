@@ -130,7 +130,6 @@ export const hi: Catalog = {
     unmute: 'अनम्यूट करें',
     keypad: 'कीपैड',
     hangUp: 'कॉल काटें',
-    hangUpName: '{{name}} की कॉल काटें',
     recorded: 'WhatsApp यह कॉल रिकॉर्ड कर रहा है; कॉलर को बता दिया गया है।',
     transcribed: 'WhatsApp यह कॉल ट्रांसक्राइब कर रहा है; कॉलर को बता दिया गया है।',
   },
@@ -139,9 +138,6 @@ export const hi: Catalog = {
   ringingBar: { label: 'बजती कॉल', calling: '{{name}} कॉल कर रहे हैं', show: 'कॉल दिखाएँ' },
   keypad: { tonesSent: 'भेजे गए टोन' },
   quality: {
-    good: 'कॉल की गुणवत्ता: अच्छी',
-    poor: 'कॉल करने वाले का कनेक्शन कमज़ोर है',
-    details: 'विवरण',
     rtt: 'देरी {{value}} ms से ज़्यादा',
     jitter: 'जिटर {{value}} ms से ज़्यादा',
     loss: 'पैकेट हानि {{value}} % से ज़्यादा',
@@ -235,7 +231,6 @@ export const hi: Catalog = {
     answer: 'कॉल उठाने',
     reject: 'अस्वीकार करने',
     mute: 'म्यूट करने',
-    hold: 'होल्ड करने या वापस लेने',
     hangup: 'कॉल काटने',
   },
   settings: {
@@ -422,6 +417,8 @@ export const hi: Catalog = {
     failed: 'WhatsApp से ऑडियो कनेक्शन विफल हो गया।',
     noOffer: 'इस कॉल में जवाब देने के लिए कोई ऑडियो ऑफ़र नहीं है।',
     neverConnected: 'जवाब देने के बाद ऑडियो कभी नहीं जुड़ा।',
+    networkBlocked:
+      'ऑडियो नहीं: यह नेटवर्क कॉल का सीधा रास्ता (UDP) और {{servers}} पर टीम का TURN रिले, दोनों रोकता है। अपनी IT टीम से कहें कि इस कंप्यूटर को TURN रिले तक पहुँचने दें (पोर्ट 443 पर TLS के ज़रिए TURN ज़्यादातर फ़ायरवॉल पार कर लेता है)।',
     micFellBack: 'चुना गया माइक्रोफ़ोन जुड़ा नहीं है; डिफ़ॉल्ट इस्तेमाल हो रहा है।',
     prepareFailed: 'कॉल तैयार नहीं हो सकी: {{error}}',
     preferenceFailed: 'पसंद सहेजी नहीं जा सकी: {{error}}',

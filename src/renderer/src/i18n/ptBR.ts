@@ -135,7 +135,6 @@ export const ptBR: Catalog = {
     unmute: 'Ativar microfone',
     keypad: 'Teclado',
     hangUp: 'Desligar',
-    hangUpName: 'Desligar {{name}}',
     recorded: 'O WhatsApp está gravando esta chamada; o cliente foi avisado.',
     transcribed: 'O WhatsApp está transcrevendo esta chamada; o cliente foi avisado.',
   },
@@ -144,9 +143,6 @@ export const ptBR: Catalog = {
   ringingBar: { label: 'Chamada tocando', calling: '{{name}} está ligando', show: 'Ver a chamada' },
   keypad: { tonesSent: 'Tons enviados' },
   quality: {
-    good: 'Qualidade da chamada: boa',
-    poor: 'A conexão de quem ligou está ruim',
-    details: 'Detalhes',
     rtt: 'Atraso acima de {{value}} ms',
     jitter: 'Jitter acima de {{value}} ms',
     loss: 'Perda de pacotes acima de {{value}} %',
@@ -241,7 +237,6 @@ export const ptBR: Catalog = {
     answer: 'atender',
     reject: 'recusar',
     mute: 'silenciar',
-    hold: 'colocar em espera ou retomar',
     hangup: 'desligar',
   },
   settings: {
@@ -438,6 +433,8 @@ export const ptBR: Catalog = {
     failed: 'A conexão de áudio com o WhatsApp falhou.',
     noOffer: 'Esta chamada não tem oferta de áudio para atender.',
     neverConnected: 'O áudio nunca se conectou depois de atender.',
+    networkBlocked:
+      'Sem áudio: esta rede bloqueia o caminho direto da chamada (UDP) e também o relay TURN da equipe em {{servers}}. Peça à sua equipe de TI que deixe este computador acessar o relay TURN (TURN sobre TLS na porta 443 passa pela maioria dos firewalls).',
     micFellBack: 'O microfone escolhido não está conectado; usando o padrão.',
     prepareFailed: 'Não foi possível preparar a chamada: {{error}}',
     preferenceFailed: 'Não foi possível salvar a preferência: {{error}}',
