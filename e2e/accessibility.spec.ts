@@ -43,6 +43,9 @@ for (const width of [380, 1440]) {
       await expectAccessible(page, `settings ${section}`);
     }
     await page.getByTestId('tab-phone').click();
+    // The dial box comes back once the call is written up.
+    await page.getByTestId('wrap-up-outcome-Resolved').check();
+    await page.getByTestId('wrap-up-save').click();
     await page.getByTestId('dial-number').fill('14085550111');
     await page.getByTestId('dial-call').click();
     await expect(page.getByTestId('dial-error')).toBeVisible();

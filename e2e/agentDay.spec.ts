@@ -22,28 +22,39 @@ test('mute is unmistakable, and the live call stays in reach on History and Sett
   await expect(page.getByTestId('call-ended')).toBeVisible();
 });
 
-test('after a call: number, time and talk time with Call back; focus follows every step; Escape closes the summary', async ({
+test('after a call: number, time and talk time in its wrap-up; Call back and Escape on a missed call; focus follows every step', async ({
   phone,
 }) => {
   const { page, sim } = phone;
   await sim.placeCall({ from: '447700900123', name: 'Focus Customer' });
   await page.getByTestId('answer').click();
-  await expect(page.getByTestId('in-call').getByRole('heading', { name: 'Focus Customer' })).toBeFocused();
+  await expect(page.getByTestId('in-call').getByRole('heading')).toHaveText('Focus Customer');
+  await expect(page.getByTestId('mute')).toBeFocused();
   await expect.poll(async () => (await mediaFigures(page)).connection).toBe('connected');
   await page.getByTestId('hangup').click();
-  const ended = page.getByTestId('call-ended');
-  await expect(ended.getByTestId('ended-number')).toContainText('447700900123');
-  await expect(ended.getByTestId('ended-time')).toHaveText(/\d{1,2}:\d{2}/);
-  await expect(ended.getByTestId('talk-time')).toBeVisible();
-  await expect(page.getByTestId('dismiss')).toBeFocused();
-  await page.getByTestId('ended-call-back').click();
-  await expect(page.getByTestId('dial-number')).toHaveValue('447700900123');
+  const card = page.getByTestId('wrap-up');
+  await expect(card.getByTestId('ended-number')).toContainText('447700900123');
+  await expect(card.getByTestId('ended-time')).toHaveText(/\d{1,2}:\d{2}/);
+  await expect(card.getByTestId('talk-time')).toBeVisible();
+  await expect(page.getByTestId('wrap-up-outcome-Resolved')).toBeFocused();
+  await page.getByTestId('wrap-up-outcome-Resolved').check();
+  await page.getByTestId('wrap-up-save').click();
+  await expect(card).toHaveCount(0);
 
-  await sim.placeCall({ name: 'Second Customer' });
-  await page.getByTestId('answer').click();
-  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
-  await page.getByTestId('hangup').click();
+  // A missed call has nothing to write up: its summary offers OK and Call back.
+  const missed = await sim.placeCall({ from: '447700900124', name: 'Missed Customer' });
+  await expect(page.getByTestId('incoming-call')).toBeVisible();
+  await sim.hangUp(missed.callId);
+  const ended = page.getByTestId('call-ended');
+  await expect(ended.getByTestId('ended-number')).toContainText('447700900124');
+  await page.getByTestId('ended-call-back').click();
+  await expect(page.getByTestId('dial-number')).toHaveValue('447700900124');
+
+  const again = await sim.placeCall({ name: 'Second Customer' });
+  await expect(page.getByTestId('incoming-call')).toBeVisible();
+  await sim.hangUp(again.callId);
   await expect(ended).toBeVisible();
+  await page.getByTestId('dial-number').blur();
   await page.keyboard.press('Escape');
   await expect(ended).toHaveCount(0);
 });
@@ -82,7 +93,8 @@ test('dialling: Enter calls, the customer’s ringing is not shown as audio, and
   await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
   await expect(page.getByTestId('media-state')).toContainText('Audio connected', { timeout: 10_000 });
   await page.getByTestId('hangup').click();
-  await page.getByTestId('dismiss').click();
+  await page.getByTestId('wrap-up-outcome-Resolved').check();
+  await page.getByTestId('wrap-up-save').click();
 
   const other = '14085550188';
   await page.getByTestId('dial-number').fill(other);

@@ -89,7 +89,7 @@ test('an admin reads who signed in and exports the audit trail as CSV; a supervi
   await expect(entry('sam', 'sign_in')).toHaveCount(2);
   await expect(entry('sam', 'sign_in').first()).toContainText('127.0.0.1');
   await expect(entry('ada', 'sign_in')).toHaveCount(2);
-  await expect(entry('ada', 'sign_in').first()).toContainText('admin');
+  await expect(entry('ada', 'sign_in').first()).toContainText('Admin');
 
   const download = ada.waitForEvent('download');
   await ada.getByTestId('audit-csv').click();

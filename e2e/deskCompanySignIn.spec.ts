@@ -1,5 +1,7 @@
 import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -178,6 +180,49 @@ test('a relay whose company provider does not answer: the desk says so', async (
   await expect(page.getByTestId('company-sign-in-state')).toHaveText(
     'The company’s sign-in service does not answer: try again in a moment.',
   );
+  await context.close();
+  await host.close();
+});
+
+/** GET from a chosen loopback source address (the relay counts sign-ins per client address). */
+function getFrom(localAddress: string, url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; retryAfter?: string }>((resolve, reject) => {
+    const req = request(url, { localAddress, headers }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a flood of sign-ins from one address is refused 429, and an agent at another address still signs in', async ({
+  browser,
+}) => {
+  const login = `${relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '')}/auth/login?to=board`;
+  const redisClient = new Redis(redis.url);
+  const pending = async () => (await redisClient.keys('desk-sso:signin:pending:*')).length;
+  const before = await pending();
+  const statuses: number[] = [];
+  for (let i = 0; i < 40; i += 1) statuses.push((await getFrom('127.0.0.2', login)).status);
+  expect(statuses.slice(0, 30).every((s) => s === 302)).toBe(true);
+  expect(statuses.slice(30).every((s) => s === 429)).toBe(true);
+  // A forwarded-for header from an address the relay does not trust changes nothing.
+  const spoofed = await getFrom('127.0.0.2', login, { 'X-Forwarded-For': '198.51.100.7' });
+  expect(spoofed.status).toBe(429);
+  expect(Number(spoofed.retryAfter)).toBeGreaterThan(0);
+  expect(Number(spoofed.retryAfter)).toBeLessThanOrEqual(60);
+  // Only the 30 admitted hold a pending sign-in in Redis.
+  expect((await pending()) - before).toBe(30);
+
+  // Meanwhile Asha's desk, at 127.0.0.1, signs in through the browser.
+  const context = await browser.newContext();
+  const { page, host } = await openDesk(context, relay.agentUrl);
+  const tab = await startSignIn(page);
+  await logInAtCompany(tab, 'asha@example.com');
+  await expect(page.getByTestId('company-sign-in-state')).toHaveText('Signed in with your company account.');
+  await expect(page.getByTestId('ready')).toContainText('Ready for calls from the team relay');
+  redisClient.disconnect();
   await context.close();
   await host.close();
 });

@@ -111,7 +111,6 @@ test('with the relay holding after-call work, an agent whose desk has wrap-up tu
     // The relay says after-call work for this call: the desk shows that wrap-up, with the default outcomes.
     await expect(pageA.getByTestId('team-state')).toHaveText(/^After-call work 0:\d\d$/);
     await expect(boardStatus('asha')).toHaveText('after-call work');
-    await pageA.getByTestId('dismiss').click();
     const wrapUp = pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`);
     await expect(wrapUp).toBeVisible();
     const second = await sim.placeCall({ name: 'Only For Ben' });
@@ -144,7 +143,6 @@ test('with after-call work turned off at the relay, the agent writing up a call 
     await expect(pageA.getByTestId('team-state')).toHaveText(/^On call/, { timeout: 10_000 });
     await pageA.getByTestId('hangup').click();
     await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
-    await pageA.getByTestId('dismiss').click();
     await expect(pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`)).toBeVisible();
     // The relay routes to Asha again at once: the desk must not claim that calls wait for her wrap-up.
     await expect(pageA.getByTestId('team-state')).toHaveText('Available');

@@ -15,6 +15,9 @@ test('a customer who uses a username calls: the card shows @username, audio both
   await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 10_000 }).toBeGreaterThan(20);
   await page.getByTestId('hangup').click();
   await expect(page.getByTestId('end-reason')).toHaveText('Call ended');
+  // The dial box comes back once the call is written up.
+  await page.getByTestId('wrap-up-outcome-Resolved').check();
+  await page.getByTestId('wrap-up-save').click();
 
   await page.getByTestId('tab-history').click();
   await page.getByTestId('history-search').fill('maria');

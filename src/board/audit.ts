@@ -33,16 +33,19 @@ function render(): void {
       const tr = document.createElement('tr');
       tr.dataset.testid = 'audit-entry';
       tr.dataset.action = r.action;
-      for (const text of [
-        boardWhen(Date.parse(r.at), { dateStyle: 'short', timeStyle: 'medium' }),
-        r.actor,
-        r.role,
-        r.action,
-        r.target,
-        r.detail,
-        r.source,
-      ]) {
+      tr.dataset.role = r.role;
+      for (const [column, text] of [
+        ['when', boardWhen(Date.parse(r.at), { dateStyle: 'short', timeStyle: 'medium' })],
+        ['who', r.actor],
+        // Stored as codes (the CSV keeps them); read in the admin's language, a code no catalogue has as it is.
+        ['role', say(`audit.roles.${r.role}`, { defaultValue: r.role })],
+        ['action', say(`audit.actions.${r.action}`, { defaultValue: r.action })],
+        ['target', r.target],
+        ['detail', r.detail],
+        ['source', r.source],
+      ] as const) {
         const td = document.createElement('td');
+        td.dataset.column = column;
         td.textContent = text ?? '–';
         tr.append(td);
       }

@@ -8,6 +8,7 @@ describe('shortcuts', () => {
   it('uses Ctrl+Shift and the default letters', () => {
     expect(shortcutFor(press('A'))).toBe('answer');
     expect(shortcutFor(press('h'))).toBe('hangup');
+    expect(shortcutFor(press('L'))).toBe('hold');
     expect(shortcutFor({ ...press('A'), shiftKey: false })).toBeUndefined();
     expect(shortcutFor({ ...press('A'), altKey: true })).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const ShortcutAction = z.enum(['answer', 'reject', 'mute', 'hangup']);
+export const ShortcutAction = z.enum(['answer', 'reject', 'mute', 'hold', 'hangup']);
 export type ShortcutAction = z.infer<typeof ShortcutAction>;
 
 /** The letter pressed with Ctrl+Shift (Cmd+Shift on a Mac) for each action; the agent may change them. */
@@ -13,6 +13,8 @@ export const DEFAULT_SHORTCUT_KEYS: Record<ShortcutAction, string> = {
   answer: 'A',
   reject: 'R',
   mute: 'M',
+  // L (hoLd): Ctrl+Shift+O would open a browser's bookmarks.
+  hold: 'L',
   hangup: 'H',
 };
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogProblems, copiedFromEnglish, flatten } from '../../renderer/src/i18n/catalogParity';
+import { AuditAction } from '../../shared/auditSchemas';
+import { TeamRole } from '../../shared/identityRoles';
 import { BOARD_LANGUAGES, boardI18n, pickBoardLanguage } from './index';
 
 describe('the board’s message catalogues', () => {
@@ -24,5 +26,14 @@ describe('the board’s message catalogues', () => {
     await boardI18n.changeLanguage('ar');
     expect(boardI18n.t('row.declined', { count: 2 })).toBe('(رفضان)');
     await boardI18n.changeLanguage('en');
+  });
+
+  it('words every audited action and every role the audit trail stores', () => {
+    const audit = BOARD_LANGUAGES[0].catalog.audit as {
+      actions: Record<string, string>;
+      roles: Record<string, string>;
+    };
+    expect(Object.keys(audit.actions).sort()).toEqual([...AuditAction.options].sort());
+    expect(Object.keys(audit.roles).sort()).toEqual([...TeamRole.options, 'none'].sort());
   });
 });

@@ -55,6 +55,24 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     none: 'No se registró nada en estos días.',
     adminOnly:
       'Solo un administrador puede leer el registro de auditoría: inicia sesión antes en el panel en directo como administrador.',
+    actions: {
+      sign_in: 'Inició sesión',
+      sign_in_refused: 'Inicio de sesión rechazado',
+      session_ended: 'Sesión terminada por la empresa',
+      listen: 'Escuchó una llamada',
+      barge: 'Entró en una llamada',
+      set_agent_state: 'Cambió el estado de un agente',
+      export_report: 'Exportó un informe',
+      play_recording: 'Reprodujo o descargó una grabación',
+      export_audit: 'Exportó el registro de auditoría',
+      config_change: 'Cambió los ajustes del equipo',
+    },
+    roles: {
+      agent: 'Agente',
+      supervisor: 'Supervisor',
+      admin: 'Administrador',
+      none: 'Sin rol',
+    },
   },
   section: {
     waiting: 'En espera',

@@ -5,6 +5,7 @@ import type { IdentityRoles } from '../../shared/identityRoles';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { requestClient } from '../../whatsapp/clientAddress';
+import { groupedWarnings } from '../../whatsapp/connectionGuard';
 import { issueAgentSessionToken, issueSupervisorToken, verifyAgentToken, verifySupervisorToken } from '../agentTokens';
 import type { SigningKey } from '../agentTokens';
 import type { Revocations } from '../revocations';
@@ -21,6 +22,8 @@ export interface CompanySignInSettings {
   roles: IdentityRoles;
   /** How long one of the relay's session tokens lives; desks and boards refresh them at half-life (5 minutes). */
   sessionMinutes: number;
+  /** Sign-ins one client address may begin a minute, across instances (30). */
+  loginsPerMinute?: number;
 }
 
 /** Why a sign-in did not open: the board and the desk word each in the person's language. */
@@ -36,6 +39,7 @@ export interface SignInEvent {
 }
 
 const COOKIE = 'wa_signin';
+const LOGINS_PER_MINUTE = 30;
 const SCOPE = 'openid profile groups';
 /** Loopback addresses a desk listens on for its sign-in's return (RFC 8252, 7.3). */
 const DESK_RETURN = /^http:\/\/(127\.0\.0\.1|\[::1\]):\d{1,5}\/[\w/-]*$/;
@@ -74,6 +78,7 @@ export function createCompanySignIn(deps: {
   const redirectUri = `${settings.publicUrl.replace(/\/$/, '')}/auth/callback`;
   const lifetimeMs = settings.sessionMinutes * 60_000;
   let discovered: Promise<oidc.Configuration> | undefined;
+  const floods = groupedWarnings(log, 'company sign-in refused: too many from one address');
 
   /** The provider's configuration, discovered once (again after a failure, so a provider down at start recovers). */
   function provider(): Promise<oidc.Configuration> {
@@ -138,6 +143,14 @@ export function createCompanySignIn(deps: {
     const returnTo = url.searchParams.get('return') ?? undefined;
     if (to === 'desk' && !(returnTo && DESK_RETURN.test(returnTo)))
       return reply(res, 400, { error: 'A desk signs in with its loopback return address.' });
+    // Each sign-in begun holds a pending entry in Redis for 10 minutes: a flood from one address is refused.
+    const from = requestClient(req, deps.trustedProxies);
+    const admitted = await store.admitLogin(from, settings.loginsPerMinute ?? LOGINS_PER_MINUTE);
+    if (!admitted.ok) {
+      floods.warn(from, { from });
+      res.setHeader('Retry-After', String(admitted.retryAfterS));
+      return reply(res, 429, { error: 'Too many sign-ins from this address; try again in a minute.' });
+    }
     let config: oidc.Configuration;
     try {
       config = await provider();
@@ -313,7 +326,10 @@ export function createCompanySignIn(deps: {
   sweeper.unref();
 
   return {
-    close: () => clearInterval(sweeper),
+    close: () => {
+      clearInterval(sweeper);
+      floods.flush();
+    },
     /** /auth/*; true when answered. */
     async http(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
       const url = new URL(req.url ?? '/', 'http://relay');

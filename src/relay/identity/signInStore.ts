@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { TeamRole } from '../../shared/identityRoles';
 
@@ -34,7 +35,27 @@ const LOCK_MS = 15_000;
 export function createSignInStore(redis: Redis, prefix: string, sessionSeconds: number) {
   const pendingKey = (state: string) => `${prefix}:signin:pending:${state}`;
   const sessionKey = (sid: string) => `${prefix}:signin:session:${sid}`;
+  const loginLimits = new Map<number, RateLimiterRedis>();
   return {
+    /**
+     * Counts one sign-in begun from this client address, across every instance: each keeps a pending sign-in in
+     * Redis for 10 minutes, so one address may not begin more than `perMinute` a minute. How long to wait when over.
+     */
+    async admitLogin(client: string, perMinute: number): Promise<{ ok: true } | { ok: false; retryAfterS: number }> {
+      let limiter = loginLimits.get(perMinute);
+      if (!limiter) {
+        const keyPrefix = `${prefix}:limit:signin-login`;
+        limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: perMinute, duration: 60 });
+        loginLimits.set(perMinute, limiter);
+      }
+      try {
+        await limiter.consume(client);
+        return { ok: true };
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        return { ok: false, retryAfterS: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+      }
+    },
     async begin(state: string, pending: PendingSignIn): Promise<void> {
       await redis.set(pendingKey(state), JSON.stringify(pending), 'EX', PENDING_SECONDS);
     },

@@ -13,11 +13,28 @@ export function agentIsTyping(): boolean {
   return focused instanceof HTMLTextAreaElement || (focused instanceof HTMLElement && focused.isContentEditable);
 }
 
+/** Marks a control the page itself put the focus on, until the agent does anything there. */
+const LANDED = 'data-focus-landed';
+
 /**
- * Whether no control holds the keyboard. Only then may a new card take the focus: moved from a control the agent
- * is using, their next Space or Enter would act on a call (answer it, hold a caller) they never chose.
+ * Whether no control holds the keyboard, or only one the page put it on and the agent has not used since. Only
+ * then may a new card take the focus: moved from a control the agent is using, their next Space or Enter would act
+ * on a call (answer it, hold a caller) they never chose.
  */
 export function focusIsFree(): boolean {
   const focused = document.activeElement;
-  return focused === null || focused === document.body || focused === document.documentElement;
+  if (focused === null || focused === document.body || focused === document.documentElement) return true;
+  return focused.hasAttribute(LANDED);
+}
+
+/**
+ * Puts the focus on the control that comes next after a step (Mute after Answer, Take back after Hold, the next
+ * outcome after Save) when the step's own button is gone and the focus would otherwise fall to the page.
+ */
+export function landFocus(target: HTMLElement | null | undefined): void {
+  if (!target || !focusIsFree()) return;
+  target.setAttribute(LANDED, '');
+  const used = () => target.removeAttribute(LANDED);
+  for (const event of ['keydown', 'pointerdown', 'input', 'blur']) target.addEventListener(event, used, { once: true });
+  target.focus();
 }

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useLeaveWarning } from '../hooks/useLeaveWarning';
 import { useShallow } from 'zustand/react/shallow';
 import { shortcutFor } from '../../../shared/shortcuts';
 import { runShortcut } from '../actions';
-import { selectActive, selectHeld, selectRinging, selectRingingOut, usePhone } from '../store';
+import { selectActive, selectHeld, selectRinging, selectRingingOut, selectWrapUps, usePhone } from '../store';
 import { CallAnnouncer } from './CallAnnouncer';
 import { CallBar } from './CallBar';
 import { WrapUpList } from './WrapUpList';
@@ -84,17 +84,25 @@ function PhonePage() {
   const ringingOut = usePhone(selectRingingOut);
   const active = usePhone(selectActive);
   const ended = usePhone((s) => (s.shownEndedId ? s.calls[s.shownEndedId] : undefined));
-  const idle = ringing.length === 0 && !active && !held && !ended;
+  const wrapUps = usePhone(selectWrapUps);
+  // An answered call's summary is the first line of its wrap-up card: one card per call.
+  const endedAlone = ended && !wrapUps.some((w) => w.callId === ended.callId) ? ended : undefined;
+  const idle = ringing.length === 0 && !active && !held && !endedAlone && wrapUps.length === 0;
   const dialNumber = usePhone((s) => s.dialNumber);
   const dialKey = usePhone((s) => s.dialKey);
+  // The dial box returning after the last wrap-up is saved takes the focus Save had.
+  const hadWrapUps = useRef(false);
+  useEffect(() => {
+    hadWrapUps.current = wrapUps.length > 0;
+  });
   return (
     <>
-      {active && <InCall call={active} />}
-      {held && <HeldCall call={held} />}
+      {active && <InCall key={active.callId} call={active} />}
+      {held && <HeldCall key={held.callId} call={held} />}
       {ringing.map((call, i) => (
         <IncomingCall key={call.callId} call={call} waiting={active !== undefined} first={i === 0} />
       ))}
-      {!active && ended && <CallEnded call={ended} />}
+      {!active && endedAlone && <CallEnded call={endedAlone} />}
       {!active && <WrapUpList />}
       {idle && (
         <section className="card idle" data-testid="idle">
@@ -102,8 +110,10 @@ function PhonePage() {
           <p>{ringingOut > 0 ? t('idle.ringingOut') : t('idle.text')}</p>
         </section>
       )}
-      {/* Kept while a call rings: a number half typed stays, and so does the focus. */}
-      {!active && !held && <DialBox key={dialKey} initial={dialNumber} />}
+      {/* Kept while a call rings: a number half typed stays, and so does the focus. Not during a wrap-up. */}
+      {!active && !held && wrapUps.length === 0 && (
+        <DialBox key={dialKey} initial={dialNumber} land={hadWrapUps.current || dialNumber !== undefined} />
+      )}
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Fragment, useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
-import { focusIsFree } from '../focusRules';
+import { landFocus } from '../focusRules';
 import { usePhone } from '../store';
 import { callerLabel, endKey, formatDuration } from './format';
 import { Handle, Name } from './Who';
@@ -16,9 +16,7 @@ export function CallEnded({ call }: { call: CallView }) {
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const okButton = useRef<HTMLButtonElement>(null);
   // After Hang up the focus would fall to the page; the summary's first action takes it (not from notes being typed).
-  useEffect(() => {
-    if (focusIsFree()) okButton.current?.focus();
-  }, []);
+  useEffect(() => landFocus(okButton.current), []);
   const talked = call.answeredAtMs && call.endedAtMs ? formatDuration(call.endedAtMs - call.answeredAtMs) : undefined;
   return (
     <section className="card ended" data-testid="call-ended" data-call-id={call.callId} data-reason={call.endReason}>

@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { isUserId } from '../../../shared/graphSchemas';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { landFocus } from '../focusRules';
 import type { PermissionReply, PermissionView } from '../../../shared/ipcContract';
 import { usePhone } from '../store';
 import { dialCall, requestPermission } from '../actions';
@@ -15,9 +16,17 @@ function replyText(reply: PermissionReply, t: TFunction): string {
   return t('dial.replyAccepted', whenOptions('until', reply.expiresAtMs, 'dateTime'));
 }
 
-/** Calls a customer back: number in, WhatsApp's call-permission rules explained when they stand in the way. */
-export function DialBox({ initial = '' }: { initial?: string }) {
+/**
+ * Calls a customer back: number in, WhatsApp's call-permission rules explained when they stand in the way. `land`:
+ * the box comes back after a step whose button is gone (Save on the last wrap-up, Call back), so the number takes
+ * the focus.
+ */
+export function DialBox({ initial = '', land = false }: { initial?: string; land?: boolean }) {
   const { t } = useTranslation();
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (land) landFocus(input.current);
+  }, [land]);
   const [number, setNumber] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -74,6 +83,7 @@ export function DialBox({ initial = '' }: { initial?: string }) {
         }}
       >
         <input
+          ref={input}
           aria-label={t('dial.number')}
           data-testid="dial-number"
           type="tel"

@@ -1,17 +1,30 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { landFocus } from '../focusRules';
 import type { CallView } from '../../../shared/ipcContract';
 import { hangupCall, resumeCall } from '../actions';
 import { useNow } from '../hooks/useNow';
-import { mediaOf, usePhone } from '../store';
+import { mediaOf, selectActive, usePhone } from '../store';
+import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
-import { Name } from './Who';
+import { Say } from './Say';
+import { Handle, Name } from './Who';
 
-/** A call waiting on hold while the agent talks on another: how long, take it back (swap), or end it. */
+/**
+ * A call on hold: who it is (name, number, their history here), how long, and its own Take back and Hang up; with
+ * a second call live, its Hang up names this caller, so the agent never ends the wrong one.
+ */
 export function HeldCall({ call }: { call: CallView }) {
   const { t } = useTranslation();
   const media = usePhone((s) => mediaOf(s, call.callId));
   const now = useNow(1000);
-  const { name } = callerLabel(call, t('incoming.unknownCaller'));
+  const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
+  const otherLive = usePhone((s) => selectActive(s) !== undefined);
+  const takeBack = useRef<HTMLButtonElement>(null);
+  // After Hold the Hold button is gone: Take back is next. With another call live, its card keeps the focus.
+  useEffect(() => {
+    if (!selectActive(usePhone.getState())) landFocus(takeBack.current);
+  }, []);
   return (
     <section
       className="card held"
@@ -26,17 +39,28 @@ export function HeldCall({ call }: { call: CallView }) {
       <h2>
         <Name value={name} />
       </h2>
+      {number && number !== name && (
+        <p className="number" data-testid="held-number">
+          <Handle value={number} />
+        </p>
+      )}
+      <CustomerPanel call={call} />
       {media.error && (
         <p className="error" role="alert">
           {media.error}
         </p>
       )}
       <div className="actions">
-        <button className="answer" data-testid="held-resume" onClick={() => void resumeCall(call.callId)}>
+        <button
+          ref={takeBack}
+          className="answer"
+          data-testid="held-resume"
+          onClick={() => void resumeCall(call.callId)}
+        >
           {t('held.takeBack')}
         </button>
         <button className="reject" data-testid="held-hangup" onClick={() => void hangupCall(call.callId)}>
-          {t('inCall.hangUp')}
+          {otherLive ? <Say k="inCall.hangUpName" values={{ name }} /> : t('inCall.hangUp')}
         </button>
       </div>
     </section>

@@ -5,21 +5,27 @@ import { useNow } from '../hooks/useNow';
 import type { CallView } from '../../../shared/ipcContract';
 import { summarizeSdp } from '../../../shared/sdpChecks';
 import { hangupCall, holdCall, setMuted } from '../actions';
-import { mediaOf, usePhone } from '../store';
+import { landFocus } from '../focusRules';
+import { mediaOf, selectHeld, usePhone } from '../store';
 import { callerLabel, formatDuration } from './format';
 import { CustomerPanel } from './CustomerPanel';
 import { Keypad } from './Keypad';
 import { QualityPanel } from './QualityPanel';
+import { Say } from './Say';
 import { TransferControl } from './TransferControl';
+import { HandToAssistant } from './HandToAssistant';
 import { Handle, Name } from './Who';
 
 export function InCall({ call }: { call: CallView }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
+  // With a second call on hold, each Hang up names its caller.
+  const otherHeld = usePhone((s) => selectHeld(s) !== undefined);
   const [showKeypad, setShowKeypad] = useState(false);
   const now = useNow(250);
-  const heading = useRef<HTMLHeadingElement>(null);
-  // After Answer (or Call) the button pressed is gone; focus goes to the call itself, not to the page.
-  useEffect(() => heading.current?.focus(), []);
+  const muteButton = useRef<HTMLButtonElement>(null);
+  // After Answer (or Call, or Take back) the button pressed is gone: the focus goes to Mute, the call's harmless
+  // first control, not to the page (and a call ringing next may still take it).
+  useEffect(() => landFocus(muteButton.current), []);
   const { t } = useTranslation();
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const waitingForCustomer = call.phase === 'dialing' || call.phase === 'remote_ringing';
@@ -46,7 +52,7 @@ export function InCall({ call }: { call: CallView }) {
                   : 'inCall.onCall',
         )}
       </p>
-      <h2 ref={heading} tabIndex={-1}>
+      <h2>
         <Name value={name} />
       </h2>
       <p className="number">
@@ -105,6 +111,7 @@ export function InCall({ call }: { call: CallView }) {
       )}
       <div className="actions">
         <button
+          ref={muteButton}
           data-testid="mute"
           className={media.muted ? 'muted' : undefined}
           aria-pressed={media.muted}
@@ -128,10 +135,11 @@ export function InCall({ call }: { call: CallView }) {
           disabled={call.phase === 'ending'}
           onClick={() => void hangupCall(call.callId)}
         >
-          {t('inCall.hangUp')}
+          {otherHeld ? <Say k="inCall.hangUpName" values={{ name }} /> : t('inCall.hangUp')}
         </button>
       </div>
       {call.anchored && call.phase === 'active' && <TransferControl call={call} />}
+      {call.anchored && call.phase === 'active' && <HandToAssistant call={call} />}
       {dtmfOffered && showKeypad && <Keypad callId={call.callId} sent={media.dtmfSent} />}
     </section>
   );

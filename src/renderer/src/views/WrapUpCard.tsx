@@ -1,18 +1,58 @@
-import { useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_WRAP_UP_CODES, WRAP_UP_NOTES_MAX } from '../../../shared/historySchemas';
+import type { CallView } from '../../../shared/ipcContract';
+import { localizeCallErrors } from '../../../shared/whatsappWords/words';
 import { saveWrapUp } from '../actions';
+import { landFocus } from '../focusRules';
 import { useNow } from '../hooks/useNow';
+import { formatWhen } from '../i18n';
 import { draftOf, usePhone } from '../store';
-import { callerLabel, formatDuration, outcomeLabel } from './format';
-import { Name } from './Who';
-import { resultText } from './Said';
+import { callerLabel, endKey, formatDuration, outcomeLabel } from './format';
+import { Handle, Name } from './Who';
+import { resultText, Said, sentenceKey } from './Said';
+
+/** How the call ended, when, and how long the agent talked: the first line of its wrap-up card. */
+function EndedLine({ call }: { call: CallView }) {
+  const { t } = useTranslation();
+  const endedAtMs = call.endedAtMs ?? call.offeredAtMs;
+  const talked = call.answeredAtMs && call.endedAtMs ? formatDuration(call.endedAtMs - call.answeredAtMs) : undefined;
+  return (
+    <p className="label" data-testid="call-ended" data-call-id={call.callId} data-reason={call.endReason}>
+      <span data-testid="end-reason">{t(endKey(call))}</span>
+      {' · '}
+      <time data-testid="ended-time" dateTime={new Date(endedAtMs).toISOString()}>
+        {formatWhen(endedAtMs, 'time')}
+      </time>
+      {talked && (
+        <>
+          {' · '}
+          <span className="tabular" data-testid="talk-time">
+            {talked}
+          </span>
+        </>
+      )}
+    </p>
+  );
+}
 
 /**
- * One answered call's outcome and notes; what the agent enters is kept in the store until saved. `only`: no other
- * wrap-up waits, so saving this one lets calls ring again.
+ * One answered call, ended: how it ended, then its outcome, notes and Save, in one card (kept short enough for Save
+ * to stay in view in a docked 420 px window). What the agent enters is kept in the store until saved. `only`: no
+ * other wrap-up waits, so saving this one lets calls ring again; `first`: the oldest, which takes the focus when
+ * nothing else has it.
  */
-export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs: number; only: boolean }) {
+export function WrapUpCard({
+  callId,
+  sinceMs,
+  only,
+  first,
+}: {
+  callId: string;
+  sinceMs: number;
+  only: boolean;
+  first: boolean;
+}) {
   const { t } = useTranslation();
   const call = usePhone((s) => s.calls[callId]);
   const autoReturnAtMs = usePhone((s) => s.status?.wrapUp?.autoReturnAtMs);
@@ -28,9 +68,16 @@ export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs:
   const { outcome, notes } = usePhone((s) => draftOf(s, callId));
   const edit = usePhone((s) => s.editWrapUp);
   const now = useNow(1000);
+  const { name, number } = call ? callerLabel(call, t('incoming.unknownCaller')) : { name: '', number: '' };
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const titleId = `wrap-up-title-${callId}`;
+  const firstOutcome = useRef<HTMLInputElement>(null);
+  // After Hang up, or Save on the card before, the focus would fall to the page: the outcome, the card's first
+  // question, takes it.
+  useEffect(() => {
+    if (first) landFocus(firstOutcome.current);
+  }, [first]);
 
   async function save(): Promise<void> {
     if (!outcome) return setError(t('wrapUp.chooseOutcome'));
@@ -46,29 +93,47 @@ export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs:
 
   return (
     <section className="card wrap-up" data-testid="wrap-up" data-call-id={callId} aria-labelledby={titleId}>
+      {call?.phase === 'ended' && <EndedLine call={call} />}
       <h2 id={titleId}>
-        {t('wrapUp.title')}
-        {call && (
-          <>
-            {' · '}
-            <Name value={callerLabel(call, t('incoming.unknownCaller')).name} />
-          </>
-        )}
+        <span className="sr-only">{t('wrapUp.title')} · </span>
+        {call ? <Name value={name} /> : t('wrapUp.title')}
       </h2>
+      {number && number !== name && (
+        <p className="number" data-testid="ended-number">
+          <Handle value={number} />
+        </p>
+      )}
       <p className="label" data-testid="wrap-up-timer">
         {t('wrapUp.timer', { time: formatDuration(now - sinceMs) })}
         {autoReturnAtMs !== undefined && ` · ${t('wrapUp.autoReturn', { time: formatDuration(autoReturnAtMs - now) })}`}
       </p>
+      {call?.message && (
+        <p className="error" role="alert" data-testid="end-message">
+          {call.said?.length
+            ? call.said.map((s, i) => (
+                <Fragment key={sentenceKey(s)}>
+                  {i > 0 && ' '}
+                  <Said s={s} />
+                </Fragment>
+              ))
+            : localizeCallErrors(call.message, t)}
+        </p>
+      )}
       <fieldset className="field">
         <legend>{t('wrapUp.outcome')}</legend>
-        {codes.map((code) => (
+        {codes.map((code, i) => (
           <label key={code} className="radio">
             <input
+              ref={i === 0 ? firstOutcome : undefined}
               type="radio"
               name={`outcome-${callId}`}
               data-testid={`wrap-up-outcome-${code}`}
               checked={outcome === code}
-              onChange={() => edit(callId, { outcome: code })}
+              onChange={() => {
+                edit(callId, { outcome: code });
+                // "Choose an outcome" has been answered: it goes.
+                setError(undefined);
+              }}
             />
             {outcomeLabel(code, t)}
           </label>
@@ -78,7 +143,7 @@ export function WrapUpCard({ callId, sinceMs, only }: { callId: string; sinceMs:
         <span>{t('wrapUp.notes')}</span>
         <textarea
           data-testid="wrap-up-notes"
-          rows={4}
+          rows={2}
           value={notes}
           onChange={(e) => edit(callId, { notes: e.target.value })}
         />

@@ -12,8 +12,8 @@ export function WrapUpList() {
       <p className="notice" data-testid="wrap-up-no-ring">
         {wrapUps.length === 1 ? t('wrapUp.noRing') : t('wrapUp.noRingAll', { count: wrapUps.length })}
       </p>
-      {wrapUps.map((w) => (
-        <WrapUpCard key={w.callId} callId={w.callId} sinceMs={w.sinceMs} only={wrapUps.length === 1} />
+      {wrapUps.map((w, i) => (
+        <WrapUpCard key={w.callId} callId={w.callId} sinceMs={w.sinceMs} only={wrapUps.length === 1} first={i === 0} />
       ))}
     </div>
   );

@@ -1,0 +1,94 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './phoneFixture';
+
+const shortcut = (page: Page, letter: string) => page.keyboard.press(`Control+Shift+${letter}`);
+
+/** What has the keyboard focus: never the page itself. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el === null || el === document.body ? 'body' : (el.getAttribute('data-testid') ?? el.tagName);
+  });
+
+test('an agent on the keyboard answers, holds, takes back, hangs up a held call and saves: the focus is always on the next control', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await sim.placeCall({ name: 'Keyboard Customer' });
+  await expect(page.getByTestId('answer')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  // After Answer: Mute, the call's harmless first control.
+  await expect(page.getByTestId('mute')).toBeFocused();
+
+  // Ctrl+Shift+L holds; the focus goes to Take back.
+  await shortcut(page, 'L');
+  await expect(page.getByTestId('held-call')).toBeVisible();
+  await expect(page.getByTestId('team-state')).toHaveAttribute('data-state', 'on_hold');
+  await expect(page.getByTestId('held-resume')).toBeFocused();
+  // The same keys take it back.
+  await shortcut(page, 'L');
+  await expect(page.getByTestId('in-call')).toHaveAttribute('data-caller-audio', 'on');
+  await expect(page.getByTestId('held-call')).toHaveCount(0);
+  expect(await focused(page)).toBe('mute');
+
+  // Hold with the button, then hang up the held call with the hang-up keys.
+  await page.getByTestId('hold').click();
+  await expect(page.getByTestId('held-call')).toBeVisible();
+  await shortcut(page, 'H');
+  await expect(page.getByTestId('held-call')).toHaveCount(0);
+  await expect(page.getByTestId('end-reason')).toHaveText('Call ended');
+  // After Hang up: the card's first question, the outcome.
+  await expect(page.getByTestId('wrap-up-outcome-Resolved')).toBeFocused();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('wrap-up-save')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+  // After Save: the dial box, back in place.
+  await expect(page.getByTestId('dial-number')).toBeFocused();
+
+  // A call ringing now still takes the focus to its Answer: the dial box was only where the page put the focus.
+  await sim.placeCall({ name: 'Next Customer' });
+  await expect(page.getByTestId('answer')).toBeFocused();
+});
+
+test('after saving one of two wrap-ups the focus goes to the next one, and the keyboard focus ring is the app’s own', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  for (const name of ['Early Customer', 'Later Customer']) {
+    await sim.placeCall({ name });
+    await page.getByTestId('answer').click();
+    await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await page.getByTestId('hangup').click();
+    await expect(page.getByTestId('wrap-up').filter({ hasText: name })).toBeVisible();
+  }
+  const first = page.getByTestId('wrap-up').first();
+  await first.getByTestId('wrap-up-outcome-Sales').check();
+  await first.getByTestId('wrap-up-save').click();
+  await expect(page.getByTestId('wrap-up')).toHaveCount(1);
+  await expect(page.getByTestId('wrap-up').getByTestId('wrap-up-outcome-Resolved')).toBeFocused();
+
+  // Tab to Save: a solid 3 px ring in the theme's focus colour, away from the button's edge.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('wrap-up-save')).toBeFocused();
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    const ring = await page.getByTestId('wrap-up-save').evaluate((el) => {
+      const style = getComputedStyle(el);
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--focus-ring)';
+      document.body.append(probe);
+      const wanted = getComputedStyle(probe).color;
+      probe.remove();
+      return { style: style.outlineStyle, width: style.outlineWidth, colour: style.outlineColor, wanted };
+    });
+    expect(ring).toMatchObject({ style: 'solid', width: '3px' });
+    expect(ring.colour).toBe(ring.wanted);
+    await page.screenshot({ path: `test-results/screens/focus-ring-${theme}.png` });
+  }
+});
