@@ -10,7 +10,7 @@ test('who is calling: the ringing card shows the earlier call, its outcome and n
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('crm-template').fill('https://crm.example.invalid/search?phone={phone}&user={user_id}');
-  await page.getByTestId('crm-save').click();
+  await page.getByTestId('section-save').click();
   await page.getByTestId('tab-phone').click();
 
   await sim.placeCall({ from: CUSTOMER, name: 'Returning Customer' });
@@ -38,7 +38,7 @@ test('screen pop: the CRM page opens by itself when the agent answers', async ({
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('crm-template').fill('https://crm.example.invalid/c/{phone}');
-  await page.getByTestId('crm-save').click();
+  await page.getByTestId('section-save').click();
   await page.getByTestId('crm-screen-pop').check();
   await page.getByTestId('tab-phone').click();
   await sim.placeCall({ from: CUSTOMER });

@@ -346,7 +346,7 @@ test('a missed caller gets a WhatsApp message from the To call back list; outsid
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('follow-up-template').fill('missed_call_sorry');
-  await page.getByTestId('follow-up-save').click();
+  await page.getByTestId('section-save').click();
   await page.getByTestId('tab-history').click();
   await page.locator(`[data-call-id="${closed.callId}"]`).getByTestId('to-call-back-message').click();
   await expect(page.getByTestId('to-call-back')).toHaveCount(0);
@@ -365,10 +365,10 @@ test('the follow-up carries a WhatsApp call button; the customer taps it and the
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('follow-up-call-button').fill('Call us back now please');
-  await page.getByTestId('follow-up-save').click();
+  await page.getByTestId('section-save').click();
   await expect(page.getByRole('alert')).toContainText('20 characters at most');
   await page.getByTestId('follow-up-call-button').fill('Call us back');
-  await page.getByTestId('follow-up-save').click();
+  await page.getByTestId('section-save').click();
 
   await page.getByTestId('agent-status').selectOption('away');
   const missed = await sim.placeCall({ from: '447700900901', name: 'Tap Back' });

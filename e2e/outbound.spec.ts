@@ -127,7 +127,7 @@ test('a customer who last wrote over 24 hours ago: the agent is told why, and on
 
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('setting-permissionTemplate').fill('call_permission_ask');
-  await page.getByTestId('setting-permissionTemplateLanguage').fill('pt_BR');
+  await page.getByTestId('setting-permissionTemplateLanguage').selectOption('pt_BR');
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('settings-saved')).toBeVisible();
   await page.getByTestId('tab-phone').click();

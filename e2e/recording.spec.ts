@@ -12,7 +12,7 @@ async function setCapture(
   await page.getByTestId('capture-transcription').setChecked(kinds.transcription);
   await page.getByTestId('capture-purpose').fill('quality assurance');
   await page.getByTestId('capture-language').selectOption('en_US');
-  await page.getByTestId('capture-save').click();
+  await page.getByTestId('section-save').click();
   await page.getByTestId('tab-phone').click();
 }
 

@@ -75,7 +75,7 @@ test("team mode: a missed call a colleague dealt with leaves everyone's To call 
     await pageA.getByTestId('capture-mode').selectOption('all');
     await pageA.getByTestId('capture-transcription').check();
     await pageA.getByTestId('capture-purpose').fill('training');
-    await pageA.getByTestId('capture-save').click();
+    await pageA.getByTestId('section-save').click();
     await pageA.getByTestId('tab-phone').click();
     const call = await sim.placeCall({ name: 'Recorded Team Call' });
     await pageA.getByTestId('answer').click();

@@ -98,7 +98,7 @@ test('with the relay holding after-call work, an agent whose desk has wrap-up tu
     await pageA.getByTestId('tab-settings').click();
     await pageA.getByTestId('settings-section-desk').click();
     await pageA.getByTestId('wrap-up-codes').fill('');
-    await pageA.getByTestId('wrap-up-settings-save').click();
+    await pageA.getByTestId('section-save').click();
     await pageA.getByTestId('tab-phone').click();
 
     const call = await sim.placeCall({ name: 'Held For Notes' });

@@ -44,7 +44,7 @@ test('the operator’s own outcome codes, and an automatic return to Available',
   await page.getByTestId('settings-section-desk').click();
   await page.getByTestId('wrap-up-codes').fill('Solved\nEscalated');
   await page.getByTestId('wrap-up-auto-return').fill('2');
-  await page.getByTestId('wrap-up-settings-save').click();
+  await page.getByTestId('section-save').click();
   await page.getByTestId('tab-phone').click();
   await sim.placeCall();
   await page.getByTestId('answer').click();

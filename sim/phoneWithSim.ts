@@ -29,6 +29,8 @@ export interface PhoneWithSimOptions {
   /** Fixed webhook port instead of a free one. */
   webhookPort?: number;
   mediaTimeoutMs?: number;
+  /** More environment variables for the desk, e.g. WA_POLICY_FILE for an administrator's policy. */
+  env?: Record<string, string>;
 }
 
 /** The phone in the browser host, configured against the WhatsApp simulator: for e2e tests, the demo and benchmarks. */
@@ -70,6 +72,9 @@ export async function startDeskForSim(graphBaseUrl: string, options: PhoneWithSi
       WA_GRAPH_BASE_URL: graphBaseUrl,
       WA_WEBHOOK_PORT: String(options.webhookPort ?? 0),
       WA_MEDIA_TIMEOUT_MS: String(options.mediaTimeoutMs ?? 10_000),
+      // Never this computer's own policy (/etc/wa-softphone): a test says which one it means.
+      WA_POLICY_FILE: join(dataDir, 'no-policy.json'),
+      ...options.env,
     },
   });
   const host = await hostRenderer({ desk, port: options.uiPort, tunnels: options.tunnels });

@@ -438,6 +438,9 @@ export async function startAppServices(options: AppServicesOptions) {
     'settings:companySignIn': async ({ relayUrls }) => {
       const given = ConnectionFields.shape.relayUrls.safeParse(relayUrls);
       if (!given.success) return { ok: false, field: 'relayUrls', error: given.error.issues[0]!.message };
+      // A managed desk signs in only at the relay its administrator set.
+      if (given.data && settings.view().locked.includes('relayUrls'))
+        return { ok: false, field: 'relayUrls', error: 'lockedField' };
       const urls = given.data
         ? given.data
             .split(',')

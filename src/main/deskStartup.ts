@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '../whatsapp/logger';
 import { openAppStorage } from './appStorage';
 import { connectionSeedFromEnv, defaultEnvironment, environmentFromEnv } from './config';
+import { readManagedSettings } from './deskPolicy';
 import type { SecretCipher, SettingsStore } from './settingsStore';
 import { fieldRuleText } from '../shared/settingsSchemas';
 
@@ -11,6 +12,8 @@ export interface DeskStartupOptions {
   env: Record<string, string | undefined>;
   /** Tests and the simulator bring their own; otherwise JSON logs on standard output. */
   logger?: Logger;
+  /** Where the administrator's policy file is looked for (tests); this computer's otherwise. */
+  platform?: NodeJS.Platform;
 }
 
 /** The secrets in force now, so a token pasted after start-up is kept out of the logs too. */
@@ -43,6 +46,10 @@ export function prepareDesk(options: DeskStartupOptions) {
         errors: Object.fromEntries(Object.entries(seeded.errors).map(([field, code]) => [field, fieldRuleText(code)])),
       });
   }
+  // After the seed: what the administrator manages is locked from here on, for the agent and the seed alike.
+  const policy = readManagedSettings(options.env, logger, options.platform);
+  storage.settings.manage(policy.managed);
+  if (policy.notice) storage.notices.push(policy.notice);
   return { storage, logger, environment, environmentErrors };
 }
 

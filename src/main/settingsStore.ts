@@ -1,12 +1,14 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { UNMANAGED, type ManagedSettings } from '../shared/deskPolicy';
 import {
   AgentPreferences,
   ConnectionSettingsInput,
   DEFAULT_PREFERENCES,
   SECRET_FIELDS,
   StoredConnectionFields,
+  type AdminField,
   type ConnectionSettings,
   type SecretField,
   type SaveResult,
@@ -44,6 +46,12 @@ function emptySettings(): StoredSettings {
   return StoredSettings.parse({ version: 1 });
 }
 
+const splitRelayUrls = (text: string): string[] =>
+  text
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+
 /** Writes through a temporary file and fsync, so a crash leaves the old file or the new one, never half of one. */
 export function writeAtomically(path: string, text: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -58,6 +66,7 @@ export function writeAtomically(path: string, text: string | Buffer): void {
 /** Settings on disk: connection settings with encrypted secrets, and the agent's preferences. */
 export function createSettingsStore(path: string, cipher: SecretCipher) {
   let stored = load();
+  let managed: ManagedSettings = UNMANAGED;
 
   function load(): StoredSettings {
     let text: string;
@@ -83,7 +92,18 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     return entry.encrypted ? cipher.decrypt(entry.value) : entry.value;
   }
 
+  /** The settings in force: what the administrator manages over what this desk stored. */
   function connection(): ConnectionSettings {
+    const own = storedConnection();
+    const m = managed.values;
+    return {
+      ...own,
+      ...Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)),
+      relayUrls: m.relayUrls === undefined ? own.relayUrls : splitRelayUrls(m.relayUrls),
+    };
+  }
+
+  function storedConnection(): ConnectionSettings {
     const { phoneNumberId, verifyToken, webhookPort, tunnel, publicUrl, mode } = stored;
     return {
       permissionTemplate: stored.permissionTemplate,
@@ -94,10 +114,7 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       tunnel,
       publicUrl,
       mode,
-      relayUrls: stored.relayUrls
-        .split(',')
-        .map((u) => u.trim())
-        .filter(Boolean),
+      relayUrls: splitRelayUrls(stored.relayUrls),
       accessToken: secret('accessToken'),
       appSecret: secret('appSecret'),
       ngrokAuthtoken: secret('ngrokAuthtoken'),
@@ -111,7 +128,7 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
   }
 
   function view(): SettingsView {
-    const c = connection();
+    const c = hideLocked(connection());
     return {
       phoneNumberId: c.phoneNumberId,
       verifyToken: c.verifyToken,
@@ -127,19 +144,61 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       relayUrlsSet: c.relayUrls.length > 0,
       agentTokenSet: c.agentToken !== '',
       secretsEncrypted: cipher.encrypted,
-      configured: isConfigured(c),
+      configured: isConfigured(),
+      locked: [...managed.locked],
     };
   }
 
+  /** The window learns which fields are locked, not what they hold (the mode excepted: the page is laid out by it). */
+  function hideLocked(c: ConnectionSettings): ConnectionSettings {
+    const blank: Partial<Record<AdminField, unknown>> = {
+      accessToken: '',
+      phoneNumberId: '',
+      appSecret: '',
+      verifyToken: '',
+      webhookPort: 0,
+      tunnel: 'none',
+      publicUrl: '',
+      ngrokAuthtoken: '',
+      relayUrls: [],
+      permissionTemplate: '',
+      permissionTemplateLanguage: '',
+    };
+    const hidden = Object.fromEntries(managed.locked.filter((f) => f in blank).map((f) => [f, blank[f]]));
+    return { ...c, ...hidden };
+  }
+
+  /** A locked field the request would change: a secret or the relay address given at all, another field changed. */
+  function writesLocked(raw: Record<string, unknown>): AdminField[] {
+    const current: Record<string, unknown> = { ...connection(), relayUrls: '' };
+    return managed.locked.filter((field) => {
+      const value = raw[field];
+      if (value === undefined) return false;
+      const text = String(value).trim();
+      if ((SECRET_FIELDS as readonly string[]).includes(field) || field === 'relayUrls') return text !== '';
+      return text !== String(current[field]);
+    });
+  }
+
   /** Checks and stores what the agent typed; returns a message per wrong field and stores nothing then. */
-  function saveConnection(input: unknown): SaveResult {
+  function saveConnection(request: unknown): SaveResult {
+    const asked = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
+    const refused = writesLocked(asked);
+    if (refused.length > 0) return { ok: false, errors: Object.fromEntries(refused.map((f) => [f, 'lockedField'])) };
+    // Locked fields take the values in force (secrets: kept as stored), so the checks below see the whole form.
+    const inForce = connection();
+    const input: Record<string, unknown> = { ...asked };
+    for (const field of managed.locked) {
+      const isSecret = (SECRET_FIELDS as readonly string[]).includes(field) || field === 'relayUrls';
+      input[field] = isSecret ? '' : inForce[field as Exclude<AdminField, 'relayUrls' | SecretField>];
+    }
     const parsed = ConnectionSettingsInput.safeParse(input);
     const errors: Record<string, string> = {};
     if (!parsed.success) {
       for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
     }
     // Secrets may be left empty to keep the stored ones, so "required" depends on what is stored.
-    const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    const raw = input;
     const given = (name: string) => typeof raw[name] === 'string' && (raw[name] as string).trim() !== '';
     const current = connection();
     if (raw.mode === 'relay') {
@@ -159,7 +218,7 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       if (value) secrets[name] = { encrypted: cipher.encrypted, value: cipher.encrypt(value) };
     };
     for (const name of SECRET_FIELDS) put(name, v[name]);
-    save({
+    const next = {
       ...stored,
       phoneNumberId: v.phoneNumberId,
       verifyToken: v.verifyToken,
@@ -171,14 +230,28 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
       permissionTemplate: v.permissionTemplate,
       permissionTemplateLanguage: v.permissionTemplateLanguage,
       secrets,
-    });
+    };
+    // What the administrator manages stays theirs: never copied into this desk's file.
+    for (const field of managed.locked) {
+      if (field in next && !(SECRET_FIELDS as readonly string[]).includes(field)) {
+        (next as Record<string, unknown>)[field] = stored[field as keyof StoredSettings];
+      }
+    }
+    save(next);
     return { ok: true, settings: view() };
   }
 
   /** A company sign-in's relay token (and renewals of it): the desk joins these relays with it. */
   function saveRelaySession(relayUrls: string[], token: string): void {
     const secrets = { ...stored.secrets, agentToken: { encrypted: cipher.encrypted, value: cipher.encrypt(token) } };
-    save({ ...stored, mode: 'relay', relayUrls: relayUrls.join(', '), secrets });
+    // On a managed desk the token is the agent's; the relay and the mode stay the administrator's.
+    const isLocked = (field: AdminField) => managed.locked.includes(field);
+    save({
+      ...stored,
+      mode: isLocked('mode') ? stored.mode : 'relay',
+      relayUrls: isLocked('relayUrls') ? stored.relayUrls : relayUrls.join(', '),
+      secrets,
+    });
   }
 
   return {
@@ -187,6 +260,10 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     saveRelaySession,
     isConfigured: () => isConfigured(),
     saveConnection,
+    /** Applies the administrator's policy: its values are in force and its fields locked from here on. */
+    manage(next: ManagedSettings): void {
+      managed = next;
+    },
     preferences: (): AgentPreferences => stored.preferences,
     reachedCallbackUrl: (): string => stored.reachedCallbackUrl,
     markCallbackReached(url: string): void {

@@ -297,7 +297,7 @@ export async function startRelay(options: RelayOptions) {
         bus,
         log,
         now: options.routingClock,
-        anchor: anchored && ((callId, sdpOffer) => anchored.open(callId, sdpOffer)),
+        anchor: anchored && ((callId) => anchored.open(callId)),
         decline: async (callId) => {
           await (await numbers.graphFor(callId)).reject(callId);
         },

@@ -10,6 +10,7 @@ const DESK_SAYS = [
   'fatal',
   'historyNotSaved',
   'settingsDamaged',
+  'policyUnreadable',
   'historyDamaged',
   'webhookPortInUse',
   'webhookPortNotAllowed',

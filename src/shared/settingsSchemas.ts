@@ -20,15 +20,16 @@ export function isSafeRelayAddress(url: string): boolean {
 }
 
 /** The connection settings form field by field, as it crosses from the window: plain, bounded text. */
+/** The administrator's fields are absent from a managed desk's form: the store keeps the values in force. */
 export const ConnectionForm = z.object({
-  accessToken: z.string().max(4096),
-  phoneNumberId: z.string().max(100),
-  appSecret: z.string().max(200),
-  verifyToken: z.string().max(400),
-  webhookPort: z.union([z.number(), z.string().max(10)]),
-  tunnel: TunnelMode,
-  publicUrl: z.string().max(2000),
-  ngrokAuthtoken: z.string().max(4096),
+  accessToken: z.string().max(4096).optional(),
+  phoneNumberId: z.string().max(100).optional(),
+  appSecret: z.string().max(200).optional(),
+  verifyToken: z.string().max(400).optional(),
+  webhookPort: z.union([z.number(), z.string().max(10)]).optional(),
+  tunnel: TunnelMode.optional(),
+  publicUrl: z.string().max(2000).optional(),
+  ngrokAuthtoken: z.string().max(4096).optional(),
   mode: ConnectionMode.optional(),
   relayUrls: z.string().max(4000).optional(),
   agentToken: z.string().max(4096).optional(),
@@ -63,10 +64,32 @@ export const FIELD_RULES = {
   accessTokenRequired: 'Access token: required',
   appSecretRequired: 'App secret: required to check that webhooks come from Meta',
   ngrokAuthtokenRequired: 'ngrok authtoken: required for the built-in tunnel (dashboard.ngrok.com)',
+  lockedField: 'Managed by your administrator: this desk cannot change it',
 } as const;
 export type FieldRule = keyof typeof FIELD_RULES;
 /** A field error in English, for the log; any message that is not a rule's code is kept as it is. */
 export const fieldRuleText = (code: string): string => FIELD_RULES[code as FieldRule] ?? code;
+
+/**
+ * The connection fields that belong to an administrator: a managed desk (a policy file or the environment) neither
+ * shows nor changes them. The agent's own sign-in token for a team relay stays the agent's.
+ */
+export const ADMIN_FIELDS = [
+  'mode',
+  'accessToken',
+  'phoneNumberId',
+  'appSecret',
+  'verifyToken',
+  'webhookPort',
+  'tunnel',
+  'publicUrl',
+  'ngrokAuthtoken',
+  'relayUrls',
+  'permissionTemplate',
+  'permissionTemplateLanguage',
+] as const;
+export const AdminField = z.enum(ADMIN_FIELDS);
+export type AdminField = z.infer<typeof AdminField>;
 
 /** Fields that are never shown back to the window; left empty in the form, the stored value is kept. */
 export const SECRET_FIELDS = ['accessToken', 'appSecret', 'ngrokAuthtoken', 'agentToken'] as const;
@@ -219,6 +242,8 @@ export const SettingsView = z.object({
   /** False where the OS offers no key store and secrets sit in a plain file. */
   secretsEncrypted: z.boolean(),
   configured: z.boolean(),
+  /** The fields an administrator's policy or the environment locks: hidden from the agent, refused if written. */
+  locked: z.array(AdminField),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 

@@ -5,33 +5,6 @@ import { whatsappWordsEn } from '../../../shared/whatsappWords/en';
 /** The agent's screens in English: the source every other catalogue must match key for key. */
 export const en = {
   app: { title: 'WhatsApp Business phone' },
-  callingSip: {
-    title: 'SIP and call media keys',
-    sipOn: 'Send calls to our own SIP server (SIP)',
-    sipMeans:
-      'With SIP on, WhatsApp rings your SIP server over TLS, with digest authentication, instead of this phone: no call rings here, and this app can neither answer nor place calls.',
-    hostname: 'SIP server host name (its TLS certificate must name it)',
-    port: 'SIP server port (TLS; 5061 when empty)',
-    params: 'Parameters WhatsApp adds to the request URI’s user part, one name=value a line',
-    webhooks: 'Keep call webhooks on while SIP is on',
-    webhooksMean:
-      'WhatsApp then also tells this app’s webhook when each SIP call starts and ends, without its audio details.',
-    srtp: 'How call media keys are exchanged',
-    dtls: 'DTLS (the default)',
-    sdes: 'SDES (only with SIP)',
-    dtlsMeans: 'DTLS agrees the keys inside the media connection itself; browsers, and so this phone, need it.',
-    sdesMeans:
-      'SDES sends the keys inside the SIP signalling, for SIP servers without ICE; it works only with SIP on, and this phone cannot take such calls.',
-    problems: {
-      hostnameMissing: 'SIP is on but no SIP server host name is set: add it, or turn SIP off.',
-      hostnameInvalid:
-        'SIP server: {{host}} is not a host name such as sip.example.com (WhatsApp checks that the server’s certificate names it, so an address will not do).',
-      portInvalid: 'SIP server port: {{port}} is not a port from 1 to 65535.',
-      paramInvalid:
-        "Request URI parameter “{{line}}”: write name=value, with letters, digits and - _ . ! ~ * ' ( ) only.",
-      sdesNeedsSip: 'SDES works only with SIP on: turn SIP on, or choose DTLS.',
-    },
-  },
   tabs: { label: 'Phone sections', phone: 'Phone', history: 'History', settings: 'Settings' },
   agentStatus: { label: 'Agent status', available: 'Available', busy: 'Busy', away: 'Away' },
   teamState: {
@@ -129,6 +102,11 @@ export const en = {
     assistantFacts: 'What the assistant learned',
   },
   inCall: {
+    pickTransfer: 'Transfer the call to',
+    pickConsult: 'Consult a colleague first',
+    pickAdd: 'Add a colleague to the call',
+    cancelPick: 'Cancel',
+    colleague: 'Colleague',
     transfer: 'Transfer',
     transferTo: 'Transfer to',
     transferring: 'Transferring to {{name}}… the call is yours until they answer.',
@@ -268,6 +246,9 @@ export const en = {
     hangup: 'hang up',
   },
   settings: {
+    saveSection: 'Save',
+    sectionSaved: 'Saved.',
+    sectionRefused: 'Not saved: see the fields marked above.',
     sections: 'Settings sections',
     connection: 'Connection',
     audio: 'Audio',
@@ -369,6 +350,10 @@ export const en = {
     playing: 'Playing…',
   },
   connection: {
+    managed:
+      'Your administrator manages this desk’s connection: the WhatsApp account, the webhook and the relay address.',
+    administrator: 'Administrator',
+    administratorHint: 'Only whoever looks after this desk’s WhatsApp account sets these.',
     title: 'WhatsApp connection',
     unencrypted: 'This system has no key store: secrets are saved unencrypted in the settings file.',
     mode: 'How calls reach this desk',
@@ -533,6 +518,8 @@ export const en = {
       'The phone hit an internal error and must restart: any live call was ended on WhatsApp. Restart the phone to take calls again.',
     historyNotSaved:
       'The call history could not be saved (the disk may be full or the file damaged). Calls still work; see the log for details.',
+    policyUnreadable:
+      'The administrator’s settings for this desk could not be read, so the connection settings stay locked. Ask your administrator to check them.',
     settingsDamaged:
       'The settings file was damaged, so the phone started with empty settings (the old file is kept as {{file}}). Enter your connection details again in Settings.',
     historyDamaged:

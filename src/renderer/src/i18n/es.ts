@@ -3,34 +3,6 @@ import { whatsappWordsEs } from '../../../shared/whatsappWords/es';
 
 export const es: Catalog = {
   app: { title: 'Teléfono de WhatsApp Business' },
-  callingSip: {
-    title: 'SIP y claves de audio de las llamadas',
-    sipOn: 'Enviar las llamadas a nuestro propio servidor SIP (SIP)',
-    sipMeans:
-      'Con SIP activado, WhatsApp llama a tu servidor SIP por TLS, con autenticación digest, en lugar de a este teléfono: aquí no suena ninguna llamada y esta app no puede contestar ni hacer llamadas.',
-    hostname: 'Nombre de host del servidor SIP (su certificado TLS debe nombrarlo)',
-    port: 'Puerto del servidor SIP (TLS; 5061 si se deja vacío)',
-    params: 'Parámetros que WhatsApp añade a la parte de usuario de la URI de la solicitud, uno nombre=valor por línea',
-    webhooks: 'Mantener los webhooks de llamadas con SIP activado',
-    webhooksMean:
-      'WhatsApp avisa entonces también al webhook de esta app cuando empieza y termina cada llamada SIP, sin los detalles del audio.',
-    srtp: 'Cómo se intercambian las claves del audio de las llamadas',
-    dtls: 'DTLS (predeterminado)',
-    sdes: 'SDES (solo con SIP)',
-    dtlsMeans:
-      'DTLS acuerda las claves dentro de la propia conexión de audio; los navegadores, y por tanto este teléfono, lo necesitan.',
-    sdesMeans:
-      'SDES envía las claves dentro de la señalización SIP, para servidores SIP sin ICE; solo funciona con SIP activado y este teléfono no puede atender esas llamadas.',
-    problems: {
-      hostnameMissing: 'SIP está activado pero falta el nombre de host del servidor SIP: añádelo o desactiva SIP.',
-      hostnameInvalid:
-        'Servidor SIP: {{host}} no es un nombre de host como sip.example.com (WhatsApp comprueba que el certificado del servidor lo nombre, así que una dirección no sirve).',
-      portInvalid: 'Puerto del servidor SIP: {{port}} no es un puerto entre 1 y 65535.',
-      paramInvalid:
-        "Parámetro de la URI «{{line}}»: escribe nombre=valor, solo con letras, dígitos y - _ . ! ~ * ' ( ).",
-      sdesNeedsSip: 'SDES solo funciona con SIP activado: activa SIP o elige DTLS.',
-    },
-  },
   tabs: { label: 'Secciones del teléfono', phone: 'Teléfono', history: 'Historial', settings: 'Ajustes' },
   agentStatus: { label: 'Estado del agente', available: 'Disponible', busy: 'Ocupado', away: 'Ausente' },
   teamState: {
@@ -134,6 +106,11 @@ export const es: Catalog = {
     assistantFacts: 'Lo que supo el asistente',
   },
   inCall: {
+    pickTransfer: 'Transferir la llamada a',
+    pickConsult: 'Consultar antes con un compañero',
+    pickAdd: 'Añadir un compañero a la llamada',
+    cancelPick: 'Cancelar',
+    colleague: 'Compañero',
     transfer: 'Transferir',
     transferTo: 'Transferir a',
     transferring: 'Transfiriendo a {{name}}… la llamada es tuya hasta que conteste.',
@@ -274,6 +251,9 @@ export const es: Catalog = {
     hangup: 'colgar',
   },
   settings: {
+    saveSection: 'Guardar',
+    sectionSaved: 'Guardado.',
+    sectionRefused: 'No se guardó: revisa los campos marcados arriba.',
     sections: 'Secciones de ajustes',
     connection: 'Conexión',
     audio: 'Audio',
@@ -376,6 +356,10 @@ export const es: Catalog = {
     playing: 'Reproduciendo…',
   },
   connection: {
+    managed:
+      'Tu administrador gestiona la conexión de este puesto: la cuenta de WhatsApp, el webhook y la dirección del relé.',
+    administrator: 'Administrador',
+    administratorHint: 'Solo quien gestiona la cuenta de WhatsApp de este puesto configura estos datos.',
     title: 'Conexión con WhatsApp',
     unencrypted:
       'Este sistema no tiene almacén de claves: los secretos se guardan sin cifrar en el archivo de ajustes.',
@@ -549,6 +533,8 @@ export const es: Catalog = {
       'El teléfono tuvo un error interno y debe reiniciarse: las llamadas en curso se terminaron en WhatsApp. Reinicia el teléfono para volver a recibir llamadas.',
     historyNotSaved:
       'No se pudo guardar el historial de llamadas (el disco puede estar lleno o el archivo dañado). Las llamadas siguen funcionando; los detalles están en el registro.',
+    policyUnreadable:
+      'No se pudo leer la configuración del administrador para este puesto, así que la conexión sigue bloqueada. Pide a tu administrador que la revise.',
     settingsDamaged:
       'El archivo de ajustes estaba dañado, así que el teléfono arrancó con ajustes vacíos (el archivo antiguo se guarda como {{file}}). Vuelve a introducir los datos de conexión en Ajustes.',
     historyDamaged:
@@ -634,5 +620,6 @@ export const es: Catalog = {
     accessTokenRequired: 'Token de acceso: obligatorio',
     appSecretRequired: 'Secreto de la app: obligatorio para comprobar que los webhooks vienen de Meta',
     ngrokAuthtokenRequired: 'Authtoken de ngrok: obligatorio para el túnel integrado (dashboard.ngrok.com)',
+    lockedField: 'Gestionado por tu administrador: este puesto no puede cambiarlo',
   },
 };

@@ -3,33 +3,6 @@ import { whatsappWordsPtBR } from '../../../shared/whatsappWords/ptBR';
 
 export const ptBR: Catalog = {
   app: { title: 'Telefone do WhatsApp Business' },
-  callingSip: {
-    title: 'SIP e chaves de áudio das chamadas',
-    sipOn: 'Enviar as chamadas para o nosso próprio servidor SIP (SIP)',
-    sipMeans:
-      'Com o SIP ativado, o WhatsApp chama o seu servidor SIP por TLS, com autenticação digest, em vez deste telefone: nenhuma chamada toca aqui e este app não consegue atender nem fazer chamadas.',
-    hostname: 'Nome de host do servidor SIP (o certificado TLS dele precisa citá-lo)',
-    port: 'Porta do servidor SIP (TLS; 5061 se ficar vazia)',
-    params: 'Parâmetros que o WhatsApp acrescenta à parte de usuário da URI da requisição, um nome=valor por linha',
-    webhooks: 'Manter os webhooks de chamadas com o SIP ativado',
-    webhooksMean:
-      'O WhatsApp então também avisa o webhook deste app quando cada chamada SIP começa e termina, sem os detalhes do áudio.',
-    srtp: 'Como as chaves do áudio das chamadas são trocadas',
-    dtls: 'DTLS (o padrão)',
-    sdes: 'SDES (só com SIP)',
-    dtlsMeans:
-      'O DTLS combina as chaves dentro da própria conexão de áudio; os navegadores, e portanto este telefone, precisam dele.',
-    sdesMeans:
-      'O SDES envia as chaves dentro da sinalização SIP, para servidores SIP sem ICE; só funciona com o SIP ativado e este telefone não atende essas chamadas.',
-    problems: {
-      hostnameMissing: 'O SIP está ativado, mas falta o nome de host do servidor SIP: informe-o ou desative o SIP.',
-      hostnameInvalid:
-        'Servidor SIP: {{host}} não é um nome de host como sip.example.com (o WhatsApp confere se o certificado do servidor o cita, então um endereço não serve).',
-      portInvalid: 'Porta do servidor SIP: {{port}} não é uma porta de 1 a 65535.',
-      paramInvalid: "Parâmetro da URI “{{line}}”: escreva nome=valor, só com letras, dígitos e - _ . ! ~ * ' ( ).",
-      sdesNeedsSip: 'O SDES só funciona com o SIP ativado: ative o SIP ou escolha DTLS.',
-    },
-  },
   tabs: { label: 'Seções do telefone', phone: 'Telefone', history: 'Histórico', settings: 'Configurações' },
   agentStatus: { label: 'Status do agente', available: 'Disponível', busy: 'Ocupado', away: 'Ausente' },
   teamState: {
@@ -131,6 +104,11 @@ export const ptBR: Catalog = {
     assistantFacts: 'O que o assistente soube',
   },
   inCall: {
+    pickTransfer: 'Transferir a chamada para',
+    pickConsult: 'Consultar um colega antes',
+    pickAdd: 'Adicionar um colega à chamada',
+    cancelPick: 'Cancelar',
+    colleague: 'Colega',
     transfer: 'Transferir',
     transferTo: 'Transferir para',
     transferring: 'Transferindo para {{name}}… a chamada é sua até que atenda.',
@@ -271,6 +249,9 @@ export const ptBR: Catalog = {
     hangup: 'desligar',
   },
   settings: {
+    saveSection: 'Salvar',
+    sectionSaved: 'Salvo.',
+    sectionRefused: 'Não salvo: veja os campos marcados acima.',
     sections: 'Seções das configurações',
     connection: 'Conexão',
     audio: 'Áudio',
@@ -373,6 +354,9 @@ export const ptBR: Catalog = {
     playing: 'Tocando…',
   },
   connection: {
+    managed: 'Seu administrador gerencia a conexão desta mesa: a conta do WhatsApp, o webhook e o endereço do relay.',
+    administrator: 'Administrador',
+    administratorHint: 'Só quem cuida da conta do WhatsApp desta mesa define estes dados.',
     title: 'Conexão com o WhatsApp',
     unencrypted:
       'Este sistema não tem cofre de chaves: os segredos são salvos sem criptografia no arquivo de configurações.',
@@ -545,6 +529,8 @@ export const ptBR: Catalog = {
       'O telefone teve um erro interno e precisa reiniciar: as chamadas em andamento foram encerradas no WhatsApp. Reinicie o telefone para voltar a receber chamadas.',
     historyNotSaved:
       'Não foi possível salvar o histórico de chamadas (o disco pode estar cheio ou o arquivo danificado). As chamadas continuam funcionando; os detalhes estão no log.',
+    policyUnreadable:
+      'Não foi possível ler as configurações do administrador para esta mesa, então a conexão continua bloqueada. Peça ao seu administrador para verificá-las.',
     settingsDamaged:
       'O arquivo de configurações estava danificado, então o telefone iniciou com configurações vazias (o arquivo antigo foi guardado como {{file}}). Informe de novo os dados de conexão em Configurações.',
     historyDamaged:
@@ -629,5 +615,6 @@ export const ptBR: Catalog = {
     accessTokenRequired: 'Token de acesso: obrigatório',
     appSecretRequired: 'Segredo do app: obrigatório para verificar que os webhooks vêm da Meta',
     ngrokAuthtokenRequired: 'Authtoken do ngrok: obrigatório para o túnel integrado (dashboard.ngrok.com)',
+    lockedField: 'Gerenciado pelo seu administrador: esta mesa não pode alterá-lo',
   },
 };

@@ -3,25 +3,35 @@ import { useTranslation } from 'react-i18next';
 import { ANNOUNCEMENT_LANGUAGES, CAPTURE_PURPOSE_MAX, type CapturePreference } from '../../../shared/metaCapture';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
-import { SaveRow } from './SaveRow';
+import { PanelError, useSectionSaver } from './SectionSave';
+import { languageName } from './TemplateLanguageSelect';
 
 /** Whether WhatsApp records and transcribes answered calls itself: off, every call, or the agent asks per call. */
 export function CaptureSettings() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const current = usePhone((s) => s.status?.preferences.capture);
-  const [mode, setMode] = useState<CapturePreference['mode']>(current?.mode ?? 'off');
-  const [recording, setRecording] = useState(current?.recording ?? true);
-  const [transcription, setTranscription] = useState(current?.transcription ?? false);
-  const [purpose, setPurpose] = useState(current?.purpose ?? '');
-  const [language, setLanguage] = useState<CapturePreference['language']>(current?.language ?? 'en');
+  const [initial] = useState(() => ({
+    mode: current?.mode ?? 'off',
+    recording: current?.recording ?? true,
+    transcription: current?.transcription ?? false,
+    purpose: current?.purpose ?? '',
+    language: current?.language ?? 'en',
+  }));
+  const [mode, setMode] = useState<CapturePreference['mode']>(initial.mode);
+  const [recording, setRecording] = useState(initial.recording);
+  const [transcription, setTranscription] = useState(initial.transcription);
+  const [purpose, setPurpose] = useState(initial.purpose);
+  const [language, setLanguage] = useState<CapturePreference['language']>(initial.language);
   const [error, setError] = useState<string>();
-  const [saved, setSaved] = useState(false);
 
-  async function save(): Promise<void> {
-    setSaved(false);
-    if (mode !== 'off' && !recording && !transcription) return setError(t('capture.kindRule'));
+  const refuse = (message: string): boolean => {
+    setError(message);
+    return false;
+  };
+  async function save(): Promise<boolean> {
+    if (mode !== 'off' && !recording && !transcription) return refuse(t('capture.kindRule'));
     if (mode !== 'off' && (purpose.trim() === '' || purpose.length > CAPTURE_PURPOSE_MAX))
-      return setError(t('capture.purposeRule'));
+      return refuse(t('capture.purposeRule'));
     setError(undefined);
     await savePreferences({
       capture:
@@ -29,8 +39,14 @@ export function CaptureSettings() {
           ? undefined
           : { mode, recording, transcription, purpose: purpose.trim(), language },
     });
-    setSaved(true);
+    return true;
   }
+  const now = { mode, recording, transcription, purpose, language };
+  useSectionSaver(
+    'capture',
+    Object.entries(now).some(([k, v]) => v !== initial[k as keyof typeof initial]),
+    save,
+  );
 
   return (
     <section className="card" data-testid="capture-settings">
@@ -84,19 +100,12 @@ export function CaptureSettings() {
         >
           {ANNOUNCEMENT_LANGUAGES.map((code) => (
             <option key={code} value={code}>
-              {code}
+              {languageName(code, i18n.language)}
             </option>
           ))}
         </select>
       </label>
-      <SaveRow
-        error={error}
-        saved={saved}
-        onSave={save}
-        label={t('capture.save')}
-        testId="capture-save"
-        errorTestId="capture-error"
-      />
+      <PanelError error={error} testId="capture-error" />
     </section>
   );
 }

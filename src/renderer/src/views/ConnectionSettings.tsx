@@ -9,6 +9,7 @@ import {
 import { companySignIn, loadSettings, saveSettings, testConnection } from '../actions';
 import { usePhone } from '../store';
 import { FindingsList } from './FindingsList';
+import { TemplateLanguageSelect } from './TemplateLanguageSelect';
 import { Say } from './Say';
 import { Said, saidText } from './Said';
 
@@ -81,65 +82,18 @@ function Field(props: {
   );
 }
 
-export function ConnectionSettings() {
-  const { t } = useTranslation();
-  const [view, setView] = useState<SettingsView>();
-  const [form, setForm] = useState<Form>(EMPTY);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [saved, setSaved] = useState(false);
-  const [test, setTest] = useState<ConnectionTest | 'running'>();
-  const signIn = usePhone((s) => s.status?.companySignIn);
-
-  useEffect(() => {
-    void loadSettings().then((v) => {
-      setView(v);
-      setForm(formFrom(v));
-    });
-  }, []);
-
-  async function save(): Promise<void> {
-    setSaved(false);
-    setTest(undefined);
-    const result = await saveSettings(form);
-    if (!result.ok) return setErrors(result.errors);
-    setErrors({});
-    setView(result.settings);
-    setForm(formFrom(result.settings));
-    setSaved(true);
-    if (result.check) {
-      setTest(result.check);
-      if (!result.check.ok && result.check.field)
-        setErrors({ [result.check.field]: result.check.said ? saidText(result.check.said, t) : result.check.error });
-    }
-  }
-
-  async function runTest(): Promise<void> {
-    setTest('running');
-    const result = await testConnection();
-    setTest(result);
-    if (!result.ok && result.field)
-      setErrors({ [result.field]: result.said ? saidText(result.said, t) : result.error });
-  }
-
-  // Signed in: the stored token and addresses changed in main, so the form shows them as stored.
-  useEffect(() => {
-    if (signIn?.state === 'signed_in') void loadSettings().then(setView);
-  }, [signIn?.state]);
-
-  async function signInWithCompany(): Promise<void> {
-    const result = await companySignIn(form.relayUrls);
-    setErrors(result.ok ? {} : { [result.field]: result.error });
-  }
-
+/** What only an administrator sets: how calls reach the desk, Meta's account details, the webhook, the relay. */
+function AdministratorFields(props: {
+  form: Form;
+  setForm: (f: Form) => void;
+  view: SettingsView;
+  errors: Record<string, string>;
+}) {
+  const { form, setForm, view, errors } = props;
+  const { t, i18n } = useTranslation();
   const common = { form, errors, set: setForm };
   return (
-    <section className="card settings" data-testid="connection-settings">
-      <h2>{t('connection.title')}</h2>
-      {view && !view.secretsEncrypted && (
-        <p className="warning" data-testid="secrets-unencrypted">
-          {t('connection.unencrypted')}
-        </p>
-      )}
+    <>
       <fieldset className="field">
         <legend>{t('connection.mode')}</legend>
         <label className="radio">
@@ -164,34 +118,13 @@ export function ConnectionSettings() {
         </label>
       </fieldset>
       {form.mode === 'relay' && (
-        <>
-          <Field
-            id="relayUrls"
-            label={t('connection.relayUrls')}
-            hint={t('connection.relayUrlsHint')}
-            stored={view?.relayUrlsSet}
-            {...common}
-          />
-          <div className="actions">
-            <button data-testid="company-sign-in" onClick={() => void signInWithCompany()}>
-              {t('connection.companySignIn')}
-            </button>
-          </div>
-          {signIn && (
-            <p
-              className={signIn.state === 'failed' ? 'error' : signIn.state === 'signed_in' ? 'ok' : undefined}
-              data-testid="company-sign-in-state"
-              role="status"
-            >
-              {signIn.state === 'waiting'
-                ? t('connection.companySignInWaiting')
-                : signIn.state === 'signed_in'
-                  ? t('connection.companySignInDone')
-                  : signIn.said && <Said s={signIn.said} />}
-            </p>
-          )}
-          <Field id="agentToken" label={t('connection.agentToken')} secret stored={view?.agentTokenSet} {...common} />
-        </>
+        <Field
+          id="relayUrls"
+          label={t('connection.relayUrls')}
+          hint={t('connection.relayUrlsHint')}
+          stored={view?.relayUrlsSet}
+          {...common}
+        />
       )}
       {form.mode === 'direct' && (
         <>
@@ -255,12 +188,116 @@ export function ConnectionSettings() {
             hint={t('connection.permissionTemplateHint', { example: 'call_permission_request' })}
             {...common}
           />
-          <Field
-            id="permissionTemplateLanguage"
-            label={t('connection.permissionTemplateLanguage')}
-            hint="en, en_US, pt_BR"
-            {...common}
-          />
+          <label className="field">
+            <span>{t('connection.permissionTemplateLanguage')}</span>
+            <TemplateLanguageSelect
+              testId="setting-permissionTemplateLanguage"
+              value={form.permissionTemplateLanguage}
+              onChange={(code) => setForm({ ...form, permissionTemplateLanguage: code })}
+              uiLanguage={i18n.language}
+            />
+          </label>
+        </>
+      )}
+    </>
+  );
+}
+
+export function ConnectionSettings() {
+  const { t } = useTranslation();
+  const [view, setView] = useState<SettingsView>();
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saved, setSaved] = useState(false);
+  const [test, setTest] = useState<ConnectionTest | 'running'>();
+  const signIn = usePhone((s) => s.status?.companySignIn);
+
+  useEffect(() => {
+    void loadSettings().then((v) => {
+      setView(v);
+      setForm(formFrom(v));
+    });
+  }, []);
+
+  async function save(): Promise<void> {
+    setSaved(false);
+    setTest(undefined);
+    // A managed desk sends only what stays the agent's: main refuses a locked field all the same.
+    const result = await saveSettings(managed ? { agentToken: form.agentToken } : form);
+    if (!result.ok) return setErrors(result.errors);
+    setErrors({});
+    setView(result.settings);
+    setForm(formFrom(result.settings));
+    setSaved(true);
+    if (result.check) {
+      setTest(result.check);
+      if (!result.check.ok && result.check.field)
+        setErrors({ [result.check.field]: result.check.said ? saidText(result.check.said, t) : result.check.error });
+    }
+  }
+
+  async function runTest(): Promise<void> {
+    setTest('running');
+    const result = await testConnection();
+    setTest(result);
+    if (!result.ok && result.field)
+      setErrors({ [result.field]: result.said ? saidText(result.said, t) : result.error });
+  }
+
+  // Signed in: the stored token and addresses changed in main, so the form shows them as stored.
+  useEffect(() => {
+    if (signIn?.state === 'signed_in') void loadSettings().then(setView);
+  }, [signIn?.state]);
+
+  async function signInWithCompany(): Promise<void> {
+    const result = await companySignIn(form.relayUrls);
+    setErrors(result.ok ? {} : { [result.field]: result.error });
+  }
+
+  const common = { form, errors, set: setForm };
+  const managed = (view?.locked.length ?? 0) > 0;
+  const mode = managed ? (view?.mode ?? 'direct') : form.mode;
+  return (
+    <section className="card settings" data-testid="connection-settings">
+      <h2>{t('connection.title')}</h2>
+      {view && !view.secretsEncrypted && (
+        <p className="warning" data-testid="secrets-unencrypted">
+          {t('connection.unencrypted')}
+        </p>
+      )}
+      {managed && (
+        <p className="notice" data-testid="connection-managed">
+          {t('connection.managed')}
+        </p>
+      )}
+      {view && !managed && (
+        <fieldset className="administrator" data-testid="administrator-section">
+          <legend>{t('connection.administrator')}</legend>
+          <p className="hint">{t('connection.administratorHint')}</p>
+          <AdministratorFields form={form} setForm={setForm} view={view} errors={errors} />
+        </fieldset>
+      )}
+      {mode === 'relay' && (
+        <>
+          <div className="actions">
+            <button data-testid="company-sign-in" onClick={() => void signInWithCompany()}>
+              {t('connection.companySignIn')}
+            </button>
+          </div>
+          {signIn && (
+            <p
+              className={signIn.state === 'failed' ? 'error' : signIn.state === 'signed_in' ? 'ok' : undefined}
+              data-testid="company-sign-in-state"
+              role="status"
+            >
+              {signIn.state === 'waiting'
+                ? t('connection.companySignInWaiting')
+                : signIn.state === 'signed_in'
+                  ? t('connection.companySignInDone')
+                  : signIn.said && <Said s={signIn.said} />}
+            </p>
+          )}
+          <Field id="agentToken" label={t('connection.agentToken')} secret stored={view?.agentTokenSet} {...common} />
         </>
       )}
       <div className="actions">

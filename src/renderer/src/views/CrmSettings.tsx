@@ -2,19 +2,26 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
+import { PanelError, useSectionSaver } from './SectionSave';
 
 /** The CRM page for a customer, opened from the ringing card and the call, or by itself on answer. */
 export function CrmSettings() {
   const { t } = useTranslation();
   const prefs = usePhone((s) => s.status?.preferences);
-  const [template, setTemplate] = useState(prefs?.crmUrlTemplate ?? '');
+  const [initial] = useState(prefs?.crmUrlTemplate ?? '');
+  const [template, setTemplate] = useState(initial);
   const [error, setError] = useState<string>();
-  async function save(): Promise<void> {
+  async function save(): Promise<boolean> {
     const value = template.trim();
-    if (value !== '' && !/^https:\/\/\S+$/.test(value)) return setError(t('customer.crmTemplate'));
+    if (value !== '' && !/^https:\/\/\S+$/.test(value)) {
+      setError(t('customer.crmTemplate'));
+      return false;
+    }
     setError(undefined);
     await savePreferences({ crmUrlTemplate: value });
+    return true;
   }
+  useSectionSaver('crm', template !== initial, save);
   return (
     <section className="card" data-testid="crm-settings">
       <label className="field">
@@ -35,14 +42,7 @@ export function CrmSettings() {
         />
         {t('customer.screenPop')}
       </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button data-testid="crm-save" onClick={() => void save()}>
-        {t('customer.saveCrm')}
-      </button>
+      <PanelError error={error} />
     </section>
   );
 }

@@ -5,33 +5,48 @@ import { DEFAULT_FOLLOW_UP_TEXT } from '../../../shared/historySchemas';
 import { CALL_BUTTON_LABEL_MAX } from '../../../shared/followUpButton';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
-import { SaveRow } from './SaveRow';
+import { PanelError, useSectionSaver } from './SectionSave';
+import { TemplateLanguageSelect } from './TemplateLanguageSelect';
 
 /** What a missed caller is sent, and the approved template for customers outside the 24-hour window. */
 export function FollowUpSettings() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const prefs = usePhone((s) => s.status?.preferences);
-  const [text, setText] = useState(prefs?.followUpText ?? DEFAULT_FOLLOW_UP_TEXT);
-  const [template, setTemplate] = useState(prefs?.followUpTemplate?.name ?? '');
-  const [language, setLanguage] = useState(prefs?.followUpTemplate?.language ?? 'en');
-  const [button, setButton] = useState(prefs?.followUpCallButton ?? '');
+  const [initial] = useState(() => ({
+    text: prefs?.followUpText ?? DEFAULT_FOLLOW_UP_TEXT,
+    template: prefs?.followUpTemplate?.name ?? '',
+    language: prefs?.followUpTemplate?.language ?? 'en',
+    button: prefs?.followUpCallButton ?? '',
+  }));
+  const [text, setText] = useState(initial.text);
+  const [template, setTemplate] = useState(initial.template);
+  const [language, setLanguage] = useState(initial.language);
+  const [button, setButton] = useState(initial.button);
   const [error, setError] = useState<string>();
-  const [saved, setSaved] = useState(false);
 
-  async function save(): Promise<void> {
-    setSaved(false);
-    if (text.trim() === '' || text.length > 4096) return setError(t('followUp.textRule'));
+  const refuse = (message: string): boolean => {
+    setError(message);
+    return false;
+  };
+  async function save(): Promise<boolean> {
+    if (text.trim() === '' || text.length > 4096) return refuse(t('followUp.textRule'));
     if (template !== '' && (!isTemplateName(template) || !isTemplateLanguage(language)))
-      return setError(t('followUp.templateRule'));
-    if (button.trim().length > CALL_BUTTON_LABEL_MAX) return setError(t('followUp.callButtonRule'));
+      return refuse(t('followUp.templateRule'));
+    if (button.trim().length > CALL_BUTTON_LABEL_MAX) return refuse(t('followUp.callButtonRule'));
     setError(undefined);
     await savePreferences({
       followUpText: text.trim(),
       followUpTemplate: template === '' ? undefined : { name: template, language },
       followUpCallButton: button.trim() === '' ? undefined : button.trim(),
     });
-    setSaved(true);
+    return true;
   }
+  const changed =
+    text !== initial.text ||
+    template !== initial.template ||
+    language !== initial.language ||
+    button !== initial.button;
+  useSectionSaver('followUp', changed, save);
 
   return (
     <section className="card" data-testid="follow-up-settings">
@@ -55,9 +70,14 @@ export function FollowUpSettings() {
       </label>
       <label className="field">
         <span>{t('followUp.language')}</span>
-        <input data-testid="follow-up-language" value={language} onChange={(e) => setLanguage(e.target.value)} />
+        <TemplateLanguageSelect
+          testId="follow-up-language"
+          value={language}
+          onChange={setLanguage}
+          uiLanguage={i18n.language}
+        />
       </label>
-      <SaveRow error={error} saved={saved} onSave={save} label={t('followUp.save')} testId="follow-up-save" />
+      <PanelError error={error} />
     </section>
   );
 }

@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { loadSettings } from '../actions';
 import { usePhone, type SettingsSection } from '../store';
 import { CallingSettingsPanel } from './CallingSettingsPanel';
 import { AccountAlerts } from './AccountAlerts';
@@ -14,6 +16,7 @@ import { WrapUpSettings } from './WrapUpSettings';
 import { WebhookPanel } from './WebhookPanel';
 import { Welcome } from './Welcome';
 import { Said } from './Said';
+import { SavedSection } from './SectionSave';
 
 const SECTIONS: SettingsSection[] = ['connection', 'audio', 'desk', 'team'];
 
@@ -49,10 +52,15 @@ export function SettingsPage() {
   const chosen = usePhone((s) => s.settingsSection);
   const openSettings = usePhone((s) => s.openSettings);
   const alerts = usePhone((s) => s.status?.accountAlerts);
+  // The webhook and WhatsApp's calling settings are the administrator's too: hidden from a managed desk.
+  const [managed, setManaged] = useState<boolean>();
+  useEffect(() => {
+    void loadSettings().then((view) => setManaged(view.locked.length > 0));
+  }, []);
   // Until the phone is connected, the connection is the only thing worth setting.
   const section = configured ? chosen : 'connection';
   return (
-    <>
+    <div className="settings-page">
       <nav className="sections" aria-label={t('settings.sections')}>
         {SECTIONS.map((id) => (
           <button
@@ -70,8 +78,8 @@ export function SettingsPage() {
           {!configured && <Welcome />}
           <ConnectionSettings />
           <AccountAlerts alerts={alerts} where="settings" />
-          {configured && mode === 'direct' && <WebhookPanel />}
-          {configured && mode === 'direct' && <CallingSettingsPanel />}
+          {configured && mode === 'direct' && managed === false && <WebhookPanel />}
+          {configured && mode === 'direct' && managed === false && <CallingSettingsPanel />}
         </>
       )}
       {section === 'audio' && (
@@ -82,15 +90,15 @@ export function SettingsPage() {
         </>
       )}
       {section === 'desk' && (
-        <>
+        <SavedSection>
           <PreferencesPanel />
           <WrapUpSettings />
           <CrmSettings />
           <FollowUpSettings />
           <CaptureSettings />
-        </>
+        </SavedSection>
       )}
       {section === 'team' && <TeamSection />}
-    </>
+    </div>
   );
 }

@@ -7,6 +7,13 @@ import { resultText } from './Said';
 
 type Mode = 'transfer' | 'conference' | 'consult';
 
+/** The picker says what choosing a colleague will do. */
+const PICKER_TITLE = {
+  transfer: 'inCall.pickTransfer',
+  consult: 'inCall.pickConsult',
+  conference: 'inCall.pickAdd',
+} as const;
+
 /**
  * Blind transfer of an anchored team call (the call is the colleague's once they answer), adding a colleague to it
  * (conference), or consulting first (warm transfer: the customer waits on the team's hold music while the colleague
@@ -30,6 +37,10 @@ export function TransferControl({ call }: { call: CallView }) {
     setColleagues(agents);
     setChosen(agents[0] ?? '');
     setError(agents.length === 0 ? t('inCall.noColleague') : undefined);
+  }
+  function cancel(): void {
+    setColleagues(undefined);
+    setError(undefined);
   }
   async function send(): Promise<void> {
     const result = await transferCall(call.callId, chosen, mode === 'conference', mode === 'consult');
@@ -72,7 +83,7 @@ export function TransferControl({ call }: { call: CallView }) {
         </p>
       )}
       {colleagues === undefined ? (
-        <>
+        <div className="transfer-actions">
           <button data-testid="transfer" onClick={() => void open('transfer')}>
             {t('inCall.transfer')}
           </button>
@@ -82,12 +93,13 @@ export function TransferControl({ call }: { call: CallView }) {
           <button data-testid="add-colleague" onClick={() => void open('conference')}>
             {t('inCall.addColleague')}
           </button>
-        </>
+        </div>
       ) : (
-        colleagues.length > 0 && (
-          <>
-            <label>
-              {t('inCall.transferTo')}{' '}
+        <fieldset className="transfer-picker" data-testid="colleague-picker">
+          <legend>{t(PICKER_TITLE[mode])}</legend>
+          {colleagues.length > 0 && (
+            <label className="field">
+              <span>{t('inCall.colleague')}</span>
               <select data-testid="transfer-to" value={chosen} onChange={(e) => setChosen(e.target.value)}>
                 {colleagues.map((id) => (
                   <option key={id} value={id}>
@@ -96,17 +108,24 @@ export function TransferControl({ call }: { call: CallView }) {
                 ))}
               </select>
             </label>
-            <button data-testid="transfer-send" onClick={() => void send()}>
-              {t(
-                mode === 'conference'
-                  ? 'inCall.addColleague'
-                  : mode === 'consult'
-                    ? 'inCall.consult'
-                    : 'inCall.transfer',
-              )}
+          )}
+          <div className="transfer-actions">
+            {colleagues.length > 0 && (
+              <button data-testid="transfer-send" className="answer" onClick={() => void send()}>
+                {t(
+                  mode === 'conference'
+                    ? 'inCall.addColleague'
+                    : mode === 'consult'
+                      ? 'inCall.consult'
+                      : 'inCall.transfer',
+                )}
+              </button>
+            )}
+            <button data-testid="transfer-cancel" onClick={cancel}>
+              {t('inCall.cancelPick')}
             </button>
-          </>
-        )
+          </div>
+        </fieldset>
       )}
       {error && (
         <p className="error" role="alert" data-testid="transfer-error">

@@ -3,30 +3,37 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_WRAP_UP_CODES } from '../../../shared/historySchemas';
 import { savePreferences } from '../actions';
 import { usePhone } from '../store';
-import { SaveRow } from './SaveRow';
+import { PanelError, useSectionSaver } from './SectionSave';
 import { outcomeCode, outcomeLabel } from './format';
 
 /** The operator's outcome codes and the automatic return to Available after a call. */
 export function WrapUpSettings() {
   const { t } = useTranslation();
   const prefs = usePhone((s) => s.status?.preferences);
-  const [codes, setCodes] = useState(
-    (prefs?.wrapUpCodes ?? DEFAULT_WRAP_UP_CODES).map((code) => outcomeLabel(code, t)).join('\n'),
-  );
-  const [autoReturn, setAutoReturn] = useState(String(prefs?.wrapUpAutoReturnSec ?? 0));
+  const [initial] = useState(() => ({
+    codes: (prefs?.wrapUpCodes ?? DEFAULT_WRAP_UP_CODES).map((code) => outcomeLabel(code, t)).join('\n'),
+    autoReturn: String(prefs?.wrapUpAutoReturnSec ?? 0),
+  }));
+  const [codes, setCodes] = useState(initial.codes);
+  const [autoReturn, setAutoReturn] = useState(initial.autoReturn);
   const [error, setError] = useState<string>();
-  const [saved, setSaved] = useState(false);
 
-  async function save(): Promise<void> {
-    setSaved(false);
+  async function save(): Promise<boolean> {
     const list = [...new Set(codes.split('\n').map((c) => outcomeCode(c.trim(), t)))].filter(Boolean);
     const seconds = Number(autoReturn);
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) return setError(t('wrapUp.autoReturnSetting'));
-    if (list.some((c) => c.length > 60) || list.length > 30) return setError(t('wrapUp.codes'));
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
+      setError(t('wrapUp.autoReturnSetting'));
+      return false;
+    }
+    if (list.some((c) => c.length > 60) || list.length > 30) {
+      setError(t('wrapUp.codes'));
+      return false;
+    }
     setError(undefined);
     await savePreferences({ wrapUpCodes: list, wrapUpAutoReturnSec: seconds });
-    setSaved(true);
+    return true;
   }
+  useSectionSaver('wrapUp', codes !== initial.codes || autoReturn !== initial.autoReturn, save);
 
   return (
     <section className="card" data-testid="wrap-up-settings">
@@ -44,7 +51,7 @@ export function WrapUpSettings() {
           onChange={(e) => setAutoReturn(e.target.value)}
         />
       </label>
-      <SaveRow error={error} saved={saved} onSave={save} label={t('wrapUp.saveCodes')} testId="wrap-up-settings-save" />
+      <PanelError error={error} />
     </section>
   );
 }
