@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'sim/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
+    globalSetup: ['./scripts/vitestGlobalSetup.ts'],
   },
 });
