@@ -60,8 +60,8 @@ export function createQueueRouter(deps: {
   onSkipped?: (queueId: string) => void;
   /** The routing clock (tests move it forward to reach an overflow without waiting a minute). */
   now?: () => number;
-  /** Opens an anchored call's room on a media server; false when none can take it. */
-  anchor?: (callId: string) => Promise<boolean>;
+  /** Opens an anchored call's room on a media server (as WhatsApp's offer needs it); false when none can take it. */
+  anchor?: (callId: string, sdpOffer: string) => Promise<boolean>;
   /** Declines a call on WhatsApp that the team cannot take (its queue anchors media and no server answers). */
   decline?: (callId: string) => Promise<void>;
   /** A queue with a bot: the bot takes the call first (its room is open) and hands it back through `enqueue`. */
@@ -225,10 +225,12 @@ export function createQueueRouter(deps: {
       if ((await store.takeOffer(offer)).outcome !== 'new') return false;
       const queue = queueForCall(config, { phoneNumberId, ctaPayload: offer.ctaPayload });
       if (queue.media === 'anchored') {
-        const opened = await (deps.anchor?.(offer.callId) ?? Promise.resolve(false)).catch((error: unknown) => {
-          log.error('media server refused the call’s room', { callId: offer.callId, error: errorText(error) });
-          return false;
-        });
+        const opened = await (deps.anchor?.(offer.callId, offer.sdpOffer) ?? Promise.resolve(false)).catch(
+          (error: unknown) => {
+            log.error('media server refused the call’s room', { callId: offer.callId, error: errorText(error) });
+            return false;
+          },
+        );
         if (!opened) {
           log.error('no media server for an anchored call: declined on WhatsApp', { callId: offer.callId });
           await deps.decline?.(offer.callId);

@@ -297,7 +297,7 @@ export async function startRelay(options: RelayOptions) {
         bus,
         log,
         now: options.routingClock,
-        anchor: anchored && ((callId) => anchored.open(callId)),
+        anchor: anchored && ((callId, sdpOffer) => anchored.open(callId, sdpOffer)),
         decline: async (callId) => {
           await (await numbers.graphFor(callId)).reject(callId);
         },

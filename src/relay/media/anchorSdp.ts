@@ -22,6 +22,36 @@ function payloadOf(media: Media, codec: string): number | undefined {
   return media.rtp.find((r) => r.codec.toLowerCase() === codec)?.payload;
 }
 
+/** A codec AudioBridge can give one participant (its `codec` on join): the room mixes them all at its own rate. */
+export type LegCodec = 'opus' | 'pcmu' | 'pcma';
+
+const CLOCK: Record<LegCodec, number> = { opus: 48000, pcmu: 8000, pcma: 8000 };
+const NAME: Record<LegCodec, string> = { opus: 'Opus', pcmu: 'PCMU', pcma: 'PCMA' };
+
+/** The payload type a section carries a codec at, at that codec's own clock rate. */
+function voicePayload(media: Media, codec: LegCodec): number | undefined {
+  return media.rtp.find((r) => r.codec.toLowerCase() === codec && r.rate === CLOCK[codec])?.payload;
+}
+
+/**
+ * The codec the customer's leg speaks: Opus wherever WhatsApp offers it (Meta wants Opus kept in the answer when it
+ * is offered), else the first G.711 law in the offer's own order (a number whose audio.additional_codecs are on may
+ * offer PCMU or PCMA alone). Undefined when the offer has no codec the media server speaks.
+ */
+export function customerCodec(whatsappOffer: string): LegCodec | undefined {
+  const audio = parse(whatsappOffer).media.find((m) => m.type === 'audio');
+  if (!audio) return undefined;
+  if (voicePayload(audio, 'opus') !== undefined) return 'opus';
+  const order = String(audio.payloads ?? '')
+    .split(' ')
+    .map(Number);
+  const g711 = (['pcmu', 'pcma'] as const)
+    .map((codec) => ({ codec, payload: voicePayload(audio, codec) }))
+    .filter((c): c is { codec: 'pcmu' | 'pcma'; payload: number } => c.payload !== undefined)
+    .sort((a, b) => order.indexOf(a.payload) - order.indexOf(b.payload));
+  return g711[0]?.codec;
+}
+
 /** One side's ICE credentials and candidates, carried over unchanged, with rtcp-mux and both directions. */
 function transportOf(
   sdp: SessionDescription,
@@ -46,16 +76,22 @@ export function deskSdpForJanus(sdp: string): string {
   return sdp.replace(/^a=end-of-candidates\r?\n/gm, '');
 }
 
+/**
+ * The payload type AudioBridge sends and takes a G.711 law at: always the static one (RFC 3551), whatever its own
+ * offer says (Janus 1.1.2 labels G.711 111 in the offers it generates, yet stamps and accepts only 0 or 8).
+ */
+const STATIC_G711: Record<'pcmu' | 'pcma', number> = { pcmu: 0, pcma: 8 };
+
 /** Why this pair cannot be anchored, or undefined when it can. */
 export function anchorMismatch(whatsappOffer: string, janusOffer: string): string | undefined {
-  const wa = audioOf(parse(whatsappOffer), "WhatsApp's offer");
-  const jn = audioOf(parse(janusOffer), "Janus's offer");
-  const waOpus = payloadOf(wa, 'opus');
-  const jnOpus = payloadOf(jn, 'opus');
-  if (waOpus === undefined) return "WhatsApp's offer has no Opus";
-  if (jnOpus === undefined) return "Janus's offer has no Opus";
+  const codec = customerCodec(whatsappOffer);
+  if (codec === undefined) return "WhatsApp's offer has no Opus, PCMU or PCMA";
+  const wa = voicePayload(audioOf(parse(whatsappOffer), "WhatsApp's offer"), codec);
+  const label = voicePayload(audioOf(parse(janusOffer), "Janus's offer"), codec);
+  if (label === undefined) return `Janus's offer has no ${NAME[codec]}`;
   // One RTP stream each way with one payload type: WhatsApp expects its own, Janus decodes its own.
-  if (waOpus !== jnOpus) return `Opus payload types differ (WhatsApp ${waOpus}, Janus ${jnOpus})`;
+  const jn = codec === 'opus' ? label : STATIC_G711[codec];
+  if (wa !== jn) return `${NAME[codec]} payload types differ (WhatsApp ${wa}, Janus ${jn})`;
   return undefined;
 }
 
@@ -65,22 +101,37 @@ function pairOf(whatsappOffer: string, janusOffer: string) {
   if (problem) throw new Error(problem);
   const wa = parse(whatsappOffer);
   const jn = parse(janusOffer);
-  return { wa, jn, waAudio: audioOf(wa, "WhatsApp's offer"), jnAudio: audioOf(jn, "Janus's offer") };
+  const waAudio = audioOf(wa, "WhatsApp's offer");
+  const jnAudio = audioOf(jn, "Janus's offer");
+  const codec = customerCodec(whatsappOffer)!;
+  return {
+    wa,
+    jn,
+    waAudio,
+    jnAudio,
+    codec,
+    /** The payload type on the wire, both ways (WhatsApp's, which Janus uses too). */
+    payload: voicePayload(waAudio, codec)!,
+    /** The payload type Janus's offer names the codec at, which its answer must keep. */
+    janusLabel: voicePayload(jnAudio, codec)!,
+  };
 }
 
-/** WhatsApp's offer, relabelled as the answer to Janus's offer (WhatsApp is the DTLS server toward Janus). */
+/**
+ * WhatsApp's offer, relabelled as the answer to Janus's offer (WhatsApp is the DTLS server toward Janus), with only the
+ * leg's codec.
+ */
 export function whatsappOfferAsJanusAnswer(whatsappOffer: string, janusOffer: string): string {
-  const { wa, waAudio, jnAudio } = pairOf(whatsappOffer, janusOffer);
-  const opus = payloadOf(waAudio, 'opus')!;
+  const { wa, waAudio, jnAudio, payload, janusLabel } = pairOf(whatsappOffer, janusOffer);
   const fingerprint = waAudio.fingerprint ?? wa.fingerprint;
   const media: Media = {
     type: 'audio',
     port: waAudio.port,
     protocol: waAudio.protocol,
-    payloads: String(opus),
+    payloads: String(janusLabel),
     connection: waAudio.connection ?? wa.connection,
-    rtp: waAudio.rtp.filter((r) => r.payload === opus),
-    fmtp: (waAudio.fmtp ?? []).filter((f) => f.payload === opus),
+    rtp: waAudio.rtp.filter((r) => r.payload === payload).map((r) => ({ ...r, payload: janusLabel })),
+    fmtp: (waAudio.fmtp ?? []).filter((f) => f.payload === payload).map((f) => ({ ...f, payload: janusLabel })),
     mid: jnAudio.mid,
     setup: 'passive',
     ...transportOf(wa, waAudio),
@@ -101,18 +152,21 @@ export function whatsappOfferAsJanusAnswer(whatsappOffer: string, janusOffer: st
 
 /**
  * Janus's offer, rewritten as the business's answer to WhatsApp: `a=setup:active`, WhatsApp's mid and payload
- * types, one sha-256 fingerprint, Janus's candidates, no extmap or ice-options. telephone-event is answered as
- * offered (Meta refuses an answer that drops it), though AudioBridge does not mix keypad tones.
+ * types (the leg's one codec: Opus, or the G.711 law of a G.711-only offer), one sha-256 fingerprint, Janus's
+ * candidates, no extmap or ice-options. telephone-event is answered as offered (Meta refuses an answer that drops
+ * it), though AudioBridge does not mix keypad tones.
  */
 export function janusOfferAsWhatsappAnswer(janusOffer: string, whatsappOffer: string): string {
-  const { wa, jn, waAudio, jnAudio } = pairOf(whatsappOffer, janusOffer);
-  const opus = payloadOf(waAudio, 'opus')!;
+  const { wa, jn, waAudio, jnAudio, codec, payload } = pairOf(whatsappOffer, janusOffer);
   const dtmf = payloadOf(waAudio, 'telephone-event');
   const fingerprint = jnAudio.fingerprint ?? jn.fingerprint;
   if (!fingerprint || fingerprint.type.toLowerCase() !== 'sha-256')
     throw new Error("Janus's offer has no sha-256 fingerprint");
-  const rtp: MediaAttributes['rtp'] = [{ payload: opus, codec: 'opus', rate: 48000, encoding: 2 }];
-  const fmtp: MediaAttributes['fmtp'] = [{ payload: opus, config: CLEAN_OPUS_FMTP }];
+  const rtp: MediaAttributes['rtp'] =
+    codec === 'opus'
+      ? [{ payload, codec: 'opus', rate: 48000, encoding: 2 }]
+      : [{ payload, codec: NAME[codec], rate: 8000 }];
+  const fmtp: MediaAttributes['fmtp'] = codec === 'opus' ? [{ payload, config: CLEAN_OPUS_FMTP }] : [];
   if (dtmf !== undefined) {
     rtp.push({ payload: dtmf, codec: 'telephone-event', rate: 8000 });
     fmtp.push({ payload: dtmf, config: '0-15' });

@@ -5,7 +5,7 @@ import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { CLAIM_MS } from '../relayKeys';
 import { unguessableRoom, type JanusAccess } from './janusAccess';
-import { connectJanusAnchor, type AnchorLeg, type JanusAnchor } from './janusAnchor';
+import { connectJanusAnchor, roomRateFor, type AnchorLeg, type JanusAnchor, type RoomRate } from './janusAnchor';
 import { createJanusRegistry } from './janusRegistry';
 import { createJanusSessionKeeper } from './janusSessionKeeper';
 
@@ -24,10 +24,11 @@ function webrtcUp(handle: AudioBridgeHandle, ms: number): Promise<boolean> {
   });
 }
 
-/** Where a call's room is: which Janus, and the room's number there. */
+/** Where a call's room is: which Janus, the room's number there, and the rate it mixes at (absent: 16 kHz). */
 interface RoomPlace {
   url: string;
   room: number;
+  rate?: RoomRate;
 }
 
 /**
@@ -204,18 +205,22 @@ export async function createAnchoredCalls(deps: {
   }
 
   return {
-    /** Opens the call's room on the least loaded Janus this instance reaches; false when none is reachable. */
-    async open(callId: string): Promise<boolean> {
+    /**
+     * Opens the call's room on the least loaded Janus this instance reaches, at the rate WhatsApp's offer calls for
+     * (8 kHz for a customer on G.711); false when none is reachable.
+     */
+    async open(callId: string, whatsappOffer = ''): Promise<boolean> {
       const loads = await redis.hgetall(loadKey);
       const [url] = [...anchors.keys()]
         .filter((candidate) => registered.get(candidate)?.state === 'active')
         .sort((a, b) => Number(loads[a] ?? 0) - Number(loads[b] ?? 0));
       if (!url) return false;
       const room = unguessableRoom();
-      await anchors.get(url)!.openRoom(room);
+      const rate = roomRateFor(whatsappOffer);
+      await anchors.get(url)!.openRoom(room, rate);
       await redis
         .multi()
-        .set(placeKey(callId), JSON.stringify({ url, room } satisfies RoomPlace), 'PX', CLAIM_MS)
+        .set(placeKey(callId), JSON.stringify({ url, room, rate } satisfies RoomPlace), 'PX', CLAIM_MS)
         .hincrby(loadKey, url, 1)
         .exec();
       return true;
@@ -379,7 +384,7 @@ export async function createAnchoredCalls(deps: {
       const holding = holdRooms.get(callId);
       if (held && holding === undefined) {
         const room = unguessableRoom();
-        await where.anchor.openHoldRoom(room, deps.holdMusicFile);
+        await where.anchor.openHoldRoom(room, deps.holdMusicFile, where.rate);
         holdRooms.set(callId, room);
         await customer.leg.moveTo(room);
       } else if (!held && holding !== undefined) {

@@ -61,6 +61,8 @@ declare module 'janode/plugins/audiobridge' {
       display?: string;
       muted?: boolean;
       generate_offer?: boolean;
+      /** This participant's codec (default opus); the room mixes every participant at its own rate. */
+      codec?: 'opus' | 'pcmu' | 'pcma';
     }): Promise<{ feed: number; jsep?: Jsep }>;
     configure(params: { jsep?: Jsep; muted?: boolean; prebuffer?: number }): Promise<{ jsep?: Jsep }>;
     leave(): Promise<unknown>;

@@ -1,8 +1,23 @@
 import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
 import AudioBridgePlugin, { type AudioBridgeHandle } from 'janode/plugins/audiobridge';
 import { MovableAudioBridge } from './movableHandle';
-import { deskSdpForJanus, janusOfferAsWhatsappAnswer, whatsappOfferAsJanusAnswer } from './anchorSdp';
+import { customerCodec, deskSdpForJanus, janusOfferAsWhatsappAnswer, whatsappOfferAsJanusAnswer } from './anchorSdp';
 import { roomKeys, type JanusAccess } from './janusAccess';
+
+/** The rate a call's room mixes at (Hz). */
+export type RoomRate = 8000 | 16000;
+
+/**
+ * 16 kHz for an Opus call (WhatsApp's Opus carries 16 kHz audio); 8 kHz for a customer on G.711, which is 8 kHz audio
+ * itself: AudioBridge (1.1.2 and current) converts G.711 to and from a faster room by inserting zeros and dropping
+ * samples without any filter, which halves the voice the desks hear and adds its mirror image near 8 kHz, and folds
+ * the desks' high frequencies into the customer's audio. In an 8 kHz room G.711 is mixed as is and libopus resamples
+ * the desks' Opus properly.
+ */
+export function roomRateFor(whatsappOffer: string): RoomRate {
+  const codec = customerCodec(whatsappOffer);
+  return codec === 'pcmu' || codec === 'pcma' ? 8000 : 16000;
+}
 
 /** Packets Janus keeps per participant before mixing: 3 × 20 ms, headroom for real networks (janus-facts.md). */
 const PREBUFFER = 3;
@@ -50,11 +65,11 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
     };
   }
 
-  /** A private room that only the relays can join, record, play into or destroy. */
-  async function createRoom(room: number): Promise<void> {
+  /** A private room that only the relays can join, record, play into or destroy, mixing at `rate` Hz. */
+  async function createRoom(room: number, rate: RoomRate): Promise<void> {
     const { secret, pin } = roomKeys(access, room);
     const lock = { secret, pin, admin_key: access.adminKey };
-    await control.create({ room, sampling_rate: 16000, prebuffer: PREBUFFER, is_private: true, ...lock });
+    await control.create({ room, sampling_rate: rate, prebuffer: PREBUFFER, is_private: true, ...lock });
   }
   const secretOf = (room: number) => roomKeys(access, room).secret;
   const pinOf = (room: number) => roomKeys(access, room).pin;
@@ -62,9 +77,9 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
   return {
     /** Janus's id of this connection's session, which another relay instance can claim if this one dies. */
     sessionId: session.id,
-    /** A private room for one call; its id is returned. */
-    async openRoom(room: number): Promise<number> {
-      await createRoom(room);
+    /** A private room for one call, at the rate its customer's codec calls for (`roomRateFor`); its id is returned. */
+    async openRoom(room: number, rate: RoomRate = 16000): Promise<number> {
+      await createRoom(room, rate);
       return room;
     },
     /**
@@ -72,8 +87,9 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
      * Janus's machine); without one the customer hears silence, still carried as packets, so WhatsApp's 20 s no-media
      * rule is never met.
      */
-    async openHoldRoom(room: number, musicFile?: string): Promise<void> {
-      await createRoom(room);
+    async openHoldRoom(room: number, musicFile?: string, rate: RoomRate = 16000): Promise<void> {
+      // AudioBridge moves a participant only between rooms of the same rate: the call's own.
+      await createRoom(room, rate);
       if (musicFile)
         await control.playFile({
           room,
@@ -97,12 +113,16 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
     },
     /**
      * The customer's leg: WhatsApp's offer in, the business's answer for pre_accept/accept out (Meta's rules: one
-     * sha-256 fingerprint, setup active, Opus at the offered payload type, candidates, no ice-lite).
+     * sha-256 fingerprint, setup active, Opus at the offered payload type, candidates, no ice-lite). A G.711-only
+     * offer joins the leg with that law (AudioBridge's codec is per participant: Janus then offers it at its static
+     * payload type, 0 or 8, and the room mixes it with the desks' Opus at the room's rate).
      */
     async joinCustomer(
       room: number,
       whatsappOffer: string,
     ): Promise<{ answer: string; leg: AnchorLeg; connected: Promise<boolean> }> {
+      const codec = customerCodec(whatsappOffer);
+      if (!codec) throw new Error("WhatsApp's offer has no Opus, PCMU or PCMA");
       const handle = await session.attach(MovableAudioBridge);
       // Resolves true once the customer's WebRTC leg is up (ICE and DTLS with WhatsApp), false after 10 s.
       const connected = new Promise<boolean>((resolve) => {
@@ -113,7 +133,13 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
         });
       });
       try {
-        const joined = await handle.join({ room, pin: pinOf(room), display: 'customer', generate_offer: true });
+        const joined = await handle.join({
+          room,
+          pin: pinOf(room),
+          display: 'customer',
+          generate_offer: true,
+          codec,
+        });
         if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the customer leg');
         const janusOffer = joined.jsep.sdp;
         await handle.configure({
