@@ -5,6 +5,7 @@ import { CallActionBody } from '../src/shared/graphSchemas';
 import { answerRuleViolations } from './answerRules';
 import { readCallbackData } from './callbackDataRules';
 import { callHoursProblem } from './callHoursRules';
+import { sipProblem } from './sipRules';
 import { announcementOf, readCapture, type CaptureAsked } from './captureRules';
 import { readPermissionMessage, type PermissionMessage } from './messageRules';
 
@@ -168,7 +169,10 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       if (problem) return problem;
     }
     const current = (callingSettings.calling ?? {}) as Record<string, unknown>;
-    callingSettings = { ...callingSettings, calling: { ...current, ...calling } };
+    const merged = { ...current, ...calling };
+    const sipRefused = sipProblem(calling, merged);
+    if (sipRefused) return sipRefused;
+    callingSettings = { ...callingSettings, calling: merged };
     return undefined;
   }
 

@@ -33,12 +33,36 @@ export const CallingSettingsResponse = z.looseObject({
       call_icon_visibility: Enum.optional(),
       callback_permission_status: Enum.optional(),
       call_hours: CallHours.optional(),
-      sip: z.looseObject({ status: Enum.optional() }).optional(),
+      sip: z
+        .looseObject({
+          status: Enum.optional(),
+          webhook_delivery: Enum.optional(),
+          servers: z.array(z.looseObject({ hostname: z.string().optional(), port: z.unknown().optional() })).optional(),
+        })
+        .optional(),
+      srtp_key_exchange_protocol: Enum.optional(),
       restrictions: z.unknown().optional(),
     })
     .optional(),
 });
 export type CallingSettingsResponse = z.infer<typeof CallingSettingsResponse>;
+
+/**
+ * SIP at WhatsApp as the operator edits it ("Configure Call Settings" and "SIP", Meta, 2026): on, WhatsApp rings the
+ * business's SIP server over TLS instead of sending call webhooks; `webhook_delivery` keeps the call webhooks (created
+ * and ended, without SDP) coming beside it. One server per number; its request URI may carry user parameters.
+ */
+export const SipChange = z.object({
+  status: z.enum(['ENABLED', 'DISABLED']),
+  webhook_delivery: z.enum(['ENABLED', 'DISABLED']),
+  /** Host names and ports as typed: checked by `sipProblems`, so each mistake is named rather than refused whole. */
+  hostname: z.string().max(253),
+  port: z.string().max(5),
+  /** `name=value`, one a line, as typed. */
+  request_uri_user_params: z.string().max(2000),
+});
+export type SipChange = z.infer<typeof SipChange>;
+export const SrtpKeyExchange = z.enum(['DTLS', 'SDES']);
 
 /** What an operator may change from the desk; everything else is left as Meta has it. */
 export const CallingSettingsChange = z.object({
@@ -63,8 +87,58 @@ export const CallingSettingsChange = z.object({
     .array(z.string().regex(/^[A-Z]{2}$/, 'Countries: two-letter codes such as US or BR'))
     .max(250)
     .optional(),
+  /** SIP at WhatsApp (see `SipChange`). Absent: left as it is. */
+  sip: SipChange.optional(),
+  /** How SRTP keys are exchanged: DTLS (the default, what browsers speak) or SDES (only with SIP). */
+  srtp_key_exchange_protocol: SrtpKeyExchange.optional(),
 });
 export type CallingSettingsChange = z.infer<typeof CallingSettingsChange>;
+
+/** Something WhatsApp would refuse in the SIP settings, by the catalogue's message (`callingSip.problems.<key>`). */
+export const SipProblem = z.object({
+  key: z.enum(['hostnameMissing', 'hostnameInvalid', 'portInvalid', 'paramInvalid', 'sdesNeedsSip']),
+  values: z.record(z.string(), z.string()).optional(),
+});
+export type SipProblem = z.infer<typeof SipProblem>;
+
+/** A DNS host name (Meta checks that the server's TLS certificate names it, so an IP address will not do). */
+const HOST_NAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.[A-Za-z]{2,63}$/;
+/** RFC 3261's `token` characters, all a URI parameter's name and value may hold unescaped here. */
+const URI_PARAM = /^[A-Za-z0-9\-_.!~*'()]+$/;
+
+/** The request URI's user parameters from `name=value` lines; undefined values mark the lines that are not. */
+export function sipParams(lines: string): Array<{ line: string; name?: string; value?: string }> {
+  return lines
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [name, value, ...rest] = line.split('=');
+      const ok = rest.length === 0 && URI_PARAM.test(name ?? '') && URI_PARAM.test(value ?? '');
+      return ok ? { line, name: name!, value: value! } : { line };
+    });
+}
+
+/**
+ * What WhatsApp would refuse in the SIP settings and the SRTP key exchange: SIP on needs its server's host name, a
+ * port from 1 to 65535 (empty: 5061, TLS), parameters as `name=value`; SDES (keys in the SIP signalling) only with
+ * SIP on. Left as WhatsApp has them (absent), nothing is checked.
+ */
+export function sipProblems(sip: SipChange | undefined, srtp: 'DTLS' | 'SDES' | undefined): SipProblem[] {
+  const problems: SipProblem[] = [];
+  const on = sip?.status === 'ENABLED';
+  if (srtp === 'SDES' && !on) problems.push({ key: 'sdesNeedsSip' });
+  if (!sip) return problems;
+  const host = sip.hostname.trim();
+  if (on && host === '') problems.push({ key: 'hostnameMissing' });
+  if (host !== '' && !HOST_NAME.test(host)) problems.push({ key: 'hostnameInvalid', values: { host } });
+  const port = sip.port.trim();
+  if (port !== '' && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
+    problems.push({ key: 'portInvalid', values: { port } });
+  for (const param of sipParams(sip.request_uri_user_params))
+    if (param.name === undefined) problems.push({ key: 'paramInvalid', values: { line: param.line } });
+  return problems;
+}
 
 /**
  * What WhatsApp would refuse in call hours, as "Configure Call Settings" says it judges them: no empty opening
@@ -119,6 +193,22 @@ export const CallingSettingsUpdateBody = z.object({
       .optional(),
     audio: z.object({ additional_codecs: z.array(z.enum(['PCMA', 'PCMU'])) }).optional(),
     call_icons: z.object({ restrict_to_user_countries: z.array(z.string()) }).optional(),
+    sip: z
+      .object({
+        status: z.enum(['ENABLED', 'DISABLED']),
+        webhook_delivery: z.enum(['ENABLED', 'DISABLED']),
+        servers: z
+          .array(
+            z.object({
+              hostname: z.string(),
+              port: z.number().int(),
+              request_uri_user_params: z.record(z.string(), z.string()).optional(),
+            }),
+          )
+          .max(1),
+      })
+      .optional(),
+    srtp_key_exchange_protocol: z.enum(['DTLS', 'SDES']).optional(),
   }),
 });
 export type CallingSettingsUpdateBody = z.infer<typeof CallingSettingsUpdateBody>;
@@ -157,8 +247,22 @@ export function callingSettingsUpdate(
       ...(change.restrict_to_user_countries
         ? { call_icons: { restrict_to_user_countries: change.restrict_to_user_countries } }
         : {}),
+      ...(change.sip ? { sip: sipUpdate(change.sip) } : {}),
+      ...(change.srtp_key_exchange_protocol ? { srtp_key_exchange_protocol: change.srtp_key_exchange_protocol } : {}),
     },
   });
+}
+
+/** SIP as Meta takes it: one server (port 5061, TLS, when none is typed), its request URI's user parameters. */
+function sipUpdate(sip: SipChange) {
+  const hostname = sip.hostname.trim();
+  const params = sipParams(sip.request_uri_user_params).filter((p) => p.name !== undefined);
+  const server = {
+    hostname,
+    port: sip.port.trim() === '' ? 5061 : Number(sip.port.trim()),
+    ...(params.length > 0 && { request_uri_user_params: Object.fromEntries(params.map((p) => [p.name!, p.value!])) }),
+  };
+  return { status: sip.status, webhook_delivery: sip.webhook_delivery, servers: hostname === '' ? [] : [server] };
 }
 
 export const SettingsFinding = z.object({ level: z.enum(['ok', 'warning', 'problem']), text: z.string() });
@@ -173,7 +277,8 @@ export const CallingSettingsView = z.discriminatedUnion('ok', [
     openingPeriods: z.array(OperatingHours),
     holidays: z.array(Holiday),
   }),
-  z.object({ ok: z.literal(false), error: z.string() }),
+  /** `problems`: what WhatsApp would refuse in the SIP settings, worded by the page (then `error` is empty). */
+  z.object({ ok: z.literal(false), error: z.string(), problems: z.array(SipProblem).optional() }),
 ]);
 export type CallingSettingsView = z.infer<typeof CallingSettingsView>;
 
@@ -196,10 +301,27 @@ export function callingSettingsView(settings: CallingSettingsResponse): CallingS
       restrict_to_user_countries: stringsOf(
         (calling?.call_icons as { restrict_to_user_countries?: unknown } | undefined)?.restrict_to_user_countries,
       ).map((c) => c.toUpperCase()),
+      sip: sipView(calling?.sip),
+      srtp_key_exchange_protocol: calling?.srtp_key_exchange_protocol === 'SDES' ? 'SDES' : 'DTLS',
     },
     findings: callingSettingsFindings(settings),
     openingPeriods: calling?.call_hours?.weekly_operating_hours ?? [],
     holidays: calling?.call_hours?.holiday_schedule ?? [],
+  };
+}
+
+/** SIP as WhatsApp holds it, in the form the operator edits (its first server; Meta takes one per number). */
+function sipView(sip: NonNullable<CallingSettingsResponse['calling']>['sip']): SipChange {
+  const server = sip?.servers?.[0];
+  const params = (server?.request_uri_user_params ?? {}) as Record<string, unknown>;
+  return {
+    status: asOnOff(sip?.status),
+    webhook_delivery: asOnOff(sip?.webhook_delivery),
+    hostname: server?.hostname ?? '',
+    port: server?.port === undefined ? '' : String(server.port),
+    request_uri_user_params: Object.entries(params)
+      .map(([name, value]) => `${name}=${String(value)}`)
+      .join('\n'),
   };
 }
 

@@ -2,6 +2,7 @@ import {
   callHoursProblems,
   callingSettingsFindings,
   callingSettingsUpdate,
+  sipProblems,
   callingSettingsView,
   type CallingSettingsView,
   type SettingsFinding,
@@ -157,6 +158,8 @@ export async function openDirectTransport(
       async change(values): Promise<CallingSettingsView> {
         const problems = callHoursProblems(values);
         if (problems.length > 0) return { ok: false, error: problems.join(' ') };
+        const sip = sipProblems(values.sip, values.srtp_key_exchange_protocol);
+        if (sip.length > 0) return { ok: false, error: '', problems: sip };
         try {
           // Read first: Meta replaces call hours whole, and the holidays must survive the change.
           await graph.updateCallingSettings(callingSettingsUpdate(values, await graph.callingSettings()));

@@ -5,6 +5,33 @@ import { whatsappWordsEn } from '../../../shared/whatsappWords/en';
 /** The agent's screens in English: the source every other catalogue must match key for key. */
 export const en = {
   app: { title: 'WhatsApp Business phone' },
+  callingSip: {
+    title: 'SIP and call media keys',
+    sipOn: 'Send calls to our own SIP server (SIP)',
+    sipMeans:
+      'With SIP on, WhatsApp rings your SIP server over TLS, with digest authentication, instead of this phone: no call rings here, and this app can neither answer nor place calls.',
+    hostname: 'SIP server host name (its TLS certificate must name it)',
+    port: 'SIP server port (TLS; 5061 when empty)',
+    params: 'Parameters WhatsApp adds to the request URI’s user part, one name=value a line',
+    webhooks: 'Keep call webhooks on while SIP is on',
+    webhooksMean:
+      'WhatsApp then also tells this app’s webhook when each SIP call starts and ends, without its audio details.',
+    srtp: 'How call media keys are exchanged',
+    dtls: 'DTLS (the default)',
+    sdes: 'SDES (only with SIP)',
+    dtlsMeans: 'DTLS agrees the keys inside the media connection itself; browsers, and so this phone, need it.',
+    sdesMeans:
+      'SDES sends the keys inside the SIP signalling, for SIP servers without ICE; it works only with SIP on, and this phone cannot take such calls.',
+    problems: {
+      hostnameMissing: 'SIP is on but no SIP server host name is set: add it, or turn SIP off.',
+      hostnameInvalid:
+        'SIP server: {{host}} is not a host name such as sip.example.com (WhatsApp checks that the server’s certificate names it, so an address will not do).',
+      portInvalid: 'SIP server port: {{port}} is not a port from 1 to 65535.',
+      paramInvalid:
+        "Request URI parameter “{{line}}”: write name=value, with letters, digits and - _ . ! ~ * ' ( ) only.",
+      sdesNeedsSip: 'SDES works only with SIP on: turn SIP on, or choose DTLS.',
+    },
+  },
   tabs: { label: 'Phone sections', phone: 'Phone', history: 'History', settings: 'Settings' },
   agentStatus: { label: 'Agent status', available: 'Available', busy: 'Busy', away: 'Away' },
   teamState: {

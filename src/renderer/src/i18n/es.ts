@@ -3,6 +3,34 @@ import { whatsappWordsEs } from '../../../shared/whatsappWords/es';
 
 export const es: Catalog = {
   app: { title: 'Teléfono de WhatsApp Business' },
+  callingSip: {
+    title: 'SIP y claves de audio de las llamadas',
+    sipOn: 'Enviar las llamadas a nuestro propio servidor SIP (SIP)',
+    sipMeans:
+      'Con SIP activado, WhatsApp llama a tu servidor SIP por TLS, con autenticación digest, en lugar de a este teléfono: aquí no suena ninguna llamada y esta app no puede contestar ni hacer llamadas.',
+    hostname: 'Nombre de host del servidor SIP (su certificado TLS debe nombrarlo)',
+    port: 'Puerto del servidor SIP (TLS; 5061 si se deja vacío)',
+    params: 'Parámetros que WhatsApp añade a la parte de usuario de la URI de la solicitud, uno nombre=valor por línea',
+    webhooks: 'Mantener los webhooks de llamadas con SIP activado',
+    webhooksMean:
+      'WhatsApp avisa entonces también al webhook de esta app cuando empieza y termina cada llamada SIP, sin los detalles del audio.',
+    srtp: 'Cómo se intercambian las claves del audio de las llamadas',
+    dtls: 'DTLS (predeterminado)',
+    sdes: 'SDES (solo con SIP)',
+    dtlsMeans:
+      'DTLS acuerda las claves dentro de la propia conexión de audio; los navegadores, y por tanto este teléfono, lo necesitan.',
+    sdesMeans:
+      'SDES envía las claves dentro de la señalización SIP, para servidores SIP sin ICE; solo funciona con SIP activado y este teléfono no puede atender esas llamadas.',
+    problems: {
+      hostnameMissing: 'SIP está activado pero falta el nombre de host del servidor SIP: añádelo o desactiva SIP.',
+      hostnameInvalid:
+        'Servidor SIP: {{host}} no es un nombre de host como sip.example.com (WhatsApp comprueba que el certificado del servidor lo nombre, así que una dirección no sirve).',
+      portInvalid: 'Puerto del servidor SIP: {{port}} no es un puerto entre 1 y 65535.',
+      paramInvalid:
+        "Parámetro de la URI «{{line}}»: escribe nombre=valor, solo con letras, dígitos y - _ . ! ~ * ' ( ).",
+      sdesNeedsSip: 'SDES solo funciona con SIP activado: activa SIP o elige DTLS.',
+    },
+  },
   tabs: { label: 'Secciones del teléfono', phone: 'Teléfono', history: 'Historial', settings: 'Ajustes' },
   agentStatus: { label: 'Estado del agente', available: 'Disponible', busy: 'Ocupado', away: 'Ausente' },
   teamState: {

@@ -3,6 +3,33 @@ import { whatsappWordsPtBR } from '../../../shared/whatsappWords/ptBR';
 
 export const ptBR: Catalog = {
   app: { title: 'Telefone do WhatsApp Business' },
+  callingSip: {
+    title: 'SIP e chaves de áudio das chamadas',
+    sipOn: 'Enviar as chamadas para o nosso próprio servidor SIP (SIP)',
+    sipMeans:
+      'Com o SIP ativado, o WhatsApp chama o seu servidor SIP por TLS, com autenticação digest, em vez deste telefone: nenhuma chamada toca aqui e este app não consegue atender nem fazer chamadas.',
+    hostname: 'Nome de host do servidor SIP (o certificado TLS dele precisa citá-lo)',
+    port: 'Porta do servidor SIP (TLS; 5061 se ficar vazia)',
+    params: 'Parâmetros que o WhatsApp acrescenta à parte de usuário da URI da requisição, um nome=valor por linha',
+    webhooks: 'Manter os webhooks de chamadas com o SIP ativado',
+    webhooksMean:
+      'O WhatsApp então também avisa o webhook deste app quando cada chamada SIP começa e termina, sem os detalhes do áudio.',
+    srtp: 'Como as chaves do áudio das chamadas são trocadas',
+    dtls: 'DTLS (o padrão)',
+    sdes: 'SDES (só com SIP)',
+    dtlsMeans:
+      'O DTLS combina as chaves dentro da própria conexão de áudio; os navegadores, e portanto este telefone, precisam dele.',
+    sdesMeans:
+      'O SDES envia as chaves dentro da sinalização SIP, para servidores SIP sem ICE; só funciona com o SIP ativado e este telefone não atende essas chamadas.',
+    problems: {
+      hostnameMissing: 'O SIP está ativado, mas falta o nome de host do servidor SIP: informe-o ou desative o SIP.',
+      hostnameInvalid:
+        'Servidor SIP: {{host}} não é um nome de host como sip.example.com (o WhatsApp confere se o certificado do servidor o cita, então um endereço não serve).',
+      portInvalid: 'Porta do servidor SIP: {{port}} não é uma porta de 1 a 65535.',
+      paramInvalid: "Parâmetro da URI “{{line}}”: escreva nome=valor, só com letras, dígitos e - _ . ! ~ * ' ( ).",
+      sdesNeedsSip: 'O SDES só funciona com o SIP ativado: ative o SIP ou escolha DTLS.',
+    },
+  },
   tabs: { label: 'Seções do telefone', phone: 'Telefone', history: 'Histórico', settings: 'Configurações' },
   agentStatus: { label: 'Status do agente', available: 'Disponível', busy: 'Ocupado', away: 'Ausente' },
   teamState: {

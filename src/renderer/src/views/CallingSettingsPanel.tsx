@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'react';
 import {
   callHoursProblems,
+  sipProblems,
   type CallingSettingsChange,
+  type SipProblem,
   type CallingSettingsView,
   type WEEK_DAYS,
 } from '../../../shared/callingSettings';
 import { CallHoursEditor } from './CallHoursEditor';
 import { readCallingSettings, saveCallingSettings } from '../actions';
 import { FindingsList } from './FindingsList';
+import { SipProblems, SipSettings } from './SipSettings';
 
 type OnOff = 'ENABLED' | 'DISABLED';
 
@@ -34,8 +37,10 @@ export function CallingSettingsPanel() {
   /** What WhatsApp would refuse in the hours as edited, said before anything is sent. */
   const [problems, setProblems] = useState<string[]>([]);
   const [countries, setCountries] = useState('');
+  const [sipFound, setSipFound] = useState<SipProblem[]>([]);
 
   function show(next: CallingSettingsView): void {
+    if (!next.ok && next.problems) return setSipFound(next.problems);
     setView(next);
     if (next.ok) setCountries((next.values.restrict_to_user_countries ?? []).join(', '));
     if (next.ok)
@@ -65,11 +70,19 @@ export function CallingSettingsPanel() {
         .filter((c) => !/^[A-Z]{2}$/.test(c))
         .map((c) => `Countries: ${c} is not a two-letter code such as US or BR.`),
     ];
+    const sipFoundNow = sipProblems(values.sip, values.srtp_key_exchange_protocol);
     setProblems(found);
-    if (found.length > 0) return;
+    setSipFound(sipFoundNow);
+    if (found.length > 0 || sipFoundNow.length > 0) return;
     setSaving(true);
     setSaved(false);
-    const next = await saveCallingSettings({ ...values, restrict_to_user_countries: codes });
+    // SIP and the key exchange go to WhatsApp only when changed here: left alone, they stay as WhatsApp has them.
+    const held = view?.ok ? view.values : undefined;
+    const change: CallingSettingsChange = { ...values, restrict_to_user_countries: codes };
+    if (JSON.stringify(values.sip) === JSON.stringify(held?.sip)) delete change.sip;
+    if (values.srtp_key_exchange_protocol === held?.srtp_key_exchange_protocol)
+      delete change.srtp_key_exchange_protocol;
+    const next = await saveCallingSettings(change);
     setSaving(false);
     show(next);
     setSaved(next.ok);
@@ -149,6 +162,14 @@ export function CallingSettingsPanel() {
               })
             }
           />
+          {values.sip && (
+            <SipSettings
+              sip={values.sip}
+              srtp={values.srtp_key_exchange_protocol ?? 'DTLS'}
+              onChange={(sip, srtp) => setValues({ ...values, sip, srtp_key_exchange_protocol: srtp })}
+            />
+          )}
+          <SipProblems problems={sipFound} />
           {problems.length > 0 && (
             <ul className="error" role="alert" data-testid="calling-problems">
               {problems.map((p) => (
