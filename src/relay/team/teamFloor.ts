@@ -194,7 +194,7 @@ export function createTeamFloor(deps: {
      * is in fact still connected signs itself in again at its next heartbeat.
      */
     async signOutLapsed(): Promise<string[]> {
-      const connected = (await team.agents()).filter((a) => a.connected).map((a) => a.id);
+      const connected = await team.connectedIds();
       const alive = connected.length > 0 ? await deps.alive(connected) : [];
       const lapsed = connected.filter((_, i) => !alive[i]);
       for (const agentId of lapsed) await apply({ kind: 'sign_out', agentId });

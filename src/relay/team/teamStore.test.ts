@@ -60,6 +60,8 @@ describe('the team model in Redis', () => {
         }
         const idle = [...model.agents.values()].filter((a) => a.state === 'available');
         expect((await instances[0]!.longestIdle()).sort()).toEqual(idle.map((a) => a.id).sort());
+        const connected = [...model.agents.values()].filter((a) => a.connected).map((a) => a.id);
+        expect((await instances[1]!.connectedIds()).sort()).toEqual(connected.sort());
       }),
       { numRuns: 25 },
     );

@@ -54,6 +54,8 @@ export function createTeamStore(
   const idleKey = key('idle');
   const groupIdleKey = (group: string) => key('idle', group);
   const wrapUpKey = key('after-call');
+  /** Agents whose desk is signed in, for the sweep that signs out desks whose relay instance died. */
+  const connectedKey = key('connected');
   /** Per group, agents on one call who could take a waiting call (queues that allow call waiting), longest on it first. */
   const groupWaitingKey = (group: string) => key('one-call', group);
   /** Per group, agents ringing for a call and on none: they may be free again in a moment. */
@@ -116,6 +118,7 @@ export function createTeamStore(
         const groups = groupsOf(agent.id);
         index([idleKey, ...groups.map(groupIdleKey)], agent.state === 'available', agent.idleSinceMs);
         index([wrapUpKey], agent.state === 'after_call_work', agent.sinceMs);
+        index([connectedKey], agent.connected, agent.sinceMs);
         const canWait = agent.calls.length === 1 && canBeOffered(agent, 'answer', true);
         index(groups.map(groupWaitingKey), canWait, agent.sinceMs);
         index(groups.map(groupRingingKey), agent.state === 'reserved', agent.sinceMs);
@@ -164,7 +167,7 @@ export function createTeamStore(
         await redis.unwatch();
         return false;
       }
-      const write = redis.multi().srem(agentsKey, id).del(agentKey(id)).zrem(wrapUpKey, id);
+      const write = redis.multi().srem(agentsKey, id).del(agentKey(id)).zrem(wrapUpKey, id).zrem(connectedKey, id);
       if ((await write.exec()) !== null) return true;
     }
     return false;
@@ -230,6 +233,8 @@ export function createTeamStore(
     /** Redis has lost what it knew of the floor (it restarted without its data). */
     lost: async (): Promise<boolean> => (await redis.exists(keptKey)) === 0,
     /** Agents in after-call work since before `beforeMs`. */
+    /** Agents whose desk is signed in. */
+    connectedIds: (): Promise<string[]> => redis.zrange(connectedKey, '0', '-1'),
     inWrapUpSince: (beforeMs: number): Promise<string[]> => redis.zrangebyscore(wrapUpKey, '-inf', String(beforeMs)),
     /** The longest-idle available agents of each group, up to `limit` each, in one round trip. */
     idleOfGroups: (groups: string[], limit: number): Promise<string[][]> =>
