@@ -160,6 +160,7 @@ export const ar: Catalog = {
     unmute: 'إلغاء الكتم',
     keypad: 'لوحة المفاتيح',
     hangUp: 'إنهاء',
+    hangUpName: 'إنهاء مكالمة {{name}}',
     recorded: 'يسجّل واتساب هذه المكالمة، وقد أبلغ المتصل.',
     transcribed: 'يفرّغ واتساب هذه المكالمة نصيًا، وقد أبلغ المتصل.',
   },
@@ -173,6 +174,9 @@ export const ar: Catalog = {
   ringingBar: { label: 'مكالمة ترن', calling: '{{name}} يتصل', show: 'عرض المكالمة' },
   keypad: { tonesSent: 'النغمات المرسلة' },
   quality: {
+    good: 'جودة المكالمة: جيدة',
+    poor: 'اتصال المتصل ضعيف',
+    details: 'التفاصيل',
     rtt: 'التأخير أعلى من {{value}} ms',
     jitter: 'التذبذب أعلى من {{value}} ms',
     loss: 'فقد الحزم أعلى من {{value}} %',
@@ -195,7 +199,6 @@ export const ar: Catalog = {
     callBack: 'معاودة الاتصال',
   },
   outcome: {
-    hangUpName: 'إنهاء مكالمة {{name}}',
     answered: 'تم الرد',
     rejected: 'مرفوضة',
     missed: 'فائتة',
@@ -209,9 +212,6 @@ export const ar: Catalog = {
   },
   dial: {
     title: 'الاتصال بعميل',
-    good: 'جودة المكالمة: جيدة',
-    poor: 'اتصال المتصل ضعيف',
-    details: 'التفاصيل',
     number: 'رقم واتساب للاتصال به',
     placeholder: 'رقم واتساب مع رمز الدولة',
     call: 'اتصال',
@@ -274,6 +274,7 @@ export const ar: Catalog = {
     answer: 'الرد',
     reject: 'الرفض',
     mute: 'الكتم',
+    hold: 'التعليق أو الاستئناف',
     hangup: 'إنهاء المكالمة',
   },
   settings: {
@@ -315,7 +316,6 @@ export const ar: Catalog = {
     saving: 'جارٍ الحفظ…',
     chooseOutcome: 'اختر نتيجة.',
     tooLong: 'يمكن أن تصل الملاحظات إلى {{max}} حرف كحد أقصى (الآن {{count}})؛ اختصرها.',
-    hold: 'التعليق أو الاستئناف',
     codes: 'رموز نتائج إنهاء المكالمة، رمز في كل سطر (القائمة الفارغة توقف إنهاء المكالمة)',
     autoReturnSetting: 'العودة إلى متاح تلقائيًا بعد هذا العدد من الثواني (0: أبدًا)',
     saveCodes: 'حفظ إعدادات إنهاء المكالمة',
@@ -488,6 +488,8 @@ export const ar: Catalog = {
     failed: 'فشل اتصال الصوت مع واتساب.',
     noOffer: 'لا يوجد في هذه المكالمة عرض صوتي للرد عليه.',
     neverConnected: 'لم يتصل الصوت أبدًا بعد الرد.',
+    networkBlocked:
+      'لا صوت: هذه الشبكة تحجب المسار المباشر للمكالمة (UDP) وكذلك مرحّل TURN الخاص بالفريق على {{servers}}. اطلب من فريق تقنية المعلومات أن يسمح لهذا الحاسوب بالوصول إلى مرحّل TURN (يعبر TURN عبر TLS على المنفذ 443 معظم جدران الحماية).',
     micFellBack: 'الميكروفون المختار غير موصول؛ يُستخدم الافتراضي.',
     prepareFailed: 'تعذّر تجهيز المكالمة: {{error}}',
     preferenceFailed: 'تعذّر حفظ التفضيل: {{error}}',
