@@ -1,7 +1,6 @@
 import type { BoardRequest } from '../shared/boardSchemas';
 import { say } from './i18n';
 import { waitForCandidates } from '../renderer/src/rtc/waitForCandidates';
-import { hasTurnServer } from '../shared/gatheringEnough';
 
 /** What the listening panel shows. */
 export interface ListenView {
@@ -49,10 +48,9 @@ export function createListenIn(deps: {
       deps.show({ text: say('listen.connecting', { who: label }), canBarge: false, active: true });
       deps.send({ type: 'listen', callId: id });
     },
-    /** The media server's offer, with the team's TURN servers (this supervisor's credentials) when it has TURN. */
-    async onOffer(id: string, sdp: string, iceServers: RTCIceServer[]): Promise<void> {
+    async onOffer(id: string, sdp: string): Promise<void> {
       if (id !== callId) return;
-      pc = new RTCPeerConnection({ iceServers });
+      pc = new RTCPeerConnection({ iceServers: [] });
       pc.ontrack = (event) => {
         deps.audio.srcObject = new MediaStream([event.track]);
         void deps.audio.play().catch(() => undefined);
@@ -72,7 +70,7 @@ export function createListenIn(deps: {
         transceiver.direction = 'sendrecv';
       }
       await pc.setLocalDescription(await pc.createAnswer());
-      await waitForCandidates(pc, GATHER_MS, hasTurnServer(iceServers));
+      await waitForCandidates(pc, GATHER_MS, false);
       if (id !== callId || !pc.localDescription) return;
       deps.send({ type: 'listen_answer', callId: id, sdp: pc.localDescription.sdp });
     },

@@ -17,7 +17,6 @@ import {
 } from './settingsSchemas';
 import { Activity, AgentStateName } from './teamState';
 import { Sentence } from './sentence';
-import { IceServers, IceTransportPolicy } from './iceServers';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -191,10 +190,7 @@ export const AppStatus = z.object({
   companySignIn: CompanySignInState.optional(),
   /** Things the agent should know that do not stop calls (a damaged file set aside, history not saved). */
   notices: z.array(Sentence),
-  /** STUN and TURN servers for calls: the desk's own (WA_ICE_SERVERS) and the team relay's TURN with credentials. */
-  iceServers: IceServers,
-  /** `relay`: calls offer relay candidates only, so every call's audio goes through TURN (WA_ICE_TRANSPORT_POLICY). */
-  iceTransportPolicy: IceTransportPolicy,
+  iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
   mediaTimeoutMs: z.number(),
   webhook: WebhookStatus,
   /** Missed calls not yet called back or marked done (the History tab's badge). */

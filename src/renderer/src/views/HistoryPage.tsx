@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { QUALITY_LIMITS, qualityWarnings } from '../../../shared/callQuality';
 import type { HistoryEntry } from '../../../shared/historySchemas';
 import {
   exportHistoryCsv,
@@ -16,6 +17,13 @@ import { formatDuration, outcomeKey, outcomeLabel } from './format';
 import { formatWhen } from '../i18n';
 import { Who } from './Who';
 import { resultText } from './Said';
+import { DEFAULT_SORT, handledBy, nextSort, sortHistory, type HistoryColumn, type HistorySort } from './historySort';
+
+const COLUMNS: HistoryColumn[] = ['when', 'who', 'direction', 'result', 'duration', 'outcome', 'agent'];
+
+/** A call whose quality fell below a usable call's limits at some point: only those show a quality cell. */
+const poorQuality = (e: HistoryEntry): boolean =>
+  qualityWarnings({ rttMs: e.rttMs, jitterMs: e.jitterMs, lossPct: e.lossPct, mos: e.mos }).length > 0;
 
 export function HistoryPage() {
   const { t } = useTranslation();
@@ -27,6 +35,7 @@ export function HistoryPage() {
   const calls = usePhone((s) => s.calls);
   const callBack = usePhone((s) => s.prepareDial);
 
+  const [sort, setSort] = useState<HistorySort>(DEFAULT_SORT);
   const [pending, setPending] = useState<HistoryEntry[]>([]);
   const [followUpError, setFollowUpError] = useState<string>();
   const load = useCallback(() => {
@@ -38,6 +47,25 @@ export function HistoryPage() {
     load();
   }, [load, calls]);
   useEffect(() => onHistoryChanged(load), [load]);
+
+  const { i18n } = useTranslation();
+  // What each text column shows, as the agent reads it: the sort follows the words on screen.
+  const label = useCallback(
+    (e: HistoryEntry, column: HistoryColumn): string => {
+      if (column === 'who') return e.name && e.name !== e.number ? e.name : e.number;
+      if (column === 'direction') return t(`history.${e.direction}`);
+      if (column === 'result') return t(outcomeKey(e.endReason));
+      if (column === 'outcome') return e.outcome ? outcomeLabel(e.outcome, t) : '';
+      if (column === 'agent') {
+        const who = handledBy(e);
+        return who ? t(who === 'you' ? 'history.agentYou' : 'history.agentColleague') : '';
+      }
+      return '';
+    },
+    [t],
+  );
+  const rows = useMemo(() => sortHistory(entries, sort, label, i18n.language), [entries, sort, label, i18n.language]);
+  const anyPoor = entries.some(poorQuality);
 
   async function exportCsv(): Promise<void> {
     const csv = await exportHistoryCsv({ search, missedOnly, limit: 1000 });
@@ -88,7 +116,7 @@ export function HistoryPage() {
           )}
         </section>
       )}
-      <h2>{t('history.title')}</h2>
+      <h2 id="history-title">{t('history.title')}</h2>
       <div className="history-tools">
         <input
           data-testid="history-search"
@@ -115,68 +143,124 @@ export function HistoryPage() {
       {entries.length === 0 && (
         <p data-testid="history-empty">{search !== '' || missedOnly ? t('history.noMatch') : t('history.empty')}</p>
       )}
-      <ul className="history-list">
-        {entries.map((e) => (
-          <li
-            key={e.callId}
-            data-testid="history-row"
-            data-call-id={e.callId}
-            data-reason={e.endReason ?? 'live'}
-            className={e.endReason === 'missed' ? 'missed' : undefined}
-          >
-            <strong>
-              <Who name={e.name} customer={e.number} />
-            </strong>
-            <span>{formatWhen(e.offeredAtMs, 'dateTime')}</span>
-            <span data-testid="history-reason">{t(outcomeKey(e.endReason))}</span>
-            <span>{e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}</span>
-            {e.mos !== undefined && <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>}
-            {e.outcome && <bdi data-testid="history-outcome">{outcomeLabel(e.outcome, t)}</bdi>}
-            {e.followedUpAtMs !== undefined && (
-              <span data-testid="history-followed-up">{t('history.messageSent')}</span>
-            )}
-            {e.followUpOf && <span data-testid="history-after-follow-up">{t('history.afterFollowUp')}</span>}
-            {e.notes && (
-              <small data-testid="history-notes" dir="auto">
-                {e.notes}
-              </small>
-            )}
-            {e.recordingMimeType && <RecordingPlayer callId={e.callId} />}
-            {e.captured && !e.recordingMimeType && !e.transcript && !e.mediaProblem && (
-              <small className="notice" data-testid="history-capture-pending">
-                {t('history.capturePending')}
-              </small>
-            )}
-            {e.transcript && (
-              <details data-testid="history-transcript">
-                <summary>{t('history.transcript')}</summary>
-                <pre dir="auto">{e.transcript}</pre>
-              </details>
-            )}
-            {e.mediaProblem && (
-              <>
-                <small className="error" role="alert" data-testid="history-media-problem">
-                  {resultText({ error: e.mediaProblem, said: e.mediaProblemSaid }, t)}
-                </small>
-                <button data-testid="history-media-retry" onClick={() => void retryCallMedia(e.callId).then(load)}>
-                  {t('history.tryAgain')}
-                </button>
-              </>
-            )}
-            {e.message && (
-              <small className="error" data-testid="history-message">
-                {resultText({ error: e.message, said: e.said }, t)}
-              </small>
-            )}
-            {/* A call still going on is not one to call back. */}
-            {e.endReason && (
-              <button data-testid="history-call-back" onClick={() => callBack(e.number)}>
-                {t('history.callBack')}
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
+      {entries.length > 0 && (
+        // A table wider than a docked window scrolls inside its own frame, never the page.
+        <div className="table-frame" role="region" aria-labelledby="history-title" tabIndex={0}>
+          <table className="history-table" data-testid="history-table">
+            <thead>
+              <tr>
+                {COLUMNS.map((column) => (
+                  <th
+                    key={column}
+                    scope="col"
+                    data-testid={`history-col-${column}`}
+                    aria-sort={sort.column === column ? sort.direction : undefined}
+                  >
+                    <button className="sort" onClick={() => setSort(nextSort(sort, column))}>
+                      {t(`history.col.${column}`)}
+                    </button>
+                  </th>
+                ))}
+                {anyPoor && (
+                  <th scope="col" data-testid="history-col-quality">
+                    {t('history.col.quality')}
+                  </th>
+                )}
+                <th scope="col">
+                  <span className="sr-only">{t('history.col.more')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <tr
+                  key={e.callId}
+                  data-testid="history-row"
+                  data-call-id={e.callId}
+                  data-reason={e.endReason ?? 'live'}
+                  className={e.endReason === 'missed' ? 'missed' : undefined}
+                >
+                  <td className="nowrap" data-testid="history-when">
+                    <time dateTime={new Date(e.offeredAtMs).toISOString()}>
+                      {formatWhen(e.offeredAtMs, 'dateTime')}
+                    </time>
+                  </td>
+                  <td>
+                    <strong>
+                      <Who name={e.name} customer={e.number} />
+                    </strong>
+                  </td>
+                  <td data-testid="history-direction">{label(e, 'direction')}</td>
+                  <td data-testid="history-reason">{label(e, 'result')}</td>
+                  <td className="nowrap tabular" data-testid="history-duration">
+                    {e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}
+                  </td>
+                  <td>
+                    {e.outcome && <bdi data-testid="history-outcome">{outcomeLabel(e.outcome, t)}</bdi>}
+                    {e.notes && (
+                      <small className="notes" data-testid="history-notes" dir="auto">
+                        {e.notes}
+                      </small>
+                    )}
+                  </td>
+                  <td data-testid="history-agent">{label(e, 'agent')}</td>
+                  {anyPoor && (
+                    <td className="nowrap">
+                      {poorQuality(e) && (
+                        <span className="warning" title={t('quality.mos', { value: QUALITY_LIMITS.mos })}>
+                          {t('history.poor')} <span data-testid="history-mos">MOS {e.mos?.toFixed(2) ?? '–'}</span>
+                        </span>
+                      )}
+                    </td>
+                  )}
+                  <td className="more">
+                    {e.followedUpAtMs !== undefined && (
+                      <span data-testid="history-followed-up">{t('history.messageSent')}</span>
+                    )}
+                    {e.followUpOf && <span data-testid="history-after-follow-up">{t('history.afterFollowUp')}</span>}
+                    {e.recordingMimeType && <RecordingPlayer callId={e.callId} />}
+                    {e.captured && !e.recordingMimeType && !e.transcript && !e.mediaProblem && (
+                      <small className="notice" data-testid="history-capture-pending">
+                        {t('history.capturePending')}
+                      </small>
+                    )}
+                    {e.transcript && (
+                      <details data-testid="history-transcript">
+                        <summary>{t('history.transcript')}</summary>
+                        <pre dir="auto">{e.transcript}</pre>
+                      </details>
+                    )}
+                    {e.mediaProblem && (
+                      <>
+                        <small className="error" role="alert" data-testid="history-media-problem">
+                          {resultText({ error: e.mediaProblem, said: e.mediaProblemSaid }, t)}
+                        </small>
+                        <button
+                          data-testid="history-media-retry"
+                          onClick={() => void retryCallMedia(e.callId).then(load)}
+                        >
+                          {t('history.tryAgain')}
+                        </button>
+                      </>
+                    )}
+                    {e.message && (
+                      <small className="error" data-testid="history-message">
+                        {resultText({ error: e.message, said: e.said }, t)}
+                      </small>
+                    )}
+                    {/* A call still going on is not one to call back. */}
+                    {e.endReason && (
+                      <button data-testid="history-call-back" onClick={() => callBack(e.number)}>
+                        {t('history.callBack')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
