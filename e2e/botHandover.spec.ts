@@ -77,3 +77,68 @@ test('a bot answers the call first and hands it to Asha: her ringing card shows 
     await janus.stop();
   }
 });
+
+test('Asha hands the call she answered to the survey bot with a note: the caller hears Asha, then the bot; her call ends into the wrap-up, and the bot ends the call on WhatsApp', async ({
+  browser,
+}) => {
+  const SURVEY = 800;
+  const SURVEY_TOKEN = 'survey-desk-bot-token-0123456789abcdef012';
+  const janus = await startTestJanus();
+  const surveyOptions = {
+    token: SURVEY_TOKEN,
+    toneHz: SURVEY,
+    hearHz: CALLER,
+    endAfterMs: 6000,
+    relayUrl: undefined as string | undefined,
+  };
+  const survey = await startScriptedBot(surveyOptions);
+  const queues = TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [
+      {
+        id: 'support',
+        name: 'Support',
+        media: 'anchored',
+        ringSeconds: 30,
+        agents: { asha: 9 },
+        handBack: [{ id: 'survey', name: 'Survey', url: survey.url, token: SURVEY_TOKEN }],
+      },
+    ],
+  });
+  const team = await startTeam(browser, {
+    queues,
+    janusUrls: [janus.url],
+    janusAccess: janus.access,
+    voices: { asha: ASHA, ben: 500 },
+  });
+  const { sim, pageA } = team;
+  try {
+    surveyOptions.relayUrl = team.relays[0]!.agentUrl.replace(/^ws/, 'http');
+    const call = await sim.placeCall({
+      name: 'Survey Caller',
+      farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() },
+    });
+    await pageA.getByTestId('answer').click({ timeout: 15_000 });
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+
+    await pageA.getByTestId('hand-to-assistant').click();
+    await expect(pageA.getByTestId('assistant-choice')).toHaveValue('survey');
+    await pageA.getByTestId('assistant-note-input').fill('Refund agreed; ask how we did.');
+    await pageA.getByTestId('hand-over').click();
+    // Her call leaves the desk into the wrap-up; the caller hears the bot and no longer Asha.
+    await expect(pageA.getByTestId('wrap-up')).toBeVisible({ timeout: 10_000 });
+    await expect.poll(() => heardTone(call.farEnd.received, SURVEY), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
+    expect(survey.offers.at(-1)!.body.request_data).toMatchObject({
+      handBack: { note: 'Refund agreed; ask how we did.' },
+    });
+    await expect.poll(() => survey.ends.map((e) => e.status), { timeout: 15_000 }).toEqual([202]);
+    expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
+    await team.close();
+    await survey.close();
+    await janus.stop();
+  }
+});

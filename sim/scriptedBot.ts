@@ -21,6 +21,8 @@ export interface ScriptedBotOptions {
   relayUrl?: string;
   escalateAfterMs?: number;
   escalateTo?: string;
+  /** Instead of escalating, ends the call this long after answering (a survey or payment bot that is done). */
+  endAfterMs?: number;
   summary?: string;
   facts?: Record<string, string>;
 }
@@ -41,6 +43,7 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
   const offers: Array<{ authorization?: string; body: Record<string, unknown> }> = [];
   const peers: Array<ReturnType<typeof createTonePeer>> = [];
   const escalations: Array<{ status: number; body: string }> = [];
+  const ends: Array<{ status: number; body: string }> = [];
   const timers: Array<ReturnType<typeof setTimeout>> = [];
   const intervals: Array<ReturnType<typeof setInterval>> = [];
   let loudestCaller = 0;
@@ -65,7 +68,9 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
       intervals.push(listening);
       const context = body.request_data as { call?: string } | undefined;
       if (mode === 'hang_up') timers.push(setTimeout(() => peer.close(), options.escalateAfterMs ?? 2000));
-      if (mode === 'answer' && options.relayUrl && options.escalateTo && context?.call)
+      if (mode === 'answer' && options.relayUrl && options.endAfterMs !== undefined && context?.call)
+        timers.push(setTimeout(() => void end(context.call!), options.endAfterMs));
+      else if (mode === 'answer' && options.relayUrl && options.escalateTo && context?.call)
         timers.push(setTimeout(() => void escalate(context.call!), options.escalateAfterMs ?? 2000));
     })().catch(() => res.writeHead(500).end());
   });
@@ -89,12 +94,22 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
     escalations.push({ status: response.status, body: await response.text() });
   }
 
+  async function end(call: string): Promise<void> {
+    const response = await fetch(new URL('bot/end', options.relayUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.token}` },
+      body: JSON.stringify({ call }),
+    });
+    ends.push({ status: response.status, body: await response.text() });
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api/offer`,
     offers,
     escalations,
+    ends,
     /** How loud the caller's tone was at its loudest in what the bot heard (0..1). */
     heardCaller: () => loudestCaller,
     /** How loud a tone is in what the bot hears now (0..1). */

@@ -361,6 +361,7 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:hold': async ({ callId, held }) => coordinator.hold(callId, held),
     'call:transfer': ({ callId, to, conference, consult }) => coordinator.transfer(callId, to, conference, consult),
     'call:holdCustomer': ({ callId, held }) => coordinator.holdCustomer(callId, held),
+    'call:handToBot': ({ callId, bot, note }) => coordinator.handToBot(callId, bot, note),
     'team:colleagues': async () => {
       try {
         return { agents: (await transport?.colleagues?.()) ?? [] };

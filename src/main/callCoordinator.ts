@@ -44,6 +44,7 @@ interface CallRecord {
   line?: string;
   anchored?: boolean;
   assistant?: AssistantNote;
+  assistants?: Array<{ id: string; name: string }>;
   transferredBy?: string;
   transferringTo?: string;
   transferDeclinedBy?: string;
@@ -126,6 +127,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       line: call.line,
       anchored: call.anchored,
       assistant: call.assistant,
+      assistants: isLive(s) ? call.assistants : undefined,
       transferredBy: call.transferredBy,
       transferringTo: isLive(s) ? call.transferringTo : undefined,
       transferDeclinedBy: isLive(s) ? call.transferDeclinedBy : undefined,
@@ -226,6 +228,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       line: event.line,
       anchored: event.anchored,
       assistant: event.assistant,
+      assistants: event.assistants,
       transferredBy: event.transferredBy,
       invitedBy: event.invitedBy,
     };
@@ -640,6 +643,23 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     return { ok: true };
   }
 
+  /** The agent hands the anchored call to a bot of its queue (team relay): the call leaves this desk for the wrap-up. */
+  async function handToBot(callId: string, bot: string, note: string): Promise<ActionResult> {
+    const call = calls.get(callId);
+    if (!call || call.state.phase !== 'active')
+      return refuse('Only a call in progress can be handed to an assistant.', sentence('handBackOnlyActive'));
+    if (!options.transport.handToBot)
+      return refuse('Calls can be handed to an assistant only through the team relay.', sentence('handBackNeedsRelay'));
+    try {
+      const to = await options.transport.handToBot(callId, bot, note);
+      // The relay's call_transferred ends the call here too; whichever comes first ends it once.
+      transferred(callId, to);
+    } catch (error) {
+      return refuse(failureText(error), failureSaid(error));
+    }
+    return { ok: true };
+  }
+
   function recordQuality(callId: string, sample: QualitySample): ActionResult {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return { ok: false, error: 'No live call with this id.' };
@@ -699,6 +719,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     hold,
     transfer,
     holdCustomer,
+    handToBot,
     hangup,
     mediaFailed,
     recordQuality,

@@ -15,6 +15,7 @@ import type { ColleagueRings } from './colleagueRings';
 import { relayRefusalEnglish, type RelayRefusalKey } from '../shared/relayRefusals';
 import { agentsOn, colleagueRingFor, colleaguesOn } from './team/callParties';
 import { ownerOf as ownerInModel } from './team/teamModel';
+import type { BotCalls } from './bots/botCalls';
 
 /** A request the relay refuses: the reason by key for the desk to word, in English for the log. */
 export class RelayRefusal extends Error {
@@ -54,6 +55,8 @@ export function createCallRequests(deps: {
     AnchoredCalls,
     'hasDeskLeg' | 'answer' | 'answerDesk' | 'customerAnswer' | 'dropDesk' | 'end' | 'isAnchored'
   >;
+  /** Hands an anchored call to one of its queue's bots (the relay's bots, when a queue has any). */
+  handToBot?: BotCalls['handBack'];
   /** The team's name in the callback data WhatsApp echoes with every call (the relay's Redis prefix). */
   team?: string;
   /** How long a colleague's transfer or conference ring lasts unanswered (RELAY_COLLEAGUE_RING_SECONDS; 30 s). */
@@ -378,6 +381,22 @@ export function createCallRequests(deps: {
       return {};
     },
     transfer: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'transfer'),
+    async hand_to_bot(agentId, { callId, bot, note }) {
+      if ((await ownerOf(callId)) !== agentId || colleaguesOn(await floor.call(callId)).length > 0)
+        throw new RelayRefusal('relayNotYoursToHandBack');
+      if (!deps.handToBot || !(await anchored?.isAnchored(callId))) throw new RelayRefusal('relayNoSuchAssistant');
+      const handed = await deps.handToBot(agentId, callId, bot, note);
+      if (!handed.ok)
+        throw new RelayRefusal(
+          handed.why === 'no_such_bot'
+            ? 'relayNoSuchAssistant'
+            : handed.why === 'bot_failed'
+              ? 'relayAssistantFailed'
+              : 'relayCallChanged',
+        );
+      grantedHere.delete(callId);
+      return { to: handed.name };
+    },
     colleagues: async (agentId) => ({ agents: (await floor.freeAgents()).filter((id) => id !== agentId) }),
     permission: async (_agentId, { to }) => graph.callPermission(to),
     async wrap_up(agentId, { callId, outcome, notes }) {

@@ -174,6 +174,10 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.expire(keys.tried(callId), EVENT_MEMORY_S);
     },
     tried: (callId: string): Promise<string[]> => redis.smembers(keys.tried(callId)),
+    /** A call queued again (a bot escalated it after an agent handed it over): whom it rang is forgotten. */
+    async forgetRouting(callId: string): Promise<void> {
+      await redis.del(keys.tried(callId), keys.declined(callId), keys.offered(callId), keys.claim(callId));
+    },
     /** Records a decline and returns everyone who has declined the call. */
     async addDeclined(callId: string, agentId: string): Promise<string[]> {
       await redis.sadd(keys.declined(callId), agentId);

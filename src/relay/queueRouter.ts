@@ -1,7 +1,7 @@
 import type { CallSignal } from '../shared/callSignals';
 import { errorText } from '../shared/errorText';
 import type { AssistantNote } from '../shared/botProtocol';
-import { queueForCall, type QueueConfig, type TeamQueues } from '../shared/teamQueues';
+import { handBackBots, queueForCall, type QueueConfig, type TeamQueues } from '../shared/teamQueues';
 import type { Logger } from '../whatsapp/logger';
 import type { Bus } from './bus';
 import type { CallStore } from './callStore';
@@ -97,6 +97,10 @@ export function createQueueRouter(deps: {
   }
   const now = deps.now ?? Date.now;
   const queueName = (id: string) => config.queues.find((q) => q.id === id)?.name;
+  const assistantsOf = (id: string) => {
+    const queue = config.queues.find((q) => q.id === id);
+    return queue ? handBackBots(queue).map((bot) => ({ id: bot.id, name: bot.name })) : [];
+  };
 
   /**
    * Plans a step and reserves whom it rings. An agent another call reserved in the meantime (two calls arriving
@@ -162,11 +166,13 @@ export function createQueueRouter(deps: {
         nextCheckMs = nowMs;
       }
       const assistant = await deps.assistantOf?.(callId);
+      const bots = step.route.anchored ? assistantsOf(step.route.queueId) : [];
       const event: Offered = {
         ...offer,
         queue: queueName(step.route.queueId),
         anchored: step.route.anchored,
         ...(assistant && { assistant }),
+        ...(bots.length > 0 && { assistants: bots }),
       };
       if (reserved.length > 0) await bus.publish({ kind: 'offer', callId, targets: reserved, event });
     }
@@ -174,15 +180,12 @@ export function createQueueRouter(deps: {
   }
 
   /** The call waits in its queue: the team sees it, and its first routing step runs here at once. */
-  async function queueCall(offer: Offered, queue: QueueConfig): Promise<void> {
+  async function queueCall(offer: Offered, queue: QueueConfig, again = false): Promise<void> {
     const anchored = queue.media === 'anchored' || undefined;
     const nowMs = now();
-    await floor.apply({
-      kind: 'offer',
-      callId: offer.callId,
-      queue: queue.id,
-      waitingAllowed: queue.callWaiting,
-    });
+    const where = { callId: offer.callId, queue: queue.id, waitingAllowed: queue.callWaiting };
+    const queued = await floor.apply(again ? { kind: 'requeue', ...where } : { kind: 'offer', ...where });
+    if (again && !queued.ok) throw new Error(`call ${offer.callId} not queued again: ${queued.refusal}`);
     const lastAgentId = config.repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
     const [lastRecord] = lastAgentId ? await floor.records([lastAgentId]) : [];
     const lastAgent = lastRecord && snapshotOf(lastRecord);
@@ -249,7 +252,10 @@ export function createQueueRouter(deps: {
     async enqueue(callId: string, queueId: string): Promise<void> {
       const [offer, queue] = [await store.offer(callId), config.queues.find((q) => q.id === queueId)];
       if (!offer || !queue) throw new Error(`no call ${callId} or queue ${queueId} to queue it in`);
-      await queueCall(offer, queue);
+      // A call an agent handed to a bot is on the team's floor already: it rings again, as afresh.
+      const again = (await floor.call(callId))?.phase === 'answered';
+      if (again) await store.forgetRouting(callId);
+      await queueCall(offer, queue, again);
     },
     /** After a decline: the next step runs at once; 'nobody_left' when the call must be rejected on WhatsApp. */
     async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {

@@ -271,13 +271,17 @@ export async function startRelay(options: RelayOptions) {
   }
   // Queues whose bot answers first: the bot is one more party of the call's room on Janus.
   const botSessions =
-    anchored && options.queues?.queues.some((q) => q.bot) ? createBotSessions(redis, prefix) : undefined;
+    anchored && options.queues?.queues.some((q) => q.bot || q.handBack.length > 0)
+      ? createBotSessions(redis, prefix)
+      : undefined;
   const bots =
     botSessions &&
     createBotCalls({
       sessions: botSessions,
       anchored: anchored!,
       store,
+      floor,
+      queues: options.queues!.queues,
       graphFor: numbers.graphFor,
       enqueue: (callId, queueId): Promise<void> => queueRouter!.enqueue(callId, queueId),
       bus,
@@ -287,7 +291,8 @@ export async function startRelay(options: RelayOptions) {
       log,
     });
   const botRoute =
-    bots && createBotRoute({ queues: options.queues!, sessions: botSessions!, escalate: bots.escalate, log });
+    bots &&
+    createBotRoute({ queues: options.queues!, sessions: botSessions!, escalate: bots.escalate, end: bots.end, log });
   const queueRouter = options.queues
     ? createQueueRouter({
         config: options.queues,
@@ -355,6 +360,7 @@ export async function startRelay(options: RelayOptions) {
     records,
     anchored,
     team: prefix,
+    handToBot: bots?.handBack,
     ...(options.colleagueRingSeconds !== undefined && { colleagueRingMs: options.colleagueRingSeconds * 1000 }),
     colleagueRings,
   });

@@ -29,6 +29,14 @@ export const BotCallContext = z.object({
   call: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
   queue: QueueId,
   customer: z.object({ number: z.string().max(40), name: z.string().max(200).optional() }).optional(),
+  /** An agent handed the call to this bot: what is known of the call so far, and the agent's note to the bot. */
+  handBack: z
+    .object({
+      summary: z.string().max(500).optional(),
+      facts: z.record(z.string().max(60), z.string().max(300)),
+      note: z.string().max(500),
+    })
+    .optional(),
 });
 export type BotCallContext = z.infer<typeof BotCallContext>;
 
@@ -53,6 +61,10 @@ export const BotEscalation = AssistantNote.extend({
     .default([]),
 }).strict();
 export type BotEscalation = z.infer<typeof BotEscalation>;
+
+/** `POST /bot/end` from the bot that holds the call (bearer: its token): the call is over, ended on WhatsApp too. */
+export const BotEnd = z.object({ call: BotCallContext.shape.call }).strict();
+export type BotEnd = z.infer<typeof BotEnd>;
 
 /** The largest escalate body the relay reads. */
 export const BOT_ESCALATION_MAX_BYTES = 64 * 1024;

@@ -39,6 +39,11 @@ export const CallSignal = z.discriminatedUnion('type', [
     invitedBy: z.string().max(200).optional(),
     /** What the queue's bot learned before it handed the call over ("From the assistant: …"). */
     assistant: AssistantNote.optional(),
+    /** The bots the agent may hand this call to once answered ("Hand to …"), by the id the relay takes. */
+    assistants: z
+      .array(z.object({ id: z.string().max(40), name: z.string().max(80) }))
+      .max(11)
+      .optional(),
   }),
   z.object({
     type: z.literal('call_terminated'),

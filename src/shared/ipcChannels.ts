@@ -8,6 +8,7 @@ export const INVOKE_CHANNELS = [
   'call:hold',
   'call:transfer',
   'call:holdCustomer',
+  'call:handToBot',
   'team:status',
   'team:colleagues',
   'call:wrapUp',

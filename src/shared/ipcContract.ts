@@ -64,6 +64,11 @@ export const CallView = z.object({
   anchored: z.boolean().optional(),
   /** What the queue's bot learned before it handed the call to the team ("From the assistant: …"). */
   assistant: AssistantNote.optional(),
+  /** The bots the agent may hand this call to (team relay, anchored media): "Hand to assistant". */
+  assistants: z
+    .array(z.object({ id: z.string().max(40), name: z.string().max(80) }))
+    .max(11)
+    .optional(),
   /** The colleague who transferred this call here, and the one this desk is transferring it to. */
   transferredBy: z.string().optional(),
   transferringTo: z.string().optional(),
@@ -251,6 +256,11 @@ export const invokeContract = {
       /** Consult first: the customer waits on the team's hold music while the colleague joins. */
       consult: z.boolean().optional(),
     }),
+    response: ActionResult,
+  },
+  /** The agent hands the anchored team call to one of its queue's bots, with a note for it; the call leaves the desk. */
+  'call:handToBot': {
+    request: CallIdRequest.extend({ bot: z.string().min(1).max(40), note: z.string().max(500) }),
     response: ActionResult,
   },
   /** The customer of an anchored team call to the hold room (music) or back into the call. */

@@ -66,6 +66,14 @@ export const relayRequests = {
   },
   /** Blind transfer of an anchored call to a colleague: they ring, and the call is theirs once they answer. */
   transfer: { params: z.object({ callId: CallId, to: z.string().min(1).max(64) }), reply: Done },
+  /**
+   * The agent hands the anchored call they hold alone to a bot of its queue (`queue-bot` or a named hand-back bot),
+   * with a note for it: the bot joins the room, the agent's leg leaves, the agent wraps the call up.
+   */
+  hand_to_bot: {
+    params: z.object({ callId: CallId, bot: z.string().min(1).max(40), note: z.string().max(500).default('') }),
+    reply: z.object({ to: z.string().max(80) }),
+  },
   /** Adds an Available colleague to an anchored call (conference): they ring, and join the room when they answer. */
   invite: { params: z.object({ callId: CallId, to: z.string().min(1).max(64) }), reply: Done },
   /**

@@ -52,6 +52,8 @@ const DESK_SAYS = [
   'holdRoomNeedsRelay',
   'transferOnlyActive',
   'transferNeedsRelay',
+  'handBackOnlyActive',
+  'handBackNeedsRelay',
   'netUnreachable',
   'netTimeout',
   'badResponse',

@@ -16,6 +16,7 @@ describe('a queue’s bot in the queues file', () => {
       answerSeconds: 3,
       shareCustomer: false,
       stayListening: false,
+      name: 'Assistant',
     });
     expect(withBot({ media: 'anchored', bot: { url: 'http://127.0.0.1:7860/api/offer', token: TOKEN } }).success).toBe(
       true,
@@ -31,6 +32,23 @@ describe('a queue’s bot in the queues file', () => {
     ).toEqual(['queues.0.bot.url: https://, or http:// on this machine only']);
     expect(problems(withBot({ media: 'anchored', bot: { url: 'https://bot.example/', token: 'short' } }))).toEqual([
       'queues.0.bot.token: at least 32 characters',
+    ]);
+  });
+
+  it('takes named hand-back bots on an anchored queue, and names a repeated id, the reserved id and direct media', () => {
+    const survey = { id: 'survey', name: 'Survey', url: 'https://survey.example/api/offer', token: TOKEN };
+    const parsed = withBot({ media: 'anchored', handBack: [survey] });
+    expect(parsed.success && parsed.data.queues[0]!.handBack.map((b) => [b.id, b.name])).toEqual([
+      ['survey', 'Survey'],
+    ]);
+    expect(problems(withBot({ handBack: [survey] }))).toEqual([
+      'queues.0.handBack: a bot joins the call on the media server: set "media": "anchored"',
+    ]);
+    expect(problems(withBot({ media: 'anchored', handBack: [survey, survey] }))).toEqual([
+      'queues.0.handBack: a hand-back bot id twice',
+    ]);
+    expect(problems(withBot({ media: 'anchored', handBack: [{ ...survey, id: 'queue-bot' }] }))).toEqual([
+      "queues.0.handBack.0.id: queue-bot names the queue's own bot",
     ]);
   });
 });

@@ -30,8 +30,25 @@ export const QueueBot = z.object({
   shareCustomer: z.boolean().default(false),
   /** Once an agent has the call, the bot stays in the room muted, listening (for notes), instead of leaving. */
   stayListening: z.boolean().default(false),
+  /** What the agent's "Hand to …" action calls this bot. */
+  name: z.string().min(1).max(80).default('Assistant'),
 });
 export type QueueBot = z.infer<typeof QueueBot>;
+
+/** The id by which an agent's hand-back names the queue's own bot (a named hand-back bot may not take it). */
+export const QUEUE_BOT_ID = 'queue-bot';
+
+/**
+ * A bot an agent may hand the queue's calls back to (a payment step, a survey), beside the queue's own bot: it joins
+ * the call's room as the queue's bot does, and may end the call or escalate it again.
+ */
+export const HandBackBot = QueueBot.extend({
+  id: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/, 'a bot id: lower-case letters, digits, - or _')
+    .refine((id) => id !== QUEUE_BOT_ID, { message: `${QUEUE_BOT_ID} names the queue's own bot` }),
+});
+export type HandBackBot = z.infer<typeof HandBackBot>;
 
 /** One queue of the team: which calls come to it and which agents serve it, with a level per agent. */
 export const QueueConfig = z.object({
@@ -59,6 +76,8 @@ export const QueueConfig = z.object({
   agents: z.union([z.literal('*'), z.record(AgentId, z.number().int().min(1).max(10))]),
   /** A bot answers the queue's calls first and hands them to agents when it escalates (anchored media only). */
   bot: QueueBot.optional(),
+  /** Bots an agent may hand a call of this queue back to, besides the queue's own (anchored media only). */
+  handBack: z.array(HandBackBot).max(10).default([]),
 });
 export type QueueConfig = z.infer<typeof QueueConfig>;
 
@@ -91,6 +110,15 @@ export const TeamQueues = z
           path: ['queues', i, 'bot'],
           message: 'a bot joins the call on the media server: set "media": "anchored"',
         });
+      if (queue.handBack.length > 0 && queue.media !== 'anchored')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['queues', i, 'handBack'],
+          message: 'a bot joins the call on the media server: set "media": "anchored"',
+        });
+      const botIds = queue.handBack.map((b) => b.id);
+      if (new Set(botIds).size !== botIds.length)
+        ctx.addIssue({ code: 'custom', path: ['queues', i, 'handBack'], message: 'a hand-back bot id twice' });
       if (queue.fallback && (!ids.has(queue.fallback) || queue.fallback === queue.id))
         ctx.addIssue({
           code: 'custom',
@@ -117,4 +145,9 @@ export function queueForCall(config: TeamQueues, call: { phoneNumberId?: string;
 export function skillLevel(queue: QueueConfig, agentId: string): number | undefined {
   if (queue.agents === '*') return 1;
   return Object.hasOwn(queue.agents, agentId) ? queue.agents[agentId] : undefined;
+}
+
+/** The bots an agent may hand a call of this queue to: the queue's own first, then the named hand-back bots. */
+export function handBackBots(queue: QueueConfig): Array<HandBackBot> {
+  return [...(queue.bot ? [{ ...queue.bot, id: QUEUE_BOT_ID }] : []), ...queue.handBack];
 }

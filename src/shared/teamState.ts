@@ -46,8 +46,8 @@ export type PartyRole = z.infer<typeof PartyRole>;
 
 export const Party = z.object({
   id: Id,
-  /** Supervisors listen and barge; agents own, are consulted or conferenced. */
-  kind: z.enum(['agent', 'supervisor']),
+  /** Supervisors listen and barge; agents own, are consulted or conferenced; a bot an agent handed the call to owns it. */
+  kind: z.enum(['agent', 'supervisor', 'bot']),
   role: PartyRole,
   sinceMs: z.number(),
 });

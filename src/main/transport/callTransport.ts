@@ -31,6 +31,8 @@ export interface CallActions {
   transfer?(callId: string, to: string, conference?: boolean): Promise<void>;
   /** The customer of an anchored call to the team's hold room (music) or back (team relay). */
   holdCustomer?(callId: string, held: boolean): Promise<void>;
+  /** Team relay: the anchored call to one of its queue's bots, with the agent's note; resolves with the bot's name. */
+  handToBot?(callId: string, bot: string, note: string): Promise<string>;
 }
 
 /** How the connection looks from the status line: what to fix, and the webhook or relay details. */
@@ -105,6 +107,11 @@ export function currentTransportActions(current: () => CallTransport | undefined
       const transport = use();
       if (!transport.holdCustomer) throw new Error('The hold room needs the team relay and its media server.');
       await transport.holdCustomer(callId, held);
+    },
+    handToBot: async (callId, bot, note) => {
+      const transport = use();
+      if (!transport.handToBot) throw new Error('Calls can be handed to an assistant only through the team relay.');
+      return transport.handToBot(callId, bot, note);
     },
   };
 }

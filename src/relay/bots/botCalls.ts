@@ -3,11 +3,12 @@ import { buildCallbackData } from '../../shared/callbackData';
 import type { CallSignal } from '../../shared/callSignals';
 import type { RelayBusMessage } from '../../shared/relayProtocol';
 import { errorText } from '../../shared/errorText';
-import type { QueueConfig } from '../../shared/teamQueues';
+import { handBackBots, type QueueBot, type QueueConfig } from '../../shared/teamQueues';
 import type { GraphClient } from '../../whatsapp/graphClient';
 import type { Logger } from '../../whatsapp/logger';
 import type { Bus } from '../bus';
 import type { CallStore } from '../callStore';
+import type { TeamFloor } from '../team/teamFloor';
 import type { AnchoredCalls } from '../media/anchoredCalls';
 import type { BotSessions } from './botSessions';
 import { offerToBot } from './smallWebrtcOffer';
@@ -16,6 +17,20 @@ type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 
 /** What the agent's card reads when the bot could not take the call. */
 export const BOT_FAILED_NOTE: AssistantNote = { summary: 'The assistant could not take this call.', facts: {} };
+
+/** The bot's media never came up: the handle it was given is let go with the call. */
+class BotCallFailed extends Error {
+  constructor(
+    message: string,
+    readonly handle: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An agent's hand-back: the bot's name once it has the call, or why the call stays with the agent. */
+export type HandBackResult =
+  { ok: true; name: string } | { ok: false; why: 'no_such_bot' | 'bot_failed' | 'call_changed' };
 
 /** How long the bot's media may take to come up once it answered. */
 const BOT_MEDIA_MS = 5000;
@@ -33,7 +48,14 @@ export function createBotCalls(deps: {
     AnchoredCalls,
     'answerCustomer' | 'connectBot' | 'dropBot' | 'muteBot' | 'hasBot' | 'hasCustomer' | 'deskLegUp'
   >;
-  store: Pick<CallStore, 'markAccepted' | 'wasAccepted' | 'terminated' | 'owner'>;
+  store: Pick<
+    CallStore,
+    'markAccepted' | 'wasAccepted' | 'terminated' | 'owner' | 'offer' | 'queueOf' | 'release' | 'endActive'
+  >;
+  /** The team's model of the call's parties: an agent hands a call to a bot through it. */
+  floor: Pick<TeamFloor, 'apply' | 'call'>;
+  /** The team's queues, for the bots an agent may hand a call back to. */
+  queues: QueueConfig[];
   graphFor: (callId: string) => Promise<GraphClient>;
   /** The call waits in this queue and rings its agents (the queue router's own steps from here). */
   enqueue: (callId: string, queueId: string) => Promise<void>;
@@ -72,9 +94,9 @@ export function createBotCalls(deps: {
       async (sdp) => (await offerToBot(bot, sdp, context)).sdp,
       BOT_MEDIA_MS,
       // The bot went away before handing over (it crashed, its connection dropped): the agents take the call.
-      () => void failed(offer, queue, new Error('the bot’s media connection ended')),
+      () => void failed(offer.callId, queue.id, new Error('the bot’s media connection ended'), handle),
     );
-    if (!up) throw new Error('the bot’s media never connected');
+    if (!up) throw new BotCallFailed('the bot’s media never connected', handle);
     if (await sessions.handedOver(callId)) return;
     // The customer's leg joins only now, as WhatsApp gets its answer: Janus's checks toward WhatsApp start with it.
     const answer = await anchored.answerCustomer(callId, offer.sdpOffer);
@@ -88,14 +110,15 @@ export function createBotCalls(deps: {
     queueId: string,
     note: AssistantNote,
     transcript: BotEscalation['transcript'] = [],
+    handle?: string,
   ): Promise<boolean> {
-    if (!(await sessions.takeHandOver(callId))) return false;
+    if (!(await sessions.takeHandOver(callId, handle))) return false;
     if (await store.terminated(callId)) return false;
     try {
       await queueFromBot(callId, queueId, note, transcript);
     } catch (error) {
       // Not queued: the hand-over may be asked again (the bot's retry after a 503).
-      await sessions.releaseHandOver(callId).catch(() => undefined);
+      await sessions.releaseHandOver(callId, handle).catch(() => undefined);
       throw error;
     }
     return true;
@@ -141,32 +164,126 @@ export function createBotCalls(deps: {
   }
 
   /** The bot failed the call: it goes to the queue's agents at once (unless handed over or ended already). */
-  async function failed(offer: Offered, queue: QueueConfig, error: unknown): Promise<void> {
-    if (await sessions.handedOver(offer.callId).catch(() => false)) return;
-    log.warn('the queue’s bot could not take the call: it goes to the agents', {
-      callId: offer.callId,
-      queue: queue.id,
+  async function failed(callId: string, queueId: string, error: unknown, handle?: string): Promise<void> {
+    if (await sessions.handedOver(callId).catch(() => false)) return;
+    log.warn('the bot could not take the call: it goes to the agents', {
+      callId,
+      queue: queueId,
       error: errorText(error),
     });
-    await handOver(offer.callId, queue.id, BOT_FAILED_NOTE).catch((failure: unknown) =>
-      log.error('a call the bot failed was not queued', { callId: offer.callId, error: errorText(failure) }),
+    await handOver(callId, queueId, BOT_FAILED_NOTE, [], handle).catch((failure: unknown) =>
+      log.error('a call the bot failed was not queued', { callId, error: errorText(failure) }),
     );
+  }
+
+  /** The call's context for a bot an agent hands it to: what the first bot learned, and the agent's note. */
+  async function handBackContext(callId: string, queue: QueueConfig, bot: QueueBot, handle: string, note: string) {
+    const [known, offer] = await Promise.all([sessions.note(callId), store.offer(callId)]);
+    const learned = known && known.summary !== BOT_FAILED_NOTE.summary ? known : undefined;
+    return {
+      call: handle,
+      queue: queue.id,
+      ...(bot.shareCustomer && offer && { customer: { number: offer.from, name: offer.callerName } }),
+      handBack: { ...(learned && { summary: learned.summary }), facts: learned?.facts ?? {}, note },
+    };
+  }
+
+  /**
+   * The agent who holds an answered call alone hands it to a bot: the bot's leg joins the room and its media comes
+   * up, then the team model gives it the call and the agent's leg leaves (the agent owes the wrap-up). Until the
+   * bot's media is up the agent stays on the call; a bot that fails later gives the call to the queue.
+   */
+  async function handBack(agentId: string, callId: string, botId: string, note: string): Promise<HandBackResult> {
+    const queueId = await store.queueOf(callId);
+    const queue = deps.queues.find((q) => q.id === queueId);
+    const bot = queue && handBackBots(queue).find((b) => b.id === botId);
+    if (!queue || !bot) return { ok: false, why: 'no_such_bot' };
+    const call = await deps.floor.call(callId);
+    if (call?.customerHeld)
+      await deps.bus.publish({
+        kind: 'direct',
+        callId,
+        targets: [],
+        event: { type: 'customer_hold_wanted', callId, held: false, by: agentId },
+      });
+    // A bot still in the room, muted and listening since the agent took the call, makes way for the new one.
+    await anchored.dropBot(callId);
+    const handle = await sessions.open(callId, queue.id, bot.id);
+    const context = await handBackContext(callId, queue, bot, handle, note);
+    const up = await anchored
+      .connectBot(
+        callId,
+        async (sdp) => (await offerToBot(bot, sdp, context)).sdp,
+        BOT_MEDIA_MS,
+        () => void failed(callId, queue.id, new Error('the bot’s media connection ended'), handle),
+      )
+      .catch((error: unknown) => {
+        log.warn('the bot an agent handed the call to did not take it', {
+          callId,
+          bot: bot.id,
+          error: errorText(error),
+        });
+        return false;
+      });
+    const taken = up && (await deps.floor.apply({ kind: 'hand_to_bot', callId, agentId, botId: `bot:${bot.id}` })).ok;
+    if (!taken) {
+      // The call stays with the agent: the bot's handle gives it up, and its leg (if any) goes.
+      await sessions.takeHandOver(callId, handle);
+      await anchored.dropBot(callId);
+      return { ok: false, why: up ? 'call_changed' : 'bot_failed' };
+    }
+    await store.release(callId);
+    // The agent's leg leaves the room on whichever instance has it; the desk ends the call there and wraps it up.
+    await deps.bus.publish({
+      kind: 'direct',
+      callId,
+      targets: [agentId],
+      event: { type: 'call_transferred', callId, to: bot.name },
+    });
+    log.info('an agent handed the call to a bot', { callId, agent: agentId, bot: bot.id });
+    return { ok: true, name: bot.name };
+  }
+
+  /** The bot holding the call ends it: on WhatsApp, in the team model and on every instance's media legs. */
+  async function end(callId: string, handle: string): Promise<boolean> {
+    if (!(await sessions.takeEnd(callId, handle))) return false;
+    try {
+      await (await deps.graphFor(callId)).terminate(callId);
+    } catch (error) {
+      await sessions.releaseHandOver(callId, handle).catch(() => undefined);
+      throw error;
+    }
+    const offer = await store.offer(callId);
+    await deps.floor.apply({ kind: 'end', callId });
+    await store.endActive(callId);
+    await deps.bus.publish({
+      kind: 'event',
+      callId,
+      event: { type: 'call_terminated', callId, from: offer?.from ?? '', status: 'COMPLETED', errors: [] },
+    });
+    log.info('the bot ended the call', { callId });
+    return true;
   }
 
   return {
     /** A call of a queue with a bot: answered for the bot; on any failure it goes to the queue at once. */
     start(offer: Offered, queue: QueueConfig): void {
       if (queue.bot?.stayListening) staying.add(offer.callId);
-      answerWithBot(offer, queue).catch((error: unknown) => failed(offer, queue, error));
+      answerWithBot(offer, queue).catch((error: unknown) =>
+        failed(offer.callId, queue.id, error, error instanceof BotCallFailed ? error.handle : undefined),
+      );
     },
     /** The bot's escalate request, its token and call already checked. */
-    escalate: (callId: string, escalation: BotEscalation) =>
+    escalate: (callId: string, escalation: BotEscalation, handle?: string) =>
       handOver(
         callId,
         escalation.queue,
         { summary: escalation.summary, facts: escalation.facts },
         escalation.transcript,
+        handle,
       ),
+    handBack,
+    end,
     /** What the bot learned, for the agents' rings. */
     note: (callId: string) => sessions.note(callId),
     /** Each instance follows the bus for the bot legs it holds. */
@@ -177,7 +294,7 @@ export function createBotCalls(deps: {
         event.type === 'customer_hold_wanted' && event.held && event.by === 'assistant' && anchored.hasBot(callId)
           ? anchored.muteBot(callId)
           : // The instance with the customer's leg brings them back from the music (the bot may be gone already).
-            event.type === 'call_taken' && anchored.hasCustomer(callId)
+            event.type === 'call_taken' && (anchored.hasCustomer(callId) || anchored.hasBot(callId))
             ? sessions.handedOver(callId).then((handed) => (handed ? agentTook(callId) : undefined))
             : undefined;
       done?.catch((error: unknown) => log.warn('the bot’s leg not moved on', { error: errorText(error) }));

@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BOT_ESCALATION_MAX_BYTES, BotEscalation } from '../../shared/botProtocol';
+import { z } from 'zod';
+import { BOT_ESCALATION_MAX_BYTES, BotEnd, BotEscalation } from '../../shared/botProtocol';
 import { errorText } from '../../shared/errorText';
-import type { TeamQueues } from '../../shared/teamQueues';
+import { handBackBots, type TeamQueues } from '../../shared/teamQueues';
 import type { Logger } from '../../whatsapp/logger';
 import type { BotSessions } from './botSessions';
 
@@ -27,80 +28,97 @@ async function readBody(req: IncomingMessage, max: number): Promise<string | und
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** What a request on the bot port names: the handle of a call its bot holds. */
+type Named = { call: string };
+
 /**
- * `POST /bot/escalate` on the agent port: a queue's bot hands a call it holds to a queue of agents. The bearer is the
- * queue's bot token; the call is named by the handle the relay gave that queue's bot, so a bot reaches only its own
- * queue's calls, and each call is handed over once.
+ * The bot's requests on the agent port: `POST /bot/escalate` hands a call it holds to a queue of agents, `POST
+ * /bot/end` ends it (on WhatsApp too). The bearer is the bot's token; the call is named by the handle the relay gave
+ * that bot of that queue, so a bot reaches only its own calls.
  */
 export function createBotRoute(deps: {
   queues: TeamQueues;
   sessions: Pick<BotSessions, 'byHandle'>;
-  escalate(callId: string, escalation: BotEscalation): Promise<boolean>;
+  escalate(callId: string, escalation: BotEscalation, handle: string): Promise<boolean>;
+  end(callId: string, handle: string): Promise<boolean>;
   log: Logger;
 }) {
-  const tokens = deps.queues.queues.flatMap((q) => (q.bot ? [{ queueId: q.id, digest: digest(q.bot.token) }] : []));
-  /** The queues whose bot token this is (compared in constant time, every queue tried). */
-  const queuesOfToken = (token: string): string[] => {
+  const tokens = deps.queues.queues.flatMap((q) =>
+    handBackBots(q).map((bot) => ({ queueId: q.id, bot: bot.id, digest: digest(bot.token) })),
+  );
+  /** The bots whose token this is (compared in constant time, every bot tried). */
+  const botsOfToken = (token: string) => {
     const presented = digest(token);
-    return tokens.filter((t) => timingSafeEqual(t.digest, presented)).map((t) => t.queueId);
+    return tokens.filter((t) => timingSafeEqual(t.digest, presented));
   };
-  return async function botRoute(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const path = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
-    if (path !== '/bot/escalate') return false;
-    if (req.method !== 'POST') {
-      reply(res, 405, { error: 'POST only' });
-      return true;
-    }
+
+  /** Reads and checks a request; undefined once it has been answered with a refusal. */
+  async function session<T extends Named>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>) {
+    if (req.method !== 'POST') return void reply(res, 405, { error: 'POST only' });
     const token = /^Bearer (\S{1,400})$/.exec(req.headers.authorization ?? '')?.[1];
-    const queues = token ? queuesOfToken(token) : [];
-    if (queues.length === 0) {
-      deps.log.warn('bot escalate refused: not a bot token of any queue');
-      reply(res, 401, { error: 'not a bot token' });
-      return true;
+    const bots = token ? botsOfToken(token) : [];
+    if (bots.length === 0) {
+      deps.log.warn('bot request refused: not a bot token of any queue');
+      return void reply(res, 401, { error: 'not a bot token' });
     }
     const raw = await readBody(req, BOT_ESCALATION_MAX_BYTES);
     if (raw === undefined) {
-      reply(res, 413, { error: `body over ${BOT_ESCALATION_MAX_BYTES} bytes` });
       req.resume();
-      return true;
+      return void reply(res, 413, { error: `body over ${BOT_ESCALATION_MAX_BYTES} bytes` });
     }
-    let parsed: ReturnType<typeof BotEscalation.safeParse>;
+    let parsed: z.ZodSafeParseResult<T>;
     try {
-      parsed = BotEscalation.safeParse(JSON.parse(raw));
+      parsed = schema.safeParse(JSON.parse(raw));
     } catch {
-      reply(res, 400, { error: 'not JSON' });
+      return void reply(res, 400, { error: 'not JSON' });
+    }
+    if (!parsed.success)
+      return void reply(res, 400, {
+        error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+    const found = await deps.sessions.byHandle(parsed.data.call);
+    if (!found) return void reply(res, 404, { error: 'no such call' });
+    if (!bots.some((b) => b.queueId === found.queueId && b.bot === found.bot)) {
+      deps.log.warn('bot request refused: another bot’s call', { callQueue: found.queueId });
+      return void reply(res, 403, { error: 'this call is not your bot’s' });
+    }
+    return { body: parsed.data, callId: found.callId };
+  }
+
+  /** Runs the step; 409 when the bot no longer holds the call, 503 when it failed (the bot may try again). */
+  async function settle(
+    res: ServerResponse,
+    callId: string,
+    step: () => Promise<boolean>,
+    done: Record<string, unknown>,
+  ) {
+    try {
+      if (!(await step())) return reply(res, 409, { error: 'this call was handed over already, or has ended' });
+    } catch (error) {
+      deps.log.error('bot request failed', { callId, error: errorText(error) });
+      return reply(res, 503, { error: 'the request could not be carried out; try again' });
+    }
+    reply(res, 202, done);
+  }
+
+  return async function botRoute(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
+    if (path === '/bot/end') {
+      const asked = await session(req, res, BotEnd);
+      if (asked) await settle(res, asked.callId, () => deps.end(asked.callId, asked.body.call), { ended: true });
       return true;
     }
-    if (!parsed.success) {
-      reply(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-      return true;
-    }
-    const escalation = parsed.data;
-    const session = await deps.sessions.byHandle(escalation.call);
-    if (!session) {
-      reply(res, 404, { error: 'no such call' });
-      return true;
-    }
-    if (!queues.includes(session.queueId)) {
-      deps.log.warn('bot escalate refused: another queue’s call', { queues, callQueue: session.queueId });
-      reply(res, 403, { error: 'this call is not your queue’s' });
-      return true;
-    }
+    if (path !== '/bot/escalate') return false;
+    const asked = await session(req, res, BotEscalation);
+    if (!asked) return true;
+    const escalation = asked.body;
     if (deps.queues.queues.find((q) => q.id === escalation.queue)?.media !== 'anchored') {
       reply(res, 400, { error: 'queue: not a queue with anchored media' });
       return true;
     }
-    try {
-      if (!(await deps.escalate(session.callId, escalation))) {
-        reply(res, 409, { error: 'this call was handed over already, or has ended' });
-        return true;
-      }
-    } catch (error) {
-      deps.log.error('bot escalate failed', { callId: session.callId, error: errorText(error) });
-      reply(res, 503, { error: 'the call could not be queued; try again' });
-      return true;
-    }
-    reply(res, 202, { queued: escalation.queue });
+    await settle(res, asked.callId, () => deps.escalate(asked.callId, escalation, escalation.call), {
+      queued: escalation.queue,
+    });
     return true;
   };
 }

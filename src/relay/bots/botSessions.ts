@@ -2,26 +2,49 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AssistantNote } from '../../shared/botProtocol';
+import { QUEUE_BOT_ID } from '../../shared/teamQueues';
 
 /** How long a bot's handle and what it learned are kept (longer than any call). */
 const KEEP_S = 12 * 3600;
 
-const Session = z.object({ callId: z.string(), queueId: z.string() });
+const Session = z.object({ callId: z.string(), queueId: z.string(), bot: z.string().default(QUEUE_BOT_ID) });
 type Session = z.infer<typeof Session>;
 
+/** The hand-over is taken when the handle still holds the call: it stops holding it, once. */
+const TAKE_HAND_OVER = `
+if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[2], 'NX') then return 0 end
+if ARGV[1] ~= '' then redis.call('DEL', KEYS[2]) end
+return 1`;
+
+/** The bot ends the call when its handle still holds it: the handle stops holding it, once. */
+const TAKE_END = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+return 1`;
+
 /**
- * Calls held by a queue's bot, in Redis so any instance can take the bot's escalate request: the bot names its call by
- * an opaque handle (never WhatsApp's call id), which belongs to the queue whose bot took it; a call is handed over at
- * most once; the bot's note waits there for the agents' rings.
+ * Calls held by a bot, in Redis so any instance can take the bot's requests: the bot names its call by an opaque
+ * handle (never WhatsApp's call id), which belongs to one bot of one queue; the newest handle of a call holds it until
+ * it hands over or ends it, and a call is handed over at most once per bot that held it; the note waits there for the
+ * agents' rings.
  */
 export function createBotSessions(redis: Redis, prefix: string) {
   const handleKey = (handle: string) => `${prefix}:bot-call:${handle}`;
   const handedKey = (callId: string) => `${prefix}:bot-handed:${callId}`;
+  const holderKey = (callId: string) => `${prefix}:bot-holder:${callId}`;
   const noteKey = (callId: string) => `${prefix}:assistant:${callId}`;
   return {
-    async open(callId: string, queueId: string): Promise<string> {
+    /** A bot takes the call (the queue's first, or one an agent handed it to): its handle holds it from now. */
+    async open(callId: string, queueId: string, bot: string = QUEUE_BOT_ID): Promise<string> {
       const handle = randomBytes(18).toString('base64url');
-      await redis.set(handleKey(handle), JSON.stringify({ callId, queueId } satisfies Session), 'EX', KEEP_S);
+      await redis
+        .multi()
+        .set(handleKey(handle), JSON.stringify({ callId, queueId, bot } satisfies Session), 'EX', KEEP_S)
+        .set(holderKey(callId), handle, 'EX', KEEP_S)
+        .del(handedKey(callId))
+        .exec();
       return handle;
     },
     async byHandle(handle: string): Promise<Session | undefined> {
@@ -30,11 +53,21 @@ export function createBotSessions(redis: Redis, prefix: string) {
       const parsed = Session.safeParse(JSON.parse(raw));
       return parsed.success ? parsed.data : undefined;
     },
-    /** True for the first hand-over of a call (escalated, or the bot failed); every later one is refused. */
-    takeHandOver: async (callId: string): Promise<boolean> =>
-      (await redis.set(handedKey(callId), '1', 'EX', KEEP_S, 'NX')) === 'OK',
-    releaseHandOver: async (callId: string): Promise<void> => void (await redis.del(handedKey(callId))),
+    /**
+     * True for the first hand-over of a call by the bot holding it (escalated, or the bot failed); every later one,
+     * and one by a bot that no longer holds the call, is refused. Without a handle, only the once-rule applies.
+     */
+    takeHandOver: async (callId: string, handle = ''): Promise<boolean> =>
+      (await redis.eval(TAKE_HAND_OVER, 2, handedKey(callId), holderKey(callId), handle, KEEP_S)) === 1,
+    async releaseHandOver(callId: string, handle = ''): Promise<void> {
+      const undo = redis.multi().del(handedKey(callId));
+      if (handle) undo.set(holderKey(callId), handle, 'EX', KEEP_S);
+      await undo.exec();
+    },
     handedOver: async (callId: string): Promise<boolean> => (await redis.exists(handedKey(callId))) === 1,
+    /** The bot holding the call ends it: true once, for the handle that holds it. */
+    takeEnd: async (callId: string, handle: string): Promise<boolean> =>
+      (await redis.eval(TAKE_END, 2, holderKey(callId), handedKey(callId), handle, KEEP_S)) === 1,
     async keepNote(callId: string, note: AssistantNote): Promise<void> {
       await redis.set(noteKey(callId), JSON.stringify(note), 'EX', KEEP_S);
     },

@@ -6,7 +6,7 @@ import { ownerOf, pendingFor } from './teamModel';
 /** Every agent on the call, the one who holds it first. */
 export function agentsOn(call: CallRecord | undefined): string[] {
   if (!call) return [];
-  const owner = ownerOf(call);
+  const owner = ownerOf(call)?.kind === 'agent' ? ownerOf(call) : undefined;
   const others = call.parties.filter((p) => p.kind === 'agent' && p !== owner).map((p) => p.id);
   return [...(owner ? [owner.id] : []), ...others];
 }

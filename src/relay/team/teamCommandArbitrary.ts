@@ -28,6 +28,8 @@ const INTENTS = [
   'barge',
   'stop_listening',
   'save_wrap_up',
+  'hand_to_bot',
+  'bot_requeues',
 ] as const;
 type IntentKind = (typeof INTENTS)[number];
 
@@ -179,6 +181,12 @@ function resolveOnCalls(slice: TeamSlice, intent: TeamIntent): TeamCommand | und
       return answered && { kind: 'listen', callId: answered.id, supervisorId: SUPERVISOR };
     case 'barge':
       return answered && { kind: 'barge', callId: answered.id, supervisorId: SUPERVISOR, heard: intent.flag };
+    case 'hand_to_bot': {
+      const owner = answered && ownerOf(answered);
+      return owner && { kind: 'hand_to_bot', callId: answered!.id, agentId: owner.id, botId: 'survey' };
+    }
+    case 'bot_requeues':
+      return answered && { kind: 'requeue', callId: answered.id, queue: 'support', waitingAllowed: intent.flag };
     case 'save_wrap_up': {
       const owing = pick(
         [...slice.agents.values()].filter((x) => x.wrapUps.length > 0),

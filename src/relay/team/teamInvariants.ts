@@ -29,6 +29,10 @@ export function teamInvariantViolations(slice: TeamSlice): string[] {
     if (owners.length > 1) broken.push(`${call.id} has ${owners.length} owners`);
     const agents = call.parties.filter((p) => p.kind === 'agent');
     if (call.phase === 'answered' && agents.length > 0 && owners.length !== 1) broken.push(`${call.id} has no owner`);
+    // A bot holds a call alone: an agent hands it over only when nobody else is on it, and takes it back as a ring.
+    const bots = call.parties.filter((p) => p.kind === 'bot');
+    if (bots.length > 0 && (agents.length > 0 || bots.some((b) => b.role !== 'owner')))
+      broken.push(`${call.id} has a bot beside agents`);
     if (call.phase !== 'answered' && call.parties.length > 0) broken.push(`${call.id} has parties while ${call.phase}`);
     if (new Set(call.wrapUpsGiven).size !== call.wrapUpsGiven.length) broken.push(`${call.id} gave a wrap-up twice`);
     for (const party of agents)

@@ -121,6 +121,36 @@ describe('the team model', () => {
       );
   });
 
+  it('an agent hands the call to a bot: the bot holds it, the agent is in after-call work; the bot’s escalation rings it again', () => {
+    const team = emptyTeam();
+    play(team, [
+      ...signedIn('asha', 'ben'),
+      { kind: 'offer', callId: 'c1', queue: 'front', waitingAllowed: false },
+      { kind: 'reserve', callId: 'c1', agentId: 'asha', purpose: 'answer' },
+      { kind: 'accept', callId: 'c1', agentId: 'asha' },
+    ]);
+    // Not the owner's to give, and not while a colleague rings for it.
+    expect(applyTeamCommand(team, { kind: 'hand_to_bot', callId: 'c1', agentId: 'ben', botId: 'pay' }, 10).ok).toBe(
+      false,
+    );
+    expect(
+      applyTeamCommand(team, { kind: 'requeue', callId: 'c1', queue: 'front', waitingAllowed: false }, 10).ok,
+    ).toBe(false);
+    play(team, [{ kind: 'hand_to_bot', callId: 'c1', agentId: 'asha', botId: 'pay' }]);
+    expect(team.calls.get('c1')).toMatchObject({
+      phase: 'answered',
+      parties: [{ id: 'pay', kind: 'bot', role: 'owner' }],
+    });
+    expect(team.agents.get('asha')).toMatchObject({ state: 'after_call_work', calls: [], wrapUps: ['c1'] });
+    expect(applyTeamCommand(team, { kind: 'leave', callId: 'c1', partyId: 'pay' }, 20).ok).toBe(false);
+    play(team, [
+      { kind: 'requeue', callId: 'c1', queue: 'billing', waitingAllowed: false },
+      { kind: 'reserve', callId: 'c1', agentId: 'ben', purpose: 'answer' },
+      { kind: 'accept', callId: 'c1', agentId: 'ben' },
+    ]);
+    expect(team.calls.get('c1')).toMatchObject({ phase: 'answered', queue: 'billing', parties: [{ id: 'ben' }] });
+  });
+
   it('holds its invariants after every step of any interleaving of the team’s features', () => {
     fc.assert(
       fc.property(teamIntentsArbitrary(80), (intents) => {
@@ -149,7 +179,8 @@ describe('the team model', () => {
           if (outcome.ok && command.kind === 'answer_failed') talked.get(command.callId)?.delete(command.agentId);
           for (const call of team.calls.values()) {
             const heard = talked.get(call.id) ?? new Set<string>();
-            for (const p of call.parties) if (p.role === 'owner' || p.role === 'conference') heard.add(p.id);
+            for (const p of call.parties)
+              if (p.kind === 'agent' && (p.role === 'owner' || p.role === 'conference')) heard.add(p.id);
             talked.set(call.id, heard);
             // Everyone who spoke to the customer owes (or has saved) exactly one wrap-up once the call is over.
             const owing = call.phase === 'ended' ? [...heard].filter((id) => !call.wrapUpsGiven.includes(id)) : [];

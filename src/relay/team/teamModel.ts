@@ -35,7 +35,11 @@ export type TeamCommand =
   | { kind: 'hold'; callId: string; held: boolean }
   | { kind: 'listen'; callId: string; supervisorId: string }
   | { kind: 'barge'; callId: string; supervisorId: string; heard: boolean }
-  | { kind: 'save_wrap_up'; agentId: string; callId: string };
+  | { kind: 'save_wrap_up'; agentId: string; callId: string }
+  /** The agent who holds the call alone hands it to a bot: the bot holds it, the agent leaves owing a wrap-up. */
+  | { kind: 'hand_to_bot'; callId: string; agentId: string; botId: string }
+  /** The bot holding the call escalates it: it waits in a queue again, ringing as a new customer's call does. */
+  | { kind: 'requeue'; callId: string; queue: string; waitingAllowed: boolean };
 
 export type TeamOutcome = { ok: true; changedAgents: string[] } | { ok: false; refusal: string };
 
@@ -246,6 +250,10 @@ function onCall(call: CallRecord, command: TeamCommand, nowMs: number, agent: Ag
     case 'listen':
     case 'barge':
       return supervise(call, command, nowMs);
+    case 'hand_to_bot':
+      return handToBot(call, command, nowMs, agent);
+    case 'requeue':
+      return requeue(call, command);
     default:
       return refuse('Not a call command.');
   }
@@ -279,7 +287,7 @@ function reserve(
   if (forCustomer !== (call.phase === 'ringing')) return refuse('This call cannot ring for that now.');
   if (call.parties.some((p) => p.id === a.id)) return refuse('This agent is on the call already.');
   if (!canBeOffered(a, command.purpose, call.waitingAllowed)) return refuse(`${a.id} cannot take a call right now.`);
-  if (!forCustomer && !ownerOf(call)) return refuse('Nobody holds this call.');
+  if (!forCustomer && ownerOf(call)?.kind !== 'agent') return refuse('No agent holds this call.');
   call.reservations.push({
     agentId: a.id,
     purpose: command.purpose,
@@ -340,6 +348,7 @@ function answerFailed(call: CallRecord, agentId: string, nowMs: number, agentAt:
 function leave(call: CallRecord, partyId: string, nowMs: number, agentAt: AgentAt): TeamOutcome {
   const party = call.parties.find((p) => p.id === partyId);
   if (!party) return refuse('You are not on this call.');
+  if (party.kind === 'bot') return refuse('A bot leaves a call by ending or escalating it.');
   call.parties = call.parties.filter((p) => p !== party);
   if (party.kind === 'supervisor') return done();
   const a = agentAt(partyId);
@@ -354,6 +363,36 @@ function leave(call: CallRecord, partyId: string, nowMs: number, agentAt: AgentA
     const next = agents.find((p) => p.role === 'conference') ?? agents[0]!;
     next.role = 'owner';
   }
+  return done();
+}
+
+function handToBot(
+  call: CallRecord,
+  command: Extract<TeamCommand, { kind: 'hand_to_bot' }>,
+  nowMs: number,
+  agentAt: AgentAt,
+): TeamOutcome {
+  if (call.phase !== 'answered') return refuse('This call is not answered yet.');
+  const owner = ownerOf(call);
+  if (owner?.id !== command.agentId || owner.kind !== 'agent') return refuse('This call is not yours.');
+  if (call.parties.some((p) => p.kind === 'agent' && p !== owner)) return refuse('Colleagues are on this call.');
+  if (call.reservations.some((r) => r.status === 'pending')) return refuse('A colleague is ringing for this call.');
+  call.parties = call.parties.filter((p) => p !== owner);
+  call.parties.push({ id: command.botId, kind: 'bot', role: 'owner', sinceMs: nowMs });
+  const a = agentAt(owner.id);
+  a.calls = a.calls.filter((id) => id !== call.id);
+  oweWrapUp(call, a);
+  return done();
+}
+
+function requeue(call: CallRecord, command: Extract<TeamCommand, { kind: 'requeue' }>): TeamOutcome {
+  if (call.phase !== 'answered' || ownerOf(call)?.kind !== 'bot') return refuse('No bot holds this call.');
+  // Supervisors listening to the bot leave with it: the call rings as a new one, with nobody on it.
+  call.parties = [];
+  call.phase = 'ringing';
+  call.queue = command.queue;
+  call.waitingAllowed = command.waitingAllowed;
+  call.customerHeld = false;
   return done();
 }
 

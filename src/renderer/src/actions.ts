@@ -55,6 +55,8 @@ export const onHistoryChanged = (listener: () => void) => api.on('history:change
 export const transferCall = (callId: string, to: string, conference = false, consult = false) =>
   api.invoke('call:transfer', { callId, to, conference, consult });
 export const holdCustomer = (callId: string, held: boolean) => api.invoke('call:holdCustomer', { callId, held });
+export const handToBot = (callId: string, bot: string, note: string) =>
+  api.invoke('call:handToBot', { callId, bot, note });
 export const listColleagues = () => api.invoke('team:colleagues', {});
 /** Team mode: Available, or not ready for one of the team's reasons. */
 export const setTeamStatus = (activity: InvokeRequest<'team:status'>) => api.invoke('team:status', activity);
