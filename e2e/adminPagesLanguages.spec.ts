@@ -53,7 +53,10 @@ test('an admin reads the audit trail and the team settings in each of the five l
       await expect(page.getByTestId('audit-entry').first()).toBeVisible();
       await expect(page.locator('html')).toHaveAttribute('dir', language.tag === 'ar' ? 'rtl' : 'ltr');
       // Actions and roles are stored as codes and read as words in the admin's language.
-      const words = language.catalog.audit as { actions: Record<string, string>; roles: Record<string, string> };
+      const words = {
+        actions: language.catalog.auditActions as Record<string, string>,
+        roles: language.catalog.auditRoles as Record<string, string>,
+      };
       for (const row of await page.getByTestId('audit-entry').all()) {
         const [action, role] = [await row.getAttribute('data-action'), await row.getAttribute('data-role')];
         await expect(row.locator('[data-column="action"]')).toHaveText(words.actions[action!]!);

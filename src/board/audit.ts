@@ -38,8 +38,8 @@ function render(): void {
         ['when', boardWhen(Date.parse(r.at), { dateStyle: 'short', timeStyle: 'medium' })],
         ['who', r.actor],
         // Stored as codes (the CSV keeps them); read in the admin's language, a code no catalogue has as it is.
-        ['role', say(`audit.roles.${r.role}`, { defaultValue: r.role })],
-        ['action', say(`audit.actions.${r.action}`, { defaultValue: r.action })],
+        ['role', say(`auditRoles.${r.role}`, { defaultValue: r.role })],
+        ['action', say(`auditActions.${r.action}`, { defaultValue: r.action })],
         ['target', r.target],
         ['detail', r.detail],
         ['source', r.source],
