@@ -22,12 +22,15 @@ export async function startTeam(
     | 'janusRecordingDir'
     | 'janusConsentNotice'
     | 'afterCallSeconds'
+    | 'turn'
   > & {
     /** Each desk speaks its own steady tone and the test can read which tones it hears (sim/pageVoice.ts). */
     voices?: { asha: number; ben: number };
+    /** More of Asha's desk's environment (relay-only ICE, a shorter media timeout). */
+    ashaEnv?: Record<string, string>;
   } = {},
 ) {
-  const { voices, ...relayOptions } = extra;
+  const { voices, ashaEnv, ...relayOptions } = extra;
   const redis = await startTestRedis();
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const relays = await Promise.all(
@@ -50,7 +53,7 @@ export async function startTeam(
     await giveVoiceAndEars(pageA, voices.asha);
     await giveVoiceAndEars(pageB, voices.ben);
   }
-  const deskA = await openDesk(pageA, 'asha', [relays[0]!.agentUrl]);
+  const deskA = await openDesk(pageA, 'asha', [relays[0]!.agentUrl], ashaEnv);
   const deskB = await openDesk(pageB, 'ben', [relays[1]!.agentUrl]);
   return {
     sim,

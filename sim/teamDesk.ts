@@ -11,12 +11,18 @@ import { issueAgentToken } from '../src/relay/agentTokens';
 /** A desk in a Chromium page signed in to the team relay: end-to-end tests and benchmarks open desks this way. */
 export const AGENT_SECRET = 'team-agent-secret-0123';
 
-export async function openDesk(page: Page, agentId: string, relayUrls: string[]) {
+export async function openDesk(
+  page: Page,
+  agentId: string,
+  relayUrls: string[],
+  /** More of the desk's environment (WA_ICE_TRANSPORT_POLICY, WA_MEDIA_TIMEOUT_MS…). */
+  env: Record<string, string> = {},
+) {
   const desk = prepareDesk({
     dataDir: mkdtempSync(join(tmpdir(), `desk-${agentId}-`)),
     cipher: plainCipher,
     logger: createMemoryLogger(),
-    env: { WA_GRAPH_BASE_URL: 'http://127.0.0.1:9', WA_WEBHOOK_PORT: '0' },
+    env: { WA_GRAPH_BASE_URL: 'http://127.0.0.1:9', WA_WEBHOOK_PORT: '0', ...env },
   });
   const host = await hostRenderer({ desk });
   await page.goto(host.url);

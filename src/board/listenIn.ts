@@ -1,6 +1,7 @@
 import type { BoardRequest } from '../shared/boardSchemas';
 import { say } from './i18n';
 import { waitForCandidates } from '../renderer/src/rtc/waitForCandidates';
+import { hasTurnServer } from '../shared/gatheringEnough';
 
 /** What the listening panel shows. */
 export interface ListenView {
@@ -48,9 +49,10 @@ export function createListenIn(deps: {
       deps.show({ text: say('listen.connecting', { who: label }), canBarge: false, active: true });
       deps.send({ type: 'listen', callId: id });
     },
-    async onOffer(id: string, sdp: string): Promise<void> {
+    /** The media server's offer, with the team's TURN servers (this supervisor's credentials) when it has TURN. */
+    async onOffer(id: string, sdp: string, iceServers: RTCIceServer[]): Promise<void> {
       if (id !== callId) return;
-      pc = new RTCPeerConnection({ iceServers: [] });
+      pc = new RTCPeerConnection({ iceServers });
       pc.ontrack = (event) => {
         deps.audio.srcObject = new MediaStream([event.track]);
         void deps.audio.play().catch(() => undefined);
@@ -70,7 +72,7 @@ export function createListenIn(deps: {
         transceiver.direction = 'sendrecv';
       }
       await pc.setLocalDescription(await pc.createAnswer());
-      await waitForCandidates(pc, GATHER_MS, false);
+      await waitForCandidates(pc, GATHER_MS, hasTurnServer(iceServers));
       if (id !== callId || !pc.localDescription) return;
       deps.send({ type: 'listen_answer', callId: id, sdp: pc.localDescription.sdp });
     },

@@ -324,7 +324,7 @@ function connect(token: string): void {
     } else if (message.type === 'agent_calls') {
       showAgentCalls(message);
     } else if (message.type === 'listen_offer') {
-      listenIn.onOffer(message.callId, message.sdp).catch((error: unknown) => {
+      listenIn.onOffer(message.callId, message.sdp, message.iceServers ?? []).catch((error: unknown) => {
         console.error('listening line not set up', error);
         listenIn.onEnded(message.callId, say('listen.lineFailed'));
         send({ type: 'stop_listening', callId: message.callId });

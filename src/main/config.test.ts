@@ -10,6 +10,7 @@ describe('environment', () => {
         graphApiVersion: 'v23.0',
         webhookHost: '127.0.0.1',
         iceServers: [],
+        iceTransportPolicy: 'all',
         mediaTimeoutMs: 30_000,
       },
     });
@@ -24,6 +25,17 @@ describe('environment', () => {
     expect(result).toMatchObject({
       ok: true,
       environment: { webhookPortOverride: 0, iceServers: [{ urls: 'stun:s.example:3478' }] },
+    });
+  });
+
+  it('takes TURN servers with credentials, and relay-only audio', () => {
+    const turn = { urls: 'turns:turn.example.org:443', username: 'desk', credential: 'pass' };
+    expect(
+      environmentFromEnv({ WA_ICE_SERVERS: JSON.stringify([turn]), WA_ICE_TRANSPORT_POLICY: 'relay' }),
+    ).toMatchObject({ ok: true, environment: { iceServers: [turn], iceTransportPolicy: 'relay' } });
+    expect(environmentFromEnv({ WA_ICE_TRANSPORT_POLICY: 'tcp' })).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining('WA_ICE_TRANSPORT_POLICY')],
     });
   });
 

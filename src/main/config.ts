@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectionForm } from '../shared/settingsSchemas';
+import { IceServers, IceTransportPolicy } from '../shared/iceServers';
 
 /** Deployment settings from the environment: where the Graph API is, how to bind, which ICE servers to use. */
 export const Environment = z.object({
@@ -8,7 +9,11 @@ export const Environment = z.object({
   webhookHost: z.string().min(1, 'WA_WEBHOOK_HOST must be an address to listen on'),
   /** Overrides the port from Settings; 0 picks a free port (tests, demo). */
   webhookPortOverride: z.coerce.number().int().min(0).max(65535, 'WA_WEBHOOK_PORT must be a port number').optional(),
-  iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
+  iceServers: IceServers,
+  /** `relay` makes every call's audio go through TURN (the desk offers relay candidates only). */
+  iceTransportPolicy: z
+    .enum(IceTransportPolicy.options, 'WA_ICE_TRANSPORT_POLICY is all (the default) or relay (audio through TURN only)')
+    .default('all'),
   /** How long the audio may stay lost (or not come up after answering) before the call is ended. */
   mediaTimeoutMs: z.coerce
     .number()
@@ -35,6 +40,7 @@ export function environmentFromEnv(env: Record<string, string | undefined>): Env
     webhookHost: env.WA_WEBHOOK_HOST ?? '127.0.0.1',
     webhookPortOverride: env.WA_WEBHOOK_PORT || undefined,
     iceServers,
+    iceTransportPolicy: env.WA_ICE_TRANSPORT_POLICY || undefined,
     mediaTimeoutMs: env.WA_MEDIA_TIMEOUT_MS || undefined,
   });
   if (parsed.success) return { ok: true, environment: parsed.data };

@@ -15,6 +15,7 @@ export const OFFLINE_ENVIRONMENT: Environment = {
   webhookHost: '127.0.0.1',
   webhookPortOverride: 0,
   iceServers: [],
+  iceTransportPolicy: 'all',
   mediaTimeoutMs: 10_000,
 };
 

@@ -27,6 +27,7 @@ import type { CallRecorder } from './records/callRecorder';
 import type { AnchoredCalls } from './media/anchoredCalls';
 import type { Router } from './routing';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { IceServer } from '../shared/iceServers';
 
 /**
  * Status changes a desk may ask for in 10 s. A person changes their status a few times an hour; each change is a
@@ -73,6 +74,9 @@ export interface AgentGatewayOptions {
   onSignIn?: (event: { agentId?: string; ok: boolean; detail: string; from: string }) => void;
   /** The team's wrap-up codes an admin set centrally, sent in every welcome; undefined while none are set. */
   wrapUpCodes?: () => string[] | undefined;
+  /** Time-limited TURN credentials for a signed-in agent, in the welcome and again every `iceServersRenewalMs`. */
+  iceServersFor?: (agentId: string) => IceServer[];
+  iceServersRenewalMs?: number;
 }
 
 /** Caps and deadlines of the agent port; signed-in desks count only toward the total, not their address's share. */
@@ -272,8 +276,29 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   /** What a desk hears on signing in (and again when an admin changes the team settings). */
   const welcome = (agentId: string): RelayMessage => {
     const wrapUpCodes = options.wrapUpCodes?.();
-    return { type: 'welcome', agentId, instance, notReadyReasons: floor.reasons, ...(wrapUpCodes && { wrapUpCodes }) };
+    const iceServers = options.iceServersFor?.(agentId);
+    return {
+      type: 'welcome',
+      agentId,
+      instance,
+      notReadyReasons: floor.reasons,
+      ...(wrapUpCodes && { wrapUpCodes }),
+      ...(iceServers && { iceServers }),
+    };
   };
+
+  /** Fresh TURN credentials before the last ones expire, only to desks whose token is still good. */
+  async function renewIceServers(agentId: string, agent: ConnectedAgent): Promise<void> {
+    if (!options.iceServersFor || (await revocations.isRevoked(agentId, agent.issuedAtMs))) return;
+    if (agents.get(agentId) !== agent) return;
+    send(agent.socket, { type: 'ice_servers', iceServers: options.iceServersFor(agentId) });
+  }
+  const iceRenewal =
+    options.iceServersFor && options.iceServersRenewalMs
+      ? setInterval(() => {
+          for (const [agentId, agent] of agents) void renewIceServers(agentId, agent).catch(() => undefined);
+        }, options.iceServersRenewalMs)
+      : undefined;
 
   async function onAgent(agentId: string, issuedAtMs: number, socket: WebSocket): Promise<void> {
     agents.get(agentId)?.socket.terminate();
@@ -430,6 +455,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     async close(): Promise<void> {
       closing = true;
       clearInterval(heartbeat);
+      clearInterval(iceRenewal);
       for (const { socket } of agents.values()) socket.terminate();
       wss.close();
       server.closeAllConnections();

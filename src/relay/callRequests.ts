@@ -236,15 +236,22 @@ export function createCallRequests(deps: {
 
   /** The answer claim: the team model takes the agent whose ring it is, exactly once; the claim key mirrors it. */
   async function claimForAnswer(callId: string, agentId: string): Promise<void> {
-    const taken = await floor.apply({ kind: 'accept', callId, agentId });
-    if (!taken.ok) {
-      const call = taken.call ?? (await floor.call(callId));
+    // The claim settles a race of answers in one Redis command: the agents who lost it are refused without the team
+    // model's transaction (which rescinds every other ring, so it reads and writes the whole ringing team).
+    const claimed = await store.claim(callId, agentId);
+    const owner = claimed ? agentId : await store.owner(callId);
+    const taken = owner === agentId ? await floor.apply({ kind: 'accept', callId, agentId }) : undefined;
+    if (!taken?.ok) {
+      if (claimed) await store.release(callId);
+      const call = taken?.call ?? (await floor.call(callId));
       const invited = call?.reservations.some((r) => r.agentId === agentId && r.purpose !== 'answer');
       if (invited) throw new RelayRefusal('relayInvitationOver');
-      const answeredElsewhere = call?.phase === 'answered' && !call.parties.some((p) => p.id === agentId);
+      const answeredElsewhere =
+        (owner !== null && owner !== agentId && !owner.startsWith('rejected:')) ||
+        (call?.phase === 'answered' && !call.parties.some((p) => p.id === agentId));
       throw new RelayRefusal(answeredElsewhere ? 'relayAnsweredElsewhere' : 'relayNotOffered');
     }
-    await store.setOwner(callId, agentId);
+    if (!claimed) await store.setOwner(callId, agentId);
   }
 
   return {

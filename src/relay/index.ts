@@ -14,6 +14,7 @@ import { createJanusRegistry } from './media/janusRegistry';
 import { createRevocations } from './revocations';
 import { stopOnSignals } from '../whatsapp/stopOnSignals';
 import { parseTokenArgs, unknownQueues } from './tokenArgs';
+import { turnSettingsFromEnv } from './turnCredentials';
 
 const RelayEnv = z.object({
   WA_ACCESS_TOKEN: z.string().min(20, 'WA_ACCESS_TOKEN: the Graph API access token'),
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
   const queues = fileOrExit(TeamQueues, e.RELAY_QUEUES_FILE, 'queues');
   const extraNumbers = fileOrExit(ExtraNumbers, e.RELAY_NUMBERS_FILE, 'numbers');
   const companySignIn = companySignInOrExit(e);
+  const turn = turnSettingsFromEnv(process.env);
   const logger = createLogger({
     secrets: () =>
       [
@@ -252,6 +254,7 @@ async function main(): Promise<void> {
         e.RELAY_AGENT_SECRET,
         e.RELAY_DATABASE_URL ?? '',
         e.RELAY_OIDC_CLIENT_SECRET ?? '',
+        turn?.secret ?? '',
         process.env.REDIS_PASSWORD ?? '',
         process.env.REDIS_SENTINEL_PASSWORD ?? '',
         ...(extraNumbers ?? []).map((n) => n.accessToken),
@@ -298,6 +301,7 @@ async function main(): Promise<void> {
     janusRecordingDir: e.RELAY_JANUS_RECORDING_DIR,
     janusConsentNotice: e.RELAY_JANUS_CONSENT_NOTICE,
     companySignIn,
+    turn,
     logger,
   });
   logger.info('relay ready', {

@@ -11,6 +11,7 @@ import { createOpsRoute } from './opsRoute';
 import { createAgentGateway, type AgentConnectionSettings } from './agentGateway';
 import { signingKey, verifyAgentToken, verifySupervisorToken } from './agentTokens';
 import { createBoardRoute } from './board/boardRoute';
+import { turnCredentials, turnRenewalMs, type TurnSettings } from './turnCredentials';
 import { createBoardSource } from './board/boardSource';
 import { createMediaRoute } from './mediaRoute';
 import { createBus } from './bus';
@@ -66,6 +67,8 @@ export interface RelayOptions {
   agentSecret: string;
   /** Secrets being rotated out: tokens they signed are still accepted until they expire. */
   previousAgentSecrets?: string[];
+  /** The team's TURN servers: signed-in desks and supervisors get time-limited credentials for them. */
+  turn?: TurnSettings;
   graphBaseUrl?: string;
   /** The approved call-permission template for customers outside the 24-hour window. */
   permissionTemplate?: { name: string; language: string };
@@ -396,7 +399,10 @@ export async function startRelay(options: RelayOptions) {
       onEvent: ({ name, role, from, ...event }) =>
         audit({ actor: name ?? 'unknown', role: role ?? 'none', ...event, source: from }),
     });
+  const turn = options.turn;
+  const iceServersFor = turn ? (who: string) => [turnCredentials(turn, who)] : undefined;
   const board = createBoardRoute({
+    iceServersFor,
     source: createBoardSource({
       store,
       floor,
@@ -470,6 +476,8 @@ export async function startRelay(options: RelayOptions) {
     connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },
     onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
     wrapUpCodes: () => liveWrapUpCodes,
+    iceServersFor,
+    iceServersRenewalMs: turn && turnRenewalMs(turn),
     onSignIn: ({ agentId, ok, detail, from }) =>
       audit({
         actor: agentId ?? 'unknown',

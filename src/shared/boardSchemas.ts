@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReceivedAccountAlert } from './accountAlerts';
 import { AgentStateName } from './teamState';
+import { IceServers } from './iceServers';
 
 /** One line of figures: a queue, an agent, or the whole team, for today so far. */
 export const BoardFigures = z.object({
@@ -123,7 +124,13 @@ export const BoardMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), snapshot: BoardSnapshot }),
   z.object({ type: z.literal('agent_calls'), agentId: z.string(), calls: z.array(AgentCall) }),
   z.object({ type: z.literal('error'), message: z.string() }),
-  z.object({ type: z.literal('listen_offer'), callId: z.string(), sdp: z.string() }),
+  z.object({
+    type: z.literal('listen_offer'),
+    callId: z.string(),
+    sdp: z.string(),
+    /** The team's TURN servers with this supervisor's time-limited credentials, when the team has TURN. */
+    iceServers: IceServers.optional(),
+  }),
   /** The supervisor's leg is in the call: heard (after barge) or not. */
   z.object({ type: z.literal('listening'), callId: z.string(), heard: z.boolean() }),
   /** The supervisor's leg left the call, and why in a sentence. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enoughCandidates, hasTurnServer } from './gatheringEnough';
+import { enoughCandidates, hasTurnServer, unreachableTurn } from './gatheringEnough';
 
 describe('when an answer has the candidates WhatsApp needs', () => {
   it('is ready with a UDP host candidate, without waiting for TCP ones or gathering "complete"', () => {
@@ -29,5 +29,18 @@ describe('when an answer has the candidates WhatsApp needs', () => {
     expect(hasTurnServer([])).toBe(false);
     expect(hasTurnServer([{ urls: 'stun:stun.example.org:3478' }])).toBe(false);
     expect(hasTurnServer([{ urls: ['stun:a', 'turns:turn.example.org:443?transport=tcp'] }])).toBe(true);
+  });
+
+  it('with relay candidates only, a relay candidate is enough and nothing else is', () => {
+    expect(enoughCandidates([{ protocol: 'udp', type: 'host', address: '192.0.2.2' }], true, true)).toBe(false);
+    expect(enoughCandidates([{ protocol: 'udp', type: 'relay', address: '192.0.2.9' }], true, true)).toBe(true);
+  });
+
+  it('names the TURN servers no relay candidate came from, and none once one did', () => {
+    const servers = [{ urls: 'stun:s.example.org' }, { urls: ['turn:t.example.org:3478', 'turns:t.example.org:443'] }];
+    const host = { protocol: 'udp', type: 'host', address: '192.0.2.2' };
+    expect(unreachableTurn(servers, [host])).toEqual(['turn:t.example.org:3478', 'turns:t.example.org:443']);
+    expect(unreachableTurn(servers, [host, { protocol: 'udp', type: 'relay' }])).toEqual([]);
+    expect(unreachableTurn([{ urls: 'stun:s.example.org' }], [])).toEqual([]);
   });
 });

@@ -17,6 +17,8 @@ import {
 } from './settingsSchemas';
 import { Activity, AgentStateName } from './teamState';
 import { Sentence } from './sentence';
+import { ShortcutAction } from './shortcuts';
+import { IceServers, IceTransportPolicy } from './iceServers';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -195,7 +197,10 @@ export const AppStatus = z.object({
   companySignIn: CompanySignInState.optional(),
   /** Things the agent should know that do not stop calls (a damaged file set aside, history not saved). */
   notices: z.array(Sentence),
-  iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })),
+  /** STUN and TURN servers for calls: the desk's own (WA_ICE_SERVERS) and the team relay's TURN with credentials. */
+  iceServers: IceServers,
+  /** `relay`: calls offer relay candidates only, so every call's audio goes through TURN (WA_ICE_TRANSPORT_POLICY). */
+  iceTransportPolicy: IceTransportPolicy,
   mediaTimeoutMs: z.number(),
   webhook: WebhookStatus,
   /** Missed calls not yet called back or marked done (the History tab's badge). */
@@ -344,7 +349,7 @@ export const invokeContract = {
 export const eventContract = {
   'call:updated': CallView,
   'app:status': AppStatus,
-  'shortcut:pressed': z.object({ action: z.enum(['answer', 'reject', 'mute', 'hangup']) }),
+  'shortcut:pressed': z.object({ action: ShortcutAction }),
   /** A customer answered a call-permission request. */
   'permission:replied': PermissionReply,
   /** A history row changed outside the agent's actions (WhatsApp's recording arrived). */

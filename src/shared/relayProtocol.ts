@@ -5,6 +5,7 @@ import { CallPermissionResponse } from './graphSchemas';
 import { CaptureOption } from './metaCapture';
 import { CallButton } from './followUpButton';
 import { AgentStatus } from './settingsSchemas';
+import { IceServers } from './iceServers';
 
 const CallId = z.string().min(1).max(512);
 /** A phone number or a business-scoped user ID. */
@@ -174,7 +175,11 @@ export const RelayMessage = z.union([
     notReadyReasons: z.array(z.string().min(1).max(40)).max(100).optional().catch(undefined),
     /** The team's wrap-up outcome codes an admin set centrally; absent, the desk keeps its own. */
     wrapUpCodes: z.array(z.string().min(1).max(60)).max(30).optional().catch(undefined),
+    /** The team's TURN servers with credentials for this agent, valid for a limited time (RELAY_TURN_URLS). */
+    iceServers: IceServers.optional().catch(undefined),
   }),
+  /** Fresh TURN credentials, sent before the last ones expire: new calls use these. */
+  z.object({ type: z.literal('ice_servers'), iceServers: IceServers }),
   z.object({ type: z.literal('event'), event: CallSignal }),
   RelayReplyMessage,
 ]);

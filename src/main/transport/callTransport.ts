@@ -5,6 +5,7 @@ import type { CallPermissionResponse } from '../../shared/graphSchemas';
 import type { CallButton } from '../../shared/followUpButton';
 import type { CallMediaNotice, CaptureRequest } from '../../shared/metaCapture';
 import type { RelayStatus, WebhookStatus } from '../../shared/ipcContract';
+import type { IceServer } from '../../shared/iceServers';
 import type { AgentStatus, ConnectionTest } from '../../shared/settingsSchemas';
 import type { Sentence } from '../../shared/sentence';
 import type { Logger } from '../../whatsapp/logger';
@@ -40,6 +41,8 @@ export interface TransportStatus {
   problems: Sentence[];
   relay?: RelayStatus;
   webhook?: Partial<WebhookStatus>;
+  /** ICE servers this way of calling provides: the team relay's TURN servers with the agent's own credentials. */
+  iceServers?: IceServer[];
 }
 
 /**

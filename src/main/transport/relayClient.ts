@@ -10,6 +10,7 @@ import {
   type AgentMessage,
 } from '../../shared/relayProtocol';
 import type { AgentStatus } from '../../shared/settingsSchemas';
+import type { IceServer } from '../../shared/iceServers';
 import { sentence, type Sentence } from '../../shared/sentence';
 import { renewalDelayMs, renewToken } from './sessionRenewal';
 
@@ -25,6 +26,8 @@ export interface RelayClientOptions {
     notReadyReasons?: string[];
     wrapUpCodes?: string[];
   }) => void;
+  /** The team's TURN servers with this agent's time-limited credentials: in the welcome, then renewed. */
+  onIceServers?: (iceServers: IceServer[]) => void;
   requestTimeoutMs?: number;
   /** A company sign-in's token was renewed: the desk keeps it for its next start. */
   onTokenRenewed?: (token: string) => void;
@@ -103,6 +106,7 @@ export function connectRelay(options: RelayClientOptions) {
       if (!message) return;
       if (message.type === 'welcome') {
         ws.send(statusMessage());
+        if (message.iceServers) options.onIceServers?.(message.iceServers);
         options.onConnection?.({
           connected: true,
           url,
@@ -110,6 +114,8 @@ export function connectRelay(options: RelayClientOptions) {
           wrapUpCodes: message.wrapUpCodes,
         });
         readyResolve?.();
+      } else if (message.type === 'ice_servers') {
+        options.onIceServers?.(message.iceServers);
       } else if (message.type === 'event') {
         options.onEvent(message.event);
       } else {

@@ -1,4 +1,5 @@
 import type { RelayStatus } from '../../shared/ipcContract';
+import type { IceServer } from '../../shared/iceServers';
 import type { CallMediaNotice } from '../../shared/metaCapture';
 import { readBoundedResponse } from '../../whatsapp/readBody';
 import { connectRelay } from './relayClient';
@@ -47,12 +48,18 @@ async function downloadThroughRelay(
 /** The team relay holds the Graph token and decides who wins a call; this desk only asks. */
 export function openRelayTransport(options: RelayTransportOptions, context: TransportContext): CallTransport {
   let state: RelayStatus = { connected: false };
+  /** The team's TURN servers with this agent's credentials, the freshest the relay sent; kept while reconnecting. */
+  let iceServers: IceServer[] = [];
   /** The newest token: a company sign-in's is renewed, and the first one expires within minutes. */
   let token = options.agentToken;
   const relay = connectRelay({
     urls: options.urls,
     token: options.agentToken,
     onEvent: context.onSignal,
+    onIceServers: (fresh) => {
+      iceServers = fresh;
+      context.onChange();
+    },
     onTokenRenewed: (renewed) => {
       token = renewed;
       options.onTokenRenewed?.(renewed);
@@ -102,7 +109,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     wrapUp: async (callId, outcome, notes) => void (await relay.request('wrap_up', { callId, outcome, notes })),
     teamCalls: async (customer) => (await relay.request('customer_calls', { customer })).calls,
     downloadMedia: (notice, maxBytes) => downloadThroughRelay(state.url ?? options.urls[0]!, token, notice, maxBytes),
-    status: () => ({ problems: state.error ? [state.error] : [], relay: state }),
+    status: () => ({ problems: state.error ? [state.error] : [], relay: state, iceServers }),
     async test() {
       const connected = await Promise.race([
         relay.ready().then(() => true),

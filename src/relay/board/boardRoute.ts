@@ -17,6 +17,7 @@ import type { TeamSettingsStore } from '../admin/teamSettingsStore';
 import { scopeKey } from './boardScope';
 import { endedSentence, openSession, type BoardSession } from './boardSignIn';
 import type { BoardSource } from './boardSource';
+import type { IceServer } from '../../shared/iceServers';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -85,6 +86,8 @@ export function createBoardRoute(deps: {
   auditTrail?: AuditReader;
   teamSettings?: Pick<TeamSettingsStore, 'latest' | 'save'>;
   trustedProxies?: string[];
+  /** Time-limited TURN credentials for a signed-in supervisor's listening line; absent without TURN. */
+  iceServersFor?(name: string): IceServer[];
   log: Logger;
 }) {
   const { source, log } = deps;
@@ -312,7 +315,8 @@ export function createBoardRoute(deps: {
       if (supervisor.session !== session) return void (await listening!.stop(callId, listener));
       log.info('supervisor listening in', { supervisor: name, callId });
       audit(supervisor, session, { action: 'listen', target: callId });
-      return send(supervisor.socket, { type: 'listen_offer', callId, sdp });
+      const iceServers = deps.iceServersFor?.(name);
+      return send(supervisor.socket, { type: 'listen_offer', callId, sdp, ...(iceServers && { iceServers }) });
     }
     // Only the call this page asked to listen to: nothing acts on another supervisor's leg or another call.
     if (!listening || supervisor.listeningTo !== callId) {

@@ -66,6 +66,7 @@ function prepare(call: CallView): void {
     () =>
       CallSession.prepare(offer, {
         iceServers: usePhone.getState().status?.iceServers ?? [],
+        iceTransportPolicy: usePhone.getState().status?.iceTransportPolicy,
         micDeviceId: prefs()?.micDeviceId,
         // Played from Answer on: starting audio output while the call rings would compete with building the answer.
         onRemoteStream: (stream) => callerStreams.set(call.callId, stream),
@@ -128,10 +129,23 @@ function endForMedia(callId: string, reason: string, detail?: string): void {
   void api.invoke('call:mediaFailed', { callId, reason: reason.slice(0, 500), detail: detail?.slice(0, 4000) });
 }
 
+/**
+ * Why a call's audio failed, for the agent: what the network blocks when TURN was configured and none of its servers
+ * could be reached (the direct path failed too), otherwise `usual`.
+ */
+async function mediaFailedReason(callId: string, usual: string): Promise<string> {
+  const unreachable = (await liveCalls.get(callId)?.ready())?.unreachableTurn ?? [];
+  return unreachable.length > 0 ? i18n.t('media.networkBlocked', { servers: unreachable.join(', ') }) : usual;
+}
+
+function endForMediaFailure(callId: string, usual: string): void {
+  void mediaFailedReason(callId, usual).then((reason) => endForMedia(callId, reason));
+}
+
 /** Gives lost audio a bounded time to come back (or to come up at all) before the call is ended for good. */
 function startMediaWatchdog(callId: string, reason: string): void {
   const timeoutMs = usePhone.getState().status?.mediaTimeoutMs ?? 30_000;
-  liveCalls.get(callId)?.startWatchdog(timeoutMs, () => endForMedia(callId, reason));
+  liveCalls.get(callId)?.startWatchdog(timeoutMs, () => endForMediaFailure(callId, reason));
 }
 
 function onConnectionState(callId: string, connection: RTCPeerConnectionState): void {
@@ -144,7 +158,7 @@ function onConnectionState(callId: string, connection: RTCPeerConnectionState): 
     patchMedia(callId, { connectionNotice: i18n.t('media.connectionLost') });
     startMediaWatchdog(callId, i18n.t('media.lostForGood'));
   } else if (connection === 'failed') {
-    endForMedia(callId, i18n.t('media.failed'));
+    endForMediaFailure(callId, i18n.t('media.failed'));
   }
 }
 
@@ -336,6 +350,7 @@ export async function dialCall(
   try {
     session = await CallSession.offer({
       iceServers: usePhone.getState().status?.iceServers ?? [],
+      iceTransportPolicy: usePhone.getState().status?.iceTransportPolicy,
       micDeviceId: prefs()?.micDeviceId,
       onRemoteStream: (stream) => playRemote(callId, stream),
       onConnectionState: (connection) => onConnectionState(callId, connection),

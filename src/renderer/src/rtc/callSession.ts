@@ -1,10 +1,12 @@
 import { answerProblems, holdBackCandidates, declineNonAudioSections } from '../../../shared/sdpChecks';
-import { hasTurnServer } from '../../../shared/gatheringEnough';
+import { hasTurnServer, unreachableTurn, type GatheredCandidate } from '../../../shared/gatheringEnough';
 import { waitForCandidates } from './waitForCandidates';
 import { openMic } from './devices';
 
 export interface CallSessionOptions {
   iceServers: RTCIceServer[];
+  /** `relay`: only TURN relay candidates, so the audio goes through TURN (offices that let no UDP out). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   micDeviceId?: string;
   /** Bound on ICE gathering: an unreachable STUN server would otherwise hold the answer for ~40 s. */
   gatherTimeoutMs?: number;
@@ -41,6 +43,9 @@ export class CallSession {
   private micOpen = false;
   /** Set when the chosen microphone was missing and the default one is used instead. */
   micFellBack = false;
+  /** Every local candidate gathered, to tell the agent what the network blocks if the audio fails. */
+  private gathered: GatheredCandidate[] = [];
+  private iceServers: RTCIceServer[] = [];
 
   private constructor(
     private readonly pc: RTCPeerConnection,
@@ -56,15 +61,23 @@ export class CallSession {
   ): Promise<CallSession> {
     const pc = new RTCPeerConnection({
       iceServers: options.iceServers,
+      iceTransportPolicy: options.iceTransportPolicy ?? 'all',
       bundlePolicy: 'max-bundle',
       rtcpMuxPolicy: 'require',
+    });
+    const gathered: GatheredCandidate[] = [];
+    pc.addEventListener('icecandidate', ({ candidate }) => {
+      if (candidate) gathered.push({ protocol: candidate.protocol ?? '', type: candidate.type ?? '' });
     });
     pc.addEventListener('track', (event) =>
       options.onRemoteStream?.(event.streams[0] ?? new MediaStream([event.track])),
     );
     pc.addEventListener('connectionstatechange', () => options.onConnectionState?.(pc.connectionState));
     try {
-      return await build(pc);
+      const session = await build(pc);
+      session.gathered = gathered;
+      session.iceServers = options.iceServers;
+      return session;
     } catch (error) {
       pc.close();
       throw error;
@@ -83,7 +96,12 @@ export class CallSession {
       transceiver.direction = 'sendrecv';
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
-      await waitForCandidates(pc, options.gatherTimeoutMs ?? 2000, hasTurnServer(options.iceServers));
+      await waitForCandidates(
+        pc,
+        options.gatherTimeoutMs ?? 2000,
+        hasTurnServer(options.iceServers),
+        options.iceTransportPolicy === 'relay',
+      );
       const sdp = declineNonAudioSections(pc.localDescription?.sdp ?? answer.sdp ?? '');
       const problems = answerProblems(sdp, offerSdp);
       if (problems.length > 0)
@@ -113,7 +131,12 @@ export class CallSession {
       track.enabled = false;
       const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
       await pc.setLocalDescription(await pc.createOffer());
-      await waitForCandidates(pc, options.gatherTimeoutMs ?? 2000, hasTurnServer(options.iceServers));
+      await waitForCandidates(
+        pc,
+        options.gatherTimeoutMs ?? 2000,
+        hasTurnServer(options.iceServers),
+        options.iceTransportPolicy === 'relay',
+      );
       const session = new CallSession(pc, transceiver.sender, pc.localDescription?.sdp ?? '');
       session.mic = track;
       session.micFellBack = fellBack;
@@ -194,6 +217,14 @@ export class CallSession {
       if (event.tone) onTone(event.tone);
     };
     dtmf.insertDTMF(dtmf.toneBuffer + tones, 120, 70);
+  }
+
+  /**
+   * The TURN servers that gave this call no relay candidate: when its audio fails, the network blocks both the
+   * direct path and them. Empty when TURN answered or none was configured.
+   */
+  get unreachableTurn(): string[] {
+    return unreachableTurn(this.iceServers, this.gathered);
   }
 
   get connectionState(): RTCPeerConnectionState {

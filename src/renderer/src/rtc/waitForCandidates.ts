@@ -5,7 +5,12 @@ import { enoughCandidates, type GatheredCandidate } from '../../../shared/gather
  * complete, or the bound has passed. The candidates of one allocation step come together, so waiting one task after the
  * deciding one lets its siblings (other interfaces) into the answer too.
  */
-export function waitForCandidates(pc: RTCPeerConnection, timeoutMs: number, turnConfigured: boolean): Promise<void> {
+export function waitForCandidates(
+  pc: RTCPeerConnection,
+  timeoutMs: number,
+  turnConfigured: boolean,
+  relayOnly = false,
+): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
     const gathered: GatheredCandidate[] = [];
@@ -28,7 +33,7 @@ export function waitForCandidates(pc: RTCPeerConnection, timeoutMs: number, turn
         type: candidate.type ?? '',
         address: candidate.address ?? '',
       });
-      if (settle === undefined && enoughCandidates(gathered, turnConfigured)) settle = setTimeout(done, 0);
+      if (settle === undefined && enoughCandidates(gathered, turnConfigured, relayOnly)) settle = setTimeout(done, 0);
     };
     const timer = setTimeout(done, timeoutMs);
     pc.addEventListener('icegatheringstatechange', onState);

@@ -14,7 +14,6 @@ import { QualityPanel } from './QualityPanel';
 import { Say } from './Say';
 import { TransferControl } from './TransferControl';
 import { HandToAssistant } from './HandToAssistant';
-import { HandToAssistant } from './HandToAssistant';
 import { Handle, Name } from './Who';
 
 export function InCall({ call }: { call: CallView }) {
@@ -140,7 +139,6 @@ export function InCall({ call }: { call: CallView }) {
         </button>
       </div>
       {call.anchored && call.phase === 'active' && <TransferControl call={call} />}
-      {call.anchored && call.phase === 'active' && <HandToAssistant call={call} />}
       {call.anchored && call.phase === 'active' && <HandToAssistant call={call} />}
       {dtmfOffered && showKeypad && <Keypad callId={call.callId} sent={media.dtmfSent} />}
     </section>
