@@ -42,7 +42,7 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     // A call waits in Support, ringing at Asha.
     const first = await sim.placeCall({ from: '447700900701', name: 'First Caller' });
     const waiting = board.locator(`[data-testid="waiting-row"][data-call-id="${first.callId}"]`);
-    await expect(waiting).toContainText('support');
+    await expect(waiting).toContainText('Support');
     await expect(waiting).toContainText('447700900701');
     await expect(waiting).toContainText('asha');
     await expect(board.getByTestId('waiting-count')).toHaveText('(1)');

@@ -3,6 +3,7 @@ import { isUserId } from '../shared/graphSchemas';
 import { boardWhen, say, startBoardLanguage } from './i18n';
 import { createListenIn } from './listenIn';
 import { renderAccountAlerts } from './accountAlerts';
+import { renderFloor, setWallboard, startWallboardControls } from './floor';
 
 const TOKEN_KEY = 'board-token';
 const $ = (id: string) => document.getElementById(id)!;
@@ -46,15 +47,20 @@ function isolated(text: string, ltr = false): HTMLElement {
   bdi.textContent = text;
   return bdi;
 }
-/** A customer as the desk shows them: +number (always left to right), or the id WhatsApp gives username users. */
-const customerText = (customer: string) => (isUserId(customer) ? customer : `+${customer}`);
-const customerCell = (customer: string) => isolated(customerText(customer), !isUserId(customer));
+/** A customer as the desk shows them: +number, @username, or (neither known) the id WhatsApp gives username users. */
+const customerText = (customer: string, username?: string) =>
+  isUserId(customer) ? (username ? `@${username}` : customer) : `+${customer}`;
+// Numbers and usernames read left to right, also in Arabic.
+const customerCell = (customer: string, username?: string) =>
+  isolated(customerText(customer, username), !isUserId(customer) || Boolean(username));
+/** A queue by the name the operator gave it; its id where the relay knows no name. */
+const queueName = (id: string) => snapshot?.queueNames[id] ?? id;
 
 /** A table row from cells; every cell is text or a node, never markup. */
 
 /** A message with one of its values as a node (an isolated name), the words around it as text. */
-function sayAround(key: string, name: string, node: Node): Array<string | Node> {
-  const [before = '', after = ''] = say(key, { [name]: '\u0000' }).split('\u0000');
+function sayAround(key: string, name: string, node: Node, values: Record<string, unknown> = {}): Array<string | Node> {
+  const [before = '', after = ''] = say(key, { ...values, [name]: '\u0000' }).split('\u0000');
   return [before, node, after];
 }
 
@@ -126,14 +132,15 @@ function render(): void {
   if (!snapshot) return;
   const now = relayNow();
   renderAccountAlerts($('board'), snapshot.accountAlerts);
+  renderFloor(snapshot, now, { queueName, sayAround, isolated, duration, percent });
   $('waiting-count').textContent = `(${snapshot.waiting.length})`;
   $('waiting-count').setAttribute('aria-label', say('section.waitingCount', { count: snapshot.waiting.length }));
   $('waiting').replaceChildren(
     ...snapshot.waiting.map((w) =>
       row(
         [
-          isolated(w.queue),
-          customerCell(w.customer),
+          isolated(queueName(w.queue)),
+          customerCell(w.customer, w.username),
           duration(now - w.sinceMs),
           w.ringingAt.length ? isolated(w.ringingAt.join(', ')) : say('row.nobodyFree'),
         ],
@@ -153,14 +160,17 @@ function render(): void {
         button.disabled = listenIn.listeningTo() === c.callId;
         button.setAttribute('data-testid', 'listen');
         button.onclick = () =>
-          listenIn.start(c.callId, say('listen.who', { agent: c.agent, customer: customerText(c.customer) }));
+          listenIn.start(
+            c.callId,
+            say('listen.who', { agent: c.agent, customer: customerText(c.customer, c.username) }),
+          );
         listen = button;
       }
       return row(
         [
           isolated(c.agent),
-          c.queue ? isolated(c.queue) : c.direction === 'outbound' ? say('row.outbound') : '–',
-          customerCell(c.customer),
+          c.queue ? isolated(queueName(c.queue)) : c.direction === 'outbound' ? say('row.outbound') : '–',
+          customerCell(c.customer, c.username),
           duration(now - c.sinceMs),
           listen,
         ],
@@ -189,7 +199,7 @@ function render(): void {
       calls.setAttribute('data-testid', 'agent-recent');
       calls.onclick = () => send({ type: 'agent_calls', agentId: a.id });
       actions.append(toggle, calls);
-      const queues = a.queues.length ? isolated(a.queues.join(', ')) : '–';
+      const queues = a.queues.length ? isolated(a.queues.map(queueName).join(', ')) : '–';
       return row([isolated(a.id), status, a.sinceMs ? duration(now - a.sinceMs) : '–', queues, actions], {
         'data-testid': 'agent-row',
         'data-agent': a.id,
@@ -200,18 +210,32 @@ function render(): void {
   if (!today.ok) {
     $('today-note').textContent = today.reason;
     $('today').replaceChildren();
+    labelCells();
     return;
   }
   $('today-note').textContent = say('row.serviceLevelNote', { seconds: today.serviceLevelSec });
   $('today').replaceChildren(
     figuresRow(say('row.team'), today.team, { 'data-testid': 'figures-team', class: 'team' }),
     ...today.byQueue.map((q) =>
-      figuresRow(say('row.queue', { name: q.queue }), q, { 'data-testid': 'figures-queue', 'data-queue': q.queue }),
+      figuresRow(say('row.queue', { name: queueName(q.queue) }), q, {
+        'data-testid': 'figures-queue',
+        'data-queue': q.queue,
+      }),
     ),
     ...today.byAgent.map((a) =>
       figuresRow(say('row.agent', { name: a.agent }), a, { 'data-testid': 'figures-agent', 'data-agent': a.agent }),
     ),
   );
+  labelCells();
+}
+
+/** Each cell carries its column's name, which a narrow screen shows beside it instead of the header row. */
+function labelCells(): void {
+  for (const table of $('board').querySelectorAll('table')) {
+    const labels = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+    for (const tr of table.querySelectorAll('tbody tr'))
+      tr.querySelectorAll('td').forEach((td, i) => td.setAttribute('data-label', labels[i] ?? ''));
+  }
 }
 
 /** Plays a call's room recording here: fetched with the supervisor's token, never a bare link. */
@@ -261,7 +285,7 @@ function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>)
         [
           boardWhen(c.offeredAtMs, { dateStyle: 'medium', timeStyle: 'short' }),
           customerCell(c.customer),
-          c.queue ? isolated(c.queue) : '–',
+          c.queue ? isolated(queueName(c.queue)) : '–',
           c.answered ? say('row.answeredFor', { time: seconds(c.talkSec) }) : say('row.notAnswered'),
           c.outcome || c.notes
             ? isolated([c.outcome && known('outcome', c.outcome), c.notes].filter(Boolean).join(' · '))
@@ -274,6 +298,7 @@ function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>)
   );
   table.append(head, body);
   box.replaceChildren(title, message.calls.length ? table : say('row.noCalls'));
+  labelCells();
 }
 
 /** The relay ended this sign-in (token refused, withdrawn or expired): nothing it showed stays on the page. */
@@ -283,7 +308,10 @@ function signedOut(): void {
   const listening = listenIn.listeningTo();
   if (listening) listenIn.onEnded(listening, say('listen.signInEnded'));
   snapshot = undefined;
-  for (const id of ['waiting', 'in-progress', 'agents', 'today', 'agent-calls']) $(id).replaceChildren();
+  for (const id of ['waiting', 'in-progress', 'agents', 'today', 'agent-calls', 'tiles', 'floor-alert'])
+    $(id).replaceChildren();
+  $('floor-alert').hidden = true;
+  setWallboard(false);
   $('sign-in').hidden = false;
   $('board').hidden = true;
 }
@@ -419,6 +447,7 @@ startBoardLanguage('page.title', () => {
   render();
 });
 setInterval(render, 1000);
+startWallboardControls(render);
 // Back from the company's sign-in: the relay's token, or why it refused, is in the address's fragment.
 const landed = new URLSearchParams(location.hash.slice(1));
 if (landed.has('session') || landed.has('refused')) history.replaceState(null, '', location.pathname);

@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS, type BoardThresholds } from '../shared/boardTiles';
 import { say, startBoardLanguage } from './i18n';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -38,7 +39,12 @@ async function call(init: RequestInit = {}): Promise<Response | undefined> {
 async function load(): Promise<void> {
   const response = await call();
   if (!response?.ok) return;
-  const current = (await response.json()) as { settings: { notReadyReasons: string[]; wrapUpCodes: string[] } } | null;
+  const current = (await response.json()) as {
+    settings: { notReadyReasons: string[]; wrapUpCodes: string[]; boardThresholds?: BoardThresholds };
+  } | null;
+  const thresholds = current?.settings.boardThresholds ?? DEFAULT_THRESHOLDS;
+  ($('sl-target') as HTMLInputElement).value = String(thresholds.serviceLevelTargetPct);
+  ($('max-wait') as HTMLInputElement).value = String(thresholds.maxWaitSec);
   if (!current) return;
   ($('reasons') as HTMLTextAreaElement).value = current.settings.notReadyReasons.join('\n');
   ($('codes') as HTMLTextAreaElement).value = current.settings.wrapUpCodes.join('\n');
@@ -46,7 +52,13 @@ async function load(): Promise<void> {
 
 $('settings').addEventListener('submit', (event) => {
   event.preventDefault();
-  const body = JSON.stringify({ notReadyReasons: lines('reasons'), wrapUpCodes: lines('codes') });
+  // A number the relay refuses is named by field, like the lists; an empty one is sent as such and refused too.
+  const number = (id: string) => ($(id) as HTMLInputElement).valueAsNumber;
+  const body = JSON.stringify({
+    notReadyReasons: lines('reasons'),
+    wrapUpCodes: lines('codes'),
+    boardThresholds: { serviceLevelTargetPct: number('sl-target'), maxWaitSec: number('max-wait') },
+  });
   void call({ method: 'PUT', body }).then(async (response) => {
     if (!response) return;
     if (response.status === 400) {

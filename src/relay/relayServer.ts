@@ -13,6 +13,7 @@ import { signingKey, verifyAgentToken, verifySupervisorToken } from './agentToke
 import { createBoardRoute } from './board/boardRoute';
 import { turnCredentials, turnRenewalMs, type TurnSettings } from './turnCredentials';
 import { createBoardSource } from './board/boardSource';
+import { DEFAULT_THRESHOLDS, type BoardThresholds } from '../shared/boardTiles';
 import { createMediaRoute } from './mediaRoute';
 import { createBus } from './bus';
 import { createCallRequests } from './callRequests';
@@ -196,6 +197,7 @@ export async function startRelay(options: RelayOptions) {
   const liveReasons = [...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)];
   /** The team's wrap-up codes once an admin set them (undefined: each desk keeps its own). */
   let liveWrapUpCodes: string[] | undefined;
+  let liveThresholds: BoardThresholds = DEFAULT_THRESHOLDS;
   const floor = createTeamFloor({
     team,
     bus,
@@ -412,6 +414,7 @@ export async function startRelay(options: RelayOptions) {
       serviceLevelSec: options.serviceLevelSec ?? 20,
       log,
       accountAlerts,
+      thresholds: () => liveThresholds,
     }),
     pageDir: options.boardDir ?? resolve('out/board'),
     async checkToken(token) {
@@ -502,6 +505,7 @@ export async function startRelay(options: RelayOptions) {
   const stopSettings = teamSettings?.watch(({ version, settings }) => {
     liveReasons.splice(0, liveReasons.length, ...settings.notReadyReasons);
     liveWrapUpCodes = settings.wrapUpCodes;
+    liveThresholds = settings.boardThresholds ?? DEFAULT_THRESHOLDS;
     gateway.welcomeAgain();
     log.info('team settings applied', { version });
   });

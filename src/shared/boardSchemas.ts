@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ReceivedAccountAlert } from './accountAlerts';
 import { AgentStateName } from './teamState';
 import { IceServers } from './iceServers';
+import { BoardThresholds, DEFAULT_THRESHOLDS } from './boardTiles';
 
 /** One line of figures: a queue, an agent, or the whole team, for today so far. */
 export const BoardFigures = z.object({
@@ -23,6 +24,9 @@ export const BoardFigures = z.object({
   ahtSec: z.number().optional(),
   /** Share of answered calls answered within the service-level threshold, of calls that ended or were answered. */
   serviceLevelPct: z.number().optional(),
+  /** CSAT: the average of the customers' ratings (post-call survey, 1-5), and how many calls were rated. */
+  csatAvg: z.number().optional(),
+  csatCount: z.number().int().optional(),
 });
 export type BoardFigures = z.infer<typeof BoardFigures>;
 
@@ -33,6 +37,8 @@ export const BoardSnapshot = z.object({
       callId: z.string(),
       queue: z.string(),
       customer: z.string(),
+      /** The customer's WhatsApp username, when they use one (shown as @username where there is no number). */
+      username: z.string().max(100).optional(),
       sinceMs: z.number(),
       ringingAt: z.array(z.string()),
     }),
@@ -43,6 +49,7 @@ export const BoardSnapshot = z.object({
       queue: z.string().optional(),
       agent: z.string(),
       customer: z.string(),
+      username: z.string().max(100).optional(),
       direction: z.enum(['inbound', 'outbound']),
       sinceMs: z.number(),
       /** Its media goes through the team's media server, so a supervisor can listen in and barge. */
@@ -61,6 +68,10 @@ export const BoardSnapshot = z.object({
       chosen: z.enum(['available', 'not_ready']).optional(),
     }),
   ),
+  /** Each queue id the snapshot names, with the name the operator gave it (RELAY_QUEUES_FILE). */
+  queueNames: z.record(z.string(), z.string().max(80)).default({}),
+  /** What an admin set for the floor (team settings): the tiles and alerts are measured against it. */
+  thresholds: BoardThresholds.default(DEFAULT_THRESHOLDS),
   /** WhatsApp's word about the team's numbers: restrictions, warnings, errors about no one call (newest first). */
   accountAlerts: z
     .array(ReceivedAccountAlert.extend({ sentence: z.string().max(500) }))

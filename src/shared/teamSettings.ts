@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BoardThresholds } from './boardTiles';
 
 /**
  * What an admin sets for the whole team from the board (stored in PostgreSQL with versions, applied by every relay
@@ -18,6 +19,8 @@ export const TeamSettings = z.object({
     .min(1, 'name at least one outcome code')
     .max(30, 'at most 30 outcome codes')
     .refine((c) => new Set(c).size === c.length, 'an outcome code is named twice'),
+  /** The board's service-level target and longest wait; the defaults until an admin sets them. */
+  boardThresholds: BoardThresholds.optional(),
 });
 export type TeamSettings = z.infer<typeof TeamSettings>;
 

@@ -15,6 +15,7 @@ import { buildReport } from './reportFigures';
 import type { Report } from '../../shared/reportSchemas';
 import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
 import { agentsInScope, callsInScope } from './boardScope';
+import type { BoardThresholds } from '../../shared/boardTiles';
 
 /** Midnight today, on the relay's clock. */
 function startOfToday(nowMs: number): Date {
@@ -33,6 +34,8 @@ export function createBoardSource(deps: {
   serviceLevelSec: number;
   log: Logger;
   accountAlerts?: Pick<AccountAlertStore, 'list'>;
+  /** The floor's thresholds in force now (team settings, applied without restart). */
+  thresholds: () => BoardThresholds;
 }) {
   const { store, floor, routes, queues, db, log } = deps;
 
@@ -46,6 +49,14 @@ export function createBoardSource(deps: {
       return { ...c, agent: owner?.id ?? c.agent };
     });
   }
+  /** The customers' usernames, where WhatsApp gave one with the call (its offer is kept while the call lasts). */
+  async function usernames(callIds: string[]): Promise<Map<string, string>> {
+    const offers = await Promise.all(callIds.map((id) => store.offer(id).catch(() => undefined)));
+    return new Map(
+      offers.flatMap((o, i) => (o?.callerUsername ? [[callIds[i]!, o.callerUsername] as [string, string]] : [])),
+    );
+  }
+  const queueNames = Object.fromEntries((queues?.queues ?? []).map((q) => [q.id, q.name]));
   const anchoredQueues = new Set((queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id));
 
   async function waiting(scope: SupervisorScope): Promise<BoardSnapshot['waiting']> {
@@ -65,6 +76,7 @@ export function createBoardSource(deps: {
           callId,
           queue: route.queueId,
           customer: offer.from,
+          ...(offer.callerUsername && { username: offer.callerUsername }),
           sinceMs: route.startedAtMs,
           ringingAt: offered.filter((a) => !declined.includes(a)).sort(),
         };
@@ -85,11 +97,14 @@ export function createBoardSource(deps: {
         ended_at: Date | null;
         billed_seconds: number | null;
         rang: boolean;
+        csat_score: number | null;
+        csat_agent: string | null;
       }>(
         // The caller waits from Meta's stamp, delivery included (rows from before it was kept hold it in offered_at;
         // LEAST skips the NULL and a Meta clock ahead of ours).
         `SELECT c.call_id, c.queue, LEAST(c.meta_offered_at, c.offered_at) AS offered_at, c.answered_at, c.answered_by,
-           c.ended_at, c.billed_seconds, EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang
+           c.ended_at, c.billed_seconds, EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang,
+           c.csat_score, c.csat_agent
          FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
         [from, to],
       ),
@@ -110,6 +125,7 @@ export function createBoardSource(deps: {
         endedAtMs: r.ended_at?.getTime(),
         billedSeconds: r.billed_seconds ?? undefined,
         rang: r.rang,
+        ...(r.csat_score !== null && { csat: { score: r.csat_score, agent: r.csat_agent ?? '' } }),
       });
     const offersByAgent = new Map<string, DayCall[]>();
     for (const o of offers.rows) {
@@ -144,23 +160,27 @@ export function createBoardSource(deps: {
     /** What a supervisor with this scope sees: only their queues' calls, agents and figures. */
     async snapshot(scope: SupervisorScope): Promise<BoardSnapshot> {
       const nowMs = Date.now();
-      const [waitingCalls, active, agents, figures, alerts] = await Promise.all([
+      const [waitingCalls, allActive, agents, figures, alerts] = await Promise.all([
         waiting(scope),
         inProgress(),
         floor.agents(),
         today(nowMs, scope),
         deps.accountAlerts?.list(nowMs).catch(() => []) ?? [],
       ]);
+      const active = allActive.filter((c) => inScope(scope, c.queue));
+      const named = await usernames(active.map((c) => c.callId));
       return {
         atMs: nowMs,
         waiting: waitingCalls,
+        queueNames,
+        thresholds: deps.thresholds(),
         inProgress: active
-          .filter((c) => inScope(scope, c.queue))
           .map((c) => ({
             callId: c.callId,
             queue: c.queue,
             agent: c.agent,
             customer: c.customer,
+            ...(named.has(c.callId) && { username: named.get(c.callId) }),
             direction: c.direction,
             sinceMs: c.sinceMs,
             listenable: anchoredQueues.has(c.queue ?? ''),

@@ -1,0 +1,127 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { issueSupervisorToken } from '../src/relay/agentTokens';
+import { startTestPostgres } from '../src/relay/testPostgres';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { AGENT_SECRET, startTeam } from './teamDesks';
+
+/** A customer who uses a username (Meta's business-scoped user ID, as in usernameCaller.spec.ts). */
+const BSUID = 'US.13491208655302741918';
+
+test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call waits in Customer Support with nobody free, its tile turns red and the banner names the queue; wallboard from 5 m, 420 px, Arabic', async ({
+  browser,
+}) => {
+  const postgres = await startTestPostgres();
+  const queues = TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [
+      { id: 'support', name: 'Customer Support', ringSeconds: 30, agents: { asha: 9 } },
+      { id: 'sales', name: 'Sales Desk', ringSeconds: 30, agents: { ben: 9 } },
+    ],
+  });
+  const { sim, relays, pageA, close } = await startTeam(browser, { queues, databaseUrl: postgres.url });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const board = await context.newPage();
+  const tile = (id: string) => board.getByTestId(`tile-${id}`);
+  try {
+    await board.goto(`${relays[1]!.agentUrl.replace(/^ws/, 'http')}board`);
+    await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
+    await board.getByTestId('board-sign-in-button').click();
+    await expect(board.getByTestId('board-live')).toHaveText('Live');
+    await expect(tile('waiting').locator('.tile-value')).toHaveText('0');
+    await expect(tile('available').locator('.tile-value')).toHaveText('2');
+    // The defaults until an admin sets them: a minute's wait; the sound is off until the supervisor turns it on.
+    await expect(tile('longest-wait')).toContainText('limit 1:00');
+    await expect(board.getByTestId('alert-sound')).not.toBeChecked();
+
+    // The admin sets the thresholds on the Team settings page (PostgreSQL; every instance applies them in seconds).
+    await board.getByTestId('board-settings').click();
+    await expect(board.getByTestId('settings-max-wait')).toHaveValue('60');
+    await board.getByTestId('settings-reasons').fill('break\nlunch');
+    await board.getByTestId('settings-codes').fill('Resolved');
+    await board.getByTestId('settings-max-wait').fill('2');
+    await board.getByTestId('settings-save').click();
+    // Below the 5 s floor the browser holds the form back (the relay would name the field as well).
+    expect(await board.getByTestId('settings-max-wait').evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(
+      false,
+    );
+    await expect(board.getByTestId('settings-saved')).toBeHidden();
+    await board.getByTestId('settings-max-wait').fill('5');
+    await board.getByTestId('settings-sl-target').fill('90');
+    await board.getByTestId('settings-save').click();
+    await expect(board.getByTestId('settings-saved')).toBeVisible();
+    await board.goBack();
+    await expect(board.getByTestId('board-live')).toHaveText('Live');
+    await expect(tile('longest-wait')).toContainText('limit 0:05', { timeout: 15_000 });
+    await expect(tile('service-level')).toContainText('target 90 %');
+
+    // Asha steps away: a call to Customer Support waits with nobody free to take it.
+    await pageA.getByTestId('agent-status').selectOption('lunch');
+    await expect(tile('not-ready').locator('.tile-value')).toHaveText('1');
+    const call = await sim.placeCall({ from: '447700900801', name: 'Waiting Caller' });
+    const row = board.locator(`[data-testid="waiting-row"][data-call-id="${call.callId}"]`);
+    await expect(row).toContainText('Customer Support');
+    await expect(row).toContainText('+447700900801');
+    await expect(tile('waiting').locator('.tile-value')).toHaveText('1');
+    await expect(board.getByTestId('floor-alert')).toBeHidden();
+    await expect(tile('available')).toHaveAttribute('data-level', 'alert');
+
+    // Past 5 s the queue crosses the longest wait: its tile turns red and the banner names it, by its name.
+    await expect(tile('longest-wait')).toHaveAttribute('data-level', 'alert', { timeout: 15_000 });
+    await expect(tile('longest-wait')).toHaveCSS('background-color', 'rgb(164, 0, 29)');
+    await expect(tile('longest-wait')).toContainText('over the limit');
+    const alert = board.getByTestId('floor-alert');
+    await expect(alert).toBeVisible();
+    await expect(alert.getByTestId('floor-alert-item')).toHaveText(
+      'Customer Support: a caller has waited longer than 0:05.',
+    );
+    await expect(alert.getByTestId('floor-alert-item')).toHaveAttribute('data-queue', 'support');
+
+    // A customer known by username shows as @username.
+    const byName = await sim.placeCall({ from: BSUID, username: 'maria.lopez' });
+    await expect(board.locator(`[data-testid="waiting-row"][data-call-id="${byName.callId}"]`)).toContainText(
+      '@maria.lopez',
+    );
+
+    // The wallboard, read across the room: figures at least 96 px high (2.5 cm letters), one queue at a time.
+    await board.setViewportSize({ width: 1920, height: 1080 });
+    await board.getByTestId('wallboard-toggle').click();
+    await expect(board.getByTestId('wallboard-queue-name')).toHaveText('Customer Support');
+    const figureHeight = await tile('waiting')
+      .locator('.tile-value')
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(figureHeight).toBeGreaterThanOrEqual(96);
+    await expect(board.getByTestId('waiting')).toBeHidden();
+    await expect(board.getByTestId('floor-alert')).toBeVisible();
+    await board.screenshot({ path: 'test-results/screens/wallboard-en.png' });
+    await board.getByTestId('wallboard-toggle').click();
+    await expect(board.getByTestId('waiting')).toBeVisible();
+
+    // Docked at 420 px: nothing wider than the window, so no sideways scrolling.
+    await board.setViewportSize({ width: 420, height: 900 });
+    await expect(row).toBeVisible();
+    expect(await board.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await board.screenshot({ path: 'test-results/screens/board-420.png', fullPage: true });
+
+    // In Arabic, right to left, the alert in Arabic with the queue's name kept whole; axe finds nothing.
+    await board.getByTestId('board-language').selectOption('ar');
+    await expect(board.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expect(alert.getByTestId('floor-alert-item')).toContainText('ينتظر عميل منذ أكثر من');
+    await expect(alert.getByTestId('floor-alert-item').locator('bdi')).toHaveText('Customer Support');
+    expect(await board.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    const violations = (await new AxeBuilder({ page: board }).analyze()).violations;
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await board.setViewportSize({ width: 1280, height: 900 });
+    expect((await new AxeBuilder({ page: board }).analyze()).violations.map((v) => v.id)).toEqual([]);
+    await board.screenshot({ path: 'test-results/screens/board-alert-ar.png', fullPage: true });
+
+    await sim.hangUp(call.callId);
+    await sim.hangUp(byName.callId);
+    await expect(board.getByTestId('floor-alert')).toBeHidden();
+  } finally {
+    await context.close();
+    await close();
+    await postgres.stop();
+  }
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { BoardSnapshot } from './boardSchemas';
+import { floorTiles, type BoardThresholds } from './boardTiles';
+
+const NOW = 1_000_000;
+const LIMITS: BoardThresholds = { serviceLevelTargetPct: 80, maxWaitSec: 60 };
+const figures = { offered: 4, answered: 3, missed: 1, abandoned: 0 };
+
+function snapshot(overrides: Partial<BoardSnapshot> = {}): BoardSnapshot {
+  return BoardSnapshot.parse({
+    atMs: NOW,
+    waiting: [],
+    inProgress: [],
+    agents: [
+      { id: 'asha', state: 'available', queues: ['support'] },
+      { id: 'ben', state: 'on_call', queues: ['sales'] },
+      { id: 'chen', state: 'reserved', queues: ['sales'] },
+      { id: 'dev', state: 'after_call_work', queues: ['sales'] },
+      { id: 'eve', state: 'not_ready', reason: 'lunch', queues: ['sales'] },
+      { id: 'fay', state: 'offline', queues: ['sales'] },
+    ],
+    today: { ok: true, serviceLevelSec: 20, team: { ...figures, serviceLevelPct: 85 }, byQueue: [], byAgent: [] },
+    ...overrides,
+  });
+}
+const waitingCall = (callId: string, queue: string, waitedSec: number) => ({
+  callId,
+  queue,
+  customer: '447700900001',
+  sinceMs: NOW - waitedSec * 1000,
+  ringingAt: [],
+});
+
+describe('the floor’s tiles', () => {
+  it('counts agents by state (ringing counts as on call, offline not at all) and is calm with nobody waiting', () => {
+    const tiles = floorTiles(snapshot(), LIMITS, NOW);
+    expect(tiles.agents).toEqual({ available: 1, onCall: 2, afterCallWork: 1, notReady: 1, availableLevel: 'ok' });
+    expect(tiles.waiting).toEqual({ count: 0, level: 'ok' });
+    expect(tiles.longestWait).toEqual({ sec: undefined, level: 'ok' });
+    expect(tiles.serviceLevel).toEqual({ pct: 85, level: 'warn' });
+    expect(tiles.alerts).toEqual([]);
+  });
+
+  it('warns past three quarters of the longest wait and alerts past it, per queue, the longest first', () => {
+    const near = floorTiles(snapshot({ waiting: [waitingCall('a', 'support', 46)] }), LIMITS, NOW);
+    expect(near.longestWait).toEqual({ sec: 46, level: 'warn' });
+    expect(near.alerts).toEqual([]);
+    const over = floorTiles(
+      snapshot({
+        waiting: [waitingCall('a', 'support', 61), waitingCall('b', 'sales', 90), waitingCall('c', 'sales', 10)],
+      }),
+      LIMITS,
+      NOW,
+    );
+    expect(over.waiting).toEqual({ count: 3, level: 'alert' });
+    expect(over.longestWait).toEqual({ sec: 90, level: 'alert' });
+    expect(over.alerts).toEqual([
+      { kind: 'max_wait', queue: 'sales', waitedSec: 90, maxWaitSec: 60 },
+      { kind: 'max_wait', queue: 'support', waitedSec: 61, maxWaitSec: 60 },
+    ]);
+    expect(over.byQueue.map((q) => [q.queue, q.waiting, q.longestWait])).toEqual([
+      ['support', 1, { sec: 61, level: 'alert' }],
+      ['sales', 2, { sec: 90, level: 'alert' }],
+    ]);
+  });
+
+  it('alerts on a queue whose calls wait with none of its agents free, not on free agents of another queue', () => {
+    const inSales = floorTiles(snapshot({ waiting: [waitingCall('a', 'sales', 1)] }), LIMITS, NOW);
+    expect(inSales.agents.availableLevel).toBe('alert');
+    const inSupport = floorTiles(snapshot({ waiting: [waitingCall('a', 'support', 1)] }), LIMITS, NOW);
+    expect(inSupport.agents.availableLevel).toBe('ok');
+  });
+
+  it('alerts on a queue below the service-level target, and the team tile turns red below it', () => {
+    const today = {
+      ok: true as const,
+      serviceLevelSec: 20,
+      team: { ...figures, serviceLevelPct: 70 },
+      byQueue: [
+        { ...figures, queue: 'support', serviceLevelPct: 95 },
+        { ...figures, queue: 'sales', serviceLevelPct: 50 },
+        { ...figures, queue: 'quiet' },
+      ],
+      byAgent: [],
+    };
+    const tiles = floorTiles(snapshot({ today }), { serviceLevelTargetPct: 80, maxWaitSec: 60 }, NOW);
+    expect(tiles.serviceLevel).toEqual({ pct: 70, level: 'alert' });
+    expect(tiles.alerts).toEqual([{ kind: 'service_level', queue: 'sales', pct: 50, targetPct: 80 }]);
+    expect(tiles.byQueue.map((q) => [q.queue, q.serviceLevel.level, q.answered])).toEqual([
+      ['support', 'ok', 3],
+      ['sales', 'alert', 3],
+      ['quiet', 'ok', 3],
+    ]);
+  });
+
+  it('reads the thresholds the snapshot carries, the defaults where the relay sends none', () => {
+    expect(snapshot().thresholds).toEqual({ serviceLevelTargetPct: 80, maxWaitSec: 60 });
+    expect(snapshot().queueNames).toEqual({});
+  });
+});
