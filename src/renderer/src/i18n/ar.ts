@@ -102,6 +102,12 @@ export const ar: Catalog = {
   incoming: {
     label: 'مكالمة واتساب واردة',
     ringingFor: 'ترن منذ',
+    ringingCount_zero: 'لا مكالمات ترن',
+    ringingCount_one: 'مكالمة واحدة ترن',
+    ringingCount_two: 'مكالمتان ترنان، الأقدم أولًا',
+    ringingCount_few: '{{count}} مكالمات ترن، الأقدم أولًا',
+    ringingCount_many: '{{count}} مكالمة ترن، الأقدم أولًا',
+    ringingCount_other: '{{count}} مكالمة ترن، الأقدم أولًا',
     answer: 'رد',
     connecting: 'جارٍ الاتصال…',
     holdAndAnswer: 'علّق ورد',

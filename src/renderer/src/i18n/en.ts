@@ -106,6 +106,8 @@ export const en = {
   incoming: {
     label: 'Incoming WhatsApp call',
     ringingFor: 'ringing for',
+    ringingCount_one: '{{count}} call ringing',
+    ringingCount_other: '{{count}} calls ringing, the oldest first',
     answer: 'Answer',
     connecting: 'Connecting…',
     holdAndAnswer: 'Hold and answer',

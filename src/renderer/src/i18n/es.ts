@@ -110,6 +110,9 @@ export const es: Catalog = {
   incoming: {
     label: 'Llamada entrante de WhatsApp',
     ringingFor: 'sonando desde hace',
+    ringingCount_one: '{{count}} llamada sonando',
+    ringingCount_many: '{{count}} de llamadas sonando, la más antigua primero',
+    ringingCount_other: '{{count}} llamadas sonando, la más antigua primero',
     answer: 'Contestar',
     connecting: 'Conectando…',
     holdAndAnswer: 'Poner en espera y contestar',

@@ -102,6 +102,8 @@ export const hi: Catalog = {
   incoming: {
     label: 'आने वाली WhatsApp कॉल',
     ringingFor: 'इतनी देर से बज रही है',
+    ringingCount_one: '{{count}} कॉल बज रही है',
+    ringingCount_other: '{{count}} कॉल बज रही हैं, सबसे पुरानी पहले',
     answer: 'उठाएँ',
     connecting: 'जुड़ रहा है…',
     holdAndAnswer: 'होल्ड करके उठाएँ',

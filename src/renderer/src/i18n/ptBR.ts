@@ -107,6 +107,9 @@ export const ptBR: Catalog = {
   incoming: {
     label: 'Chamada recebida do WhatsApp',
     ringingFor: 'tocando há',
+    ringingCount_one: '{{count}} chamada tocando',
+    ringingCount_many: '{{count}} de chamadas tocando, a mais antiga primeiro',
+    ringingCount_other: '{{count}} chamadas tocando, a mais antiga primeiro',
     answer: 'Atender',
     connecting: 'Conectando…',
     holdAndAnswer: 'Colocar em espera e atender',

@@ -99,6 +99,12 @@ function PhonePage() {
     <>
       {active && <InCall key={active.callId} call={active} />}
       {held && <HeldCall key={held.callId} call={held} />}
+      {/* Several calls at once: how many, and the cards from the one waiting longest. */}
+      {ringing.length > 1 && (
+        <p className="ringing-count" role="status" data-testid="ringing-count">
+          {t('incoming.ringingCount', { count: ringing.length })}
+        </p>
+      )}
       {ringing.map((call, i) => (
         <IncomingCall key={call.callId} call={call} waiting={active !== undefined} first={i === 0} />
       ))}
