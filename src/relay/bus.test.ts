@@ -49,4 +49,22 @@ describe('the relay bus', () => {
     writer.disconnect();
     reader.disconnect();
   });
+
+  it('delivers messages published together in their order, among single ones, and skips a bad one alone', async () => {
+    const [writer, reader] = [new Redis(server.url), new Redis(server.url)];
+    const log = createMemoryLogger();
+    const bus = createBus(writer, reader, 'bus-batch', log);
+    const heard: number[] = [];
+    await bus.subscribe((m) => m.event.type === 'agent_state' && heard.push(m.event.sinceMs));
+    await bus.publish(state(1));
+    await bus.publishAll([state(2), state(3), state(4)]);
+    // Another writer's entry with one message not in the protocol: the others in it still arrive.
+    await writer.xadd('bus-batch', '*', 'ms', JSON.stringify([state(5), { kind: 'nonsense' }, state(6)]));
+    await writer.xadd('bus-batch', '*', 'ms', '{not json');
+    await bus.publish(state(7));
+    await expect.poll(() => heard).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    bus.stop();
+    writer.disconnect();
+    reader.disconnect();
+  });
 });

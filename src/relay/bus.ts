@@ -16,15 +16,20 @@ const READ_BATCH = 500;
 export function createBus(redis: Redis, reader: Redis, stream: string, log: Logger) {
   let reading = false;
 
-  function handle(text: string | undefined, deliver: (message: RelayBusMessage) => void): void {
-    let parsed: ReturnType<typeof RelayBusMessage.safeParse>;
+  /** One stream entry: a message (`m`) or several published together (`ms`), each checked on its own. */
+  function handle(fields: string[], deliver: (message: RelayBusMessage) => void): void {
+    let raw: unknown[];
     try {
-      parsed = RelayBusMessage.safeParse(JSON.parse(text ?? ''));
+      raw = fields[0] === 'ms' ? (JSON.parse(fields[1] ?? '') as unknown[]) : [JSON.parse(fields[1] ?? '')];
+      if (!Array.isArray(raw)) raw = [undefined];
     } catch {
-      parsed = RelayBusMessage.safeParse(undefined);
+      raw = [undefined];
     }
-    if (parsed.success) deliver(parsed.data);
-    else log.warn('bus message ignored: not in the relay protocol');
+    for (const one of raw) {
+      const parsed = RelayBusMessage.safeParse(one);
+      if (parsed.success) deliver(parsed.data);
+      else log.warn('bus message ignored: not in the relay protocol');
+    }
   }
 
   async function readFrom(lastId: string, deliver: (message: RelayBusMessage) => void): Promise<void> {
@@ -37,7 +42,7 @@ export function createBus(redis: Redis, reader: Redis, stream: string, log: Logg
         for (const [, entries] of batch ?? [])
           for (const [id, fields] of entries) {
             lastId = id;
-            handle(fields[1], deliver);
+            handle(fields, deliver);
           }
       } catch (error) {
         if (!reading) return;
@@ -52,6 +57,14 @@ export function createBus(redis: Redis, reader: Redis, stream: string, log: Logg
     /** Adds a message for every instance (those reconnecting read it once back); resolves once Redis has it. */
     async publish(message: RelayBusMessage): Promise<void> {
       await redis.xadd(stream, 'MAXLEN', '~', String(KEPT_MESSAGES), '*', 'm', JSON.stringify(message));
+    },
+    /**
+     * Several messages as one entry (every agent a step changed): one write for Redis and one read for each
+     * instance, delivered in order as if published one by one.
+     */
+    async publishAll(messages: RelayBusMessage[]): Promise<void> {
+      if (messages.length === 0) return;
+      await redis.xadd(stream, 'MAXLEN', '~', String(KEPT_MESSAGES), '*', 'ms', JSON.stringify(messages));
     },
     /** Reads every message published from now on, in order, until `stop`. */
     async subscribe(deliver: (message: RelayBusMessage) => void): Promise<void> {

@@ -1,4 +1,5 @@
 import type { CallSignal } from '../../shared/callSignals';
+import type { RelayBusMessage } from '../../shared/relayProtocol';
 import type { Activity, AgentRecord, CallRecord, ReservationPurpose } from '../../shared/teamState';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
@@ -49,10 +50,15 @@ export function createTeamFloor(deps: {
    * sent, so a desk never sees an older state after a newer one, and a ring is not held up by a hundred states.
    */
   function tell(agents: AgentRecord[]): void {
-    for (const agent of agents)
-      bus
-        .publish({ kind: 'direct', callId: `state:${agent.id}`, targets: [agent.id], event: stateSignal(agent) })
-        .catch((error: unknown) => log.warn('agent state not published', { error: errorText(error) }));
+    const states = agents.map((agent): RelayBusMessage => ({
+      kind: 'direct',
+      callId: `state:${agent.id}`,
+      targets: [agent.id],
+      event: stateSignal(agent),
+    }));
+    bus
+      .publishAll(states)
+      .catch((error: unknown) => log.warn('agent states not published', { error: errorText(error) }));
   }
 
   /**
