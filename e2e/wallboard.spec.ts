@@ -17,7 +17,7 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     repeatCallerMinutes: 0,
     queues: [
       { id: 'support', name: 'Customer Support', ringSeconds: 30, agents: { asha: 9 } },
-      { id: 'sales', name: 'Sales Desk', ringSeconds: 30, agents: { ben: 9 } },
+      { id: 'sales', name: 'Sales Desk', ringSeconds: 60, payloads: ['sales'], agents: { ben: 9 } },
     ],
   });
   const { sim, relays, pageA, close } = await startTeam(browser, { queues, databaseUrl: postgres.url });
@@ -56,6 +56,9 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     await expect(tile('longest-wait')).toContainText('limit 0:05', { timeout: 15_000 });
     await expect(tile('service-level')).toContainText('target 90 %');
 
+    // The supervisor turns the alert's sound on (off until then).
+    await board.getByTestId('alert-sound').check();
+
     // Asha steps away: a call to Customer Support waits with nobody free to take it.
     await pageA.getByTestId('agent-status').selectOption('lunch');
     await expect(tile('not-ready').locator('.tile-value')).toHaveText('1');
@@ -77,12 +80,21 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
       'Customer Support: a caller has waited longer than 0:05.',
     );
     await expect(alert.getByTestId('floor-alert-item')).toHaveAttribute('data-queue', 'support');
+    await expect(board.locator('body')).toHaveAttribute('data-alert-chimes', '1');
 
     // A customer known by username shows as @username.
     const byName = await sim.placeCall({ from: BSUID, username: 'maria.lopez' });
     await expect(board.locator(`[data-testid="waiting-row"][data-call-id="${byName.callId}"]`)).toContainText(
       '@maria.lopez',
     );
+
+    // A call for Sales rings at Ben, unanswered: past 5 s Sales crosses too, and the sound plays once more.
+    const sale = await sim.placeCall({ from: '447700900802', ctaPayload: 'sales' });
+    await expect(board.locator(`[data-testid="waiting-row"][data-call-id="${sale.callId}"]`)).toContainText(
+      'Sales Desk',
+    );
+    await expect(alert.locator('[data-queue="sales"]')).toBeVisible({ timeout: 15_000 });
+    await expect(board.locator('body')).toHaveAttribute('data-alert-chimes', '2');
 
     // The wallboard, read across the room: figures at least 96 px high (2.5 cm letters), one queue at a time.
     await board.setViewportSize({ width: 1920, height: 1080 });
@@ -95,6 +107,8 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     await expect(board.getByTestId('waiting')).toBeHidden();
     await expect(board.getByTestId('floor-alert')).toBeVisible();
     await board.screenshot({ path: 'test-results/screens/wallboard-en.png' });
+    // The queues take turns, every 8 s.
+    await expect(board.getByTestId('wallboard-queue-name')).toHaveText('Sales Desk', { timeout: 20_000 });
     await board.getByTestId('wallboard-toggle').click();
     await expect(board.getByTestId('waiting')).toBeVisible();
 
@@ -107,8 +121,9 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     // In Arabic, right to left, the alert in Arabic with the queue's name kept whole; axe finds nothing.
     await board.getByTestId('board-language').selectOption('ar');
     await expect(board.locator('html')).toHaveAttribute('dir', 'rtl');
-    await expect(alert.getByTestId('floor-alert-item')).toContainText('ينتظر عميل منذ أكثر من');
-    await expect(alert.getByTestId('floor-alert-item').locator('bdi')).toHaveText('Customer Support');
+    const supportAlert = alert.locator('[data-queue="support"]');
+    await expect(supportAlert).toContainText('ينتظر عميل منذ أكثر من');
+    await expect(supportAlert.locator('bdi')).toHaveText('Customer Support');
     expect(await board.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
     const violations = (await new AxeBuilder({ page: board }).analyze()).violations;
     expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
@@ -118,6 +133,7 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
 
     await sim.hangUp(call.callId);
     await sim.hangUp(byName.callId);
+    await sim.hangUp(sale.callId);
     await expect(board.getByTestId('floor-alert')).toBeHidden();
   } finally {
     await context.close();
