@@ -114,6 +114,21 @@ describe('the administrator policy', () => {
     expect(readFileSync(settingsFile, 'utf8')).not.toContain('relay.elsewhere.example');
   });
 
+  it('locks the fields with a policy file that sets nothing (the values stay the desk’s own), or one that is a folder', () => {
+    const empty = deskWith(JSON.stringify({ connection: {} }));
+    expect(empty.settings.view().locked).toEqual([...ADMIN_FIELDS]);
+    expect(empty.desk.storage.notices).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'desk-policy-'));
+    const folder = prepareDesk({
+      dataDir: join(dir, 'data'),
+      cipher: plainCipher,
+      env: { WA_POLICY_FILE: dir },
+      logger: createMemoryLogger(),
+    });
+    expect(folder.storage.settings.view().locked).toEqual([...ADMIN_FIELDS]);
+    expect(folder.storage.notices).toEqual([{ key: 'policyUnreadable' }]);
+  });
+
   it('locks the fields when the policy file is not JSON: one sentence for the agent, the detail in the log', () => {
     const { settings, desk, logs } = deskWith('{"connection": {"accessToken": "EAAGleakedIfQuoted0000000000", ');
     expect(settings.view().locked).toEqual([...ADMIN_FIELDS]);

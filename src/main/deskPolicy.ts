@@ -71,7 +71,7 @@ export function readManagedSettings(
     else problems.push({ source: path, detail: reading.detail });
   }
   const values = { ...(fromEnv.success ? fromEnv.data : {}), ...fromFile };
-  const managed = managedFrom(values, problems.length > 0);
+  const managed = managedFrom(values, { policyFound: file.found, unreadable: problems.length > 0 });
   for (const problem of problems) {
     log.error('administrator settings could not be read; the connection settings stay locked', problem);
   }

@@ -72,11 +72,15 @@ export interface ManagedSettings {
 export const UNMANAGED: ManagedSettings = { values: {}, locked: [] };
 
 /**
- * A managed desk has every administrator field locked, not only those the administrator gave: the agent's Settings
- * then shows no administrator section at all. A policy that cannot be read locks them too (never unlocks).
+ * A managed desk (a policy file, even one that sets nothing, or values in the environment) has every administrator
+ * field locked, not only those given: the agent's Settings then shows no administrator section at all. A policy that
+ * cannot be read locks them too (never unlocks).
  */
-export function managedFrom(values: ManagedConnection | undefined, unreadable: boolean): ManagedSettings {
+export function managedFrom(
+  values: ManagedConnection | undefined,
+  how: { policyFound: boolean; unreadable: boolean },
+): ManagedSettings {
   const given = Object.values(values ?? {}).some((v) => v !== undefined);
-  if (!given && !unreadable) return UNMANAGED;
+  if (!given && !how.policyFound && !how.unreadable) return UNMANAGED;
   return { values: values ?? {}, locked: [...ADMIN_FIELDS] };
 }
