@@ -360,11 +360,11 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
           requestBody: raw,
         };
       }
-      if (message.kind === 'text' || message.kind === 'call_button') {
+      if (message.kind === 'text' || message.kind === 'call_button' || message.kind === 'list') {
         textMessages.push(message);
         return {
           status: 200,
-          action: 'message',
+          action: message.kind === 'list' ? 'list_message' : 'message',
           requestBody: raw,
           body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.SIM${randomBytes(8).toString('hex')}` }] },
         };

@@ -8,7 +8,52 @@ export type PermissionMessage =
   | { kind: 'interactive'; customer: string }
   | { kind: 'template'; customer: string; name: string; language: string }
   | { kind: 'text'; customer: string; body: string }
-  | { kind: 'call_button'; customer: string; body: string; displayText?: string; payload?: string };
+  | { kind: 'call_button'; customer: string; body: string; displayText?: string; payload?: string }
+  | { kind: 'list'; customer: string; body: string; button: string; rows: Array<{ id: string; title: string }> };
+
+const text = (v: unknown, min: number, max: number): v is string =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+
+/**
+ * An interactive list message, by Meta's page "Interactive list messages"
+ * (developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages): a body of
+ * 1-4096 characters; one button label of 1-20; an optional text header and footer of up to 60; 1-10 sections and
+ * 1-10 rows in all; a section title up to 24, required once there are several sections; each row an id of 1-200
+ * characters, unique in the message, a title of 1-24 and an optional description up to 72.
+ */
+function readList(interactive: Record<string, unknown>, customer: string): PermissionMessage | { problem: string } {
+  const body = isObject(interactive.body) ? interactive.body.text : undefined;
+  if (!text(body, 1, 4096)) return { problem: 'interactive.body.text: 1 to 4096 characters' };
+  for (const part of ['header', 'footer'] as const) {
+    const value = interactive[part];
+    if (value === undefined) continue;
+    if (!isObject(value) || !text(value.text, 1, 60))
+      return { problem: `interactive.${part}.text: 1 to 60 characters` };
+    if (part === 'header' && value.type !== 'text') return { problem: 'interactive.header.type must be text' };
+  }
+  const action = interactive.action;
+  if (!isObject(action) || !text(action.button, 1, 20))
+    return { problem: 'interactive.action.button: 1 to 20 characters' };
+  const sections = action.sections;
+  if (!Array.isArray(sections) || sections.length < 1 || sections.length > 10)
+    return { problem: 'interactive.action.sections: 1 to 10 sections' };
+  const rows: Array<{ id: string; title: string }> = [];
+  for (const section of sections as unknown[]) {
+    if (!isObject(section) || !Array.isArray(section.rows)) return { problem: 'each section needs rows' };
+    if (section.title !== undefined ? !text(section.title, 1, 24) : sections.length > 1)
+      return { problem: 'section title: 1 to 24 characters, required with several sections' };
+    for (const row of section.rows as unknown[]) {
+      if (!isObject(row) || !text(row.id, 1, 200)) return { problem: 'row id: 1 to 200 characters' };
+      if (!text(row.title, 1, 24)) return { problem: 'row title: 1 to 24 characters' };
+      if (row.description !== undefined && !text(row.description, 0, 72))
+        return { problem: 'row description: at most 72 characters' };
+      if (rows.some((r) => r.id === row.id)) return { problem: 'row ids must be unique' };
+      rows.push({ id: row.id, title: row.title });
+    }
+  }
+  if (rows.length < 1 || rows.length > 10) return { problem: 'interactive.action.sections: 1 to 10 rows in all' };
+  return { kind: 'list', customer, body, button: action.button, rows };
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -48,6 +93,8 @@ export function readPermissionMessage(raw: unknown): PermissionMessage | { probl
       payload: payload as string | undefined,
     };
   }
+  if (raw.type === 'interactive' && isObject(raw.interactive) && raw.interactive.type === 'list')
+    return readList(raw.interactive, customer);
   if (raw.type === 'interactive') {
     const interactive = raw.interactive;
     if (!isObject(interactive) || interactive.type !== 'call_permission_request')

@@ -31,6 +31,9 @@ function duration(ms: number): string {
 const relayNow = () => Date.now() + clockSkewMs;
 const seconds = (v: number | undefined) => (v === undefined ? '–' : say('unit.seconds', { value: Math.round(v) }));
 const percent = (v: number | undefined) => (v === undefined ? '–' : say('unit.percent', { value: v }));
+/** CSAT: the customers' average rating and how many rated (post-call survey). */
+const csat = (f: BoardFigures) =>
+  f.csatAvg === undefined ? '–' : say('unit.csat', { avg: f.csatAvg, count: f.csatCount ?? 0 });
 /** The team's default words (not-ready reasons, outcome codes) in the board's language; the operator's own as they are. */
 const known = (section: string, word: string) => say(`${section}.${word}`, { defaultValue: word });
 
@@ -121,9 +124,10 @@ function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string
     seconds(f.asaSec),
     seconds(f.ahtSec),
     percent(f.serviceLevelPct),
+    csat(f),
   ];
   const tr = row(cells, attrs);
-  const fields = ['name', 'offered', 'answered', 'missed', 'abandoned', 'asa', 'aht', 'service-level'];
+  const fields = ['name', 'offered', 'answered', 'missed', 'abandoned', 'asa', 'aht', 'service-level', 'csat'];
   tr.querySelectorAll('td').forEach((td, i) => td.setAttribute('data-field', fields[i]!));
   return tr;
 }

@@ -28,6 +28,7 @@ import { createAnchoredCalls } from './media/anchoredCalls';
 import { createBotCalls } from './bots/botCalls';
 import { createBotRoute } from './bots/botRoute';
 import { createBotSessions } from './bots/botSessions';
+import { createCallSurveys } from './surveys/callSurveys';
 import { createTeamStore } from './team/teamStore';
 import { routingGroups } from './team/routingGroups';
 import { countByState, createTeamFloor, DEFAULT_NOT_READY_REASONS } from './team/teamFloor';
@@ -509,6 +510,10 @@ export async function startRelay(options: RelayOptions) {
     gateway.welcomeAgain();
     log.info('team settings applied', { version });
   });
+  // Queues with a post-call survey: the customer rates the call on WhatsApp, kept with the call record.
+  const surveys = options.queues?.queues.some((q) => q.survey)
+    ? createCallSurveys({ redis, prefix, queues: options.queues.queues, graphFor: numbers.graphFor, records, log })
+    : undefined;
   const intake = createWebhookIntake({
     numbers,
     store,
@@ -518,6 +523,7 @@ export async function startRelay(options: RelayOptions) {
     log,
     metrics,
     records,
+    surveys,
     async onAccountAlert(received) {
       await accountAlerts.add(received);
       // Every desk shows it on its status line: the whole team is affected.

@@ -10,6 +10,7 @@ import type { TeamFloor } from './team/teamFloor';
 import type { BusinessNumbers } from './businessNumbers';
 import type { CallRecorder } from './records/callRecorder';
 import type { Router } from './routing';
+import type { CallSurveys } from './surveys/callSurveys';
 
 /** Meta's webhooks, taken once across all instances and turned into offers and events for the agents. */
 export function createWebhookIntake(deps: {
@@ -23,6 +24,8 @@ export function createWebhookIntake(deps: {
   records?: CallRecorder;
   /** WhatsApp's word about the number (restrictions, warnings, errors about no one call): for the board. */
   onAccountAlert?: (alert: ReceivedAccountAlert) => Promise<void>;
+  /** The post-call survey: sent when an answered call ends, its answers taken from the messages webhook. */
+  surveys?: Pick<CallSurveys, 'afterCall' | 'answer'>;
 }) {
   const { store, floor, router, bus, log, metrics, records } = deps;
 
@@ -67,6 +70,11 @@ export function createWebhookIntake(deps: {
     if (!deps.numbers.has(event.phoneNumberId)) {
       // Another number on the same Meta app: not this team's calls.
       log.warn('webhook for another phone number ignored', { phoneNumberId: event.phoneNumberId });
+      return;
+    }
+    if (event.type === 'list_reply') {
+      const surveys = deps.surveys;
+      if (surveys) await once(`list:${event.messageId}`, async () => void (await surveys.answer(event)));
       return;
     }
     const signal = callSignalFromWebhook(event);
@@ -128,6 +136,22 @@ export function createWebhookIntake(deps: {
           await floor.apply({ kind: 'end', callId: signal.callId });
           await store.endActive(signal.callId);
           await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
+          // After the call, not before Meta's delivery is confirmed: a slow Graph API must not hold the webhook.
+          if (deps.surveys && owner && queue) {
+            const surveys = deps.surveys;
+            void store
+              .offer(signal.callId)
+              .then((offer) =>
+                surveys.afterCall({
+                  callId: signal.callId,
+                  queueId: queue,
+                  agentId: owner,
+                  customer: signal.from,
+                  offeredAtMs: offer?.timestampMs,
+                }),
+              )
+              .catch((error: unknown) => log.warn('post-call survey failed', { error: String(error) }));
+          }
         });
       case 'permission_reply':
         return once(`permission:${signal.customer}:${signal.response}:${signal.expiresAtMs ?? ''}`, async () => {

@@ -69,6 +69,14 @@ export const RecordEvent = z.discriminatedUnion('kind', [
     transcript: BotEscalation.shape.transcript,
     atMs: AtMs,
   }),
+  /** The customer rated the call (the post-call survey): 1 to 5, for the agent who answered it. */
+  z.object({
+    kind: z.literal('csat'),
+    callId: CallId,
+    agentId: AgentId,
+    score: z.number().int().min(1).max(5),
+    atMs: AtMs,
+  }),
   z.object({
     kind: z.literal('wrap_up'),
     callId: CallId,

@@ -211,6 +211,47 @@ export const CallButtonMessageBody = z
   })
   .refine(oneAddressee, ONE_ADDRESSEE);
 
+/**
+ * A list message (interactive type "list"), as Meta's "Interactive list messages" page gives it: body up to 4096
+ * characters, one button label up to 20, optional text header and footer up to 60, up to 10 sections with up to 10
+ * rows in all; a row's id up to 200 characters (echoed in the reply), its title up to 24, its description up to 72.
+ * Reply buttons would allow only 3 choices, too few for a 1-5 rating.
+ */
+export const ListMessageBody = z
+  .object({
+    ...messageTo,
+    type: z.literal('interactive'),
+    interactive: z.object({
+      type: z.literal('list'),
+      header: z.object({ type: z.literal('text'), text: z.string().min(1).max(60) }).optional(),
+      body: z.object({ text: z.string().min(1).max(4096) }),
+      footer: z.object({ text: z.string().min(1).max(60) }).optional(),
+      action: z.object({
+        button: z.string().min(1).max(20),
+        sections: z
+          .array(
+            z.object({
+              title: z.string().min(1).max(24),
+              rows: z
+                .array(
+                  z.object({
+                    id: z.string().min(1).max(200),
+                    title: z.string().min(1).max(24),
+                    description: z.string().max(72).optional(),
+                  }),
+                )
+                .min(1),
+            }),
+          )
+          .min(1)
+          .max(10)
+          .refine((sections) => sections.flatMap((s) => s.rows).length <= 10, { message: 'at most 10 rows in all' }),
+      }),
+    }),
+  })
+  .refine(oneAddressee, ONE_ADDRESSEE);
+export type ListMessageBody = z.infer<typeof ListMessageBody>;
+
 export const MessageSentResponse = z.object({
   messaging_product: whatsapp.optional(),
   messages: z.array(z.object({ id: z.string() })).min(1),

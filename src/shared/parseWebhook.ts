@@ -13,6 +13,7 @@ import {
   Contact,
   MessagesValue,
   PermissionReplyMessage,
+  ListReplyMessage,
   WebhookEnvelope,
   WebhookError,
 } from './webhookSchemas';
@@ -98,6 +99,15 @@ export type CallEvent =
       type: 'account_alert';
       phoneNumberId?: string;
       alert: AccountAlert;
+    }
+  | {
+      /** The customer chose a row of a list message (the post-call survey): its id, as the business wrote it. */
+      type: 'list_reply';
+      phoneNumberId: string;
+      from: string;
+      rowId: string;
+      messageId: string;
+      timestampMs: number;
     }
   | {
       type: 'permission_reply';
@@ -329,6 +339,20 @@ function messagesEvents(value: z.infer<typeof MessagesValue>, prefix: string, sk
     // Only call-permission replies matter here; every other message kind is someone else's business.
     const interactive =
       typeof message === 'object' && message !== null ? (message as { interactive?: unknown }).interactive : undefined;
+    if (typeOf(interactive) === 'list_reply') {
+      const reply = oneItem(ListReplyMessage, message, `${prefix}.messages[${i}]`, skipped);
+      const from = reply && (reply.from ?? reply.from_user_id);
+      if (reply && from)
+        events.push({
+          type: 'list_reply',
+          phoneNumberId: value.metadata.phone_number_id,
+          from,
+          rowId: reply.interactive.list_reply.id,
+          messageId: reply.id,
+          timestampMs: reply.timestamp * 1000,
+        });
+      continue;
+    }
     if (typeOf(interactive) !== 'call_permission_reply') continue;
     const parsed = oneItem(PermissionReplyMessage, message, `${prefix}.messages[${i}]`, skipped);
     if (!parsed) continue;

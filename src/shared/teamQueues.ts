@@ -50,6 +50,26 @@ export const HandBackBot = QueueBot.extend({
 });
 export type HandBackBot = z.infer<typeof HandBackBot>;
 
+/**
+ * The post-call survey (CSAT) a queue sends the customer on WhatsApp after an answered call: a list message whose
+ * five rows are the ratings 1 to 5 (reply buttons allow only three). The words are the operator's, in the customer's
+ * language; the row titles are read from the worst rating to the best.
+ */
+export const QueueSurvey = z.object({
+  body: z
+    .string()
+    .min(1)
+    .max(4096)
+    .default('How did we do on this call? Choose a rating from 1 (poor) to 5 (very good).'),
+  button: z.string().min(1).max(20).default('Rate the call'),
+  section: z.string().min(1).max(24).default('Your rating'),
+  ratings: z
+    .array(z.string().min(1).max(24))
+    .length(5)
+    .default(['1 - Very poor', '2 - Poor', '3 - OK', '4 - Good', '5 - Very good']),
+});
+export type QueueSurvey = z.infer<typeof QueueSurvey>;
+
 /** One queue of the team: which calls come to it and which agents serve it, with a level per agent. */
 export const QueueConfig = z.object({
   id: QueueId,
@@ -78,6 +98,8 @@ export const QueueConfig = z.object({
   bot: QueueBot.optional(),
   /** Bots an agent may hand a call of this queue back to, besides the queue's own (anchored media only). */
   handBack: z.array(HandBackBot).max(10).default([]),
+  /** After an answered call the customer is asked to rate it (1-5) on WhatsApp, within the 24-hour window. */
+  survey: QueueSurvey.optional(),
 });
 export type QueueConfig = z.infer<typeof QueueConfig>;
 

@@ -147,7 +147,24 @@ export const PermissionReplyMessage = z.object({
   }),
 });
 
-// Only call-permission replies matter here; every other message kind is someone else's business.
+/** A customer's choice in a list message (the post-call survey): the chosen row's id and title. */
+export const ListReplyMessage = z.object({
+  from: z.string().min(1).optional(),
+  from_user_id: BusinessScopedUserId.optional(),
+  id: z.string().min(1),
+  timestamp: UnixSeconds,
+  context: z.object({ from: z.string().optional(), id: z.string() }).optional(),
+  interactive: z.object({
+    type: z.literal('list_reply'),
+    list_reply: z.object({
+      id: z.string().min(1).max(200),
+      title: z.string().max(24),
+      description: z.string().max(72).optional(),
+    }),
+  }),
+});
+
+// Only call-permission replies and list replies (the survey) matter here; other messages are someone else's.
 export const MessagesValue = z.object({
   metadata: Metadata,
   messages: z.array(z.unknown()).optional(),

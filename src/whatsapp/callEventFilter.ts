@@ -72,6 +72,8 @@ function eventKey(event: CallEvent): string {
       return `media:${event.callId}:${event.kind}:${event.mediaId}`;
     case 'account_alert':
       return `account:${JSON.stringify(event.alert)}`;
+    case 'list_reply':
+      return `list:${event.messageId}`;
   }
 }
 

@@ -50,6 +50,9 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
       };
     case 'account_alert':
       return { type: 'account_alert', alert: event.alert, phoneNumberId: event.phoneNumberId };
+    case 'list_reply':
+      // A survey's answer is the relay's to keep, not a call event for a desk.
+      return undefined;
     case 'permission_reply':
       return {
         type: 'permission_reply',

@@ -11,6 +11,7 @@ import {
   TemplateMessageBody,
   TextMessageBody,
   CallButtonMessageBody,
+  ListMessageBody,
   MediaUrlResponse,
   PhoneNumberInfo,
   SuccessResponse,
@@ -361,6 +362,11 @@ export function createGraphClient(config: GraphClientConfig) {
             text: { body: text },
           });
       return sendOrTemplate('message', body, to, template);
+    },
+    /** A list message (the post-call survey): sent as it is, within the customer service window. */
+    async sendList(body: ListMessageBody): Promise<{ messageId: string }> {
+      const reply = await request('list_message', 'POST', 'messages', ListMessageBody.parse(body), MessageSentResponse);
+      return { messageId: reply.messages[0]!.id };
     },
     /** The number's calling settings (calling on/off, SIP, call hours, restrictions). */
     async callingSettings(): Promise<CallingSettingsResponse> {

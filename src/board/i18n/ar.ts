@@ -130,6 +130,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     asa: 'متوسط سرعة الرد',
     aht: 'متوسط مدة المعالجة',
     serviceLevel: 'مستوى الخدمة',
+    csat: 'رضا العملاء (1-5)',
     answerRate: 'نسبة الرد',
     from: 'من',
     when: 'متى',
@@ -191,6 +192,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
   unit: {
     seconds: '{{value}} ث',
     percent: '{{value}}٪',
+    csat: '{{avg}} ({{count}} تقييمات)',
   },
   state: {
     available: 'متاح',

@@ -126,6 +126,7 @@ export const en = {
     asa: 'Avg. speed of answer',
     aht: 'Avg. handle time',
     serviceLevel: 'Service level',
+    csat: 'CSAT (1-5)',
     answerRate: 'Answer rate',
     from: 'From',
     when: 'When',
@@ -183,6 +184,7 @@ export const en = {
   unit: {
     seconds: '{{value}} s',
     percent: '{{value}} %',
+    csat: '{{avg}} ({{count}} rated)',
   },
   state: {
     available: 'available',

@@ -132,6 +132,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     asa: 'Tiempo medio de respuesta',
     aht: 'Duración media de atención',
     serviceLevel: 'Nivel de servicio',
+    csat: 'CSAT (1-5)',
     answerRate: 'Tasa de respuesta',
     from: 'Desde',
     when: 'Cuándo',
@@ -190,6 +191,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
   unit: {
     seconds: '{{value}} s',
     percent: '{{value}} %',
+    csat: '{{avg}} ({{count}} valoraciones)',
   },
   state: {
     available: 'disponible',

@@ -127,6 +127,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     asa: 'उत्तर की औसत गति',
     aht: 'औसत हैंडल समय',
     serviceLevel: 'सेवा स्तर',
+    csat: 'CSAT (1-5)',
     answerRate: 'उत्तर दर',
     from: 'से',
     when: 'कब',
@@ -184,6 +185,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
   unit: {
     seconds: '{{value}} से.',
     percent: '{{value}}%',
+    csat: '{{avg}} ({{count}} रेटिंग)',
   },
   state: {
     available: 'उपलब्ध',

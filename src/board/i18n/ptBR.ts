@@ -130,6 +130,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     asa: 'Tempo médio de atendimento',
     aht: 'Tempo médio de tratamento',
     serviceLevel: 'Nível de serviço',
+    csat: 'CSAT (1-5)',
     answerRate: 'Taxa de atendimento',
     from: 'De',
     when: 'Quando',
@@ -188,6 +189,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   unit: {
     seconds: '{{value}} s',
     percent: '{{value}} %',
+    csat: '{{avg}} ({{count}} avaliações)',
   },
   state: {
     available: 'disponível',

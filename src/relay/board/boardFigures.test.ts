@@ -102,4 +102,25 @@ describe('board figures', () => {
   it('has no averages before anything was answered', () => {
     expect(figuresOf([], 20)).toEqual({ offered: 0, answered: 0, missed: 0, abandoned: 0 });
   });
+
+  it('CSAT: the average rating per queue and per agent, each agent only for the calls rated for them', () => {
+    const rated: DayCall[] = [
+      { ...calls[0]!, csat: { score: 5, agent: 'ana' } },
+      { ...calls[1]!, csat: { score: 2, agent: 'ben' } },
+      { ...calls[1]!, answeredBy: 'ana', csat: { score: 4, agent: 'ana' } },
+      calls[2]!,
+      calls[3]!,
+    ];
+    const offers = new Map([
+      ['ana', rated],
+      ['ben', [rated[1]!]],
+    ]);
+    const figures = dayFigures(rated, offers, 20);
+    expect(figures.team).toMatchObject({ csatAvg: 3.7, csatCount: 3 });
+    expect(figures.byQueue.find((q) => q.queue === 'support')).toMatchObject({ csatAvg: 3.7, csatCount: 3 });
+    expect(figures.byQueue.find((q) => q.queue === 'sales')?.csatCount).toBeUndefined();
+    // Ben's 2 is not Ana's, though the call rang at her too.
+    expect(figures.byAgent.find((a) => a.agent === 'ana')).toMatchObject({ csatAvg: 4.5, csatCount: 2 });
+    expect(figures.byAgent.find((a) => a.agent === 'ben')).toMatchObject({ csatAvg: 2, csatCount: 1 });
+  });
 });

@@ -13,10 +13,18 @@ export interface DayCall {
   rang: boolean;
   /** In an agent's list: how the ring at them ended; absent while it rings, and for rings recorded before it was kept. */
   ringOutcome?: RingOutcome;
+  /** The customer's rating of the call (post-call survey, 1-5) and the agent it was for. */
+  csat?: { score: number; agent: string };
 }
 
 const average = (values: number[]) =>
   values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : undefined;
+
+/** CSAT: the average rating (1-5) of the rated calls, and how many were rated. */
+const csatOf = (rated: DayCall[]) => ({
+  csatAvg: average(rated.map((c) => c.csat!.score)),
+  csatCount: rated.length || undefined,
+});
 
 /** The figures of a set of inbound calls; `serviceLevelSec` is the answer-time target. */
 export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigures {
@@ -35,6 +43,7 @@ export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigur
     asaSec: average(speeds),
     ahtSec: average(handled),
     serviceLevelPct: settled ? Math.round((inTime / settled) * 1000) / 10 : undefined,
+    ...csatOf(calls.filter((c) => c.csat !== undefined)),
   };
 }
 
@@ -56,6 +65,8 @@ export function agentFigures(agent: string, offered: DayCall[], serviceLevelSec:
     serviceLevelPct: figuresOf(theirs, serviceLevelSec).serviceLevelPct,
     missed: unknown.missed + ended('timed_out'),
     declined: ended('rejected'),
+    // The ratings given for this agent's calls, not a colleague's who took the call on.
+    ...csatOf(offered.filter((c) => c.csat?.agent === agent)),
   };
 }
 

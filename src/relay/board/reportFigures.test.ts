@@ -66,7 +66,9 @@ describe('reports', () => {
     expect(csv).toContain('"queue","Bob;=1+2;"');
     expect(csv.replace(/"(?:[^"]|"")*"/g, '')).toMatch(/^[,\r\n]*$/);
     expect((parse(csv, { relax_column_count: true }) as string[][])[0]).toEqual(
-      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined'.split(','),
+      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined,csatAvg,csatCount'.split(
+        ',',
+      ),
     );
   });
 

@@ -62,6 +62,8 @@ const CSV_COLUMNS = [
   'ahtSec',
   'serviceLevelPct',
   'declined',
+  'csatAvg',
+  'csatCount',
 ] as const;
 
 /** One CSV text of a report: a line per queue and per agent, then one per hour or day. */

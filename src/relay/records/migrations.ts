@@ -109,4 +109,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
       );`,
   },
+  {
+    // The customer's rating of the call (post-call survey on WhatsApp), 1 to 5, for the agent who answered it.
+    version: 9,
+    name: 'post-call survey',
+    sql: `
+      ALTER TABLE calls ADD COLUMN csat_score smallint CHECK (csat_score BETWEEN 1 AND 5);
+      ALTER TABLE calls ADD COLUMN csat_agent text;
+      ALTER TABLE calls ADD COLUMN csat_at timestamptz;`,
+  },
 ];

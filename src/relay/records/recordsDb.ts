@@ -57,7 +57,9 @@ type Row = {
 };
 
 /** What an event says about its call's row. */
-function rowOf(event: Exclude<RecordEvent, { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' }>): Row {
+function rowOf(
+  event: Exclude<RecordEvent, { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' | 'csat' }>,
+): Row {
   const at = new Date(event.atMs);
   switch (event.kind) {
     case 'offered':
@@ -177,6 +179,14 @@ export function createRecordsDb(url: string, log: Logger) {
             );
             continue;
           }
+          if (event.kind === 'csat') {
+            // The first answer counts; a second tap on the same list changes nothing.
+            await client.query(
+              `UPDATE calls SET csat_score = $2, csat_agent = $3, csat_at = $4 WHERE call_id = $1 AND csat_score IS NULL`,
+              [event.callId, event.score, event.agentId, new Date(event.atMs)],
+            );
+            continue;
+          }
           const r = rowOf(event);
           await client.query(UPSERT_CALL, [
             event.callId,
@@ -241,6 +251,15 @@ export function createRecordsDb(url: string, log: Logger) {
         assistant: { summary: string; facts: Record<string, string>; transcript: unknown[] } | null;
       }>('SELECT assistant FROM calls WHERE call_id = $1', [callId]);
       return rows[0]?.assistant ?? undefined;
+    },
+    /** The customer's rating of a call, if they gave one. */
+    async rating(callId: string): Promise<{ score: number; agent: string } | undefined> {
+      const { rows } = await pool.query<{ csat_score: number | null; csat_agent: string | null }>(
+        'SELECT csat_score, csat_agent FROM calls WHERE call_id = $1',
+        [callId],
+      );
+      const row = rows[0];
+      return row?.csat_score ? { score: row.csat_score, agent: row.csat_agent ?? '' } : undefined;
     },
     /** The file the team's media server recorded a call's room into, if it did. */
     async roomRecording(callId: string): Promise<string | undefined> {
