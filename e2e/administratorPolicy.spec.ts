@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { WINDOW_HEADER } from '../src/shared/ipcChannels';
 import { SIM_PUBLIC_URL } from '../sim/phoneWithSim';
@@ -25,6 +26,12 @@ const POLICY = JSON.stringify({
     publicUrl: SIM_PUBLIC_URL,
   },
 });
+
+/** Every axe-core violation on the page, whatever its impact. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** The window's id as the page sends it, so a request can be made as the page would make it. */
 async function windowIdOf(page: Page): Promise<string> {
@@ -55,6 +62,12 @@ test('a managed desk hides the administrator’s settings, works with them, and 
     await expect(page.getByTestId('calling-settings')).toHaveCount(0);
     await page.getByTestId('settings-test').click();
     await expect(page.getByTestId('test-result')).toHaveText('Connected to Simulated Business (+1 555-144-1906).');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/screens/settings-managed-light.png', fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: 'test-results/screens/settings-managed-dark.png', fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // Past the page: the same request the page would send, straight to main.
     // From the page itself, as the renderer's bridge sends it: the page cannot do more than this.
@@ -86,6 +99,17 @@ test('a managed desk hides the administrator’s settings, works with them, and 
     // The policy is still in force: WhatsApp still accepts the desk.
     await page.getByTestId('settings-test').click();
     await expect(page.getByTestId('test-result')).toHaveText('Connected to Simulated Business (+1 555-144-1906).');
+
+    // In Arabic the managed connection reads right to left, with nothing of the administrator's shown.
+    await page.getByTestId('settings-section-desk').click();
+    await page.getByTestId('language').selectOption('ar');
+    await page.getByTestId('settings-section-connection').click();
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expect(page.getByTestId('connection-managed')).toHaveText(
+      'يدير المسؤول اتصال هذا المكتب: حساب واتساب وخطاف الويب وعنوان المُرحِّل.',
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/screens/settings-managed-ar.png', fullPage: true });
   } finally {
     await phone.close();
   }
@@ -125,6 +149,8 @@ test('without a policy the Administrator section is there, the desk saves once f
   await expect(page.getByTestId('setting-permissionTemplateLanguage').locator('option[value="pt_BR"]')).toHaveText(
     'Brazilian Portuguese',
   );
+  expect(await axeViolations(page)).toEqual([]);
+  await page.screenshot({ path: 'test-results/screens/settings-administrator.png', fullPage: true });
   await page.getByTestId('settings-section-desk').click();
   await expect(page.getByRole('button', { name: 'Save' })).toHaveCount(1);
   await page.getByTestId('wrap-up-codes').fill('Solved\nEscalated');
@@ -133,6 +159,8 @@ test('without a policy the Administrator section is there, the desk saves once f
   await page.getByTestId('follow-up-language').selectOption('es_MX');
   await page.getByTestId('section-save').click();
   await expect(page.getByTestId('section-saved')).toHaveText('Saved.');
+  expect(await axeViolations(page)).toEqual([]);
+  await page.screenshot({ path: 'test-results/screens/settings-desk.png', fullPage: true });
   await expect(page.getByTestId('capture-language').locator('option[value="en_US"]')).toHaveText('American English');
   // All three were saved by the one button, and come back after a reload.
   await page.reload();
