@@ -31,6 +31,13 @@ for (const language of LANGUAGES.slice(1)) {
       await page.getByTestId(`settings-section-${section}`).click();
       await look(`settings ${section}`);
     }
+    // The calling settings at WhatsApp were on that screen, in the agent's language.
+    await expect(page.getByTestId('calling-settings').getByRole('heading', { level: 2 })).toHaveText(
+      translated['callingSettings.title']!,
+    );
+    await expect(page.getByTestId('call-hours-editor').locator('legend').first()).toHaveText(
+      translated['callingSettings.hoursLegend']!,
+    );
     // A form WhatsApp would refuse: each field says what is wrong in the agent's language.
     await page.getByTestId('setting-webhookPort').fill('80');
     await page.getByTestId('setting-phoneNumberId').fill('+44 7700 900555');

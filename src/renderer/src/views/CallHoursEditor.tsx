@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { HolidayPeriod, OperatingPeriod } from '../../../shared/callingSettings';
 import { WEEK_DAYS } from '../../../shared/callingSettings';
 
@@ -5,12 +6,19 @@ import { WEEK_DAYS } from '../../../shared/callingSettings';
 const asInput = (hhmm: string) => (/^\d{4}$/.test(hhmm) ? `${hhmm.slice(0, 2)}:${hhmm.slice(2)}` : hhmm);
 const fromInput = (value: string) => value.replace(':', '').slice(0, 4);
 
+/** A weekday as the interface language names it (1 January 2024 was a Monday). */
+const dayName = (day: string, language: string) =>
+  new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(2024, 0, 1 + (WEEK_DAYS as readonly string[]).indexOf(day)),
+  );
+
 /** The opening hours and holidays WhatsApp applies to the number's calls, edited as lists. */
 export function CallHoursEditor(props: {
   periods: OperatingPeriod[];
   holidays: HolidayPeriod[];
   onChange: (periods: OperatingPeriod[], holidays: HolidayPeriod[]) => void;
 }) {
+  const { t, i18n } = useTranslation();
   const { periods, holidays, onChange } = props;
   const setPeriod = (i: number, patch: Partial<OperatingPeriod>) =>
     onChange(
@@ -25,31 +33,31 @@ export function CallHoursEditor(props: {
   return (
     <div className="call-hours" data-testid="call-hours-editor">
       <fieldset>
-        <legend>Opening hours (WhatsApp takes two periods a day at most)</legend>
+        <legend>{t('callingSettings.hoursLegend')}</legend>
         {periods.map((p, i) => (
           <div className="row" key={`p${i}`} data-testid="opening-period">
             <select
-              aria-label="Day"
+              aria-label={t('callingSettings.day')}
               data-testid={`period-day-${i}`}
               value={p.day_of_week}
               onChange={(e) => setPeriod(i, { day_of_week: e.target.value })}
             >
               {WEEK_DAYS.map((d) => (
                 <option key={d} value={d}>
-                  {d.charAt(0) + d.slice(1).toLowerCase()}
+                  {dayName(d, i18n.language)}
                 </option>
               ))}
             </select>
             <input
               type="time"
-              aria-label="Opens"
+              aria-label={t('callingSettings.opens')}
               data-testid={`period-open-${i}`}
               value={asInput(p.open_time)}
               onChange={(e) => setPeriod(i, { open_time: fromInput(e.target.value) })}
             />
             <input
               type="time"
-              aria-label="Closes"
+              aria-label={t('callingSettings.closes')}
               data-testid={`period-close-${i}`}
               value={asInput(p.close_time)}
               onChange={(e) => setPeriod(i, { close_time: fromInput(e.target.value) })}
@@ -64,7 +72,7 @@ export function CallHoursEditor(props: {
                 )
               }
             >
-              Remove
+              {t('callingSettings.remove')}
             </button>
           </div>
         ))}
@@ -74,30 +82,30 @@ export function CallHoursEditor(props: {
             onChange([...periods, { day_of_week: 'MONDAY', open_time: '0900', close_time: '1700' }], holidays)
           }
         >
-          Add opening period
+          {t('callingSettings.addPeriod')}
         </button>
       </fieldset>
       <fieldset>
-        <legend>Holidays (no calls ring; days already past are dropped when you save)</legend>
+        <legend>{t('callingSettings.holidaysLegend')}</legend>
         {holidays.map((h, i) => (
           <div className="row" key={`h${i}`} data-testid="holiday">
             <input
               type="date"
-              aria-label="Date"
+              aria-label={t('callingSettings.date')}
               data-testid={`holiday-date-${i}`}
               value={h.date}
               onChange={(e) => setHoliday(i, { date: e.target.value })}
             />
             <input
               type="time"
-              aria-label="From"
+              aria-label={t('callingSettings.from')}
               data-testid={`holiday-start-${i}`}
               value={asInput(h.start_time)}
               onChange={(e) => setHoliday(i, { start_time: fromInput(e.target.value) })}
             />
             <input
               type="time"
-              aria-label="Until"
+              aria-label={t('callingSettings.until')}
               data-testid={`holiday-end-${i}`}
               value={asInput(h.end_time)}
               onChange={(e) => setHoliday(i, { end_time: fromInput(e.target.value) })}
@@ -112,7 +120,7 @@ export function CallHoursEditor(props: {
                 )
               }
             >
-              Remove
+              {t('callingSettings.remove')}
             </button>
           </div>
         ))}
@@ -125,7 +133,7 @@ export function CallHoursEditor(props: {
             ])
           }
         >
-          Add holiday
+          {t('callingSettings.addHoliday')}
         </button>
       </fieldset>
     </div>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   callHoursProblems,
   sipProblems,
@@ -30,6 +31,7 @@ function Toggle(props: { id: string; label: string; on: boolean; set: (on: boole
 
 /** The number's calling settings at WhatsApp, for an operator whose token may manage them. */
 export function CallingSettingsPanel() {
+  const { t } = useTranslation();
   const [view, setView] = useState<CallingSettingsView>();
   const [values, setValues] = useState<CallingSettingsChange>();
   const [saving, setSaving] = useState(false);
@@ -66,9 +68,7 @@ export function CallingSettingsPanel() {
       .filter(Boolean);
     const found = [
       ...callHoursProblems(values),
-      ...codes
-        .filter((c) => !/^[A-Z]{2}$/.test(c))
-        .map((c) => `Countries: ${c} is not a two-letter code such as US or BR.`),
+      ...codes.filter((c) => !/^[A-Z]{2}$/.test(c)).map((code) => t('callingSettings.countryCode', { code })),
     ];
     const sipFoundNow = sipProblems(values.sip, values.srtp_key_exchange_protocol);
     setProblems(found);
@@ -91,8 +91,8 @@ export function CallingSettingsPanel() {
   const onOff = (on: boolean): OnOff => (on ? 'ENABLED' : 'DISABLED');
   return (
     <section className="card" data-testid="calling-settings" aria-labelledby="calling-settings-title">
-      <h2 id="calling-settings-title">Calling at WhatsApp</h2>
-      {!view && <p>Reading the number’s calling settings…</p>}
+      <h2 id="calling-settings-title">{t('callingSettings.title')}</h2>
+      {!view && <p>{t('callingSettings.reading')}</p>}
       {view && !view.ok && (
         <p className="error" role="alert" data-testid="calling-error">
           {view.error}
@@ -103,40 +103,40 @@ export function CallingSettingsPanel() {
           <FindingsList findings={view.findings} testId="calling-findings" />
           <Toggle
             id="status"
-            label="Calling on for this number"
+            label={t('callingSettings.status')}
             on={values.status === 'ENABLED'}
             set={(on) => setValues({ ...values, status: onOff(on) })}
           />
           <Toggle
             id="icon"
-            label="Show the call button to customers"
+            label={t('callingSettings.icon')}
             on={values.call_icon_visibility === 'DEFAULT'}
             set={(on) => setValues({ ...values, call_icon_visibility: on ? 'DEFAULT' : 'DISABLE_ALL' })}
           />
           <Toggle
             id="callback"
-            label="Callers give permission to be called back"
+            label={t('callingSettings.callback')}
             on={values.callback_permission_status === 'ENABLED'}
             set={(on) => setValues({ ...values, callback_permission_status: onOff(on) })}
           />
           <Toggle
             id="g711"
-            label="Also take calls in G.711 (PCMA and PCMU) beside Opus; the phone answers them"
+            label={t('callingSettings.g711')}
             on={(values.additional_codecs ?? []).length > 0}
             set={(on) => setValues({ ...values, additional_codecs: on ? ['PCMA', 'PCMU'] : [] })}
           />
           <label className="field">
-            <span>Show the call button only to customers in (two-letter country codes; empty: everywhere)</span>
+            <span>{t('callingSettings.countries')}</span>
             <input data-testid="calling-countries" value={countries} onChange={(e) => setCountries(e.target.value)} />
           </label>
           <Toggle
             id="hours"
-            label="Take calls only during call hours"
+            label={t('callingSettings.hours')}
             on={values.call_hours_status === 'ENABLED'}
             set={(on) => setValues({ ...values, call_hours_status: onOff(on) })}
           />
           <label className="field">
-            <span>Call hours time zone</span>
+            <span>{t('callingSettings.timezone')}</span>
             <input
               data-testid="calling-timezone"
               value={values.timezone_id}
@@ -145,11 +145,15 @@ export function CallingSettingsPanel() {
           </label>
           <p data-testid="calling-schedule">
             {view.openingPeriods.length === 0
-              ? 'No opening hours are set at WhatsApp.'
-              : `Open: ${view.openingPeriods.map((p) => `${p.day_of_week.slice(0, 3)} ${p.open_time}–${p.close_time}`).join(', ')}.`}{' '}
+              ? t('callingSettings.noHours')
+              : t('callingSettings.open', {
+                  periods: view.openingPeriods
+                    .map((p) => `${p.day_of_week.slice(0, 3)} ${p.open_time}–${p.close_time}`)
+                    .join(', '),
+                })}{' '}
             {view.holidays.length === 0
-              ? 'No holidays.'
-              : `Holidays (kept when you save): ${view.holidays.map((h) => h.date).join(', ')}.`}
+              ? t('callingSettings.noHolidays')
+              : t('callingSettings.holidays', { dates: view.holidays.map((h) => h.date).join(', ') })}
           </p>
           <CallHoursEditor
             periods={values.weekly_operating_hours ?? []}
@@ -179,12 +183,12 @@ export function CallingSettingsPanel() {
           )}
           <div className="actions">
             <button data-testid="calling-save" disabled={saving} onClick={() => void save()}>
-              {saving ? 'Saving…' : 'Save at WhatsApp'}
+              {saving ? t('callingSettings.saving') : t('callingSettings.save')}
             </button>
           </div>
           {saved && (
             <p className="ok" role="status" data-testid="calling-saved">
-              WhatsApp accepted the calling settings. Customers’ apps may take a while to show the change.
+              {t('callingSettings.saved')}
             </p>
           )}
         </>
