@@ -13,7 +13,7 @@ export async function teamSummary(
   if (!transport?.teamCalls) return undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const calls = await Promise.race([
-    transport.teamCalls(customer),
+    transport.teamCalls(customer, exceptCallId),
     new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), TEAM_HISTORY_WAIT_MS))),
   ]).finally(() => clearTimeout(timer));
   if (!calls) return undefined;

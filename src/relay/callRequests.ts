@@ -254,6 +254,21 @@ export function createCallRequests(deps: {
     if (!claimed) await store.setOwner(callId, agentId);
   }
 
+  /** An agent reads a customer's team history only for a call of theirs with that customer (ringing, on, or placed). */
+  async function isTheirCustomer(agentId: string, customer: string, callId: string): Promise<boolean> {
+    const [offer, placedBy, call] = await Promise.all([
+      store.offer(callId),
+      store.placedBy(callId),
+      floor.call(callId),
+    ]);
+    const customerOfCall =
+      offer?.from ?? (await store.activeCalls()).find((active) => active.callId === callId)?.customer;
+    if (customerOfCall !== customer) return false;
+    const inModel =
+      call?.parties.some((p) => p.id === agentId) || call?.reservations.some((r) => r.agentId === agentId);
+    return Boolean(inModel) || placedBy === agentId || (await store.wasOffered(callId, agentId));
+  }
+
   return {
     async pre_accept(agentId, { callId, sdp }, context = NO_DEADLINE) {
       const ring = anchored ? colleagueRingFor(await floor.call(callId), agentId) : undefined;
@@ -416,7 +431,8 @@ export function createCallRequests(deps: {
       records.record({ kind: 'wrap_up', callId, agentId, outcome, notes, atMs: Date.now() });
       return {};
     },
-    async customer_calls(_agentId, { customer }) {
+    async customer_calls(agentId, { customer, callId }) {
+      if (!(await isTheirCustomer(agentId, customer, callId))) throw new RelayRefusal('relayNotYourCustomer');
       if (!records) return { calls: [] };
       try {
         return { calls: await records.customerCalls(customer, 50) };

@@ -91,7 +91,8 @@ export const relayRequests = {
   },
   /** The team's earlier calls with a customer (call records), for the ringing card and the call. */
   customer_calls: {
-    params: z.object({ customer: CustomerNumber }),
+    /** Only for a call of this agent's with that customer. */
+    params: z.object({ customer: CustomerNumber, callId: CallId }),
     reply: z.object({ calls: z.array(TeamCall).max(50) }),
   },
 } as const;

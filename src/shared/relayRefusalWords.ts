@@ -29,6 +29,7 @@ export const relayRefusalWordsEn = {
   relayNotYoursToHandBack: 'Only the agent who has the call, alone on it, can hand it to an assistant.',
   relayNoSuchAssistant: 'This call’s queue has no such assistant.',
   relayAssistantFailed: 'The assistant did not take the call: it stays with you.',
+  relayNotYourCustomer: 'The team’s history of a customer is shown only with a call of yours with them.',
   relayTooManyRequests_one: 'Too many requests from this desk: try again in 1 minute.',
   relayTooManyRequests_other: 'Too many requests from this desk: try again in {{count}} minutes.',
   relayPermissionLimit_one: 'You have sent the most call-permission requests allowed for now: try again in 1 minute.',

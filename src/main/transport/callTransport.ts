@@ -60,8 +60,8 @@ export interface CallTransport extends CallActions {
   colleagues?(): Promise<string[]>;
   /** Team relay: the agent's wrap-up, for the team's call records. */
   wrapUp?(callId: string, outcome: string, notes: string): Promise<void>;
-  /** Team relay: the customer's earlier calls with the whole team. */
-  teamCalls?(customer: string): Promise<TeamCall[]>;
+  /** Team relay: the customer's earlier calls with the whole team, read for a call of this desk's with them. */
+  teamCalls?(customer: string, callId: string): Promise<TeamCall[]>;
   /** Fetches a recording or transcript WhatsApp made of one of this desk's calls. */
   downloadMedia(notice: CallMediaNotice, maxBytes: number): Promise<{ bytes: Buffer; mimeType?: string }>;
   /** The number's calling settings; only where this desk holds the token (a relay's operator manages them there). */

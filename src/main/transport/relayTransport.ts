@@ -107,7 +107,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     handToBot: async (callId, bot, note) => (await relay.request('hand_to_bot', { callId, bot, note })).to,
     colleagues: async () => (await relay.request('colleagues', {})).agents,
     wrapUp: async (callId, outcome, notes) => void (await relay.request('wrap_up', { callId, outcome, notes })),
-    teamCalls: async (customer) => (await relay.request('customer_calls', { customer })).calls,
+    teamCalls: async (customer, callId) => (await relay.request('customer_calls', { customer, callId })).calls,
     downloadMedia: (notice, maxBytes) => downloadThroughRelay(state.url ?? options.urls[0]!, token, notice, maxBytes),
     status: () => ({ problems: state.error ? [state.error] : [], relay: state, iceServers }),
     async test() {

@@ -175,9 +175,17 @@ describe('call records in PostgreSQL', () => {
     expect(offers.map((o) => o.agent_id)).toEqual(['ana', 'ben']);
     // A colleague cannot write the wrap-up of a call they did not take.
     await expect(ben.client.request('wrap_up', { callId, outcome: 'x', notes: 'y' })).rejects.toThrow('not yours');
-    // Desks read the team's history of the customer from these records.
-    const { calls } = await ben.client.request('customer_calls', { customer: '447700900501' });
+    // Desks read the team's history of the customer from these records, for a call of theirs with that customer.
+    const { calls } = await ben.client.request('customer_calls', { customer: '447700900501', callId });
     expect(calls).toEqual([expect.objectContaining({ callId, answeredBy: 'ana', outcome: 'Resolved' })]);
+    // Not another customer's, through a call of theirs; not a colleague who never had the call.
+    await expect(ben.client.request('customer_calls', { customer: '447700900599', callId })).rejects.toThrow(
+      'only with a call of yours',
+    );
+    const cy = await agent('cy', a!.agentUrl);
+    await expect(cy.client.request('customer_calls', { customer: '447700900501', callId })).rejects.toThrow(
+      'only with a call of yours',
+    );
   });
 
   it('calls Meta stamped in the same second are kept in the order the relay received them, with Meta’s stamp beside', async () => {
@@ -202,10 +210,14 @@ describe('call records in PostgreSQL', () => {
     // Every moment is distinct to the millisecond, though each pair shares Meta's second.
     rows.slice(1).forEach((r, i) => expect(r.offered_at.getTime()).toBeGreaterThan(rows[i]!.offered_at.getTime()));
     expect(rows.map((r) => r.meta_offered_at.getTime())).toEqual(arrived.map((c) => c.metaSec * 1000));
-    // Desks read the customer's calls newest first, in the same order.
+    // Desks read the customer's calls newest first, in the same order: Ben, signed in now, as the customer calls again.
     const ben = await agent('ben', a!.agentUrl);
-    const { calls } = await ben.client.request('customer_calls', { customer: '447700900701' });
-    expect(calls.map((c) => c.callId)).toEqual(ids.filter((_, i) => i % 2 === 0).reverse());
+    const again = await connect(a!, '447700900701');
+    await until(() => ben.events.some((e) => e.type === 'call_offered' && e.callId === again));
+    const { calls } = await ben.client.request('customer_calls', { customer: '447700900701', callId: again });
+    expect(calls.map((c) => c.callId).filter((id) => id !== again)).toEqual(
+      ids.filter((_, i) => i % 2 === 0).reverse(),
+    );
   }, 60_000);
 
   it('the board measures how long a caller waited from Meta’s stamp of the call', async () => {

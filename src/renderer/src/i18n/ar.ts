@@ -668,6 +668,7 @@ export const ar: Catalog = {
     relayCallUnknown: 'لم يعد مرحّل الفريق يعرف هذه المكالمة.',
     relayColleagueBusy: '{{to}} غير متاح لتلقي مكالمة الآن.',
     relayInvitationOver: 'انتهت الدعوة إلى هذه المكالمة: تبقى مع زميلك.',
+    relayNotYourCustomer: 'لا يظهر سجل الفريق مع عميل إلا مع مكالمة لك معه.',
     relayCallChanged: 'تغيّرت المكالمة في أثناء ذلك (رُدّ عليها أو انتقلت أو انتهت): انظر إليها مرة أخرى.',
     relayNotYoursToHandBack: 'لا يسلّم المكالمة إلى مساعد إلا الوكيل الذي يتولاها وحده.',
     relayNoSuchAssistant: 'لا يوجد مساعد بهذا الاسم في قائمة انتظار هذه المكالمة.',

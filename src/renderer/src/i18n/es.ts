@@ -668,6 +668,7 @@ export const es: Catalog = {
     relayCallUnknown: 'El relé del equipo ya no conoce esta llamada.',
     relayColleagueBusy: '{{to}} no puede atender una llamada ahora.',
     relayInvitationOver: 'La invitación a esta llamada terminó: sigue con tu compañero.',
+    relayNotYourCustomer: 'El historial del equipo con un cliente solo se muestra con una llamada tuya con él.',
     relayCallChanged: 'La llamada cambió mientras tanto (la contestaron, pasó a otro o terminó): vuelve a mirarla.',
     relayNotYoursToHandBack: 'Solo quien tiene la llamada, sin nadie más en ella, puede pasarla a un asistente.',
     relayNoSuchAssistant: 'La cola de esta llamada no tiene ese asistente.',

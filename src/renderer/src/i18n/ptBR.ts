@@ -662,6 +662,7 @@ export const ptBR: Catalog = {
     relayCallUnknown: 'O relay da equipe não conhece mais esta chamada.',
     relayColleagueBusy: '{{to}} não pode atender uma chamada agora.',
     relayInvitationOver: 'O convite para esta chamada terminou: ela continua com seu colega.',
+    relayNotYourCustomer: 'O histórico da equipe com um cliente só aparece com uma chamada sua com ele.',
     relayCallChanged: 'A chamada mudou nesse meio tempo (foi atendida, passou adiante ou terminou): veja de novo.',
     relayNotYoursToHandBack: 'Só quem está com a chamada, sozinho nela, pode passá-la a um assistente.',
     relayNoSuchAssistant: 'A fila desta chamada não tem esse assistente.',
