@@ -49,10 +49,16 @@ declare module 'janode/plugins/audiobridge' {
       description?: string;
       sampling_rate?: number;
       prebuffer?: number;
+      /** Percent of packets Janus expects lost: above 0 its Opus encoders add in-band FEC (default_expectedloss). */
+      expected_loss?: number;
       is_private?: boolean;
       secret?: string;
       pin?: string;
       admin_key?: string;
+      /** Plain RTP participants may join (the whisper's bridges). */
+      allow_rtp?: boolean;
+      /** Forwarding groups: a forwarder can carry one group's mix only. */
+      groups?: string[];
     }): Promise<{ room: number }>;
     destroy(params: { room: number; secret?: string }): Promise<unknown>;
     join(params: {
@@ -63,7 +69,11 @@ declare module 'janode/plugins/audiobridge' {
       generate_offer?: boolean;
       /** This participant's codec (default opus); the room mixes every participant at its own rate. */
       codec?: 'opus' | 'pcmu' | 'pcma';
-    }): Promise<{ feed: number; jsep?: Jsep }>;
+      /** Mandatory in a room with groups. */
+      group?: string;
+      /** A plain RTP participant; without ip and port Janus only receives from it. */
+      rtp_participant?: { ip?: string; port?: number; payload_type?: number };
+    }): Promise<{ feed: number; jsep?: Jsep; rtp_participant?: { ip: string; port: number; payload_type?: number } }>;
     configure(params: { jsep?: Jsep; muted?: boolean; prebuffer?: number }): Promise<{ jsep?: Jsep }>;
     leave(): Promise<unknown>;
     playFile(params: {
@@ -73,6 +83,17 @@ declare module 'janode/plugins/audiobridge' {
       file_id?: string;
       loop?: boolean;
     }): Promise<unknown>;
+    startForward(params: {
+      room: number;
+      host: string;
+      audio_port: number;
+      ptype?: number;
+      codec?: 'opus' | 'pcma' | 'pcmu';
+      group?: string;
+      secret?: string;
+      admin_key?: string;
+    }): Promise<{ forwarder: { audio_stream: number } }>;
+    stopForward(params: { room: number; stream: number; secret?: string; admin_key?: string }): Promise<unknown>;
     stopFile(params: { room: number; secret?: string; file_id: string }): Promise<unknown>;
     enableRecording(params: {
       room: number;

@@ -28,9 +28,23 @@ export interface AnchorLeg {
   /** Mutes or unmutes what this leg sends into the room (a supervisor listening in is muted until barge). */
   mute(muted: boolean): Promise<void>;
   leave(): Promise<void>;
-  /** Moves the leg to another room of the same Janus, its media connection untouched (the customer to hold). */
-  moveTo?(room: number): Promise<void>;
+  /**
+   * Moves the leg to another room of the same Janus, its media connection untouched (the customer to hold, the legs of
+   * a whisper), into `group` there when that room has groups.
+   */
+  moveTo?(room: number, group?: string): Promise<void>;
 }
+
+/** The rooms of a whisper (`JanusAnchor.whisper`): two fresh private rooms at the call's rate. */
+export interface WhisperRooms {
+  /** Where the customer waits, hearing only the agent. */
+  customerSide: number;
+  /** Where the agent and the supervisor talk, hearing the customer. */
+  deskSide: number;
+}
+
+/** Payload type of the Opus the whisper's forwarders send to its bridges (any dynamic type both ends agree on). */
+const BRIDGE_PT = 111;
 
 /**
  * A call's media anchored on one Janus instance: an AudioBridge room per call, the customer's WhatsApp leg joined with
@@ -49,11 +63,11 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
   const session: JanodeSession = await connection.create(15);
   const control = await session.attach(AudioBridgePlugin);
 
-  async function leg(handle: AudioBridgeHandle, feed: number): Promise<AnchorLeg> {
+  async function leg(handle: AudioBridgeHandle, feed: number, display = 'customer'): Promise<AnchorLeg> {
     return {
       feed,
       ...(handle instanceof MovableAudioBridge.Handle && {
-        moveTo: (room: number) => handle.changeRoom(room, 'customer', roomKeys(access, room).pin),
+        moveTo: (room: number, group?: string) => handle.changeRoom(room, display, roomKeys(access, room).pin, group),
       }),
       async mute(muted) {
         await handle.configure({ muted });
@@ -66,12 +80,15 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
   }
 
   /** A private room that only the relays can join, record, play into or destroy, mixing at `rate` Hz. */
-  async function createRoom(room: number, rate: RoomRate): Promise<void> {
+  async function createRoom(room: number, rate: RoomRate, groups?: string[]): Promise<void> {
     const { secret, pin } = roomKeys(access, room);
     const lock = { secret, pin, admin_key: access.adminKey };
-    await control.create({ room, sampling_rate: rate, prebuffer: PREBUFFER, is_private: true, ...lock });
+    const bridged = groups && { groups, allow_rtp: true };
+    await control.create({ room, sampling_rate: rate, prebuffer: PREBUFFER, is_private: true, ...lock, ...bridged });
   }
   const secretOf = (room: number) => roomKeys(access, room).secret;
+  /** The name each leg Janus offered joined under, which it keeps when it moves to another room. */
+  const offeredNames = new WeakMap<AudioBridgeHandle, string>();
   const pinOf = (room: number) => roomKeys(access, room).pin;
 
   return {
@@ -157,7 +174,7 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
     },
     /** An agent's desk joins with its own offer (a full ICE peer); Janus's answer goes back to the desk. */
     async joinAgent(room: number, deskOffer: string, name: string): Promise<{ answer: string; leg: AnchorLeg }> {
-      const handle = await session.attach(AudioBridgePlugin);
+      const handle = await session.attach(MovableAudioBridge);
       try {
         const joined = await handle.join({ room, pin: pinOf(room), display: name });
         const configured = await handle.configure({ jsep: { type: 'offer', sdp: deskSdpForJanus(deskOffer) } });
@@ -170,7 +187,8 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
     },
     /** A desk's leg that Janus offers (the desk answers it as it would WhatsApp's offer). */
     async offerLeg(room: number, name: string, muted = false): Promise<{ handle: AudioBridgeHandle; offer: string }> {
-      const handle = await session.attach(AudioBridgePlugin);
+      const handle = await session.attach(MovableAudioBridge);
+      offeredNames.set(handle, name);
       try {
         const joined = await handle.join({ room, pin: pinOf(room), display: name, generate_offer: true, muted });
         if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the desk');
@@ -183,7 +201,78 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
     /** The desk's answer to `offerLeg`'s offer: its media starts. */
     async answerLeg(handle: AudioBridgeHandle, answer: string): Promise<AnchorLeg> {
       await handle.configure({ jsep: { type: 'answer', sdp: deskSdpForJanus(answer) } });
-      return leg(handle, 0);
+      return leg(handle, 0, offeredNames.get(handle));
+    },
+    /**
+     * A supervisor speaks to the agent alone. AudioBridge mixes one room for everyone in it, so the call is split in
+     * two rooms: the customer waits on the customer side, the agent and the supervisor talk on the desk side, and two
+     * forwarders carry one forwarding group's mix each into the other room through a plain RTP participant: the
+     * customer's voice alone to the desk side, the agent's voice alone to the customer side. The customer hears the
+     * agent and never the supervisor; the agent hears both; nobody hears their own voice back. `end` puts every leg
+     * back into the call's room and takes the two rooms down.
+     */
+    async whisper(
+      call: { room: number; rate: RoomRate },
+      legs: { customer: AnchorLeg; agent: AnchorLeg; supervisor: AnchorLeg },
+      rooms: WhisperRooms,
+    ): Promise<{ end(): Promise<void> }> {
+      const { customer, agent, supervisor } = legs;
+      if (!customer.moveTo || !agent.moveTo || !supervisor.moveTo) throw new Error('a leg of this call cannot move');
+      await createRoom(rooms.customerSide, call.rate, ['customer', 'bridge']);
+      await createRoom(rooms.deskSide, call.rate, ['agent', 'supervisor', 'bridge']);
+      const bridges: AudioBridgeHandle[] = [];
+      const forwards: Array<{ room: number; stream: number }> = [];
+      /** A plain RTP participant in `room` that Janus only receives from, fed with `from`'s `group` alone. */
+      async function bridge(room: number, from: number, group: string): Promise<void> {
+        const handle = await session.attach(AudioBridgePlugin);
+        bridges.push(handle);
+        const joined = await handle.join({
+          room,
+          pin: pinOf(room),
+          display: `bridge:${group}`,
+          group: 'bridge',
+          rtp_participant: { payload_type: BRIDGE_PT },
+        });
+        if (!joined.rtp_participant) throw new Error('Janus gave the bridge no RTP address');
+        const started = await control.startForward({
+          room: from,
+          group,
+          host: joined.rtp_participant.ip,
+          audio_port: joined.rtp_participant.port,
+          ptype: BRIDGE_PT,
+          codec: 'opus',
+          secret: secretOf(from),
+          admin_key: access.adminKey,
+        });
+        forwards.push({ room: from, stream: started.forwarder.audio_stream });
+      }
+      async function end(): Promise<void> {
+        // Back into the call's room (no groups there) before the rooms go, so no leg is ever in a destroyed room.
+        for (const moved of [customer, agent, supervisor]) await moved.moveTo!(call.room).catch(() => undefined);
+        for (const f of forwards)
+          await control
+            .stopForward({ room: f.room, stream: f.stream, secret: secretOf(f.room), admin_key: access.adminKey })
+            .catch(() => undefined);
+        for (const handle of bridges) {
+          await handle.leave().catch(() => undefined);
+          await handle.detach().catch(() => undefined);
+        }
+        for (const room of [rooms.customerSide, rooms.deskSide])
+          await control.destroy({ room, secret: secretOf(room) }).catch(() => undefined);
+      }
+      try {
+        await bridge(rooms.deskSide, rooms.customerSide, 'customer');
+        await bridge(rooms.customerSide, rooms.deskSide, 'agent');
+        await agent.moveTo(rooms.deskSide, 'agent');
+        await supervisor.moveTo(rooms.deskSide, 'supervisor');
+        await customer.moveTo(rooms.customerSide, 'customer');
+        // Heard on the desk side only: the customer's room holds no supervisor.
+        await supervisor.mute(false);
+      } catch (error) {
+        await end();
+        throw error;
+      }
+      return { end };
     },
     async close(): Promise<void> {
       await session.destroy().catch(() => undefined);

@@ -20,9 +20,12 @@ class MovableAudioBridgeHandle extends (AudioBridgePlugin.Handle as unknown as n
     return super.handleMessage(message);
   }
 
-  /** Moves this participant (and its media) to `room`, which must have the same sampling rate; `pin` is the room's. */
-  async changeRoom(room: number, display: string, pin: string): Promise<void> {
-    await this.message({ request: 'changeroom', room, display, pin });
+  /**
+   * Moves this participant (and its media) to `room`, which must have the same sampling rate; `pin` is the room's,
+   * `group` the forwarding group it takes there (mandatory in a room with groups).
+   */
+  async changeRoom(room: number, display: string, pin: string, group?: string): Promise<void> {
+    await this.message({ request: 'changeroom', room, display, pin, ...(group && { group }) });
   }
 }
 
