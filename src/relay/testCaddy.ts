@@ -18,6 +18,22 @@ export interface TestCaddy {
  */
 export async function startTestCaddy(relays: { hosts: string[]; webhookPort: number; agentPort: number }) {
   if (spawnSync('caddy', ['version']).error) throw new Error('caddy is missing: install it with apt-get install caddy');
+  // A port chosen free can be taken by another program before Caddy binds it (a busy machine): try again, with new ones.
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const caddy = await launch(relays);
+    try {
+      await caddy.ready();
+      return caddy;
+    } catch (error) {
+      await caddy.stop();
+      lastError = error as Error;
+    }
+  }
+  throw lastError!;
+}
+
+async function launch(relays: { hosts: string[]; webhookPort: number; agentPort: number }) {
   const [webhookPort, deskPort] = [await freePort(), await freePort()];
   const home = mkdtempSync(join(tmpdir(), 'caddy-'));
   const upstreams = (port: number) => relays.hosts.map((host) => `${host}:${port}`).join(' ');
@@ -37,28 +53,36 @@ export async function startTestCaddy(relays: { hosts: string[]; webhookPort: num
         RELAY_AGENT_UPSTREAMS: upstreams(relays.agentPort),
         RELAY_AGENT_PORT: String(relays.agentPort),
       },
-      stdio: ['ignore', 'ignore', process.env.CADDY_LOG ? 'inherit' : 'ignore'],
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  const started = Date.now();
-  // Ready once both instances answer through it.
-  for (let upInARow = 0; upInARow < 4;) {
-    if (child.exitCode !== null) throw new Error(`caddy exited with ${child.exitCode}`);
-    if (Date.now() - started > 15_000) throw new Error('caddy did not come up within 15 s');
-    const ok = await fetch(`http://127.0.0.1:${deskPort}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    upInARow = ok ? upInARow + 1 : 0;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Caddy's own words on why it stopped, for the error; CADDY_LOG=1 shows them all.
+  let said = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (process.env.CADDY_LOG) process.stderr.write(chunk);
+    said = (said + chunk.toString()).slice(-1500);
+  });
   return {
     webhookUrl: `http://127.0.0.1:${webhookPort}`,
     deskUrl: `ws://127.0.0.1:${deskPort}/`,
+    /** Resolves once both instances answer through Caddy. */
+    async ready(): Promise<void> {
+      const started = Date.now();
+      for (let upInARow = 0; upInARow < 4;) {
+        if (child.exitCode !== null) throw new Error(`caddy exited with ${child.exitCode}: ${said}`);
+        if (Date.now() - started > 15_000) throw new Error('caddy did not come up within 15 s');
+        const ok = await fetch(`http://127.0.0.1:${deskPort}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        upInARow = ok ? upInARow + 1 : 0;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
     },
-  } satisfies TestCaddy;
+  };
 }

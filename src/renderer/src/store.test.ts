@@ -25,7 +25,8 @@ beforeEach(() =>
 );
 
 /** A status whose only interesting part is the wrap-ups main has open. */
-const statusWith = (wrapUp: AppStatus['wrapUp']) => ({ configured: true, wrapUp }) as AppStatus;
+const statusWith = (wrapUp: AppStatus['wrapUp']) =>
+  ({ configured: true, wrapUp, preferences: { status: 'available' } }) as AppStatus;
 
 describe('phone store', () => {
   it('lists ringing calls oldest first and leaves out silent ones', () => {
