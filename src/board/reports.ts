@@ -61,6 +61,8 @@ function draw(canvas: string, config: ChartConfiguration<'bar'>): void {
 let shown: Report | undefined;
 
 function render(report: Report): void {
+  // Queues by the names the operator gave them; an id where the relay knows none.
+  const queueName = (id: string) => report.queueNames?.[id] ?? id;
   shown = report;
   for (const c of charts.splice(0)) c.destroy();
   $('report').hidden = false;
@@ -82,7 +84,7 @@ function render(report: Report): void {
   draw('queues-chart', {
     type: 'bar',
     data: {
-      labels: report.byQueue.map((q) => q.queue),
+      labels: report.byQueue.map((q) => queueName(q.queue)),
       datasets: [
         {
           label: say('reports.answerRatePct'),
@@ -123,7 +125,10 @@ function render(report: Report): void {
   $('figures').replaceChildren(
     line(say('row.team'), report.team, { 'data-testid': 'report-team' }),
     ...report.byQueue.map((q) =>
-      line(say('row.queue', { name: q.queue }), q, { 'data-testid': 'report-queue', 'data-queue': q.queue }),
+      line(say('row.queue', { name: queueName(q.queue) }), q, {
+        'data-testid': 'report-queue',
+        'data-queue': q.queue,
+      }),
     ),
     ...report.byAgent.map((a) =>
       line(say('row.agent', { name: a.agent }), a, { 'data-testid': 'report-agent', 'data-agent': a.agent }),

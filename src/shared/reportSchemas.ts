@@ -13,6 +13,8 @@ export const Report = z.object({
   team: WithRate,
   byQueue: z.array(WithRate.extend({ queue: z.string() })),
   byAgent: z.array(WithRate.extend({ agent: z.string() })),
+  /** Each queue id with the name the operator gave it (RELAY_QUEUES_FILE), for the page to show names. */
+  queueNames: z.record(z.string(), z.string().max(80)).optional(),
 });
 export type Report = z.infer<typeof Report>;
 

@@ -210,7 +210,7 @@ export function createBoardSource(deps: {
       if (!db) return undefined;
       const read = await readCalls(db, new Date(range.fromMs), new Date(range.toMs));
       const { calls, offersByAgent } = callsInScope(read, scope);
-      return buildReport(calls, offersByAgent, range, deps.serviceLevelSec);
+      return { ...buildReport(calls, offersByAgent, range, deps.serviceLevelSec), queueNames };
     },
     /** The agent serves one of the supervisor's queues, so the supervisor may read and set them. */
     servesScope: (agentId: string, scope: SupervisorScope): boolean =>
