@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTonePeer } from '../src/relay/media/testTonePeer';
 
@@ -23,15 +23,22 @@ export interface ScriptedBotOptions {
   escalateTo?: string;
   /** Instead of escalating, ends the call this long after answering (a survey or payment bot that is done). */
   endAfterMs?: number;
+  /**
+   * `whip`: served as a WHIP endpoint (RFC 9725) instead: `POST /whip` takes the offer as application/sdp (the call's
+   * context in the Relay-Call-Context header) and answers 201 Created with the answer and a Location; `DELETE` on
+   * that Location ends the session.
+   */
+  transport?: 'smallwebrtc' | 'whip';
   summary?: string;
   facts?: Record<string, string>;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  return Buffer.concat(chunks).toString('utf8');
 }
+const readJson = async (req: IncomingMessage): Promise<unknown> => JSON.parse(await readText(req)) as unknown;
 
 /**
  * A voice bot for tests and the demo, served the way pipecat's SmallWebRTC transport serves one: `POST /api/offer`
@@ -44,11 +51,55 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
   const peers: Array<ReturnType<typeof createTonePeer>> = [];
   const escalations: Array<{ status: number; body: string }> = [];
   const ends: Array<{ status: number; body: string }> = [];
+  /** WHIP sessions by their resource path, and the DELETEs the bot was sent. */
+  const sessions = new Map<string, ReturnType<typeof createTonePeer>>();
+  const deletes: string[] = [];
   const timers: Array<ReturnType<typeof setTimeout>> = [];
   const intervals: Array<ReturnType<typeof setInterval>> = [];
   let loudestCaller = 0;
+  /** A WHIP request: the offer in, 201 with the answer and the session's Location out; DELETE ends it. */
+  async function whip(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.headers.authorization !== `Bearer ${options.token}`) return void res.writeHead(401).end();
+    if (req.method === 'DELETE') {
+      const peer = sessions.get(req.url ?? '');
+      if (!peer) return void res.writeHead(404).end();
+      sessions.delete(req.url ?? '');
+      deletes.push(req.url ?? '');
+      peer.close();
+      return void res.writeHead(200).end();
+    }
+    if (req.method !== 'POST' || req.url !== '/whip') return void res.writeHead(405).end();
+    if (req.headers['content-type'] !== 'application/sdp') return void res.writeHead(415).end();
+    const sdp = await readText(req);
+    const header = req.headers['relay-call-context'];
+    const context =
+      typeof header === 'string' ? (JSON.parse(Buffer.from(header, 'base64url').toString()) as unknown) : undefined;
+    offers.push({ authorization: req.headers.authorization, body: { sdp, request_data: context } });
+    if (mode === 'http_error') return void res.writeHead(500).end('bot crashed');
+    const peer = createTonePeer(options.toneHz);
+    const answer = await peer.answer(sdp);
+    peers.push(peer);
+    const resource = `/whip/${randomUUID()}`;
+    sessions.set(resource, peer);
+    res.writeHead(201, { 'Content-Type': 'application/sdp', Location: resource });
+    res.end(answer);
+    afterAnswer(peer, context as { call?: string } | undefined);
+  }
+
+  /** What the bot does once its leg is answered: listens, then escalates, ends the call, or drops (by its mode). */
+  function afterAnswer(peer: ReturnType<typeof createTonePeer>, context: { call?: string } | undefined): void {
+    const listening = setInterval(() => (loudestCaller = Math.max(loudestCaller, peer.heard(options.hearHz))), 100);
+    intervals.push(listening);
+    if (mode === 'hang_up') timers.push(setTimeout(() => peer.close(), options.escalateAfterMs ?? 2000));
+    if (mode === 'answer' && options.relayUrl && options.endAfterMs !== undefined && context?.call)
+      timers.push(setTimeout(() => void end(context.call!), options.endAfterMs));
+    else if (mode === 'answer' && options.relayUrl && options.escalateTo && context?.call)
+      timers.push(setTimeout(() => void escalate(context.call!), options.escalateAfterMs ?? 2000));
+  }
+
   const server = createServer((req, res) => {
     void (async () => {
+      if (options.transport === 'whip') return await whip(req, res);
       if (req.method !== 'POST' || req.url !== '/api/offer') return void res.writeHead(404).end();
       const body = (await readJson(req)) as Record<string, unknown>;
       offers.push({ authorization: req.headers.authorization, body });
@@ -64,14 +115,7 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
       const pcId = `scripted-${randomUUID()}`;
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ sdp, type: 'answer', pc_id: pcId }));
-      const listening = setInterval(() => (loudestCaller = Math.max(loudestCaller, peer.heard(options.hearHz))), 100);
-      intervals.push(listening);
-      const context = body.request_data as { call?: string } | undefined;
-      if (mode === 'hang_up') timers.push(setTimeout(() => peer.close(), options.escalateAfterMs ?? 2000));
-      if (mode === 'answer' && options.relayUrl && options.endAfterMs !== undefined && context?.call)
-        timers.push(setTimeout(() => void end(context.call!), options.endAfterMs));
-      else if (mode === 'answer' && options.relayUrl && options.escalateTo && context?.call)
-        timers.push(setTimeout(() => void escalate(context.call!), options.escalateAfterMs ?? 2000));
+      afterAnswer(peer, body.request_data as { call?: string } | undefined);
     })().catch(() => res.writeHead(500).end());
   });
 
@@ -106,10 +150,14 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/api/offer`,
+    url: `http://127.0.0.1:${port}${options.transport === 'whip' ? '/whip' : '/api/offer'}`,
     offers,
     escalations,
     ends,
+    /** The WHIP sessions the relay ended with DELETE, by resource path. */
+    deletes,
+    /** WHIP sessions still open. */
+    openSessions: () => sessions.size,
     /** How loud the caller's tone was at its loudest in what the bot heard (0..1). */
     heardCaller: () => loudestCaller,
     /** How loud a tone is in what the bot hears now (0..1). */

@@ -17,6 +17,7 @@ describe('a queue’s bot in the queues file', () => {
       shareCustomer: false,
       stayListening: false,
       name: 'Assistant',
+      protocol: 'smallwebrtc',
     });
     expect(withBot({ media: 'anchored', bot: { url: 'http://127.0.0.1:7860/api/offer', token: TOKEN } }).success).toBe(
       true,

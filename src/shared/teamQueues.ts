@@ -32,6 +32,11 @@ export const QueueBot = z.object({
   stayListening: z.boolean().default(false),
   /** What the agent's "Hand to …" action calls this bot. */
   name: z.string().min(1).max(80).default('Assistant'),
+  /**
+   * How the bot takes its leg: pipecat's SmallWebRTC JSON offer/answer, or WHIP (RFC 9725: POST application/sdp,
+   * 201 Created with the answer and a Location, DELETE that resource to end the session).
+   */
+  protocol: z.enum(['smallwebrtc', 'whip']).default('smallwebrtc'),
 });
 export type QueueBot = z.infer<typeof QueueBot>;
 

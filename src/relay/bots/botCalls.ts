@@ -1,4 +1,4 @@
-import type { AssistantNote, BotEscalation } from '../../shared/botProtocol';
+import type { AssistantNote, BotCallContext, BotEscalation } from '../../shared/botProtocol';
 import { buildCallbackData } from '../../shared/callbackData';
 import type { CallSignal } from '../../shared/callSignals';
 import type { RelayBusMessage } from '../../shared/relayProtocol';
@@ -12,6 +12,7 @@ import type { TeamFloor } from '../team/teamFloor';
 import type { AnchoredCalls } from '../media/anchoredCalls';
 import type { BotSessions } from './botSessions';
 import { offerToBot } from './smallWebrtcOffer';
+import { endWhipSession, offerToWhipBot } from './whipOffer';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 
@@ -70,6 +71,33 @@ export function createBotCalls(deps: {
   /** Bots on this instance that stay in the room muted once an agent has the call (their queue says so). */
   const staying = new Set<string>();
 
+  /** WHIP sessions of the bots whose legs are on this instance, to DELETE when the leg leaves. */
+  const whipSessions = new Map<string, { bot: QueueBot; resource: string }>();
+
+  /** The bot's answer to its leg's offer, in the bot's own protocol (SmallWebRTC or WHIP). */
+  async function askBot(callId: string, bot: QueueBot, sdp: string, context: BotCallContext): Promise<string> {
+    if (bot.protocol !== 'whip') return (await offerToBot(bot, sdp, context)).sdp;
+    const session = await offerToWhipBot(bot, sdp, context);
+    whipSessions.set(callId, { bot, resource: session.resource });
+    return session.sdp;
+  }
+
+  /** The WHIP bot's session ends with its leg (RFC 9725: DELETE the resource); a bot gone already is not waited for. */
+  function endWhip(callId: string): void {
+    const session = whipSessions.get(callId);
+    if (!session) return;
+    whipSessions.delete(callId);
+    endWhipSession(session.bot, session.resource).catch((error: unknown) =>
+      log.warn('the WHIP bot’s session not deleted', { callId, error: errorText(error) }),
+    );
+  }
+
+  /** The bot's leg leaves the room here, and its WHIP session (if any) ends. */
+  async function leaveBot(callId: string): Promise<void> {
+    await anchored.dropBot(callId);
+    endWhip(callId);
+  }
+
   /** Answers the call on WhatsApp with the media server's answer (nothing is sent until the bot has its leg). */
   async function acceptOnWhatsapp(callId: string, queueId: string, answer: string): Promise<void> {
     const graph = await deps.graphFor(callId);
@@ -91,7 +119,7 @@ export function createBotCalls(deps: {
     // WhatsApp hears nothing until the bot answered and its media is up: a failing bot leaves nothing on Meta's side.
     const up = await anchored.connectBot(
       callId,
-      async (sdp) => (await offerToBot(bot, sdp, context)).sdp,
+      (sdp) => askBot(callId, bot, sdp, context),
       BOT_MEDIA_MS,
       // The bot went away before handing over (it crashed, its connection dropped): the agents take the call.
       () => void failed(offer.callId, queue.id, new Error('the bot’s media connection ended'), handle),
@@ -139,7 +167,7 @@ export function createBotCalls(deps: {
         targets: [],
         event: { type: 'customer_hold_wanted', callId, held: true, by: 'assistant' },
       });
-    else await anchored.dropBot(callId);
+    else await leaveBot(callId);
     await deps.enqueue(callId, queueId);
     log.info('call handed from the bot to a queue', { callId, queue: queueId });
   }
@@ -159,7 +187,7 @@ export function createBotCalls(deps: {
       log.info('the bot stays in the call muted, listening: an agent has it', { callId, agent: owner });
       return;
     }
-    await anchored.dropBot(callId);
+    await leaveBot(callId);
     log.info('the bot left the call: an agent has it', { callId, agent: owner });
   }
 
@@ -207,13 +235,13 @@ export function createBotCalls(deps: {
         event: { type: 'customer_hold_wanted', callId, held: false, by: agentId },
       });
     // A bot still in the room, muted and listening since the agent took the call, makes way for the new one.
-    await anchored.dropBot(callId);
+    await leaveBot(callId);
     const handle = await sessions.open(callId, queue.id, bot.id);
     const context = await handBackContext(callId, queue, bot, handle, note);
     const up = await anchored
       .connectBot(
         callId,
-        async (sdp) => (await offerToBot(bot, sdp, context)).sdp,
+        (sdp) => askBot(callId, bot, sdp, context),
         BOT_MEDIA_MS,
         () => void failed(callId, queue.id, new Error('the bot’s media connection ended'), handle),
       )
@@ -229,7 +257,7 @@ export function createBotCalls(deps: {
     if (!taken) {
       // The call stays with the agent: the bot's handle gives it up, and its leg (if any) goes.
       await sessions.takeHandOver(callId, handle);
-      await anchored.dropBot(callId);
+      await leaveBot(callId);
       return { ok: false, why: up ? 'call_changed' : 'bot_failed' };
     }
     await store.release(callId);
@@ -289,7 +317,10 @@ export function createBotCalls(deps: {
     /** Each instance follows the bus for the bot legs it holds. */
     follow(message: RelayBusMessage): void {
       const { event, callId } = message;
-      if (event.type === 'call_terminated') staying.delete(callId);
+      if (event.type === 'call_terminated') {
+        staying.delete(callId);
+        endWhip(callId);
+      }
       const done =
         event.type === 'customer_hold_wanted' && event.held && event.by === 'assistant' && anchored.hasBot(callId)
           ? anchored.muteBot(callId)

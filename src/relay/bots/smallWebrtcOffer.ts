@@ -7,7 +7,7 @@ export class BotOfferFailed extends Error {}
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** The body as text, or undefined once it passes `max` bytes (the rest is not read). */
-async function readCapped(response: Response, max: number): Promise<string | undefined> {
+export async function readCapped(response: Response, max: number): Promise<string | undefined> {
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
