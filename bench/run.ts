@@ -7,6 +7,7 @@ import { benchQueues } from './queues';
 import { benchAnchored } from './anchored';
 import { benchBots } from './bots';
 import { benchFloor } from './floor';
+import { benchLoss } from './loss';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -181,6 +182,26 @@ async function main(): Promise<void> {
     console.log(
       `  webhook -> waiting call on the board ${ms(q.boardMs)}  (goal <= 200 ms: ${q.boardMs <= 200 ? 'met' : 'not met'}; the board's instance is not the one Meta called)`,
     );
+  }
+  if (!only || only === 'loss') {
+    const l = await benchLoss(
+      Number(process.env.BENCH_LOSS_SECONDS ?? 20),
+      (process.env.BENCH_LOSSES ?? '3,8').split(',').map(Number),
+      Number(process.env.BENCH_LOSS_ROUNDS ?? 3),
+    );
+    console.log(
+      `\nAudio under loss (both ways, 40 ms jitter; what the caller hears of the agent, median of ${l.rounds} calls of ${l.seconds} s)`,
+    );
+    for (const { lossPct, path, heard } of l.results) {
+      const bare = l.results.find((r) => r.lossPct === lossPct && r.path === 'bare')!.heard;
+      const vsBare =
+        path === 'bare'
+          ? ''
+          : `  MOS ${ratio(heard.mos, bare.mos)} of bare (goal: no worse than bare, within 0.05: ${heard.mos >= bare.mos - 0.05 ? 'met' : 'not met'})`;
+      console.log(
+        `  ${String(lossPct).padStart(2)} % ${path.padEnd(8)} lost ${heard.lostPct.toFixed(1)} %, concealed ${heard.concealedPct.toFixed(1)} %, jitter ${heard.jitterMs.toFixed(0)} ms, MOS ${heard.mos.toFixed(2)}, FEC asked ${heard.fecInAnswer ? 'yes' : 'no'}${vsBare}`,
+      );
+    }
   }
   process.exit(0);
 }

@@ -36,6 +36,17 @@ export interface FarEndOptions {
 
 export type OfferedCodec = 'opus' | 'PCMU' | 'PCMA';
 
+/** The caller's receiving side as libwebrtc counts it (cumulative since the call started). */
+export interface CallerAudioStats {
+  packetsReceived: number;
+  packetsLost: number;
+  jitterMs: number;
+  /** Samples played out, and those the decoder made up for missing packets (what in-band FEC reduces). */
+  totalSamples: number;
+  concealedSamples: number;
+  rttMs: number;
+}
+
 /** A video section as a WhatsApp video offer might carry it, sharing the audio's transport (BUNDLE). */
 function videoSection(audioLines: string[]): string[] {
   const keep = audioLines.filter((l) => /^a=(ice-ufrag|ice-pwd|fingerprint|setup):/.test(l));
@@ -294,6 +305,30 @@ export async function createFarEnd(options: FarEndOptions = {}) {
       }, 250);
     },
     inboundPackets,
+    /** What the caller's decoder made of the audio so far: packets, loss, jitter and the audio it had to invent. */
+    async audioStats(): Promise<CallerAudioStats> {
+      const out: CallerAudioStats = {
+        packetsReceived: 0,
+        packetsLost: 0,
+        jitterMs: 0,
+        totalSamples: 0,
+        concealedSamples: 0,
+        rttMs: 0,
+      };
+      if (closed) return out;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+          out.packetsReceived = Number(s.packetsReceived ?? 0);
+          out.packetsLost = Number(s.packetsLost ?? 0);
+          out.jitterMs = Number(s.jitter ?? 0) * 1000;
+          out.totalSamples = Number(s.totalSamplesReceived ?? 0);
+          out.concealedSamples = Number(s.concealedSamples ?? 0);
+        } else if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') {
+          out.rttMs = s.currentRoundTripTime * 1000;
+        }
+      });
+      return out;
+    },
     /** Changes packet loss and delay mid-call. */
     impair(next: Impairment): void {
       front.impair(next);

@@ -49,6 +49,19 @@ describe('WhatsApp ICE-lite edge in the simulator', () => {
     expect(farEnd.offerSdp).toMatch(/^a=fingerprint:sha-256 /m);
   });
 
+  it('delays each packet by its own random share of the jitter asked, as the caller’s receiver measures it', async () => {
+    const measuredJitter = async (jitterMs: number) => {
+      const farEnd = await track(await createFarEnd({ network: { jitterMs } }));
+      const { answer } = await appAnswering(farEnd.offerSdp);
+      await farEnd.applyAnswer(answer);
+      await waitFor(async () => (await farEnd.inboundPackets()) > 250, 10_000);
+      return (await farEnd.audioStats()).jitterMs;
+    };
+    // RFC 3550's interarrival jitter of delays spread evenly over 0..40 ms is about 13 ms; on time, a few ms at most.
+    expect(await measuredJitter(40)).toBeGreaterThan(8);
+    expect(await measuredJitter(0)).toBeLessThan(5);
+  });
+
   it('gives media to an app that takes the controlling role and nominates', async () => {
     const farEnd = await track(await createFarEnd());
     const { answer } = await appAnswering(farEnd.offerSdp);

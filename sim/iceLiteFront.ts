@@ -17,6 +17,11 @@ export interface Impairment {
   lossPct?: number;
   /** Added one-way delay in each direction, in ms. */
   delayMs?: number;
+  /**
+   * Jitter: each RTP packet waits a further random 0..jitterMs (uniform), so packets arrive unevenly and out of order,
+   * as across a congested network.
+   */
+  jitterMs?: number;
 }
 
 export interface IceLiteStats {
@@ -107,7 +112,12 @@ export async function startIceLiteFront(options: { impairment?: Impairment; appH
   let app: RemoteInfo | undefined;
   let farEnd: RemoteInfo | undefined;
   const waitingForFarEnd: Buffer[] = [];
-  let settings = { lossPct: options.impairment?.lossPct ?? 0, delayMs: options.impairment?.delayMs ?? 0 };
+  const settingsOf = (given?: Impairment) => ({
+    lossPct: given?.lossPct ?? 0,
+    delayMs: given?.delayMs ?? 0,
+    jitterMs: given?.jitterMs ?? 0,
+  });
+  let settings = settingsOf(options.impairment);
   let blackhole = false;
   let closed = false;
   let mid: { app: string; farEnd: string } | undefined;
@@ -118,7 +128,8 @@ export async function startIceLiteFront(options: { impairment?: Impairment; appH
     const go = () => {
       if (!closed) socket.send(packet, to.port, to.address);
     };
-    if (media && settings.delayMs > 0) setTimeout(go, settings.delayMs);
+    const delay = media ? settings.delayMs + (isRtp(packet) ? Math.random() * settings.jitterMs : 0) : 0;
+    if (delay > 0) setTimeout(go, delay);
     else go();
   }
 
@@ -193,7 +204,7 @@ export async function startIceLiteFront(options: { impairment?: Impairment; appH
       mid = next && next.app !== next.farEnd ? next : undefined;
     },
     impair(next: Impairment): void {
-      settings = { lossPct: next.lossPct ?? 0, delayMs: next.delayMs ?? 0 };
+      settings = settingsOf(next);
     },
     /** Swallows everything from now on, checks included, as when the caller's network drops. */
     cut(): void {

@@ -1,4 +1,5 @@
 import { createFarEnd } from '../../../sim/farEnd';
+import type { Impairment } from '../../../sim/iceLiteFront';
 import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
 import { mediaHostAddress } from '../media/testJanus';
@@ -27,10 +28,14 @@ export async function answerAnchoredCall(call: {
   callId: string;
   from: string;
   ctaPayload?: string;
+  /** Loss and jitter between WhatsApp's edge and Janus. */
+  network?: Impairment;
+  /** The desk talks like a person instead of speaking 300 Hz. */
+  speech?: boolean;
 }) {
   const { relay, graph, desk, callId } = call;
-  const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
-  const peer = createTonePeer(300);
+  const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress(), network: call.network });
+  const peer = createTonePeer(300, { speech: call.speech });
   graph.offerCall(callId);
   const body = connectWebhook({
     callId,

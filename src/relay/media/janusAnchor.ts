@@ -21,6 +21,12 @@ export function roomRateFor(whatsappOffer: string): RoomRate {
 
 /** Packets Janus keeps per participant before mixing: 3 × 20 ms, headroom for real networks (janus-facts.md). */
 const PREBUFFER = 3;
+/**
+ * The loss AudioBridge's Opus encoders plan for, in percent: above 0 they add in-band FEC to what Janus sends (to the
+ * customer and to the desks) wherever the other side asked for it (useinbandfec=1). At 0, Janus's default, it sends
+ * none at all, though the SDP says FEC (measured: bench/loss.ts). 10 % covers a lossy mobile leg for a few kbit/s.
+ */
+const EXPECTED_LOSS_PCT = 10;
 
 /** One leg in a call's room: the customer's (WhatsApp) or an agent's desk. */
 export interface AnchorLeg {
@@ -84,7 +90,15 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
     const { secret, pin } = roomKeys(access, room);
     const lock = { secret, pin, admin_key: access.adminKey };
     const bridged = groups && { groups, allow_rtp: true };
-    await control.create({ room, sampling_rate: rate, prebuffer: PREBUFFER, is_private: true, ...lock, ...bridged });
+    await control.create({
+      room,
+      sampling_rate: rate,
+      prebuffer: PREBUFFER,
+      expected_loss: EXPECTED_LOSS_PCT,
+      is_private: true,
+      ...lock,
+      ...bridged,
+    });
   }
   const secretOf = (room: number) => roomKeys(access, room).secret;
   /** The name each leg Janus offered joined under, which it keeps when it moves to another room. */

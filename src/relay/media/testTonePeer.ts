@@ -5,11 +5,44 @@ const { RTCPeerConnection, nonstandard } = wrtc;
 const RATE = 48_000;
 const FRAME = 480;
 
+/** Formants of an open vowel (Hz, width): a voice's spectral envelope. */
+const FORMANTS = [
+  [700, 130],
+  [1200, 150],
+  [2600, 250],
+] as const;
+
 /**
- * An agent's desk reduced to a full-ICE libwebrtc peer for tests: it speaks a steady tone and keeps the last 100 ms
- * it heard, so a test can ask how loud any one voice is in what reaches it.
+ * One frame of a talker: a 120 Hz voice with vibrato, its harmonics shaped by vowel formants, in syllables of 180 ms
+ * with short gaps and a pause every eight. Opus codes a steady tone as music (CELT, which has no in-band FEC); this
+ * it codes as speech (SILK), where FEC lives. `phase` carries the voice's phase from frame to frame.
  */
-export function createTonePeer(toneHz: number) {
+function speechFrame(first: number, state: { phase: number }): Int16Array {
+  const samples = new Int16Array(FRAME);
+  for (let i = 0; i < FRAME; i += 1) {
+    const t = (first + i) / RATE;
+    const f0 = 120 + 6 * Math.sin(2 * Math.PI * 5 * t);
+    state.phase += (2 * Math.PI * f0) / RATE;
+    const cycle = t % 2.4;
+    const inSyllable = cycle < 2.0 && cycle % 0.25 < 0.18;
+    if (!inSyllable) continue;
+    let value = 0;
+    for (let k = 1; k * f0 < 4000; k += 1) {
+      const hz = k * f0;
+      const weight = FORMANTS.reduce((sum, [f, width]) => sum + Math.exp(-(((hz - f) / width) ** 2)), 0);
+      value += weight * Math.sin(k * state.phase);
+    }
+    samples[i] = Math.round(Math.max(-1, Math.min(1, value * 0.25)) * 32767);
+  }
+  return samples;
+}
+
+/**
+ * An agent's desk reduced to a full-ICE libwebrtc peer for tests: it speaks a steady tone (or, with `speech`, like a
+ * talker) and keeps the last 100 ms it heard, so a test can ask how loud any one voice is in what reaches it.
+ */
+export function createTonePeer(toneHz: number, options: { speech?: boolean } = {}) {
+  const voice = { phase: 0 };
   const pc = new RTCPeerConnection({ iceServers: [] });
   const source = new nonstandard.RTCAudioSource();
   const track = source.createTrack();
@@ -31,9 +64,10 @@ export function createTonePeer(toneHz: number) {
   const pump = setInterval(() => {
     const due = Math.floor(((Date.now() - started) * RATE) / 1000 / FRAME);
     for (; sent < due; sent += 1) {
-      const samples = new Int16Array(FRAME);
-      for (let i = 0; i < FRAME; i += 1)
-        samples[i] = Math.round(Math.sin((2 * Math.PI * toneHz * (sent * FRAME + i)) / RATE) * 0.4 * 32767);
+      const samples = options.speech ? speechFrame(sent * FRAME, voice) : new Int16Array(FRAME);
+      if (!options.speech)
+        for (let i = 0; i < FRAME; i += 1)
+          samples[i] = Math.round(Math.sin((2 * Math.PI * toneHz * (sent * FRAME + i)) / RATE) * 0.4 * 32767);
       source.onData({ samples, sampleRate: RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME });
     }
   }, 10);
