@@ -4,6 +4,7 @@ import { createMemoryLogger } from '../../whatsapp/logger';
 import { startRelay, type Relay } from '../relayServer';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import type { TurnSettings } from '../turnCredentials';
 import { startTestJanus, type TestJanus } from './testJanus';
 
 /** What the anchored-media tests stand on: redis-server, the Graph API simulator, a locked Janus, one relay on them. */
@@ -18,7 +19,7 @@ export interface AnchoredRelayTestbed {
 export async function startAnchoredRelay(
   prefix: string,
   queues: TeamQueuesInput,
-  options: { databaseUrl?: string; colleagueRingSeconds?: number; holdMusic?: string } = {},
+  options: { databaseUrl?: string; colleagueRingSeconds?: number; holdMusic?: string; turn?: TurnSettings } = {},
 ): Promise<AnchoredRelayTestbed> {
   const [redis, graph, janus] = await Promise.all([
     startTestRedis(),
@@ -37,6 +38,7 @@ export async function startAnchoredRelay(
     ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
     ...(options.colleagueRingSeconds !== undefined && { colleagueRingSeconds: options.colleagueRingSeconds }),
     ...(options.holdMusic !== undefined && { janusHoldMusic: options.holdMusic }),
+    ...(options.turn && { turn: options.turn }),
   });
   return {
     redis,

@@ -41,9 +41,20 @@ function speechFrame(first: number, state: { phase: number }): Int16Array {
  * An agent's desk reduced to a full-ICE libwebrtc peer for tests: it speaks a steady tone (or, with `speech`, like a
  * talker) and keeps the last 100 ms it heard, so a test can ask how loud any one voice is in what reaches it.
  */
-export function createTonePeer(toneHz: number, options: { speech?: boolean } = {}) {
+export function createTonePeer(
+  toneHz: number,
+  options: {
+    speech?: boolean;
+    /** TURN servers, and `relay` to gather relay candidates only (a supervisor whose office lets no UDP out). */
+    iceServers?: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+    iceTransportPolicy?: 'all' | 'relay';
+  } = {},
+) {
   const voice = { phase: 0 };
-  const pc = new RTCPeerConnection({ iceServers: [] });
+  const pc = new RTCPeerConnection({
+    iceServers: options.iceServers ?? [],
+    iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+  });
   const source = new nonstandard.RTCAudioSource();
   const track = source.createTrack();
   pc.addTrack(track);
