@@ -73,3 +73,42 @@ test('the operator adds G.711 beside Opus and limits the call button to two coun
   );
   await expect(page.getByTestId('calling-countries')).toHaveValue('US, BR');
 });
+
+test('a Spanish-speaking operator reads what WhatsApp’s settings mean, a restriction and a refused day in Spanish', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  // Meta's documented restriction shape ("Configure Call Settings"): type, reason, expiry.
+  sim.graph.setCallingSettings({
+    calling: {
+      status: 'ENABLED',
+      call_icon_visibility: 'DEFAULT',
+      callback_permission_status: 'ENABLED',
+      restrictions: {
+        restrictions_list: [
+          { type: 'RESTRICTED_BUSINESS_INITIATED_CALLING', reason: 'HIGH_NEGATIVE_FEEDBACK', expiration: 1797033600 },
+        ],
+      },
+      call_hours: {
+        status: 'ENABLED',
+        timezone_id: 'UTC',
+        weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0900', close_time: '1300' }],
+        holiday_schedule: [],
+      },
+    },
+  });
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('language').selectOption('es');
+  await page.getByTestId('settings-section-connection').click();
+  const findings = page.getByTestId('calling-findings');
+  await expect(findings).toContainText('Las llamadas están activadas para este número.');
+  await expect(findings).toContainText('El horario de llamadas está activado (UTC)');
+  await expect(findings).not.toContainText('Calling is on');
+  await expect(findings).not.toContainText('WhatsApp restricted');
+  await page.getByTestId('period-add').click();
+  await page.getByTestId('period-open-1').fill('12:00');
+  await page.getByTestId('period-close-1').fill('18:00');
+  await page.getByTestId('calling-save').click();
+  await expect(page.getByTestId('calling-problems')).toHaveText('lunes: los periodos de apertura se solapan.');
+});

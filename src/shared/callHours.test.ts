@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   callHoursProblems,
   callingSettingsUpdate,
+  type CallHoursProblem,
   CallingSettingsResponse,
   type CallingSettingsChange,
 } from './callingSettings';
@@ -23,23 +24,31 @@ describe('call hours as WhatsApp judges them, checked before anything is sent', 
       callHoursProblems({ ...BASE, weekly_operating_hours: [monday('0900', '1300'), monday('1400', '1800')] }),
     ).toEqual([]);
   });
-  it.each<[string, Partial<CallingSettingsChange>, RegExp]>([
-    ['no opening hours while call hours are on', { weekly_operating_hours: [] }, /no opening hours are set/],
-    ['overlapping periods', { weekly_operating_hours: [monday('0900', '1300'), monday('1200', '1800')] }, /overlap/],
+  it.each<[string, Partial<CallingSettingsChange>, CallHoursProblem]>([
+    ['no opening hours while call hours are on', { weekly_operating_hours: [] }, { key: 'noOpeningHours' }],
+    [
+      'overlapping periods',
+      { weekly_operating_hours: [monday('0900', '1300'), monday('1200', '1800')] },
+      { key: 'periodsOverlap', values: { day: 'MONDAY' } },
+    ],
     [
       'three periods a day',
       { weekly_operating_hours: [monday('0800', '0900'), monday('1000', '1100'), monday('1200', '1300')] },
-      /two opening periods/,
+      { key: 'tooManyPeriods', values: { day: 'MONDAY' } },
     ],
-    ['closing before opening', { weekly_operating_hours: [monday('1300', '0900')] }, /closes before it opens/],
+    [
+      'closing before opening',
+      { weekly_operating_hours: [monday('1300', '0900')] },
+      { key: 'closesBeforeOpens', values: { day: 'MONDAY', open: '1300', close: '0900' } },
+    ],
     [
       'a holiday ending before it starts',
       { holiday_schedule: [{ date: '2099-01-01', start_time: '1200', end_time: '0800' }] },
-      /ends before it starts/,
+      { key: 'holidayBackwards', values: { date: '2099-01-01' } },
     ],
-    ['an unknown time zone', { timezone_id: 'Mars/Olympus' }, /not one WhatsApp knows/],
+    ['an unknown time zone', { timezone_id: 'Mars/Olympus' }, { key: 'unknownZone', values: { zone: 'Mars/Olympus' } }],
   ])('says what is wrong with %s', (_name, patch, problem) => {
-    expect(callHoursProblems({ ...BASE, ...patch }).join(' ')).toMatch(problem);
+    expect(callHoursProblems({ ...BASE, ...patch })).toContainEqual(problem);
   });
   it('sends the edited hours and holidays, the past ones left out, instead of WhatsApp’s', () => {
     const current = CallingSettingsResponse.parse({

@@ -37,16 +37,22 @@ const SIP_ON = CallingSettingsResponse.parse({
 describe('calling settings', () => {
   it('says plainly when calling is off or SIP takes the calls away from this app', () => {
     const off = callingSettingsFindings(CallingSettingsResponse.parse({ calling: { status: 'DISABLED' } }));
-    expect(off[0]).toEqual({ level: 'problem', text: expect.stringContaining('Calling is turned off') });
+    expect(off[0]).toMatchObject({
+      level: 'problem',
+      key: 'callingOff',
+      text: expect.stringContaining('Calling is turned off'),
+    });
     const sip = callingSettingsFindings(SIP_ON);
-    expect(sip[0]).toEqual({ level: 'problem', text: expect.stringContaining('SIP is turned on') });
+    expect(sip[0]).toMatchObject({ level: 'problem', key: 'sipOn', text: expect.stringContaining('SIP is turned on') });
     expect(sip.some((f) => f.text === 'Calling is on for this number.')).toBe(false);
   });
 
   it('reads lower-case enums as Meta sometimes writes them, and reports hours and callback permission', () => {
     const findings = callingSettingsFindings(WITH_HOURS);
-    expect(findings[0]).toEqual({ level: 'ok', text: 'Calling is on for this number.' });
-    expect(findings.map((f) => f.text).join(' ')).toContain('America/Manaus, 2 opening periods, 1 holiday');
+    expect(findings[0]).toEqual({ level: 'ok', key: 'callingOn', text: 'Calling is on for this number.' });
+    expect(findings).toContainEqual(
+      expect.objectContaining({ key: 'callHoursOn', values: { zone: 'America/Manaus' } }),
+    );
     expect(findings.map((f) => f.text)).toContain('Customers who call give permission to be called back.');
   });
 
@@ -63,7 +69,7 @@ describe('calling settings', () => {
     const texts = callingSettingsFindings(settings).map((f) => `${f.level}: ${f.text}`);
     expect(texts).toContain('warning: The call button shows only to customers in US, BR.');
     expect(texts).toContain(
-      'ok: WhatsApp also offers PCMA and PCMU beside Opus on calls to this number; the phone answers them.',
+      'ok: WhatsApp also offers PCMA, PCMU beside Opus on calls to this number; the phone answers them.',
     );
     expect(texts.join(' ')).toMatch(/problem: Call media keys are exchanged by SDES/);
   });
@@ -89,6 +95,13 @@ describe('calling settings', () => {
     expect(callingSettingsFindings(documented)).toContainEqual({
       level: 'problem',
       text: 'WhatsApp restricted calling customers from this number until 12 Dec: too many customers blocked or reported the number.',
+      // The page words it as the account alerts are, in the agent's language.
+      alert: {
+        kind: 'restriction',
+        restrictionType: 'RESTRICTED_BUSINESS_INITIATED_CALLING',
+        reason: 'HIGH_NEGATIVE_FEEDBACK',
+        expiresAtMs: 1797033600_000,
+      },
     });
     expect(texts.some((t) => t.startsWith('warning: The call button is hidden'))).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountAlertSentence, RestrictionItem } from './accountAlerts';
+import { AccountAlert, accountAlertSentence, RestrictionItem } from './accountAlerts';
 
 /**
  * The number's calling settings as `GET /{phone-number-id}/settings` returns them ("Configure Call Settings" and
@@ -140,30 +140,45 @@ export function sipProblems(sip: SipChange | undefined, srtp: 'DTLS' | 'SDES' | 
   return problems;
 }
 
+/** Something WhatsApp would refuse in call hours, by the catalogue's message (`callHoursProblems.<key>`). */
+export const CallHoursProblem = z.object({
+  key: z.enum([
+    'noOpeningHours',
+    'tooManyPeriods',
+    'closesBeforeOpens',
+    'periodsOverlap',
+    'tooManyHolidays',
+    'holidayBackwards',
+    'unknownZone',
+  ]),
+  /** `day` is WhatsApp's weekday (MONDAY…), which the page names in the agent's language. */
+  values: z.record(z.string(), z.string()).optional(),
+});
+export type CallHoursProblem = z.infer<typeof CallHoursProblem>;
+
 /**
  * What WhatsApp would refuse in call hours, as "Configure Call Settings" says it judges them: no empty opening
  * hours while call hours are on, at most two periods a day that do not overlap, the opening before the closing,
  * at most 20 holidays, a time zone it knows. Holidays already past are not a problem: they are left out on save.
  */
-export function callHoursProblems(change: CallingSettingsChange, zoneIsKnown = isKnownTimeZone): string[] {
-  const problems: string[] = [];
+export function callHoursProblems(change: CallingSettingsChange, zoneIsKnown = isKnownTimeZone): CallHoursProblem[] {
+  const problems: CallHoursProblem[] = [];
   const periods = change.weekly_operating_hours ?? [];
   if (change.call_hours_status === 'ENABLED' && change.weekly_operating_hours && periods.length === 0)
-    problems.push('Call hours are on but no opening hours are set: add at least one, or turn call hours off.');
+    problems.push({ key: 'noOpeningHours' });
   for (const day of WEEK_DAYS) {
     const todays = periods.filter((p) => p.day_of_week === day).sort((a, b) => a.open_time.localeCompare(b.open_time));
-    const name = day.charAt(0) + day.slice(1).toLowerCase();
-    if (todays.length > 2) problems.push(`${name}: WhatsApp takes at most two opening periods a day.`);
+    if (todays.length > 2) problems.push({ key: 'tooManyPeriods', values: { day } });
     for (const p of todays)
-      if (p.open_time >= p.close_time) problems.push(`${name}: ${p.open_time}–${p.close_time} closes before it opens.`);
+      if (p.open_time >= p.close_time)
+        problems.push({ key: 'closesBeforeOpens', values: { day, open: p.open_time, close: p.close_time } });
     for (let i = 1; i < todays.length; i += 1)
-      if (todays[i]!.open_time < todays[i - 1]!.close_time) problems.push(`${name}: opening periods overlap.`);
+      if (todays[i]!.open_time < todays[i - 1]!.close_time) problems.push({ key: 'periodsOverlap', values: { day } });
   }
-  if ((change.holiday_schedule ?? []).length > 20) problems.push('WhatsApp takes at most 20 holidays.');
+  if ((change.holiday_schedule ?? []).length > 20) problems.push({ key: 'tooManyHolidays' });
   for (const h of change.holiday_schedule ?? [])
-    if (h.start_time >= h.end_time) problems.push(`Holiday ${h.date}: it ends before it starts.`);
-  if (!zoneIsKnown(change.timezone_id))
-    problems.push(`Time zone: ${change.timezone_id} is not one WhatsApp knows; use a name such as Europe/Madrid.`);
+    if (h.start_time >= h.end_time) problems.push({ key: 'holidayBackwards', values: { date: h.date } });
+  if (!zoneIsKnown(change.timezone_id)) problems.push({ key: 'unknownZone', values: { zone: change.timezone_id } });
   return problems;
 }
 
@@ -265,7 +280,30 @@ function sipUpdate(sip: SipChange) {
   return { status: sip.status, webhook_delivery: sip.webhook_delivery, servers: hostname === '' ? [] : [server] };
 }
 
-export const SettingsFinding = z.object({ level: z.enum(['ok', 'warning', 'problem']), text: z.string() });
+/** What a finding says, by the catalogue's message (`callingFindings.<key>`); `text` is the same in English. */
+export const FINDING_KEYS = [
+  'noSettings',
+  'callingOn',
+  'callingOff',
+  'sipOn',
+  'sipOnWebhooks',
+  'restrictedUnreadable',
+  'callButtonHidden',
+  'callButtonCountries',
+  'extraCodecs',
+  'srtpNotDtls',
+  'callHoursOn',
+  'callbackOn',
+  'callbackOff',
+] as const;
+export const SettingsFinding = z.object({
+  level: z.enum(['ok', 'warning', 'problem']),
+  text: z.string(),
+  key: z.enum(FINDING_KEYS).optional(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** A restriction WhatsApp put on the number, worded as the account alerts are. */
+  alert: AccountAlert.optional(),
+});
 export type SettingsFinding = z.infer<typeof SettingsFinding>;
 
 /** What the Calling section of Settings shows: the values to edit, the findings, and the hours kept as they are. */
@@ -277,8 +315,16 @@ export const CallingSettingsView = z.discriminatedUnion('ok', [
     openingPeriods: z.array(OperatingHours),
     holidays: z.array(Holiday),
   }),
-  /** `problems`: what WhatsApp would refuse in the SIP settings, worded by the page (then `error` is empty). */
-  z.object({ ok: z.literal(false), error: z.string(), problems: z.array(SipProblem).optional() }),
+  /**
+   * `problems`: what WhatsApp would refuse in the SIP settings, `hoursProblems` in the call hours, worded by the page
+   * (then `error` is empty).
+   */
+  z.object({
+    ok: z.literal(false),
+    error: z.string(),
+    problems: z.array(SipProblem).optional(),
+    hoursProblems: z.array(CallHoursProblem).optional(),
+  }),
 ]);
 export type CallingSettingsView = z.infer<typeof CallingSettingsView>;
 
@@ -326,23 +372,40 @@ function sipView(sip: NonNullable<CallingSettingsResponse['calling']>['sip']): S
 }
 
 /** `restrictions.restrictions_list` in words ("WhatsApp restricted calling on this number until 12 Dec: …"). */
-function restrictionSentences(restrictions: unknown): string[] {
+function restrictionFindings(restrictions: unknown): SettingsFinding[] {
   if (restrictions === undefined || JSON.stringify(restrictions) === '{}') return [];
   const list = (restrictions as { restrictions_list?: unknown } | null)?.restrictions_list;
   const items = Array.isArray(list) ? list.map((item) => RestrictionItem.safeParse(item)) : [];
   const read = items.flatMap((r) => (r.success ? [r.data] : []));
-  const sentences = read.map((r) =>
-    accountAlertSentence({
+  const found: SettingsFinding[] = read.map((r) => {
+    const alert: AccountAlert = {
       kind: 'restriction',
       restrictionType: r.type,
-      reason: r.reason,
-      expiresAtMs: r.expiration === undefined ? undefined : r.expiration * 1000,
-    }),
-  );
+      ...(r.reason !== undefined && { reason: r.reason }),
+      ...(r.expiration !== undefined && { expiresAtMs: r.expiration * 1000 }),
+    };
+    return { level: 'problem', text: accountAlertSentence(alert), alert };
+  });
   // Something Meta calls a restriction that this desk cannot read is still worth a sentence, never raw JSON.
-  if (sentences.length < Math.max(1, items.length))
-    sentences.push('WhatsApp restricts calling on this number; WhatsApp Manager shows the details.');
-  return sentences;
+  if (found.length < Math.max(1, items.length))
+    found.push(
+      said(
+        'problem',
+        'restrictedUnreadable',
+        'WhatsApp restricts calling on this number; WhatsApp Manager shows the details.',
+      ),
+    );
+  return found;
+}
+
+/** A finding with its English and its catalogue message. */
+function said(
+  level: SettingsFinding['level'],
+  key: (typeof FINDING_KEYS)[number],
+  text: string,
+  values?: Record<string, string | number>,
+): SettingsFinding {
+  return { level, text, key, ...(values && { values }) };
 }
 
 /**
@@ -354,22 +417,34 @@ function otherCallingFindings(calling: Record<string, unknown>): SettingsFinding
   const countries = (calling.call_icons as { restrict_to_user_countries?: unknown } | undefined)
     ?.restrict_to_user_countries;
   if (Array.isArray(countries) && countries.length > 0)
-    found.push({
-      level: 'warning',
-      text: `The call button shows only to customers in ${countries.map(String).join(', ')}.`,
-    });
+    found.push(
+      said(
+        'warning',
+        'callButtonCountries',
+        `The call button shows only to customers in ${countries.map(String).join(', ')}.`,
+        { countries: countries.map(String).join(', ') },
+      ),
+    );
   const codecs = (calling.audio as { additional_codecs?: unknown } | undefined)?.additional_codecs;
   if (Array.isArray(codecs) && codecs.length > 0)
-    found.push({
-      level: 'ok',
-      text: `WhatsApp also offers ${codecs.map(String).join(' and ')} beside Opus on calls to this number; the phone answers them.`,
-    });
+    found.push(
+      said(
+        'ok',
+        'extraCodecs',
+        `WhatsApp also offers ${codecs.map(String).join(', ')} beside Opus on calls to this number; the phone answers them.`,
+        { codecs: codecs.map(String).join(', ') },
+      ),
+    );
   const srtp = calling.srtp_key_exchange_protocol;
   if (typeof srtp === 'string' && srtp.toUpperCase() !== 'DTLS')
-    found.push({
-      level: 'problem',
-      text: `Call media keys are exchanged by ${srtp} at WhatsApp; this phone's browser audio needs DTLS: set it back to DTLS.`,
-    });
+    found.push(
+      said(
+        'problem',
+        'srtpNotDtls',
+        `Call media keys are exchanged by ${srtp} at WhatsApp; this phone's browser audio needs DTLS: set it back to DTLS.`,
+        { protocol: srtp },
+      ),
+    );
   return found;
 }
 
@@ -386,35 +461,44 @@ export function todayIn(timeZone: string | undefined, nowMs = Date.now()): strin
 export function callingSettingsFindings(settings: CallingSettingsResponse): SettingsFinding[] {
   const calling = settings.calling;
   const found: SettingsFinding[] = [];
-  if (!calling) return [{ level: 'problem', text: 'WhatsApp reports no calling settings for this number.' }];
+  if (!calling) return [said('problem', 'noSettings', 'WhatsApp reports no calling settings for this number.')];
   if (calling.status !== 'ENABLED')
-    found.push({ level: 'problem', text: 'Calling is turned off for this number: no call will ring. Turn it on.' });
+    found.push(said('problem', 'callingOff', 'Calling is turned off for this number: no call will ring. Turn it on.'));
   if (calling.sip?.status === 'ENABLED')
-    found.push({
-      level: 'problem',
-      text: 'SIP is turned on for this number, so WhatsApp sends no call webhooks and refuses calls from this app: turn SIP off.',
-    });
-  for (const text of restrictionSentences(calling.restrictions)) found.push({ level: 'problem', text });
+    found.push(
+      (calling.sip as { webhook_delivery?: unknown }).webhook_delivery === 'ENABLED'
+        ? said(
+            'problem',
+            'sipOnWebhooks',
+            'SIP is turned on for this number: WhatsApp sends its calls to the SIP server and refuses calls from this app (call webhooks still arrive): turn SIP off to take calls here.',
+          )
+        : said(
+            'problem',
+            'sipOn',
+            'SIP is turned on for this number, so WhatsApp sends no call webhooks and refuses calls from this app: turn SIP off.',
+          ),
+    );
+  found.push(...restrictionFindings(calling.restrictions));
   if (calling.call_icon_visibility === 'DISABLE_ALL')
-    found.push({ level: 'warning', text: 'The call button is hidden from customers: they can only call back.' });
+    found.push(
+      said('warning', 'callButtonHidden', 'The call button is hidden from customers: they can only call back.'),
+    );
   found.push(...otherCallingFindings(calling));
   const hours = calling.call_hours;
   if (hours?.status === 'ENABLED') {
-    const days = hours.weekly_operating_hours?.length ?? 0;
-    const holidays = hours.holiday_schedule?.length ?? 0;
-    found.push({
-      level: 'ok',
-      text: `Call hours are on (${hours.timezone_id ?? 'no time zone'}, ${days} opening period${days === 1 ? '' : 's'}, ${holidays} holiday${holidays === 1 ? '' : 's'}): outside them customers cannot call.`,
-    });
+    const zone = hours.timezone_id ?? 'UTC';
+    found.push(said('ok', 'callHoursOn', `Call hours are on (${zone}): outside them customers cannot call.`, { zone }));
   }
-  found.push({
-    level: 'ok',
-    text:
-      calling.callback_permission_status === 'ENABLED'
-        ? 'Customers who call give permission to be called back.'
-        : 'Customers who call do not give permission to be called back; turn that on to call missed callers back.',
-  });
+  found.push(
+    calling.callback_permission_status === 'ENABLED'
+      ? said('ok', 'callbackOn', 'Customers who call give permission to be called back.')
+      : said(
+          'ok',
+          'callbackOff',
+          'Customers who call do not give permission to be called back; turn that on to call missed callers back.',
+        ),
+  );
   if (calling.status === 'ENABLED' && calling.sip?.status !== 'ENABLED')
-    found.unshift({ level: 'ok', text: 'Calling is on for this number.' });
+    found.unshift(said('ok', 'callingOn', 'Calling is on for this number.'));
   return found;
 }

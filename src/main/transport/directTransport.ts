@@ -156,8 +156,8 @@ export async function openDirectTransport(
         }
       },
       async change(values): Promise<CallingSettingsView> {
-        const problems = callHoursProblems(values);
-        if (problems.length > 0) return { ok: false, error: problems.join(' ') };
+        const hoursProblems = callHoursProblems(values);
+        if (hoursProblems.length > 0) return { ok: false, error: '', hoursProblems };
         const sip = sipProblems(values.sip, values.srtp_key_exchange_protocol);
         if (sip.length > 0) return { ok: false, error: '', problems: sip };
         try {

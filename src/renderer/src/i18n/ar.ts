@@ -451,6 +451,36 @@ export const ar: Catalog = {
     connected: 'متصل بـ {{name}} ({{number}}).',
     yourBusiness: 'نشاطك التجاري',
   },
+  /** What WhatsApp would refuse in the call hours as edited (shared/callingSettings.ts callHoursProblems). */
+  callHoursProblems: {
+    noOpeningHours: 'ساعات الاتصال مفعّلة لكن لا توجد أوقات عمل: أضف وقتًا واحدًا على الأقل، أو أوقف ساعات الاتصال.',
+    tooManyPeriods: '{{day}}: يقبل واتساب فترتَي عمل في اليوم على الأكثر.',
+    closesBeforeOpens: '{{day}}: الفترة {{open}}–{{close}} تنتهي قبل أن تبدأ.',
+    periodsOverlap: '{{day}}: فترات العمل متداخلة.',
+    tooManyHolidays: 'يقبل واتساب 20 عطلة على الأكثر.',
+    holidayBackwards: 'العطلة {{date}}: تنتهي قبل أن تبدأ.',
+    unknownZone: 'المنطقة الزمنية: لا يعرف واتساب {{zone}}؛ استخدم اسمًا مثل Europe/Madrid.',
+  },
+  /** What WhatsApp's calling settings mean for this desk (shared/callingSettings.ts callingSettingsFindings). */
+  callingFindings: {
+    noSettings: 'لا يُبلغ واتساب عن أي إعدادات اتصال لهذا الرقم.',
+    callingOn: 'الاتصال مفعّل لهذا الرقم.',
+    callingOff: 'الاتصال متوقف لهذا الرقم: لن ترن أي مكالمة. فعّله.',
+    sipOn:
+      'بروتوكول SIP مفعّل لهذا الرقم، لذا لا يرسل واتساب إشعارات المكالمات ويرفض المكالمات من هذا التطبيق: أوقف SIP.',
+    sipOnWebhooks:
+      'بروتوكول SIP مفعّل لهذا الرقم: يرسل واتساب مكالماته إلى خادم SIP ويرفض المكالمات من هذا التطبيق (ما زالت إشعارات المكالمات تصل): أوقف SIP لتلقي المكالمات هنا.',
+    restrictedUnreadable: 'يقيّد واتساب الاتصال على هذا الرقم؛ تظهر التفاصيل في WhatsApp Manager.',
+    callButtonHidden: 'زر الاتصال مخفي عن العملاء: لا يمكنهم إلا معاودة الاتصال.',
+    callButtonCountries: 'يظهر زر الاتصال فقط للعملاء في {{countries}}.',
+    extraCodecs: 'يعرض واتساب أيضًا {{codecs}} إلى جانب Opus في المكالمات إلى هذا الرقم؛ ويرد الهاتف عليها.',
+    srtpNotDtls:
+      'يتبادل واتساب مفاتيح وسائط المكالمات عبر {{protocol}}؛ يحتاج صوت المتصفح في هذا الهاتف إلى DTLS: أعده إلى DTLS.',
+    callHoursOn: 'ساعات الاتصال مفعّلة ({{zone}}): خارجها لا يستطيع العملاء الاتصال.',
+    callbackOn: 'العملاء الذين يتصلون يمنحون الإذن بمعاودة الاتصال بهم.',
+    callbackOff:
+      'العملاء الذين يتصلون لا يمنحون الإذن بمعاودة الاتصال بهم؛ فعّل ذلك لمعاودة الاتصال بالمكالمات الفائتة.',
+  },
   callingSettings: {
     title: 'الاتصال عبر واتساب',
     reading: 'جارٍ قراءة إعدادات الاتصال للرقم…',

@@ -441,6 +441,36 @@ export const en = {
     connected: 'Connected to {{name}} ({{number}}).',
     yourBusiness: 'your business',
   },
+  /** What WhatsApp would refuse in the call hours as edited (shared/callingSettings.ts callHoursProblems). */
+  callHoursProblems: {
+    noOpeningHours: 'Call hours are on but no opening hours are set: add at least one, or turn call hours off.',
+    tooManyPeriods: '{{day}}: WhatsApp takes at most two opening periods a day.',
+    closesBeforeOpens: '{{day}}: {{open}}–{{close}} closes before it opens.',
+    periodsOverlap: '{{day}}: opening periods overlap.',
+    tooManyHolidays: 'WhatsApp takes at most 20 holidays.',
+    holidayBackwards: 'Holiday {{date}}: it ends before it starts.',
+    unknownZone: 'Time zone: {{zone}} is not one WhatsApp knows; use a name such as Europe/Madrid.',
+  },
+  /** What WhatsApp's calling settings mean for this desk (shared/callingSettings.ts callingSettingsFindings). */
+  callingFindings: {
+    noSettings: 'WhatsApp reports no calling settings for this number.',
+    callingOn: 'Calling is on for this number.',
+    callingOff: 'Calling is turned off for this number: no call will ring. Turn it on.',
+    sipOn:
+      'SIP is turned on for this number, so WhatsApp sends no call webhooks and refuses calls from this app: turn SIP off.',
+    sipOnWebhooks:
+      'SIP is turned on for this number: WhatsApp sends its calls to the SIP server and refuses calls from this app (call webhooks still arrive): turn SIP off to take calls here.',
+    restrictedUnreadable: 'WhatsApp restricts calling on this number; WhatsApp Manager shows the details.',
+    callButtonHidden: 'The call button is hidden from customers: they can only call back.',
+    callButtonCountries: 'The call button shows only to customers in {{countries}}.',
+    extraCodecs: 'WhatsApp also offers {{codecs}} beside Opus on calls to this number; the phone answers them.',
+    srtpNotDtls:
+      "Call media keys are exchanged by {{protocol}} at WhatsApp; this phone's browser audio needs DTLS: set it back to DTLS.",
+    callHoursOn: 'Call hours are on ({{zone}}): outside them customers cannot call.',
+    callbackOn: 'Customers who call give permission to be called back.',
+    callbackOff:
+      'Customers who call do not give permission to be called back; turn that on to call missed callers back.',
+  },
   callingSettings: {
     title: 'Calling at WhatsApp',
     reading: 'Reading the number’s calling settings…',

@@ -450,6 +450,38 @@ export const es: Catalog = {
     connected: 'Conectado a {{name}} ({{number}}).',
     yourBusiness: 'tu empresa',
   },
+  /** What WhatsApp would refuse in the call hours as edited (shared/callingSettings.ts callHoursProblems). */
+  callHoursProblems: {
+    noOpeningHours:
+      'El horario de llamadas está activado pero no hay horas de apertura: añade al menos una o desactiva el horario.',
+    tooManyPeriods: '{{day}}: WhatsApp admite como máximo dos periodos de apertura al día.',
+    closesBeforeOpens: '{{day}}: {{open}}–{{close}} cierra antes de abrir.',
+    periodsOverlap: '{{day}}: los periodos de apertura se solapan.',
+    tooManyHolidays: 'WhatsApp admite como máximo 20 días festivos.',
+    holidayBackwards: 'Festivo {{date}}: termina antes de empezar.',
+    unknownZone: 'Zona horaria: WhatsApp no conoce {{zone}}; usa un nombre como Europe/Madrid.',
+  },
+  /** What WhatsApp's calling settings mean for this desk (shared/callingSettings.ts callingSettingsFindings). */
+  callingFindings: {
+    noSettings: 'WhatsApp no informa de ajustes de llamadas para este número.',
+    callingOn: 'Las llamadas están activadas para este número.',
+    callingOff: 'Las llamadas están desactivadas para este número: no sonará ninguna llamada. Actívalas.',
+    sipOn:
+      'SIP está activado para este número, así que WhatsApp no envía webhooks de llamadas y rechaza las llamadas de esta aplicación: desactiva SIP.',
+    sipOnWebhooks:
+      'SIP está activado para este número: WhatsApp envía sus llamadas al servidor SIP y rechaza las llamadas de esta aplicación (los webhooks de llamadas siguen llegando): desactiva SIP para atender llamadas aquí.',
+    restrictedUnreadable: 'WhatsApp restringe las llamadas en este número; WhatsApp Manager muestra los detalles.',
+    callButtonHidden: 'El botón de llamada está oculto para los clientes: solo pueden devolver la llamada.',
+    callButtonCountries: 'El botón de llamada solo se muestra a clientes en {{countries}}.',
+    extraCodecs:
+      'WhatsApp también ofrece {{codecs}} además de Opus en las llamadas a este número; el teléfono las contesta.',
+    srtpNotDtls:
+      'WhatsApp intercambia las claves de audio de las llamadas por {{protocol}}; el audio del navegador de este teléfono necesita DTLS: vuelve a poner DTLS.',
+    callHoursOn: 'El horario de llamadas está activado ({{zone}}): fuera de él los clientes no pueden llamar.',
+    callbackOn: 'Los clientes que llaman dan permiso para que se les devuelva la llamada.',
+    callbackOff:
+      'Los clientes que llaman no dan permiso para que se les devuelva la llamada; actívalo para devolver las llamadas perdidas.',
+  },
   callingSettings: {
     title: 'Llamadas en WhatsApp',
     reading: 'Leyendo la configuración de llamadas del número…',

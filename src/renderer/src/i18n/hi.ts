@@ -434,6 +434,34 @@ export const hi: Catalog = {
     connected: '{{name}} ({{number}}) से जुड़ा है।',
     yourBusiness: 'आपका व्यवसाय',
   },
+  /** What WhatsApp would refuse in the call hours as edited (shared/callingSettings.ts callHoursProblems). */
+  callHoursProblems: {
+    noOpeningHours: 'कॉल के घंटे चालू हैं पर खुलने का कोई समय तय नहीं है: कम से कम एक जोड़ें, या कॉल के घंटे बंद करें।',
+    tooManyPeriods: '{{day}}: WhatsApp एक दिन में खुलने की ज़्यादा से ज़्यादा दो अवधियाँ लेता है।',
+    closesBeforeOpens: '{{day}}: {{open}}–{{close}} खुलने से पहले बंद होता है।',
+    periodsOverlap: '{{day}}: खुलने की अवधियाँ एक-दूसरे पर चढ़ती हैं।',
+    tooManyHolidays: 'WhatsApp ज़्यादा से ज़्यादा 20 छुट्टियाँ लेता है।',
+    holidayBackwards: 'छुट्टी {{date}}: यह शुरू होने से पहले खत्म होती है।',
+    unknownZone: 'समय क्षेत्र: WhatsApp {{zone}} को नहीं जानता; Europe/Madrid जैसा नाम इस्तेमाल करें।',
+  },
+  /** What WhatsApp's calling settings mean for this desk (shared/callingSettings.ts callingSettingsFindings). */
+  callingFindings: {
+    noSettings: 'WhatsApp इस नंबर के लिए कॉल की कोई सेटिंग नहीं बताता।',
+    callingOn: 'इस नंबर पर कॉलिंग चालू है।',
+    callingOff: 'इस नंबर पर कॉलिंग बंद है: कोई कॉल नहीं बजेगी। इसे चालू करें।',
+    sipOn: 'इस नंबर पर SIP चालू है, इसलिए WhatsApp कॉल वेबहुक नहीं भेजता और इस ऐप से कॉल नहीं लेता: SIP बंद करें।',
+    sipOnWebhooks:
+      'इस नंबर पर SIP चालू है: WhatsApp अपनी कॉल SIP सर्वर को भेजता है और इस ऐप से कॉल नहीं लेता (कॉल वेबहुक फिर भी आते हैं): यहाँ कॉल लेने के लिए SIP बंद करें।',
+    restrictedUnreadable: 'WhatsApp इस नंबर पर कॉलिंग सीमित करता है; WhatsApp Manager में विवरण है।',
+    callButtonHidden: 'कॉल बटन ग्राहकों से छिपा है: वे केवल वापस कॉल कर सकते हैं।',
+    callButtonCountries: 'कॉल बटन केवल {{countries}} के ग्राहकों को दिखता है।',
+    extraCodecs: 'इस नंबर की कॉल पर WhatsApp Opus के साथ {{codecs}} भी देता है; फ़ोन इनका जवाब देता है।',
+    srtpNotDtls:
+      'WhatsApp पर कॉल मीडिया की कुंजियाँ {{protocol}} से बदली जाती हैं; इस फ़ोन के ब्राउज़र ऑडियो को DTLS चाहिए: इसे वापस DTLS करें।',
+    callHoursOn: 'कॉल के घंटे चालू हैं ({{zone}}): उनके बाहर ग्राहक कॉल नहीं कर सकते।',
+    callbackOn: 'कॉल करने वाले ग्राहक वापस कॉल किए जाने की अनुमति देते हैं।',
+    callbackOff: 'कॉल करने वाले ग्राहक वापस कॉल किए जाने की अनुमति नहीं देते; छूटी कॉल वापस करने के लिए इसे चालू करें।',
+  },
   callingSettings: {
     title: 'WhatsApp पर कॉलिंग',
     reading: 'नंबर की कॉलिंग सेटिंग पढ़ी जा रही है…',

@@ -446,6 +446,38 @@ export const ptBR: Catalog = {
     connected: 'Conectado a {{name}} ({{number}}).',
     yourBusiness: 'sua empresa',
   },
+  /** What WhatsApp would refuse in the call hours as edited (shared/callingSettings.ts callHoursProblems). */
+  callHoursProblems: {
+    noOpeningHours:
+      'O horário de chamadas está ativado, mas não há horários de abertura: adicione pelo menos um ou desative o horário.',
+    tooManyPeriods: '{{day}}: o WhatsApp aceita no máximo dois períodos de abertura por dia.',
+    closesBeforeOpens: '{{day}}: {{open}}–{{close}} fecha antes de abrir.',
+    periodsOverlap: '{{day}}: os períodos de abertura se sobrepõem.',
+    tooManyHolidays: 'O WhatsApp aceita no máximo 20 feriados.',
+    holidayBackwards: 'Feriado {{date}}: termina antes de começar.',
+    unknownZone: 'Fuso horário: o WhatsApp não conhece {{zone}}; use um nome como Europe/Madrid.',
+  },
+  /** What WhatsApp's calling settings mean for this desk (shared/callingSettings.ts callingSettingsFindings). */
+  callingFindings: {
+    noSettings: 'O WhatsApp não informa configurações de chamadas para este número.',
+    callingOn: 'As chamadas estão ativadas para este número.',
+    callingOff: 'As chamadas estão desativadas para este número: nenhuma chamada vai tocar. Ative-as.',
+    sipOn:
+      'O SIP está ativado para este número, então o WhatsApp não envia webhooks de chamadas e recusa chamadas deste aplicativo: desative o SIP.',
+    sipOnWebhooks:
+      'O SIP está ativado para este número: o WhatsApp envia as chamadas ao servidor SIP e recusa chamadas deste aplicativo (os webhooks de chamadas continuam chegando): desative o SIP para atender aqui.',
+    restrictedUnreadable: 'O WhatsApp restringe chamadas neste número; o WhatsApp Manager mostra os detalhes.',
+    callButtonHidden: 'O botão de chamada está oculto para os clientes: eles só podem retornar a chamada.',
+    callButtonCountries: 'O botão de chamada só aparece para clientes em {{countries}}.',
+    extraCodecs:
+      'O WhatsApp também oferece {{codecs}} além do Opus nas chamadas para este número; o telefone as atende.',
+    srtpNotDtls:
+      'O WhatsApp troca as chaves de áudio das chamadas por {{protocol}}; o áudio do navegador deste telefone precisa de DTLS: volte para DTLS.',
+    callHoursOn: 'O horário de chamadas está ativado ({{zone}}): fora dele os clientes não podem ligar.',
+    callbackOn: 'Os clientes que ligam dão permissão para receber retorno.',
+    callbackOff:
+      'Os clientes que ligam não dão permissão para receber retorno; ative isso para retornar chamadas perdidas.',
+  },
   callingSettings: {
     title: 'Chamadas no WhatsApp',
     reading: 'Lendo as configurações de chamada do número…',

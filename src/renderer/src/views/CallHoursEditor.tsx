@@ -1,16 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { HolidayPeriod, OperatingPeriod } from '../../../shared/callingSettings';
 import { WEEK_DAYS } from '../../../shared/callingSettings';
+import { dayName } from './callHoursWords';
 
 /** "0930" as the time input shows it ("09:30"), and back. */
 const asInput = (hhmm: string) => (/^\d{4}$/.test(hhmm) ? `${hhmm.slice(0, 2)}:${hhmm.slice(2)}` : hhmm);
 const fromInput = (value: string) => value.replace(':', '').slice(0, 4);
-
-/** A weekday as the interface language names it (1 January 2024 was a Monday). */
-const dayName = (day: string, language: string) =>
-  new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(
-    Date.UTC(2024, 0, 1 + (WEEK_DAYS as readonly string[]).indexOf(day)),
-  );
 
 /** The opening hours and holidays WhatsApp applies to the number's calls, edited as lists. */
 export function CallHoursEditor(props: {

@@ -12,6 +12,7 @@ import { CallHoursEditor } from './CallHoursEditor';
 import { readCallingSettings, saveCallingSettings } from '../actions';
 import { FindingsList } from './FindingsList';
 import { SipProblems, SipSettings } from './SipSettings';
+import { callHoursProblemText } from './callHoursWords';
 
 type OnOff = 'ENABLED' | 'DISABLED';
 
@@ -31,7 +32,7 @@ function Toggle(props: { id: string; label: string; on: boolean; set: (on: boole
 
 /** The number's calling settings at WhatsApp, for an operator whose token may manage them. */
 export function CallingSettingsPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [view, setView] = useState<CallingSettingsView>();
   const [values, setValues] = useState<CallingSettingsChange>();
   const [saving, setSaving] = useState(false);
@@ -43,6 +44,8 @@ export function CallingSettingsPanel() {
 
   function show(next: CallingSettingsView): void {
     if (!next.ok && next.problems) return setSipFound(next.problems);
+    if (!next.ok && next.hoursProblems)
+      return setProblems(next.hoursProblems.map((p) => callHoursProblemText(p, t, i18n.language)));
     setView(next);
     if (next.ok) setCountries((next.values.restrict_to_user_countries ?? []).join(', '));
     if (next.ok)
@@ -67,7 +70,7 @@ export function CallingSettingsPanel() {
       .map((c) => c.trim().toUpperCase())
       .filter(Boolean);
     const found = [
-      ...callHoursProblems(values),
+      ...callHoursProblems(values).map((p) => callHoursProblemText(p, t, i18n.language)),
       ...codes.filter((c) => !/^[A-Z]{2}$/.test(c)).map((code) => t('callingSettings.countryCode', { code })),
     ];
     const sipFoundNow = sipProblems(values.sip, values.srtp_key_exchange_protocol);
