@@ -2,20 +2,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../src/whatsapp/logger';
+import { startBotDemo } from '../sim/botDemo';
 import { startDemoCalls } from '../sim/demoCalls';
 import { SIM_SECRETS, startPhoneWithSim } from '../sim/phoneWithSim';
 import { stopOnSignals } from '../src/whatsapp/stopOnSignals';
 
-/** `npm run demo`: the phone plus the WhatsApp simulator calling it; no Meta account needed. */
-async function main(): Promise<void> {
-  // Only warnings and errors, so the demo's own lines stay readable.
-  const logger = createLogger({
-    secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret],
-    level: 'warn',
-    destination: { write: (line: string) => void process.stderr.write(line) },
-  });
-  const phone = await startPhoneWithSim({ logger, uiPort: Number(process.env.SOFTPHONE_UI_PORT ?? 5180) });
-  const url = phone.host.url;
+/** Opens the page in Chromium's app window when there is a display, or says where it is. */
+function openPage(url: string): void {
   console.log(`\nThe phone is at ${url}`);
   const chromium = ['/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => existsSync(p));
   if (chromium && process.env.DISPLAY) {
@@ -26,6 +19,35 @@ async function main(): Promise<void> {
   } else {
     console.log('Open that address in Chromium or Chrome (allow the microphone).');
   }
+}
+
+/** `npm run demo -- --bot`: a team relay whose front desk is a bot, a survey bot, and the post-call survey. */
+async function botDemo(): Promise<void> {
+  const demo = await startBotDemo({
+    say: (line) => console.log(line),
+    uiPort: Number(process.env.SOFTPHONE_UI_PORT ?? 5180),
+  });
+  openPage(demo.url);
+  console.log(
+    'Press Enter for a call. When your desk rings, answer it, then use "Hand to assistant" (Survey). Ctrl+C to stop.\n',
+  );
+  createInterface({ input: process.stdin }).on('line', () => {
+    void demo.place().catch((e: unknown) => console.error(String(e)));
+  });
+  stopOnSignals(() => demo.close());
+}
+
+/** `npm run demo`: the phone plus the WhatsApp simulator calling it; no Meta account needed. */
+async function main(): Promise<void> {
+  if (process.argv.includes('--bot')) return botDemo();
+  // Only warnings and errors, so the demo's own lines stay readable.
+  const logger = createLogger({
+    secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret],
+    level: 'warn',
+    destination: { write: (line: string) => void process.stderr.write(line) },
+  });
+  const phone = await startPhoneWithSim({ logger, uiPort: Number(process.env.SOFTPHONE_UI_PORT ?? 5180) });
+  openPage(phone.host.url);
   console.log(
     'The first call comes once the page is open. Press Enter to place another, "h" + Enter to make the caller hang up, Ctrl+C to stop.\n',
   );

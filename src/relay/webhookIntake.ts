@@ -137,7 +137,9 @@ export function createWebhookIntake(deps: {
           await store.endActive(signal.callId);
           await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
           // After the call, not before Meta's delivery is confirmed: a slow Graph API must not hold the webhook.
-          if (deps.surveys && owner && queue) {
+          // The rating is for the agent who had the call last: one who handed it to a bot holds it no more.
+          const agent = owner ?? (await floor.call(signal.callId))?.wrapUpsGiven.at(-1);
+          if (deps.surveys && agent && queue) {
             const surveys = deps.surveys;
             void store
               .offer(signal.callId)
@@ -145,7 +147,7 @@ export function createWebhookIntake(deps: {
                 surveys.afterCall({
                   callId: signal.callId,
                   queueId: queue,
-                  agentId: owner,
+                  agentId: agent,
                   customer: signal.from,
                   offeredAtMs: offer?.timestampMs,
                 }),
