@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccountAlert, accountAlertSentence, RestrictionItem } from './accountAlerts';
+import { Sentence } from './sentence';
 
 /**
  * The number's calling settings as `GET /{phone-number-id}/settings` returns them ("Configure Call Settings" and
@@ -303,6 +304,8 @@ export const SettingsFinding = z.object({
   values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   /** A restriction WhatsApp put on the number, worded as the account alerts are. */
   alert: AccountAlert.optional(),
+  /** Main's messages, when the settings could not be read. */
+  said: z.array(Sentence).max(4).optional(),
 });
 export type SettingsFinding = z.infer<typeof SettingsFinding>;
 
@@ -322,6 +325,8 @@ export const CallingSettingsView = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(false),
     error: z.string(),
+    /** `error` as main's messages, for the page to word. */
+    said: z.array(Sentence).max(4).optional(),
     problems: z.array(SipProblem).optional(),
     hoursProblems: z.array(CallHoursProblem).optional(),
   }),

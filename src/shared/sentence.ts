@@ -92,6 +92,8 @@ const DESK_SAYS = [
   'windowClosed',
   'whatsappCode',
   'whatsappNoCode',
+  'settingsNeedManagement',
+  'settingsUnreadable',
 ] as const;
 /** Everything the desk's page may be told to word: the desk's own messages and the team relay's refusals. */
 export type MainSays = (typeof DESK_SAYS)[number] | RelayRefusalKey;

@@ -7,7 +7,7 @@ import {
   type CallingSettingsView,
   type SettingsFinding,
 } from '../../shared/callingSettings';
-import { agentSentence } from '../../shared/agentErrors';
+import { agentSaid, agentSentence } from '../../shared/agentErrors';
 import { PERMISSION_REQUEST_TEXT } from '../../shared/graphSchemas';
 import type { ConnectionTest } from '../../shared/settingsSchemas';
 import { callSignalFromWebhook } from '../../whatsapp/callSignalFromWebhook';
@@ -54,11 +54,17 @@ export function explainConnectionFailure(error: unknown): Extract<ConnectionTest
   return { ok: false, error: agentSentence(error) };
 }
 
-/** Why the calling settings could not be read or changed, in words an operator can act on. */
-export function explainSettingsFailure(error: unknown): string {
+/** Why the calling settings could not be read or changed, in words an operator can act on (`said` for the page). */
+export function explainSettingsFailure(error: unknown): { text: string; said: Sentence[] } {
   if (error instanceof GraphApiError && (error.details.code === 10 || error.details.code === 200))
-    return 'The access token lacks the whatsapp_business_management permission, which reading and changing calling settings needs: add it to the token.';
-  return `The calling settings could not be read. ${agentSentence(error)}`;
+    return {
+      text: 'The access token lacks the whatsapp_business_management permission, which reading and changing calling settings needs: add it to the token.',
+      said: [sentence('settingsNeedManagement')],
+    };
+  return {
+    text: `The calling settings could not be read. ${agentSentence(error)}`,
+    said: [sentence('settingsUnreadable'), agentSaid(error)],
+  };
 }
 
 /** The call actions as Graph API requests. */
@@ -134,7 +140,8 @@ export async function openDirectTransport(
         const info = await graph.phoneNumberInfo();
         const findings: SettingsFinding[] = await graph.callingSettings().then(callingSettingsFindings, (error) => {
           log.warn('calling settings unreadable', { error: errorText(error) });
-          return [{ level: 'warning', text: explainSettingsFailure(error) }];
+          const failure = explainSettingsFailure(error);
+          return [{ level: 'warning', text: failure.text, said: failure.said }];
         });
         return {
           ok: true,
@@ -152,7 +159,8 @@ export async function openDirectTransport(
           return callingSettingsView(await graph.callingSettings());
         } catch (error) {
           log.warn('calling settings unreadable', { error: errorText(error) });
-          return { ok: false, error: explainSettingsFailure(error) };
+          const failure = explainSettingsFailure(error);
+          return { ok: false, error: failure.text, said: failure.said };
         }
       },
       async change(values): Promise<CallingSettingsView> {
@@ -166,7 +174,8 @@ export async function openDirectTransport(
           return callingSettingsView(await graph.callingSettings());
         } catch (error) {
           log.warn('calling settings not changed', { error: errorText(error) });
-          return { ok: false, error: explainSettingsFailure(error) };
+          const failure = explainSettingsFailure(error);
+          return { ok: false, error: failure.text, said: failure.said };
         }
       },
     },

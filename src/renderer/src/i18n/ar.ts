@@ -635,6 +635,9 @@ export const ar: Catalog = {
     badRequest: 'أوقف الهاتف طلبًا كان واتساب سيرفضه: أبلغ المسؤول (التفاصيل في السجل التقني).',
     whatsappRefused: 'رفض واتساب الطلب (رمز واتساب {{code}}): حاول مجددًا، وأبلغ المسؤول إذا تكرر ذلك.',
     whatsappRefusedNoCode: 'رفض واتساب الطلب: حاول مجددًا، وأبلغ المسؤول إذا تكرر ذلك.',
+    settingsNeedManagement:
+      'رمز الوصول ينقصه إذن whatsapp_business_management اللازم لقراءة إعدادات الاتصال وتغييرها: أضفه إلى الرمز.',
+    settingsUnreadable: 'تعذّرت قراءة إعدادات الاتصال.',
     unexpected: 'حدث خطأ في هذا الهاتف: حاول مجددًا؛ التفاصيل في السجل التقني.',
     relaySays: '{{text}}',
     saveSettingsFirst: 'احفظ إعدادات الاتصال أولًا.',

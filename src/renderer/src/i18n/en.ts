@@ -612,6 +612,9 @@ export const en = {
       'WhatsApp refused the request (WhatsApp code {{code}}): try again, and tell your administrator if it keeps happening.',
     whatsappRefusedNoCode:
       'WhatsApp refused the request: try again, and tell your administrator if it keeps happening.',
+    settingsNeedManagement:
+      'The access token lacks the whatsapp_business_management permission, which reading and changing calling settings needs: add it to the token.',
+    settingsUnreadable: 'The calling settings could not be read.',
     unexpected: 'Something went wrong on this phone: try again; the details are in the log.',
     relaySays: '{{text}}',
     saveSettingsFirst: 'Save the connection settings first.',

@@ -631,6 +631,9 @@ export const es: Catalog = {
     whatsappRefused:
       'WhatsApp rechazó la petición (código de WhatsApp {{code}}): inténtalo de nuevo y avisa a tu administrador si se repite.',
     whatsappRefusedNoCode: 'WhatsApp rechazó la petición: inténtalo de nuevo y avisa a tu administrador si se repite.',
+    settingsNeedManagement:
+      'Al token de acceso le falta el permiso whatsapp_business_management, que hace falta para leer y cambiar los ajustes de llamadas: añádelo al token.',
+    settingsUnreadable: 'No se pudieron leer los ajustes de llamadas.',
     unexpected: 'Algo falló en este teléfono: inténtalo de nuevo; los detalles están en el registro.',
     relaySays: '{{text}}',
     saveSettingsFirst: 'Guarda primero los ajustes de conexión.',

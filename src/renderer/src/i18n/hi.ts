@@ -600,6 +600,9 @@ export const hi: Catalog = {
     whatsappRefused:
       'WhatsApp ने अनुरोध अस्वीकार किया (WhatsApp कोड {{code}}): फिर कोशिश करें, और बार-बार हो तो अपने एडमिन को बताएँ।',
     whatsappRefusedNoCode: 'WhatsApp ने अनुरोध अस्वीकार किया: फिर कोशिश करें, और बार-बार हो तो अपने एडमिन को बताएँ।',
+    settingsNeedManagement:
+      'ऐक्सेस टोकन में whatsapp_business_management अनुमति नहीं है, जो कॉल सेटिंग पढ़ने और बदलने के लिए चाहिए: इसे टोकन में जोड़ें।',
+    settingsUnreadable: 'कॉल सेटिंग पढ़ी नहीं जा सकीं।',
     unexpected: 'इस फ़ोन में कुछ गड़बड़ हुई: फिर कोशिश करें; विवरण लॉग में है।',
     relaySays: '{{text}}',
     saveSettingsFirst: 'पहले कनेक्शन सेटिंग्स सहेजें।',

@@ -626,6 +626,9 @@ export const ptBR: Catalog = {
     whatsappRefused:
       'O WhatsApp recusou o pedido (código do WhatsApp {{code}}): tente de novo e avise o administrador se continuar.',
     whatsappRefusedNoCode: 'O WhatsApp recusou o pedido: tente de novo e avise o administrador se continuar.',
+    settingsNeedManagement:
+      'O token de acesso não tem a permissão whatsapp_business_management, necessária para ler e mudar as configurações de chamadas: adicione-a ao token.',
+    settingsUnreadable: 'Não foi possível ler as configurações de chamadas.',
     unexpected: 'Algo deu errado neste telefone: tente de novo; os detalhes estão no log.',
     relaySays: '{{text}}',
     saveSettingsFirst: 'Salve primeiro as configurações de conexão.',

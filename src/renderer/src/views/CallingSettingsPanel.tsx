@@ -13,6 +13,7 @@ import { readCallingSettings, saveCallingSettings } from '../actions';
 import { FindingsList } from './FindingsList';
 import { SipProblems, SipSettings } from './SipSettings';
 import { callHoursProblemText } from './callHoursWords';
+import { resultText } from './Said';
 
 type OnOff = 'ENABLED' | 'DISABLED';
 
@@ -98,7 +99,7 @@ export function CallingSettingsPanel() {
       {!view && <p>{t('callingSettings.reading')}</p>}
       {view && !view.ok && (
         <p className="error" role="alert" data-testid="calling-error">
-          {view.error}
+          {resultText(view, t)}
         </p>
       )}
       {view?.ok && values && (

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { SettingsFinding } from '../../../shared/callingSettings';
 import { accountAlertText } from '../../../shared/whatsappWords/words';
+import { saidText } from './Said';
 
 /** What WhatsApp's settings mean for this desk, worst first, one sentence each, in the agent's language. */
 export function FindingsList(props: { findings: SettingsFinding[]; testId: string }) {
@@ -8,6 +9,7 @@ export function FindingsList(props: { findings: SettingsFinding[]; testId: strin
   const worded = (f: SettingsFinding): string => {
     if (f.alert) return accountAlertText(f.alert, t, i18n.language);
     if (f.key) return t(`callingFindings.${f.key}`, f.values);
+    if (f.said?.length) return f.said.map((s) => saidText(s, t)).join(' ');
     return f.text;
   };
   return (
