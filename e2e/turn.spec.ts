@@ -7,6 +7,7 @@ import { heardTone } from '../sim/farEnd';
 import { heardTone as deskHears } from '../sim/pageVoice';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/lib/chromiumLaunch';
 import { startTeam } from './teamDesks';
+import { mediaFigures, openPhone } from './phoneFixture';
 
 /** The caller speaks 440 Hz, Asha 300 Hz, Ben 700 Hz; heard means above 0.02. */
 const CALLER = 440;
@@ -130,5 +131,31 @@ test('with the TURN relay unreachable, the agent reads that the network blocks t
     );
   } finally {
     await team.close();
+  }
+});
+
+test('a desk on its own makes its own time-limited TURN credentials: relay candidates only, a call heard both ways', async ({
+  page,
+}) => {
+  const coturn = await startTestCoturn();
+  const phone = await openPhone(page, {
+    env: { WA_TURN_URLS: coturn.urls.tcp, WA_TURN_SECRET: coturn.secret, ...RELAY_ONLY },
+  });
+  try {
+    const call = await phone.sim.placeCall({ name: 'Own TURN' });
+    await page.getByTestId('incoming-call').getByTestId('answer').click();
+    await expect(page.getByTestId('in-call')).toBeVisible();
+    await expect.poll(async () => (await mediaFigures(page)).energy, { timeout: 15_000 }).toBeGreaterThan(0.05);
+    await expect.poll(() => call.farEnd.received.loudFrames, { timeout: 15_000 }).toBeGreaterThan(20);
+    const accept = phone.sim.graph.requests.find(
+      (r) => JSON.stringify(r.body ?? '').includes(call.callId) && JSON.stringify(r.body).includes('"accept"'),
+    );
+    const types = candidateTypes((accept?.body as { session: { sdp: string } }).session.sdp);
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(['relay']));
+    expect(allocatedFor(coturn, 'desk')).toBe(true);
+  } finally {
+    await phone.close();
+    await coturn.stop();
   }
 });

@@ -28,6 +28,7 @@ import { openRelayTransport } from './transport/relayTransport';
 import { createDeskCompanySignIn } from './companySignIn/deskCompanySignIn';
 import { ConnectionFields } from '../shared/settingsSchemas';
 import { refuse, sentence, type Sentence } from '../shared/sentence';
+import { turnCredentials, turnRenewalMs } from '../relay/turnCredentials';
 
 /** Who answers at this computer, for the callback data WhatsApp echoes (direct mode has no agent sign-in). */
 function deskUser(): string | undefined {
@@ -201,6 +202,16 @@ export async function startAppServices(options: AppServicesOptions) {
     return true;
   }
 
+  /** A desk on its own with TURN makes its own credentials, fresh again at half their life (as a relay does). */
+  const deskTurn = environment.turn;
+  let ownTurn = deskTurn ? [turnCredentials(deskTurn, 'desk')] : [];
+  const turnRenewal = deskTurn
+    ? setInterval(() => {
+        ownTurn = [turnCredentials(deskTurn, 'desk')];
+        publishStatus();
+      }, turnRenewalMs(deskTurn))
+    : undefined;
+
   function status(): AppStatus {
     const c = settings.connection();
     const link = transport?.status();
@@ -216,7 +227,7 @@ export async function startAppServices(options: AppServicesOptions) {
       problems,
       companySignIn: companySignIn.state(),
       notices: [...(options.notices ?? []), ...(historyFailure ? [historyFailure] : []), ...shellNotices.values()],
-      iceServers: [...environment.iceServers, ...(link?.iceServers ?? [])],
+      iceServers: [...environment.iceServers, ...ownTurn, ...(link?.iceServers ?? [])],
       iceTransportPolicy: environment.iceTransportPolicy,
       mediaTimeoutMs: environment.mediaTimeoutMs,
       webhook,
@@ -570,6 +581,7 @@ export async function startAppServices(options: AppServicesOptions) {
       return transport?.status().webhook?.localUrl;
     },
     async close(): Promise<void> {
+      clearInterval(turnRenewal);
       companySignIn.close();
       clearTimeout(statusTimer);
       wrapUp.close();

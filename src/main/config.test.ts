@@ -39,6 +39,21 @@ describe('environment', () => {
     });
   });
 
+  it('reads a desk’s own TURN server and secret, and names what is wrong', () => {
+    expect(
+      environmentFromEnv({ WA_TURN_URLS: 'turns:turn.example.org:443', WA_TURN_SECRET: 'a-shared-secret-0123' }),
+    ).toMatchObject({
+      ok: true,
+      environment: {
+        turn: { urls: ['turns:turn.example.org:443'], secret: 'a-shared-secret-0123', lifetimeSeconds: 28_800 },
+      },
+    });
+    expect(environmentFromEnv({ WA_TURN_URLS: 'turn:t.example.org:3478', WA_TURN_SECRET: 'short' })).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining('WA_TURN_SECRET')],
+    });
+  });
+
   it('names each wrong variable', () => {
     expect(environmentFromEnv({ WA_ICE_SERVERS: 'stun:x' })).toMatchObject({
       ok: false,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConnectionForm } from '../shared/settingsSchemas';
 import { IceServers, IceTransportPolicy } from '../shared/iceServers';
+import { turnSettingsFromEnv, type TurnSettings } from '../relay/turnCredentials';
 
 /** Deployment settings from the environment: where the Graph API is, how to bind, which ICE servers to use. */
 export const Environment = z.object({
@@ -14,6 +15,11 @@ export const Environment = z.object({
   iceTransportPolicy: z
     .enum(IceTransportPolicy.options, 'WA_ICE_TRANSPORT_POLICY is all (the default) or relay (audio through TURN only)')
     .default('all'),
+  /**
+   * A desk on its own with a TURN server (WA_TURN_URLS, WA_TURN_SECRET): it makes its own time-limited credentials, as
+   * a team relay does for its desks.
+   */
+  turn: z.object({ urls: z.array(z.string()), secret: z.string(), lifetimeSeconds: z.number() }).optional(),
   /** How long the audio may stay lost (or not come up after answering) before the call is ended. */
   mediaTimeoutMs: z.coerce
     .number()
@@ -34,6 +40,12 @@ export function environmentFromEnv(env: Record<string, string | undefined>): Env
   } catch {
     return { ok: false, errors: ['WA_ICE_SERVERS must be JSON, for example [{"urls":"stun:stun.example.org:3478"}]'] };
   }
+  let turn: TurnSettings | undefined;
+  try {
+    turn = turnSettingsFromEnv(env, 'WA');
+  } catch (error) {
+    return { ok: false, errors: [error instanceof Error ? error.message : String(error)] };
+  }
   const parsed = Environment.safeParse({
     graphBaseUrl: env.WA_GRAPH_BASE_URL ?? 'https://graph.facebook.com',
     graphApiVersion: env.WA_GRAPH_API_VERSION ?? 'v23.0',
@@ -41,6 +53,7 @@ export function environmentFromEnv(env: Record<string, string | undefined>): Env
     webhookPortOverride: env.WA_WEBHOOK_PORT || undefined,
     iceServers,
     iceTransportPolicy: env.WA_ICE_TRANSPORT_POLICY || undefined,
+    turn,
     mediaTimeoutMs: env.WA_MEDIA_TIMEOUT_MS || undefined,
   });
   if (parsed.success) return { ok: true, environment: parsed.data };

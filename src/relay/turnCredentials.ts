@@ -28,22 +28,30 @@ export function turnRenewalMs(settings: TurnSettings): number {
   return (settings.lifetimeSeconds * 1000) / 2;
 }
 
-/** Reads RELAY_TURN_URLS, RELAY_TURN_SECRET and RELAY_TURN_LIFETIME_SECONDS; undefined when TURN is not set up. */
-export function turnSettingsFromEnv(env: Record<string, string | undefined>): TurnSettings | undefined {
-  const urls = (env.RELAY_TURN_URLS ?? '')
+/**
+ * Reads <prefix>_TURN_URLS, _TURN_SECRET and _TURN_LIFETIME_SECONDS (RELAY_ for the team relay, WA_ for a desk on its
+ * own); undefined when TURN is not set up.
+ */
+export function turnSettingsFromEnv(
+  env: Record<string, string | undefined>,
+  prefix: 'RELAY' | 'WA' = 'RELAY',
+): TurnSettings | undefined {
+  const urls = (env[`${prefix}_TURN_URLS`] ?? '')
     .split(',')
     .map((url) => url.trim())
     .filter(Boolean);
   if (urls.length === 0) return undefined;
   const wrong = urls.filter((url) => !/^turns?:[^\s?]+(\?transport=(udp|tcp))?$/i.test(url));
   if (wrong.length > 0)
-    throw new Error(`RELAY_TURN_URLS: ${wrong.join(', ')} is not a TURN address (turn:host:port or turns:host:port)`);
-  const secret = env.RELAY_TURN_SECRET ?? '';
+    throw new Error(
+      `${prefix}_TURN_URLS: ${wrong.join(', ')} is not a TURN address (turn:host:port or turns:host:port)`,
+    );
+  const secret = env[`${prefix}_TURN_SECRET`] ?? '';
   if (secret.length < 16)
-    throw new Error('RELAY_TURN_SECRET must be the TURN server’s static-auth-secret, 16+ characters');
-  const lifetime = env.RELAY_TURN_LIFETIME_SECONDS;
+    throw new Error(`${prefix}_TURN_SECRET must be the TURN server’s static-auth-secret, 16+ characters`);
+  const lifetime = env[`${prefix}_TURN_LIFETIME_SECONDS`];
   const lifetimeSeconds = lifetime === undefined || lifetime === '' ? DEFAULT_TURN_LIFETIME_SECONDS : Number(lifetime);
   if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 60 || lifetimeSeconds > 7 * 86400)
-    throw new Error('RELAY_TURN_LIFETIME_SECONDS must be a whole number of seconds from 60 to 604800 (a week)');
+    throw new Error(`${prefix}_TURN_LIFETIME_SECONDS must be a whole number of seconds from 60 to 604800 (a week)`);
   return { urls, secret, lifetimeSeconds };
 }
