@@ -134,4 +134,39 @@ describe('TURN for offices that block UDP', () => {
       client.close();
     }
   });
+
+  it('sends a signed-in desk fresh credentials at half their life, and none once its token is revoked', async () => {
+    // Credentials of 2 s, renewed every second, on an instance of their own.
+    const quick = await startRelay({
+      ...SECRETS,
+      redisUrl: redis.url,
+      graphBaseUrl: graph.baseUrl,
+      logger: createMemoryLogger(),
+      prefix: 'turn-quick',
+      turn: { ...turn, lifetimeSeconds: 2 },
+    });
+    const handed: IceServer[][] = [];
+    const client = connectRelay({
+      urls: [quick.agentUrl],
+      token: await issueAgentToken('ben', SECRETS.agentSecret, { now: Date.now() - 1000 }),
+      onEvent: () => undefined,
+      onIceServers: (servers) => handed.push(servers),
+    });
+    try {
+      await client.ready();
+      await expect.poll(() => handed.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+      const expiries = handed.map((servers) => Number(servers[0]!.username!.split(':')[0]));
+      expect(expiries.at(-1)).toBeGreaterThan(expiries[0]!);
+      const admin = new Redis(redis.url);
+      await admin.hset('turn-quick:revoked', 'ben', String(Date.now()));
+      admin.disconnect();
+      const atRevoke = handed.length;
+      await new Promise((r) => setTimeout(r, 2500));
+      // At most one renewal already on its way when the revocation was written.
+      expect(handed.length - atRevoke).toBeLessThanOrEqual(1);
+    } finally {
+      client.close();
+      await quick.close();
+    }
+  });
 });
