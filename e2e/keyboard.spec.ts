@@ -92,3 +92,30 @@ test('after saving one of two wrap-ups the focus goes to the next one, and the k
     await page.screenshot({ path: `test-results/screens/focus-ring-${theme}.png` });
   }
 });
+
+test('a call ringing while the agent has a call on hold or in progress never takes the focus from Take back or Mute', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const first = await sim.placeCall({ name: 'First Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await expect(page.getByTestId('mute')).toBeFocused();
+
+  // A second caller rings during the call: Mute keeps the keyboard, so Space mutes rather than answering.
+  await sim.placeCall({ name: 'Second Customer' });
+  await expect(page.getByTestId('hold-and-answer')).toBeVisible();
+  await expect(page.getByTestId('mute')).toBeFocused();
+  await page.getByTestId('reject').click();
+  await expect(page.getByTestId('hold-and-answer')).toHaveCount(0);
+
+  // On hold, Take back has the keyboard; a third caller rings; Space still takes the first caller back.
+  await page.getByTestId('hold').click();
+  await expect(page.getByTestId('held-resume')).toBeFocused();
+  await sim.placeCall({ name: 'Third Customer' });
+  await expect(page.getByTestId('answer')).toBeVisible();
+  await expect(page.getByTestId('held-resume')).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('in-call').getByRole('heading')).toHaveText('First Customer');
+  expect(sim.graph.actionsFor(first.callId)).toEqual(['pre_accept:200', 'accept:200']);
+});

@@ -247,11 +247,20 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (options.confirmBeforeReply) return confirmThenReply(parsed.events, res);
     // Answer first: Meta times out after ~20 s and retries, and nothing below can change the reply.
     send(res, 200, 'ok\n');
+    dispatching += 1;
     setImmediate(() => {
-      dispatch(parsed.events);
-      options.onActivity?.();
+      try {
+        dispatch(parsed.events);
+        options.onActivity?.();
+      } finally {
+        dispatching -= 1;
+        if (dispatching === 0) for (const done of drained.splice(0)) done();
+      }
     });
   }
+  /** Events answered but not yet handed on: closing waits for them, so none reaches a store already closed. */
+  let dispatching = 0;
+  const drained: Array<() => void> = [];
 
   const server = createServer(
     {
@@ -319,7 +328,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       new Promise<void>((resolve) => {
         server.close(() => {
           refusals.flush();
-          resolve();
+          if (dispatching === 0) resolve();
+          else drained.push(resolve);
         });
         server.closeAllConnections();
       }),

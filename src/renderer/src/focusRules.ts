@@ -30,10 +30,14 @@ export function focusIsFree(): boolean {
 /**
  * Puts the focus on the control that comes next after a step (Mute after Answer, Take back after Hold, the next
  * outcome after Save) when the step's own button is gone and the focus would otherwise fall to the page.
+ * `yieldsToRing`: a call ringing next may take the focus from it (an idle place: the dial box, an OK). A control
+ * that acts on a call the agent has (Mute, Take back, an outcome) keeps it: a ring must not turn the Space meant
+ * for it into answering a caller the agent never chose.
  */
-export function landFocus(target: HTMLElement | null | undefined): void {
+export function landFocus(target: HTMLElement | null | undefined, yieldsToRing = false): void {
   if (!target || !focusIsFree()) return;
-  target.setAttribute(LANDED, '');
+  if (yieldsToRing) target.setAttribute(LANDED, '');
+  else target.removeAttribute(LANDED);
   const used = () => target.removeAttribute(LANDED);
   for (const event of ['keydown', 'pointerdown', 'input', 'blur']) target.addEventListener(event, used, { once: true });
   target.focus();

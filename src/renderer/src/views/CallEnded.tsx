@@ -16,12 +16,12 @@ export function CallEnded({ call }: { call: CallView }) {
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const okButton = useRef<HTMLButtonElement>(null);
   // After Hang up the focus would fall to the page; the summary's first action takes it (not from notes being typed).
-  useEffect(() => landFocus(okButton.current), []);
+  useEffect(() => landFocus(okButton.current, true), []);
   const talked = call.answeredAtMs && call.endedAtMs ? formatDuration(call.endedAtMs - call.answeredAtMs) : undefined;
   return (
     <section className="card ended" data-testid="call-ended" data-call-id={call.callId} data-reason={call.endReason}>
       <p className="label" data-testid="end-reason">
-        {t(endKey(call))}
+        {t(endKey(call), { name: call.handedTo })}
       </p>
       <h2>
         <Name value={name} />

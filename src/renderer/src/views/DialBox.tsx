@@ -25,7 +25,7 @@ export function DialBox({ initial = '', land = false }: { initial?: string; land
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    if (land) landFocus(input.current);
+    if (land) landFocus(input.current, true);
   }, [land]);
   const [number, setNumber] = useState(initial);
   const [busy, setBusy] = useState(false);
