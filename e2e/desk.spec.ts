@@ -131,6 +131,24 @@ test('the agent moves Answer to another letter: the new key answers, the old one
   expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
 });
 
+test('giving Reject the Answer key swaps them, says so, and Ctrl+Shift+R then answers: no caller is rejected by surprise', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('shortcut-reject').selectOption('A');
+  await expect(page.getByTestId('shortcut-reject')).toHaveValue('A');
+  await expect(page.getByTestId('shortcut-answer')).toHaveValue('R');
+  await expect(page.getByTestId('shortcut-moved')).toHaveText(/Ctrl\+Shift\+R/);
+  await page.getByTestId('tab-phone').click();
+  const call = await sim.placeCall();
+  await expect(page.getByTestId('answer')).toBeEnabled();
+  await page.keyboard.press('Control+Shift+R');
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+});
+
 test('keyboard shortcuts answer, mute, hang up and reject', async ({ phone }) => {
   const { page, sim } = phone;
   const first = await sim.placeCall();

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES } from '../i18n';
 import { shortcutsFor, type ShortcutAction } from '../../../shared/shortcuts';
@@ -9,12 +10,29 @@ const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
 export function PreferencesPanel() {
   const { t } = useTranslation();
   const prefs = usePhone((s) => s.status?.preferences);
+  /** Where a shortcut went when its letter was given to another action. */
+  const [moved, setMoved] = useState<string>();
   if (!prefs) return null;
   const actionText = (action: ShortcutAction) => t(`preferences.${action}`);
-  const chooseKey = (action: ShortcutAction, letter: string) => {
-    // A letter moves to the action that chose it; the action that had it is left without one until given another.
-    const others = Object.fromEntries(Object.entries(prefs.shortcutKeys ?? {}).filter(([, key]) => key !== letter));
-    return savePreferences({ shortcutKeys: { ...others, [action]: letter } });
+  const chooseKey = async (action: ShortcutAction, letter: string) => {
+    // A letter taken from another action gives that action this one's old letter (a swap): no action is left
+    // without a key unknown to the agent, who is told where it went.
+    const now = shortcutsFor(prefs.shortcutKeys);
+    const holder = now.find((s) => s.action !== action && s.key === letter.toLowerCase());
+    const mine = now.find((s) => s.action === action)?.key.toUpperCase() ?? '';
+    const keys = Object.fromEntries(now.filter((s) => s.key).map((s) => [s.action, s.key.toUpperCase()]));
+    keys[action] = letter;
+    if (holder) {
+      if (mine) keys[holder.action] = mine;
+      else delete keys[holder.action];
+    }
+    await savePreferences({ shortcutKeys: keys });
+    setMoved(
+      holder &&
+        (mine
+          ? t('preferences.shortcutMoved', { action: actionText(holder.action), letter: mine })
+          : t('preferences.shortcutCleared', { action: actionText(holder.action) })),
+    );
   };
   return (
     <section className="card preferences" data-testid="preferences-panel">
@@ -119,6 +137,9 @@ export function PreferencesPanel() {
           </li>
         ))}
       </ul>
+      <p role="status" data-testid="shortcut-moved">
+        {moved}
+      </p>
     </section>
   );
 }
