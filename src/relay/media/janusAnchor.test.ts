@@ -54,10 +54,12 @@ describe('media anchored on Janus AudioBridge', () => {
       // The caller's 440 Hz reaches the desk, and the desk's 300 Hz reaches the caller, through Janus's mixer.
       await expect.poll(() => desk.heard(440), { timeout: 12_000, interval: 200 }).toBeGreaterThan(0.05);
       await expect.poll(() => desk.heard(300), { timeout: 3000 }).toBeLessThan(0.004);
-      await expect
-        .poll(() => recentPitch(caller.received) ?? 0, { timeout: 12_000, interval: 200 })
-        .toBeGreaterThan(270);
-      expect(recentPitch(caller.received)).toBeLessThan(330);
+      // The pitch of the last readings settles on the desk's tone (a reading taken as the audio starts may not).
+      const isDesk = () => {
+        const hz = recentPitch(caller.received) ?? 0;
+        return hz > 270 && hz < 330;
+      };
+      await expect.poll(isDesk, { timeout: 12_000, interval: 200 }).toBe(true);
       // Janus nominated toward the lite edge, as WhatsApp's servers need.
       expect(caller.ice.nominated).toBe(true);
 
