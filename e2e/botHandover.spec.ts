@@ -59,7 +59,7 @@ test('a bot answers the call first and hands it to Asha: her ringing card shows 
     await expect(pageA.getByTestId('assistant-facts')).toContainText('A-1042');
     await expect(pageA.getByTestId('call-queue')).toHaveText('Queue: Support');
     await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
-    expect(heardTone(call.farEnd.received, BOT)).toBeLessThan(SILENT);
+    await expect.poll(() => heardTone(call.farEnd.received, BOT), { timeout: 5000 }).toBeLessThan(SILENT);
 
     await pageA.getByTestId('answer').click();
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
@@ -129,6 +129,7 @@ test('Asha hands the call she answered to the survey bot with a note: the caller
     await pageA.getByTestId('hand-over').click();
     // Her call leaves the desk into the wrap-up; the caller hears the bot and no longer Asha.
     await expect(pageA.getByTestId('wrap-up')).toBeVisible({ timeout: 10_000 });
+    await expect(pageA.getByTestId('wrap-up').getByTestId('end-reason')).toHaveText('Handed to Survey');
     await expect.poll(() => heardTone(call.farEnd.received, SURVEY), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
     expect(survey.offers.at(-1)!.body.request_data).toMatchObject({

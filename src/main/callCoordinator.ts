@@ -45,6 +45,7 @@ interface CallRecord {
   anchored?: boolean;
   assistant?: AssistantNote;
   assistants?: Array<{ id: string; name: string }>;
+  handedTo?: string;
   transferredBy?: string;
   transferringTo?: string;
   transferDeclinedBy?: string;
@@ -128,6 +129,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       anchored: call.anchored,
       assistant: call.assistant,
       assistants: isLive(s) ? call.assistants : undefined,
+      handedTo: call.handedTo,
       transferredBy: call.transferredBy,
       transferringTo: isLive(s) ? call.transferringTo : undefined,
       transferDeclinedBy: isLive(s) ? call.transferDeclinedBy : undefined,
@@ -652,8 +654,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return refuse('Calls can be handed to an assistant only through the team relay.', sentence('handBackNeedsRelay'));
     try {
       const to = await options.transport.handToBot(callId, bot, note);
-      // The relay's call_transferred ends the call here too; whichever comes first ends it once.
+      call.handedTo = to;
+      // The relay's call_transferred may have ended the call here already (it can overtake this reply): either way
+      // it ends once, and the card then says to whom it was handed.
       transferred(callId, to);
+      publish(call);
     } catch (error) {
       return refuse(failureText(error), failureSaid(error));
     }

@@ -71,6 +71,8 @@ export const CallView = z.object({
     .array(z.object({ id: z.string().max(40), name: z.string().max(80) }))
     .max(11)
     .optional(),
+  /** The bot this desk handed the call to ("Hand to assistant"): the call ended here with it. */
+  handedTo: z.string().max(80).optional(),
   /** The colleague who transferred this call here, and the one this desk is transferring it to. */
   transferredBy: z.string().optional(),
   transferringTo: z.string().optional(),

@@ -19,7 +19,7 @@ function EndedLine({ call }: { call: CallView }) {
   const talked = call.answeredAtMs && call.endedAtMs ? formatDuration(call.endedAtMs - call.answeredAtMs) : undefined;
   return (
     <p className="label" data-testid="call-ended" data-call-id={call.callId} data-reason={call.endReason}>
-      <span data-testid="end-reason">{t(endKey(call))}</span>
+      <span data-testid="end-reason">{t(endKey(call), { name: call.handedTo })}</span>
       {' · '}
       <time data-testid="ended-time" dateTime={new Date(endedAtMs).toISOString()}>
         {formatWhen(endedAtMs, 'time')}

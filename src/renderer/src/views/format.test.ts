@@ -26,6 +26,9 @@ describe('formatting', () => {
     expect(say(endKey({ endReason: 'remote_hangup' }))).toBe('Caller hung up');
     expect(say(outcomeKey('remote_hangup'))).toBe('Answered');
     expect(say(endKey({}))).toBe('Call ended');
+    // Handed to a bot: the machine's 'transferred', but not to a colleague.
+    expect(say(endKey({ endReason: 'transferred', handedTo: 'Survey' }))).toBe('Handed to {{name}}');
+    expect(say(endKey({ endReason: 'transferred' }))).toBe('Transferred to a colleague');
     expect(say(outcomeKey(undefined))).toBe('In progress');
   });
 });

@@ -31,7 +31,8 @@ export function formatDuration(ms: number): string {
 type EndReason = NonNullable<CallView['endReason']>;
 
 /** The catalogue key for how a call ended: on the card just after it, and as its outcome in the history. */
-export const endKey = (call: Pick<CallView, 'endReason'>): string => `ended.${call.endReason ?? 'answered'}`;
+export const endKey = (call: Pick<CallView, 'endReason' | 'handedTo'>): string =>
+  call.handedTo ? 'ended.handedTo' : `ended.${call.endReason ?? 'answered'}`;
 export const outcomeKey = (reason: EndReason | undefined): string => `outcome.${reason ?? 'live'}`;
 
 /** The default outcome codes are stored as they are (reports stay in one language) and shown in the agent's. */
