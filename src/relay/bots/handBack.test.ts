@@ -208,6 +208,15 @@ describe('an agent hands the call back to a bot', () => {
       await expect(asha.client.request('hand_to_bot', { callId, bot: 'broken', note: '' })).rejects.toThrow(
         'The assistant did not take the call',
       );
+      // Oversized or malformed requests are refused by the relay before anything moves.
+      await expect(
+        asha.client.request('hand_to_bot', { callId, bot: 'survey', note: 'x'.repeat(501) }),
+      ).rejects.toThrow();
+      await expect(asha.client.request('hand_to_bot', { callId, bot: 's'.repeat(41), note: '' })).rejects.toThrow();
+      await expect(
+        asha.client.request('hand_to_bot', { callId, bot: 42 as unknown as string, note: '' }),
+      ).rejects.toThrow();
+      expect(survey.offers).toHaveLength(0);
       expect(await legsOf(callId)).toEqual(['asha', 'customer']);
       expect(heardTone(caller.received, AGENT_HZ)).toBeGreaterThan(0.05);
 
