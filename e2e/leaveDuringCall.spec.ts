@@ -48,3 +48,37 @@ test('closing or reloading the tab during a call asks first; staying keeps the c
     await phone.close();
   }
 });
+
+test('an agent who reloads anyway: the call whose audio went with the page is ended at once, with why; half-written notes come back', async ({
+  page,
+}) => {
+  await giveVoiceAndEars(page, 300);
+  const phone = await openPhone(page);
+  try {
+    page.on('dialog', (dialog) => void dialog.accept());
+    const first = await phone.sim.placeCall({ name: 'Earlier Customer' });
+    await page.getByTestId('answer').click();
+    await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await page.getByTestId('hangup').click();
+    await page.getByTestId('wrap-up-notes').fill('Wants a refund for order 1234');
+
+    const call = await phone.sim.placeCall({ name: 'Reload Customer' });
+    await page.getByTestId('answer').click();
+    await expect.poll(() => isVoice(recentPitch(call.farEnd.received)), { timeout: 10_000 }).toBe(true);
+
+    await page.reload();
+    // WhatsApp is told at once (not left to drop the call 20 s later), and the agent reads why.
+    await expect
+      .poll(() => phone.sim.graph.actionsFor(call.callId), { timeout: 10_000 })
+      .toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+    await expect(page.getByTestId('wrap-up').filter({ hasText: 'Reload Customer' })).toContainText(
+      'reloaded or closed during the call',
+    );
+    // The notes typed for the earlier call before the reload are still there.
+    const earlier = page.getByTestId('wrap-up').filter({ hasText: 'Earlier Customer' });
+    await expect(earlier.getByTestId('wrap-up-notes')).toHaveValue('Wants a refund for order 1234');
+    expect(phone.sim.graph.actionsFor(first.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+  } finally {
+    await phone.close();
+  }
+});

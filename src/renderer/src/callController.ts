@@ -264,10 +264,22 @@ export function onStatus(status: AppStatus): void {
   updateRingtone();
 }
 
+/** Phases whose audio lives in the page that answered or placed the call. */
+const WITH_MEDIA = new Set<CallView['phase']>(['answering', 'pre_accepted', 'dialing', 'remote_ringing', 'active']);
+
 /** Reads the whole state from main: at start, and when the link to it comes back. */
 async function catchUp(): Promise<void> {
   onStatus(await api.invoke('app:status', {}));
-  for (const call of await api.invoke('calls:list', {})) onCallUpdated(call);
+  for (const call of await api.invoke('calls:list', {})) {
+    // Answered or placed by a page that is gone (a reload, another tab closed): its audio went with it and cannot
+    // come back, so the call is ended at once and the agent told why, not left "connecting" until WhatsApp drops it.
+    if (WITH_MEDIA.has(call.phase) && !liveCalls.has(call.callId)) {
+      onCallUpdated(call);
+      endForMedia(call.callId, i18n.t('media.pageLeft'));
+      continue;
+    }
+    onCallUpdated(call);
+  }
 }
 
 export async function startCallController(): Promise<void> {

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startCallController } from './callController';
+import { keepDraftsAcrossReloads } from './keptDrafts';
 import { watchDevices } from './deskPreferences';
 import { watchMicrophone } from './micCheck';
 import { watchTheme } from './theme';
@@ -15,6 +16,7 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+keepDraftsAcrossReloads();
 listenForShortcuts();
 watchDevices();
 watchMicrophone();

@@ -548,6 +548,8 @@ export const en = {
     declinedSetup:
       'This call could not be taken: the caller’s WhatsApp sent a call setup this phone cannot answer. It was declined.',
     connectionLost: 'Connection to the caller lost. Trying to recover…',
+    pageLeft:
+      "This page was reloaded or closed during the call, so the call's audio was lost and the call was ended. Call the customer back if needed.",
     lostForGood: 'The connection to the caller was lost and did not come back.',
     failed: 'The audio connection to WhatsApp failed.',
     noOffer: 'This call has no audio offer to answer.',

@@ -565,6 +565,8 @@ export const es: Catalog = {
     declinedSetup:
       'No se pudo atender esta llamada: el WhatsApp del cliente envió una configuración que este teléfono no puede contestar. Se rechazó.',
     connectionLost: 'Se perdió la conexión con el cliente. Intentando recuperarla…',
+    pageLeft:
+      'Esta página se recargó o se cerró durante la llamada, así que se perdió el audio y la llamada terminó. Devuelve la llamada al cliente si hace falta.',
     lostForGood: 'La conexión con el cliente se perdió y no volvió.',
     failed: 'Falló la conexión de audio con WhatsApp.',
     noOffer: 'Esta llamada no tiene oferta de audio que contestar.',

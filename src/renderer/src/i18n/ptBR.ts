@@ -561,6 +561,8 @@ export const ptBR: Catalog = {
     declinedSetup:
       'Não foi possível atender esta chamada: o WhatsApp de quem liga enviou uma configuração que este telefone não consegue atender. Ela foi recusada.',
     connectionLost: 'A conexão com quem liga caiu. Tentando recuperar…',
+    pageLeft:
+      'Esta página foi recarregada ou fechada durante a chamada, então o áudio se perdeu e a chamada foi encerrada. Ligue de volta para o cliente se precisar.',
     lostForGood: 'A conexão com quem liga caiu e não voltou.',
     failed: 'A conexão de áudio com o WhatsApp falhou.',
     noOffer: 'Esta chamada não tem oferta de áudio para atender.',
