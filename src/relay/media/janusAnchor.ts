@@ -193,7 +193,7 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
         const joined = await handle.join({ room, pin: pinOf(room), display: name });
         const configured = await handle.configure({ jsep: { type: 'offer', sdp: deskSdpForJanus(deskOffer) } });
         if (!configured.jsep || configured.jsep.type !== 'answer') throw new Error('Janus did not answer the desk');
-        return { answer: configured.jsep.sdp, leg: await leg(handle, joined.feed) };
+        return { answer: configured.jsep.sdp, leg: await leg(handle, joined.feed, name) };
       } catch (error) {
         await handle.detach().catch(() => undefined);
         throw error;
