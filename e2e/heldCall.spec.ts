@@ -33,6 +33,13 @@ test('with one caller on hold and another live, the held card says who it is and
     page.getByTestId('in-call').getByRole('button', { name: 'Hang up Second Caller', exact: true }),
   ).toBeVisible();
 
+  // A third caller now: the live call cannot be held too, so the card offers only to end it and answer.
+  await sim.placeCall({ from: '447700900203', name: 'Third Caller' });
+  await expect(page.getByTestId('end-and-answer')).toBeVisible();
+  await expect(page.getByTestId('hold-and-answer')).toHaveCount(0);
+  await page.getByTestId('reject').click();
+  await expect(page.getByTestId('end-and-answer')).toHaveCount(0);
+
   await held.getByRole('button', { name: 'Hang up First Caller' }).click();
   await expect(held).toHaveCount(0);
   await expect(page.getByTestId('in-call').getByRole('heading')).toHaveText('Second Caller');

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shortcutsFor } from '../../../shared/shortcuts';
-import { selectActive, selectRinging, usePhone, type PhoneState } from '../store';
+import { selectActive, selectHeld, selectRinging, usePhone, type PhoneState } from '../store';
 import { callerLabel } from './format';
 
 /** The answer shortcut as the agent reads it (Ctrl+Shift+A), or undefined when they took it away. */
@@ -26,12 +26,14 @@ export function CallAnnouncer() {
   const ringingName = first ? callerLabel(first, t('incoming.unknownCaller')).name : undefined;
   const activeName = active ? callerLabel(active, t('incoming.unknownCaller')).name : undefined;
   const waiting = active !== undefined;
+  // A call already on hold: the answer keys cannot hold the live one too, so the card is where to choose.
+  const held = usePhone(selectHeld) !== undefined;
 
   useEffect(() => {
     const appTitle = t('app.title');
     if (ringingName) {
       document.title = `${t('incoming.titleRinging', { name: ringingName })} · ${appTitle}`;
-      const key = keys === undefined ? 'announceOnCard' : waiting ? 'announceWaiting' : 'announce';
+      const key = keys === undefined || (waiting && held) ? 'announceOnCard' : waiting ? 'announceWaiting' : 'announce';
       setAnnouncement(t(`incoming.${key}`, { name: ringingName, keys }));
     } else if (activeName) {
       document.title = `${t('incoming.titleOnCall', { name: activeName })} · ${appTitle}`;
@@ -40,7 +42,7 @@ export function CallAnnouncer() {
       document.title = appTitle;
       setAnnouncement('');
     }
-  }, [ringingName, activeName, waiting, keys, t, i18n.language]);
+  }, [ringingName, activeName, waiting, held, keys, t, i18n.language]);
 
   return (
     <div className="sr-only" aria-live="assertive" aria-atomic="true" data-testid="announcer">

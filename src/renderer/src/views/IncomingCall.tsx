@@ -4,7 +4,7 @@ import type { CallView } from '../../../shared/ipcContract';
 import { answerCall, chooseCapture, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
 import { useNow } from '../hooks/useNow';
 import { focusIsFree } from '../focusRules';
-import { mediaOf, usePhone } from '../store';
+import { mediaOf, selectHeld, usePhone } from '../store';
 import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
 import { Handle, Name } from './Who';
@@ -27,6 +27,8 @@ export const IncomingCall = memo(function IncomingCall({
   const { t } = useTranslation();
   const media = usePhone((s) => mediaOf(s, call.callId));
   const mic = usePhone((s) => s.mic);
+  // With one call on hold already, the live one cannot be held too: only ending it answers this one.
+  const canHold = usePhone((s) => selectHeld(s) === undefined);
   const askCapture = usePhone((s) => s.status?.preferences.capture?.mode === 'ask');
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const answering = call.phase === 'answering';
@@ -124,15 +126,17 @@ export const IncomingCall = memo(function IncomingCall({
       <div className="actions">
         {waiting ? (
           <>
-            <button
-              ref={answerButton}
-              className="answer"
-              data-testid="hold-and-answer"
-              disabled={!answerable}
-              onClick={() => void holdAndAnswer(call.callId)}
-            >
-              {t('incoming.holdAndAnswer')}
-            </button>
+            {canHold && (
+              <button
+                ref={answerButton}
+                className="answer"
+                data-testid="hold-and-answer"
+                disabled={!answerable}
+                onClick={() => void holdAndAnswer(call.callId)}
+              >
+                {t('incoming.holdAndAnswer')}
+              </button>
+            )}
             <button data-testid="end-and-answer" disabled={!answerable} onClick={() => void endAndAnswer(call.callId)}>
               {t('incoming.endAndAnswer')}
             </button>

@@ -1,17 +1,21 @@
 import { useTranslation } from 'react-i18next';
-import { selectWrapUps, usePhone } from '../store';
+import { selectHeld, selectWrapUps, usePhone } from '../store';
 import { WrapUpCard } from './WrapUpCard';
 
 /** After-call work: a wrap-up for every answered call not yet written up, oldest first; no call rings meanwhile. */
 export function WrapUpList() {
   const { t } = useTranslation();
   const wrapUps = usePhone(selectWrapUps);
+  // With a call on hold, calls still ring (call waiting): the notice would say otherwise.
+  const held = usePhone(selectHeld) !== undefined;
   if (wrapUps.length === 0) return null;
   return (
     <div className="wrap-ups" data-testid="wrap-ups">
-      <p className="notice" data-testid="wrap-up-no-ring">
-        {wrapUps.length === 1 ? t('wrapUp.noRing') : t('wrapUp.noRingAll', { count: wrapUps.length })}
-      </p>
+      {!held && (
+        <p className="notice" data-testid="wrap-up-no-ring">
+          {wrapUps.length === 1 ? t('wrapUp.noRing') : t('wrapUp.noRingAll', { count: wrapUps.length })}
+        </p>
+      )}
       {wrapUps.map((w, i) => (
         <WrapUpCard key={w.callId} callId={w.callId} sinceMs={w.sinceMs} only={wrapUps.length === 1} first={i === 0} />
       ))}
