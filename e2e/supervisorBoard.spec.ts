@@ -72,7 +72,15 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     await expect(figure(board, 'figures-agent', 'answered', '[data-agent="asha"]')).toHaveText('1');
     await expect(figure(board, 'figures-team', 'service-level')).toHaveText('50 %');
 
-    await agentRow('asha').getByTestId('agent-recent').click();
+    // A supervisor on the keyboard: the board redraws with every snapshot, yet the focused button stays the same
+    // element and keeps the focus (tester: it was replaced ten times in 5 s and the focus fell to the page).
+    const recent = agentRow('asha').getByTestId('agent-recent');
+    await recent.focus();
+    await recent.evaluate((el) => ((el as HTMLElement & { kept?: boolean }).kept = true));
+    await board.waitForTimeout(3000);
+    await expect(recent).toBeFocused();
+    expect(await recent.evaluate((el) => (el as HTMLElement & { kept?: boolean }).kept)).toBe(true);
+    await board.keyboard.press('Enter');
     await expect(board.getByTestId('agent-call')).toHaveCount(2);
     await expect(board.locator(`[data-testid="agent-call"][data-call-id="${first.callId}"]`)).toContainText('Resolved');
 

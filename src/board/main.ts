@@ -1,3 +1,4 @@
+import { replaceInPlace } from './keepInPlace';
 import { BoardMessage, type BoardFigures, type BoardRequest, type BoardSnapshot } from '../shared/boardSchemas';
 import { isUserId } from '../shared/graphSchemas';
 import { boardWhen, say, startBoardLanguage } from './i18n';
@@ -139,8 +140,9 @@ function render(): void {
   renderFloor(snapshot, now, { queueName, sayAround, isolated, duration, percent });
   $('waiting-count').textContent = `(${snapshot.waiting.length})`;
   $('waiting-count').setAttribute('aria-label', say('section.waitingCount', { count: snapshot.waiting.length }));
-  $('waiting').replaceChildren(
-    ...snapshot.waiting.map((w) =>
+  replaceInPlace(
+    $('waiting'),
+    snapshot.waiting.map((w) =>
       row(
         [
           isolated(queueName(w.queue)),
@@ -155,8 +157,9 @@ function render(): void {
       ),
     ),
   );
-  $('in-progress').replaceChildren(
-    ...snapshot.inProgress.map((c) => {
+  replaceInPlace(
+    $('in-progress'),
+    snapshot.inProgress.map((c) => {
       let listen: string | Node = '–';
       if (c.listenable) {
         const button = document.createElement('button');
@@ -182,8 +185,9 @@ function render(): void {
       );
     }),
   );
-  $('agents').replaceChildren(
-    ...snapshot.agents.map((a) => {
+  replaceInPlace(
+    $('agents'),
+    snapshot.agents.map((a) => {
       const status = document.createElement('span');
       status.className = `status-${a.state}`;
       status.textContent = stateLabel(a.state, a.reason);
