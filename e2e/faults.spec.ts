@@ -109,6 +109,8 @@ test('the caller vanishes mid-call: the agent sees it, then the call is ended an
     await expect.poll(async () => (await mediaFigures(page)).connection).toBe('connected');
     call.farEnd.vanish();
     await expect(page.getByText('Connection to the caller lost. Trying to recover…')).toBeVisible({ timeout: 15_000 });
+    // No verdict on call quality while there is no audio to judge.
+    await expect(page.getByTestId('quality-summary')).toHaveCount(0);
     await expect(page.getByTestId('end-reason')).toHaveText('Call failed', { timeout: 10_000 });
     await expect(page.getByTestId('end-message')).toHaveText(
       'The connection to the caller was lost and did not come back.',

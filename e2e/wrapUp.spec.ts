@@ -20,6 +20,8 @@ test('after a call: wrap-up with an outcome and notes, no ringing meanwhile, sto
 
   await page.getByTestId('wrap-up-save').click();
   await expect(page.getByTestId('wrap-up-error')).toHaveText('Choose an outcome.');
+  // The question to answer takes the focus, not Save.
+  await expect(page.getByTestId('wrap-up-outcome-Resolved')).toBeFocused();
   await page.getByTestId('wrap-up-outcome-Sales').check();
   await page.getByTestId('wrap-up-notes').fill('x'.repeat(2001));
   await page.getByTestId('wrap-up-save').click();

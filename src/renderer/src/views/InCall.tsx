@@ -93,7 +93,8 @@ export function InCall({ call }: { call: CallView }) {
             : t('inCall.audioConnecting')}
         {media.micLabel && <span data-testid="mic-in-use"> · {t('inCall.mic', { label: media.micLabel })}</span>}
       </p>
-      <QualityPanel quality={media.quality} />
+      {/* No verdict on quality before there is audio to judge. */}
+      {media.connection === 'connected' && <QualityPanel quality={media.quality} />}
       {media.connectionNotice && (
         <p className="warning" role="status">
           {media.connectionNotice}

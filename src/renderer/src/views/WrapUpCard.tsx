@@ -80,7 +80,11 @@ export function WrapUpCard({
   }, [first]);
 
   async function save(): Promise<void> {
-    if (!outcome) return setError(t('wrapUp.chooseOutcome'));
+    if (!outcome) {
+      // The question to answer next is the outcome: the focus goes there, not left on Save.
+      firstOutcome.current?.focus();
+      return setError(t('wrapUp.chooseOutcome'));
+    }
     // Refused with a sentence, never cut short: the agent decides what to drop.
     if (notes.length > WRAP_UP_NOTES_MAX)
       return setError(t('wrapUp.tooLong', { max: WRAP_UP_NOTES_MAX, count: notes.length }));
