@@ -129,6 +129,9 @@ test('a malformed policy locks the settings all the same and says so in the agen
       'Tu administrador gestiona la conexión de este puesto: la cuenta de WhatsApp, el webhook y la dirección del relé.',
     );
     await expect(page.getByText('No se pudo leer la configuración del administrador para este puesto')).toBeVisible();
+    // Not connected, yet nothing to type: the welcome says who finishes it, not Meta's steps for a form that is not there.
+    await expect(page.getByTestId('welcome-managed')).toContainText('pídele que la termine');
+    await expect(page.getByTestId('welcome-steps')).toHaveCount(0);
     await expect(page.getByTestId('administrator-section')).toHaveCount(0);
     await expect(page.getByTestId('setting-accessToken')).toHaveCount(0);
     const logged = phone.logs.find((r) => r.msg.includes('administrator settings could not be read'));

@@ -101,6 +101,8 @@ export const en = {
     step4:
       'Paste the callback URL and verify token shown here into WhatsApp › Configuration, and subscribe to the calls and messages fields.',
     step5: 'Press “Test connection”: it says what is still missing, and calling can be turned on in this screen.',
+    managed:
+      'Your administrator sets up this desk’s connection to WhatsApp, and it is not connected yet: ask them to finish it. Nothing needs to be typed here.',
     secrets: 'The token and secrets stay on this computer, outside this window.',
   },
   incoming: {

@@ -105,6 +105,8 @@ export const es: Catalog = {
     step4:
       'Pega la URL de devolución de llamada y el token de verificación que se muestran aquí en WhatsApp › Configuration, y suscríbete a los campos calls y messages.',
     step5: 'Pulsa «Probar la conexión»: dice qué falta todavía, y las llamadas se pueden activar en esta pantalla.',
+    managed:
+      'Tu administrador configura la conexión de este puesto con WhatsApp y todavía no está conectado: pídele que la termine. Aquí no hay que escribir nada.',
     secrets: 'El token y las claves secretas se quedan en este ordenador, fuera de esta ventana.',
   },
   incoming: {

@@ -102,6 +102,8 @@ export const ptBR: Catalog = {
     step4:
       'Cole a URL de callback e o token de verificação mostrados aqui em WhatsApp › Configuration, e assine os campos calls e messages.',
     step5: 'Clique em «Testar a conexão»: ele diz o que ainda falta, e as chamadas podem ser ativadas nesta tela.',
+    managed:
+      'Seu administrador configura a conexão deste posto com o WhatsApp, e ele ainda não está conectado: peça que ele termine. Não é preciso digitar nada aqui.',
     secrets: 'O token e as chaves secretas ficam neste computador, fora desta janela.',
   },
   incoming: {

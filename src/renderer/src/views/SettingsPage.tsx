@@ -75,7 +75,7 @@ export function SettingsPage() {
       </nav>
       {section === 'connection' && (
         <>
-          {!configured && <Welcome />}
+          {!configured && <Welcome managed={managed === true} />}
           <ConnectionSettings />
           <AccountAlerts alerts={alerts} where="settings" />
           {configured && mode === 'direct' && managed === false && <WebhookPanel />}

@@ -4,8 +4,16 @@ const STEPS = ['step1', 'step2', 'step3', 'step4', 'step5'] as const;
 const MARK = '\u0001';
 
 /** The first screen before any connection: one welcome, a simulated call to try, and Meta's setup steps. */
-export function Welcome() {
+export function Welcome({ managed = false }: { managed?: boolean }) {
   const { t } = useTranslation();
+  // A managed desk's connection is the administrator's: no steps the agent could not take anyway.
+  if (managed)
+    return (
+      <section className="card welcome" data-testid="welcome" aria-labelledby="welcome-title">
+        <h2 id="welcome-title">{t('welcome.title')}</h2>
+        <p data-testid="welcome-managed">{t('welcome.managed')}</p>
+      </section>
+    );
   // The command stays as typed in every language, set as code where the sentence puts it.
   const [before, after] = t('welcome.tryText', { command: MARK }).split(MARK);
   return (
