@@ -55,7 +55,8 @@ test('the history is a table the agent sorts by clicking its headers; times with
     'More',
   ]);
   const rows = page.getByTestId('history-row');
-  const names = () => rows.locator('td:nth-child(2)').allTextContents();
+  // The customer's name (their number follows it, to tell two customers of the same name apart).
+  const names = () => rows.locator('td:nth-child(2) strong').allTextContents();
   // Newest first, as it opens.
   await expect(page.getByTestId('history-col-when')).toHaveAttribute('aria-sort', 'descending');
   expect(await names()).toEqual(['Carla Poor Line', 'Ana Missed', 'Bruno Answered']);
@@ -86,10 +87,17 @@ test('the history is a table the agent sorts by clicking its headers; times with
   await expect(row('Bruno Answered').getByTestId('history-mos')).toHaveCount(0);
   await expect(row('Ana Missed').getByTestId('history-mos')).toHaveCount(0);
 
-  // Docked at 420 px: the table scrolls in its own frame, never the page; the hints are whole.
+  // Docked at 420 px: each call is a block of labelled lines, nothing off to the side (this session's tester found
+  // the result, duration and outcome beyond the frame's edge); the hints are whole.
   for (const width of [420, 1280]) {
     await page.setViewportSize({ width, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    const frame = page.locator('.table-frame');
+    const sizes = await frame.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(sizes.scroll, `the table's width at ${width} px`).toBeLessThanOrEqual(sizes.client);
+    const duration = await row('Bruno Answered').getByTestId('history-duration').boundingBox();
+    expect(duration!.x + duration!.width, `the duration's right edge at ${width} px`).toBeLessThanOrEqual(width);
+    await expect(row('Bruno Answered').getByTestId('history-customer')).toContainText(/\+\d{6,}/);
     const search = await placeholderFits(page.getByTestId('history-search'));
     expect(search.width, `${search.text} at ${width} px`).toBeLessThanOrEqual(search.room);
     await page.screenshot({ path: `test-results/screens/history-table-${width}.png`, fullPage: true });

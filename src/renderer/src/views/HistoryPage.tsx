@@ -13,9 +13,9 @@ import {
 } from '../actions';
 import { RecordingPlayer } from './RecordingPlayer';
 import { usePhone } from '../store';
-import { formatDuration, outcomeKey, outcomeLabel } from './format';
+import { customerNumber, formatDuration, outcomeKey, outcomeLabel } from './format';
 import { formatWhen } from '../i18n';
-import { Who } from './Who';
+import { Handle, Who } from './Who';
 import { resultText } from './Said';
 import { DEFAULT_SORT, handledBy, nextSort, sortHistory, type HistoryColumn, type HistorySort } from './historySort';
 
@@ -180,22 +180,33 @@ export function HistoryPage() {
                   data-reason={e.endReason ?? 'live'}
                   className={e.endReason === 'missed' ? 'missed' : undefined}
                 >
-                  <td className="nowrap" data-testid="history-when">
+                  <td className="nowrap" data-testid="history-when" data-label={t('history.col.when')}>
                     <time dateTime={new Date(e.offeredAtMs).toISOString()}>
                       {formatWhen(e.offeredAtMs, 'dateTime')}
                     </time>
                   </td>
-                  <td>
+                  <td data-testid="history-customer" data-label={t('history.col.who')}>
                     <strong>
                       <Who name={e.name} customer={e.number} />
                     </strong>
+                    {/* Two customers with the same name told apart by their number. */}
+                    {e.name && e.name !== e.number && (
+                      <span className="history-number">
+                        {' '}
+                        <Handle value={customerNumber(e.number) || e.number} />
+                      </span>
+                    )}
                   </td>
-                  <td data-testid="history-direction">{label(e, 'direction')}</td>
-                  <td data-testid="history-reason">{label(e, 'result')}</td>
-                  <td className="nowrap tabular" data-testid="history-duration">
+                  <td data-testid="history-direction" data-label={t('history.col.direction')}>
+                    {label(e, 'direction')}
+                  </td>
+                  <td data-testid="history-reason" data-label={t('history.col.result')}>
+                    {label(e, 'result')}
+                  </td>
+                  <td className="nowrap tabular" data-testid="history-duration" data-label={t('history.col.duration')}>
                     {e.durationSec !== undefined ? formatDuration(e.durationSec * 1000) : ''}
                   </td>
-                  <td>
+                  <td data-label={t('history.col.outcome')}>
                     {e.outcome && <bdi data-testid="history-outcome">{outcomeLabel(e.outcome, t)}</bdi>}
                     {e.notes && (
                       <small className="notes" data-testid="history-notes" dir="auto">
@@ -203,9 +214,11 @@ export function HistoryPage() {
                       </small>
                     )}
                   </td>
-                  <td data-testid="history-agent">{label(e, 'agent')}</td>
+                  <td data-testid="history-agent" data-label={t('history.col.agent')}>
+                    {label(e, 'agent')}
+                  </td>
                   {anyPoor && (
-                    <td className="nowrap">
+                    <td className="nowrap" data-label={poorQuality(e) ? t('history.col.quality') : undefined}>
                       {poorQuality(e) && (
                         <span className="warning" title={t('quality.mos', { value: QUALITY_LIMITS.mos })}>
                           {t('history.poor')} <span data-testid="history-mos">MOS {e.mos?.toFixed(2) ?? '–'}</span>
