@@ -50,6 +50,12 @@ export interface RouteStep {
 
 /** How often a call nobody can take yet looks for an agent who became available. */
 export const WAITING_CHECK_MS = 1000;
+/**
+ * When a waiting call looks for a free agent again: on a shared one-second grid, so every waiting call is looked at
+ * in the same routing tick and an agent free again goes to the caller who waited longest, whatever the queue.
+ */
+export const nextWaitingCheck = (nowMs: number): number =>
+  (Math.floor(nowMs / WAITING_CHECK_MS) + 1) * WAITING_CHECK_MS;
 
 const isFree = (a: AgentSnapshot) => a.present && a.status === 'available';
 
@@ -110,7 +116,7 @@ export function planRoute(input: RouteInput): RouteStep {
     }
     // Everyone free has had their turn: ring them all now rather than leave the caller waiting for the overflow.
     if (candidates([queue], input, new Set(withdraw)).length === 0)
-      return { route, withdraw, ring: [], nextCheckMs: Math.min(nowMs + WAITING_CHECK_MS, overflowAtMs) };
+      return { route, withdraw, ring: [], nextCheckMs: Math.min(nextWaitingCheck(nowMs), overflowAtMs) };
   }
 
   if (route.stage === 'hunt') route.stage = 'overflow';
@@ -121,8 +127,8 @@ export function planRoute(input: RouteInput): RouteStep {
   const ring = candidates(queues, input, new Set([...input.ringing, ...withdraw]));
   const nextCheckMs =
     route.stage === 'overflow' && fallback && nowMs < fallbackAtMs
-      ? Math.min(nowMs + WAITING_CHECK_MS, fallbackAtMs)
-      : nowMs + WAITING_CHECK_MS;
+      ? Math.min(nextWaitingCheck(nowMs), fallbackAtMs)
+      : nextWaitingCheck(nowMs);
   return { route, withdraw, ring, nextCheckMs };
 }
 

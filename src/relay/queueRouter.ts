@@ -206,7 +206,10 @@ export function createQueueRouter(deps: {
     ticking = true;
     try {
       const { callIds, leaseUntilMs } = await routes.leaseDue(now());
-      for (const callId of callIds) {
+      // The caller waiting longest goes first: calls due together compete for the same free agents.
+      const started = await Promise.all(callIds.map(async (id) => (await routes.get(id))?.startedAtMs ?? Infinity));
+      const oldestFirst = callIds.map((id, i) => ({ id, at: started[i]! })).sort((x, y) => x.at - y.at);
+      for (const { id: callId } of oldestFirst) {
         await advance(callId, leaseUntilMs).catch((error: unknown) =>
           log.warn('routing step failed; another instance takes it after the lease', {
             callId,

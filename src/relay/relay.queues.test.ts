@@ -44,6 +44,9 @@ const QUEUES: TeamQueuesInput = {
     // Call waiting: Wes, already on a call, may get a second one here (never in the queue below).
     { id: 'waiting', name: 'Waiting', payloads: ['wait'], callWaiting: true, agents: { wes: 5 } },
     { id: 'no-waiting', name: 'No waiting', payloads: ['no-wait'], agents: { wes: 5 } },
+    // Zed serves two queues: when he is free again, the caller waiting longest rings first, whichever queue.
+    { id: 'zed-first', name: 'Zed first', payloads: ['zed-first'], agents: { zed: 5 } },
+    { id: 'zed-second', name: 'Zed second', payloads: ['zed-second'], agents: { zed: 5 } },
     {
       id: 'waiting-all',
       name: 'Waiting, ring all',
@@ -282,6 +285,25 @@ describe('queues with skills on the team relay', () => {
     expect(ringing(team, second).sort()).toEqual(['sol', 'tam']);
     expect(rang(ria, second)).toBe(false);
   });
+
+  it('an agent who serves two queues and is free again rings first for the caller who waited longest', async () => {
+    const [a] = await startRelays(1);
+    const zed = await agent('zed', [a!.agentUrl]);
+    const busy = await offerCall(a!, '447700900501', 'zed-first');
+    await until(() => rang(zed, busy));
+    await zed.client.request('pre_accept', { callId: busy, sdp: TEST_ANSWER_SDP });
+    await zed.client.request('accept', { callId: busy, sdp: TEST_ANSWER_SDP });
+    // Two callers wait, in two queues: the first 2 s before the second.
+    const older = await offerCall(a!, '447700900502', 'zed-first');
+    await pause(2000);
+    const newer = await offerCall(a!, '447700900503', 'zed-second');
+    await pause(1000);
+    await zed.client.request('terminate', { callId: busy });
+    await zed.wrapUp(busy);
+    await until(() => rang(zed, older) || rang(zed, newer), 8000);
+    expect(rang(zed, older)).toBe(true);
+    expect(rang(zed, newer)).toBe(false);
+  }, 30_000);
 
   it('a customer calling again rings first at the agent who last spoke to them', async () => {
     const [a] = await startRelays(1);
