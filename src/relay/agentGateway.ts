@@ -205,6 +205,17 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     });
   });
 
+  /**
+   * The relay's own network to Meta failed: said as the relay's, not as the desk's ("check this computer's internet
+   * connection" would send the agent after the wrong network).
+   */
+  function relayCouldNotReachWhatsApp(error: unknown): unknown {
+    const kind = (error as { kind?: unknown } | undefined)?.kind;
+    if (kind === 'network') return new RelayRefusal('relayWhatsAppUnreachable');
+    if (kind === 'timeout') return new RelayRefusal('relayWhatsAppSlow');
+    return error;
+  }
+
   async function run(
     agentId: string,
     socket: WebSocket,
@@ -220,10 +231,11 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       ) => Promise<unknown>;
       const data = await handler(agentId, request, context);
       send(socket, { type: 'reply', id: request.id, ok: true, data });
-    } catch (error) {
+    } catch (caught) {
       // The desk shows this to the agent: a refusal as written, anything else in plain words with Meta's code kept.
-      log.warn('agent request failed', { agentId, action: request.action, error: errorText(error) });
-      if (!(error instanceof RelayRefusal)) options.onGraphError?.(whatsAppErrorCode(error));
+      log.warn('agent request failed', { agentId, action: request.action, error: errorText(caught) });
+      const error = relayCouldNotReachWhatsApp(caught);
+      if (!(caught instanceof RelayRefusal)) options.onGraphError?.(whatsAppErrorCode(caught));
       const error_ = error instanceof RelayRefusal ? error.message : agentSentence(error);
       const said =
         error instanceof RelayRefusal

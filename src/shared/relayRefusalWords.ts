@@ -30,6 +30,9 @@ export const relayRefusalWordsEn = {
   relayNoSuchAssistant: 'This call’s queue has no such assistant.',
   relayAssistantFailed: 'The assistant did not take the call: it stays with you.',
   relayNotYourCustomer: 'The team’s history of a customer is shown only with a call of yours with them.',
+  relayWhatsAppUnreachable:
+    'The team relay could not reach WhatsApp, so nothing was done there: try again in a moment, and tell your operator if it goes on.',
+  relayWhatsAppSlow: 'WhatsApp did not answer the team relay in time: try again in a moment.',
   relayTooManyRequests_one: 'Too many requests from this desk: try again in 1 minute.',
   relayTooManyRequests_other: 'Too many requests from this desk: try again in {{count}} minutes.',
   relayPermissionLimit_one: 'You have sent the most call-permission requests allowed for now: try again in 1 minute.',

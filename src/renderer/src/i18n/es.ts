@@ -711,6 +711,9 @@ export const es: Catalog = {
     relayColleagueBusy: '{{to}} no puede atender una llamada ahora.',
     relayInvitationOver: 'La invitación a esta llamada terminó: sigue con tu compañero.',
     relayNotYourCustomer: 'El historial del equipo con un cliente solo se muestra con una llamada tuya con él.',
+    relayWhatsAppUnreachable:
+      'El relé del equipo no pudo contactar con WhatsApp, así que allí no se hizo nada: inténtalo de nuevo en un momento y avisa a tu operador si sigue pasando.',
+    relayWhatsAppSlow: 'WhatsApp no respondió a tiempo al relé del equipo: inténtalo de nuevo en un momento.',
     relayCallChanged: 'La llamada cambió mientras tanto (la contestaron, pasó a otro o terminó): vuelve a mirarla.',
     relayNotYoursToHandBack: 'Solo quien tiene la llamada, sin nadie más en ella, puede pasarla a un asistente.',
     relayNoSuchAssistant: 'La cola de esta llamada no tiene ese asistente.',

@@ -705,6 +705,9 @@ export const ptBR: Catalog = {
     relayColleagueBusy: '{{to}} não pode atender uma chamada agora.',
     relayInvitationOver: 'O convite para esta chamada terminou: ela continua com seu colega.',
     relayNotYourCustomer: 'O histórico da equipe com um cliente só aparece com uma chamada sua com ele.',
+    relayWhatsAppUnreachable:
+      'O relé da equipe não conseguiu falar com o WhatsApp, então nada foi feito lá: tente de novo em instantes e avise seu operador se continuar.',
+    relayWhatsAppSlow: 'O WhatsApp não respondeu a tempo ao relé da equipe: tente de novo em instantes.',
     relayCallChanged: 'A chamada mudou nesse meio tempo (foi atendida, passou adiante ou terminou): veja de novo.',
     relayNotYoursToHandBack: 'Só quem está com a chamada, sozinho nela, pode passá-la a um assistente.',
     relayNoSuchAssistant: 'A fila desta chamada não tem esse assistente.',
