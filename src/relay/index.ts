@@ -6,6 +6,7 @@ import { ExtraNumbers } from '../shared/relayNumbers';
 import { isTemplateLanguage, isTemplateName } from '../shared/graphSchemas';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken, issueSupervisorToken } from './agentTokens';
+import { envProblems } from './envProblems';
 import { openRedis, redisTargetFromEnv, type RedisTarget } from './redisConnection';
 import type { CompanySignInSettings } from './identity/companySignIn';
 import { IdentityRoles } from '../shared/identityRoles';
@@ -165,9 +166,7 @@ function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
   const env = schema.safeParse(process.env);
   if (env.success) return env.data;
   console.error(`${what} needs these settings:`);
-  for (const issue of env.error.issues) {
-    console.error(`  - ${issue.code === 'invalid_type' ? `${String(issue.path[0])} is not set` : issue.message}`);
-  }
+  for (const line of envProblems(env.error.issues, process.env)) console.error(`  - ${line}`);
   process.exit(2);
 }
 
