@@ -29,6 +29,12 @@ const HOLD_MUSIC = 600;
 const CONSENT = 900;
 const HEARD = 0.02;
 const SILENT = 0.004;
+/**
+ * Not heard, where the other of the music (600 Hz) and Ben (700 Hz) plays: one 10 ms frame cannot tell them apart
+ * cleanly, so either reads up to about 0.005 at the other's pitch (measured, more since Janus sends Opus FEC); the
+ * one really heard reads 0.02 or more.
+ */
+const UNDER_MUSIC = 0.01;
 
 /** The caller (440 Hz, WhatsApp's ICE-lite edge on an address Janus can reach) calls; this desk answers. */
 async function answeredCall(sim: Awaited<ReturnType<typeof startTeam>>['sim'], page: Page, name: string) {
@@ -339,7 +345,7 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     await expect.poll(() => deskHears(pageB, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     expect(await deskHears(pageA, CALLER)).toBeLessThan(SILENT);
     expect(await deskHears(pageB, CALLER)).toBeLessThan(SILENT);
-    expect(heardTone(call.farEnd.received, BEN)).toBeLessThan(SILENT);
+    expect(heardTone(call.farEnd.received, BEN)).toBeLessThan(UNDER_MUSIC);
     expect(heardTone(call.farEnd.received, HOLD_MUSIC)).toBeGreaterThan(HEARD);
     expect(call.farEnd.connectionState).toBe('connected');
 
@@ -347,13 +353,14 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     await pageA.getByTestId('customer-unhold').click();
     await expect(pageA.getByTestId('customer-held')).toHaveCount(0);
     await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 10_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
+    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(UNDER_MUSIC);
     await expect.poll(() => deskHears(pageB, CALLER), { timeout: 10_000 }).toBeGreaterThan(HEARD);
 
     // Asha leaves them together: the call is Ben's, nothing was sent to WhatsApp.
     await pageA.getByTestId('hangup').click();
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
-    expect(heardTone(call.farEnd.received, BEN)).toBeGreaterThan(HEARD);
+    // Ben goes on being heard (read over a few frames: the mix changing as Asha's leg leaves may drop one).
+    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 5000 }).toBeGreaterThan(HEARD);
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
     await pageB.getByTestId('hangup').click();
     await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
