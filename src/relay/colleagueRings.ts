@@ -1,16 +1,11 @@
 import type { Redis } from 'ioredis';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
+import { leaseDue } from './leaseDue';
 
 /** How long an instance holds a due ring while it ends it: if it dies meanwhile, another takes it after this. */
 const LEASE_MS = 5000;
 const TICK_MS = 500;
-
-// Takes the rings due now, each for one instance only: their time becomes the lease's end.
-const LEASE_DUE = `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, ring in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], ring) end
-return due`;
 
 // Forgets a ring once ended, unless the colleague was rung again for the same call meanwhile (a later time).
 const DONE = `
@@ -32,7 +27,7 @@ export function createColleagueRings(redis: Redis, key: string, log: Logger) {
 
   async function endDue(nowMs: number): Promise<void> {
     const leaseUntilMs = nowMs + LEASE_MS;
-    const due = (await redis.eval(LEASE_DUE, 1, key, String(nowMs), String(leaseUntilMs), '50')) as string[];
+    const due = await leaseDue(redis, key, nowMs, leaseUntilMs, 50);
     for (const ring of due) {
       const [callId, agentId] = JSON.parse(ring) as [string, string];
       try {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { RouteState } from './queuePlan';
+import { leaseDue } from './leaseDue';
 import { EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
 
 const StoredRoute = z.object({
@@ -14,13 +15,6 @@ const StoredRoute = z.object({
 
 /** How long an instance may take over a due call before another may: a crashed instance's calls move on after this. */
 export const LEASE_MS = 5000;
-
-// Takes the calls due now, each for one instance only: their next time becomes the lease's end, so a call whose
-// instance dies mid-step is taken again by another once the lease runs out.
-const LEASE_DUE = `
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
-return ids`;
 
 // Sets a leased call's next time, unless someone asked for it sooner meanwhile (a decline, a desk leaving).
 const RESCHEDULE = `
@@ -62,14 +56,7 @@ export function createRouteStore(redis: Redis, keys: RelayKeys) {
     /** Calls due now, leased to this instance until `nowMs + LEASE_MS`. */
     async leaseDue(nowMs: number, max = 50): Promise<{ callIds: string[]; leaseUntilMs: number }> {
       const leaseUntilMs = nowMs + LEASE_MS;
-      const callIds = (await redis.eval(
-        LEASE_DUE,
-        1,
-        keys.routesDue,
-        String(nowMs),
-        String(leaseUntilMs),
-        String(max),
-      )) as string[];
+      const callIds = await leaseDue(redis, keys.routesDue, nowMs, leaseUntilMs, max);
       return { callIds, leaseUntilMs };
     },
     /** The call is answered or over: no more routing. */
