@@ -41,12 +41,13 @@ export type ReservationStatus = z.infer<typeof ReservationStatus>;
 export const ReservationPurpose = z.enum(['answer', 'transfer', 'consult', 'conference']);
 export type ReservationPurpose = z.infer<typeof ReservationPurpose>;
 
-export const PartyRole = z.enum(['owner', 'consulted', 'conference', 'listening', 'barged']);
+/** `whispering`: a supervisor heard by the agent alone, never by the customer (coaching). */
+export const PartyRole = z.enum(['owner', 'consulted', 'conference', 'listening', 'whispering', 'barged']);
 export type PartyRole = z.infer<typeof PartyRole>;
 
 export const Party = z.object({
   id: Id,
-  /** Supervisors listen and barge; agents own, are consulted or conferenced; a bot an agent handed the call to owns it. */
+  /** Supervisors listen, whisper and barge; agents own, are consulted or conferenced; a bot an agent handed the call to owns it. */
   kind: z.enum(['agent', 'supervisor', 'bot']),
   role: PartyRole,
   sinceMs: z.number(),

@@ -26,6 +26,7 @@ const INTENTS = [
   'hold',
   'listen',
   'barge',
+  'whisper',
   'stop_listening',
   'save_wrap_up',
   'hand_to_bot',
@@ -75,6 +76,11 @@ const rawCommand: fc.Arbitrary<TeamCommand> = fc.oneof(
     callId: fc.constantFrom('c1', 'c2'),
     supervisorId: fc.constant(SUPERVISOR),
     heard: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('whisper' as const),
+    callId: fc.constantFrom('c1', 'c2'),
+    supervisorId: fc.constantFrom(SUPERVISOR, ...TEAM_TEST_AGENTS),
   }),
 );
 
@@ -181,6 +187,8 @@ function resolveOnCalls(slice: TeamSlice, intent: TeamIntent): TeamCommand | und
       return answered && { kind: 'listen', callId: answered.id, supervisorId: SUPERVISOR };
     case 'barge':
       return answered && { kind: 'barge', callId: answered.id, supervisorId: SUPERVISOR, heard: intent.flag };
+    case 'whisper':
+      return answered && { kind: 'whisper', callId: answered.id, supervisorId: SUPERVISOR };
     case 'hand_to_bot': {
       const owner = answered && ownerOf(answered);
       return owner && { kind: 'hand_to_bot', callId: answered!.id, agentId: owner.id, botId: 'survey' };

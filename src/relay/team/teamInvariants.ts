@@ -1,5 +1,5 @@
 import type { TeamSlice } from './teamModel';
-import { deriveState } from './teamModel';
+import { deriveState, whisperRefusal } from './teamModel';
 
 /**
  * What must hold of the team after every step, whatever happened before; each broken rule is named. Shared by the
@@ -33,6 +33,12 @@ export function teamInvariantViolations(slice: TeamSlice): string[] {
     const bots = call.parties.filter((p) => p.kind === 'bot');
     if (bots.length > 0 && (agents.length > 0 || bots.some((b) => b.role !== 'owner')))
       broken.push(`${call.id} has a bot beside agents`);
+    // A whisper coaches the one agent holding the call, the customer there and hearing that agent only.
+    const whispering = call.parties.filter((p) => p.role === 'whispering');
+    if (whispering.length > 1) broken.push(`${call.id} has ${whispering.length} supervisors whispering`);
+    if (whispering.some((p) => p.kind !== 'supervisor')) broken.push(`${call.id} has a whisperer who is no supervisor`);
+    const whisperBlocked = whispering.length > 0 && whisperRefusal(call);
+    if (whisperBlocked) broken.push(`${call.id} has a whisper while ${whisperBlocked}`);
     if (call.phase !== 'answered' && call.parties.length > 0) broken.push(`${call.id} has parties while ${call.phase}`);
     if (new Set(call.wrapUpsGiven).size !== call.wrapUpsGiven.length) broken.push(`${call.id} gave a wrap-up twice`);
     for (const party of agents)

@@ -14,6 +14,49 @@ function play(slice: TeamSlice, commands: TeamCommand[], startMs = 1000): boolea
 const signedIn = (...ids: string[]): TeamCommand[] => ids.map((agentId) => ({ kind: 'sign_in', agentId }));
 
 describe('the team model', () => {
+  it('lets a listening supervisor whisper to the one agent on the call, and ends the whisper when a colleague joins or the customer is held', () => {
+    const team = emptyTeam();
+    play(team, [
+      ...signedIn('asha', 'ben'),
+      { kind: 'offer', callId: 'c1', waitingAllowed: false },
+      { kind: 'reserve', callId: 'c1', agentId: 'asha', purpose: 'answer' },
+      { kind: 'accept', callId: 'c1', agentId: 'asha' },
+    ]);
+    const whisper: TeamCommand = { kind: 'whisper', callId: 'c1', supervisorId: 'sam' };
+    const roleOf = (id: string) => team.calls.get('c1')!.parties.find((p) => p.id === id)?.role;
+    // Only after listening, and never by the agent on the call.
+    expect(applyTeamCommand(team, whisper, 2000).ok).toBe(false);
+    expect(applyTeamCommand(team, { kind: 'whisper', callId: 'c1', supervisorId: 'asha' }, 2000).ok).toBe(false);
+    play(team, [{ kind: 'listen', callId: 'c1', supervisorId: 'sam' }, whisper], 2000);
+    expect(roleOf('sam')).toBe('whispering');
+    // Whisper, barge, back to listening: one party, three roles.
+    play(team, [{ kind: 'barge', callId: 'c1', supervisorId: 'sam', heard: true }], 3000);
+    expect(roleOf('sam')).toBe('barged');
+    play(team, [whisper], 3100);
+    expect(roleOf('sam')).toBe('whispering');
+    // The customer held: the whisper ends, and cannot start again until they are back.
+    play(team, [{ kind: 'hold', callId: 'c1', held: true }], 4000);
+    expect(roleOf('sam')).toBe('listening');
+    expect(applyTeamCommand(team, whisper, 4100)).toEqual({
+      ok: false,
+      refusal: 'No whisper on this call now (held).',
+    });
+    play(team, [{ kind: 'hold', callId: 'c1', held: false }, whisper], 4200);
+    expect(roleOf('sam')).toBe('whispering');
+    // A colleague joins (a conference): the whisper ends, and is refused while two agents are on it.
+    play(
+      team,
+      [
+        { kind: 'reserve', callId: 'c1', agentId: 'ben', purpose: 'conference', by: 'asha' },
+        { kind: 'accept', callId: 'c1', agentId: 'ben' },
+      ],
+      5000,
+    );
+    expect(roleOf('sam')).toBe('listening');
+    expect(applyTeamCommand(team, whisper, 5100).ok).toBe(false);
+    expect(teamInvariantViolations(team)).toEqual([]);
+  });
+
   it('reserves an agent for one call at a time: two calls arriving together go to two agents', () => {
     const team = emptyTeam();
     play(team, [

@@ -35,6 +35,8 @@ export type TeamCommand =
   | { kind: 'hold'; callId: string; held: boolean }
   | { kind: 'listen'; callId: string; supervisorId: string }
   | { kind: 'barge'; callId: string; supervisorId: string; heard: boolean }
+  /** A listening supervisor speaks to the agent alone (the customer does not hear); `barge` false ends it. */
+  | { kind: 'whisper'; callId: string; supervisorId: string }
   | { kind: 'save_wrap_up'; agentId: string; callId: string }
   /** The agent who holds the call alone hands it to a bot: the bot holds it, the agent leaves owing a wrap-up. */
   | { kind: 'hand_to_bot'; callId: string; agentId: string; botId: string }
@@ -208,7 +210,9 @@ function run(slice: TeamSlice, command: TeamCommand, nowMs: number, agent: Agent
   }
   const call = slice.calls.get(command.callId);
   if (!call || call.phase === 'ended') return refuse('This call is over.');
-  return onCall(call, command, nowMs, agent);
+  const outcome = onCall(call, command, nowMs, agent);
+  if (outcome.ok) endWhisperIfNotAlone(call, nowMs);
+  return outcome;
 }
 
 const done = (): TeamOutcome => ({ ok: true, changedAgents: [] });
@@ -249,6 +253,7 @@ function onCall(call: CallRecord, command: TeamCommand, nowMs: number, agent: Ag
       return done();
     case 'listen':
     case 'barge':
+    case 'whisper':
       return supervise(call, command, nowMs);
     case 'hand_to_bot':
       return handToBot(call, command, nowMs, agent);
@@ -416,9 +421,27 @@ function endCall(call: CallRecord, nowMs: number, agentAt: AgentAt): void {
   call.customerHeld = false;
 }
 
+/**
+ * Why a supervisor cannot whisper on this call now; undefined when they can. A whisper coaches the one agent who holds
+ * the call, with the customer there to hear that agent: not a conference, a consult, a held customer or a bot's call.
+ */
+export function whisperRefusal(call: CallRecord): 'not_in_progress' | 'not_alone' | 'held' | undefined {
+  if (call.phase !== 'answered') return 'not_in_progress';
+  if (ownerOf(call)?.kind !== 'agent' || call.parties.some((p) => p.kind === 'agent' && p.role !== 'owner'))
+    return 'not_alone';
+  if (call.customerHeld) return 'held';
+  return undefined;
+}
+
+/** A call that stops being whisperable (a hold, a colleague, the agent leaving) ends the whisper: back to listening. */
+function endWhisperIfNotAlone(call: CallRecord, nowMs: number): void {
+  if (!whisperRefusal(call)) return;
+  for (const p of call.parties) if (p.role === 'whispering') Object.assign(p, { role: 'listening', sinceMs: nowMs });
+}
+
 function supervise(
   call: CallRecord,
-  command: Extract<TeamCommand, { kind: 'listen' | 'barge' }>,
+  command: Extract<TeamCommand, { kind: 'listen' | 'barge' | 'whisper' }>,
   nowMs: number,
 ): TeamOutcome {
   if (call.phase !== 'answered') return refuse('Only a call in progress can be listened to.');
@@ -430,7 +453,13 @@ function supervise(
     return done();
   }
   if (!existing) return refuse('Listen to the call before barging in.');
-  const role = command.heard ? 'barged' : 'listening';
+  if (command.kind === 'whisper') {
+    const why = whisperRefusal(call);
+    if (why) return refuse(`No whisper on this call now (${why}).`);
+    if (call.parties.some((p) => p.role === 'whispering' && p !== existing))
+      return refuse('Another supervisor whispers on this call.');
+  }
+  const role = command.kind === 'whisper' ? 'whispering' : command.heard ? 'barged' : 'listening';
   if (existing.role !== role) Object.assign(existing, { role, sinceMs: nowMs });
   return done();
 }
