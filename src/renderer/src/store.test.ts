@@ -94,6 +94,14 @@ describe('phone store', () => {
     expect(usePhone.getState().shownEndedId).toBeUndefined();
   });
 
+  it('keeps a failed call on screen when the next call rings, until it is dismissed', () => {
+    usePhone.getState().upsertCall(call('broken', 'ended', { endReason: 'failed', message: 'refused' }));
+    usePhone.getState().upsertCall(call('next', 'ringing'));
+    expect(usePhone.getState().shownEndedId).toBe('broken');
+    usePhone.getState().dismissEnded();
+    expect(usePhone.getState().shownEndedId).toBeUndefined();
+  });
+
   it('merges media patches over defaults', () => {
     expect(mediaOf(usePhone.getState(), 'x')).toMatchObject({ answerReady: false, muted: false, dtmfSent: '' });
     usePhone.getState().patchMedia('x', { muted: true });

@@ -114,8 +114,13 @@ export const usePhone = create<PhoneState>((set) => ({
   upsertCall: (view, keepTab = false) =>
     set((s) => ({
       ...keepRecentEnded({ ...s.calls, [view.callId]: view }, s.media),
+      // A new ring replaces the last call's summary, but not a failure: that stays beside the ring until dismissed.
       shownEndedId:
-        view.phase === 'ended' ? view.callId : view.phase === 'ringing' && !view.silent ? undefined : s.shownEndedId,
+        view.phase === 'ended'
+          ? view.callId
+          : view.phase === 'ringing' && !view.silent && !failedCall(s.calls[s.shownEndedId ?? ''])
+            ? undefined
+            : s.shownEndedId,
       // A call needing the agent brings the phone tab forward.
       tab: view.phase === 'ringing' && !view.silent && !keepTab ? 'phone' : s.tab,
     })),
@@ -132,6 +137,9 @@ export const usePhone = create<PhoneState>((set) => ({
   setTab: (tab) => set({ tab }),
   dismissEnded: () => set({ shownEndedId: undefined }),
 }));
+
+/** A call that ended because something failed (Answer refused, the audio lost): what happened must stay readable. */
+const failedCall = (call: CallView | undefined): boolean => call?.endReason === 'failed';
 
 /** Drafts of wrap-ups main still has open; a saved (or automatically closed) one has nothing left to keep. */
 function draftsStillOpen(drafts: Record<string, WrapUpDraft>, status: AppStatus): Record<string, WrapUpDraft> {

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Fragment, useEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { landFocus } from '../focusRules';
-import { usePhone } from '../store';
+import { selectRinging, usePhone } from '../store';
 import { callerLabel, endKey, formatDuration } from './format';
 import { Handle, Name } from './Who';
 import { formatWhen } from '../i18n';
@@ -15,8 +15,11 @@ export function CallEnded({ call }: { call: CallView }) {
   const callBack = usePhone((s) => s.prepareDial);
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const okButton = useRef<HTMLButtonElement>(null);
-  // After Hang up the focus would fall to the page; the summary's first action takes it (not from notes being typed).
-  useEffect(() => landFocus(okButton.current, true), []);
+  // After Hang up the focus would fall to the page; the summary's first action takes it (not from notes being typed),
+  // nor from a call ringing beside a failure's summary: the ring's Answer keeps it.
+  useEffect(() => {
+    if (selectRinging(usePhone.getState()).length === 0) landFocus(okButton.current, true);
+  }, []);
   const talked = call.answeredAtMs && call.endedAtMs ? formatDuration(call.endedAtMs - call.answeredAtMs) : undefined;
   return (
     <section className="card ended" data-testid="call-ended" data-call-id={call.callId} data-reason={call.endReason}>
