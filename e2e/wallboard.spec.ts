@@ -1,9 +1,36 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { issueSupervisorToken } from '../src/relay/agentTokens';
 import { startTestPostgres } from '../src/relay/testPostgres';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { AGENT_SECRET, startTeam } from './teamDesks';
+
+/**
+ * What of the page lies outside the window, read from Chromium's boxes: the page's own scrolling, and every visible
+ * element whose box passes an edge (named by its test id, id or class). Empty when everything fits.
+ */
+async function outsideWindow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const height = window.innerHeight;
+    const found: string[] = [];
+    const root = document.scrollingElement ?? document.documentElement;
+    if (root.scrollHeight > height) found.push(`page scrolls: ${root.scrollHeight} px high in ${height}`);
+    if (root.scrollWidth > width) found.push(`page scrolls: ${root.scrollWidth} px wide in ${width}`);
+    for (const el of document.querySelectorAll<HTMLElement>('#board *')) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+      if (el.closest('.sr-only')) continue;
+      if (box.bottom > height + 0.5 || box.right > width + 0.5 || box.top < -0.5 || box.left < -0.5) {
+        const name = el.dataset.testid ?? (el.id || el.className || el.tagName);
+        found.push(
+          `${name}: ${Math.round(box.left)},${Math.round(box.top)} to ${Math.round(box.right)},${Math.round(box.bottom)}`,
+        );
+      }
+    }
+    return found;
+  });
+}
 
 /** A customer who uses a username (Meta's business-scoped user ID, as in usernameCaller.spec.ts). */
 const BSUID = 'US.13491208655302741918';
@@ -109,7 +136,14 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     expect(figureHeight).toBeGreaterThanOrEqual(96);
     await expect(board.getByTestId('waiting')).toBeHidden();
     await expect(board.getByTestId('floor-alert')).toBeVisible();
+    // The whole wallboard in the window, with both queues' alerts up: nothing scrolls, no box past an edge.
+    await expect(board.getByTestId('wallboard-queue').locator('.tile')).toHaveCount(3);
+    expect(await outsideWindow(board)).toEqual([]);
     await board.screenshot({ path: 'test-results/screens/wallboard-en.png' });
+    await board.setViewportSize({ width: 1280, height: 800 });
+    expect(await outsideWindow(board)).toEqual([]);
+    await board.screenshot({ path: 'test-results/screens/wallboard-1280x800.png' });
+    await board.setViewportSize({ width: 1920, height: 1080 });
     // The queues take turns, every 8 s.
     await expect(board.getByTestId('wallboard-queue-name')).toHaveText('Sales Desk', { timeout: 20_000 });
     await board.getByTestId('wallboard-toggle').click();
