@@ -155,6 +155,37 @@ test('the operator sees what WhatsApp’s calling settings mean, changes them fr
   );
 });
 
+test('the administrator tells the two saves of Settings > Connection apart: one per card, under its heading, named by what it saves and where it goes', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  const connection = page.getByRole('region', { name: 'WhatsApp connection' });
+  const calling = page.getByRole('region', { name: 'Calling at WhatsApp' });
+  await expect(calling.getByTestId('calling-save')).toBeVisible();
+  // Each card holds one save, its own: the desk's connection here, the number's settings at WhatsApp there.
+  const saves = /save|send/i;
+  await expect(connection.getByRole('button', { name: saves })).toHaveCount(1);
+  await expect(calling.getByRole('button', { name: saves })).toHaveCount(1);
+  await expect(connection.getByRole('button', { name: saves })).toHaveAccessibleName('Save connection');
+  await expect(connection.getByRole('button', { name: saves })).toHaveAccessibleDescription(
+    'Kept on this computer, for this desk only.',
+  );
+  await expect(calling.getByRole('button', { name: saves })).toHaveAccessibleName('Send calling settings to WhatsApp');
+  await expect(calling.getByRole('button', { name: saves })).toHaveAccessibleDescription(
+    'These are your number’s settings at WhatsApp: sending them changes calling for every customer and every desk on this number.',
+  );
+  // What each sends is its own: the connection's Save leaves WhatsApp's calling settings alone.
+  const before = JSON.stringify(sim.graph.callingSettings);
+  await page.getByTestId('calling-callback').uncheck();
+  await connection.getByRole('button', { name: 'Save connection' }).click();
+  await expect(page.getByTestId('settings-saved')).toBeVisible();
+  expect(JSON.stringify(sim.graph.callingSettings)).toBe(before);
+  await calling.getByRole('button', { name: 'Send calling settings to WhatsApp' }).click();
+  await expect(page.getByTestId('calling-saved')).toBeVisible();
+  expect(JSON.stringify(sim.graph.callingSettings)).toContain('"callback_permission_status":"DISABLED"');
+});
+
 test('a token without whatsapp_business_management: the connection works and the desk says what the settings need', async ({
   phone,
 }) => {

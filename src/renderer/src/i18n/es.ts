@@ -418,6 +418,7 @@ export const es: Catalog = {
     administrator: 'Administrador',
     administratorHint: 'Solo quien gestiona la cuenta de WhatsApp de este puesto configura estos datos.',
     title: 'Conexión con WhatsApp',
+    saves: 'Se guarda en este ordenador, solo para este puesto.',
     unencrypted:
       'Este sistema no tiene almacén de claves: los secretos se guardan sin cifrar en el archivo de ajustes.',
     mode: 'Cómo llegan las llamadas a este puesto',
@@ -446,7 +447,7 @@ export const es: Catalog = {
     permissionTemplateHint: 'nombre de una plantilla aprobada, p. ej. {{example}}',
     permissionTemplateLanguage: 'Idioma de la plantilla',
     stored: 'Guardado. Déjalo vacío para conservarlo.',
-    save: 'Guardar',
+    save: 'Guardar conexión',
     test: 'Probar la conexión',
     testing: 'Probando…',
     savedRefused: 'Guardado, pero WhatsApp no aceptó estos ajustes: mira abajo.',
@@ -489,6 +490,8 @@ export const es: Catalog = {
   },
   callingSettings: {
     title: 'Llamadas en WhatsApp',
+    saves:
+      'Son los ajustes de tu número en WhatsApp: al enviarlos cambian las llamadas para todos los clientes y todos los puestos de este número.',
     reading: 'Leyendo la configuración de llamadas del número…',
     status: 'Llamadas activadas para este número',
     icon: 'Mostrar el botón de llamada a los clientes',
@@ -503,7 +506,7 @@ export const es: Catalog = {
     holidays: 'Días festivos (se conservan al guardar): {{dates}}.',
     countryCode: 'Países: {{code}} no es un código de dos letras como US o BR.',
     saving: 'Guardando…',
-    save: 'Guardar en WhatsApp',
+    save: 'Enviar ajustes de llamadas a WhatsApp',
     saved: 'WhatsApp aceptó la configuración de llamadas. Las apps de los clientes pueden tardar en mostrar el cambio.',
     hoursLegend: 'Horario de atención (WhatsApp admite dos periodos al día como máximo)',
     holidaysLegend: 'Días festivos (no suena ninguna llamada; los días ya pasados se quitan al guardar)',

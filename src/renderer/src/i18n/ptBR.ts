@@ -414,6 +414,7 @@ export const ptBR: Catalog = {
     administrator: 'Administrador',
     administratorHint: 'Só quem cuida da conta do WhatsApp desta mesa define estes dados.',
     title: 'Conexão com o WhatsApp',
+    saves: 'Fica guardado neste computador, só para esta mesa.',
     unencrypted:
       'Este sistema não tem cofre de chaves: os segredos são salvos sem criptografia no arquivo de configurações.',
     mode: 'Como as chamadas chegam a este posto',
@@ -442,7 +443,7 @@ export const ptBR: Catalog = {
     permissionTemplateHint: 'nome de um modelo aprovado, ex.: {{example}}',
     permissionTemplateLanguage: 'Idioma do modelo',
     stored: 'Salvo. Deixe vazio para mantê-lo.',
-    save: 'Salvar',
+    save: 'Salvar conexão',
     test: 'Testar a conexão',
     testing: 'Testando…',
     savedRefused: 'Salvo, mas o WhatsApp não aceitou estas configurações: veja abaixo.',
@@ -485,6 +486,8 @@ export const ptBR: Catalog = {
   },
   callingSettings: {
     title: 'Chamadas no WhatsApp',
+    saves:
+      'Estas são as configurações do seu número no WhatsApp: enviá-las muda as chamadas para todos os clientes e todas as mesas deste número.',
     reading: 'Lendo as configurações de chamada do número…',
     status: 'Chamadas ativadas para este número',
     icon: 'Mostrar o botão de chamada aos clientes',
@@ -499,7 +502,7 @@ export const ptBR: Catalog = {
     holidays: 'Feriados (mantidos ao salvar): {{dates}}.',
     countryCode: 'Países: {{code}} não é um código de duas letras como US ou BR.',
     saving: 'Salvando…',
-    save: 'Salvar no WhatsApp',
+    save: 'Enviar configurações de chamadas ao WhatsApp',
     saved: 'O WhatsApp aceitou as configurações de chamada. Os apps dos clientes podem demorar a mostrar a mudança.',
     hoursLegend: 'Horário de atendimento (o WhatsApp aceita no máximo dois períodos por dia)',
     holidaysLegend: 'Feriados (nenhuma chamada toca; dias já passados são removidos ao salvar)',

@@ -96,6 +96,9 @@ export function CallingSettingsPanel() {
   return (
     <section className="card" data-testid="calling-settings" aria-labelledby="calling-settings-title">
       <h2 id="calling-settings-title">{t('callingSettings.title')}</h2>
+      <p className="hint" id="calling-settings-saves" data-testid="calling-saves">
+        {t('callingSettings.saves')}
+      </p>
       {!view && <p>{t('callingSettings.reading')}</p>}
       {view && !view.ok && (
         <p className="error" role="alert" data-testid="calling-error">
@@ -186,7 +189,12 @@ export function CallingSettingsPanel() {
             </ul>
           )}
           <div className="actions">
-            <button data-testid="calling-save" disabled={saving} onClick={() => void save()}>
+            <button
+              data-testid="calling-save"
+              aria-describedby="calling-settings-saves"
+              disabled={saving}
+              onClick={() => void save()}
+            >
               {saving ? t('callingSettings.saving') : t('callingSettings.save')}
             </button>
           </div>

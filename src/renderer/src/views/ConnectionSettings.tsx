@@ -258,8 +258,12 @@ export function ConnectionSettings() {
   const managed = (view?.locked.length ?? 0) > 0;
   const mode = managed ? (view?.mode ?? 'direct') : form.mode;
   return (
-    <section className="card settings" data-testid="connection-settings">
-      <h2>{t('connection.title')}</h2>
+    <section className="card settings" data-testid="connection-settings" aria-labelledby="connection-title">
+      <h2 id="connection-title">{t('connection.title')}</h2>
+      {/* Two saves on this page: each card says what its own saves, and where it goes. */}
+      <p className="hint" id="connection-saves" data-testid="connection-saves">
+        {t('connection.saves')}
+      </p>
       {view && !view.secretsEncrypted && (
         <p className="warning" data-testid="secrets-unencrypted">
           {t('connection.unencrypted')}
@@ -301,7 +305,12 @@ export function ConnectionSettings() {
         </>
       )}
       <div className="actions">
-        <button className="answer" data-testid="settings-save" onClick={() => void save()}>
+        <button
+          className="answer"
+          data-testid="settings-save"
+          aria-describedby="connection-saves"
+          onClick={() => void save()}
+        >
           {t('connection.save')}
         </button>
         <button
