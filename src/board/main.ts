@@ -35,6 +35,8 @@ const percent = (v: number | undefined) => (v === undefined ? '–' : say('unit.
 /** CSAT: the customers' average rating and how many rated (post-call survey). */
 const csat = (f: BoardFigures) =>
   f.csatAvg === undefined ? '–' : say('unit.csat', { avg: f.csatAvg, count: f.csatCount ?? 0 });
+/** What bots did with the line's calls: handled alone, escalated to agents, handed back by an agent. */
+const assistantFigures = (f: BoardFigures) => (f.bot ? say('unit.assistant', { ...f.bot }) : '–');
 /** The team's default words (not-ready reasons, outcome codes) in the board's language; the operator's own as they are. */
 const known = (section: string, word: string) => say(`${section}.${word}`, { defaultValue: word });
 
@@ -126,9 +128,21 @@ function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string
     seconds(f.ahtSec),
     percent(f.serviceLevelPct),
     csat(f),
+    assistantFigures(f),
   ];
   const tr = row(cells, attrs);
-  const fields = ['name', 'offered', 'answered', 'missed', 'abandoned', 'asa', 'aht', 'service-level', 'csat'];
+  const fields = [
+    'name',
+    'offered',
+    'answered',
+    'missed',
+    'abandoned',
+    'asa',
+    'aht',
+    'service-level',
+    'csat',
+    'assistant',
+  ];
   tr.querySelectorAll('td').forEach((td, i) => td.setAttribute('data-field', fields[i]!));
   return tr;
 }
@@ -157,9 +171,22 @@ function render(): void {
       ),
     ),
   );
-  replaceInPlace(
-    $('in-progress'),
-    snapshot.inProgress.map((c) => {
+  // Calls a bot holds come first under their queue: the customer talks to the assistant, no agent yet.
+  const withAssistant = snapshot.withAssistant.map((c) =>
+    row(
+      [
+        c.bot ? say('row.withNamedAssistant', { name: c.bot }) : say('row.withAssistant'),
+        isolated(queueName(c.queue)),
+        customerCell(c.customer, c.username),
+        duration(now - c.sinceMs),
+        '–',
+      ],
+      { 'data-testid': 'assistant-row', 'data-call-id': c.callId, 'data-queue': c.queue },
+    ),
+  );
+  replaceInPlace($('in-progress'), [
+    ...withAssistant,
+    ...snapshot.inProgress.map((c) => {
       let listen: string | Node = '–';
       if (c.listenable) {
         const button = document.createElement('button');
@@ -184,7 +211,7 @@ function render(): void {
         { 'data-testid': 'in-progress-row', 'data-call-id': c.callId, 'data-agent': c.agent },
       );
     }),
-  );
+  ]);
   replaceInPlace(
     $('agents'),
     snapshot.agents.map((a) => {

@@ -34,6 +34,8 @@ export interface RelayMetricsSources {
   openConnections?(): Record<string, number>;
   /** The queues calls are counted under ('team': calls without one), so each one's series is there from the start. */
   queues?: string[];
+  /** Queues with a bot (answering first or taking calls handed back), whose bot series are there from the start. */
+  botQueues?: string[];
   /**
    * Whether this instance exports the team-wide gauges now (it holds the team's lease): figures read from Redis are
    * the same on every instance, so only one exports them and `sum()` over instances counts each once.
@@ -103,6 +105,18 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
       this.reset();
       for (const [type, until] of restrictions) this.set({ type }, until > Date.now() ? 1 : 0);
     },
+  });
+  const botCalls = new Counter({
+    name: 'wa_relay_bot_calls_total',
+    help: "Calls a bot took through this instance, by queue and how: the queue's bot answering first, or hand_back (an agent handed the call to a bot)",
+    labelNames: ['queue', 'how'],
+    registers: [registry],
+  });
+  const botHandOvers = new Counter({
+    name: 'wa_relay_bot_handovers_total',
+    help: 'Calls that left a bot for a queue of agents, by the queue they went to and outcome: escalated (the bot asked), failed (the bot could not take the call or went away)',
+    labelNames: ['queue', 'outcome'],
+    registers: [registry],
   });
   const stale = new Counter({
     name: 'wa_relay_stale_calls_dropped_total',
@@ -234,6 +248,10 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     ringTime.zero({ queue });
     handleTime.zero({ queue });
   }
+  for (const queue of sources.botQueues ?? []) {
+    for (const how of ['first', 'hand_back']) botCalls.inc({ queue, how }, 0);
+    for (const outcome of ['escalated', 'failed']) botHandOvers.inc({ queue, outcome }, 0);
+  }
   for (const code of [0, ...KNOWN_CALL_ERROR_CODES]) graphErrors.inc({ code: String(code) }, 0);
   for (const port of ['webhook', 'agent'])
     for (const reason of Object.keys(REFUSALS)) connectionsRefused.inc({ port, reason }, 0);
@@ -252,6 +270,8 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     graphError: (code: number | undefined) => graphErrors.inc({ code: String(code ?? 0) }),
     connectionRefused: (port: string, reason: string) => connectionsRefused.inc({ port, reason }),
     staleCallDropped: () => stale.inc(),
+    botTook: (queue: string, handBack: boolean) => botCalls.inc({ queue, how: handBack ? 'hand_back' : 'first' }),
+    botHandedOver: (queue: string, outcome: 'escalated' | 'failed') => botHandOvers.inc({ queue, outcome }),
     accountAlert(alert: AccountAlert) {
       const type =
         alert.kind === 'restriction'

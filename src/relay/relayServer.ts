@@ -294,6 +294,9 @@ export async function startRelay(options: RelayOptions) {
       team: prefix,
       onNote: (callId, note, transcript) =>
         records?.record({ kind: 'assistant', callId, ...note, transcript, atMs: Date.now() }),
+      // Created below; read only once a bot takes a call.
+      metrics: () => metrics,
+      records,
       log,
     });
   const botRoute =
@@ -334,6 +337,7 @@ export async function startRelay(options: RelayOptions) {
   const teamLease = createTeamLease(redis, `${prefix}:metrics-lease`, instance, options.teamMetricsLeaseMs ?? 15_000);
   const metrics = createRelayMetrics({
     queues: options.queues?.queues.map((q) => q.id),
+    botQueues: bots && options.queues!.queues.filter((q) => q.bot || q.handBack.length > 0).map((q) => q.id),
     exportsTeamFigures: teamLease.held,
     queueWaits: routes && (() => queueWaits(routes)),
     agentsByStatus: async () => countByState(await floor.agents()),
@@ -416,6 +420,7 @@ export async function startRelay(options: RelayOptions) {
       log,
       accountAlerts,
       thresholds: () => liveThresholds,
+      heldByBots: botSessions && (() => botSessions.held()),
     }),
     pageDir: options.boardDir ?? resolve('out/board'),
     async checkToken(token) {

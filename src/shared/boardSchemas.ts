@@ -27,6 +27,11 @@ export const BoardFigures = z.object({
   /** CSAT: the average of the customers' ratings (post-call survey, 1-5), and how many calls were rated. */
   csatAvg: z.number().optional(),
   csatCount: z.number().int().optional(),
+  /**
+   * Calls of a queue with a bot (team and queue lines; absent without any): handled by the bot alone (no agent took
+   * them), escalated by the bot to agents, and handed back by an agent to a bot.
+   */
+  bot: z.object({ alone: z.number().int(), escalated: z.number().int(), handedBack: z.number().int() }).optional(),
 });
 export type BoardFigures = z.infer<typeof BoardFigures>;
 
@@ -56,6 +61,20 @@ export const BoardSnapshot = z.object({
       listenable: z.boolean().default(false),
     }),
   ),
+  /** Calls a bot holds now (answered first, or handed back by an agent), under their queue; since the bot took them. */
+  withAssistant: z
+    .array(
+      z.object({
+        callId: z.string(),
+        queue: z.string(),
+        /** The bot's name when an agent handed the call to a named bot; absent for the queue's own bot. */
+        bot: z.string().max(80).optional(),
+        customer: z.string(),
+        username: z.string().max(100).optional(),
+        sinceMs: z.number(),
+      }),
+    )
+    .default([]),
   agents: z.array(
     z.object({
       id: z.string(),

@@ -69,6 +69,14 @@ export const RecordEvent = z.discriminatedUnion('kind', [
     transcript: BotEscalation.shape.transcript,
     atMs: AtMs,
   }),
+  /** A bot took the call: the queue's own bot answering first, or a bot an agent handed the call back to. */
+  z.object({
+    kind: z.literal('bot_took'),
+    callId: CallId,
+    bot: z.string().min(1).max(40),
+    handBack: z.boolean(),
+    atMs: AtMs,
+  }),
   /** The customer rated the call (the post-call survey): 1 to 5, for the agent who answered it. */
   z.object({
     kind: z.literal('csat'),

@@ -131,6 +131,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     aht: 'متوسط مدة المعالجة',
     serviceLevel: 'مستوى الخدمة',
     csat: 'رضا العملاء (1-5)',
+    assistant: 'المساعد',
     answerRate: 'نسبة الرد',
     from: 'من',
     when: 'متى',
@@ -167,6 +168,8 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   row: {
     nobodyFree: 'لا أحد متاح',
+    withAssistant: 'مع المساعد',
+    withNamedAssistant: 'مع المساعد {{name}}',
     outbound: 'صادرة',
     setAway: 'اجعله غير موجود',
     setAvailable: 'اجعله متاحًا',
@@ -193,6 +196,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     seconds: '{{value}} ث',
     percent: '{{value}}٪',
     csat: '{{avg}} ({{count}} تقييمات)',
+    assistant: '{{alone}} عالجها المساعد وحده · {{escalated}} حُوّلت إلى الموظفين · {{handedBack}} أُعيدت إلى المساعد',
   },
   state: {
     available: 'متاح',

@@ -127,6 +127,7 @@ export const en = {
     aht: 'Avg. handle time',
     serviceLevel: 'Service level',
     csat: 'CSAT (1-5)',
+    assistant: 'Assistant',
     answerRate: 'Answer rate',
     from: 'From',
     when: 'When',
@@ -163,6 +164,8 @@ export const en = {
   },
   row: {
     nobodyFree: 'nobody free',
+    withAssistant: 'With the assistant',
+    withNamedAssistant: 'With the assistant {{name}}',
     outbound: 'outbound',
     setAway: 'Set Away',
     setAvailable: 'Set Available',
@@ -185,6 +188,7 @@ export const en = {
     seconds: '{{value}} s',
     percent: '{{value}} %',
     csat: '{{avg}} ({{count}} rated)',
+    assistant: '{{alone}} handled alone · {{escalated}} escalated to agents · {{handedBack}} handed back',
   },
   state: {
     available: 'available',

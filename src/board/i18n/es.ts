@@ -133,6 +133,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     aht: 'Duración media de atención',
     serviceLevel: 'Nivel de servicio',
     csat: 'CSAT (1-5)',
+    assistant: 'Asistente',
     answerRate: 'Tasa de respuesta',
     from: 'Desde',
     when: 'Cuándo',
@@ -169,6 +170,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   row: {
     nobodyFree: 'nadie libre',
+    withAssistant: 'Con el asistente',
+    withNamedAssistant: 'Con el asistente {{name}}',
     outbound: 'saliente',
     setAway: 'Poner ausente',
     setAvailable: 'Poner disponible',
@@ -192,6 +195,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     seconds: '{{value}} s',
     percent: '{{value}} %',
     csat: '{{avg}} ({{count}} valoraciones)',
+    assistant:
+      '{{alone}} resueltas por el asistente · {{escalated}} pasadas a agentes · {{handedBack}} devueltas al asistente',
   },
   state: {
     available: 'disponible',

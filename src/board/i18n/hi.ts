@@ -128,6 +128,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     aht: 'औसत हैंडल समय',
     serviceLevel: 'सेवा स्तर',
     csat: 'CSAT (1-5)',
+    assistant: 'सहायक',
     answerRate: 'उत्तर दर',
     from: 'से',
     when: 'कब',
@@ -164,6 +165,8 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   row: {
     nobodyFree: 'कोई ख़ाली नहीं',
+    withAssistant: 'सहायक के साथ',
+    withNamedAssistant: 'सहायक {{name}} के साथ',
     outbound: 'बाहर जाने वाली',
     setAway: 'दूर करें',
     setAvailable: 'उपलब्ध करें',
@@ -186,6 +189,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     seconds: '{{value}} से.',
     percent: '{{value}}%',
     csat: '{{avg}} ({{count}} रेटिंग)',
+    assistant: '{{alone}} सहायक ने अकेले निपटाईं · {{escalated}} एजेंटों को सौंपी गईं · {{handedBack}} सहायक को लौटाई गईं',
   },
   state: {
     available: 'उपलब्ध',

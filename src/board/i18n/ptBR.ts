@@ -131,6 +131,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     aht: 'Tempo médio de tratamento',
     serviceLevel: 'Nível de serviço',
     csat: 'CSAT (1-5)',
+    assistant: 'Assistente',
     answerRate: 'Taxa de atendimento',
     from: 'De',
     when: 'Quando',
@@ -167,6 +168,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   row: {
     nobodyFree: 'ninguém livre',
+    withAssistant: 'Com o assistente',
+    withNamedAssistant: 'Com o assistente {{name}}',
     outbound: 'efetuada',
     setAway: 'Marcar ausente',
     setAvailable: 'Marcar disponível',
@@ -190,6 +193,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     seconds: '{{value}} s',
     percent: '{{value}} %',
     csat: '{{avg}} ({{count}} avaliações)',
+    assistant:
+      '{{alone}} resolvidas pelo assistente · {{escalated}} passadas a agentes · {{handedBack}} devolvidas ao assistente',
   },
   state: {
     available: 'disponível',

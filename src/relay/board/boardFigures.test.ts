@@ -123,4 +123,37 @@ describe('board figures', () => {
     expect(figures.byAgent.find((a) => a.agent === 'ana')).toMatchObject({ csatAvg: 4.5, csatCount: 2 });
     expect(figures.byAgent.find((a) => a.agent === 'ben')).toMatchObject({ csatAvg: 2, csatCount: 1 });
   });
+
+  it('counts what bots did, per queue and team only; a call the bot handled alone is neither missed nor abandoned', () => {
+    const bot = (answered: boolean, escalated: boolean, handedBack: boolean) => ({ answered, escalated, handedBack });
+    const day: DayCall[] = [
+      // The bot answered and ended it (or the customer hung up on it): no agent was needed.
+      { queue: 'front', offeredAtMs: at(0), endedAtMs: at(90), rang: false, bot: bot(true, false, false) },
+      // The bot escalated and the customer gave up waiting: abandoned, as any call that never rang.
+      { queue: 'front', offeredAtMs: at(0), endedAtMs: at(50), rang: false, bot: bot(true, true, false) },
+      // Escalated, answered by Ana, who handed it back to a survey bot.
+      {
+        queue: 'front',
+        offeredAtMs: at(0),
+        answeredAtMs: at(40),
+        answeredBy: 'ana',
+        endedAtMs: at(200),
+        rang: true,
+        bot: bot(true, true, true),
+      },
+      // Still with the bot: not counted as handled yet.
+      { queue: 'front', offeredAtMs: at(0), rang: false, bot: bot(true, false, false) },
+      { queue: 'support', offeredAtMs: at(0), endedAtMs: at(20), rang: true },
+    ];
+    const figures = dayFigures(day, new Map([['ana', [day[2]!]]]), 20);
+    expect(figures.team).toMatchObject({ offered: 5, answered: 1, missed: 1, abandoned: 1 });
+    expect(figures.team.bot).toEqual({ alone: 1, escalated: 2, handedBack: 1 });
+    expect(figures.byQueue.find((q) => q.queue === 'front')).toMatchObject({
+      missed: 0,
+      abandoned: 1,
+      bot: { alone: 1, escalated: 2, handedBack: 1 },
+    });
+    expect(figures.byQueue.find((q) => q.queue === 'support')!.bot).toBeUndefined();
+    expect(figures.byAgent[0]!.bot).toBeUndefined();
+  });
 });

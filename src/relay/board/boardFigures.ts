@@ -15,6 +15,22 @@ export interface DayCall {
   ringOutcome?: RingOutcome;
   /** The customer's rating of the call (post-call survey, 1-5) and the agent it was for. */
   csat?: { score: number; agent: string };
+  /** What bots did with the call: a queue's bot answered it first, escalated it to agents, an agent handed it back. */
+  bot?: { answered: boolean; escalated: boolean; handedBack: boolean };
+}
+
+/** The bot answered it and no agent ever took it: neither missed nor abandoned, the bot handled it. */
+const botAlone = (c: DayCall) => c.bot?.answered === true && !c.bot.escalated && c.answeredAtMs === undefined;
+
+/** Bot figures, over calls any bot took part in; absent when no bot took part in any. */
+function botFiguresOf(calls: DayCall[]): BoardFigures['bot'] {
+  const botCalls = calls.filter((c) => c.bot);
+  if (botCalls.length === 0) return undefined;
+  return {
+    alone: botCalls.filter((c) => botAlone(c) && c.endedAtMs !== undefined).length,
+    escalated: botCalls.filter((c) => c.bot!.escalated).length,
+    handedBack: botCalls.filter((c) => c.bot!.handedBack).length,
+  };
 }
 
 const average = (values: number[]) =>
@@ -29,9 +45,10 @@ const csatOf = (rated: DayCall[]) => ({
 /** The figures of a set of inbound calls; `serviceLevelSec` is the answer-time target. */
 export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigures {
   const answered = calls.filter((c) => c.answeredAtMs !== undefined);
-  const unanswered = calls.filter((c) => c.answeredAtMs === undefined && c.endedAtMs !== undefined);
+  const unanswered = calls.filter((c) => c.answeredAtMs === undefined && c.endedAtMs !== undefined && !botAlone(c));
   const speeds = answered.map((c) => (c.answeredAtMs! - c.offeredAtMs) / 1000);
   const handled = answered.filter((c) => c.billedSeconds !== undefined).map((c) => c.billedSeconds!);
+  const bot = botFiguresOf(calls);
   // Counted once known: answered, or ended unanswered. Calls still ringing are not in it yet.
   const settled = answered.length + unanswered.length;
   const inTime = speeds.filter((s) => s <= serviceLevelSec).length;
@@ -44,6 +61,7 @@ export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigur
     ahtSec: average(handled),
     serviceLevelPct: settled ? Math.round((inTime / settled) * 1000) / 10 : undefined,
     ...csatOf(calls.filter((c) => c.csat !== undefined)),
+    ...(bot && { bot }),
   };
 }
 
@@ -62,6 +80,8 @@ export function agentFigures(agent: string, offered: DayCall[], serviceLevelSec:
   const theirs = mine.filter((c) => c.answeredBy === agent || c.answeredBy === undefined);
   return {
     ...figuresOf(mine, serviceLevelSec),
+    // What bots did is the queue's and the team's figure, not an agent's.
+    bot: undefined,
     serviceLevelPct: figuresOf(theirs, serviceLevelSec).serviceLevelPct,
     missed: unknown.missed + ended('timed_out'),
     declined: ended('rejected'),

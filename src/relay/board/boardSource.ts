@@ -11,6 +11,8 @@ import { ownerOf } from '../team/teamModel';
 import type { RecordsDb } from '../records/recordsDb';
 import type { RouteStore } from '../routeStore';
 import { dayFigures, type DayCall } from './boardFigures';
+import { BOT_FAILED_NOTE } from '../bots/botCalls';
+import type { BotSessions } from '../bots/botSessions';
 import { buildReport } from './reportFigures';
 import type { Report } from '../../shared/reportSchemas';
 import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
@@ -36,6 +38,8 @@ export function createBoardSource(deps: {
   accountAlerts?: Pick<AccountAlertStore, 'list'>;
   /** The floor's thresholds in force now (team settings, applied without restart). */
   thresholds: () => BoardThresholds;
+  /** Calls bots hold now (queues with bots). */
+  heldByBots?: BotSessions['held'];
 }) {
   const { store, floor, routes, queues, db, log } = deps;
 
@@ -85,6 +89,28 @@ export function createBoardSource(deps: {
     return rows.filter((r) => r !== undefined).sort((a, b) => a.sinceMs - b.sinceMs);
   }
 
+  /** Calls a bot holds now in the supervisor's queues (the queue's own bot, or a bot an agent handed the call to). */
+  async function withAssistant(scope: SupervisorScope): Promise<BoardSnapshot['withAssistant']> {
+    if (!deps.heldByBots) return [];
+    const held = (await deps.heldByBots()).filter((h) => inScope(scope, h.queueId));
+    const rows = await Promise.all(
+      held.map(async (h) => {
+        const [offer, ended] = await Promise.all([store.offer(h.callId), store.terminated(h.callId)]);
+        if (!offer || ended) return undefined;
+        const named = (queues?.queues ?? []).find((q) => q.id === h.queueId)?.handBack.find((b) => b.id === h.bot);
+        return {
+          callId: h.callId,
+          queue: h.queueId,
+          ...(named && { bot: named.name }),
+          customer: offer.from,
+          ...(offer.callerUsername && { username: offer.callerUsername }),
+          sinceMs: h.sinceMs,
+        };
+      }),
+    );
+    return rows.filter((r) => r !== undefined).sort((a, b) => a.sinceMs - b.sinceMs);
+  }
+
   /** Inbound calls offered in [from, to), and for each agent the calls offered to them. */
   async function readCalls(db: RecordsDb, from: Date, to: Date) {
     const [calls, offers] = await Promise.all([
@@ -99,14 +125,19 @@ export function createBoardSource(deps: {
         rang: boolean;
         csat_score: number | null;
         csat_agent: string | null;
+        bot_answered: boolean;
+        escalated: boolean;
+        handed_back: boolean;
       }>(
         // The caller waits from Meta's stamp, delivery included (rows from before it was kept hold it in offered_at;
         // LEAST skips the NULL and a Meta clock ahead of ours).
         `SELECT c.call_id, c.queue, LEAST(c.meta_offered_at, c.offered_at) AS offered_at, c.answered_at, c.answered_by,
            c.ended_at, c.billed_seconds, EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang,
-           c.csat_score, c.csat_agent
+           c.csat_score, c.csat_agent, c.bot_answered_at IS NOT NULL AS bot_answered,
+           (c.assistant IS NOT NULL AND c.assistant->>'summary' IS DISTINCT FROM $3) AS escalated,
+           c.handed_back_to IS NOT NULL AS handed_back
          FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
-        [from, to],
+        [from, to, BOT_FAILED_NOTE.summary],
       ),
       db.query<{ agent_id: string; call_id: string; outcome: RingOutcome | null }>(
         `SELECT o.agent_id, o.call_id, r.outcome FROM call_offers o JOIN calls c USING (call_id)
@@ -126,6 +157,9 @@ export function createBoardSource(deps: {
         billedSeconds: r.billed_seconds ?? undefined,
         rang: r.rang,
         ...(r.csat_score !== null && { csat: { score: r.csat_score, agent: r.csat_agent ?? '' } }),
+        ...((r.bot_answered || r.escalated || r.handed_back) && {
+          bot: { answered: r.bot_answered, escalated: r.escalated, handedBack: r.handed_back },
+        }),
       });
     const offersByAgent = new Map<string, DayCall[]>();
     for (const o of offers.rows) {
@@ -160,18 +194,23 @@ export function createBoardSource(deps: {
     /** What a supervisor with this scope sees: only their queues' calls, agents and figures. */
     async snapshot(scope: SupervisorScope): Promise<BoardSnapshot> {
       const nowMs = Date.now();
-      const [waitingCalls, allActive, agents, figures, alerts] = await Promise.all([
+      const [waitingCalls, allActive, agents, figures, alerts, bots] = await Promise.all([
         waiting(scope),
         inProgress(),
         floor.agents(),
         today(nowMs, scope),
         deps.accountAlerts?.list(nowMs).catch(() => []) ?? [],
+        withAssistant(scope).catch((error: unknown) => {
+          log.warn('calls with the assistant not read', { error: errorText(error) });
+          return [];
+        }),
       ]);
       const active = allActive.filter((c) => inScope(scope, c.queue));
       const named = await usernames(active.map((c) => c.callId));
       return {
         atMs: nowMs,
         waiting: waitingCalls,
+        withAssistant: bots,
         queueNames,
         thresholds: deps.thresholds(),
         inProgress: active

@@ -3,9 +3,11 @@ import { buildCallbackData } from '../../shared/callbackData';
 import type { CallSignal } from '../../shared/callSignals';
 import type { RelayBusMessage } from '../../shared/relayProtocol';
 import { errorText } from '../../shared/errorText';
-import { handBackBots, type QueueBot, type QueueConfig } from '../../shared/teamQueues';
+import { handBackBots, QUEUE_BOT_ID, type QueueBot, type QueueConfig } from '../../shared/teamQueues';
 import type { GraphClient } from '../../whatsapp/graphClient';
 import type { Logger } from '../../whatsapp/logger';
+import type { CallRecorder } from '../records/callRecorder';
+import type { RelayMetrics } from '../metrics';
 import type { Bus } from '../bus';
 import type { CallStore } from '../callStore';
 import type { TeamFloor } from '../team/teamFloor';
@@ -65,6 +67,9 @@ export function createBotCalls(deps: {
   team: string;
   /** What the bot learned, kept with the call record. */
   onNote?: (callId: string, note: AssistantNote, transcript: BotEscalation['transcript']) => void;
+  /** Bots taking calls and handing them over, counted for Prometheus (read when they happen). */
+  metrics?: () => Pick<RelayMetrics, 'botTook' | 'botHandedOver'>;
+  records?: CallRecorder;
   log: Logger;
 }) {
   const { sessions, anchored, store, log } = deps;
@@ -129,7 +134,15 @@ export function createBotCalls(deps: {
     // The customer's leg joins only now, as WhatsApp gets its answer: Janus's checks toward WhatsApp start with it.
     const answer = await anchored.answerCustomer(callId, offer.sdpOffer);
     await acceptOnWhatsapp(callId, queue.id, answer);
+    await took(callId, queue.id, QUEUE_BOT_ID, false);
     log.info('call answered by the queue’s bot', { callId, queue: queue.id });
+  }
+
+  /** A bot has the call now: the board shows it with the assistant, the records and metrics count it. */
+  async function took(callId: string, queueId: string, botId: string, handBack: boolean): Promise<void> {
+    await sessions.holding(callId, queueId, botId);
+    deps.records?.record({ kind: 'bot_took', callId, bot: botId, handBack, atMs: Date.now() });
+    deps.metrics?.().botTook(queueId, handBack);
   }
 
   /** The call leaves the bot for a queue of agents, once: the customer waits on the music if WhatsApp has it. */
@@ -144,6 +157,7 @@ export function createBotCalls(deps: {
     if (await store.terminated(callId)) return false;
     try {
       await queueFromBot(callId, queueId, note, transcript);
+      deps.metrics?.().botHandedOver(queueId, note === BOT_FAILED_NOTE ? 'failed' : 'escalated');
     } catch (error) {
       // Not queued: the hand-over may be asked again (the bot's retry after a 503).
       await sessions.releaseHandOver(callId, handle).catch(() => undefined);
@@ -261,6 +275,7 @@ export function createBotCalls(deps: {
       return { ok: false, why: up ? 'call_changed' : 'bot_failed' };
     }
     await store.release(callId);
+    await took(callId, queue.id, bot.id, true);
     // The agent's leg leaves the room on whichever instance has it; the desk ends the call there and wraps it up.
     await deps.bus.publish({
       kind: 'direct',
@@ -320,6 +335,7 @@ export function createBotCalls(deps: {
       if (event.type === 'call_terminated') {
         staying.delete(callId);
         endWhip(callId);
+        sessions.letGo(callId).catch(() => undefined);
       }
       const done =
         event.type === 'customer_hold_wanted' && event.held && event.by === 'assistant' && anchored.hasBot(callId)

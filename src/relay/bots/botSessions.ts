@@ -10,11 +10,12 @@ const KEEP_S = 12 * 3600;
 const Session = z.object({ callId: z.string(), queueId: z.string(), bot: z.string().default(QUEUE_BOT_ID) });
 type Session = z.infer<typeof Session>;
 
-/** The hand-over is taken when the handle still holds the call: it stops holding it, once. */
+/** The hand-over is taken when the handle still holds the call: it stops holding it, once (and the bot its call). */
 const TAKE_HAND_OVER = `
 if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[2], 'NX') then return 0 end
 if ARGV[1] ~= '' then redis.call('DEL', KEYS[2]) end
+redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`;
 
 /** The bot ends the call when its handle still holds it: the handle stops holding it, once. */
@@ -22,7 +23,12 @@ const TAKE_END = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`;
+
+/** A call a bot holds now, for the board: its queue, which bot, since when. */
+const Held = z.object({ queueId: z.string(), bot: z.string(), sinceMs: z.number() });
+export type HeldByBot = z.infer<typeof Held> & { callId: string };
 
 /**
  * Calls held by a bot, in Redis so any instance can take the bot's requests: the bot names its call by an opaque
@@ -35,6 +41,8 @@ export function createBotSessions(redis: Redis, prefix: string) {
   const handedKey = (callId: string) => `${prefix}:bot-handed:${callId}`;
   const holderKey = (callId: string) => `${prefix}:bot-holder:${callId}`;
   const noteKey = (callId: string) => `${prefix}:assistant:${callId}`;
+  /** Calls bots hold now (callId -> Held): what the board shows as "with the assistant". */
+  const heldKey = `${prefix}:bot-held`;
   return {
     /** A bot takes the call (the queue's first, or one an agent handed it to): its handle holds it from now. */
     async open(callId: string, queueId: string, bot: string = QUEUE_BOT_ID): Promise<string> {
@@ -47,6 +55,29 @@ export function createBotSessions(redis: Redis, prefix: string) {
         .exec();
       return handle;
     },
+    /** The bot's leg is up and it has the call: the board shows it with the assistant from now. */
+    async holding(callId: string, queueId: string, bot: string = QUEUE_BOT_ID): Promise<void> {
+      await redis.hset(
+        heldKey,
+        callId,
+        JSON.stringify({ queueId, bot, sinceMs: Date.now() } satisfies z.infer<typeof Held>),
+      );
+    },
+    /** The call ended (or left the bot): no longer with the assistant. */
+    async letGo(callId: string): Promise<void> {
+      await redis.hdel(heldKey, callId);
+    },
+    /** Every call a bot holds now; entries older than any call are dropped. */
+    async held(): Promise<HeldByBot[]> {
+      const all = await redis.hgetall(heldKey);
+      const found: HeldByBot[] = [];
+      for (const [callId, raw] of Object.entries(all)) {
+        const parsed = Held.safeParse(JSON.parse(raw));
+        if (parsed.success && parsed.data.sinceMs > Date.now() - KEEP_S * 1000) found.push({ callId, ...parsed.data });
+        else await redis.hdel(heldKey, callId);
+      }
+      return found;
+    },
     async byHandle(handle: string): Promise<Session | undefined> {
       const raw = await redis.get(handleKey(handle));
       if (!raw) return undefined;
@@ -58,7 +89,8 @@ export function createBotSessions(redis: Redis, prefix: string) {
      * and one by a bot that no longer holds the call, is refused. Without a handle, only the once-rule applies.
      */
     takeHandOver: async (callId: string, handle = ''): Promise<boolean> =>
-      (await redis.eval(TAKE_HAND_OVER, 2, handedKey(callId), holderKey(callId), handle, KEEP_S)) === 1,
+      (await redis.eval(TAKE_HAND_OVER, 3, handedKey(callId), holderKey(callId), heldKey, handle, KEEP_S, callId)) ===
+      1,
     async releaseHandOver(callId: string, handle = ''): Promise<void> {
       const undo = redis.multi().del(handedKey(callId));
       if (handle) undo.set(holderKey(callId), handle, 'EX', KEEP_S);
@@ -67,7 +99,7 @@ export function createBotSessions(redis: Redis, prefix: string) {
     handedOver: async (callId: string): Promise<boolean> => (await redis.exists(handedKey(callId))) === 1,
     /** The bot holding the call ends it: true once, for the handle that holds it. */
     takeEnd: async (callId: string, handle: string): Promise<boolean> =>
-      (await redis.eval(TAKE_END, 2, holderKey(callId), handedKey(callId), handle, KEEP_S)) === 1,
+      (await redis.eval(TAKE_END, 3, holderKey(callId), handedKey(callId), heldKey, handle, KEEP_S, callId)) === 1,
     async keepNote(callId: string, note: AssistantNote): Promise<void> {
       await redis.set(noteKey(callId), JSON.stringify(note), 'EX', KEEP_S);
     },

@@ -118,4 +118,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE calls ADD COLUMN csat_agent text;
       ALTER TABLE calls ADD COLUMN csat_at timestamptz;`,
   },
+  {
+    // Calls a queue's bot answered first, and the bot an agent last handed the call back to (the board's figures).
+    version: 10,
+    name: 'bot calls',
+    sql: `
+      ALTER TABLE calls ADD COLUMN bot_answered_at timestamptz;
+      ALTER TABLE calls ADD COLUMN handed_back_to text;`,
+  },
 ];

@@ -58,7 +58,7 @@ type Row = {
 
 /** What an event says about its call's row. */
 function rowOf(
-  event: Exclude<RecordEvent, { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' | 'csat' }>,
+  event: Exclude<RecordEvent, { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' | 'bot_took' | 'csat' }>,
 ): Row {
   const at = new Date(event.atMs);
   switch (event.kind) {
@@ -176,6 +176,18 @@ export function createRecordsDb(url: string, log: Logger) {
               `INSERT INTO calls (call_id, direction, customer, offered_at, assistant) VALUES ($1, 'inbound', '', $3, $2)
                ON CONFLICT (call_id) DO UPDATE SET assistant = excluded.assistant`,
               [event.callId, JSON.stringify({ summary, facts, transcript }), new Date(event.atMs)],
+            );
+            continue;
+          }
+          if (event.kind === 'bot_took') {
+            // The first bot's answer is kept once; a hand-back names the last bot the call was handed to.
+            await client.query(
+              `INSERT INTO calls (call_id, direction, customer, offered_at, bot_answered_at, handed_back_to)
+               VALUES ($1, 'inbound', '', $2, CASE WHEN $3 THEN NULL ELSE $2::timestamptz END, CASE WHEN $3 THEN $4 END)
+               ON CONFLICT (call_id) DO UPDATE SET
+                 bot_answered_at = COALESCE(calls.bot_answered_at, excluded.bot_answered_at),
+                 handed_back_to = COALESCE(excluded.handed_back_to, calls.handed_back_to)`,
+              [event.callId, new Date(event.atMs), event.handBack, event.bot],
             );
             continue;
           }
