@@ -117,6 +117,23 @@ function missedCell(f: BoardFigures): Node {
   return cell;
 }
 
+/** Calls the queue turned away without an agent, with why: closed, or waited past the queue's maximum. */
+function turnedAwayCell(f: BoardFigures): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.setAttribute('data-field', 'turned-away');
+  const [closed, waited] = [f.closed ?? 0, f.waitedTooLong ?? 0];
+  td.textContent = closed + waited ? `${closed + waited} (${say('hours.turnedAway', { closed, waited })})` : '0';
+  return td;
+}
+
+/** The supervisor's queues closed now by their business hours, and why. */
+function renderClosedQueues(closed: BoardSnapshot['closedQueues']): void {
+  const line = $('closed-queues');
+  const named = closed.map((c) => say(`hours.${c.why}`, { name: queueName(c.queue) }));
+  line.textContent = named.length ? say('hours.closedNow', { queues: named.join(', ') }) : '';
+  line.hidden = named.length === 0;
+}
+
 function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string>): HTMLTableRowElement {
   const cells = [
     label,
@@ -144,6 +161,7 @@ function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string
     'assistant',
   ];
   tr.querySelectorAll('td').forEach((td, i) => td.setAttribute('data-field', fields[i]!));
+  tr.append(turnedAwayCell(f));
   return tr;
 }
 
@@ -151,6 +169,7 @@ function render(): void {
   if (!snapshot) return;
   const now = relayNow();
   renderAccountAlerts($('board'), snapshot.accountAlerts);
+  renderClosedQueues(snapshot.closedQueues);
   renderFloor(snapshot, now, { queueName, sayAround, isolated, duration, percent });
   $('waiting-count').textContent = `(${snapshot.waiting.length})`;
   $('waiting-count').setAttribute('aria-label', say('section.waitingCount', { count: snapshot.waiting.length }));

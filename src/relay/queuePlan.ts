@@ -1,3 +1,4 @@
+import { openAt, type OpenNow } from '../shared/businessHours';
 import { skillLevel, type QueueConfig, type TeamQueues } from '../shared/teamQueues';
 
 /** One agent as presence shows them when a call is routed. */
@@ -46,6 +47,8 @@ export interface RouteStep {
   ring: string[];
   /** When to look at the call again. */
   nextCheckMs: number;
+  /** The caller waited past the queue's maximum: the call is turned away (withdraw says who stops ringing). */
+  turnAway?: 'max_wait';
 }
 
 /** How often a call nobody can take yet looks for an agent who became available. */
@@ -68,11 +71,38 @@ function candidates(queues: QueueConfig[], input: RouteInput, exclude: Set<strin
     .map((a) => a.id);
 }
 
+/** Whether a queue takes calls now: always, without business hours. */
+export function queueOpenAt(queue: QueueConfig, nowMs: number): OpenNow {
+  return queue.hours ? openAt(queue.hours, nowMs) : { open: true };
+}
+
+/** When a call of this route has waited as long as its queue allows (Infinity: no limit). */
+export function waitEndsAt(queue: QueueConfig, route: RouteState): number {
+  return queue.maxWait ? route.startedAtMs + queue.maxWait.seconds * 1000 : Infinity;
+}
+
 /**
- * The next routing step of a call: who stops ringing, who starts, and when to look again. Pure: the relay reads
- * the inputs from Redis, applies the step, and stores the returned route.
+ * The next routing step of a call: who stops ringing, who starts, and when to look again; or, once the caller has
+ * waited past the queue's maximum, that the call is turned away. Pure: the relay reads the inputs from Redis,
+ * applies the step, and stores the returned route.
  */
 export function planRoute(input: RouteInput): RouteStep {
+  const queue = input.config.queues.find((q) => q.id === input.route.queueId) ?? input.config.queues[0]!;
+  const endsAtMs = waitEndsAt(queue, input.route);
+  if (input.nowMs >= endsAtMs)
+    return {
+      route: input.route,
+      withdraw: [...input.ringing],
+      ring: [],
+      nextCheckMs: input.nowMs,
+      turnAway: 'max_wait',
+    };
+  const step = planStep(input);
+  // Looked at again no later than the moment the wait runs out, however long a ring would last.
+  return { ...step, nextCheckMs: Math.min(step.nextCheckMs, endsAtMs) };
+}
+
+function planStep(input: RouteInput): RouteStep {
   const { config, nowMs } = input;
   const queue = config.queues.find((q) => q.id === input.route.queueId) ?? config.queues[0]!;
   const fallback = queue.fallback ? config.queues.find((q) => q.id === queue.fallback) : undefined;

@@ -8,6 +8,7 @@ import type { CallStore } from './callStore';
 import {
   anyoneLeft,
   planRoute,
+  queueOpenAt,
   startRoute,
   type AgentSnapshot,
   type RouteInput,
@@ -15,6 +16,7 @@ import {
   type RouteStep,
 } from './queuePlan';
 import type { RouteStore } from './routeStore';
+import type { TurnedAwayCall } from './queueTurnAway';
 import type { AgentRecord } from '../shared/teamState';
 import type { TeamFloor } from './team/teamFloor';
 import { groupsOfQueues } from './team/routingGroups';
@@ -68,6 +70,8 @@ export function createQueueRouter(deps: {
   startBot?: (offer: Offered, queue: QueueConfig) => void;
   /** What the bot learned about a call it handed over, for the agents' rings. */
   assistantOf?: (callId: string) => Promise<AssistantNote | undefined>;
+  /** Ends on WhatsApp a call its queue will not take (closed, or waited too long), with the queue's message. */
+  turnAway?: (call: TurnedAwayCall) => Promise<void>;
 }) {
   const { config, store, routes, floor, bus, log } = deps;
 
@@ -117,6 +121,40 @@ export function createQueueRouter(deps: {
     }
   }
 
+  /** Ends on WhatsApp, after Meta's delivery or the routing step is done, a call its queue will not take. */
+  function endOnWhatsApp(call: TurnedAwayCall): void {
+    const end = deps.turnAway ?? ((c: TurnedAwayCall) => deps.decline?.(c.callId) ?? Promise.resolve());
+    void end(call).catch((error: unknown) =>
+      log.error('a call the queue turned away was not ended', { callId: call.callId, error: errorText(error) }),
+    );
+  }
+
+  /**
+   * The caller waited past the queue's maximum: nobody may answer from now on, every ring stops, the call leaves the
+   * floor, and it is ended on WhatsApp with the queue's message. An agent who claimed it a moment before keeps it.
+   */
+  async function endWaitedTooLong(callId: string, offer: Offered, route: RouteState, leaseUntilMs: number) {
+    const queue = config.queues.find((q) => q.id === route.queueId) ?? config.queues[0]!;
+    const offered = await store.offeredTo(callId);
+    if (!(await store.withdraw(callId, offered))) {
+      // Being answered: the next step sees the owner and lets the call go.
+      await routes.reschedule(callId, leaseUntilMs, now() + 1000);
+      return;
+    }
+    await routes.finish(callId);
+    if (!(await store.firstTime(`turn-away:${callId}`))) return;
+    await floor.apply({ kind: 'end', callId });
+    // Named: nobody is on the call's offered list any more.
+    await bus.publish({
+      kind: 'direct',
+      callId,
+      targets: offered,
+      event: { type: 'call_terminated', callId, from: offer.from, status: 'COMPLETED', errors: [] },
+    });
+    log.info('the caller waited past the queue’s maximum', { callId, queue: queue.id, rang: offered });
+    endOnWhatsApp({ callId, customer: offer.from, queue, reason: 'max_wait' });
+  }
+
   /** One routing step of a call this instance holds the lease on. */
   async function advance(
     callId: string,
@@ -140,6 +178,10 @@ export function createQueueRouter(deps: {
     const ringing = offered.filter((a) => !declined.includes(a));
     const agents = await routingAgents(callId, route, ringing);
     const { step, reserved } = await planAndReserve(callId, { config, route, agents, tried, declined, ringing, nowMs });
+    if (step.turnAway) {
+      await endWaitedTooLong(callId, offer, route, leaseUntilMs);
+      return;
+    }
     if (step.withdraw.length > 0) {
       if (!(await store.withdraw(callId, step.withdraw))) {
         await routes.finish(callId);
@@ -230,6 +272,14 @@ export function createQueueRouter(deps: {
     async take(offer: Offered, phoneNumberId?: string): Promise<false | { queue: string }> {
       if ((await store.takeOffer(offer)).outcome !== 'new') return false;
       const queue = queueForCall(config, { phoneNumberId, ctaPayload: offer.ctaPayload });
+      const open = queueOpenAt(queue, now());
+      if (!open.open) {
+        // Closed: it rings nowhere, opens no room and reaches no bot.
+        await store.setQueue(offer.callId, queue.id);
+        log.info('call arrived while its queue is closed', { callId: offer.callId, queue: queue.id, why: open.why });
+        endOnWhatsApp({ callId: offer.callId, customer: offer.from, queue, reason: 'closed' });
+        return { queue: queue.id };
+      }
       if (queue.media === 'anchored') {
         const opened = await (deps.anchor?.(offer.callId, offer.sdpOffer) ?? Promise.resolve(false)).catch(
           (error: unknown) => {

@@ -24,6 +24,7 @@ import { createPresence } from './presence';
 import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
+import { createQueueTurnAway } from './queueTurnAway';
 import { createAnchoredCalls } from './media/anchoredCalls';
 import { createBotCalls } from './bots/botCalls';
 import { createBotRoute } from './bots/botRoute';
@@ -302,6 +303,8 @@ export async function startRelay(options: RelayOptions) {
   const botRoute =
     bots &&
     createBotRoute({ queues: options.queues!, sessions: botSessions!, escalate: bots.escalate, end: bots.end, log });
+  // Queues with business hours or a maximum wait: calls they will not take are ended on WhatsApp, with their message.
+  const turnAway = createQueueTurnAway({ store, graphFor: numbers.graphFor, records, log });
   const queueRouter = options.queues
     ? createQueueRouter({
         config: options.queues,
@@ -316,6 +319,7 @@ export async function startRelay(options: RelayOptions) {
           await (await numbers.graphFor(callId)).reject(callId);
         },
         startBot: bots?.start,
+        turnAway,
         assistantOf: bots?.note,
       })
     : undefined;
@@ -420,6 +424,7 @@ export async function startRelay(options: RelayOptions) {
       log,
       accountAlerts,
       thresholds: () => liveThresholds,
+      hoursClock: options.routingClock,
       heldByBots: botSessions && (() => botSessions.held()),
     }),
     pageDir: options.boardDir ?? resolve('out/board'),

@@ -27,6 +27,9 @@ export const BoardFigures = z.object({
   /** CSAT: the average of the customers' ratings (post-call survey, 1-5), and how many calls were rated. */
   csatAvg: z.number().optional(),
   csatCount: z.number().int().optional(),
+  /** Turned away by the queue without an agent (team and queue lines, when any were): closed, or waited too long. */
+  closed: z.number().int().optional(),
+  waitedTooLong: z.number().int().optional(),
   /**
    * Calls of a queue with a bot (team and queue lines; absent without any): handled by the bot alone (no agent took
    * them), escalated by the bot to agents, and handed back by an agent to a bot.
@@ -89,6 +92,8 @@ export const BoardSnapshot = z.object({
   ),
   /** Each queue id the snapshot names, with the name the operator gave it (RELAY_QUEUES_FILE). */
   queueNames: z.record(z.string(), z.string().max(80)).default({}),
+  /** Queues closed now by their business hours (a holiday, or outside the opening periods). */
+  closedQueues: z.array(z.object({ queue: z.string(), why: z.enum(['holiday', 'outside_hours']) })).default([]),
   /** What an admin set for the floor (team settings): the tiles and alerts are measured against it. */
   thresholds: BoardThresholds.default(DEFAULT_THRESHOLDS),
   /** WhatsApp's word about the team's numbers: restrictions, warnings, errors about no one call (newest first). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssistantNote, BotEscalation } from './botProtocol';
+import { TurnedAwayReason } from './teamQueues';
 
 const CallId = z.string().min(1).max(512);
 const AgentId = z.string().min(1).max(200);
@@ -85,6 +86,8 @@ export const RecordEvent = z.discriminatedUnion('kind', [
     score: z.number().int().min(1).max(5),
     atMs: AtMs,
   }),
+  /** The call's queue turned it away without an agent: closed (hours, a holiday), or waited past its maximum. */
+  z.object({ kind: z.literal('turned_away'), callId: CallId, reason: TurnedAwayReason, atMs: AtMs }),
   z.object({
     kind: z.literal('wrap_up'),
     callId: CallId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BusinessHours } from './businessHours';
 
 export const QueueId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a queue id: lower-case letters, digits, - or _');
 const AgentId = z.string().min(1).max(200);
@@ -75,6 +76,29 @@ export const QueueSurvey = z.object({
 });
 export type QueueSurvey = z.infer<typeof QueueSurvey>;
 
+/**
+ * What a queue does with a call it will not take (closed, or waited too long): `reject` ends it on WhatsApp at once;
+ * `message` first sends the customer `message` as a WhatsApp text, then ends the call.
+ */
+const turnAwayFields = {
+  action: z.enum(['reject', 'message']).default('reject'),
+  message: z.string().min(1).max(4096).optional(),
+};
+const needsMessage = (t: { action: 'reject' | 'message'; message?: string }) => t.action !== 'message' || !!t.message;
+const needsMessageIssue = { message: 'the text to send the customer: set "message"', path: ['message'] };
+export const TurnAway = z.object(turnAwayFields).refine(needsMessage, needsMessageIssue);
+export type TurnAway = z.infer<typeof TurnAway>;
+
+/** The queue's business hours; outside them (or on a holiday) its calls are turned away as `closed` says. */
+export const QueueHours = BusinessHours.extend({ closed: TurnAway.default({ action: 'reject' }) });
+export type QueueHours = z.infer<typeof QueueHours>;
+
+/** A call waiting this long for an agent of the queue (rung or not) is turned away as `action` says. */
+export const QueueMaxWait = z
+  .object({ seconds: z.number().int().min(10).max(3600), ...turnAwayFields })
+  .refine(needsMessage, needsMessageIssue);
+export type QueueMaxWait = z.infer<typeof QueueMaxWait>;
+
 /** One queue of the team: which calls come to it and which agents serve it, with a level per agent. */
 export const QueueConfig = z.object({
   id: QueueId,
@@ -105,6 +129,10 @@ export const QueueConfig = z.object({
   handBack: z.array(HandBackBot).max(10).default([]),
   /** After an answered call the customer is asked to rate it (1-5) on WhatsApp, within the 24-hour window. */
   survey: QueueSurvey.optional(),
+  /** When the queue takes calls (time zone, weekly periods, holidays) and what it does with calls outside them. */
+  hours: QueueHours.optional(),
+  /** How long a caller may wait for an agent before the call is turned away. */
+  maxWait: QueueMaxWait.optional(),
 });
 export type QueueConfig = z.infer<typeof QueueConfig>;
 
@@ -178,3 +206,7 @@ export function skillLevel(queue: QueueConfig, agentId: string): number | undefi
 export function handBackBots(queue: QueueConfig): Array<HandBackBot> {
   return [...(queue.bot ? [{ ...queue.bot, id: QUEUE_BOT_ID }] : []), ...queue.handBack];
 }
+
+/** Why a queue turned a call away: it was closed (hours or a holiday), or the caller waited past its maximum. */
+export const TurnedAwayReason = z.enum(['closed', 'max_wait']);
+export type TurnedAwayReason = z.infer<typeof TurnedAwayReason>;

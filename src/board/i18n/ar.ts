@@ -110,6 +110,12 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_many: '{{count}} مكالمة في الانتظار',
     waitingCount_other: '{{count}} مكالمة في الانتظار',
   },
+  hours: {
+    closedNow: 'مغلقة الآن: {{queues}}',
+    holiday: '{{name}} (عطلة)',
+    outside_hours: '{{name}} (خارج ساعات العمل)',
+    turnedAway: '{{closed}} بسبب الإغلاق، {{waited}} بسبب طول الانتظار',
+  },
   col: {
     queue: 'قائمة الانتظار',
     customer: 'العميل',
@@ -127,6 +133,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     answered: 'المُجاب عنها',
     missed: 'الفائتة',
     abandoned: 'المتروكة',
+    turnedAway: 'المردودة',
     asa: 'متوسط سرعة الرد',
     aht: 'متوسط مدة المعالجة',
     serviceLevel: 'مستوى الخدمة',

@@ -106,6 +106,12 @@ export const en = {
     waitingCount_one: '{{count}} call waiting',
     waitingCount_other: '{{count}} calls waiting',
   },
+  hours: {
+    closedNow: 'Closed now: {{queues}}',
+    holiday: '{{name}} (holiday)',
+    outside_hours: '{{name}} (outside business hours)',
+    turnedAway: '{{closed}} closed, {{waited}} waited too long',
+  },
   col: {
     queue: 'Queue',
     customer: 'Customer',
@@ -123,6 +129,7 @@ export const en = {
     answered: 'Answered',
     missed: 'Missed',
     abandoned: 'Abandoned',
+    turnedAway: 'Turned away',
     asa: 'Avg. speed of answer',
     aht: 'Avg. handle time',
     serviceLevel: 'Service level',

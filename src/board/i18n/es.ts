@@ -112,6 +112,12 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_many: '{{count}} de llamadas en espera',
     waitingCount_other: '{{count}} llamadas en espera',
   },
+  hours: {
+    closedNow: 'Cerradas ahora: {{queues}}',
+    holiday: '{{name}} (festivo)',
+    outside_hours: '{{name}} (fuera del horario de atención)',
+    turnedAway: '{{closed}} por cierre, {{waited}} por espera excesiva',
+  },
   col: {
     queue: 'Cola',
     customer: 'Cliente',
@@ -129,6 +135,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     answered: 'Contestadas',
     missed: 'Perdidas',
     abandoned: 'Abandonadas',
+    turnedAway: 'No admitidas',
     asa: 'Tiempo medio de respuesta',
     aht: 'Duración media de atención',
     serviceLevel: 'Nivel de servicio',

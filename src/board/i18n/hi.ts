@@ -107,6 +107,12 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_one: '{{count}} कॉल प्रतीक्षा में',
     waitingCount_other: '{{count}} कॉल प्रतीक्षा में',
   },
+  hours: {
+    closedNow: 'अभी बंद: {{queues}}',
+    holiday: '{{name}} (छुट्टी)',
+    outside_hours: '{{name}} (कामकाज के समय के बाहर)',
+    turnedAway: '{{closed}} बंद होने से, {{waited}} बहुत लंबे इंतज़ार से',
+  },
   col: {
     queue: 'क़तार',
     customer: 'ग्राहक',
@@ -124,6 +130,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     answered: 'उत्तर दी गईं',
     missed: 'छूटी',
     abandoned: 'छोड़ी गईं',
+    turnedAway: 'लौटाई गईं',
     asa: 'उत्तर की औसत गति',
     aht: 'औसत हैंडल समय',
     serviceLevel: 'सेवा स्तर',

@@ -110,6 +110,12 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_many: '{{count}} de chamadas aguardando',
     waitingCount_other: '{{count}} chamadas aguardando',
   },
+  hours: {
+    closedNow: 'Fechadas agora: {{queues}}',
+    holiday: '{{name}} (feriado)',
+    outside_hours: '{{name}} (fora do horário de atendimento)',
+    turnedAway: '{{closed}} por fechamento, {{waited}} por espera excessiva',
+  },
   col: {
     queue: 'Fila',
     customer: 'Cliente',
@@ -127,6 +133,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     answered: 'Atendidas',
     missed: 'Perdidas',
     abandoned: 'Abandonadas',
+    turnedAway: 'Não admitidas',
     asa: 'Tempo médio de atendimento',
     aht: 'Tempo médio de tratamento',
     serviceLevel: 'Nível de serviço',

@@ -1,5 +1,6 @@
 import type { BoardFigures } from '../../shared/boardSchemas';
 import type { RingOutcome } from '../../shared/callRecords';
+import type { TurnedAwayReason } from '../../shared/teamQueues';
 
 /** A call of today as the records hold it. */
 export interface DayCall {
@@ -15,6 +16,8 @@ export interface DayCall {
   ringOutcome?: RingOutcome;
   /** The customer's rating of the call (post-call survey, 1-5) and the agent it was for. */
   csat?: { score: number; agent: string };
+  /** Its queue turned it away without an agent: closed (hours, a holiday), or the caller waited past the maximum. */
+  turnedAway?: TurnedAwayReason;
   /** What bots did with the call: a queue's bot answered it first, escalated it to agents, an agent handed it back. */
   bot?: { answered: boolean; escalated: boolean; handedBack: boolean };
 }
@@ -50,17 +53,23 @@ export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigur
   const handled = answered.filter((c) => c.billedSeconds !== undefined).map((c) => c.billedSeconds!);
   const bot = botFiguresOf(calls);
   // Counted once known: answered, or ended unanswered. Calls still ringing are not in it yet.
-  const settled = answered.length + unanswered.length;
+  // A call turned away while closed is no service failure; one that waited past the maximum is.
+  const settled = answered.length + unanswered.filter((c) => c.turnedAway !== 'closed').length;
+  const away = unanswered.filter((c) => c.turnedAway !== undefined);
   const inTime = speeds.filter((s) => s <= serviceLevelSec).length;
   return {
     offered: calls.length,
     answered: answered.length,
-    missed: unanswered.filter((c) => c.rang).length,
-    abandoned: unanswered.filter((c) => !c.rang).length,
+    missed: unanswered.filter((c) => c.rang && !c.turnedAway).length,
+    abandoned: unanswered.filter((c) => !c.rang && !c.turnedAway).length,
     asaSec: average(speeds),
     ahtSec: average(handled),
     serviceLevelPct: settled ? Math.round((inTime / settled) * 1000) / 10 : undefined,
     ...csatOf(calls.filter((c) => c.csat !== undefined)),
+    ...(away.length > 0 && {
+      closed: away.filter((c) => c.turnedAway === 'closed').length,
+      waitedTooLong: away.filter((c) => c.turnedAway === 'max_wait').length,
+    }),
     ...(bot && { bot }),
   };
 }
@@ -80,6 +89,9 @@ export function agentFigures(agent: string, offered: DayCall[], serviceLevelSec:
   const theirs = mine.filter((c) => c.answeredBy === agent || c.answeredBy === undefined);
   return {
     ...figuresOf(mine, serviceLevelSec),
+    // Calls the queue turned away are the queue's figure, not an agent's.
+    closed: undefined,
+    waitedTooLong: undefined,
     // What bots did is the queue's and the team's figure, not an agent's.
     bot: undefined,
     serviceLevelPct: figuresOf(theirs, serviceLevelSec).serviceLevelPct,

@@ -3,7 +3,8 @@ import type { AgentCall, BoardSnapshot } from '../../shared/boardSchemas';
 import type { AccountAlertStore } from '../accountAlertStore';
 import type { RingOutcome } from '../../shared/callRecords';
 import { errorText } from '../../shared/errorText';
-import { skillLevel, type TeamQueues } from '../../shared/teamQueues';
+import { skillLevel, type TeamQueues, type TurnedAwayReason } from '../../shared/teamQueues';
+import { queueOpenAt } from '../queuePlan';
 import type { Logger } from '../../whatsapp/logger';
 import type { CallStore } from '../callStore';
 import type { TeamFloor } from '../team/teamFloor';
@@ -38,6 +39,8 @@ export function createBoardSource(deps: {
   accountAlerts?: Pick<AccountAlertStore, 'list'>;
   /** The floor's thresholds in force now (team settings, applied without restart). */
   thresholds: () => BoardThresholds;
+  /** The clock business hours are read by (tests set it; the routing's own). */
+  hoursClock?: () => number;
   /** Calls bots hold now (queues with bots). */
   heldByBots?: BotSessions['held'];
 }) {
@@ -125,6 +128,7 @@ export function createBoardSource(deps: {
         rang: boolean;
         csat_score: number | null;
         csat_agent: string | null;
+        turned_away: TurnedAwayReason | null;
         bot_answered: boolean;
         escalated: boolean;
         handed_back: boolean;
@@ -133,7 +137,7 @@ export function createBoardSource(deps: {
         // LEAST skips the NULL and a Meta clock ahead of ours).
         `SELECT c.call_id, c.queue, LEAST(c.meta_offered_at, c.offered_at) AS offered_at, c.answered_at, c.answered_by,
            c.ended_at, c.billed_seconds, EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang,
-           c.csat_score, c.csat_agent, c.bot_answered_at IS NOT NULL AS bot_answered,
+           c.csat_score, c.csat_agent, c.turned_away, c.bot_answered_at IS NOT NULL AS bot_answered,
            (c.assistant IS NOT NULL AND c.assistant->>'summary' IS DISTINCT FROM $3) AS escalated,
            c.handed_back_to IS NOT NULL AS handed_back
          FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
@@ -157,6 +161,7 @@ export function createBoardSource(deps: {
         billedSeconds: r.billed_seconds ?? undefined,
         rang: r.rang,
         ...(r.csat_score !== null && { csat: { score: r.csat_score, agent: r.csat_agent ?? '' } }),
+        ...(r.turned_away !== null && { turnedAway: r.turned_away }),
         ...((r.bot_answered || r.escalated || r.handed_back) && {
           bot: { answered: r.bot_answered, escalated: r.escalated, handedBack: r.handed_back },
         }),
@@ -187,6 +192,17 @@ export function createBoardSource(deps: {
     }
   }
 
+  /** The supervisor's queues closed now by their business hours, and why. */
+  function closedQueues(scope: SupervisorScope): BoardSnapshot['closedQueues'] {
+    const nowMs = (deps.hoursClock ?? Date.now)();
+    return (queues?.queues ?? [])
+      .filter((q) => inScope(scope, q.id))
+      .flatMap((q) => {
+        const open = queueOpenAt(q, nowMs);
+        return open.open ? [] : [{ queue: q.id, why: open.why }];
+      });
+  }
+
   const queuesOf = (agentId: string) =>
     (queues?.queues ?? []).filter((q) => skillLevel(q, agentId) !== undefined).map((q) => q.id);
 
@@ -212,6 +228,7 @@ export function createBoardSource(deps: {
         waiting: waitingCalls,
         withAssistant: bots,
         queueNames,
+        closedQueues: closedQueues(scope),
         thresholds: deps.thresholds(),
         inProgress: active
           .map((c) => ({

@@ -126,4 +126,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE calls ADD COLUMN bot_answered_at timestamptz;
       ALTER TABLE calls ADD COLUMN handed_back_to text;`,
   },
+  {
+    // Why a queue turned a call away without an agent: closed (business hours, a holiday) or waited past its maximum.
+    version: 12,
+    name: 'turned away by the queue',
+    sql: `ALTER TABLE calls ADD COLUMN turned_away text CHECK (turned_away IN ('closed', 'max_wait'));`,
+  },
 ];

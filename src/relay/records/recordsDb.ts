@@ -58,7 +58,10 @@ type Row = {
 
 /** What an event says about its call's row. */
 function rowOf(
-  event: Exclude<RecordEvent, { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' | 'bot_took' | 'csat' }>,
+  event: Exclude<
+    RecordEvent,
+    { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' | 'bot_took' | 'csat' | 'turned_away' }
+  >,
 ): Row {
   const at = new Date(event.atMs);
   switch (event.kind) {
@@ -188,6 +191,14 @@ export function createRecordsDb(url: string, log: Logger) {
                  bot_answered_at = COALESCE(calls.bot_answered_at, excluded.bot_answered_at),
                  handed_back_to = COALESCE(excluded.handed_back_to, calls.handed_back_to)`,
               [event.callId, new Date(event.atMs), event.handBack, event.bot],
+            );
+            continue;
+          }
+          if (event.kind === 'turned_away') {
+            await client.query(
+              `INSERT INTO calls (call_id, direction, customer, offered_at, turned_away) VALUES ($1, 'inbound', '', $2, $3)
+               ON CONFLICT (call_id) DO UPDATE SET turned_away = COALESCE(calls.turned_away, excluded.turned_away)`,
+              [event.callId, new Date(event.atMs), event.reason],
             );
             continue;
           }

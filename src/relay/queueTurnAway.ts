@@ -1,0 +1,56 @@
+import { errorText } from '../shared/errorText';
+import type { QueueConfig, TurnedAwayReason } from '../shared/teamQueues';
+import type { GraphClient } from '../whatsapp/graphClient';
+import type { Logger } from '../whatsapp/logger';
+import type { CallStore } from './callStore';
+import type { CallRecorder } from './records/callRecorder';
+
+export interface TurnedAwayCall {
+  callId: string;
+  customer: string;
+  queue: QueueConfig;
+  reason: TurnedAwayReason;
+}
+
+/**
+ * Ends on WhatsApp a call its queue will not take (closed, or the caller waited past the maximum): first the queue's
+ * message to the customer when it has one, then the call is rejected, or terminated where a bot had answered it. A
+ * message WhatsApp refuses never keeps the call open. The text needs no template: a user's call opens the 24-hour
+ * customer service window whether or not it is answered (Meta, "Calling API Pricing").
+ */
+export function createQueueTurnAway(deps: {
+  store: Pick<CallStore, 'wasAccepted'>;
+  graphFor: (callId: string) => Promise<GraphClient>;
+  records?: Pick<CallRecorder, 'record'>;
+  log: Logger;
+}) {
+  const { log } = deps;
+  return async function turnAway(call: TurnedAwayCall): Promise<void> {
+    const { callId, queue, reason } = call;
+    const how = reason === 'closed' ? queue.hours?.closed : queue.maxWait;
+    const graph = await deps.graphFor(callId);
+    if (how?.action === 'message' && how.message && call.customer) {
+      await graph.sendMessage(call.customer, how.message).catch((error: unknown) =>
+        log.warn('the queue’s message to the customer was not sent; the call is ended all the same', {
+          callId,
+          error: errorText(error),
+        }),
+      );
+    }
+    const answered = await deps.store.wasAccepted(callId);
+    const end = () => (answered ? graph.terminate(callId) : graph.reject(callId));
+    // One more try for a passing failure; a call left ringing at WhatsApp is what must not happen.
+    await end()
+      .catch(() => end())
+      .then(
+        () => log.info('call turned away by its queue', { callId, queue: queue.id, reason }),
+        (error: unknown) =>
+          log.error('a call the queue turned away could not be ended on WhatsApp', {
+            callId,
+            error: errorText(error),
+          }),
+      );
+    deps.records?.record({ kind: 'turned_away', callId, reason, atMs: Date.now() });
+  };
+}
+export type QueueTurnAway = ReturnType<typeof createQueueTurnAway>;

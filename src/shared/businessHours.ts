@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { isKnownTimeZone } from './callingSettings';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A wall-clock time in the queue's zone, HH:MM; 24:00 only as a closing time (open until midnight). */
+const ClockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time of day as HH:MM (00:00 to 24:00)');
+const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** The queue opens at `from` and closes at `to` (local time) on each of `days`; a night shift is two periods. */
+export const OpenPeriod = z
+  .object({
+    days: z.array(z.enum(WEEKDAYS)).min(1).max(7),
+    from: ClockTime,
+    to: ClockTime,
+  })
+  .refine((p) => minutesOf(p.from) < minutesOf(p.to), {
+    message: 'opens before it closes (a period past midnight is two periods)',
+    path: ['to'],
+  });
+export type OpenPeriod = z.infer<typeof OpenPeriod>;
+
+/** A calendar date YYYY-MM-DD that exists (2026-02-30 does not). */
+const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: 'no such date' });
+
+/** When a queue takes calls: weekly periods in an IANA time zone, and whole days closed (holidays). */
+export const BusinessHours = z.object({
+  /** IANA name, e.g. Europe/London: daylight saving time follows the zone's own rules. */
+  timeZone: z.string().refine(isKnownTimeZone, { message: 'an IANA time zone name, such as Europe/London' }),
+  open: z.array(OpenPeriod).min(1).max(50),
+  /** Days the queue stays closed all day, as dates in its time zone. */
+  holidays: z.array(CalendarDate).max(400).default([]),
+});
+export type BusinessHours = z.infer<typeof BusinessHours>;
+
+/** The wall clock in a zone at an instant: date, weekday and minutes since local midnight. */
+export function wallClock(timeZone: string, atMs: number): { date: string; day: Weekday; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(atMs);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return {
+    date: `${part('year')}-${part('month')}-${part('day')}`,
+    day: part('weekday').toLowerCase().slice(0, 3) as Weekday,
+    minutes: Number(part('hour')) * 60 + Number(part('minute')),
+  };
+}
+
+export type OpenNow = { open: true } | { open: false; why: 'holiday' | 'outside_hours' };
+
+/** Whether the queue takes calls at this instant, and if not, why. */
+export function openAt(hours: BusinessHours, atMs: number): OpenNow {
+  const now = wallClock(hours.timeZone, atMs);
+  if (hours.holidays.includes(now.date)) return { open: false, why: 'holiday' };
+  const inPeriod = hours.open.some(
+    (p) => p.days.includes(now.day) && minutesOf(p.from) <= now.minutes && now.minutes < minutesOf(p.to),
+  );
+  return inPeriod ? { open: true } : { open: false, why: 'outside_hours' };
+}
