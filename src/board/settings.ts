@@ -1,5 +1,7 @@
 import { DEFAULT_THRESHOLDS, type BoardThresholds } from '../shared/boardTiles';
 import { say, startBoardLanguage } from './i18n';
+import { showCustomerResult, startCustomerData } from './customerData';
+import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
 
 const $ = (id: string) => document.getElementById(id)!;
 const token = sessionStorage.getItem('board-token');
@@ -36,16 +38,35 @@ async function call(init: RequestInit = {}): Promise<Response | undefined> {
   return response;
 }
 
+/** The day count box of a kind of data: `callRecords` is `#keep-call-records`. */
+const retentionInput = (kind: string) =>
+  $(`keep-${kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) as HTMLInputElement;
+/** The kinds given a number of days; an empty box keeps that kind until erased. A box the relay refuses is named. */
+function retentionOf(): Record<string, number> {
+  const days: Record<string, number> = {};
+  for (const kind of RETENTION_KINDS) {
+    const input = retentionInput(kind);
+    if (input.value.trim() !== '') days[kind] = input.valueAsNumber;
+  }
+  return days;
+}
+
 async function load(): Promise<void> {
   const response = await call();
   if (!response?.ok) return;
   const current = (await response.json()) as {
-    settings: { notReadyReasons: string[]; wrapUpCodes: string[]; boardThresholds?: BoardThresholds };
+    settings: {
+      notReadyReasons: string[];
+      wrapUpCodes: string[];
+      boardThresholds?: BoardThresholds;
+      retention?: RetentionPolicy;
+    };
   } | null;
   const thresholds = current?.settings.boardThresholds ?? DEFAULT_THRESHOLDS;
   ($('sl-target') as HTMLInputElement).value = String(thresholds.serviceLevelTargetPct);
   ($('max-wait') as HTMLInputElement).value = String(thresholds.maxWaitSec);
   if (!current) return;
+  for (const kind of RETENTION_KINDS) retentionInput(kind).value = String(current.settings.retention?.[kind] ?? '');
   ($('reasons') as HTMLTextAreaElement).value = current.settings.notReadyReasons.join('\n');
   ($('codes') as HTMLTextAreaElement).value = current.settings.wrapUpCodes.join('\n');
 }
@@ -58,6 +79,7 @@ $('settings').addEventListener('submit', (event) => {
     notReadyReasons: lines('reasons'),
     wrapUpCodes: lines('codes'),
     boardThresholds: { serviceLevelTargetPct: number('sl-target'), maxWaitSec: number('max-wait') },
+    retention: retentionOf(),
   });
   void call({ method: 'PUT', body }).then(async (response) => {
     if (!response) return;
@@ -72,5 +94,9 @@ $('settings').addEventListener('submit', (event) => {
     showSaved();
   });
 });
-startBoardLanguage('settings.title', showSaved);
+startBoardLanguage('settings.title', () => {
+  showSaved();
+  showCustomerResult();
+});
+startCustomerData(token);
 void load();

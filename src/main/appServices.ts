@@ -25,6 +25,8 @@ import { currentTransportActions, type CallTransport, type TransportContext } fr
 import { openDirectTransport } from './transport/directTransport';
 import { teamSummary } from './teamSummary';
 import { openRelayTransport } from './transport/relayTransport';
+import { applyTeamDataPolicy } from './teamDataPolicy';
+import type { TeamDataPolicy } from '../shared/retention';
 import { createDeskCompanySignIn } from './companySignIn/deskCompanySignIn';
 import { ConnectionFields } from '../shared/settingsSchemas';
 import { refuse, sentence, type Sentence } from '../shared/sentence';
@@ -296,8 +298,26 @@ export async function startAppServices(options: AppServicesOptions) {
     }, 250);
   };
 
+  /** The team's retention policy and erasures as the relay last said: applied then, and again every few hours. */
+  let teamDataPolicy: TeamDataPolicy | undefined;
+  function applyTeamPolicy(policy: TeamDataPolicy): void {
+    teamDataPolicy = policy;
+    try {
+      const pruned = applyTeamDataPolicy({ history, mediaFolder: options.mediaFolder, log: logger }, policy);
+      if (Object.values(pruned).some((n) => n > 0)) {
+        refreshToCallBack();
+        emit('history:changed', { callId: '' });
+      }
+    } catch (error) {
+      logger.warn('history not pruned by the team’s policy', { error: errorText(error) });
+    }
+  }
+  const teamPolicyTimer = setInterval(() => teamDataPolicy && applyTeamPolicy(teamDataPolicy), 6 * 3600_000);
+  teamPolicyTimer.unref();
+
   const context: TransportContext = {
     logger,
+    onTeamDataPolicy: applyTeamPolicy,
     onSignal: (signal) => {
       if (signal.type === 'missed_handled') colleagueHandled(signal);
       else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by);
@@ -582,6 +602,7 @@ export async function startAppServices(options: AppServicesOptions) {
     },
     async close(): Promise<void> {
       clearInterval(turnRenewal);
+      clearInterval(teamPolicyTimer);
       companySignIn.close();
       clearTimeout(statusTimer);
       wrapUp.close();

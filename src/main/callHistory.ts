@@ -8,6 +8,7 @@ import { PERMISSION_REQUEST_MEMORY_MS } from '../shared/permissionRequestLimits'
 import type { PermissionRequestLog } from './permissionRequestLog';
 import { openSqlite, type SqlDatabase } from './sqlite';
 import { Sentence } from '../shared/sentence';
+import { createHistoryRetention } from './historyRetention';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -438,6 +439,8 @@ export function openCallHistory(path: string) {
   };
 
   return {
+    /** The team's retention policy and erasures, applied to this history (team relay). */
+    retention: createHistoryRetention(db),
     record,
     recordWrapUp,
     customerSummary,

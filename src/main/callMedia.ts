@@ -35,7 +35,7 @@ class MediaProblem extends Error {
 const what = (kind: CallMediaNotice['kind']) => (kind === 'recording' ? 'call recording' : 'transcript');
 
 /** A call ID as a file name: Meta's IDs carry dots and base64 characters, nothing else survives. */
-const fileStem = (callId: string) => createHash('sha256').update(callId).digest('hex').slice(0, 32);
+export const fileStem = (callId: string) => createHash('sha256').update(callId).digest('hex').slice(0, 32);
 
 /**
  * Takes WhatsApp's recordings and transcripts as their webhooks announce them: downloads each, checks it against

@@ -28,6 +28,7 @@ import type { AnchoredCalls } from './media/anchoredCalls';
 import type { Router } from './routing';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { IceServer } from '../shared/iceServers';
+import type { TeamDataPolicy } from '../shared/retention';
 
 /**
  * Status changes a desk may ask for in 10 s. A person changes their status a few times an hour; each change is a
@@ -74,6 +75,8 @@ export interface AgentGatewayOptions {
   onSignIn?: (event: { agentId?: string; ok: boolean; detail: string; from: string }) => void;
   /** The team's wrap-up codes an admin set centrally, sent in every welcome; undefined while none are set. */
   wrapUpCodes?: () => string[] | undefined;
+  /** The retention policy and the erased customers, sent in every welcome: desks prune their history by them. */
+  teamDataPolicy?: () => TeamDataPolicy;
   /** Time-limited TURN credentials for a signed-in agent, in the welcome and again every `iceServersRenewalMs`. */
   iceServersFor?: (agentId: string) => IceServer[];
   iceServersRenewalMs?: number;
@@ -296,6 +299,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       notReadyReasons: floor.reasons,
       ...(wrapUpCodes && { wrapUpCodes }),
       ...(iceServers && { iceServers }),
+      ...options.teamDataPolicy?.(),
     };
   };
 

@@ -33,7 +33,10 @@ import { createCallSurveys } from './surveys/callSurveys';
 import { createTeamStore } from './team/teamStore';
 import { routingGroups } from './team/routingGroups';
 import { countByState, createTeamFloor, DEFAULT_NOT_READY_REASONS } from './team/teamFloor';
-import { createTeamSettingsStore } from './admin/teamSettingsStore';
+import { createTeamSettingsStore, SETTINGS_POLL_MS } from './admin/teamSettingsStore';
+import { createTeamData } from './admin/teamData';
+import { createRetentionSweeper } from './admin/retentionSweeper';
+import type { ErasedCustomer, RetentionPolicy } from '../shared/retention';
 import { agentsOn } from './team/callParties';
 import type { JanusAccess } from './media/janusAccess';
 import type { RelayBusMessage } from '../shared/relayProtocol';
@@ -128,6 +131,8 @@ export interface RelayOptions {
   notReadyReasons?: string[];
   /** Agents not signed in for this many days leave the team's known set (RELAY_FORGET_AGENTS_AFTER_DAYS; 30). */
   forgetAgentsAfterDays?: number;
+  /** Time between retention sweeps (a day; tests shorten it). */
+  retentionSweepMs?: number;
   /** How long the team lease of the team-wide metrics lasts without renewal (15 s; tests shorten it). */
   teamMetricsLeaseMs?: number;
   /** Sign-in with the company's OpenID Connect provider (RELAY_OIDC_*); without it only command-line tokens. */
@@ -394,6 +399,11 @@ export async function startRelay(options: RelayOptions) {
   });
   const auditTrail = teamRecords && createAuditTrail(teamRecords.db, log);
   const teamSettings = teamRecords && createTeamSettingsStore(teamRecords.db, log);
+  const teamData =
+    teamRecords && createTeamData({ query: teamRecords.db.query, recordingsDir: options.janusRecordingDir });
+  /** The admin's retention policy in force, and the customers desks are to forget: both in every welcome. */
+  let liveRetention: RetentionPolicy | undefined;
+  let liveErasures: ErasedCustomer[] = [];
   /** Without PostgreSQL the audit trail is the log's. */
   const audit = (entry: AuditEntry): void =>
     void (auditTrail ? auditTrail.write(entry) : Promise.resolve(log.info('audit', { ...entry })));
@@ -438,6 +448,8 @@ export async function startRelay(options: RelayOptions) {
     audit,
     auditTrail,
     teamSettings,
+    teamData,
+    onErased: () => void refreshErasures?.(),
     trustedProxies: options.trustedProxies,
     async roomRecording(callId) {
       const file = options.janusRecordingDir && (await teamRecords?.db.roomRecording(callId));
@@ -490,6 +502,7 @@ export async function startRelay(options: RelayOptions) {
     connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },
     onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
     wrapUpCodes: () => liveWrapUpCodes,
+    teamDataPolicy: () => ({ retention: liveRetention, erasedCustomers: liveErasures }),
     iceServersFor,
     iceServersRenewalMs: turn && turnRenewalMs(turn),
     onSignIn: ({ agentId, ok, detail, from }) =>
@@ -517,9 +530,38 @@ export async function startRelay(options: RelayOptions) {
     liveReasons.splice(0, liveReasons.length, ...settings.notReadyReasons);
     liveWrapUpCodes = settings.wrapUpCodes;
     liveThresholds = settings.boardThresholds ?? DEFAULT_THRESHOLDS;
+    liveRetention = settings.retention;
     gateway.welcomeAgain();
     log.info('team settings applied', { version });
   });
+  // Customers erased on any instance: desks here hear of it within seconds (and at every sign-in).
+  const applyErasures = (erased: ErasedCustomer[]) => {
+    liveErasures = erased;
+    gateway.welcomeAgain();
+  };
+  const erasureError = (error: unknown) => log.debug('erased customers not read', { error: errorText(error) });
+  const stopErasures = teamData?.watchErasures(applyErasures, SETTINGS_POLL_MS, erasureError);
+  const refreshErasures = teamData && (() => teamData.erasures().then(applyErasures, erasureError));
+  // Expired data goes once a day, swept by one instance at a time; the audit trail counts what went.
+  const retentionSweeper =
+    teamData &&
+    createRetentionSweeper({
+      redis,
+      key: `${prefix}:retention-lease`,
+      instance,
+      policy: () => liveRetention,
+      sweep: (policy, nowMs) => teamData.sweep(policy, nowMs),
+      onSwept: (counts) =>
+        audit({
+          actor: `relay ${instance}`,
+          role: 'none',
+          action: 'retention_sweep',
+          detail: `${counts.callRecords} call records, ${counts.notes} notes, ${counts.roomRecordings} room recordings, ${counts.surveyAnswers} survey answers`,
+          source: instance,
+        }),
+      log,
+      everyMs: options.retentionSweepMs,
+    });
   // Queues with a post-call survey: the customer rates the call on WhatsApp, kept with the call record.
   const surveys = options.queues?.queues.some((q) => q.survey)
     ? createCallSurveys({ redis, prefix, queues: options.queues.queues, graphFor: numbers.graphFor, records, log })
@@ -674,6 +716,7 @@ export async function startRelay(options: RelayOptions) {
   await forgetting.sweep();
   const lapsedDesks = signOutLapsedDesks();
   await teamRecords?.start();
+  retentionSweeper?.start();
 
   return {
     instance,
@@ -694,6 +737,8 @@ export async function startRelay(options: RelayOptions) {
       await webhook.close();
       companySignIn?.close();
       stopSettings?.();
+      stopErasures?.();
+      await retentionSweeper?.stop();
       await teamRecords?.close();
       await anchored?.close();
       bus.stop();

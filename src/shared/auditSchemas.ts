@@ -12,6 +12,9 @@ export const AuditAction = z.enum([
   'play_recording',
   'export_audit',
   'config_change',
+  'export_customer',
+  'erase_customer',
+  'retention_sweep',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -6,6 +6,7 @@ import { CaptureOption } from './metaCapture';
 import { CallButton } from './followUpButton';
 import { AgentStatus } from './settingsSchemas';
 import { IceServers } from './iceServers';
+import { ErasedCustomer, RetentionPolicy } from './retention';
 
 const CallId = z.string().min(1).max(512);
 /** A phone number or a business-scoped user ID. */
@@ -178,6 +179,10 @@ export const RelayMessage = z.union([
     wrapUpCodes: z.array(z.string().min(1).max(60)).max(30).optional().catch(undefined),
     /** The team's TURN servers with credentials for this agent, valid for a limited time (RELAY_TURN_URLS). */
     iceServers: IceServers.optional().catch(undefined),
+    /** How long the team keeps each kind of data: the desk prunes its own history by it. */
+    retention: RetentionPolicy.optional().catch(undefined),
+    /** Customers an admin erased (by digest, with when): the desk forgets its calls with them from before then. */
+    erasedCustomers: z.array(ErasedCustomer).max(5000).optional().catch(undefined),
   }),
   /** Fresh TURN credentials, sent before the last ones expire: new calls use these. */
   z.object({ type: z.literal('ice_servers'), iceServers: IceServers }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BoardThresholds } from './boardTiles';
+import { RetentionPolicy } from './retention';
 
 /**
  * What an admin sets for the whole team from the board (stored in PostgreSQL with versions, applied by every relay
@@ -21,6 +22,8 @@ export const TeamSettings = z.object({
     .refine((c) => new Set(c).size === c.length, 'an outcome code is named twice'),
   /** The board's service-level target and longest wait; the defaults until an admin sets them. */
   boardThresholds: BoardThresholds.optional(),
+  /** How long each kind of data is kept, in days; absent (or a kind left out): kept until erased. */
+  retention: RetentionPolicy.optional(),
 });
 export type TeamSettings = z.infer<typeof TeamSettings>;
 

@@ -41,6 +41,35 @@ export const en = {
     saved: 'Saved as version {{version}}: every relay instance and desk has it within seconds.',
     adminOnly: 'Only an admin may change the team settings: sign in on the live board as an admin first.',
   },
+  retention: {
+    heading: 'How long data is kept',
+    note: 'In days after the call; leave a box empty to keep that kind until it is erased. Expired data is deleted once a day, at the team and on every desk.',
+    callRecords: 'Call records (with everything about the call)',
+    notes: 'Notes (wrap-up notes and the assistant’s hand-over)',
+    roomRecordings: 'Recordings on the team’s media server',
+    metaMedia: 'WhatsApp’s recordings and transcripts (on desks)',
+    surveyAnswers: 'Survey answers',
+  },
+  customerData: {
+    heading: 'One customer’s data',
+    customer: 'Phone number with country code, or business-scoped user ID',
+    export: 'Export',
+    erase: 'Erase',
+    confirm:
+      'Erase everything the team keeps about {{customer}} (call records, notes, recordings, transcripts and survey answers), at the team and on every desk? This cannot be undone.',
+    confirmButton: 'Erase for good',
+    cancel: 'Cancel',
+    counts:
+      '{{calls}} calls, {{notes}} notes, {{recordings}} recordings, {{transcripts}} transcripts, {{surveys}} survey answers',
+    exported: 'Exported for {{customer}}: {{counts}}. The archive is in your downloads.',
+    erased: 'Erased for {{customer}}: {{counts}}. Desks forget their calls with this customer when they next connect.',
+    nothing: 'The team keeps nothing about {{customer}}.',
+    nothingErased:
+      'The team keeps nothing about {{customer}}. Desks will still forget any calls of theirs with this customer when they next connect.',
+    invalid: 'Type a phone number with its country code, or a business-scoped user ID like US.1234.',
+    adminOnly: 'Only an admin may export or erase a customer’s data: sign in on the live board as an admin first.',
+    failed: 'The relay could not do that just now; try again.',
+  },
   audit: {
     title: 'WhatsApp call team – audit trail',
     heading: 'Audit trail',
@@ -65,6 +94,9 @@ export const en = {
     play_recording: 'Played or downloaded a recording',
     export_audit: 'Exported the audit trail',
     config_change: 'Changed the team settings',
+    export_customer: 'Exported a customer’s data',
+    erase_customer: 'Erased a customer’s data',
+    retention_sweep: 'Deleted expired data',
   },
   auditRoles: {
     agent: 'Agent',

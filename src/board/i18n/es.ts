@@ -45,6 +45,37 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     adminOnly:
       'Solo un administrador puede cambiar los ajustes del equipo: inicia sesión antes en el panel en directo como administrador.',
   },
+  retention: {
+    heading: 'Cuánto tiempo se guardan los datos',
+    note: 'En días después de la llamada; deja una casilla vacía para guardar ese tipo hasta que se borre. Los datos vencidos se eliminan una vez al día, en el equipo y en cada puesto.',
+    callRecords: 'Registros de llamadas (con todo lo de la llamada)',
+    notes: 'Notas (notas de cierre y el traspaso del asistente)',
+    roomRecordings: 'Grabaciones en el servidor de medios del equipo',
+    metaMedia: 'Grabaciones y transcripciones de WhatsApp (en los puestos)',
+    surveyAnswers: 'Respuestas a la encuesta',
+  },
+  customerData: {
+    heading: 'Datos de un cliente',
+    customer: 'Número de teléfono con código de país, o ID de usuario de la empresa',
+    export: 'Exportar',
+    erase: 'Borrar',
+    confirm:
+      '¿Borrar todo lo que el equipo guarda sobre {{customer}} (registros de llamadas, notas, grabaciones, transcripciones y respuestas a la encuesta), en el equipo y en cada puesto? No se puede deshacer.',
+    confirmButton: 'Borrar definitivamente',
+    cancel: 'Cancelar',
+    counts:
+      '{{calls}} llamadas, {{notes}} notas, {{recordings}} grabaciones, {{transcripts}} transcripciones, {{surveys}} respuestas a la encuesta',
+    exported: 'Exportado para {{customer}}: {{counts}}. El archivo está en tus descargas.',
+    erased:
+      'Borrado para {{customer}}: {{counts}}. Los puestos olvidan sus llamadas con este cliente la próxima vez que se conecten.',
+    nothing: 'El equipo no guarda nada sobre {{customer}}.',
+    nothingErased:
+      'El equipo no guarda nada sobre {{customer}}. Aun así, los puestos olvidarán sus llamadas con este cliente la próxima vez que se conecten.',
+    invalid: 'Escribe un número de teléfono con su código de país, o un ID de usuario de la empresa como US.1234.',
+    adminOnly:
+      'Solo un administrador puede exportar o borrar los datos de un cliente: inicia sesión antes en el panel en directo como administrador.',
+    failed: 'El relé no pudo hacerlo ahora; inténtalo de nuevo.',
+  },
   audit: {
     title: 'Equipo de llamadas de WhatsApp – registro de auditoría',
     heading: 'Registro de auditoría',
@@ -70,6 +101,9 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     play_recording: 'Reprodujo o descargó una grabación',
     export_audit: 'Exportó el registro de auditoría',
     config_change: 'Cambió los ajustes del equipo',
+    export_customer: 'Exportó los datos de un cliente',
+    erase_customer: 'Borró los datos de un cliente',
+    retention_sweep: 'Eliminó datos vencidos',
   },
   auditRoles: {
     agent: 'Agente',

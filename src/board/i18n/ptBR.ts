@@ -44,6 +44,37 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     adminOnly:
       'Só um administrador pode alterar as configurações da equipe: entre antes no painel ao vivo como administrador.',
   },
+  retention: {
+    heading: 'Por quanto tempo os dados são guardados',
+    note: 'Em dias após a chamada; deixe um campo vazio para guardar esse tipo até ser apagado. Os dados vencidos são excluídos uma vez por dia, na equipe e em cada estação.',
+    callRecords: 'Registros de chamadas (com tudo sobre a chamada)',
+    notes: 'Notas (notas de encerramento e a passagem do assistente)',
+    roomRecordings: 'Gravações no servidor de mídia da equipe',
+    metaMedia: 'Gravações e transcrições do WhatsApp (nas estações)',
+    surveyAnswers: 'Respostas à pesquisa',
+  },
+  customerData: {
+    heading: 'Dados de um cliente',
+    customer: 'Número de telefone com código do país, ou ID de usuário da empresa',
+    export: 'Exportar',
+    erase: 'Apagar',
+    confirm:
+      'Apagar tudo o que a equipe guarda sobre {{customer}} (registros de chamadas, notas, gravações, transcrições e respostas à pesquisa), na equipe e em cada estação? Isso não pode ser desfeito.',
+    confirmButton: 'Apagar definitivamente',
+    cancel: 'Cancelar',
+    counts:
+      '{{calls}} chamadas, {{notes}} notas, {{recordings}} gravações, {{transcripts}} transcrições, {{surveys}} respostas à pesquisa',
+    exported: 'Exportado para {{customer}}: {{counts}}. O arquivo está nos seus downloads.',
+    erased:
+      'Apagado para {{customer}}: {{counts}}. As estações esquecem suas chamadas com este cliente na próxima conexão.',
+    nothing: 'A equipe não guarda nada sobre {{customer}}.',
+    nothingErased:
+      'A equipe não guarda nada sobre {{customer}}. Mesmo assim, as estações esquecerão suas chamadas com este cliente na próxima conexão.',
+    invalid: 'Digite um número de telefone com o código do país, ou um ID de usuário da empresa como US.1234.',
+    adminOnly:
+      'Só um administrador pode exportar ou apagar os dados de um cliente: entre antes no painel ao vivo como administrador.',
+    failed: 'O relay não conseguiu fazer isso agora; tente de novo.',
+  },
   audit: {
     title: 'Equipe de chamadas do WhatsApp – trilha de auditoria',
     heading: 'Trilha de auditoria',
@@ -68,6 +99,9 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     play_recording: 'Ouviu ou baixou uma gravação',
     export_audit: 'Exportou a trilha de auditoria',
     config_change: 'Mudou as configurações da equipe',
+    export_customer: 'Exportou os dados de um cliente',
+    erase_customer: 'Apagou os dados de um cliente',
+    retention_sweep: 'Excluiu dados vencidos',
   },
   auditRoles: {
     agent: 'Agente',

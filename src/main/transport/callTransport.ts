@@ -8,6 +8,7 @@ import type { RelayStatus, WebhookStatus } from '../../shared/ipcContract';
 import type { IceServer } from '../../shared/iceServers';
 import type { AgentStatus, ConnectionTest } from '../../shared/settingsSchemas';
 import type { Sentence } from '../../shared/sentence';
+import type { TeamDataPolicy } from '../../shared/retention';
 import type { Logger } from '../../whatsapp/logger';
 
 /** What the call coordinator asks of WhatsApp, whoever carries it there. */
@@ -83,6 +84,8 @@ export interface TransportContext {
   agentStatus(): AgentStatus;
   /** Customers on this desk's To call back list, to ask a relay which of them colleagues dealt with meanwhile. */
   pendingMissedCustomers(): string[];
+  /** The team's retention policy and erased customers, as the relay says at each sign-in: history is pruned by it. */
+  onTeamDataPolicy?(policy: TeamDataPolicy): void;
 }
 
 /** The coordinator's view of whichever transport is current; without one, every action says what to do. */

@@ -11,6 +11,7 @@ import {
 } from '../../shared/relayProtocol';
 import type { AgentStatus } from '../../shared/settingsSchemas';
 import type { IceServer } from '../../shared/iceServers';
+import type { TeamDataPolicy } from '../../shared/retention';
 import { sentence, type Sentence } from '../../shared/sentence';
 import { renewalDelayMs, renewToken } from './sessionRenewal';
 
@@ -28,6 +29,8 @@ export interface RelayClientOptions {
   }) => void;
   /** The team's TURN servers with this agent's time-limited credentials: in the welcome, then renewed. */
   onIceServers?: (iceServers: IceServer[]) => void;
+  /** The team's retention policy and erased customers, with every welcome. */
+  onTeamDataPolicy?: (policy: TeamDataPolicy) => void;
   requestTimeoutMs?: number;
   /** A company sign-in's token was renewed: the desk keeps it for its next start. */
   onTokenRenewed?: (token: string) => void;
@@ -107,6 +110,7 @@ export function connectRelay(options: RelayClientOptions) {
       if (message.type === 'welcome') {
         ws.send(statusMessage());
         if (message.iceServers) options.onIceServers?.(message.iceServers);
+        options.onTeamDataPolicy?.({ retention: message.retention, erasedCustomers: message.erasedCustomers });
         options.onConnection?.({
           connected: true,
           url,

@@ -56,6 +56,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     urls: options.urls,
     token: options.agentToken,
     onEvent: context.onSignal,
+    onTeamDataPolicy: context.onTeamDataPolicy,
     onIceServers: (fresh) => {
       iceServers = fresh;
       context.onChange();

@@ -13,6 +13,8 @@ import type { SupervisorCheck } from '../agentTokens';
 import type { AuditEntry } from '../../shared/auditSchemas';
 import { requestClient } from '../../whatsapp/clientAddress';
 import { createBoardApi, type AuditReader } from './boardApi';
+import { createCustomerDataApi } from './customerDataApi';
+import type { TeamData } from '../admin/teamData';
 import type { TeamSettingsStore } from '../admin/teamSettingsStore';
 import { scopeKey } from './boardScope';
 import { endedSentence, openSession, type BoardSession } from './boardSignIn';
@@ -85,6 +87,10 @@ export function createBoardRoute(deps: {
   /** Reads the audit trail for an admin; absent without PostgreSQL. */
   auditTrail?: AuditReader;
   teamSettings?: Pick<TeamSettingsStore, 'latest' | 'save'>;
+  /** One customer's data found, exported or erased by an admin; absent without PostgreSQL. */
+  teamData?: TeamData;
+  /** An admin erased a customer here: this instance's desks hear of it now. */
+  onErased?(): void;
   trustedProxies?: string[];
   /** Time-limited TURN credentials for a signed-in supervisor's listening line; absent without TURN. */
   iceServersFor?(name: string): IceServer[];
@@ -97,6 +103,7 @@ export function createBoardRoute(deps: {
   let newsTimer: ReturnType<typeof setTimeout> | undefined;
   let sending: Promise<void> | undefined;
   const api = createBoardApi(deps);
+  const customerData = createCustomerDataApi({ ...deps, data: deps.teamData });
 
   /** One line of the audit trail for what this page's supervisor did. */
   const audit = (
@@ -399,6 +406,10 @@ export function createBoardRoute(deps: {
       }
       if (path === '/board/api/audit') {
         await api.audit(req, res);
+        return true;
+      }
+      if (path === '/board/api/customer-data') {
+        await customerData(req, res);
         return true;
       }
       if (path === '/board/api/settings') {

@@ -132,4 +132,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'turned away by the queue',
     sql: `ALTER TABLE calls ADD COLUMN turned_away text CHECK (turned_away IN ('closed', 'max_wait'));`,
   },
+  {
+    // Customers an admin erased, by the SHA-256 of their number or user ID: desks forget them when they connect.
+    version: 11,
+    name: 'customer erasures',
+    sql: `
+      CREATE TABLE customer_erasures (
+        id bigserial PRIMARY KEY,
+        digest text NOT NULL,
+        erased_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        erased_by text NOT NULL
+      );
+      CREATE INDEX customer_erasures_at ON customer_erasures (erased_at);`,
+  },
 ];
