@@ -419,11 +419,20 @@ export function createAgentGateway(options: AgentGatewayOptions) {
      * (recorded, so only they may act on the call), a call's later events only to those it was offered to.
      */
     async deliver(bus: RelayBusMessage): Promise<void> {
-      // Serialised once for every agent it goes to (a ring reaches the whole team).
-      const event = Buffer.from(JSON.stringify({ type: 'event', event: bus.event } satisfies RelayMessage));
+      // Serialised once for every agent it goes to (a ring reaches the whole team), and only if one is here: most
+      // of a step's agent states concern desks on other instances.
+      let serialised: Buffer | undefined;
+      const event = () =>
+        (serialised ??= Buffer.from(JSON.stringify({ type: 'event', event: bus.event } satisfies RelayMessage)));
+      /** This instance's agents among those named. */
+      const here = (ids: Iterable<string>) =>
+        [...new Set(ids)].flatMap((id) => {
+          const agent = agents.get(id);
+          return agent ? [[id, agent] as const] : [];
+        });
       if (bus.kind === 'offer') {
         // Only agents the team model reserved for this call are named; an offer names whom it rings.
-        const ringing = [...agents].filter(([agentId]) => bus.targets?.includes(agentId));
+        const ringing = here(bus.targets ?? []);
         // Recorded in the same step, without waiting for Redis's reply: the command is on this instance's Redis
         // connection before any agent hears of the call, and an agent's answer comes back to this instance, whose
         // claim check therefore reaches Redis after it (Redis runs one connection's commands in order).
@@ -434,7 +443,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
         const offered = bus.event.type === 'call_offered' ? bus.event : undefined;
         for (const [agentId, agent] of ringing) {
           if (offered?.anchored && options.anchored) void ringAnchored(agentId, agent, offered);
-          else send(agent.socket, event);
+          else send(agent.socket, event());
         }
         // A colleague brought into a call (transfer, conference) is not offered the customer's call: no ring record.
         const colleague = offered?.transferredBy !== undefined || offered?.invitedBy !== undefined;
@@ -449,14 +458,12 @@ export function createAgentGateway(options: AgentGatewayOptions) {
         return;
       }
       if (bus.kind === 'team') {
-        for (const [agentId, agent] of agents) if (!bus.targets?.includes(agentId)) send(agent.socket, event);
+        const skipped = new Set(bus.targets);
+        for (const [agentId, agent] of agents) if (!skipped.has(agentId)) send(agent.socket, event());
         return;
       }
-      const concerned = new Set(bus.kind === 'direct' ? bus.targets : await store.offeredTo(bus.callId));
-      for (const [agentId, agent] of agents) {
-        if (!concerned.has(agentId)) continue;
-        send(agent.socket, event);
-      }
+      const concerned = bus.kind === 'direct' ? (bus.targets ?? []) : await store.offeredTo(bus.callId);
+      for (const [, agent] of here(concerned)) send(agent.socket, event());
     },
     async listen(port: number, host: string): Promise<string> {
       await new Promise<void>((resolve) => server.listen(port, host, resolve));

@@ -4,16 +4,56 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { resolveIntent, teamIntentsArbitrary } from './teamCommandArbitrary';
 import { teamInvariantViolations } from './teamInvariants';
-import { applyTeamCommand, type TeamSlice } from './teamModel';
+import type { AgentRecord } from '../../shared/teamState';
+import { applyTeamCommand, canBeOffered, type TeamSlice } from './teamModel';
 import { createTeamStore, type TeamStore } from './teamStore';
 
 let server: TestRedis;
 const connections: Redis[] = [];
+/** Two routing groups (asha and chen in one, ben in the other), so each group's own indexes are checked. */
+const groupsOf = (agentId: string) => [
+  ...(agentId.charCodeAt(0) % 2 === 0 ? ['even'] : []),
+  ...(agentId.length % 2 === 0 ? ['long'] : []),
+];
 const storeOn = (prefix: string): TeamStore => {
   const redis = new Redis(server.url);
   connections.push(redis);
-  return createTeamStore(redis, prefix);
+  return createTeamStore(redis, prefix, groupsOf);
 };
+
+/** Ids in the order Redis keeps a sorted set: by score, then by id. */
+const byScore = (agents: AgentRecord[], score: (a: AgentRecord) => number) =>
+  [...agents].sort((a, b) => score(a) - score(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((a) => a.id);
+
+/** What routing reads from the store's indexes equals what the model's records say, written here from the rules. */
+async function expectIndexesMatch(store: TeamStore, model: TeamSlice) {
+  const agents = [...model.agents.values()];
+  const inGroup = (group: string) => agents.filter((a) => groupsOf(a.id).includes(group));
+  const idle = (list: AgentRecord[]) =>
+    byScore(
+      list.filter((a) => a.state === 'available'),
+      (a) => a.idleSinceMs,
+    );
+  expect(await store.longestIdle()).toEqual(idle(agents));
+  expect(await store.idleOfGroups(['even', 'long'], 100)).toEqual([idle(inGroup('even')), idle(inGroup('long'))]);
+  expect((await store.connectedIds()).sort()).toEqual(
+    agents
+      .filter((a) => a.connected)
+      .map((a) => a.id)
+      .sort(),
+  );
+  const inWrapUp = agents.filter((a) => a.state === 'after_call_work');
+  expect(await store.inWrapUpSince(Number.MAX_SAFE_INTEGER)).toEqual(byScore(inWrapUp, (a) => a.sinceMs));
+  const ringing = (group: string) => inGroup(group).filter((a) => a.state === 'reserved').length;
+  expect(await store.ringingInGroups(['even'])).toBe(ringing('even'));
+  expect(await store.ringingInGroups(['long'])).toBe(ringing('long'));
+  const mayWait = (group: string) =>
+    byScore(
+      inGroup(group).filter((a) => a.calls.length === 1 && canBeOffered(a, 'answer', true)),
+      (a) => a.sinceMs,
+    );
+  expect(await store.onOneCallOfGroups(['even', 'long'], 100)).toEqual([mayWait('even'), mayWait('long')]);
+}
 
 beforeAll(async () => {
   server = await startTestRedis();
@@ -39,7 +79,7 @@ describe('the team model in Redis', () => {
     expect(await one.longestIdle()).toEqual([]);
   });
 
-  it('keeps what two relay instances do to the team equal to the model, step by step', async () => {
+  it('keeps what two relay instances do to the team, and the indexes routing reads, equal to the model, step by step', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(teamIntentsArbitrary(30), async (intents) => {
@@ -57,11 +97,9 @@ describe('the team model in Redis', () => {
           if ('callId' in command && model.calls.has(command.callId))
             expect(await instances[1]!.call(command.callId)).toEqual(model.calls.get(command.callId));
           expect(teamInvariantViolations(model)).toEqual([]);
+          // Each step writes only the indexes it moves: they must still say what the records say.
+          await expectIndexesMatch(instances[(step + 1) % 2]!, model);
         }
-        const idle = [...model.agents.values()].filter((a) => a.state === 'available');
-        expect((await instances[0]!.longestIdle()).sort()).toEqual(idle.map((a) => a.id).sort());
-        const connected = [...model.agents.values()].filter((a) => a.connected).map((a) => a.id);
-        expect((await instances[1]!.connectedIds()).sort()).toEqual(connected.sort());
       }),
       { numRuns: 25 },
     );

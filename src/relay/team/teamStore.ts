@@ -64,6 +64,26 @@ export function createTeamStore(
   const keptKey = key('kept');
   let queue: Promise<unknown> = Promise.resolve();
 
+  /**
+   * Where an agent belongs in each index: the score (when) while its condition holds, undefined where it does not.
+   * Routing reads these instead of every agent's record.
+   */
+  function indexesOf(agent: AgentRecord): Map<string, number | undefined> {
+    const entries = new Map<string, number | undefined>();
+    const index = (sets: string[], holds: boolean, score: number) => {
+      for (const set of sets) entries.set(set, holds ? score : undefined);
+    };
+    const groups = groupsOf(agent.id);
+    index([idleKey, ...groups.map(groupIdleKey)], agent.state === 'available', agent.idleSinceMs);
+    index([wrapUpKey], agent.state === 'after_call_work', agent.sinceMs);
+    // Membership only (read whole by the sweep): a score that moved with every state would be rewritten each time.
+    index([connectedKey], agent.connected, 0);
+    const canWait = agent.calls.length === 1 && canBeOffered(agent, 'answer', true);
+    index(groups.map(groupWaitingKey), canWait, agent.sinceMs);
+    index(groups.map(groupRingingKey), agent.state === 'reserved', agent.sinceMs);
+    return entries;
+  }
+
   /** The first `limit` members of each sorted set, in one round trip. */
   async function firstOfEach(sets: string[], limit: number): Promise<string[][]> {
     const read = redis.pipeline();
@@ -86,7 +106,10 @@ export function createTeamStore(
       const call = parse(CallRecord, raw);
       if (call) slice.calls.set(call.id, call);
     }
-    const ids = [...new Set(commands.flatMap((c) => involvedAgents(c, [...slice.calls.values()])))];
+    for (const [id, agent] of namedAgents) if (agent) slice.agents.set(id, agent);
+    // The agents on or ringing for those calls; those named were read (and watched) already.
+    const calls = [...slice.calls.values()];
+    const ids = [...new Set(commands.flatMap((c) => involvedAgents(c, calls)))].filter((id) => !namedAgents.has(id));
     if (ids.length > 0) await redis.watch(...ids.map(agentKey));
     const rows = ids.length > 0 ? await redis.mget(...ids.map(agentKey)) : [];
     rows.forEach((raw, i) => {
@@ -99,6 +122,14 @@ export function createTeamStore(
   /** One transaction: the commands in order on one slice; undefined when a record changed meanwhile. */
   async function attempt(commands: TeamCommand[], nowMs: number): Promise<TeamApplied[] | undefined> {
     const slice = await readSlice(commands);
+    // Each agent's place in the indexes as read, so that only what changes is written. Signing in or out writes
+    // them all again: an agent whose queues changed since is put right then.
+    const refreshed = new Set(
+      commands.flatMap((c) => (c.kind === 'sign_in' || c.kind === 'sign_out' ? [c.agentId] : [])),
+    );
+    const indexedBefore = new Map(
+      [...slice.agents.values()].filter((a) => !refreshed.has(a.id)).map((a) => [a.id, indexesOf(a)] as const),
+    );
     const before = new Map([...slice.calls].map(([id, call]) => [id, JSON.stringify(call)]));
     const outcomes = commands.map((command) => applyTeamCommand(slice, command, nowMs));
     const changedIds = [...new Set(outcomes.flatMap((o) => (o.ok ? o.changedAgents : [])))];
@@ -108,20 +139,14 @@ export function createTeamStore(
     } else {
       const write = redis.multi().set(keptKey, '1');
       for (const agent of changedIds.map((id) => slice.agents.get(id)!)) {
-        write.set(agentKey(agent.id), JSON.stringify(agent)).sadd(agentsKey, agent.id);
-        // Each index holds the agent (scored by when) while the condition is true, and drops them otherwise.
-        const index = (sets: string[], holds: boolean, score: number) => {
-          for (const set of sets)
-            if (holds) write.zadd(set, score, agent.id);
-            else write.zrem(set, agent.id);
-        };
-        const groups = groupsOf(agent.id);
-        index([idleKey, ...groups.map(groupIdleKey)], agent.state === 'available', agent.idleSinceMs);
-        index([wrapUpKey], agent.state === 'after_call_work', agent.sinceMs);
-        index([connectedKey], agent.connected, agent.sinceMs);
-        const canWait = agent.calls.length === 1 && canBeOffered(agent, 'answer', true);
-        index(groups.map(groupWaitingKey), canWait, agent.sinceMs);
-        index(groups.map(groupRingingKey), agent.state === 'reserved', agent.sinceMs);
+        write.set(agentKey(agent.id), JSON.stringify(agent));
+        const was = indexedBefore.get(agent.id);
+        if (!was) write.sadd(agentsKey, agent.id);
+        // Only the indexes whose membership or order moved are written: ringing a whole team touches 4 of 8 each.
+        for (const [set, score] of indexesOf(agent))
+          if (score === undefined) {
+            if (was?.get(set) !== undefined || !was) write.zrem(set, agent.id);
+          } else if (was?.get(set) !== score) write.zadd(set, score, agent.id);
       }
       for (const call of changedCalls)
         write.set(callKey(call.id), JSON.stringify(call), 'PX', call.phase === 'ended' ? ENDED_KEEP_MS : CLAIM_MS);
