@@ -93,6 +93,7 @@ export async function startAppServices(options: AppServicesOptions) {
     logger,
     preferences: () => settings.preferences(),
     permissionRequests: history.permissionRequests,
+    agentName: () => transport?.status().relay?.agentId,
     callbackData: (customer) => {
       // Through a team relay the relay sends its own (team, queue, agent).
       if (settings.connection().mode === 'relay') return undefined;
@@ -283,6 +284,14 @@ export async function startAppServices(options: AppServicesOptions) {
       logger.warn('supervisor status not applied', { error: errorText(error) });
     }
   }
+  /** The customer rated a call this agent took (team relay's post-call survey): History shows it. */
+  function callRated(callId: string, score: number): void {
+    try {
+      if (history.recordRating(callId, score)) emit('history:changed', { callId });
+    } catch (error) {
+      logger.warn('call rating not recorded', { error: errorText(error) });
+    }
+  }
   /** Team relay: the colleagues' lists drop this customer too. */
   function tellTeamHandled(customer: string): void {
     void transport
@@ -323,6 +332,7 @@ export async function startAppServices(options: AppServicesOptions) {
       else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by);
       else if (signal.type === 'agent_state') teamStateChanged(signal);
       else if (signal.type === 'account_alert') accountAlerted(signal);
+      else if (signal.type === 'call_rated') callRated(signal.callId, signal.score);
       else coordinator.handleSignal(signal);
     },
     pendingMissedCustomers: () => {

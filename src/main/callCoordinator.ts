@@ -56,6 +56,8 @@ interface CallRecord {
   /** A supervisor who barged in and is heard on this call. */
   supervisorOnCall?: string;
   inviting?: string;
+  /** Team relay: the agent who took the call. */
+  agent?: string;
 }
 
 export interface CallCoordinatorOptions {
@@ -76,6 +78,8 @@ export interface CallCoordinatorOptions {
    * terminate and status webhooks. A team relay sends its own.
    */
   callbackData?: (customer: string) => string | undefined;
+  /** Team relay: the agent this desk is signed in as, named in History for the calls it takes or places. */
+  agentName?: () => string | undefined;
 }
 
 /**
@@ -138,6 +142,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       customerHeld: isLive(s) ? call.customerHeld : undefined,
       supervisorOnCall: isLive(s) ? call.supervisorOnCall : undefined,
       inviting: isLive(s) ? call.inviting : undefined,
+      agent: call.agent,
     };
   }
 
@@ -303,6 +308,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       const capture = captureRequest(preferences().capture, agentChoseCapture);
       await send(call, 'accept', () => transport.accept(callId, sdpAnswer, capture, call.callbackData));
       call.captured = capturedKinds(capture);
+      call.agent ??= options.agentName?.();
       if (!apply(call, { type: 'accept_ok', atMs: now() })) {
         await endOnMeta(call, 'terminate');
         return refuse('The caller hung up.', sentence('callerHungUp'));
@@ -480,6 +486,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       sdpAnswer: buffered?.sdpAnswer,
       captured: capturedKinds(capture),
       callbackData,
+      agent: options.agentName?.(),
     };
     calls.set(callId, call);
     log.info('call placed', { callId, to });
@@ -549,10 +556,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     }
   }
 
-  /** A colleague won the call through the team relay: stop ringing here. */
-  function takenElsewhere(callId: string): void {
+  /** An agent won the call through the team relay (a colleague: stop ringing here); `by` names them. */
+  function taken(callId: string, by: string | undefined): void {
     const call = calls.get(callId);
-    if (call) apply(call, { type: 'taken_elsewhere', atMs: now() });
+    if (!call) return;
+    call.agent = by ?? call.agent;
+    if (!apply(call, { type: 'taken_elsewhere', atMs: now() }) && by) publish(call);
   }
 
   /** Not answered in time here: the team relay offered the call to a colleague. */
@@ -690,13 +699,18 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     handleSignal(signal: Exclude<CallSignal, { type: 'missed_handled' | 'status_set' | 'agent_state' }>): void {
       if (signal.type === 'call_offered') onOffered(signal);
       else if (signal.type === 'call_terminated') onTerminated(signal);
-      else if (signal.type === 'call_taken') takenElsewhere(signal.callId);
+      else if (signal.type === 'call_taken') taken(signal.callId, signal.by);
       else if (signal.type === 'call_passed_on') passedOn(signal.callId, signal.afterSec);
       else if (signal.type === 'call_transferred') transferred(signal.callId, signal.to);
       else if (signal.type === 'transfer_declined') transferDeclined(signal.callId, signal.to);
       else if (signal.type === 'conference') conferenceChanged(signal.callId, signal.with);
       else if (signal.type === 'customer_held') customerHeld(signal.callId, signal.held, signal.by);
-      else if (signal.type === 'customer_hold_wanted' || signal.type === 'account_alert') return;
+      else if (
+        signal.type === 'customer_hold_wanted' ||
+        signal.type === 'account_alert' ||
+        signal.type === 'call_rated'
+      )
+        return;
       else if (signal.type === 'supervisor_on_call') supervisorOnCall(signal.callId, signal.supervisor);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);

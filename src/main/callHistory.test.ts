@@ -87,7 +87,7 @@ describe('call history', () => {
       expect.objectContaining({ callId: 'u', number: 'US.1234567', username: 'maria.lopez', billedDurationSec: 42 }),
     ]);
     expect(history.exportCsv({ search: '', missedOnly: false, limit: 10 }).split('\r\n')[1]).toMatch(
-      /"maria\.lopez","42","","","","","","",""$/,
+      /"maria\.lopez","42","","","","","","","","",""$/,
     );
   });
 
@@ -148,6 +148,18 @@ describe('call history', () => {
     expect(history.markDone('nobody', 1)).toBe(false);
   });
 
+  it('keeps the team agent who took a call through later updates, and the customer’s rating of it', () => {
+    const history = openCallHistory(dbPath());
+    history.record(call('t', { phase: 'ringing' }));
+    history.record(call('t', { endReason: 'answered_elsewhere', agent: 'asha' }));
+    history.record(call('t', { endReason: 'answered_elsewhere' }));
+    expect(history.recordRating('t', 4)).toBe(true);
+    expect(history.recordRating('unknown', 5)).toBe(false);
+    expect(history.find('t')).toMatchObject({ agent: 'asha', csat: 4 });
+    const [, row] = parse(history.exportCsv({ search: '', missedOnly: false, limit: 10 })) as string[][];
+    expect(row!.slice(-2)).toEqual(['asha', '4']);
+  });
+
   it('exports CSV with quoting and formula cells defused', () => {
     const history = openCallHistory(dbPath());
     history.record(
@@ -156,7 +168,7 @@ describe('call history', () => {
     const csv = history.exportCsv({ search: '', missedOnly: false, limit: 10 });
     const [header, row] = csv.split('\r\n');
     expect(parse(header!)).toEqual([
-      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s,outcome,notes,recorded,transcript,callback_data,cta_payload,deeplink_payload'.split(
+      'call_id,direction,number,name,started,answered,ended,duration_s,end_reason,message,rtt_ms,jitter_ms,loss_pct,mos,username,billed_duration_s,outcome,notes,recorded,transcript,callback_data,cta_payload,deeplink_payload,agent,csat'.split(
         ',',
       ),
     ]);

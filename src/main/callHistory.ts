@@ -69,6 +69,8 @@ interface Row {
   callback_data: string | null;
   cta_payload: string | null;
   deeplink_payload: string | null;
+  agent: string | null;
+  csat: number | null;
 }
 
 /** The stored messages of a call's end; a row written before them, or damaged, has none. */
@@ -117,6 +119,8 @@ function toEntry(row: Row): HistoryEntry {
     callbackData: orUndefined(row.callback_data),
     ctaPayload: orUndefined(row.cta_payload),
     deeplinkPayload: orUndefined(row.deeplink_payload),
+    agent: orUndefined(row.agent),
+    csat: orUndefined(row.csat),
   };
 }
 
@@ -140,6 +144,7 @@ export function historyUpdateOf(view: CallView): HistoryUpdate {
     callbackData: view.callbackData,
     ctaPayload: view.ctaPayload,
     deeplinkPayload: view.deeplinkPayload,
+    agent: view.agent,
     ...view.quality,
   };
 }
@@ -187,6 +192,9 @@ export function openCallHistory(path: string) {
       ['deeplink_payload', 'TEXT'],
       // Why the call ended, as the page's messages (JSON), beside the English message.
       ['said', 'TEXT'],
+      // Team relay: the agent who took the call, and the customer's post-call survey rating (1 to 5).
+      ['agent', 'TEXT'],
+      ['csat', 'INTEGER'],
     ])
       if (!columns.some((c) => c.name === name)) db.exec(`ALTER TABLE calls ADD COLUMN ${name} ${type}`);
     const check = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
@@ -201,9 +209,10 @@ export function openCallHistory(path: string) {
     throw error;
   }
   const upsert = db.prepare(`
-    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured, follow_up_of, callback_data, cta_payload, deeplink_payload, said)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO calls (call_id, direction, number, name, offered_at, answered_at, ended_at, end_reason, message, rtt_ms, jitter_ms, loss_pct, mos, username, billed_duration_s, captured, follow_up_of, callback_data, cta_payload, deeplink_payload, said, agent)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (call_id) DO UPDATE SET captured = COALESCE(excluded.captured, captured),
+      agent = COALESCE(excluded.agent, agent),
       callback_data = COALESCE(excluded.callback_data, callback_data),
       cta_payload = COALESCE(excluded.cta_payload, cta_payload),
       deeplink_payload = COALESCE(excluded.deeplink_payload, deeplink_payload),
@@ -237,7 +246,14 @@ export function openCallHistory(path: string) {
       call.ctaPayload ?? null,
       call.deeplinkPayload ?? null,
       call.said?.length ? JSON.stringify(call.said) : null,
+      call.agent ?? null,
     );
+  }
+
+  const ratingSet = db.prepare('UPDATE calls SET csat = ? WHERE call_id = ?');
+  /** The customer's post-call survey rating (team relay); false when the call is not in this desk's history. */
+  function recordRating(callId: string, score: number): boolean {
+    return Number(ratingSet.run(score, callId).changes) > 0;
   }
 
   const mediaNoticesOf = db.prepare('SELECT media_notices FROM calls WHERE call_id = ?');
@@ -377,6 +393,8 @@ export function openCallHistory(path: string) {
       'callback_data',
       'cta_payload',
       'deeplink_payload',
+      'agent',
+      'csat',
     ];
     const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
     const rows = list({ ...query, limit: 1000 }).map((e) => [
@@ -403,6 +421,8 @@ export function openCallHistory(path: string) {
       e.callbackData,
       e.ctaPayload,
       e.deeplinkPayload,
+      e.agent,
+      e.csat,
     ]);
     return csvText([header, ...rows]);
   }
@@ -443,6 +463,7 @@ export function openCallHistory(path: string) {
     retention: createHistoryRetention(db),
     record,
     recordWrapUp,
+    recordRating,
     customerSummary,
     toCallBack,
     toCallBackCount,

@@ -299,7 +299,7 @@ export function createCallRequests(deps: {
         throw error;
       }
       grant(callId, agentId);
-      await bus.publish({ kind: 'event', callId, event: { type: 'call_taken', callId } });
+      await bus.publish({ kind: 'event', callId, event: { type: 'call_taken', callId, by: agentId } });
       router.answered?.(callId, agentId).catch(() => undefined);
       records?.record({ kind: 'answered', callId, agentId, atMs: Date.now() });
       void Promise.all([store.offer(callId), store.queueOf(callId)])

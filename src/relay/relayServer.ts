@@ -564,7 +564,16 @@ export async function startRelay(options: RelayOptions) {
     });
   // Queues with a post-call survey: the customer rates the call on WhatsApp, kept with the call record.
   const surveys = options.queues?.queues.some((q) => q.survey)
-    ? createCallSurveys({ redis, prefix, queues: options.queues.queues, graphFor: numbers.graphFor, records, log })
+    ? createCallSurveys({
+        redis,
+        prefix,
+        queues: options.queues.queues,
+        graphFor: numbers.graphFor,
+        records,
+        log,
+        tellAgent: (agentId, callId, score) =>
+          bus.publish({ kind: 'direct', callId, targets: [agentId], event: { type: 'call_rated', callId, score } }),
+      })
     : undefined;
   const intake = createWebhookIntake({
     numbers,

@@ -61,8 +61,10 @@ export const CallSignal = z.discriminatedUnion('type', [
   }),
   /** WhatsApp's word about the number: a restriction, a warning, changed settings, an error about no one call. */
   z.object({ type: z.literal('account_alert'), alert: AccountAlert, phoneNumberId: z.string().max(40).optional() }),
-  /** Another agent won the call: stop ringing. */
-  z.object({ type: z.literal('call_taken'), callId: z.string() }),
+  /** Another agent won the call: stop ringing. `by` is the agent who took it (History's Agent column). */
+  z.object({ type: z.literal('call_taken'), callId: z.string(), by: z.string().max(200).optional() }),
+  /** The customer rated this agent's call in the post-call survey (CSAT, 1 to 5), kept with the call record. */
+  z.object({ type: z.literal('call_rated'), callId: z.string(), score: z.number().int().min(1).max(5) }),
   /** A supervisor set this agent's status from the board (for example, Away for a desk left Available). */
   z.object({ type: z.literal('status_set'), status: z.enum(['available', 'away']), by: z.string().max(200) }),
   /** This agent's state as the team relay has it (the desk shows it; only `available` and not ready are asked for). */

@@ -43,6 +43,10 @@ export const HistoryEntry = z.object({
   /** Why a recording or transcript could not be fetched, in a sentence; the row itself stays. */
   mediaProblem: z.string().optional(),
   mediaProblemSaid: z.array(Sentence).max(4).optional(),
+  /** Team relay: the agent who took the call, as the relay named them. */
+  agent: z.string().max(200).optional(),
+  /** Team relay: the customer's rating in the post-call survey (CSAT, 1 to 5). */
+  csat: z.number().int().min(1).max(5).optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
@@ -56,6 +60,7 @@ export const HistoryUpdate = HistoryEntry.omit({
   transcript: true,
   mediaProblem: true,
   mediaProblemSaid: true,
+  csat: true,
 });
 
 /** What a missed caller reads, until the operator sets the desk's own words. */

@@ -87,6 +87,8 @@ export const CallView = z.object({
   supervisorOnCall: z.string().optional(),
   /** A colleague this desk asked to join the call, until they answer. */
   inviting: z.string().optional(),
+  /** Team relay: the agent who took the call (this desk's agent, or the colleague who won it). */
+  agent: z.string().max(200).optional(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -162,6 +164,8 @@ export type WebhookStatus = z.infer<typeof WebhookStatus>;
 export const RelayStatus = z.object({
   connected: z.boolean(),
   url: z.string().optional(),
+  /** The agent this desk is signed in as, from the relay's welcome (History names who took each call). */
+  agentId: z.string().max(200).optional(),
   /** Why the desk is not connected, for the agent. */
   error: Sentence.optional(),
   /** The not-ready reasons the team offers, as the relay last said when this desk signed in. */

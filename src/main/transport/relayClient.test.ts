@@ -40,7 +40,9 @@ describe('relay client: the team’s not-ready reasons', () => {
       onConnection: (s) => states.push(s),
     });
     await client.ready();
-    expect(states).toEqual([{ connected: true, url: relay.url, notReadyReasons: ['break', 'lunch'] }]);
+    expect(states).toEqual([
+      { connected: true, url: relay.url, agentId: 'asha', notReadyReasons: ['break', 'lunch'], wrapUpCodes: undefined },
+    ]);
   });
 
   it('sends the reason with the status, and again after a reconnect, until the agent is available', async () => {

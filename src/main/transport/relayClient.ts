@@ -24,6 +24,7 @@ export interface RelayClientOptions {
     connected: boolean;
     url?: string;
     error?: Sentence;
+    agentId?: string;
     notReadyReasons?: string[];
     wrapUpCodes?: string[];
   }) => void;
@@ -114,6 +115,7 @@ export function connectRelay(options: RelayClientOptions) {
         options.onConnection?.({
           connected: true,
           url,
+          agentId: message.agentId,
           notReadyReasons: message.notReadyReasons,
           wrapUpCodes: message.wrapUpCodes,
         });

@@ -69,6 +69,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
       // The team's reasons stay known while the desk reconnects.
       state = {
         ...next,
+        agentId: next.agentId ?? state.agentId,
         notReadyReasons: next.notReadyReasons ?? state.notReadyReasons,
         wrapUpCodes: next.wrapUpCodes ?? state.wrapUpCodes,
       };

@@ -27,6 +27,8 @@ export function createCallSurveys(deps: {
   queues: QueueConfig[];
   graphFor: (callId: string) => Promise<GraphClient>;
   records?: Pick<CallRecorder, 'record'>;
+  /** Tells the agent who took the call of its rating (their desk's History shows it). */
+  tellAgent?: (agentId: string, callId: string, score: number) => Promise<void>;
   log: Logger;
   now?: () => number;
 }) {
@@ -82,6 +84,9 @@ export function createCallSurveys(deps: {
         atMs: reply.timestampMs,
       });
       log.info('the customer rated the call', { callId: sent.data.callId, score: chosen.score });
+      await deps
+        .tellAgent?.(sent.data.agentId, sent.data.callId, chosen.score)
+        .catch((error: unknown) => log.warn('agent not told of the rating', { error: errorText(error) }));
       return true;
     },
   };

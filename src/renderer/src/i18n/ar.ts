@@ -272,6 +272,7 @@ export const ar: Catalog = {
     outbound: 'صادرة',
     agentYou: 'أنت',
     agentColleague: 'أحد الزملاء',
+    csat: 'تقييم العميل: {{score}} من 5',
     poor: 'ضعيفة',
     col: {
       when: 'متى',

@@ -264,6 +264,7 @@ export const en = {
     outbound: 'Outgoing',
     agentYou: 'You',
     agentColleague: 'A colleague',
+    csat: 'Customer rating: {{score}} of 5',
     poor: 'Poor',
     col: {
       when: 'When',

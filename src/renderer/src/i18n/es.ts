@@ -271,6 +271,7 @@ export const es: Catalog = {
     outbound: 'Saliente',
     agentYou: 'Tú',
     agentColleague: 'Un compañero',
+    csat: 'Valoración del cliente: {{score}} de 5',
     poor: 'Mala',
     col: {
       when: 'Cuándo',

@@ -259,6 +259,7 @@ export const hi: Catalog = {
     outbound: 'जाने वाली',
     agentYou: 'आप',
     agentColleague: 'कोई सहकर्मी',
+    csat: 'ग्राहक की रेटिंग: 5 में से {{score}}',
     poor: 'ख़राब',
     col: {
       when: 'कब',

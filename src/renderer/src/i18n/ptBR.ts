@@ -268,6 +268,7 @@ export const ptBR: Catalog = {
     outbound: 'Feita',
     agentYou: 'Você',
     agentColleague: 'Um colega',
+    csat: 'Avaliação do cliente: {{score}} de 5',
     poor: 'Ruim',
     col: {
       when: 'Quando',

@@ -57,6 +57,8 @@ export function HistoryPage() {
       if (column === 'result') return t(outcomeKey(e.endReason));
       if (column === 'outcome') return e.outcome ? outcomeLabel(e.outcome, t) : '';
       if (column === 'agent') {
+        // Team relay: the agent the relay says took the call, by name.
+        if (e.agent) return e.agent;
         const who = handledBy(e);
         return who ? t(who === 'you' ? 'history.agentYou' : 'history.agentColleague') : '';
       }
@@ -213,9 +215,14 @@ export function HistoryPage() {
                         {e.notes}
                       </small>
                     )}
+                    {e.csat !== undefined && (
+                      <small className="csat" data-testid="history-csat">
+                        {t('history.csat', { score: e.csat })}
+                      </small>
+                    )}
                   </td>
                   <td data-testid="history-agent" data-label={t('history.col.agent')}>
-                    {label(e, 'agent')}
+                    {e.agent ? <bdi>{e.agent}</bdi> : label(e, 'agent')}
                   </td>
                   {anyPoor && (
                     <td className="nowrap" data-label={poorQuality(e) ? t('history.col.quality') : undefined}>

@@ -1,0 +1,73 @@
+import { expect, test, type Page } from '@playwright/test';
+import { listReplyWebhook } from '../sim/listReplyWebhook';
+import type { PermissionMessage } from '../sim/messageRules';
+import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { postSignedWebhook } from '../sim/webhookSender';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { startTeam } from './teamDesks';
+
+const queues = TeamQueues.parse({
+  defaultQueue: 'care',
+  repeatCallerMinutes: 0,
+  queues: [{ id: 'care', name: 'Care', routing: 'ring_all', ringSeconds: 30, agents: { asha: 9, ben: 9 }, survey: {} }],
+});
+
+const historyRow = (page: Page, callId: string) =>
+  page.locator(`[data-testid="history-row"][data-call-id="${callId}"]`);
+
+test('after a team call, each desk’s History names the agent who took it, and Asha’s row shows the rating the customer gave in the survey', async ({
+  browser,
+}) => {
+  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues });
+  try {
+    const customer = '447700900861';
+    const call = await sim.placeCall({ from: customer, name: 'Rated Customer' });
+    await expect(pageB.getByTestId('caller-name')).toHaveText('Rated Customer');
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(pageB.getByTestId('incoming-call')).toHaveCount(0);
+    await pageA.getByTestId('hangup').click();
+    await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
+    await pageA.getByTestId('wrap-up-outcome-Resolved').check();
+    await pageA.getByTestId('wrap-up-save').click();
+
+    // Ben's desk rang too: his History names Asha as the agent who took the call, not just “A colleague”.
+    await pageB.getByTestId('tab-history').click();
+    await expect(historyRow(pageB, call.callId).getByTestId('history-agent')).toHaveText('asha');
+    await pageA.getByTestId('tab-history').click();
+    await expect(historyRow(pageA, call.callId).getByTestId('history-agent')).toHaveText('asha');
+    await expect(historyRow(pageA, call.callId).getByTestId('history-csat')).toHaveCount(0);
+
+    // The queue's survey reaches the customer on WhatsApp; they choose 4.
+    const lists = () =>
+      sim.graph.textMessages.filter(
+        (m): m is Extract<PermissionMessage, { kind: 'list' }> => m.kind === 'list' && m.customer === customer,
+      );
+    await expect.poll(() => lists().length, { timeout: 15_000 }).toBe(1);
+    const four = lists()[0]!.rows[3]!;
+    const reply = listReplyWebhook({
+      customer,
+      phoneNumberId: SIM_SECRETS.phoneNumberId,
+      rowId: four.id,
+      title: four.title,
+      messageId: 'wamid.TEAMHISTORY4',
+    });
+    expect((await postSignedWebhook(relays[1]!.webhookUrl, reply, SIM_SECRETS.appSecret)).status).toBe(200);
+
+    // Asha's History shows it on the call's row, without a reload; Ben's, whose call it was not, does not.
+    await expect(historyRow(pageA, call.callId).getByTestId('history-csat')).toHaveText('Customer rating: 4 of 5', {
+      timeout: 10_000,
+    });
+    await pageB.reload();
+    await pageB.getByTestId('tab-history').click();
+    await expect(historyRow(pageB, call.callId).getByTestId('history-agent')).toHaveText('asha');
+    await expect(historyRow(pageB, call.callId).getByTestId('history-csat')).toHaveCount(0);
+
+    // Kept across a reload.
+    await pageA.reload();
+    await pageA.getByTestId('tab-history').click();
+    await expect(historyRow(pageA, call.callId).getByTestId('history-csat')).toHaveText('Customer rating: 4 of 5');
+  } finally {
+    await close();
+  }
+});
