@@ -1,4 +1,4 @@
-import type { BoardRequest } from '../shared/boardSchemas';
+import type { BoardRequest, TalkMode, TalkRefusal } from '../shared/boardSchemas';
 import { say } from './i18n';
 import { waitForCandidates } from '../renderer/src/rtc/waitForCandidates';
 import { hasTurnServer } from '../shared/gatheringEnough';
@@ -6,16 +6,18 @@ import { hasTurnServer } from '../shared/gatheringEnough';
 /** What the listening panel shows. */
 export interface ListenView {
   text: string;
-  /** Barge in is offered (listening, not yet heard, and a microphone is there). */
-  canBarge: boolean;
+  /** The switches offered: the modes the line is not in, once it is connected and a microphone is there. */
+  modes: TalkMode[];
   active: boolean;
+  /** A refusal or a change the supervisor did not ask for, said beside the line's state. */
+  note?: string;
 }
 
 const GATHER_MS = 1500;
 
 /**
  * The supervisor's own line into a call's room on the team's media server. The relay joins it muted, so nothing
- * said here is heard until Barge in; the microphone track is also kept off until then, so the page sends silence.
+ * said here is heard until Whisper or Barge in; the microphone track is also kept off until then, so the page sends silence.
  */
 export function createListenIn(deps: {
   send(request: BoardRequest): void;
@@ -26,7 +28,7 @@ export function createListenIn(deps: {
   let mic: MediaStreamTrack | undefined;
   let callId: string | undefined;
   let label = '';
-  let heard = false;
+  let mode: TalkMode = 'listen';
 
   function release(): void {
     pc?.close();
@@ -35,7 +37,22 @@ export function createListenIn(deps: {
     mic = undefined;
     deps.audio.srcObject = null;
     callId = undefined;
-    heard = false;
+    mode = 'listen';
+  }
+
+  /** The panel for the line's mode now: what the supervisor is heard by, and the other two modes to switch to. */
+  function view(note?: string): ListenView {
+    const who = { who: label };
+    const text =
+      mode === 'barge'
+        ? say('listen.heard', who)
+        : mode === 'whisper'
+          ? say('listen.whispering', who)
+          : mic
+            ? say('listen.muted', who)
+            : say('listen.noMic', who);
+    const modes = mic ? (['listen', 'whisper', 'barge'] as const).filter((m) => m !== mode) : [];
+    return { text, modes, active: true, ...(note && { note }) };
   }
 
   return {
@@ -46,7 +63,7 @@ export function createListenIn(deps: {
       release();
       callId = id;
       label = who;
-      deps.show({ text: say('listen.connecting', { who: label }), canBarge: false, active: true });
+      deps.show({ text: say('listen.connecting', { who: label }), modes: [], active: true });
       deps.send({ type: 'listen', callId: id });
     },
     /** The media server's offer, with the team's TURN servers (this supervisor's credentials) when it has TURN. */
@@ -76,27 +93,27 @@ export function createListenIn(deps: {
       if (id !== callId || !pc.localDescription) return;
       deps.send({ type: 'listen_answer', callId: id, sdp: pc.localDescription.sdp });
     },
-    onListening(id: string, nowHeard: boolean): void {
+    /** The relay says how the line is now; `whisperEnded`: the call ended a whisper (a hold, a colleague, …). */
+    onListening(id: string, heard: boolean, nowMode?: TalkMode, whisperEnded?: boolean): void {
       if (id !== callId) return;
-      heard = nowHeard;
-      if (mic) mic.enabled = heard;
-      deps.show(
-        heard
-          ? { text: say('listen.heard', { who: label }), canBarge: false, active: true }
-          : {
-              text: mic ? say('listen.muted', { who: label }) : say('listen.noMic', { who: label }),
-              canBarge: Boolean(mic),
-              active: true,
-            },
-      );
+      mode = nowMode ?? (heard ? 'barge' : 'listen');
+      // The microphone is on only while someone hears it: the agent (whisper) or everyone (barge).
+      if (mic) mic.enabled = mode !== 'listen';
+      deps.show(view(whisperEnded ? say('listen.whisperEnded') : undefined));
+    },
+    /** The relay kept the line as it was: the panel says why, in the board's language. */
+    onRefused(id: string, why: TalkRefusal): void {
+      if (id !== callId) return;
+      deps.show(view(say(`talkRefused.${why}`)));
     },
     onEnded(id: string, reason: string): void {
       if (id !== callId) return;
       release();
-      deps.show({ text: reason, canBarge: false, active: false });
+      deps.show({ text: reason, modes: [], active: false });
     },
-    barge(): void {
-      if (callId && !heard) deps.send({ type: 'barge', callId });
+    /** Listen only, whisper to the agent, or barge in. */
+    talk(next: TalkMode): void {
+      if (callId && next !== mode) deps.send({ type: 'talk', callId, mode: next });
     },
     stop(): void {
       if (callId) deps.send({ type: 'stop_listening', callId });

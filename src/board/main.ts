@@ -92,11 +92,15 @@ const listenIn = createListenIn({
     const panel = $('listen');
     panel.hidden = false;
     $('listen-state').textContent = view.text;
-    ($('listen-barge') as HTMLButtonElement).hidden = !view.canBarge;
+    $('listen-note').textContent = view.note ?? '';
+    $('listen-note').hidden = !view.note;
+    for (const mode of ['listen', 'whisper', 'barge'] as const)
+      ($(`listen-${mode}`) as HTMLButtonElement).hidden = !view.modes.includes(mode);
     ($('listen-stop') as HTMLButtonElement).hidden = !view.active;
   },
 });
-$('listen-barge').addEventListener('click', () => listenIn.barge());
+for (const mode of ['listen', 'whisper', 'barge'] as const)
+  $(`listen-${mode}`).addEventListener('click', () => listenIn.talk(mode));
 $('listen-stop').addEventListener('click', () => listenIn.stop());
 
 function showProblem(text: string | undefined): void {
@@ -412,7 +416,9 @@ function connect(token: string): void {
         send({ type: 'stop_listening', callId: message.callId });
       });
     } else if (message.type === 'listening') {
-      listenIn.onListening(message.callId, message.heard);
+      listenIn.onListening(message.callId, message.heard, message.mode, message.whisperEnded);
+    } else if (message.type === 'talk_refused') {
+      listenIn.onRefused(message.callId, message.why);
     } else if (message.type === 'listen_ended') {
       listenIn.onEnded(message.callId, message.reason);
       render();

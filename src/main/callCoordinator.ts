@@ -55,6 +55,8 @@ interface CallRecord {
   customerHeld?: boolean;
   /** A supervisor who barged in and is heard on this call. */
   supervisorOnCall?: string;
+  /** That supervisor whispers: only this desk's agent hears them. */
+  supervisorWhispering?: boolean;
   inviting?: string;
   /** Team relay: the agent who took the call. */
   agent?: string;
@@ -141,6 +143,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       conferenceWith: isLive(s) ? call.conferenceWith : undefined,
       customerHeld: isLive(s) ? call.customerHeld : undefined,
       supervisorOnCall: isLive(s) ? call.supervisorOnCall : undefined,
+      supervisorWhispering: isLive(s) && call.supervisorOnCall ? call.supervisorWhispering : undefined,
       inviting: isLive(s) ? call.inviting : undefined,
       agent: call.agent,
     };
@@ -587,11 +590,17 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     publish(call);
   }
 
-  function supervisorOnCall(callId: string, supervisor: string): void {
+  function supervisorOnCall(callId: string, supervisor: string, whispering = false): void {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return;
     call.supervisorOnCall = supervisor || undefined;
-    log.info(supervisor ? 'a supervisor barged into the call' : 'the supervisor left the call', { callId, supervisor });
+    call.supervisorWhispering = Boolean(supervisor) && whispering;
+    const what = !supervisor
+      ? 'the supervisor left the call or went back to listening'
+      : whispering
+        ? 'a supervisor whispers to the agent'
+        : 'a supervisor barged into the call';
+    log.info(what, { callId, supervisor });
     publish(call);
   }
 
@@ -711,7 +720,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         signal.type === 'call_rated'
       )
         return;
-      else if (signal.type === 'supervisor_on_call') supervisorOnCall(signal.callId, signal.supervisor);
+      else if (signal.type === 'supervisor_on_call')
+        supervisorOnCall(signal.callId, signal.supervisor, signal.whispering);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
       else if (signal.type === 'call_media') {

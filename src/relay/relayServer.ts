@@ -38,6 +38,7 @@ import { createTeamData } from './admin/teamData';
 import { createRetentionSweeper } from './admin/retentionSweeper';
 import type { ErasedCustomer, RetentionPolicy } from '../shared/retention';
 import { agentsOn } from './team/callParties';
+import { ownerOf, whisperRefusal } from './team/teamModel';
 import type { JanusAccess } from './media/janusAccess';
 import type { RelayBusMessage } from '../shared/relayProtocol';
 import { errorText } from '../shared/errorText';
@@ -462,6 +463,23 @@ export async function startRelay(options: RelayOptions) {
         if ((await floor.call(callId))?.phase !== 'answered') return 'That call is not in progress any more.';
         if (!(await anchored.isAnchored(callId)))
           return 'This call’s audio goes straight to the agent’s desk, so it cannot be listened to: only calls in queues with anchored media can.';
+        if (anchored.whispering(callId))
+          return 'Another supervisor is whispering to the agent on this call; listen once they have stopped.';
+        return undefined;
+      },
+      directCall: async (callId) =>
+        (await floor.call(callId))?.phase === 'answered' && !(await anchored.isAnchored(callId)),
+      async whisper(callId, listener, onEnded) {
+        const call = await floor.call(callId);
+        const refused = call ? whisperRefusal(call) : 'not_in_progress';
+        if (refused) return refused;
+        const whisperer = listener.split('/')[0]!;
+        const result = await anchored.whisperToAgent(callId, listener, ownerOf(call!)!.id, () => {
+          void tellPartiesOfSupervisor(callId, '').catch(() => undefined);
+          onEnded();
+        });
+        if (result !== 'ok') return result;
+        await tellPartiesOfSupervisor(callId, whisperer, true);
         return undefined;
       },
       offer: (callId, listener, onEnd) => anchored.offerForListener(callId, listener, onEnd),
@@ -654,14 +672,14 @@ export async function startRelay(options: RelayOptions) {
     return waits;
   }
 
-  /** Everyone on the call sees which supervisor is heard on it now (none: empty). */
-  async function tellPartiesOfSupervisor(callId: string, supervisor: string): Promise<void> {
+  /** Everyone on the call sees which supervisor is heard on it now (none: empty), and whether only by the agent. */
+  async function tellPartiesOfSupervisor(callId: string, supervisor: string, whispering = false): Promise<void> {
     const parties = agentsOn(await floor.call(callId));
     await bus.publish({
       kind: 'direct',
       callId,
       targets: parties,
-      event: { type: 'supervisor_on_call', callId, supervisor },
+      event: { type: 'supervisor_on_call', callId, supervisor, ...(whispering && { whispering }) },
     });
   }
 

@@ -6,6 +6,7 @@ export const AuditAction = z.enum([
   'sign_in_refused',
   'session_ended',
   'listen',
+  'whisper',
   'barge',
   'set_agent_state',
   'export_report',

@@ -129,6 +129,25 @@ export const AgentCall = z.object({
 });
 export type AgentCall = z.infer<typeof AgentCall>;
 
+/** How the supervisor is on a call they listen to: heard by nobody, by the agent alone, or by everyone. */
+export const TalkMode = z.enum(['listen', 'whisper', 'barge']);
+export type TalkMode = z.infer<typeof TalkMode>;
+
+/** Why the relay did not switch the supervisor's line as asked; the page words it in its language. */
+export const TalkRefusal = z.enum([
+  'outside_scope',
+  'direct',
+  'not_in_progress',
+  'not_listening',
+  'not_connected',
+  'not_alone',
+  'held',
+  'busy',
+  'elsewhere',
+  'failed',
+]);
+export type TalkRefusal = z.infer<typeof TalkRefusal>;
+
 /** Supervisor page -> relay. The first message must be `hello` with the supervisor token. */
 export const BoardRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), token: z.string().max(4096) }),
@@ -149,6 +168,8 @@ export const BoardRequest = z.discriminatedUnion('type', [
   }),
   /** Become heard by the customer and the agent. */
   z.object({ type: z.literal('barge'), callId: z.string().min(1).max(256) }),
+  /** Switch the supervisor's line: silent (listen), heard by the agent alone (whisper), or by everyone (barge). */
+  z.object({ type: z.literal('talk'), callId: z.string().min(1).max(256), mode: TalkMode }),
   z.object({ type: z.literal('stop_listening'), callId: z.string().min(1).max(256) }),
 ]);
 export type BoardRequest = z.infer<typeof BoardRequest>;
@@ -166,8 +187,19 @@ export const BoardMessage = z.discriminatedUnion('type', [
     /** The team's TURN servers with this supervisor's time-limited credentials, when the team has TURN. */
     iceServers: IceServers.optional(),
   }),
-  /** The supervisor's leg is in the call: heard (after barge) or not. */
-  z.object({ type: z.literal('listening'), callId: z.string(), heard: z.boolean() }),
+  /**
+   * The supervisor's leg is in the call: heard by the customer (after barge) or not; `mode` says how exactly, and
+   * `whisperEnded` that the call changed under a whisper (a hold, a colleague, the agent left): back to listening.
+   */
+  z.object({
+    type: z.literal('listening'),
+    callId: z.string(),
+    heard: z.boolean(),
+    mode: TalkMode.optional(),
+    whisperEnded: z.literal(true).optional(),
+  }),
+  /** The line stays as it was: the switch asked for was refused, and why. */
+  z.object({ type: z.literal('talk_refused'), callId: z.string(), mode: TalkMode, why: TalkRefusal }),
   /** The supervisor's leg left the call, and why in a sentence. */
   z.object({ type: z.literal('listen_ended'), callId: z.string(), reason: z.string() }),
 ]);

@@ -82,8 +82,16 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conference'), callId: z.string(), with: z.array(z.string().max(200)).max(20) }),
   /** The customer of this anchored call is in the hold room (hearing music) or back in the call; `by` asked. */
   z.object({ type: z.literal('customer_held'), callId: z.string(), held: z.boolean(), by: z.string().max(200) }),
-  /** A supervisor barged into this call (the customer and the agents hear them), or left it (`supervisor` empty). */
-  z.object({ type: z.literal('supervisor_on_call'), callId: z.string(), supervisor: z.string().max(200) }),
+  /**
+   * A supervisor barged into this call (the customer and the agents hear them), whispers to the agent (`whispering`:
+   * only the agent hears them), or went back to listening or left (`supervisor` empty).
+   */
+  z.object({
+    type: z.literal('supervisor_on_call'),
+    callId: z.string(),
+    supervisor: z.string().max(200),
+    whispering: z.boolean().optional(),
+  }),
   /** For the relay instance that has the customer's media leg: move it to the hold room or back. */
   z.object({ type: z.literal('customer_hold_wanted'), callId: z.string(), held: z.boolean(), by: z.string().max(200) }),
   /** The colleague did not take the transfer: the call stays with this desk. */

@@ -85,6 +85,8 @@ export const CallView = z.object({
   customerHeld: z.boolean().optional(),
   /** A supervisor barged in: the customer and the agent hear them. */
   supervisorOnCall: z.string().optional(),
+  /** That supervisor whispers: only the agent hears them, the customer does not. */
+  supervisorWhispering: z.boolean().optional(),
   /** A colleague this desk asked to join the call, until they answer. */
   inviting: z.string().optional(),
   /** Team relay: the agent who took the call (this desk's agent, or the colleague who won it). */

@@ -88,6 +88,7 @@ export const en = {
     sign_in_refused: 'Sign-in refused',
     session_ended: 'Sign-in ended by the company',
     listen: 'Listened in on a call',
+    whisper: 'Whispered to an agent',
     barge: 'Joined a call',
     set_agent_state: 'Set an agent’s state',
     export_report: 'Exported a report',
@@ -186,6 +187,25 @@ export const en = {
     muted: 'Listening to {{who}}. Nobody hears you.',
     noMic: 'Listening to {{who}}. No microphone was found, so you can listen but not barge in.',
     heard: 'On {{who}}: the customer and the agent hear you.',
+    listenOnly: 'Back to listening',
+    whisper: 'Whisper to the agent',
+    whispering: 'Whispering on {{who}}: only the agent hears you, the customer does not.',
+    whisperEnded:
+      'The call changed (the customer on hold, a colleague joining, or the agent leaving), so the whisper ended: nobody hears you now.',
+  },
+  talkRefused: {
+    outside_scope: 'That call is in a queue outside your board.',
+    direct:
+      'This call’s audio goes straight to the agent’s desk, so you cannot whisper on it: only calls in queues with anchored media can.',
+    not_in_progress: 'That call is not in progress any more.',
+    not_listening: 'Listen to the call first.',
+    not_connected: 'Your listening line is not connected yet.',
+    not_alone: 'You can whisper only while one agent alone is on the call with the customer.',
+    held: 'The customer is on hold: whisper once they are back.',
+    busy: 'Another supervisor is on this call: whisper once they have left.',
+    elsewhere:
+      'The agent or the customer is connected to another relay instance than your board, so you cannot whisper from here.',
+    failed: 'That did not work; your line is as it was. Try again.',
   },
   reason: {
     break: 'break',

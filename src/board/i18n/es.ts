@@ -95,6 +95,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     sign_in_refused: 'Inicio de sesión rechazado',
     session_ended: 'Sesión terminada por la empresa',
     listen: 'Escuchó una llamada',
+    whisper: 'Susurró a un agente',
     barge: 'Entró en una llamada',
     set_agent_state: 'Cambió el estado de un agente',
     export_report: 'Exportó un informe',
@@ -194,6 +195,25 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     muted: 'Escuchando {{who}}. Nadie te oye.',
     noMic: 'Escuchando {{who}}. No se encontró micrófono: puedes escuchar pero no intervenir.',
     heard: 'En {{who}}: el cliente y el agente te oyen.',
+    listenOnly: 'Volver a solo escuchar',
+    whisper: 'Susurrar al agente',
+    whispering: 'Susurrando en {{who}}: solo el agente te oye, el cliente no.',
+    whisperEnded:
+      'La llamada cambió (el cliente en espera, un compañero que se une o el agente que sale), así que el susurro terminó: ahora nadie te oye.',
+  },
+  talkRefused: {
+    outside_scope: 'Esa llamada está en una cola fuera de tu panel.',
+    direct:
+      'El audio de esta llamada va directo al puesto del agente, así que no puedes susurrar en ella: solo en llamadas de colas con medios anclados.',
+    not_in_progress: 'Esa llamada ya no está en curso.',
+    not_listening: 'Escucha primero la llamada.',
+    not_connected: 'Tu línea de escucha aún no está conectada.',
+    not_alone: 'Solo puedes susurrar mientras un único agente está en la llamada con el cliente.',
+    held: 'El cliente está en espera: susurra cuando vuelva.',
+    busy: 'Otro supervisor está en esta llamada: susurra cuando haya salido.',
+    elsewhere:
+      'El agente o el cliente están conectados a otra instancia del relay que tu panel, así que no puedes susurrar desde aquí.',
+    failed: 'No funcionó; tu línea sigue como estaba. Inténtalo de nuevo.',
   },
   reason: {
     break: 'descanso',

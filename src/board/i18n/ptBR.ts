@@ -93,6 +93,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     sign_in_refused: 'Entrada recusada',
     session_ended: 'Sessão encerrada pela empresa',
     listen: 'Ouviu uma chamada',
+    whisper: 'Sussurrou para um agente',
     barge: 'Entrou em uma chamada',
     set_agent_state: 'Mudou o estado de um agente',
     export_report: 'Exportou um relatório',
@@ -192,6 +193,25 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     muted: 'Ouvindo {{who}}. Ninguém ouve você.',
     noMic: 'Ouvindo {{who}}. Nenhum microfone encontrado: você pode ouvir, mas não intervir.',
     heard: 'Em {{who}}: o cliente e o agente ouvem você.',
+    listenOnly: 'Voltar a só ouvir',
+    whisper: 'Sussurrar para o agente',
+    whispering: 'Sussurrando em {{who}}: só o agente ouve você, o cliente não.',
+    whisperEnded:
+      'A chamada mudou (o cliente em espera, um colega entrando ou o agente saindo), então o sussurro terminou: agora ninguém ouve você.',
+  },
+  talkRefused: {
+    outside_scope: 'Essa chamada está em uma fila fora do seu painel.',
+    direct:
+      'O áudio desta chamada vai direto para a mesa do agente, então você não pode sussurrar nela: só em chamadas de filas com mídia ancorada.',
+    not_in_progress: 'Essa chamada não está mais em andamento.',
+    not_listening: 'Ouça a chamada primeiro.',
+    not_connected: 'Sua linha de escuta ainda não está conectada.',
+    not_alone: 'Você só pode sussurrar enquanto um único agente está na chamada com o cliente.',
+    held: 'O cliente está em espera: sussurre quando ele voltar.',
+    busy: 'Outro supervisor está nesta chamada: sussurre quando ele tiver saído.',
+    elsewhere:
+      'O agente ou o cliente está conectado a outra instância do relay que não a do seu painel, então você não pode sussurrar daqui.',
+    failed: 'Não funcionou; sua linha continua como estava. Tente de novo.',
   },
   reason: {
     break: 'pausa',

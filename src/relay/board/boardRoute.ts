@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BoardRequest, type BoardMessage } from '../../shared/boardSchemas';
+import { BoardRequest, type BoardMessage, type TalkRefusal } from '../../shared/boardSchemas';
 import type { CallSignal } from '../../shared/callSignals';
 import { errorText } from '../../shared/errorText';
 import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
@@ -66,6 +66,13 @@ export interface SupervisorListening {
   answer(callId: string, supervisor: string, sdp: string): Promise<void>;
   setHeard(callId: string, supervisor: string, heard: boolean): Promise<boolean>;
   stop(callId: string, supervisor: string): Promise<unknown>;
+  /** A call in progress whose audio goes straight to the agent's desk: nobody can listen or whisper on it. */
+  directCall(callId: string): Promise<boolean>;
+  /**
+   * The listening supervisor speaks to the agent alone; undefined when done, else why not. `onEnded` hears of a
+   * whisper the call ended (a hold, a colleague, the agent leaving): the supervisor is silent again.
+   */
+  whisper(callId: string, supervisor: string, onEnded: () => void): Promise<TalkRefusal | undefined>;
 }
 
 /**
@@ -241,6 +248,13 @@ export function createBoardRoute(deps: {
     const session = await currentSession(supervisor);
     if (!session) return;
     if (request.type === 'renew') return renew(supervisor, session, request.token);
+    if (request.type === 'talk') {
+      await onTalk(supervisor, session, request).catch((error: unknown) => {
+        log.warn('supervisor’s line not switched', { callId: request.callId, error: errorText(error) });
+        send(supervisor.socket, { type: 'talk_refused', callId: request.callId, mode: request.mode, why: 'failed' });
+      });
+      return;
+    }
     if (
       request.type === 'listen' ||
       request.type === 'listen_answer' ||
@@ -347,6 +361,39 @@ export function createBoardRoute(deps: {
     supervisor.listeningTo = undefined;
     await listening.stop(callId, listener);
     send(supervisor.socket, { type: 'listen_ended', callId, reason: 'You stopped listening.' });
+  }
+
+  /** Listen, whisper or barge on the call this page listens to: each switch checked, audited and confirmed. */
+  async function onTalk(
+    supervisor: Supervisor,
+    session: BoardSession,
+    request: Extract<BoardRequest, { type: 'talk' }>,
+  ): Promise<void> {
+    const { callId, mode } = request;
+    const refuse = (why: TalkRefusal) => send(supervisor.socket, { type: 'talk_refused', callId, mode, why });
+    if (session.scope.queues && !inScope(session.scope, await source.queueOfCall(callId)))
+      return refuse('outside_scope');
+    const listening = deps.listening;
+    if (!listening) return refuse('direct');
+    if (supervisor.listeningTo !== callId)
+      return refuse((await listening.directCall(callId)) ? 'direct' : 'not_listening');
+    const listener = listenerOf(session.name, supervisor);
+    if (mode === 'whisper') {
+      const refused = await listening.whisper(callId, listener, () => {
+        if (supervisor.listeningTo !== callId) return;
+        send(supervisor.socket, { type: 'listening', callId, heard: false, mode: 'listen', whisperEnded: true });
+      });
+      if (refused) return refuse(refused);
+    } else if (!(await listening.setHeard(callId, listener, mode === 'barge'))) return refuse('not_connected');
+    // The sign-in ended while the switch was under way: the line goes too.
+    if (supervisor.session !== session) return void (await listening.stop(callId, listener));
+    log.info('supervisor switched their line', { supervisor: session.name, callId, mode });
+    audit(supervisor, session, {
+      action: mode,
+      target: callId,
+      ...(mode === 'listen' && { detail: 'back to listening' }),
+    });
+    send(supervisor.socket, { type: 'listening', callId, heard: mode === 'barge', mode });
   }
 
   function onSupervisor(socket: WebSocket, from: string): void {

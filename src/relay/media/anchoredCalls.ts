@@ -155,6 +155,40 @@ export async function createAnchoredCalls(deps: {
     string,
     Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; heard?: boolean; onEnd: (reason: string) => void }>
   >();
+  /** The whisper on a call, if any (its three legs are all on this instance): who whispers to whom, how it ends. */
+  const whispers = new Map<
+    string,
+    { listenerId: string; agentId: string; end(): Promise<void>; onEnded: () => void }
+  >();
+  /** Whisper switches of one call run one after another, so two quick clicks never split the call twice. */
+  const whisperTurns = new Map<string, Promise<unknown>>();
+  function inTurn<T>(callId: string, step: () => Promise<T>): Promise<T> {
+    const next = (whisperTurns.get(callId) ?? Promise.resolve()).catch(() => undefined).then(step);
+    whisperTurns.set(callId, next);
+    void next.finally(() => whisperTurns.get(callId) === next && whisperTurns.delete(callId)).catch(() => undefined);
+    return next;
+  }
+  /**
+   * The call changed under a whisper (a hold, a colleague's leg, the agent leaving, the call ending): every leg goes
+   * back into the call's room, the supervisor silent again, and the supervisor's page is told.
+   */
+  async function endWhisper(callId: string, tell = true): Promise<void> {
+    const whisper = whispers.get(callId);
+    if (!whisper) return;
+    whispers.delete(callId);
+    await whisper.end();
+    await listenerLegs
+      .get(callId)
+      ?.get(whisper.listenerId)
+      ?.leg?.mute(true)
+      .catch(() => undefined);
+    if (tell) whisper.onEnded();
+  }
+  const whisperOver = (callId: string, tell = true) =>
+    whispers.has(callId) || whisperTurns.has(callId)
+      ? inTurn(callId, () => endWhisper(callId, tell))
+      : Promise.resolve();
+
 
   /** Every call whose room was on this Janus is ended, by whichever instance marks it first. */
   async function endCallsOn(url: string): Promise<void> {
@@ -163,6 +197,7 @@ export async function createAnchoredCalls(deps: {
       await redis.del(key);
       deskLegs.delete(callId);
       customerLegs.delete(callId);
+      whispers.delete(callId);
       endListeners(callId, 'The team’s media server stopped, so the call was ended.');
       await deps
         .onCallLost?.(callId)
@@ -228,6 +263,7 @@ export async function createAnchoredCalls(deps: {
     isAnchored: async (callId: string): Promise<boolean> => (await redis.exists(placeKey(callId))) === 1,
     /** Janus's offer for one desk's leg, which the desk answers as it would WhatsApp's offer. */
     async offerForDesk(callId: string, agentId: string): Promise<string> {
+      await whisperOver(callId);
       const where = await place(callId);
       if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
       const { handle, offer } = await where.anchor.offerLeg(where.room, agentId);
@@ -268,6 +304,7 @@ export async function createAnchoredCalls(deps: {
       upMs: number,
       onGone?: () => void,
     ): Promise<boolean> {
+      await whisperOver(callId);
       const where = await place(callId);
       if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
       const { handle, offer } = await where.anchor.offerLeg(where.room, 'assistant');
@@ -330,6 +367,7 @@ export async function createAnchoredCalls(deps: {
     async dropDesk(callId: string, agentId: string): Promise<void> {
       const entry = deskLegs.get(callId)?.get(agentId);
       if (!entry) return;
+      if (whispers.get(callId)?.agentId === agentId) await whisperOver(callId);
       deskLegs.get(callId)!.delete(agentId);
       await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
     },
@@ -357,21 +395,63 @@ export async function createAnchoredCalls(deps: {
       if (!entry) throw new Error('no listening leg to answer');
       entry.leg = await anchors.get((await place(callId))?.url ?? '')!.answerLeg(entry.handle, answer);
     },
-    /** The supervisor becomes heard (barge) or silent again. */
+    /** The supervisor becomes heard (barge) or silent again, ending their whisper if they were whispering. */
     async setListenerHeard(callId: string, listenerId: string, heard: boolean): Promise<boolean> {
-      const entry = listenerLegs.get(callId)?.get(listenerId);
-      if (!entry?.leg) return false;
-      await entry.leg.mute(!heard);
-      entry.heard = heard;
-      return true;
+      return inTurn(callId, async () => {
+        const entry = listenerLegs.get(callId)?.get(listenerId);
+        if (!entry?.leg) return false;
+        if (whispers.get(callId)?.listenerId === listenerId) await endWhisper(callId, false);
+        await entry.leg.mute(!heard);
+        entry.heard = heard;
+        return true;
+      });
     },
-    /** The supervisor's leg leaves; true when it had barged in (was heard). */
+    /**
+     * The supervisor whispers to `agentId`, the one agent on the call (JanusAnchor.whisper: the customer keeps hearing
+     * the agent and never hears the supervisor). All three legs must be on this instance, the customer not on hold,
+     * and no other supervisor on the call (a listener left in the call's room would hear nobody). `onEnded` hears of
+     * a whisper the call ended (a hold, a colleague, the agent leaving).
+     */
+    async whisperToAgent(
+      callId: string,
+      listenerId: string,
+      agentId: string,
+      onEnded: () => void,
+    ): Promise<'ok' | 'not_connected' | 'elsewhere' | 'held' | 'busy'> {
+      return inTurn(callId, async () => {
+        const entry = listenerLegs.get(callId)?.get(listenerId);
+        if (!entry?.leg) return 'not_connected';
+        const whisper = whispers.get(callId);
+        if (whisper?.listenerId === listenerId && whisper.agentId === agentId) return 'ok';
+        if (whisper) return 'busy';
+        if ([...(listenerLegs.get(callId)?.keys() ?? [])].some((id) => id !== listenerId)) return 'busy';
+        const customer = customerLegs.get(callId)?.leg;
+        const agent = deskLegs.get(callId)?.get(agentId)?.leg;
+        const where = await place(callId);
+        if (!customer || !agent || !where) return 'elsewhere';
+        if (holdRooms.has(callId)) return 'held';
+        const rooms = { customerSide: unguessableRoom(), deskSide: unguessableRoom() };
+        const split = await where.anchor.whisper(
+          { room: where.room, rate: where.rate ?? 16000 },
+          { customer, agent, supervisor: entry.leg },
+          rooms,
+        );
+        whispers.set(callId, { listenerId, agentId, end: split.end, onEnded });
+        entry.heard = false;
+        return 'ok';
+      });
+    },
+    /** Who whispers on this call from this instance, if anyone. */
+    whispering: (callId: string) => whispers.get(callId)?.listenerId,
+    /** The supervisor's leg leaves; true when it had barged in or was whispering (the agent heard them). */
     async stopListening(callId: string, listenerId: string): Promise<boolean> {
+      const whispered = whispers.get(callId)?.listenerId === listenerId;
+      if (whispered) await whisperOver(callId, false);
       const entry = listenerLegs.get(callId)?.get(listenerId);
-      if (!entry) return false;
+      if (!entry) return whispered;
       listenerLegs.get(callId)!.delete(listenerId);
       await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
-      return entry.heard === true;
+      return entry.heard === true || whispered;
     },
     /**
      * The customer waits in a hold room with the music, or comes back into the call's room; false when the
@@ -381,6 +461,7 @@ export async function createAnchoredCalls(deps: {
       const customer = customerLegs.get(callId);
       const where = await place(callId);
       if (!customer?.leg.moveTo || !where) return false;
+      await whisperOver(callId);
       const holding = holdRooms.get(callId);
       if (held && holding === undefined) {
         const room = unguessableRoom();
@@ -396,6 +477,7 @@ export async function createAnchoredCalls(deps: {
     },
     /** The call is over: every leg here leaves, and the room closes. */
     async end(callId: string): Promise<void> {
+      await whisperOver(callId, false).catch(() => undefined);
       endListeners(callId, 'The call ended.');
       await this.dropBot(callId);
       await this.dropAllBut(callId, null);

@@ -153,6 +153,7 @@ export const ar: Catalog = {
     customerHeld: 'العميل في الانتظار ويسمع موسيقى الفريق.',
     bringCustomerIn: 'أعد العميل إلى المكالمة',
     supervisorOnCall: '{{name}} (المشرف) في المكالمة: تسمعه أنت والعميل.',
+    supervisorWhispering: '{{name}} (المشرف) يوجّهك — لا يسمعه العميل.',
     inviting: 'جارٍ طلب انضمام {{name}}…',
     conferenceWith: 'أيضًا في المكالمة: {{names}}',
     dialing: 'جارٍ الاتصال…',

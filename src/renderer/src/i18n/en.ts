@@ -153,6 +153,7 @@ export const en = {
     customerHeld: 'The customer is on hold and hears the team’s music.',
     bringCustomerIn: 'Bring the customer in',
     supervisorOnCall: '{{name}} (supervisor) is on the call: the customer and you hear them.',
+    supervisorWhispering: '{{name}} (supervisor) is coaching you — the customer cannot hear them.',
     inviting: 'Asking {{name}} to join…',
     conferenceWith: 'Also on the call: {{names}}',
     dialing: 'Calling…',

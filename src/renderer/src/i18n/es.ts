@@ -159,6 +159,7 @@ export const es: Catalog = {
     customerHeld: 'El cliente está en espera y escucha la música del equipo.',
     bringCustomerIn: 'Traer al cliente',
     supervisorOnCall: '{{name}} (supervisor) está en la llamada: el cliente y usted le oyen.',
+    supervisorWhispering: '{{name}} (supervisor) le está orientando — el cliente no le oye.',
     inviting: 'Pidiendo a {{name}} que se una…',
     conferenceWith: 'También en la llamada: {{names}}',
     dialing: 'Llamando…',

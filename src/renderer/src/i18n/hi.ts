@@ -149,6 +149,7 @@ export const hi: Catalog = {
     customerHeld: 'ग्राहक होल्ड पर है और टीम का संगीत सुन रहा है।',
     bringCustomerIn: 'ग्राहक को वापस लाएँ',
     supervisorOnCall: '{{name}} (सुपरवाइज़र) कॉल पर हैं: आप और ग्राहक उन्हें सुनते हैं।',
+    supervisorWhispering: '{{name}} (सुपरवाइज़र) आपको सलाह दे रहे हैं — ग्राहक उन्हें नहीं सुन सकते।',
     inviting: '{{name}} से जुड़ने को कहा जा रहा है…',
     conferenceWith: 'कॉल पर और भी: {{names}}',
     dialing: 'कॉल की जा रही है…',

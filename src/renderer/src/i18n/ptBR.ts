@@ -156,6 +156,7 @@ export const ptBR: Catalog = {
     customerHeld: 'O cliente está em espera ouvindo a música da equipe.',
     bringCustomerIn: 'Trazer o cliente de volta',
     supervisorOnCall: '{{name}} (supervisor) está na chamada: você e o cliente ouvem.',
+    supervisorWhispering: '{{name}} (supervisor) está orientando você — o cliente não ouve o supervisor.',
     inviting: 'Pedindo a {{name}} que entre…',
     conferenceWith: 'Também na chamada: {{names}}',
     dialing: 'Chamando…',

@@ -59,7 +59,12 @@ export function TransferControl({ call }: { call: CallView }) {
           <Say k="inCall.conferenceWith" values={{ names: call.conferenceWith.join(', ') }} />
         </p>
       )}
-      {call.supervisorOnCall && (
+      {call.supervisorOnCall && call.supervisorWhispering && (
+        <p className="notice" role="status" data-testid="supervisor-whispering">
+          <Say k="inCall.supervisorWhispering" values={{ name: call.supervisorOnCall }} />
+        </p>
+      )}
+      {call.supervisorOnCall && !call.supervisorWhispering && (
         <p className="notice" role="status" data-testid="supervisor-on-call">
           <Say k="inCall.supervisorOnCall" values={{ name: call.supervisorOnCall }} />
         </p>
