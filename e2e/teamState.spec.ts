@@ -187,3 +187,35 @@ test('a supervisor sets an agent Away while they are on a call: it takes effect 
     await close();
   }
 });
+
+test('a supervisor sets an idle agent Away from the board: the desk’s status line says not ready, set by the supervisor, and offers Available once', async ({
+  browser,
+}) => {
+  const { relays, pageA, close } = await startTeam(browser, { queues });
+  const board = await (await browser.newContext()).newPage();
+  try {
+    const boardStatus = await openBoard(board, relays[1]!.agentUrl);
+    await expect(pageA.getByTestId('team-state')).toHaveText('Available');
+    const toggle = board.locator('[data-testid="agent-row"][data-agent="asha"]').getByTestId('agent-set-status');
+    await expect(toggle).toHaveText('Set Away');
+    await toggle.click();
+    await expect(boardStatus('asha')).toHaveText(/^not ready/);
+    const line = pageA.getByTestId('not-ready');
+    await expect(line).toHaveText(
+      'Not ready: away. Calls do not ring here. Set by your supervisor sam. Switch to Available',
+    );
+    // One way back to Available in the line: its button, not a sentence repeating it.
+    await expect(line.getByText('Switch to Available')).toHaveCount(1);
+    await line.getByTestId('fix-status').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText('Available');
+    await expect(pageA.getByTestId('ready')).toBeVisible();
+    await expect(boardStatus('asha')).toHaveText('available');
+
+    // The agent's own Away names nobody.
+    await pageA.getByTestId('agent-status').selectOption({ label: 'Not ready: lunch' });
+    await expect(line).toHaveText('Not ready: lunch. Calls do not ring here. Switch to Available');
+    await expect(pageA.getByTestId('status-set-by')).toHaveCount(0);
+  } finally {
+    await close();
+  }
+});

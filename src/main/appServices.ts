@@ -215,6 +215,8 @@ export async function startAppServices(options: AppServicesOptions) {
       }, turnRenewalMs(deskTurn))
     : undefined;
 
+  /** The supervisor who last set this agent Away from the board, until the agent chooses a status themselves. */
+  let statusSetBy: string | undefined;
   function status(): AppStatus {
     const c = settings.connection();
     const link = transport?.status();
@@ -239,6 +241,7 @@ export async function startAppServices(options: AppServicesOptions) {
       connectionCheck,
       callbackReached: callbackReached(webhook),
       preferences: settings.preferences(),
+      statusSetBy,
       accountAlerts: keepAlert(accountAlerts, undefined, Date.now()),
     };
   }
@@ -275,6 +278,7 @@ export async function startAppServices(options: AppServicesOptions) {
   function supervisorSetStatus(status: 'available' | 'away', by: string): void {
     try {
       const next = settings.savePreferences({ status });
+      statusSetBy = status === 'away' ? by : undefined;
       logger.info('status set by a supervisor', { status, by });
       team.choose(undefined);
       tellAgentStatus();
@@ -452,6 +456,7 @@ export async function startAppServices(options: AppServicesOptions) {
         );
       team.choose(activity.kind === 'not_ready' ? activity.reason : undefined);
       const next = settings.savePreferences({ status: activity.kind === 'available' ? 'available' : 'away' });
+      statusSetBy = undefined;
       tellAgentStatus();
       coordinator.agentStatusChanged(next.status);
       publishStatus();
@@ -499,7 +504,10 @@ export async function startAppServices(options: AppServicesOptions) {
       transport?.callingSettings?.change(values) ?? { ok: false, error: CALLING_SETTINGS_ELSEWHERE },
     'preferences:save': async (patch) => {
       const next = settings.savePreferences(patch);
-      if (patch.status !== undefined) team.choose(undefined);
+      if (patch.status !== undefined) {
+        team.choose(undefined);
+        statusSetBy = undefined;
+      }
       tellAgentStatus();
       coordinator.agentStatusChanged(next.status);
       publishStatus();

@@ -233,6 +233,8 @@ export const AppStatus = z.object({
   /** Meta's verification or a signed event has come in since this callback URL was set (kept across restarts). */
   callbackReached: z.boolean(),
   preferences: AgentPreferences,
+  /** The supervisor who set this agent's status from the board, until the agent sets it again. */
+  statusSetBy: z.string().max(200).optional(),
   /** WhatsApp's word about the number (restrictions, warnings, errors about no one call), newest first. */
   accountAlerts: z.array(ReceivedAccountAlert).max(20).optional(),
 });

@@ -155,14 +155,14 @@ export function readiness(f: ReadinessFacts): Readiness {
     return {
       ready: false,
       code: 'away',
-      text: 'You are Away: calls do not ring here. Switch to Available.',
+      text: 'You are Away: calls do not ring here.',
       fix: 'status',
     };
   if (f.agentStatus === 'busy')
     return {
       ready: false,
       code: 'busy',
-      text: 'You are Busy: calls show here without ringing. Switch to Available to hear them.',
+      text: 'You are Busy: calls show here without ringing.',
       fix: 'status',
     };
   return f.mode === 'relay'

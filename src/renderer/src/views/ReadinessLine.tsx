@@ -69,6 +69,9 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
       ) : (
         t(`readiness.${state.code}`, state.params)
       )}{' '}
+      {state.code === 'away' && status.statusSetBy && (
+        <span data-testid="status-set-by">{t('readiness.setBySupervisor', { name: status.statusSetBy })} </span>
+      )}
       {state.fix === 'settings' && !onConnection && (
         <button className="link" data-testid="fix-settings" onClick={() => openSettings('connection')}>
           {t('readiness.openSettings')}
