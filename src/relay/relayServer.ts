@@ -306,6 +306,8 @@ export async function startRelay(options: RelayOptions) {
       records,
       log,
     });
+  // A bot's leg taken over from an instance that died is looked after here from now on.
+  if (bots) anchored!.onBotAdopted((callId) => void bots.adopt(callId));
   const botRoute =
     bots &&
     createBotRoute({ queues: options.queues!, sessions: botSessions!, escalate: bots.escalate, end: bots.end, log });

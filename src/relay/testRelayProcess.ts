@@ -40,6 +40,7 @@ export async function startRelayProcess(
     | 'routing'
     | 'databaseUrl'
     | 'colleagueRingSeconds'
+    | 'janusHoldMusic'
   >,
 ): Promise<RelayProcess> {
   const env: Record<string, string> = {
@@ -55,6 +56,7 @@ export async function startRelayProcess(
   if (options.routing) env.RELAY_ROUTING = options.routing;
   if (options.databaseUrl) env.RELAY_DATABASE_URL = options.databaseUrl;
   if (options.colleagueRingSeconds) env.RELAY_COLLEAGUE_RING_SECONDS = String(options.colleagueRingSeconds);
+  if (options.janusHoldMusic) env.RELAY_JANUS_HOLD_MUSIC = options.janusHoldMusic;
   if (options.trustedProxies) env.RELAY_TRUSTED_PROXIES = options.trustedProxies.join(',');
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const sentinel = options.redisSentinel;

@@ -49,7 +49,15 @@ export function createBotCalls(deps: {
   sessions: BotSessions;
   anchored: Pick<
     AnchoredCalls,
-    'answerCustomer' | 'connectBot' | 'dropBot' | 'muteBot' | 'hasBot' | 'hasCustomer' | 'deskLegUp'
+    | 'answerCustomer'
+    | 'connectBot'
+    | 'dropBot'
+    | 'muteBot'
+    | 'hasBot'
+    | 'hasCustomer'
+    | 'deskLegUp'
+    | 'watchAdoptedBot'
+    | 'dropAdoptedCustomer'
   >;
   store: Pick<
     CallStore,
@@ -218,6 +226,32 @@ export function createBotCalls(deps: {
     );
   }
 
+  /**
+   * The relay instance that had the bot's leg died, and this one took the leg over (its Janus session). Answered on
+   * WhatsApp, the call stays with the bot: its escalate or end reaches any instance, the customer's and the bot's legs
+   * are moved from here, and a bot that hangs up from now on gives the call to the queue. Not answered yet (the
+   * instance died while setting the call up), the call goes to the queue's agents at once, as for a bot that failed.
+   */
+  async function adopt(callId: string): Promise<void> {
+    const holder = await sessions.holderOf(callId);
+    const queue = holder && deps.queues.find((q) => q.id === holder.queueId);
+    // Handed over already: the agent's answer brings the customer back and sends the bot away from here.
+    if (!holder || !queue) return;
+    if (!(await store.wasAccepted(callId))) {
+      // WhatsApp never had an answer: the leg joined for it is of no use; the answering agent's instance joins anew.
+      await anchored.dropAdoptedCustomer(callId);
+      await failed(callId, queue.id, new Error('the relay instance answering for the bot stopped'), holder.handle);
+      return;
+    }
+    const bot = handBackBots(queue).find((b) => b.id === holder.bot);
+    if (bot?.stayListening) staying.add(callId);
+    anchored.watchAdoptedBot(
+      callId,
+      () => void failed(callId, queue.id, new Error('the bot’s media connection ended'), holder.handle),
+    );
+    log.warn('the bot keeps the call: its leg is driven from this instance now', { callId, queue: queue.id });
+  }
+
   /** The call's context for a bot an agent hands it to: what the first bot learned, and the agent's note. */
   async function handBackContext(callId: string, queue: QueueConfig, bot: QueueBot, handle: string, note: string) {
     const [known, offer] = await Promise.all([sessions.note(callId), store.offer(callId)]);
@@ -327,6 +361,10 @@ export function createBotCalls(deps: {
       ),
     handBack,
     end,
+    adopt: (callId: string) =>
+      adopt(callId).catch((error: unknown) =>
+        log.error('a bot’s call taken over from a dead instance not looked after', { callId, error: errorText(error) }),
+      ),
     /** What the bot learned, for the agents' rings. */
     note: (callId: string) => sessions.note(callId),
     /** Each instance follows the bus for the bot legs it holds. */

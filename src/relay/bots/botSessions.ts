@@ -78,6 +78,12 @@ export function createBotSessions(redis: Redis, prefix: string) {
       }
       return found;
     },
+    /** The bot that holds the call now, with its handle; undefined once it handed the call over or ended it. */
+    async holderOf(callId: string): Promise<(Session & { handle: string }) | undefined> {
+      const handle = await redis.get(holderKey(callId));
+      const session = handle ? await this.byHandle(handle) : undefined;
+      return session && handle ? { ...session, handle } : undefined;
+    },
     async byHandle(handle: string): Promise<Session | undefined> {
       const raw = await redis.get(handleKey(handle));
       if (!raw) return undefined;

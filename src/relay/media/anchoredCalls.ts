@@ -4,10 +4,11 @@ import type { Redis } from 'ioredis';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { CLAIM_MS } from '../relayKeys';
-import { unguessableRoom, type JanusAccess } from './janusAccess';
+import { roomKeys, unguessableRoom, type JanusAccess } from './janusAccess';
 import { connectJanusAnchor, roomRateFor, type AnchorLeg, type JanusAnchor, type RoomRate } from './janusAnchor';
 import { createJanusRegistry } from './janusRegistry';
 import { createJanusSessionKeeper } from './janusSessionKeeper';
+import { createAdoptedLegs } from './adoptedLegs';
 
 /** How often a Janus that went away is tried again. */
 const RECONNECT_MS = 2000;
@@ -63,6 +64,10 @@ export async function createAnchoredCalls(deps: {
   /** Janus instances let go on purpose (removed from the registry), not lost. */
   const released = new Set<string>();
   let closing = false;
+  /** The customer's and bots' legs of calls whose relay instance died, driven from here now. */
+  const adoptedLegs = createAdoptedLegs({ redis, prefix: deps.prefix, instance: deps.instance, log });
+  /** Hears of each call whose bot's leg this instance took over from a dead one (set by the bots, if any). */
+  let botAdopted: ((callId: string) => void) | undefined;
   const keeper = createJanusSessionKeeper({
     redis,
     prefix: deps.prefix,
@@ -71,6 +76,13 @@ export async function createAnchoredCalls(deps: {
     log,
     callsOn: async (url) => [...(await placesOn(url)).keys()],
     stillPlaced: async (callId) => (await redis.exists(placeKey(callId))) === 1,
+    async onAdopted(session) {
+      const taken = await adoptedLegs.adopt(session, [...(await placesOn(session.url)).keys()]);
+      for (const [callId, kinds] of taken) {
+        log.warn('took over the legs of a call whose relay instance died', { callId, legs: kinds });
+        if (kinds.includes('assistant')) botAdopted?.(callId);
+      }
+    },
   });
 
   /** Calls whose room is on this Janus, by their place key. */
@@ -189,7 +201,6 @@ export async function createAnchoredCalls(deps: {
       ? inTurn(callId, () => endWhisper(callId, tell))
       : Promise.resolve();
 
-
   /** Every call whose room was on this Janus is ended, by whichever instance marks it first. */
   async function endCallsOn(url: string): Promise<void> {
     for (const [callId, key] of await placesOn(url)) {
@@ -229,6 +240,15 @@ export async function createAnchoredCalls(deps: {
       entry.onEnd(reason);
       void (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
     }
+  }
+
+  /** The customer's leg is noted in Redis, so another instance can move it should this one die. */
+  async function noteCustomer(callId: string, where: RoomPlace & { anchor: JanusAnchor }, leg: AnchorLeg) {
+    await adoptedLegs.note(callId, 'customer', {
+      url: where.url,
+      sessionId: where.anchor.sessionId,
+      handle: leg.handleId,
+    });
   }
 
   async function place(callId: string): Promise<(RoomPlace & { anchor: JanusAnchor }) | undefined> {
@@ -290,6 +310,7 @@ export async function createAnchoredCalls(deps: {
       if (known) return known.answer;
       const customer = await where.anchor.joinCustomer(where.room, whatsappOffer);
       customerLegs.set(callId, customer);
+      await noteCustomer(callId, where, customer.leg);
       if (deps.recording) startRecording(callId, where, customer.connected);
       return customer.answer;
     },
@@ -310,6 +331,11 @@ export async function createAnchoredCalls(deps: {
       const { handle, offer } = await where.anchor.offerLeg(where.room, 'assistant');
       const up = webrtcUp(handle, upMs);
       botLegs.set(callId, { handle });
+      await adoptedLegs.note(callId, 'assistant', {
+        url: where.url,
+        sessionId: where.anchor.sessionId,
+        handle: handle.id,
+      });
       handle.once(Janode.EVENT.HANDLE_HANGUP, () => {
         if (botLegs.get(callId)?.handle !== handle) return;
         void this.dropBot(callId).finally(() => onGone?.());
@@ -325,19 +351,33 @@ export async function createAnchoredCalls(deps: {
       }
       return up;
     },
-    hasBot: (callId: string) => botLegs.has(callId),
-    /** Whether the customer's leg of this call is on this instance. */
-    hasCustomer: (callId: string) => customerLegs.has(callId),
+    /** Whether the call's bot's leg is on this instance (joined here, or taken over from an instance that died). */
+    hasBot: (callId: string) => botLegs.has(callId) || adoptedLegs.has(callId, 'assistant'),
+    /** Whether the customer's leg of this call is on this instance (joined here, or taken over). */
+    hasCustomer: (callId: string) => customerLegs.has(callId) || adoptedLegs.has(callId, 'customer'),
     /** The bot goes quiet in the room (it handed the call over and waits for the agent's leg). */
     async muteBot(callId: string): Promise<void> {
-      await botLegs.get(callId)?.leg?.mute(true);
+      if (botLegs.has(callId)) await botLegs.get(callId)?.leg?.mute(true);
+      else await adoptedLegs.muteBot(callId);
     },
     async dropBot(callId: string): Promise<void> {
       const entry = botLegs.get(callId);
-      if (!entry) return;
+      if (!entry) {
+        await adoptedLegs.drop(callId, 'assistant');
+        return;
+      }
       botLegs.delete(callId);
+      await adoptedLegs.forget(callId, 'assistant');
       await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
     },
+    /** `handler` hears of each call whose bot's leg this instance took over from an instance that died. */
+    onBotAdopted(handler: (callId: string) => void): void {
+      botAdopted = handler;
+    },
+    /** The customer's leg taken over from a dead instance goes: WhatsApp never got its answer. */
+    dropAdoptedCustomer: async (callId: string) => void (await adoptedLegs.drop(callId, 'customer')),
+    /** `gone` runs once if the bot's leg taken over from a dead instance hangs up (the bot went away). */
+    watchAdoptedBot: (callId: string, gone: () => void) => adoptedLegs.onHangup(callId, 'assistant', gone),
     hasDeskLeg: (callId: string, agentId: string) => deskLegs.get(callId)?.has(agentId) ?? false,
     /**
      * The answering desk's SDP goes to its leg, and the customer's leg joins with WhatsApp's offer; returns the
@@ -351,6 +391,7 @@ export async function createAnchoredCalls(deps: {
       const known = customerLegs.get(callId);
       const customer = known ?? (await where.anchor.joinCustomer(where.room, whatsappOffer));
       customerLegs.set(callId, customer);
+      if (!known) await noteCustomer(callId, where, customer.leg);
       if (!known && deps.recording) startRecording(callId, where, customer.connected);
       return customer.answer;
     },
@@ -460,16 +501,22 @@ export async function createAnchoredCalls(deps: {
     async holdCustomer(callId: string, held: boolean): Promise<boolean> {
       const customer = customerLegs.get(callId);
       const where = await place(callId);
-      if (!customer?.leg.moveTo || !where) return false;
+      const adoptedCustomer = !customer && adoptedLegs.has(callId, 'customer');
+      if ((!customer?.leg.moveTo && !adoptedCustomer) || !where) return false;
+      // A leg taken over from a dead instance is moved through the claimed session.
+      const moveTo = (room: number) =>
+        adoptedCustomer
+          ? adoptedLegs.moveCustomer(callId, room, roomKeys(deps.access, room).pin)
+          : customer!.leg.moveTo!(room);
       await whisperOver(callId);
       const holding = holdRooms.get(callId);
       if (held && holding === undefined) {
         const room = unguessableRoom();
         await where.anchor.openHoldRoom(room, deps.holdMusicFile, where.rate);
         holdRooms.set(callId, room);
-        await customer.leg.moveTo(room);
+        await moveTo(room);
       } else if (!held && holding !== undefined) {
-        await customer.leg.moveTo(where.room);
+        await moveTo(where.room);
         holdRooms.delete(callId);
         await where.anchor.closeRoom(holding);
       }
@@ -485,6 +532,8 @@ export async function createAnchoredCalls(deps: {
       const customer = customerLegs.get(callId);
       customerLegs.delete(callId);
       await customer?.leg.leave();
+      await adoptedLegs.drop(callId, 'customer');
+      await adoptedLegs.forget(callId);
       const where = await place(callId);
       const holding = holdRooms.get(callId);
       holdRooms.delete(callId);

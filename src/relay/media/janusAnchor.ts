@@ -31,6 +31,8 @@ const EXPECTED_LOSS_PCT = 10;
 /** One leg in a call's room: the customer's (WhatsApp) or an agent's desk. */
 export interface AnchorLeg {
   feed: number;
+  /** Janus's id of the leg's handle, which another relay instance can drive should this one die (adoptedLegs.ts). */
+  handleId: number;
   /** Mutes or unmutes what this leg sends into the room (a supervisor listening in is muted until barge). */
   mute(muted: boolean): Promise<void>;
   leave(): Promise<void>;
@@ -72,6 +74,7 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
   async function leg(handle: AudioBridgeHandle, feed: number, display = 'customer'): Promise<AnchorLeg> {
     return {
       feed,
+      handleId: handle.id,
       ...(handle instanceof MovableAudioBridge.Handle && {
         moveTo: (room: number, group?: string) => handle.changeRoom(room, display, roomKeys(access, room).pin, group),
       }),

@@ -14,17 +14,25 @@ const REPLY_MS = 5000;
  */
 export async function claimJanusSession(url: string, access: JanusAccess, sessionId: number, onGone?: () => void) {
   const socket = new WebSocket(url, 'janus-protocol', { maxPayload: 1024 * 1024 });
-  const waiting = new Map<string, (reply: { janus: string; error?: { reason?: string } }) => void>();
+  const waiting = new Map<string, { settle: (reply: JanusReply) => void; ackIsEnough: boolean }>();
+  /** Who hears of a handle of this session that Janus hung up or detached (its peer went away). */
+  const hangupHeard = new Map<number, () => void>();
   socket.on('message', (data) => {
-    let reply: { janus?: string; transaction?: string; error?: { reason?: string } };
+    let reply: JanusReply & { transaction?: string; sender?: number };
     try {
       reply = JSON.parse(String(data)) as typeof reply;
     } catch {
       return;
     }
-    const settle = reply.transaction ? waiting.get(reply.transaction) : undefined;
-    if (settle && reply.janus !== 'ack') settle(reply as { janus: string });
-    else if (settle && reply.janus === 'ack') settle({ janus: 'ack' });
+    if ((reply.janus === 'hangup' || reply.janus === 'detached') && reply.sender !== undefined) {
+      const heard = hangupHeard.get(reply.sender);
+      hangupHeard.delete(reply.sender);
+      heard?.();
+      return;
+    }
+    const pending = reply.transaction ? waiting.get(reply.transaction) : undefined;
+    // A plugin request is acknowledged first and answered by its event later, under the same transaction.
+    if (pending && (reply.janus !== 'ack' || pending.ackIsEnough)) pending.settle(reply);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -38,19 +46,22 @@ export async function claimJanusSession(url: string, access: JanusAccess, sessio
     onGone?.();
   });
 
-  function ask(janus: string): Promise<{ janus: string; error?: { reason?: string } }> {
+  function ask(janus: string, extra: Record<string, unknown> = {}, ackIsEnough = true): Promise<JanusReply> {
     const transaction = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         waiting.delete(transaction);
         reject(new Error(`Janus did not answer ${janus} in time`));
       }, REPLY_MS);
-      waiting.set(transaction, (reply) => {
-        clearTimeout(timer);
-        waiting.delete(transaction);
-        resolve(reply);
+      waiting.set(transaction, {
+        ackIsEnough,
+        settle(reply) {
+          clearTimeout(timer);
+          waiting.delete(transaction);
+          resolve(reply);
+        },
       });
-      socket.send(JSON.stringify({ janus, session_id: sessionId, transaction, apisecret: access.apiSecret }));
+      socket.send(JSON.stringify({ janus, session_id: sessionId, transaction, apisecret: access.apiSecret, ...extra }));
     });
   }
 
@@ -64,6 +75,26 @@ export async function claimJanusSession(url: string, access: JanusAccess, sessio
     throw new Error(`Janus refused the claim of session ${sessionId}: ${claimed.error?.reason ?? claimed.janus}`);
   }
   return {
+    /**
+     * A request to the AudioBridge plugin on one of the session's handles (a leg the dead instance had): its
+     * answer, or an error naming Janus's reason.
+     */
+    async message(handleId: number, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const reply = await ask('message', { handle_id: handleId, body }, false);
+      const data = reply.plugindata?.data;
+      if (reply.janus === 'error' || !data || (data.audiobridge === 'event' && data.error))
+        throw new Error(`Janus refused ${String(body.request)}: ${reply.error?.reason ?? String(data?.error)}`);
+      return data;
+    },
+    /** One of the session's handles goes: its participant leaves the room and its media connection closes. */
+    async detach(handleId: number): Promise<void> {
+      hangupHeard.delete(handleId);
+      await ask('detach', { handle_id: handleId });
+    },
+    /** `heard` runs once when Janus hangs up (or detaches) this handle: its peer went away. */
+    onHangup(handleId: number, heard: () => void): void {
+      hangupHeard.set(handleId, heard);
+    },
     /** The claimed session goes (its handles hang up); only once its calls are over. */
     async release(): Promise<void> {
       clearInterval(keepalive);
@@ -78,3 +109,9 @@ export async function claimJanusSession(url: string, access: JanusAccess, sessio
   };
 }
 export type ClaimedJanusSession = Awaited<ReturnType<typeof claimJanusSession>>;
+
+interface JanusReply {
+  janus: string;
+  error?: { reason?: string };
+  plugindata?: { data?: Record<string, unknown> };
+}

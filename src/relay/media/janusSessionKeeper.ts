@@ -42,6 +42,8 @@ export function createJanusSessionKeeper(deps: {
   callsOn(url: string): Promise<string[]>;
   /** Whether the call still has its room. */
   stillPlaced(callId: string): Promise<boolean>;
+  /** A dead instance's session was claimed here: its legs may be driven through `claim` from now on. */
+  onAdopted?(adopted: { from: string; url: string; sessionId: number; claim: ClaimedJanusSession }): Promise<void>;
 }) {
   const { redis, prefix, instance, log } = deps;
   const sessionsKey = `${prefix}:janus-sessions`;
@@ -71,6 +73,9 @@ export function createJanusSessionKeeper(deps: {
           url,
           calls: calls.length,
         });
+        await deps
+          .onAdopted?.({ from: of, url, sessionId, claim })
+          .catch((error: unknown) => log.error('a dead instance’s legs not taken over', { error: errorText(error) }));
       } catch (error) {
         // Janus has already let it go (or is gone itself): nothing to keep; its calls are ended elsewhere.
         await redis.hdel(sessionsKey, raw);

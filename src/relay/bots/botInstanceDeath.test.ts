@@ -1,0 +1,234 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFarEnd, heardTone } from '../../../sim/farEnd';
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { startScriptedBot, type ScriptedBot } from '../../../sim/scriptedBot';
+import { TeamQueues, type TeamQueuesInput } from '../../shared/teamQueues';
+import { holdMusicFile, mediaHostAddress, startTestJanus, type TestJanus } from '../media/testJanus';
+import { connectTestAgent } from '../testAgent';
+import { startRelayProcess, type RelayProcess } from '../testRelayProcess';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS as SECRETS } from '../testSecrets';
+import { answerAs, answerSentToMeta, callIn, legsOf, offeredTo, until } from './testBotCall';
+
+const PREFIX = 'botdeath';
+const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
+const CRASH_TOKEN = 'crash-bot-token-0123456789abcdef0123456789a';
+// Each voice by its pitch at the caller: the bot, the queue's music, the agent; the caller speaks 440 Hz.
+const BOT_HZ = 600;
+const MUSIC_HZ = 700;
+const AGENT_HZ = 300;
+const CALLER_HZ = 440;
+/** Long enough for the survivor to take the dead instance's Janus session over (4 s of silence, then 1 s beats). */
+const BOT_TURN_MS = 14_000;
+
+let redis: TestRedis;
+let graph: GraphApiSim;
+let janus: TestJanus;
+let survivor: RelayProcess;
+let front: ScriptedBot;
+let crash: ScriptedBot;
+let queues: TeamQueues;
+const frontOptions = {
+  token: FRONT_TOKEN,
+  toneHz: BOT_HZ,
+  hearHz: CALLER_HZ,
+  escalateAfterMs: BOT_TURN_MS,
+  escalateTo: 'support',
+  summary: 'Wants to change the delivery address of an order.',
+  facts: { order: 'A-1042' },
+  relayUrl: undefined as string | undefined,
+};
+const children: RelayProcess[] = [];
+
+/** One relay instance of the team, in its own process so that it can be SIGKILLed. */
+async function relayProcess(): Promise<RelayProcess> {
+  const child = await startRelayProcess({
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    prefix: PREFIX,
+    queues,
+    janusUrls: [janus.url],
+    janusAccess: janus.access,
+    janusHoldMusic: holdMusicFile(MUSIC_HZ),
+  });
+  children.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  [redis, graph, janus, front, crash] = await Promise.all([
+    startTestRedis(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+    startTestJanus(),
+    startScriptedBot(frontOptions),
+    // Drops its peer without escalating (a crash), once the survivor has its leg.
+    startScriptedBot({
+      token: CRASH_TOKEN,
+      toneHz: BOT_HZ,
+      hearHz: CALLER_HZ,
+      mode: 'hang_up',
+      escalateAfterMs: BOT_TURN_MS,
+    }),
+  ]);
+  const input: TeamQueuesInput = {
+    defaultQueue: 'front',
+    queues: [
+      { id: 'front', name: 'Front', media: 'anchored', agents: '*', bot: { url: front.url, token: FRONT_TOKEN } },
+      { id: 'support', name: 'Support', media: 'anchored', agents: '*', payloads: ['support'] },
+      {
+        id: 'crash',
+        name: 'Crashing bot',
+        media: 'anchored',
+        agents: '*',
+        payloads: ['crash'],
+        bot: { url: crash.url, token: CRASH_TOKEN },
+      },
+    ],
+  };
+  queues = TeamQueues.parse(input);
+  survivor = await relayProcess();
+  // The bot calls the relay back on the instance that stays: any instance takes a bot's request.
+  frontOptions.relayUrl = survivor.agentUrl.replace(/^ws/, 'http');
+}, 90_000);
+afterAll(async () => {
+  await Promise.all(children.map((child) => child.kill()));
+  await Promise.all([front?.close(), crash?.close()]);
+  await janus?.stop();
+  await graph?.close();
+  await redis?.stop();
+});
+
+/** Which relay instance has the call's bot leg (and the customer's), as the instances note it in Redis. */
+async function legHolders(callId: string): Promise<Record<string, string>> {
+  const client = new Redis(redis.url);
+  try {
+    const legs = await client.hgetall(`${PREFIX}:anchor-legs:${callId}`);
+    return Object.fromEntries(
+      Object.entries(legs).map(([kind, raw]) => [kind, (JSON.parse(raw) as { instance: string }).instance]),
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** The caller hears this pitch steadily (its recent level stays above a voice's 0.05 for a second). */
+async function keepsHearing(caller: { received: Parameters<typeof heardTone>[0] }, hz: number): Promise<void> {
+  for (let i = 0; i < 10; i += 1, await new Promise((r) => setTimeout(r, 100)))
+    expect(heardTone(caller.received, hz)).toBeGreaterThan(0.05);
+}
+
+describe('the relay instance holding a bot’s leg dies during the bot’s turn', () => {
+  it('another instance takes the bot’s and the customer’s legs over: the caller keeps hearing the bot, its escalate works, the music plays, the agent answers and the bot leaves', async () => {
+    const doomed = await relayProcess();
+    const asha = await connectTestAgent('asha', [survivor.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    let desk: Awaited<ReturnType<typeof answerAs>> | undefined;
+    try {
+      const callId = 'wacid.botdeath.escalated';
+      // The call comes in on the instance about to die: it answers WhatsApp for the bot and holds both legs.
+      await callIn({ graph, relay: doomed }, callId, caller);
+      await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
+      await caller.applyAnswer(answerSentToMeta(graph, callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the bot');
+      const before = await legHolders(callId);
+      expect(Object.keys(before).sort()).toEqual(['assistant', 'customer']);
+
+      await doomed.kill();
+      // The survivor claims the dead instance's Janus session and takes both legs over, well before the bot's turn.
+      await until(
+        async () => {
+          const now = await legHolders(callId);
+          return now.assistant !== before.assistant && now.customer !== before.customer;
+        },
+        10_000,
+        'the survivor takes the legs over',
+      );
+      expect(front.escalations).toHaveLength(0);
+      // Nothing was lost at the caller: the bot is still heard, and still hears the caller.
+      await keepsHearing(caller, BOT_HZ);
+      const heardBefore = front.heardCaller();
+      expect(heardBefore).toBeGreaterThan(0.05);
+
+      // The bot escalates through the survivor: the caller hears the music, not the bot; asha rings.
+      await until(() => front.escalations.length > 0, BOT_TURN_MS + 5000, 'the bot escalated');
+      expect(front.escalations[0]!.status).toBe(202);
+      await until(
+        () => heardTone(caller.received, MUSIC_HZ) > 0.02 && heardTone(caller.received, BOT_HZ) < 0.004,
+        8000,
+        'the caller hears the music, not the bot',
+      );
+      await until(() => offeredTo(asha.events, callId) !== undefined, 5000, 'asha rings');
+      expect(offeredTo(asha.events, callId)!.assistant?.summary).toBe(frontOptions.summary);
+
+      // Asha answers on the survivor: the customer comes back from the music to her, and the bot's leg goes.
+      desk = await answerAs(asha, callId, AGENT_HZ);
+      await until(
+        () => heardTone(caller.received, AGENT_HZ) > 0.05 && heardTone(caller.received, MUSIC_HZ) < 0.004,
+        10_000,
+        'the caller hears asha, not the music',
+      );
+      await until(() => desk!.heard(CALLER_HZ) > 0.05, 5000, 'asha hears the caller');
+      await until(
+        async () => (await legsOf(redis.url, PREFIX, janus.access, callId)).join() === 'asha,customer',
+        8000,
+        'the bot’s leg leaves the room',
+      );
+      await keepsHearing(caller, AGENT_HZ);
+      // WhatsApp was answered once, by the instance that died; nothing was redone or left open at Meta.
+      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+
+      await asha.client.request('terminate', { callId });
+      await until(() => graph.actionsFor(callId).includes('terminate:200'), 8000, 'ended on WhatsApp');
+    } finally {
+      await doomed.kill();
+      asha.client.close();
+      caller.close();
+      desk?.close();
+    }
+  }, 120_000);
+
+  it('a bot that goes away once its instance died gives the call to the queue with “The assistant could not take this call”, the caller on the music, then with the agent', async () => {
+    const doomed = await relayProcess();
+    const ben = await connectTestAgent('ben', [survivor.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    let desk: Awaited<ReturnType<typeof answerAs>> | undefined;
+    try {
+      const callId = 'wacid.botdeath.crashed';
+      await callIn({ graph, relay: doomed }, callId, caller, { ctaPayload: 'crash' });
+      await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
+      await caller.applyAnswer(answerSentToMeta(graph, callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the bot');
+      const before = await legHolders(callId);
+      await doomed.kill();
+      await until(
+        async () => (await legHolders(callId)).assistant !== before.assistant,
+        10_000,
+        'the survivor takes the legs over',
+      );
+      expect(offeredTo(ben.events, callId)).toBeUndefined();
+
+      // The bot drops its peer: the survivor hears Janus hang its leg up and gives the call to the agents.
+      await until(() => offeredTo(ben.events, callId) !== undefined, BOT_TURN_MS + 5000, 'ben rings');
+      expect(offeredTo(ben.events, callId)!.assistant?.summary).toBe('The assistant could not take this call.');
+      await until(() => heardTone(caller.received, MUSIC_HZ) > 0.02, 8000, 'the caller hears the music');
+
+      desk = await answerAs(ben, callId, AGENT_HZ);
+      await until(
+        () => heardTone(caller.received, AGENT_HZ) > 0.05 && heardTone(caller.received, MUSIC_HZ) < 0.004,
+        10_000,
+        'the caller hears ben, not the music',
+      );
+      await keepsHearing(caller, AGENT_HZ);
+      expect(await legsOf(redis.url, PREFIX, janus.access, callId)).toEqual(['ben', 'customer']);
+      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+      await ben.client.request('terminate', { callId });
+    } finally {
+      await doomed.kill();
+      ben.client.close();
+      caller.close();
+      desk?.close();
+    }
+  }, 120_000);
+});
