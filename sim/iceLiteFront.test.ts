@@ -57,10 +57,15 @@ describe('WhatsApp ICE-lite edge in the simulator', () => {
       await waitFor(async () => (await farEnd.inboundPackets()) > 250, 10_000);
       return (await farEnd.audioStats()).jitterMs;
     };
-    // RFC 3550's interarrival jitter of delays spread evenly over 0..40 ms is about 13 ms; on time, a few ms at most.
-    expect(await measuredJitter(40)).toBeGreaterThan(8);
-    expect(await measuredJitter(0)).toBeLessThan(5);
-  });
+    // RFC 3550's interarrival jitter of delays spread evenly over 0..40 ms is about 13 ms; on time, a few ms at most
+    // on an idle machine, more on a busy one (timers fire late): the jitter asked must show above that floor.
+    const onTime = await measuredJitter(0);
+    const jittered = await measuredJitter(40);
+    expect(jittered, `jitter 0..40 ms measured ${jittered} ms, none asked ${onTime} ms`).toBeGreaterThan(
+      Math.max(8, onTime + 5),
+    );
+    // Two calls, each given up to 10 s to bring its packets.
+  }, 45_000);
 
   it('gives media to an app that takes the controlling role and nominates', async () => {
     const farEnd = await track(await createFarEnd());
