@@ -60,6 +60,7 @@ async function load(): Promise<void> {
       wrapUpCodes: string[];
       boardThresholds?: BoardThresholds;
       retention?: RetentionPolicy;
+      queueHours?: Record<string, unknown>;
     };
   } | null;
   const thresholds = current?.settings.boardThresholds ?? DEFAULT_THRESHOLDS;
@@ -69,17 +70,28 @@ async function load(): Promise<void> {
   for (const kind of RETENTION_KINDS) retentionInput(kind).value = String(current.settings.retention?.[kind] ?? '');
   ($('reasons') as HTMLTextAreaElement).value = current.settings.notReadyReasons.join('\n');
   ($('codes') as HTMLTextAreaElement).value = current.settings.wrapUpCodes.join('\n');
+  const queueHours = current.settings.queueHours;
+  ($('queue-hours') as HTMLTextAreaElement).value = queueHours ? JSON.stringify(queueHours, null, 2) : '';
 }
 
 $('settings').addEventListener('submit', (event) => {
   event.preventDefault();
   // A number the relay refuses is named by field, like the lists; an empty one is sent as such and refused too.
   const number = (id: string) => ($(id) as HTMLInputElement).valueAsNumber;
+  // The queues' hours as JSON, checked by the relay field by field; empty: every queue keeps the queues file's.
+  const hoursText = ($('queue-hours') as HTMLTextAreaElement).value.trim();
+  let queueHours: unknown;
+  try {
+    queueHours = hoursText ? JSON.parse(hoursText) : undefined;
+  } catch {
+    return showProblems([say('hours.notJson')]);
+  }
   const body = JSON.stringify({
     notReadyReasons: lines('reasons'),
     wrapUpCodes: lines('codes'),
     boardThresholds: { serviceLevelTargetPct: number('sl-target'), maxWaitSec: number('max-wait') },
     retention: retentionOf(),
+    ...(queueHours !== undefined && { queueHours }),
   });
   void call({ method: 'PUT', body }).then(async (response) => {
     if (!response) return;

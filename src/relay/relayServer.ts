@@ -25,6 +25,7 @@ import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
 import { createQueueTurnAway } from './queueTurnAway';
+import { createQueueCalendars } from './queueCalendars';
 import { createAnchoredCalls } from './media/anchoredCalls';
 import { createBotCalls } from './bots/botCalls';
 import { createBotRoute } from './bots/botRoute';
@@ -545,11 +546,14 @@ export async function startRelay(options: RelayOptions) {
     anchored,
     accountAlerts: () => accountAlerts.list(),
   });
+  // Queues' hours and maximum waits: the file's, until an admin sets them on the board.
+  const applyQueueCalendars = createQueueCalendars(options.queues);
   // An admin's change of the team settings, on any instance, applies here within seconds.
   const stopSettings = teamSettings?.watch(({ version, settings }) => {
     liveReasons.splice(0, liveReasons.length, ...settings.notReadyReasons);
     liveWrapUpCodes = settings.wrapUpCodes;
     liveThresholds = settings.boardThresholds ?? DEFAULT_THRESHOLDS;
+    applyQueueCalendars(settings.queueHours);
     liveRetention = settings.retention;
     gateway.welcomeAgain();
     log.info('team settings applied', { version });

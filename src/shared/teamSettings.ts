@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BoardThresholds } from './boardTiles';
 import { RetentionPolicy } from './retention';
+import { QueueHours, QueueId, QueueMaxWait } from './teamQueues';
 
 /**
  * What an admin sets for the whole team from the board (stored in PostgreSQL with versions, applied by every relay
@@ -24,6 +25,14 @@ export const TeamSettings = z.object({
   boardThresholds: BoardThresholds.optional(),
   /** How long each kind of data is kept, in days; absent (or a kind left out): kept until erased. */
   retention: RetentionPolicy.optional(),
+  /**
+   * Business hours and maximum wait per queue (by the queues file's ids), replacing the file's for the queues named;
+   * a queue named without `hours` or `maxWait` has none.
+   */
+  queueHours: z
+    .record(QueueId, z.object({ hours: QueueHours.optional(), maxWait: QueueMaxWait.optional() }))
+    .refine((set) => Object.keys(set).length <= 200, 'at most 200 queues')
+    .optional(),
 });
 export type TeamSettings = z.infer<typeof TeamSettings>;
 

@@ -140,6 +140,10 @@ export const en = {
     waitingCount_other: '{{count}} calls waiting',
   },
   hours: {
+    settingsHeading: 'Business hours and maximum wait per queue',
+    settingsNote:
+      'JSON by queue id, as in the queues file: {"support": {"hours": {…}, "maxWait": {…}}}. A queue left out keeps the queues file’s hours; empty: every queue keeps them.',
+    notJson: 'Business hours per queue: this is not JSON.',
     closedNow: 'Closed now: {{queues}}',
     holiday: '{{name}} (holiday)',
     outside_hours: '{{name}} (outside business hours)',

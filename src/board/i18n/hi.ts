@@ -141,6 +141,10 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_other: '{{count}} कॉल प्रतीक्षा में',
   },
   hours: {
+    settingsHeading: 'हर कतार के कामकाज के घंटे और अधिकतम इंतज़ार',
+    settingsNote:
+      'कतार की id के हिसाब से JSON, जैसा कतारों की फ़ाइल में: {"support": {"hours": {…}, "maxWait": {…}}}. जो कतार इसमें नहीं है, उसके घंटे कतारों की फ़ाइल वाले रहते हैं; ख़ाली छोड़ें तो सभी कतारों के।',
+    notJson: 'कतार के घंटे: यह JSON नहीं है।',
     closedNow: 'अभी बंद: {{queues}}',
     holiday: '{{name}} (छुट्टी)',
     outside_hours: '{{name}} (कामकाज के समय के बाहर)',

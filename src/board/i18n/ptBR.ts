@@ -146,6 +146,10 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_other: '{{count}} chamadas aguardando',
   },
   hours: {
+    settingsHeading: 'Horário de atendimento e espera máxima por fila',
+    settingsNote:
+      'JSON por id de fila, como no arquivo de filas: {"support": {"hours": {…}, "maxWait": {…}}}. Uma fila que não aparece mantém o horário do arquivo de filas; vazio: todas o mantêm.',
+    notJson: 'Horário por fila: isto não é JSON.',
     closedNow: 'Fechadas agora: {{queues}}',
     holiday: '{{name}} (feriado)',
     outside_hours: '{{name}} (fora do horário de atendimento)',

@@ -44,7 +44,7 @@ const replyTo =
  * moment (signature, expiry, revocation), and answers only within the supervisor's queues.
  */
 export function createBoardApi(deps: {
-  source: Pick<BoardSource, 'report' | 'queueOfCall'>;
+  source: Pick<BoardSource, 'report' | 'queueOfCall'> & Partial<Pick<BoardSource, 'queueIds'>>;
   checkToken(token: string): Promise<SupervisorCheck>;
   /** Where a call's room recording is on this machine; undefined when there is none. */
   roomRecording?(callId: string): Promise<string | undefined>;
@@ -198,6 +198,12 @@ export function createBoardApi(deps: {
       const parsed = TeamSettings.safeParse(raw);
       if (!parsed.success)
         return reply(400, JSON.stringify({ problems: settingsProblems(parsed.error) }), 'application/json');
+      const known = source.queueIds?.() ?? [];
+      const unknownQueues = Object.keys(parsed.data.queueHours ?? {}).filter((id) => !known.includes(id));
+      if (unknownQueues.length > 0) {
+        const problems = unknownQueues.map((id) => `queueHours.${id}: no queue ${id} in the queues file`);
+        return reply(400, JSON.stringify({ problems }), 'application/json');
+      }
       const version = await deps.teamSettings.save(parsed.data, check.agentId);
       audit(req, check, {
         action: 'config_change',

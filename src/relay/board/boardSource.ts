@@ -207,6 +207,8 @@ export function createBoardSource(deps: {
     (queues?.queues ?? []).filter((q) => skillLevel(q, agentId) !== undefined).map((q) => q.id);
 
   return {
+    /** The queues of the queues file, by id (the team settings name queues by them). */
+    queueIds: (): string[] => (queues?.queues ?? []).map((q) => q.id),
     /** What a supervisor with this scope sees: only their queues' calls, agents and figures. */
     async snapshot(scope: SupervisorScope): Promise<BoardSnapshot> {
       const nowMs = Date.now();

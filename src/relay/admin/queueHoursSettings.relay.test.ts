@@ -1,0 +1,162 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import { TeamQueues } from '../../shared/teamQueues';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { issueSupervisorToken } from '../agentTokens';
+import { startRelay, type Relay } from '../relayServer';
+import { connectTestAgent } from '../testAgent';
+import { startTestPostgres, type TestPostgres } from '../testPostgres';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS } from '../testSecrets';
+
+const SECRETS = RELAY_TEST_SECRETS;
+// The queues file gives Care no hours: it is open until an admin says otherwise.
+const QUEUES = TeamQueues.parse({
+  defaultQueue: 'care',
+  queues: [{ id: 'care', name: 'Care', routing: 'ring_all', agents: { asha: 1 } }],
+});
+const BASE_SETTINGS = { notReadyReasons: ['break'], wrapUpCodes: ['Resolved'] };
+const tokyoDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(ms);
+/** Open one minute a week, and today and tomorrow are holidays in Tokyo: whatever the clock says, closed now. */
+const NEVER_OPEN = {
+  timeZone: 'Asia/Tokyo',
+  open: [{ days: ['mon'], from: '00:00', to: '00:01' }],
+  holidays: [tokyoDay(Date.now()), tokyoDay(Date.now() + 86_400_000)],
+};
+
+let redis: TestRedis;
+let postgres: TestPostgres;
+let graph: GraphApiSim;
+let first: Relay;
+let second: Relay;
+const database = 'queue_hours_settings';
+
+beforeAll(async () => {
+  [redis, postgres, graph] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+  ]);
+  const admin = new pg.Client(postgres.url);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const common = {
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    prefix: 'hours-settings',
+    databaseUrl: postgres.url.replace(/\/postgres$/, `/${database}`),
+    queues: QUEUES,
+  };
+  // Two instances, each with its own parsed copy of the queues file, as two processes have.
+  first = await startRelay({ ...common, logger: createMemoryLogger() });
+  second = await startRelay({ ...common, queues: TeamQueues.parse(QUEUES), logger: createMemoryLogger() });
+}, 60_000);
+afterAll(async () => {
+  await first?.close();
+  await second?.close();
+  await graph?.close();
+  await redis?.stop();
+  await postgres?.stop();
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not in time: ${what}`);
+    await pause(50);
+  }
+}
+const httpOf = (relay: Relay) => relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');
+async function put(body: unknown): Promise<Response> {
+  const token = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+  return fetch(`${httpOf(first)}/board/api/settings`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+let calls = 0;
+/** A customer's call delivered to the second instance; resolves with its id. */
+async function call(): Promise<string> {
+  calls += 1;
+  const callId = `wacid.hours.settings.${calls}`;
+  graph.offerCall(callId);
+  const webhook = connectWebhook({
+    callId,
+    from: `4477009006${String(calls).padStart(2, '0')}`,
+    phoneNumberId: SECRETS.phoneNumberId,
+    sdpOffer: 'v=0\r\n',
+  });
+  expect((await postSignedWebhook(second.webhookUrl, webhook, SECRETS.appSecret)).status).toBe(200);
+  return callId;
+}
+
+describe('business hours an admin sets on the board, applied by every instance without a restart', () => {
+  it('refuses hours for a queue the queues file does not have, and a wrong period, naming the field', async () => {
+    const unknown = await put({ ...BASE_SETTINGS, queueHours: { billing: { hours: NEVER_OPEN } } });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({ problems: ['queueHours.billing: no queue billing in the queues file'] });
+    const backwards = await put({
+      ...BASE_SETTINGS,
+      queueHours: { care: { hours: { ...NEVER_OPEN, open: [{ days: ['mon'], from: '18:00', to: '09:00' }] } } },
+    });
+    expect(backwards.status).toBe(400);
+    expect(((await backwards.json()) as { problems: string[] }).problems).toEqual([
+      'queueHours.care.hours.open.0.to: opens before it closes (a period past midnight is two periods)',
+    ]);
+  });
+
+  it('hours saved on one instance close the queue on the other within seconds; cleared, calls ring again', async () => {
+    const asha = await connectTestAgent('asha', [second.agentUrl]);
+    try {
+      const rings = (callId: string) => asha.events.some((e) => e.type === 'call_offered' && e.callId === callId);
+      const open = await call();
+      await until(() => rings(open), 'an open queue’s call rings');
+      await asha.client.request('reject', { callId: open }).catch(() => undefined);
+
+      const text = 'We are closed today. Please call again tomorrow.';
+      const saved = await put({
+        ...BASE_SETTINGS,
+        queueHours: { care: { hours: { ...NEVER_OPEN, closed: { action: 'message', message: text } } } },
+      });
+      expect(saved.status).toBe(200);
+      // Settings are looked for every 2 s: a call some seconds later finds the queue closed, with no restart.
+      let closed = '';
+      await until(
+        async () => {
+          const id = await call();
+          await until(() => graph.actionsFor(id).length > 0 || rings(id), 'the call is rung or rejected');
+          if (rings(id)) await asha.client.request('reject', { callId: id }).catch(() => undefined);
+          closed = graph.actionsFor(id).includes('reject:200') && !rings(id) ? id : '';
+          return closed !== '';
+        },
+        'the admin’s hours apply on the other instance',
+        15_000,
+      );
+      expect(graph.textMessages.filter((m) => m.kind === 'text').map((m) => m.kind === 'text' && m.body)).toContain(
+        text,
+      );
+
+      expect((await put(BASE_SETTINGS)).status).toBe(200);
+      let ringsAgain = false;
+      await until(
+        async () => {
+          const id = await call();
+          await until(() => graph.actionsFor(id).length > 0 || rings(id), 'the call is rung or rejected');
+          ringsAgain = rings(id);
+          if (ringsAgain) await asha.client.request('reject', { callId: id }).catch(() => undefined);
+          return ringsAgain;
+        },
+        'the queues file’s hours (none) are back',
+        15_000,
+      );
+    } finally {
+      asha.client.close();
+    }
+  }, 60_000);
+});
