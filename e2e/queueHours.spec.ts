@@ -90,3 +90,69 @@ test('the supervisor board shows a queue closed for a holiday and counts the cal
     await postgres.stop();
   }
 });
+
+test('an admin closes a queue from Team settings: the board shows it closed within seconds, and a box that is not JSON is named', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const [redis, postgres, graph] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+  ]);
+  const relay = await startRelay({
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    logger: createMemoryLogger(),
+    prefix: 'hours-admin',
+    databaseUrl: postgres.url,
+    queues: TeamQueues.parse({ defaultQueue: 'care', queues: [{ id: 'care', name: 'Customer Care', agents: '*' }] }),
+  });
+  const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+  try {
+    const base = relay.agentUrl.replace(/^ws/, 'http');
+    await page.goto(`${base}board`);
+    await page
+      .getByTestId('board-token')
+      .fill(await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' }));
+    await page.getByTestId('board-sign-in-button').click();
+    await expect(page.getByTestId('board-live')).toHaveText('Live');
+    await expect(page.getByTestId('closed-queues')).toBeHidden();
+
+    await page.getByTestId('board-settings').click();
+    await page.getByTestId('settings-reasons').fill('break');
+    await page.getByTestId('settings-codes').fill('Resolved');
+    const box = page.getByRole('textbox', { name: 'Business hours and maximum wait per queue' });
+    await box.fill('{ "care": ');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('settings-problem')).toHaveText('Business hours per queue: this is not JSON.');
+    const hours = {
+      care: {
+        hours: {
+          timeZone: 'Europe/Lisbon',
+          open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }],
+          holidays: [lisbonDay(Date.now()), lisbonDay(Date.now() + 86_400_000)],
+        },
+      },
+    };
+    await box.fill(JSON.stringify(hours));
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('settings-saved')).toBeVisible();
+    await expect(page.getByTestId('settings-problem')).toBeHidden();
+    // Read back as saved, the next time the page opens.
+    await page.reload();
+    await expect(box).toHaveValue(/"Europe\/Lisbon"/);
+
+    await page.goto(`${base}board/`);
+    await expect(page.getByTestId('closed-queues')).toHaveText('Closed now: Customer Care (holiday)', {
+      timeout: 15_000,
+    });
+  } finally {
+    await page.context().close();
+    await relay.close();
+    await graph.close();
+    await redis.stop();
+    await postgres.stop();
+  }
+});
