@@ -580,7 +580,7 @@ export async function startRelay(options: RelayOptions) {
           actor: `relay ${instance}`,
           role: 'none',
           action: 'retention_sweep',
-          detail: `${counts.callRecords} call records, ${counts.notes} notes, ${counts.roomRecordings} room recordings, ${counts.surveyAnswers} survey answers`,
+          detail: `call records: ${counts.callRecords}, notes: ${counts.notes}, room recordings: ${counts.roomRecordings}, survey answers: ${counts.surveyAnswers}`,
           source: instance,
         }),
       log,

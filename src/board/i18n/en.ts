@@ -60,7 +60,7 @@ export const en = {
     confirmButton: 'Erase for good',
     cancel: 'Cancel',
     counts:
-      '{{calls}} calls, {{notes}} notes, {{recordings}} recordings, {{transcripts}} transcripts, {{surveys}} survey answers',
+      'calls: {{calls}}, notes: {{notes}}, recordings: {{recordings}}, transcripts: {{transcripts}}, survey answers: {{surveys}}',
     exported: 'Exported for {{customer}}: {{counts}}. The archive is in your downloads.',
     erased: 'Erased for {{customer}}: {{counts}}. Desks forget their calls with this customer when they next connect.',
     nothing: 'The team keeps nothing about {{customer}}.',

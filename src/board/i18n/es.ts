@@ -64,7 +64,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     confirmButton: 'Borrar definitivamente',
     cancel: 'Cancelar',
     counts:
-      '{{calls}} llamadas, {{notes}} notas, {{recordings}} grabaciones, {{transcripts}} transcripciones, {{surveys}} respuestas a la encuesta',
+      'llamadas: {{calls}}, notas: {{notes}}, grabaciones: {{recordings}}, transcripciones: {{transcripts}}, respuestas a la encuesta: {{surveys}}',
     exported: 'Exportado para {{customer}}: {{counts}}. El archivo está en tus descargas.',
     erased:
       'Borrado para {{customer}}: {{counts}}. Los puestos olvidan sus llamadas con este cliente la próxima vez que se conecten.',

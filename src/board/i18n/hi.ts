@@ -60,7 +60,8 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
       'टीम {{customer}} के बारे में जो कुछ रखती है (कॉल रिकॉर्ड, नोट्स, रिकॉर्डिंग, ट्रांसक्रिप्ट और सर्वे के जवाब), वह सब टीम में और हर डेस्क पर मिटाएँ? इसे पलटा नहीं जा सकता।',
     confirmButton: 'हमेशा के लिए मिटाएँ',
     cancel: 'रद्द करें',
-    counts: '{{calls}} कॉल, {{notes}} नोट्स, {{recordings}} रिकॉर्डिंग, {{transcripts}} ट्रांसक्रिप्ट, {{surveys}} सर्वे जवाब',
+    counts:
+      'कॉल: {{calls}}, नोट्स: {{notes}}, रिकॉर्डिंग: {{recordings}}, ट्रांसक्रिप्ट: {{transcripts}}, सर्वे जवाब: {{surveys}}',
     exported: '{{customer}} के लिए निर्यात हुआ: {{counts}}। संग्रह आपके डाउनलोड में है।',
     erased: '{{customer}} के लिए मिटाया गया: {{counts}}। डेस्क अगली बार जुड़ने पर इस ग्राहक से अपनी कॉल भूल जाते हैं।',
     nothing: 'टीम {{customer}} के बारे में कुछ नहीं रखती।',

@@ -63,7 +63,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     confirmButton: 'Apagar definitivamente',
     cancel: 'Cancelar',
     counts:
-      '{{calls}} chamadas, {{notes}} notas, {{recordings}} gravações, {{transcripts}} transcrições, {{surveys}} respostas à pesquisa',
+      'chamadas: {{calls}}, notas: {{notes}}, gravações: {{recordings}}, transcrições: {{transcripts}}, respostas à pesquisa: {{surveys}}',
     exported: 'Exportado para {{customer}}: {{counts}}. O arquivo está nos seus downloads.',
     erased:
       'Apagado para {{customer}}: {{counts}}. As estações esquecem suas chamadas com este cliente na próxima conexão.',

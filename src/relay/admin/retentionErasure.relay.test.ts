@@ -235,13 +235,13 @@ describe('one customer’s data, exported or erased by an admin', () => {
           actor: 'ada',
           action: 'export_customer',
           target: anaTarget,
-          detail: '2 calls, 2 notes, 2 room recordings, 2 transcripts, 2 survey answers',
+          detail: 'calls: 2, notes: 2, room recordings: 2, transcripts: 2, survey answers: 2',
         },
         {
           actor: 'ada',
           action: 'erase_customer',
           target: anaTarget,
-          detail: '2 calls, 2 notes, 2 room recordings, 2 transcripts, 2 survey answers',
+          detail: 'calls: 2, notes: 2, room recordings: 2, transcripts: 2, survey answers: 2',
         },
         {
           actor: 'ada',
@@ -295,7 +295,7 @@ describe('retention set by the admin', () => {
       const [sweep] = await sql<{ actor: string; detail: string }>(
         "SELECT actor, detail FROM audit_log WHERE action = 'retention_sweep'",
       );
-      expect(sweep!.detail).toBe('1 call records, 1 notes, 2 room recordings, 1 survey answers');
+      expect(sweep!.detail).toBe('call records: 1, notes: 1, room recordings: 2, survey answers: 1');
       expect([`relay ${first.instance}`, `relay ${second.instance}`]).toContain(sweep!.actor);
 
       expect(await sql("SELECT call_id FROM calls WHERE call_id LIKE 'kept-%' ORDER BY call_id")).toEqual([

@@ -24,7 +24,7 @@ const text = (res: ServerResponse, status: number, body: string): void =>
 /** How the audit trail names a customer: by the start of their digest, so the append-only trail keeps no number. */
 export const auditedCustomer = (customer: string) => `customer #${customerDigest(customer).slice(0, 16)}`;
 const countsText = (c: CustomerDataCounts) =>
-  `${c.calls} calls, ${c.notes} notes, ${c.roomRecordings} room recordings, ${c.transcripts} transcripts, ${c.surveyAnswers} survey answers`;
+  `calls: ${c.calls}, notes: ${c.notes}, room recordings: ${c.roomRecordings}, transcripts: ${c.transcripts}, survey answers: ${c.surveyAnswers}`;
 
 async function bodyOf(req: IncomingMessage): Promise<string | undefined> {
   let body = '';
