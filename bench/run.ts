@@ -6,6 +6,7 @@ import { benchRelay } from './relay';
 import { benchQueues } from './queues';
 import { benchAnchored } from './anchored';
 import { benchBots } from './bots';
+import { benchHandBack } from './handBack';
 import { benchFloor } from './floor';
 import { benchLoss } from './loss';
 
@@ -127,6 +128,16 @@ async function main(): Promise<void> {
     );
     console.log(
       `  caller: last of the music -> first of the agent after Answer   ${ms(b.switchGapMs)} (negative: they overlap)`,
+    );
+    const hb = await benchHandBack(Number(process.env.BENCH_ROUNDS ?? 5));
+    console.log(
+      `\nAn agent hands the call to a bot, which escalates it back (median of ${hb.rounds} calls; one relay, Janus, two agents)`,
+    );
+    console.log(
+      `  hand_to_bot -> caller hears the bot          ${ms(hb.botHeardMs)}  ratio ${ratio(hb.botHeardMs, hb.agentHeardMs)} vs the agent's answer of the escalated call -> caller hears them ${ms(hb.agentHeardMs)}`,
+    );
+    console.log(
+      `  hand-back bot's escalate -> a desk rings     ${ms(hb.handBackEscalateRingMs)}  ratio ${ratio(hb.handBackEscalateRingMs, hb.firstEscalateRingMs)} vs the first bot's escalate -> a desk rings ${ms(hb.firstEscalateRingMs)}`,
     );
   }
   if (!only || only === 'hold') {
