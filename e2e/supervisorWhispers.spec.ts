@@ -59,15 +59,20 @@ test('a supervisor whispers to the agent from the board: the agent reads who is 
       'The agent or the customer is connected to another relay instance than your board, so you cannot whisper from here.',
     );
     await expect(farBoard.getByTestId('listen-state')).toHaveText(/Nobody hears you\.$/);
-    await farBoard.getByTestId('listen-stop').click();
-    await expect(farBoard.getByTestId('listen-state')).toHaveText('You stopped listening.');
 
-    // Maria's board is on the instance that holds the call: she listens, then whispers.
+    // Maria's board is on the instance that holds the call: she listens; while Lena listens too (from the other
+    // instance), a whisper would leave Lena's line in a room nobody talks in, so it is refused.
     await openBoard(board, relays[0]!.agentUrl, 'maria');
     await row(board).getByTestId('listen').click();
     const state = board.getByTestId('listen-state');
     await expect(state).toHaveText(/^Listening to asha’s call with .+\. Nobody hears you\.$/, { timeout: 10_000 });
     await expect.poll(() => pageHears(board, CUSTOMER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await board.getByTestId('listen-whisper').click();
+    await expect(board.getByTestId('listen-note')).toHaveText(
+      'Another supervisor is on this call: whisper once they have left.',
+    );
+    await farBoard.getByTestId('listen-stop').click();
+    await expect(farBoard.getByTestId('listen-state')).toHaveText('You stopped listening.');
     await board.getByTestId('listen-whisper').click();
     await expect(state).toHaveText(
       /^Whispering on asha’s call with .+: only the agent hears you, the customer does not\.$/,
@@ -88,6 +93,11 @@ test('a supervisor whispers to the agent from the board: the agent reads who is 
     expect(sorted[5]!, atCustomer.join(', ')).toBeLessThan(SILENT);
     expect(sorted[9]!, atCustomer.join(', ')).toBeLessThan(HEARD);
     expect(await pageHears(pageA, CUSTOMER)).toBeGreaterThan(HEARD);
+    // Nobody else can listen in meanwhile (they would hear an empty room): Lena is told why.
+    await row(farBoard).getByTestId('listen').click();
+    await expect(farBoard.getByTestId('listen-state')).toHaveText(
+      'Another supervisor is whispering to the agent on this call; listen once they have stopped.',
+    );
 
     // Barge: the customer hears Maria too, and Asha's line says so instead of the whisper.
     await board.getByTestId('listen-barge').click();

@@ -10,6 +10,8 @@ import { createJanusRegistry } from './janusRegistry';
 import { createJanusSessionKeeper } from './janusSessionKeeper';
 import { createAdoptedLegs } from './adoptedLegs';
 
+/** How long a call's whisper and listeners are kept in Redis at most (a call longer than a day is not expected). */
+const DAY_S = 24 * 3600;
 /** How often a Janus that went away is tried again. */
 const RECONNECT_MS = 2000;
 
@@ -172,6 +174,9 @@ export async function createAnchoredCalls(deps: {
     string,
     { listenerId: string; agentId: string; end(): Promise<void>; onEnded: () => void }
   >();
+  /** Who whispers on a call, and which supervisors' lines are in it, on every instance (each line's own is local). */
+  const whisperKey = (callId: string) => `${deps.prefix}:whisper:${callId}`;
+  const listenersKey = (callId: string) => `${deps.prefix}:listeners:${callId}`;
   /** Whisper switches of one call run one after another, so two quick clicks never split the call twice. */
   const whisperTurns = new Map<string, Promise<unknown>>();
   function inTurn<T>(callId: string, step: () => Promise<T>): Promise<T> {
@@ -188,6 +193,7 @@ export async function createAnchoredCalls(deps: {
     const whisper = whispers.get(callId);
     if (!whisper) return;
     whispers.delete(callId);
+    await redis.del(whisperKey(callId)).catch(() => 0);
     await whisper.end();
     await listenerLegs
       .get(callId)
@@ -428,6 +434,7 @@ export async function createAnchoredCalls(deps: {
       const { handle, offer } = await where.anchor.offerLeg(where.room, `supervisor:${listenerId}`, true);
       const listeners = listenerLegs.get(callId) ?? new Map();
       listeners.set(listenerId, { handle, onEnd });
+      await redis.multi().sadd(listenersKey(callId), listenerId).expire(listenersKey(callId), DAY_S).exec();
       listenerLegs.set(callId, listeners);
       return offer;
     },
@@ -465,7 +472,9 @@ export async function createAnchoredCalls(deps: {
         const whisper = whispers.get(callId);
         if (whisper?.listenerId === listenerId && whisper.agentId === agentId) return 'ok';
         if (whisper) return 'busy';
-        if ([...(listenerLegs.get(callId)?.keys() ?? [])].some((id) => id !== listenerId)) return 'busy';
+        // Another supervisor's line, on any instance, would be left in the call's room hearing nobody.
+        const lines = await redis.smembers(listenersKey(callId));
+        if (lines.some((id) => id !== listenerId) || (await redis.exists(whisperKey(callId)))) return 'busy';
         const customer = customerLegs.get(callId)?.leg;
         const agent = deskLegs.get(callId)?.get(agentId)?.leg;
         const where = await place(callId);
@@ -478,16 +487,18 @@ export async function createAnchoredCalls(deps: {
           rooms,
         );
         whispers.set(callId, { listenerId, agentId, end: split.end, onEnded });
+        await redis.set(whisperKey(callId), listenerId, 'EX', DAY_S);
         entry.heard = false;
         return 'ok';
       });
     },
-    /** Who whispers on this call from this instance, if anyone. */
-    whispering: (callId: string) => whispers.get(callId)?.listenerId,
+    /** Who whispers on this call, from any instance, if anyone. */
+    whispering: async (callId: string) => (await redis.get(whisperKey(callId))) ?? undefined,
     /** The supervisor's leg leaves; true when it had barged in or was whispering (the agent heard them). */
     async stopListening(callId: string, listenerId: string): Promise<boolean> {
       const whispered = whispers.get(callId)?.listenerId === listenerId;
       if (whispered) await whisperOver(callId, false);
+      await redis.srem(listenersKey(callId), listenerId).catch(() => 0);
       const entry = listenerLegs.get(callId)?.get(listenerId);
       if (!entry) return whispered;
       listenerLegs.get(callId)!.delete(listenerId);
@@ -525,6 +536,7 @@ export async function createAnchoredCalls(deps: {
     /** The call is over: every leg here leaves, and the room closes. */
     async end(callId: string): Promise<void> {
       await whisperOver(callId, false).catch(() => undefined);
+      await redis.del(listenersKey(callId), whisperKey(callId)).catch(() => 0);
       endListeners(callId, 'The call ended.');
       await this.dropBot(callId);
       await this.dropAllBut(callId, null);
