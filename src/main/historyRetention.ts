@@ -11,13 +11,14 @@ export interface PruneCutoffs {
   callRecords?: number;
   notes?: number;
   metaMedia?: number;
+  surveyAnswers?: number;
 }
 
 const WITH_MEDIA = 'recording_file IS NOT NULL OR transcript IS NOT NULL OR media_notices IS NOT NULL';
 
 /**
  * The desk's side of the team's retention and erasure, on its history database: calls older than the policy allows
- * go (or lose their notes, or WhatsApp's recording and transcript), and an erased customer's calls from before the
+ * go (or lose their notes, WhatsApp's recording and transcript, or the customer's rating), and an erased customer's calls from before the
  * erasure go, with the permission requests sent to them.
  */
 export function createHistoryRetention(db: SqlDatabase) {
@@ -30,6 +31,7 @@ export function createHistoryRetention(db: SqlDatabase) {
     `UPDATE calls SET recording_file = NULL, recording_mime = NULL, transcript = NULL, media_notices = NULL,
        media_problem = NULL, media_problem_said = NULL WHERE offered_at < ? AND (${WITH_MEDIA})`,
   );
+  const clearRatings = db.prepare('UPDATE calls SET csat = NULL WHERE offered_at < ? AND csat IS NOT NULL');
   const customers = db.prepare('SELECT DISTINCT number AS c FROM calls UNION SELECT DISTINCT username FROM calls');
   const callsOf = db.prepare(
     'SELECT call_id, recording_file FROM calls WHERE (number = ? OR username = ?) AND offered_at <= ?',
@@ -62,6 +64,7 @@ export function createHistoryRetention(db: SqlDatabase) {
         let calls = 0;
         let notes = 0;
         let metaMedia = 0;
+        let surveyAnswers = 0;
         if (cut.callRecords !== undefined) {
           media.push(...removed(withMediaBefore.all(cut.callRecords) as MediaRow[]));
           calls = Number(deleteBefore.run(cut.callRecords).changes);
@@ -71,7 +74,8 @@ export function createHistoryRetention(db: SqlDatabase) {
           media.push(...removed(withMediaBefore.all(cut.metaMedia) as MediaRow[]));
           metaMedia = Number(clearMedia.run(cut.metaMedia).changes);
         }
-        return { calls, notes, metaMedia, media };
+        if (cut.surveyAnswers !== undefined) surveyAnswers = Number(clearRatings.run(cut.surveyAnswers).changes);
+        return { calls, notes, metaMedia, surveyAnswers, media };
       });
     },
 

@@ -34,6 +34,7 @@ function deskWith(calls: Array<{ id: string; number: string; daysAgo: number; us
       endReason: 'remote_hangup',
     } satisfies HistoryUpdate);
     h.recordWrapUp(c.id, 'Resolved', `notes about ${c.number}`);
+    h.recordRating(c.id, 4);
     writeFileSync(join(media, `${fileStem(c.id)}-recording.ogg`), 'voice');
     writeFileSync(join(media, `${fileStem(c.id)}-transcript.json`), '{}');
     h.media.setRecording(c.id, `${fileStem(c.id)}-recording.ogg`, 'audio/ogg');
@@ -53,21 +54,22 @@ describe('a desk applies the team’s retention policy and erasures to its own h
     ]);
     const counts = applyTeamDataPolicy(
       { history: h, mediaFolder: media, log },
-      { retention: { callRecords: 365, notes: 30, metaMedia: 7 } },
+      { retention: { callRecords: 365, notes: 30, metaMedia: 7, surveyAnswers: 30 } },
       NOW,
     );
-    expect(counts).toEqual({ calls: 1, notes: 1, metaMedia: 1, erasedCalls: 0 });
+    expect(counts).toEqual({ calls: 1, notes: 1, metaMedia: 1, surveyAnswers: 1, erasedCalls: 0 });
     expect(h.find('old')).toBeUndefined();
     expect(files('old')).toEqual([false, false]);
     expect(h.find('month')).toMatchObject({ outcome: 'Resolved', notes: undefined, transcript: undefined });
+    expect(h.find('month')?.csat).toBeUndefined();
     expect(h.find('month')?.recordingMimeType).toBeUndefined();
     expect(files('month')).toEqual([false, false]);
-    expect(h.find('week')).toMatchObject({ notes: 'notes about 447700900003', transcript: 'Customer: hello' });
+    expect(h.find('week')).toMatchObject({ notes: 'notes about 447700900003', transcript: 'Customer: hello', csat: 4 });
     expect(files('week')).toEqual([true, true]);
     // Applied again (the next welcome), nothing more goes.
     expect(
       applyTeamDataPolicy({ history: h, mediaFolder: media, log }, { retention: { callRecords: 365 } }, NOW),
-    ).toEqual({ calls: 0, notes: 0, metaMedia: 0, erasedCalls: 0 });
+    ).toEqual({ calls: 0, notes: 0, metaMedia: 0, surveyAnswers: 0, erasedCalls: 0 });
   });
 
   it('forgets an erased customer’s calls (by number or user ID) up to the erasure, not their later calls, nor others', () => {

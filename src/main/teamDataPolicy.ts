@@ -13,6 +13,7 @@ export interface PrunedCounts {
   calls: number;
   notes: number;
   metaMedia: number;
+  surveyAnswers: number;
   erasedCalls: number;
 }
 
@@ -46,7 +47,13 @@ export function applyTeamDataPolicy(
   const pruned = deps.history.retention.prune(cut);
   const erased = deps.history.retention.forget(policy.erasedCustomers ?? [], customerDigest);
   removeMediaFiles(deps.mediaFolder, [...pruned.media, ...erased.media], deps.log);
-  const counts = { calls: pruned.calls, notes: pruned.notes, metaMedia: pruned.metaMedia, erasedCalls: erased.calls };
+  const counts = {
+    calls: pruned.calls,
+    notes: pruned.notes,
+    metaMedia: pruned.metaMedia,
+    surveyAnswers: pruned.surveyAnswers,
+    erasedCalls: erased.calls,
+  };
   if (Object.values(counts).some((n) => n > 0)) deps.log.info('history pruned by the team’s policy', { ...counts });
   return counts;
 }
