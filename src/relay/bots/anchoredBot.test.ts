@@ -1,19 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { startScriptedBot, type ScriptedBot } from '../../../sim/scriptedBot';
-import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
-import type { CallSignal } from '../../shared/callSignals';
+import { postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import { TeamQueues, type TeamQueuesInput } from '../../shared/teamQueues';
 import { createMemoryLogger } from '../../whatsapp/logger';
 import { startRelay } from '../relayServer';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
 import { holdMusicFile, mediaHostAddress } from '../media/testJanus';
 import { createTonePeer } from '../media/testTonePeer';
-import { roomParticipants } from '../media/testRoomParticipants';
-import { Redis } from 'ioredis';
 import { connectTestAgent } from '../testAgent';
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import {
+  answerSentToMeta as sentToMeta,
+  callIn as callTestbed,
+  legsOf as roomLegs,
+  offeredTo,
+  until,
+} from './testBotCall';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
@@ -134,50 +138,11 @@ afterAll(async () => {
   ]);
 });
 
-/** The legs of a call's room on Janus, by display name, as Janus lists them. */
-async function legsOf(callId: string): Promise<string[]> {
-  const redis = new Redis(testbed.redis.url);
-  try {
-    const place = JSON.parse((await redis.get(`bots:anchor:${callId}`)) ?? 'null') as { url: string; room: number };
-    return roomParticipants(place.url, testbed.janus.access, place.room);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 8000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what} not met in time`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-type Offered = Extract<CallSignal, { type: 'call_offered' }>;
-const offeredTo = (events: CallSignal[], callId: string) =>
-  events.find((e): e is Offered => e.type === 'call_offered' && e.callId === callId);
-
-/** WhatsApp calls in: the customer's offer reaches the relay's webhook. */
-async function callIn(callId: string, caller: { offerSdp: string }, ctaPayload?: string): Promise<void> {
-  testbed.graph.offerCall(callId);
-  const body = connectWebhook({
-    callId,
-    from: '447700900777',
-    phoneNumberId: SECRETS.phoneNumberId,
-    sdpOffer: caller.offerSdp,
-    ...(ctaPayload !== undefined && { ctaPayload }),
-  });
-  expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
-}
-
-/** The answer Meta received in pre_accept for this call, as WhatsApp would give it to the caller. */
-function answerSentToMeta(callId: string): string | undefined {
-  const sent = testbed.graph.requests.find((r) => {
-    const text = JSON.stringify(r.body ?? '');
-    return text.includes('pre_accept') && text.includes(callId);
-  })?.body as { session: { sdp: string } } | undefined;
-  return sent?.session.sdp;
-}
+/** The call's legs in its Janus room; the call coming in from the test's customer; the answer Meta got. */
+const legsOf = (callId: string) => roomLegs(testbed.redis.url, 'bots', testbed.janus.access, callId);
+const callIn = (callId: string, caller: { offerSdp: string }, ctaPayload?: string) =>
+  callTestbed(testbed, callId, caller, { from: '447700900777', ctaPayload });
+const answerSentToMeta = (callId: string) => sentToMeta(testbed.graph, callId);
 
 const escalateUrl = () => `${testbed.relay.agentUrl.replace(/^ws/, 'http')}bot/escalate`;
 const escalate = (token: string, body: unknown) =>

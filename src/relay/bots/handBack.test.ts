@@ -1,16 +1,22 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { startScriptedBot, type ScriptedBot } from '../../../sim/scriptedBot';
-import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
-import type { CallSignal } from '../../shared/callSignals';
 import type { TeamQueuesInput } from '../../shared/teamQueues';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
 import { holdMusicFile, mediaHostAddress } from '../media/testJanus';
-import { roomParticipants } from '../media/testRoomParticipants';
 import { createTonePeer } from '../media/testTonePeer';
 import { connectTestAgent } from '../testAgent';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import {
+  answerAs as answerWithTone,
+  answerSentToMeta as sentToMeta,
+  botPost as postAsBot,
+  callIn as callTestbed,
+  handleOf,
+  legsOf as roomLegs,
+  offeredTo,
+  until,
+} from './testBotCall';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
@@ -113,65 +119,16 @@ afterAll(async () => {
   await Promise.all([front, survey, pay, broken, other].map((bot) => bot?.close()));
 });
 
-async function legsOf(callId: string): Promise<string[]> {
-  const redis = new Redis(testbed.redis.url);
-  try {
-    const place = JSON.parse((await redis.get(`handback:anchor:${callId}`)) ?? 'null') as { url: string; room: number };
-    return roomParticipants(place.url, testbed.janus.access, place.room);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 8000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what} not met in time`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-type Offered = Extract<CallSignal, { type: 'call_offered' }>;
-const offeredTo = (events: CallSignal[], callId: string) =>
-  events.find((e): e is Offered => e.type === 'call_offered' && e.callId === callId);
-
-async function callIn(callId: string, caller: { offerSdp: string }, ctaPayload?: string): Promise<void> {
-  testbed.graph.offerCall(callId);
-  const body = connectWebhook({
-    callId,
-    from: '447700900555',
-    phoneNumberId: SECRETS.phoneNumberId,
-    sdpOffer: caller.offerSdp,
-    ...(ctaPayload !== undefined && { ctaPayload }),
-  });
-  expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
-}
-
-function answerSentToMeta(callId: string): string | undefined {
-  const sent = testbed.graph.requests.find((r) => {
-    const text = JSON.stringify(r.body ?? '');
-    return text.includes('pre_accept') && text.includes(callId);
-  })?.body as { session: { sdp: string } } | undefined;
-  return sent?.session.sdp;
-}
-
-/** The agent answers a ringing call with a tone peer as their desk. */
-async function answerAs(agent: Awaited<ReturnType<typeof connectTestAgent>>, callId: string) {
-  const desk = createTonePeer(AGENT_HZ);
-  const answer = await desk.answer(offeredTo(agent.events, callId)!.sdpOffer);
-  await agent.client.request('pre_accept', { callId, sdp: answer });
-  await agent.client.request('accept', { callId, sdp: answer });
-  return desk;
-}
-
+/** The call's legs in its Janus room; the call coming in; the answer Meta got; an agent answering; a bot's request. */
+const legsOf = (callId: string) => roomLegs(testbed.redis.url, 'handback', testbed.janus.access, callId);
+const callIn = (callId: string, caller: { offerSdp: string }, ctaPayload?: string) =>
+  callTestbed(testbed, callId, caller, { ctaPayload });
+const answerSentToMeta = (callId: string) => sentToMeta(testbed.graph, callId);
+const answerAs = (agent: Awaited<ReturnType<typeof connectTestAgent>>, callId: string) =>
+  answerWithTone(agent, callId, AGENT_HZ);
 const botUrl = (path: string) => `${testbed.relay.agentUrl.replace(/^ws/, 'http')}bot/${path}`;
-const botPost = (path: string, token: string, body: unknown) =>
-  fetch(botUrl(path), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-const handleOf = (bot: ScriptedBot) => (bot.offers.at(-1)!.body.request_data as { call: string }).call;
+const botPost = (path: 'escalate' | 'end', token: string, body: unknown) =>
+  postAsBot(testbed.relay.agentUrl, path, token, body);
 
 describe('an agent hands the call back to a bot', () => {
   it('to a survey bot: the caller hears the agent, then the bot; the agent’s leg leaves and they wrap up; the bot ends the call on WhatsApp', async () => {

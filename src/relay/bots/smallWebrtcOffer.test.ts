@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueBot } from '../../shared/teamQueues';
 import { offerToBot } from './smallWebrtcOffer';
+import { serveBotEndpoints } from './testBotEndpoints';
 
 const TOKEN = 'bot-token-for-the-offer-test-0123456789';
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
@@ -24,37 +24,19 @@ const bots: Record<string, (req: IncomingMessage, res: ServerResponse) => void> 
     res.end('"}');
   },
 };
-const seen: Array<{ path: string; authorization?: string; body: string }> = [];
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    seen.push({
-      path: req.url ?? '',
-      authorization: req.headers.authorization,
-      body: Buffer.concat(chunks).toString(),
-    });
-    bots[req.url ?? '']?.(req, res);
-  });
-});
-let base = '';
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const server = serveBotEndpoints(bots);
+const { seen, base } = server;
+beforeAll(server.start);
+afterAll(server.stop);
 
 const botAt = (path: string, answerSeconds = 1) =>
-  QueueBot.parse({ url: `${base}${path}`, token: TOKEN, answerSeconds });
+  QueueBot.parse({ url: `${base()}${path}`, token: TOKEN, answerSeconds });
 
 describe('offering a bot its leg in the SmallWebRTC shape', () => {
   it('posts {sdp, type, pc_id, request_data} with the queue’s token and takes {sdp, type, pc_id} back', async () => {
     expect(await offerToBot(botAt('/good'), SDP, CONTEXT)).toEqual({ sdp: SDP, type: 'answer', pc_id: 'pc-1' });
     const request = seen.find((s) => s.path === '/good')!;
-    expect(request.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(JSON.parse(request.body)).toEqual({ sdp: SDP, type: 'offer', pc_id: null, request_data: CONTEXT });
   });
 

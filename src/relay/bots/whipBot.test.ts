@@ -1,17 +1,12 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { startScriptedBot, type ScriptedBot } from '../../../sim/scriptedBot';
-import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
-import type { CallSignal } from '../../shared/callSignals';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
 import { holdMusicFile, mediaHostAddress } from '../media/testJanus';
-import { roomParticipants } from '../media/testRoomParticipants';
 import { createTonePeer } from '../media/testTonePeer';
 import { connectTestAgent } from '../testAgent';
-import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { answerSentToMeta, callIn, legsOf, offeredTo, until } from './testBotCall';
 
-const SECRETS = RELAY_TEST_SECRETS;
 const WHIP_TOKEN = 'whip-front-bot-token-0123456789abcdef0123';
 const BOT_HZ = 600;
 const MUSIC_HZ = 700;
@@ -58,17 +53,6 @@ afterAll(async () => {
   await bot?.close();
 });
 
-async function until(check: () => boolean | Promise<boolean>, ms = 8000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what} not met in time`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-type Offered = Extract<CallSignal, { type: 'call_offered' }>;
-const offeredTo = (events: CallSignal[], callId: string) =>
-  events.find((e): e is Offered => e.type === 'call_offered' && e.callId === callId);
-
 describe('a WHIP bot (RFC 9725) as the queue’s bot', () => {
   it('answers first over WHIP, escalates with what it learned, and its session is DELETEd once the agent has the call', async () => {
     const { client, events } = await connectTestAgent('wes', [testbed.relay.agentUrl]);
@@ -76,19 +60,9 @@ describe('a WHIP bot (RFC 9725) as the queue’s bot', () => {
     const desk = createTonePeer(AGENT_HZ);
     try {
       const callId = 'wacid.whip.front';
-      testbed.graph.offerCall(callId);
-      const body = connectWebhook({
-        callId,
-        from: '447700900444',
-        phoneNumberId: SECRETS.phoneNumberId,
-        sdpOffer: caller.offerSdp,
-      });
-      expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+      await callIn(testbed, callId, caller, { from: '447700900444' });
       await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
-      const sent = testbed.graph.requests.find((r) => JSON.stringify(r.body ?? '').includes('pre_accept'))?.body as {
-        session: { sdp: string };
-      };
-      await caller.applyAnswer(sent.session.sdp);
+      await caller.applyAnswer(answerSentToMeta(testbed.graph, callId)!);
       await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the WHIP bot');
       await until(() => bot.heardCaller() > 0.05, 5000, 'the bot hears the caller');
       // The offer came as application/sdp with the call's context beside it, never WhatsApp's call id.
@@ -111,13 +85,7 @@ describe('a WHIP bot (RFC 9725) as the queue’s bot', () => {
       );
       // The bot's leg left the room and the relay ended its WHIP session.
       await until(() => bot.deletes.length === 1 && bot.openSessions() === 0, 5000, 'the WHIP session DELETEd');
-      const redis = new Redis(testbed.redis.url);
-      try {
-        const place = JSON.parse((await redis.get(`whip:anchor:${callId}`))!) as { url: string; room: number };
-        expect(await roomParticipants(place.url, testbed.janus.access, place.room)).toEqual(['customer', 'wes']);
-      } finally {
-        redis.disconnect();
-      }
+      expect(await legsOf(testbed.redis.url, 'whip', testbed.janus.access, callId)).toEqual(['customer', 'wes']);
       await client.request('terminate', { callId });
     } finally {
       client.close();

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueBot } from '../../shared/teamQueues';
+import { serveBotEndpoints } from './testBotEndpoints';
 import { endWhipSession, offerToWhipBot, WHIP_CONTEXT_HEADER } from './whipOffer';
 
 const TOKEN = 'whip-bot-token-for-the-offer-test-012345';
@@ -14,7 +14,7 @@ const sdp = (res: ServerResponse, status: number, headers: Record<string, string
 /** WHIP endpoints as RFC 9725 has them, and broken ones, each behind its own path of one real HTTP server. */
 const endpoints: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
   '/good': (_req, res) => sdp(res, 201, { Location: '/good/session-1' }),
-  '/absolute': (_req, res) => sdp(res, 201, { Location: `${base}/absolute/s` }),
+  '/absolute': (_req, res) => sdp(res, 201, { Location: `${base()}/absolute/s` }),
   '/ok-not-created': (_req, res) => sdp(res, 200, { Location: '/s' }),
   '/no-location': (_req, res) => sdp(res, 201, {}),
   '/elsewhere': (_req, res) => sdp(res, 201, { Location: 'http://127.0.0.2:9/steal' }),
@@ -30,36 +30,17 @@ const endpoints: Record<string, (req: IncomingMessage, res: ServerResponse) => v
   },
   '/good/session-1': (_req, res) => res.writeHead(200).end(),
 };
-const seen: Array<{ method?: string; path: string; headers: IncomingMessage['headers']; body: string }> = [];
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    seen.push({
-      method: req.method,
-      path: req.url ?? '',
-      headers: req.headers,
-      body: Buffer.concat(chunks).toString(),
-    });
-    endpoints[req.url ?? '']?.(req, res);
-  });
-});
-let base = '';
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const server = serveBotEndpoints(endpoints);
+const { seen, base } = server;
+beforeAll(server.start);
+afterAll(server.stop);
 const bot = (path: string) =>
-  QueueBot.parse({ url: `${base}${path}`, token: TOKEN, answerSeconds: 1, protocol: 'whip' });
+  QueueBot.parse({ url: `${base()}${path}`, token: TOKEN, answerSeconds: 1, protocol: 'whip' });
 
 describe('offering a WHIP bot its leg (RFC 9725)', () => {
   it('POSTs the offer as application/sdp with the bearer and the call’s context, and takes 201 with the answer and its Location', async () => {
     const session = await offerToWhipBot(bot('/good'), OFFER, CONTEXT);
-    expect(session).toEqual({ sdp: ANSWER, resource: `${base}/good/session-1` });
+    expect(session).toEqual({ sdp: ANSWER, resource: `${base()}/good/session-1` });
     const request = seen.find((s) => s.path === '/good')!;
     expect(request.method).toBe('POST');
     expect(request.headers['content-type']).toBe('application/sdp');
@@ -67,7 +48,7 @@ describe('offering a WHIP bot its leg (RFC 9725)', () => {
     expect(request.body).toBe(OFFER);
     const context = request.headers[WHIP_CONTEXT_HEADER.toLowerCase()] as string;
     expect(JSON.parse(Buffer.from(context, 'base64url').toString())).toEqual(CONTEXT);
-    expect((await offerToWhipBot(bot('/absolute'), OFFER, CONTEXT)).resource).toBe(`${base}/absolute/s`);
+    expect((await offerToWhipBot(bot('/absolute'), OFFER, CONTEXT)).resource).toBe(`${base()}/absolute/s`);
   });
 
   it.each([
@@ -84,7 +65,7 @@ describe('offering a WHIP bot its leg (RFC 9725)', () => {
   });
 
   it('ends the session with DELETE on its resource, the bearer with it', async () => {
-    expect(await endWhipSession(bot('/good'), `${base}/good/session-1`)).toBe(200);
+    expect(await endWhipSession(bot('/good'), `${base()}/good/session-1`)).toBe(200);
     const deleted = seen.find((s) => s.method === 'DELETE')!;
     expect(deleted.path).toBe('/good/session-1');
     expect(deleted.headers.authorization).toBe(`Bearer ${TOKEN}`);
