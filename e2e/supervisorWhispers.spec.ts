@@ -93,10 +93,11 @@ test('a supervisor whispers to the agent from the board: the agent reads who is 
     expect(sorted[5]!, atCustomer.join(', ')).toBeLessThan(SILENT);
     expect(sorted[9]!, atCustomer.join(', ')).toBeLessThan(HEARD);
     expect(await pageHears(pageA, CUSTOMER)).toBeGreaterThan(HEARD);
-    // Nobody else can listen in meanwhile (they would hear an empty room): Lena is told why.
+    // Nobody else can listen in meanwhile (they would hear an empty room): Lena is told why, in her board's language.
+    await farBoard.getByTestId('board-language').selectOption('es');
     await row(farBoard).getByTestId('listen').click();
     await expect(farBoard.getByTestId('listen-state')).toHaveText(
-      'Another supervisor is whispering to the agent on this call; listen once they have stopped.',
+      'Otro supervisor está susurrando al agente en esta llamada; escucha cuando haya terminado.',
     );
 
     // Barge: the customer hears Maria too, and Asha's line says so instead of the whisper.

@@ -420,7 +420,7 @@ function connect(token: string): void {
     } else if (message.type === 'talk_refused') {
       listenIn.onRefused(message.callId, message.why);
     } else if (message.type === 'listen_ended') {
-      listenIn.onEnded(message.callId, message.reason);
+      listenIn.onEnded(message.callId, message.why ? say('listen.refusedWhispering') : message.reason);
       render();
     } else {
       showProblem(message.message);

@@ -466,10 +466,9 @@ export async function startRelay(options: RelayOptions) {
         if ((await floor.call(callId))?.phase !== 'answered') return 'That call is not in progress any more.';
         if (!(await anchored.isAnchored(callId)))
           return 'This call’s audio goes straight to the agent’s desk, so it cannot be listened to: only calls in queues with anchored media can.';
-        if (await anchored.whispering(callId))
-          return 'Another supervisor is whispering to the agent on this call; listen once they have stopped.';
         return undefined;
       },
+      whispering: async (callId) => Boolean(await anchored.whispering(callId)),
       directCall: async (callId) =>
         (await floor.call(callId))?.phase === 'answered' && !(await anchored.isAnchored(callId)),
       async whisper(callId, listener, onEnded) {

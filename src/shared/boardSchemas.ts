@@ -201,6 +201,12 @@ export const BoardMessage = z.discriminatedUnion('type', [
   /** The line stays as it was: the switch asked for was refused, and why. */
   z.object({ type: z.literal('talk_refused'), callId: z.string(), mode: TalkMode, why: TalkRefusal }),
   /** The supervisor's leg left the call, and why in a sentence. */
-  z.object({ type: z.literal('listen_ended'), callId: z.string(), reason: z.string() }),
+  z.object({
+    type: z.literal('listen_ended'),
+    callId: z.string(),
+    reason: z.string(),
+    /** Refused because another supervisor whispers on the call: the page words it in its language. */
+    why: z.literal('whispering').optional(),
+  }),
 ]);
 export type BoardMessage = z.infer<typeof BoardMessage>;

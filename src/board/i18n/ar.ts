@@ -199,6 +199,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     whisper: 'الهمس إلى الموظف',
     whispering: 'تهمس في {{who}}: يسمعك الموظف وحده، ولا يسمعك العميل.',
     whisperEnded: 'تغيّرت المكالمة (العميل في الانتظار، أو انضم زميل، أو غادر الموظف)، فانتهى الهمس: لا أحد يسمعك الآن.',
+    refusedWhispering: 'مشرف آخر يهمس إلى الموظف في هذه المكالمة؛ استمع بعد أن يتوقف.',
   },
   talkRefused: {
     outside_scope: 'هذه المكالمة في قائمة انتظار خارج لوحتك.',

@@ -196,6 +196,7 @@ export const en = {
     whispering: 'Whispering on {{who}}: only the agent hears you, the customer does not.',
     whisperEnded:
       'The call changed (the customer on hold, a colleague joining, or the agent leaving), so the whisper ended: nobody hears you now.',
+    refusedWhispering: 'Another supervisor is whispering to the agent on this call; listen once they have stopped.',
   },
   talkRefused: {
     outside_scope: 'That call is in a queue outside your board.',

@@ -204,6 +204,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     whispering: 'Susurrando en {{who}}: solo el agente te oye, el cliente no.',
     whisperEnded:
       'La llamada cambió (el cliente en espera, un compañero que se une o el agente que sale), así que el susurro terminó: ahora nadie te oye.',
+    refusedWhispering: 'Otro supervisor está susurrando al agente en esta llamada; escucha cuando haya terminado.',
   },
   talkRefused: {
     outside_scope: 'Esa llamada está en una cola fuera de tu panel.',

@@ -202,6 +202,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     whispering: 'Sussurrando em {{who}}: só o agente ouve você, o cliente não.',
     whisperEnded:
       'A chamada mudou (o cliente em espera, um colega entrando ou o agente saindo), então o sussurro terminou: agora ninguém ouve você.',
+    refusedWhispering: 'Outro supervisor está sussurrando para o agente nesta chamada; ouça quando ele terminar.',
   },
   talkRefused: {
     outside_scope: 'Essa chamada está em uma fila fora do seu painel.',

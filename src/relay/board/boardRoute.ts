@@ -41,6 +41,7 @@ const NEWS_DEBOUNCE_MS = 20;
 /** A page told its sign-in ended has this long to close its socket before the relay cuts it. */
 const CLOSE_GRACE_MS = 1000;
 const OUTSIDE_SCOPE = 'That call is in a queue outside your board, so you cannot listen to it.';
+const WHISPERING = 'Another supervisor is whispering to the agent on this call; listen once they have stopped.';
 const NO_MEDIA_SERVER = 'Listening in needs the team’s media server: no queue of this relay anchors its media.';
 
 interface Supervisor {
@@ -66,6 +67,8 @@ export interface SupervisorListening {
   answer(callId: string, supervisor: string, sdp: string): Promise<void>;
   setHeard(callId: string, supervisor: string, heard: boolean): Promise<boolean>;
   stop(callId: string, supervisor: string): Promise<unknown>;
+  /** Whether another supervisor whispers on this call now (nobody may listen in meanwhile: the room is empty). */
+  whispering(callId: string): Promise<boolean>;
   /** A call in progress whose audio goes straight to the agent's desk: nobody can listen or whisper on it. */
   directCall(callId: string): Promise<boolean>;
   /**
@@ -311,7 +314,9 @@ export function createBoardRoute(deps: {
   async function listenRefusal(session: BoardSession, callId: string): Promise<string | undefined> {
     if (session.scope.queues && !inScope(session.scope, await source.queueOfCall(callId))) return OUTSIDE_SCOPE;
     if (!deps.listening) return NO_MEDIA_SERVER;
-    return deps.listening.refusal(callId);
+    return (
+      (await deps.listening.refusal(callId)) ?? ((await deps.listening.whispering(callId)) ? WHISPERING : undefined)
+    );
   }
 
   async function onListening(
@@ -325,7 +330,13 @@ export function createBoardRoute(deps: {
     const listener = listenerOf(name, supervisor);
     if (request.type === 'listen') {
       const refusal = await listenRefusal(session, callId);
-      if (refusal) return send(supervisor.socket, { type: 'listen_ended', callId, reason: refusal });
+      if (refusal)
+        return send(supervisor.socket, {
+          type: 'listen_ended',
+          callId,
+          reason: refusal,
+          ...(refusal === WHISPERING && { why: 'whispering' as const }),
+        });
       if (supervisor.listeningTo && supervisor.listeningTo !== callId)
         await listening!.stop(supervisor.listeningTo, listener);
       supervisor.listeningTo = callId;
