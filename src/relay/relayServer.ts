@@ -37,6 +37,7 @@ import { countByState, createTeamFloor, DEFAULT_NOT_READY_REASONS } from './team
 import { createTeamSettingsStore, SETTINGS_POLL_MS } from './admin/teamSettingsStore';
 import { createTeamData } from './admin/teamData';
 import { createRetentionSweeper } from './admin/retentionSweeper';
+import { forgetCustomerInRedis } from './admin/forgetInRedis';
 import type { ErasedCustomer, RetentionPolicy } from '../shared/retention';
 import { agentsOn } from './team/callParties';
 import { ownerOf, whisperRefusal } from './team/teamModel';
@@ -454,6 +455,7 @@ export async function startRelay(options: RelayOptions) {
     teamSettings,
     teamData,
     onErased: () => void refreshErasures?.(),
+    forgetElsewhere: (customer) => forgetCustomerInRedis(redis, prefix, keys, customer),
     trustedProxies: options.trustedProxies,
     async roomRecording(callId) {
       const file = options.janusRecordingDir && (await teamRecords?.db.roomRecording(callId));

@@ -195,6 +195,16 @@ describe('one customer’s data, exported or erased by an admin', () => {
       expect(document.rings).toHaveLength(2);
       expect(readFileSync(join(dir, 'out', 'recordings', 'ana-2.wav'), 'utf8')).toBe(`RIFF voice of ${ana}`);
 
+      // What Redis keeps about Ana for days: who asked her for permission, who dealt with her missed call, her last
+      // agent, an open survey (and its answer mark); Ben's survey beside it.
+      const kv = new Redis(redis.url);
+      await kv.set(`retention:permreq:${ana}`, 'asha', 'EX', 600);
+      await kv.set(`retention:missed-handled:${ana}`, '1', 'EX', 600);
+      await kv.set(`retention:last-agent:${ana}`, 'asha', 'EX', 600);
+      await kv.set('retention:survey:s-ana', JSON.stringify({ callId: 'ana-2', agentId: 'asha', customer: ana }));
+      await kv.set('retention:survey-answered:s-ana', '4');
+      await kv.set('retention:survey:s-ben', JSON.stringify({ callId: 'ben-1', agentId: 'asha', customer: 'x' }));
+
       const erased = await postData(first, await admin(), { customer: ana, action: 'erase' });
       expect(erased.status).toBe(200);
       expect(await erased.json()).toEqual({
@@ -211,6 +221,10 @@ describe('one customer’s data, exported or erased by an admin', () => {
         { notes: 'promised 447700900732 a refund' },
       ]);
       expect(existsSync(join(recordings, 'ben-1.wav'))).toBe(true);
+      expect((await kv.keys('retention:*')).filter((k) => k.includes(ana) || k.includes(':survey'))).toEqual([
+        'retention:survey:s-ben',
+      ]);
+      kv.disconnect();
 
       const nothing = await postData(first, await admin(), { customer: '447700900000', action: 'erase' });
       expect(nothing.status).toBe(404);

@@ -101,6 +101,8 @@ export function createBoardRoute(deps: {
   teamData?: TeamData;
   /** An admin erased a customer here: this instance's desks hear of it now. */
   onErased?(): void;
+  /** Removes what Redis keeps about an erased customer. */
+  forgetElsewhere?(customer: string): Promise<number>;
   trustedProxies?: string[];
   /** Time-limited TURN credentials for a signed-in supervisor's listening line; absent without TURN. */
   iceServersFor?(name: string): IceServer[];

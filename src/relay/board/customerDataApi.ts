@@ -44,6 +44,8 @@ export function createCustomerDataApi(deps: {
   checkToken(token: string): Promise<SupervisorCheck>;
   data?: TeamData;
   audit?(entry: AuditEntry): void;
+  /** Removes what Redis keeps about the customer (open surveys, routing and permission marks); before the rest. */
+  forgetElsewhere?(customer: string): Promise<number>;
   /** An erasure on this instance: its desks hear of it now, others' desks within seconds or when they connect. */
   onErased?(): void;
   trustedProxies?: string[];
@@ -80,9 +82,11 @@ export function createCustomerDataApi(deps: {
       });
     try {
       if (action === 'erase') {
+        // Redis first: should it fail, nothing is erased yet and the admin's retry finds everything still there.
+        const inRedis = (await deps.forgetElsewhere?.(customer)) ?? 0;
         const found = await deps.data.erase(customer, check.agentId);
         audit(found);
-        log.info('customer data erased', { by: check.agentId, ...found });
+        log.info('customer data erased', { by: check.agentId, ...found, redisKeys: inRedis });
         deps.onErased?.();
         return json(res, found.calls === 0 ? 404 : 200, { found } satisfies CustomerDataReply);
       }
