@@ -1,6 +1,7 @@
 import { DEFAULT_FOLLOW_UP_TEXT, WrapUp } from '../shared/historySchemas';
 import { agentSaid, agentSentence } from '../shared/agentErrors';
 import { createWrapUp } from './wrapUp';
+import { relayRefusalWithin } from './relayRefusalWithin';
 import { createTeamDeskState } from './teamDeskState';
 import { createCallMedia } from './callMedia';
 import { followUpPayload } from '../shared/followUpButton';
@@ -31,6 +32,9 @@ import { createDeskCompanySignIn } from './companySignIn/deskCompanySignIn';
 import { ConnectionFields } from '../shared/settingsSchemas';
 import { refuse, sentence, type Sentence } from '../shared/sentence';
 import { turnCredentials, turnRenewalMs } from '../relay/turnCredentials';
+
+/** How long Save waits for the team relay's word on a wrap-up before closing it anyway (the relay gets it later). */
+const RELAY_WRAP_UP_WAIT_MS = 3000;
 
 /** Who answers at this computer, for the callback data WhatsApp echoes (direct mode has no agent sign-in). */
 function deskUser(): string | undefined {
@@ -420,26 +424,34 @@ export async function startAppServices(options: AppServicesOptions) {
       const parsed = WrapUp.safeParse(input);
       if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
       const { callId, outcome, notes } = parsed.data;
+      // In a team the relay keeps the wrap-up and may refuse it (an outcome not the team's, a second save): the
+      // wrap-up then stays open with what the agent wrote. A relay out of reach does not hold the agent up.
+      const sent = transport?.wrapUp?.(callId, outcome, notes);
+      if (sent) {
+        team.saving(callId, sent);
+        const refused = await relayRefusalWithin(sent, RELAY_WRAP_UP_WAIT_MS);
+        if (refused) return refuse(refused.message, ...(refused.said ? [refused.said] : []));
+        void sent.catch((error: unknown) =>
+          logger.warn('wrap-up not sent to the team records', { callId, error: errorText(error) }),
+        );
+      }
       try {
         // A call the relay holds a wrap-up for is saved there even when this desk's history lacks it.
-        if (!history.recordWrapUp(callId, outcome, notes) && !team.relayHolds(callId))
+        if (!history.recordWrapUp(callId, outcome, notes) && !sent && !team.relayHolds(callId))
           return refuse(
             'This call is not in the history, so its wrap-up cannot be saved.',
             sentence('wrapUpUnknownCall'),
           );
       } catch (error) {
-        logger.error('wrap-up not saved', { callId, error: errorText(error) });
-        return refuse(
-          'The wrap-up could not be saved (the history could not be written); try again.',
-          sentence('wrapUpNotSaved'),
-        );
+        logger.error('wrap-up not saved in this desk’s history', { callId, error: errorText(error) });
+        // The team has it; only a desk of its own would lose it.
+        if (!sent)
+          return refuse(
+            'The wrap-up could not be saved (the history could not be written); try again.',
+            sentence('wrapUpNotSaved'),
+          );
       }
-      const sent = transport?.wrapUp?.(callId, outcome, notes);
-      if (sent) team.saving(callId, sent);
       wrapUp.finish(callId);
-      void sent?.catch((error: unknown) =>
-        logger.warn('wrap-up not sent to the team records', { callId, error: errorText(error) }),
-      );
       return { ok: true };
     },
     'team:status': async (activity) => {

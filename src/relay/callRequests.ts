@@ -63,6 +63,8 @@ export function createCallRequests(deps: {
   colleagueRingMs?: number;
   /** When colleagues' rings run out, kept where every instance sees them. */
   colleagueRings: Pick<ColleagueRings, 'ring' | 'onRingOut'>;
+  /** The team's outcome codes as the operator set them now; none: any outcome goes. */
+  wrapUpCodes?: () => string[] | undefined;
 }): Handlers {
   const { graph, store, floor, router, bus, limits, metrics, records, anchored } = deps;
   /** biz_opaque_callback_data: team, queue and agent, the same in pre_accept and accept. */
@@ -426,6 +428,12 @@ export function createCallRequests(deps: {
       // Whoever spoke to the customer may write it up, also once the call went on with a colleague.
       const spoke = (await floor.call(callId))?.wrapUpsGiven.includes(agentId);
       if (!owed && !spoke && (await ownerOf(callId)) !== agentId) throw new RelayRefusal('relayNotYoursToWrapUp');
+      // An empty outcome is the desk closing the wrap-up unsaved; an outcome is one of the team's, given once.
+      if (outcome !== '') {
+        const codes = deps.wrapUpCodes?.() ?? [];
+        if (codes.length > 0 && !codes.includes(outcome)) throw new RelayRefusal('relayUnknownOutcome', { outcome });
+        if (!(await store.firstWrapUp(callId, agentId))) throw new RelayRefusal('relayWrappedUpAlready');
+      }
       if (owed) await floor.apply({ kind: 'save_wrap_up', agentId, callId });
       if (!records) return {};
       records.record({ kind: 'wrap_up', callId, agentId, outcome, notes, atMs: Date.now() });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { CallSignal } from '../shared/callSignals';
 import { CallMediaNotice } from '../shared/metaCapture';
-import { CLAIM_MS, EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
+import { CLAIM_MS, EVENT_MEMORY_S, WRAP_UP_MEMORY_S, type RelayKeys } from './relayKeys';
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 
@@ -63,6 +63,10 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     /** First delivery anywhere wins; Meta's retries to another instance are dropped here. */
     async firstTime(eventKey: string): Promise<boolean> {
       return (await redis.set(keys.seen(eventKey), instance, 'EX', EVENT_MEMORY_S, 'NX')) === 'OK';
+    },
+    /** True the first time this agent gives this call an outcome; a wrap-up is written once. */
+    async firstWrapUp(callId: string, agentId: string): Promise<boolean> {
+      return (await redis.set(keys.wrappedUp(callId, agentId), instance, 'EX', WRAP_UP_MEMORY_S, 'NX')) === 'OK';
     },
     /** Undoes `firstTime` for an event whose handling failed, so Meta's next delivery is taken. */
     async forget(eventKey: string): Promise<void> {

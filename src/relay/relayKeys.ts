@@ -23,6 +23,7 @@ export function relayKeys(prefix: string) {
     routesDue: key('routes-due'),
     colleagueRingsDue: key('colleague-rings-due'),
     lastAgent: (customer: string) => key('last-agent', customer),
+    wrappedUp: (callId: string, agentId: string) => key('wrapped-up', callId, agentId),
   };
 }
 export type RelayKeys = ReturnType<typeof relayKeys>;
@@ -30,3 +31,5 @@ export type RelayKeys = ReturnType<typeof relayKeys>;
 /** How long call records, claims and de-duplication marks live in Redis. */
 export const CLAIM_MS = 6 * 3600_000;
 export const EVENT_MEMORY_S = 1800;
+/** How long the relay remembers that an agent wrote a call up (a second outcome for it is refused meanwhile). */
+export const WRAP_UP_MEMORY_S = 7 * 24 * 3600;

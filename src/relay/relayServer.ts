@@ -387,6 +387,7 @@ export async function startRelay(options: RelayOptions) {
     handToBot: bots?.handBack,
     ...(options.colleagueRingSeconds !== undefined && { colleagueRingMs: options.colleagueRingSeconds * 1000 }),
     colleagueRings,
+    wrapUpCodes: () => liveWrapUpCodes,
   });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);

@@ -12,6 +12,8 @@ export const relayRefusalWordsEn = {
   relayAlreadyAnswered: 'You already answered this call.',
   relayNotOnCall: 'You are not on this call.',
   relayNotYoursToWrapUp: 'This call is not yours to wrap up.',
+  relayUnknownOutcome: '“{{outcome}}” is not one of the team’s outcomes: choose one from the list.',
+  relayWrappedUpAlready: 'You saved this call’s wrap-up already; the team keeps the first one.',
   relayRecordsUnavailable: 'The team’s call records cannot be read right now; your own history is shown.',
   relayNotYoursToTransfer: 'This call is not yours to transfer.',
   relayNotYoursToShare: 'This call is not yours to add people to.',

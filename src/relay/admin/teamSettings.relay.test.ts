@@ -8,7 +8,9 @@ import { issueAgentToken, issueSupervisorToken } from '../agentTokens';
 import { startRelay, type Relay } from '../relayServer';
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { startTestRedis, type TestRedis } from '../testRedis';
-import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
+import { AgentFacingError } from '../../shared/agentErrors';
 
 const SECRETS = RELAY_TEST_SECRETS;
 let redis: TestRedis;
@@ -127,6 +129,52 @@ describe('team settings an admin changes, applied by every instance without rest
       expect(await sql("SELECT actor, target FROM audit_log WHERE action = 'config_change'")).toEqual([
         { actor: 'ada', target: 'team settings v1' },
       ]);
+    } finally {
+      desk.close();
+    }
+  });
+
+  it('a wrap-up is kept once, with one of the team’s outcomes: another outcome or a second save is refused by key', async () => {
+    const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+    const settings = { notReadyReasons: ['break'], wrapUpCodes: ['Resolved', 'Callback booked'] };
+    expect((await put(first, admin, settings)).status).toBe(200);
+    const events: CallSignal[] = [];
+    let codes: string[] | undefined;
+    const desk = connectRelay({
+      urls: [second.agentUrl],
+      token: await issueAgentToken('bea', SECRETS.agentSecret),
+      onEvent: (e) => events.push(e),
+      onConnection: (state) => (codes = state.wrapUpCodes ?? codes),
+    });
+    const refusalOf = (outcome: string) =>
+      desk.request('wrap_up', { callId, outcome, notes: 'asked about the order' }).then(
+        () => undefined,
+        (error: unknown) => (error instanceof AgentFacingError ? error.said : error),
+      );
+    const callId = 'wacid.settings.wrapup';
+    try {
+      await desk.ready();
+      await expect.poll(() => codes, { timeout: 5000 }).toEqual(settings.wrapUpCodes);
+      desk.setStatus('available');
+      const call = { callId, from: '447700900811', phoneNumberId: SECRETS.phoneNumberId };
+      graph.offerCall(callId);
+      await postSignedWebhook(first.webhookUrl, connectWebhook({ ...call, sdpOffer: 'v=0\r\n' }), SECRETS.appSecret);
+      await expect.poll(() => events.some((e) => e.type === 'call_offered' && e.callId === callId)).toBe(true);
+      await desk.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP });
+      await desk.request('accept', { callId, sdp: TEST_ANSWER_SDP });
+      await postSignedWebhook(first.webhookUrl, terminateWebhook({ ...call, status: 'COMPLETED' }), SECRETS.appSecret);
+
+      expect(await refusalOf('Sold')).toEqual({ key: 'relayUnknownOutcome', values: { outcome: 'Sold' } });
+      expect(await refusalOf('Resolved')).toBeUndefined();
+      expect(await refusalOf('Callback booked')).toEqual({ key: 'relayWrappedUpAlready' });
+      await expect
+        .poll(
+          async () => await sql<{ outcome: string | null }>(`SELECT outcome FROM calls WHERE call_id = '${callId}'`),
+          {
+            timeout: 10_000,
+          },
+        )
+        .toEqual([{ outcome: 'Resolved' }]);
     } finally {
       desk.close();
     }

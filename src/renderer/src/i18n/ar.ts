@@ -699,6 +699,8 @@ export const ar: Catalog = {
     relayAlreadyAnswered: 'لقد رددت على هذه المكالمة بالفعل.',
     relayNotOnCall: 'أنت لست في هذه المكالمة.',
     relayNotYoursToWrapUp: 'ليس من شأنك كتابة ملخص هذه المكالمة.',
+    relayUnknownOutcome: '«{{outcome}}» ليست من نتائج الفريق: اختر واحدة من القائمة.',
+    relayWrappedUpAlready: 'لقد حفظت ملخص هذه المكالمة من قبل؛ يحتفظ الفريق بالملخص الأول.',
     relayRecordsUnavailable: 'لا يمكن قراءة سجلات مكالمات الفريق الآن؛ يظهر سجلك الخاص.',
     relayNotYoursToTransfer: 'ليس من شأنك تحويل هذه المكالمة.',
     relayNotYoursToShare: 'ليس من شأنك إضافة أشخاص إلى هذه المكالمة.',

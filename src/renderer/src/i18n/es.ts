@@ -702,6 +702,8 @@ export const es: Catalog = {
     relayAlreadyAnswered: 'Ya contestaste esta llamada.',
     relayNotOnCall: 'No estás en esta llamada.',
     relayNotYoursToWrapUp: 'No te corresponde cerrar esta llamada.',
+    relayUnknownOutcome: '«{{outcome}}» no es uno de los resultados del equipo: elige uno de la lista.',
+    relayWrappedUpAlready: 'Ya guardaste el cierre de esta llamada; el equipo conserva el primero.',
     relayRecordsUnavailable:
       'Ahora no se pueden leer los registros de llamadas del equipo; se muestra tu propio historial.',
     relayNotYoursToTransfer: 'No te corresponde transferir esta llamada.',

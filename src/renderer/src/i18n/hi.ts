@@ -664,6 +664,8 @@ export const hi: Catalog = {
     relayAlreadyAnswered: 'आप यह कॉल पहले ही उठा चुके हैं।',
     relayNotOnCall: 'आप इस कॉल पर नहीं हैं।',
     relayNotYoursToWrapUp: 'इस कॉल का रैप-अप करना आपका काम नहीं है।',
+    relayUnknownOutcome: '“{{outcome}}” टीम के परिणामों में से नहीं है: सूची में से एक चुनें।',
+    relayWrappedUpAlready: 'आप इस कॉल का रैप-अप पहले ही सहेज चुके हैं; टीम पहला वाला रखती है।',
     relayRecordsUnavailable: 'टीम के कॉल रिकॉर्ड अभी पढ़े नहीं जा सकते; आपका अपना इतिहास दिखाया गया है।',
     relayNotYoursToTransfer: 'यह कॉल ट्रांसफ़र करना आपका काम नहीं है।',
     relayNotYoursToShare: 'इस कॉल में लोगों को जोड़ना आपका काम नहीं है।',

@@ -696,6 +696,8 @@ export const ptBR: Catalog = {
     relayAlreadyAnswered: 'Você já atendeu esta chamada.',
     relayNotOnCall: 'Você não está nesta chamada.',
     relayNotYoursToWrapUp: 'Não cabe a você registrar o encerramento desta chamada.',
+    relayUnknownOutcome: '“{{outcome}}” não é um dos resultados da equipe: escolha um da lista.',
+    relayWrappedUpAlready: 'Você já salvou o encerramento desta chamada; a equipe mantém o primeiro.',
     relayRecordsUnavailable:
       'Os registros de chamadas da equipe não podem ser lidos agora; seu próprio histórico é mostrado.',
     relayNotYoursToTransfer: 'Não cabe a você transferir esta chamada.',
