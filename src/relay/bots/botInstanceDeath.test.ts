@@ -231,4 +231,51 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
       desk?.close();
     }
   }, 120_000);
+
+  it('dying before WhatsApp had the answer: the call goes to the queue at once with “The assistant could not take this call”, and the agent’s answer is the one WhatsApp gets', async () => {
+    const doomed = await relayProcess();
+    const cara = await connectTestAgent('cara', [survivor.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    let desk: Awaited<ReturnType<typeof answerAs>> | undefined;
+    try {
+      const callId = 'wacid.botdeath.unanswered';
+      // Meta sits on the instance's pre_accept (then refuses it, so it never took effect): the instance dies meanwhile.
+      graph.addFault({ action: 'pre_accept', delayMs: 8000, status: 503 });
+      await callIn({ graph, relay: doomed }, callId, caller);
+      await until(
+        async () => Object.keys(await legHolders(callId)).length === 2,
+        10_000,
+        'the bot’s and the customer’s legs joined',
+      );
+      const before = await legHolders(callId);
+      await doomed.kill();
+      expect(graph.actionsFor(callId).filter((a) => a.startsWith('accept'))).toEqual([]);
+
+      await until(() => offeredTo(cara.events, callId) !== undefined, 15_000, 'cara rings');
+      expect(offeredTo(cara.events, callId)!.assistant?.summary).toBe('The assistant could not take this call.');
+      // The survivor took the legs over and let them go: nobody is left in the room for a WhatsApp that never heard.
+      expect(await legHolders(callId)).not.toEqual(before);
+      // (The room holds only cara's ringing leg now.)
+      expect(await legsOf(redis.url, PREFIX, janus.access, callId)).toEqual(['cara']);
+
+      desk = await answerAs(cara, callId, AGENT_HZ);
+      const answers = graph.requests.filter((r) => {
+        const text = JSON.stringify(r.body ?? '');
+        return text.includes('"accept"') && text.includes(callId);
+      });
+      await caller.applyAnswer((answers.at(-1)!.body as { session: { sdp: string } }).session.sdp);
+      await until(() => heardTone(caller.received, AGENT_HZ) > 0.05, 10_000, 'the caller hears cara');
+      await keepsHearing(caller, AGENT_HZ);
+      expect(heardTone(caller.received, BOT_HZ)).toBeLessThan(0.004);
+      expect(await legsOf(redis.url, PREFIX, janus.access, callId)).toEqual(['cara', 'customer']);
+      expect(graph.actionsFor(callId)).toContain('accept:200');
+      expect(graph.actionsFor(callId).filter((a) => /^(reject|terminate)/.test(a))).toEqual([]);
+      await cara.client.request('terminate', { callId });
+    } finally {
+      await doomed.kill();
+      cara.client.close();
+      caller.close();
+      desk?.close();
+    }
+  }, 120_000);
 });
