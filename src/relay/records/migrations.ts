@@ -127,12 +127,6 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE calls ADD COLUMN handed_back_to text;`,
   },
   {
-    // Why a queue turned a call away without an agent: closed (business hours, a holiday) or waited past its maximum.
-    version: 12,
-    name: 'turned away by the queue',
-    sql: `ALTER TABLE calls ADD COLUMN turned_away text CHECK (turned_away IN ('closed', 'max_wait'));`,
-  },
-  {
     // Customers an admin erased, by the SHA-256 of their number or user ID: desks forget them when they connect.
     version: 11,
     name: 'customer erasures',
@@ -144,5 +138,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         erased_by text NOT NULL
       );
       CREATE INDEX customer_erasures_at ON customer_erasures (erased_at);`,
+  },
+  {
+    // Why a queue turned a call away without an agent: closed (business hours, a holiday) or waited past its maximum.
+    version: 12,
+    name: 'turned away by the queue',
+    sql: `ALTER TABLE calls ADD COLUMN turned_away text CHECK (turned_away IN ('closed', 'max_wait'));`,
   },
 ];
