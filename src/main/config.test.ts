@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionSeedFromEnv, environmentFromEnv } from './config';
+import { environmentFromEnv } from './config';
 
 describe('environment', () => {
   it('has working defaults', () => {
@@ -63,13 +63,5 @@ describe('environment', () => {
     expect(!bad.ok && bad.errors.join('\n')).toMatch(
       /WA_GRAPH_BASE_URL[\s\S]*WA_GRAPH_API_VERSION[\s\S]*WA_WEBHOOK_PORT/,
     );
-  });
-
-  it('seeds connection settings only when some are given', () => {
-    expect(connectionSeedFromEnv({})).toBeUndefined();
-    expect(connectionSeedFromEnv({ WA_ACCESS_TOKEN: 't', WA_PUBLIC_URL: 'https://x.example' })).toMatchObject({
-      accessToken: 't',
-      tunnel: 'public_url',
-    });
   });
 });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ConnectionForm } from '../shared/settingsSchemas';
 import { IceServers, IceTransportPolicy } from '../shared/iceServers';
 import { turnSettingsFromEnv, type TurnSettings } from '../relay/turnCredentials';
 
@@ -65,22 +64,4 @@ export function defaultEnvironment(): Environment {
   const defaults = environmentFromEnv({});
   if (!defaults.ok) throw new Error(`built-in environment defaults are invalid: ${defaults.errors.join('; ')}`);
   return defaults.environment;
-}
-
-/**
- * Connection settings handed over in environment variables (unattended installs, tests), applied
- * through the same validation as the Settings screen. Undefined when none are given.
- */
-export function connectionSeedFromEnv(env: Record<string, string | undefined>): ConnectionForm | undefined {
-  if (!env.WA_ACCESS_TOKEN && !env.WA_PHONE_NUMBER_ID) return undefined;
-  return {
-    accessToken: env.WA_ACCESS_TOKEN ?? '',
-    phoneNumberId: env.WA_PHONE_NUMBER_ID ?? '',
-    appSecret: env.WA_APP_SECRET ?? '',
-    verifyToken: env.WA_VERIFY_TOKEN ?? '',
-    webhookPort: env.WA_SETTINGS_WEBHOOK_PORT ?? '8787',
-    tunnel: env.WA_PUBLIC_URL ? 'public_url' : 'none',
-    publicUrl: env.WA_PUBLIC_URL ?? '',
-    ngrokAuthtoken: '',
-  };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +169,33 @@ describe('the administrator policy', () => {
       mode: 'direct',
       relayUrls: ['wss://relay.example.com'],
     });
+  });
+
+  it('never writes what the environment hands over into the settings file, at start-up or on a later save', () => {
+    const env = {
+      WA_ACCESS_TOKEN: 'EAAGenvironmentToken00000000000',
+      WA_APP_SECRET: '0123456789abcdef0123456789abcdef',
+      WA_PHONE_NUMBER_ID: '106540352242922',
+      WA_VERIFY_TOKEN: 'environment-verify',
+      WA_PUBLIC_URL: 'https://desk.example.com',
+      WA_WEBHOOK_PORT: '8899',
+    };
+    const { settings, desk, settingsFile } = deskWith(undefined, env);
+    expect(existsSync(settingsFile)).toBe(false);
+    expect(settings.connection()).toMatchObject({
+      accessToken: env.WA_ACCESS_TOKEN,
+      appSecret: env.WA_APP_SECRET,
+      phoneNumberId: env.WA_PHONE_NUMBER_ID,
+      verifyToken: env.WA_VERIFY_TOKEN,
+      tunnel: 'public_url',
+      publicUrl: env.WA_PUBLIC_URL,
+    });
+    expect(settings.isConfigured()).toBe(true);
+    expect(desk.environment.webhookPortOverride).toBe(8899);
+    settings.savePreferences({ language: 'es' });
+    const file = readFileSync(settingsFile, 'utf8');
+    for (const value of Object.values(env)) expect(file).not.toContain(value);
+    expect(JSON.parse(file).secrets).toEqual({});
   });
 
   it('locks the fields when a managed variable is wrong, and says so', () => {

@@ -1,9 +1,8 @@
 import { createLogger, type Logger } from '../whatsapp/logger';
 import { openAppStorage } from './appStorage';
-import { connectionSeedFromEnv, defaultEnvironment, environmentFromEnv } from './config';
+import { defaultEnvironment, environmentFromEnv } from './config';
 import { readManagedSettings } from './deskPolicy';
 import type { SecretCipher, SettingsStore } from './settingsStore';
-import { fieldRuleText } from '../shared/settingsSchemas';
 
 export interface DeskStartupOptions {
   dataDir: string;
@@ -24,8 +23,8 @@ export function currentSecrets(settings: SettingsStore): string[] {
 
 /**
  * What every desk does before its services start, in the Electron shell and the browser host alike:
- * read the environment, open the data folder, log without secrets, and apply settings handed over in
- * environment variables.
+ * read the environment, open the data folder, log without secrets, and put the administrator's settings (policy
+ * file, environment variables) in force.
  */
 export function prepareDesk(options: DeskStartupOptions) {
   // The logger exists before the settings it redacts, so a damaged file can be reported; it reads them at log time.
@@ -38,15 +37,7 @@ export function prepareDesk(options: DeskStartupOptions) {
   const environmentErrors = parsed.ok ? [] : parsed.errors;
   if (!parsed.ok) logger.error('environment settings are wrong', { errors: parsed.errors });
   const environment = parsed.ok ? parsed.environment : defaultEnvironment();
-  const seed = connectionSeedFromEnv(options.env);
-  if (seed) {
-    const seeded = storage.settings.saveConnection(seed);
-    if (!seeded.ok)
-      logger.error('settings from the environment were refused', {
-        errors: Object.fromEntries(Object.entries(seeded.errors).map(([field, code]) => [field, fieldRuleText(code)])),
-      });
-  }
-  // After the seed: what the administrator manages is locked from here on, for the agent and the seed alike.
+  // Values from the environment are in force and locked, never copied into the agent's settings file.
   const policy = readManagedSettings(options.env, logger, options.platform);
   storage.settings.manage(policy.managed);
   if (policy.notice) storage.notices.push(policy.notice);
