@@ -84,31 +84,44 @@ export function createBotCalls(deps: {
   /** Bots on this instance that stay in the room muted once an agent has the call (their queue says so). */
   const staying = new Set<string>();
 
-  /** WHIP sessions of the bots whose legs are on this instance, to DELETE when the leg leaves. */
-  const whipSessions = new Map<string, { bot: QueueBot; resource: string }>();
-
   /** The bot's answer to its leg's offer, in the bot's own protocol (SmallWebRTC or WHIP). */
-  async function askBot(callId: string, bot: QueueBot, sdp: string, context: BotCallContext): Promise<string> {
+  async function askBot(
+    callId: string,
+    bot: QueueBot & { id: string },
+    sdp: string,
+    context: BotCallContext,
+  ): Promise<string> {
     if (bot.protocol !== 'whip') return (await offerToBot(bot, sdp, context)).sdp;
     const session = await offerToWhipBot(bot, sdp, context);
-    whipSessions.set(callId, { bot, resource: session.resource });
+    // In Redis, so the session ends even if this instance dies while the bot has the call.
+    await sessions.keepWhip(callId, { queueId: context.queue, bot: bot.id, resource: session.resource });
     return session.sdp;
   }
 
-  /** The WHIP bot's session ends with its leg (RFC 9725: DELETE the resource); a bot gone already is not waited for. */
-  function endWhip(callId: string): void {
-    const session = whipSessions.get(callId);
-    if (!session) return;
-    whipSessions.delete(callId);
-    endWhipSession(session.bot, session.resource).catch((error: unknown) =>
+  /**
+   * The WHIP bot's session ends with its leg (RFC 9725: DELETE the resource), sent once by whichever instance takes
+   * it; a bot gone already is not waited for. The resource read back must be on the bot's own origin, as when given.
+   */
+  async function endWhip(callId: string): Promise<void> {
+    const session = await sessions.takeWhip(callId);
+    const queue = session && deps.queues.find((q) => q.id === session.queueId);
+    const bot = queue && handBackBots(queue).find((b) => b.id === session.bot);
+    if (!session || !bot) return;
+    if (new URL(session.resource).origin !== new URL(bot.url).origin) {
+      log.error('a WHIP session in Redis is not on its bot’s origin: not deleted (is Redis open?)', { callId });
+      return;
+    }
+    await endWhipSession(bot, session.resource);
+  }
+  const endWhipLater = (callId: string) =>
+    void endWhip(callId).catch((error: unknown) =>
       log.warn('the WHIP bot’s session not deleted', { callId, error: errorText(error) }),
     );
-  }
 
   /** The bot's leg leaves the room here, and its WHIP session (if any) ends. */
   async function leaveBot(callId: string): Promise<void> {
     await anchored.dropBot(callId);
-    endWhip(callId);
+    endWhipLater(callId);
   }
 
   /** Answers the call on WhatsApp with the media server's answer (nothing is sent until the bot has its leg). */
@@ -132,7 +145,7 @@ export function createBotCalls(deps: {
     // WhatsApp hears nothing until the bot answered and its media is up: a failing bot leaves nothing on Meta's side.
     const up = await anchored.connectBot(
       callId,
-      (sdp) => askBot(callId, bot, sdp, context),
+      (sdp) => askBot(callId, { ...bot, id: QUEUE_BOT_ID }, sdp, context),
       BOT_MEDIA_MS,
       // The bot went away before handing over (it crashed, its connection dropped): the agents take the call.
       () => void failed(offer.callId, queue.id, new Error('the bot’s media connection ended'), handle),
@@ -372,7 +385,7 @@ export function createBotCalls(deps: {
       const { event, callId } = message;
       if (event.type === 'call_terminated') {
         staying.delete(callId);
-        endWhip(callId);
+        endWhipLater(callId);
         sessions.letGo(callId).catch(() => undefined);
       }
       const done =

@@ -14,6 +14,7 @@ import { answerAs, answerSentToMeta, callIn, legsOf, offeredTo, until } from './
 const PREFIX = 'botdeath';
 const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
 const CRASH_TOKEN = 'crash-bot-token-0123456789abcdef0123456789a';
+const WHIP_TOKEN = 'whip-bot-token-0123456789abcdef0123456789ab';
 // Each voice by its pitch at the caller: the bot, the queue's music, the agent; the caller speaks 440 Hz.
 const BOT_HZ = 600;
 const MUSIC_HZ = 700;
@@ -28,6 +29,7 @@ let janus: TestJanus;
 let survivor: RelayProcess;
 let front: ScriptedBot;
 let crash: ScriptedBot;
+let whip: ScriptedBot;
 let queues: TeamQueues;
 const frontOptions = {
   token: FRONT_TOKEN,
@@ -39,6 +41,7 @@ const frontOptions = {
   facts: { order: 'A-1042' },
   relayUrl: undefined as string | undefined,
 };
+const whipOptions = { ...frontOptions, token: WHIP_TOKEN, transport: 'whip' as const };
 const children: RelayProcess[] = [];
 
 /** One relay instance of the team, in its own process so that it can be SIGKILLed. */
@@ -58,7 +61,7 @@ async function relayProcess(): Promise<RelayProcess> {
 }
 
 beforeAll(async () => {
-  [redis, graph, janus, front, crash] = await Promise.all([
+  [redis, graph, janus, front, crash, whip] = await Promise.all([
     startTestRedis(),
     startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
     startTestJanus(),
@@ -71,6 +74,7 @@ beforeAll(async () => {
       mode: 'hang_up',
       escalateAfterMs: BOT_TURN_MS,
     }),
+    startScriptedBot(whipOptions),
   ]);
   const input: TeamQueuesInput = {
     defaultQueue: 'front',
@@ -85,16 +89,24 @@ beforeAll(async () => {
         payloads: ['crash'],
         bot: { url: crash.url, token: CRASH_TOKEN },
       },
+      {
+        id: 'whip',
+        name: 'WHIP bot',
+        media: 'anchored',
+        agents: '*',
+        payloads: ['whip'],
+        bot: { url: whip.url, token: WHIP_TOKEN, protocol: 'whip' },
+      },
     ],
   };
   queues = TeamQueues.parse(input);
   survivor = await relayProcess();
   // The bot calls the relay back on the instance that stays: any instance takes a bot's request.
-  frontOptions.relayUrl = survivor.agentUrl.replace(/^ws/, 'http');
+  frontOptions.relayUrl = whipOptions.relayUrl = survivor.agentUrl.replace(/^ws/, 'http');
 }, 90_000);
 afterAll(async () => {
   await Promise.all(children.map((child) => child.kill()));
-  await Promise.all([front?.close(), crash?.close()]);
+  await Promise.all([front?.close(), crash?.close(), whip?.close()]);
   await janus?.stop();
   await graph?.close();
   await redis?.stop();
@@ -274,6 +286,43 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
     } finally {
       await doomed.kill();
       cara.client.close();
+      caller.close();
+      desk?.close();
+    }
+  }, 120_000);
+
+  it('a WHIP bot’s session is ended by the instance that took its leg over, once the agent has the call', async () => {
+    const doomed = await relayProcess();
+    const dana = await connectTestAgent('dana', [survivor.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    let desk: Awaited<ReturnType<typeof answerAs>> | undefined;
+    try {
+      const callId = 'wacid.botdeath.whip';
+      await callIn({ graph, relay: doomed }, callId, caller, { ctaPayload: 'whip' });
+      await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
+      await caller.applyAnswer(answerSentToMeta(graph, callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the WHIP bot');
+      const before = await legHolders(callId);
+      await doomed.kill();
+      await until(
+        async () => (await legHolders(callId)).assistant !== before.assistant,
+        10_000,
+        'the survivor takes the legs over',
+      );
+      await until(() => whip.escalations.length > 0, BOT_TURN_MS + 5000, 'the WHIP bot escalated');
+      expect(whip.escalations[0]!.status).toBe(202);
+      await until(() => offeredTo(dana.events, callId) !== undefined, 8000, 'dana rings');
+      desk = await answerAs(dana, callId, AGENT_HZ);
+      await until(() => heardTone(caller.received, AGENT_HZ) > 0.05, 10_000, 'the caller hears dana');
+      // The bot's leg left the room, and its WHIP session was DELETEd once (RFC 9725), by the survivor.
+      await until(() => whip.deletes.length === 1 && whip.openSessions() === 0, 8000, 'the WHIP session DELETEd');
+      expect(await legsOf(redis.url, PREFIX, janus.access, callId)).toEqual(['customer', 'dana']);
+      await dana.client.request('terminate', { callId });
+      await until(() => graph.actionsFor(callId).includes('terminate:200'), 8000, 'ended on WhatsApp');
+      expect(whip.deletes).toHaveLength(1);
+    } finally {
+      await doomed.kill();
+      dana.client.close();
       caller.close();
       desk?.close();
     }

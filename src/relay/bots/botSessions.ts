@@ -26,6 +26,10 @@ redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
 redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`;
 
+/** A WHIP bot's session for a call's bot leg: which bot of which queue, and the resource to DELETE. */
+const WhipSession = z.object({ queueId: z.string(), bot: z.string(), resource: z.string().max(2048) });
+export type WhipSession = z.infer<typeof WhipSession>;
+
 /** A call a bot holds now, for the board: its queue, which bot, since when. */
 const Held = z.object({ queueId: z.string(), bot: z.string(), sinceMs: z.number() });
 export type HeldByBot = z.infer<typeof Held> & { callId: string };
@@ -43,6 +47,7 @@ export function createBotSessions(redis: Redis, prefix: string) {
   const noteKey = (callId: string) => `${prefix}:assistant:${callId}`;
   /** Calls bots hold now (callId -> Held): what the board shows as "with the assistant". */
   const heldKey = `${prefix}:bot-held`;
+  const whipKey = (callId: string) => `${prefix}:bot-whip:${callId}`;
   return {
     /** A bot takes the call (the queue's first, or one an agent handed it to): its handle holds it from now. */
     async open(callId: string, queueId: string, bot: string = QUEUE_BOT_ID): Promise<string> {
@@ -106,6 +111,16 @@ export function createBotSessions(redis: Redis, prefix: string) {
     /** The bot holding the call ends it: true once, for the handle that holds it. */
     takeEnd: async (callId: string, handle: string): Promise<boolean> =>
       (await redis.eval(TAKE_END, 3, holderKey(callId), handedKey(callId), heldKey, handle, KEEP_S, callId)) === 1,
+    /** The WHIP bot's session of the call's bot leg, kept where any instance can end it (the leg's may die). */
+    async keepWhip(callId: string, session: WhipSession): Promise<void> {
+      await redis.set(whipKey(callId), JSON.stringify(session), 'EX', KEEP_S);
+    },
+    /** The call's WHIP session, once: the instance that takes it sends the DELETE. */
+    async takeWhip(callId: string): Promise<WhipSession | undefined> {
+      const raw = await redis.getdel(whipKey(callId));
+      const parsed = raw ? WhipSession.safeParse(JSON.parse(raw)) : undefined;
+      return parsed?.success ? parsed.data : undefined;
+    },
     async keepNote(callId: string, note: AssistantNote): Promise<void> {
       await redis.set(noteKey(callId), JSON.stringify(note), 'EX', KEEP_S);
     },
