@@ -53,3 +53,25 @@ test('a new user opens the phone: one welcome, a simulated call to try and Metaâ
     await phone.close();
   }
 });
+
+test('a new user reaches Audio and Desk before connecting, and sets the language there', async ({ page }) => {
+  const phone = await startPhoneWithSim({ unconfigured: true });
+  try {
+    await page.goto(phone.host.url);
+    await expect(page.getByTestId('welcome')).toBeVisible();
+    await page.getByTestId('settings-section-audio').click();
+    await expect(page.getByTestId('devices-panel')).toBeVisible();
+    await expect(page.getByTestId('settings-section-audio')).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByTestId('connection-settings')).toHaveCount(0);
+    await page.getByTestId('settings-section-desk').click();
+    await page.getByTestId('language').selectOption('es');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    await expect(page.getByTestId('settings-section-desk')).toHaveText('Puesto');
+    await expect(page.getByTestId('settings-section-desk')).toHaveAttribute('aria-current', 'page');
+    // Back on Connection, the welcome is still there for connecting.
+    await page.getByTestId('settings-section-connection').click();
+    await expect(page.getByTestId('welcome')).toBeVisible();
+  } finally {
+    await phone.close();
+  }
+});

@@ -18,9 +18,7 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
   const engaged = usePhone(useShallow((s) => Object.values(s.calls).filter((c) => ENGAGED_PHASES.includes(c.phase))));
   const openSettings = usePhone((s) => s.openSettings);
   // On the connection settings already: a button to open them would only repeat the screen.
-  const onConnection = usePhone(
-    (s) => s.tab === 'settings' && (!s.status?.configured || s.settingsSection === 'connection'),
-  );
+  const onConnection = usePhone((s) => s.tab === 'settings' && s.settingsSection === 'connection');
   const state = readiness({
     configured: status.configured,
     mode: status.mode,

@@ -57,8 +57,8 @@ export function SettingsPage() {
   useEffect(() => {
     void loadSettings().then((view) => setManaged(view.locked.length > 0));
   }, []);
-  // Until the phone is connected, the connection is the only thing worth setting.
-  const section = configured ? chosen : 'connection';
+  // Not yet connected, the phone opens on Connection, but Audio and Desk (its language) are there to set first.
+  const section = chosen;
   return (
     <div className="settings-page">
       <nav className="sections" aria-label={t('settings.sections')}>
