@@ -343,6 +343,14 @@ export async function startAppServices(options: AppServicesOptions) {
       else if (signal.type === 'call_rated') callRated(signal.callId, signal.score);
       else coordinator.handleSignal(signal);
     },
+    // A survey answer is taken for 7 days: older calls get no rating any more.
+    unratedCalls: () => {
+      try {
+        return history.unratedCalls(Date.now() - 7 * 24 * 3600_000);
+      } catch {
+        return [];
+      }
+    },
     pendingMissedCustomers: () => {
       try {
         return history.pendingMissedCustomers();

@@ -64,7 +64,8 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   const streams = new Set<ServerResponse>();
   const emit = <C extends EventChannel>(channel: C, payload: EventPayload<C>): void => {
     const frame = `data: ${JSON.stringify({ channel, payload })}\n\n`;
-    for (const res of streams) res.write(frame);
+    // A relay's word that arrives while the host closes finds the page's streams ended: nothing to tell then.
+    for (const res of streams) if (!res.writableEnded) res.write(frame);
   };
   const { rendererDir, port: uiPort, windowGoneGraceMs: _grace, ...serviceOptions } = options;
   const services: AppServices = await startAppServices({ ...serviceOptions, emit });
@@ -232,6 +233,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
       clearInterval(heartbeat);
       await services.close();
       for (const res of streams) res.end();
+      streams.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

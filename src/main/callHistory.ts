@@ -251,6 +251,13 @@ export function openCallHistory(path: string) {
   }
 
   const ratingSet = db.prepare('UPDATE calls SET csat = ? WHERE call_id = ?');
+  const unratedStatement = db.prepare(
+    'SELECT call_id FROM calls WHERE agent IS NOT NULL AND csat IS NULL AND answered_at > ? ORDER BY offered_at DESC LIMIT 200',
+  );
+  /** Calls a team agent took since then that have no survey rating yet (newest 200). */
+  function unratedCalls(sinceMs: number): string[] {
+    return (unratedStatement.all(sinceMs) as Array<{ call_id: string }>).map((r) => r.call_id);
+  }
   /** The customer's post-call survey rating (team relay); false when the call is not in this desk's history. */
   function recordRating(callId: string, score: number): boolean {
     return Number(ratingSet.run(score, callId).changes) > 0;
@@ -464,6 +471,7 @@ export function openCallHistory(path: string) {
     record,
     recordWrapUp,
     recordRating,
+    unratedCalls,
     customerSummary,
     toCallBack,
     toCallBackCount,

@@ -460,6 +460,14 @@ export function createCallRequests(deps: {
       return {};
     },
     missed_check: async (_agentId, { customers }) => ({ handled: await store.missedHandled(customers) }),
+    async call_ratings(agentId, { callIds }) {
+      if (!records) return { ratings: {} };
+      try {
+        return { ratings: await records.ratingsFor(callIds, agentId) };
+      } catch {
+        throw new RelayRefusal('relayRecordsUnavailable');
+      }
+    },
     follow_up: async (_agentId, { to, text, template, callButton }) =>
       graph.sendMessage(to, text, template, callButton),
     async request_permission(agentId, { to }) {

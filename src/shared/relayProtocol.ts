@@ -66,6 +66,14 @@ export const relayRequests = {
     params: z.object({ customers: z.array(CustomerNumber).max(200) }),
     reply: z.object({ handled: z.record(z.string(), z.number()) }),
   },
+  /**
+   * On sign-in: the customers' post-call survey ratings (CSAT, 1 to 5) of these calls, for the ones this agent took;
+   * a rating given while the desk was away reaches its History this way (`call_rated` carries the others).
+   */
+  call_ratings: {
+    params: z.object({ callIds: z.array(CallId).max(200) }),
+    reply: z.object({ ratings: z.record(z.string(), z.number().int().min(1).max(5)) }),
+  },
   /** Blind transfer of an anchored call to a colleague: they ring, and the call is theirs once they answer. */
   transfer: { params: z.object({ callId: CallId, to: z.string().min(1).max(64) }), reply: Done },
   /**

@@ -84,6 +84,8 @@ export interface TransportContext {
   agentStatus(): AgentStatus;
   /** Customers on this desk's To call back list, to ask a relay which of them colleagues dealt with meanwhile. */
   pendingMissedCustomers(): string[];
+  /** Recent calls this desk took that have no survey rating yet, to ask a relay for ratings given meanwhile. */
+  unratedCalls?(): string[];
   /** The team's retention policy and erased customers, as the relay says at each sign-in: history is pruned by it. */
   onTeamDataPolicy?(policy: TeamDataPolicy): void;
 }

@@ -77,6 +77,9 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
         void catchUpMissed().catch((error: unknown) =>
           context.logger.warn('missed calls not checked with the team', { error: String(error) }),
         );
+        void catchUpRatings().catch((error: unknown) =>
+          context.logger.warn('survey ratings not checked with the team', { error: String(error) }),
+        );
       }
       context.onChange();
     },
@@ -90,6 +93,13 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
     const { handled } = await relay.request('missed_check', { customers });
     for (const [customer, atMs] of Object.entries(handled))
       context.onSignal({ type: 'missed_handled', customer, atMs });
+  }
+  /** The customers' ratings of this desk's calls given while it was away. */
+  async function catchUpRatings(): Promise<void> {
+    const callIds = context.unratedCalls?.() ?? [];
+    if (callIds.length === 0) return;
+    const { ratings } = await relay.request('call_ratings', { callIds });
+    for (const [callId, score] of Object.entries(ratings)) context.onSignal({ type: 'call_rated', callId, score });
   }
   return {
     preAccept: async (callId, sdp) => void (await relay.request('pre_accept', { callId, sdp })),

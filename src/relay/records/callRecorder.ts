@@ -5,4 +5,6 @@ import type { TeamCall } from '../../shared/relayProtocol';
 export interface CallRecorder {
   record(event: RecordEvent): void;
   customerCalls(customer: string, limit?: number): Promise<TeamCall[]>;
+  /** The customers' survey ratings of these calls, only those rated for this agent, by call id. */
+  ratingsFor(callIds: string[], agentId: string): Promise<Record<string, number>>;
 }

@@ -275,6 +275,16 @@ export function createRecordsDb(url: string, log: Logger) {
       }>('SELECT assistant FROM calls WHERE call_id = $1', [callId]);
       return rows[0]?.assistant ?? undefined;
     },
+    /** The customers' ratings of these calls that were for this agent, by call id. */
+    async ratingsFor(callIds: string[], agentId: string): Promise<Record<string, number>> {
+      if (callIds.length === 0) return {};
+      const { rows } = await pool.query<{ call_id: string; csat_score: number }>(
+        `SELECT call_id, csat_score FROM calls
+         WHERE call_id = ANY($1::text[]) AND csat_agent = $2 AND csat_score IS NOT NULL`,
+        [callIds, agentId],
+      );
+      return Object.fromEntries(rows.map((r) => [r.call_id, r.csat_score]));
+    },
     /** The customer's rating of a call, if they gave one. */
     async rating(callId: string): Promise<{ score: number; agent: string } | undefined> {
       const { rows } = await pool.query<{ csat_score: number | null; csat_agent: string | null }>(

@@ -40,6 +40,7 @@ export function createTeamRecords(deps: { databaseUrl: string; redis: Redis; pre
         );
     },
     customerCalls: (customer, limit) => db.customerCalls(customer, limit),
+    ratingsFor: (callIds, agentId) => db.ratingsFor(callIds, agentId),
   };
 
   return {

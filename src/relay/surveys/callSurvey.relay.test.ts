@@ -157,6 +157,22 @@ describe('the post-call survey', () => {
     await written();
     expect(await rating(callId)).toEqual({ csat_score: 4, csat_agent: 'asha' });
 
+    // A desk signing in asks for its calls' ratings: Asha gets hers; Ben, asking for the same call, gets nothing.
+    const asha = await connectTestAgent('asha', [relay.agentUrl]);
+    const ben = await connectTestAgent('ben', [relay.agentUrl]);
+    try {
+      expect(await asha.client.request('call_ratings', { callIds: [callId, 'wacid.never'] })).toEqual({
+        ratings: { [callId]: 4 },
+      });
+      expect(await ben.client.request('call_ratings', { callIds: [callId] })).toEqual({ ratings: {} });
+      // More than 200 calls at once is outside the protocol: refused, nothing read.
+      const many = Array.from({ length: 201 }, (_, i) => `wacid.${i}`);
+      await expect(asha.client.request('call_ratings', { callIds: many })).rejects.toThrow();
+    } finally {
+      asha.client.close();
+      ben.client.close();
+    }
+
     // The report and the board's figures: CSAT per queue and per agent.
     const base = relay.agentUrl.replace(/^ws/, 'http');
     const d = new Date();
