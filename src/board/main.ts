@@ -1,5 +1,11 @@
 import { replaceInPlace } from './keepInPlace';
-import { BoardMessage, type BoardFigures, type BoardRequest, type BoardSnapshot } from '../shared/boardSchemas';
+import {
+  BoardMessage,
+  type AgentCall,
+  type BoardFigures,
+  type BoardRequest,
+  type BoardSnapshot,
+} from '../shared/boardSchemas';
 import { isUserId } from '../shared/graphSchemas';
 import { boardWhen, say, startBoardLanguage } from './i18n';
 import { createListenIn } from './listenIn';
@@ -320,6 +326,15 @@ function recordingButton(callId: string): HTMLButtonElement {
   return button;
 }
 
+/** What became of the call for this agent: answered it, took it over, joined it, or not answered. */
+function resultOf(call: AgentCall): string {
+  if (!call.answered) return say('row.notAnswered');
+  const time = seconds(call.talkSec);
+  if (call.joined === 'transfer') return say('row.tookOverFor', { time });
+  if (call.joined === 'conference') return say('row.joinedFor', { time });
+  return say('row.answeredFor', { time });
+}
+
 function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>): void {
   const box = $('agent-calls');
   box.hidden = false;
@@ -344,7 +359,7 @@ function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>)
           boardWhen(c.offeredAtMs, { dateStyle: 'medium', timeStyle: 'short' }),
           customerCell(c.customer),
           c.queue ? isolated(queueName(c.queue)) : '–',
-          c.answered ? say('row.answeredFor', { time: seconds(c.talkSec) }) : say('row.notAnswered'),
+          resultOf(c),
           c.outcome || c.notes
             ? isolated([c.outcome && known('outcome', c.outcome), c.notes].filter(Boolean).join(' · '))
             : '–',

@@ -10,6 +10,7 @@ import type { Router } from './routing';
 import type { RelayMetrics } from './metrics';
 import type { RelayLimits } from './limits';
 import type { CallRecorder } from './records/callRecorder';
+import type { JoinedHow } from '../shared/callRecords';
 import type { AnchoredCalls } from './media/anchoredCalls';
 import type { ColleagueRings } from './colleagueRings';
 import { relayRefusalEnglish, type RelayRefusalKey } from '../shared/relayRefusals';
@@ -96,7 +97,7 @@ export function createCallRequests(deps: {
     from: string,
   ): Promise<Record<string, never>> {
     await anchored!.answerDesk(callId, agentId, sdp);
-    await joinTeamCall(callId, agentId);
+    await joinTeamCall(callId, agentId, 'transfer');
     await store.setOwner(callId, agentId);
     grant(callId, agentId);
     await bus.publish({
@@ -115,9 +116,12 @@ export function createCallRequests(deps: {
   }
 
   /** The team model takes the colleague onto the call; their leg goes if the model refuses (the ring was withdrawn). */
-  async function joinTeamCall(callId: string, agentId: string): Promise<void> {
+  async function joinTeamCall(callId: string, agentId: string, how: JoinedHow): Promise<void> {
     const joined = await floor.apply({ kind: 'accept', callId, agentId });
-    if (joined.ok) return;
+    if (joined.ok) {
+      records?.record({ kind: 'joined', callId, agentId, how, atMs: Date.now() });
+      return;
+    }
     await anchored?.dropDesk(callId, agentId);
     throw new RelayRefusal('relayCallChanged');
   }
@@ -201,7 +205,7 @@ export function createCallRequests(deps: {
   /** A colleague added to the call answered: their leg joins the room; the call stays with its agent. */
   async function joinConference(agentId: string, callId: string, sdp: string): Promise<Record<string, never>> {
     await anchored!.answerDesk(callId, agentId, sdp);
-    await joinTeamCall(callId, agentId);
+    await joinTeamCall(callId, agentId, 'conference');
     await announceConference(callId);
     const call = await floor.call(callId);
     if (call?.customerHeld)

@@ -121,6 +121,8 @@ export const AgentCall = z.object({
   queue: z.string().optional(),
   offeredAtMs: z.number(),
   answered: z.boolean(),
+  /** Came onto the call after someone else answered it: took it over by transfer, or joined a conference. */
+  joined: z.enum(['transfer', 'conference']).optional(),
   talkSec: z.number().optional(),
   outcome: z.string().optional(),
   notes: z.string().optional(),

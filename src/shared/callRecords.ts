@@ -12,6 +12,9 @@ const AtMs = z.number().int().nonnegative();
  */
 export const RingOutcome = z.enum(['accepted', 'rejected', 'timed_out', 'rescinded']);
 export type RingOutcome = z.infer<typeof RingOutcome>;
+/** How an agent came onto a call someone else answered. */
+export const JoinedHow = z.enum(['transfer', 'conference']);
+export type JoinedHow = z.infer<typeof JoinedHow>;
 
 /**
  * What the relay learns about a call, in the order it learns it; each becomes part of the call's lasting record in
@@ -39,6 +42,8 @@ export const RecordEvent = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('rang'), callId: CallId, agentIds: z.array(AgentId).min(1).max(1000), atMs: AtMs }),
   z.object({ kind: z.literal('answered'), callId: CallId, agentId: AgentId, atMs: AtMs }),
+  /** An agent came onto a call someone else answered: to take it over (transfer) or to join them (conference). */
+  z.object({ kind: z.literal('joined'), callId: CallId, agentId: AgentId, how: JoinedHow, atMs: AtMs }),
   /** How a ring at one agent ended: they took it, declined it, it rang out at them, or it was withdrawn. */
   z.object({ kind: z.literal('ring_ended'), callId: CallId, agentId: AgentId, outcome: RingOutcome, atMs: AtMs }),
   z.object({

@@ -239,6 +239,8 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     recentCalls: 'المكالمات الأخيرة',
     recentOf: 'المكالمات الأخيرة لـ {{agent}}',
     answeredFor: 'تم الرد، {{time}}',
+    tookOverFor: 'تسلّمها بالتحويل، {{time}}',
+    joinedFor: 'انضم إلى مكالمة جماعية، {{time}}',
     notAnswered: 'لم يتم الرد',
     noCalls: 'لا مكالمات بعد.',
     playRecording: 'تشغيل التسجيل',

@@ -237,6 +237,8 @@ export const en = {
     recentCalls: 'Recent calls',
     recentOf: 'Recent calls of {{agent}}',
     answeredFor: 'answered, {{time}}',
+    tookOverFor: 'taken over by transfer, {{time}}',
+    joinedFor: 'joined a conference, {{time}}',
     notAnswered: 'not answered',
     noCalls: 'No calls yet.',
     playRecording: 'Play recording',

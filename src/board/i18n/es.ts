@@ -245,6 +245,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     recentCalls: 'Llamadas recientes',
     recentOf: 'Llamadas recientes de {{agent}}',
     answeredFor: 'contestada, {{time}}',
+    tookOverFor: 'recibida por transferencia, {{time}}',
+    joinedFor: 'se unió a una conferencia, {{time}}',
     notAnswered: 'sin contestar',
     noCalls: 'Aún no hay llamadas.',
     playRecording: 'Reproducir grabación',

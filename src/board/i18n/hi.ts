@@ -238,6 +238,8 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     recentCalls: 'हाल की कॉल',
     recentOf: '{{agent}} की हाल की कॉल',
     answeredFor: 'उत्तर दी गई, {{time}}',
+    tookOverFor: 'ट्रांसफ़र से ली गई, {{time}}',
+    joinedFor: 'कॉन्फ़्रेंस में शामिल हुए, {{time}}',
     notAnswered: 'उत्तर नहीं दी गई',
     noCalls: 'अभी तक कोई कॉल नहीं।',
     playRecording: 'रिकॉर्डिंग चलाएँ',

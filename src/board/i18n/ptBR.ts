@@ -243,6 +243,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     recentCalls: 'Chamadas recentes',
     recentOf: 'Chamadas recentes de {{agent}}',
     answeredFor: 'atendida, {{time}}',
+    tookOverFor: 'assumida por transferência, {{time}}',
+    joinedFor: 'entrou em uma conferência, {{time}}',
     notAnswered: 'não atendida',
     noCalls: 'Nenhuma chamada ainda.',
     playRecording: 'Tocar gravação',

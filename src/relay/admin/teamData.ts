@@ -144,6 +144,7 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
         `WITH gone AS (DELETE FROM calls WHERE customer = $1 RETURNING call_id, room_recording),
            offers AS (DELETE FROM call_offers WHERE call_id IN (SELECT call_id FROM gone)),
            rings AS (DELETE FROM ring_outcomes WHERE call_id IN (SELECT call_id FROM gone)),
+           parties AS (DELETE FROM call_parties WHERE call_id IN (SELECT call_id FROM gone)),
            listed AS (INSERT INTO customer_erasures (digest, erased_by) VALUES ($2, $3))
          SELECT room_recording FROM gone`,
         [customer, customerDigest(customer), by],
@@ -198,7 +199,8 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
         const { rows } = await query(
           `WITH gone AS (DELETE FROM calls WHERE offered_at < $1 RETURNING call_id),
              offers AS (DELETE FROM call_offers WHERE offered_at < $1 OR call_id IN (SELECT call_id FROM gone)),
-             rings AS (DELETE FROM ring_outcomes WHERE ended_at < $1 OR call_id IN (SELECT call_id FROM gone))
+             rings AS (DELETE FROM ring_outcomes WHERE ended_at < $1 OR call_id IN (SELECT call_id FROM gone)),
+             parties AS (DELETE FROM call_parties WHERE joined_at < $1 OR call_id IN (SELECT call_id FROM gone))
            SELECT 1 FROM gone`,
           [at(cut.callRecords)],
         );

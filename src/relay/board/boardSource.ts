@@ -1,7 +1,7 @@
 import { accountAlertSentence } from '../../shared/accountAlerts';
 import type { AgentCall, BoardSnapshot } from '../../shared/boardSchemas';
 import type { AccountAlertStore } from '../accountAlertStore';
-import type { RingOutcome } from '../../shared/callRecords';
+import type { JoinedHow, RingOutcome } from '../../shared/callRecords';
 import { errorText } from '../../shared/errorText';
 import { skillLevel, type TeamQueues, type TurnedAwayReason } from '../../shared/teamQueues';
 import { queueOpenAt } from '../queuePlan';
@@ -289,15 +289,21 @@ export function createBoardSource(deps: {
         queue: string | null;
         offered_at: Date;
         answered: boolean;
+        joined: JoinedHow | null;
         billed_seconds: number | null;
         outcome: string | null;
         notes: string | null;
         recorded: boolean;
       }>(
-        `SELECT c.call_id, c.customer, c.queue, c.offered_at, c.answered_by IS NOT DISTINCT FROM $1 AS answered,
+        `SELECT c.call_id, c.customer, c.queue, c.offered_at,
+           (c.answered_by IS NOT DISTINCT FROM $1 OR p.agent_id IS NOT NULL) AS answered, p.joined,
            c.billed_seconds, c.outcome, c.notes, c.room_recording IS NOT NULL AS recorded
          FROM calls c
-         WHERE (c.answered_by = $1
+         LEFT JOIN LATERAL (
+           SELECT agent_id, max(how) FILTER (WHERE how <> 'answered') AS joined FROM call_parties
+           WHERE call_id = c.call_id AND agent_id = $1 GROUP BY agent_id
+         ) p ON true
+         WHERE (c.answered_by = $1 OR p.agent_id IS NOT NULL
              OR EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id AND o.agent_id = $1))
            AND ($2::text[] IS NULL OR c.queue = ANY($2::text[]))
          ORDER BY c.offered_at DESC LIMIT 20`,
@@ -309,6 +315,7 @@ export function createBoardSource(deps: {
         queue: r.queue ?? undefined,
         offeredAtMs: r.offered_at.getTime(),
         answered: r.answered,
+        ...(r.joined && { joined: r.joined }),
         talkSec: r.answered ? (r.billed_seconds ?? undefined) : undefined,
         outcome: r.answered ? (r.outcome ?? undefined) : undefined,
         notes: r.answered ? (r.notes ?? undefined) : undefined,

@@ -145,4 +145,19 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'turned away by the queue',
     sql: `ALTER TABLE calls ADD COLUMN turned_away text CHECK (turned_away IN ('closed', 'max_wait'));`,
   },
+  {
+    // Every agent who was on a call and how they came onto it: the one who answered, a colleague it was
+    // transferred to, one who joined a conference. The board lists a call under each of them.
+    version: 13,
+    name: 'call parties',
+    sql: `
+      CREATE TABLE call_parties (
+        call_id text NOT NULL,
+        agent_id text NOT NULL,
+        how text NOT NULL CHECK (how IN ('answered', 'transfer', 'conference')),
+        joined_at timestamptz NOT NULL,
+        PRIMARY KEY (call_id, agent_id, how)
+      );
+      CREATE INDEX call_parties_agent ON call_parties (agent_id, joined_at);`,
+  },
 ];

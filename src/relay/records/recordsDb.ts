@@ -60,7 +60,7 @@ type Row = {
 function rowOf(
   event: Exclude<
     RecordEvent,
-    { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' | 'bot_took' | 'csat' | 'turned_away' }
+    { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' | 'bot_took' | 'csat' | 'turned_away' | 'joined' }
   >,
 ): Row {
   const at = new Date(event.atMs);
@@ -154,6 +154,13 @@ export function createRecordsDb(url: string, log: Logger) {
               [event.callId, event.agentIds, new Date(event.atMs)],
             );
             continue;
+          }
+          if (event.kind === 'answered' || event.kind === 'joined') {
+            await client.query(
+              `INSERT INTO call_parties (call_id, agent_id, how, joined_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+              [event.callId, event.agentId, event.kind === 'joined' ? event.how : 'answered', new Date(event.atMs)],
+            );
+            if (event.kind === 'joined') continue;
           }
           if (event.kind === 'ring_ended') {
             await client.query(UPSERT_RING_OUTCOME, [

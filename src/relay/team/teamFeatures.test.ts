@@ -118,6 +118,27 @@ describe('features that meet on the floor', () => {
     await expect
       .poll(() => board.messages.find((m) => m.type === 'listen_ended' && m.callId === 'wacid.feat.1'))
       .toMatchObject({ reason: 'That call is not in progress any more.' });
+
+    // The supervisor's list of each agent's calls has the call under both: Asha answered it, Ben joined her (he was
+    // rung for it first, so it was listed under him before, as not answered).
+    const callsOf = async (agentId: string) => {
+      const before = board.messages.length;
+      board.ws.send(JSON.stringify({ type: 'agent_calls', agentId }));
+      await expect
+        .poll(() => board.messages.slice(before).some((m) => m.type === 'agent_calls' && m.agentId === agentId))
+        .toBe(true);
+      const reply = board.messages.slice(before).find((m) => m.type === 'agent_calls' && m.agentId === agentId);
+      return reply?.type === 'agent_calls' ? reply.calls.find((c) => c.callId === 'wacid.feat.1') : undefined;
+    };
+    // Records reach PostgreSQL through Redis within a second or so.
+    await expect
+      .poll(() => callsOf('ben'), { timeout: 10_000 })
+      .toMatchObject({ answered: true, joined: 'conference' });
+    const ashas = await callsOf('asha');
+    expect(ashas).toMatchObject({ answered: true });
+    expect(ashas?.joined).toBeUndefined();
+    // Chen was rung for it with the others and never on it.
+    expect(await callsOf('chen')).toMatchObject({ answered: false });
   }, 60_000);
 
   it('a colleague brought into a call is not counted as offered it, nor as missing it, on the board', async () => {
