@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -208,5 +209,31 @@ test.describe('installing and starting the desktop app', () => {
     launcher.child.kill('SIGTERM');
     expect(launcher.lines[0]).toBe('SOFTPHONE_NO_ELECTRON is set, so the phone runs in your browser.');
     expect(existsSync(join(packageDir, 'dist', 'started-with.txt'))).toBe(false);
+  });
+
+  test('npm start or npm run demo on a port already taken says so in one line, with what to do', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      for (const script of ['start.ts', 'demo.ts']) {
+        const run = await runScript(script, {
+          ...process.env,
+          SOFTPHONE_NO_ELECTRON: '1',
+          SOFTPHONE_DATA_DIR: mkdtempSync(join(tmpdir(), 'softphone-start-')),
+          SOFTPHONE_UI_PORT: String(port),
+          DISPLAY: '',
+        });
+        expect(run.code, script).toBe(1);
+        const said = run.lines.filter((l) => !l.startsWith('{'));
+        expect(said.at(-1), script).toBe(
+          `Port ${port} on 127.0.0.1 is taken, most likely by another npm start or npm run demo: stop that one, ` +
+            'or set SOFTPHONE_UI_PORT to another port.',
+        );
+        expect(run.lines.join('\n'), script).not.toContain('EADDRINUSE');
+      }
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -55,6 +55,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** What a person starting a second phone on the same port reads, instead of Node's EADDRINUSE. */
+function portTaken(port: number | undefined): Error {
+  return new Error(
+    `Port ${port} on 127.0.0.1 is taken, most likely by another npm start or npm run demo: stop that one, ` +
+      'or set SOFTPHONE_UI_PORT to another port.',
+  );
+}
+
 /**
  * Runs the renderer in any Chromium against the main-side services in Node, joined by the same
  * contract the preload exposes (requests over POST, pushes over server-sent events).
@@ -211,7 +219,9 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   // Bounds the open connections without letting another local user's flood take the page's place.
   const pools = poolConnections(server);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? portTaken(uiPort) : error),
+    );
     server.listen(uiPort ?? 0, '127.0.0.1', resolve);
   });
   port = (server.address() as AddressInfo).port;
