@@ -37,3 +37,18 @@ test('answers a call and carries audio both ways', async ({ phone }) => {
   expect(call.farEnd.received.peakRms).toBeGreaterThan(0.05);
   await expect(page.getByTestId('call-timer')).not.toHaveText('0:00', { timeout: 3000 });
 });
+
+test('a double click on Answer answers once and leaves no error on the call', async ({ phone }) => {
+  const { page, sim } = phone;
+  const call = await sim.placeCall({ from: '917358580181', name: 'Ravi Iyer' });
+  const card = page.getByTestId('incoming-call');
+  await expect(card.getByTestId('answer')).toBeEnabled();
+  await card.getByTestId('answer').dblclick();
+  await expect(page.getByTestId('in-call')).toBeVisible();
+  await expect.poll(async () => (await mediaFigures(page)).connection, { timeout: 10_000 }).toBe('connected');
+  // The second press went nowhere: WhatsApp saw one answer, and the live call carries no refusal.
+  await expect(page.getByTestId('call-timer')).not.toHaveText('0:00', { timeout: 5000 });
+  expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
+  await expect(page.getByText('This call can no longer be answered.')).toHaveCount(0);
+  await expect(page.getByTestId('in-call').locator('.error')).toHaveCount(0);
+});

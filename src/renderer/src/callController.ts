@@ -315,6 +315,8 @@ export async function answerCall(callId: string): Promise<void> {
   const { patchMedia } = usePhone.getState();
   const live = liveCalls.get(callId);
   if (!live) return patchMedia(callId, { error: i18n.t('media.noOffer') });
+  if (live.answerPressed) return;
+  live.answerPressed = true;
   let session: CallSession;
   try {
     session = await live.session;

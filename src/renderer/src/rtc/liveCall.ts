@@ -17,6 +17,8 @@ export class LiveCall {
   readonly deadMic = createDeadMicDetector();
   /** Auto-answer has been tried for this call; it is never tried twice. */
   autoAnswered = false;
+  /** Answer was pressed: a second press (a double click, the shortcut) while it goes through is ignored. */
+  answerPressed = false;
 
   constructor(
     readonly callId: string,
