@@ -62,7 +62,7 @@ describe('WhatsApp ICE-lite edge in the simulator', () => {
     const onTime = await measuredJitter(0);
     const jittered = await measuredJitter(40);
     expect(jittered, `jitter 0..40 ms measured ${jittered} ms, none asked ${onTime} ms`).toBeGreaterThan(
-      Math.max(8, onTime + 5),
+      Math.max(8, onTime + 3),
     );
     // Two calls, each given up to 10 s to bring its packets.
   }, 45_000);
