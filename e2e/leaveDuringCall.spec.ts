@@ -78,6 +78,18 @@ test('an agent who reloads anyway: the call whose audio went with the page is en
     const earlier = page.getByTestId('wrap-up').filter({ hasText: 'Earlier Customer' });
     await expect(earlier.getByTestId('wrap-up-notes')).toHaveValue('Wants a refund for order 1234');
     expect(phone.sim.graph.actionsFor(first.callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+
+    // Why it ended is kept as a message, worded in the language the agent reads it in, not the one it happened in.
+    const spanish = 'Esta página se recargó o se cerró durante la llamada';
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('settings-section-desk').click();
+    await page.getByTestId('language').selectOption('es');
+    await page.getByTestId('tab-phone').click();
+    await expect(page.getByTestId('wrap-up').filter({ hasText: 'Reload Customer' })).toContainText(spanish);
+    await page.getByTestId('tab-history').click();
+    const row = page.getByTestId('history-row').filter({ hasText: 'Reload Customer' });
+    await expect(row.getByTestId('history-message')).toContainText(spanish);
+    await expect(row).not.toContainText('reloaded or closed');
   } finally {
     await phone.close();
   }

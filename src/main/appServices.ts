@@ -415,7 +415,7 @@ export async function startAppServices(options: AppServicesOptions) {
     'call:answer': ({ callId, sdpAnswer, capture }) => coordinator.answer(callId, sdpAnswer, capture),
     'call:reject': ({ callId }) => coordinator.reject(callId),
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
-    'call:mediaFailed': ({ callId, reason, detail }) => coordinator.mediaFailed(callId, reason, detail),
+    'call:mediaFailed': ({ callId, reason, said, detail }) => coordinator.mediaFailed(callId, reason, detail, said),
     'call:hold': async ({ callId, held }) => coordinator.hold(callId, held),
     'call:transfer': ({ callId, to, conference, consult }) => coordinator.transfer(callId, to, conference, consult),
     'call:holdCustomer': ({ callId, held }) => coordinator.holdCustomer(callId, held),

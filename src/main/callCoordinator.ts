@@ -398,11 +398,13 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     return error && failure ? refuse(error, sentence('hangupUnconfirmed', { error: failure })) : { ok: true };
   }
 
-  async function mediaFailed(callId: string, reason: string, detail?: string): Promise<ActionResult> {
+  async function mediaFailed(callId: string, reason: string, detail?: string, said?: Sentence): Promise<ActionResult> {
     const call = calls.get(callId);
     if (!call || !isLive(call.state)) return { ok: true };
     log.warn('call ended for its media', { callId, reason, detail });
     const mustTerminate = needsTerminate(call.state);
+    // Kept as a message, so the wrap-up and History word it in whatever language the agent reads them in.
+    if (said) call.said = [said];
     apply(call, { type: 'failed', message: reason, atMs: now() });
     await endOnMeta(call, mustTerminate ? 'terminate' : 'reject');
     return { ok: true };

@@ -259,8 +259,12 @@ export const invokeContract = {
   'call:reject': { request: CallIdRequest, response: ActionResult },
   'call:hangup': { request: CallIdRequest, response: ActionResult },
   'call:mediaFailed': {
-    /** `reason` is for the agent; `detail` (Chromium's own words) only for the log. */
-    request: CallIdRequest.extend({ reason: z.string().min(1).max(500), detail: z.string().max(4000).optional() }),
+    /** `said` is for the agent, kept and worded in their language; `reason` its English and `detail` for the log. */
+    request: CallIdRequest.extend({
+      reason: z.string().min(1).max(500),
+      said: Sentence,
+      detail: z.string().max(4000).optional(),
+    }),
     response: ActionResult,
   },
   'call:hold': { request: CallIdRequest.extend({ held: z.boolean() }), response: ActionResult },

@@ -94,6 +94,13 @@ const DESK_SAYS = [
   'whatsappNoCode',
   'settingsNeedManagement',
   'settingsUnreadable',
+  'mediaPageLeft',
+  'mediaLostForGood',
+  'mediaFailed',
+  'mediaNeverConnected',
+  'mediaNetworkBlocked',
+  'mediaDeclinedNoAudio',
+  'mediaDeclinedSetup',
 ] as const;
 /** Everything the desk's page may be told to word: the desk's own messages and the team relay's refusals. */
 export type MainSays = (typeof DESK_SAYS)[number] | RelayRefusalKey;

@@ -13,7 +13,8 @@ import { Ringtone } from './rtc/ringtone';
 import { heldForWrapUp } from './teamStatus';
 import { mediaOf, selectActive, selectRinging, usePhone } from './store';
 import { i18n } from './i18n';
-import { resultText } from './views/Said';
+import { resultText, saidText } from './views/Said';
+import { sentence, type Sentence } from '../../shared/sentence';
 
 /** The window's calls with media, one object each. */
 const liveCalls = new Map<string, LiveCall>();
@@ -115,35 +116,35 @@ function showCall(view: CallView): void {
 }
 
 /** The sentence the agent sees when the caller's offer cannot be answered here. */
-function unanswerableReason(error: unknown): string {
+function unanswerableReason(error: unknown): Sentence {
   const text = errorText(error);
-  if (/no audio|m-line|m=audio/i.test(text)) {
-    return i18n.t('media.declinedNoAudio');
-  }
-  return i18n.t('media.declinedSetup');
+  if (/no audio|m-line|m=audio/i.test(text)) return sentence('mediaDeclinedNoAudio');
+  return sentence('mediaDeclinedSetup');
 }
 
-function endForMedia(callId: string, reason: string, detail?: string): void {
+/** Main keeps why as a message (worded wherever it is shown) and its English for the log. */
+function endForMedia(callId: string, said: Sentence, detail?: string): void {
   liveCalls.get(callId)?.stopWatchdog();
+  const reason = saidText(said, i18n.getFixedT('en')).slice(0, 500);
   // Bounded here, so a huge browser error never makes the request itself fail.
-  void api.invoke('call:mediaFailed', { callId, reason: reason.slice(0, 500), detail: detail?.slice(0, 4000) });
+  void api.invoke('call:mediaFailed', { callId, reason, said, detail: detail?.slice(0, 4000) });
 }
 
 /**
  * Why a call's audio failed, for the agent: what the network blocks when TURN was configured and none of its servers
  * could be reached (the direct path failed too), otherwise `usual`.
  */
-async function mediaFailedReason(callId: string, usual: string): Promise<string> {
+async function mediaFailedReason(callId: string, usual: Sentence): Promise<Sentence> {
   const unreachable = (await liveCalls.get(callId)?.ready())?.unreachableTurn ?? [];
-  return unreachable.length > 0 ? i18n.t('media.networkBlocked', { servers: unreachable.join(', ') }) : usual;
+  return unreachable.length > 0 ? sentence('mediaNetworkBlocked', { servers: unreachable.join(', ') }) : usual;
 }
 
-function endForMediaFailure(callId: string, usual: string): void {
+function endForMediaFailure(callId: string, usual: Sentence): void {
   void mediaFailedReason(callId, usual).then((reason) => endForMedia(callId, reason));
 }
 
 /** Gives lost audio a bounded time to come back (or to come up at all) before the call is ended for good. */
-function startMediaWatchdog(callId: string, reason: string): void {
+function startMediaWatchdog(callId: string, reason: Sentence): void {
   const timeoutMs = usePhone.getState().status?.mediaTimeoutMs ?? 30_000;
   liveCalls.get(callId)?.startWatchdog(timeoutMs, () => endForMediaFailure(callId, reason));
 }
@@ -156,9 +157,9 @@ function onConnectionState(callId: string, connection: RTCPeerConnectionState): 
     patchMedia(callId, { connectionNotice: undefined });
   } else if (connection === 'disconnected') {
     patchMedia(callId, { connectionNotice: i18n.t('media.connectionLost') });
-    startMediaWatchdog(callId, i18n.t('media.lostForGood'));
+    startMediaWatchdog(callId, sentence('mediaLostForGood'));
   } else if (connection === 'failed') {
-    endForMediaFailure(callId, i18n.t('media.failed'));
+    endForMediaFailure(callId, sentence('mediaFailed'));
   }
 }
 
@@ -217,7 +218,9 @@ function applyOutboundAnswer(view: CallView): void {
   void liveCalls
     .get(view.callId)
     ?.session.then((s) => s.applyAnswer(answer))
-    .catch((error: unknown) => endForMedia(view.callId, `WhatsApp's answer could not be used: ${errorText(error)}`));
+    .catch((error: unknown) =>
+      endForMedia(view.callId, sentence('mediaFailed'), `WhatsApp's answer could not be used: ${errorText(error)}`),
+    );
 }
 
 /** The customer picked up a call the agent placed: only now does the microphone reach them. */
@@ -275,7 +278,7 @@ async function catchUp(): Promise<void> {
     // come back, so the call is ended at once and the agent told why, not left "connecting" until WhatsApp drops it.
     if (WITH_MEDIA.has(call.phase) && !liveCalls.has(call.callId)) {
       onCallUpdated(call);
-      endForMedia(call.callId, i18n.t('media.pageLeft'));
+      endForMedia(call.callId, sentence('mediaPageLeft'));
       continue;
     }
     onCallUpdated(call);
@@ -340,7 +343,7 @@ export async function answerCall(callId: string): Promise<void> {
   if (!result.ok) return patchMedia(callId, { error: resultText(result, i18n.t) });
   // Normally started on the pre_accepted update already; this covers an update that raced the reply.
   await session.startIce();
-  if (session.connectionState !== 'connected') startMediaWatchdog(callId, i18n.t('media.neverConnected'));
+  if (session.connectionState !== 'connected') startMediaWatchdog(callId, sentence('mediaNeverConnected'));
   try {
     await session.startSending();
     patchMedia(callId, {

@@ -551,19 +551,8 @@ export const en = {
   media: {
     speakerMissing: 'The chosen speaker is not connected; using the default output.',
     cannotPlay: 'Cannot play the caller’s audio: {{error}}',
-    declinedNoAudio:
-      'This call could not be taken: the caller’s WhatsApp offered no audio this phone can play. It was declined.',
-    declinedSetup:
-      'This call could not be taken: the caller’s WhatsApp sent a call setup this phone cannot answer. It was declined.',
     connectionLost: 'Connection to the caller lost. Trying to recover…',
-    pageLeft:
-      "This page was reloaded or closed during the call, so the call's audio was lost and the call was ended. Call the customer back if needed.",
-    lostForGood: 'The connection to the caller was lost and did not come back.',
-    failed: 'The audio connection to WhatsApp failed.',
     noOffer: 'This call has no audio offer to answer.',
-    neverConnected: 'The audio never connected after answering.',
-    networkBlocked:
-      'No audio: this network blocks the call’s direct path (UDP) and also the team’s TURN relay at {{servers}}. Ask your IT team to let this computer reach the TURN relay (TURN over TLS on port 443 passes most firewalls).',
     micFellBack: 'The chosen microphone is not connected; using the default one.',
     prepareFailed: 'Could not prepare the call: {{error}}',
     preferenceFailed: 'Could not save the preference: {{error}}',
@@ -573,6 +562,17 @@ export const en = {
   },
   ...whatsappWordsEn,
   mainSays: {
+    mediaDeclinedNoAudio:
+      'This call could not be taken: the caller’s WhatsApp offered no audio this phone can play. It was declined.',
+    mediaDeclinedSetup:
+      'This call could not be taken: the caller’s WhatsApp sent a call setup this phone cannot answer. It was declined.',
+    mediaPageLeft:
+      "This page was reloaded or closed during the call, so the call's audio was lost and the call was ended. Call the customer back if needed.",
+    mediaLostForGood: 'The connection to the caller was lost and did not come back.',
+    mediaFailed: 'The audio connection to WhatsApp failed.',
+    mediaNeverConnected: 'The audio never connected after answering.',
+    mediaNetworkBlocked:
+      'No audio: this network blocks the call’s direct path (UDP) and also the team’s TURN relay at {{servers}}. Ask your IT team to let this computer reach the TURN relay (TURN over TLS on port 443 passes most firewalls).',
     relayDropped: 'The connection to the team relay dropped: try again once it is back.',
     relayUnreachable: 'The team relay cannot be reached: check the network; calls go on once it is back.',
     relayTimeout: 'The team relay did not answer in time: try again in a moment.',

@@ -568,19 +568,8 @@ export const es: Catalog = {
   media: {
     speakerMissing: 'El altavoz elegido no está conectado; se usa la salida predeterminada.',
     cannotPlay: 'No se puede reproducir el audio del cliente: {{error}}',
-    declinedNoAudio:
-      'No se pudo atender esta llamada: el WhatsApp del cliente no ofreció audio que este teléfono pueda reproducir. Se rechazó.',
-    declinedSetup:
-      'No se pudo atender esta llamada: el WhatsApp del cliente envió una configuración que este teléfono no puede contestar. Se rechazó.',
     connectionLost: 'Se perdió la conexión con el cliente. Intentando recuperarla…',
-    pageLeft:
-      'Esta página se recargó o se cerró durante la llamada, así que se perdió el audio y la llamada terminó. Devuelve la llamada al cliente si hace falta.',
-    lostForGood: 'La conexión con el cliente se perdió y no volvió.',
-    failed: 'Falló la conexión de audio con WhatsApp.',
     noOffer: 'Esta llamada no tiene oferta de audio que contestar.',
-    neverConnected: 'El audio no llegó a conectarse tras contestar.',
-    networkBlocked:
-      'Sin audio: esta red bloquea la vía directa de la llamada (UDP) y también el relé TURN del equipo en {{servers}}. Pide a tu equipo de TI que deje a este ordenador llegar al relé TURN (TURN sobre TLS en el puerto 443 atraviesa la mayoría de los cortafuegos).',
     micFellBack: 'El micrófono elegido no está conectado; se usa el predeterminado.',
     prepareFailed: 'No se pudo preparar la llamada: {{error}}',
     preferenceFailed: 'No se pudo guardar la preferencia: {{error}}',
@@ -590,6 +579,17 @@ export const es: Catalog = {
   },
   ...whatsappWordsEs,
   mainSays: {
+    mediaDeclinedNoAudio:
+      'No se pudo atender esta llamada: el WhatsApp del cliente no ofreció audio que este teléfono pueda reproducir. Se rechazó.',
+    mediaDeclinedSetup:
+      'No se pudo atender esta llamada: el WhatsApp del cliente envió una configuración que este teléfono no puede contestar. Se rechazó.',
+    mediaPageLeft:
+      'Esta página se recargó o se cerró durante la llamada, así que se perdió el audio y la llamada terminó. Devuelve la llamada al cliente si hace falta.',
+    mediaLostForGood: 'La conexión con el cliente se perdió y no volvió.',
+    mediaFailed: 'Falló la conexión de audio con WhatsApp.',
+    mediaNeverConnected: 'El audio no llegó a conectarse tras contestar.',
+    mediaNetworkBlocked:
+      'Sin audio: esta red bloquea la vía directa de la llamada (UDP) y también el relé TURN del equipo en {{servers}}. Pide a tu equipo de TI que deje a este ordenador llegar al relé TURN (TURN sobre TLS en el puerto 443 atraviesa la mayoría de los cortafuegos).',
     relayDropped: 'Se cortó la conexión con el relé del equipo: inténtalo de nuevo cuando vuelva.',
     relayUnreachable:
       'No se puede contactar con el relé del equipo: comprueba la red; las llamadas siguen cuando vuelva.',

@@ -564,19 +564,8 @@ export const ptBR: Catalog = {
   media: {
     speakerMissing: 'O alto-falante escolhido não está conectado; usando a saída padrão.',
     cannotPlay: 'Não é possível tocar o áudio de quem liga: {{error}}',
-    declinedNoAudio:
-      'Não foi possível atender esta chamada: o WhatsApp de quem liga não ofereceu áudio que este telefone consiga tocar. Ela foi recusada.',
-    declinedSetup:
-      'Não foi possível atender esta chamada: o WhatsApp de quem liga enviou uma configuração que este telefone não consegue atender. Ela foi recusada.',
     connectionLost: 'A conexão com quem liga caiu. Tentando recuperar…',
-    pageLeft:
-      'Esta página foi recarregada ou fechada durante a chamada, então o áudio se perdeu e a chamada foi encerrada. Ligue de volta para o cliente se precisar.',
-    lostForGood: 'A conexão com quem liga caiu e não voltou.',
-    failed: 'A conexão de áudio com o WhatsApp falhou.',
     noOffer: 'Esta chamada não tem oferta de áudio para atender.',
-    neverConnected: 'O áudio nunca se conectou depois de atender.',
-    networkBlocked:
-      'Sem áudio: esta rede bloqueia o caminho direto da chamada (UDP) e também o relay TURN da equipe em {{servers}}. Peça à sua equipe de TI que deixe este computador acessar o relay TURN (TURN sobre TLS na porta 443 passa pela maioria dos firewalls).',
     micFellBack: 'O microfone escolhido não está conectado; usando o padrão.',
     prepareFailed: 'Não foi possível preparar a chamada: {{error}}',
     preferenceFailed: 'Não foi possível salvar a preferência: {{error}}',
@@ -586,6 +575,17 @@ export const ptBR: Catalog = {
   },
   ...whatsappWordsPtBR,
   mainSays: {
+    mediaDeclinedNoAudio:
+      'Não foi possível atender esta chamada: o WhatsApp de quem liga não ofereceu áudio que este telefone consiga tocar. Ela foi recusada.',
+    mediaDeclinedSetup:
+      'Não foi possível atender esta chamada: o WhatsApp de quem liga enviou uma configuração que este telefone não consegue atender. Ela foi recusada.',
+    mediaPageLeft:
+      'Esta página foi recarregada ou fechada durante a chamada, então o áudio se perdeu e a chamada foi encerrada. Ligue de volta para o cliente se precisar.',
+    mediaLostForGood: 'A conexão com quem liga caiu e não voltou.',
+    mediaFailed: 'A conexão de áudio com o WhatsApp falhou.',
+    mediaNeverConnected: 'O áudio nunca se conectou depois de atender.',
+    mediaNetworkBlocked:
+      'Sem áudio: esta rede bloqueia o caminho direto da chamada (UDP) e também o relay TURN da equipe em {{servers}}. Peça à sua equipe de TI que deixe este computador acessar o relay TURN (TURN sobre TLS na porta 443 passa pela maioria dos firewalls).',
     relayDropped: 'A conexão com o relay da equipe caiu: tente de novo quando ela voltar.',
     relayUnreachable:
       'Não é possível alcançar o relay da equipe: verifique a rede; as chamadas continuam quando ele voltar.',
