@@ -164,6 +164,10 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
     hears: (hz: number) => peers.at(-1)?.heard(hz) ?? 0,
     /** When the bot's leg last received audio from the room (0: never). */
     lastHeardAtMs: () => peers.at(-1)?.lastHeardAtMs() ?? 0,
+    /** The bot crashes now: every media connection it has drops, without a word to the relay. */
+    hangUp(): void {
+      for (const peer of peers) peer.close();
+    },
     async close(): Promise<void> {
       for (const timer of timers) clearTimeout(timer);
       for (const interval of intervals) clearInterval(interval);

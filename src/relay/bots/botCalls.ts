@@ -57,6 +57,7 @@ export function createBotCalls(deps: {
     | 'hasCustomer'
     | 'deskLegUp'
     | 'watchAdoptedBot'
+    | 'adoptedBotInRoom'
     | 'dropAdoptedCustomer'
   >;
   store: Pick<
@@ -258,10 +259,10 @@ export function createBotCalls(deps: {
     }
     const bot = handBackBots(queue).find((b) => b.id === holder.bot);
     if (bot?.stayListening) staying.add(callId);
-    anchored.watchAdoptedBot(
-      callId,
-      () => void failed(callId, queue.id, new Error('the bot’s media connection ended'), holder.handle),
-    );
+    const gone = () => void failed(callId, queue.id, new Error('the bot’s media connection ended'), holder.handle);
+    anchored.watchAdoptedBot(callId, gone);
+    // The bot may have gone while no instance held the dead one's session: nobody heard its hang-up then.
+    if (!(await anchored.adoptedBotInRoom(callId))) gone();
     log.warn('the bot keeps the call: its leg is driven from this instance now', { callId, queue: queue.id });
   }
 

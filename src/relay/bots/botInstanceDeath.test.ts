@@ -21,7 +21,7 @@ const MUSIC_HZ = 700;
 const AGENT_HZ = 300;
 const CALLER_HZ = 440;
 /** Long enough for the survivor to take the dead instance's Janus session over (4 s of silence, then 1 s beats). */
-const BOT_TURN_MS = 14_000;
+const BOT_TURN_MS = 18_000;
 
 let redis: TestRedis;
 let graph: GraphApiSim;
@@ -154,7 +154,7 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
           const now = await legHolders(callId);
           return now.assistant !== before.assistant && now.customer !== before.customer;
         },
-        10_000,
+        15_000,
         'the survivor takes the legs over',
       );
       expect(front.escalations).toHaveLength(0);
@@ -216,7 +216,7 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
       await doomed.kill();
       await until(
         async () => (await legHolders(callId)).assistant !== before.assistant,
-        10_000,
+        15_000,
         'the survivor takes the legs over',
       );
       expect(offeredTo(ben.events, callId)).toBeUndefined();
@@ -306,7 +306,7 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
       await doomed.kill();
       await until(
         async () => (await legHolders(callId)).assistant !== before.assistant,
-        10_000,
+        15_000,
         'the survivor takes the legs over',
       );
       await until(() => whip.escalations.length > 0, BOT_TURN_MS + 5000, 'the WHIP bot escalated');
@@ -323,6 +323,35 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
     } finally {
       await doomed.kill();
       dana.client.close();
+      caller.close();
+      desk?.close();
+    }
+  }, 120_000);
+
+  it('a bot that crashes while no instance holds the dead one’s media session still gives the call to the queue', async () => {
+    const doomed = await relayProcess();
+    const eve = await connectTestAgent('eve', [survivor.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    let desk: Awaited<ReturnType<typeof answerAs>> | undefined;
+    try {
+      const callId = 'wacid.botdeath.crash-in-between';
+      await callIn({ graph, relay: doomed }, callId, caller);
+      await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
+      await caller.applyAnswer(answerSentToMeta(graph, callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the bot');
+      await doomed.kill();
+      // At once, seconds before any instance can take the dead one's session: Janus's hang-up reaches nobody.
+      front.hangUp();
+      await until(() => offeredTo(eve.events, callId) !== undefined, 20_000, 'eve rings');
+      expect(offeredTo(eve.events, callId)!.assistant?.summary).toBe('The assistant could not take this call.');
+      await until(() => heardTone(caller.received, MUSIC_HZ) > 0.02, 8000, 'the caller hears the music');
+      desk = await answerAs(eve, callId, AGENT_HZ);
+      await until(() => heardTone(caller.received, AGENT_HZ) > 0.05, 10_000, 'the caller hears eve');
+      expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+      await eve.client.request('terminate', { callId });
+    } finally {
+      await doomed.kill();
+      eve.client.close();
       caller.close();
       desk?.close();
     }

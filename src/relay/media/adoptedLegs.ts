@@ -91,6 +91,19 @@ export function createAdoptedLegs(deps: { redis: Redis; prefix: string; instance
       await redis.hdel(legsKey(callId), kind);
       return true;
     },
+    /**
+     * Whether the adopted leg is still in its room (AudioBridge lets a participant go when its media connection hangs
+     * up): a hang-up while no instance held the dead one's session was heard by nobody.
+     */
+    async inRoom(callId: string, kind: AdoptableLeg, room: { room: number; secret: string }): Promise<boolean> {
+      const leg = adoptedLeg(callId, kind);
+      if (!leg) return false;
+      const listed = await leg.claim.message(leg.handle, { request: 'listparticipants', ...room });
+      const participants = Array.isArray(listed.participants)
+        ? (listed.participants as Array<{ display?: string }>)
+        : [];
+      return participants.some((p) => p.display === kind);
+    },
     /** `gone` runs once if Janus hangs up the adopted leg (its peer went away: a bot that crashed). */
     onHangup(callId: string, kind: AdoptableLeg, gone: () => void): void {
       const leg = adoptedLeg(callId, kind);

@@ -380,6 +380,15 @@ export async function createAnchoredCalls(deps: {
     onBotAdopted(handler: (callId: string) => void): void {
       botAdopted = handler;
     },
+    /** Whether the bot's leg taken over from a dead instance is still in the call's room. */
+    async adoptedBotInRoom(callId: string): Promise<boolean> {
+      const where = await place(callId);
+      if (!where) return false;
+      return adoptedLegs.inRoom(callId, 'assistant', {
+        room: where.room,
+        secret: roomKeys(deps.access, where.room).secret,
+      });
+    },
     /** The customer's leg taken over from a dead instance goes: WhatsApp never got its answer. */
     dropAdoptedCustomer: async (callId: string) => void (await adoptedLegs.drop(callId, 'customer')),
     /** `gone` runs once if the bot's leg taken over from a dead instance hangs up (the bot went away). */
