@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { LANGUAGES } from '../src/renderer/src/i18n';
 import { expect, test } from '@playwright/test';
-import { startPhoneWithSim } from '../sim/phoneWithSim';
+import { SIM_SECRETS as TEST_SECRETS, startPhoneWithSim } from '../sim/phoneWithSim';
 
 test('a new user opens the phone: one welcome, a simulated call to try and Meta’s setup steps, in their language', async ({
   browser,
@@ -71,6 +71,44 @@ test('a new user reaches Audio and Desk before connecting, and sets the language
     // Back on Connection, the welcome is still there for connecting.
     await page.getByTestId('settings-section-connection').click();
     await expect(page.getByTestId('welcome')).toBeVisible();
+  } finally {
+    await phone.close();
+  }
+});
+
+test('the welcome names the four webhook fields and says the callback URL comes after saving; Meta is told it needs https', async ({
+  browser,
+}) => {
+  const phone = await startPhoneWithSim({ unconfigured: true });
+  try {
+    for (const { tag } of LANGUAGES) {
+      const context = await browser.newContext({ locale: tag });
+      const page = await context.newPage();
+      await page.goto(phone.host.url);
+      const step4 = page.getByTestId('welcome-steps').getByRole('listitem').nth(3);
+      for (const field of ['calls', 'messages', 'account_update', 'account_settings_update']) {
+        await expect(step4, `${tag}: ${field}`).toContainText(field);
+      }
+      await context.close();
+    }
+    const page = await browser.newPage();
+    await page.goto(phone.host.url);
+    // Before Save there is no callback URL to paste: step 4 says where it will be.
+    await expect(page.getByTestId('callback-url')).toHaveCount(0);
+    await expect(page.getByTestId('welcome-steps').getByRole('listitem').nth(3)).toContainText(
+      'After “Save connection”',
+    );
+    await page.getByTestId('setting-accessToken').fill(TEST_SECRETS.accessToken);
+    await page.getByTestId('setting-phoneNumberId').fill(TEST_SECRETS.phoneNumberId);
+    await page.getByTestId('setting-appSecret').fill(TEST_SECRETS.appSecret);
+    await page.getByTestId('setting-verifyToken').fill(TEST_SECRETS.verifyToken);
+    await page.getByTestId('setting-webhookPort').fill('8787');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('settings-saved')).toBeVisible();
+    // "My own tunnel or proxy": the local http address is no callback URL Meta can use, and the page says so.
+    await expect(page.getByTestId('callback-url')).not.toContainText('http://');
+    await expect(page.getByTestId('tunnel-state')).toContainText('Meta accepts only an https address');
+    await expect(page.getByTestId('tunnel-state')).toContainText('http://127.0.0.1:');
   } finally {
     await phone.close();
   }

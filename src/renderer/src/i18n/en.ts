@@ -100,7 +100,7 @@ export const en = {
     step2: 'Under WhatsApp › API Setup, copy the access token and the phone number ID into the form below.',
     step3: 'Under App settings › Basic, copy the app secret. Choose a verify token of 8 characters or more, then Save.',
     step4:
-      'Paste the callback URL and verify token shown here into WhatsApp › Configuration, and subscribe to the calls and messages fields.',
+      'After “Save connection”, this screen shows the callback URL and verify token: paste them into WhatsApp › Configuration, and subscribe to four webhook fields: calls, messages, account_update and account_settings_update. Meta needs an https callback URL: give your public address or use the built-in tunnel.',
     step5: 'Press “Test connection”: it says what is still missing, and calling can be turned on in this screen.',
     managed:
       'Your administrator sets up this desk’s connection to WhatsApp, and it is not connected yet: ask them to finish it. Nothing needs to be typed here.',
@@ -514,7 +514,8 @@ export const en = {
   },
   webhook: {
     title: 'Webhook',
-    tunnelNone: 'Point your own tunnel or proxy at the local address below.',
+    tunnelNone:
+      'Meta accepts only an https address, so it cannot use {{url}}: point your own tunnel or proxy at that address and paste the tunnel’s https address, ending in /webhook, into Meta as the callback URL.',
     tunnelPublicUrl: 'Meta reaches you at your public URL.',
     tunnelOff: 'Tunnel off.',
     tunnelStarting: 'Opening the ngrok tunnel…',

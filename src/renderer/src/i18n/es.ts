@@ -104,7 +104,7 @@ export const es: Catalog = {
     step3:
       'En Configuración de la app › Básica, copia la clave secreta de la app. Elige un token de verificación de 8 caracteres o más y pulsa «Guardar».',
     step4:
-      'Pega la URL de devolución de llamada y el token de verificación que se muestran aquí en WhatsApp › Configuration, y suscríbete a los campos calls y messages.',
+      'Tras «Guardar conexión», esta pantalla muestra la URL de callback y el token de verificación: pégalos en WhatsApp › Configuration y suscríbete a cuatro campos del webhook: calls, messages, account_update y account_settings_update. Meta necesita una URL de callback https: indica tu dirección pública o usa el túnel integrado.',
     step5: 'Pulsa «Probar la conexión»: dice qué falta todavía, y las llamadas se pueden activar en esta pantalla.',
     managed:
       'Tu administrador configura la conexión de este puesto con WhatsApp y todavía no está conectado: pídele que la termine. Aquí no hay que escribir nada.',
@@ -525,7 +525,8 @@ export const es: Catalog = {
   },
   webhook: {
     title: 'Webhook',
-    tunnelNone: 'Apunta tu propio túnel o proxy a la dirección local de abajo.',
+    tunnelNone:
+      'Meta solo acepta una dirección https, así que no puede usar {{url}}: apunta tu propio túnel o proxy a esa dirección y pega en Meta, como URL de callback, la dirección https del túnel terminada en /webhook.',
     tunnelPublicUrl: 'Meta te alcanza en tu URL pública.',
     tunnelOff: 'Túnel apagado.',
     tunnelStarting: 'Abriendo el túnel de ngrok…',

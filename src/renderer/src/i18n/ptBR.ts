@@ -101,7 +101,7 @@ export const ptBR: Catalog = {
     step3:
       'Em Configurações do app › Básico, copie a chave secreta do app. Escolha um token de verificação com 8 caracteres ou mais e clique em «Salvar».',
     step4:
-      'Cole a URL de callback e o token de verificação mostrados aqui em WhatsApp › Configuration, e assine os campos calls e messages.',
+      'Depois de “Salvar conexão”, esta tela mostra a URL de callback e o token de verificação: cole-os em WhatsApp › Configuration e assine quatro campos do webhook: calls, messages, account_update e account_settings_update. A Meta precisa de uma URL de callback https: informe seu endereço público ou use o túnel integrado.',
     step5: 'Clique em «Testar a conexão»: ele diz o que ainda falta, e as chamadas podem ser ativadas nesta tela.',
     managed:
       'Seu administrador configura a conexão deste posto com o WhatsApp, e ele ainda não está conectado: peça que ele termine. Não é preciso digitar nada aqui.',
@@ -521,7 +521,8 @@ export const ptBR: Catalog = {
   },
   webhook: {
     title: 'Webhook',
-    tunnelNone: 'Aponte seu próprio túnel ou proxy para o endereço local abaixo.',
+    tunnelNone:
+      'A Meta só aceita um endereço https, então não pode usar {{url}}: aponte seu próprio túnel ou proxy para esse endereço e cole na Meta, como URL de callback, o endereço https do túnel terminado em /webhook.',
     tunnelPublicUrl: 'A Meta chega até você pela sua URL pública.',
     tunnelOff: 'Túnel desligado.',
     tunnelStarting: 'Abrindo o túnel do ngrok…',

@@ -20,7 +20,8 @@ export function WebhookPanel() {
   const webhook = usePhone((s) => s.status?.webhook);
   if (!webhook) return null;
   const tunnelText = {
-    none: t('webhook.tunnelNone'),
+    // Meta calls only https addresses: the local one is for the agent's own tunnel or proxy, never Meta.
+    none: t('webhook.tunnelNone', { url: webhook.localUrl ?? '–' }),
     public_url: t('webhook.tunnelPublicUrl'),
     ngrok: {
       off: t('webhook.tunnelOff'),
@@ -36,11 +37,7 @@ export function WebhookPanel() {
         {webhook.listening ? t('webhook.listening', { url: webhook.localUrl }) : t('webhook.notListening')}
       </p>
       <p data-testid="tunnel-state">{tunnelText}</p>
-      <CopyRow
-        label={t('webhook.callbackUrl')}
-        value={webhook.callbackUrl ?? (webhook.tunnel === 'none' ? webhook.localUrl : undefined)}
-        testId="callback-url"
-      />
+      <CopyRow label={t('webhook.callbackUrl')} value={webhook.callbackUrl} testId="callback-url" />
       <CopyRow label={t('webhook.verifyToken')} value={webhook.verifyToken} testId="verify-token" />
       <p data-testid="last-event">
         {webhook.lastEventAtMs
