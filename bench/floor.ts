@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { issueSupervisorToken } from '../src/relay/agentTokens';
 import { startRelay, type Relay } from '../src/relay/relayServer';
@@ -22,6 +23,23 @@ export interface FloorFigures {
   waitedWhileIdle: number;
   /** A desk asks for Away -> the board shows it (median). */
   stateToBoardMs: number;
+  /**
+   * Redis commands (and bytes sent to Redis) per routed call, the floor's own background (desks renewing their
+   * liveness, sweeps) measured over as long a quiet spell first and taken out: what routing itself costs Redis.
+   */
+  commandsPerCall: number;
+  bytesPerCall: number;
+}
+
+/** Redis's own count of commands processed and bytes received. */
+async function redisWork(redis: Redis): Promise<{ commands: number; bytes: number; atMs: number }> {
+  const stats = await redis.info('stats');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(stats)?.[1] ?? NaN);
+  return {
+    commands: field('total_commands_processed'),
+    bytes: field('total_net_input_bytes'),
+    atMs: performance.now(),
+  };
 }
 
 /**
@@ -55,6 +73,11 @@ export async function benchFloor(options: { agents: number; calls: number; secon
   for (let i = 0; i < options.agents; i += 1)
     desks.push(await benchAgent(relays[i % relays.length]!.agentUrl, `agent${i}`, offeredAt));
   await pause(500);
+  // The floor's background work over a quiet spell as long as the calls' window.
+  const counter = new Redis(redis.url);
+  const quietFrom = await redisWork(counter);
+  await pause(Math.max(5000, options.seconds * 1000));
+  const quietTo = await redisWork(counter);
 
   const latencies: number[] = [];
   const gap = (options.seconds * 1000) / options.calls;
@@ -81,6 +104,12 @@ export async function benchFloor(options: { agents: number; calls: number; secon
   const deadline = performance.now() + 10_000;
   while (sent.some(({ callId }) => offeredAt.get(callId)!.length === 0) && performance.now() < deadline)
     await pause(20);
+  const busyTo = await redisWork(counter);
+  counter.disconnect();
+  const perMs = (a: { atMs: number }, b: { atMs: number }) => b.atMs - a.atMs;
+  const background = (key: 'commands' | 'bytes') =>
+    ((quietTo[key] - quietFrom[key]) / perMs(quietFrom, quietTo)) * perMs(quietTo, busyTo);
+  const perCall = (key: 'commands' | 'bytes') => (busyTo[key] - quietTo[key] - background(key)) / options.calls;
   let waitedWhileIdle = 0;
   for (const { callId, at } of sent) {
     const first = offeredAt.get(callId)![0];
@@ -101,6 +130,8 @@ export async function benchFloor(options: { agents: number; calls: number; secon
     p99Ms: percentile(latencies, 99),
     waitedWhileIdle,
     stateToBoardMs,
+    commandsPerCall: perCall('commands'),
+    bytesPerCall: perCall('bytes'),
   } satisfies FloorFigures;
 }
 

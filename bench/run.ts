@@ -101,6 +101,10 @@ async function main(): Promise<void> {
     console.log(
       `  agent state -> board                 ${ms(large.stateToBoardMs)} (goal <= 200 ms: ${met(large.stateToBoardMs <= 200)})`,
     );
+    const work = large.commandsPerCall / small.commandsPerCall;
+    console.log(
+      `  Redis work per routed call           ${small.commandsPerCall.toFixed(1)} commands (${(small.bytesPerCall / 1024).toFixed(1)} kB) at 20 agents, ${large.commandsPerCall.toFixed(1)} (${(large.bytesPerCall / 1024).toFixed(1)} kB) at ${agents}: ratio ${work.toFixed(2)} (goal: the same, <= 1.2: ${met(work <= 1.2)})`,
+    );
   }
   if (!only || only === 'anchored') {
     const a = await benchAnchored(Number(process.env.BENCH_ROUNDS ?? 5));
