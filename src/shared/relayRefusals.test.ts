@@ -19,7 +19,8 @@ describe('the relay’s refusals', () => {
         expect(fill(said[`${key}_one`]!, { count: 1 }), key).toBe(relayRefusalEnglish(key, { count: 1 }));
         expect(fill(said[`${key}_other`]!, { count: 5 }), key).toBe(relayRefusalEnglish(key, { count: 5 }));
       } else {
-        expect(fill(said[key]!, { to: 'ben' }), key).toBe(relayRefusalEnglish(key, { to: 'ben' }));
+        const values = { to: 'ben', outcome: 'Sold' };
+        expect(fill(said[key]!, values), key).toBe(relayRefusalEnglish(key, values));
       }
     }
     expect(RELAY_REFUSALS_WITH_WAIT).toEqual(['relayTooManyRequests', 'relayPermissionLimit', 'relayCustomerAsked']);
