@@ -535,6 +535,8 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     addFault(fault: Fault): void {
       faults.push(fault);
     },
+    /** Faults added and not yet met by a request (a request takes its fault as it arrives). */
+    faultsWaiting: (): number => faults.length,
     onAction(listener: ActionListener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -259,6 +259,9 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
         10_000,
         'the bot’s and the customer’s legs joined',
       );
+      // The dying instance's pre_accept must have reached WhatsApp and be waiting there: on a busy machine it can
+      // still be on its way, and the fault would then meet the agent's own pre_accept instead.
+      await until(() => graph.faultsWaiting() === 0, 10_000, 'the pre_accept held at WhatsApp');
       const before = await legHolders(callId);
       await doomed.kill();
       expect(graph.actionsFor(callId).filter((a) => a.startsWith('accept'))).toEqual([]);
@@ -311,7 +314,7 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
       );
       await until(() => whip.escalations.length > 0, BOT_TURN_MS + 5000, 'the WHIP bot escalated');
       expect(whip.escalations[0]!.status).toBe(202);
-      await until(() => offeredTo(dana.events, callId) !== undefined, 8000, 'dana rings');
+      await until(() => offeredTo(dana.events, callId) !== undefined, 20_000, 'dana rings');
       desk = await answerAs(dana, callId, AGENT_HZ);
       await until(() => heardTone(caller.received, AGENT_HZ) > 0.05, 10_000, 'the caller hears dana');
       // The bot's leg left the room, and its WHIP session was DELETEd once (RFC 9725), by the survivor.
