@@ -204,6 +204,8 @@ test('a supervisor sets an idle agent Away from the board: the desk’s status l
     await expect(line).toHaveText(
       'Not ready: away. Calls do not ring here. Set by your supervisor sam. Switch to Available',
     );
+    // The supervisor's name is isolated, so it reads whole in a right-to-left sentence too.
+    await expect(line.getByTestId('status-set-by').locator('bdi')).toHaveText('sam');
     // One way back to Available in the line: its button, not a sentence repeating it.
     await expect(line.getByText('Switch to Available')).toHaveCount(1);
     await line.getByTestId('fix-status').click();

@@ -9,6 +9,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { ENGAGED_PHASES } from '../../../shared/callMachine';
 import { heldForWrapUp } from '../teamStatus';
 import { Said } from './Said';
+import { Say } from './Say';
 
 /** One line that is green only when a call can ring here and be answered with a voice; otherwise what to fix. */
 export function ReadinessLine({ status }: { status: AppStatus }) {
@@ -68,7 +69,9 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
         t(`readiness.${state.code}`, state.params)
       )}{' '}
       {state.code === 'away' && status.statusSetBy && (
-        <span data-testid="status-set-by">{t('readiness.setBySupervisor', { name: status.statusSetBy })} </span>
+        <span data-testid="status-set-by">
+          <Say k="readiness.setBySupervisor" values={{ name: status.statusSetBy }} />{' '}
+        </span>
       )}
       {state.fix === 'settings' && !onConnection && (
         <button className="link" data-testid="fix-settings" onClick={() => openSettings('connection')}>
