@@ -142,6 +142,11 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.set(keys.accepted(callId), '1', 'PX', CLAIM_MS);
     },
     wasAccepted: async (callId: string): Promise<boolean> => (await redis.exists(keys.accepted(callId))) === 1,
+    /** Its queue turned the call away (closed, or waited too long): its end is not a missed call. */
+    async markTurnedAway(callId: string): Promise<void> {
+      await redis.set(keys.turnedAway(callId), '1', 'PX', CLAIM_MS);
+    },
+    wasTurnedAway: async (callId: string): Promise<boolean> => (await redis.exists(keys.turnedAway(callId))) === 1,
     /** A call in progress with an agent, for the supervisor board. */
     async setActive(callId: string, entry: ActiveCall): Promise<void> {
       await redis.hset(keys.activeCalls, callId, JSON.stringify(entry));

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AccountAlert } from '../shared/accountAlerts';
 import { KNOWN_CALL_ERROR_CODES } from '../shared/callErrors';
+import { TurnedAwayReason } from '../shared/teamQueues';
 import type { ConnectionRefusal } from '../whatsapp/connectionGuard';
 
 /** Every reason a connection is refused (a record, so a new reason cannot be left out here). */
@@ -66,6 +67,12 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     name: 'wa_relay_calls_missed_total',
     help: 'Calls that ended before any agent answered (terminate seen by this instance)',
     labelNames: ['queue'],
+    registers: [registry],
+  });
+  const turnedAway = new Counter({
+    name: 'wa_relay_calls_turned_away_total',
+    help: 'Calls a queue turned away without ringing anyone: closed (its hours, a holiday) or waited past its maximum',
+    labelNames: ['queue', 'reason'],
     registers: [registry],
   });
   const ringTime = new Histogram({
@@ -245,6 +252,7 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
   // Every labelled series whose labels are known is there from the start, at 0.
   for (const queue of new Set([...(sources.queues ?? []), 'team'])) {
     for (const counter of [offered, answered, missed]) counter.inc({ queue }, 0);
+    if (queue !== 'team') for (const reason of TurnedAwayReason.options) turnedAway.inc({ queue, reason }, 0);
     ringTime.zero({ queue });
     handleTime.zero({ queue });
   }
@@ -263,6 +271,7 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
       answered.inc({ queue });
       if (ringSeconds !== undefined && ringSeconds >= 0) ringTime.observe({ queue }, ringSeconds);
     },
+    callTurnedAway: (queue: string, reason: TurnedAwayReason) => turnedAway.inc({ queue, reason }),
     callEnded(answeredBySomeone: boolean, billedSeconds: number | undefined, queue = 'team') {
       if (!answeredBySomeone) missed.inc({ queue });
       else if (billedSeconds !== undefined) handleTime.observe({ queue }, billedSeconds);

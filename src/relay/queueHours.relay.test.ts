@@ -151,6 +151,10 @@ describe('a queue’s business hours and maximum wait, through the relay and the
       await recorded(call.callId);
       expect(await record(call.callId)).toMatchObject({ turned_away: 'closed', answered_by: null, queue: 'care' });
       expect(asha.events.some((e) => e.type === 'call_offered' && e.callId === call.callId)).toBe(false);
+      // Prometheus counts it turned away, closed, not missed (WhatsApp's terminate for it was recorded above).
+      const metrics = await (await fetch(`${relay.agentUrl.replace(/^ws/, 'http')}metrics`)).text();
+      expect(metrics).toMatch(/^wa_relay_calls_turned_away_total\{queue="care",reason="closed"\} 1$/m);
+      expect(metrics).toMatch(/^wa_relay_calls_missed_total\{queue="care"\} 0$/m);
       console.log(`closed: rejected ${rejectedAfterMs} ms after the connect webhook left the simulated Meta`);
     } finally {
       asha.client.close();

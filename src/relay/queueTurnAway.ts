@@ -4,6 +4,7 @@ import type { GraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
 import type { CallStore } from './callStore';
 import type { CallRecorder } from './records/callRecorder';
+import type { RelayMetrics } from './metrics';
 
 export interface TurnedAwayCall {
   callId: string;
@@ -19,7 +20,8 @@ export interface TurnedAwayCall {
  * customer service window whether or not it is answered (Meta, "Calling API Pricing").
  */
 export function createQueueTurnAway(deps: {
-  store: Pick<CallStore, 'wasAccepted'>;
+  store: Pick<CallStore, 'wasAccepted' | 'markTurnedAway'>;
+  metrics?: () => Pick<RelayMetrics, 'callTurnedAway'> | undefined;
   graphFor: (callId: string) => Promise<GraphClient>;
   records?: Pick<CallRecorder, 'record'>;
   log: Logger;
@@ -27,6 +29,9 @@ export function createQueueTurnAway(deps: {
   const { log } = deps;
   return async function turnAway(call: TurnedAwayCall): Promise<void> {
     const { callId, queue, reason } = call;
+    // Noted before WhatsApp hears of it: its terminate webhook then counts a call turned away, not a missed one.
+    await deps.store.markTurnedAway(callId);
+    deps.metrics?.()?.callTurnedAway(queue.id, reason);
     const how = reason === 'closed' ? queue.hours?.closed : queue.maxWait;
     const graph = await deps.graphFor(callId);
     if (how?.action === 'message' && how.message && call.customer) {

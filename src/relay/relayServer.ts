@@ -314,7 +314,7 @@ export async function startRelay(options: RelayOptions) {
     bots &&
     createBotRoute({ queues: options.queues!, sessions: botSessions!, escalate: bots.escalate, end: bots.end, log });
   // Queues with business hours or a maximum wait: calls they will not take are ended on WhatsApp, with their message.
-  const turnAway = createQueueTurnAway({ store, graphFor: numbers.graphFor, records, log });
+  const turnAway = createQueueTurnAway({ store, graphFor: numbers.graphFor, records, log, metrics: () => metrics });
   const queueRouter = options.queues
     ? createQueueRouter({
         config: options.queues,

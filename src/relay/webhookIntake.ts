@@ -114,13 +114,18 @@ export function createWebhookIntake(deps: {
         })();
       case 'call_terminated':
         return once(`terminate:${signal.callId}`, async () => {
-          const [owner, queue] = await Promise.all([store.owner(signal.callId), store.queueOf(signal.callId)]);
+          const [owner, queue, turnedAway] = await Promise.all([
+            store.owner(signal.callId),
+            store.queueOf(signal.callId),
+            store.wasTurnedAway(signal.callId),
+          ]);
           if (!owner && !(await knownCall(signal.callId))) {
             // Never offered to this team nor placed by it: nothing to end, and nothing for the figures.
             log.warn('terminate for a call this team never saw: ignored', { callId: signal.callId });
             return;
           }
-          metrics?.callEnded(Boolean(owner), signal.durationSec, queue ?? undefined);
+          // A call its queue turned away is counted as such when it is turned away, not as missed.
+          if (!turnedAway) metrics?.callEnded(Boolean(owner), signal.durationSec, queue ?? undefined);
           records?.record({
             kind: 'ended',
             callId: signal.callId,
