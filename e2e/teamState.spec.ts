@@ -213,6 +213,17 @@ test('a supervisor sets an idle agent Away from the board: the desk’s status l
     await expect(pageA.getByTestId('ready')).toBeVisible();
     await expect(boardStatus('asha')).toHaveText('available');
 
+    // Away for one of the team's reasons: the board and the desk say which, and the desk who set it.
+    const ashaRow = board.locator('[data-testid="agent-row"][data-agent="asha"]');
+    await ashaRow.getByTestId('agent-away-reason').selectOption('lunch');
+    await toggle.click();
+    await expect(boardStatus('asha')).toHaveText('not ready: lunch');
+    await expect(line).toHaveText(
+      'Not ready: lunch. Calls do not ring here. Set by your supervisor sam. Switch to Available',
+    );
+    await line.getByTestId('fix-status').click();
+    await expect(boardStatus('asha')).toHaveText('available');
+
     // The agent's own Away names nobody.
     await pageA.getByTestId('agent-status').selectOption({ label: 'Not ready: lunch' });
     await expect(line).toHaveText('Not ready: lunch. Calls do not ring here. Switch to Available');

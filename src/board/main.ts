@@ -52,6 +52,24 @@ function stateLabel(state: BoardSnapshot['agents'][number]['state'], reason?: st
   return say(`state.${state}`);
 }
 
+/** The team's not-ready reasons for a supervisor setting an agent away; the first choice gives none. */
+function reasonPicker(reasons: string[]): HTMLSelectElement {
+  const picker = document.createElement('select');
+  picker.setAttribute('data-testid', 'agent-away-reason');
+  picker.setAttribute('aria-label', say('row.awayReason'));
+  const none = document.createElement('option');
+  none.value = '';
+  none.textContent = say('row.awayNoReason');
+  picker.append(none);
+  for (const reason of reasons) {
+    const option = document.createElement('option');
+    option.value = reason;
+    option.textContent = known('reason', reason);
+    picker.append(option);
+  }
+  return picker;
+}
+
 /** A name, id or note that keeps its own reading direction inside the page's. */
 function isolated(text: string, ltr = false): HTMLElement {
   const bdi = document.createElement('bdi');
@@ -177,6 +195,7 @@ function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string
 
 function render(): void {
   if (!snapshot) return;
+  const reasons = snapshot.notReadyReasons;
   const now = relayNow();
   renderAccountAlerts($('board'), snapshot.accountAlerts);
   renderClosedQueues(snapshot.closedQueues);
@@ -257,12 +276,20 @@ function render(): void {
       toggle.setAttribute('data-testid', 'agent-set-status');
       toggle.disabled = a.state === 'offline';
       if (a.state !== 'available' && a.state !== 'not_ready') toggle.title = say('row.afterTheCall');
-      toggle.onclick = () => send({ type: 'set_status', agentId: a.id, status: next });
+      // Away for one of the team's reasons, chosen beside the button (read when clicked: redraws keep the choice).
+      const why = next === 'away' && reasons.length > 0 ? reasonPicker(reasons) : undefined;
+      toggle.onclick = (event) => {
+        // The button on the page: after a redraw this handler belongs to it, not to the row it was built with.
+        const shown = event.currentTarget as HTMLElement;
+        const picked = shown.parentElement?.querySelector<HTMLSelectElement>('[data-testid="agent-away-reason"]');
+        const reason = next === 'away' && picked?.value ? picked.value : undefined;
+        send({ type: 'set_status', agentId: a.id, status: next, ...(reason && { reason }) });
+      };
       const calls = document.createElement('button');
       calls.textContent = say('row.recentCalls');
       calls.setAttribute('data-testid', 'agent-recent');
       calls.onclick = () => send({ type: 'agent_calls', agentId: a.id });
-      actions.append(toggle, calls);
+      actions.append(...(why ? [why] : []), toggle, calls);
       const queues = a.queues.length ? isolated(a.queues.map(queueName).join(', ')) : '–';
       return row([isolated(a.id), status, a.sinceMs ? duration(now - a.sinceMs) : '–', queues, actions], {
         'data-testid': 'agent-row',

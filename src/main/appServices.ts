@@ -279,12 +279,13 @@ export async function startAppServices(options: AppServicesOptions) {
     team.take(signal);
   }
   /** A supervisor changed this desk's status from the board: the desk takes it as if the agent had. */
-  function supervisorSetStatus(status: 'available' | 'away', by: string): void {
+  function supervisorSetStatus(status: 'available' | 'away', by: string, reason?: string): void {
     try {
       const next = settings.savePreferences({ status });
       statusSetBy = status === 'away' ? by : undefined;
-      logger.info('status set by a supervisor', { status, by });
-      team.choose(undefined);
+      logger.info('status set by a supervisor', { status, by, reason });
+      // Away for one of the team's reasons stays that reason when the desk tells the relay its status.
+      team.choose(status === 'away' ? reason : undefined);
       tellAgentStatus();
       coordinator.agentStatusChanged(next.status);
       publishStatus();
@@ -337,7 +338,7 @@ export async function startAppServices(options: AppServicesOptions) {
     onTeamDataPolicy: applyTeamPolicy,
     onSignal: (signal) => {
       if (signal.type === 'missed_handled') colleagueHandled(signal);
-      else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by);
+      else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by, signal.reason);
       else if (signal.type === 'agent_state') teamStateChanged(signal);
       else if (signal.type === 'account_alert') accountAlerted(signal);
       else if (signal.type === 'call_rated') callRated(signal.callId, signal.score);

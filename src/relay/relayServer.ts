@@ -440,6 +440,7 @@ export async function startRelay(options: RelayOptions) {
       log,
       accountAlerts,
       thresholds: () => liveThresholds,
+      notReadyReasons: () => [...liveReasons],
       hoursClock: options.routingClock,
       heldByBots: botSessions && (() => botSessions.held()),
     }),
@@ -499,15 +500,17 @@ export async function startRelay(options: RelayOptions) {
         if (await anchored.stopListening(callId, listener)) await tellPartiesOfSupervisor(callId, '');
       },
     },
-    async setAgentStatus(agentId, status, by) {
-      const activity = floor.activityFor(status);
-      if (activity) await floor.apply({ kind: 'set_activity', agentId, activity });
+    async setAgentStatus(agentId, status, by, reason) {
+      const activity = floor.activityFor(status, status === 'away' ? reason : undefined);
+      if (!activity) return false;
+      await floor.apply({ kind: 'set_activity', agentId, activity });
       await bus.publish({
         kind: 'direct',
         callId: `status:${agentId}`,
         targets: [agentId],
-        event: { type: 'status_set', status, by },
+        event: { type: 'status_set', status, by, ...(status === 'away' && reason !== undefined && { reason }) },
       });
+      return true;
     },
     log,
   });

@@ -96,6 +96,8 @@ export const BoardSnapshot = z.object({
   closedQueues: z.array(z.object({ queue: z.string(), why: z.enum(['holiday', 'outside_hours']) })).default([]),
   /** What an admin set for the floor (team settings): the tiles and alerts are measured against it. */
   thresholds: BoardThresholds.default(DEFAULT_THRESHOLDS),
+  /** The team's not-ready reasons, for a supervisor setting an agent away for one of them. */
+  notReadyReasons: z.array(z.string().max(40)).max(50).default([]),
   /** WhatsApp's word about the team's numbers: restrictions, warnings, errors about no one call (newest first). */
   accountAlerts: z
     .array(ReceivedAccountAlert.extend({ sentence: z.string().max(500) }))
@@ -159,6 +161,8 @@ export const BoardRequest = z.discriminatedUnion('type', [
     type: z.literal('set_status'),
     agentId: z.string().min(1).max(64),
     status: z.enum(['available', 'away']),
+    /** Away for one of the team's not-ready reasons (lunch, training...); none: plain away. */
+    reason: z.string().min(1).max(40).optional(),
   }),
   z.object({ type: z.literal('agent_calls'), agentId: z.string().min(1).max(64) }),
   /** Listen in silently: the relay answers with the media server's offer for the supervisor's own leg. */

@@ -66,7 +66,13 @@ export const CallSignal = z.discriminatedUnion('type', [
   /** The customer rated this agent's call in the post-call survey (CSAT, 1 to 5), kept with the call record. */
   z.object({ type: z.literal('call_rated'), callId: z.string(), score: z.number().int().min(1).max(5) }),
   /** A supervisor set this agent's status from the board (for example, Away for a desk left Available). */
-  z.object({ type: z.literal('status_set'), status: z.enum(['available', 'away']), by: z.string().max(200) }),
+  z.object({
+    type: z.literal('status_set'),
+    status: z.enum(['available', 'away']),
+    by: z.string().max(200),
+    /** One of the team's not-ready reasons the supervisor gave; none: plain away. */
+    reason: z.string().max(40).optional(),
+  }),
   /** This agent's state as the team relay has it (the desk shows it; only `available` and not ready are asked for). */
   z.object({
     type: z.literal('agent_state'),

@@ -234,6 +234,8 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     withNamedAssistant: 'مع المساعد {{name}}',
     outbound: 'صادرة',
     setAway: 'اجعله غير موجود',
+    awayReason: 'سبب غياب الموظف',
+    awayNoReason: 'بلا سبب',
     setAvailable: 'اجعله متاحًا',
     afterTheCall: 'يسري بعد انتهاء مكالمته وملخصها',
     recentCalls: 'المكالمات الأخيرة',

@@ -232,6 +232,8 @@ export const en = {
     withNamedAssistant: 'With the assistant {{name}}',
     outbound: 'outbound',
     setAway: 'Set Away',
+    awayReason: 'Why the agent is away',
+    awayNoReason: 'no reason given',
     setAvailable: 'Set Available',
     afterTheCall: 'Takes effect once their call and wrap-up are done',
     recentCalls: 'Recent calls',

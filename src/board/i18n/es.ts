@@ -240,6 +240,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     withNamedAssistant: 'Con el asistente {{name}}',
     outbound: 'saliente',
     setAway: 'Poner ausente',
+    awayReason: 'Por qué el agente está ausente',
+    awayNoReason: 'sin motivo',
     setAvailable: 'Poner disponible',
     afterTheCall: 'Se aplica cuando termine su llamada y su cierre',
     recentCalls: 'Llamadas recientes',

@@ -233,6 +233,8 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     withNamedAssistant: 'सहायक {{name}} के साथ',
     outbound: 'बाहर जाने वाली',
     setAway: 'दूर करें',
+    awayReason: 'एजेंट दूर क्यों है',
+    awayNoReason: 'कोई कारण नहीं',
     setAvailable: 'उपलब्ध करें',
     afterTheCall: 'उनकी कॉल और रैप-अप पूरे होने पर लागू होगा',
     recentCalls: 'हाल की कॉल',

@@ -238,6 +238,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     withNamedAssistant: 'Com o assistente {{name}}',
     outbound: 'efetuada',
     setAway: 'Marcar ausente',
+    awayReason: 'Por que o agente está ausente',
+    awayNoReason: 'sem motivo',
     setAvailable: 'Marcar disponível',
     afterTheCall: 'Vale quando a chamada e o encerramento terminarem',
     recentCalls: 'Chamadas recentes',

@@ -88,7 +88,8 @@ export function createBoardRoute(deps: {
   /** Signature, expiry and revocation, checked at sign-in, at every request and before every snapshot. */
   checkToken(token: string): Promise<SupervisorCheck>;
   isKnownAgent(agentId: string): Promise<boolean>;
-  setAgentStatus(agentId: string, status: 'available' | 'away', by: string): Promise<void>;
+  /** False when the reason is not one of the team's not-ready reasons (nothing is changed). */
+  setAgentStatus(agentId: string, status: 'available' | 'away', by: string, reason?: string): Promise<boolean>;
   listening?: SupervisorListening;
   /** Where a call's room recording is on this machine; undefined when there is none. */
   roomRecording?(callId: string): Promise<string | undefined>;
@@ -295,12 +296,20 @@ export function createBoardRoute(deps: {
       return;
     }
     if (request.type === 'set_status') {
-      await deps.setAgentStatus(request.agentId, request.status, session.name);
-      audit(supervisor, session, { action: 'set_agent_state', target: request.agentId, detail: request.status });
+      if (!(await deps.setAgentStatus(request.agentId, request.status, session.name, request.reason))) {
+        send(supervisor.socket, {
+          type: 'error',
+          message: `“${request.reason}” is not one of the team’s not-ready reasons.`,
+        });
+        return;
+      }
+      const detail = request.reason ? `${request.status}: ${request.reason}` : request.status;
+      audit(supervisor, session, { action: 'set_agent_state', target: request.agentId, detail });
       log.info('supervisor set an agent status', {
         supervisor: session.name,
         agentId: request.agentId,
         status: request.status,
+        reason: request.reason,
       });
       refresh();
       return;

@@ -39,6 +39,8 @@ export function createBoardSource(deps: {
   accountAlerts?: Pick<AccountAlertStore, 'list'>;
   /** The floor's thresholds in force now (team settings, applied without restart). */
   thresholds: () => BoardThresholds;
+  /** The team's not-ready reasons in force now. */
+  notReadyReasons?: () => string[];
   /** The clock business hours are read by (tests set it; the routing's own). */
   hoursClock?: () => number;
   /** Calls bots hold now (queues with bots). */
@@ -232,6 +234,7 @@ export function createBoardSource(deps: {
         queueNames,
         closedQueues: closedQueues(scope),
         thresholds: deps.thresholds(),
+        notReadyReasons: deps.notReadyReasons?.() ?? [],
         inProgress: active
           .map((c) => ({
             callId: c.callId,
