@@ -74,6 +74,10 @@ test('the supervisor board shows a call with the assistant under its queue and c
     await expect(assistant).toHaveAttribute('data-label', 'Assistant');
     await expect(team.locator('[data-field="abandoned"]')).toHaveText('0');
     await expect(team.locator('[data-field="missed"]')).toHaveText('0');
+    // The floor's tiles count the call the bot holds now (a team whose bots took no call has no such tile).
+    const tile = page.getByTestId('tile-with-assistant');
+    await expect(tile.locator('.tile-label')).toHaveText('With the assistant');
+    await expect(tile.locator('.tile-value')).toHaveText('1');
 
     const words: Record<string, [string, string]> = {
       es: ['Con el asistente', '1 resueltas por el asistente · 0 pasadas a agentes · 0 devueltas al asistente'],
@@ -85,6 +89,7 @@ test('the supervisor board shows a call with the assistant under its queue and c
       await page.getByTestId('board-language').selectOption(tag);
       await expect(row.locator('td').nth(0)).toHaveText(withAssistant);
       await expect(assistant).toHaveText(counted);
+      await expect(tile.locator('.tile-label')).toHaveText(withAssistant);
     }
   } finally {
     await page.context().close();

@@ -145,6 +145,9 @@ export function renderFloor(snapshot: BoardSnapshot, nowMs: number, words: Floor
     tile('on-call', say('tiles.onCall'), String(t.agents.onCall), 'ok'),
     tile('after-call-work', say('tiles.afterCallWork'), String(t.agents.afterCallWork), 'ok'),
     tile('not-ready', say('tiles.notReady'), String(t.agents.notReady), 'ok'),
+    ...(t.withAssistant === undefined
+      ? []
+      : [tile('with-assistant', say('tiles.withAssistant'), String(t.withAssistant), 'ok')]),
   );
   renderAlerts(t.alerts, words);
   renderRotation(t.byQueue, words);

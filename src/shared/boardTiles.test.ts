@@ -41,6 +41,17 @@ describe('the floor’s tiles', () => {
     expect(tiles.alerts).toEqual([]);
   });
 
+  it('shows the calls a bot holds only for a team whose bots took calls today', () => {
+    expect(floorTiles(snapshot(), LIMITS, NOW).withAssistant).toBeUndefined();
+    const held = { callId: 'c1', queue: 'support', customer: '447700900002', sinceMs: NOW - 5000 };
+    expect(floorTiles(snapshot({ withAssistant: [held] }), LIMITS, NOW).withAssistant).toBe(1);
+    const botsToday = { ...figures, serviceLevelPct: 85, bot: { alone: 2, escalated: 1, handedBack: 0 } };
+    const quietNow = snapshot({
+      today: { ok: true, serviceLevelSec: 20, team: botsToday, byQueue: [], byAgent: [] },
+    });
+    expect(floorTiles(quietNow, LIMITS, NOW).withAssistant).toBe(0);
+  });
+
   it('warns past three quarters of the longest wait and alerts past it, per queue, the longest first', () => {
     const near = floorTiles(snapshot({ waiting: [waitingCall('a', 'support', 46)] }), LIMITS, NOW);
     expect(near.longestWait).toEqual({ sec: 46, level: 'warn' });

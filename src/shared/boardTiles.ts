@@ -25,6 +25,10 @@ export interface FloorTiles {
   longestWait: { sec: number | undefined; level: TileLevel };
   serviceLevel: { pct: number | undefined; level: TileLevel };
   agents: { available: number; onCall: number; afterCallWork: number; notReady: number; availableLevel: TileLevel };
+  /**
+   * Calls a bot holds now; undefined for a team whose bots took no call today (no tile for a team without bots).
+   */
+  withAssistant: number | undefined;
   /** Each queue over a threshold now, the longest wait first. */
   alerts: FloorAlert[];
   /** Each queue with calls now or today, for the wallboard's rotation (in the order the relay lists them). */
@@ -108,7 +112,11 @@ export function floorTiles(snapshot: BoardSnapshot, thresholds: BoardThresholds,
   });
 
   const longestLevel = waitLevel(longest, thresholds.maxWaitSec);
+  const bots = snapshot.today.ok ? snapshot.today.team.bot : undefined;
+  const botsToday = bots !== undefined && bots.alone + bots.escalated + bots.handedBack > 0;
+  const withAssistant = snapshot.withAssistant.length > 0 || botsToday ? snapshot.withAssistant.length : undefined;
   return {
+    withAssistant,
     waiting: { count: snapshot.waiting.length, level: longestLevel },
     longestWait: { sec: longest, level: longestLevel },
     serviceLevel: { pct: teamPct, level: serviceLevelOf(teamPct, thresholds.serviceLevelTargetPct) },

@@ -114,6 +114,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     onCall: 'في مكالمة',
     afterCallWork: 'عمل ما بعد المكالمة',
     notReady: 'غير جاهزين',
+    withAssistant: 'مع المساعد',
     maxWait: 'الحد {{time}}',
     target: 'الهدف {{pct}} %',
     over: 'فوق الحد',

@@ -114,6 +114,7 @@ export const en = {
     onCall: 'On call',
     afterCallWork: 'After-call work',
     notReady: 'Not ready',
+    withAssistant: 'With the assistant',
     maxWait: 'limit {{time}}',
     target: 'target {{pct}} %',
     over: 'over the limit',

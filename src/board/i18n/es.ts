@@ -121,6 +121,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     onCall: 'En llamada',
     afterCallWork: 'Trabajo posterior',
     notReady: 'No disponibles',
+    withAssistant: 'Con el asistente',
     maxWait: 'límite {{time}}',
     target: 'objetivo {{pct}} %',
     over: 'por encima del límite',

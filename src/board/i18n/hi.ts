@@ -116,6 +116,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     onCall: 'कॉल पर',
     afterCallWork: 'कॉल के बाद का काम',
     notReady: 'तैयार नहीं',
+    withAssistant: 'सहायक के साथ',
     maxWait: 'सीमा {{time}}',
     target: 'लक्ष्य {{pct}} %',
     over: 'सीमा से ऊपर',

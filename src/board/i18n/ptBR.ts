@@ -119,6 +119,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     onCall: 'Em chamada',
     afterCallWork: 'Pós-atendimento',
     notReady: 'Indisponíveis',
+    withAssistant: 'Com o assistente',
     maxWait: 'limite {{time}}',
     target: 'meta {{pct}} %',
     over: 'acima do limite',
