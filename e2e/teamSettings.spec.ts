@@ -82,12 +82,29 @@ test('an admin changes the not-ready reasons and outcome codes on the board’s 
   await expect(deskPage.getByTestId('wrap-up-outcome-Callback booked')).toBeVisible();
   await expect(deskPage.getByTestId('wrap-up-outcome-Sales')).toHaveCount(0);
   await deskPage.getByTestId('wrap-up-outcome-Callback booked').check();
+  await deskPage.getByTestId('wrap-up-notes').fill('Wants a call on Monday');
+  // The admin drops that code while the agent writes: Save is refused with why, the notes stay, another code goes.
+  const admin = await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' });
+  const changed = await fetch(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board/api/settings`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ notReadyReasons: ['break', 'coaching'], wrapUpCodes: ['Resolved', 'Escalated'] }),
+  });
+  expect(changed.status).toBe(200);
+  await expect(deskPage.getByTestId('wrap-up-outcome-Escalated')).toBeVisible({ timeout: 5000 });
+  await deskPage.getByTestId('wrap-up-save').click();
+  await expect(deskPage.getByTestId('wrap-up-error')).toHaveText(
+    '“Callback booked” is not one of the team’s outcomes: choose one from the list.',
+  );
+  await expect(deskPage.getByTestId('wrap-up-notes')).toHaveValue('Wants a call on Monday');
+  await deskPage.getByTestId('wrap-up-outcome-Escalated').check();
   await deskPage.getByTestId('wrap-up-save').click();
   await expect(deskPage.getByTestId('wrap-up')).toHaveCount(0);
 
   // The page opened again shows the version in force.
   await board.reload();
   await expect(board.getByTestId('settings-reasons')).toHaveValue('break\ncoaching');
+  await expect(board.getByTestId('settings-codes')).toHaveValue('Resolved\nEscalated');
   await desk.close();
   await deskPage.context().close();
   await board.context().close();

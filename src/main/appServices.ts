@@ -433,13 +433,15 @@ export async function startAppServices(options: AppServicesOptions) {
       const parsed = WrapUp.safeParse(input);
       if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
       const { callId, outcome, notes } = parsed.data;
-      // In a team the relay keeps the wrap-up and may refuse it (an outcome not the team's, a second save): the
-      // wrap-up then stays open with what the agent wrote. A relay out of reach does not hold the agent up.
+      // In a team the relay keeps the wrap-up: an outcome the team does not list (its codes changed meanwhile) is
+      // refused, and the wrap-up stays open with what the agent wrote for them to choose again. Any other refusal (a
+      // wrap-up the team kept already, a call no longer theirs) cannot be mended here: it closes as before, the
+      // reason in the log. A relay out of reach does not hold the agent up.
       const sent = transport?.wrapUp?.(callId, outcome, notes);
       if (sent) {
         team.saving(callId, sent);
         const refused = await relayRefusalWithin(sent, RELAY_WRAP_UP_WAIT_MS);
-        if (refused) return refuse(refused.message, ...(refused.said ? [refused.said] : []));
+        if (refused?.said?.key === 'relayUnknownOutcome') return refuse(refused.message, refused.said);
         void sent.catch((error: unknown) =>
           logger.warn('wrap-up not sent to the team records', { callId, error: errorText(error) }),
         );
