@@ -6,6 +6,8 @@ import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
 const $ = (id: string) => document.getElementById(id)!;
 const token = sessionStorage.getItem('board-token');
 let savedVersion: number | undefined;
+/** The version the page shows (0: none saved yet); sent with a save, so one made by someone else since is refused. */
+let loadedVersion = 0;
 
 function showProblems(lines: string[]): void {
   $('problem').hidden = lines.length === 0;
@@ -55,6 +57,7 @@ async function load(): Promise<void> {
   const response = await call();
   if (!response?.ok) return;
   const current = (await response.json()) as {
+    version: number;
     settings: {
       notReadyReasons: string[];
       wrapUpCodes: string[];
@@ -66,12 +69,14 @@ async function load(): Promise<void> {
   const thresholds = current?.settings.boardThresholds ?? DEFAULT_THRESHOLDS;
   ($('sl-target') as HTMLInputElement).value = String(thresholds.serviceLevelTargetPct);
   ($('max-wait') as HTMLInputElement).value = String(thresholds.maxWaitSec);
+  loadedVersion = current?.version ?? 0;
   if (!current) return;
   for (const kind of RETENTION_KINDS) retentionInput(kind).value = String(current.settings.retention?.[kind] ?? '');
   ($('reasons') as HTMLTextAreaElement).value = current.settings.notReadyReasons.join('\n');
   ($('codes') as HTMLTextAreaElement).value = current.settings.wrapUpCodes.join('\n');
   const queueHours = current.settings.queueHours;
-  ($('queue-hours') as HTMLTextAreaElement).value = queueHours ? JSON.stringify(queueHours, null, 2) : '';
+  ($('queue-hours') as HTMLTextAreaElement).value =
+    queueHours && Object.keys(queueHours).length > 0 ? JSON.stringify(queueHours, null, 2) : '';
 }
 
 $('settings').addEventListener('submit', (event) => {
@@ -91,7 +96,10 @@ $('settings').addEventListener('submit', (event) => {
     wrapUpCodes: lines('codes'),
     boardThresholds: { serviceLevelTargetPct: number('sl-target'), maxWaitSec: number('max-wait') },
     retention: retentionOf(),
-    ...(queueHours !== undefined && { queueHours }),
+    // An empty box clears every queue's hours here (the queues file's apply again).
+    queueHours: queueHours ?? {},
+    // The version on screen: a save by someone else since is not silently undone.
+    basedOn: loadedVersion,
   });
   void call({ method: 'PUT', body }).then(async (response) => {
     if (!response) return;
@@ -100,8 +108,13 @@ $('settings').addEventListener('submit', (event) => {
       showSaved();
       return showProblems(((await response.json()) as { problems: string[] }).problems);
     }
+    if (response.status === 409) {
+      const newer = (await response.json()) as { version?: number; changedBy?: string };
+      return showProblems([say('settings.changedSince', { version: newer.version, by: newer.changedBy })]);
+    }
     if (!response.ok) return showProblems([(await response.text()).trim()]);
     savedVersion = ((await response.json()) as { version: number }).version;
+    loadedVersion = savedVersion;
     showProblems([]);
     showSaved();
   });

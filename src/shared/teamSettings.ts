@@ -36,6 +36,16 @@ export const TeamSettings = z.object({
 });
 export type TeamSettings = z.infer<typeof TeamSettings>;
 
+/**
+ * What an admin sends to change the settings: the fields given replace the ones in force, those left out stay.
+ * `basedOn` is the version the admin was looking at (0: none yet): if someone saved since, the change is refused
+ * rather than silently undoing theirs.
+ */
+export const TeamSettingsChange = TeamSettings.partial().extend({
+  basedOn: z.number().int().min(0).optional(),
+});
+export type TeamSettingsChange = z.infer<typeof TeamSettingsChange>;
+
 /** Each problem with the field it concerns first (`notReadyReasons.2: …`), so the admin knows what to fix. */
 export function settingsProblems(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);

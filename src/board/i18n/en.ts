@@ -39,6 +39,8 @@ export const en = {
     codes: 'Wrap-up outcome codes, one a line',
     save: 'Save',
     saved: 'Saved as version {{version}}: every relay instance and desk has it within seconds.',
+    changedSince:
+      '{{by}} saved the settings (version {{version}}) since this page opened them: reload to see theirs, then make your change again.',
     adminOnly: 'Only an admin may change the team settings: sign in on the live board as an admin first.',
   },
   retention: {

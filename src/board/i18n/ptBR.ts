@@ -41,6 +41,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     codes: 'Códigos de resultado do encerramento, um por linha',
     save: 'Salvar',
     saved: 'Salvo como versão {{version}}: todas as instâncias do relay e estações recebem em segundos.',
+    changedSince:
+      '{{by}} salvou as configurações (versão {{version}}) depois que esta página as abriu: recarregue para ver as dele e faça sua alteração de novo.',
     adminOnly:
       'Só um administrador pode alterar as configurações da equipe: entre antes no painel ao vivo como administrador.',
   },

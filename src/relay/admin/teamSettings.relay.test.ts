@@ -179,4 +179,37 @@ describe('team settings an admin changes, applied by every instance without rest
       desk.close();
     }
   });
+
+  it('a save based on an older version is refused instead of undoing a newer one, and fields left out stay', async () => {
+    const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+    const read = async () =>
+      (await (
+        await fetch(`${httpOf(second)}/board/api/settings`, { headers: { Authorization: `Bearer ${admin}` } })
+      ).json()) as { version: number; settings: Record<string, unknown> };
+    const opened = (await read()).version;
+    // Tab B saves a retention and a maximum wait.
+    const tabB = await put(first, admin, {
+      notReadyReasons: ['break'],
+      wrapUpCodes: ['Resolved'],
+      retention: { callRecords: 30 },
+      basedOn: opened,
+    });
+    expect(tabB.status).toBe(200);
+    // Tab A, opened before, changes only the reasons: refused, naming who saved meanwhile.
+    const tabA = await put(first, admin, {
+      notReadyReasons: ['break', 'lunch'],
+      wrapUpCodes: ['Resolved'],
+      basedOn: opened,
+    });
+    expect(tabA.status).toBe(409);
+    expect(await tabA.json()).toEqual({ version: opened + 1, changedBy: 'ada' });
+    expect((await read()).settings).toMatchObject({ notReadyReasons: ['break'], retention: { callRecords: 30 } });
+    // A change that names only some fields (README's example, an API script) keeps the others.
+    expect((await put(first, admin, { notReadyReasons: ['break', 'lunch'] })).status).toBe(200);
+    expect((await read()).settings).toMatchObject({
+      notReadyReasons: ['break', 'lunch'],
+      wrapUpCodes: ['Resolved'],
+      retention: { callRecords: 30 },
+    });
+  });
 });

@@ -36,12 +36,17 @@ export function createTeamSettingsStore(db: Pick<RecordsDb, 'query'>, log: Logge
 
   return {
     latest,
-    async save(settings: TeamSettings, by: string): Promise<number> {
+    /**
+     * Saves a new version; with `basedOn`, only if it is still the newest (undefined otherwise: someone saved since).
+     */
+    async save(settings: TeamSettings, by: string, basedOn?: number): Promise<number | undefined> {
       const { rows } = await db.query<{ version: number }>(
-        'INSERT INTO team_settings (settings, changed_by) VALUES ($1, $2) RETURNING version',
-        [JSON.stringify(settings), by],
+        `INSERT INTO team_settings (settings, changed_by)
+         SELECT $1, $2 WHERE $3::int IS NULL OR COALESCE((SELECT max(version) FROM team_settings), 0) = $3::int
+         RETURNING version`,
+        [JSON.stringify(settings), by, basedOn ?? null],
       );
-      return rows[0]!.version;
+      return rows[0]?.version;
     },
     /** Calls `apply` with each newer version as it appears (and the one in force at start); returns a stop. */
     watch(apply: (current: VersionedSettings) => void): () => void {

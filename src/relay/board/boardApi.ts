@@ -10,7 +10,7 @@ import { reportCsv } from './reportFigures';
 import { AuditQuery, type AuditEntry, type AuditRow } from '../../shared/auditSchemas';
 import { requestClient } from '../../whatsapp/clientAddress';
 import { auditCsv } from '../audit/auditTrail';
-import { settingsProblems, TeamSettings } from '../../shared/teamSettings';
+import { settingsProblems, TeamSettings, TeamSettingsChange } from '../../shared/teamSettings';
 import type { TeamSettingsStore } from '../admin/teamSettingsStore';
 
 const SETTINGS_BODY_MAX = 16 * 1024;
@@ -195,7 +195,17 @@ export function createBoardApi(deps: {
       } catch {
         return reply(400, JSON.stringify({ problems: ['(settings): not JSON'] }), 'application/json');
       }
-      const parsed = TeamSettings.safeParse(raw);
+      const change = TeamSettingsChange.safeParse(raw);
+      if (!change.success)
+        return reply(400, JSON.stringify({ problems: settingsProblems(change.error) }), 'application/json');
+      const { basedOn, ...given } = change.data;
+      const current = await deps.teamSettings.latest();
+      // Someone saved since this admin looked: theirs is not silently undone.
+      const changedSince = () =>
+        reply(409, JSON.stringify({ version: current?.version, changedBy: current?.changedBy }), 'application/json');
+      if (basedOn !== undefined && basedOn !== (current?.version ?? 0)) return changedSince();
+      // The fields given replace those in force; the ones left out stay as they are.
+      const parsed = TeamSettings.safeParse({ ...current?.settings, ...given });
       if (!parsed.success)
         return reply(400, JSON.stringify({ problems: settingsProblems(parsed.error) }), 'application/json');
       const known = source.queueIds?.() ?? [];
@@ -204,7 +214,8 @@ export function createBoardApi(deps: {
         const problems = unknownQueues.map((id) => `queueHours.${id}: no queue ${id} in the queues file`);
         return reply(400, JSON.stringify({ problems }), 'application/json');
       }
-      const version = await deps.teamSettings.save(parsed.data, check.agentId);
+      const version = await deps.teamSettings.save(parsed.data, check.agentId, basedOn);
+      if (version === undefined) return changedSince();
       audit(req, check, {
         action: 'config_change',
         target: `team settings v${version}`,
