@@ -57,6 +57,8 @@ test('in Arabic, phone numbers read left to right and an English note keeps its 
   await page.getByTestId('answer').click();
   await expect(page.getByTestId('hangup')).toBeVisible();
   await page.getByTestId('hangup').click();
+  // The wrap-up card's number too.
+  expect(await readLeftToRight(page.getByTestId('ended-number'), `+${CUSTOMER}`)).toBe(`+${CUSTOMER}`);
   await page.getByTestId('wrap-up-outcome-Resolved').check();
   await page.getByTestId('wrap-up-notes').fill(NOTE);
   await page.getByTestId('wrap-up-save').click();
@@ -87,6 +89,11 @@ test('in Arabic, phone numbers read left to right and an English note keeps its 
   const bar = page.getByTestId('ringing-bar');
   await expect(bar).toContainText(`+${unnamed}`);
   expect(await readLeftToRight(bar, `+${unnamed}`)).toBe(`+${unnamed}`);
+  // The ringing card names such a caller by the number, which reads left to right there too.
+  await page.getByTestId('tab-phone').click();
+  const named = page.getByTestId('caller-name');
+  await expect(named).toHaveText(`+${unnamed}`);
+  expect(await readLeftToRight(named, `+${unnamed}`)).toBe(`+${unnamed}`);
   await sim.hangUp(ringing.callId);
   await page.getByTestId('tab-history').click();
 

@@ -8,9 +8,12 @@ export function Handle({ value }: { value: string }) {
   return <bdi dir={/^[+\d]/.test(value) ? 'ltr' : undefined}>{value}</bdi>;
 }
 
-/** A name (any script), isolated so the sentence around it keeps its own direction. */
+/**
+ * A name (any script), isolated so the sentence around it keeps its own direction. A caller known only by number is
+ * named by it: then it reads left to right like any number ("+52 1 555…" in Arabic too, never "…555 1 52+").
+ */
 export function Name({ value }: { value: string }) {
-  return <bdi>{value}</bdi>;
+  return <bdi dir={/^\+?[\d\s().-]+$/.test(value) ? 'ltr' : undefined}>{value}</bdi>;
 }
 
 /** A history row's customer: their name if known, else their number (or id). */
