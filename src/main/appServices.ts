@@ -32,6 +32,7 @@ import { createDeskCompanySignIn } from './companySignIn/deskCompanySignIn';
 import { ConnectionFields } from '../shared/settingsSchemas';
 import { refuse, sentence, type Sentence } from '../shared/sentence';
 import { turnCredentials, turnRenewalMs } from '../relay/turnCredentials';
+import { customerDigest } from '../whatsapp/customerDigest';
 
 /** How long Save waits for the team relay's word on a wrap-up before closing it anyway (the relay gets it later). */
 const RELAY_WRAP_UP_WAIT_MS = 3000;
@@ -322,6 +323,9 @@ export async function startAppServices(options: AppServicesOptions) {
     teamDataPolicy = policy;
     try {
       const pruned = applyTeamDataPolicy({ history, mediaFolder: options.mediaFolder, log: logger }, policy);
+      // A card still on screen (a colleague's answered or missed call) goes with the customer's history.
+      const erasedAt = new Map((policy.erasedCustomers ?? []).map((e) => [e.digest, e.atMs]));
+      if (erasedAt.size > 0) coordinator.forgetEnded((customer) => erasedAt.get(customerDigest(customer)));
       if (Object.values(pruned).some((n) => n > 0)) {
         refreshToCallBack();
         emit('history:changed', { callId: '' });

@@ -94,6 +94,22 @@ describe('call coordinator', () => {
     expect(coordinator.get('customer')?.endReason).toBe('missed');
   });
 
+  it('forgets ended calls with a customer the team erased (offered before the erasure), telling the page; keeps live ones', () => {
+    offer('erased-ended');
+    remoteEnd('erased-ended');
+    offer('erased-live');
+    const erasure = Date.now();
+    updates = [];
+    const forgotten = coordinator.forgetEnded((customer) => (customer === '4412345' ? erasure : undefined));
+    expect(forgotten).toBe(1);
+    expect(coordinator.get('erased-ended')).toBeUndefined();
+    expect(coordinator.list().map((c) => c.callId)).toEqual(['erased-live']);
+    expect(updates).toEqual([expect.objectContaining({ callId: 'erased-ended', forgotten: true })]);
+    // A later call with the same customer (after the erasure) is kept.
+    remoteEnd('erased-live');
+    expect(coordinator.forgetEnded((customer) => (customer === '4412345' ? erasure - 60_000 : undefined))).toBe(0);
+  });
+
   it('rings, then answers with pre_accept and accept carrying the same SDP', async () => {
     offer('c1');
     expect(coordinator.get('c1')).toMatchObject({ phase: 'ringing', callerName: 'Kim', sdpOffer: 'v=0\r\n' });

@@ -736,6 +736,21 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       }
     },
     /** Back from Away: calls still ringing out become ordinary ringing calls the agent can answer. */
+    /**
+     * Ended calls with customers the team erased (offered before the erasure) leave this desk: the page is told to
+     * drop their cards, and they are listed no more.
+     */
+    forgetEnded(erasedBefore: (customer: string) => number | undefined): number {
+      let forgotten = 0;
+      for (const call of [...calls.values()]) {
+        const until = erasedBefore(call.from);
+        if (isLive(call.state) || until === undefined || call.offeredAtMs > until) continue;
+        calls.delete(call.callId);
+        for (const listener of listeners) listener({ ...view(call), forgotten: true });
+        forgotten += 1;
+      }
+      return forgotten;
+    },
     agentStatusChanged(status: AgentPreferences['status']): void {
       if (status === 'away') return;
       for (const call of calls.values()) {

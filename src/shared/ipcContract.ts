@@ -23,6 +23,8 @@ import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
   callId: z.string(),
+  /** The team erased this customer: the page drops the ended call (its card and number) at once. */
+  forgotten: z.literal(true).optional(),
   direction: z.enum(['inbound', 'outbound']),
   /** The customer's phone number, or their business-scoped user ID when Meta withholds the number. */
   from: z.string(),

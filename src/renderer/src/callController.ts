@@ -104,6 +104,7 @@ const heldBack = new Map<string, { view: CallView; timer: ReturnType<typeof setT
 function showHeldBack(callId: string): void {
   const waiting = heldBack.get(callId);
   if (!waiting) return;
+  clearTimeout(heldBack.get(callId)?.timer);
   heldBack.delete(callId);
   clearTimeout(waiting.timer);
   showCall(waiting.view);
@@ -233,7 +234,20 @@ function openOutboundMic(view: CallView): void {
     .catch((error: unknown) => usePhone.getState().patchMedia(view.callId, { error: errorText(error) }));
 }
 
+/** A call whose customer the team erased: its card, number and media state leave the page. */
+function forgetCall(callId: string): void {
+  clearTimeout(heldBack.get(callId)?.timer);
+  heldBack.delete(callId);
+  usePhone.setState((s) => {
+    const { [callId]: _call, ...calls } = s.calls;
+    const { [callId]: _media, ...media } = s.media;
+    return { calls, media, shownEndedId: s.shownEndedId === callId ? undefined : s.shownEndedId };
+  });
+  updateRingtone();
+}
+
 function onCallUpdated(view: CallView): void {
+  if (view.forgotten) return forgetCall(view.callId);
   // A later update of a held-back call: the held-back view goes in first, so the order stays as main sent it.
   const wasHeld = heldBack.has(view.callId);
   showHeldBack(view.callId);
