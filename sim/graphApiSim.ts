@@ -471,6 +471,9 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       res.end(JSON.stringify(graphError(1, String(error))));
     });
   });
+  // Idle connections are kept a minute (Node's default is 5 s): a client whose event loop runs late
+  // on a busy machine reuses a connection the server has just closed, and its request fails as a network error.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 

@@ -125,10 +125,18 @@ async function legHolders(callId: string): Promise<Record<string, string>> {
   }
 }
 
-/** The caller hears this pitch steadily (its recent level stays above a voice's 0.05 for a second). */
+/**
+ * The caller hears this pitch steadily: its recent level above a voice's 0.05 in at least 8 of 10 looks over a second
+ * (a busy machine can starve the caller's jitter buffer for a moment; a call that lost the pitch fails them all).
+ */
 async function keepsHearing(caller: { received: Parameters<typeof heardTone>[0] }, hz: number): Promise<void> {
+  const levels: number[] = [];
   for (let i = 0; i < 10; i += 1, await new Promise((r) => setTimeout(r, 100)))
-    expect(heardTone(caller.received, hz)).toBeGreaterThan(0.05);
+    levels.push(heardTone(caller.received, hz));
+  expect(
+    levels.filter((level) => level > 0.05).length,
+    levels.map((l) => l.toFixed(3)).join(' '),
+  ).toBeGreaterThanOrEqual(8);
 }
 
 describe('the relay instance holding a bot’s leg dies during the bot’s turn', () => {
