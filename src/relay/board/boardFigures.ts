@@ -48,7 +48,9 @@ const csatOf = (rated: DayCall[]) => ({
 /** The figures of a set of inbound calls; `serviceLevelSec` is the answer-time target. */
 export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigures {
   const answered = calls.filter((c) => c.answeredAtMs !== undefined);
-  const unanswered = calls.filter((c) => c.answeredAtMs === undefined && c.endedAtMs !== undefined && !botAlone(c));
+  // A call the queue turned away is over when the relay refuses it, before Meta's terminate says so.
+  const over = (c: DayCall) => c.endedAtMs !== undefined || c.turnedAway !== undefined;
+  const unanswered = calls.filter((c) => c.answeredAtMs === undefined && over(c) && !botAlone(c));
   const speeds = answered.map((c) => (c.answeredAtMs! - c.offeredAtMs) / 1000);
   const handled = answered.filter((c) => c.billedSeconds !== undefined).map((c) => c.billedSeconds!);
   const bot = botFiguresOf(calls);

@@ -37,6 +37,12 @@ describe('calls a queue turned away, in the board’s figures', () => {
     expect(day.byAgent[0]!.waitedTooLong).toBeUndefined();
   });
 
+  it('counts a call as turned away as soon as the relay refuses it, before Meta’s terminate arrives', () => {
+    const refused = call({ queue: 'care', turnedAway: 'closed', endedAtMs: undefined });
+    const waitedOut = call({ queue: 'care', rang: true, turnedAway: 'max_wait', endedAtMs: undefined });
+    expect(figuresOf([refused, waitedOut], 20)).toMatchObject({ closed: 1, waitedTooLong: 1, serviceLevelPct: 0 });
+  });
+
   it('a day without such calls has no such counts', () => {
     expect(figuresOf([call({ rang: true })], 20)).not.toHaveProperty('closed');
   });
