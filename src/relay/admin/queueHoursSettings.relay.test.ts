@@ -160,4 +160,22 @@ describe('business hours an admin sets on the board, applied by every instance w
       asha.client.close();
     }
   }, 60_000);
+
+  it('hours kept for a queue since removed from the file do not block a change of other fields', async () => {
+    // An earlier version gave hours to Billing, a queue the file no longer has.
+    const db = new pg.Client(postgres.url.replace(/\/postgres$/, `/${database}`));
+    await db.connect();
+    try {
+      await db.query(`INSERT INTO team_settings (settings, changed_by) VALUES ($1, 'ada')`, [
+        JSON.stringify({ ...BASE_SETTINGS, queueHours: { billing: { hours: NEVER_OPEN } } }),
+      ]);
+    } finally {
+      await db.end();
+    }
+    // A change of the reasons only lands; one that gives Billing's hours again is still refused, by name.
+    expect((await put({ notReadyReasons: ['break', 'training'] })).status).toBe(200);
+    const again = await put({ queueHours: { billing: { hours: NEVER_OPEN } } });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({ problems: ['queueHours.billing: no queue billing in the queues file'] });
+  });
 });

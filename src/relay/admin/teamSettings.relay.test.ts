@@ -212,4 +212,41 @@ describe('team settings an admin changes, applied by every instance without rest
       retention: { callRecords: 30 },
     });
   });
+
+  it('of saves made at once on the same version one lands and the others are told the newest; unversioned ones all land', async () => {
+    const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+    const newest = async () =>
+      (await sql<{ v: number | null }>('SELECT max(version) AS v FROM team_settings'))[0]!.v ?? 0;
+    const opened = await newest();
+    // Eight tabs opened on the same version save together, on both instances.
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        put(i % 2 ? first : second, admin, {
+          notReadyReasons: ['break', `tab ${i}`],
+          wrapUpCodes: ['Resolved'],
+          basedOn: opened,
+        }),
+      ),
+    );
+    const statuses = replies.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(7);
+    expect(await newest()).toBe(opened + 1);
+    // Each refused tab is told the version that won, not the one it read before the winner landed.
+    for (const r of replies.filter((r) => r.status === 409))
+      expect(await r.json()).toMatchObject({ version: opened + 1, changedBy: 'ada' });
+
+    // Saves that name no version (an API script) each land, one after another.
+    const scripts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        put(i % 2 ? first : second, admin, { notReadyReasons: ['break', `s${i}`], wrapUpCodes: ['Resolved'] }),
+      ),
+    );
+    expect(scripts.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const versions = await Promise.all(scripts.map(async (r) => ((await r.json()) as { version: number }).version));
+    // Six versions, each its own (a save that lost a turn leaves a gap in the numbers, never a repeat).
+    expect(new Set(versions).size).toBe(6);
+    expect(Math.min(...versions)).toBeGreaterThan(opened + 1);
+    expect(await newest()).toBe(Math.max(...versions));
+  });
 });

@@ -38,15 +38,22 @@ export function createTeamSettingsStore(db: Pick<RecordsDb, 'query'>, log: Logge
     latest,
     /**
      * Saves a new version; with `basedOn`, only if it is still the newest (undefined otherwise: someone saved since).
+     * Two saves at once on the same version: the unique `replaces` lets one in; the other, based on a version,
+     * is refused, and without one it is made again on the newer version.
      */
     async save(settings: TeamSettings, by: string, basedOn?: number): Promise<number | undefined> {
-      const { rows } = await db.query<{ version: number }>(
-        `INSERT INTO team_settings (settings, changed_by)
-         SELECT $1, $2 WHERE $3::int IS NULL OR COALESCE((SELECT max(version) FROM team_settings), 0) = $3::int
-         RETURNING version`,
-        [JSON.stringify(settings), by, basedOn ?? null],
-      );
-      return rows[0]?.version;
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const { rows } = await db.query<{ version: number }>(
+          `INSERT INTO team_settings (settings, changed_by, replaces)
+           SELECT $1, $2, newest FROM (SELECT COALESCE(max(version), 0) AS newest FROM team_settings) n
+           WHERE $3::int IS NULL OR newest = $3::int
+           ON CONFLICT (replaces) DO NOTHING
+           RETURNING version`,
+          [JSON.stringify(settings), by, basedOn ?? null],
+        );
+        if (rows[0] || basedOn !== undefined) return rows[0]?.version;
+      }
+      throw new Error('team settings not saved: other saves kept landing first');
     },
     /** Calls `apply` with each newer version as it appears (and the one in force at start); returns a stop. */
     watch(apply: (current: VersionedSettings) => void): () => void {

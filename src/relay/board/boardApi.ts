@@ -200,22 +200,23 @@ export function createBoardApi(deps: {
         return reply(400, JSON.stringify({ problems: settingsProblems(change.error) }), 'application/json');
       const { basedOn, ...given } = change.data;
       const current = await deps.teamSettings.latest();
-      // Someone saved since this admin looked: theirs is not silently undone.
-      const changedSince = () =>
-        reply(409, JSON.stringify({ version: current?.version, changedBy: current?.changedBy }), 'application/json');
+      // Someone saved since this admin looked: theirs is not silently undone, and the reply names the newest.
+      const changedSince = (newest = current) =>
+        reply(409, JSON.stringify({ version: newest?.version, changedBy: newest?.changedBy }), 'application/json');
       if (basedOn !== undefined && basedOn !== (current?.version ?? 0)) return changedSince();
       // The fields given replace those in force; the ones left out stay as they are.
       const parsed = TeamSettings.safeParse({ ...current?.settings, ...given });
       if (!parsed.success)
         return reply(400, JSON.stringify({ problems: settingsProblems(parsed.error) }), 'application/json');
+      // Only hours this change gives are checked: a queue removed from the file since does not block other fields.
       const known = source.queueIds?.() ?? [];
-      const unknownQueues = Object.keys(parsed.data.queueHours ?? {}).filter((id) => !known.includes(id));
+      const unknownQueues = Object.keys(given.queueHours ?? {}).filter((id) => !known.includes(id));
       if (unknownQueues.length > 0) {
         const problems = unknownQueues.map((id) => `queueHours.${id}: no queue ${id} in the queues file`);
         return reply(400, JSON.stringify({ problems }), 'application/json');
       }
       const version = await deps.teamSettings.save(parsed.data, check.agentId, basedOn);
-      if (version === undefined) return changedSince();
+      if (version === undefined) return changedSince(await deps.teamSettings.latest());
       audit(req, check, {
         action: 'config_change',
         target: `team settings v${version}`,

@@ -160,4 +160,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
       CREATE INDEX call_parties_agent ON call_parties (agent_id, joined_at);`,
   },
+  {
+    // Each settings version names the one it replaced; unique, so of two saves made at once on the same version
+    // one wins and the other is told, where a check-then-insert let both in.
+    version: 14,
+    name: 'team settings version chain',
+    sql: `
+      ALTER TABLE team_settings ADD COLUMN replaces int;
+      CREATE UNIQUE INDEX team_settings_replaces ON team_settings (replaces);`,
+  },
 ];
