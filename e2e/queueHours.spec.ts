@@ -140,6 +140,15 @@ test('an admin closes a queue from Team settings: the board shows it closed with
     await page.getByTestId('settings-save').click();
     await expect(page.getByTestId('settings-saved')).toBeVisible();
     await expect(page.getByTestId('settings-problem')).toBeHidden();
+    // A later save that fails takes the earlier "Saved" away: one outcome on screen at a time.
+    await box.fill('{');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('settings-problem')).toHaveText('Business hours per queue: this is not JSON.');
+    await expect(page.getByTestId('settings-saved')).toBeHidden();
+    await box.fill(JSON.stringify(hours));
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId('settings-saved')).toBeVisible();
+    await expect(page.getByTestId('settings-problem')).toBeHidden();
     // Read back as saved, the next time the page opens.
     await page.reload();
     await expect(box).toHaveValue(/"Europe\/Lisbon"/);

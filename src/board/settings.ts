@@ -9,15 +9,24 @@ let savedVersion: number | undefined;
 /** The version the page shows (0: none saved yet); sent with a save, so one made by someone else since is refused. */
 let loadedVersion = 0;
 
-function showProblems(lines: string[]): void {
+/** The problems on screen: the page's own are worded again when the language changes; the relay's are kept as sent. */
+let problems: Array<string | (() => string)> = [];
+function showProblems(lines: Array<string | (() => string)>): void {
+  problems = lines;
   $('problem').hidden = lines.length === 0;
   $('problem').replaceChildren(
     ...lines.map((line) => {
       const item = document.createElement('li');
-      item.textContent = line;
+      item.textContent = typeof line === 'string' ? line : line();
       return item;
     }),
   );
+}
+/** One outcome on screen at a time: a new save's problems never sit beside an earlier "Saved", nor the reverse. */
+function showOutcome(outcome: { saved: number } | { problems: Array<string | (() => string)> }): void {
+  savedVersion = 'saved' in outcome ? outcome.saved : undefined;
+  showSaved();
+  showProblems('problems' in outcome ? outcome.problems : []);
 }
 function showSaved(): void {
   $('saved').hidden = savedVersion === undefined;
@@ -30,13 +39,14 @@ const lines = (id: string) =>
     .filter(Boolean);
 
 async function call(init: RequestInit = {}): Promise<Response | undefined> {
-  if (!token) return void showProblems([say('reports.signInFirst')]);
+  if (!token) return void showOutcome({ problems: [() => say('reports.signInFirst')] });
   const response = await fetch('/board/api/settings', {
     ...init,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
   }).catch(() => undefined);
-  if (!response) return void showProblems([say('row.relayNoAnswer')]);
-  if (response.status === 401 || response.status === 403) return void showProblems([say('settings.adminOnly')]);
+  if (!response) return void showOutcome({ problems: [() => say('row.relayNoAnswer')] });
+  if (response.status === 401 || response.status === 403)
+    return void showOutcome({ problems: [() => say('settings.adminOnly')] });
   return response;
 }
 
@@ -89,7 +99,7 @@ $('settings').addEventListener('submit', (event) => {
   try {
     queueHours = hoursText ? JSON.parse(hoursText) : undefined;
   } catch {
-    return showProblems([say('hours.notJson')]);
+    return showOutcome({ problems: [() => say('hours.notJson')] });
   }
   const body = JSON.stringify({
     notReadyReasons: lines('reasons'),
@@ -103,24 +113,23 @@ $('settings').addEventListener('submit', (event) => {
   });
   void call({ method: 'PUT', body }).then(async (response) => {
     if (!response) return;
-    if (response.status === 400) {
-      savedVersion = undefined;
-      showSaved();
-      return showProblems(((await response.json()) as { problems: string[] }).problems);
-    }
+    if (response.status === 400)
+      return showOutcome({ problems: ((await response.json()) as { problems: string[] }).problems });
     if (response.status === 409) {
       const newer = (await response.json()) as { version?: number; changedBy?: string };
-      return showProblems([say('settings.changedSince', { version: newer.version, by: newer.changedBy })]);
+      return showOutcome({
+        problems: [() => say('settings.changedSince', { version: newer.version, by: newer.changedBy })],
+      });
     }
-    if (!response.ok) return showProblems([(await response.text()).trim()]);
-    savedVersion = ((await response.json()) as { version: number }).version;
-    loadedVersion = savedVersion;
-    showProblems([]);
-    showSaved();
+    if (!response.ok) return showOutcome({ problems: [(await response.text()).trim()] });
+    const { version } = (await response.json()) as { version: number };
+    loadedVersion = version;
+    showOutcome({ saved: version });
   });
 });
 startBoardLanguage('settings.title', () => {
   showSaved();
+  showProblems(problems);
   showCustomerResult();
 });
 startCustomerData(token);
