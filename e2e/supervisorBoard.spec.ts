@@ -50,6 +50,9 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
     const live = board.locator(`[data-testid="in-progress-row"][data-call-id="${first.callId}"]`);
     await expect(live).toContainText('asha');
+    // Support's audio goes straight to the desk: no Listen, and the board says why.
+    await expect(live.getByTestId('not-listenable')).toHaveText('Direct audio: no listening');
+    await expect(live.getByTestId('listen')).toHaveCount(0);
     await expect(board.getByTestId('waiting-count')).toHaveText('(0)');
     await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('on call');
     await pageA.getByTestId('hangup').click();

@@ -174,6 +174,10 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     // Nobody waits any more; what stays is today's service level, below the 90 % target in both queues.
     await expect(alert.locator('[data-kind="max_wait"]')).toHaveCount(0);
     await expect(alert.locator('[data-kind="service_level"][data-queue="support"]')).toBeVisible();
+    // The tile says the level is below its target, never "over the limit" (a tester read it as too high).
+    await expect(tile('service-level')).toHaveAttribute('data-level', 'alert');
+    await expect(tile('service-level')).toContainText('دون الهدف');
+    await expect(tile('service-level')).not.toContainText('فوق الحد');
 
     // The reports name the queues too.
     await board.getByTestId('board-reports').click();

@@ -26,6 +26,10 @@ function span(className: string, text: string): HTMLSpanElement {
 const overOrNear = (level: TileLevel) =>
   level === 'alert' ? say('tiles.over') : level === 'warn' ? say('tiles.near') : undefined;
 
+/** A service level is low, never "over": below the target, or within 10 points above it. */
+const belowOrNearTarget = (level: TileLevel) =>
+  level === 'alert' ? say('tiles.belowTarget') : level === 'warn' ? say('tiles.nearTarget') : undefined;
+
 /** A tile: its words, its figure, and its level in words too (colour is never the only sign). */
 function tile(
   id: string,
@@ -117,7 +121,14 @@ function renderRotation(queues: ReturnType<typeof floorTiles>['byQueue'], words:
   $('rotation-figures').replaceChildren(
     tile('queue-waiting', say('tiles.waiting'), String(q.waiting), q.longestWait.level),
     tile('queue-longest-wait', say('tiles.longestWait'), wait, q.longestWait.level),
-    tile('queue-service-level', say('tiles.serviceLevel'), words.percent(q.serviceLevel.pct), q.serviceLevel.level),
+    tile(
+      'queue-service-level',
+      say('tiles.serviceLevel'),
+      words.percent(q.serviceLevel.pct),
+      q.serviceLevel.level,
+      [],
+      belowOrNearTarget,
+    ),
   );
 }
 
@@ -135,9 +146,14 @@ export function renderFloor(snapshot: BoardSnapshot, nowMs: number, words: Floor
       t.longestWait.level,
       [maxWait],
     ),
-    tile('service-level', say('tiles.serviceLevel'), words.percent(t.serviceLevel.pct), t.serviceLevel.level, [
-      say('tiles.target', { pct: limits.serviceLevelTargetPct }),
-    ]),
+    tile(
+      'service-level',
+      say('tiles.serviceLevel'),
+      words.percent(t.serviceLevel.pct),
+      t.serviceLevel.level,
+      [say('tiles.target', { pct: limits.serviceLevelTargetPct })],
+      belowOrNearTarget,
+    ),
     // Nobody free while calls wait: the level's words say why, not "over the limit".
     tile('available', say('tiles.available'), String(t.agents.available), t.agents.availableLevel, [], (level) =>
       level === 'alert' ? say('tiles.nobodyFree') : undefined,

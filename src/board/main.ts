@@ -123,6 +123,16 @@ const listenIn = createListenIn({
     ($('listen-stop') as HTMLButtonElement).hidden = !view.active;
   },
 });
+/** A direct call's Listen cell: why there is no button (its audio never passes through Janus). */
+function notListenable(): HTMLSpanElement {
+  const why = document.createElement('span');
+  why.className = 'not-listenable';
+  why.setAttribute('data-testid', 'not-listenable');
+  why.textContent = say('listen.direct');
+  why.title = say('talkRefused.direct');
+  return why;
+}
+
 for (const mode of ['listen', 'whisper', 'barge'] as const)
   $(`listen-${mode}`).addEventListener('click', () => listenIn.talk(mode));
 $('listen-stop').addEventListener('click', () => listenIn.stop());
@@ -235,7 +245,7 @@ function render(): void {
   replaceInPlace($('in-progress'), [
     ...withAssistant,
     ...snapshot.inProgress.map((c) => {
-      let listen: string | Node = '–';
+      let listen: string | Node = notListenable();
       if (c.listenable) {
         const button = document.createElement('button');
         button.textContent = listenIn.listeningTo() === c.callId ? say('listen.listening') : say('listen.button');

@@ -121,6 +121,8 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     target: 'الهدف {{pct}} %',
     over: 'فوق الحد',
     near: 'قريب من الحد',
+    belowTarget: 'دون الهدف',
+    nearTarget: 'قريب من الهدف',
     nobodyFree: 'مكالمات تنتظر ولا أحد متاح',
   },
   alert: {
@@ -189,6 +191,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
   listen: {
     barge: 'التدخل',
     stop: 'إيقاف الاستماع',
+    direct: 'صوت مباشر: لا استماع',
     button: 'استمع',
     listening: 'جارٍ الاستماع',
     who: 'مكالمة {{agent}} مع {{customer}}',

@@ -121,6 +121,8 @@ export const en = {
     target: 'target {{pct}} %',
     over: 'over the limit',
     near: 'near the limit',
+    belowTarget: 'below the target',
+    nearTarget: 'near the target',
     nobodyFree: 'calls wait, nobody free',
   },
   alert: {
@@ -185,6 +187,7 @@ export const en = {
   listen: {
     barge: 'Barge in',
     stop: 'Stop listening',
+    direct: 'Direct audio: no listening',
     button: 'Listen',
     listening: 'Listening',
     who: '{{agent}}’s call with {{customer}}',

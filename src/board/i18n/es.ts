@@ -128,6 +128,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     target: 'objetivo {{pct}} %',
     over: 'por encima del límite',
     near: 'cerca del límite',
+    belowTarget: 'por debajo del objetivo',
+    nearTarget: 'cerca del objetivo',
     nobodyFree: 'hay llamadas esperando y nadie libre',
   },
   alert: {
@@ -193,6 +195,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
   listen: {
     barge: 'Intervenir',
     stop: 'Dejar de escuchar',
+    direct: 'Audio directo: sin escucha',
     button: 'Escuchar',
     listening: 'Escuchando',
     who: 'Llamada de {{agent}} con {{customer}}',

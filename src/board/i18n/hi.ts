@@ -123,6 +123,8 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     target: 'लक्ष्य {{pct}} %',
     over: 'सीमा से ऊपर',
     near: 'सीमा के पास',
+    belowTarget: 'लक्ष्य से नीचे',
+    nearTarget: 'लक्ष्य के पास',
     nobodyFree: 'कॉल प्रतीक्षा में, कोई खाली नहीं',
   },
   alert: {
@@ -187,6 +189,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
   listen: {
     barge: 'बीच में बोलें',
     stop: 'सुनना बंद करें',
+    direct: 'सीधा ऑडियो: सुन नहीं सकते',
     button: 'सुनें',
     listening: 'सुन रहे हैं',
     who: '{{customer}} के साथ {{agent}} की कॉल',

@@ -126,6 +126,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     target: 'meta {{pct}} %',
     over: 'acima do limite',
     near: 'perto do limite',
+    belowTarget: 'abaixo da meta',
+    nearTarget: 'perto da meta',
     nobodyFree: 'chamadas esperando, ninguém livre',
   },
   alert: {
@@ -191,6 +193,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   listen: {
     barge: 'Intervir',
     stop: 'Parar de ouvir',
+    direct: 'Áudio direto: sem escuta',
     button: 'Ouvir',
     listening: 'Ouvindo',
     who: 'Chamada de {{agent}} com {{customer}}',
