@@ -42,11 +42,12 @@ test('after a team call, each desk’s History names the agent who took it, and 
     await pageA.getByTestId('wrap-up-outcome-Resolved').check();
     await pageA.getByTestId('wrap-up-save').click();
 
-    // Ben's desk rang too: his History names Asha as the agent who took the call, not just “A colleague”.
+    // Ben's desk rang too: his History names Asha as the agent who took the call, not just “A colleague”;
+    // on Asha's own desk it reads “You”, as a call alone would.
     await pageB.getByTestId('tab-history').click();
     await expect(historyRow(pageB, call.callId).getByTestId('history-agent')).toHaveText('asha');
     await pageA.getByTestId('tab-history').click();
-    await expect(historyRow(pageA, call.callId).getByTestId('history-agent')).toHaveText('asha');
+    await expect(historyRow(pageA, call.callId).getByTestId('history-agent')).toHaveText('You');
     await expect(historyRow(pageA, call.callId).getByTestId('history-csat')).toHaveCount(0);
 
     // The queue's survey reaches the customer on WhatsApp; they choose 4.
@@ -143,7 +144,7 @@ test('a customer rates the call while the agent is signed out: her History shows
     await page.goto(desk.url);
     await expect(page.getByTestId('ready')).toHaveText('Ready for calls from the team relay');
     await page.getByTestId('tab-history').click();
-    await expect(historyRow(page, call.callId).getByTestId('history-agent')).toHaveText('cy');
+    await expect(historyRow(page, call.callId).getByTestId('history-agent')).toHaveText('You');
     await expect(historyRow(page, call.callId).getByTestId('history-csat')).toHaveText('Customer rating: 5 of 5');
   } finally {
     await desk.close();

@@ -34,6 +34,8 @@ export function HistoryPage() {
   // Any call change refreshes the list.
   const calls = usePhone((s) => s.calls);
   const callBack = usePhone((s) => s.prepareDial);
+  // The agent this desk is signed in as: their own calls read "You", a colleague's by name.
+  const me = usePhone((s) => s.status?.relay?.agentId);
 
   const [sort, setSort] = useState<HistorySort>(DEFAULT_SORT);
   const [pending, setPending] = useState<HistoryEntry[]>([]);
@@ -57,14 +59,14 @@ export function HistoryPage() {
       if (column === 'result') return t(outcomeKey(e.endReason));
       if (column === 'outcome') return e.outcome ? outcomeLabel(e.outcome, t) : '';
       if (column === 'agent') {
-        // Team relay: the agent the relay says took the call, by name.
-        if (e.agent) return e.agent;
+        // Team relay: the agent the relay says took the call, by name, or "You" for this desk's agent.
+        if (e.agent) return e.agent === me ? t('history.agentYou') : e.agent;
         const who = handledBy(e);
         return who ? t(who === 'you' ? 'history.agentYou' : 'history.agentColleague') : '';
       }
       return '';
     },
-    [t],
+    [t, me],
   );
   const rows = useMemo(() => sortHistory(entries, sort, label, i18n.language), [entries, sort, label, i18n.language]);
   const anyPoor = entries.some(poorQuality);
@@ -222,7 +224,7 @@ export function HistoryPage() {
                     )}
                   </td>
                   <td data-testid="history-agent" data-label={t('history.col.agent')}>
-                    {e.agent ? <bdi>{e.agent}</bdi> : label(e, 'agent')}
+                    {e.agent && e.agent !== me ? <bdi>{e.agent}</bdi> : label(e, 'agent')}
                   </td>
                   {anyPoor && (
                     <td className="nowrap" data-label={poorQuality(e) ? t('history.col.quality') : undefined}>
