@@ -52,7 +52,8 @@ export const ROUTE_TICK_MS = 200;
  * carried on by the others.
  */
 export function createQueueRouter(deps: {
-  config: TeamQueues;
+  /** The queues in force now: read at every step, so an admin's change applies to the next one. */
+  queues: () => TeamQueues;
   store: CallStore;
   routes: RouteStore;
   floor: TeamFloor;
@@ -73,15 +74,16 @@ export function createQueueRouter(deps: {
   /** Ends on WhatsApp a call its queue will not take (closed, or waited too long), with the queue's message. */
   turnAway?: (call: TurnedAwayCall) => Promise<void>;
 }) {
-  const { config, store, routes, floor, bus, log } = deps;
+  const { store, routes, floor, bus, log } = deps;
+  const config = () => deps.queues();
 
   /**
    * The free agents of the call's queues and those ringing for it: all a step needs, however large the floor. Hunting
    * one agent at a time reads only the longest idle of each skill level; ringing everyone reads them all.
    */
   async function routingAgents(callId: string, route: RouteState, ringing: string[]): Promise<AgentSnapshot[]> {
-    const queue = config.queues.find((q) => q.id === route.queueId) ?? config.queues[0]!;
-    const fallback = config.queues.filter((q) => q.id === queue.fallback);
+    const queue = config().queues.find((q) => q.id === route.queueId) ?? config().queues[0]!;
+    const fallback = config().queues.filter((q) => q.id === queue.fallback);
     const groups = groupsOfQueues([queue, ...fallback]);
     const limit = route.stage === 'hunt' ? HUNT_LOOK_AHEAD : 1000;
     let free = await floor.freeAgentsOf(groups, limit);
@@ -100,9 +102,9 @@ export function createQueueRouter(deps: {
     return floor.onOneCallOf(groups, limit);
   }
   const now = deps.now ?? Date.now;
-  const queueName = (id: string) => config.queues.find((q) => q.id === id)?.name;
+  const queueName = (id: string) => config().queues.find((q) => q.id === id)?.name;
   const assistantsOf = (id: string) => {
-    const queue = config.queues.find((q) => q.id === id);
+    const queue = config().queues.find((q) => q.id === id);
     return queue ? handBackBots(queue).map((bot) => ({ id: bot.id, name: bot.name })) : [];
   };
 
@@ -134,7 +136,7 @@ export function createQueueRouter(deps: {
    * floor, and it is ended on WhatsApp with the queue's message. An agent who claimed it a moment before keeps it.
    */
   async function endWaitedTooLong(callId: string, offer: Offered, route: RouteState, leaseUntilMs: number) {
-    const queue = config.queues.find((q) => q.id === route.queueId) ?? config.queues[0]!;
+    const queue = config().queues.find((q) => q.id === route.queueId) ?? config().queues[0]!;
     const offered = await store.offeredTo(callId);
     if (!(await store.withdraw(callId, offered))) {
       // Being answered: the next step sees the owner and lets the call go.
@@ -177,7 +179,15 @@ export function createQueueRouter(deps: {
     const nowMs = now();
     const ringing = offered.filter((a) => !declined.includes(a));
     const agents = await routingAgents(callId, route, ringing);
-    const { step, reserved } = await planAndReserve(callId, { config, route, agents, tried, declined, ringing, nowMs });
+    const { step, reserved } = await planAndReserve(callId, {
+      config: config(),
+      route,
+      agents,
+      tried,
+      declined,
+      ringing,
+      nowMs,
+    });
     if (step.turnAway) {
       await endWaitedTooLong(callId, offer, route, leaseUntilMs);
       return;
@@ -228,7 +238,7 @@ export function createQueueRouter(deps: {
     const where = { callId: offer.callId, queue: queue.id, waitingAllowed: queue.callWaiting };
     const queued = await floor.apply(again ? { kind: 'requeue', ...where } : { kind: 'offer', ...where });
     if (again && !queued.ok) throw new Error(`call ${offer.callId} not queued again: ${queued.refusal}`);
-    const lastAgentId = config.repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
+    const lastAgentId = config().repeatCallerMinutes > 0 ? await store.lastAgent(offer.from) : null;
     const [lastRecord] = lastAgentId ? await floor.records([lastAgentId]) : [];
     const lastAgent = lastRecord && snapshotOf(lastRecord);
     const route = { ...startRoute(queue, nowMs, lastAgent), anchored };
@@ -271,7 +281,7 @@ export function createQueueRouter(deps: {
     /** A webhook's offer, taken once across all instances; its first step runs at once here. */
     async take(offer: Offered, phoneNumberId?: string): Promise<false | { queue: string }> {
       if ((await store.takeOffer(offer)).outcome !== 'new') return false;
-      const queue = queueForCall(config, { phoneNumberId, ctaPayload: offer.ctaPayload });
+      const queue = queueForCall(config(), { phoneNumberId, ctaPayload: offer.ctaPayload });
       const open = queueOpenAt(queue, now());
       if (!open.open) {
         // Closed: it rings nowhere, opens no room and reaches no bot.
@@ -303,7 +313,7 @@ export function createQueueRouter(deps: {
     },
     /** A call the queue's bot held waits in this queue now and rings its agents. */
     async enqueue(callId: string, queueId: string): Promise<void> {
-      const [offer, queue] = [await store.offer(callId), config.queues.find((q) => q.id === queueId)];
+      const [offer, queue] = [await store.offer(callId), config().queues.find((q) => q.id === queueId)];
       if (!offer || !queue) throw new Error(`no call ${callId} or queue ${queueId} to queue it in`);
       // A call an agent handed to a bot is on the team's floor already: it rings again, as afresh.
       const again = (await floor.call(callId))?.phase === 'answered';
@@ -314,7 +324,7 @@ export function createQueueRouter(deps: {
     async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {
       const route = await routes.get(callId);
       const everyone = (await floor.agents()).map((agent) => snapshotOf(agent, callId));
-      if (!route || !anyoneLeft(config, route, everyone, declined)) return 'nobody_left';
+      if (!route || !anyoneLeft(config(), route, everyone, declined)) return 'nobody_left';
       await store.withdraw(callId, declined);
       await routes.schedule(callId, now());
       return 'passed_on';
@@ -326,7 +336,7 @@ export function createQueueRouter(deps: {
     /** The agent who answered is the one a repeat caller rings first next time. */
     async answered(callId: string, agentId: string): Promise<void> {
       const offer = await store.offer(callId);
-      if (offer) await store.setLastAgent(offer.from, agentId, config.repeatCallerMinutes);
+      if (offer) await store.setLastAgent(offer.from, agentId, config().repeatCallerMinutes);
       await routes.finish(callId);
     },
     start(): void {

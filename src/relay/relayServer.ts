@@ -25,7 +25,7 @@ import { relayKeys } from './relayKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
 import { createQueueTurnAway } from './queueTurnAway';
-import { createQueueCalendars } from './queueCalendars';
+import { createLiveQueues } from './liveQueues';
 import { createAnchoredCalls } from './media/anchoredCalls';
 import { createBotCalls } from './bots/botCalls';
 import { createBotRoute } from './bots/botRoute';
@@ -35,6 +35,7 @@ import { createTeamStore } from './team/teamStore';
 import { routingGroups } from './team/routingGroups';
 import { countByState, createTeamFloor, DEFAULT_NOT_READY_REASONS } from './team/teamFloor';
 import { createTeamSettingsStore, SETTINGS_POLL_MS } from './admin/teamSettingsStore';
+import { createTeamQueuesStore } from './admin/teamQueuesStore';
 import { createTeamData } from './admin/teamData';
 import { createRetentionSweeper } from './admin/retentionSweeper';
 import { forgetCustomerInRedis } from './admin/forgetInRedis';
@@ -98,7 +99,10 @@ export interface RelayOptions {
   trustedProxies?: string[];
   /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
   metricsToken?: string;
-  /** Queues with skills (RELAY_QUEUES_FILE); without them every call rings the whole team (`routing`). */
+  /**
+   * Queues with skills (RELAY_QUEUES_FILE); without them every call rings the whole team (`routing`). With the call
+   * records, the members, levels and ringing an admin saves on the board replace the file's (the file is the seed).
+   */
   queues?: TeamQueues;
   /** The board's service level: the share of calls answered within this many seconds (20 by default). */
   serviceLevelSec?: number;
@@ -203,7 +207,10 @@ export async function startRelay(options: RelayOptions) {
   // WATCH belongs to a connection: the team model's transactions get one of their own.
   const teamRedis = redis.duplicate();
   teamRedis.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
-  const team = createTeamStore(teamRedis, prefix, routingGroups(options.queues));
+  // The one holder of the queues in force: every part below asks it, so an admin's change needs no restart.
+  const liveQueues = createLiveQueues(options.queues);
+  const queuesNow = () => liveQueues.current()!;
+  const team = createTeamStore(teamRedis, prefix, (agentId) => routingGroups(liveQueues.current())(agentId));
   const liveReasons = [...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)];
   /** The team's wrap-up codes once an admin set them (undefined: each desk keeps its own). */
   let liveWrapUpCodes: string[] | undefined;
@@ -296,7 +303,7 @@ export async function startRelay(options: RelayOptions) {
       anchored: anchored!,
       store,
       floor,
-      queues: options.queues!.queues,
+      queues: () => queuesNow().queues,
       graphFor: numbers.graphFor,
       enqueue: (callId, queueId): Promise<void> => queueRouter!.enqueue(callId, queueId),
       bus,
@@ -311,13 +318,12 @@ export async function startRelay(options: RelayOptions) {
   // A bot's leg taken over from an instance that died is looked after here from now on.
   if (bots) anchored!.onBotAdopted((callId) => void bots.adopt(callId));
   const botRoute =
-    bots &&
-    createBotRoute({ queues: options.queues!, sessions: botSessions!, escalate: bots.escalate, end: bots.end, log });
+    bots && createBotRoute({ queues: queuesNow, sessions: botSessions!, escalate: bots.escalate, end: bots.end, log });
   // Queues with business hours or a maximum wait: calls they will not take are ended on WhatsApp, with their message.
   const turnAway = createQueueTurnAway({ store, graphFor: numbers.graphFor, records, log, metrics: () => metrics });
   const queueRouter = options.queues
     ? createQueueRouter({
-        config: options.queues,
+        queues: queuesNow,
         store,
         routes: routes!,
         floor,
@@ -405,6 +411,7 @@ export async function startRelay(options: RelayOptions) {
   });
   const auditTrail = teamRecords && createAuditTrail(teamRecords.db, log);
   const teamSettings = teamRecords && createTeamSettingsStore(teamRecords.db, log);
+  const teamQueues = teamRecords && createTeamQueuesStore(teamRecords.db, log);
   const teamData =
     teamRecords && createTeamData({ query: teamRecords.db.query, recordingsDir: options.janusRecordingDir });
   /** The admin's retention policy in force, and the customers desks are to forget: both in every welcome. */
@@ -434,7 +441,7 @@ export async function startRelay(options: RelayOptions) {
       store,
       floor,
       routes,
-      queues: options.queues,
+      queues: liveQueues.current,
       db: teamRecords?.db,
       serviceLevelSec: options.serviceLevelSec ?? 20,
       log,
@@ -455,6 +462,7 @@ export async function startRelay(options: RelayOptions) {
     audit,
     auditTrail,
     teamSettings,
+    queuesEditor: { store: teamQueues, live: liveQueues },
     teamData,
     onErased: () => void refreshErasures?.(),
     forgetElsewhere: (customer) => forgetCustomerInRedis(redis, prefix, keys, customer),
@@ -551,18 +559,32 @@ export async function startRelay(options: RelayOptions) {
     anchored,
     accountAlerts: () => accountAlerts.list(),
   });
-  // Queues' hours and maximum waits: the file's, until an admin sets them on the board.
-  const applyQueueCalendars = createQueueCalendars(options.queues);
   // An admin's change of the team settings, on any instance, applies here within seconds.
   const stopSettings = teamSettings?.watch(({ version, settings }) => {
     liveReasons.splice(0, liveReasons.length, ...settings.notReadyReasons);
     liveWrapUpCodes = settings.wrapUpCodes;
     liveThresholds = settings.boardThresholds ?? DEFAULT_THRESHOLDS;
-    applyQueueCalendars(settings.queueHours);
+    // Queues' hours and maximum waits: the file's, until an admin sets them on the board.
+    liveQueues.applyHours(settings.queueHours);
     liveRetention = settings.retention;
     gateway.welcomeAgain();
     log.info('team settings applied', { version });
   });
+  // An admin's change of the queues, on any instance, applies here within seconds: agents whose queues changed are
+  // indexed again for routing (their next call rings by the new queues; a call ringing or in progress goes on).
+  const stopQueues =
+    liveQueues.enabled() &&
+    teamQueues?.watch(({ version, layout }) => {
+      const applied = liveQueues.applyLayout(layout);
+      if ('problems' in applied) {
+        log.error('saved queues do not fit the queues file; the queues before stay', { version, ...applied });
+        return;
+      }
+      team
+        .regroup(routingGroups(applied.before))
+        .then((moved) => log.info('queues applied', { version, agentsMoved: moved }))
+        .catch((error: unknown) => log.error('queues applied, agents not indexed again', { error: errorText(error) }));
+    });
   // Customers erased on any instance: desks here hear of it within seconds (and at every sign-in).
   const applyErasures = (erased: ErasedCustomer[]) => {
     liveErasures = erased;
@@ -596,7 +618,7 @@ export async function startRelay(options: RelayOptions) {
     ? createCallSurveys({
         redis,
         prefix,
-        queues: options.queues.queues,
+        queues: () => queuesNow().queues,
         graphFor: numbers.graphFor,
         records,
         log,
@@ -775,6 +797,7 @@ export async function startRelay(options: RelayOptions) {
       await webhook.close();
       companySignIn?.close();
       stopSettings?.();
+      if (stopQueues) stopQueues();
       stopErasures?.();
       await retentionSweeper?.stop();
       await teamRecords?.close();

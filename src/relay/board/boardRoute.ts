@@ -14,6 +14,9 @@ import type { AuditEntry } from '../../shared/auditSchemas';
 import { requestClient } from '../../whatsapp/clientAddress';
 import { createBoardApi, type AuditReader } from './boardApi';
 import { createCustomerDataApi } from './customerDataApi';
+import { createQueuesApi } from './queuesApi';
+import type { TeamQueuesStore } from '../admin/teamQueuesStore';
+import type { LiveQueues } from '../liveQueues';
 import type { TeamData } from '../admin/teamData';
 import type { TeamSettingsStore } from '../admin/teamSettingsStore';
 import { scopeKey } from './boardScope';
@@ -98,6 +101,11 @@ export function createBoardRoute(deps: {
   /** Reads the audit trail for an admin; absent without PostgreSQL. */
   auditTrail?: AuditReader;
   teamSettings?: Pick<TeamSettingsStore, 'latest' | 'save'>;
+  /** The queues an admin edits (their versions in PostgreSQL, absent without it) and the queues in force. */
+  queuesEditor?: {
+    store?: Pick<TeamQueuesStore, 'latest' | 'save'>;
+    live: Pick<LiveQueues, 'current' | 'check' | 'enabled'>;
+  };
   /** One customer's data found, exported or erased by an admin; absent without PostgreSQL. */
   teamData?: TeamData;
   /** An admin erased a customer here: this instance's desks hear of it now. */
@@ -117,6 +125,7 @@ export function createBoardRoute(deps: {
   let sending: Promise<void> | undefined;
   const api = createBoardApi(deps);
   const customerData = createCustomerDataApi({ ...deps, data: deps.teamData });
+  const queuesApi = deps.queuesEditor && createQueuesApi({ ...deps, ...deps.queuesEditor });
 
   /** One line of the audit trail for what this page's supervisor did. */
   const audit = (
@@ -483,6 +492,10 @@ export function createBoardRoute(deps: {
       }
       if (path === '/board/api/settings') {
         await api.settings(req, res);
+        return true;
+      }
+      if (path === '/board/api/queues' && queuesApi) {
+        await queuesApi(req, res);
         return true;
       }
       if (req.method !== 'GET') {

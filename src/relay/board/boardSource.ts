@@ -32,7 +32,8 @@ export function createBoardSource(deps: {
   store: CallStore;
   floor: TeamFloor;
   routes?: RouteStore;
-  queues?: TeamQueues;
+  /** The queues in force now (an admin may change them on the board). */
+  queues?: () => TeamQueues | undefined;
   db?: RecordsDb;
   serviceLevelSec: number;
   log: Logger;
@@ -65,8 +66,9 @@ export function createBoardSource(deps: {
       offers.flatMap((o, i) => (o?.callerUsername ? [[callIds[i]!, o.callerUsername] as [string, string]] : [])),
     );
   }
-  const queueNames = Object.fromEntries((queues?.queues ?? []).map((q) => [q.id, q.name]));
-  const anchoredQueues = new Set((queues?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id));
+  const queueNames = () => Object.fromEntries((queues?.()?.queues ?? []).map((q) => [q.id, q.name]));
+  const anchoredQueues = () =>
+    new Set((queues?.()?.queues ?? []).filter((q) => q.media === 'anchored').map((q) => q.id));
 
   async function waiting(scope: SupervisorScope): Promise<BoardSnapshot['waiting']> {
     if (!routes) return [];
@@ -102,7 +104,7 @@ export function createBoardSource(deps: {
       held.map(async (h) => {
         const [offer, ended] = await Promise.all([store.offer(h.callId), store.terminated(h.callId)]);
         if (!offer || ended) return undefined;
-        const named = (queues?.queues ?? []).find((q) => q.id === h.queueId)?.handBack.find((b) => b.id === h.bot);
+        const named = (queues?.()?.queues ?? []).find((q) => q.id === h.queueId)?.handBack.find((b) => b.id === h.bot);
         return {
           callId: h.callId,
           queue: h.queueId,
@@ -197,7 +199,7 @@ export function createBoardSource(deps: {
   /** The supervisor's queues closed now by their business hours, and why. */
   function closedQueues(scope: SupervisorScope): BoardSnapshot['closedQueues'] {
     const nowMs = (deps.hoursClock ?? Date.now)();
-    return (queues?.queues ?? [])
+    return (queues?.()?.queues ?? [])
       .filter((q) => inScope(scope, q.id))
       .flatMap((q) => {
         const open = queueOpenAt(q, nowMs);
@@ -206,11 +208,11 @@ export function createBoardSource(deps: {
   }
 
   const queuesOf = (agentId: string) =>
-    (queues?.queues ?? []).filter((q) => skillLevel(q, agentId) !== undefined).map((q) => q.id);
+    (queues?.()?.queues ?? []).filter((q) => skillLevel(q, agentId) !== undefined).map((q) => q.id);
 
   return {
-    /** The queues of the queues file, by id (the team settings name queues by them). */
-    queueIds: (): string[] => (queues?.queues ?? []).map((q) => q.id),
+    /** The queues in force, by id (the team settings name queues by them). */
+    queueIds: (): string[] => (queues?.()?.queues ?? []).map((q) => q.id),
     /** What a supervisor with this scope sees: only their queues' calls, agents and figures. */
     async snapshot(scope: SupervisorScope): Promise<BoardSnapshot> {
       const nowMs = Date.now();
@@ -226,12 +228,13 @@ export function createBoardSource(deps: {
         }),
       ]);
       const active = allActive.filter((c) => inScope(scope, c.queue));
+      const anchored = anchoredQueues();
       const named = await usernames(active.map((c) => c.callId));
       return {
         atMs: nowMs,
         waiting: waitingCalls,
         withAssistant: bots,
-        queueNames,
+        queueNames: queueNames(),
         closedQueues: closedQueues(scope),
         thresholds: deps.thresholds(),
         notReadyReasons: deps.notReadyReasons?.() ?? [],
@@ -244,7 +247,7 @@ export function createBoardSource(deps: {
             ...(named.has(c.callId) && { username: named.get(c.callId) }),
             direction: c.direction,
             sinceMs: c.sinceMs,
-            listenable: anchoredQueues.has(c.queue ?? ''),
+            listenable: anchored.has(c.queue ?? ''),
           }))
           .sort((a, b) => a.sinceMs - b.sinceMs),
         agents: agentsInScope(
@@ -271,7 +274,7 @@ export function createBoardSource(deps: {
       if (!db) return undefined;
       const read = await readCalls(db, new Date(range.fromMs), new Date(range.toMs));
       const { calls, offersByAgent } = callsInScope(read, scope);
-      return { ...buildReport(calls, offersByAgent, range, deps.serviceLevelSec), queueNames };
+      return { ...buildReport(calls, offersByAgent, range, deps.serviceLevelSec), queueNames: queueNames() };
     },
     /** The agent serves one of the supervisor's queues, so the supervisor may read and set them. */
     servesScope: (agentId: string, scope: SupervisorScope): boolean =>

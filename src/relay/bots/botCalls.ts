@@ -67,7 +67,7 @@ export function createBotCalls(deps: {
   /** The team's model of the call's parties: an agent hands a call to a bot through it. */
   floor: Pick<TeamFloor, 'apply' | 'call'>;
   /** The team's queues, for the bots an agent may hand a call back to. */
-  queues: QueueConfig[];
+  queues: () => QueueConfig[];
   graphFor: (callId: string) => Promise<GraphClient>;
   /** The call waits in this queue and rings its agents (the queue router's own steps from here). */
   enqueue: (callId: string, queueId: string) => Promise<void>;
@@ -105,7 +105,7 @@ export function createBotCalls(deps: {
    */
   async function endWhip(callId: string): Promise<void> {
     const session = await sessions.takeWhip(callId);
-    const queue = session && deps.queues.find((q) => q.id === session.queueId);
+    const queue = session && deps.queues().find((q) => q.id === session.queueId);
     const bot = queue && handBackBots(queue).find((b) => b.id === session.bot);
     if (!session || !bot) return;
     if (new URL(session.resource).origin !== new URL(bot.url).origin) {
@@ -248,7 +248,7 @@ export function createBotCalls(deps: {
    */
   async function adopt(callId: string): Promise<void> {
     const holder = await sessions.holderOf(callId);
-    const queue = holder && deps.queues.find((q) => q.id === holder.queueId);
+    const queue = holder && deps.queues().find((q) => q.id === holder.queueId);
     // Handed over already: the agent's answer brings the customer back and sends the bot away from here.
     if (!holder || !queue) return;
     if (!(await store.wasAccepted(callId))) {
@@ -285,7 +285,7 @@ export function createBotCalls(deps: {
    */
   async function handBack(agentId: string, callId: string, botId: string, note: string): Promise<HandBackResult> {
     const queueId = await store.queueOf(callId);
-    const queue = deps.queues.find((q) => q.id === queueId);
+    const queue = deps.queues().find((q) => q.id === queueId);
     const bot = queue && handBackBots(queue).find((b) => b.id === botId);
     if (!queue || !bot) return { ok: false, why: 'no_such_bot' };
     const call = await deps.floor.call(callId);

@@ -37,19 +37,21 @@ type Named = { call: string };
  * that bot of that queue, so a bot reaches only its own calls.
  */
 export function createBotRoute(deps: {
-  queues: TeamQueues;
+  /** The queues in force now (an admin may change them; bots and their tokens stay the queues file's). */
+  queues: () => TeamQueues;
   sessions: Pick<BotSessions, 'byHandle'>;
   escalate(callId: string, escalation: BotEscalation, handle: string): Promise<boolean>;
   end(callId: string, handle: string): Promise<boolean>;
   log: Logger;
 }) {
-  const tokens = deps.queues.queues.flatMap((q) =>
-    handBackBots(q).map((bot) => ({ queueId: q.id, bot: bot.id, digest: digest(bot.token) })),
-  );
+  const tokens = () =>
+    deps
+      .queues()
+      .queues.flatMap((q) => handBackBots(q).map((bot) => ({ queueId: q.id, bot: bot.id, digest: digest(bot.token) })));
   /** The bots whose token this is (compared in constant time, every bot tried). */
   const botsOfToken = (token: string) => {
     const presented = digest(token);
-    return tokens.filter((t) => timingSafeEqual(t.digest, presented));
+    return tokens().filter((t) => timingSafeEqual(t.digest, presented));
   };
 
   /** Reads and checks a request; undefined once it has been answered with a refusal. */
@@ -112,7 +114,7 @@ export function createBotRoute(deps: {
     const asked = await session(req, res, BotEscalation);
     if (!asked) return true;
     const escalation = asked.body;
-    if (deps.queues.queues.find((q) => q.id === escalation.queue)?.media !== 'anchored') {
+    if (deps.queues().queues.find((q) => q.id === escalation.queue)?.media !== 'anchored') {
       reply(res, 400, { error: 'queue: not a queue with anchored media' });
       return true;
     }

@@ -169,4 +169,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE team_settings ADD COLUMN replaces int;
       CREATE UNIQUE INDEX team_settings_replaces ON team_settings (replaces);`,
   },
+  {
+    // The queues' members, levels and ringing an admin edits on the board, versioned apart from the team settings
+    // so that an edit of one never refuses an edit of the other as stale. The queues file seeds it.
+    version: 15,
+    name: 'team queues versions',
+    sql: `
+      CREATE TABLE team_queues (
+        version serial PRIMARY KEY,
+        queues jsonb NOT NULL,
+        changed_by text NOT NULL,
+        changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        replaces int UNIQUE
+      );`,
+  },
 ];

@@ -24,7 +24,8 @@ const Sent = z.object({ callId: z.string(), agentId: z.string(), customer: z.str
 export function createCallSurveys(deps: {
   redis: Redis;
   prefix: string;
-  queues: QueueConfig[];
+  /** The queues in force now. */
+  queues: () => QueueConfig[];
   graphFor: (callId: string) => Promise<GraphClient>;
   records?: Pick<CallRecorder, 'record'>;
   /** Tells the agent who took the call of its rating (their desk's History shows it). */
@@ -45,7 +46,7 @@ export function createCallSurveys(deps: {
       customer: string;
       offeredAtMs?: number;
     }): Promise<boolean> {
-      const survey = deps.queues.find((q) => q.id === call.queueId)?.survey;
+      const survey = deps.queues().find((q) => q.id === call.queueId)?.survey;
       if (!survey || !call.agentId || !call.customer) return false;
       if (call.offeredAtMs === undefined || now() - call.offeredAtMs > SERVICE_WINDOW_MS) {
         log.info('no survey: the customer service window is closed', { callId: call.callId });

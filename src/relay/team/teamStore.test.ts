@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../testRedis';
-import { resolveIntent, teamIntentsArbitrary } from './teamCommandArbitrary';
+import { resolveIntent, teamIntentArbitrary, type TeamIntent } from './teamCommandArbitrary';
 import { teamInvariantViolations } from './teamInvariants';
 import type { AgentRecord } from '../../shared/teamState';
 import { applyTeamCommand, canBeOffered, type TeamSlice } from './teamModel';
@@ -10,23 +10,55 @@ import { createTeamStore, type TeamStore } from './teamStore';
 
 let server: TestRedis;
 const connections: Redis[] = [];
-/** Two routing groups (asha and chen in one, ben in the other), so each group's own indexes are checked. */
-const groupsOf = (agentId: string) => [
-  ...(agentId.charCodeAt(0) % 2 === 0 ? ['even'] : []),
-  ...(agentId.length % 2 === 0 ? ['long'] : []),
+/**
+ * Ways the queues may put agents in two routing groups, so each group's own indexes are checked: the first (asha and
+ * chen in one, ben in the other) at start, the others after an admin changed the queues.
+ */
+const GROUPINGS: Array<(agentId: string) => string[]> = [
+  (id) => [...(id.charCodeAt(0) % 2 === 0 ? ['even'] : []), ...(id.length % 2 === 0 ? ['long'] : [])],
+  (id) => (id === 'ben' ? ['even', 'long'] : []),
+  (id) => (id === 'asha' ? [] : ['even']),
+  () => ['long'],
 ];
-const storeOn = (prefix: string): TeamStore => {
+/** The queues one relay instance has in force: each instance applies a change when it polls, not at once. */
+interface QueuesView {
+  grouping: number;
+}
+const storeOn = (prefix: string, view: QueuesView = { grouping: 0 }): TeamStore => {
   const redis = new Redis(server.url);
   connections.push(redis);
-  return createTeamStore(redis, prefix, groupsOf);
+  return createTeamStore(redis, prefix, (id) => GROUPINGS[view.grouping]!(id));
 };
+/** An admin changes the queues: one instance applies it first, the other may act once on the old queues meanwhile. */
+interface QueuesChanged {
+  kind: 'queues_changed';
+  grouping: number;
+  first: number;
+  between: TeamIntent | null;
+}
+const teamStepsArbitrary = (maxLength: number): fc.Arbitrary<Array<TeamIntent | QueuesChanged>> =>
+  fc.array(
+    fc.oneof(
+      { weight: 8, arbitrary: teamIntentArbitrary },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('queues_changed' as const),
+          grouping: fc.nat(GROUPINGS.length - 1),
+          first: fc.nat(1),
+          between: fc.option(teamIntentArbitrary),
+        }),
+      },
+    ),
+    { maxLength, size: 'max' },
+  );
 
 /** Ids in the order Redis keeps a sorted set: by score, then by id. */
 const byScore = (agents: AgentRecord[], score: (a: AgentRecord) => number) =>
   [...agents].sort((a, b) => score(a) - score(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((a) => a.id);
 
 /** What routing reads from the store's indexes equals what the model's records say, written here from the rules. */
-async function expectIndexesMatch(store: TeamStore, model: TeamSlice) {
+async function expectIndexesMatch(store: TeamStore, model: TeamSlice, groupsOf = GROUPINGS[0]!) {
   const agents = [...model.agents.values()];
   const inGroup = (group: string) => agents.filter((a) => groupsOf(a.id).includes(group));
   const idle = (list: AgentRecord[]) =>
@@ -79,31 +111,53 @@ describe('the team model in Redis', () => {
     expect(await one.longestIdle()).toEqual([]);
   });
 
-  it('keeps what two relay instances do to the team, and the indexes routing reads, equal to the model, step by step', async () => {
+  it('keeps what two relay instances do to the team, and the indexes routing reads, equal to the model, step by step, queues changing too', async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(teamIntentsArbitrary(30), async (intents) => {
+      fc.asyncProperty(teamStepsArbitrary(30), async (steps) => {
         const prefix = `model-${(run += 1)}`;
-        const instances = [storeOn(prefix), storeOn(prefix)];
+        const views: QueuesView[] = [{ grouping: 0 }, { grouping: 0 }];
+        const instances = views.map((view) => storeOn(prefix, view));
         const model: TeamSlice = { agents: new Map(), calls: new Map() };
-        for (const [step, intent] of intents.entries()) {
+        let at = 0;
+        const play = async (intent: TeamIntent, by: number) => {
           const command = resolveIntent(model, intent);
-          const nowMs = 1000 + step;
+          const nowMs = 1000 + (at += 1);
           const expected = applyTeamCommand(model, command, nowMs);
-          const applied = await instances[step % 2]!.apply(command, nowMs);
+          const applied = await instances[by]!.apply(command, nowMs);
           expect(applied.ok, JSON.stringify(command)).toBe(expected.ok);
+          if ('callId' in command && model.calls.has(command.callId))
+            expect(await instances[1 - by]!.call(command.callId)).toEqual(model.calls.get(command.callId));
+        };
+        /** One instance applies the new queues: agents whose groups moved are indexed again there. */
+        const adopt = async (by: number, grouping: number) => {
+          const before = GROUPINGS[views[by]!.grouping]!;
+          views[by]!.grouping = grouping;
+          const moved = await instances[by]!.regroup(before);
+          const now = GROUPINGS[grouping]!;
+          const differ = (id: string) => before(id).join() !== now(id).join();
+          expect(moved).toEqual([...model.agents.keys()].filter(differ).sort());
+        };
+        for (const [step, item] of steps.entries()) {
+          if (item.kind === 'queues_changed') {
+            const [early, late] = item.first === 0 ? [0, 1] : [1, 0];
+            await adopt(early, item.grouping);
+            // The other instance has not polled yet: it acts on the old queues once more.
+            if (item.between) await play(item.between, late);
+            await adopt(late, item.grouping);
+          } else await play(item, step % 2);
+          // Records are the model's: changing queues moves no ring and no call.
           const stored = await instances[0]!.agents();
           expect(Object.fromEntries(stored.map((a) => [a.id, a]))).toEqual(Object.fromEntries(model.agents));
-          if ('callId' in command && model.calls.has(command.callId))
-            expect(await instances[1]!.call(command.callId)).toEqual(model.calls.get(command.callId));
           expect(teamInvariantViolations(model)).toEqual([]);
           // Each step writes only the indexes it moves: they must still say what the records say.
-          await expectIndexesMatch(instances[(step + 1) % 2]!, model);
+          expect(views[0]!.grouping).toBe(views[1]!.grouping);
+          await expectIndexesMatch(instances[(step + 1) % 2]!, model, GROUPINGS[views[0]!.grouping]);
         }
       }),
       { numRuns: 25 },
     );
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('agents who stopped signing in', () => {

@@ -212,6 +212,31 @@ export function createTeamStore(
     return forgotten;
   }
 
+  /** Puts one agent's places right for the groups they belong to now, having belonged to `before`. */
+  async function regroupOne(id: string, before: string[]): Promise<void> {
+    for (let tries = 0; tries < MAX_ATTEMPTS; tries += 1) {
+      await redis.watch(agentKey(id));
+      const agent = parse(AgentRecord, await redis.get(agentKey(id)));
+      const now = new Set(groupsOf(id));
+      const write = redis.multi();
+      for (const group of before.filter((g) => !now.has(g)))
+        write.zrem(groupIdleKey(group), id).zrem(groupWaitingKey(group), id).zrem(groupRingingKey(group), id);
+      for (const [set, score] of agent ? indexesOf(agent) : [])
+        if (score === undefined) write.zrem(set, id);
+        else write.zadd(set, score, id);
+      if ((await write.exec()) !== null) return;
+    }
+    throw new Error(`agent ${id} kept changing while their queues were applied; try again`);
+  }
+
+  /** Every known agent whose groups differ from `before`, each put right in its own transaction. */
+  async function regroup(before: (agentId: string) => string[]): Promise<string[]> {
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((g) => b.includes(g));
+    const moved = (await redis.smembers(agentsKey)).filter((id) => !same(before(id), groupsOf(id)));
+    for (const id of moved) await regroupOne(id, before(id));
+    return moved.sort();
+  }
+
   /** These agents' records in one round trip (missing ones left out). */
   async function agentsById(ids: string[]): Promise<AgentRecord[]> {
     if (ids.length === 0) return [];
@@ -252,6 +277,17 @@ export function createTeamStore(
      */
     forgetSignedOutBefore(beforeMs: number): Promise<string[]> {
       const run = queue.then(() => forgetSignedOutBefore(beforeMs));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    /**
+     * The queues changed: agents whose routing groups differ from `before` (the groups they had) are indexed in the
+     * groups they have now and leave those they lost, without their records changing (a call ringing them or in
+     * progress goes on). Run after every change of `groupsOf`, on each instance, after its commands of the old
+     * groups. Returns who moved.
+     */
+    regroup(before: (agentId: string) => string[]): Promise<string[]> {
+      const run = queue.then(() => regroup(before));
       queue = run.catch(() => undefined);
       return run;
     },

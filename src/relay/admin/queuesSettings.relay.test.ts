@@ -1,0 +1,242 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
+import { TeamQueues } from '../../shared/teamQueues';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { issueSupervisorToken } from '../agentTokens';
+import { startRelay, type Relay } from '../relayServer';
+import { connectTestAgent } from '../testAgent';
+import { startTestPostgres, type TestPostgres } from '../testPostgres';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
+
+const SECRETS = RELAY_TEST_SECRETS;
+// The queues file: Support rings Asha only. It is the seed; an admin's saved queues replace its members and ringing.
+const QUEUES = TeamQueues.parse({
+  defaultQueue: 'support',
+  queues: [
+    { id: 'support', name: 'Support', routing: 'ring_all', agents: { asha: 1 } },
+    { id: 'sales', name: 'Sales', agents: { chen: 2 } },
+  ],
+});
+const database = 'queues_settings';
+
+let redis: TestRedis;
+let postgres: TestPostgres;
+let graph: GraphApiSim;
+let first: Relay;
+let second: Relay;
+const secondLog = createMemoryLogger();
+const firstLog = createMemoryLogger();
+
+beforeAll(async () => {
+  [redis, postgres, graph] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+  ]);
+  const admin = new pg.Client(postgres.url);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const common = {
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    prefix: 'queues-settings',
+    databaseUrl: postgres.url.replace(/\/postgres$/, `/${database}`),
+  };
+  // Two instances, each with its own parsed copy of the queues file, as two processes have.
+  first = await startRelay({ ...common, queues: QUEUES, logger: firstLog });
+  second = await startRelay({ ...common, queues: TeamQueues.parse(QUEUES), logger: secondLog });
+  await until(async () => (await sql("SELECT to_regclass('team_queues')::text AS t"))[0]?.t === 'team_queues', 'table');
+}, 60_000);
+afterAll(async () => {
+  await first?.close();
+  await second?.close();
+  await graph?.close();
+  await redis?.stop();
+  await postgres?.stop();
+});
+
+async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string): Promise<R[]> {
+  const client = new pg.Client(postgres.url.replace(/\/postgres$/, `/${database}`));
+  await client.connect();
+  try {
+    return (await client.query<R>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not in time: ${what}`);
+    await pause(50);
+  }
+}
+const httpOf = (relay: Relay) => relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');
+const adminToken = () => issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+async function put(body: unknown, token?: string, relay = first): Promise<Response> {
+  return fetch(`${httpOf(relay)}/board/api/queues`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token ?? (await adminToken())}`, 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+interface InForce {
+  version: number;
+  changedBy?: string;
+  layout: { queues: Array<{ id: string; agents: '*' | Record<string, number> } & Record<string, unknown>> };
+}
+async function read(relay = second): Promise<InForce> {
+  const reply = await fetch(`${httpOf(relay)}/board/api/queues`, {
+    headers: { Authorization: `Bearer ${await adminToken()}` },
+  });
+  expect(reply.status).toBe(200);
+  return (await reply.json()) as InForce;
+}
+/** The version each instance says it applied (both poll PostgreSQL). */
+const applied = (log: typeof firstLog, version: number) =>
+  log.records.some((r) => r.msg === 'queues applied' && r.version === version);
+/** Saves `support`'s members on the first instance; resolves once both instances applied it, with how long it took. */
+async function saveSupport(agents: Record<string, number>, basedOn: number): Promise<{ version: number; ms: number }> {
+  const current = await read(first);
+  const queues = current.layout.queues.map((q) => (q.id === 'support' ? { ...q, agents } : q));
+  const saved = await put({ queues, basedOn });
+  expect(saved.status).toBe(200);
+  const { version } = (await saved.json()) as { version: number };
+  const at = Date.now();
+  await until(() => applied(firstLog, version) && applied(secondLog, version), `queues v${version} applied`);
+  return { version, ms: Date.now() - at };
+}
+
+let calls = 0;
+/** A customer's call delivered to the second instance; resolves with its id. */
+async function call(): Promise<{ callId: string; from: string }> {
+  calls += 1;
+  const callId = `wacid.queues.settings.${calls}`;
+  const from = `4477009007${String(calls).padStart(2, '0')}`;
+  graph.offerCall(callId);
+  const webhook = connectWebhook({ callId, from, phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
+  expect((await postSignedWebhook(second.webhookUrl, webhook, SECRETS.appSecret)).status).toBe(200);
+  return { callId, from };
+}
+async function hangUp(c: { callId: string; from: string }): Promise<void> {
+  const ended = terminateWebhook({ ...c, phoneNumberId: SECRETS.phoneNumberId, status: 'COMPLETED' });
+  expect((await postSignedWebhook(second.webhookUrl, ended, SECRETS.appSecret)).status).toBe(200);
+}
+type Desk = Awaited<ReturnType<typeof connectTestAgent>>;
+const rang = (desk: Desk, callId: string) => desk.events.some((e) => e.type === 'call_offered' && e.callId === callId);
+const ended = (desk: Desk, callId: string) =>
+  desk.events.some((e) => e.type === 'call_terminated' && e.callId === callId);
+
+describe('queues an admin changes on the board, applied by every instance without a restart', () => {
+  it('refuses anyone but an admin, a wrong value naming the field, and a layout that does not hold together', async () => {
+    expect((await read()).version).toBe(0);
+    const layout = (await read()).layout;
+    const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
+    expect((await put({ ...layout, basedOn: 0 }, supervisor)).status).toBe(403);
+    const agent = await fetch(`${httpOf(first)}/board/api/queues`, { headers: { Authorization: 'Bearer forged' } });
+    expect(agent.status).toBe(401);
+    expect((await put('{not json')).status).toBe(400);
+    expect((await put('x'.repeat(600 * 1024))).status).toBe(413);
+
+    const tooShort = await put({
+      queues: layout.queues.map((q) => (q.id === 'support' ? { ...q, ringSeconds: 2, agents: { ben: 11 } } : q)),
+      basedOn: 0,
+    });
+    expect(tooShort.status).toBe(400);
+    expect(((await tooShort.json()) as { problems: string[] }).problems).toEqual([
+      'queues.0.ringSeconds: Too small: expected number to be >=5',
+      'queues.0.agents.ben: Too big: expected number to be <=10',
+    ]);
+    // Checked whole, as the file is: the default queue may not go, a fallback must be another queue.
+    const noDefault = await put({ queues: layout.queues.filter((q) => q.id !== 'support'), basedOn: 0 });
+    expect(await noDefault.json()).toEqual({ problems: ['defaultQueue: no queue support'] });
+    const badFallback = await put({
+      queues: layout.queues.map((q) => (q.id === 'sales' ? { ...q, fallback: 'billing' } : q)),
+      basedOn: 0,
+    });
+    expect(await badFallback.json()).toEqual({
+      problems: ['queues.1.fallback: fallback billing is not another queue'],
+    });
+    expect(await sql('SELECT version FROM team_queues')).toEqual([]);
+  });
+
+  it('an agent the admin adds on one instance rings for the next call delivered to the other; removed, they stop', async () => {
+    const asha = await connectTestAgent('asha', [first.agentUrl]);
+    const ben = await connectTestAgent('ben', [first.agentUrl]);
+    try {
+      // Before: Ben is in no queue, so Support's call rings Asha alone.
+      const before = await call();
+      await until(() => rang(asha, before.callId), 'the call rings Asha');
+      await hangUp(before);
+      await until(() => ended(asha, before.callId), 'Asha hears the call ended');
+      expect(rang(ben, before.callId)).toBe(false);
+
+      const added = await saveSupport({ asha: 1, ben: 3 }, 0);
+      expect(added.version).toBe(1);
+      expect(added.ms).toBeLessThan(10_000);
+      expect(await read()).toMatchObject({ version: 1, changedBy: 'ada' });
+      const withBen = await call();
+      await until(() => rang(ben, withBen.callId) && rang(asha, withBen.callId), 'the call rings Ben and Asha');
+      await hangUp(withBen);
+      await until(() => ended(ben, withBen.callId), 'Ben hears the call ended');
+
+      const removed = await saveSupport({ asha: 1 }, 1);
+      expect(removed.version).toBe(2);
+      const withoutBen = await call();
+      await until(() => rang(asha, withoutBen.callId), 'the call rings Asha');
+      await hangUp(withoutBen);
+      await until(() => ended(asha, withoutBen.callId), 'Asha hears the call ended');
+      expect(rang(ben, withoutBen.callId)).toBe(false);
+
+      const audited = await sql<{ actor: string; target: string; detail: string }>(
+        "SELECT actor, target, detail FROM audit_log WHERE action = 'config_change' ORDER BY id",
+      );
+      expect(audited).toEqual([
+        { actor: 'ada', target: 'queues v1', detail: 'support: +ben 3' },
+        { actor: 'ada', target: 'queues v2', detail: 'support: -ben' },
+      ]);
+    } finally {
+      asha.client.close();
+      ben.client.close();
+    }
+  }, 90_000);
+
+  it('a call ringing an agent the admin removes rings on, and they can answer it', async () => {
+    const { version } = await read();
+    const dev = await connectTestAgent('dev', [first.agentUrl]);
+    try {
+      await saveSupport({ dev: 1 }, version);
+      const ringing = await call();
+      await until(() => rang(dev, ringing.callId), 'the call rings Dev');
+      // Nobody is left in Support (Dev goes, Chen serves Sales): the ring goes on all the same.
+      await saveSupport({ chen: 1 }, version + 1);
+      expect(ended(dev, ringing.callId)).toBe(false);
+      await dev.client.request('pre_accept', { callId: ringing.callId, sdp: TEST_ANSWER_SDP });
+      await dev.client.request('accept', { callId: ringing.callId, sdp: TEST_ANSWER_SDP });
+      await until(() => dev.state()?.state === 'on_call', 'Dev is on the call');
+      await hangUp(ringing);
+    } finally {
+      dev.client.close();
+    }
+  }, 60_000);
+
+  it('a save based on an older version is refused with 409 naming the newest, and nothing is undone', async () => {
+    const { version, layout } = await read();
+    const stale = await put({ ...layout, basedOn: version - 1 });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toEqual({ version, changedBy: 'ada' });
+    // Two tabs saving at once on the same version, on both instances: one lands.
+    const both = await Promise.all([
+      put({ ...layout, basedOn: version }),
+      put({ ...layout, basedOn: version }, undefined, second),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect((await read()).version).toBe(version + 1);
+  });
+});

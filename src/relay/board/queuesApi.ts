@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuditEntry } from '../../shared/auditSchemas';
+import { errorText } from '../../shared/errorText';
+import { layoutChange, layoutOf, QueuesChange } from '../../shared/queueSettings';
+import { settingsProblems } from '../../shared/teamSettings';
+import { requestClient } from '../../whatsapp/clientAddress';
+import type { Logger } from '../../whatsapp/logger';
+import type { SupervisorCheck } from '../agentTokens';
+import type { TeamQueuesStore } from '../admin/teamQueuesStore';
+import type { LiveQueues } from '../liveQueues';
+
+/** 200 queues of a few hundred members each fit; a body longer than this is refused unread. */
+const BODY_MAX = 512 * 1024;
+
+const json = (res: ServerResponse, status: number, body: unknown): void =>
+  void res
+    .writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+    .end(JSON.stringify(body));
+const text = (res: ServerResponse, status: number, body: string): void =>
+  void res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
+
+async function bodyOf(req: IncomingMessage): Promise<string | undefined> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > BODY_MAX) return undefined;
+  }
+  return body;
+}
+
+/**
+ * GET/PUT /board/api/queues, for an admin only: the queues' members and levels, ring strategy, ring time, overflow,
+ * fallback and call waiting. A save is the whole layout with the version the admin was looking at (`basedOn`; 0 for
+ * the queues file's): refused with 409 naming the newest when someone saved since, 400 naming each wrong field. A
+ * saved version applies on every instance within seconds (they poll), and is written to the audit trail.
+ */
+export function createQueuesApi(deps: {
+  checkToken(token: string): Promise<SupervisorCheck>;
+  store?: Pick<TeamQueuesStore, 'latest' | 'save'>;
+  live: Pick<LiveQueues, 'current' | 'check' | 'enabled'>;
+  audit?(entry: AuditEntry): void;
+  trustedProxies?: string[];
+  log: Logger;
+}) {
+  const { store, live, log } = deps;
+
+  /** The version in force and the layout the admin edits: the file's (version 0) until one is saved. */
+  async function inForce() {
+    const saved = await store!.latest();
+    const queues = live.current()!;
+    return saved
+      ? { version: saved.version, changedBy: saved.changedBy, changedAt: saved.changedAt, layout: saved.layout }
+      : { version: 0, layout: layoutOf(queues) };
+  }
+
+  return async function queues(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'PUT') return text(res, 405, 'GET or PUT only\n');
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const check = token ? await deps.checkToken(token) : ({ ok: false, reason: 'no token' } as const);
+    if (!check.ok) return text(res, 401, 'The queues need an admin sign-in.\n');
+    if (check.role !== 'admin') return text(res, 403, 'Only an admin may change the queues.\n');
+    if (!live.enabled()) return text(res, 404, 'This relay has no queues (RELAY_QUEUES_FILE).\n');
+    if (!store) return text(res, 404, 'Editing the queues needs the call records (RELAY_DATABASE_URL on the relay).\n');
+    try {
+      if (req.method === 'GET') return json(res, 200, await inForce());
+      const body = await bodyOf(req);
+      if (body === undefined) return text(res, 413, `The queues are longer than ${BODY_MAX / 1024} KB.\n`);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(body);
+      } catch {
+        return json(res, 400, { problems: ['(queues): not JSON'] });
+      }
+      const change = QueuesChange.safeParse(raw);
+      if (!change.success) return json(res, 400, { problems: settingsProblems(change.error) });
+      const { basedOn, ...layout } = change.data;
+      const current = await inForce();
+      const changedSince = (newest: { version: number; changedBy?: string }) =>
+        json(res, 409, { version: newest.version, changedBy: newest.changedBy });
+      if (basedOn !== current.version) return changedSince(current);
+      // Checked with the file's numbers, media and bots, as a whole queues file is (a fallback that is no queue...).
+      const built = live.check(layout);
+      if (built && 'problems' in built) return json(res, 400, { problems: built.problems });
+      const version = await store.save(layout, check.agentId, basedOn);
+      if (version === undefined) return changedSince(await inForce());
+      deps.audit?.({
+        actor: check.agentId,
+        role: check.role,
+        action: 'config_change',
+        target: `queues v${version}`,
+        detail: layoutChange(current.layout, layout).slice(0, 2000),
+        source: requestClient(req, deps.trustedProxies),
+      });
+      json(res, 200, { version });
+    } catch (error) {
+      log.warn('queues not read or saved', { error: errorText(error) });
+      text(res, 503, 'The call records database does not answer; try again in a moment.\n');
+    }
+  };
+}
