@@ -360,11 +360,16 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
           requestBody: raw,
         };
       }
-      if (message.kind === 'text' || message.kind === 'call_button' || message.kind === 'list') {
+      if (
+        message.kind === 'text' ||
+        message.kind === 'call_button' ||
+        message.kind === 'list' ||
+        message.kind === 'buttons'
+      ) {
         textMessages.push(message);
         return {
           status: 200,
-          action: message.kind === 'list' ? 'list_message' : 'message',
+          action: message.kind === 'list' ? 'list_message' : message.kind === 'buttons' ? 'button_message' : 'message',
           requestBody: raw,
           body: { messaging_product: 'whatsapp', messages: [{ id: `wamid.SIM${randomBytes(8).toString('hex')}` }] },
         };

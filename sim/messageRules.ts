@@ -9,7 +9,8 @@ export type PermissionMessage =
   | { kind: 'template'; customer: string; name: string; language: string }
   | { kind: 'text'; customer: string; body: string }
   | { kind: 'call_button'; customer: string; body: string; displayText?: string; payload?: string }
-  | { kind: 'list'; customer: string; body: string; button: string; rows: Array<{ id: string; title: string }> };
+  | { kind: 'list'; customer: string; body: string; button: string; rows: Array<{ id: string; title: string }> }
+  | { kind: 'buttons'; customer: string; body: string; buttons: Array<{ id: string; title: string }> };
 
 const text = (v: unknown, min: number, max: number): v is string =>
   typeof v === 'string' && v.length >= min && v.length <= max;
@@ -55,6 +56,35 @@ function readList(interactive: Record<string, unknown>, customer: string): Permi
   return { kind: 'list', customer, body, button: action.button, rows };
 }
 
+/**
+ * An interactive reply buttons message, by Meta's page "Interactive reply buttons messages"
+ * (developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages):
+ * a body of 1-1024 characters; 1 to 3 buttons, each of type reply with an id of 1-256 characters and a label of 1-20,
+ * labels unique in the message; an optional footer up to 60.
+ */
+function readButtons(interactive: Record<string, unknown>, customer: string): PermissionMessage | { problem: string } {
+  const body = isObject(interactive.body) ? interactive.body.text : undefined;
+  if (!text(body, 1, 1024)) return { problem: 'interactive.body.text: 1 to 1024 characters' };
+  if (interactive.footer !== undefined && (!isObject(interactive.footer) || !text(interactive.footer.text, 1, 60)))
+    return { problem: 'interactive.footer.text: 1 to 60 characters' };
+  const action = interactive.action;
+  const list = isObject(action) ? action.buttons : undefined;
+  if (!Array.isArray(list) || list.length < 1 || list.length > 3)
+    return { problem: 'interactive.action.buttons: 1 to 3 buttons' };
+  const buttons: Array<{ id: string; title: string }> = [];
+  for (const button of list as unknown[]) {
+    if (!isObject(button) || button.type !== 'reply' || !isObject(button.reply))
+      return { problem: 'each button: type reply with a reply object' };
+    const { id, title } = button.reply;
+    if (!text(id, 1, 256)) return { problem: 'button reply.id: 1 to 256 characters' };
+    if (!text(title, 1, 20)) return { problem: 'button reply.title: 1 to 20 characters' };
+    if (buttons.some((b) => b.title === title || b.id === id))
+      return { problem: 'button ids and titles must be unique' };
+    buttons.push({ id, title });
+  }
+  return { kind: 'buttons', customer, body, buttons };
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function readPermissionMessage(raw: unknown): PermissionMessage | { problem: string } {
@@ -95,6 +125,8 @@ export function readPermissionMessage(raw: unknown): PermissionMessage | { probl
   }
   if (raw.type === 'interactive' && isObject(raw.interactive) && raw.interactive.type === 'list')
     return readList(raw.interactive, customer);
+  if (raw.type === 'interactive' && isObject(raw.interactive) && raw.interactive.type === 'button')
+    return readButtons(raw.interactive, customer);
   if (raw.type === 'interactive') {
     const interactive = raw.interactive;
     if (!isObject(interactive) || interactive.type !== 'call_permission_request')

@@ -172,6 +172,38 @@ function renderClosedQueues(closed: BoardSnapshot['closedQueues']): void {
   line.hidden = named.length === 0;
 }
 
+/** Waiting for a free agent, offered to one, or being called by one (the agent's name isolated). */
+function callbackState(c: BoardSnapshot['callbacks'][number]): string | Node {
+  if (!c.agent || c.state === 'waiting') return say('callbacks.waiting');
+  const span = document.createElement('span');
+  span.append(...sayAround(`callbacks.${c.state}By`, 'agent', isolated(c.agent)));
+  return span;
+}
+
+/** Customers' callbacks not yet done, oldest call first, and today's count of them. */
+function renderCallbacks(now: number): void {
+  if (!snapshot) return;
+  const today = snapshot.callbacksToday;
+  const line = $('callbacks-today');
+  line.hidden = !today;
+  line.textContent = today ? say('callbacks.today', today) : '';
+  replaceInPlace(
+    $('callbacks'),
+    snapshot.callbacks.map((c) =>
+      row(
+        [
+          isolated(queueName(c.queue)),
+          customerCell(c.customer),
+          duration(now - c.sinceMs),
+          String(c.attempts),
+          callbackState(c),
+        ],
+        { 'data-testid': 'callback-row', 'data-callback-id': c.callbackId },
+      ),
+    ),
+  );
+}
+
 function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string>): HTMLTableRowElement {
   const cells = [
     label,
@@ -209,6 +241,7 @@ function render(): void {
   const now = relayNow();
   renderAccountAlerts($('board'), snapshot.accountAlerts);
   renderClosedQueues(snapshot.closedQueues);
+  renderCallbacks(now);
   renderFloor(snapshot, now, { queueName, sayAround, isolated, duration, percent });
   $('waiting-count').textContent = `(${snapshot.waiting.length})`;
   $('waiting-count').setAttribute('aria-label', say('section.waitingCount', { count: snapshot.waiting.length }));

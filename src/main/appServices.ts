@@ -157,6 +157,13 @@ export async function startAppServices(options: AppServicesOptions) {
   }
 
   coordinator.onUpdate((view) => {
+    // An erased customer's call leaves the page and any wrap-up still open for it (released unsaved at the relay, as
+    // the desk's list tells the team); its history went with the erasure and is not written again.
+    if (view.forgotten) {
+      wrapUp.finish(view.callId);
+      emit('call:updated', view);
+      return;
+    }
     const prefs = settings.preferences();
     if (view.phase === 'ended' && view.answeredAtMs !== undefined && prefs.wrapUpCodes?.length !== 0)
       wrapUp.start(view.callId, prefs.wrapUpAutoReturnSec ?? 0);
@@ -179,6 +186,7 @@ export async function startAppServices(options: AppServicesOptions) {
   });
 
   coordinator.onPermissionReply((reply) => emit('permission:replied', reply));
+  coordinator.onCallbackOffers((offers) => emit('callbacks:offered', offers));
 
   let connectionCheck: AppStatus['connectionCheck'] = { state: 'pending' };
 
@@ -490,14 +498,15 @@ export async function startAppServices(options: AppServicesOptions) {
       return { ok: true };
     },
     'call:quality': async ({ callId, sample }) => coordinator.recordQuality(callId, sample),
-    'call:dial': async ({ to, sdpOffer, capture }) => {
-      const result = await coordinator.dial(to, sdpOffer, capture);
+    'call:dial': async ({ to, sdpOffer, capture, callbackId }) => {
+      const result = await coordinator.dial(to, sdpOffer, capture, callbackId);
       if (result.ok) tellTeamHandled(to);
       return result;
     },
     'call:permission': async ({ to }) =>
       coordinator.permission(to).catch(() => ({ status: 'unknown' as const, canCall: true, canRequest: false })),
     'call:requestPermission': ({ to }) => coordinator.requestPermission(to),
+    'callback:answer': ({ callbackId, answer }) => coordinator.answerCallback(callbackId, answer),
     'calls:list': async () => coordinator.list(),
     'app:status': async () => status(),
     'settings:get': async () => settings.view(),

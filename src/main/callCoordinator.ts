@@ -1,7 +1,14 @@
 import { worstOf, type QualitySample } from '../shared/callQuality';
 import { isLive, needsTerminate, transition, type CallInput, type CallState } from '../shared/callMachine';
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
-import type { ActionResult, CallView, DialResult, PermissionReply, PermissionView } from '../shared/ipcContract';
+import type {
+  ActionResult,
+  CallbackOffer,
+  CallView,
+  DialResult,
+  PermissionReply,
+  PermissionView,
+} from '../shared/ipcContract';
 import type { CallSignal } from '../shared/callSignals';
 import type { AssistantNote } from '../shared/botProtocol';
 import { captureRequest, capturedKinds, type CallMediaNotice } from '../shared/metaCapture';
@@ -101,6 +108,13 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(view: CallView) => void>();
   const permissionListeners = new Set<(reply: PermissionReply) => void>();
+  /** Customers' callbacks the team relay offers this agent now, by id. */
+  const callbackOffers = new Map<string, CallbackOffer>();
+  const callbackListeners = new Set<(offers: CallbackOffer[]) => void>();
+  const tellCallbacks = (): void => {
+    const offers = [...callbackOffers.values()].sort((a, b) => a.waitingSinceMs - b.waitingSinceMs);
+    for (const listener of callbackListeners) listener(offers);
+  };
   const mediaListeners = new Set<(notice: CallMediaNotice) => void>();
 
   function view(call: CallRecord): CallView {
@@ -443,7 +457,44 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     };
   }
 
-  async function dial(to: string, sdpOffer: string, agentChoseCapture?: boolean): Promise<DialResult> {
+  /** The agent takes a callback offered to them, or passes it on: either way it leaves their list. */
+  async function answerCallback(callbackId: string, answer: 'accept' | 'decline'): Promise<ActionResult> {
+    const offer = callbackOffers.get(callbackId);
+    callbackOffers.delete(callbackId);
+    tellCallbacks();
+    if (!offer) return refuse('That callback is no longer yours.', sentence('callbackGone'));
+    try {
+      await transport.answerCallback?.(callbackId, answer);
+      return { ok: true };
+    } catch (error) {
+      log.warn('callback answer refused', { callbackId, error: errorText(error) });
+      return refuse(`That callback is no longer yours. ${failureText(error)}`, sentence('callbackGone'));
+    }
+  }
+
+  /**
+   * A callback's customer has not given call permission: a permission request goes out when WhatsApp allows one, and
+   * the callback waits again (the tap on "call me back" is no permission, Meta's "Business-initiated calls").
+   */
+  async function callbackWithoutPermission(callbackId: string, to: string, allowed: PermissionView) {
+    const asked = allowed.canRequest && (await requestPermission(to)).ok;
+    await transport
+      .answerCallback?.(callbackId, 'not_placed', asked ? 'permission_requested' : 'no_permission')
+      .catch((error: unknown) => log.warn('callback not handed back', { callbackId, error: errorText(error) }));
+    return asked
+      ? refuse(
+          'A call-permission request was sent; the callback waits for them.',
+          sentence('callbackPermissionRequested'),
+        )
+      : refuse('This customer has not given permission to be called.', sentence('callbackNoPermission'));
+  }
+
+  async function dial(
+    to: string,
+    sdpOffer: string,
+    agentChoseCapture?: boolean,
+    callbackId?: string,
+  ): Promise<DialResult> {
     const busy = [...calls.values()].find((c) => needsTerminate(c.state));
     if (busy) return refuse('Hang up the current call before placing another one.', sentence('dialBusy'));
     let allowed: PermissionView;
@@ -459,6 +510,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         detail: errorText(error).slice(0, 2000),
       };
     }
+    if (!allowed.canCall && callbackId)
+      return { ...(await callbackWithoutPermission(callbackId, to, allowed)), permission: allowed };
     if (!allowed.canCall) {
       return {
         ...refuse('This customer has not given permission to be called.', sentence('noCallPermission')),
@@ -470,7 +523,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     const capture = captureRequest(preferences().capture, agentChoseCapture);
     const callbackData = options.callbackData?.(to);
     try {
-      ({ callId } = await transport.connect(to, sdpOffer, capture, callbackData));
+      ({ callId } = await transport.connect(to, sdpOffer, capture, callbackData, callbackId));
     } catch (error) {
       log.warn('connect failed', { to, error: errorText(error) });
       return {
@@ -722,7 +775,13 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         signal.type === 'call_rated'
       )
         return;
-      else if (signal.type === 'supervisor_on_call')
+      else if (signal.type === 'callback_offered') {
+        const { type: _type, ...offer } = signal;
+        callbackOffers.set(offer.callbackId, offer);
+        tellCallbacks();
+      } else if (signal.type === 'callback_withdrawn') {
+        if (callbackOffers.delete(signal.callbackId)) tellCallbacks();
+      } else if (signal.type === 'supervisor_on_call')
         supervisorOnCall(signal.callId, signal.supervisor, signal.whispering);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
       else if (signal.type === 'outbound_status') onOutboundStatus(signal.callId, signal.status);
@@ -778,6 +837,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return call && view(call);
     },
     /** Customers' answers to call-permission requests, for the dial box. */
+    answerCallback,
+    /** The callbacks offered to this agent now, oldest call first, each time they change. */
+    onCallbackOffers(listener: (offers: CallbackOffer[]) => void): () => void {
+      callbackListeners.add(listener);
+      return () => callbackListeners.delete(listener);
+    },
     onPermissionReply(listener: (reply: PermissionReply) => void): () => void {
       permissionListeners.add(listener);
       return () => permissionListeners.delete(listener);

@@ -1,4 +1,4 @@
-import type { GraphClient } from '../whatsapp/graphClient';
+import { GraphApiError, type GraphClient } from '../whatsapp/graphClient';
 import { buildCallbackData } from '../shared/callbackData';
 import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
 import type { RelayAction, RelayParams, RelayReply } from '../shared/relayProtocol';
@@ -17,6 +17,11 @@ import { relayRefusalEnglish, type RelayRefusalKey } from '../shared/relayRefusa
 import { agentsOn, colleagueRingFor, colleaguesOn } from './team/callParties';
 import { ownerOf as ownerInModel } from './team/teamModel';
 import type { BotCalls } from './bots/botCalls';
+import type { QueueCallbacks } from './callbacks/queueCallbacks';
+
+/** Meta's "No approved call permission" (Calling API error codes). */
+const NO_CALL_PERMISSION = 138006;
+const graphErrorCode = (error: unknown) => (error instanceof GraphApiError ? error.details.code : undefined);
 
 /** A request the relay refuses: the reason by key for the desk to word, in English for the log. */
 export class RelayRefusal extends Error {
@@ -66,6 +71,8 @@ export function createCallRequests(deps: {
   colleagueRings: Pick<ColleagueRings, 'ring' | 'onRingOut'>;
   /** The team's outcome codes as the operator set them now; none: any outcome goes. */
   wrapUpCodes?: () => string[] | undefined;
+  /** Customers' callbacks offered to agents (queues that turn calls away with `callback`). */
+  callbacks?: Pick<QueueCallbacks, 'respond' | 'mayPlace' | 'placed'>;
 }): Handlers {
   const { graph, store, floor, router, bus, limits, metrics, records, anchored } = deps;
   /** biz_opaque_callback_data: team, queue and agent, the same in pre_accept and accept. */
@@ -381,9 +388,18 @@ export function createCallRequests(deps: {
       return {};
     },
     /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */
-    async connect(agentId, { to, sdp, capture }) {
+    async connect(agentId, { to, sdp, capture, callbackId }) {
+      const callbacks = deps.callbacks;
+      if (callbackId && !(await callbacks?.mayPlace(agentId, callbackId, to)))
+        throw new RelayRefusal('relayCallbackGone');
       const bizOpaque = buildCallbackData({ team: deps.team, agent: agentId });
-      const { callId } = await graph.connect(to, sdp, { capture, bizOpaque });
+      const { callId } = await graph.connect(to, sdp, { capture, bizOpaque }).catch(async (error: unknown) => {
+        // The attempt counts: the callback waits again with why, for this agent or another.
+        const why = graphErrorCode(error) === NO_CALL_PERMISSION ? 'no_permission' : 'call_failed';
+        if (callbackId) await callbacks?.respond(agentId, callbackId, 'not_placed', why);
+        throw error;
+      });
+      if (callbackId) await callbacks?.placed(agentId, callbackId, callId);
       grant(callId, agentId);
       await store.setOwner(callId, agentId);
       await store.setPlacedBy(callId, agentId);
@@ -474,6 +490,11 @@ export function createCallRequests(deps: {
     },
     follow_up: async (_agentId, { to, text, template, callButton }) =>
       graph.sendMessage(to, text, template, callButton),
+    async callback_answer(agentId, { callbackId, answer, why }) {
+      const done = await deps.callbacks?.respond(agentId, callbackId, answer, why);
+      if (!done) throw new RelayRefusal('relayCallbackGone');
+      return done;
+    },
     async request_permission(agentId, { to }) {
       await limits.permissionRequest(to);
       const sent = await graph.requestCallPermission(to, PERMISSION_REQUEST_TEXT);

@@ -41,7 +41,7 @@ function turnAwayWith(accepted: boolean) {
     baseUrl: graph.baseUrl,
   });
   const turnAway = createQueueTurnAway({
-    store: { wasAccepted: async () => accepted, markTurnedAway: async () => undefined },
+    store: { wasAccepted: async () => accepted, markTurnedAway: async () => undefined, offer: async () => undefined },
     graphFor: async () => client,
     records: { record: (event) => records.push(event) },
     log,

@@ -1,5 +1,6 @@
 import { errorText } from '../shared/errorText';
-import type { QueueConfig, TurnedAwayReason } from '../shared/teamQueues';
+import { callbackOfferOf, type QueueConfig, type TurnedAwayReason } from '../shared/teamQueues';
+import type { QueueCallbacks } from './callbacks/queueCallbacks';
 import type { GraphClient } from '../whatsapp/graphClient';
 import type { Logger } from '../whatsapp/logger';
 import type { CallStore } from './callStore';
@@ -17,10 +18,13 @@ export interface TurnedAwayCall {
  * Ends on WhatsApp a call its queue will not take (closed, or the caller waited past the maximum): first the queue's
  * message to the customer when it has one, then the call is rejected, or terminated where a bot had answered it. A
  * message WhatsApp refuses never keeps the call open. The text needs no template: a user's call opens the 24-hour
- * customer service window whether or not it is answered (Meta, "Calling API Pricing").
+ * customer service window whether or not it is answered (Meta, "Calling API Pricing"). With `callback`, the call is
+ * ended first and the customer is then offered a callback with reply buttons.
  */
 export function createQueueTurnAway(deps: {
-  store: Pick<CallStore, 'wasAccepted' | 'markTurnedAway'>;
+  store: Pick<CallStore, 'wasAccepted' | 'markTurnedAway' | 'offer'>;
+  /** Queues whose turn-away offers a callback: the customer gets the offer once the call is ended. */
+  callbacks?: Pick<QueueCallbacks, 'offer'>;
   metrics?: () => Pick<RelayMetrics, 'callTurnedAway'> | undefined;
   graphFor: (callId: string) => Promise<GraphClient>;
   records?: Pick<CallRecorder, 'record'>;
@@ -56,6 +60,18 @@ export function createQueueTurnAway(deps: {
           }),
       );
     deps.records?.record({ kind: 'turned_away', callId, reason, atMs: Date.now() });
+    const words = callbackOfferOf(how);
+    if (words && deps.callbacks && call.customer) {
+      // After the call is ended: WhatsApp hears nothing else of it, and the offer keeps the call's place.
+      const offered = await deps.store.offer(callId);
+      await deps.callbacks.offer({
+        callId,
+        customer: call.customer,
+        queue,
+        words,
+        arrivedAtMs: offered?.timestampMs ?? Date.now(),
+      });
+    }
   };
 }
 export type QueueTurnAway = ReturnType<typeof createQueueTurnAway>;

@@ -31,6 +31,7 @@ import { createBotCalls } from './bots/botCalls';
 import { createBotRoute } from './bots/botRoute';
 import { createBotSessions } from './bots/botSessions';
 import { createCallSurveys } from './surveys/callSurveys';
+import { createQueueCallbacks } from './callbacks/queueCallbacks';
 import { createTeamStore } from './team/teamStore';
 import { routingGroups } from './team/routingGroups';
 import { countByState, createTeamFloor, DEFAULT_NOT_READY_REASONS } from './team/teamFloor';
@@ -320,7 +321,27 @@ export async function startRelay(options: RelayOptions) {
   const botRoute =
     bots && createBotRoute({ queues: queuesNow, sessions: botSessions!, escalate: bots.escalate, end: bots.end, log });
   // Queues with business hours or a maximum wait: calls they will not take are ended on WhatsApp, with their message.
-  const turnAway = createQueueTurnAway({ store, graphFor: numbers.graphFor, records, log, metrics: () => metrics });
+  // Queues that offer a callback when they turn a call away: the callbacks wait in Redis for a free agent.
+  const callbacks = options.queues
+    ? createQueueCallbacks({
+        redis,
+        prefix,
+        queues: () => queuesNow().queues,
+        graphFor: numbers.graphFor,
+        floor,
+        bus,
+        records,
+        log,
+      })
+    : undefined;
+  const turnAway = createQueueTurnAway({
+    store,
+    graphFor: numbers.graphFor,
+    records,
+    log,
+    metrics: () => metrics,
+    callbacks,
+  });
   const queueRouter = options.queues
     ? createQueueRouter({
         queues: queuesNow,
@@ -394,6 +415,7 @@ export async function startRelay(options: RelayOptions) {
     ...(options.colleagueRingSeconds !== undefined && { colleagueRingMs: options.colleagueRingSeconds * 1000 }),
     colleagueRings,
     wrapUpCodes: () => liveWrapUpCodes,
+    callbacks,
   });
   const signingKeys = [options.agentSecret, ...(options.previousAgentSecrets ?? [])].map(signingKey);
   const revocations = createRevocations(redis, prefix);
@@ -450,6 +472,7 @@ export async function startRelay(options: RelayOptions) {
       notReadyReasons: () => [...liveReasons],
       hoursClock: options.routingClock,
       heldByBots: botSessions && (() => botSessions.held()),
+      callbacks: callbacks && (() => callbacks.waiting()),
     }),
     pageDir: options.boardDir ?? resolve('out/board'),
     async checkToken(token) {
@@ -636,6 +659,7 @@ export async function startRelay(options: RelayOptions) {
     metrics,
     records,
     surveys,
+    callbacks,
     async onAccountAlert(received) {
       await accountAlerts.add(received);
       // Every desk shows it on its status line: the whole team is affected.
@@ -769,6 +793,7 @@ export async function startRelay(options: RelayOptions) {
   });
   const agentUrl = await gateway.listen(options.agentPort ?? 0, host);
   queueRouter?.start();
+  callbacks?.start();
   colleagueRings.start();
   floor.start();
   await teamLease.start();
@@ -787,6 +812,7 @@ export async function startRelay(options: RelayOptions) {
     records: teamRecords,
     async close(): Promise<void> {
       queueRouter?.stop();
+      callbacks?.stop();
       colleagueRings.stop();
       floor.stop();
       forgetting.stop();

@@ -11,6 +11,7 @@ import type { BusinessNumbers } from './businessNumbers';
 import type { CallRecorder } from './records/callRecorder';
 import type { Router } from './routing';
 import type { CallSurveys } from './surveys/callSurveys';
+import type { QueueCallbacks } from './callbacks/queueCallbacks';
 
 /** Meta's webhooks, taken once across all instances and turned into offers and events for the agents. */
 export function createWebhookIntake(deps: {
@@ -26,6 +27,8 @@ export function createWebhookIntake(deps: {
   onAccountAlert?: (alert: ReceivedAccountAlert) => Promise<void>;
   /** The post-call survey: sent when an answered call ends, its answers taken from the messages webhook. */
   surveys?: Pick<CallSurveys, 'afterCall' | 'answer'>;
+  /** Queue callbacks: the customer's tap on "call me back", and how the calls placed for them went. */
+  callbacks?: Pick<QueueCallbacks, 'answer' | 'callOutcome'>;
 }) {
   const { store, floor, router, bus, log, metrics, records } = deps;
 
@@ -42,6 +45,8 @@ export function createWebhookIntake(deps: {
     if (owner && signal.type === 'outbound_status' && signal.status === 'ACCEPTED')
       records?.record({ kind: 'answered', callId: signal.callId, agentId: owner, atMs: receivedAtMs });
     if (owner) await bus.publish({ kind: 'direct', callId: signal.callId, targets: [owner], event: signal });
+    if (signal.type === 'outbound_status' && signal.status !== 'RINGING')
+      await deps.callbacks?.callOutcome(signal.callId, signal.status);
   }
 
   /** Runs `handle` for the first delivery of `eventKey`; if handling fails, the next delivery is taken again. */
@@ -75,6 +80,11 @@ export function createWebhookIntake(deps: {
     if (event.type === 'list_reply') {
       const surveys = deps.surveys;
       if (surveys) await once(`list:${event.messageId}`, async () => void (await surveys.answer(event)));
+      return;
+    }
+    if (event.type === 'button_reply') {
+      const callbacks = deps.callbacks;
+      if (callbacks) await once(`button:${event.messageId}`, async () => void (await callbacks.answer(event)));
       return;
     }
     const signal = callSignalFromWebhook(event);
@@ -140,6 +150,8 @@ export function createWebhookIntake(deps: {
           });
           await floor.apply({ kind: 'end', callId: signal.callId });
           await store.endActive(signal.callId);
+          // A callback's call that ends unanswered counts an attempt (an answered one was completed already).
+          await deps.callbacks?.callOutcome(signal.callId, 'ENDED');
           await bus.publish({ kind: 'event', callId: signal.callId, event: signal });
           // After the call, not before Meta's delivery is confirmed: a slow Graph API must not hold the webhook.
           // The rating is for the agent who had the call last: one who handed it to a bot holds it no more.

@@ -94,6 +94,29 @@ export const BoardSnapshot = z.object({
   queueNames: z.record(z.string(), z.string().max(80)).default({}),
   /** Queues closed now by their business hours (a holiday, or outside the opening periods). */
   closedQueues: z.array(z.object({ queue: z.string(), why: z.enum(['holiday', 'outside_hours']) })).default([]),
+  /**
+   * Customers' callbacks not yet done (queues that offer them when they turn a call away), the oldest call first:
+   * waiting for a free agent, offered to one, or being called; with the attempts made so far.
+   */
+  callbacks: z
+    .array(
+      z.object({
+        callbackId: z.string().max(32),
+        queue: z.string(),
+        customer: z.string(),
+        /** When the customer's original call arrived: the callback keeps its place. */
+        sinceMs: z.number(),
+        attempts: z.number().int().min(0),
+        state: z.enum(['waiting', 'offered', 'calling']),
+        agent: z.string().optional(),
+      }),
+    )
+    .max(200)
+    .default([]),
+  /** Today's callbacks: offered to customers, asked for by them, and completed (absent without call records). */
+  callbacksToday: z
+    .object({ offered: z.number().int(), accepted: z.number().int(), completed: z.number().int() })
+    .optional(),
   /** What an admin set for the floor (team settings): the tiles and alerts are measured against it. */
   thresholds: BoardThresholds.default(DEFAULT_THRESHOLDS),
   /** The team's not-ready reasons, for a supervisor setting an agent away for one of them. */

@@ -93,6 +93,24 @@ export const RecordEvent = z.discriminatedUnion('kind', [
   }),
   /** The call's queue turned it away without an agent: closed (hours, a holiday), or waited past its maximum. */
   z.object({ kind: z.literal('turned_away'), callId: CallId, reason: TurnedAwayReason, atMs: AtMs }),
+  /**
+   * A customer's callback, as it stands: offered to the customer (offered), asked for (waiting) or not (declined),
+   * placed and connected (completed), given up after its last attempt (failed) or not reached in time (expired).
+   * `callId` is the call the queue turned away.
+   */
+  z.object({
+    kind: z.literal('callback'),
+    callId: CallId,
+    callbackId: z.string().max(32),
+    customer: z.string().min(1).max(160),
+    queue: z.string().max(40),
+    state: z.enum(['offered', 'declined', 'waiting', 'completed', 'failed', 'expired']),
+    attempts: z.number().int().min(0).max(10),
+    lastFailure: z.string().max(40).optional(),
+    agentId: AgentId.optional(),
+    placedCallId: CallId.optional(),
+    atMs: AtMs,
+  }),
   z.object({
     kind: z.literal('wrap_up'),
     callId: CallId,

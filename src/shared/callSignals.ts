@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AccountAlert } from './accountAlerts';
 import { AssistantNote } from './botProtocol';
 import { CallMediaNotice } from './metaCapture';
+import { CallbackOffered, CallbackWithdrawn } from './queueCallbacks';
 import { AgentStateName } from './teamState';
 
 /**
@@ -129,5 +130,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     status: z.enum(['RINGING', 'ACCEPTED', 'REJECTED']),
     bizOpaque: z.string().max(512).optional(),
   }),
+  /** A customer's callback, offered to this agent (team relay), and its withdrawal. */
+  CallbackOffered,
+  CallbackWithdrawn,
 ]);
 export type CallSignal = z.infer<typeof CallSignal>;

@@ -252,6 +252,36 @@ export const ListMessageBody = z
   .refine(oneAddressee, ONE_ADDRESSEE);
 export type ListMessageBody = z.infer<typeof ListMessageBody>;
 
+/**
+ * A reply buttons message (interactive type "button"), as Meta's "Interactive reply buttons messages" page
+ * (developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages)
+ * gives it: body up to 1024 characters, 1 to 3 buttons of type reply, each an id up to 256 characters (echoed in the
+ * reply webhook) and a label up to 20, labels unique in the message.
+ */
+export const ButtonMessageBody = z
+  .object({
+    ...messageTo,
+    type: z.literal('interactive'),
+    interactive: z.object({
+      type: z.literal('button'),
+      body: z.object({ text: z.string().min(1).max(1024) }),
+      action: z.object({
+        buttons: z
+          .array(
+            z.object({
+              type: z.literal('reply'),
+              reply: z.object({ id: z.string().min(1).max(256), title: z.string().min(1).max(20) }),
+            }),
+          )
+          .min(1)
+          .max(3)
+          .refine((b) => new Set(b.map((x) => x.reply.title)).size === b.length, { message: 'labels must differ' }),
+      }),
+    }),
+  })
+  .refine(oneAddressee, ONE_ADDRESSEE);
+export type ButtonMessageBody = z.infer<typeof ButtonMessageBody>;
+
 export const MessageSentResponse = z.object({
   messaging_product: whatsapp.optional(),
   messages: z.array(z.object({ id: z.string() })).min(1),

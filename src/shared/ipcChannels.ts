@@ -15,6 +15,7 @@ export const INVOKE_CHANNELS = [
   'call:dial',
   'call:permission',
   'call:requestPermission',
+  'callback:answer',
   'calls:list',
   'app:status',
   'settings:get',
@@ -41,6 +42,7 @@ export const EVENT_CHANNELS = [
   'app:status',
   'shortcut:pressed',
   'permission:replied',
+  'callbacks:offered',
   'history:changed',
 ] as const;
 export type InvokeChannelName = (typeof INVOKE_CHANNELS)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssistantNote } from './botProtocol';
+import { CallbackOffered } from './queueCallbacks';
 import { ReceivedAccountAlert } from './accountAlerts';
 import { isPhoneNumber, isUserId } from './graphSchemas';
 import { QualitySample } from './callQuality';
@@ -125,6 +126,10 @@ export const PermissionReply = z.object({
   expiresAtMs: z.number().optional(),
 });
 export type PermissionReply = z.infer<typeof PermissionReply>;
+
+/** A customer's callback the team relay offers this agent: call them back, or pass it to a colleague. */
+export const CallbackOffer = CallbackOffered.omit({ type: true });
+export type CallbackOffer = z.infer<typeof CallbackOffer>;
 
 export const DialResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), callId: z.string() }),
@@ -298,6 +303,8 @@ export const invokeContract = {
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
   'call:dial': {
     request: z.object({
+      /** The call is the customer's callback the agent took (team relay). */
+      callbackId: z.string().max(32).optional(),
       /** Where the desk asks per call: the agent ticked "Record this call" in the dial box. */
       capture: z.boolean().optional(),
       to: WhatsAppNumber,
@@ -310,6 +317,11 @@ export const invokeContract = {
   },
   'call:permission': { request: z.object({ to: WhatsAppNumber }), response: PermissionView },
   'call:requestPermission': { request: z.object({ to: WhatsAppNumber }), response: ActionResult },
+  /** The agent takes the callback offered to them (then calls the customer with `call:dial`), or passes it on. */
+  'callback:answer': {
+    request: z.object({ callbackId: z.string().max(32), answer: z.enum(['accept', 'decline']) }),
+    response: ActionResult,
+  },
   'calls:list': { request: Empty, response: z.array(CallView) },
   'app:status': { request: Empty, response: AppStatus },
   'settings:get': { request: Empty, response: SettingsView },
@@ -368,6 +380,8 @@ export const eventContract = {
   'shortcut:pressed': z.object({ action: ShortcutAction }),
   /** A customer answered a call-permission request. */
   'permission:replied': PermissionReply,
+  /** The customers' callbacks offered to this agent now (team relay), the oldest call first. */
+  'callbacks:offered': z.array(CallbackOffer).max(50),
   /** A history row changed outside the agent's actions (WhatsApp's recording arrived). */
   'history:changed': z.object({ callId: z.string() }),
 } as const satisfies Record<EventChannelName, z.ZodType>;

@@ -14,6 +14,7 @@ import {
   MessagesValue,
   PermissionReplyMessage,
   ListReplyMessage,
+  ButtonReplyMessage,
   WebhookEnvelope,
   WebhookError,
 } from './webhookSchemas';
@@ -106,6 +107,15 @@ export type CallEvent =
       phoneNumberId: string;
       from: string;
       rowId: string;
+      messageId: string;
+      timestampMs: number;
+    }
+  | {
+      /** The customer tapped a reply button (the queue's callback offer): its id, as the business wrote it. */
+      type: 'button_reply';
+      phoneNumberId: string;
+      from: string;
+      buttonId: string;
       messageId: string;
       timestampMs: number;
     }
@@ -348,6 +358,20 @@ function messagesEvents(value: z.infer<typeof MessagesValue>, prefix: string, sk
           phoneNumberId: value.metadata.phone_number_id,
           from,
           rowId: reply.interactive.list_reply.id,
+          messageId: reply.id,
+          timestampMs: reply.timestamp * 1000,
+        });
+      continue;
+    }
+    if (typeOf(interactive) === 'button_reply') {
+      const reply = oneItem(ButtonReplyMessage, message, `${prefix}.messages[${i}]`, skipped);
+      const from = reply && (reply.from ?? reply.from_user_id);
+      if (reply && from)
+        events.push({
+          type: 'button_reply',
+          phoneNumberId: value.metadata.phone_number_id,
+          from,
+          buttonId: reply.interactive.button_reply.id,
           messageId: reply.id,
           timestampMs: reply.timestamp * 1000,
         });

@@ -4,6 +4,7 @@ import { CallSignal } from './callSignals';
 import { CallPermissionResponse } from './graphSchemas';
 import { CaptureOption } from './metaCapture';
 import { CallButton } from './followUpButton';
+import { CallbackFailure } from './queueCallbacks';
 import { AgentStatus } from './settingsSchemas';
 import { IceServers } from './iceServers';
 import { ErasedCustomer, RetentionPolicy } from './retention';
@@ -45,7 +46,13 @@ export const relayRequests = {
   reject: { params: z.object({ callId: CallId }), reply: Done },
   terminate: { params: z.object({ callId: CallId }), reply: Done },
   connect: {
-    params: z.object({ to: CustomerNumber, sdp: Sdp, capture: Capture.optional() }),
+    /** callbackId: the call is the customer's callback this agent accepted. */
+    params: z.object({
+      to: CustomerNumber,
+      sdp: Sdp,
+      capture: Capture.optional(),
+      callbackId: z.string().max(32).optional(),
+    }),
     reply: z.object({ callId: z.string() }),
   },
   permission: { params: z.object({ to: CustomerNumber }), reply: CallPermissionResponse },
@@ -93,6 +100,18 @@ export const relayRequests = {
   hold_customer: { params: z.object({ callId: CallId, held: z.boolean() }), reply: Done },
   /** Colleagues who can take a call now (Available and signed in). */
   colleagues: { params: z.object({}), reply: z.object({ agents: z.array(z.string()).max(1000) }) },
+  /**
+   * The agent takes the callback offered to them (they then place the call with `connect` and its callbackId) or
+   * passes it to the next free agent; `not_placed`: they accepted it but no call could be placed (why says why).
+   */
+  callback_answer: {
+    params: z.object({
+      callbackId: z.string().max(32),
+      answer: z.enum(['accept', 'decline', 'not_placed']),
+      why: CallbackFailure.optional(),
+    }),
+    reply: z.object({ customer: CustomerNumber }),
+  },
   /** The agent's wrap-up of a call they answered or placed, for the team's call records. */
   wrap_up: {
     params: z.object({ callId: CallId, outcome: z.string().max(80), notes: z.string().max(4000) }),

@@ -32,6 +32,7 @@ export const relayRefusalWordsEn = {
   relayNoSuchAssistant: 'This call’s queue has no such assistant.',
   relayAssistantFailed: 'The assistant did not take the call: it stays with you.',
   relayNotYourCustomer: 'The team’s history of a customer is shown only with a call of yours with them.',
+  relayCallbackGone: 'That callback is no longer yours: it went to a colleague or is over.',
   relayWhatsAppUnreachable:
     'The team relay could not reach WhatsApp, so nothing was done there: try again in a moment, and tell your operator if it goes on.',
   relayWhatsAppSlow: 'WhatsApp did not answer the team relay in time: try again in a moment.',

@@ -77,17 +77,46 @@ export const QueueSurvey = z.object({
 export type QueueSurvey = z.infer<typeof QueueSurvey>;
 
 /**
- * What a queue does with a call it will not take (closed, or waited too long): `reject` ends it on WhatsApp at once;
- * `message` first sends the customer `message` as a WhatsApp text, then ends the call.
+ * The customer's offer of a callback when the queue turns their call away: a WhatsApp message with two reply buttons
+ * (Meta's "Interactive reply buttons messages": body up to 1024 characters, button labels up to 20, unique), in the
+ * queue's own words. A tap on `accept` puts the customer in the queue's callbacks, kept `keepHours`.
  */
+export const QueueCallbackOffer = z
+  .object({
+    body: z
+      .string()
+      .min(1)
+      .max(1024)
+      .default('Sorry we could not take your call. Would you like us to call you back when an agent is free?'),
+    accept: z.string().min(1).max(20).default('Call me back'),
+    decline: z.string().min(1).max(20).default('No thanks'),
+    /** A waiting callback nobody reached within this many hours is dropped. */
+    keepHours: z.number().int().min(1).max(168).default(24),
+  })
+  .refine((o) => o.accept !== o.decline, { message: 'the two button labels must differ', path: ['decline'] });
+export type QueueCallbackOffer = z.infer<typeof QueueCallbackOffer>;
+
+/**
+ * What a queue does with a call it will not take (closed, or waited too long): `reject` ends it on WhatsApp at once;
+ * `message` first sends the customer `message` as a WhatsApp text, then ends the call; `callback` ends the call, then
+ * offers the customer a callback with reply buttons (`callback` holds the words, English by default).
+ */
+const TurnAwayAction = z.enum(['reject', 'message', 'callback']);
 const turnAwayFields = {
-  action: z.enum(['reject', 'message']).default('reject'),
+  action: TurnAwayAction.default('reject'),
   message: z.string().min(1).max(4096).optional(),
+  callback: QueueCallbackOffer.optional(),
 };
-const needsMessage = (t: { action: 'reject' | 'message'; message?: string }) => t.action !== 'message' || !!t.message;
+const needsMessage = (t: { action: z.infer<typeof TurnAwayAction>; message?: string }) =>
+  t.action !== 'message' || !!t.message;
 const needsMessageIssue = { message: 'the text to send the customer: set "message"', path: ['message'] };
 export const TurnAway = z.object(turnAwayFields).refine(needsMessage, needsMessageIssue);
 export type TurnAway = z.infer<typeof TurnAway>;
+
+/** The callback offer's words for a turn-away that offers one (the defaults when the queue gave none). */
+export function callbackOfferOf(how: { action: string; callback?: QueueCallbackOffer } | undefined) {
+  return how?.action === 'callback' ? (how.callback ?? QueueCallbackOffer.parse({})) : undefined;
+}
 
 /** The queue's business hours; outside them (or on a holiday) its calls are turned away as `closed` says. */
 export const QueueHours = BusinessHours.extend({ closed: TurnAway.default({ action: 'reject' }) });

@@ -164,6 +164,22 @@ export const ListReplyMessage = z.object({
   }),
 });
 
+/**
+ * A customer's tap on a reply button (the queue's callback offer): the button's id and label, written from Meta's
+ * "Interactive reply buttons messages" page, its webhook section (interactive.type button_reply).
+ */
+export const ButtonReplyMessage = z.object({
+  from: z.string().min(1).optional(),
+  from_user_id: BusinessScopedUserId.optional(),
+  id: z.string().min(1),
+  timestamp: UnixSeconds,
+  context: z.object({ from: z.string().optional(), id: z.string() }).optional(),
+  interactive: z.object({
+    type: z.literal('button_reply'),
+    button_reply: z.object({ id: z.string().min(1).max(256), title: z.string().max(20) }),
+  }),
+});
+
 // Only call-permission replies and list replies (the survey) matter here; other messages are someone else's.
 export const MessagesValue = z.object({
   metadata: Metadata,

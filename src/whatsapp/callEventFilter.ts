@@ -74,6 +74,8 @@ function eventKey(event: CallEvent): string {
       return `account:${JSON.stringify(event.alert)}`;
     case 'list_reply':
       return `list:${event.messageId}`;
+    case 'button_reply':
+      return `button:${event.messageId}`;
   }
 }
 

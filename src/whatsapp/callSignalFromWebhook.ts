@@ -51,7 +51,8 @@ export function callSignalFromWebhook(event: CallEvent): CallSignal | undefined 
     case 'account_alert':
       return { type: 'account_alert', alert: event.alert, phoneNumberId: event.phoneNumberId };
     case 'list_reply':
-      // A survey's answer is the relay's to keep, not a call event for a desk.
+    case 'button_reply':
+      // A survey's answer or a callback request is the relay's to keep, not a call event for a desk.
       return undefined;
     case 'permission_reply':
       return {

@@ -12,6 +12,7 @@ import {
   TextMessageBody,
   CallButtonMessageBody,
   ListMessageBody,
+  ButtonMessageBody,
   MediaUrlResponse,
   PhoneNumberInfo,
   SuccessResponse,
@@ -366,6 +367,17 @@ export function createGraphClient(config: GraphClientConfig) {
     /** A list message (the post-call survey): sent as it is, within the customer service window. */
     async sendList(body: ListMessageBody): Promise<{ messageId: string }> {
       const reply = await request('list_message', 'POST', 'messages', ListMessageBody.parse(body), MessageSentResponse);
+      return { messageId: reply.messages[0]!.id };
+    },
+    /** A reply buttons message (the queue's callback offer), within the customer service window. */
+    async sendButtons(body: ButtonMessageBody): Promise<{ messageId: string }> {
+      const reply = await request(
+        'button_message',
+        'POST',
+        'messages',
+        ButtonMessageBody.parse(body),
+        MessageSentResponse,
+      );
       return { messageId: reply.messages[0]!.id };
     },
     /** The number's calling settings (calling on/off, SIP, call hours, restrictions). */

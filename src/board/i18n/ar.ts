@@ -148,6 +148,15 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_many: '{{count}} مكالمة في الانتظار',
     waitingCount_other: '{{count}} مكالمة في الانتظار',
   },
+  callbacks: {
+    heading: 'طلبات معاودة الاتصال',
+    today: 'اليوم: {{offered}} عُرضت على العملاء، و{{accepted}} قبلوها، و{{completed}} اكتملت.',
+    since: 'ينتظر منذ المكالمة',
+    attempts: 'المحاولات',
+    waiting: 'بانتظار وكيل متاح',
+    offeredBy: 'عُرضت على {{agent}}',
+    callingBy: '{{agent}} يتصل الآن',
+  },
   hours: {
     settingsHeading: 'ساعات العمل وأقصى انتظار لكل طابور',
     settingsNote:

@@ -144,6 +144,15 @@ export const en = {
     waitingCount_one: '{{count}} call waiting',
     waitingCount_other: '{{count}} calls waiting',
   },
+  callbacks: {
+    heading: 'Callbacks',
+    today: 'Today: {{offered}} offered to customers, {{accepted}} accepted by them, {{completed}} completed.',
+    since: 'Waiting since the call',
+    attempts: 'Attempts',
+    waiting: 'Waiting for a free agent',
+    offeredBy: 'Offered to {{agent}}',
+    callingBy: '{{agent}} is calling',
+  },
   hours: {
     settingsHeading: 'Business hours and maximum wait per queue',
     settingsNote:

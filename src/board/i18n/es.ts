@@ -152,6 +152,15 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_many: '{{count}} de llamadas en espera',
     waitingCount_other: '{{count}} llamadas en espera',
   },
+  callbacks: {
+    heading: 'Devoluciones de llamada',
+    today: 'Hoy: {{offered}} ofrecidas a clientes, {{accepted}} aceptadas por ellos, {{completed}} completadas.',
+    since: 'Esperando desde la llamada',
+    attempts: 'Intentos',
+    waiting: 'Esperando a un agente libre',
+    offeredBy: 'Ofrecida a {{agent}}',
+    callingBy: '{{agent}} está llamando',
+  },
   hours: {
     settingsHeading: 'Horario de atención y espera máxima por cola',
     settingsNote:

@@ -146,6 +146,15 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_one: '{{count}} कॉल प्रतीक्षा में',
     waitingCount_other: '{{count}} कॉल प्रतीक्षा में',
   },
+  callbacks: {
+    heading: 'कॉलबैक',
+    today: 'आज: {{offered}} ग्राहकों को पेश किए गए, {{accepted}} उन्होंने स्वीकार किए, {{completed}} पूरे हुए।',
+    since: 'कॉल के बाद से प्रतीक्षा',
+    attempts: 'प्रयास',
+    waiting: 'किसी खाली एजेंट की प्रतीक्षा',
+    offeredBy: '{{agent}} को पेश किया गया',
+    callingBy: '{{agent}} कॉल कर रहे हैं',
+  },
   hours: {
     settingsHeading: 'हर कतार के कामकाज के घंटे और अधिकतम इंतज़ार',
     settingsNote:

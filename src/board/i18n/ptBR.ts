@@ -150,6 +150,15 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     waitingCount_many: '{{count}} de chamadas aguardando',
     waitingCount_other: '{{count}} chamadas aguardando',
   },
+  callbacks: {
+    heading: 'Retornos de chamada',
+    today: 'Hoje: {{offered}} oferecidos aos clientes, {{accepted}} aceitos por eles, {{completed}} concluídos.',
+    since: 'Esperando desde a chamada',
+    attempts: 'Tentativas',
+    waiting: 'Esperando um agente livre',
+    offeredBy: 'Oferecido a {{agent}}',
+    callingBy: '{{agent}} está ligando',
+  },
   hours: {
     settingsHeading: 'Horário de atendimento e espera máxima por fila',
     settingsNote:

@@ -10,6 +10,7 @@ import type { AgentStatus, ConnectionTest } from '../../shared/settingsSchemas';
 import type { Sentence } from '../../shared/sentence';
 import type { TeamDataPolicy } from '../../shared/retention';
 import type { Logger } from '../../whatsapp/logger';
+import type { CallbackFailure } from '../../shared/queueCallbacks';
 
 /** What the call coordinator asks of WhatsApp, whoever carries it there. */
 export interface CallActions {
@@ -19,7 +20,14 @@ export interface CallActions {
   accept(callId: string, sdpAnswer: string, capture?: CaptureRequest, callbackData?: string): Promise<void>;
   reject(callId: string): Promise<void>;
   terminate(callId: string): Promise<void>;
-  connect(to: string, sdpOffer: string, capture?: CaptureRequest, callbackData?: string): Promise<{ callId: string }>;
+  /** `callbackId`: the call is a customer's callback this agent took (team relay). */
+  connect(
+    to: string,
+    sdpOffer: string,
+    capture?: CaptureRequest,
+    callbackData?: string,
+    callbackId?: string,
+  ): Promise<{ callId: string }>;
   callPermission(to: string): Promise<CallPermissionResponse>;
   requestCallPermission(to: string): Promise<{ messageId: string }>;
   /** A WhatsApp message to the customer (a missed call's follow-up); the template where the 24 h window closed. */
@@ -33,6 +41,15 @@ export interface CallActions {
   transfer?(callId: string, to: string, conference?: boolean): Promise<void>;
   /** The customer of an anchored call to the team's hold room (music) or back (team relay). */
   holdCustomer?(callId: string, held: boolean): Promise<void>;
+  /**
+   * Team relay: the agent takes the callback offered to them, passes it on, or could not place its call (why);
+   * resolves with the customer.
+   */
+  answerCallback?(
+    callbackId: string,
+    answer: 'accept' | 'decline' | 'not_placed',
+    why?: CallbackFailure,
+  ): Promise<{ customer: string }>;
   /** Team relay: the anchored call to one of its queue's bots, with the agent's note; resolves with the bot's name. */
   handToBot?(callId: string, bot: string, note: string): Promise<string>;
 }
@@ -102,7 +119,7 @@ export function currentTransportActions(current: () => CallTransport | undefined
     accept: (callId, sdp, capture, callbackData) => use().accept(callId, sdp, capture, callbackData),
     reject: (callId) => use().reject(callId),
     terminate: (callId) => use().terminate(callId),
-    connect: (to, sdp, capture, callbackData) => use().connect(to, sdp, capture, callbackData),
+    connect: (to, sdp, capture, callbackData, callbackId) => use().connect(to, sdp, capture, callbackData, callbackId),
     callPermission: (to) => use().callPermission(to),
     requestCallPermission: (to) => use().requestCallPermission(to),
     sendFollowUp: (to, text, template, callButton) => use().sendFollowUp(to, text, template, callButton),
@@ -120,6 +137,11 @@ export function currentTransportActions(current: () => CallTransport | undefined
       const transport = use();
       if (!transport.handToBot) throw new Error('Calls can be handed to an assistant only through the team relay.');
       return transport.handToBot(callId, bot, note);
+    },
+    answerCallback: async (callbackId, answer, why) => {
+      const transport = use();
+      if (!transport.answerCallback) throw new Error('Callbacks come only through the team relay.');
+      return transport.answerCallback(callbackId, answer, why);
     },
   };
 }

@@ -107,7 +107,10 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
       void (await relay.request('accept', { callId, sdp, ...(capture ? { capture } : {}) })),
     reject: async (callId) => void (await relay.request('reject', { callId })),
     terminate: async (callId) => void (await relay.request('terminate', { callId })),
-    connect: (to, sdp, capture) => relay.request('connect', { to, sdp, ...(capture ? { capture } : {}) }),
+    connect: (to, sdp, capture, _callbackData, callbackId) =>
+      relay.request('connect', { to, sdp, ...(capture ? { capture } : {}), ...(callbackId ? { callbackId } : {}) }),
+    answerCallback: (callbackId, answer, why) =>
+      relay.request('callback_answer', { callbackId, answer, ...(why ? { why } : {}) }),
     callPermission: (to) => relay.request('permission', { to }),
     requestCallPermission: (to) => relay.request('request_permission', { to }),
     sendFollowUp: (to, text, template, callButton) => relay.request('follow_up', { to, text, template, callButton }),

@@ -19,6 +19,7 @@ import type { Report } from '../../shared/reportSchemas';
 import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
 import { agentsInScope, callsInScope } from './boardScope';
 import type { BoardThresholds } from '../../shared/boardTiles';
+import type { QueueCallback } from '../../shared/queueCallbacks';
 
 /** Midnight today, on the relay's clock. */
 function startOfToday(nowMs: number): Date {
@@ -46,6 +47,8 @@ export function createBoardSource(deps: {
   hoursClock?: () => number;
   /** Calls bots hold now (queues with bots). */
   heldByBots?: BotSessions['held'];
+  /** Customers' callbacks not yet done, oldest call first. */
+  callbacks?: () => Promise<QueueCallback[]>;
 }) {
   const { store, floor, routes, queues, db, log } = deps;
 
@@ -196,6 +199,38 @@ export function createBoardSource(deps: {
     }
   }
 
+  /** The supervisor's queues' callbacks not yet done. */
+  async function callbacks(scope: SupervisorScope): Promise<BoardSnapshot['callbacks']> {
+    const all = (await deps.callbacks?.()) ?? [];
+    return all
+      .filter((c) => inScope(scope, c.queueId))
+      .map((c) => ({
+        callbackId: c.id,
+        queue: c.queueId,
+        customer: c.customer,
+        sinceMs: c.arrivedAtMs,
+        attempts: c.attempts,
+        state: c.state,
+        ...(c.agentId !== undefined && { agent: c.agentId }),
+      }));
+  }
+
+  /** Today's callbacks in the supervisor's queues: offered to customers, asked for, completed. */
+  async function callbacksToday(nowMs: number, scope: SupervisorScope): Promise<BoardSnapshot['callbacksToday']> {
+    if (!db || !deps.callbacks) return undefined;
+    const { rows } = await db.query<{ offered: string; accepted: string; completed: string }>(
+      `SELECT count(*) AS offered, count(accepted_at) AS accepted, count(*) FILTER (WHERE state = 'completed') AS completed
+       FROM callbacks WHERE offered_at >= $1 AND ($2::text[] IS NULL OR queue = ANY($2::text[]))`,
+      [startOfToday(nowMs), scope.queues ?? null],
+    );
+    const row = rows[0];
+    return {
+      offered: Number(row?.offered ?? 0),
+      accepted: Number(row?.accepted ?? 0),
+      completed: Number(row?.completed ?? 0),
+    };
+  }
+
   /** The supervisor's queues closed now by their business hours, and why. */
   function closedQueues(scope: SupervisorScope): BoardSnapshot['closedQueues'] {
     const nowMs = (deps.hoursClock ?? Date.now)();
@@ -216,17 +251,26 @@ export function createBoardSource(deps: {
     /** What a supervisor with this scope sees: only their queues' calls, agents and figures. */
     async snapshot(scope: SupervisorScope): Promise<BoardSnapshot> {
       const nowMs = Date.now();
-      const [waitingCalls, allActive, agents, figures, alerts, bots] = await Promise.all([
-        waiting(scope),
-        inProgress(),
-        floor.agents(),
-        today(nowMs, scope),
-        deps.accountAlerts?.list(nowMs).catch(() => []) ?? [],
-        withAssistant(scope).catch((error: unknown) => {
-          log.warn('calls with the assistant not read', { error: errorText(error) });
-          return [];
-        }),
-      ]);
+      const [waitingCalls, allActive, agents, figures, alerts, bots, waitingCallbacks, callbackFigures] =
+        await Promise.all([
+          waiting(scope),
+          inProgress(),
+          floor.agents(),
+          today(nowMs, scope),
+          deps.accountAlerts?.list(nowMs).catch(() => []) ?? [],
+          withAssistant(scope).catch((error: unknown) => {
+            log.warn('calls with the assistant not read', { error: errorText(error) });
+            return [];
+          }),
+          callbacks(scope).catch((error: unknown) => {
+            log.warn('callbacks not read', { error: errorText(error) });
+            return [];
+          }),
+          callbacksToday(nowMs, scope).catch((error: unknown) => {
+            log.warn('today’s callbacks not counted', { error: errorText(error) });
+            return undefined;
+          }),
+        ]);
       const active = allActive.filter((c) => inScope(scope, c.queue));
       const anchored = anchoredQueues();
       const named = await usernames(active.map((c) => c.callId));
@@ -236,6 +280,8 @@ export function createBoardSource(deps: {
         withAssistant: bots,
         queueNames: queueNames(),
         closedQueues: closedQueues(scope),
+        callbacks: waitingCallbacks,
+        ...(callbackFigures && { callbacksToday: callbackFigures }),
         thresholds: deps.thresholds(),
         notReadyReasons: deps.notReadyReasons?.() ?? [],
         inProgress: active

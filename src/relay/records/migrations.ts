@@ -183,4 +183,25 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         replaces int UNIQUE
       );`,
   },
+  {
+    // Customers' callbacks (a queue's turn-away action `callback`): offered, asked for, attempted, completed or not.
+    version: 16,
+    name: 'queue callbacks',
+    sql: `
+      CREATE TABLE callbacks (
+        callback_id text PRIMARY KEY,
+        call_id text NOT NULL,
+        customer text NOT NULL,
+        queue text NOT NULL,
+        state text NOT NULL CHECK (state IN ('offered', 'declined', 'waiting', 'completed', 'failed', 'expired')),
+        attempts smallint NOT NULL DEFAULT 0,
+        last_failure text,
+        agent_id text,
+        placed_call_id text,
+        offered_at timestamptz NOT NULL,
+        accepted_at timestamptz,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX callbacks_offered ON callbacks (offered_at);`,
+  },
 ];

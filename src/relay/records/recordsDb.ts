@@ -56,11 +56,26 @@ type Row = {
   metaOfferedAt?: Date;
 };
 
+/** How far along a callback state is, in SQL: a state only replaces one not further along. */
+const CALLBACK_RANK = (column: string) =>
+  `CASE ${column} WHEN 'offered' THEN 0 WHEN 'waiting' THEN 1 WHEN 'declined' THEN 1 ELSE 2 END`;
+
 /** What an event says about its call's row. */
 function rowOf(
   event: Exclude<
     RecordEvent,
-    { kind: 'rang' | 'ring_ended' | 'room_recording' | 'assistant' | 'bot_took' | 'csat' | 'turned_away' | 'joined' }
+    {
+      kind:
+        | 'rang'
+        | 'ring_ended'
+        | 'room_recording'
+        | 'assistant'
+        | 'bot_took'
+        | 'csat'
+        | 'turned_away'
+        | 'joined'
+        | 'callback';
+    }
   >,
 ): Row {
   const at = new Date(event.atMs);
@@ -206,6 +221,39 @@ export function createRecordsDb(url: string, log: Logger) {
               `INSERT INTO calls (call_id, direction, customer, offered_at, turned_away) VALUES ($1, 'inbound', '', $2, $3)
                ON CONFLICT (call_id) DO UPDATE SET turned_away = COALESCE(calls.turned_away, excluded.turned_away)`,
               [event.callId, new Date(event.atMs), event.reason],
+            );
+            continue;
+          }
+          if (event.kind === 'callback') {
+            // States only move on (offered, then waiting or declined, then completed, failed or expired): an outbox
+            // replay of an earlier state changes nothing.
+            const at = new Date(event.atMs);
+            await client.query(
+              `INSERT INTO callbacks (callback_id, call_id, customer, queue, state, attempts, last_failure, agent_id,
+                 placed_call_id, offered_at, accepted_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $5 = 'waiting' THEN $10::timestamptz END, $10)
+               ON CONFLICT (callback_id) DO UPDATE SET
+                 state = CASE WHEN ${CALLBACK_RANK('excluded.state')} >= ${CALLBACK_RANK('callbacks.state')}
+                   THEN excluded.state ELSE callbacks.state END,
+                 attempts = GREATEST(callbacks.attempts, excluded.attempts),
+                 last_failure = COALESCE(excluded.last_failure, callbacks.last_failure),
+                 agent_id = COALESCE(excluded.agent_id, callbacks.agent_id),
+                 placed_call_id = COALESCE(excluded.placed_call_id, callbacks.placed_call_id),
+                 offered_at = LEAST(callbacks.offered_at, excluded.offered_at),
+                 accepted_at = COALESCE(callbacks.accepted_at, excluded.accepted_at),
+                 updated_at = GREATEST(callbacks.updated_at, excluded.updated_at)`,
+              [
+                event.callbackId,
+                event.callId,
+                event.customer,
+                event.queue,
+                event.state,
+                event.attempts,
+                event.lastFailure ?? null,
+                event.agentId ?? null,
+                event.placedCallId ?? null,
+                at,
+              ],
             );
             continue;
           }

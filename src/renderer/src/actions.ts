@@ -11,11 +11,13 @@ export {
   hangupCall,
   holdAndAnswer,
   holdCall,
+  passCallback,
   rejectCall,
   requestPermission,
   resumeCall,
   sendDtmf,
   setMuted,
+  takeCallback,
 } from './callController';
 export { applyDevices, savePreferences } from './deskPreferences';
 export { runShortcut } from './shortcutActions';

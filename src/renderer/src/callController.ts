@@ -302,6 +302,7 @@ async function catchUp(): Promise<void> {
 export async function startCallController(): Promise<void> {
   api.on('call:updated', onCallUpdated);
   api.on('app:status', onStatus);
+  api.on('callbacks:offered', (offers) => usePhone.setState({ callbackOffers: offers }));
   api.on('permission:replied', (reply) =>
     usePhone.setState((s) => ({ permissionReplies: { ...s.permissionReplies, [reply.customer]: reply } })),
   );
@@ -374,6 +375,7 @@ export async function answerCall(callId: string): Promise<void> {
 export async function dialCall(
   to: string,
   capture?: boolean,
+  callbackId?: string,
 ): Promise<{ ok: true } | { ok: false; error: string; detail?: string; permission?: PermissionView }> {
   // The call id is WhatsApp's, known only once connect has answered; media events before that have no call.
   let callId = '';
@@ -393,6 +395,7 @@ export async function dialCall(
     to,
     sdpOffer: session.localSdp,
     ...(capture === undefined ? {} : { capture }),
+    ...(callbackId === undefined ? {} : { callbackId }),
   });
   if (!result.ok) {
     session.close();
@@ -407,6 +410,18 @@ export async function dialCall(
     openOutboundMic(view);
   }
   return { ok: true };
+}
+
+/** The agent takes a callback offered to them and calls the customer back at once, through the usual outbound way. */
+export async function takeCallback(callbackId: string, customer: string): ReturnType<typeof dialCall> {
+  const taken = await api.invoke('callback:answer', { callbackId, answer: 'accept' });
+  if (!taken.ok) return taken;
+  return dialCall(customer, undefined, callbackId);
+}
+
+/** The agent passes a callback on: the relay offers it to the next free colleague. */
+export async function passCallback(callbackId: string): Promise<ActionResult> {
+  return api.invoke('callback:answer', { callbackId, answer: 'decline' });
 }
 
 export async function requestPermission(to: string): Promise<ActionResult> {

@@ -2,7 +2,7 @@ import type { MicState } from '../../shared/readiness';
 import { create } from 'zustand';
 import type { QualitySample } from '../../shared/callQuality';
 import { ENGAGED_PHASES } from '../../shared/callMachine';
-import type { AppStatus, CallView, PermissionReply } from '../../shared/ipcContract';
+import type { AppStatus, CallbackOffer, CallView, PermissionReply } from '../../shared/ipcContract';
 
 export interface CallMedia {
   answerReady: boolean;
@@ -64,6 +64,8 @@ export interface PhoneState {
   ringerGain?: number;
   /** Customers' latest answers to call-permission requests, by customer. */
   permissionReplies: Record<string, PermissionReply>;
+  /** Customers' callbacks the team relay offers this agent now, the oldest call first. */
+  callbackOffers: CallbackOffer[];
   /** The process behind the page (the browser host) stopped answering: nothing the agent does reaches WhatsApp. */
   backendLost: boolean;
   /** The phone is open in another window or tab: this one only says so (calls are never split between windows). */
@@ -99,6 +101,7 @@ export const usePhone = create<PhoneState>((set) => ({
   statusSinceMs: Date.now(),
 
   permissionReplies: {},
+  callbackOffers: [],
   backendLost: false,
   otherWindow: false,
   tab: 'phone',

@@ -84,6 +84,14 @@ export const en = {
     checkAgain: 'Check again',
     switchAvailable: 'Switch to Available',
   },
+  callbacks: {
+    title: 'Callback for {{customer}}',
+    since: '{{queue}}: their call came at {{time}} and they asked to be called back.',
+    attempts_one: '{{count}} try did not reach them.',
+    attempts_other: '{{count}} tries did not reach them.',
+    call: 'Call back now',
+    pass: 'Pass to a colleague',
+  },
   idle: {
     title: 'No calls',
     text: 'Incoming WhatsApp calls ring here.',
@@ -608,6 +616,11 @@ export const en = {
     dialBusy: 'Hang up the current call before placing another one.',
     permissionCheckFailed: 'The call permission could not be checked.',
     noCallPermission: 'This customer has not given permission to be called.',
+    callbackPermissionRequested:
+      'This customer has not given permission to be called yet: a call-permission request was sent, and the callback waits for them.',
+    callbackNoPermission:
+      'This customer has not given permission to be called, and WhatsApp allows no request now: the callback waits for a later try.',
+    callbackGone: 'That callback is no longer yours: it went to a colleague or is over.',
     dialFailed: 'The call could not be placed.',
     permissionLimit: 'WhatsApp allows no more permission requests to this customer yet (one a day, two a week).',
     permissionNotSent: 'The permission request was not sent.',

@@ -85,6 +85,15 @@ export const es: Catalog = {
     checkAgain: 'Comprobar de nuevo',
     switchAvailable: 'Cambiar a Disponible',
   },
+  callbacks: {
+    title: 'Devolver la llamada a {{customer}}',
+    since: '{{queue}}: su llamada llegó a las {{time}} y pidió que le devolvieran la llamada.',
+    attempts_one: '{{count}} intento no lo alcanzó.',
+    attempts_many: '{{count}} de intentos no lo alcanzaron.',
+    attempts_other: '{{count}} intentos no lo alcanzaron.',
+    call: 'Llamar ahora',
+    pass: 'Pasar a un compañero',
+  },
   idle: {
     title: 'Sin llamadas',
     text: 'Las llamadas entrantes de WhatsApp suenan aquí.',
@@ -626,6 +635,11 @@ export const es: Catalog = {
     dialBusy: 'Cuelga la llamada actual antes de hacer otra.',
     permissionCheckFailed: 'No se pudo comprobar el permiso de llamada.',
     noCallPermission: 'Este cliente no ha dado permiso para que lo llamen.',
+    callbackPermissionRequested:
+      'Este cliente aún no ha dado permiso para que lo llamen: se envió una solicitud de permiso y la devolución de llamada lo espera.',
+    callbackNoPermission:
+      'Este cliente no ha dado permiso para que lo llamen y WhatsApp no permite pedirlo ahora: la devolución de llamada espera otro intento.',
+    callbackGone: 'Esa devolución de llamada ya no es tuya: pasó a un compañero o terminó.',
     dialFailed: 'No se pudo hacer la llamada.',
     permissionLimit: 'WhatsApp aún no permite más solicitudes de permiso a este cliente (una al día, dos a la semana).',
     permissionNotSent: 'No se envió la solicitud de permiso.',
@@ -720,6 +734,7 @@ export const es: Catalog = {
     relayColleagueBusy: '{{to}} no puede atender una llamada ahora.',
     relayInvitationOver: 'La invitación a esta llamada terminó: sigue con tu compañero.',
     relayNotYourCustomer: 'El historial del equipo con un cliente solo se muestra con una llamada tuya con él.',
+    relayCallbackGone: 'Esa devolución de llamada ya no es tuya: pasó a un compañero o terminó.',
     relayWhatsAppUnreachable:
       'El relé del equipo no pudo contactar con WhatsApp, así que allí no se hizo nada: inténtalo de nuevo en un momento y avisa a tu operador si sigue pasando.',
     relayWhatsAppSlow: 'WhatsApp no respondió a tiempo al relé del equipo: inténtalo de nuevo en un momento.',

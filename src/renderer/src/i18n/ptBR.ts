@@ -83,6 +83,15 @@ export const ptBR: Catalog = {
     checkAgain: 'Verificar de novo',
     switchAvailable: 'Mudar para Disponível',
   },
+  callbacks: {
+    title: 'Retorno para {{customer}}',
+    since: '{{queue}}: a chamada chegou às {{time}} e o cliente pediu retorno.',
+    attempts_one: '{{count}} tentativa não o alcançou.',
+    attempts_many: '{{count}} de tentativas não o alcançaram.',
+    attempts_other: '{{count}} tentativas não o alcançaram.',
+    call: 'Ligar agora',
+    pass: 'Passar a um colega',
+  },
   idle: {
     title: 'Nenhuma chamada',
     text: 'As chamadas recebidas do WhatsApp tocam aqui.',
@@ -622,6 +631,11 @@ export const ptBR: Catalog = {
     dialBusy: 'Encerre a chamada atual antes de fazer outra.',
     permissionCheckFailed: 'Não foi possível verificar a permissão de chamada.',
     noCallPermission: 'Este cliente não deu permissão para receber chamadas.',
+    callbackPermissionRequested:
+      'Este cliente ainda não deu permissão para receber chamadas: um pedido de permissão foi enviado, e o retorno espera por ele.',
+    callbackNoPermission:
+      'Este cliente não deu permissão para receber chamadas, e o WhatsApp não permite pedir agora: o retorno espera uma nova tentativa.',
+    callbackGone: 'Esse retorno de chamada não é mais seu: foi para um colega ou terminou.',
     dialFailed: 'Não foi possível fazer a chamada.',
     permissionLimit:
       'O WhatsApp ainda não permite mais pedidos de permissão a este cliente (um por dia, dois por semana).',
@@ -714,6 +728,7 @@ export const ptBR: Catalog = {
     relayColleagueBusy: '{{to}} não pode atender uma chamada agora.',
     relayInvitationOver: 'O convite para esta chamada terminou: ela continua com seu colega.',
     relayNotYourCustomer: 'O histórico da equipe com um cliente só aparece com uma chamada sua com ele.',
+    relayCallbackGone: 'Esse retorno de chamada não é mais seu: foi para um colega ou terminou.',
     relayWhatsAppUnreachable:
       'O relé da equipe não conseguiu falar com o WhatsApp, então nada foi feito lá: tente de novo em instantes e avise seu operador se continuar.',
     relayWhatsAppSlow: 'O WhatsApp não respondeu a tempo ao relé da equipe: tente de novo em instantes.',

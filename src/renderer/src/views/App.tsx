@@ -19,6 +19,7 @@ import { HistoryPage } from './HistoryPage';
 import { InCall } from './InCall';
 import { RingingBar } from './RingingBar';
 import { IncomingCall } from './IncomingCall';
+import { CallbackOffers } from './CallbackOffers';
 import { SettingsPage } from './SettingsPage';
 import { TopBar } from './TopBar';
 import { Said, sentenceKey } from './Said';
@@ -108,6 +109,7 @@ function PhonePage() {
       {ringing.map((call, i) => (
         <IncomingCall key={call.callId} call={call} waiting={active !== undefined} first={i === 0} />
       ))}
+      {!active && !held && <CallbackOffers />}
       {!active && endedAlone && <CallEnded call={endedAlone} />}
       {!active && <WrapUpList />}
       {idle && (

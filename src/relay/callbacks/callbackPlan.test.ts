@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { callbackChoice, callbackOfferMessage, type QueueCallback } from '../../shared/queueCallbacks';
+import { ButtonMessageBody } from '../../shared/graphSchemas';
+import { QueueCallbackOffer, QueueConfig } from '../../shared/teamQueues';
+import { afterFailure, callbacksDue, offerTo, passedOn, planCallbackOffers, takenBy } from './callbackPlan';
+
+const NOW = Date.parse('2026-12-07T10:00:00Z');
+const care = QueueConfig.parse({ id: 'care', name: 'Care', agents: { asha: 1, ben: 5, cleo: 1 } });
+const sales = QueueConfig.parse({ id: 'sales', name: 'Sales', agents: { dev: 1 } });
+let n = 0;
+function callback(over: Partial<QueueCallback>): QueueCallback {
+  n += 1;
+  return {
+    id: `cb${String(n).padStart(16, '0')}`,
+    queueId: 'care',
+    customer: `4477009000${n}`,
+    callId: `wacid.${n}`,
+    arrivedAtMs: NOW - 60_000,
+    requestedAtMs: NOW - 30_000,
+    expiresAtMs: NOW + 3600_000,
+    state: 'waiting',
+    passedBy: [],
+    attempts: 0,
+    ...over,
+  };
+}
+const plan = (callbacks: QueueCallback[], freeAgents: string[]) =>
+  planCallbackOffers({ callbacks, queues: [care, sales], freeAgents, nowMs: NOW });
+
+describe('which callback goes to which free agent', () => {
+  it('offers the callback whose call arrived first, whatever order they were asked for in', () => {
+    const later = callback({ arrivedAtMs: NOW - 10_000, requestedAtMs: NOW - 60_000 });
+    const earlier = callback({ arrivedAtMs: NOW - 50_000, requestedAtMs: NOW - 5_000 });
+    expect(plan([later, earlier], ['asha'])).toEqual([{ callbackId: earlier.id, agentId: 'asha' }]);
+  });
+
+  it('gives each free agent one callback, the most skilled first, then the longest idle', () => {
+    const first = callback({ arrivedAtMs: NOW - 50_000 });
+    const second = callback({ arrivedAtMs: NOW - 40_000 });
+    const third = callback({ arrivedAtMs: NOW - 30_000 });
+    expect(plan([third, second, first], ['cleo', 'asha', 'ben'])).toEqual([
+      { callbackId: first.id, agentId: 'ben' },
+      { callbackId: second.id, agentId: 'cleo' },
+      { callbackId: third.id, agentId: 'asha' },
+    ]);
+  });
+
+  it('skips agents who passed it on, agents holding another callback, and agents of other queues', () => {
+    const held = callback({ state: 'offered', agentId: 'ben', untilMs: NOW + 10_000 });
+    const passed = callback({ passedBy: ['cleo'] });
+    const salesOne = callback({ queueId: 'sales' });
+    expect(plan([held, passed, salesOne], ['ben', 'cleo', 'dev', 'asha'])).toEqual([
+      { callbackId: passed.id, agentId: 'asha' },
+      { callbackId: salesOne.id, agentId: 'dev' },
+    ]);
+    expect(plan([callback({ passedBy: ['asha'] })], ['asha'])).toEqual([]);
+  });
+
+  it('offers nothing expired, nothing of a queue no longer configured, and nothing without a free agent', () => {
+    expect(plan([callback({ expiresAtMs: NOW })], ['asha'])).toEqual([]);
+    expect(plan([callback({ queueId: 'gone' })], ['asha'])).toEqual([]);
+    expect(plan([callback({})], [])).toEqual([]);
+  });
+});
+
+describe('a callback’s life', () => {
+  it('goes to the next agent after a decline, and waits again with why after a failed call, three attempts at most', () => {
+    const offered = offerTo(callback({}), 'ben', NOW + 15_000);
+    const declined = passedOn(offered, 'ben');
+    expect(declined).toMatchObject({ state: 'waiting', passedBy: ['ben'], agentId: undefined });
+    expect(plan([declined], ['ben', 'asha'])).toEqual([{ callbackId: declined.id, agentId: 'asha' }]);
+    let taken = takenBy(offerTo(declined, 'asha', NOW), 'asha', NOW + 60_000);
+    const once = afterFailure(taken, 'not_answered')!;
+    expect(once).toMatchObject({ state: 'waiting', attempts: 1, lastFailure: 'not_answered', passedBy: [] });
+    taken = takenBy(once, 'asha', NOW);
+    const twice = afterFailure(taken, 'declined_by_customer')!;
+    expect(twice.attempts).toBe(2);
+    expect(afterFailure(takenBy(twice, 'ben', NOW), 'not_answered')).toBeUndefined();
+  });
+
+  it('finds offers that ran out, accepted callbacks never placed, and expired ones', () => {
+    const runOut = offerTo(callback({}), 'asha', NOW - 1);
+    const ringing = offerTo(callback({}), 'ben', NOW + 1000);
+    const neverPlaced = takenBy(callback({}), 'cleo', NOW - 1);
+    const placed = { ...takenBy(callback({}), 'dev', NOW - 1), placedCallId: 'wacid.out' };
+    const expired = callback({ expiresAtMs: NOW - 1 });
+    const due = callbacksDue([runOut, ringing, neverPlaced, placed, expired], NOW);
+    expect(due.offersRunOut.map((c) => c.id)).toEqual([runOut.id]);
+    expect(due.neverPlaced.map((c) => c.id)).toEqual([neverPlaced.id]);
+    expect(due.expired.map((c) => c.id)).toEqual([expired.id]);
+  });
+});
+
+describe('the callback offer message', () => {
+  it('is a reply buttons message Meta takes, and its buttons name the offer and the choice', () => {
+    const words = QueueCallbackOffer.parse({ body: '¿Le llamamos cuando haya un agente libre?', accept: 'Llámenme' });
+    const message = callbackOfferMessage('447700900123', words, 'AbCdEfGhIjKlMnOp');
+    expect(ButtonMessageBody.safeParse(message).success).toBe(true);
+    const [yes, no] = message.interactive.action.buttons;
+    expect(yes!.reply.title).toBe('Llámenme');
+    expect(no!.reply.title).toBe('No thanks');
+    expect(callbackChoice(yes!.reply.id)).toEqual({ offerId: 'AbCdEfGhIjKlMnOp', wanted: true });
+    expect(callbackChoice(no!.reply.id)).toEqual({ offerId: 'AbCdEfGhIjKlMnOp', wanted: false });
+    expect(callbackChoice('csat.AbCdEfGhIjKlMnOp.1')).toBeUndefined();
+    expect(callbackChoice('cb.short.yes')).toBeUndefined();
+  });
+
+  it('refuses the same label on both buttons', () => {
+    expect(QueueCallbackOffer.safeParse({ accept: 'OK', decline: 'OK' }).success).toBe(false);
+  });
+});

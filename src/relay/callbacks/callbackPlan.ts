@@ -1,0 +1,94 @@
+import { CALLBACK_ATTEMPTS, type CallbackFailure, type QueueCallback } from '../../shared/queueCallbacks';
+import { skillLevel, type QueueConfig } from '../../shared/teamQueues';
+
+/** One offer to make: this callback to this agent. */
+export interface CallbackOfferStep {
+  callbackId: string;
+  agentId: string;
+}
+
+/**
+ * Which waiting callbacks go to which free agents now. Callbacks keep the place of the call the queue turned away:
+ * the one whose call arrived first is offered first. Each goes to the most skilled free agent of its queue, the
+ * longest idle among equals (`freeAgents` comes longest idle first), never to one who passed it on, never to an agent
+ * who already has a callback offered or in hand. Pure: the relay reads the inputs from Redis and applies the steps.
+ */
+export function planCallbackOffers(input: {
+  callbacks: QueueCallback[];
+  queues: QueueConfig[];
+  /** Agents free to take a call now, longest idle first. */
+  freeAgents: string[];
+  nowMs: number;
+}): CallbackOfferStep[] {
+  const holding = new Set(
+    input.callbacks.filter((c) => c.state !== 'waiting' && c.agentId).map((c) => c.agentId as string),
+  );
+  const waiting = input.callbacks
+    .filter((c) => c.state === 'waiting' && c.expiresAtMs > input.nowMs)
+    .sort((a, b) => a.arrivedAtMs - b.arrivedAtMs || a.id.localeCompare(b.id));
+  const steps: CallbackOfferStep[] = [];
+  for (const callback of waiting) {
+    const queue = input.queues.find((q) => q.id === callback.queueId);
+    if (!queue) continue;
+    const agentId = bestAgent(queue, input.freeAgents, (id) => holding.has(id) || callback.passedBy.includes(id));
+    if (!agentId) continue;
+    holding.add(agentId);
+    steps.push({ callbackId: callback.id, agentId });
+  }
+  return steps;
+}
+
+function bestAgent(queue: QueueConfig, freeAgents: string[], excluded: (id: string) => boolean): string | undefined {
+  let best: { id: string; level: number } | undefined;
+  for (const id of freeAgents) {
+    const level = skillLevel(queue, id);
+    if (level === undefined || excluded(id)) continue;
+    if (!best || level > best.level) best = { id, level };
+  }
+  return best?.id;
+}
+
+/** The callback offered to an agent until `untilMs`. */
+export function offerTo(callback: QueueCallback, agentId: string, untilMs: number): QueueCallback {
+  return { ...callback, state: 'offered', agentId, untilMs };
+}
+
+/** The agent declined it, or the offer ran out: waiting again, offered to others first. */
+export function passedOn(callback: QueueCallback, agentId: string): QueueCallback {
+  const passedBy = callback.passedBy.includes(agentId) ? callback.passedBy : [...callback.passedBy, agentId];
+  return { ...callback, state: 'waiting', agentId: undefined, untilMs: undefined, passedBy };
+}
+
+/** The agent took it: theirs to call until `untilMs` (past it, the attempt counts as failed). */
+export function takenBy(callback: QueueCallback, agentId: string, untilMs: number): QueueCallback {
+  return { ...callback, state: 'calling', agentId, untilMs, placedCallId: undefined };
+}
+
+/**
+ * An attempt that did not reach the customer: the callback waits again with why, for any agent, or is given up
+ * (undefined) after the last attempt.
+ */
+export function afterFailure(callback: QueueCallback, why: CallbackFailure): QueueCallback | undefined {
+  const attempts = callback.attempts + 1;
+  if (attempts >= CALLBACK_ATTEMPTS) return undefined;
+  return {
+    ...callback,
+    state: 'waiting',
+    agentId: undefined,
+    untilMs: undefined,
+    placedCallId: undefined,
+    passedBy: [],
+    attempts,
+    lastFailure: why,
+  };
+}
+
+/** What is due on the callbacks now: offers that ran out, and accepted callbacks whose call was never placed. */
+export function callbacksDue(callbacks: QueueCallback[], nowMs: number) {
+  const late = (c: QueueCallback) => c.untilMs !== undefined && c.untilMs <= nowMs;
+  return {
+    offersRunOut: callbacks.filter((c) => c.state === 'offered' && late(c)),
+    neverPlaced: callbacks.filter((c) => c.state === 'calling' && c.placedCallId === undefined && late(c)),
+    expired: callbacks.filter((c) => c.state === 'waiting' && c.expiresAtMs <= nowMs),
+  };
+}

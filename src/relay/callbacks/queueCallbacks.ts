@@ -1,0 +1,375 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { errorText } from '../../shared/errorText';
+import { callbackChoice, callbackOfferMessage, QueueCallback, type CallbackFailure } from '../../shared/queueCallbacks';
+import type { QueueCallbackOffer, QueueConfig } from '../../shared/teamQueues';
+import type { GraphClient } from '../../whatsapp/graphClient';
+import type { Logger } from '../../whatsapp/logger';
+import type { Bus } from '../bus';
+import type { CallRecorder } from '../records/callRecorder';
+import type { TeamFloor } from '../team/teamFloor';
+import { afterFailure, callbacksDue, offerTo, passedOn, planCallbackOffers, takenBy } from './callbackPlan';
+
+/** How often each instance looks for waiting callbacks and free agents. */
+const TICK_MS = 1000;
+/** How long an agent has to place the call of a callback they accepted (permission check, microphone, offer). */
+const PLACE_MS = 90_000;
+/** Read per look: the oldest waiting callbacks first. */
+const LOOK_AT = 500;
+/** A finished or expired callback is kept this long past its end, so a late look still finds it to record. */
+const GRACE_MS = 60_000;
+
+const Sent = z.object({
+  customer: z.string(),
+  queueId: z.string(),
+  callId: z.string(),
+  arrivedAtMs: z.number(),
+  keepHours: z.number(),
+});
+
+/**
+ * Compare-and-set of one callback, with the agent it is held for: the callback's JSON must still be ARGV[1] (as the
+ * caller read it); ARGV[5] releases the agent's hold (KEYS[2]) when it names this callback; ARGV[3] then holds the
+ * agent for ARGV[4] ms, only if nobody else holds them. An empty ARGV[2] deletes the callback (and its place, KEYS[3]).
+ */
+const CAS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[5] ~= '' and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2]) end
+if ARGV[3] ~= '' and not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[3], ARGV[6])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+end
+return 1`;
+
+export type CallbackAnswer = 'accept' | 'decline' | 'not_placed';
+
+/**
+ * Queue callbacks: a queue that turns a call away with the action `callback` offers the customer reply buttons; a tap
+ * on "call me back" puts them in the queue's callbacks, in Redis (any instance carries on after another dies), in the
+ * place of their original call. Every instance looks each second for free agents of the queue and offers them the
+ * oldest callback (one at a time per agent); the agent takes it and places the call from their desk, or passes it to
+ * the next free agent. A call that connects completes the callback; one that does not counts an attempt, up to three.
+ */
+export function createQueueCallbacks(deps: {
+  redis: Redis;
+  prefix: string;
+  queues: () => QueueConfig[];
+  graphFor: (callId: string) => Promise<GraphClient>;
+  floor: Pick<TeamFloor, 'freeAgents'>;
+  bus: Pick<Bus, 'publish'>;
+  records?: Pick<CallRecorder, 'record'>;
+  log: Logger;
+  now?: () => number;
+}) {
+  const { redis, log, prefix } = deps;
+  const now = deps.now ?? Date.now;
+  const sentKey = (id: string) => `${prefix}:cb-offer:${id}`;
+  const callbackKey = (id: string) => `${prefix}:cb:${id}`;
+  const agentKey = (agentId: string) => `${prefix}:cb-agent:${agentId}`;
+  const placedKey = (callId: string) => `${prefix}:cb-call:${callId}`;
+  const placesKey = `${prefix}:cbs`;
+  const queueName = (id: string) => deps.queues().find((q) => q.id === id)?.name ?? id;
+
+  async function read(id: string): Promise<{ raw: string; callback: QueueCallback } | undefined> {
+    const raw = await redis.get(callbackKey(id));
+    if (!raw) return undefined;
+    const parsed = QueueCallback.safeParse(JSON.parse(raw));
+    return parsed.success ? { raw, callback: parsed.data } : undefined;
+  }
+
+  /** Moves a callback from `raw` (as read) to `next` (undefined: gone), holding or releasing its agent. */
+  async function swap(
+    raw: string,
+    current: QueueCallback,
+    next: QueueCallback | undefined,
+    hold?: { agentId: string; ms: number },
+  ): Promise<boolean> {
+    const agent = hold?.agentId ?? current.agentId ?? '';
+    const done = await redis.eval(
+      CAS,
+      3,
+      callbackKey(current.id),
+      agentKey(agent),
+      placesKey,
+      raw,
+      next ? JSON.stringify(next) : '',
+      hold ? current.id : '',
+      String(hold?.ms ?? 0),
+      current.agentId ? current.id : '',
+      current.id,
+    );
+    return done === 1;
+  }
+
+  function record(callback: QueueCallback, state: 'waiting' | 'completed' | 'failed' | 'expired', atMs = now()) {
+    deps.records?.record({
+      kind: 'callback',
+      callId: callback.callId,
+      callbackId: callback.id,
+      customer: callback.customer,
+      queue: callback.queueId,
+      state,
+      attempts: callback.attempts,
+      lastFailure: callback.lastFailure,
+      agentId: callback.agentId,
+      placedCallId: callback.placedCallId,
+      atMs,
+    });
+  }
+
+  const tell = (agentId: string, callbackId: string, event: Parameters<Bus['publish']>[0]['event']) =>
+    deps.bus.publish({ kind: 'direct', callId: `callback:${callbackId}`, targets: [agentId], event });
+
+  /** An attempt that did not reach the customer: waiting again with why, or given up after the last. */
+  async function failed(raw: string, callback: QueueCallback, why: CallbackFailure): Promise<boolean> {
+    const next = afterFailure(callback, why);
+    if (!(await swap(raw, callback, next))) return false;
+    if (next)
+      log.info('callback attempt failed; waiting again', { callbackId: callback.id, why, attempts: next.attempts });
+    else {
+      log.warn('callback given up after its last attempt', { callbackId: callback.id, why });
+      record({ ...callback, attempts: callback.attempts + 1, lastFailure: why }, 'failed');
+    }
+    if (callback.placedCallId) await redis.del(placedKey(callback.placedCallId));
+    return true;
+  }
+
+  let running = false;
+  let again = false;
+  async function lookOnce(): Promise<void> {
+    const nowMs = now();
+    const ids = await redis.zrange(placesKey, '0', String(LOOK_AT - 1));
+    if (ids.length === 0) return;
+    const raws = await redis.mget(ids.map(callbackKey));
+    const read: Array<{ raw: string; callback: QueueCallback }> = [];
+    for (const [i, raw] of raws.entries()) {
+      const parsed = raw ? QueueCallback.safeParse(JSON.parse(raw)) : undefined;
+      if (raw && parsed?.success) read.push({ raw, callback: parsed.data });
+      else await redis.zrem(placesKey, ids[i]!);
+    }
+    const rawOf = new Map(read.map((r) => [r.callback.id, r.raw]));
+    const due = callbacksDue(
+      read.map((r) => r.callback),
+      nowMs,
+    );
+    const changed = new Set<string>();
+    for (const callback of due.expired) {
+      changed.add(callback.id);
+      if (await swap(rawOf.get(callback.id)!, callback, undefined)) record(callback, 'expired');
+    }
+    for (const callback of due.offersRunOut) {
+      changed.add(callback.id);
+      if (await swap(rawOf.get(callback.id)!, callback, passedOn(callback, callback.agentId!)))
+        await tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
+    }
+    for (const callback of due.neverPlaced) {
+      changed.add(callback.id);
+      await failed(rawOf.get(callback.id)!, callback, 'call_failed');
+    }
+    // What changed is looked at again next time, as it is then.
+    const callbacks = read.map((r) => r.callback).filter((c) => !changed.has(c.id));
+    if (!callbacks.some((c) => c.state === 'waiting')) return;
+    const steps = planCallbackOffers({
+      callbacks,
+      queues: deps.queues(),
+      freeAgents: await deps.floor.freeAgents(),
+      nowMs,
+    });
+    for (const step of steps) {
+      const callback = callbacks.find((c) => c.id === step.callbackId)!;
+      const queue = deps.queues().find((q) => q.id === callback.queueId)!;
+      const untilMs = nowMs + queue.ringSeconds * 1000;
+      const next = offerTo(callback, step.agentId, untilMs);
+      const held = { agentId: step.agentId, ms: untilMs - nowMs + TICK_MS * 5 };
+      if (!(await swap(rawOf.get(callback.id)!, callback, next, held))) continue;
+      log.info('callback offered to an agent', { callbackId: callback.id, agentId: step.agentId });
+      await tell(step.agentId, callback.id, {
+        type: 'callback_offered',
+        callbackId: callback.id,
+        customer: callback.customer,
+        queue: queueName(callback.queueId),
+        waitingSinceMs: callback.arrivedAtMs,
+        attempts: callback.attempts,
+        lastFailure: callback.lastFailure,
+        untilMs,
+      });
+    }
+  }
+
+  /** One look at a time on this instance; a look asked for meanwhile runs right after. */
+  async function look(): Promise<void> {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await lookOnce();
+      } while (again);
+    } catch (error) {
+      log.warn('callbacks not looked at this time', { error: errorText(error) });
+    } finally {
+      running = false;
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    start(): void {
+      timer = setInterval(() => void look(), TICK_MS);
+      timer.unref();
+    },
+    stop(): void {
+      clearInterval(timer);
+    },
+    look,
+    /**
+     * The queue turned the customer's call away: it offers them a callback with reply buttons, within the customer
+     * service window their call opened. Nothing is kept when WhatsApp refuses the message.
+     */
+    async offer(call: {
+      callId: string;
+      customer: string;
+      queue: QueueConfig;
+      words: QueueCallbackOffer;
+      arrivedAtMs: number;
+    }): Promise<boolean> {
+      const offerId = randomBytes(16).toString('base64url');
+      const sent = {
+        customer: call.customer,
+        queueId: call.queue.id,
+        callId: call.callId,
+        arrivedAtMs: call.arrivedAtMs,
+        keepHours: call.words.keepHours,
+      };
+      await redis.set(sentKey(offerId), JSON.stringify(sent), 'EX', call.words.keepHours * 3600);
+      try {
+        const graph = await deps.graphFor(call.callId);
+        await graph.sendButtons(callbackOfferMessage(call.customer, call.words, offerId));
+      } catch (error) {
+        await redis.del(sentKey(offerId));
+        log.warn('callback offer not sent to the customer', { callId: call.callId, error: errorText(error) });
+        return false;
+      }
+      const offered = { callId: call.callId, callbackId: offerId, customer: call.customer, queue: call.queue.id };
+      deps.records?.record({ kind: 'callback', ...offered, state: 'offered', attempts: 0, atMs: now() });
+      log.info('callback offered to the customer', { callId: call.callId, queue: call.queue.id });
+      return true;
+    },
+    /** The customer tapped a button of ours: "call me back" puts them in the queue's callbacks, once. */
+    async answer(reply: { from: string; buttonId: string; timestampMs: number }): Promise<boolean> {
+      const choice = callbackChoice(reply.buttonId);
+      if (!choice) return false;
+      const raw = await redis.get(sentKey(choice.offerId));
+      const sent = raw ? Sent.safeParse(JSON.parse(raw)) : undefined;
+      if (!sent?.success || sent.data.customer !== reply.from) {
+        log.warn('a callback answer for no offer to this customer: dropped', { offer: choice.offerId });
+        return false;
+      }
+      if (!choice.wanted) {
+        const { callId, customer, queueId: queue } = sent.data;
+        const declined = { callId, callbackId: choice.offerId, customer, queue, attempts: 0 };
+        deps.records?.record({ kind: 'callback', ...declined, state: 'declined', atMs: reply.timestampMs || now() });
+        log.info('the customer wants no callback', { callId: sent.data.callId });
+        return false;
+      }
+      const requestedAtMs = reply.timestampMs || now();
+      const expiresAtMs = requestedAtMs + sent.data.keepHours * 3600_000;
+      const callback: QueueCallback = {
+        id: choice.offerId,
+        queueId: sent.data.queueId,
+        customer: sent.data.customer,
+        callId: sent.data.callId,
+        arrivedAtMs: sent.data.arrivedAtMs,
+        requestedAtMs,
+        expiresAtMs,
+        state: 'waiting',
+        passedBy: [],
+        attempts: 0,
+      };
+      const ttlMs = Math.max(1, expiresAtMs - now() + GRACE_MS);
+      const created = await redis.set(callbackKey(callback.id), JSON.stringify(callback), 'PX', ttlMs, 'NX');
+      if (created !== 'OK') return false;
+      await redis.zadd(placesKey, callback.arrivedAtMs, callback.id);
+      record(callback, 'waiting', requestedAtMs);
+      log.info('callback waiting', { callbackId: callback.id, queue: callback.queueId });
+      void look();
+      return true;
+    },
+    /** The agent's answer to the callback offered them. */
+    async respond(
+      agentId: string,
+      callbackId: string,
+      answer: CallbackAnswer,
+      why: CallbackFailure = 'call_failed',
+    ): Promise<{ customer: string } | undefined> {
+      const found = await read(callbackId);
+      if (!found || found.callback.agentId !== agentId) return undefined;
+      const { raw, callback } = found;
+      if (answer === 'not_placed') {
+        if (callback.state !== 'calling' || callback.placedCallId) return undefined;
+        return (await failed(raw, callback, why)) ? { customer: callback.customer } : undefined;
+      }
+      if (callback.state !== 'offered') return undefined;
+      if (answer === 'decline') {
+        if (!(await swap(raw, callback, passedOn(callback, agentId)))) return undefined;
+        log.info('callback passed on by the agent', { callbackId, agentId });
+        void look();
+        return { customer: callback.customer };
+      }
+      const taken = takenBy(callback, agentId, now() + PLACE_MS);
+      if (!(await swap(raw, callback, taken, { agentId, ms: PLACE_MS + TICK_MS * 5 }))) return undefined;
+      log.info('callback taken by the agent', { callbackId, agentId });
+      return { customer: callback.customer };
+    },
+    /** Whether the agent may place this callback's call to `to` now. */
+    async mayPlace(agentId: string, callbackId: string, to: string): Promise<boolean> {
+      const found = await read(callbackId);
+      const c = found?.callback;
+      return Boolean(c && c.state === 'calling' && c.agentId === agentId && c.customer === to && !c.placedCallId);
+    },
+    /** The agent's desk placed the callback's call: its outcome decides the callback. */
+    async placed(agentId: string, callbackId: string, placedCallId: string): Promise<void> {
+      const found = await read(callbackId);
+      if (!found || found.callback.state !== 'calling' || found.callback.agentId !== agentId) return;
+      const next: QueueCallback = { ...found.callback, placedCallId };
+      if (!(await swap(found.raw, found.callback, next))) return;
+      await redis.set(placedKey(placedCallId), callbackId, 'PX', Math.max(1, next.expiresAtMs - now() + GRACE_MS));
+    },
+    /**
+     * WhatsApp's word on a placed call: ACCEPTED (the customer answered) completes its callback; REJECTED or an end
+     * before it was accepted counts a failed attempt.
+     */
+    async callOutcome(placedCallId: string, outcome: 'ACCEPTED' | 'REJECTED' | 'ENDED'): Promise<void> {
+      const callbackId = await redis.get(placedKey(placedCallId));
+      if (!callbackId) return;
+      const found = await read(callbackId);
+      if (!found || found.callback.placedCallId !== placedCallId) return;
+      if (outcome === 'ACCEPTED') {
+        if (!(await swap(found.raw, found.callback, undefined))) return;
+        await redis.del(placedKey(placedCallId));
+        record(found.callback, 'completed');
+        log.info('callback completed: the customer answered', { callbackId });
+        return;
+      }
+      await failed(found.raw, found.callback, outcome === 'REJECTED' ? 'declined_by_customer' : 'not_answered');
+    },
+    /** The callbacks waiting now, oldest call first (the board's list). */
+    async waiting(limit = 200): Promise<QueueCallback[]> {
+      const ids = await redis.zrange(placesKey, '0', String(limit - 1));
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map(callbackKey));
+      return raws.flatMap((raw) => {
+        const parsed = raw ? QueueCallback.safeParse(JSON.parse(raw)) : undefined;
+        return parsed?.success ? [parsed.data] : [];
+      });
+    },
+  };
+}
+export type QueueCallbacks = ReturnType<typeof createQueueCallbacks>;

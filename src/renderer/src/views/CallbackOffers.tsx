@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallbackOffer } from '../../../shared/ipcContract';
+import { passCallback, takeCallback } from '../actions';
+import { usePhone } from '../store';
+import { resultText } from './Said';
+import { Say } from './Say';
+import { customerNumber } from './format';
+
+/** A customer's callback the team offers this agent: call them back now, or pass it to a colleague. */
+function CallbackCard({ offer }: { offer: CallbackOffer }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const act = async (action: () => Promise<{ ok: true } | { ok: false; error: string }>) => {
+    setBusy(true);
+    setProblem(undefined);
+    const result = await action();
+    setBusy(false);
+    if (!result.ok) setProblem(resultText(result, t));
+  };
+  const customer = customerNumber(offer.customer) || offer.customer;
+  const since = new Date(offer.waitingSinceMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return (
+    <section className="card callback-offer" data-testid="callback-offer" data-callback-id={offer.callbackId}>
+      <h2>
+        <Say k="callbacks.title" values={{ customer }} ltr={['customer']} />
+      </h2>
+      <p>
+        {t('callbacks.since', { queue: offer.queue, time: since })}
+        {offer.attempts > 0 && ` ${t('callbacks.attempts', { count: offer.attempts })}`}
+      </p>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void act(() => takeCallback(offer.callbackId, offer.customer))}
+        >
+          {t('callbacks.call')}
+        </button>
+        <button type="button" disabled={busy} onClick={() => void act(() => passCallback(offer.callbackId))}>
+          {t('callbacks.pass')}
+        </button>
+      </div>
+      {problem && (
+        <p role="alert" className="problem" data-testid="callback-problem">
+          {problem}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The callbacks the team offers this agent now, the oldest call first. */
+export function CallbackOffers() {
+  const offers = usePhone((s) => s.callbackOffers);
+  return (
+    <>
+      {offers.map((offer) => (
+        <CallbackCard key={offer.callbackId} offer={offer} />
+      ))}
+    </>
+  );
+}
