@@ -1,0 +1,82 @@
+import { expect, test } from '@playwright/test';
+import { buttonReplyWebhook } from '../sim/buttonReplyWebhook';
+import type { PermissionMessage } from '../sim/messageRules';
+import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { postSignedWebhook } from '../sim/webhookSender';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { startTeam } from './teamDesks';
+
+/** Today and tomorrow in London: the queue is on holiday now, even if the run crosses midnight there. */
+const londonDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(ms);
+type ButtonsMessage = Extract<PermissionMessage, { kind: 'buttons' }>;
+
+test('an agent sees "Callback for …" for a customer who asked to be called back, clicks Call back now, and the call is placed to them', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const queues = TeamQueues.parse({
+    defaultQueue: 'care',
+    repeatCallerMinutes: 0,
+    queues: [
+      {
+        id: 'care',
+        name: 'Customer Care',
+        agents: { asha: 1 },
+        hours: {
+          timeZone: 'Europe/London',
+          open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }],
+          holidays: [londonDay(Date.now()), londonDay(Date.now() + 86_400_000)],
+          closed: { action: 'callback' },
+        },
+      },
+    ],
+  });
+  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues });
+  try {
+    const customer = '447700900741';
+    // The customer's call arrives while the queue is closed: it is rejected, then the callback offer is sent.
+    const call = await sim.placeCall({ from: customer });
+    await expect.poll(() => sim.graph.actionsFor(call.callId), { timeout: 15_000 }).toEqual(['reject:200']);
+    const offerTo = () =>
+      sim.graph.textMessages.find((m): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer);
+    await expect.poll(offerTo, { timeout: 15_000 }).toBeTruthy();
+    const offer = offerTo()!;
+    expect(offer.buttons.map((b) => b.title)).toEqual(['Call me back', 'No thanks']);
+
+    // The customer taps "Call me back" (they have call permission: their call reached a number with callback on).
+    sim.graph.setPermission(customer, 'temporary');
+    const tap = buttonReplyWebhook({
+      customer,
+      phoneNumberId: SIM_SECRETS.phoneNumberId,
+      buttonId: offer.buttons[0]!.id,
+      title: offer.buttons[0]!.title,
+      messageId: 'wamid.e2e.callback.tap',
+    });
+    expect((await postSignedWebhook(relays[1]!.webhookUrl, tap, SIM_SECRETS.appSecret)).status).toBe(200);
+
+    // Asha, free and in the queue, is offered it; Ben, not in the queue, is not.
+    const card = pageA.getByTestId('callback-offer');
+    await expect(card).toBeVisible({ timeout: 15_000 });
+    await expect(card.getByRole('heading')).toHaveText(/^Callback for \+?447700900741$/);
+    await expect(card).toContainText('Customer Care');
+    await expect(pageB.getByTestId('callback-offer')).toHaveCount(0);
+
+    await card.getByRole('button', { name: 'Call back now' }).click();
+    // The call goes out from Asha's desk to that customer, through WhatsApp's connect.
+    await expect
+      .poll(
+        () =>
+          sim.graph.requests.filter(
+            (r) => (r.body as { action?: string } | undefined)?.action === 'connect' && r.status === 200,
+          ).length,
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    const connect = sim.graph.requests.find((r) => (r.body as { action?: string } | undefined)?.action === 'connect')!;
+    expect(connect.body).toMatchObject({ to: customer, action: 'connect' });
+    await expect(card).toHaveCount(0);
+    await expect(pageA.getByTestId('call-phase')).toBeVisible({ timeout: 20_000 });
+  } finally {
+    await close();
+  }
+});
