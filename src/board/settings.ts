@@ -1,6 +1,7 @@
 import { DEFAULT_THRESHOLDS, type BoardThresholds } from '../shared/boardTiles';
 import { say, startBoardLanguage } from './i18n';
 import { showCustomerResult, startCustomerData } from './customerData';
+import { startQueueSettings } from './queueSettings';
 import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -127,10 +128,12 @@ $('settings').addEventListener('submit', (event) => {
     showOutcome({ saved: version });
   });
 });
+const queueSettings = startQueueSettings(token);
 startBoardLanguage('settings.title', () => {
   showSaved();
   showProblems(problems);
   showCustomerResult();
+  queueSettings.redraw();
 });
 startCustomerData(token);
 void load();

@@ -211,7 +211,19 @@ export async function startRelay(options: RelayOptions) {
   // The one holder of the queues in force: every part below asks it, so an admin's change needs no restart.
   const liveQueues = createLiveQueues(options.queues);
   const queuesNow = () => liveQueues.current()!;
+  const teamQueues = teamRecords && createTeamQueuesStore(teamRecords.db, log);
+  // A restart routes by the admin's saved queues from its first call; the file only until a version is saved (or
+  // while PostgreSQL does not answer: the watch below applies it once it does).
+  const savedQueues = liveQueues.enabled() ? await teamQueues?.latest().catch(() => undefined) : undefined;
+  const startedOn = savedQueues && liveQueues.applyLayout(savedQueues.layout);
+  if (startedOn && 'problems' in startedOn)
+    log.error('saved queues do not fit the queues file; the file’s are in force', { ...startedOn });
   const team = createTeamStore(teamRedis, prefix, (agentId) => routingGroups(liveQueues.current())(agentId));
+  // Agents indexed by the file's queues (before the first saved version reached this Redis) are put right.
+  if (startedOn && !('problems' in startedOn))
+    void team
+      .regroup(routingGroups(options.queues))
+      .catch((error: unknown) => log.error('agents not indexed by the saved queues', { error: errorText(error) }));
   const liveReasons = [...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)];
   /** The team's wrap-up codes once an admin set them (undefined: each desk keeps its own). */
   let liveWrapUpCodes: string[] | undefined;
@@ -433,7 +445,6 @@ export async function startRelay(options: RelayOptions) {
   });
   const auditTrail = teamRecords && createAuditTrail(teamRecords.db, log);
   const teamSettings = teamRecords && createTeamSettingsStore(teamRecords.db, log);
-  const teamQueues = teamRecords && createTeamQueuesStore(teamRecords.db, log);
   const teamData =
     teamRecords && createTeamData({ query: teamRecords.db.query, recordingsDir: options.janusRecordingDir });
   /** The admin's retention policy in force, and the customers desks are to forget: both in every welcome. */

@@ -226,6 +226,37 @@ describe('queues an admin changes on the board, applied by every instance withou
     }
   }, 60_000);
 
+  it('an instance started after a save routes by the saved queues from its first call, not by the file', async () => {
+    // Saved by now: Support is Chen's (the file says Asha's).
+    expect((await read()).layout.queues.find((q) => q.id === 'support')?.agents).toEqual({ chen: 1 });
+    const asha = await connectTestAgent('asha', [first.agentUrl]);
+    const chen = await connectTestAgent('chen', [first.agentUrl]);
+    const third = await startRelay({
+      ...SECRETS,
+      redisUrl: redis.url,
+      graphBaseUrl: graph.baseUrl,
+      prefix: 'queues-settings',
+      databaseUrl: postgres.url.replace(/\/postgres$/, `/${database}`),
+      queues: TeamQueues.parse(QUEUES),
+      logger: createMemoryLogger(),
+    });
+    try {
+      calls += 1;
+      const c = { callId: `wacid.queues.settings.${calls}`, from: '447700900799' };
+      graph.offerCall(c.callId);
+      const webhook = connectWebhook({ ...c, phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
+      expect((await postSignedWebhook(third.webhookUrl, webhook, SECRETS.appSecret)).status).toBe(200);
+      await until(() => rang(chen, c.callId), 'the call rings Chen');
+      await hangUp(c);
+      await until(() => ended(chen, c.callId), 'Chen hears the call ended');
+      expect(rang(asha, c.callId)).toBe(false);
+    } finally {
+      await third.close();
+      asha.client.close();
+      chen.client.close();
+    }
+  }, 60_000);
+
   it('a save based on an older version is refused with 409 naming the newest, and nothing is undone', async () => {
     const { version, layout } = await read();
     const stale = await put({ ...layout, basedOn: version - 1 });

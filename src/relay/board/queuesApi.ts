@@ -48,9 +48,9 @@ export function createQueuesApi(deps: {
   async function inForce() {
     const saved = await store!.latest();
     const queues = live.current()!;
-    return saved
-      ? { version: saved.version, changedBy: saved.changedBy, changedAt: saved.changedAt, layout: saved.layout }
-      : { version: 0, layout: layoutOf(queues) };
+    // The default queue takes the calls nothing else sends elsewhere: the page keeps it from being removed.
+    const defaultQueue = queues.defaultQueue;
+    return saved ? { ...saved, defaultQueue } : { version: 0, defaultQueue, layout: layoutOf(queues) };
   }
 
   return async function queues(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,0 +1,111 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from '@playwright/test';
+import { issueSupervisorToken } from '../src/relay/agentTokens';
+import { startRelay, type Relay } from '../src/relay/relayServer';
+import { startTestPostgres, type TestPostgres } from '../src/relay/testPostgres';
+import { startTestRedis, type TestRedis } from '../src/relay/testRedis';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { createMemoryLogger } from '../src/whatsapp/logger';
+import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
+import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { AGENT_SECRET, openDesk } from './teamDesks';
+
+// The queues file: Support is Asha's alone; Ben serves no queue until the admin adds him on the board.
+const QUEUES = {
+  defaultQueue: 'support',
+  queues: [{ id: 'support', name: 'Support', routing: 'ring_all', agents: { asha: 1 } }],
+};
+
+let redis: TestRedis;
+let postgres: TestPostgres;
+let sim: WhatsAppSim;
+let relays: Relay[];
+
+test.beforeAll(async () => {
+  [redis, postgres, sim] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startWhatsAppSim({ ...SIM_SECRETS }),
+  ]);
+  relays = await Promise.all(
+    [0, 1].map(() =>
+      startRelay({
+        ...SIM_SECRETS,
+        agentSecret: AGENT_SECRET,
+        redisUrl: redis.url,
+        graphBaseUrl: sim.graphBaseUrl,
+        logger: createMemoryLogger(),
+        prefix: 'queue-member',
+        databaseUrl: postgres.url,
+        // Each instance its own copy, as two processes read the file.
+        queues: TeamQueues.parse(QUEUES),
+      }),
+    ),
+  );
+});
+test.afterAll(async () => {
+  for (const relay of relays ?? []) await relay.close();
+  await sim?.close();
+  await redis?.stop();
+  await postgres?.stop();
+});
+
+test('an admin adds an agent to a queue on the board’s settings page; a wrong level is named in the admin’s language, and the new member’s desk on another relay instance rings for the next call, without a restart', async ({
+  browser,
+}) => {
+  const deskPage = await (await browser.newContext()).newPage();
+  const desk = await openDesk(deskPage, 'ben', [relays[1]!.agentUrl]);
+
+  const board = await (await browser.newContext()).newPage();
+  await board.goto(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`);
+  await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
+  await board.getByTestId('board-sign-in-button').click();
+  await board.getByTestId('board-settings').click();
+  const support = board.getByTestId('queue-support');
+  await expect(support.getByTestId('queue-name')).toHaveValue('Support');
+  await expect(support.getByTestId('member-agent')).toHaveCount(1);
+  await expect(support.getByTestId('member-agent')).toHaveValue('asha');
+  // The default queue takes every call nothing else sends elsewhere: it cannot be removed.
+  await expect(support.getByTestId('queue-remove')).toBeDisabled();
+
+  await support.getByTestId('member-add').click();
+  await support.getByTestId('member-agent').last().fill('ben');
+  await support.getByTestId('member-level').last().fill('11');
+  await board.getByTestId('board-language').selectOption('es');
+  await board.getByTestId('queues-save').click();
+  await expect(board.getByTestId('queues-problem')).toHaveText('Support, Nivel de ben: debe ser como mucho 10');
+  await board.getByTestId('board-language').selectOption('en');
+  await expect(board.getByTestId('queues-problem')).toHaveText('Support, Level of ben: must be at most 10');
+  // The queues form, with its problem shown, is usable by assistive technology (every control labelled).
+  const axe = await new AxeBuilder({ page: board }).include('[data-testid="queues-editor"]').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  await support.getByTestId('member-level').last().fill('2');
+  await board.getByTestId('queues-save').click();
+  await expect(board.getByTestId('queues-saved')).toHaveText(
+    'Queues saved as version 1: every relay instance routes by them within seconds.',
+  );
+  await expect(board.getByTestId('queues-problem')).toBeHidden();
+
+  // The next call, delivered to the instance Ben's desk is not on, rings Ben (his instance polls within 2 s).
+  sim.setWebhookUrl(relays[0]!.webhookUrl);
+  const savedAt = Date.now();
+  await sim.placeCall({ from: '447700900741', name: 'Queue Caller' });
+  await expect(deskPage.getByTestId('answer')).toBeVisible({ timeout: 15_000 });
+  expect(Date.now() - savedAt).toBeLessThan(15_000);
+  await deskPage.getByTestId('answer').click();
+  await expect(deskPage.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await deskPage.getByTestId('hangup').click();
+
+  // The page opened again shows the version in force: Ben at level 2 beside Asha.
+  await board.reload();
+  const members = board.getByTestId('queue-support').getByTestId('queue-member');
+  await expect(members).toHaveCount(2);
+  // The most skilled first.
+  await expect(members.nth(0).getByTestId('member-agent')).toHaveValue('ben');
+  await expect(members.nth(0).getByTestId('member-level')).toHaveValue('2');
+  await expect(members.nth(1).getByTestId('member-agent')).toHaveValue('asha');
+  await desk.close();
+  await deskPage.context().close();
+  await board.context().close();
+});
