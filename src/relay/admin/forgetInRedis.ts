@@ -2,14 +2,15 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { RelayKeys } from '../relayKeys';
 
-const Survey = z.object({ customer: z.string() });
-/** SCAN's page size: an erasure reads the open surveys a page at a time, never the whole keyspace at once. */
+/** A survey or a callback kept in Redis, by the customer it is for. */
+const ForCustomer = z.object({ customer: z.string() });
+/** SCAN's page size: an erasure reads open surveys and callbacks a page at a time, never the whole keyspace. */
 const SCAN_COUNT = 500;
 
 /**
  * What the relay keeps about a customer in Redis, for days, gone with an erasure: who asked them for call
  * permission, who dealt with their missed calls, the agent they last spoke to (repeat-caller routing), and the
- * post-call surveys still open for them. Returns how many keys went.
+ * post-call surveys and callbacks still open for them. Returns how many keys went.
  */
 export async function forgetCustomerInRedis(
   redis: Redis,
@@ -22,25 +23,41 @@ export async function forgetCustomerInRedis(
     keys.missedHandled(customer),
     keys.lastAgent(customer),
   );
+  // Their callbacks, waiting or offered to them, go too (the list of places drops a callback whose key is gone).
+  for (const pattern of [`${prefix}:cb:*`, `${prefix}:cb-offer:*`])
+    removed += await forgetMatching(redis, pattern, (key) => key, customer);
+  // The answer marks go with the surveys (survey-answered:<id> beside survey:<id>).
+  removed += await forgetMatching(
+    redis,
+    `${prefix}:survey:*`,
+    (key) => key.replace(`${prefix}:survey:`, `${prefix}:survey-answered:`),
+    customer,
+  );
+  return removed;
+}
+
+/** Deletes the keys matching `pattern` whose JSON names `customer`, a SCAN page at a time. */
+async function forgetMatching(
+  redis: Redis,
+  pattern: string,
+  also: (key: string) => string,
+  customer: string,
+): Promise<number> {
+  let removed = 0;
   let cursor = '0';
   do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:survey:*`, 'COUNT', SCAN_COUNT);
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
     cursor = next;
     if (found.length === 0) continue;
     const values = await redis.mget(...found);
     const theirs = found.filter((_, i) => {
       try {
-        return Survey.safeParse(JSON.parse(values[i] ?? 'null')).data?.customer === customer;
+        return ForCustomer.safeParse(JSON.parse(values[i] ?? 'null')).data?.customer === customer;
       } catch {
         return false;
       }
     });
-    // The answer marks go with the surveys (survey-answered:<id> beside survey:<id>).
-    if (theirs.length > 0)
-      removed += await redis.del(
-        ...theirs,
-        ...theirs.map((k) => k.replace(`${prefix}:survey:`, `${prefix}:survey-answered:`)),
-      );
+    if (theirs.length > 0) removed += await redis.del(...new Set([...theirs, ...theirs.map(also)]));
   } while (cursor !== '0');
   return removed;
 }

@@ -99,9 +99,10 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
     async archive(customer: string): Promise<{ counts: CustomerDataCounts; entries: ArchiveEntry[] }> {
       const rows = await callsOf(customer);
       const callIds = rows.map((r) => r.call_id);
-      const [offers, rings] = await Promise.all([
+      const [offers, rings, callbacks] = await Promise.all([
         query('SELECT * FROM call_offers WHERE call_id = ANY($1) ORDER BY offered_at', [callIds]),
         query('SELECT * FROM ring_outcomes WHERE call_id = ANY($1) ORDER BY ended_at', [callIds]),
+        query('SELECT * FROM callbacks WHERE customer = $1 ORDER BY offered_at', [customer]),
       ]);
       const now = Date.now();
       const recordings: ArchiveEntry[] = [];
@@ -121,6 +122,7 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
         calls: rows.map((r) => r.record),
         rings: offers.rows,
         ringOutcomes: rings.rows,
+        callbacks: callbacks.rows,
         recordings: recordings.map((r) => r.name),
       };
       return {
@@ -145,6 +147,7 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
            offers AS (DELETE FROM call_offers WHERE call_id IN (SELECT call_id FROM gone)),
            rings AS (DELETE FROM ring_outcomes WHERE call_id IN (SELECT call_id FROM gone)),
            parties AS (DELETE FROM call_parties WHERE call_id IN (SELECT call_id FROM gone)),
+           callbacks AS (DELETE FROM callbacks WHERE customer = $1),
            listed AS (INSERT INTO customer_erasures (digest, erased_by) VALUES ($2, $3))
          SELECT room_recording FROM gone`,
         [customer, customerDigest(customer), by],
@@ -200,7 +203,8 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
           `WITH gone AS (DELETE FROM calls WHERE offered_at < $1 RETURNING call_id),
              offers AS (DELETE FROM call_offers WHERE offered_at < $1 OR call_id IN (SELECT call_id FROM gone)),
              rings AS (DELETE FROM ring_outcomes WHERE ended_at < $1 OR call_id IN (SELECT call_id FROM gone)),
-             parties AS (DELETE FROM call_parties WHERE joined_at < $1 OR call_id IN (SELECT call_id FROM gone))
+             parties AS (DELETE FROM call_parties WHERE joined_at < $1 OR call_id IN (SELECT call_id FROM gone)),
+             callbacks AS (DELETE FROM callbacks WHERE offered_at < $1)
            SELECT 1 FROM gone`,
           [at(cut.callRecords)],
         );

@@ -278,4 +278,24 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     await until(async () => (await row(id))?.state === 'declined', 'the customer’s "no thanks" is recorded');
     expect(await stored(id)).toBeUndefined();
   }, 60_000);
+  it('an admin’s erasure of the customer takes their callback away, from Redis, PostgreSQL and the board', async () => {
+    const customer = '447700900614';
+    const { offer } = await turnedAwayWithOffer(customer);
+    const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
+    expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap614')).status).toBe(200);
+    await until(async () => (await row(id))?.state === 'waiting', 'the callback is recorded');
+    await until(() => board.snapshot()?.callbacks.some((c) => c.callbackId === id) === true, 'the board lists it');
+    const erased = await fetch(`${relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '')}/board/api/customer-data`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' })}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ customer, action: 'erase' }),
+    });
+    expect(erased.status).toBe(200);
+    expect(await stored(id)).toBeUndefined();
+    expect(await row(id)).toBeUndefined();
+    await until(() => board.snapshot()?.callbacks.every((c) => c.callbackId !== id) === true, 'the board drops it');
+  }, 60_000);
 });
