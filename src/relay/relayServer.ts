@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { DEFAULT_WRAP_UP_CODES } from '../shared/historySchemas';
 import { randomBytes } from 'node:crypto';
 import { createAccountAlertStore } from './accountAlertStore';
 import { createGraphClient } from '../whatsapp/graphClient';
@@ -496,6 +497,10 @@ export async function startRelay(options: RelayOptions) {
     audit,
     auditTrail,
     teamSettings,
+    settingsBeforeAny: () => ({
+      notReadyReasons: [...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)],
+      wrapUpCodes: [...DEFAULT_WRAP_UP_CODES],
+    }),
     queuesEditor: { store: teamQueues, live: liveQueues },
     teamData,
     onErased: () => void refreshErasures?.(),

@@ -30,7 +30,8 @@ export const TeamSettings = z.object({
    * a queue named without `hours` or `maxWait` has none.
    */
   queueHours: z
-    .record(QueueId, z.object({ hours: QueueHours.optional(), maxWait: QueueMaxWait.optional() }))
+    // Strict: a field put beside `hours` instead of inside it (`closed`) is named, not dropped without a word.
+    .record(QueueId, z.strictObject({ hours: QueueHours.optional(), maxWait: QueueMaxWait.optional() }))
     .refine((set) => Object.keys(set).length <= 200, 'at most 200 queues')
     .optional(),
 });

@@ -97,6 +97,31 @@ async function call(): Promise<string> {
 }
 
 describe('business hours an admin sets on the board, applied by every instance without a restart', () => {
+  it('before any save, shows what is in force, and a first save of the thresholds alone keeps it', async () => {
+    const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+    const read = async () =>
+      (await (
+        await fetch(`${httpOf(second)}/board/api/settings`, { headers: { Authorization: `Bearer ${admin}` } })
+      ).json()) as { version: number; settings: Record<string, unknown> };
+    // Version 0: the relay's own reasons, the default outcome codes (a tester found an empty form here).
+    expect(await read()).toMatchObject({
+      version: 0,
+      settings: {
+        notReadyReasons: ['break', 'lunch', 'training', 'meeting', 'busy', 'away'],
+        wrapUpCodes: ['Resolved', 'Follow-up needed', 'Sales', 'Complaint'],
+      },
+    });
+    const thresholdsOnly = await put({ boardThresholds: { serviceLevelTargetPct: 85, maxWaitSec: 60 }, basedOn: 0 });
+    expect(thresholdsOnly.status).toBe(200);
+    expect(await read()).toMatchObject({
+      version: 1,
+      settings: {
+        notReadyReasons: ['break', 'lunch', 'training', 'meeting', 'busy', 'away'],
+        boardThresholds: { serviceLevelTargetPct: 85 },
+      },
+    });
+  });
+
   it('refuses hours for a queue the queues file does not have, and a wrong period, naming the field', async () => {
     const unknown = await put({ ...BASE_SETTINGS, queueHours: { billing: { hours: NEVER_OPEN } } });
     expect(unknown.status).toBe(400);
@@ -105,6 +130,15 @@ describe('business hours an admin sets on the board, applied by every instance w
       ...BASE_SETTINGS,
       queueHours: { care: { hours: { ...NEVER_OPEN, open: [{ days: ['mon'], from: '18:00', to: '09:00' }] } } },
     });
+    // What the queue does when closed belongs inside `hours`: put beside it, it is named rather than dropped.
+    const beside = await put({
+      ...BASE_SETTINGS,
+      queueHours: { care: { hours: NEVER_OPEN, closed: { action: 'message', message: 'Closed today.' } } },
+    });
+    expect(beside.status).toBe(400);
+    expect(((await beside.json()) as { problems: string[] }).problems).toEqual([
+      'queueHours.care: Unrecognized key: "closed"',
+    ]);
     expect(backwards.status).toBe(400);
     expect(((await backwards.json()) as { problems: string[] }).problems).toEqual([
       'queueHours.care.hours.open.0.to: opens before it closes (a period past midnight is two periods)',

@@ -51,6 +51,8 @@ export function createBoardApi(deps: {
   audit?(entry: AuditEntry): void;
   auditTrail?: AuditReader;
   teamSettings?: Pick<TeamSettingsStore, 'latest' | 'save'>;
+  /** What is in force before an admin saved any version: shown on a first visit and kept by a partial first save. */
+  settingsBeforeAny?(): TeamSettings;
   trustedProxies?: string[];
   log: Logger;
 }) {
@@ -185,7 +187,10 @@ export function createBoardApi(deps: {
     try {
       if (req.method === 'GET') {
         const current = await deps.teamSettings.latest();
-        return reply(200, JSON.stringify(current ?? null), 'application/json');
+        const before = deps.settingsBeforeAny?.();
+        // Version 0: nothing saved yet, the relay's own reasons and the default outcome codes are in force.
+        const shown = current ?? (before && { version: 0, settings: before, changedBy: '', changedAt: '' });
+        return reply(200, JSON.stringify(shown ?? null), 'application/json');
       }
       const text = await bodyOf(req, SETTINGS_BODY_MAX);
       if (text === undefined) return reply(413, 'The settings are longer than 16 KB.\n');
@@ -205,7 +210,7 @@ export function createBoardApi(deps: {
         reply(409, JSON.stringify({ version: newest?.version, changedBy: newest?.changedBy }), 'application/json');
       if (basedOn !== undefined && basedOn !== (current?.version ?? 0)) return changedSince();
       // The fields given replace those in force; the ones left out stay as they are.
-      const parsed = TeamSettings.safeParse({ ...current?.settings, ...given });
+      const parsed = TeamSettings.safeParse({ ...(current?.settings ?? deps.settingsBeforeAny?.()), ...given });
       if (!parsed.success)
         return reply(400, JSON.stringify({ problems: settingsProblems(parsed.error) }), 'application/json');
       // Only hours this change gives are checked: a queue removed from the file since does not block other fields.

@@ -18,6 +18,7 @@ import { createQueuesApi } from './queuesApi';
 import type { TeamQueuesStore } from '../admin/teamQueuesStore';
 import type { LiveQueues } from '../liveQueues';
 import type { TeamData } from '../admin/teamData';
+import type { TeamSettings } from '../../shared/teamSettings';
 import type { TeamSettingsStore } from '../admin/teamSettingsStore';
 import { scopeKey } from './boardScope';
 import { endedSentence, openSession, type BoardSession } from './boardSignIn';
@@ -101,6 +102,8 @@ export function createBoardRoute(deps: {
   /** Reads the audit trail for an admin; absent without PostgreSQL. */
   auditTrail?: AuditReader;
   teamSettings?: Pick<TeamSettingsStore, 'latest' | 'save'>;
+  /** The settings in force before an admin saved any version. */
+  settingsBeforeAny?(): TeamSettings;
   /** The queues an admin edits (their versions in PostgreSQL, absent without it) and the queues in force. */
   queuesEditor?: {
     store?: Pick<TeamQueuesStore, 'latest' | 'save'>;
