@@ -221,10 +221,7 @@ export async function startRelay(options: RelayOptions) {
     log.error('saved queues do not fit the queues file; the file’s are in force', { ...startedOn });
   const team = createTeamStore(teamRedis, prefix, (agentId) => routingGroups(liveQueues.current())(agentId));
   // Agents indexed by the file's queues (before the first saved version reached this Redis) are put right.
-  if (startedOn && !('problems' in startedOn))
-    void team
-      .regroup(routingGroups(options.queues))
-      .catch((error: unknown) => log.error('agents not indexed by the saved queues', { error: errorText(error) }));
+  if (startedOn && !('problems' in startedOn)) regroupSince(routingGroups(options.queues), savedQueues.version);
   const liveReasons = [...(options.notReadyReasons ?? DEFAULT_NOT_READY_REASONS)];
   /** The team's wrap-up codes once an admin set them (undefined: each desk keeps its own). */
   let liveWrapUpCodes: string[] | undefined;
@@ -619,11 +616,18 @@ export async function startRelay(options: RelayOptions) {
         log.error('saved queues do not fit the queues file; the queues before stay', { version, ...applied });
         return;
       }
-      team
-        .regroup(routingGroups(applied.before))
-        .then((moved) => log.info('queues applied', { version, agentsMoved: moved }))
-        .catch((error: unknown) => log.error('queues applied, agents not indexed again', { error: errorText(error) }));
+      regroupSince(routingGroups(applied.before), version);
     });
+  /** Indexes again agents whose groups moved since `before`; tried again while Redis does not answer. */
+  function regroupSince(before: (agentId: string) => string[], version: number, tries = 1): void {
+    team.regroup(before).then(
+      (moved) => log.info('queues applied', { version, agentsMoved: moved }),
+      (error: unknown) => {
+        log.error('queues applied, agents not indexed again yet', { version, tries, error: errorText(error) });
+        if (tries < 10) setTimeout(() => regroupSince(before, version, tries + 1), SETTINGS_POLL_MS).unref();
+      },
+    );
+  }
   // Customers erased on any instance: desks here hear of it within seconds (and at every sign-in).
   const applyErasures = (erased: ErasedCustomer[]) => {
     liveErasures = erased;
