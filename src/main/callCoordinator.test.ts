@@ -3,6 +3,8 @@ import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { loadSdpFixture } from '../../fixtures/load';
 import type { CallView } from '../shared/ipcContract';
 import type { CallEvent } from '../shared/parseWebhook';
+import { AgentFacingError } from '../shared/agentErrors';
+import { relayRefusalWordsEn } from '../shared/relayRefusalWords';
 import { createCallCoordinator, type CallCoordinator } from './callCoordinator';
 import { graphCallActions } from './transport/directTransport';
 import { callSignalFromWebhook } from '../whatsapp/callSignalFromWebhook';
@@ -149,6 +151,25 @@ describe('call coordinator', () => {
       message: expect.stringContaining('could not be answered'),
     });
     expect(sim.actionsFor('c2')).toEqual(['pre_accept:500', 'reject:200']);
+  });
+
+  it('a colleague who pressed Answer first has the call: this desk shows it answered by a colleague and ends nothing', async () => {
+    const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
+    const lost = new AgentFacingError(relayRefusalWordsEn.relayAnsweredElsewhere, undefined, {
+      key: 'relayAnsweredElsewhere',
+    });
+    coordinator = createCallCoordinator({
+      // The team relay refuses this desk's answer: another agent's came first.
+      transport: { ...graphCallActions(graph), preAccept: () => Promise.reject(lost) },
+      logger: createMemoryLogger(),
+      ringTimeoutMs: 60_000,
+    });
+    offer('c-race');
+    const result = await coordinator.answer('c-race', ANSWER);
+    expect(result).toMatchObject({ ok: false, said: [{ key: 'relayAnsweredElsewhere' }] });
+    // Not a failed call (a tester saw a red "Call failed" card for minutes), and nothing rejected on WhatsApp.
+    expect(coordinator.get('c-race')).toMatchObject({ phase: 'ended', endReason: 'answered_elsewhere' });
+    expect(sim.actionsFor('c-race')).toEqual([]);
   });
 
   it('terminates a call whose accept failed after pre_accept', async () => {

@@ -1,4 +1,5 @@
 import { worstOf, type QualitySample } from '../shared/callQuality';
+import { isRelayRefusal } from './relayRefusalWithin';
 import { isLive, needsTerminate, transition, type CallInput, type CallState } from '../shared/callMachine';
 import { DEFAULT_PREFERENCES, type AgentPreferences } from '../shared/settingsSchemas';
 import type {
@@ -332,6 +333,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       }
       return { ok: true };
     } catch (error) {
+      // A colleague pressed Answer first: the call is theirs, as if it had stopped ringing here; nothing to end.
+      if (isRelayRefusal(error) && error.said?.key === 'relayAnsweredElsewhere' && call.state.phase === 'answering') {
+        log.info('answered by a colleague first', { callId });
+        apply(call, { type: 'taken_elsewhere', atMs: now() });
+        return refuse(error.message, error.said);
+      }
       const wasPreAccepted = call.state.phase === 'pre_accepted';
       const message = `The call could not be answered. ${failureText(error)}`;
       call.said = [sentence('answerFailed'), failureSaid(error)];

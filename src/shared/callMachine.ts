@@ -95,7 +95,8 @@ export function transition(state: CallState, input: CallInput): CallState {
     case 'ring_timeout':
       return state.phase === 'ringing' ? ended('missed', input.atMs) : state;
     case 'taken_elsewhere':
-      return state.phase === 'ringing' ? ended('answered_elsewhere', input.atMs) : state;
+      // Answering too: the relay gave the call to a colleague who pressed Answer first; nothing was sent for this desk.
+      return state.phase === 'ringing' || state.phase === 'answering' ? ended('answered_elsewhere', input.atMs) : state;
     case 'passed_on':
       return state.phase === 'ringing' ? ended('passed_on', input.atMs) : state;
     case 'transferred':

@@ -355,7 +355,11 @@ export async function answerCall(callId: string): Promise<void> {
   callerStreams.delete(callId);
   if (caller) playRemote(callId, caller);
   const result = await answered;
-  if (!result.ok) return patchMedia(callId, { error: resultText(result, i18n.t) });
+  if (!result.ok) {
+    // A colleague answered first: the card says so ("Answered by a colleague"); no failure to show beside it.
+    if (usePhone.getState().calls[callId]?.endReason === 'answered_elsewhere') return;
+    return patchMedia(callId, { error: resultText(result, i18n.t) });
+  }
   // Normally started on the pre_accepted update already; this covers an update that raced the reply.
   await session.startIce();
   if (session.connectionState !== 'connected') startMediaWatchdog(callId, sentence('mediaNeverConnected'));
