@@ -82,6 +82,11 @@ describe('the floor’s tiles', () => {
     expect(inSupport.agents.availableLevel).toBe('ok');
   });
 
+  it('does not say nobody is free while the waiting call rings at agents (they are reserved for it)', () => {
+    const ringing = { ...waitingCall('a', 'sales', 1), ringingAt: ['chen'] };
+    expect(floorTiles(snapshot({ waiting: [ringing] }), LIMITS, NOW).agents.availableLevel).toBe('ok');
+  });
+
   it('alerts on a queue below the service-level target, and the team tile turns red below it', () => {
     const today = {
       ok: true as const,

@@ -125,8 +125,9 @@ export function floorTiles(snapshot: BoardSnapshot, thresholds: BoardThresholds,
       onCall: count(['on_call', 'reserved']),
       afterCallWork: count(['after_call_work']),
       notReady: count(['not_ready']),
-      // A call waits in a queue none of whose agents is free to take it.
-      availableLevel: snapshot.waiting.some((w) => !freeFor(w.queue)) ? 'alert' : 'ok',
+      // A call waits in a queue none of whose agents is free to take it, and it rings at nobody (a call ringing at
+      // agents has them, reserved for it: not "nobody free").
+      availableLevel: snapshot.waiting.some((w) => w.ringingAt.length === 0 && !freeFor(w.queue)) ? 'alert' : 'ok',
     },
     alerts,
     byQueue,
