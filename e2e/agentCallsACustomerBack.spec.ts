@@ -9,12 +9,9 @@ import { startTeam } from './teamDesks';
 /** Today and tomorrow in London: the queue is on holiday now, even if the run crosses midnight there. */
 const londonDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(ms);
 type ButtonsMessage = Extract<PermissionMessage, { kind: 'buttons' }>;
-
-test('an agent sees "Callback for …" for a customer who asked to be called back, clicks Call back now, and the call is placed to them', async ({
-  browser,
-}) => {
-  test.setTimeout(120_000);
-  const queues = TeamQueues.parse({
+/** One queue, closed for a holiday today and tomorrow, that offers a callback to the calls it turns away. */
+function closedQueues() {
+  return TeamQueues.parse({
     defaultQueue: 'care',
     repeatCallerMinutes: 0,
     queues: [
@@ -31,7 +28,13 @@ test('an agent sees "Callback for …" for a customer who asked to be called bac
       },
     ],
   });
-  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues });
+}
+
+test('an agent sees "Callback for …" for a customer who asked to be called back, clicks Call back now, and the call is placed to them', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues: closedQueues() });
   try {
     const customer = '447700900741';
     // The customer's call arrives while the queue is closed: it is rejected, then the callback offer is sent.
@@ -76,6 +79,58 @@ test('an agent sees "Callback for …" for a customer who asked to be called bac
     expect(connect.body).toMatchObject({ to: customer, action: 'connect' });
     await expect(card).toHaveCount(0);
     await expect(pageA.getByTestId('call-phase')).toBeVisible({ timeout: 20_000 });
+  } finally {
+    await close();
+  }
+});
+
+test('an agent calls back a customer who has not given call permission: the desk sends a permission request and says so, and once they accept the callback comes back and the call is placed', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { sim, relays, pageA, close } = await startTeam(browser, { queues: closedQueues() });
+  try {
+    const customer = '447700900742';
+    // The customer grants permission when asked (Meta's permission reply webhook, 200 ms later).
+    sim.answerPermissionRequests('accept');
+    const call = await sim.placeCall({ from: customer });
+    await expect.poll(() => sim.graph.actionsFor(call.callId), { timeout: 15_000 }).toEqual(['reject:200']);
+    const offerTo = () =>
+      sim.graph.textMessages.find((m): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer);
+    await expect.poll(offerTo, { timeout: 15_000 }).toBeTruthy();
+    const yes = offerTo()!.buttons[0]!;
+    const tap = buttonReplyWebhook({
+      customer,
+      phoneNumberId: SIM_SECRETS.phoneNumberId,
+      buttonId: yes.id,
+      title: yes.title,
+      messageId: 'wamid.e2e.callback.noperm',
+    });
+    expect((await postSignedWebhook(relays[0]!.webhookUrl, tap, SIM_SECRETS.appSecret)).status).toBe(200);
+
+    const card = pageA.getByTestId('callback-offer');
+    await expect(card).toBeVisible({ timeout: 15_000 });
+    await card.getByRole('button', { name: 'Call back now' }).click();
+    // No call goes out: the tap on "Call me back" is no call permission. A request goes instead, and the desk says so.
+    await expect(pageA.getByTestId('callback-notice')).toHaveText(
+      'This customer has not given permission to be called yet: a call-permission request was sent, and the callback waits for them.',
+    );
+    expect(sim.graph.permissionRequests).toContain(customer);
+    // They accept: the callback is offered again, one try counted, and this time the call goes out.
+    await expect(card).toBeVisible({ timeout: 15_000 });
+    await expect(card).toContainText('1 try did not reach them.');
+    await card.getByRole('button', { name: 'Call back now' }).click();
+    await expect
+      .poll(
+        () =>
+          sim.graph.requests.filter(
+            (r) => (r.body as { action?: string; to?: string } | undefined)?.action === 'connect' && r.status === 200,
+          ).length,
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    const connect = sim.graph.requests.find((r) => (r.body as { action?: string } | undefined)?.action === 'connect')!;
+    expect(connect.body).toMatchObject({ to: customer, action: 'connect' });
   } finally {
     await close();
   }

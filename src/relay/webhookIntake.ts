@@ -28,7 +28,7 @@ export function createWebhookIntake(deps: {
   /** The post-call survey: sent when an answered call ends, its answers taken from the messages webhook. */
   surveys?: Pick<CallSurveys, 'afterCall' | 'answer'>;
   /** Queue callbacks: the customer's tap on "call me back", and how the calls placed for them went. */
-  callbacks?: Pick<QueueCallbacks, 'answer' | 'callOutcome'>;
+  callbacks?: Pick<QueueCallbacks, 'answer' | 'callOutcome' | 'permissionAnswered'>;
 }) {
   const { store, floor, router, bus, log, metrics, records } = deps;
 
@@ -175,6 +175,8 @@ export function createWebhookIntake(deps: {
       case 'permission_reply':
         return once(`permission:${signal.customer}:${signal.response}:${signal.expiresAtMs ?? ''}`, async () => {
           // The customer's number is theirs: only the agent who asked hears the answer.
+          // A callback waiting for this answer is offered again, or given up when they refuse.
+          await deps.callbacks?.permissionAnswered(signal.customer, signal.response === 'accept');
           const requester = await store.permissionRequester(signal.customer);
           if (requester) {
             await bus.publish({

@@ -65,6 +65,8 @@ export const QueueCallback = z.object({
   passedBy: z.array(z.string().max(200)).max(1000).default([]),
   attempts: z.number().int().min(0).max(CALLBACK_ATTEMPTS).default(0),
   lastFailure: CallbackFailure.optional(),
+  /** A call-permission request went to the customer: not offered again until they answer it. */
+  awaitingPermission: z.boolean().optional(),
   /** The call placed for it, once the calling agent's desk placed one. */
   placedCallId: z.string().max(512).optional(),
 });

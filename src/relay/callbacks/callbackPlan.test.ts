@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { callbackChoice, callbackOfferMessage, type QueueCallback } from '../../shared/queueCallbacks';
 import { ButtonMessageBody } from '../../shared/graphSchemas';
 import { QueueCallbackOffer, QueueConfig } from '../../shared/teamQueues';
-import { afterFailure, callbacksDue, offerTo, passedOn, planCallbackOffers, takenBy } from './callbackPlan';
+import {
+  afterFailure,
+  callbacksDue,
+  offerTo,
+  passedOn,
+  permissionAnswered,
+  planCallbackOffers,
+  takenBy,
+} from './callbackPlan';
 
 const NOW = Date.parse('2026-12-07T10:00:00Z');
 const care = QueueConfig.parse({ id: 'care', name: 'Care', agents: { asha: 1, ben: 5, cleo: 1 } });
@@ -76,6 +84,16 @@ describe('a callback’s life', () => {
     const twice = afterFailure(taken, 'declined_by_customer')!;
     expect(twice.attempts).toBe(2);
     expect(afterFailure(takenBy(twice, 'ben', NOW), 'not_answered')).toBeUndefined();
+  });
+
+  it('waits for the customer’s answer to a call-permission request: offered again once they accept, given up if not', () => {
+    const asked = afterFailure(takenBy(callback({}), 'asha', NOW), 'permission_requested')!;
+    expect(asked).toMatchObject({ state: 'waiting', attempts: 1, awaitingPermission: true });
+    expect(plan([asked], ['asha', 'ben'])).toEqual([]);
+    const granted = permissionAnswered(asked, true)!;
+    expect(plan([granted], ['asha'])).toEqual([{ callbackId: granted.id, agentId: 'asha' }]);
+    expect(permissionAnswered(asked, false)).toBeUndefined();
+    expect(afterFailure(takenBy(callback({}), 'asha', NOW), 'not_answered')!.awaitingPermission).toBeUndefined();
   });
 
   it('finds offers that ran out, accepted callbacks never placed, and expired ones', () => {

@@ -11,7 +11,7 @@ export interface CallbackOfferStep {
  * Which waiting callbacks go to which free agents now. Callbacks keep the place of the call the queue turned away:
  * the one whose call arrived first is offered first. Each goes to the most skilled free agent of its queue, the
  * longest idle among equals (`freeAgents` comes longest idle first), never to one who passed it on, never to an agent
- * who already has a callback offered or in hand. Pure: the relay reads the inputs from Redis and applies the steps.
+ * who already has a callback offered or in hand, and not while a call-permission request to the customer is open. Pure: the relay reads the inputs from Redis and applies the steps.
  */
 export function planCallbackOffers(input: {
   callbacks: QueueCallback[];
@@ -24,7 +24,7 @@ export function planCallbackOffers(input: {
     input.callbacks.filter((c) => c.state !== 'waiting' && c.agentId).map((c) => c.agentId as string),
   );
   const waiting = input.callbacks
-    .filter((c) => c.state === 'waiting' && c.expiresAtMs > input.nowMs)
+    .filter((c) => c.state === 'waiting' && c.expiresAtMs > input.nowMs && !c.awaitingPermission)
     .sort((a, b) => a.arrivedAtMs - b.arrivedAtMs || a.id.localeCompare(b.id));
   const steps: CallbackOfferStep[] = [];
   for (const callback of waiting) {
@@ -80,7 +80,17 @@ export function afterFailure(callback: QueueCallback, why: CallbackFailure): Que
     passedBy: [],
     attempts,
     lastFailure: why,
+    awaitingPermission: why === 'permission_requested' || undefined,
   };
+}
+
+/**
+ * The customer answered the call-permission request their callback waits for: offered again once they accept;
+ * given up (undefined) when they refuse to be called.
+ */
+export function permissionAnswered(callback: QueueCallback, accepted: boolean): QueueCallback | undefined {
+  if (!accepted) return undefined;
+  return { ...callback, awaitingPermission: undefined };
 }
 
 /** What is due on the callbacks now: offers that ran out, and accepted callbacks whose call was never placed. */

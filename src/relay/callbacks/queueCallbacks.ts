@@ -9,7 +9,15 @@ import type { Logger } from '../../whatsapp/logger';
 import type { Bus } from '../bus';
 import type { CallRecorder } from '../records/callRecorder';
 import type { TeamFloor } from '../team/teamFloor';
-import { afterFailure, callbacksDue, offerTo, passedOn, planCallbackOffers, takenBy } from './callbackPlan';
+import {
+  afterFailure,
+  callbacksDue,
+  offerTo,
+  passedOn,
+  permissionAnswered,
+  planCallbackOffers,
+  takenBy,
+} from './callbackPlan';
 
 /** How often each instance looks for waiting callbacks and free agents. */
 const TICK_MS = 1000;
@@ -359,6 +367,22 @@ export function createQueueCallbacks(deps: {
         return;
       }
       await failed(found.raw, found.callback, outcome === 'REJECTED' ? 'declined_by_customer' : 'not_answered');
+    },
+    /**
+     * The customer answered a call-permission request: their callbacks waiting for it are offered again (accepted)
+     * or given up (refused: they do not want to be called).
+     */
+    async permissionAnswered(customer: string, accepted: boolean): Promise<void> {
+      const ids = await redis.zrange(placesKey, '0', String(LOOK_AT - 1));
+      for (const id of ids) {
+        const found = await read(id);
+        if (!found || found.callback.customer !== customer || !found.callback.awaitingPermission) continue;
+        const next = permissionAnswered(found.callback, accepted);
+        if (!(await swap(found.raw, found.callback, next))) continue;
+        if (!next) record({ ...found.callback, lastFailure: 'no_permission' }, 'failed');
+        log.info('the customer answered the call-permission request of a callback', { callbackId: id, accepted });
+      }
+      if (accepted) void look();
     },
     /** The callbacks waiting now, oldest call first (the board's list). */
     async waiting(limit = 200): Promise<QueueCallback[]> {

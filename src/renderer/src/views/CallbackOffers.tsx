@@ -11,13 +11,13 @@ import { customerNumber } from './format';
 function CallbackCard({ offer }: { offer: CallbackOffer }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string>();
   const act = async (action: () => Promise<{ ok: true } | { ok: false; error: string }>) => {
     setBusy(true);
-    setProblem(undefined);
+    usePhone.setState({ callbackNotice: undefined });
     const result = await action();
     setBusy(false);
-    if (!result.ok) setProblem(resultText(result, t));
+    // Said below the cards: a callback that could not be called leaves the list, its reason stays.
+    if (!result.ok) usePhone.setState({ callbackNotice: resultText(result, t) });
   };
   const customer = customerNumber(offer.customer) || offer.customer;
   const since = new Date(offer.waitingSinceMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -42,11 +42,6 @@ function CallbackCard({ offer }: { offer: CallbackOffer }) {
           {t('callbacks.pass')}
         </button>
       </div>
-      {problem && (
-        <p role="alert" className="problem" data-testid="callback-problem">
-          {problem}
-        </p>
-      )}
     </section>
   );
 }
@@ -54,11 +49,17 @@ function CallbackCard({ offer }: { offer: CallbackOffer }) {
 /** The callbacks the team offers this agent now, the oldest call first. */
 export function CallbackOffers() {
   const offers = usePhone((s) => s.callbackOffers);
+  const notice = usePhone((s) => s.callbackNotice);
   return (
     <>
       {offers.map((offer) => (
         <CallbackCard key={offer.callbackId} offer={offer} />
       ))}
+      {notice && (
+        <p role="alert" className="problem" data-testid="callback-notice">
+          {notice}
+        </p>
+      )}
     </>
   );
 }
