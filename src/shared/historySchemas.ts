@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutBidiControls } from './shownText';
 import { EndReason } from './callMachine';
 import { Sentence } from './sentence';
 
@@ -97,7 +98,10 @@ export const WRAP_UP_NOTES_MAX = 2000;
 export const WrapUp = z.object({
   callId: z.string().min(1).max(200),
   outcome: z.string().trim().min(1, 'Choose an outcome.').max(60),
-  notes: z.string().max(WRAP_UP_NOTES_MAX, `Notes can be ${WRAP_UP_NOTES_MAX} characters at most; shorten them.`),
+  notes: z
+    .string()
+    .max(WRAP_UP_NOTES_MAX, `Notes can be ${WRAP_UP_NOTES_MAX} characters at most; shorten them.`)
+    .transform(withoutBidiControls),
 });
 export type WrapUp = z.infer<typeof WrapUp>;
 export type HistoryUpdate = z.infer<typeof HistoryUpdate>;

@@ -173,6 +173,14 @@ describe('customers known by business-scoped user ID (usernames)', () => {
     expect(parseOk(body)[0]).toMatchObject({ from: 'US.13491208655302741918', callerUsername: undefined });
   });
 
+  it('keeps a hostile profile name harmless: bidi overrides dropped, 5 KB cut to a card’s length', () => {
+    const body = loadWebhookFixture('doc-connect-username-only.json') as any;
+    body.entry[0].changes[0].value.contacts[0].profile = { name: `\u202Elive ${'x'.repeat(5000)}`, username: 'm' };
+    const name = (parseOk(body)[0] as { callerName: string }).callerName;
+    expect(name.startsWith('live x')).toBe(true);
+    expect(name).toHaveLength(100);
+  });
+
   it('names the customer of a business-initiated terminate by the callee, not by the business', () => {
     const body = loadWebhookFixture('doc-connect-username-only.json') as any;
     const call = body.entry[0].changes[0].value.calls[0];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerName } from './shownText';
 import {
   AccountSettingsUpdateValue,
   AccountUpdateValue,
@@ -212,8 +213,8 @@ function customerOf(call: CallEntry, contacts: Contact[]): Customer | undefined 
   return {
     key,
     userId: userId ?? contact?.user_id,
-    name: contact?.profile?.name || undefined,
-    username: contact?.profile?.username || undefined,
+    name: customerName(contact?.profile?.name),
+    username: customerName(contact?.profile?.username),
   };
 }
 
