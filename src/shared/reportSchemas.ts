@@ -24,8 +24,9 @@ export const REPORT_MAX_DAYS = 366;
 /** The report's query string, checked: dates as YYYY-MM-DD (from inclusive, to inclusive), and the bucket. */
 export const ReportQuery = z
   .object({
-    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from: a date as YYYY-MM-DD'),
-    to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to: a date as YYYY-MM-DD'),
+    // A real calendar day (2026-02-30 is refused as such, not read as March 2nd).
+    from: z.iso.date('from: a date as YYYY-MM-DD that exists'),
+    to: z.iso.date('to: a date as YYYY-MM-DD that exists'),
     bucket: z.enum(['hour', 'day']).default('day'),
     format: z.enum(['json', 'csv']).default('json'),
   })

@@ -58,6 +58,13 @@ describe('reports', () => {
     expect(report.buckets.filter((b) => b.offered > 0).map((b) => new Date(b.startMs).getHours())).toEqual([10, 14]);
   });
 
+  it('refuses a day that does not exist, saying so, rather than reading it as another day', () => {
+    const wrong = ReportQuery.safeParse({ from: '2026-02-30', to: '2026-03-01' });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues.map((i) => i.message)).toEqual(['from: a date as YYYY-MM-DD that exists']);
+    expect(ReportQuery.safeParse({ from: '2028-02-29', to: '2028-03-01' }).success).toBe(true);
+  });
+
   it('CSV quotes what needs it and never lets a spreadsheet read a cell as a formula', () => {
     const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
     const semicolon = { ...calls[1]!, queue: 'Bob;=1+2;' };
