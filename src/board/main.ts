@@ -600,7 +600,10 @@ const refusal = landed.get('refused');
 const REFUSALS = ['no_role', 'bad_name', 'agent_on_board', 'failed', 'ended'];
 if (refusal) showProblem(say(`signIn.refused_${REFUSALS.includes(refusal) ? refusal : 'failed'}`));
 fetch('/auth/company')
-  .then((response) => ($('company').hidden = !response.ok))
+  .then(async (response) => {
+    const said = response.ok ? ((await response.json()) as { enabled?: boolean }) : undefined;
+    $('company').hidden = said?.enabled !== true;
+  })
   .catch(() => undefined);
 const saved = landed.get('session') ?? sessionStorage.getItem(TOKEN_KEY);
 if (saved) connect(saved);

@@ -417,6 +417,9 @@ describe('team relay on Redis', () => {
     const ann = await agent('ann', [a!.agentUrl]);
     const http = a!.agentUrl.replace('ws:', 'http:');
     expect((await fetch(`${http}healthz`)).status).toBe(200);
+    // No company sign-in set up: the board's question is answered as such, not with the desks' 426.
+    const company = await fetch(`${http}auth/company`);
+    expect([company.status, await company.json()]).toEqual([200, { enabled: false }]);
     const ready = await fetch(`${http}readyz`);
     expect([ready.status, (await ready.text()).trim()]).toEqual([200, 'ready']);
 

@@ -56,6 +56,7 @@ import type { TeamQueues } from '../shared/teamQueues';
 import { createWebhookIntake } from './webhookIntake';
 import { createTeamLease } from './teamLease';
 import { openRedis, targetHasPassword, type RedisSentinelTarget, type RedisTarget } from './redisConnection';
+import { companySignInOff } from './identity/companySignInOff';
 import { createCompanySignIn, type CompanySignInSettings } from './identity/companySignIn';
 import { createSignInStore } from './identity/signInStore';
 import { createAuditTrail } from './audit/auditTrail';
@@ -566,7 +567,7 @@ export async function startRelay(options: RelayOptions) {
       (await mediaRoute(req, res)) ||
       (await botRoute?.(req, res)) ||
       (await board.http(req, res)) ||
-      (await companySignIn?.http(req, res)) ||
+      (await (companySignIn ? companySignIn.http(req, res) : companySignInOff(req, res))) ||
       opsRoute(req, res),
     onGraphError: (code) => metrics.graphError(code),
     connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },
