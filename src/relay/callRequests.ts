@@ -72,7 +72,7 @@ export function createCallRequests(deps: {
   /** The team's outcome codes as the operator set them now; none: any outcome goes. */
   wrapUpCodes?: () => string[] | undefined;
   /** Customers' callbacks offered to agents (queues that turn calls away with `callback`). */
-  callbacks?: Pick<QueueCallbacks, 'respond' | 'mayPlace' | 'placed'>;
+  callbacks?: Pick<QueueCallbacks, 'respond' | 'mayPlace' | 'placed' | 'callOutcome'>;
 }): Handlers {
   const { graph, store, floor, router, bus, limits, metrics, records, anchored } = deps;
   /** biz_opaque_callback_data: team, queue and agent, the same in pre_accept and accept. */
@@ -406,8 +406,12 @@ export function createCallRequests(deps: {
       await placeOnTeam(callId, agentId);
       records?.record({ kind: 'placed', callId, customer: to, agentId, atMs: Date.now() });
       await store.setActive(callId, { agent: agentId, customer: to, direction: 'outbound', sinceMs: Date.now() });
-      for (const event of await store.early(callId))
+      for (const event of await store.early(callId)) {
         await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
+        // WhatsApp's status can overtake its reply to connect: a callback's call is decided by it all the same.
+        if (callbackId && event.type === 'outbound_status' && event.status !== 'RINGING')
+          await callbacks?.callOutcome(callId, event.status);
+      }
       return { callId };
     },
     invite: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'conference'),

@@ -35,7 +35,7 @@ const QUEUES = TeamQueues.parse({
       name: 'Care',
       routing: 'ring_all',
       ringSeconds: 20,
-      agents: { asha: 1, ben: 1, cleo: 1 },
+      agents: { asha: 1, ben: 1, cleo: 1, dan: 1 },
       maxWait: { seconds: 10, action: 'callback', callback: WORDS },
     },
   ],
@@ -278,6 +278,42 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     await until(async () => (await row(id))?.state === 'declined', 'the customer’s "no thanks" is recorded');
     expect(await stored(id)).toBeUndefined();
   }, 60_000);
+  it('WhatsApp’s ACCEPTED overtaking its reply to connect still completes the callback', async () => {
+    const customer = '447700900615';
+    const dan = await signedIn('dan', relay.agentUrl, 'away');
+    try {
+      const { offer } = await turnedAwayWithOffer(customer);
+      const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
+      expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap615')).status).toBe(200);
+      dan.client.setStatus('available');
+      await until(() => offersTo(dan).some((o) => o.callbackId === id), 'Dan is offered the callback');
+      await dan.client.request('callback_answer', { callbackId: id, answer: 'accept' });
+      sim.graph.setPermission(customer, 'temporary');
+      sim.graph.setConnectReplyDelay(400);
+      const off = sim.graph.onAction((action, call) => {
+        if (action !== 'connect') return;
+        const status = callStatusWebhook({
+          callId: call.id,
+          customer,
+          phoneNumberId: SECRETS.phoneNumberId,
+          status: 'ACCEPTED',
+        });
+        void postSignedWebhook(relay.webhookUrl, status, SECRETS.appSecret);
+      });
+      try {
+        const sdp = loadSdpFixture('03-meta-doc-business-initiated-offer.sdp');
+        await dan.client.request('connect', { to: customer, sdp, callbackId: id });
+      } finally {
+        off();
+        sim.graph.setConnectReplyDelay(0);
+      }
+      await until(async () => (await row(id))?.state === 'completed', 'the callback is completed');
+      expect(await stored(id)).toBeUndefined();
+    } finally {
+      dan.client.close();
+    }
+  }, 60_000);
+
   it('an admin’s erasure of the customer takes their callback away, from Redis, PostgreSQL and the board', async () => {
     const customer = '447700900614';
     const { offer } = await turnedAwayWithOffer(customer);
