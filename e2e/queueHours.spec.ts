@@ -82,6 +82,11 @@ test('the supervisor board shows a queue closed for a holiday and counts the cal
       await expect(page.getByTestId('closed-queues')).toHaveText(closed);
       await expect(turnedAway).toHaveText(counted);
     }
+    // The reports count it too, in their own column (a tester found them silent about it).
+    await page.getByTestId('board-language').selectOption('en');
+    await page.getByTestId('board-reports').click();
+    await page.getByTestId('report-show').click();
+    await expect(page.getByTestId('report-team')).toContainText('1 (1 closed, 0 waited too long)');
   } finally {
     await page.context().close();
     await relay.close();

@@ -105,6 +105,11 @@ function render(report: Report): void {
       .filter((b) => b.offered > 0)
       .map((b) => cells([label(b.startMs), b.offered, b.answered], { 'data-testid': 'report-bucket-row' })),
   );
+  // Calls the queue turned away without an agent, and why (as the live board says it).
+  const turnedAway = (f: Report['team']) => {
+    const [closed, waited] = [f.closed ?? 0, f.waitedTooLong ?? 0];
+    return closed + waited ? `${closed + waited} (${say('hours.turnedAway', { closed, waited })})` : 0;
+  };
   const pct = (v: number | undefined) => (v === undefined ? undefined : say('unit.percent', { value: v }));
   const sec = (v: number | undefined) => (v === undefined ? undefined : say('unit.seconds', { value: Math.round(v) }));
   const line = (name: string, f: Report['team'], attrs: Record<string, string>) =>
@@ -119,6 +124,7 @@ function render(report: Report): void {
         sec(f.asaSec),
         sec(f.ahtSec),
         pct(f.serviceLevelPct),
+        turnedAway(f),
       ],
       attrs,
     );

@@ -58,6 +58,17 @@ describe('reports', () => {
     expect(report.buckets.filter((b) => b.offered > 0).map((b) => new Date(b.startMs).getHours())).toEqual([10, 14]);
   });
 
+  it('counts the calls a queue turned away in the report and its CSV, apart from missed and abandoned', () => {
+    const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
+    const closed = { queue: 'support', offeredAtMs: day(2), rang: false, turnedAway: 'closed' as const };
+    const report = buildReport([...calls, closed, closed], new Map(), range, 20);
+    expect(report.team).toMatchObject({ offered: 5, closed: 2, waitedTooLong: 0 });
+    const rows = parse(reportCsv(report), { relax_column_count: true }) as string[][];
+    const header = rows[0]!;
+    expect(rows[1]![header.indexOf('closed')]).toBe('2');
+    expect(rows[1]![header.indexOf('waitedTooLong')]).toBe('0');
+  });
+
   it('refuses a day that does not exist, saying so, rather than reading it as another day', () => {
     const wrong = ReportQuery.safeParse({ from: '2026-02-30', to: '2026-03-01' });
     expect(wrong.success).toBe(false);
@@ -73,7 +84,7 @@ describe('reports', () => {
     expect(csv).toContain('"queue","Bob;=1+2;"');
     expect(csv.replace(/"(?:[^"]|"")*"/g, '')).toMatch(/^[,\r\n]*$/);
     expect((parse(csv, { relax_column_count: true }) as string[][])[0]).toEqual(
-      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined,csatAvg,csatCount'.split(
+      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined,csatAvg,csatCount,closed,waitedTooLong'.split(
         ',',
       ),
     );

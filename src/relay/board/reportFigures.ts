@@ -64,6 +64,9 @@ const CSV_COLUMNS = [
   'declined',
   'csatAvg',
   'csatCount',
+  // Turned away by the queue without an agent: closed (hours, a holiday), or waited past its maximum.
+  'closed',
+  'waitedTooLong',
 ] as const;
 
 /** One CSV text of a report: a line per queue and per agent, then one per hour or day. */
