@@ -63,6 +63,9 @@ test('an agent sees "Callback for …" for a customer who asked to be called bac
     await expect(card.getByRole('heading')).toHaveText(/^Callback for \+?447700900741$/);
     await expect(card).toContainText('Customer Care');
     await expect(pageB.getByTestId('callback-offer')).toHaveCount(0);
+    // A reload keeps it: the page asks the desk for the callbacks offered now.
+    await pageA.reload();
+    await expect(card.getByRole('heading')).toHaveText(/^Callback for \+?447700900741$/, { timeout: 15_000 });
 
     await card.getByRole('button', { name: 'Call back now' }).click();
     // The call goes out from Asha's desk to that customer, through WhatsApp's connect.

@@ -507,6 +507,7 @@ export async function startAppServices(options: AppServicesOptions) {
       coordinator.permission(to).catch(() => ({ status: 'unknown' as const, canCall: true, canRequest: false })),
     'call:requestPermission': ({ to }) => coordinator.requestPermission(to),
     'callback:answer': ({ callbackId, answer }) => coordinator.answerCallback(callbackId, answer),
+    'callbacks:list': async () => coordinator.callbackOffers(),
     'calls:list': async () => coordinator.list(),
     'app:status': async () => status(),
     'settings:get': async () => settings.view(),

@@ -112,8 +112,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   /** Customers' callbacks the team relay offers this agent now, by id. */
   const callbackOffers = new Map<string, CallbackOffer>();
   const callbackListeners = new Set<(offers: CallbackOffer[]) => void>();
+  const offersNow = (): CallbackOffer[] =>
+    [...callbackOffers.values()].sort((a, b) => a.waitingSinceMs - b.waitingSinceMs);
   const tellCallbacks = (): void => {
-    const offers = [...callbackOffers.values()].sort((a, b) => a.waitingSinceMs - b.waitingSinceMs);
+    const offers = offersNow();
     for (const listener of callbackListeners) listener(offers);
   };
   const mediaListeners = new Set<(notice: CallMediaNotice) => void>();
@@ -845,6 +847,8 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     },
     /** Customers' answers to call-permission requests, for the dial box. */
     answerCallback,
+    /** The callbacks offered to this agent now, oldest call first. */
+    callbackOffers: offersNow,
     /** The callbacks offered to this agent now, oldest call first, each time they change. */
     onCallbackOffers(listener: (offers: CallbackOffer[]) => void): () => void {
       callbackListeners.add(listener);

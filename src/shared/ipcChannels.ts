@@ -16,6 +16,7 @@ export const INVOKE_CHANNELS = [
   'call:permission',
   'call:requestPermission',
   'callback:answer',
+  'callbacks:list',
   'calls:list',
   'app:status',
   'settings:get',

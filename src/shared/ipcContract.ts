@@ -317,6 +317,8 @@ export const invokeContract = {
   },
   'call:permission': { request: z.object({ to: WhatsAppNumber }), response: PermissionView },
   'call:requestPermission': { request: z.object({ to: WhatsAppNumber }), response: ActionResult },
+  /** The callbacks offered to this agent now (a reloaded page asks; `callbacks:offered` says each change). */
+  'callbacks:list': { request: Empty, response: z.array(CallbackOffer).max(50) },
   /** The agent takes the callback offered to them (then calls the customer with `call:dial`), or passes it on. */
   'callback:answer': {
     request: z.object({ callbackId: z.string().max(32), answer: z.enum(['accept', 'decline']) }),

@@ -287,6 +287,7 @@ const WITH_MEDIA = new Set<CallView['phase']>(['answering', 'pre_accepted', 'dia
 /** Reads the whole state from main: at start, and when the link to it comes back. */
 async function catchUp(): Promise<void> {
   onStatus(await api.invoke('app:status', {}));
+  usePhone.setState({ callbackOffers: await api.invoke('callbacks:list', {}) });
   for (const call of await api.invoke('calls:list', {})) {
     // Answered or placed by a page that is gone (a reload, another tab closed): its audio went with it and cannot
     // come back, so the call is ended at once and the agent told why, not left "connecting" until WhatsApp drops it.
