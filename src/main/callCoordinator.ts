@@ -338,7 +338,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       // A colleague pressed Answer first: the call is theirs, as if it had stopped ringing here; nothing to end.
       if (isRelayRefusal(error) && error.said?.key === 'relayAnsweredElsewhere' && call.state.phase === 'answering') {
         log.info('answered by a colleague first', { callId });
-        apply(call, { type: 'taken_elsewhere', atMs: now() });
+        apply(call, { type: 'answer_lost', atMs: now() });
         return refuse(error.message, error.said);
       }
       const wasPreAccepted = call.state.phase === 'pre_accepted';

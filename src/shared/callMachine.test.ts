@@ -25,6 +25,17 @@ describe('call state machine', () => {
     });
   });
 
+  it('a colleague’s answer ends a ringing call here, and one this desk lost the race for; never this desk’s own', () => {
+    const answering = transition({ phase: 'ringing' }, { type: 'answer_clicked' });
+    // The relay tells every desk who took the call, this one too: its own answer in flight goes on.
+    expect(transition(answering, { type: 'taken_elsewhere', atMs: 5 })).toEqual(answering);
+    expect(transition(answering, { type: 'answer_lost', atMs: 5 })).toMatchObject({
+      phase: 'ended',
+      reason: 'answered_elsewhere',
+    });
+    expect(transition({ phase: 'ringing' }, { type: 'answer_lost', atMs: 5 })).toEqual({ phase: 'ringing' });
+  });
+
   it('ends as rejected when the agent rejects while ringing', () => {
     expect(run([{ type: 'reject_clicked', atMs: 3 }])).toMatchObject({
       phase: 'ended',

@@ -47,6 +47,8 @@ export type CallInput =
   | { type: 'remote_terminated'; failed: boolean; message?: string; atMs: number }
   | { type: 'ring_timeout'; atMs: number }
   | { type: 'taken_elsewhere'; atMs: number }
+  /** The relay refused this desk's answer: a colleague's came first (nothing was sent to WhatsApp for this desk). */
+  | { type: 'answer_lost'; atMs: number }
   | { type: 'passed_on'; atMs: number }
   | { type: 'transferred'; atMs: number }
   | { type: 'remote_ringing' }
@@ -95,8 +97,9 @@ export function transition(state: CallState, input: CallInput): CallState {
     case 'ring_timeout':
       return state.phase === 'ringing' ? ended('missed', input.atMs) : state;
     case 'taken_elsewhere':
-      // Answering too: the relay gave the call to a colleague who pressed Answer first; nothing was sent for this desk.
-      return state.phase === 'ringing' || state.phase === 'answering' ? ended('answered_elsewhere', input.atMs) : state;
+      return state.phase === 'ringing' ? ended('answered_elsewhere', input.atMs) : state;
+    case 'answer_lost':
+      return state.phase === 'answering' ? ended('answered_elsewhere', input.atMs) : state;
     case 'passed_on':
       return state.phase === 'ringing' ? ended('passed_on', input.atMs) : state;
     case 'transferred':
