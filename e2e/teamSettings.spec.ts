@@ -58,7 +58,7 @@ test('an admin changes the not-ready reasons and outcome codes on the board’s 
   await board.getByTestId('settings-codes').fill('Resolved\nCallback booked');
   await board.getByTestId('settings-save').click();
   await expect(board.getByTestId('settings-problem')).toHaveText(
-    'notReadyReasons.1: a reason is 1 to 40 lower-case letters, digits, spaces, - or _',
+    'notReadyReasons.1: a reason is 1 to 40 letters (lower-case where the script has cases), digits, spaces, - or _',
   );
   await board.getByTestId('settings-reasons').fill('break\ncoaching');
   await board.getByTestId('settings-save').click();

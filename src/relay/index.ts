@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { NOT_READY_REASON } from '../shared/teamSettings';
 import { z } from 'zod';
 import { errorText } from '../shared/errorText';
 import { TeamQueues } from '../shared/teamQueues';
@@ -73,7 +74,10 @@ const RelayEnv = z.object({
   /** The reasons agents may give for not being ready, comma-separated. */
   RELAY_NOT_READY_REASONS: z
     .string()
-    .regex(/^[a-z0-9 _-]{1,40}(,[a-z0-9 _-]{1,40})*$/, 'RELAY_NOT_READY_REASONS: words like break,lunch,training')
+    .refine(
+      (v) => v.split(',').every((reason) => NOT_READY_REASON.test(reason)),
+      'RELAY_NOT_READY_REASONS: words like break,lunch,training',
+    )
     .optional(),
   /** Agents not signed in for this many days leave the team's known set (the board, routing's reads, metrics). */
   RELAY_FORGET_AGENTS_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(30),

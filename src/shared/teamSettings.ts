@@ -7,9 +7,17 @@ import { QueueHours, QueueId, QueueMaxWait } from './teamQueues';
  * What an admin sets for the whole team from the board (stored in PostgreSQL with versions, applied by every relay
  * instance within seconds): the reasons agents may give for not being ready, and the wrap-up outcome codes.
  */
+/**
+ * A not-ready reason: letters of any script (lower-case where the script has cases: it is also a key), digits,
+ * spaces, - or _. An Arabic or Hindi team names its own reasons in its own words.
+ */
+export const NOT_READY_REASON = /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd} _-]{1,40}$/u;
+export const NOT_READY_REASON_RULE =
+  'a reason is 1 to 40 letters (lower-case where the script has cases), digits, spaces, - or _';
+
 export const TeamSettings = z.object({
   notReadyReasons: z
-    .array(z.string().regex(/^[a-z0-9 _-]{1,40}$/, 'a reason is 1 to 40 lower-case letters, digits, spaces, - or _'))
+    .array(z.string().regex(NOT_READY_REASON, NOT_READY_REASON_RULE))
     .min(1, 'name at least one reason')
     .max(30, 'at most 30 reasons')
     .refine((r) => new Set(r).size === r.length, 'a reason is named twice')

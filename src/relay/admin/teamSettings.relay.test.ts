@@ -74,7 +74,7 @@ describe('team settings an admin changes, applied by every instance without rest
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toEqual({
       problems: [
-        'notReadyReasons.1: a reason is 1 to 40 lower-case letters, digits, spaces, - or _',
+        'notReadyReasons.1: a reason is 1 to 40 letters (lower-case where the script has cases), digits, spaces, - or _',
         'wrapUpCodes: name at least one outcome code',
       ],
     });
