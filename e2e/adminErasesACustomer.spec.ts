@@ -147,6 +147,14 @@ test('a supervisor cannot export or erase a customer’s data from the settings 
   await page.getByTestId('customer-erase-confirm').click();
   await expect(page.getByTestId('customer-result')).toHaveText(/^Only an admin may export or erase/);
   expect(await sql('SELECT call_id FROM calls WHERE customer = $1', [ANA])).toEqual([{ call_id: 'ana-1' }]);
+  // A sign-in that has ended (a token expired or revoked) is told so, not that it is no admin's.
+  await page.evaluate(() => sessionStorage.setItem('board-token', 'expired.board.token'));
+  await page.reload();
+  const ended = 'Your sign-in has ended (the token expired or was revoked): sign in again on the live board.';
+  await expect(page.getByTestId('settings-problem')).toHaveText(ended);
+  await page.getByTestId('customer-key').fill(ANA);
+  await page.getByTestId('customer-export').click();
+  await expect(page.getByTestId('customer-result')).toHaveText(ended);
   await page.context().close();
 });
 

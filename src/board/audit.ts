@@ -20,7 +20,8 @@ async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
     headers: { Authorization: `Bearer ${token}` },
   }).catch(() => undefined);
   if (!response) return void showProblem(say('row.relayNoAnswer'));
-  if (response.status === 401 || response.status === 403) return void showProblem(say('audit.adminOnly'));
+  if (response.status === 401) return void showProblem(say('reports.signInEnded'));
+  if (response.status === 403) return void showProblem(say('audit.adminOnly'));
   if (!response.ok) return void showProblem((await response.text()).trim());
   showProblem(undefined);
   return response;

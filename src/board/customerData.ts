@@ -63,7 +63,8 @@ export function startCustomerData(token: string | null): void {
       body: JSON.stringify({ customer: who, action }),
     }).catch(() => undefined);
     if (!response) return tell('row.relayNoAnswer');
-    if (response.status === 401 || response.status === 403) return tell('customerData.adminOnly');
+    if (response.status === 401) return tell('reports.signInEnded');
+    if (response.status === 403) return tell('customerData.adminOnly');
     if (action === 'export' && response.ok) {
       const counts = response.headers.get('X-Customer-Data');
       await download(response);

@@ -33,6 +33,7 @@ async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
     return undefined;
   }
   const response = await fetch(query(format), { headers: { Authorization: `Bearer ${token}` } });
+  if (response.status === 401) return void showProblem(say('reports.signInEnded'));
   if (!response.ok) {
     showProblem((await response.text()).trim());
     return undefined;

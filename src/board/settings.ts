@@ -46,8 +46,9 @@ async function call(init: RequestInit = {}): Promise<Response | undefined> {
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
   }).catch(() => undefined);
   if (!response) return void showOutcome({ problems: [() => say('row.relayNoAnswer')] });
-  if (response.status === 401 || response.status === 403)
-    return void showOutcome({ problems: [() => say('settings.adminOnly')] });
+  // 401: the token ended (expired, revoked); 403: a supervisor, not an admin.
+  if (response.status === 401) return void showOutcome({ problems: [() => say('reports.signInEnded')] });
+  if (response.status === 403) return void showOutcome({ problems: [() => say('settings.adminOnly')] });
   return response;
 }
 

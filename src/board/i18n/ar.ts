@@ -304,6 +304,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     answerRatePct: 'نسبة الرد ٪',
     serviceLevelPct: 'مستوى الخدمة ٪',
     signInFirst: 'سجّل الدخول في اللوحة المباشرة أولًا.',
+    signInEnded: 'انتهى تسجيل دخولك (انتهت صلاحية الرمز أو أُلغي): سجّل الدخول مجددًا في اللوحة المباشرة.',
     unreadable: 'أرسل المُرحِّل تقريرًا لا تستطيع هذه الصفحة قراءته؛ أعد تحميل الصفحة.',
   },
   queueEditor: {

@@ -298,6 +298,7 @@ export const en = {
     answerRatePct: 'Answer rate %',
     serviceLevelPct: 'Service level %',
     signInFirst: 'Sign in on the live board first.',
+    signInEnded: 'Your sign-in has ended (the token expired or was revoked): sign in again on the live board.',
     unreadable: 'The relay sent a report this page cannot read; reload the page.',
   },
   queueEditor: {

@@ -299,6 +299,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     answerRatePct: 'उत्तर दर %',
     serviceLevelPct: 'सेवा स्तर %',
     signInFirst: 'पहले लाइव बोर्ड पर साइन इन करें।',
+    signInEnded: 'आपका साइन-इन समाप्त हो गया है (टोकन की अवधि खत्म हुई या उसे रद्द किया गया): लाइव बोर्ड पर फिर से साइन इन करें।',
     unreadable: 'रिले ने ऐसी रिपोर्ट भेजी जिसे यह पेज पढ़ नहीं सकता; पेज फिर से लोड करें।',
   },
   queueEditor: {

@@ -306,6 +306,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     answerRatePct: 'Taxa de atendimento %',
     serviceLevelPct: 'Nível de serviço %',
     signInFirst: 'Entre primeiro no painel ao vivo.',
+    signInEnded: 'Sua sessão terminou (o token expirou ou foi revogado): entre novamente no painel ao vivo.',
     unreadable: 'O relay enviou um relatório que esta página não consegue ler; recarregue a página.',
   },
   queueEditor: {
