@@ -172,8 +172,11 @@ test('a supervisor sets an agent Away while they are on a call: it takes effect 
     await expect(toggle).toHaveText('Set Away');
     await expect(toggle).toHaveAttribute('title', 'Takes effect once their call and wrap-up are done');
     await toggle.click();
-    // Still on the call; Away waits for its end and the wrap-up.
+    // Still on the call; Away waits for its end and the wrap-up, and Asha's status line says so (not "You are Away").
     await expect(boardStatus('asha')).toHaveText('on call');
+    await expect(pageA.getByTestId('not-ready')).toContainText(
+      'On a call. Afterwards you are Away: calls will not ring here.',
+    );
     await pageA.getByTestId('hangup').click();
     await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
     await expect(boardStatus('asha')).toHaveText('after-call work');

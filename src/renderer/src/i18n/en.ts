@@ -75,6 +75,8 @@ export const en = {
     micChecking: 'Checking the microphone…',
     notReadyFor: 'Not ready: {{reason}}. Calls do not ring here.',
     away: 'You are Away: calls do not ring here.',
+    awayAfterCall: 'On a call. Afterwards you are not ready ({{reason}}): calls will not ring here.',
+    awayAfterCallNoReason: 'On a call. Afterwards you are Away: calls will not ring here.',
     busy: 'You are Busy: calls show here without ringing.',
     setBySupervisor: 'Set by your supervisor {{name}}.',
     wrapUp: 'Wrap-up: calls do not ring until you save the call’s outcome.',

@@ -76,6 +76,8 @@ export const es: Catalog = {
     micChecking: 'Comprobando el micrófono…',
     notReadyFor: 'No disponible: {{reason}}. Las llamadas no suenan aquí.',
     away: 'Estás Ausente: las llamadas no suenan aquí.',
+    awayAfterCall: 'En una llamada. Después no estarás disponible ({{reason}}): las llamadas no sonarán aquí.',
+    awayAfterCallNoReason: 'En una llamada. Después estarás Ausente: las llamadas no sonarán aquí.',
     busy: 'Estás Ocupado: las llamadas aparecen aquí sin sonar.',
     setBySupervisor: 'Lo puso tu supervisor {{name}}.',
     wrapUp: 'Cierre: las llamadas no suenan hasta que guardes el resultado.',

@@ -74,6 +74,8 @@ export const ptBR: Catalog = {
     micChecking: 'Verificando o microfone…',
     notReadyFor: 'Indisponível: {{reason}}. As chamadas não tocam aqui.',
     away: 'Você está Ausente: as chamadas não tocam aqui.',
+    awayAfterCall: 'Em uma chamada. Depois você ficará indisponível ({{reason}}): as chamadas não tocarão aqui.',
+    awayAfterCallNoReason: 'Em uma chamada. Depois você ficará Ausente: as chamadas não tocarão aqui.',
     busy: 'Você está Ocupado: as chamadas aparecem aqui sem tocar.',
     setBySupervisor: 'Definido pelo seu supervisor {{name}}.',
     wrapUp: 'Pós-atendimento: as chamadas não tocam até você salvar o resultado.',

@@ -33,6 +33,10 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     wrapUp: heldForWrapUp(status),
     restriction: callsRestricted(status.accountAlerts, Date.now()),
   });
+  const awayAfterCall = (reason: string | undefined) =>
+    reason
+      ? t('readiness.awayAfterCall', { reason: t(`notReadyReason.${reason}`, { defaultValue: reason }) })
+      : t('readiness.awayAfterCallNoReason');
   if (state.ready && engaged.length > 0) {
     const talking = engaged.some((c) => c.heldSinceMs === undefined);
     return (
@@ -60,6 +64,9 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     <p className="warning readiness" data-testid="not-ready" role="status">
       {state.code === 'connectionFailed' && status.connectionCheck.said ? (
         <Said s={status.connectionCheck.said} />
+      ) : state.code === 'away' && engaged.length > 0 ? (
+        // Away set during a call (by the agent or a supervisor): it applies once the call and its wrap-up are done.
+        awayAfterCall(status.team?.chosenReason)
       ) : state.code === 'away' && status.team?.state === 'not_ready' && status.team.reason ? (
         // In a team, Away is one of the team's not-ready reasons: the line says which.
         t('readiness.notReadyFor', {
