@@ -31,7 +31,7 @@ import type { TeamDataPolicy } from '../shared/retention';
 import { createDeskCompanySignIn } from './companySignIn/deskCompanySignIn';
 import { ConnectionFields } from '../shared/settingsSchemas';
 import { refuse, sentence, type Sentence } from '../shared/sentence';
-import { turnCredentials, turnRenewalMs } from '../relay/turnCredentials';
+import { createDeskTurn } from './deskTurn';
 import { customerDigest } from '../whatsapp/customerDigest';
 
 /** How long Save waits for the team relay's word on a wrap-up before closing it anyway (the relay gets it later). */
@@ -218,15 +218,8 @@ export async function startAppServices(options: AppServicesOptions) {
     return true;
   }
 
-  /** A desk on its own with TURN makes its own credentials, fresh again at half their life (as a relay does). */
-  const deskTurn = environment.turn;
-  let ownTurn = deskTurn ? [turnCredentials(deskTurn, 'desk')] : [];
-  const turnRenewal = deskTurn
-    ? setInterval(() => {
-        ownTurn = [turnCredentials(deskTurn, 'desk')];
-        publishStatus();
-      }, turnRenewalMs(deskTurn))
-    : undefined;
+  /** A desk on its own with TURN (Settings or the environment) makes its own credentials, renewed at half-life. */
+  const deskTurn = createDeskTurn(settings, environment, () => publishStatus());
 
   /** The supervisor who last set this agent Away from the board, until the agent chooses a status themselves. */
   let statusSetBy: string | undefined;
@@ -245,8 +238,8 @@ export async function startAppServices(options: AppServicesOptions) {
       problems,
       companySignIn: companySignIn.state(),
       notices: [...(options.notices ?? []), ...(historyFailure ? [historyFailure] : []), ...shellNotices.values()],
-      iceServers: [...environment.iceServers, ...ownTurn, ...(link?.iceServers ?? [])],
-      iceTransportPolicy: environment.iceTransportPolicy,
+      iceServers: [...environment.iceServers, ...deskTurn.iceServers(), ...(link?.iceServers ?? [])],
+      iceTransportPolicy: deskTurn.policy(),
       mediaTimeoutMs: environment.mediaTimeoutMs,
       webhook,
       wrapUp: wrapUp.state(),
@@ -550,6 +543,12 @@ export async function startAppServices(options: AppServicesOptions) {
       publishStatus();
       return next;
     },
+    'settings:turnGet': async () => deskTurn.view(),
+    'settings:turnSave': async (form) => {
+      const result = deskTurn.save(form);
+      if (result.ok) logger.info('TURN settings saved', { urls: result.settings.turnUrls.length });
+      return result;
+    },
     'settings:holdMusicGet': async () => {
       const stored = options.holdMusic?.load();
       return stored ? { name: stored.name, dataBase64: stored.bytes.toString('base64') } : {};
@@ -656,7 +655,7 @@ export async function startAppServices(options: AppServicesOptions) {
       return transport?.status().webhook?.localUrl;
     },
     async close(): Promise<void> {
-      clearInterval(turnRenewal);
+      deskTurn.stop();
       clearInterval(teamPolicyTimer);
       companySignIn.close();
       clearTimeout(statusTimer);

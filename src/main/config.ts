@@ -14,6 +14,8 @@ export const Environment = z.object({
   iceTransportPolicy: z
     .enum(IceTransportPolicy.options, 'WA_ICE_TRANSPORT_POLICY is all (the default) or relay (audio through TURN only)')
     .default('all'),
+  /** WA_ICE_TRANSPORT_POLICY is set: it wins over "Send all audio through TURN" in Settings. */
+  iceTransportPolicyFromEnvironment: z.literal(true).optional(),
   /**
    * A desk on its own with a TURN server (WA_TURN_URLS, WA_TURN_SECRET): it makes its own time-limited credentials, as
    * a team relay does for its desks.
@@ -52,6 +54,7 @@ export function environmentFromEnv(env: Record<string, string | undefined>): Env
     webhookPortOverride: env.WA_WEBHOOK_PORT || undefined,
     iceServers,
     iceTransportPolicy: env.WA_ICE_TRANSPORT_POLICY || undefined,
+    iceTransportPolicyFromEnvironment: env.WA_ICE_TRANSPORT_POLICY ? true : undefined,
     turn,
     mediaTimeoutMs: env.WA_MEDIA_TIMEOUT_MS || undefined,
   });

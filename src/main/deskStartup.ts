@@ -18,7 +18,7 @@ export interface DeskStartupOptions {
 /** The secrets in force now, so a token pasted after start-up is kept out of the logs too. */
 export function currentSecrets(settings: SettingsStore): string[] {
   const c = settings.connection();
-  return [c.accessToken, c.appSecret, c.ngrokAuthtoken, c.agentToken];
+  return [c.accessToken, c.appSecret, c.ngrokAuthtoken, c.agentToken, settings.turn().secret];
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type SaveResult,
   type SettingsView,
 } from '../shared/settingsSchemas';
+import { DEFAULT_TURN_LIFETIME_SECONDS, type SavedTurn } from '../shared/turnSettings';
 
 /** Encrypts secrets at rest: Electron's safeStorage where the OS has a key store, nothing elsewhere. */
 export interface SecretCipher {
@@ -31,15 +32,23 @@ export const plainCipher: SecretCipher = {
 
 const StoredSecret = z.object({ encrypted: z.boolean(), value: z.string() });
 
+/** The desk's own TURN servers (Settings > Connection > Network); their shared secret is kept with the secrets. */
+const StoredTurn = z.object({
+  urls: z.array(z.string()).default([]),
+  lifetimeSeconds: z.number().int().default(DEFAULT_TURN_LIFETIME_SECONDS),
+  relayOnly: z.boolean().default(false),
+});
+
 const StoredSettings = StoredConnectionFields.extend({
   version: z.literal(1),
-  secrets: z.partialRecord(z.enum(SECRET_FIELDS), StoredSecret).default({}),
+  secrets: z.partialRecord(z.enum([...SECRET_FIELDS, 'turnSecret']), StoredSecret).default({}),
+  turn: StoredTurn.default(StoredTurn.parse({})),
   preferences: AgentPreferences.default(DEFAULT_PREFERENCES),
   /** The callback URL through which Meta has been seen to reach this desk. */
   reachedCallbackUrl: z.string().default(''),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
-type SecretName = SecretField;
+type SecretName = SecretField | 'turnSecret';
 export type { ConnectionSettings };
 
 function emptySettings(): StoredSettings {
@@ -268,6 +277,17 @@ export function createSettingsStore(path: string, cipher: SecretCipher) {
     reachedCallbackUrl: (): string => stored.reachedCallbackUrl,
     markCallbackReached(url: string): void {
       if (stored.reachedCallbackUrl !== url) save({ ...stored, reachedCallbackUrl: url });
+    },
+    /** The desk's own TURN settings as saved, secret included: main process only. */
+    turn: (): SavedTurn => ({ ...stored.turn, secret: secret('turnSecret') }),
+    /** Saves checked TURN settings; the secret encrypted where the OS has a key store, removed when empty. */
+    saveTurn(next: SavedTurn): void {
+      const { turnSecret: _old, ...others } = stored.secrets;
+      const secrets = next.secret
+        ? { ...others, turnSecret: { encrypted: cipher.encrypted, value: cipher.encrypt(next.secret) } }
+        : others;
+      const turn = { urls: next.urls, lifetimeSeconds: next.lifetimeSeconds, relayOnly: next.relayOnly };
+      save({ ...stored, turn, secrets });
     },
     savePreferences(patch: Partial<AgentPreferences>): AgentPreferences {
       const next = AgentPreferences.parse({ ...stored.preferences, ...patch });

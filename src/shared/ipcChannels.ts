@@ -26,6 +26,8 @@ export const INVOKE_CHANNELS = [
   'settings:callingRead',
   'settings:callingSave',
   'preferences:save',
+  'settings:turnGet',
+  'settings:turnSave',
   'settings:holdMusicGet',
   'settings:holdMusicSave',
   'app:openExternal',

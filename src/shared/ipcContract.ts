@@ -20,6 +20,7 @@ import { Activity, AgentStateName } from './teamState';
 import { Sentence } from './sentence';
 import { ShortcutAction } from './shortcuts';
 import { IceServers, IceTransportPolicy } from './iceServers';
+import { TurnSaveResult, TurnSettingsForm, TurnSettingsView } from './turnSettings';
 import type { EventChannelName, InvokeChannelName } from './ipcChannels';
 
 export const CallView = z.object({
@@ -343,6 +344,9 @@ export const invokeContract = {
   'settings:callingRead': { request: Empty, response: CallingSettingsView },
   'settings:callingSave': { request: CallingSettingsChange, response: CallingSettingsView },
   'preferences:save': { request: AgentPreferences.partial(), response: AgentPreferences },
+  /** The desk's own TURN servers (direct mode): the secret never comes back, only whether one is set. */
+  'settings:turnGet': { request: Empty, response: TurnSettingsView },
+  'settings:turnSave': { request: TurnSettingsForm, response: TurnSaveResult },
   'settings:holdMusicGet': {
     request: Empty,
     response: z.object({ name: z.string().optional(), dataBase64: z.string().optional() }),

@@ -25,6 +25,8 @@ export { runShortcut } from './shortcutActions';
 export const loadSettings = () => api.invoke('settings:get', {});
 export const saveSettings = (form: InvokeRequest<'settings:save'>) => api.invoke('settings:save', form);
 export const testConnection = () => api.invoke('settings:testConnection', {});
+export const loadTurnSettings = () => api.invoke('settings:turnGet', {});
+export const saveTurnSettings = (form: InvokeRequest<'settings:turnSave'>) => api.invoke('settings:turnSave', form);
 export const listHistory = (query: HistoryQuery) => api.invoke('history:list', query);
 export const exportHistoryCsv = (query: HistoryQuery) => api.invoke('history:exportCsv', query);
 export const readCallingSettings = () => api.invoke('settings:callingRead', {});

@@ -3,6 +3,29 @@ import { whatsappWordsAr } from '../../../shared/whatsappWords/ar';
 
 export const ar: Catalog = {
   app: { title: 'هاتف واتساب للأعمال' },
+  turnSettings: {
+    title: 'الشبكة (TURN)',
+    hint: 'للمكاتب التي يحجب جدارها الناري صوت المكالمات: خادم TURN ينقله. يُحفظ هنا ويُستخدم من المكالمة التالية.',
+    urls: 'عناوين خادم TURN، عنوان في كل سطر (turn: أو turns:)',
+    secret: 'السر المشترك (static-auth-secret لخادم TURN)',
+    secretSet: 'محفوظ: اكتب سرًا جديدًا لاستبداله',
+    secretNotSet: 'غير محدد',
+    clearSecret: 'إزالة السر المشترك المحفوظ',
+    lifetime: 'مدة صلاحية بيانات الاعتماد بالثواني (من 60 إلى 604800)',
+    relayOnly: 'إرسال كل الصوت عبر TURN',
+    save: 'حفظ إعدادات الشبكة',
+    saved: 'حُفظت إعدادات الشبكة: تستخدمها المكالمة التالية.',
+    setByEnvironment: 'تحدده بيئة التشغيل ({{variable}}): غيّره هناك.',
+    rules: {
+      turnUrlsFormat: 'عناوين خادم TURN: ‏{{url}} ليس عنوان TURN (turn:host:port أو turns:host:port)',
+      turnUrlsTooMany: 'عناوين خادم TURN: ‏16 عنوانًا على الأكثر',
+      turnSecretRequired: 'السر المشترك: مطلوب مع عناوين خادم TURN',
+      turnSecretLength: 'السر المشترك: من 16 إلى 512 حرفًا',
+      turnLifetimeRange: 'مدة صلاحية بيانات الاعتماد: عدد صحيح من الثواني من 60 إلى 604800 (أسبوع)',
+      turnRelayOnlyNeedsTurn: 'إرسال كل الصوت عبر TURN: أضف عنوان خادم TURN أولًا',
+      turnSetByEnvironment: 'تحدده بيئة التشغيل: لا يمكن لهذا الجهاز تغييره هنا',
+    },
+  },
   callingSip: {
     title: 'SIP ومفاتيح صوت المكالمات',
     sipOn: 'إرسال المكالمات إلى خادم SIP الخاص بنا (SIP)',

@@ -5,6 +5,29 @@ import { whatsappWordsEn } from '../../../shared/whatsappWords/en';
 /** The agent's screens in English: the source every other catalogue must match key for key. */
 export const en = {
   app: { title: 'WhatsApp Business phone' },
+  turnSettings: {
+    title: 'Network (TURN)',
+    hint: 'For offices whose firewall blocks call audio: a TURN server carries it. Saved here, used from the next call.',
+    urls: 'TURN server addresses, one a line (turn: or turns:)',
+    secret: 'Shared secret (the TURN server’s static-auth-secret)',
+    secretSet: 'Set: type a new one to replace it',
+    secretNotSet: 'Not set',
+    clearSecret: 'Remove the saved shared secret',
+    lifetime: 'Credential lifetime in seconds (60 to 604800)',
+    relayOnly: 'Send all audio through TURN',
+    save: 'Save network settings',
+    saved: 'Network settings saved: the next call uses them.',
+    setByEnvironment: 'Set by the environment ({{variable}}): change it there.',
+    rules: {
+      turnUrlsFormat: 'TURN server addresses: {{url}} is not a TURN address (turn:host:port or turns:host:port)',
+      turnUrlsTooMany: 'TURN server addresses: 16 at most',
+      turnSecretRequired: 'Shared secret: required with TURN server addresses',
+      turnSecretLength: 'Shared secret: 16 to 512 characters',
+      turnLifetimeRange: 'Credential lifetime: a whole number of seconds from 60 to 604800 (a week)',
+      turnRelayOnlyNeedsTurn: 'Send all audio through TURN: add a TURN server address first',
+      turnSetByEnvironment: 'Set by the environment: this desk cannot change it here',
+    },
+  },
   callingSip: {
     title: 'SIP and call media keys',
     sipOn: 'Send calls to our own SIP server (SIP)',

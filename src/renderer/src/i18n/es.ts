@@ -3,6 +3,30 @@ import { whatsappWordsEs } from '../../../shared/whatsappWords/es';
 
 export const es: Catalog = {
   app: { title: 'Teléfono de WhatsApp Business' },
+  turnSettings: {
+    title: 'Red (TURN)',
+    hint: 'Para oficinas cuyo cortafuegos bloquea el audio de las llamadas: un servidor TURN lo transporta. Se guarda aquí y se usa desde la próxima llamada.',
+    urls: 'Direcciones del servidor TURN, una por línea (turn: o turns:)',
+    secret: 'Secreto compartido (el static-auth-secret del servidor TURN)',
+    secretSet: 'Guardado: escriba uno nuevo para reemplazarlo',
+    secretNotSet: 'Sin definir',
+    clearSecret: 'Borrar el secreto compartido guardado',
+    lifetime: 'Validez de las credenciales en segundos (de 60 a 604800)',
+    relayOnly: 'Enviar todo el audio a través de TURN',
+    save: 'Guardar la configuración de red',
+    saved: 'Configuración de red guardada: la próxima llamada la usa.',
+    setByEnvironment: 'Definido por el entorno ({{variable}}): cámbielo allí.',
+    rules: {
+      turnUrlsFormat:
+        'Direcciones del servidor TURN: {{url}} no es una dirección TURN (turn:host:puerto o turns:host:puerto)',
+      turnUrlsTooMany: 'Direcciones del servidor TURN: 16 como máximo',
+      turnSecretRequired: 'Secreto compartido: obligatorio con direcciones de servidor TURN',
+      turnSecretLength: 'Secreto compartido: de 16 a 512 caracteres',
+      turnLifetimeRange: 'Validez de las credenciales: un número entero de segundos de 60 a 604800 (una semana)',
+      turnRelayOnlyNeedsTurn: 'Enviar todo el audio a través de TURN: añada primero una dirección de servidor TURN',
+      turnSetByEnvironment: 'Definido por el entorno: este equipo no puede cambiarlo aquí',
+    },
+  },
   callingSip: {
     title: 'SIP y claves de audio de las llamadas',
     sipOn: 'Enviar las llamadas a nuestro propio servidor SIP (SIP)',

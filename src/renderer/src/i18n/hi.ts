@@ -3,6 +3,29 @@ import { whatsappWordsHi } from '../../../shared/whatsappWords/hi';
 
 export const hi: Catalog = {
   app: { title: 'WhatsApp Business फ़ोन' },
+  turnSettings: {
+    title: 'नेटवर्क (TURN)',
+    hint: 'उन दफ़्तरों के लिए जिनका फ़ायरवॉल कॉल की आवाज़ रोकता है: एक TURN सर्वर उसे पहुँचाता है। यहाँ सहेजें, अगली कॉल से लागू।',
+    urls: 'TURN सर्वर के पते, हर पंक्ति में एक (turn: या turns:)',
+    secret: 'साझा गुप्त कुंजी (TURN सर्वर का static-auth-secret)',
+    secretSet: 'सहेजी हुई है: बदलने के लिए नई लिखें',
+    secretNotSet: 'सेट नहीं है',
+    clearSecret: 'सहेजी हुई साझा गुप्त कुंजी हटाएँ',
+    lifetime: 'क्रेडेंशियल की अवधि सेकंड में (60 से 604800)',
+    relayOnly: 'सारी आवाज़ TURN से भेजें',
+    save: 'नेटवर्क सेटिंग सहेजें',
+    saved: 'नेटवर्क सेटिंग सहेजी गईं: अगली कॉल इन्हें इस्तेमाल करेगी।',
+    setByEnvironment: 'एनवायरनमेंट ({{variable}}) से सेट है: इसे वहीं बदलें।',
+    rules: {
+      turnUrlsFormat: 'TURN सर्वर के पते: {{url}} TURN पता नहीं है (turn:host:port या turns:host:port)',
+      turnUrlsTooMany: 'TURN सर्वर के पते: ज़्यादा से ज़्यादा 16',
+      turnSecretRequired: 'साझा गुप्त कुंजी: TURN सर्वर के पतों के साथ ज़रूरी है',
+      turnSecretLength: 'साझा गुप्त कुंजी: 16 से 512 अक्षर',
+      turnLifetimeRange: 'क्रेडेंशियल की अवधि: 60 से 604800 (एक हफ़्ता) तक पूरे सेकंड',
+      turnRelayOnlyNeedsTurn: 'सारी आवाज़ TURN से भेजें: पहले एक TURN सर्वर का पता जोड़ें',
+      turnSetByEnvironment: 'एनवायरनमेंट से सेट है: यह डेस्क इसे यहाँ नहीं बदल सकता',
+    },
+  },
   callingSip: {
     title: 'SIP और कॉल ऑडियो की कुंजियाँ',
     sipOn: 'कॉल हमारे अपने SIP सर्वर पर भेजें (SIP)',

@@ -3,6 +3,30 @@ import { whatsappWordsPtBR } from '../../../shared/whatsappWords/ptBR';
 
 export const ptBR: Catalog = {
   app: { title: 'Telefone do WhatsApp Business' },
+  turnSettings: {
+    title: 'Rede (TURN)',
+    hint: 'Para escritórios cujo firewall bloqueia o áudio das chamadas: um servidor TURN o transporta. Salvo aqui, usado a partir da próxima chamada.',
+    urls: 'Endereços do servidor TURN, um por linha (turn: ou turns:)',
+    secret: 'Segredo compartilhado (o static-auth-secret do servidor TURN)',
+    secretSet: 'Definido: digite um novo para substituí-lo',
+    secretNotSet: 'Não definido',
+    clearSecret: 'Remover o segredo compartilhado salvo',
+    lifetime: 'Validade das credenciais em segundos (de 60 a 604800)',
+    relayOnly: 'Enviar todo o áudio pelo TURN',
+    save: 'Salvar configurações de rede',
+    saved: 'Configurações de rede salvas: a próxima chamada as usa.',
+    setByEnvironment: 'Definido pelo ambiente ({{variable}}): altere-o lá.',
+    rules: {
+      turnUrlsFormat:
+        'Endereços do servidor TURN: {{url}} não é um endereço TURN (turn:host:porta ou turns:host:porta)',
+      turnUrlsTooMany: 'Endereços do servidor TURN: no máximo 16',
+      turnSecretRequired: 'Segredo compartilhado: obrigatório com endereços de servidor TURN',
+      turnSecretLength: 'Segredo compartilhado: de 16 a 512 caracteres',
+      turnLifetimeRange: 'Validade das credenciais: um número inteiro de segundos de 60 a 604800 (uma semana)',
+      turnRelayOnlyNeedsTurn: 'Enviar todo o áudio pelo TURN: adicione antes um endereço de servidor TURN',
+      turnSetByEnvironment: 'Definido pelo ambiente: este computador não pode alterá-lo aqui',
+    },
+  },
   callingSip: {
     title: 'SIP e chaves de áudio das chamadas',
     sipOn: 'Enviar as chamadas para o nosso próprio servidor SIP (SIP)',

@@ -12,6 +12,7 @@ import { FindingsList } from './FindingsList';
 import { TemplateLanguageSelect } from './TemplateLanguageSelect';
 import { Say } from './Say';
 import { Said, saidText } from './Said';
+import { TurnSettings } from './TurnSettings';
 
 /** Every field of the connection form, as typed. */
 type Form = Required<Omit<ConnectionForm, 'webhookPort'>> & { webhookPort: string };
@@ -349,6 +350,7 @@ export function ConnectionSettings() {
       {test && test !== 'running' && test.ok && test.findings && (
         <FindingsList findings={test.findings} testId="test-findings" />
       )}
+      {view && mode === 'direct' && <TurnSettings />}
     </section>
   );
 }
