@@ -405,7 +405,11 @@ function resultOf(call: AgentCall): string {
   return say('row.answeredFor', { time });
 }
 
+/** The agent's calls on show, drawn again in a newly chosen language. */
+let agentCallsShown: Extract<BoardMessage, { type: 'agent_calls' }> | undefined;
+
 function showAgentCalls(message: Extract<BoardMessage, { type: 'agent_calls' }>): void {
+  agentCallsShown = message;
   const box = $('agent-calls');
   box.hidden = false;
   const title = document.createElement('h3');
@@ -589,6 +593,7 @@ $('sign-out').addEventListener('click', () => {
 startBoardLanguage('page.title', () => {
   if (supervisor) $('who').replaceChildren(...sayAround('signIn.signedInAs', 'name', isolated(supervisor)));
   if (live) $('live').textContent = say(live);
+  if (agentCallsShown && !$('agent-calls').hidden) showAgentCalls(agentCallsShown);
   render();
 });
 setInterval(render, 1000);
