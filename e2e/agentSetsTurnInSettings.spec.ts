@@ -1,6 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { startTestCoturn } from '../src/relay/testCoturn';
+import { LANGUAGES } from '../src/renderer/src/i18n';
+import { hi } from '../src/renderer/src/i18n/hi';
+import { flattenCatalog, untranslated } from './languageCheck';
 import { mediaFigures, openPhone } from './phoneFixture';
 
 declare global {
@@ -120,5 +123,44 @@ test('an agent behind a strict firewall sets a TURN server in Settings and the c
   } finally {
     await phone.close();
     await coturn.stop();
+  }
+});
+
+test('an IT person’s TURN environment variables win over Settings, which shows those fields as set by the environment', async ({
+  page,
+}) => {
+  const phone = await openPhone(page, {
+    env: {
+      WA_TURN_URLS: 'turns:turn.example.com:443?transport=tcp',
+      WA_TURN_SECRET: 'set-by-it-in-the-environment-0123',
+      WA_ICE_TRANSPORT_POLICY: 'relay',
+    },
+  });
+  try {
+    await page.getByTestId('tab-settings').click();
+    await expect(page.getByTestId('turn-settings')).toBeVisible();
+    await expect(page.getByTestId('setting-turnUrls')).toHaveValue('turns:turn.example.com:443?transport=tcp');
+    for (const field of ['turnUrls', 'turnSecret', 'turnLifetimeSeconds', 'turnRelayOnly'])
+      await expect(page.getByTestId(`setting-${field}`)).toBeDisabled();
+    await expect(page.getByTestId('setting-turnRelayOnly')).toBeChecked();
+    await expect(page.getByTestId('setting-turnSecret')).toHaveAccessibleDescription(
+      'Set by the environment (WA_TURN_SECRET): change it there.',
+    );
+    await expect(page.getByTestId('env-turnRelayOnly')).toHaveText(
+      'Set by the environment (WA_ICE_TRANSPORT_POLICY): change it there.',
+    );
+    expect(await page.content()).not.toContain('set-by-it-in-the-environment');
+    expect((await new AxeBuilder({ page }).include('[data-testid="turn-settings"]').analyze()).violations).toEqual([]);
+    // In Hindi, the part reads no English from the catalogue.
+    await page.getByTestId('settings-section-desk').click();
+    await page.getByTestId('language').selectOption('hi');
+    await page.getByTestId('settings-section-connection').click();
+    await expect(page.getByTestId('env-turnUrls')).toHaveText(
+      hi.turnSettings.setByEnvironment.replace('{{variable}}', 'WA_TURN_URLS'),
+    );
+    const english = flattenCatalog(LANGUAGES[0].catalog);
+    expect(await untranslated(page, english, flattenCatalog(hi))).toEqual([]);
+  } finally {
+    await phone.close();
   }
 });
