@@ -115,6 +115,22 @@ test('a managed desk hides the administrator’s settings, works with them, and 
   }
 });
 
+test('a desk the administrator set up for a team asks the agent only to sign in', async ({ page }) => {
+  const policy = JSON.stringify({ connection: { mode: 'relay', relayUrls: 'wss://relay.example.com/' } });
+  const phone = await openPhone(page, { unconfigured: true, env: { WA_POLICY_FILE: policyFile(policy) } });
+  try {
+    await page.getByTestId('tab-settings').click();
+    // Not "nothing needs to be typed here" above the token field the agent must fill in (a tester's finding).
+    await expect(page.getByTestId('welcome-managed')).toHaveText(
+      'Your administrator set up this desk for the team: sign in below with your company account or the agent token they gave you.',
+    );
+    await expect(page.getByTestId('setting-agentToken')).toBeVisible();
+    await expect(page.getByTestId('setting-relayUrls')).toHaveCount(0);
+  } finally {
+    await phone.close();
+  }
+});
+
 test('a malformed policy locks the settings all the same and says so in the agent’s language', async ({ browser }) => {
   // A Spanish-speaking agent: the desk speaks the system's language until told otherwise.
   const context = await browser.newContext({ locale: 'es-ES' });

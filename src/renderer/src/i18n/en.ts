@@ -137,6 +137,8 @@ export const en = {
     step5: 'Press “Test connection”: it says what is still missing, and calling can be turned on in this screen.',
     managed:
       'Your administrator sets up this desk’s connection to WhatsApp, and it is not connected yet: ask them to finish it. Nothing needs to be typed here.',
+    managedSignIn:
+      'Your administrator set up this desk for the team: sign in below with your company account or the agent token they gave you.',
     secrets: 'The token and secrets stay on this computer, outside this window.',
   },
   incoming: {

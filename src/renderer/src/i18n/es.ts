@@ -143,6 +143,8 @@ export const es: Catalog = {
     step5: 'Pulsa «Probar la conexión»: dice qué falta todavía, y las llamadas se pueden activar en esta pantalla.',
     managed:
       'Tu administrador configura la conexión de este puesto con WhatsApp y todavía no está conectado: pídele que la termine. Aquí no hay que escribir nada.',
+    managedSignIn:
+      'Tu administrador configuró este puesto para el equipo: inicia sesión abajo con tu cuenta de la empresa o con el token de agente que te dio.',
     secrets: 'El token y las claves secretas se quedan en este ordenador, fuera de esta ventana.',
   },
   incoming: {

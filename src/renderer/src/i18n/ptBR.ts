@@ -140,6 +140,8 @@ export const ptBR: Catalog = {
     step5: 'Clique em «Testar a conexão»: ele diz o que ainda falta, e as chamadas podem ser ativadas nesta tela.',
     managed:
       'Seu administrador configura a conexão deste posto com o WhatsApp, e ele ainda não está conectado: peça que ele termine. Não é preciso digitar nada aqui.',
+    managedSignIn:
+      'Seu administrador configurou esta mesa para a equipe: entre abaixo com sua conta da empresa ou com o token de agente que ele lhe deu.',
     secrets: 'O token e as chaves secretas ficam neste computador, fora desta janela.',
   },
   incoming: {

@@ -75,7 +75,7 @@ export function SettingsPage() {
       </nav>
       {section === 'connection' && (
         <>
-          {!configured && <Welcome managed={managed === true} />}
+          {!configured && <Welcome managed={managed === true} teamSignIn={mode === 'relay'} />}
           <ConnectionSettings />
           <AccountAlerts alerts={alerts} where="settings" />
           {configured && mode === 'direct' && managed === false && <WebhookPanel />}

@@ -4,14 +4,15 @@ const STEPS = ['step1', 'step2', 'step3', 'step4', 'step5'] as const;
 const MARK = '\u0001';
 
 /** The first screen before any connection: one welcome, a simulated call to try, and Meta's setup steps. */
-export function Welcome({ managed = false }: { managed?: boolean }) {
+export function Welcome({ managed = false, teamSignIn = false }: { managed?: boolean; teamSignIn?: boolean }) {
   const { t } = useTranslation();
-  // A managed desk's connection is the administrator's: no steps the agent could not take anyway.
+  // A managed desk's connection is the administrator's: no steps the agent could not take anyway. One set up for
+  // a team's relay still needs the agent's own sign-in, below.
   if (managed)
     return (
       <section className="card welcome" data-testid="welcome" aria-labelledby="welcome-title">
         <h2 id="welcome-title">{t('welcome.title')}</h2>
-        <p data-testid="welcome-managed">{t('welcome.managed')}</p>
+        <p data-testid="welcome-managed">{t(teamSignIn ? 'welcome.managedSignIn' : 'welcome.managed')}</p>
       </section>
     );
   // The command stays as typed in every language, set as code where the sentence puts it.
