@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { test, expect, type Page } from '@playwright/test';
 import { issueAgentToken, issueSupervisorToken } from '../src/relay/agentTokens';
 import { startTestPostgres } from '../src/relay/testPostgres';
@@ -34,8 +35,8 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('available');
     await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('available');
 
-    // Ben's desk was left Available: the supervisor sets it Away, and the desk says so.
-    await agentRow('ben').getByTestId('agent-set-status').click();
+    // Ben's desk was left Available: the supervisor sets it Away (a double click sets it once), and the desk says so.
+    await agentRow('ben').getByTestId('agent-set-status').dblclick();
     await expect(pageB.getByTestId('agent-status')).toHaveValue('away');
     await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('not ready: away');
 
@@ -90,6 +91,14 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     // Back to Available from the board.
     await agentRow('ben').getByTestId('agent-set-status').click();
     await expect(pageB.getByTestId('agent-status')).toHaveValue('available');
+    // The audit trail has each change once: Away (double-clicked), then Available.
+    const audit = new pg.Client(postgres.url);
+    await audit.connect();
+    const changes = await audit.query<{ detail: string }>(
+      "SELECT detail FROM audit_log WHERE action = 'set_agent_state' AND target = 'ben' ORDER BY id",
+    );
+    await audit.end();
+    expect(changes.rows.map((r) => r.detail)).toEqual([expect.stringMatching(/^away/), 'available']);
 
     // Reports: this week's charts and numbers, and the same figures as CSV.
     await board.getByTestId('board-reports').click();

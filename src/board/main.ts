@@ -326,6 +326,8 @@ function render(): void {
         const shown = event.currentTarget as HTMLElement;
         const picked = shown.parentElement?.querySelector<HTMLSelectElement>('[data-testid="agent-away-reason"]');
         const reason = next === 'away' && picked?.value ? picked.value : undefined;
+        // Once until the next snapshot redraws it: a double click sets (and audits) the state once.
+        (shown as HTMLButtonElement).disabled = true;
         send({ type: 'set_status', agentId: a.id, status: next, ...(reason && { reason }) });
       };
       const calls = document.createElement('button');
