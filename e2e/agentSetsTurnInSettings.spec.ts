@@ -64,8 +64,11 @@ test('an agent behind a strict firewall sets a TURN server in Settings and the c
   const phone = await openPhone(page);
   try {
     await page.getByTestId('tab-settings').click();
-    const network = page.getByTestId('turn-settings');
-    await expect(network).toBeVisible();
+    // Its own card under its heading, with one save of its own, saying what it saves.
+    const network = page.getByRole('region', { name: 'Network (TURN)' });
+    await expect(network.getByRole('button')).toHaveCount(1);
+    await expect(network.getByRole('button')).toHaveAccessibleName('Save network settings');
+    await expect(network.getByRole('button')).toHaveAccessibleDescription(/used from the next call/);
     await expect(page.getByTestId('setting-turnSecret')).toHaveAttribute('placeholder', 'Not set');
 
     // A STUN address by mistake: refused, with the field and the address named, and tied to the field.

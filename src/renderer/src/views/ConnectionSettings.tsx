@@ -12,7 +12,6 @@ import { FindingsList } from './FindingsList';
 import { TemplateLanguageSelect } from './TemplateLanguageSelect';
 import { Say } from './Say';
 import { Said, saidText } from './Said';
-import { TurnSettings } from './TurnSettings';
 
 /** Every field of the connection form, as typed. */
 type Form = Required<Omit<ConnectionForm, 'webhookPort'>> & { webhookPort: string };
@@ -261,7 +260,7 @@ export function ConnectionSettings() {
   return (
     <section className="card settings" data-testid="connection-settings" aria-labelledby="connection-title">
       <h2 id="connection-title">{t('connection.title')}</h2>
-      {/* Two saves on this page: each card says what its own saves, and where it goes. */}
+      {/* Each card on this page has its own save, and says what it saves and where it goes. */}
       <p className="hint" id="connection-saves" data-testid="connection-saves">
         {t('connection.saves')}
       </p>
@@ -350,7 +349,6 @@ export function ConnectionSettings() {
       {test && test !== 'running' && test.ok && test.findings && (
         <FindingsList findings={test.findings} testId="test-findings" />
       )}
-      {view && mode === 'direct' && <TurnSettings />}
     </section>
   );
 }

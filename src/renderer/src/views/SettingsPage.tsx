@@ -5,6 +5,7 @@ import { usePhone, type SettingsSection } from '../store';
 import { CallingSettingsPanel } from './CallingSettingsPanel';
 import { AccountAlerts } from './AccountAlerts';
 import { ConnectionSettings } from './ConnectionSettings';
+import { TurnSettings } from './TurnSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { PreferencesPanel } from './PreferencesPanel';
 import { CaptureSettings } from './CaptureSettings';
@@ -77,6 +78,7 @@ export function SettingsPage() {
         <>
           {!configured && <Welcome managed={managed === true} teamSignIn={mode === 'relay'} />}
           <ConnectionSettings />
+          {mode === 'direct' && <TurnSettings />}
           <AccountAlerts alerts={alerts} where="settings" />
           {configured && mode === 'direct' && managed === false && <WebhookPanel />}
           {configured && mode === 'direct' && managed === false && <CallingSettingsPanel />}

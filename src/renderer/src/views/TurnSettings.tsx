@@ -89,8 +89,8 @@ export function TurnSettings() {
   }
 
   return (
-    <fieldset className="turn-settings" data-testid="turn-settings">
-      <legend>{t('turnSettings.title')}</legend>
+    <section className="card settings" data-testid="turn-settings" aria-labelledby="turn-settings-title">
+      <h2 id="turn-settings-title">{t('turnSettings.title')}</h2>
       <p className="hint" id="turn-settings-hint">
         {t('turnSettings.hint')}
       </p>
@@ -169,7 +169,12 @@ export function TurnSettings() {
       </label>
       <FieldNote field="turnRelayOnly" error={errors.turnRelayOnly} fromEnvironment={env('turnRelayOnly')} />
       <div className="actions">
-        <button data-testid="turn-save" aria-describedby="turn-settings-hint" onClick={() => void save(form, view)}>
+        <button
+          className="answer"
+          data-testid="turn-save"
+          aria-describedby="turn-settings-hint"
+          onClick={() => void save(form, view)}
+        >
           {t('turnSettings.save')}
         </button>
       </div>
@@ -178,6 +183,6 @@ export function TurnSettings() {
           {t('turnSettings.saved')}
         </p>
       )}
-    </fieldset>
+    </section>
   );
 }
