@@ -86,6 +86,21 @@ describe('the desk’s own TURN settings', () => {
     turn.stop();
   });
 
+  it('applies the saved TURN in direct mode only: a desk joining a team relay uses the relay’s', () => {
+    const { settings, turn } = desk();
+    turn.save({ turnUrls: URLS, turnSecret: SECRET, turnRelayOnly: true });
+    expect(turn.iceServers()).toHaveLength(1);
+    const joined = settings.saveConnection({
+      mode: 'relay',
+      relayUrls: 'ws://127.0.0.1:9/',
+      agentToken: 'agent-token',
+    });
+    expect(joined).toMatchObject({ ok: true });
+    expect(turn.iceServers()).toEqual([]);
+    expect(turn.policy()).toBe('all');
+    turn.stop();
+  });
+
   it('lets the environment win: its TURN and policy are in force, and the page may not change those fields', () => {
     const environment = envWith({
       WA_TURN_URLS: 'turns:env.example.com:443',

@@ -40,16 +40,15 @@ export function turnInForce(
  * at half their life; a save in Settings takes effect at once, so the next call uses it without a restart.
  */
 export function createDeskTurn(settings: SettingsStore, environment: Environment, changed: () => void) {
+  // Settings' TURN is the direct mode's: in a team the relay hands out its own (the environment still applies).
+  const direct = () => settings.connection().mode === 'direct';
   const locked = turnFieldsFromEnvironment(environment);
   let servers: IceServer[] = [];
-  let policy: IceTransportPolicy = 'all';
   let renewal: ReturnType<typeof setInterval> | undefined;
 
   function apply(): void {
     clearInterval(renewal);
-    const now = turnInForce(settings.turn(), environment);
-    policy = now.policy;
-    const turn = now.turn;
+    const turn = turnInForce(settings.turn(), environment).turn;
     servers = turn ? [turnCredentials(turn, 'desk')] : [];
     renewal = turn
       ? setInterval(() => {
@@ -84,8 +83,11 @@ export function createDeskTurn(settings: SettingsStore, environment: Environment
 
   apply();
   return {
-    iceServers: (): IceServer[] => servers,
-    policy: (): IceTransportPolicy => policy,
+    iceServers: (): IceServer[] => (environment.turn || direct() ? servers : []),
+    policy: (): IceTransportPolicy =>
+      direct() || environment.iceTransportPolicyFromEnvironment
+        ? turnInForce(settings.turn(), environment).policy
+        : environment.iceTransportPolicy,
     view,
     save,
     stop: (): void => clearInterval(renewal),
