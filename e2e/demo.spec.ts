@@ -1,5 +1,6 @@
 import { startBotDemo } from '../sim/botDemo';
 import { startDemoCalls } from '../sim/demoCalls';
+import { startTeamDemo } from '../sim/teamDemo';
 import { startPhoneWithSim } from '../sim/phoneWithSim';
 import { expect, test } from './phoneFixture';
 
@@ -41,6 +42,48 @@ test('npm run demo -- --bot: the front bot answers, the desk rings with its summ
       /front desk's bot answered[\s\S]*handed the call to Support[\s\S]*survey bot[\s\S]*ended the call on WhatsApp[\s\S]*rated 5 of 5/,
     );
   } finally {
+    await demo.close();
+  }
+});
+
+test('npm run demo -- --team: both desks ring for Support, Asha answers, and the supervisor’s board shows her call', async ({
+  browser,
+}) => {
+  const lines: string[] = [];
+  const demo = await startTeamDemo({ say: (line) => lines.push(line), uiPort: 0 });
+  // A window each, as people have them (tabs of one window would be throttled in the background).
+  const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
+  try {
+    const [asha, ben, board] = await Promise.all(contexts.map((c) => c.newPage()));
+    for (const [page, url] of [
+      [asha, demo.desks.asha],
+      [ben, demo.desks.ben],
+    ] as const) {
+      await page.goto(url);
+      await page.getByTestId('ready').filter({ hasText: 'Ready for calls from the team relay' }).waitFor();
+    }
+    await board.goto(demo.board);
+    await board.getByTestId('board-token').fill(demo.supervisorToken);
+    await board.getByTestId('board-sign-in-button').click();
+    await expect(board.getByTestId('board-live')).toHaveText('Live');
+
+    const call = await demo.place();
+    await expect(asha.getByTestId('caller-name')).toHaveText('Demo Customer 1');
+    await expect(ben.getByTestId('caller-name')).toHaveText('Demo Customer 1');
+    await asha.getByTestId('answer').click();
+    await expect(asha.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(board.locator(`[data-testid="in-progress-row"][data-call-id="${call.callId}"]`)).toContainText('asha');
+    expect(lines).toEqual([expect.stringMatching(/^Demo Customer 1 \(\+4477009009\d\d\) calls Support\.$/)]);
+
+    // Sales rings Ben alone; the admin's token opens Team settings.
+    await demo.place('sales');
+    await expect(ben.getByTestId('caller-name')).toHaveText('Demo Customer 2');
+    await board.getByTestId('board-sign-out').click();
+    await board.getByTestId('board-token').fill(demo.adminToken);
+    await board.getByTestId('board-sign-in-button').click();
+    await expect(board.getByTestId('board-settings')).toBeVisible();
+  } finally {
+    for (const context of contexts) await context.close();
     await demo.close();
   }
 });

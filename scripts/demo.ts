@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { createLogger } from '../src/whatsapp/logger';
 import { startBotDemo } from '../sim/botDemo';
 import { startDemoCalls } from '../sim/demoCalls';
+import { startTeamDemo } from '../sim/teamDemo';
 import { SIM_SECRETS, startPhoneWithSim } from '../sim/phoneWithSim';
 import { stopOnSignals } from '../src/whatsapp/stopOnSignals';
 
@@ -37,9 +38,30 @@ async function botDemo(): Promise<void> {
   stopOnSignals(() => demo.close());
 }
 
+/** `npm run demo -- --team`: a relay, two agents' desks and the supervisor's board; Enter places a call. */
+async function teamDemo(): Promise<void> {
+  const demo = await startTeamDemo({
+    say: (line) => console.log(line),
+    uiPort: Number(process.env.SOFTPHONE_UI_PORT ?? 5180),
+  });
+  openPage(demo.desks.asha);
+  openPage(demo.desks.ben);
+  console.log(`\nThe supervisor's board is at ${demo.board}`);
+  console.log(`  supervisor token (sam): ${demo.supervisorToken}`);
+  console.log(`  admin token (ada):      ${demo.adminToken}`);
+  console.log(
+    '\nPress Enter for a call to Support (rings Asha and Ben), "s" + Enter for one to Sales (Ben). Ctrl+C to stop.\n',
+  );
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    void demo.place(line.trim() === 's' ? 'sales' : 'support').catch((e: unknown) => console.error(String(e)));
+  });
+  stopOnSignals(() => demo.close());
+}
+
 /** `npm run demo`: the phone plus the WhatsApp simulator calling it; no Meta account needed. */
 async function main(): Promise<void> {
   if (process.argv.includes('--bot')) return botDemo();
+  if (process.argv.includes('--team')) return teamDemo();
   // Only warnings and errors, so the demo's own lines stay readable.
   const logger = createLogger({
     secrets: () => [SIM_SECRETS.accessToken, SIM_SECRETS.appSecret],

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prepareDesk } from '../src/main/deskStartup';
+import { hostRenderer } from '../src/main/rendererHost';
+import { plainCipher } from '../src/main/settingsStore';
+import { issueAgentToken, issueSupervisorToken } from '../src/relay/agentTokens';
+import { startRelay } from '../src/relay/relayServer';
+import { startTestPostgres } from '../src/relay/testPostgres';
+import { startTestRedis } from '../src/relay/testRedis';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
+import { SIM_SECRETS } from './phoneWithSim';
+import { AGENT_SECRET } from './teamDesk';
+import { startWhatsAppSim } from './whatsappSim';
+
+/** The demo team: Support rings Asha and Ben together, Sales rings Ben (calls from the "sales" call button). */
+const DEMO_QUEUES = TeamQueues.parse({
+  defaultQueue: 'support',
+  repeatCallerMinutes: 0,
+  queues: [
+    { id: 'support', name: 'Support', routing: 'ring_all', ringSeconds: 30, agents: { asha: 5, ben: 5 } },
+    { id: 'sales', name: 'Sales', ringSeconds: 30, agents: { ben: 5 }, payloads: ['sales'] },
+  ],
+});
+const AGENTS = ['asha', 'ben'] as const;
+
+/**
+ * `npm run demo -- --team`: a team on this machine without a Meta account. A relay with Redis and PostgreSQL
+ * (started here, as the tests do), two agents' desks (Asha, Ben), the supervisor's board with a supervisor's and an
+ * admin's token, and a simulated WhatsApp that calls the team when asked.
+ */
+export async function startTeamDemo(options: { say: (line: string) => void; uiPort?: number; logger?: Logger }) {
+  const [redis, postgres, sim] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startWhatsAppSim({ ...SIM_SECRETS }),
+  ]);
+  const relay = await startRelay({
+    ...SIM_SECRETS,
+    agentSecret: AGENT_SECRET,
+    redisUrl: redis.url,
+    graphBaseUrl: sim.graphBaseUrl,
+    logger: options.logger ?? createMemoryLogger(),
+    prefix: 'team-demo',
+    databaseUrl: postgres.url,
+    queues: DEMO_QUEUES,
+  });
+  sim.setWebhookUrl(relay.webhookUrl);
+
+  const dataDirs: string[] = [];
+  const desks: Record<string, Awaited<ReturnType<typeof hostRenderer>>> = {};
+  for (const [i, agentId] of AGENTS.entries()) {
+    const dataDir = mkdtempSync(join(tmpdir(), `team-demo-${agentId}-`));
+    dataDirs.push(dataDir);
+    const desk = prepareDesk({
+      dataDir,
+      cipher: plainCipher,
+      logger: createMemoryLogger(),
+      env: { WA_GRAPH_BASE_URL: 'http://127.0.0.1:9', WA_WEBHOOK_PORT: '0' },
+    });
+    desk.storage.settings.saveRelaySession([relay.agentUrl], await issueAgentToken(agentId, AGENT_SECRET));
+    // Side by side: the first desk on the port asked for, the next one above it (0: any free port).
+    desks[agentId] = await hostRenderer({ desk, port: options.uiPort ? options.uiPort + i : options.uiPort });
+  }
+  const board = `${relay.agentUrl.replace(/^ws/, 'http')}board`;
+  const supervisorToken = await issueSupervisorToken('sam', AGENT_SECRET);
+  const adminToken = await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' });
+  let calls = 0;
+
+  return {
+    desks: { asha: desks.asha!.url, ben: desks.ben!.url },
+    board,
+    supervisorToken,
+    adminToken,
+    relay,
+    sim,
+    /** A customer calls Support (both desks ring), or Sales (Ben's desk) as if from the "sales" call button. */
+    async place(queue: 'support' | 'sales' = 'support') {
+      calls += 1;
+      const from = `4477009009${String(calls % 100).padStart(2, '0')}`;
+      const call = await sim.placeCall({
+        from,
+        name: `Demo Customer ${calls}`,
+        ...(queue === 'sales' && { ctaPayload: 'sales' }),
+      });
+      options.say(`Demo Customer ${calls} (+${from}) calls ${queue === 'sales' ? 'Sales' : 'Support'}.`);
+      return call;
+    },
+    async close(): Promise<void> {
+      for (const desk of Object.values(desks)) await desk.close();
+      await relay.close();
+      await sim.close();
+      await Promise.all([redis.stop(), postgres.stop()]);
+      for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type TeamDemo = Awaited<ReturnType<typeof startTeamDemo>>;
