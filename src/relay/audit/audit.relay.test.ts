@@ -45,11 +45,12 @@ async function sql<R extends pg.QueryResultRow>(text: string, values?: unknown[]
 }
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The audit lines written since the test began, once one of `action` is there. */
-async function auditLines(action: string, ms = 8000): Promise<Row[]> {
+/** The trail once it has an entry of this action (with this detail, when given: an earlier one may be there). */
+async function auditLines(action: string, ms = 8000, detail?: string): Promise<Row[]> {
   const end = Date.now() + ms;
   for (;;) {
     const rows = await sql<Row>('SELECT actor, role, action, target, detail, source FROM audit_log ORDER BY id');
-    if (rows.some((r) => r.action === action)) return rows;
+    if (rows.some((r) => r.action === action && (detail === undefined || r.detail === detail))) return rows;
     if (Date.now() > end) throw new Error(`no ${action} in the audit trail: ${JSON.stringify(rows)}`);
     await pause(25);
   }
@@ -172,7 +173,9 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
 
   it('records a company sign-in refused at the callback', async () => {
     expect((await fetch(`${base}/auth/callback?code=x&state=forged`, { redirect: 'manual' })).status).toBe(302);
-    expect(await auditLines('sign_in_refused')).toContainEqual(
+    // Written just after the reply: waited for by its own detail (earlier tests left other refusals in the trail).
+    const detail = 'failed: no sign-in under way for this state';
+    expect(await auditLines('sign_in_refused', 8000, detail)).toContainEqual(
       expect.objectContaining({ action: 'sign_in_refused', detail: 'failed: no sign-in under way for this state' }),
     );
   });
