@@ -41,9 +41,26 @@ describe('agent tokens', () => {
     const altered = `${header}.${Buffer.from(JSON.stringify({ sub: 'mallory', iss: 'wa-relay', aud: 'wa-relay-agent', jti: 'x', iat: 1, exp: 9e9 })).toString('base64url')}.${signature}`;
     expect((await verifyAgentToken(altered, keys('s3cret'))).ok).toBe(false);
     expect(await verifyAgentToken(token, keys('s3cret'), 5000)).toEqual({ ok: false, reason: 'agent token expired' });
-    expect(await verifyAgentToken(undefined, keys('s3cret'))).toEqual({ ok: false, reason: 'malformed agent token' });
+    expect(await verifyAgentToken(undefined, keys('s3cret'))).toEqual({ ok: false, reason: 'agent token malformed' });
     expect((await verifyAgentToken('a.b', keys('s3cret'))).ok).toBe(false);
     expect((await verifyAgentToken('mallory.9999999999999.forged', keys('s3cret'))).ok).toBe(false);
+  });
+
+  it('names the kind of token refused, and one signed by this team for the other use', async () => {
+    const supervisor = await issueSupervisorToken('sally', 's3cret');
+    const agent = await issueAgentToken('alice', 's3cret');
+    expect(await verifyAgentToken(supervisor, keys('s3cret'))).toEqual({
+      ok: false,
+      reason: 'agent token for another use',
+    });
+    expect(await verifySupervisorToken(agent, keys('s3cret'))).toEqual({
+      ok: false,
+      reason: 'supervisor token for another use',
+    });
+    expect(await verifySupervisorToken('x', keys('s3cret'))).toEqual({
+      ok: false,
+      reason: 'supervisor token malformed',
+    });
   });
 
   it('accepts tokens signed with a previous secret during a rotation, and only those listed', async () => {

@@ -90,22 +90,24 @@ export type TokenCheck =
 
 type Verified = { ok: true; payload: JWTPayload } | { ok: false; reason: string };
 
-/** The token's claims once its signature, issuer, audience and expiry are checked. */
+/** The token's claims once its signature, issuer, audience and expiry are checked; a refusal names the kind asked. */
 async function verifiedClaims(
   token: string | undefined,
   keys: SigningKey[],
   now: number,
   audience: string,
 ): Promise<Verified> {
-  if (!token) return { ok: false, reason: 'malformed agent token' };
+  const kind = audience === SUPERVISOR_AUDIENCE ? 'supervisor' : 'agent';
+  const refused = (why: string): Verified => ({ ok: false, reason: `${kind} token ${why}` });
+  if (!token) return refused('malformed');
   let kid: string | undefined;
   try {
     kid = decodeProtectedHeader(token).kid;
   } catch {
-    return { ok: false, reason: 'malformed agent token' };
+    return refused('malformed');
   }
   const key = keys.find((k) => k.kid === kid);
-  if (!key) return { ok: false, reason: 'agent token signature is wrong' };
+  if (!key) return refused('signature is wrong');
   try {
     const { payload } = await jwtVerify(token, key.secret, {
       algorithms: ['HS256'],
@@ -116,10 +118,11 @@ async function verifiedClaims(
     });
     return { ok: true, payload };
   } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'agent token expired' };
-    if (error instanceof errors.JWSSignatureVerificationFailed)
-      return { ok: false, reason: 'agent token signature is wrong' };
-    return { ok: false, reason: 'malformed agent token' };
+    if (error instanceof errors.JWTExpired) return refused('expired');
+    if (error instanceof errors.JWSSignatureVerificationFailed) return refused('signature is wrong');
+    // Signed by this team, for the other use: a supervisor's token at a desk, an agent's on the board.
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') return refused('for another use');
+    return refused('malformed');
   }
 }
 

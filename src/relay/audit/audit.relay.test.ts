@@ -130,7 +130,7 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
     refused.ws.send(JSON.stringify({ type: 'hello', token: 'not-a-token' }));
     await refused.closed;
     expect(await auditLines('sign_in_refused')).toContainEqual(
-      expect.objectContaining({ actor: 'unknown', action: 'sign_in_refused', detail: 'board: malformed agent token' }),
+      expect.objectContaining({ actor: 'unknown', action: 'sign_in_refused', detail: 'board: supervisor token malformed' }),
     );
   });
 
@@ -146,7 +146,7 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
     const refused = new WebSocket(relay.agentUrl, { headers: { Authorization: 'Bearer forged' } });
     await new Promise((resolve) => refused.on('error', resolve));
     expect(await auditLines('sign_in_refused')).toContainEqual(
-      expect.objectContaining({ actor: 'unknown', role: 'agent', detail: 'desk: malformed agent token' }),
+      expect.objectContaining({ actor: 'unknown', role: 'agent', detail: 'desk: agent token malformed' }),
     );
   });
 
