@@ -130,7 +130,11 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
     refused.ws.send(JSON.stringify({ type: 'hello', token: 'not-a-token' }));
     await refused.closed;
     expect(await auditLines('sign_in_refused')).toContainEqual(
-      expect.objectContaining({ actor: 'unknown', action: 'sign_in_refused', detail: 'board: supervisor token malformed' }),
+      expect.objectContaining({
+        actor: 'unknown',
+        action: 'sign_in_refused',
+        detail: 'board: supervisor token malformed',
+      }),
     );
   });
 
