@@ -54,7 +54,11 @@ test('npm run demo -- --team: both desks ring for Support, Asha answers, and the
   // A window each, as people have them (tabs of one window would be throttled in the background).
   const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
   try {
-    const [asha, ben, board] = await Promise.all(contexts.map((c) => c.newPage()));
+    const [asha, ben, board] = await Promise.all([
+      contexts[0]!.newPage(),
+      contexts[1]!.newPage(),
+      contexts[2]!.newPage(),
+    ]);
     for (const [page, url] of [
       [asha, demo.desks.asha],
       [ben, demo.desks.ben],

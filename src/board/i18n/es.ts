@@ -308,7 +308,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     answerRatePct: 'Tasa de respuesta %',
     serviceLevelPct: 'Nivel de servicio %',
     signInFirst: 'Inicia sesión primero en el panel en directo.',
-    signInEnded: 'Tu sesión ha terminado (el token caducó o fue revocado): vuelve a iniciar sesión en el panel en vivo.',
+    signInEnded:
+      'Tu sesión ha terminado (el token caducó o fue revocado): vuelve a iniciar sesión en el panel en vivo.',
     unreadable: 'El relé envió un informe que esta página no puede leer; recarga la página.',
   },
   queueEditor: {
