@@ -78,7 +78,8 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
           name: 'Front desk',
           media: 'anchored',
           agents: '*',
-          bot: { url: front.url, token: FRONT_TOKEN },
+          // The demo's bots run beside everything else on the user's machine: they get the longest time to answer.
+          bot: { url: front.url, token: FRONT_TOKEN, answerSeconds: 10 },
         },
         {
           id: 'support',
@@ -86,7 +87,9 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
           media: 'anchored',
           ringSeconds: 60,
           agents: '*',
-          handBack: [{ id: 'survey', name: 'Survey', url: survey.url, token: SURVEY_TOKEN, protocol: 'whip' }],
+          handBack: [
+            { id: 'survey', name: 'Survey', url: survey.url, token: SURVEY_TOKEN, protocol: 'whip', answerSeconds: 10 },
+          ],
           survey: {},
         },
       ],

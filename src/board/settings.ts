@@ -137,4 +137,10 @@ startBoardLanguage('settings.title', () => {
   queueSettings.redraw();
 });
 startCustomerData(token);
-void load();
+// The form waits for the settings in force: a value typed before they arrive would be overwritten by them.
+const form = $('settings') as HTMLFormElement;
+const fields = [...form.elements] as Array<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>;
+for (const field of fields) field.disabled = true;
+void load().finally(() => {
+  for (const field of fields) field.disabled = false;
+});
