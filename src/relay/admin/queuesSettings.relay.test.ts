@@ -142,7 +142,9 @@ describe('queues an admin changes on the board, applied by every instance withou
     const agent = await fetch(`${httpOf(first)}/board/api/queues`, { headers: { Authorization: 'Bearer forged' } });
     expect(agent.status).toBe(401);
     expect((await put('{not json')).status).toBe(400);
-    expect((await put('x'.repeat(600 * 1024))).status).toBe(413);
+    // Refused unread, and the connection closed with it: the next request does not meet a reset (a CI run did).
+    const tooLong = await put('x'.repeat(600 * 1024));
+    expect([tooLong.status, tooLong.headers.get('connection')]).toEqual([413, 'close']);
 
     const tooShort = await put({
       queues: layout.queues.map((q) => (q.id === 'support' ? { ...q, ringSeconds: 2, agents: { ben: 11 } } : q)),

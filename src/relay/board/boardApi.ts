@@ -193,7 +193,11 @@ export function createBoardApi(deps: {
         return reply(200, JSON.stringify(shown ?? null), 'application/json');
       }
       const text = await bodyOf(req, SETTINGS_BODY_MAX);
-      if (text === undefined) return reply(413, 'The settings are longer than 16 KB.\n');
+      if (text === undefined) {
+        // The rest is not read: the connection closes rather than carry the client's next request.
+        res.setHeader('Connection', 'close');
+        return reply(413, 'The settings are longer than 16 KB.\n');
+      }
       let raw: unknown;
       try {
         raw = JSON.parse(text);

@@ -61,7 +61,11 @@ export function createCustomerDataApi(deps: {
     if (!deps.data)
       return text(res, 404, 'Customer data is kept only with the call records (RELAY_DATABASE_URL on the relay).\n');
     const body = await bodyOf(req);
-    if (body === undefined) return text(res, 413, 'The request is longer than 1 KB.\n');
+    if (body === undefined) {
+      // The rest is not read: the connection closes rather than carry the client's next request.
+      res.setHeader('Connection', 'close');
+      return text(res, 413, 'The request is longer than 1 KB.\n');
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(body);

@@ -64,7 +64,11 @@ export function createQueuesApi(deps: {
     try {
       if (req.method === 'GET') return json(res, 200, await inForce());
       const body = await bodyOf(req);
-      if (body === undefined) return text(res, 413, `The queues are longer than ${BODY_MAX / 1024} KB.\n`);
+      // The rest of the body is not read: the connection closes, so a client does not send its next request on it.
+      if (body === undefined) {
+        res.setHeader('Connection', 'close');
+        return text(res, 413, `The queues are longer than ${BODY_MAX / 1024} KB.\n`);
+      }
       let raw: unknown;
       try {
         raw = JSON.parse(body);
