@@ -10,6 +10,8 @@ export function buttonReplyWebhook(params: {
   buttonId: string;
   title: string;
   messageId: string;
+  /** When the customer tapped (default: now). */
+  atMs?: number;
 }) {
   return {
     object: 'whatsapp_business_account',
@@ -28,7 +30,7 @@ export function buttonReplyWebhook(params: {
                   context: { from: '15550783881', id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA' },
                   from: params.customer,
                   id: params.messageId,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  timestamp: String(Math.floor((params.atMs ?? Date.now()) / 1000)),
                   type: 'interactive',
                   interactive: {
                     type: 'button_reply',

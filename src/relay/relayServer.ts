@@ -343,6 +343,7 @@ export async function startRelay(options: RelayOptions) {
         bus,
         records,
         log,
+        now: options.routingClock,
       })
     : undefined;
   const turnAway = createQueueTurnAway({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusinessHours, openAt, wallClock } from './businessHours';
+import { BusinessHours, openAt, openDeadline, wallClock } from './businessHours';
 
 const at = (iso: string) => Date.parse(iso);
 const hours = (input: unknown) => BusinessHours.parse(input);
@@ -97,3 +97,37 @@ describe('business hours in the queue’s own time zone', () => {
     expect(parsed.error?.issues.map((i) => i.path.join('.'))).toContain(path);
   });
 });
+
+describe('open time counted on the queue’s calendar', () => {
+  const london = hours({ timeZone: 'Europe/London', open: [WEEKDAYS_9_TO_1730], holidays: ['2026-12-25'] });
+  const H = 3600_000;
+
+  it('counts only open hours: a Saturday tap with a day to wait ends on Wednesday afternoon', () => {
+    // Monday and Tuesday give 8.5 h each, Wednesday the last 7 h: 16:00 (GMT in December).
+    expect(openDeadline(london, at('2026-12-12T12:00:00Z'), 24 * H)).toBe(at('2026-12-16T16:00:00Z'));
+    // From inside open hours the rest of the day counts first.
+    expect(openDeadline(london, at('2026-12-14T17:00:00Z'), H)).toBe(at('2026-12-15T09:30:00Z'));
+    expect(openDeadline(london, at('2026-12-14T09:15:30Z'), H)).toBe(at('2026-12-14T10:15:30Z'));
+  });
+
+  it('skips holidays and follows the zone’s clock changes', () => {
+    // Thursday 24 December, 17:00: Friday is a holiday, the weekend closed, Monday 28 opens at 09:00.
+    expect(openDeadline(london, at('2026-12-24T17:00:00Z'), 2 * H)).toBe(at('2026-12-28T10:30:00Z'));
+    // Clocks go forward on Sunday 29 March: Friday 27 March 17:00 GMT counts half an hour; the other half runs from
+    // Monday's 09:00 BST (08:00 UTC).
+    expect(openDeadline(london, at('2026-03-27T17:00:00Z'), H)).toBe(at('2026-03-30T08:30:00Z'));
+  });
+
+  it('gives the plain deadline for a queue that never opens', () => {
+    const never = hours({ timeZone: 'Europe/London', open: [{ days: ['mon'], from: '09:00', to: '10:00' }] });
+    const closedAllYear = { ...never, holidays: allMondaysOf2027() };
+    expect(openDeadline(closedAllYear, at('2027-01-01T00:00:00Z'), H)).toBe(at('2027-01-01T01:00:00Z'));
+  });
+});
+
+function allMondaysOf2027(): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse('2027-01-04T12:00:00Z'); t < Date.parse('2028-03-01T00:00:00Z'); t += 7 * 86_400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}

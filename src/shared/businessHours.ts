@@ -37,18 +37,29 @@ export const BusinessHours = z.object({
 });
 export type BusinessHours = z.infer<typeof BusinessHours>;
 
+// Making a formatter costs far more than using one: open-time sums read the clock thousands of times.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let found = formatters.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, found);
+  }
+  return found;
+}
+
 /** The wall clock in a zone at an instant: date, weekday and minutes since local midnight. */
 export function wallClock(timeZone: string, atMs: number): { date: string; day: Weekday; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(atMs);
+  const parts = formatterOf(timeZone).formatToParts(atMs);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return {
     date: `${part('year')}-${part('month')}-${part('day')}`,
@@ -61,10 +72,47 @@ export type OpenNow = { open: true } | { open: false; why: 'holiday' | 'outside_
 
 /** Whether the queue takes calls at this instant, and if not, why. */
 export function openAt(hours: BusinessHours, atMs: number): OpenNow {
-  const now = wallClock(hours.timeZone, atMs);
+  return openOn(hours, wallClock(hours.timeZone, atMs));
+}
+
+function openOn(hours: BusinessHours, now: ReturnType<typeof wallClock>): OpenNow {
   if (hours.holidays.includes(now.date)) return { open: false, why: 'holiday' };
   const inPeriod = hours.open.some(
     (p) => p.days.includes(now.day) && minutesOf(p.from) <= now.minutes && now.minutes < minutesOf(p.to),
   );
   return inPeriod ? { open: true } : { open: false, why: 'outside_hours' };
+}
+
+/** Local minutes from `now` until the queue may open or close (midnight at the latest: a holiday ends there). */
+function minutesUntilChange(hours: BusinessHours, now: ReturnType<typeof wallClock>): number {
+  let next = 1440;
+  if (hours.holidays.includes(now.date)) return next - now.minutes;
+  for (const p of hours.open) {
+    if (!p.days.includes(now.day)) continue;
+    for (const edge of [minutesOf(p.from), minutesOf(p.to)]) if (edge > now.minutes) next = Math.min(next, edge);
+  }
+  return next - now.minutes;
+}
+
+/** How far ahead an open-time deadline is looked for: a queue closed that long never counts down. */
+const DEADLINE_HORIZON_MS = 400 * 86_400_000;
+
+/**
+ * The instant at which the queue will have been open for `openMs` since `fromMs` (its closed hours and holidays do
+ * not count). Walks the calendar at most an hour at a time, so a change of the zone's clocks moves an edge by no more
+ * than that change. A queue that never opens within 400 days gives the plain `fromMs + openMs`.
+ */
+export function openDeadline(hours: BusinessHours, fromMs: number, openMs: number): number {
+  let atMs = fromMs;
+  let left = openMs;
+  while (atMs < fromMs + DEADLINE_HORIZON_MS) {
+    const now = wallClock(hours.timeZone, atMs);
+    const stepMs = Math.min(minutesUntilChange(hours, now), 60) * 60_000 - (atMs % 60_000);
+    if (openOn(hours, now).open) {
+      if (stepMs >= left) return atMs + left;
+      left -= stepMs;
+    }
+    atMs += stepMs;
+  }
+  return fromMs + openMs;
 }

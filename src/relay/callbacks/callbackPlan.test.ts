@@ -10,6 +10,7 @@ import {
   permissionAnswered,
   planCallbackOffers,
   takenBy,
+  withdrawnAtClosing,
 } from './callbackPlan';
 
 const NOW = Date.parse('2026-12-07T10:00:00Z');
@@ -68,6 +69,40 @@ describe('which callback goes to which free agent', () => {
     expect(plan([callback({ expiresAtMs: NOW })], ['asha'])).toEqual([]);
     expect(plan([callback({ queueId: 'gone' })], ['asha'])).toEqual([]);
     expect(plan([callback({})], [])).toEqual([]);
+  });
+});
+
+describe('callbacks and the queue’s business hours', () => {
+  // Weekdays 09:00 to 17:30 in London; NOW (Monday 7 December, 10:00 GMT) is open, Saturday 12 December is not.
+  const hours = {
+    timeZone: 'Europe/London',
+    open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:30' }],
+  };
+  const openCare = QueueConfig.parse({ ...care, hours });
+  const SATURDAY = Date.parse('2026-12-12T12:00:00Z');
+
+  it('offers no callback while its queue is closed, and offers it once the queue opens', () => {
+    const waiting = callback({ expiresAtMs: Date.parse('2026-12-16T16:00:00Z') });
+    const at = (nowMs: number) =>
+      planCallbackOffers({ callbacks: [waiting], queues: [openCare], freeAgents: ['asha'], nowMs });
+    expect(at(SATURDAY)).toEqual([]);
+    expect(at(Date.parse('2026-12-14T08:59:59Z'))).toEqual([]);
+    expect(at(Date.parse('2026-12-14T09:00:00Z'))).toEqual([{ callbackId: waiting.id, agentId: 'asha' }]);
+  });
+
+  it('withdraws offers and calls not yet placed when the queue closes, and leaves a placed call alone', () => {
+    const offered = offerTo(callback({}), 'asha', SATURDAY + 10_000);
+    const taken = takenBy(callback({}), 'ben', SATURDAY + 60_000);
+    const placed = { ...takenBy(callback({}), 'cleo', SATURDAY + 60_000), placedCallId: 'wacid.out' };
+    const due = callbacksDue([offered, taken, placed, callback({})], SATURDAY, [openCare]);
+    expect(due.closing.map((c) => c.id)).toEqual([offered.id, taken.id]);
+    expect(callbacksDue([offered, taken], NOW, [openCare]).closing).toEqual([]);
+    expect(withdrawnAtClosing(taken)).toMatchObject({
+      state: 'waiting',
+      agentId: undefined,
+      passedBy: [],
+      attempts: 0,
+    });
   });
 });
 

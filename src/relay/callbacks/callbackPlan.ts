@@ -1,5 +1,6 @@
 import { CALLBACK_ATTEMPTS, type CallbackFailure, type QueueCallback } from '../../shared/queueCallbacks';
 import { skillLevel, type QueueConfig } from '../../shared/teamQueues';
+import { queueOpenAt } from '../queuePlan';
 
 /** One offer to make: this callback to this agent. */
 export interface CallbackOfferStep {
@@ -11,7 +12,8 @@ export interface CallbackOfferStep {
  * Which waiting callbacks go to which free agents now. Callbacks keep the place of the call the queue turned away:
  * the one whose call arrived first is offered first. Each goes to the most skilled free agent of its queue, the
  * longest idle among equals (`freeAgents` comes longest idle first), never to one who passed it on, never to an agent
- * who already has a callback offered or in hand, and not while a call-permission request to the customer is open. Pure: the relay reads the inputs from Redis and applies the steps.
+ * who already has a callback offered or in hand, not while a call-permission request to the customer is open, and not
+ * while the queue is closed by its business hours. Pure: the relay reads the inputs from Redis and applies the steps.
  */
 export function planCallbackOffers(input: {
   callbacks: QueueCallback[];
@@ -29,7 +31,7 @@ export function planCallbackOffers(input: {
   const steps: CallbackOfferStep[] = [];
   for (const callback of waiting) {
     const queue = input.queues.find((q) => q.id === callback.queueId);
-    if (!queue) continue;
+    if (!queue || !queueOpenAt(queue, input.nowMs).open) continue;
     const agentId = bestAgent(queue, input.freeAgents, (id) => holding.has(id) || callback.passedBy.includes(id));
     if (!agentId) continue;
     holding.add(agentId);
@@ -93,12 +95,26 @@ export function permissionAnswered(callback: QueueCallback, accepted: boolean): 
   return { ...callback, awaitingPermission: undefined };
 }
 
-/** What is due on the callbacks now: offers that ran out, and accepted callbacks whose call was never placed. */
-export function callbacksDue(callbacks: QueueCallback[], nowMs: number) {
+/** The queue closed while its callback was offered or in hand, not yet placed: it waits again, no attempt counted. */
+export function withdrawnAtClosing(callback: QueueCallback): QueueCallback {
+  return { ...callback, state: 'waiting', agentId: undefined, untilMs: undefined };
+}
+
+/**
+ * What is due on the callbacks now: offers that ran out, accepted callbacks whose call was never placed, waiting ones
+ * past their end, and those offered or not yet placed whose queue has closed.
+ */
+export function callbacksDue(callbacks: QueueCallback[], nowMs: number, queues: QueueConfig[] = []) {
   const late = (c: QueueCallback) => c.untilMs !== undefined && c.untilMs <= nowMs;
+  const closed = (c: QueueCallback) => {
+    const queue = queues.find((q) => q.id === c.queueId);
+    return queue !== undefined && !queueOpenAt(queue, nowMs).open;
+  };
+  const unplaced = (c: QueueCallback) => c.state === 'offered' || (c.state === 'calling' && !c.placedCallId);
   return {
     offersRunOut: callbacks.filter((c) => c.state === 'offered' && late(c)),
     neverPlaced: callbacks.filter((c) => c.state === 'calling' && c.placedCallId === undefined && late(c)),
     expired: callbacks.filter((c) => c.state === 'waiting' && c.expiresAtMs <= nowMs),
+    closing: callbacks.filter((c) => unplaced(c) && !late(c) && closed(c)),
   };
 }

@@ -286,7 +286,15 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
       const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
       expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap615')).status).toBe(200);
       dan.client.setStatus('available');
-      await until(() => offersTo(dan).some((o) => o.callbackId === id), 'Dan is offered the callback');
+      // Cleo's callback of the test before (her desk closed while it was offered) is older: Dan passes it on.
+      const passed = new Set<string>();
+      await until(async () => {
+        for (const other of offersTo(dan).filter((o) => o.callbackId !== id && !passed.has(o.callbackId))) {
+          passed.add(other.callbackId);
+          await dan.client.request('callback_answer', { callbackId: other.callbackId, answer: 'decline' });
+        }
+        return offersTo(dan).some((o) => o.callbackId === id);
+      }, 'Dan is offered the callback');
       await dan.client.request('callback_answer', { callbackId: id, answer: 'accept' });
       sim.graph.setPermission(customer, 'temporary');
       sim.graph.setConnectReplyDelay(400);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { openDeadline } from '../../shared/businessHours';
 import { errorText } from '../../shared/errorText';
 import { callbackChoice, callbackOfferMessage, QueueCallback, type CallbackFailure } from '../../shared/queueCallbacks';
 import type { QueueCallbackOffer, QueueConfig } from '../../shared/teamQueues';
@@ -8,6 +9,7 @@ import type { GraphClient } from '../../whatsapp/graphClient';
 import type { Logger } from '../../whatsapp/logger';
 import type { Bus } from '../bus';
 import type { CallRecorder } from '../records/callRecorder';
+import { queueOpenAt } from '../queuePlan';
 import type { TeamFloor } from '../team/teamFloor';
 import {
   afterFailure,
@@ -17,6 +19,7 @@ import {
   permissionAnswered,
   planCallbackOffers,
   takenBy,
+  withdrawnAtClosing,
 } from './callbackPlan';
 
 /** How often each instance looks for waiting callbacks and free agents. */
@@ -71,6 +74,7 @@ export function createQueueCallbacks(deps: {
   bus: Pick<Bus, 'publish'>;
   records?: Pick<CallRecorder, 'record'>;
   log: Logger;
+  /** The relay's clock, which the queues' business hours are read by (a test moves it to the day it chooses). */
   now?: () => number;
 }) {
   const { redis, log, prefix } = deps;
@@ -163,6 +167,7 @@ export function createQueueCallbacks(deps: {
     const due = callbacksDue(
       read.map((r) => r.callback),
       nowMs,
+      deps.queues(),
     );
     const changed = new Set<string>();
     for (const callback of due.expired) {
@@ -177,6 +182,12 @@ export function createQueueCallbacks(deps: {
     for (const callback of due.neverPlaced) {
       changed.add(callback.id);
       await failed(rawOf.get(callback.id)!, callback, 'call_failed');
+    }
+    for (const callback of due.closing) {
+      changed.add(callback.id);
+      if (!(await swap(rawOf.get(callback.id)!, callback, withdrawnAtClosing(callback)))) continue;
+      log.info('callback withdrawn: its queue closed before the call was placed', { callbackId: callback.id });
+      await tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
     }
     // What changed is looked at again next time, as it is then.
     const callbacks = read.map((r) => r.callback).filter((c) => !changed.has(c.id));
@@ -288,7 +299,10 @@ export function createQueueCallbacks(deps: {
         return false;
       }
       const requestedAtMs = reply.timestampMs || now();
-      const expiresAtMs = requestedAtMs + sent.data.keepHours * 3600_000;
+      // The customer waits for open hours: only the time the queue is open counts down what they were promised.
+      const hours = deps.queues().find((q) => q.id === sent.data.queueId)?.hours;
+      const keepMs = sent.data.keepHours * 3600_000;
+      const expiresAtMs = hours ? openDeadline(hours, requestedAtMs, keepMs) : requestedAtMs + keepMs;
       const callback: QueueCallback = {
         id: choice.offerId,
         queueId: sent.data.queueId,
@@ -340,7 +354,9 @@ export function createQueueCallbacks(deps: {
     async mayPlace(agentId: string, callbackId: string, to: string): Promise<boolean> {
       const found = await read(callbackId);
       const c = found?.callback;
-      return Boolean(c && c.state === 'calling' && c.agentId === agentId && c.customer === to && !c.placedCallId);
+      if (!c || c.state !== 'calling' || c.agentId !== agentId || c.customer !== to || c.placedCallId) return false;
+      const queue = deps.queues().find((q) => q.id === c.queueId);
+      return !queue || queueOpenAt(queue, now()).open;
     },
     /** The agent's desk placed the callback's call: its outcome decides the callback. */
     async placed(agentId: string, callbackId: string, placedCallId: string): Promise<void> {
