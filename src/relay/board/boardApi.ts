@@ -12,18 +12,9 @@ import { requestClient } from '../../whatsapp/clientAddress';
 import { auditCsv } from '../audit/auditTrail';
 import { settingsProblems, TeamSettings, TeamSettingsChange } from '../../shared/teamSettings';
 import type { TeamSettingsStore } from '../admin/teamSettingsStore';
+import { readCappedBody } from '../../whatsapp/readCappedBody';
 
 const SETTINGS_BODY_MAX = 16 * 1024;
-
-/** A request's body, up to `max` bytes; undefined when it is longer. */
-async function bodyOf(req: IncomingMessage, max: number): Promise<string | undefined> {
-  let text = '';
-  for await (const chunk of req) {
-    text += String(chunk);
-    if (text.length > max) return undefined;
-  }
-  return text;
-}
 
 /** The audit trail as the admin view reads it. */
 export interface AuditReader {
@@ -192,15 +183,14 @@ export function createBoardApi(deps: {
         const shown = current ?? (before && { version: 0, settings: before, changedBy: '', changedAt: '' });
         return reply(200, JSON.stringify(shown ?? null), 'application/json');
       }
-      const text = await bodyOf(req, SETTINGS_BODY_MAX);
-      if (text === undefined) {
-        // The rest is not read: the connection closes rather than carry the client's next request.
-        res.setHeader('Connection', 'close');
-        return reply(413, 'The settings are longer than 16 KB.\n');
-      }
+      const body = await readCappedBody(req, res, { maxBytes: SETTINGS_BODY_MAX });
+      if (!body.ok)
+        return body.status === 413
+          ? reply(413, 'The settings are longer than 16 KB.\n')
+          : reply(408, 'The settings took too long to arrive.\n');
       let raw: unknown;
       try {
-        raw = JSON.parse(text);
+        raw = JSON.parse(body.text);
       } catch {
         return reply(400, JSON.stringify({ problems: ['(settings): not JSON'] }), 'application/json');
       }

@@ -8,6 +8,7 @@ import { settingsProblems } from '../../shared/teamSettings';
 import { requestClient } from '../../whatsapp/clientAddress';
 import { customerDigest } from '../../whatsapp/customerDigest';
 import type { Logger } from '../../whatsapp/logger';
+import { readCappedBody } from '../../whatsapp/readCappedBody';
 import type { SupervisorCheck } from '../agentTokens';
 import { tarStream } from '../admin/tarArchive';
 import type { TeamData } from '../admin/teamData';
@@ -25,15 +26,6 @@ const text = (res: ServerResponse, status: number, body: string): void =>
 export const auditedCustomer = (customer: string) => `customer #${customerDigest(customer).slice(0, 16)}`;
 const countsText = (c: CustomerDataCounts) =>
   `calls: ${c.calls}, notes: ${c.notes}, room recordings: ${c.roomRecordings}, transcripts: ${c.transcripts}, survey answers: ${c.surveyAnswers}`;
-
-async function bodyOf(req: IncomingMessage): Promise<string | undefined> {
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > BODY_MAX) return undefined;
-  }
-  return body;
-}
 
 /**
  * POST /board/api/customer-data `{ customer, action }`, for an admin only: `export` answers one tar.gz of everything
@@ -60,15 +52,14 @@ export function createCustomerDataApi(deps: {
     if (check.role !== 'admin') return text(res, 403, 'Only an admin may export or erase a customer’s data.\n');
     if (!deps.data)
       return text(res, 404, 'Customer data is kept only with the call records (RELAY_DATABASE_URL on the relay).\n');
-    const body = await bodyOf(req);
-    if (body === undefined) {
-      // The rest is not read: the connection closes rather than carry the client's next request.
-      res.setHeader('Connection', 'close');
-      return text(res, 413, 'The request is longer than 1 KB.\n');
-    }
+    const body = await readCappedBody(req, res, { maxBytes: BODY_MAX });
+    if (!body.ok)
+      return body.status === 413
+        ? text(res, 413, 'The request is longer than 1 KB.\n')
+        : text(res, 408, 'The request took too long to arrive.\n');
     let raw: unknown;
     try {
-      raw = JSON.parse(body);
+      raw = JSON.parse(body.text);
     } catch {
       return json(res, 400, { problems: ['(request): not JSON'] });
     }

@@ -5,12 +5,15 @@ import { layoutChange, layoutOf, QueuesChange } from '../../shared/queueSettings
 import { settingsProblems } from '../../shared/teamSettings';
 import { requestClient } from '../../whatsapp/clientAddress';
 import type { Logger } from '../../whatsapp/logger';
+import { readCappedBody } from '../../whatsapp/readCappedBody';
 import type { SupervisorCheck } from '../agentTokens';
 import type { TeamQueuesStore } from '../admin/teamQueuesStore';
 import type { LiveQueues } from '../liveQueues';
 
 /** 200 queues of a few hundred members each fit; a body longer than this is refused unread. */
 const BODY_MAX = 512 * 1024;
+/** Half a megabyte from a browser on a slow link (about 20 KB a second) still arrives. */
+const BODY_DEADLINE_MS = 30_000;
 
 const json = (res: ServerResponse, status: number, body: unknown): void =>
   void res
@@ -18,15 +21,6 @@ const json = (res: ServerResponse, status: number, body: unknown): void =>
     .end(JSON.stringify(body));
 const text = (res: ServerResponse, status: number, body: string): void =>
   void res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
-
-async function bodyOf(req: IncomingMessage): Promise<string | undefined> {
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > BODY_MAX) return undefined;
-  }
-  return body;
-}
 
 /**
  * GET/PUT /board/api/queues, for an admin only: the queues' members and levels, ring strategy, ring time, overflow,
@@ -63,15 +57,14 @@ export function createQueuesApi(deps: {
     if (!store) return text(res, 404, 'Editing the queues needs the call records (RELAY_DATABASE_URL on the relay).\n');
     try {
       if (req.method === 'GET') return json(res, 200, await inForce());
-      const body = await bodyOf(req);
-      // The rest of the body is not read: the connection closes, so a client does not send its next request on it.
-      if (body === undefined) {
-        res.setHeader('Connection', 'close');
-        return text(res, 413, `The queues are longer than ${BODY_MAX / 1024} KB.\n`);
-      }
+      const body = await readCappedBody(req, res, { maxBytes: BODY_MAX, deadlineMs: BODY_DEADLINE_MS });
+      if (!body.ok)
+        return body.status === 413
+          ? text(res, 413, `The queues are longer than ${BODY_MAX / 1024} KB.\n`)
+          : text(res, 408, 'The queues took too long to arrive.\n');
       let raw: unknown;
       try {
-        raw = JSON.parse(body);
+        raw = JSON.parse(body.text);
       } catch {
         return json(res, 400, { problems: ['(queues): not JSON'] });
       }

@@ -5,6 +5,7 @@ import { BOT_ESCALATION_MAX_BYTES, BotEnd, BotEscalation } from '../../shared/bo
 import { errorText } from '../../shared/errorText';
 import { handBackBots, type TeamQueues } from '../../shared/teamQueues';
 import type { Logger } from '../../whatsapp/logger';
+import { readCappedBody } from '../../whatsapp/readCappedBody';
 import type { BotSessions } from './botSessions';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -12,20 +13,6 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
-}
-
-/** The body, or undefined once it passes `max` bytes (the rest is not read). */
-async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** What a request on the bot port names: the handle of a call its bot holds. */
@@ -63,14 +50,14 @@ export function createBotRoute(deps: {
       deps.log.warn('bot request refused: not a bot token of any queue');
       return void reply(res, 401, { error: 'not a bot token' });
     }
-    const raw = await readBody(req, BOT_ESCALATION_MAX_BYTES);
-    if (raw === undefined) {
-      req.resume();
-      return void reply(res, 413, { error: `body over ${BOT_ESCALATION_MAX_BYTES} bytes` });
-    }
+    const raw = await readCappedBody(req, res, { maxBytes: BOT_ESCALATION_MAX_BYTES });
+    if (!raw.ok)
+      return raw.status === 413
+        ? void reply(res, 413, { error: `body over ${BOT_ESCALATION_MAX_BYTES} bytes` })
+        : void reply(res, 408, { error: 'body not received in time' });
     let parsed: z.ZodSafeParseResult<T>;
     try {
-      parsed = schema.safeParse(JSON.parse(raw));
+      parsed = schema.safeParse(JSON.parse(raw.text));
     } catch {
       return void reply(res, 400, { error: 'not JSON' });
     }
