@@ -37,8 +37,11 @@ export type AgentRecord = z.infer<typeof AgentRecord>;
 export const ReservationStatus = z.enum(['pending', 'accepted', 'rejected', 'timed_out', 'rescinded']);
 export type ReservationStatus = z.infer<typeof ReservationStatus>;
 
-/** Why an agent rings: to answer the customer, take a transfer, be consulted, or join a conference. */
-export const ReservationPurpose = z.enum(['answer', 'transfer', 'consult', 'conference']);
+/**
+ * Why an agent rings: to answer the customer, take a transfer, be consulted, or join a conference; or a queue's
+ * callback offered to them (pending while it rings and while they place its call).
+ */
+export const ReservationPurpose = z.enum(['answer', 'transfer', 'consult', 'conference', 'callback']);
 export type ReservationPurpose = z.infer<typeof ReservationPurpose>;
 
 /** `whispering`: a supervisor heard by the agent alone, never by the customer (coaching). */

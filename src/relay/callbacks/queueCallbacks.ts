@@ -30,6 +30,8 @@ const PLACE_MS = 90_000;
 const LOOK_AT = 500;
 /** A finished or expired callback is kept this long past its end, so a late look still finds it to record. */
 const GRACE_MS = 60_000;
+/** A hold on the team older than this whose callback is not (or no longer) theirs is a leftover, released. */
+const STRAY_MS = 10_000;
 
 const Sent = z.object({
   customer: z.string(),
@@ -70,7 +72,7 @@ export function createQueueCallbacks(deps: {
   prefix: string;
   queues: () => QueueConfig[];
   graphFor: (callId: string) => Promise<GraphClient>;
-  floor: Pick<TeamFloor, 'freeAgents'>;
+  floor: Pick<TeamFloor, 'freeAgents' | 'apply' | 'agent' | 'call'>;
   bus: Pick<Bus, 'publish'>;
   records?: Pick<CallRecorder, 'record'>;
   log: Logger;
@@ -84,6 +86,9 @@ export function createQueueCallbacks(deps: {
   const agentKey = (agentId: string) => `${prefix}:cb-agent:${agentId}`;
   const placedKey = (callId: string) => `${prefix}:cb-call:${callId}`;
   const placesKey = `${prefix}:cbs`;
+  /** Agents a callback held on the team, scored by when: looked at for holds left over (an instance died). */
+  const heldKey = `${prefix}:cb-held`;
+  const teamCallId = (callbackId: string) => `callback:${callbackId}`;
   const queueName = (id: string) => deps.queues().find((q) => q.id === id)?.name ?? id;
 
   async function read(id: string): Promise<{ raw: string; callback: QueueCallback } | undefined> {
@@ -133,6 +138,37 @@ export function createQueueCallbacks(deps: {
     });
   }
 
+  /**
+   * The callback offered to an agent holds them on the team as a ringing call does (reserved: no customer's call
+   * rings for them), from the offer until they pass it on or place its call. False: they are not free for it now.
+   */
+  async function holdOnTeam(agentId: string, callbackId: string): Promise<boolean> {
+    await redis.zadd(heldKey, Date.now(), agentId);
+    return (await deps.floor.apply({ kind: 'offer_callback', callId: teamCallId(callbackId), agentId })).ok;
+  }
+  async function releaseOnTeam(agentId: string, callbackId: string, how: 'reject' | 'ring_timeout' | 'rescind') {
+    await deps.floor.apply({ kind: how, callId: teamCallId(callbackId), agentId });
+  }
+
+  /** Holds whose callback is gone or went elsewhere (an instance died between the two, or an erasure) end. */
+  async function releaseStrays(held: Map<string, QueueCallback>): Promise<void> {
+    const agentIds = await redis.zrangebyscore(heldKey, '-inf', String(Date.now() - STRAY_MS));
+    for (const agentId of agentIds) {
+      const ringing = (await deps.floor.agent(agentId))?.reservations ?? [];
+      const mine = ringing.filter((id) => id.startsWith('callback:'));
+      if (mine.length === 0) await redis.zrem(heldKey, agentId);
+      for (const callId of mine) {
+        const callbackId = callId.slice('callback:'.length);
+        const callback = held.get(callbackId) ?? (await read(callbackId))?.callback;
+        if (callback?.agentId === agentId && callback.state !== 'waiting') continue;
+        const since = (await deps.floor.call(callId))?.reservations.find((r) => r.agentId === agentId)?.sinceMs;
+        if (since !== undefined && since > Date.now() - STRAY_MS) continue;
+        log.info('a callback hold left over on the team released', { agentId, callbackId });
+        await releaseOnTeam(agentId, callbackId, 'rescind');
+      }
+    }
+  }
+
   const tell = (agentId: string, callbackId: string, event: Parameters<Bus['publish']>[0]['event']) =>
     deps.bus.publish({ kind: 'direct', callId: `callback:${callbackId}`, targets: [agentId], event });
 
@@ -147,6 +183,7 @@ export function createQueueCallbacks(deps: {
       record({ ...callback, attempts: callback.attempts + 1, lastFailure: why }, 'failed');
     }
     if (callback.placedCallId) await redis.del(placedKey(callback.placedCallId));
+    else if (callback.agentId) await releaseOnTeam(callback.agentId, callback.id, 'rescind');
     return true;
   }
 
@@ -176,8 +213,9 @@ export function createQueueCallbacks(deps: {
     }
     for (const callback of due.offersRunOut) {
       changed.add(callback.id);
-      if (await swap(rawOf.get(callback.id)!, callback, passedOn(callback, callback.agentId!)))
-        await tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
+      if (!(await swap(rawOf.get(callback.id)!, callback, passedOn(callback, callback.agentId!)))) continue;
+      await releaseOnTeam(callback.agentId!, callback.id, 'ring_timeout');
+      await tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
     }
     for (const callback of due.neverPlaced) {
       changed.add(callback.id);
@@ -186,9 +224,11 @@ export function createQueueCallbacks(deps: {
     for (const callback of due.closing) {
       changed.add(callback.id);
       if (!(await swap(rawOf.get(callback.id)!, callback, withdrawnAtClosing(callback)))) continue;
+      await releaseOnTeam(callback.agentId!, callback.id, 'rescind');
       log.info('callback withdrawn: its queue closed before the call was placed', { callbackId: callback.id });
       await tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
     }
+    await releaseStrays(new Map(read.map((r) => [r.callback.id, r.callback])));
     // What changed is looked at again next time, as it is then.
     const callbacks = read.map((r) => r.callback).filter((c) => !changed.has(c.id));
     if (!callbacks.some((c) => c.state === 'waiting')) return;
@@ -204,7 +244,11 @@ export function createQueueCallbacks(deps: {
       const untilMs = nowMs + queue.ringSeconds * 1000;
       const next = offerTo(callback, step.agentId, untilMs);
       const held = { agentId: step.agentId, ms: untilMs - nowMs + TICK_MS * 5 };
-      if (!(await swap(rawOf.get(callback.id)!, callback, next, held))) continue;
+      if (!(await holdOnTeam(step.agentId, callback.id))) continue;
+      if (!(await swap(rawOf.get(callback.id)!, callback, next, held))) {
+        await releaseOnTeam(step.agentId, callback.id, 'rescind');
+        continue;
+      }
       log.info('callback offered to an agent', { callbackId: callback.id, agentId: step.agentId });
       await tell(step.agentId, callback.id, {
         type: 'callback_offered',
@@ -341,6 +385,7 @@ export function createQueueCallbacks(deps: {
       if (callback.state !== 'offered') return undefined;
       if (answer === 'decline') {
         if (!(await swap(raw, callback, passedOn(callback, agentId)))) return undefined;
+        await releaseOnTeam(agentId, callbackId, 'reject');
         log.info('callback passed on by the agent', { callbackId, agentId });
         void look();
         return { customer: callback.customer };

@@ -31,6 +31,7 @@ const INTENTS = [
   'save_wrap_up',
   'hand_to_bot',
   'bot_requeues',
+  'offer_callback',
 ] as const;
 type IntentKind = (typeof INTENTS)[number];
 
@@ -52,9 +53,15 @@ const pick = <T>(list: T[], index: number): T | undefined => (list.length ? list
 const rawCommand: fc.Arbitrary<TeamCommand> = fc.oneof(
   fc.record({
     kind: fc.constant('reserve' as const),
-    callId: fc.constantFrom('c1', 'c2', 'c9'),
+    callId: fc.constantFrom('c1', 'c2', 'c9', 'callback:0'),
     agentId: fc.constantFrom(...TEAM_TEST_AGENTS),
-    purpose: fc.constantFrom('answer' as const, 'transfer' as const, 'consult' as const, 'conference' as const),
+    purpose: fc.constantFrom(
+      'answer' as const,
+      'transfer' as const,
+      'consult' as const,
+      'conference' as const,
+      'callback' as const,
+    ),
   }),
   fc.record({
     kind: fc.constant('accept' as const),
@@ -193,6 +200,9 @@ function resolveOnCalls(slice: TeamSlice, intent: TeamIntent): TeamCommand | und
       const owner = answered && ownerOf(answered);
       return owner && { kind: 'hand_to_bot', callId: answered!.id, agentId: owner.id, botId: 'survey' };
     }
+    case 'offer_callback':
+      // Two callbacks, offered to anyone, again and again: most offers meet an agent busy, ringing or holding one.
+      return { kind: 'offer_callback', callId: `callback:${a % 2}`, agentId: pick(TEAM_TEST_AGENTS, b)! };
     case 'bot_requeues':
       return answered && { kind: 'requeue', callId: answered.id, queue: 'support', waitingAllowed: intent.flag };
     case 'save_wrap_up': {

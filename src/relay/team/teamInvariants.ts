@@ -25,6 +25,13 @@ export function teamInvariantViolations(slice: TeamSlice): string[] {
         broken.push(`${agent.id} is on ${callId}, which does not list them`);
   }
   for (const call of slice.calls.values()) {
+    // A callback's record is offered to one agent at a time, and nobody is ever on it: its call is placed apart.
+    if (call.reservations.some((r) => r.purpose === 'callback')) {
+      const offers = call.reservations.filter((r) => r.status === 'pending').length;
+      if (offers > 1) broken.push(`${call.id} is a callback offered to ${offers} agents`);
+      if (call.parties.length > 0 || call.reservations.some((r) => r.purpose !== 'callback'))
+        broken.push(`${call.id} is a callback with a call's parties or rings`);
+    }
     const owners = call.parties.filter((p) => p.role === 'owner');
     if (owners.length > 1) broken.push(`${call.id} has ${owners.length} owners`);
     const agents = call.parties.filter((p) => p.kind === 'agent');
@@ -47,7 +54,7 @@ export function teamInvariantViolations(slice: TeamSlice): string[] {
       if (!slice.agents.get(r.agentId)?.reservations.includes(call.id))
         broken.push(`${call.id} rings for ${r.agentId}, who does not know`);
       // The customer's call rings only until answered; a colleague is asked only while someone holds it.
-      const fitting = r.purpose === 'answer' ? 'ringing' : 'answered';
+      const fitting = r.purpose === 'answer' || r.purpose === 'callback' ? 'ringing' : 'answered';
       if (call.phase !== fitting) broken.push(`${call.id} rings for ${r.agentId} (${r.purpose}) while ${call.phase}`);
     }
   }

@@ -194,6 +194,34 @@ describe('the team model', () => {
     expect(team.calls.get('c1')).toMatchObject({ phase: 'answered', queue: 'billing', parties: [{ id: 'ben' }] });
   });
 
+  it('holds an agent offered a callback, and while they place it, as a ring does: no customer call rings for them', () => {
+    const team = emptyTeam();
+    play(team, [...signedIn('asha', 'ben'), { kind: 'offer', callId: 'c1', waitingAllowed: true }]);
+    const ring = (agentId: string): TeamCommand => ({ kind: 'reserve', callId: 'c1', agentId, purpose: 'answer' });
+    expect(play(team, [{ kind: 'offer_callback', callId: 'callback:x', agentId: 'asha' }], 2000)).toEqual([true]);
+    expect(team.agents.get('asha')!.state).toBe('reserved');
+    // The customer's call rings for Ben, not for Asha; nor is the callback offered to Ben at the same time.
+    expect(play(team, [ring('asha'), ring('ben')], 2100)).toEqual([false, true]);
+    expect(play(team, [{ kind: 'offer_callback', callId: 'callback:x', agentId: 'ben' }], 2200)).toEqual([false]);
+    // Taking it is not answering a call: she stays held while she places it, and placing its call settles it.
+    expect(applyTeamCommand(team, { kind: 'accept', callId: 'callback:x', agentId: 'asha' }, 2300).ok).toBe(false);
+    expect(play(team, [{ kind: 'place', callId: 'out1', agentId: 'asha' }], 2400)).toEqual([true]);
+    expect(team.agents.get('asha')).toMatchObject({ state: 'on_call', reservations: [] });
+    expect(team.calls.get('callback:x')!.reservations[0]!.status).toBe('rescinded');
+    // Passed on (declined), the same callback may be offered to the next free agent.
+    play(
+      team,
+      [
+        { kind: 'end', callId: 'c1' },
+        { kind: 'offer_callback', callId: 'callback:y', agentId: 'ben' },
+      ],
+      3000,
+    );
+    expect(play(team, [{ kind: 'reject', callId: 'callback:y', agentId: 'ben' }], 3100)).toEqual([true]);
+    expect(team.agents.get('ben')!.state).toBe('available');
+    expect(teamInvariantViolations(team)).toEqual([]);
+  });
+
   it('holds its invariants after every step of any interleaving of the team’s features', () => {
     fc.assert(
       fc.property(teamIntentsArbitrary(80), (intents) => {
@@ -217,6 +245,12 @@ describe('the team model', () => {
             const waitingAllowed = team.calls.get(command.callId)!.waitingAllowed;
             const offerable = before !== null && canBeOffered(before, command.purpose, waitingAllowed);
             if (!offerable) expect(offerable, where()).toBe(true);
+          }
+          // A callback goes only to an agent free for a call, and holds them as a ring does.
+          if (outcome.ok && command.kind === 'offer_callback') {
+            const offerable = before !== null && canBeOffered(before, 'callback', false);
+            if (!offerable) expect(offerable, where()).toBe(true);
+            expect(team.agents.get(command.agentId)!.state, where()).toBe('reserved');
           }
           // WhatsApp refused that answer: the agent never spoke to the customer.
           if (outcome.ok && command.kind === 'answer_failed') talked.get(command.callId)?.delete(command.agentId);

@@ -41,7 +41,12 @@ export type TeamCommand =
   /** The agent who holds the call alone hands it to a bot: the bot holds it, the agent leaves owing a wrap-up. */
   | { kind: 'hand_to_bot'; callId: string; agentId: string; botId: string }
   /** The bot holding the call escalates it: it waits in a queue again, ringing as a new customer's call does. */
-  | { kind: 'requeue'; callId: string; queue: string; waitingAllowed: boolean };
+  | { kind: 'requeue'; callId: string; queue: string; waitingAllowed: boolean }
+  /**
+   * A queue's callback is offered to an agent: its record (`callId`) rings for them alone, and holds them as a ring
+   * does until it is declined, runs out or is rescinded (they placed its call, or it went elsewhere).
+   */
+  | { kind: 'offer_callback'; callId: string; agentId: string };
 
 export type TeamOutcome = { ok: true; changedAgents: string[] } | { ok: false; refusal: string };
 
@@ -184,6 +189,7 @@ function run(slice: TeamSlice, command: TeamCommand, nowMs: number, agent: Agent
     a.wrapUps = a.wrapUps.filter((id) => id !== command.callId);
     return done();
   }
+  if (command.kind === 'offer_callback') return offerCallback(slice, command, nowMs, agent);
   if (command.kind === 'offer' || command.kind === 'place') {
     if (slice.calls.has(command.callId)) return refuse('This call is known already.');
     const call: CallRecord = {
@@ -216,6 +222,38 @@ function run(slice: TeamSlice, command: TeamCommand, nowMs: number, agent: Agent
 }
 
 const done = (): TeamOutcome => ({ ok: true, changedAgents: [] });
+
+/** A callback's record, new or over, rings for one agent free to take a call; never two at once. */
+function offerCallback(
+  slice: TeamSlice,
+  command: Extract<TeamCommand, { kind: 'offer_callback' }>,
+  nowMs: number,
+  agentAt: AgentAt,
+): TeamOutcome {
+  const found = slice.calls.get(command.callId);
+  if (found && found.phase !== 'ringing' && found.phase !== 'ended') return refuse('This call is not a callback.');
+  if (found?.reservations.some((r) => r.purpose !== 'callback')) return refuse('This call is not a callback.');
+  if (found?.reservations.some((r) => r.status === 'pending')) return refuse('This callback is offered already.');
+  const a = agentAt(command.agentId);
+  if (!canBeOffered(a, 'callback', false)) return refuse(`${a.id} cannot take a call right now.`);
+  const call: CallRecord =
+    found && found.phase === 'ringing'
+      ? found
+      : {
+          id: command.callId,
+          phase: 'ringing',
+          waitingAllowed: false,
+          customerHeld: false,
+          reservations: [],
+          parties: [],
+          wrapUpsGiven: [],
+          offeredAtMs: nowMs,
+        };
+  slice.calls.set(call.id, call);
+  call.reservations.push({ agentId: a.id, purpose: 'callback', status: 'pending', sinceMs: nowMs });
+  a.reservations.push(call.id);
+  return done();
+}
 
 function onCall(call: CallRecord, command: TeamCommand, nowMs: number, agent: AgentAt): TeamOutcome {
   switch (command.kind) {
@@ -287,6 +325,8 @@ function reserve(
   nowMs: number,
   agentAt: AgentAt,
 ): TeamOutcome {
+  const isCallback = command.purpose === 'callback' || call.reservations.some((r) => r.purpose === 'callback');
+  if (isCallback) return refuse('A callback rings with offer_callback only.');
   const a = agentAt(command.agentId);
   const forCustomer = command.purpose === 'answer';
   if (forCustomer !== (call.phase === 'ringing')) return refuse('This call cannot ring for that now.');
@@ -309,6 +349,8 @@ export const ownerOf = (call: CallRecord): Party | undefined => call.parties.fin
 function accept(call: CallRecord, agentId: string, nowMs: number, agentAt: AgentAt): TeamOutcome {
   const reservation = pendingFor(call, agentId);
   if (!reservation) return refuse('This call is not ringing for you.');
+  // Taking a callback keeps the agent held while they place its call: the call they place settles it.
+  if (reservation.purpose === 'callback') return refuse('A callback is placed, not answered.');
   const a = agentAt(agentId);
   settle(call, a, 'accepted', nowMs);
   a.calls.push(call.id);

@@ -1,0 +1,148 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSdpFixture } from '../../../fixtures/load';
+import { buttonReplyWebhook } from '../../../sim/buttonReplyWebhook';
+import type { PermissionMessage } from '../../../sim/messageRules';
+import { postSignedWebhook } from '../../../sim/webhookSender';
+import { startWhatsAppSim, type WhatsAppSim } from '../../../sim/whatsappSim';
+import type { CallSignal } from '../../shared/callSignals';
+import { TeamQueues } from '../../shared/teamQueues';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { relayKeys } from '../relayKeys';
+import { startRelay, type Relay } from '../relayServer';
+import { createTeamStore } from '../team/teamStore';
+import { connectTestAgent } from '../testAgent';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS } from '../testSecrets';
+
+const SECRETS = RELAY_TEST_SECRETS;
+const PREFIX = 'cbhold';
+const QUEUES = TeamQueues.parse({
+  defaultQueue: 'care',
+  queues: [
+    {
+      id: 'care',
+      name: 'Care',
+      routing: 'ring_all',
+      ringSeconds: 60,
+      agents: { asha: 1, ben: 1 },
+      maxWait: { seconds: 10, action: 'callback' },
+    },
+  ],
+});
+
+let redis: TestRedis;
+let sim: WhatsAppSim;
+let relay: Relay;
+let probe: Redis;
+const log = createMemoryLogger();
+/** The routing clock: moved on to let a caller's wait run out without waiting for it. */
+let shiftMs = 0;
+
+beforeAll(async () => {
+  [redis, sim] = await Promise.all([
+    startTestRedis(),
+    startWhatsAppSim({
+      accessToken: SECRETS.accessToken,
+      phoneNumberId: SECRETS.phoneNumberId,
+      appSecret: SECRETS.appSecret,
+    }),
+  ]);
+  relay = await startRelay({
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: sim.graphBaseUrl,
+    logger: log,
+    prefix: PREFIX,
+    queues: QUEUES,
+    routingClock: () => Date.now() + shiftMs,
+  });
+  sim.setWebhookUrl(relay.webhookUrl);
+  probe = new Redis(redis.url);
+}, 60_000);
+afterAll(async () => {
+  if (process.env.RELAY_TEST_LOG) for (const line of log.records) console.log(JSON.stringify(line));
+  probe?.disconnect();
+  await relay?.close();
+  await sim?.close();
+  await redis?.stop();
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not in time: ${what}`);
+    await pause(50);
+  }
+}
+type Agent = Awaited<ReturnType<typeof connectTestAgent>>;
+type ButtonsMessage = Extract<PermissionMessage, { kind: 'buttons' }>;
+const rungFor = (agent: Agent, callId: string) =>
+  agent.events.some((e) => e.type === 'call_offered' && e.callId === callId);
+const callbackOffers = (agent: Agent) =>
+  agent.events.filter((e): e is Extract<CallSignal, { type: 'callback_offered' }> => e.type === 'callback_offered');
+
+describe('an agent holding a callback is not free for a queue call, through the relay and real Redis', () => {
+  it('rings a colleague, not the agent a callback rings for or who is placing one; placing it frees the hold', async () => {
+    const customer = '447700900811';
+    const team = createTeamStore(probe, PREFIX);
+    const asha = await connectTestAgent('asha', [relay.agentUrl]);
+    const ben = await connectTestAgent('ben', [relay.agentUrl]);
+    try {
+      // A caller nobody took waits past the queue's maximum and asks to be called back.
+      const first = await sim.placeCall({ from: customer });
+      await until(async () => (await probe.exists(relayKeys(PREFIX).route(first.callId))) === 1, 'the call waits');
+      shiftMs += 11_000;
+      const isOffer = (m: PermissionMessage): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer;
+      await until(() => sim.graph.textMessages.some(isOffer), 'the customer gets the callback offer');
+      const offer = sim.graph.textMessages.find(isOffer)!;
+      const tap = buttonReplyWebhook({
+        customer,
+        phoneNumberId: SECRETS.phoneNumberId,
+        buttonId: offer.buttons[0]!.id,
+        title: offer.buttons[0]!.title,
+        messageId: 'wamid.tap811',
+      });
+      expect((await postSignedWebhook(relay.webhookUrl, tap, SECRETS.appSecret)).status).toBe(200);
+      const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
+
+      // Asha becomes free: the callback rings on her desk, and the team holds her for it (reserved).
+      asha.client.setStatus('available');
+      await until(() => callbackOffers(asha).some((o) => o.callbackId === id), 'Asha is offered the callback');
+      await until(() => asha.state()?.state === 'reserved', 'Asha is reserved for the callback');
+
+      // A customer calls while the callback rings at Asha: ring_all rings every free agent, and that is Ben alone.
+      ben.client.setStatus('available');
+      const second = await sim.placeCall({ from: '447700900812' });
+      await until(() => rungFor(ben, second.callId), 'the call rings at Ben');
+      await pause(1500);
+      expect(rungFor(asha, second.callId)).toBe(false);
+      expect((await team.agent('asha'))!.reservations).toEqual([`callback:${id}`]);
+
+      // Asha takes the callback: placing it, she is still held; the caller hangs up and another calls.
+      await asha.client.request('callback_answer', { callbackId: id, answer: 'accept' });
+      await sim.hangUp(second.callId);
+      await until(async () => (await team.agent('ben'))?.state === 'available', 'Ben is free again');
+      const third = await sim.placeCall({ from: '447700900813' });
+      await until(() => rungFor(ben, third.callId), 'the next call rings at Ben');
+      await pause(1500);
+      expect(rungFor(asha, third.callId)).toBe(false);
+      expect(asha.state()?.state).toBe('reserved');
+
+      // She places the callback's call: the hold ends as she is on her call.
+      sim.graph.setPermission(customer, 'temporary');
+      const sdp = loadSdpFixture('03-meta-doc-business-initiated-offer.sdp');
+      await asha.client.request('connect', { to: customer, sdp, callbackId: id });
+      await until(() => asha.state()?.state === 'on_call', 'Asha is on the callback’s call');
+      expect((await team.agent('asha'))!.reservations).toEqual([]);
+      expect((await team.call(`callback:${id}`))!.reservations).toMatchObject([
+        { agentId: 'asha', purpose: 'callback', status: 'rescinded' },
+      ]);
+      await sim.hangUp(third.callId);
+    } finally {
+      asha.client.close();
+      ben.client.close();
+    }
+  }, 90_000);
+});
