@@ -44,7 +44,23 @@ export interface RelayMetricsSources {
   exportsTeamFigures?(): boolean;
   /** Calls waiting for an agent now, per queue, with when the longest-waiting one came in (with a queues file). */
   queueWaits?(): Promise<Map<string, { waiting: number; oldestSinceMs: number }>>;
+  /** Queues that offer callbacks, whose series are there from the start. */
+  callbackQueues?: string[];
+  /** Callbacks not yet done (waiting for an agent, offered to one, or being placed), per queue. */
+  callbacksWaiting?(): Promise<Map<string, number>>;
 }
+
+/** What happened to queue callbacks, as wa_relay_callbacks_total counts it. */
+export const CALLBACK_RESULTS = [
+  'offered',
+  'accepted',
+  'declined',
+  'placed',
+  'completed',
+  'failed',
+  'expired',
+] as const;
+export type CallbackResult = (typeof CALLBACK_RESULTS)[number];
 
 export function createRelayMetrics(sources: RelayMetricsSources) {
   const registry = new Registry();
@@ -123,6 +139,12 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     name: 'wa_relay_bot_handovers_total',
     help: 'Calls that left a bot for a queue of agents, by the queue they went to and outcome: escalated (the bot asked), failed (the bot could not take the call or went away)',
     labelNames: ['queue', 'outcome'],
+    registers: [registry],
+  });
+  const callbacks = new Counter({
+    name: 'wa_relay_callbacks_total',
+    help: "Queue callbacks by queue and result: offered to the customer (the buttons message WhatsApp took), accepted or declined by the customer's tap, placed by an agent, completed (the customer answered), failed (given up after the last attempt or a refused call permission), expired",
+    labelNames: ['queue', 'result'],
     registers: [registry],
   });
   const stale = new Counter({
@@ -213,6 +235,22 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
       },
     });
   }
+  if (sources.callbacksWaiting) {
+    const waiting = sources.callbacksWaiting;
+    const queues = sources.callbackQueues ?? [];
+    new Gauge({
+      name: 'wa_relay_callbacks_waiting',
+      help: 'Callbacks not yet done now (waiting for an agent, offered to one, or being placed), per queue (team-wide: exported by the instance holding the team lease only)',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        if (!teamFigures()) return;
+        const now = await waiting().catch(() => undefined);
+        if (now) for (const queue of new Set([...queues, ...now.keys()])) this.set({ queue }, now.get(queue) ?? 0);
+      },
+    });
+  }
   if (sources.openConnections) {
     const open = sources.openConnections;
     new Gauge({
@@ -260,6 +298,8 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     for (const how of ['first', 'hand_back']) botCalls.inc({ queue, how }, 0);
     for (const outcome of ['escalated', 'failed']) botHandOvers.inc({ queue, outcome }, 0);
   }
+  for (const queue of sources.callbackQueues ?? [])
+    for (const result of CALLBACK_RESULTS) callbacks.inc({ queue, result }, 0);
   for (const code of [0, ...KNOWN_CALL_ERROR_CODES]) graphErrors.inc({ code: String(code) }, 0);
   for (const port of ['webhook', 'agent'])
     for (const reason of Object.keys(REFUSALS)) connectionsRefused.inc({ port, reason }, 0);
@@ -279,6 +319,7 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     graphError: (code: number | undefined) => graphErrors.inc({ code: String(code ?? 0) }),
     connectionRefused: (port: string, reason: string) => connectionsRefused.inc({ port, reason }),
     staleCallDropped: () => stale.inc(),
+    callback: (queue: string, result: CallbackResult) => callbacks.inc({ queue, result }),
     botTook: (queue: string, handBack: boolean) => botCalls.inc({ queue, how: handBack ? 'hand_back' : 'first' }),
     botHandedOver: (queue: string, outcome: 'escalated' | 'failed') => botHandOvers.inc({ queue, outcome }),
     accountAlert(alert: AccountAlert) {

@@ -342,6 +342,7 @@ export async function startRelay(options: RelayOptions) {
         floor,
         bus,
         records,
+        metrics: () => metrics,
         log,
         now: options.routingClock,
       })
@@ -393,6 +394,9 @@ export async function startRelay(options: RelayOptions) {
     botQueues: bots && options.queues!.queues.filter((q) => q.bot || q.handBack.length > 0).map((q) => q.id),
     exportsTeamFigures: teamLease.held,
     queueWaits: routes && (() => queueWaits(routes)),
+    // Any queue may offer callbacks: an admin's hours or maximum wait can turn the action on without a restart.
+    callbackQueues: callbacks && options.queues!.queues.map((q) => q.id),
+    callbacksWaiting: callbacks && (() => callbacks.countsByQueue()),
     agentsByStatus: async () => countByState(await floor.agents()),
     redisUp,
     webhooksRefused: () => webhook?.status().rejectedCount ?? 0,

@@ -10,6 +10,7 @@ import type { Logger } from '../../whatsapp/logger';
 import type { Bus } from '../bus';
 import type { CallRecorder } from '../records/callRecorder';
 import { queueOpenAt } from '../queuePlan';
+import type { RelayMetrics, CallbackResult } from '../metrics';
 import type { TeamFloor } from '../team/teamFloor';
 import {
   afterFailure,
@@ -75,6 +76,8 @@ export function createQueueCallbacks(deps: {
   floor: Pick<TeamFloor, 'freeAgents' | 'apply' | 'agent' | 'call'>;
   bus: Pick<Bus, 'publish'>;
   records?: Pick<CallRecorder, 'record'>;
+  /** Where what happens to callbacks is counted (made after the callbacks, hence asked for each time). */
+  metrics?: () => Pick<RelayMetrics, 'callback'>;
   log: Logger;
   /** The relay's clock, which the queues' business hours are read by (a test moves it to the day it chooses). */
   now?: () => number;
@@ -122,7 +125,10 @@ export function createQueueCallbacks(deps: {
     return done === 1;
   }
 
+  const count = (queue: string, result: CallbackResult) => deps.metrics?.().callback(queue, result);
+
   function record(callback: QueueCallback, state: 'waiting' | 'completed' | 'failed' | 'expired', atMs = now()) {
+    count(callback.queueId, state === 'waiting' ? 'accepted' : state);
     deps.records?.record({
       kind: 'callback',
       callId: callback.callId,
@@ -322,6 +328,7 @@ export function createQueueCallbacks(deps: {
       }
       const offered = { callId: call.callId, callbackId: offerId, customer: call.customer, queue: call.queue.id };
       deps.records?.record({ kind: 'callback', ...offered, state: 'offered', attempts: 0, atMs: now() });
+      count(call.queue.id, 'offered');
       log.info('callback offered to the customer', { callId: call.callId, queue: call.queue.id });
       return true;
     },
@@ -339,6 +346,7 @@ export function createQueueCallbacks(deps: {
         const { callId, customer, queueId: queue } = sent.data;
         const declined = { callId, callbackId: choice.offerId, customer, queue, attempts: 0 };
         deps.records?.record({ kind: 'callback', ...declined, state: 'declined', atMs: reply.timestampMs || now() });
+        count(queue, 'declined');
         log.info('the customer wants no callback', { callId: sent.data.callId });
         return false;
       }
@@ -409,6 +417,7 @@ export function createQueueCallbacks(deps: {
       if (!found || found.callback.state !== 'calling' || found.callback.agentId !== agentId) return;
       const next: QueueCallback = { ...found.callback, placedCallId };
       if (!(await swap(found.raw, found.callback, next))) return;
+      count(next.queueId, 'placed');
       await redis.set(placedKey(placedCallId), callbackId, 'PX', Math.max(1, next.expiresAtMs - now() + GRACE_MS));
     },
     /**
@@ -444,6 +453,19 @@ export function createQueueCallbacks(deps: {
         log.info('the customer answered the call-permission request of a callback', { callbackId: id, accepted });
       }
       if (accepted) void look();
+    },
+    /** How many callbacks are not yet done, per queue (waiting, offered or being placed). */
+    async countsByQueue(): Promise<Map<string, number>> {
+      const counts = new Map<string, number>();
+      const ids = await redis.zrange(placesKey, '0', '-1');
+      for (let i = 0; i < ids.length; i += LOOK_AT) {
+        const raws = await redis.mget(ids.slice(i, i + LOOK_AT).map(callbackKey));
+        for (const raw of raws) {
+          const parsed = raw ? QueueCallback.safeParse(JSON.parse(raw)) : undefined;
+          if (parsed?.success) counts.set(parsed.data.queueId, (counts.get(parsed.data.queueId) ?? 0) + 1);
+        }
+      }
+      return counts;
     },
     /** The callbacks waiting now, oldest call first (the board's list). */
     async waiting(limit = 200): Promise<QueueCallback[]> {
