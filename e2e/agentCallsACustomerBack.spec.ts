@@ -9,8 +9,18 @@ import { startTeam } from './teamDesks';
 /** Today and tomorrow in London: the queue is on holiday now, even if the run crosses midnight there. */
 const londonDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(ms);
 type ButtonsMessage = Extract<PermissionMessage, { kind: 'buttons' }>;
-/** One queue, closed for a holiday today and tomorrow, that offers a callback to the calls it turns away. */
+/**
+ * One queue, closed for a holiday today and tomorrow, that offers a callback to the calls it turns away; the relays'
+ * clock, which `open()` moves to the day after tomorrow (01:00 UTC, open all day), when the callbacks may be offered.
+ */
 function closedQueues() {
+  const startMs = Date.now();
+  let shiftMs = 0;
+  const clock = () => Date.now() + shiftMs;
+  const open = () => (shiftMs = Date.parse(`${londonDay(startMs + 2 * 86_400_000)}T01:00:00Z`) - Date.now());
+  return { queues: queuesClosedOn(startMs), routingClock: clock, open };
+}
+function queuesClosedOn(startMs: number) {
   return TeamQueues.parse({
     defaultQueue: 'care',
     repeatCallerMinutes: 0,
@@ -22,7 +32,7 @@ function closedQueues() {
         hours: {
           timeZone: 'Europe/London',
           open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }],
-          holidays: [londonDay(Date.now()), londonDay(Date.now() + 86_400_000)],
+          holidays: [londonDay(startMs), londonDay(startMs + 86_400_000)],
           closed: { action: 'callback' },
         },
       },
@@ -34,7 +44,8 @@ test('an agent sees "Callback for …" for a customer who asked to be called bac
   browser,
 }) => {
   test.setTimeout(120_000);
-  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues: closedQueues() });
+  const { queues, routingClock, open } = closedQueues();
+  const { sim, relays, pageA, pageB, close } = await startTeam(browser, { queues, routingClock });
   try {
     const customer = '447700900741';
     // The customer's call arrives while the queue is closed: it is rejected, then the callback offer is sent.
@@ -57,8 +68,12 @@ test('an agent sees "Callback for …" for a customer who asked to be called bac
     });
     expect((await postSignedWebhook(relays[1]!.webhookUrl, tap, SIM_SECRETS.appSecret)).status).toBe(200);
 
-    // Asha, free and in the queue, is offered it; Ben, not in the queue, is not.
+    // Nothing is offered while the queue is closed; once it opens, Asha, free and in the queue, is offered it, and
+    // Ben, not in the queue, is not.
     const card = pageA.getByTestId('callback-offer');
+    await pageA.waitForTimeout(3000);
+    await expect(card).toHaveCount(0);
+    open();
     await expect(card).toBeVisible({ timeout: 15_000 });
     await expect(card.getByRole('heading')).toHaveText(/^Callback for \+?447700900741$/);
     await expect(card).toContainText('Customer Care');
@@ -91,7 +106,8 @@ test('an agent calls back a customer who has not given call permission: the desk
   browser,
 }) => {
   test.setTimeout(120_000);
-  const { sim, relays, pageA, close } = await startTeam(browser, { queues: closedQueues() });
+  const { queues, routingClock, open } = closedQueues();
+  const { sim, relays, pageA, close } = await startTeam(browser, { queues, routingClock });
   try {
     const customer = '447700900742';
     // The customer grants permission when asked (Meta's permission reply webhook, 200 ms later).
@@ -110,6 +126,7 @@ test('an agent calls back a customer who has not given call permission: the desk
       messageId: 'wamid.e2e.callback.noperm',
     });
     expect((await postSignedWebhook(relays[0]!.webhookUrl, tap, SIM_SECRETS.appSecret)).status).toBe(200);
+    open();
 
     const card = pageA.getByTestId('callback-offer');
     await expect(card).toBeVisible({ timeout: 15_000 });

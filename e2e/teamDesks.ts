@@ -23,6 +23,7 @@ export async function startTeam(
     | 'janusConsentNotice'
     | 'afterCallSeconds'
     | 'turn'
+    | 'routingClock'
   > & {
     /** Each desk speaks its own steady tone and the test can read which tones it hears (sim/pageVoice.ts). */
     voices?: { asha: number; ben: number };
