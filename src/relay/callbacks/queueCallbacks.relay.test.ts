@@ -153,6 +153,17 @@ async function turnedAwayWithOffer(customer: string) {
     );
   return { call, offer: buttonsTo(customer)[0]!, order };
 }
+/** Waits until the agent is offered this callback, passing on older ones earlier tests left waiting. */
+async function offeredPassingOthersOn(agent: Agent, callbackId: string): Promise<void> {
+  const passed = new Set<string>();
+  await until(async () => {
+    for (const other of offersTo(agent).filter((o) => o.callbackId !== callbackId && !passed.has(o.callbackId))) {
+      passed.add(other.callbackId);
+      await agent.client.request('callback_answer', { callbackId: other.callbackId, answer: 'decline' });
+    }
+    return offersTo(agent).some((o) => o.callbackId === callbackId);
+  }, `${agent.id} is offered the callback`);
+}
 const tap = (url: string, customer: string, offer: ButtonsMessage, which: 0 | 1, messageId: string) =>
   postSignedWebhook(
     url,
@@ -287,14 +298,7 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
       expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap615')).status).toBe(200);
       dan.client.setStatus('available');
       // Cleo's callback of the test before (her desk closed while it was offered) is older: Dan passes it on.
-      const passed = new Set<string>();
-      await until(async () => {
-        for (const other of offersTo(dan).filter((o) => o.callbackId !== id && !passed.has(o.callbackId))) {
-          passed.add(other.callbackId);
-          await dan.client.request('callback_answer', { callbackId: other.callbackId, answer: 'decline' });
-        }
-        return offersTo(dan).some((o) => o.callbackId === id);
-      }, 'Dan is offered the callback');
+      await offeredPassingOthersOn(dan, id);
       await dan.client.request('callback_answer', { callbackId: id, answer: 'accept' });
       sim.graph.setPermission(customer, 'temporary');
       sim.graph.setConnectReplyDelay(400);
@@ -322,13 +326,19 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     }
   }, 60_000);
 
-  it('an admin’s erasure of the customer takes their callback away, from Redis, PostgreSQL and the board', async () => {
+  it('an admin’s erasure of the customer takes their callback away, from Redis, PostgreSQL, the board and the agent it rang for', async () => {
     const customer = '447700900614';
     const { offer } = await turnedAwayWithOffer(customer);
     const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
     expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap614')).status).toBe(200);
     await until(async () => (await row(id))?.state === 'waiting', 'the callback is recorded');
     await until(() => board.snapshot()?.callbacks.some((c) => c.callbackId === id) === true, 'the board lists it');
+    // It rings for Ben (free: Asha and Dan are on the calls they placed; he passes on Cleo's older one if it still
+    // waits), which holds him on the team.
+    const ben = await signedIn('ben', relay.agentUrl, 'away');
+    ben.client.setStatus('available');
+    await offeredPassingOthersOn(ben, id);
+    await until(() => ben.state()?.state === 'reserved', 'Ben is held for the callback');
     const erased = await fetch(`${relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '')}/board/api/customer-data`, {
       method: 'POST',
       headers: {
@@ -341,5 +351,8 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     expect(await stored(id)).toBeUndefined();
     expect(await row(id)).toBeUndefined();
     await until(() => board.snapshot()?.callbacks.every((c) => c.callbackId !== id) === true, 'the board drops it');
+    // The callback is gone from under Ben's hold: the relay finds the hold left over and frees him.
+    await until(() => ben.state()?.state === 'available', 'Ben is free again', 30_000);
+    ben.client.close();
   }, 60_000);
 });

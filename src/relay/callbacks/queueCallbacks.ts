@@ -198,7 +198,7 @@ export function createQueueCallbacks(deps: {
   async function lookOnce(): Promise<void> {
     const nowMs = now();
     const ids = await redis.zrange(placesKey, '0', String(LOOK_AT - 1));
-    if (ids.length === 0) return;
+    if (ids.length === 0) return releaseStrays(new Map());
     const raws = await redis.mget(ids.map(callbackKey));
     const read: Array<{ raw: string; callback: QueueCallback }> = [];
     for (const [i, raw] of raws.entries()) {
