@@ -270,6 +270,40 @@ describe('one customer’s data, exported or erased by an admin', () => {
       desk.close();
     }
   });
+
+  it('never writes an erased call back: its hang-up, wrap-up and rating arriving later, and a call still on its way, stay gone; a later call is kept', async () => {
+    const cara = '447700900741';
+    // One call recorded before the erasure; another whose events were still on their way when it happened.
+    await first.records!.db.write([
+      {
+        kind: 'offered',
+        callId: 'cara-1',
+        customer: cara,
+        phoneNumberId: SECRETS.phoneNumberId,
+        atMs: Date.now() - 5000,
+      },
+    ]);
+    const inFlight = callEvents('cara-2', cara, 0).map((e) => ({ ...e, atMs: Date.now() - 4000 }));
+    expect((await postData(first, await admin(), { customer: cara, action: 'erase' })).status).toBe(200);
+
+    const late = callEvents('cara-1', cara, 0).filter((e) => e.kind !== 'offered');
+    await first.records!.db.write(late);
+    await second.records!.db.write(inFlight);
+    // A call the customer places after the erasure is a new record, kept as any other.
+    const after = Date.now() + 1000;
+    await first.records!.db.write([
+      { kind: 'offered', callId: 'cara-3', customer: cara, phoneNumberId: SECRETS.phoneNumberId, atMs: after },
+    ]);
+    expect(await sql("SELECT call_id, customer FROM calls WHERE call_id LIKE 'cara-%' ORDER BY call_id")).toEqual([
+      { call_id: 'cara-3', customer: cara },
+    ]);
+    expect(await sql("SELECT call_id FROM call_offers WHERE call_id LIKE 'cara-%'")).toEqual([]);
+    expect(await sql("SELECT call_id FROM call_parties WHERE call_id LIKE 'cara-%'")).toEqual([]);
+    expect(await sql("SELECT call_id FROM erased_calls WHERE call_id LIKE 'cara-%' ORDER BY call_id")).toEqual([
+      { call_id: 'cara-1' },
+      { call_id: 'cara-2' },
+    ]);
+  });
 });
 
 describe('retention set by the admin', () => {

@@ -148,6 +148,7 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
            rings AS (DELETE FROM ring_outcomes WHERE call_id IN (SELECT call_id FROM gone)),
            parties AS (DELETE FROM call_parties WHERE call_id IN (SELECT call_id FROM gone)),
            callbacks AS (DELETE FROM callbacks WHERE customer = $1),
+           forgotten AS (INSERT INTO erased_calls (call_id) SELECT call_id FROM gone ON CONFLICT DO NOTHING),
            listed AS (INSERT INTO customer_erasures (digest, erased_by) VALUES ($2, $3))
          SELECT room_recording FROM gone`,
         [customer, customerDigest(customer), by],
@@ -211,6 +212,7 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
         counts.callRecords = rows.length;
         // Desks prune their calls this old by age, so the list of whom to forget needs them no longer either.
         await query('DELETE FROM customer_erasures WHERE erased_at < $1', [at(cut.callRecords)]);
+        await query('DELETE FROM erased_calls WHERE erased_at < $1', [at(cut.callRecords)]);
       }
       if (cut.notes !== undefined) {
         const { rows } = await query(

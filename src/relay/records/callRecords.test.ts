@@ -192,10 +192,11 @@ describe('call records in PostgreSQL', () => {
     const url = await freshDatabase();
     const [a] = await startRelays(1, url);
     await agent('ana', a!.agentUrl);
+    const customers = ['447700900701', '447700900702'];
     const arrived: Array<{ callId: string; metaSec: number }> = [];
     for (let pair = 0; pair < 20; pair += 1) {
       const metaSec = Math.floor(Date.now() / 1000);
-      for (const customer of ['447700900701', '447700900702']) {
+      for (const customer of customers) {
         arrived.push({ callId: await connect(a!, customer, metaSec), metaSec });
         await pause(3);
       }
@@ -210,6 +211,25 @@ describe('call records in PostgreSQL', () => {
     // Every moment is distinct to the millisecond, though each pair shares Meta's second.
     rows.slice(1).forEach((r, i) => expect(r.offered_at.getTime()).toBeGreaterThan(rows[i]!.offered_at.getTime()));
     expect(rows.map((r) => r.meta_offered_at.getTime())).toEqual(arrived.map((c) => c.metaSec * 1000));
+    // The customers hang up (each end is recorded), so none still rings when Ben signs in: a call waiting then
+    // would ring him first, and the one below would wait for him.
+    for (const [i, callId] of ids.entries())
+      await postSignedWebhook(
+        a!.webhookUrl,
+        terminateWebhook({
+          callId,
+          from: customers[i % 2]!,
+          phoneNumberId: SECRETS.phoneNumberId,
+          status: 'COMPLETED',
+        }),
+        SECRETS.appSecret,
+      );
+    await until(
+      async () =>
+        (await sql('SELECT 1 FROM calls WHERE call_id = ANY($1) AND ended_at IS NOT NULL', [ids])).length ===
+        ids.length,
+      20_000,
+    );
     // Desks read the customer's calls newest first, in the same order: Ben, signed in now, as the customer calls again.
     const ben = await agent('ben', a!.agentUrl);
     const again = await connect(a!, '447700900701');

@@ -204,4 +204,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
       CREATE INDEX callbacks_offered ON callbacks (offered_at);`,
   },
+  {
+    // Calls an admin erased with their customer: events of theirs still on the way (a hang-up, a wrap-up, a rating)
+    // are dropped instead of writing the call back.
+    version: 17,
+    name: 'erased calls',
+    sql: `
+      CREATE TABLE erased_calls (
+        call_id text PRIMARY KEY,
+        erased_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+      CREATE INDEX erased_calls_at ON erased_calls (erased_at);`,
+  },
 ];

@@ -3,6 +3,7 @@ import type { RecordEvent } from '../../shared/callRecords';
 import type { TeamCall } from '../../shared/relayProtocol';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
+import { withoutErasedCalls } from './erasedCalls';
 import { MIGRATIONS } from './migrations';
 
 // Any event may come first (a terminate can overtake its connect): each one inserts the call with what it knows and
@@ -161,7 +162,7 @@ export function createRecordsDb(url: string, log: Logger) {
     async write(events: RecordEvent[]): Promise<void> {
       if (events.length === 0) return;
       await inTransaction(async (client) => {
-        for (const event of events) {
+        for (const event of await withoutErasedCalls(client, events)) {
           if (event.kind === 'rang') {
             await client.query(
               `INSERT INTO call_offers (call_id, agent_id, offered_at) SELECT $1, unnest($2::text[]), $3
