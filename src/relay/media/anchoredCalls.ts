@@ -17,14 +17,31 @@ const RECONNECT_MS = 2000;
 
 /** True once the handle's WebRTC media is up (ICE and DTLS done), false after `ms`. */
 function webrtcUp(handle: AudioBridgeHandle, ms: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
-    handle.once(Janode.EVENT.HANDLE_WEBRTCUP, () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
+  return watchWebrtcUp(handle)(ms);
+}
+
+/**
+ * Watches a leg's media from now on; the returned function waits at most `ms` more for it to be up (at once if it
+ * already is). Lets the deadline start later than the watch: a bot's media is given its time after its answer.
+ */
+function watchWebrtcUp(handle: AudioBridgeHandle): (ms: number) => Promise<boolean> {
+  let isUp = false;
+  const waiting: Array<() => void> = [];
+  handle.once(Janode.EVENT.HANDLE_WEBRTCUP, () => {
+    isUp = true;
+    for (const wake of waiting.splice(0)) wake();
   });
+  return (ms) =>
+    isUp
+      ? Promise.resolve(true)
+      : new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), ms);
+          timer.unref();
+          waiting.push(() => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
 }
 
 /** Where a call's room is: which Janus, the room's number there, and the rate it mixes at (absent: 16 kHz). */
@@ -321,8 +338,8 @@ export async function createAnchoredCalls(deps: {
       return customer.answer;
     },
     /**
-     * The bot joins the room: Janus offers its leg, `ask` gets the bot's answer (over HTTP), and the returned promise
-     * says whether its media came up within `upMs`. `onGone` hears of a leg that Janus hung up (the bot went away)
+     * The bot joins the room: Janus offers its leg, `ask` gets the bot's answer (over HTTP, within the bot's own
+     * answer time), and the returned promise says whether its media came up within `upMs` of that answer. `onGone` hears of a leg that Janus hung up (the bot went away)
      * while it was still the call's bot.
      */
     async connectBot(
@@ -335,7 +352,7 @@ export async function createAnchoredCalls(deps: {
       const where = await place(callId);
       if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
       const { handle, offer } = await where.anchor.offerLeg(where.room, 'assistant');
-      const up = webrtcUp(handle, upMs);
+      const upWithin = watchWebrtcUp(handle);
       botLegs.set(callId, { handle });
       await adoptedLegs.note(callId, 'assistant', {
         url: where.url,
@@ -355,7 +372,7 @@ export async function createAnchoredCalls(deps: {
         await this.dropBot(callId);
         throw error;
       }
-      return up;
+      return upWithin(upMs);
     },
     /** Whether the call's bot's leg is on this instance (joined here, or taken over from an instance that died). */
     hasBot: (callId: string) => botLegs.has(callId) || adoptedLegs.has(callId, 'assistant'),
