@@ -109,3 +109,30 @@ test('an admin changes the not-ready reasons and outcome codes on the board’s 
   await deskPage.context().close();
   await board.context().close();
 });
+
+test('an admin pastes a list too long for the relay: the page says so in her language and what to do, and nothing is saved', async ({
+  browser,
+}) => {
+  const board = await (await browser.newContext()).newPage();
+  await board.goto(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`);
+  await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
+  await board.getByTestId('board-sign-in-button').click();
+  await board.getByTestId('board-settings').click();
+  await expect(board.getByTestId('settings-codes')).toBeEditable();
+  const before = await board.getByTestId('settings-codes').inputValue();
+  await board.getByTestId('board-language').selectOption('es');
+  // 600 codes of 38 letters: some 23 KB, past what the relay reads of a settings save.
+  const codes = Array.from({ length: 600 }, (_, i) => `Outcome code number ${String(i).padStart(4, '0')} abcdefghijk`);
+  await board.getByTestId('settings-codes').fill(codes.join('\n'));
+  await board.getByTestId('settings-save').click();
+  await expect(board.getByTestId('settings-problem')).toHaveText(
+    'El relé no aceptó este cambio: es demasiado largo. Acórtalo (menos entradas o más cortas) y guarda de nuevo.',
+  );
+  await board.getByTestId('board-language').selectOption('en');
+  await expect(board.getByTestId('settings-problem')).toHaveText(
+    'The relay did not take this change: it is too long. Shorten it (fewer or shorter entries) and save again.',
+  );
+  await board.reload();
+  await expect(board.getByTestId('settings-codes')).toHaveValue(before);
+  await board.context().close();
+});

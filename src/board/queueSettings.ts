@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { QueuesLayout, type QueueLayout } from '../shared/queueSettings';
 import { say } from './i18n';
+import { refusedSentence } from './saveRefused';
 
 /** A queue as the form holds it: members as rows (an empty row is left out), everyone as a box. */
 interface QueueDraft {
@@ -266,7 +267,7 @@ async function load(): Promise<void> {
     $('queues-unavailable').hidden = false;
     return;
   }
-  if (!response.ok) return void ((outcome = { problems: [(await response.text()).trim()] }), showOutcome());
+  if (!response.ok) return void ((outcome = { problems: [refusedSentence(response.status)] }), showOutcome());
   const current = (await response.json()) as InForce;
   loadedVersion = current.version;
   defaultQueue = current.defaultQueue;
@@ -284,7 +285,7 @@ async function save(): Promise<void> {
   else if (response.status === 409) {
     const newer = (await response.json()) as { version?: number; changedBy?: string };
     outcome = { problems: [() => say('queueEditor.changedSince', { version: newer.version, by: newer.changedBy })] };
-  } else if (!response.ok) outcome = { problems: [(await response.text()).trim()] };
+  } else if (!response.ok) outcome = { problems: [refusedSentence(response.status)] };
   else {
     const { version } = (await response.json()) as { version: number };
     loadedVersion = version;

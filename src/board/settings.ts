@@ -2,6 +2,7 @@ import { DEFAULT_THRESHOLDS, type BoardThresholds } from '../shared/boardTiles';
 import { say, startBoardLanguage } from './i18n';
 import { showCustomerResult, startCustomerData } from './customerData';
 import { startQueueSettings } from './queueSettings';
+import { refusedSentence } from './saveRefused';
 import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -123,7 +124,7 @@ $('settings').addEventListener('submit', (event) => {
         problems: [() => say('settings.changedSince', { version: newer.version, by: newer.changedBy })],
       });
     }
-    if (!response.ok) return showOutcome({ problems: [(await response.text()).trim()] });
+    if (!response.ok) return showOutcome({ problems: [refusedSentence(response.status)] });
     const { version } = (await response.json()) as { version: number };
     loadedVersion = version;
     showOutcome({ saved: version });

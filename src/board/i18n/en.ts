@@ -342,6 +342,13 @@ export const en = {
     memberTwice: '{{queue}}: {{agent}} is listed twice.',
     idTwice: 'Two queues have the id {{id}}.',
   },
+  saveRefused: {
+    tooLong:
+      'The relay did not take this change: it is too long. Shorten it (fewer or shorter entries) and save again.',
+    tooSlow: 'The change took too long to reach the relay: check the network connection and save again.',
+    unavailable: 'The relay cannot save now (its database does not answer): try again in a moment.',
+    other: 'The relay refused the change (HTTP {{status}}): try again; if it goes on, the relay’s log says why.',
+  },
 };
 
 export type BoardCatalog = typeof en;

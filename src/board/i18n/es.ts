@@ -354,4 +354,12 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     memberTwice: '{{queue}}: {{agent}} aparece dos veces.',
     idTwice: 'Dos colas tienen el id {{id}}.',
   },
+  saveRefused: {
+    tooLong:
+      'El relé no aceptó este cambio: es demasiado largo. Acórtalo (menos entradas o más cortas) y guarda de nuevo.',
+    tooSlow: 'El cambio tardó demasiado en llegar al relé: comprueba la conexión de red y guarda de nuevo.',
+    unavailable: 'El relé no puede guardar ahora (su base de datos no responde): inténtalo de nuevo en un momento.',
+    other:
+      'El relé rechazó el cambio (HTTP {{status}}): inténtalo de nuevo; si sigue pasando, el registro del relé dice por qué.',
+  },
 };

@@ -350,4 +350,11 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     memberTwice: '{{queue}}: {{agent}} aparece duas vezes.',
     idTwice: 'Duas filas têm o id {{id}}.',
   },
+  saveRefused: {
+    tooLong:
+      'O relay não aceitou esta mudança: ela é longa demais. Encurte-a (menos entradas ou mais curtas) e salve de novo.',
+    tooSlow: 'A mudança demorou demais para chegar ao relay: verifique a conexão de rede e salve de novo.',
+    unavailable: 'O relay não consegue salvar agora (o banco de dados dele não responde): tente de novo em instantes.',
+    other: 'O relay recusou a mudança (HTTP {{status}}): tente de novo; se continuar, o log do relay diz por quê.',
+  },
 };
