@@ -1,24 +1,21 @@
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../../fixtures/load';
 import { buttonReplyWebhook } from '../../../sim/buttonReplyWebhook';
 import type { PermissionMessage } from '../../../sim/messageRules';
 import { callStatusWebhook, postSignedWebhook } from '../../../sim/webhookSender';
-import { startWhatsAppSim, type WhatsAppSim } from '../../../sim/whatsappSim';
+import type { WhatsAppSim } from '../../../sim/whatsappSim';
 import type { CallSignal } from '../../shared/callSignals';
 import { QueueCallback } from '../../shared/queueCallbacks';
 import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
 import { relayKeys } from '../relayKeys';
 import { issueSupervisorToken } from '../agentTokens';
 import { signInTestBoard, type TestBoard } from '../board/testBoard';
-import { startRelay, type Relay } from '../relayServer';
+import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
-import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { startRelayProcess } from '../testRelayProcess';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { startTestTeamRelays, type TestTeamRelays } from '../testTeamRelays';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const PREFIX = 'callbacks';
@@ -41,67 +38,37 @@ const QUEUES = TeamQueues.parse({
   ],
 });
 
-let redis: TestRedis;
-let postgres: TestPostgres;
+let team: TestTeamRelays & { sim: WhatsAppSim };
 let sim: WhatsAppSim;
 let relay: Relay;
 let probe: Redis;
 let board: TestBoard;
-const log = createMemoryLogger();
-const database = 'queue_callbacks';
-const databaseUrl = () => postgres.url.replace(/\/postgres$/, `/${database}`);
 /** The routing clock: moved on to let a caller's wait run out without waiting for it. */
 let shiftMs = 0;
 
 beforeAll(async () => {
-  [redis, postgres, sim] = await Promise.all([
-    startTestRedis(),
-    startTestPostgres(),
-    startWhatsAppSim({
-      accessToken: SECRETS.accessToken,
-      phoneNumberId: SECRETS.phoneNumberId,
-      appSecret: SECRETS.appSecret,
-    }),
-  ]);
-  const admin = new pg.Client(postgres.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: sim.graphBaseUrl,
-    logger: log,
-    prefix: PREFIX,
-    databaseUrl: databaseUrl(),
+  team = await startTestTeamRelays({
+    count: 1,
     queues: QUEUES,
+    database: 'queue_callbacks',
+    prefix: PREFIX,
+    whatsapp: true,
     routingClock: () => Date.now() + shiftMs,
   });
-  sim.setWebhookUrl(relay.webhookUrl);
-  probe = new Redis(redis.url);
+  ({ sim } = team);
+  [relay] = team.relays as [Relay];
+  probe = new Redis(team.redis.url);
   board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
   // The customer reached this number within the window and has call permission (callback permission on).
   sim.setOutbound({ answer: 'no_answer' });
 }, 60_000);
 afterAll(async () => {
-  if (process.env.RELAY_TEST_LOG) for (const line of log.records) console.log(JSON.stringify(line));
+  if (process.env.RELAY_TEST_LOG) for (const line of team?.logs[0]?.records ?? []) console.log(JSON.stringify(line));
   board?.ws.close();
   probe?.disconnect();
-  await relay?.close();
-  await sim?.close();
-  await redis?.stop();
-  await postgres?.stop();
+  await team?.close();
 });
 
-async function sql<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
-  const client = new pg.Client(databaseUrl());
-  await client.connect();
-  try {
-    return (await client.query<R>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -122,7 +89,7 @@ const stored = async (id: string) => {
 };
 const row = async (id: string) =>
   (
-    await sql<{ state: string; customer: string; queue: string; attempts: number; placed_call_id: string | null }>(
+    await team.sql<{ state: string; customer: string; queue: string; attempts: number; placed_call_id: string | null }>(
       'SELECT state, customer, queue, attempts, placed_call_id FROM callbacks WHERE callback_id = $1',
       [id],
     )
@@ -256,14 +223,7 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     const customer = '447700900612';
     // Cleo, not Asha: Asha is still on the call she placed in the test before.
     const cleo = await signedIn('cleo', relay.agentUrl, 'away');
-    const other = await startRelayProcess({
-      ...SECRETS,
-      redisUrl: redis.url,
-      graphBaseUrl: sim.graphBaseUrl,
-      prefix: PREFIX,
-      databaseUrl: databaseUrl(),
-      queues: QUEUES,
-    });
+    const other = await startRelayProcess(team.instanceOptions());
     try {
       const { offer } = await turnedAwayWithOffer(customer);
       // Meta delivers the tap to the other instance, which then dies before any agent is free.
@@ -339,7 +299,7 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     ben.client.setStatus('available');
     await offeredPassingOthersOn(ben, id);
     await until(() => ben.state()?.state === 'reserved', 'Ben is held for the callback');
-    const erased = await fetch(`${relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '')}/board/api/customer-data`, {
+    const erased = await fetch(`${team.httpOf(relay)}/board/api/customer-data`, {
       method: 'POST',
       headers: {
         Authorization: `Bearer ${await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' })}`,
