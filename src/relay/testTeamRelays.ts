@@ -11,6 +11,9 @@ import { RELAY_TEST_SECRETS } from './testSecrets';
 
 type TeamSet = keyof typeof RELAY_TEST_SECRETS | 'redisUrl' | 'graphBaseUrl' | 'databaseUrl' | 'logger' | 'queues';
 
+/** A relay's log, kept in memory. */
+export type TestRelayLog = ReturnType<typeof createMemoryLogger>;
+
 /** Where the team's relays keep their records and Redis keys. */
 export interface TeamPlace {
   /** The team's PostgreSQL database, created empty on the test cluster. */
@@ -38,7 +41,7 @@ export interface TestTeamRelays {
   /** The running instances, in the order they started. */
   relays: Relay[];
   /** Each instance's log, kept in memory (the same order as `relays`). */
-  logs: Array<ReturnType<typeof createMemoryLogger>>;
+  logs: TestRelayLog[];
   /** The relays' database. */
   databaseUrl(): string;
   /** One query on the relays' database, on a connection of its own. */
@@ -100,7 +103,7 @@ export async function startTestTeamRelays(
     graph,
     sim,
     relays: [] as Relay[],
-    logs: [] as Array<ReturnType<typeof createMemoryLogger>>,
+    logs: [] as TestRelayLog[],
     databaseUrl,
     instanceOptions,
     async sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]) {

@@ -1,15 +1,11 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
 import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
-import { issueSupervisorToken } from '../agentTokens';
-import { startRelay, type Relay } from '../relayServer';
+import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
-import { startTestPostgres, type TestPostgres } from '../testPostgres';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { startTestTeamRelays, type TestTeamRelays } from '../testTeamRelays';
 
 const SECRETS = RELAY_TEST_SECRETS;
 // The queues file gives Care no hours: it is open until an admin says otherwise.
@@ -26,41 +22,24 @@ const NEVER_OPEN = {
   holidays: [tokyoDay(Date.now()), tokyoDay(Date.now() + 86_400_000)],
 };
 
-let redis: TestRedis;
-let postgres: TestPostgres;
+let team: TestTeamRelays;
 let graph: GraphApiSim;
 let first: Relay;
 let second: Relay;
-const database = 'queue_hours_settings';
 
 beforeAll(async () => {
-  [redis, postgres, graph] = await Promise.all([
-    startTestRedis(),
-    startTestPostgres(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-  ]);
-  const admin = new pg.Client(postgres.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const common = {
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    prefix: 'hours-settings',
-    databaseUrl: postgres.url.replace(/\/postgres$/, `/${database}`),
-    queues: QUEUES,
-  };
   // Two instances, each with its own parsed copy of the queues file, as two processes have.
-  first = await startRelay({ ...common, logger: createMemoryLogger() });
-  second = await startRelay({ ...common, queues: TeamQueues.parse(QUEUES), logger: createMemoryLogger() });
+  team = await startTestTeamRelays({
+    count: 2,
+    queues: QUEUES,
+    database: 'queue_hours_settings',
+    prefix: 'hours-settings',
+  });
+  ({ graph } = team);
+  [first, second] = team.relays as [Relay, Relay];
 }, 60_000);
 afterAll(async () => {
-  await first?.close();
-  await second?.close();
-  await graph?.close();
-  await redis?.stop();
-  await postgres?.stop();
+  await team?.close();
 });
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,9 +50,9 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
     await pause(50);
   }
 }
-const httpOf = (relay: Relay) => relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');
+const httpOf = (relay: Relay) => team.httpOf(relay);
 async function put(body: unknown): Promise<Response> {
-  const token = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+  const token = await team.adminToken();
   return fetch(`${httpOf(first)}/board/api/settings`, {
     method: 'PUT',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -98,7 +77,7 @@ async function call(): Promise<string> {
 
 describe('business hours an admin sets on the board, applied by every instance without a restart', () => {
   it('before any save, shows what is in force, and a first save of the thresholds alone keeps it', async () => {
-    const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+    const admin = await team.adminToken();
     const read = async () =>
       (await (
         await fetch(`${httpOf(second)}/board/api/settings`, { headers: { Authorization: `Bearer ${admin}` } })
@@ -197,15 +176,9 @@ describe('business hours an admin sets on the board, applied by every instance w
 
   it('hours kept for a queue since removed from the file do not block a change of other fields', async () => {
     // An earlier version gave hours to Billing, a queue the file no longer has.
-    const db = new pg.Client(postgres.url.replace(/\/postgres$/, `/${database}`));
-    await db.connect();
-    try {
-      await db.query(`INSERT INTO team_settings (settings, changed_by) VALUES ($1, 'ada')`, [
-        JSON.stringify({ ...BASE_SETTINGS, queueHours: { billing: { hours: NEVER_OPEN } } }),
-      ]);
-    } finally {
-      await db.end();
-    }
+    await team.sql(`INSERT INTO team_settings (settings, changed_by) VALUES ($1, 'ada')`, [
+      JSON.stringify({ ...BASE_SETTINGS, queueHours: { billing: { hours: NEVER_OPEN } } }),
+    ]);
     // A change of the reasons only lands; one that gives Billing's hours again is still refused, by name.
     expect((await put({ notReadyReasons: ['break', 'training'] })).status).toBe(200);
     const again = await put({ queueHours: { billing: { hours: NEVER_OPEN } } });

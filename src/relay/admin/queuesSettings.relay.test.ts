@@ -1,15 +1,12 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueSupervisorToken } from '../agentTokens';
 import { startRelay, type Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
-import { startTestPostgres, type TestPostgres } from '../testPostgres';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
+import { startTestTeamRelays, type TestRelayLog, type TestTeamRelays } from '../testTeamRelays';
 
 const SECRETS = RELAY_TEST_SECRETS;
 // The queues file: Support rings Asha only. It is the seed; an admin's saved queues replace its members and ringing.
@@ -20,55 +17,31 @@ const QUEUES = TeamQueues.parse({
     { id: 'sales', name: 'Sales', agents: { chen: 2 } },
   ],
 });
-const database = 'queues_settings';
-
-let redis: TestRedis;
-let postgres: TestPostgres;
+let team: TestTeamRelays;
 let graph: GraphApiSim;
 let first: Relay;
 let second: Relay;
-const secondLog = createMemoryLogger();
-const firstLog = createMemoryLogger();
+let firstLog: TestRelayLog;
+let secondLog: TestRelayLog;
 
 beforeAll(async () => {
-  [redis, postgres, graph] = await Promise.all([
-    startTestRedis(),
-    startTestPostgres(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-  ]);
-  const admin = new pg.Client(postgres.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const common = {
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    prefix: 'queues-settings',
-    databaseUrl: postgres.url.replace(/\/postgres$/, `/${database}`),
-  };
   // Two instances, each with its own parsed copy of the queues file, as two processes have.
-  first = await startRelay({ ...common, queues: QUEUES, logger: firstLog });
-  second = await startRelay({ ...common, queues: TeamQueues.parse(QUEUES), logger: secondLog });
+  team = await startTestTeamRelays({
+    count: 2,
+    queues: QUEUES,
+    database: 'queues_settings',
+    prefix: 'queues-settings',
+  });
+  ({ graph } = team);
+  [first, second] = team.relays as [Relay, Relay];
+  [firstLog, secondLog] = team.logs as [TestRelayLog, TestRelayLog];
   await until(async () => (await sql("SELECT to_regclass('team_queues')::text AS t"))[0]?.t === 'team_queues', 'table');
 }, 60_000);
 afterAll(async () => {
-  await first?.close();
-  await second?.close();
-  await graph?.close();
-  await redis?.stop();
-  await postgres?.stop();
+  await team?.close();
 });
 
-async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string): Promise<R[]> {
-  const client = new pg.Client(postgres.url.replace(/\/postgres$/, `/${database}`));
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql: TestTeamRelays['sql'] = (text, values) => team.sql(text, values);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
@@ -77,8 +50,8 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
     await pause(50);
   }
 }
-const httpOf = (relay: Relay) => relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '');
-const adminToken = () => issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+const httpOf = (relay: Relay) => team.httpOf(relay);
+const adminToken = () => team.adminToken();
 async function put(body: unknown, token?: string, relay = first): Promise<Response> {
   return fetch(`${httpOf(relay)}/board/api/queues`, {
     method: 'PUT',
@@ -233,15 +206,7 @@ describe('queues an admin changes on the board, applied by every instance withou
     expect((await read()).layout.queues.find((q) => q.id === 'support')?.agents).toEqual({ chen: 1 });
     const asha = await connectTestAgent('asha', [first.agentUrl]);
     const chen = await connectTestAgent('chen', [first.agentUrl]);
-    const third = await startRelay({
-      ...SECRETS,
-      redisUrl: redis.url,
-      graphBaseUrl: graph.baseUrl,
-      prefix: 'queues-settings',
-      databaseUrl: postgres.url.replace(/\/postgres$/, `/${database}`),
-      queues: TeamQueues.parse(QUEUES),
-      logger: createMemoryLogger(),
-    });
+    const third = await startRelay(team.instanceOptions());
     try {
       calls += 1;
       const c = { callId: `wacid.queues.settings.${calls}`, from: '447700900799' };
