@@ -99,6 +99,13 @@ test('an admin reads who signed in and exports the audit trail as CSV; a supervi
   // Reading the trail is in the trail.
   await ada.getByTestId('audit-show').click();
   await expect(entry('ada', 'export_audit')).toHaveCount(2);
+  // Days picked the wrong way round are named as such, not in the relay's own words.
+  await ada.getByTestId('audit-from').fill('2026-03-10');
+  await ada.getByTestId('audit-to').fill('2026-03-01');
+  await ada.getByTestId('audit-show').click();
+  await expect(ada.getByTestId('audit-problem')).toHaveText(
+    'Check the dates: both filled in, the first on or before the second.',
+  );
   await sam.context().close();
   await ada.context().close();
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuditRow } from '../shared/auditSchemas';
 import { boardWhen, say, startBoardLanguage } from './i18n';
+import { readRefusedSentence } from './relayRefusals';
 
 const $ = (id: string) => document.getElementById(id)!;
 const token = sessionStorage.getItem('board-token');
@@ -22,7 +23,7 @@ async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
   if (!response) return void showProblem(say('row.relayNoAnswer'));
   if (response.status === 401) return void showProblem(say('reports.signInEnded'));
   if (response.status === 403) return void showProblem(say('audit.adminOnly'));
-  if (!response.ok) return void showProblem((await response.text()).trim());
+  if (!response.ok) return void showProblem(readRefusedSentence(response.status, 'audit'));
   showProblem(undefined);
   return response;
 }

@@ -8,6 +8,7 @@ import {
 } from '../shared/boardSchemas';
 import { isUserId } from '../shared/graphSchemas';
 import { boardWhen, say, startBoardLanguage } from './i18n';
+import { readRefusedSentence } from './relayRefusals';
 import { createListenIn } from './listenIn';
 import { renderAccountAlerts } from './accountAlerts';
 import { renderFloor, setWallboard, startWallboardControls } from './floor';
@@ -385,7 +386,7 @@ function recordingButton(callId: string): HTMLButtonElement {
       headers: { Authorization: `Bearer ${token}` },
     }).catch(() => undefined);
     if (!response?.ok) {
-      showProblem(response ? (await response.text()).trim() : say('row.relayNoAnswer'));
+      showProblem(response ? readRefusedSentence(response.status, 'recording') : say('row.relayNoAnswer'));
       return;
     }
     const audio = document.createElement('audio');

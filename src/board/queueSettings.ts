@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { QueuesLayout, type QueueLayout } from '../shared/queueSettings';
 import { say } from './i18n';
-import { refusedSentence } from './saveRefused';
+import { refusedSentence } from './relayRefusals';
 
 /** A queue as the form holds it: members as rows (an empty row is left out), everyone as a box. */
 interface QueueDraft {

@@ -10,6 +10,7 @@ import {
 } from 'chart.js';
 import { Report } from '../shared/reportSchemas';
 import { boardWhen, say, startBoardLanguage } from './i18n';
+import { readRefusedSentence } from './relayRefusals';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -35,7 +36,7 @@ async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
   const response = await fetch(query(format), { headers: { Authorization: `Bearer ${token}` } });
   if (response.status === 401) return void showProblem(say('reports.signInEnded'));
   if (!response.ok) {
-    showProblem((await response.text()).trim());
+    showProblem(readRefusedSentence(response.status, 'report'));
     return undefined;
   }
   showProblem(undefined);

@@ -2,7 +2,7 @@ import { DEFAULT_THRESHOLDS, type BoardThresholds } from '../shared/boardTiles';
 import { say, startBoardLanguage } from './i18n';
 import { showCustomerResult, startCustomerData } from './customerData';
 import { startQueueSettings } from './queueSettings';
-import { refusedSentence } from './saveRefused';
+import { refusedSentence } from './relayRefusals';
 import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
 
 const $ = (id: string) => document.getElementById(id)!;

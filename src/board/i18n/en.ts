@@ -349,6 +349,15 @@ export const en = {
     unavailable: 'The relay cannot save now (its database does not answer): try again in a moment.',
     other: 'The relay refused the change (HTTP {{status}}): try again; if it goes on, the relay’s log says why.',
   },
+  readRefused: {
+    badDates: 'Check the dates: both filled in, the first on or before the second.',
+    badReportDates: 'Check the dates: both filled in, the first on or before the second, a year apart at most.',
+    unavailable: 'The relay’s call records database does not answer: try again in a moment.',
+    noRecords: 'This needs the team’s call records: ask the operator to set RELAY_DATABASE_URL on the relay.',
+    noRecording: 'This call has no recording on this server.',
+    otherQueue: 'This call is in a queue outside your board.',
+    other: 'The relay refused (HTTP {{status}}): try again; if it goes on, the relay’s log says why.',
+  },
 };
 
 export type BoardCatalog = typeof en;

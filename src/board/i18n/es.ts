@@ -362,4 +362,16 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     other:
       'El relé rechazó el cambio (HTTP {{status}}): inténtalo de nuevo; si sigue pasando, el registro del relé dice por qué.',
   },
+  readRefused: {
+    badDates: 'Revisa las fechas: las dos rellenas, la primera igual o anterior a la segunda.',
+    badReportDates:
+      'Revisa las fechas: las dos rellenas, la primera igual o anterior a la segunda, con un año de diferencia como máximo.',
+    unavailable: 'La base de datos de registros de llamadas del relé no responde: inténtalo de nuevo en un momento.',
+    noRecords:
+      'Esto necesita los registros de llamadas del equipo: pide al operador que configure RELAY_DATABASE_URL en el relé.',
+    noRecording: 'Esta llamada no tiene grabación en este servidor.',
+    otherQueue: 'Esta llamada está en una cola fuera de tu panel.',
+    other:
+      'El relé se negó (HTTP {{status}}): inténtalo de nuevo; si sigue pasando, el registro del relé dice por qué.',
+  },
 };

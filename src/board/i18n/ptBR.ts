@@ -357,4 +357,15 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     unavailable: 'O relay não consegue salvar agora (o banco de dados dele não responde): tente de novo em instantes.',
     other: 'O relay recusou a mudança (HTTP {{status}}): tente de novo; se continuar, o log do relay diz por quê.',
   },
+  readRefused: {
+    badDates: 'Confira as datas: as duas preenchidas, a primeira igual ou anterior à segunda.',
+    badReportDates:
+      'Confira as datas: as duas preenchidas, a primeira igual ou anterior à segunda, com no máximo um ano entre elas.',
+    unavailable: 'O banco de registros de chamadas do relay não responde: tente de novo em instantes.',
+    noRecords:
+      'Isto precisa dos registros de chamadas da equipe: peça ao operador para definir RELAY_DATABASE_URL no relay.',
+    noRecording: 'Esta chamada não tem gravação neste servidor.',
+    otherQueue: 'Esta chamada está em uma fila fora do seu painel.',
+    other: 'O relay recusou (HTTP {{status}}): tente de novo; se continuar, o log do relay diz por quê.',
+  },
 };
