@@ -32,7 +32,10 @@ export interface TestTeamOptions extends TeamPlace, Omit<RelayOptions, TeamSet |
 }
 
 /** The options one more instance of the team starts with (in process or as its own process). */
-export type TeamInstanceOptions = Pick<RelayOptions, TeamSet | 'prefix'> & { queues: TeamQueues };
+export type TeamInstanceOptions = Pick<RelayOptions, Exclude<TeamSet, 'logger'> | 'prefix'> & {
+  queues: TeamQueues;
+  logger: TestRelayLog;
+};
 
 export interface TestTeamRelays {
   redis: TestRedis;
@@ -129,9 +132,9 @@ export async function startTestTeamRelays(
       }
       // One after the other, as the tests this replaces did: the first instance migrates the database.
       for (let i = 0; i < next.count; i += 1) {
-        const logger = createMemoryLogger();
-        team.relays.push(await startRelay({ ...instanceOptions(), ...relayOptions, logger }));
-        team.logs.push(logger);
+        const instance = instanceOptions();
+        team.relays.push(await startRelay({ ...instance, ...relayOptions }));
+        team.logs.push(instance.logger);
       }
       if (sim && team.relays[0]) sim.setWebhookUrl(team.relays[0].webhookUrl);
       return team.relays;

@@ -1,16 +1,13 @@
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import type { Report } from '../../shared/reportSchemas';
 import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueSupervisorToken } from '../agentTokens';
-import { startRelay, type Relay } from '../relayServer';
+import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
-import { startTestPostgres, type TestPostgres } from '../testPostgres';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
+import { startTestTeamRelays, type TestTeamRelays } from '../testTeamRelays';
 import { signInTestBoard } from './testBoard';
 
 const SECRETS = RELAY_TEST_SECRETS;
@@ -22,31 +19,31 @@ const QUEUES = TeamQueues.parse({
     { id: 'first', name: 'First', ringSeconds: 5, payloads: ['first'], agents: { asha: 9, ben: 1 } },
   ],
 });
-let redis: TestRedis;
-let postgres: TestPostgres;
+let team: TestTeamRelays;
 let graph: GraphApiSim;
 let relay: Relay | undefined;
 let desks: Array<{ close(): void }> = [];
 let testNo = 0;
-let database = '';
 /** How far the routing clock is ahead of real time. */
 let skewMs = 0;
 
 beforeAll(async () => {
-  [redis, postgres, graph] = await Promise.all([
-    startTestRedis(),
-    startTestPostgres(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-  ]);
+  // No relay yet: each test starts its own, on a fresh database.
+  team = await startTestTeamRelays({
+    count: 0,
+    queues: QUEUES,
+    database: 'agent_figures_0',
+    prefix: 'figures0',
+    routingClock: () => Date.now() + skewMs,
+  });
+  ({ graph } = team);
 }, 60_000);
 afterAll(async () => {
-  await graph?.close();
-  await redis?.stop();
-  await postgres?.stop();
+  await team?.close();
 });
 afterEach(async () => {
   for (const d of desks) d.close();
-  await relay?.close();
+  await team.stopRelays();
   desks = [];
   relay = undefined;
   skewMs = 0;
@@ -55,21 +52,11 @@ afterEach(async () => {
 /** A relay with its own fresh database, and the desks of asha, ben and chen signed in (asha idle longest). */
 async function startFloor() {
   testNo += 1;
-  database = `agent_figures_${testNo}`;
-  const admin = new pg.Client(postgres.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
+  [relay] = (await team.startRelays({
+    count: 1,
+    database: `agent_figures_${testNo}`,
     prefix: `figures${testNo}`,
-    databaseUrl: postgres.url.replace(/\/postgres$/, `/${database}`),
-    queues: QUEUES,
-    routingClock: () => Date.now() + skewMs,
-  });
+  })) as [Relay];
   const desk = async (id: string) => {
     const d = await connectTestAgent(id, [relay!.agentUrl]);
     desks.push(d.client);
@@ -80,15 +67,7 @@ async function startFloor() {
 }
 type Desk = Awaited<ReturnType<typeof startFloor>>['asha'];
 
-async function sql<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
-  const client = new pg.Client(postgres.url.replace(/\/postgres$/, `/${database}`));
-  await client.connect();
-  try {
-    return (await client.query<R>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql: TestTeamRelays['sql'] = (text, values) => team.sql(text, values);
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
@@ -143,8 +122,7 @@ const today = () => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 async function report(): Promise<Report> {
-  const base = relay!.agentUrl.replace(/^ws/, 'http');
-  const reply = await fetch(`${base}board/api/report?from=${today()}&to=${today()}`, {
+  const reply = await fetch(`${team.httpOf(relay!)}/board/api/report?from=${today()}&to=${today()}`, {
     headers: { Authorization: `Bearer ${await issueSupervisorToken('sam', SECRETS.agentSecret)}` },
   });
   expect(reply.status).toBe(200);

@@ -1,19 +1,16 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { listReplyWebhook } from '../../../sim/listReplyWebhook';
 import type { PermissionMessage } from '../../../sim/messageRules';
 import { connectWebhook, postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender';
 import type { Report } from '../../shared/reportSchemas';
 import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueSupervisorToken } from '../agentTokens';
 import { signInTestBoard } from '../board/testBoard';
-import { startRelay, type Relay } from '../relayServer';
+import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
-import { startTestPostgres, type TestPostgres } from '../testPostgres';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
+import { startTestTeamRelays, type TestTeamRelays } from '../testTeamRelays';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const QUEUES = TeamQueues.parse({
@@ -23,48 +20,20 @@ const QUEUES = TeamQueues.parse({
     { id: 'plain', name: 'Plain', routing: 'ring_all', payloads: ['plain'], agents: { asha: 1 } },
   ],
 });
-let redis: TestRedis;
-let postgres: TestPostgres;
+let team: TestTeamRelays;
 let graph: GraphApiSim;
 let relay: Relay;
-const database = 'call_surveys';
 
 beforeAll(async () => {
-  [redis, postgres, graph] = await Promise.all([
-    startTestRedis(),
-    startTestPostgres(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-  ]);
-  const admin = new pg.Client(postgres.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
-    prefix: 'surveys',
-    databaseUrl: postgres.url.replace(/\/postgres$/, `/${database}`),
-    queues: QUEUES,
-  });
+  team = await startTestTeamRelays({ count: 1, queues: QUEUES, database: 'call_surveys', prefix: 'surveys' });
+  ({ graph } = team);
+  [relay] = team.relays as [Relay];
 }, 60_000);
 afterAll(async () => {
-  await relay?.close();
-  await graph?.close();
-  await redis?.stop();
-  await postgres?.stop();
+  await team?.close();
 });
 
-async function sql<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
-  const client = new pg.Client(postgres.url.replace(/\/postgres$/, `/${database}`));
-  await client.connect();
-  try {
-    return (await client.query<R>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql: TestTeamRelays['sql'] = (text, values) => team.sql(text, values);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
   const end = Date.now() + ms;
@@ -174,17 +143,17 @@ describe('the post-call survey', () => {
     }
 
     // The report and the board's figures: CSAT per queue and per agent.
-    const base = relay.agentUrl.replace(/^ws/, 'http');
+    const base = team.httpOf(relay);
     const d = new Date();
     const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     const token = await issueSupervisorToken('sam', SECRETS.agentSecret);
-    const response = await fetch(`${base}board/api/report?from=${day}&to=${day}`, {
+    const response = await fetch(`${base}/board/api/report?from=${day}&to=${day}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     const report = (await response.json()) as Report;
     expect(report.byQueue.find((q) => q.queue === 'care')).toMatchObject({ csatAvg: 4, csatCount: 1 });
     expect(report.byAgent.find((a) => a.agent === 'asha')).toMatchObject({ csatAvg: 4, csatCount: 1 });
-    const csv = await fetch(`${base}board/api/report?from=${day}&to=${day}&format=csv`, {
+    const csv = await fetch(`${base}/board/api/report?from=${day}&to=${day}&format=csv`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     const lines = (await csv.text()).split('\n');
