@@ -57,9 +57,35 @@ test('an admin changes the not-ready reasons and outcome codes on the board’s 
   await board.getByTestId('settings-reasons').fill('break\nCoaching!');
   await board.getByTestId('settings-codes').fill('Resolved\nCallback booked');
   await board.getByTestId('settings-save').click();
+  // The relay's refusal names the field as the page does, in the admin's language, and again when she changes it.
   await expect(board.getByTestId('settings-problem')).toHaveText(
-    'notReadyReasons.1: a reason is 1 to 40 letters (lower-case where the script has cases), digits, spaces, - or _',
+    'Not-ready reasons, line 2: a reason is 1 to 40 letters (lower-case where the script has cases), digits, spaces, - or _',
   );
+  await board.getByTestId('board-language').selectOption('es');
+  await expect(board.getByTestId('settings-problem')).toHaveText(
+    'Motivos de no disponible, línea 2: un motivo tiene de 1 a 40 letras (minúsculas donde la escritura las distingue), dígitos, espacios, - o _',
+  );
+  await board.getByTestId('board-language').selectOption('ar');
+  await expect(board.getByTestId('settings-problem')).toHaveText(
+    'أسباب عدم الجاهزية، السطر 2: السبب من 1 إلى 40 حرفًا (صغيرة حيث يفرّق الخط بين الكبيرة والصغيرة) وأرقام ومسافات و- أو _',
+  );
+  // A save refused in Arabic: every problem worded, each field named (a code twice, a queue's wait out of range).
+  await board.getByTestId('settings-codes').fill('Resolved\nResolved');
+  await board.getByTestId('settings-queue-hours').fill('{"support": {"maxWait": {"seconds": 2}}}');
+  await board.getByTestId('settings-save').click();
+  await expect(board.getByTestId('settings-problem').locator('li')).toHaveText([
+    'أسباب عدم الجاهزية، السطر 2: السبب من 1 إلى 40 حرفًا (صغيرة حيث يفرّق الخط بين الكبيرة والصغيرة) وأرقام ومسافات و- أو _',
+    'رموز نتيجة الإنهاء: رمز نتيجة مذكور مرتين',
+    'ساعات العمل، قائمة الانتظار support، عند maxWait.seconds: يجب أن يكون 10 على الأقل',
+  ]);
+  await board.getByTestId('board-language').selectOption('en');
+  await expect(board.getByTestId('settings-problem').locator('li')).toHaveText([
+    'Not-ready reasons, line 2: a reason is 1 to 40 letters (lower-case where the script has cases), digits, spaces, - or _',
+    'Wrap-up outcome codes: an outcome code is named twice',
+    'Business hours, queue support, at maxWait.seconds: must be at least 10',
+  ]);
+  await board.getByTestId('settings-codes').fill('Resolved\nCallback booked');
+  await board.getByTestId('settings-queue-hours').fill('');
   await board.getByTestId('settings-reasons').fill('break\ncoaching');
   await board.getByTestId('settings-save').click();
   await expect(board.getByTestId('settings-saved')).toHaveText(

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { QueuesLayout, type QueueLayout } from '../shared/queueSettings';
-import { say } from './i18n';
+import { boardI18n, say } from './i18n';
 import { refusedSentence } from './relayRefusals';
+import { refusalLines, type FieldNamer } from './settingsIssues';
 
 /** A queue as the form holds it: members as rows (an empty row is left out), everyone as a box. */
 interface QueueDraft {
@@ -230,6 +231,19 @@ function worded(issue: z.core.$ZodIssue): () => string {
   };
 }
 
+/** A field the relay names (`queues.1.fallback`, `queues.0.agents.ben`) as the form shows it, in that queue. */
+const queueField: FieldNamer = ([top, index, field, agent]) => {
+  if (top === 'defaultQueue' && index === undefined) return () => say('settingsField.defaultQueue');
+  if (top === 'queues' && index === undefined) return () => say('queueEditor.heading');
+  if (top !== 'queues' || typeof index !== 'number' || typeof field !== 'string') return undefined;
+  const known = field === 'agents' ? typeof agent === 'string' : boardI18n.exists(fieldKey(field));
+  if (!known) return undefined;
+  const draft = drafts[index];
+  const queue = () => draft?.name || draft?.id || say('queueEditor.newQueue');
+  const what = () => (field === 'agents' ? say('queueEditor.fieldLevel', { agent }) : say(fieldKey(field)));
+  return () => say('queueEditor.fieldOf', { queue: queue(), field: what() });
+};
+
 /** What the page itself refuses before sending: the same schema as the relay, and a member named twice. */
 function pageProblems(): Array<() => string> | { layout: QueuesLayout } {
   const twice = drafts.flatMap((d) => {
@@ -281,7 +295,8 @@ async function save(): Promise<void> {
   if (Array.isArray(checked)) return void ((outcome = { problems: checked }), showOutcome());
   const response = await call({ method: 'PUT', body: JSON.stringify({ ...checked.layout, basedOn: loadedVersion }) });
   if (!response) return;
-  if (response.status === 400) outcome = { problems: ((await response.json()) as { problems: string[] }).problems };
+  if (response.status === 400)
+    outcome = { problems: refusalLines(await response.json().catch(() => undefined), queueField) };
   else if (response.status === 409) {
     const newer = (await response.json()) as { version?: number; changedBy?: string };
     outcome = { problems: [() => say('queueEditor.changedSince', { version: newer.version, by: newer.changedBy })] };

@@ -3,6 +3,7 @@ import { say, startBoardLanguage } from './i18n';
 import { showCustomerResult, startCustomerData } from './customerData';
 import { startQueueSettings } from './queueSettings';
 import { refusedSentence } from './relayRefusals';
+import { refusalLines, settingsField } from './settingsIssues';
 import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -11,7 +12,7 @@ let savedVersion: number | undefined;
 /** The version the page shows (0: none saved yet); sent with a save, so one made by someone else since is refused. */
 let loadedVersion = 0;
 
-/** The problems on screen: the page's own are worded again when the language changes; the relay's are kept as sent. */
+/** The problems on screen, worded again when the language changes (a relay's problem the page cannot word: as sent). */
 let problems: Array<string | (() => string)> = [];
 function showProblems(lines: Array<string | (() => string)>): void {
   problems = lines;
@@ -117,7 +118,7 @@ $('settings').addEventListener('submit', (event) => {
   void call({ method: 'PUT', body }).then(async (response) => {
     if (!response) return;
     if (response.status === 400)
-      return showOutcome({ problems: ((await response.json()) as { problems: string[] }).problems });
+      return showOutcome({ problems: refusalLines(await response.json().catch(() => undefined), settingsField) });
     if (response.status === 409) {
       const newer = (await response.json()) as { version?: number; changedBy?: string };
       return showOutcome({

@@ -1,4 +1,5 @@
 import { withLayout, type QueuesLayout } from '../shared/queueSettings';
+import { settingsRefusal, type SettingsRefusal } from '../shared/settingsRules';
 import type { TeamQueues } from '../shared/teamQueues';
 import type { TeamSettings } from '../shared/teamSettings';
 import { withQueueCalendars } from './queueCalendars';
@@ -14,11 +15,11 @@ export function createLiveQueues(file: TeamQueues | undefined) {
   let current = file;
 
   /** The queues with `next` laid out; an error names why the file and that layout do not fit together. */
-  function build(next: QueuesLayout | undefined): TeamQueues | { problems: string[] } | undefined {
+  function build(next: QueuesLayout | undefined): TeamQueues | Required<SettingsRefusal> | undefined {
     if (!file) return undefined;
     if (!next) return withQueueCalendars(file, hours);
     const merged = withLayout(file, next);
-    if (!merged.success) return { problems: merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+    if (!merged.success) return settingsRefusal(merged.error.issues);
     return withQueueCalendars(merged.data, hours);
   }
 
@@ -29,7 +30,7 @@ export function createLiveQueues(file: TeamQueues | undefined) {
     /** What `layout` would make of the queues, without applying it: the admin's save is checked this way first. */
     check: (next: QueuesLayout) => build(next),
     /** An admin's layout applies; returns the queues in force before, or the problems when it does not fit. */
-    applyLayout(next: QueuesLayout): { before: TeamQueues | undefined } | { problems: string[] } {
+    applyLayout(next: QueuesLayout): { before: TeamQueues | undefined } | Required<SettingsRefusal> {
       const built = build(next);
       if (built && 'problems' in built) return built;
       const before = current;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { SETTINGS_RULES } from './settingsRules';
 import type { BoardSnapshot } from './boardSchemas';
 
 /** The floor's thresholds an admin sets (team settings): the service level to reach, and the longest a caller waits. */
 export const BoardThresholds = z.object({
   /** Share of calls answered within the service-level time that the team aims for, percent. */
-  serviceLevelTargetPct: z.number().int().min(1, 'the service-level target is 1 to 100 %').max(100),
+  serviceLevelTargetPct: z.number().int().min(1, SETTINGS_RULES.serviceLevelTarget).max(100),
   /** A call waiting longer than this in a queue raises the alert. */
-  maxWaitSec: z.number().int().min(5, 'the longest wait is 5 to 3600 seconds').max(3600),
+  maxWaitSec: z.number().int().min(5, SETTINGS_RULES.maxWait).max(3600),
 });
 export type BoardThresholds = z.infer<typeof BoardThresholds>;
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { SETTINGS_RULES } from './settingsRules';
 import { isKnownTimeZone } from './callingSettings';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** A wall-clock time in the queue's zone, HH:MM; 24:00 only as a closing time (open until midnight). */
-const ClockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time of day as HH:MM (00:00 to 24:00)');
+const ClockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, SETTINGS_RULES.clockTime);
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** The queue opens at `from` and closes at `to` (local time) on each of `days`; a night shift is two periods. */
@@ -16,7 +17,7 @@ export const OpenPeriod = z
     to: ClockTime,
   })
   .refine((p) => minutesOf(p.from) < minutesOf(p.to), {
-    message: 'opens before it closes (a period past midnight is two periods)',
+    message: SETTINGS_RULES.opensBeforeCloses,
     path: ['to'],
   });
 export type OpenPeriod = z.infer<typeof OpenPeriod>;
@@ -24,13 +25,13 @@ export type OpenPeriod = z.infer<typeof OpenPeriod>;
 /** A calendar date YYYY-MM-DD that exists (2026-02-30 does not). */
 const CalendarDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: 'no such date' });
+  .regex(/^\d{4}-\d{2}-\d{2}$/, SETTINGS_RULES.calendarDate)
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: SETTINGS_RULES.noSuchDate });
 
 /** When a queue takes calls: weekly periods in an IANA time zone, and whole days closed (holidays). */
 export const BusinessHours = z.object({
   /** IANA name, e.g. Europe/London: daylight saving time follows the zone's own rules. */
-  timeZone: z.string().refine(isKnownTimeZone, { message: 'an IANA time zone name, such as Europe/London' }),
+  timeZone: z.string().refine(isKnownTimeZone, { message: SETTINGS_RULES.timeZone }),
   open: z.array(OpenPeriod).min(1).max(50),
   /** Days the queue stays closed all day, as dates in its time zone. */
   holidays: z.array(CalendarDate).max(400).default([]),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SETTINGS_RULES } from './settingsRules';
 import { QueueConfig, TeamQueues } from './teamQueues';
 
 /**
@@ -19,7 +20,7 @@ export const QueueLayout = QueueConfig.pick({
 export type QueueLayout = z.infer<typeof QueueLayout>;
 
 /** The team's queues as an admin lays them out: which queues there are, in order, and the editable part of each. */
-export const QueuesLayout = z.object({ queues: z.array(QueueLayout).min(1, 'keep at least one queue').max(200) });
+export const QueuesLayout = z.object({ queues: z.array(QueueLayout).min(1, SETTINGS_RULES.keepOneQueue).max(200) });
 export type QueuesLayout = z.infer<typeof QueuesLayout>;
 
 /** An admin's save: the whole layout, and the version they were looking at (0: the queues file's, none saved). */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { SETTINGS_RULES } from './settingsRules';
 import { BusinessScopedUserId } from './webhookSchemas';
 
 const Days = z
-  .number({ error: 'a number of days' })
-  .int('a whole number of days')
-  .min(1, 'at least 1 day')
-  .max(3650, 'at most 3650 days (10 years)');
+  .number({ error: SETTINGS_RULES.days })
+  .int(SETTINGS_RULES.wholeDays)
+  .min(1, SETTINGS_RULES.daysMin)
+  .max(3650, SETTINGS_RULES.daysMax);
 
 /**
  * How long the team keeps each kind of data, in days after the call; a kind left out is kept until erased. Set by an

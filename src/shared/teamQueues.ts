@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { ruleIssue, SETTINGS_RULES } from './settingsRules';
 import { BusinessHours } from './businessHours';
 
-export const QueueId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a queue id: lower-case letters, digits, - or _');
+export const QueueId = z.string().regex(/^[a-z0-9_-]{1,40}$/, SETTINGS_RULES.queueId);
 const AgentId = z.string().min(1).max(200);
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -109,7 +110,7 @@ const turnAwayFields = {
 };
 const needsMessage = (t: { action: z.infer<typeof TurnAwayAction>; message?: string }) =>
   t.action !== 'message' || !!t.message;
-const needsMessageIssue = { message: 'the text to send the customer: set "message"', path: ['message'] };
+const needsMessageIssue = { message: SETTINGS_RULES.needsMessage, path: ['message'] };
 export const TurnAway = z.object(turnAwayFields).refine(needsMessage, needsMessageIssue);
 export type TurnAway = z.infer<typeof TurnAway>;
 
@@ -182,11 +183,16 @@ export const TeamQueues = z
   .superRefine((config, ctx) => {
     const ids = new Set<string>();
     for (const [i, queue] of config.queues.entries()) {
-      if (ids.has(queue.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `${queue.id} twice` });
+      if (ids.has(queue.id))
+        ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], ...ruleIssue('queueTwice', { id: queue.id }) });
       ids.add(queue.id);
     }
     if (!ids.has(config.defaultQueue))
-      ctx.addIssue({ code: 'custom', path: ['defaultQueue'], message: `no queue ${config.defaultQueue}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultQueue'],
+        ...ruleIssue('noDefaultQueue', { queue: config.defaultQueue }),
+      });
     for (const [i, queue] of config.queues.entries()) {
       if (queue.bot && queue.media !== 'anchored')
         ctx.addIssue({
@@ -207,7 +213,7 @@ export const TeamQueues = z
         ctx.addIssue({
           code: 'custom',
           path: ['queues', i, 'fallback'],
-          message: `fallback ${queue.fallback} is not another queue`,
+          ...ruleIssue('fallbackNotOther', { fallback: queue.fallback }),
         });
     }
   });

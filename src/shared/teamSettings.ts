@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SETTINGS_RULES, settingsRefusal } from './settingsRules';
 import { BoardThresholds } from './boardTiles';
 import { RetentionPolicy } from './retention';
 import { QueueHours, QueueId, QueueMaxWait } from './teamQueues';
@@ -12,23 +13,20 @@ import { QueueHours, QueueId, QueueMaxWait } from './teamQueues';
  * spaces, - or _. An Arabic or Hindi team names its own reasons in its own words.
  */
 export const NOT_READY_REASON = /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd} _-]{1,40}$/u;
-export const NOT_READY_REASON_RULE =
-  'a reason is 1 to 40 letters (lower-case where the script has cases), digits, spaces, - or _';
+export const NOT_READY_REASON_RULE = SETTINGS_RULES.reasonFormat;
 
 export const TeamSettings = z.object({
   notReadyReasons: z
     .array(z.string().regex(NOT_READY_REASON, NOT_READY_REASON_RULE))
-    .min(1, 'name at least one reason')
-    .max(30, 'at most 30 reasons')
-    .refine((r) => new Set(r).size === r.length, 'a reason is named twice')
-    .refine((r) => !r.includes('available'), '“available” is not a reason for not being ready'),
+    .min(1, SETTINGS_RULES.reasonsMin)
+    .max(30, SETTINGS_RULES.reasonsMax)
+    .refine((r) => new Set(r).size === r.length, SETTINGS_RULES.reasonTwice)
+    .refine((r) => !r.includes('available'), SETTINGS_RULES.reasonAvailable),
   wrapUpCodes: z
-    .array(
-      z.string().trim().min(1, 'an outcome code cannot be empty').max(40, 'an outcome code has at most 40 characters'),
-    )
-    .min(1, 'name at least one outcome code')
-    .max(30, 'at most 30 outcome codes')
-    .refine((c) => new Set(c).size === c.length, 'an outcome code is named twice'),
+    .array(z.string().trim().min(1, SETTINGS_RULES.codeEmpty).max(40, SETTINGS_RULES.codeTooLong))
+    .min(1, SETTINGS_RULES.codesMin)
+    .max(30, SETTINGS_RULES.codesMax)
+    .refine((c) => new Set(c).size === c.length, SETTINGS_RULES.codeTwice),
   /** The board's service-level target and longest wait; the defaults until an admin sets them. */
   boardThresholds: BoardThresholds.optional(),
   /** How long each kind of data is kept, in days; absent (or a kind left out): kept until erased. */
@@ -40,7 +38,7 @@ export const TeamSettings = z.object({
   queueHours: z
     // Strict: a field put beside `hours` instead of inside it (`closed`) is named, not dropped without a word.
     .record(QueueId, z.strictObject({ hours: QueueHours.optional(), maxWait: QueueMaxWait.optional() }))
-    .refine((set) => Object.keys(set).length <= 200, 'at most 200 queues')
+    .refine((set) => Object.keys(set).length <= 200, SETTINGS_RULES.queueHoursMax)
     .optional(),
 });
 export type TeamSettings = z.infer<typeof TeamSettings>;
@@ -57,5 +55,5 @@ export type TeamSettingsChange = z.infer<typeof TeamSettingsChange>;
 
 /** Each problem with the field it concerns first (`notReadyReasons.2: …`), so the admin knows what to fix. */
 export function settingsProblems(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);
+  return settingsRefusal(error.issues).problems;
 }

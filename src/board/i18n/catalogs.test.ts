@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogProblems, copiedFromEnglish, flatten } from '../../renderer/src/i18n/catalogParity';
 import { AuditAction } from '../../shared/auditSchemas';
 import { TeamRole } from '../../shared/identityRoles';
+import { GENERIC_RULES, SETTINGS_RULES } from '../../shared/settingsRules';
 import { BOARD_LANGUAGES, boardI18n, pickBoardLanguage } from './index';
 
 describe('the board’s message catalogues', () => {
@@ -26,6 +27,12 @@ describe('the board’s message catalogues', () => {
     await boardI18n.changeLanguage('ar');
     expect(boardI18n.t('row.declined', { count: 2 })).toBe('(رفضان)');
     await boardI18n.changeLanguage('en');
+  });
+
+  it('words every rule the relay names in a refused settings or queues save, and no other', () => {
+    const { settingsRule } = BOARD_LANGUAGES[0].catalog;
+    const rules = [...Object.keys(SETTINGS_RULES), ...GENERIC_RULES, 'problem'];
+    expect(Object.keys(settingsRule).sort()).toEqual(rules.sort());
   });
 
   it('words every audited action and every role the audit trail stores', () => {

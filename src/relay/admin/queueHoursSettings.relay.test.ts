@@ -104,7 +104,10 @@ describe('business hours an admin sets on the board, applied by every instance w
   it('refuses hours for a queue the queues file does not have, and a wrong period, naming the field', async () => {
     const unknown = await put({ ...BASE_SETTINGS, queueHours: { billing: { hours: NEVER_OPEN } } });
     expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toEqual({ problems: ['queueHours.billing: no queue billing in the queues file'] });
+    expect(await unknown.json()).toEqual({
+      problems: ['queueHours.billing: no queue billing in the queues file'],
+      issues: [{ path: ['queueHours', 'billing'], rule: 'unknownQueue', params: { queue: 'billing' } }],
+    });
     const backwards = await put({
       ...BASE_SETTINGS,
       queueHours: { care: { hours: { ...NEVER_OPEN, open: [{ days: ['mon'], from: '18:00', to: '09:00' }] } } },
@@ -115,13 +118,15 @@ describe('business hours an admin sets on the board, applied by every instance w
       queueHours: { care: { hours: NEVER_OPEN, closed: { action: 'message', message: 'Closed today.' } } },
     });
     expect(beside.status).toBe(400);
-    expect(((await beside.json()) as { problems: string[] }).problems).toEqual([
-      'queueHours.care: Unrecognized key: "closed"',
-    ]);
+    expect(await beside.json()).toEqual({
+      problems: ['queueHours.care: Unrecognized key: "closed"'],
+      issues: [{ path: ['queueHours', 'care'], rule: 'unknownKey', params: { keys: 'closed' } }],
+    });
     expect(backwards.status).toBe(400);
-    expect(((await backwards.json()) as { problems: string[] }).problems).toEqual([
-      'queueHours.care.hours.open.0.to: opens before it closes (a period past midnight is two periods)',
-    ]);
+    expect(await backwards.json()).toEqual({
+      problems: ['queueHours.care.hours.open.0.to: opens before it closes (a period past midnight is two periods)'],
+      issues: [{ path: ['queueHours', 'care', 'hours', 'open', 0, 'to'], rule: 'opensBeforeCloses' }],
+    });
   });
 
   it('hours saved on one instance close the queue on the other within seconds; cleared, calls ring again', async () => {
@@ -183,6 +188,9 @@ describe('business hours an admin sets on the board, applied by every instance w
     expect((await put({ notReadyReasons: ['break', 'training'] })).status).toBe(200);
     const again = await put({ queueHours: { billing: { hours: NEVER_OPEN } } });
     expect(again.status).toBe(400);
-    expect(await again.json()).toEqual({ problems: ['queueHours.billing: no queue billing in the queues file'] });
+    expect(await again.json()).toEqual({
+      problems: ['queueHours.billing: no queue billing in the queues file'],
+      issues: [{ path: ['queueHours', 'billing'], rule: 'unknownQueue', params: { queue: 'billing' } }],
+    });
   });
 });

@@ -124,19 +124,29 @@ describe('queues an admin changes on the board, applied by every instance withou
       basedOn: 0,
     });
     expect(tooShort.status).toBe(400);
-    expect(((await tooShort.json()) as { problems: string[] }).problems).toEqual([
-      'queues.0.ringSeconds: Too small: expected number to be >=5',
-      'queues.0.agents.ben: Too big: expected number to be <=10',
-    ]);
+    expect(await tooShort.json()).toEqual({
+      problems: [
+        'queues.0.ringSeconds: Too small: expected number to be >=5',
+        'queues.0.agents.ben: Too big: expected number to be <=10',
+      ],
+      issues: [
+        { path: ['queues', 0, 'ringSeconds'], rule: 'minValue', params: { min: 5 } },
+        { path: ['queues', 0, 'agents', 'ben'], rule: 'maxValue', params: { max: 10 } },
+      ],
+    });
     // Checked whole, as the file is: the default queue may not go, a fallback must be another queue.
     const noDefault = await put({ queues: layout.queues.filter((q) => q.id !== 'support'), basedOn: 0 });
-    expect(await noDefault.json()).toEqual({ problems: ['defaultQueue: no queue support'] });
+    expect(await noDefault.json()).toEqual({
+      problems: ['defaultQueue: no queue support'],
+      issues: [{ path: ['defaultQueue'], rule: 'noDefaultQueue', params: { queue: 'support' } }],
+    });
     const badFallback = await put({
       queues: layout.queues.map((q) => (q.id === 'sales' ? { ...q, fallback: 'billing' } : q)),
       basedOn: 0,
     });
     expect(await badFallback.json()).toEqual({
       problems: ['queues.1.fallback: fallback billing is not another queue'],
+      issues: [{ path: ['queues', 1, 'fallback'], rule: 'fallbackNotOther', params: { fallback: 'billing' } }],
     });
     expect(await sql('SELECT version FROM team_queues')).toEqual([]);
   });

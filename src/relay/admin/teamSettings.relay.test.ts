@@ -77,8 +77,16 @@ describe('team settings an admin changes, applied by every instance without rest
         'notReadyReasons.1: a reason is 1 to 40 letters (lower-case where the script has cases), digits, spaces, - or _',
         'wrapUpCodes: name at least one outcome code',
       ],
+      issues: [
+        { path: ['notReadyReasons', 1], rule: 'reasonFormat' },
+        { path: ['wrapUpCodes'], rule: 'codesMin' },
+      ],
     });
-    expect((await put(first, admin, '{not json')).status).toBe(400);
+    const notJson = await put(first, admin, '{not json');
+    expect([notJson.status, await notJson.json()]).toEqual([
+      400,
+      { problems: ['(settings): not JSON'], issues: [{ path: [], rule: 'notJson' }] },
+    ]);
     expect((await put(first, admin, 'x'.repeat(20_000))).status).toBe(413);
     const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
     expect((await put(first, supervisor, { notReadyReasons: ['break'], wrapUpCodes: ['Resolved'] })).status).toBe(403);

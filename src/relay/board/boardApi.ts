@@ -10,7 +10,8 @@ import { reportCsv } from './reportFigures';
 import { AuditQuery, type AuditEntry, type AuditRow } from '../../shared/auditSchemas';
 import { requestClient } from '../../whatsapp/clientAddress';
 import { auditCsv } from '../audit/auditTrail';
-import { settingsProblems, TeamSettings, TeamSettingsChange } from '../../shared/teamSettings';
+import { TeamSettings, TeamSettingsChange } from '../../shared/teamSettings';
+import { ruleRefusal, settingsRefusal, type SettingsRefusal } from '../../shared/settingsRules';
 import type { TeamSettingsStore } from '../admin/teamSettingsStore';
 import { readCappedBody } from '../../whatsapp/readCappedBody';
 
@@ -169,6 +170,7 @@ export function createBoardApi(deps: {
   /** GET/PUT /board/api/settings: the team's not-ready reasons and wrap-up codes, for an admin only. */
   async function settings(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const reply = replyTo(res);
+    const refused = (body: SettingsRefusal) => reply(400, JSON.stringify(body), 'application/json');
     if (req.method !== 'GET' && req.method !== 'PUT') return reply(405, 'GET or PUT only\n');
     const check = await supervisorOf(req);
     if (!check.ok) return reply(401, 'The team settings need an admin sign-in.\n');
@@ -192,11 +194,10 @@ export function createBoardApi(deps: {
       try {
         raw = JSON.parse(body.text);
       } catch {
-        return reply(400, JSON.stringify({ problems: ['(settings): not JSON'] }), 'application/json');
+        return refused(ruleRefusal([{ path: [], rule: 'notJson' }]));
       }
       const change = TeamSettingsChange.safeParse(raw);
-      if (!change.success)
-        return reply(400, JSON.stringify({ problems: settingsProblems(change.error) }), 'application/json');
+      if (!change.success) return refused(settingsRefusal(change.error.issues));
       const { basedOn, ...given } = change.data;
       const current = await deps.teamSettings.latest();
       // Someone saved since this admin looked: theirs is not silently undone, and the reply names the newest.
@@ -205,15 +206,16 @@ export function createBoardApi(deps: {
       if (basedOn !== undefined && basedOn !== (current?.version ?? 0)) return changedSince();
       // The fields given replace those in force; the ones left out stay as they are.
       const parsed = TeamSettings.safeParse({ ...(current?.settings ?? deps.settingsBeforeAny?.()), ...given });
-      if (!parsed.success)
-        return reply(400, JSON.stringify({ problems: settingsProblems(parsed.error) }), 'application/json');
+      if (!parsed.success) return refused(settingsRefusal(parsed.error.issues));
       // Only hours this change gives are checked: a queue removed from the file since does not block other fields.
       const known = source.queueIds?.() ?? [];
       const unknownQueues = Object.keys(given.queueHours ?? {}).filter((id) => !known.includes(id));
-      if (unknownQueues.length > 0) {
-        const problems = unknownQueues.map((id) => `queueHours.${id}: no queue ${id} in the queues file`);
-        return reply(400, JSON.stringify({ problems }), 'application/json');
-      }
+      if (unknownQueues.length > 0)
+        return refused(
+          ruleRefusal(
+            unknownQueues.map((id) => ({ path: ['queueHours', id], rule: 'unknownQueue', params: { queue: id } })),
+          ),
+        );
       const version = await deps.teamSettings.save(parsed.data, check.agentId, basedOn);
       if (version === undefined) return changedSince(await deps.teamSettings.latest());
       audit(req, check, {

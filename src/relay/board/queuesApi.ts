@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditEntry } from '../../shared/auditSchemas';
 import { errorText } from '../../shared/errorText';
 import { layoutChange, layoutOf, QueuesChange } from '../../shared/queueSettings';
-import { settingsProblems } from '../../shared/teamSettings';
+import { ruleRefusal, settingsRefusal } from '../../shared/settingsRules';
 import { requestClient } from '../../whatsapp/clientAddress';
 import type { Logger } from '../../whatsapp/logger';
 import { readCappedBody } from '../../whatsapp/readCappedBody';
@@ -66,10 +66,10 @@ export function createQueuesApi(deps: {
       try {
         raw = JSON.parse(body.text);
       } catch {
-        return json(res, 400, { problems: ['(queues): not JSON'] });
+        return json(res, 400, ruleRefusal([{ path: [], rule: 'notJson' }], '(queues)'));
       }
       const change = QueuesChange.safeParse(raw);
-      if (!change.success) return json(res, 400, { problems: settingsProblems(change.error) });
+      if (!change.success) return json(res, 400, settingsRefusal(change.error.issues));
       const { basedOn, ...layout } = change.data;
       const current = await inForce();
       const changedSince = (newest: { version: number; changedBy?: string }) =>
@@ -77,7 +77,7 @@ export function createQueuesApi(deps: {
       if (basedOn !== current.version) return changedSince(current);
       // Checked with the file's numbers, media and bots, as a whole queues file is (a fallback that is no queue...).
       const built = live.check(layout);
-      if (built && 'problems' in built) return json(res, 400, { problems: built.problems });
+      if (built && 'problems' in built) return json(res, 400, built);
       const version = await store.save(layout, check.agentId, basedOn);
       if (version === undefined) return changedSince(await inForce());
       deps.audit?.({
