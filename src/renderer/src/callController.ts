@@ -4,6 +4,7 @@ import type { ActionResult, AppStatus, CallView, PermissionView } from '../../sh
 import type { AgentPreferences } from '../../shared/settingsSchemas';
 import { api } from './bridge';
 import { qualityFrom } from './callQualityInterval';
+import { qualityWarnings, worstOf } from '../../shared/callQuality';
 import { CallSession } from './rtc/callSession';
 import { agentIsTyping } from './focusRules';
 import { routeAudio } from './rtc/devices';
@@ -207,9 +208,14 @@ async function pollStats(): Promise<void> {
     // An outbound call sends nothing before the customer answers; only a call in progress is judged.
     const micSilent = live.deadMic.sample(Date.now(), stats.micEnergy, muted);
     usePhone.getState().patchMedia(callId, { ...stats, quality, micLabel: session.micLabel, micSilent });
-    // Main keeps the worst figures for the history; every 2 s is plenty for that.
-    if (qualityTick % 4 === 0 && stats.packetsReceived > 0)
-      void api.invoke('call:quality', { callId, sample: quality });
+    // Main keeps the worst figures for the history: it hears the worst of each 2 s, and a poor moment at once (the
+    // call may end before the next report).
+    if (stats.packetsReceived === 0) continue;
+    live.worstUnsent = worstOf(live.worstUnsent, quality);
+    if (qualityTick % 4 === 0 || qualityWarnings(quality).length > 0) {
+      void api.invoke('call:quality', { callId, sample: live.worstUnsent });
+      live.worstUnsent = undefined;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { startHoldMusic, type HoldMusic } from './holdMusic';
 import { createDeadMicDetector } from '../../../shared/deadMic';
 import type { CallSession, MediaStats } from './callSession';
+import type { QualitySample } from '../../../shared/callQuality';
 
 /**
  * Everything the window holds for one call: its media session, the element playing the caller, the last
@@ -13,6 +14,8 @@ export class LiveCall {
   private disposed = false;
   /** The previous stats sample, so quality is measured over the last interval, not the whole call. */
   lastStats?: MediaStats;
+  /** The worst quality measured since main last heard of it: no bad moment between two reports is lost. */
+  worstUnsent?: QualitySample;
   /** Watches the agent's microphone for silence while unmuted. */
   readonly deadMic = createDeadMicDetector();
   /** Auto-answer has been tried for this call; it is never tried twice. */
