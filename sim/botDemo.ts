@@ -114,11 +114,12 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
     const seen = (check: () => boolean, ms: number) => until(check, ms);
     if (await seen(() => sim.graph.actionsFor(callId).includes('accept:200'), 15_000))
       say(`The front desk's bot answered (a ${TONES.front} Hz tone); it hands over in a few seconds.`);
-    if (await seen(() => front.escalations.length > 0, 20_000))
+    const accepted = (replies: Array<{ status: number }>) => replies.some((r) => r.status >= 200 && r.status < 300);
+    if (await seen(() => accepted(front.escalations), 20_000))
       say('The bot handed the call to Support: the caller hears the hold music, and your desk rings with its summary.');
     if (await seen(() => survey.offers.length > 0, 600_000))
       say(`You handed the call to the survey bot (${TONES.survey} Hz): your call went to the wrap-up.`);
-    if (await seen(() => survey.ends.length > 0, 60_000)) say('The survey bot ended the call on WhatsApp.');
+    if (await seen(() => accepted(survey.ends), 60_000)) say('The survey bot ended the call on WhatsApp.');
     const lists = () =>
       sim.graph.textMessages.filter(
         (m): m is Extract<PermissionMessage, { kind: 'list' }> => m.kind === 'list' && m.customer === customer,

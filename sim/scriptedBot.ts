@@ -92,9 +92,16 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
     intervals.push(listening);
     if (mode === 'hang_up') timers.push(setTimeout(() => peer.close(), options.escalateAfterMs ?? 2000));
     if (mode === 'answer' && options.relayUrl && options.endAfterMs !== undefined && context?.call)
-      timers.push(setTimeout(() => void end(context.call!), options.endAfterMs));
+      timers.push(
+        setTimeout(() => void end(context.call!).catch((error) => ends.push(unreached(error))), options.endAfterMs),
+      );
     else if (mode === 'answer' && options.relayUrl && options.escalateTo && context?.call)
-      timers.push(setTimeout(() => void escalate(context.call!), options.escalateAfterMs ?? 2000));
+      timers.push(
+        setTimeout(
+          () => void escalate(context.call!).catch((error) => escalations.push(unreached(error))),
+          options.escalateAfterMs ?? 2000,
+        ),
+      );
   }
 
   const server = createServer((req, res) => {
@@ -118,6 +125,9 @@ export async function startScriptedBot(options: ScriptedBotOptions) {
       afterAnswer(peer, body.request_data as { call?: string } | undefined);
     })().catch(() => res.writeHead(500).end());
   });
+
+  /** A request the relay never answered (it was closed, or refused the connection): kept as status 0 with why. */
+  const unreached = (error: unknown) => ({ status: 0, body: error instanceof Error ? error.message : String(error) });
 
   async function escalate(call: string): Promise<void> {
     const heard = loudestCaller > 0.05;
