@@ -75,7 +75,7 @@ const RelayEnv = z.object({
   RELAY_NOT_READY_REASONS: z
     .string()
     .refine(
-      (v) => v.split(',').every((reason) => NOT_READY_REASON.test(reason)),
+      (v) => v.split(',').every((reason) => NOT_READY_REASON.test(reason.trim())),
       'RELAY_NOT_READY_REASONS: words like break,lunch,training',
     )
     .optional(),

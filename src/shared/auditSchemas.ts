@@ -35,7 +35,8 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditRow = AuditEntry.extend({ id: z.string(), at: z.string() });
 export type AuditRow = z.infer<typeof AuditRow>;
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+// A real calendar day: 2026-02-30 is refused here, not by PostgreSQL as a database error.
+const Day = z.iso.date('a day as YYYY-MM-DD that exists');
 
 /** GET /board/api/audit: the days (inclusive, UTC) and the form of the answer. */
 export const AuditQuery = z

@@ -10,9 +10,11 @@ import { QueueHours, QueueId, QueueMaxWait } from './teamQueues';
  */
 /**
  * A not-ready reason: letters of any script (lower-case where the script has cases: it is also a key), digits,
- * spaces, - or _. An Arabic or Hindi team names its own reasons in its own words.
+ * spaces, - or _. An Arabic or Hindi team names its own reasons in its own words. Spaces only between words: a blank
+ * reason, or one that looks like another ("break ", " break"), is refused.
  */
-export const NOT_READY_REASON = /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd} _-]{1,40}$/u;
+export const NOT_READY_REASON =
+  /^(?=.{1,40}$)[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]+(?: [\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]+)*$/u;
 export const NOT_READY_REASON_RULE = SETTINGS_RULES.reasonFormat;
 
 export const TeamSettings = z.object({
@@ -23,7 +25,15 @@ export const TeamSettings = z.object({
     .refine((r) => new Set(r).size === r.length, SETTINGS_RULES.reasonTwice)
     .refine((r) => !r.includes('available'), SETTINGS_RULES.reasonAvailable),
   wrapUpCodes: z
-    .array(z.string().trim().min(1, SETTINGS_RULES.codeEmpty).max(40, SETTINGS_RULES.codeTooLong))
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, SETTINGS_RULES.codeEmpty)
+        .max(40, SETTINGS_RULES.codeTooLong)
+        // Control characters (a NUL that PostgreSQL would refuse) are no part of a code.
+        .regex(/^[^\p{Cc}]*$/u, SETTINGS_RULES.codeControl),
+    )
     .min(1, SETTINGS_RULES.codesMin)
     .max(30, SETTINGS_RULES.codesMax)
     .refine((c) => new Set(c).size === c.length, SETTINGS_RULES.codeTwice),

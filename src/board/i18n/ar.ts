@@ -361,6 +361,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     codesMin: 'اذكر رمز نتيجة واحدًا على الأقل',
     codesMax: '30 رمز نتيجة على الأكثر',
     codeTwice: 'رمز نتيجة مذكور مرتين',
+    codeControl: 'رمز النتيجة نص عادي بلا محارف تحكم',
     queueHoursMax: '200 قائمة انتظار على الأكثر',
     serviceLevelTarget: 'هدف مستوى الخدمة من 1 إلى 100 %',
     maxWait: 'أطول انتظار من 5 إلى 3600 ثانية',

@@ -355,6 +355,7 @@ export const en = {
     codesMin: 'name at least one outcome code',
     codesMax: 'at most 30 outcome codes',
     codeTwice: 'an outcome code is named twice',
+    codeControl: 'an outcome code is plain text, without control characters',
     queueHoursMax: 'at most 200 queues',
     serviceLevelTarget: 'the service-level target is 1 to 100 %',
     maxWait: 'the longest wait is 5 to 3600 seconds',

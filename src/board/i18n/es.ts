@@ -368,6 +368,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     codesMin: 'indica al menos un código de resultado',
     codesMax: 'como mucho 30 códigos de resultado',
     codeTwice: 'un código de resultado aparece dos veces',
+    codeControl: 'un código de resultado es texto simple, sin caracteres de control',
     queueHoursMax: 'como mucho 200 colas',
     serviceLevelTarget: 'el objetivo de nivel de servicio va de 1 a 100 %',
     maxWait: 'la espera más larga va de 5 a 3600 segundos',

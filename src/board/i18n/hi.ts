@@ -356,6 +356,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     codesMin: 'कम से कम एक परिणाम कोड लिखें',
     codesMax: 'अधिकतम 30 परिणाम कोड',
     codeTwice: 'एक परिणाम कोड दो बार लिखा है',
+    codeControl: 'परिणाम कोड सादा पाठ होता है, बिना नियंत्रण वर्णों के',
     queueHoursMax: 'अधिकतम 200 कतारें',
     serviceLevelTarget: 'सेवा-स्तर लक्ष्य 1 से 100 % तक है',
     maxWait: 'सबसे लंबा इंतज़ार 5 से 3600 सेकंड तक है',

@@ -363,6 +363,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     codesMin: 'informe pelo menos um código de resultado',
     codesMax: 'no máximo 30 códigos de resultado',
     codeTwice: 'um código de resultado aparece duas vezes',
+    codeControl: 'um código de resultado é texto simples, sem caracteres de controle',
     queueHoursMax: 'no máximo 200 filas',
     serviceLevelTarget: 'a meta de nível de serviço vai de 1 a 100 %',
     maxWait: 'a espera mais longa vai de 5 a 3600 segundos',

@@ -192,7 +192,19 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
     expect((await get(path, supervisor)).status).toBe(403);
     expect((await fetch(`${base}${path}`)).status).toBe(401);
     expect((await get(`/board/api/audit?from=${today}&to=2020-01-01`, admin)).status).toBe(400);
-    const json = (await (await get(path, admin)).json()) as Array<{ actor: string; action: string; at: string }>;
+    // A day that does not exist is the asker's mistake, not the database's.
+    expect((await get(`/board/api/audit?from=2026-02-30&to=${today}`, admin)).status).toBe(400);
+    // Enough entries for ids of two digits: the trail reads in the order it was written, 9 before 10.
+    for (let i = 0; i < 12; i += 1) expect((await get(path, admin)).status).toBe(200);
+    expect(Number((await sql<{ n: string }>('SELECT max(id)::text AS n FROM audit_log'))[0]!.n)).toBeGreaterThan(10);
+    const json = (await (await get(path, admin)).json()) as Array<{
+      id: string;
+      actor: string;
+      action: string;
+      at: string;
+    }>;
+    const ids = json.map((r) => Number(r.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(json.map((r) => r.action)).toEqual(
       expect.arrayContaining(['sign_in', 'set_agent_state', 'export_report', 'play_recording', 'sign_in_refused']),
     );

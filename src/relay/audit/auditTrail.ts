@@ -5,10 +5,11 @@ import type { Logger } from '../../whatsapp/logger';
 import type { RecordsDb } from '../records/recordsDb';
 
 const INSERT = `INSERT INTO audit_log (actor, role, action, target, detail, source) VALUES ($1, $2, $3, $4, $5, $6)`;
+// Ordered by the table's id, a number: the output column `id` is its text, which would sort 1, 10, 2.
 const READ = `
   SELECT id::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor, role, action,
     target, detail, source
-  FROM audit_log WHERE at >= $1::date AND at < $2::date + 1 ORDER BY id LIMIT 100000`;
+  FROM audit_log WHERE at >= $1::date AND at < $2::date + 1 ORDER BY audit_log.id LIMIT 100000`;
 
 /**
  * The append-only audit trail in PostgreSQL. An entry is written at once; one the database could not take is logged

@@ -86,8 +86,9 @@ export function createCustomerDataApi(deps: {
         return json(res, found.calls === 0 ? 404 : 200, { found } satisfies CustomerDataReply);
       }
       const { counts, entries } = await deps.data.archive(customer);
-      if (counts.calls === 0) return json(res, 404, { found: counts } satisfies CustomerDataReply);
+      // A look that found nothing is audited too: whether the team holds anything on a number is itself worth a trace.
       audit(counts);
+      if (counts.calls === 0) return json(res, 404, { found: counts } satisfies CustomerDataReply);
       res.writeHead(200, {
         'Content-Type': 'application/gzip',
         'Content-Disposition': `attachment; filename="customer-${customer}.tar.gz"`,
