@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { test, expect } from '@playwright/test';
 import { issueSupervisorToken } from '../src/relay/agentTokens';
 import { startRelay, type Relay } from '../src/relay/relayServer';
@@ -160,5 +161,46 @@ test('an admin pastes a list too long for the relay: the page says so in her lan
   );
   await board.reload();
   await expect(board.getByTestId('settings-codes')).toHaveValue(before);
+  await board.context().close();
+});
+
+test('hours kept for a queue since renamed or removed do not stop the admin saving other settings from the page', async ({
+  browser,
+}) => {
+  // A version in force gives hours to 'sales', a queue the team no longer has (renamed on the queues page since).
+  const db = new pg.Client(postgres.url);
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ settings: Record<string, unknown> }>(
+      'SELECT settings FROM team_settings ORDER BY version DESC LIMIT 1',
+    );
+    const hours = { timeZone: 'Europe/London', open: [{ days: ['mon'], from: '09:00', to: '17:00' }] };
+    await db.query(`INSERT INTO team_settings (settings, changed_by) VALUES ($1, 'ada')`, [
+      JSON.stringify({
+        notReadyReasons: ['break', 'lunch'],
+        wrapUpCodes: ['Resolved'],
+        ...rows[0]?.settings,
+        queueHours: { sales: { hours } },
+      }),
+    ]);
+  } finally {
+    await db.end();
+  }
+  const board = await (await browser.newContext()).newPage();
+  await board.goto(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`);
+  await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
+  await board.getByTestId('board-sign-in-button').click();
+  await board.getByTestId('board-settings').click();
+  await expect(board.getByTestId('settings-queue-hours')).toHaveValue(/"sales"/);
+  await board.getByTestId('settings-codes').fill('Resolved\nRefund issued');
+  await board.getByTestId('settings-save').click();
+  await expect(board.getByTestId('settings-saved')).toHaveText(/^Saved as version \d+/);
+  await board.reload();
+  await expect(board.getByTestId('settings-codes')).toHaveValue('Resolved\nRefund issued');
+  // Giving those hours again, by a change of the box, is still refused by name.
+  const box = board.getByTestId('settings-queue-hours');
+  await box.fill((await box.inputValue()).replace('17:00', '18:00'));
+  await board.getByTestId('settings-save').click();
+  await expect(board.getByTestId('settings-problem')).toContainText('sales');
   await board.context().close();
 });

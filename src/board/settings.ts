@@ -11,6 +11,8 @@ const token = sessionStorage.getItem('board-token');
 let savedVersion: number | undefined;
 /** The version the page shows (0: none saved yet); sent with a save, so one made by someone else since is refused. */
 let loadedVersion = 0;
+/** The hours box as loaded (or last saved): only a change of it is sent. */
+let loadedHoursText = '';
 
 /** The problems on screen, worded again when the language changes (a relay's problem the page cannot word: as sent). */
 let problems: Array<string | (() => string)> = [];
@@ -91,6 +93,7 @@ async function load(): Promise<void> {
   const queueHours = current.settings.queueHours;
   ($('queue-hours') as HTMLTextAreaElement).value =
     queueHours && Object.keys(queueHours).length > 0 ? JSON.stringify(queueHours, null, 2) : '';
+  loadedHoursText = ($('queue-hours') as HTMLTextAreaElement).value.trim();
 }
 
 $('settings').addEventListener('submit', (event) => {
@@ -110,8 +113,9 @@ $('settings').addEventListener('submit', (event) => {
     wrapUpCodes: lines('codes'),
     boardThresholds: { serviceLevelTargetPct: number('sl-target'), maxWaitSec: number('max-wait') },
     retention: retentionOf(),
-    // An empty box clears every queue's hours here (the queues file's apply again).
-    queueHours: queueHours ?? {},
+    // An empty box clears every queue's hours here (the queues file's apply again). Hours left as loaded are not
+    // sent: those in force stay, and one kept for a queue since renamed or removed does not block this save.
+    ...(hoursText !== loadedHoursText && { queueHours: queueHours ?? {} }),
     // The version on screen: a save by someone else since is not silently undone.
     basedOn: loadedVersion,
   });
@@ -128,6 +132,7 @@ $('settings').addEventListener('submit', (event) => {
     if (!response.ok) return showOutcome({ problems: [refusedSentence(response.status)] });
     const { version } = (await response.json()) as { version: number };
     loadedVersion = version;
+    loadedHoursText = hoursText;
     showOutcome({ saved: version });
   });
 });
