@@ -71,6 +71,17 @@ test('after saving one of two wrap-ups the focus goes to the next one, and the k
   await expect(page.getByTestId('wrap-up')).toHaveCount(1);
   await expect(page.getByTestId('wrap-up').getByTestId('wrap-up-outcome-Resolved')).toBeFocused();
 
+  // The outcomes are one tab stop: arrows move among them and choose, Tab leaves for the notes.
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('wrap-up-outcome-Follow-up needed')).toBeFocused();
+  await expect(page.getByTestId('wrap-up-outcome-Follow-up needed')).toBeChecked();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByTestId('wrap-up-outcome-Resolved')).toBeChecked();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('wrap-up-notes')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByTestId('wrap-up-outcome-Resolved')).toBeFocused();
+
   // Tab to Save: a solid 3 px ring in the theme's focus colour, away from the button's edge.
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');

@@ -73,6 +73,10 @@ export function WrapUpCard({
   const [saving, setSaving] = useState(false);
   const titleId = `wrap-up-title-${callId}`;
   const firstOutcome = useRef<HTMLInputElement>(null);
+  // One tab stop for the outcomes (the chosen one, else the first), arrows within: Chromium alone sometimes stops
+  // Tab on the next outcome after one the page focused, so Tab from an outcome did not always reach the notes.
+  const chosenIndex = codes.indexOf(outcome ?? '');
+  const rovingTabIndex = (i: number) => (i === Math.max(chosenIndex, 0) ? 0 : -1);
   // After Hang up, or Save on the card before, the focus would fall to the page: the outcome, the card's first
   // question, takes it.
   useEffect(() => {
@@ -130,6 +134,7 @@ export function WrapUpCard({
             <input
               ref={i === 0 ? firstOutcome : undefined}
               type="radio"
+              tabIndex={rovingTabIndex(i)}
               name={`outcome-${callId}`}
               data-testid={`wrap-up-outcome-${code}`}
               checked={outcome === code}
