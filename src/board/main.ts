@@ -12,6 +12,7 @@ import { readRefusedSentence } from './relayRefusals';
 import { createListenIn } from './listenIn';
 import { renderAccountAlerts } from './accountAlerts';
 import { renderFloor, setWallboard, startWallboardControls } from './floor';
+import { known, stateLabel } from './agentState';
 
 const TOKEN_KEY = 'board-token';
 const $ = (id: string) => document.getElementById(id)!;
@@ -44,14 +45,6 @@ const csat = (f: BoardFigures) =>
   f.csatAvg === undefined ? '–' : say('unit.csat', { avg: f.csatAvg, count: f.csatCount ?? 0 });
 /** What bots did with the line's calls: handled alone, escalated to agents, handed back by an agent. */
 const assistantFigures = (f: BoardFigures) => (f.bot ? say('unit.assistant', { ...f.bot }) : '–');
-/** The team's default words (not-ready reasons, outcome codes) in the board's language; the operator's own as they are. */
-const known = (section: string, word: string) => say(`${section}.${word}`, { defaultValue: word });
-
-/** An agent's state as a supervisor reads it. */
-function stateLabel(state: BoardSnapshot['agents'][number]['state'], reason?: string): string {
-  if (state === 'not_ready' && reason) return say('state.notReadyWhy', { reason: known('reason', reason) });
-  return say(`state.${state}`);
-}
 
 /** The team's not-ready reasons for a supervisor setting an agent away; the first choice gives none. */
 function reasonPicker(reasons: string[]): HTMLSelectElement {
@@ -309,7 +302,7 @@ function render(): void {
     snapshot.agents.map((a) => {
       const status = document.createElement('span');
       status.className = `status-${a.state}`;
-      status.textContent = stateLabel(a.state, a.reason);
+      status.textContent = stateLabel(a);
       status.setAttribute('data-testid', 'agent-status');
       const actions = document.createElement('span');
       const toggle = document.createElement('button');

@@ -88,6 +88,8 @@ export const BoardSnapshot = z.object({
       queues: z.array(z.string()),
       /** What the agent (or a supervisor) chose, in force now or once their call and wrap-up are done. */
       chosen: z.enum(['available', 'not_ready']).optional(),
+      /** Reserved for a queue's callback (offered to them, or taken and not yet placed) rather than a ringing call. */
+      holdingCallback: z.boolean().optional(),
     }),
   ),
   /** Each queue id the snapshot names, with the name the operator gave it (RELAY_QUEUES_FILE). */

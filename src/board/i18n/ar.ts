@@ -282,6 +282,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
   state: {
     available: 'متاح',
     reserved: 'يرن',
+    holdingCallback: 'يحتفظ بطلب معاودة اتصال',
     on_call: 'في مكالمة',
     after_call_work: 'عمل ما بعد المكالمة',
     not_ready: 'غير جاهز',

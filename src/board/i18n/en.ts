@@ -276,6 +276,7 @@ export const en = {
   state: {
     available: 'available',
     reserved: 'ringing',
+    holdingCallback: 'holding a callback',
     on_call: 'on call',
     after_call_work: 'after-call work',
     not_ready: 'not ready',

@@ -286,6 +286,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
   state: {
     available: 'disponible',
     reserved: 'sonando',
+    holdingCallback: 'con una devolución de llamada',
     on_call: 'en llamada',
     after_call_work: 'cierre de llamada',
     not_ready: 'no disponible',

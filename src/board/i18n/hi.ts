@@ -277,6 +277,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
   state: {
     available: 'उपलब्ध',
     reserved: 'बज रही है',
+    holdingCallback: 'कॉलबैक रोके हुए',
     on_call: 'कॉल पर',
     after_call_work: 'कॉल के बाद का काम',
     not_ready: 'तैयार नहीं',

@@ -284,6 +284,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   state: {
     available: 'disponível',
     reserved: 'tocando',
+    holdingCallback: 'com um retorno de chamada',
     on_call: 'em chamada',
     after_call_work: 'pós-atendimento',
     not_ready: 'indisponível',

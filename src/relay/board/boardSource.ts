@@ -20,6 +20,7 @@ import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
 import { agentsInScope, callsInScope } from './boardScope';
 import type { BoardThresholds } from '../../shared/boardTiles';
 import type { QueueCallback } from '../../shared/queueCallbacks';
+import { holdsCallback } from '../callbacks/queueCallbacks';
 
 /** Midnight today, on the relay's clock. */
 function startOfToday(nowMs: number): Date {
@@ -304,6 +305,7 @@ export function createBoardSource(deps: {
             sinceMs: a.sinceMs,
             queues: queuesOf(a.id),
             chosen: a.activity.kind,
+            ...(a.state === 'reserved' && holdsCallback(a.reservations) && { holdingCallback: true }),
           })),
           scope,
         ).sort((a, b) => a.id.localeCompare(b.id)),

@@ -34,6 +34,12 @@ const GRACE_MS = 60_000;
 /** A hold on the team older than this whose callback is not (or no longer) theirs is a leftover, released. */
 const STRAY_MS = 10_000;
 
+/** A callback's record on the team (the call its offer rings as): `callback:<id>`. */
+export const CALLBACK_TEAM_CALL = 'callback:';
+/** The agent's rings include a callback's: the team holds them for it. */
+export const holdsCallback = (reservations: readonly string[]): boolean =>
+  reservations.some((id) => id.startsWith(CALLBACK_TEAM_CALL));
+
 const Sent = z.object({
   customer: z.string(),
   queueId: z.string(),
@@ -91,7 +97,7 @@ export function createQueueCallbacks(deps: {
   const placesKey = `${prefix}:cbs`;
   /** Agents a callback held on the team, scored by when: looked at for holds left over (an instance died). */
   const heldKey = `${prefix}:cb-held`;
-  const teamCallId = (callbackId: string) => `callback:${callbackId}`;
+  const teamCallId = (callbackId: string) => `${CALLBACK_TEAM_CALL}${callbackId}`;
   const queueName = (id: string) => deps.queues().find((q) => q.id === id)?.name ?? id;
 
   async function read(id: string): Promise<{ raw: string; callback: QueueCallback } | undefined> {
@@ -161,10 +167,10 @@ export function createQueueCallbacks(deps: {
     const agentIds = await redis.zrangebyscore(heldKey, '-inf', String(Date.now() - STRAY_MS));
     for (const agentId of agentIds) {
       const ringing = (await deps.floor.agent(agentId))?.reservations ?? [];
-      const mine = ringing.filter((id) => id.startsWith('callback:'));
+      const mine = ringing.filter((id) => id.startsWith(CALLBACK_TEAM_CALL));
       if (mine.length === 0) await redis.zrem(heldKey, agentId);
       for (const callId of mine) {
-        const callbackId = callId.slice('callback:'.length);
+        const callbackId = callId.slice(CALLBACK_TEAM_CALL.length);
         const callback = held.get(callbackId) ?? (await read(callbackId))?.callback;
         if (callback?.agentId === agentId && callback.state !== 'waiting') continue;
         const since = (await deps.floor.call(callId))?.reservations.find((r) => r.agentId === agentId)?.sinceMs;
@@ -176,7 +182,7 @@ export function createQueueCallbacks(deps: {
   }
 
   const tell = (agentId: string, callbackId: string, event: Parameters<Bus['publish']>[0]['event']) =>
-    deps.bus.publish({ kind: 'direct', callId: `callback:${callbackId}`, targets: [agentId], event });
+    deps.bus.publish({ kind: 'direct', callId: teamCallId(callbackId), targets: [agentId], event });
 
   /** An attempt that did not reach the customer: waiting again with why, or given up after the last. */
   async function failed(raw: string, callback: QueueCallback, why: CallbackFailure): Promise<boolean> {

@@ -8,6 +8,8 @@ import { startWhatsAppSim, type WhatsAppSim } from '../../../sim/whatsappSim';
 import type { CallSignal } from '../../shared/callSignals';
 import { TeamQueues } from '../../shared/teamQueues';
 import { createMemoryLogger } from '../../whatsapp/logger';
+import { issueSupervisorToken } from '../agentTokens';
+import { signInTestBoard } from '../board/testBoard';
 import { relayKeys } from '../relayKeys';
 import { startRelay, type Relay } from '../relayServer';
 import { createTeamStore } from '../team/teamStore';
@@ -111,11 +113,20 @@ describe('an agent holding a callback is not free for a queue call, through the 
       asha.client.setStatus('available');
       await until(() => callbackOffers(asha).some((o) => o.callbackId === id), 'Asha is offered the callback');
       await until(() => asha.state()?.state === 'reserved', 'Asha is reserved for the callback');
+      // The board says she holds a callback, not that a call rings at her.
+      const board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
+      const onBoard = (id: string) => board.snapshot()?.agents.find((a) => a.id === id);
+      await until(() => onBoard('asha')?.holdingCallback === true, 'the board shows Asha holding a callback');
+      expect(onBoard('asha')).toMatchObject({ state: 'reserved', holdingCallback: true });
 
       // A customer calls while the callback rings at Asha: ring_all rings every free agent, and that is Ben alone.
       ben.client.setStatus('available');
       const second = await sim.placeCall({ from: '447700900812' });
       await until(() => rungFor(ben, second.callId), 'the call rings at Ben');
+      // A customer's call ringing is said as ringing.
+      await until(() => onBoard('ben')?.state === 'reserved', 'the board shows the call ringing at Ben');
+      expect(onBoard('ben')?.holdingCallback).toBeUndefined();
+      board.ws.close();
       await pause(1500);
       expect(rungFor(asha, second.callId)).toBe(false);
       expect((await team.agent('asha'))!.reservations).toEqual([`callback:${id}`]);
