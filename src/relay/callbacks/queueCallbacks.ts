@@ -240,6 +240,19 @@ export function createQueueCallbacks(deps: {
       log.info('callback withdrawn: its queue closed before the call was placed', { callbackId: callback.id });
       await tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
     }
+    for (const callback of read.map((r) => r.callback)) {
+      if (changed.has(callback.id) || callback.state !== 'offered' || !callback.agentId) continue;
+      // The team let the agent's hold go (they went not ready or signed out): passed on as a ring not answered is.
+      const ringing = (await deps.floor.agent(callback.agentId))?.reservations ?? [];
+      if (ringing.includes(teamCallId(callback.id))) continue;
+      changed.add(callback.id);
+      if (!(await swap(rawOf.get(callback.id)!, callback, passedOn(callback, callback.agentId)))) continue;
+      log.info('callback passed on: its agent is no longer free for it', {
+        callbackId: callback.id,
+        agentId: callback.agentId,
+      });
+      await tell(callback.agentId, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
+    }
     await releaseStrays(new Map(read.map((r) => [r.callback.id, r.callback])));
     // What changed is looked at again next time, as it is then.
     const callbacks = read.map((r) => r.callback).filter((c) => !changed.has(c.id));

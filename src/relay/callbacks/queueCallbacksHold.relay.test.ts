@@ -27,7 +27,7 @@ const QUEUES = TeamQueues.parse({
       name: 'Care',
       routing: 'ring_all',
       ringSeconds: 60,
-      agents: { asha: 1, ben: 1 },
+      agents: { asha: 1, ben: 1, cara: 1, dev: 1 },
       maxWait: { seconds: 10, action: 'callback' },
     },
   ],
@@ -154,6 +154,56 @@ describe('an agent holding a callback is not free for a queue call, through the 
     } finally {
       asha.client.close();
       ben.client.close();
+    }
+  }, 90_000);
+
+  it('an agent going not ready lets the callback offered to them go: it rings at the next free agent at once', async () => {
+    const customer = '447700900821';
+    const team = createTeamStore(probe, PREFIX);
+    const cara = await connectTestAgent('cara', [relay.agentUrl]);
+    const dev = await connectTestAgent('dev', [relay.agentUrl]);
+    try {
+      dev.client.setStatus('away');
+      cara.client.setStatus('away');
+      const first = await sim.placeCall({ from: customer });
+      await until(async () => (await probe.exists(relayKeys(PREFIX).route(first.callId))) === 1, 'the call waits');
+      shiftMs += 11_000;
+      const isOffer = (m: PermissionMessage): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer;
+      await until(() => sim.graph.textMessages.some(isOffer), 'the customer gets the callback offer');
+      const offer = sim.graph.textMessages.find(isOffer)!;
+      const tap = buttonReplyWebhook({
+        customer,
+        phoneNumberId: SECRETS.phoneNumberId,
+        buttonId: offer.buttons[0]!.id,
+        title: offer.buttons[0]!.title,
+        messageId: 'wamid.tap821',
+      });
+      expect((await postSignedWebhook(relay.webhookUrl, tap, SECRETS.appSecret)).status).toBe(200);
+      const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
+
+      // The callback rings at Cara (for the queue's 60 s); Dev becomes free meanwhile.
+      cara.client.setStatus('available');
+      await until(() => callbackOffers(cara).some((o) => o.callbackId === id), 'Cara is offered the callback');
+      dev.client.setStatus('available');
+      await until(async () => (await team.agent('dev'))?.state === 'available', 'Dev is free');
+      await pause(1500);
+      expect(callbackOffers(dev).some((o) => o.callbackId === id)).toBe(false);
+
+      // Cara goes not ready: the offer leaves her desk and rings at Dev, long before her 60 s would have run out.
+      const awayAtMs = Date.now();
+      cara.client.setStatus('away');
+      const withdrawn = (e: CallSignal) => e.type === 'callback_withdrawn' && e.callbackId === id;
+      await until(() => cara.events.some(withdrawn), 'the offer is withdrawn from Cara');
+      await until(() => callbackOffers(dev).some((o) => o.callbackId === id), 'the callback rings at Dev');
+      expect(Date.now() - awayAtMs).toBeLessThan(30_000);
+      expect(await team.agent('cara')).toMatchObject({ state: 'not_ready', reservations: [] });
+      await until(async () => (await team.agent('dev'))?.state === 'reserved', 'Dev is held for the callback');
+      expect((await team.agent('dev'))!.reservations).toEqual([`callback:${id}`]);
+      // Answering Cara's old offer is refused: it is no longer hers.
+      await expect(cara.client.request('callback_answer', { callbackId: id, answer: 'accept' })).rejects.toThrow();
+    } finally {
+      cara.client.close();
+      dev.client.close();
     }
   }, 90_000);
 });
