@@ -76,6 +76,17 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
   await expect(board.getByTestId('queues-problem')).toHaveText('Support, Nivel de ben: debe ser como mucho 10');
   await board.getByTestId('board-language').selectOption('en');
   await expect(board.getByTestId('queues-problem')).toHaveText('Support, Level of ben: must be at most 10');
+  // A level with a fraction is named with its rule in the admin's words, not as the schema's "Invalid input".
+  await support.getByTestId('member-level').last().fill('5.5');
+  await board.getByTestId('queues-save').click();
+  await expect(board.getByTestId('queues-problem')).toHaveText(
+    'Support, Level of ben: a level is a whole number from 1 to 10',
+  );
+  await board.getByTestId('board-language').selectOption('es');
+  await expect(board.getByTestId('queues-problem')).toHaveText(
+    'Support, Nivel de ben: un nivel es un número entero de 1 a 10',
+  );
+  await board.getByTestId('board-language').selectOption('en');
   // The queues form, with its problem shown, is usable by assistive technology (every control labelled).
   const axe = await new AxeBuilder({ page: board }).include('[data-testid="queues-editor"]').analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

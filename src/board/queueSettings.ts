@@ -3,6 +3,7 @@ import { QueuesLayout, type QueueLayout } from '../shared/queueSettings';
 import { boardI18n, say } from './i18n';
 import { refusedSentence } from './relayRefusals';
 import { refusalLines, type FieldNamer } from './settingsIssues';
+import { openUnions, ruleOfText } from '../shared/settingsRules';
 
 /** A queue as the form holds it: members as rows (an empty row is left out), everyone as a box. */
 interface QueueDraft {
@@ -220,7 +221,9 @@ function worded(issue: z.core.$ZodIssue): () => string {
     if (issue.code === 'too_small') return say('queueEditor.ruleMin', { min: String(issue.minimum) });
     if (issue.code === 'too_big') return say('queueEditor.ruleMax', { max: String(issue.maximum) });
     if (issue.code === 'invalid_format') return say('queueEditor.ruleId');
-    return say('queueEditor.ruleInvalid');
+    // A rule of the team's (a member's level is a whole number from 1 to 10) in the admin's words, as the relay's is.
+    const named = ruleOfText(issue.message);
+    return named ? say(`settingsRule.${named}`) : say('queueEditor.ruleInvalid');
   };
   return () => {
     if (field === undefined) return rule();
@@ -256,7 +259,7 @@ function pageProblems(): Array<() => string> | { layout: QueuesLayout } {
     (id) => () => say('queueEditor.idTwice', { id }),
   );
   const parsed = QueuesLayout.safeParse(layoutOfDrafts());
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map(worded)), ...twice, ...idTwice];
+  const problems = [...(parsed.success ? [] : openUnions(parsed.error.issues).map(worded)), ...twice, ...idTwice];
   return problems.length > 0 || !parsed.success ? problems : { layout: parsed.data };
 }
 

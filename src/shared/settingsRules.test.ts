@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_RULES, settingsRefusal } from './settingsRules';
+import { QueuesChange } from './queueSettings';
 import { TeamSettings } from './teamSettings';
 
 describe('the rules a settings save is checked by', () => {
@@ -25,6 +26,27 @@ describe('the rules a settings save is checked by', () => {
         { path: ['notReadyReasons'], rule: 'reasonTwice' },
         { path: ['wrapUpCodes', 0], rule: 'codeTooLong' },
         { path: ['boardThresholds', 'serviceLevelTargetPct'], rule: 'maxValue', params: { max: 100 } },
+      ],
+    });
+  });
+
+  it('names a member’s level that is no whole number, or no number, at the member, not as the union’s “Invalid input”', () => {
+    const queue = (agents: unknown) => ({ id: 'support', name: 'Support', routing: 'ring_all', agents });
+    const parsed = QueuesChange.safeParse({
+      queues: [queue({ asha: 9, ben: 5.5 }), queue({ cara: '' }), queue('everyone')],
+      basedOn: 0,
+    });
+    expect(parsed.success).toBe(false);
+    expect(settingsRefusal(parsed.error!.issues)).toEqual({
+      problems: [
+        'queues.0.agents.ben: a level is a whole number from 1 to 10',
+        'queues.1.agents.cara: Invalid input: expected number, received string',
+        'queues.2.agents: Invalid input',
+      ],
+      issues: [
+        { path: ['queues', 0, 'agents', 'ben'], rule: 'memberLevel' },
+        { path: ['queues', 1, 'agents', 'cara'], rule: 'wrongType' },
+        { path: ['queues', 2, 'agents'], rule: 'invalid' },
       ],
     });
   });

@@ -31,6 +31,7 @@ export const SETTINGS_RULES = {
   noSuchDate: 'no such date',
   timeZone: 'an IANA time zone name, such as Europe/London',
   keepOneQueue: 'keep at least one queue',
+  memberLevel: 'a level is a whole number from 1 to 10',
   /** The rules below carry what they name in `params` (their English text names it too). */
   unknownQueue: 'no queue {queue} in the queues file',
   queueTwice: '{id} twice',
@@ -110,6 +111,24 @@ function genericRule(issue: z.core.$ZodIssue): { rule: GenericRuleId; params?: R
   }
 }
 
+/** The rule whose English text a schema gave an issue as its message, if any. */
+export const ruleOfText = (message: string): SettingsRuleId | undefined =>
+  RULE_OF_TEXT.get(message) as SettingsRuleId | undefined;
+
+/**
+ * zod words a value no branch of a union takes as one issue at the union ("Invalid input"). When one branch took the
+ * value's kind and failed inside it (every problem deeper than the union: a member's level of 5.5 in a record of
+ * levels, not "*"), its problems are the ones to name, at their own paths.
+ */
+export function openUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union') return [issue];
+    const inside = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+    if (inside.length !== 1) return [issue];
+    return openUnions(inside[0]!).map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
+  });
+}
+
 /** Which rule an issue broke: named in its params, or the one whose text the schema gave it, or zod's own check. */
 function issueOf(issue: z.core.$ZodIssue): SettingsIssue {
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
@@ -120,7 +139,8 @@ function issueOf(issue: z.core.$ZodIssue): SettingsIssue {
 }
 
 /** Each problem with the field it concerns first (`notReadyReasons.2: …`), and the same as issues. */
-export function settingsRefusal(issues: readonly z.core.$ZodIssue[]): Required<SettingsRefusal> {
+export function settingsRefusal(given: readonly z.core.$ZodIssue[]): Required<SettingsRefusal> {
+  const issues = openUnions(given);
   return {
     problems: issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`),
     issues: issues.map(issueOf),

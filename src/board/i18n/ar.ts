@@ -378,6 +378,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     noSuchDate: 'لا يوجد تاريخ كهذا',
     timeZone: 'اسم منطقة زمنية من IANA، مثل Asia/Riyadh',
     keepOneQueue: 'أبقِ قائمة انتظار واحدة على الأقل',
+    memberLevel: 'المستوى عدد صحيح من 1 إلى 10',
     unknownQueue: 'لا توجد قائمة انتظار {{queue}} في ملف قوائم الانتظار',
     queueTwice: 'قائمتا انتظار لهما المعرّف {{id}}',
     noDefaultQueue: 'المكالمات التي لا يوجهها شيء إلى مكان آخر تذهب إلى قائمة الانتظار {{queue}}: أبقِها',

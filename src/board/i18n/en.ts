@@ -372,6 +372,7 @@ export const en = {
     noSuchDate: 'no such date',
     timeZone: 'an IANA time zone name, such as Europe/London',
     keepOneQueue: 'keep at least one queue',
+    memberLevel: 'a level is a whole number from 1 to 10',
     unknownQueue: 'no queue {{queue}} in the queues file',
     queueTwice: 'two queues have the id {{id}}',
     noDefaultQueue: 'calls nothing else sends elsewhere go to queue {{queue}}: keep it',

@@ -385,6 +385,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     noSuchDate: 'esa fecha no existe',
     timeZone: 'un nombre de zona horaria IANA, como Europe/Madrid',
     keepOneQueue: 'deja al menos una cola',
+    memberLevel: 'un nivel es un número entero de 1 a 10',
     unknownQueue: 'no hay ninguna cola {{queue}} en el archivo de colas',
     queueTwice: 'dos colas tienen el id {{id}}',
     noDefaultQueue: 'las llamadas que nada envía a otra parte van a la cola {{queue}}: mantenla',

@@ -373,6 +373,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     noSuchDate: 'ऐसी कोई तारीख नहीं है',
     timeZone: 'IANA समय क्षेत्र का नाम, जैसे Asia/Kolkata',
     keepOneQueue: 'कम से कम एक कतार रखें',
+    memberLevel: 'स्तर 1 से 10 तक की कोई पूर्ण संख्या होता है',
     unknownQueue: 'कतार फ़ाइल में {{queue}} नाम की कोई कतार नहीं है',
     queueTwice: 'दो कतारों का id {{id}} है',
     noDefaultQueue: 'जिन कॉलों को कहीं और नहीं भेजा जाता वे कतार {{queue}} में जाती हैं: इसे रखें',

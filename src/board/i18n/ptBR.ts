@@ -380,6 +380,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     noSuchDate: 'essa data não existe',
     timeZone: 'um nome de fuso horário IANA, como America/Sao_Paulo',
     keepOneQueue: 'mantenha pelo menos uma fila',
+    memberLevel: 'um nível é um número inteiro de 1 a 10',
     unknownQueue: 'não há fila {{queue}} no arquivo de filas',
     queueTwice: 'duas filas têm o id {{id}}',
     noDefaultQueue: 'as chamadas que nada envia para outro lugar vão para a fila {{queue}}: mantenha-a',
