@@ -55,6 +55,8 @@ test('an admin changes the not-ready reasons and outcome codes on the board’s 
   await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
   await board.getByTestId('board-sign-in-button').click();
   await board.getByTestId('board-settings').click();
+  await expect(board.getByTestId('settings-codes')).not.toHaveValue('');
+  await expect(board.getByTestId('settings-read-only')).toBeHidden();
   await board.getByTestId('settings-reasons').fill('break\nCoaching!');
   await board.getByTestId('settings-codes').fill('Resolved\nCallback booked');
   await board.getByTestId('settings-save').click();
@@ -203,4 +205,36 @@ test('hours kept for a queue since renamed or removed do not stop the admin savi
   await board.getByTestId('settings-save').click();
   await expect(board.getByTestId('settings-problem')).toContainText('sales');
   await board.context().close();
+});
+
+test('a supervisor opening the settings page reads what is in force, told plainly that only an admin changes it; only a save is refused', async ({
+  browser,
+}) => {
+  const address = `${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`;
+  const admin = await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' });
+  const inForce = (await (
+    await fetch(`${address}/api/settings`, { headers: { Authorization: `Bearer ${admin}` } })
+  ).json()) as { settings: { notReadyReasons: string[]; wrapUpCodes: string[] } };
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(address);
+  await page.getByTestId('board-token').fill(await issueSupervisorToken('sam', AGENT_SECRET));
+  await page.getByTestId('board-sign-in-button').click();
+  await expect(page.getByTestId('board-live')).toBeVisible();
+  await page.goto(`${address}/settings.html`);
+  await expect(page.getByTestId('settings-codes')).toHaveValue(inForce.settings.wrapUpCodes.join('\n'));
+  await expect(page.getByTestId('settings-reasons')).toHaveValue(inForce.settings.notReadyReasons.join('\n'));
+  await expect(page.getByTestId('settings-read-only')).toHaveText(
+    'You are signed in as a supervisor: you can read the team settings and queues here; only an admin can change them.',
+  );
+  await expect(page.getByTestId('settings-problem')).toBeHidden();
+  await page.getByTestId('board-language').selectOption('es');
+  await expect(page.getByTestId('settings-read-only')).toHaveText(
+    'Has iniciado sesión como supervisor: aquí puedes consultar los ajustes del equipo y las colas; solo un administrador puede cambiarlos.',
+  );
+  await page.getByTestId('board-language').selectOption('en');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-problem')).toHaveText(
+    'Only an admin may change the team settings: sign in on the live board as an admin first.',
+  );
+  await page.context().close();
 });

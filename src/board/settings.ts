@@ -69,9 +69,23 @@ function retentionOf(): Record<string, number> {
   return days;
 }
 
+/** The role the page's token names (the relay checks it again on every request; this only words the page). */
+function roleOf(boardToken: string): string | undefined {
+  try {
+    const claims = JSON.parse(atob(boardToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
+      role?: string;
+    };
+    return claims.role;
+  } catch {
+    return undefined;
+  }
+}
+
 async function load(): Promise<void> {
   const response = await call();
   if (!response?.ok) return;
+  // A supervisor reads what is in force; the page says plainly that only an admin's save lands.
+  $('read-only').hidden = roleOf(token!) === 'admin';
   const current = (await response.json()) as {
     version: number;
     settings: {

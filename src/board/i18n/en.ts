@@ -41,6 +41,8 @@ export const en = {
     saved: 'Saved as version {{version}}: every relay instance and desk has it within seconds.',
     changedSince:
       '{{by}} saved the settings (version {{version}}) since this page opened them: reload to see theirs, then make your change again.',
+    readOnly:
+      'You are signed in as a supervisor: you can read the team settings and queues here; only an admin can change them.',
     adminOnly: 'Only an admin may change the team settings: sign in on the live board as an admin first.',
   },
   retention: {

@@ -44,6 +44,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     saved: 'Guardado como versión {{version}}: todas las instancias del relé y los puestos lo tienen en segundos.',
     changedSince:
       '{{by}} guardó los ajustes (versión {{version}}) después de que esta página los abriera: recarga para ver los suyos y vuelve a hacer tu cambio.',
+    readOnly:
+      'Has iniciado sesión como supervisor: aquí puedes consultar los ajustes del equipo y las colas; solo un administrador puede cambiarlos.',
     adminOnly:
       'Solo un administrador puede cambiar los ajustes del equipo: inicia sesión antes en el panel en directo como administrador.',
   },

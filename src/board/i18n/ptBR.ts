@@ -43,6 +43,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     saved: 'Salvo como versão {{version}}: todas as instâncias do relay e estações recebem em segundos.',
     changedSince:
       '{{by}} salvou as configurações (versão {{version}}) depois que esta página as abriu: recarregue para ver as dele e faça sua alteração de novo.',
+    readOnly:
+      'Você entrou como supervisor: aqui você pode consultar as configurações da equipe e as filas; só um administrador pode alterá-las.',
     adminOnly:
       'Só um administrador pode alterar as configurações da equipe: entre antes no painel ao vivo como administrador.',
   },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphApiSim } from '../../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
 import { TeamQueues } from '../../shared/teamQueues';
+import { issueSupervisorToken } from '../agentTokens';
 import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
@@ -186,6 +187,16 @@ describe('business hours an admin sets on the board, applied by every instance w
     ]);
     // A change of the reasons only lands; one that gives Billing's hours again is still refused, by name.
     expect((await put({ notReadyReasons: ['break', 'training'] })).status).toBe(200);
+    // A supervisor reads the hours of the queues their board shows, and no others'.
+    const hoursSeenBy = async (token: string) =>
+      (
+        (await (
+          await fetch(`${httpOf(first)}/board/api/settings`, { headers: { Authorization: `Bearer ${token}` } })
+        ).json()) as { settings: { queueHours?: Record<string, unknown> } }
+      ).settings.queueHours;
+    const secret = RELAY_TEST_SECRETS.agentSecret;
+    expect(Object.keys((await hoursSeenBy(await issueSupervisorToken('sam', secret))) ?? {})).toEqual(['billing']);
+    expect(await hoursSeenBy(await issueSupervisorToken('sue', secret, { queues: ['care'] }))).toEqual({});
     const again = await put({ queueHours: { billing: { hours: NEVER_OPEN } } });
     expect(again.status).toBe(400);
     expect(await again.json()).toEqual({

@@ -112,6 +112,16 @@ describe('queues an admin changes on the board, applied by every instance withou
     const layout = (await read()).layout;
     const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
     expect((await put({ ...layout, basedOn: 0 }, supervisor)).status).toBe(403);
+    // A supervisor reads the queues (only those their board shows); only a save is refused.
+    const seenBy = async (token: string) => {
+      const reply = await fetch(`${httpOf(first)}/board/api/queues`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(reply.status).toBe(200);
+      return ((await reply.json()) as InForce).layout.queues.map((q) => q.id);
+    };
+    expect(await seenBy(supervisor)).toEqual(['support', 'sales']);
+    expect(await seenBy(await issueSupervisorToken('sue', SECRETS.agentSecret, { queues: ['sales'] }))).toEqual([
+      'sales',
+    ]);
     const agent = await fetch(`${httpOf(first)}/board/api/queues`, { headers: { Authorization: 'Bearer forged' } });
     expect(agent.status).toBe(401);
     expect((await put('{not json')).status).toBe(400);

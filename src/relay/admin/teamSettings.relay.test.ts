@@ -90,6 +90,15 @@ describe('team settings an admin changes, applied by every instance without rest
     expect((await put(first, admin, 'x'.repeat(20_000))).status).toBe(413);
     const supervisor = await issueSupervisorToken('sam', SECRETS.agentSecret);
     expect((await put(first, supervisor, { notReadyReasons: ['break'], wrapUpCodes: ['Resolved'] })).status).toBe(403);
+    // Reading is no change: a supervisor's board reads what is in force.
+    const read = await fetch(`${httpOf(first)}/board/api/settings`, {
+      headers: { Authorization: `Bearer ${supervisor}` },
+    });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({
+      version: 0,
+      settings: { wrapUpCodes: ['Resolved', 'Follow-up needed', 'Sales', 'Complaint'] },
+    });
     expect(await sql('SELECT version FROM team_settings')).toEqual([]);
   });
 

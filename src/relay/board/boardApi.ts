@@ -62,6 +62,15 @@ export function createBoardApi(deps: {
       ...entry,
     });
 
+  /** The settings as a supervisor sees them: the hours of the queues their board shows, not the others'. */
+  function seenBy<T extends { settings: TeamSettings }>(check: SupervisorCheck & { ok: true }, shown: T): T {
+    const hours = shown.settings.queueHours;
+    if (check.role === 'admin' || !check.queues || !hours) return shown;
+    const scope = { queues: check.queues };
+    const queueHours = Object.fromEntries(Object.entries(hours).filter(([id]) => inScope(scope, id)));
+    return { ...shown, settings: { ...shown.settings, queueHours } };
+  }
+
   async function supervisorOf(req: IncomingMessage): Promise<SupervisorCheck> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     return token ? deps.checkToken(token) : { ok: false, reason: 'no token' };
@@ -167,14 +176,18 @@ export function createBoardApi(deps: {
     reply(200, JSON.stringify(rows), 'application/json');
   }
 
-  /** GET/PUT /board/api/settings: the team's not-ready reasons and wrap-up codes, for an admin only. */
+  /**
+   * GET/PUT /board/api/settings: the team's not-ready reasons, wrap-up codes, thresholds, retention and queue hours.
+   * A supervisor reads them (the hours of their own queues only); only an admin changes them.
+   */
   async function settings(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const reply = replyTo(res);
     const refused = (body: SettingsRefusal) => reply(400, JSON.stringify(body), 'application/json');
     if (req.method !== 'GET' && req.method !== 'PUT') return reply(405, 'GET or PUT only\n');
     const check = await supervisorOf(req);
-    if (!check.ok) return reply(401, 'The team settings need an admin sign-in.\n');
-    if (check.role !== 'admin') return reply(403, 'Only an admin may change the team settings.\n');
+    if (!check.ok) return reply(401, 'The team settings need a supervisor or admin sign-in.\n');
+    if (req.method === 'PUT' && check.role !== 'admin')
+      return reply(403, 'Only an admin may change the team settings.\n');
     if (!deps.teamSettings)
       return reply(404, 'The team settings need the call records (RELAY_DATABASE_URL on the relay).\n');
     try {
@@ -183,7 +196,7 @@ export function createBoardApi(deps: {
         const before = deps.settingsBeforeAny?.();
         // Version 0: nothing saved yet, the relay's own reasons and the default outcome codes are in force.
         const shown = current ?? (before && { version: 0, settings: before, changedBy: '', changedAt: '' });
-        return reply(200, JSON.stringify(shown ?? null), 'application/json');
+        return reply(200, JSON.stringify(shown ? seenBy(check, shown) : null), 'application/json');
       }
       const body = await readCappedBody(req, res, { maxBytes: SETTINGS_BODY_MAX });
       if (!body.ok)

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditEntry } from '../../shared/auditSchemas';
 import { errorText } from '../../shared/errorText';
+import { inScope } from '../../shared/supervisorScope';
 import { layoutChange, layoutOf, QueuesChange } from '../../shared/queueSettings';
 import { ruleRefusal, settingsRefusal } from '../../shared/settingsRules';
 import { requestClient } from '../../whatsapp/clientAddress';
@@ -23,7 +24,7 @@ const text = (res: ServerResponse, status: number, body: string): void =>
   void res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
 
 /**
- * GET/PUT /board/api/queues, for an admin only: the queues' members and levels, ring strategy, ring time, overflow,
+ * GET/PUT /board/api/queues, read by a supervisor (their queues) and changed by an admin only: the queues' members and levels, ring strategy, ring time, overflow,
  * fallback and call waiting. A save is the whole layout with the version the admin was looking at (`basedOn`; 0 for
  * the queues file's): refused with 409 naming the newest when someone saved since, 400 naming each wrong field. A
  * saved version applies on every instance within seconds (they poll), and is written to the audit trail.
@@ -51,12 +52,20 @@ export function createQueuesApi(deps: {
     if (req.method !== 'GET' && req.method !== 'PUT') return text(res, 405, 'GET or PUT only\n');
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const check = token ? await deps.checkToken(token) : ({ ok: false, reason: 'no token' } as const);
-    if (!check.ok) return text(res, 401, 'The queues need an admin sign-in.\n');
-    if (check.role !== 'admin') return text(res, 403, 'Only an admin may change the queues.\n');
+    if (!check.ok) return text(res, 401, 'The queues need a supervisor or admin sign-in.\n');
+    // A supervisor reads the queues their board shows; only an admin changes them.
+    if (req.method === 'PUT' && check.role !== 'admin') return text(res, 403, 'Only an admin may change the queues.\n');
     if (!live.enabled()) return text(res, 404, 'This relay has no queues (RELAY_QUEUES_FILE).\n');
     if (!store) return text(res, 404, 'Editing the queues needs the call records (RELAY_DATABASE_URL on the relay).\n');
     try {
-      if (req.method === 'GET') return json(res, 200, await inForce());
+      if (req.method === 'GET') {
+        const current = await inForce();
+        // An admin edits the whole layout (a queue left out of a save is removed): they read it whole.
+        if (check.role === 'admin') return json(res, 200, current);
+        const scope = { queues: check.queues };
+        const queues = current.layout.queues.filter((q) => inScope(scope, q.id));
+        return json(res, 200, { ...current, layout: { ...current.layout, queues } });
+      }
       const body = await readCappedBody(req, res, { maxBytes: BODY_MAX, deadlineMs: BODY_DEADLINE_MS });
       if (!body.ok)
         return body.status === 413
