@@ -36,6 +36,45 @@ const SILENT = 0.004;
  */
 const UNDER_MUSIC = 0.01;
 
+/**
+ * Not heard, read ten times over 1.5 s: a party really heard is heard in every sample; on a loaded machine a lone
+ * glitch (packet-loss concealment, the mix changing as a leg joins) can put a little energy at any pitch in one, so
+ * one stray sample above `quiet` is allowed, none near heard.
+ */
+async function expectNotHeard(read: () => number | Promise<number>, what: string, quiet = SILENT): Promise<void> {
+  const levels: number[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    levels.push(await read());
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  expect(levels.filter((level) => level >= quiet).length, `${what}: ${levels.join(', ')}`).toBeLessThanOrEqual(1);
+  expect(Math.max(...levels), `${what}: ${levels.join(', ')}`).toBeLessThan(HEARD);
+}
+
+/**
+ * Longest a voice may go unheard, read after read, and still count as heard all along: a machine as loaded as CI's
+ * stalls the audio of every party for up to ~2.7 s (measured beside two busy loops); a leg Janus dropped stays silent.
+ */
+const LONGEST_GAP_MS = 3500;
+
+/** Each voice read every 250 ms for `forMs`: none goes unheard for longer than LONGEST_GAP_MS. */
+async function expectHeardThroughout(
+  forMs: number,
+  voices: Record<string, () => number | Promise<number>>,
+): Promise<void> {
+  const started = Date.now();
+  const lastHeard = new Map(Object.keys(voices).map((what) => [what, started]));
+  while (Date.now() - started < forMs) {
+    for (const [what, read] of Object.entries(voices)) {
+      const level = await read();
+      if (level > HEARD) lastHeard.set(what, Date.now());
+      const gap = Date.now() - lastHeard.get(what)!;
+      expect(gap, `${what}: unheard for ${gap} ms (now ${level})`).toBeLessThanOrEqual(LONGEST_GAP_MS);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** The caller (440 Hz, WhatsApp's ICE-lite edge on an address Janus can reach) calls; this desk answers. */
 async function answeredCall(sim: Awaited<ReturnType<typeof startTeam>>['sim'], page: Page, name: string) {
   const call = await sim.placeCall({ name, farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
@@ -115,7 +154,7 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
     await expect.poll(() => deskHears(pageB, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
-    expect(await deskHears(pageA, CALLER)).toBeLessThan(SILENT);
+    await expectNotHeard(() => deskHears(pageA, CALLER), 'Asha hears the caller');
 
     await pageB.getByTestId('hangup').click();
     await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
@@ -226,18 +265,8 @@ test('a supervisor listens in on an anchored call from the board without being h
     await expect.poll(() => deskHears(board, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     // (Once the consent notice is over: Opus's coding noise around a third tone would blur "silent".)
     await expect.poll(() => heardTone(call.farEnd.received, CONSENT), { timeout: 10_000 }).toBeLessThan(SILENT);
-    // Sampled ten times: a supervisor heard would be heard in every sample; on a loaded machine a lone glitch of the
-    // desk's audio (packet-loss concealment) can put a little energy at any pitch, so one stray sample is allowed.
-    const heardSupervisor: number[] = [];
-    for (let i = 0; i < 10; i += 1) {
-      expect(heardTone(call.farEnd.received, SUPERVISOR)).toBeLessThan(SILENT);
-      heardSupervisor.push(await deskHears(pageA, SUPERVISOR));
-      await board.waitForTimeout(150);
-    }
-    expect(heardSupervisor.filter((level) => level >= SILENT).length, heardSupervisor.join(', ')).toBeLessThanOrEqual(
-      1,
-    );
-    expect(Math.max(...heardSupervisor)).toBeLessThan(HEARD);
+    await expectNotHeard(() => heardTone(call.farEnd.received, SUPERVISOR), 'the caller hears the supervisor');
+    await expectNotHeard(() => deskHears(pageA, SUPERVISOR), 'Asha hears the supervisor');
 
     // Barge in: the caller and the agent hear the supervisor, and still each other.
     // The board with the listening panel open has no serious accessibility problem (axe-core).
@@ -343,9 +372,9 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     await expect(pageB.getByTestId('customer-held')).toBeVisible();
     await expect.poll(() => deskHears(pageA, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => deskHears(pageB, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    expect(await deskHears(pageA, CALLER)).toBeLessThan(SILENT);
-    expect(await deskHears(pageB, CALLER)).toBeLessThan(SILENT);
-    expect(heardTone(call.farEnd.received, BEN)).toBeLessThan(UNDER_MUSIC);
+    await expectNotHeard(() => deskHears(pageA, CALLER), 'Asha hears the caller');
+    await expectNotHeard(() => deskHears(pageB, CALLER), 'Ben hears the caller');
+    await expectNotHeard(() => heardTone(call.farEnd.received, BEN), 'the caller hears Ben', UNDER_MUSIC);
     expect(heardTone(call.farEnd.received, HOLD_MUSIC)).toBeGreaterThan(HEARD);
     expect(call.farEnd.connectionState).toBe('connected');
 
@@ -403,12 +432,12 @@ test('the relay instance that holds an anchored call is killed: the agent in Chr
     await expect.poll(() => deskHears(page, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
 
     await doomed.kill();
-    // Past Janus's reclaim window (10 s in the tests): both voices are measured on both sides all along.
-    for (let i = 0; i < 15; i += 1) {
-      await page.waitForTimeout(1000);
-      expect(heardTone(call.farEnd.received, ASHA)).toBeGreaterThan(HEARD);
-      expect(await deskHears(page, CALLER)).toBeGreaterThan(HEARD);
-    }
+    // Past Janus's reclaim window (10 s in the tests) and long enough after it for a dropped leg to show: both voices
+    // are measured on both sides all along, four times a second.
+    await expectHeardThroughout(18_000, {
+      'the caller hears Asha': () => heardTone(call.farEnd.received, ASHA),
+      'Asha hears the caller': () => deskHears(page, CALLER),
+    });
     await expect(page.getByTestId('call-phase')).toHaveText('On call');
     expect(call.farEnd.connectionState).toBe('connected');
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
