@@ -62,7 +62,28 @@ describe('which callback goes to which free agent', () => {
       { callbackId: passed.id, agentId: 'asha' },
       { callbackId: salesOne.id, agentId: 'dev' },
     ]);
-    expect(plan([callback({ passedBy: ['asha'] })], ['asha'])).toEqual([]);
+  });
+
+  it('comes round again when every free agent of its queue has passed it on, from the one who passed it longest ago', () => {
+    // Asha (level 1 in Care) passed it first, then Ben (level 5): both free again, it is Asha's, Ben passing it last.
+    expect(plan([callback({ passedBy: ['asha', 'ben'] })], ['ben', 'asha'])).toEqual([
+      { callbackId: expect.any(String) as string, agentId: 'asha' },
+    ]);
+    // Alone in the queue and free, the one who passed it gets it again rather than the customer waiting till it expires.
+    expect(plan([callback({ passedBy: ['asha'] })], ['asha'])).toHaveLength(1);
+    // A free colleague who has not passed it still comes first; one holding another callback is still skipped.
+    expect(plan([callback({ passedBy: ['asha'] })], ['asha', 'cleo'])).toEqual([
+      { callbackId: expect.any(String) as string, agentId: 'cleo' },
+    ]);
+    const held = callback({ state: 'offered', agentId: 'asha', untilMs: NOW + 10_000 });
+    expect(plan([held, callback({ passedBy: ['asha'] })], ['asha'])).toEqual([]);
+    // A newer callback Asha has not passed goes to her first; the one she passed waits for the next round.
+    const older = callback({ arrivedAtMs: NOW - 90_000, passedBy: ['asha'] });
+    const newer = callback({ arrivedAtMs: NOW - 10_000 });
+    expect(plan([older, newer], ['asha'])).toEqual([{ callbackId: newer.id, agentId: 'asha' }]);
+    // Passing it again moves the agent to the end of the round.
+    const again = passedOn(callback({ passedBy: ['asha', 'ben'] }), 'asha');
+    expect(again.passedBy).toEqual(['ben', 'asha']);
   });
 
   it('offers nothing expired, nothing of a queue no longer configured, and nothing without a free agent', () => {

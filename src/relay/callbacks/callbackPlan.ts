@@ -11,8 +11,10 @@ export interface CallbackOfferStep {
 /**
  * Which waiting callbacks go to which free agents now. Callbacks keep the place of the call the queue turned away:
  * the one whose call arrived first is offered first. Each goes to the most skilled free agent of its queue, the
- * longest idle among equals (`freeAgents` comes longest idle first), never to one who passed it on, never to an agent
- * who already has a callback offered or in hand, not while a call-permission request to the customer is open, and not
+ * longest idle among equals (`freeAgents` comes longest idle first), to one who passed it on only when every free agent
+ * of its queue has and no other callback is theirs to take (a new round, from the one who passed it longest ago: the
+ * customer was promised a call, and a queue whose agents all let it go once must not leave it waiting until it
+ * expires), never to an agent who already has a callback offered or in hand, not while a call-permission request to the customer is open, and not
  * while the queue is closed by its business hours. Pure: the relay reads the inputs from Redis and applies the steps.
  */
 export function planCallbackOffers(input: {
@@ -29,14 +31,31 @@ export function planCallbackOffers(input: {
     .filter((c) => c.state === 'waiting' && c.expiresAtMs > input.nowMs && !c.awaitingPermission)
     .sort((a, b) => a.arrivedAtMs - b.arrivedAtMs || a.id.localeCompare(b.id));
   const steps: CallbackOfferStep[] = [];
-  for (const callback of waiting) {
-    const queue = input.queues.find((q) => q.id === callback.queueId);
-    if (!queue || !queueOpenAt(queue, input.nowMs).open) continue;
-    const agentId = bestAgent(queue, input.freeAgents, (id) => holding.has(id) || callback.passedBy.includes(id));
-    if (!agentId) continue;
+  const offer = (callback: QueueCallback, agentId: string | undefined) => {
+    if (!agentId) return;
     holding.add(agentId);
     steps.push({ callbackId: callback.id, agentId });
-  }
+  };
+  const open = waiting.filter((callback) => {
+    const queue = input.queues.find((q) => q.id === callback.queueId);
+    return queue !== undefined && queueOpenAt(queue, input.nowMs).open;
+  });
+  const queueOf = (callback: QueueCallback) => input.queues.find((q) => q.id === callback.queueId)!;
+  // First to agents who have not passed them on; then, with whoever is still free, a new round for those that every
+  // free agent of their queue has passed (so passing an old one never keeps a newer one from the agent).
+  for (const callback of open)
+    offer(
+      callback,
+      bestAgent(queueOf(callback), input.freeAgents, (id) => holding.has(id) || callback.passedBy.includes(id)),
+    );
+  const offered = new Set(steps.map((step) => step.callbackId));
+  for (const callback of open.filter((c) => !offered.has(c.id)))
+    offer(
+      callback,
+      callback.passedBy.find(
+        (id) => input.freeAgents.includes(id) && !holding.has(id) && skillLevel(queueOf(callback), id) !== undefined,
+      ),
+    );
   return steps;
 }
 
@@ -55,9 +74,12 @@ export function offerTo(callback: QueueCallback, agentId: string, untilMs: numbe
   return { ...callback, state: 'offered', agentId, untilMs };
 }
 
-/** The agent declined it, or the offer ran out: waiting again, offered to others first. */
+/**
+ * The agent declined it, or the offer ran out: waiting again, offered to others first. `passedBy` is kept in the
+ * order they last passed it, so a new round starts with the one who passed it longest ago.
+ */
 export function passedOn(callback: QueueCallback, agentId: string): QueueCallback {
-  const passedBy = callback.passedBy.includes(agentId) ? callback.passedBy : [...callback.passedBy, agentId];
+  const passedBy = [...callback.passedBy.filter((id) => id !== agentId), agentId];
   return { ...callback, state: 'waiting', agentId: undefined, untilMs: undefined, passedBy };
 }
 

@@ -185,6 +185,13 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
       await expect(ben.client.request('callback_answer', { callbackId: id, answer: 'accept' })).rejects.toThrow(
         /no longer yours/,
       );
+      // Asha passes it too: every free agent of Care has, so it comes round again, to Ben who passed it first, then
+      // to Asha; the customer is not left waiting for an agent who will never be asked.
+      await asha.client.request('callback_answer', { callbackId: id, answer: 'decline' });
+      await until(() => offersTo(ben).length === 2, 'the callback comes round to Ben again');
+      expect(offersTo(ben)[1]).toMatchObject({ callbackId: id, customer });
+      await ben.client.request('callback_answer', { callbackId: id, answer: 'decline' });
+      await until(() => offersTo(asha).length === 2, 'and to Asha after him');
       expect(await asha.client.request('callback_answer', { callbackId: id, answer: 'accept' })).toEqual({ customer });
       expect((await stored(id))?.state).toBe('calling');
 
