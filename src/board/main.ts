@@ -1,4 +1,5 @@
 import { replaceInPlace } from './keepInPlace';
+import { claimsOf } from './boardToken';
 import {
   BoardMessage,
   type AgentCall,
@@ -527,18 +528,6 @@ function connect(token: string): void {
     setTimeout(() => wanted === current && connect(current), retryMs);
     retryMs = Math.min(retryMs * 2, 10_000);
   };
-}
-
-/** A token's claims as the page may read them (the relay checks the signature; the page only times its renewal). */
-function claimsOf(token: string): { exp?: number; sid?: string; role?: string } {
-  try {
-    return JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
-      exp?: number;
-      sid?: string;
-    };
-  } catch {
-    return {};
-  }
 }
 
 /** A company sign-in's token is renewed at half its life, while the company still vouches for the supervisor. */

@@ -1,5 +1,6 @@
 import { DEFAULT_THRESHOLDS, type BoardThresholds } from '../shared/boardTiles';
 import { say, startBoardLanguage } from './i18n';
+import { claimsOf } from './boardToken';
 import { showCustomerResult, startCustomerData } from './customerData';
 import { startQueueSettings } from './queueSettings';
 import { refusedSentence } from './relayRefusals';
@@ -69,23 +70,11 @@ function retentionOf(): Record<string, number> {
   return days;
 }
 
-/** The role the page's token names (the relay checks it again on every request; this only words the page). */
-function roleOf(boardToken: string): string | undefined {
-  try {
-    const claims = JSON.parse(atob(boardToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
-      role?: string;
-    };
-    return claims.role;
-  } catch {
-    return undefined;
-  }
-}
-
 async function load(): Promise<void> {
   const response = await call();
   if (!response?.ok) return;
   // A supervisor reads what is in force; the page says plainly that only an admin's save lands.
-  $('read-only').hidden = roleOf(token!) === 'admin';
+  $('read-only').hidden = claimsOf(token!).role === 'admin';
   const current = (await response.json()) as {
     version: number;
     settings: {
