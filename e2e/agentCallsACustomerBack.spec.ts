@@ -155,3 +155,48 @@ test('an agent calls back a customer who has not given call permission: the desk
     await close();
   }
 });
+
+/** A customer's call turned away while the queue is closed, their tap on "Call me back", then the queue opening. */
+async function askForACallback(team: Awaited<ReturnType<typeof startTeam>>, open: () => void, customer: string) {
+  const { sim, relays } = team;
+  sim.graph.setPermission(customer, 'temporary');
+  const call = await sim.placeCall({ from: customer });
+  await expect.poll(() => sim.graph.actionsFor(call.callId), { timeout: 15_000 }).toEqual(['reject:200']);
+  const offerTo = () =>
+    sim.graph.textMessages.find((m): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer);
+  await expect.poll(offerTo, { timeout: 15_000 }).toBeTruthy();
+  const yes = offerTo()!.buttons[0]!;
+  const tap = buttonReplyWebhook({
+    customer,
+    phoneNumberId: SIM_SECRETS.phoneNumberId,
+    buttonId: yes.id,
+    title: yes.title,
+    messageId: `wamid.e2e.callback.${customer}`,
+  });
+  expect((await postSignedWebhook(relays[0]!.webhookUrl, tap, SIM_SECRETS.appSecret)).status).toBe(200);
+  open();
+}
+
+test('a callback offered while the agent is on History or Settings shows a bar there that leads back to its card', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { queues, routingClock, open } = closedQueues();
+  const team = await startTeam(browser, { queues, routingClock });
+  const { pageA, close } = team;
+  try {
+    await pageA.getByTestId('tab-history').click();
+    await askForACallback(team, open, '447700900743');
+    const bar = pageA.getByTestId('callback-bar');
+    await expect(bar).toBeVisible({ timeout: 15_000 });
+    await expect(bar).toHaveText(/\+?447700900743 asked to be called back: the callback is offered to you/);
+    await pageA.getByTestId('tab-settings').click();
+    await expect(bar).toBeVisible();
+    await bar.getByRole('button', { name: 'Show the callback' }).click();
+    await expect(pageA.getByTestId('tab-phone')).toHaveAttribute('aria-selected', 'true');
+    await expect(pageA.getByTestId('callback-offer')).toBeVisible();
+    await expect(bar).toHaveCount(0);
+  } finally {
+    await close();
+  }
+});

@@ -116,6 +116,9 @@ export const en = {
     attempts_other: '{{count}} tries did not reach them.',
     call: 'Call back now',
     pass: 'Pass to a colleague',
+    barLabel: 'Callback offered to you',
+    bar: '{{customer}} asked to be called back: the callback is offered to you',
+    show: 'Show the callback',
   },
   idle: {
     title: 'No calls',

@@ -119,6 +119,9 @@ export const es: Catalog = {
     attempts_other: '{{count}} intentos no lo alcanzaron.',
     call: 'Llamar ahora',
     pass: 'Pasar a un compañero',
+    barLabel: 'Devolución de llamada para usted',
+    bar: '{{customer}} pidió que le devolvieran la llamada: se le ofrece a usted',
+    show: 'Ver la devolución',
   },
   idle: {
     title: 'Sin llamadas',

@@ -117,6 +117,9 @@ export const ptBR: Catalog = {
     attempts_other: '{{count}} tentativas não o alcançaram.',
     call: 'Ligar agora',
     pass: 'Passar a um colega',
+    barLabel: 'Retorno oferecido a você',
+    bar: '{{customer}} pediu retorno: o retorno é oferecido a você',
+    show: 'Ver o retorno',
   },
   idle: {
     title: 'Nenhuma chamada',

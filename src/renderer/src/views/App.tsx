@@ -19,7 +19,7 @@ import { HistoryPage } from './HistoryPage';
 import { InCall } from './InCall';
 import { RingingBar } from './RingingBar';
 import { IncomingCall } from './IncomingCall';
-import { CallbackOffers } from './CallbackOffers';
+import { CallbackBar, CallbackOffers } from './CallbackOffers';
 import { SettingsPage } from './SettingsPage';
 import { TopBar } from './TopBar';
 import { Said, sentenceKey } from './Said';
@@ -164,6 +164,7 @@ export function App() {
       <StatusBar />
       {page !== 'phone' && active && <CallBar call={active} />}
       {page !== 'phone' && <RingingBar />}
+      {page !== 'phone' && !active && <CallbackBar />}
       <div role="tabpanel" id={`panel-${page}`} aria-labelledby={`tab-${page}`} className="panel">
         {page === 'phone' && <PhonePage />}
         {page === 'history' && <HistoryPage />}

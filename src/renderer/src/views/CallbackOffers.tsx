@@ -63,3 +63,25 @@ export function CallbackOffers() {
     </>
   );
 }
+
+/**
+ * A callback offered while the agent is on History or Settings: as a ringing call's bar does, this says whose it
+ * is, and the card (with Call back now and Pass) is one click away. The team holds the agent for it meanwhile.
+ */
+export function CallbackBar() {
+  const { t } = useTranslation();
+  const first = usePhone((s) => s.callbackOffers[0]);
+  const setTab = usePhone((s) => s.setTab);
+  if (!first) return null;
+  const customer = customerNumber(first.customer) || first.customer;
+  return (
+    <section className="call-bar" data-testid="callback-bar" aria-label={t('callbacks.barLabel')}>
+      <strong>
+        <Say k="callbacks.bar" values={{ customer }} ltr={['customer']} />
+      </strong>
+      <button type="button" data-testid="callback-bar-show" onClick={() => setTab('phone')}>
+        {t('callbacks.show')}
+      </button>
+    </section>
+  );
+}
