@@ -87,6 +87,23 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
     'Support, Nivel de ben: un nivel es un número entero de 1 a 10',
   );
   await board.getByTestId('board-language').selectOption('en');
+  // An empty level, or letters the number box cannot read, is named with the same rule, not as "is not valid".
+  const level = support.getByTestId('member-level').last();
+  const named = 'Support, Level of ben: a level is a whole number from 1 to 10';
+  for (const typed of ['', 'e']) {
+    await level.fill('0');
+    await board.getByTestId('queues-save').click();
+    await expect(board.getByTestId('queues-problem')).toHaveText('Support, Level of ben: must be at least 1');
+    await level.fill('');
+    await level.pressSequentially(typed);
+    await board.getByTestId('queues-save').click();
+    await expect(board.getByTestId('queues-problem')).toHaveText(named);
+  }
+  await board.getByTestId('board-language').selectOption('es');
+  await expect(board.getByTestId('queues-problem')).toHaveText(
+    'Support, Nivel de ben: un nivel es un número entero de 1 a 10',
+  );
+  await board.getByTestId('board-language').selectOption('en');
   // The queues form, with its problem shown, is usable by assistive technology (every control labelled).
   const axe = await new AxeBuilder({ page: board }).include('[data-testid="queues-editor"]').analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

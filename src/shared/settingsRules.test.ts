@@ -40,12 +40,12 @@ describe('the rules a settings save is checked by', () => {
     expect(settingsRefusal(parsed.error!.issues)).toEqual({
       problems: [
         'queues.0.agents.ben: a level is a whole number from 1 to 10',
-        'queues.1.agents.cara: Invalid input: expected number, received string',
+        'queues.1.agents.cara: a level is a whole number from 1 to 10',
         'queues.2.agents: Invalid input',
       ],
       issues: [
         { path: ['queues', 0, 'agents', 'ben'], rule: 'memberLevel' },
-        { path: ['queues', 1, 'agents', 'cara'], rule: 'wrongType' },
+        { path: ['queues', 1, 'agents', 'cara'], rule: 'memberLevel' },
         { path: ['queues', 2, 'agents'], rule: 'invalid' },
       ],
     });
