@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
+import { Redis } from 'ioredis';
 import { buttonReplyWebhook } from '../sim/buttonReplyWebhook';
 import type { PermissionMessage } from '../sim/messageRules';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { postSignedWebhook } from '../sim/webhookSender';
+import { createRevocations } from '../src/relay/revocations';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { startTeam } from './teamDesks';
 
@@ -198,5 +200,28 @@ test('a callback offered while the agent is on History or Settings shows a bar t
     await expect(bar).toHaveCount(0);
   } finally {
     await close();
+  }
+});
+
+test('a callback offered to an agent whose token is revoked leaves their desk with the session', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { queues, routingClock, open } = closedQueues();
+  const team = await startTeam(browser, { queues, routingClock });
+  const redis = new Redis(team.redisUrl);
+  try {
+    await askForACallback(team, open, '447700900744');
+    const card = team.pageA.getByTestId('callback-offer');
+    await expect(card).toBeVisible({ timeout: 15_000 });
+    // The relay drops the desk at its next look at revocations (every 5 s); the desk cannot sign in again.
+    await createRevocations(redis, 'e2e').revoke('asha');
+    await expect(card).toHaveCount(0, { timeout: 20_000 });
+    await team.pageA.reload();
+    await expect(team.pageA.getByTestId('tab-phone')).toBeVisible({ timeout: 15_000 });
+    await expect(card).toHaveCount(0);
+  } finally {
+    redis.disconnect();
+    await team.close();
   }
 });

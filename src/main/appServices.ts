@@ -341,6 +341,7 @@ export async function startAppServices(options: AppServicesOptions) {
   const context: TransportContext = {
     logger,
     onTeamDataPolicy: applyTeamPolicy,
+    onRelayLost: () => coordinator.dropCallbackOffers(),
     onSignal: (signal) => {
       if (signal.type === 'missed_handled') colleagueHandled(signal);
       else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by, signal.reason);
@@ -374,6 +375,7 @@ export async function startAppServices(options: AppServicesOptions) {
     const previous = transport;
     transport = undefined;
     team.forget();
+    coordinator.dropCallbackOffers();
     await previous?.close();
     if (!settings.isConfigured()) return publishStatus();
     const c = settings.connection();

@@ -849,6 +849,13 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     answerCallback,
     /** The callbacks offered to this agent now, oldest call first. */
     callbackOffers: offersNow,
+    /** The relay is gone (or replaced): its offers went with the session; a new sign-in is offered them afresh. */
+    dropCallbackOffers(): void {
+      if (callbackOffers.size === 0) return;
+      log.info('callback offers dropped: the relay connection is lost', { offers: callbackOffers.size });
+      callbackOffers.clear();
+      tellCallbacks();
+    },
     /** The callbacks offered to this agent now, oldest call first, each time they change. */
     onCallbackOffers(listener: (offers: CallbackOffer[]) => void): () => void {
       callbackListeners.add(listener);

@@ -103,6 +103,11 @@ export interface TransportContext {
   pendingMissedCustomers(): string[];
   /** Recent calls this desk took that have no survey rating yet, to ask a relay for ratings given meanwhile. */
   unratedCalls?(): string[];
+  /**
+   * The connection to the team relay is lost (a network drop, a token revoked): what the relay offered this desk
+   * (its callbacks) it no longer holds for this desk, and says so again after a sign-in.
+   */
+  onRelayLost?(): void;
   /** The team's retention policy and erased customers, as the relay says at each sign-in: history is pruned by it. */
   onTeamDataPolicy?(policy: TeamDataPolicy): void;
 }

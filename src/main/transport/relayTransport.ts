@@ -73,6 +73,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
         notReadyReasons: next.notReadyReasons ?? state.notReadyReasons,
         wrapUpCodes: next.wrapUpCodes ?? state.wrapUpCodes,
       };
+      if (!next.connected) context.onRelayLost?.();
       if (next.connected) {
         void catchUpMissed().catch((error: unknown) =>
           context.logger.warn('missed calls not checked with the team', { error: String(error) }),
