@@ -14,8 +14,9 @@ export interface CallbackOfferStep {
  * longest idle among equals (`freeAgents` comes longest idle first), to one who passed it on only when every free agent
  * of its queue has and no other callback is theirs to take (a new round, from the one who passed it longest ago: the
  * customer was promised a call, and a queue whose agents all let it go once must not leave it waiting until it
- * expires), never to an agent who already has a callback offered or in hand, not while a call-permission request to the customer is open, and not
- * while the queue is closed by its business hours. Pure: the relay reads the inputs from Redis and applies the steps.
+ * expires), never to an agent who already has a callback offered or in hand, not while a call-permission request to the
+ * customer is open, and not while the queue is closed by its business hours. Pure: the relay reads the inputs from
+ * Redis and applies the steps.
  */
 export function planCallbackOffers(input: {
   callbacks: QueueCallback[];
@@ -36,24 +37,24 @@ export function planCallbackOffers(input: {
     holding.add(agentId);
     steps.push({ callbackId: callback.id, agentId });
   };
-  const open = waiting.filter((callback) => {
+  // Each callback with its queue, found once; those of a queue closed by its hours (or gone) wait.
+  const open = waiting.flatMap((callback) => {
     const queue = input.queues.find((q) => q.id === callback.queueId);
-    return queue !== undefined && queueOpenAt(queue, input.nowMs).open;
+    return queue && queueOpenAt(queue, input.nowMs).open ? [{ callback, queue }] : [];
   });
-  const queueOf = (callback: QueueCallback) => input.queues.find((q) => q.id === callback.queueId)!;
   // First to agents who have not passed them on; then, with whoever is still free, a new round for those that every
   // free agent of their queue has passed (so passing an old one never keeps a newer one from the agent).
-  for (const callback of open)
+  for (const { callback, queue } of open)
     offer(
       callback,
-      bestAgent(queueOf(callback), input.freeAgents, (id) => holding.has(id) || callback.passedBy.includes(id)),
+      bestAgent(queue, input.freeAgents, (id) => holding.has(id) || callback.passedBy.includes(id)),
     );
   const offered = new Set(steps.map((step) => step.callbackId));
-  for (const callback of open.filter((c) => !offered.has(c.id)))
+  for (const { callback, queue } of open.filter((o) => !offered.has(o.callback.id)))
     offer(
       callback,
       callback.passedBy.find(
-        (id) => input.freeAgents.includes(id) && !holding.has(id) && skillLevel(queueOf(callback), id) !== undefined,
+        (id) => input.freeAgents.includes(id) && !holding.has(id) && skillLevel(queue, id) !== undefined,
       ),
     );
   return steps;
