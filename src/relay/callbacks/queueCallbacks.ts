@@ -199,95 +199,133 @@ export function createQueueCallbacks(deps: {
     return true;
   }
 
-  let running = false;
-  let again = false;
-  async function lookOnce(): Promise<void> {
-    const nowMs = now();
+  /** The callbacks in their places, oldest call first, as read; a place whose callback is gone or unreadable goes. */
+  async function readPlaces(): Promise<Array<{ raw: string; callback: QueueCallback }>> {
     const ids = await redis.zrange(placesKey, '0', String(LOOK_AT - 1));
-    if (ids.length === 0) return releaseStrays(new Map());
+    if (ids.length === 0) return [];
     const raws = await redis.mget(ids.map(callbackKey));
-    const read: Array<{ raw: string; callback: QueueCallback }> = [];
+    const found: Array<{ raw: string; callback: QueueCallback }> = [];
     for (const [i, raw] of raws.entries()) {
       const parsed = raw ? QueueCallback.safeParse(JSON.parse(raw)) : undefined;
-      if (raw && parsed?.success) read.push({ raw, callback: parsed.data });
+      if (raw && parsed?.success) found.push({ raw, callback: parsed.data });
       else await redis.zrem(placesKey, ids[i]!);
     }
-    const rawOf = new Map(read.map((r) => [r.callback.id, r.raw]));
-    const due = callbacksDue(
-      read.map((r) => r.callback),
-      nowMs,
-      deps.queues(),
-    );
-    const changed = new Set<string>();
-    for (const callback of due.expired) {
-      changed.add(callback.id);
-      if (await swap(rawOf.get(callback.id)!, callback, undefined)) record(callback, 'expired');
-    }
-    for (const callback of due.offersRunOut) {
-      changed.add(callback.id);
-      if (!(await swap(rawOf.get(callback.id)!, callback, passedOn(callback, callback.agentId!)))) continue;
-      await releaseOnTeam(callback.agentId!, callback.id, 'ring_timeout');
-      await tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
-    }
-    for (const callback of due.neverPlaced) {
-      changed.add(callback.id);
-      await failed(rawOf.get(callback.id)!, callback, 'call_failed');
-    }
-    for (const callback of due.closing) {
-      changed.add(callback.id);
-      if (!(await swap(rawOf.get(callback.id)!, callback, withdrawnAtClosing(callback)))) continue;
-      await releaseOnTeam(callback.agentId!, callback.id, 'rescind');
-      log.info('callback withdrawn: its queue closed before the call was placed', { callbackId: callback.id });
-      await tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
-    }
-    for (const callback of read.map((r) => r.callback)) {
-      if (changed.has(callback.id) || callback.state !== 'offered' || !callback.agentId) continue;
-      // The team let the agent's hold go (they went not ready or signed out): passed on as a ring not answered is.
+    return found;
+  }
+
+  const withdrawn = (callback: QueueCallback) =>
+    tell(callback.agentId!, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
+
+  /**
+   * The agent offered the callback no longer has it (the offer ran out, or the team let their hold go): it waits
+   * again, passed on by them, and leaves their desk. `release` ends their hold on the team when it still stands.
+   */
+  async function passOn(raw: string, callback: QueueCallback, release?: 'ring_timeout'): Promise<boolean> {
+    if (!(await swap(raw, callback, passedOn(callback, callback.agentId!)))) return false;
+    if (release) await releaseOnTeam(callback.agentId!, callback.id, release);
+    await withdrawn(callback);
+    return true;
+  }
+
+  /** The queue closed before the callback's call was placed: it waits again, and leaves its agent's desk. */
+  async function withdrawForClosing(raw: string, callback: QueueCallback): Promise<void> {
+    if (!(await swap(raw, callback, withdrawnAtClosing(callback)))) return;
+    await releaseOnTeam(callback.agentId!, callback.id, 'rescind');
+    log.info('callback withdrawn: its queue closed before the call was placed', { callbackId: callback.id });
+    await withdrawn(callback);
+  }
+
+  /** One look's reading: the callbacks, each one's JSON as read (what a swap compares), and those it changed. */
+  interface Look {
+    nowMs: number;
+    queues: QueueConfig[];
+    callbacks: QueueCallback[];
+    rawOf: Map<string, string>;
+    changed: Set<string>;
+  }
+  /** The callback is changed in this look (left to the next): its JSON as read. */
+  const change = (look: Look, callback: QueueCallback): string => {
+    look.changed.add(callback.id);
+    return look.rawOf.get(callback.id)!;
+  };
+
+  /** What is due now: expired, offers run out, calls never placed, and those whose queue closed. */
+  async function settleDue(look: Look): Promise<void> {
+    const due = callbacksDue(look.callbacks, look.nowMs, look.queues);
+    for (const callback of due.expired)
+      if (await swap(change(look, callback), callback, undefined)) record(callback, 'expired');
+    for (const callback of due.offersRunOut) await passOn(change(look, callback), callback, 'ring_timeout');
+    for (const callback of due.neverPlaced) await failed(change(look, callback), callback, 'call_failed');
+    for (const callback of due.closing) await withdrawForClosing(change(look, callback), callback);
+  }
+
+  /** An offer whose agent the team let go (they went not ready or signed out) is passed on, as a ring not answered. */
+  async function passOnUnheld(look: Look): Promise<void> {
+    for (const callback of look.callbacks) {
+      if (look.changed.has(callback.id) || callback.state !== 'offered' || !callback.agentId) continue;
       const ringing = (await deps.floor.agent(callback.agentId))?.reservations ?? [];
       if (ringing.includes(teamCallId(callback.id))) continue;
-      changed.add(callback.id);
-      if (!(await swap(rawOf.get(callback.id)!, callback, passedOn(callback, callback.agentId)))) continue;
+      if (!(await passOn(change(look, callback), callback))) continue;
       log.info('callback passed on: its agent is no longer free for it', {
         callbackId: callback.id,
         agentId: callback.agentId,
       });
-      await tell(callback.agentId, callback.id, { type: 'callback_withdrawn', callbackId: callback.id });
-    }
-    await releaseStrays(new Map(read.map((r) => [r.callback.id, r.callback])));
-    // What changed is looked at again next time, as it is then.
-    const callbacks = read.map((r) => r.callback).filter((c) => !changed.has(c.id));
-    if (!callbacks.some((c) => c.state === 'waiting')) return;
-    const steps = planCallbackOffers({
-      callbacks,
-      queues: deps.queues(),
-      freeAgents: await deps.floor.freeAgents(),
-      nowMs,
-    });
-    for (const step of steps) {
-      const callback = callbacks.find((c) => c.id === step.callbackId)!;
-      const queue = deps.queues().find((q) => q.id === callback.queueId)!;
-      const untilMs = nowMs + queue.ringSeconds * 1000;
-      const next = offerTo(callback, step.agentId, untilMs);
-      const held = { agentId: step.agentId, ms: untilMs - nowMs + TICK_MS * 5 };
-      if (!(await holdOnTeam(step.agentId, callback.id))) continue;
-      if (!(await swap(rawOf.get(callback.id)!, callback, next, held))) {
-        await releaseOnTeam(step.agentId, callback.id, 'rescind');
-        continue;
-      }
-      log.info('callback offered to an agent', { callbackId: callback.id, agentId: step.agentId });
-      await tell(step.agentId, callback.id, {
-        type: 'callback_offered',
-        callbackId: callback.id,
-        customer: callback.customer,
-        queue: queueName(callback.queueId),
-        waitingSinceMs: callback.arrivedAtMs,
-        attempts: callback.attempts,
-        lastFailure: callback.lastFailure,
-        untilMs,
-      });
     }
   }
 
+  /** The waiting callbacks this look left alone go to free agents of their queues, as planned. */
+  async function offerWaiting(look: Look): Promise<void> {
+    // What changed is looked at again next time, as it is then.
+    const callbacks = look.callbacks.filter((c) => !look.changed.has(c.id));
+    if (!callbacks.some((c) => c.state === 'waiting')) return;
+    const freeAgents = await deps.floor.freeAgents();
+    for (const step of planCallbackOffers({ callbacks, queues: look.queues, freeAgents, nowMs: look.nowMs })) {
+      const callback = callbacks.find((c) => c.id === step.callbackId)!;
+      await offerToAgent(look, callback, step.agentId);
+    }
+  }
+
+  /** Offers the callback to the agent for its queue's ring time, holding them on the team; not if either is taken. */
+  async function offerToAgent(look: Look, callback: QueueCallback, agentId: string): Promise<void> {
+    const queue = look.queues.find((q) => q.id === callback.queueId)!;
+    const untilMs = look.nowMs + queue.ringSeconds * 1000;
+    if (!(await holdOnTeam(agentId, callback.id))) return;
+    const held = { agentId, ms: queue.ringSeconds * 1000 + TICK_MS * 5 };
+    if (!(await swap(look.rawOf.get(callback.id)!, callback, offerTo(callback, agentId, untilMs), held))) {
+      await releaseOnTeam(agentId, callback.id, 'rescind');
+      return;
+    }
+    log.info('callback offered to an agent', { callbackId: callback.id, agentId });
+    await tell(agentId, callback.id, {
+      type: 'callback_offered',
+      callbackId: callback.id,
+      customer: callback.customer,
+      queue: queueName(callback.queueId),
+      waitingSinceMs: callback.arrivedAtMs,
+      attempts: callback.attempts,
+      lastFailure: callback.lastFailure,
+      untilMs,
+    });
+  }
+
+  async function lookOnce(): Promise<void> {
+    const nowMs = now();
+    const found = await readPlaces();
+    const look: Look = {
+      nowMs,
+      queues: deps.queues(),
+      callbacks: found.map((f) => f.callback),
+      rawOf: new Map(found.map((f) => [f.callback.id, f.raw])),
+      changed: new Set(),
+    };
+    await settleDue(look);
+    await passOnUnheld(look);
+    await releaseStrays(new Map(look.callbacks.map((c) => [c.id, c])));
+    await offerWaiting(look);
+  }
+
+  let running = false;
+  let again = false;
   /** One look at a time on this instance; a look asked for meanwhile runs right after. */
   async function look(): Promise<void> {
     if (running) {
