@@ -109,10 +109,17 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   await support.getByTestId('member-level').last().fill('2');
-  await board.getByTestId('queues-save').click();
+  // A double-click sends one save: the second click does not race the first into a false "changed since".
+  const saves: string[] = [];
+  board.on('request', (request) => {
+    if (request.method() === 'PUT') saves.push(new URL(request.url()).pathname);
+  });
+  await board.getByTestId('queues-save').dblclick();
   await expect(board.getByTestId('queues-saved')).toHaveText(
     'Queues saved as version 1: every relay instance routes by them within seconds.',
   );
+  await board.waitForTimeout(1000);
+  expect(saves).toEqual(['/board/api/queues']);
   await expect(board.getByTestId('queues-problem')).toBeHidden();
 
   // The next call, delivered to the instance Ben's desk is not on, rings Ben (his instance polls within 2 s).

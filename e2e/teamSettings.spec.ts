@@ -207,6 +207,30 @@ test('hours kept for a queue since renamed or removed do not stop the admin savi
   await board.context().close();
 });
 
+test('a double-click on Save sends one save: the page waits for its answer, and no false “changed since” shows', async ({
+  browser,
+}) => {
+  const board = await (await browser.newContext()).newPage();
+  await board.goto(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`);
+  await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
+  await board.getByTestId('board-sign-in-button').click();
+  await board.getByTestId('board-settings').click();
+  await expect(board.getByTestId('settings-codes')).toBeEditable();
+  const saves: string[] = [];
+  board.on('request', (request) => {
+    if (request.method() === 'PUT') saves.push(new URL(request.url()).pathname);
+  });
+  const codes = await board.getByTestId('settings-codes').inputValue();
+  await board.getByTestId('settings-codes').fill(`${codes}\nCalled back`);
+  await board.getByTestId('settings-save').dblclick();
+  await expect(board.getByTestId('settings-saved')).toHaveText(/^Saved as version \d+/);
+  // The second click is not queued either: a moment later, still one save and no problem.
+  await board.waitForTimeout(1000);
+  expect(saves).toEqual(['/board/api/settings']);
+  await expect(board.getByTestId('settings-problem')).toBeHidden();
+  await board.context().close();
+});
+
 test('a supervisor opening the settings page reads what is in force, told plainly that only an admin changes it; only a save is refused', async ({
   browser,
 }) => {

@@ -333,9 +333,18 @@ export function startQueueSettings(boardToken: string | null): { redraw(): void 
     });
     draw();
   });
+  // One save at a time: a second click (a double-click) waits for the first's answer instead of racing it into a 409.
+  let saving = false;
+  const saveButton = $('queues-save') as HTMLButtonElement;
   $('queues').addEventListener('submit', (event) => {
     event.preventDefault();
-    void save();
+    if (saving) return;
+    saving = true;
+    saveButton.disabled = true;
+    void save().finally(() => {
+      saving = false;
+      saveButton.disabled = false;
+    });
   });
   void load();
   return {

@@ -99,8 +99,12 @@ async function load(): Promise<void> {
   loadedHoursText = ($('queue-hours') as HTMLTextAreaElement).value.trim();
 }
 
+/** A save in flight: a second click (a double-click) waits for its answer instead of racing it into a false 409. */
+let saving = false;
+const saveButton = $('settings-save') as HTMLButtonElement;
 $('settings').addEventListener('submit', (event) => {
   event.preventDefault();
+  if (saving) return;
   // A number the relay refuses is named by field, like the lists; an empty one is sent as such and refused too.
   const number = (id: string) => ($(id) as HTMLInputElement).valueAsNumber;
   // The queues' hours as JSON, checked by the relay field by field; empty: every queue keeps the queues file's.
@@ -122,23 +126,31 @@ $('settings').addEventListener('submit', (event) => {
     // The version on screen: a save by someone else since is not silently undone.
     basedOn: loadedVersion,
   });
-  void call({ method: 'PUT', body }).then(async (response) => {
-    if (!response) return;
-    if (response.status === 400)
-      return showOutcome({ problems: refusalLines(await response.json().catch(() => undefined), settingsField) });
-    if (response.status === 409) {
-      const newer = (await response.json()) as { version?: number; changedBy?: string };
-      return showOutcome({
-        problems: [() => say('settings.changedSince', { version: newer.version, by: newer.changedBy })],
-      });
-    }
-    if (!response.ok) return showOutcome({ problems: [refusedSentence(response.status)] });
-    const { version } = (await response.json()) as { version: number };
-    loadedVersion = version;
-    loadedHoursText = hoursText;
-    showOutcome({ saved: version });
+  saving = true;
+  saveButton.disabled = true;
+  void save(body, hoursText).finally(() => {
+    saving = false;
+    saveButton.disabled = false;
   });
 });
+
+async function save(body: string, hoursText: string): Promise<void> {
+  const response = await call({ method: 'PUT', body });
+  if (!response) return;
+  if (response.status === 400)
+    return showOutcome({ problems: refusalLines(await response.json().catch(() => undefined), settingsField) });
+  if (response.status === 409) {
+    const newer = (await response.json()) as { version?: number; changedBy?: string };
+    return showOutcome({
+      problems: [() => say('settings.changedSince', { version: newer.version, by: newer.changedBy })],
+    });
+  }
+  if (!response.ok) return showOutcome({ problems: [refusedSentence(response.status)] });
+  const { version } = (await response.json()) as { version: number };
+  loadedVersion = version;
+  loadedHoursText = hoursText;
+  showOutcome({ saved: version });
+}
 const queueSettings = startQueueSettings(token);
 startBoardLanguage('settings.title', () => {
   showSaved();
