@@ -225,3 +225,23 @@ test('a callback offered to an agent whose token is revoked leaves their desk wi
     await team.close();
   }
 });
+
+test('the top bar says the agent holds a callback while one is offered to them, not that a call rings', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { queues, routingClock, open } = closedQueues();
+  const team = await startTeam(browser, { queues, routingClock });
+  try {
+    const state = team.pageA.getByTestId('team-state');
+    await expect(state).toHaveText('Available', { timeout: 15_000 });
+    await askForACallback(team, open, '447700900745');
+    await expect(team.pageA.getByTestId('callback-offer')).toBeVisible({ timeout: 15_000 });
+    await expect(state).toHaveText('Holding a callback');
+    await expect(state).toHaveAttribute('data-state', 'holding_callback');
+    // Ben, not in the callback's queue, is not held for it.
+    await expect(team.pageB.getByTestId('team-state')).toHaveText('Available');
+  } finally {
+    await team.close();
+  }
+});

@@ -95,6 +95,7 @@ export function createTeamDeskState(options: {
         ...(latest.reason !== undefined && { reason: latest.reason }),
         sinceMs: latest.sinceMs,
         ...(chosenReason !== undefined && { chosenReason }),
+        ...(latest.holdingCallback && { holdingCallback: true }),
       },
   };
 }

@@ -82,6 +82,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     sinceMs: z.number(),
     /** Answered calls still awaiting this agent's wrap-up, oldest first. */
     wrapUps: z.array(z.string().max(512)).max(64),
+    /** Reserved for a queue's callback (offered to them, or taken and not yet placed), not a customer's ringing call. */
+    holdingCallback: z.boolean().optional(),
   }),
   /** The colleague this desk transferred the call to has it now: the call leaves this desk. */
   z.object({ type: z.literal('call_transferred'), callId: z.string(), to: z.string().max(200) }),

@@ -192,6 +192,8 @@ export const TeamDeskState = z.object({
   sinceMs: z.number(),
   /** The not-ready reason this desk asked for; absent when it asked to be available (or plain Busy or Away). */
   chosenReason: z.string().min(1).max(40).optional(),
+  /** Reserved for a queue's callback rather than a ringing call (the relay's word). */
+  holdingCallback: z.boolean().optional(),
 });
 export type TeamDeskState = z.infer<typeof TeamDeskState>;
 

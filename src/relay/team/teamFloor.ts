@@ -4,6 +4,7 @@ import type { Activity, AgentRecord, CallRecord, ReservationPurpose } from '../.
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import type { Bus } from '../bus';
+import { holdsCallback } from '../callbacks/queueCallbacks';
 import type { CallRecorder } from '../records/callRecorder';
 import type { TeamCommand } from './teamModel';
 import type { TeamApplied, TeamStore } from './teamStore';
@@ -16,6 +17,7 @@ export function stateSignal(agent: AgentRecord): Extract<CallSignal, { type: 'ag
     ...(agent.reason !== undefined && { reason: agent.reason }),
     sinceMs: agent.sinceMs,
     wrapUps: agent.wrapUps,
+    ...(agent.state === 'reserved' && holdsCallback(agent.reservations) && { holdingCallback: true }),
   };
 }
 

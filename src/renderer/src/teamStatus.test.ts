@@ -24,6 +24,15 @@ describe('the team state in the top bar', () => {
     });
   });
 
+  it('names a hold for a queue’s callback, and a plain reservation as ringing', () => {
+    const held = status({ team: { state: 'reserved', sinceMs: 40, holdingCallback: true } });
+    expect(shownAgentState(held, [], 0)).toEqual({ state: 'holding_callback', sinceMs: 40 });
+    expect(shownAgentState(status({ team: { state: 'reserved', sinceMs: 40 } }), [], 0)).toEqual({
+      state: 'reserved',
+      sinceMs: 40,
+    });
+  });
+
   it('holds calls for a wrap-up only while the relay holds after-call work, or alone while the wrap-up is open', () => {
     const wrapUp = { calls: [{ callId: 'c1', sinceMs: 9000 }] };
     expect(heldForWrapUp(status({ team: { state: 'after_call_work', sinceMs: 8000 }, wrapUp }))).toBe(true);

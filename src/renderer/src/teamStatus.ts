@@ -26,8 +26,11 @@ export function heldForWrapUp(status: AppStatus | undefined): boolean {
   return status.wrapUp !== undefined;
 }
 
-/** The states the top bar names: the relay's, and On hold, which only the desk knows (the relay counts it on call). */
-export type ShownStateName = AgentStateName | 'on_hold';
+/**
+ * The states the top bar names: the relay's, On hold, which only the desk knows (the relay counts it on call), and
+ * Holding a callback, the relay's reserved for a queue's callback rather than a ringing call.
+ */
+export type ShownStateName = AgentStateName | 'on_hold' | 'holding_callback';
 
 /** The agent's state at the top, with its reason and since when. */
 export interface ShownAgentState {
@@ -61,6 +64,7 @@ export function shownAgentState(
   const onHold = !talking && held ? { state: 'on_hold' as const, sinceMs: held.heldSinceMs! } : undefined;
   if (status.mode === 'relay') {
     const team = shownTeamState(status);
+    if (team?.state === 'reserved' && status.team?.holdingCallback) return { ...team, state: 'holding_callback' };
     return team?.state === 'on_call' && onHold ? onHold : team;
   }
   if (talking) return { state: 'on_call', sinceMs: talking.answeredAtMs ?? talking.offeredAtMs };

@@ -56,6 +56,7 @@ export const ar: Catalog = {
   teamState: {
     available: 'متاح',
     reserved: 'يرن',
+    holding_callback: 'معاودة اتصال محجوزة لك',
     on_call: 'في مكالمة {{time}}',
     on_hold: 'في الانتظار {{time}}',
     after_call_work: 'ما بعد المكالمة {{time}}',

@@ -60,6 +60,7 @@ export const en = {
   teamState: {
     available: 'Available',
     reserved: 'Ringing',
+    holding_callback: 'Holding a callback',
     on_call: 'On call {{time}}',
     on_hold: 'On hold {{time}}',
     after_call_work: 'After-call work {{time}}',

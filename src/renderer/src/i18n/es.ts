@@ -60,6 +60,7 @@ export const es: Catalog = {
   teamState: {
     available: 'Disponible',
     reserved: 'Sonando',
+    holding_callback: 'Con una devolución de llamada',
     on_call: 'En llamada {{time}}',
     on_hold: 'En espera {{time}}',
     after_call_work: 'Cierre de la llamada {{time}}',

@@ -56,6 +56,7 @@ export const hi: Catalog = {
   teamState: {
     available: 'उपलब्ध',
     reserved: 'घंटी बज रही है',
+    holding_callback: 'कॉलबैक आपके लिए रोका गया',
     on_call: 'कॉल पर {{time}}',
     on_hold: 'होल्ड पर {{time}}',
     after_call_work: 'कॉल के बाद का काम {{time}}',

@@ -59,6 +59,7 @@ export const ptBR: Catalog = {
   teamState: {
     available: 'Disponível',
     reserved: 'Tocando',
+    holding_callback: 'Com um retorno de chamada',
     on_call: 'Em chamada {{time}}',
     on_hold: 'Em espera {{time}}',
     after_call_work: 'Pós-atendimento {{time}}',
