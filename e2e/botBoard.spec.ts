@@ -14,7 +14,8 @@ const HOURS_TOKEN = 'hours-bot-token-0123456789abcdef0123456789';
 test('the supervisor board shows a call with the assistant under its queue and counts what the bots did, in the board’s languages', async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
+  // Two bots' calls, five languages and the wallboard's turn of 8 s.
+  test.setTimeout(150_000);
   const hoursOptions = { token: HOURS_TOKEN, toneHz: 650, hearHz: 440, endAfterMs: 1500, relayUrl: '' };
   // The front desk's bot keeps its call (it never escalates); the opening-hours bot answers and ends its call itself.
   const [front, hours, postgres] = await Promise.all([
@@ -91,6 +92,26 @@ test('the supervisor board shows a call with the assistant under its queue and c
       await expect(assistant).toHaveText(counted);
       await expect(tile.locator('.tile-label')).toHaveText(withAssistant);
     }
+    await page.getByTestId('board-language').selectOption('en');
+
+    // The wallboard's turn of a queue counts the calls its assistant holds now; the quiet queue takes its turn too.
+    await page.getByTestId('wallboard-toggle').click();
+    await expect(page.getByTestId('wallboard-queue-name')).toHaveText('Front desk');
+    const queueTile = page.getByTestId('tile-queue-with-assistant');
+    await expect(queueTile.locator('.tile-label')).toHaveText('With the assistant');
+    await expect(queueTile.locator('.tile-value')).toHaveText('1');
+    await expect(page.getByTestId('wallboard-queue-name')).toHaveText('Opening hours', { timeout: 20_000 });
+    await expect(queueTile.locator('.tile-value')).toHaveText('0');
+    await page.getByTestId('wallboard-toggle').click();
+
+    // The reports say what the assistants did, as the live board does.
+    await page.getByTestId('board-reports').click();
+    await page.getByTestId('report-show').click();
+    await expect(page.getByTestId('report-team').locator('td').last()).toHaveText(
+      '1 handled alone · 0 escalated to agents · 0 handed back',
+    );
+    const hoursLine = page.locator('[data-testid="report-queue"][data-queue="hours"]');
+    await expect(hoursLine.locator('td').last()).toHaveText('1 handled alone · 0 escalated to agents · 0 handed back');
   } finally {
     await page.context().close();
     for (const caller of callers) caller.close();

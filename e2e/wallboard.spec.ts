@@ -39,7 +39,7 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
   browser,
 }) => {
   // Three calls, two alerts and the wallboard's turn of 8 s take most of a minute on two busy cores.
-  test.setTimeout(150_000);
+  test.setTimeout(170_000);
   const postgres = await startTestPostgres();
   const queues = TeamQueues.parse({
     defaultQueue: 'support',
@@ -47,6 +47,8 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     queues: [
       { id: 'support', name: 'Customer Support', ringSeconds: 30, agents: { asha: 9 } },
       { id: 'sales', name: 'Sales Desk', ringSeconds: 60, payloads: ['sales'], agents: { ben: 9 } },
+      // No call comes to it: the wallboard shows it in its turn all the same.
+      { id: 'billing', name: 'Billing', ringSeconds: 30, payloads: ['billing'], agents: { ben: 1 } },
     ],
   });
   const { sim, relays, pageA, close } = await startTeam(browser, { queues, databaseUrl: postgres.url });
@@ -146,6 +148,9 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     await board.setViewportSize({ width: 1920, height: 1080 });
     // The queues take turns, every 8 s.
     await expect(board.getByTestId('wallboard-queue-name')).toHaveText('Sales Desk', { timeout: 20_000 });
+    // A queue without a call today takes its turn too, with nobody waiting.
+    await expect(board.getByTestId('wallboard-queue-name')).toHaveText('Billing', { timeout: 20_000 });
+    await expect(board.getByTestId('tile-queue-waiting').locator('.tile-value')).toHaveText('0');
     await board.getByTestId('wallboard-toggle').click();
     await expect(board.getByTestId('waiting')).toBeVisible();
 

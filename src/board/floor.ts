@@ -129,6 +129,9 @@ function renderRotation(queues: ReturnType<typeof floorTiles>['byQueue'], words:
       [],
       belowOrNearTarget,
     ),
+    ...(q.withAssistant === undefined
+      ? []
+      : [tile('queue-with-assistant', say('tiles.withAssistant'), String(q.withAssistant), 'ok')]),
   );
 }
 

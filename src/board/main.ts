@@ -9,6 +9,7 @@ import {
 } from '../shared/boardSchemas';
 import { isUserId } from '../shared/graphSchemas';
 import { boardWhen, say, startBoardLanguage } from './i18n';
+import { assistantWords, csatWords } from './figureWords';
 import { readRefusedSentence } from './relayRefusals';
 import { createListenIn } from './listenIn';
 import { renderAccountAlerts } from './accountAlerts';
@@ -41,11 +42,6 @@ function duration(ms: number): string {
 const relayNow = () => Date.now() + clockSkewMs;
 const seconds = (v: number | undefined) => (v === undefined ? '–' : say('unit.seconds', { value: Math.round(v) }));
 const percent = (v: number | undefined) => (v === undefined ? '–' : say('unit.percent', { value: v }));
-/** CSAT: the customers' average rating and how many rated (post-call survey). */
-const csat = (f: BoardFigures) =>
-  f.csatAvg === undefined ? '–' : say('unit.csat', { avg: f.csatAvg, count: f.csatCount ?? 0 });
-/** What bots did with the line's calls: handled alone, escalated to agents, handed back by an agent. */
-const assistantFigures = (f: BoardFigures) => (f.bot ? say('unit.assistant', { ...f.bot }) : '–');
 
 /** The team's not-ready reasons for a supervisor setting an agent away; the first choice gives none. */
 function reasonPicker(reasons: string[]): HTMLSelectElement {
@@ -209,8 +205,8 @@ function figuresRow(label: string, f: BoardFigures, attrs: Record<string, string
     seconds(f.asaSec),
     seconds(f.ahtSec),
     percent(f.serviceLevelPct),
-    csat(f),
-    assistantFigures(f),
+    csatWords(f),
+    assistantWords(f),
   ];
   const tr = row(cells, attrs);
   const fields = [

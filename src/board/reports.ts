@@ -9,6 +9,7 @@ import {
   type ChartConfiguration,
 } from 'chart.js';
 import { Report } from '../shared/reportSchemas';
+import { assistantWords, csatWords } from './figureWords';
 import { boardWhen, say, startBoardLanguage } from './i18n';
 import { readRefusedSentence } from './relayRefusals';
 
@@ -127,6 +128,8 @@ function render(report: Report): void {
         sec(f.ahtSec),
         pct(f.serviceLevelPct),
         turnedAway(f),
+        csatWords(f),
+        assistantWords(f),
       ],
       attrs,
     );

@@ -92,6 +92,8 @@ export const BoardSnapshot = z.object({
       holdingCallback: z.boolean().optional(),
     }),
   ),
+  /** The queues this board covers (the supervisor's scope), in the layout's order: the wallboard shows each in turn. */
+  queues: z.array(z.string()).default([]),
   /** Each queue id the snapshot names, with the name the operator gave it (RELAY_QUEUES_FILE). */
   queueNames: z.record(z.string(), z.string().max(80)).default({}),
   /** Queues closed now by their business hours (a holiday, or outside the opening periods). */

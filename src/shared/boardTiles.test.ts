@@ -109,6 +109,35 @@ describe('the floor’s tiles', () => {
     ]);
   });
 
+  it('rotates through every queue the board covers, quiet ones too, in the layout’s order, then others with calls', () => {
+    const tiles = floorTiles(
+      snapshot({ queues: ['sales', 'support', 'billing'], waiting: [waitingCall('a', 'overflow', 5)] }),
+      LIMITS,
+      NOW,
+    );
+    expect(tiles.byQueue.map((q) => [q.queue, q.waiting, q.answered])).toEqual([
+      ['sales', 0, 0],
+      ['support', 0, 0],
+      ['billing', 0, 0],
+      ['overflow', 1, 0],
+    ]);
+  });
+
+  it('counts per queue the calls a bot holds, for a team whose bots took calls today, and none for others', () => {
+    const held = (callId: string, queue: string) => ({ callId, queue, customer: '447700900002', sinceMs: NOW - 5000 });
+    const withBots = floorTiles(
+      snapshot({ queues: ['front', 'sales'], withAssistant: [held('c1', 'front'), held('c2', 'front')] }),
+      LIMITS,
+      NOW,
+    );
+    expect(withBots.byQueue.map((q) => [q.queue, q.withAssistant])).toEqual([
+      ['front', 2],
+      ['sales', 0],
+    ]);
+    const noBots = floorTiles(snapshot({ queues: ['front', 'sales'] }), LIMITS, NOW);
+    expect(noBots.byQueue.map((q) => q.withAssistant)).toEqual([undefined, undefined]);
+  });
+
   it('reads the thresholds the snapshot carries, the defaults where the relay sends none', () => {
     expect(snapshot().thresholds).toEqual({ serviceLevelTargetPct: 80, maxWaitSec: 60 });
     expect(snapshot().queueNames).toEqual({});

@@ -32,7 +32,7 @@ export interface FloorTiles {
   withAssistant: number | undefined;
   /** Each queue over a threshold now, the longest wait first. */
   alerts: FloorAlert[];
-  /** Each queue with calls now or today, for the wallboard's rotation (in the order the relay lists them). */
+  /** Each queue the board covers, quiet or not, then any other with calls now or today: the wallboard's rotation. */
   byQueue: QueueTile[];
 }
 
@@ -42,6 +42,8 @@ export interface QueueTile {
   longestWait: { sec: number | undefined; level: TileLevel };
   serviceLevel: { pct: number | undefined; level: TileLevel };
   answered: number;
+  /** Calls a bot holds now in this queue; undefined for a team whose bots took no call today. */
+  withAssistant: number | undefined;
 }
 
 function waitLevel(sec: number | undefined, max: number): TileLevel {
@@ -92,9 +94,14 @@ export function floorTiles(snapshot: BoardSnapshot, thresholds: BoardThresholds,
   }
 
   const todayByQueue = new Map(snapshot.today.ok ? snapshot.today.byQueue.map((q) => [q.queue, q]) : []);
+  const bots = snapshot.today.ok ? snapshot.today.team.bot : undefined;
+  const botsToday = bots !== undefined && bots.alone + bots.escalated + bots.handedBack > 0;
+  const teamHasBots = snapshot.withAssistant.length > 0 || botsToday;
   const queueIds = [
     ...new Set([
+      ...snapshot.queues,
       ...snapshot.waiting.map((w) => w.queue),
+      ...snapshot.withAssistant.map((c) => c.queue),
       ...snapshot.inProgress.flatMap((c) => (c.queue ? [c.queue] : [])),
       ...todayByQueue.keys(),
     ]),
@@ -109,13 +116,12 @@ export function floorTiles(snapshot: BoardSnapshot, thresholds: BoardThresholds,
       longestWait: { sec, level: waitLevel(sec, thresholds.maxWaitSec) },
       serviceLevel: { pct, level: serviceLevelOf(pct, thresholds.serviceLevelTargetPct) },
       answered: todayByQueue.get(queue)?.answered ?? 0,
+      withAssistant: teamHasBots ? snapshot.withAssistant.filter((c) => c.queue === queue).length : undefined,
     };
   });
 
   const longestLevel = waitLevel(longest, thresholds.maxWaitSec);
-  const bots = snapshot.today.ok ? snapshot.today.team.bot : undefined;
-  const botsToday = bots !== undefined && bots.alone + bots.escalated + bots.handedBack > 0;
-  const withAssistant = snapshot.withAssistant.length > 0 || botsToday ? snapshot.withAssistant.length : undefined;
+  const withAssistant = teamHasBots ? snapshot.withAssistant.length : undefined;
   return {
     withAssistant,
     waiting: { count: snapshot.waiting.length, level: longestLevel },

@@ -126,6 +126,9 @@ describe('a supervisor limited to some queues', () => {
     const scoped = await signInTestBoard(relay.agentUrl, sally);
     const seen = scoped.snapshot()!;
     expect(seen.inProgress.map((c) => c.callId)).toEqual(['wacid.scope.sales']);
+    // The wallboard turns through the board's queues: hers only; the whole team's board has every queue.
+    expect(seen.queues).toEqual(['sales']);
+    expect(whole.snapshot()!.queues).toEqual(['sales', 'support']);
     expect(seen.agents.map((a) => [a.id, a.queues])).toEqual([['asha', ['sales']]]);
     expect(seen.today).toMatchObject({ ok: true, team: { offered: 1 }, byQueue: [{ queue: 'sales', offered: 1 }] });
     expect(seen.today.ok && seen.today.byAgent.map((a) => a.agent)).toEqual(['asha']);

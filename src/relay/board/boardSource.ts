@@ -279,6 +279,7 @@ export function createBoardSource(deps: {
         atMs: nowMs,
         waiting: waitingCalls,
         withAssistant: bots,
+        queues: (queues?.()?.queues ?? []).filter((q) => inScope(scope, q.id)).map((q) => q.id),
         queueNames: queueNames(),
         closedQueues: closedQueues(scope),
         callbacks: waitingCallbacks,

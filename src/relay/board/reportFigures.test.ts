@@ -69,6 +69,31 @@ describe('reports', () => {
     expect(rows[1]![header.indexOf('waitedTooLong')]).toBe('0');
   });
 
+  it('counts what the queues’ bots did in the report and its CSV, empty for a line no bot took part in', () => {
+    const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
+    const alone = { queue: 'front', offeredAtMs: day(2), endedAtMs: day(2) + 30_000, rang: false };
+    const botCalls: DayCall[] = [
+      { ...alone, bot: { answered: true, escalated: false, handedBack: false } },
+      { ...alone, bot: { answered: true, escalated: false, handedBack: false } },
+      {
+        ...alone,
+        answeredAtMs: day(2) + 9000,
+        answeredBy: 'ana',
+        rang: true,
+        bot: { answered: true, escalated: true, handedBack: true },
+      },
+    ];
+    const report = buildReport([...calls, ...botCalls], new Map(), range, 20);
+    expect(report.team.bot).toEqual({ alone: 2, escalated: 1, handedBack: 1 });
+    const rows = parse(reportCsv(report), { relax_column_count: true }) as string[][];
+    const header = rows[0]!;
+    const column = (row: string[], name: string) => row[header.indexOf(name)];
+    const front = rows.find((r) => r[0] === 'queue' && r[1] === 'front')!;
+    expect(['botAlone', 'botEscalated', 'botHandedBack'].map((c) => column(front, c))).toEqual(['2', '1', '1']);
+    const support = rows.find((r) => r[0] === 'queue' && r[1] === 'support')!;
+    expect(['botAlone', 'botEscalated', 'botHandedBack'].map((c) => column(support, c))).toEqual(['', '', '']);
+  });
+
   it('refuses a day that does not exist, saying so, rather than reading it as another day', () => {
     const wrong = ReportQuery.safeParse({ from: '2026-02-30', to: '2026-03-01' });
     expect(wrong.success).toBe(false);
@@ -84,7 +109,7 @@ describe('reports', () => {
     expect(csv).toContain('"queue","Bob;=1+2;"');
     expect(csv.replace(/"(?:[^"]|"")*"/g, '')).toMatch(/^[,\r\n]*$/);
     expect((parse(csv, { relax_column_count: true }) as string[][])[0]).toEqual(
-      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined,csatAvg,csatCount,closed,waitedTooLong'.split(
+      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined,csatAvg,csatCount,closed,waitedTooLong,botAlone,botEscalated,botHandedBack'.split(
         ',',
       ),
     );

@@ -69,11 +69,16 @@ const CSV_COLUMNS = [
   'waitedTooLong',
 ] as const;
 
+/** What the queues' bots did (empty where no bot took part): handled alone, escalated to agents, handed back. */
+const BOT_COLUMNS = ['botAlone', 'botEscalated', 'botHandedBack'] as const;
+const botFigures = (f: Report['team']) =>
+  f.bot ? [f.bot.alone, f.bot.escalated, f.bot.handedBack] : BOT_COLUMNS.map(() => undefined);
+
 /** One CSV text of a report: a line per queue and per agent, then one per hour or day. */
 export function reportCsv(report: Report): string {
-  const figures = (f: Report['team']) => CSV_COLUMNS.map((c) => f[c]);
+  const figures = (f: Report['team']) => [...CSV_COLUMNS.map((c) => f[c]), ...botFigures(f)];
   return csvText([
-    ['scope', 'name', ...CSV_COLUMNS],
+    ['scope', 'name', ...CSV_COLUMNS, ...BOT_COLUMNS],
     ['team', '', ...figures(report.team)],
     ...report.byQueue.map((q) => ['queue', q.queue, ...figures(q)]),
     ...report.byAgent.map((a) => ['agent', a.agent, ...figures(a)]),
