@@ -5,6 +5,7 @@ import type { PermissionMessage } from '../sim/messageRules';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { postSignedWebhook } from '../sim/webhookSender';
 import { createRevocations } from '../src/relay/revocations';
+import { startTestPostgres } from '../src/relay/testPostgres';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { startTeam } from './teamDesks';
 
@@ -243,5 +244,35 @@ test('the top bar says the agent holds a callback while one is offered to them, 
     await expect(team.pageB.getByTestId('team-state')).toHaveText('Available');
   } finally {
     await team.close();
+  }
+});
+
+test('the card of a callback call says the customer’s last call with the team was not answered, naming no one', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const postgres = await startTestPostgres();
+  const { queues, routingClock, open } = closedQueues();
+  const team = await startTeam(browser, { queues, routingClock, databaseUrl: postgres.url });
+  try {
+    const customer = '447700900746';
+    await askForACallback(team, open, customer);
+    const card = team.pageA.getByTestId('callback-offer');
+    await expect(card).toBeVisible({ timeout: 15_000 });
+    // The call the queue turned away is in the team's records, with no agent.
+    await expect
+      .poll(
+        async () =>
+          (await team.relays[0]!.records!.db.query('SELECT 1 FROM calls WHERE customer = $1', [customer])).rowCount,
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    await card.getByRole('button', { name: 'Call back now' }).click();
+    const history = team.pageA.getByTestId('in-call').getByTestId('customer-team-history');
+    await expect(history).toHaveText(/^Earlier calls with the team: 1; last on .+, not answered$/, { timeout: 20_000 });
+    await expect(history).not.toContainText('—');
+  } finally {
+    await team.close();
+    await postgres.stop();
   }
 });

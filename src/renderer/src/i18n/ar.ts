@@ -407,6 +407,7 @@ export const ar: Catalog = {
     first: 'أول مكالمة من هذا العميل.',
     openCrm: 'افتح في نظام CRM',
     team: 'المكالمات السابقة مع الفريق: {{count}}؛ آخرها في {{when, datetime}} مع {{agent}}',
+    teamUnanswered: 'المكالمات السابقة مع الفريق: {{count}}؛ آخرها في {{when, datetime}} ولم يرد عليها أحد',
     crmTemplate: 'رابط CRM للعميل (https، مع {phone} و{user_id} و{name})',
     screenPop: 'افتح صفحة CRM تلقائيًا عند الرد',
     saveCrm: 'حفظ رابط CRM',

@@ -392,6 +392,7 @@ export const en = {
     first: 'First call from this customer.',
     openCrm: 'Open in CRM',
     team: 'Earlier calls with the team: {{count}}; last on {{when, datetime}} with {{agent}}',
+    teamUnanswered: 'Earlier calls with the team: {{count}}; last on {{when, datetime}}, not answered',
     crmTemplate: 'CRM link for a customer (https, with {phone}, {user_id}, {name})',
     screenPop: 'Open the CRM page by itself when I answer',
     saveCrm: 'Save CRM link',

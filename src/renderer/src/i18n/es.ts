@@ -403,6 +403,7 @@ export const es: Catalog = {
     first: 'Primera llamada de este cliente.',
     openCrm: 'Abrir en el CRM',
     team: 'Llamadas anteriores con el equipo: {{count}}; la última el {{when, datetime}} con {{agent}}',
+    teamUnanswered: 'Llamadas anteriores con el equipo: {{count}}; la última el {{when, datetime}}, sin atender',
     crmTemplate: 'Enlace del CRM para un cliente (https, con {phone}, {user_id}, {name})',
     screenPop: 'Abrir la página del CRM sola al contestar',
     saveCrm: 'Guardar enlace del CRM',

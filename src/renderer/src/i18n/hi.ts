@@ -386,6 +386,7 @@ export const hi: Catalog = {
     first: 'इस ग्राहक की पहली कॉल।',
     openCrm: 'CRM में खोलें',
     team: 'टीम के साथ पिछली कॉल: {{count}}; आख़िरी {{when, datetime}} को {{agent}} के साथ',
+    teamUnanswered: 'टीम के साथ पिछली कॉल: {{count}}; आख़िरी {{when, datetime}} को, जिसका किसी ने जवाब नहीं दिया',
     crmTemplate: 'ग्राहक के लिए CRM लिंक (https, {phone}, {user_id}, {name} के साथ)',
     screenPop: 'कॉल उठाने पर CRM पेज अपने-आप खोलें',
     saveCrm: 'CRM लिंक सेव करें',

@@ -399,6 +399,7 @@ export const ptBR: Catalog = {
     first: 'Primeira chamada deste cliente.',
     openCrm: 'Abrir no CRM',
     team: 'Chamadas anteriores com a equipe: {{count}}; a última em {{when, datetime}} com {{agent}}',
+    teamUnanswered: 'Chamadas anteriores com a equipe: {{count}}; a última em {{when, datetime}}, sem atendimento',
     crmTemplate: 'Link do CRM para um cliente (https, com {phone}, {user_id}, {name})',
     screenPop: 'Abrir a página do CRM sozinha ao atender',
     saveCrm: 'Salvar link do CRM',

@@ -70,9 +70,10 @@ export function CustomerPanel({ call }: { call: CallView }) {
       )}
       {summary.team && summary.team.earlierCalls > 0 && (
         <p data-testid="customer-team-history">
+          {/* A last call nobody answered (the queue turned it away, a missed call) names no colleague. */}
           <Say
-            k="customer.team"
-            values={{ agent: summary.team.last!.agent ?? '—' }}
+            k={summary.team.last!.agent === undefined ? 'customer.teamUnanswered' : 'customer.team'}
+            values={summary.team.last!.agent === undefined ? {} : { agent: summary.team.last!.agent }}
             options={{ count: summary.team.earlierCalls, ...whenOptions('when', summary.team.last!.atMs, 'dateTime') }}
           />
           {summary.team.last?.outcome && (
