@@ -144,3 +144,32 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
   await deskPage.context().close();
   await board.context().close();
 });
+
+test('a supervisor reads the queues in force on the settings page, with nothing to change them by', async ({
+  browser,
+}) => {
+  const address = `${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`;
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(address);
+  await page.getByTestId('board-token').fill(await issueSupervisorToken('sam', AGENT_SECRET));
+  await page.getByTestId('board-sign-in-button').click();
+  await expect(page.getByTestId('board-live')).toBeVisible();
+  await page.goto(`${address}/settings.html`);
+  const support = page.getByTestId('queue-support');
+  await expect(support.getByTestId('queue-name')).toHaveValue('Support');
+  await expect(support.getByTestId('member-agent').first()).toHaveValue(/\w/);
+  await expect(page.getByTestId('settings-read-only')).toBeVisible();
+  for (const button of ['queues-save', 'queue-add']) await expect(page.getByTestId(button)).toBeDisabled();
+  for (const button of ['member-add', 'member-remove', 'queue-remove'])
+    for (const each of await support.getByTestId(button).all()) await expect(each).toBeDisabled();
+  for (const box of ['queue-name', 'queue-ring-seconds', 'member-agent', 'member-level'])
+    for (const each of await support.getByTestId(box).all()) await expect(each).not.toBeEditable();
+  for (const choice of ['queue-routing', 'queue-everyone', 'queue-call-waiting'])
+    await expect(support.getByTestId(choice)).toBeDisabled();
+  // Still so after the page words itself again in another language (the queues are drawn anew).
+  await page.getByTestId('board-language').selectOption('es');
+  await expect(page.getByTestId('queues-save')).toBeDisabled();
+  await expect(support.getByTestId('member-add')).toBeDisabled();
+  await expect(support.getByTestId('queue-name')).not.toBeEditable();
+  await page.context().close();
+});

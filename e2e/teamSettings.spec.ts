@@ -231,7 +231,7 @@ test('a double-click on Save sends one save: the page waits for its answer, and 
   await board.context().close();
 });
 
-test('a supervisor opening the settings page reads what is in force, told plainly that only an admin changes it; only a save is refused', async ({
+test('a supervisor opening the settings page reads what is in force, told plainly that only an admin changes it, with every button off', async ({
   browser,
 }) => {
   const address = `${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`;
@@ -256,9 +256,14 @@ test('a supervisor opening the settings page reads what is in force, told plainl
     'Has iniciado sesión como supervisor: aquí puedes consultar los ajustes del equipo y las colas; solo un administrador puede cambiarlos.',
   );
   await page.getByTestId('board-language').selectOption('en');
-  await page.getByTestId('settings-save').click();
-  await expect(page.getByTestId('settings-problem')).toHaveText(
-    'Only an admin may change the team settings: sign in on the live board as an admin first.',
-  );
+  // Nothing on the page invites a change the relay would refuse: the text reads, the buttons are off.
+  await expect(page.getByTestId('settings-save')).toBeDisabled();
+  for (const box of ['settings-codes', 'settings-reasons', 'settings-sl-target', 'settings-queue-hours'])
+    await expect(page.getByTestId(box)).not.toBeEditable();
+  await expect(page.getByTestId('customer-export')).toBeDisabled();
+  await expect(page.getByTestId('customer-erase')).toBeDisabled();
+  await page.getByTestId('settings-codes').press('Enter');
+  await expect(page.getByTestId('settings-problem')).toBeHidden();
+  await expect(page.getByTestId('settings-read-only')).toBeVisible();
   await page.context().close();
 });

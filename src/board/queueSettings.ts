@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { QueuesLayout, type QueueLayout } from '../shared/queueSettings';
 import { boardI18n, say } from './i18n';
+import { readOnlyControls } from './readOnly';
 import { refusedSentence } from './relayRefusals';
 import { refusalLines, type FieldNamer } from './settingsIssues';
 import { openUnions, ruleOfText } from '../shared/settingsRules';
@@ -26,6 +27,8 @@ interface InForce {
 
 const $ = (id: string) => document.getElementById(id)!;
 let token: string | null = null;
+/** A supervisor's page: the queues in force, every control off. */
+let readOnly = false;
 /** The version the page shows (0: the queues file's); sent with a save so a newer one is never undone. */
 let loadedVersion = 0;
 let defaultQueue: string | undefined;
@@ -176,6 +179,7 @@ function queueBox(draft: QueueDraft, index: number): HTMLFieldSetElement {
 
 function draw(): void {
   $('queue-list').replaceChildren(...drafts.map(queueBox));
+  if (readOnly) readOnlyControls($('queues'));
   showOutcome();
 }
 
@@ -315,8 +319,10 @@ async function save(): Promise<void> {
 }
 
 /** The settings page's queues section: each queue a form of its own fields, saved together as one version. */
-export function startQueueSettings(boardToken: string | null): { redraw(): void } {
+export function startQueueSettings(boardToken: string | null, supervisor = false): { redraw(): void } {
   token = boardToken;
+  readOnly = supervisor;
+  if (readOnly) readOnlyControls($('queues'));
   $('queue-add').addEventListener('click', () => {
     collect();
     drafts.push({

@@ -1,6 +1,7 @@
 import { DEFAULT_THRESHOLDS, type BoardThresholds } from '../shared/boardTiles';
 import { say, startBoardLanguage } from './i18n';
 import { claimsOf } from './boardToken';
+import { readOnlyControls } from './readOnly';
 import { showCustomerResult, startCustomerData } from './customerData';
 import { startQueueSettings } from './queueSettings';
 import { refusedSentence } from './relayRefusals';
@@ -9,6 +10,8 @@ import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
 
 const $ = (id: string) => document.getElementById(id)!;
 const token = sessionStorage.getItem('board-token');
+/** Signed in as a supervisor: the page shows what is in force, with nothing to change it by. */
+const readOnly = token !== null && claimsOf(token).role !== 'admin';
 let savedVersion: number | undefined;
 /** The version the page shows (0: none saved yet); sent with a save, so one made by someone else since is refused. */
 let loadedVersion = 0;
@@ -74,7 +77,7 @@ async function load(): Promise<void> {
   const response = await call();
   if (!response?.ok) return;
   // A supervisor reads what is in force; the page says plainly that only an admin's save lands.
-  $('read-only').hidden = claimsOf(token!).role === 'admin';
+  $('read-only').hidden = !readOnly;
   const current = (await response.json()) as {
     version: number;
     settings: {
@@ -151,7 +154,7 @@ async function save(body: string, hoursText: string): Promise<void> {
   loadedHoursText = hoursText;
   showOutcome({ saved: version });
 }
-const queueSettings = startQueueSettings(token);
+const queueSettings = startQueueSettings(token, readOnly);
 startBoardLanguage('settings.title', () => {
   showSaved();
   showProblems(problems);
@@ -165,4 +168,6 @@ const fields = [...form.elements] as Array<HTMLInputElement | HTMLTextAreaElemen
 for (const field of fields) field.disabled = true;
 void load().finally(() => {
   for (const field of fields) field.disabled = false;
+  if (readOnly) readOnlyControls(form);
 });
+if (readOnly) readOnlyControls($('customer-data'));
