@@ -109,6 +109,14 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   await support.getByTestId('member-level').last().fill('2');
+  // A member whose name is cleared is named, not silently removed by the save.
+  await support.getByTestId('member-agent').first().fill('');
+  await board.getByTestId('queues-save').click();
+  await expect(board.getByTestId('queues-problem')).toHaveText('Support, member 1: name the agent, or remove the row.');
+  await board.getByTestId('board-language').selectOption('es');
+  await expect(board.getByTestId('queues-problem')).toHaveText('Support, miembro 1: indica el agente o quita la fila.');
+  await board.getByTestId('board-language').selectOption('en');
+  await support.getByTestId('member-agent').first().fill('asha');
   // A double-click sends one save: the second click does not race the first into a false "changed since".
   const saves: string[] = [];
   board.on('request', (request) => {

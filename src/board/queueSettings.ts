@@ -6,7 +6,7 @@ import { refusedSentence } from './relayRefusals';
 import { refusalLines, type FieldNamer } from './settingsIssues';
 import { openUnions, ruleOfText } from '../shared/settingsRules';
 
-/** A queue as the form holds it: members as rows (an empty row is left out), everyone as a box. */
+/** A queue as the form holds it: members as rows (a row without an agent is refused), everyone as a box. */
 interface QueueDraft {
   id: string;
   known: boolean;
@@ -258,12 +258,21 @@ function pageProblems(): Array<() => string> | { layout: QueuesLayout } {
     const repeated = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
     return repeated.map((agent) => () => say('queueEditor.memberTwice', { queue: d.name || d.id, agent }));
   });
+  // A member whose name was cleared (or never typed) is named, not silently left out of the save.
+  const unnamed = drafts.flatMap((d) =>
+    d.everyone
+      ? []
+      : d.members.flatMap((m, i) =>
+          m.agent ? [] : [() => say('queueEditor.memberUnnamed', { queue: d.name || d.id, row: i + 1 })],
+        ),
+  );
   const ids = drafts.map((d) => d.id).filter(Boolean);
   const idTwice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))].map(
     (id) => () => say('queueEditor.idTwice', { id }),
   );
   const parsed = QueuesLayout.safeParse(layoutOfDrafts());
-  const problems = [...(parsed.success ? [] : openUnions(parsed.error.issues).map(worded)), ...twice, ...idTwice];
+  const issues = parsed.success ? [] : openUnions(parsed.error.issues).map(worded);
+  const problems = [...issues, ...unnamed, ...twice, ...idTwice];
   return problems.length > 0 || !parsed.success ? problems : { layout: parsed.data };
 }
 

@@ -349,6 +349,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     problem: '{{queue}}، {{field}}: {{rule}}',
     fieldOf: '{{queue}}، {{field}}',
     memberTwice: '{{queue}}: {{agent}} مذكور مرتين.',
+    memberUnnamed: '{{queue}}، العضو {{row}}: اكتب اسم الوكيل أو احذف الصف.',
     idTwice: 'لقائمتين المعرّف {{id}}.',
   },
   settingsRule: {

@@ -344,6 +344,7 @@ export const en = {
     problem: '{{queue}}, {{field}}: {{rule}}',
     fieldOf: '{{queue}}, {{field}}',
     memberTwice: '{{queue}}: {{agent}} is listed twice.',
+    memberUnnamed: '{{queue}}, member {{row}}: name the agent, or remove the row.',
     idTwice: 'Two queues have the id {{id}}.',
   },
   settingsRule: {

@@ -356,6 +356,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     problem: '{{queue}}, {{field}}: {{rule}}',
     fieldOf: '{{queue}}, {{field}}',
     memberTwice: '{{queue}}: {{agent}} aparece dos veces.',
+    memberUnnamed: '{{queue}}, miembro {{row}}: indica el agente o quita la fila.',
     idTwice: 'Dos colas tienen el id {{id}}.',
   },
   settingsRule: {

@@ -344,6 +344,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     problem: '{{queue}}, {{field}}: {{rule}}',
     fieldOf: '{{queue}}, {{field}}',
     memberTwice: '{{queue}}: {{agent}} दो बार है।',
+    memberUnnamed: '{{queue}}, सदस्य {{row}}: एजेंट का नाम लिखें, या यह पंक्ति हटाएँ।',
     idTwice: 'दो कतारों का id {{id}} है।',
   },
   settingsRule: {

@@ -352,6 +352,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     problem: '{{queue}}, {{field}}: {{rule}}',
     fieldOf: '{{queue}}, {{field}}',
     memberTwice: '{{queue}}: {{agent}} aparece duas vezes.',
+    memberUnnamed: '{{queue}}, membro {{row}}: informe o agente ou remova a linha.',
     idTwice: 'Duas filas têm o id {{id}}.',
   },
   settingsRule: {
