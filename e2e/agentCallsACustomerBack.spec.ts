@@ -276,3 +276,47 @@ test('the card of a callback call says the customer’s last call with the team 
     await postgres.stop();
   }
 });
+
+test('a call the queue turns away after the longest wait, offering a callback, is no missed call of the desk it rang', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const queues = TeamQueues.parse({
+    defaultQueue: 'care',
+    repeatCallerMinutes: 0,
+    queues: [
+      {
+        id: 'care',
+        name: 'Customer Care',
+        agents: { asha: 1 },
+        ringSeconds: 60,
+        maxWait: { seconds: 10, action: 'callback' },
+      },
+    ],
+  });
+  const { sim, pageA, close } = await startTeam(browser, { queues });
+  try {
+    const customer = '447700900747';
+    const call = await sim.placeCall({ from: customer });
+    await expect(pageA.getByTestId('answer')).toBeVisible({ timeout: 15_000 });
+    // Asha lets it ring: after 10 s the queue ends it on WhatsApp and offers the customer a callback.
+    await expect.poll(() => sim.graph.actionsFor(call.callId), { timeout: 30_000 }).toContain('reject:200');
+    await expect
+      .poll(() => sim.graph.textMessages.some((m) => m.kind === 'buttons' && m.customer === customer), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    await expect(pageA.getByTestId('end-reason')).toHaveText(
+      'The queue ended the call: the caller waited past its limit',
+      { timeout: 15_000 },
+    );
+    await pageA.getByTestId('tab-history').click();
+    const row = pageA.locator(`[data-testid="history-row"][data-call-id="${call.callId}"]`);
+    await expect(row.getByTestId('history-reason')).toHaveText('Turned away by the queue');
+    // Not on the desk's call-back list, nor counted on the History tab.
+    await expect(pageA.getByTestId('to-call-back-row')).toHaveCount(0);
+    await expect(pageA.getByTestId('history-badge')).toHaveCount(0);
+  } finally {
+    await close();
+  }
+});

@@ -96,6 +96,30 @@ describe('call coordinator', () => {
     expect(coordinator.get('customer')?.endReason).toBe('missed');
   });
 
+  it('a call its queue turned away while it rang here is turned away, not missed; one ended by the caller is missed', () => {
+    const ring = (callId: string) =>
+      coordinator.handleSignal({
+        type: 'call_offered',
+        callId,
+        from: '4412345',
+        timestampMs: Date.now(),
+        sdpOffer: 'v=0\r\n',
+      });
+    ring('waited');
+    ring('gave-up');
+    coordinator.handleSignal({
+      type: 'call_terminated',
+      callId: 'waited',
+      from: '4412345',
+      status: 'COMPLETED',
+      errors: [],
+      turnedAway: 'max_wait',
+    });
+    remoteEnd('gave-up');
+    expect(coordinator.get('waited')?.endReason).toBe('turned_away');
+    expect(coordinator.get('gave-up')?.endReason).toBe('missed');
+  });
+
   it('forgets ended calls with a customer the team erased (offered before the erasure), telling the page; keeps live ones', () => {
     offer('erased-ended');
     remoteEnd('erased-ended');

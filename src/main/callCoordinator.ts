@@ -306,7 +306,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     call.ctaPayload = event.ctaPayload ?? call.ctaPayload;
     call.deeplinkPayload = event.deeplinkPayload ?? call.deeplinkPayload;
     if (isLive(call.state)) call.said = said;
-    apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
+    // The queue, not the caller, ended a call still ringing here: listed as turned away, not to call back.
+    if (event.turnedAway && (call.state.phase === 'ringing' || call.state.phase === 'answering'))
+      apply(call, { type: 'turned_away', atMs: now() });
+    else apply(call, { type: 'remote_terminated', failed, message, atMs: now() });
   }
 
   async function answer(callId: string, sdpAnswer: string, agentChoseCapture?: boolean): Promise<ActionResult> {

@@ -151,7 +151,14 @@ export function createQueueRouter(deps: {
       kind: 'direct',
       callId,
       targets: offered,
-      event: { type: 'call_terminated', callId, from: offer.from, status: 'COMPLETED', errors: [] },
+      event: {
+        type: 'call_terminated',
+        callId,
+        from: offer.from,
+        status: 'COMPLETED',
+        errors: [],
+        turnedAway: 'max_wait',
+      },
     });
     log.info('the caller waited past the queue’s maximum', { callId, queue: queue.id, rang: offered });
     endOnWhatsApp({ callId, customer: offer.from, queue, reason: 'max_wait' });

@@ -11,6 +11,8 @@ export const EndReason = z.enum([
   'transferred',
   /** A colleague's transfer or conference ring at this desk that ended unanswered: not a missed call of the desk. */
   'invitation_ended',
+  /** The call's queue ended it while it rang (the caller waited past the queue's maximum): not the desk's miss. */
+  'turned_away',
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 
@@ -50,6 +52,7 @@ export type CallInput =
   /** The relay refused this desk's answer: a colleague's came first (nothing was sent to WhatsApp for this desk). */
   | { type: 'answer_lost'; atMs: number }
   | { type: 'passed_on'; atMs: number }
+  | { type: 'turned_away'; atMs: number }
   | { type: 'transferred'; atMs: number }
   | { type: 'remote_ringing' }
   | { type: 'remote_accepted'; atMs: number }
@@ -102,6 +105,8 @@ export function transition(state: CallState, input: CallInput): CallState {
       return state.phase === 'answering' ? ended('answered_elsewhere', input.atMs) : state;
     case 'passed_on':
       return state.phase === 'ringing' ? ended('passed_on', input.atMs) : state;
+    case 'turned_away':
+      return state.phase === 'ringing' || state.phase === 'answering' ? ended('turned_away', input.atMs) : state;
     case 'transferred':
       return state.phase === 'active' ? ended('transferred', input.atMs, state.answeredAtMs) : state;
     case 'remote_terminated':

@@ -4,6 +4,7 @@ import { AssistantNote } from './botProtocol';
 import { CallMediaNotice } from './metaCapture';
 import { CallbackOffered, CallbackWithdrawn } from './queueCallbacks';
 import { AgentStateName } from './teamState';
+import { TurnedAwayReason } from './teamQueues';
 
 /**
  * What the desk learns about its calls, whichever way it is connected: from Meta's webhooks directly,
@@ -55,6 +56,8 @@ export const CallSignal = z.discriminatedUnion('type', [
     /** The duration Meta bills, in seconds, when it gives one. */
     durationSec: z.number().optional(),
     errors: z.array(z.object({ code: z.number().optional(), message: z.string() })),
+    /** The team relay's queue ended the call unanswered (its caller waited past the maximum): no desk missed it. */
+    turnedAway: TurnedAwayReason.optional(),
     /** What the business sent with pre_accept/accept (or connect), echoed by WhatsApp; and the payloads tapped. */
     bizOpaque: z.string().max(512).optional(),
     ctaPayload: z.string().max(512).optional(),

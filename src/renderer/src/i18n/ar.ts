@@ -253,6 +253,7 @@ export const ar: Catalog = {
     transferred: 'حُوّلت إلى زميل',
     handedTo: 'سُلّمت إلى {{name}}',
     invitation_ended: 'انتهت الدعوة: تبقى المكالمة مع زميلك',
+    turned_away: 'أنهت قائمة الانتظار المكالمة: انتظر المتصل أكثر من حدها',
     ok: 'حسنًا',
     callBack: 'معاودة الاتصال',
   },
@@ -266,6 +267,7 @@ export const ar: Catalog = {
     passed_on: 'حُوّلت',
     transferred: 'حُوّلت',
     invitation_ended: 'انتهت الدعوة',
+    turned_away: 'ردّتها قائمة الانتظار',
     live: 'جارية',
   },
   dial: {

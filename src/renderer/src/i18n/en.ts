@@ -246,6 +246,7 @@ export const en = {
     transferred: 'Transferred to a colleague',
     handedTo: 'Handed to {{name}}',
     invitation_ended: 'The invitation ended: the call stays with your colleague',
+    turned_away: 'The queue ended the call: the caller waited past its limit',
     ok: 'OK',
     callBack: 'Call back',
   },
@@ -259,6 +260,7 @@ export const en = {
     passed_on: 'Passed on',
     transferred: 'Transferred',
     invitation_ended: 'Invitation ended',
+    turned_away: 'Turned away by the queue',
     live: 'In progress',
   },
   dial: {

@@ -254,6 +254,7 @@ export const es: Catalog = {
     transferred: 'Transferida a un compañero',
     handedTo: 'Pasada a {{name}}',
     invitation_ended: 'La invitación terminó: la llamada sigue con tu compañero',
+    turned_away: 'La cola terminó la llamada: el cliente esperó más de su límite',
     ok: 'Aceptar',
     callBack: 'Devolver la llamada',
   },
@@ -267,6 +268,7 @@ export const es: Catalog = {
     passed_on: 'Pasada a otro',
     transferred: 'Transferida',
     invitation_ended: 'Invitación terminada',
+    turned_away: 'Rechazada por la cola',
     live: 'En curso',
   },
   dial: {

@@ -240,6 +240,7 @@ export const hi: Catalog = {
     transferred: 'सहकर्मी को ट्रांसफ़र की गई',
     handedTo: '{{name}} को सौंपी गई',
     invitation_ended: 'निमंत्रण समाप्त हुआ: कॉल आपके सहकर्मी के पास रहती है',
+    turned_away: 'कतार ने कॉल समाप्त की: कॉल करने वाले ने उसकी सीमा से अधिक प्रतीक्षा की',
     ok: 'ठीक है',
     callBack: 'वापस कॉल करें',
   },
@@ -253,6 +254,7 @@ export const hi: Catalog = {
     passed_on: 'आगे दी गई',
     transferred: 'ट्रांसफ़र',
     invitation_ended: 'निमंत्रण समाप्त',
+    turned_away: 'कतार ने लौटाई',
     live: 'जारी है',
   },
   dial: {

@@ -251,6 +251,7 @@ export const ptBR: Catalog = {
     transferred: 'Transferida a um colega',
     handedTo: 'Passada para {{name}}',
     invitation_ended: 'O convite terminou: a chamada continua com seu colega',
+    turned_away: 'A fila encerrou a chamada: o cliente esperou além do limite',
     ok: 'OK',
     callBack: 'Retornar a chamada',
   },
@@ -264,6 +265,7 @@ export const ptBR: Catalog = {
     passed_on: 'Passada adiante',
     transferred: 'Transferida',
     invitation_ended: 'Convite encerrado',
+    turned_away: 'Recusada pela fila',
     live: 'Em andamento',
   },
   dial: {
