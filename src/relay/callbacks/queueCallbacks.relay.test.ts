@@ -1,21 +1,27 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../../fixtures/load';
-import { buttonReplyWebhook } from '../../../sim/buttonReplyWebhook';
-import type { PermissionMessage } from '../../../sim/messageRules';
 import { callStatusWebhook, postSignedWebhook } from '../../../sim/webhookSender';
 import type { WhatsAppSim } from '../../../sim/whatsappSim';
-import type { CallSignal } from '../../shared/callSignals';
 import { QueueCallback } from '../../shared/queueCallbacks';
 import { TeamQueues } from '../../shared/teamQueues';
-import { relayKeys } from '../relayKeys';
 import { issueSupervisorToken } from '../agentTokens';
 import { signInTestBoard, type TestBoard } from '../board/testBoard';
 import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
+import {
+  callbackFromTurnedAwayCall,
+  callbackIdOf,
+  callbackOffersTo,
+  offeredPassingOthersOn,
+  tapOffer,
+  turnedAway,
+  until,
+  startCallbackTeam,
+  type CallbackTeam,
+} from '../testCallbacks';
 import { startRelayProcess } from '../testRelayProcess';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
-import { startTestTeamRelays, type TestTeamRelays } from '../testTeamRelays';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const PREFIX = 'callbacks';
@@ -38,51 +44,29 @@ const QUEUES = TeamQueues.parse({
   ],
 });
 
-let team: TestTeamRelays & { sim: WhatsAppSim };
+/** Past the queue's maximum wait of 10 s. */
+const WAIT_MS = 11_000;
+
+let floor: CallbackTeam;
+let team: CallbackTeam['team'];
 let sim: WhatsAppSim;
 let relay: Relay;
 let probe: Redis;
 let board: TestBoard;
-/** The routing clock: moved on to let a caller's wait run out without waiting for it. */
-let shiftMs = 0;
 
 beforeAll(async () => {
-  team = await startTestTeamRelays({
-    count: 1,
-    queues: QUEUES,
-    database: 'queue_callbacks',
-    prefix: PREFIX,
-    whatsapp: true,
-    routingClock: () => Date.now() + shiftMs,
-  });
-  ({ sim } = team);
-  [relay] = team.relays as [Relay];
-  probe = new Redis(team.redis.url);
+  floor = await startCallbackTeam({ queues: QUEUES, database: 'queue_callbacks', prefix: PREFIX });
+  ({ team, sim, relay, redis: probe } = floor);
   board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
   // The customer reached this number within the window and has call permission (callback permission on).
   sim.setOutbound({ answer: 'no_answer' });
 }, 60_000);
 afterAll(async () => {
-  if (process.env.RELAY_TEST_LOG) for (const line of team?.logs[0]?.records ?? []) console.log(JSON.stringify(line));
   board?.ws.close();
-  probe?.disconnect();
-  await team?.close();
+  await floor?.close();
 });
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not in time: ${what}`);
-    await pause(50);
-  }
-}
-type ButtonsMessage = Extract<PermissionMessage, { kind: 'buttons' }>;
-const buttonsTo = (customer: string) =>
-  sim.graph.textMessages.filter((m): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer);
 type Agent = Awaited<ReturnType<typeof connectTestAgent>>;
-type Offered = Extract<CallSignal, { type: 'callback_offered' }>;
-const offersTo = (agent: Agent) => agent.events.filter((e): e is Offered => e.type === 'callback_offered');
 const stored = async (id: string) => {
   const raw = await probe.get(`${PREFIX}:cb:${id}`);
   return raw ? QueueCallback.parse(JSON.parse(raw)) : undefined;
@@ -102,47 +86,17 @@ async function signedIn(id: string, url: string, status: 'available' | 'away'): 
   return agent;
 }
 
-/** A call nobody takes, turned away past the queue's maximum wait; returns the callback offer the customer got. */
-async function turnedAwayWithOffer(customer: string) {
-  const call = await sim.placeCall({ from: customer });
-  await until(async () => (await probe.exists(relayKeys(PREFIX).route(call.callId))) === 1, 'the call waits');
-  shiftMs += 11_000;
-  await until(() => sim.graph.actionsFor(call.callId).includes('reject:200'), 'the call is rejected at Meta');
-  await until(() => buttonsTo(customer).length === 1, 'the customer gets the callback offer');
-  const order = sim.graph.requests
+/** What the relay asked of Meta about this call and customer, in order: the action or message type, and the status. */
+const graphOrder = (callId: string, customer: string) =>
+  sim.graph.requests
     .filter((r) => {
       const body = r.body as { call_id?: string; to?: string };
-      return body.call_id === call.callId || body.to === customer;
+      return body.call_id === callId || body.to === customer;
     })
     .map(
       (r) =>
         `${(r.body as { type?: string; action?: string }).type ?? (r.body as { action: string }).action}:${r.status}`,
     );
-  return { call, offer: buttonsTo(customer)[0]!, order };
-}
-/** Waits until the agent is offered this callback, passing on older ones earlier tests left waiting. */
-async function offeredPassingOthersOn(agent: Agent, callbackId: string): Promise<void> {
-  const passed = new Set<string>();
-  await until(async () => {
-    for (const other of offersTo(agent).filter((o) => o.callbackId !== callbackId && !passed.has(o.callbackId))) {
-      passed.add(other.callbackId);
-      await agent.client.request('callback_answer', { callbackId: other.callbackId, answer: 'decline' });
-    }
-    return offersTo(agent).some((o) => o.callbackId === callbackId);
-  }, `${agent.id} is offered the callback`);
-}
-const tap = (url: string, customer: string, offer: ButtonsMessage, which: 0 | 1, messageId: string) =>
-  postSignedWebhook(
-    url,
-    buttonReplyWebhook({
-      customer,
-      phoneNumberId: SECRETS.phoneNumberId,
-      buttonId: offer.buttons[which]!.id,
-      title: offer.buttons[which]!.title,
-      messageId,
-    }),
-    SECRETS.appSecret,
-  );
 
 describe('queue callbacks, through the relay, real Redis and PostgreSQL and the simulated Meta', () => {
   it('a caller past the maximum wait taps "call me back": a declined offer goes to the next agent, who calls them', async () => {
@@ -150,14 +104,15 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     const asha = await signedIn('asha', relay.agentUrl, 'away');
     const ben = await signedIn('ben', relay.agentUrl, 'away');
     try {
-      const { call, offer, order } = await turnedAwayWithOffer(customer);
+      const { call, offer } = await turnedAway(floor, customer, WAIT_MS);
       // The call is ended on WhatsApp first; the offer follows, in the queue's words, as Meta's rules take it (200).
-      expect(order).toEqual(['reject:200', 'interactive:200']);
+      expect(graphOrder(call.callId, customer)).toEqual(['reject:200', 'interactive:200']);
       expect(offer.body).toBe(WORDS.body);
       expect(offer.buttons.map((b) => b.title)).toEqual([WORDS.accept, WORDS.decline]);
 
-      expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap611')).status).toBe(200);
-      const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
+      const tap = { customer, offer, which: 0 as const, messageId: 'wamid.tap611' };
+      expect((await tapOffer(relay.webhookUrl, tap)).status).toBe(200);
+      const id = callbackIdOf(offer);
       await until(async () => (await stored(id))?.state === 'waiting', 'the callback waits in Redis');
       expect(await stored(id)).toMatchObject({ customer, queueId: 'care', callId: call.callId, attempts: 0 });
       await until(async () => (await row(id))?.state === 'waiting', 'the callback is recorded in PostgreSQL');
@@ -173,25 +128,25 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
       });
       expect(board.snapshot()!.callbacks[0]!.sinceMs).toBeLessThanOrEqual(Date.now());
       // The same tap delivered again by Meta changes nothing.
-      expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap611')).status).toBe(200);
+      expect((await tapOffer(relay.webhookUrl, tap)).status).toBe(200);
 
       // Ben is free first: the callback is offered to him; he passes it on, and Asha, free now, is offered it.
       ben.client.setStatus('available');
-      await until(() => offersTo(ben).length === 1, 'Ben is offered the callback');
-      expect(offersTo(ben)[0]).toMatchObject({ callbackId: id, customer, queue: 'Care', attempts: 0 });
+      await until(() => callbackOffersTo(ben).length === 1, 'Ben is offered the callback');
+      expect(callbackOffersTo(ben)[0]).toMatchObject({ callbackId: id, customer, queue: 'Care', attempts: 0 });
       asha.client.setStatus('available');
       await ben.client.request('callback_answer', { callbackId: id, answer: 'decline' });
-      await until(() => offersTo(asha).length === 1, 'Asha is offered the callback Ben declined');
+      await until(() => callbackOffersTo(asha).length === 1, 'Asha is offered the callback Ben declined');
       await expect(ben.client.request('callback_answer', { callbackId: id, answer: 'accept' })).rejects.toThrow(
         /no longer yours/,
       );
       // Asha passes it too: every free agent of Care has, so it comes round again, to Ben who passed it first, then
       // to Asha; the customer is not left waiting for an agent who will never be asked.
       await asha.client.request('callback_answer', { callbackId: id, answer: 'decline' });
-      await until(() => offersTo(ben).length === 2, 'the callback comes round to Ben again');
-      expect(offersTo(ben)[1]).toMatchObject({ callbackId: id, customer });
+      await until(() => callbackOffersTo(ben).length === 2, 'the callback comes round to Ben again');
+      expect(callbackOffersTo(ben)[1]).toMatchObject({ callbackId: id, customer });
       await ben.client.request('callback_answer', { callbackId: id, answer: 'decline' });
-      await until(() => offersTo(asha).length === 2, 'and to Asha after him');
+      await until(() => callbackOffersTo(asha).length === 2, 'and to Asha after him');
       expect(await asha.client.request('callback_answer', { callbackId: id, answer: 'accept' })).toEqual({ customer });
       expect((await stored(id))?.state).toBe('calling');
 
@@ -232,15 +187,16 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     const cleo = await signedIn('cleo', relay.agentUrl, 'away');
     const other = await startRelayProcess(team.instanceOptions());
     try {
-      const { offer } = await turnedAwayWithOffer(customer);
+      const { offer } = await turnedAway(floor, customer, WAIT_MS);
       // Meta delivers the tap to the other instance, which then dies before any agent is free.
-      expect((await tap(other.webhookUrl, customer, offer, 0, 'wamid.tap612')).status).toBe(200);
+      const tap = { customer, offer, which: 0 as const, messageId: 'wamid.tap612' };
+      expect((await tapOffer(other.webhookUrl, tap)).status).toBe(200);
       await other.kill();
-      const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
+      const id = callbackIdOf(offer);
       expect((await stored(id))?.state).toBe('waiting');
       cleo.client.setStatus('available');
-      await until(() => offersTo(cleo).some((o) => o.callbackId === id), 'Cleo is offered the callback');
-      expect(offersTo(cleo).find((o) => o.callbackId === id)).toMatchObject({ customer, attempts: 0 });
+      await until(() => callbackOffersTo(cleo).some((o) => o.callbackId === id), 'Cleo is offered the callback');
+      expect(callbackOffersTo(cleo).find((o) => o.callbackId === id)).toMatchObject({ customer, attempts: 0 });
     } finally {
       await other.kill();
       cleo.client.close();
@@ -249,10 +205,12 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
 
   it('a tap by someone else, or on "no thanks", puts nobody in the callbacks', async () => {
     const customer = '447700900613';
-    const { offer } = await turnedAwayWithOffer(customer);
-    const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
-    expect((await tap(relay.webhookUrl, '447700900999', offer, 0, 'wamid.tap613a')).status).toBe(200);
-    expect((await tap(relay.webhookUrl, customer, offer, 1, 'wamid.tap613b')).status).toBe(200);
+    const { offer } = await turnedAway(floor, customer, WAIT_MS);
+    const id = callbackIdOf(offer);
+    const someoneElse = { customer: '447700900999', offer, which: 0 as const, messageId: 'wamid.tap613a' };
+    expect((await tapOffer(relay.webhookUrl, someoneElse)).status).toBe(200);
+    const noThanks = { customer, offer, which: 1 as const, messageId: 'wamid.tap613b' };
+    expect((await tapOffer(relay.webhookUrl, noThanks)).status).toBe(200);
     await until(async () => (await row(id))?.state === 'declined', 'the customer’s "no thanks" is recorded');
     expect(await stored(id)).toBeUndefined();
   }, 60_000);
@@ -260,9 +218,7 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     const customer = '447700900615';
     const dan = await signedIn('dan', relay.agentUrl, 'away');
     try {
-      const { offer } = await turnedAwayWithOffer(customer);
-      const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
-      expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap615')).status).toBe(200);
+      const id = await callbackFromTurnedAwayCall(floor, customer, { waitMs: WAIT_MS, messageId: 'wamid.tap615' });
       dan.client.setStatus('available');
       // Cleo's callback of the test before (her desk closed while it was offered) is older: Dan passes it on.
       await offeredPassingOthersOn(dan, id);
@@ -295,9 +251,7 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
 
   it('an admin’s erasure of the customer takes their callback away, from Redis, PostgreSQL, the board and the agent it rang for', async () => {
     const customer = '447700900614';
-    const { offer } = await turnedAwayWithOffer(customer);
-    const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
-    expect((await tap(relay.webhookUrl, customer, offer, 0, 'wamid.tap614')).status).toBe(200);
+    const id = await callbackFromTurnedAwayCall(floor, customer, { waitMs: WAIT_MS, messageId: 'wamid.tap614' });
     await until(async () => (await row(id))?.state === 'waiting', 'the callback is recorded');
     await until(() => board.snapshot()?.callbacks.some((c) => c.callbackId === id) === true, 'the board lists it');
     // It rings for Ben (free: Asha and Dan are on the calls they placed; he passes on Cleo's older one if it still

@@ -1,20 +1,22 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../../fixtures/load';
-import { buttonReplyWebhook } from '../../../sim/buttonReplyWebhook';
-import type { PermissionMessage } from '../../../sim/messageRules';
-import { postSignedWebhook } from '../../../sim/webhookSender';
-import { startWhatsAppSim, type WhatsAppSim } from '../../../sim/whatsappSim';
+import type { WhatsAppSim } from '../../../sim/whatsappSim';
 import type { CallSignal } from '../../shared/callSignals';
 import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueSupervisorToken } from '../agentTokens';
 import { signInTestBoard } from '../board/testBoard';
-import { relayKeys } from '../relayKeys';
-import { startRelay, type Relay } from '../relayServer';
+import type { Relay } from '../relayServer';
 import { createTeamStore } from '../team/teamStore';
 import { connectTestAgent } from '../testAgent';
-import { startTestRedis, type TestRedis } from '../testRedis';
+import {
+  callbackFromTurnedAwayCall,
+  callbackOffersTo,
+  pause,
+  until,
+  startCallbackTeam,
+  type CallbackTeam,
+} from '../testCallbacks';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 
 const SECRETS = RELAY_TEST_SECRETS;
@@ -32,58 +34,25 @@ const QUEUES = TeamQueues.parse({
     },
   ],
 });
+/** Past the queue's maximum wait of 10 s. */
+const WAIT_MS = 11_000;
 
-let redis: TestRedis;
+let floor: CallbackTeam;
 let sim: WhatsAppSim;
 let relay: Relay;
 let probe: Redis;
-const log = createMemoryLogger();
-/** The routing clock: moved on to let a caller's wait run out without waiting for it. */
-let shiftMs = 0;
 
 beforeAll(async () => {
-  [redis, sim] = await Promise.all([
-    startTestRedis(),
-    startWhatsAppSim({
-      accessToken: SECRETS.accessToken,
-      phoneNumberId: SECRETS.phoneNumberId,
-      appSecret: SECRETS.appSecret,
-    }),
-  ]);
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: sim.graphBaseUrl,
-    logger: log,
-    prefix: PREFIX,
-    queues: QUEUES,
-    routingClock: () => Date.now() + shiftMs,
-  });
-  sim.setWebhookUrl(relay.webhookUrl);
-  probe = new Redis(redis.url);
+  floor = await startCallbackTeam({ queues: QUEUES, database: 'queue_callbacks_hold', prefix: PREFIX });
+  ({ sim, relay, redis: probe } = floor);
 }, 60_000);
 afterAll(async () => {
-  if (process.env.RELAY_TEST_LOG) for (const line of log.records) console.log(JSON.stringify(line));
-  probe?.disconnect();
-  await relay?.close();
-  await sim?.close();
-  await redis?.stop();
+  await floor?.close();
 });
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not in time: ${what}`);
-    await pause(50);
-  }
-}
 type Agent = Awaited<ReturnType<typeof connectTestAgent>>;
-type ButtonsMessage = Extract<PermissionMessage, { kind: 'buttons' }>;
 const rungFor = (agent: Agent, callId: string) =>
   agent.events.some((e) => e.type === 'call_offered' && e.callId === callId);
-const callbackOffers = (agent: Agent) =>
-  agent.events.filter((e): e is Extract<CallSignal, { type: 'callback_offered' }> => e.type === 'callback_offered');
 
 describe('an agent holding a callback is not free for a queue call, through the relay and real Redis', () => {
   it('rings a colleague, not the agent a callback rings for or who is placing one; placing it frees the hold', async () => {
@@ -93,25 +62,11 @@ describe('an agent holding a callback is not free for a queue call, through the 
     const ben = await connectTestAgent('ben', [relay.agentUrl]);
     try {
       // A caller nobody took waits past the queue's maximum and asks to be called back.
-      const first = await sim.placeCall({ from: customer });
-      await until(async () => (await probe.exists(relayKeys(PREFIX).route(first.callId))) === 1, 'the call waits');
-      shiftMs += 11_000;
-      const isOffer = (m: PermissionMessage): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer;
-      await until(() => sim.graph.textMessages.some(isOffer), 'the customer gets the callback offer');
-      const offer = sim.graph.textMessages.find(isOffer)!;
-      const tap = buttonReplyWebhook({
-        customer,
-        phoneNumberId: SECRETS.phoneNumberId,
-        buttonId: offer.buttons[0]!.id,
-        title: offer.buttons[0]!.title,
-        messageId: 'wamid.tap811',
-      });
-      expect((await postSignedWebhook(relay.webhookUrl, tap, SECRETS.appSecret)).status).toBe(200);
-      const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
+      const id = await callbackFromTurnedAwayCall(floor, customer, { waitMs: WAIT_MS, messageId: 'wamid.tap811' });
 
       // Asha becomes free: the callback rings on her desk, and the team holds her for it (reserved).
       asha.client.setStatus('available');
-      await until(() => callbackOffers(asha).some((o) => o.callbackId === id), 'Asha is offered the callback');
+      await until(() => callbackOffersTo(asha).some((o) => o.callbackId === id), 'Asha is offered the callback');
       await until(() => asha.state()?.state === 'reserved', 'Asha is reserved for the callback');
       // The board says she holds a callback, not that a call rings at her.
       const board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
@@ -165,36 +120,22 @@ describe('an agent holding a callback is not free for a queue call, through the 
     try {
       dev.client.setStatus('away');
       cara.client.setStatus('away');
-      const first = await sim.placeCall({ from: customer });
-      await until(async () => (await probe.exists(relayKeys(PREFIX).route(first.callId))) === 1, 'the call waits');
-      shiftMs += 11_000;
-      const isOffer = (m: PermissionMessage): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer;
-      await until(() => sim.graph.textMessages.some(isOffer), 'the customer gets the callback offer');
-      const offer = sim.graph.textMessages.find(isOffer)!;
-      const tap = buttonReplyWebhook({
-        customer,
-        phoneNumberId: SECRETS.phoneNumberId,
-        buttonId: offer.buttons[0]!.id,
-        title: offer.buttons[0]!.title,
-        messageId: 'wamid.tap821',
-      });
-      expect((await postSignedWebhook(relay.webhookUrl, tap, SECRETS.appSecret)).status).toBe(200);
-      const id = /^cb\.([\w-]+)\.yes$/.exec(offer.buttons[0]!.id)![1]!;
+      const id = await callbackFromTurnedAwayCall(floor, customer, { waitMs: WAIT_MS, messageId: 'wamid.tap821' });
 
       // The callback rings at Cara (for the queue's 60 s); Dev becomes free meanwhile.
       cara.client.setStatus('available');
-      await until(() => callbackOffers(cara).some((o) => o.callbackId === id), 'Cara is offered the callback');
+      await until(() => callbackOffersTo(cara).some((o) => o.callbackId === id), 'Cara is offered the callback');
       dev.client.setStatus('available');
       await until(async () => (await team.agent('dev'))?.state === 'available', 'Dev is free');
       await pause(1500);
-      expect(callbackOffers(dev).some((o) => o.callbackId === id)).toBe(false);
+      expect(callbackOffersTo(dev).some((o) => o.callbackId === id)).toBe(false);
 
       // Cara goes not ready: the offer leaves her desk and rings at Dev, long before her 60 s would have run out.
       const awayAtMs = Date.now();
       cara.client.setStatus('away');
       const withdrawn = (e: CallSignal) => e.type === 'callback_withdrawn' && e.callbackId === id;
       await until(() => cara.events.some(withdrawn), 'the offer is withdrawn from Cara');
-      await until(() => callbackOffers(dev).some((o) => o.callbackId === id), 'the callback rings at Dev');
+      await until(() => callbackOffersTo(dev).some((o) => o.callbackId === id), 'the callback rings at Dev');
       expect(Date.now() - awayAtMs).toBeLessThan(30_000);
       expect(await team.agent('cara')).toMatchObject({ state: 'not_ready', reservations: [] });
       await until(async () => (await team.agent('dev'))?.state === 'reserved', 'Dev is held for the callback');

@@ -1,17 +1,18 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../../fixtures/load';
-import { buttonReplyWebhook } from '../../../sim/buttonReplyWebhook';
-import type { PermissionMessage } from '../../../sim/messageRules';
 import { callStatusWebhook, postSignedWebhook } from '../../../sim/webhookSender';
-import { startWhatsAppSim, type WhatsAppSim } from '../../../sim/whatsappSim';
+import type { WhatsAppSim } from '../../../sim/whatsappSim';
 import type { CallSignal } from '../../shared/callSignals';
 import { TeamQueues } from '../../shared/teamQueues';
-import { createMemoryLogger } from '../../whatsapp/logger';
-import { relayKeys } from '../relayKeys';
-import { startRelay, type Relay } from '../relayServer';
+import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
-import { startTestRedis, type TestRedis } from '../testRedis';
+import {
+  callbackFromTurnedAwayCall,
+  until,
+  startCallbackTeam,
+  type CallbackTeam,
+  type MovableClock,
+} from '../testCallbacks';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 
 const SECRETS = RELAY_TEST_SECRETS;
@@ -30,51 +31,19 @@ const QUEUES = TeamQueues.parse({
   ],
 });
 
-let redis: TestRedis;
+let floor: CallbackTeam;
 let sim: WhatsAppSim;
 let relay: Relay;
-let probe: Redis;
-const log = createMemoryLogger();
 /** The routing clock: moved on to let a caller's wait, then a callback's hour, run out without waiting for them. */
-let shiftMs = 0;
+let clock: MovableClock;
 
 beforeAll(async () => {
-  [redis, sim] = await Promise.all([
-    startTestRedis(),
-    startWhatsAppSim({
-      accessToken: SECRETS.accessToken,
-      phoneNumberId: SECRETS.phoneNumberId,
-      appSecret: SECRETS.appSecret,
-    }),
-  ]);
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: sim.graphBaseUrl,
-    logger: log,
-    prefix: PREFIX,
-    queues: QUEUES,
-    routingClock: () => Date.now() + shiftMs,
-  });
-  sim.setWebhookUrl(relay.webhookUrl);
-  probe = new Redis(redis.url);
+  floor = await startCallbackTeam({ queues: QUEUES, database: 'queue_callback_metrics', prefix: PREFIX });
+  ({ sim, relay, clock } = floor);
 }, 60_000);
 afterAll(async () => {
-  if (process.env.RELAY_TEST_LOG) for (const line of log.records) console.log(JSON.stringify(line));
-  probe?.disconnect();
-  await relay?.close();
-  await sim?.close();
-  await redis?.stop();
+  await floor?.close();
 });
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not in time: ${what}`);
-    await pause(50);
-  }
-}
 
 /** The relay's own /metrics, as series -> value. */
 async function scrape(): Promise<Map<string, number>> {
@@ -91,27 +60,11 @@ const counted = async (queue: string, result: string) =>
   (await scrape()).get(`wa_relay_callbacks_total{queue="${queue}",result="${result}"}`);
 const waitingIn = async (queue: string) => (await scrape()).get(`wa_relay_callbacks_waiting{queue="${queue}"}`);
 
-type ButtonsMessage = Extract<PermissionMessage, { kind: 'buttons' }>;
 type Offered = Extract<CallSignal, { type: 'callback_offered' }>;
 
-/** A call nobody takes, turned away past the queue's maximum wait; the customer taps yes or no on the offer. */
-async function turnedAwayAndTapped(customer: string, which: 0 | 1): Promise<string> {
-  const call = await sim.placeCall({ from: customer });
-  await until(async () => (await probe.exists(relayKeys(PREFIX).route(call.callId))) === 1, 'the call waits');
-  shiftMs += 11_000;
-  const isOffer = (m: PermissionMessage): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer;
-  await until(() => sim.graph.textMessages.some(isOffer), 'the customer gets the callback offer');
-  const button = sim.graph.textMessages.find(isOffer)!.buttons[which]!;
-  const tap = buttonReplyWebhook({
-    customer,
-    phoneNumberId: SECRETS.phoneNumberId,
-    buttonId: button.id,
-    title: button.title,
-    messageId: `wamid.tap${customer}`,
-  });
-  expect((await postSignedWebhook(relay.webhookUrl, tap, SECRETS.appSecret)).status).toBe(200);
-  return /^cb\.([\w-]+)\.(yes|no)$/.exec(button.id)![1]!;
-}
+/** A call nobody takes, turned away past the queue's maximum wait; the customer taps yes (0) or no (1) on the offer. */
+const turnedAwayAndTapped = (customer: string, which: 0 | 1) =>
+  callbackFromTurnedAwayCall(floor, customer, { waitMs: 11_000, which });
 
 describe('callback metrics on the relay’s real /metrics', () => {
   it('counts callbacks by queue and result, and the callbacks waiting now, through real flows', async () => {
@@ -172,7 +125,7 @@ describe('callback metrics on the relay’s real /metrics', () => {
       await until(() => asha.state()?.state === 'not_ready', 'Asha is away again');
       await turnedAwayAndTapped('447700900914', 0);
       await until(async () => (await waitingIn('care')) === 1, 'the last callback waits');
-      shiftMs += 3600_000;
+      clock.moveBy(3600_000);
       await until(async () => (await counted('care', 'expired')) === 1, 'the expired callback is counted');
       expect(await waitingIn('care')).toBe(0);
 
