@@ -7,6 +7,7 @@ import { startTestRedis, type TestRedis } from '../src/relay/testRedis';
 import { createMemoryLogger } from '../src/whatsapp/logger';
 import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { readLeftToRight } from './drawnText';
 import { AGENT_SECRET, openDesk } from './teamDesks';
 
 let redis: TestRedis;
@@ -228,6 +229,29 @@ test('a double-click on Save sends one save: the page waits for its answer, and 
   await board.waitForTimeout(1000);
   expect(saves).toEqual(['/board/api/settings']);
   await expect(board.getByTestId('settings-problem')).toBeHidden();
+  await board.context().close();
+});
+
+test('in Arabic, the hours box’s JSON example reads left to right as Chromium draws it, inside the right-to-left note', async ({
+  browser,
+}) => {
+  const board = await (await browser.newContext()).newPage();
+  await board.goto(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`);
+  await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
+  await board.getByTestId('board-sign-in-button').click();
+  await board.getByTestId('board-settings').click();
+  const note = board.locator('#queue-hours-note');
+  const example = '{"support": {"hours": {…}, "maxWait": {…}}}';
+  await board.getByTestId('board-language').selectOption('ar');
+  await expect(board.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(note).toContainText('حسب معرّف الطابور');
+  await expect(note).toHaveCSS('direction', 'rtl');
+  expect(await readLeftToRight(note, example)).toBe(example.replace(/\s/g, ''));
+  // Worded again in English, the example is still whole.
+  await board.getByTestId('board-language').selectOption('en');
+  await expect(note).toHaveText(
+    `JSON by queue id, as in the queues file: ${example}. A queue left out keeps the queues file’s hours; empty: every queue keeps them.`,
+  );
   await board.context().close();
 });
 

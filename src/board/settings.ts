@@ -154,8 +154,18 @@ async function save(body: string, hoursText: string): Promise<void> {
   loadedHoursText = hoursText;
   showOutcome({ saved: version });
 }
+/** The hours box's note, its JSON example set apart left to right: inside an Arabic sentence its braces scrambled. */
+function showHoursNote(): void {
+  const marker = '\u{E000}';
+  const [before = '', after = ''] = say('hours.settingsNote', { example: marker }).split(marker);
+  const example = Object.assign(document.createElement('code'), { dir: 'ltr', textContent: HOURS_EXAMPLE });
+  $('queue-hours-note').replaceChildren(before, example, after);
+}
+const HOURS_EXAMPLE = '{"support": {"hours": {…}, "maxWait": {…}}}';
+
 const queueSettings = startQueueSettings(token, readOnly);
 startBoardLanguage('settings.title', () => {
+  showHoursNote();
   showSaved();
   showProblems(problems);
   showCustomerResult();

@@ -161,7 +161,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
   hours: {
     settingsHeading: 'ساعات العمل وأقصى انتظار لكل طابور',
     settingsNote:
-      'JSON حسب معرّف الطابور كما في ملف الطوابير: {"support": {"hours": {…}, "maxWait": {…}}}. الطابور غير المذكور يحتفظ بساعات ملف الطوابير؛ وإن تُرك فارغًا احتفظت بها كل الطوابير.',
+      'JSON حسب معرّف الطابور كما في ملف الطوابير: {{example}}. الطابور غير المذكور يحتفظ بساعات ملف الطوابير؛ وإن تُرك فارغًا احتفظت بها كل الطوابير.',
     notJson: 'ساعات الطوابير: هذا ليس JSON.',
     closedNow: 'مغلقة الآن: {{queues}}',
     holiday: '{{name}} (عطلة)',

@@ -158,7 +158,7 @@ export const en = {
   hours: {
     settingsHeading: 'Business hours and maximum wait per queue',
     settingsNote:
-      'JSON by queue id, as in the queues file: {"support": {"hours": {…}, "maxWait": {…}}}. A queue left out keeps the queues file’s hours; empty: every queue keeps them.',
+      'JSON by queue id, as in the queues file: {{example}}. A queue left out keeps the queues file’s hours; empty: every queue keeps them.',
     notJson: 'Business hours per queue: this is not JSON.',
     closedNow: 'Closed now: {{queues}}',
     holiday: '{{name}} (holiday)',

@@ -166,7 +166,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
   hours: {
     settingsHeading: 'Horario de atención y espera máxima por cola',
     settingsNote:
-      'JSON por id de cola, como en el archivo de colas: {"support": {"hours": {…}, "maxWait": {…}}}. Una cola que no aparece conserva el horario del archivo de colas; vacío: todas lo conservan.',
+      'JSON por id de cola, como en el archivo de colas: {{example}}. Una cola que no aparece conserva el horario del archivo de colas; vacío: todas lo conservan.',
     notJson: 'Horario por cola: esto no es JSON.',
     closedNow: 'Cerradas ahora: {{queues}}',
     holiday: '{{name}} (festivo)',

@@ -164,7 +164,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   hours: {
     settingsHeading: 'Horário de atendimento e espera máxima por fila',
     settingsNote:
-      'JSON por id de fila, como no arquivo de filas: {"support": {"hours": {…}, "maxWait": {…}}}. Uma fila que não aparece mantém o horário do arquivo de filas; vazio: todas o mantêm.',
+      'JSON por id de fila, como no arquivo de filas: {{example}}. Uma fila que não aparece mantém o horário do arquivo de filas; vazio: todas o mantêm.',
     notJson: 'Horário por fila: isto não é JSON.',
     closedNow: 'Fechadas agora: {{queues}}',
     holiday: '{{name}} (feriado)',
