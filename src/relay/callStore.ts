@@ -142,6 +142,14 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.set(keys.accepted(callId), '1', 'PX', CLAIM_MS);
     },
     wasAccepted: async (callId: string): Promise<boolean> => (await redis.exists(keys.accepted(callId))) === 1,
+    /**
+     * WhatsApp took the business's pre_accept for a call the relay answers itself (a bot's), with this SDP: an
+     * instance that takes the call's legs over after this one died before accept finishes with the same one.
+     */
+    async keepPreAccepted(callId: string, sdp: string): Promise<void> {
+      await redis.set(keys.preAccepted(callId), sdp, 'PX', CLAIM_MS);
+    },
+    preAcceptedAnswer: (callId: string): Promise<string | null> => redis.get(keys.preAccepted(callId)),
     /** Its queue turned the call away (closed, or waited too long): its end is not a missed call. */
     async markTurnedAway(callId: string): Promise<void> {
       await redis.set(keys.turnedAway(callId), '1', 'PX', CLAIM_MS);

@@ -20,6 +20,7 @@ export function relayKeys(prefix: string) {
     callQueue: (callId: string) => key('call-queue', callId),
     activeCalls: key('active-calls'),
     accepted: (callId: string) => key('accepted', callId),
+    preAccepted: (callId: string) => key('pre-accepted', callId),
     turnedAway: (callId: string) => key('turned-away', callId),
     routesDue: key('routes-due'),
     colleagueRingsDue: key('colleague-rings-due'),

@@ -62,7 +62,16 @@ export function createBotCalls(deps: {
   >;
   store: Pick<
     CallStore,
-    'markAccepted' | 'wasAccepted' | 'terminated' | 'owner' | 'offer' | 'queueOf' | 'release' | 'endActive'
+    | 'markAccepted'
+    | 'wasAccepted'
+    | 'keepPreAccepted'
+    | 'preAcceptedAnswer'
+    | 'terminated'
+    | 'owner'
+    | 'offer'
+    | 'queueOf'
+    | 'release'
+    | 'endActive'
   >;
   /** The team's model of the call's parties: an agent hands a call to a bot through it. */
   floor: Pick<TeamFloor, 'apply' | 'call'>;
@@ -130,8 +139,36 @@ export function createBotCalls(deps: {
     const graph = await deps.graphFor(callId);
     const bizOpaque = buildCallbackData({ team: deps.team, queue: queueId, agent: 'assistant' });
     await graph.preAccept(callId, answer, { bizOpaque });
+    await store.keepPreAccepted(callId, answer);
     await graph.accept(callId, answer, { bizOpaque });
     await store.markAccepted(callId);
+  }
+
+  /**
+   * The instance answering for the bot died after WhatsApp took its pre_accept, before its accept took: WhatsApp holds
+   * that answer (the caller's media may already flow to the leg it is for), and only the same SDP may follow it. This
+   * instance holds the customer's leg now, so it finishes the answer.
+   */
+  async function finishAnswer(callId: string, queueId: string, answer: string): Promise<void> {
+    const graph = await deps.graphFor(callId);
+    const bizOpaque = buildCallbackData({ team: deps.team, queue: queueId, agent: 'assistant' });
+    await graph.accept(callId, answer, { bizOpaque });
+    await store.markAccepted(callId);
+    log.warn('the call answered for the bot by the instance that took its legs over', { callId });
+  }
+
+  /** Answered on WhatsApp by now: before, or by finishing the dead instance's half-done answer from here. */
+  async function answeredAfterTakeover(callId: string, queueId: string): Promise<boolean> {
+    if (await store.wasAccepted(callId)) return true;
+    const answer = await store.preAcceptedAnswer(callId);
+    if (!answer || !anchored.hasCustomer(callId)) return false;
+    return finishAnswer(callId, queueId, answer).then(
+      () => true,
+      (error: unknown) => {
+        log.warn('the dead instance’s answer could not be finished', { callId, error: errorText(error) });
+        return false;
+      },
+    );
   }
 
   async function answerWithBot(offer: Offered, queue: QueueConfig): Promise<void> {
@@ -243,15 +280,17 @@ export function createBotCalls(deps: {
   /**
    * The relay instance that had the bot's leg died, and this one took the leg over (its Janus session). Answered on
    * WhatsApp, the call stays with the bot: its escalate or end reaches any instance, the customer's and the bot's legs
-   * are moved from here, and a bot that hangs up from now on gives the call to the queue. Not answered yet (the
-   * instance died while setting the call up), the call goes to the queue's agents at once, as for a bot that failed.
+   * are moved from here, and a bot that hangs up from now on gives the call to the queue. Pre-accepted only (the
+   * instance died before its accept took), this instance finishes the answer with the same SDP and goes on as for an
+   * answered call. Not answered (the instance died before WhatsApp took its pre_accept), the call goes to the queue's
+   * agents at once, as for a bot that failed: a leg WhatsApp never had the answer of is of no use.
    */
   async function adopt(callId: string): Promise<void> {
     const holder = await sessions.holderOf(callId);
     const queue = holder && deps.queues().find((q) => q.id === holder.queueId);
     // Handed over already: the agent's answer brings the customer back and sends the bot away from here.
     if (!holder || !queue) return;
-    if (!(await store.wasAccepted(callId))) {
+    if (!(await answeredAfterTakeover(callId, queue.id))) {
       // WhatsApp never had an answer: the leg joined for it is of no use; the answering agent's instance joins anew.
       await anchored.dropAdoptedCustomer(callId);
       await failed(callId, queue.id, new Error('the relay instance answering for the bot stopped'), holder.handle);

@@ -9,7 +9,7 @@ import { connectTestAgent } from '../testAgent';
 import { startRelayProcess, type RelayProcess } from '../testRelayProcess';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS as SECRETS } from '../testSecrets';
-import { answerAs, answerSentToMeta, callIn, legsOf, offeredTo, until } from './testBotCall';
+import { answerAs, answerSentToMeta, callEndedAtMeta, callIn, legsOf, offeredTo, until } from './testBotCall';
 
 const PREFIX = 'botdeath';
 const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
@@ -299,6 +299,55 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
       cara.client.close();
       caller.close();
       desk?.close();
+    }
+  }, 120_000);
+
+  it('dying after WhatsApp took its pre_accept, with its accept held there: the instance that takes the legs over finishes the answer with the same SDP, and the caller keeps the bot', async () => {
+    const doomed = await relayProcess();
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    const callId = 'wacid.botdeath.pre-accepted';
+    try {
+      // WhatsApp takes the pre_accept, then sits on the accept (and refuses it, so it never takes effect): the
+      // instance dies meanwhile.
+      graph.addFault({ action: 'accept', delayMs: 8000, status: 503 });
+      await callIn({ graph, relay: doomed }, callId, caller);
+      // WhatsApp gives the caller the business's answer as soon as its pre_accept takes.
+      const answered = until(
+        () => graph.actionsFor(callId).includes('pre_accept:200'),
+        40_000,
+        'the pre_accept taken',
+      ).then(() => caller.applyAnswer(answerSentToMeta(graph, callId)!));
+      await until(
+        async () => Object.keys(await legHolders(callId)).length === 2,
+        10_000,
+        'the bot’s and the customer’s legs joined',
+      );
+      // The accept must have reached WhatsApp and be waiting there before the instance dies.
+      await until(() => graph.faultsWaiting() === 0, 10_000, 'the accept held at WhatsApp');
+      const before = await legHolders(callId);
+      await doomed.kill();
+
+      // The survivor takes both legs over and finishes the answer with the SDP WhatsApp took in the pre_accept.
+      await until(() => graph.actionsFor(callId).includes('accept:200'), 20_000, 'accepted by the survivor');
+      const now = await legHolders(callId);
+      expect(now.customer).not.toBe(before.customer);
+      expect(now.assistant).not.toBe(before.assistant);
+      const answers = graph.requests.flatMap((r) => {
+        const body = r.body as { call_id?: string; action?: string; session?: { sdp: string } } | undefined;
+        return body?.call_id === callId && body.session ? [body.session.sdp] : [];
+      });
+      expect(answers.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(answers).size, 'one SDP in every pre_accept and accept').toBe(1);
+
+      // The caller hears the bot, which is still there: nobody was asked to answer, nothing was ended.
+      await answered;
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the bot');
+      await keepsHearing(caller, BOT_HZ);
+      expect(graph.actionsFor(callId).filter((a) => /^(reject|terminate)/.test(a))).toEqual([]);
+    } finally {
+      await callEndedAtMeta(survivor.webhookUrl, callId).catch(() => undefined);
+      await doomed.kill();
+      caller.close();
     }
   }, 120_000);
 
