@@ -129,6 +129,13 @@ export const QueueMaxWait = z
   .refine(needsMessage, needsMessageIssue);
 export type QueueMaxWait = z.infer<typeof QueueMaxWait>;
 
+/** A member's level: a missing or non-number one is named by the rule, as a fraction is (zod's words for the rest). */
+const memberLevel = z
+  .number({ error: (issue) => (issue.code === 'invalid_type' ? SETTINGS_RULES.memberLevel : undefined) })
+  .int(SETTINGS_RULES.memberLevel)
+  .min(1)
+  .max(10);
+
 /** One queue of the team: which calls come to it and which agents serve it, with a level per agent. */
 export const QueueConfig = z.object({
   id: QueueId,
@@ -152,10 +159,7 @@ export const QueueConfig = z.object({
   /** Calls started from a call button or deep link with one of these payloads come here (cta_payload). */
   payloads: z.array(z.string().min(1).max(512)).default([]),
   /** Agent -> skill level (1 to 10, higher answers first); "*" lets every agent of the team serve at level 1. */
-  agents: z.union([
-    z.literal('*'),
-    z.record(AgentId, z.number(SETTINGS_RULES.memberLevel).int(SETTINGS_RULES.memberLevel).min(1).max(10)),
-  ]),
+  agents: z.union([z.literal('*'), z.record(AgentId, memberLevel)]),
   /** A bot answers the queue's calls first and hands them to agents when it escalates (anchored media only). */
   bot: QueueBot.optional(),
   /** Bots an agent may hand a call of this queue back to, besides the queue's own (anchored media only). */
