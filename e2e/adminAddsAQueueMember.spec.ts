@@ -117,6 +117,23 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
   await expect(board.getByTestId('queues-problem')).toHaveText('Support, miembro 1: indica el agente o quita la fila.');
   await board.getByTestId('board-language').selectOption('en');
   await support.getByTestId('member-agent').first().fill('asha');
+  // An id no agent can sign in with is named by the agents' own rule, in the admin's language; markup stays text.
+  await support.getByTestId('member-agent').last().fill('Ben Smith');
+  await board.getByTestId('queues-save').click();
+  await expect(board.getByTestId('queues-problem')).toHaveText(
+    'Support, Member Ben Smith: an agent id is 1 to 64 letters A-Z or a-z, digits, - or _, without spaces',
+  );
+  await board.getByTestId('board-language').selectOption('es');
+  await expect(board.getByTestId('queues-problem')).toHaveText(
+    'Support, Miembro Ben Smith: un id de agente tiene de 1 a 64 letras A-Z o a-z, dígitos, - o _, sin espacios',
+  );
+  await board.getByTestId('board-language').selectOption('en');
+  await support.getByTestId('member-agent').last().fill('<b>x</b>');
+  await board.getByTestId('queues-save').click();
+  await expect(board.getByTestId('queues-problem')).toHaveText(
+    'Support, Member <b>x</b>: an agent id is 1 to 64 letters A-Z or a-z, digits, - or _, without spaces',
+  );
+  await support.getByTestId('member-agent').last().fill('ben');
   // A double-click sends one save: the second click does not race the first into a false "changed since".
   const saves: string[] = [];
   board.on('request', (request) => {

@@ -224,22 +224,26 @@ function worded(issue: z.core.$ZodIssue): () => string {
       return say('queueEditor.ruleMaxChars', { max: String(issue.maximum) });
     if (issue.code === 'too_small') return say('queueEditor.ruleMin', { min: String(issue.minimum) });
     if (issue.code === 'too_big') return say('queueEditor.ruleMax', { max: String(issue.maximum) });
-    if (issue.code === 'invalid_format') return say('queueEditor.ruleId');
     // A rule of the team's (a member's level is a whole number from 1 to 10) in the admin's words, as the relay's is.
     const named = ruleOfText(issue.message);
+    if (issue.code === 'invalid_format' && named !== 'agentId') return say('queueEditor.ruleId');
     return named ? say(`settingsRule.${named}`) : say('queueEditor.ruleInvalid');
   };
   return () => {
     if (field === undefined) return rule();
     const queue = draft?.name || draft?.id || say('queueEditor.newQueue');
     const what =
-      field === 'agents' && agent !== undefined ? say('queueEditor.fieldLevel', { agent }) : say(fieldKey(field));
+      field === 'agents' && agent !== undefined ? memberField(agent, ruleOfText(issue.message)) : say(fieldKey(field));
     return say('queueEditor.problem', { queue, field: what, rule: rule() });
   };
 }
 
+/** A member's field: their id when it is the id that was refused, else their level. */
+const memberField = (agent: string, rule: string | undefined) =>
+  say(rule === 'agentId' ? 'queueEditor.fieldMember' : 'queueEditor.fieldLevel', { agent });
+
 /** A field the relay names (`queues.1.fallback`, `queues.0.agents.ben`) as the form shows it, in that queue. */
-const queueField: FieldNamer = ([top, index, field, agent]) => {
+const queueField: FieldNamer = ([top, index, field, agent], rule) => {
   if (top === 'defaultQueue' && index === undefined) return () => say('settingsField.defaultQueue');
   if (top === 'queues' && index === undefined) return () => say('queueEditor.heading');
   if (top !== 'queues' || typeof index !== 'number' || typeof field !== 'string') return undefined;
@@ -247,7 +251,7 @@ const queueField: FieldNamer = ([top, index, field, agent]) => {
   if (!known) return undefined;
   const draft = drafts[index];
   const queue = () => draft?.name || draft?.id || say('queueEditor.newQueue');
-  const what = () => (field === 'agents' ? say('queueEditor.fieldLevel', { agent }) : say(fieldKey(field)));
+  const what = () => (field === 'agents' ? memberField(String(agent), rule) : say(fieldKey(field)));
   return () => say('queueEditor.fieldOf', { queue: queue(), field: what() });
 };
 

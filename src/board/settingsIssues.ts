@@ -3,8 +3,9 @@ import { SettingsRefusal, type SettingsIssue } from '../shared/settingsRules';
 import { BOARD_LANGUAGES, say } from './i18n';
 import { refusedSentence } from './relayRefusals';
 
-/** A field of the page by the path the relay names it with; undefined for one the page has no name for. */
-export type FieldNamer = (path: SettingsIssue['path']) => (() => string) | undefined;
+/** A field of the page by the path the relay names it with (and the rule, where a key is refused); undefined for one
+ * the page has no name for. */
+export type FieldNamer = (path: SettingsIssue['path'], rule?: string) => (() => string) | undefined;
 
 const knownRules = new Set(Object.keys(BOARD_LANGUAGES[0].catalog.settingsRule));
 
@@ -20,7 +21,7 @@ export function refusalLines(body: unknown, fieldOf: FieldNamer): Array<string |
   return problems.map((english, i) => {
     const issue = issues[i];
     if (!issue || !knownRules.has(issue.rule)) return english;
-    const field = issue.path.length > 0 ? fieldOf(issue.path) : undefined;
+    const field = issue.path.length > 0 ? fieldOf(issue.path, issue.rule) : undefined;
     if (issue.path.length > 0 && !field) return english;
     const rule = () => say(`settingsRule.${issue.rule}`, issue.params);
     return field ? () => say('settingsRule.problem', { field: field(), rule: rule() }) : rule;

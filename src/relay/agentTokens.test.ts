@@ -1,6 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import { AgentId } from '../shared/agentId';
 import {
   DEFAULT_TOKEN_LIFETIME_MS,
   issueAgentToken,
@@ -71,6 +72,27 @@ describe('agent tokens', () => {
 
   it('refuses agent ids that could break the token format', async () => {
     await expect(issueAgentToken('a.b', 's')).rejects.toThrow('agent id');
+  });
+
+  it('issues a token for exactly the ids a queue may name as members (one rule for both)', async () => {
+    for (const id of [
+      'ben',
+      'Ben_Smith-2',
+      'x'.repeat(64),
+      'Ben Smith',
+      'BEN ',
+      '<b>x</b>',
+      '',
+      'x'.repeat(65),
+      'zoë',
+    ]) {
+      const issued = await issueAgentToken(id, 's').then(
+        () => true,
+        () => false,
+      );
+      expect([id, issued]).toEqual([id, AgentId.safeParse(id).success]);
+    }
+    expect(AgentId.safeParse('Ben Smith').success).toBe(false);
   });
 
   it('a supervisor token carries the queues it may see; without them it sees every queue', async () => {

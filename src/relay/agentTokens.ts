@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { SupervisorClaims, SupervisorQueues } from '../shared/supervisorScope';
+import { AGENT_ID } from '../shared/agentId';
 
 const ISSUER = 'wa-relay';
 const AUDIENCE = 'wa-relay-agent';
@@ -69,7 +70,7 @@ async function issueToken(
   options: IssueOptions,
   claims: JWTPayload = {},
 ): Promise<string> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) throw new Error('agent id: 1 to 64 letters, digits, - or _');
+  if (!AGENT_ID.test(agentId)) throw new Error('agent id: 1 to 64 letters, digits, - or _');
   const key = signingKey(secret);
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   const lifetime = Math.floor((options.lifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS) / 1000);

@@ -30,6 +30,23 @@ describe('the rules a settings save is checked by', () => {
     });
   });
 
+  it('names a member’s id that could never be an agent’s (a space, markup) at the member, by the agentId rule', () => {
+    const parsed = QueuesChange.safeParse({
+      queues: [{ id: 'support', name: 'Support', agents: { asha: 2, 'Ben Smith': 3, 'BEN ': 1, '<b>x</b>': 1 } }],
+      basedOn: 0,
+    });
+    expect(parsed.success).toBe(false);
+    const text = 'an agent id is 1 to 64 letters A-Z or a-z, digits, - or _, without spaces';
+    expect(settingsRefusal(parsed.error!.issues)).toEqual({
+      problems: [
+        `queues.0.agents.Ben Smith: ${text}`,
+        `queues.0.agents.BEN : ${text}`,
+        `queues.0.agents.<b>x</b>: ${text}`,
+      ],
+      issues: ['Ben Smith', 'BEN ', '<b>x</b>'].map((id) => ({ path: ['queues', 0, 'agents', id], rule: 'agentId' })),
+    });
+  });
+
   it('names a member’s level that is no whole number, or no number, at the member, not as the union’s “Invalid input”', () => {
     const queue = (agents: unknown) => ({ id: 'support', name: 'Support', routing: 'ring_all', agents });
     const parsed = QueuesChange.safeParse({

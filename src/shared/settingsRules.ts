@@ -32,6 +32,7 @@ export const SETTINGS_RULES = {
   timeZone: 'an IANA time zone name, such as Europe/London',
   keepOneQueue: 'keep at least one queue',
   memberLevel: 'a level is a whole number from 1 to 10',
+  agentId: 'an agent id is 1 to 64 letters A-Z or a-z, digits, - or _, without spaces',
   /** The rules below carry what they name in `params` (their English text names it too). */
   unknownQueue: 'no queue {queue} in the queues file',
   queueTwice: '{id} twice',
@@ -118,10 +119,13 @@ export const ruleOfText = (message: string): SettingsRuleId | undefined =>
 /**
  * zod words a value no branch of a union takes as one issue at the union ("Invalid input"). When one branch took the
  * value's kind and failed inside it (every problem deeper than the union: a member's level of 5.5 in a record of
- * levels, not "*"), its problems are the ones to name, at their own paths.
+ * levels, not "*"), its problems are the ones to name, at their own paths; so are those of a record's key.
  */
 export function openUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   return issues.flatMap((issue) => {
+    // A record's key its schema refused (a member's id): the key's own problem, at the key.
+    if (issue.code === 'invalid_key')
+      return issue.issues.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
     if (issue.code !== 'invalid_union') return [issue];
     const inside = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
     if (inside.length !== 1) return [issue];

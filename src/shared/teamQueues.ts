@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ruleIssue, SETTINGS_RULES } from './settingsRules';
 import { BusinessHours } from './businessHours';
+import { AgentId } from './agentId';
 
 export const QueueId = z.string().regex(/^[a-z0-9_-]{1,40}$/, SETTINGS_RULES.queueId);
-const AgentId = z.string().min(1).max(200);
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 

@@ -144,6 +144,18 @@ describe('queues an admin changes on the board, applied by every instance withou
         { path: ['queues', 0, 'agents', 'ben'], rule: 'maxValue', params: { max: 10 } },
       ],
     });
+    // A member no agent's token could ever name (a space, markup) is refused by the rule, at the member.
+    const badIds = await put({
+      queues: layout.queues.map((q) =>
+        q.id === 'support' ? { ...q, agents: { asha: 1, 'Ben Smith': 2, 'BEN ': 1 } } : q,
+      ),
+      basedOn: 0,
+    });
+    expect(badIds.status).toBe(400);
+    expect(((await badIds.json()) as { issues: unknown[] }).issues).toEqual([
+      { path: ['queues', 0, 'agents', 'Ben Smith'], rule: 'agentId' },
+      { path: ['queues', 0, 'agents', 'BEN '], rule: 'agentId' },
+    ]);
     // Checked whole, as the file is: the default queue may not go, a fallback must be another queue.
     const noDefault = await put({ queues: layout.queues.filter((q) => q.id !== 'support'), basedOn: 0 });
     expect(await noDefault.json()).toEqual({

@@ -1,11 +1,11 @@
 import type { IdentityRoles, TeamRole } from '../../shared/identityRoles';
+import { AGENT_ID } from '../../shared/agentId';
 
 export type TeamIdentity =
   | { ok: true; name: string; role: TeamRole; queues?: string[] }
   | { ok: false; refusal: 'no_role' | 'bad_name'; detail: string };
 
 const RANK: TeamRole[] = ['admin', 'supervisor', 'agent'];
-const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The groups claim as a list of names, whatever shape the provider sends (a list, or one name). */
 function groupsOf(claims: Record<string, unknown>, claim: string): string[] {
@@ -20,7 +20,7 @@ export function teamIdentity(claims: Record<string, unknown>, config: IdentityRo
   const role = RANK.find((r) => config.roles[r].some((g) => groups.includes(g)));
   if (!role) return { ok: false, refusal: 'no_role', detail: `groups ${JSON.stringify(groups)} give no role` };
   const name = claims[config.nameClaim];
-  if (typeof name !== 'string' || !NAME.test(name))
+  if (typeof name !== 'string' || !AGENT_ID.test(name))
     return { ok: false, refusal: 'bad_name', detail: `${config.nameClaim} ${JSON.stringify(name)} is not a team name` };
   if (role === 'admin') return { ok: true, name, role };
   const queues = [...new Set(groups.flatMap((g) => config.queues[g] ?? []))].sort();
