@@ -320,3 +320,48 @@ test('a call the queue turns away after the longest wait, offering a callback, i
     await close();
   }
 });
+
+test('a Call back now whose permission check failed keeps the callback on the card, with Try again and Pass', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { queues, routingClock, open } = closedQueues();
+  const team = await startTeam(browser, { queues, routingClock });
+  const { sim, pageA, close } = team;
+  try {
+    await askForACallback(team, open, '447700900748');
+    const card = pageA.getByTestId('callback-offer');
+    await expect(card).toBeVisible({ timeout: 15_000 });
+    const notPlaced = card.getByTestId('callback-not-placed');
+    const connects = () =>
+      sim.graph.requests.filter((r) => (r.body as { action?: string } | undefined)?.action === 'connect').length;
+    const failCheck = async () => {
+      sim.graph.addFault({ action: 'call_permissions', status: 503 });
+      await card.getByRole('button', { name: 'Call back now' }).click();
+      await expect(notPlaced).toHaveText(
+        /^The call permission could not be checked\..* The callback is still yours, and the customer was not called: try again, or pass it to a colleague\.$/,
+        { timeout: 15_000 },
+      );
+      expect(sim.graph.faultsWaiting()).toBe(0);
+      await expect(pageA.getByTestId('team-state')).toHaveText('Holding a callback');
+    };
+
+    // Pass gives it back to the queue with no attempt counted; Asha, its only agent, is offered it again.
+    await failCheck();
+    await card.getByRole('button', { name: 'Pass to a colleague' }).click();
+    await expect(card.getByRole('button', { name: 'Call back now' })).toBeVisible({ timeout: 15_000 });
+    await expect(notPlaced).toHaveCount(0);
+    await expect(card).not.toContainText('did not reach them');
+    await expect(pageA.getByTestId('callback-notice')).toHaveCount(0);
+
+    // Try again, with the check working this time, places the call.
+    await failCheck();
+    expect(connects()).toBe(0);
+    await card.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(connects, { timeout: 20_000 }).toBe(1);
+    await expect(pageA.getByTestId('call-phase')).toBeVisible({ timeout: 20_000 });
+    await expect(card).toHaveCount(0);
+  } finally {
+    await close();
+  }
+});

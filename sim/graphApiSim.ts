@@ -323,6 +323,13 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
       return { status: 200, body: { success: true }, requestBody: raw, action: 'update_calling_settings' };
     }
     if (match[2] === 'call_permissions' && req.method === 'GET') {
+      const fault = takeFault('call_permissions');
+      if (fault?.status)
+        return {
+          status: fault.status,
+          body: fault.body ?? graphError(2, 'Service temporarily unavailable'),
+          action: 'call_permissions',
+        };
       // A number as user_wa_id, or a business-scoped user ID as recipient (Meta's pages, 2026).
       const user = url.searchParams.get('user_wa_id') ?? url.searchParams.get('recipient') ?? '';
       const status = permissions.get(user) ?? 'no_permission';

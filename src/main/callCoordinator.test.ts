@@ -419,6 +419,36 @@ describe('call coordinator, outbound', () => {
     return { coordinator: c, updates: seen };
   }
 
+  it('keeps a callback whose permission check failed in hand, to try again or pass; it leaves once its call is out', async () => {
+    sim.setPermission('447700900321', 'temporary');
+    const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
+    const answers: string[] = [];
+    const c = createCallCoordinator({
+      transport: {
+        ...graphCallActions(graph),
+        answerCallback: async (id, answer) => {
+          answers.push(`${id}:${answer}`);
+          return { customer: '447700900321' };
+        },
+      },
+      logger: createMemoryLogger(),
+    });
+    const lists: string[][] = [];
+    c.onCallbackOffers((offers) => lists.push(offers.map((o) => `${o.callbackId}${o.inHand ? ' in hand' : ''}`)));
+    const offered = { callbackId: 'cb1', customer: '447700900321', queue: 'Care', waitingSinceMs: 1, attempts: 0 };
+    c.handleSignal({ type: 'callback_offered', ...offered, untilMs: Date.now() + 60_000 });
+    sim.addFault({ action: 'call_permissions', status: 400 });
+    const failed = await c.dial('447700900321', OFFER, undefined, 'cb1');
+    expect(failed).toMatchObject({ ok: false, said: [{ key: 'permissionCheckFailed' }, { key: 'whatsappRefused' }] });
+    expect(c.callbackOffers()).toMatchObject([{ callbackId: 'cb1', inHand: true }]);
+    // Tried again: taken once only, and gone from the desk once the call is placed.
+    const placed = await c.dial('447700900321', OFFER, undefined, 'cb1');
+    expect(placed.ok).toBe(true);
+    expect(answers).toEqual(['cb1:accept']);
+    expect(c.callbackOffers()).toEqual([]);
+    expect(lists).toEqual([['cb1'], ['cb1 in hand'], []]);
+  });
+
   it('refuses to place a call without permission, and says whether a request may be sent', async () => {
     const { coordinator: c } = start();
     expect(await c.dial('447700900321', OFFER)).toEqual({

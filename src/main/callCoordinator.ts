@@ -18,6 +18,7 @@ import { agentSaid, agentSentence } from '../shared/agentErrors';
 import { refuse, sentence, whatsappSaid, type Sentence } from '../shared/sentence';
 import { anyCallErrorSentence } from '../shared/callErrors';
 import { errorText } from '../shared/errorText';
+import { CALLBACK_PLACE_MS } from '../shared/queueCallbacks';
 import type { Logger } from '../whatsapp/logger';
 import { backoffMs, MAX_ATTEMPTS, mayRetry, type CallAction } from '../whatsapp/retryPolicy';
 import { nextPermissionRequestAt, PERMISSION_REQUEST_MEMORY_MS } from '../shared/permissionRequestLimits';
@@ -111,9 +112,30 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   const permissionListeners = new Set<(reply: PermissionReply) => void>();
   /** Customers' callbacks the team relay offers this agent now, by id. */
   const callbackOffers = new Map<string, CallbackOffer>();
+  /**
+   * Callbacks this agent took whose call is not placed yet: a check failed before the call went out, so they stay
+   * theirs to try again or pass until the relay's time to place it runs out.
+   */
+  const callbacksInHand = new Map<string, { offer: CallbackOffer; timer: ReturnType<typeof setTimeout> }>();
   const callbackListeners = new Set<(offers: CallbackOffer[]) => void>();
   const offersNow = (): CallbackOffer[] =>
-    [...callbackOffers.values()].sort((a, b) => a.waitingSinceMs - b.waitingSinceMs);
+    [...callbackOffers.values(), ...[...callbacksInHand.values()].map((h) => ({ ...h.offer, inHand: true }))].sort(
+      (a, b) => a.waitingSinceMs - b.waitingSinceMs,
+    );
+  /** The callback leaves this desk (offered or in hand); whether it was here. */
+  const forgetCallback = (callbackId: string): boolean => {
+    const held = callbacksInHand.get(callbackId);
+    if (held) clearTimeout(held.timer);
+    return callbacksInHand.delete(callbackId) || callbackOffers.delete(callbackId);
+  };
+  function holdCallback(offer: CallbackOffer): void {
+    const { inHand: _inHand, ...plain } = offer;
+    const timer = setTimeout(() => {
+      if (callbacksInHand.delete(offer.callbackId)) tellCallbacks();
+    }, CALLBACK_PLACE_MS);
+    timer.unref?.();
+    callbacksInHand.set(offer.callbackId, { offer: plain, timer });
+  }
   const tellCallbacks = (): void => {
     const offers = offersNow();
     for (const listener of callbackListeners) listener(offers);
@@ -469,10 +491,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     };
   }
 
-  /** The agent takes a callback offered to them, or passes it on: either way it leaves their list. */
+  /**
+   * The agent takes a callback offered to them (in hand until its call is placed), or passes on one offered or in
+   * hand: a pass leaves their list, and so does a callback the relay no longer gives them.
+   */
   async function answerCallback(callbackId: string, answer: 'accept' | 'decline'): Promise<ActionResult> {
-    const offer = callbackOffers.get(callbackId);
-    callbackOffers.delete(callbackId);
+    const offer = callbackOffers.get(callbackId) ?? callbacksInHand.get(callbackId)?.offer;
+    forgetCallback(callbackId);
+    if (offer && answer === 'accept') holdCallback(offer);
     tellCallbacks();
     if (!offer) return refuse('That callback is no longer yours.', sentence('callbackGone'));
     try {
@@ -480,8 +506,13 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       return { ok: true };
     } catch (error) {
       log.warn('callback answer refused', { callbackId, error: errorText(error) });
+      if (forgetCallback(callbackId)) tellCallbacks();
       return refuse(`That callback is no longer yours. ${failureText(error)}`, sentence('callbackGone'));
     }
+  }
+  /** The callback's call went out, or the relay took it back (its attempt counted): no longer in hand. */
+  function callbackDone(callbackId: string | undefined): void {
+    if (callbackId && forgetCallback(callbackId)) tellCallbacks();
   }
 
   /**
@@ -489,6 +520,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
    * the callback waits again (the tap on "call me back" is no permission, Meta's "Business-initiated calls").
    */
   async function callbackWithoutPermission(callbackId: string, to: string, allowed: PermissionView) {
+    callbackDone(callbackId);
     const asked = allowed.canRequest && (await requestPermission(to)).ok;
     await transport
       .answerCallback?.(callbackId, 'not_placed', asked ? 'permission_requested' : 'no_permission')
@@ -509,6 +541,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   ): Promise<DialResult> {
     const busy = [...calls.values()].find((c) => needsTerminate(c.state));
     if (busy) return refuse('Hang up the current call before placing another one.', sentence('dialBusy'));
+    // A callback's call takes it first; one already in hand (a try that failed before its call) is tried again.
+    if (callbackId && !callbacksInHand.has(callbackId)) {
+      const taken = await answerCallback(callbackId, 'accept');
+      if (!taken.ok) return taken;
+    }
     let allowed: PermissionView;
     try {
       allowed = await permission(to);
@@ -536,7 +573,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     const callbackData = options.callbackData?.(to);
     try {
       ({ callId } = await transport.connect(to, sdpOffer, capture, callbackData, callbackId));
+      callbackDone(callbackId);
     } catch (error) {
+      // The relay counted the attempt (or the callback is no longer this agent's): it leaves the desk.
+      callbackDone(callbackId);
       log.warn('connect failed', { to, error: errorText(error) });
       return {
         ...refuse(`The call could not be placed. ${failureText(error)}`, sentence('dialFailed'), failureSaid(error)),
@@ -792,7 +832,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         callbackOffers.set(offer.callbackId, offer);
         tellCallbacks();
       } else if (signal.type === 'callback_withdrawn') {
-        if (callbackOffers.delete(signal.callbackId)) tellCallbacks();
+        if (forgetCallback(signal.callbackId)) tellCallbacks();
       } else if (signal.type === 'supervisor_on_call')
         supervisorOnCall(signal.callId, signal.supervisor, signal.whispering);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
@@ -854,9 +894,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     callbackOffers: offersNow,
     /** The relay is gone (or replaced): its offers went with the session; a new sign-in is offered them afresh. */
     dropCallbackOffers(): void {
-      if (callbackOffers.size === 0) return;
+      if (callbackOffers.size === 0 && callbacksInHand.size === 0) return;
       log.info('callback offers dropped: the relay connection is lost', { offers: callbackOffers.size });
       callbackOffers.clear();
+      for (const id of [...callbacksInHand.keys()]) forgetCallback(id);
       tellCallbacks();
     },
     /** The callbacks offered to this agent now, oldest call first, each time they change. */

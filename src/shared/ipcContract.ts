@@ -129,7 +129,10 @@ export const PermissionReply = z.object({
 export type PermissionReply = z.infer<typeof PermissionReply>;
 
 /** A customer's callback the team relay offers this agent: call them back, or pass it to a colleague. */
-export const CallbackOffer = CallbackOffered.omit({ type: true });
+export const CallbackOffer = CallbackOffered.omit({ type: true }).extend({
+  /** The agent took it and its call is not placed (a check failed): theirs to try again or pass, for a while. */
+  inHand: z.boolean().optional(),
+});
 export type CallbackOffer = z.infer<typeof CallbackOffer>;
 
 export const DialResult = z.discriminatedUnion('ok', [
@@ -322,7 +325,7 @@ export const invokeContract = {
   'call:requestPermission': { request: z.object({ to: WhatsAppNumber }), response: ActionResult },
   /** The callbacks offered to this agent now (a reloaded page asks; `callbacks:offered` says each change). */
   'callbacks:list': { request: Empty, response: z.array(CallbackOffer).max(50) },
-  /** The agent takes the callback offered to them (then calls the customer with `call:dial`), or passes it on. */
+  /** The agent passes on a callback offered to them or in hand (`call:dial` with its callbackId takes it). */
   'callback:answer': {
     request: z.object({ callbackId: z.string().max(32), answer: z.enum(['accept', 'decline']) }),
     response: ActionResult,

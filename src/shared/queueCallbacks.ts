@@ -34,6 +34,9 @@ export function callbackChoice(buttonId: string): { offerId: string; wanted: boo
 /** How many calls the team places for one callback before it gives up. */
 export const CALLBACK_ATTEMPTS = 3;
 
+/** How long an agent who took a callback has to place its call; past it the attempt counts as failed. */
+export const CALLBACK_PLACE_MS = 90_000;
+
 /** Why a callback's call did not reach the customer. */
 export const CallbackFailure = z.enum([
   'not_answered',

@@ -3,7 +3,13 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { openDeadline } from '../../shared/businessHours';
 import { errorText } from '../../shared/errorText';
-import { callbackChoice, callbackOfferMessage, QueueCallback, type CallbackFailure } from '../../shared/queueCallbacks';
+import {
+  CALLBACK_PLACE_MS,
+  callbackChoice,
+  callbackOfferMessage,
+  QueueCallback,
+  type CallbackFailure,
+} from '../../shared/queueCallbacks';
 import type { QueueCallbackOffer, QueueConfig } from '../../shared/teamQueues';
 import type { GraphClient } from '../../whatsapp/graphClient';
 import type { Logger } from '../../whatsapp/logger';
@@ -26,7 +32,7 @@ import {
 /** How often each instance looks for waiting callbacks and free agents. */
 const TICK_MS = 1000;
 /** How long an agent has to place the call of a callback they accepted (permission check, microphone, offer). */
-const PLACE_MS = 90_000;
+const PLACE_MS = CALLBACK_PLACE_MS;
 /** Read per look: the oldest waiting callbacks first. */
 const LOOK_AT = 500;
 /** A finished or expired callback is kept this long past its end, so a late look still finds it to record. */
@@ -447,7 +453,9 @@ export function createQueueCallbacks(deps: {
         if (callback.state !== 'calling' || callback.placedCallId) return undefined;
         return (await failed(raw, callback, why)) ? { customer: callback.customer } : undefined;
       }
-      if (callback.state !== 'offered') return undefined;
+      // Passed on when offered, or taken with its call not placed (a failed permission check): no attempt counts.
+      const inHand = callback.state === 'calling' && !callback.placedCallId;
+      if (callback.state !== 'offered' && !(answer === 'decline' && inHand)) return undefined;
       if (answer === 'decline') {
         if (!(await swap(raw, callback, passedOn(callback, agentId)))) return undefined;
         await releaseOnTeam(agentId, callbackId, 'reject');

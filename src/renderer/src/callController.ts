@@ -423,14 +423,15 @@ export async function dialCall(
   return { ok: true };
 }
 
-/** The agent takes a callback offered to them and calls the customer back at once, through the usual outbound way. */
+/**
+ * The agent takes a callback offered to them (or tries again one in hand) and calls the customer back at once,
+ * through the usual outbound way: main takes it from the relay once the call's media is ready.
+ */
 export async function takeCallback(callbackId: string, customer: string): ReturnType<typeof dialCall> {
-  const taken = await api.invoke('callback:answer', { callbackId, answer: 'accept' });
-  if (!taken.ok) return taken;
   return dialCall(customer, undefined, callbackId);
 }
 
-/** The agent passes a callback on: the relay offers it to the next free colleague. */
+/** The agent passes a callback on (offered, or in hand after a failed try): the relay offers it to the next one. */
 export async function passCallback(callbackId: string): Promise<ActionResult> {
   return api.invoke('callback:answer', { callbackId, answer: 'decline' });
 }

@@ -66,8 +66,11 @@ export interface PhoneState {
   permissionReplies: Record<string, PermissionReply>;
   /** Customers' callbacks the team relay offers this agent now, the oldest call first. */
   callbackOffers: CallbackOffer[];
-  /** Why the last callback the agent took could not be called (a permission request went out instead). */
-  callbackNotice?: string;
+  /**
+   * Why the last callback the agent took could not be called (a permission request went out instead, a check
+   * failed): said on its card while it is in hand, below the cards once it left.
+   */
+  callbackNotice?: { callbackId: string; text: string };
   /** The process behind the page (the browser host) stopped answering: nothing the agent does reaches WhatsApp. */
   backendLost: boolean;
   /** The phone is open in another window or tab: this one only says so (calls are never split between windows). */

@@ -117,6 +117,8 @@ export const en = {
     attempts_other: '{{count}} tries did not reach them.',
     call: 'Call back now',
     pass: 'Pass to a colleague',
+    notPlaced: 'The callback is still yours, and the customer was not called: try again, or pass it to a colleague.',
+    tryAgain: 'Try again',
     barLabel: 'Callback offered to you',
     bar: '{{customer}} asked to be called back: the callback is offered to you',
     show: 'Show the callback',

@@ -120,6 +120,8 @@ export const es: Catalog = {
     attempts_other: '{{count}} intentos no lo alcanzaron.',
     call: 'Llamar ahora',
     pass: 'Pasar a un compañero',
+    notPlaced: 'La devolución sigue siendo suya y no se llamó al cliente: inténtelo de nuevo o pásela a un compañero.',
+    tryAgain: 'Intentar de nuevo',
     barLabel: 'Devolución de llamada para usted',
     bar: '{{customer}} pidió que le devolvieran la llamada: se le ofrece a usted',
     show: 'Ver la devolución',

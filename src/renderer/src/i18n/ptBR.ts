@@ -118,6 +118,8 @@ export const ptBR: Catalog = {
     attempts_other: '{{count}} tentativas não o alcançaram.',
     call: 'Ligar agora',
     pass: 'Passar a um colega',
+    notPlaced: 'O retorno continua com você e o cliente não foi chamado: tente de novo ou passe-o a um colega.',
+    tryAgain: 'Tentar de novo',
     barLabel: 'Retorno oferecido a você',
     bar: '{{customer}} pediu retorno: o retorno é oferecido a você',
     show: 'Ver o retorno',

@@ -7,8 +7,11 @@ import { resultText } from './Said';
 import { Say } from './Say';
 import { customerNumber } from './format';
 
-/** A customer's callback the team offers this agent: call them back now, or pass it to a colleague. */
-function CallbackCard({ offer }: { offer: CallbackOffer }) {
+/**
+ * A customer's callback the team offers this agent: call them back now, or pass it to a colleague. Taken but not
+ * called (a check failed before the call went out), it says so and offers Try again and Pass.
+ */
+function CallbackCard({ offer, problem }: { offer: CallbackOffer; problem?: string }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const act = async (action: () => Promise<{ ok: true } | { ok: false; error: string }>) => {
@@ -16,8 +19,8 @@ function CallbackCard({ offer }: { offer: CallbackOffer }) {
     usePhone.setState({ callbackNotice: undefined });
     const result = await action();
     setBusy(false);
-    // Said below the cards: a callback that could not be called leaves the list, its reason stays.
-    if (!result.ok) usePhone.setState({ callbackNotice: resultText(result, t) });
+    if (!result.ok)
+      usePhone.setState({ callbackNotice: { callbackId: offer.callbackId, text: resultText(result, t) } });
   };
   const customer = customerNumber(offer.customer) || offer.customer;
   const since = new Date(offer.waitingSinceMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -30,13 +33,19 @@ function CallbackCard({ offer }: { offer: CallbackOffer }) {
         {t('callbacks.since', { queue: offer.queue, time: since })}
         {offer.attempts > 0 && ` ${t('callbacks.attempts', { count: offer.attempts })}`}
       </p>
+      {offer.inHand && !busy && (
+        <p role="alert" className="problem" data-testid="callback-not-placed">
+          {problem && `${problem} `}
+          {t('callbacks.notPlaced')}
+        </p>
+      )}
       <div className="actions">
         <button
           type="button"
           disabled={busy}
           onClick={() => void act(() => takeCallback(offer.callbackId, offer.customer))}
         >
-          {t('callbacks.call')}
+          {t(offer.inHand ? 'callbacks.tryAgain' : 'callbacks.call')}
         </button>
         <button type="button" disabled={busy} onClick={() => void act(() => passCallback(offer.callbackId))}>
           {t('callbacks.pass')}
@@ -50,14 +59,20 @@ function CallbackCard({ offer }: { offer: CallbackOffer }) {
 export function CallbackOffers() {
   const offers = usePhone((s) => s.callbackOffers);
   const notice = usePhone((s) => s.callbackNotice);
+  // A callback still in hand says why on its card; one that left the list (or came back offered) says it here.
+  const onCard = notice && offers.some((o) => o.callbackId === notice.callbackId && o.inHand);
   return (
     <>
       {offers.map((offer) => (
-        <CallbackCard key={offer.callbackId} offer={offer} />
+        <CallbackCard
+          key={offer.callbackId}
+          offer={offer}
+          problem={notice?.callbackId === offer.callbackId ? notice.text : undefined}
+        />
       ))}
-      {notice && (
+      {notice && !onCard && (
         <p role="alert" className="problem" data-testid="callback-notice">
-          {notice}
+          {notice.text}
         </p>
       )}
     </>
