@@ -16,6 +16,9 @@ test('in Arabic, phone numbers read left to right and an English note keeps its 
   // A number typed in the dial box runs left to right.
   await page.getByTestId('dial-number').fill('+44 7700 900555');
   await expect(page.getByTestId('dial-number')).toHaveCSS('direction', 'ltr');
+  // Typed in Arabic-Indic digits, as an Arabic keyboard gives them, it is a number to call all the same.
+  await page.getByTestId('dial-number').fill('+٤٤ ٧٧٠٠ ٩٠٠٥٥٥');
+  await expect(page.getByTestId('dial-call')).toBeEnabled();
   await page.getByTestId('dial-number').fill('');
 
   await sim.placeCall({ from: CUSTOMER, name: 'Zainab Okafor' });

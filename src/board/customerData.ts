@@ -1,3 +1,4 @@
+import { asciiDigits } from '../shared/asciiDigits';
 import { CustomerDataReply, CustomerKey, type CustomerDataCounts } from '../shared/retention';
 import { say } from './i18n';
 
@@ -8,7 +9,7 @@ let result: { key: string; values?: Record<string, unknown> } | undefined;
 
 export function showCustomerResult(): void {
   $('customer-result').textContent = result ? say(result.key, result.values) : '';
-  const customer = ($('customer-key') as HTMLInputElement).value.trim();
+  const customer = asciiDigits(($('customer-key') as HTMLInputElement).value.trim());
   $('customer-confirm-text').textContent = say('customerData.confirm', { customer });
 }
 
@@ -56,7 +57,8 @@ export function startCustomerData(token: string | null): void {
     const who = customer();
     if (!who) return;
     if (!token) return tell('customerData.adminOnly');
-    const shown = input.value.trim();
+    // Named back as the relay reads it: digits typed in another script shown as the number they are.
+    const shown = asciiDigits(input.value.trim());
     const response = await fetch('/board/api/customer-data', {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },

@@ -1,3 +1,4 @@
+import { asciiDigits } from './asciiDigits';
 import { z } from 'zod';
 import { SETTINGS_RULES } from './settingsRules';
 import { BusinessScopedUserId } from './webhookSchemas';
@@ -60,6 +61,8 @@ export const CustomerKey = z
   .string()
   .trim()
   .max(160)
+  // Digits typed in Arabic-Indic or Devanagari read as the number they are.
+  .transform(asciiDigits)
   .transform((raw) => (/^[+\d\s().-]+$/.test(raw) ? raw.replace(/[^\d]/g, '') : raw))
   .pipe(
     z.union([z.string().regex(/^\d{6,15}$/), BusinessScopedUserId], {

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { isUserId } from '../../../shared/graphSchemas';
+import { asciiDigits } from '../../../shared/asciiDigits';
 import { useEffect, useRef, useState } from 'react';
 import { landFocus } from '../focusRules';
 import type { PermissionReply, PermissionView } from '../../../shared/ipcContract';
@@ -38,7 +39,8 @@ export function DialBox({ initial = '', land = false }: { initial?: string; land
   const [capture, setCapture] = useState(false);
   // A number is dialled as its digits; a customer known only by user ID (Call back from the history) as that ID.
   const replies = usePhone((s) => s.permissionReplies);
-  const digits = isUserId(number.trim()) ? number.trim() : number.replace(/[^\d]/g, '');
+  // Digits typed in Arabic-Indic or Devanagari are dialled as the number they are.
+  const digits = isUserId(number.trim()) ? number.trim() : asciiDigits(number).replace(/[^\d]/g, '');
 
   const reply = replies[digits];
 
