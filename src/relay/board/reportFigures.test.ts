@@ -94,6 +94,19 @@ describe('reports', () => {
     expect(['botAlone', 'botEscalated', 'botHandedBack'].map((c) => column(support, c))).toEqual(['', '', '']);
   });
 
+  it('names queues in the CSV as the operator named them, their ids kept in the last column', () => {
+    const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
+    const report = { ...buildReport(calls, new Map(), range, 20), queueNames: { support: 'Customer Support' } };
+    const rows = parse(reportCsv(report), { relax_column_count: true }) as string[][];
+    const header = rows[0]!;
+    const queues = rows.filter((r) => r[0] === 'queue').map((r) => [r[1], r[header.indexOf('id')]]);
+    expect(queues).toEqual([
+      ['Customer Support', 'support'],
+      ["'=cmd|calc", "'=cmd|calc"],
+    ]);
+    expect(rows.filter((r) => r[0] === 'agent').map((r) => [r[1], r[header.indexOf('id')]])).toEqual([]);
+  });
+
   it('refuses a day that does not exist, saying so, rather than reading it as another day', () => {
     const wrong = ReportQuery.safeParse({ from: '2026-02-30', to: '2026-03-01' });
     expect(wrong.success).toBe(false);
@@ -109,7 +122,7 @@ describe('reports', () => {
     expect(csv).toContain('"queue","Bob;=1+2;"');
     expect(csv.replace(/"(?:[^"]|"")*"/g, '')).toMatch(/^[,\r\n]*$/);
     expect((parse(csv, { relax_column_count: true }) as string[][])[0]).toEqual(
-      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined,csatAvg,csatCount,closed,waitedTooLong,botAlone,botEscalated,botHandedBack'.split(
+      'scope,name,offered,answered,answerRatePct,missed,abandoned,asaSec,ahtSec,serviceLevelPct,declined,csatAvg,csatCount,closed,waitedTooLong,botAlone,botEscalated,botHandedBack,id'.split(
         ',',
       ),
     );

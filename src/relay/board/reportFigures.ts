@@ -74,14 +74,18 @@ const BOT_COLUMNS = ['botAlone', 'botEscalated', 'botHandedBack'] as const;
 const botFigures = (f: Report['team']) =>
   f.bot ? [f.bot.alone, f.bot.escalated, f.bot.handedBack] : BOT_COLUMNS.map(() => undefined);
 
-/** One CSV text of a report: a line per queue and per agent, then one per hour or day. */
+/**
+ * One CSV text of a report: a line per queue and per agent, then one per hour or day. Queues are named as the
+ * operator named them; the last column keeps each line's id (the queue's, the agent's) for joining with other data.
+ */
 export function reportCsv(report: Report): string {
   const figures = (f: Report['team']) => [...CSV_COLUMNS.map((c) => f[c]), ...botFigures(f)];
+  const queueName = (id: string) => report.queueNames?.[id] ?? id;
   return csvText([
-    ['scope', 'name', ...CSV_COLUMNS, ...BOT_COLUMNS],
-    ['team', '', ...figures(report.team)],
-    ...report.byQueue.map((q) => ['queue', q.queue, ...figures(q)]),
-    ...report.byAgent.map((a) => ['agent', a.agent, ...figures(a)]),
+    ['scope', 'name', ...CSV_COLUMNS, ...BOT_COLUMNS, 'id'],
+    ['team', '', ...figures(report.team), ''],
+    ...report.byQueue.map((q) => ['queue', queueName(q.queue), ...figures(q), q.queue]),
+    ...report.byAgent.map((a) => ['agent', a.agent, ...figures(a), a.agent]),
     [],
     [report.bucket, 'offered', 'answered'],
     ...report.buckets.map((b) => [new Date(b.startMs).toISOString(), b.offered, b.answered]),
