@@ -146,6 +146,11 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
   await board.waitForTimeout(1000);
   expect(saves).toEqual(['/board/api/queues']);
   await expect(board.getByTestId('queues-problem')).toBeHidden();
+  // Saved again with nothing changed: no version 2, and the page says so.
+  await board.getByTestId('queues-save').click();
+  await expect(board.getByTestId('queues-saved')).toHaveText(
+    'The queues have not changed since version 1: no new version was saved.',
+  );
 
   // The next call, delivered to the instance Ben's desk is not on, rings Ben (his instance polls within 2 s).
   sim.setWebhookUrl(relays[0]!.webhookUrl);

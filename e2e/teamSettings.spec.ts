@@ -229,6 +229,17 @@ test('a double-click on Save sends one save: the page waits for its answer, and 
   await board.waitForTimeout(1000);
   expect(saves).toEqual(['/board/api/settings']);
   await expect(board.getByTestId('settings-problem')).toBeHidden();
+  // Saved again with nothing changed: no new version, and the page says so.
+  const version = /version (\d+)/.exec((await board.getByTestId('settings-saved').textContent()) ?? '')![1];
+  await board.getByTestId('settings-save').click();
+  await expect(board.getByTestId('settings-saved')).toHaveText(
+    `Nothing changed since version ${version}: no new version was saved.`,
+  );
+  await board.getByTestId('board-language').selectOption('es');
+  await expect(board.getByTestId('settings-saved')).toHaveText(
+    `Nada cambió desde la versión ${version}: no se guardó una versión nueva.`,
+  );
+  await board.getByTestId('board-language').selectOption('en');
   await board.context().close();
 });
 

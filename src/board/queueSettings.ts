@@ -4,7 +4,7 @@ import { boardI18n, say } from './i18n';
 import { readOnlyControls } from './readOnly';
 import { refusedSentence } from './relayRefusals';
 import { refusalLines, type FieldNamer } from './settingsIssues';
-import { openUnions, ruleOfText } from '../shared/settingsRules';
+import { openUnions, ruleOfText, SettingsSaved } from '../shared/settingsRules';
 
 /** A queue as the form holds it: members as rows (a row without an agent is refused), everyone as a box. */
 interface QueueDraft {
@@ -33,7 +33,7 @@ let readOnly = false;
 let loadedVersion = 0;
 let defaultQueue: string | undefined;
 let drafts: QueueDraft[] = [];
-let outcome: { saved: number } | { problems: Array<string | (() => string)> } | undefined;
+let outcome: { saved: number; unchanged?: boolean } | { problems: Array<string | (() => string)> } | undefined;
 
 function element<T extends HTMLElement>(tag: string, props: Partial<T> = {}): T {
   return Object.assign(document.createElement(tag) as T, props);
@@ -190,8 +190,9 @@ function showOutcome(): void {
     ...problems.map((line) => element<HTMLLIElement>('li', { textContent: typeof line === 'string' ? line : line() })),
   );
   const saved = outcome && 'saved' in outcome ? outcome.saved : undefined;
+  const key = outcome && 'saved' in outcome && outcome.unchanged ? 'queueEditor.unchanged' : 'queueEditor.saved';
   $('queues-saved').hidden = saved === undefined;
-  $('queues-saved').textContent = saved === undefined ? '' : say('queueEditor.saved', { version: saved });
+  $('queues-saved').textContent = saved === undefined ? '' : say(key, { version: saved });
 }
 
 /** The form as the schema reads it: an empty number box takes the schema's default (15 s ring, 60 s overflow). */
@@ -322,11 +323,14 @@ async function save(): Promise<void> {
     outcome = { problems: [() => say('queueEditor.changedSince', { version: newer.version, by: newer.changedBy })] };
   } else if (!response.ok) outcome = { problems: [refusedSentence(response.status)] };
   else {
-    const { version } = (await response.json()) as { version: number };
-    loadedVersion = version;
-    for (const draft of drafts) draft.known = true;
-    outcome = { saved: version };
-    draw();
+    const saved = SettingsSaved.safeParse(await response.json().catch(() => undefined));
+    if (!saved.success) outcome = { problems: [refusedSentence(response.status)] };
+    else {
+      loadedVersion = saved.data.version;
+      for (const draft of drafts) draft.known = true;
+      outcome = { saved: saved.data.version, unchanged: saved.data.unchanged };
+      draw();
+    }
   }
   showOutcome();
 }

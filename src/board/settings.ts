@@ -7,12 +7,15 @@ import { startQueueSettings } from './queueSettings';
 import { refusedSentence } from './relayRefusals';
 import { refusalLines, settingsField } from './settingsIssues';
 import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
+import { SettingsSaved } from '../shared/settingsRules';
 
 const $ = (id: string) => document.getElementById(id)!;
 const token = sessionStorage.getItem('board-token');
 /** Signed in as a supervisor: the page shows what is in force, with nothing to change it by. */
 const readOnly = token !== null && claimsOf(token).role !== 'admin';
 let savedVersion: number | undefined;
+/** The last save changed nothing: no new version was made. */
+let savedUnchanged = false;
 /** The version the page shows (0: none saved yet); sent with a save, so one made by someone else since is refused. */
 let loadedVersion = 0;
 /** The hours box as loaded (or last saved): only a change of it is sent. */
@@ -32,14 +35,20 @@ function showProblems(lines: Array<string | (() => string)>): void {
   );
 }
 /** One outcome on screen at a time: a new save's problems never sit beside an earlier "Saved", nor the reverse. */
-function showOutcome(outcome: { saved: number } | { problems: Array<string | (() => string)> }): void {
+function showOutcome(
+  outcome: { saved: number; unchanged?: boolean } | { problems: Array<string | (() => string)> },
+): void {
   savedVersion = 'saved' in outcome ? outcome.saved : undefined;
+  savedUnchanged = 'saved' in outcome && outcome.unchanged === true;
   showSaved();
   showProblems('problems' in outcome ? outcome.problems : []);
 }
 function showSaved(): void {
   $('saved').hidden = savedVersion === undefined;
-  $('saved').textContent = savedVersion === undefined ? '' : say('settings.saved', { version: savedVersion });
+  $('saved').textContent =
+    savedVersion === undefined
+      ? ''
+      : say(savedUnchanged ? 'settings.unchanged' : 'settings.saved', { version: savedVersion });
 }
 const lines = (id: string) =>
   ($(id) as HTMLTextAreaElement).value
@@ -149,10 +158,11 @@ async function save(body: string, hoursText: string): Promise<void> {
     });
   }
   if (!response.ok) return showOutcome({ problems: [refusedSentence(response.status)] });
-  const { version } = (await response.json()) as { version: number };
-  loadedVersion = version;
+  const saved = SettingsSaved.safeParse(await response.json().catch(() => undefined));
+  if (!saved.success) return showOutcome({ problems: [refusedSentence(response.status)] });
+  loadedVersion = saved.data.version;
   loadedHoursText = hoursText;
-  showOutcome({ saved: version });
+  showOutcome({ saved: saved.data.version, unchanged: saved.data.unchanged });
 }
 /** The hours box's note, its JSON example set apart left to right: inside an Arabic sentence its braces scrambled. */
 function showHoursNote(): void {

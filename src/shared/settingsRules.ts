@@ -88,6 +88,10 @@ export const SettingsRefusal = z.object({
 });
 export type SettingsRefusal = z.infer<typeof SettingsRefusal>;
 
+/** The relay's 200 to a settings or queues save: the version in force, `unchanged` when the save changed nothing. */
+export const SettingsSaved = z.object({ version: z.number().int().min(0), unchanged: z.boolean().optional() });
+export type SettingsSaved = z.infer<typeof SettingsSaved>;
+
 const RULE_OF_TEXT = new Map(Object.entries(SETTINGS_RULES).map(([id, text]) => [text as string, id]));
 
 /** zod's check that failed, for an issue whose message is zod's own. */

@@ -39,6 +39,7 @@ export const en = {
     codes: 'Wrap-up outcome codes, one a line',
     save: 'Save',
     saved: 'Saved as version {{version}}: every relay instance and desk has it within seconds.',
+    unchanged: 'Nothing changed since version {{version}}: no new version was saved.',
     changedSince:
       '{{by}} saved the settings (version {{version}}) since this page opened them: reload to see theirs, then make your change again.',
     readOnly:
@@ -312,6 +313,7 @@ export const en = {
     addQueue: 'Add a queue',
     save: 'Save queues',
     saved: 'Queues saved as version {{version}}: every relay instance routes by them within seconds.',
+    unchanged: 'The queues have not changed since version {{version}}: no new version was saved.',
     changedSince:
       '{{by}} saved the queues (version {{version}}) since this page opened them: reload to see theirs, then make your change again.',
     adminOnly: 'Only an admin may change the queues: sign in on the live board as an admin first.',

@@ -42,6 +42,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     codes: 'Códigos de resultado de cierre, uno por línea',
     save: 'Guardar',
     saved: 'Guardado como versión {{version}}: todas las instancias del relé y los puestos lo tienen en segundos.',
+    unchanged: 'Nada cambió desde la versión {{version}}: no se guardó una versión nueva.',
     changedSince:
       '{{by}} guardó los ajustes (versión {{version}}) después de que esta página los abriera: recarga para ver los suyos y vuelve a hacer tu cambio.',
     readOnly:
@@ -323,6 +324,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     addQueue: 'Añadir una cola',
     save: 'Guardar colas',
     saved: 'Colas guardadas como versión {{version}}: cada instancia del relay enruta con ellas en segundos.',
+    unchanged: 'Las colas no cambiaron desde la versión {{version}}: no se guardó una versión nueva.',
     changedSince:
       '{{by}} guardó las colas (versión {{version}}) después de que esta página las abriera: recárguela para ver sus cambios y vuelva a hacer el suyo.',
     adminOnly:

@@ -41,6 +41,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     codes: 'Códigos de resultado do encerramento, um por linha',
     save: 'Salvar',
     saved: 'Salvo como versão {{version}}: todas as instâncias do relay e estações recebem em segundos.',
+    unchanged: 'Nada mudou desde a versão {{version}}: nenhuma versão nova foi salva.',
     changedSince:
       '{{by}} salvou as configurações (versão {{version}}) depois que esta página as abriu: recarregue para ver as dele e faça sua alteração de novo.',
     readOnly:
@@ -320,6 +321,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     addQueue: 'Adicionar uma fila',
     save: 'Salvar filas',
     saved: 'Filas salvas como versão {{version}}: cada instância do relay roteia por elas em segundos.',
+    unchanged: 'As filas não mudaram desde a versão {{version}}: nenhuma versão nova foi salva.',
     changedSince:
       '{{by}} salvou as filas (versão {{version}}) depois que esta página as abriu: recarregue para ver as alterações e faça a sua de novo.',
     adminOnly: 'Só um administrador pode mudar as filas: entre antes no painel ao vivo como administrador.',

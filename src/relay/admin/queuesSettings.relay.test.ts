@@ -261,12 +261,37 @@ describe('queues an admin changes on the board, applied by every instance withou
     const stale = await put({ ...layout, basedOn: version - 1 });
     expect(stale.status).toBe(409);
     expect(await stale.json()).toEqual({ version, changedBy: 'ada' });
-    // Two tabs saving at once on the same version, on both instances: one lands.
+    // Two tabs saving the same change at once on the same version, on both instances: one lands.
+    const changed = { queues: layout.queues.map((q) => (q.id === 'sales' ? { ...q, ringSeconds: 25 } : q)) };
     const both = await Promise.all([
-      put({ ...layout, basedOn: version }),
-      put({ ...layout, basedOn: version }, undefined, second),
+      put({ ...changed, basedOn: version }),
+      put({ ...changed, basedOn: version }, undefined, second),
     ]);
     expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
     expect((await read()).version).toBe(version + 1);
+  });
+
+  it('a save that changes nothing is no new version, and the audit trail records no change', async () => {
+    const { version, layout } = await read();
+    const audited = async () =>
+      (await sql<{ target: string }>("SELECT target FROM audit_log WHERE action = 'config_change' ORDER BY id")).map(
+        (r) => r.target,
+      );
+    const before = await audited();
+    // The layout in force sent back as it is, its members in another order (PostgreSQL keeps no order of keys).
+    const reordered = layout.queues.map((q) => ({
+      ...q,
+      agents: q.agents === '*' ? q.agents : Object.fromEntries(Object.entries(q.agents).reverse()),
+    }));
+    const same = await put({ queues: reordered, basedOn: version });
+    expect(same.status).toBe(200);
+    expect(await same.json()).toEqual({ version, unchanged: true });
+    expect((await read()).version).toBe(version);
+    // A real change is the next version, and the only change the trail records.
+    const changed = layout.queues.map((q) => (q.id === 'sales' ? { ...q, ringSeconds: 30 } : q));
+    const saved = await put({ queues: changed, basedOn: version });
+    const { version: next } = (await saved.json()) as { version: number };
+    expect(next).toBeGreaterThan(version);
+    await expect.poll(audited, { timeout: 10_000 }).toEqual([...before, `queues v${next}`]);
   });
 });

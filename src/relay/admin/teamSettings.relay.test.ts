@@ -266,4 +266,30 @@ describe('team settings an admin changes, applied by every instance without rest
     expect(Math.min(...versions)).toBeGreaterThan(opened + 1);
     expect(await newest()).toBe(Math.max(...versions));
   });
+
+  it('a save that changes nothing is no new version, and the audit trail records no change', async () => {
+    const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+    const { version, settings } = (await (
+      await fetch(`${httpOf(second)}/board/api/settings`, { headers: { Authorization: `Bearer ${admin}` } })
+    ).json()) as { version: number; settings: { wrapUpCodes: string[] } & Record<string, unknown> };
+    const newest = async () => (await sql<{ v: number }>('SELECT max(version) AS v FROM team_settings'))[0]!.v;
+    const audited = async () =>
+      (await sql<{ target: string }>("SELECT target FROM audit_log WHERE action = 'config_change' ORDER BY id")).map(
+        (r) => r.target,
+      );
+    const before = await audited();
+    // The settings in force sent back as they are, with their version (a second Save) or without (a script's retry).
+    for (const body of [{ ...settings, basedOn: version }, settings, { notReadyReasons: settings.notReadyReasons }]) {
+      const same = await put(first, admin, body);
+      expect(same.status).toBe(200);
+      expect(await same.json()).toEqual({ version, unchanged: true });
+    }
+    expect(await newest()).toBe(version);
+    // A real change is the next version, and the only change the trail records.
+    const wrapUpCodes = [...settings.wrapUpCodes, 'Nothing else'];
+    const changed = await put(first, admin, { ...settings, wrapUpCodes, basedOn: version });
+    const { version: next } = (await changed.json()) as { version: number };
+    expect(next).toBeGreaterThan(version);
+    await expect.poll(audited, { timeout: 10_000 }).toEqual([...before, `team settings v${next}`]);
+  });
 });

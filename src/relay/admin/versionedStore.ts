@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
@@ -5,6 +6,10 @@ import type { RecordsDb } from '../records/recordsDb';
 
 /** How often each instance looks for a newer version: a change applies everywhere within this, without restart. */
 export const VERSION_POLL_MS = 2000;
+
+/** Whether a save would store what is in force already, as JSON holds it (PostgreSQL keeps no order of keys). */
+export const sameValue = (a: unknown, b: unknown): boolean =>
+  isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
 
 /** One saved version; the value is under `field` (`settings`, `layout`), as the API and the board name it. */
 export type Versioned<F extends string, T> = {

@@ -13,6 +13,7 @@ import { auditCsv } from '../audit/auditTrail';
 import { TeamSettings, TeamSettingsChange } from '../../shared/teamSettings';
 import { ruleRefusal, settingsRefusal, type SettingsRefusal } from '../../shared/settingsRules';
 import type { TeamSettingsStore } from '../admin/teamSettingsStore';
+import { sameValue } from '../admin/versionedStore';
 import { readCappedBody } from '../../whatsapp/readCappedBody';
 
 const SETTINGS_BODY_MAX = 16 * 1024;
@@ -229,6 +230,9 @@ export function createBoardApi(deps: {
             unknownQueues.map((id) => ({ path: ['queueHours', id], rule: 'unknownQueue', params: { queue: id } })),
           ),
         );
+      // A save that changes nothing is no new version, nor a change in the audit trail.
+      if (current && sameValue(current.settings, parsed.data))
+        return reply(200, JSON.stringify({ version: current.version, unchanged: true }), 'application/json');
       const version = await deps.teamSettings.save(parsed.data, check.agentId, basedOn);
       if (version === undefined) return changedSince(await deps.teamSettings.latest());
       audit(req, check, {

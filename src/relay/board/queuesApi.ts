@@ -9,6 +9,7 @@ import type { Logger } from '../../whatsapp/logger';
 import { readCappedBody } from '../../whatsapp/readCappedBody';
 import type { SupervisorCheck } from '../agentTokens';
 import type { TeamQueuesStore } from '../admin/teamQueuesStore';
+import { sameValue } from '../admin/versionedStore';
 import type { LiveQueues } from '../liveQueues';
 
 /** 200 queues of a few hundred members each fit; a body longer than this is refused unread. */
@@ -87,6 +88,9 @@ export function createQueuesApi(deps: {
       // Checked with the file's numbers, media and bots, as a whole queues file is (a fallback that is no queue...).
       const built = live.check(layout);
       if (built && 'problems' in built) return json(res, 400, built);
+      // A save that changes nothing is no new version, nor a change in the audit trail.
+      if (current.version > 0 && sameValue(current.layout, layout))
+        return json(res, 200, { version: current.version, unchanged: true });
       const version = await store.save(layout, check.agentId, basedOn);
       if (version === undefined) return changedSince(await inForce());
       deps.audit?.({
