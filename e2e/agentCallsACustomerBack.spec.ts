@@ -354,9 +354,14 @@ test('a Call back now whose permission check failed keeps the callback on the ca
     await expect(card).not.toContainText('did not reach them');
     await expect(pageA.getByTestId('callback-notice')).toHaveCount(0);
 
-    // Try again, with the check working this time, places the call.
+    // Try again, with the check working this time, places the call. From History, the bar says it is still theirs.
     await failCheck();
     expect(connects()).toBe(0);
+    await pageA.getByTestId('tab-history').click();
+    await expect(pageA.getByTestId('callback-bar')).toHaveText(
+      /^The callback for \+?447700900748 is still yours: its call was not placed/,
+    );
+    await pageA.getByTestId('callback-bar-show').click();
     await card.getByRole('button', { name: 'Try again' }).click();
     await expect.poll(connects, { timeout: 20_000 }).toBe(1);
     await expect(pageA.getByTestId('call-phase')).toBeVisible({ timeout: 20_000 });

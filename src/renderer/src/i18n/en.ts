@@ -121,6 +121,7 @@ export const en = {
     tryAgain: 'Try again',
     barLabel: 'Callback offered to you',
     bar: '{{customer}} asked to be called back: the callback is offered to you',
+    barInHand: 'The callback for {{customer}} is still yours: its call was not placed',
     show: 'Show the callback',
   },
   idle: {

@@ -124,6 +124,7 @@ export const es: Catalog = {
     tryAgain: 'Intentar de nuevo',
     barLabel: 'Devolución de llamada para usted',
     bar: '{{customer}} pidió que le devolvieran la llamada: se le ofrece a usted',
+    barInHand: 'La devolución de llamada a {{customer}} sigue siendo suya: no se hizo la llamada',
     show: 'Ver la devolución',
   },
   idle: {

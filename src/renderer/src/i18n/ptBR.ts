@@ -122,6 +122,7 @@ export const ptBR: Catalog = {
     tryAgain: 'Tentar de novo',
     barLabel: 'Retorno oferecido a você',
     bar: '{{customer}} pediu retorno: o retorno é oferecido a você',
+    barInHand: 'O retorno para {{customer}} continua com você: a chamada não foi feita',
     show: 'Ver o retorno',
   },
   idle: {

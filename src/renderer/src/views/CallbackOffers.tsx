@@ -92,7 +92,7 @@ export function CallbackBar() {
   return (
     <section className="call-bar" data-testid="callback-bar" aria-label={t('callbacks.barLabel')}>
       <strong>
-        <Say k="callbacks.bar" values={{ customer }} ltr={['customer']} />
+        <Say k={first.inHand ? 'callbacks.barInHand' : 'callbacks.bar'} values={{ customer }} ltr={['customer']} />
       </strong>
       <button type="button" data-testid="callback-bar-show" onClick={() => setTab('phone')}>
         {t('callbacks.show')}
