@@ -24,6 +24,7 @@ export function relayKeys(prefix: string) {
     turnedAway: (callId: string) => key('turned-away', callId),
     routesDue: key('routes-due'),
     colleagueRingsDue: key('colleague-rings-due'),
+    botTurnsDue: key('bot-turns-due'),
     lastAgent: (customer: string) => key('last-agent', customer),
     wrappedUp: (callId: string, agentId: string) => key('wrapped-up', callId, agentId),
   };

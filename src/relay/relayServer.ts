@@ -19,6 +19,7 @@ import { createMediaRoute } from './mediaRoute';
 import { createBus } from './bus';
 import { createCallRequests } from './callRequests';
 import { createColleagueRings } from './colleagueRings';
+import { createDueSteps } from './dueSteps';
 import { createCallStore } from './callStore';
 import { createRelayLimits, type RelayLimitSettings } from './limits';
 import { createPresence } from './presence';
@@ -308,10 +309,13 @@ export async function startRelay(options: RelayOptions) {
     anchored && options.queues?.queues.some((q) => q.bot || q.handBack.length > 0)
       ? createBotSessions(redis, prefix)
       : undefined;
+  // When a bot's turn runs out (its queue's maxSeconds): any instance ends it, the bot's own may die meanwhile.
+  const botTurns = botSessions && createDueSteps(redis, keys.botTurnsDue, log, 'a bot’s turn past its limit');
   const bots =
     botSessions &&
     createBotCalls({
       sessions: botSessions,
+      turnLimits: botTurns,
       anchored: anchored!,
       store,
       floor,
@@ -821,6 +825,7 @@ export async function startRelay(options: RelayOptions) {
   queueRouter?.start();
   callbacks?.start();
   colleagueRings.start();
+  botTurns?.start();
   floor.start();
   await teamLease.start();
   const forgetting = forgetLongGoneAgents();
@@ -840,6 +845,7 @@ export async function startRelay(options: RelayOptions) {
       queueRouter?.stop();
       callbacks?.stop();
       colleagueRings.stop();
+      botTurns?.stop();
       floor.stop();
       forgetting.stop();
       lapsedDesks.stop();

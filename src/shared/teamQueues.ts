@@ -39,6 +39,11 @@ export const QueueBot = z.object({
    * 201 Created with the answer and a Location, DELETE that resource to end the session).
    */
   protocol: z.enum(['smallwebrtc', 'whip']).default('smallwebrtc'),
+  /**
+   * The longest the bot keeps a call without escalating or ending it (a bot that stalls, a caller it cannot make
+   * out): then the call goes to the queue's agents with "The assistant could not take this call". Unset: no limit.
+   */
+  maxSeconds: z.number().int().min(10).max(3600).optional(),
 });
 export type QueueBot = z.infer<typeof QueueBot>;
 

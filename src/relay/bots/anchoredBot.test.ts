@@ -26,6 +26,7 @@ const BROKEN_TOKEN = 'broken-bot-token-0123456789abcdef012345678';
 const DEAD_TOKEN = 'dead-bot-token-0123456789abcdef0123456789ab';
 const CRASH_TOKEN = 'crash-bot-token-0123456789abcdef0123456789a';
 const LISTEN_TOKEN = 'listen-bot-token-0123456789abcdef012345678';
+const STALL_TOKEN = 'stall-bot-token-0123456789abcdef0123456789a';
 // Each voice by its pitch at the caller: the bot, the queue's music, the agent; the caller speaks 440 Hz.
 const BOT_HZ = 600;
 const MUSIC_HZ = 700;
@@ -40,6 +41,7 @@ let brokenBot: ScriptedBot;
 let deadBot: ScriptedBot;
 let crashBot: ScriptedBot;
 let listenBot: ScriptedBot;
+let stallBot: ScriptedBot;
 const listenOptions = {
   token: LISTEN_TOKEN,
   toneHz: BOT_HZ,
@@ -62,13 +64,15 @@ const botOptions = {
 };
 
 beforeAll(async () => {
-  [bot, silentBot, brokenBot, deadBot, crashBot, listenBot, postgres] = await Promise.all([
+  [bot, silentBot, brokenBot, deadBot, crashBot, listenBot, stallBot, postgres] = await Promise.all([
     startScriptedBot(botOptions),
     startScriptedBot({ token: SILENT_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'silent' }),
     startScriptedBot({ token: BROKEN_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'http_error' }),
     startScriptedBot({ token: DEAD_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'no_media' }),
     startScriptedBot({ token: CRASH_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ, mode: 'hang_up', escalateAfterMs: 2000 }),
     startScriptedBot(listenOptions),
+    // Talks and listens, but never escalates nor ends the call.
+    startScriptedBot({ token: STALL_TOKEN, toneHz: BOT_HZ, hearHz: CALLER_HZ }),
     startTestPostgres(),
   ]);
   queues = {
@@ -116,6 +120,14 @@ beforeAll(async () => {
         payloads: ['listen'],
         bot: { url: listenBot.url, token: LISTEN_TOKEN, stayListening: true },
       },
+      {
+        id: 'stall',
+        name: 'Stalling bot',
+        media: 'anchored',
+        agents: '*',
+        payloads: ['stall'],
+        bot: { url: stallBot.url, token: STALL_TOKEN, maxSeconds: 10 },
+      },
     ],
   };
   testbed = await startAnchoredRelay('bots', queues, {
@@ -134,6 +146,7 @@ afterAll(async () => {
     deadBot?.close(),
     crashBot?.close(),
     listenBot?.close(),
+    stallBot?.close(),
     postgres?.stop(),
   ]);
 });
@@ -430,6 +443,40 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
       desk.close();
     }
   }, 40_000);
+
+  it('a bot that keeps the call past its queue’s maxSeconds without escalating gives it to the queue: the caller hears the music, then the agent', async () => {
+    const { client, events } = await connectTestAgent('hal', [testbed.relay.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(AGENT_HZ);
+    try {
+      const callId = 'wacid.bot.stalled';
+      await callIn(callId, caller, 'stall');
+      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      const acceptedAt = Date.now();
+      await caller.applyAnswer(answerSentToMeta(callId)!);
+      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
+      // Its 10 s run out: the agents take the call, told the assistant could not take it.
+      await until(() => offeredTo(events, callId) !== undefined, 20_000, 'agent rings');
+      expect(Date.now() - acceptedAt).toBeGreaterThanOrEqual(9000);
+      expect(offeredTo(events, callId)!.assistant?.summary).toBe('The assistant could not take this call.');
+      await until(
+        () => heardTone(caller.received, MUSIC_HZ) > 0.02 && heardTone(caller.received, BOT_HZ) < 0.004,
+        8000,
+        'caller hears the music, not the bot',
+      );
+      const answer = await desk.answer(offeredTo(events, callId)!.sdpOffer);
+      await client.request('pre_accept', { callId, sdp: answer });
+      await client.request('accept', { callId, sdp: answer });
+      await until(() => heardTone(caller.received, AGENT_HZ) > 0.05, 10_000, 'caller hears the agent');
+      await until(async () => (await legsOf(callId)).join() === 'customer,hal', 8000, 'the bot’s leg leaves');
+      expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
+      await client.request('terminate', { callId });
+    } finally {
+      client.close();
+      caller.close();
+      desk.close();
+    }
+  }, 60_000);
 
   it('a queue whose bot stays listening: once the agent has the call the bot stays in the room muted, hearing both, heard by nobody', async () => {
     const { client, events } = await connectTestAgent('gus', [testbed.relay.agentUrl]);

@@ -12,6 +12,7 @@ import type { Bus } from '../bus';
 import type { CallStore } from '../callStore';
 import type { TeamFloor } from '../team/teamFloor';
 import type { AnchoredCalls } from '../media/anchoredCalls';
+import type { DueSteps } from '../dueSteps';
 import type { BotSessions } from './botSessions';
 import { offerToBot } from './smallWebrtcOffer';
 import { endWhipSession, offerToWhipBot } from './whipOffer';
@@ -75,6 +76,8 @@ export function createBotCalls(deps: {
   >;
   /** The team's model of the call's parties: an agent hands a call to a bot through it. */
   floor: Pick<TeamFloor, 'apply' | 'call'>;
+  /** When each bot's turn runs out (its queue's `maxSeconds`), kept in Redis so that any instance ends it. */
+  turnLimits?: Pick<DueSteps, 'at' | 'onDue'>;
   /** The team's queues, for the bots an agent may hand a call back to. */
   queues: () => QueueConfig[];
   graphFor: (callId: string) => Promise<GraphClient>;
@@ -200,6 +203,11 @@ export function createBotCalls(deps: {
   /** A bot has the call now: the board shows it with the assistant, the records and metrics count it. */
   async function took(callId: string, queueId: string, botId: string, handBack: boolean): Promise<void> {
     await sessions.holding(callId, queueId, botId);
+    const queue = deps.queues().find((q) => q.id === queueId);
+    const limit = queue && handBackBots(queue).find((b) => b.id === botId)?.maxSeconds;
+    const holder = limit ? await sessions.holderOf(callId) : undefined;
+    // The turn is this bot's (its handle): a bot the call is handed back to later has a turn of its own.
+    if (limit && holder) await deps.turnLimits?.at(JSON.stringify([callId, holder.handle]), Date.now() + limit * 1000);
     deps.records?.record({ kind: 'bot_took', callId, bot: botId, handBack, atMs: Date.now() });
     deps.metrics?.().botTook(queueId, handBack);
   }
@@ -276,6 +284,15 @@ export function createBotCalls(deps: {
       log.error('a call the bot failed was not queued', { callId, error: errorText(failure) }),
     );
   }
+
+  /** The bot kept the call past its queue's limit without escalating or ending it: the agents take it. */
+  async function turnOver(turn: string): Promise<void> {
+    const [callId, handle] = JSON.parse(turn) as [string, string];
+    const holder = await sessions.holderOf(callId);
+    if (holder?.handle !== handle || (await sessions.handedOver(callId)) || (await store.terminated(callId))) return;
+    await failed(callId, holder.queueId, new Error('the bot kept the call past its queue’s limit'), handle);
+  }
+  deps.turnLimits?.onDue(turnOver);
 
   /**
    * The relay instance that had the bot's leg died, and this one took the leg over (its Janus session). Answered on
