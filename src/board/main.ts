@@ -1,5 +1,6 @@
 import { replaceInPlace } from './keepInPlace';
 import { claimsOf } from './boardToken';
+import { callKind } from './callKind';
 import {
   BoardMessage,
   type AgentCall,
@@ -285,7 +286,7 @@ function render(): void {
       return row(
         [
           isolated(c.agent),
-          c.queue ? isolated(queueName(c.queue)) : c.direction === 'outbound' ? say('row.outbound') : '–',
+          c.queue ? isolated(queueName(c.queue)) : callKind(c),
           customerCell(c.customer, c.username),
           duration(now - c.sinceMs),
           listen,

@@ -405,7 +405,13 @@ export function createCallRequests(deps: {
       await store.setPlacedBy(callId, agentId);
       await placeOnTeam(callId, agentId);
       records?.record({ kind: 'placed', callId, customer: to, agentId, atMs: Date.now() });
-      await store.setActive(callId, { agent: agentId, customer: to, direction: 'outbound', sinceMs: Date.now() });
+      await store.setActive(callId, {
+        agent: agentId,
+        customer: to,
+        direction: 'outbound',
+        ...(callbackId && { callback: true }),
+        sinceMs: Date.now(),
+      });
       for (const event of await store.early(callId)) {
         await bus.publish({ kind: 'direct', callId, targets: [agentId], event });
         // WhatsApp's status can overtake its reply to connect: a callback's call is decided by it all the same.

@@ -11,6 +11,8 @@ const ActiveCall = z.object({
   customer: z.string(),
   queue: z.string().optional(),
   direction: z.enum(['inbound', 'outbound']),
+  /** An agent placed it for a queue's callback (a customer who asked to be called back). */
+  callback: z.boolean().optional(),
   sinceMs: z.number(),
 });
 export type ActiveCall = z.infer<typeof ActiveCall>;

@@ -59,6 +59,8 @@ export const BoardSnapshot = z.object({
       customer: z.string(),
       username: z.string().max(100).optional(),
       direction: z.enum(['inbound', 'outbound']),
+      /** A call an agent placed for a queue's callback: the board names it a callback, not an outbound call. */
+      callback: z.boolean().optional(),
       sinceMs: z.number(),
       /** Its media goes through the team's media server, so a supervisor can listen in and barge. */
       listenable: z.boolean().default(false),

@@ -250,6 +250,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     withAssistant: 'مع المساعد',
     withNamedAssistant: 'مع المساعد {{name}}',
     outbound: 'صادرة',
+    callback: 'معاودة اتصال',
     setAway: 'اجعله غير موجود',
     awayReason: 'سبب غياب الموظف',
     awayNoReason: 'بلا سبب',

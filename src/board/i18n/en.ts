@@ -249,6 +249,7 @@ export const en = {
     withAssistant: 'With the assistant',
     withNamedAssistant: 'With the assistant {{name}}',
     outbound: 'outbound',
+    callback: 'callback',
     setAway: 'Set Away',
     awayReason: 'Why the agent is away',
     awayNoReason: 'no reason given',

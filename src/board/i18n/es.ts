@@ -257,6 +257,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     withAssistant: 'Con el asistente',
     withNamedAssistant: 'Con el asistente {{name}}',
     outbound: 'saliente',
+    callback: 'devolución de llamada',
     setAway: 'Poner ausente',
     awayReason: 'Por qué el agente está ausente',
     awayNoReason: 'sin motivo',

@@ -249,6 +249,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     withAssistant: 'सहायक के साथ',
     withNamedAssistant: 'सहायक {{name}} के साथ',
     outbound: 'बाहर जाने वाली',
+    callback: 'कॉलबैक',
     setAway: 'दूर करें',
     awayReason: 'एजेंट दूर क्यों है',
     awayNoReason: 'कोई कारण नहीं',

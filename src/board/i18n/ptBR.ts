@@ -255,6 +255,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     withAssistant: 'Com o assistente',
     withNamedAssistant: 'Com o assistente {{name}}',
     outbound: 'efetuada',
+    callback: 'retorno de chamada',
     setAway: 'Marcar ausente',
     awayReason: 'Por que o agente está ausente',
     awayNoReason: 'sem motivo',

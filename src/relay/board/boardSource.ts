@@ -294,6 +294,7 @@ export function createBoardSource(deps: {
             customer: c.customer,
             ...(named.has(c.callId) && { username: named.get(c.callId) }),
             direction: c.direction,
+            ...(c.callback && { callback: true }),
             sinceMs: c.sinceMs,
             listenable: anchored.has(c.queue ?? ''),
           }))
