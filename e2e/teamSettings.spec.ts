@@ -297,7 +297,14 @@ test('a supervisor opening the settings page reads what is in force, told plainl
     await expect(page.getByTestId(box)).not.toBeEditable();
   await expect(page.getByTestId('customer-export')).toBeDisabled();
   await expect(page.getByTestId('customer-erase')).toBeDisabled();
-  await page.getByTestId('settings-codes').press('Enter');
+  // Enter in a box submits a form whose submit button is on: nothing is sent.
+  const saves: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'PUT') saves.push(new URL(request.url()).pathname);
+  });
+  await page.getByTestId('settings-sl-target').press('Enter');
+  await page.waitForTimeout(1000);
+  expect(saves).toEqual([]);
   await expect(page.getByTestId('settings-problem')).toBeHidden();
   await expect(page.getByTestId('settings-read-only')).toBeVisible();
   await page.context().close();
