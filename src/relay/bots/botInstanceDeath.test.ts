@@ -139,6 +139,35 @@ async function keepsHearing(caller: { received: Parameters<typeof heardTone>[0] 
   ).toBeGreaterThanOrEqual(8);
 }
 
+type Caller = Awaited<ReturnType<typeof createFarEnd>>;
+
+/** The call comes in on the instance about to die, which answers WhatsApp for the bot; until the caller hears it. */
+async function answeredForTheBot(doomed: RelayProcess, callId: string, caller: Caller, ctaPayload?: string) {
+  await callIn({ graph, relay: doomed }, callId, caller, { ctaPayload });
+  await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
+  await caller.applyAnswer(answerSentToMeta(graph, callId)!);
+  await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the bot');
+}
+
+/**
+ * The instance holding the call's legs dies (SIGKILL); until the survivor has claimed its Janus session and taken both
+ * the bot's and the customer's legs over. Returns who held them before.
+ */
+async function killedAndTakenOver(doomed: RelayProcess, callId: string): Promise<Record<string, string>> {
+  const before = await legHolders(callId);
+  expect(Object.keys(before).sort()).toEqual(['assistant', 'customer']);
+  await doomed.kill();
+  await until(
+    async () => {
+      const now = await legHolders(callId);
+      return now.assistant !== before.assistant && now.customer !== before.customer;
+    },
+    15_000,
+    'the survivor takes the legs over',
+  );
+  return before;
+}
+
 describe('the relay instance holding a bot’s leg dies during the bot’s turn', () => {
   it('another instance takes the bot’s and the customer’s legs over: the caller keeps hearing the bot, its escalate works, the music plays, the agent answers and the bot leaves', async () => {
     const doomed = await relayProcess();
@@ -148,23 +177,9 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
     try {
       const callId = 'wacid.botdeath.escalated';
       // The call comes in on the instance about to die: it answers WhatsApp for the bot and holds both legs.
-      await callIn({ graph, relay: doomed }, callId, caller);
-      await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
-      await caller.applyAnswer(answerSentToMeta(graph, callId)!);
-      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the bot');
-      const before = await legHolders(callId);
-      expect(Object.keys(before).sort()).toEqual(['assistant', 'customer']);
-
-      await doomed.kill();
+      await answeredForTheBot(doomed, callId, caller);
       // The survivor claims the dead instance's Janus session and takes both legs over, well before the bot's turn.
-      await until(
-        async () => {
-          const now = await legHolders(callId);
-          return now.assistant !== before.assistant && now.customer !== before.customer;
-        },
-        15_000,
-        'the survivor takes the legs over',
-      );
+      await killedAndTakenOver(doomed, callId);
       expect(front.escalations).toHaveLength(0);
       // Nothing was lost at the caller: the bot is still heard, and still hears the caller.
       await keepsHearing(caller, BOT_HZ);
@@ -216,17 +231,8 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
     let desk: Awaited<ReturnType<typeof answerAs>> | undefined;
     try {
       const callId = 'wacid.botdeath.crashed';
-      await callIn({ graph, relay: doomed }, callId, caller, { ctaPayload: 'crash' });
-      await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
-      await caller.applyAnswer(answerSentToMeta(graph, callId)!);
-      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the bot');
-      const before = await legHolders(callId);
-      await doomed.kill();
-      await until(
-        async () => (await legHolders(callId)).assistant !== before.assistant,
-        15_000,
-        'the survivor takes the legs over',
-      );
+      await answeredForTheBot(doomed, callId, caller, 'crash');
+      await killedAndTakenOver(doomed, callId);
       expect(offeredTo(ben.events, callId)).toBeUndefined();
 
       // The bot drops its peer: the survivor hears Janus hang its leg up and gives the call to the agents.
@@ -324,14 +330,9 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
       );
       // The accept must have reached WhatsApp and be waiting there before the instance dies.
       await until(() => graph.faultsWaiting() === 0, 10_000, 'the accept held at WhatsApp');
-      const before = await legHolders(callId);
-      await doomed.kill();
-
       // The survivor takes both legs over and finishes the answer with the SDP WhatsApp took in the pre_accept.
+      await killedAndTakenOver(doomed, callId);
       await until(() => graph.actionsFor(callId).includes('accept:200'), 20_000, 'accepted by the survivor');
-      const now = await legHolders(callId);
-      expect(now.customer).not.toBe(before.customer);
-      expect(now.assistant).not.toBe(before.assistant);
       const answers = graph.requests.flatMap((r) => {
         const body = r.body as { call_id?: string; action?: string; session?: { sdp: string } } | undefined;
         return body?.call_id === callId && body.session ? [body.session.sdp] : [];
@@ -358,17 +359,8 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
     let desk: Awaited<ReturnType<typeof answerAs>> | undefined;
     try {
       const callId = 'wacid.botdeath.whip';
-      await callIn({ graph, relay: doomed }, callId, caller, { ctaPayload: 'whip' });
-      await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
-      await caller.applyAnswer(answerSentToMeta(graph, callId)!);
-      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the WHIP bot');
-      const before = await legHolders(callId);
-      await doomed.kill();
-      await until(
-        async () => (await legHolders(callId)).assistant !== before.assistant,
-        15_000,
-        'the survivor takes the legs over',
-      );
+      await answeredForTheBot(doomed, callId, caller, 'whip');
+      await killedAndTakenOver(doomed, callId);
       await until(() => whip.escalations.length > 0, BOT_TURN_MS + 5000, 'the WHIP bot escalated');
       expect(whip.escalations[0]!.status).toBe(202);
       await until(() => offeredTo(dana.events, callId) !== undefined, 20_000, 'dana rings');
@@ -395,10 +387,7 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
     let desk: Awaited<ReturnType<typeof answerAs>> | undefined;
     try {
       const callId = 'wacid.botdeath.crash-in-between';
-      await callIn({ graph, relay: doomed }, callId, caller);
-      await until(() => graph.actionsFor(callId).includes('accept:200'), 10_000, 'accepted for the bot');
-      await caller.applyAnswer(answerSentToMeta(graph, callId)!);
-      await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'the caller hears the bot');
+      await answeredForTheBot(doomed, callId, caller);
       await doomed.kill();
       // At once, seconds before any instance can take the dead one's session: Janus's hang-up reaches nobody.
       front.hangUp();
