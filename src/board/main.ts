@@ -86,6 +86,15 @@ function sayAround(key: string, name: string, node: Node, values: Record<string,
   return [before, node, after];
 }
 
+/** A call's queue by its name (a queue's callback says so beside it), or what the call is outside any queue. */
+function queueCell(c: BoardSnapshot['inProgress'][number]): string | Node {
+  if (!c.queue) return callKind(c);
+  if (!c.callback) return isolated(queueName(c.queue));
+  const cell = document.createElement('span');
+  cell.append(isolated(queueName(c.queue)), ` · ${say('row.callback')}`);
+  return cell;
+}
+
 function row(cells: Array<string | Node>, attrs: Record<string, string> = {}): HTMLTableRowElement {
   const tr = document.createElement('tr');
   for (const [k, v] of Object.entries(attrs)) tr.setAttribute(k, v);
@@ -284,13 +293,7 @@ function render(): void {
         listen = button;
       }
       return row(
-        [
-          isolated(c.agent),
-          c.queue ? isolated(queueName(c.queue)) : callKind(c),
-          customerCell(c.customer, c.username),
-          duration(now - c.sinceMs),
-          listen,
-        ],
+        [isolated(c.agent), queueCell(c), customerCell(c.customer, c.username), duration(now - c.sinceMs), listen],
         { 'data-testid': 'in-progress-row', 'data-call-id': c.callId, 'data-agent': c.agent },
       );
     }),

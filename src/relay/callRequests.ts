@@ -72,7 +72,7 @@ export function createCallRequests(deps: {
   /** The team's outcome codes as the operator set them now; none: any outcome goes. */
   wrapUpCodes?: () => string[] | undefined;
   /** Customers' callbacks offered to agents (queues that turn calls away with `callback`). */
-  callbacks?: Pick<QueueCallbacks, 'respond' | 'mayPlace' | 'placed' | 'callOutcome'>;
+  callbacks?: Pick<QueueCallbacks, 'respond' | 'placeable' | 'placed' | 'callOutcome'>;
 }): Handlers {
   const { graph, store, floor, router, bus, limits, metrics, records, anchored } = deps;
   /** biz_opaque_callback_data: team, queue and agent, the same in pre_accept and accept. */
@@ -390,8 +390,8 @@ export function createCallRequests(deps: {
     /** Calls placed by agents: the relay holds the token, and remembers who placed which call. */
     async connect(agentId, { to, sdp, capture, callbackId }) {
       const callbacks = deps.callbacks;
-      if (callbackId && !(await callbacks?.mayPlace(agentId, callbackId, to)))
-        throw new RelayRefusal('relayCallbackGone');
+      const forCallback = callbackId ? await callbacks?.placeable(agentId, callbackId, to) : undefined;
+      if (callbackId && !forCallback) throw new RelayRefusal('relayCallbackGone');
       const bizOpaque = buildCallbackData({ team: deps.team, agent: agentId });
       const { callId } = await graph.connect(to, sdp, { capture, bizOpaque }).catch(async (error: unknown) => {
         // The attempt counts: the callback waits again with why, for this agent or another.
@@ -409,7 +409,8 @@ export function createCallRequests(deps: {
         agent: agentId,
         customer: to,
         direction: 'outbound',
-        ...(callbackId && { callback: true }),
+        // A queue's callback: the board lists it under that queue (and its supervisors' scope) as a callback.
+        ...(forCallback && { callback: true, queue: forCallback.queueId }),
         sinceMs: Date.now(),
       });
       for (const event of await store.early(callId)) {

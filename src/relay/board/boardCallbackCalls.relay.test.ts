@@ -23,6 +23,7 @@ const QUEUES = TeamQueues.parse({
       agents: { asha: 1, ben: 1 },
       maxWait: { seconds: 10, action: 'callback' },
     },
+    { id: 'sales', name: 'Sales', routing: 'ring_all', payloads: ['sales'], agents: { ben: 1 } },
   ],
 });
 
@@ -43,6 +44,11 @@ describe('calls agents place, on the supervisor board', () => {
     const board = await signInTestBoard(
       relay.agentUrl,
       await issueSupervisorToken('sam', RELAY_TEST_SECRETS.agentSecret),
+    );
+    // A supervisor of Care only: a callback of Care is theirs to see, an agent's own outbound call is not.
+    const careBoard = await signInTestBoard(
+      relay.agentUrl,
+      await issueSupervisorToken('cora', RELAY_TEST_SECRETS.agentSecret, { queues: ['care'] }),
     );
     try {
       // A caller nobody took waits past the queue's maximum (the routing clock moved) and asks to be called back.
@@ -67,11 +73,17 @@ describe('calls agents place, on the supervisor board', () => {
       };
       const row = (callId: string) => board.snapshot()?.inProgress.find((c) => c.callId === callId);
       await until(() => row(callbackCall) !== undefined && row(ownCall) !== undefined, 'the board lists both calls');
-      expect(row(callbackCall)).toMatchObject({ agent: 'asha', direction: 'outbound', callback: true });
+      expect(row(callbackCall)).toMatchObject({ agent: 'asha', direction: 'outbound', callback: true, queue: 'care' });
       expect(row(ownCall)).toMatchObject({ agent: 'ben', direction: 'outbound' });
       expect(row(ownCall)?.callback).toBeUndefined();
+      await until(
+        () => careBoard.snapshot()?.inProgress.some((c) => c.callId === callbackCall) === true,
+        'Care’s supervisor sees the callback call',
+      );
+      expect(careBoard.snapshot()?.inProgress.map((c) => c.callId)).toEqual([callbackCall]);
     } finally {
       board.ws.close();
+      careBoard.ws.close();
       asha.client.close();
       ben.client.close();
     }

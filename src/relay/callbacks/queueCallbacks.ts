@@ -468,13 +468,13 @@ export function createQueueCallbacks(deps: {
       log.info('callback taken by the agent', { callbackId, agentId });
       return { customer: callback.customer };
     },
-    /** Whether the agent may place this callback's call to `to` now. */
-    async mayPlace(agentId: string, callbackId: string, to: string): Promise<boolean> {
+    /** The callback's queue when the agent may place its call to `to` now; undefined when they may not. */
+    async placeable(agentId: string, callbackId: string, to: string): Promise<{ queueId: string } | undefined> {
       const found = await read(callbackId);
       const c = found?.callback;
-      if (!c || c.state !== 'calling' || c.agentId !== agentId || c.customer !== to || c.placedCallId) return false;
+      if (!c || c.state !== 'calling' || c.agentId !== agentId || c.customer !== to || c.placedCallId) return undefined;
       const queue = deps.queues().find((q) => q.id === c.queueId);
-      return !queue || queueOpenAt(queue, now()).open;
+      return !queue || queueOpenAt(queue, now()).open ? { queueId: c.queueId } : undefined;
     },
     /** The agent's desk placed the callback's call: its outcome decides the callback. */
     async placed(agentId: string, callbackId: string, placedCallId: string): Promise<void> {
