@@ -76,7 +76,20 @@ test('npm run demo -- --team: both desks ring for Support, Asha answers, and the
     await expect(ben.getByTestId('caller-name')).toHaveText('Demo Customer 1');
     await asha.getByTestId('answer').click();
     await expect(asha.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    const answeredAt = Date.now();
     await expect(board.locator(`[data-testid="in-progress-row"][data-call-id="${call.callId}"]`)).toContainText('asha');
+    // The call lasts a few seconds; the board's handle time is Meta's billed time, which the simulator now measures.
+    await asha.waitForTimeout(Math.max(0, answeredAt + 4500 - Date.now()));
+    await asha.getByTestId('hangup').click();
+    const talked = (Date.now() - answeredAt) / 1000;
+    const aht = board.locator('[data-testid="figures-team"] [data-field="aht"]');
+    await expect(aht).toHaveText(/^\d+ s$/, { timeout: 15_000 });
+    const billed = Number((await aht.textContent())!.replace(' s', ''));
+    // Meta counts whole seconds from the accept (sent before the desk says On call) to the end.
+    expect(billed, `billed ${billed} s for a call of ${talked.toFixed(1)} s`).toBeGreaterThanOrEqual(
+      Math.floor(talked) - 1,
+    );
+    expect(billed).toBeLessThanOrEqual(Math.ceil(talked) + 3);
     expect(lines).toEqual([expect.stringMatching(/^Demo Customer 1 \(\+4477009009\d\d\) calls Support\.$/)]);
 
     // Sales rings Ben alone; the admin's token opens Team settings.

@@ -21,6 +21,8 @@ export interface SimCall {
   capture?: CaptureAsked;
   /** biz_opaque_callback_data as last given (pre_accept, accept or connect): echoed in terminate and statuses. */
   callbackData?: string;
+  /** When the call was picked up (accept, or the customer taking a business call): its terminate's start_time. */
+  acceptedAtMs?: number;
 }
 
 /** A file WhatsApp made (a call's recording or transcript), downloadable with the token. */
@@ -229,6 +231,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
           };
         }
         call.state = 'accepted';
+        call.acceptedAtMs = Date.now();
         break;
       }
       case 'reject':

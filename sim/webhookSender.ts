@@ -85,6 +85,9 @@ export function connectWebhook(params: CallWebhookParams & { sdpOffer: string; c
 export function terminateWebhook(
   params: CallWebhookParams & {
     status: 'COMPLETED' | 'FAILED';
+    /** Only for a call that was picked up, as Meta sends them (its example: duration = end_time - start_time). */
+    startTimeSec?: number;
+    endTimeSec?: number;
     durationSec?: number;
     error?: { code: number; message: string };
     /** Meta marks the end of a call the business placed as BUSINESS_INITIATED. */
@@ -120,6 +123,8 @@ export function terminateWebhook(
         ...(params.bizOpaque === undefined ? {} : { biz_opaque_callback_data: params.bizOpaque }),
         ...(params.ctaPayload === undefined ? {} : { cta_payload: params.ctaPayload }),
         ...(params.deeplinkPayload === undefined ? {} : { deeplink_payload: params.deeplinkPayload }),
+        ...(params.startTimeSec === undefined ? {} : { start_time: String(params.startTimeSec) }),
+        ...(params.endTimeSec === undefined ? {} : { end_time: String(params.endTimeSec) }),
         ...(params.durationSec === undefined ? {} : { duration: params.durationSec }),
         ...(errors ? { errors } : {}),
       },

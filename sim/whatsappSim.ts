@@ -49,6 +49,13 @@ export interface SimulatedCall {
  * WhatsApp in a box: a Graph API that checks requests as Meta does, plus real WebRTC callers that
  * ring the app through signed webhooks and hang up through terminate webhooks.
  */
+/** A picked-up call's times as its terminate webhook gives them: whole seconds, duration = end_time - start_time. */
+function pickedUp(startMs: number, endMs: number) {
+  const startTimeSec = Math.floor(startMs / 1000);
+  const endTimeSec = Math.floor(endMs / 1000);
+  return { startTimeSec, endTimeSec, durationSec: endTimeSec - startTimeSec };
+}
+
 export async function startWhatsAppSim(options: WhatsAppSimOptions) {
   const graph: GraphApiSim = await startGraphApiSim({
     accessToken: options.accessToken,
@@ -77,7 +84,8 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
         phoneNumberId: options.phoneNumberId,
         status,
         error,
-        durationSec: answered ? 1 : undefined,
+        // The call's real length from the pick-up, as Meta bills it (start_time, end_time, duration).
+        ...(pre?.acceptedAtMs === undefined ? {} : pickedUp(pre.acceptedAtMs, Date.now())),
         direction: call.outbound ? 'BUSINESS_INITIATED' : 'USER_INITIATED',
         // Meta echoes what the business sent with its answer or connect ("API & Webhook Reference").
         bizOpaque: pre?.callbackData,
@@ -137,7 +145,7 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     if (call.endedBy) return;
     if (outbound.answer === 'accept') {
       const pre = graph.calls.get(call.callId);
-      if (pre) pre.state = 'accepted';
+      if (pre) Object.assign(pre, { state: 'accepted', acceptedAtMs: Date.now() });
       await send(callStatusWebhook({ ...base, status: 'ACCEPTED', bizOpaque }));
     } else {
       call.endedBy = 'caller_hangup';
