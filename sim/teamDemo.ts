@@ -25,6 +25,12 @@ const DEMO_QUEUES = TeamQueues.parse({
 });
 const AGENTS = ['asha', 'ben'] as const;
 
+/** Demo customer n (1 to 999) and their one number, in Ofcom's range for drama (+44 7700 900000 to 900999). */
+function demoCustomer(call: number): { name: string; from: string } {
+  const n = ((call - 1) % 999) + 1;
+  return { name: `Demo Customer ${n}`, from: `447700900${String(n).padStart(3, '0')}` };
+}
+
 /**
  * `npm run demo -- --team`: a team on this machine without a Meta account. A relay with Redis and PostgreSQL
  * (started here, as the tests do), two agents' desks (Asha, Ben), the supervisor's board with a supervisor's and an
@@ -78,13 +84,10 @@ export async function startTeamDemo(options: { say: (line: string) => void; uiPo
     /** A customer calls Support (both desks ring), or Sales (Ben's desk) as if from the "sales" call button. */
     async place(queue: 'support' | 'sales' = 'support') {
       calls += 1;
-      const from = `4477009009${String(calls % 100).padStart(2, '0')}`;
-      const call = await sim.placeCall({
-        from,
-        name: `Demo Customer ${calls}`,
-        ...(queue === 'sales' && { ctaPayload: 'sales' }),
-      });
-      options.say(`Demo Customer ${calls} (+${from}) calls ${queue === 'sales' ? 'Sales' : 'Support'}.`);
+      // This call's customer, fixed before the wait: another Enter meanwhile is the next customer's call.
+      const { name, from } = demoCustomer(calls);
+      const call = await sim.placeCall({ from, name, ...(queue === 'sales' && { ctaPayload: 'sales' }) });
+      options.say(`${name} (+${from}) calls ${queue === 'sales' ? 'Sales' : 'Support'}.`);
       return call;
     },
     async close(): Promise<void> {
