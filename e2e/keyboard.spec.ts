@@ -130,3 +130,61 @@ test('a call ringing while the agent has a call on hold or in progress never tak
   await expect(page.getByTestId('in-call').getByRole('heading')).toHaveText('First Customer');
   expect(sim.graph.actionsFor(first.callId)).toEqual(['pre_accept:200', 'accept:200']);
 });
+
+test('an agent whose focus sits on the Phone tab answers, holds, takes back and hangs up by the keys: the focus moves on as after a click', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const phoneTab = page.getByTestId('tab-phone');
+  await phoneTab.click();
+  await sim.placeCall({ name: 'Tab Customer' });
+  await expect(page.getByTestId('answer')).toBeVisible();
+  // The ring itself leaves the focus on the tab the agent chose.
+  await expect(phoneTab).toBeFocused();
+  await shortcut(page, 'A');
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await expect(page.getByTestId('mute')).toBeFocused();
+
+  await phoneTab.click();
+  await shortcut(page, 'L');
+  await expect(page.getByTestId('held-call')).toBeVisible();
+  await expect(page.getByTestId('held-resume')).toBeFocused();
+
+  await phoneTab.click();
+  await shortcut(page, 'L');
+  await expect(page.getByTestId('held-call')).toHaveCount(0);
+  await expect(page.getByTestId('mute')).toBeFocused();
+
+  // Mute's shortcut changes no card: the focus stays where the agent put it.
+  await phoneTab.click();
+  await shortcut(page, 'M');
+  await expect(page.getByTestId('mute')).toHaveAttribute('aria-pressed', 'true');
+  await expect(phoneTab).toBeFocused();
+
+  await shortcut(page, 'H');
+  await expect(page.getByTestId('wrap-up-outcome-Resolved')).toBeFocused();
+  // The tester's keys: Space chooses the outcome, Tab Tab reaches Save, Enter saves.
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-outcome')).toHaveText('Resolved');
+});
+
+test('a shortcut never takes the focus from a number being typed: the dial box keeps it when a ringing call is rejected', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.getByTestId('dial-number').fill('4477009');
+  await sim.placeCall({ name: 'Rejected Customer' });
+  await expect(page.getByTestId('answer')).toBeVisible();
+  await expect(page.getByTestId('dial-number')).toBeFocused();
+  await shortcut(page, 'R');
+  await expect(page.getByTestId('answer')).toHaveCount(0);
+  await expect(page.getByTestId('call-ended')).toBeVisible();
+  await expect(page.getByTestId('dial-number')).toBeFocused();
+  await page.keyboard.type('00');
+  await expect(page.getByTestId('dial-number')).toHaveValue('447700900');
+});

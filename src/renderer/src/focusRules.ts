@@ -27,6 +27,29 @@ export function focusIsFree(): boolean {
   return focused.hasAttribute(LANDED);
 }
 
+/** Marks a control the agent pressed a call's shortcut on, until the agent does anything there. */
+const ASKED_STEP = 'data-focus-step';
+
+/**
+ * The agent asked a call step by keys (answer, reject, hold, take back, hang up): the control that comes next may
+ * take the focus from one that is no part of a call (a tab, the status menu) as from the page, as it would after a
+ * click on the step's own button. Never from text being typed, nor from a call's own controls.
+ */
+export function stepAskedByKeys(): void {
+  const focused = document.activeElement;
+  if (!(focused instanceof HTMLElement) || focusIsFree() || agentIsTyping()) return;
+  if (focused.closest('[data-call-id]')) return;
+  focused.setAttribute(ASKED_STEP, '');
+  const done = new AbortController();
+  const used = () => {
+    focused.removeAttribute(ASKED_STEP);
+    done.abort();
+  };
+  for (const event of ['keydown', 'pointerdown', 'input', 'blur']) {
+    focused.addEventListener(event, used, { once: true, signal: done.signal });
+  }
+}
+
 /**
  * Puts the focus on the control that comes next after a step (Mute after Answer, Take back after Hold, the next
  * outcome after Save) when the step's own button is gone and the focus would otherwise fall to the page.
@@ -35,7 +58,7 @@ export function focusIsFree(): boolean {
  * for it into answering a caller the agent never chose.
  */
 export function landFocus(target: HTMLElement | null | undefined, yieldsToRing = false): void {
-  if (!target || !focusIsFree()) return;
+  if (!target || !(focusIsFree() || document.activeElement?.hasAttribute(ASKED_STEP))) return;
   if (yieldsToRing) target.setAttribute(LANDED, '');
   else target.removeAttribute(LANDED);
   const used = () => target.removeAttribute(LANDED);
