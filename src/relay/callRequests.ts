@@ -3,7 +3,7 @@ import { buildCallbackData } from '../shared/callbackData';
 import { PERMISSION_REQUEST_TEXT } from '../shared/graphSchemas';
 import type { RelayAction, RelayParams, RelayReply } from '../shared/relayProtocol';
 import type { Bus } from './bus';
-import type { CallStore } from './callStore';
+import { REJECTED_CLAIM, type CallStore } from './callStore';
 import type { TeamFloor } from './team/teamFloor';
 import { CLAIM_MS } from './relayKeys';
 import type { Router } from './routing';
@@ -260,7 +260,7 @@ export function createCallRequests(deps: {
       const invited = call?.reservations.some((r) => r.agentId === agentId && r.purpose !== 'answer');
       if (invited) throw new RelayRefusal('relayInvitationOver');
       const answeredElsewhere =
-        (owner !== null && owner !== agentId && !owner.startsWith('rejected:')) ||
+        (owner !== null && owner !== agentId && !owner.startsWith(REJECTED_CLAIM)) ||
         (call?.phase === 'answered' && !call.parties.some((p) => p.id === agentId));
       throw new RelayRefusal(answeredElsewhere ? 'relayAnsweredElsewhere' : 'relayNotOffered');
     }
@@ -378,7 +378,7 @@ export function createCallRequests(deps: {
       const declined = await store.addDeclined(callId, agentId);
       await anchored?.dropDesk(callId, agentId);
       if ((await router.afterDecline(callId, declined)) !== 'nobody_left') return {};
-      if (await store.claim(callId, `rejected:${agentId}`)) {
+      if (await store.claim(callId, `${REJECTED_CLAIM}${agentId}`)) {
         // A call the queue's bot answered is accepted on WhatsApp already: it is ended, not rejected.
         const graphOfCall = await graphFor(callId);
         if (anchored && (await store.wasAccepted(callId))) await graphOfCall.terminate(callId);

@@ -6,6 +6,9 @@ import { CLAIM_MS, EVENT_MEMORY_S, WRAP_UP_MEMORY_S, type RelayKeys } from './re
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 
+/** The claim of a call every agent declined, so no later answer can take it: `rejected:<the last to decline>`. */
+export const REJECTED_CLAIM = 'rejected:';
+
 const ActiveCall = z.object({
   agent: z.string(),
   customer: z.string(),
@@ -115,6 +118,11 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.set(keys.claim(callId), owner, 'PX', CLAIM_MS);
     },
     owner: (callId: string): Promise<string | null> => redis.get(keys.claim(callId)),
+    /** The agent who took the call, if one did: the claim a declined call leaves behind (`rejected:…`) is nobody's. */
+    async answeredBy(callId: string): Promise<string | null> {
+      const owner = await redis.get(keys.claim(callId));
+      return owner && !owner.startsWith(REJECTED_CLAIM) ? owner : null;
+    },
     async release(callId: string): Promise<void> {
       await redis.del(keys.claim(callId));
     },

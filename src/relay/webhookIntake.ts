@@ -124,12 +124,13 @@ export function createWebhookIntake(deps: {
         })();
       case 'call_terminated':
         return once(`terminate:${signal.callId}`, async () => {
-          const [owner, queue, turnedAway] = await Promise.all([
+          const [claim, owner, queue, turnedAway] = await Promise.all([
             store.owner(signal.callId),
+            store.answeredBy(signal.callId),
             store.queueOf(signal.callId),
             store.wasTurnedAway(signal.callId),
           ]);
-          if (!owner && !(await knownCall(signal.callId))) {
+          if (!claim && !(await knownCall(signal.callId))) {
             // Never offered to this team nor placed by it: nothing to end, and nothing for the figures.
             log.warn('terminate for a call this team never saw: ignored', { callId: signal.callId });
             return;

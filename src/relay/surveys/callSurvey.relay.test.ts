@@ -173,6 +173,44 @@ describe('the post-call survey', () => {
     board.ws.close();
   }, 40_000);
 
+  it('sends nothing for a call every agent declined (its claim names who declined last, not who answered)', async () => {
+    const callId = 'wacid.survey.declined';
+    const customer = '447700900884';
+    const asha = await connectTestAgent('asha', [relay.agentUrl]);
+    try {
+      graph.offerCall(callId);
+      const offer = connectWebhook({
+        callId,
+        from: customer,
+        phoneNumberId: SECRETS.phoneNumberId,
+        sdpOffer: 'v=0\r\n',
+      });
+      expect((await post(offer)).status).toBe(200);
+      await until(() => asha.events.some((e) => e.type === 'call_offered' && e.callId === callId), 'asha rings');
+      await asha.client.request('reject', { callId });
+      await until(() => graph.actionsFor(callId).includes('reject:200'), 'rejected on WhatsApp');
+      const missed = async () => {
+        const text = await (await fetch(`${relay.agentUrl.replace(/^ws/, 'http')}metrics`)).text();
+        return Number(/^wa_relay_calls_missed_total\{queue="care"\} (\d+)/m.exec(text)?.[1] ?? 0);
+      };
+      const missedBefore = await missed();
+      const end = terminateWebhook({ callId, from: customer, phoneNumberId: SECRETS.phoneNumberId, status: 'FAILED' });
+      expect((await post(end)).status).toBe(200);
+      await until(
+        async () => (await sql('SELECT 1 FROM calls WHERE call_id = $1 AND ended_at IS NOT NULL', [callId])).length > 0,
+        'the call ended in the records',
+      );
+      // Long enough for a survey to have gone out after the terminate (it is sent once the webhook is answered).
+      await pause(1500);
+      expect(listsTo(customer)).toEqual([]);
+      expect(await rating(callId)).toEqual({ csat_score: null, csat_agent: null });
+      // And the figures count it missed, not answered.
+      expect(await missed()).toBe(missedBefore + 1);
+    } finally {
+      asha.client.close();
+    }
+  });
+
   it('sends nothing for a queue without a survey, nor when WhatsApp’s 24-hour window is closed', async () => {
     await answeredCall('wacid.survey.plain', '447700900322', 'plain');
     const closed = '447700900323';
