@@ -255,7 +255,7 @@ test('in Arabic, the hours box’s JSON example reads left to right as Chromium 
   const example = '{"support": {"hours": {…}, "maxWait": {…}}}';
   await board.getByTestId('board-language').selectOption('ar');
   await expect(board.locator('html')).toHaveAttribute('dir', 'rtl');
-  await expect(note).toContainText('حسب معرّف الطابور');
+  await expect(note).toContainText('حسب معرّف قائمة الانتظار');
   await expect(note).toHaveCSS('direction', 'rtl');
   expect(await readLeftToRight(note, example)).toBe(example.replace(/\s/g, ''));
   // Worded again in English, the example is still whole.

@@ -29,6 +29,17 @@ describe('the board’s message catalogues', () => {
     await boardI18n.changeLanguage('en');
   });
 
+  it('Arabic calls a queue by one name, قائمة الانتظار, wherever the English says queue', () => {
+    const en = flatten(BOARD_LANGUAGES[0].catalog);
+    const ar = flatten(BOARD_LANGUAGES.find((l) => l.tag === 'ar')!.catalog);
+    const queueWord = /(قائمة|قوائم|قائمتا|قائمتي) ?(ال)?انتظار/;
+    const saysQueue = Object.keys(en).filter((k) => /\bqueues?\b/i.test(en[k]!.replace(/{{[^}]*}}/g, '')));
+    expect(saysQueue.length).toBeGreaterThan(20);
+    expect(saysQueue.filter((k) => !queueWord.test(ar[k]!)).map((k) => `${k}: ${ar[k]}`)).toEqual([]);
+    const otherWords = /طابور|طوابير|(قائمة|قوائم|قائمتا|قائمتي|القائمة|القوائم)(?! ?(ال)?انتظار)/;
+    expect(Object.entries(ar).filter(([, v]) => otherWords.test(v))).toEqual([]);
+  });
+
   it('words every rule the relay names in a refused settings or queues save, and no other', () => {
     const { settingsRule } = BOARD_LANGUAGES[0].catalog;
     const rules = [...Object.keys(SETTINGS_RULES), ...GENERIC_RULES, 'problem'];
