@@ -107,6 +107,8 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     await expect(team).toContainText('Team21');
     await expect(team.locator('td').nth(3)).toHaveText('50 %');
     await expect(board.getByTestId('report-bucket-row')).toHaveCount(1);
+    // The rows' first column says what they are: days, or hours when the report goes by hour.
+    await expect(board.getByTestId('report-bucket-column')).toHaveText('Day');
     await expect(board.getByTestId('report-bucket-row').locator('td').nth(1)).toHaveText('2');
     await expect(board.locator('[data-testid="report-agent"][data-agent="asha"] td').nth(2)).toHaveText('1');
     expect(await board.locator('#calls-chart').evaluate((c: HTMLCanvasElement) => c.width)).toBeGreaterThan(0);
@@ -122,6 +124,10 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     );
     expect(csv).toContain('"team","","2","1","50","1","0"');
     expect(csv).toContain('"agent","asha","2","1","50"');
+    await board.getByTestId('report-bucket').selectOption('hour');
+    await board.getByTestId('report-show').click();
+    await expect(board.locator('#calls-title')).toHaveText('Calls per hour');
+    await expect(board.getByTestId('report-bucket-column')).toHaveText('Hour');
   } finally {
     await close();
     await postgres.stop();

@@ -69,7 +69,15 @@ function render(report: Report): void {
   shown = report;
   for (const c of charts.splice(0)) c.destroy();
   $('report').hidden = false;
-  $('calls-title').textContent = say(report.bucket === 'day' ? 'reports.callsPerDay' : 'reports.callsPerHour');
+  // The title and the rows' first column name the bucket (a day or an hour), so again when the language changes.
+  const byDay = report.bucket === 'day';
+  for (const [id, key] of [
+    ['calls-title', byDay ? 'reports.callsPerDay' : 'reports.callsPerHour'],
+    ['bucket-column', byDay ? 'col.day' : 'col.hour'],
+  ] as const) {
+    $(id).dataset.i18n = key;
+    $(id).textContent = say(key);
+  }
   const label = (ms: number) =>
     report.bucket === 'day'
       ? boardWhen(ms, { dateStyle: 'medium' })

@@ -195,6 +195,8 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     assistant: 'المساعد',
     answerRate: 'نسبة الرد',
     from: 'من',
+    day: 'اليوم',
+    hour: 'الساعة',
     when: 'متى',
     result: 'النتيجة',
     outcome: 'النتيجة والملاحظات',

@@ -191,6 +191,8 @@ export const en = {
     assistant: 'Assistant',
     answerRate: 'Answer rate',
     from: 'From',
+    day: 'Day',
+    hour: 'Hour',
     when: 'When',
     result: 'Result',
     outcome: 'Outcome and notes',

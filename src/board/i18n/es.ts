@@ -199,6 +199,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     assistant: 'Asistente',
     answerRate: 'Tasa de respuesta',
     from: 'Desde',
+    day: 'Día',
+    hour: 'Hora',
     when: 'Cuándo',
     result: 'Resultado',
     outcome: 'Resultado y notas',

@@ -192,6 +192,8 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     assistant: 'सहायक',
     answerRate: 'उत्तर दर',
     from: 'से',
+    day: 'दिन',
+    hour: 'घंटा',
     when: 'कब',
     result: 'नतीजा',
     outcome: 'परिणाम और नोट्स',

@@ -197,6 +197,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     assistant: 'Assistente',
     answerRate: 'Taxa de atendimento',
     from: 'De',
+    day: 'Dia',
+    hour: 'Hora',
     when: 'Quando',
     result: 'Resultado',
     outcome: 'Resultado e notas',
