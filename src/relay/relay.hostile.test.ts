@@ -427,6 +427,34 @@ describe('relay under a connection flood (issue 23)', () => {
     expect(await metricsOf(flooded)).toMatch(/refused_total\{port="agent",reason="no_request_in_time"\} [1-9]/);
   });
 
+  it('answers a request without a token at once and closes its connection, however slowly its body trickles', async () => {
+    // Every API on the agent port is served by one listener (the bots' too, where a queue has a bot).
+    for (const path of ['/board/api/settings', '/board/api/queues', '/board/api/customer-data']) {
+      const socket = connect(floodedPort, '127.0.0.1');
+      socket.on('error', () => undefined);
+      const answer = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+      });
+      const method = path === '/board/api/queues' || path === '/board/api/settings' ? 'PUT' : 'POST';
+      socket.write(
+        [`${method} ${path} HTTP/1.1`, `Host: 127.0.0.1:${floodedPort}`, 'Content-Length: 999999', '', 'x'].join(
+          '\r\n',
+        ),
+      );
+      // A byte every 200 ms, as a hostile client keeping the socket would: the relay answers and closes all the same.
+      const trickle = setInterval(() => socket.writable && socket.write('x'), 200);
+      try {
+        expect(await closedWithin(socket, 3000), path).toBe(true);
+        expect(await answer, path).toMatch(/^HTTP\/1\.1 401 [\s\S]*Connection: close/i);
+      } finally {
+        clearInterval(trickle);
+        socket.destroy();
+      }
+    }
+  });
+
   it('closes a WebSocket that sends no first message in time (an agent’s and the board’s)', async () => {
     const { socket: agent, head } = await upgrade(
       await issueAgentToken('silent-desk', SECRETS.agentSecret),

@@ -1,7 +1,7 @@
 import { Agent, createServer, request, type ClientRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readCappedBody } from './readCappedBody';
+import { closeUnlessBodyRead, readCappedBody } from './readCappedBody';
 
 const CAP = 1024;
 const DEADLINE_MS = 500;
@@ -139,5 +139,73 @@ describe('readCappedBody over a real HTTP server', () => {
     sent?.destroy();
     const next = await putBody('after');
     expect([next.status, next.reused]).toEqual([200, false]);
+  });
+});
+
+describe('a refusal before the body is read', () => {
+  let refusing: Server;
+  let refusingPort = 0;
+  beforeAll(async () => {
+    // Refuses a request without a token before reading its body; reads and echoes one with a token.
+    refusing = createServer((req, res) => {
+      closeUnlessBodyRead(req, res);
+      if (req.headers.authorization !== 'Bearer ok') return void res.writeHead(401).end('not signed in\n');
+      void readCappedBody(req, res, { maxBytes: CAP }).then((body) =>
+        body.ok ? res.writeHead(200).end(body.text) : res.writeHead(body.status).end(),
+      );
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    refusingPort = (refusing.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => refusing.close(resolve));
+  });
+
+  it('closes the connection of a client trickling a body nobody will read, and keeps one whose body was read', async () => {
+    agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ask = (token: string | undefined, send: (req: ClientRequest) => void) =>
+      new Promise<{ status: number; connection?: string; reused: boolean; closedMs: Promise<number> }>(
+        (resolve, reject) => {
+          const startedMs = Date.now();
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port: refusingPort,
+              method: 'POST',
+              agent,
+              headers: { 'Content-Length': '1000', ...(token && { Authorization: `Bearer ${token}` }) },
+            },
+            (res) => {
+              res.resume();
+              const closedMs = new Promise<number>((done) =>
+                req.socket?.once('close', () => done(Date.now() - startedMs)),
+              );
+              resolve({
+                status: res.statusCode ?? 0,
+                connection: res.headers.connection,
+                reused: req.reusedSocket,
+                closedMs,
+              });
+            },
+          );
+          req.on('error', () => undefined);
+          send(req);
+          setTimeout(() => reject(new Error('no answer')), 5000);
+        },
+      );
+    // One byte of a 1000-byte body, and then a byte every 200 ms: the 401 comes at once and the socket closes.
+    let trickle: ReturnType<typeof setInterval> | undefined;
+    const refused = await ask(undefined, (req) => {
+      req.write('x');
+      trickle = setInterval(() => req.write('x'), 200);
+    });
+    expect([refused.status, refused.connection]).toEqual([401, 'close']);
+    expect(await refused.closedMs).toBeLessThan(3000);
+    clearInterval(trickle);
+    // A signed-in request's body is read whole: its connection stays open for the next request.
+    const read = await ask('ok', (req) => req.end('y'.repeat(1000)));
+    expect([read.status, read.connection === 'close']).toEqual([200, false]);
+    const next = await ask('ok', (req) => req.end('z'.repeat(1000)));
+    expect([next.status, next.reused]).toEqual([200, true]);
   });
 });

@@ -58,3 +58,17 @@ function refused(req: IncomingMessage, res: ServerResponse, status: 413 | 408): 
   req.resume();
   return { ok: false, status };
 }
+
+/**
+ * A reply written before the request's body has been read whole (a refusal: no or a wrong token, the wrong method)
+ * closes the connection, so a client trickling a body nobody reads cannot keep the socket; a request whose body was
+ * read keeps its connection for the next one. Call it as the request arrives, before anything reads the body.
+ */
+export function closeUnlessBodyRead(req: IncomingMessage, res: ServerResponse): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) return;
+  res.setHeader('Connection', 'close');
+  req.once('end', () => {
+    if (!res.headersSent) res.removeHeader('Connection');
+  });
+}
