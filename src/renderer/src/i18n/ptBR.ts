@@ -24,7 +24,7 @@ export const ptBR: Catalog = {
       turnSecretLength: 'Segredo compartilhado: de 16 a 512 caracteres',
       turnLifetimeRange: 'Validade das credenciais: um número inteiro de segundos de 60 a 604800 (uma semana)',
       turnRelayOnlyNeedsTurn: 'Enviar todo o áudio pelo TURN: adicione antes um endereço de servidor TURN',
-      turnSetByEnvironment: 'Definido pelo ambiente: este computador não pode alterá-lo aqui',
+      turnSetByEnvironment: 'Definido pelo ambiente: esta estação não pode alterá-lo aqui',
     },
   },
   callingSip: {
@@ -146,9 +146,9 @@ export const ptBR: Catalog = {
       'Depois de “Salvar conexão”, esta tela mostra a URL de callback e o token de verificação: cole-os em WhatsApp › Configuration e assine quatro campos do webhook: calls, messages, account_update e account_settings_update. A Meta precisa de uma URL de callback https: informe seu endereço público ou use o túnel integrado.',
     step5: 'Clique em «Testar a conexão»: ele diz o que ainda falta, e as chamadas podem ser ativadas nesta tela.',
     managed:
-      'Seu administrador configura a conexão deste posto com o WhatsApp, e ele ainda não está conectado: peça que ele termine. Não é preciso digitar nada aqui.',
+      'Seu administrador configura a conexão desta estação com o WhatsApp, e ela ainda não está conectada: peça que ele a termine. Não é preciso digitar nada aqui.',
     managedSignIn:
-      'Seu administrador configurou esta mesa para a equipe: entre abaixo com sua conta da empresa ou com o token de agente que ele lhe deu.',
+      'Seu administrador configurou esta estação para a equipe: entre abaixo com sua conta da empresa ou com o token de agente que ele lhe deu.',
     secrets: 'O token e as chaves secretas ficam neste computador, fora desta janela.',
   },
   incoming: {
@@ -460,14 +460,14 @@ export const ptBR: Catalog = {
     playing: 'Tocando…',
   },
   connection: {
-    managed: 'Seu administrador gerencia a conexão desta mesa: a conta do WhatsApp, o webhook e o endereço do relay.',
+    managed: 'Seu administrador gerencia a conexão desta estação: a conta do WhatsApp, o webhook e o endereço do relay.',
     administrator: 'Administrador',
-    administratorHint: 'Só quem cuida da conta do WhatsApp desta mesa define estes dados.',
+    administratorHint: 'Só quem cuida da conta do WhatsApp desta estação define estes dados.',
     title: 'Conexão com o WhatsApp',
-    saves: 'Fica guardado neste computador, só para esta mesa.',
+    saves: 'Fica guardado neste computador, só para esta estação.',
     unencrypted:
       'Este sistema não tem cofre de chaves: os segredos são salvos sem criptografia no arquivo de configurações.',
-    mode: 'Como as chamadas chegam a este posto',
+    mode: 'Como as chamadas chegam a esta estação',
     modeDirect: 'Direto da Meta (este computador recebe os webhooks)',
     modeRelay: 'Pelo relay da minha equipe',
     relayUrls: 'Endereço do relay',
@@ -537,7 +537,7 @@ export const ptBR: Catalog = {
   callingSettings: {
     title: 'Chamadas no WhatsApp',
     saves:
-      'Estas são as configurações do seu número no WhatsApp: enviá-las muda as chamadas para todos os clientes e todas as mesas deste número.',
+      'Estas são as configurações do seu número no WhatsApp: enviá-las muda as chamadas para todos os clientes e todas as estações deste número.',
     reading: 'Lendo as configurações de chamada do número…',
     status: 'Chamadas ativadas para este número',
     icon: 'Mostrar o botão de chamada aos clientes',
@@ -700,9 +700,9 @@ export const ptBR: Catalog = {
     saveSettingsFirst: 'Salve primeiro as configurações de conexão.',
     wrapUpUnknownCall: 'Esta chamada não está no histórico, então o encerramento não pode ser salvo.',
     wrapUpNotSaved: 'Não foi possível salvar o encerramento (o histórico não pôde ser gravado); tente de novo.',
-    reasonsNeedRelay: 'Os motivos de indisponível vêm do relay da equipe: este posto não está conectado a um.',
+    reasonsNeedRelay: 'Os motivos de indisponível vêm do relay da equipe: esta estação não está conectada a um.',
     reasonUnknown: '“{{reason}}” não é um dos motivos de indisponível da sua equipe.',
-    holdMusicUnsupported: 'Este posto não pode guardar um arquivo de música de espera.',
+    holdMusicUnsupported: 'Esta estação não pode guardar um arquivo de música de espera.',
     holdMusicNotSaved: 'Não foi possível salvar a música de espera na pasta de dados; veja o log.',
     notInHistory: 'Esta chamada não está no histórico.',
     messageNotSent: 'A mensagem não foi enviada.',
@@ -716,7 +716,7 @@ export const ptBR: Catalog = {
     historyNotSaved:
       'Não foi possível salvar o histórico de chamadas (o disco pode estar cheio ou o arquivo danificado). As chamadas continuam funcionando; os detalhes estão no log.',
     policyUnreadable:
-      'Não foi possível ler as configurações do administrador para esta mesa, então a conexão continua bloqueada. Peça ao seu administrador para verificá-las.',
+      'Não foi possível ler as configurações do administrador para esta estação, então a conexão continua bloqueada. Peça ao seu administrador para verificá-las.',
     settingsDamaged:
       'O arquivo de configurações estava danificado, então o telefone iniciou com configurações vazias (o arquivo antigo foi guardado como {{file}}). Informe de novo os dados de conexão em Configurações.',
     historyDamaged:
@@ -738,8 +738,8 @@ export const ptBR: Catalog = {
       'A entrada com a conta da empresa não foi concluída em {{minutes}} minutos: entre novamente.',
     companySignInUnreachable: 'O serviço de entrada da empresa não responde: tente de novo em instantes.',
     relayAlreadySignedIn:
-      'Este agente já está conectado em outro posto: saia de lá ou peça ao seu líder um token próprio.',
-    relayJoinFailed: 'Não foi possível entrar no relay (HTTP {{status}}); o posto continua tentando.',
+      'Este agente já está conectado em outra estação: saia de lá ou peça ao seu líder um token próprio.',
+    relayJoinFailed: 'Não foi possível entrar no relay (HTTP {{status}}); a estação continua tentando.',
     relayLost: 'A conexão com o relay caiu; reconectando…',
     relayNotOffered: 'Esta chamada não foi oferecida a você.',
     relayAnsweredElsewhere: 'Outro agente atendeu esta chamada.',
@@ -768,8 +768,8 @@ export const ptBR: Catalog = {
     relayNotYourCustomer: 'O histórico da equipe com um cliente só aparece com uma chamada sua com ele.',
     relayCallbackGone: 'Esse retorno de chamada não é mais seu: foi para um colega ou terminou.',
     relayWhatsAppUnreachable:
-      'O relé da equipe não conseguiu falar com o WhatsApp, então nada foi feito lá: tente de novo em instantes e avise seu operador se continuar.',
-    relayWhatsAppSlow: 'O WhatsApp não respondeu a tempo ao relé da equipe: tente de novo em instantes.',
+      'O relay da equipe não conseguiu falar com o WhatsApp, então nada foi feito lá: tente de novo em instantes e avise seu operador se continuar.',
+    relayWhatsAppSlow: 'O WhatsApp não respondeu a tempo ao relay da equipe: tente de novo em instantes.',
     relayCallChanged: 'A chamada mudou nesse meio tempo (foi atendida, passou adiante ou terminou): veja de novo.',
     relayNotYoursToHandBack: 'Só quem está com a chamada, sozinho nela, pode passá-la a um assistente.',
     relayNoSuchAssistant: 'A fila desta chamada não tem esse assistente.',
@@ -811,6 +811,6 @@ export const ptBR: Catalog = {
     accessTokenRequired: 'Token de acesso: obrigatório',
     appSecretRequired: 'Segredo do app: obrigatório para verificar que os webhooks vêm da Meta',
     ngrokAuthtokenRequired: 'Authtoken do ngrok: obrigatório para o túnel integrado (dashboard.ngrok.com)',
-    lockedField: 'Gerenciado pelo seu administrador: esta mesa não pode alterá-lo',
+    lockedField: 'Gerenciado pelo seu administrador: esta estação não pode alterá-lo',
   },
 };
