@@ -1,4 +1,6 @@
+import { bearerToken } from './bearerToken';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { closeUnlessBodyRead } from '../whatsapp/readCappedBody';
 import type { ReceivedAccountAlert } from '../shared/accountAlerts';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -120,6 +122,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   const caps = { ...AGENT_CONNECTION_DEFAULTS, ...options.connections };
   const serverOptions = { headersTimeout: caps.firstRequestMs, connectionsCheckingInterval: 500 };
   const server: Server = createServer(serverOptions, (req, res) => {
+    closeUnlessBodyRead(req, res);
     const answered = options.http ? options.http(req, res) : Promise.resolve(false);
     answered
       .then((done) => {
@@ -164,7 +167,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   }
 
   async function signIn(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization);
     const check = await verifyAgentToken(token, options.signingKeys);
     const from = requestClient(req, options.connections?.trustedProxies);
     if (!check.ok) {

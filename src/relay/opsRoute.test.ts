@@ -31,6 +31,9 @@ describe('the relay operations routes', () => {
     const ok = await fetch(`${base}/metrics`, { headers: { Authorization: 'Bearer operator-token-0123' } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('text/plain');
+    // The scheme in any case, as HTTP has it (a client library writing `bearer`).
+    const lower = await fetch(`${base}/metrics`, { headers: { Authorization: 'bearer operator-token-0123' } });
+    expect(lower.status).toBe(200);
     // Health stays open for load balancers, and other paths are left to the next route.
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);

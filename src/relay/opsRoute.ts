@@ -1,3 +1,4 @@
+import { bearerToken } from './bearerToken';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
@@ -39,7 +40,7 @@ export function createOpsRoute(deps: OpsRouteDeps) {
       return true;
     }
     if (deps.metricsToken) {
-      const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const given = bearerToken(req.headers.authorization) ?? '';
       if (!sameToken(given, deps.metricsToken)) {
         reply(401, 'metrics need the operator token\n');
         return true;

@@ -1,3 +1,4 @@
+import { bearerToken } from './bearerToken';
 import { join, resolve } from 'node:path';
 import { DEFAULT_WRAP_UP_CODES } from '../shared/historySchemas';
 import { randomBytes } from 'node:crypto';
@@ -441,7 +442,7 @@ export async function startRelay(options: RelayOptions) {
   const revocations = createRevocations(redis, prefix);
   const mediaRoute = createMediaRoute({
     async signedInAgent(authorization) {
-      const check = await verifyAgentToken(/^Bearer (.+)$/.exec(authorization ?? '')?.[1], signingKeys);
+      const check = await verifyAgentToken(bearerToken(authorization), signingKeys);
       if (!check.ok) return { refused: check.reason };
       if (await revocations.isRevoked(check.agentId, check.issuedAtMs)) return { refused: 'agent token revoked' };
       return { agentId: check.agentId };

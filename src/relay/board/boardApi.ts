@@ -1,3 +1,4 @@
+import { bearerToken } from '../bearerToken';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorText } from '../../shared/errorText';
@@ -73,7 +74,7 @@ export function createBoardApi(deps: {
   }
 
   async function supervisorOf(req: IncomingMessage): Promise<SupervisorCheck> {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization);
     return token ? deps.checkToken(token) : { ok: false, reason: 'no token' };
   }
 

@@ -1,3 +1,4 @@
+import { bearerToken } from '../bearerToken';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -46,7 +47,7 @@ export function createCustomerDataApi(deps: {
   const { log } = deps;
   return async function customerData(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return text(res, 405, 'POST only\n');
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization);
     const check = token ? await deps.checkToken(token) : ({ ok: false, reason: 'no token' } as const);
     if (!check.ok) return text(res, 401, 'Exporting or erasing a customer’s data needs an admin sign-in.\n');
     if (check.role !== 'admin') return text(res, 403, 'Only an admin may export or erase a customer’s data.\n');

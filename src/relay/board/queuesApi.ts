@@ -1,3 +1,4 @@
+import { bearerToken } from '../bearerToken';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditEntry } from '../../shared/auditSchemas';
 import { errorText } from '../../shared/errorText';
@@ -51,7 +52,7 @@ export function createQueuesApi(deps: {
 
   return async function queues(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'PUT') return text(res, 405, 'GET or PUT only\n');
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization);
     const check = token ? await deps.checkToken(token) : ({ ok: false, reason: 'no token' } as const);
     if (!check.ok) return text(res, 401, 'The queues need a supervisor or admin sign-in.\n');
     // A supervisor reads the queues their board shows; only an admin changes them.

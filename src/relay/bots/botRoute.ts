@@ -1,3 +1,4 @@
+import { bearerToken } from '../bearerToken';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -44,7 +45,7 @@ export function createBotRoute(deps: {
   /** Reads and checks a request; undefined once it has been answered with a refusal. */
   async function session<T extends Named>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>) {
     if (req.method !== 'POST') return void reply(res, 405, { error: 'POST only' });
-    const token = /^Bearer (\S{1,400})$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization);
     const bots = token ? botsOfToken(token) : [];
     if (bots.length === 0) {
       deps.log.warn('bot request refused: not a bot token of any queue');

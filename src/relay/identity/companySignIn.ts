@@ -1,3 +1,4 @@
+import { bearerToken } from '../bearerToken';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as oidc from 'openid-client';
@@ -298,7 +299,7 @@ export function createCompanySignIn(deps: {
   async function refresh(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return reply(res, 405, { error: 'POST only' });
     const from = requestClient(req, deps.trustedProxies);
-    const found = await sessionOf(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]);
+    const found = await sessionOf(bearerToken(req.headers.authorization));
     if (!found) return reply(res, 401, { refused: 'ended' satisfies SignInRefusal });
     const vouched = await vouch(found.sid, from);
     if (!vouched.ok && 'unavailable' in vouched)
