@@ -460,7 +460,8 @@ export const ptBR: Catalog = {
     playing: 'Tocando…',
   },
   connection: {
-    managed: 'Seu administrador gerencia a conexão desta estação: a conta do WhatsApp, o webhook e o endereço do relay.',
+    managed:
+      'Seu administrador gerencia a conexão desta estação: a conta do WhatsApp, o webhook e o endereço do relay.',
     administrator: 'Administrador',
     administratorHint: 'Só quem cuida da conta do WhatsApp desta estação define estes dados.',
     title: 'Conexão com o WhatsApp',
