@@ -74,3 +74,55 @@ test('in Arabic, phone numbers read left to right and an English note keeps its 
   await expect(historyNote).toHaveText(NOTE);
   expect(await readLeftToRight(historyNote, NOTE)).toBe(NOTE.replace(/\s/g, ''));
 });
+
+test('a number reads left to right, + first, on every card and in History after the desk turns from Spanish to Arabic mid-call, at 1280, 780 and 420 px', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const number = '+447700900901';
+  const chooseLanguage = async (tag: string) => {
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('settings-section-desk').click();
+    await page.getByTestId('language').selectOption(tag);
+  };
+  const readsRight = async (testId: string) => {
+    await expect(page.getByTestId(testId).first()).toContainText(number);
+    expect(await readLeftToRight(page.getByTestId(testId).first(), number), testId).toBe(number);
+  };
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await chooseLanguage('es');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await page.getByTestId('tab-phone').click();
+  await sim.placeCall({ from: number.slice(1), name: 'Lucía Fernández' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('hold')).toBeVisible({ timeout: 10_000 });
+  await page.getByTestId('hold').click();
+  await expect(page.getByTestId('held-call')).toBeVisible();
+
+  await chooseLanguage('ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await page.getByTestId('tab-phone').click();
+  await readsRight('held-number');
+  await page.getByTestId('held-resume').click();
+  await expect(page.getByTestId('hangup')).toBeVisible();
+  await page.getByTestId('hangup').click();
+  await expect(page.getByTestId('wrap-up')).toBeVisible();
+  for (const width of [1280, 780, 420]) {
+    await page.setViewportSize({ width, height: 900 });
+    await readsRight('ended-number');
+  }
+
+  // Reloaded mid-wrap-up, the card comes back in Arabic with the number the same way round.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.reload();
+  await expect(page.getByTestId('wrap-up')).toBeVisible();
+  await readsRight('ended-number');
+  await page.getByTestId('wrap-up-outcome-Resolved').check();
+  await page.getByTestId('wrap-up-save').click();
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+  await page.getByTestId('tab-history').click();
+  for (const width of [1280, 780, 420]) {
+    await page.setViewportSize({ width, height: 900 });
+    await readsRight('history-row');
+  }
+});
