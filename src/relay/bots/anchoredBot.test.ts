@@ -196,8 +196,36 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
       expect((await escalate(SILENT_TOKEN, valid)).status).toBe(403); // another queue's bot
       expect((await escalate(FRONT_TOKEN, { ...valid, call: 'AAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(404);
       expect((await escalate(FRONT_TOKEN, { ...valid, call: callId })).status).toBe(400); // WhatsApp's id
-      expect((await escalate(FRONT_TOKEN, { ...valid, queue: 'nowhere' })).status).toBe(400);
-      expect((await escalate(FRONT_TOKEN, '{"call":')).status).toBe(400);
+      // A malformed request is told in plain sentences what each field takes (and the lower-case scheme is a bearer).
+      const refusal = async (body: unknown, token = `Bearer ${FRONT_TOKEN}`) => {
+        const answer = await fetch(escalateUrl(), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: token },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+        return [answer.status, ((await answer.json()) as { error: string }).error];
+      };
+      expect(await refusal({ call: handle, queue: 'support' }, `bearer ${FRONT_TOKEN}`)).toEqual([
+        400,
+        'Not taken: summary: what the customer wants, in 1 to 500 characters; facts: an object of up to 20 keys (up to 60 characters each) with text values (up to 300), {} for none.',
+      ]);
+      expect(await refusal([valid])).toEqual([
+        400,
+        'Not taken: the body must be one JSON object with the fields README lists.',
+      ]);
+      expect(await refusal({ ...valid, extra: 1 })).toEqual([
+        400,
+        'Not taken: fields this request does not take: extra.',
+      ]);
+      expect(await refusal({ ...valid, queue: 'nowhere' })).toEqual([
+        400,
+        'Not taken: queue: there is no queue nowhere.',
+      ]);
+      expect(await refusal({ ...valid, transcript: [{ speaker: 'bot', text: 'hi' }] })).toEqual([
+        400,
+        'Not taken: transcript: a list of up to 200 turns, each {"speaker": "assistant" or "customer", "text": up to 2000 characters}.',
+      ]);
+      expect(await refusal('{"call":')).toEqual([400, 'Not taken: the body is not JSON.']);
       const huge = { ...valid, transcript: [{ speaker: 'customer', text: 'x'.repeat(1999) }] };
       huge.transcript = Array.from({ length: 40 }, () => huge.transcript[0]!);
       expect((await escalate(FRONT_TOKEN, huge)).status).toBe(413);

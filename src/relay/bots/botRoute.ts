@@ -11,6 +11,28 @@ import type { BotSessions } from './botSessions';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** What each field of the bot API takes, said when a request gets it wrong. */
+const FIELD_RULES: Record<string, string> = {
+  call: 'call: the handle your bot was given with the offer (request_data.call)',
+  queue: 'queue: the id of the queue to hand the call to',
+  summary: 'summary: what the customer wants, in 1 to 500 characters',
+  facts: 'facts: an object of up to 20 keys (up to 60 characters each) with text values (up to 300), {} for none',
+  transcript:
+    'transcript: a list of up to 200 turns, each {"speaker": "assistant" or "customer", "text": up to 2000 characters}',
+};
+
+/** A request the schema refused, in plain sentences: each field named with what it takes. */
+function refusalOf(issues: z.core.$ZodIssue[]): string {
+  const said = new Set<string>();
+  for (const issue of issues) {
+    const field = issue.path[0];
+    if (issue.code === 'unrecognized_keys') said.add(`fields this request does not take: ${issue.keys.join(', ')}`);
+    else if (field === undefined) said.add('the body must be one JSON object with the fields README lists');
+    else said.add(FIELD_RULES[String(field)] ?? `${String(field)}: not valid here`);
+  }
+  return `Not taken: ${[...said].join('; ')}.`;
+}
+
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
@@ -60,12 +82,9 @@ export function createBotRoute(deps: {
     try {
       parsed = schema.safeParse(JSON.parse(raw.text));
     } catch {
-      return void reply(res, 400, { error: 'not JSON' });
+      return void reply(res, 400, { error: 'Not taken: the body is not JSON.' });
     }
-    if (!parsed.success)
-      return void reply(res, 400, {
-        error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      });
+    if (!parsed.success) return void reply(res, 400, { error: refusalOf(parsed.error.issues) });
     const found = await deps.sessions.byHandle(parsed.data.call);
     if (!found) return void reply(res, 404, { error: 'no such call' });
     if (!bots.some((b) => b.queueId === found.queueId && b.bot === found.bot)) {
@@ -102,8 +121,12 @@ export function createBotRoute(deps: {
     const asked = await session(req, res, BotEscalation);
     if (!asked) return true;
     const escalation = asked.body;
-    if (deps.queues().queues.find((q) => q.id === escalation.queue)?.media !== 'anchored') {
-      reply(res, 400, { error: 'queue: not a queue with anchored media' });
+    const target = deps.queues().queues.find((q) => q.id === escalation.queue);
+    if (target?.media !== 'anchored') {
+      const why = target
+        ? `queue: ${escalation.queue} does not anchor its media on the team's media server, so a bot cannot hand calls to it`
+        : `queue: there is no queue ${escalation.queue}`;
+      reply(res, 400, { error: `Not taken: ${why}.` });
       return true;
     }
     await settle(res, asked.callId, () => deps.escalate(asked.callId, escalation, escalation.call), {
