@@ -15,7 +15,7 @@ const HEARD = 0.02;
 const SILENT = 0.004;
 const TOKEN = 'front-desk-bot-token-0123456789abcdef0123';
 
-test('a bot answers the call first and hands it to Asha: her ringing card shows what it learned before she answers, and the caller hears the bot, the music, then Asha', async ({
+test('a bot answers the call first and hands it to Asha, not ready then: once she is available her ringing card shows how long the caller waited and what the bot learned, kept on her call view through hold and take back; the caller hears the bot, the music, then Asha', async ({
   browser,
 }) => {
   const janus = await startTestJanus();
@@ -49,20 +49,45 @@ test('a bot answers the call first and hands it to Asha: her ringing card shows 
   try {
     // The bot escalates to the relay that takes WhatsApp's webhooks.
     botOptions.relayUrl = team.relays[0]!.agentUrl.replace(/^ws/, 'http');
+    // Asha is not ready when the bot hands the call over: the caller waits on the music until she is available.
+    await pageA.getByTestId('agent-status').selectOption('away');
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^Not ready: away/);
     const call = await sim.placeCall({ name: 'Bot Caller', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
     await expect.poll(() => heardTone(call.farEnd.received, BOT), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    // Asha's card rings with the bot's summary and facts, before she answers.
+    await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, BOT), { timeout: 5000 }).toBeLessThan(SILENT);
+    const musicHeardAt = Date.now();
+    await expect(pageA.getByTestId('incoming-call')).toHaveCount(0);
+    // The caller waits at least 4 s on the music before Asha is ready.
+    await expect.poll(() => Date.now() - musicHeardAt, { timeout: 10_000 }).toBeGreaterThanOrEqual(4000);
+    await pageA.getByTestId('agent-status').selectOption('available');
+
+    // Asha's card rings with the caller's wait, not only its own ring time, and the bot's summary and facts.
     const note = pageA.getByTestId('assistant-note');
     await expect(note).toContainText('From the assistant: Wants to change the delivery address of order A-1042.', {
       timeout: 10_000,
     });
     await expect(pageA.getByTestId('assistant-facts')).toContainText('A-1042');
     await expect(pageA.getByTestId('call-queue')).toHaveText('Queue: Support');
-    await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => heardTone(call.farEnd.received, BOT), { timeout: 5000 }).toBeLessThan(SILENT);
+    const seconds = (text: string) => text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+    await expect(pageA.getByTestId('customer-waiting')).toHaveText(/^waiting \d+:\d\d$/);
+    const waitedText = (await pageA.getByTestId('customer-waiting').textContent()) ?? '';
+    const ringText = (await pageA.getByTestId('ring-time').textContent()) ?? '';
+    expect(seconds(waitedText.replace('waiting ', '')) - seconds(ringText)).toBeGreaterThanOrEqual(4);
 
     await pageA.getByTestId('answer').click();
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    // The call view keeps what the assistant said, as does the held call, and again once Asha takes it back.
+    const onCallNote = pageA.getByTestId('in-call').getByTestId('assistant-note');
+    await expect(onCallNote).toContainText('From the assistant: Wants to change the delivery address of order A-1042.');
+    await expect(pageA.getByTestId('in-call').getByTestId('assistant-facts')).toContainText('A-1042');
+    await pageA.getByTestId('hold').click();
+    await expect(pageA.getByTestId('held-call').getByTestId('assistant-note')).toContainText(
+      'From the assistant: Wants to change the delivery address of order A-1042.',
+    );
+    await pageA.getByTestId('held-resume').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(onCallNote).toContainText('From the assistant: Wants to change the delivery address of order A-1042.');
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
     await expect.poll(() => deskHears(pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);

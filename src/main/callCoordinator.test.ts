@@ -96,6 +96,26 @@ describe('call coordinator', () => {
     expect(coordinator.get('customer')?.endReason).toBe('missed');
   });
 
+  it('a call that waited in the queue before it rang here is known to have waited since then; one without a wait is not', () => {
+    const ring = (callId: string, waitedMs?: number) =>
+      coordinator.handleSignal({
+        type: 'call_offered',
+        callId,
+        from: '4412345',
+        timestampMs: Date.now(),
+        sdpOffer: 'v=0\r\n',
+        queue: 'Support',
+        waitedMs,
+      });
+    const before = Date.now();
+    ring('waited', 70_000);
+    ring('direct');
+    const waited = coordinator.get('waited')!;
+    expect(waited.offeredAtMs - waited.waitingSinceMs!).toBe(70_000);
+    expect(waited.waitingSinceMs).toBeGreaterThanOrEqual(before - 70_000);
+    expect(coordinator.get('direct')?.waitingSinceMs).toBeUndefined();
+  });
+
   it('a call its queue turned away while it rang here is turned away, not missed; one ended by the caller is missed', () => {
     const ring = (callId: string) =>
       coordinator.handleSignal({

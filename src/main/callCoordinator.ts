@@ -50,6 +50,8 @@ interface CallRecord {
   ctaPayload?: string;
   deeplinkPayload?: string;
   queue?: string;
+  /** When the customer began waiting for an agent (the relay's queue wait before this ring), on this desk's clock. */
+  waitingSinceMs?: number;
   line?: string;
   anchored?: boolean;
   assistant?: AssistantNote;
@@ -170,6 +172,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       ctaPayload: call.ctaPayload,
       deeplinkPayload: call.deeplinkPayload,
       queue: call.queue,
+      waitingSinceMs: call.waitingSinceMs,
       line: call.line,
       anchored: call.anchored,
       assistant: call.assistant,
@@ -267,8 +270,10 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (earlier && !(earlier.state.phase === 'ended' && (earlier.state.reason === 'passed_on' || againFromColleague)))
       return;
     if (earlier) clearTimeout(earlier.ringTimer);
+    const ringing = inboundRecord(event);
     const call: CallRecord = {
-      ...inboundRecord(event),
+      ...ringing,
+      waitingSinceMs: event.waitedMs === undefined ? undefined : ringing.offeredAtMs - event.waitedMs,
       sdpOffer: event.sdpOffer,
       followUpOf: followedUpCall(event.ctaPayload),
       ctaPayload: event.ctaPayload,

@@ -229,6 +229,7 @@ export function createQueueRouter(deps: {
       const event: Offered = {
         ...offer,
         queue: queueName(step.route.queueId),
+        waitedMs: Math.max(0, Math.round(nowMs - step.route.startedAtMs)),
         anchored: step.route.anchored,
         ...(assistant && { assistant }),
         ...(bots.length > 0 && { assistants: bots }),

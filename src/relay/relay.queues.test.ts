@@ -135,6 +135,11 @@ async function until(check: () => boolean, ms = 4000): Promise<void> {
 }
 const rang = (a: Agent, callId: string) => a.events.some((e) => e.type === 'call_offered' && e.callId === callId);
 const passedOn = (a: Agent, callId: string) => a.events.some((e) => e.type === 'call_passed_on' && e.callId === callId);
+/** How long the caller had waited in the queue when the relay rang this agent, as the offer says. */
+const waitedAtRing = (a: Agent, callId: string) => {
+  const offer = a.events.find((e) => e.type === 'call_offered' && e.callId === callId);
+  return offer?.type === 'call_offered' ? offer.waitedMs : undefined;
+};
 const ringing = (team: Agent[], callId: string) =>
   team.filter((a) => rang(a, callId) && !passedOn(a, callId)).map((a) => a.id);
 
@@ -227,6 +232,10 @@ describe('queues with skills on the team relay', () => {
     skewMs = 60_000;
     await until(() => ringing(team, callId).length === 3);
     expect(ringing(team, callId).sort()).toEqual(['ana', 'ben', 'cy']);
+    // Each ring says how long the caller has waited in the queue: nothing at the first, the queue's wait at overflow.
+    expect(waitedAtRing(cy, callId)).toBeLessThan(2000);
+    expect(waitedAtRing(ana, callId)).toBeGreaterThanOrEqual(60_000);
+    expect(waitedAtRing(ana, callId)).toBeLessThan(62_000);
     skewMs = 120_000;
     await until(() => rang(dee, callId));
     await dee.client.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP });
@@ -303,6 +312,8 @@ describe('queues with skills on the team relay', () => {
     await until(() => rang(zed, older) || rang(zed, newer), 8000);
     expect(rang(zed, older)).toBe(true);
     expect(rang(zed, newer)).toBe(false);
+    // Zed's card can tell him the caller has waited 3 s and more, not only since his ring began.
+    expect(waitedAtRing(zed, older)).toBeGreaterThanOrEqual(3000);
   }, 30_000);
 
   it('a customer calling again rings first at the agent who last spoke to them', async () => {

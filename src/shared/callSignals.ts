@@ -31,6 +31,11 @@ export const CallSignal = z.discriminatedUnion('type', [
     deeplinkPayload: z.string().max(512).optional(),
     /** The team queue the relay routed the call through, by its name. */
     queue: z.string().max(80).optional(),
+    /**
+     * How long the customer had waited in that queue when the relay rang this desk (its own clock, from the call
+     * reaching the queue or the bot handing it over): the desk shows the wait, not only its own ring.
+     */
+    waitedMs: z.number().int().nonnegative().optional(),
     /** The business number the customer called (Meta's phone number ID), and its name where a relay has several. */
     phoneNumberId: z.string().max(40).optional(),
     line: z.string().max(80).optional(),

@@ -64,6 +64,8 @@ export const CallView = z.object({
   deeplinkPayload: z.string().max(512).optional(),
   /** The team queue that routed the call to this desk. */
   queue: z.string().max(80).optional(),
+  /** Since when the customer has waited for an agent, on this desk's clock (longer than the ring after a queue wait). */
+  waitingSinceMs: z.number().optional(),
   /** The business number the customer called, by the name the relay's operator gave it. */
   line: z.string().max(80).optional(),
   /** The team relay anchors this call's media on its media server: it can be transferred. */

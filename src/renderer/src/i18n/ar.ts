@@ -150,6 +150,7 @@ export const ar: Catalog = {
   incoming: {
     label: 'مكالمة واتساب واردة',
     ringingFor: 'ترن منذ',
+    customerWaiting: 'ينتظر منذ {{time}}',
     ringingCount_zero: 'لا مكالمات ترن',
     ringingCount_one: 'مكالمة واحدة ترن',
     ringingCount_two: 'مكالمتان ترنان، الأقدم أولًا',

@@ -151,6 +151,7 @@ export const en = {
   incoming: {
     label: 'Incoming WhatsApp call',
     ringingFor: 'ringing for',
+    customerWaiting: 'waiting {{time}}',
     ringingCount_one: '{{count}} call ringing',
     ringingCount_other: '{{count}} calls ringing, the oldest first',
     answer: 'Answer',

@@ -157,6 +157,7 @@ export const es: Catalog = {
   incoming: {
     label: 'Llamada entrante de WhatsApp',
     ringingFor: 'sonando desde hace',
+    customerWaiting: 'en espera {{time}}',
     ringingCount_one: '{{count}} llamada sonando',
     ringingCount_many: '{{count}} de llamadas sonando, la más antigua primero',
     ringingCount_other: '{{count}} llamadas sonando, la más antigua primero',

@@ -146,6 +146,7 @@ export const hi: Catalog = {
   incoming: {
     label: 'आने वाली WhatsApp कॉल',
     ringingFor: 'इतनी देर से बज रही है',
+    customerWaiting: '{{time}} से प्रतीक्षा में',
     ringingCount_one: '{{count}} कॉल बज रही है',
     ringingCount_other: '{{count}} कॉल बज रही हैं, सबसे पुरानी पहले',
     answer: 'उठाएँ',

@@ -154,6 +154,7 @@ export const ptBR: Catalog = {
   incoming: {
     label: 'Chamada recebida do WhatsApp',
     ringingFor: 'tocando há',
+    customerWaiting: 'aguardando há {{time}}',
     ringingCount_one: '{{count}} chamada tocando',
     ringingCount_many: '{{count}} de chamadas tocando, a mais antiga primeiro',
     ringingCount_other: '{{count}} chamadas tocando, a mais antiga primeiro',

@@ -9,6 +9,7 @@ import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
 import { Say } from './Say';
 import { Handle, Name } from './Who';
+import { FromAssistant } from './FromAssistant';
 
 /**
  * A call on hold: who it is (name, number, their history here), how long, and its own Take back and Hang up; with
@@ -44,6 +45,7 @@ export function HeldCall({ call }: { call: CallView }) {
           <Handle value={number} />
         </p>
       )}
+      <FromAssistant note={call.assistant} />
       <CustomerPanel call={call} />
       {media.error && (
         <p className="error" role="alert">

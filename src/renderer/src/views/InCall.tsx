@@ -15,6 +15,7 @@ import { Say } from './Say';
 import { TransferControl } from './TransferControl';
 import { HandToAssistant } from './HandToAssistant';
 import { Handle, Name } from './Who';
+import { FromAssistant } from './FromAssistant';
 
 export function InCall({ call }: { call: CallView }) {
   const media = usePhone((s) => mediaOf(s, call.callId));
@@ -58,6 +59,7 @@ export function InCall({ call }: { call: CallView }) {
       <p className="number">
         <Handle value={number} />
       </p>
+      <FromAssistant note={call.assistant} />
       <CustomerPanel call={call} />
       {media.micSilent && (
         <p className="error" role="alert" data-testid="dead-mic">

@@ -9,6 +9,7 @@ import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
 import { Handle, Name } from './Who';
 import { Say } from './Say';
+import { FromAssistant } from './FromAssistant';
 
 /**
  * `waiting`: the agent is on another call, so this one is offered as call waiting (hold or end, then answer).
@@ -40,6 +41,11 @@ export const IncomingCall = memo(function IncomingCall({
   useEffect(() => {
     if (answerable && first && !waiting && focusIsFree()) answerButton.current?.focus();
   }, [answerable, first, waiting]);
+  // A call that waited in the team's queue (its agents busy or not ready, or a bot had it) shows that wait too.
+  const waitingSinceMs =
+    call.waitingSinceMs !== undefined && call.offeredAtMs - call.waitingSinceMs >= 1000
+      ? call.waitingSinceMs
+      : undefined;
   const headingId = `caller-${call.callId}`;
   return (
     <section
@@ -53,6 +59,18 @@ export const IncomingCall = memo(function IncomingCall({
         <span data-testid="ring-time" aria-label={t('incoming.ringingFor')}>
           {formatDuration(now - call.offeredAtMs)}
         </span>
+        {waitingSinceMs !== undefined && (
+          <>
+            {' · '}
+            <span data-testid="customer-waiting">
+              <Say
+                k="incoming.customerWaiting"
+                values={{ time: formatDuration(now - waitingSinceMs) }}
+                ltr={['time']}
+              />
+            </span>
+          </>
+        )}
       </p>
       <h2 id={headingId} data-testid="caller-name">
         <Name value={name} />
@@ -70,23 +88,7 @@ export const IncomingCall = memo(function IncomingCall({
           <Say k="incoming.transferredBy" values={{ name: call.transferredBy }} />
         </p>
       )}
-      {call.assistant && (
-        <div className="notice" data-testid="assistant-note">
-          <p>
-            <Say k="incoming.fromAssistant" values={{ summary: call.assistant.summary }} />
-          </p>
-          {Object.keys(call.assistant.facts).length > 0 && (
-            <dl aria-label={t('incoming.assistantFacts')} data-testid="assistant-facts">
-              {Object.entries(call.assistant.facts).map(([key, value]) => (
-                <div key={key}>
-                  <dt dir="auto">{key}</dt>
-                  <dd dir="auto">{value}</dd>
-                </div>
-              ))}
-            </dl>
-          )}
-        </div>
-      )}
+      <FromAssistant note={call.assistant} />
       {call.line && (
         <p className="queue" data-testid="call-line">
           <Say k="incoming.line" values={{ line: call.line }} />
