@@ -244,6 +244,11 @@ export async function startRelay(options: RelayOptions) {
     throw new Error(
       `Queue ${anchoredQueues.join(', ')} anchors its media on Janus: set RELAY_JANUS_URLS (ws://host:8188, comma-separated).`,
     );
+  // Customers wait in Janus's hold room during a hold, a consult, and once a bot hands their call over.
+  if (anchoredQueues.length > 0 && !options.janusHoldMusic)
+    log.warn(
+      `Queue ${anchoredQueues.join(', ')} anchors its media but RELAY_JANUS_HOLD_MUSIC is not set: customers on hold, in a consult or handed over by a bot will hear silence.`,
+    );
   if (anchoredQueues.length > 0 && !options.janusAccess)
     throw new Error(
       'Anchored media needs the secrets your Janus is configured with: set RELAY_JANUS_API_SECRET and RELAY_JANUS_ADMIN_KEY.',

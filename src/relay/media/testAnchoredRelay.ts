@@ -13,6 +13,8 @@ export interface AnchoredRelayTestbed {
   graph: GraphApiSim;
   janus: TestJanus;
   relay: Relay;
+  /** What the relay logged. */
+  log: ReturnType<typeof createMemoryLogger>;
   stop(): Promise<void>;
 }
 
@@ -26,11 +28,12 @@ export async function startAnchoredRelay(
     startGraphApiSim({ accessToken: RELAY_TEST_SECRETS.accessToken, phoneNumberId: RELAY_TEST_SECRETS.phoneNumberId }),
     startTestJanus(),
   ]);
+  const log = createMemoryLogger();
   const relay = await startRelay({
     ...RELAY_TEST_SECRETS,
     redisUrl: redis.url,
     graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
+    logger: log,
     prefix,
     janusUrls: [janus.url],
     janusAccess: janus.access,
@@ -45,6 +48,7 @@ export async function startAnchoredRelay(
     graph,
     janus,
     relay,
+    log,
     async stop() {
       await relay.close();
       await janus.stop();
