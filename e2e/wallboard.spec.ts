@@ -85,7 +85,7 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     await board.goBack();
     await expect(board.getByTestId('board-live')).toHaveText('Live');
     await expect(tile('longest-wait')).toContainText('limit 0:05', { timeout: 15_000 });
-    await expect(tile('service-level')).toContainText('target 90 %');
+    await expect(tile('service-level')).toContainText('target 90%');
 
     // The supervisor turns the alert's sound on (off until then).
     await board.getByTestId('alert-sound').check();
@@ -183,6 +183,19 @@ test('the floor’s tiles and alert: an admin sets a 5 s longest wait, a call wa
     await expect(tile('service-level')).toHaveAttribute('data-level', 'alert');
     await expect(tile('service-level')).toContainText('دون الهدف');
     await expect(tile('service-level')).not.toContainText('فوق الحد');
+    // Every percentage as Arabic writes it (Intl), the same in the tile, its target, the banner and the table.
+    const arabicPercent = (pct: number) =>
+      board.evaluate(
+        (v) => new Intl.NumberFormat('ar', { style: 'percent', maximumFractionDigits: 1 }).format(v / 100),
+        pct,
+      );
+    await expect(tile('service-level')).toContainText(`الهدف ${await arabicPercent(90)}`);
+    const level = await board
+      .locator('[data-testid="figures-queue"][data-queue="support"] [data-field="service-level"]')
+      .textContent();
+    await expect(alert.locator('[data-kind="service_level"][data-queue="support"]')).toContainText(
+      `مستوى الخدمة اليوم ${level}، أقل من هدف ${await arabicPercent(90)}.`,
+    );
 
     // The reports name the queues too.
     await board.getByTestId('board-reports').click();

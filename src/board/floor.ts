@@ -89,7 +89,10 @@ function renderAlerts(alerts: FloorAlert[], words: FloorWords): void {
       item.append(
         ...(a.kind === 'max_wait'
           ? words.sayAround('alert.maxWait', 'queue', name, { max: words.duration(a.maxWaitSec * 1000) })
-          : words.sayAround('alert.serviceLevel', 'queue', name, { pct: a.pct, target: a.targetPct })),
+          : words.sayAround('alert.serviceLevel', 'queue', name, {
+              pct: words.percent(a.pct),
+              target: words.percent(a.targetPct),
+            })),
       );
       return item;
     }),
@@ -154,7 +157,7 @@ export function renderFloor(snapshot: BoardSnapshot, nowMs: number, words: Floor
       say('tiles.serviceLevel'),
       words.percent(t.serviceLevel.pct),
       t.serviceLevel.level,
-      [say('tiles.target', { pct: limits.serviceLevelTargetPct })],
+      [say('tiles.target', { pct: words.percent(limits.serviceLevelTargetPct) })],
       belowOrNearTarget,
     ),
     // Nobody free while calls wait: the level's words say why, not "over the limit".

@@ -9,7 +9,7 @@ import {
   type BoardSnapshot,
 } from '../shared/boardSchemas';
 import { isUserId } from '../shared/graphSchemas';
-import { boardWhen, say, startBoardLanguage } from './i18n';
+import { boardPercent, boardWhen, say, startBoardLanguage } from './i18n';
 import { assistantWords, csatWords } from './figureWords';
 import { readRefusedSentence } from './relayRefusals';
 import { createListenIn } from './listenIn';
@@ -42,7 +42,7 @@ function duration(ms: number): string {
 }
 const relayNow = () => Date.now() + clockSkewMs;
 const seconds = (v: number | undefined) => (v === undefined ? '–' : say('unit.seconds', { value: Math.round(v) }));
-const percent = (v: number | undefined) => (v === undefined ? '–' : say('unit.percent', { value: v }));
+const percent = (v: number | undefined) => (v === undefined ? '–' : boardPercent(v));
 
 /** The team's not-ready reasons for a supervisor setting an agent away; the first choice gives none. */
 function reasonPicker(reasons: string[]): HTMLSelectElement {

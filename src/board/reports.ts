@@ -10,7 +10,7 @@ import {
 } from 'chart.js';
 import { Report } from '../shared/reportSchemas';
 import { assistantWords, csatWords } from './figureWords';
-import { boardWhen, say, startBoardLanguage } from './i18n';
+import { boardPercent, boardWhen, say, startBoardLanguage } from './i18n';
 import { readRefusedSentence } from './relayRefusals';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -121,7 +121,7 @@ function render(report: Report): void {
     const [closed, waited] = [f.closed ?? 0, f.waitedTooLong ?? 0];
     return closed + waited ? `${closed + waited} (${say('hours.turnedAway', { closed, waited })})` : 0;
   };
-  const pct = (v: number | undefined) => (v === undefined ? undefined : say('unit.percent', { value: v }));
+  const pct = (v: number | undefined) => (v === undefined ? undefined : boardPercent(v));
   const sec = (v: number | undefined) => (v === undefined ? undefined : say('unit.seconds', { value: Math.round(v) }));
   const line = (name: string, f: Report['team'], attrs: Record<string, string>) =>
     cells(

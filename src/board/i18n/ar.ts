@@ -121,7 +121,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     notReady: 'غير جاهزين',
     withAssistant: 'مع المساعد',
     maxWait: 'الحد {{time}}',
-    target: 'الهدف {{pct}} %',
+    target: 'الهدف {{pct}}',
     over: 'فوق الحد',
     near: 'قريب من الحد',
     belowTarget: 'دون الهدف',
@@ -130,7 +130,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   alert: {
     maxWait: '{{queue}}: ينتظر عميل منذ أكثر من {{max}}.',
-    serviceLevel: '{{queue}}: مستوى الخدمة اليوم {{pct}} %، أقل من هدف {{target}} %.',
+    serviceLevel: '{{queue}}: مستوى الخدمة اليوم {{pct}}، أقل من هدف {{target}}.',
     sound: 'صوت عند التنبيه',
   },
   wallboard: {
@@ -281,7 +281,6 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   unit: {
     seconds: '{{value}} ث',
-    percent: '{{value}}٪',
     csat: '{{avg}} ({{count}} تقييمات)',
     assistant: '{{alone}} عالجها المساعد وحده · {{escalated}} حُوّلت إلى الموظفين · {{handedBack}} أُعيدت إلى المساعد',
   },

@@ -3,7 +3,7 @@ import { catalogProblems, copiedFromEnglish, flatten } from '../../renderer/src/
 import { AuditAction } from '../../shared/auditSchemas';
 import { TeamRole } from '../../shared/identityRoles';
 import { GENERIC_RULES, SETTINGS_RULES } from '../../shared/settingsRules';
-import { BOARD_LANGUAGES, boardI18n, pickBoardLanguage } from './index';
+import { BOARD_LANGUAGES, boardI18n, boardPercent, pickBoardLanguage } from './index';
 
 describe('the board’s message catalogues', () => {
   it.each(BOARD_LANGUAGES.map((l) => [l.tag, l.catalog] as const))(
@@ -38,6 +38,34 @@ describe('the board’s message catalogues', () => {
     expect(saysQueue.filter((k) => !queueWord.test(ar[k]!)).map((k) => `${k}: ${ar[k]}`)).toEqual([]);
     const otherWords = /طابور|طوابير|(قائمة|قوائم|قائمتا|قائمتي|القائمة|القوائم)(?! ?(ال)?انتظار)/;
     expect(Object.entries(ar).filter(([, v]) => otherWords.test(v))).toEqual([]);
+  });
+
+  it('puts no percent sign of its own beside a figure: percentages come formatted in the language (boardPercent)', () => {
+    const ownSign = /{{[^}]*}}\s*[%٪]/;
+    const found = BOARD_LANGUAGES.flatMap((l) =>
+      Object.entries(flatten(l.catalog))
+        .filter(([, text]) => ownSign.test(text))
+        .map(([key, text]) => `${l.tag} ${key}: ${text}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('writes a percentage as each language does, the table’s and the banner’s alike', async () => {
+    const written: Record<string, string> = {};
+    for (const { tag } of BOARD_LANGUAGES) {
+      await boardI18n.changeLanguage(tag);
+      written[tag] =
+        `${boardPercent(80)} | ${boardPercent(66.7)} | ${boardI18n.t('tiles.target', { pct: boardPercent(80) })}`;
+    }
+    await boardI18n.changeLanguage('en');
+    expect(written.en).toBe('80% | 66.7% | target 80%');
+    expect(written.es).toBe('80\u00a0% | 66,7\u00a0% | objetivo 80\u00a0%');
+    expect(written['pt-BR']).toBe('80% | 66,7% | meta 80%');
+    expect(written.hi).toBe('80% | 66.7% | लक्ष्य 80%');
+    const arabic = new Intl.NumberFormat('ar', { style: 'percent' }).format(0.8);
+    expect(written.ar).toBe(
+      `${arabic} | ${new Intl.NumberFormat('ar', { style: 'percent', maximumFractionDigits: 1 }).format(0.667)} | الهدف ${arabic}`,
+    );
   });
 
   it('words every rule the relay names in a refused settings or queues save, and no other', () => {

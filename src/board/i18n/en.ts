@@ -121,7 +121,7 @@ export const en = {
     notReady: 'Not ready',
     withAssistant: 'With the assistant',
     maxWait: 'limit {{time}}',
-    target: 'target {{pct}} %',
+    target: 'target {{pct}}',
     over: 'over the limit',
     near: 'near the limit',
     belowTarget: 'below the target',
@@ -130,7 +130,7 @@ export const en = {
   },
   alert: {
     maxWait: '{{queue}}: a caller has waited longer than {{max}}.',
-    serviceLevel: '{{queue}}: service level today {{pct}} %, below the {{target}} % target.',
+    serviceLevel: '{{queue}}: service level today {{pct}}, below the {{target}} target.',
     sound: 'Sound on alert',
   },
   wallboard: {
@@ -275,7 +275,6 @@ export const en = {
   },
   unit: {
     seconds: '{{value}} s',
-    percent: '{{value}} %',
     csat: '{{avg}} ({{count}} rated)',
     assistant: '{{alone}} handled alone · {{escalated}} escalated to agents · {{handedBack}} handed back',
   },

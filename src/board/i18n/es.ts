@@ -128,7 +128,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     notReady: 'No disponibles',
     withAssistant: 'Con el asistente',
     maxWait: 'límite {{time}}',
-    target: 'objetivo {{pct}} %',
+    target: 'objetivo {{pct}}',
     over: 'por encima del límite',
     near: 'cerca del límite',
     belowTarget: 'por debajo del objetivo',
@@ -137,7 +137,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   alert: {
     maxWait: '{{queue}}: un cliente lleva esperando más de {{max}}.',
-    serviceLevel: '{{queue}}: nivel de servicio hoy {{pct}} %, por debajo del objetivo de {{target}} %.',
+    serviceLevel: '{{queue}}: nivel de servicio hoy {{pct}}, por debajo del objetivo de {{target}}.',
     sound: 'Sonido de alerta',
   },
   wallboard: {
@@ -284,7 +284,6 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   unit: {
     seconds: '{{value}} s',
-    percent: '{{value}} %',
     csat: '{{avg}} ({{count}} valoraciones)',
     assistant:
       '{{alone}} resueltas por el asistente · {{escalated}} pasadas a agentes · {{handedBack}} devueltas al asistente',

@@ -122,7 +122,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     notReady: 'तैयार नहीं',
     withAssistant: 'सहायक के साथ',
     maxWait: 'सीमा {{time}}',
-    target: 'लक्ष्य {{pct}} %',
+    target: 'लक्ष्य {{pct}}',
     over: 'सीमा से ऊपर',
     near: 'सीमा के पास',
     belowTarget: 'लक्ष्य से नीचे',
@@ -131,7 +131,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   alert: {
     maxWait: '{{queue}}: एक ग्राहक {{max}} से अधिक समय से प्रतीक्षा कर रहा है।',
-    serviceLevel: '{{queue}}: आज का सेवा स्तर {{pct}} %, {{target}} % लक्ष्य से कम।',
+    serviceLevel: '{{queue}}: आज का सेवा स्तर {{pct}}, {{target}} लक्ष्य से कम।',
     sound: 'अलर्ट पर ध्वनि',
   },
   wallboard: {
@@ -275,7 +275,6 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   unit: {
     seconds: '{{value}} से.',
-    percent: '{{value}}%',
     csat: '{{avg}} ({{count}} रेटिंग)',
     assistant: '{{alone}} सहायक ने अकेले निपटाईं · {{escalated}} एजेंटों को सौंपी गईं · {{handedBack}} सहायक को लौटाई गईं',
   },

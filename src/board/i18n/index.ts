@@ -45,6 +45,12 @@ export function boardWhen(ms: number, options: Intl.DateTimeFormatOptions): stri
   return boardI18n.services.formatter!.format(new Date(ms), 'datetime', boardI18n.language, { ...options });
 }
 
+/** A percentage (80 for 80 %) as the board's language writes it (Intl through i18next's formatter): 80%, 80 %. */
+export function boardPercent(pct: number): string {
+  const options = { style: 'percent', maximumFractionDigits: 1 };
+  return boardI18n.services.formatter!.format(pct / 100, 'number', boardI18n.language, options);
+}
+
 /**
  * Words the page's fixed text in the chosen language: `data-i18n` names the message for an element's text,
  * `data-i18n-label` for its aria-label; the title, `lang` and reading direction follow.

@@ -126,7 +126,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     notReady: 'Indisponíveis',
     withAssistant: 'Com o assistente',
     maxWait: 'limite {{time}}',
-    target: 'meta {{pct}} %',
+    target: 'meta {{pct}}',
     over: 'acima do limite',
     near: 'perto do limite',
     belowTarget: 'abaixo da meta',
@@ -135,7 +135,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   alert: {
     maxWait: '{{queue}}: um cliente espera há mais de {{max}}.',
-    serviceLevel: '{{queue}}: nível de serviço hoje {{pct}} %, abaixo da meta de {{target}} %.',
+    serviceLevel: '{{queue}}: nível de serviço hoje {{pct}}, abaixo da meta de {{target}}.',
     sound: 'Som no alerta',
   },
   wallboard: {
@@ -282,7 +282,6 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   unit: {
     seconds: '{{value}} s',
-    percent: '{{value}} %',
     csat: '{{avg}} ({{count}} avaliações)',
     assistant:
       '{{alone}} resolvidas pelo assistente · {{escalated}} passadas a agentes · {{handedBack}} devolvidas ao assistente',
