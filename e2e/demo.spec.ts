@@ -22,6 +22,8 @@ test('the demo’s first call waits until the page is open, then rings there', a
 test('npm run demo -- --bot: the front bot answers, the desk rings with its summary, the agent hands the call to the survey bot, which ends it, and the customer’s 5 is kept', async ({
   page,
 }) => {
+  // Three calls, each with a bot that speaks for six seconds first.
+  test.setTimeout(240_000);
   const lines: string[] = [];
   const demo = await startBotDemo({ say: (line) => lines.push(line), uiPort: 0 });
   try {
@@ -39,8 +41,44 @@ test('npm run demo -- --bot: the front bot answers, the desk rings with its summ
     await expect(page.getByTestId('wrap-up')).toBeVisible({ timeout: 15_000 });
     expect(await rated).toBe(5);
     expect(lines.join('\n')).toMatch(
-      /front desk's bot answered[\s\S]*handed the call to Support[\s\S]*survey bot[\s\S]*ended the call on WhatsApp[\s\S]*rated 5 of 5/,
+      /front desk bot answered[\s\S]*handed the call to Support[\s\S]*your desk rings[\s\S]*You answered[\s\S]*handed the call to the Survey bot[\s\S]*Survey bot ended the call on WhatsApp[\s\S]*rated 5 of 5, for agent "demo"/i,
     );
+
+    // The terminal tells what happened to each call, not what should have: with the desk in wrap-up the next call
+    // waits in Support, and nobody hands it to the survey bot, until the customer hangs up (issue 30).
+    const second = lines.length;
+    const waiting = await demo.place();
+    const told = (pattern: RegExp) =>
+      expect.poll(() => lines.slice(second).join('\n'), { timeout: 30_000 }).toMatch(pattern);
+    await told(/handed the call to Support[^\n]*your desk is in wrap-up/);
+    await expect(page.getByTestId('wrap-up')).toBeVisible();
+    await demo.hangUp(waiting.callId);
+    await told(/The customer hung up\./);
+    expect(await waiting.rated).toBeUndefined();
+    expect(lines.slice(second)).toEqual([
+      'A customer calls (a 440 Hz tone).',
+      'The Front desk bot answered (a 600 Hz tone); it hands over in a few seconds.',
+      'The bot handed the call to Support: the caller hears the hold music; your desk is in wrap-up: it rings once you save the wrap-up.',
+      'The customer hung up.',
+    ]);
+
+    // Ready again; the agent declines the next call, which the team then ends: no survey and no rating are told.
+    await page.getByTestId('wrap-up-outcome-Resolved').check();
+    await page.getByTestId('wrap-up-save').click();
+    await expect(page.getByTestId('wrap-up')).toBeHidden();
+    const third = lines.length;
+    const declined = await demo.place();
+    await expect(page.getByTestId('reject')).toBeVisible({ timeout: 30_000 });
+    await page.getByTestId('reject').click();
+    expect(await declined.rated).toBeUndefined();
+    // (The board may show the call waiting, rung at nobody, for a moment before the team ends it.)
+    const stoppedRinging = 'Your desk stopped ringing; the call waits in Support (no desk rings for it now).';
+    expect(lines.slice(third).filter((line) => line !== stoppedRinging)).toEqual([
+      'A customer calls (a 440 Hz tone).',
+      'The Front desk bot answered (a 600 Hz tone); it hands over in a few seconds.',
+      'The bot handed the call to Support: the caller hears the hold music, and your desk rings with its summary.',
+      'The team ended the call on WhatsApp.',
+    ]);
   } finally {
     await demo.close();
   }

@@ -4,20 +4,23 @@ import { join } from 'node:path';
 import { prepareDesk } from '../src/main/deskStartup';
 import { hostRenderer } from '../src/main/rendererHost';
 import { plainCipher } from '../src/main/settingsStore';
-import { issueAgentToken } from '../src/relay/agentTokens';
+import { issueAgentToken, issueSupervisorToken } from '../src/relay/agentTokens';
 import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { startRelay } from '../src/relay/relayServer';
 import { startTestPostgres } from '../src/relay/testPostgres';
 import { startTestRedis } from '../src/relay/testRedis';
+import WebSocket from 'ws';
+import { BoardMessage, type BoardSnapshot } from '../src/shared/boardSchemas';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
+import { endLine, moveLine, placeOf, type CallPlace } from './botDemoStory';
 import { listReplyWebhook } from './listReplyWebhook';
 import type { PermissionMessage } from './messageRules';
 import { SIM_SECRETS } from './phoneWithSim';
 import { startScriptedBot } from './scriptedBot';
 import { AGENT_SECRET } from './teamDesk';
 import { postSignedWebhook } from './webhookSender';
-import { startWhatsAppSim } from './whatsappSim';
+import { startWhatsAppSim, type SimulatedCall } from './whatsappSim';
 
 const FRONT_TOKEN = 'demo-front-bot-token-0123456789abcdef0123';
 const SURVEY_TOKEN = 'demo-survey-bot-token-0123456789abcdef012';
@@ -109,22 +112,33 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
   desk.storage.settings.saveRelaySession([relay.agentUrl], await issueAgentToken('demo', AGENT_SECRET));
   const host = await hostRenderer({ desk, port: options.uiPort });
 
-  /** Narrates what happens to one call, step by step, and has the customer answer the survey with a 5. */
-  async function follow(callId: string, customer: string): Promise<number | undefined> {
-    const seen = (check: () => boolean, ms: number) => until(check, ms);
-    if (await seen(() => sim.graph.actionsFor(callId).includes('accept:200'), 15_000))
-      say(`The front desk's bot answered (a ${TONES.front} Hz tone); it hands over in a few seconds.`);
-    const accepted = (replies: Array<{ status: number }>) => replies.some((r) => r.status >= 200 && r.status < 300);
-    if (await seen(() => accepted(front.escalations), 20_000))
-      say('The bot handed the call to Support: the caller hears the hold music, and your desk rings with its summary.');
-    if (await seen(() => survey.offers.length > 0, 600_000))
-      say(`You handed the call to the survey bot (${TONES.survey} Hz): your call went to the wrap-up.`);
-    if (await seen(() => accepted(survey.ends), 60_000)) say('The survey bot ended the call on WhatsApp.');
+  // The demo watches the call as the supervisor's board shows it, and tells only what it shows.
+  const supervisorToken = await issueSupervisorToken('sam', AGENT_SECRET);
+  const watch = await watchBoard(relay.agentUrl, supervisorToken);
+  let closed = false;
+
+  /** Narrates what happens to one call, step by step, and has the customer answer its survey with a 5, if one comes. */
+  async function follow(call: SimulatedCall): Promise<number | undefined> {
+    const { callId, from: customer } = call;
+    let last: CallPlace | undefined;
+    let seenAt = watch.seq();
+    while (!closed && !call.endedBy) {
+      await watch.next(seenAt, 1000);
+      seenAt = watch.seq();
+      const snapshot = watch.snapshot();
+      const place = snapshot && placeOf(snapshot, callId);
+      if (!snapshot || !place) continue;
+      const line = moveLine(last, place, snapshot, 'demo', TONES);
+      if (line) say(line);
+      last = place;
+    }
+    if (closed || !call.endedBy) return undefined;
+    say(endLine(last, call.endedBy));
     const lists = () =>
       sim.graph.textMessages.filter(
         (m): m is Extract<PermissionMessage, { kind: 'list' }> => m.kind === 'list' && m.customer === customer,
       );
-    if (!(await seen(() => lists().length > 0, 15_000))) return undefined;
+    if (!(await until(() => closed || lists().length > 0, 10_000)) || closed) return undefined;
     const best = lists()[0]!.rows.at(-1)!;
     say(`The customer got the survey on WhatsApp ("${lists()[0]!.body}") and chose "${best.title}".`);
     const reply = listReplyWebhook({
@@ -135,13 +149,13 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
       messageId: `wamid.DEMO${Date.now()}`,
     });
     await postSignedWebhook(relay.webhookUrl, reply, SIM_SECRETS.appSecret);
-    let score: number | undefined;
-    await seen(() => {
-      void relay.records?.db.rating(callId).then((r) => (score = r?.score));
-      return score !== undefined;
+    let rating: { score: number; agent: string } | undefined;
+    await until(() => {
+      void relay.records?.db.rating(callId).then((r) => (rating = r));
+      return closed || rating !== undefined;
     }, 15_000);
-    if (score !== undefined) say(`Kept with the call record: rated ${score} of 5, for agent "demo".`);
-    return score;
+    if (rating) say(`Kept with the call record: rated ${rating.score} of 5, for agent "${rating.agent}".`);
+    return rating?.score;
   }
 
   return {
@@ -157,9 +171,18 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
         farEnd: { toneHz: TONES.caller, edgeHost: mediaHostAddress() },
       });
       say(`A customer calls (a ${TONES.caller} Hz tone).`);
-      return { callId: call.callId, rated: follow(call.callId, call.from) };
+      return { callId: call.callId, rated: follow(call) };
+    },
+    /** The customer hangs up this call (a call already over is left as it is). */
+    async hangUp(callId: string): Promise<boolean> {
+      const call = sim.calls.get(callId);
+      if (!call || call.endedBy) return false;
+      await sim.hangUp(callId);
+      return true;
     },
     async close(): Promise<void> {
+      closed = true;
+      watch.close();
       await host.close();
       await relay.close();
       await Promise.all([front.close(), survey.close(), sim.close()]);
@@ -169,6 +192,46 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
   };
 }
 export type BotDemo = Awaited<ReturnType<typeof startBotDemo>>;
+
+/** The supervisor's board, signed in with this token: its latest snapshot, and a wait for the next one. */
+async function watchBoard(agentUrl: string, token: string) {
+  const socket = new WebSocket(`${agentUrl}board/live`, {
+    headers: { Origin: agentUrl.replace(/^ws/, 'http').replace(/\/$/, '') },
+  });
+  let latest: BoardSnapshot | undefined;
+  let seq = 0;
+  const waiters = new Set<() => void>();
+  socket.on('message', (data) => {
+    const message = BoardMessage.safeParse(JSON.parse(String(data)));
+    if (!message.success || message.data.type !== 'snapshot') return;
+    latest = message.data.snapshot;
+    seq += 1;
+    for (const wake of waiters) wake();
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.send(JSON.stringify({ type: 'hello', token }));
+  return {
+    snapshot: () => latest,
+    seq: () => seq,
+    /** Resolves when a snapshot newer than `after` came, or after `ms`. */
+    next(after: number, ms: number): Promise<void> {
+      if (seq > after) return Promise.resolve();
+      return new Promise((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, ms);
+        waiters.add(wake);
+      });
+    },
+    close: () => socket.close(),
+  };
+}
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
