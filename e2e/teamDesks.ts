@@ -29,9 +29,11 @@ export async function startTeam(
     voices?: { asha: number; ben: number };
     /** More of Asha's desk's environment (relay-only ICE, a shorter media timeout). */
     ashaEnv?: Record<string, string>;
+    /** Both desks in one browser context (one cookie jar), as one person opening both printed addresses. */
+    oneBrowserContext?: boolean;
   } = {},
 ) {
-  const { voices, ashaEnv, ...relayOptions } = extra;
+  const { voices, ashaEnv, oneBrowserContext, ...relayOptions } = extra;
   const redis = await startTestRedis();
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
   const relays = await Promise.all(
@@ -48,8 +50,9 @@ export async function startTeam(
     ),
   );
   sim.setWebhookUrl(relays[0]!.webhookUrl);
-  const pageA = await (await browser.newContext()).newPage();
-  const pageB = await (await browser.newContext()).newPage();
+  const contextA = await browser.newContext();
+  const pageA = await contextA.newPage();
+  const pageB = await (oneBrowserContext ? contextA : await browser.newContext()).newPage();
   if (voices) {
     await giveVoiceAndEars(pageA, voices.asha);
     await giveVoiceAndEars(pageB, voices.ben);

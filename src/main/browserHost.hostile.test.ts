@@ -52,7 +52,11 @@ describe('browser host against hostile clients', () => {
     }
     const forged = await raw('/api/invoke/settings:get', {
       method: 'POST',
-      headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', Cookie: 'softphone_session=guess' },
+      headers: {
+        Host: `127.0.0.1:${port}`,
+        'Content-Type': 'application/json',
+        Cookie: `softphone_session_${port}=guess`,
+      },
       body: '{}',
     });
     expect(forged.status).toBe(401);
@@ -65,6 +69,23 @@ describe('browser host against hostile clients', () => {
     expect(String(reply.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
     const wrong = await raw('/?session=not-this-run', { headers: { Host: `127.0.0.1:${port}` } });
     expect(wrong.status).toBe(401);
+  });
+
+  it("names its cookie for its port, so another phone's cookie on the same host neither replaces nor opens it", async () => {
+    const url = new URL(host.url);
+    const reply = await raw(`${url.pathname}${url.search}`, { headers: { Host: `127.0.0.1:${port}` } });
+    const cookie = String(reply.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).toBe(`softphone_session_${port}=${url.searchParams.get('session')}`);
+    const session = url.searchParams.get('session')!;
+    const ask = (Cookie: string) =>
+      raw('/api/invoke/settings:get', {
+        method: 'POST',
+        headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', Cookie },
+        body: '{}',
+      });
+    // The browser sends every port's cookie to each port of 127.0.0.1: this phone picks its own among them.
+    expect((await ask(`softphone_session_${port + 1}=other-desk; ${cookie}`)).status).toBe(200);
+    expect((await ask(`softphone_session_${port + 1}=${session}`)).status).toBe(401);
   });
 
   it('refuses a rebinding attack: the right cookie under a foreign Host name', async () => {

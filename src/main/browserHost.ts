@@ -9,7 +9,7 @@ import type { EventChannel, EventPayload } from '../shared/ipcContract';
 import { startAppServices, type AppServices, type AppServicesOptions } from './appServices';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
 import { poolConnections } from './connectionPools';
-import { guardHostRequest, newSessionToken, SESSION_COOKIE, showsSession } from './hostGuard';
+import { guardHostRequest, newSessionToken, sessionCookieName, showsSession } from './hostGuard';
 import { dispatchInvoke, IpcRequestError } from './ipcDispatch';
 import { BodyTooLarge, readBoundedBody } from '../whatsapp/readBody';
 import { sentence } from '../shared/sentence';
@@ -165,7 +165,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     }
     res.writeHead(303, {
       Location: '/',
-      'Set-Cookie': `${SESSION_COOKIE}=${sessionToken}; HttpOnly; SameSite=Strict; Path=/`,
+      'Set-Cookie': `${sessionCookieName(port)}=${sessionToken}; HttpOnly; SameSite=Strict; Path=/`,
       'Cache-Control': 'no-store',
     });
     res.end();
@@ -192,7 +192,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
 
   /** The page's requests keep their connection in its own pool; anyone else's is answered once, then closed. */
   function sortConnection(req: IncomingMessage, res: ServerResponse): boolean {
-    if (!showsSession(req, sessionToken)) {
+    if (!showsSession(req, sessionToken, port)) {
       res.setHeader('Connection', 'close');
       return true;
     }
@@ -236,7 +236,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
       return activeWindow ? Promise.resolve() : new Promise((resolve) => windowWaiters.push(resolve));
     },
     /** The cookie a client must send; for tests and tools that talk to the host directly. */
-    sessionCookie: `${SESSION_COOKIE}=${sessionToken}`,
+    sessionCookie: `${sessionCookieName(port)}=${sessionToken}`,
     services,
     async close(): Promise<void> {
       clearTimeout(orphanTimer);

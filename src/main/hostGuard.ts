@@ -1,7 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
-export const SESSION_COOKIE = 'softphone_session';
+/**
+ * The session cookie's name carries the host's port: a browser keeps one cookie jar per host name, not per port, so
+ * two phones on one machine (the team demo's desks on 5200 and 5201) would otherwise overwrite each other's sign-in.
+ */
+export function sessionCookieName(port: number): string {
+  return `softphone_session_${port}`;
+}
 
 /** A fresh secret for one run of the browser host; only a browser that opened the printed address holds it. */
 export function newSessionToken(): string {
@@ -14,17 +20,22 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function sessionFromCookie(header: string | undefined): string | undefined {
+export function sessionFromCookie(header: string | undefined, port: number): string | undefined {
+  const wanted = sessionCookieName(port);
   for (const part of (header ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=');
+    if (name === wanted) return value.join('=');
   }
   return undefined;
 }
 
 /** Whether a request shows this run's secret, in its cookie or in the printed sign-in address. */
-export function showsSession(request: { url?: string; headers: IncomingHttpHeaders }, sessionToken: string): boolean {
-  const cookie = sessionFromCookie(request.headers.cookie);
+export function showsSession(
+  request: { url?: string; headers: IncomingHttpHeaders },
+  sessionToken: string,
+  port: number,
+): boolean {
+  const cookie = sessionFromCookie(request.headers.cookie, port);
   if (cookie !== undefined && sameSecret(cookie, sessionToken)) return true;
   const offered = new URL(request.url ?? '/', 'http://localhost').searchParams.get('session');
   return offered !== null && sameSecret(offered, sessionToken);
@@ -49,7 +60,7 @@ export function guardHostRequest(request: GuardRequest, port: number, sessionTok
   if (origin !== undefined && !allowedHosts.some((host) => origin === `http://${host}`)) {
     return { ok: false, status: 403, error: 'foreign origin' };
   }
-  const session = sessionFromCookie(request.headers.cookie);
+  const session = sessionFromCookie(request.headers.cookie, port);
   if (!session || !sameSecret(session, sessionToken)) {
     return {
       ok: false,

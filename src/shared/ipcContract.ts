@@ -413,6 +413,8 @@ export interface SoftphoneApi {
   onLink?(listener: (up: boolean) => void): () => void;
   /** Browser host only: whether this page is the phone's one window (a second is refused until the first closes). */
   onWindow?(listener: (isTheWindow: boolean) => void): () => void;
+  /** Browser host only: the host refused this page's sign-in (it was restarted, or the cookie is gone). */
+  onSignInRefused?(listener: () => void): () => void;
 }
 
 export type InvokeHandlers = { [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> };

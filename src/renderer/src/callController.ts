@@ -322,6 +322,7 @@ export async function startCallController(): Promise<void> {
     // The window taking over (after a reload, or after the other closed) reads the calls and status afresh.
     if (tookOver) void catchUp().catch(() => undefined);
   });
+  api.onSignInRefused?.(() => usePhone.setState({ signInRefused: true }));
   api.onLink?.((up) => {
     usePhone.setState({ backendLost: !up });
     if (up && isTheWindow) void catchUp().catch(() => undefined);

@@ -13,6 +13,11 @@ export function createHttpBridge(base = ''): SoftphoneApi {
   const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
   const linkListeners = new Set<(up: boolean) => void>();
   const windowListeners = new Set<(isTheWindow: boolean) => void>();
+  const refusedListeners = new Set<() => void>();
+  /** The host answers 401 to a page whose sign-in cookie is not this run's: nothing the page asks can reach it. */
+  const signInRefused = () => {
+    for (const listener of refusedListeners) listener();
+  };
   /** Given by the host to the one window it works with; a second window is refused until the first is gone. */
   let windowId: string | undefined;
   let up = true;
@@ -48,7 +53,19 @@ export function createHttpBridge(base = ''): SoftphoneApi {
   source.addEventListener('ping', heard);
   source.addEventListener('open', heard);
   // A dead host drops the stream at once; a hung one stops its heartbeat (every 500 ms): either way, within 2 s.
-  source.addEventListener('error', () => setLink(false));
+  source.addEventListener('error', () => {
+    setLink(false);
+    // The browser gives up on a stream refused outright (a 401 to a stale sign-in); a host that is down sends nothing.
+    if (source.readyState === EventSource.CLOSED) void probeSignIn();
+  });
+  async function probeSignIn(): Promise<void> {
+    const response = await fetch(`${base}/api/invoke/app%3Astatus`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    }).catch(() => undefined);
+    if (response?.status === 401) signInRefused();
+  }
   setInterval(() => {
     if (Date.now() - lastHeard > LINK_LOST_AFTER_MS) setLink(false);
   }, 250);
@@ -61,12 +78,17 @@ export function createHttpBridge(base = ''): SoftphoneApi {
       windowListeners.add(listener);
       return () => windowListeners.delete(listener);
     },
+    onSignInRefused(listener: () => void) {
+      refusedListeners.add(listener);
+      return () => refusedListeners.delete(listener);
+    },
     async invoke(channel: InvokeChannel, request: unknown) {
       const response = await fetch(`${base}/api/invoke/${encodeURIComponent(channel)}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(windowId ? { [WINDOW_HEADER]: windowId } : {}) },
         body: JSON.stringify(request),
       });
+      if (response.status === 401) signInRefused();
       const body = (await response.json()) as { result?: unknown; error?: string };
       if (!response.ok) throw new Error(body.error ?? `request failed with HTTP ${response.status}`);
       return body.result as never;

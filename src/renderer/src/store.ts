@@ -75,6 +75,8 @@ export interface PhoneState {
   backendLost: boolean;
   /** The phone is open in another window or tab: this one only says so (calls are never split between windows). */
   otherWindow: boolean;
+  /** The browser host refused this page's sign-in (restarted since, or the cookie lost): this page only says so. */
+  signInRefused: boolean;
   tab: Tab;
   settingsSection: SettingsSection;
   /** Opens Settings at one section (the readiness line's "fix" buttons go straight to what needs fixing). */
@@ -109,6 +111,7 @@ export const usePhone = create<PhoneState>((set) => ({
   callbackOffers: [],
   backendLost: false,
   otherWindow: false,
+  signInRefused: false,
   tab: 'phone',
   settingsSection: 'connection',
   openSettings: (section) => set({ tab: 'settings', settingsSection: section }),

@@ -80,6 +80,8 @@ export const en = {
     starting: 'Starting…',
     backendLost:
       'The phone’s background service has stopped: calls cannot be answered or ended from this window. Restart the phone, then reopen the address it prints.',
+    signInRefused:
+      'The phone refused this page’s sign-in (it was restarted since, or this browser lost the sign-in): nothing done here reaches it. Open the address it printed when it started.',
     otherWindow:
       'The phone is already open in another window or tab. Use that one: calls ring and are answered there. This window takes over by itself once the other is closed.',
     ringingOut: 'Calls ringing out while you are away: {{count}}',

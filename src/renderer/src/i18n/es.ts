@@ -80,6 +80,8 @@ export const es: Catalog = {
     starting: 'Iniciando…',
     backendLost:
       'El servicio del teléfono se ha detenido: desde esta ventana no se pueden contestar ni terminar llamadas. Reinicia el teléfono y vuelve a abrir la dirección que muestra.',
+    signInRefused:
+      'El teléfono rechazó el inicio de sesión de esta página (se reinició desde entonces, o este navegador lo perdió): nada de lo que hagas aquí le llega. Abre la dirección que mostró al iniciarse.',
     otherWindow:
       'El teléfono ya está abierto en otra ventana o pestaña. Usa esa: allí suenan y se contestan las llamadas. Esta ventana toma el relevo sola cuando la otra se cierre.',
     ringingOut: 'Llamadas sonando sin atender mientras estás ausente: {{count}}',

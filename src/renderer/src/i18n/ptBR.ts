@@ -79,6 +79,8 @@ export const ptBR: Catalog = {
     starting: 'Iniciando…',
     backendLost:
       'O serviço do telefone parou: não é possível atender nem encerrar chamadas nesta janela. Reinicie o telefone e abra de novo o endereço que ele mostra.',
+    signInRefused:
+      'O telefone recusou o login desta página (foi reiniciado desde então, ou este navegador perdeu o login): nada do que você fizer aqui chega a ele. Abra o endereço que ele mostrou ao iniciar.',
     otherWindow:
       'O telefone já está aberto em outra janela ou aba. Use aquela: as chamadas tocam e são atendidas lá. Esta janela assume sozinha quando a outra for fechada.',
     ringingOut: 'Chamadas tocando sem atendimento enquanto você está ausente: {{count}}',

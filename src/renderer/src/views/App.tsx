@@ -36,6 +36,16 @@ function StatusBar() {
   const ringingOut = usePhone(selectRingingOut);
   const backendLost = usePhone((s) => s.backendLost);
   const otherWindow = usePhone((s) => s.otherWindow);
+  const signInRefused = usePhone((s) => s.signInRefused);
+  if (signInRefused) {
+    return (
+      <header className="status" data-testid="status">
+        <p className="error" role="alert" data-testid="sign-in-refused">
+          {t('status.signInRefused')}
+        </p>
+      </header>
+    );
+  }
   if (otherWindow) {
     return (
       <header className="status" data-testid="status">
