@@ -7,6 +7,7 @@ import { startTestRedis, type TestRedis } from '../src/relay/testRedis';
 import { createMemoryLogger } from '../src/whatsapp/logger';
 import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
+import { ar } from '../src/board/i18n/ar';
 import { readLeftToRight } from './drawnText';
 import { AGENT_SECRET, openDesk } from './teamDesks';
 
@@ -263,6 +264,64 @@ test('in Arabic, the hours box’s JSON example reads left to right as Chromium 
   await expect(note).toHaveText(
     `JSON by queue id, as in the queues file: ${example}. A queue left out keeps the queues file’s hours; empty: every queue keeps them.`,
   );
+  await board.context().close();
+});
+
+test('in Arabic at 420 px: each number box sits beside its own label, a number out of range is named in Arabic, and a save the relay refuses takes the focus to its problem', async ({
+  browser,
+}) => {
+  const board = await (await browser.newContext({ viewport: { width: 420, height: 900 } })).newPage();
+  await board.goto(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`);
+  await board.getByTestId('board-token').fill(await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' }));
+  await board.getByTestId('board-sign-in-button').click();
+  await board.getByTestId('board-settings').click();
+  await board.getByTestId('board-language').selectOption('ar');
+  await expect(board.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(board.getByTestId('settings-reasons')).toBeEditable();
+
+  // Each box shares its row with its own label and no other: the labels and boxes ran together inline.
+  const rows = await board.evaluate(() =>
+    [...document.querySelectorAll<HTMLInputElement>('#settings input[type="number"]')].map((input) => {
+      const box = input.getBoundingClientRect();
+      const label = document.querySelector(`label[for="${input.id}"]`)!.getBoundingClientRect();
+      return { id: input.id, box: [box.top, box.bottom], label: [label.top, label.bottom] };
+    }),
+  );
+  expect(rows).toHaveLength(7);
+  const overlaps = (a: number[], b: number[]) => Math.min(a[1]!, b[1]!) - Math.max(a[0]!, b[0]!) > 1;
+  const misplaced = rows.flatMap((r) => [
+    ...(overlaps(r.box, r.label) ? [] : [`${r.id}: not beside its label`]),
+    ...rows.filter((o) => o.id !== r.id && overlaps(o.box, r.label)).map((o) => `${r.id}'s label beside ${o.id}`),
+  ]);
+  expect(misplaced).toEqual([]);
+  expect(await board.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+
+  // 150 % and 5000 days: the boxes say the rule in Arabic (Chromium's bubble shows this), and nothing is sent.
+  const puts: string[] = [];
+  board.on('request', (r) => void (r.method() === 'PUT' && puts.push(r.url())));
+  const message = (testId: string) =>
+    board.getByTestId(testId).evaluate((input: HTMLInputElement) => input.validationMessage);
+  const target = await board.getByTestId('settings-sl-target').inputValue();
+  await board.getByTestId('settings-sl-target').fill('150');
+  await board.getByTestId('retention-notes').fill('5000');
+  await board.getByTestId('settings-save').click();
+  expect(await message('settings-sl-target')).toBe(ar.settingsRule.serviceLevelTarget!);
+  expect(await message('retention-notes')).toBe(ar.settingsRule.daysMax!);
+  await board.getByTestId('board-language').selectOption('en');
+  expect(await message('settings-sl-target')).toBe('the service-level target is 1 to 100 %');
+  await board.getByTestId('board-language').selectOption('ar');
+  await board.getByTestId('retention-notes').fill('');
+  await board.getByTestId('settings-sl-target').fill(target);
+  expect(await message('settings-sl-target')).toBe('');
+
+  // A reason named twice is the relay's to refuse: its problem line has the focus, not <body>.
+  const reasons = await board.getByTestId('settings-reasons').inputValue();
+  await board.getByTestId('settings-reasons').fill('غداء\nغداء');
+  await board.getByTestId('settings-save').click();
+  await expect(board.getByTestId('settings-problem')).toContainText(ar.settingsRule.reasonTwice!);
+  await expect(board.getByTestId('settings-problem')).toBeFocused();
+  expect(puts).toHaveLength(1);
+  await board.getByTestId('settings-reasons').fill(reasons);
   await board.context().close();
 });
 

@@ -111,6 +111,30 @@ async function load(): Promise<void> {
   loadedHoursText = ($('queue-hours') as HTMLTextAreaElement).value.trim();
 }
 
+/**
+ * The rule a number box breaks, as the relay's refusal words it: the browser's own bubble would say it in the
+ * browser's language ("Value must be less than or equal to 100"), not the page's.
+ */
+function numberRule(input: HTMLInputElement): string | undefined {
+  const v = input.validity;
+  if (v.valid) return undefined;
+  if (input.id === 'sl-target') return 'serviceLevelTarget';
+  if (input.id === 'max-wait') return 'maxWait';
+  if (v.badInput) return 'days';
+  if (v.rangeUnderflow) return 'daysMin';
+  if (v.rangeOverflow) return 'daysMax';
+  return v.stepMismatch ? 'wholeDays' : undefined;
+}
+const numberBoxes = () => [...document.querySelectorAll<HTMLInputElement>('#settings input[type="number"]')];
+function wordNumberRules(): void {
+  for (const input of numberBoxes()) {
+    input.setCustomValidity('');
+    const rule = numberRule(input);
+    if (rule) input.setCustomValidity(say(`settingsRule.${rule}`));
+  }
+}
+$('settings').addEventListener('input', wordNumberRules);
+
 /** A save in flight: a second click (a double-click) waits for its answer instead of racing it into a false 409. */
 let saving = false;
 const saveButton = $('settings-save') as HTMLButtonElement;
@@ -125,7 +149,8 @@ $('settings').addEventListener('submit', (event) => {
   try {
     queueHours = hoursText ? JSON.parse(hoursText) : undefined;
   } catch {
-    return showOutcome({ problems: [() => say('hours.notJson')] });
+    showOutcome({ problems: [() => say('hours.notJson')] });
+    return $('problem').focus();
   }
   const body = JSON.stringify({
     notReadyReasons: lines('reasons'),
@@ -143,6 +168,9 @@ $('settings').addEventListener('submit', (event) => {
   void save(body, hoursText).finally(() => {
     saving = false;
     saveButton.disabled = false;
+    // The disabled button lost the focus to <body>: a refusal takes it to the problem line, a save back to Save.
+    if (problems.length > 0) $('problem').focus();
+    else saveButton.focus();
   });
 });
 
@@ -176,6 +204,7 @@ const HOURS_EXAMPLE = '{"support": {"hours": {…}, "maxWait": {…}}}';
 const queueSettings = startQueueSettings(token, readOnly);
 startBoardLanguage('settings.title', () => {
   showHoursNote();
+  wordNumberRules();
   showSaved();
   showProblems(problems);
   showCustomerResult();
@@ -188,6 +217,7 @@ const fields = [...form.elements] as Array<HTMLInputElement | HTMLTextAreaElemen
 for (const field of fields) field.disabled = true;
 void load().finally(() => {
   for (const field of fields) field.disabled = false;
+  wordNumberRules();
   if (readOnly) readOnlyControls(form);
 });
 if (readOnly) readOnlyControls($('customer-data'));
