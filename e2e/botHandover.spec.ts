@@ -15,7 +15,7 @@ const HEARD = 0.02;
 const SILENT = 0.004;
 const TOKEN = 'front-desk-bot-token-0123456789abcdef0123';
 
-test('a bot answers the call first and hands it to Asha, not ready then: once she is available her ringing card shows how long the caller waited and what the bot learned, kept on her call view through hold and take back; the caller hears the bot, the music, then Asha', async ({
+test('a bot answers the call first and hands it to Asha, not ready then: once she is available her ringing card shows how long the caller waited and what the bot learned, kept on her call view (the conversation one click away) through hold and take back; the caller hears the bot, the music, then Asha', async ({
   browser,
 }) => {
   const janus = await startTestJanus();
@@ -81,6 +81,13 @@ test('a bot answers the call first and hands it to Asha, not ready then: once sh
     const onCallNote = pageA.getByTestId('in-call').getByTestId('assistant-note');
     await expect(onCallNote).toContainText('From the assistant: Wants to change the delivery address of order A-1042.');
     await expect(pageA.getByTestId('in-call').getByTestId('assistant-facts')).toContainText('A-1042');
+    // What the bot and the caller said is one click away.
+    const transcript = pageA.getByTestId('in-call').getByTestId('assistant-transcript');
+    await expect(transcript.locator('summary')).toHaveText('Conversation with the assistant');
+    await expect(transcript.getByText('Assistant: Hello, how can I help?')).toBeHidden();
+    await transcript.locator('summary').click();
+    await expect(transcript.getByText('Assistant: Hello, how can I help?')).toBeVisible();
+    await expect(transcript).toContainText(/Customer: \((a steady 440 Hz tone|silence)\)/);
     await pageA.getByTestId('hold').click();
     await expect(pageA.getByTestId('held-call').getByTestId('assistant-note')).toContainText(
       'From the assistant: Wants to change the delivery address of order A-1042.',

@@ -40,13 +40,21 @@ export const BotCallContext = z.object({
 });
 export type BotCallContext = z.infer<typeof BotCallContext>;
 
-/** What the bot learned, as the agent's ringing card shows it. */
+/** The bot's conversation with the customer, in turns. */
+export const BotTranscript = z
+  .array(z.object({ speaker: z.enum(['assistant', 'customer']), text: z.string().max(2000) }))
+  .max(200);
+export type BotTranscript = z.infer<typeof BotTranscript>;
+
+/** What the bot learned, as the agent's ringing card and call view show it. */
 export const AssistantNote = z.object({
   summary: z.string().min(1).max(500),
   /** Key/value facts: order number, language, intent… */
   facts: z.record(z.string().min(1).max(60), z.string().max(300)).refine((f) => Object.keys(f).length <= 20, {
     message: 'at most 20 facts',
   }),
+  /** The conversation so far, one click away on the desk. */
+  transcript: BotTranscript.optional(),
 });
 export type AssistantNote = z.infer<typeof AssistantNote>;
 
@@ -55,10 +63,7 @@ export const BotEscalation = AssistantNote.extend({
   call: BotCallContext.shape.call,
   queue: QueueId,
   /** The conversation so far, in turns. */
-  transcript: z
-    .array(z.object({ speaker: z.enum(['assistant', 'customer']), text: z.string().max(2000) }))
-    .max(200)
-    .default([]),
+  transcript: BotTranscript.default([]),
 }).strict();
 export type BotEscalation = z.infer<typeof BotEscalation>;
 

@@ -237,7 +237,15 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
       expect(bot.escalations[0]!.status).toBe(202);
       await until(() => offeredTo(events, callId) !== undefined, 5000, 'agent rings');
       const offered = offeredTo(events, callId)!;
-      expect(offered.assistant).toEqual({ summary: botOptions.summary, facts: botOptions.facts });
+      // The conversation comes with them, for the agent to read.
+      expect(offered.assistant).toEqual({
+        summary: botOptions.summary,
+        facts: botOptions.facts,
+        transcript: [
+          { speaker: 'assistant', text: 'Hello, how can I help?' },
+          { speaker: 'customer', text: expect.stringMatching(/^\((a steady 440 Hz tone|silence)\)$/) },
+        ],
+      });
       expect(offered.queue).toBe('Support');
       await until(
         () => heardTone(caller.received, MUSIC_HZ) > 0.02 && heardTone(caller.received, BOT_HZ) < 0.004,

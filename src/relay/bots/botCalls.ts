@@ -239,7 +239,8 @@ export function createBotCalls(deps: {
     note: AssistantNote,
     transcript: BotEscalation['transcript'],
   ): Promise<void> {
-    await sessions.keepNote(callId, note);
+    // The agents' ring carries the conversation too, for them to read before or while they talk.
+    await sessions.keepNote(callId, transcript.length > 0 ? { ...note, transcript } : note);
     deps.onNote?.(callId, note, transcript);
     if (await store.wasAccepted(callId))
       await deps.bus.publish({

@@ -259,7 +259,14 @@ describe('an agent hands the call back to a bot', () => {
       await until(() => pay.escalations.length > 0, 10_000, 'the payment bot escalated');
       expect(pay.escalations[0]!.status).toBe(202);
       await until(() => offeredTo(dana!.events, callId) !== undefined, 5000, 'dana rings');
-      expect(offeredTo(dana.events, callId)!.assistant).toEqual({ summary: PAY_SUMMARY, facts: payOptions.facts });
+      expect(offeredTo(dana.events, callId)!.assistant).toEqual({
+        summary: PAY_SUMMARY,
+        facts: payOptions.facts,
+        transcript: [
+          { speaker: 'assistant', text: 'Hello, how can I help?' },
+          { speaker: 'customer', text: expect.stringMatching(/^\((a steady 440 Hz tone|silence)\)$/) },
+        ],
+      });
       expect(offeredTo(chen.events.slice(chen.events.indexOf(offeredTo(chen.events, callId)!) + 1), callId)).toBe(
         undefined,
       );

@@ -74,7 +74,14 @@ describe('a WHIP bot (RFC 9725) as the queue’s bot', () => {
       expect(bot.openSessions()).toBe(1);
 
       await until(() => offeredTo(events, callId) !== undefined, 10_000, 'the agent rings after the escalation');
-      expect(offeredTo(events, callId)!.assistant).toEqual({ summary: botOptions.summary, facts: botOptions.facts });
+      expect(offeredTo(events, callId)!.assistant).toEqual({
+        summary: botOptions.summary,
+        facts: botOptions.facts,
+        transcript: [
+          { speaker: 'assistant', text: 'Hello, how can I help?' },
+          { speaker: 'customer', text: expect.stringMatching(/^\((a steady 440 Hz tone|silence)\)$/) },
+        ],
+      });
       const answer = await desk.answer(offeredTo(events, callId)!.sdpOffer);
       await client.request('pre_accept', { callId, sdp: answer });
       await client.request('accept', { callId, sdp: answer });

@@ -180,6 +180,9 @@ export const ar: Catalog = {
     invitedBy: 'يطلب {{name}} انضمامك إلى هذه المكالمة',
     fromAssistant: 'من المساعد: {{summary}}',
     assistantFacts: 'ما عرفه المساعد',
+    assistantTranscript: 'المحادثة مع المساعد',
+    assistantSaid: 'المساعد: {{text}}',
+    customerSaid: 'العميل: {{text}}',
   },
   inCall: {
     pickTransfer: 'تحويل المكالمة إلى',

@@ -177,6 +177,9 @@ export const en = {
     invitedBy: '{{name}} asks you to join this call',
     fromAssistant: 'From the assistant: {{summary}}',
     assistantFacts: 'What the assistant learned',
+    assistantTranscript: 'Conversation with the assistant',
+    assistantSaid: 'Assistant: {{text}}',
+    customerSaid: 'Customer: {{text}}',
   },
   inCall: {
     pickTransfer: 'Transfer the call to',

@@ -185,6 +185,9 @@ export const es: Catalog = {
     invitedBy: '{{name}} te pide unirte a esta llamada',
     fromAssistant: 'Del asistente: {{summary}}',
     assistantFacts: 'Lo que supo el asistente',
+    assistantTranscript: 'Conversación con el asistente',
+    assistantSaid: 'Asistente: {{text}}',
+    customerSaid: 'Cliente: {{text}}',
   },
   inCall: {
     pickTransfer: 'Transferir la llamada a',

@@ -172,6 +172,9 @@ export const hi: Catalog = {
     invitedBy: '{{name}} आपसे इस कॉल में जुड़ने को कह रहे हैं',
     fromAssistant: 'सहायक से: {{summary}}',
     assistantFacts: 'सहायक को क्या पता चला',
+    assistantTranscript: 'सहायक के साथ बातचीत',
+    assistantSaid: 'सहायक: {{text}}',
+    customerSaid: 'ग्राहक: {{text}}',
   },
   inCall: {
     pickTransfer: 'कॉल इन्हें ट्रांसफ़र करें',

@@ -182,6 +182,9 @@ export const ptBR: Catalog = {
     invitedBy: '{{name}} pede que você entre nesta chamada',
     fromAssistant: 'Do assistente: {{summary}}',
     assistantFacts: 'O que o assistente soube',
+    assistantTranscript: 'Conversa com o assistente',
+    assistantSaid: 'Assistente: {{text}}',
+    customerSaid: 'Cliente: {{text}}',
   },
   inCall: {
     pickTransfer: 'Transferir a chamada para',

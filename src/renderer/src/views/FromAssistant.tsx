@@ -4,7 +4,8 @@ import { Say } from './Say';
 
 /**
  * What the queue's bot learned before it handed the call over: "From the assistant: <summary>" and its facts, each
- * key and value in its own direction. The same on the ringing card, the call view and the held call.
+ * key and value in its own direction, with the conversation one click away. The same on the ringing card, the call
+ * view and the held call.
  */
 export function FromAssistant({ note }: { note: CallView['assistant'] }) {
   const { t } = useTranslation();
@@ -24,6 +25,21 @@ export function FromAssistant({ note }: { note: CallView['assistant'] }) {
             </div>
           ))}
         </dl>
+      )}
+      {note.transcript && note.transcript.length > 0 && (
+        <details data-testid="assistant-transcript">
+          <summary>{t('incoming.assistantTranscript')}</summary>
+          <ol>
+            {note.transcript.map((turn, i) => (
+              <li key={i}>
+                <Say
+                  k={turn.speaker === 'assistant' ? 'incoming.assistantSaid' : 'incoming.customerSaid'}
+                  values={{ text: turn.text }}
+                />
+              </li>
+            ))}
+          </ol>
+        </details>
       )}
     </div>
   );
