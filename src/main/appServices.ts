@@ -342,6 +342,7 @@ export async function startAppServices(options: AppServicesOptions) {
     logger,
     onTeamDataPolicy: applyTeamPolicy,
     onRelayLost: () => coordinator.dropCallbackOffers(),
+    onRelaySessionEnded: () => coordinator.ringsPassedOn(),
     onSignal: (signal) => {
       if (signal.type === 'missed_handled') colleagueHandled(signal);
       else if (signal.type === 'status_set') supervisorSetStatus(signal.status, signal.by, signal.reason);

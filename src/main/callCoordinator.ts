@@ -905,6 +905,15 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       for (const id of [...callbacksInHand.keys()]) forgetCallback(id);
       tellCallbacks();
     },
+    /** The relay ended this desk's session and passed on what rang here: those calls leave the desk. */
+    ringsPassedOn(): void {
+      for (const call of calls.values()) {
+        if (call.state.phase !== 'ringing') continue;
+        clearTimeout(call.ringTimer);
+        if (apply(call, { type: 'passed_on', atMs: now() }))
+          log.info('ringing call left the desk: the relay ended its session', { callId: call.callId });
+      }
+    },
     /** The callbacks offered to this agent now, oldest call first, each time they change. */
     onCallbackOffers(listener: (offers: CallbackOffer[]) => void): () => void {
       callbackListeners.add(listener);

@@ -108,6 +108,11 @@ export interface TransportContext {
    * (its callbacks) it no longer holds for this desk, and says so again after a sign-in.
    */
   onRelayLost?(): void;
+  /**
+   * The relay refused this desk's token (revoked, expired): it passed the calls ringing here on when it dropped the
+   * desk, and no answer from here can reach it any more.
+   */
+  onRelaySessionEnded?(): void;
   /** The team's retention policy and erased customers, as the relay says at each sign-in: history is pruned by it. */
   onTeamDataPolicy?(policy: TeamDataPolicy): void;
 }

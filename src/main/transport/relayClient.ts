@@ -15,6 +15,9 @@ import type { TeamDataPolicy } from '../../shared/retention';
 import { sentence, type Sentence } from '../../shared/sentence';
 import { renewalDelayMs, renewToken } from './sessionRenewal';
 
+/** The close code the relay drops a desk with once its token is revoked (agentGateway). */
+export const TOKEN_REVOKED_CLOSE = 4001;
+
 export interface RelayClientOptions {
   /** One or more relay addresses (instances behind a balancer, or a list to fail over through). */
   urls: string[];
@@ -27,6 +30,8 @@ export interface RelayClientOptions {
     agentId?: string;
     notReadyReasons?: string[];
     wrapUpCodes?: string[];
+    /** The relay refused this desk's token (revoked, expired or wrong): the session is over, not interrupted. */
+    refused?: boolean;
   }) => void;
   /** The team's TURN servers with this agent's time-limited credentials: in the welcome, then renewed. */
   onIceServers?: (iceServers: IceServer[]) => void;
@@ -59,6 +64,9 @@ export function connectRelay(options: RelayClientOptions) {
   /** The token the desk signs in with; a company sign-in's is renewed at half its life, for every reconnect. */
   let token = options.token;
   let renewalTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Why the relay refused this desk's sign-in: requests fail with it at once, never as a network problem. */
+  let refusal: AgentFacingError | undefined;
+  const refusalWaiters = new Set<(error: AgentFacingError) => void>();
 
   function renewLater(): void {
     clearTimeout(renewalTimer);
@@ -79,6 +87,17 @@ export function connectRelay(options: RelayClientOptions) {
     }, delay);
   }
 
+  /** The relay will not take this token again: whatever waits for the connection fails with that reason. */
+  function sessionRefused(): AgentFacingError {
+    refusal = new AgentFacingError(
+      'The relay refused the agent token (wrong, expired or revoked): ask your team lead for a new one.',
+      undefined,
+      sentence('relayTokenRefused'),
+    );
+    for (const fail of refusalWaiters) fail(refusal);
+    return refusal;
+  }
+
   function failPending(reason: string, said: Sentence): void {
     for (const [id, p] of pending) {
       clearTimeout(p.timer);
@@ -95,13 +114,14 @@ export function connectRelay(options: RelayClientOptions) {
     const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` }, handshakeTimeout: 5000 });
     socket = ws;
     ws.on('unexpected-response', (_req, res) => {
-      const error =
-        res.statusCode === 401
-          ? sentence('relayTokenRefused')
-          : res.statusCode === 409
-            ? sentence('relayAlreadySignedIn')
-            : sentence('relayJoinFailed', { status: res.statusCode ?? 0 });
-      options.onConnection?.({ connected: false, url, error });
+      const refused = res.statusCode === 401;
+      const error = refused
+        ? sentence('relayTokenRefused')
+        : res.statusCode === 409
+          ? sentence('relayAlreadySignedIn')
+          : sentence('relayJoinFailed', { status: res.statusCode ?? 0 });
+      if (refused) sessionRefused();
+      options.onConnection?.({ connected: false, url, error, ...(refused && { refused }) });
       res.resume();
     });
     ws.on('message', (data) => {
@@ -109,6 +129,7 @@ export function connectRelay(options: RelayClientOptions) {
       const message = parseRelayMessage(String(data));
       if (!message) return;
       if (message.type === 'welcome') {
+        refusal = undefined;
         ws.send(statusMessage());
         if (message.iceServers) options.onIceServers?.(message.iceServers);
         options.onTeamDataPolicy?.({ retention: message.retention, erasedCustomers: message.erasedCustomers });
@@ -142,9 +163,14 @@ export function connectRelay(options: RelayClientOptions) {
       }
     });
     ws.on('error', () => undefined);
-    ws.on('close', () => {
+    ws.on('close', (code) => {
       if (socket !== ws) return;
-      failPending('The connection to the team relay dropped: try again once it is back.', sentence('relayDropped'));
+      // The relay drops a desk whose token it revoked with this code: the session ended, the network is fine.
+      if (code === TOKEN_REVOKED_CLOSE) {
+        const refused = sessionRefused();
+        failPending(refused.message, refused.said!);
+      } else
+        failPending('The connection to the team relay dropped: try again once it is back.', sentence('relayDropped'));
       ready = new Promise<void>((resolve) => (readyResolve = resolve));
       if (closed) return;
       options.onConnection?.({ connected: false, url, error: sentence('relayLost') });
@@ -163,22 +189,30 @@ export function connectRelay(options: RelayClientOptions) {
     async request<A extends RelayAction>(action: A, params: RelayParams<A>): Promise<RelayReply<A>> {
       const waitMs = options.requestTimeoutMs ?? 10_000;
       const startedMs = performance.now();
-      await Promise.race([
-        ready,
-        new Promise((_, reject) =>
-          setTimeout(
-            () =>
-              reject(
-                new AgentFacingError(
-                  'The team relay cannot be reached: check the network; calls go on once it is back.',
-                  undefined,
-                  sentence('relayUnreachable'),
+      if (refusal) throw refusal;
+      let failRefused: ((error: AgentFacingError) => void) | undefined;
+      const refused = new Promise<never>((_, reject) => refusalWaiters.add((failRefused = reject)));
+      try {
+        await Promise.race([
+          ready,
+          refused,
+          new Promise((_, reject) =>
+            setTimeout(
+              () =>
+                reject(
+                  new AgentFacingError(
+                    'The team relay cannot be reached: check the network; calls go on once it is back.',
+                    undefined,
+                    sentence('relayUnreachable'),
+                  ),
                 ),
-              ),
-            waitMs,
+              waitMs,
+            ),
           ),
-        ),
-      ]);
+        ]);
+      } finally {
+        refusalWaiters.delete(failRefused!);
+      }
       const id = nextId++;
       const data = await new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(

@@ -74,6 +74,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
         wrapUpCodes: next.wrapUpCodes ?? state.wrapUpCodes,
       };
       if (!next.connected) context.onRelayLost?.();
+      if (next.refused) context.onRelaySessionEnded?.();
       if (next.connected) {
         void catchUpMissed().catch((error: unknown) =>
           context.logger.warn('missed calls not checked with the team', { error: String(error) }),
