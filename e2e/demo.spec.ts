@@ -1,8 +1,43 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { startBotDemo } from '../sim/botDemo';
 import { startDemoCalls } from '../sim/demoCalls';
 import { startTeamDemo } from '../sim/teamDemo';
 import { startPhoneWithSim } from '../sim/phoneWithSim';
 import { expect, test } from './phoneFixture';
+
+/** `npm run demo -- <args>` as a person runs it (after the build): its terminal's lines, and keys typed into it. */
+async function runDemo(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'scripts', 'demo.ts'), ...args], {
+    // No display: the demo prints its addresses rather than opening Chromium. Any free port for the desk.
+    env: { ...process.env, DISPLAY: '', SOFTPHONE_UI_PORT: '0' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let errors = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    output: () => out,
+    /** The first match of `pattern` in what the terminal printed since `from`, once it is printed. */
+    async printed(pattern: RegExp, from = 0, timeout = 60_000): Promise<RegExpExecArray> {
+      await expect
+        .poll(() => pattern.test(out.slice(from)), { timeout, message: `${pattern} in:\n${out}\n${errors}` })
+        .toBe(true);
+      return pattern.exec(out.slice(from))!;
+    },
+    type: (line: string) => child.stdin.write(`${line}\n`),
+    /** Ctrl+C, as a person stops it; killed if it has not stopped within 30 s. */
+    async stop(): Promise<void> {
+      if (child.exitCode !== null) return;
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
 
 test('the demo’s first call waits until the page is open, then rings there', async ({ page }) => {
   const phone = await startPhoneWithSim();
@@ -47,6 +82,9 @@ test('npm run demo -- --bot: the front bot answers, the desk rings with its summ
     // The terminal tells what happened to each call, not what should have: with the desk in wrap-up the next call
     // waits in Support, and nobody hands it to the survey bot, until the customer hangs up (issue 30).
     const second = lines.length;
+    const handleLine = expect.stringMatching(
+      /^ {2}\(the bot's handle for this call, for \/bot\/escalate and \/bot\/end: [\w-]{16,64}\)$/,
+    );
     const waiting = await demo.place();
     const told = (pattern: RegExp) =>
       expect.poll(() => lines.slice(second).join('\n'), { timeout: 30_000 }).toMatch(pattern);
@@ -58,6 +96,7 @@ test('npm run demo -- --bot: the front bot answers, the desk rings with its summ
     expect(lines.slice(second)).toEqual([
       'A customer calls (a 440 Hz tone).',
       'The Front desk bot answered (a 600 Hz tone); it hands over in a few seconds.',
+      handleLine,
       'The bot handed the call to Support: the caller hears the hold music; your desk is in wrap-up: it rings once you save the wrap-up.',
       'The customer hung up.',
     ]);
@@ -76,6 +115,7 @@ test('npm run demo -- --bot: the front bot answers, the desk rings with its summ
     expect(lines.slice(third).filter((line) => line !== stoppedRinging)).toEqual([
       'A customer calls (a 440 Hz tone).',
       'The Front desk bot answered (a 600 Hz tone); it hands over in a few seconds.',
+      handleLine,
       'The bot handed the call to Support: the caller hears the hold music, and your desk rings with its summary.',
       'The team ended the call on WhatsApp.',
     ]);
@@ -149,5 +189,51 @@ test('npm run demo -- --team: both desks ring for Support, Asha answers, and the
   } finally {
     for (const context of contexts) await context.close();
     await demo.close();
+  }
+});
+
+test('npm run demo -- --bot prints the board with a supervisor token, and the bot API with the front bot’s token', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const demo = await runDemo(['--bot']);
+  try {
+    const board = (await demo.printed(/The supervisor's board is at (http:\/\/\S+)/))[1]!;
+    const token = (await demo.printed(/supervisor token \(sam\): (\S+)/))[1]!;
+    const botToken = (await demo.printed(/Authorization: Bearer (\S+)\)/))[1]!;
+    const escalate = (await demo.printed(/POST (http:\/\/\S+\/bot\/escalate)/))[1]!;
+    const end = (await demo.printed(/POST (http:\/\/\S+\/bot\/end)/))[1]!;
+    await demo.printed(/Press Enter for a call/);
+
+    // The board opens with the printed token.
+    await page.goto(board);
+    await page.getByTestId('board-token').fill(token);
+    await page.getByTestId('board-sign-in-button').click();
+    await expect(page.getByTestId('board-live')).toHaveText('Live');
+
+    // A call: the front bot answers and the terminal gives its handle; the bot API ends the call with the printed
+    // token (a wrong one is refused), and the board and terminal see it end.
+    const from = demo.output().length;
+    demo.type('');
+    const handle = (
+      await demo.printed(/the bot's handle for this call, for \/bot\/escalate and \/bot\/end: (\S+)\)/, from, 30_000)
+    )[1]!;
+    const refused = await request.post(end, {
+      headers: { Authorization: 'Bearer not-the-bot' },
+      data: { call: handle },
+    });
+    expect(refused.status()).toBe(401);
+    const ended = await request.post(end, { headers: { Authorization: `Bearer ${botToken}` }, data: { call: handle } });
+    expect(ended.status()).toBe(202);
+    await demo.printed(/The Front desk bot ended the call on WhatsApp\./, from, 15_000);
+    // Ended, it cannot be handed over any more.
+    const late = await request.post(escalate, {
+      headers: { Authorization: `Bearer ${botToken}` },
+      data: { call: handle, queue: 'support', summary: 'Too late.', facts: {} },
+    });
+    expect([404, 409]).toContain(late.status());
+  } finally {
+    await demo.stop();
   }
 });

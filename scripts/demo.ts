@@ -29,8 +29,14 @@ async function botDemo(): Promise<void> {
     uiPort: Number(process.env.SOFTPHONE_UI_PORT ?? 5180),
   });
   openPage(demo.url);
+  console.log(`\nThe supervisor's board is at ${demo.board}`);
+  console.log(`  supervisor token (sam): ${demo.supervisorToken}`);
+  console.log(`\nThe bot API, with the front bot's token (Authorization: Bearer ${demo.botApi.token}):`);
+  console.log(`  POST ${demo.botApi.escalate}  {"call": "<handle>", "queue": "support", "summary": "…", "facts": {}}`);
+  console.log(`  POST ${demo.botApi.end}  {"call": "<handle>"}`);
+  console.log("  (each call's handle is printed when the front bot answers it)");
   console.log(
-    'Press Enter for a call. When your desk rings, answer it, then use "Hand to assistant" (Survey). Ctrl+C to stop.\n',
+    '\nPress Enter for a call. When your desk rings, answer it, then use "Hand to assistant" (Survey). Ctrl+C to stop.\n',
   );
   createInterface({ input: process.stdin }).on('line', () => {
     void demo.place().catch((e: unknown) => console.error(String(e)));

@@ -11,6 +11,7 @@ import { startTestPostgres } from '../src/relay/testPostgres';
 import { startTestRedis } from '../src/relay/testRedis';
 import WebSocket from 'ws';
 import { BoardMessage, type BoardSnapshot } from '../src/shared/boardSchemas';
+import { BotCallContext } from '../src/shared/botProtocol';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
 import { endLine, moveLine, placeOf, type CallPlace } from './botDemoStory';
@@ -82,7 +83,8 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
           media: 'anchored',
           agents: '*',
           // The demo's bots run beside everything else on the user's machine: they get the longest time to answer.
-          bot: { url: front.url, token: FRONT_TOKEN, answerSeconds: 10 },
+          // The bot is told the customer's number, by which the demo finds the bot's handle for the call.
+          bot: { url: front.url, token: FRONT_TOKEN, answerSeconds: 10, shareCustomer: true },
         },
         {
           id: 'support',
@@ -113,9 +115,19 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
   const host = await hostRenderer({ desk, port: options.uiPort });
 
   // The demo watches the call as the supervisor's board shows it, and tells only what it shows.
+  const agentHttp = relay.agentUrl.replace(/^ws/, 'http');
   const supervisorToken = await issueSupervisorToken('sam', AGENT_SECRET);
   const watch = await watchBoard(relay.agentUrl, supervisorToken);
   let closed = false;
+
+  /** The handle the front bot was given for this customer's call (the offer's request_data.call). */
+  function frontHandle(customer: string): string | undefined {
+    for (const offer of [...front.offers].reverse()) {
+      const context = BotCallContext.safeParse(offer.body.request_data);
+      if (context.success && context.data.customer?.number === customer) return context.data.call;
+    }
+    return undefined;
+  }
 
   /** Narrates what happens to one call, step by step, and has the customer answer its survey with a 5, if one comes. */
   async function follow(call: SimulatedCall): Promise<number | undefined> {
@@ -130,6 +142,8 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
       if (!snapshot || !place) continue;
       const line = moveLine(last, place, snapshot, 'demo', TONES);
       if (line) say(line);
+      const handle = place.at === 'bot' && !place.bot && last?.at !== 'bot' && frontHandle(customer);
+      if (handle) say(`  (the bot's handle for this call, for /bot/escalate and /bot/end: ${handle})`);
       last = place;
     }
     if (closed || !call.endedBy) return undefined;
@@ -160,6 +174,11 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
 
   return {
     url: host.url,
+    /** The supervisor's board, and a supervisor's token (sam, the whole team) to sign in there. */
+    board: `${agentHttp}board`,
+    supervisorToken,
+    /** The front bot's token, and where a bot hands a call over or ends it (the relay's agent port). */
+    botApi: { token: FRONT_TOKEN, escalate: `${agentHttp}bot/escalate`, end: `${agentHttp}bot/end` },
     relay,
     front,
     survey,

@@ -21,7 +21,7 @@ describe('the bot demo tells only what the board shows', () => {
     const snapshot = board([], 'not_ready', 'break');
     const place = placeOf(snapshot, 'c1');
     expect(place).toEqual({ at: 'waiting', queue: 'support', ringingAt: [] });
-    expect(moveLine({ at: 'bot', queue: 'front' }, place!, snapshot, 'demo', TONES)).toBe(
+    expect(moveLine({ at: 'bot', queue: 'front', name: 'Front desk' }, place!, snapshot, 'demo', TONES)).toBe(
       'The bot handed the call to Support: the caller hears the hold music; your desk is not ready (break): it rings once you are ready.',
     );
     expect(placeOf(snapshot, 'another')).toBeUndefined();
@@ -41,12 +41,15 @@ describe('the bot demo tells only what the board shows', () => {
 
   it('the survey bot is named as handed to only from the agent, and the end says who ended the call', () => {
     const snapshot = board([], 'available');
-    const survey = { at: 'bot' as const, queue: 'support', bot: 'Survey' };
+    const survey = { at: 'bot' as const, queue: 'support', bot: 'Survey', name: 'Survey' };
     expect(moveLine({ at: 'agent', agent: 'demo' }, survey, snapshot, 'demo', TONES)).toBe(
       'You handed the call to the Survey bot (800 Hz): your call went to the wrap-up.',
     );
     expect(endLine(survey, 'business_terminate')).toBe('The Survey bot ended the call on WhatsApp.');
     expect(endLine(survey, 'caller_hangup')).toBe('The customer hung up.');
+    expect(endLine({ at: 'bot', queue: 'front', name: 'Front desk' }, 'business_terminate')).toBe(
+      'The Front desk bot ended the call on WhatsApp.',
+    );
     expect(endLine({ at: 'waiting', queue: 'support', ringingAt: [] }, 'business_terminate')).toBe(
       'The team ended the call on WhatsApp.',
     );

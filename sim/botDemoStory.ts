@@ -2,7 +2,8 @@ import type { BoardSnapshot } from '../src/shared/boardSchemas';
 
 /** Where one call is, as the supervisor's board shows it. */
 export type CallPlace =
-  | { at: 'bot'; queue: string; bot?: string }
+  /** `name`: the hand-back bot's name, else its queue's name (the queue's own bot). */
+  | { at: 'bot'; queue: string; bot?: string; name: string }
   | { at: 'waiting'; queue: string; ringingAt: string[] }
   | { at: 'agent'; agent: string };
 
@@ -19,7 +20,13 @@ export interface DemoTones {
 /** The call's place on the board now; undefined when the board does not list it (not yet, or no more). */
 export function placeOf(snapshot: BoardSnapshot, callId: string): CallPlace | undefined {
   const bot = snapshot.withAssistant.find((c) => c.callId === callId);
-  if (bot) return { at: 'bot', queue: bot.queue, ...(bot.bot && { bot: bot.bot }) };
+  if (bot)
+    return {
+      at: 'bot',
+      queue: bot.queue,
+      ...(bot.bot && { bot: bot.bot }),
+      name: bot.bot ?? snapshot.queueNames[bot.queue] ?? bot.queue,
+    };
   const waiting = snapshot.waiting.find((c) => c.callId === callId);
   if (waiting) return { at: 'waiting', queue: waiting.queue, ringingAt: waiting.ringingAt };
   const talking = snapshot.inProgress.find((c) => c.callId === callId);
@@ -85,7 +92,7 @@ export function endLine(last: CallPlace | undefined, end: CallEnd): string {
   if (end === 'caller_hangup') return 'The customer hung up.';
   if (end === 'no_media') return 'WhatsApp ended the call: no audio reached the customer.';
   if (end === 'business_reject') return 'The team declined the call on WhatsApp.';
-  if (last?.at === 'bot') return `The ${last.bot ?? last.queue} bot ended the call on WhatsApp.`;
+  if (last?.at === 'bot') return `The ${last.name} bot ended the call on WhatsApp.`;
   if (last?.at === 'agent') return 'The call ended from the desk.';
   return 'The team ended the call on WhatsApp.';
 }
