@@ -1,3 +1,4 @@
+import { startPhoneWithSim, type PhoneWithSim } from '../sim/phoneWithSim';
 import { expect, test } from './phoneFixture';
 import { startTeam } from './teamDesks';
 
@@ -50,4 +51,27 @@ test('a page whose sign-in the phone refuses says so instead of failing silently
   await expect(page.getByTestId('sign-in-refused')).toHaveText(
     'The phone refused this page’s sign-in (it was restarted since, or this browser lost the sign-in): nothing done here reaches it. Open the address it printed when it started.',
   );
+});
+
+test('a page left open while its phone is restarted on the same port says its sign-in is refused, not that the phone stopped', async ({
+  page,
+}) => {
+  const before = await startPhoneWithSim();
+  const port = Number(new URL(before.host.baseUrl).port);
+  let after: PhoneWithSim | undefined;
+  try {
+    await page.goto(before.host.url);
+    await expect(page.getByTestId('idle')).toBeVisible();
+    await before.close();
+    await expect(page.getByTestId('backend-lost')).toBeVisible();
+    // The new run has a new session: the page's event stream is refused with 401 when it reconnects.
+    after = await startPhoneWithSim({ uiPort: port });
+    await expect(page.getByTestId('sign-in-refused')).toBeVisible({ timeout: 15_000 });
+    // Opening the address the new run printed signs the browser in again.
+    await page.goto(after.host.url);
+    await expect(page.getByTestId('idle')).toBeVisible();
+    await expect(page.getByTestId('sign-in-refused')).toHaveCount(0);
+  } finally {
+    await after?.close();
+  }
 });
