@@ -204,7 +204,7 @@ test('npm run demo -- --bot prints the board with a supervisor token, and the bo
     const botToken = (await demo.printed(/Authorization: Bearer (\S+)\)/))[1]!;
     const escalate = (await demo.printed(/POST (http:\/\/\S+\/bot\/escalate)/))[1]!;
     const end = (await demo.printed(/POST (http:\/\/\S+\/bot\/end)/))[1]!;
-    await demo.printed(/Press Enter for a call/);
+    await demo.printed(/Enter: a call, "h" \+ Enter: the customer hangs up their latest call/);
 
     // The board opens with the printed token.
     await page.goto(board);
@@ -233,6 +233,61 @@ test('npm run demo -- --bot prints the board with a supervisor token, and the bo
       data: { call: handle, queue: 'support', summary: 'Too late.', facts: {} },
     });
     expect([404, 409]).toContain(late.status());
+
+    // The keys (issue 30): "h" + Enter hangs up the customer's call, as in the plain demo, and never places one;
+    // another key only lists the keys.
+    const keys = demo.output().length;
+    demo.type('h');
+    await demo.printed(/No call of the customer is going on\./, keys);
+    demo.type('x');
+    await demo.printed(
+      /^Enter: a call, "h" \+ Enter: the customer hangs up their latest call, Ctrl\+C: stop\.$/m,
+      keys,
+    );
+    demo.type('');
+    await demo.printed(/The Front desk bot answered/, keys, 30_000);
+    demo.type('h');
+    await demo.printed(/The customer hung up\./, keys, 15_000);
+    expect(
+      demo
+        .output()
+        .slice(keys)
+        .match(/A customer calls/g),
+    ).toHaveLength(1);
+  } finally {
+    await demo.stop();
+  }
+});
+
+test('npm run demo -- --team: "h" + Enter hangs up the customer’s latest call, Enter and "s" + Enter place calls', async () => {
+  test.setTimeout(120_000);
+  const demo = await runDemo(['--team']);
+  try {
+    await demo.printed(/Enter: a call to Support, "s" \+ Enter: a call to Sales, "h" \+ Enter: the customer hangs up/);
+    const from = demo.output().length;
+    demo.type('h');
+    await demo.printed(/No call of a customer is going on\./, from);
+    demo.type('s');
+    const customer = (await demo.printed(/Demo Customer \d+ \(\+(\d+)\) calls Sales\./, from, 30_000))[1]!;
+    demo.type('h');
+    await demo.printed(new RegExp(`The customer \\(\\+${customer}\\) hung up\\.`), from, 15_000);
+    // Its call is over: another "h" finds none, and no call was placed by either.
+    demo.type('h');
+    await expect
+      .poll(
+        () =>
+          demo
+            .output()
+            .slice(from)
+            .match(/No call of a customer is going on\./g)?.length,
+      )
+      .toBe(2);
+    expect(
+      demo
+        .output()
+        .slice(from)
+        .match(/ calls (Support|Sales)\./g),
+    ).toHaveLength(1);
   } finally {
     await demo.stop();
   }

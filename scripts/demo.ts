@@ -4,8 +4,10 @@ import { createInterface } from 'node:readline';
 import { createLogger } from '../src/whatsapp/logger';
 import { startBotDemo } from '../sim/botDemo';
 import { startDemoCalls } from '../sim/demoCalls';
+import { demoKey, demoKeysHelp, latestLive } from '../sim/demoKeys';
 import { startTeamDemo } from '../sim/teamDemo';
 import { SIM_SECRETS, startPhoneWithSim } from '../sim/phoneWithSim';
+import type { SimulatedCall } from '../sim/whatsappSim';
 import { stopOnSignals } from '../src/whatsapp/stopOnSignals';
 
 /** Opens the page in Chromium's app window when there is a display, or says where it is. */
@@ -35,11 +37,21 @@ async function botDemo(): Promise<void> {
   console.log(`  POST ${demo.botApi.escalate}  {"call": "<handle>", "queue": "support", "summary": "…", "facts": {}}`);
   console.log(`  POST ${demo.botApi.end}  {"call": "<handle>"}`);
   console.log("  (each call's handle is printed when the front bot answers it)");
-  console.log(
-    '\nPress Enter for a call. When your desk rings, answer it, then use "Hand to assistant" (Survey). Ctrl+C to stop.\n',
-  );
-  createInterface({ input: process.stdin }).on('line', () => {
-    void demo.place().catch((e: unknown) => console.error(String(e)));
+  console.log(`\n${demoKeysHelp('bot')}\nWhen your desk rings, answer it, then use "Hand to assistant" (Survey).\n`);
+  const placed: string[] = [];
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const key = demoKey(line, 'bot');
+    if (key.kind === 'place')
+      void demo
+        .place()
+        .then((call) => placed.push(call.callId))
+        .catch((e: unknown) => console.error(String(e)));
+    else if (key.kind === 'hang_up') {
+      const call = latestLive(placed.flatMap((id) => demo.sim.calls.get(id) ?? []));
+      // The terminal tells the hang-up as it follows the call.
+      if (call) void demo.hangUp(call.callId).catch((e: unknown) => console.error(String(e)));
+      else console.log('No call of the customer is going on.');
+    } else console.log(demoKeysHelp('bot'));
   });
   stopOnSignals(() => demo.close());
 }
@@ -55,11 +67,23 @@ async function teamDemo(): Promise<void> {
   console.log(`\nThe supervisor's board is at ${demo.board}`);
   console.log(`  supervisor token (sam): ${demo.supervisorToken}`);
   console.log(`  admin token (ada):      ${demo.adminToken}`);
-  console.log(
-    '\nPress Enter for a call to Support (rings Asha and Ben), "s" + Enter for one to Sales (Ben). Ctrl+C to stop.\n',
-  );
+  console.log(`\n${demoKeysHelp('team')} Support rings Asha and Ben, Sales rings Ben.\n`);
+  const placed: SimulatedCall[] = [];
   createInterface({ input: process.stdin }).on('line', (line) => {
-    void demo.place(line.trim() === 's' ? 'sales' : 'support').catch((e: unknown) => console.error(String(e)));
+    const key = demoKey(line, 'team');
+    if (key.kind === 'place')
+      void demo
+        .place(key.queue)
+        .then((call) => placed.push(call))
+        .catch((e: unknown) => console.error(String(e)));
+    else if (key.kind === 'hang_up') {
+      const call = latestLive(placed);
+      if (!call) return console.log('No call of a customer is going on.');
+      void demo.sim
+        .hangUp(call.callId)
+        .then(() => console.log(`The customer (+${call.from}) hung up.`))
+        .catch((e: unknown) => console.error(String(e)));
+    } else console.log(demoKeysHelp('team'));
   });
   stopOnSignals(() => demo.close());
 }
@@ -76,14 +100,14 @@ async function main(): Promise<void> {
   });
   const phone = await startPhoneWithSim({ logger, uiPort: Number(process.env.SOFTPHONE_UI_PORT ?? 5180) });
   openPage(phone.host.url);
-  console.log(
-    'The first call comes once the page is open. Press Enter to place another, "h" + Enter to make the caller hang up, Ctrl+C to stop.\n',
-  );
+  console.log(`The first call comes once the page is open. ${demoKeysHelp('phone')}\n`);
   const demo = startDemoCalls(phone, { say: (line) => console.log(line) });
   demo.first.catch((e: unknown) => console.error(String(e)));
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() === 'h') void demo.hangUpLast().then((done) => done && console.log('The caller hung up.'));
-    else void demo.place().catch((e: unknown) => console.error(String(e)));
+    const key = demoKey(line, 'phone');
+    if (key.kind === 'hang_up') void demo.hangUpLast().then((done) => done && console.log('The caller hung up.'));
+    else if (key.kind === 'place') void demo.place().catch((e: unknown) => console.error(String(e)));
+    else console.log(demoKeysHelp('phone'));
   });
   stopOnSignals(() => phone.close());
 }
