@@ -134,6 +134,27 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
     'Support, Member <b>x</b>: an agent id is 1 to 64 letters A-Z or a-z, digits, - or _, without spaces',
   );
   await support.getByTestId('member-agent').last().fill('ben');
+  // A queue left with nobody in it and no fallback is refused by the relay, named in the admin's language: its calls
+  // would wait beside free agents.
+  while ((await support.getByTestId('member-remove').count()) > 0)
+    await support.getByTestId('member-remove').first().click();
+  await board.getByTestId('queues-save').click();
+  await expect(board.getByTestId('queues-problem')).toHaveText(
+    'Support, Members: name at least one member, tick every agent, or choose a fallback queue',
+  );
+  await board.getByTestId('board-language').selectOption('es');
+  await expect(board.getByTestId('queues-problem')).toHaveText(
+    'Support, Miembros: nombra al menos un miembro, marca todos los agentes o elige una cola de respaldo',
+  );
+  await board.getByTestId('board-language').selectOption('en');
+  for (const [agent, level] of [
+    ['asha', '1'],
+    ['ben', '2'],
+  ]) {
+    await support.getByTestId('member-add').click();
+    await support.getByTestId('member-agent').last().fill(agent!);
+    await support.getByTestId('member-level').last().fill(level!);
+  }
   // A double-click sends one save: the second click does not race the first into a false "changed since".
   const saves: string[] = [];
   board.on('request', (request) => {

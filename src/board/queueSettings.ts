@@ -248,11 +248,12 @@ const queueField: FieldNamer = ([top, index, field, agent], rule) => {
   if (top === 'defaultQueue' && index === undefined) return () => say('settingsField.defaultQueue');
   if (top === 'queues' && index === undefined) return () => say('queueEditor.heading');
   if (top !== 'queues' || typeof index !== 'number' || typeof field !== 'string') return undefined;
-  const known = field === 'agents' ? typeof agent === 'string' : boardI18n.exists(fieldKey(field));
+  const known = field === 'agents' && typeof agent === 'string' ? true : boardI18n.exists(fieldKey(field));
   if (!known) return undefined;
   const draft = drafts[index];
   const queue = () => draft?.name || draft?.id || say('queueEditor.newQueue');
-  const what = () => (field === 'agents' ? memberField(String(agent), rule) : say(fieldKey(field)));
+  const what = () =>
+    field === 'agents' && agent !== undefined ? memberField(String(agent), rule) : say(fieldKey(field));
   return () => say('queueEditor.fieldOf', { queue: queue(), field: what() });
 };
 

@@ -31,6 +31,7 @@ export const SETTINGS_RULES = {
   noSuchDate: 'no such date',
   timeZone: 'an IANA time zone name, such as Europe/London',
   keepOneQueue: 'keep at least one queue',
+  membersOrFallback: 'name at least one member, tick every agent, or choose a fallback queue',
   memberLevel: 'a level is a whole number from 1 to 10',
   agentId: 'an agent id is 1 to 64 letters A-Z or a-z, digits, - or _, without spaces',
   /** The rules below carry what they name in `params` (their English text names it too). */

@@ -221,6 +221,9 @@ export const TeamQueues = z
       const botIds = queue.handBack.map((b) => b.id);
       if (new Set(botIds).size !== botIds.length)
         ctx.addIssue({ code: 'custom', path: ['queues', i, 'handBack'], message: 'a hand-back bot id twice' });
+      // A queue nobody serves and that sends its calls nowhere keeps them waiting beside free agents.
+      if (queue.agents !== '*' && Object.keys(queue.agents).length === 0 && !queue.fallback)
+        ctx.addIssue({ code: 'custom', path: ['queues', i, 'agents'], ...ruleIssue('membersOrFallback', {}) });
       if (queue.fallback && (!ids.has(queue.fallback) || queue.fallback === queue.id))
         ctx.addIssue({
           code: 'custom',

@@ -170,6 +170,15 @@ describe('queues an admin changes on the board, applied by every instance withou
       problems: ['queues.1.fallback: fallback billing is not another queue'],
       issues: [{ path: ['queues', 1, 'fallback'], rule: 'fallbackNotOther', params: { fallback: 'billing' } }],
     });
+    // A queue with nobody in it and no fallback would keep its calls waiting beside free agents.
+    const nobody = await put({
+      queues: layout.queues.map((q) => (q.id === 'sales' ? { ...q, agents: {} } : q)),
+      basedOn: 0,
+    });
+    expect(await nobody.json()).toEqual({
+      problems: ['queues.1.agents: name at least one member, tick every agent, or choose a fallback queue'],
+      issues: [{ path: ['queues', 1, 'agents'], rule: 'membersOrFallback', params: {} }],
+    });
     expect(await sql('SELECT version FROM team_queues')).toEqual([]);
   });
 
