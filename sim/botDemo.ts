@@ -117,7 +117,7 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
   // The demo watches the call as the supervisor's board shows it, and tells only what it shows.
   const agentHttp = relay.agentUrl.replace(/^ws/, 'http');
   const supervisorToken = await issueSupervisorToken('sam', AGENT_SECRET);
-  const watch = await watchBoard(relay.agentUrl, supervisorToken);
+  const watch = await watchBoard(relay.agentUrl, () => issueSupervisorToken('sam', AGENT_SECRET));
   let closed = false;
 
   /** The handle the front bot was given for this customer's call (the offer's request_data.call). */
@@ -212,26 +212,53 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
 }
 export type BotDemo = Awaited<ReturnType<typeof startBotDemo>>;
 
-/** The supervisor's board, signed in with this token: its latest snapshot, and a wait for the next one. */
-async function watchBoard(agentUrl: string, token: string) {
-  const socket = new WebSocket(`${agentUrl}board/live`, {
-    headers: { Origin: agentUrl.replace(/^ws/, 'http').replace(/\/$/, '') },
-  });
+/**
+ * The supervisor's board, signed in as `sam`: its latest snapshot, and a wait for the next one. A socket that closes
+ * (the relay cut it, the token expired) is opened again a second later with a fresh token, until `close`.
+ */
+async function watchBoard(agentUrl: string, freshToken: () => Promise<string>) {
   let latest: BoardSnapshot | undefined;
   let seq = 0;
+  let stopped = false;
+  let socket: WebSocket | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const waiters = new Set<() => void>();
-  socket.on('message', (data) => {
-    const message = BoardMessage.safeParse(JSON.parse(String(data)));
+
+  function take(data: unknown): void {
+    let message;
+    try {
+      message = BoardMessage.safeParse(JSON.parse(String(data)));
+    } catch {
+      return;
+    }
     if (!message.success || message.data.type !== 'snapshot') return;
     latest = message.data.snapshot;
     seq += 1;
     for (const wake of waiters) wake();
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  socket.send(JSON.stringify({ type: 'hello', token }));
+  }
+
+  /** Opens the board's socket and signs in; resolves once it is open (rejects when it cannot be). */
+  async function open(): Promise<void> {
+    const token = await freshToken();
+    const ws = new WebSocket(`${agentUrl}board/live`, {
+      headers: { Origin: agentUrl.replace(/^ws/, 'http').replace(/\/$/, '') },
+    });
+    socket = ws;
+    ws.on('message', take);
+    ws.on('error', () => undefined); // a close follows, which opens it again
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('close', () => reject(new Error('the board’s socket closed before it opened')));
+    });
+    ws.send(JSON.stringify({ type: 'hello', token }));
+    ws.once('close', again);
+  }
+  function again(): void {
+    if (stopped) return;
+    retry = setTimeout(() => void open().catch(again), 1000);
+  }
+
+  await open();
   return {
     snapshot: () => latest,
     seq: () => seq,
@@ -248,7 +275,11 @@ async function watchBoard(agentUrl: string, token: string) {
         waiters.add(wake);
       });
     },
-    close: () => socket.close(),
+    close(): void {
+      stopped = true;
+      clearTimeout(retry);
+      socket?.close();
+    },
   };
 }
 

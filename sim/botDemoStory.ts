@@ -69,7 +69,7 @@ export function moveLine(
   if (to.at === 'agent') {
     if (from?.at === 'agent' && from.agent === to.agent) return undefined;
     return to.agent === agent
-      ? `You answered: you and the customer (${tones.caller} Hz) hear each other.`
+      ? `You answered: the call is yours (the customer plays a ${tones.caller} Hz tone).`
       : `Agent "${to.agent}" answered the call.`;
   }
   const ringing = to.ringingAt.includes(agent);
