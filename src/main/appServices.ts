@@ -637,6 +637,20 @@ export async function startAppServices(options: AppServicesOptions) {
 
   return {
     handlers,
+    /**
+     * No window of the phone is open any more (a browser's tab was closed): the agent is set Away, so neither the team
+     * nor WhatsApp rings a desk nobody sees. They choose Available again when they come back.
+     */
+    noWindow(): void {
+      if (settings.preferences().status === 'away') return;
+      const next = settings.savePreferences({ status: 'away' });
+      team.choose(undefined);
+      statusSetBy = undefined;
+      logger.info('no window of the phone is open: the agent is set Away');
+      tellAgentStatus();
+      coordinator.agentStatusChanged(next.status);
+      publishStatus();
+    },
     /** Shows (or, with undefined, clears) a notice under a topic such as "shortcuts". */
     setNotice(topic: string, message: Sentence | undefined): void {
       if (message) shellNotices.set(topic, message);

@@ -134,3 +134,32 @@ describe('one window', () => {
     third.abort();
   });
 });
+
+describe('a desk whose last window closed', () => {
+  it('sets the agent Away once no window came back within the grace, and not while a window is open', async () => {
+    const quick = await startTestBrowserHost(createMemoryLogger(), { windowAwayGraceMs: 300 });
+    const open = async () => {
+      const controller = new AbortController();
+      const reply = await fetch(`${quick.baseUrl}api/events`, {
+        headers: { Cookie: quick.sessionCookie },
+        signal: controller.signal,
+      });
+      await reply.body!.getReader().read();
+      return () => controller.abort();
+    };
+    const status = () => quick.services.status().preferences.status;
+    try {
+      await quick.services.handlers['preferences:save']({ status: 'available' });
+      // A reload: the window goes and a new one opens within the grace; the agent stays Available.
+      (await open())();
+      const reopened = await open();
+      await new Promise((r) => setTimeout(r, 600));
+      expect(status()).toBe('available');
+      // The tab is closed for good: Away, so nothing rings a desk nobody sees.
+      reopened();
+      await expect.poll(status, { timeout: 3000 }).toBe('away');
+    } finally {
+      await quick.close();
+    }
+  });
+});

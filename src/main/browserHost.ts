@@ -26,12 +26,16 @@ const TYPES: Record<string, string> = {
 export const HEARTBEAT_MS = 500;
 /** How soon a refused second window asks again (it takes over once the first has closed, as after a reload). */
 const WINDOW_RETRY_MS = 500;
+/** Long enough for a reload or a browser's restart of its tabs; short against a desk left ringing for nobody. */
+const WINDOW_AWAY_GRACE_MS = 15_000;
 
 export interface BrowserHostOptions extends Omit<AppServicesOptions, 'emit'> {
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** How long a call outlives its last window (a reload reconnects well within this). */
   windowGoneGraceMs?: number;
+  /** How long after its last window closed the agent is set Away (a slow reload, a browser restart, within it). */
+  windowAwayGraceMs?: number;
   port?: number;
 }
 
@@ -75,7 +79,13 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     // A relay's word that arrives while the host closes finds the page's streams ended: nothing to tell then.
     for (const res of streams) if (!res.writableEnded) res.write(frame);
   };
-  const { rendererDir, port: uiPort, windowGoneGraceMs: _grace, ...serviceOptions } = options;
+  const {
+    rendererDir,
+    port: uiPort,
+    windowGoneGraceMs: _grace,
+    windowAwayGraceMs: _awayGrace,
+    ...serviceOptions
+  } = options;
   const services: AppServices = await startAppServices({ ...serviceOptions, emit });
   const root = normalize(rendererDir);
 
@@ -95,6 +105,8 @@ export async function startBrowserHost(options: BrowserHostOptions) {
   }
 
   let orphanTimer: ReturnType<typeof setTimeout> | undefined;
+  let awayTimer: ReturnType<typeof setTimeout> | undefined;
+  let closing = false;
   // A heartbeat on the event stream lets the page tell a hung or dead host from a quiet one.
   const heartbeat = setInterval(() => {
     for (const res of streams) res.write(`event: ping\ndata: ${Date.now()}\n\n`);
@@ -117,6 +129,7 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     res.write(`: connected\nevent: hello\ndata: ${JSON.stringify({ windowId: window.id })}\n\n`);
     streams.add(res);
     clearTimeout(orphanTimer);
+    clearTimeout(awayTimer);
     req.on('close', () => {
       if (activeWindow === window) activeWindow = undefined;
       streams.delete(res);
@@ -129,6 +142,10 @@ export async function startBrowserHost(options: BrowserHostOptions) {
             sentence('windowClosed'),
           );
       }, options.windowGoneGraceMs ?? 1500);
+      // Nobody sees this desk any more: it must not go on taking calls (the relay would ring it, WhatsApp wait on it).
+      awayTimer = setTimeout(() => {
+        if (streams.size === 0 && !closing) services.noWindow();
+      }, options.windowAwayGraceMs ?? WINDOW_AWAY_GRACE_MS);
     });
   }
 
@@ -239,7 +256,9 @@ export async function startBrowserHost(options: BrowserHostOptions) {
     sessionCookie: `${sessionCookieName(port)}=${sessionToken}`,
     services,
     async close(): Promise<void> {
+      closing = true;
       clearTimeout(orphanTimer);
+      clearTimeout(awayTimer);
       clearInterval(heartbeat);
       await services.close();
       for (const res of streams) res.end();

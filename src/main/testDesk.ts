@@ -20,7 +20,7 @@ export const OFFLINE_ENVIRONMENT: Environment = {
 };
 
 /** A browser host over a stub page and a fresh data folder, for tests of the host itself. */
-export function startTestBrowserHost(logger: Logger) {
+export function startTestBrowserHost(logger: Logger, options: { windowAwayGraceMs?: number } = {}) {
   const rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>phone</title>');
   return startBrowserHost({
@@ -29,6 +29,7 @@ export function startTestBrowserHost(logger: Logger) {
     logger,
     tunnels: { open: async () => Promise.reject(new Error('no tunnels in this test')) },
     rendererDir,
+    ...options,
   });
 }
 
