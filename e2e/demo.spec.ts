@@ -7,10 +7,10 @@ import { startPhoneWithSim } from '../sim/phoneWithSim';
 import { expect, test } from './phoneFixture';
 
 /** `npm run demo -- <args>` as a person runs it (after the build): its terminal's lines, and keys typed into it. */
-async function runDemo(args: string[]) {
+async function runDemo(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'scripts', 'demo.ts'), ...args], {
     // No display: the demo prints its addresses rather than opening Chromium. Any free port for the desk.
-    env: { ...process.env, DISPLAY: '', SOFTPHONE_UI_PORT: '0' },
+    env: { ...process.env, DISPLAY: '', SOFTPHONE_UI_PORT: '0', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
@@ -261,8 +261,10 @@ test('npm run demo -- --bot prints the board with a supervisor token, and the bo
 
 test('npm run demo -- --team: "h" + Enter hangs up the customer’s latest call, Enter and "s" + Enter place calls', async () => {
   test.setTimeout(120_000);
-  const demo = await runDemo(['--team']);
+  const demo = await runDemo(['--team'], { DEMO_SALES_WAIT_SECONDS: '10' });
   try {
+    // How to withdraw a token names the demo's own Redis and key prefix.
+    await demo.printed(/REDIS_URL=redis:\/\/\S+ RELAY_PREFIX=team-demo npm run relay -- revoke/);
     await demo.printed(/Enter: a call to Support, "s" \+ Enter: a call to Sales, "h" \+ Enter: the customer hangs up/);
     const from = demo.output().length;
     demo.type('h');
@@ -288,6 +290,24 @@ test('npm run demo -- --team: "h" + Enter hangs up the customer’s latest call,
         .slice(from)
         .match(/ calls (Support|Sales)\./g),
     ).toHaveLength(1);
+
+    // "c" + Enter: with no callback offered yet it says so; a Sales caller nobody takes is offered one after the
+    // queue's wait, and "c" taps "Call me back" on it, which the team takes.
+    const later = demo.output().length;
+    demo.type('c');
+    await demo.printed(/No customer was offered a callback yet/, later);
+    demo.type('s');
+    const waiting = (await demo.printed(/Demo Customer \d+ \(\+(\d+)\) calls Sales\./, later, 30_000))[1]!;
+    const tapped = new RegExp(`The customer \\(\\+${waiting}\\) tapped "Call me back": the callback waits`);
+    await expect
+      .poll(
+        () => {
+          demo.type('c');
+          return tapped.test(demo.output().slice(later));
+        },
+        { timeout: 40_000, intervals: [2000] },
+      )
+      .toBe(true);
   } finally {
     await demo.stop();
   }

@@ -67,7 +67,12 @@ async function teamDemo(): Promise<void> {
   console.log(`\nThe supervisor's board is at ${demo.board}`);
   console.log(`  supervisor token (sam): ${demo.supervisorToken}`);
   console.log(`  admin token (ada):      ${demo.adminToken}`);
-  console.log(`\n${demoKeysHelp('team')} Support rings Asha and Ben, Sales rings Ben.\n`);
+  console.log(
+    `  to withdraw a token:    REDIS_URL=${demo.redisUrl} RELAY_PREFIX=${demo.prefix} npm run relay -- revoke <sam, ada, asha or ben>`,
+  );
+  console.log(
+    `\n${demoKeysHelp('team')} Support rings Asha and Ben, Sales rings Ben; a Sales caller nobody takes is offered a callback.\n`,
+  );
   const placed: SimulatedCall[] = [];
   createInterface({ input: process.stdin }).on('line', (line) => {
     const key = demoKey(line, 'team');
@@ -83,7 +88,18 @@ async function teamDemo(): Promise<void> {
         .hangUp(call.callId)
         .then(() => console.log(`The customer (+${call.from}) hung up.`))
         .catch((e: unknown) => console.error(String(e)));
-    } else console.log(demoKeysHelp('team'));
+    } else if (key.kind === 'call_me_back')
+      void demo.sim
+        .tapLatestButtons(0)
+        .then((tapped) =>
+          console.log(
+            tapped
+              ? `The customer (+${tapped.customer}) tapped "${tapped.title}": the callback waits for a free agent.`
+              : 'No customer was offered a callback yet: a Sales call nobody takes is, after its wait.',
+          ),
+        )
+        .catch((e: unknown) => console.error(String(e)));
+    else console.log(demoKeysHelp('team'));
   });
   stopOnSignals(() => demo.close());
 }

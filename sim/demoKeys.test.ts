@@ -11,6 +11,8 @@ describe('the demo’s keys are the same in every mode', () => {
     }
     expect(demoKey('s', 'team')).toEqual({ kind: 'place', queue: 'sales' });
     expect(demoKey('s', 'bot')).toEqual({ kind: 'unknown' });
+    expect(demoKey('c', 'team')).toEqual({ kind: 'call_me_back' });
+    expect(demoKey('c', 'phone')).toEqual({ kind: 'unknown' });
   });
 
   it('hangs up the newest call still going on', () => {

@@ -15,12 +15,22 @@ import { AGENT_SECRET } from './teamDesk';
 import { startWhatsAppSim } from './whatsappSim';
 
 /** The demo team: Support rings Asha and Ben together, Sales rings Ben (calls from the "sales" call button). */
+/** How long a Sales caller waits before the callback offer (DEMO_SALES_WAIT_SECONDS shortens it for tests). */
+const SALES_MAX_WAIT_SECONDS = Number(process.env.DEMO_SALES_WAIT_SECONDS ?? 45);
 const DEMO_QUEUES = TeamQueues.parse({
   defaultQueue: 'support',
   repeatCallerMinutes: 0,
   queues: [
     { id: 'support', name: 'Support', routing: 'ring_all', ringSeconds: 30, agents: { asha: 5, ben: 5 } },
-    { id: 'sales', name: 'Sales', ringSeconds: 30, agents: { ben: 5 }, payloads: ['sales'] },
+    // A Sales caller nobody takes within its wait is offered a callback on WhatsApp ("c" + Enter taps it).
+    {
+      id: 'sales',
+      name: 'Sales',
+      ringSeconds: 30,
+      agents: { ben: 5 },
+      payloads: ['sales'],
+      maxWait: { seconds: SALES_MAX_WAIT_SECONDS, action: 'callback' },
+    },
   ],
 });
 const AGENTS = ['asha', 'ben'] as const;
@@ -75,6 +85,9 @@ export async function startTeamDemo(options: { say: (line: string) => void; uiPo
   let calls = 0;
 
   return {
+    /** Where the demo's Redis is and the relay's key prefix there (for `npm run relay -- revoke`). */
+    redisUrl: redis.url,
+    prefix: 'team-demo',
     desks: { asha: desks.asha!.url, ben: desks.ben!.url },
     board,
     supervisorToken,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { buttonReplyWebhook } from './buttonReplyWebhook';
 import { createFarEnd, type FarEnd, type FarEndOptions } from './farEnd';
 import { startGraphApiSim, type GraphApiSim, type SimCall } from './graphApiSim';
 import { toneWav, transcriptDocument } from './callMediaFiles';
@@ -193,6 +194,20 @@ export async function startWhatsAppSim(options: WhatsAppSimOptions) {
     graphBaseUrl: graph.baseUrl,
     setWebhookUrl(url: string): void {
       webhookUrl = url;
+    },
+    /**
+     * The customer of the newest buttons message (a queue's callback offer) taps one of its buttons, as WhatsApp then
+     * tells the business with a messages webhook. Returns who tapped what; undefined when no such message was sent.
+     */
+    async tapLatestButtons(which = 0): Promise<{ customer: string; title: string } | undefined> {
+      const offer = [...graph.textMessages].reverse().find((m) => m.kind === 'buttons');
+      const button = offer?.kind === 'buttons' ? offer.buttons[which] : undefined;
+      if (!offer || !button) return undefined;
+      const messageId = `wamid.SIMTAP${randomBytes(8).toString('hex')}`;
+      const tap = { customer: offer.customer, phoneNumberId: options.phoneNumberId, messageId };
+      const status = await send(buttonReplyWebhook({ ...tap, buttonId: button.id, title: button.title }));
+      if (status !== 200) throw new Error(`the business answered the customer's tap with ${status}`);
+      return { customer: offer.customer, title: button.title };
     },
     /**
      * What Meta does when the callback URL is saved in its dashboard: a GET with hub.mode=subscribe, the verify
