@@ -9,6 +9,11 @@ type Offered = Extract<CallSignal, { type: 'call_offered' }>;
 /** The claim of a call every agent declined, so no later answer can take it: `rejected:<the last to decline>`. */
 export const REJECTED_CLAIM = 'rejected:';
 
+/** The agent a claim names as having taken the call: the claim a declined call leaves behind (`rejected:…`) is nobody's. */
+export function takerOf(claim: string | null): string | null {
+  return claim && !claim.startsWith(REJECTED_CLAIM) ? claim : null;
+}
+
 const ActiveCall = z.object({
   agent: z.string(),
   customer: z.string(),
@@ -118,11 +123,6 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       await redis.set(keys.claim(callId), owner, 'PX', CLAIM_MS);
     },
     owner: (callId: string): Promise<string | null> => redis.get(keys.claim(callId)),
-    /** The agent who took the call, if one did: the claim a declined call leaves behind (`rejected:…`) is nobody's. */
-    async answeredBy(callId: string): Promise<string | null> {
-      const owner = await redis.get(keys.claim(callId));
-      return owner && !owner.startsWith(REJECTED_CLAIM) ? owner : null;
-    },
     async release(callId: string): Promise<void> {
       await redis.del(keys.claim(callId));
     },

@@ -5,7 +5,7 @@ import { callSignalFromWebhook } from '../whatsapp/callSignalFromWebhook';
 import type { Logger } from '../whatsapp/logger';
 import type { RelayMetrics } from './metrics';
 import type { Bus } from './bus';
-import type { CallStore } from './callStore';
+import { takerOf, type CallStore } from './callStore';
 import type { TeamFloor } from './team/teamFloor';
 import type { BusinessNumbers } from './businessNumbers';
 import type { CallRecorder } from './records/callRecorder';
@@ -124,12 +124,12 @@ export function createWebhookIntake(deps: {
         })();
       case 'call_terminated':
         return once(`terminate:${signal.callId}`, async () => {
-          const [claim, owner, queue, turnedAway] = await Promise.all([
+          const [claim, queue, turnedAway] = await Promise.all([
             store.owner(signal.callId),
-            store.answeredBy(signal.callId),
             store.queueOf(signal.callId),
             store.wasTurnedAway(signal.callId),
           ]);
+          const owner = takerOf(claim);
           if (!claim && !(await knownCall(signal.callId))) {
             // Never offered to this team nor placed by it: nothing to end, and nothing for the figures.
             log.warn('terminate for a call this team never saw: ignored', { callId: signal.callId });

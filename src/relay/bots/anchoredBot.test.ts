@@ -5,6 +5,8 @@ import { postSignedWebhook, terminateWebhook } from '../../../sim/webhookSender'
 import { TeamQueues, type TeamQueuesInput } from '../../shared/teamQueues';
 import { createMemoryLogger } from '../../whatsapp/logger';
 import { startRelay } from '../relayServer';
+import { relayKeys } from '../relayKeys';
+import { Redis } from 'ioredis';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
 import { holdMusicFile, mediaHostAddress } from '../media/testJanus';
 import { createTonePeer } from '../media/testTonePeer';
@@ -513,6 +515,36 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
       desk.close();
     }
   }, 60_000);
+
+  it('a bot that escalates within its queue’s maxSeconds leaves no turn limit behind: no instance looks at the call for it later', async () => {
+    const { client, events } = await connectTestAgent('ivo', [testbed.relay.agentUrl]);
+    const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
+    const turnsDue = new Redis(testbed.redis.url);
+    try {
+      const callId = 'wacid.bot.escalated.in.time';
+      await callIn(callId, caller, 'stall');
+      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      // The due steps' key, whatever the deployment's key prefix looks like.
+      const turnsKey = async () => (await turnsDue.keys(`*${relayKeys('').botTurnsDue}`))[0] ?? 'none';
+      await until(async () => (await turnsDue.zcard(await turnsKey())) === 1, 5000, 'the bot’s turn limit is set');
+      const handle = (stallBot.offers.at(-1)!.body.request_data as { call: string }).call;
+      const sent = await escalate(STALL_TOKEN, { call: handle, queue: 'stall', summary: 'Wants a person.', facts: {} });
+      expect([sent.status, await sent.text()]).toEqual([202, expect.any(String)]);
+      await until(() => offeredTo(events, callId) !== undefined, 10_000, 'agent rings');
+      expect(await turnsDue.zcard(await turnsKey())).toBe(0);
+      const body = terminateWebhook({
+        callId,
+        from: '447700900777',
+        phoneNumberId: SECRETS.phoneNumberId,
+        status: 'COMPLETED',
+      });
+      expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+    } finally {
+      turnsDue.disconnect();
+      client.close();
+      caller.close();
+    }
+  }, 40_000);
 
   it('a queue whose bot stays listening: once the agent has the call the bot stays in the room muted, hearing both, heard by nobody', async () => {
     const { client, events } = await connectTestAgent('gus', [testbed.relay.agentUrl]);

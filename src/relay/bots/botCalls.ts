@@ -77,7 +77,7 @@ export function createBotCalls(deps: {
   /** The team's model of the call's parties: an agent hands a call to a bot through it. */
   floor: Pick<TeamFloor, 'apply' | 'call'>;
   /** When each bot's turn runs out (its queue's `maxSeconds`), kept in Redis so that any instance ends it. */
-  turnLimits?: Pick<DueSteps, 'at' | 'onDue'>;
+  turnLimits?: Pick<DueSteps, 'at' | 'onDue' | 'cancel'>;
   /** The team's queues, for the bots an agent may hand a call back to. */
   queues: () => QueueConfig[];
   graphFor: (callId: string) => Promise<GraphClient>;
@@ -137,13 +137,16 @@ export function createBotCalls(deps: {
     endWhipLater(callId);
   }
 
+  /** What the call's records read back from WhatsApp's webhooks for a call the queue's bot answered. */
+  const botCallbackData = (queueId: string) =>
+    buildCallbackData({ team: deps.team, queue: queueId, agent: 'assistant' });
+
   /** Answers the call on WhatsApp with the media server's answer (nothing is sent until the bot has its leg). */
   async function acceptOnWhatsapp(callId: string, queueId: string, answer: string): Promise<void> {
     const graph = await deps.graphFor(callId);
-    const bizOpaque = buildCallbackData({ team: deps.team, queue: queueId, agent: 'assistant' });
-    await graph.preAccept(callId, answer, { bizOpaque });
+    await graph.preAccept(callId, answer, { bizOpaque: botCallbackData(queueId) });
     await store.keepPreAccepted(callId, answer);
-    await graph.accept(callId, answer, { bizOpaque });
+    await graph.accept(callId, answer, { bizOpaque: botCallbackData(queueId) });
     await store.markAccepted(callId);
   }
 
@@ -154,8 +157,7 @@ export function createBotCalls(deps: {
    */
   async function finishAnswer(callId: string, queueId: string, answer: string): Promise<void> {
     const graph = await deps.graphFor(callId);
-    const bizOpaque = buildCallbackData({ team: deps.team, queue: queueId, agent: 'assistant' });
-    await graph.accept(callId, answer, { bizOpaque });
+    await graph.accept(callId, answer, { bizOpaque: botCallbackData(queueId) });
     await store.markAccepted(callId);
     log.warn('the call answered for the bot by the instance that took its legs over', { callId });
   }
@@ -212,6 +214,11 @@ export function createBotCalls(deps: {
     deps.metrics?.().botTook(queueId, handBack);
   }
 
+  /** The bot's turn (its handle's) ends before its limit: no instance looks at the call for it later. */
+  async function endTurnLimit(callId: string, handle: string | undefined): Promise<void> {
+    if (handle) await deps.turnLimits?.cancel(JSON.stringify([callId, handle])).catch(() => undefined);
+  }
+
   /** The call leaves the bot for a queue of agents, once: the customer waits on the music if WhatsApp has it. */
   async function handOver(
     callId: string,
@@ -220,7 +227,9 @@ export function createBotCalls(deps: {
     transcript: BotEscalation['transcript'] = [],
     handle?: string,
   ): Promise<boolean> {
+    const turn = handle ?? (await sessions.holderOf(callId))?.handle;
     if (!(await sessions.takeHandOver(callId, handle))) return false;
+    await endTurnLimit(callId, turn);
     if (await store.terminated(callId)) return false;
     try {
       await queueFromBot(callId, queueId, note, transcript);
@@ -290,7 +299,8 @@ export function createBotCalls(deps: {
   async function turnOver(turn: string): Promise<void> {
     const [callId, handle] = JSON.parse(turn) as [string, string];
     const holder = await sessions.holderOf(callId);
-    if (holder?.handle !== handle || (await sessions.handedOver(callId)) || (await store.terminated(callId))) return;
+    // failed() passes over a call handed over meanwhile.
+    if (holder?.handle !== handle || (await store.terminated(callId))) return;
     await failed(callId, holder.queueId, new Error('the bot kept the call past its queue’s limit'), handle);
   }
   deps.turnLimits?.onDue(turnOver);
@@ -401,6 +411,7 @@ export function createBotCalls(deps: {
       await sessions.releaseHandOver(callId, handle).catch(() => undefined);
       throw error;
     }
+    await endTurnLimit(callId, handle);
     const offer = await store.offer(callId);
     await deps.floor.apply({ kind: 'end', callId });
     await store.endActive(callId);
