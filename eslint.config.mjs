@@ -22,7 +22,7 @@ const ELEMENTS = [
   { type: 'desk', pattern: 'src/main/**' },
   { type: 'relay', pattern: 'src/relay/**' },
   { type: 'e2e', pattern: 'e2e/**' },
-  { type: 'tooling', pattern: ['sim/**', 'scripts/**', 'bench/**', 'fixtures/**'] },
+  { type: 'tooling', pattern: ['sim/**', 'scripts/**', 'bench/**', 'fixtures/**', 'deploy/**'] },
 ];
 
 export default tseslint.config(
@@ -40,7 +40,7 @@ export default tseslint.config(
     plugins: { boundaries },
     settings: {
       'boundaries/elements': ELEMENTS,
-      'boundaries/include': ['src/**', 'e2e/**', 'sim/**', 'scripts/**', 'bench/**', 'fixtures/**'],
+      'boundaries/include': ['src/**', 'e2e/**', 'sim/**', 'scripts/**', 'bench/**', 'fixtures/**', 'deploy/**'],
       'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs'] } },
     },
     rules: {
