@@ -8,6 +8,7 @@ import { createRevocations } from '../src/relay/revocations';
 import { startTestPostgres } from '../src/relay/testPostgres';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { startTeam } from './teamDesks';
+import { deploymentKeyPrefix } from '../src/relay/relayKeys';
 
 /** Today and tomorrow in London: the queue is on holiday now, even if the run crosses midnight there. */
 const londonDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(ms);
@@ -216,7 +217,7 @@ test('a callback offered to an agent whose token is revoked leaves their desk wi
     const card = team.pageA.getByTestId('callback-offer');
     await expect(card).toBeVisible({ timeout: 15_000 });
     // The relay drops the desk at its next look at revocations (every 5 s); the desk cannot sign in again.
-    await createRevocations(redis, 'e2e').revoke('asha');
+    await createRevocations(redis, deploymentKeyPrefix('e2e')).revoke('asha');
     await expect(card).toHaveCount(0, { timeout: 20_000 });
     await team.pageA.reload();
     await expect(team.pageA.getByTestId('tab-phone')).toBeVisible({ timeout: 15_000 });

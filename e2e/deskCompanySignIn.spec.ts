@@ -17,6 +17,7 @@ import { createMemoryLogger } from '../src/whatsapp/logger';
 import { startWhatsAppSim, type WhatsAppSim } from '../sim/whatsappSim';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { AGENT_SECRET } from './teamDesks';
+import { deploymentKeyPrefix } from '../src/relay/relayKeys';
 
 // The desk's "Sign in with your company account": the page opens the relay's sign-in in a tab (the desktop app opens
 // the system browser), the company's real OpenID provider (oidc-provider) signs the person in, and the relay sends the
@@ -201,7 +202,7 @@ test('a flood of sign-ins from one address is refused 429, and an agent at anoth
 }) => {
   const login = `${relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '')}/auth/login?to=board`;
   const redisClient = new Redis(redis.url);
-  const pending = async () => (await redisClient.keys('desk-sso:signin:pending:*')).length;
+  const pending = async () => (await redisClient.keys(`${deploymentKeyPrefix('desk-sso')}:signin:pending:*`)).length;
   const before = await pending();
   const statuses: number[] = [];
   for (let i = 0; i < 40; i += 1) statuses.push((await getFrom('127.0.0.2', login)).status);

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { Redis } from 'ioredis';
 import { createRevocations } from '../src/relay/revocations';
 import { startTeam } from './teamDesks';
+import { deploymentKeyPrefix } from '../src/relay/relayKeys';
 
 test('a call ringing at an agent whose token is revoked leaves her desk; it still rings at her colleague, who answers', async ({
   browser,
@@ -15,7 +16,7 @@ test('a call ringing at an agent whose token is revoked leaves her desk; it stil
     await expect(ashaRing.getByTestId('caller-name')).toHaveText('Revoked Ring Customer');
     await expect(team.pageB.getByTestId('caller-name')).toHaveText('Revoked Ring Customer');
     // As `npm run relay -- revoke asha` does: the relay drops her desk at its next look (every 5 s).
-    await createRevocations(redis, 'e2e').revoke('asha');
+    await createRevocations(redis, deploymentKeyPrefix('e2e')).revoke('asha');
     await expect(team.pageA.getByTestId('status')).toContainText('The relay refused the agent token', {
       timeout: 20_000,
     });

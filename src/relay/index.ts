@@ -14,6 +14,8 @@ import { IdentityRoles } from '../shared/identityRoles';
 import { startRelay } from './relayServer';
 import { createJanusRegistry } from './media/janusRegistry';
 import { createRevocations } from './revocations';
+import { deploymentKeyPrefix } from './relayKeys';
+import { moveUntaggedKeys } from './untaggedKeys';
 import { stopOnSignals } from '../whatsapp/stopOnSignals';
 import { parseTokenArgs, unknownQueues } from './tokenArgs';
 import { turnSettingsFromEnv } from './turnCredentials';
@@ -181,6 +183,7 @@ function envOrExit<T extends z.ZodType>(schema: T, what: string): z.infer<T> {
  * `token --admin <name>` an admin's board token (every queue, and the audit trail).
  * `npm run relay -- revoke <agent-id>` refuses every token that agent holds now (and drops their desk).
  * `npm run relay -- janus list|add|drain|remove [ws://…]` shows or changes the team's Janus instances.
+ * `npm run relay -- move-keys` renames the team's Redis keys from before the hash tag (untaggedKeys), relays stopped.
  */
 async function main(): Promise<void> {
   const [command, agentId] = process.argv.slice(2);
@@ -207,9 +210,24 @@ async function main(): Promise<void> {
     if (!agentId) throw new Error('usage: REDIS_URL=… npm run relay -- revoke <agent-id>');
     const r = envOrExit(RevokeEnv, 'Revoking a token');
     const redis = openRedis(redisOrExit('Revoking a token'), { maxRetriesPerRequest: 2 });
-    await createRevocations(redis, r.RELAY_PREFIX).revoke(agentId);
+    await createRevocations(redis, deploymentKeyPrefix(r.RELAY_PREFIX)).revoke(agentId);
     redis.disconnect();
     console.log(`Every token issued to ${agentId} until now is refused; their desk or board is signed out within 5 s.`);
+    return;
+  }
+  if (command === 'move-keys') {
+    const r = envOrExit(RevokeEnv, 'Moving the team’s Redis keys');
+    const redis = openRedis(redisOrExit('Moving the team’s Redis keys'), { maxRetriesPerRequest: 2 });
+    try {
+      const { moved, kept } = await moveUntaggedKeys(redis, r.RELAY_PREFIX);
+      console.log(`${moved} keys now start with ${deploymentKeyPrefix(r.RELAY_PREFIX)}:.`);
+      if (kept.length > 0)
+        throw new Error(
+          `${kept.length} keys were left under their old names, their new names being taken (a relay of this version ran meanwhile?): ${kept.slice(0, 5).join(', ')}. Stop every relay, delete the new ones with redis-cli if the old are right, and run move-keys again.`,
+        );
+    } finally {
+      redis.disconnect();
+    }
     return;
   }
   if (command === 'janus') {
@@ -218,7 +236,7 @@ async function main(): Promise<void> {
     const r = envOrExit(JanusEnv, 'Changing the team’s Janus instances');
     const redis = openRedis(redisOrExit('Changing the team’s Janus instances'), { maxRetriesPerRequest: 2 });
     try {
-      const registry = createJanusRegistry(redis, r.RELAY_PREFIX, r.RELAY_JANUS_ADMIN_KEY);
+      const registry = createJanusRegistry(redis, deploymentKeyPrefix(r.RELAY_PREFIX), r.RELAY_JANUS_ADMIN_KEY);
       if (action === 'list') {
         for (const [at, entry] of await registry.list())
           console.log(`${at}  ${entry.state} since ${new Date(entry.sinceMs).toISOString()}`);

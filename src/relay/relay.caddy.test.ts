@@ -9,6 +9,7 @@ import { startTestCaddy, type TestCaddy } from './testCaddy';
 import { startRelayProcess, type RelayProcess } from './testRelayProcess';
 import { startTestRedis, type TestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS } from './testSecrets';
+import { deploymentKeyPrefix, relayKeys } from './relayKeys';
 
 const SECRETS = RELAY_TEST_SECRETS;
 // Each instance on its own loopback address with the same ports, as compose.yaml's relay-1 and relay-2.
@@ -124,7 +125,7 @@ describe('two relay instances behind Caddy (deploy/Caddyfile)', () => {
     expect(deliveredAt.size).toBe(callIds.length);
     const reader = new Redis(redis.url);
     try {
-      const kept = await reader.exists(...callIds.map((id) => `${PREFIX}:call:${id}`));
+      const kept = await reader.exists(...callIds.map((id) => relayKeys(deploymentKeyPrefix(PREFIX)).call(id)));
       expect(kept).toBe(callIds.length);
     } finally {
       reader.disconnect();

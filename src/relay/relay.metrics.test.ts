@@ -9,6 +9,7 @@ import { createTeamStore } from './team/teamStore';
 import { connectTestAgent } from './testAgent';
 import { startTestRedis, type TestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS } from './testSecrets';
+import { deploymentKeyPrefix } from './relayKeys';
 
 const SECRETS = RELAY_TEST_SECRETS;
 let redis: TestRedis;
@@ -146,7 +147,7 @@ describe('the relay’s /metrics', () => {
   it('leaves out agents not signed in for the configured days: the team’s figures and the board’s floor shrink', async () => {
     const day = 24 * 3600_000;
     const writer = new Redis(redis.url);
-    const team = createTeamStore(writer, `metrics${testNo}`);
+    const team = createTeamStore(writer, deploymentKeyPrefix(`metrics${testNo}`));
     for (const [id, daysAgo] of [
       ['old-timer', 40],
       ['on-leave', 10],

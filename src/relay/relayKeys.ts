@@ -1,4 +1,12 @@
-/** Redis key names for one deployment; `prefix` keeps deployments sharing a Redis apart. */
+/**
+ * The start of every Redis key of a deployment (RELAY_PREFIX): its name as a hash tag, so a Redis Cluster keeps all of
+ * a team's keys in one slot, where the relay's transactions, MGETs and scripts over several keys stay allowed.
+ */
+export function deploymentKeyPrefix(deployment: string): string {
+  return `{${deployment}}`;
+}
+
+/** Redis key names for one deployment; `prefix` (deploymentKeyPrefix) keeps deployments sharing a Redis apart. */
 export function relayKeys(prefix: string) {
   const key = (...parts: string[]) => [prefix, ...parts].join(':');
   return {

@@ -24,7 +24,8 @@ import { createDueSteps } from './dueSteps';
 import { createCallStore } from './callStore';
 import { createRelayLimits, type RelayLimitSettings } from './limits';
 import { createPresence } from './presence';
-import { relayKeys } from './relayKeys';
+import { deploymentKeyPrefix, relayKeys } from './relayKeys';
+import { hasUntaggedKeys, untaggedKeysProblem } from './untaggedKeys';
 import { createRevocations } from './revocations';
 import { createQueueRouter } from './queueRouter';
 import { createQueueTurnAway } from './queueTurnAway';
@@ -92,7 +93,7 @@ export interface RelayOptions {
   agentPort?: number;
   host?: string;
   logger: Logger;
-  /** Redis key prefix, so several deployments can share one Redis. */
+  /** The deployment's name (RELAY_PREFIX): its Redis keys start with `{prefix}:`, so deployments can share a Redis. */
   prefix?: string;
   limits?: RelayLimitSettings;
   /** Connection caps and deadlines of the agent port (defaults in agentGateway.ts). */
@@ -162,7 +163,10 @@ export interface RelayOptions {
  */
 export async function startRelay(options: RelayOptions) {
   const log = options.logger;
-  const prefix = options.prefix ?? 'wa-relay';
+  /** The deployment's name (RELAY_PREFIX), as WhatsApp echoes it in each call's data. */
+  const deployment = options.prefix ?? 'wa-relay';
+  /** Every Redis key of the deployment starts with this (one Cluster slot per deployment). */
+  const prefix = deploymentKeyPrefix(deployment);
   const keys = relayKeys(prefix);
   const instance = randomBytes(6).toString('hex');
   const host = options.host ?? '127.0.0.1';
@@ -175,6 +179,11 @@ export async function startRelay(options: RelayOptions) {
     client.on('error', (error: Error) => log.warn('redis connection problem', { error: error.message }));
   await redis.connect();
   await subscriber.connect();
+  if (await hasUntaggedKeys(redis, deployment)) {
+    redis.disconnect();
+    subscriber.disconnect();
+    throw new Error(untaggedKeysProblem(deployment));
+  }
   if (!targetHasPassword(target))
     log.warn(
       'Redis is reached without a password: anyone who reaches it (another user of this machine, another container) can change the team’s state. Set requirepass and put the password in REDIS_URL (or REDIS_PASSWORD with Sentinel).',
@@ -329,7 +338,7 @@ export async function startRelay(options: RelayOptions) {
       graphFor: numbers.graphFor,
       enqueue: (callId, queueId): Promise<void> => queueRouter!.enqueue(callId, queueId),
       bus,
-      team: prefix,
+      team: deployment,
       onNote: (callId, note, transcript) =>
         records?.record({ kind: 'assistant', callId, ...note, transcript, atMs: Date.now() }),
       // Created below; read only once a bot takes a call.
@@ -436,7 +445,7 @@ export async function startRelay(options: RelayOptions) {
     metrics,
     records,
     anchored,
-    team: prefix,
+    team: deployment,
     handToBot: bots?.handBack,
     ...(options.colleagueRingSeconds !== undefined && { colleagueRingMs: options.colleagueRingSeconds * 1000 }),
     colleagueRings,

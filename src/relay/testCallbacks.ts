@@ -5,7 +5,7 @@ import { postSignedWebhook, type SentWebhook } from '../../sim/webhookSender';
 import type { WhatsAppSim } from '../../sim/whatsappSim';
 import type { CallSignal } from '../shared/callSignals';
 import type { TeamQueues } from '../shared/teamQueues';
-import { relayKeys } from './relayKeys';
+import { deploymentKeyPrefix, relayKeys } from './relayKeys';
 import type { Relay } from './relayServer';
 import type { connectTestAgent } from './testAgent';
 import { RELAY_TEST_SECRETS } from './testSecrets';
@@ -58,7 +58,7 @@ export interface CallbackFloor {
   sim: WhatsAppSim;
   /** Where Meta delivers the customer's tap. */
   webhookUrl: string;
-  /** The relays' Redis, under their prefix: a call waiting in a queue has its route there. */
+  /** The relays' Redis, under their prefix (RELAY_PREFIX): a call waiting in a queue has its route there. */
   redis: Redis;
   prefix: string;
   clock: MovableClock;
@@ -122,7 +122,7 @@ export function tapOffer(
 export async function turnedAway(floor: CallbackFloor, customer: string, waitMs?: number) {
   const call = await floor.sim.placeCall({ from: customer });
   if (waitMs !== undefined) {
-    const route = relayKeys(floor.prefix).route(call.callId);
+    const route = relayKeys(deploymentKeyPrefix(floor.prefix)).route(call.callId);
     await until(async () => (await floor.redis.exists(route)) === 1, 'the call waits');
     floor.clock.moveBy(waitMs);
   }

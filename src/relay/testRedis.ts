@@ -13,16 +13,16 @@ export interface TestRedis {
   start(): Promise<void>;
 }
 
-/** A throwaway redis-server on loopback, for tests and benchmarks (Debian package `redis-server`). */
-export async function startTestRedis(): Promise<TestRedis> {
+/** A throwaway redis-server on loopback, for tests and benchmarks (Debian package `redis-server`), `extraArgs` added. */
+export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedis> {
   const port = await freePort();
-  let child = await spawnRedis(port);
+  let child = await spawnRedis(port, extraArgs);
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: () => killRedis(child),
     kill: () => killRedis(child),
     async start() {
-      child = await spawnRedis(port);
+      child = await spawnRedis(port, extraArgs);
     },
   };
 }
@@ -33,11 +33,11 @@ async function killRedis(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
-async function spawnRedis(port: number): Promise<ChildProcess> {
+async function spawnRedis(port: number, extraArgs: string[]): Promise<ChildProcess> {
   const dir = mkdtempSync(`${tmpdir()}/redis-`);
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
     { stdio: 'ignore' },
   );
   let spawnError: Error | undefined;

@@ -11,6 +11,7 @@ import { startTestRedis } from './testRedis';
 import { RELAY_TEST_SECRETS } from './testSecrets';
 import { turnCredentials, type TurnSettings } from './turnCredentials';
 import { Redis } from 'ioredis';
+import { deploymentKeyPrefix } from './relayKeys';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const logger = createMemoryLogger();
@@ -116,7 +117,7 @@ describe('TURN for offices that block UDP', () => {
   it('a desk whose token was revoked gets no credentials: refused before any message', async () => {
     const token = await issueAgentToken('leaver', SECRETS.agentSecret, { now: Date.now() - 1000 });
     const admin = new Redis(redis.url);
-    await admin.hset('turn:revoked', 'leaver', String(Date.now()));
+    await admin.hset(`${deploymentKeyPrefix('turn')}:revoked`, 'leaver', String(Date.now()));
     admin.disconnect();
     const handed: IceServer[][] = [];
     const errors: string[] = [];
@@ -158,7 +159,7 @@ describe('TURN for offices that block UDP', () => {
       const expiries = handed.map((servers) => Number(servers[0]!.username!.split(':')[0]));
       expect(expiries.at(-1)).toBeGreaterThan(expiries[0]!);
       const admin = new Redis(redis.url);
-      await admin.hset('turn-quick:revoked', 'ben', String(Date.now()));
+      await admin.hset(`${deploymentKeyPrefix('turn-quick')}:revoked`, 'ben', String(Date.now()));
       admin.disconnect();
       const atRevoke = handed.length;
       await new Promise((r) => setTimeout(r, 2500));

@@ -17,6 +17,7 @@ import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { createRetentionSweeper } from './retentionSweeper';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const DAY = 24 * 3600_000;
@@ -198,12 +199,13 @@ describe('one customer’s data, exported or erased by an admin', () => {
       // What Redis keeps about Ana for days: who asked her for permission, who dealt with her missed call, her last
       // agent, an open survey (and its answer mark); Ben's survey beside it.
       const kv = new Redis(redis.url);
-      await kv.set(`retention:permreq:${ana}`, 'asha', 'EX', 600);
-      await kv.set(`retention:missed-handled:${ana}`, '1', 'EX', 600);
-      await kv.set(`retention:last-agent:${ana}`, 'asha', 'EX', 600);
-      await kv.set('retention:survey:s-ana', JSON.stringify({ callId: 'ana-2', agentId: 'asha', customer: ana }));
-      await kv.set('retention:survey-answered:s-ana', '4');
-      await kv.set('retention:survey:s-ben', JSON.stringify({ callId: 'ben-1', agentId: 'asha', customer: 'x' }));
+      const keyPrefix = deploymentKeyPrefix('retention');
+      await kv.set(`${keyPrefix}:permreq:${ana}`, 'asha', 'EX', 600);
+      await kv.set(`${keyPrefix}:missed-handled:${ana}`, '1', 'EX', 600);
+      await kv.set(`${keyPrefix}:last-agent:${ana}`, 'asha', 'EX', 600);
+      await kv.set(`${keyPrefix}:survey:s-ana`, JSON.stringify({ callId: 'ana-2', agentId: 'asha', customer: ana }));
+      await kv.set(`${keyPrefix}:survey-answered:s-ana`, '4');
+      await kv.set(`${keyPrefix}:survey:s-ben`, JSON.stringify({ callId: 'ben-1', agentId: 'asha', customer: 'x' }));
 
       const erased = await postData(first, await admin(), { customer: ana, action: 'erase' });
       expect(erased.status).toBe(200);
@@ -221,8 +223,8 @@ describe('one customer’s data, exported or erased by an admin', () => {
         { notes: 'promised 447700900732 a refund' },
       ]);
       expect(existsSync(join(recordings, 'ben-1.wav'))).toBe(true);
-      expect((await kv.keys('retention:*')).filter((k) => k.includes(ana) || k.includes(':survey'))).toEqual([
-        'retention:survey:s-ben',
+      expect((await kv.keys(`${keyPrefix}:*`)).filter((k) => k.includes(ana) || k.includes(':survey'))).toEqual([
+        `${keyPrefix}:survey:s-ben`,
       ]);
       kv.disconnect();
 

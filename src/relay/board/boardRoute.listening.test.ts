@@ -12,6 +12,7 @@ import type { TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { answerAnchoredCall } from './testAnchoredCall';
 import { closedWithin, signInTestBoard, type TestBoard } from './testBoard';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const QUEUES: TeamQueuesInput = {
@@ -82,7 +83,7 @@ describe('supervisor listening on an anchored call', () => {
       await until(() => has(listening, 'listening'), 'listening line up', 10_000);
 
       const redisClient = new Redis(redis.url);
-      await createRevocations(redisClient, 'board-listen').revoke('sam');
+      await createRevocations(redisClient, deploymentKeyPrefix('board-listen')).revoke('sam');
       redisClient.disconnect();
       const revokedAt = Date.now();
       listening.ws.send(JSON.stringify({ type: 'barge', callId: CALL }));

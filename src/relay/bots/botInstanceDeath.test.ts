@@ -10,6 +10,7 @@ import { startRelayProcess, type RelayProcess } from '../testRelayProcess';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS as SECRETS } from '../testSecrets';
 import { answerAs, answerSentToMeta, callEndedAtMeta, callIn, legsOf, offeredTo, until } from './testBotCall';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 const PREFIX = 'botdeath';
 const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
@@ -116,7 +117,7 @@ afterAll(async () => {
 async function legHolders(callId: string): Promise<Record<string, string>> {
   const client = new Redis(redis.url);
   try {
-    const legs = await client.hgetall(`${PREFIX}:anchor-legs:${callId}`);
+    const legs = await client.hgetall(`${deploymentKeyPrefix(PREFIX)}:anchor-legs:${callId}`);
     return Object.fromEntries(
       Object.entries(legs).map(([kind, raw]) => [kind, (JSON.parse(raw) as { instance: string }).instance]),
     );

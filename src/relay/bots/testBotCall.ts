@@ -7,6 +7,7 @@ import { roomParticipants } from '../media/testRoomParticipants';
 import { createTonePeer } from '../media/testTonePeer';
 import type { connectTestAgent } from '../testAgent';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 /** Test support for the bot tests: a call coming in, what reached Meta, the room's legs, the bot's requests. */
 
@@ -65,11 +66,11 @@ export function answerSentToMeta(graph: GraphApiSim, callId: string): string | u
   return sent?.session.sdp;
 }
 
-/** The legs of a call's room on Janus, by display name, as Janus lists them. */
+/** The legs of a call's room on Janus, by display name, as Janus lists them (`prefix`: the relay's RELAY_PREFIX). */
 export async function legsOf(redisUrl: string, prefix: string, access: JanusAccess, callId: string): Promise<string[]> {
   const redis = new Redis(redisUrl);
   try {
-    const place = JSON.parse((await redis.get(`${prefix}:anchor:${callId}`)) ?? 'null') as {
+    const place = JSON.parse((await redis.get(`${deploymentKeyPrefix(prefix)}:anchor:${callId}`)) ?? 'null') as {
       url: string;
       room: number;
     } | null;

@@ -6,7 +6,7 @@ import type { WhatsAppSim } from '../../../sim/whatsappSim';
 import type { CallSignal } from '../../shared/callSignals';
 import { QueueCallback } from '../../shared/queueCallbacks';
 import { TeamQueues } from '../../shared/teamQueues';
-import { relayKeys } from '../relayKeys';
+import { deploymentKeyPrefix, relayKeys } from '../relayKeys';
 import type { Relay } from '../relayServer';
 import { teamInvariantViolations } from '../team/teamInvariants';
 import { canBeOffered, type TeamSlice } from '../team/teamModel';
@@ -90,7 +90,8 @@ async function floorOfRun() {
   runNo += 1;
   const prefix = `cbfloor${runNo}`;
   const [relay] = (await relays.startRelays({ count: 1, database: prefix, prefix })) as [Relay];
-  const team = createTeamStore(reader, prefix);
+  const keyPrefix = deploymentKeyPrefix(prefix);
+  const team = createTeamStore(reader, keyPrefix);
   const desks = new Map<string, Desk>();
   for (const id of AGENTS) {
     const desk = await connectTestAgent(id, [relay.agentUrl]);
@@ -100,8 +101,8 @@ async function floorOfRun() {
   const calls: string[] = [];
   let customers = 0;
   const callbacks = async (): Promise<QueueCallback[]> => {
-    const ids = await reader.zrange(`${prefix}:cbs`, '0', '-1');
-    const raws = ids.length ? await reader.mget(ids.map((id) => `${prefix}:cb:${id}`)) : [];
+    const ids = await reader.zrange(`${keyPrefix}:cbs`, '0', '-1');
+    const raws = ids.length ? await reader.mget(ids.map((id) => `${keyPrefix}:cb:${id}`)) : [];
     return raws.flatMap((raw) => (raw ? [QueueCallback.parse(JSON.parse(raw))] : []));
   };
   /** The callbacks in this state not yet placed, whoever holds them: a step acts on one if there is any. */
@@ -121,7 +122,7 @@ async function floorOfRun() {
     const call = await sim.placeCall({ from: customer });
     calls.push(call.callId);
     const end = Date.now() + 15_000;
-    while ((await reader.exists(relayKeys(prefix).route(call.callId))) !== 1 && Date.now() < end) await pause(30);
+    while ((await reader.exists(relayKeys(keyPrefix).route(call.callId))) !== 1 && Date.now() < end) await pause(30);
     clock.moveBy(11_000);
     while (buttonsTo(sim, customer).length === 0) {
       if (Date.now() > end) return; // answered by someone before its wait ran out: no offer

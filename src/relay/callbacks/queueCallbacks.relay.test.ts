@@ -22,6 +22,7 @@ import {
 } from '../testCallbacks';
 import { startRelayProcess } from '../testRelayProcess';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const PREFIX = 'callbacks';
@@ -68,7 +69,7 @@ afterAll(async () => {
 
 type Agent = Awaited<ReturnType<typeof connectTestAgent>>;
 const stored = async (id: string) => {
-  const raw = await probe.get(`${PREFIX}:cb:${id}`);
+  const raw = await probe.get(`${deploymentKeyPrefix(PREFIX)}:cb:${id}`);
   return raw ? QueueCallback.parse(JSON.parse(raw)) : undefined;
 };
 const row = async (id: string) =>

@@ -18,6 +18,7 @@ import {
   type CallbackTeam,
 } from '../testCallbacks';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const PREFIX = 'cbhold';
@@ -57,7 +58,7 @@ const rungFor = (agent: Agent, callId: string) =>
 describe('an agent holding a callback is not free for a queue call, through the relay and real Redis', () => {
   it('rings a colleague, not the agent a callback rings for or who is placing one; placing it frees the hold', async () => {
     const customer = '447700900811';
-    const team = createTeamStore(probe, PREFIX);
+    const team = createTeamStore(probe, deploymentKeyPrefix(PREFIX));
     const asha = await connectTestAgent('asha', [relay.agentUrl]);
     const ben = await connectTestAgent('ben', [relay.agentUrl]);
     try {
@@ -114,7 +115,7 @@ describe('an agent holding a callback is not free for a queue call, through the 
 
   it('an agent going not ready lets the callback offered to them go: it rings at the next free agent at once', async () => {
     const customer = '447700900821';
-    const team = createTeamStore(probe, PREFIX);
+    const team = createTeamStore(probe, deploymentKeyPrefix(PREFIX));
     const cara = await connectTestAgent('cara', [relay.agentUrl]);
     const dev = await connectTestAgent('dev', [relay.agentUrl]);
     try {

@@ -17,6 +17,7 @@ import {
   type CallbackTeam,
   type MovableClock,
 } from '../testCallbacks';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 const PREFIX = 'cbhours';
 /** London, weekdays 09:00 to 17:30: in December local time is UTC. */
@@ -55,7 +56,7 @@ afterAll(async () => {
 const stateInPostgres = async (id: string) =>
   (await floor.team.sql<{ state: string }>('SELECT state FROM callbacks WHERE callback_id = $1', [id]))[0]?.state;
 const stored = async (id: string) => {
-  const raw = await probe.get(`${PREFIX}:cb:${id}`);
+  const raw = await probe.get(`${deploymentKeyPrefix(PREFIX)}:cb:${id}`);
   return raw ? QueueCallback.parse(JSON.parse(raw)) : undefined;
 };
 type Offered = Extract<CallSignal, { type: 'callback_offered' }>;

@@ -26,6 +26,7 @@ import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
 import { createTonePeer } from './testTonePeer';
 import { connectTestAgent } from '../testAgent';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const QUEUES: TeamQueuesInput = {
@@ -241,9 +242,9 @@ describe('anchored calls on the relay', () => {
   it('the team’s Janus instances are registered in Redis: one added is used within seconds, a drained one takes no new calls, and a bad address is refused', async () => {
     const second = await startTestJanus();
     const redisClient = new Redis(redis.url);
-    const registry = createJanusRegistry(redisClient, 'anchored', janus.access.adminKey);
+    const registry = createJanusRegistry(redisClient, deploymentKeyPrefix('anchored'), janus.access.adminKey);
     const roomOf = async (callId: string) => {
-      const raw = await redisClient.get(`anchored:anchor:${callId}`);
+      const raw = await redisClient.get(`${deploymentKeyPrefix('anchored')}:anchor:${callId}`);
       return raw ? (JSON.parse(raw) as { url: string }).url : undefined;
     };
     const offer = async (callId: string) => {

@@ -11,6 +11,7 @@ import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS as SECRETS, TEST_ANSWER_SDP as ANSWER } from '../testSecrets';
 import { teamInvariantViolations } from './teamInvariants';
 import { createTeamStore, type TeamStore } from './teamStore';
+import { deploymentKeyPrefix } from '../relayKeys';
 
 /**
  * The team model through the real relay: random steps of a working floor (desks signing in and out on two relay
@@ -62,7 +63,7 @@ beforeAll(async () => {
     ),
   );
   reader = new Redis(redisServer.url);
-  team = createTeamStore(reader, PREFIX);
+  team = createTeamStore(reader, deploymentKeyPrefix(PREFIX));
 }, 30_000);
 
 afterAll(async () => {
