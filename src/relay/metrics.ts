@@ -33,8 +33,11 @@ export interface RelayMetricsSources {
   recordsWaiting?(): Promise<number>;
   /** Connections open now, by port. */
   openConnections?(): Record<string, number>;
-  /** The queues calls are counted under ('team': calls without one), so each one's series is there from the start. */
-  queues?: string[];
+  /**
+   * The queues in force now (the file's, with those an admin added or removed on the board), so each one's series is
+   * there from the start, a queue added later included; calls without a queue are counted under 'team'.
+   */
+  queues?(): string[];
   /** Queues with a bot (answering first or taking calls handed back), whose bot series are there from the start. */
   botQueues?: string[];
   /**
@@ -44,8 +47,8 @@ export interface RelayMetricsSources {
   exportsTeamFigures?(): boolean;
   /** Calls waiting for an agent now, per queue, with when the longest-waiting one came in (with a queues file). */
   queueWaits?(): Promise<Map<string, { waiting: number; oldestSinceMs: number }>>;
-  /** Queues that offer callbacks, whose series are there from the start. */
-  callbackQueues?: string[];
+  /** Queues that may offer callbacks now, whose series are there from the start. */
+  callbackQueues?(): string[];
   /** Callbacks not yet done (waiting for an agent, offered to one, or being placed), per queue. */
   callbacksWaiting?(): Promise<Map<string, number>>;
 }
@@ -67,11 +70,14 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
   collectDefaultMetrics({ register: registry, prefix: 'wa_relay_' });
   for (const name of GAUGES_NAMED_TOTAL) registry.removeSingleMetric(`wa_relay_${name}`);
   const teamFigures = sources.exportsTeamFigures ?? (() => true);
+  const queuesNow = () => sources.queues?.() ?? [];
   const offered = new Counter({
     name: 'wa_relay_calls_offered_total',
     help: 'WhatsApp calls this instance took from Meta and offered to the team',
     labelNames: ['queue'],
     registers: [registry],
+    // The first queue-labelled series read in a scrape: a queue added since the last one gets its series here, at 0.
+    collect: () => seriesForNewQueues(),
   });
   const answered = new Counter({
     name: 'wa_relay_calls_answered_total',
@@ -200,7 +206,8 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
 
   if (sources.queueWaits) {
     const queueWaits = sources.queueWaits;
-    const queues = sources.queues ?? [];
+    // The queues in force, and any a call still waits in after an admin removed it.
+    const queuesOf = (now: Map<string, unknown>) => new Set([...queuesNow(), ...now.keys()]);
     let read: Promise<Map<string, { waiting: number; oldestSinceMs: number }> | undefined> | undefined;
     // Both gauges come from one read per scrape.
     const waits = () =>
@@ -214,7 +221,7 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
         this.reset();
         if (!teamFigures()) return;
         const now = await waits();
-        if (now) for (const queue of queues) this.set({ queue }, now.get(queue)?.waiting ?? 0);
+        if (now) for (const queue of queuesOf(now)) this.set({ queue }, now.get(queue)?.waiting ?? 0);
       },
     });
     new Gauge({
@@ -228,7 +235,7 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
         const now = await waits();
         const at = Date.now();
         if (now)
-          for (const queue of queues) {
+          for (const queue of queuesOf(now)) {
             const oldest = now.get(queue)?.oldestSinceMs;
             this.set({ queue }, oldest === undefined ? 0 : Math.max(0, (at - oldest) / 1000));
           }
@@ -237,7 +244,6 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
   }
   if (sources.callbacksWaiting) {
     const waiting = sources.callbacksWaiting;
-    const queues = sources.callbackQueues ?? [];
     new Gauge({
       name: 'wa_relay_callbacks_waiting',
       help: 'Callbacks not yet done now (waiting for an agent, offered to one, or being placed), per queue (team-wide: exported by the instance holding the team lease only)',
@@ -247,7 +253,9 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
         this.reset();
         if (!teamFigures()) return;
         const now = await waiting().catch(() => undefined);
-        if (now) for (const queue of new Set([...queues, ...now.keys()])) this.set({ queue }, now.get(queue) ?? 0);
+        if (!now) return;
+        const queues = new Set([...(sources.callbackQueues?.() ?? []), ...now.keys()]);
+        for (const queue of queues) this.set({ queue }, now.get(queue) ?? 0);
       },
     });
   }
@@ -287,19 +295,29 @@ export function createRelayMetrics(sources: RelayMetricsSources) {
     });
   }
 
-  // Every labelled series whose labels are known is there from the start, at 0.
-  for (const queue of new Set([...(sources.queues ?? []), 'team'])) {
-    for (const counter of [offered, answered, missed]) counter.inc({ queue }, 0);
-    if (queue !== 'team') for (const reason of TurnedAwayReason.options) turnedAway.inc({ queue, reason }, 0);
-    ringTime.zero({ queue });
-    handleTime.zero({ queue });
+  // Every labelled series whose labels are known is there from the start, at 0; a queue's from when it exists.
+  const queuesWithSeries = new Set<string>();
+  const callbackQueuesWithSeries = new Set<string>();
+  function seriesForNewQueues(): void {
+    for (const queue of [...queuesNow(), 'team']) {
+      if (queuesWithSeries.has(queue)) continue;
+      queuesWithSeries.add(queue);
+      for (const counter of [offered, answered, missed]) counter.inc({ queue }, 0);
+      if (queue !== 'team') for (const reason of TurnedAwayReason.options) turnedAway.inc({ queue, reason }, 0);
+      ringTime.zero({ queue });
+      handleTime.zero({ queue });
+    }
+    for (const queue of sources.callbackQueues?.() ?? []) {
+      if (callbackQueuesWithSeries.has(queue)) continue;
+      callbackQueuesWithSeries.add(queue);
+      for (const result of CALLBACK_RESULTS) callbacks.inc({ queue, result }, 0);
+    }
   }
+  seriesForNewQueues();
   for (const queue of sources.botQueues ?? []) {
     for (const how of ['first', 'hand_back']) botCalls.inc({ queue, how }, 0);
     for (const outcome of ['escalated', 'failed']) botHandOvers.inc({ queue, outcome }, 0);
   }
-  for (const queue of sources.callbackQueues ?? [])
-    for (const result of CALLBACK_RESULTS) callbacks.inc({ queue, result }, 0);
   for (const code of [0, ...KNOWN_CALL_ERROR_CODES]) graphErrors.inc({ code: String(code) }, 0);
   for (const port of ['webhook', 'agent'])
     for (const reason of Object.keys(REFUSALS)) connectionsRefused.inc({ port, reason }, 0);

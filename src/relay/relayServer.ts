@@ -409,12 +409,13 @@ export async function startRelay(options: RelayOptions) {
   // One instance at a time exports the team-wide gauges (agents by state, records waiting).
   const teamLease = createTeamLease(redis, `${prefix}:metrics-lease`, instance, options.teamMetricsLeaseMs ?? 15_000);
   const metrics = createRelayMetrics({
-    queues: options.queues?.queues.map((q) => q.id),
+    // The queues in force now: an admin's board adds and removes them without a restart.
+    queues: options.queues && (() => queuesNow().queues.map((q) => q.id)),
     botQueues: bots && options.queues!.queues.filter((q) => q.bot || q.handBack.length > 0).map((q) => q.id),
     exportsTeamFigures: teamLease.held,
     queueWaits: routes && (() => queueWaits(routes)),
     // Any queue may offer callbacks: an admin's hours or maximum wait can turn the action on without a restart.
-    callbackQueues: callbacks && options.queues!.queues.map((q) => q.id),
+    callbackQueues: callbacks && (() => queuesNow().queues.map((q) => q.id)),
     callbacksWaiting: callbacks && (() => callbacks.countsByQueue()),
     agentsByStatus: async () => countByState(await floor.agents()),
     redisUp,
