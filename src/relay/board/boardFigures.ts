@@ -22,86 +22,225 @@ export interface DayCall {
   bot?: { answered: boolean; escalated: boolean; handedBack: boolean };
 }
 
+/** What the figures are sums of: each call adds its part to its queue's line and to each agent it rang at. */
+export const COUNT_NAMES = [
+  'offered',
+  'answered',
+  'missed',
+  'abandoned',
+  'declined',
+  'answerMs',
+  'handled',
+  'handledSec',
+  'settled',
+  'csatSum',
+  'csatCount',
+  'closed',
+  'waitedTooLong',
+  'botCalls',
+  'botAlone',
+  'botEscalated',
+  'botHandedBack',
+] as const;
+export type FigureCounts = Record<(typeof COUNT_NAMES)[number], number>;
+
+export const noCounts = (): FigureCounts =>
+  Object.fromEntries(COUNT_NAMES.map((n) => [n, 0])) as unknown as FigureCounts;
+
+export function addCounts(into: FigureCounts, part: FigureCounts, sign = 1): FigureCounts {
+  for (const n of COUNT_NAMES) into[n] += sign * part[n];
+  return into;
+}
+
+/** Answer times are kept in whole seconds (rounded up), so that any whole-second target can be read from them. */
+export const ANSWER_SECONDS_CAP = 3601;
+const answerSecond = (ms: number) => Math.min(ANSWER_SECONDS_CAP, Math.max(0, Math.ceil(ms / 1000)));
+
+/** One call's part in one line: its queue's (agent '') or an agent's; `answerSecond` when it was answered there. */
+export interface CallPart {
+  agent: string;
+  counts: FigureCounts;
+  answerSecond?: number;
+}
+
 /** The bot answered it and no agent ever took it: neither missed nor abandoned, the bot handled it. */
 const botAlone = (c: DayCall) => c.bot?.answered === true && !c.bot.escalated && c.answeredAtMs === undefined;
+// A call the queue turned away is over when the relay refuses it, before Meta's terminate says so.
+const over = (c: DayCall) => c.endedAtMs !== undefined || c.turnedAway !== undefined;
+const one = (yes: boolean) => (yes ? 1 : 0);
 
-/** Bot figures, over calls any bot took part in; absent when no bot took part in any. */
-function botFiguresOf(calls: DayCall[]): BoardFigures['bot'] {
-  const botCalls = calls.filter((c) => c.bot);
-  if (botCalls.length === 0) return undefined;
+/** What one call adds to a line of calls (its queue's, or an agent's with `c` as the agent sees it). */
+function countsOf(c: DayCall): FigureCounts {
+  const answered = c.answeredAtMs !== undefined;
+  const unanswered = !answered && over(c) && !botAlone(c);
+  const handled = answered && c.billedSeconds !== undefined;
   return {
-    alone: botCalls.filter((c) => botAlone(c) && c.endedAtMs !== undefined).length,
-    escalated: botCalls.filter((c) => c.bot!.escalated).length,
-    handedBack: botCalls.filter((c) => c.bot!.handedBack).length,
+    ...noCounts(),
+    offered: 1,
+    answered: one(answered),
+    missed: one(unanswered && c.rang && !c.turnedAway),
+    abandoned: one(unanswered && !c.rang && !c.turnedAway),
+    answerMs: answered ? c.answeredAtMs! - c.offeredAtMs : 0,
+    handled: one(handled),
+    handledSec: handled ? c.billedSeconds! : 0,
+    // Counted once known: answered, or ended unanswered. Calls still ringing are not in it yet.
+    // A call turned away while closed is no service failure; one that waited past the maximum is.
+    settled: one(answered || (unanswered && c.turnedAway !== 'closed')),
+    csatSum: c.csat?.score ?? 0,
+    csatCount: one(c.csat !== undefined),
+    closed: one(unanswered && c.turnedAway === 'closed'),
+    waitedTooLong: one(unanswered && c.turnedAway === 'max_wait'),
+    botCalls: one(c.bot !== undefined),
+    botAlone: one(botAlone(c) && c.endedAtMs !== undefined),
+    botEscalated: one(c.bot?.escalated === true),
+    botHandedBack: one(c.bot?.handedBack === true),
   };
 }
 
-const average = (values: number[]) =>
-  values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : undefined;
+/** What a ring at `agent` adds to their line: their own answers, misses and declines. */
+function agentCountsOf(agent: string, c: DayCall): FigureCounts {
+  // An agent's own answer rate: calls offered to them that they took; a colleague's answer is not theirs.
+  const mine = c.answeredBy === agent ? c : { ...c, answeredAtMs: undefined };
+  const counts = countsOf(mine);
+  const notTheirs = c.answeredBy !== agent;
+  // Rings without an outcome keep the rule from before outcomes were kept: the call ended without their answer.
+  const missedUnknown = c.ringOutcome === undefined ? counts.missed : 0;
+  return {
+    ...counts,
+    missed: missedUnknown + one(notTheirs && c.ringOutcome === 'timed_out'),
+    declined: one(notTheirs && c.ringOutcome === 'rejected'),
+    // Service level: only the calls this agent could have answered in time; a ring a colleague answered is not theirs.
+    settled: c.answeredBy === agent || c.answeredBy === undefined ? counts.settled : 0,
+    // The ratings given for this agent's calls, not a colleague's who took the call on.
+    csatSum: c.csat?.agent === agent ? c.csat.score : 0,
+    csatCount: one(c.csat?.agent === agent),
+    // Turned away and bots are the queue's and the team's figures, not an agent's.
+    closed: 0,
+    waitedTooLong: 0,
+    botCalls: 0,
+    botAlone: 0,
+    botEscalated: 0,
+    botHandedBack: 0,
+  };
+}
 
-/** CSAT: the average rating (1-5) of the rated calls, and how many were rated. */
-const csatOf = (rated: DayCall[]) => ({
-  csatAvg: average(rated.map((c) => c.csat!.score)),
-  csatCount: rated.length || undefined,
-});
+const answered = (c: DayCall) =>
+  c.answeredAtMs === undefined ? {} : { answerSecond: answerSecond(c.answeredAtMs - c.offeredAtMs) };
+
+/** A call's parts: its queue's line, and a line for each agent it rang at (with how the ring at them ended). */
+export function callParts(call: DayCall, rings: Array<{ agent: string; outcome?: RingOutcome }>): CallPart[] {
+  return [
+    { agent: '', counts: countsOf(call), ...answered(call) },
+    ...rings.map(({ agent, outcome }) => {
+      const ring = outcome === undefined ? call : { ...call, ringOutcome: outcome };
+      return {
+        agent,
+        counts: agentCountsOf(agent, ring),
+        ...(call.answeredBy === agent && answered(call)),
+      };
+    }),
+  ];
+}
+
+/** The summed parts of one queue's calls (agent '') or of one agent's rings in one queue (queue '': no queue). */
+export interface FigureLine {
+  queue: string;
+  agent: string;
+  counts: FigureCounts;
+  /** Of its answers, those within the service-level target. */
+  inTime: number;
+}
+
+// From whole sums, so that an average rounds the same way however the calls were added up.
+const tenths = (sum: number, count: number, unit = 1) =>
+  count ? Math.round((sum * 10) / (count * unit)) / 10 : undefined;
+
+/** The figures a line's counts make. */
+export function figuresOfCounts(n: FigureCounts, inTime: number, line: 'queue' | 'agent'): BoardFigures {
+  const away = n.closed + n.waitedTooLong;
+  const figures: BoardFigures = {
+    offered: n.offered,
+    answered: n.answered,
+    missed: n.missed,
+    abandoned: n.abandoned,
+    asaSec: tenths(n.answerMs, n.answered, 1000),
+    ahtSec: tenths(n.handledSec, n.handled),
+    serviceLevelPct: n.settled ? Math.round((inTime / n.settled) * 1000) / 10 : undefined,
+    csatAvg: tenths(n.csatSum, n.csatCount),
+    csatCount: n.csatCount || undefined,
+  };
+  if (line === 'agent') return { ...figures, declined: n.declined };
+  return {
+    ...figures,
+    ...(away > 0 && { closed: n.closed, waitedTooLong: n.waitedTooLong }),
+    ...(n.botCalls > 0 && { bot: { alone: n.botAlone, escalated: n.botEscalated, handedBack: n.botHandedBack } }),
+  };
+}
+
+export interface DayFigures {
+  team: BoardFigures;
+  byQueue: Array<BoardFigures & { queue: string }>;
+  byAgent: Array<BoardFigures & { agent: string }>;
+}
+
+/** The team's, each queue's and each agent's figures from the lines of the queues in scope. */
+export function figuresOfLines(lines: FigureLine[]): DayFigures {
+  const sum = (key: (l: FigureLine) => string | undefined) => {
+    const sums = new Map<string, { counts: FigureCounts; inTime: number }>();
+    for (const l of lines) {
+      const k = key(l);
+      if (k === undefined) continue;
+      const s = sums.get(k) ?? { counts: noCounts(), inTime: 0 };
+      addCounts(s.counts, l.counts);
+      s.inTime += l.inTime;
+      sums.set(k, s);
+    }
+    // A line all of whose calls were erased since is no line.
+    return [...sums].filter(([, s]) => s.counts.offered > 0);
+  };
+  const team = sum((l) => (l.agent === '' ? '' : undefined))[0]?.[1] ?? { counts: noCounts(), inTime: 0 };
+  return {
+    team: figuresOfCounts(team.counts, team.inTime, 'queue'),
+    byQueue: sum((l) => (l.agent === '' ? l.queue || 'team' : undefined)).map(([queue, s]) => ({
+      queue,
+      ...figuresOfCounts(s.counts, s.inTime, 'queue'),
+    })),
+    byAgent: sum((l) => l.agent || undefined)
+      .map(([agent, s]) => ({ agent, ...figuresOfCounts(s.counts, s.inTime, 'agent') }))
+      .sort((a, b) => a.agent.localeCompare(b.agent)),
+  };
+}
+
+/** The lines of a list of calls and each agent's rings, as the records' sums hold them. */
+export function linesOfCalls(
+  calls: DayCall[],
+  offersByAgent: Map<string, DayCall[]>,
+  serviceLevelSec: number,
+): FigureLine[] {
+  const lines = new Map<string, FigureLine>();
+  const add = (queue: string, part: CallPart) => {
+    const key = `${queue}\n${part.agent}`;
+    const line = lines.get(key) ?? { queue, agent: part.agent, counts: noCounts(), inTime: 0 };
+    addCounts(line.counts, part.counts);
+    if (part.answerSecond !== undefined && part.answerSecond <= serviceLevelSec) line.inTime += 1;
+    lines.set(key, line);
+  };
+  for (const call of calls) add(call.queue ?? '', callParts(call, [])[0]!);
+  for (const [agent, rings] of offersByAgent)
+    for (const ring of rings) add(ring.queue ?? '', callParts(ring, [{ agent, outcome: ring.ringOutcome }])[1]!);
+  return [...lines.values()];
+}
 
 /** The figures of a set of inbound calls; `serviceLevelSec` is the answer-time target. */
 export function figuresOf(calls: DayCall[], serviceLevelSec: number): BoardFigures {
-  const answered = calls.filter((c) => c.answeredAtMs !== undefined);
-  // A call the queue turned away is over when the relay refuses it, before Meta's terminate says so.
-  const over = (c: DayCall) => c.endedAtMs !== undefined || c.turnedAway !== undefined;
-  const unanswered = calls.filter((c) => c.answeredAtMs === undefined && over(c) && !botAlone(c));
-  const speeds = answered.map((c) => (c.answeredAtMs! - c.offeredAtMs) / 1000);
-  const handled = answered.filter((c) => c.billedSeconds !== undefined).map((c) => c.billedSeconds!);
-  const bot = botFiguresOf(calls);
-  // Counted once known: answered, or ended unanswered. Calls still ringing are not in it yet.
-  // A call turned away while closed is no service failure; one that waited past the maximum is.
-  const settled = answered.length + unanswered.filter((c) => c.turnedAway !== 'closed').length;
-  const away = unanswered.filter((c) => c.turnedAway !== undefined);
-  const inTime = speeds.filter((s) => s <= serviceLevelSec).length;
-  return {
-    offered: calls.length,
-    answered: answered.length,
-    missed: unanswered.filter((c) => c.rang && !c.turnedAway).length,
-    abandoned: unanswered.filter((c) => !c.rang && !c.turnedAway).length,
-    asaSec: average(speeds),
-    ahtSec: average(handled),
-    serviceLevelPct: settled ? Math.round((inTime / settled) * 1000) / 10 : undefined,
-    ...csatOf(calls.filter((c) => c.csat !== undefined)),
-    ...(away.length > 0 && {
-      closed: away.filter((c) => c.turnedAway === 'closed').length,
-      waitedTooLong: away.filter((c) => c.turnedAway === 'max_wait').length,
-    }),
-    ...(bot && { bot }),
-  };
+  return figuresOfLines(linesOfCalls(calls, new Map(), serviceLevelSec)).team;
 }
 
 /** One agent's figures over the calls that rang at them: their own answers, misses and declines. */
 export function agentFigures(agent: string, offered: DayCall[], serviceLevelSec: number): BoardFigures {
-  // An agent's own answer rate: calls offered to them that they took; a colleague's answer is not theirs.
-  const mine = offered.map((c) => (c.answeredBy === agent ? c : { ...c, answeredAtMs: undefined }));
-  const ended = (outcome: RingOutcome) =>
-    mine.filter((c) => c.answeredBy !== agent && c.ringOutcome === outcome).length;
-  // Rings without an outcome keep the rule from before outcomes were kept: the call ended without their answer.
-  const unknown = figuresOf(
-    mine.filter((c) => c.ringOutcome === undefined),
-    serviceLevelSec,
-  );
-  // Service level: only the calls this agent could have answered in time; a ring a colleague answered is not theirs.
-  const theirs = mine.filter((c) => c.answeredBy === agent || c.answeredBy === undefined);
-  return {
-    ...figuresOf(mine, serviceLevelSec),
-    // Calls the queue turned away are the queue's figure, not an agent's.
-    closed: undefined,
-    waitedTooLong: undefined,
-    // What bots did is the queue's and the team's figure, not an agent's.
-    bot: undefined,
-    serviceLevelPct: figuresOf(theirs, serviceLevelSec).serviceLevelPct,
-    missed: unknown.missed + ended('timed_out'),
-    declined: ended('rejected'),
-    // The ratings given for this agent's calls, not a colleague's who took the call on.
-    ...csatOf(offered.filter((c) => c.csat?.agent === agent)),
-  };
+  const { agent: _, ...figures } = figuresOfLines(linesOfCalls([], new Map([[agent, offered]]), serviceLevelSec))
+    .byAgent[0] ?? { agent, ...figuresOfCounts(noCounts(), 0, 'agent') };
+  return figures;
 }
 
 /** Today's figures for the team, per queue, and per agent (calls offered to them, and those they answered). */
@@ -109,23 +248,6 @@ export function dayFigures(
   calls: DayCall[],
   offersByAgent: Map<string, DayCall[]>,
   serviceLevelSec: number,
-): {
-  team: BoardFigures;
-  byQueue: Array<BoardFigures & { queue: string }>;
-  byAgent: Array<BoardFigures & { agent: string }>;
-} {
-  const queues = new Map<string, DayCall[]>();
-  for (const call of calls) {
-    const queue = call.queue ?? 'team';
-    queues.set(queue, [...(queues.get(queue) ?? []), call]);
-  }
-  const byAgent = [...offersByAgent].map(([agent, offered]) => ({
-    agent,
-    ...agentFigures(agent, offered, serviceLevelSec),
-  }));
-  return {
-    team: figuresOf(calls, serviceLevelSec),
-    byQueue: [...queues].map(([queue, list]) => ({ queue, ...figuresOf(list, serviceLevelSec) })),
-    byAgent: byAgent.sort((a, b) => a.agent.localeCompare(b.agent)),
-  };
+): DayFigures {
+  return figuresOfLines(linesOfCalls(calls, offersByAgent, serviceLevelSec));
 }

@@ -1,9 +1,9 @@
 import { accountAlertSentence } from '../../shared/accountAlerts';
 import type { AgentCall, BoardSnapshot } from '../../shared/boardSchemas';
 import type { AccountAlertStore } from '../accountAlertStore';
-import type { JoinedHow, RingOutcome } from '../../shared/callRecords';
+import type { JoinedHow } from '../../shared/callRecords';
 import { errorText } from '../../shared/errorText';
-import { skillLevel, type TeamQueues, type TurnedAwayReason } from '../../shared/teamQueues';
+import { skillLevel, type TeamQueues } from '../../shared/teamQueues';
 import { queueOpenAt } from '../queuePlan';
 import type { Logger } from '../../whatsapp/logger';
 import type { CallStore } from '../callStore';
@@ -11,13 +11,12 @@ import type { TeamFloor } from '../team/teamFloor';
 import { ownerOf } from '../team/teamModel';
 import type { RecordsDb } from '../records/recordsDb';
 import type { RouteStore } from '../routeStore';
-import { dayFigures, type DayCall } from './boardFigures';
-import { BOT_FAILED_NOTE } from '../bots/botCalls';
+import { figuresOfLines } from './boardFigures';
 import type { BotSessions } from '../bots/botSessions';
 import { buildReport } from './reportFigures';
 import type { Report } from '../../shared/reportSchemas';
 import { inScope, type SupervisorScope } from '../../shared/supervisorScope';
-import { agentsInScope, callsInScope } from './boardScope';
+import { agentsInScope } from './boardScope';
 import type { BoardThresholds } from '../../shared/boardTiles';
 import type { QueueCallback } from '../../shared/queueCallbacks';
 import { holdsCallback } from '../callbacks/queueCallbacks';
@@ -122,78 +121,20 @@ export function createBoardSource(deps: {
     return rows.filter((r) => r !== undefined).sort((a, b) => a.sinceMs - b.sinceMs);
   }
 
-  /** Inbound calls offered in [from, to), and for each agent the calls offered to them. */
-  async function readCalls(db: RecordsDb, from: Date, to: Date) {
-    const [calls, offers] = await Promise.all([
-      db.query<{
-        call_id: string;
-        queue: string | null;
-        offered_at: Date;
-        answered_at: Date | null;
-        answered_by: string | null;
-        ended_at: Date | null;
-        billed_seconds: number | null;
-        rang: boolean;
-        csat_score: number | null;
-        csat_agent: string | null;
-        turned_away: TurnedAwayReason | null;
-        bot_answered: boolean;
-        escalated: boolean;
-        handed_back: boolean;
-      }>(
-        // The caller waits from Meta's stamp, delivery included (rows from before it was kept hold it in offered_at;
-        // LEAST skips the NULL and a Meta clock ahead of ours).
-        `SELECT c.call_id, c.queue, LEAST(c.meta_offered_at, c.offered_at) AS offered_at, c.answered_at, c.answered_by,
-           c.ended_at, c.billed_seconds, EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang,
-           c.csat_score, c.csat_agent, c.turned_away, c.bot_answered_at IS NOT NULL AS bot_answered,
-           (c.assistant IS NOT NULL AND c.assistant->>'summary' IS DISTINCT FROM $3) AS escalated,
-           c.handed_back_to IS NOT NULL AS handed_back
-         FROM calls c WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
-        [from, to, BOT_FAILED_NOTE.summary],
-      ),
-      db.query<{ agent_id: string; call_id: string; outcome: RingOutcome | null }>(
-        `SELECT o.agent_id, o.call_id, r.outcome FROM call_offers o JOIN calls c USING (call_id)
-           LEFT JOIN ring_outcomes r ON r.call_id = o.call_id AND r.agent_id = o.agent_id
-         WHERE c.direction = 'inbound' AND c.offered_at >= $1 AND c.offered_at < $2`,
-        [from, to],
-      ),
-    ]);
-    const byId = new Map<string, DayCall>();
-    for (const r of calls.rows)
-      byId.set(r.call_id, {
-        queue: r.queue ?? undefined,
-        offeredAtMs: r.offered_at.getTime(),
-        answeredAtMs: r.answered_at?.getTime(),
-        answeredBy: r.answered_by ?? undefined,
-        endedAtMs: r.ended_at?.getTime(),
-        billedSeconds: r.billed_seconds ?? undefined,
-        rang: r.rang,
-        ...(r.csat_score !== null && { csat: { score: r.csat_score, agent: r.csat_agent ?? '' } }),
-        ...(r.turned_away !== null && { turnedAway: r.turned_away }),
-        ...((r.bot_answered || r.escalated || r.handed_back) && {
-          bot: { answered: r.bot_answered, escalated: r.escalated, handedBack: r.handed_back },
-        }),
-      });
-    const offersByAgent = new Map<string, DayCall[]>();
-    for (const o of offers.rows) {
-      const call = byId.get(o.call_id);
-      if (!call) continue;
-      const ring = o.outcome === null ? call : { ...call, ringOutcome: o.outcome };
-      offersByAgent.set(o.agent_id, [...(offersByAgent.get(o.agent_id) ?? []), ring]);
-    }
-    return { calls: [...byId.values()], offersByAgent };
+  /** The figures' sums up to date: calls changed outside the record writer (an erasure, a sweep) counted in. */
+  async function countChanged(db: RecordsDb): Promise<void> {
+    await db.countStaleCalls(500);
   }
 
   async function today(nowMs: number, scope: SupervisorScope): Promise<BoardSnapshot['today']> {
     if (!db) return { ok: false, reason: 'Today’s figures need the call records (RELAY_DATABASE_URL).' };
     try {
-      const read = await readCalls(db, startOfToday(nowMs), new Date(nowMs + 86_400_000));
-      const { calls, offersByAgent } = callsInScope(read, scope);
-      return {
-        ok: true,
-        serviceLevelSec: deps.serviceLevelSec,
-        ...dayFigures(calls, offersByAgent, deps.serviceLevelSec),
-      };
+      await countChanged(db);
+      const from = startOfToday(nowMs);
+      const to = new Date(from);
+      to.setDate(to.getDate() + 1);
+      const lines = await db.figureLines({ from, to }, scope.queues ?? null, deps.serviceLevelSec);
+      return { ok: true, serviceLevelSec: deps.serviceLevelSec, ...figuresOfLines(lines) };
     } catch (error) {
       log.warn('board figures not read', { error: errorText(error) });
       return { ok: false, reason: 'The call records database does not answer; live state is still shown.' };
@@ -322,9 +263,13 @@ export function createBoardSource(deps: {
       scope: SupervisorScope,
     ): Promise<Report | undefined> {
       if (!db) return undefined;
-      const read = await readCalls(db, new Date(range.fromMs), new Date(range.toMs));
-      const { calls, offersByAgent } = callsInScope(read, scope);
-      return { ...buildReport(calls, offersByAgent, range, deps.serviceLevelSec), queueNames: queueNames() };
+      await countChanged(db);
+      const days = { from: new Date(range.fromMs), to: new Date(range.toMs) };
+      const [lines, hours] = await Promise.all([
+        db.figureLines(days, scope.queues ?? null, deps.serviceLevelSec),
+        db.hourCounts(days, scope.queues ?? null),
+      ]);
+      return { ...buildReport(lines, hours, range, deps.serviceLevelSec), queueNames: queueNames() };
     },
     /** The agent serves one of the supervisor's queues, so the supervisor may read and set them. */
     servesScope: (agentId: string, scope: SupervisorScope): boolean =>

@@ -1,8 +1,28 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { ReportQuery } from '../../shared/reportSchemas';
-import type { DayCall } from './boardFigures';
+import { linesOfCalls, type DayCall } from './boardFigures';
 import { buildReport, reportCsv } from './reportFigures';
+import { hourStart } from '../records/figureSums';
+
+/** The report the records' sums of these calls make (as the relay keeps them: lines, and calls per hour). */
+function reportOf(
+  list: DayCall[],
+  offersByAgent: Map<string, DayCall[]>,
+  range: { fromMs: number; toMs: number; bucket: 'hour' | 'day' },
+  serviceLevelSec: number,
+) {
+  const hours = new Map<number, { hourMs: number; offered: number; answered: number }>();
+  for (const c of list) {
+    const hourMs = hourStart(c.offeredAtMs);
+    const hour = hours.get(hourMs) ?? { hourMs, offered: 0, answered: 0 };
+    hour.offered += 1;
+    if (c.answeredAtMs !== undefined) hour.answered += 1;
+    hours.set(hourMs, hour);
+  }
+  const lines = linesOfCalls(list, offersByAgent, serviceLevelSec);
+  return buildReport(lines, [...hours.values()], range, serviceLevelSec);
+}
 
 const day = (d: number, h = 10) => new Date(2026, 11, d, h, 0, 0).getTime();
 const calls: DayCall[] = [
@@ -30,7 +50,7 @@ const calls: DayCall[] = [
 describe('reports', () => {
   it('counts calls per day, with empty days kept, and figures with the answer rate', () => {
     const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
-    const report = buildReport(calls, new Map([['ana', [calls[0]!, calls[1]!]]]), { ...range, bucket: 'day' }, 20);
+    const report = reportOf(calls, new Map([['ana', [calls[0]!, calls[1]!]]]), { ...range, bucket: 'day' }, 20);
     expect(report.buckets.map((b) => [new Date(b.startMs).getDate(), b.offered, b.answered])).toEqual([
       [1, 2, 1],
       [2, 0, 0],
@@ -41,7 +61,7 @@ describe('reports', () => {
       expect.objectContaining({ agent: 'ana', offered: 2, answered: 1, answerRatePct: 50 }),
     ]);
     // An agent's line says how many rings they declined; the CSV gives it its own column.
-    const declined = buildReport(
+    const declined = reportOf(
       calls,
       new Map([['ana', [calls[0]!, { ...calls[1]!, ringOutcome: 'rejected' as const }]]]),
       { ...range, bucket: 'day' },
@@ -53,7 +73,7 @@ describe('reports', () => {
 
   it('counts per hour within the range only', () => {
     const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-01', bucket: 'hour' });
-    const report = buildReport(calls, new Map(), range, 20);
+    const report = reportOf(calls, new Map(), range, 20);
     expect(report.buckets).toHaveLength(24);
     expect(report.buckets.filter((b) => b.offered > 0).map((b) => new Date(b.startMs).getHours())).toEqual([10, 14]);
   });
@@ -61,7 +81,7 @@ describe('reports', () => {
   it('counts the calls a queue turned away in the report and its CSV, apart from missed and abandoned', () => {
     const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
     const closed = { queue: 'support', offeredAtMs: day(2), rang: false, turnedAway: 'closed' as const };
-    const report = buildReport([...calls, closed, closed], new Map(), range, 20);
+    const report = reportOf([...calls, closed, closed], new Map(), range, 20);
     expect(report.team).toMatchObject({ offered: 5, closed: 2, waitedTooLong: 0 });
     const rows = parse(reportCsv(report), { relax_column_count: true }) as string[][];
     const header = rows[0]!;
@@ -83,7 +103,7 @@ describe('reports', () => {
         bot: { answered: true, escalated: true, handedBack: true },
       },
     ];
-    const report = buildReport([...calls, ...botCalls], new Map(), range, 20);
+    const report = reportOf([...calls, ...botCalls], new Map(), range, 20);
     expect(report.team.bot).toEqual({ alone: 2, escalated: 1, handedBack: 1 });
     const rows = parse(reportCsv(report), { relax_column_count: true }) as string[][];
     const header = rows[0]!;
@@ -96,7 +116,7 @@ describe('reports', () => {
 
   it('names queues in the CSV as the operator named them, their ids kept in the last column', () => {
     const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
-    const report = { ...buildReport(calls, new Map(), range, 20), queueNames: { support: 'Customer Support' } };
+    const report = { ...reportOf(calls, new Map(), range, 20), queueNames: { support: 'Customer Support' } };
     const rows = parse(reportCsv(report), { relax_column_count: true }) as string[][];
     const header = rows[0]!;
     const queues = rows.filter((r) => r[0] === 'queue').map((r) => [r[1], r[header.indexOf('id')]]);
@@ -117,7 +137,7 @@ describe('reports', () => {
   it('CSV quotes what needs it and never lets a spreadsheet read a cell as a formula', () => {
     const range = ReportQuery.parse({ from: '2026-12-01', to: '2026-12-03' });
     const semicolon = { ...calls[1]!, queue: 'Bob;=1+2;' };
-    const csv = reportCsv(buildReport([...calls, semicolon], new Map(), range, 20));
+    const csv = reportCsv(reportOf([...calls, semicolon], new Map(), range, 20));
     expect(csv).toContain(`"queue","'=cmd|calc","1","1","100"`);
     expect(csv).toContain('"queue","Bob;=1+2;"');
     expect(csv.replace(/"(?:[^"]|"")*"/g, '')).toMatch(/^[,\r\n]*$/);

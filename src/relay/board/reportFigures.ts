@@ -1,7 +1,7 @@
 import type { BoardFigures } from '../../shared/boardSchemas';
 import { csvText } from '../../shared/csv';
 import type { Report } from '../../shared/reportSchemas';
-import { dayFigures, type DayCall } from './boardFigures';
+import { figuresOfLines, type FigureLine } from './boardFigures';
 
 const HOUR_MS = 3600_000;
 
@@ -20,10 +20,13 @@ function nextBucket(ms: number, bucket: 'hour' | 'day'): number {
   return d.getTime();
 }
 
-/** A report over [fromMs, toMs): calls per hour or day, and the figures per queue and per agent. */
+/**
+ * A report over [fromMs, toMs) from the figures' sums of its days: calls per hour or day (`hours`: offered and
+ * answered per hour), and the figures per queue and per agent.
+ */
 export function buildReport(
-  calls: DayCall[],
-  offersByAgent: Map<string, DayCall[]>,
+  lines: FigureLine[],
+  hours: Array<{ hourMs: number; offered: number; answered: number }>,
   range: { fromMs: number; toMs: number; bucket: 'hour' | 'day' },
   serviceLevelSec: number,
 ): Report {
@@ -34,13 +37,13 @@ export function buildReport(
     buckets.push(entry);
     index.set(at, entry);
   }
-  for (const call of calls) {
-    const entry = index.get(bucketStart(call.offeredAtMs, range.bucket));
+  for (const hour of hours) {
+    const entry = index.get(bucketStart(hour.hourMs, range.bucket));
     if (!entry) continue;
-    entry.offered += 1;
-    if (call.answeredAtMs !== undefined) entry.answered += 1;
+    entry.offered += hour.offered;
+    entry.answered += hour.answered;
   }
-  const figures = dayFigures(calls, offersByAgent, serviceLevelSec);
+  const figures = figuresOfLines(lines);
   const rate = (f: BoardFigures) => (f.offered ? Math.round((f.answered / f.offered) * 1000) / 10 : undefined);
   return {
     ...range,

@@ -4,6 +4,7 @@ import type { TeamCall } from '../../shared/relayProtocol';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { withoutErasedCalls } from './erasedCalls';
+import { countCalls, readFigureLines, readHourCounts, staleCalls } from './figureSums';
 import { MIGRATIONS } from './migrations';
 
 // Any event may come first (a terminate can overtake its connect): each one inserts the call with what it knows and
@@ -293,8 +294,36 @@ export function createRecordsDb(url: string, log: Logger) {
               [event.callId, event.callbackData ?? null, event.ctaPayload ?? null, event.deeplinkPayload ?? null],
             );
         }
+        // The figures' sums change with the records, in the same transaction: never one without the other.
+        await countCalls(
+          client,
+          events.map((e) => e.callId),
+        );
       });
     },
+    /**
+     * Counts into the figures' sums the calls changed outside the writer (erasures, sweeps, the calls kept before the
+     * sums were), a batch at a time, until none is left or `budgetMs` has passed; how many were counted.
+     */
+    async countStaleCalls(budgetMs = 2000, batch = 2000): Promise<number> {
+      const until = Date.now() + budgetMs;
+      let counted = 0;
+      for (;;) {
+        const done = await inTransaction(async (client) => {
+          const ids = await staleCalls(client, batch);
+          await countCalls(client, ids);
+          return ids.length;
+        });
+        counted += done;
+        if (done < batch || Date.now() >= until) return counted;
+      }
+    },
+    /** The figures' summed lines of the days in [from, to), in the queues of `scope` (null: the whole team). */
+    figureLines: (range: { from: Date; to: Date }, scope: readonly string[] | null, serviceLevelSec: number) =>
+      readFigureLines(pool, range, scope, serviceLevelSec),
+    /** Calls offered and answered per hour of the days in [from, to), in the queues of `scope`. */
+    hourCounts: (range: { from: Date; to: Date }, scope: readonly string[] | null) =>
+      readHourCounts(pool, range, scope),
     /** The team's earlier calls with a customer, newest first. */
     async customerCalls(customer: string, limit = 20): Promise<TeamCall[]> {
       const { rows } = await pool.query<{
