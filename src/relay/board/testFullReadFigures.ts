@@ -1,4 +1,5 @@
 import type { BoardFigures } from '../../shared/boardSchemas';
+import type { Report } from '../../shared/reportSchemas';
 import type { RingOutcome } from '../../shared/callRecords';
 import type { TurnedAwayReason } from '../../shared/teamQueues';
 import type { SupervisorScope } from '../../shared/supervisorScope';
@@ -190,4 +191,65 @@ export function oldDayFigures(
     byQueue: [...queues].map(([queue, list]) => ({ queue, ...figuresOf(list, serviceLevelSec) })),
     byAgent: byAgent.sort((a, b) => a.agent.localeCompare(b.agent)),
   };
+}
+
+const HOUR_MS = 3600_000;
+
+/** The start of the hour or day (on the relay's clock) that holds `ms`. */
+function bucketStart(ms: number, bucket: 'hour' | 'day'): number {
+  const d = new Date(ms);
+  if (bucket === 'hour') d.setMinutes(0, 0, 0);
+  else d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+function nextBucket(ms: number, bucket: 'hour' | 'day'): number {
+  if (bucket === 'hour') return ms + HOUR_MS;
+  const d = new Date(ms);
+  d.setDate(d.getDate() + 1);
+  return d.getTime();
+}
+
+/** A report over [fromMs, toMs): calls per hour or day, and the figures per queue and per agent. */
+function oldReport(
+  calls: DayCall[],
+  offersByAgent: Map<string, DayCall[]>,
+  range: { fromMs: number; toMs: number; bucket: 'hour' | 'day' },
+  serviceLevelSec: number,
+): Report {
+  const buckets: Report['buckets'] = [];
+  const index = new Map<number, Report['buckets'][number]>();
+  for (let at = bucketStart(range.fromMs, range.bucket); at < range.toMs; at = nextBucket(at, range.bucket)) {
+    const entry = { startMs: at, offered: 0, answered: 0 };
+    buckets.push(entry);
+    index.set(at, entry);
+  }
+  for (const call of calls) {
+    const entry = index.get(bucketStart(call.offeredAtMs, range.bucket));
+    if (!entry) continue;
+    entry.offered += 1;
+    if (call.answeredAtMs !== undefined) entry.answered += 1;
+  }
+  const figures = oldDayFigures(calls, offersByAgent, serviceLevelSec);
+  const rate = (f: BoardFigures) => (f.offered ? Math.round((f.answered / f.offered) * 1000) / 10 : undefined);
+  return {
+    ...range,
+    serviceLevelSec,
+    buckets,
+    team: { ...figures.team, answerRatePct: rate(figures.team) },
+    byQueue: figures.byQueue.map((q) => ({ ...q, answerRatePct: rate(q) })),
+    byAgent: figures.byAgent.map((a) => ({ ...a, answerRatePct: rate(a) })),
+  };
+}
+
+/** A report over whole days in the supervisor's scope, read in full as the reports route did before. */
+export async function fullReadReport(
+  db: Pick<RecordsDb, 'query'>,
+  range: { fromMs: number; toMs: number; bucket: 'hour' | 'day' },
+  scope: SupervisorScope,
+  serviceLevelSec: number,
+): Promise<Report> {
+  const read = await fullReadCalls(db, new Date(range.fromMs), new Date(range.toMs));
+  const { calls, offersByAgent } = callsInScope(read, scope);
+  return oldReport(calls, offersByAgent, range, serviceLevelSec);
 }
