@@ -38,9 +38,12 @@ async function runSmoke(env: Record<string, string> = {}) {
 }
 
 describe('deploy/smoke.ts', () => {
-  it('brings up Redis, PostgreSQL, two relays and Caddy with deploy/Caddyfile, puts a call through, and tears down', async () => {
+  it('brings up Redis, PostgreSQL, Janus, two relays and Caddy with deploy/Caddyfile, puts calls through, and tears down', async () => {
     const run = await runSmoke();
-    expect(run.out).toMatch(/^Smoke test passed in [\d.]+ s: .* is kept in PostgreSQL\.$/);
+    expect(run.out).toMatch(/^Smoke test passed in [\d.]+ s: Redis, PostgreSQL, Janus, two relay instances and Caddy /);
+    expect(run.out).toMatch(
+      /one anchored on Janus \(heard both ways\).* are kept in PostgreSQL \(wacid\.\S+, wacid\.\S+\)\.$/,
+    );
     expect(run.code).toBe(0);
     expect(run.leftInTmp).toEqual([]);
     expect(run.stillRunning).toEqual([]);

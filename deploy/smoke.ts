@@ -1,17 +1,30 @@
 /**
- * The deployment of compose.yaml without Docker: Redis, PostgreSQL, two relay instances and Caddy running this folder's
- * Caddyfile, from Debian's packages, on loopback with random ports in a temporary folder. A simulated WhatsApp
- * customer calls through Caddy's /webhook, a desk signed in through Caddy answers, and the call must reach PostgreSQL.
- * Everything is torn down at the end; a failure exits 1 with one sentence saying what did not work.
+ * The deployment of compose.yaml without Docker: Redis, PostgreSQL, Janus started by janus/render-config.sh, two relay
+ * instances and Caddy running this folder's Caddyfile, from Debian's packages, on loopback with random ports in a
+ * temporary folder. Simulated WhatsApp customers call through Caddy's /webhook, a desk signed in through Caddy answers
+ * (once with media direct, once anchored on Janus, where both sides must hear each other), and both calls must reach
+ * PostgreSQL. Everything is torn down at the end; a failure exits 1 with one sentence saying what did not work.
  *
  *   npx tsx deploy/smoke.ts
  *
+ * SMOKE_JANUS=off leaves Janus and the anchored call out (a team whose queues anchor no media);
  * SMOKE_CADDYFILE runs another Caddyfile (the smoke's own test breaks one); SMOKE_LOG=1 shows every piece's output.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createConnection } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -21,12 +34,16 @@ import { connectRelay } from '../src/main/transport/relayClient';
 import type { CallSignal } from '../src/shared/callSignals';
 import { issueAgentToken } from '../src/relay/agentTokens';
 import { freePort } from '../src/relay/freePort';
+import { createTonePeer } from '../src/relay/media/testTonePeer';
 
 const ROOT = resolve(__dirname, '..');
 const CADDYFILE = process.env.SMOKE_CADDYFILE ?? join(__dirname, 'Caddyfile');
 // Each instance on its own loopback address with the same ports, as compose.yaml's relay-1 and relay-2.
 const RELAY_HOSTS = ['127.0.0.2', '127.0.0.3'];
 const SHOW_LOGS = Boolean(process.env.SMOKE_LOG);
+const WITH_JANUS = process.env.SMOKE_JANUS !== 'off';
+/** A queue whose media is anchored on Janus, beside the example's (compose's Janus serves such queues). */
+const ANCHORED = { id: 'anchored', name: 'Anchored', media: 'anchored', payloads: ['anchored'], agents: '*' };
 
 /** A failure worth one sentence to the operator (anything else is a bug in the smoke itself). */
 class SmokeFailure extends Error {}
@@ -140,6 +157,47 @@ async function startPostgres(dir: string) {
   return `postgres://relay:${password}@127.0.0.1:${port}/calls`;
 }
 
+/** Janus as compose.yaml's janus runs it: deploy/janus/render-config.sh writes its configuration, then starts it. */
+async function startJanus(dir: string) {
+  const port = await freePort();
+  const access = {
+    RELAY_JANUS_API_SECRET: randomBytes(16).toString('hex'),
+    RELAY_JANUS_ADMIN_KEY: randomBytes(16).toString('hex'),
+  };
+  const config = join(dir, 'janus');
+  const janus = start(
+    'janus',
+    'sh',
+    [join(__dirname, 'janus/render-config.sh'), join(__dirname, 'janus'), config, '--', needs('janus', 'janus')].concat(
+      ['-C', join(config, 'janus.jcfg'), '-F', config, '-o'],
+    ),
+    { env: { PATH: process.env.PATH, ...access, JANUS_WS_IP: '127.0.0.1', JANUS_WS_PORT: String(port) } },
+  );
+  await within(15_000, 'Janus did not open its API within 15 s.', async () => {
+    if (janus.exited()) fail(`Janus stopped: ${janus.said().split('\n').slice(-3).join(' ')}`);
+    return (await reachable('127.0.0.1', port)) ? true : undefined;
+  });
+  return { RELAY_JANUS_URLS: `ws://127.0.0.1:${port}`, ...access };
+}
+
+const reachable = (host: string, port: number) =>
+  new Promise<boolean>((done) => {
+    const socket = createConnection({ host, port }, () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.on('error', () => done(false));
+  });
+
+/** Where WhatsApp's edge meets Janus: a non-loopback address, as Janus gathers no loopback candidates. */
+function edgeAddress(): string {
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return fail(
+    'This machine has no non-loopback IPv4 address for Janus to meet WhatsApp on (SMOKE_JANUS=off skips it).',
+  );
+}
+
 interface RelaySettings {
   env: Record<string, string>;
   webhookPort: number;
@@ -192,38 +250,88 @@ async function startCaddy(dir: string, settings: RelaySettings) {
 }
 
 type Offered = Extract<CallSignal, { type: 'call_offered' }>;
+type AgentState = Extract<CallSignal, { type: 'agent_state' }>;
+type Desk = Awaited<ReturnType<typeof signInDesk>>;
 
-/** A customer calls through Caddy's /webhook; a desk signed in through Caddy answers; Meta says it ended. */
-async function placeCall(sim: WhatsAppSim, deskUrl: string, agentSecret: string) {
+/** A bare desk signed in through Caddy, keeping the calls offered to it and the states the relay gives it. */
+async function signInDesk(deskUrl: string, agentSecret: string) {
   const offers: Offered[] = [];
-  const desk = connectRelay({
+  const states: AgentState[] = [];
+  const client = connectRelay({
     urls: [deskUrl],
     token: await issueAgentToken('asha', agentSecret),
     onEvent: (event) => {
       if (event.type === 'call_offered') offers.push(event);
+      if (event.type === 'agent_state') states.push(event);
     },
   });
-  stops.push(() => desk.close());
+  stops.push(() => client.close());
   await Promise.race([
-    desk.ready(),
+    client.ready(),
     pause(10_000).then(() => fail('A desk could not sign in to the relay through Caddy within 10 s.')),
   ]);
-  // Sales (deploy/queues.example.json): every agent, no opening hours, chosen by the call button's payload.
-  const call = await sim
-    .placeCall({ ctaPayload: 'buy-now' })
+  return { client, offers, states };
+}
+
+/** A customer calls through Caddy's /webhook with this call button's payload; resolves once it rings at the desk. */
+async function ringing(sim: WhatsAppSim, desk: Desk, call: Parameters<WhatsAppSim['placeCall']>[0]) {
+  const placed = await sim
+    .placeCall(call)
     .catch((error: Error) => fail(`WhatsApp's call webhook did not get through Caddy's /webhook: ${error.message}.`));
-  await within(10_000, 'The call did not ring at the desk signed in through Caddy within 10 s.', async () =>
-    offers.some((o) => o.callId === call.callId) ? true : undefined,
+  const offer = await within(
+    10_000,
+    'The call did not ring at the desk signed in through Caddy within 10 s.',
+    async () => desk.offers.find((o) => o.callId === placed.callId),
   );
-  const answer = loadSdpFixture('02-meta-doc-user-initiated-answer.sdp');
+  return { placed, offer };
+}
+
+/** The desk answers with this SDP; WhatsApp must have been told. */
+async function answer(sim: WhatsAppSim, desk: Desk, callId: string, sdp: string): Promise<void> {
   for (const step of ['pre_accept', 'accept'] as const)
-    await desk
-      .request(step, { callId: call.callId, sdp: answer })
+    await desk.client
+      .request(step, { callId, sdp })
       .catch((error: Error) => fail(`The desk's ${step} through Caddy failed: ${error.message}.`));
-  const actions = sim.graph.actionsFor(call.callId);
+  const actions = sim.graph.actionsFor(callId);
   if (!actions.includes('accept:200')) fail(`WhatsApp was not told the call was answered (${actions.join(', ')}).`);
-  await sim.hangUp(call.callId);
-  return call.callId;
+}
+
+/** The customer hangs up; the agent writes the call up, which makes them available for the next. */
+async function hangUpAndWrapUp(sim: WhatsAppSim, desk: Desk, callId: string): Promise<void> {
+  await sim.hangUp(callId);
+  await within(10_000, 'The desk was never asked to write up the call it answered.', async () =>
+    desk.states.at(-1)?.wrapUps.includes(callId) ? true : undefined,
+  );
+  await desk.client.request('wrap_up', { callId, outcome: 'Resolved', notes: '' });
+}
+
+/** Sales (deploy/queues.example.json: every agent, no opening hours): the desk's media goes to WhatsApp directly. */
+async function directCall(sim: WhatsAppSim, desk: Desk): Promise<string> {
+  const { placed } = await ringing(sim, desk, { ctaPayload: 'buy-now' });
+  await answer(sim, desk, placed.callId, loadSdpFixture('02-meta-doc-user-initiated-answer.sdp'));
+  await hangUpAndWrapUp(sim, desk, placed.callId);
+  return placed.callId;
+}
+
+/** A queue anchored on Janus: the desk (a libwebrtc peer) answers Janus's offer; caller and desk hear each other. */
+async function anchoredCall(sim: WhatsAppSim, desk: Desk): Promise<string> {
+  const { placed, offer } = await ringing(sim, desk, {
+    ctaPayload: ANCHORED.payloads[0],
+    farEnd: { toneHz: 440, edgeHost: edgeAddress() },
+  });
+  if (!offer.sdpOffer.includes('cname:janus'))
+    fail('The anchored call rang the desk with WhatsApp’s offer, not Janus’s.');
+  const peer = createTonePeer(660);
+  stops.push(() => peer.close());
+  await answer(sim, desk, placed.callId, await peer.answer(offer.sdpOffer));
+  await within(15_000, 'On the call anchored on Janus, the caller did not hear the desk within 15 s.', async () =>
+    placed.farEnd.received.loudFrames > 0 ? true : undefined,
+  );
+  await within(15_000, 'On the call anchored on Janus, the desk did not hear the caller within 15 s.', async () =>
+    peer.heard(440) > 0.01 ? true : undefined,
+  );
+  await hangUpAndWrapUp(sim, desk, placed.callId);
+  return placed.callId;
 }
 
 /** The call's record in PostgreSQL, answered by the desk and ended. */
@@ -261,7 +369,7 @@ async function answeredPerMetrics(settings: RelaySettings, deskUrl: string, toke
   return sum;
 }
 
-async function smoke(dir: string): Promise<string> {
+async function smoke(dir: string): Promise<string[]> {
   const secrets = {
     WA_ACCESS_TOKEN: `EAAG${randomBytes(16).toString('hex')}`,
     WA_PHONE_NUMBER_ID: '100200300',
@@ -276,7 +384,15 @@ async function smoke(dir: string): Promise<string> {
     appSecret: secrets.WA_APP_SECRET,
   });
   stops.push(() => sim.close());
-  const [redisUrl, databaseUrl] = await Promise.all([startRedis(dir), startPostgres(dir)]);
+  const [redisUrl, databaseUrl, janus] = await Promise.all([
+    startRedis(dir),
+    startPostgres(dir),
+    WITH_JANUS ? startJanus(dir) : undefined,
+  ]);
+  // The example's queues, and with Janus one more whose media is anchored there.
+  const example = JSON.parse(readFileSync(join(__dirname, 'queues.example.json'), 'utf8')) as { queues: unknown[] };
+  const queuesFile = join(dir, 'queues.json');
+  writeFileSync(queuesFile, JSON.stringify(janus ? { ...example, queues: [...example.queues, ANCHORED] } : example));
   const settings: RelaySettings = {
     webhookPort: await freePort(),
     agentPort: await freePort(),
@@ -284,10 +400,11 @@ async function smoke(dir: string): Promise<string> {
   };
   settings.env = {
     ...secrets,
+    ...janus,
     WA_GRAPH_BASE_URL: sim.graphBaseUrl,
     REDIS_URL: redisUrl,
     RELAY_DATABASE_URL: databaseUrl,
-    RELAY_QUEUES_FILE: join(__dirname, 'queues.example.json'),
+    RELAY_QUEUES_FILE: queuesFile,
     RELAY_WEBHOOK_PORT: String(settings.webhookPort),
     RELAY_AGENT_PORT: String(settings.agentPort),
     // Caddy reaches the instances from 127.0.0.1, as compose's fixed Caddy address.
@@ -297,13 +414,17 @@ async function smoke(dir: string): Promise<string> {
   for (const [n, host] of RELAY_HOSTS.entries()) await startRelay(dir, `relay-${n + 1}`, host, settings);
   const caddy = await startCaddy(dir, settings);
   sim.setWebhookUrl(caddy.webhookUrl);
-  const callId = await placeCall(sim, caddy.deskUrl, secrets.RELAY_AGENT_SECRET);
-  const record = await recorded(databaseUrl, callId);
-  if (record.answered_by !== 'asha' || record.queue !== 'sales')
-    fail(`PostgreSQL kept the call as answered by ${record.answered_by} in ${record.queue}, not asha in sales.`);
+  const desk = await signInDesk(caddy.deskUrl, secrets.RELAY_AGENT_SECRET);
+  const calls = [{ callId: await directCall(sim, desk), queue: 'sales' }];
+  if (janus) calls.push({ callId: await anchoredCall(sim, desk), queue: ANCHORED.id });
+  for (const { callId, queue } of calls) {
+    const record = await recorded(databaseUrl, callId);
+    if (record.answered_by !== 'asha' || record.queue !== queue)
+      fail(`PostgreSQL kept ${callId} as answered by ${record.answered_by} in ${record.queue}, not asha in ${queue}.`);
+  }
   const answered = await answeredPerMetrics(settings, caddy.deskUrl, secrets.RELAY_METRICS_TOKEN);
   if (answered !== 1) fail(`The instances' /metrics count ${answered} answered Sales calls, not 1.`);
-  return callId;
+  return calls.map((c) => c.callId);
 }
 
 async function main(): Promise<number> {
@@ -313,12 +434,14 @@ async function main(): Promise<number> {
   chmodSync(dir, 0o755);
   let code = 0;
   try {
-    const callId = await smoke(dir);
+    const callIds = await smoke(dir);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const pieces = WITH_JANUS ? 'Redis, PostgreSQL, Janus' : 'Redis, PostgreSQL';
+    const calls = WITH_JANUS ? 'a call with direct media and one anchored on Janus (heard both ways)' : 'a call';
     console.log(
-      `Smoke test passed in ${seconds} s: Redis, PostgreSQL, two relay instances and Caddy (${CADDYFILE}) came up; ` +
-        `a WhatsApp call through Caddy's /webhook rang a desk signed in through Caddy, was answered, and ${callId} ` +
-        'is kept in PostgreSQL.',
+      `Smoke test passed in ${seconds} s: ${pieces}, two relay instances and Caddy (${CADDYFILE}) came up; ` +
+        `${calls} through Caddy's /webhook rang a desk signed in through Caddy, were answered and are kept in ` +
+        `PostgreSQL (${callIds.join(', ')}).`,
     );
   } catch (error) {
     code = 1;
