@@ -158,6 +158,11 @@ const legsOf = (callId: string) => roomLegs(testbed.redis.url, 'bots', testbed.j
 const callIn = (callId: string, caller: { offerSdp: string }, ctaPayload?: string) =>
   callTestbed(testbed, callId, caller, { from: '447700900777', ctaPayload });
 const answerSentToMeta = (callId: string) => sentToMeta(testbed.graph, callId);
+/** The call comes in and the relay answers WhatsApp for the queue's bot (once the bot has its leg). */
+async function acceptedForBot(callId: string, caller: { offerSdp: string }, ctaPayload?: string): Promise<void> {
+  await callIn(callId, caller, ctaPayload);
+  await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+}
 
 const escalateUrl = () => `${testbed.relay.agentUrl.replace(/^ws/, 'http')}bot/escalate`;
 const escalate = (token: string, body: unknown) =>
@@ -174,9 +179,8 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
     const desk = createTonePeer(AGENT_HZ);
     try {
       const callId = 'wacid.bot.escalated';
-      await callIn(callId, caller);
       // The relay answers WhatsApp for the bot once the bot has its leg; no agent rings yet.
-      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await acceptedForBot(callId, caller);
       expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
       await caller.applyAnswer(answerSentToMeta(callId)!);
       await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
@@ -345,8 +349,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
     try {
       const callId = 'wacid.bot.hung-up';
       const escalatedBefore = bot.escalations.length;
-      await callIn(callId, caller);
-      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await acceptedForBot(callId, caller);
       await caller.applyAnswer(answerSentToMeta(callId)!);
       await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
       const body = terminateWebhook({
@@ -374,8 +377,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
     const caller = await createFarEnd({ toneHz: CALLER_HZ, edgeHost: mediaHostAddress() });
     try {
       const callId = 'wacid.bot.declined';
-      await callIn(callId, caller);
-      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await acceptedForBot(callId, caller);
       await caller.applyAnswer(answerSentToMeta(callId)!);
       await until(() => offeredTo(events, callId) !== undefined, 10_000, 'agent rings');
       await until(() => heardTone(caller.received, MUSIC_HZ) > 0.02, 8000, 'caller hears the music');
@@ -456,8 +458,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
     const desk = createTonePeer(AGENT_HZ);
     try {
       const callId = 'wacid.bot.crashed';
-      await callIn(callId, caller, 'crash');
-      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await acceptedForBot(callId, caller, 'crash');
       await caller.applyAnswer(answerSentToMeta(callId)!);
       await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
       expect(offeredTo(events, callId)).toBeUndefined();
@@ -488,8 +489,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
     const desk = createTonePeer(AGENT_HZ);
     try {
       const callId = 'wacid.bot.stalled';
-      await callIn(callId, caller, 'stall');
-      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await acceptedForBot(callId, caller, 'stall');
       const acceptedAt = Date.now();
       await caller.applyAnswer(answerSentToMeta(callId)!);
       await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
@@ -522,8 +522,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
     const turnsDue = new Redis(testbed.redis.url);
     try {
       const callId = 'wacid.bot.escalated.in.time';
-      await callIn(callId, caller, 'stall');
-      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await acceptedForBot(callId, caller, 'stall');
       // The due steps' key, whatever the deployment's key prefix looks like.
       const turnsKey = async () => (await turnsDue.keys(`*${relayKeys('').botTurnsDue}`))[0] ?? 'none';
       await until(async () => (await turnsDue.zcard(await turnsKey())) === 1, 5000, 'the bot’s turn limit is set');
@@ -552,8 +551,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
     const desk = createTonePeer(AGENT_HZ);
     try {
       const callId = 'wacid.bot.listening';
-      await callIn(callId, caller, 'listen');
-      await until(() => testbed.graph.actionsFor(callId).includes('accept:200'), 8000, 'accepted for the bot');
+      await acceptedForBot(callId, caller, 'listen');
       await caller.applyAnswer(answerSentToMeta(callId)!);
       await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
       await until(() => offeredTo(events, callId) !== undefined, 8000, 'agent rings');
