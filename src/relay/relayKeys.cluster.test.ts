@@ -20,8 +20,8 @@ async function answeredCall(prefix: string): Promise<string | undefined> {
   const redis = cluster.client() as unknown as Redis;
   const team = createTeamStore(redis, prefix);
   const calls = createCallStore(redis, relayKeys(prefix), 'instance-1');
-  const offer = { callId: 'wacid.c1', from: '447700900950', sdpOffer: 'v=0\r\n', atMs: Date.now() };
-  expect(await calls.takeOffer(offer as Parameters<typeof calls.takeOffer>[0])).toEqual({ outcome: 'new' });
+  const offer = { type: 'call_offered', callId: 'wacid.c1', from: '447700900950', sdpOffer: 'v=0\r\n' } as const;
+  expect(await calls.takeOffer({ ...offer, timestampMs: Date.now() })).toEqual({ outcome: 'new' });
   await team.apply({ kind: 'sign_in', agentId: 'asha' });
   await team.apply({ kind: 'set_activity', agentId: 'asha', activity: { kind: 'available' } });
   await team.apply({ kind: 'offer', callId: 'wacid.c1', waitingAllowed: false });

@@ -6,6 +6,7 @@ import { deploymentKeyPrefix } from './relayKeys';
  * `{wa-relay}:…`): ringing calls, agents' states, revoked tokens. The relay does not read them, so it refuses to start
  * beside them rather than lose them, and `npm run relay -- move-keys` renames them.
  */
+
 const SCAN_COUNT = 1000;
 
 const untaggedPattern = (deployment: string) => `${deployment.replace(/[*?[\]\\]/g, '\\$&')}:*`;
@@ -14,7 +15,7 @@ const untaggedPattern = (deployment: string) => `${deployment.replace(/[*?[\]\\]
 export const untaggedKeysProblem = (deployment: string) =>
   `Redis holds this team's state under the old key names (${deployment}:…), which this version of the relay no ` +
   `longer reads. Stop every relay instance of the team, run \`RELAY_PREFIX=${deployment} npm run relay -- move-keys\` ` +
-  `once (same REDIS_URL), then start the relays again.`;
+  `once with the same Redis settings, then start the relays again.`;
 
 /** Whether Redis holds any key of the deployment under its untagged name. */
 export async function hasUntaggedKeys(redis: Redis, deployment: string): Promise<boolean> {

@@ -202,7 +202,13 @@ describe('anchored calls on the relay', () => {
 
         // Garbage beside the real registrations (another tool, a hand edit) must not stop the take-over.
         const tamper = new Redis(redis.url);
-        await tamper.hset('anchored:janus-sessions', '{not json', '1', '["x","file:///etc",1]', '1');
+        await tamper.hset(
+          `${deploymentKeyPrefix('anchored')}:janus-sessions`,
+          '{not json',
+          '1',
+          '["x","file:///etc",1]',
+          '1',
+        );
         tamper.disconnect();
         await child[end]();
         // Longer than Janus's reclaim window (10 s here): without a claim the session, and both legs, would be gone (a
