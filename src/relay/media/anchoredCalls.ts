@@ -365,7 +365,7 @@ export async function createAnchoredCalls(deps: {
       });
       try {
         const answer = await ask(offer);
-        const leg = await where.anchor.answerLeg(handle, answer);
+        const leg = await where.anchor.answerLeg(handle, answer, 'bot');
         if (botLegs.get(callId)?.handle === handle) botLegs.set(callId, { handle, leg });
         else await leg.leave();
       } catch (error) {

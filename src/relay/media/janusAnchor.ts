@@ -25,9 +25,10 @@ export function roomRateFor(whatsappOffer: string): RoomRate {
  */
 const PREBUFFER = 3;
 /**
- * A desk's or a bot's leg keeps one packet: they reach Janus over the team's own network, and each packet kept is
- * 20 ms more before the customer hears the agent (measured in bench/anchored.ts: 3 packets added 67 ms mouth-to-ear
- * beside direct media, 1 packet 23 ms; with none Janus mixed nothing the caller could hear).
+ * A desk's leg keeps one packet: desks reach Janus over the team's own network, and each packet kept is 20 ms more
+ * before the customer hears the agent (measured in bench/anchored.ts: 3 packets added 67 ms mouth-to-ear beside direct
+ * media, 1 packet 23 ms; with none Janus mixed nothing the caller could hear). A bot's leg keeps the room's 3: a bot
+ * service may be anywhere on the internet, and its own turn-taking dwarfs 40 ms.
  */
 const DESK_PREBUFFER = 1;
 /**
@@ -224,9 +225,10 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
         throw error;
       }
     },
-    /** The desk's answer to `offerLeg`'s offer: its media starts. */
-    async answerLeg(handle: AudioBridgeHandle, answer: string): Promise<AnchorLeg> {
-      await handle.configure({ jsep: { type: 'answer', sdp: deskSdpForJanus(answer) }, prebuffer: DESK_PREBUFFER });
+    /** The desk's (or bot's) answer to `offerLeg`'s offer: its media starts. */
+    async answerLeg(handle: AudioBridgeHandle, answer: string, from: 'desk' | 'bot' = 'desk'): Promise<AnchorLeg> {
+      const jsep = { type: 'answer' as const, sdp: deskSdpForJanus(answer) };
+      await handle.configure(from === 'desk' ? { jsep, prebuffer: DESK_PREBUFFER } : { jsep });
       return leg(handle, 0, offeredNames.get(handle));
     },
     /**
