@@ -6,7 +6,7 @@ import { startTestRedis } from '../src/relay/testRedis';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { createLogger } from '../src/whatsapp/logger';
 import { startGraphApiSim } from '../sim/graphApiSim';
-import { connectWebhook, postSignedWebhook } from '../sim/webhookSender';
+import { connectWebhook, postSignedWebhook, terminateWebhook } from '../sim/webhookSender';
 import { benchAgent, SECRETS } from './relay';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -16,6 +16,7 @@ const percentile = (values: number[], p: number) =>
 export interface FloorFigures {
   agents: number;
   calls: number;
+  rounds: number;
   /** Webhook -> the chosen agent's desk has the offer. */
   p50Ms: number;
   p99Ms: number;
@@ -47,7 +48,15 @@ async function redisWork(redis: Redis): Promise<{ commands: number; bytes: numbe
  * over `seconds`: how long each call takes to reach the desk the queue chose, whether any call waited while an agent
  * who could take it was idle, and how soon a desk's status change shows on a supervisor's board.
  */
-export async function benchFloor(options: { agents: number; calls: number; seconds: number; instances: number }) {
+export async function benchFloor(options: {
+  agents: number;
+  calls: number;
+  seconds: number;
+  instances: number;
+  /** Times the calls arrive, each round's calls ended by WhatsApp before the next (a p99 over as many samples). */
+  rounds?: number;
+}) {
+  const rounds = options.rounds ?? 1;
   const redis = await startTestRedis();
   const graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
   const logger = createLogger({ level: 'error' });
@@ -80,42 +89,66 @@ export async function benchFloor(options: { agents: number; calls: number; secon
   const quietTo = await redisWork(counter);
 
   const latencies: number[] = [];
-  const gap = (options.seconds * 1000) / options.calls;
-  const started = performance.now();
-  const sent = await Promise.all(
-    Array.from({ length: options.calls }, async (_, i) => {
-      await pause(Math.max(0, started + i * gap - performance.now()));
-      const callId = `wacid.floor${options.agents}.${i}`;
-      graph.offerCall(callId);
-      offeredAt.set(callId, []);
-      const at = performance.now();
-      const relay = relays[i % relays.length]!;
-      const body = connectWebhook({
+  let waitedWhileIdle = 0;
+  let busyTo: Awaited<ReturnType<typeof redisWork>> | undefined;
+  for (let round = 0; round < rounds; round += 1) {
+    const sent = await callsArrive(round);
+    // Redis's work is read over the first round only: later rounds also pay for ending the calls before them.
+    busyTo ??= await redisWork(counter);
+    for (const { callId, at } of sent) {
+      const first = offeredAt.get(callId)![0];
+      if (first === undefined) waitedWhileIdle += 1;
+      else latencies.push(first - at);
+    }
+    if (round < rounds - 1) await callsEnd(sent.map(({ callId }) => callId));
+  }
+
+  /** One round's calls arrive evenly over the window; each should ring one free agent at once (nobody answers). */
+  async function callsArrive(round: number) {
+    const gap = (options.seconds * 1000) / options.calls;
+    const started = performance.now();
+    const sent = await Promise.all(
+      Array.from({ length: options.calls }, async (_, i) => {
+        await pause(Math.max(0, started + i * gap - performance.now()));
+        const callId = `wacid.floor${options.agents}.${round}.${i}`;
+        graph.offerCall(callId);
+        offeredAt.set(callId, []);
+        const at = performance.now();
+        const relay = relays[i % relays.length]!;
+        const body = connectWebhook({
+          callId,
+          from: `4477009${i}`,
+          phoneNumberId: SECRETS.phoneNumberId,
+          sdpOffer: 'v=0\r\n',
+        });
+        await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret);
+        return { callId, at };
+      }),
+    );
+    const deadline = performance.now() + 10_000;
+    while (sent.some(({ callId }) => offeredAt.get(callId)!.length === 0) && performance.now() < deadline)
+      await pause(20);
+    return sent;
+  }
+
+  /** WhatsApp ends a round's calls (the customers hang up): their agents are free again for the next round. */
+  async function callsEnd(callIds: string[]) {
+    for (const [i, callId] of callIds.entries()) {
+      const body = terminateWebhook({
         callId,
         from: `4477009${i}`,
         phoneNumberId: SECRETS.phoneNumberId,
-        sdpOffer: 'v=0\r\n',
+        status: 'FAILED',
       });
-      await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret);
-      return { callId, at };
-    }),
-  );
-  // Every call should ring one free agent at once: there are more agents than calls, and nobody answers.
-  const deadline = performance.now() + 10_000;
-  while (sent.some(({ callId }) => offeredAt.get(callId)!.length === 0) && performance.now() < deadline)
-    await pause(20);
-  const busyTo = await redisWork(counter);
+      await postSignedWebhook(relays[i % relays.length]!.webhookUrl, body, SECRETS.appSecret);
+    }
+    await pause(300);
+  }
   counter.disconnect();
   const perMs = (a: { atMs: number }, b: { atMs: number }) => b.atMs - a.atMs;
   const background = (key: 'commands' | 'bytes') =>
-    ((quietTo[key] - quietFrom[key]) / perMs(quietFrom, quietTo)) * perMs(quietTo, busyTo);
-  const perCall = (key: 'commands' | 'bytes') => (busyTo[key] - quietTo[key] - background(key)) / options.calls;
-  let waitedWhileIdle = 0;
-  for (const { callId, at } of sent) {
-    const first = offeredAt.get(callId)![0];
-    if (first === undefined) waitedWhileIdle += 1;
-    else latencies.push(first - at);
-  }
+    ((quietTo[key] - quietFrom[key]) / perMs(quietFrom, quietTo)) * perMs(quietTo, busyTo!);
+  const perCall = (key: 'commands' | 'bytes') => (busyTo![key] - quietTo[key] - background(key)) / options.calls;
 
   const stateToBoardMs = await boardLatency(relays[relays.length - 1]!.agentUrl, desks.slice(-5));
   for (const desk of desks) desk.close();
@@ -126,6 +159,7 @@ export async function benchFloor(options: { agents: number; calls: number; secon
   return {
     agents: options.agents,
     calls: options.calls,
+    rounds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     waitedWhileIdle,
