@@ -8,6 +8,8 @@ import type { RelayOptions } from './relayServer';
 export interface RelayProcess {
   webhookUrl: string;
   agentUrl: string;
+  /** The relay's process ID, for a benchmark reading its CPU time and memory from /proc. */
+  pid: number;
   /** SIGKILL, as a crash or an OOM kill would: nothing is closed cleanly. */
   kill(): Promise<void>;
   /** SIGTERM, as a rolling restart would: the relay closes itself cleanly, then exits. */
@@ -98,6 +100,7 @@ export async function startRelayProcess(
   return {
     webhookUrl: ready.webhook,
     agentUrl: ready.agents,
+    pid: child.pid!,
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');

@@ -33,6 +33,8 @@ export interface TestJanus {
   access: JanusAccess;
   /** Janus's own log, for a failing test's diagnosis. */
   logFile: string;
+  /** Janus's process ID now (a restart changes it), for a benchmark reading its CPU time from /proc. */
+  pid(): number | undefined;
   /** Kills Janus with SIGKILL, as a crash would. */
   kill(): Promise<void>;
   start(): Promise<void>;
@@ -128,6 +130,7 @@ admin: {
     url: `ws://127.0.0.1:${port}`,
     access: testJanusAccess,
     logFile: join(dir, 'janus.log'),
+    pid: () => child.pid,
     kill: () => kill(child),
     async start() {
       child = await spawnJanus();
