@@ -12,6 +12,8 @@ export function relayKeys(prefix: string) {
   return {
     bus: key('bus'),
     agents: key('agents'),
+    /** Until when each agent's desk counts as connected (ms), renewed by the instance holding it. */
+    alive: key('alive'),
     agent: (agentId: string) => key('agent', agentId),
     seen: (eventKey: string) => key('seen', eventKey),
     call: (callId: string) => key('call', callId),

@@ -732,6 +732,7 @@ export async function startRelay(options: RelayOptions) {
         await redis
           .multi()
           .srem(keys.agents, ...ids)
+          .zrem(keys.alive, ...ids)
           .del(...ids.map((id) => keys.agent(id)))
           .exec();
         log.info('agents not signed in for a while left the team’s known set', { agents: ids, days });
