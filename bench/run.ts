@@ -9,6 +9,7 @@ import { benchBots } from './bots';
 import { benchHandBack } from './handBack';
 import { benchFloor } from './floor';
 import { benchLoss } from './loss';
+import { benchBoard } from './board';
 import { benchScale, type ScaleFigures } from './scale';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
@@ -217,6 +218,46 @@ async function main(): Promise<void> {
       steps.push(
         await benchScale({ ...full, callsPerS: ceilingRate, seconds: env('BENCH_SCALE_CEILING_SECONDS', 30) }),
       );
+    const [base, ...rest] = steps as [ScaleFigures, ...ScaleFigures[]];
+    printScale(base, rest);
+  }
+  if (!only || only === 'board') {
+    const b = await benchBoard({ busyCalls: Number(process.env.BENCH_BOARD_CALLS ?? 20_000) });
+    const n = (v: number) => v.toLocaleString('en');
+    console.log(
+      `\nSupervisor board rebuild (one snapshot of the whole team, PostgreSQL on loopback, median of ${b.rounds})`,
+    );
+    console.log(`  day of ${n(b.quiet.calls)} calls, ${n(b.quiet.offers)} offers           ${ms(b.quiet.rebuildMs)}`);
+    console.log(
+      `  day of ${n(b.middle.calls)} calls, ${n(b.middle.offers)} offers     ${ms(b.middle.rebuildMs)}  ratio ${ratio(b.middle.rebuildMs, b.quiet.rebuildMs)}`,
+    );
+    console.log(
+      `  day of ${n(b.busy.calls)} calls, ${n(b.busy.offers)} offers   ${ms(b.busy.rebuildMs)}  ratio ${ratio(b.busy.rebuildMs, b.quiet.rebuildMs)} (goal ~1: ${b.busy.rebuildMs <= 2 * b.quiet.rebuildMs ? 'met' : 'not met'}), ${ratio(b.busy.rebuildMs, b.middle.rebuildMs)} vs ${n(b.middle.calls)} calls`,
+    );
+    console.log(
+      `  the old full read of the day's calls: ${ms(b.quiet.fullReadMs)} at ${n(b.quiet.calls)} calls, ${ms(b.busy.fullReadMs)} at ${n(b.busy.calls)}  ratio ${ratio(b.busy.fullReadMs, b.quiet.fullReadMs)}; at ${n(b.busy.calls)} the sums are ${(b.busy.fullReadMs / b.busy.rebuildMs).toFixed(0)}x faster`,
+    );
+    console.log(
+      `  recording a call (6 events, outbox batches of 500): ${ms(b.quiet.writeMsPerCall)} on the quiet day, ${ms(b.busy.writeMsPerCall)} on the busy one  ratio ${ratio(b.busy.writeMsPerCall, b.quiet.writeMsPerCall)}`,
+    );
+  }
+  if (!only || only === 'scale') {
+    const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+    const full = {
+      agents: env('BENCH_SCALE_AGENTS', 1000),
+      callsPerS: env('BENCH_SCALE_CALLS_PER_S', 20),
+      seconds: env('BENCH_SCALE_SECONDS', 60),
+      holdS: env('BENCH_SCALE_HOLD_S', 15),
+      anchoredEvery: env('BENCH_SCALE_ANCHORED', 3),
+    };
+    const ceilingRates = (process.env.BENCH_SCALE_CEILING_CALLS_PER_S ?? String(full.callsPerS * 2))
+      .split(',')
+      .map(Number)
+      .filter((rate) => rate > 0);
+    const tenth = { ...full, agents: Math.ceil(full.agents / 10), callsPerS: full.callsPerS / 10 };
+    const steps: ScaleFigures[] = [await benchScale(tenth), await benchScale(full)];
+    for (const callsPerS of ceilingRates)
+      steps.push(await benchScale({ ...full, callsPerS, seconds: env('BENCH_SCALE_CEILING_SECONDS', 30) }));
     const [base, ...rest] = steps as [ScaleFigures, ...ScaleFigures[]];
     printScale(base, rest);
   }
