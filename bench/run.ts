@@ -202,25 +202,6 @@ async function main(): Promise<void> {
       `  webhook -> waiting call on the board ${ms(q.boardMs)}  (goal <= 200 ms: ${q.boardMs <= 200 ? 'met' : 'not met'}; the board's instance is not the one Meta called)`,
     );
   }
-  if (!only || only === 'scale') {
-    const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-    const full = {
-      agents: env('BENCH_SCALE_AGENTS', 1000),
-      callsPerS: env('BENCH_SCALE_CALLS_PER_S', 20),
-      seconds: env('BENCH_SCALE_SECONDS', 60),
-      holdS: env('BENCH_SCALE_HOLD_S', 15),
-      anchoredEvery: env('BENCH_SCALE_ANCHORED', 3),
-    };
-    const ceilingRate = env('BENCH_SCALE_CEILING_CALLS_PER_S', full.callsPerS * 2);
-    const tenth = { ...full, agents: Math.ceil(full.agents / 10), callsPerS: full.callsPerS / 10 };
-    const steps: ScaleFigures[] = [await benchScale(tenth), await benchScale(full)];
-    if (ceilingRate > 0)
-      steps.push(
-        await benchScale({ ...full, callsPerS: ceilingRate, seconds: env('BENCH_SCALE_CEILING_SECONDS', 30) }),
-      );
-    const [base, ...rest] = steps as [ScaleFigures, ...ScaleFigures[]];
-    printScale(base, rest);
-  }
   if (!only || only === 'board') {
     const b = await benchBoard({ busyCalls: Number(process.env.BENCH_BOARD_CALLS ?? 20_000) });
     const n = (v: number) => v.toLocaleString('en');
@@ -250,14 +231,13 @@ async function main(): Promise<void> {
       holdS: env('BENCH_SCALE_HOLD_S', 15),
       anchoredEvery: env('BENCH_SCALE_ANCHORED', 3),
     };
-    const ceilingRates = (process.env.BENCH_SCALE_CEILING_CALLS_PER_S ?? String(full.callsPerS * 2))
-      .split(',')
-      .map(Number)
-      .filter((rate) => rate > 0);
+    const ceilingRate = env('BENCH_SCALE_CEILING_CALLS_PER_S', full.callsPerS * 2);
     const tenth = { ...full, agents: Math.ceil(full.agents / 10), callsPerS: full.callsPerS / 10 };
     const steps: ScaleFigures[] = [await benchScale(tenth), await benchScale(full)];
-    for (const callsPerS of ceilingRates)
-      steps.push(await benchScale({ ...full, callsPerS, seconds: env('BENCH_SCALE_CEILING_SECONDS', 30) }));
+    if (ceilingRate > 0)
+      steps.push(
+        await benchScale({ ...full, callsPerS: ceilingRate, seconds: env('BENCH_SCALE_CEILING_SECONDS', 30) }),
+      );
     const [base, ...rest] = steps as [ScaleFigures, ...ScaleFigures[]];
     printScale(base, rest);
   }
