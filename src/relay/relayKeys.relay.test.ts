@@ -14,7 +14,7 @@ import { startRelay } from './relayServer';
 import { createRevocations } from './revocations';
 import { connectTestAgent } from './testAgent';
 import { callbackFromTurnedAwayCall, callbackOffersTo, movableClock, until } from './testCallbacks';
-import { clusterSlotOf } from './testKeySlot';
+import { clusterSlotOf, everyRedisKey, keyKindsOf } from './testKeySlot';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from './testSecrets';
 import { startTestTeamRelays, type TestTeamRelays } from './testTeamRelays';
 import { untaggedKeysProblem } from './untaggedKeys';
@@ -78,20 +78,6 @@ async function relayCommand(prefix: string, ...words: string[]): Promise<string>
   return stdout;
 }
 
-async function everyKey(redis: Redis): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'COUNT', 1000);
-    keys.push(...found);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys.sort();
-}
-
-/** The kinds of key, as a person reads them: `{slots}:call:wacid.1` is `{slots}:call`. */
-const kindsOf = (keys: string[]) => [...new Set(keys.map((k) => k.split(':').slice(0, 2).join(':')))].sort();
-
 describe('the keys of a deployment, for a Redis Cluster later', () => {
   it('after a day’s flows every key the relays wrote carries the deployment’s hash tag: one Cluster slot', async () => {
     const [first, second] = team.relays;
@@ -142,9 +128,9 @@ describe('the keys of a deployment, for a Redis Cluster later', () => {
       ben.close();
     }
 
-    const keys = await everyKey(probe);
+    const keys = await everyRedisKey(probe);
     // Calls, agents, the bus, claims, callbacks, limits, sign-in, revocations, records' outbox, leases...
-    expect(kindsOf(keys)).toEqual(
+    expect(keyKindsOf(keys)).toEqual(
       expect.arrayContaining([
         '{slots}:agent',
         '{slots}:bus',

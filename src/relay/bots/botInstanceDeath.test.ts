@@ -11,6 +11,7 @@ import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS as SECRETS } from '../testSecrets';
 import { answerAs, answerSentToMeta, callEndedAtMeta, callIn, legsOf, offeredTo, until } from './testBotCall';
 import { deploymentKeyPrefix } from '../relayKeys';
+import { everyRedisKey, keyKindsOf } from '../testKeySlot';
 
 const PREFIX = 'botdeath';
 const FRONT_TOKEN = 'front-bot-token-0123456789abcdef0123456789';
@@ -406,4 +407,22 @@ describe('the relay instance holding a bot’s leg dies during the bot’s turn'
       desk?.close();
     }
   }, 120_000);
+
+  it('every key the instances wrote for the bots’ calls (sessions, hand-overs, legs taken over) carries the deployment’s hash tag', async () => {
+    const reader = new Redis(redis.url);
+    try {
+      const keys = await everyRedisKey(reader);
+      expect(keyKindsOf(keys)).toEqual(
+        expect.arrayContaining([
+          '{botdeath}:assistant',
+          '{botdeath}:bot-call',
+          '{botdeath}:bot-handed',
+          '{botdeath}:janus-sessions',
+        ]),
+      );
+      expect(keys.filter((k) => !k.startsWith(`${deploymentKeyPrefix(PREFIX)}:`))).toEqual([]);
+    } finally {
+      reader.disconnect();
+    }
+  });
 });

@@ -27,6 +27,7 @@ import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
 import { createTonePeer } from './testTonePeer';
 import { connectTestAgent } from '../testAgent';
 import { deploymentKeyPrefix } from '../relayKeys';
+import { everyRedisKey, keyKindsOf } from '../testKeySlot';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const QUEUES: TeamQueuesInput = {
@@ -431,4 +432,18 @@ describe('recording anchored calls', () => {
       await postgres.stop();
     }
   }, 60_000);
+
+  it('every key its relays wrote (calls anchored, Janus sessions and registry, legs taken over) carries its deployment’s hash tag', async () => {
+    const reader = new Redis(redis.url);
+    try {
+      const keys = await everyRedisKey(reader);
+      expect(keyKindsOf(keys)).toEqual(
+        expect.arrayContaining(['{anchored}:janus-load', '{anchored}:janus-servers', '{anchored}:janus-sessions']),
+      );
+      const deployments = ['anchored', 'recorded'].map(deploymentKeyPrefix);
+      expect(keys.filter((k) => !deployments.some((d) => k.startsWith(`${d}:`)))).toEqual([]);
+    } finally {
+      reader.disconnect();
+    }
+  });
 });

@@ -11,6 +11,9 @@ import type { Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
 import { RELAY_TEST_SECRETS, TEST_ANSWER_SDP } from '../testSecrets';
 import { startTestTeamRelays, type TestTeamRelays } from '../testTeamRelays';
+import { Redis } from 'ioredis';
+import { deploymentKeyPrefix } from '../relayKeys';
+import { everyRedisKey, keyKindsOf } from '../testKeySlot';
 
 const SECRETS = RELAY_TEST_SECRETS;
 const QUEUES = TeamQueues.parse({
@@ -223,4 +226,15 @@ describe('the post-call survey', () => {
     // The refused list was asked for (and refused by Meta's rule), and nothing is waiting for an answer.
     expect(graph.requests.some((r) => JSON.stringify(r.body ?? '').includes(closed))).toBe(true);
   }, 40_000);
+
+  it('every key the relay wrote for the surveys and their calls carries the deployment’s hash tag', async () => {
+    const reader = new Redis(team.redis.url);
+    try {
+      const keys = await everyRedisKey(reader);
+      expect(keyKindsOf(keys)).toEqual(expect.arrayContaining(['{surveys}:survey', '{surveys}:survey-answered']));
+      expect(keys.filter((k) => !k.startsWith(`${deploymentKeyPrefix('surveys')}:`))).toEqual([]);
+    } finally {
+      reader.disconnect();
+    }
+  });
 });
