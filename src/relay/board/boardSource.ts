@@ -126,10 +126,10 @@ export function createBoardSource(deps: {
     await db.countStaleCalls(500);
   }
 
-  async function today(nowMs: number, scope: SupervisorScope): Promise<BoardSnapshot['today']> {
+  async function today(nowMs: number, scope: SupervisorScope, counted: Promise<void>): Promise<BoardSnapshot['today']> {
     if (!db) return { ok: false, reason: 'Today’s figures need the call records (RELAY_DATABASE_URL).' };
     try {
-      await countChanged(db);
+      await counted;
       const from = startOfToday(nowMs);
       const to = new Date(from);
       to.setDate(to.getDate() + 1);
@@ -158,19 +158,14 @@ export function createBoardSource(deps: {
   }
 
   /** Today's callbacks in the supervisor's queues: offered to customers, asked for, completed. */
-  async function callbacksToday(nowMs: number, scope: SupervisorScope): Promise<BoardSnapshot['callbacksToday']> {
+  async function callbacksToday(
+    nowMs: number,
+    scope: SupervisorScope,
+    counted: Promise<void>,
+  ): Promise<BoardSnapshot['callbacksToday']> {
     if (!db || !deps.callbacks) return undefined;
-    const { rows } = await db.query<{ offered: string; accepted: string; completed: string }>(
-      `SELECT count(*) AS offered, count(accepted_at) AS accepted, count(*) FILTER (WHERE state = 'completed') AS completed
-       FROM callbacks WHERE offered_at >= $1 AND ($2::text[] IS NULL OR queue = ANY($2::text[]))`,
-      [startOfToday(nowMs), scope.queues ?? null],
-    );
-    const row = rows[0];
-    return {
-      offered: Number(row?.offered ?? 0),
-      accepted: Number(row?.accepted ?? 0),
-      completed: Number(row?.completed ?? 0),
-    };
+    await counted;
+    return db.callbackCounts(startOfToday(nowMs), scope.queues ?? null);
   }
 
   /** The supervisor's queues closed now by their business hours, and why. */
@@ -193,12 +188,15 @@ export function createBoardSource(deps: {
     /** What a supervisor with this scope sees: only their queues' calls, agents and figures. */
     async snapshot(scope: SupervisorScope): Promise<BoardSnapshot> {
       const nowMs = Date.now();
+      // Once for both readers of the sums; each says for itself when the database does not answer.
+      const counted = db ? countChanged(db) : Promise.resolve();
+      counted.catch(() => undefined);
       const [waitingCalls, allActive, agents, figures, alerts, bots, waitingCallbacks, callbackFigures] =
         await Promise.all([
           waiting(scope),
           inProgress(),
           floor.agents(),
-          today(nowMs, scope),
+          today(nowMs, scope, counted),
           deps.accountAlerts?.list(nowMs).catch(() => []) ?? [],
           withAssistant(scope).catch((error: unknown) => {
             log.warn('calls with the assistant not read', { error: errorText(error) });
@@ -208,7 +206,7 @@ export function createBoardSource(deps: {
             log.warn('callbacks not read', { error: errorText(error) });
             return [];
           }),
-          callbacksToday(nowMs, scope).catch((error: unknown) => {
+          callbacksToday(nowMs, scope, counted).catch((error: unknown) => {
             log.warn('today’s callbacks not counted', { error: errorText(error) });
             return undefined;
           }),

@@ -253,3 +253,18 @@ export async function fullReadReport(
   const { calls, offersByAgent } = callsInScope(read, scope);
   return oldReport(calls, offersByAgent, range, serviceLevelSec);
 }
+
+/** Today's callbacks as the board counted them before: every callback offered since `from`, in the scope's queues. */
+export async function fullReadCallbacks(db: Pick<RecordsDb, 'query'>, from: Date, scope: SupervisorScope) {
+  const { rows } = await db.query<{ offered: string; accepted: string; completed: string }>(
+    `SELECT count(*) AS offered, count(accepted_at) AS accepted, count(*) FILTER (WHERE state = 'completed') AS completed
+     FROM callbacks WHERE offered_at >= $1 AND ($2::text[] IS NULL OR queue = ANY($2::text[]))`,
+    [from, scope.queues ?? null],
+  );
+  const row = rows[0];
+  return {
+    offered: Number(row?.offered ?? 0),
+    accepted: Number(row?.accepted ?? 0),
+    completed: Number(row?.completed ?? 0),
+  };
+}

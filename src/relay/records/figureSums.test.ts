@@ -5,7 +5,7 @@ import type { SupervisorScope } from '../../shared/supervisorScope';
 import { createMemoryLogger } from '../../whatsapp/logger';
 import { figuresOfLines } from '../board/boardFigures';
 import { buildReport } from '../board/reportFigures';
-import { fullReadFigures, fullReadReport } from '../board/testFullReadFigures';
+import { fullReadCallbacks, fullReadFigures, fullReadReport } from '../board/testFullReadFigures';
 import { BOT_FAILED_NOTE } from '../bots/botCalls';
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { createRecordsDb, type RecordsDb } from './recordsDb';
@@ -78,6 +78,17 @@ const callHistory = (callId: string, midnight: number) =>
       turnedAway: fc.option(fc.constantFrom('closed' as const, 'max_wait' as const), { nil: undefined }),
       bot: fc.option(fc.boolean(), { nil: undefined }),
       assistant: fc.option(fc.constantFrom(BOT_FAILED_NOTE.summary, 'Wants a refund'), { nil: undefined }),
+      callback: fc.option(
+        fc.constantFrom(
+          ['offered'],
+          ['offered', 'declined'],
+          ['offered', 'waiting'],
+          ['offered', 'waiting', 'completed'],
+          ['offered', 'waiting', 'failed'],
+          ['waiting', 'expired'],
+        ),
+        { nil: undefined },
+      ),
       ratings: fc.array(fc.record({ agent: fc.constantFrom(...AGENTS), score: fc.integer({ min: 1, max: 5 }) }), {
         maxLength: 2,
       }),
@@ -115,6 +126,17 @@ const callHistory = (callId: string, midnight: number) =>
           ...(c.end.billed !== undefined && { billedSeconds: c.end.billed }),
           atMs: at + c.end.afterMs,
         });
+      for (const [k, state] of (c.callback ?? []).entries())
+        events.push({
+          kind: 'callback',
+          callId,
+          callbackId: `cb${callId.slice(-2)}`,
+          customer: '447700900001',
+          queue: c.queue ?? 'support',
+          state: state as 'offered',
+          attempts: k,
+          atMs: at + 60_000 * (k + 1),
+        });
       for (const r of c.ratings)
         events.push({ kind: 'csat', callId, agentId: r.agent, score: r.score, atMs: at + 400_000 });
       return events;
@@ -148,7 +170,7 @@ const dayHistory = (midnight: number) =>
 const byQueue = <T extends { queue: string }>(list: T[]) => [...list].sort((a, b) => a.queue.localeCompare(b.queue));
 
 describe('the figures kept as sums', () => {
-  it('equal the figures counted from every call, in any order, replayed, erased, for every scope and report', async () => {
+  it('equal the figures counted from every call, in any order, replayed, erased, for every scope, report and callback', async () => {
     expect(new Date(2026, 11, 7).getTimezoneOffset()).toBe(-330);
     const midnight = new Date(2026, 11, 7).getTime();
     const days = [midnight - 24 * HOUR, midnight, midnight + 24 * HOUR].map((from) => ({
@@ -158,8 +180,8 @@ describe('the figures kept as sums', () => {
     await fc.assert(
       fc.asyncProperty(dayHistory(midnight), fc.constantFrom(1, 5, 20), async (history, serviceLevelSec) => {
         await db.query(
-          `TRUNCATE calls, call_offers, ring_outcomes, call_parties, erased_calls, figure_totals,
-             figure_answer_seconds, figure_hours, call_figures, figures_stale`,
+          `TRUNCATE calls, call_offers, ring_outcomes, call_parties, erased_calls, callbacks, figure_totals,
+             figure_answer_seconds, figure_hours, figure_callbacks, call_figures, figures_stale`,
         );
         for (const [i, batch] of history.batches.entries()) {
           await (history.twice[i % 5] ? Promise.all([db.write(batch), other.write(batch)]) : db.write(batch));
@@ -167,7 +189,8 @@ describe('the figures kept as sums', () => {
             await db.query(
               `WITH gone AS (DELETE FROM calls WHERE call_id = $1 RETURNING call_id),
                  offers AS (DELETE FROM call_offers WHERE call_id = $1),
-                 rings AS (DELETE FROM ring_outcomes WHERE call_id = $1)
+                 rings AS (DELETE FROM ring_outcomes WHERE call_id = $1),
+                 callbacks AS (DELETE FROM callbacks WHERE call_id = $1)
                INSERT INTO erased_calls (call_id) SELECT $1::text`,
               [history.erase],
             );
@@ -179,6 +202,12 @@ describe('the figures kept as sums', () => {
             const read = await fullReadFigures(db, day, scope, serviceLevelSec);
             expect({ ...kept, byQueue: byQueue(kept.byQueue) }).toEqual({ ...read, byQueue: byQueue(read.byQueue) });
           }
+        // Today's callbacks, counted from each day on as the board does from midnight.
+        for (const day of days)
+          for (const scope of SCOPES)
+            expect(await db.callbackCounts(day.from, scope.queues ?? null)).toEqual(
+              await fullReadCallbacks(db, day.from, scope),
+            );
         // The reports: three days, per hour and per day.
         for (const bucket of ['hour', 'day'] as const)
           for (const scope of SCOPES) {

@@ -35,13 +35,22 @@ interface StoredPart {
   hour: string;
   queue: string;
   lines: Array<{ agent: string; counts: number[]; second?: number }>;
+  /** The customers' callbacks the call's queue offered when it turned the call away: [offered, accepted, completed]. */
+  callbacks?: Array<{ day: string; queue: string; counts: number[] }>;
 }
 
 type Executor = Pick<pg.PoolClient, 'query'>;
 
 /** A part as one text, whatever order PostgreSQL keeps its keys in. */
 const sameOf = (p: StoredPart | undefined) =>
-  p && JSON.stringify([p.day, p.hour, p.queue, p.lines.map((l) => [l.agent, l.counts, l.second ?? null])]);
+  p &&
+  JSON.stringify([
+    p.day,
+    p.hour,
+    p.queue,
+    p.lines.map((l) => [l.agent, l.counts, l.second ?? null]),
+    (p.callbacks ?? []).map((c) => [c.day, c.queue, c.counts]),
+  ]);
 
 /** The calls' parts as their records say now: none for a call that is gone or not an inbound call. */
 async function partsNow(client: Executor, callIds: string[]): Promise<Map<string, StoredPart>> {
@@ -80,6 +89,17 @@ async function partsNow(client: Executor, callIds: string[]): Promise<Map<string
        WHERE o.call_id = ANY($1) ORDER BY o.agent_id`,
     [callIds],
   );
+  const callbacks = await client.query<{
+    call_id: string;
+    queue: string;
+    offered_at: Date;
+    accepted: boolean;
+    completed: boolean;
+  }>(
+    `SELECT call_id, queue, offered_at, accepted_at IS NOT NULL AS accepted, state = 'completed' AS completed
+     FROM callbacks WHERE call_id = ANY($1) ORDER BY callback_id`,
+    [callIds],
+  );
   const parts = new Map<string, StoredPart>();
   for (const r of calls.rows) {
     const call: DayCall = {
@@ -112,6 +132,16 @@ async function partsNow(client: Executor, callIds: string[]): Promise<Map<string
       })),
     });
   }
+  for (const c of callbacks.rows) {
+    // A callback whose call has no record (not written yet, or not an inbound call) counts all the same.
+    const part = parts.get(c.call_id) ?? { day: '', hour: '', queue: '', lines: [] };
+    const counts = [1, c.accepted ? 1 : 0, c.completed ? 1 : 0];
+    part.callbacks = [
+      ...(part.callbacks ?? []),
+      { day: new Date(dayStart(c.offered_at.getTime())).toISOString(), queue: c.queue, counts },
+    ];
+    parts.set(c.call_id, part);
+  }
   return parts;
 }
 
@@ -120,9 +150,21 @@ function differences(pairs: Array<{ before?: StoredPart; after?: StoredPart }>) 
   const totals = new Map<string, { day: string; queue: string; agent: string; counts: FigureCounts }>();
   const seconds = new Map<string, { day: string; queue: string; agent: string; second: number; calls: number }>();
   const hours = new Map<string, { day: string; hour: string; queue: string; offered: number; answered: number }>();
+  const callbacks = new Map<
+    string,
+    { day: string; queue: string; offered: number; accepted: number; completed: number }
+  >();
   const add = (part: StoredPart | undefined, sign: number) => {
     if (!part) return;
     const { day, hour, queue } = part;
+    for (const c of part.callbacks ?? []) {
+      const key = JSON.stringify([c.day, c.queue]);
+      const sum = callbacks.get(key) ?? { day: c.day, queue: c.queue, offered: 0, accepted: 0, completed: 0 };
+      sum.offered += sign * (c.counts[0] ?? 0);
+      sum.accepted += sign * (c.counts[1] ?? 0);
+      sum.completed += sign * (c.counts[2] ?? 0);
+      callbacks.set(key, sum);
+    }
     for (const line of part.lines) {
       const counts = Object.fromEntries(COUNT_NAMES.map((n, i) => [n, line.counts[i] ?? 0])) as FigureCounts;
       const key = JSON.stringify([day, queue, line.agent]);
@@ -158,6 +200,7 @@ function differences(pairs: Array<{ before?: StoredPart; after?: StoredPart }>) 
       })),
     seconds: sorted(seconds).filter((s) => s.calls !== 0),
     hours: sorted(hours).filter((h) => h.offered !== 0 || h.answered !== 0),
+    callbacks: sorted(callbacks).filter((c) => c.offered !== 0 || c.accepted !== 0 || c.completed !== 0),
   };
 }
 
@@ -172,6 +215,11 @@ const UPSERT_HOURS = `
   INSERT INTO figure_hours SELECT * FROM jsonb_populate_recordset(NULL::figure_hours, $1::jsonb)
   ON CONFLICT (day, hour, queue) DO UPDATE SET offered = figure_hours.offered + excluded.offered,
     answered = figure_hours.answered + excluded.answered`;
+
+const UPSERT_CALLBACKS = `
+  INSERT INTO figure_callbacks SELECT * FROM jsonb_populate_recordset(NULL::figure_callbacks, $1::jsonb)
+  ON CONFLICT (day, queue) DO UPDATE SET offered = figure_callbacks.offered + excluded.offered,
+    accepted = figure_callbacks.accepted + excluded.accepted, completed = figure_callbacks.completed + excluded.completed`;
 
 /**
  * Brings the sums up to date with these calls' records, in the caller's transaction: each call's part counted before
@@ -199,6 +247,7 @@ export async function countCalls(client: Executor, ids: string[]): Promise<void>
   if (diff.totals.length > 0) await client.query(UPSERT_TOTALS, [JSON.stringify(diff.totals)]);
   if (diff.seconds.length > 0) await client.query(UPSERT_SECONDS, [JSON.stringify(diff.seconds)]);
   if (diff.hours.length > 0) await client.query(UPSERT_HOURS, [JSON.stringify(diff.hours)]);
+  if (diff.callbacks.length > 0) await client.query(UPSERT_CALLBACKS, [JSON.stringify(diff.callbacks)]);
   const kept = changed.filter((id) => now.has(id));
   await client.query('DELETE FROM call_figures WHERE call_id = ANY($1)', [changed.filter((id) => !now.has(id))]);
   if (kept.length > 0)
@@ -258,4 +307,19 @@ export async function readHourCounts(
     [range.from, range.to, scope],
   );
   return rows.map((r) => ({ hourMs: r.hour.getTime(), offered: r.offered, answered: r.answered }));
+}
+
+/** Callbacks offered from the day of `from` on, asked for and completed, in the queues of `scope` (null: all). */
+export async function readCallbackCounts(
+  client: Executor,
+  from: Date,
+  scope: readonly string[] | null,
+): Promise<{ offered: number; accepted: number; completed: number }> {
+  const { rows } = await client.query<{ offered: number | null; accepted: number | null; completed: number | null }>(
+    `SELECT sum(offered)::float8 AS offered, sum(accepted)::float8 AS accepted, sum(completed)::float8 AS completed
+     FROM figure_callbacks WHERE day >= $1 AND ($2::text[] IS NULL OR queue = ANY($2::text[]))`,
+    [from, scope],
+  );
+  const row = rows[0];
+  return { offered: row?.offered ?? 0, accepted: row?.accepted ?? 0, completed: row?.completed ?? 0 };
 }

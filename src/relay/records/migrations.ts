@@ -280,4 +280,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         FOR EACH ROW EXECUTE FUNCTION figures_mark_stale();
       INSERT INTO figures_stale SELECT call_id FROM calls;`,
   },
+  {
+    // Today's callbacks on the board from sums too (offered, asked for, completed per team day and queue), counted
+    // with the call the queue turned away: a change to a callback marks its call.
+    version: 19,
+    name: 'callback sums',
+    sql: `
+      CREATE TABLE figure_callbacks (
+        day timestamptz NOT NULL,
+        queue text NOT NULL,
+        offered bigint NOT NULL DEFAULT 0,
+        accepted bigint NOT NULL DEFAULT 0,
+        completed bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, queue)
+      );
+      CREATE TRIGGER callbacks_figures AFTER INSERT OR UPDATE OR DELETE ON callbacks
+        FOR EACH ROW EXECUTE FUNCTION figures_mark_stale();
+      INSERT INTO figures_stale SELECT DISTINCT call_id FROM callbacks ON CONFLICT DO NOTHING;`,
+  },
 ];

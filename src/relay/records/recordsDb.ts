@@ -4,7 +4,7 @@ import type { TeamCall } from '../../shared/relayProtocol';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import { withoutErasedCalls } from './erasedCalls';
-import { countCalls, readFigureLines, readHourCounts, staleCalls } from './figureSums';
+import { countCalls, readCallbackCounts, readFigureLines, readHourCounts, staleCalls } from './figureSums';
 import { MIGRATIONS } from './migrations';
 
 // Any event may come first (a terminate can overtake its connect): each one inserts the call with what it knows and
@@ -324,6 +324,8 @@ export function createRecordsDb(url: string, log: Logger) {
     /** Calls offered and answered per hour of the days in [from, to), in the queues of `scope`. */
     hourCounts: (range: { from: Date; to: Date }, scope: readonly string[] | null) =>
       readHourCounts(pool, range, scope),
+    /** Callbacks offered from the day of `from` on, asked for and completed, in the queues of `scope`. */
+    callbackCounts: (from: Date, scope: readonly string[] | null) => readCallbackCounts(pool, from, scope),
     /** The team's earlier calls with a customer, newest first. */
     async customerCalls(customer: string, limit = 20): Promise<TeamCall[]> {
       const { rows } = await pool.query<{
