@@ -226,6 +226,41 @@ describe('the figures kept as sums', () => {
     );
   }, 240_000);
 
+  it('counts a call once when two instances write different events of it at the same moment', async () => {
+    const at = new Date(2026, 11, 7, 10).getTime();
+    const day = { from: new Date(2026, 11, 7), to: new Date(2026, 11, 8) };
+    // A batch PostgreSQL refuses (two writers may deadlock on the records) stays in the outbox and is written again.
+    const written = async (instance: RecordsDb, batch: RecordEvent[]) => {
+      for (let tries = 1; ; tries += 1)
+        try {
+          return await instance.write(batch);
+        } catch (error) {
+          if (tries === 5) throw error;
+        }
+    };
+    for (let round = 0; round < 20; round += 1) {
+      await db.query('TRUNCATE calls, call_offers, ring_outcomes, figure_totals, figure_answer_seconds, call_figures');
+      const ids = Array.from({ length: 6 }, (_, i) => `wacid.t${i}`);
+      const calls: RecordEvent[] = ids.flatMap((callId, i): RecordEvent[] => [
+        { kind: 'offered', callId, customer: '4477', queue: 'support', phoneNumberId: 'pn', atMs: at + i },
+        { kind: 'answered', callId, agentId: 'ana', atMs: at + 4000 },
+        { kind: 'ended', callId, customer: '4477', status: 'COMPLETED', billedSeconds: 30, atMs: at + 60_000 },
+      ]);
+      const rings: RecordEvent[] = [...ids].reverse().flatMap((callId): RecordEvent[] => [
+        { kind: 'rang', callId, agentIds: ['ana', 'ben'], atMs: at + 100 },
+        { kind: 'ring_ended', callId, agentId: 'ben', outcome: 'timed_out', atMs: at + 3000 },
+      ]);
+      await Promise.all([written(db, calls), written(other, rings)]);
+      await db.countStaleCalls();
+      const kept = figuresOfLines(await db.figureLines(day, null, 20));
+      expect(kept).toEqual(await fullReadFigures(db, day, {}, 20));
+      expect(kept.byAgent).toEqual([
+        expect.objectContaining({ agent: 'ana', offered: 6, answered: 6 }),
+        expect.objectContaining({ agent: 'ben', offered: 6, missed: 6 }),
+      ]);
+    }
+  });
+
   it('counts the calls kept before the sums were, once, whichever instance counts them', async () => {
     await db.query('TRUNCATE calls, call_offers, ring_outcomes, figure_totals, call_figures, figures_stale');
     const at = new Date(2026, 11, 7, 10).getTime();

@@ -298,4 +298,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         FOR EACH ROW EXECUTE FUNCTION figures_mark_stale();
       INSERT INTO figures_stale SELECT DISTINCT call_id FROM callbacks ON CONFLICT DO NOTHING;`,
   },
+  {
+    // The record writer counts the calls it writes itself, in the same transaction: it marks none, so that two
+    // writers never wait on each other's marks (which took them into deadlocks).
+    version: 20,
+    name: 'writer counts its own calls',
+    sql: `
+      CREATE OR REPLACE FUNCTION figures_mark_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF current_setting('figures.counting', true) = 'on' THEN RETURN NULL; END IF;
+          IF TG_OP <> 'INSERT' THEN INSERT INTO figures_stale VALUES (OLD.call_id) ON CONFLICT DO NOTHING; END IF;
+          IF TG_OP <> 'DELETE' THEN INSERT INTO figures_stale VALUES (NEW.call_id) ON CONFLICT DO NOTHING; END IF;
+          RETURN NULL;
+        END $$;`,
+  },
 ];
