@@ -231,15 +231,19 @@ async function main(): Promise<void> {
       holdS: env('BENCH_SCALE_HOLD_S', 15),
       anchoredEvery: env('BENCH_SCALE_ANCHORED', 3),
     };
-    const ceilingRate = env('BENCH_SCALE_CEILING_CALLS_PER_S', full.callsPerS * 2);
+    const ceilingRates = (process.env.BENCH_SCALE_CEILING_CALLS_PER_S ?? String(full.callsPerS * 2))
+      .split(',')
+      .map(Number)
+      .filter((rate) => rate > 0);
     const tenth = { ...full, agents: Math.ceil(full.agents / 10), callsPerS: full.callsPerS / 10 };
-    const steps: ScaleFigures[] = [await benchScale(tenth), await benchScale(full)];
-    if (ceilingRate > 0)
-      steps.push(
-        await benchScale({ ...full, callsPerS: ceilingRate, seconds: env('BENCH_SCALE_CEILING_SECONDS', 30) }),
-      );
-    const [base, ...rest] = steps as [ScaleFigures, ...ScaleFigures[]];
-    printScale(base, rest);
+    console.log(
+      '\nScale: 4 relay processes, 2 Janus, one redis-server; desks answer what rings and hang up after the hold',
+    );
+    const base = await benchScale(tenth);
+    printScaleStep(base, base);
+    printScaleStep(await benchScale(full), base);
+    for (const callsPerS of ceilingRates)
+      printScaleStep(await benchScale({ ...full, callsPerS, seconds: env('BENCH_SCALE_CEILING_SECONDS', 30) }), base);
   }
   if (!only || only === 'loss') {
     const l = await benchLoss(
@@ -264,50 +268,48 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-/** Each step beside the first (1/10 of the floor, same run): ratios, with the load each part carried. */
-function printScale(base: ScaleFigures, steps: ScaleFigures[]): void {
+/** One step of the floor beside the first (1/10 of it, same run): ratios, with the load each part carried. */
+function printScaleStep(f: ScaleFigures, base: ScaleFigures): void {
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const head = (f: ScaleFigures) =>
+  const head = () =>
     `${f.step.agents} agents, ${f.step.callsPerS}/s for ${f.step.seconds} s (${f.calls} calls, ${f.anchoredCalls} anchored), hold ${f.step.holdS} s`;
+  const against = f === base ? '' : ' vs 1/10';
+  const r = (value: number, baseline: number) => (f === base ? '' : ` (${ratio(value, baseline)}${against})`);
+  const cpu = f.cpuMsPerCall;
+  const share = f.coreShare;
+  console.log(`  ${head()}`);
   console.log(
-    `\nScale: 4 relay processes, 2 Janus, one redis-server; desks answer what rings and hang up after the hold`,
+    `    calls up at once (peak) ${f.peakUp}; rang ${f.offered}, answered ${f.answered}, hung up ${f.hungUp}; refused ${f.refusals.length}, webhooks failed ${f.webhookFailures.length}; anchored callers who heard their desk ${f.callerHeardDesk.yes} of ${f.callerHeardDesk.yes + f.callerHeardDesk.no}; all sent in ${(f.sentAllMs / 1000).toFixed(1)} s (${(f.calls / (f.sentAllMs / 1000)).toFixed(1)}/s), the latest ${(f.maxLateMs / 1000).toFixed(1)} s behind its time`,
   );
-  for (const f of [base, ...steps]) {
-    const against = f === base ? '' : ' vs 1/10';
-    const r = (value: number, baseline: number) => (f === base ? '' : ` (${ratio(value, baseline)}${against})`);
-    const cpu = f.cpuMsPerCall;
-    const share = f.coreShare;
-    console.log(`  ${head(f)}`);
-    console.log(
-      `    calls up at once (peak) ${f.peakUp}; rang ${f.offered}, answered ${f.answered}, hung up ${f.hungUp}; refused ${f.refusals.length}, webhooks failed ${f.webhookFailures.length}; anchored callers who heard their desk ${f.callerHeardDesk.yes} of ${f.callerHeardDesk.yes + f.callerHeardDesk.no}; all sent in ${(f.sentAllMs / 1000).toFixed(1)} s`,
-    );
-    console.log(
-      `    webhook -> chosen desk has the offer   p50 ${ms(f.routingMs.p50)}, p99 ${ms(f.routingMs.p99)}${r(f.routingMs.p99, base.routingMs.p99)}`,
-    );
-    console.log(
-      `    webhook -> board shows the call        p50 ${ms(f.boardShownMs.p50)}, p99 ${ms(f.boardShownMs.p99)}${r(f.boardShownMs.p99, base.boardShownMs.p99)} (goal p99 <= 200 ms: ${met(f.boardShownMs.p99 <= 200)}); ${f.boardShownMs.n} of ${f.calls} seen`,
-    );
-    console.log(
-      `    accept -> board shows it answered      p50 ${ms(f.boardAnsweredMs.p50)}, p99 ${ms(f.boardAnsweredMs.p99)}${r(f.boardAnsweredMs.p99, base.boardAnsweredMs.p99)}; board ${f.board.snapshotsPerS.toFixed(1)} snapshots/s, ${f.board.kbPerS.toFixed(0)} kB/s`,
-    );
-    console.log(
-      `    Redis commands per call                ${f.redisCommandsPerCall.toFixed(1)}${r(f.redisCommandsPerCall, base.redisCommandsPerCall)}: ${f.redisTopCommands.map(([n, c]) => `${n} ${c.toFixed(1)}`).join(', ')}`,
-    );
-    console.log(
-      `    CPU per call (background taken out)    relays ${ms(cpu.relays)}${r(cpu.relays, base.cpuMsPerCall.relays)}, Janus per anchored call ${ms(cpu.janusPerAnchored)}${r(cpu.janusPerAnchored, base.cpuMsPerCall.janusPerAnchored)}, Redis ${ms(cpu.redis)}${r(cpu.redis, base.cpuMsPerCall.redis)}, the bench itself ${ms(cpu.bench)}`,
-    );
-    console.log(
-      `    share of one core while calls ran      busiest relay ${share.busiestRelay.toFixed(2)}, busiest Janus ${share.busiestJanus.toFixed(2)}, Redis ${share.redis.toFixed(2)}, the bench (desks, far ends, tone peers, board) ${share.bench.toFixed(2)}; all 4 relays idle with their desks ${share.quietRelays.toFixed(2)}`,
-    );
-    const first = f.memory[0]!;
-    const last = f.memory.at(-1)!;
-    const mb = (v: number) => v.toFixed(0);
-    console.log(
-      `    memory every 10 s (MB)                 relays' RSS ${f.memory.map((m) => mb(m.relayRssMb.reduce((a, b) => a + b, 0))).join(' ')}; Janus ${f.memory.map((m) => mb(m.janusRssMb.reduce((a, b) => a + b, 0))).join(' ')}; Redis ${f.memory.map((m) => m.redisMb.toFixed(1)).join(' ')}; bench ${f.memory.map((m) => mb(m.benchRssMb)).join(' ')}`,
-    );
-    const relayGrowth = last.relayRssMb.reduce((a, b) => a + b, 0) / first.relayRssMb.reduce((a, b) => a + b, 0);
-    console.log(`    relays' RSS after the calls vs before  ${relayGrowth.toFixed(2)} (goal ~1, flat)`);
-  }
+  console.log(
+    `    webhook -> chosen desk has the offer   direct p50 ${ms(f.routingMs.p50)}, p99 ${ms(f.routingMs.p99)}${r(f.routingMs.p99, base.routingMs.p99)}; anchored (Janus answers the customer, offers the desk's leg) p50 ${ms(f.routingAnchoredMs.p50)}, p99 ${ms(f.routingAnchoredMs.p99)}${r(f.routingAnchoredMs.p99, base.routingAnchoredMs.p99)}`,
+  );
+  console.log(
+    `    webhook -> board shows the call        p50 ${ms(f.boardShownMs.p50)}, p99 ${ms(f.boardShownMs.p99)}${r(f.boardShownMs.p99, base.boardShownMs.p99)} (goal p99 <= 200 ms: ${met(f.boardShownMs.p99 <= 200)}); ${f.boardShownMs.n} of ${f.calls} seen`,
+  );
+  console.log(
+    `    accept -> board shows it answered      p50 ${ms(f.boardAnsweredMs.p50)}, p99 ${ms(f.boardAnsweredMs.p99)}${r(f.boardAnsweredMs.p99, base.boardAnsweredMs.p99)}; board ${f.board.snapshotsPerS.toFixed(1)} snapshots/s, ${f.board.kbPerS.toFixed(0)} kB/s`,
+  );
+  console.log(
+    `    Redis commands per call                ${f.redisCommandsPerCall.toFixed(1)}${r(f.redisCommandsPerCall, base.redisCommandsPerCall)}: ${f.redisTopCommands.map(([n, c]) => `${n} ${c.toFixed(1)}`).join(', ')}`,
+  );
+  console.log(
+    `    CPU per call (background taken out)    relays ${ms(cpu.relays)}${r(cpu.relays, base.cpuMsPerCall.relays)}, Janus per anchored call ${ms(cpu.janusPerAnchored)}${r(cpu.janusPerAnchored, base.cpuMsPerCall.janusPerAnchored)}, Redis ${ms(cpu.redis)}${r(cpu.redis, base.cpuMsPerCall.redis)}, the bench itself ${ms(cpu.bench)}`,
+  );
+  console.log(
+    `    share of one core while calls ran      busiest relay ${share.busiestRelay.toFixed(2)}, busiest Janus ${share.busiestJanus.toFixed(2)}, Redis ${share.redis.toFixed(2)}, the bench (desks, far ends, tone peers, board) ${share.bench.toFixed(2)}; all 4 relays idle with their desks ${share.quietRelays.toFixed(2)}`,
+  );
+  const first = f.memory[0]!;
+  const last = f.memory.at(-1)!;
+  const mb = (v: number) => v.toFixed(0);
+  console.log(
+    `    memory every 10 s (MB)                 relays' RSS ${f.memory.map((m) => mb(m.relayRssMb.reduce((a, b) => a + b, 0))).join(' ')}; Janus ${f.memory.map((m) => mb(m.janusRssMb.reduce((a, b) => a + b, 0))).join(' ')}; Redis ${f.memory.map((m) => m.redisMb.toFixed(1)).join(' ')}; bench ${f.memory.map((m) => mb(m.benchRssMb)).join(' ')}`,
+  );
+  console.log(
+    `    Janus threads every 10 s               ${f.memory.map((m) => m.janusThreads.join('+')).join(' ')}; bench file descriptors ${f.memory.map((m) => m.benchFds).join(' ')}`,
+  );
+  const relayGrowth = last.relayRssMb.reduce((a, b) => a + b, 0) / first.relayRssMb.reduce((a, b) => a + b, 0);
+  console.log(`    relays' RSS after the calls vs before  ${relayGrowth.toFixed(2)} (goal ~1, flat)`);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { loadSdpFixture } from '../fixtures/load';
@@ -17,6 +17,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? NaN;
 const DESK_HZ = 300;
+const MAX_DIALING = 10;
 
 export interface ScaleStep {
   agents: number;
@@ -224,176 +225,212 @@ export async function benchScale(step: ScaleStep) {
     ),
   );
   const redis = new Redis(redisServer.url);
-  const pids = { relays: relays.map((r) => r.pid), janus: janus.map((j) => j.pid()!), redis };
+  const desks: Array<{ close(): void }> = [];
+  let board: Awaited<ReturnType<typeof boardWatcher>> | undefined;
+  try {
+    return await runStep();
+  } finally {
+    board?.close();
+    for (const desk of desks) desk.close();
+    redis.disconnect();
+    await pause(300);
+    await Promise.all(relays.map((r) => r.stop()));
+    await sim.close();
+    await Promise.all(janus.map((j) => j.stop()));
+    await redisServer.stop();
+  }
 
-  const offeredAt = new Map<string, number>();
-  const acceptingAt = new Map<string, number>();
-  const refusals: string[] = [];
-  let hungUp = 0;
-  let peakUp = 0;
-  const sipCalls = new Map<string, SimulatedCall>();
-  const callerHeardDesk = { yes: 0, no: 0 };
-  const hooks: DeskHooks = {
-    cannedAnswer: loadSdpFixture('02-meta-doc-user-initiated-answer.sdp'),
-    holdMs: step.holdS * 1000,
-    offered: (callId, at) => offeredAt.set(callId, at),
-    accepting: (callId) => acceptingAt.set(callId, performance.now()),
-    hangingUp: (callId) => {
-      hungUp += 1;
-      peakUp = Math.max(peakUp, acceptingAt.size - hungUp + 1);
-      const call = sipCalls.get(callId);
-      if (call) callerHeardDesk[heardTone(call.farEnd.received, DESK_HZ) > 0.05 ? 'yes' : 'no'] += 1;
-    },
-    refused: (callId, action) => refusals.push(`${action} ${callId}`),
-  };
-  const desks = [];
-  for (let i = 0; i < step.agents; i += 1)
-    desks.push(await scaleDesk(relays[i % relays.length]!.agentUrl, `agent${i}`, hooks));
-  const board = await boardWatcher(relays[3]!.agentUrl);
-  const memory: Array<{
-    atS: number;
-    relayRssMb: number[];
-    janusRssMb: number[];
-    redisMb: number;
-    benchRssMb: number;
-  }> = [];
-  const noteMemory = async (atS: number) =>
-    memory.push({
-      atS,
-      relayRssMb: pids.relays.map(rssMb),
-      janusRssMb: pids.janus.map(rssMb),
-      redisMb: (await redisCounts(redis)).usedMb,
-      benchRssMb: process.memoryUsage().rss / 1024 / 1024,
-    });
-  await pause(1000);
+  async function runStep() {
+    const pids = { relays: relays.map((r) => r.pid), janus: janus.map((j) => j.pid()!), redis };
 
-  // The floor's background (desks' liveness, sweeps) over a quiet spell, to take out of the per-call figures.
-  const quietMs = 5000;
-  const quietFrom = await cpuNow(pids);
-  await pause(quietMs);
-  const quietTo = await cpuNow(pids);
-  await noteMemory(0);
+    const offeredAt = new Map<string, number>();
+    const acceptingAt = new Map<string, number>();
+    const refusals: string[] = [];
+    let hungUp = 0;
+    let peakUp = 0;
+    const sipCalls = new Map<string, SimulatedCall>();
+    const callerHeardDesk = { yes: 0, no: 0 };
+    const hooks: DeskHooks = {
+      cannedAnswer: loadSdpFixture('02-meta-doc-user-initiated-answer.sdp'),
+      holdMs: step.holdS * 1000,
+      offered: (callId, at) => offeredAt.set(callId, at),
+      accepting: (callId) => acceptingAt.set(callId, performance.now()),
+      hangingUp: (callId) => {
+        hungUp += 1;
+        peakUp = Math.max(peakUp, acceptingAt.size - hungUp + 1);
+        const call = sipCalls.get(callId);
+        if (call) callerHeardDesk[heardTone(call.farEnd.received, DESK_HZ) > 0.05 ? 'yes' : 'no'] += 1;
+      },
+      refused: (callId, action) => refusals.push(`${action} ${callId}`),
+    };
+    for (let i = 0; i < step.agents; i += 1)
+      desks.push(await scaleDesk(relays[i % relays.length]!.agentUrl, `agent${i}`, hooks));
+    board = await boardWatcher(relays[3]!.agentUrl);
+    const memory: Array<{
+      atS: number;
+      relayRssMb: number[];
+      janusRssMb: number[];
+      redisMb: number;
+      benchRssMb: number;
+      benchFds: number;
+      janusThreads: number[];
+    }> = [];
+    const noteMemory = async (atS: number) => {
+      const m = {
+        atS,
+        relayRssMb: pids.relays.map(rssMb),
+        janusRssMb: pids.janus.map(rssMb),
+        redisMb: (await redisCounts(redis)).usedMb,
+        benchRssMb: process.memoryUsage().rss / 1024 / 1024,
+        // Each far end holds ~25 file descriptors and each tone peer ~11: the bench's own limit (ulimit -n).
+        benchFds: readdirSync('/proc/self/fd').length,
+        janusThreads: pids.janus.map((pid) => readdirSync(`/proc/${pid}/task`).length),
+      };
+      memory.push(m);
+      const up = acceptingAt.size - hungUp;
+      console.error(
+        `  scale ${step.agents}/${step.callsPerS}: ${atS} s, rang ${offeredAt.size}, up ${up}, fds ${m.benchFds}`,
+      );
+    };
+    await pause(1000);
 
-  const total = Math.round(step.callsPerS * step.seconds);
-  const gapMs = 1000 / step.callsPerS;
-  const started = performance.now();
-  const webhookAt = new Map<string, number>();
-  const webhookFailures: string[] = [];
-  const memoryTimer = setInterval(() => void noteMemory(Math.round((performance.now() - started) / 1000)), 10_000);
-  let anchoredCalls = 0;
-  const placed = Array.from({ length: total }, async (_, i) => {
-    await pause(Math.max(0, started + i * gapMs - performance.now()));
-    const from = `4477${String(i).padStart(8, '0')}`;
-    const relay = relays[i % relays.length]!;
-    try {
-      if (i % step.anchoredEvery === 0) {
-        anchoredCalls += 1;
-        sim.setWebhookUrl(relay.webhookUrl);
-        // The far end is made before the webhook leaves: its time is the customer's phone's, not the relay's.
-        const at = { ms: 0 };
-        const call = await sim.placeCall({
-          from,
-          ctaPayload: 'anchored',
-          farEnd: { toneHz: 440, edgeHost: mediaHostAddress(), noMediaTimeoutMs: 60_000 },
-          mangleOffer: (sdp) => ((at.ms = performance.now()), sdp),
-        });
-        webhookAt.set(call.callId, at.ms);
-        sipCalls.set(call.callId, call);
-        return;
+    // The floor's background (desks' liveness, sweeps) over a quiet spell, to take out of the per-call figures.
+    const quietMs = 5000;
+    const quietFrom = await cpuNow(pids);
+    await pause(quietMs);
+    const quietTo = await cpuNow(pids);
+    await noteMemory(0);
+
+    const total = Math.round(step.callsPerS * step.seconds);
+    const gapMs = 1000 / step.callsPerS;
+    const started = performance.now();
+    const webhookAt = new Map<string, number>();
+    const webhookFailures: string[] = [];
+    const memoryTimer = setInterval(() => void noteMemory(Math.round((performance.now() - started) / 1000)), 10_000);
+    let anchoredCalls = 0;
+    let dialing = 0;
+    const placeOne = async (i: number) => {
+      const from = `4477${String(i).padStart(8, '0')}`;
+      const relay = relays[i % relays.length]!;
+      try {
+        if (i % step.anchoredEvery === 0) {
+          anchoredCalls += 1;
+          sim.setWebhookUrl(relay.webhookUrl);
+          // The far end is made before the webhook leaves: its time is the customer's phone's, not the relay's.
+          const at = { ms: 0 };
+          dialing += 1;
+          const call = await sim
+            .placeCall({
+              from,
+              ctaPayload: 'anchored',
+              farEnd: { toneHz: 440, edgeHost: mediaHostAddress(), noMediaTimeoutMs: 60_000 },
+              mangleOffer: (sdp) => ((at.ms = performance.now()), sdp),
+            })
+            .finally(() => (dialing -= 1));
+          webhookAt.set(call.callId, at.ms);
+          sipCalls.set(call.callId, call);
+          return;
+        }
+        const callId = `wacid.scale.${step.agents}.${i}`;
+        sim.graph.offerCall(callId);
+        // A caller with no media of its own: the simulator still confirms the business's hang-up with its terminate.
+        const farEnd = { close: () => undefined, applyAnswer: async () => undefined } as unknown as FarEnd;
+        sim.calls.set(callId, { callId, from, farEnd });
+        const body = connectWebhook({ callId, from, phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
+        webhookAt.set(callId, performance.now());
+        const { status } = await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret);
+        if (status !== 200) webhookFailures.push(`${callId}: HTTP ${status}`);
+      } catch (error) {
+        webhookFailures.push(String(error));
       }
-      const callId = `wacid.scale.${step.agents}.${i}`;
-      sim.graph.offerCall(callId);
-      // A caller with no media of its own: the simulator still confirms the business's hang-up with its terminate.
-      const farEnd = { close: () => undefined, applyAnswer: async () => undefined } as unknown as FarEnd;
-      sim.calls.set(callId, { callId, from, farEnd });
-      const body = connectWebhook({ callId, from, phoneNumberId: SECRETS.phoneNumberId, sdpOffer: 'v=0\r\n' });
-      webhookAt.set(callId, performance.now());
-      const { status } = await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret);
-      if (status !== 200) webhookFailures.push(`${callId}: HTTP ${status}`);
-    } catch (error) {
-      webhookFailures.push(String(error));
+    };
+    // A customer's phone (a libwebrtc far end) takes the bench's CPU to make: no more than MAX_DIALING at once, so a
+    // bench that falls behind sends late (and says how late) instead of piling up far ends until it runs out of files.
+    const placed: Array<Promise<void>> = [];
+    let maxLateMs = 0;
+    for (let i = 0; i < total; i += 1) {
+      await pause(Math.max(0, started + i * gapMs - performance.now()));
+      while (dialing >= MAX_DIALING) await pause(5);
+      maxLateMs = Math.max(maxLateMs, performance.now() - (started + i * gapMs));
+      placed.push(placeOne(i));
     }
-  });
-  await Promise.all(placed);
-  const sentAllMs = performance.now() - started;
-  // The last calls ring, are answered, held and hung up; then WhatsApp's terminates come back.
-  const deadline = performance.now() + step.holdS * 1000 + 20_000;
-  while (hungUp + refusals.length < offeredAt.size || offeredAt.size < total - webhookFailures.length) {
-    if (performance.now() > deadline) break;
-    await pause(100);
-  }
-  await pause(1000);
-  const busyTo = await cpuNow(pids);
-  clearInterval(memoryTimer);
-  await noteMemory(Math.round((performance.now() - started) / 1000));
+    await Promise.all(placed);
+    const sentAllMs = performance.now() - started;
+    // The last calls ring, are answered, held and hung up; then WhatsApp's terminates come back.
+    const deadline = performance.now() + step.holdS * 1000 + 20_000;
+    while (hungUp + refusals.length < offeredAt.size || offeredAt.size < total - webhookFailures.length) {
+      if (performance.now() > deadline) break;
+      await pause(100);
+    }
+    await pause(1000);
+    const busyTo = await cpuNow(pids);
+    clearInterval(memoryTimer);
+    await noteMemory(Math.round((performance.now() - started) / 1000));
 
-  const routing: number[] = [];
-  const boardShown: number[] = [];
-  const boardAnswered: number[] = [];
-  for (const [callId, sent] of webhookAt) {
-    const offered = offeredAt.get(callId);
-    if (offered !== undefined) routing.push(offered - sent);
-    const shown = board.shownAt.get(callId);
-    if (shown !== undefined) boardShown.push(shown - sent);
-    const accepting = acceptingAt.get(callId);
-    const answered = board.answeredAt.get(callId);
-    if (accepting !== undefined && answered !== undefined) boardAnswered.push(answered - accepting);
-  }
-  const quiet = cpuBetween(quietFrom, quietTo);
-  const busy = cpuBetween(quietTo, busyTo);
-  const perCall = (key: keyof typeof busy.ms) =>
-    (busy.ms[key] - (quiet.ms[key] / quiet.wallMs) * busy.wallMs) / Math.max(1, offeredAt.size);
-  const commandsPerCall = new Map<string, number>();
-  for (const [name, count] of busyTo.redis.commands) {
-    const before = quietTo.redis.commands.get(name) ?? 0;
-    const background = ((before - (quietFrom.redis.commands.get(name) ?? 0)) / quiet.wallMs) * busy.wallMs;
-    commandsPerCall.set(name, (count - before - background) / Math.max(1, offeredAt.size));
-  }
-  const boardStats = board.stats();
+    const routing: number[] = [];
+    const routingAnchored: number[] = [];
+    const boardShown: number[] = [];
+    const boardAnswered: number[] = [];
+    for (const [callId, sent] of webhookAt) {
+      const offered = offeredAt.get(callId);
+      if (offered !== undefined) (sipCalls.has(callId) ? routingAnchored : routing).push(offered - sent);
+      const shown = board.shownAt.get(callId);
+      if (shown !== undefined) boardShown.push(shown - sent);
+      const accepting = acceptingAt.get(callId);
+      const answered = board.answeredAt.get(callId);
+      if (accepting !== undefined && answered !== undefined) boardAnswered.push(answered - accepting);
+    }
+    const quiet = cpuBetween(quietFrom, quietTo);
+    const busy = cpuBetween(quietTo, busyTo);
+    const perCall = (key: keyof typeof busy.ms) =>
+      (busy.ms[key] - (quiet.ms[key] / quiet.wallMs) * busy.wallMs) / Math.max(1, offeredAt.size);
+    const commandsPerCall = new Map<string, number>();
+    for (const [name, count] of busyTo.redis.commands) {
+      const before = quietTo.redis.commands.get(name) ?? 0;
+      const background = ((before - (quietFrom.redis.commands.get(name) ?? 0)) / quiet.wallMs) * busy.wallMs;
+      commandsPerCall.set(name, (count - before - background) / Math.max(1, offeredAt.size));
+    }
+    const boardStats = board.stats();
 
-  board.close();
-  for (const desk of desks) desk.close();
-  redis.disconnect();
-  await pause(300);
-  await Promise.all(relays.map((r) => r.stop()));
-  await sim.close();
-  await Promise.all(janus.map((j) => j.stop()));
-  await redisServer.stop();
-  const p = (values: number[]) => ({ p50: percentile(values, 50), p99: percentile(values, 99), n: values.length });
-  return {
-    step,
-    calls: total,
-    anchoredCalls,
-    sentAllMs,
-    offered: offeredAt.size,
-    answered: acceptingAt.size,
-    hungUp,
-    peakUp,
-    refusals,
-    webhookFailures,
-    callerHeardDesk,
-    routingMs: p(routing),
-    boardShownMs: p(boardShown),
-    boardAnsweredMs: p(boardAnswered),
-    board: { snapshotsPerS: boardStats.snapshots / (busy.wallMs / 1000), kbPerS: boardStats.bytes / busy.wallMs },
-    redisCommandsPerCall: [...commandsPerCall.values()].reduce((a, b) => a + b, 0),
-    redisTopCommands: [...commandsPerCall.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6),
-    totalRedisCommands: totalCommands(busyTo.redis) - totalCommands(quietTo.redis),
-    cpuMsPerCall: {
-      relays: perCall('relays'),
-      janusPerAnchored: (perCall('janus') * Math.max(1, offeredAt.size)) / Math.max(1, anchoredCalls),
-      redis: perCall('redis'),
-      bench: perCall('bench'),
-    },
-    /** Share of one core while the calls ran, busiest instance of each kind (1.0 = a full core). */
-    coreShare: {
-      busiestRelay: busy.core(busy.ms.busiestRelay),
-      busiestJanus: busy.core(busy.ms.busiestJanus),
-      redis: busy.core(busy.ms.redis),
-      bench: busy.core(busy.ms.bench),
-      quietRelays: quiet.core(quiet.ms.relays),
-    },
-    memory,
-  };
+    const p = (values: number[]) => ({ p50: percentile(values, 50), p99: percentile(values, 99), n: values.length });
+    return {
+      step,
+      calls: total,
+      anchoredCalls,
+      sentAllMs,
+      maxLateMs,
+      offered: offeredAt.size,
+      answered: acceptingAt.size,
+      hungUp,
+      peakUp,
+      refusals,
+      webhookFailures,
+      callerHeardDesk,
+      /** Direct calls; anchored ones apart, as they wait for Janus to answer the customer and offer the desk's leg. */
+      routingMs: p(routing),
+      routingAnchoredMs: p(routingAnchored),
+      boardShownMs: p(boardShown),
+      boardAnsweredMs: p(boardAnswered),
+      board: { snapshotsPerS: boardStats.snapshots / (busy.wallMs / 1000), kbPerS: boardStats.bytes / busy.wallMs },
+      redisCommandsPerCall: [...commandsPerCall.values()].reduce((a, b) => a + b, 0),
+      redisTopCommands: [...commandsPerCall.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6),
+      totalRedisCommands: totalCommands(busyTo.redis) - totalCommands(quietTo.redis),
+      cpuMsPerCall: {
+        relays: perCall('relays'),
+        janusPerAnchored: (perCall('janus') * Math.max(1, offeredAt.size)) / Math.max(1, anchoredCalls),
+        redis: perCall('redis'),
+        bench: perCall('bench'),
+      },
+      /** Share of one core while the calls ran, busiest instance of each kind (1.0 = a full core). */
+      coreShare: {
+        busiestRelay: busy.core(busy.ms.busiestRelay),
+        busiestJanus: busy.core(busy.ms.busiestJanus),
+        redis: busy.core(busy.ms.redis),
+        bench: busy.core(busy.ms.bench),
+        quietRelays: quiet.core(quiet.ms.relays),
+      },
+      memory,
+    };
+  }
 }
 export type ScaleFigures = Awaited<ReturnType<typeof benchScale>>;
