@@ -312,4 +312,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
           RETURN NULL;
         END $$;`,
   },
+  {
+    // The writer reads a call's callbacks with each batch: by the call, not through the whole table.
+    version: 21,
+    name: 'callbacks by call',
+    sql: `CREATE INDEX callbacks_call ON callbacks (call_id);`,
+  },
 ];
