@@ -279,7 +279,7 @@ function printScaleStep(f: ScaleFigures, base: ScaleFigures): void {
   const share = f.coreShare;
   console.log(`  ${head()}`);
   console.log(
-    `    calls up at once (peak) ${f.peakUp}; rang ${f.offered}, answered ${f.answered}, hung up ${f.hungUp}; refused ${f.refusals.length}, webhooks failed ${f.webhookFailures.length}; anchored callers who heard their desk ${f.callerHeardDesk.yes} of ${f.callerHeardDesk.yes + f.callerHeardDesk.no}; all sent in ${(f.sentAllMs / 1000).toFixed(1)} s (${(f.calls / (f.sentAllMs / 1000)).toFixed(1)}/s), the latest ${(f.maxLateMs / 1000).toFixed(1)} s behind its time`,
+    `    calls up at once (peak) ${f.peakUp}; rang ${f.offered}, answered ${f.answered}, hung up ${f.hungUp}; refused ${f.refusals.length}, webhooks failed ${f.webhookFailures.length}${f.webhookFailures[0] ? ` (first: ${f.webhookFailures[0]})` : ''}; anchored callers who heard their desk ${f.callerHeardDesk.yes} of ${f.callerHeardDesk.yes + f.callerHeardDesk.no}; all sent in ${(f.sentAllMs / 1000).toFixed(1)} s (${(f.calls / (f.sentAllMs / 1000)).toFixed(1)}/s), the latest ${(f.maxLateMs / 1000).toFixed(1)} s behind its time`,
   );
   console.log(
     `    webhook -> chosen desk has the offer   direct p50 ${ms(f.routingMs.p50)}, p99 ${ms(f.routingMs.p99)}${r(f.routingMs.p99, base.routingMs.p99)}; anchored (Janus answers the customer, offers the desk's leg) p50 ${ms(f.routingAnchoredMs.p50)}, p99 ${ms(f.routingAnchoredMs.p99)}${r(f.routingAnchoredMs.p99, base.routingAnchoredMs.p99)}`,
