@@ -53,6 +53,8 @@ interface DeskLeg {
   handle: AudioBridgeHandle;
   leg?: AnchorLeg;
   early?: Promise<AnchorLeg | undefined>;
+  /** Answer has begun letting it into the call: an early answer coming later must not answer Janus a second time. */
+  joining?: boolean;
   closeLobby(): Promise<void>;
   up: Promise<boolean>;
 }
@@ -292,9 +294,9 @@ export async function createAnchoredCalls(deps: {
    * the call's, which then goes.
    */
   async function joinCallRoom(entry: DeskLeg, where: RoomPlace & { anchor: JanusAnchor }, deskAnswer: string) {
+    entry.joining = true;
     const early = await entry.early;
     if (early) await early.moveTo!(where.room);
-    // Moved before its media starts: AudioBridge sends a leg moved while its media came up nothing to hear.
     else await where.anchor.moveWaitingLeg(entry.handle, where.room);
     void entry.closeLobby();
     return early ?? (await where.anchor.answerLeg(entry.handle, deskAnswer));
@@ -353,7 +355,7 @@ export async function createAnchoredCalls(deps: {
      */
     connectWaitingDesk(callId: string, agentId: string, deskAnswer: string): boolean {
       const entry = deskLegs.get(callId)?.get(agentId);
-      if (!entry || entry.leg || entry.early) return false;
+      if (!entry || entry.leg || entry.early || entry.joining) return false;
       entry.early = place(callId)
         .then((where) => where?.anchor.answerLeg(entry.handle, deskAnswer))
         .catch((error: unknown) => {

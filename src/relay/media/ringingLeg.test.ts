@@ -131,4 +131,41 @@ describe('a ringing desk’s leg on the media server', () => {
       keys.disconnect();
     }
   }, 60_000);
+
+  it('answered the moment its early answer is sent (its media still coming up), the leg joins the call both ways', async () => {
+    const { relay, graph } = testbed;
+    // A desk of its own: Asha is still in the first test's after-call work.
+    const cleo = await connectTestAgent('cleo', [relay.agentUrl]);
+    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(600);
+    const callId = 'wacid.ringing.quick';
+    try {
+      graph.offerCall(callId);
+      const body = connectWebhook({
+        callId,
+        from: '447700900332',
+        phoneNumberId: RELAY_TEST_SECRETS.phoneNumberId,
+        sdpOffer: caller.offerSdp,
+      });
+      expect((await postSignedWebhook(relay.webhookUrl, body, RELAY_TEST_SECRETS.appSecret)).status).toBe(200);
+      await until(() => Boolean(offerOf(cleo.events, callId)));
+      const answer = await desk.answer(offerOf(cleo.events, callId)!);
+      // Both at once, as a desk whose agent clicks the moment Answer is enabled sends them.
+      await Promise.all([
+        cleo.client.request('ringing_leg', { callId, sdp: answer }),
+        cleo.client.request('pre_accept', { callId, sdp: answer }),
+      ]);
+      await cleo.client.request('accept', { callId, sdp: answer });
+      const sent = graph.requests.find((r) => {
+        const text = JSON.stringify(r.body ?? '');
+        return text.includes('pre_accept') && text.includes(callId);
+      })?.body as { session: { sdp: string } };
+      await caller.applyAnswer(sent.session.sdp);
+      await until(() => heardTone(caller.received, 600) > 0.05 && desk.heard(440) > 0.05, 10_000);
+    } finally {
+      desk.close();
+      caller.close();
+      cleo.client.close();
+    }
+  }, 30_000);
 });
