@@ -422,7 +422,6 @@ export async function startAppServices(options: AppServicesOptions) {
 
   const handlers: InvokeHandlers = {
     'call:answer': ({ callId, sdpAnswer, capture }) => coordinator.answer(callId, sdpAnswer, capture),
-    'call:ringingLeg': ({ callId, sdpAnswer }) => coordinator.ringingLeg(callId, sdpAnswer),
     'call:reject': ({ callId }) => coordinator.reject(callId),
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason, said, detail }) => coordinator.mediaFailed(callId, reason, detail, said),

@@ -724,22 +724,6 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     publish(call);
   }
 
-  /**
-   * An anchored call still ringing here: the page's answer goes to the relay at once, so the desk's leg on the media
-   * server connects while it rings (heard by nobody, hearing nobody) and Answer only has to let it into the call.
-   */
-  async function ringingLeg(callId: string, sdpAnswer: string): Promise<ActionResult> {
-    const call = calls.get(callId);
-    if (!call?.anchored || call.state.phase !== 'ringing' || !options.transport.ringingLeg)
-      return refuse('Only an anchored call ringing here can do that.', sentence('cannotAnswer'));
-    try {
-      await options.transport.ringingLeg(callId, sdpAnswer);
-    } catch (error) {
-      return refuse(failureText(error), failureSaid(error));
-    }
-    return { ok: true };
-  }
-
   /** The customer of an anchored team call to the hold room (music) or back: anyone on the call may ask. */
   async function holdCustomer(callId: string, held: boolean): Promise<ActionResult> {
     const call = calls.get(callId);
@@ -897,7 +881,6 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     hold,
     transfer,
     holdCustomer,
-    ringingLeg,
     handToBot,
     hangup,
     mediaFailed,

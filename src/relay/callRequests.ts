@@ -59,7 +59,7 @@ export function createCallRequests(deps: {
   /** Calls whose media is anchored on the team's media server. */
   anchored?: Pick<
     AnchoredCalls,
-    'hasDeskLeg' | 'connectWaitingDesk' | 'answer' | 'answerDesk' | 'customerAnswer' | 'dropDesk' | 'end' | 'isAnchored'
+    'hasDeskLeg' | 'answer' | 'answerDesk' | 'customerAnswer' | 'dropDesk' | 'end' | 'isAnchored'
   >;
   /** Hands an anchored call to one of its queue's bots (the relay's bots, when a queue has any). */
   handToBot?: BotCalls['handBack'];
@@ -326,11 +326,6 @@ export function createCallRequests(deps: {
           }),
         )
         .catch(() => undefined);
-      return {};
-    },
-    async ringing_leg(agentId, { callId, sdp }) {
-      // Only this desk's own leg, still waiting in its own room: a leg that joined the call is not touched.
-      anchored?.connectWaitingDesk(callId, agentId, sdp);
       return {};
     },
     async accept(agentId, { callId, sdp, capture }) {

@@ -35,11 +35,6 @@ const Capture = z.object({ recording: CaptureOption.optional(), transcription: C
 /** Desk -> relay requests, each with the reply the relay gives when it succeeds. */
 export const relayRequests = {
   pre_accept: { params: z.object({ callId: CallId, sdp: Sdp }), reply: Done },
-  /**
-   * Anchored calls: the ringing desk's answer to its leg's offer, sent as soon as it is built, so the leg's media comes
-   * up on the media server (in a room of its own) before the agent presses Answer. pre_accept carries the same SDP.
-   */
-  ringing_leg: { params: z.object({ callId: CallId, sdp: Sdp }), reply: Done },
   accept: {
     params: z.object({
       callId: CallId,

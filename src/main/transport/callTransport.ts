@@ -41,8 +41,6 @@ export interface CallActions {
   transfer?(callId: string, to: string, conference?: boolean): Promise<void>;
   /** The customer of an anchored call to the team's hold room (music) or back (team relay). */
   holdCustomer?(callId: string, held: boolean): Promise<void>;
-  /** An anchored call ringing here: the desk's answer to its leg's offer, so the leg's media starts before Answer. */
-  ringingLeg?(callId: string, sdpAnswer: string): Promise<void>;
   /**
    * Team relay: the agent takes the callback offered to them, passes it on, or could not place its call (why);
    * resolves with the customer.
@@ -144,9 +142,6 @@ export function currentTransportActions(current: () => CallTransport | undefined
       const transport = use();
       if (!transport.holdCustomer) throw new Error('The hold room needs the team relay and its media server.');
       await transport.holdCustomer(callId, held);
-    },
-    ringingLeg: async (callId, sdp) => {
-      await use().ringingLeg?.(callId, sdp);
     },
     handToBot: async (callId, bot, note) => {
       const transport = use();

@@ -44,21 +44,6 @@ function watchWebrtcUp(handle: AudioBridgeHandle): (ms: number) => Promise<boole
         });
 }
 
-/**
- * A desk's leg of a call. Offered while the desk rings, it waits in a room of its own (`closeLobby` takes that room
- * down); `early` is its media starting there, when the desk answered the offer while ringing; it joins the call's room
- * only once its agent has the call.
- */
-interface DeskLeg {
-  handle: AudioBridgeHandle;
-  leg?: AnchorLeg;
-  early?: Promise<AnchorLeg | undefined>;
-  /** Answer has begun letting it into the call: an early answer coming later must not answer Janus a second time. */
-  joining?: boolean;
-  closeLobby(): Promise<void>;
-  up: Promise<boolean>;
-}
-
 /** Where a call's room is: which Janus, the room's number there, and the rate it mixes at (absent: 16 kHz). */
 interface RoomPlace {
   url: string;
@@ -190,7 +175,7 @@ export async function createAnchoredCalls(deps: {
   }, RECONNECT_MS);
 
   /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
-  const deskLegs = new Map<string, Map<string, DeskLeg>>();
+  const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; up: Promise<boolean> }>>();
   /** The queue's bot as a party of the call (on the instance that answered the call for it). */
   const botLegs = new Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>();
   const customerLegs = new Map<string, { leg: AnchorLeg; answer: string; connected: Promise<boolean> }>();
@@ -289,19 +274,6 @@ export async function createAnchoredCalls(deps: {
     });
   }
 
-  /**
-   * The desk whose agent has the call: its leg (started early, or now with `deskAnswer`) moves from its own room into
-   * the call's, which then goes.
-   */
-  async function joinCallRoom(entry: DeskLeg, where: RoomPlace & { anchor: JanusAnchor }, deskAnswer: string) {
-    entry.joining = true;
-    const early = await entry.early;
-    if (early) await early.moveTo!(where.room);
-    else await where.anchor.moveWaitingLeg(entry.handle, where.room);
-    void entry.closeLobby();
-    return early ?? (await where.anchor.answerLeg(entry.handle, deskAnswer));
-  }
-
   async function place(callId: string): Promise<(RoomPlace & { anchor: JanusAnchor }) | undefined> {
     const raw = await redis.get(placeKey(callId));
     if (!raw) return undefined;
@@ -337,35 +309,15 @@ export async function createAnchoredCalls(deps: {
       await whisperOver(callId);
       const where = await place(callId);
       if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
-      const waiting = await where.anchor.offerWaitingLeg(where.rate ?? 16000, agentId, unguessableRoom());
-      const { handle, offer } = waiting;
-      // Set before any await: desks rung at once (ring_all) each add their leg to the same map.
-      const legs = deskLegs.get(callId) ?? new Map<string, DeskLeg>();
-      const previous = legs.get(agentId);
-      legs.set(agentId, { handle, closeLobby: waiting.closeLobby, up: webrtcUp(handle, 60_000) });
+      const { handle, offer } = await where.anchor.offerLeg(where.room, agentId);
+      const legs = deskLegs.get(callId) ?? new Map();
+      await legs
+        .get(agentId)
+        ?.handle.detach()
+        .catch(() => undefined);
+      legs.set(agentId, { handle, up: webrtcUp(handle, 60_000) });
       deskLegs.set(callId, legs);
-      await previous?.handle.detach().catch(() => undefined);
-      await previous?.closeLobby();
       return offer;
-    },
-    /**
-     * The ringing desk answered its leg's offer at once: the leg's media comes up in its own room (where it hears
-     * nobody and nobody hears it), so Answer has only to move it into the call's room. False when this desk has no
-     * leg waiting here.
-     */
-    connectWaitingDesk(callId: string, agentId: string, deskAnswer: string): boolean {
-      const entry = deskLegs.get(callId)?.get(agentId);
-      if (!entry || entry.leg || entry.early || entry.joining) return false;
-      entry.early = place(callId)
-        .then((where) => where?.anchor.answerLeg(entry.handle, deskAnswer))
-        .catch((error: unknown) => {
-          log.warn('a ringing desk’s leg did not start early; it starts on Answer', {
-            callId,
-            error: errorText(error),
-          });
-          return undefined;
-        });
-      return true;
     },
     /** Whether this desk's leg (on this instance) has its media up, waiting at most until it is known. */
     deskLegUp: async (callId: string, agentId: string): Promise<boolean> =>
@@ -467,7 +419,7 @@ export async function createAnchoredCalls(deps: {
       const entry = deskLegs.get(callId)?.get(agentId);
       const where = await place(callId);
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
-      entry.leg = await joinCallRoom(entry, where, deskAnswer);
+      entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
       const known = customerLegs.get(callId);
       const customer = known ?? (await where.anchor.joinCustomer(where.room, whatsappOffer));
       customerLegs.set(callId, customer);
@@ -480,7 +432,7 @@ export async function createAnchoredCalls(deps: {
       const entry = deskLegs.get(callId)?.get(agentId);
       const where = await place(callId);
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
-      entry.leg = await joinCallRoom(entry, where, deskAnswer);
+      entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
     },
     /** The business's answer already sent in pre_accept: accept carries the same SDP. */
     customerAnswer: (callId: string) => customerLegs.get(callId)?.answer,
@@ -491,7 +443,6 @@ export async function createAnchoredCalls(deps: {
       if (whispers.get(callId)?.agentId === agentId) await whisperOver(callId);
       deskLegs.get(callId)!.delete(agentId);
       await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
-      await entry.closeLobby();
     },
     /** Every desk leg of this call here but the winner's. */
     async dropAllBut(callId: string, winner: string | null): Promise<void> {

@@ -225,34 +225,6 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
         throw error;
       }
     },
-    /**
-     * A ringing desk's leg, offered in a room of its own at the call's rate: its media may come up while it rings (the
-     * desk answers the offer at once), and it hears nobody and nobody hears it until `AnchorLeg.moveTo` takes it into
-     * the call's room once its agent has won the call. `closeLobby` takes the room down (after the move, or with the leg).
-     */
-    async offerWaitingLeg(
-      rate: RoomRate,
-      name: string,
-      lobby: number,
-    ): Promise<{ handle: AudioBridgeHandle; offer: string; closeLobby(): Promise<void> }> {
-      await createRoom(lobby, rate);
-      const closeLobby = () =>
-        control.destroy({ room: lobby, secret: secretOf(lobby) }).then(
-          () => undefined,
-          () => undefined,
-        );
-      try {
-        return { ...(await this.offerLeg(lobby, name)), closeLobby };
-      } catch (error) {
-        await closeLobby();
-        throw error;
-      }
-    },
-    /** A leg `offerWaitingLeg` offered moves into `room` before its media starts (its desk never answered early). */
-    async moveWaitingLeg(handle: AudioBridgeHandle, room: number): Promise<void> {
-      if (!(handle instanceof MovableAudioBridge.Handle)) throw new Error('this leg cannot move');
-      await handle.changeRoom(room, offeredNames.get(handle) ?? '', pinOf(room));
-    },
     /** The desk's (or bot's) answer to `offerLeg`'s offer: its media starts. */
     async answerLeg(handle: AudioBridgeHandle, answer: string, from: 'desk' | 'bot' = 'desk'): Promise<AnchorLeg> {
       const jsep = { type: 'answer' as const, sdp: deskSdpForJanus(answer) };

@@ -93,8 +93,6 @@ export function createTonePeer(
   return {
     /** Amplitude (0..1) of one tone in the last 100 ms heard. */
     heard: (hz: number) => toneLevel(latest, RATE, hz, 32768),
-    /** Whether its media is up (ICE and DTLS done) with the media server. */
-    connected: () => pc.connectionState === 'connected',
     /** When audio last arrived (0: never): a leg the media server let go of hears nothing more. */
     lastHeardAtMs: () => lastHeardAtMs,
     async offer(): Promise<string> {

@@ -78,8 +78,7 @@ function prepare(call: CallView): void {
   );
   liveCalls.set(call.callId, new LiveCall(call.callId, pending));
   pending.then(
-    (session) => {
-      if (call.anchored) connectRingingLeg(call.callId, session);
+    () => {
       // canSendDtmf is asked once answered: the getter is a synchronous trip into WebRTC, costly in a burst of calls.
       patchMedia(call.callId, { answerReady: true });
       showHeldBack(call.callId);
@@ -93,16 +92,6 @@ function prepare(call: CallView): void {
       endForMedia(call.callId, unanswerableReason(error), errorText(error));
     },
   );
-}
-
-/**
- * An anchored call's offer is the team's media server's, never WhatsApp's: the answer goes to the relay while the call
- * rings and ICE starts, so the desk's leg connects in a room of its own on the server (where it hears nobody and nobody
- * hears it) and Answer only has to let it into the call. A refusal changes nothing: the leg then starts on Answer.
- */
-function connectRingingLeg(callId: string, session: CallSession): void {
-  void api.invoke('call:ringingLeg', { callId, sdpAnswer: session.localSdp }).catch(() => undefined);
-  void session.startIce().catch(() => undefined);
 }
 
 /**
