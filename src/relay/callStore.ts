@@ -116,6 +116,14 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
       const signal = parseSignal(await redis.get(keys.call(callId)));
       return signal?.type === 'call_offered' ? signal : undefined;
     },
+    /** Several calls' offers in one command. */
+    async offers(callIds: string[]): Promise<Array<Offered | undefined>> {
+      if (callIds.length === 0) return [];
+      return (await redis.mget(...callIds.map((id) => keys.call(id)))).map((raw) => {
+        const signal = parseSignal(raw);
+        return signal?.type === 'call_offered' ? signal : undefined;
+      });
+    },
     async claim(callId: string, owner: string): Promise<boolean> {
       return (await redis.set(keys.claim(callId), owner, 'PX', CLAIM_MS, 'NX')) === 'OK';
     },

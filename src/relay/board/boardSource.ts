@@ -55,7 +55,7 @@ export function createBoardSource(deps: {
   /** Calls in progress, each under the agent who holds it now in the team model (after a transfer, the colleague). */
   async function inProgress() {
     const active = await store.activeCalls();
-    const owners = await Promise.all(active.map(async (c) => (await floor.call(c.callId)) ?? undefined));
+    const owners = await floor.calls(active.map((c) => c.callId));
     return active.map((c, i) => {
       const call = owners[i];
       const owner = call && ownerOf(call);
@@ -64,7 +64,7 @@ export function createBoardSource(deps: {
   }
   /** The customers' usernames, where WhatsApp gave one with the call (its offer is kept while the call lasts). */
   async function usernames(callIds: string[]): Promise<Map<string, string>> {
-    const offers = await Promise.all(callIds.map((id) => store.offer(id).catch(() => undefined)));
+    const offers = await store.offers(callIds).catch(() => []);
     return new Map(
       offers.flatMap((o, i) => (o?.callerUsername ? [[callIds[i]!, o.callerUsername] as [string, string]] : [])),
     );

@@ -221,6 +221,7 @@ export function createTeamFloor(deps: {
     agent: (id: string) => team.agent(id),
     lost: () => team.lost(),
     call: (id: string) => team.call(id),
+    calls: (ids: string[]) => team.calls(ids),
     agents: () => team.agents(),
   };
 }

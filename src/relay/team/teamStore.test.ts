@@ -96,6 +96,18 @@ afterAll(async () => {
 });
 
 describe('the team model in Redis', () => {
+  it('reads several calls in one go as it reads each, a call it does not hold as nothing', async () => {
+    const store = storeOn('calls-at-once');
+    await store.apply({ kind: 'sign_in', agentId: 'asha' });
+    for (const callId of ['call-a', 'call-b']) await store.apply({ kind: 'offer', callId, waitingAllowed: false });
+    await store.apply({ kind: 'reserve', callId: 'call-b', agentId: 'asha', purpose: 'answer' });
+    const ids = ['call-b', 'call-none', 'call-a'];
+    const one = await Promise.all(ids.map((id) => store.call(id)));
+    expect(await store.calls(ids)).toEqual(one);
+    expect(one.map((c) => c?.id)).toEqual(['call-b', undefined, 'call-a']);
+    expect(await store.calls([])).toEqual([]);
+  });
+
   it('reserves an agent for exactly one of many calls ringing at once across relay instances', async () => {
     const [one, two] = [storeOn('race'), storeOn('race')];
     await one.apply({ kind: 'sign_in', agentId: 'asha' });

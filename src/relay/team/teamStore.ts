@@ -267,6 +267,11 @@ export function createTeamStore(
     async call(id: string): Promise<CallRecord | undefined> {
       return parse(CallRecord, await redis.get(callKey(id)));
     },
+    /** Several calls' records in one command (the board reads every call in progress at each rebuild). */
+    async calls(ids: string[]): Promise<Array<CallRecord | undefined>> {
+      if (ids.length === 0) return [];
+      return (await redis.mget(...ids.map(callKey))).map((raw) => parse(CallRecord, raw));
+    },
     /** Every agent the team has seen, for the board. */
     async agents(): Promise<AgentRecord[]> {
       return agentsById(await redis.smembers(agentsKey));
