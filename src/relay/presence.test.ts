@@ -25,7 +25,7 @@ async function commandsRun(): Promise<Record<string, number>> {
 
 describe('presence: which desks are connected', () => {
   it('knows renewed, gone and never-seen agents', async () => {
-    const presence = createPresence(redis, keys, 'instance-a');
+    const presence = createPresence(redis, keys);
     await presence.renew('asha');
     await presence.renew('ben');
     await presence.gone('ben');
@@ -33,14 +33,14 @@ describe('presence: which desks are connected', () => {
   });
 
   it('a renewal lapses after its time', async () => {
-    const presence = createPresence(redis, keys, 'instance-a');
+    const presence = createPresence(redis, keys);
     await presence.renew('dev');
     await redis.zadd(keys.alive, Date.now() - 1, 'dev');
     expect(await presence.alive(['dev'])).toEqual([false]);
   });
 
   it('asks Redis once about fifty candidates, as a routing step does, not once per agent', async () => {
-    const presence = createPresence(redis, keys, 'instance-a');
+    const presence = createPresence(redis, keys);
     const ids = Array.from({ length: 50 }, (_, i) => `agent${i}`);
     for (const id of ids) await presence.renew(id);
     const before = await commandsRun();
@@ -50,13 +50,5 @@ describe('presence: which desks are connected', () => {
       .map(([name, calls]) => [name, calls - (before[name] ?? 0)] as const)
       .filter(([name, calls]) => calls > 0 && name !== 'info');
     expect(Object.fromEntries(ran)).toEqual({ zmscore: 1 });
-  });
-
-  it('reads an agent renewed by an instance of an earlier version (on its hash only) during a rolling upgrade', async () => {
-    const presence = createPresence(redis, keys, 'instance-new');
-    await redis.hset(keys.agent('eli'), { instance: 'instance-old', aliveUntil: String(Date.now() + 10_000) });
-    await redis.hset(keys.agent('fay'), { instance: 'instance-old', aliveUntil: String(Date.now() - 10) });
-    await presence.renew('gus');
-    expect(await presence.alive(['eli', 'fay', 'gus'])).toEqual([true, false, true]);
   });
 });

@@ -132,7 +132,7 @@ describe('the keys of a deployment, for a Redis Cluster later', () => {
     // Calls, agents, the bus, claims, callbacks, limits, sign-in, revocations, records' outbox, leases...
     expect(keyKindsOf(keys)).toEqual(
       expect.arrayContaining([
-        '{slots}:agent',
+        '{slots}:alive',
         '{slots}:bus',
         '{slots}:call',
         '{slots}:cb',

@@ -14,6 +14,7 @@ export function relayKeys(prefix: string) {
     agents: key('agents'),
     /** Until when each agent's desk counts as connected (ms), renewed by the instance holding it. */
     alive: key('alive'),
+    /** An agent's liveness hash as relays before the `alive` index kept it: only deleted now, with a forgotten agent. */
     agent: (agentId: string) => key('agent', agentId),
     seen: (eventKey: string) => key('seen', eventKey),
     call: (callId: string) => key('call', callId),

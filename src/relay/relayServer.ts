@@ -216,7 +216,7 @@ export async function startRelay(options: RelayOptions) {
     ? createTeamRecords({ databaseUrl: options.databaseUrl, redis, prefix, log })
     : undefined;
   const records = teamRecords?.recorder;
-  const presence = createPresence(redis, keys, instance);
+  const presence = createPresence(redis, keys);
   const bus = createBus(redis, subscriber, keys.bus, log);
   // WATCH belongs to a connection: the team model's transactions get one of their own.
   const teamRedis = redis.duplicate();
