@@ -158,6 +158,16 @@ const legsOf = (callId: string) => roomLegs(testbed.redis.url, 'bots', testbed.j
 const callIn = (callId: string, caller: { offerSdp: string }, ctaPayload?: string) =>
   callTestbed(testbed, callId, caller, { from: '447700900777', ctaPayload });
 const answerSentToMeta = (callId: string) => sentToMeta(testbed.graph, callId);
+/** The customer hangs up: Meta's signed terminate webhook, taken by the relay. */
+async function customerHangsUp(callId: string): Promise<void> {
+  const body = terminateWebhook({
+    callId,
+    from: '447700900777',
+    phoneNumberId: SECRETS.phoneNumberId,
+    status: 'COMPLETED',
+  });
+  expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+}
 /** The call comes in and the relay answers WhatsApp for the queue's bot (once the bot has its leg). */
 async function acceptedForBot(callId: string, caller: { offerSdp: string }, ctaPayload?: string): Promise<void> {
   await callIn(callId, caller, ctaPayload);
@@ -352,13 +362,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
       await acceptedForBot(callId, caller);
       await caller.applyAnswer(answerSentToMeta(callId)!);
       await until(() => heardTone(caller.received, BOT_HZ) > 0.05, 10_000, 'caller hears the bot');
-      const body = terminateWebhook({
-        callId,
-        from: '447700900777',
-        phoneNumberId: SECRETS.phoneNumberId,
-        status: 'COMPLETED',
-      });
-      expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+      await customerHangsUp(callId);
       await until(() => heardTone(caller.received, BOT_HZ) < 0.004, 5000, 'the bot is gone');
       // The bot's own escalation, due 3 s after it answered, finds the call over.
       await until(() => bot.escalations.length > escalatedBefore, 8000, 'bot escalated');
@@ -531,13 +535,7 @@ describe('a queue’s bot answers first and hands the call to an agent', () => {
       expect([sent.status, await sent.text()]).toEqual([202, expect.any(String)]);
       await until(() => offeredTo(events, callId) !== undefined, 10_000, 'agent rings');
       expect(await turnsDue.zcard(await turnsKey())).toBe(0);
-      const body = terminateWebhook({
-        callId,
-        from: '447700900777',
-        phoneNumberId: SECRETS.phoneNumberId,
-        status: 'COMPLETED',
-      });
-      expect((await postSignedWebhook(testbed.relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
+      await customerHangsUp(callId);
     } finally {
       turnsDue.disconnect();
       client.close();
