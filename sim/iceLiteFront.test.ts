@@ -54,15 +54,23 @@ describe('WhatsApp ICE-lite edge in the simulator', () => {
       const farEnd = await track(await createFarEnd({ network: { jitterMs } }));
       const { answer } = await appAnswering(farEnd.offerSdp);
       await farEnd.applyAnswer(answer);
-      await waitFor(async () => (await farEnd.inboundPackets()) > 250, 10_000);
-      return (await farEnd.audioStats()).jitterMs;
+      await waitFor(async () => (await farEnd.inboundPackets()) > 100, 10_000);
+      // The receiver's estimate is smoothed over ~16 packets and skips packets that arrive out of order, so one
+      // reading swings by several ms: the mean of readings a few packets apart is what the caller lived with.
+      const readings: number[] = [];
+      for (let i = 0; i < 15; i += 1) {
+        readings.push((await farEnd.audioStats()).jitterMs);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return readings.reduce((a, b) => a + b, 0) / readings.length;
     };
-    // RFC 3550's interarrival jitter of delays spread evenly over 0..40 ms is about 13 ms; on time, a few ms at most
-    // on an idle machine, more on a busy one (timers fire late): the jitter asked must show above that floor.
+    // RFC 3550's interarrival jitter of delays spread evenly over 0..40 ms is about 13 ms (less as the receiver skips
+    // reordered packets); on time, a few ms at most on an idle machine, more on a busy one (timers fire late): the
+    // jitter asked must show above that floor.
     const onTime = await measuredJitter(0);
     const jittered = await measuredJitter(40);
     expect(jittered, `jitter 0..40 ms measured ${jittered} ms, none asked ${onTime} ms`).toBeGreaterThan(
-      Math.max(8, onTime + 3),
+      Math.max(7, onTime + 3),
     );
     // Two calls, each given up to 10 s to bring its packets.
   }, 45_000);
