@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { errorText } from '../shared/errorText';
 import type { Logger } from '../whatsapp/logger';
-import { leaseDue } from './leaseDue';
+import { createDueWake } from './dueWake';
+import { earliestDue, leaseDue } from './leaseDue';
 
 /** How long an instance holds a due step while it takes it: if it dies meanwhile, another takes it after this. */
 const LEASE_MS = 5000;
-const TICK_MS = 500;
 
 // Forgets a step once taken, unless it was set again meanwhile (a later time).
 const DONE = `
@@ -16,16 +16,24 @@ return 0`;
 /**
  * Steps due at a time, kept in a Redis sorted set: whichever relay instance is alive takes each once it is due (leased,
  * so one whose instance dies while taking it is taken again by another), so a step outlives the instance that set it.
- * `what` names the steps in the log.
+ * Each instance wakes at the earliest time it knows of, and looks for steps set elsewhere once per lease
+ * (`safetyLookMs`). `what` names the steps in the log.
  */
-export function createDueSteps(redis: Redis, key: string, log: Logger, what: string) {
+export function createDueSteps(
+  redis: Redis,
+  key: string,
+  log: Logger,
+  what: string,
+  options: { safetyLookMs?: number } = {},
+) {
   let take: ((member: string) => Promise<void>) | undefined;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let ticking = false;
 
-  async function takeDue(nowMs: number): Promise<void> {
+  async function takeDue(nowMs: number): Promise<number | undefined> {
     const leaseUntilMs = nowMs + LEASE_MS;
-    for (const member of await leaseDue(redis, key, nowMs, leaseUntilMs, 50)) {
+    const { ids, earliestMs } = await leaseDue(redis, key, nowMs, leaseUntilMs, 50);
+    // Nothing taken: the set is as the look found it.
+    if (ids.length === 0) return earliestMs;
+    for (const member of ids) {
       try {
         await take?.(member);
         await redis.eval(DONE, 1, key, member, String(leaseUntilMs));
@@ -33,12 +41,15 @@ export function createDueSteps(redis: Redis, key: string, log: Logger, what: str
         log.warn(`${what}: not taken; another instance tries after the lease`, { member, error: errorText(error) });
       }
     }
+    return earliestDue(redis, key);
   }
+  const wake = createDueWake({ look: takeDue, safetyMs: options.safetyLookMs ?? LEASE_MS, log, what });
 
   return {
     /** `member` is due at `atMs` (a later call for the same member moves it). */
     async at(member: string, atMs: number): Promise<void> {
       await redis.zadd(key, atMs, member);
+      wake.at(atMs);
     },
     /** No longer due (taken care of otherwise). */
     async cancel(member: string): Promise<void> {
@@ -48,19 +59,8 @@ export function createDueSteps(redis: Redis, key: string, log: Logger, what: str
     onDue(handler: (member: string) => Promise<void>): void {
       take = handler;
     },
-    start(): void {
-      timer ??= setInterval(() => {
-        if (ticking) return;
-        ticking = true;
-        takeDue(Date.now())
-          .catch((error: unknown) => log.warn(`${what}: not checked`, { error: errorText(error) }))
-          .finally(() => (ticking = false));
-      }, TICK_MS);
-    },
-    stop(): void {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
+    start: wake.start,
+    stop: wake.stop,
   };
 }
 export type DueSteps = ReturnType<typeof createDueSteps>;

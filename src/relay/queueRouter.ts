@@ -15,7 +15,8 @@ import {
   type RouteState,
   type RouteStep,
 } from './queuePlan';
-import type { RouteStore } from './routeStore';
+import { LEASE_MS, type RouteStore } from './routeStore';
+import { createDueWake } from './dueWake';
 import type { TurnedAwayCall } from './queueTurnAway';
 import type { AgentRecord } from '../shared/teamState';
 import type { TeamFloor } from './team/teamFloor';
@@ -42,9 +43,6 @@ function snapshotOf(agent: AgentRecord, callId?: string, waitingAllowed = false)
 
 /** Hunting reads this many of the longest-idle free agents at each skill level: one of them rings. */
 const HUNT_LOOK_AHEAD = 50;
-
-/** How often each instance looks for calls whose next routing step is due. */
-export const ROUTE_TICK_MS = 200;
 
 /**
  * Queues with skills: each call goes to its queue, rings the agents the plan picks, and moves on when nobody answers
@@ -73,6 +71,8 @@ export function createQueueRouter(deps: {
   assistantOf?: (callId: string) => Promise<AssistantNote | undefined>;
   /** Ends on WhatsApp a call its queue will not take (closed, or waited too long), with the queue's message. */
   turnAway?: (call: TurnedAwayCall) => Promise<void>;
+  /** How often an idle instance looks for steps other instances set (a dead one's calls move on after this). */
+  safetyLookMs?: number;
 }) {
   const { store, routes, floor, bus, log } = deps;
   const config = () => deps.queues();
@@ -140,7 +140,7 @@ export function createQueueRouter(deps: {
     const offered = await store.offeredTo(callId);
     if (!(await store.withdraw(callId, offered))) {
       // Being answered: the next step sees the owner and lets the call go.
-      await routes.reschedule(callId, leaseUntilMs, now() + 1000);
+      await later(callId, leaseUntilMs, now() + 1000);
       return;
     }
     await routes.finish(callId);
@@ -236,7 +236,7 @@ export function createQueueRouter(deps: {
       };
       if (reserved.length > 0) await bus.publish({ kind: 'offer', callId, targets: reserved, event });
     }
-    await Promise.all([routes.save(callId, step.route), routes.reschedule(callId, leaseUntilMs, nextCheckMs)]);
+    await Promise.all([routes.save(callId, step.route), later(callId, leaseUntilMs, nextCheckMs)]);
   }
 
   /** The call waits in its queue: the team sees it, and its first routing step runs here at once. */
@@ -256,34 +256,40 @@ export function createQueueRouter(deps: {
       routes.leaseNow(offer.callId, nowMs),
       store.setQueue(offer.callId, queue.id),
     ]);
+    wake.at(lease);
     await advance(offer.callId, lease, { route, offer });
     log.info('call queued', { callId: offer.callId, queue: queue.id, repeatCaller: Boolean(lastAgent) });
   }
 
-  let ticking = false;
-  async function tick(): Promise<void> {
-    if (ticking) return;
-    ticking = true;
-    try {
-      const { callIds, leaseUntilMs } = await routes.leaseDue(now());
-      // The caller waiting longest goes first: calls due together compete for the same free agents.
-      const started = await Promise.all(callIds.map(async (id) => (await routes.get(id))?.startedAtMs ?? Infinity));
-      const oldestFirst = callIds.map((id, i) => ({ id, at: started[i]! })).sort((x, y) => x.at - y.at);
-      for (const { id: callId } of oldestFirst) {
-        await advance(callId, leaseUntilMs).catch((error: unknown) =>
-          log.warn('routing step failed; another instance takes it after the lease', {
-            callId,
-            error: errorText(error),
-          }),
-        );
-      }
-    } catch (error) {
-      log.warn('routing tick failed', { error: errorText(error) });
-    } finally {
-      ticking = false;
+  /** The calls due now, leased to this instance, one step each; returns when the next call is due. */
+  async function stepDue(nowMs: number): Promise<number | undefined> {
+    const { callIds, leaseUntilMs, earliestMs } = await routes.leaseDue(nowMs);
+    // Nothing taken: the set is as the look found it.
+    if (callIds.length === 0) return earliestMs;
+    // The caller waiting longest goes first: calls due together compete for the same free agents.
+    const started = await Promise.all(callIds.map(async (id) => (await routes.get(id))?.startedAtMs ?? Infinity));
+    const oldestFirst = callIds.map((id, i) => ({ id, at: started[i]! })).sort((x, y) => x.at - y.at);
+    for (const { id: callId } of oldestFirst) {
+      await advance(callId, leaseUntilMs).catch((error: unknown) =>
+        log.warn('routing step failed; another instance takes it after the lease', {
+          callId,
+          error: errorText(error),
+        }),
+      );
     }
+    return routes.earliest();
   }
-  let timer: ReturnType<typeof setInterval> | undefined;
+  const wake = createDueWake({ look: stepDue, safetyMs: deps.safetyLookMs ?? LEASE_MS, log, what: 'routing', now });
+  /** The call's next step at `atMs` (unless asked for sooner meanwhile); this instance wakes for it. */
+  async function later(callId: string, leaseUntilMs: number, atMs: number): Promise<void> {
+    if (await routes.reschedule(callId, leaseUntilMs, atMs)) wake.at(atMs);
+  }
+  /** The call's next step runs at once, on this instance unless another is quicker. */
+  async function stepSoon(callId: string): Promise<void> {
+    const atMs = now();
+    await routes.schedule(callId, atMs);
+    wake.at(atMs);
+  }
 
   return {
     /** A webhook's offer, taken once across all instances; its first step runs at once here. */
@@ -334,12 +340,12 @@ export function createQueueRouter(deps: {
       const everyone = (await floor.agents()).map((agent) => snapshotOf(agent, callId));
       if (!route || !anyoneLeft(config(), route, everyone, declined)) return 'nobody_left';
       await store.withdraw(callId, declined);
-      await routes.schedule(callId, now());
+      await stepSoon(callId);
       return 'passed_on';
     },
     /** Calls that rang at an agent who has gone: their next step runs at once. */
     async passOn(callIds: Iterable<string>): Promise<void> {
-      for (const callId of callIds) if (await routes.get(callId)) await routes.schedule(callId, now());
+      for (const callId of callIds) if (await routes.get(callId)) await stepSoon(callId);
     },
     /** The agent who answered is the one a repeat caller rings first next time. */
     async answered(callId: string, agentId: string): Promise<void> {
@@ -347,13 +353,8 @@ export function createQueueRouter(deps: {
       if (offer) await store.setLastAgent(offer.from, agentId, config().repeatCallerMinutes);
       await routes.finish(callId);
     },
-    start(): void {
-      timer ??= setInterval(() => void tick(), ROUTE_TICK_MS);
-    },
-    stop(): void {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
+    start: wake.start,
+    stop: wake.stop,
   };
 }
 export type QueueRouter = ReturnType<typeof createQueueRouter>;

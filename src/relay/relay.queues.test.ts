@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../sim/graphApiSim';
 import { connectWebhook, postSignedWebhook } from '../../sim/webhookSender';
@@ -347,6 +348,23 @@ describe('queues with skills on the team relay', () => {
     // The surviving instance carries on: after cy's ring time, ben rings.
     await until(() => rang(ben, callId), 9000);
     expect(passedOn(cy, callId)).toBe(true);
+  });
+
+  it('instances with no call waiting send Redis nothing about routing: no tick, one look per lease at most', async () => {
+    const [a, b] = await startRelays(2);
+    await agent('cy', [a!.agentUrl]);
+    await agent('ben', [b!.agentUrl]);
+    await pause(300);
+    const monitor = await new Redis(redis.url).monitor();
+    let routingCommands = 0;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      // What a script runs inside Redis is listed too: only the commands the relays send count.
+      if (source !== 'lua' && args.includes(`{q${testNo}}:routes-due`)) routingCommands += 1;
+    });
+    await pause(2000);
+    monitor.disconnect();
+    // The safety look runs once per lease (5 s): none in these 2 s, or one per instance on a slow machine.
+    expect(routingCommands).toBeLessThanOrEqual(2);
   });
 
   it('when every agent who serves the call declines, it is rejected on WhatsApp once', async () => {

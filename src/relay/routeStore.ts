@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { RouteState } from './queuePlan';
-import { leaseDue } from './leaseDue';
+import { earliestDue, leaseDue } from './leaseDue';
 import { EVENT_MEMORY_S, type RelayKeys } from './relayKeys';
 
 const StoredRoute = z.object({
@@ -53,12 +53,17 @@ export function createRouteStore(redis: Redis, keys: RelayKeys) {
     async reschedule(callId: string, leaseUntilMs: number, atMs: number): Promise<boolean> {
       return (await redis.eval(RESCHEDULE, 1, keys.routesDue, callId, String(leaseUntilMs), String(atMs))) === 1;
     },
-    /** Calls due now, leased to this instance until `nowMs + LEASE_MS`. */
-    async leaseDue(nowMs: number, max = 50): Promise<{ callIds: string[]; leaseUntilMs: number }> {
+    /** Calls due now, leased to this instance until `nowMs + LEASE_MS`, and when the next is due after them. */
+    async leaseDue(
+      nowMs: number,
+      max = 50,
+    ): Promise<{ callIds: string[]; leaseUntilMs: number; earliestMs: number | undefined }> {
       const leaseUntilMs = nowMs + LEASE_MS;
-      const callIds = await leaseDue(redis, keys.routesDue, nowMs, leaseUntilMs, max);
-      return { callIds, leaseUntilMs };
+      const { ids, earliestMs } = await leaseDue(redis, keys.routesDue, nowMs, leaseUntilMs, max);
+      return { callIds: ids, leaseUntilMs, earliestMs };
     },
+    /** When the next call is due (a leased one at its lease's end); undefined when none waits. */
+    earliest: (): Promise<number | undefined> => earliestDue(redis, keys.routesDue),
     /** The call is answered or over: no more routing. */
     async finish(callId: string): Promise<void> {
       await redis.multi().zrem(keys.routesDue, callId).del(keys.route(callId)).exec();
