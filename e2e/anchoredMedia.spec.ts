@@ -37,18 +37,27 @@ const SILENT = 0.004;
 const UNDER_MUSIC = 0.01;
 
 /**
- * Not heard, read ten times over 1.5 s: a party really heard is heard in every sample; on a loaded machine a lone
- * glitch (packet-loss concealment, the mix changing as a leg joins) can put a little energy at any pitch in one, so
- * one stray sample above `quiet` is allowed, none near heard.
+ * Not heard, read ten times over 1.5 s: a party really heard is heard in every sample. On a loaded machine, audio
+ * late for Janus's mix or the page's playout is concealed, and concealment puts a little energy at every pitch (CI
+ * once read 0.004 at the caller's pitch in the mix of Asha and Ben, with the caller in the hold room). So a sample
+ * counts against only if it is above `quiet` and stands out of that floor, read 60 Hz below and above (more than a
+ * window's main lobe away at both ears; the louder of the two): one such stray sample is allowed, none near heard.
  */
-async function expectNotHeard(read: () => number | Promise<number>, what: string, quiet = SILENT): Promise<void> {
-  const levels: number[] = [];
+async function expectNotHeard(
+  hear: (hz: number) => number | Promise<number>,
+  hz: number,
+  what: string,
+  quiet = SILENT,
+): Promise<void> {
+  const readings: { level: number; floor: number }[] = [];
   for (let i = 0; i < 10; i += 1) {
-    levels.push(await read());
+    readings.push({ level: await hear(hz), floor: Math.max(await hear(hz - 60), await hear(hz + 60)) });
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  expect(levels.filter((level) => level >= quiet).length, `${what}: ${levels.join(', ')}`).toBeLessThanOrEqual(1);
-  expect(Math.max(...levels), `${what}: ${levels.join(', ')}`).toBeLessThan(HEARD);
+  const shown = `${what}: ${readings.map(({ level, floor }) => `${level.toFixed(4)} (floor ${floor.toFixed(4)})`).join(', ')}`;
+  const standingOut = readings.filter(({ level, floor }) => level >= quiet && level >= 3 * floor);
+  expect(standingOut.length, shown).toBeLessThanOrEqual(1);
+  expect(Math.max(...readings.map(({ level }) => level)), shown).toBeLessThan(HEARD);
 }
 
 /**
@@ -154,7 +163,7 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
     await expect.poll(() => deskHears(pageB, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
-    await expectNotHeard(() => deskHears(pageA, CALLER), 'Asha hears the caller');
+    await expectNotHeard((hz) => deskHears(pageA, hz), CALLER, 'Asha hears the caller');
 
     await pageB.getByTestId('hangup').click();
     await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
@@ -265,8 +274,8 @@ test('a supervisor listens in on an anchored call from the board without being h
     await expect.poll(() => deskHears(board, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     // (Once the consent notice is over: Opus's coding noise around a third tone would blur "silent".)
     await expect.poll(() => heardTone(call.farEnd.received, CONSENT), { timeout: 10_000 }).toBeLessThan(SILENT);
-    await expectNotHeard(() => heardTone(call.farEnd.received, SUPERVISOR), 'the caller hears the supervisor');
-    await expectNotHeard(() => deskHears(pageA, SUPERVISOR), 'Asha hears the supervisor');
+    await expectNotHeard((hz) => heardTone(call.farEnd.received, hz), SUPERVISOR, 'the caller hears the supervisor');
+    await expectNotHeard((hz) => deskHears(pageA, hz), SUPERVISOR, 'Asha hears the supervisor');
 
     // Barge in: the caller and the agent hear the supervisor, and still each other.
     // The board with the listening panel open has no serious accessibility problem (axe-core).
@@ -372,9 +381,9 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     await expect(pageB.getByTestId('customer-held')).toBeVisible();
     await expect.poll(() => deskHears(pageA, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => deskHears(pageB, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expectNotHeard(() => deskHears(pageA, CALLER), 'Asha hears the caller');
-    await expectNotHeard(() => deskHears(pageB, CALLER), 'Ben hears the caller');
-    await expectNotHeard(() => heardTone(call.farEnd.received, BEN), 'the caller hears Ben', UNDER_MUSIC);
+    await expectNotHeard((hz) => deskHears(pageA, hz), CALLER, 'Asha hears the caller');
+    await expectNotHeard((hz) => deskHears(pageB, hz), CALLER, 'Ben hears the caller');
+    await expectNotHeard((hz) => heardTone(call.farEnd.received, hz), BEN, 'the caller hears Ben', UNDER_MUSIC);
     expect(heardTone(call.farEnd.received, HOLD_MUSIC)).toBeGreaterThan(HEARD);
     expect(call.farEnd.connectionState).toBe('connected');
 
