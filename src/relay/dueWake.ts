@@ -22,9 +22,11 @@ export function createDueWake(options: {
   now?: () => number;
 }) {
   const now = options.now ?? Date.now;
+  // Due times are on `now`, which may jump either way (NTP, tests); the gaps between looks are on a steady clock.
+  const steady = () => performance.now();
   let earliest: number | undefined;
-  let safetyLookMs = 0;
-  let lastLookMs = -Infinity;
+  let safetyLookAt = 0;
+  let lastLookAt = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let looking = false;
   let started = false;
@@ -34,18 +36,22 @@ export function createDueWake(options: {
     timer = undefined;
     if (!started || looking) return;
     const nowMs = now();
-    const wakeMs = Math.max(Math.min(earliest ?? Infinity, safetyLookMs), lastLookMs + MIN_GAP_MS);
-    if (wakeMs <= nowMs) {
+    const steadyMs = steady();
+    const inMs = Math.max(
+      Math.min((earliest ?? Infinity) - nowMs, safetyLookAt - steadyMs),
+      lastLookAt + MIN_GAP_MS - steadyMs,
+    );
+    if (inMs <= 0) {
       void look(nowMs);
       return;
     }
-    timer = setTimeout(arm, Math.min(wakeMs - nowMs, CLOCK_CHECK_MS));
+    timer = setTimeout(arm, Math.min(inMs, CLOCK_CHECK_MS));
   }
 
   async function look(nowMs: number): Promise<void> {
     looking = true;
-    lastLookMs = nowMs;
-    safetyLookMs = nowMs + options.safetyMs;
+    lastLookAt = steady();
+    safetyLookAt = lastLookAt + options.safetyMs;
     // Learned again from this look; steps this instance sets meanwhile lower it through `at`.
     earliest = undefined;
     try {
