@@ -59,7 +59,15 @@ export function createCallRequests(deps: {
   /** Calls whose media is anchored on the team's media server. */
   anchored?: Pick<
     AnchoredCalls,
-    'hasDeskLeg' | 'answer' | 'answerDesk' | 'customerAnswer' | 'dropDesk' | 'end' | 'isAnchored'
+    | 'hasDeskLeg'
+    | 'answer'
+    | 'customerAnswered'
+    | 'answerDesk'
+    | 'deskHeard'
+    | 'customerAnswer'
+    | 'dropDesk'
+    | 'end'
+    | 'isAnchored'
   >;
   /** Hands an anchored call to one of its queue's bots (the relay's bots, when a queue has any). */
   handToBot?: BotCalls['handBack'];
@@ -298,13 +306,15 @@ export function createCallRequests(deps: {
           await anchored.answerDesk(callId, agentId, sdp);
         else {
           // Anchored: the desk's answer is for its leg on the media server; WhatsApp gets the server's answer.
-          const toWhatsApp = anchored?.hasDeskLeg(callId, agentId)
-            ? await anchored.answer(callId, agentId, sdp, (await store.offer(callId))?.sdpOffer ?? '')
+          const legged = anchored?.hasDeskLeg(callId, agentId);
+          const toWhatsApp = legged
+            ? await anchored!.answer(callId, agentId, sdp, (await store.offer(callId))?.sdpOffer ?? '')
             : sdp;
           // The desk gave up meanwhile (Redis or the media server was slow): WhatsApp must not hear a late answer.
           if (context.expired()) throw new RelayRefusal('relayGaveUp');
           const bizOpaque = await callbackData(callId, agentId);
           await (await graphFor(callId)).preAccept(callId, toWhatsApp, { bizOpaque });
+          if (legged) await anchored!.customerAnswered(callId);
         }
       } catch (error) {
         await store.release(callId);
@@ -337,6 +347,7 @@ export function createCallRequests(deps: {
       if (anchored && (await store.wasAccepted(callId))) return {};
       const bizOpaque = await callbackData(callId, agentId);
       await (await graphFor(callId)).accept(callId, anchored?.customerAnswer(callId) ?? sdp, { capture, bizOpaque });
+      if (anchored) await anchored.deskHeard(callId, agentId);
       if (anchored) await store.markAccepted(callId);
       // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
       const answeredAt = Date.now();

@@ -10,6 +10,8 @@ import { createJanusRegistry } from './janusRegistry';
 import { createJanusSessionKeeper } from './janusSessionKeeper';
 import { createAdoptedLegs } from './adoptedLegs';
 
+type ReadyCustomer = Awaited<ReturnType<JanusAnchor['prepareCustomer']>>;
+
 /** How long a call's whisper and listeners are kept in Redis at most (a call longer than a day is not expected). */
 const DAY_S = 24 * 3600;
 /** How often a Janus that went away is tried again. */
@@ -179,6 +181,13 @@ export async function createAnchoredCalls(deps: {
   /** The queue's bot as a party of the call (on the instance that answered the call for it). */
   const botLegs = new Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>();
   const customerLegs = new Map<string, { leg: AnchorLeg; answer: string; connected: Promise<boolean> }>();
+  /** The customer's leg joined on Answer, its answer on its way to WhatsApp, until pre_accept's 200 starts it. */
+  const readyCustomers = new Map<string, ReadyCustomer>();
+  function dropReadyCustomer(callId: string): void {
+    const ready = readyCustomers.get(callId);
+    readyCustomers.delete(callId);
+    void ready?.drop();
+  }
   /** Hold rooms of calls whose customer is waiting in one, on this instance (which has the customer's leg). */
   const holdRooms = new Map<string, number>();
   /** Supervisors listening in on a call from this instance's board, and what to tell each when their leg goes. */
@@ -231,6 +240,7 @@ export async function createAnchoredCalls(deps: {
       await redis.del(key);
       deskLegs.delete(callId);
       customerLegs.delete(callId);
+      readyCustomers.delete(callId);
       whispers.delete(callId);
       endListeners(callId, 'The team’s media server stopped, so the call was ended.');
       await deps
@@ -304,12 +314,18 @@ export async function createAnchoredCalls(deps: {
       return true;
     },
     isAnchored: async (callId: string): Promise<boolean> => (await redis.exists(placeKey(callId))) === 1,
-    /** Janus's offer for one desk's leg, which the desk answers as it would WhatsApp's offer. */
+    /**
+     * Janus's offer for one desk's leg, which the desk answers as it would WhatsApp's offer. The leg joins at volume 0:
+     * the desk sends its voice from the Answer click, Janus decodes it and mixes nothing of it until the call is
+     * accepted (`deskHeard`; Meta: media after accept's 200) or, for a call accepted already, the desk's answer. Not
+     * `muted`: Janus drops a muted leg's packets, and the caller's first loud frame came 122-141 ms after unmuting,
+     * against 61-114 ms after the volume went up (deskHeardAfterAccept.test).
+     */
     async offerForDesk(callId: string, agentId: string): Promise<string> {
       await whisperOver(callId);
       const where = await place(callId);
       if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
-      const { handle, offer } = await where.anchor.offerLeg(where.room, agentId);
+      const { handle, offer } = await where.anchor.offerLeg(where.room, agentId, false, 0);
       const legs = deskLegs.get(callId) ?? new Map();
       await legs
         .get(agentId)
@@ -421,18 +437,46 @@ export async function createAnchoredCalls(deps: {
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
       entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
       const known = customerLegs.get(callId);
-      const customer = known ?? (await where.anchor.joinCustomer(where.room, whatsappOffer));
-      customerLegs.set(callId, customer);
-      if (!known) await noteCustomer(callId, where, customer.leg);
-      if (!known && deps.recording) startRecording(callId, where, customer.connected);
-      return customer.answer;
+      if (known) return known.answer;
+      // A pre_accept tried before (and refused) left the leg ready: the same answer goes again.
+      const ready = readyCustomers.get(callId) ?? (await where.anchor.prepareCustomer(where.room, whatsappOffer));
+      readyCustomers.set(callId, ready);
+      return ready.answer;
     },
-    /** A colleague taking a transferred call: only their leg's media starts; the customer's leg is there already. */
+    /**
+     * WhatsApp has the business's answer (pre_accept's 200): the customer's leg gets WhatsApp's side and Janus starts
+     * its ICE toward WhatsApp's edge. Checks sent before the edge has the answer may go unanswered (the simulator's
+     * answers none), and Janus tries again only after a back-off: 50 ms on Answer -> heard (BENCHMARKS.md).
+     */
+    async customerAnswered(callId: string): Promise<void> {
+      const where = await place(callId);
+      const ready = readyCustomers.get(callId);
+      readyCustomers.delete(callId);
+      if (!where || !ready || customerLegs.has(callId)) return;
+      const customer = { answer: ready.answer, ...(await ready.start()) };
+      customerLegs.set(callId, customer);
+      await noteCustomer(callId, where, customer.leg);
+      if (deps.recording) startRecording(callId, where, customer.connected);
+    },
+    /**
+     * A desk joins a call WhatsApp has accepted already (a transfer, a conference, a bot's call): its leg's media
+     * starts, heard at once; the customer's leg is there already.
+     */
     async answerDesk(callId: string, agentId: string, deskAnswer: string): Promise<void> {
       const entry = deskLegs.get(callId)?.get(agentId);
       const where = await place(callId);
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
-      entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
+      entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer, 'desk', true);
+    },
+    /** WhatsApp answered 200 to accept: the answering desk's voice goes into the room (a direct call has no leg). */
+    async deskHeard(callId: string, agentId: string): Promise<void> {
+      const leg = deskLegs.get(callId)?.get(agentId)?.leg;
+      if (leg) return leg.setVolume(100);
+      if (await redis.exists(placeKey(callId)))
+        log.warn('call accepted but the desk’s leg is not on this relay instance: the caller cannot hear the agent', {
+          callId,
+          agentId,
+        });
     },
     /** The business's answer already sent in pre_accept: accept carries the same SDP. */
     customerAnswer: (callId: string) => customerLegs.get(callId)?.answer,
@@ -442,6 +486,8 @@ export async function createAnchoredCalls(deps: {
       if (!entry) return;
       if (whispers.get(callId)?.agentId === agentId) await whisperOver(callId);
       deskLegs.get(callId)!.delete(agentId);
+      // No desk here can answer it any more: the customer's leg made ready here goes.
+      if (deskLegs.get(callId)!.size === 0) dropReadyCustomer(callId);
       await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
     },
     /** Every desk leg of this call here but the winner's. */
@@ -567,6 +613,7 @@ export async function createAnchoredCalls(deps: {
       await this.dropBot(callId);
       await this.dropAllBut(callId, null);
       deskLegs.delete(callId);
+      dropReadyCustomer(callId);
       const customer = customerLegs.get(callId);
       customerLegs.delete(callId);
       await customer?.leg.leave();

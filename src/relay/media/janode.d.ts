@@ -66,6 +66,8 @@ declare module 'janode/plugins/audiobridge' {
       pin?: string;
       display?: string;
       muted?: boolean;
+      /** This participant's gain in the room's mix, in percent (100 unless set). */
+      volume?: number;
       generate_offer?: boolean;
       /** This participant's codec (default opus); the room mixes every participant at its own rate. */
       codec?: 'opus' | 'pcmu' | 'pcma';
@@ -74,7 +76,7 @@ declare module 'janode/plugins/audiobridge' {
       /** A plain RTP participant; without ip and port Janus only receives from it. */
       rtp_participant?: { ip?: string; port?: number; payload_type?: number };
     }): Promise<{ feed: number; jsep?: Jsep; rtp_participant?: { ip: string; port: number; payload_type?: number } }>;
-    configure(params: { jsep?: Jsep; muted?: boolean; prebuffer?: number }): Promise<{ jsep?: Jsep }>;
+    configure(params: { jsep?: Jsep; muted?: boolean; volume?: number; prebuffer?: number }): Promise<{ jsep?: Jsep }>;
     leave(): Promise<unknown>;
     playFile(params: {
       room: number;

@@ -45,6 +45,8 @@ export interface AnchorLeg {
   handleId: number;
   /** Mutes or unmutes what this leg sends into the room (a supervisor listening in is muted until barge). */
   mute(muted: boolean): Promise<void>;
+  /** Sets the leg's volume in the room's mix, in percent (0: nothing of it is heard, its audio still decoded). */
+  setVolume(percent: number): Promise<void>;
   leave(): Promise<void>;
   /**
    * Moves the leg to another room of the same Janus, its media connection untouched (the customer to hold, the legs of
@@ -91,6 +93,9 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
       async mute(muted) {
         await handle.configure({ muted });
       },
+      async setVolume(volume) {
+        await handle.configure({ volume });
+      },
       async leave() {
         await handle.leave().catch(() => undefined);
         await handle.detach().catch(() => undefined);
@@ -117,6 +122,50 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
   /** The name each leg Janus offered joined under, which it keeps when it moves to another room. */
   const offeredNames = new WeakMap<AudioBridgeHandle, string>();
   const pinOf = (room: number) => roomKeys(access, room).pin;
+
+  /**
+   * The customer's leg made ready while the call rings: joined (Janus's offer, its candidates gathered) and the
+   * business's answer built; `start` gives Janus WhatsApp's side, and its ICE toward WhatsApp begins (joinCustomer).
+   */
+  async function prepareCustomer(room: number, whatsappOffer: string) {
+    const codec = customerCodec(whatsappOffer);
+    if (!codec) throw new Error("WhatsApp's offer has no Opus, PCMU or PCMA");
+    const handle = await session.attach(MovableAudioBridge);
+    try {
+      const joined = await handle.join({ room, pin: pinOf(room), display: 'customer', generate_offer: true, codec });
+      if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the customer leg');
+      const janusOffer = joined.jsep.sdp;
+      return {
+        answer: janusOfferAsWhatsappAnswer(janusOffer, whatsappOffer),
+        async start(): Promise<{ leg: AnchorLeg; connected: Promise<boolean> }> {
+          // Resolves true once the customer's WebRTC leg is up (ICE and DTLS with WhatsApp), false after 10 s.
+          const connected = new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), 10_000);
+            handle.once(Janode.EVENT.HANDLE_WEBRTCUP, () => {
+              clearTimeout(timer);
+              resolve(true);
+            });
+          });
+          try {
+            await handle.configure({
+              jsep: { type: 'answer', sdp: whatsappOfferAsJanusAnswer(whatsappOffer, janusOffer) },
+            });
+          } catch (error) {
+            await handle.detach().catch(() => undefined);
+            throw error;
+          }
+          return { leg: await leg(handle, joined.feed), connected };
+        },
+        async drop(): Promise<void> {
+          await handle.leave().catch(() => undefined);
+          await handle.detach().catch(() => undefined);
+        },
+      };
+    } catch (error) {
+      await handle.detach().catch(() => undefined);
+      throw error;
+    }
+  }
 
   return {
     /** Janus's id of this connection's session, which another relay instance can claim if this one dies. */
@@ -165,40 +214,10 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
       room: number,
       whatsappOffer: string,
     ): Promise<{ answer: string; leg: AnchorLeg; connected: Promise<boolean> }> {
-      const codec = customerCodec(whatsappOffer);
-      if (!codec) throw new Error("WhatsApp's offer has no Opus, PCMU or PCMA");
-      const handle = await session.attach(MovableAudioBridge);
-      // Resolves true once the customer's WebRTC leg is up (ICE and DTLS with WhatsApp), false after 10 s.
-      const connected = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), 10_000);
-        handle.once(Janode.EVENT.HANDLE_WEBRTCUP, () => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-      try {
-        const joined = await handle.join({
-          room,
-          pin: pinOf(room),
-          display: 'customer',
-          generate_offer: true,
-          codec,
-        });
-        if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the customer leg');
-        const janusOffer = joined.jsep.sdp;
-        await handle.configure({
-          jsep: { type: 'answer', sdp: whatsappOfferAsJanusAnswer(whatsappOffer, janusOffer) },
-        });
-        return {
-          answer: janusOfferAsWhatsappAnswer(janusOffer, whatsappOffer),
-          leg: await leg(handle, joined.feed),
-          connected,
-        };
-      } catch (error) {
-        await handle.detach().catch(() => undefined);
-        throw error;
-      }
+      const ready = await prepareCustomer(room, whatsappOffer);
+      return { answer: ready.answer, ...(await ready.start()) };
     },
+    prepareCustomer,
     /** An agent's desk joins with its own offer (a full ICE peer); Janus's answer goes back to the desk. */
     async joinAgent(room: number, deskOffer: string, name: string): Promise<{ answer: string; leg: AnchorLeg }> {
       const handle = await session.attach(MovableAudioBridge);
@@ -213,11 +232,23 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
       }
     },
     /** A desk's leg that Janus offers (the desk answers it as it would WhatsApp's offer). */
-    async offerLeg(room: number, name: string, muted = false): Promise<{ handle: AudioBridgeHandle; offer: string }> {
+    async offerLeg(
+      room: number,
+      name: string,
+      muted = false,
+      volume?: number,
+    ): Promise<{ handle: AudioBridgeHandle; offer: string }> {
       const handle = await session.attach(MovableAudioBridge);
       offeredNames.set(handle, name);
       try {
-        const joined = await handle.join({ room, pin: pinOf(room), display: name, generate_offer: true, muted });
+        const joined = await handle.join({
+          room,
+          pin: pinOf(room),
+          display: name,
+          generate_offer: true,
+          muted,
+          ...(volume !== undefined && { volume }),
+        });
         if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the desk');
         return { handle, offer: joined.jsep.sdp };
       } catch (error) {
@@ -225,10 +256,22 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
         throw error;
       }
     },
-    /** The desk's (or bot's) answer to `offerLeg`'s offer: its media starts. */
-    async answerLeg(handle: AudioBridgeHandle, answer: string, from: 'desk' | 'bot' = 'desk'): Promise<AnchorLeg> {
+    /**
+     * The desk's (or bot's) answer to `offerLeg`'s offer: its media starts. `heard` puts a leg offered at volume 0 at
+     * full volume in the same request.
+     */
+    async answerLeg(
+      handle: AudioBridgeHandle,
+      answer: string,
+      from: 'desk' | 'bot' = 'desk',
+      heard?: boolean,
+    ): Promise<AnchorLeg> {
       const jsep = { type: 'answer' as const, sdp: deskSdpForJanus(answer) };
-      await handle.configure(from === 'desk' ? { jsep, prebuffer: DESK_PREBUFFER } : { jsep });
+      await handle.configure({
+        jsep,
+        ...(from === 'desk' && { prebuffer: DESK_PREBUFFER }),
+        ...(heard && { volume: 100 }),
+      });
       return leg(handle, 0, offeredNames.get(handle));
     },
     /**

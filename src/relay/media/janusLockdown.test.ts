@@ -156,6 +156,8 @@ describe('with the relays’ Redis', () => {
         expect(await anchored.open('call-1')).toBe(true);
         const deskAnswer = await desk.answer(await anchored.offerForDesk('call-1', 'asha'));
         await caller.applyAnswer(await anchored.answer('call-1', 'asha', deskAnswer, caller.offerSdp));
+        // As after pre_accept's 200: the customer's leg starts.
+        await anchored.customerAnswered('call-1');
         const listenAnswer = await supervisor.answer(
           await anchored.offerForListener('call-1', 'sam/1', () => undefined),
         );

@@ -351,6 +351,9 @@ export async function answerCall(callId: string): Promise<void> {
     endForMedia(callId, unanswerableReason(error), errorText(error));
     return;
   }
+  // Anchored: the voice goes into the desk's leg from the click; Janus keeps it out of the call until WhatsApp's 200
+  // to accept (the relay unmutes the leg then), so it is heard the moment the call opens. Failures show below.
+  if (usePhone.getState().calls[callId]?.anchored) void session.startSending().catch(() => undefined);
   const capture = captureChoices.get(callId);
   captureChoices.delete(callId);
   const answered = api.invoke('call:answer', {

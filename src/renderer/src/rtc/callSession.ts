@@ -28,7 +28,7 @@ export interface MediaStats {
 
 /**
  * One call's media. Inbound: the SDP answer is built while the phone rings, so Answer is instant, and the
- * microphone is only attached once WhatsApp has confirmed the accept. Outbound: the desk offers, with the
+ * microphone is only attached once WhatsApp has confirmed the accept (anchored: at the click, muted on Janus). Outbound: the desk offers, with the
  * microphone attached from the start, and applies WhatsApp's answer when it comes.
  */
 export class CallSession {
@@ -162,7 +162,10 @@ export class CallSession {
     for (const candidate of this.remoteCandidates) await this.pc.addIceCandidate(candidate);
   }
 
-  /** Starts sending the microphone; call only after WhatsApp answered 200 to accept. */
+  /**
+   * Starts sending the microphone; call only after WhatsApp answered 200 to accept, or at the Answer click on an
+   * anchored call, whose leg the relay keeps muted on Janus until then.
+   */
   async startSending(): Promise<void> {
     await this.micReady;
     if (!this.mic)
