@@ -4,6 +4,7 @@ import { benchIngest } from './ingest';
 import { benchBurst } from './burst';
 import { benchRelay } from './relay';
 import { benchQueues } from './queues';
+import { benchDueLibraries, benchDueRouting } from './dueSteps';
 import { benchAnchored } from './anchored';
 import { benchBots } from './bots';
 import { benchHandBack } from './handBack';
@@ -201,6 +202,32 @@ async function main(): Promise<void> {
     console.log(
       `  webhook -> waiting call on the board ${ms(q.boardMs)}  (goal <= 200 ms: ${q.boardMs <= 200 ? 'met' : 'not met'}; the board's instance is not the one Meta called)`,
     );
+  }
+  if (!only || only === 'due') {
+    const r = await benchDueRouting({ calls: Number(process.env.BENCH_DUE_CALLS ?? 8) });
+    console.log(`\nDue routing steps (a queue hunting one agent at a time, 5 s ring, 2 instances, ${r.calls} calls)`);
+    console.log(`  webhook -> first desk has the offer    ${ms(r.toFirstMs)}  (baseline)`);
+    console.log(
+      `  ring timeout -> next desk has the offer ${ms(r.timeoutToNextMs)} after the ring time, worst ${ms(r.timeoutToNextWorstMs)}  ratio ${ratio(r.timeoutToNextMs, r.toFirstMs)} vs baseline`,
+    );
+    const other = r.idlePerInstance.all - r.idlePerInstance.dueSets;
+    console.log(
+      `  idle Redis commands/s per instance     ${r.idlePerInstance.all.toFixed(2)}, of which due sets ${r.idlePerInstance.dueSets.toFixed(2)}  ratio ${ratio(r.idlePerInstance.dueSets, other)} vs the rest of the relay's idle work ${other.toFixed(2)}/s`,
+    );
+    const lib = await benchDueLibraries({ steps: Number(process.env.BENCH_DUE_STEPS ?? 60) });
+    console.log(`\nDue steps, ${lib.steps} due over 2 s, 2 instances or workers, each on its own redis-server`);
+    const row = (name: string, f: typeof lib.ours) =>
+      console.log(
+        `  ${name.padEnd(26)} late ${ms(f.lateMs)} (worst ${ms(f.lateWorstMs)}), ${f.commandsPerStep.toFixed(1)} commands/step, idle ${f.idlePerInstance.toFixed(2)} commands/s per instance`,
+      );
+    row('relay due steps (timer)', lib.ours);
+    if (typeof lib.bull === 'string') console.log(`  BullMQ delayed jobs        ${lib.bull}`);
+    else {
+      row('BullMQ delayed jobs', lib.bull);
+      console.log(
+        `  BullMQ / relay              late ${ratio(lib.bull.lateMs, Math.max(lib.ours.lateMs, 0.5))}, commands/step ${ratio(lib.bull.commandsPerStep, lib.ours.commandsPerStep)}, idle ${ratio(lib.bull.idlePerInstance, Math.max(lib.ours.idlePerInstance, 0.01))}`,
+      );
+    }
   }
   if (!only || only === 'board') {
     const b = await benchBoard({ busyCalls: Number(process.env.BENCH_BOARD_CALLS ?? 20_000) });
