@@ -52,7 +52,7 @@ async function wrapUp(page: Page): Promise<void> {
  * changes pitch; when the ICE-lite caller hears the new pitch), and Transfer click -> the caller hears the colleague
  * (who answers as soon as it rings), against Answer click -> the caller hears the agent on a direct call.
  */
-export async function benchAnchored(rounds = 5) {
+export async function benchAnchored(rounds = 5, graphMs = 0) {
   const logger = createLogger({ level: 'error' });
   const [redis, janus] = await Promise.all([startTestRedis(), startTestJanus()]);
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
@@ -95,6 +95,9 @@ export async function benchAnchored(rounds = 5) {
     for (let i = 0; i < rounds + 1; i += 1) {
       for (const media of ['direct', 'anchored'] as const) {
         sim.setWebhookUrl(relays[media].webhookUrl);
+        // WhatsApp's Graph API over the internet answers pre_accept and accept after a while, not at once as here.
+        if (graphMs > 0)
+          for (const action of ['pre_accept', 'accept']) sim.graph.addFault({ action, delayMs: graphMs });
         const agent = asha[media];
         const call = await sim.placeCall({
           name: `Bench ${media}`,
