@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import { offeredTo, until } from '../bots/testBotCall';
 import { connectTestAgent } from '../testAgent';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { mediaHostAddress } from './testJanus';
@@ -23,14 +24,6 @@ afterAll(async () => {
   await testbed?.stop();
 });
 
-async function until(check: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /**
  * A call rings at a desk that sends its voice (300 Hz) from its answer on, as the desk does on an anchored call from
  * the Answer click; pre_accept goes through and the caller (440 Hz, behind the ICE-lite edge) gets the business's
@@ -44,9 +37,8 @@ async function preAccepted(callId: string, from: string) {
   graph.offerCall(callId);
   const body = connectWebhook({ callId, from, phoneNumberId: SECRETS.phoneNumberId, sdpOffer: caller.offerSdp });
   expect((await postSignedWebhook(relay.webhookUrl, body, SECRETS.appSecret)).status).toBe(200);
-  await until(() => agent.events.some((e) => e.type === 'call_offered' && e.callId === callId));
-  const offered = agent.events.find((e) => e.type === 'call_offered' && e.callId === callId)!;
-  const answer = await desk.answer(offered.type === 'call_offered' ? offered.sdpOffer : '');
+  await until(() => offeredTo(agent.events, callId) !== undefined);
+  const answer = await desk.answer(offeredTo(agent.events, callId)!.sdpOffer);
   await agent.client.request('pre_accept', { callId, sdp: answer });
   const sent = graph.requests.find((r) => {
     const text = JSON.stringify(r.body ?? '');
@@ -55,7 +47,13 @@ async function preAccepted(callId: string, from: string) {
   await caller.applyAnswer(sent.session.sdp);
   // Both legs are up: the desk hears the caller through the room.
   await until(() => desk.heard(440) > HEARD, 10_000);
-  return { agent, caller, desk, answer };
+  /** The agent's connection, the caller and the desk go. */
+  const close = () => {
+    agent.client.close();
+    caller.close();
+    desk.close();
+  };
+  return { agent, caller, desk, answer, close };
 }
 
 /** The loudest the caller heard the desk's tone over `ms`, read every 20 ms. */
@@ -72,7 +70,7 @@ async function loudestHeard(caller: Awaited<ReturnType<typeof createFarEnd>>, ms
 describe('an anchored desk’s voice and WhatsApp’s accept', () => {
   it('the caller hears nothing of a desk already sending until WhatsApp answered 200 to accept, and the agent right after', async () => {
     const callId = 'wacid.heard.after-accept';
-    const { agent, caller, desk, answer } = await preAccepted(callId, '447700900501');
+    const { agent, caller, answer, close } = await preAccepted(callId, '447700900501');
     try {
       testbed.graph.addFault({ action: 'accept', delayMs: 2000 });
       const accepted = agent.client.request('accept', { callId, sdp: answer });
@@ -85,15 +83,13 @@ describe('an anchored desk’s voice and WhatsApp’s accept', () => {
       expect(testbed.graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200']);
       await agent.client.request('terminate', { callId });
     } finally {
-      agent.client.close();
-      caller.close();
-      desk.close();
+      close();
     }
   }, 40_000);
 
   it('a refused accept never lets the desk’s voice reach the caller', async () => {
     const callId = 'wacid.heard.accept-refused';
-    const { agent, caller, desk, answer } = await preAccepted(callId, '447700900502');
+    const { agent, caller, desk, answer, close } = await preAccepted(callId, '447700900502');
     try {
       testbed.graph.addFault({ action: 'accept', status: 400 });
       await expect(agent.client.request('accept', { callId, sdp: answer })).rejects.toThrow();
@@ -103,9 +99,7 @@ describe('an anchored desk’s voice and WhatsApp’s accept', () => {
       expect(desk.heard(300)).toBeLessThan(SILENT);
       await agent.client.request('terminate', { callId });
     } finally {
-      agent.client.close();
-      caller.close();
-      desk.close();
+      close();
     }
   }, 40_000);
 });

@@ -124,8 +124,9 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
   const pinOf = (room: number) => roomKeys(access, room).pin;
 
   /**
-   * The customer's leg made ready while the call rings: joined (Janus's offer, its candidates gathered) and the
-   * business's answer built; `start` gives Janus WhatsApp's side, and its ICE toward WhatsApp begins (joinCustomer).
+   * The customer's leg made ready on Answer: joined (Janus's offer, its candidates gathered) and the business's answer
+   * built for pre_accept; `start` gives Janus WhatsApp's side once WhatsApp has that answer, and its ICE toward
+   * WhatsApp begins (joinCustomer does both at once).
    */
   async function prepareCustomer(room: number, whatsappOffer: string) {
     const codec = customerCodec(whatsappOffer);
