@@ -211,10 +211,10 @@ startBoardLanguage('settings.title', () => {
   queueSettings.redraw();
 });
 startCustomerData(token);
-// The form waits for the settings in force: a value typed before they arrive would be overwritten by them.
+// The form arrives off (settings.html) and waits for the settings in force: a value typed before they arrive
+// would be overwritten by them. Off in the markup, as the page is usable before this module runs.
 const form = $('settings') as HTMLFormElement;
 const fields = [...form.elements] as Array<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>;
-for (const field of fields) field.disabled = true;
 void load().finally(() => {
   for (const field of fields) field.disabled = false;
   wordNumberRules();
