@@ -14,7 +14,7 @@ import { BoardMessage, type BoardSnapshot } from '../src/shared/boardSchemas';
 import { BotCallContext } from '../src/shared/botProtocol';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
-import { endLine, moveLine, placeOf, type CallPlace } from './botDemoStory';
+import { endLine, mayRingSoon, moveLine, placeOf, type CallPlace } from './botDemoStory';
 import { listReplyWebhook } from './listReplyWebhook';
 import type { PermissionMessage } from './messageRules';
 import { SIM_SECRETS } from './phoneWithSim';
@@ -27,6 +27,8 @@ const FRONT_TOKEN = 'demo-front-bot-token-0123456789abcdef0123';
 const SURVEY_TOKEN = 'demo-survey-bot-token-0123456789abcdef012';
 /** Each voice by its pitch: the caller 440 Hz, the front bot 600 Hz, the hold music 700 Hz, the survey bot 800 Hz. */
 const TONES = { caller: 440, front: 600, music: 700, survey: 800 };
+/** How long a call just come to wait, at a free desk, may take to ring there before the demo says it does not. */
+const RING_SETTLE_MS = 1500;
 
 /**
  * `npm run demo -- --bot`: the whole bot flow on this machine, without a Meta account. A simulated WhatsApp caller
@@ -134,12 +136,18 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
     const { callId, from: customer } = call;
     let last: CallPlace | undefined;
     let seenAt = watch.seq();
+    let settleUntil: number | undefined;
     while (!closed && !call.endedBy) {
       await watch.next(seenAt, 1000);
       seenAt = watch.seq();
       const snapshot = watch.snapshot();
       const place = snapshot && placeOf(snapshot, callId);
       if (!snapshot || !place) continue;
+      if (mayRingSoon(last, place, snapshot, 'demo')) {
+        settleUntil ??= Date.now() + RING_SETTLE_MS;
+        if (Date.now() < settleUntil) continue;
+      }
+      settleUntil = undefined;
       const line = moveLine(last, place, snapshot, 'demo', TONES);
       if (line) say(line);
       const handle = place.at === 'bot' && !place.bot && last?.at !== 'bot' && frontHandle(customer);

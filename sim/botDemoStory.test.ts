@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoardSnapshot } from '../src/shared/boardSchemas';
-import { endLine, moveLine, placeOf } from './botDemoStory';
+import { endLine, mayRingSoon, moveLine, placeOf } from './botDemoStory';
 
 const TONES = { caller: 440, front: 600, survey: 800 };
 
@@ -37,6 +37,20 @@ describe('the bot demo tells only what the board shows', () => {
       'Your desk stopped ringing; the call waits in Support (no desk rings for it now).',
     );
     expect(moveLine(ringing, ringing, board(['demo'], 'available'), 'demo', TONES)).toBeUndefined();
+  });
+
+  it('a call just handed to Support at a free desk is given a moment to ring there before "no desk rings" is told', () => {
+    const front = { at: 'bot' as const, queue: 'front', name: 'Front desk' };
+    const quiet = placeOf(board([], 'available'), 'c1')!;
+    expect(mayRingSoon(front, quiet, board([], 'available'), 'demo')).toBe(true);
+    expect(mayRingSoon(undefined, quiet, board([], 'available'), 'demo')).toBe(true);
+    // Ringing already, or already told as waiting, or a desk that is not free: nothing to wait for.
+    expect(mayRingSoon(front, placeOf(board(['demo'], 'available'), 'c1')!, board(['demo'], 'available'), 'demo')).toBe(
+      false,
+    );
+    expect(mayRingSoon(quiet, quiet, board([], 'available'), 'demo')).toBe(false);
+    expect(mayRingSoon(front, quiet, board([], 'after_call_work'), 'demo')).toBe(false);
+    expect(mayRingSoon(front, quiet, board([], 'not_ready', 'break'), 'demo')).toBe(false);
   });
 
   it('the survey bot is named as handed to only from the agent, and the end says who ended the call', () => {

@@ -87,6 +87,22 @@ export function moveLine(
   return ringing ? `${how}, and your desk rings with its summary.` : `${how}; ${notRinging(snapshot, agent)}.`;
 }
 
+/**
+ * Whether a call that has just come to wait is, on this board, only a moment from ringing the agent: their desk is
+ * free, and routing rings it in the next update. The demo waits a little for that update rather than tell the
+ * moment between as "no desk rings".
+ */
+export function mayRingSoon(
+  from: CallPlace | undefined,
+  to: CallPlace,
+  snapshot: BoardSnapshot,
+  agent: string,
+): boolean {
+  if (to.at !== 'waiting' || to.ringingAt.includes(agent)) return false;
+  if (from?.at === 'waiting' && from.queue === to.queue) return false;
+  return snapshot.agents.find((a) => a.id === agent)?.state === 'available';
+}
+
 /** The terminal's line for the end of a call, from the last place the board showed it and how WhatsApp saw it end. */
 export function endLine(last: CallPlace | undefined, end: CallEnd): string {
   if (end === 'caller_hangup') return 'The customer hung up.';
