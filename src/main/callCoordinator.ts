@@ -828,6 +828,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       else if (signal.type === 'customer_held') customerHeld(signal.callId, signal.held, signal.by);
       else if (
         signal.type === 'customer_hold_wanted' ||
+        signal.type === 'desk_heard_wanted' ||
         signal.type === 'account_alert' ||
         signal.type === 'call_rated'
       )

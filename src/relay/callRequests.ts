@@ -290,6 +290,24 @@ export function createCallRequests(deps: {
     return Boolean(inModel) || placedBy === agentId || (await store.wasOffered(callId, agentId));
   }
 
+  /**
+   * What accept sends on a relay that anchors calls: the business's answer pre_accept sent (Meta requires the same
+   * SDP), from memory or, when pre_accept went through another instance, from Redis. An anchored call whose answer
+   * is lost is refused rather than answered with the desk's SDP, which answers Janus's offer, not WhatsApp's.
+   */
+  async function preAcceptedAnswer(callId: string, deskSdp: string): Promise<string> {
+    const kept = anchored!.customerAnswer(callId) ?? (await store.preAcceptedAnswer(callId));
+    if (kept) return kept;
+    if (await anchored!.isAnchored(callId)) throw new RelayRefusal('relayCallUnknown');
+    return deskSdp;
+  }
+
+  /** WhatsApp accepted: the desk's leg is turned up here, or by the instance that has it, asked over the bus. */
+  async function hearDesk(callId: string, agentId: string): Promise<void> {
+    if ((await anchored!.deskHeard(callId, agentId)) !== 'elsewhere') return;
+    await bus.publish({ kind: 'direct', callId, targets: [], event: { type: 'desk_heard_wanted', callId, agentId } });
+  }
+
   return {
     async pre_accept(agentId, { callId, sdp }, context = NO_DEADLINE) {
       const ring = anchored ? colleagueRingFor(await floor.call(callId), agentId) : undefined;
@@ -314,7 +332,12 @@ export function createCallRequests(deps: {
           if (context.expired()) throw new RelayRefusal('relayGaveUp');
           const bizOpaque = await callbackData(callId, agentId);
           await (await graphFor(callId)).preAccept(callId, toWhatsApp, { bizOpaque });
-          if (legged) await anchored!.customerAnswered(callId);
+          // Kept in Redis too: accept may come through another instance (the desk reconnected) and must send the same.
+          if (legged)
+            await Promise.all([
+              anchored!.customerAnswered(callId),
+              store.keepPreAccepted(callId, toWhatsApp).catch(() => undefined),
+            ]);
         }
       } catch (error) {
         await store.release(callId);
@@ -346,8 +369,9 @@ export function createCallRequests(deps: {
       // A call transferred to this agent was accepted on WhatsApp by the colleague who answered it first.
       if (anchored && (await store.wasAccepted(callId))) return {};
       const bizOpaque = await callbackData(callId, agentId);
-      await (await graphFor(callId)).accept(callId, anchored?.customerAnswer(callId) ?? sdp, { capture, bizOpaque });
-      if (anchored) await anchored.deskHeard(callId, agentId);
+      const answer = anchored ? await preAcceptedAnswer(callId, sdp) : sdp;
+      await (await graphFor(callId)).accept(callId, answer, { capture, bizOpaque });
+      if (anchored) await hearDesk(callId, agentId);
       if (anchored) await store.markAccepted(callId);
       // Counted after the reply: the desk waits for it before sending its voice, the metric can wait for Redis.
       const answeredAt = Date.now();

@@ -161,8 +161,8 @@ export function createCallStore(redis: Redis, keys: RelayKeys, instance: string)
     },
     wasAccepted: async (callId: string): Promise<boolean> => (await redis.exists(keys.accepted(callId))) === 1,
     /**
-     * WhatsApp took the business's pre_accept for a call the relay answers itself (a bot's), with this SDP: an
-     * instance that takes the call's legs over after this one died before accept finishes with the same one.
+     * WhatsApp took the business's pre_accept of an anchored call with this SDP: accept, sent by whichever instance
+     * finishes the answer (the desk reconnected elsewhere, or this one died before a bot's accept), carries the same.
      */
     async keepPreAccepted(callId: string, sdp: string): Promise<void> {
       await redis.set(keys.preAccepted(callId), sdp, 'PX', CLAIM_MS);

@@ -795,7 +795,10 @@ export async function startRelay(options: RelayOptions) {
     await bus.publish({ kind: 'direct', callId, targets: parties, event: { type: 'customer_held', callId, held, by } });
   }
 
-  /** Each instance lets its own legs of an anchored call go when the call is won elsewhere, passed on, or over. */
+  /**
+   * Each instance looks after its own legs of an anchored call: lets them go when the call is won elsewhere, passed
+   * on, or over, moves the customer's, and turns a desk's up when another instance had WhatsApp accept the call.
+   */
   function followAnchored(message: RelayBusMessage): void {
     const event = message.event;
     const done =
@@ -805,9 +808,11 @@ export async function startRelay(options: RelayOptions) {
           ? anchored!.end(event.callId)
           : event.type === 'customer_hold_wanted'
             ? holdCustomerHere(event.callId, event.held, event.by)
-            : event.type === 'call_passed_on' || event.type === 'call_transferred'
-              ? Promise.all((message.targets ?? []).map((agentId) => anchored!.dropDesk(event.callId, agentId)))
-              : undefined;
+            : event.type === 'desk_heard_wanted'
+              ? anchored!.hearDeskHere(event.callId, event.agentId)
+              : event.type === 'call_passed_on' || event.type === 'call_transferred'
+                ? Promise.all((message.targets ?? []).map((agentId) => anchored!.dropDesk(event.callId, agentId)))
+                : undefined;
     done?.catch((error: unknown) => log.warn('media server legs not released', { error: errorText(error) }));
   }
 

@@ -111,6 +111,11 @@ export const CallSignal = z.discriminatedUnion('type', [
   }),
   /** For the relay instance that has the customer's media leg: move it to the hold room or back. */
   z.object({ type: z.literal('customer_hold_wanted'), callId: z.string(), held: z.boolean(), by: z.string().max(200) }),
+  /**
+   * For the relay instance that has this desk's media leg: WhatsApp accepted the call through another instance (the
+   * desk reconnected there between pre_accept and accept), so the desk's voice goes into the room now.
+   */
+  z.object({ type: z.literal('desk_heard_wanted'), callId: z.string(), agentId: z.string().max(200) }),
   /** The colleague did not take the transfer: the call stays with this desk. */
   z.object({ type: z.literal('transfer_declined'), callId: z.string(), to: z.string().max(200) }),
   /** Not answered in time at this desk: the team relay offered the call to a colleague. */

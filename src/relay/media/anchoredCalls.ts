@@ -8,7 +8,7 @@ import { roomKeys, unguessableRoom, type JanusAccess } from './janusAccess';
 import { connectJanusAnchor, roomRateFor, type AnchorLeg, type JanusAnchor, type RoomRate } from './janusAnchor';
 import { createJanusRegistry } from './janusRegistry';
 import { createJanusSessionKeeper } from './janusSessionKeeper';
-import { createAdoptedLegs } from './adoptedLegs';
+import { createAdoptedLegs, deskLegKind } from './adoptedLegs';
 
 type ReadyCustomer = Awaited<ReturnType<JanusAnchor['prepareCustomer']>>;
 
@@ -176,8 +176,11 @@ export async function createAnchoredCalls(deps: {
       .finally(() => (reconnecting = false));
   }, RECONNECT_MS);
 
-  /** Desks' legs waiting for an answer or in a call, and the customer's leg, per call. */
-  const deskLegs = new Map<string, Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; up: Promise<boolean> }>>();
+  /** Desks' legs waiting for an answer or in a call (`noted` in Redis once answered), per call. */
+  const deskLegs = new Map<
+    string,
+    Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; up: Promise<boolean>; noted?: boolean }>
+  >();
   /** The queue's bot as a party of the call (on the instance that answered the call for it). */
   const botLegs = new Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>();
   const customerLegs = new Map<string, { leg: AnchorLeg; answer: string; connected: Promise<boolean> }>();
@@ -435,7 +438,17 @@ export async function createAnchoredCalls(deps: {
       const entry = deskLegs.get(callId)?.get(agentId);
       const where = await place(callId);
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
+      // Noted meanwhile: should this instance die before accept, the one taking its session over can turn it up.
+      entry.noted = true;
+      const noted = adoptedLegs
+        .note(callId, deskLegKind(agentId), {
+          url: where.url,
+          sessionId: where.anchor.sessionId,
+          handle: entry.handle.id,
+        })
+        .catch((error: unknown) => log.warn('desk’s leg not noted', { callId, agentId, error: errorText(error) }));
       entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
+      await noted;
       const known = customerLegs.get(callId);
       if (known) return known.answer;
       // A pre_accept tried before (and refused) left the leg ready: the same answer goes again.
@@ -468,22 +481,37 @@ export async function createAnchoredCalls(deps: {
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
       entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer, 'desk', true);
     },
-    /** WhatsApp answered 200 to accept: the answering desk's voice goes into the room (a direct call has no leg). */
-    async deskHeard(callId: string, agentId: string): Promise<void> {
-      const leg = deskLegs.get(callId)?.get(agentId)?.leg;
-      if (leg) return leg.setVolume(100);
-      if (await redis.exists(placeKey(callId)))
-        log.warn('call accepted but the desk’s leg is not on this relay instance: the caller cannot hear the agent', {
+    /**
+     * WhatsApp answered 200 to accept: the answering desk's voice goes into the room. `elsewhere`: its leg is on
+     * another instance (the desk reconnected here after pre_accept), noted in Redis for whichever instance has it or
+     * takes it over, which the caller must also ask over the bus; `direct`: the call has no leg.
+     */
+    async deskHeard(callId: string, agentId: string): Promise<'here' | 'elsewhere' | 'direct'> {
+      if (await this.hearDeskHere(callId, agentId)) return 'here';
+      if (!(await redis.exists(placeKey(callId)))) return 'direct';
+      if (!(await adoptedLegs.wantHeard(callId, agentId)))
+        log.warn('call accepted but no relay instance noted the desk’s leg: the caller may not hear the agent', {
           callId,
           agentId,
         });
+      return 'elsewhere';
+    },
+    /** The desk's leg goes to full volume if it is on this instance (joined here, or taken over); false if not. */
+    async hearDeskHere(callId: string, agentId: string): Promise<boolean> {
+      const leg = deskLegs.get(callId)?.get(agentId)?.leg;
+      if (leg) {
+        await leg.setVolume(100);
+        return true;
+      }
+      return adoptedLegs.hearDesk(callId, agentId);
     },
     /** The business's answer already sent in pre_accept: accept carries the same SDP. */
     customerAnswer: (callId: string) => customerLegs.get(callId)?.answer,
     /** A desk's leg leaves (it declined, was passed over, or a colleague won the call). */
     async dropDesk(callId: string, agentId: string): Promise<void> {
       const entry = deskLegs.get(callId)?.get(agentId);
-      if (!entry) return;
+      if (!entry) return void (await adoptedLegs.drop(callId, deskLegKind(agentId)));
+      if (entry.noted) await adoptedLegs.forget(callId, deskLegKind(agentId));
       if (whispers.get(callId)?.agentId === agentId) await whisperOver(callId);
       deskLegs.get(callId)!.delete(agentId);
       // No desk here can answer it any more: the customer's leg made ready here goes.

@@ -1,0 +1,76 @@
+import { expect } from 'vitest';
+import { createFarEnd, heardTone } from '../../../sim/farEnd';
+import type { GraphApiSim } from '../../../sim/graphApiSim';
+import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import { offeredTo, until } from '../bots/testBotCall';
+import { connectTestAgent } from '../testAgent';
+import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { mediaHostAddress } from './testJanus';
+import { createTonePeer } from './testTonePeer';
+
+/** Under this the caller hears nothing of a tone (a leg heard in the room measures 0.1 and more). */
+export const SILENT = 0.004;
+export const HEARD = 0.05;
+
+type FarEnd = Awaited<ReturnType<typeof createFarEnd>>;
+
+/** The SDP the relay sent WhatsApp with `action` ('pre_accept' or 'accept') for this call, as the simulator got it. */
+export function sdpSentWith(graph: GraphApiSim, callId: string, action: 'pre_accept' | 'accept'): string | undefined {
+  const body = graph.requests.find((r) => {
+    const sent = r.body as { call_id?: string; action?: string } | undefined;
+    return sent?.call_id === callId && sent.action === action;
+  })?.body as { session?: { sdp?: string } } | undefined;
+  return body?.session?.sdp;
+}
+
+/**
+ * A call rings at a desk that sends its voice (300 Hz) from its answer on, as the desk does on an anchored call from
+ * the Answer click; pre_accept goes through and the caller (440 Hz, behind the ICE-lite edge) gets the business's
+ * answer, so both legs are up in Janus before accept is sent. The desk signs in at `agentUrls` (the real relay
+ * client) and the call comes in at `webhookUrl`.
+ */
+export async function preAcceptedCall(
+  graph: GraphApiSim,
+  call: { callId: string; from: string; webhookUrl: string; agentUrls: string[] },
+) {
+  const { callId, from } = call;
+  const agent = await connectTestAgent(`agent-${from}`, call.agentUrls);
+  const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+  const desk = createTonePeer(300);
+  /** The agent's connection, the caller and the desk go. */
+  const close = () => {
+    agent.client.close();
+    caller.close();
+    desk.close();
+  };
+  try {
+    graph.offerCall(callId);
+    const secrets = RELAY_TEST_SECRETS;
+    const body = connectWebhook({ callId, from, phoneNumberId: secrets.phoneNumberId, sdpOffer: caller.offerSdp });
+    expect((await postSignedWebhook(call.webhookUrl, body, secrets.appSecret)).status).toBe(200);
+    await until(() => offeredTo(agent.events, callId) !== undefined);
+    const answer = await desk.answer(offeredTo(agent.events, callId)!.sdpOffer);
+    await agent.client.request('pre_accept', { callId, sdp: answer });
+    await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
+    // Both legs are up: the desk hears the caller through the room.
+    await until(() => desk.heard(440) > HEARD, 10_000);
+    return { agent, caller, desk, answer, close };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+/** The loudest `level()` read every 20 ms over `ms`. */
+export async function loudestOver(level: () => number, ms: number): Promise<number> {
+  let loudest = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    loudest = Math.max(loudest, level());
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return loudest;
+}
+
+/** The loudest the caller heard the desk's tone over `ms`. */
+export const loudestHeard = (caller: FarEnd, ms: number) => loudestOver(() => heardTone(caller.received, 300), ms);
