@@ -329,13 +329,12 @@ export async function createAnchoredCalls(deps: {
       const where = await place(callId);
       if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
       const { handle, offer } = await where.anchor.offerLeg(where.room, agentId, false, 0);
+      // Set before anything is awaited: the desks a call rings at once each add their leg to the same map.
       const legs = deskLegs.get(callId) ?? new Map();
-      await legs
-        .get(agentId)
-        ?.handle.detach()
-        .catch(() => undefined);
-      legs.set(agentId, { handle, up: webrtcUp(handle, 60_000) });
       deskLegs.set(callId, legs);
+      const previous = legs.get(agentId);
+      legs.set(agentId, { handle, up: webrtcUp(handle, 60_000) });
+      await previous?.handle.detach().catch(() => undefined);
       return offer;
     },
     /** Whether this desk's leg (on this instance) has its media up, waiting at most until it is known. */

@@ -2,26 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heardTone } from '../../../sim/farEnd';
 import { until } from '../bots/testBotCall';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from './testAnchoredRelay';
-import { HEARD, SILENT, loudestHeard, preAcceptedCall } from './testPreAcceptedCall';
+import { HEARD, SILENT, loudestHeard, preAcceptedCall, sdpSentWith } from './testPreAcceptedCall';
 
 let testbed: AnchoredRelayTestbed;
 
 beforeAll(async () => {
   testbed = await startAnchoredRelay('heard-after-accept', {
     defaultQueue: 'support',
-    queues: [{ id: 'support', name: 'Support', media: 'anchored', agents: '*' }],
+    queues: [{ id: 'support', name: 'Support', routing: 'ring_all', media: 'anchored', agents: '*' }],
   });
 }, 30_000);
 afterAll(async () => {
   await testbed?.stop();
 });
 
-const preAccepted = (callId: string, from: string) =>
+const preAccepted = (callId: string, from: string, colleagues = 0) =>
   preAcceptedCall(testbed.graph, {
     callId,
     from,
     webhookUrl: testbed.relay.webhookUrl,
     agentUrls: [testbed.relay.agentUrl],
+    colleagues,
   });
 
 describe('an anchored desk’s voice and WhatsApp’s accept', () => {
@@ -59,4 +60,22 @@ describe('an anchored desk’s voice and WhatsApp’s accept', () => {
       close();
     }
   }, 40_000);
+
+  it('calls ringing at several desks at once keep each desk’s leg: the one answering is heard through Janus', async () => {
+    // Which desk's ring completes last varies from call to call: several calls, so a lost leg shows.
+    for (const n of [1, 2, 3, 4]) {
+      const callId = `wacid.heard.ring-all-${n}`;
+      const { agent, caller, desk, answer, close } = await preAccepted(callId, `44770090051${n}`, 4);
+      try {
+        // WhatsApp got Janus's answer for the customer's leg, not the desk's answer to Janus's offer for its own.
+        expect(sdpSentWith(testbed.graph, callId, 'pre_accept')).not.toBe(answer);
+        await agent.client.request('accept', { callId, sdp: answer });
+        await until(() => heardTone(caller.received, 300) > HEARD, 3000);
+        expect(desk.heard(300)).toBeLessThan(SILENT);
+        await agent.client.request('terminate', { callId });
+      } finally {
+        close();
+      }
+    }
+  }, 60_000);
 });

@@ -27,19 +27,23 @@ export function sdpSentWith(graph: GraphApiSim, callId: string, action: 'pre_acc
  * A call rings at a desk that sends its voice (300 Hz) from its answer on, as the desk does on an anchored call from
  * the Answer click; pre_accept goes through and the caller (440 Hz, behind the ICE-lite edge) gets the business's
  * answer, so both legs are up in Janus before accept is sent. The desk signs in at `agentUrls` (the real relay
- * client) and the call comes in at `webhookUrl`.
+ * client) and the call comes in at `webhookUrl`; `colleagues` more desks sign in after it and ring too.
  */
 export async function preAcceptedCall(
   graph: GraphApiSim,
-  call: { callId: string; from: string; webhookUrl: string; agentUrls: string[] },
+  call: { callId: string; from: string; webhookUrl: string; agentUrls: string[]; colleagues?: number },
 ) {
   const { callId, from } = call;
   const agent = await connectTestAgent(`agent-${from}`, call.agentUrls);
+  const colleagues = await Promise.all(
+    Array.from({ length: call.colleagues ?? 0 }, (_, i) => connectTestAgent(`colleague${i}-${from}`, call.agentUrls)),
+  );
   const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
   const desk = createTonePeer(300);
   /** The agent's connection, the caller and the desk go. */
   const close = () => {
     agent.client.close();
+    for (const colleague of colleagues) colleague.client.close();
     caller.close();
     desk.close();
   };
@@ -48,7 +52,7 @@ export async function preAcceptedCall(
     const secrets = RELAY_TEST_SECRETS;
     const body = connectWebhook({ callId, from, phoneNumberId: secrets.phoneNumberId, sdpOffer: caller.offerSdp });
     expect((await postSignedWebhook(call.webhookUrl, body, secrets.appSecret)).status).toBe(200);
-    await until(() => offeredTo(agent.events, callId) !== undefined);
+    await until(() => [agent, ...colleagues].every((desk) => offeredTo(desk.events, callId) !== undefined));
     const answer = await desk.answer(offeredTo(agent.events, callId)!.sdpOffer);
     await agent.client.request('pre_accept', { callId, sdp: answer });
     await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
