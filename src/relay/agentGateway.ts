@@ -23,6 +23,7 @@ import { RelayRefusal, type CallRequests, type RequestContext } from './callRequ
 import type { CallStore } from './callStore';
 import type { RelayLimits } from './limits';
 import { ALIVE_MS, type Presence } from './presence';
+import { HEARTBEAT_SLICES, heartbeatSlice } from './heartbeatSlices';
 import { stateSignal, type TeamFloor } from './team/teamFloor';
 import type { Activity, AgentRecord } from '../shared/teamState';
 import type { CallRecorder } from './records/callRecorder';
@@ -400,16 +401,24 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   }
 
   let closing = false;
-  const heartbeat = setInterval(() => {
-    for (const [agentId, agent] of agents) {
-      void presence.renew(agentId).catch(() => undefined);
-      void restoreIfLost(agentId, agent).catch(() => undefined);
-      void revocations
-        .isRevoked(agentId, agent.issuedAtMs)
-        .then((revoked) => revoked && agent.socket.close(4001, 'agent token revoked'))
-        .catch(() => undefined);
-    }
-  }, ALIVE_MS / 3);
+  // Each desk is renewed every ALIVE_MS / 3 as before, but in HEARTBEAT_SLICES turns, not all at one instant.
+  let slice = 0;
+  const heartbeat = setInterval(
+    () => {
+      const now = slice;
+      slice = (slice + 1) % HEARTBEAT_SLICES;
+      for (const [agentId, agent] of agents) {
+        if (heartbeatSlice(agentId) !== now) continue;
+        void presence.renew(agentId).catch(() => undefined);
+        void restoreIfLost(agentId, agent).catch(() => undefined);
+        void revocations
+          .isRevoked(agentId, agent.issuedAtMs)
+          .then((revoked) => revoked && agent.socket.close(4001, 'agent token revoked'))
+          .catch(() => undefined);
+      }
+    },
+    ALIVE_MS / 3 / HEARTBEAT_SLICES,
+  );
 
   return {
     /** The team's not-ready reasons changed: every desk on this instance hears them as a fresh welcome. */
