@@ -325,6 +325,9 @@ export function createCallRequests(deps: {
         else {
           // Anchored: the desk's answer is for its leg on the media server; WhatsApp gets the server's answer.
           const legged = anchored?.hasDeskLeg(callId, agentId);
+          // Its leg is on another instance (the desk's connection moved while it rang): the desk's SDP answers Janus's
+          // offer for that leg, never WhatsApp's, and this instance cannot answer for it.
+          if (!legged && (await anchored?.isAnchored(callId))) throw new RelayRefusal('relayCallUnknown');
           const toWhatsApp = legged
             ? await anchored!.answer(callId, agentId, sdp, (await store.offer(callId))?.sdpOffer ?? '')
             : sdp;

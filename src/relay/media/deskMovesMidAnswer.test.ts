@@ -9,6 +9,11 @@ import { startRelayProcess } from '../testRelayProcess';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from './testAnchoredRelay';
 import { HEARD, SILENT, loudestHeard, loudestOver, preAcceptedCall, sdpSentWith } from './testPreAcceptedCall';
+import { createFarEnd } from '../../../sim/farEnd';
+import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
+import { offeredTo } from '../bots/testBotCall';
+import { mediaHostAddress } from './testJanus';
+import { createTonePeer } from './testTonePeer';
 
 const PREFIX = 'desk-moves';
 const QUEUES: TeamQueuesInput = {
@@ -139,4 +144,36 @@ describe('a desk that reconnects to another relay instance between pre_accept an
       call?.close();
     }
   }, 80_000);
+
+  it('a pre_accept reaching an instance without the desk’s leg (A has not yet seen the old connection go) is refused, and WhatsApp hears nothing', async () => {
+    const { graph, relay: relayA } = testbed;
+    const callId = 'wacid.moved.pre-accept';
+    const ringing = await connectTestAgent('agent-447700900604', [relayA.agentUrl]);
+    const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
+    const desk = createTonePeer(300);
+    let moved: Awaited<ReturnType<typeof connectTestAgent>> | undefined;
+    try {
+      graph.offerCall(callId);
+      const secrets = RELAY_TEST_SECRETS;
+      const body = connectWebhook({
+        callId,
+        from: '447700900604',
+        phoneNumberId: secrets.phoneNumberId,
+        sdpOffer: caller.offerSdp,
+      });
+      expect((await postSignedWebhook(relayA.webhookUrl, body, secrets.appSecret)).status).toBe(200);
+      await until(() => offeredTo(ringing.events, callId) !== undefined);
+      const answer = await desk.answer(offeredTo(ringing.events, callId)!.sdpOffer);
+      moved = await connectTestAgent(ringing.id, [relayB.agentUrl]);
+      await expect(moved.client.request('pre_accept', { callId, sdp: answer })).rejects.toThrow(
+        'This call is no longer known to the team relay.',
+      );
+      expect(graph.actionsFor(callId)).toEqual([]);
+    } finally {
+      moved?.client.close();
+      ringing.client.close();
+      caller.close();
+      desk.close();
+    }
+  }, 40_000);
 });
