@@ -188,3 +188,33 @@ test('a shortcut never takes the focus from a number being typed: the dial box k
   await page.keyboard.type('00');
   await expect(page.getByTestId('dial-number')).toHaveValue('447700900');
 });
+
+test('the agent presses Enter on OK as a call arrives: the call keeps ringing', async ({ phone }) => {
+  const { page, sim } = phone;
+  const missed = await sim.placeCall({ name: 'Gone Customer' });
+  await expect(page.getByTestId('answer')).toBeEnabled();
+  await sim.hangUp(missed.callId);
+  await expect(page.getByTestId('end-reason')).toHaveText('Missed call');
+  // The desk puts the keyboard on the summary's OK: the agent's next Enter is meant for it.
+  const ok = page.getByTestId('dismiss');
+  await expect(ok).toBeFocused();
+
+  const next = await sim.placeCall({ name: 'Arriving Customer' });
+  const ring = page.locator(`[data-testid="incoming-call"][data-call-id="${next.callId}"]`);
+  await expect(ring.getByTestId('answer')).toBeEnabled();
+  // The ring replaced the card OK was on: the focus goes to the ring's heading, which answers nothing.
+  await expect(ring.getByTestId('caller-name')).toBeFocused();
+  await expect(page.getByTestId('announcer')).toHaveText(/Arriving Customer\. Press Ctrl\+Shift\+A to answer/);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(500);
+  await expect(ring).toBeVisible();
+  await expect(ring.getByTestId('answer')).toBeEnabled();
+  expect(sim.graph.actionsFor(next.callId)).toEqual([]);
+
+  // Answering stays one explicit step: the shortcut answers, and the focus goes on to Mute as after a click.
+  await shortcut(page, 'A');
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await expect(page.getByTestId('mute')).toBeFocused();
+  expect(sim.graph.actionsFor(next.callId)).toEqual(['pre_accept:200', 'accept:200']);
+});

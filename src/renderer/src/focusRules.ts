@@ -65,3 +65,26 @@ export function landFocus(target: HTMLElement | null | undefined, yieldsToRing =
   for (const event of ['keydown', 'pointerdown', 'input', 'blur']) target.addEventListener(event, used, { once: true });
   target.focus();
 }
+
+/** Set while one render removes the control the agent was on to make way for a ringing call. */
+let focusDroppedForRing = false;
+
+/**
+ * A card leaving because a call rings (a summary a new ring replaces) calls this as it goes: when the focus was
+ * inside it, the ringing card takes the focus on its heading, never on Answer, so the Enter or Space the agent meant
+ * for the old card answers nothing. Read by `takeFocusDroppedForRing` in the same render, then forgotten.
+ */
+export function focusDroppedByRing(card: HTMLElement | null): void {
+  if (!card?.contains(document.activeElement)) return;
+  focusDroppedForRing = true;
+  queueMicrotask(() => {
+    focusDroppedForRing = false;
+  });
+}
+
+/** Whether the ringing card now shown replaced the control that had the focus (once: the first card takes it). */
+export function takeFocusDroppedForRing(): boolean {
+  const dropped = focusDroppedForRing;
+  focusDroppedForRing = false;
+  return dropped;
+}

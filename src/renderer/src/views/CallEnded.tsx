@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { Fragment, useEffect, useRef } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
-import { landFocus } from '../focusRules';
+import { focusDroppedByRing, landFocus } from '../focusRules';
 import { selectRinging, usePhone } from '../store';
 import { callerLabel, endKey, formatDuration } from './format';
 import { Handle, Name } from './Who';
@@ -20,9 +20,23 @@ export function CallEnded({ call }: { call: CallView }) {
   useEffect(() => {
     if (selectRinging(usePhone.getState()).length === 0) landFocus(okButton.current, true);
   }, []);
+  // A new ring replaces this card: if the agent was on OK, their Enter must not land on the ring's Answer.
+  const card = useRef<HTMLElement>(null);
+  useLayoutEffect(() => {
+    const section = card.current;
+    return () => {
+      if (selectRinging(usePhone.getState()).length > 0) focusDroppedByRing(section);
+    };
+  }, []);
   const talked = call.answeredAtMs && call.endedAtMs ? formatDuration(call.endedAtMs - call.answeredAtMs) : undefined;
   return (
-    <section className="card ended" data-testid="call-ended" data-call-id={call.callId} data-reason={call.endReason}>
+    <section
+      ref={card}
+      className="card ended"
+      data-testid="call-ended"
+      data-call-id={call.callId}
+      data-reason={call.endReason}
+    >
       <p className="label" data-testid="end-reason">
         {t(endKey(call), { name: call.handedTo })}
       </p>
