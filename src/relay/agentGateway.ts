@@ -266,7 +266,8 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     if (agent.asked && JSON.stringify(agent.asked) === JSON.stringify(activity)) return;
     agent.asked = activity;
     floor
-      .apply({ kind: 'set_activity', agentId, activity })
+      .setActivity(agentId, activity)
+      .then((rescinded) => router.passOn(rescinded))
       .catch((error: unknown) => log.warn('status not saved', { agentId, error: errorText(error) }));
   }
 

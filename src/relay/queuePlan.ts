@@ -153,6 +153,11 @@ function planStep(input: RouteInput): RouteStep {
   if (route.stage === 'overflow' && fallback && nowMs >= fallbackAtMs) route.stage = 'fallback';
   // From here the call rings at everyone it may; nobody rings alone any more.
   route = { ...route, ringingAlone: undefined, ringStartMs: undefined };
+  // A ring stops where the agent can no longer take the call (not ready, gone): it rings them again once they can.
+  for (const id of input.ringing) {
+    const agent = byId.get(id);
+    if (!withdraw.includes(id) && !(agent && isFree(agent))) withdraw.push(id);
+  }
   const queues = route.stage === 'fallback' && fallback ? [queue, fallback] : [queue];
   const ring = candidates(queues, input, new Set([...input.ringing, ...withdraw]));
   const nextCheckMs =

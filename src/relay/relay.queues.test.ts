@@ -12,6 +12,8 @@ import { connectTestAgent } from './testAgent';
 const SECRETS = RELAY_TEST_SECRETS;
 
 let redis: Awaited<ReturnType<typeof startTestRedis>>;
+/** Reads what the relays keep, as the board and the team model see it. */
+let reader: Redis;
 let graph: GraphApiSim;
 let relays: Relay[] = [];
 let clients: Array<{ close(): void }> = [];
@@ -56,11 +58,22 @@ const QUEUES: TeamQueuesInput = {
       callWaiting: true,
       agents: { ria: 5, sol: 5, tam: 5 },
     },
+    // Everyone at once, as the demo's Support: a ring that nobody answers ends after the ring time.
+    {
+      id: 'ring-out',
+      name: 'Ring out',
+      routing: 'ring_all',
+      ringSeconds: 5,
+      overflowSeconds: 60,
+      payloads: ['ring-out'],
+      agents: { ivy: 5, jon: 5 },
+    },
   ],
 };
 
 beforeAll(async () => {
   redis = await startTestRedis();
+  reader = new Redis(redis.url);
   graph = await startGraphApiSim({
     accessToken: SECRETS.accessToken,
     phoneNumberId: SECRETS.phoneNumberId,
@@ -68,6 +81,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  reader.disconnect();
   await graph.close();
   await redis.stop();
 });
@@ -143,6 +157,22 @@ const waitedAtRing = (a: Agent, callId: string) => {
 };
 const ringing = (team: Agent[], callId: string) =>
   team.filter((a) => rang(a, callId) && !passedOn(a, callId)).map((a) => a.id);
+const timesRung = (a: Agent, callId: string) =>
+  a.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length;
+/** Whom the board shows the call ringing at: those it was offered to and who did not decline it. */
+async function boardRingingAt(callId: string): Promise<string[]> {
+  const [offered, declined] = await Promise.all([
+    reader.smembers(`{q${testNo}}:offered:${callId}`),
+    reader.smembers(`{q${testNo}}:declined:${callId}`),
+  ]);
+  return offered.filter((a) => !declined.includes(a)).sort();
+}
+/** How each of the call's rings ended in the team model (pending while it rings), agent by agent. */
+async function ringsOf(callId: string): Promise<Array<[string, string]>> {
+  const raw = await reader.get(`{q${testNo}}:team:call:${callId}`);
+  const call = JSON.parse(raw ?? '{"reservations":[]}') as { reservations: Array<{ agentId: string; status: string }> };
+  return call.reservations.map((r) => [r.agentId, r.status]);
+}
 
 describe('queues with skills on the team relay', () => {
   it('rings the most skilled agent alone, skips them after the ring time, then the longest idle; the skipped agent can no longer answer', async () => {
@@ -379,5 +409,43 @@ describe('queues with skills on the team relay', () => {
     await ben.client.request('reject', { callId });
     await until(() => graph.actionsFor(callId).includes('reject:200'));
     expect(graph.actionsFor(callId)).toEqual(['reject:200']);
+  });
+
+  it('an agent who goes not ready while a call rings at them alone stops ringing at once, and the next agent rings at once', async () => {
+    const [a] = await startRelays(1);
+    const cy = await agent('cy', [a!.agentUrl]);
+    const ben = await agent('ben', [a!.agentUrl]);
+    const callId = await offerCall(a!, '447700900601');
+    await until(() => rang(cy, callId));
+    cy.client.setStatus('away', 'break');
+    // Well before cy's 5 s ring time would have run out.
+    await until(() => passedOn(cy, callId) && rang(ben, callId), 2500);
+    await until(() => cy.state()?.state === 'not_ready');
+    expect(cy.state()).toMatchObject({ state: 'not_ready', reason: 'break' });
+    expect(await boardRingingAt(callId)).toEqual(['ben']);
+    expect(await ringsOf(callId)).toEqual([
+      ['cy', 'rescinded'],
+      ['ben', 'pending'],
+    ]);
+    await expect(cy.client.request('pre_accept', { callId, sdp: TEST_ANSWER_SDP })).rejects.toThrow(
+      'not offered to you',
+    );
+  });
+
+  it('ringing everyone: an agent who goes not ready while the call rings stops ringing at once, and rings for it again once available', async () => {
+    const [a] = await startRelays(1);
+    const ivy = await agent('ivy', [a!.agentUrl]);
+    const callId = await offerCall(a!, '447700900602', 'ring-out');
+    await until(() => rang(ivy, callId));
+    ivy.client.setStatus('away', 'break');
+    await until(() => passedOn(ivy, callId), 2000);
+    expect(await boardRingingAt(callId)).toEqual([]);
+    expect(await ringsOf(callId)).toEqual([['ivy', 'rescinded']]);
+    await pause(1500);
+    expect(timesRung(ivy, callId)).toBe(1);
+    ivy.client.setStatus('available');
+    await until(() => timesRung(ivy, callId) === 2, 3000);
+    expect(await boardRingingAt(callId)).toEqual(['ivy']);
+    expect(graph.actionsFor(callId)).toEqual([]);
   });
 });

@@ -162,9 +162,20 @@ export function createTeamFloor(deps: {
     return reserved;
   }
 
+  /**
+   * The agent's own choice of status. Not ready rescinds every ring at them (the status change wins over the ring):
+   * returns those calls, for the router to pass on at once.
+   */
+  async function setActivity(agentId: string, activity: Activity): Promise<string[]> {
+    const ringing = activity.kind === 'not_ready' ? ((await team.agent(agentId))?.reservations ?? []) : [];
+    const applied = await apply({ kind: 'set_activity', agentId, activity });
+    return applied.ok ? ringing : [];
+  }
+
   return {
     apply,
     reserve,
+    setActivity,
     reasons,
     /** Starts ending overdue after-call work (one pass a second); only with an operator's limit. */
     start(): void {
