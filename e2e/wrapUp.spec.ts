@@ -58,3 +58,42 @@ test('the operator’s own outcome codes, and an automatic return to Available',
   await expect(page.getByTestId('wrap-up')).toHaveCount(0, { timeout: 5000 });
   await expect(page.getByTestId('ready')).toBeVisible();
 });
+
+test('the automatic return to Available never closes a wrap-up the agent is writing: the notes stay until Save', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('wrap-up-auto-return').fill('3');
+  await page.getByTestId('section-save').click();
+  await page.getByTestId('tab-phone').click();
+  const call = await sim.placeCall({ name: 'Writing Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.getByTestId('hangup').click();
+  await expect(page.getByTestId('wrap-up-timer')).toContainText('Back to Available in');
+  // While the countdown runs, the line above says it ends the wait too.
+  await expect(page.getByTestId('wrap-up-no-ring')).toHaveText(/until you save or the countdown ends/);
+
+  await page.getByTestId('wrap-up-notes').click();
+  await page.keyboard.type('Wants a refund');
+  // Well past the 3 s: the card, the notes and the focus stay; no call rings meanwhile; both lines say Save.
+  await page.waitForTimeout(4500);
+  await page.keyboard.type(' for order 42');
+  await expect(page.getByTestId('wrap-up-notes')).toHaveValue('Wants a refund for order 42');
+  await expect(page.getByTestId('wrap-up-notes')).toBeFocused();
+  await expect(page.getByTestId('wrap-up-timer')).not.toContainText('Back to Available');
+  await expect(page.getByTestId('wrap-up-no-ring')).toHaveText('No new call rings for you until you save.');
+  await expect(page.getByTestId('not-ready')).toBeVisible();
+
+  await page.getByTestId('wrap-up-outcome-Sales').check();
+  await page.getByTestId('wrap-up-save').click();
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+  await expect(page.getByTestId('ready')).toBeVisible();
+  const history = await phone.host.services.handlers['history:list']({ search: '', missedOnly: false, limit: 10 });
+  expect(history.find((e) => e.callId === call.callId)).toMatchObject({
+    outcome: 'Sales',
+    notes: 'Wants a refund for order 42',
+  });
+});

@@ -473,6 +473,11 @@ export async function startAppServices(options: AppServicesOptions) {
       wrapUp.finish(callId);
       return { ok: true };
     },
+    // A wrap-up saved or closed meanwhile has nothing left to keep: no refusal to show the agent.
+    'call:wrapUpKeep': async ({ callId }) => {
+      wrapUp.keep(callId);
+      return { ok: true };
+    },
     'team:status': async (activity) => {
       const reasons = transport?.status().relay?.notReadyReasons;
       if (settings.connection().mode !== 'relay' || !reasons)

@@ -67,4 +67,29 @@ describe('wrap-up', () => {
     vi.advanceTimersByTime(20_000);
     expect(busy).toEqual([true, false]);
   });
+
+  it('waits for Save once the agent writes in a wrap-up, for calls ending later too, and counts again after', () => {
+    vi.useFakeTimers();
+    const { wrapUp, busy } = wrapUpAt();
+    wrapUp.start('first', 10);
+    expect(wrapUp.keep('unknown')).toBe(false);
+    vi.advanceTimersByTime(5000);
+    expect(wrapUp.keep('first')).toBe(true);
+    expect(wrapUp.state()?.autoReturnAtMs).toBeUndefined();
+    vi.advanceTimersByTime(60_000);
+    expect(wrapUp.state()?.calls).toHaveLength(1);
+    wrapUp.start('second', 10);
+    expect(wrapUp.state()?.autoReturnAtMs).toBeUndefined();
+    vi.advanceTimersByTime(60_000);
+    expect(wrapUp.state()?.calls).toHaveLength(2);
+    wrapUp.finish('first');
+    wrapUp.finish('second');
+    expect(busy).toEqual([true, true, false]);
+
+    // The next wrap-up, nothing written: the automatic return is back.
+    wrapUp.start('third', 10);
+    expect(wrapUp.state()?.autoReturnAtMs).toBeDefined();
+    vi.advanceTimersByTime(10_000);
+    expect(wrapUp.state()).toBeUndefined();
+  });
 });

@@ -15,17 +15,21 @@ export interface WrapUpState {
  * since (or the automatic return passes), the desk takes no new call (`onBusy(true)`), then goes back to what the
  * agent had chosen (`onBusy(false)`). Each call ending restarts the automatic return, so the agent gets the time
  * the operator set for the latest call; when it passes, the desk returns and the unsaved wrap-ups close together.
+ * Once the agent writes in a wrap-up (`keep`), the automatic return stops until every wrap-up is saved: what they
+ * wrote is never closed unsaved.
  */
 export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean): void; onChange(): void }) {
   const now = options.now ?? Date.now;
   let calls: PendingWrapUp[] = [];
   let autoReturnAtMs: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let kept = false;
 
   function returnToCalls(): void {
     clearTimeout(timer);
     calls = [];
     autoReturnAtMs = undefined;
+    kept = false;
     options.onBusy(false);
     options.onChange();
   }
@@ -45,14 +49,29 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
     const sinceMs = now();
     calls = [...calls, { callId, sinceMs }];
     autoReturnAtMs = autoReturnSec > 0 ? sinceMs + autoReturnSec * 1000 : undefined;
-    if (autoReturnSec > 0) timer = setTimeout(returnToCalls, autoReturnSec * 1000);
+    if (kept) autoReturnAtMs = undefined;
+    else if (autoReturnSec > 0) timer = setTimeout(returnToCalls, autoReturnSec * 1000);
     options.onBusy(true);
     options.onChange();
+  }
+
+  /** The agent wrote in an open wrap-up: no automatic return until they save. False for a call with none open. */
+  function keep(callId: string): boolean {
+    if (!calls.some((c) => c.callId === callId)) return false;
+    if (kept) return true;
+    kept = true;
+    clearTimeout(timer);
+    if (autoReturnAtMs !== undefined) {
+      autoReturnAtMs = undefined;
+      options.onChange();
+    }
+    return true;
   }
 
   return {
     start,
     finish,
+    keep,
     state: (): WrapUpState | undefined =>
       calls.length === 0 ? undefined : { calls, ...(autoReturnAtMs === undefined ? {} : { autoReturnAtMs }) },
     close: () => clearTimeout(timer),

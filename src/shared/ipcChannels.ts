@@ -12,6 +12,7 @@ export const INVOKE_CHANNELS = [
   'team:status',
   'team:colleagues',
   'call:wrapUp',
+  'call:wrapUpKeep',
   'call:dial',
   'call:permission',
   'call:requestPermission',

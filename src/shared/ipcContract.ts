@@ -308,6 +308,8 @@ export const invokeContract = {
     request: CallIdRequest.extend({ outcome: z.string().max(200), notes: z.string().max(100_000) }),
     response: ActionResult,
   },
+  /** The agent wrote in a wrap-up (notes or an outcome): the automatic return to Available waits for Save. */
+  'call:wrapUpKeep': { request: CallIdRequest, response: ActionResult },
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
   'call:dial': {
     request: z.object({

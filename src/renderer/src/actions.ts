@@ -33,6 +33,7 @@ export const readCallingSettings = () => api.invoke('settings:callingRead', {});
 export const saveCallingSettings = (values: InvokeRequest<'settings:callingSave'>) =>
   api.invoke('settings:callingSave', values);
 export const saveWrapUp = (wrapUp: InvokeRequest<'call:wrapUp'>) => api.invoke('call:wrapUp', wrapUp);
+export const keepWrapUp = (callId: string) => api.invoke('call:wrapUpKeep', { callId });
 export const customerSummary = (customer: string, callId: string) =>
   api.invoke('history:customer', { customer, callId });
 /** Opens an https page: a new tab in the browser, the system browser from the desktop app. */

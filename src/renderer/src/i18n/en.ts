@@ -385,6 +385,8 @@ export const en = {
     timer: 'Wrap-up {{time}}',
     autoReturn: 'Back to Available in {{time}}',
     noRing: 'No new call rings for you until you save.',
+    noRingTimed:
+      'No new call rings for you until you save or the countdown ends. Once you write here, it waits for you to save.',
     noRingAll: 'Wrap-ups to save: {{count}}. No new call rings for you until you save them all.',
     outcome: 'Outcome',
     notes: 'Notes',

@@ -395,6 +395,8 @@ export const es: Catalog = {
     timer: 'Cierre {{time}}',
     autoReturn: 'Vuelves a Disponible en {{time}}',
     noRing: 'No te sonará ninguna llamada nueva hasta que guardes.',
+    noRingTimed:
+      'No te sonará ninguna llamada nueva hasta que guardes o acabe la cuenta atrás. Si escribes aquí, espera a que guardes.',
     noRingAll: 'Cierres por guardar: {{count}}. No te sonará ninguna llamada nueva hasta que los guardes todos.',
     outcome: 'Resultado',
     notes: 'Notas',

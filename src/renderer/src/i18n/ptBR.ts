@@ -391,6 +391,8 @@ export const ptBR: Catalog = {
     timer: 'Pós-atendimento {{time}}',
     autoReturn: 'De volta a Disponível em {{time}}',
     noRing: 'Nenhuma chamada nova toca para você até salvar.',
+    noRingTimed:
+      'Nenhuma chamada nova toca para você até salvar ou a contagem terminar. Se você escrever aqui, ela espera você salvar.',
     noRingAll: 'Pós-atendimentos a salvar: {{count}}. Nenhuma chamada nova toca para você até salvar todos.',
     outcome: 'Resultado',
     notes: 'Anotações',

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_WRAP_UP_CODES, WRAP_UP_NOTES_MAX } from '../../../shared/historySchemas';
 import type { CallView } from '../../../shared/ipcContract';
 import { localizeCallErrors } from '../../../shared/whatsappWords/words';
-import { saveWrapUp } from '../actions';
+import { keepWrapUp, saveWrapUp } from '../actions';
 import { landFocus } from '../focusRules';
 import { useNow } from '../hooks/useNow';
 import { formatWhen } from '../i18n';
@@ -66,7 +66,16 @@ export function WrapUpCard({
         : DEFAULT_WRAP_UP_CODES,
   );
   const { outcome, notes } = usePhone((s) => draftOf(s, callId));
-  const edit = usePhone((s) => s.editWrapUp);
+  const editDraft = usePhone((s) => s.editWrapUp);
+  // The first thing the agent writes stops the automatic return: it never closes a wrap-up with their words unsaved.
+  const kept = useRef(false);
+  const edit = (id: string, patch: Parameters<typeof editDraft>[1]) => {
+    editDraft(id, patch);
+    if (autoReturnAtMs !== undefined && !kept.current) {
+      kept.current = true;
+      void keepWrapUp(id);
+    }
+  };
   const now = useNow(1000);
   const { name, number } = call ? callerLabel(call, t('incoming.unknownCaller')) : { name: '', number: '' };
   const [error, setError] = useState<string>();

@@ -8,12 +8,18 @@ export function WrapUpList() {
   const wrapUps = usePhone(selectWrapUps);
   // With a call on hold, calls still ring (call waiting): the notice would say otherwise.
   const held = usePhone(selectHeld) !== undefined;
+  // The automatic return ends the wait too, until the agent writes in a wrap-up (then only Save does).
+  const timed = usePhone((s) => s.status?.wrapUp?.autoReturnAtMs !== undefined);
   if (wrapUps.length === 0) return null;
   return (
     <div className="wrap-ups" data-testid="wrap-ups">
       {!held && (
         <p className="notice" data-testid="wrap-up-no-ring">
-          {wrapUps.length === 1 ? t('wrapUp.noRing') : t('wrapUp.noRingAll', { count: wrapUps.length })}
+          {timed
+            ? t('wrapUp.noRingTimed')
+            : wrapUps.length === 1
+              ? t('wrapUp.noRing')
+              : t('wrapUp.noRingAll', { count: wrapUps.length })}
         </p>
       )}
       {wrapUps.map((w, i) => (
