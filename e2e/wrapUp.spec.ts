@@ -97,3 +97,34 @@ test('the automatic return to Available never closes a wrap-up the agent is writ
     notes: 'Wants a refund for order 42',
   });
 });
+
+test('the agent closes the tab mid wrap-up and opens the desk again: the notes and outcome are still there', async ({
+  phone,
+  context,
+}) => {
+  const { page, sim } = phone;
+  const call = await sim.placeCall({ name: 'Closed Tab Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.getByTestId('hangup').click();
+  await page.getByTestId('wrap-up-outcome-Sales').check();
+  await page.getByTestId('wrap-up-notes').click();
+  await page.keyboard.type('Wants the premium plan, call Tuesday');
+  await page.waitForTimeout(1000);
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => page.isClosed()).toBe(true);
+
+  const again = await context.newPage();
+  await again.goto(phone.host.url);
+  const card = again.getByTestId('wrap-up').filter({ hasText: 'Closed Tab Customer' });
+  await expect(card.getByTestId('wrap-up-notes')).toHaveValue('Wants the premium plan, call Tuesday');
+  await expect(card.getByTestId('wrap-up-outcome-Sales')).toBeChecked();
+  await card.getByTestId('wrap-up-save').click();
+  await expect(card).toHaveCount(0);
+  const history = await phone.host.services.handlers['history:list']({ search: '', missedOnly: false, limit: 10 });
+  expect(history.find((e) => e.callId === call.callId)).toMatchObject({
+    outcome: 'Sales',
+    notes: 'Wants the premium plan, call Tuesday',
+  });
+});

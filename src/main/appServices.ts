@@ -478,6 +478,10 @@ export async function startAppServices(options: AppServicesOptions) {
       wrapUp.keep(callId);
       return { ok: true };
     },
+    'call:wrapUpDraft': async ({ callId, outcome, notes }) => {
+      wrapUp.saveDraft(callId, { outcome, notes });
+      return { ok: true };
+    },
     'team:status': async (activity) => {
       const reasons = transport?.status().relay?.notReadyReasons;
       if (settings.connection().mode !== 'relay' || !reasons)

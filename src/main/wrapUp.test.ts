@@ -92,4 +92,14 @@ describe('wrap-up', () => {
     vi.advanceTimersByTime(10_000);
     expect(wrapUp.state()).toBeUndefined();
   });
+
+  it('keeps what the agent entered with its open wrap-up, and nothing for a call without one', () => {
+    const { wrapUp } = wrapUpAt();
+    wrapUp.start('open');
+    expect(wrapUp.saveDraft('open', { outcome: 'Sales', notes: 'Call Tuesday' })).toBe(true);
+    expect(wrapUp.saveDraft('gone', { outcome: '', notes: 'x' })).toBe(false);
+    expect(wrapUp.state()?.calls).toEqual([
+      { callId: 'open', sinceMs: 1000, draft: { outcome: 'Sales', notes: 'Call Tuesday' } },
+    ]);
+  });
 });

@@ -1,7 +1,8 @@
-/** One answered call waiting for its outcome and notes. */
+/** One answered call waiting for its outcome and notes; `draft`: what the agent has entered so far. */
 export interface PendingWrapUp {
   callId: string;
   sinceMs: number;
+  draft?: { outcome: string; notes: string };
 }
 
 /** After-call work: the calls still to write up, in the order they ended, and when the desk returns by itself. */
@@ -68,10 +69,21 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
     return true;
   }
 
+  /**
+   * What the agent has entered so far, kept here so a desk page opened again (the tab closed, the window reloaded)
+   * shows it. Not announced: only a page that opens reads it.
+   */
+  function saveDraft(callId: string, draft: { outcome: string; notes: string }): boolean {
+    if (!calls.some((c) => c.callId === callId)) return false;
+    calls = calls.map((c) => (c.callId === callId ? { ...c, draft } : c));
+    return true;
+  }
+
   return {
     start,
     finish,
     keep,
+    saveDraft,
     state: (): WrapUpState | undefined =>
       calls.length === 0 ? undefined : { calls, ...(autoReturnAtMs === undefined ? {} : { autoReturnAtMs }) },
     close: () => clearTimeout(timer),

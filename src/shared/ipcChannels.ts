@@ -13,6 +13,7 @@ export const INVOKE_CHANNELS = [
   'team:colleagues',
   'call:wrapUp',
   'call:wrapUpKeep',
+  'call:wrapUpDraft',
   'call:dial',
   'call:permission',
   'call:requestPermission',

@@ -234,7 +234,16 @@ export const AppStatus = z.object({
    */
   wrapUp: z
     .object({
-      calls: z.array(z.object({ callId: z.string(), sinceMs: z.number() })).min(1),
+      calls: z
+        .array(
+          z.object({
+            callId: z.string(),
+            sinceMs: z.number(),
+            /** What the agent entered so far, for a desk page opened again. */
+            draft: z.object({ outcome: z.string(), notes: z.string() }).optional(),
+          }),
+        )
+        .min(1),
       autoReturnAtMs: z.number().optional(),
     })
     .optional(),
@@ -310,6 +319,11 @@ export const invokeContract = {
   },
   /** The agent wrote in a wrap-up (notes or an outcome): the automatic return to Available waits for Save. */
   'call:wrapUpKeep': { request: CallIdRequest, response: ActionResult },
+  /** What the agent has entered in a wrap-up so far, kept by main until it is saved. */
+  'call:wrapUpDraft': {
+    request: CallIdRequest.extend({ outcome: z.string().max(200), notes: z.string().max(100_000) }),
+    response: ActionResult,
+  },
   'call:quality': { request: CallIdRequest.extend({ sample: QualitySample }), response: ActionResult },
   'call:dial': {
     request: z.object({

@@ -34,6 +34,7 @@ export const saveCallingSettings = (values: InvokeRequest<'settings:callingSave'
   api.invoke('settings:callingSave', values);
 export const saveWrapUp = (wrapUp: InvokeRequest<'call:wrapUp'>) => api.invoke('call:wrapUp', wrapUp);
 export const keepWrapUp = (callId: string) => api.invoke('call:wrapUpKeep', { callId });
+export const sendWrapUpDraft = (draft: InvokeRequest<'call:wrapUpDraft'>) => api.invoke('call:wrapUpDraft', draft);
 export const customerSummary = (customer: string, callId: string) =>
   api.invoke('history:customer', { customer, callId });
 /** Opens an https page: a new tab in the browser, the system browser from the desktop app. */

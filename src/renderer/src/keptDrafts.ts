@@ -30,3 +30,35 @@ export function keepDraftsAcrossReloads(storage: Storage = sessionStorage): void
     }
   });
 }
+
+/** How long typing pauses before the draft goes to main: one request per pause, not per key. */
+const SEND_AFTER_MS = 300;
+
+/**
+ * Wrap-up drafts also go to main, which keeps them until the wrap-up is saved: a desk opened again after its tab
+ * closed (session storage gone with it) shows what the agent had written. Sent when typing pauses, and at once as
+ * the page goes.
+ */
+export function keepDraftsInMain(send: (callId: string, draft: WrapUpDraft) => unknown): void {
+  const sent = new Map<string, string>();
+  const due = new Map<string, WrapUpDraft>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    for (const [callId, draft] of due) {
+      sent.set(callId, JSON.stringify(draft));
+      send(callId, draft);
+    }
+    due.clear();
+  };
+  usePhone.subscribe((state, previous) => {
+    if (state.wrapUpDrafts === previous.wrapUpDrafts) return;
+    for (const [callId, draft] of Object.entries(state.wrapUpDrafts)) {
+      if (sent.get(callId) === JSON.stringify(draft)) continue;
+      due.set(callId, draft);
+      timer ??= setTimeout(flush, SEND_AFTER_MS);
+    }
+  });
+  window.addEventListener('pagehide', flush);
+}

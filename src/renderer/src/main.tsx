@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startCallController } from './callController';
-import { keepDraftsAcrossReloads } from './keptDrafts';
+import { keepDraftsAcrossReloads, keepDraftsInMain } from './keptDrafts';
+import { sendWrapUpDraft } from './actions';
 import { watchDevices } from './deskPreferences';
 import { watchMicrophone } from './micCheck';
 import { watchTheme } from './theme';
@@ -17,6 +18,7 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 keepDraftsAcrossReloads();
+keepDraftsInMain((callId, draft) => void sendWrapUpDraft({ callId, ...draft }).catch(() => undefined));
 listenForShortcuts();
 watchDevices();
 watchMicrophone();

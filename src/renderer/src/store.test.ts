@@ -76,6 +76,23 @@ describe('phone store', () => {
     expect(selectWrapUps(usePhone.getState())).toEqual([]);
   });
 
+  it('takes main’s draft of a wrap-up this page has none of, and keeps its own over main’s', () => {
+    const { setStatus, editWrapUp } = usePhone.getState();
+    const kept = { outcome: 'Sales', notes: 'Wants the premium plan' };
+    setStatus(
+      statusWith({
+        calls: [
+          { callId: 'a', sinceMs: 1, draft: kept },
+          { callId: 'b', sinceMs: 2 },
+        ],
+      }),
+    );
+    expect(usePhone.getState().wrapUpDrafts).toEqual({ a: kept });
+    editWrapUp('a', { notes: 'Wants the premium plan, call Tuesday' });
+    setStatus(statusWith({ calls: [{ callId: 'a', sinceMs: 1, draft: kept }] }));
+    expect(draftOf(usePhone.getState(), 'a').notes).toBe('Wants the premium plan, call Tuesday');
+  });
+
   it('treats every engaged phase as the active call, and ended or ringing calls as not active', () => {
     for (const phase of ['pre_accepted', 'dialing', 'remote_ringing', 'active', 'ending'] as const) {
       usePhone.setState({ calls: { a: call('a', phase) } });

@@ -152,10 +152,17 @@ export const usePhone = create<PhoneState>((set) => ({
 /** A call that ended because something failed (Answer refused, the audio lost): what happened must stay readable. */
 const failedCall = (call: CallView | undefined): boolean => call?.endReason === 'failed';
 
-/** Drafts of wrap-ups main still has open; a saved (or automatically closed) one has nothing left to keep. */
-function draftsStillOpen(drafts: Record<string, WrapUpDraft>, status: AppStatus): Record<string, WrapUpDraft> {
-  const open = new Set(status.wrapUp?.calls.map((c) => c.callId));
-  return Object.fromEntries(Object.entries(drafts).filter(([callId]) => open.has(callId)));
+/**
+ * Drafts of wrap-ups main still has open; a saved (or automatically closed) one has nothing left to keep. A wrap-up
+ * this page has no draft of takes main's (the desk opened again after its tab closed).
+ */
+export function draftsStillOpen(drafts: Record<string, WrapUpDraft>, status: AppStatus): Record<string, WrapUpDraft> {
+  return Object.fromEntries(
+    (status.wrapUp?.calls ?? []).flatMap((c) => {
+      const draft = drafts[c.callId] ?? c.draft;
+      return draft ? [[c.callId, draft]] : [];
+    }),
+  );
 }
 
 /** Ended calls the page keeps (the history holds them all): without a bound, a long shift would grow the page. */
