@@ -143,6 +143,17 @@ describe('planRoute (repeat caller and ring_all)', () => {
     expect(step({ route: sales, nowMs: 0 }).ring).toEqual(['dee']);
     expect(step({ route: sales, nowMs: 3000, ringing: ['dee'] }).ring).toEqual([]);
   });
+
+  it('ring_all ends a ring after the ring time, or at once when the agent can no longer take the call; it rings them again at a later step', () => {
+    const sales = startRoute(config.queues[1]!, 0);
+    const stillRinging = step({ route: sales, nowMs: 14_000, ringing: ['dee'], rangMs: { dee: 14_000 } });
+    expect(stillRinging).toMatchObject({ withdraw: [], ring: [] });
+    const rangOut = step({ route: sales, nowMs: 15_000, ringing: ['dee'], rangMs: { dee: 15_000 } });
+    expect(rangOut).toMatchObject({ withdraw: ['dee'], ring: [] });
+    expect(step({ route: rangOut.route, nowMs: 16_000 }).ring).toEqual(['dee']);
+    const notReady = step({ route: sales, nowMs: 3000, ringing: ['dee'], agents: [agent('dee', 10, 'busy')] });
+    expect(notReady).toMatchObject({ withdraw: ['dee'], ring: [] });
+  });
 });
 
 describe('anyoneLeft', () => {

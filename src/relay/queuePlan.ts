@@ -37,6 +37,8 @@ export interface RouteInput {
   declined: string[];
   /** Agents the call rings at now. */
   ringing: string[];
+  /** How long each agent ringing for everyone (overflow, fallback) has rung: their ring ends after the ring time. */
+  rangMs?: Record<string, number>;
   nowMs: number;
 }
 
@@ -153,10 +155,12 @@ function planStep(input: RouteInput): RouteStep {
   if (route.stage === 'overflow' && fallback && nowMs >= fallbackAtMs) route.stage = 'fallback';
   // From here the call rings at everyone it may; nobody rings alone any more.
   route = { ...route, ringingAlone: undefined, ringStartMs: undefined };
-  // A ring stops where the agent can no longer take the call (not ready, gone): it rings them again once they can.
+  // A ring stops where the agent can no longer take the call (not ready, gone), or after the ring time (a miss, not a
+  // decline): it rings them again at a later step, as a hunt rings a free agent again once everyone had their turn.
   for (const id of input.ringing) {
     const agent = byId.get(id);
-    if (!withdraw.includes(id) && !(agent && isFree(agent))) withdraw.push(id);
+    const rangOut = (input.rangMs?.[id] ?? 0) >= ringMs;
+    if (!withdraw.includes(id) && (rangOut || !(agent && isFree(agent)))) withdraw.push(id);
   }
   const queues = route.stage === 'fallback' && fallback ? [queue, fallback] : [queue];
   const ring = candidates(queues, input, new Set([...input.ringing, ...withdraw]));

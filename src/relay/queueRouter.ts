@@ -123,6 +123,15 @@ export function createQueueRouter(deps: {
     }
   }
 
+  /** How long each agent ringing for the call has rung, by the team model's reservations (and its clock). */
+  async function ringTimes(callId: string, ringing: string[]): Promise<Record<string, number>> {
+    if (ringing.length === 0) return {};
+    const nowMs = Date.now();
+    const rings = (await floor.call(callId))?.reservations ?? [];
+    const pending = rings.filter((r) => r.status === 'pending' && ringing.includes(r.agentId));
+    return Object.fromEntries(pending.map((r) => [r.agentId, nowMs - r.sinceMs]));
+  }
+
   /** Ends on WhatsApp, after Meta's delivery or the routing step is done, a call its queue will not take. */
   function endOnWhatsApp(call: TurnedAwayCall): void {
     const end = deps.turnAway ?? ((c: TurnedAwayCall) => deps.decline?.(c.callId) ?? Promise.resolve());
@@ -186,6 +195,7 @@ export function createQueueRouter(deps: {
     const nowMs = now();
     const ringing = offered.filter((a) => !declined.includes(a));
     const agents = await routingAgents(callId, route, ringing);
+    const rangMs = route.stage === 'overflow' || route.stage === 'fallback' ? await ringTimes(callId, ringing) : {};
     const { step, reserved } = await planAndReserve(callId, {
       config: config(),
       route,
@@ -193,6 +203,7 @@ export function createQueueRouter(deps: {
       tried,
       declined,
       ringing,
+      rangMs,
       nowMs,
     });
     if (step.turnAway) {
@@ -205,7 +216,8 @@ export function createQueueRouter(deps: {
         return;
       }
       for (const agentId of step.withdraw) await floor.apply({ kind: 'ring_timeout', callId, agentId });
-      const afterSec = route.ringStartMs !== undefined ? Math.round((nowMs - route.ringStartMs) / 1000) : 0;
+      const longestMs = Math.max(0, ...step.withdraw.map((id) => rangMs[id] ?? 0));
+      const afterSec = Math.round((route.ringStartMs !== undefined ? nowMs - route.ringStartMs : longestMs) / 1000);
       await bus.publish({
         kind: 'direct',
         callId,

@@ -448,4 +448,31 @@ describe('queues with skills on the team relay', () => {
     expect(await boardRingingAt(callId)).toEqual(['ivy']);
     expect(graph.actionsFor(callId)).toEqual([]);
   });
+
+  it('ringing everyone: a ring nobody answers ends after the ring time as missed, not declined; the call rings again, and only declines turn it away', async () => {
+    const [a] = await startRelays(1);
+    const ivy = await agent('ivy', [a!.agentUrl]);
+    const jon = await agent('jon', [a!.agentUrl]);
+    jon.client.setStatus('away', 'lunch');
+    await pause(200);
+    const started = Date.now();
+    const callId = await offerCall(a!, '447700900603', 'ring-out');
+    await until(() => rang(ivy, callId));
+    await until(() => passedOn(ivy, callId), 8000);
+    expect(Date.now() - started).toBeGreaterThan(4500);
+    expect(await ringsOf(callId)).toEqual([['ivy', 'timed_out']]);
+    expect(await boardRingingAt(callId)).toEqual([]);
+    // Still waiting, and nobody else free: it rings Ivy again.
+    await until(() => timesRung(ivy, callId) === 2, 3000);
+    jon.client.setStatus('available');
+    await until(() => rang(jon, callId), 3000);
+    // Jon declines; Ivy only let it ring out, so the caller is not turned away.
+    await jon.client.request('reject', { callId });
+    await until(() => timesRung(ivy, callId) === 3, 10_000);
+    expect(graph.actionsFor(callId)).toEqual([]);
+    expect((await ringsOf(callId)).filter(([, status]) => status === 'rejected')).toEqual([['jon', 'rejected']]);
+    // Once Ivy declines too, everyone who serves the queue has: the call is rejected on WhatsApp.
+    await ivy.client.request('reject', { callId });
+    await until(() => graph.actionsFor(callId).includes('reject:200'));
+  }, 40_000);
 });

@@ -17,6 +17,15 @@ const QUEUES = TeamQueues.parse({
     { id: 'floor', name: 'Floor', routing: 'ring_all', agents: { asha: 1, ben: 1, chen: 1 } },
     // Asha is the most skilled, so she rings first and alone.
     { id: 'first', name: 'First', ringSeconds: 5, payloads: ['first'], agents: { asha: 9, ben: 1 } },
+    // Everyone at once, and a short ring: a ring nobody takes ends after 5 s and the call rings again.
+    {
+      id: 'ring-out',
+      name: 'Ring out',
+      routing: 'ring_all',
+      ringSeconds: 5,
+      payloads: ['ring-out'],
+      agents: { asha: 1, ben: 1 },
+    },
   ],
 });
 let team: TestTeamRelays;
@@ -217,6 +226,32 @@ describe('an agent’s figures count as missed only the rings that ended unanswe
     expect(agentLine(r, 'asha')).toEqual({ offered: 1, answered: 0, missed: 1, declined: 0 });
     expect(agentLine(r, 'ben')).toEqual({ offered: 1, answered: 1, missed: 0, declined: 0 });
     expect(r.byQueue).toEqual([expect.objectContaining({ queue: 'first', offered: 1, answered: 1, missed: 0 })]);
+  }, 30_000);
+
+  it('a call ringing at everyone that nobody takes in the ring time is each one’s miss, not a decline; it rings again and is answered', async () => {
+    const { asha, ben } = await startFloor();
+    const customer = '447700900907';
+    const callId = await offerCall(customer, 'ring-out');
+    const rings = (desk: Desk) => desk.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length;
+    const passedOn = (desk: Desk) => desk.events.some((e) => e.type === 'call_passed_on' && e.callId === callId);
+    await until(() => rang(asha, callId) && rang(ben, callId), 'the call rings at asha and ben');
+    await until(() => passedOn(asha) && passedOn(ben), 'both rings ran out', 9000);
+    await until(() => rings(ben) === 2, 'the call rings at ben again');
+    await answer(ben, callId);
+    await ben.client.request('terminate', { callId });
+    await ended(callId, customer, 20);
+
+    const outcomes = await sql<{ agent_id: string; outcome: string }>(
+      'SELECT agent_id, outcome FROM ring_outcomes WHERE call_id = $1 ORDER BY agent_id',
+      [callId],
+    );
+    expect(outcomes.map((o) => [o.agent_id, o.outcome])).toEqual([
+      ['asha', 'timed_out'],
+      ['ben', 'accepted'],
+    ]);
+    const r = await report();
+    expect(agentLine(r, 'asha')).toEqual({ offered: 1, answered: 0, missed: 1, declined: 0 });
+    expect(agentLine(r, 'ben')).toEqual({ offered: 1, answered: 1, missed: 0, declined: 0 });
   }, 30_000);
 
   it('a ring withdrawn because the agent went away while it rang is recorded as rescinded', async () => {
