@@ -102,4 +102,14 @@ describe('wrap-up', () => {
       { callId: 'open', sinceMs: 1000, draft: { outcome: 'Sales', notes: 'Call Tuesday' } },
     ]);
   });
+
+  it('does not return by itself when a draft with words reached it, even without keep', () => {
+    vi.useFakeTimers();
+    const { wrapUp } = wrapUpAt();
+    wrapUp.start('written', 10);
+    wrapUp.saveDraft('written', { outcome: '', notes: 'Call back' });
+    vi.advanceTimersByTime(10_000);
+    expect(wrapUp.state()?.calls.map((c) => c.callId)).toEqual(['written']);
+    expect(wrapUp.state()?.autoReturnAtMs).toBeUndefined();
+  });
 });

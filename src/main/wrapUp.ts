@@ -35,6 +35,13 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
     options.onChange();
   }
 
+  // A draft that reached main before the agent's first keys did (keep) still holds the return back.
+  function autoReturn(): void {
+    const written = calls.find((c) => c.draft && (c.draft.notes !== '' || c.draft.outcome !== ''));
+    if (written) keep(written.callId);
+    else returnToCalls();
+  }
+
   function finish(callId: string): boolean {
     if (!calls.some((c) => c.callId === callId)) return false;
     calls = calls.filter((c) => c.callId !== callId);
@@ -51,7 +58,7 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
     calls = [...calls, { callId, sinceMs }];
     autoReturnAtMs = autoReturnSec > 0 ? sinceMs + autoReturnSec * 1000 : undefined;
     if (kept) autoReturnAtMs = undefined;
-    else if (autoReturnSec > 0) timer = setTimeout(returnToCalls, autoReturnSec * 1000);
+    else if (autoReturnSec > 0) timer = setTimeout(autoReturn, autoReturnSec * 1000);
     options.onBusy(true);
     options.onChange();
   }
