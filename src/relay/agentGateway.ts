@@ -267,7 +267,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     agent.asked = activity;
     floor
       .setActivity(agentId, activity)
-      .then((rescinded) => router.passOn(rescinded))
+      .then((rescinded) => router.passOn(rescinded, agentId))
       .catch((error: unknown) => log.warn('status not saved', { agentId, error: errorText(error) }));
   }
 

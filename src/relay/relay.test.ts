@@ -95,6 +95,29 @@ const offers = (a: { events: RelayCallEvent[] }, callId: string) =>
   a.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length;
 
 describe('team relay on Redis', () => {
+  it('without queues, an agent who goes not ready while a call rings at them stops ringing at once; it moves on', async () => {
+    const passedOn = (a: { events: RelayCallEvent[] }, callId: string) =>
+      a.events.some((e) => e.type === 'call_passed_on' && e.callId === callId);
+    for (const routing of ['longest_idle', 'ring_all'] as const) {
+      const [a] = await startRelays(1, routing);
+      const alice = await agent(`alice-${routing}`, [a!.agentUrl]);
+      await new Promise((r) => setTimeout(r, 15));
+      const bob = await agent(`bob-${routing}`, [a!.agentUrl]);
+      const callId = await offerCall(a!);
+      await until(() => offers(alice, callId) === 1);
+      alice.client.setStatus('away', 'break');
+      // Longest idle rings bob now; ringing everyone, bob rang already and still does.
+      await until(() => passedOn(alice, callId) && offers(bob, callId) === 1, 2000);
+      await expect(alice.client.request('pre_accept', { callId, sdp: ANSWER })).rejects.toThrow('not offered to you');
+      expect(passedOn(bob, callId)).toBe(false);
+      await bob.client.request('pre_accept', { callId, sdp: ANSWER });
+      for (const x of agents) x.client.close();
+      for (const r of relays) await r.close();
+      agents = [];
+      relays = [];
+    }
+  });
+
   it('rings every available agent on every instance, once, even when Meta retries to another instance', async () => {
     const [a, b] = await startRelays(2);
     const alice = await agent('alice', [a!.agentUrl]);

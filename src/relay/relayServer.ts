@@ -573,7 +573,7 @@ export async function startRelay(options: RelayOptions) {
     async setAgentStatus(agentId, status, by, reason) {
       const activity = floor.activityFor(status, status === 'away' ? reason : undefined);
       if (!activity) return false;
-      await router.passOn(await floor.setActivity(agentId, activity));
+      await router.passOn(await floor.setActivity(agentId, activity), agentId);
       await bus.publish({
         kind: 'direct',
         callId: `status:${agentId}`,

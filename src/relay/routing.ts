@@ -13,7 +13,8 @@ export interface CallRouter {
   /** False for a retry or a call already ended; otherwise the queue it went to, where the team has queues. */
   take(offer: Offered, phoneNumberId?: string): Promise<false | { queue?: string }>;
   afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'>;
-  passOn(callIds: Iterable<string>): Promise<void>;
+  /** Calls that stopped ringing at an agent (gone, or `from`, who went not ready): they move on at once. */
+  passOn(callIds: Iterable<string>, from?: string): Promise<void>;
   /** An agent answered the call (pre_accept went through). */
   answered?(callId: string, agentId: string): Promise<void>;
 }
@@ -39,6 +40,17 @@ export function createRouter(deps: {
     if (agentIds.length === 0) return;
     // The bus keeps it for instances reconnecting meanwhile (a Redis restart or failover): it rings once they are back.
     await bus.publish({ kind: 'offer', callId: offer.callId, targets: agentIds, event: offer });
+  }
+
+  /** The model rescinded the agent's ring: their desk stops ringing, and they may no longer answer the call. */
+  async function stopRinging(callId: string, agentId: string): Promise<void> {
+    if (!(await store.withdraw(callId, [agentId]))) return;
+    await bus.publish({
+      kind: 'direct',
+      callId,
+      targets: [agentId],
+      event: { type: 'call_passed_on', callId, afterSec: 0 },
+    });
   }
 
   async function offerToNext(offer: Offered, exclude: string[] = []): Promise<boolean> {
@@ -79,8 +91,9 @@ export function createRouter(deps: {
       return (await ringEveryone(offer, declined)).length > 0 ? 'passed_on' : 'nobody_left';
     },
     /** Calls that rang only at an agent who has gone are offered to the next one. */
-    async passOn(callIds: Iterable<string>): Promise<void> {
+    async passOn(callIds: Iterable<string>, from?: string): Promise<void> {
       for (const callId of callIds) {
+        if (from !== undefined) await stopRinging(callId, from);
         const [call, offer] = await Promise.all([floor.call(callId), store.offer(callId)]);
         if (call?.phase !== 'ringing' || !offer) continue;
         if (call.reservations.some((r) => r.status === 'pending')) continue;
