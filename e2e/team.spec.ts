@@ -25,8 +25,16 @@ test('team mode: two desks on two relay instances ring together; one answers wit
 
     // Asha is writing up that call: the relay offers the next one to Ben only, until she saves it.
     await expect(pageA.getByTestId('wrap-up')).toBeVisible();
+    // Ben is on the OK of 'Answered by a colleague'; the next ring replaces that card, and his Enter meant for OK
+    // answers nothing: the ring's heading has the focus, not Answer.
+    await pageB.getByTestId('dismiss').focus();
     const next = await sim.placeCall({ name: 'While Asha Writes' });
     await expect(pageB.getByTestId('caller-name')).toHaveText('While Asha Writes');
+    await expect(pageB.getByTestId('answer')).toBeEnabled();
+    await expect(pageB.getByTestId('caller-name')).toBeFocused();
+    await pageB.keyboard.press('Enter');
+    await expect(pageB.getByTestId('answer')).toBeEnabled();
+    expect(sim.graph.actionsFor(next.callId)).toEqual([]);
     await expect(pageA.getByTestId('incoming-call')).toHaveCount(0);
     await pageB.getByTestId('reject').click();
     await expect.poll(() => sim.graph.actionsFor(next.callId)).toEqual(['reject:200']);
