@@ -1,3 +1,4 @@
+import { deskRingLimitMs } from './deskRingLimit';
 import { DEFAULT_FOLLOW_UP_TEXT, WrapUp } from '../shared/historySchemas';
 import { agentSaid, agentSentence } from '../shared/agentErrors';
 import { createWrapUp } from './wrapUp';
@@ -99,6 +100,7 @@ export async function startAppServices(options: AppServicesOptions) {
     preferences: () => settings.preferences(),
     permissionRequests: history.permissionRequests,
     agentName: () => transport?.status().relay?.agentId,
+    inboundRingLimitMs: () => deskRingLimitMs(settings.connection().mode),
     callbackData: (customer) => {
       // Through a team relay the relay sends its own (team, queue, agent).
       if (settings.connection().mode === 'relay') return undefined;

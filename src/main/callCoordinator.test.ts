@@ -242,6 +242,25 @@ describe('call coordinator', () => {
     expect(coordinator.get('timed-out')).toMatchObject({ phase: 'ended', endReason: 'missed' });
   });
 
+  it('leaves an incoming call ringing for as long as its limit says (a team relay ends its own rings)', async () => {
+    const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
+    let limitMs = 400;
+    coordinator = createCallCoordinator({
+      transport: graphCallActions(graph),
+      logger: createMemoryLogger(),
+      ringTimeoutMs: 50,
+      inboundRingLimitMs: () => limitMs,
+    });
+    offer('long-ring');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sim.actionsFor('long-ring')).toEqual([]);
+    expect(coordinator.get('long-ring')).toMatchObject({ phase: 'ringing' });
+    await expect.poll(() => sim.actionsFor('long-ring')).toEqual(['reject:200']);
+    limitMs = 50;
+    offer('short-ring');
+    await expect.poll(() => sim.actionsFor('short-ring'), { timeout: 300 }).toEqual(['reject:200']);
+  });
+
   it('declines a ringing call whose offer the desk cannot answer, with the agent’s sentence and the detail in the log', async () => {
     offer('unanswerable');
     await coordinator.mediaFailed('unanswerable', 'This call could not be taken.', 'InvalidAccessError: no audio');

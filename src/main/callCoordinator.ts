@@ -80,6 +80,8 @@ export interface CallCoordinatorOptions {
   now?: () => number;
   /** Meta stops ringing the caller after 30 to 60 s; past this the call is missed. */
   ringTimeoutMs?: number;
+  /** An incoming call's limit, read as it rings (a team relay ends its rings itself: deskRingLimit.ts). */
+  inboundRingLimitMs?: () => number;
   /** Ended calls kept in memory for the call-ended screen. */
   keepEnded?: number;
   /** The agent's status decides whether a new call rings, rings out or is rejected. */
@@ -299,7 +301,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     // Past the ring time the caller gets a definite end, not ringing that stops on its own.
     call.ringTimer = setTimeout(() => {
       if (apply(call, { type: 'ring_timeout', atMs: now() })) void endOnMeta(call, 'reject');
-    }, ringTimeoutMs);
+    }, options.inboundRingLimitMs?.() ?? ringTimeoutMs);
     log.info('call ringing', { callId: call.callId, from: call.from, silent: call.silent });
     publish(call);
   }

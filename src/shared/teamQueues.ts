@@ -142,13 +142,16 @@ const memberLevel = z
   .max(10);
 
 /** One queue of the team: which calls come to it and which agents serve it, with a level per agent. */
+/** The longest a queue may ring one agent; the desk's own ring limit in a team stays above it (deskRingLimit.ts). */
+export const MAX_RING_SECONDS = 120;
+
 export const QueueConfig = z.object({
   id: QueueId,
   name: z.string().min(1).max(80),
   /** longest_idle: one agent at a time, the most skilled and longest idle first; ring_all: every agent at once. */
   routing: z.enum(['longest_idle', 'ring_all']).default('longest_idle'),
   /** An agent who does not answer within this is skipped (longest_idle). */
-  ringSeconds: z.number().int().min(5).max(120).default(15),
+  ringSeconds: z.number().int().min(5).max(MAX_RING_SECONDS).default(15),
   /** Unanswered this long, the call rings every available agent of the queue; twice this long, the fallback's too. */
   overflowSeconds: z.number().int().min(10).max(600).default(60),
   fallback: QueueId.optional(),
