@@ -179,6 +179,16 @@ describe('call coordinator', () => {
     expect(coordinator.get('c-pass')).toMatchObject({ phase: 'active' });
   });
 
+  it('a ring the team relay withdraws because the agent went not ready says so, and may ring here again', async () => {
+    offer('c-not-ready');
+    coordinator.handleSignal({ type: 'call_passed_on', callId: 'c-not-ready', afterSec: 0, because: 'not_ready' });
+    expect(coordinator.get('c-not-ready')).toMatchObject({ phase: 'ended', endReason: 'withdrawn_not_ready' });
+    expect(sim.actionsFor('c-not-ready')).toEqual([]);
+    // Available again while the call still waits: it rings here again.
+    offer('c-not-ready');
+    expect(coordinator.get('c-not-ready')).toMatchObject({ phase: 'ringing' });
+  });
+
   it('rejects a failed pre_accept on Meta, says why in plain words, and leaves nothing ringing', async () => {
     offer('c2');
     sim.addFault({ action: 'pre_accept', status: 500, body: { error: { message: 'Connection error', code: 138004 } } });

@@ -208,7 +208,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     if (next === call.state) return false;
     // A colleague's ring (transfer, conference) that ended unanswered was not the customer calling this desk.
     const colleaguesRing = call.state.phase === 'ringing' && Boolean(call.invitedBy || call.transferredBy);
-    if (colleaguesRing && next.phase === 'ended' && (next.reason === 'missed' || next.reason === 'passed_on'))
+    if (
+      colleaguesRing &&
+      next.phase === 'ended' &&
+      ['missed', 'passed_on', 'withdrawn_not_ready'].includes(next.reason)
+    )
       next = { ...next, reason: 'invitation_ended' };
     call.state = next;
     if (!isLive(next)) {
@@ -269,8 +273,9 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
     // A call passed on from this desk may come back to it (the queue overflows to everyone), and a colleague may ask
     // again after this desk declined (a transfer or a consult): it rings again.
     const againFromColleague = Boolean(event.transferredBy || event.invitedBy);
-    if (earlier && !(earlier.state.phase === 'ended' && (earlier.state.reason === 'passed_on' || againFromColleague)))
-      return;
+    const passedOnBefore =
+      earlier?.state.phase === 'ended' && ['passed_on', 'withdrawn_not_ready'].includes(earlier.state.reason);
+    if (earlier && !(passedOnBefore || (earlier.state.phase === 'ended' && againFromColleague))) return;
     if (earlier) clearTimeout(earlier.ringTimer);
     const ringing = inboundRecord(event);
     const call: CallRecord = {
@@ -682,12 +687,12 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   }
 
   /** Not answered in time here: the team relay offered the call to a colleague. */
-  function passedOn(callId: string, afterSec: number): void {
+  function passedOn(callId: string, afterSec: number, because?: 'not_ready'): void {
     const call = calls.get(callId);
     if (!call) return;
     clearTimeout(call.ringTimer);
-    if (apply(call, { type: 'passed_on', atMs: now() }))
-      log.info('call passed on to a colleague', { callId, afterSec });
+    if (apply(call, { type: 'passed_on', atMs: now(), notReady: because === 'not_ready' }))
+      log.info('call passed on to a colleague', { callId, afterSec, because });
   }
 
   /** The colleague took the transferred call: it leaves this desk, with nothing to end on WhatsApp. */
@@ -823,7 +828,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       if (signal.type === 'call_offered') onOffered(signal);
       else if (signal.type === 'call_terminated') onTerminated(signal);
       else if (signal.type === 'call_taken') taken(signal.callId, signal.by);
-      else if (signal.type === 'call_passed_on') passedOn(signal.callId, signal.afterSec);
+      else if (signal.type === 'call_passed_on') passedOn(signal.callId, signal.afterSec, signal.because);
       else if (signal.type === 'call_transferred') transferred(signal.callId, signal.to);
       else if (signal.type === 'transfer_declined') transferDeclined(signal.callId, signal.to);
       else if (signal.type === 'conference') conferenceChanged(signal.callId, signal.with);

@@ -41,6 +41,9 @@ function snapshotOf(agent: AgentRecord, callId?: string, waitingAllowed = false)
   };
 }
 
+/** A ring withdrawn from this agent stopped because they went not ready (or were set away), not by running out. */
+const wentNotReady = (agent: AgentRecord): boolean => agent.connected && agent.activity.kind === 'not_ready';
+
 /** Hunting reads this many of the longest-idle free agents at each skill level: one of them rings. */
 const HUNT_LOOK_AHEAD = 50;
 
@@ -218,12 +221,22 @@ export function createQueueRouter(deps: {
       for (const agentId of step.withdraw) await floor.apply({ kind: 'ring_timeout', callId, agentId });
       const longestMs = Math.max(0, ...step.withdraw.map((id) => rangMs[id] ?? 0));
       const afterSec = Math.round((route.ringStartMs !== undefined ? nowMs - route.ringStartMs : longestMs) / 1000);
-      await bus.publish({
-        kind: 'direct',
-        callId,
-        targets: step.withdraw,
-        event: { type: 'call_passed_on', callId, afterSec },
-      });
+      const notReady = (await floor.records(step.withdraw)).filter(wentNotReady).map((a) => a.id);
+      const ranOut = step.withdraw.filter((id) => !notReady.includes(id));
+      if (ranOut.length > 0)
+        await bus.publish({
+          kind: 'direct',
+          callId,
+          targets: ranOut,
+          event: { type: 'call_passed_on', callId, afterSec },
+        });
+      if (notReady.length > 0)
+        await bus.publish({
+          kind: 'direct',
+          callId,
+          targets: notReady,
+          event: { type: 'call_passed_on', callId, afterSec, because: 'not_ready' },
+        });
       deps.onSkipped?.(route.queueId);
       log.info('call passed on', { callId, from: step.withdraw, queue: route.queueId });
     }

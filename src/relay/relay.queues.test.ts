@@ -150,6 +150,11 @@ async function until(check: () => boolean, ms = 4000): Promise<void> {
 }
 const rang = (a: Agent, callId: string) => a.events.some((e) => e.type === 'call_offered' && e.callId === callId);
 const passedOn = (a: Agent, callId: string) => a.events.some((e) => e.type === 'call_passed_on' && e.callId === callId);
+/** Why the ring ended, as the desk is told: undefined when it ran out (or never ended). */
+const passedOnBecause = (a: Agent, callId: string) => {
+  const passed = a.events.find((e) => e.type === 'call_passed_on' && e.callId === callId);
+  return passed?.type === 'call_passed_on' ? passed.because : undefined;
+};
 /** How long the caller had waited in the queue when the relay rang this agent, as the offer says. */
 const waitedAtRing = (a: Agent, callId: string) => {
   const offer = a.events.find((e) => e.type === 'call_offered' && e.callId === callId);
@@ -420,6 +425,7 @@ describe('queues with skills on the team relay', () => {
     cy.client.setStatus('away', 'break');
     // Well before cy's 5 s ring time would have run out.
     await until(() => passedOn(cy, callId) && rang(ben, callId), 2500);
+    expect(passedOnBecause(cy, callId)).toBe('not_ready');
     await until(() => cy.state()?.state === 'not_ready');
     expect(cy.state()).toMatchObject({ state: 'not_ready', reason: 'break' });
     expect(await boardRingingAt(callId)).toEqual(['ben']);
@@ -439,6 +445,7 @@ describe('queues with skills on the team relay', () => {
     await until(() => rang(ivy, callId));
     ivy.client.setStatus('away', 'break');
     await until(() => passedOn(ivy, callId), 2000);
+    expect(passedOnBecause(ivy, callId)).toBe('not_ready');
     expect(await boardRingingAt(callId)).toEqual([]);
     expect(await ringsOf(callId)).toEqual([['ivy', 'rescinded']]);
     await pause(1500);
@@ -460,6 +467,7 @@ describe('queues with skills on the team relay', () => {
     await until(() => rang(ivy, callId));
     await until(() => passedOn(ivy, callId), 8000);
     expect(Date.now() - started).toBeGreaterThan(4500);
+    expect(passedOnBecause(ivy, callId)).toBeUndefined();
     expect(await ringsOf(callId)).toEqual([['ivy', 'timed_out']]);
     expect(await boardRingingAt(callId)).toEqual([]);
     // Still waiting, and nobody else free: it rings Ivy again.

@@ -108,6 +108,8 @@ describe('team relay on Redis', () => {
       alice.client.setStatus('away', 'break');
       // Longest idle rings bob now; ringing everyone, bob rang already and still does.
       await until(() => passedOn(alice, callId) && offers(bob, callId) === 1, 2000);
+      const passed = alice.events.find((e) => e.type === 'call_passed_on' && e.callId === callId);
+      expect(passed).toMatchObject({ because: 'not_ready' });
       await expect(alice.client.request('pre_accept', { callId, sdp: ANSWER })).rejects.toThrow('not offered to you');
       expect(passedOn(bob, callId)).toBe(false);
       await bob.client.request('pre_accept', { callId, sdp: ANSWER });

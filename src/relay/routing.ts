@@ -49,7 +49,7 @@ export function createRouter(deps: {
       kind: 'direct',
       callId,
       targets: [agentId],
-      event: { type: 'call_passed_on', callId, afterSec: 0 },
+      event: { type: 'call_passed_on', callId, afterSec: 0, because: 'not_ready' },
     });
   }
 

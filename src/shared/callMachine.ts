@@ -8,6 +8,8 @@ export const EndReason = z.enum([
   'remote_hangup',
   'answered_elsewhere',
   'passed_on',
+  /** The ring was withdrawn because the agent went not ready (or was set away) while it rang. */
+  'withdrawn_not_ready',
   'transferred',
   /** A colleague's transfer or conference ring at this desk that ended unanswered: not a missed call of the desk. */
   'invitation_ended',
@@ -51,7 +53,7 @@ export type CallInput =
   | { type: 'taken_elsewhere'; atMs: number }
   /** The relay refused this desk's answer: a colleague's came first (nothing was sent to WhatsApp for this desk). */
   | { type: 'answer_lost'; atMs: number }
-  | { type: 'passed_on'; atMs: number }
+  | { type: 'passed_on'; atMs: number; notReady?: boolean }
   | { type: 'turned_away'; atMs: number }
   | { type: 'transferred'; atMs: number }
   | { type: 'remote_ringing' }
@@ -104,7 +106,9 @@ export function transition(state: CallState, input: CallInput): CallState {
     case 'answer_lost':
       return state.phase === 'answering' ? ended('answered_elsewhere', input.atMs) : state;
     case 'passed_on':
-      return state.phase === 'ringing' ? ended('passed_on', input.atMs) : state;
+      return state.phase === 'ringing'
+        ? ended(input.notReady ? 'withdrawn_not_ready' : 'passed_on', input.atMs)
+        : state;
     case 'turned_away':
       return state.phase === 'ringing' || state.phase === 'answering' ? ended('turned_away', input.atMs) : state;
     case 'transferred':

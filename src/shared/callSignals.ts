@@ -118,8 +118,16 @@ export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('desk_heard_wanted'), callId: z.string(), agentId: z.string().max(200) }),
   /** The colleague did not take the transfer: the call stays with this desk. */
   z.object({ type: z.literal('transfer_declined'), callId: z.string(), to: z.string().max(200) }),
-  /** Not answered in time at this desk: the team relay offered the call to a colleague. */
-  z.object({ type: z.literal('call_passed_on'), callId: z.string(), afterSec: z.number().nonnegative() }),
+  /**
+   * The call stopped ringing at this desk and the team relay offered it to a colleague: not answered in time, or
+   * (`because: 'not_ready'`) the agent went not ready or a supervisor set them away while it rang.
+   */
+  z.object({
+    type: z.literal('call_passed_on'),
+    callId: z.string(),
+    afterSec: z.number().nonnegative(),
+    because: z.enum(['not_ready']).optional(),
+  }),
   /** For the agent who placed a call: WhatsApp's answer and the customer's phone status. */
   z.object({ type: z.literal('outbound_answered'), callId: z.string(), sdpAnswer: z.string() }),
   /** The customer answered a call-permission request. */

@@ -260,6 +260,8 @@ export const es: Catalog = {
     remote_hangup: 'El cliente colgó',
     answered_elsewhere: 'La contestó un compañero',
     passed_on: 'Sin respuesta a tiempo: pasó a un compañero',
+    withdrawn_not_ready:
+      'No estabas disponible, así que esta llamada suena ahora para un compañero. Elige Disponible para recibir llamadas.',
     transferred: 'Transferida a un compañero',
     handedTo: 'Pasada a {{name}}',
     invitation_ended: 'La invitación terminó: la llamada sigue con tu compañero',
@@ -275,6 +277,7 @@ export const es: Catalog = {
     remote_hangup: 'Contestada',
     answered_elsewhere: 'Contestada por un compañero',
     passed_on: 'Pasada a otro',
+    withdrawn_not_ready: 'Retirada: no disponible',
     transferred: 'Transferida',
     invitation_ended: 'Invitación terminada',
     turned_away: 'Rechazada por la cola',

@@ -257,6 +257,8 @@ export const ptBR: Catalog = {
     remote_hangup: 'O cliente desligou',
     answered_elsewhere: 'Atendida por um colega',
     passed_on: 'Não atendida a tempo: passou a um colega',
+    withdrawn_not_ready:
+      'Você estava indisponível, então esta chamada agora toca para um colega. Escolha Disponível para receber chamadas.',
     transferred: 'Transferida a um colega',
     handedTo: 'Passada para {{name}}',
     invitation_ended: 'O convite terminou: a chamada continua com seu colega',
@@ -272,6 +274,7 @@ export const ptBR: Catalog = {
     remote_hangup: 'Atendida',
     answered_elsewhere: 'Atendida por um colega',
     passed_on: 'Passada adiante',
+    withdrawn_not_ready: 'Retirada: indisponível',
     transferred: 'Transferida',
     invitation_ended: 'Convite encerrado',
     turned_away: 'Recusada pela fila',

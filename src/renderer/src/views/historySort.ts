@@ -21,6 +21,7 @@ export function handledBy(entry: Pick<HistoryEntry, 'endReason'>): 'you' | 'coll
       return 'you';
     case 'answered_elsewhere':
     case 'passed_on':
+    case 'withdrawn_not_ready':
     case 'invitation_ended':
       return 'colleague';
     default:
