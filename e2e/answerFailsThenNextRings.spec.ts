@@ -4,7 +4,7 @@ import { expect, test } from './phoneFixture';
 const REFUSED =
   'The call could not be answered. WhatsApp refused the request (WhatsApp code 2): try again, and tell your administrator if it keeps happening.';
 
-test('the agent answers, WhatsApp refuses the accept, the next caller rings at once: the failure stays readable beside the ring until OK, and the ring keeps the focus', async ({
+test('the agent answers, WhatsApp refuses the accept, the next caller rings at once: the failure stays readable beside the ring until OK, and Enter meant for OK answers nothing', async ({
   phone,
 }) => {
   const { page, sim } = phone;
@@ -18,6 +18,8 @@ test('the agent answers, WhatsApp refuses the accept, the next caller rings at o
   const failed = page.locator(`[data-testid="call-ended"][data-call-id="${first.callId}"]`);
   await expect(failed.getByTestId('end-message')).toHaveText(REFUSED);
   await expect.poll(() => sim.graph.actionsFor(first.callId).at(-1)).toBe('terminate:200');
+  // The desk puts the keyboard on the failure's OK: the agent's next Enter is meant for it.
+  await expect(failed.getByTestId('dismiss')).toBeFocused();
 
   // The next caller rings right away: the failed call's card stays, with its sentence, beside the ring.
   const next = await sim.placeCall({ name: 'Next Caller' });
@@ -30,8 +32,13 @@ test('the agent answers, WhatsApp refuses the accept, the next caller rings at o
   await page.waitForTimeout(1500);
   await expect(failed.getByTestId('end-message')).toBeVisible();
 
-  // The ring's Answer has the keyboard, not the failure's OK: Enter answers the new caller.
-  await expect(ring.getByTestId('answer')).toBeFocused();
+  // As when a ring replaces a summary: the ring's heading takes the focus, not Answer, so that Enter answers nothing.
+  await expect(ring.getByTestId('caller-name')).toBeFocused();
+  await expect(page.getByTestId('announcer')).toHaveText(/Next Caller\. Press Ctrl\+Shift\+A to answer/);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  await expect(ring.getByTestId('answer')).toBeEnabled();
+  expect(sim.graph.actionsFor(next.callId)).toEqual([]);
   expect((await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious')).toEqual([]);
 
   // OK puts the failure away; the ring is untouched.

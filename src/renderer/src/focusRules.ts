@@ -88,3 +88,11 @@ export function takeFocusDroppedForRing(): boolean {
   focusDroppedForRing = false;
   return dropped;
 }
+
+/**
+ * Whether the page put the focus on a call summary that stays beside a ring (a failure's OK): the ringing card then
+ * takes it on its heading, as when a summary it replaces goes, so the Enter meant for OK answers nothing.
+ */
+export function focusLandedOnSummary(): boolean {
+  return focusIsFree() && document.activeElement?.closest('.card.ended') != null;
+}

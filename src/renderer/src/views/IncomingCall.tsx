@@ -3,7 +3,7 @@ import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { answerCall, chooseCapture, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
 import { useNow } from '../hooks/useNow';
-import { focusIsFree, takeFocusDroppedForRing } from '../focusRules';
+import { focusIsFree, focusLandedOnSummary, takeFocusDroppedForRing } from '../focusRules';
 import { mediaOf, selectHeld, usePhone } from '../store';
 import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
@@ -38,11 +38,11 @@ export const IncomingCall = memo(function IncomingCall({
   const answerable = !answering && media.answerReady;
   // With nothing else in hand, the agent's next move is Answer: Enter or Space takes the call. Never while they type
   // or use a control, nor during call waiting, where that key would answer (and hold a caller) by surprise.
-  // This ring replaced the card the agent was on (a summary's OK): the heading takes the focus, which answers nothing,
-  // and the announcement names the answer shortcut.
+  // This ring replaced the card the agent was on, or rings beside the one the desk put them on (a summary's OK): the
+  // heading takes the focus, which answers nothing, and the announcement names the answer shortcut.
   const heading = useRef<HTMLHeadingElement>(null);
   useLayoutEffect(() => {
-    if (takeFocusDroppedForRing()) heading.current?.focus();
+    if (takeFocusDroppedForRing() || focusLandedOnSummary()) heading.current?.focus();
   }, []);
   useEffect(() => {
     if (answerable && first && !waiting && focusIsFree()) answerButton.current?.focus();
