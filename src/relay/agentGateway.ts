@@ -78,6 +78,8 @@ export interface AgentGatewayOptions {
   onSignIn?: (event: { agentId?: string; ok: boolean; detail: string; from: string }) => void;
   /** The team's wrap-up codes an admin set centrally, sent in every welcome; undefined while none are set. */
   wrapUpCodes?: () => string[] | undefined;
+  /** Whether a call may ring at this agent while they are on another (their queues' call waiting), in every welcome. */
+  callWaitingFor?: (agentId: string) => boolean;
   /** The retention policy and the erased customers, sent in every welcome: desks prune their history by them. */
   teamDataPolicy?: () => TeamDataPolicy;
   /** Time-limited TURN credentials for a signed-in agent, in the welcome and again every `iceServersRenewalMs`. */
@@ -303,6 +305,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       instance,
       notReadyReasons: floor.reasons,
       ...(wrapUpCodes && { wrapUpCodes }),
+      ...(options.callWaitingFor && { callWaiting: options.callWaitingFor(agentId) }),
       ...(iceServers && { iceServers }),
       ...options.teamDataPolicy?.(),
     };

@@ -416,6 +416,18 @@ describe('queues with skills on the team relay', () => {
     expect(graph.actionsFor(callId)).toEqual(['reject:200']);
   });
 
+  it('tells each desk on signing in whether a call may ring for it while it is on another (its queues’ call waiting)', async () => {
+    const [a] = await startRelays(1);
+    const said = new Map<string, boolean | undefined>();
+    for (const id of ['wes', 'ria', 'cy', 'dee']) {
+      const desk = await connectTestAgent(id, [a!.agentUrl], {
+        onConnection: (state) => void (state.connected && said.set(id, state.callWaiting)),
+      });
+      clients.push(desk.client);
+    }
+    expect(Object.fromEntries(said)).toEqual({ wes: true, ria: true, cy: false, dee: false });
+  });
+
   it('an agent who goes not ready while a call rings at them alone stops ringing at once, and the next agent rings at once', async () => {
     const [a] = await startRelays(1);
     const cy = await agent('cy', [a!.agentUrl]);

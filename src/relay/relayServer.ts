@@ -55,7 +55,7 @@ import type { ExtraNumbers } from '../shared/relayNumbers';
 import { createTeamRecords } from './records/teamRecords';
 import { createRouteStore } from './routeStore';
 import { createRouter, type CallRouter, type Routing } from './routing';
-import type { TeamQueues } from '../shared/teamQueues';
+import { callWaitingFor, type TeamQueues } from '../shared/teamQueues';
 import { createWebhookIntake } from './webhookIntake';
 import { createTeamLease } from './teamLease';
 import { openRedis, targetHasPassword, type RedisSentinelTarget, type RedisTarget } from './redisConnection';
@@ -598,6 +598,7 @@ export async function startRelay(options: RelayOptions) {
     connections: { trustedProxies: options.trustedProxies, ...options.agentConnections },
     onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
     wrapUpCodes: () => liveWrapUpCodes,
+    callWaitingFor: (agentId) => callWaitingFor(liveQueues.current(), agentId),
     teamDataPolicy: () => ({ retention: liveRetention, erasedCustomers: liveErasures }),
     iceServersFor,
     iceServersRenewalMs: turn && turnRenewalMs(turn),
@@ -643,6 +644,8 @@ export async function startRelay(options: RelayOptions) {
         return;
       }
       regroupSince(routingGroups(applied.before), version);
+      // Call waiting may have changed for some: every desk here hears its own again.
+      gateway.welcomeAgain();
     });
   /** Indexes again agents whose groups moved since `before`; tried again while Redis does not answer. */
   function regroupSince(before: (agentId: string) => string[], version: number, tries = 1): void {

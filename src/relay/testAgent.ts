@@ -1,4 +1,4 @@
-import { connectRelay } from '../main/transport/relayClient';
+import { connectRelay, type RelayClientOptions } from '../main/transport/relayClient';
 import type { CallSignal } from '../shared/callSignals';
 import { issueAgentToken } from './agentTokens';
 import { RELAY_TEST_SECRETS } from './testSecrets';
@@ -9,7 +9,11 @@ type AgentState = Extract<CallSignal, { type: 'agent_state' }>;
  * A desk as the relay tests meet it: the real relay client, signed in as `id`, keeping every call event it hears and,
  * apart, every state the relay gave the agent.
  */
-export async function connectTestAgent(id: string, urls: string[], options: { requestTimeoutMs?: number } = {}) {
+export async function connectTestAgent(
+  id: string,
+  urls: string[],
+  options: Pick<RelayClientOptions, 'requestTimeoutMs' | 'onConnection'> = {},
+) {
   const events: Array<Exclude<CallSignal, AgentState>> = [];
   const states: AgentState[] = [];
   const client = connectRelay({

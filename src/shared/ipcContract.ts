@@ -187,6 +187,8 @@ export const RelayStatus = z.object({
   notReadyReasons: z.array(z.string().min(1).max(40)).max(100).optional(),
   /** The team's wrap-up outcome codes, when an admin set them centrally: they replace the desk's own. */
   wrapUpCodes: z.array(z.string().min(1).max(60)).max(30).optional(),
+  /** A call may ring at this agent while they are on another one (a queue of theirs allows call waiting). */
+  callWaiting: z.boolean().optional(),
 });
 export type RelayStatus = z.infer<typeof RelayStatus>;
 

@@ -204,6 +204,8 @@ export const RelayMessage = z.union([
     notReadyReasons: z.array(z.string().min(1).max(40)).max(100).optional().catch(undefined),
     /** The team's wrap-up outcome codes an admin set centrally; absent, the desk keeps its own. */
     wrapUpCodes: z.array(z.string().min(1).max(60)).max(30).optional().catch(undefined),
+    /** A call may ring at this agent while they are on another one (a queue of theirs allows call waiting). */
+    callWaiting: z.boolean().optional().catch(undefined),
     /** The team's TURN servers with credentials for this agent, valid for a limited time (RELAY_TURN_URLS). */
     iceServers: IceServers.optional().catch(undefined),
     /** How long the team keeps each kind of data: the desk prunes its own history by it. */

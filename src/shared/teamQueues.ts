@@ -255,6 +255,18 @@ export function skillLevel(queue: QueueConfig, agentId: string): number | undefi
   return Object.hasOwn(queue.agents, agentId) ? queue.agents[agentId] : undefined;
 }
 
+/**
+ * Whether a call may ring at this agent while they are on another call: some queue they serve, directly or as its
+ * fallback, allows call waiting. Without queues the relay never rings an agent who is on a call.
+ */
+export function callWaitingFor(config: TeamQueues | undefined, agentId: string): boolean {
+  const serves = (id: string | undefined) => {
+    const queue = config?.queues.find((q) => q.id === id);
+    return queue !== undefined && skillLevel(queue, agentId) !== undefined;
+  };
+  return (config?.queues ?? []).some((q) => q.callWaiting && (serves(q.id) || serves(q.fallback)));
+}
+
 /** The bots an agent may hand a call of this queue to: the queue's own first, then the named hand-back bots. */
 export function handBackBots(queue: QueueConfig): Array<HandBackBot> {
   return [...(queue.bot ? [{ ...queue.bot, id: QUEUE_BOT_ID }] : []), ...queue.handBack];

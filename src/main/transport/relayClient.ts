@@ -30,6 +30,7 @@ export interface RelayClientOptions {
     agentId?: string;
     notReadyReasons?: string[];
     wrapUpCodes?: string[];
+    callWaiting?: boolean;
     /** The relay refused this desk's token (revoked, expired or wrong): the session is over, not interrupted. */
     refused?: boolean;
   }) => void;
@@ -139,6 +140,7 @@ export function connectRelay(options: RelayClientOptions) {
           agentId: message.agentId,
           notReadyReasons: message.notReadyReasons,
           wrapUpCodes: message.wrapUpCodes,
+          callWaiting: message.callWaiting,
         });
         readyResolve?.();
       } else if (message.type === 'ice_servers') {

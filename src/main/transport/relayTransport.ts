@@ -72,6 +72,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
         agentId: next.agentId ?? state.agentId,
         notReadyReasons: next.notReadyReasons ?? state.notReadyReasons,
         wrapUpCodes: next.wrapUpCodes ?? state.wrapUpCodes,
+        callWaiting: next.callWaiting ?? state.callWaiting,
       };
       if (!next.connected) context.onRelayLost?.();
       if (next.refused) context.onRelaySessionEnded?.();

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AppStatus, CallView } from '../../shared/ipcContract';
-import { activityOf, heldForWrapUp, shownAgentState, shownTeamState, teamStatusMenu } from './teamStatus';
+import {
+  activityOf,
+  callWaitingHere,
+  heldForWrapUp,
+  shownAgentState,
+  shownTeamState,
+  teamStatusMenu,
+} from './teamStatus';
 
 const REASONS = ['break', 'lunch', 'busy', 'away'];
 
@@ -43,6 +50,17 @@ describe('the team state in the top bar', () => {
     expect(shownTeamState(lunch)).toEqual({ state: 'not_ready', reason: 'lunch', sinceMs: 8000 });
     expect(heldForWrapUp({ ...status({ wrapUp }), team: undefined })).toBe(true);
     expect(heldForWrapUp({ ...status(), team: undefined })).toBe(false);
+  });
+
+  it('says a new call shows as call waiting only where one can: alone, or a team queue that allows it on one call', () => {
+    const alone = status({ mode: 'direct' } as Partial<AppStatus>);
+    expect(callWaitingHere(alone, 1)).toBe(true);
+    expect(callWaitingHere(status(), 1)).toBe(false);
+    const waiting = status({ relay: { connected: true, callWaiting: true } });
+    expect(callWaitingHere(waiting, 1)).toBe(true);
+    // On a call with another on hold: the relay never rings a third.
+    expect(callWaitingHere(waiting, 2)).toBe(false);
+    expect(callWaitingHere(status({ relay: { connected: true, callWaiting: false } }), 1)).toBe(false);
   });
 
   it('is not shown before the relay has said anything', () => {

@@ -27,6 +27,15 @@ export function heldForWrapUp(status: AppStatus | undefined): boolean {
 }
 
 /**
+ * Whether a new call would show beside the `engaged` calls as call waiting: alone, always; in a team, only when a
+ * queue of the agent's allows it (the relay said so) and they are on one call (the relay never rings one on two).
+ */
+export function callWaitingHere(status: AppStatus, engaged: number): boolean {
+  if (status.mode !== 'relay') return true;
+  return status.relay?.callWaiting === true && engaged === 1;
+}
+
+/**
  * The states the top bar names: the relay's, On hold, which only the desk knows (the relay counts it on call), and
  * Holding a callback, the relay's reserved for a queue's callback rather than a ringing call.
  */

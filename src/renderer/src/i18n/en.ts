@@ -107,6 +107,7 @@ export const en = {
     setBySupervisor: 'Set by your supervisor {{name}}.',
     wrapUp: 'Wrap-up: calls do not ring until you save the call’s outcome.',
     onCall: 'On a call: a new call shows here as call waiting.',
+    onCallNoWaiting: 'On a call: new calls ring for you once you are free again.',
     onHold: 'A call is on hold: take it back or hang it up.',
     openSettings: 'Open Settings',
     checkAgain: 'Check again',

@@ -109,6 +109,7 @@ export const es: Catalog = {
     setBySupervisor: 'Lo puso tu supervisor {{name}}.',
     wrapUp: 'Cierre: las llamadas no suenan hasta que guardes el resultado.',
     onCall: 'En una llamada: una llamada nueva aparece aquí como llamada en espera.',
+    onCallNoWaiting: 'En una llamada: las llamadas nuevas sonarán para ti cuando vuelvas a estar libre.',
     onHold: 'Hay una llamada en espera: retómala o cuélgala.',
     openSettings: 'Abrir Ajustes',
     checkAgain: 'Comprobar de nuevo',

@@ -107,6 +107,7 @@ export const ptBR: Catalog = {
     setBySupervisor: 'Definido pelo seu supervisor {{name}}.',
     wrapUp: 'Pós-atendimento: as chamadas não tocam até você salvar o resultado.',
     onCall: 'Em chamada: uma nova chamada aparece aqui como chamada em espera.',
+    onCallNoWaiting: 'Em chamada: novas chamadas tocam para você quando estiver livre de novo.',
     onHold: 'Há uma chamada em espera: retome-a ou desligue.',
     openSettings: 'Abrir Configurações',
     checkAgain: 'Verificar de novo',

@@ -7,7 +7,7 @@ import { checkMicrophone } from '../micCheck';
 import { usePhone } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 import { ENGAGED_PHASES } from '../../../shared/callMachine';
-import { heldForWrapUp } from '../teamStatus';
+import { callWaitingHere, heldForWrapUp } from '../teamStatus';
 import { Said } from './Said';
 import { Say } from './Say';
 
@@ -39,9 +39,10 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
       : t('readiness.awayAfterCallNoReason');
   if (state.ready && engaged.length > 0) {
     const talking = engaged.some((c) => c.heldSinceMs === undefined);
+    const onCall = callWaitingHere(status, engaged.length) ? 'readiness.onCall' : 'readiness.onCallNoWaiting';
     return (
       <p className="notice readiness" data-testid="on-a-call" role="status">
-        {t(talking ? 'readiness.onCall' : 'readiness.onHold')}
+        {t(talking ? onCall : 'readiness.onHold')}
       </p>
     );
   }
