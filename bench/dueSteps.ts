@@ -13,24 +13,46 @@ const worst = (v: number[]) => Math.max(...v);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const logger = createLogger({ level: 'error' });
 
-/** Counts the commands clients send Redis (not those a script runs inside it), and those naming a due set. */
+/**
+ * Which of the relay's idle loops a command belongs to: the first key it names, without the deployment's prefix and
+ * the ids in it (`cb:<id>` and `cbs` are the callbacks'; `agent:<id>`, `alive` the desks' presence); else the command.
+ */
+function keyFamily(args: string[]): string {
+  const key = args.find((arg) => arg.startsWith('{'));
+  if (!key) return args[0]?.toLowerCase() ?? '?';
+  const name = key.replace(/^\{[^}]*\}:/, '');
+  return /^cb[-s:]/.test(name) ? 'callbacks' : name.split(':')[0]!;
+}
+
+/**
+ * Counts the commands clients send Redis (not those a script runs inside it), those naming a due set, and all of them
+ * by key family (`keyFamily`).
+ */
 async function countCommands(url: string) {
   const client = new Redis(url);
   const monitor = await client.monitor();
   const counts = { all: 0, dueSets: 0 };
+  const byFamily = new Map<string, number>();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (source === 'lua') return;
     counts.all += 1;
     if (args.some((arg) => arg.endsWith('-due'))) counts.dueSets += 1;
+    const family = keyFamily(args);
+    byFamily.set(family, (byFamily.get(family) ?? 0) + 1);
   });
   return {
     /** Commands sent so far. */
     sent: () => counts.all,
     /** Commands sent over `ms`, per second. */
-    async over(ms: number): Promise<{ all: number; dueSets: number }> {
-      const [all, dueSets] = [counts.all, counts.dueSets];
+    async over(ms: number): Promise<{ all: number; dueSets: number; byFamily: Map<string, number> }> {
+      const [all, dueSets, families] = [counts.all, counts.dueSets, new Map(byFamily)];
       await pause(ms);
-      return { all: ((counts.all - all) * 1000) / ms, dueSets: ((counts.dueSets - dueSets) * 1000) / ms };
+      const perSecond = (n: number) => (n * 1000) / ms;
+      return {
+        all: perSecond(counts.all - all),
+        dueSets: perSecond(counts.dueSets - dueSets),
+        byFamily: new Map([...byFamily].map(([family, n]) => [family, perSecond(n - (families.get(family) ?? 0))])),
+      };
     },
     stop(): void {
       monitor.disconnect();
@@ -113,7 +135,14 @@ export async function benchDueRouting(options: { calls?: number; idleMs?: number
     toFirstMs: median(toFirst),
     timeoutToNextMs: median(timeoutToNext),
     timeoutToNextWorstMs: worst(timeoutToNext),
-    idlePerInstance: { all: idle.all / relays.length, dueSets: idle.dueSets / relays.length },
+    idlePerInstance: {
+      all: idle.all / relays.length,
+      dueSets: idle.dueSets / relays.length,
+      /** Idle commands per second per instance by key family, most first (which loop sends them). */
+      byFamily: [...idle.byFamily]
+        .map(([family, n]) => ({ family, perSecond: n / relays.length }))
+        .sort((a, b) => b.perSecond - a.perSecond),
+    },
   };
 }
 

@@ -222,6 +222,12 @@ async function main(): Promise<void> {
     console.log(
       `  idle Redis commands/s per instance     ${r.idlePerInstance.all.toFixed(2)}, of which due sets ${r.idlePerInstance.dueSets.toFixed(2)}  ratio ${ratio(r.idlePerInstance.dueSets, other)} vs the rest of the relay's idle work ${other.toFixed(2)}/s`,
     );
+    const families = r.idlePerInstance.byFamily.map((f) => `${f.family} ${f.perSecond.toFixed(2)}`).join(', ');
+    console.log(`  idle commands/s per instance by key    ${families}`);
+    const callbacks = r.idlePerInstance.byFamily.find((f) => f.family === 'callbacks')?.perSecond ?? 0;
+    console.log(
+      `  of which the callbacks                 ${callbacks.toFixed(2)}  ratio ${ratio(callbacks, r.idlePerInstance.all - callbacks)} vs the rest`,
+    );
     const lib = await benchDueLibraries({ steps: Number(process.env.BENCH_DUE_STEPS ?? 60) });
     console.log(`\nDue steps, ${lib.steps} due over 2 s, 2 instances or workers, each on its own redis-server`);
     const row = (name: string, f: typeof lib.ours) =>

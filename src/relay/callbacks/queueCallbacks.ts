@@ -14,6 +14,7 @@ import type { QueueCallbackOffer, QueueConfig } from '../../shared/teamQueues';
 import type { GraphClient } from '../../whatsapp/graphClient';
 import type { Logger } from '../../whatsapp/logger';
 import type { Bus } from '../bus';
+import { createDueWake } from '../dueWake';
 import type { CallRecorder } from '../records/callRecorder';
 import { queueOpenAt } from '../queuePlan';
 import type { RelayMetrics, CallbackResult } from '../metrics';
@@ -29,8 +30,10 @@ import {
   withdrawnAtClosing,
 } from './callbackPlan';
 
-/** How often each instance looks for waiting callbacks and free agents. */
+/** How often each instance looks while a callback waits for a free agent or is in an agent's hands. */
 const TICK_MS = 1000;
+/** Callbacks set by another instance (or left by a dead one) are learned by a look this often at least. */
+const SAFETY_LOOK_MS = 5000;
 /** How long an agent has to place the call of a callback they accepted (permission check, microphone, offer). */
 const PLACE_MS = CALLBACK_PLACE_MS;
 /** Read per look: the oldest waiting callbacks first. */
@@ -70,6 +73,16 @@ else
   redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 end
 return 1`;
+
+/**
+ * One look's reading: the callbacks' places (ARGV[1] at most), the agents held since before ARGV[2] (strays to
+ * check), and when the next hold turns old enough to be checked; so a look with nothing to do is one command.
+ */
+const READ_LOOK = `
+local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
+local young = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+return {ids, old, young[2] or false}`;
 
 export type CallbackAnswer = 'accept' | 'decline' | 'not_placed';
 
@@ -169,8 +182,7 @@ export function createQueueCallbacks(deps: {
   }
 
   /** Holds whose callback is gone or went elsewhere (an instance died between the two, or an erasure) end. */
-  async function releaseStrays(held: Map<string, QueueCallback>): Promise<void> {
-    const agentIds = await redis.zrangebyscore(heldKey, '-inf', String(Date.now() - STRAY_MS));
+  async function releaseStrays(agentIds: string[], held: Map<string, QueueCallback>): Promise<void> {
     for (const agentId of agentIds) {
       const ringing = (await deps.floor.agent(agentId))?.reservations ?? [];
       const mine = ringing.filter((id) => id.startsWith(CALLBACK_TEAM_CALL));
@@ -206,8 +218,7 @@ export function createQueueCallbacks(deps: {
   }
 
   /** The callbacks in their places, oldest call first, as read; a place whose callback is gone or unreadable goes. */
-  async function readPlaces(): Promise<Array<{ raw: string; callback: QueueCallback }>> {
-    const ids = await redis.zrange(placesKey, '0', String(LOOK_AT - 1));
+  async function readPlaces(ids: string[]): Promise<Array<{ raw: string; callback: QueueCallback }>> {
     if (ids.length === 0) return [];
     const raws = await redis.mget(ids.map(callbackKey));
     const found: Array<{ raw: string; callback: QueueCallback }> = [];
@@ -314,9 +325,18 @@ export function createQueueCallbacks(deps: {
     });
   }
 
-  async function lookOnce(): Promise<void> {
-    const nowMs = now();
-    const found = await readPlaces();
+  /** Looks once: settles what is due, offers what waits; returns when the next look is due (undefined: none known). */
+  async function lookOnce(nowMs: number): Promise<number | undefined> {
+    const strayBeforeMs = Date.now() - STRAY_MS;
+    const [ids, oldHolds, youngHold] = (await redis.eval(
+      READ_LOOK,
+      2,
+      placesKey,
+      heldKey,
+      String(LOOK_AT),
+      String(strayBeforeMs),
+    )) as [string[], string[], string | null];
+    const found = await readPlaces(ids);
     const look: Look = {
       nowMs,
       queues: deps.queues(),
@@ -326,41 +346,48 @@ export function createQueueCallbacks(deps: {
     };
     await settleDue(look);
     await passOnUnheld(look);
-    await releaseStrays(new Map(look.callbacks.map((c) => [c.id, c])));
+    if (oldHolds.length > 0) await releaseStrays(oldHolds, new Map(look.callbacks.map((c) => [c.id, c])));
     await offerWaiting(look);
+    // Holds are timed by the host's clock, looks by the relay's (a test moves it).
+    const strayDueMs = youngHold === null ? undefined : Number(youngHold) + STRAY_MS + (nowMs - Date.now());
+    const nextMs = Math.min(strayDueMs ?? Infinity, nextLookAt(look));
+    return Number.isFinite(nextMs) ? nextMs : undefined;
   }
 
-  let running = false;
-  let again = false;
-  /** One look at a time on this instance; a look asked for meanwhile runs right after. */
-  async function look(): Promise<void> {
-    if (running) {
-      again = true;
-      return;
+  /**
+   * When the callbacks of this look need the next: a second on while one waits for a free agent or is in an agent's
+   * hands (their hold and the queue's closing are watched), else at the earliest expiry or queue opening.
+   */
+  function nextLookAt(look: Look): number {
+    const soon = look.nowMs + TICK_MS;
+    const offerableAt = new Map<string, number>();
+    const offerable = (queueId: string) => {
+      if (!offerableAt.has(queueId)) offerableAt.set(queueId, queueOffersAt(look.queues, queueId, look.nowMs, soon));
+      return offerableAt.get(queueId)!;
+    };
+    let earliest = Infinity;
+    for (const callback of look.callbacks) {
+      const at = look.changed.has(callback.id)
+        ? soon
+        : callback.state !== 'waiting'
+          ? callback.placedCallId
+            ? Infinity
+            : Math.min(soon, callback.untilMs ?? soon)
+          : callback.awaitingPermission
+            ? callback.expiresAtMs
+            : Math.min(callback.expiresAtMs, offerable(callback.queueId));
+      earliest = Math.min(earliest, at);
     }
-    running = true;
-    try {
-      do {
-        again = false;
-        await lookOnce();
-      } while (again);
-    } catch (error) {
-      log.warn('callbacks not looked at this time', { error: errorText(error) });
-    } finally {
-      running = false;
-    }
+    return earliest;
   }
 
-  let timer: NodeJS.Timeout | undefined;
+  const wake = createDueWake({ look: lookOnce, safetyMs: SAFETY_LOOK_MS, log, what: 'callbacks', now });
+  /** Something changed that a look acts on (a callback to offer, an agent's answer): one runs at once. */
+  const lookSoon = () => wake.at(now());
+
   return {
-    start(): void {
-      timer = setInterval(() => void look(), TICK_MS);
-      timer.unref();
-    },
-    stop(): void {
-      clearInterval(timer);
-    },
-    look,
+    start: wake.start,
+    stop: wake.stop,
     /**
      * The queue turned the customer's call away: it offers them a callback with reply buttons, within the customer
      * service window their call opened. Nothing is kept when WhatsApp refuses the message.
@@ -436,7 +463,7 @@ export function createQueueCallbacks(deps: {
       await redis.zadd(placesKey, callback.arrivedAtMs, callback.id);
       record(callback, 'waiting', requestedAtMs);
       log.info('callback waiting', { callbackId: callback.id, queue: callback.queueId });
-      void look();
+      lookSoon();
       return true;
     },
     /** The agent's answer to the callback offered them. */
@@ -451,7 +478,9 @@ export function createQueueCallbacks(deps: {
       const { raw, callback } = found;
       if (answer === 'not_placed') {
         if (callback.state !== 'calling' || callback.placedCallId) return undefined;
-        return (await failed(raw, callback, why)) ? { customer: callback.customer } : undefined;
+        if (!(await failed(raw, callback, why))) return undefined;
+        lookSoon();
+        return { customer: callback.customer };
       }
       // Passed on when offered, or taken with its call not placed (a failed permission check): no attempt counts.
       const inHand = callback.state === 'calling' && !callback.placedCallId;
@@ -460,12 +489,13 @@ export function createQueueCallbacks(deps: {
         if (!(await swap(raw, callback, passedOn(callback, agentId)))) return undefined;
         await releaseOnTeam(agentId, callbackId, 'reject');
         log.info('callback passed on by the agent', { callbackId, agentId });
-        void look();
+        lookSoon();
         return { customer: callback.customer };
       }
       const taken = takenBy(callback, agentId, now() + PLACE_MS);
       if (!(await swap(raw, callback, taken, { agentId, ms: PLACE_MS + TICK_MS * 5 }))) return undefined;
       log.info('callback taken by the agent', { callbackId, agentId });
+      wake.at(taken.untilMs!);
       return { customer: callback.customer };
     },
     /** The callback's queue when the agent may place its call to `to` now; undefined when they may not. */
@@ -501,7 +531,8 @@ export function createQueueCallbacks(deps: {
         log.info('callback completed: the customer answered', { callbackId });
         return;
       }
-      await failed(found.raw, found.callback, outcome === 'REJECTED' ? 'declined_by_customer' : 'not_answered');
+      if (await failed(found.raw, found.callback, outcome === 'REJECTED' ? 'declined_by_customer' : 'not_answered'))
+        lookSoon();
     },
     /**
      * The customer answered a call-permission request: their callbacks waiting for it are offered again (accepted)
@@ -517,7 +548,7 @@ export function createQueueCallbacks(deps: {
         if (!next) record({ ...found.callback, lastFailure: 'no_permission' }, 'failed');
         log.info('the customer answered the call-permission request of a callback', { callbackId: id, accepted });
       }
-      if (accepted) void look();
+      if (accepted) lookSoon();
     },
     /** How many callbacks are not yet done, per queue (waiting, offered or being placed). */
     async countsByQueue(): Promise<Map<string, number>> {
@@ -545,3 +576,16 @@ export function createQueueCallbacks(deps: {
   };
 }
 export type QueueCallbacks = ReturnType<typeof createQueueCallbacks>;
+
+/**
+ * When a waiting callback of the queue may next be offered: `soonMs` while the queue is open (a look for free agents),
+ * its next opening while its business hours close it; Infinity for a queue gone or not opening within the calendar.
+ */
+function queueOffersAt(queues: QueueConfig[], queueId: string, nowMs: number, soonMs: number): number {
+  const queue = queues.find((q) => q.id === queueId);
+  if (!queue) return Infinity;
+  if (!queue.hours || queueOpenAt(queue, nowMs).open) return soonMs;
+  // The instant one millisecond of open time has gone by, less that millisecond: the next opening.
+  const opensAtMs = openDeadline(queue.hours, nowMs, 1) - 1;
+  return opensAtMs > nowMs ? opensAtMs : Infinity;
+}
