@@ -156,6 +156,34 @@ test('with after-call work turned off at the relay, the agent writing up a call 
   }
 });
 
+test('the relay’s after-call limit passes while the agent writes up a call: calls ring again, the notes stay until Save', async ({
+  browser,
+}) => {
+  const { sim, pageA, close } = await startTeam(browser, { queues, afterCallSeconds: 3 });
+  try {
+    const call = await sim.placeCall({ name: 'Slow Notes' });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^On call/, { timeout: 10_000 });
+    await pageA.getByTestId('hangup').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^After-call work/);
+    const card = pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`);
+    await card.getByTestId('wrap-up-notes').fill('Wants a refund for the March invoice');
+    // The relay's limit ends after-call work: the agent is Available again, but what they wrote stays.
+    await expect(pageA.getByTestId('team-state')).toHaveText('Available', { timeout: 8000 });
+    await pageA.waitForTimeout(1000);
+    await expect(card.getByTestId('wrap-up-notes')).toHaveValue('Wants a refund for the March invoice');
+    await expect(pageA.getByTestId('wrap-up-no-ring')).toHaveText(
+      'Calls ring for you again. What you wrote stays here until you save.',
+    );
+    await card.getByTestId('wrap-up-outcome-Resolved').check();
+    await card.getByTestId('wrap-up-save').click();
+    await expect(card).toHaveCount(0);
+    await expect(pageA.getByTestId('wrap-up-error')).toHaveCount(0);
+  } finally {
+    await close();
+  }
+});
+
 test('a supervisor sets an agent Away while they are on a call: it takes effect once the call and its wrap-up are done', async ({
   browser,
 }) => {

@@ -73,6 +73,25 @@ describe('the desk and the relay keep one list of wrap-ups', () => {
     expect(released).toEqual([]);
   });
 
+  it('keeps open a wrap-up the agent is writing when the relay’s after-call limit passes: only the state changes', () => {
+    const { wrapUp, team, open, released } = desk();
+    team.take(afterCall('c1', 'c2', 'c3'));
+    // The first key in c1 (keep), and a draft with words for c2 that reached main first; nothing typed in c3.
+    wrapUp.keep('c1');
+    wrapUp.saveDraft('c2', { outcome: '', notes: 'Wants a refund' });
+    wrapUp.saveDraft('c3', { outcome: '', notes: '' });
+    team.take(state());
+    expect(open()).toEqual(['c1', 'c2']);
+    expect(wrapUp.state()?.calls.find((c) => c.callId === 'c2')?.draft?.notes).toBe('Wants a refund');
+    expect(team.view()?.state).toBe('available');
+    // The relay closed them itself: nothing to release; Save still closes each at the desk.
+    expect(released).toEqual([]);
+    wrapUp.finish('c1');
+    wrapUp.finish('c2');
+    expect(open()).toEqual([]);
+    expect(released).toEqual([]);
+  });
+
   it('does not bring back a saved wrap-up from a state the relay sent before it had the save', async () => {
     const { wrapUp, team, open, released } = desk();
     team.take(afterCall('c1'));

@@ -7,13 +7,17 @@ type AgentState = Extract<CallSignal, { type: 'agent_state' }>;
 export interface DeskWrapUps {
   start(callId: string, autoReturnSec?: number): void;
   finish(callId: string): boolean;
+  /** The agent wrote in this wrap-up: it stays open until they save it. */
+  writing(callId: string): boolean;
   state(): { calls: Array<{ callId: string }> } | undefined;
 }
 
 /**
  * Team mode: the agent's state as the relay last told it, the not-ready reason the agent chose, and one list of
  * wrap-ups for both sides. A wrap-up the relay waits for is on the desk's list; one it stopped waiting for (its
- * after-call limit) leaves it; one the desk closed unsaved (its automatic return) is released at the relay too.
+ * after-call limit) leaves it, unless the agent wrote in it: then only the state changes (calls ring again) and the
+ * card stays with what they wrote until they save it; one the desk closed unsaved (its automatic return) is released
+ * at the relay too.
  */
 export function createTeamDeskState(options: {
   wrapUps: DeskWrapUps;
@@ -49,7 +53,7 @@ export function createTeamDeskState(options: {
     for (const callId of leaving) if (!signal.wrapUps.includes(callId)) leaving.delete(callId);
     adopting = true;
     try {
-      for (const callId of dropped) options.wrapUps.finish(callId);
+      for (const callId of dropped) if (!options.wrapUps.writing(callId)) options.wrapUps.finish(callId);
     } finally {
       adopting = false;
     }

@@ -25,10 +25,13 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
   let autoReturnAtMs: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let kept = false;
+  /** Wrap-ups the agent wrote in (their first key, or a draft with words). */
+  const written = new Set<string>();
 
   function returnToCalls(): void {
     clearTimeout(timer);
     calls = [];
+    written.clear();
     autoReturnAtMs = undefined;
     kept = false;
     options.onBusy(false);
@@ -45,6 +48,7 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
   function finish(callId: string): boolean {
     if (!calls.some((c) => c.callId === callId)) return false;
     calls = calls.filter((c) => c.callId !== callId);
+    written.delete(callId);
     if (calls.length === 0) returnToCalls();
     else options.onChange();
     return true;
@@ -66,6 +70,7 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
   /** The agent wrote in an open wrap-up: no automatic return until they save. False for a call with none open. */
   function keep(callId: string): boolean {
     if (!calls.some((c) => c.callId === callId)) return false;
+    written.add(callId);
     if (kept) return true;
     kept = true;
     clearTimeout(timer);
@@ -83,6 +88,7 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
   function saveDraft(callId: string, draft: { outcome: string; notes: string }): boolean {
     if (!calls.some((c) => c.callId === callId)) return false;
     calls = calls.map((c) => (c.callId === callId ? { ...c, draft } : c));
+    if (draft.notes !== '' || draft.outcome !== '') written.add(callId);
     return true;
   }
 
@@ -91,6 +97,8 @@ export function createWrapUp(options: { now?: () => number; onBusy(busy: boolean
     finish,
     keep,
     saveDraft,
+    /** Whether the agent wrote in this open wrap-up: nothing but Save closes it then. */
+    writing: (callId: string): boolean => written.has(callId),
     state: (): WrapUpState | undefined =>
       calls.length === 0 ? undefined : { calls, ...(autoReturnAtMs === undefined ? {} : { autoReturnAtMs }) },
     close: () => clearTimeout(timer),

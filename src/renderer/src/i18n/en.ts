@@ -391,6 +391,7 @@ export const en = {
     noRingTimed:
       'No new call rings for you until you save or the countdown ends. Once you write here, it waits for you to save.',
     noRingAll: 'Wrap-ups to save: {{count}}. No new call rings for you until you save them all.',
+    ringsAgain: 'Calls ring for you again. What you wrote stays here until you save.',
     outcome: 'Outcome',
     notes: 'Notes',
     save: 'Save and take calls',

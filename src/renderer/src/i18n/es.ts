@@ -402,6 +402,7 @@ export const es: Catalog = {
     noRingTimed:
       'No te sonará ninguna llamada nueva hasta que guardes o acabe la cuenta atrás. Si escribes aquí, espera a que guardes.',
     noRingAll: 'Cierres por guardar: {{count}}. No te sonará ninguna llamada nueva hasta que los guardes todos.',
+    ringsAgain: 'Las llamadas vuelven a sonar para ti. Lo que escribiste se queda aquí hasta que guardes.',
     outcome: 'Resultado',
     notes: 'Notas',
     save: 'Guardar y recibir llamadas',

@@ -398,6 +398,7 @@ export const ptBR: Catalog = {
     noRingTimed:
       'Nenhuma chamada nova toca para você até salvar ou a contagem terminar. Se você escrever aqui, ela espera você salvar.',
     noRingAll: 'Pós-atendimentos a salvar: {{count}}. Nenhuma chamada nova toca para você até salvar todos.',
+    ringsAgain: 'As chamadas voltam a tocar para você. O que você escreveu fica aqui até salvar.',
     outcome: 'Resultado',
     notes: 'Anotações',
     save: 'Salvar e receber chamadas',

@@ -10,16 +10,20 @@ export function WrapUpList() {
   const held = usePhone(selectHeld) !== undefined;
   // The automatic return ends the wait too, until the agent writes in a wrap-up (then only Save does).
   const timed = usePhone((s) => s.status?.wrapUp?.autoReturnAtMs !== undefined);
+  // In a team the relay's own limit (or none) may have ended after-call work: calls ring while the card stays.
+  const ringsAgain = usePhone((s) => s.status?.team?.state === 'available' || s.status?.team?.state === 'reserved');
   if (wrapUps.length === 0) return null;
   return (
     <div className="wrap-ups" data-testid="wrap-ups">
       {!held && (
         <p className="notice" data-testid="wrap-up-no-ring">
-          {timed
-            ? t('wrapUp.noRingTimed')
-            : wrapUps.length === 1
-              ? t('wrapUp.noRing')
-              : t('wrapUp.noRingAll', { count: wrapUps.length })}
+          {ringsAgain
+            ? t('wrapUp.ringsAgain')
+            : timed
+              ? t('wrapUp.noRingTimed')
+              : wrapUps.length === 1
+                ? t('wrapUp.noRing')
+                : t('wrapUp.noRingAll', { count: wrapUps.length })}
         </p>
       )}
       {wrapUps.map((w, i) => (
