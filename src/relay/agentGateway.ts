@@ -102,6 +102,8 @@ const AGENT_CONNECTION_DEFAULTS = {
 
 /** A little less than the desk's own wait, so a reply still reaches it before it gives up. */
 const REPLY_MARGIN_MS = 250;
+/** The longest a closing instance waits for departures under way before the relay lets its Redis go. */
+const DEPARTURES_WAIT_MS = 5000;
 
 /** Whether the desk has stopped waiting for this request (it says how long it waits when it sends one). */
 function deadlineOf(request: RelayRequestMessage): RequestContext {
@@ -347,9 +349,12 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       if (closing || agents.get(agentId)?.socket !== socket) return;
       agents.delete(agentId);
       log.info('agent disconnected', { agentId });
-      departed(agentId).catch((error: unknown) =>
-        log.error('could not pass on calls of a departed agent', { error: errorText(error) }),
-      );
+      const departure = departed(agentId)
+        .catch((error: unknown) =>
+          log.error('could not pass on calls of a departed agent', { error: errorText(error) }),
+        )
+        .finally(() => departing.delete(departure));
+      departing.add(departure);
     });
     let state: AgentRecord | undefined;
     try {
@@ -405,6 +410,8 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   }
 
   let closing = false;
+  /** Departures of desks that left, under way: a closing instance finishes them before Redis goes. */
+  const departing = new Set<Promise<void>>();
   // Each desk is renewed every ALIVE_MS / 3 as before, but in HEARTBEAT_SLICES turns, not all at one instant.
   let slice = 0;
   const heartbeat = setInterval(
@@ -499,6 +506,11 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      let waited: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (waited = setTimeout(resolve, DEPARTURES_WAIT_MS)));
+      await Promise.race([Promise.all(departing), bound]);
+      clearTimeout(waited);
+      if (departing.size > 0) log.warn('closed with desks’ departures unfinished', { count: departing.size });
     },
   };
 }

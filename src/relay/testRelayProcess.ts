@@ -10,6 +10,8 @@ export interface RelayProcess {
   agentUrl: string;
   /** The relay's process ID, for a benchmark reading its CPU time and memory from /proc. */
   pid: number;
+  /** The relay's log so far, one JSON record per line, as it printed them. */
+  logLines: string[];
   /** SIGKILL, as a crash or an OOM kill would: nothing is closed cleanly. */
   kill(): Promise<void>;
   /** SIGTERM, as a rolling restart would: the relay closes itself cleanly, then exits. */
@@ -85,8 +87,10 @@ export async function startRelayProcess(
   });
   // RELAY_TEST_LOG=1 shows the relay's own log lines, for a failing test.
   if (process.env.RELAY_TEST_LOG) child.stdout!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const logLines: string[] = [];
   const ready = await new Promise<{ webhook: string; agents: string }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      logLines.push(line);
       let record: { msg?: string; webhook?: string; agents?: string };
       try {
         record = JSON.parse(line) as typeof record;
@@ -101,6 +105,7 @@ export async function startRelayProcess(
     webhookUrl: ready.webhook,
     agentUrl: ready.agents,
     pid: child.pid!,
+    logLines,
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
