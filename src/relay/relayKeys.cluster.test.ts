@@ -14,7 +14,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** A call offered, rung at Asha and answered: the team model's WATCH/MGET/MULTI and the call store's 3-key script. */
+/** A call offered, rung at Asha and answered: the team model's reads and conditional write, the call store's script. */
 async function answeredCall(prefix: string): Promise<string | undefined> {
   // The relay's own stores, given a Cluster client where they take one Redis (the relay does not connect to a Cluster).
   const redis = cluster.client() as unknown as Redis;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,11 +25,34 @@ const GROUPINGS: Array<(agentId: string) => string[]> = [
 interface QueuesView {
   grouping: number;
 }
-const storeOn = (prefix: string, view: QueuesView = { grouping: 0 }): TeamStore => {
-  const redis = new Redis(server.url);
+const storeOn = (prefix: string, view: QueuesView = { grouping: 0 }, redis = new Redis(server.url)): TeamStore => {
   connections.push(redis);
   return createTeamStore(redis, prefix, (id) => GROUPINGS[view.grouping]!(id));
 };
+
+/**
+ * Counts a connection's round trips: a command sent while no reply is outstanding starts a new one; commands sent
+ * before the replies come (pipelined, or several callers at once) share it.
+ */
+function countRoundTrips(redis: Redis): () => number {
+  let outstanding = 0;
+  let trips = 0;
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (...args: Parameters<Redis['sendCommand']>) => {
+    if (outstanding === 0) trips += 1;
+    outstanding += 1;
+    const done = () => (outstanding -= 1);
+    args[0].promise.then(done, done);
+    return send(...args);
+  };
+  return () => trips;
+}
+
+/** Every order the items may come in. */
+const orders = <T>(items: T[]): T[][] =>
+  items.length <= 1
+    ? [items]
+    : items.flatMap((item, i) => orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 /** An admin changes the queues: one instance applies it first, the other may act once on the old queues meanwhile. */
 interface QueuesChanged {
   kind: 'queues_changed';
@@ -168,6 +192,92 @@ describe('the team model in Redis', () => {
         }
       }),
       { numRuns: 25 },
+    );
+  }, 90_000);
+});
+
+describe('commands at once', () => {
+  it('commands naming different agents run at once: 20 sign-ins take a few round trips of the connection, not 20', async () => {
+    const redis = new Redis(server.url);
+    await redis.ping();
+    const store = storeOn('at-once', undefined, redis);
+    const trips = countRoundTrips(redis);
+    const agents = Array.from({ length: 20 }, (_, i) => `agent-${i}`);
+    const applied = await Promise.all(agents.map((agentId) => store.apply({ kind: 'sign_in', agentId })));
+    expect(applied.every((a) => a.ok)).toBe(true);
+    // A read and a write each, all 20 in flight together; one after another they took 60 (WATCH, MGET, MULTI/EXEC).
+    expect(trips()).toBeLessThanOrEqual(6);
+    expect(await store.longestIdle()).toHaveLength(20);
+  });
+
+  it('commands naming the same agent, sent at once, are applied in the order sent', async () => {
+    const store = storeOn('same-agent');
+    await store.apply({ kind: 'sign_in', agentId: 'asha' });
+    await store.apply({ kind: 'offer', callId: 'call-1', waitingAllowed: false });
+    await store.apply({ kind: 'reserve', callId: 'call-1', agentId: 'asha', purpose: 'answer' });
+    // The desk's connection drops while a call rings there and comes straight back: signing out reads the call too,
+    // signing in only the agent, yet the sign-in is the one that holds.
+    const [out, back] = await Promise.all([
+      store.apply({ kind: 'sign_out', agentId: 'asha' }),
+      store.apply({ kind: 'sign_in', agentId: 'asha' }),
+    ]);
+    expect([out.agents[0]?.state, back.agents[0]?.state]).toEqual(['offline', 'available']);
+    expect((await store.agent('asha'))?.state).toBe('available');
+    expect((await store.call('call-1'))?.reservations[0]?.status).toBe('rescinded');
+  });
+
+  it('steps sent at once on two relay instances end as the same steps one after another, in some order', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(teamIntentArbitrary, { minLength: 1, maxLength: 3 }), { maxLength: 10 }),
+        async (rounds) => {
+          const prefix = `at-once-${(run += 1)}`;
+          const instances = [storeOn(prefix), storeOn(prefix)];
+          let model: TeamSlice = { agents: new Map(), calls: new Map() };
+          for (const agentId of ['asha', 'ben', 'chen']) {
+            applyTeamCommand(model, { kind: 'sign_in', agentId }, 1000);
+            await instances[0]!.apply({ kind: 'sign_in', agentId }, 1000);
+          }
+          let at = 1000;
+          for (const round of rounds) {
+            const commands = round.map((intent) => ({ command: resolveIntent(model, intent), nowMs: (at += 1) }));
+            const applied = await Promise.all(
+              commands.map(({ command, nowMs }, i) => instances[i % 2]!.apply(command, nowMs)),
+            );
+            const stored = Object.fromEntries((await instances[0]!.agents()).map((a) => [a.id, a]));
+            const callIds = [
+              ...new Set([
+                ...model.calls.keys(),
+                ...commands.flatMap(({ command }) => ('callId' in command ? [command.callId] : [])),
+              ]),
+            ];
+            const storedCalls = await instances[1]!.calls(callIds);
+            // Some order of the round's steps, played one after another on the model, gives what each step answered
+            // and what Redis holds now.
+            const serial = orders(commands.map((c, i) => ({ ...c, i }))).map((order) => {
+              const slice = structuredClone(model);
+              const ok: boolean[] = [];
+              for (const { command, nowMs, i } of order) ok[i] = applyTeamCommand(slice, command, nowMs).ok;
+              return { slice, ok };
+            });
+            const matching = serial.find(
+              ({ slice, ok }) =>
+                ok.every((o, i) => o === applied[i]!.ok) &&
+                isDeepStrictEqual(Object.fromEntries(slice.agents), stored) &&
+                isDeepStrictEqual(
+                  callIds.map((id) => slice.calls.get(id)),
+                  storedCalls,
+                ),
+            );
+            expect(matching, JSON.stringify(commands)).toBeDefined();
+            model = matching!.slice;
+            expect(teamInvariantViolations(model)).toEqual([]);
+            await expectIndexesMatch(instances[0]!, model);
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { AgentRecord, CallRecord } from '../../shared/teamState';
 import { CLAIM_MS } from '../relayKeys';
+import { createCommandTurns } from './commandTurns';
 import {
   applyTeamCommand,
   canBeOffered,
@@ -36,10 +37,87 @@ function parse<T>(
 }
 
 /**
+ * Writes a command's changes only if every record it read is still as read (the key absent where it was absent):
+ * the check and the writes are one step for Redis, so a command needs no WATCH and several can be in flight on one
+ * connection. KEYS: the records read, then the keys only written; ARGV: how many were read, each as read ('=' and the
+ * value, or '!' for none), then the writes as op, key's index in KEYS and arguments.
+ */
+const WRITE_IF_UNCHANGED = `
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  local want = ARGV[i + 1]
+  local have = redis.call('GET', KEYS[i])
+  if want == '!' then
+    if have then return 0 end
+  elseif have ~= string.sub(want, 2) then
+    return 0
+  end
+end
+local i = n + 2
+while i <= #ARGV do
+  local op, key = ARGV[i], KEYS[tonumber(ARGV[i + 1])]
+  if op == 'set' then
+    redis.call('SET', key, ARGV[i + 2])
+    i = i + 3
+  elseif op == 'setpx' then
+    redis.call('SET', key, ARGV[i + 2], 'PX', ARGV[i + 3])
+    i = i + 4
+  elseif op == 'sadd' then
+    redis.call('SADD', key, ARGV[i + 2])
+    i = i + 3
+  elseif op == 'zadd' then
+    redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 3])
+    i = i + 4
+  else
+    redis.call('ZREM', key, ARGV[i + 2])
+    i = i + 3
+  end
+end
+return 1
+`;
+
+/** The raw records a command read, by key (null: none there), and what it writes if they are still so. */
+class ConditionalWrite {
+  private readonly keys: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly ops: string[] = [];
+  constructor(private readonly read: Map<string, string | null>) {
+    for (const key of read.keys()) this.keyIndex(key);
+  }
+  private keyIndex(key: string): string {
+    let at = this.index.get(key);
+    if (at === undefined) {
+      this.keys.push(key);
+      this.index.set(key, (at = this.keys.length));
+    }
+    return String(at);
+  }
+  op(name: 'set' | 'sadd' | 'zrem', key: string, value: string): this {
+    this.ops.push(name, this.keyIndex(key), value);
+    return this;
+  }
+  zadd(key: string, score: number, member: string): this {
+    this.ops.push('zadd', this.keyIndex(key), String(score), member);
+    return this;
+  }
+  setPx(key: string, value: string, ms: number): this {
+    this.ops.push('setpx', this.keyIndex(key), value, String(ms));
+    return this;
+  }
+  /** True when written; false when a record read changed meanwhile. */
+  async exec(redis: Redis): Promise<boolean> {
+    const expected = [...this.read.values()].map((raw) => (raw === null ? '!' : `=${raw}`));
+    const args = [String(this.read.size), ...expected, ...this.ops];
+    return (await redis.eval(WRITE_IF_UNCHANGED, this.keys.length, ...this.keys, ...args)) === 1;
+  }
+}
+
+/**
  * The team model kept in Redis and shared by every relay instance: each command reads the records it concerns,
- * is applied by the pure model, and is written back only if none of those records changed meanwhile (WATCH/MULTI);
- * otherwise it is applied again on what is there now. `redis` must be a connection of its own: WATCH belongs to a
- * connection, so this store runs one transaction at a time on it.
+ * is applied by the pure model, and is written back only if none of those records changed meanwhile
+ * (WRITE_IF_UNCHANGED); otherwise it is applied again on what is there now. Commands naming different agents and
+ * calls run at once; those naming the same one run in the order given. `redis` must be a connection of its own: the
+ * sweeps that forget agents or move them between groups WATCH on it, with no command in flight meanwhile.
  */
 export function createTeamStore(
   redis: Redis,
@@ -62,7 +140,7 @@ export function createTeamStore(
   const groupRingingKey = (group: string) => key('ringing', group);
   // Written with every change: when it is missing, Redis has lost the floor (it restarted empty).
   const keptKey = key('kept');
-  let queue: Promise<unknown> = Promise.resolve();
+  const turns = createCommandTurns();
 
   /**
    * Where an agent belongs in each index: the score (when) while its condition holds, undefined where it does not.
@@ -91,37 +169,49 @@ export function createTeamStore(
     return ((await read.exec()) ?? []).map(([, ids]) => (ids as string[] | null) ?? []);
   }
 
-  /** Reads every record these commands concern, watching each, into one slice. */
-  async function readSlice(commands: TeamCommand[]): Promise<TeamSlice> {
-    const named = [...new Set(commands.flatMap((c) => ('agentId' in c ? [c.agentId] : [])))];
-    if (named.length > 0) await redis.watch(...named.map(agentKey));
-    const namedRows = named.length > 0 ? await redis.mget(...named.map(agentKey)) : [];
-    const namedAgents = new Map(named.map((id, i) => [id, parse(AgentRecord, namedRows[i] ?? null)]));
-    const callIds = [
-      ...new Set(commands.flatMap((c) => involvedCalls(c, 'agentId' in c ? namedAgents.get(c.agentId) : undefined))),
-    ];
-    if (callIds.length > 0) await redis.watch(...callIds.map(callKey));
-    const slice: TeamSlice = { agents: new Map(), calls: new Map() };
-    for (const raw of callIds.length > 0 ? await redis.mget(...callIds.map(callKey)) : []) {
-      const call = parse(CallRecord, raw);
-      if (call) slice.calls.set(call.id, call);
-    }
-    for (const [id, agent] of namedAgents) if (agent) slice.agents.set(id, agent);
-    // The agents on or ringing for those calls; those named were read (and watched) already.
-    const calls = [...slice.calls.values()];
-    const ids = [...new Set(commands.flatMap((c) => involvedAgents(c, calls)))].filter((id) => !namedAgents.has(id));
-    if (ids.length > 0) await redis.watch(...ids.map(agentKey));
-    const rows = ids.length > 0 ? await redis.mget(...ids.map(agentKey)) : [];
-    rows.forEach((raw, i) => {
-      const agent = parse(AgentRecord, raw);
-      if (agent) slice.agents.set(ids[i]!, agent);
-    });
-    return slice;
+  /** Reads these keys not read yet into `raw`, in one round trip; false when there were none. */
+  async function readInto(raw: Map<string, string | null>, keys: string[]): Promise<boolean> {
+    const missing = [...new Set(keys)].filter((k) => !raw.has(k));
+    if (missing.length === 0) return false;
+    const rows = await redis.mget(...missing);
+    missing.forEach((k, i) => raw.set(k, rows[i] ?? null));
+    return true;
   }
 
-  /** One transaction: the commands in order on one slice; undefined when a record changed meanwhile. */
+  /**
+   * Reads every record these commands concern into one slice, with each record's raw value as read (for the write
+   * to check): the agents and calls they name in one round trip, then the calls ringing for those agents and the
+   * agents on or ringing for the calls, only where there are some not read yet.
+   */
+  async function readSlice(commands: TeamCommand[]) {
+    const raw = new Map<string, string | null>();
+    const named = [...new Set(commands.flatMap((c) => ('agentId' in c ? [c.agentId] : [])))];
+    const namedCalls = commands.flatMap((c) => ('callId' in c ? [c.callId] : []));
+    let reads = Number(await readInto(raw, [...named.map(agentKey), ...namedCalls.map(callKey)]));
+    const agentAt = (id: string) => parse(AgentRecord, raw.get(agentKey(id)) ?? null);
+    const callIds = [
+      ...new Set(commands.flatMap((c) => involvedCalls(c, 'agentId' in c ? agentAt(c.agentId) : undefined))),
+    ];
+    reads += Number(await readInto(raw, callIds.map(callKey)));
+    const slice: TeamSlice = { agents: new Map(), calls: new Map() };
+    for (const id of callIds) {
+      const call = parse(CallRecord, raw.get(callKey(id)) ?? null);
+      if (call) slice.calls.set(call.id, call);
+    }
+    // The agents on or ringing for those calls; those named were read already.
+    const calls = [...slice.calls.values()];
+    const ids = [...new Set([...named, ...commands.flatMap((c) => involvedAgents(c, calls))])];
+    reads += Number(await readInto(raw, ids.map(agentKey)));
+    for (const id of ids) {
+      const agent = agentAt(id);
+      if (agent) slice.agents.set(id, agent);
+    }
+    return { slice, raw, reads };
+  }
+
+  /** The commands in order on one slice, written at once; undefined when a record read changed meanwhile. */
   async function attempt(commands: TeamCommand[], nowMs: number): Promise<TeamApplied[] | undefined> {
-    const slice = await readSlice(commands);
+    const { slice, raw, reads } = await readSlice(commands);
     // Each agent's place in the indexes as read, so that only what changes is written. Signing in or out writes
     // them all again: an agent whose queues changed since is put right then.
     const refreshed = new Set(
@@ -135,22 +225,23 @@ export function createTeamStore(
     const changedIds = [...new Set(outcomes.flatMap((o) => (o.ok ? o.changedAgents : [])))];
     const changedCalls = [...slice.calls.values()].filter((call) => JSON.stringify(call) !== before.get(call.id));
     if (changedIds.length === 0 && changedCalls.length === 0) {
-      await redis.unwatch();
+      // Nothing to write: records read in several rounds are checked to have been all as read at once.
+      if (reads > 1 && !(await new ConditionalWrite(raw).exec(redis))) return undefined;
     } else {
-      const write = redis.multi().set(keptKey, '1');
+      const write = new ConditionalWrite(raw).op('set', keptKey, '1');
       for (const agent of changedIds.map((id) => slice.agents.get(id)!)) {
-        write.set(agentKey(agent.id), JSON.stringify(agent));
+        write.op('set', agentKey(agent.id), JSON.stringify(agent));
         const was = indexedBefore.get(agent.id);
-        if (!was) write.sadd(agentsKey, agent.id);
+        if (!was) write.op('sadd', agentsKey, agent.id);
         // Only the indexes whose membership or order moved are written: ringing a whole team touches 4 of 8 each.
         for (const [set, score] of indexesOf(agent))
           if (score === undefined) {
-            if (was?.get(set) !== undefined || !was) write.zrem(set, agent.id);
+            if (was?.get(set) !== undefined || !was) write.op('zrem', set, agent.id);
           } else if (was?.get(set) !== score) write.zadd(set, score, agent.id);
       }
       for (const call of changedCalls)
-        write.set(callKey(call.id), JSON.stringify(call), 'PX', call.phase === 'ended' ? ENDED_KEEP_MS : CLAIM_MS);
-      if ((await write.exec()) === null) return undefined;
+        write.setPx(callKey(call.id), JSON.stringify(call), call.phase === 'ended' ? ENDED_KEEP_MS : CLAIM_MS);
+      if (!(await write.exec(redis))) return undefined;
     }
     return outcomes.map((outcome, i) => {
       const command = commands[i]!;
@@ -168,11 +259,14 @@ export function createTeamStore(
     throw new Error(`the team's state kept changing under ${commands[0]?.kind}; try again`);
   }
 
-  function queued(commands: TeamCommand[], nowMs: number): Promise<TeamApplied[]> {
-    const run = queue.then(() => applyNow(commands, nowMs));
-    queue = run.catch(() => undefined);
-    return run;
-  }
+  /** The agents and calls the commands name: a command waits only for earlier ones naming one of them. */
+  const namedKeys = (commands: TeamCommand[]) =>
+    commands.flatMap((c) => [
+      ...('agentId' in c ? [agentKey(c.agentId)] : []),
+      ...('callId' in c ? [callKey(c.callId)] : []),
+    ]);
+  const queued = (commands: TeamCommand[], nowMs: number): Promise<TeamApplied[]> =>
+    turns.shared(namedKeys(commands), () => applyNow(commands, nowMs));
 
   /** Signed out since before `beforeMs`, with no call ringing at them or in progress: nothing the team still needs. */
   const longGone = (agent: AgentRecord | undefined, beforeMs: number) =>
@@ -280,22 +374,14 @@ export function createTeamStore(
      * Agents signed out since before `beforeMs` leave the team's known set (and their record goes): routing, the
      * board and the metrics stop reading them. Signing in again brings them back as new. Returns who was forgotten.
      */
-    forgetSignedOutBefore(beforeMs: number): Promise<string[]> {
-      const run = queue.then(() => forgetSignedOutBefore(beforeMs));
-      queue = run.catch(() => undefined);
-      return run;
-    },
+    forgetSignedOutBefore: (beforeMs: number): Promise<string[]> => turns.alone(() => forgetSignedOutBefore(beforeMs)),
     /**
      * The queues changed: agents whose routing groups differ from `before` (the groups they had) are indexed in the
      * groups they have now and leave those they lost, without their records changing (a call ringing them or in
      * progress goes on). Run after every change of `groupsOf`, on each instance, after its commands of the old
      * groups. Returns who moved.
      */
-    regroup(before: (agentId: string) => string[]): Promise<string[]> {
-      const run = queue.then(() => regroup(before));
-      queue = run.catch(() => undefined);
-      return run;
-    },
+    regroup: (before: (agentId: string) => string[]): Promise<string[]> => turns.alone(() => regroup(before)),
     /** Redis has lost what it knew of the floor (it restarted without its data). */
     lost: async (): Promise<boolean> => (await redis.exists(keptKey)) === 0,
     /** Agents in after-call work since before `beforeMs`. */
