@@ -49,7 +49,7 @@ test('a supervisor reads the board and its reports in each of the five languages
     // One call answered and written up, Ben not ready, one call in progress and one waiting for nobody free.
     const agentRow = (id: string) => board.locator(`[data-testid="agent-row"][data-agent="${id}"]`);
     await agentRow('ben').getByTestId('agent-set-status').click();
-    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('not ready: away');
+    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('Not ready: away');
     await sim.placeCall({ from: '447700900701', name: 'First Caller' });
     await pageA.getByTestId('answer').click();
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });

@@ -32,13 +32,13 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     await expect(board.getByTestId('board-who')).toHaveText('Signed in as sam');
     await expect(board.getByTestId('board-live')).toHaveText('Live');
     const agentRow = (id: string) => board.locator(`[data-testid="agent-row"][data-agent="${id}"]`);
-    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('available');
-    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('available');
+    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('Available');
+    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('Available');
 
     // Ben's desk was left Available: the supervisor sets it Away (a double click sets it once), and the desk says so.
     await agentRow('ben').getByTestId('agent-set-status').dblclick();
     await expect(pageB.getByTestId('agent-status')).toHaveValue('away');
-    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('not ready: away');
+    await expect(agentRow('ben').getByTestId('agent-status')).toHaveText('Not ready: away');
 
     // A call waits in Support, ringing at Asha.
     const first = await sim.placeCall({ from: '447700900701', name: 'First Caller' });
@@ -55,7 +55,15 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     await expect(live.getByTestId('not-listenable')).toHaveText('Direct audio: no listening');
     await expect(live.getByTestId('listen')).toHaveCount(0);
     await expect(board.getByTestId('waiting-count')).toHaveText('(0)');
-    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('on call');
+    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('On call');
+    // Asha holds the call: the board says so, on her row and the call's, as her desk does; and again when she takes it back.
+    await pageA.getByTestId('hold').click();
+    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('On hold');
+    await expect(live).toHaveAttribute('data-held', 'true');
+    await expect(live).toContainText(/On hold \d+:\d\d/);
+    await pageA.getByTestId('held-resume').click();
+    await expect(agentRow('asha').getByTestId('agent-status')).toHaveText('On call');
+    await expect(live).not.toHaveAttribute('data-held', 'true');
     await pageA.getByTestId('hangup').click();
     await pageA.getByTestId('wrap-up-outcome-Resolved').check();
     await pageA.getByTestId('wrap-up-save').click();

@@ -37,13 +37,13 @@ test('an agent answers a queue call and the top bar says On call, then after-cal
     // The time in state ticks.
     await expect(stateA).toHaveText(/^On call 0:0[1-9]$/);
     await expect(pageB.getByTestId('team-state')).toHaveText('Available');
-    await expect(boardStatus('asha')).toHaveText('on call');
+    await expect(boardStatus('asha')).toHaveText('On call');
 
     await pageA.getByTestId('hangup').click();
     await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
     await expect(stateA).toHaveText(/^After-call work 0:0\d$/);
     // The relay holds after-call work until the wrap-up is saved: the board says so (not "not ready: busy").
-    await expect(boardStatus('asha')).toHaveText('after-call work');
+    await expect(boardStatus('asha')).toHaveText('After-call work');
     await expect(stateA).toHaveText(/^After-call work 0:0[1-9]$/);
     await pageA.getByTestId('wrap-up-outcome-Resolved').check();
     await pageA.getByTestId('wrap-up-save').click();
@@ -64,7 +64,7 @@ test('an agent answers a queue call and the top bar says On call, then after-cal
     await expect(stateA).toHaveText(/^Not ready: lunch 0:0\d$/);
     // The status line names the team's reason, not the desk's own 'Away'.
     await expect(pageA.getByTestId('not-ready')).toHaveText(/^Not ready: lunch\. Calls do not ring here\./);
-    await expect(boardStatus('asha')).toHaveText('not ready: lunch');
+    await expect(boardStatus('asha')).toHaveText('Not ready: lunch');
 
     // Not ready: the next call rings only at Ben.
     const next = await sim.placeCall({ name: 'While Asha Eats' });
@@ -82,7 +82,7 @@ test('an agent answers a queue call and the top bar says On call, then after-cal
 
     await pageA.getByTestId('agent-status').selectOption({ label: 'Available' });
     await expect(pageA.getByTestId('team-state')).toHaveText('Available');
-    await expect(boardStatus('asha')).toHaveText('available');
+    await expect(boardStatus('asha')).toHaveText('Available');
   } finally {
     await close();
   }
@@ -110,7 +110,7 @@ test('with the relay holding after-call work, an agent whose desk has wrap-up tu
 
     // The relay says after-call work for this call: the desk shows that wrap-up, with the default outcomes.
     await expect(pageA.getByTestId('team-state')).toHaveText(/^After-call work 0:\d\d$/);
-    await expect(boardStatus('asha')).toHaveText('after-call work');
+    await expect(boardStatus('asha')).toHaveText('After-call work');
     const wrapUp = pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`);
     await expect(wrapUp).toBeVisible();
     const second = await sim.placeCall({ name: 'Only For Ben' });
@@ -124,7 +124,7 @@ test('with the relay holding after-call work, an agent whose desk has wrap-up tu
     await wrapUp.getByTestId('wrap-up-save').click();
     await expect(wrapUp).toHaveCount(0);
     await expect(pageA.getByTestId('team-state')).toHaveText('Available');
-    await expect(boardStatus('asha')).toHaveText('available');
+    await expect(boardStatus('asha')).toHaveText('Available');
     const third = await sim.placeCall({ name: 'Asha Again' });
     await expect(pageA.getByTestId('caller-name')).toHaveText('Asha Again');
     await sim.hangUp(third.callId);
@@ -194,26 +194,26 @@ test('a supervisor sets an agent Away while they are on a call: it takes effect 
     const call = await sim.placeCall({ name: 'Long Talker' });
     await pageA.getByTestId('answer').click();
     await expect(pageA.getByTestId('team-state')).toHaveText(/^On call/, { timeout: 10_000 });
-    await expect(boardStatus('asha')).toHaveText('on call');
+    await expect(boardStatus('asha')).toHaveText('On call');
     const toggle = board.locator('[data-testid="agent-row"][data-agent="asha"]').getByTestId('agent-set-status');
     await expect(toggle).toBeEnabled();
     await expect(toggle).toHaveText('Set Away');
     await expect(toggle).toHaveAttribute('title', 'Takes effect once their call and wrap-up are done');
     await toggle.click();
     // Still on the call; Away waits for its end and the wrap-up, and Asha's status line says so (not "You are Away").
-    await expect(boardStatus('asha')).toHaveText('on call');
+    await expect(boardStatus('asha')).toHaveText('On call');
     await expect(pageA.getByTestId('not-ready')).toContainText(
       'On a call. Afterwards you are Away: calls will not ring here.',
     );
     await pageA.getByTestId('hangup').click();
     await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
-    await expect(boardStatus('asha')).toHaveText('after-call work');
+    await expect(boardStatus('asha')).toHaveText('After-call work');
     await pageA.getByTestId('wrap-up-outcome-Resolved').check();
     await pageA.getByTestId('wrap-up-save').click();
-    await expect(boardStatus('asha')).toHaveText(/^not ready/);
+    await expect(boardStatus('asha')).toHaveText(/^Not ready/);
     await expect(toggle).toHaveText('Set Available');
     await toggle.click();
-    await expect(boardStatus('asha')).toHaveText('available');
+    await expect(boardStatus('asha')).toHaveText('Available');
   } finally {
     await close();
   }
@@ -230,7 +230,7 @@ test('a supervisor sets an idle agent Away from the board: the desk’s status l
     const toggle = board.locator('[data-testid="agent-row"][data-agent="asha"]').getByTestId('agent-set-status');
     await expect(toggle).toHaveText('Set Away');
     await toggle.click();
-    await expect(boardStatus('asha')).toHaveText(/^not ready/);
+    await expect(boardStatus('asha')).toHaveText(/^Not ready/);
     const line = pageA.getByTestId('not-ready');
     await expect(line).toHaveText(
       'Not ready: away. Calls do not ring here. Set by your supervisor sam. Switch to Available',
@@ -242,18 +242,18 @@ test('a supervisor sets an idle agent Away from the board: the desk’s status l
     await line.getByTestId('fix-status').click();
     await expect(pageA.getByTestId('team-state')).toHaveText('Available');
     await expect(pageA.getByTestId('ready')).toBeVisible();
-    await expect(boardStatus('asha')).toHaveText('available');
+    await expect(boardStatus('asha')).toHaveText('Available');
 
     // Away for one of the team's reasons: the board and the desk say which, and the desk who set it.
     const ashaRow = board.locator('[data-testid="agent-row"][data-agent="asha"]');
     await ashaRow.getByTestId('agent-away-reason').selectOption('lunch');
     await toggle.click();
-    await expect(boardStatus('asha')).toHaveText('not ready: lunch');
+    await expect(boardStatus('asha')).toHaveText('Not ready: lunch');
     await expect(line).toHaveText(
       'Not ready: lunch. Calls do not ring here. Set by your supervisor sam. Switch to Available',
     );
     await line.getByTestId('fix-status').click();
-    await expect(boardStatus('asha')).toHaveText('available');
+    await expect(boardStatus('asha')).toHaveText('Available');
 
     // The agent's own Away names nobody.
     await pageA.getByTestId('agent-status').selectOption({ label: 'Not ready: lunch' });

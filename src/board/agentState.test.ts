@@ -12,18 +12,35 @@ describe('an agent’s state on the board', () => {
       shown[tag] = [stateLabel({ state: 'reserved', holdingCallback: true }), stateLabel({ state: 'reserved' })];
     }
     expect(shown).toEqual({
-      en: ['holding a callback', 'ringing'],
-      es: ['con una devolución de llamada', 'sonando'],
-      'pt-BR': ['com um retorno de chamada', 'tocando'],
+      en: ['Holding a callback', 'Ringing'],
+      es: ['Con una devolución de llamada', 'Sonando'],
+      'pt-BR': ['Com um retorno de chamada', 'Tocando'],
       hi: ['कॉलबैक रोके हुए', 'बज रही है'],
       ar: ['يحتفظ بطلب معاودة اتصال', 'يرن'],
     });
   });
 
-  it('keeps the other states as they were: a reason named, a callback flag on no other state', async () => {
-    expect(stateLabel({ state: 'not_ready', reason: 'lunch' })).toBe('not ready: lunch');
-    expect(stateLabel({ state: 'on_call', holdingCallback: true })).toBe('on call');
+  it('says the other states as the desk does: capitalised, a reason named, a callback flag on no other state', async () => {
+    expect(stateLabel({ state: 'available' })).toBe('Available');
+    expect(stateLabel({ state: 'after_call_work' })).toBe('After-call work');
+    expect(stateLabel({ state: 'not_ready', reason: 'lunch' })).toBe('Not ready: lunch');
+    expect(stateLabel({ state: 'on_call', holdingCallback: true })).toBe('On call');
     await boardI18n.changeLanguage('es');
-    expect(stateLabel({ state: 'available' })).toBe('disponible');
+    expect(stateLabel({ state: 'available' })).toBe('Disponible');
+  });
+
+  it('says an agent whose call is on hold is on hold, in every language', async () => {
+    const shown: Record<string, [string, string]> = {};
+    for (const { tag } of BOARD_LANGUAGES) {
+      await boardI18n.changeLanguage(tag);
+      shown[tag] = [stateLabel({ state: 'on_call', onHold: true }), stateLabel({ state: 'available', onHold: true })];
+    }
+    expect(shown).toEqual({
+      en: ['On hold', 'Available'],
+      es: ['En espera', 'Disponible'],
+      'pt-BR': ['Em espera', 'Disponível'],
+      hi: ['होल्ड पर', 'उपलब्ध'],
+      ar: ['في الانتظار', 'متاح'],
+    });
   });
 });

@@ -292,18 +292,23 @@ function render(): void {
           );
         listen = button;
       }
-      return row(
-        [isolated(c.agent), queueCell(c), customerCell(c.customer, c.username), duration(now - c.sinceMs), listen],
-        { 'data-testid': 'in-progress-row', 'data-call-id': c.callId, 'data-agent': c.agent },
-      );
+      // A held call says so beside its time, as the agent's desk does.
+      const time = c.held ? say('row.onHold', { time: duration(now - c.sinceMs) }) : duration(now - c.sinceMs);
+      return row([isolated(c.agent), queueCell(c), customerCell(c.customer, c.username), time, listen], {
+        'data-testid': 'in-progress-row',
+        'data-call-id': c.callId,
+        'data-agent': c.agent,
+        ...(c.held && { 'data-held': 'true' }),
+      });
     }),
   ]);
+  const holding = new Set(snapshot.inProgress.filter((c) => c.held).map((c) => c.agent));
   replaceInPlace(
     $('agents'),
     snapshot.agents.map((a) => {
       const status = document.createElement('span');
       status.className = `status-${a.state}`;
-      status.textContent = stateLabel(a);
+      status.textContent = stateLabel({ ...a, onHold: holding.has(a.id) });
       status.setAttribute('data-testid', 'agent-status');
       const actions = document.createElement('span');
       const toggle = document.createElement('button');

@@ -438,6 +438,13 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
    * team's music from Janus (the page's own hold loop then goes only into the call's own room).
    */
   function holdInTeamRoom(call: CallRecord, held: boolean): void {
+    // A call the desk carries itself: the team relay only hears of the hold (its board shows it).
+    if (!call.anchored && options.transport.callHeld)
+      options.transport
+        .callHeld(call.callId, held)
+        .catch((error: unknown) =>
+          log.warn('hold not told to the team', { callId: call.callId, error: errorText(error) }),
+        );
     if (!call.anchored || !options.transport.holdCustomer) return;
     options.transport
       .holdCustomer(call.callId, held)

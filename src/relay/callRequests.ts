@@ -473,6 +473,13 @@ export function createCallRequests(deps: {
       });
       return {};
     },
+    async call_held(agentId, { callId, held }) {
+      if ((await ownerOf(callId)) !== agentId) throw new RelayRefusal('relayNotOnCall');
+      // An anchored call's hold goes through hold_customer: its customer moves to the hold room.
+      if (await anchored?.isAnchored(callId)) return {};
+      await floor.apply({ kind: 'hold', callId, held });
+      return {};
+    },
     transfer: (agentId, { callId, to }) => offerToColleague(agentId, callId, to, 'transfer'),
     async hand_to_bot(agentId, { callId, bot, note }) {
       if ((await ownerOf(callId)) !== agentId || colleaguesOn(await floor.call(callId)).length > 0)

@@ -62,6 +62,8 @@ export const BoardSnapshot = z.object({
       /** A call an agent placed for a queue's callback: the board names it a callback, not an outbound call. */
       callback: z.boolean().optional(),
       sinceMs: z.number(),
+      /** The agent has put the customer on hold. */
+      held: z.boolean().optional(),
       /** Its media goes through the team's media server, so a supervisor can listen in and barge. */
       listenable: z.boolean().default(false),
     }),

@@ -98,6 +98,8 @@ export const relayRequests = {
    * call: a consult before a warm transfer. Anyone on the call may ask.
    */
   hold_customer: { params: z.object({ callId: CallId, held: z.boolean() }), reply: Done },
+  /** The agent put a call whose media the desk carries itself on hold, or took it back: the board shows it. */
+  call_held: { params: z.object({ callId: CallId, held: z.boolean() }), reply: Done },
   /** Colleagues who can take a call now (Available and signed in). */
   colleagues: { params: z.object({}), reply: z.object({ agents: z.array(z.string()).max(1000) }) },
   /**

@@ -249,6 +249,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     Complaint: 'شكوى',
   },
   row: {
+    onHold: 'في الانتظار {{time}}',
     nobodyFree: 'لا أحد متاح',
     withAssistant: 'مع المساعد',
     withNamedAssistant: 'مع المساعد {{name}}',
@@ -293,6 +294,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     not_ready: 'غير جاهز',
     notReadyWhy: 'غير جاهز: {{reason}}',
     offline: 'غير متصل',
+    on_hold: 'في الانتظار',
   },
   reports: {
     title: 'فريق مكالمات واتساب – التقارير',

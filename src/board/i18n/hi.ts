@@ -247,6 +247,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     Complaint: 'शिकायत',
   },
   row: {
+    onHold: 'होल्ड पर {{time}}',
     nobodyFree: 'कोई ख़ाली नहीं',
     withAssistant: 'सहायक के साथ',
     withNamedAssistant: 'सहायक {{name}} के साथ',
@@ -287,6 +288,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     not_ready: 'तैयार नहीं',
     notReadyWhy: 'तैयार नहीं: {{reason}}',
     offline: 'ऑफ़लाइन',
+    on_hold: 'होल्ड पर',
   },
   reports: {
     title: 'WhatsApp कॉल टीम – रिपोर्ट',

@@ -41,6 +41,8 @@ export interface CallActions {
   transfer?(callId: string, to: string, conference?: boolean): Promise<void>;
   /** The customer of an anchored call to the team's hold room (music) or back (team relay). */
   holdCustomer?(callId: string, held: boolean): Promise<void>;
+  /** A call whose media the desk carries itself went on hold or came back (team relay: the board shows it). */
+  callHeld?(callId: string, held: boolean): Promise<void>;
   /**
    * Team relay: the agent takes the callback offered to them, passes it on, or could not place its call (why);
    * resolves with the customer.
@@ -137,6 +139,9 @@ export function currentTransportActions(current: () => CallTransport | undefined
       const transport = use();
       if (!transport.transfer) throw new Error('Calls can be transferred only through the team relay.');
       await transport.transfer(callId, to, conference);
+    },
+    callHeld: async (callId, held) => {
+      await use().callHeld?.(callId, held);
     },
     holdCustomer: async (callId, held) => {
       const transport = use();

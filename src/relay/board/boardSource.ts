@@ -59,7 +59,7 @@ export function createBoardSource(deps: {
     return active.map((c, i) => {
       const call = owners[i];
       const owner = call && ownerOf(call);
-      return { ...c, agent: owner?.id ?? c.agent };
+      return { ...c, agent: owner?.id ?? c.agent, held: call?.customerHeld ?? false };
     });
   }
   /** The customers' usernames, where WhatsApp gave one with the call (its offer is kept while the call lasts). */
@@ -235,6 +235,7 @@ export function createBoardSource(deps: {
             direction: c.direction,
             ...(c.callback && { callback: true }),
             sinceMs: c.sinceMs,
+            ...(c.held && { held: true }),
             listenable: anchored.has(c.queue ?? ''),
           }))
           .sort((a, b) => a.sinceMs - b.sinceMs),
