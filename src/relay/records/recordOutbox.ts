@@ -5,10 +5,13 @@ import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import type { RecordsDb } from './recordsDb';
 
-/** How often an instance tries to write what waits, and how many events go in one transaction. */
-export const FLUSH_EVERY_MS = 250;
+/** How long after an event an instance writes what waits (the events of a moment go together), and how many. */
+const FLUSH_AFTER_MS = 250;
 const BATCH = 500;
 const LOCK_MS = 15_000;
+/** While PostgreSQL refuses, the next try; events another instance left (it died before writing) are seen this often. */
+const RETRY_MS = 1000;
+const SAFETY_LOOK_MS = 5000;
 
 const RELEASE_IF_MINE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -17,7 +20,8 @@ return 0`;
 /**
  * Call-record events wait in a Redis list until PostgreSQL has them: one instance at a time (a lock in Redis) writes
  * the oldest batch in one transaction and only then removes it, so a database that is down loses nothing; the events
- * are written when it returns.
+ * are written when it returns. An instance writes shortly after it adds events, not on a tick; it looks at the list
+ * once per SAFETY_LOOK_MS for events an instance left behind.
  */
 export function createRecordOutbox(deps: { redis: Redis; prefix: string; db: RecordsDb; log: Logger }) {
   const { redis, db, log } = deps;
@@ -25,11 +29,13 @@ export function createRecordOutbox(deps: { redis: Redis; prefix: string; db: Rec
   const lockKey = `${deps.prefix}:records:writer`;
   const me = randomBytes(8).toString('hex');
   let dbDown = false;
-  let flushing: Promise<number> | undefined;
-  let timer: ReturnType<typeof setInterval> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt = Infinity;
+  let started = false;
 
-  async function flushOnce(): Promise<number> {
-    if ((await redis.set(lockKey, me, 'PX', LOCK_MS, 'NX')) !== 'OK') return 0;
+  /** Writes the oldest batch; 'locked' when another instance is writing. */
+  async function flushOnce(): Promise<number | 'locked'> {
+    if ((await redis.set(lockKey, me, 'PX', LOCK_MS, 'NX')) !== 'OK') return 'locked';
     try {
       const raw = await redis.lrange(listKey, 0, BATCH - 1);
       if (raw.length === 0) return 0;
@@ -59,28 +65,58 @@ export function createRecordOutbox(deps: { redis: Redis; prefix: string; db: Rec
     }
   }
 
-  function flush(): Promise<number> {
+  let flushing: Promise<number | 'locked'> | undefined;
+  function flushNow(): Promise<number | 'locked'> {
     flushing ??= flushOnce().finally(() => (flushing = undefined));
     return flushing;
+  }
+  async function flush(): Promise<number> {
+    const written = await flushNow();
+    return written === 'locked' ? 0 : written;
+  }
+
+  /** The next write in `ms`, unless one comes sooner. */
+  function writeIn(ms: number): void {
+    if (!started || Date.now() + ms >= timerAt) return;
+    clearTimeout(timer);
+    timerAt = Date.now() + ms;
+    timer = setTimeout(() => void write(), ms);
+  }
+  async function write(): Promise<void> {
+    timer = undefined;
+    timerAt = Infinity;
+    let nextMs = SAFETY_LOOK_MS;
+    try {
+      // Nothing waits (the look with nothing to do): one command.
+      const written = (await redis.llen(listKey)) === 0 ? 0 : await flushNow();
+      // Another instance writes now (what this one added may come after its batch), or a full batch: more may wait.
+      if (written === 'locked') nextMs = FLUSH_AFTER_MS;
+      else if (written === BATCH) nextMs = 0;
+    } catch {
+      nextMs = RETRY_MS;
+    }
+    writeIn(nextMs);
   }
 
   return {
     /** Queues an event; resolves once Redis holds it. */
     async push(event: RecordEvent): Promise<void> {
       await redis.rpush(listKey, JSON.stringify(event));
+      writeIn(FLUSH_AFTER_MS);
     },
     /** Writes what waits now (one batch); how many events were written. */
     flush,
     pending: (): Promise<number> => redis.llen(listKey),
     databaseDown: () => dbDown,
     start(): void {
-      timer ??= setInterval(() => {
-        flush().catch(() => undefined);
-      }, FLUSH_EVERY_MS);
+      started = true;
+      writeIn(0);
     },
     async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
+      started = false;
+      clearTimeout(timer);
       timer = undefined;
+      timerAt = Infinity;
       await flushing?.catch(() => undefined);
     },
   };
