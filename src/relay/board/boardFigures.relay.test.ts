@@ -26,6 +26,24 @@ const QUEUES = TeamQueues.parse({
       payloads: ['ring-out'],
       agents: { asha: 1, ben: 1 },
     },
+    // Asha alone, a long ring and a short wait: the queue turns the call away while it still rings at her.
+    {
+      id: 'impatient',
+      name: 'Impatient',
+      ringSeconds: 60,
+      payloads: ['impatient'],
+      agents: { asha: 1 },
+      maxWait: { seconds: 30, action: 'reject' },
+    },
+    // Asha alone, a short ring: it runs out at her twice, rings her again, and the queue turns the call away.
+    {
+      id: 'rings-out-then-away',
+      name: 'Rings out, then away',
+      ringSeconds: 10,
+      payloads: ['rings-out-then-away'],
+      agents: { asha: 1 },
+      maxWait: { seconds: 30, action: 'reject' },
+    },
   ],
 });
 let team: TestTeamRelays;
@@ -277,6 +295,53 @@ describe('an agent’s figures count as missed only the rings that ended unanswe
       ['chen', 'accepted'],
     ]);
     expect(agentLine(await report(), 'asha')).toEqual({ offered: 1, answered: 0, missed: 0, declined: 0 });
+  }, 30_000);
+
+  it('a call the queue turns away while it rings at asha is not her miss: the queue ended her ring, not her', async () => {
+    const { asha } = await startFloor();
+    const customer = '447700900908';
+    const callId = await offerCall(customer, 'impatient');
+    await until(() => rang(asha, callId), 'the call rings at asha');
+    // The caller's wait passes on the routing clock, half-way through her ring.
+    skewMs = 31_000;
+    await until(
+      () => asha.events.some((e) => e.type === 'call_terminated' && e.callId === callId),
+      'the queue turns the call away',
+    );
+    await ended(callId, customer);
+    const r = await report();
+    expect(agentLine(r, 'asha')).toEqual({ offered: 1, answered: 0, missed: 0, declined: 0 });
+    expect(r.byQueue).toEqual([
+      expect.objectContaining({ queue: 'impatient', offered: 1, missed: 0, abandoned: 0, waitedTooLong: 1 }),
+    ]);
+    // The live board says the same.
+    const board = await signInTestBoard(relay!.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
+    await until(() => board.snapshot()?.today.ok === true, 'today’s figures on the board');
+    const today = board.snapshot()!.today;
+    expect(today.ok && today.byAgent.find((a) => a.agent === 'asha')).toMatchObject({ offered: 1, missed: 0 });
+  }, 30_000);
+
+  it('a call whose ring ran out at asha before the queue turned it away is her miss, once however often it rang out', async () => {
+    const { asha } = await startFloor();
+    const customer = '447700900909';
+    const callId = await offerCall(customer, 'rings-out-then-away');
+    const rings = () => asha.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length;
+    await until(() => rings() === 1, 'the call rings at asha');
+    skewMs = 11_000;
+    await until(() => rings() === 2, 'her ring ran out; it rings her again');
+    // Everyone free had a turn: it rings her as it rings everyone, and that ring's age is real time (the team model's).
+    await until(() => rings() === 3, 'her ring ran out again; it rings her again', 13_000);
+    skewMs = 31_000;
+    await until(
+      () => asha.events.some((e) => e.type === 'call_terminated' && e.callId === callId),
+      'the queue turns the call away',
+    );
+    await ended(callId, customer);
+    const r = await report();
+    expect(agentLine(r, 'asha')).toEqual({ offered: 1, answered: 0, missed: 1, declined: 0 });
+    expect(r.byQueue).toEqual([
+      expect.objectContaining({ queue: 'rings-out-then-away', offered: 1, missed: 0, waitedTooLong: 1 }),
+    ]);
   }, 30_000);
 
   it('rings recorded before their outcome was kept are counted as before: unanswered by the agent once ended', async () => {
