@@ -359,26 +359,22 @@ export function createQueueCallbacks(deps: {
    * hands (their hold and the queue's closing are watched), else at the earliest expiry or queue opening.
    */
   function nextLookAt(look: Look): number {
-    const soon = look.nowMs + TICK_MS;
+    const soonMs = look.nowMs + TICK_MS;
     const offerableAt = new Map<string, number>();
     const offerable = (queueId: string) => {
-      if (!offerableAt.has(queueId)) offerableAt.set(queueId, queueOffersAt(look.queues, queueId, look.nowMs, soon));
+      if (!offerableAt.has(queueId)) offerableAt.set(queueId, queueOffersAt(look.queues, queueId, look.nowMs, soonMs));
       return offerableAt.get(queueId)!;
     };
-    let earliest = Infinity;
-    for (const callback of look.callbacks) {
-      const at = look.changed.has(callback.id)
-        ? soon
-        : callback.state !== 'waiting'
-          ? callback.placedCallId
-            ? Infinity
-            : Math.min(soon, callback.untilMs ?? soon)
-          : callback.awaitingPermission
-            ? callback.expiresAtMs
-            : Math.min(callback.expiresAtMs, offerable(callback.queueId));
-      earliest = Math.min(earliest, at);
-    }
-    return earliest;
+    const dueAt = (callback: QueueCallback): number => {
+      // What this look changed is looked at again next time, as it is then.
+      if (look.changed.has(callback.id)) return soonMs;
+      // A placed call's outcome comes from WhatsApp; an offer or a call not yet placed runs out.
+      if (callback.state !== 'waiting')
+        return callback.placedCallId ? Infinity : Math.min(soonMs, callback.untilMs ?? soonMs);
+      if (callback.awaitingPermission) return callback.expiresAtMs;
+      return Math.min(callback.expiresAtMs, offerable(callback.queueId));
+    };
+    return Math.min(Infinity, ...look.callbacks.map(dueAt));
   }
 
   const wake = createDueWake({ look: lookOnce, safetyMs: SAFETY_LOOK_MS, log, what: 'callbacks', now });
