@@ -184,6 +184,27 @@ test('the relay’s after-call limit passes while the agent writes up a call: ca
   }
 });
 
+test('an agent who goes Not ready while a call rings at them: their card says the ring was withdrawn for that, not that it rang out', async ({
+  browser,
+}) => {
+  const { sim, pageA, pageB, close } = await startTeam(browser, { queues });
+  try {
+    const call = await sim.placeCall({ name: 'Withdrawn Ring' });
+    await expect(pageA.getByTestId('caller-name')).toHaveText('Withdrawn Ring');
+    await pageA.getByTestId('agent-status').selectOption({ label: 'Not ready: break' });
+    const ended = pageA.locator(`[data-testid="call-ended"][data-call-id="${call.callId}"]`);
+    await expect(ended.getByTestId('end-reason')).toHaveText(
+      'You were not ready, so this call now rings for a colleague. Choose Available to take calls.',
+    );
+    // Ben's desk rings on, and nothing went to WhatsApp for Asha's ring.
+    await expect(pageB.getByTestId('caller-name')).toHaveText('Withdrawn Ring');
+    expect(sim.graph.actionsFor(call.callId)).toEqual([]);
+    await sim.hangUp(call.callId);
+  } finally {
+    await close();
+  }
+});
+
 test('a supervisor sets an agent Away while they are on a call: it takes effect once the call and its wrap-up are done', async ({
   browser,
 }) => {
