@@ -34,6 +34,10 @@ test('an agent answers a queue call and the top bar says On call, then after-cal
     await pageA.getByTestId('answer').click();
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
     await expect(stateA).toHaveText(/^On call 0:\d\d$/);
+    // Support does not allow call waiting: the line does not promise a waiting call.
+    await expect(pageA.getByTestId('on-a-call')).toHaveText(
+      'On a call: new calls ring for you once you are free again.',
+    );
     // The time in state ticks.
     await expect(stateA).toHaveText(/^On call 0:0[1-9]$/);
     await expect(pageB.getByTestId('team-state')).toHaveText('Available');
