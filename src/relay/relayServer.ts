@@ -39,7 +39,7 @@ import { createQueueCallbacks } from './callbacks/queueCallbacks';
 import { createTeamStore } from './team/teamStore';
 import { routingGroups } from './team/routingGroups';
 import { countByState, createTeamFloor, DEFAULT_NOT_READY_REASONS } from './team/teamFloor';
-import { createTeamSettingsStore, SETTINGS_POLL_MS } from './admin/teamSettingsStore';
+import { createTeamSettingsStore } from './admin/teamSettingsStore';
 import { createTeamQueuesStore } from './admin/teamQueuesStore';
 import { createTeamData } from './admin/teamData';
 import { createRetentionSweeper } from './admin/retentionSweeper';
@@ -67,6 +67,8 @@ import type { AuditEntry } from '../shared/auditSchemas';
 
 /** How often the lease holder looks for desks that went with their relay instance. */
 const LAPSED_SWEEP_MS = 3000;
+/** How long after Redis refused to index agents again for new queues it is tried again. */
+const REGROUP_RETRY_MS = 2000;
 
 export type { Routing } from './routing';
 
@@ -470,7 +472,12 @@ export async function startRelay(options: RelayOptions) {
   const auditTrail = teamRecords && createAuditTrail(teamRecords.db, log);
   const teamSettings = teamRecords && createTeamSettingsStore(teamRecords.db, log);
   const teamData =
-    teamRecords && createTeamData({ query: teamRecords.db.query, recordingsDir: options.janusRecordingDir });
+    teamRecords &&
+    createTeamData({
+      query: teamRecords.db.query,
+      changes: teamRecords.db.changes,
+      recordingsDir: options.janusRecordingDir,
+    });
   /** The admin's retention policy in force, and the customers desks are to forget: both in every welcome. */
   let liveRetention: RetentionPolicy | undefined;
   let liveErasures: ErasedCustomer[] = [];
@@ -622,7 +629,7 @@ export async function startRelay(options: RelayOptions) {
     anchored,
     accountAlerts: () => accountAlerts.list(),
   });
-  // An admin's change of the team settings, on any instance, applies here within seconds.
+  // An admin's change of the team settings, on any instance, applies here as soon as PostgreSQL announces it.
   const stopSettings = teamSettings?.watch(({ version, settings }) => {
     liveReasons.splice(0, liveReasons.length, ...settings.notReadyReasons);
     liveWrapUpCodes = settings.wrapUpCodes;
@@ -633,7 +640,7 @@ export async function startRelay(options: RelayOptions) {
     gateway.welcomeAgain();
     log.info('team settings applied', { version });
   });
-  // An admin's change of the queues, on any instance, applies here within seconds: agents whose queues changed are
+  // An admin's change of the queues, on any instance, applies here at once: agents whose queues changed are
   // indexed again for routing (their next call rings by the new queues; a call ringing or in progress goes on).
   const stopQueues =
     liveQueues.enabled() &&
@@ -653,17 +660,17 @@ export async function startRelay(options: RelayOptions) {
       (moved) => log.info('queues applied', { version, agentsMoved: moved }),
       (error: unknown) => {
         log.error('queues applied, agents not indexed again yet', { version, tries, error: errorText(error) });
-        if (tries < 10) setTimeout(() => regroupSince(before, version, tries + 1), SETTINGS_POLL_MS).unref();
+        if (tries < 10) setTimeout(() => regroupSince(before, version, tries + 1), REGROUP_RETRY_MS).unref();
       },
     );
   }
-  // Customers erased on any instance: desks here hear of it within seconds (and at every sign-in).
+  // Customers erased on any instance: desks here hear of it at once (and at every sign-in).
   const applyErasures = (erased: ErasedCustomer[]) => {
     liveErasures = erased;
     gateway.welcomeAgain();
   };
   const erasureError = (error: unknown) => log.debug('erased customers not read', { error: errorText(error) });
-  const stopErasures = teamData?.watchErasures(applyErasures, SETTINGS_POLL_MS, erasureError);
+  const stopErasures = teamData?.watchErasures(applyErasures, erasureError);
   const refreshErasures = teamData && (() => teamData.erasures().then(applyErasures, erasureError));
   // Expired data goes once a day, swept by one instance at a time; the audit trail counts what went.
   const retentionSweeper =

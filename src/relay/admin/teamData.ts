@@ -8,6 +8,7 @@ import {
   type RetentionPolicy,
 } from '../../shared/retention';
 import { customerDigest } from '../../whatsapp/customerDigest';
+import type { TableChanges } from '../records/tableChanges';
 import type { ArchiveEntry } from './tarArchive';
 
 type Query = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<{ rows: R[] }>;
@@ -30,7 +31,7 @@ const ERASURES_SENT = 5000;
  * Everything the team keeps about customers in PostgreSQL and the recordings folder: one customer's data found,
  * exported or erased, and each kind deleted once its retention has passed.
  */
-export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
+export function createTeamData(deps: { query: Query; changes: Pick<TableChanges, 'watch'>; recordingsDir?: string }) {
   const { query } = deps;
 
   /** Removes recordings from the folder; one already gone counts as removed. Returns the names removed. */
@@ -160,9 +161,9 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
 
     /**
      * Calls `apply` with the list of erased customers now and whenever an erasure (on any instance) adds to it or a
-     * sweep shortens it; looks every `everyMs`. Returns a stop.
+     * sweep shortens it, as PostgreSQL announces it. Returns a stop.
      */
-    watchErasures(apply: (erased: ErasedCustomer[]) => void, everyMs: number, onError: (error: unknown) => void) {
+    watchErasures(apply: (erased: ErasedCustomer[]) => void, onError: (error: unknown) => void) {
       let seen = '';
       const look = async () => {
         const { rows } = await query<{ mark: string }>(
@@ -174,11 +175,12 @@ export function createTeamData(deps: { query: Query; recordingsDir?: string }) {
         apply(erased);
       };
       // The table appears with the migration; until then (or while PostgreSQL is down) the list stays as it was.
-      const run = () => void look().catch(onError);
-      run();
-      const timer = setInterval(run, everyMs);
-      timer.unref();
-      return () => clearInterval(timer);
+      return deps.changes.watch('customer_erasures', () =>
+        look().catch((error: unknown) => {
+          onError(error);
+          throw error;
+        }),
+      );
     },
 
     /** Deletes what the policy says has expired, kind by kind; each step is one statement and safe to repeat. */

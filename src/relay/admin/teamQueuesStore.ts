@@ -9,7 +9,7 @@ export type VersionedQueues = Versioned<'layout', QueuesLayout>;
  * The queues' layout an admin saved on the board, in PostgreSQL, one row per version; the newest is in force. With
  * no version yet the queues file's layout is (the file is the seed).
  */
-export function createTeamQueuesStore(db: Pick<RecordsDb, 'query'>, log: Logger) {
+export function createTeamQueuesStore(db: Pick<RecordsDb, 'query' | 'changes'>, log: Logger) {
   const store = createVersionedStore(db, log, {
     table: 'team_queues',
     column: 'queues',

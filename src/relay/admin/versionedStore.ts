@@ -4,9 +4,6 @@ import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import type { RecordsDb } from '../records/recordsDb';
 
-/** How often each instance looks for a newer version: a change applies everywhere within this, without restart. */
-export const VERSION_POLL_MS = 2000;
-
 /** Whether a save would store what is in force already, as JSON holds it (PostgreSQL keeps no order of keys). */
 export const sameValue = (a: unknown, b: unknown): boolean =>
   isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
@@ -35,7 +32,7 @@ export interface VersionedStoreShape<F extends string, T> {
  * column names are the caller's constants, never a request's.
  */
 export function createVersionedStore<F extends string, T>(
-  db: Pick<RecordsDb, 'query'>,
+  db: Pick<RecordsDb, 'query' | 'changes'>,
   log: Logger,
   { table, column, schema, field, what }: VersionedStoreShape<F, T>,
 ) {
@@ -75,23 +72,27 @@ export function createVersionedStore<F extends string, T>(
       }
       throw new Error(`${what} not saved: other saves kept landing first`);
     },
-    /** Calls `apply` with each newer version as it appears (and the one in force at start); returns a stop. */
+    /**
+     * Calls `apply` with the version in force and each newer one as it is saved (on any instance: PostgreSQL announces
+     * it, migration 22); returns a stop.
+     */
     watch(apply: (current: Versioned<F, T>) => void): () => void {
       let seen = 0;
-      const look = () =>
-        latest()
-          .then((current) => {
+      return db.changes.watch(table, () =>
+        latest().then(
+          (current) => {
             if (current && current.version > seen) {
               seen = current.version;
               apply(current);
             }
-          })
+          },
           // The table appears with the migration; until then (or while PostgreSQL is down) the one in force stays.
-          .catch((error: unknown) => log.debug(`${what} not read`, { error: errorText(error) }));
-      void look();
-      const timer = setInterval(() => void look(), VERSION_POLL_MS);
-      timer.unref();
-      return () => clearInterval(timer);
+          (error: unknown) => {
+            log.debug(`${what} not read`, { error: errorText(error) });
+            throw error;
+          },
+        ),
+      );
     },
   };
 }

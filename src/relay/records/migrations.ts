@@ -318,4 +318,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'callbacks by call',
     sql: `CREATE INDEX callbacks_call ON callbacks (call_id);`,
   },
+  {
+    // What an admin saves, and the erasures, are announced when they commit (one NOTIFY per table and transaction,
+    // whoever writes: a relay, a sweep, an operator's SQL): every instance reads the newest at once instead of polling.
+    version: 22,
+    name: 'admin tables notify',
+    sql: `
+      CREATE FUNCTION notify_table_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify(TG_TABLE_NAME || '_changed', '');
+          RETURN NULL;
+        END $$;
+      CREATE TRIGGER team_settings_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON team_settings
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_table_changed();
+      CREATE TRIGGER team_queues_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON team_queues
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_table_changed();
+      CREATE TRIGGER customer_erasures_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON customer_erasures
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_table_changed();`,
+  },
 ];

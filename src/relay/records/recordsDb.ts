@@ -6,6 +6,7 @@ import type { Logger } from '../../whatsapp/logger';
 import { withoutErasedCalls } from './erasedCalls';
 import { countCalls, readCallbackCounts, readFigureLines, readHourCounts, staleCalls } from './figureSums';
 import { MIGRATIONS } from './migrations';
+import { createTableChanges } from './tableChanges';
 
 // Any event may come first (a terminate can overtake its connect): each one inserts the call with what it knows and
 // otherwise fills in only what is still missing.
@@ -119,6 +120,7 @@ export function createRecordsDb(url: string, log: Logger) {
   });
   // A server that goes away takes idle connections with it: logged, never thrown.
   pool.on('error', (error) => log.warn('PostgreSQL connection lost', { error: errorText(error) }));
+  const changes = createTableChanges(url, log);
 
   async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
@@ -392,6 +394,8 @@ export function createRecordsDb(url: string, log: Logger) {
       return rows[0]?.room_recording ?? undefined;
     },
     query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => pool.query<R>(text, values),
+    /** Tables' changes as PostgreSQL announces them, on one listening connection of this instance. */
+    changes: { watch: changes.watch },
     async healthy(): Promise<boolean> {
       try {
         await pool.query('SELECT 1');
@@ -400,7 +404,10 @@ export function createRecordsDb(url: string, log: Logger) {
         return false;
       }
     },
-    close: () => pool.end(),
+    async close(): Promise<void> {
+      await changes.close();
+      await pool.end();
+    },
   };
 }
 export type RecordsDb = ReturnType<typeof createRecordsDb>;

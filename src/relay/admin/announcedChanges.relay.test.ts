@@ -1,0 +1,125 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
+import { createMemoryLogger } from '../../whatsapp/logger';
+import { issueSupervisorToken } from '../agentTokens';
+import { MIGRATIONS } from '../records/migrations';
+import { LISTENER_NAME } from '../records/tableChanges';
+import { startRelay, type Relay } from '../relayServer';
+import { startTestPostgres, type TestPostgres } from '../testPostgres';
+import { startTestRedis, type TestRedis } from '../testRedis';
+import { RELAY_TEST_SECRETS } from '../testSecrets';
+
+const SECRETS = RELAY_TEST_SECRETS;
+let redis: TestRedis;
+let postgres: TestPostgres;
+let graph: GraphApiSim;
+let first: Relay;
+let second: Relay;
+const secondLog = createMemoryLogger();
+
+async function sql<R extends pg.QueryResultRow>(text: string): Promise<R[]> {
+  const client = new pg.Client(postgres.url);
+  await client.connect();
+  try {
+    return (await client.query<R>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+const listeners = async () =>
+  Number(
+    (
+      await sql<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = '${LISTENER_NAME}'`)
+    )[0]!.n,
+  );
+
+/** Saves team settings on `relay` as an admin; the version saved. */
+async function save(relay: Relay, reason: string): Promise<number> {
+  const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+  const res = await fetch(`${relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '')}/board/api/settings`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ notReadyReasons: ['break', reason], wrapUpCodes: ['Resolved'] }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { version: number }).version;
+}
+const appliedOn = (log: typeof secondLog, version: number) =>
+  log.records.some((r) => r.msg === 'team settings applied' && r.version === version);
+
+/** Reads of the admin tables PostgreSQL counted so far (scans of any kind). */
+const tableReads = async () =>
+  Number(
+    (
+      await sql<{ n: string }>(
+        `SELECT sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)) AS n FROM pg_stat_user_tables
+         WHERE relname IN ('team_settings', 'team_queues', 'customer_erasures')`,
+      )
+    )[0]!.n,
+  );
+
+beforeAll(async () => {
+  [redis, postgres, graph] = await Promise.all([
+    startTestRedis(),
+    startTestPostgres(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+  ]);
+  const common = {
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    prefix: 'announced',
+    databaseUrl: postgres.url,
+  };
+  first = await startRelay({ ...common, logger: createMemoryLogger() });
+  second = await startRelay({ ...common, logger: secondLog });
+  const migrated = async () =>
+    (await sql<{ v: number }>('SELECT max(version) AS v FROM schema_migrations'))[0]?.v === MIGRATIONS.at(-1)!.version;
+  const end = Date.now() + 15_000;
+  while (!(await migrated().catch(() => false)) || (await listeners()) !== 2) {
+    if (Date.now() > end) throw new Error('the relays never migrated and listened');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}, 60_000);
+afterAll(async () => {
+  await first?.close();
+  await second?.close();
+  await graph?.close();
+  await redis?.stop();
+  await postgres?.stop();
+});
+
+describe('team settings saved on one instance are announced to the others by PostgreSQL', () => {
+  it('a save on one instance is in force on the other within 500 ms, every time (polling took up to 2 s)', async () => {
+    for (const reason of ['coaching', 'training', 'lunch', 'meeting']) {
+      const version = await save(first, reason);
+      const savedAt = Date.now();
+      await expect.poll(() => appliedOn(secondLog, version), { timeout: 5000, interval: 10 }).toBe(true);
+      expect(Date.now() - savedAt).toBeLessThan(500);
+    }
+  });
+
+  it('while nothing changes, no instance reads the settings, queues or erasures tables', async () => {
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = await tableReads();
+    await new Promise((r) => setTimeout(r, 5000));
+    // Two instances polling settings and erasures every 2 s read about 10 times in 5 s.
+    expect((await tableReads()) - before).toBeLessThanOrEqual(1);
+  }, 15_000);
+
+  it('a save made while the listening connections are down is in force once they are back', async () => {
+    await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${LISTENER_NAME}'`);
+    const version = await save(first, 'away');
+    // The save landed while no instance was listening: only the read at reconnection can bring it.
+    expect(await listeners()).toBe(0);
+    expect(appliedOn(secondLog, version)).toBe(false);
+    await expect.poll(() => appliedOn(secondLog, version), { timeout: 10_000, interval: 50 }).toBe(true);
+    expect(await listeners()).toBe(2);
+    // And the connection listens again: the next save is in force at once.
+    const next = await save(first, 'back');
+    const savedAt = Date.now();
+    await expect.poll(() => appliedOn(secondLog, next), { timeout: 5000, interval: 10 }).toBe(true);
+    expect(Date.now() - savedAt).toBeLessThan(500);
+  }, 20_000);
+});
