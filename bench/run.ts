@@ -12,6 +12,7 @@ import { benchFloors } from './floor';
 import { benchLoss } from './loss';
 import { benchBoard } from './board';
 import { benchScale, type ScaleFigures } from './scale';
+import { benchSettingsChange } from './settingsChange';
 
 const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -209,6 +210,19 @@ async function main(): Promise<void> {
     );
     console.log(
       `  webhook -> waiting call on the board ${ms(q.boardMs)}  (goal <= 200 ms: ${q.boardMs <= 200 ? 'met' : 'not met'}; the board's instance is not the one Meta called)`,
+    );
+  }
+  if (!only || only === 'settings') {
+    const s = await benchSettingsChange(Number(process.env.BENCH_SAVES ?? 10));
+    const { polled: before, listened: after } = s;
+    console.log(
+      `\nA team setting saved on one instance, in force on another (${s.saves} saves; idle ${s.idleSeconds} s)`,
+    );
+    console.log(
+      `  save -> in force on the other   NOTIFY median ${ms(after.medianMs)}, worst ${ms(after.worstMs)}; 2 s poll median ${ms(before.medianMs)}, worst ${ms(before.worstMs)}; ratio ${(after.medianMs / before.medianMs).toFixed(3)}`,
+    );
+    console.log(
+      `  idle, one instance watching settings and queues: table reads/s ${after.reads.toFixed(2)} vs ${before.reads.toFixed(2)} polled; PostgreSQL transactions/s ${after.commits.toFixed(2)} vs ${before.commits.toFixed(2)} (ratio ${ratio(after.commits, before.commits)})`,
     );
   }
   if (!only || only === 'due') {
