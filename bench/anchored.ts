@@ -50,9 +50,10 @@ async function wrapUp(page: Page): Promise<void> {
 /**
  * Anchored media beside direct media, same machine, same run: the added mouth-to-ear delay (the agent's voice
  * changes pitch; when the ICE-lite caller hears the new pitch), and Transfer click -> the caller hears the colleague
- * (who answers as soon as it rings), against Answer click -> the caller hears the agent on a direct call.
+ * (who answers as soon as it rings), against Answer click -> the caller hears the agent on a direct call. `ringMs`: the
+ * agent clicks Answer that long after it can (a person reading the card), on both paths; 0 clicks at once.
  */
-export async function benchAnchored(rounds = 5, graphMs = 0) {
+export async function benchAnchored(rounds = 5, graphMs = 0, ringMs = 0) {
   const logger = createLogger({ level: 'error' });
   const [redis, janus] = await Promise.all([startTestRedis(), startTestJanus()]);
   const sim = await startWhatsAppSim({ ...SIM_SECRETS });
@@ -104,6 +105,10 @@ export async function benchAnchored(rounds = 5, graphMs = 0) {
           farEnd: { toneHz: 440, edgeHost: mediaHostAddress() },
         });
         await setVoice(agent, VOICE);
+        if (ringMs > 0) {
+          await agent.locator('[data-testid="answer"]:enabled').waitFor();
+          await agent.waitForTimeout(ringMs);
+        }
         const answered = await heardAfter(call.farEnd.received, await clickAt(agent, 'answer'), near(VOICE));
         await agent.waitForTimeout(300);
         const up = await heardAfter(call.farEnd.received, await setVoice(agent, CHANGED), near(CHANGED));

@@ -121,9 +121,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'anchored') {
     const graphMs = Number(process.env.BENCH_GRAPH_MS ?? 0);
-    const a = await benchAnchored(Number(process.env.BENCH_ROUNDS ?? 5), graphMs);
+    const ringMs = Number(process.env.BENCH_RING_MS ?? 0);
+    const a = await benchAnchored(Number(process.env.BENCH_ROUNDS ?? 5), graphMs, ringMs);
     console.log(
-      `\nMedia anchored on Janus beside direct media (median of ${a.rounds} calls each; heard = the ICE-lite caller's pitch changed${graphMs > 0 ? `; WhatsApp answers pre_accept and accept after ${graphMs} ms` : ''})`,
+      `\nMedia anchored on Janus beside direct media (median of ${a.rounds} calls each; heard = the ICE-lite caller's pitch changed${graphMs > 0 ? `; WhatsApp answers pre_accept and accept after ${graphMs} ms` : ''}${ringMs > 0 ? `; Answer clicked ${ringMs} ms after it could be` : ''})`,
     );
     console.log(
       `  mouth-to-ear, voice change -> caller hears it   anchored ${ms(a.mouthToEar.anchored)}  ratio ${ratio(a.mouthToEar.anchored, a.mouthToEar.direct)} vs direct ${ms(a.mouthToEar.direct)} (added ${ms(a.mouthToEar.anchored - a.mouthToEar.direct)})`,

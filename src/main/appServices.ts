@@ -424,6 +424,14 @@ export async function startAppServices(options: AppServicesOptions) {
 
   const handlers: InvokeHandlers = {
     'call:answer': ({ callId, sdpAnswer, capture }) => coordinator.answer(callId, sdpAnswer, capture),
+    // Anchored calls ringing here: the page's answer goes to the relay at once, so the desk's leg connects while it
+    // rings. The relay checks the call is still unanswered; a refusal changes nothing (the leg starts on Answer).
+    'call:ringingLeg': async ({ callId, sdpAnswer }) => {
+      await transport?.ringingLeg?.(callId, sdpAnswer).catch((error: unknown) => {
+        logger.warn('ringing desk’s leg not started early', { callId, error: errorText(error) });
+      });
+      return { ok: true };
+    },
     'call:reject': ({ callId }) => coordinator.reject(callId),
     'call:hangup': ({ callId }) => coordinator.hangup(callId),
     'call:mediaFailed': ({ callId, reason, said, detail }) => coordinator.mediaFailed(callId, reason, detail, said),

@@ -60,6 +60,7 @@ export function createCallRequests(deps: {
   anchored?: Pick<
     AnchoredCalls,
     | 'hasDeskLeg'
+    | 'connectRingingDesk'
     | 'answer'
     | 'customerAnswered'
     | 'answerDesk'
@@ -362,6 +363,28 @@ export function createCallRequests(deps: {
           }),
         )
         .catch(() => undefined);
+      return {};
+    },
+    /**
+     * A ringing desk's answer to its leg's offer, before Answer: its media comes up at volume 0 in the call's room,
+     * only for a fresh call nobody has answered (no customer in the room yet; anchoredCalls.answer keeps every other
+     * leg out before the customer's joins). Read after the leg joined, so a claim won meanwhile sees the leg and
+     * removes it. Not for a colleague's ring (a transfer or conference) nor a call a bot answered: the customer is in
+     * the room there, and the leg starts on Answer as before.
+     */
+    async ringing_leg(agentId, { callId, sdp }) {
+      if (!anchored?.hasDeskLeg(callId, agentId)) return {};
+      const [owner, accepted, call] = await Promise.all([
+        store.owner(callId),
+        store.wasAccepted(callId),
+        floor.call(callId),
+      ]);
+      if (owner || accepted || colleagueRingFor(call, agentId)) return {};
+      await anchored.connectRingingDesk(callId, agentId, sdp);
+      // A colleague won the call while this leg started: anchoredCalls.answer may have listed the room before it had
+      // media, so it leaves now, long before its ICE and DTLS are done (~100 ms) or the customer's leg is up.
+      const winner = await store.owner(callId);
+      if (winner && winner !== agentId) await anchored.dropDesk(callId, agentId);
       return {};
     },
     async accept(agentId, { callId, sdp, capture }) {

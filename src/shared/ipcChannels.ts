@@ -1,6 +1,7 @@
 // Channel names alone, free of zod, so the sandboxed preload can bundle them without dependencies.
 export const INVOKE_CHANNELS = [
   'call:answer',
+  'call:ringingLeg',
   'call:reject',
   'call:hangup',
   'call:mediaFailed',

@@ -282,6 +282,16 @@ export const invokeContract = {
     }),
     response: ActionResult,
   },
+  /** An anchored call ringing here: the answer the page built, so the desk's leg connects before Answer. */
+  'call:ringingLeg': {
+    request: CallIdRequest.extend({
+      sdpAnswer: z
+        .string()
+        .min(1)
+        .max(64 * 1024),
+    }),
+    response: ActionResult,
+  },
   'call:reject': { request: CallIdRequest, response: ActionResult },
   'call:hangup': { request: CallIdRequest, response: ActionResult },
   'call:mediaFailed': {

@@ -35,6 +35,12 @@ const Capture = z.object({ recording: CaptureOption.optional(), transcription: C
 /** Desk -> relay requests, each with the reply the relay gives when it succeeds. */
 export const relayRequests = {
   pre_accept: { params: z.object({ callId: CallId, sdp: Sdp }), reply: Done },
+  /**
+   * Anchored calls: the ringing desk's answer to its leg's offer, sent as soon as it is built, so the leg's media comes
+   * up on the media server (at volume 0 in the call's room, nobody else in it yet) before the agent presses Answer.
+   * pre_accept carries the same SDP. The relay ignores it for a call a colleague or a bot has already.
+   */
+  ringing_leg: { params: z.object({ callId: CallId, sdp: Sdp }), reply: Done },
   accept: {
     params: z.object({
       callId: CallId,

@@ -43,6 +43,8 @@ export interface CallActions {
   holdCustomer?(callId: string, held: boolean): Promise<void>;
   /** A call whose media the desk carries itself went on hold or came back (team relay: the board shows it). */
   callHeld?(callId: string, held: boolean): Promise<void>;
+  /** An anchored call ringing here: the desk's answer to its leg's offer, so the leg's media starts before Answer. */
+  ringingLeg?(callId: string, sdpAnswer: string): Promise<void>;
   /**
    * Team relay: the agent takes the callback offered to them, passes it on, or could not place its call (why);
    * resolves with the customer.

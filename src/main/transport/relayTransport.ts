@@ -123,6 +123,7 @@ export function openRelayTransport(options: RelayTransportOptions, context: Tran
       void (await relay.request(conference ? 'invite' : 'transfer', { callId, to })),
     holdCustomer: async (callId, held) => void (await relay.request('hold_customer', { callId, held })),
     callHeld: async (callId, held) => void (await relay.request('call_held', { callId, held })),
+    ringingLeg: async (callId, sdp) => void (await relay.request('ringing_leg', { callId, sdp })),
     handToBot: async (callId, bot, note) => (await relay.request('hand_to_bot', { callId, bot, note })).to,
     colleagues: async () => (await relay.request('colleagues', {})).agents,
     wrapUp: async (callId, outcome, notes) => void (await relay.request('wrap_up', { callId, outcome, notes })),

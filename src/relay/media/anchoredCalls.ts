@@ -14,6 +14,10 @@ type ReadyCustomer = Awaited<ReturnType<JanusAnchor['prepareCustomer']>>;
 
 /** How long a call's whisper and listeners are kept in Redis at most (a call longer than a day is not expected). */
 const DAY_S = 24 * 3600;
+/** How long legs kicked from a call's room may take to leave it (Janus: under 1 s) before it is logged. */
+const KICKED_GONE_MS = 1500;
+/** How often the room is listed while kicked legs leave it. */
+const KICKED_LOOK_MS = 10;
 /** How often a Janus that went away is tried again. */
 const RECONNECT_MS = 2000;
 
@@ -176,10 +180,22 @@ export async function createAnchoredCalls(deps: {
       .finally(() => (reconnecting = false));
   }, RECONNECT_MS);
 
-  /** Desks' legs waiting for an answer or in a call (`noted` in Redis once answered), per call. */
+  /**
+   * Desks' legs waiting for an answer or in a call (`noted` in Redis once answered), per call; `early`: the leg's
+   * media started while the desk rang (`connectRingingDesk`), its leg once Janus took the desk's answer.
+   */
   const deskLegs = new Map<
     string,
-    Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg; up: Promise<boolean>; noted?: boolean }>
+    Map<
+      string,
+      {
+        handle: AudioBridgeHandle;
+        leg?: AnchorLeg;
+        early?: Promise<AnchorLeg | undefined>;
+        up: Promise<boolean>;
+        noted?: boolean;
+      }
+    >
   >();
   /** The queue's bot as a party of the call (on the instance that answered the call for it). */
   const botLegs = new Map<string, { handle: AudioBridgeHandle; leg?: AnchorLeg }>();
@@ -287,6 +303,26 @@ export async function createAnchoredCalls(deps: {
     });
   }
 
+  /**
+   * Resolves once legs kicked from the call's room are out of it: Janus 1.1.2 closes a kicked leg's connection on its
+   * sessions' next whole-second timer (0-1 s after the kick) and mixes the room for it until then; their own instances
+   * usually let them go sooner (call_taken). Legs still listed after KICKED_GONE_MS (a desk's leg that never had media,
+   * whose instance went away) are logged: such a leg can get media no more (callRequests.ringing_leg).
+   */
+  async function kickedLeft(callId: string, where: RoomPlace & { anchor: JanusAnchor }, kicked: number[]) {
+    const startedAt = Date.now();
+    for (;;) {
+      const listed = await where.anchor.participantsOf(where.room);
+      const left = kicked.filter((feed) => listed.includes(feed));
+      if (left.length === 0) return;
+      if (Date.now() - startedAt > KICKED_GONE_MS)
+        return log.warn('desks’ legs kicked from a call’s room are still in it', { callId, legs: left.length });
+      await new Promise((resolve) => setTimeout(resolve, KICKED_LOOK_MS));
+    }
+  }
+  /** Calls whose room still holds kicked legs: nobody is heard in the room (customer, answering desk) until they left. */
+  const roomsClearing = new Map<string, Promise<void>>();
+
   async function place(callId: string): Promise<(RoomPlace & { anchor: JanusAnchor }) | undefined> {
     const raw = await redis.get(placeKey(callId));
     if (!raw) return undefined;
@@ -336,6 +372,21 @@ export async function createAnchoredCalls(deps: {
       legs.set(agentId, { handle, up: webrtcUp(handle, 60_000) });
       await previous?.handle.detach().catch(() => undefined);
       return offer;
+    },
+    /**
+     * A ringing desk's answer to its leg's offer, before Answer, on a fresh call (callRequests.ringing_leg checks it is
+     * unanswered): the leg's media comes up at volume 0 in the call's room, where nobody else is heard yet, so Answer
+     * finds it up. `answer` removes every other leg from the room before the customer's joins.
+     */
+    async connectRingingDesk(callId: string, agentId: string, deskAnswer: string): Promise<void> {
+      const entry = deskLegs.get(callId)?.get(agentId);
+      const where = await place(callId);
+      if (!entry || entry.leg || entry.early || !where) return;
+      entry.early = where.anchor.answerLeg(entry.handle, deskAnswer).catch((error: unknown) => {
+        log.warn('a ringing desk’s leg did not start early; it starts on Answer', { callId, error: errorText(error) });
+        return undefined;
+      });
+      await entry.early;
     },
     /** Whether this desk's leg (on this instance) has its media up, waiting at most until it is known. */
     deskLegUp: async (callId: string, agentId: string): Promise<boolean> =>
@@ -446,12 +497,42 @@ export async function createAnchoredCalls(deps: {
           handle: entry.handle.id,
         })
         .catch((error: unknown) => log.warn('desk’s leg not noted', { callId, agentId, error: errorText(error) }));
-      entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer);
-      await noted;
       const known = customerLegs.get(callId);
+      // Ringing desks' legs (on any instance) may be up in the room: before the customer's leg joins, every leg but
+      // this desk's (and a customer's leg a refused pre_accept left ready) is kicked, and the customer is heard in the
+      // room only once they are out of it, so no other desk ever gets a sound of the customer.
+      const readyBefore = readyCustomers.get(callId);
+      if (typeof entry.handle.feed !== 'number') throw new Error('this desk’s leg has no place in the call’s room');
+      const keep = [entry.handle.feed, readyBefore?.feed].filter((feed): feed is number => typeof feed === 'number');
+      const kicking = known ? Promise.resolve([]) : where.anchor.kickAllBut(where.room, keep);
+      void kicking.catch(() => undefined);
+      const early = await entry.early;
+      entry.leg = early ?? (await where.anchor.answerLeg(entry.handle, deskAnswer));
+      await noted;
+      const kicked = await kicking;
       if (known) return known.answer;
       // A pre_accept tried before (and refused) left the leg ready: the same answer goes again.
-      const ready = readyCustomers.get(callId) ?? (await where.anchor.prepareCustomer(where.room, whatsappOffer));
+      let ready = readyBefore;
+      if (!ready) {
+        // Kicked legs Janus still mixes for: the customer joins unheard until they are out of the room.
+        ready = await where.anchor.prepareCustomer(where.room, whatsappOffer, kicked.length === 0);
+        if (kicked.length > 0) {
+          const hear = ready.hear;
+          const clearing = kickedLeft(callId, where, kicked).catch((error: unknown) =>
+            log.warn('kicked legs not seen leaving the call’s room', { callId, error: errorText(error) }),
+          );
+          roomsClearing.set(callId, clearing);
+          void clearing
+            .then(() => hear())
+            .catch((error: unknown) =>
+              log.error('the customer’s leg not turned up after kicking other legs', {
+                callId,
+                error: errorText(error),
+              }),
+            )
+            .finally(() => roomsClearing.get(callId) === clearing && roomsClearing.delete(callId));
+        }
+      }
       readyCustomers.set(callId, ready);
       return ready.answer;
     },
@@ -478,7 +559,9 @@ export async function createAnchoredCalls(deps: {
       const entry = deskLegs.get(callId)?.get(agentId);
       const where = await place(callId);
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
-      entry.leg = await where.anchor.answerLeg(entry.handle, deskAnswer, 'desk', true);
+      const early = await entry.early;
+      if (early) await early.setVolume(100);
+      entry.leg = early ?? (await where.anchor.answerLeg(entry.handle, deskAnswer, 'desk', true));
     },
     /**
      * WhatsApp answered 200 to accept: the answering desk's voice goes into the room. `elsewhere`: its leg is on
@@ -499,6 +582,8 @@ export async function createAnchoredCalls(deps: {
     async hearDeskHere(callId: string, agentId: string): Promise<boolean> {
       const leg = deskLegs.get(callId)?.get(agentId)?.leg;
       if (leg) {
+        // Kicked legs still in the room would hear the agent: only once they are out.
+        await roomsClearing.get(callId);
         await leg.setVolume(100);
         return true;
       }
@@ -515,7 +600,8 @@ export async function createAnchoredCalls(deps: {
       deskLegs.get(callId)!.delete(agentId);
       // No desk here can answer it any more: the customer's leg made ready here goes.
       if (deskLegs.get(callId)!.size === 0) dropReadyCustomer(callId);
-      await (entry.leg ? entry.leg.leave() : entry.handle.detach().catch(() => undefined));
+      const leg = entry.leg ?? (await entry.early);
+      await (leg ? leg.leave() : entry.handle.detach().catch(() => undefined));
     },
     /** Every desk leg of this call here but the winner's. */
     async dropAllBut(callId: string, winner: string | null): Promise<void> {

@@ -97,6 +97,12 @@ declare module 'janode/plugins/audiobridge' {
     }): Promise<{ forwarder: { audio_stream: number } }>;
     stopForward(params: { room: number; stream: number; secret?: string; admin_key?: string }): Promise<unknown>;
     stopFile(params: { room: number; secret?: string; file_id: string }): Promise<unknown>;
+    listParticipants(params: {
+      room: number;
+      secret?: string;
+    }): Promise<{ participants: Array<{ feed: number; display?: string; setup?: boolean }> }>;
+    /** Takes a participant out of the room (its WebRTC connection is closed too). */
+    kick(params: { room: number; feed: number; secret?: string }): Promise<unknown>;
     enableRecording(params: {
       room: number;
       secret?: string;

@@ -126,18 +126,32 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
   /**
    * The customer's leg made ready on Answer: joined (Janus's offer, its candidates gathered) and the business's answer
    * built for pre_accept; `start` gives Janus WhatsApp's side once WhatsApp has that answer, and its ICE toward
-   * WhatsApp begins (joinCustomer does both at once).
+   * WhatsApp begins (joinCustomer does both at once). `heard` false joins it at volume 0 (nobody in the room hears the
+   * customer, their audio still decoded) until `hear`.
    */
-  async function prepareCustomer(room: number, whatsappOffer: string) {
+  async function prepareCustomer(room: number, whatsappOffer: string, heard = true) {
     const codec = customerCodec(whatsappOffer);
     if (!codec) throw new Error("WhatsApp's offer has no Opus, PCMU or PCMA");
     const handle = await session.attach(MovableAudioBridge);
     try {
-      const joined = await handle.join({ room, pin: pinOf(room), display: 'customer', generate_offer: true, codec });
+      const joined = await handle.join({
+        room,
+        pin: pinOf(room),
+        display: 'customer',
+        generate_offer: true,
+        codec,
+        ...(!heard && { volume: 0 }),
+      });
       if (!joined.jsep || joined.jsep.type !== 'offer') throw new Error('Janus did not offer for the customer leg');
       const janusOffer = joined.jsep.sdp;
       return {
         answer: janusOfferAsWhatsappAnswer(janusOffer, whatsappOffer),
+        /** The customer's participant id in the room. */
+        feed: joined.feed,
+        /** The customer joined at volume 0 is heard in the room from now on. */
+        async hear(): Promise<void> {
+          await handle.configure({ volume: 100 });
+        },
         async start(): Promise<{ leg: AnchorLeg; connected: Promise<boolean> }> {
           // Resolves true once the customer's WebRTC leg is up (ICE and DTLS with WhatsApp), false after 10 s.
           const connected = new Promise<boolean>((resolve) => {
@@ -201,6 +215,25 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
       const secret = secretOf(room);
       await control.playFile({ room, secret, filename: consentNotice, file_id: `consent-${room}`, loop: false });
       await control.enableRecording({ room, secret, record: true, rec_dir: dir, filename: file });
+    },
+    /**
+     * Every leg in `room` but the participants `keep` is kicked (AudioBridge `kick` with the room's secret works on legs
+     * joined through any relay instance's session). Janus 1.1.2 only queues the kicked leg's hangup on a one-second
+     * timer of its sessions' loop: the leg stays in the room, and gets the room's mix, for 0-1 s more (measured up to
+     * 0.7 s; `participantsOf` tells when it is out). Resolves with the legs kicked, or throws if Janus refused one.
+     */
+    async kickAllBut(room: number, keep: number[]): Promise<number[]> {
+      const secret = secretOf(room);
+      const others = (await control.listParticipants({ room, secret })).participants
+        .map((p) => Number(p.feed))
+        .filter((feed) => !keep.includes(feed));
+      await Promise.all(others.map((feed) => control.kick({ room, feed, secret })));
+      return others;
+    },
+    /** The participants of `room` (their ids), as Janus lists them. */
+    async participantsOf(room: number): Promise<number[]> {
+      const listed = await control.listParticipants({ room, secret: secretOf(room) });
+      return listed.participants.map((p) => Number(p.feed));
     },
     async closeRoom(room: number): Promise<void> {
       await control.destroy({ room, secret: secretOf(room) }).catch(() => undefined);

@@ -93,6 +93,16 @@ export function createTonePeer(
   return {
     /** Amplitude (0..1) of one tone in the last 100 ms heard. */
     heard: (hz: number) => toneLevel(latest, RATE, hz, 32768),
+    /** RTP packets it has received so far (its inbound-rtp stats). */
+    async packetsReceived(): Promise<number> {
+      let count = 0;
+      (await pc.getStats()).forEach((stat: { type?: string; packetsReceived?: number }) => {
+        if (stat.type === 'inbound-rtp') count += stat.packetsReceived ?? 0;
+      });
+      return count;
+    },
+    /** Whether its media is up (ICE and DTLS done) with the media server. */
+    connected: () => pc.connectionState === 'connected',
     /** When audio last arrived (0: never): a leg the media server let go of hears nothing more. */
     lastHeardAtMs: () => lastHeardAtMs,
     async offer(): Promise<string> {

@@ -78,7 +78,8 @@ function prepare(call: CallView): void {
   );
   liveCalls.set(call.callId, new LiveCall(call.callId, pending));
   pending.then(
-    () => {
+    (session) => {
+      if (call.anchored) connectRingingLeg(call.callId, session);
       // canSendDtmf is asked once answered: the getter is a synchronous trip into WebRTC, costly in a burst of calls.
       patchMedia(call.callId, { answerReady: true });
       showHeldBack(call.callId);
@@ -92,6 +93,17 @@ function prepare(call: CallView): void {
       endForMedia(call.callId, unanswerableReason(error), errorText(error));
     },
   );
+}
+
+/**
+ * An anchored call's offer is the team's media server's, never WhatsApp's: the answer goes to the relay while the call
+ * rings, so the desk's leg connects before Answer (the relay lets it into a fresh call's room at volume 0 while nobody
+ * else is there, and keeps any other desk's leg out before the customer's joins). Janus's own checks reach the desk,
+ * so the desk's ICE still starts on pre_accepted: started here it slowed a colleague's ring for a transfer, whose leg
+ * the relay starts only on Answer. A refusal changes nothing: the leg then starts on Answer.
+ */
+function connectRingingLeg(callId: string, session: CallSession): void {
+  void api.invoke('call:ringingLeg', { callId, sdpAnswer: session.localSdp }).catch(() => undefined);
 }
 
 /**
