@@ -89,4 +89,25 @@ describe('versioned store (team settings, queues) on PostgreSQL', () => {
     const rows = await db.query<{ queues: unknown }>('SELECT queues FROM team_queues');
     expect(rows.rows.map((r) => r.queues)).toEqual([layout]);
   });
+
+  it('with PostgreSQL down the version in force stays; one saved when it is back is applied (last: it stops the server)', async () => {
+    const store = createTeamSettingsStore(db, log);
+    const applied: VersionedSettings[] = [];
+    const stop = store.watch((current) => applied.push(current));
+    try {
+      await until(() => applied.length === 1, 'the version in force applied');
+      await postgres.kill();
+      const lost = (r: { msg: string }) => r.msg === 'PostgreSQL listening connection lost; connecting again';
+      await until(() => log.records.some(lost), 'the lost listening connection logged at debug');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(applied).toHaveLength(1);
+
+      await postgres.start();
+      const version = await store.save(settings('back'), 'ada');
+      await until(() => applied.at(-1)?.version === version, 'the version saved after the restart applied');
+      expect(applied.at(-1)!.settings).toEqual(settings('back'));
+    } finally {
+      stop();
+    }
+  }, 40_000);
 });
