@@ -395,7 +395,7 @@ export function createRecordsDb(url: string, log: Logger) {
     },
     query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => pool.query<R>(text, values),
     /** Tables' changes as PostgreSQL announces them, on one listening connection of this instance. */
-    changes: { watch: changes.watch },
+    changes: { watch: changes.watch, readAll: changes.readAll },
     async healthy(): Promise<boolean> {
       try {
         await pool.query('SELECT 1');

@@ -130,6 +130,10 @@ export function createTableChanges(url: string, log: Logger) {
       );
       return stop;
     },
+    /** Runs every look once more (the schema changed: a table or its NOTIFY trigger may be new). */
+    readAll(): void {
+      for (const table of looks.keys()) runTable(table);
+    },
     async close(): Promise<void> {
       closed = true;
       clearTimeout(retry);

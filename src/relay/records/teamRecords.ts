@@ -24,6 +24,8 @@ export function createTeamRecords(deps: { databaseUrl: string; redis: Redis; pre
       const applied = await db.migrate();
       migrated = true;
       if (applied.length > 0) log.info('call records schema updated', { versions: applied });
+      // A watched table may have just appeared, or started to announce its changes: a save before that is read now.
+      if (applied.length > 0) db.changes.readAll();
       outbox.start();
     } catch (error) {
       log.warn('call records database not ready; trying again', { error: errorText(error) });
