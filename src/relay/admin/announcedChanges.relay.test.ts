@@ -2,7 +2,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
 import { createMemoryLogger } from '../../whatsapp/logger';
-import { issueSupervisorToken } from '../agentTokens';
+import { connectRelay } from '../../main/transport/relayClient';
+import type { TeamDataPolicy } from '../../shared/retention';
+import { customerDigest } from '../../whatsapp/customerDigest';
+import { issueAgentToken, issueSupervisorToken } from '../agentTokens';
 import { MIGRATIONS } from '../records/migrations';
 import { LISTENER_NAME } from '../records/tableChanges';
 import { startRelay, type Relay } from '../relayServer';
@@ -91,6 +94,40 @@ afterAll(async () => {
 });
 
 describe('team settings saved on one instance are announced to the others by PostgreSQL', () => {
+  it('a customer erased on one instance is forgotten by a desk on the other within 500 ms (polling took up to 2 s)', async () => {
+    const policies: TeamDataPolicy[] = [];
+    const desk = connectRelay({
+      urls: [second.agentUrl],
+      token: await issueAgentToken('asha', SECRETS.agentSecret),
+      onEvent: () => undefined,
+      onTeamDataPolicy: (p) => policies.push(p),
+    });
+    try {
+      await desk.ready();
+      for (const customer of ['447700900561', '447700900562', '447700900563']) {
+        const callId = `erase-${customer}`;
+        const atMs = Date.now() - 60_000;
+        await first.records!.db.write([
+          { kind: 'offered', callId, customer, phoneNumberId: SECRETS.phoneNumberId, atMs },
+          { kind: 'ended', callId, customer, status: 'COMPLETED', atMs: atMs + 30_000 },
+        ]);
+        const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
+        const erased = await fetch(`${first.agentUrl.replace(/^ws/, 'http')}board/api/customer-data`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ customer, action: 'erase' }),
+        });
+        expect(erased.status).toBe(200);
+        const erasedAt = Date.now();
+        const forgotten = () => policies.at(-1)?.erasedCustomers?.some((e) => e.digest === customerDigest(customer));
+        await expect.poll(forgotten, { timeout: 5000, interval: 10 }).toBe(true);
+        expect(Date.now() - erasedAt).toBeLessThan(500);
+      }
+    } finally {
+      desk.close();
+    }
+  });
+
   it('a save on one instance is in force on the other within 500 ms, every time (polling took up to 2 s)', async () => {
     for (const reason of ['coaching', 'training', 'lunch', 'meeting']) {
       const version = await save(first, reason);
