@@ -21,7 +21,12 @@ function keyFamily(args: string[]): string {
   const key = args.find((arg) => arg.startsWith('{'));
   if (!key) return args[0]?.toLowerCase() ?? '?';
   const name = key.replace(/^\{[^}]*\}:/, '');
-  return /^cb[-s:]/.test(name) ? 'callbacks' : name.split(':')[0]!;
+  if (/^cb[-s:]/.test(name)) return 'callbacks';
+  // The team model's keys by what they hold (`team:after-call`, `team:connected`, `team:agent`, ...).
+  return name
+    .split(':')
+    .slice(0, name.startsWith('team:') ? 2 : 1)
+    .join(':');
 }
 
 /**
@@ -85,7 +90,10 @@ export async function benchDueRouting(options: { calls?: number; idleMs?: number
       },
     ],
   });
-  const common = { ...SECRETS, redisUrl: redis.url, graphBaseUrl: graph.baseUrl, logger, prefix: 'due', queues };
+  // An operator's wrap-up limit, so the after-call work loop runs as it would in such a team (nobody answers here).
+  const afterCallSeconds = 600;
+  const redisUrl = redis.url;
+  const common = { ...SECRETS, redisUrl, graphBaseUrl: graph.baseUrl, logger, prefix: 'due', queues, afterCallSeconds };
   const relays = [await startRelay(common), await startRelay(common)];
   const offeredAt = new Map<string, number[]>();
   const desks = [];

@@ -5,6 +5,8 @@ import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import type { Bus } from '../bus';
 import { holdsCallback } from '../callbacks/queueCallbacks';
+import { createDueWake } from '../dueWake';
+import { LEASE_MS } from '../routeStore';
 import type { CallRecorder } from '../records/callRecorder';
 import type { TeamCommand } from './teamModel';
 import type { TeamApplied, TeamStore } from './teamStore';
@@ -23,6 +25,8 @@ export function stateSignal(agent: AgentRecord): Extract<CallSignal, { type: 'ag
 
 /** The not-ready reasons a team has unless the operator lists its own (RELAY_NOT_READY_REASONS). */
 export const DEFAULT_NOT_READY_REASONS = ['break', 'lunch', 'training', 'meeting', 'busy', 'away'];
+/** After a pass that left overdue after-call work (a wrap-up refused), the next try. */
+const WRAP_UP_RETRY_MS = 1000;
 
 /**
  * Where the relay changes who is doing what: every change goes through the team model in Redis, and each agent whose
@@ -110,6 +114,8 @@ export function createTeamFloor(deps: {
     await recordRings(command, applied, nowMs, ringing).catch((error: unknown) =>
       log.warn('ring outcomes not recorded', { error: errorText(error) }),
     );
+    for (const agent of applied.agents)
+      if (agent.state === 'after_call_work' && afterCallMs) wrapUpsEnd?.at(agent.sinceMs + afterCallMs);
     const held = afterCallMs === 0 ? applied.agents.filter((a) => a.wrapUps.length > 0) : [];
     tell(applied.agents.filter((a) => !held.includes(a)));
     for (const agent of held) await closeWrapUps(agent.id, agent.wrapUps);
@@ -121,16 +127,35 @@ export function createTeamFloor(deps: {
     for (const callId of callIds) await apply({ kind: 'save_wrap_up', agentId, callId });
   }
 
-  /** Agents whose after-call work outlasted the operator's limit go back to their own choice of status. */
-  async function sweepWrapUps(limitMs: number): Promise<void> {
-    for (const agentId of await team.inWrapUpSince(Date.now() - limitMs)) {
+  /**
+   * Agents whose after-call work outlasted the operator's limit go back to their own choice of status. Returns when
+   * the next one's limit is up (one command while nothing is overdue).
+   */
+  async function endOverdueWrapUps(limitMs: number, nowMs: number): Promise<number | undefined> {
+    const first = await team.firstWrapUpSince();
+    if (first === undefined || first + limitMs > nowMs) return first === undefined ? undefined : first + limitMs;
+    for (const agentId of await team.inWrapUpSince(nowMs - limitMs)) {
       const agent = await team.agent(agentId);
       if (!agent?.wrapUps.length) continue;
       log.info('after-call work timed out: wrap-up not saved in time', { agentId, calls: agent.wrapUps });
       await closeWrapUps(agentId, agent.wrapUps);
     }
+    const next = await team.firstWrapUpSince();
+    if (next === undefined) return undefined;
+    return next + limitMs > nowMs ? next + limitMs : Date.now() + WRAP_UP_RETRY_MS;
   }
-  let sweeping: ReturnType<typeof setInterval> | undefined;
+  /**
+   * Wakes when the earliest after-call work this instance knows of is up: its own agents' entering arms it, and
+   * other instances' (one that died included) are learned by a look once per lease.
+   */
+  const wrapUpsEnd = afterCallMs
+    ? createDueWake({
+        look: (nowMs) => endOverdueWrapUps(afterCallMs, nowMs),
+        safetyMs: LEASE_MS,
+        log,
+        what: 'after-call work',
+      })
+    : undefined;
 
   async function stillThere(ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];
@@ -177,19 +202,12 @@ export function createTeamFloor(deps: {
     reserve,
     setActivity,
     reasons,
-    /** Starts ending overdue after-call work (one pass a second); only with an operator's limit. */
+    /** Starts ending after-call work as each one's limit is up; only with an operator's limit. */
     start(): void {
-      if (!afterCallMs || sweeping) return;
-      const limitMs = afterCallMs;
-      sweeping = setInterval(() => {
-        sweepWrapUps(limitMs).catch((error: unknown) =>
-          log.warn('after-call work not swept', { error: errorText(error) }),
-        );
-      }, 1000);
+      wrapUpsEnd?.start();
     },
     stop(): void {
-      clearInterval(sweeping);
-      sweeping = undefined;
+      wrapUpsEnd?.stop();
     },
     /** What a desk asked for, checked: `available`, or not ready for one of the team's reasons. */
     activityFor(status: string, reason?: string): Activity | undefined {

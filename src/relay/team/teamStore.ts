@@ -384,10 +384,15 @@ export function createTeamStore(
     regroup: (before: (agentId: string) => string[]): Promise<string[]> => turns.alone(() => regroup(before)),
     /** Redis has lost what it knew of the floor (it restarted without its data). */
     lost: async (): Promise<boolean> => (await redis.exists(keptKey)) === 0,
-    /** Agents in after-call work since before `beforeMs`. */
     /** Agents whose desk is signed in. */
     connectedIds: (): Promise<string[]> => redis.zrange(connectedKey, '0', '-1'),
+    /** Agents in after-call work since before `beforeMs`. */
     inWrapUpSince: (beforeMs: number): Promise<string[]> => redis.zrangebyscore(wrapUpKey, '-inf', String(beforeMs)),
+    /** When the agent longest in after-call work went into it (none in it: undefined). */
+    async firstWrapUpSince(): Promise<number | undefined> {
+      const [, score] = await redis.zrange(wrapUpKey, '0', '0', 'WITHSCORES');
+      return score === undefined ? undefined : Number(score);
+    },
     /** The longest-idle available agents of each group, up to `limit` each, in one round trip. */
     idleOfGroups: (groups: string[], limit: number): Promise<string[][]> =>
       firstOfEach(groups.map(groupIdleKey), limit),
