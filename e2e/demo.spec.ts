@@ -17,9 +17,11 @@ async function runDemo(args: string[], env: Record<string, string> = {}) {
   let errors = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     output: () => out,
+    errors: () => errors,
+    exited,
     /** The first match of `pattern` in what the terminal printed since `from`, once it is printed. */
     async printed(pattern: RegExp, from = 0, timeout = 60_000): Promise<RegExpExecArray> {
       await expect
@@ -128,7 +130,8 @@ test('npm run demo -- --team: both desks ring for Support, Asha answers, and the
   browser,
 }) => {
   const lines: string[] = [];
-  const demo = await startTeamDemo({ say: (line) => lines.push(line), uiPort: 0 });
+  // The relay's after-call limit, as RELAY_AFTER_CALL_SECONDS sets it for `npm run demo -- --team`.
+  const demo = await startTeamDemo({ say: (line) => lines.push(line), uiPort: 0, afterCallSeconds: 3 });
   // A window each, as people have them (tabs of one window would be throttled in the background).
   const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
   try {
@@ -160,6 +163,8 @@ test('npm run demo -- --team: both desks ring for Support, Asha answers, and the
     await asha.waitForTimeout(Math.max(0, answeredAt + 4500 - Date.now()));
     await asha.getByTestId('hangup').click();
     const talked = (Date.now() - answeredAt) / 1000;
+    await expect(asha.getByTestId('team-state')).toHaveText(/^After-call work/);
+    await expect(asha.getByTestId('team-state')).toHaveText('Available', { timeout: 10_000 });
     const aht = board.locator('[data-testid="figures-team"] [data-field="aht"]');
     await expect(aht).toHaveText(/^\d+ s$/, { timeout: 15_000 });
     const billed = Number((await aht.textContent())!.replace(' s', ''));
@@ -254,6 +259,17 @@ test('npm run demo -- --bot prints the board with a supervisor token, and the bo
         .slice(keys)
         .match(/A customer calls/g),
     ).toHaveLength(1);
+  } finally {
+    await demo.stop();
+  }
+});
+
+test('npm run demo -- --team with RELAY_AFTER_CALL_SECONDS that is not a number of seconds: it says so and starts nothing', async () => {
+  const demo = await runDemo(['--team'], { RELAY_AFTER_CALL_SECONDS: 'soon' });
+  try {
+    expect(await demo.exited).toBe(2);
+    expect(demo.errors()).toContain('RELAY_AFTER_CALL_SECONDS: a whole number of seconds from 0 to 3600');
+    expect(demo.output()).not.toContain('board');
   } finally {
     await demo.stop();
   }

@@ -6,6 +6,7 @@ import { startBotDemo } from '../sim/botDemo';
 import { startDemoCalls } from '../sim/demoCalls';
 import { demoKey, demoKeysHelp, latestLive } from '../sim/demoKeys';
 import { startTeamDemo } from '../sim/teamDemo';
+import { AfterCallSeconds } from '../src/relay/afterCallSetting';
 import { SIM_SECRETS, startPhoneWithSim } from '../sim/phoneWithSim';
 import type { SimulatedCall } from '../sim/whatsappSim';
 import { stopOnSignals } from '../src/whatsapp/stopOnSignals';
@@ -58,9 +59,15 @@ async function botDemo(): Promise<void> {
 
 /** `npm run demo -- --team`: a relay, two agents' desks and the supervisor's board; Enter places a call. */
 async function teamDemo(): Promise<void> {
+  const afterCall = AfterCallSeconds.safeParse(process.env.RELAY_AFTER_CALL_SECONDS);
+  if (!afterCall.success) {
+    console.error(afterCall.error.issues[0]?.message);
+    process.exit(2);
+  }
   const demo = await startTeamDemo({
     say: (line) => console.log(line),
     uiPort: Number(process.env.SOFTPHONE_UI_PORT ?? 5180),
+    afterCallSeconds: afterCall.data,
   });
   openPage(demo.desks.asha);
   openPage(demo.desks.ben);

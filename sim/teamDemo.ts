@@ -46,7 +46,13 @@ function demoCustomer(call: number): { name: string; from: string } {
  * (started here, as the tests do), two agents' desks (Asha, Ben), the supervisor's board with a supervisor's and an
  * admin's token, and a simulated WhatsApp that calls the team when asked.
  */
-export async function startTeamDemo(options: { say: (line: string) => void; uiPort?: number; logger?: Logger }) {
+export async function startTeamDemo(options: {
+  say: (line: string) => void;
+  uiPort?: number;
+  logger?: Logger;
+  /** The relay's after-call limit (RELAY_AFTER_CALL_SECONDS for `npm run demo -- --team`); unset: until saved. */
+  afterCallSeconds?: number;
+}) {
   const [redis, postgres, sim] = await Promise.all([
     startTestRedis(),
     startTestPostgres(),
@@ -61,6 +67,7 @@ export async function startTeamDemo(options: { say: (line: string) => void; uiPo
     prefix: 'team-demo',
     databaseUrl: postgres.url,
     queues: DEMO_QUEUES,
+    afterCallSeconds: options.afterCallSeconds,
   });
   sim.setWebhookUrl(relay.webhookUrl);
 

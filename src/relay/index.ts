@@ -8,6 +8,7 @@ import { isTemplateLanguage, isTemplateName } from '../shared/graphSchemas';
 import { createLogger } from '../whatsapp/logger';
 import { issueAgentToken, issueSupervisorToken } from './agentTokens';
 import { envProblems } from './envProblems';
+import { AfterCallSeconds } from './afterCallSetting';
 import { openRedis, redisTargetFromEnv, type RedisTarget } from './redisConnection';
 import type { CompanySignInSettings } from './identity/companySignIn';
 import { IdentityRoles } from '../shared/identityRoles';
@@ -70,7 +71,7 @@ const RelayEnv = z.object({
   /** The consent notice played to the customer before a recording starts (Ogg Opus; required with recording). */
   RELAY_JANUS_CONSENT_NOTICE: z.string().optional(),
   /** How long the relay keeps an agent in after-call work for an unsaved wrap-up (unset: until saved; 0: never). */
-  RELAY_AFTER_CALL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  RELAY_AFTER_CALL_SECONDS: AfterCallSeconds,
   /** How long a colleague's transfer or conference ring lasts unanswered before the call stays with its agent. */
   RELAY_COLLEAGUE_RING_SECONDS: z.coerce.number().int().min(5).max(300).optional(),
   /** The reasons agents may give for not being ready, comma-separated. */
