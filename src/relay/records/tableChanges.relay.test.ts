@@ -6,7 +6,7 @@ import { createTeamSettingsStore, type VersionedSettings } from '../admin/teamSe
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
 import { startTestRedis, type TestRedis } from '../testRedis';
 import { MIGRATIONS } from './migrations';
-import { LISTENER_NAME } from './tableChanges';
+import { createTableChanges, LISTENER_NAME } from './tableChanges';
 import { createTeamRecords } from './teamRecords';
 
 let redis: TestRedis;
@@ -71,4 +71,34 @@ describe('changes announced by PostgreSQL, on a relay upgrading its schema', () 
       await admin.end();
     }
   }, 30_000);
+
+  it('reads one at a time: a burst of changes costs a read in flight and one after the last change', async () => {
+    const changes = createTableChanges(postgres.url, createMemoryLogger());
+    let inFlight = 0;
+    let most = 0;
+    const reads: number[] = [];
+    const stop = changes.watch('team_queues', async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 200));
+      reads.push(Date.now());
+      inFlight -= 1;
+    });
+    const admin = new pg.Client(postgres.url);
+    await admin.connect();
+    try {
+      await until(() => reads.length === 1, 'the read at connection');
+      for (let i = 0; i < 10; i += 1) await admin.query('NOTIFY team_queues_changed');
+      const lastAt = Date.now();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(most).toBe(1);
+      // The read at connection, then one for the first change and one for the nine that came while it ran.
+      expect(reads.length).toBeLessThanOrEqual(3);
+      expect(reads.at(-1)!).toBeGreaterThan(lastAt);
+    } finally {
+      stop();
+      await changes.close();
+      await admin.end();
+    }
+  });
 });

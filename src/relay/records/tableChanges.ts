@@ -34,12 +34,31 @@ export function createTableChanges(url: string, log: Logger) {
   let retry: ReturnType<typeof setTimeout> | undefined;
   let check: ReturnType<typeof setInterval> | undefined;
 
-  const run = (look: TableLook) =>
-    look().then(
-      () => failed.delete(look),
-      () => failed.add(look),
-    );
-  const runTable = (table: string) => looks.get(table)?.forEach((look) => void run(look));
+  /** Looks running, each with whether it was asked for again meanwhile. */
+  const running = new Map<TableLook, boolean>();
+
+  /**
+   * One read at a time per look, so an older read never lands after a newer one; asked for while it runs, it runs
+   * once more after it (a burst of saves costs two reads, the last one after the last save).
+   */
+  function run(look: TableLook): void {
+    if (running.has(look)) {
+      running.set(look, true);
+      return;
+    }
+    running.set(look, false);
+    void look()
+      .then(
+        () => failed.delete(look),
+        () => failed.add(look),
+      )
+      .finally(() => {
+        const again = running.get(look);
+        running.delete(look);
+        if (again) run(look);
+      });
+  }
+  const runTable = (table: string) => looks.get(table)?.forEach(run);
 
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString: url, application_name: LISTENER_NAME, keepAlive: true });
@@ -103,11 +122,14 @@ export function createTableChanges(url: string, log: Logger) {
     } finally {
       clearTimeout(timer);
     }
-    for (const look of failed) void run(look);
+    failed.forEach(run);
   }
 
   return {
-    /** Runs `look` now and whenever `table` changes; returns a stop. `table` is a caller's constant. */
+    /**
+     * Runs `look` once the connection listens (at once if it does already) and whenever `table` changes; returns a
+     * stop. `table` is a caller's constant.
+     */
     watch(table: string, look: TableLook): () => void {
       if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
       const stop = () => {
