@@ -17,6 +17,7 @@ import {
 } from './queuePlan';
 import { LEASE_MS, type RouteStore } from './routeStore';
 import { createDueWake } from './dueWake';
+import { runInTurns } from './inTurns';
 import type { TurnedAwayCall } from './queueTurnAway';
 import type { AgentRecord } from '../shared/teamState';
 import type { TeamFloor } from './team/teamFloor';
@@ -44,6 +45,8 @@ function snapshotOf(agent: AgentRecord, callId?: string, waitingAllowed = false)
 /** A ring withdrawn from this agent stopped because they went not ready (or were set away), not by running out. */
 const wentNotReady = (agent: AgentRecord): boolean => agent.connected && agent.activity.kind === 'not_ready';
 
+/** Routing steps of different calls an instance runs at once (their reads overlap; reservations go in turn). */
+const STEPS_AT_ONCE = 8;
 /** Hunting reads this many of the longest-idle free agents at each skill level: one of them rings. */
 const HUNT_LOOK_AHEAD = 50;
 
@@ -176,11 +179,15 @@ export function createQueueRouter(deps: {
     endOnWhatsApp({ callId, customer: offer.from, queue, reason: 'max_wait' });
   }
 
-  /** One routing step of a call this instance holds the lease on. */
+  /**
+   * One routing step of a call this instance holds the lease on. Steps of calls due together read at once, then
+   * reserve agents and let them go in turn (`inTurn`): the caller waiting longest still goes first.
+   */
   async function advance(
     callId: string,
     leaseUntilMs: number,
     fresh?: { route: RouteState; offer: Offered },
+    inTurn?: { turn: Promise<void>; pass: () => void },
   ): Promise<void> {
     const [route, offer, owner, ended] = fresh
       ? [fresh.route, fresh.offer, null, false]
@@ -199,6 +206,7 @@ export function createQueueRouter(deps: {
     const ringing = offered.filter((a) => !declined.includes(a));
     const agents = await routingAgents(callId, route, ringing);
     const rangMs = route.stage === 'overflow' || route.stage === 'fallback' ? await ringTimes(callId, ringing) : {};
+    await inTurn?.turn;
     const { step, reserved } = await planAndReserve(callId, {
       config: config(),
       route,
@@ -240,6 +248,7 @@ export function createQueueRouter(deps: {
       deps.onSkipped?.(route.queueId);
       log.info('call passed on', { callId, from: step.withdraw, queue: route.queueId });
     }
+    inTurn?.pass();
     let nextCheckMs = step.nextCheckMs;
     if (step.ring.length > 0) {
       const alone = step.route.ringingAlone;
@@ -294,14 +303,15 @@ export function createQueueRouter(deps: {
     // The caller waiting longest goes first: calls due together compete for the same free agents.
     const started = await Promise.all(callIds.map(async (id) => (await routes.get(id))?.startedAtMs ?? Infinity));
     const oldestFirst = callIds.map((id, i) => ({ id, at: started[i]! })).sort((x, y) => x.at - y.at);
-    for (const { id: callId } of oldestFirst) {
-      await advance(callId, leaseUntilMs).catch((error: unknown) =>
+    // Each call is leased once per look, so one call's steps never overlap; different calls' steps do.
+    await runInTurns(oldestFirst, STEPS_AT_ONCE, ({ id: callId }, turn, pass) =>
+      advance(callId, leaseUntilMs, undefined, { turn, pass }).catch((error: unknown) =>
         log.warn('routing step failed; another instance takes it after the lease', {
           callId,
           error: errorText(error),
         }),
-      );
-    }
+      ),
+    );
     return routes.earliest();
   }
   const wake = createDueWake({ look: stepDue, safetyMs: deps.safetyLookMs ?? LEASE_MS, log, what: 'routing', now });
