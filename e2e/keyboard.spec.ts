@@ -15,6 +15,10 @@ test('an agent on the keyboard answers, holds, takes back, hangs up a held call 
 }) => {
   const { page, sim } = phone;
   await sim.placeCall({ name: 'Keyboard Customer' });
+  // A ring puts the focus on its heading, never on Answer; Tab then Enter answers.
+  await expect(page.getByTestId('answer')).toBeEnabled();
+  await expect(page.getByTestId('caller-name')).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.getByTestId('answer')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
@@ -49,9 +53,44 @@ test('an agent on the keyboard answers, holds, takes back, hangs up a held call 
   // After Save: the dial box, back in place.
   await expect(page.getByTestId('dial-number')).toBeFocused();
 
-  // A call ringing now still takes the focus to its Answer: the dial box was only where the page put the focus.
+  // A call ringing now takes the focus from the dial box, where only the page put it, to its heading, not Answer.
   await sim.placeCall({ name: 'Next Customer' });
-  await expect(page.getByTestId('answer')).toBeFocused();
+  await expect(page.getByTestId('answer')).toBeEnabled();
+  await expect(page.getByTestId('caller-name')).toBeFocused();
+});
+
+test('a double Enter on Save as the next call rings answers nothing: the ring takes the focus on its heading, never on Answer', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const first = await sim.placeCall({ name: 'Wrapped Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await sim.hangUp(first.callId);
+  await page.getByTestId('wrap-up-outcome-Resolved').check();
+  await page.getByTestId('wrap-up-save').focus();
+  // The first Enter saves; the desk puts the focus on the dial box; the waiting call rings at once.
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+  await expect(page.getByTestId('dial-number')).toBeFocused();
+  const next = await sim.placeCall({ name: 'Waiting Customer' });
+  const ring = page.locator(`[data-testid="incoming-call"][data-call-id="${next.callId}"]`);
+  // Once the ring can be answered (when Answer used to take the focus), the second Enter comes.
+  await expect(ring.getByTestId('answer')).toBeEnabled();
+  await page.waitForTimeout(300);
+  await expect(ring.getByTestId('caller-name')).toBeFocused();
+  await expect(page.getByTestId('announcer')).toHaveText(/Waiting Customer\. Press Ctrl\+Shift\+A to answer/);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(700);
+  await expect(ring.getByTestId('answer')).toBeEnabled();
+  expect(sim.graph.actionsFor(next.callId)).toEqual([]);
+
+  // Tab then Enter on Answer still answers.
+  await page.keyboard.press('Tab');
+  await expect(ring.getByTestId('answer')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  expect(sim.graph.actionsFor(next.callId)).toEqual(['pre_accept:200', 'accept:200']);
 });
 
 test('after saving one of two wrap-ups the focus goes to the next one, and the keyboard focus ring is the app’s own', async ({

@@ -13,7 +13,7 @@ import { FromAssistant } from './FromAssistant';
 
 /**
  * `waiting`: the agent is on another call, so this one is offered as call waiting (hold or end, then answer).
- * `first`: the oldest ringing call, whose Answer takes the focus when no control has it. Memoised: a burst of calls re-renders only the
+ * `first`: the oldest ringing call, whose heading takes the focus when no control has it. Memoised: a burst of calls re-renders only the
  * card whose call changed.
  */
 export const IncomingCall = memo(function IncomingCall({
@@ -34,19 +34,18 @@ export const IncomingCall = memo(function IncomingCall({
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const answering = call.phase === 'answering';
   const now = useNow(500);
-  const answerButton = useRef<HTMLButtonElement>(null);
   const answerable = !answering && media.answerReady;
-  // With nothing else in hand, the agent's next move is Answer: Enter or Space takes the call. Never while they type
-  // or use a control, nor during call waiting, where that key would answer (and hold a caller) by surprise.
-  // This ring replaced the card the agent was on, or rings beside the one the desk put them on (a summary's OK): the
-  // heading takes the focus, which answers nothing, and the announcement names the answer shortcut.
+  // A ring never puts the focus on Answer: an Enter or Space the agent meant for something else (a second Enter on
+  // Save, the OK of a summary this ring replaced or rings beside) would take a caller they never chose. When no
+  // control has the focus, the heading takes it, which answers nothing; the live region names the answer shortcut,
+  // and Tab reaches Answer. Never while they type or use a control, nor during call waiting.
   const heading = useRef<HTMLHeadingElement>(null);
   useLayoutEffect(() => {
     if (takeFocusDroppedForRing() || focusLandedOnSummary()) heading.current?.focus();
   }, []);
   useEffect(() => {
-    if (answerable && first && !waiting && focusIsFree()) answerButton.current?.focus();
-  }, [answerable, first, waiting]);
+    if (first && !waiting && focusIsFree()) heading.current?.focus();
+  }, [first, waiting]);
   // A call that waited in the team's queue (its agents busy or not ready, or a bot had it) shows that wait too.
   const waitingSinceMs =
     call.waitingSinceMs !== undefined && call.offeredAtMs - call.waitingSinceMs >= 1000
@@ -136,7 +135,6 @@ export const IncomingCall = memo(function IncomingCall({
           <>
             {canHold && (
               <button
-                ref={answerButton}
                 className="answer"
                 data-testid="hold-and-answer"
                 disabled={!answerable}
@@ -151,7 +149,6 @@ export const IncomingCall = memo(function IncomingCall({
           </>
         ) : (
           <button
-            ref={answerButton}
             className="answer big"
             data-testid="answer"
             disabled={!answerable}
