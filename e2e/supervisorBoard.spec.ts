@@ -141,3 +141,48 @@ test('the supervisor watches the floor live: waiting calls, calls in progress, a
     await postgres.stop();
   }
 });
+
+test('the board counts a hold from when it began, and an agent who held one caller to answer another is on a call', async ({
+  browser,
+}) => {
+  const queues = TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [{ id: 'support', name: 'Support', ringSeconds: 30, callWaiting: true, agents: { asha: 9 } }],
+  });
+  const { sim, relays, pageA, close } = await startTeam(browser, { queues });
+  const board = await (await browser.newContext()).newPage();
+  try {
+    await board.goto(`${relays[1]!.agentUrl.replace(/^ws/, 'http')}board`);
+    await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', AGENT_SECRET));
+    await board.getByTestId('board-sign-in-button').click();
+    await expect(board.getByTestId('board-live')).toHaveText('Live');
+    const ashaRow = board.locator('[data-testid="agent-row"][data-agent="asha"]');
+    const ashaTime = ashaRow.locator('td').nth(2);
+    const callRow = (callId: string) => board.locator(`[data-testid="in-progress-row"][data-call-id="${callId}"]`);
+
+    const first = await sim.placeCall({ from: '447700900711', name: 'Held Caller' });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    // Talking a while first: the call's time is past 0:03 when the hold begins.
+    await expect(callRow(first.callId)).toContainText(/0:0[3-9]/, { timeout: 10_000 });
+    await pageA.getByTestId('hold').click();
+    await expect(ashaRow.getByTestId('agent-status')).toHaveText('On hold');
+    await expect(callRow(first.callId)).toContainText(/On hold 0:0[0-2]/);
+    await expect(ashaTime).toHaveText(/^0:0[0-2]$/);
+
+    // A second caller: Asha answers them, the first one still held. She is on a call; the held call says so.
+    const second = await sim.placeCall({ from: '447700900712', name: 'New Caller' });
+    await pageA.getByTestId('held-resume').click();
+    await expect(pageA.getByTestId('hold-and-answer')).toBeEnabled({ timeout: 10_000 });
+    await pageA.getByTestId('hold-and-answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect(callRow(second.callId)).toBeVisible();
+    await expect(callRow(first.callId)).toHaveAttribute('data-held', 'true');
+    await expect(callRow(first.callId)).toContainText(/On hold 0:0[0-3]/);
+    await expect(callRow(second.callId)).not.toHaveAttribute('data-held', 'true');
+    await expect(ashaRow.getByTestId('agent-status')).toHaveText('On call');
+  } finally {
+    await close();
+  }
+});

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOARD_LANGUAGES, boardI18n } from './i18n';
-import { stateLabel } from './agentState';
+import { agentsOnHold, stateLabel } from './agentState';
 
 afterEach(() => boardI18n.changeLanguage('en'));
 
@@ -42,5 +42,19 @@ describe('an agent’s state on the board', () => {
       hi: ['होल्ड पर', 'उपलब्ध'],
       ar: ['في الانتظار', 'متاح'],
     });
+  });
+});
+
+describe('agents on hold', () => {
+  it('are those whose every call is held, on hold since their latest hold began', () => {
+    const onHold = agentsOnHold([
+      { agent: 'asha', held: true, heldSinceMs: 5000 },
+      { agent: 'asha', held: true, heldSinceMs: 9000 },
+      // Held one caller to answer another: on a call.
+      { agent: 'ben', held: true, heldSinceMs: 7000 },
+      { agent: 'ben' },
+      { agent: 'cho' },
+    ]);
+    expect([...onHold]).toEqual([['asha', 9000]]);
   });
 });

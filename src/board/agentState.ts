@@ -17,3 +17,24 @@ export function stateLabel(
   if (agent.state === 'on_call' && agent.onHold) return say('state.on_hold');
   return say(`state.${agent.state}`);
 }
+
+/**
+ * Agents on hold, with when their hold began: those whose every call in progress is held (an agent who held one
+ * caller to answer another is on a call). The time is the latest hold's start, or undefined when the relay did not
+ * say (the board then shows the state's own time).
+ */
+export function agentsOnHold(
+  inProgress: Pick<BoardSnapshot['inProgress'][number], 'agent' | 'held' | 'heldSinceMs'>[],
+): Map<string, number | undefined> {
+  const onHold = new Map<string, number | undefined>();
+  const talking = new Set(inProgress.filter((c) => !c.held).map((c) => c.agent));
+  for (const c of inProgress) {
+    if (!c.held || talking.has(c.agent)) continue;
+    const known = onHold.has(c.agent) ? onHold.get(c.agent) : c.heldSinceMs;
+    onHold.set(
+      c.agent,
+      known === undefined || c.heldSinceMs === undefined ? undefined : Math.max(known, c.heldSinceMs),
+    );
+  }
+  return onHold;
+}

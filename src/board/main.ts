@@ -15,7 +15,7 @@ import { readRefusedSentence } from './relayRefusals';
 import { createListenIn } from './listenIn';
 import { renderAccountAlerts } from './accountAlerts';
 import { renderFloor, setWallboard, startWallboardControls } from './floor';
-import { known, stateLabel } from './agentState';
+import { agentsOnHold, known, stateLabel } from './agentState';
 
 const TOKEN_KEY = 'board-token';
 const $ = (id: string) => document.getElementById(id)!;
@@ -292,8 +292,12 @@ function render(): void {
           );
         listen = button;
       }
-      // A held call says so beside its time, as the agent's desk does.
-      const time = c.held ? say('row.onHold', { time: duration(now - c.sinceMs) }) : duration(now - c.sinceMs);
+      // A held call says so with the hold's own time, as the agent's desk does.
+      const time = !c.held
+        ? duration(now - c.sinceMs)
+        : c.heldSinceMs !== undefined
+          ? say('row.onHold', { time: duration(now - c.heldSinceMs) })
+          : say('state.on_hold');
       return row([isolated(c.agent), queueCell(c), customerCell(c.customer, c.username), time, listen], {
         'data-testid': 'in-progress-row',
         'data-call-id': c.callId,
@@ -302,12 +306,13 @@ function render(): void {
       });
     }),
   ]);
-  const holding = new Set(snapshot.inProgress.filter((c) => c.held).map((c) => c.agent));
+  const holding = agentsOnHold(snapshot.inProgress);
   replaceInPlace(
     $('agents'),
     snapshot.agents.map((a) => {
       const status = document.createElement('span');
       status.className = `status-${a.state}`;
+      const heldSinceMs = holding.get(a.id);
       status.textContent = stateLabel({ ...a, onHold: holding.has(a.id) });
       status.setAttribute('data-testid', 'agent-status');
       const actions = document.createElement('span');
@@ -336,7 +341,8 @@ function render(): void {
       calls.onclick = () => send({ type: 'agent_calls', agentId: a.id });
       actions.append(...(why ? [why] : []), toggle, calls);
       const queues = a.queues.length ? isolated(a.queues.map(queueName).join(', ')) : '–';
-      return row([isolated(a.id), status, a.sinceMs ? duration(now - a.sinceMs) : '–', queues, actions], {
+      const sinceMs = heldSinceMs ?? a.sinceMs;
+      return row([isolated(a.id), status, sinceMs ? duration(now - sinceMs) : '–', queues, actions], {
         'data-testid': 'agent-row',
         'data-agent': a.id,
       });

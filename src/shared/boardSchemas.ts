@@ -64,6 +64,8 @@ export const BoardSnapshot = z.object({
       sinceMs: z.number(),
       /** The agent has put the customer on hold. */
       held: z.boolean().optional(),
+      /** When the hold began (the board counts the hold's time from it, not the call's). */
+      heldSinceMs: z.number().optional(),
       /** Its media goes through the team's media server, so a supervisor can listen in and barge. */
       listenable: z.boolean().default(false),
     }),

@@ -65,6 +65,8 @@ export const CallRecord = z.object({
   /** The call's queue lets an agent on a call take one more, waiting. */
   waitingAllowed: z.boolean(),
   customerHeld: z.boolean(),
+  /** When the agent put the customer on hold (kept while held): the board counts the hold's time from it. */
+  customerHeldSinceMs: z.number().optional(),
   reservations: z.array(
     z.object({
       agentId: Id,

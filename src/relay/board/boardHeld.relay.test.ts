@@ -65,10 +65,17 @@ describe('a call on hold on the board', () => {
     await until(() => shown() !== undefined, 'the call in progress on the board');
     expect(shown()?.held).toBeUndefined();
 
+    // Held a while into the call: the board counts the hold from when it began, not from the call's start.
+    await new Promise((r) => setTimeout(r, 1200));
+    const heldAtMs = Date.now();
     await asha.client.request('call_held', { callId, held: true });
     await until(() => shown()?.held === true, 'the call marked on hold');
+    const since = shown()!.heldSinceMs!;
+    expect(since).toBeGreaterThanOrEqual(heldAtMs - 50);
+    expect(since - shown()!.sinceMs).toBeGreaterThanOrEqual(1000);
     await asha.client.request('call_held', { callId, held: false });
     await until(() => shown() !== undefined && shown()?.held === undefined, 'the hold gone');
+    expect(shown()?.heldSinceMs).toBeUndefined();
 
     // Only the agent who has the call says it is held.
     const ben = await connectTestAgent('ben', [relay.agentUrl]);

@@ -59,7 +59,8 @@ export function createBoardSource(deps: {
     return active.map((c, i) => {
       const call = owners[i];
       const owner = call && ownerOf(call);
-      return { ...c, agent: owner?.id ?? c.agent, held: call?.customerHeld ?? false };
+      const held = call?.customerHeld ?? false;
+      return { ...c, agent: owner?.id ?? c.agent, held, heldSinceMs: held ? call?.customerHeldSinceMs : undefined };
     });
   }
   /** The customers' usernames, where WhatsApp gave one with the call (its offer is kept while the call lasts). */
@@ -236,6 +237,7 @@ export function createBoardSource(deps: {
             ...(c.callback && { callback: true }),
             sinceMs: c.sinceMs,
             ...(c.held && { held: true }),
+            ...(c.heldSinceMs !== undefined && { heldSinceMs: c.heldSinceMs }),
             listenable: anchored.has(c.queue ?? ''),
           }))
           .sort((a, b) => a.sinceMs - b.sinceMs),

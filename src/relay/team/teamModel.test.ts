@@ -37,12 +37,17 @@ describe('the team model', () => {
     // The customer held: the whisper ends, and cannot start again until they are back.
     play(team, [{ kind: 'hold', callId: 'c1', held: true }], 4000);
     expect(roleOf('sam')).toBe('listening');
+    // The hold's start is kept (the board counts from it), not moved by the same hold said again.
+    expect(team.calls.get('c1')!.customerHeldSinceMs).toBe(4000);
+    play(team, [{ kind: 'hold', callId: 'c1', held: true }], 4050);
+    expect(team.calls.get('c1')!.customerHeldSinceMs).toBe(4000);
     expect(applyTeamCommand(team, whisper, 4100)).toEqual({
       ok: false,
       refusal: 'No whisper on this call now (held).',
     });
     play(team, [{ kind: 'hold', callId: 'c1', held: false }, whisper], 4200);
     expect(roleOf('sam')).toBe('whispering');
+    expect(team.calls.get('c1')!.customerHeldSinceMs).toBeUndefined();
     // A colleague joins (a conference): the whisper ends, and is refused while two agents are on it.
     play(
       team,

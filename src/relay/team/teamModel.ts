@@ -287,6 +287,8 @@ function onCall(call: CallRecord, command: TeamCommand, nowMs: number, agent: Ag
       return done();
     case 'hold':
       if (call.phase !== 'answered') return refuse('This call is not answered yet.');
+      if (command.held && !call.customerHeld) call.customerHeldSinceMs = nowMs;
+      if (!command.held) delete call.customerHeldSinceMs;
       call.customerHeld = command.held;
       return done();
     case 'listen':
@@ -440,6 +442,7 @@ function requeue(call: CallRecord, command: Extract<TeamCommand, { kind: 'requeu
   call.queue = command.queue;
   call.waitingAllowed = command.waitingAllowed;
   call.customerHeld = false;
+  delete call.customerHeldSinceMs;
   return done();
 }
 
@@ -461,6 +464,7 @@ function endCall(call: CallRecord, nowMs: number, agentAt: AgentAt): void {
   }
   call.phase = 'ended';
   call.customerHeld = false;
+  delete call.customerHeldSinceMs;
 }
 
 /**
