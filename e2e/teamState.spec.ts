@@ -198,7 +198,7 @@ test('an agent who goes Not ready while a call rings at them: their card says th
     await pageA.getByTestId('agent-status').selectOption({ label: 'Not ready: break' });
     const ended = pageA.locator(`[data-testid="call-ended"][data-call-id="${call.callId}"]`);
     await expect(ended.getByTestId('end-reason')).toHaveText(
-      'You were not ready, so this call now rings for a colleague. Choose Available to take calls.',
+      'You were set to not ready, so this call was taken off your desk and goes to the next free colleague. Choose Available to take calls.',
     );
     // Ben's desk rings on, and nothing went to WhatsApp for Asha's ring.
     await expect(pageB.getByTestId('caller-name')).toHaveText('Withdrawn Ring');

@@ -253,7 +253,8 @@ export const en = {
     remote_hangup: 'Caller hung up',
     answered_elsewhere: 'Answered by a colleague',
     passed_on: 'Not answered in time: offered to a colleague',
-    withdrawn_not_ready: 'You were not ready, so this call now rings for a colleague. Choose Available to take calls.',
+    withdrawn_not_ready:
+      'You were set to not ready, so this call was taken off your desk and goes to the next free colleague. Choose Available to take calls.',
     transferred: 'Transferred to a colleague',
     handedTo: 'Handed to {{name}}',
     invitation_ended: 'The invitation ended: the call stays with your colleague',

@@ -262,7 +262,7 @@ export const es: Catalog = {
     answered_elsewhere: 'La contestó un compañero',
     passed_on: 'Sin respuesta a tiempo: pasó a un compañero',
     withdrawn_not_ready:
-      'No estabas disponible, así que esta llamada suena ahora para un compañero. Elige Disponible para recibir llamadas.',
+      'Te pusieron en no disponible, así que esta llamada salió de tu puesto y pasa al próximo compañero libre. Elige Disponible para recibir llamadas.',
     transferred: 'Transferida a un compañero',
     handedTo: 'Pasada a {{name}}',
     invitation_ended: 'La invitación terminó: la llamada sigue con tu compañero',

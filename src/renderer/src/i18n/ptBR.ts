@@ -259,7 +259,7 @@ export const ptBR: Catalog = {
     answered_elsewhere: 'Atendida por um colega',
     passed_on: 'Não atendida a tempo: passou a um colega',
     withdrawn_not_ready:
-      'Você estava indisponível, então esta chamada agora toca para um colega. Escolha Disponível para receber chamadas.',
+      'Você ficou indisponível, então esta chamada saiu da sua estação e vai para o próximo colega livre. Escolha Disponível para receber chamadas.',
     transferred: 'Transferida a um colega',
     handedTo: 'Passada para {{name}}',
     invitation_ended: 'O convite terminou: a chamada continua com seu colega',
