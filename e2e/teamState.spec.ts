@@ -288,3 +288,39 @@ test('a supervisor sets an idle agent Away from the board: the desk’s status l
     await close();
   }
 });
+
+test('an agent browsing the status menu with the arrow keys while a call rings changes nothing until they choose with Enter', async ({
+  browser,
+}) => {
+  const { sim, pageA, close } = await startTeam(browser, { queues });
+  try {
+    const call = await sim.placeCall({ name: 'Browsed Ring' });
+    const ring = pageA.locator(`[data-testid="incoming-call"][data-call-id="${call.callId}"]`);
+    const ended = pageA.locator(`[data-testid="call-ended"][data-call-id="${call.callId}"]`);
+    await expect(ring.getByTestId('answer')).toBeEnabled();
+    const menu = pageA.getByTestId('agent-status');
+    await menu.focus();
+    // Down over "Not ready" and back up: the option shows, the status stays and the call rings on.
+    await pageA.keyboard.press('ArrowDown');
+    await expect(menu).not.toHaveValue('available');
+    await pageA.waitForTimeout(1000);
+    await pageA.keyboard.press('ArrowUp');
+    await expect(menu).toHaveValue('available');
+    await pageA.keyboard.press('ArrowDown');
+    await pageA.keyboard.press('Escape');
+    await expect(menu).toHaveValue('available');
+    await pageA.waitForTimeout(1000);
+    await expect(ring).toBeVisible();
+    await expect(ended).toHaveCount(0);
+    await expect(pageA.getByTestId('team-state')).not.toHaveAttribute('data-state', 'not_ready');
+
+    // Enter chooses the option browsed to: now the ring is withdrawn.
+    await pageA.keyboard.press('ArrowDown');
+    await pageA.keyboard.press('Enter');
+    await expect(ended.getByTestId('end-reason')).toHaveText(/You were set to not ready/);
+    await expect(menu).not.toHaveValue('available');
+    await sim.hangUp(call.callId);
+  } finally {
+    await close();
+  }
+});

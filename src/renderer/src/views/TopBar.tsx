@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeyboardEvent } from 'react';
 import { AgentStatus } from '../../../shared/settingsSchemas';
 import { savePreferences, setTeamStatus } from '../actions';
+import { useChooseOnCommit } from '../hooks/useChooseOnCommit';
 import { useNow } from '../hooks/useNow';
 import { usePhone, type Tab } from '../store';
 import { useShallow } from 'zustand/react/shallow';
@@ -80,13 +81,13 @@ const reasonKey = (reason: string) => `notReadyReason.${reason}`;
 /** Direct mode: the desk's own Available, Busy and Away. */
 function DeskStatus({ status }: { status: AgentStatus }) {
   const { t: tr } = useTranslation();
+  const choice = useChooseOnCommit(status, (v) => void savePreferences({ status: AgentStatus.parse(v) }));
   return (
     <select
       aria-label={tr('agentStatus.label')}
       data-testid="agent-status"
       className={`agent-status ${status}`}
-      value={status}
-      onChange={(e) => void savePreferences({ status: AgentStatus.parse(e.target.value) })}
+      {...choice}
     >
       <option value="available">{tr('agentStatus.available')}</option>
       <option value="busy">{tr('agentStatus.busy')}</option>
@@ -99,16 +100,16 @@ function DeskStatus({ status }: { status: AgentStatus }) {
 function TeamStatus() {
   const { t: tr } = useTranslation();
   const status = usePhone((s) => s.status);
-  if (!status) return null;
-  const menu = teamStatusMenu(status);
+  const menu = status ? teamStatusMenu(status) : undefined;
+  const choice = useChooseOnCommit(menu?.value ?? 'available', (v) => void setTeamStatus(activityOf(v)));
+  if (!menu) return null;
   const reasonText = (reason: string) => tr(reasonKey(reason), { defaultValue: reason });
   return (
     <select
       aria-label={tr('agentStatus.label')}
       data-testid="agent-status"
       className={`agent-status ${menu.value === 'available' ? 'available' : 'away'}`}
-      value={menu.value}
-      onChange={(e) => void setTeamStatus(activityOf(e.target.value))}
+      {...choice}
     >
       {menu.options.map((option) => (
         <option key={option} value={option}>
