@@ -179,6 +179,15 @@ test('the relay’s after-call limit passes while the agent writes up a call: ca
     await expect(pageA.getByTestId('wrap-up-no-ring')).toHaveText(
       'Calls ring for you again. What you wrote stays here until you save.',
     );
+    // Not ready with the card still open: no call rings because of the status, and the line says so.
+    await pageA.getByTestId('agent-status').selectOption({ label: 'Not ready: break' });
+    await expect(pageA.getByTestId('wrap-up-no-ring')).toHaveText(
+      'You are not ready: no call rings for you until you choose Available. What you wrote stays here until you save.',
+    );
+    await pageA.getByTestId('agent-status').selectOption({ label: 'Available' });
+    await expect(pageA.getByTestId('wrap-up-no-ring')).toHaveText(
+      'Calls ring for you again. What you wrote stays here until you save.',
+    );
     await card.getByTestId('wrap-up-outcome-Resolved').check();
     await card.getByTestId('wrap-up-save').click();
     await expect(card).toHaveCount(0);
@@ -198,8 +207,10 @@ test('an agent who goes Not ready while a call rings at them: their card says th
     await pageA.getByTestId('agent-status').selectOption({ label: 'Not ready: break' });
     const ended = pageA.locator(`[data-testid="call-ended"][data-call-id="${call.callId}"]`);
     await expect(ended.getByTestId('end-reason')).toHaveText(
-      'You were set to not ready, so this call was taken off your desk and goes to the next free colleague. Choose Available to take calls.',
+      'You are not ready, so this call no longer rings for you and goes back to wait for an agent. Choose Available to take calls.',
     );
+    // The customer waits for the team: the card offers no call back to them.
+    await expect(ended.getByTestId('ended-call-back')).toHaveCount(0);
     // Ben's desk rings on, and nothing went to WhatsApp for Asha's ring.
     await expect(pageB.getByTestId('caller-name')).toHaveText('Withdrawn Ring');
     expect(sim.graph.actionsFor(call.callId)).toEqual([]);
@@ -317,7 +328,7 @@ test('an agent browsing the status menu with the arrow keys while a call rings c
     // Enter chooses the option browsed to: now the ring is withdrawn.
     await pageA.keyboard.press('ArrowDown');
     await pageA.keyboard.press('Enter');
-    await expect(ended.getByTestId('end-reason')).toHaveText(/You were set to not ready/);
+    await expect(ended.getByTestId('end-reason')).toHaveText(/You are not ready, so this call no longer rings for you/);
     await expect(menu).not.toHaveValue('available');
     await sim.hangUp(call.callId);
   } finally {

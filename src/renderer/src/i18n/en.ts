@@ -254,7 +254,7 @@ export const en = {
     answered_elsewhere: 'Answered by a colleague',
     passed_on: 'Not answered in time: offered to a colleague',
     withdrawn_not_ready:
-      'You were set to not ready, so this call was taken off your desk and goes to the next free colleague. Choose Available to take calls.',
+      'You are not ready, so this call no longer rings for you and goes back to wait for an agent. Choose Available to take calls.',
     transferred: 'Transferred to a colleague',
     handedTo: 'Handed to {{name}}',
     invitation_ended: 'The invitation ended: the call stays with your colleague',
@@ -393,6 +393,8 @@ export const en = {
       'No new call rings for you until you save or the countdown ends. Once you write here, it waits for you to save.',
     noRingAll: 'Wrap-ups to save: {{count}}. No new call rings for you until you save them all.',
     ringsAgain: 'Calls ring for you again. What you wrote stays here until you save.',
+    notReadyKeeps:
+      'You are not ready: no call rings for you until you choose Available. What you wrote stays here until you save.',
     outcome: 'Outcome',
     notes: 'Notes',
     save: 'Save and take calls',

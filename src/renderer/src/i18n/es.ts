@@ -262,7 +262,7 @@ export const es: Catalog = {
     answered_elsewhere: 'La contestó un compañero',
     passed_on: 'Sin respuesta a tiempo: pasó a un compañero',
     withdrawn_not_ready:
-      'Te pusieron en no disponible, así que esta llamada salió de tu puesto y pasa al próximo compañero libre. Elige Disponible para recibir llamadas.',
+      'No estás disponible, así que esta llamada ya no suena para ti y vuelve a esperar a un agente. Elige Disponible para recibir llamadas.',
     transferred: 'Transferida a un compañero',
     handedTo: 'Pasada a {{name}}',
     invitation_ended: 'La invitación terminó: la llamada sigue con tu compañero',
@@ -403,6 +403,8 @@ export const es: Catalog = {
       'No te sonará ninguna llamada nueva hasta que guardes o acabe la cuenta atrás. Si escribes aquí, espera a que guardes.',
     noRingAll: 'Cierres por guardar: {{count}}. No te sonará ninguna llamada nueva hasta que los guardes todos.',
     ringsAgain: 'Las llamadas vuelven a sonar para ti. Lo que escribiste se queda aquí hasta que guardes.',
+    notReadyKeeps:
+      'No estás disponible: ninguna llamada suena para ti hasta que elijas Disponible. Lo que escribiste se queda aquí hasta que guardes.',
     outcome: 'Resultado',
     notes: 'Notas',
     save: 'Guardar y recibir llamadas',

@@ -259,7 +259,7 @@ export const ptBR: Catalog = {
     answered_elsewhere: 'Atendida por um colega',
     passed_on: 'Não atendida a tempo: passou a um colega',
     withdrawn_not_ready:
-      'Você ficou indisponível, então esta chamada saiu da sua estação e vai para o próximo colega livre. Escolha Disponível para receber chamadas.',
+      'Você está indisponível, então esta chamada não toca mais para você e volta a esperar um agente. Escolha Disponível para receber chamadas.',
     transferred: 'Transferida a um colega',
     handedTo: 'Passada para {{name}}',
     invitation_ended: 'O convite terminou: a chamada continua com seu colega',
@@ -399,6 +399,8 @@ export const ptBR: Catalog = {
       'Nenhuma chamada nova toca para você até salvar ou a contagem terminar. Se você escrever aqui, ela espera você salvar.',
     noRingAll: 'Pós-atendimentos a salvar: {{count}}. Nenhuma chamada nova toca para você até salvar todos.',
     ringsAgain: 'As chamadas voltam a tocar para você. O que você escreveu fica aqui até salvar.',
+    notReadyKeeps:
+      'Você está indisponível: nenhuma chamada toca para você até escolher Disponível. O que você escreveu fica aqui até salvar.',
     outcome: 'Resultado',
     notes: 'Anotações',
     save: 'Salvar e receber chamadas',

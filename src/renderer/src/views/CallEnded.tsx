@@ -16,7 +16,7 @@ export function CallEnded({ call }: { call: CallView }) {
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const okButton = useRef<HTMLButtonElement>(null);
   // After Hang up the focus would fall to the page; the summary's first action takes it (not from notes being typed),
-  // nor from a call ringing beside a failure's summary: the ring's Answer keeps it.
+  // nor from a call ringing beside a failure's summary.
   useEffect(() => {
     if (selectRinging(usePhone.getState()).length === 0) landFocus(okButton.current, true);
   }, []);
@@ -74,7 +74,8 @@ export function CallEnded({ call }: { call: CallView }) {
         <button ref={okButton} data-testid="dismiss" onClick={dismiss}>
           {t('ended.ok')}
         </button>
-        {call.from && (
+        {/* A ring withdrawn for not being ready leaves the customer waiting for the team: nothing to call back. */}
+        {call.from && call.endReason !== 'withdrawn_not_ready' && (
           <button data-testid="ended-call-back" onClick={() => callBack(call.from)}>
             {t('ended.callBack')}
           </button>

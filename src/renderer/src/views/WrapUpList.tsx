@@ -11,7 +11,10 @@ export function WrapUpList() {
   // The automatic return ends the wait too, until the agent writes in a wrap-up (then only Save does).
   const timed = usePhone((s) => s.status?.wrapUp?.autoReturnAtMs !== undefined);
   // In a team the relay's own limit (or none) may have ended after-call work: calls ring while the card stays.
-  const ringsAgain = usePhone((s) => s.status?.team?.state === 'available' || s.status?.team?.state === 'reserved');
+  const teamState = usePhone((s) => s.status?.team?.state);
+  const ringsAgain = teamState === 'available' || teamState === 'reserved';
+  // Not ready once the relay ended after-call work: no call rings, but because of the status, not the wrap-up.
+  const notReady = teamState === 'not_ready';
   if (wrapUps.length === 0) return null;
   return (
     <div className="wrap-ups" data-testid="wrap-ups">
@@ -19,11 +22,13 @@ export function WrapUpList() {
         <p className="notice" data-testid="wrap-up-no-ring">
           {ringsAgain
             ? t('wrapUp.ringsAgain')
-            : timed
-              ? t('wrapUp.noRingTimed')
-              : wrapUps.length === 1
-                ? t('wrapUp.noRing')
-                : t('wrapUp.noRingAll', { count: wrapUps.length })}
+            : notReady
+              ? t('wrapUp.notReadyKeeps')
+              : timed
+                ? t('wrapUp.noRingTimed')
+                : wrapUps.length === 1
+                  ? t('wrapUp.noRing')
+                  : t('wrapUp.noRingAll', { count: wrapUps.length })}
         </p>
       )}
       {wrapUps.map((w, i) => (
