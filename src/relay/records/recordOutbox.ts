@@ -4,6 +4,7 @@ import { RecordEvent } from '../../shared/callRecords';
 import { errorText } from '../../shared/errorText';
 import type { Logger } from '../../whatsapp/logger';
 import type { RecordsDb } from './recordsDb';
+import { createDueWake } from '../dueWake';
 
 /** How long after an event an instance writes what waits (the events of a moment go together), and how many. */
 const FLUSH_AFTER_MS = 250;
@@ -29,9 +30,6 @@ export function createRecordOutbox(deps: { redis: Redis; prefix: string; db: Rec
   const lockKey = `${deps.prefix}:records:writer`;
   const me = randomBytes(8).toString('hex');
   let dbDown = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timerAt = Infinity;
-  let started = false;
 
   /** Writes the oldest batch; 'locked' when another instance is writing. */
   async function flushOnce(): Promise<number | 'locked'> {
@@ -75,48 +73,35 @@ export function createRecordOutbox(deps: { redis: Redis; prefix: string; db: Rec
     return written === 'locked' ? 0 : written;
   }
 
-  /** The next write in `ms`, unless one comes sooner. */
-  function writeIn(ms: number): void {
-    if (!started || Date.now() + ms >= timerAt) return;
-    clearTimeout(timer);
-    timerAt = Date.now() + ms;
-    timer = setTimeout(() => void write(), ms);
-  }
-  async function write(): Promise<void> {
-    timer = undefined;
-    timerAt = Infinity;
-    let nextMs = SAFETY_LOOK_MS;
+  /**
+   * One look of the write timer: writes what waits and returns when to look next. Nothing waits: one command, and the
+   * next look after SAFETY_LOOK_MS unless an event comes first. Another instance writing now (what this one added may
+   * come after its batch) or a full batch: soon again. PostgreSQL or Redis refusing: after RETRY_MS.
+   */
+  async function write(): Promise<number | undefined> {
     try {
-      // Nothing waits (the look with nothing to do): one command.
       const written = (await redis.llen(listKey)) === 0 ? 0 : await flushNow();
-      // Another instance writes now (what this one added may come after its batch), or a full batch: more may wait.
-      if (written === 'locked') nextMs = FLUSH_AFTER_MS;
-      else if (written === BATCH) nextMs = 0;
+      if (written === 'locked') return Date.now() + FLUSH_AFTER_MS;
+      return written === BATCH ? Date.now() : undefined;
     } catch {
-      nextMs = RETRY_MS;
+      return Date.now() + RETRY_MS;
     }
-    writeIn(nextMs);
   }
+  const wake = createDueWake({ look: write, safetyMs: SAFETY_LOOK_MS, log, what: 'call records' });
 
   return {
     /** Queues an event; resolves once Redis holds it. */
     async push(event: RecordEvent): Promise<void> {
       await redis.rpush(listKey, JSON.stringify(event));
-      writeIn(FLUSH_AFTER_MS);
+      wake.at(Date.now() + FLUSH_AFTER_MS);
     },
     /** Writes what waits now (one batch); how many events were written. */
     flush,
     pending: (): Promise<number> => redis.llen(listKey),
     databaseDown: () => dbDown,
-    start(): void {
-      started = true;
-      writeIn(0);
-    },
+    start: wake.start,
     async stop(): Promise<void> {
-      started = false;
-      clearTimeout(timer);
-      timer = undefined;
-      timerAt = Infinity;
+      wake.stop();
       await flushing?.catch(() => undefined);
     },
   };
