@@ -24,6 +24,11 @@ const HEARD = 0.05;
 const SILENT = 0.004;
 /** Below any voice heard (each is 0.1 or more here): what concealment glitches may leak into an absent tone. */
 const GLITCH = 0.05;
+/**
+ * The median an absent tone may reach while two mixes run in a row (whisper): concealment leaks a little of every tone
+ * heard into the others, 0.0045 measured in CI on a loaded machine, against 0.1 or more for any voice heard.
+ */
+const LEAKED = 0.02;
 
 describe('whisper through Janus AudioBridge', () => {
   it('the supervisor speaks to the agent alone: the customer never hears the whisper, the agent does, and listen, whisper and barge switch on the same connections', async () => {
@@ -60,7 +65,7 @@ describe('whisper through Janus AudioBridge', () => {
       // Sampled over three seconds: the whisper never reaches the customer (nor does anyone hear their own voice back),
       // while the agent hears it in every sample. Two mixes in a row add packet-loss concealment glitches that leak a
       // little of the tones heard into every other frequency (up to 0.035 measured, against 0.36-0.41 for the whisper the agent hears): absent is a median under the
-      // silence floor and no sample near a voice heard.
+      // leak line and no sample near a voice heard.
       const samples: Array<{ customerHearsLead: number; agentHearsLead: number; agentHearsSelf: number }> = [];
       for (let i = 0; i < 15; i += 1) {
         samples.push({
@@ -73,9 +78,9 @@ describe('whisper through Janus AudioBridge', () => {
       const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
       const customerHearsLead = samples.map((x) => x.customerHearsLead);
       const agentHearsSelf = samples.map((x) => x.agentHearsSelf);
-      expect(median(customerHearsLead)).toBeLessThan(SILENT);
+      expect(median(customerHearsLead)).toBeLessThan(LEAKED);
       expect(Math.max(...customerHearsLead)).toBeLessThan(GLITCH);
-      expect(median(agentHearsSelf)).toBeLessThan(SILENT);
+      expect(median(agentHearsSelf)).toBeLessThan(LEAKED);
       expect(Math.max(...agentHearsSelf)).toBeLessThan(GLITCH);
       // 100 ms gaps of silence at the desk (every tone 0) were measured on a loaded machine, up to two in fifteen with
       // two Janus test files running at once on two cores: the whisper must be heard in the rest.
