@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateMos, qualityWarnings, worstOf } from './callQuality';
+import { estimateMos, mosGrade, qualityWarnings, worstOf } from './callQuality';
 
 describe('call quality', () => {
   it('rates a clean loopback call as excellent', () => {
@@ -17,6 +17,16 @@ describe('call quality', () => {
   it('stays between 1 and 4.5', () => {
     expect(estimateMos(5000, 500, 100)).toBe(1);
     expect(estimateMos(0, 0, 0)).toBeLessThanOrEqual(4.5);
+  });
+
+  it('words a MOS by its own thresholds, whatever else crossed a limit', () => {
+    expect(mosGrade(4.37)).toBe('good');
+    expect(mosGrade(4)).toBe('good');
+    expect(mosGrade(3.99)).toBe('fair');
+    expect(mosGrade(3.5)).toBe('fair');
+    expect(mosGrade(3.49)).toBe('poor');
+    // A call listed for its jitter alone keeps a good MOS: its words must not say poor.
+    expect(qualityWarnings({ jitterMs: 45, mos: 4.37 })).toEqual(['jitter']);
   });
 
   it('warns just above each published limit, not at it', () => {

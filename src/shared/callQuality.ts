@@ -26,6 +26,22 @@ export function estimateMos(rttMs: number, jitterMs: number, lossPct: number): n
 
 export type QualityWarning = 'rtt' | 'jitter' | 'loss' | 'mos';
 
+/** The limit each warning crossed, for the words that name it. */
+export const WARNING_LIMITS: Record<QualityWarning, number> = {
+  rtt: QUALITY_LIMITS.rttMs,
+  jitter: QUALITY_LIMITS.jitterMs,
+  loss: QUALITY_LIMITS.lossPct,
+  mos: QUALITY_LIMITS.mos,
+};
+
+export type MosGrade = 'good' | 'fair' | 'poor';
+
+/** The word for a MOS: good from 4.0 (ITU-T G.107's users satisfied), poor below the usable call's limit. */
+export function mosGrade(mos: number): MosGrade {
+  if (mos >= 4) return 'good';
+  return mos >= QUALITY_LIMITS.mos ? 'fair' : 'poor';
+}
+
 export function qualityWarnings(sample: QualitySample): QualityWarning[] {
   const warnings: QualityWarning[] = [];
   if ((sample.rttMs ?? 0) > QUALITY_LIMITS.rttMs) warnings.push('rtt');

@@ -332,7 +332,7 @@ export const ar: Catalog = {
     agentYou: 'أنت',
     agentColleague: 'أحد الزملاء',
     csat: 'تقييم العميل: {{score}} من 5',
-    poor: 'ضعيفة',
+    mosGrade: { good: 'جيدة', fair: 'مقبولة', poor: 'ضعيفة' },
     col: {
       when: 'متى',
       who: 'العميل',

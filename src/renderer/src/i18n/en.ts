@@ -321,7 +321,7 @@ export const en = {
     agentYou: 'You',
     agentColleague: 'A colleague',
     csat: 'Customer rating: {{score}} of 5',
-    poor: 'Poor',
+    mosGrade: { good: 'Good', fair: 'Fair', poor: 'Poor' },
     col: {
       when: 'When',
       who: 'Customer',

@@ -330,7 +330,7 @@ export const es: Catalog = {
     agentYou: 'Tú',
     agentColleague: 'Un compañero',
     csat: 'Valoración del cliente: {{score}} de 5',
-    poor: 'Mala',
+    mosGrade: { good: 'Buena', fair: 'Aceptable', poor: 'Mala' },
     col: {
       when: 'Cuándo',
       who: 'Cliente',

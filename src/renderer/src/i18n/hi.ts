@@ -315,7 +315,7 @@ export const hi: Catalog = {
     agentYou: 'आप',
     agentColleague: 'कोई सहकर्मी',
     csat: 'ग्राहक की रेटिंग: 5 में से {{score}}',
-    poor: 'ख़राब',
+    mosGrade: { good: 'अच्छी', fair: 'ठीक-ठाक', poor: 'ख़राब' },
     col: {
       when: 'कब',
       who: 'ग्राहक',

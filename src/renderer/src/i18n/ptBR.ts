@@ -327,7 +327,7 @@ export const ptBR: Catalog = {
     agentYou: 'Você',
     agentColleague: 'Um colega',
     csat: 'Avaliação do cliente: {{score}} de 5',
-    poor: 'Ruim',
+    mosGrade: { good: 'Boa', fair: 'Razoável', poor: 'Ruim' },
     col: {
       when: 'Quando',
       who: 'Cliente',

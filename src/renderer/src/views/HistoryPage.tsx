@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { QUALITY_LIMITS, qualityWarnings } from '../../../shared/callQuality';
+import { WARNING_LIMITS, mosGrade, qualityWarnings } from '../../../shared/callQuality';
 import type { HistoryEntry } from '../../../shared/historySchemas';
 import {
   exportHistoryCsv,
@@ -24,6 +24,30 @@ const COLUMNS: HistoryColumn[] = ['when', 'who', 'direction', 'result', 'duratio
 /** A call whose quality fell below a usable call's limits at some point: only those show a quality cell. */
 const poorQuality = (e: HistoryEntry): boolean =>
   qualityWarnings({ rttMs: e.rttMs, jitterMs: e.jitterMs, lossPct: e.lossPct, mos: e.mos }).length > 0;
+
+/** Why a call is listed for its quality: its MOS in words that follow the MOS itself, and each other limit crossed. */
+function QualityCell({ entry: e }: { entry: HistoryEntry }) {
+  const { t } = useTranslation();
+  const crossed = qualityWarnings({ rttMs: e.rttMs, jitterMs: e.jitterMs, lossPct: e.lossPct }).filter(
+    (w) => w !== 'mos',
+  );
+  const grade = e.mos === undefined ? undefined : mosGrade(e.mos);
+  return (
+    <>
+      {e.mos !== undefined && grade && (
+        <span className={grade === 'poor' ? 'warning' : undefined} data-testid="history-mos-grade" data-grade={grade}>
+          {t(`history.mosGrade.${grade}`)} <span data-testid="history-mos">MOS {e.mos.toFixed(2)}</span>
+        </span>
+      )}
+      {crossed.map((w) => (
+        <small key={w} className="warning" data-testid={`history-quality-${w}`}>
+          {' '}
+          {t(`quality.${w}`, { value: WARNING_LIMITS[w] })}
+        </small>
+      ))}
+    </>
+  );
+}
 
 export function HistoryPage() {
   const { t } = useTranslation();
@@ -228,11 +252,7 @@ export function HistoryPage() {
                   </td>
                   {anyPoor && (
                     <td className="nowrap" data-label={poorQuality(e) ? t('history.col.quality') : undefined}>
-                      {poorQuality(e) && (
-                        <span className="warning" title={t('quality.mos', { value: QUALITY_LIMITS.mos })}>
-                          {t('history.poor')} <span data-testid="history-mos">MOS {e.mos?.toFixed(2) ?? '–'}</span>
-                        </span>
-                      )}
+                      {poorQuality(e) && <QualityCell entry={e} />}
                     </td>
                   )}
                   <td className="more">

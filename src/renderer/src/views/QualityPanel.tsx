@@ -1,12 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { QUALITY_LIMITS, qualityWarnings, type QualitySample } from '../../../shared/callQuality';
-
-const WARNING_LIMIT = {
-  rtt: QUALITY_LIMITS.rttMs,
-  jitter: QUALITY_LIMITS.jitterMs,
-  loss: QUALITY_LIMITS.lossPct,
-  mos: QUALITY_LIMITS.mos,
-} as const;
+import { WARNING_LIMITS, qualityWarnings, type QualitySample } from '../../../shared/callQuality';
 
 const fmt = (v: number | undefined, digits = 0) => (v === undefined ? '–' : v.toFixed(digits));
 
@@ -44,7 +37,7 @@ export function QualityPanel({ quality }: { quality?: QualitySample }) {
         </p>
         {warnings.map((w) => (
           <p key={w} className="warning" data-testid={`quality-warning-${w}`}>
-            {t(`quality.${w}`, { value: WARNING_LIMIT[w] })}
+            {t(`quality.${w}`, { value: WARNING_LIMITS[w] })}
           </p>
         ))}
       </details>
