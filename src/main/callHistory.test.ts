@@ -78,6 +78,18 @@ describe('call history', () => {
     expect(ids({ search: '0%_' })).toEqual(['3']);
   });
 
+  it('finds a number however the agent or the record writes it: "+", spaces and dashes aside', () => {
+    const history = openCallHistory(dbPath());
+    history.record(call('1', { from: '447700900010', callerName: 'Ana', offeredAtMs: 1 }));
+    history.record(call('2', { from: '+1 555-000-2222', callerName: 'Bo', offeredAtMs: 2 }));
+    const ids = (search: string) => history.list({ search, missedOnly: false, limit: 10 }).map((e) => e.callId);
+    expect(ids('+4477')).toEqual(['1']);
+    expect(ids('+44 7700-900')).toEqual(['1']);
+    expect(ids('5550002222')).toEqual(['2']);
+    expect(ids('+1 555 000')).toEqual(['2']);
+    expect(ids('Bo')).toEqual(['2']);
+  });
+
   it('keeps Meta’s billed duration and the username, and finds a call by username', () => {
     const history = openCallHistory(dbPath());
     history.record(
