@@ -40,6 +40,16 @@ describe('the board’s message catalogues', () => {
     expect(Object.entries(ar).filter(([, v]) => otherWords.test(v))).toEqual([]);
   });
 
+  it('Portuguese says em espera only for hold, and chamadas aguardando for calls waiting to be answered', () => {
+    const en = flatten(BOARD_LANGUAGES[0].catalog);
+    const pt = flatten(BOARD_LANGUAGES.find((l) => l.tag === 'pt-BR')!.catalog);
+    const saysWaiting = Object.keys(en).filter((k) => /calls? waiting/i.test(en[k]!));
+    expect(saysWaiting.length).toBeGreaterThan(2);
+    expect(saysWaiting.filter((k) => !/chamadas? aguardando/i.test(pt[k]!)).map((k) => `${k}: ${pt[k]}`)).toEqual([]);
+    const emEsperaNotHold = Object.keys(pt).filter((k) => /em espera/i.test(pt[k]!) && !/\bhold|\bheld/i.test(en[k]!));
+    expect(emEsperaNotHold.map((k) => `${k}: ${pt[k]}`)).toEqual([]);
+  });
+
   it('puts no percent sign of its own beside a figure: percentages come formatted in the language (boardPercent)', () => {
     const ownSign = /{{[^}]*}}\s*[%٪]/;
     const found = BOARD_LANGUAGES.flatMap((l) =>

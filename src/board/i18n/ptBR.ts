@@ -117,7 +117,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   },
   tiles: {
     label: 'O salão agora',
-    waiting: 'Chamadas em espera',
+    waiting: 'Chamadas aguardando',
     longestWait: 'Maior espera',
     serviceLevel: 'Nível de serviço hoje',
     available: 'Disponíveis',
@@ -346,7 +346,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     fieldRingSeconds: 'Tempo de toque por agente (segundos)',
     fieldOverflowSeconds: 'Transbordar após (segundos)',
     fieldFallback: 'Fila de reserva',
-    fieldCallWaiting: 'Chamada em espera',
+    fieldCallWaiting: 'Chamada aguardando',
     fieldLevel: 'Nível de {{agent}}',
     fieldMember: 'Membro {{agent}}',
     fieldAgents: 'Membros',

@@ -21,4 +21,15 @@ describe('the desk in Portuguese names each thing one way', () => {
     expect(Object.values(portuguese).filter((text) => word('relés?').test(text))).toEqual([]);
     expect(Object.values(portuguese).filter((text) => word('relay').test(text)).length).toBeGreaterThan(20);
   });
+
+  it('hold is em espera and call waiting a chamada aguardando, so neither reads as the other', () => {
+    const saysWaiting = Object.keys(english).filter((k) => /call waiting/i.test(english[k]!));
+    expect(saysWaiting.length).toBeGreaterThan(1);
+    const notAguardando = saysWaiting.filter((k) => !/chamadas? aguardando/i.test(portuguese[k]!));
+    expect(notAguardando.map((k) => `${k}: ${portuguese[k]}`)).toEqual([]);
+    const emEsperaNotHold = Object.keys(portuguese).filter(
+      (k) => /em espera/i.test(portuguese[k]!) && !/\bhold|\bheld/i.test(english[k]!),
+    );
+    expect(emEsperaNotHold.map((k) => `${k}: ${portuguese[k]}`)).toEqual([]);
+  });
 });
