@@ -212,6 +212,24 @@ test('an agent whose focus sits on the Phone tab answers, holds, takes back and 
   await expect(page.getByTestId('history-outcome')).toHaveText('Resolved');
 });
 
+test('an Enter in the empty dial box just before a call rings: the ring’s heading takes the focus and Tab reaches Answer', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  const dial = page.getByTestId('dial-number');
+  await dial.focus();
+  await page.keyboard.press('Enter');
+  await expect(dial).toBeFocused();
+  await sim.placeCall({ name: 'Right After Enter' });
+  await expect(page.getByTestId('answer')).toBeEnabled();
+  // Never Answer itself: the heading, so the next Enter answers nothing.
+  await expect(page.getByTestId('caller-name')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('answer')).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('answer')).toBeFocused();
+});
+
 test('a shortcut never takes the focus from a number being typed: the dial box keeps it when a ringing call is rejected', async ({
   phone,
 }) => {

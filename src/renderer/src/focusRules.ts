@@ -27,6 +27,19 @@ export function focusIsFree(): boolean {
   return focused.hasAttribute(LANDED);
 }
 
+/** Marks a box an idle agent waits in (the dial box): while nothing is typed in it, a ring may take the focus. */
+export const IDLE_WHEN_EMPTY = 'data-idle-when-empty';
+
+/**
+ * Whether a ringing card may put the focus on its heading: when the focus is free, or sits in the empty dial box
+ * (an Enter pressed there is no work in hand, and left there the agent's Tab would pass the ring by).
+ */
+export function ringMayTakeFocus(): boolean {
+  const focused = document.activeElement;
+  if (focused instanceof HTMLInputElement && focused.hasAttribute(IDLE_WHEN_EMPTY) && focused.value === '') return true;
+  return focusIsFree();
+}
+
 /** Marks a control the agent pressed a call's shortcut on, until the agent does anything there. */
 const ASKED_STEP = 'data-focus-step';
 

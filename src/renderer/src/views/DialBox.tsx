@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { isUserId } from '../../../shared/graphSchemas';
 import { asciiDigits } from '../../../shared/asciiDigits';
 import { useEffect, useRef, useState } from 'react';
-import { landFocus } from '../focusRules';
+import { IDLE_WHEN_EMPTY, landFocus } from '../focusRules';
 import type { PermissionReply, PermissionView } from '../../../shared/ipcContract';
 import { usePhone } from '../store';
 import { dialCall, requestPermission } from '../actions';
@@ -88,6 +88,7 @@ export function DialBox({ initial = '', land = false }: { initial?: string; land
           ref={input}
           aria-label={t('dial.number')}
           data-testid="dial-number"
+          {...{ [IDLE_WHEN_EMPTY]: '' }}
           type="tel"
           // A number reads left to right in any language; the hint before it follows the page.
           dir={number ? 'ltr' : undefined}

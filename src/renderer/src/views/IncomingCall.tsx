@@ -3,7 +3,7 @@ import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import type { CallView } from '../../../shared/ipcContract';
 import { answerCall, chooseCapture, endAndAnswer, holdAndAnswer, rejectCall } from '../actions';
 import { useNow } from '../hooks/useNow';
-import { focusIsFree, focusLandedOnSummary, takeFocusDroppedForRing } from '../focusRules';
+import { focusLandedOnSummary, ringMayTakeFocus, takeFocusDroppedForRing } from '../focusRules';
 import { mediaOf, selectHeld, usePhone } from '../store';
 import { CustomerPanel } from './CustomerPanel';
 import { callerLabel, formatDuration } from './format';
@@ -44,7 +44,7 @@ export const IncomingCall = memo(function IncomingCall({
     if (takeFocusDroppedForRing() || focusLandedOnSummary()) heading.current?.focus();
   }, []);
   useEffect(() => {
-    if (first && !waiting && focusIsFree()) heading.current?.focus();
+    if (first && !waiting && ringMayTakeFocus()) heading.current?.focus();
   }, [first, waiting]);
   // A call that waited in the team's queue (its agents busy or not ready, or a bot had it) shows that wait too.
   const waitingSinceMs =
