@@ -21,6 +21,8 @@ test('with one caller on hold and another live, the held card says who it is and
   await sim.placeCall({ from: '447700900202', name: 'Second Caller' });
   await page.getByTestId('hold-and-answer').click();
   await expect(page.getByTestId('in-call').getByRole('heading')).toHaveText('Second Caller');
+  // The keyboard is on the live call's controls, not on the held call's Take back.
+  await expect(page.getByTestId('in-call').getByTestId('mute')).toBeFocused();
 
   const held = page.getByTestId('held-call');
   await expect(held.getByRole('heading')).toHaveText('First Caller');

@@ -6,7 +6,7 @@ import { api } from './bridge';
 import { qualityFrom } from './callQualityInterval';
 import { qualityWarnings, worstOf } from '../../shared/callQuality';
 import { CallSession } from './rtc/callSession';
-import { agentIsTyping } from './focusRules';
+import { agentIsTyping, holdingToAnswer } from './focusRules';
 import { routeAudio } from './rtc/devices';
 import { LiveCall } from './rtc/liveCall';
 import { JobCancelled, jobSlots } from './rtc/jobSlots';
@@ -505,7 +505,8 @@ export async function resumeCall(callId: string): Promise<void> {
 /** Call waiting: the current call goes on hold and the ringing one is answered. */
 export async function holdAndAnswer(ringingId: string): Promise<void> {
   const live = selectActive(usePhone.getState());
-  if (live && !(await holdCall(live.callId))) return;
+  if (live) holdingToAnswer(live.callId, true);
+  if (live && !(await holdCall(live.callId))) return holdingToAnswer(live.callId, false);
   await answerCall(ringingId);
 }
 

@@ -109,3 +109,17 @@ export function takeFocusDroppedForRing(): boolean {
 export function focusLandedOnSummary(): boolean {
   return focusIsFree() && document.activeElement?.closest('.card.ended') != null;
 }
+
+/** Calls held by Hold and answer: the answered call's card is due the focus, not the held one's Take back. */
+const heldToAnswer = new Set<string>();
+
+/** Hold and answer holds this call: its card leaves the focus to the call being answered. */
+export function holdingToAnswer(callId: string, holding: boolean): void {
+  if (holding) heldToAnswer.add(callId);
+  else heldToAnswer.delete(callId);
+}
+
+/** Whether this call was held to answer another (asked once, when its held card appears). */
+export function heldToAnswerAnother(callId: string): boolean {
+  return heldToAnswer.delete(callId);
+}

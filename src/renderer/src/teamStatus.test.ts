@@ -153,6 +153,9 @@ describe('the agent state at the top', () => {
     const held = call({ phase: 'active', answeredAtMs: 900, heldSinceMs: 4000 });
     expect(shownAgentState(status({ team }), [], 50)).toEqual({ state: 'on_call', sinceMs: 7 });
     expect(shownAgentState(status({ team }), [held], 50)).toEqual({ state: 'on_hold', sinceMs: 4000 });
+    // Hold and answer: the relay's On call began with the held call; the clock counts the live call from its answer.
+    const live = call({ callId: 'n', phase: 'active', answeredAtMs: 5000 });
+    expect(shownAgentState(status({ team }), [held, live], 50)).toEqual({ state: 'on_call', sinceMs: 5000 });
     // The desk's own wrap-up does not overrule the relay, which may have after-call work off.
     const wrapUp = { calls: [{ callId: 'x', sinceMs: 9000 }] };
     expect(shownAgentState(status({ team: { state: 'available', sinceMs: 8 }, wrapUp }), [], 50)).toEqual({

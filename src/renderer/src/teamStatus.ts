@@ -74,7 +74,11 @@ export function shownAgentState(
   if (status.mode === 'relay') {
     const team = shownTeamState(status);
     if (team?.state === 'reserved' && status.team?.holdingCallback) return { ...team, state: 'holding_callback' };
-    return team?.state === 'on_call' && onHold ? onHold : team;
+    if (team?.state !== 'on_call') return team;
+    if (onHold) return onHold;
+    // One caller held to answer another: the relay's On call began with the held call; the time is the live one's.
+    if (talking?.answeredAtMs !== undefined && held) return { ...team, sinceMs: talking.answeredAtMs };
+    return team;
   }
   if (talking) return { state: 'on_call', sinceMs: talking.answeredAtMs ?? talking.offeredAtMs };
   if (onHold) return onHold;

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { landFocus } from '../focusRules';
+import { heldToAnswerAnother, landFocus } from '../focusRules';
 import type { CallView } from '../../../shared/ipcContract';
 import { hangupCall, resumeCall } from '../actions';
 import { useNow } from '../hooks/useNow';
@@ -22,10 +22,12 @@ export function HeldCall({ call }: { call: CallView }) {
   const { name, number } = callerLabel(call, t('incoming.unknownCaller'));
   const otherLive = usePhone((s) => selectActive(s) !== undefined);
   const takeBack = useRef<HTMLButtonElement>(null);
-  // After Hold the Hold button is gone: Take back is next. With another call live, its card keeps the focus.
+  // After Hold the Hold button is gone: Take back is next. With another call live, or being answered (Hold and
+  // answer), that call's card has the focus.
   useEffect(() => {
+    if (heldToAnswerAnother(call.callId)) return;
     if (!selectActive(usePhone.getState())) landFocus(takeBack.current);
-  }, []);
+  }, [call.callId]);
   return (
     <section
       className="card held"
