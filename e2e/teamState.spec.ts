@@ -171,11 +171,15 @@ test('the relay’s after-call limit passes while the agent writes up a call: ca
     await pageA.getByTestId('hangup').click();
     await expect(pageA.getByTestId('team-state')).toHaveText(/^After-call work/);
     const card = pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`);
+    // While calls wait for the wrap-up, saving it is what lets them ring.
+    await expect(card.getByTestId('wrap-up-save')).toHaveText('Save and take calls');
     await card.getByTestId('wrap-up-notes').fill('Wants a refund for the March invoice');
     // The relay's limit ends after-call work: the agent is Available again, but what they wrote stays.
     await expect(pageA.getByTestId('team-state')).toHaveText('Available', { timeout: 8000 });
     await pageA.waitForTimeout(1000);
     await expect(card.getByTestId('wrap-up-notes')).toHaveValue('Wants a refund for the March invoice');
+    // Calls ring already: Save only saves, and says no more.
+    await expect(card.getByTestId('wrap-up-save')).toHaveText('Save');
     await expect(pageA.getByTestId('wrap-up-no-ring')).toHaveText(
       'Calls ring for you again. What you wrote stays here until you save.',
     );

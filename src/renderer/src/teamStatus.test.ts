@@ -4,6 +4,7 @@ import {
   activityOf,
   callWaitingHere,
   heldForWrapUp,
+  saveTakesCalls,
   shownAgentState,
   shownTeamState,
   teamStatusMenu,
@@ -50,6 +51,22 @@ describe('the team state in the top bar', () => {
     expect(shownTeamState(lunch)).toEqual({ state: 'not_ready', reason: 'lunch', sinceMs: 8000 });
     expect(heldForWrapUp({ ...status({ wrapUp }), team: undefined })).toBe(true);
     expect(heldForWrapUp({ ...status(), team: undefined })).toBe(false);
+  });
+
+  it('says Save takes calls only when calls wait for the wrap-up and the agent chose Available', () => {
+    const wrapUp = { calls: [{ callId: 'c1', sinceMs: 9000 }] };
+    expect(saveTakesCalls(status({ team: { state: 'after_call_work', sinceMs: 8000 }, wrapUp }))).toBe(true);
+    // The relay's after-call limit made the agent Available, or a call rings at them already.
+    expect(saveTakesCalls(status({ team: { state: 'available', sinceMs: 8000 }, wrapUp }))).toBe(false);
+    expect(saveTakesCalls(status({ team: { state: 'reserved', sinceMs: 8000 }, wrapUp }))).toBe(false);
+    // Not ready: saving leaves them not ready.
+    const lunch = { state: 'not_ready' as const, reason: 'lunch', sinceMs: 8000, chosenReason: 'lunch' };
+    expect(saveTakesCalls(status({ team: lunch, wrapUp }))).toBe(false);
+    const lunchAfter = { state: 'after_call_work' as const, sinceMs: 8000, chosenReason: 'lunch' };
+    expect(saveTakesCalls(status({ team: lunchAfter, wrapUp }))).toBe(false);
+    // Alone: while the desk's wrap-up holds calls, if the agent is available.
+    expect(saveTakesCalls({ ...status({ wrapUp }), team: undefined })).toBe(true);
+    expect(saveTakesCalls({ ...status({ wrapUp, prefStatus: 'busy' }), team: undefined })).toBe(false);
   });
 
   it('says a new call shows as call waiting only where one can: alone, or a team queue that allows it on one call', () => {

@@ -27,6 +27,17 @@ export function heldForWrapUp(status: AppStatus | undefined): boolean {
 }
 
 /**
+ * Whether saving the last wrap-up is what lets calls ring again ("Save and take calls"): only while calls hold off
+ * for it and the agent chose Available. Not once the relay's after-call limit made them Available (calls ring
+ * already), nor when they are not ready (saving leaves them not ready).
+ */
+export function saveTakesCalls(status: AppStatus | undefined): boolean {
+  if (!heldForWrapUp(status)) return false;
+  const chosen = status!.team?.chosenReason ?? status!.preferences.status;
+  return chosen === 'available';
+}
+
+/**
  * Whether a new call would show beside the `engaged` calls as call waiting: alone, always; in a team, only when a
  * queue of the agent's allows it (the relay said so) and they are on one call (the relay never rings one on two).
  */

@@ -38,19 +38,19 @@ function EndedLine({ call }: { call: CallView }) {
 
 /**
  * One answered call, ended: how it ended, then its outcome, notes and Save, in one card (kept short enough for Save
- * to stay in view in a docked 420 px window). What the agent enters is kept in the store until saved. `only`: no
- * other wrap-up waits, so saving this one lets calls ring again; `first`: the oldest, which takes the focus when
+ * to stay in view in a docked 420 px window). What the agent enters is kept in the store until saved. `takesCalls`:
+ * saving this one lets calls ring again (no other wrap-up waits, calls hold off for it, the agent is available); `first`: the oldest, which takes the focus when
  * nothing else has it.
  */
 export function WrapUpCard({
   callId,
   sinceMs,
-  only,
+  takesCalls,
   first,
 }: {
   callId: string;
   sinceMs: number;
-  only: boolean;
+  takesCalls: boolean;
   first: boolean;
 }) {
   const { t } = useTranslation();
@@ -173,7 +173,7 @@ export function WrapUpCard({
       )}
       <div className="actions">
         <button className="answer" data-testid="wrap-up-save" disabled={saving} onClick={() => void save()}>
-          {saving ? t('wrapUp.saving') : only ? t('wrapUp.save') : t('wrapUp.saveOne')}
+          {saving ? t('wrapUp.saving') : takesCalls ? t('wrapUp.save') : t('wrapUp.saveOne')}
         </button>
       </div>
     </section>

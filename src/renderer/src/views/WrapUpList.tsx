@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { selectHeld, selectWrapUps, usePhone } from '../store';
 import { WrapUpCard } from './WrapUpCard';
+import { saveTakesCalls } from '../teamStatus';
 
 /** After-call work: a wrap-up for every answered call not yet written up, oldest first; no call rings meanwhile. */
 export function WrapUpList() {
@@ -15,6 +16,7 @@ export function WrapUpList() {
   const ringsAgain = teamState === 'available' || teamState === 'reserved';
   // Not ready once the relay ended after-call work: no call rings, but because of the status, not the wrap-up.
   const notReady = teamState === 'not_ready';
+  const savingTakesCalls = usePhone((s) => saveTakesCalls(s.status));
   if (wrapUps.length === 0) return null;
   return (
     <div className="wrap-ups" data-testid="wrap-ups">
@@ -32,7 +34,13 @@ export function WrapUpList() {
         </p>
       )}
       {wrapUps.map((w, i) => (
-        <WrapUpCard key={w.callId} callId={w.callId} sinceMs={w.sinceMs} only={wrapUps.length === 1} first={i === 0} />
+        <WrapUpCard
+          key={w.callId}
+          callId={w.callId}
+          sinceMs={w.sinceMs}
+          takesCalls={wrapUps.length === 1 && !held && savingTakesCalls}
+          first={i === 0}
+        />
       ))}
     </div>
   );
