@@ -201,6 +201,27 @@ test('the relay’s after-call limit passes while the agent writes up a call: ca
   }
 });
 
+test('the relay’s after-call limit closes a wrap-up the agent wrote nothing in: no lone Call ended card is left', async ({
+  browser,
+}) => {
+  const { sim, pageA, close } = await startTeam(browser, { queues, afterCallSeconds: 3 });
+  try {
+    const call = await sim.placeCall({ name: 'Quick Question' });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^On call/, { timeout: 10_000 });
+    await pageA.getByTestId('hangup').click();
+    const card = pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`);
+    await expect(card).toBeVisible();
+    await expect(pageA.getByTestId('team-state')).toHaveText('Available', { timeout: 8000 });
+    await expect(card).toHaveCount(0);
+    await pageA.waitForTimeout(500);
+    await expect(pageA.getByTestId('call-ended')).toHaveCount(0);
+    await expect(pageA.getByTestId('idle')).toBeVisible();
+  } finally {
+    await close();
+  }
+});
+
 test('an agent who goes Not ready while a call rings at them: their card says the ring was withdrawn for that, not that it rang out', async ({
   browser,
 }) => {

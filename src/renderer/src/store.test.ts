@@ -111,6 +111,28 @@ describe('phone store', () => {
     expect(usePhone.getState().shownEndedId).toBeUndefined();
   });
 
+  it('drops an answered call’s summary when its wrap-up closes unsaved, leaving no lone Call ended card', () => {
+    const { upsertCall, setStatus } = usePhone.getState();
+    upsertCall(call('a', 'ended', { endReason: 'answered' }));
+    upsertCall(call('b', 'ended', { endReason: 'answered' }));
+    setStatus(
+      statusWith({
+        calls: [
+          { callId: 'a', sinceMs: 1 },
+          { callId: 'b', sinceMs: 2 },
+        ],
+      }),
+    );
+    expect(usePhone.getState().shownEndedId).toBe('b');
+    // The relay's after-call limit closes both wrap-ups the agent wrote nothing in.
+    setStatus(statusWith(undefined));
+    expect(usePhone.getState().shownEndedId).toBeUndefined();
+    // A missed call never had a wrap-up: its summary stays until dismissed.
+    upsertCall(call('m', 'ended', { endReason: 'missed' }));
+    setStatus(statusWith(undefined));
+    expect(usePhone.getState().shownEndedId).toBe('m');
+  });
+
   it('keeps a failed call on screen when the next call rings, until it is dismissed', () => {
     usePhone.getState().upsertCall(call('broken', 'ended', { endReason: 'failed', message: 'refused' }));
     usePhone.getState().upsertCall(call('next', 'ringing'));

@@ -144,10 +144,20 @@ export const usePhone = create<PhoneState>((set) => ({
       statusSinceMs: s.status?.preferences.status === status.preferences.status ? s.statusSinceMs : Date.now(),
       tab: status.configured ? s.tab : 'settings',
       wrapUpDrafts: draftsStillOpen(s.wrapUpDrafts, status),
+      shownEndedId: wrapUpClosed(s.status, status, s.shownEndedId) ? undefined : s.shownEndedId,
     })),
   setTab: (tab) => set({ tab }),
   dismissEnded: () => set({ shownEndedId: undefined }),
 }));
+
+/**
+ * Whether the shown call's wrap-up was open and is no more: closed without Save (the automatic return, the relay's
+ * after-call limit), its summary, the card's first line, must go with it rather than stay as a lone "Call ended".
+ */
+function wrapUpClosed(before: AppStatus | undefined, after: AppStatus, callId: string | undefined): boolean {
+  const open = (status: AppStatus | undefined) => status?.wrapUp?.calls.some((c) => c.callId === callId) === true;
+  return callId !== undefined && open(before) && !open(after);
+}
 
 /** A call that ended because something failed (Answer refused, the audio lost): what happened must stay readable. */
 const failedCall = (call: CallView | undefined): boolean => call?.endReason === 'failed';
