@@ -58,6 +58,8 @@ test('in Arabic, phone numbers read left to right and an English note keeps its 
   const ringing = await sim.placeCall({ from: unnamed });
   const bar = page.getByTestId('ringing-bar');
   await expect(bar).toContainText(`+${unnamed}`);
+  // The window title (the taskbar's words) is plain text: the number sits in a left-to-right isolate there.
+  await expect(page).toHaveTitle(new RegExp(`\u2066\\+${unnamed}\u2069`));
   expect(await readLeftToRight(bar, `+${unnamed}`)).toBe(`+${unnamed}`);
   // The ringing card names such a caller by the number, which reads left to right there too.
   await page.getByTestId('tab-phone').click();

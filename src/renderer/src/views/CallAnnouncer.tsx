@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shortcutsFor } from '../../../shared/shortcuts';
 import { selectActive, selectHeld, selectRinging, usePhone, type PhoneState } from '../store';
-import { callerLabel } from './format';
+import { callerLabel, isolateNumber } from './format';
 
 /** The answer shortcut as the agent reads it (Ctrl+Shift+A), or undefined when they took it away. */
 function answerKeys(s: PhoneState): string | undefined {
@@ -23,8 +23,9 @@ export function CallAnnouncer() {
   const keys = usePhone(answerKeys);
   const [announcement, setAnnouncement] = useState('');
   const first = ringing[0];
-  const ringingName = first ? callerLabel(first, t('incoming.unknownCaller')).name : undefined;
-  const activeName = active ? callerLabel(active, t('incoming.unknownCaller')).name : undefined;
+  // Plain text, where no <bdi> can go: a caller known by number reads left to right in an isolate.
+  const ringingName = first ? isolateNumber(callerLabel(first, t('incoming.unknownCaller')).name) : undefined;
+  const activeName = active ? isolateNumber(callerLabel(active, t('incoming.unknownCaller')).name) : undefined;
   const waiting = active !== undefined;
   // A call already on hold: the answer keys cannot hold the live one too, so the card is where to choose.
   const held = usePhone(selectHeld) !== undefined;

@@ -1,4 +1,4 @@
-import { customerNumber } from './format';
+import { customerNumber, isPhoneNumber } from './format';
 
 /**
  * A phone number, @username or id inside any sentence or card: isolated from the text around it, and a phone
@@ -13,7 +13,7 @@ export function Handle({ value }: { value: string }) {
  * named by it: then it reads left to right like any number ("+52 1 555…" in Arabic too, never "…555 1 52+").
  */
 export function Name({ value }: { value: string }) {
-  return <bdi dir={/^\+?[\d\s().-]+$/.test(value) ? 'ltr' : undefined}>{value}</bdi>;
+  return <bdi dir={isPhoneNumber(value) ? 'ltr' : undefined}>{value}</bdi>;
 }
 
 /** A history row's customer: their name if known, else their number (or id). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../i18n/en';
-import { callerLabel, endKey, formatDuration, outcomeKey } from './format';
+import { callerLabel, endKey, formatDuration, isolateNumber, isPhoneNumber, outcomeKey } from './format';
 
 describe('formatting', () => {
   it('formats durations as minutes and seconds', () => {
@@ -19,6 +19,14 @@ describe('formatting', () => {
     };
     expect(callerLabel({ ...base, callerName: 'Kim' })).toEqual({ name: 'Kim', number: '+447700900123' });
     expect(callerLabel(base)).toEqual({ name: '+447700900123', number: '+447700900123' });
+  });
+
+  it('keeps a phone number left to right in plain text (the window title), and nothing else', () => {
+    expect(isolateNumber('+447700900010')).toBe('\u2066+447700900010\u2069');
+    expect(isolateNumber('+1 (555) 010-0199')).toBe('\u2066+1 (555) 010-0199\u2069');
+    expect(isolateNumber('Zainab Okafor')).toBe('Zainab Okafor');
+    expect(isPhoneNumber('@zainab')).toBe(false);
+    expect(isPhoneNumber('+')).toBe(false);
   });
 
   it('words end reasons for the card and for the history', () => {

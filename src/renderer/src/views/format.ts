@@ -7,6 +7,19 @@ export function customerNumber(customer: string): string {
   return isUserId(customer) ? '' : `+${customer}`;
 }
 
+/** Whether a text is a phone number as people write it ("+44 7700 900555", "(555) 010-0199"). */
+export function isPhoneNumber(text: string): boolean {
+  return /^\+?[\d\s().-]+$/.test(text) && /\d/.test(text);
+}
+
+/**
+ * A phone number inside plain text (the window title, a screen reader's announcement), where no <bdi> can go:
+ * wrapped in a left-to-right isolate (U+2066 ... U+2069), so an Arabic sentence never shows "447700900555+".
+ */
+export function isolateNumber(text: string): string {
+  return isPhoneNumber(text) ? `\u2066${text}\u2069` : text;
+}
+
 /** Who is calling, for the cards: name, else @username, else the number; and the number or @username beneath. */
 export function callerLabel(
   call: Pick<CallView, 'from' | 'callerName' | 'callerUsername'>,
