@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { TeamQueues, queueForCall, type TeamQueuesInput } from '../shared/teamQueues';
-import { anyoneLeft, planRoute, startRoute, type AgentSnapshot, type RouteInput } from './queuePlan';
+import {
+  MOST_PICKING_AT_ONCE,
+  anyoneLeft,
+  planRoute,
+  startRoute,
+  type AgentSnapshot,
+  type RouteInput,
+} from './queuePlan';
 
 const config = TeamQueues.parse({
   defaultQueue: 'support',
@@ -121,6 +128,34 @@ describe('planRoute (longest idle with skills)', () => {
     expect(nobody).toMatchObject({ ring: [], nextCheckMs: 2000 });
     expect(nobody.route.stage).toBe('hunt');
     expect(step({ route: nobody.route, nowMs: 2000, agents: [agent('cy', 0)] }).ring).toEqual(['cy']);
+  });
+});
+
+describe('planRoute (calls picking at once)', () => {
+  const desk = TeamQueues.parse({
+    defaultQueue: 'desk',
+    queues: [{ id: 'desk', name: 'Desk', agents: { a: 5, b: 5, c: 5, d: 3 } }],
+  } satisfies TeamQueuesInput);
+  const route = startRoute(desk.queues[0]!, 0);
+  const floor = [agent('a', 300), agent('b', 100), agent('c', 200), agent('d', 1)];
+  const pick = (pickAt: number | undefined, agents = floor, tried: string[] = []) =>
+    planRoute({ config: desk, route, agents, tried, declined: [], ringing: [], nowMs: 1000, pickAt }).ring;
+
+  it('the caller waiting longest rings the longest idle, the next caller the next one, and so on', () => {
+    expect([undefined, 0, 1, 2].map((at) => pick(at))).toEqual([['b'], ['b'], ['c'], ['a']]);
+    // Those already tried are not counted: the place is among the agents the call may still ring.
+    expect(pick(1, floor, ['b'])).toEqual(['a']);
+  });
+
+  it('never goes past the most skilled level, nor past the first MOST_PICKING_AT_ONCE longest idle', () => {
+    expect(pick(3)).toEqual(['a']);
+    expect(pick(9, [agent('d', 1), agent('c', 5)])).toEqual(['c']);
+    const many = Array.from({ length: 40 }, (_, i) => agent(`x${i}`, i));
+    const wide = TeamQueues.parse({ defaultQueue: 'w', queues: [{ id: 'w', name: 'W', agents: '*' }] });
+    const input = { config: wide, route: startRoute(wide.queues[0]!, 0), agents: many, tried: [], declined: [] };
+    expect(planRoute({ ...input, ringing: [], nowMs: 1000, pickAt: 30 }).ring).toEqual([
+      `x${MOST_PICKING_AT_ONCE - 1}`,
+    ]);
   });
 });
 

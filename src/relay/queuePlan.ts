@@ -40,6 +40,11 @@ export interface RouteInput {
   /** How long each agent ringing for everyone (overflow, fallback) has rung: their ring ends after the ring time. */
   rangMs?: Record<string, number>;
   nowMs: number;
+  /**
+   * This call's place among its queue's calls picking an agent at this moment, the oldest caller 0: a hunt rings the
+   * agent at that place among the most skilled free ones, so calls routed at once ring different agents.
+   */
+  pickAt?: number;
 }
 
 export interface RouteStep {
@@ -71,6 +76,20 @@ function candidates(queues: QueueConfig[], input: RouteInput, exclude: Set<strin
     .filter((a) => isFree(a) && level(a.id) > 0 && !exclude.has(a.id) && !input.declined.includes(a.id))
     .sort((a, b) => level(b.id) - level(a.id) || a.idleSinceMs - b.idleSinceMs)
     .map((a) => a.id);
+}
+
+/** How far down the longest idle a call picking beside others may go: fairness stays near longest-idle-first. */
+export const MOST_PICKING_AT_ONCE = 16;
+
+/**
+ * The `at`-th of these candidates (most skilled first, then longest idle), within the first level and the first
+ * MOST_PICKING_AT_ONCE; the last of those when there are fewer. A call picking alone takes the first.
+ */
+function pickFrom(queue: QueueConfig, ids: string[], at = 0): string | undefined {
+  const window = ids.slice(0, MOST_PICKING_AT_ONCE);
+  // Sorted most skilled first: the first level's agents lead the list.
+  const firstLevel = window.filter((id) => skillLevel(queue, id) === skillLevel(queue, window[0]!));
+  return firstLevel[Math.min(at, firstLevel.length - 1)];
 }
 
 /** Whether a queue takes calls now: always, without business hours. */
@@ -141,7 +160,7 @@ function planStep(input: RouteInput): RouteStep {
       return { route, withdraw, ring: [], nextCheckMs: Math.min(route.ringStartMs! + ringMs, overflowAtMs) };
     stopAlone();
     const untried = candidates([queue], input, new Set([...input.tried, ...withdraw]));
-    const [next] = untried;
+    const next = pickFrom(queue, untried, input.pickAt);
     if (next) {
       route = { ...route, ringingAlone: next, ringStartMs: nowMs };
       return { route, withdraw, ring: [next], nextCheckMs: Math.min(nowMs + ringMs, overflowAtMs) };

@@ -122,7 +122,10 @@ export function createQueueRouter(deps: {
     const taken: string[] = [];
     for (let attempt = 0; ; attempt += 1) {
       const step = planRoute({ ...input, agents: input.agents.filter((a) => !taken.includes(a.id)) });
-      const reserved = step.ring.length > 0 ? await floor.reserve(callId, step.ring, 'answer', Infinity) : [];
+      // Its place among the calls picking ends in the write that reserves: a call reading next sees neither.
+      const picked = input.pickAt !== undefined ? routes.pickEntries(callId, input.route.queueId) : [];
+      const reserved =
+        step.ring.length > 0 ? await floor.reserve(callId, step.ring, 'answer', Infinity, undefined, picked) : [];
       const alone = step.route.ringingAlone;
       if (!alone || !step.ring.includes(alone) || reserved.includes(alone) || attempt >= 4) return { step, reserved };
       taken.push(alone);
@@ -204,7 +207,13 @@ export function createQueueRouter(deps: {
     ]);
     const nowMs = now();
     const ringing = offered.filter((a) => !declined.includes(a));
-    const agents = await routingAgents(callId, route, ringing);
+    // Hunting beside other calls of the queue, each rings a different one of the longest idle: its place among them
+    // is read with the free agents, so that both see the same calls' reservations.
+    const picking = route.stage === 'hunt';
+    const [agents, pickAt] = await Promise.all([
+      routingAgents(callId, route, ringing),
+      picking ? routes.picking(callId, route, now()) : undefined,
+    ]);
     const rangMs = route.stage === 'overflow' || route.stage === 'fallback' ? await ringTimes(callId, ringing) : {};
     await inTurn?.turn;
     const { step, reserved } = await planAndReserve(callId, {
@@ -216,6 +225,14 @@ export function createQueueRouter(deps: {
       ringing,
       rangMs,
       nowMs,
+      pickAt,
+    }).finally(() => {
+      if (picking)
+        routes
+          .picked(callId, route.queueId)
+          .catch((error: unknown) =>
+            log.warn('a call’s pick was not cleared; it lapses', { callId, error: errorText(error) }),
+          );
     });
     if (step.turnAway) {
       await endWaitedTooLong(callId, offer, route, leaseUntilMs);

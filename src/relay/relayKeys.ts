@@ -34,6 +34,9 @@ export function relayKeys(prefix: string) {
     preAccepted: (callId: string) => key('pre-accepted', callId),
     turnedAway: (callId: string) => key('turned-away', callId),
     routesDue: key('routes-due'),
+    /** Calls of a queue picking an agent right now, by when their caller began waiting, and until when each counts. */
+    picking: (queueId: string) => key('picking', queueId),
+    pickingUntil: (queueId: string) => key('picking-until', queueId),
     colleagueRingsDue: key('colleague-rings-due'),
     botTurnsDue: key('bot-turns-due'),
     lastAgent: (customer: string) => key('last-agent', customer),

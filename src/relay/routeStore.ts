@@ -23,6 +23,18 @@ if score and tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`;
 
+// Adds a call to its queue's calls picking an agent now (dropping those whose instance never said it was done) and
+// returns how many of them have waited longer.
+const PICKING = `
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+for _, id in ipairs(stale) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+return redis.call('ZRANK', KEYS[1], ARGV[1])`;
+
 /** Where each call stands in its queue, and when to look at it next; shared by all relay instances in Redis. */
 export function createRouteStore(redis: Redis, keys: RelayKeys) {
   async function get(callId: string): Promise<RouteState | undefined> {
@@ -64,6 +76,24 @@ export function createRouteStore(redis: Redis, keys: RelayKeys) {
     },
     /** When the next call is due (a leased one at its lease's end); undefined when none waits. */
     earliest: (): Promise<number | undefined> => earliestDue(redis, keys.routesDue),
+    /**
+     * The call picks an agent now, beside its queue's other calls picking at this moment on any instance: returns its
+     * place among them, the caller waiting longest 0. Counted until `picked`, or LEASE_MS at most.
+     */
+    async picking(callId: string, route: RouteState, nowMs: number): Promise<number> {
+      const [keysIn, until] = [[keys.picking(route.queueId), keys.pickingUntil(route.queueId)], nowMs + LEASE_MS];
+      const args = [callId, String(route.startedAtMs), String(nowMs), String(until)];
+      return Number(await redis.eval(PICKING, 2, ...keysIn, ...args));
+    },
+    /** The call's entries among those picking, for the write that reserves its agent to remove. */
+    pickEntries: (callId: string, queueId: string) => [
+      { key: keys.picking(queueId), member: callId },
+      { key: keys.pickingUntil(queueId), member: callId },
+    ],
+    /** The call has picked (or given up picking) for this step. */
+    async picked(callId: string, queueId: string): Promise<void> {
+      await redis.pipeline().zrem(keys.picking(queueId), callId).zrem(keys.pickingUntil(queueId), callId).exec();
+    },
     /** The call is answered or over: no more routing. */
     async finish(callId: string): Promise<void> {
       await redis.multi().zrem(keys.routesDue, callId).del(keys.route(callId)).exec();

@@ -9,7 +9,7 @@ import { createDueWake } from '../dueWake';
 import { LEASE_MS } from '../routeStore';
 import type { CallRecorder } from '../records/callRecorder';
 import type { TeamCommand } from './teamModel';
-import type { TeamApplied, TeamStore } from './teamStore';
+import type { AlsoRemoved, TeamApplied, TeamStore } from './teamStore';
 
 /** What the agent's desk is told of their state. */
 export function stateSignal(agent: AgentRecord): Extract<CallSignal, { type: 'agent_state' }> {
@@ -106,10 +106,10 @@ export function createTeamFloor(deps: {
     );
   }
 
-  async function apply(command: TeamCommand): Promise<TeamApplied> {
+  async function apply(command: TeamCommand, also: AlsoRemoved[] = []): Promise<TeamApplied> {
     const nowMs = Date.now();
     const ringing = await ringingFor(command);
-    const applied = await team.apply(command, nowMs);
+    const applied = await team.apply(command, nowMs, also);
     if (!applied.ok) log.debug('team step refused', { kind: command.kind, refusal: applied.refusal });
     await recordRings(command, applied, nowMs, ringing).catch((error: unknown) =>
       log.warn('ring outcomes not recorded', { error: errorText(error) }),
@@ -163,8 +163,18 @@ export function createTeamFloor(deps: {
     return ids.filter((_, i) => alive[i]);
   }
 
-  /** Asks each candidate in turn; returns those now reserved for the call (at most `max`). */
-  async function reserve(callId: string, candidates: string[], purpose: ReservationPurpose, max: number, by?: string) {
+  /**
+   * Asks each candidate in turn; returns those now reserved for the call (at most `max`). `also` leaves its sorted
+   * sets in the write that reserves someone.
+   */
+  async function reserve(
+    callId: string,
+    candidates: string[],
+    purpose: ReservationPurpose,
+    max: number,
+    by?: string,
+    also: AlsoRemoved[] = [],
+  ) {
     const ask = (agentId: string): TeamCommand => ({
       kind: 'reserve',
       callId,
@@ -174,7 +184,7 @@ export function createTeamFloor(deps: {
     });
     // Ringing everyone free: every reservation in one transaction, and each agent told once.
     if (max === Infinity && candidates.length > 1) {
-      const results = await team.applyAll(candidates.map(ask));
+      const results = await team.applyAll(candidates.map(ask), Date.now(), also);
       const changed = new Map(results.flatMap((r) => r.agents).map((a) => [a.id, a]));
       tell([...changed.values()]);
       return candidates.filter((_, i) => results[i]!.ok);
@@ -182,7 +192,7 @@ export function createTeamFloor(deps: {
     const reserved: string[] = [];
     for (const agentId of candidates) {
       if (reserved.length >= max) break;
-      if ((await apply(ask(agentId))).ok) reserved.push(agentId);
+      if ((await apply(ask(agentId), also)).ok) reserved.push(agentId);
     }
     return reserved;
   }

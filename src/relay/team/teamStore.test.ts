@@ -147,6 +147,28 @@ describe('the team model in Redis', () => {
     expect(await one.longestIdle()).toEqual([]);
   });
 
+  it('removes the sorted-set members it is given in the write of a command that changed something, only then', async () => {
+    const redis = new Redis(server.url);
+    const [one, two] = [storeOn('also', undefined, redis), storeOn('also')];
+    await one.apply({ kind: 'sign_in', agentId: 'asha' });
+    for (const callId of ['call-a', 'call-b']) await one.apply({ kind: 'offer', callId, waitingAllowed: false });
+    await redis.zadd('picking', 1, 'call-a', 2, 'call-b');
+    const picked = (callId: string) => [{ key: 'picking', member: callId }];
+    const reserve = (callId: string) => ({
+      kind: 'reserve' as const,
+      callId,
+      agentId: 'asha',
+      purpose: 'answer' as const,
+    });
+    // Both at once on two instances: the one that reserved asha left the set; the refused one is still in it.
+    const [a, b] = await Promise.all([
+      one.apply(reserve('call-a'), Date.now(), picked('call-a')),
+      two.apply(reserve('call-b'), Date.now(), picked('call-b')),
+    ]);
+    expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
+    expect(await redis.zrange('picking', '0', '-1')).toEqual([a.ok ? 'call-b' : 'call-a']);
+  });
+
   it('keeps what two relay instances do to the team, and the indexes routing reads, equal to the model, step by step, queues changing too', async () => {
     let run = 0;
     await fc.assert(

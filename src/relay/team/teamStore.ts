@@ -17,6 +17,12 @@ import {
 const ENDED_KEEP_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 50;
 
+/** A sorted set's member removed in the same write as a command's changes (only if the command changed something). */
+export interface AlsoRemoved {
+  key: string;
+  member: string;
+}
+
 export type TeamApplied = TeamOutcome & {
   /** The agents whose record changed, as they are now. */
   agents: AgentRecord[];
@@ -210,7 +216,11 @@ export function createTeamStore(
   }
 
   /** The commands in order on one slice, written at once; undefined when a record read changed meanwhile. */
-  async function attempt(commands: TeamCommand[], nowMs: number): Promise<TeamApplied[] | undefined> {
+  async function attempt(
+    commands: TeamCommand[],
+    nowMs: number,
+    alsoRemoved: AlsoRemoved[],
+  ): Promise<TeamApplied[] | undefined> {
     const { slice, raw, reads } = await readSlice(commands);
     // Each agent's place in the indexes as read, so that only what changes is written. Signing in or out writes
     // them all again: an agent whose queues changed since is put right then.
@@ -229,6 +239,7 @@ export function createTeamStore(
       if (reads > 1 && !(await new ConditionalWrite(raw).exec(redis))) return undefined;
     } else {
       const write = new ConditionalWrite(raw).op('set', keptKey, '1');
+      for (const { key: set, member } of alsoRemoved) write.op('zrem', set, member);
       for (const agent of changedIds.map((id) => slice.agents.get(id)!)) {
         write.op('set', agentKey(agent.id), JSON.stringify(agent));
         const was = indexedBefore.get(agent.id);
@@ -251,9 +262,9 @@ export function createTeamStore(
     });
   }
 
-  async function applyNow(commands: TeamCommand[], nowMs: number): Promise<TeamApplied[]> {
+  async function applyNow(commands: TeamCommand[], nowMs: number, also: AlsoRemoved[]): Promise<TeamApplied[]> {
     for (let tries = 0; tries < MAX_ATTEMPTS; tries += 1) {
-      const applied = await attempt(commands, nowMs);
+      const applied = await attempt(commands, nowMs, also);
       if (applied) return applied;
     }
     throw new Error(`the team's state kept changing under ${commands[0]?.kind}; try again`);
@@ -265,8 +276,8 @@ export function createTeamStore(
       ...('agentId' in c ? [agentKey(c.agentId)] : []),
       ...('callId' in c ? [callKey(c.callId)] : []),
     ]);
-  const queued = (commands: TeamCommand[], nowMs: number): Promise<TeamApplied[]> =>
-    turns.shared(namedKeys(commands), () => applyNow(commands, nowMs));
+  const queued = (commands: TeamCommand[], nowMs: number, also: AlsoRemoved[] = []): Promise<TeamApplied[]> =>
+    turns.shared(namedKeys(commands), () => applyNow(commands, nowMs, also));
 
   /** Signed out since before `beforeMs`, with no call ringing at them or in progress: nothing the team still needs. */
   const longGone = (agent: AgentRecord | undefined, beforeMs: number) =>
@@ -339,21 +350,25 @@ export function createTeamStore(
   }
 
   return {
-    /** Applies one command atomically; a refusal is an outcome, not an error. */
-    async apply(command: TeamCommand, nowMs = Date.now()): Promise<TeamApplied> {
+    /**
+     * Applies one command atomically; a refusal is an outcome, not an error. `also` leaves its sorted sets in the same
+     * write, when the command changed something.
+     */
+    async apply(command: TeamCommand, nowMs = Date.now(), also: AlsoRemoved[] = []): Promise<TeamApplied> {
       // A ring already settled is refused on one read, outside the queue: the 99 losers of a race wait for nothing.
       if (command.kind === 'accept' || command.kind === 'reject' || command.kind === 'ring_timeout') {
         const call = parse(CallRecord, await redis.get(callKey(command.callId)));
         if (!call || !pendingFor(call, command.agentId))
           return { ok: false, refusal: 'This call is not ringing for you.', agents: [], call };
       }
-      return (await queued([command], nowMs))[0]!;
+      return (await queued([command], nowMs, also))[0]!;
     },
     /**
      * Several commands in one transaction, in order, each refused or not on its own (ringing a whole team: one
      * round of Redis, not one per agent). Each result lists the agents it changed as they are after all the steps.
      */
-    applyAll: (commands: TeamCommand[], nowMs = Date.now()): Promise<TeamApplied[]> => queued(commands, nowMs),
+    applyAll: (commands: TeamCommand[], nowMs = Date.now(), also: AlsoRemoved[] = []): Promise<TeamApplied[]> =>
+      queued(commands, nowMs, also),
     async agent(id: string): Promise<AgentRecord | undefined> {
       return parse(AgentRecord, await redis.get(agentKey(id)));
     },
