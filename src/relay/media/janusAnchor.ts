@@ -230,6 +230,19 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
       await Promise.all(others.map((feed) => control.kick({ room, feed, secret })));
       return others;
     },
+    /** Whether `room` holds the customer's or a bot's leg (someone a leg joining there would hear at once). */
+    async holdsCallParty(room: number): Promise<boolean> {
+      const listed = await control.listParticipants({ room, secret: secretOf(room) });
+      return listed.participants.some((p) => p.display === 'customer' || p.display === 'assistant');
+    },
+    /**
+     * A desk's leg `offerLeg` offered in a room of its own moves into `room`, its media (up or still starting)
+     * untouched, at `volume` there (AudioBridge's changeroom sets it anew: 100 unless told).
+     */
+    async moveLeg(handle: AudioBridgeHandle, room: number, volume?: number): Promise<void> {
+      if (!(handle instanceof MovableAudioBridge.Handle)) throw new Error('this leg cannot move');
+      await handle.changeRoom(room, offeredNames.get(handle) ?? '', pinOf(room), undefined, volume);
+    },
     /** The participants of `room` (their ids), as Janus lists them. */
     async participantsOf(room: number): Promise<number[]> {
       const listed = await control.listParticipants({ room, secret: secretOf(room) });

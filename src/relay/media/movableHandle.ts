@@ -22,10 +22,18 @@ class MovableAudioBridgeHandle extends (AudioBridgePlugin.Handle as unknown as n
 
   /**
    * Moves this participant (and its media) to `room`, which must have the same sampling rate; `pin` is the room's,
-   * `group` the forwarding group it takes there (mandatory in a room with groups).
+   * `group` the forwarding group it takes there (mandatory in a room with groups). AudioBridge sets the volume anew on
+   * every move: `volume` there, 100 when absent.
    */
-  async changeRoom(room: number, display: string, pin: string, group?: string): Promise<void> {
-    await this.message({ request: 'changeroom', room, display, pin, ...(group && { group }) });
+  async changeRoom(room: number, display: string, pin: string, group?: string, volume?: number): Promise<void> {
+    await this.message({
+      request: 'changeroom',
+      room,
+      display,
+      pin,
+      ...(group && { group }),
+      ...(volume !== undefined && { volume }),
+    });
   }
 }
 
