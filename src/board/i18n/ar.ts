@@ -198,7 +198,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     day: 'اليوم',
     hour: 'الساعة',
     when: 'متى',
-    result: 'النتيجة',
+    result: 'الرد',
     outcome: 'النتيجة والملاحظات',
     recording: 'التسجيل',
   },

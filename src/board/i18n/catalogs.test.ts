@@ -84,6 +84,15 @@ describe('the board’s message catalogues', () => {
     expect(Object.keys(settingsRule).sort()).toEqual(rules.sort());
   });
 
+  it('heads the recent calls’ result and outcome columns with words of their own in every language', () => {
+    const shared = BOARD_LANGUAGES.filter(({ catalog }) => {
+      const words = (text: string) => new Set(text.toLocaleLowerCase().split(/[\s,]+/u));
+      const result = words(catalog.col.result);
+      return [...words(catalog.col.outcome)].some((w) => result.has(w));
+    }).map((l) => `${l.tag}: ${l.catalog.col.result} / ${l.catalog.col.outcome}`);
+    expect(shared).toEqual([]);
+  });
+
   it('words every audited action and every role the audit trail stores', () => {
     const { auditActions, auditRoles } = BOARD_LANGUAGES[0].catalog;
     expect(Object.keys(auditActions).sort()).toEqual([...AuditAction.options].sort());

@@ -202,7 +202,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     day: 'Día',
     hour: 'Hora',
     when: 'Cuándo',
-    result: 'Resultado',
+    result: 'Respuesta',
     outcome: 'Resultado y notas',
     recording: 'Grabación',
   },

@@ -200,7 +200,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     day: 'Dia',
     hour: 'Hora',
     when: 'Quando',
-    result: 'Resultado',
+    result: 'Atendimento',
     outcome: 'Resultado e notas',
     recording: 'Gravação',
   },
