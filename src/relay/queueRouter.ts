@@ -247,21 +247,19 @@ export function createQueueRouter(deps: {
       const longestMs = Math.max(0, ...step.withdraw.map((id) => rangMs[id] ?? 0));
       const afterSec = Math.round((route.ringStartMs !== undefined ? nowMs - route.ringStartMs : longestMs) / 1000);
       const notReady = (await floor.records(step.withdraw)).filter(wentNotReady).map((a) => a.id);
-      const ranOut = step.withdraw.filter((id) => !notReady.includes(id));
-      if (ranOut.length > 0)
-        await bus.publish({
-          kind: 'direct',
-          callId,
-          targets: ranOut,
-          event: { type: 'call_passed_on', callId, afterSec },
-        });
-      if (notReady.length > 0)
-        await bus.publish({
-          kind: 'direct',
-          callId,
-          targets: notReady,
-          event: { type: 'call_passed_on', callId, afterSec, because: 'not_ready' },
-        });
+      // Each desk is told why its ring ended: it ran out, or the agent went not ready.
+      const passed = [
+        { targets: step.withdraw.filter((id) => !notReady.includes(id)) },
+        { targets: notReady, because: 'not_ready' as const },
+      ];
+      for (const { targets, because } of passed)
+        if (targets.length > 0)
+          await bus.publish({
+            kind: 'direct',
+            callId,
+            targets,
+            event: { type: 'call_passed_on', callId, afterSec, ...(because && { because }) },
+          });
       deps.onSkipped?.(route.queueId);
       log.info('call passed on', { callId, from: step.withdraw, queue: route.queueId });
     }
