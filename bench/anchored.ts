@@ -50,8 +50,9 @@ async function wrapUp(page: Page): Promise<void> {
 /**
  * Anchored media beside direct media, same machine, same run: the added mouth-to-ear delay (the agent's voice
  * changes pitch; when the ICE-lite caller hears the new pitch), and Transfer click -> the caller hears the colleague
- * (who answers as soon as it rings), against Answer click -> the caller hears the agent on a direct call. `ringMs`: the
- * agent clicks Answer that long after it can (a person reading the card), on both paths; 0 clicks at once.
+ * (who answers `ringMs` after it can), and the colleague's own Answer click -> heard, against Answer click -> the caller
+ * hears the agent on a direct call. `ringMs`: the agent (and the colleague) clicks Answer that long after it can (a
+ * person reading the card), on both paths; 0 clicks at once.
  */
 export async function benchAnchored(rounds = 5, graphMs = 0, ringMs = 0) {
   const logger = createLogger({ level: 'error' });
@@ -93,6 +94,7 @@ export async function benchAnchored(rounds = 5, graphMs = 0, ringMs = 0) {
     const answerHeard: Record<'direct' | 'anchored', number[]> = { direct: [], anchored: [] };
     const mouthToEar: Record<'direct' | 'anchored', number[]> = { direct: [], anchored: [] };
     const transferHeard: number[] = [];
+    const colleagueHeard: number[] = [];
     for (let i = 0; i < rounds + 1; i += 1) {
       for (const media of ['direct', 'anchored'] as const) {
         sim.setWebhookUrl(relays[media].webhookUrl);
@@ -118,9 +120,14 @@ export async function benchAnchored(rounds = 5, graphMs = 0, ringMs = 0) {
           await clickAt(agent, 'transfer');
           await agent.getByTestId('transfer-to').waitFor();
           const clicked = await clickAt(agent, 'transfer-send');
-          await clickAt(ben, 'answer');
+          if (ringMs > 0) {
+            await ben.locator('[data-testid="answer"]:enabled').waitFor();
+            await ben.waitForTimeout(ringMs);
+          }
+          const answeredAt = await clickAt(ben, 'answer');
           const moved = await heardAfter(call.farEnd.received, clicked, near(COLLEAGUE));
           if (i > 0) transferHeard.push(moved);
+          if (i > 0) colleagueHeard.push(moved - (answeredAt - clicked));
           await clickAt(ben, 'hangup');
           await Promise.all([wrapUp(ben), wrapUp(agent)]);
         } else {
@@ -139,6 +146,7 @@ export async function benchAnchored(rounds = 5, graphMs = 0, ringMs = 0) {
       answer: { direct: median(answerHeard.direct), anchored: median(answerHeard.anchored) },
       mouthToEar: { direct: median(mouthToEar.direct), anchored: median(mouthToEar.anchored) },
       transfer: median(transferHeard),
+      colleagueAnswer: median(colleagueHeard),
     };
   } finally {
     for (const desk of desks) await desk.close().catch(() => undefined);

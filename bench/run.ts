@@ -133,7 +133,10 @@ async function main(): Promise<void> {
       `  Answer click -> caller hears the agent          anchored ${ms(a.answer.anchored)}  ratio ${ratio(a.answer.anchored, a.answer.direct)} vs direct ${ms(a.answer.direct)}`,
     );
     console.log(
-      `  Transfer click -> caller hears the colleague    ${ms(a.transfer)}  ratio ${ratio(a.transfer, a.answer.direct)} vs direct Answer click -> heard (the colleague answers at once)`,
+      `  Transfer click -> caller hears the colleague    ${ms(a.transfer)}  ratio ${ratio(a.transfer, a.answer.direct)} vs direct Answer click -> heard (the colleague answers ${ringMs > 0 ? `${ringMs} ms after it can` : 'at once'})`,
+    );
+    console.log(
+      `  colleague's Answer click -> caller hears them  ${ms(a.colleagueAnswer)}  ratio ${ratio(a.colleagueAnswer, a.answer.direct)} vs direct Answer click -> heard`,
     );
   }
   if (!only || only === 'bots') {

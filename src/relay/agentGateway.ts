@@ -380,7 +380,9 @@ export function createAgentGateway(options: AgentGatewayOptions) {
     offered: Extract<RelayBusMessage['event'], { type: 'call_offered' }>,
   ): Promise<void> {
     try {
-      const sdpOffer = await options.anchored!.offerForDesk(offered.callId, agentId);
+      // A colleague rung for a live call (transfer, conference) gets a leg apart from it until they answer.
+      const apart = Boolean(offered.transferredBy || offered.invitedBy);
+      const sdpOffer = await options.anchored!.offerForDesk(offered.callId, agentId, apart);
       send(agent.socket, { type: 'event', event: { ...offered, sdpOffer } });
     } catch (error) {
       log.error('anchored call not rung at a desk: no leg on the media server', {

@@ -60,6 +60,7 @@ export function createCallRequests(deps: {
   anchored?: Pick<
     AnchoredCalls,
     | 'hasDeskLeg'
+    | 'deskLegApart'
     | 'connectRingingDesk'
     | 'answer'
     | 'customerAnswered'
@@ -374,6 +375,11 @@ export function createCallRequests(deps: {
      */
     async ringing_leg(agentId, { callId, sdp }) {
       if (!anchored?.hasDeskLeg(callId, agentId)) return {};
+      // A colleague's leg waiting in a room of its own hears nobody and is heard by nobody, whatever the call's state.
+      if (anchored.deskLegApart(callId, agentId)) {
+        await anchored.connectRingingDesk(callId, agentId, sdp);
+        return {};
+      }
       const [owner, accepted, call] = await Promise.all([
         store.owner(callId),
         store.wasAccepted(callId),

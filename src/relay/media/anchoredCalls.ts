@@ -182,7 +182,9 @@ export async function createAnchoredCalls(deps: {
 
   /**
    * Desks' legs waiting for an answer or in a call (`noted` in Redis once answered), per call; `early`: the leg's
-   * media started while the desk rang (`connectRingingDesk`), its leg once Janus took the desk's answer.
+   * media started while the desk rang (`connectRingingDesk`), its leg once Janus took the desk's answer; `lobby`: the
+   * room of its own a colleague's leg waits in while it rings (`offerForDesk`); `joining`: Answer is letting it into
+   * the call, so an early answer coming later is not given to Janus a second time.
    */
   const deskLegs = new Map<
     string,
@@ -192,6 +194,8 @@ export async function createAnchoredCalls(deps: {
         handle: AudioBridgeHandle;
         leg?: AnchorLeg;
         early?: Promise<AnchorLeg | undefined>;
+        lobby?: number;
+        joining?: boolean;
         up: Promise<boolean>;
         noted?: boolean;
       }
@@ -320,6 +324,22 @@ export async function createAnchoredCalls(deps: {
       await new Promise((resolve) => setTimeout(resolve, KICKED_LOOK_MS));
     }
   }
+  /**
+   * A desk's leg waiting in a room of its own moves into the call's room at `volume` (100 unless told), its media up or
+   * still starting, and its own room goes. Moved by changeroom, it hears and is heard there as a leg joined there
+   * would (movedLegOnHold.test: a held customer hears nothing of it).
+   */
+  async function intoCallRoom(
+    entry: { handle: AudioBridgeHandle; lobby?: number },
+    where: RoomPlace & { anchor: JanusAnchor },
+    volume?: number,
+  ): Promise<void> {
+    const lobby = entry.lobby;
+    if (lobby === undefined) return;
+    entry.lobby = undefined;
+    await where.anchor.moveLeg(entry.handle, where.room, volume);
+    void where.anchor.closeRoom(lobby);
+  }
   /** Calls whose room still holds kicked legs: nobody is heard in the room (customer, answering desk) until they left. */
   const roomsClearing = new Map<string, Promise<void>>();
 
@@ -360,28 +380,41 @@ export async function createAnchoredCalls(deps: {
      * `muted`: Janus drops a muted leg's packets, and the caller's first loud frame came 122-141 ms after unmuting,
      * against 61-114 ms after the volume went up (deskHeardAfterAccept.test).
      */
-    async offerForDesk(callId: string, agentId: string): Promise<string> {
+    async offerForDesk(callId: string, agentId: string, apart = false): Promise<string> {
       await whisperOver(callId);
       const where = await place(callId);
       if (!where) throw new Error('the call’s media server is not reachable from this relay instance');
-      const { handle, offer } = await where.anchor.offerLeg(where.room, agentId, false, 0);
+      // A colleague rung for a call already live (a transfer, a conference, a bot's call: `apart`, or the customer's
+      // leg in the room) waits in a room of its own, where its media may come up while it rings (ringing_leg),
+      // hearing nobody and heard by nobody; Answer moves it into the call's room.
+      const lobby = apart || (await where.anchor.holdsCallParty(where.room)) ? unguessableRoom() : undefined;
+      if (lobby !== undefined) await where.anchor.openRoom(lobby, where.rate ?? 16000);
+      const offered = await where.anchor.offerLeg(lobby ?? where.room, agentId, false, 0).catch(async (error) => {
+        if (lobby !== undefined) await where.anchor.closeRoom(lobby);
+        throw error;
+      });
+      const { handle, offer } = offered;
       // Set before anything is awaited: the desks a call rings at once each add their leg to the same map.
       const legs = deskLegs.get(callId) ?? new Map();
       deskLegs.set(callId, legs);
       const previous = legs.get(agentId);
-      legs.set(agentId, { handle, up: webrtcUp(handle, 60_000) });
+      legs.set(agentId, { handle, lobby, up: webrtcUp(handle, 60_000) });
       await previous?.handle.detach().catch(() => undefined);
+      if (previous?.lobby !== undefined) await where.anchor.closeRoom(previous.lobby);
       return offer;
     },
+    /** Whether this desk's leg waits in a room of its own (nobody hears it, it hears nobody) while it rings. */
+    deskLegApart: (callId: string, agentId: string): boolean => deskLegs.get(callId)?.get(agentId)?.lobby !== undefined,
     /**
-     * A ringing desk's answer to its leg's offer, before Answer, on a fresh call (callRequests.ringing_leg checks it is
-     * unanswered): the leg's media comes up at volume 0 in the call's room, where nobody else is heard yet, so Answer
-     * finds it up. `answer` removes every other leg from the room before the customer's joins.
+     * A ringing desk's answer to its leg's offer, before Answer: the leg's media comes up, so Answer finds it up. In a
+     * room of its own (`deskLegApart`) it hears and is heard by nobody; otherwise only on a fresh call
+     * (callRequests.ringing_leg checks it is unanswered), at volume 0 in the call's room, where nobody else is heard
+     * yet, and `answer` removes every other leg from the room before the customer's joins.
      */
     async connectRingingDesk(callId: string, agentId: string, deskAnswer: string): Promise<void> {
       const entry = deskLegs.get(callId)?.get(agentId);
       const where = await place(callId);
-      if (!entry || entry.leg || entry.early || !where) return;
+      if (!entry || entry.leg || entry.early || entry.joining || !where) return;
       entry.early = where.anchor.answerLeg(entry.handle, deskAnswer).catch((error: unknown) => {
         log.warn('a ringing desk’s leg did not start early; it starts on Answer', { callId, error: errorText(error) });
         return undefined;
@@ -488,6 +521,12 @@ export async function createAnchoredCalls(deps: {
       const entry = deskLegs.get(callId)?.get(agentId);
       const where = await place(callId);
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
+      if (entry.lobby !== undefined) {
+        // Rung apart (a customer's leg was in the room): into the call's room unheard, as a leg rung there would be.
+        entry.joining = true;
+        await entry.early;
+        await intoCallRoom(entry, where, 0);
+      }
       // Noted meanwhile: should this instance die before accept, the one taking its session over can turn it up.
       entry.noted = true;
       const noted = adoptedLegs
@@ -559,8 +598,11 @@ export async function createAnchoredCalls(deps: {
       const entry = deskLegs.get(callId)?.get(agentId);
       const where = await place(callId);
       if (!entry || !where) throw new Error('this desk has no leg in the call’s room');
+      entry.joining = true;
       const early = await entry.early;
-      if (early) await early.setVolume(100);
+      // Out of its own room, heard at once (changeroom's volume); a leg rung in the call's room is turned up.
+      if (entry.lobby !== undefined) await intoCallRoom(entry, where);
+      else if (early) await early.setVolume(100);
       entry.leg = early ?? (await where.anchor.answerLeg(entry.handle, deskAnswer, 'desk', true));
     },
     /**
@@ -602,6 +644,7 @@ export async function createAnchoredCalls(deps: {
       if (deskLegs.get(callId)!.size === 0) dropReadyCustomer(callId);
       const leg = entry.leg ?? (await entry.early);
       await (leg ? leg.leave() : entry.handle.detach().catch(() => undefined));
+      if (entry.lobby !== undefined) await (await place(callId))?.anchor.closeRoom(entry.lobby);
     },
     /** Every desk leg of this call here but the winner's. */
     async dropAllBut(callId: string, winner: string | null): Promise<void> {

@@ -189,7 +189,7 @@ describe('a ringing desk’s leg on a fresh anchored call', () => {
     }
   }, 60_000);
 
-  it('a colleague rung for a transfer, the customer in the room, gets no early leg: it hears nothing until it answers, then it is heard', async () => {
+  it('a colleague rung for a transfer, the customer in the room, gets an early leg in a room of its own: up while it rings, it hears nothing and nobody hears it until it answers, then it is heard', async () => {
     const { relay: relayA, graph } = testbed;
     const fay = await connectTestAgent('fay', [relayA.agentUrl]);
     const gus = await connectTestAgent('gus', [relayB.agentUrl]);
@@ -210,11 +210,64 @@ describe('a ringing desk’s leg on a fresh anchored call', () => {
       const last = offers[offers.length - 1];
       const gusAnswer = await gusDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
       await gus.client.request('ringing_leg', { callId, sdp: gusAnswer });
-      expect(await loudestOver(() => Math.max(gusDesk.heard(440), gusDesk.heard(600)), 1500)).toBeLessThan(SILENT);
-      expect(gusDesk.connected()).toBe(false);
+      await until(() => gusDesk.connected(), 10_000, 'the colleague’s leg coming up while it rings');
+      expect(await participants(callId)).toEqual(['customer', 'fay']);
+      // The room of its own sends its (silent) mix: the leg is up, and what it gets holds nobody's voice.
+      await until(async () => (await gusDesk.packetsReceived()) > 0, 3000, 'the colleague’s leg getting packets');
+      const heardWhileRinging = await Promise.all([
+        loudestOver(() => Math.max(gusDesk.heard(440), gusDesk.heard(600)), 1500),
+        loudestOver(() => Math.max(heardTone(caller.received, 800), fayDesk.heard(800)), 1500),
+      ]);
+      expect(heardWhileRinging[0]).toBeLessThan(SILENT);
+      // Nor is it heard (beside Fay's and the caller's voices, codec noise near 800 Hz stays under 0.03; heard is 0.1+).
+      expect(heardWhileRinging[1]).toBeLessThan(0.03);
       await gus.client.request('pre_accept', { callId, sdp: gusAnswer });
       await until(() => heardTone(caller.received, 800) > HEARD && gusDesk.heard(440) > HEARD, 10_000, 'gus heard');
       await gus.client.request('terminate', { callId });
+    } finally {
+      fayDesk.close();
+      gusDesk.close();
+      caller.close();
+      for (const agent of [fay, gus]) agent.client.close();
+    }
+  }, 60_000);
+
+  it('a colleague added to the call (conference) also rings in a room of its own: it hears nothing and nobody hears it until it answers, then all three hear each other', async () => {
+    const { relay: relayA, graph } = testbed;
+    const fay = await connectTestAgent('fay', [relayA.agentUrl]);
+    const gus = await connectTestAgent('gus', [relayB.agentUrl]);
+    const fayDesk = createTonePeer(600);
+    const gusDesk = createTonePeer(800);
+    const callId = 'wacid.early.conference';
+    const caller = await call(callId, '447700900704');
+    try {
+      await until(() => offeredTo(fay.events, callId) !== undefined);
+      const fayAnswer = await fayDesk.answer(offeredTo(fay.events, callId)!.sdpOffer);
+      await fay.client.request('pre_accept', { callId, sdp: fayAnswer });
+      await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
+      await fay.client.request('accept', { callId, sdp: fayAnswer });
+      await until(() => heardTone(caller.received, 600) > HEARD, 10_000, 'fay heard');
+      await fay.client.request('invite', { callId, to: 'gus' });
+      await until(() => gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2);
+      const offers = gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
+      const last = offers[offers.length - 1];
+      const gusAnswer = await gusDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
+      await gus.client.request('ringing_leg', { callId, sdp: gusAnswer });
+      await until(() => gusDesk.connected(), 10_000, 'the colleague’s leg coming up while it rings');
+      expect(await participants(callId)).toEqual(['customer', 'fay']);
+      await until(async () => (await gusDesk.packetsReceived()) > 0, 3000, 'the colleague’s leg getting packets');
+      expect(await loudestOver(() => Math.max(gusDesk.heard(440), gusDesk.heard(600)), 1500)).toBeLessThan(SILENT);
+      expect(await loudestOver(() => Math.max(heardTone(caller.received, 800), fayDesk.heard(800)), 1500)).toBeLessThan(
+        0.03,
+      );
+      await gus.client.request('pre_accept', { callId, sdp: gusAnswer });
+      await until(
+        () => heardTone(caller.received, 800) > HEARD && gusDesk.heard(440) > HEARD && gusDesk.heard(600) > HEARD,
+        10_000,
+        'gus hearing and heard by both',
+      );
+      expect(await participants(callId)).toEqual(['customer', 'fay', 'gus']);
+      await fay.client.request('terminate', { callId });
     } finally {
       fayDesk.close();
       gusDesk.close();
