@@ -14,6 +14,11 @@ import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 
 const SECRETS = RELAY_TEST_SECRETS;
+/**
+ * How soon a change made on one instance is in force on the other: NOTIFY brings it in tens of milliseconds, hundreds
+ * on a loaded machine; the 2 s poll it replaced took 0-2 s, so of the seven changes here some would come later.
+ */
+const ANNOUNCED_WITHIN_MS = 1500;
 let redis: TestRedis;
 let postgres: TestPostgres;
 let graph: GraphApiSim;
@@ -94,7 +99,7 @@ afterAll(async () => {
 });
 
 describe('team settings saved on one instance are announced to the others by PostgreSQL', () => {
-  it('a customer erased on one instance is forgotten by a desk on the other within 500 ms (polling took up to 2 s)', async () => {
+  it('a customer erased on one instance is forgotten by a desk on the other within 1.5 s (polling took up to 2 s)', async () => {
     const policies: TeamDataPolicy[] = [];
     const desk = connectRelay({
       urls: [second.agentUrl],
@@ -121,19 +126,19 @@ describe('team settings saved on one instance are announced to the others by Pos
         const erasedAt = Date.now();
         const forgotten = () => policies.at(-1)?.erasedCustomers?.some((e) => e.digest === customerDigest(customer));
         await expect.poll(forgotten, { timeout: 5000, interval: 10 }).toBe(true);
-        expect(Date.now() - erasedAt).toBeLessThan(500);
+        expect(Date.now() - erasedAt).toBeLessThan(ANNOUNCED_WITHIN_MS);
       }
     } finally {
       desk.close();
     }
   });
 
-  it('a save on one instance is in force on the other within 500 ms, every time (polling took up to 2 s)', async () => {
+  it('a save on one instance is in force on the other within 1.5 s, every time (polling took up to 2 s)', async () => {
     for (const reason of ['coaching', 'training', 'lunch', 'meeting']) {
       const version = await save(first, reason);
       const savedAt = Date.now();
       await expect.poll(() => appliedOn(secondLog, version), { timeout: 5000, interval: 10 }).toBe(true);
-      expect(Date.now() - savedAt).toBeLessThan(500);
+      expect(Date.now() - savedAt).toBeLessThan(ANNOUNCED_WITHIN_MS);
     }
   });
 
@@ -158,6 +163,6 @@ describe('team settings saved on one instance are announced to the others by Pos
     const next = await save(first, 'back');
     const savedAt = Date.now();
     await expect.poll(() => appliedOn(secondLog, next), { timeout: 5000, interval: 10 }).toBe(true);
-    expect(Date.now() - savedAt).toBeLessThan(500);
+    expect(Date.now() - savedAt).toBeLessThan(ANNOUNCED_WITHIN_MS);
   }, 20_000);
 });

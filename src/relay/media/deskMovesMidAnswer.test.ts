@@ -71,7 +71,7 @@ describe('a desk that reconnects to another relay instance between pre_accept an
     const { caller, desk, answer } = call;
     const moved = await movedToB(call.agent, relayA);
     try {
-      expect(await loudestHeard(caller, 500)).toBeLessThan(SILENT);
+      expect(await loudestHeard(caller, 1000)).toBeLessThan(SILENT);
       await moved.client.request('accept', { callId, sdp: answer });
       const repliedAt = Date.now();
       await until(() => heardTone(caller.received, 300) > HEARD, 3000, 'the caller hearing the desk');
@@ -104,7 +104,7 @@ describe('a desk that reconnects to another relay instance between pre_accept an
       graph.addFault({ action: 'accept', status: 400 });
       await expect(moved.client.request('accept', { callId, sdp: answer })).rejects.toThrow();
       expect(await loudestHeard(caller, 1500)).toBeLessThan(SILENT);
-      expect(desk.heard(300)).toBeLessThan(SILENT);
+      expect(await medianOver(() => desk.heard(300), 1000)).toBeLessThan(LEAKED);
       await moved.client.request('terminate', { callId });
       expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:400', 'terminate:200']);
       // Instance A let the call's legs go: the desk hears the caller no more.
@@ -144,7 +144,7 @@ describe('a desk that reconnects to another relay instance between pre_accept an
       expect(sdpSentWith(graph, callId, 'accept')).toBe(sdpSentWith(graph, callId, 'pre_accept'));
       // A dead instance's session is taken over once it has not said it is alive for 4 s.
       await until(() => heardTone(caller.received, 300) > HEARD, 15_000, 'the caller hearing the desk');
-      expect(await loudestOver(() => desk.heard(440), 300)).toBeGreaterThan(HEARD);
+      await until(() => desk.heard(440) > HEARD, 3000, 'the desk still hearing the caller');
       expect(await medianOver(() => desk.heard(300), 1000)).toBeLessThan(LEAKED);
       await agent.client.request('terminate', { callId });
       expect(graph.actionsFor(callId)).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);

@@ -99,5 +99,27 @@ export async function medianOver(level: () => number, ms: number): Promise<numbe
   return readings.sort((x, y) => x - y)[Math.floor(readings.length / 2)]!;
 }
 
-/** The loudest the caller heard the desk's tone over `ms`. */
-export const loudestHeard = (caller: FarEnd, ms: number) => loudestOver(() => heardTone(caller.received, 300), ms);
+/**
+ * The loudest `level()` held for `holdMs` at a stretch over `ms`, read every 20 ms: a voice let through is heard for
+ * as long as it is let through, while a glitch (medianOver) lasts one 20 ms frame, or as long as a loaded machine
+ * stalls the reader right after one.
+ */
+export async function loudestHeld(level: () => number, ms: number, holdMs = 300): Promise<number> {
+  if (ms < 2 * holdMs) throw new Error('too short a time to tell a voice from a glitch');
+  const readings: Array<{ atMs: number; level: number }> = [];
+  let loudest = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const atMs = Date.now();
+    readings.push({ atMs, level: level() });
+    // The readings since the last one taken `holdMs` or more ago: the level held over that stretch is their least.
+    let from = readings.length - 1;
+    while (from >= 0 && readings[from]!.atMs > atMs - holdMs) from -= 1;
+    if (from >= 0) loudest = Math.max(loudest, Math.min(...readings.slice(from).map((r) => r.level)));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return loudest;
+}
+
+/** The loudest the caller heard the desk's tone over `ms`, for 300 ms at a stretch (loudestHeld). */
+export const loudestHeard = (caller: FarEnd, ms: number) => loudestHeld(() => heardTone(caller.received, 300), ms);
