@@ -226,6 +226,8 @@ export async function createAnchoredCalls(deps: {
   /** Who whispers on a call, and which supervisors' lines are in it, on every instance (each line's own is local). */
   const whisperKey = (callId: string) => `${deps.prefix}:whisper:${callId}`;
   const listenersKey = (callId: string) => `${deps.prefix}:listeners:${callId}`;
+  /** The rooms of its own each ringing colleague's leg waits in, on every instance: the call's end closes any left. */
+  const lobbiesKey = (callId: string) => `${deps.prefix}:lobbies:${callId}`;
   /** Whisper switches of one call run one after another, so two quick clicks never split the call twice. */
   const whisperTurns = new Map<string, Promise<unknown>>();
   function inTurn<T>(callId: string, step: () => Promise<T>): Promise<T> {
@@ -330,6 +332,7 @@ export async function createAnchoredCalls(deps: {
    * would (movedLegOnHold.test: a held customer hears nothing of it).
    */
   async function intoCallRoom(
+    callId: string,
     entry: { handle: AudioBridgeHandle; lobby?: number },
     where: RoomPlace & { anchor: JanusAnchor },
     volume?: number,
@@ -338,7 +341,11 @@ export async function createAnchoredCalls(deps: {
     if (lobby === undefined) return;
     entry.lobby = undefined;
     await where.anchor.moveLeg(entry.handle, where.room, volume);
-    void where.anchor.closeRoom(lobby);
+    void closeLobby(callId, where.anchor, lobby);
+  }
+  async function closeLobby(callId: string, anchor: JanusAnchor, lobby: number): Promise<void> {
+    await anchor.closeRoom(lobby);
+    await redis.srem(lobbiesKey(callId), String(lobby)).catch(() => 0);
   }
   /** Calls whose room still holds kicked legs: nobody is heard in the room (customer, answering desk) until they left. */
   const roomsClearing = new Map<string, Promise<void>>();
@@ -388,9 +395,12 @@ export async function createAnchoredCalls(deps: {
       // leg in the room) waits in a room of its own, where its media may come up while it rings (ringing_leg),
       // hearing nobody and heard by nobody; Answer moves it into the call's room.
       const lobby = apart || (await where.anchor.holdsCallParty(where.room)) ? unguessableRoom() : undefined;
-      if (lobby !== undefined) await where.anchor.openRoom(lobby, where.rate ?? 16000);
+      if (lobby !== undefined) {
+        await redis.multi().sadd(lobbiesKey(callId), String(lobby)).expire(lobbiesKey(callId), DAY_S).exec();
+        await where.anchor.openRoom(lobby, where.rate ?? 16000);
+      }
       const offered = await where.anchor.offerLeg(lobby ?? where.room, agentId, false, 0).catch(async (error) => {
-        if (lobby !== undefined) await where.anchor.closeRoom(lobby);
+        if (lobby !== undefined) await closeLobby(callId, where.anchor, lobby);
         throw error;
       });
       const { handle, offer } = offered;
@@ -400,7 +410,7 @@ export async function createAnchoredCalls(deps: {
       const previous = legs.get(agentId);
       legs.set(agentId, { handle, lobby, up: webrtcUp(handle, 60_000) });
       await previous?.handle.detach().catch(() => undefined);
-      if (previous?.lobby !== undefined) await where.anchor.closeRoom(previous.lobby);
+      if (previous?.lobby !== undefined) await closeLobby(callId, where.anchor, previous.lobby);
       return offer;
     },
     /** Whether this desk's leg waits in a room of its own (nobody hears it, it hears nobody) while it rings. */
@@ -525,7 +535,7 @@ export async function createAnchoredCalls(deps: {
         // Rung apart (a customer's leg was in the room): into the call's room unheard, as a leg rung there would be.
         entry.joining = true;
         await entry.early;
-        await intoCallRoom(entry, where, 0);
+        await intoCallRoom(callId, entry, where, 0);
       }
       // Noted meanwhile: should this instance die before accept, the one taking its session over can turn it up.
       entry.noted = true;
@@ -601,7 +611,7 @@ export async function createAnchoredCalls(deps: {
       entry.joining = true;
       const early = await entry.early;
       // Out of its own room, heard at once (changeroom's volume); a leg rung in the call's room is turned up.
-      if (entry.lobby !== undefined) await intoCallRoom(entry, where);
+      if (entry.lobby !== undefined) await intoCallRoom(callId, entry, where);
       else if (early) await early.setVolume(100);
       entry.leg = early ?? (await where.anchor.answerLeg(entry.handle, deskAnswer, 'desk', true));
     },
@@ -644,7 +654,9 @@ export async function createAnchoredCalls(deps: {
       if (deskLegs.get(callId)!.size === 0) dropReadyCustomer(callId);
       const leg = entry.leg ?? (await entry.early);
       await (leg ? leg.leave() : entry.handle.detach().catch(() => undefined));
-      if (entry.lobby !== undefined) await (await place(callId))?.anchor.closeRoom(entry.lobby);
+      const lobby = entry.lobby;
+      const where = lobby === undefined ? undefined : await place(callId);
+      if (where && lobby !== undefined) await closeLobby(callId, where.anchor, lobby);
     },
     /** Every desk leg of this call here but the winner's. */
     async dropAllBut(callId: string, winner: string | null): Promise<void> {
@@ -783,6 +795,9 @@ export async function createAnchoredCalls(deps: {
       if ((await redis.del(placeKey(callId))) === 1) {
         await redis.hincrby(loadKey, where.url, -1);
         await where.anchor.closeRoom(where.room);
+        // Rooms of their own of colleagues rung from an instance that went away meanwhile.
+        for (const lobby of await redis.smembers(lobbiesKey(callId))) await where.anchor.closeRoom(Number(lobby));
+        await redis.del(lobbiesKey(callId));
       }
     },
     /** This instance stops: sessions with calls on them are left for another instance to claim; the rest go. */

@@ -23,7 +23,7 @@ const QUEUES: TeamQueuesInput = {
       name: 'Support',
       media: 'anchored',
       routing: 'ring_all',
-      agents: { asha: 1, ben: 1, cara: 1, fay: 1, gus: 1 },
+      agents: { asha: 1, ben: 1, cara: 1, fay: 1, gus: 1, hal: 1, ivy: 1, jo: 1, kim: 1 },
     },
     { id: 'sales', name: 'Sales', media: 'anchored', ringSeconds: 5, payloads: ['sales'], agents: { dev: 1, eve: 1 } },
   ],
@@ -234,45 +234,102 @@ describe('a ringing desk’s leg on a fresh anchored call', () => {
 
   it('a colleague added to the call (conference) also rings in a room of its own: it hears nothing and nobody hears it until it answers, then all three hear each other', async () => {
     const { relay: relayA, graph } = testbed;
-    const fay = await connectTestAgent('fay', [relayA.agentUrl]);
-    const gus = await connectTestAgent('gus', [relayB.agentUrl]);
-    const fayDesk = createTonePeer(600);
-    const gusDesk = createTonePeer(800);
+    const hal = await connectTestAgent('hal', [relayA.agentUrl]);
+    const ivy = await connectTestAgent('ivy', [relayB.agentUrl]);
+    const halDesk = createTonePeer(600);
+    const ivyDesk = createTonePeer(800);
     const callId = 'wacid.early.conference';
     const caller = await call(callId, '447700900704');
     try {
-      await until(() => offeredTo(fay.events, callId) !== undefined);
-      const fayAnswer = await fayDesk.answer(offeredTo(fay.events, callId)!.sdpOffer);
-      await fay.client.request('pre_accept', { callId, sdp: fayAnswer });
+      await until(() => offeredTo(hal.events, callId) !== undefined);
+      const halAnswer = await halDesk.answer(offeredTo(hal.events, callId)!.sdpOffer);
+      await hal.client.request('pre_accept', { callId, sdp: halAnswer });
       await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
-      await fay.client.request('accept', { callId, sdp: fayAnswer });
-      await until(() => heardTone(caller.received, 600) > HEARD, 10_000, 'fay heard');
-      await fay.client.request('invite', { callId, to: 'gus' });
-      await until(() => gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2);
-      const offers = gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
+      await hal.client.request('accept', { callId, sdp: halAnswer });
+      await until(() => heardTone(caller.received, 600) > HEARD, 10_000, 'hal heard');
+      await hal.client.request('invite', { callId, to: 'ivy' });
+      await until(() => ivy.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2);
+      const offers = ivy.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
       const last = offers[offers.length - 1];
-      const gusAnswer = await gusDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
-      await gus.client.request('ringing_leg', { callId, sdp: gusAnswer });
-      await until(() => gusDesk.connected(), 10_000, 'the colleague’s leg coming up while it rings');
-      expect(await participants(callId)).toEqual(['customer', 'fay']);
-      await until(async () => (await gusDesk.packetsReceived()) > 0, 3000, 'the colleague’s leg getting packets');
-      expect(await loudestOver(() => Math.max(gusDesk.heard(440), gusDesk.heard(600)), 1500)).toBeLessThan(SILENT);
-      expect(await loudestOver(() => Math.max(heardTone(caller.received, 800), fayDesk.heard(800)), 1500)).toBeLessThan(
+      const ivyAnswer = await ivyDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
+      await ivy.client.request('ringing_leg', { callId, sdp: ivyAnswer });
+      await until(() => ivyDesk.connected(), 10_000, 'the colleague’s leg coming up while it rings');
+      expect(await participants(callId)).toEqual(['customer', 'hal']);
+      await until(async () => (await ivyDesk.packetsReceived()) > 0, 3000, 'the colleague’s leg getting packets');
+      expect(await loudestOver(() => Math.max(ivyDesk.heard(440), ivyDesk.heard(600)), 1500)).toBeLessThan(SILENT);
+      expect(await loudestOver(() => Math.max(heardTone(caller.received, 800), halDesk.heard(800)), 1500)).toBeLessThan(
         0.03,
       );
-      await gus.client.request('pre_accept', { callId, sdp: gusAnswer });
+      await ivy.client.request('pre_accept', { callId, sdp: ivyAnswer });
       await until(
-        () => heardTone(caller.received, 800) > HEARD && gusDesk.heard(440) > HEARD && gusDesk.heard(600) > HEARD,
+        () => heardTone(caller.received, 800) > HEARD && ivyDesk.heard(440) > HEARD && ivyDesk.heard(600) > HEARD,
         10_000,
-        'gus hearing and heard by both',
+        'ivy hearing and heard by both',
       );
-      expect(await participants(callId)).toEqual(['customer', 'fay', 'gus']);
-      await fay.client.request('terminate', { callId });
+      expect(await participants(callId)).toEqual(['customer', 'hal', 'ivy']);
+      await hal.client.request('terminate', { callId });
     } finally {
-      fayDesk.close();
-      gusDesk.close();
+      halDesk.close();
+      ivyDesk.close();
       caller.close();
-      for (const agent of [fay, gus]) agent.client.close();
+      for (const agent of [hal, ivy]) agent.client.close();
+    }
+  }, 60_000);
+
+  it('a colleague’s room of its own goes when the call ends, even when the colleague’s relay instance stopped while it rang', async () => {
+    const { relay: relayA, graph } = testbed;
+    const relayD = await startRelay({
+      ...RELAY_TEST_SECRETS,
+      redisUrl: testbed.redis.url,
+      graphBaseUrl: graph.baseUrl,
+      logger: createMemoryLogger(),
+      prefix: PREFIX,
+      janusUrls: [testbed.janus.url],
+      janusAccess: testbed.janus.access,
+      queues: TeamQueues.parse(QUEUES),
+    });
+    const jo = await connectTestAgent('jo', [relayA.agentUrl]);
+    const kim = await connectTestAgent('kim', [relayD.agentUrl]);
+    const joDesk = createTonePeer(600);
+    const kimDesk = createTonePeer(500);
+    const callId = 'wacid.early.lobby-left';
+    const caller = await call(callId, '447700900705');
+    try {
+      await until(() => offeredTo(jo.events, callId) !== undefined);
+      const joAnswer = await joDesk.answer(offeredTo(jo.events, callId)!.sdpOffer);
+      await jo.client.request('pre_accept', { callId, sdp: joAnswer });
+      await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
+      await jo.client.request('accept', { callId, sdp: joAnswer });
+      await jo.client.request('transfer', { callId, to: 'kim' });
+      // Kim rang for the fresh call too (ring_all): the transfer's ring is her second offer.
+      const kimOffers = () => kim.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
+      await until(() => kimOffers().length === 2, 10_000, 'kim ringing for the transfer');
+      const last = kimOffers()[1];
+      const kimAnswer = await kimDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
+      await kim.client.request('ringing_leg', { callId, sdp: kimAnswer });
+      await until(() => kimDesk.connected(), 10_000, 'kim’s leg coming up while it rings');
+      const [key] = await keys.keys(`*lobbies:${callId}`);
+      const lobbies = key ? (await keys.smembers(key)).map(Number) : [];
+      expect(lobbies).toHaveLength(1);
+      const lobbyHolds = () => roomParticipants(testbed.janus.url, testbed.janus.access, lobbies[0]!);
+      expect(await lobbyHolds()).toEqual(['kim']);
+      await relayD.close();
+      await jo.client.request('terminate', { callId });
+      await until(
+        async () =>
+          await lobbyHolds().then(
+            () => false,
+            () => true,
+          ),
+        10_000,
+        'kim’s room of its own gone',
+      );
+    } finally {
+      joDesk.close();
+      kimDesk.close();
+      caller.close();
+      for (const agent of [jo, kim]) agent.client.close();
+      await relayD.close();
     }
   }, 60_000);
 });
