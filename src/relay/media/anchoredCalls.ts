@@ -11,13 +11,14 @@ import { createJanusSessionKeeper } from './janusSessionKeeper';
 import { createAdoptedLegs, deskLegKind } from './adoptedLegs';
 
 type ReadyCustomer = Awaited<ReturnType<JanusAnchor['prepareCustomer']>>;
+type LeavingWatch = ReturnType<JanusAnchor['watchLeaving']>;
 
 /** How long a call's whisper and listeners are kept in Redis at most (a call longer than a day is not expected). */
 const DAY_S = 24 * 3600;
 /** How long legs kicked from a call's room may take to leave it (Janus: under 1 s) before it is logged. */
 const KICKED_GONE_MS = 1500;
-/** How often the room is listed while kicked legs leave it. */
-const KICKED_LOOK_MS = 10;
+/** How long to wait for Janus's word that kicked legs left before the room is listed instead. */
+const KICKED_LOOK_MS = 250;
 /** How often a Janus that went away is tried again. */
 const RECONNECT_MS = 2000;
 
@@ -312,18 +313,30 @@ export async function createAnchoredCalls(deps: {
   /**
    * Resolves once legs kicked from the call's room are out of it: Janus 1.1.2 closes a kicked leg's connection on its
    * sessions' next whole-second timer (0-1 s after the kick) and mixes the room for it until then; their own instances
-   * usually let them go sooner (call_taken). Legs still listed after KICKED_GONE_MS (a desk's leg that never had media,
-   * whose instance went away) are logged: such a leg can get media no more (callRequests.ringing_leg).
+   * usually let them go sooner (call_taken). Janus says `leaving` to the answering desk's leg as each goes; the room is
+   * listed only when no word came for KICKED_LOOK_MS. Legs still listed after KICKED_GONE_MS (a desk's leg that never
+   * had media, whose instance went away) are logged: such a leg can get media no more (callRequests.ringing_leg).
    */
-  async function kickedLeft(callId: string, where: RoomPlace & { anchor: JanusAnchor }, kicked: number[]) {
+  async function kickedLeft(
+    callId: string,
+    where: RoomPlace & { anchor: JanusAnchor },
+    kicked: number[],
+    leaving: LeavingWatch,
+  ) {
     const startedAt = Date.now();
-    for (;;) {
-      const listed = await where.anchor.participantsOf(where.room);
-      const left = kicked.filter((feed) => listed.includes(feed));
-      if (left.length === 0) return;
-      if (Date.now() - startedAt > KICKED_GONE_MS)
-        return log.warn('desks’ legs kicked from a call’s room are still in it', { callId, legs: left.length });
-      await new Promise((resolve) => setTimeout(resolve, KICKED_LOOK_MS));
+    try {
+      for (;;) {
+        if (kicked.every((feed) => leaving.has(feed))) return;
+        if (!(await leaving.next(KICKED_LOOK_MS))) {
+          const listed = await where.anchor.participantsOf(where.room);
+          const left = kicked.filter((feed) => listed.includes(feed) && !leaving.has(feed));
+          if (left.length === 0) return;
+          if (Date.now() - startedAt > KICKED_GONE_MS)
+            return log.warn('desks’ legs kicked from a call’s room are still in it', { callId, legs: left.length });
+        }
+      }
+    } finally {
+      leaving.stop();
     }
   }
   /**
@@ -553,12 +566,16 @@ export async function createAnchoredCalls(deps: {
       const readyBefore = readyCustomers.get(callId);
       if (typeof entry.handle.feed !== 'number') throw new Error('this desk’s leg has no place in the call’s room');
       const keep = [entry.handle.feed, readyBefore?.feed].filter((feed): feed is number => typeof feed === 'number');
+      // Watched from before the kick, so no leg's going is missed.
+      const leaving = known ? undefined : where.anchor.watchLeaving(entry.handle, where.room);
       const kicking = known ? Promise.resolve([]) : where.anchor.kickAllBut(where.room, keep);
-      void kicking.catch(() => undefined);
+      void kicking.catch(() => leaving?.stop());
       const early = await entry.early;
       entry.leg = early ?? (await where.anchor.answerLeg(entry.handle, deskAnswer));
       await noted;
       const kicked = await kicking;
+      // Only kickedLeft, below, waits for legs to go.
+      if (known || readyBefore || kicked.length === 0) leaving?.stop();
       if (known) return known.answer;
       // A pre_accept tried before (and refused) left the leg ready: the same answer goes again.
       let ready = readyBefore;
@@ -567,7 +584,7 @@ export async function createAnchoredCalls(deps: {
         ready = await where.anchor.prepareCustomer(where.room, whatsappOffer, kicked.length === 0);
         if (kicked.length > 0) {
           const hear = ready.hear;
-          const clearing = kickedLeft(callId, where, kicked).catch((error: unknown) =>
+          const clearing = kickedLeft(callId, where, kicked, leaving!).catch((error: unknown) =>
             log.warn('kicked legs not seen leaving the call’s room', { callId, error: errorText(error) }),
           );
           roomsClearing.set(callId, clearing);

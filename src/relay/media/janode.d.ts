@@ -119,6 +119,11 @@ declare module 'janode/plugins/audiobridge' {
     room?: number;
     feed?: number;
   }
-  const AudioBridgePlugin: { id: string; Handle: new (...args: never[]) => AudioBridgeHandle };
+  const AudioBridgePlugin: {
+    id: string;
+    Handle: new (...args: never[]) => AudioBridgeHandle;
+    /** Events a handle emits: another participant left the handle's room (`{ room, feed }`). */
+    EVENT: Record<'AUDIOBRIDGE_PEER_LEAVING', string>;
+  };
   export default AudioBridgePlugin;
 }

@@ -133,6 +133,30 @@ describe('media anchored on Janus AudioBridge', () => {
     }
   }, 40_000);
 
+  it('tells a leg staying in the room when a kicked leg is out of it (leaving), once Janus lists it no more', async () => {
+    const room = await anchor.openRoom((roomNo += 1));
+    const staying = createTonePeer(300);
+    const kicked = createTonePeer(500);
+    try {
+      const stay = await anchor.offerLeg(room, 'asha');
+      await anchor.answerLeg(stay.handle, await staying.answer(stay.offer));
+      const go = await anchor.offerLeg(room, 'ben');
+      await anchor.answerLeg(go.handle, await kicked.answer(go.offer));
+      await expect.poll(() => staying.heard(500), { timeout: 12_000 }).toBeGreaterThan(0.05);
+      const [stays, goes] = [stay.handle.feed!, go.handle.feed!];
+      const leaving = anchor.watchLeaving(stay.handle, room);
+      expect(await anchor.kickAllBut(room, [stays])).toEqual([goes]);
+      // Janus closes a kicked leg's media on a whole-second timer: the word comes when it is out, 0-1 s later.
+      await expect.poll(() => leaving.has(goes), { timeout: 3000 }).toBe(true);
+      expect(await anchor.participantsOf(room)).toEqual([stays]);
+      leaving.stop();
+    } finally {
+      staying.close();
+      kicked.close();
+      await anchor.closeRoom(room);
+    }
+  }, 40_000);
+
   it('refuses to anchor what it cannot answer by Meta’s rules, with the reason', () => {
     const whatsapp = loadSdpFixture('10-live-connect-offer-2025-10-17.sdp');
     const janusWith96 =

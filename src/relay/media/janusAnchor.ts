@@ -248,6 +248,30 @@ export async function connectJanusAnchor(url: string, access: JanusAccess, onGon
       const listed = await control.listParticipants({ room, secret: secretOf(room) });
       return listed.participants.map((p) => Number(p.feed));
     },
+    /**
+     * From now on, the legs Janus says have left `room` to `handle`, a participant there: AudioBridge tells every
+     * participant still in a room `leaving` once a leg is out of it and its mix (a kicked leg once its media closed, a
+     * leg that left). `next` resolves at the next such word (true) or after `ms` (false); `stop` ends the watch.
+     */
+    watchLeaving(handle: AudioBridgeHandle, room: number) {
+      const left = new Set<number>();
+      let wake: (() => void) | undefined;
+      const heard = (data: { room?: unknown; feed?: unknown }) => {
+        if (Number(data.room) !== room) return;
+        left.add(Number(data.feed));
+        wake?.();
+      };
+      handle.on(AudioBridgePlugin.EVENT.AUDIOBRIDGE_PEER_LEAVING, heard);
+      return {
+        has: (feed: number) => left.has(feed),
+        next: (ms: number) =>
+          new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => ((wake = undefined), resolve(false)), ms);
+            wake = () => (clearTimeout(timer), (wake = undefined), resolve(true));
+          }),
+        stop: () => void handle.off(AudioBridgePlugin.EVENT.AUDIOBRIDGE_PEER_LEAVING, heard),
+      };
+    },
     async closeRoom(room: number): Promise<void> {
       await control.destroy({ room, secret: secretOf(room) }).catch(() => undefined);
     },
