@@ -17,14 +17,11 @@ import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
 import { endLine, mayRingSoon, moveLine, placeOf, type CallPlace } from './botDemoStory';
 import { listReplyWebhook } from './listReplyWebhook';
 import type { PermissionMessage } from './messageRules';
-import { SIM_SECRETS } from './phoneWithSim';
+import { freshDemoSecrets } from './demoSecrets';
 import { startScriptedBot } from './scriptedBot';
-import { AGENT_SECRET } from './teamDesk';
 import { postSignedWebhook } from './webhookSender';
 import { startWhatsAppSim, type SimulatedCall } from './whatsappSim';
 
-const FRONT_TOKEN = 'demo-front-bot-token-0123456789abcdef0123';
-const SURVEY_TOKEN = 'demo-survey-bot-token-0123456789abcdef012';
 /** Each voice by its pitch: the caller 440 Hz, the front bot 600 Hz, the hold music 700 Hz, the survey bot 800 Hz. */
 const TONES = { caller: 440, front: 600, music: 700, survey: 800 };
 /** How long a call just come to wait, at a free desk, may take to ring there before the demo says it does not. */
@@ -39,14 +36,15 @@ const RING_SETTLE_MS = 1500;
 export async function startBotDemo(options: { say: (line: string) => void; uiPort?: number; logger?: Logger }) {
   const say = options.say;
   const logger = options.logger ?? createMemoryLogger();
+  const { agentSecret, frontBotToken, surveyBotToken, ...meta } = freshDemoSecrets();
   const [janus, redis, postgres, sim] = await Promise.all([
     startTestJanus(),
     startTestRedis(),
     startTestPostgres(),
-    startWhatsAppSim({ ...SIM_SECRETS }),
+    startWhatsAppSim({ ...meta }),
   ]);
   const frontOptions = {
-    token: FRONT_TOKEN,
+    token: frontBotToken,
     toneHz: TONES.front,
     hearHz: TONES.caller,
     escalateAfterMs: 6000,
@@ -56,7 +54,7 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
     relayUrl: undefined as string | undefined,
   };
   const surveyOptions = {
-    token: SURVEY_TOKEN,
+    token: surveyBotToken,
     toneHz: TONES.survey,
     hearHz: TONES.caller,
     transport: 'whip' as const,
@@ -65,8 +63,8 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
   };
   const [front, survey] = await Promise.all([startScriptedBot(frontOptions), startScriptedBot(surveyOptions)]);
   const relay = await startRelay({
-    ...SIM_SECRETS,
-    agentSecret: AGENT_SECRET,
+    ...meta,
+    agentSecret,
     redisUrl: redis.url,
     graphBaseUrl: sim.graphBaseUrl,
     logger,
@@ -86,7 +84,7 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
           agents: '*',
           // The demo's bots run beside everything else on the user's machine: they get the longest time to answer.
           // The bot is told the customer's number, by which the demo finds the bot's handle for the call.
-          bot: { url: front.url, token: FRONT_TOKEN, answerSeconds: 10, shareCustomer: true },
+          bot: { url: front.url, token: frontBotToken, answerSeconds: 10, shareCustomer: true },
         },
         {
           id: 'support',
@@ -95,7 +93,14 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
           ringSeconds: 60,
           agents: '*',
           handBack: [
-            { id: 'survey', name: 'Survey', url: survey.url, token: SURVEY_TOKEN, protocol: 'whip', answerSeconds: 10 },
+            {
+              id: 'survey',
+              name: 'Survey',
+              url: survey.url,
+              token: surveyBotToken,
+              protocol: 'whip',
+              answerSeconds: 10,
+            },
           ],
           survey: {},
         },
@@ -113,13 +118,13 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
     logger: createMemoryLogger(),
     env: { WA_GRAPH_BASE_URL: 'http://127.0.0.1:9', WA_WEBHOOK_PORT: '0' },
   });
-  desk.storage.settings.saveRelaySession([relay.agentUrl], await issueAgentToken('demo', AGENT_SECRET));
+  desk.storage.settings.saveRelaySession([relay.agentUrl], await issueAgentToken('demo', agentSecret));
   const host = await hostRenderer({ desk, port: options.uiPort });
 
   // The demo watches the call as the supervisor's board shows it, and tells only what it shows.
   const agentHttp = relay.agentUrl.replace(/^ws/, 'http');
-  const supervisorToken = await issueSupervisorToken('sam', AGENT_SECRET);
-  const watch = await watchBoard(relay.agentUrl, () => issueSupervisorToken('sam', AGENT_SECRET));
+  const supervisorToken = await issueSupervisorToken('sam', agentSecret);
+  const watch = await watchBoard(relay.agentUrl, () => issueSupervisorToken('sam', agentSecret));
   let closed = false;
 
   /** The handle the front bot was given for this customer's call (the offer's request_data.call). */
@@ -165,12 +170,12 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
     say(`The customer got the survey on WhatsApp ("${lists()[0]!.body}") and chose "${best.title}".`);
     const reply = listReplyWebhook({
       customer,
-      phoneNumberId: SIM_SECRETS.phoneNumberId,
+      phoneNumberId: meta.phoneNumberId,
       rowId: best.id,
       title: best.title,
       messageId: `wamid.DEMO${Date.now()}`,
     });
-    await postSignedWebhook(relay.webhookUrl, reply, SIM_SECRETS.appSecret);
+    await postSignedWebhook(relay.webhookUrl, reply, meta.appSecret);
     let rating: { score: number; agent: string } | undefined;
     await until(() => {
       void relay.records?.db.rating(callId).then((r) => (rating = r));
@@ -186,7 +191,7 @@ export async function startBotDemo(options: { say: (line: string) => void; uiPor
     board: `${agentHttp}board`,
     supervisorToken,
     /** The front bot's token, and where a bot hands a call over or ends it (the relay's agent port). */
-    botApi: { token: FRONT_TOKEN, escalate: `${agentHttp}bot/escalate`, end: `${agentHttp}bot/end` },
+    botApi: { token: frontBotToken, escalate: `${agentHttp}bot/escalate`, end: `${agentHttp}bot/end` },
     relay,
     front,
     survey,

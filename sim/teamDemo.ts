@@ -10,8 +10,7 @@ import { startTestPostgres } from '../src/relay/testPostgres';
 import { startTestRedis } from '../src/relay/testRedis';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
-import { SIM_SECRETS } from './phoneWithSim';
-import { AGENT_SECRET } from './teamDesk';
+import { freshDemoSecrets } from './demoSecrets';
 import { startWhatsAppSim } from './whatsappSim';
 
 /** The demo team: Support rings Asha and Ben together, Sales rings Ben (calls from the "sales" call button). */
@@ -53,14 +52,12 @@ export async function startTeamDemo(options: {
   /** The relay's after-call limit (RELAY_AFTER_CALL_SECONDS for `npm run demo -- --team`); unset: until saved. */
   afterCallSeconds?: number;
 }) {
-  const [redis, postgres, sim] = await Promise.all([
-    startTestRedis(),
-    startTestPostgres(),
-    startWhatsAppSim({ ...SIM_SECRETS }),
-  ]);
+  const { agentSecret, accessToken, appSecret, verifyToken, phoneNumberId } = freshDemoSecrets();
+  const meta = { accessToken, appSecret, verifyToken, phoneNumberId };
+  const [redis, postgres, sim] = await Promise.all([startTestRedis(), startTestPostgres(), startWhatsAppSim(meta)]);
   const relay = await startRelay({
-    ...SIM_SECRETS,
-    agentSecret: AGENT_SECRET,
+    ...meta,
+    agentSecret,
     redisUrl: redis.url,
     graphBaseUrl: sim.graphBaseUrl,
     logger: options.logger ?? createMemoryLogger(),
@@ -82,13 +79,13 @@ export async function startTeamDemo(options: {
       logger: createMemoryLogger(),
       env: { WA_GRAPH_BASE_URL: 'http://127.0.0.1:9', WA_WEBHOOK_PORT: '0' },
     });
-    desk.storage.settings.saveRelaySession([relay.agentUrl], await issueAgentToken(agentId, AGENT_SECRET));
+    desk.storage.settings.saveRelaySession([relay.agentUrl], await issueAgentToken(agentId, agentSecret));
     // Side by side: the first desk on the port asked for, the next one above it (0: any free port).
     desks[agentId] = await hostRenderer({ desk, port: options.uiPort ? options.uiPort + i : options.uiPort });
   }
   const board = `${relay.agentUrl.replace(/^ws/, 'http')}board`;
-  const supervisorToken = await issueSupervisorToken('sam', AGENT_SECRET);
-  const adminToken = await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' });
+  const supervisorToken = await issueSupervisorToken('sam', agentSecret);
+  const adminToken = await issueSupervisorToken('ada', agentSecret, { role: 'admin' });
   let calls = 0;
 
   return {
