@@ -197,6 +197,44 @@ test('npm run demo -- --team: both desks ring for Support, Asha answers, and the
   }
 });
 
+test('npm run demo -- --team: a Sales caller nobody takes is offered a callback, and the callback reaches them (the simulated customer allows the call when asked)', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const lines: string[] = [];
+  const demo = await startTeamDemo({ say: (line) => lines.push(line), uiPort: 0, salesWaitSeconds: 10 });
+  try {
+    await page.goto(demo.desks.ben);
+    await page.getByTestId('ready').filter({ hasText: 'Ready for calls from the team relay' }).waitFor();
+    const call = await demo.place('sales');
+    await expect(page.getByTestId('caller-name')).toHaveText('Demo Customer 1');
+    // Ben lets it ring: after the queue's wait the caller is turned away and offered a callback, and the terminal says so.
+    await expect
+      .poll(() => lines.join('\n'), { timeout: 30_000 })
+      .toContain(
+        `Nobody in Sales took the call of +${call.from} within 10 s: WhatsApp offers them a callback ("c" + Enter taps "Call me back").`,
+      );
+    expect(await demo.sim.tapLatestButtons(0)).toEqual({ customer: call.from, title: 'Call me back' });
+
+    // Offered to Ben; no permission yet, so his desk asks for it, the customer allows it, and it comes back.
+    const card = page.getByTestId('callback-offer');
+    await expect(card).toBeVisible({ timeout: 20_000 });
+    await card.getByRole('button', { name: 'Call back now' }).click();
+    await expect
+      .poll(() => lines.join('\n'), { timeout: 15_000 })
+      .toContain(`The customer (+${call.from}) was asked for permission to be called, and allows it.`);
+    await expect(card).toBeVisible({ timeout: 20_000 });
+    await card.getByRole('button', { name: 'Call back now' }).click();
+    const connects = () =>
+      demo.sim.graph.requests.filter((r) => (r.body as { action?: string } | undefined)?.action === 'connect');
+    await expect.poll(() => connects().length, { timeout: 20_000 }).toBe(1);
+    expect(connects()[0]!.body).toMatchObject({ to: call.from, action: 'connect' });
+    await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 20_000 });
+  } finally {
+    await demo.close();
+  }
+});
+
 test('npm run demo -- --bot prints the board with a supervisor token, and the bot API with the front bot’s token', async ({
   page,
   request,

@@ -108,6 +108,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
   const faults: Fault[] = [];
   const listeners = new Set<ActionListener>();
   const permissionRequestListeners = new Set<(customer: string) => void>();
+  const messageListeners = new Set<(message: PermissionMessage) => void>();
   const permissions = new Map<string, 'no_permission' | 'temporary' | 'permanent'>();
   const permissionRequests: string[] = [];
   /** Every permission request delivered, and how it was sent. */
@@ -377,6 +378,7 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
         message.kind === 'buttons'
       ) {
         textMessages.push(message);
+        for (const listener of messageListeners) listener(message);
         return {
           status: 200,
           action: message.kind === 'list' ? 'list_message' : message.kind === 'buttons' ? 'button_message' : 'message',
@@ -543,6 +545,11 @@ export async function startGraphApiSim(options: GraphApiSimOptions) {
     onPermissionRequest(listener: (customer: string) => void): () => void {
       permissionRequestListeners.add(listener);
       return () => permissionRequestListeners.delete(listener);
+    },
+    /** Called for every text, call button, list or buttons message Meta would deliver to a customer. */
+    onMessage(listener: (message: PermissionMessage) => void): () => void {
+      messageListeners.add(listener);
+      return () => messageListeners.delete(listener);
     },
     setPermission(userWaId: string, status: 'no_permission' | 'temporary' | 'permanent'): void {
       permissions.set(userWaId, status);

@@ -13,25 +13,28 @@ import { createMemoryLogger, type Logger } from '../src/whatsapp/logger';
 import { freshDemoSecrets } from './demoSecrets';
 import { startWhatsAppSim } from './whatsappSim';
 
-/** The demo team: Support rings Asha and Ben together, Sales rings Ben (calls from the "sales" call button). */
-/** How long a Sales caller waits before the callback offer (DEMO_SALES_WAIT_SECONDS shortens it for tests). */
+/** How long a Sales caller waits before the callback offer, unless the demo is told (DEMO_SALES_WAIT_SECONDS). */
 const SALES_MAX_WAIT_SECONDS = Number(process.env.DEMO_SALES_WAIT_SECONDS ?? 45);
-const DEMO_QUEUES = TeamQueues.parse({
-  defaultQueue: 'support',
-  repeatCallerMinutes: 0,
-  queues: [
-    { id: 'support', name: 'Support', routing: 'ring_all', ringSeconds: 30, agents: { asha: 5, ben: 5 } },
-    // A Sales caller nobody takes within its wait is offered a callback on WhatsApp ("c" + Enter taps it).
-    {
-      id: 'sales',
-      name: 'Sales',
-      ringSeconds: 30,
-      agents: { ben: 5 },
-      payloads: ['sales'],
-      maxWait: { seconds: SALES_MAX_WAIT_SECONDS, action: 'callback' },
-    },
-  ],
-});
+
+/** The demo team: Support rings Asha and Ben together, Sales rings Ben (calls from the "sales" call button). */
+function demoQueues(salesWaitSeconds: number) {
+  return TeamQueues.parse({
+    defaultQueue: 'support',
+    repeatCallerMinutes: 0,
+    queues: [
+      { id: 'support', name: 'Support', routing: 'ring_all', ringSeconds: 30, agents: { asha: 5, ben: 5 } },
+      // A Sales caller nobody takes within its wait is offered a callback on WhatsApp ("c" + Enter taps it).
+      {
+        id: 'sales',
+        name: 'Sales',
+        ringSeconds: 30,
+        agents: { ben: 5 },
+        payloads: ['sales'],
+        maxWait: { seconds: salesWaitSeconds, action: 'callback' },
+      },
+    ],
+  });
+}
 const AGENTS = ['asha', 'ben'] as const;
 
 /** Demo customer n (1 to 999) and their one number, in Ofcom's range for drama (+44 7700 900000 to 900999). */
@@ -51,7 +54,10 @@ export async function startTeamDemo(options: {
   logger?: Logger;
   /** The relay's after-call limit (RELAY_AFTER_CALL_SECONDS for `npm run demo -- --team`); unset: until saved. */
   afterCallSeconds?: number;
+  /** How long a Sales caller waits before the callback offer (DEMO_SALES_WAIT_SECONDS, 45 s unset). */
+  salesWaitSeconds?: number;
 }) {
+  const salesWait = options.salesWaitSeconds ?? SALES_MAX_WAIT_SECONDS;
   const { agentSecret, accessToken, appSecret, verifyToken, phoneNumberId } = freshDemoSecrets();
   const meta = { accessToken, appSecret, verifyToken, phoneNumberId };
   const [redis, postgres, sim] = await Promise.all([startTestRedis(), startTestPostgres(), startWhatsAppSim(meta)]);
@@ -63,10 +69,21 @@ export async function startTeamDemo(options: {
     logger: options.logger ?? createMemoryLogger(),
     prefix: 'team-demo',
     databaseUrl: postgres.url,
-    queues: DEMO_QUEUES,
+    queues: demoQueues(salesWait),
     afterCallSeconds: options.afterCallSeconds,
   });
   sim.setWebhookUrl(relay.webhookUrl);
+  // The simulated customers answer a call-permission request as a person can, with Meta's permission reply webhook.
+  sim.answerPermissionRequests('accept');
+  sim.graph.onPermissionRequest((customer) =>
+    options.say(`The customer (+${customer}) was asked for permission to be called, and allows it.`),
+  );
+  sim.graph.onMessage((message) => {
+    if (message.kind !== 'buttons') return;
+    options.say(
+      `Nobody in Sales took the call of +${message.customer} within ${salesWait} s: WhatsApp offers them a callback ("c" + Enter taps "Call me back").`,
+    );
+  });
 
   const dataDirs: string[] = [];
   const desks: Record<string, Awaited<ReturnType<typeof hostRenderer>>> = {};
