@@ -280,6 +280,43 @@ test('a supervisor sets an agent Away while they are on a call: it takes effect 
   }
 });
 
+test('a supervisor sets an agent Away for training during their wrap-up: the desk says it applies after saving, by whom, and Save promises no calls', async ({
+  browser,
+}) => {
+  const { sim, relays, pageA, close } = await startTeam(browser, { queues });
+  const board = await (await browser.newContext()).newPage();
+  try {
+    const boardStatus = await openBoard(board, relays[0]!.agentUrl);
+    const call = await sim.placeCall({ name: 'Before Training' });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^On call/, { timeout: 10_000 });
+    await pageA.getByTestId('hangup').click();
+    await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
+    await expect(boardStatus('asha')).toHaveText('After-call work');
+    const card = pageA.locator(`[data-testid="wrap-up"][data-call-id="${call.callId}"]`);
+    await expect(card.getByTestId('wrap-up-save')).toHaveText('Save and take calls');
+
+    const ashaRow = board.locator('[data-testid="agent-row"][data-agent="asha"]');
+    await ashaRow.getByTestId('agent-away-reason').selectOption('training');
+    await ashaRow.getByTestId('agent-set-status').click();
+    await expect(pageA.getByTestId('not-ready')).toHaveText(
+      'Wrap-up. After you save it you are not ready (training): calls will not ring here. Set by your supervisor sam.',
+    );
+    await expect(card.getByTestId('wrap-up-save')).toHaveText('Save');
+    await expect(pageA.getByTestId('wrap-up-no-ring')).toHaveText(
+      'You are not ready: no call rings for you until you choose Available. What you wrote stays here until you save.',
+    );
+    await card.getByTestId('wrap-up-outcome-Resolved').check();
+    await card.getByTestId('wrap-up-save').click();
+    await expect(pageA.getByTestId('team-state')).toHaveText(/^Not ready: training/);
+    await expect(pageA.getByTestId('not-ready')).toHaveText(
+      'Not ready: training. Calls do not ring here. Set by your supervisor sam. Switch to Available',
+    );
+  } finally {
+    await close();
+  }
+});
+
 test('a supervisor sets an idle agent Away from the board: the desk’s status line says not ready, set by the supervisor, and offers Available once', async ({
   browser,
 }) => {

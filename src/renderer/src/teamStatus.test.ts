@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppStatus, CallView } from '../../shared/ipcContract';
 import {
   activityOf,
+  awayAfterWrapUp,
   callWaitingHere,
   heldForWrapUp,
   saveTakesCalls,
@@ -67,6 +68,22 @@ describe('the team state in the top bar', () => {
     // Alone: while the desk's wrap-up holds calls, if the agent is available.
     expect(saveTakesCalls({ ...status({ wrapUp }), team: undefined })).toBe(true);
     expect(saveTakesCalls({ ...status({ wrapUp, prefStatus: 'busy' }), team: undefined })).toBe(false);
+  });
+
+  it('says Away set during after-call work applies once the wrap-up is saved, with the team’s reason', () => {
+    const wrapUp = { calls: [{ callId: 'c1', sinceMs: 9000 }] };
+    const training = { state: 'after_call_work' as const, sinceMs: 8000, chosenReason: 'training' };
+    // A supervisor set Away for training during the wrap-up: the desk says so, and saving takes no calls.
+    expect(awayAfterWrapUp(status({ team: training, wrapUp, prefStatus: 'away' }))).toEqual({ reason: 'training' });
+    expect(saveTakesCalls(status({ team: training, wrapUp, prefStatus: 'away' }))).toBe(false);
+    const plain = { state: 'after_call_work' as const, sinceMs: 8000 };
+    expect(awayAfterWrapUp(status({ team: plain, wrapUp, prefStatus: 'away' }))).toEqual({});
+    // Available after the wrap-up, or a wrap-up calls do not wait for (the relay's limit passed): nothing to say.
+    expect(awayAfterWrapUp(status({ team: plain, wrapUp }))).toBeUndefined();
+    const limitPassed = { state: 'not_ready' as const, reason: 'training', sinceMs: 8000, chosenReason: 'training' };
+    expect(awayAfterWrapUp(status({ team: limitPassed, wrapUp, prefStatus: 'away' }))).toBeUndefined();
+    // Alone: the desk's own wrap-up with Away chosen.
+    expect(awayAfterWrapUp({ ...status({ wrapUp, prefStatus: 'away' }), team: undefined })).toEqual({});
   });
 
   it('says a new call shows as call waiting only where one can: alone, or a team queue that allows it on one call', () => {

@@ -38,6 +38,16 @@ export function saveTakesCalls(status: AppStatus | undefined): boolean {
 }
 
 /**
+ * Away chosen (by the agent or a supervisor) while calls hold off for a wrap-up: it applies once the wrap-up is saved,
+ * so the desk says so, with the team's reason when there is one. Undefined when saving would not leave them away.
+ */
+export function awayAfterWrapUp(status: AppStatus | undefined): { reason?: string } | undefined {
+  if (!heldForWrapUp(status) || status!.preferences.status !== 'away') return undefined;
+  const reason = status!.team?.chosenReason;
+  return reason !== undefined ? { reason } : {};
+}
+
+/**
  * Whether a new call would show beside the `engaged` calls as call waiting: alone, always; in a team, only when a
  * queue of the agent's allows it (the relay said so) and they are on one call (the relay never rings one on two).
  */

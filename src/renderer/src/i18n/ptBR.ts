@@ -103,6 +103,9 @@ export const ptBR: Catalog = {
     away: 'Você está Ausente: as chamadas não tocam aqui.',
     awayAfterCall: 'Em uma chamada. Depois você ficará indisponível ({{reason}}): as chamadas não tocarão aqui.',
     awayAfterCallNoReason: 'Em uma chamada. Depois você ficará Ausente: as chamadas não tocarão aqui.',
+    awayAfterWrapUp:
+      'Pós-atendimento. Quando você salvar, ficará indisponível ({{reason}}): as chamadas não tocarão aqui.',
+    awayAfterWrapUpNoReason: 'Pós-atendimento. Quando você salvar, ficará Ausente: as chamadas não tocarão aqui.',
     busy: 'Você está Ocupado: as chamadas aparecem aqui sem tocar.',
     setBySupervisor: 'Definido pelo seu supervisor {{name}}.',
     wrapUp: 'Pós-atendimento: as chamadas não tocam até você salvar o resultado.',
@@ -234,7 +237,12 @@ export const ptBR: Catalog = {
     recorded: 'O WhatsApp está gravando esta chamada; o cliente foi avisado.',
     transcribed: 'O WhatsApp está transcrevendo esta chamada; o cliente foi avisado.',
   },
-  held: { label: 'Em espera', since: 'em espera há {{time}}', takeBack: 'Retomar', waiting: '{{name}} está em espera' },
+  held: {
+    label: 'Em espera',
+    since: 'em espera há {{time}}',
+    takeBack: 'Retomar',
+    waiting: '{{name}} está em espera',
+  },
   callBar: { label: 'Chamada atual', muted: 'Mudo', back: 'Voltar à chamada' },
   ringingBar: { label: 'Chamada tocando', calling: '{{name}} está ligando', show: 'Ver a chamada' },
   keypad: { tonesSent: 'Tons enviados' },

@@ -7,7 +7,7 @@ import { checkMicrophone } from '../micCheck';
 import { usePhone } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 import { ENGAGED_PHASES } from '../../../shared/callMachine';
-import { callWaitingHere, heldForWrapUp } from '../teamStatus';
+import { awayAfterWrapUp, callWaitingHere, heldForWrapUp } from '../teamStatus';
 import { Said } from './Said';
 import { Say } from './Say';
 
@@ -37,6 +37,8 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     reason
       ? t('readiness.awayAfterCall', { reason: t(`notReadyReason.${reason}`, { defaultValue: reason }) })
       : t('readiness.awayAfterCallNoReason');
+  // Away set during the wrap-up (by the agent or a supervisor): it applies once the wrap-up is saved.
+  const afterWrapUp = state.code === 'wrapUp' ? awayAfterWrapUp(status) : undefined;
   if (state.ready && engaged.length > 0) {
     const talking = engaged.some((c) => c.heldSinceMs === undefined);
     const onCall = callWaitingHere(status, engaged.length) ? 'readiness.onCall' : 'readiness.onCallNoWaiting';
@@ -65,6 +67,14 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     <p className="warning readiness" data-testid="not-ready" role="status">
       {state.code === 'connectionFailed' && status.connectionCheck.said ? (
         <Said s={status.connectionCheck.said} />
+      ) : afterWrapUp ? (
+        afterWrapUp.reason ? (
+          t('readiness.awayAfterWrapUp', {
+            reason: t(`notReadyReason.${afterWrapUp.reason}`, { defaultValue: afterWrapUp.reason }),
+          })
+        ) : (
+          t('readiness.awayAfterWrapUpNoReason')
+        )
       ) : state.code === 'away' && engaged.length > 0 ? (
         // Away set during a call (by the agent or a supervisor): it applies once the call and its wrap-up are done.
         awayAfterCall(status.team?.chosenReason)
@@ -76,7 +86,7 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
       ) : (
         t(`readiness.${state.code}`, state.params)
       )}{' '}
-      {state.code === 'away' && status.statusSetBy && (
+      {(state.code === 'away' || afterWrapUp) && status.statusSetBy && (
         <span data-testid="status-set-by">
           <Say k="readiness.setBySupervisor" values={{ name: status.statusSetBy }} />{' '}
         </span>

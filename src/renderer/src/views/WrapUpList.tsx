@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { selectHeld, selectWrapUps, usePhone } from '../store';
 import { WrapUpCard } from './WrapUpCard';
-import { saveTakesCalls } from '../teamStatus';
+import { awayAfterWrapUp, saveTakesCalls } from '../teamStatus';
 
 /** After-call work: a wrap-up for every answered call not yet written up, oldest first; no call rings meanwhile. */
 export function WrapUpList() {
@@ -15,7 +15,8 @@ export function WrapUpList() {
   const teamState = usePhone((s) => s.status?.team?.state);
   const ringsAgain = teamState === 'available' || teamState === 'reserved';
   // Not ready once the relay ended after-call work: no call rings, but because of the status, not the wrap-up.
-  const notReady = teamState === 'not_ready';
+  // Or Away chosen during the wrap-up (by them or a supervisor): saving leaves them not ready.
+  const notReady = usePhone((s) => teamState === 'not_ready' || awayAfterWrapUp(s.status) !== undefined);
   const savingTakesCalls = usePhone((s) => saveTakesCalls(s.status));
   if (wrapUps.length === 0) return null;
   return (
