@@ -154,3 +154,63 @@ test('a supervisor whispers to the agent from the board: the agent reads who is 
     await postgres.stop();
   }
 });
+
+test('a supervisor barges into a call the agent holds: the held card says who is on the call and what the customer hears, and the live card says it again once taken back', async ({
+  browser,
+}) => {
+  const postgres = await startTestPostgres();
+  const janus = await startTestJanus();
+  const team = await startTeam(browser, {
+    queues: TeamQueues.parse({
+      defaultQueue: 'support',
+      repeatCallerMinutes: 0,
+      queues: [{ id: 'support', name: 'Support', media: 'anchored', ringSeconds: 30, agents: { asha: 9 } }],
+    }),
+    janusUrls: [janus.url],
+    janusAccess: janus.access,
+    databaseUrl: postgres.url,
+    voices: { asha: ASHA, ben: 700 },
+  });
+  const { sim, relays, pageA } = team;
+  const board = await (await browser.newContext()).newPage();
+  await giveVoiceAndEars(board, SUPERVISOR);
+  try {
+    const call = await sim.placeCall({ name: 'Held', farEnd: { toneHz: CUSTOMER, edgeHost: mediaHostAddress() } });
+    await pageA.getByTestId('answer').click();
+    await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await pageA.getByTestId('hold').click();
+    const held = pageA.getByTestId('held-call');
+    await expect(held).toBeVisible();
+
+    await openBoard(board, relays[0]!.agentUrl, 'sam');
+    await board.locator(`[data-testid="in-progress-row"][data-call-id="${call.callId}"]`).getByTestId('listen').click();
+    const state = board.getByTestId('listen-state');
+    await expect(state).toHaveText(/Nobody hears you\.$/, { timeout: 10_000 });
+    await board.getByTestId('listen-barge').click();
+    await expect(state).toHaveText(/: the customer and the agent hear you\.$/);
+    await expect(held.getByTestId('held-supervisor')).toHaveText(
+      'sam (supervisor) is on this call. While it is on hold the customer hears neither of you, and you hear nobody until you take it back.',
+    );
+    // What the held customer hears of the supervisor, read over two seconds (reported, and held to the sentence).
+    const atCustomer: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      atCustomer.push(heardTone(call.farEnd.received, SUPERVISOR));
+      await board.waitForTimeout(200);
+    }
+    const sorted = [...atCustomer].sort((a, b) => a - b);
+    console.info(`barge on hold, supervisor at the customer: median ${sorted[5]}, max ${sorted[9]}`);
+    expect(sorted[5]!, atCustomer.join(', ')).toBeLessThan(LEAKED);
+
+    await held.getByTestId('held-resume').click();
+    await expect(pageA.getByTestId('held-call')).toHaveCount(0);
+    await expect(pageA.getByTestId('supervisor-on-call')).toHaveText(
+      'sam (supervisor) is on the call: the customer and you hear them.',
+    );
+  } finally {
+    await board.context().close();
+    await team.close();
+    await janus.stop();
+    await postgres.stop();
+  }
+});

@@ -238,6 +238,8 @@ export const ar: Catalog = {
     since: 'قيد الانتظار منذ {{time}}',
     takeBack: 'استعادة',
     waiting: '{{name}} قيد الانتظار',
+    supervisor:
+      '{{name}} (المشرف) في هذه المكالمة. أثناء الانتظار لا يسمعكما العميل، ولا تسمع أحدًا حتى تستعيد المكالمة.',
   },
   callBar: { label: 'المكالمة الحالية', muted: 'مكتوم', back: 'العودة إلى المكالمة' },
   ringingBar: { label: 'مكالمة ترن', calling: '{{name}} يتصل', show: 'عرض المكالمة' },

@@ -236,6 +236,8 @@ export const en = {
     since: 'on hold {{time}}',
     takeBack: 'Take back',
     waiting: '{{name}} is on hold',
+    supervisor:
+      '{{name}} (supervisor) is on this call. While it is on hold the customer hears neither of you, and you hear nobody until you take it back.',
   },
   callBar: { label: 'Current call', muted: 'Muted', back: 'Back to call' },
   ringingBar: { label: 'Ringing call', calling: '{{name}} is calling', show: 'Show the call' },

@@ -244,6 +244,8 @@ export const es: Catalog = {
     since: 'en espera {{time}}',
     takeBack: 'Retomar',
     waiting: '{{name}} está en espera',
+    supervisor:
+      '{{name}} (supervisor) está en esta llamada. Mientras está en espera el cliente no oye a ninguno de los dos, y usted no oye a nadie hasta que la retome.',
   },
   callBar: { label: 'Llamada actual', muted: 'Silenciado', back: 'Volver a la llamada' },
   ringingBar: { label: 'Llamada entrante', calling: '{{name}} está llamando', show: 'Ver la llamada' },

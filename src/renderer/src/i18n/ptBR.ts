@@ -242,6 +242,8 @@ export const ptBR: Catalog = {
     since: 'em espera há {{time}}',
     takeBack: 'Retomar',
     waiting: '{{name}} está em espera',
+    supervisor:
+      '{{name}} (supervisor) está nesta chamada. Enquanto ela está em espera o cliente não ouve nenhum de vocês, e você não ouve ninguém até retomá-la.',
   },
   callBar: { label: 'Chamada atual', muted: 'Mudo', back: 'Voltar à chamada' },
   ringingBar: { label: 'Chamada tocando', calling: '{{name}} está ligando', show: 'Ver a chamada' },

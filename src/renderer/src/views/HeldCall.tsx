@@ -48,6 +48,12 @@ export function HeldCall({ call }: { call: CallView }) {
         </p>
       )}
       <FromAssistant note={call.assistant} />
+      {/* A supervisor who barged (or whispered) stays on the call while it is held: the agent is told so here. */}
+      {call.supervisorOnCall && (
+        <p className="notice" role="status" data-testid="held-supervisor">
+          <Say k="held.supervisor" values={{ name: call.supervisorOnCall }} />
+        </p>
+      )}
       <CustomerPanel call={call} />
       {media.error && (
         <p className="error" role="alert">
