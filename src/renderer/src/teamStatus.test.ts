@@ -182,10 +182,27 @@ describe('the agent state at the top', () => {
     expect(shownAgentState(alone({ wrapUp }), [call({ phase: 'ended' })], 50)?.state).toBe('after_call_work');
   });
 
+  it('in a team: no On call clock once the desk’s call failed or ended, though the relay still says On call', () => {
+    const team = { state: 'on_call' as const, sinceMs: 7 };
+    // The relay restarted mid-call: the desk's call failed ("The app was closed during the call").
+    const failed = call({ phase: 'ended', answeredAtMs: 900 });
+    expect(shownAgentState(status({ team }), [failed], 50)).toBeUndefined();
+    expect(shownAgentState(status({ team }), [], 50)).toBeUndefined();
+    // A call being answered or placed is the relay's On call already.
+    expect(shownAgentState(status({ team }), [call({ phase: 'answering' })], 50)).toEqual({
+      state: 'on_call',
+      sinceMs: 7,
+    });
+    expect(shownAgentState(status({ team }), [failed, call({ callId: 'n', phase: 'dialing' })], 50)?.state).toBe(
+      'on_call',
+    );
+  });
+
   it('in a team: the relay’s state and clock, with a call the agent holds shown as On hold', () => {
     const team = { state: 'on_call' as const, sinceMs: 7 };
     const held = call({ phase: 'active', answeredAtMs: 900, heldSinceMs: 4000 });
-    expect(shownAgentState(status({ team }), [], 50)).toEqual({ state: 'on_call', sinceMs: 7 });
+    const talking = call({ phase: 'active', answeredAtMs: 900 });
+    expect(shownAgentState(status({ team }), [talking], 50)).toEqual({ state: 'on_call', sinceMs: 7 });
     expect(shownAgentState(status({ team }), [held], 50)).toEqual({ state: 'on_hold', sinceMs: 4000 });
     // Hold and answer: the relay's On call began with the held call; the clock counts the live call from its answer.
     const live = call({ callId: 'n', phase: 'active', answeredAtMs: 5000 });

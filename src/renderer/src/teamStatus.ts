@@ -96,6 +96,9 @@ export function shownAgentState(
     const team = shownTeamState(status);
     if (team?.state === 'reserved' && status.team?.holdingCallback) return { ...team, state: 'holding_callback' };
     if (team?.state !== 'on_call') return team;
+    // The relay's On call can outlive the desk's call (the relay restarted mid-call and the call failed here): no
+    // clock counts a call the desk no longer has.
+    if (!calls.some((c) => c.phase !== 'ended')) return undefined;
     if (onHold) return onHold;
     // One caller held to answer another: the relay's On call began with the held call; the time is the live one's.
     if (talking?.answeredAtMs !== undefined && held) return { ...team, sinceMs: talking.answeredAtMs };
