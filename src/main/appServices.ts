@@ -189,6 +189,7 @@ export async function startAppServices(options: AppServicesOptions) {
 
   coordinator.onPermissionReply((reply) => emit('permission:replied', reply));
   coordinator.onCallbackOffers((offers) => emit('callbacks:offered', offers));
+  coordinator.onCallbacksGone((callbackIds) => emit('callbacks:gone', { callbackIds }));
 
   let connectionCheck: AppStatus['connectionCheck'] = { state: 'pending' };
 
@@ -329,6 +330,7 @@ export async function startAppServices(options: AppServicesOptions) {
       // A card still on screen (a colleague's answered or missed call) goes with the customer's history.
       const erasedAt = new Map((policy.erasedCustomers ?? []).map((e) => [e.digest, e.atMs]));
       if (erasedAt.size > 0) coordinator.forgetEnded((customer) => erasedAt.get(customerDigest(customer)));
+      if (erasedAt.size > 0) coordinator.forgetErasedCallbacks((customer) => erasedAt.get(customerDigest(customer)));
       if (Object.values(pruned).some((n) => n > 0)) {
         refreshToCallBack();
         emit('history:changed', { callId: '' });

@@ -498,6 +498,53 @@ describe('call coordinator, outbound', () => {
     expect(lists).toEqual([['cb1'], ['cb1 in hand'], []]);
   });
 
+  it('tells the page a callback waiting for the customer’s permission is gone when the relay withdraws it or the customer is erased', async () => {
+    const graph = createGraphClient({ accessToken: TOKEN, phoneNumberId: PNID, baseUrl: sim.baseUrl, timeoutMs: 500 });
+    const answers: string[] = [];
+    const c = createCallCoordinator({
+      transport: {
+        ...graphCallActions(graph),
+        answerCallback: async (id, answer, why) => {
+          answers.push(`${id}:${answer}:${why ?? ''}`);
+          return { customer: id === 'cb1' ? '447700900321' : '447700900322' };
+        },
+      },
+      logger: createMemoryLogger(),
+    });
+    const gone: string[][] = [];
+    c.onCallbacksGone((ids) => gone.push(ids));
+    for (const [callbackId, customer] of [
+      ['cb1', '447700900321'],
+      ['cb2', '447700900322'],
+    ]) {
+      c.handleSignal({
+        type: 'callback_offered',
+        callbackId: callbackId!,
+        customer: customer!,
+        queue: 'Care',
+        waitingSinceMs: 1,
+        attempts: 0,
+        untilMs: Date.now() + 60_000,
+      });
+      expect(await c.dial(customer!, OFFER, undefined, callbackId)).toMatchObject({
+        ok: false,
+        said: [{ key: 'callbackPermissionRequested' }],
+      });
+    }
+    expect(answers.filter((a) => a.includes('not_placed'))).toEqual([
+      'cb1:not_placed:permission_requested',
+      'cb2:not_placed:permission_requested',
+    ]);
+    // An erasure of the first customer: only their callback is gone; one not erased stays.
+    c.forgetErasedCallbacks((customer) => (customer === '447700900321' ? 1 : undefined));
+    expect(gone).toEqual([['cb1']]);
+    c.forgetErasedCallbacks((customer) => (customer === '447700900321' ? 1 : undefined));
+    expect(gone).toEqual([['cb1']]);
+    // The relay withdraws the other.
+    c.handleSignal({ type: 'callback_withdrawn', callbackId: 'cb2' });
+    expect(gone).toEqual([['cb1'], ['cb2']]);
+  });
+
   it('refuses to place a call without permission, and says whether a request may be sent', async () => {
     const { coordinator: c } = start();
     expect(await c.dial('447700900321', OFFER)).toEqual({

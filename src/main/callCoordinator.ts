@@ -122,6 +122,14 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
    */
   const callbacksInHand = new Map<string, { offer: CallbackOffer; timer: ReturnType<typeof setTimeout> }>();
   const callbackListeners = new Set<(offers: CallbackOffer[]) => void>();
+  /** Callbacks handed back to wait for the customer's call permission, by id (their customer): the page says so. */
+  const awaitingPermission = new Map<string, string>();
+  const goneListeners = new Set<(callbackIds: string[]) => void>();
+  /** Callbacks awaiting permission are gone (withdrawn, or their customer erased): the page drops its line on them. */
+  function permissionWaitsGone(callbackIds: string[]): void {
+    for (const id of callbackIds) awaitingPermission.delete(id);
+    if (callbackIds.length > 0) for (const listener of goneListeners) listener(callbackIds);
+  }
   const offersNow = (): CallbackOffer[] =>
     [...callbackOffers.values(), ...[...callbacksInHand.values()].map((h) => ({ ...h.offer, inHand: true }))].sort(
       (a, b) => a.waitingSinceMs - b.waitingSinceMs,
@@ -541,6 +549,11 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
   async function callbackWithoutPermission(callbackId: string, to: string, allowed: PermissionView) {
     callbackDone(callbackId);
     const asked = allowed.canRequest && (await requestPermission(to)).ok;
+    if (asked) {
+      awaitingPermission.set(callbackId, to);
+      // A bounded memory: the oldest goes first.
+      if (awaitingPermission.size > 100) awaitingPermission.delete(awaitingPermission.keys().next().value!);
+    }
     await transport
       .answerCallback?.(callbackId, 'not_placed', asked ? 'permission_requested' : 'no_permission')
       .catch((error: unknown) => log.warn('callback not handed back', { callbackId, error: errorText(error) }));
@@ -853,6 +866,7 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
         tellCallbacks();
       } else if (signal.type === 'callback_withdrawn') {
         if (forgetCallback(signal.callbackId)) tellCallbacks();
+        if (awaitingPermission.has(signal.callbackId)) permissionWaitsGone([signal.callbackId]);
       } else if (signal.type === 'supervisor_on_call')
         supervisorOnCall(signal.callId, signal.supervisor, signal.whispering);
       else if (signal.type === 'outbound_answered') onOutboundAnswer(signal.callId, signal.sdpAnswer);
@@ -930,6 +944,20 @@ export function createCallCoordinator(options: CallCoordinatorOptions) {
       }
     },
     /** The callbacks offered to this agent now, oldest call first, each time they change. */
+    /**
+     * The team erased these customers (`erasedBefore` says until when, undefined: not erased): their callbacks that
+     * waited for permission are gone with the relay's copy.
+     */
+    forgetErasedCallbacks(erasedBefore: (customer: string) => number | undefined): void {
+      permissionWaitsGone(
+        [...awaitingPermission].filter(([, customer]) => erasedBefore(customer) !== undefined).map(([id]) => id),
+      );
+    },
+    /** Callbacks the page said were waiting for permission that are gone (`forgetErasedCallbacks`, withdrawn). */
+    onCallbacksGone(listener: (callbackIds: string[]) => void): () => void {
+      goneListeners.add(listener);
+      return () => goneListeners.delete(listener);
+    },
     onCallbackOffers(listener: (offers: CallbackOffer[]) => void): () => void {
       callbackListeners.add(listener);
       return () => callbackListeners.delete(listener);

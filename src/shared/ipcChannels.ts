@@ -49,6 +49,7 @@ export const EVENT_CHANNELS = [
   'shortcut:pressed',
   'permission:replied',
   'callbacks:offered',
+  'callbacks:gone',
   'history:changed',
 ] as const;
 export type InvokeChannelName = (typeof INVOKE_CHANNELS)[number];

@@ -423,6 +423,8 @@ export const eventContract = {
   'permission:replied': PermissionReply,
   /** The customers' callbacks offered to this agent now (team relay), the oldest call first. */
   'callbacks:offered': z.array(CallbackOffer).max(50),
+  /** Callbacks handed back to wait for the customer's call permission that the relay withdrew or an erasure took. */
+  'callbacks:gone': z.object({ callbackIds: z.array(z.string().max(32)).max(100) }),
   /** A history row changed outside the agent's actions (WhatsApp's recording arrived). */
   'history:changed': z.object({ callId: z.string() }),
 } as const satisfies Record<EventChannelName, z.ZodType>;

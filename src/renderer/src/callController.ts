@@ -322,6 +322,11 @@ export async function startCallController(): Promise<void> {
   api.on('call:updated', onCallUpdated);
   api.on('app:status', onStatus);
   api.on('callbacks:offered', (offers) => usePhone.setState({ callbackOffers: offers }));
+  // A callback said to wait for the customer's permission is gone: its line goes with it.
+  api.on('callbacks:gone', ({ callbackIds }) => {
+    const notice = usePhone.getState().callbackNotice;
+    if (notice && callbackIds.includes(notice.callbackId)) usePhone.setState({ callbackNotice: undefined });
+  });
   api.on('permission:replied', (reply) =>
     usePhone.setState((s) => ({ permissionReplies: { ...s.permissionReplies, [reply.customer]: reply } })),
   );
