@@ -25,15 +25,15 @@ export interface TeamPlace {
 export interface TestTeamOptions extends TeamPlace, Omit<RelayOptions, TeamSet | 'prefix'> {
   /** How many relay instances start (0: none until `startRelays`). */
   count: number;
-  /** The queues file; each instance gets its own parsed copy, as separate processes have. */
-  queues: TeamQueues;
+  /** The queues file; each instance gets its own parsed copy, as separate processes have (none: the admin's). */
+  queues?: TeamQueues;
   /** Meta is the WhatsApp simulator (customers who call, tap and answer) instead of the Graph API simulator alone. */
   whatsapp?: boolean;
 }
 
 /** The options one more instance of the team starts with (in process or as its own process). */
 export type TeamInstanceOptions = Pick<RelayOptions, Exclude<TeamSet, 'logger'> | 'prefix'> & {
-  queues: TeamQueues;
+  queues?: TeamQueues;
   logger: TestRelayLog;
 };
 
@@ -96,7 +96,7 @@ export async function startTestTeamRelays(
     graphBaseUrl: graph.baseUrl,
     prefix: place.prefix,
     databaseUrl: databaseUrl(),
-    queues: TeamQueues.parse(queues),
+    ...(queues && { queues: TeamQueues.parse(queues) }),
     logger: createMemoryLogger(),
   });
 

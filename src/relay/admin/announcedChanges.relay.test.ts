@@ -1,16 +1,12 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
-import { createMemoryLogger } from '../../whatsapp/logger';
 import { connectRelay } from '../../main/transport/relayClient';
 import type { TeamDataPolicy } from '../../shared/retention';
 import { customerDigest } from '../../whatsapp/customerDigest';
-import { issueAgentToken, issueSupervisorToken } from '../agentTokens';
+import { issueAgentToken } from '../agentTokens';
 import { MIGRATIONS } from '../records/migrations';
 import { LISTENER_NAME } from '../records/tableChanges';
-import { startRelay, type Relay } from '../relayServer';
-import { startTestPostgres, type TestPostgres } from '../testPostgres';
-import { startTestRedis, type TestRedis } from '../testRedis';
+import type { Relay } from '../relayServer';
+import { startTestTeamRelays, type TestRelayLog, type TestTeamRelays } from '../testTeamRelays';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 
 const SECRETS = RELAY_TEST_SECRETS;
@@ -19,48 +15,38 @@ const SECRETS = RELAY_TEST_SECRETS;
  * on a loaded machine; the 2 s poll it replaced took 0-2 s, so of the seven changes here some would come later.
  */
 const ANNOUNCED_WITHIN_MS = 1500;
-let redis: TestRedis;
-let postgres: TestPostgres;
-let graph: GraphApiSim;
+let team: TestTeamRelays;
 let first: Relay;
 let second: Relay;
-const secondLog = createMemoryLogger();
+let secondLog: TestRelayLog;
 
-async function sql<R extends pg.QueryResultRow>(text: string): Promise<R[]> {
-  const client = new pg.Client(postgres.url);
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 const listeners = async () =>
   Number(
     (
-      await sql<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = '${LISTENER_NAME}'`)
+      await team.sql<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = '${LISTENER_NAME}'`,
+      )
     )[0]!.n,
   );
 
 /** Saves team settings on `relay` as an admin; the version saved. */
 async function save(relay: Relay, reason: string): Promise<number> {
-  const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
-  const res = await fetch(`${relay.agentUrl.replace(/^ws/, 'http').replace(/\/$/, '')}/board/api/settings`, {
+  const res = await fetch(`${team.httpOf(relay)}/board/api/settings`, {
     method: 'PUT',
-    headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${await team.adminToken()}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ notReadyReasons: ['break', reason], wrapUpCodes: ['Resolved'] }),
   });
   expect(res.status).toBe(200);
   return ((await res.json()) as { version: number }).version;
 }
-const appliedOn = (log: typeof secondLog, version: number) =>
+const appliedOn = (log: TestRelayLog, version: number) =>
   log.records.some((r) => r.msg === 'team settings applied' && r.version === version);
 
 /** Reads of the admin tables PostgreSQL counted so far (scans of any kind). */
 const tableReads = async () =>
   Number(
     (
-      await sql<{ n: string }>(
+      await team.sql<{ n: string }>(
         `SELECT sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)) AS n FROM pg_stat_user_tables
          WHERE relname IN ('team_settings', 'team_queues', 'customer_erasures')`,
       )
@@ -68,22 +54,12 @@ const tableReads = async () =>
   );
 
 beforeAll(async () => {
-  [redis, postgres, graph] = await Promise.all([
-    startTestRedis(),
-    startTestPostgres(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-  ]);
-  const common = {
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    prefix: 'announced',
-    databaseUrl: postgres.url,
-  };
-  first = await startRelay({ ...common, logger: createMemoryLogger() });
-  second = await startRelay({ ...common, logger: secondLog });
+  team = await startTestTeamRelays({ count: 2, database: 'announced', prefix: 'announced' });
+  [first, second] = team.relays as [Relay, Relay];
+  secondLog = team.logs[1]!;
   const migrated = async () =>
-    (await sql<{ v: number }>('SELECT max(version) AS v FROM schema_migrations'))[0]?.v === MIGRATIONS.at(-1)!.version;
+    (await team.sql<{ v: number }>('SELECT max(version) AS v FROM schema_migrations'))[0]?.v ===
+    MIGRATIONS.at(-1)!.version;
   const end = Date.now() + 15_000;
   while (!(await migrated().catch(() => false)) || (await listeners()) !== 2) {
     if (Date.now() > end) throw new Error('the relays never migrated and listened');
@@ -91,11 +67,7 @@ beforeAll(async () => {
   }
 }, 60_000);
 afterAll(async () => {
-  await first?.close();
-  await second?.close();
-  await graph?.close();
-  await redis?.stop();
-  await postgres?.stop();
+  await team?.close();
 });
 
 describe('team settings saved on one instance are announced to the others by PostgreSQL', () => {
@@ -116,10 +88,9 @@ describe('team settings saved on one instance are announced to the others by Pos
           { kind: 'offered', callId, customer, phoneNumberId: SECRETS.phoneNumberId, atMs },
           { kind: 'ended', callId, customer, status: 'COMPLETED', atMs: atMs + 30_000 },
         ]);
-        const admin = await issueSupervisorToken('ada', SECRETS.agentSecret, { role: 'admin' });
-        const erased = await fetch(`${first.agentUrl.replace(/^ws/, 'http')}board/api/customer-data`, {
+        const erased = await fetch(`${team.httpOf(first)}/board/api/customer-data`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+          headers: { Authorization: `Bearer ${await team.adminToken()}`, 'Content-Type': 'application/json' },
           body: JSON.stringify({ customer, action: 'erase' }),
         });
         expect(erased.status).toBe(200);
@@ -152,7 +123,9 @@ describe('team settings saved on one instance are announced to the others by Pos
   }, 25_000);
 
   it('a save made while the listening connections are down is in force once they are back', async () => {
-    await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${LISTENER_NAME}'`);
+    await team.sql(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${LISTENER_NAME}'`,
+    );
     const version = await save(first, 'away');
     // The save landed while no instance was listening: only the read at reconnection can bring it.
     expect(await listeners()).toBe(0);
