@@ -5,9 +5,10 @@ import type { PermissionMessage } from '../sim/messageRules';
 import { SIM_SECRETS } from '../sim/phoneWithSim';
 import { postSignedWebhook } from '../sim/webhookSender';
 import { createRevocations } from '../src/relay/revocations';
+import { issueSupervisorToken } from '../src/relay/agentTokens';
 import { startTestPostgres } from '../src/relay/testPostgres';
 import { TeamQueues } from '../src/shared/teamQueues';
-import { startTeam } from './teamDesks';
+import { AGENT_SECRET, startTeam } from './teamDesks';
 import { deploymentKeyPrefix } from '../src/relay/relayKeys';
 
 /** Today and tomorrow in London: the queue is on holiday now, even if the run crosses midnight there. */
@@ -157,6 +158,53 @@ test('an agent calls back a customer who has not given call permission: the desk
     expect(connect.body).toMatchObject({ to: customer, action: 'connect' });
   } finally {
     await close();
+  }
+});
+
+test('a callback waiting for the customer’s permission after Call back now: once an admin erases the customer, the desk no longer says it waits for them', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const postgres = await startTestPostgres();
+  const { queues, routingClock, open } = closedQueues();
+  const { sim, relays, pageA, close } = await startTeam(browser, { queues, routingClock, databaseUrl: postgres.url });
+  try {
+    const customer = '447700900743';
+    const call = await sim.placeCall({ from: customer });
+    await expect.poll(() => sim.graph.actionsFor(call.callId), { timeout: 15_000 }).toEqual(['reject:200']);
+    const offerTo = () =>
+      sim.graph.textMessages.find((m): m is ButtonsMessage => m.kind === 'buttons' && m.customer === customer);
+    await expect.poll(offerTo, { timeout: 15_000 }).toBeTruthy();
+    const yes = offerTo()!.buttons[0]!;
+    const tap = buttonReplyWebhook({
+      customer,
+      phoneNumberId: SIM_SECRETS.phoneNumberId,
+      buttonId: yes.id,
+      title: yes.title,
+      messageId: 'wamid.e2e.callback.erased',
+    });
+    expect((await postSignedWebhook(relays[0]!.webhookUrl, tap, SIM_SECRETS.appSecret)).status).toBe(200);
+    open();
+    const card = pageA.getByTestId('callback-offer');
+    await expect(card).toBeVisible({ timeout: 15_000 });
+    await card.getByRole('button', { name: 'Call back now' }).click();
+    const notice = pageA.getByTestId('callback-notice');
+    await expect(notice).toHaveText(
+      'This customer has not given permission to be called yet: a call-permission request was sent, and the callback waits for them.',
+    );
+
+    const admin = await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' });
+    const erased = await fetch(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board/api/customer-data`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ customer, action: 'erase' }),
+    });
+    expect(erased.status).toBe(200);
+    await expect(notice).toHaveCount(0, { timeout: 15_000 });
+    await expect(card).toHaveCount(0);
+  } finally {
+    await close();
+    await postgres.stop();
   }
 });
 
