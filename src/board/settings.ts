@@ -5,7 +5,7 @@ import { readOnlyControls } from './readOnly';
 import { showCustomerResult, startCustomerData } from './customerData';
 import { startQueueSettings } from './queueSettings';
 import { refusedSentence } from './relayRefusals';
-import { refusalLines, settingsField } from './settingsIssues';
+import { boxEntries, refusalLines, settingsField } from './settingsIssues';
 import { RETENTION_KINDS, type RetentionPolicy } from '../shared/retention';
 import { SettingsSaved } from '../shared/settingsRules';
 
@@ -50,11 +50,7 @@ function showSaved(): void {
       ? ''
       : say(savedUnchanged ? 'settings.unchanged' : 'settings.saved', { version: savedVersion });
 }
-const lines = (id: string) =>
-  ($(id) as HTMLTextAreaElement).value
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
+const box = (id: string) => boxEntries(($(id) as HTMLTextAreaElement).value);
 
 async function call(init: RequestInit = {}): Promise<Response | undefined> {
   if (!token) return void showOutcome({ problems: [() => say('reports.signInFirst')] });
@@ -152,9 +148,11 @@ $('settings').addEventListener('submit', (event) => {
     showOutcome({ problems: [() => say('hours.notJson')] });
     return $('problem').focus();
   }
+  const [reasons, codes] = [box('reasons'), box('codes')];
+  const typedLines = { notReadyReasons: reasons.typedLines, wrapUpCodes: codes.typedLines };
   const body = JSON.stringify({
-    notReadyReasons: lines('reasons'),
-    wrapUpCodes: lines('codes'),
+    notReadyReasons: reasons.entries,
+    wrapUpCodes: codes.entries,
     boardThresholds: { serviceLevelTargetPct: number('sl-target'), maxWaitSec: number('max-wait') },
     retention: retentionOf(),
     // An empty box clears every queue's hours here (the queues file's apply again). Hours left as loaded are not
@@ -165,7 +163,7 @@ $('settings').addEventListener('submit', (event) => {
   });
   saving = true;
   saveButton.disabled = true;
-  void save(body, hoursText).finally(() => {
+  void save(body, hoursText, typedLines).finally(() => {
     saving = false;
     saveButton.disabled = false;
     // The disabled button lost the focus to <body>: a refusal takes it to the problem line, a save back to Save.
@@ -174,11 +172,13 @@ $('settings').addEventListener('submit', (event) => {
   });
 });
 
-async function save(body: string, hoursText: string): Promise<void> {
+async function save(body: string, hoursText: string, typedLines: Record<string, number[]>): Promise<void> {
   const response = await call({ method: 'PUT', body });
   if (!response) return;
   if (response.status === 400)
-    return showOutcome({ problems: refusalLines(await response.json().catch(() => undefined), settingsField) });
+    return showOutcome({
+      problems: refusalLines(await response.json().catch(() => undefined), settingsField(typedLines)),
+    });
   if (response.status === 409) {
     const newer = (await response.json()) as { version?: number; changedBy?: string };
     return showOutcome({

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { settingsRefusal } from '../shared/settingsRules';
 import { TeamSettingsChange } from '../shared/teamSettings';
 import { boardI18n } from './i18n';
-import { refusalLines, settingsField } from './settingsIssues';
+import { boxEntries, refusalLines, settingsField } from './settingsIssues';
 
 /** The relay's 400 body for a settings change, as boardApi builds it from the schema. */
 function refusalOf(change: unknown): unknown {
@@ -22,7 +22,7 @@ describe('a relay’s refusal of a settings save, as the page words it', () => {
         boardThresholds: { serviceLevelTargetPct: 0, maxWaitSec: 60 },
         retention: { notes: 1.5 },
       }),
-      settingsField,
+      settingsField(),
     );
     await boardI18n.changeLanguage('es');
     expect(shown(lines)).toEqual([
@@ -43,12 +43,22 @@ describe('a relay’s refusal of a settings save, as the page words it', () => {
       ],
     };
     await boardI18n.changeLanguage('ar');
-    expect(shown(refusalLines(body, settingsField))).toEqual(body.problems);
-    expect(shown(refusalLines({ problems: ['(settings): not JSON'] }, settingsField))).toEqual([
+    expect(shown(refusalLines(body, settingsField()))).toEqual(body.problems);
+    expect(shown(refusalLines({ problems: ['(settings): not JSON'] }, settingsField()))).toEqual([
       '(settings): not JSON',
     ]);
-    expect(shown(refusalLines('<html>', settingsField))).toEqual([
+    expect(shown(refusalLines('<html>', settingsField()))).toEqual([
       'رفض المُرحِّل التغيير (HTTP 400): حاول مرة أخرى؛ وإن تكرّر ذلك فسجلّ المُرحِّل يذكر السبب.',
     ]);
+  });
+
+  it('names a list’s entry by the line it was typed on, blank lines counted', () => {
+    const typed = boxEntries('break\n\n  \nLunch!\n');
+    expect(typed).toEqual({ entries: ['break', 'Lunch!'], typedLines: [1, 4] });
+    const lines = refusalLines(
+      refusalOf({ notReadyReasons: typed.entries, boardThresholds: { serviceLevelTargetPct: 80, maxWaitSec: 60 } }),
+      settingsField({ notReadyReasons: typed.typedLines }),
+    );
+    expect(shown(lines)[0]).toMatch(/^Not-ready reasons, line 4: /);
   });
 });

@@ -34,21 +34,39 @@ const THRESHOLDS: Record<string, string> = {
   maxWaitSec: 'settings.maxWait',
 };
 
-/** The team settings form's fields: a list's line counted from 1, a threshold or kept-days box by its label. */
-export const settingsField: FieldNamer = ([field, item, ...rest]) => {
-  if (typeof field !== 'string') return undefined;
-  const list = LISTS[field];
-  if (list && item === undefined) return () => say(list);
-  if (list && typeof item === 'number' && rest.length === 0)
-    return () => say('settingsField.line', { field: say(list), line: item + 1 });
-  if (field === 'boardThresholds' && item === undefined) return () => say('settings.thresholds');
-  if (field === 'boardThresholds' && typeof item === 'string' && THRESHOLDS[item]) return () => say(THRESHOLDS[item]!);
-  if (field === 'retention' && item === undefined) return () => say('retention.heading');
-  if (field === 'retention' && typeof item === 'string' && (RETENTION_KINDS as readonly string[]).includes(item))
-    return () => say(`retention.${item}`);
-  // The hours are JSON the admin typed: the place inside a queue's is named by its keys, as typed.
-  if (field === 'queueHours' && item === undefined) return () => say('hours.settingsHeading');
-  if (field === 'queueHours' && rest.length === 0) return () => say('settingsField.queueHours', { queue: item });
-  if (field === 'queueHours') return () => say('settingsField.queueHoursAt', { queue: item, where: rest.join('.') });
-  return undefined;
-};
+/** A one-a-line box's entries, trimmed, blank lines left out, with the line (from 1, as typed) each stands on. */
+export function boxEntries(text: string): { entries: string[]; typedLines: number[] } {
+  const entries: string[] = [];
+  const typedLines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    entries.push(line.trim());
+    typedLines.push(i + 1);
+  });
+  return { entries, typedLines };
+}
+
+/**
+ * The team settings form's fields: a list's entry by the line it was typed on (`typedLines` per list, from
+ * boxEntries; the entry's place counted from 1 where not given), a threshold or kept-days box by its label.
+ */
+export const settingsField =
+  (typedLines: Record<string, number[]> = {}): FieldNamer =>
+  ([field, item, ...rest]) => {
+    if (typeof field !== 'string') return undefined;
+    const list = LISTS[field];
+    if (list && item === undefined) return () => say(list);
+    if (list && typeof item === 'number' && rest.length === 0)
+      return () => say('settingsField.line', { field: say(list), line: typedLines[field]?.[item] ?? item + 1 });
+    if (field === 'boardThresholds' && item === undefined) return () => say('settings.thresholds');
+    if (field === 'boardThresholds' && typeof item === 'string' && THRESHOLDS[item])
+      return () => say(THRESHOLDS[item]!);
+    if (field === 'retention' && item === undefined) return () => say('retention.heading');
+    if (field === 'retention' && typeof item === 'string' && (RETENTION_KINDS as readonly string[]).includes(item))
+      return () => say(`retention.${item}`);
+    // The hours are JSON the admin typed: the place inside a queue's is named by its keys, as typed.
+    if (field === 'queueHours' && item === undefined) return () => say('hours.settingsHeading');
+    if (field === 'queueHours' && rest.length === 0) return () => say('settingsField.queueHours', { queue: item });
+    if (field === 'queueHours') return () => say('settingsField.queueHoursAt', { queue: item, where: rest.join('.') });
+    return undefined;
+  };
