@@ -87,6 +87,11 @@ describe('reports', () => {
     const header = rows[0]!;
     expect(rows[1]![header.indexOf('closed')]).toBe('2');
     expect(rows[1]![header.indexOf('waitedTooLong')]).toBe('0');
+    // A queue that turned none away says 0 as the team does (its id kept from being read as a formula).
+    const byScope = (scope: string, id: string) => rows.find((r) => r[0] === scope && r.at(-1) === id)!;
+    const turnedAway = (r: string[]) => [r[header.indexOf('closed')], r[header.indexOf('waitedTooLong')]];
+    expect(turnedAway(byScope('queue', 'support'))).toEqual(['2', '0']);
+    expect(turnedAway(byScope('queue', "'=cmd|calc"))).toEqual(['0', '0']);
   });
 
   it('counts what the queues’ bots did in the report and its CSV, empty for a line no bot took part in', () => {

@@ -50,7 +50,13 @@ export function buildReport(
     serviceLevelSec,
     buckets,
     team: { ...figures.team, answerRatePct: rate(figures.team) },
-    byQueue: figures.byQueue.map((q) => ({ ...q, answerRatePct: rate(q) })),
+    // Every queue can turn calls away, so its counts are 0 rather than blank; an agent's line has none to count.
+    byQueue: figures.byQueue.map((q) => ({
+      ...q,
+      closed: q.closed ?? 0,
+      waitedTooLong: q.waitedTooLong ?? 0,
+      answerRatePct: rate(q),
+    })),
     byAgent: figures.byAgent.map((a) => ({ ...a, answerRatePct: rate(a) })),
   };
 }
