@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuditRow } from '../shared/auditSchemas';
-import { boardWhen, say, startBoardLanguage } from './i18n';
+import { say, startBoardLanguage } from './i18n';
+import { auditWhen } from './auditTime';
 import { readRefusedSentence } from './relayRefusals';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -37,7 +38,7 @@ function render(): void {
       tr.dataset.action = r.action;
       tr.dataset.role = r.role;
       for (const [column, text] of [
-        ['when', boardWhen(Date.parse(r.at), { dateStyle: 'short', timeStyle: 'medium' })],
+        ['when', auditWhen(Date.parse(r.at))],
         ['who', r.actor],
         // Stored as codes (the CSV keeps them); read in the admin's language, a code no catalogue has as it is.
         ['role', say(`auditRoles.${r.role}`, { defaultValue: r.role })],
