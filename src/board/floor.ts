@@ -1,5 +1,5 @@
 import type { BoardSnapshot } from '../shared/boardSchemas';
-import { alertKey, floorTiles, type FloorAlert, type TileLevel } from '../shared/boardTiles';
+import { alertKey, alertStatement, floorTiles, type FloorAlert, type TileLevel } from '../shared/boardTiles';
 import { say } from './i18n';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -68,13 +68,17 @@ function chime(): void {
   document.body.dataset.alertChimes = String(Number(document.body.dataset.alertChimes ?? 0) + 1);
 }
 
-/** The banner: re-worded only when the queues over a threshold change, so a screen reader hears each once. */
+/**
+ * The banner: re-worded only when what it says changes (the queues over a threshold, the figures it states, their
+ * names), so a screen reader hears each once; the chime only for a queue newly over.
+ */
 function renderAlerts(alerts: FloorAlert[], words: FloorWords): void {
   const keys = alerts.map(alertKey);
   const fresh = keys.some((k) => !heardAlerts.has(k));
   heardAlerts = new Set(keys);
   if (fresh) chime();
-  const shown = `${document.documentElement.lang}|${keys.join(',')}`;
+  const stated = alerts.map((a) => `${alertStatement(a)}:${words.queueName(a.queue)}`);
+  const shown = `${document.documentElement.lang}|${stated.join(',')}`;
   if (shown === shownAlerts) return;
   shownAlerts = shown;
   const box = $('floor-alert');

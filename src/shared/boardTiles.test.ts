@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoardSnapshot } from './boardSchemas';
-import { floorTiles, type BoardThresholds } from './boardTiles';
+import { alertKey, alertStatement, floorTiles, type BoardThresholds } from './boardTiles';
 
 const NOW = 1_000_000;
 const LIMITS: BoardThresholds = { serviceLevelTargetPct: 80, maxWaitSec: 60 };
@@ -107,6 +107,32 @@ describe('the floor’s tiles', () => {
       ['sales', 'alert', 3],
       ['quiet', 'ok', 3],
     ]);
+  });
+
+  it('words an alert anew when a figure it states changes (the target, the level, the limit), not as the wait grows', () => {
+    const today = {
+      ok: true as const,
+      serviceLevelSec: 20,
+      team: figures,
+      byQueue: [{ ...figures, queue: 'sales', serviceLevelPct: 50 }],
+      byAgent: [],
+    };
+    const waiting = [{ callId: 'c1', queue: 'sales', customer: '447700900001', sinceMs: NOW - 90_000, ringingAt: [] }];
+    const stated = (target: number, maxWaitSec: number, now = NOW) =>
+      floorTiles(snapshot({ today, waiting }), { serviceLevelTargetPct: target, maxWaitSec }, now).alerts.map(
+        alertStatement,
+      );
+    const before = stated(90, 60);
+    expect(stated(90, 60, NOW + 5000)).toEqual(before);
+    expect(stated(85, 60)).not.toEqual(before);
+    expect(stated(85, 60)).toContain('service_level:sales:50:85');
+    expect(stated(90, 45)).not.toEqual(before);
+    // The alert itself (which sounds once) is the same throughout.
+    const keys = (target: number) =>
+      floorTiles(snapshot({ today, waiting }), { serviceLevelTargetPct: target, maxWaitSec: 60 }, NOW).alerts.map(
+        alertKey,
+      );
+    expect(keys(85)).toEqual(keys(90));
   });
 
   it('rotates through every queue the board covers, quiet ones too, in the layout’s order, then others with calls', () => {

@@ -143,3 +143,7 @@ export function floorTiles(snapshot: BoardSnapshot, thresholds: BoardThresholds,
 
 /** A stable name for the set of alerts, so the page sounds once per new crossing, not every second. */
 export const alertKey = (a: FloorAlert): string => `${a.kind}:${a.queue}`;
+
+/** What the banner says of an alert: the alert and the figures it states (the limit, the level and its target). */
+export const alertStatement = (a: FloorAlert): string =>
+  a.kind === 'max_wait' ? `${alertKey(a)}:${a.maxWaitSec}` : `${alertKey(a)}:${a.pct}:${a.targetPct}`;
