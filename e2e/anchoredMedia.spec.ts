@@ -17,7 +17,7 @@ import { openDesk } from '../sim/teamDesk';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { heardTone } from '../sim/farEnd';
 import { AGENT_SECRET, startTeam } from './teamDesks';
-import { heardTone as deskHears, giveVoiceAndEars } from '../sim/pageVoice';
+import { heardTone as deskHears, giveVoiceAndEars, sentLevel } from '../sim/pageVoice';
 import { issueSupervisorToken } from '../src/relay/agentTokens';
 
 /** Each party's voice: the caller 440 Hz, Asha 300 Hz, Ben 700 Hz; heard means above 0.02, silent below 0.004. */
@@ -330,8 +330,15 @@ test('Hold on an anchored call: the caller waits in Janus’s hold room hearing 
     const call = await answeredCall(sim, pageA, 'Held Anchored');
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
 
+    expect(await sentLevel(pageA), 'the desk sends Asha’s voice').toBeGreaterThan(0.05);
     await pageA.getByTestId('hold').click();
     await expect(pageA.getByTestId('held-call')).toBeVisible();
+    // Janus plays the music: the desk sends silence from the click, so nothing of its own reaches the customer while
+    // the relay is still moving them to the hold room (its hold loop did, for up to ~0.1 s).
+    for (let i = 0; i < 5; i += 1) {
+      expect(await sentLevel(pageA), 'the desk sends something while its call is held').toBeLessThan(0.001);
+      await pageA.waitForTimeout(100);
+    }
     await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
     // The desk's own hold loop (523-784 Hz) goes only into the call's room, where nobody is now. Its notes sit 59-184 Hz
@@ -346,6 +353,7 @@ test('Hold on an anchored call: the caller waits in Janus’s hold room hearing 
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
 
     await pageA.getByTestId('held-resume').click();
+    await expect.poll(() => sentLevel(pageA), { timeout: 5000 }).toBeGreaterThan(0.05);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 10_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
     await pageA.getByTestId('hangup').click();

@@ -29,10 +29,12 @@ export async function giveVoiceAndEars(page: Page, voiceHz: number): Promise<voi
       return sink.stream;
     };
     const analysers: AnalyserNode[] = [];
+    const connections: RTCPeerConnection[] = [];
     const Native = window.RTCPeerConnection;
     class Tapped extends Native {
       constructor(config?: RTCConfiguration) {
         super(config);
+        connections.push(this);
         this.addEventListener('track', (event) => {
           // Chromium feeds remote WebRTC audio to Web Audio only while an element plays it too.
           const element = new Audio();
@@ -48,6 +50,23 @@ export async function giveVoiceAndEars(page: Page, voiceHz: number): Promise<voi
       }
     }
     window.RTCPeerConnection = Tapped;
+    // The peak (0..1) of what the page's latest call sends now: the microphone's track, or the one that replaced it.
+    (window as unknown as { sentLevel(): Promise<number> }).sentLevel = async () => {
+      const sender = connections
+        .at(-1)
+        ?.getSenders()
+        .find((s) => s.track?.kind === 'audio');
+      if (!sender?.track) return 0;
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 2048;
+      const source = context.createMediaStreamSource(new MediaStream([sender.track]));
+      source.connect(analyser);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const samples = new Float32Array(analyser.fftSize);
+      analyser.getFloatTimeDomainData(samples);
+      source.disconnect();
+      return samples.reduce((peak, x) => Math.max(peak, Math.abs(x)), 0);
+    };
     (window as unknown as { latestHeard(): [number[], number] }).latestHeard = () => {
       const analyser = analysers.at(-1);
       const samples = new Float32Array(analyser?.fftSize ?? 0);
@@ -63,4 +82,9 @@ export async function heardTone(page: Page, hz: number): Promise<number> {
     (window as unknown as { latestHeard(): [number[], number] }).latestHeard(),
   );
   return toneLevel(samples, rate, hz);
+}
+
+/** Level (0..1) of what the page's latest call sends in place of, or as, its microphone. */
+export async function sentLevel(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { sentLevel(): Promise<number> }).sentLevel());
 }

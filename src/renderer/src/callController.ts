@@ -9,6 +9,7 @@ import { CallSession } from './rtc/callSession';
 import { agentIsTyping, holdingToAnswer } from './focusRules';
 import { routeAudio } from './rtc/devices';
 import { LiveCall } from './rtc/liveCall';
+import { startHoldMusic, startHoldSilence, type HoldMusic } from './rtc/holdMusic';
 import { JobCancelled, jobSlots } from './rtc/jobSlots';
 import { Ringtone } from './rtc/ringtone';
 import { heldForWrapUp } from './teamStatus';
@@ -471,11 +472,17 @@ export async function hangupCall(callId: string): Promise<void> {
   if (!result.ok) usePhone.getState().patchMedia(callId, { error: resultText(result, i18n.t) });
 }
 
+/** What a held call sends: the hold loop on a direct call; silence on an anchored one, whose music Janus plays. */
+function holdSound(callId: string): () => HoldMusic {
+  if (usePhone.getState().calls[callId]?.anchored) return startHoldSilence;
+  return () => startHoldMusic(holdMusicBuffer());
+}
+
 /** Holds a call: WhatsApp keeps getting audio (the hold loop), the agent stops hearing the caller. */
 export async function holdCall(callId: string): Promise<boolean> {
   const live = liveCalls.get(callId);
   // The music starts at once; main's record follows, and a refusal there takes the music back.
-  const [result] = await Promise.all([api.invoke('call:hold', { callId, held: true }), live?.hold(holdMusicBuffer())]);
+  const [result] = await Promise.all([api.invoke('call:hold', { callId, held: true }), live?.hold(holdSound(callId))]);
   if (!result.ok) {
     await live?.resume();
     usePhone
@@ -497,10 +504,10 @@ export async function resumeCall(callId: string): Promise<void> {
   const [result] = await Promise.all([
     api.invoke('call:hold', { callId, held: false }),
     live?.resume(),
-    other?.hold(holdMusicBuffer()),
+    talking && other?.hold(holdSound(talking.callId)),
   ]);
   if (!result.ok) {
-    await Promise.all([live?.hold(holdMusicBuffer()), other?.resume()]);
+    await Promise.all([live?.hold(holdSound(callId)), other?.resume()]);
     return usePhone.getState().patchMedia(callId, { error: resultText(result, i18n.t) });
   }
   if (talking && other) usePhone.getState().patchMedia(talking.callId, { callerAudible: other.callerAudible });

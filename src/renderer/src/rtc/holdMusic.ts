@@ -62,3 +62,19 @@ export function startHoldMusic(music?: AudioBuffer): HoldMusic {
     },
   };
 }
+
+/**
+ * Silence in place of the microphone: on an anchored call the team's media server plays the music to the held customer,
+ * and the desk's own loop would reach the customer while the relay is still moving them to the hold room.
+ */
+export function startHoldSilence(): HoldMusic {
+  const context = new AudioContext();
+  const track = context.createMediaStreamDestination().stream.getAudioTracks()[0]!;
+  return {
+    track,
+    stop(): void {
+      track.stop();
+      void context.close();
+    },
+  };
+}

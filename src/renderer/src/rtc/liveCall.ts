@@ -1,4 +1,4 @@
-import { startHoldMusic, type HoldMusic } from './holdMusic';
+import type { HoldMusic } from './holdMusic';
 import { createDeadMicDetector } from '../../../shared/deadMic';
 import type { CallSession, MediaStats } from './callSession';
 import type { QualitySample } from '../../../shared/callQuality';
@@ -44,11 +44,11 @@ export class LiveCall {
 
   private music?: HoldMusic;
 
-  /** Held: the caller hears the hold loop instead of the agent, and the agent no longer hears the caller. */
-  async hold(music?: AudioBuffer): Promise<void> {
+  /** Held: the caller hears what `sound` starts instead of the agent, and the agent no longer hears the caller. */
+  async hold(sound: () => HoldMusic): Promise<void> {
     const session = await this.ready();
     if (!session || this.music) return;
-    this.music = startHoldMusic(music);
+    this.music = sound();
     await session.sendInsteadOfMic(this.music.track);
     if (this.audio) this.audio.muted = true;
   }
