@@ -144,6 +144,13 @@ async function ended(callId: string, customer: string, durationSec?: number): Pr
   await until(async () => (await relay!.records!.outbox.pending()) === 0, 'every record written');
 }
 
+/** The queue turns the call away: `desk` is told it ended, and its end is in the records. */
+async function turnedAway(desk: Desk, callId: string, customer: string): Promise<void> {
+  const told = () => desk.events.some((e) => e.type === 'call_terminated' && e.callId === callId);
+  await until(told, 'the queue turns the call away');
+  await ended(callId, customer);
+}
+
 const today = () => {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -304,11 +311,7 @@ describe('an agent’s figures count as missed only the rings that ended unanswe
     await until(() => rang(asha, callId), 'the call rings at asha');
     // The caller's wait passes on the routing clock, half-way through her ring.
     skewMs = 31_000;
-    await until(
-      () => asha.events.some((e) => e.type === 'call_terminated' && e.callId === callId),
-      'the queue turns the call away',
-    );
-    await ended(callId, customer);
+    await turnedAway(asha, callId, customer);
     const r = await report();
     expect(agentLine(r, 'asha')).toEqual({ offered: 1, answered: 0, missed: 0, declined: 0 });
     expect(r.byQueue).toEqual([
@@ -332,11 +335,7 @@ describe('an agent’s figures count as missed only the rings that ended unanswe
     // Everyone free had a turn: it rings her as it rings everyone, and that ring's age is real time (the team model's).
     await until(() => rings() === 3, 'her ring ran out again; it rings her again', 13_000);
     skewMs = 31_000;
-    await until(
-      () => asha.events.some((e) => e.type === 'call_terminated' && e.callId === callId),
-      'the queue turns the call away',
-    );
-    await ended(callId, customer);
+    await turnedAway(asha, callId, customer);
     const r = await report();
     expect(agentLine(r, 'asha')).toEqual({ offered: 1, answered: 0, missed: 1, declined: 0 });
     expect(r.byQueue).toEqual([
