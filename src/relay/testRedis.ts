@@ -64,3 +64,22 @@ async function spawnRedis(port: number, extraArgs: string[]): Promise<ChildProce
   probe.disconnect();
   return child;
 }
+
+/**
+ * Commands `redis`'s server receives per second over `ms` (MONITOR) whose arguments `counts`; a Lua script's commands
+ * count as the script, once.
+ */
+export async function redisCommandsPerSecond(
+  redis: Redis,
+  ms: number,
+  counts: (args: string[]) => boolean,
+): Promise<number> {
+  const monitor = await redis.monitor();
+  let count = 0;
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source !== 'lua' && counts(args)) count += 1;
+  });
+  await new Promise((r) => setTimeout(r, ms));
+  monitor.disconnect();
+  return count / (ms / 1000);
+}

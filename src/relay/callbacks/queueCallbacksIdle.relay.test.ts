@@ -7,7 +7,6 @@ import { connectTestAgent } from '../testAgent';
 import {
   callbackIdOf,
   callbackOffersTo,
-  pause,
   tapOffer,
   turnedAway,
   until,
@@ -16,6 +15,7 @@ import {
   type MovableClock,
 } from '../testCallbacks';
 import { deploymentKeyPrefix } from '../relayKeys';
+import { redisCommandsPerSecond } from '../testRedis';
 
 const PREFIX = 'cbidle';
 /** London, weekdays 09:00 to 17:30 (in December local time is UTC); closed, it offers a callback. */
@@ -60,16 +60,8 @@ const stored = async (id: string) => {
 
 /** Commands sent to Redis about callbacks (any of their keys) per second over `ms`; a script counts once. */
 async function callbackCommandsPerSecond(ms: number): Promise<number> {
-  const monitor = await probe.monitor();
   const callbackKey = new RegExp(`^${deploymentKeyPrefix(PREFIX).replace(/[{}]/g, '\\$&')}:cb[-s:]`);
-  let count = 0;
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source === 'lua' || !args.some((arg) => callbackKey.test(arg))) return;
-    count += 1;
-  });
-  await pause(ms);
-  monitor.disconnect();
-  return count / (ms / 1000);
+  return redisCommandsPerSecond(probe, ms, (args) => args.some((arg) => callbackKey.test(arg)));
 }
 
 describe('queue callbacks wake at their own time instead of looking every second (real Redis)', () => {

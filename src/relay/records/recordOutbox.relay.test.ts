@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordEvent } from '../../shared/callRecords';
 import { createMemoryLogger } from '../../whatsapp/logger';
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
-import { startTestRedis } from '../testRedis';
+import { redisCommandsPerSecond, startTestRedis } from '../testRedis';
 import { createTeamRecords, type TeamRecords } from './teamRecords';
 
 const PREFIX = '{outbox}';
@@ -69,16 +69,8 @@ const event = (callbackId: string): RecordEvent => ({
 });
 
 /** Commands sent to Redis about the records waiting (the outbox and its writer's lock) per second over `ms`. */
-async function outboxCommandsPerSecond(ms: number): Promise<number> {
-  const monitor = await probe.monitor();
-  let count = 0;
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== 'lua' && args.some((arg) => arg.startsWith(`${PREFIX}:records:`))) count += 1;
-  });
-  await pause(ms);
-  monitor.disconnect();
-  return count / (ms / 1000);
-}
+const outboxCommandsPerSecond = (ms: number) =>
+  redisCommandsPerSecond(probe, ms, (args) => args.some((arg) => arg.startsWith(`${PREFIX}:records:`)));
 
 describe('call records wait in Redis and are written after they are added, not on a tick (real Redis, PostgreSQL)', () => {
   it('sends almost nothing idle, writes a record soon after it is added, and one another instance left', async () => {

@@ -7,7 +7,7 @@ import { deploymentKeyPrefix } from '../relayKeys';
 import { startRelay, type Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
 import { startRelayProcess, type RelayProcess } from '../testRelayProcess';
-import { startTestRedis, type TestRedis } from '../testRedis';
+import { redisCommandsPerSecond, startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS as SECRETS, TEST_ANSWER_SDP as ANSWER } from '../testSecrets';
 import { createTeamStore, type TeamStore } from './teamStore';
 
@@ -44,18 +44,8 @@ afterAll(async () => {
 });
 
 /** Commands sent to Redis naming the after-call work set, per second over `ms`; a script counts once. */
-async function afterCallCommandsPerSecond(ms: number): Promise<number> {
-  const monitor = await probe.monitor();
-  const wrapUpKey = `${deploymentKeyPrefix(PREFIX)}:team:after-call`;
-  let count = 0;
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source === 'lua' || !args.includes(wrapUpKey)) return;
-    count += 1;
-  });
-  await new Promise((r) => setTimeout(r, ms));
-  monitor.disconnect();
-  return count / (ms / 1000);
-}
+const afterCallCommandsPerSecond = (ms: number) =>
+  redisCommandsPerSecond(probe, ms, (args) => args.includes(`${deploymentKeyPrefix(PREFIX)}:team:after-call`));
 
 /** The agent at `agentUrl` answers a customer's call sent to `webhookUrl`, and the customer hangs up. */
 async function callThatEnds(agentId: string, agentUrl: string, webhookUrl: string, callId: string) {
