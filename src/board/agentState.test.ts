@@ -45,6 +45,36 @@ describe('an agent’s state on the board', () => {
   });
 });
 
+describe('a change a supervisor made while the agent is busy', () => {
+  it('shows beside the state as pending until the call and its wrap-up are done, in every language', async () => {
+    const shown: Record<string, string[]> = {};
+    for (const { tag } of BOARD_LANGUAGES) {
+      await boardI18n.changeLanguage(tag);
+      shown[tag] = [
+        stateLabel({ state: 'on_call', chosen: 'not_ready', chosenReason: 'training' }),
+        stateLabel({ state: 'after_call_work', chosen: 'not_ready', chosenReason: 'away' }),
+      ];
+    }
+    expect(shown).toEqual({
+      en: ['On call · Away after this call: training', 'After-call work · Away after this call'],
+      es: ['En llamada · Ausente tras esta llamada: formación', 'Cierre de llamada · Ausente tras esta llamada'],
+      'pt-BR': ['Em chamada · Ausente após esta chamada: treinamento', 'Pós-atendimento · Ausente após esta chamada'],
+      hi: ['कॉल पर · इस कॉल के बाद दूर: प्रशिक्षण', 'कॉल के बाद का काम · इस कॉल के बाद दूर'],
+      ar: ['في مكالمة · غائب بعد هذه المكالمة: تدريب', 'عمل ما بعد المكالمة · غائب بعد هذه المكالمة'],
+    });
+  });
+
+  it('is not shown once in force, nor for an agent whose choice is Available', () => {
+    expect(stateLabel({ state: 'not_ready', reason: 'training', chosen: 'not_ready', chosenReason: 'training' })).toBe(
+      'Not ready: training',
+    );
+    expect(stateLabel({ state: 'on_call', chosen: 'available' })).toBe('On call');
+    expect(stateLabel({ state: 'on_call', onHold: true, chosen: 'not_ready', chosenReason: 'lunch' })).toBe(
+      'On hold · Away after this call: lunch',
+    );
+  });
+});
+
 describe('agents on hold', () => {
   it('are those whose every call is held, on hold since their latest hold began', () => {
     const onHold = agentsOnHold([

@@ -9,6 +9,24 @@ export const known = (section: string, word: string): string => say(`${section}.
  * ringing call, and an agent on a call they hold (`onHold`) is on hold.
  */
 export function stateLabel(
+  agent: Pick<BoardSnapshot['agents'][number], 'state' | 'reason' | 'holdingCallback' | 'chosen' | 'chosenReason'> & {
+    onHold?: boolean;
+  },
+): string {
+  const now = stateNow(agent);
+  const pending = pendingChange(agent);
+  return pending ? `${now} · ${pending}` : now;
+}
+
+/** A not-ready choice made while ringing, on a call or in after-call work: it applies once they are done. */
+function pendingChange(agent: Pick<BoardSnapshot['agents'][number], 'state' | 'chosen' | 'chosenReason'>) {
+  if (agent.chosen !== 'not_ready' || !['reserved', 'on_call', 'after_call_work'].includes(agent.state)) return;
+  // A plain Away (no reason picked) needs no second "away".
+  const reason = agent.chosenReason === 'away' ? undefined : agent.chosenReason;
+  return reason ? say('state.awayAfterCallWhy', { reason: known('reason', reason) }) : say('state.awayAfterCall');
+}
+
+function stateNow(
   agent: Pick<BoardSnapshot['agents'][number], 'state' | 'reason' | 'holdingCallback'> & { onHold?: boolean },
 ): string {
   if (agent.state === 'not_ready' && agent.reason)

@@ -94,6 +94,8 @@ export const BoardSnapshot = z.object({
       queues: z.array(z.string()),
       /** What the agent (or a supervisor) chose, in force now or once their call and wrap-up are done. */
       chosen: z.enum(['available', 'not_ready']).optional(),
+      /** The not-ready reason chosen with it (a supervisor's Away for training...), pending while on a call. */
+      chosenReason: z.string().optional(),
       /** Reserved for a queue's callback (offered to them, or taken and not yet placed) rather than a ringing call. */
       holdingCallback: z.boolean().optional(),
     }),
@@ -106,7 +108,8 @@ export const BoardSnapshot = z.object({
   closedQueues: z.array(z.object({ queue: z.string(), why: z.enum(['holiday', 'outside_hours']) })).default([]),
   /**
    * Customers' callbacks not yet done (queues that offer them when they turn a call away), the oldest call first:
-   * waiting for a free agent, offered to one, or being called; with the attempts made so far.
+   * waiting for a free agent, waiting for the customer's answer to a call-permission request (offered to nobody
+   * until then), offered to an agent, or being called; with the attempts made so far.
    */
   callbacks: z
     .array(
@@ -117,7 +120,7 @@ export const BoardSnapshot = z.object({
         /** When the customer's original call arrived: the callback keeps its place. */
         sinceMs: z.number(),
         attempts: z.number().int().min(0),
-        state: z.enum(['waiting', 'offered', 'calling']),
+        state: z.enum(['waiting', 'awaiting_permission', 'offered', 'calling']),
         agent: z.string().optional(),
       }),
     )

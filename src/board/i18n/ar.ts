@@ -157,6 +157,7 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     since: 'ينتظر منذ المكالمة',
     attempts: 'المحاولات',
     waiting: 'بانتظار وكيل متاح',
+    awaitingPermission: 'بانتظار إذن العميل بالاتصال',
     offeredBy: 'عُرضت على {{agent}}',
     callingBy: '{{agent}} يتصل الآن',
   },
@@ -295,6 +296,8 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     notReadyWhy: 'غير جاهز: {{reason}}',
     offline: 'غير متصل',
     on_hold: 'في الانتظار',
+    awayAfterCall: 'غائب بعد هذه المكالمة',
+    awayAfterCallWhy: 'غائب بعد هذه المكالمة: {{reason}}',
   },
   reports: {
     title: 'فريق مكالمات واتساب – التقارير',

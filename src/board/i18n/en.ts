@@ -153,6 +153,7 @@ export const en = {
     since: 'Waiting since the call',
     attempts: 'Attempts',
     waiting: 'Waiting for a free agent',
+    awaitingPermission: "Waiting for the customer's permission to call",
     offeredBy: 'Offered to {{agent}}',
     callingBy: '{{agent}} is calling',
   },
@@ -289,6 +290,8 @@ export const en = {
     notReadyWhy: 'Not ready: {{reason}}',
     offline: 'Offline',
     on_hold: 'On hold',
+    awayAfterCall: 'Away after this call',
+    awayAfterCallWhy: 'Away after this call: {{reason}}',
   },
   reports: {
     title: 'WhatsApp call team – reports',

@@ -161,6 +161,7 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     since: 'Esperando desde la llamada',
     attempts: 'Intentos',
     waiting: 'Esperando a un agente libre',
+    awaitingPermission: 'Esperando el permiso del cliente para llamar',
     offeredBy: 'Ofrecida a {{agent}}',
     callingBy: '{{agent}} está llamando',
   },
@@ -299,6 +300,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     notReadyWhy: 'No disponible: {{reason}}',
     offline: 'Desconectado',
     on_hold: 'En espera',
+    awayAfterCall: 'Ausente tras esta llamada',
+    awayAfterCallWhy: 'Ausente tras esta llamada: {{reason}}',
   },
   reports: {
     title: 'Equipo de llamadas de WhatsApp – informes',

@@ -154,6 +154,7 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     since: 'कॉल के बाद से प्रतीक्षा',
     attempts: 'प्रयास',
     waiting: 'किसी खाली एजेंट की प्रतीक्षा',
+    awaitingPermission: 'कॉल करने के लिए ग्राहक की अनुमति की प्रतीक्षा',
     offeredBy: '{{agent}} को पेश किया गया',
     callingBy: '{{agent}} कॉल कर रहे हैं',
   },
@@ -289,6 +290,8 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     notReadyWhy: 'तैयार नहीं: {{reason}}',
     offline: 'ऑफ़लाइन',
     on_hold: 'होल्ड पर',
+    awayAfterCall: 'इस कॉल के बाद दूर',
+    awayAfterCallWhy: 'इस कॉल के बाद दूर: {{reason}}',
   },
   reports: {
     title: 'WhatsApp कॉल टीम – रिपोर्ट',

@@ -159,6 +159,7 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     since: 'Esperando desde a chamada',
     attempts: 'Tentativas',
     waiting: 'Esperando um agente livre',
+    awaitingPermission: 'Aguardando a permissão do cliente para ligar',
     offeredBy: 'Oferecido a {{agent}}',
     callingBy: '{{agent}} está ligando',
   },
@@ -297,6 +298,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     notReadyWhy: 'Indisponível: {{reason}}',
     offline: 'Desconectado',
     on_hold: 'Em espera',
+    awayAfterCall: 'Ausente após esta chamada',
+    awayAfterCallWhy: 'Ausente após esta chamada: {{reason}}',
   },
   reports: {
     title: 'Equipe de chamadas do WhatsApp – relatórios',

@@ -153,7 +153,7 @@ export function createBoardSource(deps: {
         customer: c.customer,
         sinceMs: c.arrivedAtMs,
         attempts: c.attempts,
-        state: c.state,
+        state: c.state === 'waiting' && c.awaitingPermission ? 'awaiting_permission' : c.state,
         ...(c.agentId !== undefined && { agent: c.agentId }),
       }));
   }
@@ -249,6 +249,7 @@ export function createBoardSource(deps: {
             sinceMs: a.sinceMs,
             queues: queuesOf(a.id),
             chosen: a.activity.kind,
+            ...(a.activity.kind === 'not_ready' && a.activity.reason && { chosenReason: a.activity.reason }),
             ...(a.state === 'reserved' && holdsCallback(a.reservations) && { holdingCallback: true }),
           })),
           scope,
