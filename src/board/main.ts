@@ -173,8 +173,9 @@ function renderClosedQueues(closed: BoardSnapshot['closedQueues']): void {
   line.hidden = named.length === 0;
 }
 
-/** Waiting for a free agent, offered to one, or being called by one (the agent's name isolated). */
+/** Waiting for a free agent or the customer's permission, offered to one, or being called by one (name isolated). */
 function callbackState(c: BoardSnapshot['callbacks'][number]): string | Node {
+  if (c.state === 'awaiting_permission') return say('callbacks.awaitingPermission');
   if (!c.agent || c.state === 'waiting') return say('callbacks.waiting');
   const span = document.createElement('span');
   span.append(...sayAround(`callbacks.${c.state}By`, 'agent', isolated(c.agent)));

@@ -11,6 +11,7 @@ import {
   type CallbackTeam,
 } from '../testCallbacks';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { permissionReplyWebhook, postSignedWebhook } from '../../../sim/webhookSender';
 import { signInTestBoard } from './testBoard';
 
 const QUEUES = TeamQueues.parse({
@@ -86,6 +87,57 @@ describe('calls agents place, on the supervisor board', () => {
       careBoard.ws.close();
       asha.client.close();
       ben.client.close();
+    }
+  }, 90_000);
+});
+
+describe('callbacks on the supervisor board', () => {
+  let permissionFloor: CallbackTeam;
+  beforeAll(async () => {
+    permissionFloor = await startCallbackTeam({ queues: QUEUES, database: 'board_callback_wait', prefix: 'boardcbw' });
+  }, 60_000);
+  afterAll(async () => {
+    await permissionFloor?.close();
+  });
+
+  it('says a callback waits for the customer’s permission while it does, not for a free agent', async () => {
+    const { relay } = permissionFloor;
+    const asha = await connectTestAgent('asha', [relay.agentUrl]);
+    const board = await signInTestBoard(
+      relay.agentUrl,
+      await issueSupervisorToken('sam', RELAY_TEST_SECRETS.agentSecret),
+    );
+    try {
+      const customer = '447700900873';
+      const id = await callbackFromTurnedAwayCall(permissionFloor, customer, {
+        waitMs: 11_000,
+        messageId: 'wamid.tap873',
+      });
+      asha.client.setStatus('available');
+      await until(() => callbackOffersTo(asha).some((o) => o.callbackId === id), 'Asha is offered the callback');
+      await asha.client.request('callback_answer', { callbackId: id, answer: 'accept' });
+      // Her desk found no call permission and sent a call-permission request: the callback waits for the answer.
+      await asha.client.request('callback_answer', {
+        callbackId: id,
+        answer: 'not_placed',
+        why: 'permission_requested',
+      });
+      const row = () => board.snapshot()?.callbacks.find((c) => c.callbackId === id);
+      await until(() => row()?.state === 'awaiting_permission', 'the board says it waits for the customer');
+      expect(row()?.agent).toBeUndefined();
+      // The customer allows the call (Meta's permission reply webhook): it waits for an agent again, or is offered.
+      const reply = permissionReplyWebhook({
+        customer,
+        phoneNumberId: RELAY_TEST_SECRETS.phoneNumberId,
+        response: 'accept',
+      });
+      expect((await postSignedWebhook(permissionFloor.webhookUrl, reply, RELAY_TEST_SECRETS.appSecret)).status).toBe(
+        200,
+      );
+      await until(() => row() !== undefined && row()?.state !== 'awaiting_permission', 'the permission is known');
+    } finally {
+      board.ws.close();
+      asha.client.close();
     }
   }, 90_000);
 });
