@@ -153,7 +153,7 @@ export function createBoardSource(deps: {
         customer: c.customer,
         sinceMs: c.arrivedAtMs,
         attempts: c.attempts,
-        state: c.state,
+        state: c.state === 'waiting' && c.awaitingPermission ? 'awaiting_permission' : c.state,
         ...(c.agentId !== undefined && { agent: c.agentId }),
       }));
   }
