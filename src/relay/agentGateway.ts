@@ -80,6 +80,8 @@ export interface AgentGatewayOptions {
   wrapUpCodes?: () => string[] | undefined;
   /** Whether a call may ring at this agent while they are on another (their queues' call waiting), in every welcome. */
   callWaitingFor?: (agentId: string) => boolean;
+  /** The names of the queues this agent serves now, in every welcome; undefined without queues. */
+  queueNamesFor?: (agentId: string) => string[] | undefined;
   /** The retention policy and the erased customers, sent in every welcome: desks prune their history by them. */
   teamDataPolicy?: () => TeamDataPolicy;
   /** Time-limited TURN credentials for a signed-in agent, in the welcome and again every `iceServersRenewalMs`. */
@@ -301,6 +303,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
   const welcome = (agentId: string): RelayMessage => {
     const wrapUpCodes = options.wrapUpCodes?.();
     const iceServers = options.iceServersFor?.(agentId);
+    const queues = options.queueNamesFor?.(agentId);
     return {
       type: 'welcome',
       agentId,
@@ -308,6 +311,7 @@ export function createAgentGateway(options: AgentGatewayOptions) {
       notReadyReasons: floor.reasons,
       ...(wrapUpCodes && { wrapUpCodes }),
       ...(options.callWaitingFor && { callWaiting: options.callWaitingFor(agentId) }),
+      ...(queues && { queues }),
       ...(iceServers && { iceServers }),
       ...options.teamDataPolicy?.(),
     };

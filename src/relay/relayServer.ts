@@ -55,7 +55,7 @@ import type { ExtraNumbers } from '../shared/relayNumbers';
 import { createTeamRecords } from './records/teamRecords';
 import { createRouteStore } from './routeStore';
 import { createRouter, type CallRouter, type Routing } from './routing';
-import { callWaitingFor, type TeamQueues } from '../shared/teamQueues';
+import { callWaitingFor, queueNamesOf, type TeamQueues } from '../shared/teamQueues';
 import { createWebhookIntake } from './webhookIntake';
 import { createTeamLease } from './teamLease';
 import { openRedis, targetHasPassword, type RedisSentinelTarget, type RedisTarget } from './redisConnection';
@@ -606,6 +606,10 @@ export async function startRelay(options: RelayOptions) {
     onConnectionRefused: (reason) => metrics.connectionRefused('agent', reason),
     wrapUpCodes: () => liveWrapUpCodes,
     callWaitingFor: (agentId) => callWaitingFor(liveQueues.current(), agentId),
+    queueNamesFor: (agentId) => {
+      const queues = liveQueues.current();
+      return queues && queueNamesOf(queues, agentId);
+    },
     teamDataPolicy: () => ({ retention: liveRetention, erasedCustomers: liveErasures }),
     iceServersFor,
     iceServersRenewalMs: turn && turnRenewalMs(turn),

@@ -214,6 +214,11 @@ export const RelayMessage = z.union([
     wrapUpCodes: z.array(z.string().min(1).max(60)).max(30).optional().catch(undefined),
     /** A call may ring at this agent while they are on another one (a queue of theirs allows call waiting). */
     callWaiting: z.boolean().optional().catch(undefined),
+    /**
+     * The queues this agent serves now, by name (sent again when an admin changes them); empty: none, so no queue's
+     * call rings here. Absent: the relay routes without queues.
+     */
+    queues: z.array(z.string().max(80)).max(200).optional().catch(undefined),
     /** The team's TURN servers with credentials for this agent, valid for a limited time (RELAY_TURN_URLS). */
     iceServers: IceServers.optional().catch(undefined),
     /** How long the team keeps each kind of data: the desk prunes its own history by it. */

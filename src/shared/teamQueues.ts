@@ -255,6 +255,11 @@ export function skillLevel(queue: QueueConfig, agentId: string): number | undefi
   return Object.hasOwn(queue.agents, agentId) ? queue.agents[agentId] : undefined;
 }
 
+/** The names of the queues the agent serves (a member at any level, or all agents): none, no queue's call rings them. */
+export function queueNamesOf(config: TeamQueues, agentId: string): string[] {
+  return config.queues.filter((q) => skillLevel(q, agentId) !== undefined).map((q) => q.name);
+}
+
 /**
  * Whether a call may ring at this agent while they are on another call: some queue they serve, directly or as its
  * fallback, allows call waiting. Without queues the relay never rings an agent who is on a call.

@@ -31,6 +31,8 @@ export interface RelayClientOptions {
     notReadyReasons?: string[];
     wrapUpCodes?: string[];
     callWaiting?: boolean;
+    /** The queues the agent serves, by name; empty: in no queue (absent: the relay has no queues). */
+    queues?: string[];
     /** The relay refused this desk's token (revoked, expired or wrong): the session is over, not interrupted. */
     refused?: boolean;
   }) => void;
@@ -141,6 +143,7 @@ export function connectRelay(options: RelayClientOptions) {
           notReadyReasons: message.notReadyReasons,
           wrapUpCodes: message.wrapUpCodes,
           callWaiting: message.callWaiting,
+          queues: message.queues,
         });
         readyResolve?.();
       } else if (message.type === 'ice_servers') {

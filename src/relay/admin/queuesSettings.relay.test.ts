@@ -307,4 +307,28 @@ describe('queues an admin changes on the board, applied by every instance withou
     expect(next).toBeGreaterThan(version);
     await expect.poll(audited, { timeout: 10_000 }).toEqual([...before, `queues v${next}`]);
   });
+
+  it('tells a desk the queues its agent serves, and that they serve none once the admin removes them from every one', async () => {
+    const heard = new Map<string, Array<string[] | undefined>>();
+    const desk = (id: string) =>
+      connectTestAgent(id, [second.agentUrl], {
+        onConnection: (c) => c.connected && heard.set(id, [...(heard.get(id) ?? []), c.queues]),
+      });
+    const latest = (id: string) => heard.get(id)?.at(-1);
+    const dan = await desk('dan');
+    const asha = await desk('asha');
+    try {
+      const { version: withAsha } = await saveSupport({ asha: 1 }, (await read()).version);
+      // Dan is in no queue: his desk hears an empty list, not nothing; Asha serves Support.
+      await until(() => latest('asha')?.join() === 'Support', 'Asha’s desk hears she serves Support');
+      expect(latest('dan')).toEqual([]);
+      // The admin moves Asha out of Support, her only queue: her desk hears it at once (welcomed again).
+      await saveSupport({ dan: 1 }, withAsha);
+      await until(() => latest('asha')?.length === 0, 'Asha’s desk hears she serves no queue');
+      expect(latest('dan')).toEqual(['Support']);
+    } finally {
+      dan.client.close();
+      asha.client.close();
+    }
+  }, 60_000);
 });
