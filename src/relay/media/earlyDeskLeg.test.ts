@@ -15,6 +15,8 @@ import { roomParticipants } from './testRoomParticipants';
 import { createTonePeer } from './testTonePeer';
 
 const PREFIX = 'early-leg';
+/** Routing on a loaded 2-core machine (vitest's other files beside it) has taken more than the 8 s `until` allows. */
+const OFFERED_WITHIN = 20_000;
 const QUEUES: TeamQueuesInput = {
   defaultQueue: 'support',
   queues: [
@@ -97,7 +99,11 @@ describe('a ringing desk’s leg on a fresh anchored call', () => {
     const callId = 'wacid.early.ring-all';
     const caller = await call(callId, '447700900701');
     try {
-      await until(() => [asha, ben, cara].every((a) => offeredTo(a.events, callId) !== undefined));
+      await until(
+        () => [asha, ben, cara].every((a) => offeredTo(a.events, callId) !== undefined),
+        OFFERED_WITHIN,
+        'the rings',
+      );
       const answers = {
         asha: await desks.asha.answer(offeredTo(asha.events, callId)!.sdpOffer),
         ben: await desks.ben.answer(offeredTo(ben.events, callId)!.sdpOffer),
@@ -198,14 +204,18 @@ describe('a ringing desk’s leg on a fresh anchored call', () => {
     const callId = 'wacid.early.transfer';
     const caller = await call(callId, '447700900703');
     try {
-      await until(() => offeredTo(fay.events, callId) !== undefined);
+      await until(() => offeredTo(fay.events, callId) !== undefined, OFFERED_WITHIN, 'the ring');
       const fayAnswer = await fayDesk.answer(offeredTo(fay.events, callId)!.sdpOffer);
       await fay.client.request('pre_accept', { callId, sdp: fayAnswer });
       await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
       await fay.client.request('accept', { callId, sdp: fayAnswer });
       await until(() => heardTone(caller.received, 600) > HEARD, 10_000, 'fay heard');
       await fay.client.request('transfer', { callId, to: 'gus' });
-      await until(() => gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2);
+      await until(
+        () => gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2,
+        OFFERED_WITHIN,
+        'the colleague’s ring',
+      );
       const offers = gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
       const last = offers[offers.length - 1];
       const gusAnswer = await gusDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
@@ -241,14 +251,18 @@ describe('a ringing desk’s leg on a fresh anchored call', () => {
     const callId = 'wacid.early.conference';
     const caller = await call(callId, '447700900704');
     try {
-      await until(() => offeredTo(hal.events, callId) !== undefined);
+      await until(() => offeredTo(hal.events, callId) !== undefined, OFFERED_WITHIN, 'the ring');
       const halAnswer = await halDesk.answer(offeredTo(hal.events, callId)!.sdpOffer);
       await hal.client.request('pre_accept', { callId, sdp: halAnswer });
       await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
       await hal.client.request('accept', { callId, sdp: halAnswer });
       await until(() => heardTone(caller.received, 600) > HEARD, 10_000, 'hal heard');
       await hal.client.request('invite', { callId, to: 'ivy' });
-      await until(() => ivy.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2);
+      await until(
+        () => ivy.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2,
+        OFFERED_WITHIN,
+        'the colleague’s ring',
+      );
       const offers = ivy.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
       const last = offers[offers.length - 1];
       const ivyAnswer = await ivyDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
@@ -295,7 +309,7 @@ describe('a ringing desk’s leg on a fresh anchored call', () => {
     const callId = 'wacid.early.lobby-left';
     const caller = await call(callId, '447700900705');
     try {
-      await until(() => offeredTo(jo.events, callId) !== undefined);
+      await until(() => offeredTo(jo.events, callId) !== undefined, OFFERED_WITHIN, 'the ring');
       const joAnswer = await joDesk.answer(offeredTo(jo.events, callId)!.sdpOffer);
       await jo.client.request('pre_accept', { callId, sdp: joAnswer });
       await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
