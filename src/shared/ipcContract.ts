@@ -189,6 +189,8 @@ export const RelayStatus = z.object({
   wrapUpCodes: z.array(z.string().min(1).max(60)).max(30).optional(),
   /** A call may ring at this agent while they are on another one (a queue of theirs allows call waiting). */
   callWaiting: z.boolean().optional(),
+  /** The queues the agent serves, as the relay said when this desk signed in; empty: none (absent: not said). */
+  queues: z.array(z.string().max(80)).max(200).optional(),
 });
 export type RelayStatus = z.infer<typeof RelayStatus>;
 

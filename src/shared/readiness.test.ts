@@ -46,6 +46,18 @@ describe('readiness', () => {
     expect(state.ready ? undefined : state.fix).toBe(fix);
   });
 
+  it('in a team, an agent the relay puts in no queue is not ready, whatever else is well', () => {
+    const team = { ...WELL, mode: 'relay' as const, relayConnected: true, callbackUrl: undefined };
+    expect(readiness({ ...team, inNoQueue: true })).toEqual({
+      ready: false,
+      code: 'noQueue',
+      text: 'You are in no queue: no call can ring for you. Ask your supervisor to add you to a queue.',
+    });
+    // Not connected is said first: the relay's word on queues is from before.
+    expect(readiness({ ...team, relayConnected: false, inNoQueue: true }).code).toBe('relayDown');
+    expect(readiness({ ...team, inNoQueue: false }).code).toBe('readyRelay');
+  });
+
   it('a token problem comes before a microphone problem', () => {
     const state = readiness({ ...WELL, mic: 'blocked', connection: { state: 'failed', problem: 'token' } });
     expect(state.text).toBe('token');

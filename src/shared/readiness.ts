@@ -13,6 +13,8 @@ export interface ReadinessFacts {
   /** Direct mode: the desk's webhook server listens. */
   listening: boolean;
   relayConnected: boolean;
+  /** Team mode: the relay says this agent is in no queue, so no call can ring for them. */
+  inNoQueue?: boolean;
   /** Direct mode: what WhatsApp said of the token and the number at the last check. */
   connection: { state: 'pending' | 'ok' | 'failed'; problem?: string };
   /** Direct mode: the address given to Meta. */
@@ -47,6 +49,7 @@ export type ReadinessCode =
   | 'readyRelay'
   | 'notConfigured'
   | 'relayDown'
+  | 'noQueue'
   | 'notListening'
   | 'checking'
   | 'connectionFailed'
@@ -97,6 +100,13 @@ export function readiness(f: ReadinessFacts): Readiness {
         code: 'relayDown',
         text: 'Not connected to the team relay: calls cannot reach this desk.',
         fix: 'settings',
+      };
+    // Only a supervisor or an admin can put the agent in a queue: nothing at the desk fixes it.
+    if (f.inNoQueue)
+      return {
+        ready: false,
+        code: 'noQueue',
+        text: 'You are in no queue: no call can ring for you. Ask your supervisor to add you to a queue.',
       };
   } else {
     if (!f.listening)

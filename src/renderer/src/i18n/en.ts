@@ -91,6 +91,7 @@ export const en = {
     readyRelay: 'Ready for calls from the team relay',
     notConfigured: 'Not connected to WhatsApp yet: set up the connection in Settings.',
     relayDown: 'Not connected to the team relay: calls cannot reach this desk.',
+    noQueue: 'You are in no queue: no call can ring for you. Ask your supervisor to add you to a queue.',
     notListening: 'The phone cannot take webhooks: see the problem above.',
     checking: 'Checking the connection with WhatsApp…',
     connectionFailed: '{{problem}}',

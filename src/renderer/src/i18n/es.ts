@@ -91,6 +91,8 @@ export const es: Catalog = {
     readyRelay: 'Listo para llamadas del relé del equipo',
     notConfigured: 'Aún no está conectado a WhatsApp: configura la conexión en Ajustes.',
     relayDown: 'Sin conexión con el relé del equipo: las llamadas no pueden llegar a este puesto.',
+    noQueue:
+      'No estás en ninguna cola: ninguna llamada puede sonar para ti. Pide a tu supervisor que te añada a una cola.',
     notListening: 'El teléfono no puede recibir webhooks: mira el problema indicado arriba.',
     checking: 'Comprobando la conexión con WhatsApp…',
     connectionFailed: '{{problem}}',

@@ -90,6 +90,8 @@ export const ptBR: Catalog = {
     readyRelay: 'Pronto para chamadas do relay da equipe',
     notConfigured: 'Ainda não conectado ao WhatsApp: configure a conexão em Configurações.',
     relayDown: 'Sem conexão com o relay da equipe: as chamadas não chegam a esta estação.',
+    noQueue:
+      'Você não está em nenhuma fila: nenhuma chamada pode tocar para você. Peça ao seu supervisor para incluí-lo em uma fila.',
     notListening: 'O telefone não consegue receber webhooks: veja o problema acima.',
     checking: 'Verificando a conexão com o WhatsApp…',
     connectionFailed: '{{problem}}',

@@ -25,6 +25,7 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
     mode: status.mode,
     listening: status.webhook.listening,
     relayConnected: status.relay?.connected ?? false,
+    inNoQueue: status.relay?.queues?.length === 0,
     connection: status.connectionCheck,
     callbackUrl: status.webhook.callbackUrl,
     callbackReached: status.callbackReached,
