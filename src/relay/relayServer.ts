@@ -534,7 +534,9 @@ export async function startRelay(options: RelayOptions) {
     queuesEditor: { store: teamQueues, live: liveQueues },
     teamData,
     onErased: () => void refreshErasures?.(),
-    forgetElsewhere: (customer) => forgetCustomerInRedis(redis, prefix, keys, customer),
+    // Callbacks first, through their module: an agent offered one hears it withdrawn.
+    forgetElsewhere: async (customer) =>
+      ((await callbacks?.erase(customer)) ?? 0) + (await forgetCustomerInRedis(redis, prefix, keys, customer)),
     trustedProxies: options.trustedProxies,
     async roomRecording(callId) {
       const file = options.janusRecordingDir && (await teamRecords?.db.roomRecording(callId));

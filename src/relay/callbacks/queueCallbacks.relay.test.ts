@@ -273,8 +273,13 @@ describe('queue callbacks, through the relay, real Redis and PostgreSQL and the 
     expect(await stored(id)).toBeUndefined();
     expect(await row(id)).toBeUndefined();
     await until(() => board.snapshot()?.callbacks.every((c) => c.callbackId !== id) === true, 'the board drops it');
-    // The callback is gone from under Ben's hold: the relay finds the hold left over and frees him.
-    await until(() => ben.state()?.state === 'available', 'Ben is free again', 30_000);
+    // The offer leaves Ben's desk at once, and he is free again.
+    await until(
+      () => ben.events.some((e) => e.type === 'callback_withdrawn' && e.callbackId === id),
+      'Ben’s desk hears the callback withdrawn',
+      5000,
+    );
+    await until(() => ben.state()?.state === 'available', 'Ben is free again', 5000);
     ben.client.close();
   }, 60_000);
 });

@@ -546,6 +546,23 @@ export function createQueueCallbacks(deps: {
       }
       if (accepted) lookSoon();
     },
+    /**
+     * An admin erased the customer: their callbacks go, and an agent offered one or holding it hears it withdrawn
+     * (and is free) at once. Returns how many went.
+     */
+    async erase(customer: string): Promise<number> {
+      const ids = await redis.zrange(placesKey, '0', '-1');
+      let erased = 0;
+      for (const { raw, callback } of await readPlaces(ids)) {
+        if (callback.customer !== customer || !(await swap(raw, callback, undefined))) continue;
+        erased += 1;
+        if (callback.placedCallId) await redis.del(placedKey(callback.placedCallId));
+        if (!callback.agentId) continue;
+        await releaseOnTeam(callback.agentId, callback.id, 'rescind');
+        await withdrawn(callback);
+      }
+      return erased;
+    },
     /** How many callbacks are not yet done, per queue (waiting, offered or being placed). */
     async countsByQueue(): Promise<Map<string, number>> {
       const counts = new Map<string, number>();
