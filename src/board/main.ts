@@ -30,6 +30,8 @@ let snapshot: BoardSnapshot | undefined;
 /** The relay's clock minus this page's, so times count on between snapshots. */
 let clockSkewMs = 0;
 let retryMs = 500;
+/** When (this page's clock) the line to the relay was lost with a board on screen; undefined while live. */
+let lostAtMs: number | undefined;
 /** Renews a company sign-in's token before it runs out. */
 let renewal: ReturnType<typeof setTimeout> | undefined;
 
@@ -40,7 +42,8 @@ function duration(ms: number): string {
   const ss = String(s % 60).padStart(2, '0');
   return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
-const relayNow = () => Date.now() + clockSkewMs;
+// Stale (the relay lost), the clock stops where the figures were last true.
+const relayNow = () => (lostAtMs ?? Date.now()) + clockSkewMs;
 const seconds = (v: number | undefined) => (v === undefined ? '–' : say('unit.seconds', { value: Math.round(v) }));
 const percent = (v: number | undefined) => (v === undefined ? '–' : boardPercent(v));
 
@@ -106,8 +109,23 @@ function row(cells: Array<string | Node>, attrs: Record<string, string> = {}): H
   return tr;
 }
 
-function send(request: BoardRequest): void {
-  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(request));
+/** Sends to the relay; false, with a sentence saying so, while the board is stale or not connected. */
+function send(request: BoardRequest): boolean {
+  if (lostAtMs === undefined && socket?.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify(request));
+    return true;
+  }
+  showProblem(say('stale.refused'));
+  return false;
+}
+
+/** The floor marked stale (dimmed, with when contact was lost) or live again; the wallboard too. */
+function showStale(): void {
+  const note = $('stale');
+  $('board').classList.toggle('stale', lostAtMs !== undefined);
+  note.hidden = lostAtMs === undefined;
+  note.textContent =
+    lostAtMs === undefined ? '' : say('stale.lost', { time: boardWhen(lostAtMs, { timeStyle: 'short' }) });
 }
 
 const listenIn = createListenIn({
@@ -333,13 +351,13 @@ function render(): void {
         const picked = shown.parentElement?.querySelector<HTMLSelectElement>('[data-testid="agent-away-reason"]');
         const reason = next === 'away' && picked?.value ? picked.value : undefined;
         // Once until the next snapshot redraws it: a double click sets (and audits) the state once.
-        (shown as HTMLButtonElement).disabled = true;
-        send({ type: 'set_status', agentId: a.id, status: next, ...(reason && { reason }) });
+        if (send({ type: 'set_status', agentId: a.id, status: next, ...(reason && { reason }) }))
+          (shown as HTMLButtonElement).disabled = true;
       };
       const calls = document.createElement('button');
       calls.textContent = say('row.recentCalls');
       calls.setAttribute('data-testid', 'agent-recent');
-      calls.onclick = () => send({ type: 'agent_calls', agentId: a.id });
+      calls.onclick = () => void send({ type: 'agent_calls', agentId: a.id });
       actions.append(...(why ? [why] : []), toggle, calls);
       const queues = a.queues.length ? isolated(a.queues.map(queueName).join(', ')) : '–';
       const sinceMs = heldSinceMs ?? a.sinceMs;
@@ -464,6 +482,8 @@ function signedOut(): void {
   const listening = listenIn.listeningTo();
   if (listening) listenIn.onEnded(listening, say('listen.signInEnded'));
   snapshot = undefined;
+  lostAtMs = undefined;
+  showStale();
   for (const id of ['waiting', 'in-progress', 'agents', 'today', 'agent-calls', 'tiles', 'floor-alert'])
     $(id).replaceChildren();
   $('floor-alert').hidden = true;
@@ -478,7 +498,9 @@ function connect(token: string): void {
   socket = new WebSocket(url);
   live = 'signIn.connecting';
   $('live').textContent = say(live);
-  socket.onopen = () => send({ type: 'hello', token });
+  const line = socket;
+  // The sign-in goes out on a new line even while the board is still marked stale.
+  socket.onopen = () => line.send(JSON.stringify({ type: 'hello', token } satisfies BoardRequest));
   socket.onmessage = (event) => {
     let parsed: ReturnType<typeof BoardMessage.safeParse>;
     try {
@@ -504,6 +526,11 @@ function connect(token: string): void {
     } else if (message.type === 'snapshot') {
       snapshot = message.snapshot;
       clockSkewMs = message.snapshot.atMs - Date.now();
+      if (lostAtMs !== undefined) {
+        lostAtMs = undefined;
+        showStale();
+        showProblem(undefined);
+      }
       render();
     } else if (message.type === 'agent_calls') {
       showAgentCalls(message);
@@ -537,6 +564,11 @@ function connect(token: string): void {
     if (!current || socket !== mine) return;
     live = 'signIn.reconnecting';
     $('live').textContent = say(live);
+    if (snapshot && lostAtMs === undefined) {
+      lostAtMs = Date.now();
+      showStale();
+      render();
+    }
     setTimeout(() => wanted === current && connect(current), retryMs);
     retryMs = Math.min(retryMs * 2, 10_000);
   };
@@ -572,7 +604,7 @@ async function renew(token: string): Promise<void> {
   const { token: renewed } = (await response.json()) as { token: string };
   wanted = renewed;
   sessionStorage.setItem(TOKEN_KEY, renewed);
-  send({ type: 'renew', token: renewed });
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'renew', token: renewed }));
   renewLater(renewed);
 }
 
@@ -590,6 +622,7 @@ $('sign-out').addEventListener('click', () => {
 startBoardLanguage('page.title', () => {
   if (supervisor) $('who').replaceChildren(...sayAround('signIn.signedInAs', 'name', isolated(supervisor)));
   if (live) $('live').textContent = say(live);
+  showStale();
   if (agentCallsShown && !$('agent-calls').hidden) showAgentCalls(agentCallsShown);
   render();
 });

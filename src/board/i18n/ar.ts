@@ -203,6 +203,10 @@ export const ar: Record<keyof BoardCatalog, Record<string, string>> = {
     outcome: 'النتيجة والملاحظات',
     recording: 'التسجيل',
   },
+  stale: {
+    lost: 'انقطع الاتصال بمُرحِّل الفريق عند {{time}}؛ الأرقام كما كانت حينها. جارٍ إعادة الاتصال…',
+    refused: 'لم يُرسَل: انقطع اتصال اللوحة بمُرحِّل الفريق. حاول مرة أخرى عندما تعود مباشرة.',
+  },
   listen: {
     barge: 'التدخل',
     stop: 'إيقاف الاستماع',

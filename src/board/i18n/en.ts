@@ -199,6 +199,10 @@ export const en = {
     outcome: 'Outcome and notes',
     recording: 'Recording',
   },
+  stale: {
+    lost: 'Lost contact with the team relay at {{time}}; figures are as of then. Reconnecting…',
+    refused: 'Not sent: the board has lost contact with the team relay. Try again once it is live.',
+  },
   listen: {
     barge: 'Barge in',
     stop: 'Stop listening',

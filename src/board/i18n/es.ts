@@ -207,6 +207,11 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     outcome: 'Resultado y notas',
     recording: 'Grabación',
   },
+  stale: {
+    lost: 'Se perdió el contacto con el relay del equipo a las {{time}}; las cifras son de ese momento. Reconectando…',
+    refused:
+      'No se envió: el panel perdió el contacto con el relay del equipo. Inténtalo de nuevo cuando vuelva a estar en directo.',
+  },
   listen: {
     barge: 'Intervenir',
     stop: 'Dejar de escuchar',

@@ -200,6 +200,10 @@ export const hi: Record<keyof BoardCatalog, Record<string, string>> = {
     outcome: 'परिणाम और नोट्स',
     recording: 'रिकॉर्डिंग',
   },
+  stale: {
+    lost: '{{time}} पर टीम रिले से संपर्क टूट गया; आंकड़े उसी समय के हैं। फिर से जोड़ा जा रहा है…',
+    refused: 'नहीं भेजा गया: बोर्ड का टीम रिले से संपर्क टूट गया है। लाइव होने पर फिर से कोशिश करें।',
+  },
   listen: {
     barge: 'बीच में बोलें',
     stop: 'सुनना बंद करें',

@@ -205,6 +205,10 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     outcome: 'Resultado e notas',
     recording: 'Gravação',
   },
+  stale: {
+    lost: 'Perdemos o contato com o relay da equipe às {{time}}; os números são daquele momento. Reconectando…',
+    refused: 'Não enviado: o painel perdeu o contato com o relay da equipe. Tente de novo quando estiver ao vivo.',
+  },
   listen: {
     barge: 'Intervir',
     stop: 'Parar de ouvir',
