@@ -35,7 +35,10 @@ async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
     return undefined;
   }
   const response = await fetch(query(format), { headers: { Authorization: `Bearer ${token}` } });
-  if (response.status === 401) return void showProblem(say('reports.signInEnded'));
+  if (response.status === 401) {
+    clearReport();
+    return void showProblem(say('reports.signInEnded'));
+  }
   if (!response.ok) {
     showProblem(readRefusedSentence(response.status, 'report'));
     return undefined;
@@ -62,6 +65,14 @@ function draw(canvas: string, config: ChartConfiguration<'bar'>): void {
 }
 
 let shown: Report | undefined;
+
+/** The sign-in ended: nothing the relay showed under it stays on the page. */
+function clearReport(): void {
+  shown = undefined;
+  for (const c of charts.splice(0)) c.destroy();
+  for (const id of ['buckets', 'figures']) $(id).replaceChildren();
+  $('report').hidden = true;
+}
 
 function render(report: Report): void {
   // Queues by the names the operator gave them; an id where the relay knows none.
@@ -180,3 +191,5 @@ const today = new Date();
 const weekAgo = new Date(today.getTime() - 6 * 86_400_000);
 ($('from') as HTMLInputElement).value = isoDay(weekAgo);
 ($('to') as HTMLInputElement).value = isoDay(today);
+// The page opens on the report for its default days, up to today, without waiting for Show.
+if (token) ($('range') as HTMLFormElement).requestSubmit();
