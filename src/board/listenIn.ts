@@ -29,6 +29,8 @@ export function createListenIn(deps: {
   let callId: string | undefined;
   let label = '';
   let mode: TalkMode = 'listen';
+  /** The customer of the call listened to is on hold: a barge is then heard by the agent alone. */
+  let customerHeld = false;
 
   function release(): void {
     pc?.close();
@@ -38,6 +40,7 @@ export function createListenIn(deps: {
     deps.audio.srcObject = null;
     callId = undefined;
     mode = 'listen';
+    customerHeld = false;
   }
 
   /** The panel for the line's mode now: what the supervisor is heard by, and the other two modes to switch to. */
@@ -45,7 +48,7 @@ export function createListenIn(deps: {
     const who = { who: label };
     const text =
       mode === 'barge'
-        ? say('listen.heard', who)
+        ? say(customerHeld ? 'listen.heardCustomerHeld' : 'listen.heard', who)
         : mode === 'whisper'
           ? say('listen.whispering', who)
           : mic
@@ -100,6 +103,12 @@ export function createListenIn(deps: {
       // The microphone is on only while someone hears it: the agent (whisper) or everyone (barge).
       if (mic) mic.enabled = mode !== 'listen';
       deps.show(view(whisperEnded ? say('listen.whisperEnded') : undefined));
+    },
+    /** Whether the listened call's customer is on hold now (from each snapshot); the panel follows a change. */
+    onCustomerHeld(id: string, held: boolean): void {
+      if (id !== callId || held === customerHeld) return;
+      customerHeld = held;
+      if (mode === 'barge') deps.show(view());
     },
     /** The relay kept the line as it was: the panel says why, in the board's language. */
     onRefused(id: string, why: TalkRefusal): void {

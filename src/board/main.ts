@@ -325,6 +325,8 @@ function render(): void {
       });
     }),
   ]);
+  const listened = snapshot.inProgress.find((c) => c.callId === listenIn.listeningTo());
+  if (listened) listenIn.onCustomerHeld(listened.callId, listened.held === true);
   const holding = agentsOnHold(snapshot.inProgress);
   replaceInPlace(
     $('agents'),

@@ -216,6 +216,8 @@ export const en = {
     muted: 'Listening to {{who}}. Nobody hears you.',
     noMic: 'Listening to {{who}}. No microphone was found, so you can listen but not barge in.',
     heard: 'On {{who}}: the customer and the agent hear you.',
+    heardCustomerHeld:
+      'On {{who}}: the agent hears you. The customer is on hold and hears nobody until the agent takes them back.',
     listenOnly: 'Back to listening',
     whisper: 'Whisper to the agent',
     whispering: 'Whispering on {{who}}: only the agent hears you, the customer does not.',

@@ -225,6 +225,8 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     muted: 'Escuchando {{who}}. Nadie te oye.',
     noMic: 'Escuchando {{who}}. No se encontró micrófono: puedes escuchar pero no intervenir.',
     heard: 'En {{who}}: el cliente y el agente te oyen.',
+    heardCustomerHeld:
+      'En {{who}}: el agente te oye. El cliente está en espera y no oye a nadie hasta que el agente lo retome.',
     listenOnly: 'Volver a solo escuchar',
     whisper: 'Susurrar al agente',
     whispering: 'Susurrando en {{who}}: solo el agente te oye, el cliente no.',

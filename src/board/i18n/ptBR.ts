@@ -222,6 +222,8 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
     muted: 'Ouvindo {{who}}. Ninguém ouve você.',
     noMic: 'Ouvindo {{who}}. Nenhum microfone encontrado: você pode ouvir, mas não intervir.',
     heard: 'Em {{who}}: o cliente e o agente ouvem você.',
+    heardCustomerHeld:
+      'Em {{who}}: o agente ouve você. O cliente está em espera e não ouve ninguém até o agente retomá-lo.',
     listenOnly: 'Voltar a só ouvir',
     whisper: 'Sussurrar para o agente',
     whispering: 'Sussurrando em {{who}}: só o agente ouve você, o cliente não.',
