@@ -55,6 +55,10 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
 }) => {
   const deskPage = await (await browser.newContext()).newPage();
   const desk = await openDesk(deskPage, 'ben', [relays[1]!.agentUrl]);
+  // Ben serves no queue yet: his desk says so, and who can change it, not that it is ready for calls.
+  await expect(deskPage.getByTestId('not-ready')).toHaveText(
+    'You are in no queue: no call can ring for you. Ask your supervisor to add you to a queue.',
+  );
 
   const board = await (await browser.newContext()).newPage();
   await board.goto(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board`);
@@ -164,6 +168,8 @@ test('an admin adds an agent to a queue on the board’s settings page; a wrong 
   await expect(board.getByTestId('queues-saved')).toHaveText(
     'Queues saved as version 1: every relay instance routes by them within seconds.',
   );
+  // In Support now: his desk on the other instance is ready again, without a restart.
+  await expect(deskPage.getByTestId('ready')).toHaveText('Ready for calls from the team relay', { timeout: 10_000 });
   await board.waitForTimeout(1000);
   expect(saves).toEqual(['/board/api/queues']);
   await expect(board.getByTestId('queues-problem')).toBeHidden();

@@ -30,8 +30,13 @@ export async function openDesk(
   await page.getByTestId('setting-relayUrls').fill(relayUrls.join(', '));
   await page.getByTestId('setting-agentToken').fill(await issueAgentToken(agentId, AGENT_SECRET));
   await page.getByTestId('settings-save').click();
-  // Waits without Playwright's test expect, so benchmarks open desks the same way.
-  await page.getByTestId('ready').filter({ hasText: 'Ready for calls from the team relay' }).waitFor();
+  // Waits without Playwright's test expect, so benchmarks open desks the same way. An agent in no queue is signed
+  // in too: their line says so instead.
+  await page
+    .getByTestId('ready')
+    .filter({ hasText: 'Ready for calls from the team relay' })
+    .or(page.getByTestId('not-ready').filter({ hasText: 'You are in no queue' }))
+    .waitFor();
   await page.getByTestId('settings-section-team').click();
   await page.getByTestId('relay-state').filter({ hasText: 'Connected to the team relay at ws://127.0.0.1:' }).waitFor();
   await page.getByTestId('tab-phone').click();
