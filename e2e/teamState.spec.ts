@@ -262,13 +262,15 @@ test('a supervisor sets an agent Away while they are on a call: it takes effect 
     await expect(toggle).toHaveAttribute('title', 'Takes effect once their call and wrap-up are done');
     await toggle.click();
     // Still on the call; Away waits for its end and the wrap-up, and Asha's status line says so (not "You are Away").
-    await expect(boardStatus('asha')).toHaveText('On call');
+    // The board says so too, and its button now undoes it (tester: the row said only 'On call').
+    await expect(boardStatus('asha')).toHaveText('On call · Away after this call');
+    await expect(toggle).toHaveText('Set Available');
     await expect(pageA.getByTestId('not-ready')).toContainText(
       'On a call. Afterwards you are Away: calls will not ring here.',
     );
     await pageA.getByTestId('hangup').click();
     await expect.poll(() => sim.graph.actionsFor(call.callId)).toContain('terminate:200');
-    await expect(boardStatus('asha')).toHaveText('After-call work');
+    await expect(boardStatus('asha')).toHaveText('After-call work · Away after this call');
     await pageA.getByTestId('wrap-up-outcome-Resolved').check();
     await pageA.getByTestId('wrap-up-save').click();
     await expect(boardStatus('asha')).toHaveText(/^Not ready/);
@@ -302,6 +304,8 @@ test('a supervisor sets an agent Away for training during their wrap-up: the des
     await expect(pageA.getByTestId('not-ready')).toHaveText(
       'Wrap-up. After you save it you are not ready (training): calls will not ring here. Set by your supervisor sam.',
     );
+    await expect(ashaRow.getByTestId('agent-status')).toHaveText('After-call work · Away after this call: training');
+    await expect(ashaRow.getByTestId('agent-set-status')).toHaveText('Set Available');
     await expect(card.getByTestId('wrap-up-save')).toHaveText('Save');
     await expect(pageA.getByTestId('wrap-up-no-ring')).toHaveText(
       'You are not ready: no call rings for you until you choose Available. What you wrote stays here until you save.',
