@@ -237,7 +237,13 @@ function oldReport(
     serviceLevelSec,
     buckets,
     team: { ...figures.team, answerRatePct: rate(figures.team) },
-    byQueue: figures.byQueue.map((q) => ({ ...q, answerRatePct: rate(q) })),
+    // A report's queue lines count the calls turned away even when there were none (f9ddad3); agents' lines do not.
+    byQueue: figures.byQueue.map((q) => ({
+      ...q,
+      closed: q.closed ?? 0,
+      waitedTooLong: q.waitedTooLong ?? 0,
+      answerRatePct: rate(q),
+    })),
     byAgent: figures.byAgent.map((a) => ({ ...a, answerRatePct: rate(a) })),
   };
 }
