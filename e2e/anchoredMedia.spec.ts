@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Browser, type Page } from '@playwright/test';
+import { PAGE_HEARD, SILENT } from '../src/relay/media/testAudioLevels';
 import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,15 +21,13 @@ import { AGENT_SECRET, startTeam } from './teamDesks';
 import { heardTone as deskHears, giveVoiceAndEars, sentLevel } from '../sim/pageVoice';
 import { issueSupervisorToken } from '../src/relay/agentTokens';
 
-/** Each party's voice: the caller 440 Hz, Asha 300 Hz, Ben 700 Hz; heard means above 0.02, silent below 0.004. */
+/** Each party's voice: the caller 440 Hz, Asha 300 Hz, Ben 700 Hz; heard and silent as testAudioLevels.ts says. */
 const CALLER = 440;
 const ASHA = 300;
 const BEN = 700;
 const SUPERVISOR = 1100;
 const HOLD_MUSIC = 600;
 const CONSENT = 900;
-const HEARD = 0.02;
-const SILENT = 0.004;
 /**
  * Not heard, where the other of the music (600 Hz) and Ben (700 Hz) plays: one 10 ms frame cannot tell them apart
  * cleanly, so either reads up to about 0.005 at the other's pitch (measured, more since Janus sends Opus FEC); the
@@ -57,7 +56,7 @@ async function expectNotHeard(
   const shown = `${what}: ${readings.map(({ level, floor }) => `${level.toFixed(4)} (floor ${floor.toFixed(4)})`).join(', ')}`;
   const standingOut = readings.filter(({ level, floor }) => level >= quiet && level >= 3 * floor);
   expect(standingOut.length, shown).toBeLessThanOrEqual(1);
-  expect(Math.max(...readings.map(({ level }) => level)), shown).toBeLessThan(HEARD);
+  expect(Math.max(...readings.map(({ level }) => level)), shown).toBeLessThan(PAGE_HEARD);
 }
 
 /**
@@ -76,7 +75,7 @@ async function expectHeardThroughout(
   while (Date.now() - started < forMs) {
     for (const [what, read] of Object.entries(voices)) {
       const level = await read();
-      if (level > HEARD) lastHeard.set(what, Date.now());
+      if (level > PAGE_HEARD) lastHeard.set(what, Date.now());
       const gap = Date.now() - lastHeard.get(what)!;
       expect(gap, `${what}: unheard for ${gap} ms (now ${level})`).toBeLessThanOrEqual(LONGEST_GAP_MS);
     }
@@ -143,8 +142,8 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
     expect(sent[1]).toBe(sent[0]);
 
     // The agent hears the caller, and the caller hears the agent's microphone, through the room.
-    await expect.poll(() => deskHears(pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     expect(call.farEnd.ice.nominated).toBe(true);
 
     // Blind transfer: Asha hands the call to Ben; it stays hers until he answers, then leaves her desk.
@@ -160,8 +159,8 @@ test('a queue that anchors media on Janus: the agent answers, caller and agent h
     // Nothing more went to WhatsApp: the call was moved inside the team's media server.
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
     // Ben hears the caller, the caller hears Ben's microphone and no longer Asha's, and Asha no longer hears the caller.
-    await expect.poll(() => deskHears(pageB, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(pageB, CALLER), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
     await expectNotHeard((hz) => deskHears(pageA, hz), CALLER, 'Asha hears the caller');
 
@@ -218,11 +217,11 @@ test('a conference on an anchored call: the agent adds a colleague, all three he
       [pageA, BEN],
       [pageB, ASHA],
     ] as const) {
-      await expect.poll(() => deskHears(page, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-      await expect.poll(() => deskHears(page, other), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+      await expect.poll(() => deskHears(page, CALLER), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+      await expect.poll(() => deskHears(page, other), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     }
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
 
     // Asha leaves; the call goes on with Ben, and nothing is ended on WhatsApp.
     await pageA.getByTestId('hangup').click();
@@ -230,9 +229,9 @@ test('a conference on an anchored call: the agent adds a colleague, all three he
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
     await expect(pageB.getByTestId('conference-with')).toHaveCount(0);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
-    expect(heardTone(call.farEnd.received, BEN)).toBeGreaterThan(HEARD);
+    expect(heardTone(call.farEnd.received, BEN)).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => deskHears(pageB, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
-    expect(await deskHears(pageB, CALLER)).toBeGreaterThan(HEARD);
+    expect(await deskHears(pageB, CALLER)).toBeGreaterThan(PAGE_HEARD);
     await expect(pageB.getByTestId('call-phase')).toHaveText('On call');
 
     await pageB.getByTestId('hangup').click();
@@ -257,7 +256,7 @@ test('a supervisor listens in on an anchored call from the board without being h
   try {
     const call = await answeredCall(sim, pageA, 'Monitored');
     // The customer hears the consent notice before the recording starts.
-    await expect.poll(() => heardTone(call.farEnd.received, CONSENT), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, CONSENT), { timeout: 10_000 }).toBeGreaterThan(PAGE_HEARD);
 
     // The board is on the other relay instance than the one that took the call.
     await board.goto(`${relays[1]!.agentUrl.replace(/^ws/, 'http')}board`);
@@ -270,8 +269,8 @@ test('a supervisor listens in on an anchored call from the board without being h
     await expect(state).toHaveText(/^Listening to asha’s call with .+\. Nobody hears you\.$/, { timeout: 10_000 });
 
     // The supervisor hears both sides; nobody hears the supervisor.
-    await expect.poll(() => deskHears(board, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => deskHears(board, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(board, CALLER), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect.poll(() => deskHears(board, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     // (Once the consent notice is over: Opus's coding noise around a third tone would blur "silent".)
     await expect.poll(() => heardTone(call.farEnd.received, CONSENT), { timeout: 10_000 }).toBeLessThan(SILENT);
     await expectNotHeard((hz) => heardTone(call.farEnd.received, hz), SUPERVISOR, 'the caller hears the supervisor');
@@ -284,9 +283,11 @@ test('a supervisor listens in on an anchored call from the board without being h
     expect(bad).toEqual([]);
     await board.getByTestId('listen-barge').click();
     await expect(state).toHaveText(/^On asha’s call with .+: the customer and the agent hear you\.$/);
-    await expect.poll(() => heardTone(call.farEnd.received, SUPERVISOR), { timeout: 10_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => deskHears(pageA, SUPERVISOR), { timeout: 10_000 }).toBeGreaterThan(HEARD);
-    expect(heardTone(call.farEnd.received, ASHA)).toBeGreaterThan(HEARD);
+    await expect
+      .poll(() => heardTone(call.farEnd.received, SUPERVISOR), { timeout: 10_000 })
+      .toBeGreaterThan(PAGE_HEARD);
+    await expect.poll(() => deskHears(pageA, SUPERVISOR), { timeout: 10_000 }).toBeGreaterThan(PAGE_HEARD);
+    expect(heardTone(call.farEnd.received, ASHA)).toBeGreaterThan(PAGE_HEARD);
     // The agent is told who is heard on the call now (listening in silently was not shown).
     await expect(pageA.getByTestId('supervisor-on-call')).toHaveText(
       'sam (supervisor) is on the call: the customer and you hear them.',
@@ -328,7 +329,7 @@ test('Hold on an anchored call: the caller waits in Janus’s hold room hearing 
   const { sim, pageA, close } = await startAnchoredTeam(browser);
   try {
     const call = await answeredCall(sim, pageA, 'Held Anchored');
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
 
     expect(await sentLevel(pageA), 'the desk sends Asha’s voice').toBeGreaterThan(0.05);
     await pageA.getByTestId('hold').click();
@@ -339,7 +340,9 @@ test('Hold on an anchored call: the caller waits in Janus’s hold room hearing 
       expect(await sentLevel(pageA), 'the desk sends something while its call is held').toBeLessThan(0.001);
       await pageA.waitForTimeout(100);
     }
-    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect
+      .poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 })
+      .toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
     // The desk's own hold loop (523-784 Hz) goes only into the call's room, where nobody is now. Its notes sit 59-184 Hz
     // from the music's 600 Hz, whose smear read 0.0063 at one of them on a loaded CI: read as under the music.
@@ -354,7 +357,7 @@ test('Hold on an anchored call: the caller waits in Janus’s hold room hearing 
 
     await pageA.getByTestId('held-resume').click();
     await expect.poll(() => sentLevel(pageA), { timeout: 5000 }).toBeGreaterThan(0.05);
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 10_000 }).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
     await pageA.getByTestId('hangup').click();
     await expect(pageA.getByTestId('end-reason')).toHaveText('Call ended');
@@ -369,16 +372,18 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
   const { sim, pageA, pageB, close } = await startAnchoredTeam(browser);
   try {
     const call = await answeredCall(sim, pageA, 'Warm Caller');
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
 
     // A consult Ben declines: the customer waits on the music meanwhile, then comes back to Asha.
     await pageA.getByTestId('consult').click();
     await pageA.getByTestId('transfer-send').click();
-    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect
+      .poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 })
+      .toBeGreaterThan(PAGE_HEARD);
     await pageB.getByTestId('reject').click();
     await expect(pageA.getByTestId('transfer-declined')).toBeVisible();
     await expect(pageA.getByTestId('customer-held')).toHaveCount(0);
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 10_000 }).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
 
     // Consult first again: the customer goes to the hold room and hears the music, not the agent.
@@ -386,7 +391,9 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     await expect(pageA.getByTestId('transfer-to')).toHaveValue('ben');
     await pageA.getByTestId('transfer-send').click();
     await expect(pageA.getByTestId('customer-held')).toContainText('The customer is on hold');
-    await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect
+      .poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 10_000 })
+      .toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
 
     // Ben answers: Asha and Ben talk; the customer hears only the music, and neither agent hears the customer.
@@ -394,26 +401,26 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     await pageB.getByTestId('answer').click();
     await expect(pageB.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
     await expect(pageB.getByTestId('customer-held')).toBeVisible();
-    await expect.poll(() => deskHears(pageA, BEN), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => deskHears(pageB, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(pageA, BEN), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect.poll(() => deskHears(pageB, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     await expectNotHeard((hz) => deskHears(pageA, hz), CALLER, 'Asha hears the caller');
     await expectNotHeard((hz) => deskHears(pageB, hz), CALLER, 'Ben hears the caller');
     await expectNotHeard((hz) => heardTone(call.farEnd.received, hz), BEN, 'the caller hears Ben', UNDER_MUSIC);
-    expect(heardTone(call.farEnd.received, HOLD_MUSIC)).toBeGreaterThan(HEARD);
+    expect(heardTone(call.farEnd.received, HOLD_MUSIC)).toBeGreaterThan(PAGE_HEARD);
     expect(call.farEnd.connectionState).toBe('connected');
 
     // Bring the customer in: all three hear each other, the music stops.
     await pageA.getByTestId('customer-unhold').click();
     await expect(pageA.getByTestId('customer-held')).toHaveCount(0);
-    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 10_000 }).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, HOLD_MUSIC), { timeout: 5000 }).toBeLessThan(UNDER_MUSIC);
-    await expect.poll(() => deskHears(pageB, CALLER), { timeout: 10_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(pageB, CALLER), { timeout: 10_000 }).toBeGreaterThan(PAGE_HEARD);
 
     // Asha leaves them together: the call is Ben's, nothing was sent to WhatsApp.
     await pageA.getByTestId('hangup').click();
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
     // Ben goes on being heard (read over a few frames: the mix changing as Asha's leg leaves may drop one).
-    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 5000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, BEN), { timeout: 5000 }).toBeGreaterThan(PAGE_HEARD);
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
     await pageB.getByTestId('hangup').click();
     await expect(pageB.getByTestId('end-reason')).toHaveText('Call ended');
@@ -452,8 +459,8 @@ test('the relay instance that holds an anchored call is killed: the agent in Chr
   const desk = await openDesk(page, 'asha', [doomed.agentUrl, survivor.agentUrl]);
   try {
     const call = await answeredCall(sim, page, 'Kept Caller');
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => deskHears(page, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect.poll(() => deskHears(page, CALLER), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
 
     await doomed.kill();
     // Past Janus's reclaim window (10 s in the tests) and long enough after it for a dropped leg to show: both voices

@@ -2,6 +2,7 @@ import { test, expect } from '@playwright/test';
 import { heardTone } from '../sim/farEnd';
 import { heardTone as deskHears } from '../sim/pageVoice';
 import { startScriptedBot } from '../sim/scriptedBot';
+import { PAGE_HEARD, SILENT } from '../src/relay/media/testAudioLevels';
 import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { TeamQueues } from '../src/shared/teamQueues';
 import { startTeam } from './teamDesks';
@@ -11,8 +12,6 @@ const CALLER = 440;
 const BOT = 600;
 const MUSIC = 700;
 const ASHA = 300;
-const HEARD = 0.02;
-const SILENT = 0.004;
 const TOKEN = 'front-desk-bot-token-0123456789abcdef0123';
 
 test('a bot answers the call first and hands it to Asha, not ready then: once she is available her ringing card shows how long the caller waited and what the bot learned, kept on her call view (the conversation one click away) through hold and take back; the caller hears the bot, the music, then Asha', async ({
@@ -53,8 +52,8 @@ test('a bot answers the call first and hands it to Asha, not ready then: once sh
     await pageA.getByTestId('agent-status').selectOption('away');
     await expect(pageA.getByTestId('team-state')).toHaveText(/^Not ready: away/);
     const call = await sim.placeCall({ name: 'Bot Caller', farEnd: { toneHz: CALLER, edgeHost: mediaHostAddress() } });
-    await expect.poll(() => heardTone(call.farEnd.received, BOT), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, BOT), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, BOT), { timeout: 5000 }).toBeLessThan(SILENT);
     const musicHeardAt = Date.now();
     await expect(pageA.getByTestId('incoming-call')).toHaveCount(0);
@@ -95,9 +94,9 @@ test('a bot answers the call first and hands it to Asha, not ready then: once sh
     await pageA.getByTestId('held-resume').click();
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
     await expect(onCallNote).toContainText('From the assistant: Wants to change the delivery address of order A-1042.');
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, MUSIC), { timeout: 5000 }).toBeLessThan(SILENT);
-    await expect.poll(() => deskHears(pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     // WhatsApp was answered once, for the bot; the agent's answer moved nothing on Meta's side.
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
     await pageA.getByTestId('hangup').click();
@@ -153,7 +152,7 @@ test('Asha hands the call she answered to the survey bot with a note: the caller
     });
     await pageA.getByTestId('answer').click({ timeout: 15_000 });
     await expect(pageA.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
-    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
 
     await pageA.getByTestId('hand-to-assistant').click();
     await expect(pageA.getByTestId('assistant-choice')).toHaveValue('survey');
@@ -162,7 +161,7 @@ test('Asha hands the call she answered to the survey bot with a note: the caller
     // Her call leaves the desk into the wrap-up; the caller hears the bot and no longer Asha.
     await expect(pageA.getByTestId('wrap-up')).toBeVisible({ timeout: 10_000 });
     await expect(pageA.getByTestId('wrap-up').getByTestId('end-reason')).toHaveText('Handed to Survey');
-    await expect.poll(() => heardTone(call.farEnd.received, SURVEY), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => heardTone(call.farEnd.received, SURVEY), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
     expect(survey.offers.at(-1)!.body.request_data).toMatchObject({
       handBack: { note: 'Refund agreed; ask how we did.' },

@@ -1,5 +1,6 @@
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { freePort } from '../src/relay/freePort';
+import { PAGE_HEARD } from '../src/relay/media/testAudioLevels';
 import { mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { startTestCoturn, type TestCoturn } from '../src/relay/testCoturn';
 import { TeamQueues } from '../src/shared/teamQueues';
@@ -9,10 +10,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/lib/chromiumLaunch';
 import { startTeam } from './teamDesks';
 import { mediaFigures, openPhone } from './phoneFixture';
 
-/** The caller speaks 440 Hz, Asha 300 Hz, Ben 700 Hz; heard means above 0.02. */
+/** The caller speaks 440 Hz, Asha 300 Hz, Ben 700 Hz; heard means above PAGE_HEARD. */
 const CALLER = 440;
 const VOICES = { asha: 300, ben: 700 };
-const HEARD = 0.02;
 /** Asha's office lets no UDP out: her desk offers relay candidates only, so every packet goes through TURN. */
 const RELAY_ONLY = { WA_ICE_TRANSPORT_POLICY: 'relay' };
 
@@ -52,8 +52,10 @@ test('a desk whose office allows only TURN over TLS takes a direct call: caller 
     const call = await team.sim.placeCall({ name: 'Locked Office', farEnd: { toneHz: CALLER } });
     await expect(team.pageA.getByTestId('caller-name')).toHaveText('Locked Office');
     await answer(team.pageA);
-    await expect.poll(() => deskHears(team.pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => heardTone(call.farEnd.received, VOICES.asha), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(team.pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect
+      .poll(() => heardTone(call.farEnd.received, VOICES.asha), { timeout: 15_000 })
+      .toBeGreaterThan(PAGE_HEARD);
     // WhatsApp was given relay candidates only, and coturn relayed for Asha with the relay's credentials.
     const accept = team.sim.graph.requests.find(
       (r) => JSON.stringify(r.body ?? '').includes(call.callId) && JSON.stringify(r.body).includes('"accept"'),
@@ -94,8 +96,10 @@ test('a desk allowed only TURN over TCP takes an anchored call: caller and agent
     });
     await expect(team.pageA.getByTestId('caller-name')).toHaveText('Anchored Office');
     await answer(team.pageA);
-    await expect.poll(() => deskHears(team.pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(HEARD);
-    await expect.poll(() => heardTone(call.farEnd.received, VOICES.asha), { timeout: 15_000 }).toBeGreaterThan(HEARD);
+    await expect.poll(() => deskHears(team.pageA, CALLER), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
+    await expect
+      .poll(() => heardTone(call.farEnd.received, VOICES.asha), { timeout: 15_000 })
+      .toBeGreaterThan(PAGE_HEARD);
     expect(allocatedFor(coturn, 'asha')).toBe(true);
   } finally {
     await team.close();

@@ -7,6 +7,7 @@ import type { TeamQueuesInput } from '../../shared/teamQueues';
 import { issueAgentToken, issueSupervisorToken } from '../agentTokens';
 import { mediaHostAddress } from '../media/testJanus';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from '../media/testAnchoredRelay';
+import { GLITCH, HEARD, LEAKED, SILENT } from '../media/testAudioLevels';
 import { createTonePeer } from '../media/testTonePeer';
 import { connectTestAgent } from '../testAgent';
 import { startTestPostgres, type TestPostgres } from '../testPostgres';
@@ -15,15 +16,10 @@ import { answerAnchoredCall } from './testAnchoredCall';
 import { closedWithin, openTestBoard, signInTestBoard, type TestBoard } from './testBoard';
 
 // Each far end speaks its own tone: the customer (WhatsApp's side) 440 Hz, the agent's desk 300 Hz, the supervisor
-// 520 Hz. A voice heard is above 0.05 in the last 100 ms; absent, below 0.004 (janusAnchor.whisper.test measured the
-// whisper at the agent's desk at 0.36-0.41, and concealment glitches leaking into absent tones up to 0.035).
+// 520 Hz, read against testAudioLevels.ts (janusAnchor.whisper.test measured the whisper at the agent's desk at
+// 0.36-0.41, concealment glitches leaking into absent tones up to 0.035, and their median 0.0045 in CI).
 const AGENT = 300;
 const LEAD = 520;
-const HEARD = 0.05;
-const SILENT = 0.004;
-const GLITCH = 0.05;
-/** The median an absent tone may reach while two mixes run in a row: CI's loaded machine measured 0.0045 of leak. */
-const LEAKED = 0.02;
 
 const QUEUES: TeamQueuesInput = {
   defaultQueue: 'support',

@@ -2,16 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heardTone } from '../../../sim/farEnd';
 import { until } from '../bots/testBotCall';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from './testAnchoredRelay';
-import {
-  HEARD,
-  LEAKED,
-  SILENT,
-  loudestHeard,
-  loudestOver,
-  medianOver,
-  preAcceptedCall,
-  sdpSentWith,
-} from './testPreAcceptedCall';
+import { HEARD, LEAKED, SILENT } from './testAudioLevels';
+import { loudestHeard, loudestOver, medianOver, preAcceptedCall, sdpSentWith } from './testPreAcceptedCall';
 
 let testbed: AnchoredRelayTestbed;
 

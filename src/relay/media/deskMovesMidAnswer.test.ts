@@ -8,16 +8,8 @@ import { connectTestAgent } from '../testAgent';
 import { startRelayProcess } from '../testRelayProcess';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from './testAnchoredRelay';
-import {
-  HEARD,
-  LEAKED,
-  SILENT,
-  loudestHeard,
-  loudestOver,
-  medianOver,
-  preAcceptedCall,
-  sdpSentWith,
-} from './testPreAcceptedCall';
+import { HEARD, LEAKED, SILENT } from './testAudioLevels';
+import { loudestHeard, loudestOver, medianOver, preAcceptedCall, sdpSentWith } from './testPreAcceptedCall';
 import { createFarEnd } from '../../../sim/farEnd';
 import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
 import { offeredTo } from '../bots/testBotCall';

@@ -10,7 +10,8 @@ import { connectTestAgent } from '../testAgent';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
 import { startAnchoredRelay, type AnchoredRelayTestbed } from './testAnchoredRelay';
 import { mediaHostAddress } from './testJanus';
-import { HEARD, SILENT, loudestOver, sdpSentWith } from './testPreAcceptedCall';
+import { HEARD, SILENT } from './testAudioLevels';
+import { loudestOver, sdpSentWith } from './testPreAcceptedCall';
 import { roomParticipants } from './testRoomParticipants';
 import { createTonePeer } from './testTonePeer';
 

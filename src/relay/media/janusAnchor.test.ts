@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wavTones } from '../../../sim/toneLevel';
+import { HEARD, SILENT } from './testAudioLevels';
 import { createTonePeer } from './testTonePeer';
 
 /** The caller's and a desk's legs joined to the room, until the caller hears the desk's 300 Hz. */
@@ -21,7 +22,7 @@ async function callerAndDeskTalking(
   await caller.applyAnswer(customer.answer);
   const agent = await anchor.joinAgent(room, await desk.offer(), 'asha');
   await desk.applyAnswer(agent.answer);
-  await expect.poll(() => heardTone(caller.received, 300), { timeout: 12_000 }).toBeGreaterThan(0.05);
+  await expect.poll(() => heardTone(caller.received, 300), { timeout: 12_000 }).toBeGreaterThan(HEARD);
   return { customer, agent };
 }
 
@@ -52,8 +53,8 @@ describe('media anchored on Janus AudioBridge', () => {
       await desk.applyAnswer(agent.answer);
 
       // The caller's 440 Hz reaches the desk, and the desk's 300 Hz reaches the caller, through Janus's mixer.
-      await expect.poll(() => desk.heard(440), { timeout: 12_000, interval: 200 }).toBeGreaterThan(0.05);
-      await expect.poll(() => desk.heard(300), { timeout: 3000 }).toBeLessThan(0.004);
+      await expect.poll(() => desk.heard(440), { timeout: 12_000, interval: 200 }).toBeGreaterThan(HEARD);
+      await expect.poll(() => desk.heard(300), { timeout: 3000 }).toBeLessThan(SILENT);
       // The pitch of the last readings settles on the desk's tone (a reading taken as the audio starts may not).
       const isDesk = () => {
         const hz = recentPitch(caller.received) ?? 0;
@@ -90,15 +91,15 @@ describe('media anchored on Janus AudioBridge', () => {
       await anchor.openHoldRoom(hold, holdMusicFile(600));
       await customer.leg.moveTo!(hold);
       // The caller hears the music and not the agent; the agent no longer hears the caller.
-      await expect.poll(() => heardTone(caller.received, 600), { timeout: 5000 }).toBeGreaterThan(0.05);
-      await expect.poll(() => heardTone(caller.received, 300), { timeout: 3000 }).toBeLessThan(0.004);
-      await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeLessThan(0.004);
+      await expect.poll(() => heardTone(caller.received, 600), { timeout: 5000 }).toBeGreaterThan(HEARD);
+      await expect.poll(() => heardTone(caller.received, 300), { timeout: 3000 }).toBeLessThan(SILENT);
+      await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeLessThan(SILENT);
 
       await customer.leg.moveTo!(room);
       await anchor.closeRoom(hold);
-      await expect.poll(() => heardTone(caller.received, 300), { timeout: 5000 }).toBeGreaterThan(0.05);
-      await expect.poll(() => heardTone(caller.received, 600), { timeout: 3000 }).toBeLessThan(0.004);
-      await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeGreaterThan(0.05);
+      await expect.poll(() => heardTone(caller.received, 300), { timeout: 5000 }).toBeGreaterThan(HEARD);
+      await expect.poll(() => heardTone(caller.received, 600), { timeout: 3000 }).toBeLessThan(SILENT);
+      await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeGreaterThan(HEARD);
       expect(caller.connectionState).toBe('connected');
     } finally {
       caller.close();
@@ -142,7 +143,7 @@ describe('media anchored on Janus AudioBridge', () => {
       await anchor.answerLeg(stay.handle, await staying.answer(stay.offer));
       const go = await anchor.offerLeg(room, 'ben');
       await anchor.answerLeg(go.handle, await kicked.answer(go.offer));
-      await expect.poll(() => staying.heard(500), { timeout: 12_000 }).toBeGreaterThan(0.05);
+      await expect.poll(() => staying.heard(500), { timeout: 12_000 }).toBeGreaterThan(HEARD);
       const [stays, goes] = [stay.handle.feed!, go.handle.feed!];
       const leaving = anchor.watchLeaving(stay.handle, room);
       expect(await anchor.kickAllBut(room, [stays])).toEqual([goes]);

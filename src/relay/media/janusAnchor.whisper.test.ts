@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
 import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
+import { GLITCH, HEARD, LEAKED, SILENT } from './testAudioLevels';
 import { createTonePeer } from './testTonePeer';
 
 let janus: TestJanus;
@@ -18,17 +19,8 @@ afterAll(async () => {
 });
 
 // Each party speaks its own tone: the customer 440 Hz, the agent 300 Hz, the supervisor 520 Hz. What each far end
-// hears is measured as the level of each tone in its last 100 ms (0..1; a voice present is above 0.05, absent below
-// 0.004).
-const HEARD = 0.05;
-const SILENT = 0.004;
-/** Below any voice heard (each is 0.1 or more here): what concealment glitches may leak into an absent tone. */
-const GLITCH = 0.05;
-/**
- * The median an absent tone may reach while two mixes run in a row (whisper): concealment leaks a little of every tone
- * heard into the others, 0.0045 measured in CI on a loaded machine, against 0.1 or more for any voice heard.
- */
-const LEAKED = 0.02;
+// hears is measured as the level of each tone in its last 100 ms (testAudioLevels.ts). The median of an absent tone
+// while two mixes run in a row (whisper) measured 0.0045 in CI on a loaded machine, under LEAKED.
 
 describe('whisper through Janus AudioBridge', () => {
   it('the supervisor speaks to the agent alone: the customer never hears the whisper, the agent does, and listen, whisper and barge switch on the same connections', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
 import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
 import { holdMusicFile, mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
-import { HEARD, SILENT } from './testPreAcceptedCall';
+import { HEARD, SILENT } from './testAudioLevels';
 import { createTonePeer } from './testTonePeer';
 
 let janus: TestJanus;

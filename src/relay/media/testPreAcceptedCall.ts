@@ -5,17 +5,9 @@ import { connectWebhook, postSignedWebhook } from '../../../sim/webhookSender';
 import { offeredTo, until } from '../bots/testBotCall';
 import { connectTestAgent } from '../testAgent';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { HEARD } from './testAudioLevels';
 import { mediaHostAddress } from './testJanus';
 import { createTonePeer } from './testTonePeer';
-
-/** Under this the caller hears nothing of a tone (a leg heard in the room measures 0.1 and more). */
-export const SILENT = 0.004;
-export const HEARD = 0.05;
-/**
- * Under this the median of readings (`medianOver`) hears nothing of a tone: on a loaded machine glitches leak a little
- * of every tone into each reading (up to 0.007 in the median measured), while a voice heard is 0.1 and more in each.
- */
-export const LEAKED = 0.02;
 
 type FarEnd = Awaited<ReturnType<typeof createFarEnd>>;
 
