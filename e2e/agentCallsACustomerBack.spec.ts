@@ -194,11 +194,16 @@ test('a callback waiting for the customer’s permission after Call back now: on
     );
 
     const admin = await issueSupervisorToken('ada', AGENT_SECRET, { role: 'admin' });
-    const erased = await fetch(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board/api/customer-data`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ customer, action: 'erase' }),
-    });
+    const customerData = (action: 'export' | 'erase') =>
+      fetch(`${relays[0]!.agentUrl.replace(/^ws/, 'http')}board/api/customer-data`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ customer, action }),
+      });
+    // The turned-away call reaches PostgreSQL through the records outbox; an erasure before it would find nothing
+    // kept (404), so the admin's erasure comes once an export finds the call, as it would for a real admin.
+    await expect.poll(async () => (await customerData('export')).status, { timeout: 15_000 }).toBe(200);
+    const erased = await customerData('erase');
     expect(erased.status).toBe(200);
     await expect(notice).toHaveCount(0, { timeout: 15_000 });
     await expect(card).toHaveCount(0);

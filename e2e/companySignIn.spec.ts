@@ -234,13 +234,26 @@ test('an agent’s desk that renews nothing is still signed out within minutes o
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${base}/auth/login?to=desk&return=${encodeURIComponent(deskReturn)}`);
   await logInAtCompany(page, 'raj@example.com');
-  const token = new URL(await landing, deskReturn).searchParams.get('session')!;
+  const landedAt = await landing;
+  const token = new URL(landedAt, deskReturn).searchParams.get('session');
+  expect(token, `the desk's landing ${landedAt}; refusals: ${refusals().join('; ')}`).toBeTruthy();
   // A desk that renews nothing: a bare WebSocket signed in with the token.
   const socket = new WebSocket(relay.agentUrl, { headers: { Authorization: `Bearer ${token}` } });
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     socket.on('open', () => socket.send(JSON.stringify({ type: 'status', status: 'available' })));
     socket.on('message', (data) => String(data).includes('welcome') && resolve());
+    socket.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += String(chunk)));
+      res.on('end', () =>
+        reject(
+          new Error(
+            `the relay refused the desk (${res.statusCode}): ${body.trim()}; ${JSON.stringify(decodeJwt(token!))} at ${Date.now()}`,
+          ),
+        ),
+      );
+    });
     socket.on('error', reject);
   });
   idp.people.get('raj@example.com')!.disabled = true;
