@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadSdpFixture } from '../../../fixtures/load';
 import { answerRuleViolations } from '../../../sim/answerRules';
 import { createFarEnd, heardTone, recentPitch } from '../../../sim/farEnd';
 import { anchorMismatch, janusOfferAsWhatsappAnswer } from './anchorSdp';
-import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
-import { holdMusicFile, mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
+import { holdMusicFile, mediaHostAddress } from './testJanus';
+import { useTestJanusAnchor } from './testJanusAnchor';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,44 +12,33 @@ import { wavTones } from '../../../sim/toneLevel';
 import { HEARD, SILENT } from './testAudioLevels';
 import { createTonePeer } from './testTonePeer';
 
+const janus = useTestJanusAnchor();
+
 /** The caller's and a desk's legs joined to the room, until the caller hears the desk's 300 Hz. */
 async function callerAndDeskTalking(
   room: number,
   caller: Awaited<ReturnType<typeof createFarEnd>>,
   desk: ReturnType<typeof createTonePeer>,
 ) {
-  const customer = await anchor.joinCustomer(room, caller.offerSdp);
+  const customer = await janus.anchor.joinCustomer(room, caller.offerSdp);
   await caller.applyAnswer(customer.answer);
-  const agent = await anchor.joinAgent(room, await desk.offer(), 'asha');
+  const agent = await janus.anchor.joinAgent(room, await desk.offer(), 'asha');
   await desk.applyAnswer(agent.answer);
   await expect.poll(() => heardTone(caller.received, 300), { timeout: 12_000 }).toBeGreaterThan(HEARD);
   return { customer, agent };
 }
 
-let janus: TestJanus;
-let anchor: JanusAnchor;
-let roomNo = 1000;
-
-beforeAll(async () => {
-  janus = await startTestJanus();
-  anchor = await connectJanusAnchor(janus.url, janus.access);
-}, 30_000);
-afterAll(async () => {
-  await anchor?.close();
-  await janus?.stop();
-});
-
 describe('media anchored on Janus AudioBridge', () => {
   it('answers WhatsApp’s offer within Meta’s rules, and the ICE-lite caller and a desk hear each other through the room', async () => {
-    const room = await anchor.openRoom((roomNo += 1));
+    const room = await janus.anchor.openRoom(janus.nextRoom());
     const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     const desk = createTonePeer(300);
     try {
-      const customer = await anchor.joinCustomer(room, caller.offerSdp);
+      const customer = await janus.anchor.joinCustomer(room, caller.offerSdp);
       expect(answerRuleViolations(customer.answer, caller.offerSdp)).toEqual([]);
       expect(customer.answer).not.toMatch(/a=extmap|a=ice-options|a=ice-lite/);
       await caller.applyAnswer(customer.answer);
-      const agent = await anchor.joinAgent(room, await desk.offer(), 'asha');
+      const agent = await janus.anchor.joinAgent(room, await desk.offer(), 'asha');
       await desk.applyAnswer(agent.answer);
 
       // The caller's 440 Hz reaches the desk, and the desk's 300 Hz reaches the caller, through Janus's mixer.
@@ -76,19 +65,19 @@ describe('media anchored on Janus AudioBridge', () => {
     } finally {
       caller.close();
       desk.close();
-      await anchor.closeRoom(room);
+      await janus.anchor.closeRoom(room);
     }
   }, 40_000);
 
   it('moves the customer to a hold room where Janus plays the music, and back, on the same WebRTC connection', async () => {
-    const room = await anchor.openRoom((roomNo += 1));
-    const hold = (roomNo += 1);
+    const room = await janus.anchor.openRoom(janus.nextRoom());
+    const hold = janus.nextRoom();
     const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     const desk = createTonePeer(300);
     try {
       const { customer } = await callerAndDeskTalking(room, caller, desk);
 
-      await anchor.openHoldRoom(hold, holdMusicFile(600));
+      await janus.anchor.openHoldRoom(hold, holdMusicFile(600));
       await customer.leg.moveTo!(hold);
       // The caller hears the music and not the agent; the agent no longer hears the caller.
       await expect.poll(() => heardTone(caller.received, 600), { timeout: 5000 }).toBeGreaterThan(HEARD);
@@ -96,7 +85,7 @@ describe('media anchored on Janus AudioBridge', () => {
       await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeLessThan(SILENT);
 
       await customer.leg.moveTo!(room);
-      await anchor.closeRoom(hold);
+      await janus.anchor.closeRoom(hold);
       await expect.poll(() => heardTone(caller.received, 300), { timeout: 5000 }).toBeGreaterThan(HEARD);
       await expect.poll(() => heardTone(caller.received, 600), { timeout: 3000 }).toBeLessThan(SILENT);
       await expect.poll(() => desk.heard(440), { timeout: 5000 }).toBeGreaterThan(HEARD);
@@ -104,23 +93,23 @@ describe('media anchored on Janus AudioBridge', () => {
     } finally {
       caller.close();
       desk.close();
-      await anchor.closeRoom(room);
-      await anchor.closeRoom(hold);
+      await janus.anchor.closeRoom(room);
+      await janus.anchor.closeRoom(hold);
     }
   }, 40_000);
 
   it('records the room after playing the consent notice to the customer: the WAV starts with the notice, then both voices', async () => {
-    const room = await anchor.openRoom((roomNo += 1));
+    const room = await janus.anchor.openRoom(janus.nextRoom());
     const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     const desk = createTonePeer(300);
     const dir = mkdtempSync(join(tmpdir(), 'room-recordings-'));
     try {
       await callerAndDeskTalking(room, caller, desk);
-      await anchor.recordRoom(room, dir, 'call.wav', holdMusicFile(900, 1));
+      await janus.anchor.recordRoom(room, dir, 'call.wav', holdMusicFile(900, 1));
       // The customer hears the notice.
       await expect.poll(() => heardTone(caller.received, 900), { timeout: 5000 }).toBeGreaterThan(0.02);
       await new Promise((r) => setTimeout(r, 2500));
-      await anchor.closeRoom(room);
+      await janus.anchor.closeRoom(room);
       await expect.poll(() => existsSync(join(dir, 'call.wav')), { timeout: 5000 }).toBe(true);
       const wav = wavTones(readFileSync(join(dir, 'call.wav')));
       expect(wav.level(0.3, 900)).toBeGreaterThan(0.02);
@@ -130,31 +119,31 @@ describe('media anchored on Janus AudioBridge', () => {
     } finally {
       caller.close();
       desk.close();
-      await anchor.closeRoom(room);
+      await janus.anchor.closeRoom(room);
     }
   }, 40_000);
 
   it('tells a leg staying in the room when a kicked leg is out of it (leaving), once Janus lists it no more', async () => {
-    const room = await anchor.openRoom((roomNo += 1));
+    const room = await janus.anchor.openRoom(janus.nextRoom());
     const staying = createTonePeer(300);
     const kicked = createTonePeer(500);
     try {
-      const stay = await anchor.offerLeg(room, 'asha');
-      await anchor.answerLeg(stay.handle, await staying.answer(stay.offer));
-      const go = await anchor.offerLeg(room, 'ben');
-      await anchor.answerLeg(go.handle, await kicked.answer(go.offer));
+      const stay = await janus.anchor.offerLeg(room, 'asha');
+      await janus.anchor.answerLeg(stay.handle, await staying.answer(stay.offer));
+      const go = await janus.anchor.offerLeg(room, 'ben');
+      await janus.anchor.answerLeg(go.handle, await kicked.answer(go.offer));
       await expect.poll(() => staying.heard(500), { timeout: 12_000 }).toBeGreaterThan(HEARD);
       const [stays, goes] = [stay.handle.feed!, go.handle.feed!];
-      const leaving = anchor.watchLeaving(stay.handle, room);
-      expect(await anchor.kickAllBut(room, [stays])).toEqual([goes]);
+      const leaving = janus.anchor.watchLeaving(stay.handle, room);
+      expect(await janus.anchor.kickAllBut(room, [stays])).toEqual([goes]);
       // Janus closes a kicked leg's media on a whole-second timer: the word comes when it is out, 0-1 s later.
       await expect.poll(() => leaving.has(goes), { timeout: 3000 }).toBe(true);
-      expect(await anchor.participantsOf(room)).toEqual([stays]);
+      expect(await janus.anchor.participantsOf(room)).toEqual([stays]);
       leaving.stop();
     } finally {
       staying.close();
       kicked.close();
-      await anchor.closeRoom(room);
+      await janus.anchor.closeRoom(room);
     }
   }, 40_000);
 

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
-import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
-import { mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
+import { mediaHostAddress } from './testJanus';
+import { useTestJanusAnchor } from './testJanusAnchor';
 import { GLITCH, HEARD, LEAKED, SILENT } from './testAudioLevels';
 import { createTonePeer } from './testTonePeer';
 
-let janus: TestJanus;
-let anchor: JanusAnchor;
-let roomNo = 5000;
-
-beforeAll(async () => {
-  janus = await startTestJanus();
-  anchor = await connectJanusAnchor(janus.url, janus.access);
-}, 30_000);
-afterAll(async () => {
-  await anchor?.close();
-  await janus?.stop();
-});
+const janus = useTestJanusAnchor();
 
 // Each party speaks its own tone: the customer 440 Hz, the agent 300 Hz, the supervisor 520 Hz. What each far end
 // hears is measured as the level of each tone in its last 100 ms (testAudioLevels.ts). The median of an absent tone
@@ -24,18 +13,18 @@ afterAll(async () => {
 
 describe('whisper through Janus AudioBridge', () => {
   it('the supervisor speaks to the agent alone: the customer never hears the whisper, the agent does, and listen, whisper and barge switch on the same connections', async () => {
-    const room = await anchor.openRoom((roomNo += 1));
+    const room = await janus.anchor.openRoom(janus.nextRoom());
     const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
     const desk = createTonePeer(300);
     const lead = createTonePeer(520);
     try {
-      const customer = await anchor.joinCustomer(room, caller.offerSdp);
+      const customer = await janus.anchor.joinCustomer(room, caller.offerSdp);
       await caller.applyAnswer(customer.answer);
-      const agent = await anchor.joinAgent(room, await desk.offer(), 'asha');
+      const agent = await janus.anchor.joinAgent(room, await desk.offer(), 'asha');
       await desk.applyAnswer(agent.answer);
       // The supervisor listens in: a leg Janus offers, joined muted.
-      const listening = await anchor.offerLeg(room, 'supervisor:sam', true);
-      const supervisor = await anchor.answerLeg(listening.handle, await lead.answer(listening.offer));
+      const listening = await janus.anchor.offerLeg(room, 'supervisor:sam', true);
+      const supervisor = await janus.anchor.answerLeg(listening.handle, await lead.answer(listening.offer));
       await expect.poll(() => heardTone(caller.received, 300), { timeout: 12_000 }).toBeGreaterThan(HEARD);
       await expect.poll(() => lead.heard(440), { timeout: 12_000 }).toBeGreaterThan(HEARD);
       await expect.poll(() => lead.heard(300), { timeout: 5000 }).toBeGreaterThan(HEARD);
@@ -44,10 +33,10 @@ describe('whisper through Janus AudioBridge', () => {
 
       // Whisper: the agent hears the supervisor and still the customer; the customer hears the agent, not the
       // supervisor; the supervisor still hears both.
-      const whisper = await anchor.whisper(
+      const whisper = await janus.anchor.whisper(
         { room, rate: 16000 },
         { customer: customer.leg, agent: agent.leg, supervisor },
-        { customerSide: (roomNo += 1), deskSide: (roomNo += 1) },
+        { customerSide: janus.nextRoom(), deskSide: janus.nextRoom() },
       );
       await expect.poll(() => desk.heard(520), { timeout: 8000 }).toBeGreaterThan(HEARD);
       await expect.poll(() => desk.heard(440), { timeout: 8000 }).toBeGreaterThan(HEARD);
@@ -92,10 +81,10 @@ describe('whisper through Janus AudioBridge', () => {
       expect(caller.connectionState).toBe('connected');
 
       // Whisper again after barge, then straight back to listening.
-      const again = await anchor.whisper(
+      const again = await janus.anchor.whisper(
         { room, rate: 16000 },
         { customer: customer.leg, agent: agent.leg, supervisor },
-        { customerSide: (roomNo += 1), deskSide: (roomNo += 1) },
+        { customerSide: janus.nextRoom(), deskSide: janus.nextRoom() },
       );
       await expect.poll(() => desk.heard(520), { timeout: 8000 }).toBeGreaterThan(HEARD);
       await expect.poll(() => heardTone(caller.received, 300), { timeout: 8000 }).toBeGreaterThan(HEARD);
@@ -111,7 +100,7 @@ describe('whisper through Janus AudioBridge', () => {
       caller.close();
       desk.close();
       lead.close();
-      await anchor.closeRoom(room);
+      await janus.anchor.closeRoom(room);
     }
   }, 90_000);
 });

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFarEnd, heardTone } from '../../../sim/farEnd';
-import { connectJanusAnchor, type JanusAnchor } from './janusAnchor';
-import { holdMusicFile, mediaHostAddress, startTestJanus, type TestJanus } from './testJanus';
+import { holdMusicFile, mediaHostAddress } from './testJanus';
+import { useTestJanusAnchor } from './testJanusAnchor';
 import { HEARD, SILENT } from './testAudioLevels';
 import { createTonePeer } from './testTonePeer';
 
-let janus: TestJanus;
-let anchor: JanusAnchor;
-let roomNo = 7000;
-
-beforeAll(async () => {
-  janus = await startTestJanus();
-  anchor = await connectJanusAnchor(janus.url, janus.access);
-}, 30_000);
-afterAll(async () => {
-  await anchor?.close();
-  await janus?.stop();
-});
+const janus = useTestJanusAnchor();
 
 /** Every reading of `level` over `ms`, one each 20 ms. */
 async function readings(level: () => number, ms: number): Promise<number[]> {
@@ -35,29 +24,29 @@ async function readings(level: () => number, ms: number): Promise<number[]> {
  * caller's 100 ms of audio then holds only the hold room's).
  */
 async function heldAfterMove(mediaFirst: boolean) {
-  const room = await anchor.openRoom((roomNo += 1));
-  const lobby = await anchor.openRoom((roomNo += 1));
-  const hold = (roomNo += 1);
+  const room = await janus.anchor.openRoom(janus.nextRoom());
+  const lobby = await janus.anchor.openRoom(janus.nextRoom());
+  const hold = janus.nextRoom();
   const caller = await createFarEnd({ toneHz: 440, edgeHost: mediaHostAddress() });
   const desk = createTonePeer(300);
   try {
-    const { handle, offer } = await anchor.offerLeg(lobby, 'asha');
+    const { handle, offer } = await janus.anchor.offerLeg(lobby, 'asha');
     const answer = await desk.answer(offer);
     if (mediaFirst) {
-      await anchor.answerLeg(handle, answer);
+      await janus.anchor.answerLeg(handle, answer);
       await expect.poll(() => desk.connected(), { timeout: 10_000 }).toBe(true);
-      await anchor.moveLeg(handle, room);
+      await janus.anchor.moveLeg(handle, room);
     } else {
-      await anchor.moveLeg(handle, room);
-      await anchor.answerLeg(handle, answer);
+      await janus.anchor.moveLeg(handle, room);
+      await janus.anchor.answerLeg(handle, answer);
     }
-    await anchor.closeRoom(lobby);
-    const customer = await anchor.joinCustomer(room, caller.offerSdp);
+    await janus.anchor.closeRoom(lobby);
+    const customer = await janus.anchor.joinCustomer(room, caller.offerSdp);
     await caller.applyAnswer(customer.answer);
     await expect.poll(() => heardTone(caller.received, 300), { timeout: 12_000 }).toBeGreaterThan(HEARD);
     await expect.poll(() => desk.heard(440), { timeout: 12_000 }).toBeGreaterThan(HEARD);
 
-    await anchor.openHoldRoom(hold, holdMusicFile(600));
+    await janus.anchor.openHoldRoom(hold, holdMusicFile(600));
     await customer.leg.moveTo!(hold);
     await expect.poll(() => heardTone(caller.received, 600), { timeout: 5000 }).toBeGreaterThan(HEARD);
     await new Promise((r) => setTimeout(r, 200));
@@ -70,7 +59,7 @@ async function heldAfterMove(mediaFirst: boolean) {
   } finally {
     caller.close();
     desk.close();
-    for (const r of [room, lobby, hold]) await anchor.closeRoom(r);
+    for (const r of [room, lobby, hold]) await janus.anchor.closeRoom(r);
   }
 }
 
