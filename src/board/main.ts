@@ -2,6 +2,7 @@ import { replaceInPlace } from './keepInPlace';
 import { claimsOf } from './boardToken';
 import { callKind } from './callKind';
 import {
+  BOARD_ALIVE_MS,
   BoardMessage,
   type AgentCall,
   type BoardFigures,
@@ -34,6 +35,9 @@ let retryMs = 500;
 let lostAtMs: number | undefined;
 /** Renews a company sign-in's token before it runs out. */
 let renewal: ReturnType<typeof setTimeout> | undefined;
+/** The relay speaks every few seconds at least: a line silent this long is lost, though nothing closed it. */
+const SILENCE_LIMIT_MS = 2 * BOARD_ALIVE_MS + 2000;
+let silence: ReturnType<typeof setTimeout> | undefined;
 
 function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -485,6 +489,7 @@ function signedOut(): void {
   if (listening) listenIn.onEnded(listening, say('listen.signInEnded'));
   snapshot = undefined;
   lostAtMs = undefined;
+  clearTimeout(silence);
   showStale();
   for (const id of ['waiting', 'in-progress', 'agents', 'today', 'agent-calls', 'tiles', 'floor-alert'])
     $(id).replaceChildren();
@@ -494,6 +499,34 @@ function signedOut(): void {
   $('board').hidden = true;
 }
 
+/** The line to the relay closed or went silent: the floor is marked stale, and the page connects again. */
+function lineLost(line: WebSocket): void {
+  // Another sign-in (or a renewed token) took over: this line's end is not the page's news.
+  const current = wanted;
+  if (!current || socket !== line) return;
+  clearTimeout(silence);
+  live = 'signIn.reconnecting';
+  $('live').textContent = say(live);
+  if (snapshot && lostAtMs === undefined) {
+    lostAtMs = Date.now();
+    showStale();
+    render();
+  }
+  setTimeout(() => wanted === current && connect(current), retryMs);
+  retryMs = Math.min(retryMs * 2, 10_000);
+}
+
+/** Waits afresh for the relay's next word on this line; a NAT that forgot it or a frozen relay closes nothing. */
+function awaitWord(line: WebSocket): void {
+  clearTimeout(silence);
+  silence = setTimeout(() => {
+    line.onclose = null;
+    line.onmessage = null;
+    line.close();
+    lineLost(line);
+  }, SILENCE_LIMIT_MS);
+}
+
 function connect(token: string): void {
   wanted = token;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/board/live`;
@@ -501,9 +534,12 @@ function connect(token: string): void {
   live = 'signIn.connecting';
   $('live').textContent = say(live);
   const line = socket;
+  // From the start: an upgrade the relay never answers is as lost as a silent line.
+  awaitWord(line);
   // The sign-in goes out on a new line even while the board is still marked stale.
   socket.onopen = () => line.send(JSON.stringify({ type: 'hello', token } satisfies BoardRequest));
   socket.onmessage = (event) => {
+    if (socket === line) awaitWord(line);
     let parsed: ReturnType<typeof BoardMessage.safeParse>;
     try {
       parsed = BoardMessage.safeParse(JSON.parse(String(event.data)));
@@ -534,6 +570,8 @@ function connect(token: string): void {
         showProblem(undefined);
       }
       render();
+    } else if (message.type === 'alive') {
+      return;
     } else if (message.type === 'agent_calls') {
       showAgentCalls(message);
     } else if (message.type === 'listen_offer') {
@@ -553,7 +591,6 @@ function connect(token: string): void {
       showProblem(message.message);
     }
   };
-  const mine = socket;
   socket.onclose = (event) => {
     if (event.code === 4001) {
       signedOut();
@@ -561,18 +598,7 @@ function connect(token: string): void {
       if (claimsOf(token).sid) showProblem(say('signIn.refused_ended'));
       return;
     }
-    // Another sign-in (or a renewed token) took over: this line's closing is not the page's news.
-    const current = wanted;
-    if (!current || socket !== mine) return;
-    live = 'signIn.reconnecting';
-    $('live').textContent = say(live);
-    if (snapshot && lostAtMs === undefined) {
-      lostAtMs = Date.now();
-      showStale();
-      render();
-    }
-    setTimeout(() => wanted === current && connect(current), retryMs);
-    retryMs = Math.min(retryMs * 2, 10_000);
+    lineLost(line);
   };
 }
 

@@ -217,11 +217,16 @@ export const BoardRequest = z.discriminatedUnion('type', [
 export type BoardRequest = z.infer<typeof BoardRequest>;
 
 /** Relay -> supervisor page. */
+/** The relay pings each board socket, and tells each signed-in page it is there, this often. */
+export const BOARD_ALIVE_MS = 5000;
+
 export const BoardMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), supervisor: z.string() }),
   z.object({ type: z.literal('snapshot'), snapshot: BoardSnapshot }),
   z.object({ type: z.literal('agent_calls'), agentId: z.string(), calls: z.array(AgentCall) }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  /** The relay is there (every few seconds, apart from snapshots): a page that hears nothing for long has lost it. */
+  z.object({ type: z.literal('alive') }),
   z.object({
     type: z.literal('listen_offer'),
     callId: z.string(),

@@ -24,6 +24,7 @@ import { scopeKey } from './boardScope';
 import { endedSentence, openSession, type BoardSession } from './boardSignIn';
 import type { BoardSource } from './boardSource';
 import type { IceServer } from '../../shared/iceServers';
+import { watchBoardSockets } from './boardLiveness';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -129,6 +130,14 @@ export function createBoardRoute(deps: {
   const api = createBoardApi(deps);
   const customerData = createCustomerDataApi({ ...deps, data: deps.teamData });
   const queuesApi = deps.queuesEditor && createQueuesApi({ ...deps, ...deps.queuesEditor });
+  // A page that stops answering pings is cut, not pushed to; a signed-in page hears the relay is there, even while
+  // snapshots cannot be built.
+  const liveness = watchBoardSockets({
+    onSilent: () => log.warn('board connection silent: dropped'),
+    onTick: () => {
+      for (const s of supervisors) if (s.session) send(s.socket, { type: 'alive' });
+    },
+  });
 
   /** One line of the audit trail for what this page's supervisor did. */
   const audit = (
@@ -433,6 +442,7 @@ export function createBoardRoute(deps: {
   function onSupervisor(socket: WebSocket, from: string): void {
     const supervisor: Supervisor = { socket, page: randomUUID().slice(0, 8), from };
     supervisors.add(supervisor);
+    liveness.watch(socket);
     const hello = setTimeout(() => !supervisor.session && socket.close(4001, 'sign in first'), HELLO_WITHIN_MS);
     socket.on('error', (error) => log.warn('supervisor connection error', { error: error.message }));
     socket.on('close', () => {
@@ -554,6 +564,7 @@ export function createBoardRoute(deps: {
     close(): void {
       if (timer) clearInterval(timer);
       clearTimeout(newsTimer);
+      liveness.close();
       for (const s of supervisors) {
         s.session?.stopExpiry();
         s.socket.terminate();

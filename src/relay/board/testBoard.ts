@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import type { BoardMessage } from '../../shared/boardSchemas';
 
 /** A board page's socket as the tests meet it: every message kept with when it arrived, and how it closed. */
@@ -12,9 +12,12 @@ export interface TestBoard {
   snapshot(): Extract<BoardMessage, { type: 'snapshot' }>['snapshot'] | undefined;
 }
 
-/** Opens /board/live on a relay's agent address; `origin` as the page would send it (none: no Origin header). */
-export function openTestBoard(agentUrl: string, origin?: string): Promise<TestBoard> {
-  const ws = new WebSocket(`${agentUrl}board/live`, { headers: origin ? { Origin: origin } : {} });
+/**
+ * Opens /board/live on a relay's agent address; `origin` as the page would send it (none: no Origin header);
+ * `socket` options such as `autoPong: false` for a page that has stopped answering.
+ */
+export function openTestBoard(agentUrl: string, origin?: string, socket: ClientOptions = {}): Promise<TestBoard> {
+  const ws = new WebSocket(`${agentUrl}board/live`, { ...socket, headers: origin ? { Origin: origin } : {} });
   const arrivals: TestBoard['arrivals'] = [];
   const messages: BoardMessage[] = [];
   ws.on('message', (d) => {
@@ -37,8 +40,8 @@ export function openTestBoard(agentUrl: string, origin?: string): Promise<TestBo
 }
 
 /** A board page signed in with this token, from the relay's own origin, once its first snapshot is in. */
-export async function signInTestBoard(agentUrl: string, token: string): Promise<TestBoard> {
-  const board = await openTestBoard(agentUrl, agentUrl.replace(/^ws/, 'http').replace(/\/$/, ''));
+export async function signInTestBoard(agentUrl: string, token: string, socket?: ClientOptions): Promise<TestBoard> {
+  const board = await openTestBoard(agentUrl, agentUrl.replace(/^ws/, 'http').replace(/\/$/, ''), socket);
   board.ws.send(JSON.stringify({ type: 'hello', token }));
   const end = Date.now() + 8000;
   while (!board.snapshot()) {
