@@ -79,6 +79,67 @@ async function call(callId: string, from: string, queue?: string) {
   return caller;
 }
 
+/**
+ * `first` (on instance A) answers a call, then asks for `second` (on instance B) with `request`: a transfer, or an
+ * invite (conference). The colleague's leg comes up while it rings, in a room of its own: it hears nothing of the call
+ * and nobody hears it; once it answers it hears the caller and is heard, and after an invite all three hear each other.
+ */
+async function colleagueRungApart(
+  request: 'transfer' | 'invite',
+  [firstId, secondId]: readonly [string, string],
+  callId: string,
+  from: string,
+) {
+  const { relay: relayA, graph } = testbed;
+  const first = await connectTestAgent(firstId, [relayA.agentUrl]);
+  const second = await connectTestAgent(secondId, [relayB.agentUrl]);
+  const firstDesk = createTonePeer(600);
+  const secondDesk = createTonePeer(800);
+  const caller = await call(callId, from);
+  try {
+    await until(() => offeredTo(first.events, callId) !== undefined, OFFERED_WITHIN, 'the ring');
+    const firstAnswer = await firstDesk.answer(offeredTo(first.events, callId)!.sdpOffer);
+    await first.client.request('pre_accept', { callId, sdp: firstAnswer });
+    await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
+    await first.client.request('accept', { callId, sdp: firstAnswer });
+    await until(() => heardTone(caller.received, 600) > HEARD, 10_000, `${firstId} heard`);
+    await first.client.request(request, { callId, to: secondId });
+    // The colleague rang for the fresh call too (ring_all): this ring is its second offer.
+    const offers = () => second.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
+    await until(() => offers().length === 2, OFFERED_WITHIN, 'the colleague’s ring');
+    const last = offers()[1];
+    const secondAnswer = await secondDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
+    await second.client.request('ringing_leg', { callId, sdp: secondAnswer });
+    await until(() => secondDesk.connected(), 10_000, 'the colleague’s leg coming up while it rings');
+    expect(await participants(callId)).toEqual(['customer', firstId]);
+    // The room of its own sends its (silent) mix: the leg is up, and what it gets holds nobody's voice.
+    await until(async () => (await secondDesk.packetsReceived()) > 0, 3000, 'the colleague’s leg getting packets');
+    const heardWhileRinging = await Promise.all([
+      loudestOver(() => Math.max(secondDesk.heard(440), secondDesk.heard(600)), 1500),
+      loudestOver(() => Math.max(heardTone(caller.received, 800), firstDesk.heard(800)), 1500),
+    ]);
+    expect(heardWhileRinging[0]).toBeLessThan(SILENT);
+    // Nor is it heard (beside the others' voices, codec noise near 800 Hz stays under 0.03; heard is 0.1+).
+    expect(heardWhileRinging[1]).toBeLessThan(0.03);
+    await second.client.request('pre_accept', { callId, sdp: secondAnswer });
+    await until(
+      () =>
+        heardTone(caller.received, 800) > HEARD &&
+        secondDesk.heard(440) > HEARD &&
+        (request === 'transfer' || secondDesk.heard(600) > HEARD),
+      10_000,
+      `${secondId} hearing and heard`,
+    );
+    if (request === 'invite') expect(await participants(callId)).toEqual(['customer', firstId, secondId]);
+    await (request === 'transfer' ? second : first).client.request('terminate', { callId });
+  } finally {
+    firstDesk.close();
+    secondDesk.close();
+    caller.close();
+    for (const agent of [first, second]) agent.client.close();
+  }
+}
+
 describe('a ringing desk’s leg on a fresh anchored call', () => {
   it('comes up while ringing in the call’s room; before the customer’s leg joins, the losers’ legs (on another instance, and on one that went away) are kicked and get nothing of the call; the winner is heard', async () => {
     const { relay: relayA, graph } = testbed;
@@ -196,100 +257,23 @@ describe('a ringing desk’s leg on a fresh anchored call', () => {
     }
   }, 60_000);
 
-  it('a colleague rung for a transfer, the customer in the room, gets an early leg in a room of its own: up while it rings, it hears nothing and nobody hears it until it answers, then it is heard', async () => {
-    const { relay: relayA, graph } = testbed;
-    const fay = await connectTestAgent('fay', [relayA.agentUrl]);
-    const gus = await connectTestAgent('gus', [relayB.agentUrl]);
-    const fayDesk = createTonePeer(600);
-    const gusDesk = createTonePeer(800);
-    const callId = 'wacid.early.transfer';
-    const caller = await call(callId, '447700900703');
-    try {
-      await until(() => offeredTo(fay.events, callId) !== undefined, OFFERED_WITHIN, 'the ring');
-      const fayAnswer = await fayDesk.answer(offeredTo(fay.events, callId)!.sdpOffer);
-      await fay.client.request('pre_accept', { callId, sdp: fayAnswer });
-      await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
-      await fay.client.request('accept', { callId, sdp: fayAnswer });
-      await until(() => heardTone(caller.received, 600) > HEARD, 10_000, 'fay heard');
-      await fay.client.request('transfer', { callId, to: 'gus' });
-      await until(
-        () => gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2,
-        OFFERED_WITHIN,
-        'the colleague’s ring',
-      );
-      const offers = gus.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
-      const last = offers[offers.length - 1];
-      const gusAnswer = await gusDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
-      await gus.client.request('ringing_leg', { callId, sdp: gusAnswer });
-      await until(() => gusDesk.connected(), 10_000, 'the colleague’s leg coming up while it rings');
-      expect(await participants(callId)).toEqual(['customer', 'fay']);
-      // The room of its own sends its (silent) mix: the leg is up, and what it gets holds nobody's voice.
-      await until(async () => (await gusDesk.packetsReceived()) > 0, 3000, 'the colleague’s leg getting packets');
-      const heardWhileRinging = await Promise.all([
-        loudestOver(() => Math.max(gusDesk.heard(440), gusDesk.heard(600)), 1500),
-        loudestOver(() => Math.max(heardTone(caller.received, 800), fayDesk.heard(800)), 1500),
-      ]);
-      expect(heardWhileRinging[0]).toBeLessThan(SILENT);
-      // Nor is it heard (beside Fay's and the caller's voices, codec noise near 800 Hz stays under 0.03; heard is 0.1+).
-      expect(heardWhileRinging[1]).toBeLessThan(0.03);
-      await gus.client.request('pre_accept', { callId, sdp: gusAnswer });
-      await until(() => heardTone(caller.received, 800) > HEARD && gusDesk.heard(440) > HEARD, 10_000, 'gus heard');
-      await gus.client.request('terminate', { callId });
-    } finally {
-      fayDesk.close();
-      gusDesk.close();
-      caller.close();
-      for (const agent of [fay, gus]) agent.client.close();
-    }
-  }, 60_000);
-
-  it('a colleague added to the call (conference) also rings in a room of its own: it hears nothing and nobody hears it until it answers, then all three hear each other', async () => {
-    const { relay: relayA, graph } = testbed;
-    const hal = await connectTestAgent('hal', [relayA.agentUrl]);
-    const ivy = await connectTestAgent('ivy', [relayB.agentUrl]);
-    const halDesk = createTonePeer(600);
-    const ivyDesk = createTonePeer(800);
-    const callId = 'wacid.early.conference';
-    const caller = await call(callId, '447700900704');
-    try {
-      await until(() => offeredTo(hal.events, callId) !== undefined, OFFERED_WITHIN, 'the ring');
-      const halAnswer = await halDesk.answer(offeredTo(hal.events, callId)!.sdpOffer);
-      await hal.client.request('pre_accept', { callId, sdp: halAnswer });
-      await caller.applyAnswer(sdpSentWith(graph, callId, 'pre_accept')!);
-      await hal.client.request('accept', { callId, sdp: halAnswer });
-      await until(() => heardTone(caller.received, 600) > HEARD, 10_000, 'hal heard');
-      await hal.client.request('invite', { callId, to: 'ivy' });
-      await until(
-        () => ivy.events.filter((e) => e.type === 'call_offered' && e.callId === callId).length === 2,
-        OFFERED_WITHIN,
-        'the colleague’s ring',
-      );
-      const offers = ivy.events.filter((e) => e.type === 'call_offered' && e.callId === callId);
-      const last = offers[offers.length - 1];
-      const ivyAnswer = await ivyDesk.answer(last?.type === 'call_offered' ? last.sdpOffer : '');
-      await ivy.client.request('ringing_leg', { callId, sdp: ivyAnswer });
-      await until(() => ivyDesk.connected(), 10_000, 'the colleague’s leg coming up while it rings');
-      expect(await participants(callId)).toEqual(['customer', 'hal']);
-      await until(async () => (await ivyDesk.packetsReceived()) > 0, 3000, 'the colleague’s leg getting packets');
-      expect(await loudestOver(() => Math.max(ivyDesk.heard(440), ivyDesk.heard(600)), 1500)).toBeLessThan(SILENT);
-      expect(await loudestOver(() => Math.max(heardTone(caller.received, 800), halDesk.heard(800)), 1500)).toBeLessThan(
-        0.03,
-      );
-      await ivy.client.request('pre_accept', { callId, sdp: ivyAnswer });
-      await until(
-        () => heardTone(caller.received, 800) > HEARD && ivyDesk.heard(440) > HEARD && ivyDesk.heard(600) > HEARD,
-        10_000,
-        'ivy hearing and heard by both',
-      );
-      expect(await participants(callId)).toEqual(['customer', 'hal', 'ivy']);
-      await hal.client.request('terminate', { callId });
-    } finally {
-      halDesk.close();
-      ivyDesk.close();
-      caller.close();
-      for (const agent of [hal, ivy]) agent.client.close();
-    }
-  }, 60_000);
+  for (const { request, agents, callId, from, name } of [
+    {
+      request: 'transfer',
+      agents: ['fay', 'gus'],
+      callId: 'wacid.early.transfer',
+      from: '447700900703',
+      name: 'a colleague rung for a transfer, the customer in the room, gets an early leg in a room of its own: up while it rings, it hears nothing and nobody hears it until it answers, then it is heard',
+    },
+    {
+      request: 'invite',
+      agents: ['hal', 'ivy'],
+      callId: 'wacid.early.conference',
+      from: '447700900704',
+      name: 'a colleague added to the call (conference) also rings in a room of its own: it hears nothing and nobody hears it until it answers, then all three hear each other',
+    },
+  ] as const)
+    it(name, () => colleagueRungApart(request, agents, callId, from), 60_000);
 
   it('a colleague’s room of its own goes when the call ends, even when the colleague’s relay instance stopped while it rang', async () => {
     const { relay: relayA, graph } = testbed;
