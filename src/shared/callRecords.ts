@@ -75,6 +75,8 @@ export const RecordEvent = z.discriminatedUnion('kind', [
     transcript: BotEscalation.shape.transcript,
     atMs: AtMs,
   }),
+  /** A bot handed the call to a queue's agents (it escalated, or it failed): the call waits in `queue` from `atMs`. */
+  z.object({ kind: z.literal('handed_over'), callId: CallId, queue: z.string().min(1).max(40), atMs: AtMs }),
   /** A bot took the call: the queue's own bot answering first, or a bot an agent handed the call back to. */
   z.object({
     kind: z.literal('bot_took'),

@@ -157,3 +157,62 @@ describe('board figures', () => {
     expect(figures.byAgent[0]!.bot).toBeUndefined();
   });
 });
+
+describe('a call the queue’s bot hands to another queue', () => {
+  // The front bot talks 40 s, hands over to Support; Ana answers 6 s later, rated 5.
+  const handed: DayCall = {
+    queue: 'front',
+    offeredAtMs: at(0),
+    answeredAtMs: at(46),
+    answeredBy: 'ana',
+    endedAtMs: at(100),
+    billedSeconds: 100,
+    rang: true,
+    csat: { score: 5, agent: 'ana' },
+    bot: { answered: true, escalated: true, handedBack: false },
+    handedOver: { queue: 'support', atMs: at(40) },
+  };
+
+  it('counts in the queue it rang in, its speed of answer from the hand-over; the bot’s queue keeps the hand-over', () => {
+    const day = dayFigures([handed], new Map([['ana', [handed]]]), 20);
+    const byQueue = Object.fromEntries(day.byQueue.map(({ queue, ...f }) => [queue, f]));
+    expect(byQueue.support).toEqual({
+      offered: 1,
+      answered: 1,
+      missed: 0,
+      abandoned: 0,
+      asaSec: 6,
+      ahtSec: 100,
+      serviceLevelPct: 100,
+      csatAvg: 5,
+      csatCount: 1,
+    });
+    expect(byQueue.front).toEqual({
+      offered: 0,
+      answered: 0,
+      missed: 0,
+      abandoned: 0,
+      bot: { alone: 0, escalated: 1, handedBack: 0 },
+    });
+    expect(day.team).toMatchObject({ offered: 1, answered: 1, asaSec: 6, bot: { alone: 0, escalated: 1 } });
+    expect(day.byAgent[0]).toMatchObject({ agent: 'ana', offered: 1, answered: 1, asaSec: 6 });
+  });
+
+  it('stays in its own queue when the bot hands it to that queue, or when no queue’s bot answered it', () => {
+    const own = { ...handed, handedOver: { queue: 'front', atMs: at(40) } };
+    const handBackOnly = { ...handed, bot: { answered: false, escalated: true, handedBack: true } };
+    for (const call of [own, handBackOnly])
+      expect(dayFigures([call], new Map(), 20).byQueue).toEqual([
+        expect.objectContaining({ queue: 'front', offered: 1, answered: 1, asaSec: 46 }),
+      ]);
+  });
+
+  it('gives an agent’s later hand-back to a bot to the queue the call was handed to', () => {
+    const back = { ...handed, bot: { answered: true, escalated: true, handedBack: true } };
+    const byQueue = Object.fromEntries(dayFigures([back], new Map(), 20).byQueue.map((q) => [q.queue, q.bot]));
+    expect(byQueue).toEqual({
+      front: { alone: 0, escalated: 1, handedBack: 0 },
+      support: { alone: 0, escalated: 0, handedBack: 1 },
+    });
+  });
+});

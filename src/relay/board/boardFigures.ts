@@ -20,6 +20,8 @@ export interface DayCall {
   turnedAway?: TurnedAwayReason;
   /** What bots did with the call: a queue's bot answered it first, escalated it to agents, an agent handed it back. */
   bot?: { answered: boolean; escalated: boolean; handedBack: boolean };
+  /** A bot's first hand-over of the call to a queue's agents: that queue, and when the caller began waiting there. */
+  handedOver?: { queue: string; atMs: number };
 }
 
 /** What the figures are sums of: each call adds its part to its queue's line and to each agent it rang at. */
@@ -56,8 +58,10 @@ export function addCounts(into: FigureCounts, part: FigureCounts, sign = 1): Fig
 export const ANSWER_SECONDS_CAP = 3601;
 const answerSecond = (ms: number) => Math.min(ANSWER_SECONDS_CAP, Math.max(0, Math.ceil(ms / 1000)));
 
-/** One call's part in one line: its queue's (agent '') or an agent's; `answerSecond` when it was answered there. */
+/** One call's part in one line: a queue's (agent '') or an agent's; `answerSecond` when it was answered there. */
 export interface CallPart {
+  /** The line's queue ('': none): the call's own, or the one its queue's bot handed it to. */
+  queue: string;
   agent: string;
   counts: FigureCounts;
   answerSecond?: number;
@@ -127,16 +131,44 @@ function agentCountsOf(agent: string, c: DayCall): FigureCounts {
 const answered = (c: DayCall) =>
   c.answeredAtMs === undefined ? {} : { answerSecond: answerSecond(c.answeredAtMs - c.offeredAtMs) };
 
-/** A call's parts: its queue's line, and a line for each agent it rang at (with how the ring at them ended). */
+/** The queue's own bot answered the call and handed it to another queue's agents. */
+const handedAway = (c: DayCall): c is DayCall & { handedOver: { queue: string; atMs: number } } =>
+  c.handedOver !== undefined && c.bot?.answered === true && c.handedOver.queue !== (c.queue ?? '');
+
+/**
+ * The call as the queue it was handed to counts it: offered there from the hand-over (the caller's wait for an agent,
+ * not the bot's talk), answered, missed or abandoned there; of the bots, only an agent's hand-back is that queue's.
+ */
+function inQueueHandedTo(c: DayCall & { handedOver: { queue: string; atMs: number } }): DayCall {
+  const { bot, handedOver, ...call } = c;
+  return {
+    ...call,
+    queue: handedOver.queue,
+    offeredAtMs: handedOver.atMs,
+    ...(bot?.handedBack && { bot: { answered: false, escalated: false, handedBack: true } }),
+  };
+}
+
+/** What the bot's queue keeps of a call its bot handed to another queue: the bot's work, handed over, no offer. */
+const handedOverByBot = (): FigureCounts => ({ ...noCounts(), botCalls: 1, botEscalated: 1 });
+
+/**
+ * A call's parts: its queue's line, and a line for each agent it rang at (with how the ring at them ended). A call
+ * the queue's bot handed to another queue counts there, its bot's queue keeping only the hand-over.
+ */
 export function callParts(call: DayCall, rings: Array<{ agent: string; outcome?: RingOutcome }>): CallPart[] {
+  const counted = handedAway(call) ? inQueueHandedTo(call) : call;
+  const queue = counted.queue ?? '';
   return [
-    { agent: '', counts: countsOf(call), ...answered(call) },
+    ...(handedAway(call) ? [{ queue: call.queue ?? '', agent: '', counts: handedOverByBot() }] : []),
+    { queue, agent: '', counts: countsOf(counted), ...answered(counted) },
     ...rings.map(({ agent, outcome }) => {
-      const ring = outcome === undefined ? call : { ...call, ringOutcome: outcome };
+      const ring = outcome === undefined ? counted : { ...counted, ringOutcome: outcome };
       return {
+        queue,
         agent,
         counts: agentCountsOf(agent, ring),
-        ...(call.answeredBy === agent && answered(call)),
+        ...(counted.answeredBy === agent && answered(counted)),
       };
     }),
   ];
@@ -195,8 +227,8 @@ export function figuresOfLines(lines: FigureLine[]): DayFigures {
       s.inTime += l.inTime;
       sums.set(k, s);
     }
-    // A line all of whose calls were erased since is no line.
-    return [...sums].filter(([, s]) => s.counts.offered > 0);
+    // A line all of whose calls were erased since is no line; a bot's queue that handed every call on still is one.
+    return [...sums].filter(([, s]) => s.counts.offered > 0 || s.counts.botCalls > 0);
   };
   const team = sum((l) => (l.agent === '' ? '' : undefined))[0]?.[1] ?? { counts: noCounts(), inTime: 0 };
   return {
@@ -218,16 +250,19 @@ export function linesOfCalls(
   serviceLevelSec: number,
 ): FigureLine[] {
   const lines = new Map<string, FigureLine>();
-  const add = (queue: string, part: CallPart) => {
+  const add = ({ queue, ...part }: CallPart) => {
     const key = `${queue}\n${part.agent}`;
     const line = lines.get(key) ?? { queue, agent: part.agent, counts: noCounts(), inTime: 0 };
     addCounts(line.counts, part.counts);
     if (part.answerSecond !== undefined && part.answerSecond <= serviceLevelSec) line.inTime += 1;
     lines.set(key, line);
   };
-  for (const call of calls) add(call.queue ?? '', callParts(call, [])[0]!);
+  for (const call of calls) callParts(call, []).forEach(add);
   for (const [agent, rings] of offersByAgent)
-    for (const ring of rings) add(ring.queue ?? '', callParts(ring, [{ agent, outcome: ring.ringOutcome }])[1]!);
+    for (const ring of rings)
+      callParts(ring, [{ agent, outcome: ring.ringOutcome }])
+        .filter((part) => part.agent === agent)
+        .forEach(add);
   return [...lines.values()];
 }
 

@@ -259,7 +259,10 @@ export function createBotCalls(deps: {
         event: { type: 'customer_hold_wanted', callId, held: true, by: 'assistant' },
       });
     else await leaveBot(callId);
+    const handedAtMs = Date.now();
     await deps.enqueue(callId, queueId);
+    // The caller waits in this queue from now: its figures count the call there (the first hand-over's).
+    deps.records?.record({ kind: 'handed_over', callId, queue: queueId, atMs: handedAtMs });
     log.info('call handed from the bot to a queue', { callId, queue: queueId });
   }
 

@@ -76,7 +76,13 @@ const callHistory = (callId: string, midnight: number) =>
         { nil: undefined },
       ),
       turnedAway: fc.option(fc.constantFrom('closed' as const, 'max_wait' as const), { nil: undefined }),
-      bot: fc.option(fc.boolean(), { nil: undefined }),
+      // The queue's bot answering first, an agent handing the call back to a bot, or both.
+      bots: fc.subarray([false, true]),
+      // A bot's hand-overs to a queue's agents (its own or another), the first one kept whatever the order.
+      handOvers: fc.array(
+        fc.record({ queue: fc.constantFrom('support', 'sales'), afterMs: fc.integer({ min: 0, max: 20_000 }) }),
+        { maxLength: 2 },
+      ),
       assistant: fc.option(fc.constantFrom(BOT_FAILED_NOTE.summary, 'Wants a refund'), { nil: undefined }),
       callback: fc.option(
         fc.constantFrom(
@@ -114,7 +120,8 @@ const callHistory = (callId: string, midnight: number) =>
         events.push({ kind: 'ring_ended', callId, agentId: o.agent, outcome: o.outcome, atMs: at + 200 });
       if (c.answer) events.push({ kind: 'answered', callId, agentId: c.answer.agent, atMs: at + c.answer.afterMs });
       if (c.turnedAway) events.push({ kind: 'turned_away', callId, reason: c.turnedAway, atMs: at + 50 });
-      if (c.bot !== undefined) events.push({ kind: 'bot_took', callId, bot: 'front', handBack: c.bot, atMs: at + 10 });
+      for (const handBack of c.bots) events.push({ kind: 'bot_took', callId, bot: 'front', handBack, atMs: at + 10 });
+      for (const h of c.handOvers) events.push({ kind: 'handed_over', callId, queue: h.queue, atMs: at + h.afterMs });
       if (c.assistant)
         events.push({ kind: 'assistant', callId, summary: c.assistant, facts: {}, transcript: [], atMs: at + 20 });
       if (c.end)

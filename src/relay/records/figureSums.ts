@@ -34,7 +34,8 @@ interface StoredPart {
   day: string;
   hour: string;
   queue: string;
-  lines: Array<{ agent: string; counts: number[]; second?: number }>;
+  /** `queue` where the line is another queue's than the call's (a queue's bot handed the call to that one). */
+  lines: Array<{ agent: string; counts: number[]; second?: number; queue?: string }>;
   /** The customers' callbacks the call's queue offered when it turned the call away: [offered, accepted, completed]. */
   callbacks?: Array<{ day: string; queue: string; counts: number[] }>;
 }
@@ -48,7 +49,7 @@ const sameOf = (p: StoredPart | undefined) =>
     p.day,
     p.hour,
     p.queue,
-    p.lines.map((l) => [l.agent, l.counts, l.second ?? null]),
+    p.lines.map((l) => [l.agent, l.counts, l.second ?? null, l.queue ?? null]),
     (p.callbacks ?? []).map((c) => [c.day, c.queue, c.counts]),
   ]);
 
@@ -71,6 +72,8 @@ async function partsNow(client: Executor, callIds: string[]): Promise<Map<string
     bot_answered: boolean;
     escalated: boolean;
     handed_back: boolean;
+    handed_to_queue: string | null;
+    handed_over_at: Date | null;
   }>(
     // The caller waits from Meta's stamp, delivery included (rows from before it was kept hold it in offered_at;
     // LEAST skips the NULL and a Meta clock ahead of ours). The day is the relay's receipt's.
@@ -79,7 +82,7 @@ async function partsNow(client: Executor, callIds: string[]): Promise<Map<string
          EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id) AS rang,
          c.csat_score, c.csat_agent, c.turned_away, c.bot_answered_at IS NOT NULL AS bot_answered,
          (c.assistant IS NOT NULL AND c.assistant->>'summary' IS DISTINCT FROM $2) AS escalated,
-         c.handed_back_to IS NOT NULL AS handed_back
+         c.handed_back_to IS NOT NULL AS handed_back, c.handed_to_queue, c.handed_over_at
        FROM calls c WHERE c.direction = 'inbound' AND c.call_id = ANY($1)`,
     [callIds, BOT_FAILED_NOTE.summary],
   );
@@ -115,20 +118,25 @@ async function partsNow(client: Executor, callIds: string[]): Promise<Map<string
       ...((r.bot_answered || r.escalated || r.handed_back) && {
         bot: { answered: r.bot_answered, escalated: r.escalated, handedBack: r.handed_back },
       }),
+      ...(r.handed_to_queue !== null &&
+        r.handed_over_at !== null && { handedOver: { queue: r.handed_to_queue, atMs: r.handed_over_at.getTime() } }),
     };
     const ringsOf = rings.rows.filter((o) => o.call_id === r.call_id);
     const lines = callParts(
       call,
       ringsOf.map((o) => ({ agent: o.agent_id, ...(o.outcome !== null && { outcome: o.outcome }) })),
     );
+    const queue = call.queue ?? '';
     parts.set(r.call_id, {
       day: new Date(dayStart(r.received_at.getTime())).toISOString(),
+      // A call handed on between queues is in the hour it arrived in, whichever queue counts it.
       hour: new Date(hourStart(call.offeredAtMs)).toISOString(),
-      queue: call.queue ?? '',
+      queue,
       lines: lines.map((l) => ({
         agent: l.agent,
         counts: COUNT_NAMES.map((n) => l.counts[n]),
         ...(l.answerSecond !== undefined && { second: l.answerSecond }),
+        ...(l.queue !== queue && { queue: l.queue }),
       })),
     });
   }
@@ -156,7 +164,7 @@ function differences(pairs: Array<{ before?: StoredPart; after?: StoredPart }>) 
   >();
   const add = (part: StoredPart | undefined, sign: number) => {
     if (!part) return;
-    const { day, hour, queue } = part;
+    const { day, hour } = part;
     for (const c of part.callbacks ?? []) {
       const key = JSON.stringify([c.day, c.queue]);
       const sum = callbacks.get(key) ?? { day: c.day, queue: c.queue, offered: 0, accepted: 0, completed: 0 };
@@ -166,6 +174,7 @@ function differences(pairs: Array<{ before?: StoredPart; after?: StoredPart }>) 
       callbacks.set(key, sum);
     }
     for (const line of part.lines) {
+      const queue = line.queue ?? part.queue;
       const counts = Object.fromEntries(COUNT_NAMES.map((n, i) => [n, line.counts[i] ?? 0])) as FigureCounts;
       const key = JSON.stringify([day, queue, line.agent]);
       const total = totals.get(key) ?? { day, queue, agent: line.agent, counts: noCounts() };

@@ -336,4 +336,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE TRIGGER customer_erasures_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON customer_erasures
         FOR EACH STATEMENT EXECUTE FUNCTION notify_table_changed();`,
   },
+  {
+    // A bot's first hand-over of the call to a queue's agents: where it waited from then, and since when (the board
+    // counts a call the queue's bot handed to another queue in that queue, its speed of answer from the hand-over).
+    version: 23,
+    name: 'bot hand-over queue',
+    sql: `
+      ALTER TABLE calls ADD COLUMN handed_to_queue text;
+      ALTER TABLE calls ADD COLUMN handed_over_at timestamptz;`,
+  },
 ];

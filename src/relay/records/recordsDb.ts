@@ -74,6 +74,7 @@ function rowOf(
         | 'room_recording'
         | 'assistant'
         | 'bot_took'
+        | 'handed_over'
         | 'csat'
         | 'turned_away'
         | 'joined'
@@ -219,6 +220,22 @@ export function createRecordsDb(url: string, log: Logger) {
                  bot_answered_at = COALESCE(calls.bot_answered_at, excluded.bot_answered_at),
                  handed_back_to = COALESCE(excluded.handed_back_to, calls.handed_back_to)`,
               [event.callId, new Date(event.atMs), event.handBack, event.bot],
+            );
+            continue;
+          }
+          if (event.kind === 'handed_over') {
+            // The first hand-over is kept, whatever order the events arrive in: the queue the call first waited in
+            // (two at the same millisecond: the same one, by queue name, in any order).
+            await client.query(
+              `INSERT INTO calls (call_id, direction, customer, offered_at, handed_to_queue, handed_over_at)
+               VALUES ($1, 'inbound', '', $3, $2, $3)
+               ON CONFLICT (call_id) DO UPDATE SET
+                 handed_to_queue = CASE
+                   WHEN calls.handed_over_at IS NULL
+                     OR (excluded.handed_over_at, excluded.handed_to_queue) < (calls.handed_over_at, calls.handed_to_queue)
+                   THEN excluded.handed_to_queue ELSE calls.handed_to_queue END,
+                 handed_over_at = LEAST(calls.handed_over_at, excluded.handed_over_at)`,
+              [event.callId, event.queue, new Date(event.atMs)],
             );
             continue;
           }
