@@ -1,0 +1,88 @@
+import { test, expect } from '@playwright/test';
+import { issueSupervisorToken } from '../src/relay/agentTokens';
+import { freePort } from '../src/relay/freePort';
+import { connectTestAgent } from '../src/relay/testAgent';
+import { startRelayProcess } from '../src/relay/testRelayProcess';
+import { startTestRedis } from '../src/relay/testRedis';
+import { RELAY_TEST_SECRETS } from '../src/relay/testSecrets';
+import { TeamQueues } from '../src/shared/teamQueues';
+import { startGraphApiSim } from '../sim/graphApiSim';
+
+test('the relay freezes without closing the line: within 12 s the board says it lost the relay, stops its timers and refuses actions; live again once the relay runs', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const SECRETS = RELAY_TEST_SECRETS;
+  const [redis, graph] = await Promise.all([
+    startTestRedis(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+  ]);
+  const agentPort = await freePort();
+  const relay = await startRelayProcess({
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    prefix: 'frozen',
+    agentPort,
+    queues: TeamQueues.parse({
+      defaultQueue: 'support',
+      queues: [{ id: 'support', name: 'Support', routing: 'ring_all', agents: { ben: 1 } }],
+    }),
+  });
+  const desk = await connectTestAgent('ben', [relay.agentUrl]);
+  const context = await browser.newContext();
+  const board = await context.newPage();
+  let frozen = false;
+  try {
+    await board.goto(`http://127.0.0.1:${agentPort}/board`);
+    await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', SECRETS.agentSecret));
+    await board.getByTestId('board-sign-in-button').click();
+    await expect(board.getByTestId('board-live')).toHaveText('Live');
+    const ben = board.locator('[data-testid="agent-row"][data-agent="ben"]');
+    await expect(ben.getByTestId('agent-status')).toHaveText('Available');
+    const stale = board.getByTestId('board-stale');
+    await expect(stale).toBeHidden();
+
+    // A frozen relay (as a suspended VM would be) keeps its sockets open: nothing closes, nothing more comes.
+    process.kill(relay.pid, 'SIGSTOP');
+    frozen = true;
+    const frozenAt = Date.now();
+    await expect(stale).toBeVisible({ timeout: 20_000 });
+    const noticedAfterMs = Date.now() - frozenAt;
+    // Not on a close (there was none), but on the silence: after about 12 s of it, not much later.
+    expect(noticedAfterMs).toBeGreaterThan(9_000);
+    expect(noticedAfterMs).toBeLessThan(15_000);
+    await expect(stale).toHaveText(
+      /^Lost contact with the team relay at \d{1,2}:\d\d\s?[AP]M; figures are as of then\. Reconnecting…$/,
+    );
+    await expect(board.getByTestId('board-live')).toHaveText('Reconnecting…');
+    await expect(board.locator('#board')).toHaveClass(/stale/);
+    expect(Number(await board.locator('.floor').evaluate((el) => getComputedStyle(el).opacity))).toBeLessThan(0.6);
+    const forCell = ben.locator('td').nth(2);
+    const stopped = await forCell.textContent();
+    await board.waitForTimeout(2200);
+    await expect(forCell).toHaveText(stopped!);
+    await ben.getByTestId('agent-set-status').click();
+    await expect(board.getByTestId('board-problem')).toHaveText(
+      'Not sent: the board has lost contact with the team relay. Try again once it is live.',
+    );
+    await board.getByTestId('wallboard-toggle').click();
+    await expect(stale).toBeVisible();
+    await board.getByTestId('wallboard-toggle').click();
+
+    // The relay runs again: the page's next attempt gets through, and the board is live.
+    process.kill(relay.pid, 'SIGCONT');
+    frozen = false;
+    await expect(stale).toBeHidden({ timeout: 40_000 });
+    await expect(board.getByTestId('board-live')).toHaveText('Live');
+    await expect(board.locator('#board')).not.toHaveClass(/stale/);
+    await expect(board.getByTestId('board-problem')).toBeHidden();
+  } finally {
+    if (frozen) process.kill(relay.pid, 'SIGCONT');
+    desk.client.close();
+    await context.close();
+    await relay.stop();
+    await graph.close();
+    await redis.stop();
+  }
+});
