@@ -302,6 +302,37 @@ describe('call records in PostgreSQL', () => {
     }
   });
 
+  it('a bot’s hand-over is kept with the call: the first one, in whatever order the hand-overs arrive', async () => {
+    const db = createRecordsDb(await freshDatabase(), createMemoryLogger());
+    try {
+      await db.migrate();
+      const handOvers = [
+        { queue: 'support', atMs: 5_000 },
+        { queue: 'sales', atMs: 9_000 },
+        // The same millisecond as the first: one of the two is kept, the same in any order.
+        { queue: 'billing', atMs: 5_000 },
+      ];
+      const offered = (callId: string) =>
+        ({ kind: 'offered', callId, customer: '4477', queue: 'front', phoneNumberId: 'pn', atMs: 1_000 }) as const;
+      await db.write([
+        offered('wacid.h1'),
+        ...handOvers.map((h) => ({ kind: 'handed_over' as const, callId: 'wacid.h1', ...h })),
+      ]);
+      // The other way round, one event at a time, the hand-overs before the call's offer.
+      for (const h of [...handOvers].reverse()) await db.write([{ kind: 'handed_over', callId: 'wacid.h2', ...h }]);
+      await db.write([offered('wacid.h2')]);
+      const rows = await sql<{ call_id: string; queue: string; handed_to_queue: string; handed_over_at: Date }>(
+        'SELECT call_id, queue, handed_to_queue, handed_over_at FROM calls ORDER BY call_id',
+      );
+      expect(rows.map((r) => [r.call_id, r.queue, r.handed_to_queue, r.handed_over_at.getTime()])).toEqual([
+        ['wacid.h1', 'front', 'billing', 5_000],
+        ['wacid.h2', 'front', 'billing', 5_000],
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('PostgreSQL stopped mid-run loses no records: they wait in Redis and are written when it returns', async () => {
     const url = await freshDatabase();
     const [a] = await startRelays(1, url);
