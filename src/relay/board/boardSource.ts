@@ -283,7 +283,10 @@ export function createBoardSource(deps: {
       const { rows } = await db.query<{ queue: string | null }>('SELECT queue FROM calls WHERE call_id = $1', [callId]);
       return rows[0]?.queue ?? undefined;
     },
-    /** An agent's recent calls in the supervisor's queues: offered to them or answered by them, newest first. */
+    /**
+     * An agent's recent calls in the supervisor's queues (a call a bot handed to one of them too): offered to them or
+     * answered by them, newest first.
+     */
     async agentCalls(agentId: string, scope: SupervisorScope): Promise<AgentCall[]> {
       if (!db) return [];
       const { rows } = await db.query<{
@@ -308,7 +311,7 @@ export function createBoardSource(deps: {
          ) p ON true
          WHERE (c.answered_by = $1 OR p.agent_id IS NOT NULL
              OR EXISTS (SELECT 1 FROM call_offers o WHERE o.call_id = c.call_id AND o.agent_id = $1))
-           AND ($2::text[] IS NULL OR c.queue = ANY($2::text[]))
+           AND ($2::text[] IS NULL OR c.queue = ANY($2::text[]) OR c.handed_to_queue = ANY($2::text[]))
          ORDER BY c.offered_at DESC LIMIT 20`,
         [agentId, scope.queues ?? null],
       );

@@ -132,6 +132,36 @@ describe('a call the queue’s bot hands to another queue', () => {
         csv.find((r) => r[0] === scope && r[1] === name)?.[csv[0]!.indexOf(header)];
       expect([column('queue', 'Support', 'offered'), column('queue', 'Support', 'answered')]).toEqual(['1', '1']);
       expect([column('queue', 'Front', 'offered'), column('queue', 'Front', 'botEscalated')]).toEqual(['0', '1']);
+
+      // A supervisor of Support alone sees the call in Support's figures and in Asha's recent calls; one of Front
+      // alone sees only that its bot handed a call over.
+      const scoped = async (queue: string) =>
+        signInTestBoard(
+          testbed.relay.agentUrl,
+          await issueSupervisorToken(`sup-${queue}`, RELAY_TEST_SECRETS.agentSecret, { queues: [queue] }),
+        );
+      const [supportBoard, frontBoard] = [await scoped('support'), await scoped('front')];
+      try {
+        const todayOf = (b: TestBoard) => {
+          const t = b.snapshot()!.today;
+          if (!t.ok) throw new Error(t.reason);
+          return t;
+        };
+        expect(todayOf(supportBoard).byQueue.map((q) => q.queue)).toEqual(['support']);
+        expect(counted(todayOf(supportBoard).team)).toEqual(counted(queues.support));
+        expect(todayOf(supportBoard).byAgent.map((a) => a.agent)).toEqual(['asha']);
+        expect(counted(todayOf(frontBoard).team)).toEqual(counted(queues.front));
+        expect(todayOf(frontBoard).byAgent).toEqual([]);
+        supportBoard.ws.send(JSON.stringify({ type: 'agent_calls', agentId: 'asha' }));
+        await until(() => supportBoard.messages.some((m) => m.type === 'agent_calls'), 5000, 'asha’s recent calls');
+        const recent = supportBoard.messages.find((m) => m.type === 'agent_calls');
+        expect(recent?.type === 'agent_calls' && recent.calls.map((c) => [c.callId, c.answered])).toEqual([
+          [callId, true],
+        ]);
+      } finally {
+        supportBoard.ws.close();
+        frontBoard.ws.close();
+      }
     } finally {
       asha.client.close();
       caller.close();
