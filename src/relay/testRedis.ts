@@ -11,6 +11,10 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** Starts an empty redis-server on the same port again. */
   start(): Promise<void>;
+  /** Freezes redis-server (SIGSTOP), as a hung host would: connections stay open, nothing is answered. */
+  pause(): void;
+  /** Lets a paused redis-server run again (SIGCONT). */
+  resume(): void;
 }
 
 /** A throwaway redis-server on loopback, for tests and benchmarks (Debian package `redis-server`), `extraArgs` added. */
@@ -24,6 +28,8 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
     async start() {
       child = await spawnRedis(port, extraArgs);
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }
 

@@ -227,6 +227,11 @@ export const BoardMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
   /** The relay is there (every few seconds, apart from snapshots): a page that hears nothing for long has lost it. */
   z.object({ type: z.literal('alive') }),
+  /**
+   * The relay cannot build the board's figures just now (the team's store fails or does not answer): sent every second
+   * while so, apart from `alive`, so a page whose figures stopped can say why. The next snapshot ends it.
+   */
+  z.object({ type: z.literal('figures_stalled') }),
   z.object({
     type: z.literal('listen_offer'),
     callId: z.string(),

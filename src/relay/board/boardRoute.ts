@@ -25,6 +25,7 @@ import { endedSentence, openSession, type BoardSession } from './boardSignIn';
 import type { BoardSource } from './boardSource';
 import type { IceServer } from '../../shared/iceServers';
 import { watchBoardSockets } from './boardLiveness';
+import { trackSnapshotBuilds } from './snapshotStall';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -48,6 +49,9 @@ const CLOSE_GRACE_MS = 1000;
 const OUTSIDE_SCOPE = 'That call is in a queue outside your board, so you cannot listen to it.';
 const WHISPERING = 'Another supervisor is whispering to the agent on this call; listen once they have stopped.';
 const NO_MEDIA_SERVER = 'Listening in needs the team’s media server: no queue of this relay anchors its media.';
+const NOT_DONE = 'The relay could not do that just now; try again.';
+const NOT_DONE_STORE =
+  'Not done: the team relay cannot read the team’s state just now. Try again once the figures are updating.';
 
 interface Supervisor {
   socket: WebSocket;
@@ -127,6 +131,7 @@ export function createBoardRoute(deps: {
   let timer: ReturnType<typeof setInterval> | undefined;
   let newsTimer: ReturnType<typeof setTimeout> | undefined;
   let sending: Promise<void> | undefined;
+  const builds = trackSnapshotBuilds();
   const api = createBoardApi(deps);
   const customerData = createCustomerDataApi({ ...deps, data: deps.teamData });
   const queuesApi = deps.queuesEditor && createQueuesApi({ ...deps, ...deps.queuesEditor });
@@ -183,7 +188,7 @@ export function createBoardRoute(deps: {
   }
 
   /** Each scope's snapshot, built once for every supervisor who shares it. */
-  function snapshotTexts(): (scope: SupervisorScope) => Promise<string | undefined> {
+  function snapshotTexts(onFailed: () => void): (scope: SupervisorScope) => Promise<string | undefined> {
     const built = new Map<string, Promise<string | undefined>>();
     return (scope) => {
       const key = scopeKey(scope);
@@ -192,7 +197,11 @@ export function createBoardRoute(deps: {
           key,
           source.snapshot(scope).then(
             (snapshot) => JSON.stringify({ type: 'snapshot', snapshot } satisfies BoardMessage),
-            (error: unknown) => void log.warn('board not refreshed', { error: errorText(error) }),
+            (error: unknown) => {
+              onFailed();
+              log.warn('board not refreshed', { error: errorText(error) });
+              return undefined;
+            },
           ),
         );
       return built.get(key)!;
@@ -202,7 +211,9 @@ export function createBoardRoute(deps: {
   async function broadcast(): Promise<void> {
     const signedIn = [...supervisors].filter((s) => s.session);
     if (signedIn.length === 0) return;
-    const textFor = snapshotTexts();
+    let ok = true;
+    const textFor = snapshotTexts(() => (ok = false));
+    builds.started();
     // A snapshot goes only to a page whose token is still valid now: none after a revocation or expiry.
     await Promise.all(
       signedIn.map(async (s) => {
@@ -211,8 +222,11 @@ export function createBoardRoute(deps: {
         if (session && text && s.socket.readyState === s.socket.OPEN) s.socket.send(text);
       }),
     );
+    builds.ended(ok);
   }
   const refresh = (): void => {
+    // Pages keep their last figures meanwhile: they say why those stopped moving.
+    if (builds.stalled()) for (const s of supervisors) if (s.session) send(s.socket, { type: 'figures_stalled' });
     sending ??= broadcast().finally(() => (sending = undefined));
   };
 
@@ -271,6 +285,9 @@ export function createBoardRoute(deps: {
       supervisor.socket.close(4001, 'sign in first');
       return;
     }
+    // The store that holds agents' states does not answer: a change would wait for it and land unseen, much later.
+    if (request.type === 'set_status' && builds.stalled())
+      return send(supervisor.socket, { type: 'error', message: NOT_DONE_STORE });
     // Checked again at the moment of every request: a revoked or expired token does nothing more.
     const session = await currentSession(supervisor);
     if (!session) return;
@@ -471,7 +488,7 @@ export function createBoardRoute(deps: {
       }
       onRequest(supervisor, parsed.data).catch((error: unknown) => {
         log.warn('supervisor request failed', { error: errorText(error) });
-        send(socket, { type: 'error', message: 'The relay could not do that just now; try again.' });
+        send(socket, { type: 'error', message: builds.stalled() ? NOT_DONE_STORE : NOT_DONE });
       });
     });
   }
