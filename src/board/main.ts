@@ -38,6 +38,13 @@ let renewal: ReturnType<typeof setTimeout> | undefined;
 /** The relay speaks every few seconds at least: a line silent this long is lost, though nothing closed it. */
 const SILENCE_LIMIT_MS = 2 * BOARD_ALIVE_MS + 2000;
 let silence: ReturnType<typeof setTimeout> | undefined;
+/** Snapshots come every second: none for this long on a live line means the figures on screen stopped moving. */
+const FIGURES_LIMIT_MS = 5000;
+let figuresDue: ReturnType<typeof setTimeout> | undefined;
+/** When (this page's clock) the last snapshot came, once none has come since for too long; undefined while they come. */
+let figuresStuckAtMs: number | undefined;
+/** The relay said, since the last snapshot, that it cannot build the figures (the team's store fails or hangs). */
+let figuresStalled = false;
 
 function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -46,8 +53,8 @@ function duration(ms: number): string {
   const ss = String(s % 60).padStart(2, '0');
   return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
-// Stale (the relay lost), the clock stops where the figures were last true.
-const relayNow = () => (lostAtMs ?? Date.now()) + clockSkewMs;
+// Stale (the relay lost, or its figures stopped), the clock stops where the figures were last true.
+const relayNow = () => (figuresStuckAtMs ?? lostAtMs ?? Date.now()) + clockSkewMs;
 const seconds = (v: number | undefined) => (v === undefined ? '–' : say('unit.seconds', { value: Math.round(v) }));
 const percent = (v: number | undefined) => (v === undefined ? '–' : boardPercent(v));
 
@@ -123,13 +130,19 @@ function send(request: BoardRequest): boolean {
   return false;
 }
 
-/** The floor marked stale (dimmed, with when contact was lost) or live again; the wallboard too. */
+/** The floor marked stale (dimmed, with when contact was lost or the figures stopped) or live again; the wallboard too. */
 function showStale(): void {
   const note = $('stale');
-  $('board').classList.toggle('stale', lostAtMs !== undefined);
-  note.hidden = lostAtMs === undefined;
-  note.textContent =
-    lostAtMs === undefined ? '' : say('stale.lost', { time: boardWhen(lostAtMs, { timeStyle: 'short' }) });
+  const stale = lostAtMs !== undefined || figuresStuckAtMs !== undefined;
+  $('board').classList.toggle('stale', stale);
+  note.hidden = !stale;
+  if (lostAtMs !== undefined)
+    note.textContent = say('stale.lost', { time: boardWhen(lostAtMs, { timeStyle: 'short' }) });
+  else if (figuresStuckAtMs !== undefined)
+    note.textContent = say(figuresStalled ? 'stale.figuresStalled' : 'stale.figuresStopped', {
+      time: boardWhen(figuresStuckAtMs, { timeStyle: 'medium' }),
+    });
+  else note.textContent = '';
 }
 
 const listenIn = createListenIn({
@@ -489,7 +502,10 @@ function signedOut(): void {
   if (listening) listenIn.onEnded(listening, say('listen.signInEnded'));
   snapshot = undefined;
   lostAtMs = undefined;
+  figuresStuckAtMs = undefined;
+  figuresStalled = false;
   clearTimeout(silence);
+  clearTimeout(figuresDue);
   showStale();
   for (const id of ['waiting', 'in-progress', 'agents', 'today', 'agent-calls', 'tiles', 'floor-alert'])
     $(id).replaceChildren();
@@ -505,6 +521,7 @@ function lineLost(line: WebSocket): void {
   const current = wanted;
   if (!current || socket !== line) return;
   clearTimeout(silence);
+  clearTimeout(figuresDue);
   live = 'signIn.reconnecting';
   $('live').textContent = say(live);
   if (snapshot && lostAtMs === undefined) {
@@ -525,6 +542,18 @@ function awaitWord(line: WebSocket): void {
     line.close();
     lineLost(line);
   }, SILENCE_LIMIT_MS);
+}
+
+/** Waits for the next snapshot; on a line that stays live without one, the figures on screen are marked as stopped. */
+function awaitFigures(line: WebSocket): void {
+  clearTimeout(figuresDue);
+  const lastAtMs = Date.now();
+  figuresDue = setTimeout(() => {
+    if (socket !== line || lostAtMs !== undefined) return;
+    figuresStuckAtMs = lastAtMs;
+    showStale();
+    render();
+  }, FIGURES_LIMIT_MS);
 }
 
 function connect(token: string): void {
@@ -564,14 +593,20 @@ function connect(token: string): void {
     } else if (message.type === 'snapshot') {
       snapshot = message.snapshot;
       clockSkewMs = message.snapshot.atMs - Date.now();
-      if (lostAtMs !== undefined) {
+      awaitFigures(line);
+      figuresStalled = false;
+      if (lostAtMs !== undefined || figuresStuckAtMs !== undefined) {
         lostAtMs = undefined;
+        figuresStuckAtMs = undefined;
         showStale();
         showProblem(undefined);
       }
       render();
     } else if (message.type === 'alive') {
       return;
+    } else if (message.type === 'figures_stalled') {
+      figuresStalled = true;
+      if (figuresStuckAtMs !== undefined) showStale();
     } else if (message.type === 'agent_calls') {
       showAgentCalls(message);
     } else if (message.type === 'listen_offer') {

@@ -202,6 +202,9 @@ export const en = {
   stale: {
     lost: 'Lost contact with the team relay at {{time}}; figures are as of then. Reconnecting…',
     refused: 'Not sent: the board has lost contact with the team relay. Try again once it is live.',
+    figuresStopped: 'Figures are not updating; they are as of {{time}}.',
+    figuresStalled:
+      'Figures are not updating: the team relay cannot read the team’s state just now; they are as of {{time}}.',
   },
   listen: {
     barge: 'Barge in',

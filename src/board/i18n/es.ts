@@ -211,6 +211,9 @@ export const es: Record<keyof BoardCatalog, Record<string, string>> = {
     lost: 'Se perdió el contacto con el relay del equipo a las {{time}}; las cifras son de ese momento. Reconectando…',
     refused:
       'No se envió: el panel perdió el contacto con el relay del equipo. Inténtalo de nuevo cuando vuelva a estar en directo.',
+    figuresStopped: 'Las cifras no se están actualizando; son de las {{time}}.',
+    figuresStalled:
+      'Las cifras no se están actualizando: el relay del equipo no puede leer el estado del equipo ahora mismo; son de las {{time}}.',
   },
   listen: {
     barge: 'Intervenir',

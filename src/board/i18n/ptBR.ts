@@ -208,6 +208,9 @@ export const ptBR: Record<keyof BoardCatalog, Record<string, string>> = {
   stale: {
     lost: 'Perdemos o contato com o relay da equipe às {{time}}; os números são daquele momento. Reconectando…',
     refused: 'Não enviado: o painel perdeu o contato com o relay da equipe. Tente de novo quando estiver ao vivo.',
+    figuresStopped: 'Os números não estão sendo atualizados; são das {{time}}.',
+    figuresStalled:
+      'Os números não estão sendo atualizados: o relay da equipe não consegue ler o estado da equipe agora; são das {{time}}.',
   },
   listen: {
     barge: 'Intervir',
