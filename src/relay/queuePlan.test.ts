@@ -149,13 +149,33 @@ describe('planRoute (calls picking at once)', () => {
 
   it('never goes past the most skilled level, nor past the first MOST_PICKING_AT_ONCE longest idle', () => {
     expect(pick(3)).toEqual(['a']);
-    expect(pick(9, [agent('d', 1), agent('c', 5)])).toEqual(['c']);
+    expect(pick(1, [agent('d', 1), agent('c', 5)])).toEqual(['c']);
     const many = Array.from({ length: 40 }, (_, i) => agent(`x${i}`, i));
     const wide = TeamQueues.parse({ defaultQueue: 'w', queues: [{ id: 'w', name: 'W', agents: '*' }] });
     const input = { config: wide, route: startRoute(wide.queues[0]!, 0), agents: many, tried: [], declined: [] };
     expect(planRoute({ ...input, ringing: [], nowMs: 1000, pickAt: 30 }).ring).toEqual([
       `x${MOST_PICKING_AT_ONCE - 1}`,
     ]);
+  });
+
+  it('with as many callers waiting longer picking beside it as free agents, rings nobody and looks again soon', () => {
+    // One agent free and one older caller picking: the older one takes them, on whichever relay instance.
+    const aside = planRoute({
+      config: desk,
+      route,
+      agents: [agent('b', 100)],
+      tried: [],
+      declined: [],
+      ringing: [],
+      nowMs: 1500,
+      pickAt: 1,
+    });
+    expect(aside).toMatchObject({ ring: [], withdraw: [], nextCheckMs: 2000 });
+    expect(aside.route.stage).toBe('hunt');
+    expect(pick(4)).toEqual([]);
+    // Those it tried already are not its to leave: the older callers' places are among the agents it may ring.
+    expect(pick(1, floor, ['b', 'c', 'a'])).toEqual([]);
+    expect(pick(0, floor, ['b', 'c', 'a'])).toEqual(['d']);
   });
 });
 

@@ -42,7 +42,8 @@ export interface RouteInput {
   nowMs: number;
   /**
    * This call's place among its queue's calls picking an agent at this moment, the oldest caller 0: a hunt rings the
-   * agent at that place among the most skilled free ones, so calls routed at once ring different agents.
+   * agent at that place among the most skilled free ones, so calls routed at once ring different agents; at or past
+   * the number of free agents it rings nobody, leaving them to the callers waiting longer.
    */
   pickAt?: number;
 }
@@ -83,7 +84,8 @@ export const MOST_PICKING_AT_ONCE = 16;
 
 /**
  * The `at`-th of these candidates (most skilled first, then longest idle), within the first level and the first
- * MOST_PICKING_AT_ONCE; the last of those when there are fewer. A call picking alone takes the first.
+ * MOST_PICKING_AT_ONCE; the last of those when there are fewer (the others are for calls further down). A call
+ * picking alone takes the first.
  */
 function pickFrom(queue: QueueConfig, ids: string[], at = 0): string | undefined {
   const window = ids.slice(0, MOST_PICKING_AT_ONCE);
@@ -160,6 +162,10 @@ function planStep(input: RouteInput): RouteStep {
       return { route, withdraw, ring: [], nextCheckMs: Math.min(route.ringStartMs! + ringMs, overflowAtMs) };
     stopAlone();
     const untried = candidates([queue], input, new Set([...input.tried, ...withdraw]));
+    // Callers waiting longer, picking at this moment, are as many as the free agents: they take them (on any
+    // instance), and this call looks again at the next waiting check.
+    if (untried.length > 0 && (input.pickAt ?? 0) >= untried.length)
+      return { route, withdraw, ring: [], nextCheckMs: Math.min(nextWaitingCheck(nowMs), overflowAtMs) };
     const next = pickFrom(queue, untried, input.pickAt);
     if (next) {
       route = { ...route, ringingAlone: next, ringStartMs: nowMs };

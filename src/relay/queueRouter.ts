@@ -87,18 +87,33 @@ export function createQueueRouter(deps: {
    * The free agents of the call's queues and those ringing for it: all a step needs, however large the floor. Hunting
    * one agent at a time reads only the longest idle of each skill level; ringing everyone reads them all.
    */
-  async function routingAgents(callId: string, route: RouteState, ringing: string[]): Promise<AgentSnapshot[]> {
-    const queue = config().queues.find((q) => q.id === route.queueId) ?? config().queues[0]!;
-    const fallback = config().queues.filter((q) => q.id === queue.fallback);
-    const groups = groupsOfQueues([queue, ...fallback]);
+  async function routingAgents(
+    callId: string,
+    route: RouteState,
+    ringing: string[],
+    picked?: { free: string[][] },
+  ): Promise<AgentSnapshot[]> {
+    const queue = queueOf(route);
+    const groups = groupsOf(route);
     const limit = route.stage === 'hunt' ? HUNT_LOOK_AHEAD : 1000;
-    let free = await floor.freeAgentsOf(groups, limit);
+    let free = picked ? await floor.freeOfRead(picked.free) : await floor.freeAgentsOf(groups, limit);
     const waiting = queue.callWaiting && free.length === 0 ? await waitingCandidates(groups, limit) : [];
     // Read again: an answer between the two reads may have freed colleagues who were ringing.
     if (waiting.length > 0) free = await floor.freeAgentsOf(groups, limit);
     const records = await floor.records([...new Set([...free, ...(free.length === 0 ? waiting : []), ...ringing])]);
-    return records.map((agent) => snapshotOf(agent, callId, queue.callWaiting));
+    // Picking beside others, an agent free when the place was taken counts as free: one reserved since went to a call
+    // counted ahead (its reservation is refused and the next tried), so the place and the agents stay in step.
+    const freeThen = new Set(picked ? free : []);
+    return records.map((agent) => {
+      const seen = snapshotOf(agent, callId, queue.callWaiting);
+      return freeThen.has(agent.id) && agent.connected ? { ...seen, status: 'available' } : seen;
+    });
   }
+  const queueOf = (route: RouteState) => config().queues.find((q) => q.id === route.queueId) ?? config().queues[0]!;
+  const groupsOf = (route: RouteState) => {
+    const queue = queueOf(route);
+    return groupsOfQueues([queue, ...config().queues.filter((q) => q.id === queue.fallback)]);
+  };
   /**
    * Agents on one call who could take this call as a waiting call: only when nobody of the queue is free nor ringing
    * for another call (a colleague who is ringing may be free in a moment, and is better than a second call).
@@ -121,7 +136,9 @@ export function createQueueRouter(deps: {
   async function planAndReserve(callId: string, input: RouteInput): Promise<{ step: RouteStep; reserved: string[] }> {
     const taken: string[] = [];
     for (let attempt = 0; ; attempt += 1) {
-      const step = planRoute({ ...input, agents: input.agents.filter((a) => !taken.includes(a.id)) });
+      // Each agent taken meanwhile went to a call picking beside this one: one fewer ahead of it.
+      const pickAt = input.pickAt === undefined ? undefined : Math.max(0, input.pickAt - taken.length);
+      const step = planRoute({ ...input, agents: input.agents.filter((a) => !taken.includes(a.id)), pickAt });
       // Its place among the calls picking ends in the write that reserves: a call reading next sees neither.
       const picked = input.pickAt !== undefined ? routes.pickEntries(callId, input.route.queueId) : [];
       const reserved =
@@ -208,12 +225,14 @@ export function createQueueRouter(deps: {
     const nowMs = now();
     const ringing = offered.filter((a) => !declined.includes(a));
     // Hunting beside other calls of the queue, each rings a different one of the longest idle: its place among them
-    // is read with the free agents, so that both see the same calls' reservations.
+    // and the free agents are read at one moment, so a call counted ahead of it has not reserved yet and its agent is
+    // among those read, and one that reserved before is neither counted nor its agent read.
     const picking = route.stage === 'hunt';
-    const [agents, pickAt] = await Promise.all([
-      routingAgents(callId, route, ringing),
-      picking ? routes.picking(callId, route, now()) : undefined,
-    ]);
+    const picked = picking
+      ? await routes.picking(callId, route, now(), floor.idleKeysOf(groupsOf(route)), HUNT_LOOK_AHEAD)
+      : undefined;
+    const agents = await routingAgents(callId, route, ringing, picked);
+    const pickAt = picked?.at;
     const rangMs = route.stage === 'overflow' || route.stage === 'fallback' ? await ringTimes(callId, ringing) : {};
     await inTurn?.turn;
     const { step, reserved } = await planAndReserve(callId, {
@@ -403,6 +422,8 @@ export function createQueueRouter(deps: {
       if (offer) await store.setLastAgent(offer.from, agentId, config().repeatCallerMinutes);
       await routes.finish(callId);
     },
+    /** One look at the calls due at `nowMs` on the routing clock, as the wake makes (a test steps its own clock). */
+    stepDue,
     start: wake.start,
     stop: wake.stop,
   };

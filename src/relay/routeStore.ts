@@ -24,7 +24,8 @@ redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`;
 
 // Adds a call to its queue's calls picking an agent now (dropping those whose instance never said it was done) and
-// returns how many of them have waited longer.
+// returns how many of them have waited longer, with the first ARGV[5] members of each further key (the free agents)
+// as they are at that same moment.
 const PICKING = `
 local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
 for _, id in ipairs(stale) do
@@ -33,7 +34,11 @@ for _, id in ipairs(stale) do
 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
-return redis.call('ZRANK', KEYS[1], ARGV[1])`;
+local read = {redis.call('ZRANK', KEYS[1], ARGV[1])}
+for i = 3, #KEYS do
+  read[#read + 1] = redis.call('ZRANGE', KEYS[i], 0, tonumber(ARGV[5]) - 1)
+end
+return read`;
 
 /** Where each call stands in its queue, and when to look at it next; shared by all relay instances in Redis. */
 export function createRouteStore(redis: Redis, keys: RelayKeys) {
@@ -78,12 +83,21 @@ export function createRouteStore(redis: Redis, keys: RelayKeys) {
     earliest: (): Promise<number | undefined> => earliestDue(redis, keys.routesDue),
     /**
      * The call picks an agent now, beside its queue's other calls picking at this moment on any instance: returns its
-     * place among them, the caller waiting longest 0. Counted until `picked`, or LEASE_MS at most.
+     * place among them, the caller waiting longest 0, and the first `limit` of each of `freeKeys` read at that same
+     * moment (a call counted ahead has not reserved yet: its agent is among them). Counted until `picked`, or
+     * LEASE_MS at most.
      */
-    async picking(callId: string, route: RouteState, nowMs: number): Promise<number> {
-      const [keysIn, until] = [[keys.picking(route.queueId), keys.pickingUntil(route.queueId)], nowMs + LEASE_MS];
-      const args = [callId, String(route.startedAtMs), String(nowMs), String(until)];
-      return Number(await redis.eval(PICKING, 2, ...keysIn, ...args));
+    async picking(
+      callId: string,
+      route: RouteState,
+      nowMs: number,
+      freeKeys: string[] = [],
+      limit = 0,
+    ): Promise<{ at: number; free: string[][] }> {
+      const keysIn = [keys.picking(route.queueId), keys.pickingUntil(route.queueId), ...freeKeys];
+      const args = [callId, String(route.startedAtMs), String(nowMs), String(nowMs + LEASE_MS), String(limit)];
+      const [at, ...free] = (await redis.eval(PICKING, keysIn.length, ...keysIn, ...args)) as [number, ...string[][]];
+      return { at: Number(at), free };
     },
     /** The call's entries among those picking, for the write that reserves its agent to remove. */
     pickEntries: (callId: string, queueId: string) => [

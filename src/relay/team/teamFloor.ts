@@ -235,6 +235,10 @@ export function createTeamFloor(deps: {
     async freeAgentsOf(groups: string[], limit: number): Promise<string[]> {
       return stillThere([...new Set((await team.idleOfGroups(groups, limit)).flat())]);
     },
+    /** Where these groups' free agents are kept (read elsewhere at one moment with other keys: `freeOfRead`). */
+    idleKeysOf: (groups: string[]): string[] => team.idleKeysOf(groups),
+    /** The free agents of such a read, as `freeAgentsOf` gives them. */
+    freeOfRead: (idle: string[][]): Promise<string[]> => stillThere([...new Set(idle.flat())]),
     /**
      * Agents the model has signed in whose desk stopped renewing its liveness (its relay instance died or stopped, and
      * the desk has not come back): signed out, so the board and the figures stop showing them available. A desk that

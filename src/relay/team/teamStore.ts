@@ -411,6 +411,8 @@ export function createTeamStore(
     /** The longest-idle available agents of each group, up to `limit` each, in one round trip. */
     idleOfGroups: (groups: string[], limit: number): Promise<string[][]> =>
       firstOfEach(groups.map(groupIdleKey), limit),
+    /** The keys of these groups' free agents, for a read that must see them at one moment with other keys. */
+    idleKeysOf: (groups: string[]): string[] => groups.map(groupIdleKey),
     /** Agents of each group on one call who could take a waiting call, up to `limit` each, in one round trip. */
     onOneCallOfGroups: (groups: string[], limit: number): Promise<string[][]> =>
       firstOfEach(groups.map(groupWaitingKey), limit),
