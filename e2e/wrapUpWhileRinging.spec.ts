@@ -173,3 +173,23 @@ test('a call ringing while the agent types a number in the dial box keeps the nu
   await sim.hangUp(call.callId);
   await expect(page.getByTestId('incoming-call')).toHaveCount(0);
 });
+
+test('on a call with an earlier call still to wrap up, the readiness line speaks of the live call and call waiting', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await sim.placeCall({ name: 'First Customer' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await sim.placeCall({ name: 'Second Customer' });
+  await expect(page.getByTestId('end-and-answer')).toBeEnabled();
+  await page.getByTestId('end-and-answer').click();
+  await expect(page.getByTestId('in-call').getByRole('heading')).toHaveText('Second Customer');
+  // Before: "Wrap-up: calls do not ring until you save the call's outcome", though the next lines show they do.
+  await expect(page.getByTestId('on-a-call')).toHaveText('On a call: a new call shows here as call waiting.');
+  await expect(page.getByTestId('not-ready')).toHaveCount(0);
+  // And that is what happens: a new call rings beside the live one.
+  const third = await sim.placeCall({ name: 'Third Customer' });
+  await expect(page.getByTestId('incoming-call')).toHaveAttribute('data-call-id', third.callId);
+  await expect(page.getByTestId('hold-and-answer')).toBeEnabled();
+});

@@ -40,7 +40,9 @@ export function ReadinessLine({ status }: { status: AppStatus }) {
       : t('readiness.awayAfterCallNoReason');
   // Away set during the wrap-up (by the agent or a supervisor): it applies once the wrap-up is saved.
   const afterWrapUp = state.code === 'wrapUp' ? awayAfterWrapUp(status) : undefined;
-  if (state.ready && engaged.length > 0) {
+  // A wrap-up left from an earlier call does not hold off calls while another is live: call waiting still rings.
+  const liveBesideWrapUp = state.code === 'wrapUp' && !afterWrapUp && engaged.length > 0;
+  if ((state.ready || liveBesideWrapUp) && engaged.length > 0) {
     const talking = engaged.some((c) => c.heldSinceMs === undefined);
     const onCall = callWaitingHere(status, engaged.length) ? 'readiness.onCall' : 'readiness.onCallNoWaiting';
     return (
