@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { PAGE_HEARD, SILENT } from '../src/relay/media/testAudioLevels';
+import { PAGE_HEARD, PAGE_LEAKED, SILENT } from '../src/relay/media/testAudioLevels';
 import { holdMusicFile, mediaHostAddress, startTestJanus } from '../src/relay/media/testJanus';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,27 +36,21 @@ const CONSENT = 900;
 const UNDER_MUSIC = 0.01;
 
 /**
- * Not heard, read ten times over 1.5 s: a party really heard is heard in every sample. On a loaded machine, audio
- * late for Janus's mix or the page's playout is concealed, and concealment puts a little energy at every pitch (CI
- * once read 0.004 at the caller's pitch in the mix of Asha and Ben, with the caller in the hold room). So a sample
- * counts against only if it is above `quiet` and stands out of that floor, read 60 Hz below and above (more than a
- * window's main lobe away at both ears; the louder of the two): one such stray sample is allowed, none near heard.
+ * Not heard, read ten times over 1.5 s: a voice heard is in every reading (PAGE_HEARD and more), so the median stays
+ * under the leak line (PAGE_LEAKED) and no reading reaches heard. Single readings near SILENT are no verdict on a
+ * loaded machine: late audio is concealed, which spreads the tones heard into every pitch (two readings of 0.0041-0.0044
+ * at the caller's pitch for Ben, with the caller in the hold room; 0.0063 at a hold-loop note under the music).
  */
-async function expectNotHeard(
-  hear: (hz: number) => number | Promise<number>,
-  hz: number,
-  what: string,
-  quiet = SILENT,
-): Promise<void> {
-  const readings: { level: number; floor: number }[] = [];
+async function expectNotHeard(hear: (hz: number) => number | Promise<number>, hz: number, what: string): Promise<void> {
+  const readings: number[] = [];
   for (let i = 0; i < 10; i += 1) {
-    readings.push({ level: await hear(hz), floor: Math.max(await hear(hz - 60), await hear(hz + 60)) });
+    readings.push(await hear(hz));
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  const shown = `${what}: ${readings.map(({ level, floor }) => `${level.toFixed(4)} (floor ${floor.toFixed(4)})`).join(', ')}`;
-  const standingOut = readings.filter(({ level, floor }) => level >= quiet && level >= 3 * floor);
-  expect(standingOut.length, shown).toBeLessThanOrEqual(1);
-  expect(Math.max(...readings.map(({ level }) => level)), shown).toBeLessThan(PAGE_HEARD);
+  const sorted = [...readings].sort((a, b) => a - b);
+  const shown = `${what}: median ${sorted[5]!.toFixed(4)} of ${readings.map((level) => level.toFixed(4)).join(', ')}`;
+  expect(sorted[5]!, shown).toBeLessThan(PAGE_LEAKED);
+  expect(sorted[9]!, shown).toBeLessThan(PAGE_HEARD);
 }
 
 /**
@@ -345,14 +339,9 @@ test('Hold on an anchored call: the caller waits in Janus’s hold room hearing 
       .toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
     // The desk's own hold loop (523-784 Hz) goes only into the call's room, where nobody is now. Its notes sit 59-184 Hz
-    // from the music's 600 Hz, whose smear read 0.0063 at one of them on a loaded CI: read as under the music.
+    // from the music's 600 Hz, whose smear read 0.0063 at one of them on a loaded CI, under the leak line.
     for (const note of [523.25, 659.25, 783.99])
-      await expectNotHeard(
-        (hz) => heardTone(call.farEnd.received, hz),
-        note,
-        `the desk's hold loop at ${note} Hz`,
-        UNDER_MUSIC,
-      );
+      await expectNotHeard((hz) => heardTone(call.farEnd.received, hz), note, `the desk's hold loop at ${note} Hz`);
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
 
     await pageA.getByTestId('held-resume').click();
@@ -405,7 +394,7 @@ test('a warm transfer: the agent consults a colleague while the customer hears t
     await expect.poll(() => deskHears(pageB, ASHA), { timeout: 15_000 }).toBeGreaterThan(PAGE_HEARD);
     await expectNotHeard((hz) => deskHears(pageA, hz), CALLER, 'Asha hears the caller');
     await expectNotHeard((hz) => deskHears(pageB, hz), CALLER, 'Ben hears the caller');
-    await expectNotHeard((hz) => heardTone(call.farEnd.received, hz), BEN, 'the caller hears Ben', UNDER_MUSIC);
+    await expectNotHeard((hz) => heardTone(call.farEnd.received, hz), BEN, 'the caller hears Ben');
     expect(heardTone(call.farEnd.received, HOLD_MUSIC)).toBeGreaterThan(PAGE_HEARD);
     expect(call.farEnd.connectionState).toBe('connected');
 
