@@ -276,11 +276,17 @@ export function createBoardSource(deps: {
     /** The agent serves one of the supervisor's queues, so the supervisor may read and set them. */
     servesScope: (agentId: string, scope: SupervisorScope): boolean =>
       !scope.queues || queuesOf(agentId).some((q) => inScope(scope, q)),
-    /** The queue a call went through: live state first, then the records; undefined when neither knows. */
+    /**
+     * The queue a call went through: live state first, then the records (the queue a bot handed it to, as live state
+     * says after the hand-over); undefined when neither knows.
+     */
     async queueOfCall(callId: string): Promise<string | undefined> {
       const live = await store.queueOf(callId);
       if (live || !db) return live ?? undefined;
-      const { rows } = await db.query<{ queue: string | null }>('SELECT queue FROM calls WHERE call_id = $1', [callId]);
+      const { rows } = await db.query<{ queue: string | null }>(
+        'SELECT COALESCE(handed_to_queue, queue) AS queue FROM calls WHERE call_id = $1',
+        [callId],
+      );
       return rows[0]?.queue ?? undefined;
     },
     /**

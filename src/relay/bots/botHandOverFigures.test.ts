@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFarEnd } from '../../../sim/farEnd';
 import { startScriptedBot, type ScriptedBot } from '../../../sim/scriptedBot';
@@ -162,6 +163,26 @@ describe('a call the queue’s bot hands to another queue', () => {
         supportBoard.ws.close();
         frontBoard.ws.close();
       }
+
+      // Once the call's live state has gone (hours later), the records say it is Support's: Support's supervisor may
+      // fetch its recording (404: none on this server), Front's may not (403).
+      const redis = new Redis(testbed.redis.url);
+      try {
+        const live = await redis.keys(`*call-queue*${callId}*`);
+        expect(live).toHaveLength(1);
+        await redis.del(...live);
+      } finally {
+        redis.disconnect();
+      }
+      const recording = async (queue: string) =>
+        (
+          await fetch(`${testbed.relay.agentUrl.replace(/^ws/, 'http')}board/api/recording?callId=${callId}`, {
+            headers: {
+              Authorization: `Bearer ${await issueSupervisorToken(`sup-${queue}`, RELAY_TEST_SECRETS.agentSecret, { queues: [queue] })}`,
+            },
+          })
+        ).status;
+      expect([await recording('support'), await recording('front')]).toEqual([404, 403]);
     } finally {
       asha.client.close();
       caller.close();
