@@ -138,6 +138,29 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
     );
   });
 
+  it('records one sign-in for a page moving between the board’s pages with its token, and a new one after a sign-out', async () => {
+    const token = await issueSupervisorToken('nina', SECRETS.agentSecret);
+    const signInsOfNina = async (mark: string) => {
+      const board = await signInTestBoard(relay.agentUrl, token);
+      board.ws.send(JSON.stringify({ type: 'set_status', agentId: 'asha', status: 'away', reason: mark }));
+      const rows = await auditLines('set_agent_state', 8000, `away: ${mark}`);
+      return { board, count: rows.filter((r) => r.actor === 'nina' && r.action === 'sign_in').length };
+    };
+    const first = await signInsOfNina('lunch');
+    expect(first.count).toBe(1);
+    // The browser closes a page it leaves (for Reports and back) with 1001.
+    first.board.ws.close(1001);
+    await first.board.closed;
+    const back = await signInsOfNina('break');
+    expect(back.count).toBe(1);
+    // Sign out closes with 1000: the next sign-in with the same token is one.
+    back.board.ws.close(1000);
+    await back.board.closed;
+    const again = await signInsOfNina('lunch');
+    expect(again.count).toBe(2);
+    again.board.ws.close(1001);
+  });
+
   it('records a desk’s sign-in and a desk refused', async () => {
     expect(await auditLines('sign_in')).toContainEqual({
       actor: 'asha',

@@ -26,6 +26,7 @@ import type { BoardSource } from './boardSource';
 import type { IceServer } from '../../shared/iceServers';
 import { watchBoardSockets } from './boardLiveness';
 import { trackSnapshotBuilds } from './snapshotStall';
+import { boardSignInsSeen } from './boardSignInsSeen';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -46,6 +47,8 @@ const REFRESH_MS = 1000;
 const NEWS_DEBOUNCE_MS = 20;
 /** A page told its sign-in ended has this long to close its socket before the relay cuts it. */
 const CLOSE_GRACE_MS = 1000;
+/** The close code the page sends when the supervisor signs out (navigating away sends 1001). */
+const SIGNED_OUT = 1000;
 const OUTSIDE_SCOPE = 'That call is in a queue outside your board, so you cannot listen to it.';
 const WHISPERING = 'Another supervisor is whispering to the agent on this call; listen once they have stopped.';
 const NO_MEDIA_SERVER = 'Listening in needs the team’s media server: no queue of this relay anchors its media.';
@@ -132,6 +135,7 @@ export function createBoardRoute(deps: {
   let newsTimer: ReturnType<typeof setTimeout> | undefined;
   let sending: Promise<void> | undefined;
   const builds = trackSnapshotBuilds();
+  const signInsSeen = boardSignInsSeen();
   const api = createBoardApi(deps);
   const customerData = createCustomerDataApi({ ...deps, data: deps.teamData });
   const queuesApi = deps.queuesEditor && createQueuesApi({ ...deps, ...deps.queuesEditor });
@@ -250,10 +254,11 @@ export function createBoardRoute(deps: {
     }
     supervisor.session = openSession(token, check, () => endSignIn(supervisor, 'supervisor token expired'));
     log.info('supervisor signed in', { supervisor: check.agentId, queues: check.queues ?? 'all' });
-    audit(supervisor, supervisor.session, {
-      action: 'sign_in',
-      detail: `board${check.sid ? ' (company account)' : ''}; queues ${check.queues?.join(',') ?? 'all'}`,
-    });
+    if (signInsSeen.first(token, check.expiresAtMs))
+      audit(supervisor, supervisor.session, {
+        action: 'sign_in',
+        detail: `board${check.sid ? ' (company account)' : ''}; queues ${check.queues?.join(',') ?? 'all'}`,
+      });
     send(supervisor.socket, { type: 'welcome', supervisor: check.agentId });
     timer ??= setInterval(refresh, REFRESH_MS);
     refresh();
@@ -274,6 +279,8 @@ export function createBoardRoute(deps: {
     }
     session.stopExpiry();
     supervisor.session = openSession(token, check, () => endSignIn(supervisor, 'supervisor token expired'));
+    // The same sign-in goes on under the new token: the board's other pages carry it without a new sign-in.
+    signInsSeen.first(token, check.expiresAtMs);
   }
 
   async function onRequest(supervisor: Supervisor, request: BoardRequest): Promise<void> {
@@ -462,9 +469,10 @@ export function createBoardRoute(deps: {
     liveness.watch(socket);
     const hello = setTimeout(() => !supervisor.session && socket.close(4001, 'sign in first'), HELLO_WITHIN_MS);
     socket.on('error', (error) => log.warn('supervisor connection error', { error: error.message }));
-    socket.on('close', () => {
+    socket.on('close', (code) => {
       clearTimeout(hello);
       supervisors.delete(supervisor);
+      if (code === SIGNED_OUT && supervisor.session) signInsSeen.forget(supervisor.session.token);
       // A supervisor who closes the page stops listening.
       if (supervisor.session) releaseLine(supervisor, supervisor.session.name);
       supervisor.session?.stopExpiry();
