@@ -64,6 +64,18 @@ test('the queues form reads field by field: each label apart from its box, boxes
       expect(layout.length).toBeGreaterThan(6);
       expect(layout.filter((f) => !f.apart || !f.ownLine).map((f) => `${width}: ${f.text}`)).toEqual([]);
       expect(new Set(layout.flatMap((f) => (f.box ? [f.box] : []))).size, `${width}`).toBe(1);
+      // The forms use the page's width (a queue's box most of it), and the hours' JSON box fills its fieldset.
+      const room = await board.evaluate(() => {
+        const main = document.querySelector('main')!;
+        const content = main.clientWidth - parseFloat(getComputedStyle(main).paddingInlineStart) * 2;
+        const hours = document.getElementById('queue-hours')!;
+        return {
+          queue: document.querySelector('fieldset.queue')!.getBoundingClientRect().width / content,
+          hours: hours.getBoundingClientRect().width / hours.parentElement!.clientWidth,
+        };
+      });
+      expect(room.queue, `${width}: a queue's share of the page`).toBeGreaterThan(0.75);
+      expect(room.hours, `${width}: the hours box's share of its fieldset`).toBeGreaterThan(0.9);
       await board.screenshot({ path: `test-results/screens/queues-form-${width}.png`, fullPage: true });
     }
     const axe = await new AxeBuilder({ page: board }).include('[data-testid="queues-editor"]').analyze();
