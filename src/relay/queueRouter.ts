@@ -403,11 +403,20 @@ export function createQueueRouter(deps: {
       if (again) await store.forgetRouting(callId);
       await queueCall(offer, queue, again);
     },
-    /** After a decline: the next step runs at once; 'nobody_left' when the call must be rejected on WhatsApp. */
+    /**
+     * After a decline: the next step runs at once; 'nobody_left' when the call must be rejected on WhatsApp. A queue
+     * with a maximum wait keeps a call everyone declined waiting (an agent who signs in or comes back may take it)
+     * until that wait is up, when the queue's own action (a message, a callback offer) ends it.
+     */
     async afterDecline(callId: string, declined: string[]): Promise<'passed_on' | 'still_ringing' | 'nobody_left'> {
       const route = await routes.get(callId);
+      if (!route) return 'nobody_left';
       const everyone = (await floor.agents()).map((agent) => snapshotOf(agent, callId));
-      if (!route || !anyoneLeft(config(), route, everyone, declined)) return 'nobody_left';
+      if (!anyoneLeft(config(), route, everyone, declined)) {
+        const queue = config().queues.find((q) => q.id === route.queueId);
+        if (!queue?.maxWait) return 'nobody_left';
+        log.info('every agent declined; the call waits for its queue’s maximum wait', { callId, queue: queue.id });
+      }
       await store.withdraw(callId, declined);
       await stepSoon(callId);
       return 'passed_on';

@@ -58,6 +58,15 @@ const QUEUES: TeamQueuesInput = {
       callWaiting: true,
       agents: { ria: 5, sol: 5, tam: 5 },
     },
+    // A maximum wait: a call everyone declined waits for it, then the queue's message ends it.
+    {
+      id: 'declined-waits',
+      name: 'Declined waits',
+      ringSeconds: 5,
+      payloads: ['declined-waits'],
+      maxWait: { seconds: 30, action: 'message', message: 'Sorry, nobody could take your call.' },
+      agents: { kai: 5, lee: 5 },
+    },
     // Everyone at once, as the demo's Support: a ring that nobody answers ends after the ring time.
     {
       id: 'ring-out',
@@ -414,6 +423,28 @@ describe('queues with skills on the team relay', () => {
     await ben.client.request('reject', { callId });
     await until(() => graph.actionsFor(callId).includes('reject:200'));
     expect(graph.actionsFor(callId)).toEqual(['reject:200']);
+  });
+
+  it('in a queue with a maximum wait, a call every agent declined waits: a colleague who signs in rings, and the wait ends it with the queue’s message', async () => {
+    const [a] = await startRelays(1);
+    const kai = await agent('kai', [a!.agentUrl]);
+    const callId = await offerCall(a!, '447700900998', 'declined-waits');
+    await until(() => rang(kai, callId));
+    await kai.client.request('reject', { callId });
+    await pause(1500);
+    expect(graph.actionsFor(callId)).toEqual([]);
+    const lee = await agent('lee', [a!.agentUrl]);
+    await until(() => rang(lee, callId));
+    await lee.client.request('reject', { callId });
+    await pause(1000);
+    expect(graph.actionsFor(callId)).toEqual([]);
+    expect(timesRung(kai, callId)).toBe(1);
+    skewMs = 31_000;
+    await until(() => graph.actionsFor(callId).includes('reject:200'), 8000);
+    expect(graph.actionsFor(callId)).toEqual(['reject:200']);
+    expect(
+      graph.textMessages.flatMap((m) => (m.kind === 'text' && m.customer === '447700900998' ? [m.body] : [])),
+    ).toEqual(['Sorry, nobody could take your call.']);
   });
 
   it('tells each desk on signing in whether a call may ring for it while it is on another (its queues’ call waiting)', async () => {
