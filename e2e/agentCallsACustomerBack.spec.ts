@@ -141,9 +141,13 @@ test('an agent calls back a customer who has not given call permission: the desk
       'This customer has not given permission to be called yet: a call-permission request was sent, and the callback waits for them.',
     );
     expect(sim.graph.permissionRequests).toContain(customer);
-    // They accept: the callback is offered again, one try counted, and this time the call goes out.
-    await expect(card).toBeVisible({ timeout: 15_000 });
-    await expect(card).toContainText('1 try did not reach them.');
+    // They accept: the callback is offered again, the card says so (the request was no try), and the call goes out.
+    await expect(card.getByTestId('callback-permission-given')).toHaveText(
+      'The customer has allowed calls now: you may call them back.',
+      { timeout: 15_000 },
+    );
+    await expect(pageA.getByTestId('callback-notice')).toHaveCount(0);
+    await expect(card).not.toContainText('did not reach them');
     await card.getByRole('button', { name: 'Call back now' }).click();
     await expect
       .poll(

@@ -144,7 +144,8 @@ describe('a callback’s life', () => {
 
   it('waits for the customer’s answer to a call-permission request: offered again once they accept, given up if not', () => {
     const asked = afterFailure(takenBy(callback({}), 'asha', NOW), 'permission_requested')!;
-    expect(asked).toMatchObject({ state: 'waiting', attempts: 1, awaitingPermission: true });
+    // The request is no call: it is not counted as a try.
+    expect(asked).toMatchObject({ state: 'waiting', attempts: 0, awaitingPermission: true });
     expect(plan([asked], ['asha', 'ben'])).toEqual([]);
     const granted = permissionAnswered(asked, true)!;
     expect(plan([granted], ['asha'])).toEqual([{ callbackId: granted.id, agentId: 'asha' }]);

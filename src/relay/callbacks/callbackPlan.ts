@@ -94,7 +94,8 @@ export function takenBy(callback: QueueCallback, agentId: string, untilMs: numbe
  * (undefined) after the last attempt.
  */
 export function afterFailure(callback: QueueCallback, why: CallbackFailure): QueueCallback | undefined {
-  const attempts = callback.attempts + 1;
+  // A call-permission request is no call: it is not a try at reaching them (WhatsApp's own limits bound the requests).
+  const attempts = why === 'permission_requested' ? callback.attempts : callback.attempts + 1;
   if (attempts >= CALLBACK_ATTEMPTS) return undefined;
   return {
     ...callback,

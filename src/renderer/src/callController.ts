@@ -322,7 +322,14 @@ async function catchUp(): Promise<void> {
 export async function startCallController(): Promise<void> {
   api.on('call:updated', onCallUpdated);
   api.on('app:status', onStatus);
-  api.on('callbacks:offered', (offers) => usePhone.setState({ callbackOffers: offers }));
+  api.on('callbacks:offered', (offers) => {
+    // Offered again once the customer allowed calls: the line saying it waits for their permission is stale.
+    const notice = usePhone.getState().callbackNotice;
+    const allowed = offers.some(
+      (o) => o.callbackId === notice?.callbackId && !o.inHand && o.lastFailure === 'permission_requested',
+    );
+    usePhone.setState({ callbackOffers: offers, ...(allowed && { callbackNotice: undefined }) });
+  });
   // A callback said to wait for the customer's permission is gone: its line goes with it.
   api.on('callbacks:gone', ({ callbackIds }) => {
     const notice = usePhone.getState().callbackNotice;

@@ -121,6 +121,7 @@ export const en = {
     since: '{{queue}}: their call came at {{time}} and they asked to be called back.',
     attempts_one: '{{count}} try did not reach them.',
     attempts_other: '{{count}} tries did not reach them.',
+    permissionGiven: 'The customer has allowed calls now: you may call them back.',
     call: 'Call back now',
     pass: 'Pass to a colleague',
     notPlaced: 'The callback is still yours, and the customer was not called: try again, or pass it to a colleague.',

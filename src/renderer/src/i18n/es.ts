@@ -125,6 +125,7 @@ export const es: Catalog = {
     attempts_one: '{{count}} intento no lo alcanzó.',
     attempts_many: '{{count}} de intentos no lo alcanzaron.',
     attempts_other: '{{count}} intentos no lo alcanzaron.',
+    permissionGiven: 'El cliente ya ha permitido las llamadas: puede devolverle la llamada.',
     call: 'Llamar ahora',
     pass: 'Pasar a un compañero',
     notPlaced: 'La devolución sigue siendo suya y no se llamó al cliente: inténtelo de nuevo o pásela a un compañero.',

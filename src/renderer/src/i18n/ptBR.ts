@@ -124,6 +124,7 @@ export const ptBR: Catalog = {
     attempts_one: '{{count}} tentativa não o alcançou.',
     attempts_many: '{{count}} de tentativas não o alcançaram.',
     attempts_other: '{{count}} tentativas não o alcançaram.',
+    permissionGiven: 'O cliente já permitiu chamadas: você pode retornar a ligação.',
     call: 'Ligar agora',
     pass: 'Passar a um colega',
     notPlaced: 'O retorno continua com você e o cliente não foi chamado: tente de novo ou passe-o a um colega.',

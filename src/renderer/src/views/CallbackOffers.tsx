@@ -33,6 +33,10 @@ function CallbackCard({ offer, problem }: { offer: CallbackOffer; problem?: stri
         {t('callbacks.since', { queue: offer.queue, time: since })}
         {offer.attempts > 0 && ` ${t('callbacks.attempts', { count: offer.attempts })}`}
       </p>
+      {/* Offered after a permission request only once the customer allowed calls (the relay waits for that). */}
+      {offer.lastFailure === 'permission_requested' && !offer.inHand && (
+        <p data-testid="callback-permission-given">{t('callbacks.permissionGiven')}</p>
+      )}
       {offer.inHand && !busy && (
         <p role="alert" className="problem" data-testid="callback-not-placed">
           {problem && `${problem} `}
