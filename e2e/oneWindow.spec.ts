@@ -26,3 +26,22 @@ test('a second tab is refused with a clear message and cannot break the call in 
   await sim.placeCall({ name: 'Next Customer' });
   await expect(second.getByTestId('caller-name')).toHaveText('Next Customer');
 });
+
+test('a second tab on a desk set to Português says the phone is open elsewhere in Português, title included', async ({
+  phone,
+  context,
+}) => {
+  const { page } = phone;
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('settings-section-desk').click();
+  await page.getByTestId('language').selectOption('pt-BR');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'pt-BR');
+
+  const second = await context.newPage();
+  await second.goto(phone.host.url);
+  // Before: English, as the waiting page never reads the agent's settings.
+  await expect(second.getByTestId('other-window')).toHaveText(
+    'O telefone já está aberto em outra janela ou aba. Use aquela: as chamadas tocam e são atendidas lá. Esta janela assume sozinha quando a outra for fechada.',
+  );
+  await expect(second).toHaveTitle('Telefone do WhatsApp Business');
+});

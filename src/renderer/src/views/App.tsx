@@ -37,6 +37,10 @@ function StatusBar() {
   const backendLost = usePhone((s) => s.backendLost);
   const otherWindow = usePhone((s) => s.otherWindow);
   const signInRefused = usePhone((s) => s.signInRefused);
+  // The call announcer names the window on the phone; a window left waiting still speaks the agent's language.
+  useEffect(() => {
+    if (otherWindow) document.title = t('app.title');
+  }, [otherWindow, t]);
   if (signInRefused) {
     return (
       <header className="status" data-testid="status">
