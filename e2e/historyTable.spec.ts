@@ -119,3 +119,25 @@ test('a history with only good calls has no quality column', async ({ phone }) =
   await expect(page.getByTestId('history-col-quality')).toHaveCount(0);
   await expect(page.getByTestId('history-table').getByRole('columnheader')).toHaveCount(8);
 });
+
+test('wrap-up notes of one long word wrap in the Outcome cell: the Agent column and Call back stay on screen', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await sim.placeCall({ name: 'Long Notes' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await page.getByTestId('hangup').click();
+  await page.getByTestId('wrap-up-notes').fill('x'.repeat(1990));
+  await page.getByTestId('wrap-up-outcome-Resolved').check();
+  await page.getByTestId('wrap-up-save').click();
+  await expect(page.getByTestId('wrap-up')).toHaveCount(0);
+
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-notes')).toHaveText('x'.repeat(1990));
+  await expect(page.getByTestId('history-agent')).toBeInViewport();
+  await expect(page.getByTestId('history-call-back')).toBeInViewport();
+  const width = await page.evaluate(() => document.documentElement.clientWidth);
+  const table = (await page.getByTestId('history-table').boundingBox())!;
+  expect(table.x + table.width).toBeLessThanOrEqual(width);
+});

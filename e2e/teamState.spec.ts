@@ -234,6 +234,8 @@ test('an agent who goes Not ready while a call rings at them: their card says th
     await expect(ended.getByTestId('end-reason')).toHaveText(
       'You are not ready, so this call no longer rings for you and goes back to wait for an agent. Choose Available to take calls.',
     );
+    // A whole sentence, so not set in capitals as the short reasons are.
+    await expect(ended.getByTestId('end-reason')).toHaveCSS('text-transform', 'none');
     // The customer waits for the team: the card offers no call back to them.
     await expect(ended.getByTestId('ended-call-back')).toHaveCount(0);
     // Ben's desk rings on, and nothing went to WhatsApp for Asha's ring.

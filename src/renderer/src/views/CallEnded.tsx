@@ -37,7 +37,8 @@ export function CallEnded({ call }: { call: CallView }) {
       data-call-id={call.callId}
       data-reason={call.endReason}
     >
-      <p className="label" data-testid="end-reason">
+      {/* A reason said in a whole sentence is not set in capitals as the short ones are. */}
+      <p className={call.endReason === 'withdrawn_not_ready' ? 'label sentence' : 'label'} data-testid="end-reason">
         {t(endKey(call), { name: call.handedTo })}
       </p>
       <h2>
