@@ -45,6 +45,10 @@ let figuresDue: ReturnType<typeof setTimeout> | undefined;
 let figuresStuckAtMs: number | undefined;
 /** The relay said, since the last snapshot, that it cannot build the figures (the team's store fails or hangs). */
 let figuresStalled = false;
+/** When the last snapshot came; whether the next is overdue, and whether the relay has said anything since. */
+let figuresAtMs = 0;
+let figuresOverdue = false;
+let heardSinceFigures = false;
 
 function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -547,13 +551,25 @@ function awaitWord(line: WebSocket): void {
 /** Waits for the next snapshot; on a line that stays live without one, the figures on screen are marked as stopped. */
 function awaitFigures(line: WebSocket): void {
   clearTimeout(figuresDue);
-  const lastAtMs = Date.now();
+  figuresAtMs = Date.now();
+  figuresOverdue = false;
+  heardSinceFigures = false;
   figuresDue = setTimeout(() => {
-    if (socket !== line || lostAtMs !== undefined) return;
-    figuresStuckAtMs = lastAtMs;
-    showStale();
-    render();
+    figuresOverdue = true;
+    figuresStopped(line);
   }, FIGURES_LIMIT_MS);
+}
+
+/**
+ * Snapshots are overdue on a line the relay still speaks on: the figures stopped. A relay that says nothing at all is
+ * left to the silence limit, which takes the line as lost.
+ */
+function figuresStopped(line: WebSocket): void {
+  if (!figuresOverdue || !heardSinceFigures || socket !== line || lostAtMs !== undefined) return;
+  if (figuresStuckAtMs !== undefined) return showStale();
+  figuresStuckAtMs = figuresAtMs;
+  showStale();
+  render();
 }
 
 function connect(token: string): void {
@@ -603,10 +619,12 @@ function connect(token: string): void {
       }
       render();
     } else if (message.type === 'alive') {
-      return;
+      heardSinceFigures = true;
+      figuresStopped(line);
     } else if (message.type === 'figures_stalled') {
+      heardSinceFigures = true;
       figuresStalled = true;
-      if (figuresStuckAtMs !== undefined) showStale();
+      figuresStopped(line);
     } else if (message.type === 'agent_calls') {
       showAgentCalls(message);
     } else if (message.type === 'listen_offer') {
