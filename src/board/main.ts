@@ -30,6 +30,8 @@ let supervisor = '';
 let snapshot: BoardSnapshot | undefined;
 /** The relay's clock minus this page's, so times count on between snapshots. */
 let clockSkewMs = 0;
+/** How long a supervisor's Set Away or Available stays wanted: held up longer on the way, the relay refuses it. */
+const CHANGE_WAIT_MS = 8000;
 let retryMs = 500;
 /** When (this page's clock) the line to the relay was lost with a board on screen; undefined while live. */
 let lostAtMs: number | undefined;
@@ -374,7 +376,8 @@ function render(): void {
         const picked = shown.parentElement?.querySelector<HTMLSelectElement>('[data-testid="agent-away-reason"]');
         const reason = next === 'away' && picked?.value ? picked.value : undefined;
         // Once until the next snapshot redraws it: a double click sets (and audits) the state once.
-        if (send({ type: 'set_status', agentId: a.id, status: next, ...(reason && { reason }) }))
+        const notAfterMs = Date.now() + clockSkewMs + CHANGE_WAIT_MS;
+        if (send({ type: 'set_status', agentId: a.id, status: next, ...(reason && { reason }), notAfterMs }))
           (shown as HTMLButtonElement).disabled = true;
       };
       const calls = document.createElement('button');

@@ -199,6 +199,11 @@ export const BoardRequest = z.discriminatedUnion('type', [
     status: z.enum(['available', 'away']),
     /** Away for one of the team's not-ready reasons (lunch, training...); none: plain away. */
     reason: z.string().min(1).max(40).optional(),
+    /**
+     * The last moment (on the relay's clock, as the page reckons it from the snapshots) the supervisor still waits for
+     * this change: one held up on the way (a relay frozen, a line stalled) and arriving later is refused, not done.
+     */
+    notAfterMs: z.number().optional(),
   }),
   z.object({ type: z.literal('agent_calls'), agentId: z.string().min(1).max(64) }),
   /** Listen in silently: the relay answers with the media server's offer for the supervisor's own leg. */

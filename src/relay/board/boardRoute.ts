@@ -53,6 +53,8 @@ const OUTSIDE_SCOPE = 'That call is in a queue outside your board, so you cannot
 const WHISPERING = 'Another supervisor is whispering to the agent on this call; listen once they have stopped.';
 const NO_MEDIA_SERVER = 'Listening in needs the team’s media server: no queue of this relay anchors its media.';
 const NOT_DONE = 'The relay could not do that just now; try again.';
+const NOT_DONE_LATE =
+  'Not done: the change reached the team relay too late (the line or the relay was held up). Check the board and try again.';
 const NOT_DONE_STORE =
   'Not done: the team relay cannot read the team’s state just now. Try again once the figures are updating.';
 
@@ -291,6 +293,11 @@ export function createBoardRoute(deps: {
     if (!supervisor.session) {
       supervisor.socket.close(4001, 'sign in first');
       return;
+    }
+    // Held up on the way past the moment the supervisor stopped waiting for it: done now, it would land unseen.
+    if (request.type === 'set_status' && request.notAfterMs !== undefined && Date.now() > request.notAfterMs) {
+      log.warn('supervisor’s change arrived too late; not done', { agentId: request.agentId });
+      return send(supervisor.socket, { type: 'error', message: NOT_DONE_LATE });
     }
     // The store that holds agents' states does not answer: a change would wait for it and land unseen, much later.
     if (request.type === 'set_status' && builds.stalled())
