@@ -86,3 +86,63 @@ test('the relay freezes without closing the line: within 12 s the board says it 
     await redis.stop();
   }
 });
+
+test('a Set Away clicked while the relay is frozen, before the board notices, is not done when the relay runs again: the board says it came too late', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const SECRETS = RELAY_TEST_SECRETS;
+  const [redis, graph] = await Promise.all([
+    startTestRedis(),
+    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
+  ]);
+  const agentPort = await freePort();
+  const relay = await startRelayProcess({
+    ...SECRETS,
+    redisUrl: redis.url,
+    graphBaseUrl: graph.baseUrl,
+    prefix: 'frozen-late',
+    agentPort,
+    queues: TeamQueues.parse({
+      defaultQueue: 'support',
+      queues: [{ id: 'support', name: 'Support', routing: 'ring_all', agents: { ben: 1 } }],
+    }),
+  });
+  const desk = await connectTestAgent('ben', [relay.agentUrl]);
+  const context = await browser.newContext();
+  const board = await context.newPage();
+  let frozen = false;
+  try {
+    await board.goto(`http://127.0.0.1:${agentPort}/board`);
+    await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', SECRETS.agentSecret));
+    await board.getByTestId('board-sign-in-button').click();
+    await expect(board.getByTestId('board-live')).toHaveText('Live');
+    const ben = board.locator('[data-testid="agent-row"][data-agent="ben"]');
+    await expect(ben.getByTestId('agent-status')).toHaveText('Available');
+
+    process.kill(relay.pid, 'SIGSTOP');
+    frozen = true;
+    const frozenAt = Date.now();
+    // The board does not know yet (it would after 12 s of silence): the click goes out and waits on the line.
+    await ben.getByTestId('agent-set-status').click();
+    await board.waitForTimeout(Math.max(0, frozenAt + 10_000 - Date.now()));
+    await expect(board.getByTestId('board-stale')).toBeHidden();
+    process.kill(relay.pid, 'SIGCONT');
+    frozen = false;
+
+    await expect(board.getByTestId('board-problem')).toHaveText(
+      'Not done: the change reached the team relay too late (the line or the relay was held up). Check the board and try again.',
+      { timeout: 10_000 },
+    );
+    // Snapshots after it still show Ben Available: the change the supervisor stopped waiting for was never made.
+    await board.waitForTimeout(2000);
+    await expect(ben.getByTestId('agent-status')).toHaveText('Available');
+  } finally {
+    if (frozen) process.kill(relay.pid, 'SIGCONT');
+    desk.client.close();
+    await context.close();
+    await relay.stop();
+    await graph.close();
+    await redis.stop();
+  }
+});
