@@ -24,7 +24,12 @@ async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
   if (!response) return void showProblem(say('row.relayNoAnswer'));
   if (response.status === 401) return void showProblem(say('reports.signInEnded'));
   if (response.status === 403) return void showProblem(say('audit.adminOnly'));
-  if (!response.ok) return void showProblem(readRefusedSentence(response.status, 'audit'));
+  if (!response.ok) {
+    // The entries shown answered another range: they go with the refusal.
+    rows = [];
+    render();
+    return void showProblem(readRefusedSentence(response.status, 'audit'));
+  }
   showProblem(undefined);
   return response;
 }
@@ -75,7 +80,9 @@ $('csv').addEventListener('click', () => {
     link.click();
   });
 });
-const today = isoDay(new Date());
-($('from') as HTMLInputElement).value = today;
-($('to') as HTMLInputElement).value = today;
+// The page opens on the last seven days, as Reports does, and shows them without waiting for Show.
+const today = new Date();
+($('from') as HTMLInputElement).value = isoDay(new Date(today.getTime() - 6 * 86_400_000));
+($('to') as HTMLInputElement).value = isoDay(today);
 startBoardLanguage('audit.title', render);
+if (token) ($('range') as HTMLFormElement).requestSubmit();

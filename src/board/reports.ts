@@ -40,6 +40,8 @@ async function ask(format: 'json' | 'csv'): Promise<Response | undefined> {
     return void showProblem(say('reports.signInEnded'));
   }
   if (!response.ok) {
+    // What is shown answered another range: it does not stay under the sentence saying this one was refused.
+    clearReport();
     showProblem(readRefusedSentence(response.status, 'report'));
     return undefined;
   }
@@ -66,7 +68,7 @@ function draw(canvas: string, config: ChartConfiguration<'bar'>): void {
 
 let shown: Report | undefined;
 
-/** The sign-in ended: nothing the relay showed under it stays on the page. */
+/** The sign-in ended or the range was refused: nothing shown before stays on the page. */
 function clearReport(): void {
   shown = undefined;
   for (const c of charts.splice(0)) c.destroy();

@@ -93,6 +93,11 @@ describe('the board’s message catalogues', () => {
     expect(shared).toEqual([]);
   });
 
+  it('explains a direct-audio call, under the Listen column, as one nobody can listen to or whisper on', () => {
+    const { talkRefused } = BOARD_LANGUAGES[0].catalog;
+    expect(talkRefused.direct).toMatch(/cannot listen in or whisper on it/);
+  });
+
   it('words every audited action and every role the audit trail stores', () => {
     const { auditActions, auditRoles } = BOARD_LANGUAGES[0].catalog;
     expect(Object.keys(auditActions).sort()).toEqual([...AuditAction.options].sort());

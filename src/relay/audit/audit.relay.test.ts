@@ -177,14 +177,34 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
     );
   });
 
-  it('records a report exported and a recording played', async () => {
+  it('records a report viewed on screen, a report exported and a recording played', async () => {
     const token = await issueSupervisorToken('sally', SECRETS.agentSecret);
+    expect((await get('/board/api/report?from=2026-01-01&to=2026-01-31&format=json', token)).status).toBe(200);
     expect((await get('/board/api/report?from=2026-01-01&to=2026-01-31&format=csv', token)).status).toBe(200);
     await sql(`INSERT INTO calls (call_id, direction, customer, offered_at, room_recording)
       VALUES ('wacid.rec1', 'inbound', '447700900123', now(), 'wacid.rec1.wav')`);
     writeFileSync(join(recordings, 'wacid.rec1.wav'), Buffer.alloc(64));
     expect((await get('/board/api/recording?callId=wacid.rec1', token)).status).toBe(200);
     const rows = await auditLines('play_recording');
+    // The page's on-screen report is a view: no export is recorded for it.
+    expect(rows.filter((r) => r.actor === 'sally' && r.action !== 'play_recording')).toEqual([
+      {
+        actor: 'sally',
+        role: 'supervisor',
+        action: 'view_report',
+        target: null,
+        detail: '2026-01-01..2026-01-31 by day',
+        source: '127.0.0.1',
+      },
+      {
+        actor: 'sally',
+        role: 'supervisor',
+        action: 'export_report',
+        target: null,
+        detail: '2026-01-01..2026-01-31 by day as csv',
+        source: '127.0.0.1',
+      },
+    ]);
     expect(rows).toContainEqual({
       actor: 'sally',
       role: 'supervisor',
@@ -237,9 +257,18 @@ describe('the audit trail, through the relay and PostgreSQL', () => {
     const lines = parse(await csv.text()) as string[][];
     expect(lines[0]).toEqual(['id', 'at', 'actor', 'role', 'action', 'target', 'detail', 'source']);
     expect(lines.some((l) => l[2] === 'sam' && l[4] === 'set_agent_state' && l[5] === 'asha')).toBe(true);
-    expect(await auditLines('export_audit')).toContainEqual(
-      expect.objectContaining({ actor: 'ada', role: 'admin', action: 'export_audit' }),
+    const trail = await auditLines('export_audit');
+    expect(trail).toContainEqual(
+      expect.objectContaining({
+        actor: 'ada',
+        role: 'admin',
+        action: 'export_audit',
+        detail: `${today}..${today} as csv`,
+      }),
     );
+    // Reading it on screen is recorded as reading, each time (13 JSON reads above), not as an export.
+    expect(trail.filter((r) => r.actor === 'ada' && r.action === 'view_audit')).toHaveLength(13);
+    expect(trail.filter((r) => r.actor === 'ada' && r.action === 'export_audit')).toHaveLength(1);
   });
 
   it('cannot be changed or emptied, even by the database owner', async () => {

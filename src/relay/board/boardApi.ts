@@ -95,9 +95,10 @@ export function createBoardApi(deps: {
       return reply(503, 'The call records database does not answer; try again in a moment.\n');
     }
     if (!built) return reply(404, 'Reports need the call records (RELAY_DATABASE_URL on the relay).\n');
+    // Read on screen (JSON) is a view; only the CSV leaves the board as an export.
     audit(req, check, {
-      action: 'export_report',
-      detail: `${params.from}..${params.to} by ${query.data.bucket} as ${query.data.format}`,
+      action: query.data.format === 'csv' ? 'export_report' : 'view_report',
+      detail: `${params.from}..${params.to} by ${query.data.bucket}${query.data.format === 'csv' ? ' as csv' : ''}`,
     });
     if (query.data.format === 'csv')
       return reply(200, reportCsv(built), 'text/csv; charset=utf-8', {
@@ -168,8 +169,8 @@ export function createBoardApi(deps: {
       return reply(503, 'The call records database does not answer; try again in a moment.\n');
     }
     audit(req, check, {
-      action: 'export_audit',
-      detail: `${query.data.from}..${query.data.to} as ${query.data.format}`,
+      action: query.data.format === 'csv' ? 'export_audit' : 'view_audit',
+      detail: `${query.data.from}..${query.data.to}${query.data.format === 'csv' ? ' as csv' : ''}`,
     });
     if (query.data.format === 'csv')
       return reply(200, auditCsv(rows), 'text/csv; charset=utf-8', {
