@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOARD_LANGUAGES, boardI18n } from './i18n';
-import { agentsOnHold, stateLabel } from './agentState';
+import { agentsOnHold, setStatusHint, stateLabel } from './agentState';
 
 afterEach(() => boardI18n.changeLanguage('en'));
 
@@ -72,6 +72,21 @@ describe('a change a supervisor made while the agent is busy', () => {
     expect(stateLabel({ state: 'on_call', onHold: true, chosen: 'not_ready', chosenReason: 'lunch' })).toBe(
       'On hold · Away after this call: lunch',
     );
+  });
+});
+
+describe('the Set Away / Set Available button’s hint while the agent is busy', () => {
+  it('says Set Available withdraws a pending Away at once, and that a new Away waits for the call and wrap-up', () => {
+    expect(setStatusHint({ state: 'on_call', chosen: 'not_ready' })).toBe(
+      'Withdraws the pending Away at once: they are available once their call and wrap-up are done',
+    );
+    expect(setStatusHint({ state: 'after_call_work', chosen: 'not_ready' })).toMatch(/^Withdraws the pending Away/);
+    expect(setStatusHint({ state: 'on_call', chosen: 'available' })).toBe(
+      'Takes effect once their call and wrap-up are done',
+    );
+    expect(setStatusHint({ state: 'reserved' })).toBe('Takes effect once their call and wrap-up are done');
+    expect(setStatusHint({ state: 'available' })).toBeUndefined();
+    expect(setStatusHint({ state: 'not_ready', chosen: 'not_ready' })).toBeUndefined();
   });
 });
 

@@ -56,3 +56,12 @@ export function agentsOnHold(
   }
   return onHold;
 }
+
+/**
+ * The Set Away / Set Available button's hint while the agent is ringing, on a call or in after-call work: a pending
+ * Away is withdrawn at once; any other change waits until they are done. Undefined when the change is immediate.
+ */
+export function setStatusHint(agent: Pick<BoardSnapshot['agents'][number], 'state' | 'chosen'>): string | undefined {
+  if (agent.state === 'available' || agent.state === 'not_ready') return undefined;
+  return agent.chosen === 'not_ready' ? say('row.withdrawAway') : say('row.afterTheCall');
+}

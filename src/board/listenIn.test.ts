@@ -38,3 +38,16 @@ describe('the listening panel when the supervisor barges in', () => {
     expect(said()).toBe(before);
   });
 });
+
+describe('the Listen cell of the call listened to', () => {
+  it('says what the line does now: listening, whispering or barged in; other calls keep the button’s word', () => {
+    const { listenIn } = listening();
+    listenIn.onListening('wacid.1', false, 'listen');
+    expect(listenIn.cellText('wacid.1')).toBe('Listening');
+    listenIn.onListening('wacid.1', false, 'whisper');
+    expect(listenIn.cellText('wacid.1')).toBe('Whispering');
+    listenIn.onListening('wacid.1', true, 'barge');
+    expect(listenIn.cellText('wacid.1')).toBe('Barged in');
+    expect(listenIn.cellText('wacid.2')).toBe('Listen');
+  });
+});

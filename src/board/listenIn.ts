@@ -60,6 +60,15 @@ export function createListenIn(deps: {
 
   return {
     listeningTo: () => callId,
+    /** The Listen cell's words for a call: the line's mode on the call listened to, the button's elsewhere. */
+    cellText(id: string): string {
+      if (id !== callId) return say('listen.button');
+      return mode === 'whisper'
+        ? say('listen.cellWhispering')
+        : mode === 'barge'
+          ? say('listen.cellBarged')
+          : say('listen.listening');
+    },
     /** Asks the relay for a line into this call; `who` names it on the panel ("asha's call with …"). */
     start(id: string, who: string): void {
       if (callId) deps.send({ type: 'stop_listening', callId });
