@@ -132,7 +132,7 @@ function send(request: BoardRequest): boolean {
     socket.send(JSON.stringify(request));
     return true;
   }
-  showProblem(say('stale.refused'), true);
+  showProblem(say('stale.refused'));
   return false;
 }
 
@@ -179,13 +179,10 @@ for (const mode of ['listen', 'whisper', 'barge'] as const)
   $(`listen-${mode}`).addEventListener('click', () => listenIn.talk(mode));
 $('listen-stop').addEventListener('click', () => listenIn.stop());
 
-/** The sentence shown says why something waits for the board to be live again: it goes when the board is. */
-let problemUntilLive = false;
-function showProblem(text: string | undefined, untilLive = false): void {
+function showProblem(text: string | undefined): void {
   const p = $('problem');
   p.hidden = !text;
   p.textContent = text ?? '';
-  problemUntilLive = untilLive && text !== undefined;
 }
 
 /** Missed, and beside it on an agent's line the rings they declined, which are not misses. */
@@ -622,7 +619,7 @@ function connect(token: string): void {
         lostAtMs = undefined;
         figuresStuckAtMs = undefined;
         showStale();
-        if (problemUntilLive) showProblem(undefined);
+        showProblem(undefined);
       }
       render();
     } else if (message.type === 'alive') {
@@ -648,7 +645,7 @@ function connect(token: string): void {
       listenIn.onEnded(message.callId, message.why ? say('listen.refusedWhispering') : message.reason);
       render();
     } else {
-      showProblem(message.message, message.untilLive);
+      showProblem(message.message);
     }
   };
   socket.onclose = (event) => {
