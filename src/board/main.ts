@@ -16,7 +16,7 @@ import { readRefusedSentence } from './relayRefusals';
 import { createListenIn } from './listenIn';
 import { renderAccountAlerts } from './accountAlerts';
 import { renderFloor, setWallboard, startWallboardControls } from './floor';
-import { agentsOnHold, setStatusHint, known, stateLabel } from './agentState';
+import { agentsOnHold, known, stateLabel } from './agentState';
 
 const TOKEN_KEY = 'board-token';
 const $ = (id: string) => document.getElementById(id)!;
@@ -132,7 +132,7 @@ function send(request: BoardRequest): boolean {
     socket.send(JSON.stringify(request));
     return true;
   }
-  showProblem(say('stale.refused'));
+  showProblem(say('stale.refused'), true);
   return false;
 }
 
@@ -179,10 +179,13 @@ for (const mode of ['listen', 'whisper', 'barge'] as const)
   $(`listen-${mode}`).addEventListener('click', () => listenIn.talk(mode));
 $('listen-stop').addEventListener('click', () => listenIn.stop());
 
-function showProblem(text: string | undefined): void {
+/** The sentence shown says why something waits for the board to be live again: it goes when the board is. */
+let problemUntilLive = false;
+function showProblem(text: string | undefined, untilLive = false): void {
   const p = $('problem');
   p.hidden = !text;
   p.textContent = text ?? '';
+  problemUntilLive = untilLive && text !== undefined;
 }
 
 /** Missed, and beside it on an agent's line the rings they declined, which are not misses. */
@@ -324,7 +327,7 @@ function render(): void {
       let listen: string | Node = notListenable();
       if (c.listenable) {
         const button = document.createElement('button');
-        button.textContent = listenIn.cellText(c.callId);
+        button.textContent = listenIn.listeningTo() === c.callId ? say('listen.listening') : say('listen.button');
         button.disabled = listenIn.listeningTo() === c.callId;
         button.setAttribute('data-testid', 'listen');
         button.onclick = () =>
@@ -367,8 +370,7 @@ function render(): void {
       toggle.textContent = next === 'away' ? say('row.setAway') : say('row.setAvailable');
       toggle.setAttribute('data-testid', 'agent-set-status');
       toggle.disabled = a.state === 'offline';
-      const hint = setStatusHint(a);
-      if (hint) toggle.title = hint;
+      if (a.state !== 'available' && a.state !== 'not_ready') toggle.title = say('row.afterTheCall');
       // Away for one of the team's reasons, chosen beside the button (read when clicked: redraws keep the choice).
       const why = next === 'away' && reasons.length > 0 ? reasonPicker(reasons) : undefined;
       toggle.onclick = (event) => {
@@ -619,7 +621,7 @@ function connect(token: string): void {
         lostAtMs = undefined;
         figuresStuckAtMs = undefined;
         showStale();
-        showProblem(undefined);
+        if (problemUntilLive) showProblem(undefined);
       }
       render();
     } else if (message.type === 'alive') {
@@ -645,7 +647,7 @@ function connect(token: string): void {
       listenIn.onEnded(message.callId, message.why ? say('listen.refusedWhispering') : message.reason);
       render();
     } else {
-      showProblem(message.message);
+      showProblem(message.message, message.untilLive);
     }
   };
   socket.onclose = (event) => {
@@ -696,8 +698,7 @@ async function renew(token: string): Promise<void> {
 $('sign-in').addEventListener('submit', (event) => {
   event.preventDefault();
   const token = ($('token') as HTMLTextAreaElement).value.trim();
-  if (!token) return showProblem(say('signIn.tokenFirst'));
-  connect(token);
+  if (token) connect(token);
 });
 // Signing out forgets the token here and closes the line; the relay ends any listening with it.
 $('sign-out').addEventListener('click', () => {

@@ -229,7 +229,8 @@ export const BoardMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), supervisor: z.string() }),
   z.object({ type: z.literal('snapshot'), snapshot: BoardSnapshot }),
   z.object({ type: z.literal('agent_calls'), agentId: z.string(), calls: z.array(AgentCall) }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  /** A sentence for the supervisor; `untilLive`: it says why something waits for the figures, and goes with them. */
+  z.object({ type: z.literal('error'), message: z.string(), untilLive: z.boolean().optional() }),
   /** The relay is there (every few seconds, apart from snapshots): a page that hears nothing for long has lost it. */
   z.object({ type: z.literal('alive') }),
   /**

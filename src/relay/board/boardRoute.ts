@@ -301,7 +301,7 @@ export function createBoardRoute(deps: {
     }
     // The store that holds agents' states does not answer: a change would wait for it and land unseen, much later.
     if (request.type === 'set_status' && builds.stalled())
-      return send(supervisor.socket, { type: 'error', message: NOT_DONE_STORE });
+      return send(supervisor.socket, { type: 'error', message: NOT_DONE_STORE, untilLive: true });
     // Checked again at the moment of every request: a revoked or expired token does nothing more.
     const session = await currentSession(supervisor);
     if (!session) return;
@@ -503,7 +503,11 @@ export function createBoardRoute(deps: {
       }
       onRequest(supervisor, parsed.data).catch((error: unknown) => {
         log.warn('supervisor request failed', { error: errorText(error) });
-        send(socket, { type: 'error', message: builds.stalled() ? NOT_DONE_STORE : NOT_DONE });
+        send(socket, {
+          type: 'error',
+          message: builds.stalled() ? NOT_DONE_STORE : NOT_DONE,
+          untilLive: builds.stalled(),
+        });
       });
     });
   }

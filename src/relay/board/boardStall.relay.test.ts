@@ -69,6 +69,7 @@ describe('a board whose snapshots cannot be built', () => {
       type: 'error',
       message:
         'Not done: the team relay cannot read the team’s state just now. Try again once the figures are updating.',
+      untilLive: true,
     });
 
     await redis.start();
