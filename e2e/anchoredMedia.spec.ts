@@ -223,9 +223,13 @@ test('a conference on an anchored call: the agent adds a colleague, all three he
     expect(sim.graph.actionsFor(call.callId)).toEqual(['pre_accept:200', 'accept:200']);
     await expect(pageB.getByTestId('conference-with')).toHaveCount(0);
     await expect.poll(() => heardTone(call.farEnd.received, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
-    expect(heardTone(call.farEnd.received, BEN)).toBeGreaterThan(PAGE_HEARD);
     await expect.poll(() => deskHears(pageB, ASHA), { timeout: 5000 }).toBeLessThan(SILENT);
-    expect(await deskHears(pageB, CALLER)).toBeGreaterThan(PAGE_HEARD);
+    // Ben and the caller go on hearing each other, read over 5 s: one reading as the mix changes may catch a dropped
+    // frame (the caller read 0 of Ben once beside two busy loops).
+    await expectHeardThroughout(5000, {
+      'the caller hears Ben': () => heardTone(call.farEnd.received, BEN),
+      'Ben hears the caller': () => deskHears(pageB, CALLER),
+    });
     await expect(pageB.getByTestId('call-phase')).toHaveText('On call');
 
     await pageB.getByTestId('hangup').click();
