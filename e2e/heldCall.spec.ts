@@ -30,7 +30,7 @@ test('with one caller on hold and another live, the held card says who it is and
   await expect(held.getByTestId('customer-history')).toContainText('Called once before');
   await expect(held.getByTestId('held-resume')).toHaveText('Take back');
   // Each Hang up names its caller, for the eye and for a screen reader.
-  await expect(held.getByRole('button', { name: 'Hang up First Caller', exact: true })).toBeVisible();
+  await expect(held.getByRole('button', { name: 'Hang up First Caller (on hold)', exact: true })).toBeVisible();
   await expect(
     page.getByTestId('in-call').getByRole('button', { name: 'Hang up Second Caller', exact: true }),
   ).toBeVisible();
@@ -46,4 +46,21 @@ test('with one caller on hold and another live, the held card says who it is and
   await expect(held).toHaveCount(0);
   await expect(page.getByTestId('in-call').getByRole('heading')).toHaveText('Second Caller');
   await expect(page.getByTestId('hangup')).toHaveText('Hang up');
+});
+
+test('two callers of the same name, one held and one live: the two Hang up buttons have different names', async ({
+  phone,
+}) => {
+  const { page, sim } = phone;
+  await sim.placeCall({ from: '447700900211', name: 'Demo Caller' });
+  await page.getByTestId('answer').click();
+  await expect(page.getByTestId('call-phase')).toHaveText('On call', { timeout: 10_000 });
+  await sim.placeCall({ from: '447700900212', name: 'Demo Caller' });
+  await page.getByTestId('hold-and-answer').click();
+  await expect(page.getByTestId('held-call')).toBeVisible();
+  // Before, both read "Hang up Demo Caller": a screen reader could not tell which call each ends.
+  await expect(page.getByRole('button', { name: 'Hang up Demo Caller', exact: true })).toHaveCount(1);
+  await expect(
+    page.getByTestId('held-call').getByRole('button', { name: 'Hang up Demo Caller (on hold)', exact: true }),
+  ).toBeVisible();
 });

@@ -232,6 +232,7 @@ export const ar: Catalog = {
     keypad: 'لوحة المفاتيح',
     hangUp: 'إنهاء',
     hangUpName: 'إنهاء مكالمة {{name}}',
+    hangUpHeldName: 'إنهاء مكالمة {{name}} (قيد الانتظار)',
     recorded: 'يسجّل واتساب هذه المكالمة، وقد أبلغ المتصل.',
     transcribed: 'يفرّغ واتساب هذه المكالمة نصيًا، وقد أبلغ المتصل.',
   },

@@ -230,6 +230,7 @@ export const en = {
     keypad: 'Keypad',
     hangUp: 'Hang up',
     hangUpName: 'Hang up {{name}}',
+    hangUpHeldName: 'Hang up {{name}} (on hold)',
     recorded: 'WhatsApp is recording this call; it told the caller.',
     transcribed: 'WhatsApp is transcribing this call; it told the caller.',
   },

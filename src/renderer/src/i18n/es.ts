@@ -239,6 +239,7 @@ export const es: Catalog = {
     keypad: 'Teclado',
     hangUp: 'Colgar',
     hangUpName: 'Colgar a {{name}}',
+    hangUpHeldName: 'Colgar a {{name}} (en espera)',
     recorded: 'WhatsApp está grabando esta llamada; se lo ha dicho al cliente.',
     transcribed: 'WhatsApp está transcribiendo esta llamada; se lo ha dicho al cliente.',
   },

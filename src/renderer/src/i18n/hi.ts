@@ -224,6 +224,7 @@ export const hi: Catalog = {
     keypad: 'कीपैड',
     hangUp: 'कॉल काटें',
     hangUpName: '{{name}} की कॉल काटें',
+    hangUpHeldName: '{{name}} की होल्ड पर रखी कॉल काटें',
     recorded: 'WhatsApp यह कॉल रिकॉर्ड कर रहा है; कॉलर को बता दिया गया है।',
     transcribed: 'WhatsApp यह कॉल ट्रांसक्राइब कर रहा है; कॉलर को बता दिया गया है।',
   },

@@ -237,6 +237,7 @@ export const ptBR: Catalog = {
     keypad: 'Teclado',
     hangUp: 'Desligar',
     hangUpName: 'Desligar {{name}}',
+    hangUpHeldName: 'Desligar {{name}} (em espera)',
     recorded: 'O WhatsApp está gravando esta chamada; o cliente foi avisado.',
     transcribed: 'O WhatsApp está transcrevendo esta chamada; o cliente foi avisado.',
   },

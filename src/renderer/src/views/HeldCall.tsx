@@ -70,7 +70,8 @@ export function HeldCall({ call }: { call: CallView }) {
           {t('held.takeBack')}
         </button>
         <button className="reject" data-testid="held-hangup" onClick={() => void hangupCall(call.callId)}>
-          {otherLive ? <Say k="inCall.hangUpName" values={{ name }} /> : t('inCall.hangUp')}
+          {/* Beside a live call of the same name, "(on hold)" tells the two Hang up buttons apart. */}
+          {otherLive ? <Say k="inCall.hangUpHeldName" values={{ name }} /> : t('inCall.hangUp')}
         </button>
       </div>
     </section>
