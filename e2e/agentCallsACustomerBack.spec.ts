@@ -135,6 +135,8 @@ test('an agent calls back a customer who has not given call permission: the desk
 
     const card = pageA.getByTestId('callback-offer');
     await expect(card).toBeVisible({ timeout: 15_000 });
+    // The time as the rest of the desk writes it: no leading zero on the hour ("7:25 PM", not "07:25 PM").
+    await expect(card).toContainText(/their call came at (1[0-2]|[1-9]):\d\d/);
     await card.getByRole('button', { name: 'Call back now' }).click();
     // No call goes out: the tap on "Call me back" is no call permission. A request goes instead, and the desk says so.
     await expect(pageA.getByTestId('callback-notice')).toHaveText(

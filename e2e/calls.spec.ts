@@ -19,6 +19,11 @@ test('caller hangs up while ringing: the ring stops and the call shows as missed
   await expect(page.getByTestId('incoming-call')).toHaveCount(0);
   await expect(page.getByTestId('end-reason')).toHaveText('Missed call');
   expect(sim.graph.actionsFor(call.callId)).toEqual([]);
+  // The card and History give the same moment for it: when it came (before, the card took when it ended).
+  const cardAt = await page.getByTestId('ended-time').locator('time').getAttribute('datetime');
+  await page.getByTestId('tab-history').click();
+  const row = page.locator(`[data-testid="history-row"][data-call-id="${call.callId}"]`);
+  await expect(row.getByTestId('history-when').locator('time')).toHaveAttribute('datetime', cardAt!);
 });
 
 test('agent hangs up an active call: terminate sent once and the summary shows the talk time', async ({ phone }) => {

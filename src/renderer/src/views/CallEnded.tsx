@@ -28,6 +28,8 @@ export function CallEnded({ call }: { call: CallView }) {
       if (selectRinging(usePhone.getState()).length > 0) focusDroppedByRing(section);
     };
   }, []);
+  // A call never answered (missed, rejected) is known by when it came, as History lists it; a talk by when it ended.
+  const shownAtMs = call.answeredAtMs === undefined ? call.offeredAtMs : (call.endedAtMs ?? call.offeredAtMs);
   const talked = call.answeredAtMs && call.endedAtMs ? formatDuration(call.endedAtMs - call.answeredAtMs) : undefined;
   return (
     <section
@@ -50,9 +52,7 @@ export function CallEnded({ call }: { call: CallView }) {
         </p>
       )}
       <p data-testid="ended-time">
-        <time dateTime={new Date(call.endedAtMs ?? call.offeredAtMs).toISOString()}>
-          {formatWhen(call.endedAtMs ?? call.offeredAtMs, 'time')}
-        </time>
+        <time dateTime={new Date(shownAtMs).toISOString()}>{formatWhen(shownAtMs, 'time')}</time>
       </p>
       {talked && (
         <p className="timer" data-testid="talk-time">

@@ -6,6 +6,7 @@ import { usePhone } from '../store';
 import { resultText } from './Said';
 import { Say } from './Say';
 import { customerNumber } from './format';
+import { formatWhen } from '../i18n';
 
 /**
  * A customer's callback the team offers this agent: call them back now, or pass it to a colleague. Taken but not
@@ -23,7 +24,7 @@ function CallbackCard({ offer, problem }: { offer: CallbackOffer; problem?: stri
       usePhone.setState({ callbackNotice: { callbackId: offer.callbackId, text: resultText(result, t) } });
   };
   const customer = customerNumber(offer.customer) || offer.customer;
-  const since = new Date(offer.waitingSinceMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const since = formatWhen(offer.waitingSinceMs, 'time');
   return (
     <section className="card callback-offer" data-testid="callback-offer" data-callback-id={offer.callbackId}>
       <h2>
