@@ -124,11 +124,15 @@ export function DialBox({ initial = '', land = false }: { initial?: string; land
       )}
       {permission && (
         <p data-testid="dial-permission">
-          {t('dial.customer', { state: t(`dial.${permission.status}`) })}
+          {/* The error above already says they have not allowed calls: the line only offers to ask. */}
+          {permission.status !== 'no_permission' && t('dial.customer', { state: t(`dial.${permission.status}`) })}
           {permission.canRequest && (
-            <button data-testid="dial-request-permission" disabled={asking} onClick={() => void ask()}>
-              {asking ? t('dial.asking') : t('dial.ask')}
-            </button>
+            <>
+              {permission.status !== 'no_permission' && ' '}
+              <button data-testid="dial-request-permission" disabled={asking} onClick={() => void ask()}>
+                {asking ? t('dial.asking') : t('dial.ask')}
+              </button>
+            </>
           )}
           {permission.nextRequestAtMs !== undefined && (
             <span data-testid="dial-next-request">
