@@ -331,6 +331,11 @@ test('the card of a callback call says the customer’s last call with the team 
     const history = team.pageA.getByTestId('in-call').getByTestId('customer-team-history');
     await expect(history).toHaveText(/^Earlier calls with the team: 1; last on .+, not answered$/, { timeout: 20_000 });
     await expect(history).not.toContainText('—');
+    // Said once: no desk line beside it counting the same calls, and the number only in the heading.
+    const inCall = team.pageA.getByTestId('in-call');
+    await expect(inCall.getByTestId('customer-history')).toHaveCount(0);
+    await expect(inCall.getByRole('heading')).toHaveText('+447700900746');
+    await expect(inCall.locator('.number')).toHaveCount(0);
   } finally {
     await team.close();
     await postgres.stop();

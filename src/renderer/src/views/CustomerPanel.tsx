@@ -47,22 +47,26 @@ export function CustomerPanel({ call }: { call: CallView }) {
   }, [link, prefs?.crmScreenPop, call.phase]);
   if (!summary) return null;
   const last = summary.last;
+  // The team's line counts this desk's calls too: beside it, the desk's own count would only say it again.
+  const teamSaysIt = summary.team !== undefined && summary.team.earlierCalls > 0;
   return (
     <div className="customer" data-testid="customer-panel" data-earlier={summary.earlierCalls}>
-      <p data-testid="customer-history">
-        {summary.earlierCalls === 0
-          ? t('customer.first')
-          : t('customer.earlier', {
-              count: summary.earlierCalls,
-              ...whenOptions('when', last!.offeredAtMs, 'dateTime'),
-            })}
-        {last?.outcome && (
-          <>
-            {' · '}
-            <bdi>{outcomeLabel(last.outcome, t)}</bdi>
-          </>
-        )}
-      </p>
+      {!teamSaysIt && (
+        <p data-testid="customer-history">
+          {summary.earlierCalls === 0
+            ? t('customer.first')
+            : t('customer.earlier', {
+                count: summary.earlierCalls,
+                ...whenOptions('when', last!.offeredAtMs, 'dateTime'),
+              })}
+          {last?.outcome && (
+            <>
+              {' · '}
+              <bdi>{outcomeLabel(last.outcome, t)}</bdi>
+            </>
+          )}
+        </p>
+      )}
       {last?.notes && (
         <p className="notice" data-testid="customer-notes" dir="auto">
           {last.notes}

@@ -56,9 +56,12 @@ export function InCall({ call }: { call: CallView }) {
       <h2>
         <Name value={name} />
       </h2>
-      <p className="number">
-        <Handle value={number} />
-      </p>
+      {/* A customer known only by their number: the heading already gives it. */}
+      {number !== name && (
+        <p className="number" data-testid="in-call-number">
+          <Handle value={number} />
+        </p>
+      )}
       <FromAssistant note={call.assistant} />
       <CustomerPanel call={call} />
       {media.micSilent && (
