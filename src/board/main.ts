@@ -16,7 +16,7 @@ import { readRefusedSentence } from './relayRefusals';
 import { createListenIn } from './listenIn';
 import { renderAccountAlerts } from './accountAlerts';
 import { renderFloor, setWallboard, startWallboardControls } from './floor';
-import { agentsOnHold, known, stateLabel } from './agentState';
+import { agentsOnHold, setStatusHint, known, stateLabel } from './agentState';
 
 const TOKEN_KEY = 'board-token';
 const $ = (id: string) => document.getElementById(id)!;
@@ -327,7 +327,7 @@ function render(): void {
       let listen: string | Node = notListenable();
       if (c.listenable) {
         const button = document.createElement('button');
-        button.textContent = listenIn.listeningTo() === c.callId ? say('listen.listening') : say('listen.button');
+        button.textContent = listenIn.cellText(c.callId);
         button.disabled = listenIn.listeningTo() === c.callId;
         button.setAttribute('data-testid', 'listen');
         button.onclick = () =>
@@ -370,7 +370,8 @@ function render(): void {
       toggle.textContent = next === 'away' ? say('row.setAway') : say('row.setAvailable');
       toggle.setAttribute('data-testid', 'agent-set-status');
       toggle.disabled = a.state === 'offline';
-      if (a.state !== 'available' && a.state !== 'not_ready') toggle.title = say('row.afterTheCall');
+      const hint = setStatusHint(a);
+      if (hint) toggle.title = hint;
       // Away for one of the team's reasons, chosen beside the button (read when clicked: redraws keep the choice).
       const why = next === 'away' && reasons.length > 0 ? reasonPicker(reasons) : undefined;
       toggle.onclick = (event) => {
@@ -698,7 +699,8 @@ async function renew(token: string): Promise<void> {
 $('sign-in').addEventListener('submit', (event) => {
   event.preventDefault();
   const token = ($('token') as HTMLTextAreaElement).value.trim();
-  if (token) connect(token);
+  if (!token) return showProblem(say('signIn.tokenFirst'));
+  connect(token);
 });
 // Signing out forgets the token here and closes the line; the relay ends any listening with it.
 $('sign-out').addEventListener('click', () => {
