@@ -40,7 +40,7 @@ test('at 420 px wide every tile of the board is inside the window, none clipped,
     await board.getByTestId('board-sign-in-button').click();
     await expect(board.getByTestId('board-live')).toHaveText('Live');
     const tiles = board.locator('#tiles > li');
-    expect(await tiles.count()).toBeGreaterThan(2);
+    await expect.poll(() => tiles.count()).toBeGreaterThan(2);
     // Each tile's right edge, and how far its content overflows it.
     const measure = () =>
       tiles.evaluateAll((items) =>
@@ -57,6 +57,8 @@ test('at 420 px wide every tile of the board is inside the window, none clipped,
     for (const language of languages) {
       await board.setViewportSize({ width: 420, height: 500 });
       await board.getByTestId('board-language').selectOption(language);
+      // Laid out (a redraw replaces the tiles each second), then measured.
+      await expect.poll(async () => (await measure()).every((t) => t.right > 0)).toBe(true);
       const scrolling = await measure();
       const width = await board.evaluate(() => document.documentElement.clientWidth);
       expect(
@@ -67,7 +69,7 @@ test('at 420 px wide every tile of the board is inside the window, none clipped,
       // A window tall enough for no scrollbar (as a full-page capture takes it) lays the tiles out the same: they
       // do not jump by the bar's width as rows come and go, nor spill past a capture cut at the scrolled width.
       await board.setViewportSize({ width: 420, height: 3000 });
-      expect(await measure(), language).toEqual(scrolling);
+      await expect.poll(measure, { message: language }).toEqual(scrolling);
       await board.setViewportSize({ width: 420, height: 500 });
       await board.screenshot({ path: `test-results/screens/board-420-${language}.png`, fullPage: true });
     }
