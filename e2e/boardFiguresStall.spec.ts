@@ -1,45 +1,13 @@
 import { test, expect } from '@playwright/test';
-import { issueSupervisorToken } from '../src/relay/agentTokens';
-import { freePort } from '../src/relay/freePort';
-import { connectTestAgent } from '../src/relay/testAgent';
-import { startRelayProcess } from '../src/relay/testRelayProcess';
-import { startTestRedis } from '../src/relay/testRedis';
-import { RELAY_TEST_SECRETS } from '../src/relay/testSecrets';
-import { TeamQueues } from '../src/shared/teamQueues';
-import { startGraphApiSim } from '../sim/graphApiSim';
+import { startBoardOnRelayProcess } from './boardOnRelayProcess';
 
 test('the team’s Redis hangs while the relay runs: within about 5 s the board says its figures are not updating and why, stops its timers, refuses Set Away with why; live again once Redis answers', async ({
   browser,
 }) => {
   test.setTimeout(120_000);
-  const SECRETS = RELAY_TEST_SECRETS;
-  const [redis, graph] = await Promise.all([
-    startTestRedis(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-  ]);
-  const agentPort = await freePort();
-  const relay = await startRelayProcess({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    prefix: 'stalled',
-    agentPort,
-    queues: TeamQueues.parse({
-      defaultQueue: 'support',
-      queues: [{ id: 'support', name: 'Support', routing: 'ring_all', agents: { ben: 1 } }],
-    }),
-  });
-  const desk = await connectTestAgent('ben', [relay.agentUrl]);
-  const context = await browser.newContext();
-  const board = await context.newPage();
+  const { redis, board, ben, close } = await startBoardOnRelayProcess(browser, 'stalled');
   let paused = false;
   try {
-    await board.goto(`http://127.0.0.1:${agentPort}/board`);
-    await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', SECRETS.agentSecret));
-    await board.getByTestId('board-sign-in-button').click();
-    await expect(board.getByTestId('board-live')).toHaveText('Live');
-    const ben = board.locator('[data-testid="agent-row"][data-agent="ben"]');
-    await expect(ben.getByTestId('agent-status')).toHaveText('Available');
     const stale = board.getByTestId('board-stale');
     await expect(stale).toBeHidden();
 
@@ -87,10 +55,6 @@ test('the team’s Redis hangs while the relay runs: within about 5 s the board 
     await expect(ben.getByTestId('agent-status')).toHaveText('Available');
   } finally {
     if (paused) redis.resume();
-    desk.client.close();
-    await context.close();
-    await relay.stop();
-    await graph.close();
-    await redis.stop();
+    await close();
   }
 });

@@ -1,45 +1,13 @@
 import { test, expect } from '@playwright/test';
-import { issueSupervisorToken } from '../src/relay/agentTokens';
-import { freePort } from '../src/relay/freePort';
-import { connectTestAgent } from '../src/relay/testAgent';
-import { startRelayProcess } from '../src/relay/testRelayProcess';
-import { startTestRedis } from '../src/relay/testRedis';
-import { RELAY_TEST_SECRETS } from '../src/relay/testSecrets';
-import { TeamQueues } from '../src/shared/teamQueues';
-import { startGraphApiSim } from '../sim/graphApiSim';
+import { startBoardOnRelayProcess } from './boardOnRelayProcess';
 
 test('the relay freezes without closing the line: within 12 s the board says it lost the relay, stops its timers and refuses actions; live again once the relay runs', async ({
   browser,
 }) => {
   test.setTimeout(120_000);
-  const SECRETS = RELAY_TEST_SECRETS;
-  const [redis, graph] = await Promise.all([
-    startTestRedis(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-  ]);
-  const agentPort = await freePort();
-  const relay = await startRelayProcess({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    prefix: 'frozen',
-    agentPort,
-    queues: TeamQueues.parse({
-      defaultQueue: 'support',
-      queues: [{ id: 'support', name: 'Support', routing: 'ring_all', agents: { ben: 1 } }],
-    }),
-  });
-  const desk = await connectTestAgent('ben', [relay.agentUrl]);
-  const context = await browser.newContext();
-  const board = await context.newPage();
+  const { relay, board, ben, close } = await startBoardOnRelayProcess(browser, 'frozen');
   let frozen = false;
   try {
-    await board.goto(`http://127.0.0.1:${agentPort}/board`);
-    await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', SECRETS.agentSecret));
-    await board.getByTestId('board-sign-in-button').click();
-    await expect(board.getByTestId('board-live')).toHaveText('Live');
-    const ben = board.locator('[data-testid="agent-row"][data-agent="ben"]');
-    await expect(ben.getByTestId('agent-status')).toHaveText('Available');
     const stale = board.getByTestId('board-stale');
     await expect(stale).toBeHidden();
 
@@ -79,11 +47,7 @@ test('the relay freezes without closing the line: within 12 s the board says it 
     await expect(board.getByTestId('board-problem')).toBeHidden();
   } finally {
     if (frozen) process.kill(relay.pid, 'SIGCONT');
-    desk.client.close();
-    await context.close();
-    await relay.stop();
-    await graph.close();
-    await redis.stop();
+    await close();
   }
 });
 
@@ -91,35 +55,9 @@ test('a Set Away clicked while the relay is frozen, before the board notices, is
   browser,
 }) => {
   test.setTimeout(120_000);
-  const SECRETS = RELAY_TEST_SECRETS;
-  const [redis, graph] = await Promise.all([
-    startTestRedis(),
-    startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId }),
-  ]);
-  const agentPort = await freePort();
-  const relay = await startRelayProcess({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    prefix: 'frozen-late',
-    agentPort,
-    queues: TeamQueues.parse({
-      defaultQueue: 'support',
-      queues: [{ id: 'support', name: 'Support', routing: 'ring_all', agents: { ben: 1 } }],
-    }),
-  });
-  const desk = await connectTestAgent('ben', [relay.agentUrl]);
-  const context = await browser.newContext();
-  const board = await context.newPage();
+  const { relay, board, ben, close } = await startBoardOnRelayProcess(browser, 'frozen-late');
   let frozen = false;
   try {
-    await board.goto(`http://127.0.0.1:${agentPort}/board`);
-    await board.getByTestId('board-token').fill(await issueSupervisorToken('sam', SECRETS.agentSecret));
-    await board.getByTestId('board-sign-in-button').click();
-    await expect(board.getByTestId('board-live')).toHaveText('Live');
-    const ben = board.locator('[data-testid="agent-row"][data-agent="ben"]');
-    await expect(ben.getByTestId('agent-status')).toHaveText('Available');
-
     process.kill(relay.pid, 'SIGSTOP');
     frozen = true;
     const frozenAt = Date.now();
@@ -139,10 +77,6 @@ test('a Set Away clicked while the relay is frozen, before the board notices, is
     await expect(ben.getByTestId('agent-status')).toHaveText('Available');
   } finally {
     if (frozen) process.kill(relay.pid, 'SIGCONT');
-    desk.client.close();
-    await context.close();
-    await relay.stop();
-    await graph.close();
-    await redis.stop();
+    await close();
   }
 });
