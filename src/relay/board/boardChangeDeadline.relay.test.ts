@@ -1,38 +1,16 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
-import { createMemoryLogger } from '../../whatsapp/logger';
+import { expect, it } from 'vitest';
 import { issueSupervisorToken } from '../agentTokens';
-import { startRelay, type Relay } from '../relayServer';
 import { connectTestAgent } from '../testAgent';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { useTestBoardRelay } from './testBoardRelay';
 import { signInTestBoard } from './testBoard';
 
 const SECRETS = RELAY_TEST_SECRETS;
-let redis: TestRedis;
-let graph: GraphApiSim;
-let relay: Relay;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
-    prefix: 'board-deadline',
-  });
-});
-afterAll(async () => {
-  await relay?.close();
-  await graph?.close();
-  await redis?.stop();
-});
+const team = useTestBoardRelay('board-deadline');
 
 it('a Set Away that reaches the relay after the moment the page stopped waiting for it is refused with a sentence and not done; one in time is done', async () => {
-  const desk = await connectTestAgent('ben', [relay.agentUrl]);
-  const board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
+  const desk = await connectTestAgent('ben', [team.relay.agentUrl]);
+  const board = await signInTestBoard(team.relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
   const benState = () => board.snapshot()?.agents.find((a) => a.id === 'ben')?.state;
   try {
     await expect.poll(benState, { timeout: 8000 }).toBe('available');

@@ -1,43 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
-import { createMemoryLogger } from '../../whatsapp/logger';
 import { issueSupervisorToken } from '../agentTokens';
-import { startRelay, type Relay } from '../relayServer';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { useTestBoardRelay } from './testBoardRelay';
 import { BOARD_ALIVE_MS } from '../../shared/boardSchemas';
 import { closedWithin, signInTestBoard } from './testBoard';
 
 const SECRETS = RELAY_TEST_SECRETS;
-let redis: TestRedis;
-let graph: GraphApiSim;
-let relay: Relay;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
-    prefix: 'board-liveness',
-  });
-});
-afterAll(async () => {
-  await relay?.close();
-  await graph?.close();
-  await redis?.stop();
-});
+const team = useTestBoardRelay('board-liveness');
 
 describe('board connections that go silent', () => {
   it('a board that stops answering pings is cut within two ping intervals; one that answers stays and hears the relay is there', async () => {
     const token = await issueSupervisorToken('sam', SECRETS.agentSecret);
-    const answering = await signInTestBoard(relay.agentUrl, token);
+    const answering = await signInTestBoard(team.relay.agentUrl, token);
     // As a page behind a NAT that dropped its state: the relay's frames go out, nothing comes back.
     const silentFrom = Date.now();
-    const silent = await signInTestBoard(relay.agentUrl, token, { autoPong: false });
+    const silent = await signInTestBoard(team.relay.agentUrl, token, { autoPong: false });
 
     const cut = await closedWithin(silent.closed, 2 * BOARD_ALIVE_MS + 2000);
     expect(cut, 'the silent board was still open').toBeDefined();

@@ -1,35 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphApiSim, type GraphApiSim } from '../../../sim/graphApiSim';
-import { createMemoryLogger } from '../../whatsapp/logger';
+import { describe, expect, it } from 'vitest';
 import { issueSupervisorToken } from '../agentTokens';
-import { startRelay, type Relay } from '../relayServer';
-import { startTestRedis, type TestRedis } from '../testRedis';
 import { RELAY_TEST_SECRETS } from '../testSecrets';
+import { useTestBoardRelay } from './testBoardRelay';
 import { signInTestBoard, type TestBoard } from './testBoard';
 import { STALL_AFTER_MS } from './snapshotStall';
 
 const SECRETS = RELAY_TEST_SECRETS;
-let redis: TestRedis;
-let graph: GraphApiSim;
-let relay: Relay;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  graph = await startGraphApiSim({ accessToken: SECRETS.accessToken, phoneNumberId: SECRETS.phoneNumberId });
-  relay = await startRelay({
-    ...SECRETS,
-    redisUrl: redis.url,
-    graphBaseUrl: graph.baseUrl,
-    logger: createMemoryLogger(),
-    prefix: 'board-stall',
-  });
-});
-afterAll(async () => {
-  redis?.resume();
-  await relay?.close();
-  await graph?.close();
-  await redis?.stop();
-});
+const team = useTestBoardRelay('board-stall');
 
 /** When the first message of this type arrived after `fromMs`; undefined when none came within `ms`. */
 async function firstAfter(board: TestBoard, type: string, fromMs: number, ms: number): Promise<number | undefined> {
@@ -49,10 +26,10 @@ const sinceLastSnapshot = (board: TestBoard) => {
 
 describe('a board whose snapshots cannot be built', () => {
   it('hears within seconds that the figures are stalled while Redis is down, is refused actions with why, and gets snapshots again once it is back', async () => {
-    const board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
+    const board = await signInTestBoard(team.relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
     expect(board.messages.some((m) => m.type === 'figures_stalled')).toBe(false);
 
-    await redis.kill();
+    await team.redis.kill();
     const downAt = Date.now();
     const stalledAt = await firstAfter(board, 'figures_stalled', downAt, 5000);
     expect(stalledAt, `no figures_stalled; messages: ${JSON.stringify(board.messages.slice(-5))}`).toBeDefined();
@@ -72,7 +49,7 @@ describe('a board whose snapshots cannot be built', () => {
       untilLive: true,
     });
 
-    await redis.start();
+    await team.redis.start();
     const upAt = Date.now();
     const backAt = await firstAfter(board, 'snapshot', upAt, 8000);
     expect(backAt, 'no snapshot once Redis was back').toBeDefined();
@@ -82,8 +59,8 @@ describe('a board whose snapshots cannot be built', () => {
   }, 40_000);
 
   it('hears the figures are stalled when Redis hangs, is refused Set Away at once, and gets snapshots once it answers', async () => {
-    const board = await signInTestBoard(relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
-    redis.pause();
+    const board = await signInTestBoard(team.relay.agentUrl, await issueSupervisorToken('sam', SECRETS.agentSecret));
+    team.redis.pause();
     const frozenAt = Date.now();
     const stalledAt = await firstAfter(board, 'figures_stalled', frozenAt, 8000);
     expect(stalledAt, 'no figures_stalled while Redis hangs').toBeDefined();
@@ -94,7 +71,7 @@ describe('a board whose snapshots cannot be built', () => {
     board.ws.send(JSON.stringify({ type: 'set_status', agentId: 'ben', status: 'away' }));
     expect((await firstAfter(board, 'error', askedAt, 3000))! - askedAt, 'no quick refusal').toBeLessThan(1000);
 
-    redis.resume();
+    team.redis.resume();
     const backAt = await firstAfter(board, 'snapshot', Date.now(), 8000);
     expect(backAt, 'no snapshot once Redis answered').toBeDefined();
     board.ws.close();
